@@ -1,0 +1,236 @@
+#pragma once
+// The SQS queue engine: every queue behaviour of Amazon SQS, as a thread-safe library with no
+// network and no event loop. This is the one public header of event_sources/sqs; everything else
+// in that directory is internal (namespace sluice::sqs::detail).
+//
+// Shape of the API
+// - One method per SQS action, taking the action's parameters as plain structs and answering
+//   Outcome<T>: a result, or the AwsError (code + message) AWS would answer.
+// - Queues are addressed by QueueAddress {account, region, name}: accounts and regions are
+//   separate namespaces. Building URLs is the caller's business (the wire layer knows its host).
+// - Queue attributes travel as AWS's strings ("30", "true", JSON policies) in both directions.
+// - Long polling without threads: receive() never blocks. When it finds nothing it can register a
+//   one-shot wake-up callback (ReceiveWatch) atomically with the empty answer; the engine calls it,
+//   from whichever thread made messages available, after releasing its locks. Time-driven
+//   availability (delays, visibility expiry) is not pushed: the answer carries the earliest time
+//   something may become visible, and the caller retries then.
+// - Durability: a mutating call returns only after its change is committed to the store (group
+//   commit). With EngineOptions::in_memory nothing touches disk.
+//
+// Lifecycle: Engine::open() loads every queue and message from the data directory; destroying the
+// Engine flushes and closes the store. All methods may be called from any thread.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sluice/common/aws_error.h"
+#include "sluice/common/clock.h"
+
+namespace sluice::sqs {
+
+struct QueueAddress {
+  std::string account_id;  // 12 digits
+  std::string region;      // e.g. us-east-1
+  std::string name;        // queue name, FIFO names end in .fifo
+  auto operator<=>(const QueueAddress&) const = default;
+};
+
+std::string queue_arn(const QueueAddress& address);                  // arn:aws:sqs:REGION:ACCOUNT:NAME
+std::optional<QueueAddress> parse_queue_arn(std::string_view arn);   // nullopt when not an SQS ARN
+
+using AttributeMap = std::map<std::string, std::string>;  // queue attributes, AWS string forms
+using TagMap = std::map<std::string, std::string>;
+
+// A user (or system) message attribute. String and Number (and their ".label" subtypes) use
+// string_value; Binary uses binary_value, holding the decoded bytes (never base64).
+struct MessageAttribute {
+  std::string data_type;
+  std::string string_value;
+  std::string binary_value;
+  bool operator==(const MessageAttribute&) const = default;
+};
+using MessageAttributes = std::map<std::string, MessageAttribute>;  // sorted by name, as MD5 needs
+
+// ---- Sending ---------------------------------------------------------------------------------
+
+struct SendMessageRequest {
+  std::string id;                          // batch entry id (SendMessageBatch only)
+  std::optional<std::string> body;         // absent -> MissingParameter
+  std::optional<int64_t> delay_seconds;
+  MessageAttributes message_attributes;
+  MessageAttributes system_attributes;     // only AWSTraceHeader is allowed
+  std::optional<std::string> message_group_id;
+  std::optional<std::string> message_deduplication_id;
+};
+
+struct SendMessageResult {
+  std::string id;  // batch entry id echoed back
+  std::string message_id;
+  std::string md5_of_message_body;
+  std::optional<std::string> md5_of_message_attributes;         // absent when none were sent
+  std::optional<std::string> md5_of_message_system_attributes;  // absent when none were sent
+  std::optional<std::string> sequence_number;                   // FIFO only
+};
+
+// One failed entry of a batch call (the call itself answered HTTP 200).
+struct BatchEntryError {
+  std::string id;
+  AwsError error;
+  bool sender_fault = true;
+};
+
+template <typename Entry>
+struct BatchResult {
+  std::vector<Entry> successful;
+  std::vector<BatchEntryError> failed;
+};
+
+// ---- Receiving -------------------------------------------------------------------------------
+
+struct ReceiveMessageRequest {
+  std::optional<int64_t> max_number_of_messages;      // 1..10, default 1
+  std::optional<int64_t> visibility_timeout;          // 0..43200, default: the queue's
+  std::optional<int64_t> wait_time_seconds;           // 0..20, default: ReceiveMessageWaitTimeSeconds
+  std::vector<std::string> system_attribute_names;    // AttributeNames ∪ MessageSystemAttributeNames
+  std::vector<std::string> message_attribute_names;   // names, "All", ".*", "prefix.*"
+  std::optional<std::string> receive_request_attempt_id;  // FIFO
+};
+
+struct ReceivedMessage {
+  std::string message_id;
+  std::string receipt_handle;
+  std::string body;
+  std::string md5_of_body;
+  std::vector<std::pair<std::string, std::string>> attributes;  // selected system attributes
+  MessageAttributes message_attributes;                         // selected user attributes
+  std::optional<std::string> md5_of_message_attributes;         // over the selected ones only
+};
+
+using WatchCallback = std::function<void()>;
+
+// A registered wake-up. Destroying or cancel()ing it unregisters the callback; after cancel()
+// returns the callback is not running and will not run.
+class ReceiveWatch {
+ public:
+  virtual ~ReceiveWatch() = default;
+  virtual void cancel() = 0;
+};
+
+struct ReceiveMessageResult {
+  std::vector<ReceivedMessage> messages;
+  int64_t wait_time_seconds = 0;            // the effective long-poll time for this call
+  std::optional<int64_t> next_visible_ms;   // earliest time a hidden message may become visible
+  std::unique_ptr<ReceiveWatch> watch;      // set when a callback was registered (empty answer)
+};
+
+// ---- Visibility and deletion -----------------------------------------------------------------
+
+struct DeleteMessageBatchEntry {
+  std::string id;
+  std::string receipt_handle;
+};
+
+struct ChangeVisibilityBatchEntry {
+  std::string id;
+  std::string receipt_handle;
+  std::optional<int64_t> visibility_timeout;
+};
+
+struct BatchEntryOk {
+  std::string id;
+};
+
+// ---- Dead-letter queues and move tasks ---------------------------------------------------------
+
+struct MessageMoveTask {
+  std::string task_handle;  // only while RUNNING
+  std::string status;       // RUNNING | COMPLETED | CANCELLING | CANCELLED | FAILED
+  std::string source_arn;
+  std::optional<std::string> destination_arn;
+  std::optional<int64_t> max_number_of_messages_per_second;
+  int64_t approximate_number_of_messages_moved = 0;
+  int64_t approximate_number_of_messages_to_move = 0;
+  std::optional<std::string> failure_reason;
+  int64_t started_timestamp_ms = 0;
+};
+
+// ---- The engine --------------------------------------------------------------------------------
+
+enum class SyncMode {
+  Normal,    // commit = WAL write; survives a killed process (kill -9)
+  PowerLoss  // also fsync on every commit; survives power loss
+};
+
+struct EngineOptions {
+  bool in_memory = false;
+  std::string data_dir;                       // required unless in_memory
+  SyncMode sync = SyncMode::Normal;
+  std::shared_ptr<Clock> clock;               // default: the system clock
+  // Start a background thread that expires retained messages and advances message move tasks.
+  // Tests with a ManualClock leave it off and call run_housekeeping() themselves.
+  bool background_housekeeping = true;
+};
+
+class Engine {
+ public:
+  // Opens (or creates) the store and loads every queue and message. On failure returns null and
+  // sets *error to a sentence naming the file and the reason (corrupt, foreign, unreadable).
+  static std::unique_ptr<Engine> open(const EngineOptions& options, std::string* error);
+  virtual ~Engine() = default;
+
+  // Queues
+  virtual Status create_queue(const QueueAddress& queue, const AttributeMap& attributes, const TagMap& tags) = 0;
+  virtual Status get_queue(const QueueAddress& queue) = 0;  // QueueDoesNotExist when absent
+  virtual Status delete_queue(const QueueAddress& queue) = 0;
+  // Names of the account's queues in a region, sorted, optionally filtered by prefix.
+  virtual std::vector<std::string> list_queues(const std::string& account_id, const std::string& region,
+                                               const std::string& prefix) = 0;
+  virtual Outcome<AttributeMap> get_queue_attributes(const QueueAddress& queue,
+                                                     const std::vector<std::string>& names) = 0;
+  virtual Status set_queue_attributes(const QueueAddress& queue, const AttributeMap& attributes) = 0;
+  virtual Status purge_queue(const QueueAddress& queue) = 0;
+  virtual Status tag_queue(const QueueAddress& queue, const TagMap& tags) = 0;
+  virtual Status untag_queue(const QueueAddress& queue, const std::vector<std::string>& keys) = 0;
+  virtual Outcome<TagMap> list_queue_tags(const QueueAddress& queue) = 0;
+  virtual Status add_permission(const QueueAddress& queue, const std::string& label,
+                                const std::vector<std::string>& account_ids,
+                                const std::vector<std::string>& actions) = 0;
+  virtual Status remove_permission(const QueueAddress& queue, const std::string& label) = 0;
+
+  // Messages
+  virtual Outcome<SendMessageResult> send_message(const QueueAddress& queue, const SendMessageRequest& request) = 0;
+  virtual Outcome<BatchResult<SendMessageResult>> send_message_batch(const QueueAddress& queue,
+                                                                     const std::vector<SendMessageRequest>& entries) = 0;
+  // Never blocks. With watch_callback set and nothing to return while the effective wait time is
+  // above zero, registers the callback and returns the watch in the result.
+  virtual Outcome<ReceiveMessageResult> receive_message(const QueueAddress& queue, const ReceiveMessageRequest& request,
+                                                        WatchCallback watch_callback = nullptr) = 0;
+  virtual Status delete_message(const QueueAddress& queue, const std::string& receipt_handle) = 0;
+  virtual Outcome<BatchResult<BatchEntryOk>> delete_message_batch(const QueueAddress& queue,
+                                                                  const std::vector<DeleteMessageBatchEntry>& entries) = 0;
+  virtual Status change_message_visibility(const QueueAddress& queue, const std::string& receipt_handle,
+                                           std::optional<int64_t> visibility_timeout) = 0;
+  virtual Outcome<BatchResult<BatchEntryOk>> change_message_visibility_batch(
+      const QueueAddress& queue, const std::vector<ChangeVisibilityBatchEntry>& entries) = 0;
+
+  // Dead-letter queues
+  virtual Outcome<std::vector<std::string>> list_dead_letter_source_queues(const QueueAddress& dead_letter_queue) = 0;
+  virtual Outcome<std::string> start_message_move_task(const std::string& source_arn,
+                                                       const std::optional<std::string>& destination_arn,
+                                                       std::optional<int64_t> max_per_second) = 0;
+  virtual Outcome<std::vector<MessageMoveTask>> list_message_move_tasks(const std::string& source_arn,
+                                                                        std::optional<int64_t> max_results) = 0;
+  virtual Outcome<int64_t> cancel_message_move_task(const std::string& task_handle) = 0;
+
+  // Expires messages past retention and advances move tasks. Called by the background thread, or
+  // by tests that drive a ManualClock.
+  virtual void run_housekeeping() = 0;
+};
+
+}  // namespace sluice::sqs

@@ -1,0 +1,111 @@
+#pragma once
+// The durable store behind the engine. The engine keeps every queue and message in memory and
+// tells the store about each change as a Mutation; the store makes the changes durable in order.
+//
+// Ordering and group commit: the engine calls append() while it still holds the lock that ordered
+// the change (so the log order equals the order changes happened), then, after releasing that
+// lock, wait_durable(ticket) before it answers the caller. Concurrent waiters share one
+// transaction: the first waiter to find no commit running commits everything appended so far
+// (leader/follower), the others wait for it.
+//
+// open_sqlite_store(): SQLite in WAL mode under a data directory. Message bodies and attributes of
+// messages marked `encrypted` are stored AES-256-GCM encrypted with a key file kept in the data
+// directory (created on first use). open_memory_store(): keeps nothing.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "sluice/sqs/engine.h"
+
+namespace sluice::sqs::detail {
+
+struct QueueRecord {
+  int64_t queue_id = 0;                // engine-assigned, unique for the store's lifetime
+  QueueAddress address;
+  AttributeMap attributes;             // settable attributes (queue_config.h settable_attributes)
+  TagMap tags;
+  std::string permissions_json;        // AddPermission statements, engine-defined JSON ("" = none)
+  int64_t created_ms = 0;
+  int64_t modified_ms = 0;
+  int64_t last_purge_ms = 0;           // 0 = never purged
+  uint64_t next_sequence_number = 0;   // FIFO sequence numbers continue from here after a restart
+};
+
+struct MessageRecord {
+  int64_t queue_id = 0;
+  int64_t seq = 0;                     // engine-assigned, unique and increasing across the store
+  std::string message_id;
+  std::string body;
+  MessageAttributes message_attributes;
+  std::string aws_trace_header;        // "" = none
+  std::string sender_id;
+  std::string message_group_id;        // "" = none
+  std::string message_deduplication_id;
+  std::string sequence_number;         // FIFO, decimal
+  std::string dead_letter_source_arn;  // set when moved to a DLQ
+  int64_t sent_ms = 0;
+  int64_t visible_at_ms = 0;           // hidden (delayed or in flight) until then
+  int64_t first_receive_ms = 0;        // 0 = never received
+  int32_t receive_count = 0;
+  bool encrypted = false;              // keep body and attributes encrypted at rest
+};
+
+// FIFO deduplication window entry: a send with this (queue, scope key, dedup id) before
+// expires_ms is a duplicate that answers with the original message id and sequence number.
+struct DedupRecord {
+  int64_t queue_id = 0;
+  std::string key;                     // "<group>\n<dedup id>" or "\n<dedup id>" (queue scope)
+  int64_t expires_ms = 0;
+  std::string message_id;
+  std::string sequence_number;
+};
+
+namespace mutation {
+struct PutQueue { QueueRecord queue; };                  // insert or replace
+struct DeleteQueue { int64_t queue_id; };                // and all its messages and dedup entries
+struct InsertMessage { MessageRecord message; };
+struct UpdateMessage {                                   // receive / visibility change
+  int64_t seq;
+  int64_t visible_at_ms;
+  int64_t first_receive_ms;
+  int32_t receive_count;
+};
+struct DeleteMessage { int64_t seq; };
+struct PurgeQueue { int64_t queue_id; };                 // delete all its messages
+struct PutDedup { DedupRecord entry; };
+struct ExpireDedup { int64_t before_ms; };               // drop every entry with expires_ms < before_ms
+}  // namespace mutation
+
+using Mutation = std::variant<mutation::PutQueue, mutation::DeleteQueue, mutation::InsertMessage,
+                              mutation::UpdateMessage, mutation::DeleteMessage, mutation::PurgeQueue,
+                              mutation::PutDedup, mutation::ExpireDedup>;
+
+struct LoadedState {
+  std::vector<QueueRecord> queues;
+  std::vector<MessageRecord> messages;  // ordered by seq
+  std::vector<DedupRecord> dedup;
+  int64_t max_queue_id = 0;
+  int64_t max_seq = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Everything committed so far. Called once, before any append.
+  virtual LoadedState load() = 0;
+  // Appends to the pending log; returns the ticket to wait for. Cheap and thread-safe.
+  virtual uint64_t append(Mutation mutation) = 0;
+  virtual uint64_t append(std::vector<Mutation> mutations) = 0;
+  // Returns once every mutation up to `ticket` is committed.
+  virtual void wait_durable(uint64_t ticket) = 0;
+};
+
+// Opens or creates the store in `data_dir` (created if missing). Null + *error (naming the file and
+// the reason) for a corrupt file, a foreign file, a newer schema, or an unusable directory.
+std::unique_ptr<Store> open_sqlite_store(const std::string& data_dir, SyncMode sync, std::string* error);
+std::unique_ptr<Store> open_memory_store();
+
+}  // namespace sluice::sqs::detail
