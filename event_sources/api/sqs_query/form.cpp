@@ -1,0 +1,86 @@
+// application/x-www-form-urlencoded decoding. One pass over the text: pairs split on '&', the
+// first '=' splits name from value, '+' is a space and %XX a byte. Segments without any escape
+// are copied as they are, which is the common case for Action/QueueUrl-style parameters once a
+// client has encoded them. Empty segments ("a=1&&b=2", a trailing '&') are skipped; a segment
+// without '=' is a name with an empty value.
+
+#include <cstring>
+
+#include "sqs_query/query_codec.h"
+
+namespace sluice::api::query {
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Decodes one name or value into `out`; false on a malformed percent escape.
+bool decode_component(std::string_view in, std::string& out) {
+  const char* p = in.data();
+  const char* end = p + in.size();
+  // Fast path: nothing to decode.
+  bool plain = true;
+  for (const char* q = p; q != end; ++q) {
+    if (*q == '%' || *q == '+') {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
+    out.assign(in);
+    return true;
+  }
+  out.clear();
+  out.reserve(in.size());
+  while (p != end) {
+    char c = *p;
+    if (c == '+') {
+      out.push_back(' ');
+      ++p;
+    } else if (c == '%') {
+      if (end - p < 3) return false;
+      int hi = hex_value(p[1]);
+      int lo = hex_value(p[2]);
+      if (hi < 0 || lo < 0) return false;
+      out.push_back(static_cast<char>((hi << 4) | lo));
+      p += 3;
+    } else {
+      out.push_back(c);
+      ++p;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Outcome<FormParams> parse_form(std::string_view encoded) {
+  FormParams params;
+  // A typical SQS request has a handful to a few dozen pairs; one guess avoids most regrowth.
+  params.reserve(8);
+  const char* p = encoded.data();
+  const char* end = p + encoded.size();
+  while (p < end) {
+    const void* amp = std::memchr(p, '&', static_cast<size_t>(end - p));
+    const char* seg_end = amp ? static_cast<const char*>(amp) : end;
+    if (seg_end != p) {
+      std::string_view segment(p, static_cast<size_t>(seg_end - p));
+      size_t eq = segment.find('=');
+      std::string_view name = segment.substr(0, eq);
+      std::string_view value = eq == std::string_view::npos ? std::string_view{} : segment.substr(eq + 1);
+      auto& pair = params.emplace_back();
+      if (!decode_component(name, pair.first) || !decode_component(value, pair.second)) {
+        // Text of AWS's common error MalformedQueryString.
+        return aws_error(AwsErrorCode::MalformedQueryString, "The query string contains a syntax error.");
+      }
+    }
+    p = seg_end + 1;
+  }
+  return params;
+}
+
+}  // namespace sluice::api::query

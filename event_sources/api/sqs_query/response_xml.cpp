@@ -1,0 +1,164 @@
+// JSON-protocol result objects -> Query XML, and AwsError -> <ErrorResponse>.
+//
+// The result object is rendered member by member in the model's order (sqs_shapes), under the
+// Query names: a flattened list repeats its element name (<QueueUrl>, <Message>,
+// <SendMessageBatchResultEntry>), a flattened map repeats its entry name with key and value
+// children (<Attribute><Name/><Value/></Attribute>, <Tag><Key/><Value/></Tag>,
+// <MessageAttribute><Name/><Value><StringValue/><DataType/></Value></MessageAttribute>).
+// JSON members the model does not know are not rendered; null members are left out.
+
+#include <charconv>
+#include <cmath>
+
+#include "sqs_query/query_codec.h"
+#include "sqs_shapes.h"
+#include "xml_writer.h"
+
+namespace sluice::api::query {
+namespace {
+
+namespace json = boost::json;
+using detail::Kind;
+using detail::Shape;
+using detail::XmlWriter;
+
+constexpr std::string_view kXmlDeclaration = "<?xml version=\"1.0\"?>";
+constexpr std::string_view kNamespace = "http://queue.amazonaws.com/doc/2012-11-05/";
+
+// Scalar JSON as element text; objects, arrays and null have no scalar form and are skipped.
+void scalar_element(XmlWriter& w, std::string_view name, const json::value& v) {
+  char buf[32];
+  switch (v.kind()) {
+    case json::kind::string: {
+      const json::string& s = v.get_string();
+      w.element(name, std::string_view(s.data(), s.size()));
+      return;
+    }
+    case json::kind::int64: {
+      auto r = std::to_chars(buf, buf + sizeof buf, v.get_int64());
+      w.raw_element(name, std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
+      return;
+    }
+    case json::kind::uint64: {
+      auto r = std::to_chars(buf, buf + sizeof buf, v.get_uint64());
+      w.raw_element(name, std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
+      return;
+    }
+    case json::kind::double_: {
+      double d = v.get_double();
+      std::to_chars_result r{};
+      if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9.2e18) {
+        r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(d));
+      } else {
+        r = std::to_chars(buf, buf + sizeof buf, d);
+      }
+      w.raw_element(name, std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
+      return;
+    }
+    case json::kind::bool_:
+      w.raw_element(name, v.get_bool() ? "true" : "false");
+      return;
+    default:
+      return;
+  }
+}
+
+void struct_body(XmlWriter& w, const Shape& shape, const json::object& object);
+
+// One value of `shape` as element `name` (scalars and structs).
+void value_element(XmlWriter& w, std::string_view name, const Shape& shape, const json::value& v) {
+  if (shape.kind == Kind::Struct) {
+    if (!v.is_object()) return;
+    w.open(name);
+    struct_body(w, shape, v.get_object());
+    w.close(name);
+  } else {
+    scalar_element(w, name, v);
+  }
+}
+
+void member_elements(XmlWriter& w, const detail::Member& m, const json::value& v) {
+  const Shape& shape = *m.shape;
+  switch (shape.kind) {
+    case Kind::List:
+      if (!v.is_array()) return;
+      for (const json::value& element : v.get_array()) value_element(w, m.query, *shape.element, element);
+      return;
+    case Kind::Map:
+      if (!v.is_object()) return;
+      for (const auto& entry : v.get_object()) {
+        if (entry.value().is_null()) continue;
+        w.open(m.query);
+        w.element(shape.key_name, std::string_view(entry.key().data(), entry.key().size()));
+        value_element(w, shape.value_name, *shape.element, entry.value());
+        w.close(m.query);
+      }
+      return;
+    default:
+      value_element(w, m.query, shape, v);
+  }
+}
+
+void struct_body(XmlWriter& w, const Shape& shape, const json::object& object) {
+  for (const detail::Member& m : shape.members) {
+    auto it = object.find(m.json);
+    if (it == object.end() || it->value().is_null()) continue;
+    member_elements(w, m, it->value());
+  }
+}
+
+void response_metadata(XmlWriter& w, std::string_view request_id) {
+  w.open("ResponseMetadata");
+  w.element("RequestId", request_id);
+  w.close("ResponseMetadata");
+}
+
+}  // namespace
+
+std::string sqs_response_to_xml(std::string_view action, const boost::json::object& result,
+                                std::string_view request_id) {
+  std::string out;
+  out.reserve(512);
+  XmlWriter w(out);
+  std::string response_name(action);
+  response_name.append("Response");
+  w.raw(kXmlDeclaration);
+  w.raw("<");
+  w.raw(response_name);
+  w.raw(" xmlns=\"");
+  w.raw(kNamespace);
+  w.raw("\">");
+  const detail::ActionSpec* spec = detail::find_action(action);
+  if (spec && spec->output) {
+    std::string result_name(action);
+    result_name.append("Result");
+    w.open(result_name);
+    struct_body(w, *spec->output, result);
+    w.close(result_name);
+  }
+  response_metadata(w, request_id);
+  w.close(response_name);
+  return out;
+}
+
+std::string error_xml(const AwsError& error, std::string_view request_id) {
+  std::string out;
+  out.reserve(256 + error.message.size());
+  XmlWriter w(out);
+  const AwsErrorInfo& info = error.info();
+  w.raw(kXmlDeclaration);
+  w.raw("<ErrorResponse xmlns=\"");
+  w.raw(kNamespace);
+  w.raw("\">");
+  w.open("Error");
+  w.raw_element("Type", info.fault == Fault::Sender ? "Sender" : "Receiver");
+  w.element("Code", info.query_code);
+  w.element("Message", error.message);
+  w.raw("<Detail/>");
+  w.close("Error");
+  w.element("RequestId", request_id);
+  w.close("ErrorResponse");
+  return out;
+}
+
+}  // namespace sluice::api::query

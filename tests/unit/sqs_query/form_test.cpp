@@ -1,0 +1,53 @@
+#include <doctest/doctest.h>
+
+#include "sqs_query/query_codec.h"
+
+using namespace sluice;
+using namespace sluice::api::query;
+
+TEST_CASE("parse_form decodes pairs in arrival order") {
+  auto form = parse_form("Action=SendMessage&MessageBody=hello+world%21&QueueUrl=http%3A%2F%2Fh%3A9%2F1%2Fq");
+  REQUIRE(form.ok());
+  REQUIRE(form->size() == 3);
+  CHECK((*form)[0] == std::pair<std::string, std::string>{"Action", "SendMessage"});
+  CHECK((*form)[1].second == "hello world!");
+  CHECK((*form)[2].second == "http://h:9/1/q");
+}
+
+TEST_CASE("parse_form: '+' is a space, %2B a plus, escapes in names, lower-case hex, UTF-8 bytes") {
+  auto form = parse_form("a%2Eb=1%2b1+%3d+2&x=%e2%82%ac");
+  REQUIRE(form.ok());
+  REQUIRE(form->size() == 2);
+  CHECK((*form)[0].first == "a.b");
+  CHECK((*form)[0].second == "1+1 = 2");
+  CHECK((*form)[1].second == "\xE2\x82\xAC");
+}
+
+TEST_CASE("parse_form: empty segments, missing '=', empty values, '=' inside values") {
+  auto form = parse_form("&a=&&b&c=x=y&");
+  REQUIRE(form.ok());
+  REQUIRE(form->size() == 3);
+  CHECK((*form)[0] == std::pair<std::string, std::string>{"a", ""});
+  CHECK((*form)[1] == std::pair<std::string, std::string>{"b", ""});
+  CHECK((*form)[2] == std::pair<std::string, std::string>{"c", "x=y"});
+  auto empty = parse_form("");
+  REQUIRE(empty.ok());
+  CHECK(empty->empty());
+}
+
+TEST_CASE("parse_form keeps %00 and other raw bytes") {
+  auto form = parse_form("b=a%00b%0D%0A");
+  REQUIRE(form.ok());
+  CHECK((*form)[0].second == std::string("a\0b\r\n", 5));
+}
+
+TEST_CASE("parse_form rejects malformed percent escapes") {
+  for (const char* bad : {"a=%", "a=%4", "a=%zz", "a=%4g&b=1", "%x1=2", "a=1&b=%"}) {
+    CAPTURE(bad);
+    auto form = parse_form(bad);
+    REQUIRE_FALSE(form.ok());
+    CHECK(form.error().code == AwsErrorCode::MalformedQueryString);
+    CHECK(form.error().info().query_code == "MalformedQueryString");
+    CHECK(form.error().message == "The query string contains a syntax error.");
+  }
+}
