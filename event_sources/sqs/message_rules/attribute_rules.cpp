@@ -127,6 +127,17 @@ std::string quoted(std::string_view prefix, std::string_view name, std::string_v
   return out;
 }
 
+// A String value holding a character outside the SQS set. Worded after the body's text (which
+// AWS answers with InvalidMessageContents); for attribute values AWS answers InvalidParameterValue
+// and the wording is unverified.
+AwsError bad_value_character(uint32_t bad, std::string_view kind, std::string_view name) {
+  std::string message = "Invalid binary character '" + xml_char_ref(bad) + "' was found in the value of ";
+  message.append(kind).append(" '").append(name).append("'");
+  message.append(", the set of allowed characters is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | "
+                 "[#x10000-#x10FFFF].");
+  return invalid(std::move(message));
+}
+
 std::optional<AwsError> name_error(NameProblem problem) {
   switch (problem) {
     case NameProblem::None:
@@ -193,11 +204,7 @@ std::optional<AwsError> check_attribute(const std::string& name, const MessageAt
     case BaseType::String:
       if (auto error = check_string_value(name, attribute.string_value, "String")) return error;
       if (auto bad = first_disallowed_char(attribute.string_value)) {
-        // AWS answers InvalidParameterValue here, not InvalidMessageContents; text unverified.
-        return invalid("Invalid binary character '" + xml_char_ref(*bad) + "' was found in the value of message (user) attribute '" +
-                       name +
-                       "', the set of allowed characters is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | "
-                       "[#x10000-#x10FFFF].");
+        return bad_value_character(*bad, "message (user) attribute", name);
       }
       return std::nullopt;
     case BaseType::Invalid:
@@ -259,10 +266,7 @@ std::optional<AwsError> check_message_system_attributes(const MessageAttributes&
       return invalid(quoted("Message system attribute ", name, " must contain a non-empty value of type 'String'."));
     }
     if (auto bad = first_disallowed_char(attribute.string_value)) {
-      return invalid("Invalid binary character '" + xml_char_ref(*bad) + "' was found in the value of message system attribute '" +
-                     name +
-                     "', the set of allowed characters is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | "
-                     "[#x10000-#x10FFFF].");
+      return bad_value_character(*bad, "message system attribute", name);
     }
   }
   return std::nullopt;
