@@ -1,0 +1,448 @@
+// Connection: parsing, request dispatch and ordered response writing. See connection.h.
+
+#include "connection.h"
+
+#include <algorithm>
+#include <array>
+#include <exception>
+
+namespace sluice::http::detail {
+namespace {
+
+// After our last response the peer gets this long to close before we do.
+constexpr uint64_t kLingerMs = 1000;
+constexpr size_t kInlineBufs = 16;
+
+// Answers one request. Holds only a weak reference to its connection, so a responder kept past
+// the connection's life answers into the void instead of into freed memory.
+class ResponderImpl final : public Responder {
+ public:
+  ResponderImpl(std::shared_ptr<Hub> hub, std::weak_ptr<Connection> conn, uint64_t seq, ConnHeader conn_header)
+      : hub_(std::move(hub)), conn_(std::move(conn)), seq_(seq), conn_header_(conn_header) {}
+  ResponderImpl(const ResponderImpl&) = delete;
+  ResponderImpl& operator=(const ResponderImpl&) = delete;
+
+  // A request whose responder is dropped unanswered would stall its connection forever.
+  ~ResponderImpl() override {
+    if (!answered_.load(std::memory_order_acquire)) {
+      Response r;
+      r.status = 500;
+      respond(std::move(r));
+    }
+  }
+
+  void respond(Response response) override {
+    if (answered_.exchange(true, std::memory_order_acq_rel)) return;
+    ConnHeader ch = hub_->draining.load(std::memory_order_relaxed) ? ConnHeader::kClose : conn_header_;
+    hub_->deliver(std::move(conn_), seq_, serialize_response(std::move(response), ch));
+  }
+
+ private:
+  std::shared_ptr<Hub> hub_;
+  std::weak_ptr<Connection> conn_;
+  uint64_t seq_;
+  ConnHeader conn_header_;
+  std::atomic<bool> answered_{false};
+};
+
+Connection* from_parser(http_parser* p) { return static_cast<Connection*>(p->data); }
+
+void lowercase_append(std::string& out, const char* at, size_t len) {
+  for (size_t i = 0; i < len; ++i) {
+    char c = at[i];
+    out.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
+  }
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// Splits a request target into path and query; absolute-form targets keep only their path.
+void split_target(std::string_view u, Request& req) {
+  if (!u.empty() && u[0] != '/' && u != "*") {
+    if (auto scheme = u.find("://"); scheme != std::string_view::npos) {
+      auto slash = u.find_first_of("/?", scheme + 3);
+      u = slash == std::string_view::npos ? std::string_view("/") : u.substr(slash);
+    }
+  }
+  if (auto hash = u.find('#'); hash != std::string_view::npos) u = u.substr(0, hash);
+  auto q = u.find('?');
+  if (q == std::string_view::npos) {
+    req.path.assign(u);
+    req.query.clear();
+  } else {
+    req.path.assign(u.substr(0, q));
+    req.query.assign(u.substr(q + 1));
+  }
+  if (req.path.empty()) req.path = "/";
+}
+
+}  // namespace
+
+struct Connection::WriteReq {
+  uv_write_t req;
+  Connection* conn;
+  std::vector<std::string> parts;
+};
+
+Connection::Connection(ServerImpl& server) : server_(server) {
+  http_parser_init(&parser_, HTTP_REQUEST);
+  parser_.data = this;
+}
+
+int Connection::start(uv_stream_t* listener) {
+  uv_tcp_init(server_.loop(), &tcp_);
+  tcp_.data = this;
+  uv_timer_init(server_.loop(), &idle_);
+  idle_.data = this;
+  uv_unref(reinterpret_cast<uv_handle_t*>(&idle_));
+  open_handles_ = 2;
+  int rc = uv_accept(listener, reinterpret_cast<uv_stream_t*>(&tcp_));
+  if (rc == 0) rc = uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read);
+  if (rc != 0) {
+    close_now();
+    return rc;
+  }
+  uv_tcp_nodelay(&tcp_, 1);
+  last_active_ = uv_now(server_.loop());
+  arm_idle(server_.options().idle_timeout_ms);
+  return 0;
+}
+
+// ---- reading ----
+
+void Connection::on_alloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
+  // Every read is parsed (and copied into request strings) before the next alloc, so all
+  // connections share the server's one read buffer.
+  *buf = static_cast<Connection*>(handle->data)->server_.read_buffer();
+}
+
+void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
+  auto* self = static_cast<Connection*>(stream->data);
+  self->server_.hub()->note_loop_thread();
+  ServerImpl::Batch batch(self->server_);
+  self->handle_read(nread, buf);
+}
+
+void Connection::handle_read(ssize_t nread, const uv_buf_t* buf) {
+  if (closed_) return;
+  if (nread < 0) {
+    if (nread != UV_EOF) {
+      close_now();
+      return;
+    }
+    eof_ = true;
+    parsing_ = false;
+    last_request_ = true;
+    uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+    // A peer that closed while requests are still unanswered is gone (an abandoned long poll):
+    // free the connection now rather than when the parked answers come. Answers that are
+    // already being written are finished first.
+    if (shutting_ || !slots_.empty()) {
+      close_now();
+      return;
+    }
+    maybe_finish();
+    return;
+  }
+  if (nread == 0) return;
+  last_active_ = uv_now(server_.loop());
+  if (!parsing_) return;
+
+  size_t len = static_cast<size_t>(nread);
+  size_t parsed = http_parser_execute(&parser_, &parser_settings(), buf->base, len);
+  if (closed_ || !parsing_) return;  // we stopped on purpose (paused) or closed meanwhile
+  if (HTTP_PARSER_ERRNO(&parser_) != HPE_OK || (parsed != len && !parser_.upgrade)) {
+    Response bad;
+    bad.status = 400;
+    reject(serialize_response(std::move(bad), ConnHeader::kClose));
+  } else if (parser_.upgrade) {
+    // Protocol switches are not offered; answer what was received and end the connection.
+    parsing_ = false;
+    last_request_ = true;
+    maybe_finish();
+  }
+}
+
+const http_parser_settings& Connection::parser_settings() {
+  static const http_parser_settings settings = [] {
+    http_parser_settings s;
+    http_parser_settings_init(&s);
+    s.on_message_begin = on_message_begin;
+    s.on_url = on_url;
+    s.on_header_field = on_header_field;
+    s.on_header_value = on_header_value;
+    s.on_headers_complete = on_headers_complete;
+    s.on_body = on_body;
+    s.on_message_complete = on_message_complete;
+    return s;
+  }();
+  return settings;
+}
+
+int Connection::on_message_begin(http_parser* p) {
+  Connection* c = from_parser(p);
+  c->request_ = Request{};
+  c->request_.headers.reserve(16);
+  c->url_.clear();
+  c->header_value_last_ = false;
+  c->expect_continue_ = false;
+  return 0;
+}
+
+int Connection::on_url(http_parser* p, const char* at, size_t len) {
+  from_parser(p)->url_.append(at, len);
+  return 0;
+}
+
+int Connection::on_header_field(http_parser* p, const char* at, size_t len) {
+  Connection* c = from_parser(p);
+  auto& headers = c->request_.headers;
+  if (headers.empty() || c->header_value_last_) headers.emplace_back();
+  c->header_value_last_ = false;
+  lowercase_append(headers.back().first, at, len);
+  return 0;
+}
+
+int Connection::on_header_value(http_parser* p, const char* at, size_t len) {
+  Connection* c = from_parser(p);
+  if (c->request_.headers.empty()) c->request_.headers.emplace_back();
+  c->header_value_last_ = true;
+  c->request_.headers.back().second.append(at, len);
+  return 0;
+}
+
+int Connection::on_headers_complete(http_parser* p) {
+  Connection* c = from_parser(p);
+  Request& req = c->request_;
+  req.method = http_method_str(static_cast<http_method>(p->method));
+  split_target(c->url_, req);
+
+  const size_t max_body = c->server_.options().max_body_bytes;
+  const bool has_length = (p->flags & F_CONTENTLENGTH) != 0 && (p->flags & F_CHUNKED) == 0;
+  if (has_length && p->content_length > max_body) {
+    c->reject_too_large();
+    return 0;
+  }
+  if (has_length && p->content_length > 0) req.body.reserve(static_cast<size_t>(p->content_length));
+
+  const std::string* expect = req.header("expect");
+  if (expect != nullptr && iequals(*expect, "100-continue") && p->http_major == 1 && p->http_minor >= 1) {
+    // Interim answers queue like final ones, so an earlier pipelined response is never split.
+    c->fill(c->push_slot(Slot{}), continue_slot());
+  }
+  return 0;
+}
+
+int Connection::on_body(http_parser* p, const char* at, size_t len) {
+  Connection* c = from_parser(p);
+  if (c->request_.body.size() + len > c->server_.options().max_body_bytes) {
+    c->reject_too_large();
+    return 0;
+  }
+  c->request_.body.append(at, len);
+  return 0;
+}
+
+int Connection::on_message_complete(http_parser* p) {
+  Connection* c = from_parser(p);
+  const bool keep_alive = http_should_keep_alive(p) != 0 && !c->server_.draining();
+  ConnHeader ch = ConnHeader::kNone;
+  if (!keep_alive) {
+    ch = ConnHeader::kClose;
+  } else if (p->http_major == 1 && p->http_minor == 0) {
+    ch = ConnHeader::kKeepAlive;
+  }
+  uint64_t seq = c->push_slot(Slot{});
+  if (!keep_alive) {
+    c->parsing_ = false;
+    c->last_request_ = true;
+    http_parser_pause(p, 1);
+  }
+  auto responder = std::make_shared<ResponderImpl>(c->server_.hub(), c->weak_from_this(), seq, ch);
+  try {
+    c->server_.handler()(std::move(c->request_), responder);
+  } catch (const std::exception&) {
+    Response r;
+    r.status = 500;
+    responder->respond(std::move(r));
+  }
+  c->request_ = Request{};
+  return 0;
+}
+
+uint64_t Connection::push_slot(Slot slot) {
+  slots_.push_back(std::move(slot));
+  return head_seq_ + slots_.size() - 1;
+}
+
+void Connection::reject(Slot slot) {
+  uint64_t seq = push_slot(Slot{});
+  parsing_ = false;
+  last_request_ = true;
+  if (HTTP_PARSER_ERRNO(&parser_) == HPE_OK) http_parser_pause(&parser_, 1);  // inside a callback
+  fill(seq, std::move(slot));
+}
+
+void Connection::reject_too_large() {
+  const auto& make = server_.options().on_too_large;
+  Response r;
+  if (make) {
+    r = make(request_);
+  } else {
+    r.status = 413;
+  }
+  reject(serialize_response(std::move(r), ConnHeader::kClose));
+}
+
+// ---- writing ----
+
+void Connection::fill(uint64_t seq, Slot slot) {
+  if (closed_ || seq < head_seq_ || seq - head_seq_ >= slots_.size()) return;
+  Slot& target = slots_[static_cast<size_t>(seq - head_seq_)];
+  target = std::move(slot);
+  target.ready = true;
+  if (seq != head_seq_) return;  // an earlier request is still unanswered
+  if (server_.batching()) {
+    if (!dirty) {
+      dirty = true;
+      server_.mark_dirty(shared_from_this());
+    }
+  } else {
+    flush();
+  }
+}
+
+void Connection::flush() {
+  if (closed_ || shutting_ || slots_.empty() || !slots_.front().ready) return;
+  auto* w = new WriteReq;
+  w->conn = this;
+  while (!slots_.empty() && slots_.front().ready) {
+    Slot& s = slots_.front();
+    w->parts.push_back(std::move(s.head));
+    if (!s.body.empty()) w->parts.push_back(std::move(s.body));
+    slots_.pop_front();
+    ++head_seq_;
+  }
+  std::array<uv_buf_t, kInlineBufs> inline_bufs;
+  std::vector<uv_buf_t> heap_bufs;
+  uv_buf_t* bufs = inline_bufs.data();
+  if (w->parts.size() > kInlineBufs) {
+    heap_bufs.resize(w->parts.size());
+    bufs = heap_bufs.data();
+  }
+  for (size_t i = 0; i < w->parts.size(); ++i) {
+    bufs[i] = uv_buf_init(w->parts[i].data(), static_cast<unsigned>(w->parts[i].size()));
+  }
+  int rc = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&tcp_), bufs, static_cast<unsigned>(w->parts.size()),
+                    on_write);
+  if (rc != 0) {
+    delete w;
+    close_now();
+    return;
+  }
+  ++writes_in_flight_;
+}
+
+void Connection::on_write(uv_write_t* req, int status) {
+  auto* w = reinterpret_cast<WriteReq*>(req);
+  Connection* c = w->conn;
+  delete w;
+  --c->writes_in_flight_;
+  if (status < 0) {
+    c->close_now();
+    return;
+  }
+  c->last_active_ = uv_now(c->server_.loop());
+  c->maybe_finish();
+}
+
+// ---- ending ----
+
+void Connection::begin_drain() {
+  if (closed_) return;
+  parsing_ = false;
+  last_request_ = true;
+  if (slots_.empty() && writes_in_flight_ == 0) {
+    close_now();  // idle keep-alive: nothing owed to this client
+  } else {
+    maybe_finish();
+  }
+}
+
+void Connection::maybe_finish() {
+  if (!last_request_ || closed_ || shutting_) return;
+  if (!slots_.empty() || writes_in_flight_ > 0) return;
+  if (eof_) {
+    close_now();
+  } else {
+    graceful_close();
+  }
+}
+
+void Connection::graceful_close() {
+  shutting_ = true;
+  int rc = uv_shutdown(&shutdown_req_, reinterpret_cast<uv_stream_t*>(&tcp_), on_shutdown);
+  if (rc != 0) close_now();
+}
+
+void Connection::on_shutdown(uv_shutdown_t* req, int status) {
+  auto* c = static_cast<Connection*>(req->handle->data);
+  if (c->closed_) return;
+  if (status < 0 || c->eof_) {
+    c->close_now();
+    return;
+  }
+  // Keep reading (and discarding) until the peer closes, for at most the linger time.
+  uint64_t idle = c->server_.options().idle_timeout_ms;
+  c->arm_idle(idle > 0 ? std::min(idle, kLingerMs) : kLingerMs);
+}
+
+void Connection::arm_idle(uint64_t ms) {
+  if (ms == 0 || closed_) return;
+  uv_timer_start(&idle_, on_idle_timer, ms, 0);
+}
+
+void Connection::on_idle_timer(uv_timer_t* timer) {
+  auto* c = static_cast<Connection*>(timer->data);
+  if (c->closed_) return;
+  if (c->shutting_) {
+    c->close_now();  // linger over
+    return;
+  }
+  const uint64_t timeout = c->server_.options().idle_timeout_ms;
+  if (!c->slots_.empty() || c->writes_in_flight_ > 0) {
+    c->arm_idle(timeout);  // a parked request or an unfinished write is not idleness
+    return;
+  }
+  const uint64_t now = uv_now(c->server_.loop());
+  const uint64_t quiet = now - c->last_active_;
+  if (quiet >= timeout) {
+    c->close_now();
+  } else {
+    c->arm_idle(timeout - quiet);
+  }
+}
+
+void Connection::close_now() {
+  if (closed_) return;
+  closed_ = true;
+  slots_.clear();
+  uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_handle_closed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&idle_), on_handle_closed);
+}
+
+void Connection::on_handle_closed(uv_handle_t* handle) {
+  auto* c = static_cast<Connection*>(handle->data);
+  if (--c->open_handles_ == 0) c->server_.remove_connection(c);  // may destroy c
+}
+
+}  // namespace sluice::http::detail
