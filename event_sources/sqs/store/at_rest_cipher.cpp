@@ -1,0 +1,175 @@
+// AES-256-GCM through OpenSSL's EVP interface. The two contexts are initialized with cipher and
+// key once; each record then only sets its nonce.
+
+#include "store/at_rest_cipher.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "sluice/common/crypto.h"
+
+namespace sluice::sqs::detail {
+namespace {
+
+constexpr std::string_view kKeyCheckLabel = "sluice at-rest key check v1";
+
+const unsigned char* bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
+unsigned char* bytes(std::string& s) { return reinterpret_cast<unsigned char*>(s.data()); }
+
+std::string errno_text() { return std::strerror(errno); }
+
+std::string directory_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+}
+
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+}  // namespace
+
+AtRestCipher::AtRestCipher(std::string key)
+    : key_(std::move(key)), seal_ctx_(EVP_CIPHER_CTX_new()), open_ctx_(EVP_CIPHER_CTX_new()) {
+  EVP_CIPHER* cipher = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+  bool ok = cipher != nullptr && seal_ctx_ != nullptr && open_ctx_ != nullptr &&
+            EVP_EncryptInit_ex2(seal_ctx_, cipher, bytes(key_), nullptr, nullptr) == 1 &&
+            EVP_DecryptInit_ex2(open_ctx_, cipher, bytes(key_), nullptr, nullptr) == 1;
+  EVP_CIPHER_free(cipher);  // the contexts hold their own references
+  if (!ok) {
+    EVP_CIPHER_CTX_free(seal_ctx_);
+    EVP_CIPHER_CTX_free(open_ctx_);
+    throw std::runtime_error("OpenSSL cannot set up AES-256-GCM");
+  }
+}
+
+AtRestCipher::~AtRestCipher() {
+  EVP_CIPHER_CTX_free(seal_ctx_);
+  EVP_CIPHER_CTX_free(open_ctx_);
+  OPENSSL_cleanse(key_.data(), key_.size());
+}
+
+std::unique_ptr<AtRestCipher> AtRestCipher::from_key(std::string key) {
+  if (key.size() != kKeySize) return nullptr;
+  return std::unique_ptr<AtRestCipher>(new AtRestCipher(std::move(key)));
+}
+
+std::unique_ptr<AtRestCipher> AtRestCipher::read_key_file(const std::string& path, bool* missing, std::string* error) {
+  *missing = false;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) {
+      *missing = true;
+    } else {
+      *error = path + " cannot be read (" + errno_text() + ")";
+    }
+    return nullptr;
+  }
+  std::string key(kKeySize + 1, '\0');  // one spare byte detects a file that is too long
+  size_t got = 0;
+  while (got < key.size()) {
+    ssize_t n = ::read(fd, key.data() + got, key.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *error = path + " cannot be read (" + errno_text() + ")";
+      ::close(fd);
+      return nullptr;
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  if (got != kKeySize) {
+    *error = path + " is not a sluice key file (expected " + std::to_string(kKeySize) + " bytes)";
+    return nullptr;
+  }
+  key.resize(kKeySize);
+  return from_key(std::move(key));
+}
+
+std::unique_ptr<AtRestCipher> AtRestCipher::create_key_file(const std::string& path, std::string* error) {
+  std::string key = random_bytes(kKeySize);
+  std::string temp = path + ".tmp";
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    *error = temp + " cannot be created (" + errno_text() + ")";
+    return nullptr;
+  }
+  // O_CREAT's mode is filtered by the umask; the key must never be readable by others.
+  bool ok = ::fchmod(fd, 0600) == 0 && write_all(fd, key) && ::fsync(fd) == 0;
+  std::string reason = ok ? "" : errno_text();
+  ::close(fd);
+  if (ok && ::rename(temp.c_str(), path.c_str()) != 0) {
+    ok = false;
+    reason = errno_text();
+  }
+  if (!ok) {
+    ::unlink(temp.c_str());
+    *error = path + " cannot be written (" + reason + ")";
+    return nullptr;
+  }
+  // The rename is durable only once the directory is synced; rows encrypted under this key are
+  // committed after this returns.
+  int dir = ::open(directory_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  return from_key(std::move(key));
+}
+
+std::string AtRestCipher::key_check() const { return hmac_sha256_raw(key_, kKeyCheckLabel); }
+
+std::string AtRestCipher::seal(std::string_view plaintext, std::string_view associated_data) const {
+  std::string out(kNonceSize + plaintext.size() + kTagSize, '\0');
+  unsigned char* nonce = bytes(out);
+  unsigned char* body = nonce + kNonceSize;
+  if (RAND_bytes(nonce, static_cast<int>(kNonceSize)) != 1) throw std::runtime_error("RAND_bytes failed");
+  EVP_CIPHER_CTX* ctx = seal_ctx_;
+  int len = 0;
+  int final_len = 0;
+  if (EVP_EncryptInit_ex2(ctx, nullptr, nullptr, nonce, nullptr) != 1 ||
+      EVP_EncryptUpdate(ctx, nullptr, &len, bytes(associated_data), static_cast<int>(associated_data.size())) != 1 ||
+      EVP_EncryptUpdate(ctx, body, &len, bytes(plaintext), static_cast<int>(plaintext.size())) != 1 ||
+      EVP_EncryptFinal_ex(ctx, body + len, &final_len) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagSize), body + plaintext.size()) != 1) {
+    throw std::runtime_error("AES-256-GCM encryption failed");
+  }
+  return out;
+}
+
+std::optional<std::string> AtRestCipher::open(std::string_view sealed, std::string_view associated_data) const {
+  if (sealed.size() < kNonceSize + kTagSize) return std::nullopt;
+  const unsigned char* nonce = bytes(sealed);
+  size_t text_size = sealed.size() - kNonceSize - kTagSize;
+  std::string tag(sealed.substr(kNonceSize + text_size));
+  std::string out(text_size, '\0');
+  EVP_CIPHER_CTX* ctx = open_ctx_;
+  int len = 0;
+  int final_len = 0;
+  if (EVP_DecryptInit_ex2(ctx, nullptr, nullptr, nonce, nullptr) != 1 ||
+      EVP_DecryptUpdate(ctx, nullptr, &len, bytes(associated_data), static_cast<int>(associated_data.size())) != 1 ||
+      EVP_DecryptUpdate(ctx, bytes(out), &len, nonce + kNonceSize, static_cast<int>(text_size)) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagSize), tag.data()) != 1 ||
+      EVP_DecryptFinal_ex(ctx, bytes(out) + len, &final_len) != 1) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+}  // namespace sluice::sqs::detail

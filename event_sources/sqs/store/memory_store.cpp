@@ -1,0 +1,26 @@
+// The store of an in-memory engine: nothing to load, nothing kept. Tickets still grow so the
+// engine's code path is the same in both modes.
+
+#include <atomic>
+
+#include "store/store.h"
+
+namespace sluice::sqs::detail {
+namespace {
+
+class MemoryStore final : public Store {
+ public:
+  LoadedState load() override { return {}; }
+  uint64_t append(Mutation) override { return ++appended_; }
+  uint64_t append(std::vector<Mutation> mutations) override { return appended_ += mutations.size(); }
+  void wait_durable(uint64_t) override {}
+
+ private:
+  std::atomic<uint64_t> appended_{0};
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_memory_store() { return std::make_unique<MemoryStore>(); }
+
+}  // namespace sluice::sqs::detail

@@ -1,0 +1,378 @@
+// The running SQLite store. Every statement is prepared once when the store starts; a commit is
+// BEGIN, one reset-bind-step per mutation, COMMIT, executed by the group-commit leader in its
+// own thread. Only the leader touches the connection after startup (the GroupCommit runs one
+// commit at a time), so the connection is opened without SQLite's own mutexes.
+//
+// High-water marks: seq and queue_id must never be reused, even after the rows holding the
+// largest ones are deleted (a receipt handle from before a restart must not name a new message).
+// The largest ids ever inserted are kept in sluice_meta. Writing that row in every commit would
+// add a page to each transaction, so ids are reserved in blocks: the stored mark runs ahead of the
+// ids in use and is rewritten only when an insert passes it. load() reports the stored mark, so
+// after a restart the engine continues past every id it may have used.
+//
+// Encrypted messages: body and encoded attributes are joined and sealed as one value in `body`
+// (attributes column empty), with associated data binding it to (seq, queue_id).
+
+#include <algorithm>
+#include <stdexcept>
+#include <utility>
+
+#include "store/group_commit.h"
+#include "store/record_codec.h"
+#include "store/sqlite_store.h"
+
+namespace sluice::sqs::detail {
+namespace {
+
+constexpr int64_t kIdReserveBlock = 1 << 16;
+
+std::string row_binding(int64_t seq, int64_t queue_id) {
+  std::string out(16, '\0');
+  for (int i = 0; i < 8; ++i) {
+    out[static_cast<size_t>(i)] = static_cast<char>(static_cast<uint64_t>(seq) >> (56 - 8 * i));
+    out[static_cast<size_t>(8 + i)] = static_cast<char>(static_cast<uint64_t>(queue_id) >> (56 - 8 * i));
+  }
+  return out;
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(Connection db, StoreFiles files, std::unique_ptr<AtRestCipher> cipher, bool key_check_stored)
+      : db_(std::move(db)),
+        files_(std::move(files)),
+        cipher_(std::move(cipher)),
+        key_check_stored_(key_check_stored),
+        group_([this](std::vector<Mutation>& batch) { commit(batch); }) {
+    sqlite3* h = db_.get();
+    begin_ = Statement(h, "BEGIN");
+    commit_ = Statement(h, "COMMIT");
+    rollback_ = Statement(h, "ROLLBACK");
+    put_meta_ = Statement(h, "INSERT OR REPLACE INTO sluice_meta(key, value) VALUES(?, ?)");
+    put_queue_ = Statement(h,
+        "INSERT OR REPLACE INTO queues(queue_id, account_id, region, name, attributes, tags, permissions, "
+        "created_ms, modified_ms, last_purge_ms, next_sequence_number) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    delete_queue_ = Statement(h, "DELETE FROM queues WHERE queue_id = ?");
+    delete_queue_messages_ = Statement(h, "DELETE FROM messages WHERE queue_id = ?");
+    delete_queue_dedup_ = Statement(h, "DELETE FROM dedup WHERE queue_id = ?");
+    insert_message_ = Statement(h,
+        "INSERT INTO messages(seq, queue_id, message_id, body, attributes, aws_trace_header, sender_id, "
+        "message_group_id, message_deduplication_id, sequence_number, dead_letter_source_arn, sent_ms, "
+        "visible_at_ms, first_receive_ms, receive_count, encrypted) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    update_message_ = Statement(h,
+        "UPDATE messages SET visible_at_ms = ?, first_receive_ms = ?, receive_count = ? WHERE seq = ?");
+    delete_message_ = Statement(h, "DELETE FROM messages WHERE seq = ?");
+    put_dedup_ = Statement(h,
+        "INSERT OR REPLACE INTO dedup(queue_id, key, expires_ms, message_id, sequence_number) VALUES(?,?,?,?,?)");
+    expire_dedup_ = Statement(h, "DELETE FROM dedup WHERE expires_ms < ?");
+  }
+
+  ~SqliteStore() override {
+    // Whatever was appended but never waited for is still committed before the file closes.
+    try {
+      group_.flush();
+    } catch (const std::exception&) {
+      // Already reported to the waiters of the failed commit; nothing more can be done here.
+    }
+  }
+
+  bool read_all(std::string* error);
+
+  LoadedState load() override { return std::exchange(loaded_, LoadedState{}); }
+  uint64_t append(Mutation mutation) override { return group_.append(std::move(mutation)); }
+  uint64_t append(std::vector<Mutation> mutations) override { return group_.append(std::move(mutations)); }
+  void wait_durable(uint64_t ticket) override { group_.wait_durable(ticket); }
+
+ private:
+  void commit(std::vector<Mutation>& batch);
+  void apply(const mutation::PutQueue& m);
+  void apply(const mutation::DeleteQueue& m);
+  void apply(const mutation::InsertMessage& m);
+  void apply(const mutation::UpdateMessage& m);
+  void apply(const mutation::DeleteMessage& m);
+  void apply(const mutation::PurgeQueue& m);
+  void apply(const mutation::PutDedup& m);
+  void apply(const mutation::ExpireDedup& m);
+  const AtRestCipher& cipher_for_writing();
+  void put_meta(const char* key, int64_t value);
+  bool read_meta(const char* key, int64_t* value);
+  bool read_queues(std::string* error);
+  bool read_messages(std::string* error);
+  void read_dedup();
+
+  Connection db_;  // declared first: statements are finalized before it closes
+  StoreFiles files_;
+  // Leader-only state (touched only inside commit(), which GroupCommit serializes).
+  std::unique_ptr<AtRestCipher> cipher_;
+  bool key_check_stored_;
+  int64_t reserved_seq_ = 0;       // largest seq the stored mark covers
+  int64_t reserved_queue_id_ = 0;  // largest queue_id the stored mark covers
+  Statement begin_, commit_, rollback_, put_meta_;
+  Statement put_queue_, delete_queue_, delete_queue_messages_, delete_queue_dedup_;
+  Statement insert_message_, update_message_, delete_message_;
+  Statement put_dedup_, expire_dedup_;
+  LoadedState loaded_;
+  GroupCommit group_;  // declared last: destroyed first, after the destructor's flush
+};
+
+void SqliteStore::commit(std::vector<Mutation>& batch) {
+  if (batch.empty()) return;
+  begin_.run();
+  try {
+    for (const Mutation& m : batch) {
+      std::visit([this](const auto& op) { apply(op); }, m);
+    }
+    commit_.run();
+  } catch (...) {
+    // COMMIT itself may fail and leave the transaction open (e.g. SQLITE_BUSY); roll back so the
+    // connection is not stuck inside it. The group commit makes the failure sticky.
+    if (sqlite3_get_autocommit(db_.get()) == 0) {
+      try {
+        rollback_.run();
+      } catch (const SqliteError&) {
+      }
+    }
+    throw;
+  }
+}
+
+void SqliteStore::put_meta(const char* key, int64_t value) {
+  put_meta_.bind_text(1, key).bind(2, value).run();
+}
+
+void SqliteStore::apply(const mutation::PutQueue& m) {
+  const QueueRecord& q = m.queue;
+  if (q.queue_id > reserved_queue_id_) {
+    reserved_queue_id_ = q.queue_id + kIdReserveBlock;
+    put_meta("max_queue_id", reserved_queue_id_);
+  }
+  std::string attributes = encode_string_map(q.attributes);
+  std::string tags = encode_string_map(q.tags);
+  put_queue_.bind(1, q.queue_id)
+      .bind_text(2, q.address.account_id)
+      .bind_text(3, q.address.region)
+      .bind_text(4, q.address.name)
+      .bind(5, attributes)
+      .bind(6, tags)
+      .bind_text(7, q.permissions_json)
+      .bind(8, q.created_ms)
+      .bind(9, q.modified_ms)
+      .bind(10, q.last_purge_ms)
+      .bind(11, static_cast<int64_t>(q.next_sequence_number))  // keeps all 64 bits
+      .run();
+}
+
+void SqliteStore::apply(const mutation::DeleteQueue& m) {
+  delete_queue_messages_.bind(1, m.queue_id).run();
+  delete_queue_dedup_.bind(1, m.queue_id).run();
+  delete_queue_.bind(1, m.queue_id).run();
+}
+
+const AtRestCipher& SqliteStore::cipher_for_writing() {
+  if (!cipher_) {
+    std::string error;
+    cipher_ = AtRestCipher::create_key_file(files_.key, &error);
+    if (!cipher_) throw std::runtime_error(error);
+  }
+  if (!key_check_stored_) {
+    // Stored in the same transaction as the first encrypted row, after the key file is synced.
+    std::string check = cipher_->key_check();
+    put_meta_.bind_text(1, "key_check").bind(2, check).run();
+    key_check_stored_ = true;
+  }
+  return *cipher_;
+}
+
+void SqliteStore::apply(const mutation::InsertMessage& m) {
+  const MessageRecord& r = m.message;
+  if (r.seq > reserved_seq_) {
+    reserved_seq_ = r.seq + kIdReserveBlock;
+    put_meta("max_seq", reserved_seq_);
+  }
+  std::string attributes = encode_attributes(r.message_attributes);
+  std::string sealed;
+  std::string_view body = r.body;
+  std::string_view stored_attributes = attributes;
+  if (r.encrypted) {
+    sealed = cipher_for_writing().seal(join_payload(r.body, attributes), row_binding(r.seq, r.queue_id));
+    body = sealed;
+    stored_attributes = {};
+  }
+  insert_message_.bind(1, r.seq)
+      .bind(2, r.queue_id)
+      .bind_text(3, r.message_id)
+      .bind(4, body)
+      .bind(5, stored_attributes)
+      .bind_text(6, r.aws_trace_header)
+      .bind_text(7, r.sender_id)
+      .bind_text(8, r.message_group_id)
+      .bind_text(9, r.message_deduplication_id)
+      .bind_text(10, r.sequence_number)
+      .bind_text(11, r.dead_letter_source_arn)
+      .bind(12, r.sent_ms)
+      .bind(13, r.visible_at_ms)
+      .bind(14, r.first_receive_ms)
+      .bind(15, int64_t{r.receive_count})
+      .bind(16, int64_t{r.encrypted ? 1 : 0})
+      .run();
+}
+
+void SqliteStore::apply(const mutation::UpdateMessage& m) {
+  update_message_.bind(1, m.visible_at_ms)
+      .bind(2, m.first_receive_ms)
+      .bind(3, int64_t{m.receive_count})
+      .bind(4, m.seq)
+      .run();
+}
+
+void SqliteStore::apply(const mutation::DeleteMessage& m) { delete_message_.bind(1, m.seq).run(); }
+
+void SqliteStore::apply(const mutation::PurgeQueue& m) { delete_queue_messages_.bind(1, m.queue_id).run(); }
+
+void SqliteStore::apply(const mutation::PutDedup& m) {
+  const DedupRecord& d = m.entry;
+  put_dedup_.bind(1, d.queue_id)
+      .bind(2, d.key)
+      .bind(3, d.expires_ms)
+      .bind_text(4, d.message_id)
+      .bind_text(5, d.sequence_number)
+      .run();
+}
+
+void SqliteStore::apply(const mutation::ExpireDedup& m) { expire_dedup_.bind(1, m.before_ms).run(); }
+
+// ---- Reading everything at startup ----------------------------------------------------------
+
+bool SqliteStore::read_meta(const char* key, int64_t* value) {
+  Statement s(db_.get(), "SELECT value FROM sluice_meta WHERE key = ?");
+  s.bind_text(1, key);
+  if (!s.step()) return false;
+  *value = s.int64(0);
+  s.reset();
+  return true;
+}
+
+bool SqliteStore::read_queues(std::string* error) {
+  Statement s(db_.get(),
+              "SELECT queue_id, account_id, region, name, attributes, tags, permissions, created_ms, modified_ms, "
+              "last_purge_ms, next_sequence_number FROM queues ORDER BY queue_id");
+  while (s.step()) {
+    QueueRecord q;
+    q.queue_id = s.int64(0);
+    q.address = QueueAddress{s.string(1), s.string(2), s.string(3)};
+    auto attributes = decode_string_map(s.string(4));
+    auto tags = decode_string_map(s.string(5));
+    if (!attributes || !tags) {
+      s.reset();
+      *error = files_.database + " is corrupt (queue " + std::to_string(q.queue_id) + " cannot be decoded)";
+      return false;
+    }
+    q.attributes = std::move(*attributes);
+    q.tags = std::move(*tags);
+    q.permissions_json = s.string(6);
+    q.created_ms = s.int64(7);
+    q.modified_ms = s.int64(8);
+    q.last_purge_ms = s.int64(9);
+    q.next_sequence_number = static_cast<uint64_t>(s.int64(10));
+    loaded_.max_queue_id = std::max(loaded_.max_queue_id, q.queue_id);
+    loaded_.queues.push_back(std::move(q));
+  }
+  return true;
+}
+
+bool SqliteStore::read_messages(std::string* error) {
+  Statement s(db_.get(),
+              "SELECT seq, queue_id, message_id, body, attributes, aws_trace_header, sender_id, message_group_id, "
+              "message_deduplication_id, sequence_number, dead_letter_source_arn, sent_ms, visible_at_ms, "
+              "first_receive_ms, receive_count, encrypted FROM messages ORDER BY seq");
+  while (s.step()) {
+    MessageRecord r;
+    r.seq = s.int64(0);
+    r.queue_id = s.int64(1);
+    r.message_id = s.string(2);
+    r.encrypted = s.int64(15) != 0;
+    std::string encoded_attributes;
+    std::string where = files_.database + ": message " + std::to_string(r.seq);
+    if (r.encrypted) {
+      if (!cipher_) {
+        s.reset();
+        *error = where + " is encrypted but " + files_.key + " is missing";
+        return false;
+      }
+      auto plain = cipher_->open(s.string(3), row_binding(r.seq, r.queue_id));
+      if (!plain || !split_payload(*plain, &r.body, &encoded_attributes)) {
+        s.reset();
+        *error = where + " cannot be decrypted with " + files_.key + " (damaged row or wrong key)";
+        return false;
+      }
+    } else {
+      r.body = s.string(3);
+      encoded_attributes = s.string(4);
+    }
+    auto attributes = decode_attributes(encoded_attributes);
+    if (!attributes) {
+      s.reset();
+      *error = where + " is corrupt (its attributes cannot be decoded)";
+      return false;
+    }
+    r.message_attributes = std::move(*attributes);
+    r.aws_trace_header = s.string(5);
+    r.sender_id = s.string(6);
+    r.message_group_id = s.string(7);
+    r.message_deduplication_id = s.string(8);
+    r.sequence_number = s.string(9);
+    r.dead_letter_source_arn = s.string(10);
+    r.sent_ms = s.int64(11);
+    r.visible_at_ms = s.int64(12);
+    r.first_receive_ms = s.int64(13);
+    r.receive_count = static_cast<int32_t>(s.int64(14));
+    loaded_.max_seq = std::max(loaded_.max_seq, r.seq);
+    loaded_.messages.push_back(std::move(r));
+  }
+  return true;
+}
+
+void SqliteStore::read_dedup() {
+  Statement s(db_.get(),
+              "SELECT queue_id, key, expires_ms, message_id, sequence_number FROM dedup ORDER BY queue_id, key");
+  while (s.step()) {
+    DedupRecord d;
+    d.queue_id = s.int64(0);
+    d.key = s.string(1);
+    d.expires_ms = s.int64(2);
+    d.message_id = s.string(3);
+    d.sequence_number = s.string(4);
+    loaded_.dedup.push_back(std::move(d));
+  }
+}
+
+bool SqliteStore::read_all(std::string* error) {
+  try {
+    read_meta("max_seq", &reserved_seq_);
+    read_meta("max_queue_id", &reserved_queue_id_);
+    if (!read_queues(error) || !read_messages(error)) return false;
+    read_dedup();
+  } catch (const SqliteError& e) {
+    *error = describe_sqlite_failure(files_.database, e);
+    return false;
+  }
+  loaded_.max_seq = std::max(loaded_.max_seq, reserved_seq_);
+  loaded_.max_queue_id = std::max(loaded_.max_queue_id, reserved_queue_id_);
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<Store> start_sqlite_store(Connection db, StoreFiles files, std::unique_ptr<AtRestCipher> cipher,
+                                          bool key_check_stored, std::string* error) {
+  std::unique_ptr<SqliteStore> store;
+  try {
+    store = std::make_unique<SqliteStore>(std::move(db), files, std::move(cipher), key_check_stored);
+  } catch (const SqliteError& e) {
+    *error = describe_sqlite_failure(files.database, e);
+    return nullptr;
+  }
+  if (!store->read_all(error)) return nullptr;
+  return store;
+}
+
+}  // namespace sluice::sqs::detail

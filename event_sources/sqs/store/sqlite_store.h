@@ -1,0 +1,35 @@
+#pragma once
+// Internal seam between opening the SQLite store (sqlite_open.cpp: directory, file checks,
+// schema, key file) and running it (sqlite_store.cpp: statements, group commit, loading).
+
+#include <memory>
+#include <string>
+
+#include "store/at_rest_cipher.h"
+#include "store/sqlite_db.h"
+#include "store/store.h"
+
+namespace sluice::sqs::detail {
+
+inline constexpr int32_t kSluiceApplicationId = 0x534c5153;  // "SLQS" in the file header
+inline constexpr int32_t kSluiceSchemaVersion = 1;
+inline constexpr const char* kSluiceMarker = "sluice-sqs-store";
+inline constexpr const char* kDatabaseFileName = "sluice.db";
+inline constexpr const char* kKeyFileName = "sluice.key";
+
+struct StoreFiles {
+  std::string database;  // <data_dir>/sluice.db
+  std::string key;       // <data_dir>/sluice.key
+};
+
+// Prepares the statements and reads every row (decrypting what is encrypted). Null + *error when
+// a row cannot be read back. `cipher` may be null: the key file is then created on the first
+// encrypted insert. `key_check_stored` says whether the database already holds the key's check
+// value (otherwise the first encrypted insert stores it).
+std::unique_ptr<Store> start_sqlite_store(Connection db, StoreFiles files, std::unique_ptr<AtRestCipher> cipher,
+                                          bool key_check_stored, std::string* error);
+
+// "<file> is corrupt (...)", "<file> is in use by another process", ... for a SQLite failure.
+std::string describe_sqlite_failure(const std::string& file, const SqliteError& e);
+
+}  // namespace sluice::sqs::detail
