@@ -1,0 +1,100 @@
+#pragma once
+// SNS subscription filter policies: compiled once when a subscription's FilterPolicy is set, then
+// evaluated against every message published to the topic.
+//
+// compile() parses the policy JSON a single time and checks it the way SNS does (operator syntax,
+// at most 5 keys, at most 150 value combinations, 256 KB), answering with SNS's own error texts.
+// The result is an immutable tree of conditions with everything an evaluation needs prepared in
+// advance: numbers parsed, ignore-case strings lowered, CIDR blocks as address bytes plus a mask.
+// Evaluation walks that tree against the message attributes (scope MessageAttributes) or the
+// parsed JSON body (scope MessageBody) and never touches the policy text again.
+//
+// A FilterPolicy is cheap to copy (it shares its compiled tree) and safe to evaluate from many
+// threads at once: nothing in it changes after compile().
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+#include <boost/json/fwd.hpp>
+
+namespace sluice::sns {
+
+// FilterPolicyScope subscription attribute.
+enum class FilterScope { MessageAttributes, MessageBody };
+
+// One SNS message attribute as published: type is "String", "String.Array" (value holds a JSON
+// array), "Number" (value holds the number's text) or "Binary" (value holds the bytes). A type may
+// carry a custom label after a dot ("Number.float"), as SNS allows.
+struct AttributeValue {
+  std::string type;
+  std::string value;
+};
+using MessageAttributeMap = std::map<std::string, AttributeValue>;
+
+// A rejected policy. `message` is the reason alone, e.g. "Filter policy can not have more than 5
+// keys"; the API layer places it after the prefix that fits the action. The helpers build the
+// complete texts AWS answers for the two actions that accept a policy.
+struct FilterPolicyError {
+  std::string message;
+  // False for the one reason SNS reports without the "FilterPolicy: " label (a nested policy in
+  // scope MessageAttributes).
+  bool labelled = true;
+
+  // SetSubscriptionAttributes: "Invalid parameter: FilterPolicy: <message>".
+  std::string set_attributes_text() const;
+  // Subscribe: "Invalid parameter: Attributes Reason: FilterPolicy: <message>".
+  std::string subscribe_text() const;
+};
+
+namespace detail {
+struct CompiledPolicy;
+}
+
+class FilterPolicy {
+ public:
+  class Outcome;
+
+  // Parses and validates policy_json for the given scope.
+  static Outcome compile(std::string_view policy_json, FilterScope scope);
+
+  FilterScope scope() const;
+
+  // Scope MessageAttributes. Only String, String.Array and Number attributes take part; Binary
+  // attributes count as absent.
+  bool matches_attributes(const MessageAttributeMap& attributes) const;
+
+  // Scope MessageBody. The body must be a JSON object; anything else never matches.
+  bool matches_body(const boost::json::value& body) const;
+  // Same, parsing the body first; a body that is not JSON never matches.
+  bool matches_body_text(std::string_view body) const;
+
+  // Evaluates whichever of the two the policy's scope selects.
+  bool matches(const MessageAttributeMap& attributes, std::string_view body) const;
+
+ private:
+  explicit FilterPolicy(std::shared_ptr<const detail::CompiledPolicy> compiled)
+      : compiled_(std::move(compiled)) {}
+  std::shared_ptr<const detail::CompiledPolicy> compiled_;
+};
+
+// Either a compiled policy or the reason it was rejected.
+class FilterPolicy::Outcome {
+ public:
+  Outcome(FilterPolicy policy) : v_(std::move(policy)) {}       // NOLINT: implicit on purpose
+  Outcome(FilterPolicyError error) : v_(std::move(error)) {}    // NOLINT: implicit on purpose
+
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  const FilterPolicy& value() const { return std::get<0>(v_); }
+  FilterPolicy& value() { return std::get<0>(v_); }
+  const FilterPolicyError& error() const { return std::get<1>(v_); }
+
+ private:
+  std::variant<FilterPolicy, FilterPolicyError> v_;
+};
+
+}  // namespace sluice::sns
