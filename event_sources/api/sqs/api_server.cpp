@@ -1,0 +1,119 @@
+// ApiServer: the SQS HTTP service. Routes GET /health, then decodes the request's protocol
+// (wire.h), runs the action on the worker pool and answers in the same protocol. ReceiveMessage
+// goes through the PollParker so long polls wait without a thread.
+
+#include <memory>
+
+#include "long_poll.h"
+#include "sluice/common/crypto.h"
+#include "sqs_api.h"
+#include "wire.h"
+#include "worker_pool.h"
+
+namespace sluice::api::sqs {
+namespace {
+
+using detail::WireRequest;
+
+class ApiServerImpl final : public ApiServer {
+ public:
+  ApiServerImpl(sluice::sqs::Engine& engine, ApiOptions options)
+      : options_(std::move(options)), actions_(engine) {
+    if (!options_.clock) options_.clock = system_clock();
+    defaults_.account_id = options_.account_id;
+    defaults_.region = options_.region;
+    defaults_.base_url = options_.public_base_url;
+  }
+
+  ~ApiServerImpl() override {
+    // Workers first (they post to the server and parker), then every watch, then the server.
+    pool_.reset();
+    parker_.reset();
+    server_.reset();
+  }
+
+  int init(uv_loop_t* loop) {
+    http::ServerOptions server_options;
+    server_options.host = options_.host;
+    server_options.port = options_.port;
+    server_options.max_body_bytes = options_.max_body_bytes;
+    server_options.on_too_large = [this](const http::Request& headers) {
+      return detail::render_error(detail::protocol_of(headers),
+                                  aws_error(AwsErrorCode::RequestEntityTooLarge,
+                                            "Request body must be at most " + std::to_string(options_.max_body_bytes) +
+                                                " bytes."),
+                                  uuid4());
+    };
+    server_options.on_drain = [this] {
+      if (parker_) parker_->drain();
+    };
+    server_ = http::Server::create(loop, std::move(server_options),
+                                   [this](http::Request&& request, http::ResponderPtr responder) {
+                                     handle(std::move(request), std::move(responder));
+                                   });
+    pool_ = std::make_unique<detail::WorkerPool>(options_.worker_threads);
+    parker_ = std::make_unique<detail::PollParker>(*server_, actions_, *pool_, options_.clock);
+    return server_->listen();
+  }
+
+  int port() const override { return server_->port(); }
+
+  void drain(std::function<void()> done) override { server_->drain(std::move(done)); }
+
+  size_t parked_polls() const override { return parker_ ? parker_->size() : 0; }
+
+ private:
+  void handle(http::Request&& request, http::ResponderPtr responder) {
+    if (request.path == "/health" && (request.method == "GET" || request.method == "HEAD")) {
+      http::Response response;
+      response.headers.emplace_back("Content-Type", "application/json");
+      response.body = R"({"status":"ok"})";
+      responder->respond(std::move(response));
+      return;
+    }
+    std::optional<AwsError> error;
+    auto wire = std::make_shared<WireRequest>(detail::decode_request(request, defaults_, &error));
+    if (error) {
+      responder->respond(detail::render_error(wire->protocol, *error, wire->request_id));
+      return;
+    }
+    if (wire->action == "ReceiveMessage") {
+      parker_->start(std::move(wire), std::move(responder));
+      return;
+    }
+    pool_->submit([this, wire, responder] {
+      http::Response response;
+      try {
+        auto result = actions_.call(wire->action, wire->input, wire->ctx);
+        response = result ? detail::render_result(*wire, *result)
+                          : detail::render_error(wire->protocol, result.error(), wire->request_id);
+      } catch (const std::exception& e) {
+        response = detail::render_error(wire->protocol, aws_error(AwsErrorCode::InternalFailure, e.what()),
+                                        wire->request_id);
+      }
+      responder->respond(std::move(response));
+    });
+  }
+
+  ApiOptions options_;
+  detail::ContextDefaults defaults_;
+  SqsActions actions_;
+  std::unique_ptr<http::Server> server_;
+  std::unique_ptr<detail::PollParker> parker_;
+  std::unique_ptr<detail::WorkerPool> pool_;
+};
+
+}  // namespace
+
+std::unique_ptr<ApiServer> ApiServer::start(uv_loop_t* loop, sluice::sqs::Engine& engine, ApiOptions options,
+                                            std::string* error) {
+  auto server = std::make_unique<ApiServerImpl>(engine, std::move(options));
+  int rc = server->init(loop);
+  if (rc != 0) {
+    if (error != nullptr) *error = std::string("cannot listen: ") + uv_strerror(rc);
+    return nullptr;
+  }
+  return server;
+}
+
+}  // namespace sluice::api::sqs

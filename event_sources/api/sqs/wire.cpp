@@ -1,0 +1,218 @@
+// Decoding and rendering for the JSON 1.0 and Query protocols.
+//
+// JSON 1.0: POST, X-Amz-Target "AmazonSQS.<Action>", body a JSON object (empty body = {}).
+// Answers carry the same member names; errors are {"__type":"com.amazonaws.sqs#<Type>",
+// "message":...} plus x-amzn-query-error "<QueryCode>;Sender|Receiver", which SDKs use to show the
+// legacy Query codes.
+// Query: Action/Version and flattened parameters, form-encoded in a POST body and/or the query
+// string; the codec in api/sqs_query maps them to and from the JSON shapes. Errors are
+// <ErrorResponse> documents.
+
+#include "wire.h"
+
+#include <cctype>
+
+#include "sluice/common/crypto.h"
+#include "sqs_query/query_codec.h"
+
+namespace sluice::api::sqs::detail {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kTargetPrefix = "AmazonSQS.";
+
+bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool is_account_id(std::string_view s) {
+  if (s.size() != 12) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// "AKID/20240101/us-east-1/sqs/aws4_request"
+void apply_credential_scope(std::string_view credential, CallContext& ctx) {
+  size_t first = credential.find('/');
+  if (first == std::string_view::npos) return;
+  std::string_view akid = credential.substr(0, first);
+  if (is_account_id(akid)) ctx.account_id = std::string(akid);
+  std::string_view rest = credential.substr(first + 1);
+  size_t date_end = rest.find('/');
+  if (date_end == std::string_view::npos) return;
+  rest = rest.substr(date_end + 1);
+  size_t region_end = rest.find('/');
+  std::string_view region = rest.substr(0, region_end);
+  if (!region.empty()) ctx.region = std::string(region);
+}
+
+std::string base_url_for(const http::Request& request, const ContextDefaults& defaults) {
+  if (!defaults.base_url.empty()) return defaults.base_url;
+  if (const std::string* host = request.header("host"); host != nullptr && !host->empty()) {
+    return "http://" + *host;
+  }
+  return "http://localhost";
+}
+
+void decode_json(const http::Request& request, WireRequest& out, std::optional<AwsError>* error) {
+  const std::string* target = request.header("x-amz-target");
+  if (target == nullptr || target->compare(0, kTargetPrefix.size(), kTargetPrefix) != 0) {
+    *error = aws_error(AwsErrorCode::UnknownOperation, "Unable to determine service/operation name to be authorized");
+    return;
+  }
+  out.action = target->substr(kTargetPrefix.size());
+  if (request.method != "POST") {
+    *error = aws_error(AwsErrorCode::UnknownOperation, "Operation " + out.action + " must be called with POST.");
+    return;
+  }
+  std::string_view body = request.body;
+  while (!body.empty() && std::isspace(static_cast<unsigned char>(body.front())) != 0) body.remove_prefix(1);
+  if (body.empty()) return;  // no input members
+  boost::system::error_code ec;
+  json::value parsed = json::parse(body, ec);
+  if (ec || !parsed.is_object()) {
+    *error = aws_error(AwsErrorCode::SerializationException,
+                       ec ? "The request body is not valid JSON." : "The request body must be a JSON object.");
+    return;
+  }
+  out.input = std::move(parsed.get_object());
+  if (!SqsActions::is_action(out.action)) {
+    *error = aws_error(AwsErrorCode::UnknownOperation, "The action " + out.action + " is not valid for this endpoint.");
+  }
+}
+
+void decode_query(const http::Request& request, WireRequest& out, std::optional<AwsError>* error) {
+  query::FormParams params;
+  if (!request.query.empty()) {
+    auto from_query = query::parse_form(request.query);
+    if (!from_query) {
+      *error = from_query.take_error();
+      return;
+    }
+    params = std::move(*from_query);
+  }
+  const std::string* content_type = request.header("content-type");
+  bool form_body = request.method == "POST" &&
+                   (content_type == nullptr || contains(lowercase(*content_type), "application/x-www-form-urlencoded"));
+  if (form_body && !request.body.empty()) {
+    auto from_body = query::parse_form(request.body);
+    if (!from_body) {
+      *error = from_body.take_error();
+      return;
+    }
+    for (auto& p : *from_body) params.push_back(std::move(p));
+  }
+  std::string credential;
+  for (const auto& [name, value] : params) {
+    if (name == "Action" && out.action.empty()) out.action = value;
+    if (name == "X-Amz-Credential") credential = value;
+  }
+  if (!credential.empty()) apply_credential_scope(credential, out.ctx);
+  if (out.action.empty()) {
+    *error = aws_error(AwsErrorCode::MissingAction, "The request must contain the parameter Action.");
+    return;
+  }
+  if (!SqsActions::is_action(out.action)) {
+    *error = aws_error(AwsErrorCode::InvalidAction, "The action " + out.action + " is not valid for this endpoint.");
+    return;
+  }
+  auto input = query::sqs_request_to_json(out.action, params);
+  if (!input) {
+    *error = input.take_error();
+    return;
+  }
+  out.input = std::move(*input);
+}
+
+}  // namespace
+
+Protocol protocol_of(const http::Request& request) {
+  if (request.header("x-amz-target") != nullptr) return Protocol::Json;
+  const std::string* content_type = request.header("content-type");
+  if (content_type != nullptr && contains(lowercase(*content_type), "application/x-amz-json")) return Protocol::Json;
+  return Protocol::Query;
+}
+
+void apply_credentials(const http::Request& request, std::string_view form_credential, CallContext& ctx) {
+  if (const std::string* auth = request.header("authorization")) {
+    size_t pos = auth->find("Credential=");
+    if (pos != std::string::npos) {
+      std::string_view rest = std::string_view(*auth).substr(pos + 11);
+      size_t end = rest.find_first_of(", ");
+      apply_credential_scope(rest.substr(0, end), ctx);
+      return;
+    }
+  }
+  if (!form_credential.empty()) apply_credential_scope(form_credential, ctx);
+}
+
+WireRequest decode_request(const http::Request& request, const ContextDefaults& defaults,
+                           std::optional<AwsError>* error) {
+  WireRequest out;
+  out.protocol = protocol_of(request);
+  out.request_id = uuid4();
+  out.ctx.account_id = defaults.account_id;
+  out.ctx.region = defaults.region;
+  out.ctx.base_url = base_url_for(request, defaults);
+  out.ctx.request_path = request.path;
+  apply_credentials(request, "", out.ctx);
+  *error = std::nullopt;
+  if (out.protocol == Protocol::Json) {
+    decode_json(request, out, error);
+  } else {
+    decode_query(request, out, error);
+    // A presigned credential only counts when there is no Authorization header.
+    if (request.header("authorization") != nullptr) apply_credentials(request, "", out.ctx);
+  }
+  return out;
+}
+
+http::Response render_result(const WireRequest& request, const json::object& result) {
+  http::Response response;
+  response.status = 200;
+  response.headers.emplace_back("x-amzn-RequestId", request.request_id);
+  if (request.protocol == Protocol::Json) {
+    response.headers.emplace_back("Content-Type", "application/x-amz-json-1.0");
+    response.body = json::serialize(result);
+  } else {
+    response.headers.emplace_back("Content-Type", "text/xml");
+    response.body = query::sqs_response_to_xml(request.action, result, request.request_id);
+  }
+  return response;
+}
+
+http::Response render_error(Protocol protocol, const AwsError& error, std::string_view request_id) {
+  const AwsErrorInfo& info = error.info();
+  http::Response response;
+  response.status = info.http_status;
+  response.headers.emplace_back("x-amzn-RequestId", std::string(request_id));
+  std::string fault = info.fault == Fault::Sender ? "Sender" : "Receiver";
+  if (protocol == Protocol::Json) {
+    json::object body;
+    body["__type"] = "com.amazonaws.sqs#" + std::string(info.json_type);
+    body["message"] = error.message;
+    response.headers.emplace_back("Content-Type", "application/x-amz-json-1.0");
+    response.headers.emplace_back("x-amzn-query-error", std::string(info.query_code) + ";" + fault);
+    response.body = json::serialize(body);
+  } else {
+    // The Query protocol words the missing-queue error differently from JSON (recorded from AWS).
+    AwsError shown = error;
+    if (error.code == AwsErrorCode::QueueDoesNotExist && error.message == "The specified queue does not exist.") {
+      shown.message = "The specified queue does not exist for this wsdl version.";
+    }
+    response.headers.emplace_back("Content-Type", "text/xml");
+    response.body = query::error_xml(shown, request_id);
+  }
+  return response;
+}
+
+}  // namespace sluice::api::sqs::detail

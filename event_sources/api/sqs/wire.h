@@ -1,0 +1,46 @@
+#pragma once
+// The two SQS wire protocols over one action layer. decode_request() tells them apart by headers
+// (X-Amz-Target or an application/x-amz-json content type means JSON 1.0; anything else is the
+// Query protocol, form-encoded in the body or the query string) and yields the action name, the
+// JSON-protocol input object and the caller's context. render_*() produce the HTTP answer in the
+// request's protocol, including AWS's error shapes for each.
+
+#include <boost/json.hpp>
+
+#include <optional>
+#include <string>
+
+#include "http/http_server.h"
+#include "sluice/common/aws_error.h"
+#include "sqs_api.h"
+
+namespace sluice::api::sqs::detail {
+
+enum class Protocol { Json, Query };
+
+struct WireRequest {
+  Protocol protocol = Protocol::Query;
+  std::string action;
+  boost::json::object input;
+  CallContext ctx;
+  std::string request_id;
+};
+
+struct ContextDefaults {
+  std::string account_id;
+  std::string region;
+  std::string base_url;  // empty: from the Host header
+};
+
+Protocol protocol_of(const http::Request& request);
+// Account and region from the SigV4 credential (Authorization header or X-Amz-Credential).
+void apply_credentials(const http::Request& request, std::string_view form_credential, CallContext& ctx);
+
+// Always fills protocol, request_id and ctx; sets *error when the request cannot be run.
+WireRequest decode_request(const http::Request& request, const ContextDefaults& defaults,
+                           std::optional<AwsError>* error);
+
+http::Response render_result(const WireRequest& request, const boost::json::object& result);
+http::Response render_error(Protocol protocol, const AwsError& error, std::string_view request_id);
+
+}  // namespace sluice::api::sqs::detail
