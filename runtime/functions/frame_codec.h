@@ -1,0 +1,68 @@
+#pragma once
+// Length-prefixed frames between the host and an isolated worker process, over a stream socket.
+//
+//   frame   = u32 length (little endian, counts type + body) | u8 type | body
+//   body    = a sequence of fields: u8 / u32 / i64 little endian, bytes = u32 length + data
+//
+// Everything read is bounds-checked: a worker whose memory is corrupt can send anything, and that
+// must become a failed invocation, not a crash of the host.
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+
+namespace sluice::functions::detail {
+
+enum class FrameType : uint8_t {
+  Invoke = 1,      // host -> worker: one invocation
+  Ready = 10,      // worker -> host: plugin loaded; body: u8 has_sqs_fast_path
+  LoadError = 11,  // worker -> host: bytes message
+  Log = 12,        // worker -> host: u32 level, bytes text
+  Answer = 13,     // worker -> host: u8 kind (0 none, 1 respond, 2 fail), bytes, bytes
+};
+
+inline constexpr uint32_t kMaxFrameBytes = 64u << 20;
+inline constexpr int64_t kNoDeadline = std::numeric_limits<int64_t>::max();
+
+struct Frame {
+  FrameType type = FrameType::Invoke;
+  std::string body;
+};
+
+class FrameWriter {
+ public:
+  FrameWriter& u8(uint8_t v);
+  FrameWriter& u32(uint32_t v);
+  FrameWriter& i64(int64_t v);
+  FrameWriter& bytes(std::string_view v);
+  const std::string& body() const { return body_; }
+
+ private:
+  std::string body_;
+};
+
+class FrameReader {
+ public:
+  explicit FrameReader(std::string_view body) : rest_(body) {}
+  bool u8(uint8_t& v);
+  bool u32(uint32_t& v);
+  bool i64(int64_t& v);
+  bool bytes(std::string_view& v);  // view into the body
+  bool at_end() const { return rest_.empty(); }
+
+ private:
+  bool take(size_t n, std::string_view& out);
+  std::string_view rest_;
+};
+
+int64_t steady_now_ms();
+
+// Writes a whole frame; false when the peer is gone.
+bool write_frame(int fd, FrameType type, std::string_view body);
+
+enum class ReadStatus { Ok, Closed, TimedOut, Malformed, Error };
+// Reads one frame, waiting at most until `steady_deadline_ms` (steady_now_ms() scale).
+ReadStatus read_frame(int fd, int64_t steady_deadline_ms, Frame& out);
+
+}  // namespace sluice::functions::detail

@@ -1,0 +1,114 @@
+#pragma once
+// The plugin host: runs one function whose code is a handler shared library (ABI in
+// <sluice/handler.h>).
+//
+// Two modes:
+//   InProcess  the library is dlopen'ed into this process. Fastest; a crash takes the process
+//              down and a hang cannot be stopped (an answer that arrives after the deadline is
+//              still reported as a timeout).
+//   Isolated   the library runs in forked worker processes that serve invocations over a socket
+//              pair. A crash, a hang past the timeout (the worker gets SIGKILL) or a malformed
+//              answer fails only that invocation; the worker is replaced on the next one.
+//
+// Hot reload: the file's identity (device, inode, size, mtime) is checked before each invocation
+// (when reload_on_change) or by reload_if_changed(). A changed file is loaded as a new copy; new
+// invocations use it while in-flight ones finish on the old copy, which is shut down and
+// dlclose'd when its last invocation ends (shared ownership). A new version that fails to load
+// is reported and the old one keeps serving.
+//
+// Lifecycle: open() loads and initialises (InProcess) or starts the first worker (Isolated), so a
+// missing file, a missing symbol, a wrong ABI version or a failed init is reported there. The
+// PluginHost may be destroyed only when no invoke() is running; destruction stops the workers.
+//
+// Threading: invoke() and reload_if_changed() are thread-safe. Handlers that do not declare
+// SLUICE_HANDLER_CONCURRENT run one invocation at a time per loaded copy (InProcess) or per worker.
+
+#include <sluice/handler.h>
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace sluice::functions {
+
+// Value-or-error for host operations; the error is a readable message naming function and file.
+template <typename T>
+class HostOutcome {
+ public:
+  HostOutcome(T value) : v_(std::move(value)) {}  // NOLINT: implicit on purpose
+  static HostOutcome failure(std::string message) { return HostOutcome(Error{std::move(message)}); }
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  T& value() { return std::get<0>(v_); }
+  const T& value() const { return std::get<0>(v_); }
+  const std::string& error() const { return std::get<1>(v_).message; }
+
+ private:
+  struct Error {
+    std::string message;
+  };
+  explicit HostOutcome(Error e) : v_(std::move(e)) {}
+  std::variant<T, Error> v_;
+};
+
+struct FunctionConfig {
+  std::string name;
+  std::string function_arn;  // empty: arn:aws:lambda:us-east-1:000000000000:function:<name>
+  uint32_t memory_size_mb = 128;
+  uint32_t timeout_ms = 3000;
+  std::vector<std::pair<std::string, std::string>> environment;
+};
+
+enum class IsolationMode { InProcess, Isolated };
+
+struct PluginHostOptions {
+  IsolationMode mode = IsolationMode::InProcess;
+  bool reload_on_change = true;  // check the file before every invocation
+  unsigned max_workers = 1;      // Isolated: worker processes, one invocation each at a time
+};
+
+struct InvocationRequest {
+  std::string request_id;  // empty: a new UUID
+  std::string event;       // event JSON; may be empty when sqs_records is given
+  // The same SQS batch as structs. Used for handlers with the SQS fast path; for the others the
+  // event JSON is built from them when `event` is empty.
+  std::span<const sluice_sqs_record> sqs_records;
+  int64_t deadline_ms = 0;  // Unix epoch ms; 0: now + the function's timeout
+};
+
+struct InvocationResult {
+  enum class Status { Success, FunctionError, Timeout };
+  Status status = Status::Success;
+  std::string request_id;
+  // Success: the handler's JSON ("null" when it gave none). Errors: the AWS error payload
+  // {"errorType":...,"errorMessage":...}.
+  std::string payload = "null";
+  std::string error_type;
+  std::string error_message;
+  std::string logs;  // log lines, each ending in '\n'
+
+  bool ok() const { return status == Status::Success; }
+};
+
+class PluginHost {
+ public:
+  static HostOutcome<std::unique_ptr<PluginHost>> open(std::string path, FunctionConfig config,
+                                                       PluginHostOptions options = {});
+  virtual ~PluginHost() = default;
+
+  virtual InvocationResult invoke(const InvocationRequest& request) = 0;
+  // true when a new version was loaded, false when the file is unchanged.
+  virtual HostOutcome<bool> reload_if_changed() = 0;
+  // Starts at 1 and grows by one with every successful reload.
+  virtual uint64_t generation() const = 0;
+  virtual const FunctionConfig& config() const = 0;
+};
+
+// The Lambda SQS event JSON for a batch of records (shape of aws-facts 3.6).
+std::string sqs_event_json(std::span<const sluice_sqs_record> records);
+
+}  // namespace sluice::functions

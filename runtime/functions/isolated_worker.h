@@ -1,0 +1,54 @@
+#pragma once
+// A worker process that runs one handler library outside the host process.
+//
+// start() forks; the child resets its signal state, closes every descriptor but its end of a
+// socket pair, loads the library (a private copy, so the file may be rebuilt under it), calls
+// init and reports Ready or LoadError. It then serves one invocation at a time: Invoke frames in,
+// Log frames and one Answer frame out. It exits when the host closes the socket (after calling
+// the handler's shutdown) or when the host dies (PR_SET_PDEATHSIG).
+//
+// The child does not exec: it only uses malloc, dlopen and socket I/O, which glibc keeps usable
+// after fork of a threaded process. A handler that crashes, hangs past the deadline (SIGKILL) or
+// sends a malformed frame fails that invocation and leaves the worker dead (alive() == false);
+// the owner drops it and starts a new one.
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+
+#include "invocation.h"
+
+namespace sluice::functions::detail {
+
+class IsolatedWorker {
+ public:
+  static HostOutcome<std::unique_ptr<IsolatedWorker>> start(const std::string& path, const FunctionConfig& config);
+  ~IsolatedWorker();  // closes the socket, waits briefly for a clean exit, then SIGKILL
+  IsolatedWorker(const IsolatedWorker&) = delete;
+  IsolatedWorker& operator=(const IsolatedWorker&) = delete;
+
+  // Runs one invocation; blocks until the answer, the deadline or the worker's death.
+  InvocationResult invoke(PreparedRequest& req);
+
+  bool alive() const { return fd_ >= 0; }
+  pid_t pid() const { return pid_; }
+  bool has_sqs_fast_path() const { return fast_path_; }
+
+ private:
+  IsolatedWorker(pid_t pid, int fd) : pid_(pid), fd_(fd) {}
+  void kill_and_reap();
+  // Why the worker went away, as AWS words a runtime exit.
+  std::string exit_reason();
+
+  pid_t pid_;
+  int fd_;
+  bool fast_path_ = false;
+  int exit_status_ = 0;
+  bool reaped_ = false;
+};
+
+// The child side: never returns.
+[[noreturn]] void run_worker(int fd, const std::string& path, const FunctionConfig& config);
+
+}  // namespace sluice::functions::detail
