@@ -286,13 +286,16 @@ bool parse_ip(std::string_view text, bool& v6, std::array<uint8_t, 16>& bytes) {
 }  // namespace detail
 
 std::string FilterPolicyError::set_attributes_text() const {
-  return (labelled ? "Invalid parameter: FilterPolicy: " : "Invalid parameter: ") + message;
+  std::string text = labelled ? "Invalid parameter: FilterPolicy: " : "Invalid parameter: ";
+  text += message;
+  return text;
 }
 
 std::string FilterPolicyError::subscribe_text() const {
   // The unlabelled reason has only been recorded through SetSubscriptionAttributes.
-  return (labelled ? "Invalid parameter: Attributes Reason: FilterPolicy: " : "Invalid parameter: Attributes Reason: ") +
-         message;
+  std::string text = labelled ? "Invalid parameter: Attributes Reason: FilterPolicy: " : "Invalid parameter: Attributes Reason: ";
+  text += message;
+  return text;
 }
 
 FilterPolicy::Outcome FilterPolicy::compile(std::string_view policy_json, FilterScope scope) {
