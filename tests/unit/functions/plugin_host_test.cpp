@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "test_support.h"
 
@@ -208,4 +209,23 @@ TEST_CASE("with reload_on_change every invocation sees the newest file") {
   fs::copy_file(PLUGIN_FIXTURE_VERSIONED_V1, so);
   CHECK(call(*host, "{}").payload == R"({"version":1})");
   CHECK(host->generation() == 3);
+}
+
+TEST_CASE("an invocation in flight during a reload finishes on the old version") {
+  TempDir dir;
+  fs::path so = dir.path / "handler.so";
+  fs::path gate = dir.path / "gate";
+  fs::copy_file(PLUGIN_FIXTURE_VERSIONED_V1, so);
+  { std::ofstream(gate) << "closed"; }
+  auto host = open_ok(so.string(), config_named("versioned", 30'000));
+
+  InvocationResult in_flight;
+  std::thread worker([&] { in_flight = call(*host, "wait:" + gate.string()); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let it enter the handler
+  fs::copy_file(PLUGIN_FIXTURE_VERSIONED_V2, so, fs::copy_options::overwrite_existing);
+  CHECK(call(*host, "{}").payload == R"({"version":2})");  // reloaded while v1 is still running
+  fs::remove(gate);
+  worker.join();
+  CHECK(in_flight.ok());
+  CHECK(in_flight.payload == R"({"version":1})");
 }
