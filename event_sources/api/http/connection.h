@@ -5,10 +5,12 @@
 // Output queue: every request (and every interim "100 Continue") takes the next sequence number
 // and a Slot in `slots_`. Responses may fill slots in any order; flush() writes the ready prefix
 // of the queue in one uv_write. A request that ends the conversation (HTTP/1.0 without
-// keep-alive, Connection: close, a body too large, malformed input, EOF, drain) sets
+// keep-alive, Connection: close, a body too large, malformed input, drain) sets
 // `last_request_` and stops parsing; once the queue is empty and all writes completed the
 // connection shuts down its write side, discards input for a short linger (so the client reads
-// our answer instead of a reset), and closes.
+// our answer instead of a reset), and closes. EOF from the peer while requests are still
+// unanswered means the client left (an abandoned long poll): the connection closes at once and
+// the late answers are dropped; with everything answered, pending writes finish first.
 //
 // Idle: a connection with queued slots or writes in flight is busy. Otherwise it is closed after
 // idle_timeout_ms without a byte received; one timer per connection re-arms lazily instead of
