@@ -39,6 +39,7 @@ std::string to_hex(std::string_view bytes) {
 }
 
 std::string md5_hex(std::string_view data) { return to_hex(digest(EVP_md5(), data)); }
+std::string md5_raw(std::string_view data) { return digest(EVP_md5(), data); }
 std::string sha256_raw(std::string_view data) { return digest(EVP_sha256(), data); }
 std::string sha256_hex(std::string_view data) { return to_hex(sha256_raw(data)); }
 

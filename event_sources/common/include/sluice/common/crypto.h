@@ -9,6 +9,7 @@
 namespace sluice {
 
 std::string md5_hex(std::string_view data);
+std::string md5_raw(std::string_view data);            // 16 bytes
 std::string sha256_hex(std::string_view data);
 std::string sha256_raw(std::string_view data);        // 32 bytes
 std::string hmac_sha256_raw(std::string_view key, std::string_view data);

@@ -1,0 +1,256 @@
+// Dead-letter queues: ListDeadLetterSourceQueues, message move tasks (DLQ redrive), and the
+// housekeeping that expires retained messages and advances move tasks.
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <map>
+
+#include "engine/engine_impl.h"
+#include "sluice/common/crypto.h"
+
+namespace sluice::sqs::detail {
+namespace {
+
+constexpr int64_t kMaxMovesPerSecond = 500;
+constexpr int64_t kRecreateDelayMs = 60'000;
+
+AwsError not_found(std::string message) { return aws_error(AwsErrorCode::ResourceNotFound, std::move(message)); }
+AwsError invalid(std::string message) { return aws_error(AwsErrorCode::InvalidParameterValue, std::move(message)); }
+
+// A task handle names the source queue and the task, as AWS's do.
+std::string make_task_handle(const std::string& task_id, const std::string& source_arn) {
+  return base64_encode(boost::json::serialize(boost::json::object{{"taskId", task_id}, {"sourceArn", source_arn}}));
+}
+
+std::optional<std::pair<std::string, std::string>> parse_task_handle(const std::string& handle) {
+  auto text = base64_decode(handle);
+  if (!text) return std::nullopt;
+  boost::system::error_code ec;
+  auto value = boost::json::parse(*text, ec);
+  if (ec || !value.is_object()) return std::nullopt;
+  const auto& object = value.as_object();
+  auto task = object.if_contains("taskId"), source = object.if_contains("sourceArn");
+  if (!task || !source || !task->is_string() || !source->is_string()) return std::nullopt;
+  return std::make_pair(std::string(task->as_string()), std::string(source->as_string()));
+}
+
+}  // namespace
+
+Outcome<std::vector<std::string>> EngineImpl::list_dead_letter_source_queues(const QueueAddress& dead_letter_queue) {
+  auto dlq = require_queue(dead_letter_queue);
+  if (!dlq) return dlq.take_error();
+  const std::string arn = (*dlq)->arn;
+  std::vector<std::string> names;
+  for (const auto& queue : all_queues()) {
+    std::lock_guard lock(queue->mu);
+    if (queue->config.redrive_policy && queue->config.redrive_policy->dead_letter_target_arn == arn)
+      names.push_back(queue->address.name);
+  }
+  return names;
+}
+
+Outcome<std::string> EngineImpl::start_message_move_task(const std::string& source_arn,
+                                                         const std::optional<std::string>& destination_arn,
+                                                         std::optional<int64_t> max_per_second) {
+  auto source = find_queue_by_arn(source_arn);
+  if (!source) return not_found("The resource that you specified for the SourceArn parameter doesn't exist.");
+  bool is_dead_letter_queue = false;
+  for (const auto& queue : all_queues()) {
+    std::lock_guard lock(queue->mu);
+    if (queue->config.redrive_policy && queue->config.redrive_policy->dead_letter_target_arn == source->arn)
+      is_dead_letter_queue = true;
+  }
+  if (!is_dead_letter_queue) return invalid("Source queue must be configured as a Dead Letter Queue.");
+  if (destination_arn && !find_queue_by_arn(*destination_arn))
+    return not_found("The resource that you specified for the DestinationArn parameter doesn't exist.");
+  if (max_per_second && (*max_per_second < 1 || *max_per_second > kMaxMovesPerSecond))
+    return invalid("Value " + std::to_string(*max_per_second) +
+                   " for parameter MaxNumberOfMessagesPerSecond is invalid. Reason: Must be between 1 and 500.");
+  size_t to_move;
+  {
+    std::lock_guard lock(source->mu);
+    source->promote(now());
+    to_move = source->visible_count();
+  }
+  std::lock_guard lock(move_tasks_.mu);
+  for (const auto& task : move_tasks_.tasks)
+    if (task.view.source_arn == source->arn && task.view.status == "RUNNING")
+      return invalid("There is already a task running. Only one active task is allowed for a source queue arn at a given time.");
+  MoveTaskState task;
+  task.view.task_handle = make_task_handle(uuid4(), source->arn);
+  task.view.status = "RUNNING";
+  task.view.source_arn = source->arn;
+  task.view.destination_arn = destination_arn;
+  task.view.max_number_of_messages_per_second = max_per_second;
+  task.view.approximate_number_of_messages_to_move = static_cast<int64_t>(to_move);
+  task.view.started_timestamp_ms = task.last_progress_ms = now();
+  move_tasks_.tasks.push_back(task);
+  return task.view.task_handle;
+}
+
+Outcome<std::vector<MessageMoveTask>> EngineImpl::list_message_move_tasks(const std::string& source_arn,
+                                                                          std::optional<int64_t> max_results) {
+  if (!find_queue_by_arn(source_arn))
+    return not_found("The resource that you specified for the SourceArn parameter doesn't exist.");
+  int64_t max = max_results.value_or(1);
+  if (max < 1 || max > 10)
+    return invalid("Value " + std::to_string(max) + " for parameter MaxResults is invalid. Reason: Must be between 1 and 10.");
+  std::vector<MessageMoveTask> out;
+  std::lock_guard lock(move_tasks_.mu);
+  for (auto it = move_tasks_.tasks.rbegin(); it != move_tasks_.tasks.rend() && static_cast<int64_t>(out.size()) < max; ++it) {
+    if (it->view.source_arn != source_arn) continue;
+    MessageMoveTask view = it->view;
+    if (view.status != "RUNNING") view.task_handle.clear();
+    out.push_back(std::move(view));
+  }
+  return out;
+}
+
+Outcome<int64_t> EngineImpl::cancel_message_move_task(const std::string& task_handle) {
+  auto parsed = parse_task_handle(task_handle);
+  if (!parsed) return invalid("Value for parameter TaskHandle is invalid.");
+  if (!find_queue_by_arn(parsed->second))
+    return not_found("The resource that you specified for the SourceArn parameter doesn't exist.");
+  std::lock_guard lock(move_tasks_.mu);
+  for (auto& task : move_tasks_.tasks) {
+    if (task.view.task_handle != task_handle) continue;
+    if (task.view.status != "RUNNING") return invalid("Only active tasks can be cancelled.");
+    task.view.status = "CANCELLED";
+    return task.view.approximate_number_of_messages_moved;
+  }
+  return not_found("Task does not exist.");
+}
+
+// Moves up to `budget` visible messages out of the source. Each becomes a new message (new id,
+// new enqueue time, fresh receive count) in the task's destination or, without one, in the queue
+// it was dead-lettered from. Returns how many moved, or nullopt with a failure reason.
+static std::optional<int64_t> move_slice(EngineImpl& engine, Queue& source, const MessageMoveTask& task, int64_t budget,
+                                         std::string* failure) {
+  std::vector<std::unique_ptr<Message>> taken;
+  int64_t now_ms = engine.now();
+  {
+    std::lock_guard lock(source.mu);
+    source.promote(now_ms);
+    while (static_cast<int64_t>(taken.size()) < budget) {
+      Message* m = source.next_visible();
+      if (!m) break;
+      taken.push_back(source.remove(m->seq));
+    }
+    source.end_receive();
+  }
+  std::map<std::string, std::vector<std::unique_ptr<Message>>> by_destination;
+  for (auto& message : taken) {
+    std::string destination = task.destination_arn.value_or(message->extra ? message->extra->dead_letter_source_arn : "");
+    by_destination[destination].push_back(std::move(message));
+  }
+  int64_t moved = 0;
+  for (auto& [arn, messages] : by_destination) {
+    auto target = engine.find_queue_by_arn(arn);
+    if (!target) {
+      *failure = "Destination queue " + arn + " does not exist.";
+      engine.accept_moved(engine.find_queue_by_arn(source.arn), std::move(messages));
+      return std::nullopt;
+    }
+    bool encrypted;
+    {
+      std::lock_guard lock(target->mu);
+      encrypted = target->config.encrypted();
+    }
+    MutationLog changes;
+    for (auto& message : messages) {
+      if (engine.durable()) changes.push_back(mutation::DeleteMessage{message->seq});
+      message->seq = engine.next_seq();
+      message->id = new_message_id();
+      message->sent_ms = now_ms;
+      message->visible_at_ms = now_ms;
+      message->receive_count = 0;
+      message->first_receive_ms = message->last_receive_ms = 0;
+      if (message->extra) message->extra->dead_letter_source_arn.clear();
+      if (engine.durable())
+        changes.push_back(mutation::InsertMessage{
+            EngineImpl::to_record(target->id, encrypted, target->address.account_id, *message)});
+    }
+    moved += static_cast<int64_t>(messages.size());
+    uint64_t ticket = engine.log(changes);
+    engine.accept_moved(target, std::move(messages));
+    engine.await(ticket);
+  }
+  return moved;
+}
+
+void EngineImpl::run_housekeeping() {
+  int64_t now_ms = now();
+  for (const auto& queue : all_queues()) {
+    uint64_t ticket = 0;
+    {
+      std::lock_guard lock(queue->mu);
+      queue->promote(now_ms);
+      auto gone = queue->expire(now_ms);
+      queue->expire_dedup(now_ms);
+      MutationLog changes;
+      if (durable_)
+        for (int64_t seq : gone) changes.push_back(mutation::DeleteMessage{seq});
+      ticket = log(changes);
+    }
+    await(ticket);
+  }
+  if (durable_) {
+    MutationLog changes{mutation::ExpireDedup{now_ms}};
+    await(log(changes));
+  }
+  {
+    std::unique_lock lock(registry_mu_);
+    std::erase_if(recently_deleted_, [&](const auto& entry) { return now_ms - entry.second >= kRecreateDelayMs; });
+  }
+
+  // Advance running move tasks without holding the task list's lock while moving.
+  std::vector<std::pair<std::string, MessageMoveTask>> running;
+  {
+    std::lock_guard lock(move_tasks_.mu);
+    for (auto& task : move_tasks_.tasks) {
+      if (task.view.status != "RUNNING") continue;
+      int64_t rate = task.view.max_number_of_messages_per_second.value_or(kMaxMovesPerSecond);
+      task.credit += static_cast<double>(rate) * static_cast<double>(now_ms - task.last_progress_ms) / 1000.0;
+      task.credit = std::min(task.credit, static_cast<double>(rate));
+      task.last_progress_ms = now_ms;
+      running.emplace_back(task.view.task_handle, task.view);
+    }
+  }
+  for (auto& [handle, view] : running) {
+    int64_t budget;
+    {
+      std::lock_guard lock(move_tasks_.mu);
+      auto it = std::find_if(move_tasks_.tasks.begin(), move_tasks_.tasks.end(),
+                             [&](const MoveTaskState& t) { return t.view.task_handle == handle; });
+      if (it == move_tasks_.tasks.end() || it->view.status != "RUNNING") continue;
+      budget = static_cast<int64_t>(it->credit);
+    }
+    auto source = find_queue_by_arn(view.source_arn);
+    std::string failure = "Source queue does not exist.";
+    std::optional<int64_t> moved;
+    if (source) moved = move_slice(*this, *source, view, budget, &failure);
+    bool source_empty = true;
+    if (source) {
+      std::lock_guard lock(source->mu);
+      source_empty = source->visible_count() == 0;
+    }
+    std::lock_guard lock(move_tasks_.mu);
+    for (auto& task : move_tasks_.tasks) {
+      if (task.view.task_handle != handle) continue;
+      if (!moved.has_value()) {
+        task.view.status = "FAILED";
+        task.view.failure_reason = failure;
+      } else {
+        const int64_t count = moved.value_or(0);
+        task.credit -= static_cast<double>(count);
+        task.view.approximate_number_of_messages_moved += count;
+        if (task.view.status == "RUNNING" &&
+            (source_empty || task.view.approximate_number_of_messages_moved >= task.view.approximate_number_of_messages_to_move))
+          task.view.status = "COMPLETED";
+      }
+    }
+  }
+}
+
+}  // namespace sluice::sqs::detail

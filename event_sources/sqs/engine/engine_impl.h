@@ -1,0 +1,113 @@
+#pragma once
+// The Engine implementation. Queues live in a registry (shared mutex, held only to look a queue
+// up or change the set of queues); each queue has its own mutex for everything else. A call
+// changes memory and appends its store mutations under the queue lock, then waits for the store
+// to commit them after releasing it, so one slow commit never holds a queue. Calls that touch
+// two queues (a dead-letter move) never hold both locks: the source removes the message and logs
+// its move under its own lock; the target takes it in under its lock afterwards.
+//
+// The action methods are spread over engine_*.cpp by family.
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <thread>
+
+#include "engine/message.h"
+#include "engine/move_tasks.h"
+#include "engine/queue.h"
+#include "sluice/sqs/engine.h"
+#include "store/store.h"
+
+namespace sluice::sqs::detail {
+
+class EngineImpl final : public Engine {
+ public:
+  EngineImpl(const EngineOptions& options, std::unique_ptr<Store> store);
+  ~EngineImpl() override;
+  void load();
+  void start_background();
+
+  // Queues (engine_queues.cpp)
+  Status create_queue(const QueueAddress& queue, const AttributeMap& attributes, const TagMap& tags) override;
+  Status get_queue(const QueueAddress& queue) override;
+  Status delete_queue(const QueueAddress& queue) override;
+  std::vector<std::string> list_queues(const std::string& account_id, const std::string& region,
+                                       const std::string& prefix) override;
+  Outcome<AttributeMap> get_queue_attributes(const QueueAddress& queue, const std::vector<std::string>& names) override;
+  Status set_queue_attributes(const QueueAddress& queue, const AttributeMap& attributes) override;
+  Status purge_queue(const QueueAddress& queue) override;
+  Status tag_queue(const QueueAddress& queue, const TagMap& tags) override;
+  Status untag_queue(const QueueAddress& queue, const std::vector<std::string>& keys) override;
+  Outcome<TagMap> list_queue_tags(const QueueAddress& queue) override;
+  Status add_permission(const QueueAddress& queue, const std::string& label, const std::vector<std::string>& account_ids,
+                        const std::vector<std::string>& actions) override;
+  Status remove_permission(const QueueAddress& queue, const std::string& label) override;
+
+  // Sending (engine_send.cpp)
+  Outcome<SendMessageResult> send_message(const QueueAddress& queue, const SendMessageRequest& request) override;
+  Outcome<BatchResult<SendMessageResult>> send_message_batch(const QueueAddress& queue,
+                                                             const std::vector<SendMessageRequest>& entries) override;
+
+  // Receiving, deleting, visibility (engine_receive.cpp)
+  Outcome<ReceiveMessageResult> receive_message(const QueueAddress& queue, const ReceiveMessageRequest& request,
+                                                WatchCallback watch_callback) override;
+  Status delete_message(const QueueAddress& queue, const std::string& receipt_handle) override;
+  Outcome<BatchResult<BatchEntryOk>> delete_message_batch(const QueueAddress& queue,
+                                                          const std::vector<DeleteMessageBatchEntry>& entries) override;
+  Status change_message_visibility(const QueueAddress& queue, const std::string& receipt_handle,
+                                   std::optional<int64_t> visibility_timeout) override;
+  Outcome<BatchResult<BatchEntryOk>> change_message_visibility_batch(
+      const QueueAddress& queue, const std::vector<ChangeVisibilityBatchEntry>& entries) override;
+
+  // Dead-letter queues (engine_dlq.cpp)
+  Outcome<std::vector<std::string>> list_dead_letter_source_queues(const QueueAddress& dead_letter_queue) override;
+  Outcome<std::string> start_message_move_task(const std::string& source_arn,
+                                               const std::optional<std::string>& destination_arn,
+                                               std::optional<int64_t> max_per_second) override;
+  Outcome<std::vector<MessageMoveTask>> list_message_move_tasks(const std::string& source_arn,
+                                                                std::optional<int64_t> max_results) override;
+  Outcome<int64_t> cancel_message_move_task(const std::string& task_handle) override;
+
+  void run_housekeeping() override;
+
+  // Shared helpers
+  int64_t now() const { return clock_->now_ms(); }
+  bool durable() const { return durable_; }
+  std::shared_ptr<Queue> find_queue(const QueueAddress& address) const;
+  Outcome<std::shared_ptr<Queue>> require_queue(const QueueAddress& address) const;
+  std::shared_ptr<Queue> find_queue_by_arn(const std::string& arn) const;
+  std::vector<std::shared_ptr<Queue>> all_queues() const;
+  // Appends the log to the store (under the queue lock); returns the ticket to await (0 = none).
+  uint64_t log(MutationLog& changes);
+  void await(uint64_t ticket);
+  int64_t next_seq() { return ++last_seq_; }
+  // Adds messages to a queue (dead-letter moves, move tasks) under its lock and wakes its waiters.
+  // The store already has them (logged by the caller).
+  void accept_moved(const std::shared_ptr<Queue>& target, std::vector<std::unique_ptr<Message>> messages);
+  static MessageRecord to_record(const Queue& queue, const Message& message);
+  static MessageRecord to_record(int64_t queue_id, bool encrypted, const std::string& sender_id, const Message& message);
+
+ private:
+  void housekeeping_loop();
+
+  EngineOptions options_;
+  std::shared_ptr<Clock> clock_;
+  std::unique_ptr<Store> store_;
+  bool durable_;
+  mutable std::shared_mutex registry_mu_;
+  std::map<QueueAddress, std::shared_ptr<Queue>> queues_;   // guarded by registry_mu_
+  std::map<QueueAddress, int64_t> recently_deleted_;        // guarded by registry_mu_
+  std::atomic<int64_t> last_queue_id_{0};
+  std::atomic<int64_t> last_seq_{0};
+  MoveTasks move_tasks_;
+
+  std::mutex background_mu_;
+  std::condition_variable background_cv_;
+  bool stopping_ = false;
+  std::thread background_;
+};
+
+}  // namespace sluice::sqs::detail

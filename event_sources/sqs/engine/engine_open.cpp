@@ -1,0 +1,217 @@
+// Engine construction, loading from the store, the queue registry and background housekeeping.
+
+#include <algorithm>
+#include <chrono>
+
+#include "engine/engine_impl.h"
+#include "message_rules/message_rules.h"
+#include "sluice/common/crypto.h"
+
+namespace sluice::sqs {
+
+std::string queue_arn(const QueueAddress& address) {
+  return "arn:aws:sqs:" + address.region + ":" + address.account_id + ":" + address.name;
+}
+
+std::optional<QueueAddress> parse_queue_arn(std::string_view arn) {
+  // arn:PARTITION:sqs:REGION:ACCOUNT:NAME
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  for (int i = 0; i < 5; ++i) {
+    size_t colon = arn.find(':', start);
+    if (colon == std::string_view::npos) return std::nullopt;
+    parts.push_back(arn.substr(start, colon - start));
+    start = colon + 1;
+  }
+  parts.push_back(arn.substr(start));
+  if (parts[0] != "arn" || parts[2] != "sqs" || parts[3].empty() || parts[4].empty() || parts[5].empty())
+    return std::nullopt;
+  return QueueAddress{std::string(parts[4]), std::string(parts[3]), std::string(parts[5])};
+}
+
+std::unique_ptr<Engine> Engine::open(const EngineOptions& options, std::string* error) {
+  std::unique_ptr<detail::Store> store;
+  if (options.in_memory) {
+    store = detail::open_memory_store();
+  } else {
+    if (options.data_dir.empty()) {
+      if (error) *error = "a data directory is required unless the engine runs in memory";
+      return nullptr;
+    }
+    std::string reason;
+    store = detail::open_sqlite_store(options.data_dir, options.sync, &reason);
+    if (!store) {
+      if (error) *error = reason;
+      return nullptr;
+    }
+  }
+  auto engine = std::make_unique<detail::EngineImpl>(options, std::move(store));
+  engine->load();
+  if (options.background_housekeeping) engine->start_background();
+  return engine;
+}
+
+namespace detail {
+
+EngineImpl::EngineImpl(const EngineOptions& options, std::unique_ptr<Store> store)
+    : options_(options),
+      clock_(options.clock ? options.clock : system_clock()),
+      store_(std::move(store)),
+      durable_(!options.in_memory) {}
+
+EngineImpl::~EngineImpl() {
+  {
+    std::lock_guard lock(background_mu_);
+    stopping_ = true;
+  }
+  background_cv_.notify_all();
+  if (background_.joinable()) background_.join();
+}
+
+void EngineImpl::load() {
+  LoadedState state = store_->load();
+  last_queue_id_ = state.max_queue_id;
+  last_seq_ = state.max_seq;
+  int64_t now_ms = now();
+  std::map<int64_t, std::shared_ptr<Queue>> by_id;
+  for (QueueRecord& record : state.queues) {
+    auto config = config_for_create(record.address.name, record.attributes);
+    // A stored queue whose attributes no longer validate keeps the defaults rather than vanish.
+    auto queue = std::make_shared<Queue>(record.queue_id, record.address, config.ok() ? *config : QueueConfig{});
+    queue->tags = std::move(record.tags);
+    queue->permissions_json = std::move(record.permissions_json);
+    queue->created_ms = record.created_ms;
+    queue->modified_ms = record.modified_ms;
+    queue->last_purge_ms = record.last_purge_ms;
+    queue->next_sequence_number = queue->sequence_reserved = record.next_sequence_number;
+    by_id[record.queue_id] = queue;
+    queues_[record.address] = queue;
+  }
+  for (MessageRecord& record : state.messages) {
+    auto it = by_id.find(record.queue_id);
+    if (it == by_id.end()) continue;
+    auto message = std::make_unique<Message>();
+    message->seq = record.seq;
+    message->id = parse_message_id(record.message_id).value_or(new_message_id());
+    std::string md5 = md5_raw(record.body);
+    std::copy(md5.begin(), md5.end(), message->body_md5.begin());
+    message->receive_count = record.receive_count;
+    message->sent_ms = record.sent_ms;
+    message->visible_at_ms = record.visible_at_ms;
+    message->first_receive_ms = record.first_receive_ms;
+    message->last_receive_ms = record.receive_count > 0 ? now_ms : 0;
+    message->body = std::move(record.body);
+    if (!record.message_attributes.empty() || !record.aws_trace_header.empty() || !record.message_group_id.empty() ||
+        !record.message_deduplication_id.empty() || !record.sequence_number.empty() ||
+        !record.dead_letter_source_arn.empty()) {
+      MessageExtra& extra = message->ensure_extra();
+      extra.md5_of_message_attributes = md5_of_message_attributes(record.message_attributes).value_or("");
+      extra.message_attributes = std::move(record.message_attributes);
+      extra.aws_trace_header = std::move(record.aws_trace_header);
+      extra.message_group_id = std::move(record.message_group_id);
+      extra.message_deduplication_id = std::move(record.message_deduplication_id);
+      extra.sequence_number = std::move(record.sequence_number);
+      extra.dead_letter_source_arn = std::move(record.dead_letter_source_arn);
+    }
+    it->second->insert(std::move(message), now_ms);
+  }
+  for (DedupRecord& record : state.dedup) {
+    auto it = by_id.find(record.queue_id);
+    if (it == by_id.end() || record.expires_ms <= now_ms) continue;
+    it->second->dedup[record.key] = {record.expires_ms, record.message_id, record.sequence_number};
+    it->second->dedup_expiry.emplace_back(record.expires_ms, record.key);
+  }
+  for (auto& [id, queue] : by_id)
+    std::sort(queue->dedup_expiry.begin(), queue->dedup_expiry.end());
+}
+
+void EngineImpl::start_background() {
+  background_ = std::thread([this] { housekeeping_loop(); });
+}
+
+void EngineImpl::housekeeping_loop() {
+  std::unique_lock lock(background_mu_);
+  while (!stopping_) {
+    background_cv_.wait_for(lock, std::chrono::milliseconds(200));
+    if (stopping_) break;
+    lock.unlock();
+    run_housekeeping();
+    lock.lock();
+  }
+}
+
+std::shared_ptr<Queue> EngineImpl::find_queue(const QueueAddress& address) const {
+  std::shared_lock lock(registry_mu_);
+  auto it = queues_.find(address);
+  return it == queues_.end() ? nullptr : it->second;
+}
+
+Outcome<std::shared_ptr<Queue>> EngineImpl::require_queue(const QueueAddress& address) const {
+  auto queue = find_queue(address);
+  if (!queue) return aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
+  return queue;
+}
+
+std::shared_ptr<Queue> EngineImpl::find_queue_by_arn(const std::string& arn) const {
+  auto address = parse_queue_arn(arn);
+  return address ? find_queue(*address) : nullptr;
+}
+
+std::vector<std::shared_ptr<Queue>> EngineImpl::all_queues() const {
+  std::shared_lock lock(registry_mu_);
+  std::vector<std::shared_ptr<Queue>> out;
+  out.reserve(queues_.size());
+  for (const auto& [address, queue] : queues_) out.push_back(queue);
+  return out;
+}
+
+uint64_t EngineImpl::log(MutationLog& changes) {
+  if (!durable_ || changes.empty()) return 0;
+  return store_->append(std::move(changes));
+}
+
+void EngineImpl::await(uint64_t ticket) {
+  if (ticket != 0) store_->wait_durable(ticket);
+}
+
+MessageRecord EngineImpl::to_record(const Queue& queue, const Message& message) {
+  return to_record(queue.id, queue.config.encrypted(), queue.address.account_id, message);
+}
+
+MessageRecord EngineImpl::to_record(int64_t queue_id, bool encrypted, const std::string& sender_id,
+                                    const Message& message) {
+  MessageRecord r;
+  r.queue_id = queue_id;
+  r.seq = message.seq;
+  r.message_id = format_message_id(message.id);
+  r.body = message.body;
+  r.sender_id = sender_id;
+  if (message.extra) {
+    r.message_attributes = message.extra->message_attributes;
+    r.aws_trace_header = message.extra->aws_trace_header;
+    r.message_group_id = message.extra->message_group_id;
+    r.message_deduplication_id = message.extra->message_deduplication_id;
+    r.sequence_number = message.extra->sequence_number;
+    r.dead_letter_source_arn = message.extra->dead_letter_source_arn;
+  }
+  r.sent_ms = message.sent_ms;
+  r.visible_at_ms = message.visible_at_ms;
+  r.first_receive_ms = message.first_receive_ms;
+  r.receive_count = message.receive_count;
+  r.encrypted = encrypted;
+  return r;
+}
+
+void EngineImpl::accept_moved(const std::shared_ptr<Queue>& target, std::vector<std::unique_ptr<Message>> messages) {
+  std::vector<std::shared_ptr<WatchState>> wake;
+  {
+    std::lock_guard lock(target->mu);
+    int64_t now_ms = now();
+    for (auto& message : messages) target->insert(std::move(message), now_ms);
+    wake = target->watchers.take();
+  }
+  Watchers::fire(wake);
+}
+
+}  // namespace detail
+}  // namespace sluice::sqs

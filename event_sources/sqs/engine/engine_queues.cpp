@@ -1,0 +1,311 @@
+// Queue actions: create, look up, delete, list, attributes, purge, tags, permissions.
+
+#include <boost/json.hpp>
+
+#include "engine/engine_impl.h"
+
+namespace sluice::sqs::detail {
+namespace {
+
+constexpr int64_t kRecreateDelayMs = 60'000;
+constexpr int64_t kPurgeIntervalMs = 60'000;
+
+AwsError invalid(std::string message) { return aws_error(AwsErrorCode::InvalidParameterValue, std::move(message)); }
+
+std::string redrive_value(const std::optional<RedrivePolicy>& policy) {
+  if (!policy) return "";
+  return "{\"deadLetterTargetArn\":\"" + policy->dead_letter_target_arn +
+         "\",\"maxReceiveCount\":" + std::to_string(policy->max_receive_count) + "}";
+}
+
+bool valid_label(const std::string& label) {
+  if (label.empty() || label.size() > 80) return false;
+  for (char c : label)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  return true;
+}
+
+}  // namespace
+
+// Rules that involve the dead-letter target: it must exist, be of the same type, and allow this
+// source queue by its RedriveAllowPolicy. Message texts: AWS's, where recorded.
+static std::optional<AwsError> check_redrive_target(const EngineImpl& engine, const QueueAddress& source,
+                                                    const QueueConfig& config) {
+  if (!config.redrive_policy) return std::nullopt;
+  const std::string value = redrive_value(config.redrive_policy);
+  auto target = engine.find_queue_by_arn(config.redrive_policy->dead_letter_target_arn);
+  if (!target) return invalid("Value " + value + " for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.");
+  std::lock_guard lock(target->mu);
+  if (target->fifo() != config.fifo)
+    return invalid("Value " + value +
+                   " for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source.");
+  if (target->address.account_id != source.account_id || target->address.region != source.region)
+    return invalid("Value " + value + " for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be in the same account and region.");
+  if (const auto& allow = target->config.redrive_allow_policy) {
+    std::string source_arn = queue_arn(source);
+    bool allowed = allow->redrive_permission == "allowAll" ||
+                   (allow->redrive_permission == "byQueue" &&
+                    std::find(allow->source_queue_arns.begin(), allow->source_queue_arns.end(), source_arn) !=
+                        allow->source_queue_arns.end());
+    if (!allowed)
+      return invalid("Value " + value + " for parameter RedrivePolicy is invalid. Reason: Queue " + target->arn +
+                     " does not allow this queue to use it as a dead-letter queue.");
+  }
+  return std::nullopt;
+}
+
+Status EngineImpl::create_queue(const QueueAddress& address, const AttributeMap& attributes, const TagMap& tags) {
+  if (auto error = check_queue_name(address.name)) return *error;
+  auto config = config_for_create(address.name, attributes);
+  if (!config) return config.take_error();
+  if (auto existing = find_queue(address)) {
+    std::lock_guard lock(existing->mu);
+    if (auto name = differing_attribute(existing->config, attributes))
+      return aws_error(AwsErrorCode::QueueNameExists,
+                       "A queue already exists with the same name and a different value for attribute " + *name);
+    return ok_status();
+  }
+  if (auto error = check_redrive_target(*this, address, *config)) return *error;
+
+  uint64_t ticket = 0;
+  {
+    std::unique_lock lock(registry_mu_);
+    if (queues_.count(address)) return ok_status();  // created concurrently with equal intent
+    auto deleted = recently_deleted_.find(address);
+    if (deleted != recently_deleted_.end() && now() - deleted->second < kRecreateDelayMs)
+      return aws_error(AwsErrorCode::QueueDeletedRecently,
+                       "You must wait 60 seconds after deleting a queue before you can create another with the same name.");
+    auto queue = std::make_shared<Queue>(++last_queue_id_, address, *config);
+    queue->tags = tags;
+    queue->created_ms = queue->modified_ms = now();
+    queues_[address] = queue;
+    MutationLog changes;
+    if (durable_) changes.push_back(mutation::PutQueue{queue->record()});
+    ticket = log(changes);
+  }
+  await(ticket);
+  return ok_status();
+}
+
+Status EngineImpl::get_queue(const QueueAddress& address) {
+  auto queue = require_queue(address);
+  if (!queue) return queue.take_error();
+  return ok_status();
+}
+
+Status EngineImpl::delete_queue(const QueueAddress& address) {
+  std::shared_ptr<Queue> queue;
+  uint64_t ticket = 0;
+  std::vector<std::shared_ptr<WatchState>> wake;
+  {
+    std::unique_lock lock(registry_mu_);
+    auto it = queues_.find(address);
+    if (it == queues_.end()) return aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
+    queue = it->second;
+    queues_.erase(it);
+    recently_deleted_[address] = now();
+    std::lock_guard queue_lock(queue->mu);
+    queue->deleted = true;
+    wake = queue->watchers.take();
+    MutationLog changes;
+    if (durable_) changes.push_back(mutation::DeleteQueue{queue->id});
+    ticket = log(changes);
+  }
+  Watchers::fire(wake);
+  await(ticket);
+  return ok_status();
+}
+
+std::vector<std::string> EngineImpl::list_queues(const std::string& account_id, const std::string& region,
+                                                 const std::string& prefix) {
+  std::vector<std::string> names;
+  std::shared_lock lock(registry_mu_);
+  for (const auto& [address, queue] : queues_)
+    if (address.account_id == account_id && address.region == region && address.name.starts_with(prefix))
+      names.push_back(address.name);
+  return names;  // the map is ordered by address, so names come sorted
+}
+
+Outcome<AttributeMap> EngineImpl::get_queue_attributes(const QueueAddress& address,
+                                                       const std::vector<std::string>& names) {
+  auto queue = require_queue(address);
+  if (!queue) return queue.take_error();
+  Queue& q = **queue;
+  std::lock_guard lock(q.mu);
+  auto wanted = resolve_attribute_names(names, q.fifo());
+  if (!wanted) return wanted.take_error();
+  q.promote(now());
+  AttributeMap settable = settable_attributes(q.config);
+  AttributeMap out;
+  for (const std::string& name : *wanted) {
+    if (auto it = settable.find(name); it != settable.end()) out[name] = it->second;
+    else if (name == "ApproximateNumberOfMessages") out[name] = std::to_string(q.visible_count());
+    else if (name == "ApproximateNumberOfMessagesNotVisible") out[name] = std::to_string(q.in_flight_count());
+    else if (name == "ApproximateNumberOfMessagesDelayed") out[name] = std::to_string(q.delayed_count());
+    else if (name == "CreatedTimestamp") out[name] = std::to_string(q.created_ms / 1000);
+    else if (name == "LastModifiedTimestamp") out[name] = std::to_string(q.modified_ms / 1000);
+    else if (name == "QueueArn") out[name] = q.arn;
+    else if (name == "Policy" && !q.permissions_json.empty()) out[name] = q.permissions_json;
+  }
+  return out;
+}
+
+Status EngineImpl::set_queue_attributes(const QueueAddress& address, const AttributeMap& attributes) {
+  auto queue = require_queue(address);
+  if (!queue) return queue.take_error();
+  Queue& q = **queue;
+  QueueConfig current;
+  {
+    std::lock_guard lock(q.mu);
+    current = q.config;
+  }
+  auto config = config_for_set(current, attributes);
+  if (!config) return config.take_error();
+  if (attributes.count("RedrivePolicy"))
+    if (auto error = check_redrive_target(*this, address, *config)) return *error;
+  uint64_t ticket = 0;
+  {
+    std::lock_guard lock(q.mu);
+    q.config = *config;
+    q.modified_ms = now();
+    MutationLog changes;
+    if (durable_) changes.push_back(mutation::PutQueue{q.record()});
+    ticket = log(changes);
+  }
+  await(ticket);
+  return ok_status();
+}
+
+Status EngineImpl::purge_queue(const QueueAddress& address) {
+  auto queue = require_queue(address);
+  if (!queue) return queue.take_error();
+  Queue& q = **queue;
+  uint64_t ticket = 0;
+  {
+    std::lock_guard lock(q.mu);
+    int64_t now_ms = now();
+    if (q.last_purge_ms != 0 && now_ms - q.last_purge_ms < kPurgeIntervalMs)
+      return aws_error(AwsErrorCode::PurgeQueueInProgress,
+                       "Only one PurgeQueue operation on " + q.address.name + " is allowed every 60 seconds.");
+    q.purge();
+    q.last_purge_ms = now_ms;
+    MutationLog changes;
+    if (durable_) {
+      changes.push_back(mutation::PurgeQueue{q.id});
+      changes.push_back(mutation::PutQueue{q.record()});
+    }
+    ticket = log(changes);
+  }
+  await(ticket);
+  return ok_status();
+}
+
+Status EngineImpl::tag_queue(const QueueAddress& address, const TagMap& tags) {
+  auto queue = require_queue(address);
+  if (!queue) return queue.take_error();
+  Queue& q = **queue;
+  uint64_t ticket = 0;
+  {
+    std::lock_guard lock(q.mu);
+    for (const auto& [key, value] : tags) q.tags[key] = value;
+    MutationLog changes;
+    if (durable_) changes.push_back(mutation::PutQueue{q.record()});
+    ticket = log(changes);
+  }
+  await(ticket);
+  return ok_status();
+}
+
+Status EngineImpl::untag_queue(const QueueAddress& address, const std::vector<std::string>& keys) {
+  auto queue = require_queue(address);
+  if (!queue) return queue.take_error();
+  Queue& q = **queue;
+  uint64_t ticket = 0;
+  {
+    std::lock_guard lock(q.mu);
+    for (const auto& key : keys) q.tags.erase(key);
+    MutationLog changes;
+    if (durable_) changes.push_back(mutation::PutQueue{q.record()});
+    ticket = log(changes);
+  }
+  await(ticket);
+  return ok_status();
+}
+
+Outcome<TagMap> EngineImpl::list_queue_tags(const QueueAddress& address) {
+  auto queue = require_queue(address);
+  if (!queue) return queue.take_error();
+  std::lock_guard lock((*queue)->mu);
+  return (*queue)->tags;
+}
+
+// AddPermission writes a statement into the queue's policy document, as AWS does; the document is
+// what GetQueueAttributes shows as Policy.
+Status EngineImpl::add_permission(const QueueAddress& address, const std::string& label,
+                                  const std::vector<std::string>& account_ids, const std::vector<std::string>& actions) {
+  auto queue = require_queue(address);
+  if (!queue) return queue.take_error();
+  if (!valid_label(label))
+    return invalid("Value " + label +
+                   " for parameter Label is invalid. Reason: Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length.");
+  if (account_ids.empty()) return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter AWSAccountIds.");
+  if (actions.empty()) return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter Actions.");
+  if (actions.size() > 7) return aws_error(AwsErrorCode::OverLimit, "7 Actions were found, maximum allowed is 7.");
+  Queue& q = **queue;
+  uint64_t ticket = 0;
+  {
+    std::lock_guard lock(q.mu);
+    boost::json::object policy;
+    if (!q.permissions_json.empty()) policy = boost::json::parse(q.permissions_json).as_object();
+    else policy = {{"Version", "2012-10-17"}, {"Id", q.arn + "/SQSDefaultPolicy"}, {"Statement", boost::json::array{}}};
+    auto& statements = policy["Statement"].as_array();
+    for (const auto& statement : statements)
+      if (statement.as_object().at("Sid").as_string() == label)
+        return invalid("Value " + label + " for parameter Label is invalid. Reason: Already exists.");
+    boost::json::array principals, action_list;
+    for (const auto& account : account_ids) principals.push_back(boost::json::string("arn:aws:iam::" + account + ":root"));
+    for (const auto& action : actions) action_list.push_back(boost::json::string("SQS:" + action));
+    statements.push_back(boost::json::object{{"Sid", label},
+                                              {"Effect", "Allow"},
+                                              {"Principal", {{"AWS", principals}}},
+                                              {"Action", action_list},
+                                              {"Resource", q.arn}});
+    q.permissions_json = boost::json::serialize(policy);
+    MutationLog changes;
+    if (durable_) changes.push_back(mutation::PutQueue{q.record()});
+    ticket = log(changes);
+  }
+  await(ticket);
+  return ok_status();
+}
+
+Status EngineImpl::remove_permission(const QueueAddress& address, const std::string& label) {
+  auto queue = require_queue(address);
+  if (!queue) return queue.take_error();
+  Queue& q = **queue;
+  uint64_t ticket = 0;
+  {
+    std::lock_guard lock(q.mu);
+    bool found = false;
+    if (!q.permissions_json.empty()) {
+      auto policy = boost::json::parse(q.permissions_json).as_object();
+      auto& statements = policy["Statement"].as_array();
+      for (auto it = statements.begin(); it != statements.end(); ++it) {
+        if (it->as_object().at("Sid").as_string() == label) {
+          statements.erase(it);
+          found = true;
+          break;
+        }
+      }
+      q.permissions_json = statements.empty() ? "" : boost::json::serialize(policy);
+    }
+    if (!found) return invalid("Value " + label + " for parameter Label is invalid. Reason: can't find label.");
+    MutationLog changes;
+    if (durable_) changes.push_back(mutation::PutQueue{q.record()});
+    ticket = log(changes);
+  }
+  await(ticket);
+  return ok_status();
+}
+
+}  // namespace sluice::sqs::detail

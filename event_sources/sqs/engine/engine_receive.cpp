@@ -1,0 +1,338 @@
+// ReceiveMessage (with dead-letter moves at receive time and long-poll watches), DeleteMessage
+// and ChangeMessageVisibility with their batch forms.
+
+#include "engine/engine_impl.h"
+#include "engine/receipt_handle.h"
+#include "message_rules/message_rules.h"
+#include "sluice/common/crypto.h"
+
+namespace sluice::sqs::detail {
+namespace {
+
+constexpr int64_t kMaxVisibilitySeconds = 43200;
+constexpr int64_t kAttemptWindowMs = 5 * 60 * 1000;
+
+AwsError invalid(std::string message) { return aws_error(AwsErrorCode::InvalidParameterValue, std::move(message)); }
+
+AwsError bad_handle(const std::string& handle) {
+  return aws_error(AwsErrorCode::ReceiptHandleIsInvalid,
+                   "The input receipt handle \"" + handle + "\" is not a valid receipt handle.");
+}
+
+AwsError expired_handle(const std::string& handle) {
+  return invalid("Value " + handle + " for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.");
+}
+
+class QueueWatch final : public ReceiveWatch {
+ public:
+  QueueWatch(std::weak_ptr<Queue> queue, std::shared_ptr<WatchState> state)
+      : queue_(std::move(queue)), state_(std::move(state)) {}
+  ~QueueWatch() override { cancel(); }
+  void cancel() override {
+    if (!state_) return;
+    if (auto queue = queue_.lock()) {
+      std::lock_guard lock(queue->mu);
+      queue->watchers.remove(state_.get());
+    }
+    {
+      std::lock_guard lock(state_->mu);
+      state_->callback = nullptr;
+    }
+    state_.reset();
+  }
+
+ private:
+  std::weak_ptr<Queue> queue_;
+  std::shared_ptr<WatchState> state_;
+};
+
+ReceivedMessage describe(const Queue& q, const Message& m, const std::vector<std::string>& system_names,
+                         const std::vector<std::string>& attribute_selectors) {
+  ReceivedMessage out;
+  out.message_id = format_message_id(m.id);
+  out.receipt_handle = encode_receipt_handle({q.id, m.seq, m.receive_count});
+  out.body = m.body;
+  out.md5_of_body = to_hex(std::string_view(reinterpret_cast<const char*>(m.body_md5.data()), m.body_md5.size()));
+  for (const std::string& name : system_names) {
+    if (name == "SenderId") out.attributes.emplace_back(name, q.address.account_id);
+    else if (name == "SentTimestamp") out.attributes.emplace_back(name, std::to_string(m.sent_ms));
+    else if (name == "ApproximateReceiveCount") out.attributes.emplace_back(name, std::to_string(m.receive_count));
+    else if (name == "ApproximateFirstReceiveTimestamp") out.attributes.emplace_back(name, std::to_string(m.first_receive_ms));
+    else if (m.extra) {
+      const MessageExtra& x = *m.extra;
+      const std::string* value = name == "SequenceNumber"           ? &x.sequence_number
+                                 : name == "MessageDeduplicationId" ? &x.message_deduplication_id
+                                 : name == "MessageGroupId"         ? &x.message_group_id
+                                 : name == "AWSTraceHeader"         ? &x.aws_trace_header
+                                 : name == "DeadLetterQueueSourceArn" ? &x.dead_letter_source_arn
+                                                                      : nullptr;
+      if (value && !value->empty()) out.attributes.emplace_back(name, *value);
+    }
+  }
+  if (m.extra && !m.extra->message_attributes.empty() && !attribute_selectors.empty()) {
+    out.message_attributes = select_message_attributes(m.extra->message_attributes, attribute_selectors);
+    if (out.message_attributes.size() == m.extra->message_attributes.size())
+      out.md5_of_message_attributes = m.extra->md5_of_message_attributes;
+    else
+      out.md5_of_message_attributes = md5_of_message_attributes(out.message_attributes);
+  }
+  return out;
+}
+
+}  // namespace
+
+Outcome<ReceiveMessageResult> EngineImpl::receive_message(const QueueAddress& address,
+                                                          const ReceiveMessageRequest& request,
+                                                          WatchCallback watch_callback) {
+  int64_t max = request.max_number_of_messages.value_or(1);
+  if (max < 1 || max > 10)
+    return invalid("Value " + std::to_string(max) +
+                   " for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.");
+  if (request.wait_time_seconds && (*request.wait_time_seconds < 0 || *request.wait_time_seconds > 20))
+    return invalid("Value " + std::to_string(*request.wait_time_seconds) +
+                   " for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.");
+  if (request.visibility_timeout && (*request.visibility_timeout < 0 || *request.visibility_timeout > kMaxVisibilitySeconds))
+    return invalid("Value " + std::to_string(*request.visibility_timeout) +
+                   " for parameter VisibilityTimeout is invalid. Reason: Must be >= 0 and <= 43200, if provided.");
+  auto system_names = select_system_attribute_names(request.system_attribute_names);
+  if (!system_names) return system_names.take_error();
+  auto queue = require_queue(address);
+  if (!queue) return queue.take_error();
+  Queue& q = **queue;
+
+  // The dead-letter target is looked up before taking the source lock (never two queue locks).
+  std::optional<RedrivePolicy> redrive;
+  {
+    std::lock_guard lock(q.mu);
+    redrive = q.config.redrive_policy;
+  }
+  std::shared_ptr<Queue> dead_letter;
+  bool dead_letter_encrypted = false;
+  if (redrive) {
+    dead_letter = find_queue_by_arn(redrive->dead_letter_target_arn);
+    if (dead_letter) {
+      std::lock_guard lock(dead_letter->mu);
+      dead_letter_encrypted = dead_letter->config.encrypted();
+    }
+  }
+
+  ReceiveMessageResult result;
+  std::vector<std::unique_ptr<Message>> moved;
+  uint64_t ticket = 0;
+  {
+    std::lock_guard lock(q.mu);
+    if (q.deleted) return aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
+    int64_t now_ms = now();
+    int64_t visibility_ms = request.visibility_timeout.value_or(q.config.visibility_timeout) * 1000;
+    result.wait_time_seconds = request.wait_time_seconds.value_or(q.config.receive_message_wait_time_seconds);
+    q.promote(now_ms);
+    MutationLog changes;
+
+    // A FIFO retry with the same ReceiveRequestAttemptId gets the same messages and handles while
+    // none of them was deleted or changed since.
+    ReceiveAttempt* attempt = nullptr;
+    if (q.fifo() && request.receive_request_attempt_id) {
+      q.expire_dedup(now_ms);
+      auto it = q.receive_attempts.find(*request.receive_request_attempt_id);
+      if (it != q.receive_attempts.end()) {
+        bool intact = true;
+        for (auto [seq, count] : it->second.messages) {
+          Message* m = q.find(seq);
+          intact = intact && m && m->receive_count == count && m->state == MessageState::InFlight;
+        }
+        if (intact && !it->second.messages.empty()) {
+          for (auto [seq, count] : it->second.messages) {
+            Message* m = q.find(seq);
+            q.set_visibility(*m, now_ms, visibility_ms);
+            if (durable_) changes.push_back(mutation::UpdateMessage{seq, m->visible_at_ms, m->first_receive_ms, m->receive_count});
+            result.messages.push_back(describe(q, *m, *system_names, request.message_attribute_names));
+          }
+          ticket = log(changes);
+          attempt = &it->second;
+        }
+      }
+      if (!attempt) {
+        attempt = &q.receive_attempts[*request.receive_request_attempt_id];
+        attempt->expires_ms = now_ms + kAttemptWindowMs;
+        attempt->messages.clear();
+      } else {
+        // Answered from the attempt above.
+        goto answered;
+      }
+    }
+
+    while (static_cast<int64_t>(result.messages.size()) < max) {
+      Message* m = q.next_visible();
+      if (!m) break;
+      if (q.expired(*m, now_ms)) {
+        if (durable_) changes.push_back(mutation::DeleteMessage{m->seq});
+        q.remove(m->seq);
+        continue;
+      }
+      if (redrive && dead_letter && m->receive_count >= redrive->max_receive_count) {
+        // The move happens at receive time, as on AWS: the message is not returned.
+        auto message = q.remove(m->seq);
+        MessageExtra& extra = message->ensure_extra();
+        extra.dead_letter_source_arn = q.arn;
+        if (q.fifo()) extra.message_deduplication_id = format_message_id(message->id);
+        if (durable_) {
+          changes.push_back(mutation::DeleteMessage{message->seq});
+          changes.push_back(mutation::InsertMessage{
+              to_record(dead_letter->id, dead_letter_encrypted, q.address.account_id, *message)});
+        }
+        moved.push_back(std::move(message));
+        continue;
+      }
+      q.mark_in_flight(*m, now_ms, visibility_ms);
+      if (durable_) changes.push_back(mutation::UpdateMessage{m->seq, m->visible_at_ms, m->first_receive_ms, m->receive_count});
+      if (attempt) attempt->messages.emplace_back(m->seq, m->receive_count);
+      result.messages.push_back(describe(q, *m, *system_names, request.message_attribute_names));
+    }
+    q.end_receive();
+    if (result.messages.empty() && watch_callback && result.wait_time_seconds > 0) {
+      auto state = std::make_shared<WatchState>();
+      state->callback = std::move(watch_callback);
+      q.watchers.add(state);
+      result.watch = std::make_unique<QueueWatch>(*queue, std::move(state));
+    }
+    result.next_visible_ms = q.next_visible_ms();
+    ticket = log(changes);
+  answered:;
+  }
+  if (!moved.empty()) accept_moved(dead_letter, std::move(moved));
+  await(ticket);
+  return result;
+}
+
+// DeleteMessage under the queue lock. Standard queues accept any handle of the message (an old
+// one may delete it); FIFO queues only the handle of the current, unexpired receive.
+static std::optional<AwsError> delete_locked(EngineImpl& engine, Queue& q, const std::string& text, MutationLog& changes,
+                                             bool& woke) {
+  auto handle = decode_receipt_handle(text);
+  if (!handle || handle->queue_id != q.id) return bad_handle(text);
+  q.promote(engine.now());
+  Message* m = q.find(handle->seq);
+  if (!m) return std::nullopt;  // already deleted: deleting again succeeds
+  if (q.fifo() && (m->receive_count != handle->receive_count || m->state != MessageState::InFlight))
+    return expired_handle(text);
+  if (engine.durable()) changes.push_back(mutation::DeleteMessage{m->seq});
+  q.remove(m->seq);
+  if (q.fifo()) woke = true;  // the message group may be unlocked now
+  return std::nullopt;
+}
+
+static std::optional<AwsError> change_visibility_locked(EngineImpl& engine, Queue& q, const std::string& text,
+                                                        std::optional<int64_t> timeout, MutationLog& changes,
+                                                        bool& woke) {
+  if (!timeout) return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter VisibilityTimeout.");
+  auto handle = decode_receipt_handle(text);
+  if (!handle || handle->queue_id != q.id) return bad_handle(text);
+  if (*timeout < 0 || *timeout > kMaxVisibilitySeconds)
+    return invalid("Value " + std::to_string(*timeout) +
+                   " for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200, if provided.");
+  int64_t now_ms = engine.now();
+  q.promote(now_ms);
+  Message* m = q.find(handle->seq);
+  if (!m || m->receive_count != handle->receive_count)
+    return invalid("Value " + text +
+                   " for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.");
+  if (m->state != MessageState::InFlight) {
+    if (q.fifo()) return expired_handle(text);
+    // Standard queue, visibility already over but not received again: AWS answers success.
+  }
+  if ((now_ms - m->last_receive_ms) + *timeout * 1000 > kMaxVisibilitySeconds * 1000)
+    return invalid("Value " + std::to_string(*timeout) +
+                   " for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [43200 seconds]");
+  if (q.set_visibility(*m, now_ms, *timeout * 1000)) woke = true;
+  if (engine.durable())
+    changes.push_back(mutation::UpdateMessage{m->seq, m->visible_at_ms, m->first_receive_ms, m->receive_count});
+  return std::nullopt;
+}
+
+Status EngineImpl::delete_message(const QueueAddress& address, const std::string& receipt_handle) {
+  auto queue = require_queue(address);
+  if (!queue) return queue.take_error();
+  Queue& q = **queue;
+  uint64_t ticket = 0;
+  std::vector<std::shared_ptr<WatchState>> wake;
+  {
+    std::lock_guard lock(q.mu);
+    MutationLog changes;
+    bool woke = false;
+    if (auto error = delete_locked(*this, q, receipt_handle, changes, woke)) return *error;
+    if (woke) wake = q.watchers.take();
+    ticket = log(changes);
+  }
+  Watchers::fire(wake);
+  await(ticket);
+  return ok_status();
+}
+
+Status EngineImpl::change_message_visibility(const QueueAddress& address, const std::string& receipt_handle,
+                                             std::optional<int64_t> visibility_timeout) {
+  auto queue = require_queue(address);
+  if (!queue) return queue.take_error();
+  Queue& q = **queue;
+  uint64_t ticket = 0;
+  std::vector<std::shared_ptr<WatchState>> wake;
+  {
+    std::lock_guard lock(q.mu);
+    MutationLog changes;
+    bool woke = false;
+    if (auto error = change_visibility_locked(*this, q, receipt_handle, visibility_timeout, changes, woke)) return *error;
+    if (woke) wake = q.watchers.take();
+    ticket = log(changes);
+  }
+  Watchers::fire(wake);
+  await(ticket);
+  return ok_status();
+}
+
+// Runs `apply` for each entry under one queue lock; per-entry errors become Failed entries.
+template <typename Entry, typename Apply>
+static Outcome<BatchResult<BatchEntryOk>> run_batch(EngineImpl& engine, const QueueAddress& address,
+                                                    const std::vector<Entry>& entries, std::string_view entry_type,
+                                                    Apply apply) {
+  std::vector<std::string> ids;
+  ids.reserve(entries.size());
+  for (const auto& entry : entries) ids.push_back(entry.id);
+  if (auto error = check_batch_ids(ids, entry_type)) return *error;
+  auto queue = engine.require_queue(address);
+  if (!queue) return queue.take_error();
+  Queue& q = **queue;
+  BatchResult<BatchEntryOk> result;
+  uint64_t ticket = 0;
+  std::vector<std::shared_ptr<WatchState>> wake;
+  {
+    std::lock_guard lock(q.mu);
+    MutationLog changes;
+    bool woke = false;
+    for (const auto& entry : entries) {
+      if (auto error = apply(q, entry, changes, woke)) result.failed.push_back({entry.id, std::move(*error), true});
+      else result.successful.push_back({entry.id});
+    }
+    if (woke) wake = q.watchers.take();
+    ticket = engine.log(changes);
+  }
+  Watchers::fire(wake);
+  engine.await(ticket);
+  return result;
+}
+
+Outcome<BatchResult<BatchEntryOk>> EngineImpl::delete_message_batch(const QueueAddress& address,
+                                                                    const std::vector<DeleteMessageBatchEntry>& entries) {
+  return run_batch(*this, address, entries, "DeleteMessageBatchRequestEntry",
+                   [this](Queue& q, const DeleteMessageBatchEntry& e, MutationLog& c, bool& w) {
+    return delete_locked(*this, q, e.receipt_handle, c, w);
+  });
+}
+
+Outcome<BatchResult<BatchEntryOk>> EngineImpl::change_message_visibility_batch(
+    const QueueAddress& address, const std::vector<ChangeVisibilityBatchEntry>& entries) {
+  return run_batch(*this, address, entries, "ChangeMessageVisibilityBatchRequestEntry",
+                   [this](Queue& q, const ChangeVisibilityBatchEntry& e, MutationLog& c, bool& w) {
+    return change_visibility_locked(*this, q, e.receipt_handle, e.visibility_timeout, c, w);
+  });
+}
+
+}  // namespace sluice::sqs::detail

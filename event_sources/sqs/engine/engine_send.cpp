@@ -1,0 +1,195 @@
+// SendMessage and SendMessageBatch: validation against the queue's configuration (AWS's error
+// texts), FIFO deduplication and sequence numbers, and enqueueing.
+
+#include <algorithm>
+
+#include "engine/engine_impl.h"
+#include "message_rules/message_rules.h"
+#include "sluice/common/crypto.h"
+
+namespace sluice::sqs::detail {
+namespace {
+
+constexpr int64_t kDedupWindowMs = 5 * 60 * 1000;
+constexpr int64_t kMaxBatchBytes = 1048576;
+constexpr uint64_t kSequenceBlock = 1024;
+
+AwsError invalid(std::string message) { return aws_error(AwsErrorCode::InvalidParameterValue, std::move(message)); }
+
+// Checks one message against the queue. `in_batch` selects the texts AWS uses for batch entries.
+std::optional<AwsError> validate(const QueueConfig& config, const SendMessageRequest& request, bool in_batch) {
+  if (!request.body)
+    return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter MessageBody.");
+  if (auto error = check_message_body(*request.body)) return error;
+  if (auto error = check_message_attributes(request.message_attributes)) return error;
+  if (auto error = check_message_system_attributes(request.system_attributes)) return error;
+  int64_t size = message_size(*request.body, request.message_attributes);
+  if (auto error = check_message_size(size, config.maximum_message_size)) {
+    if (in_batch) {
+      std::string text = error->message;
+      const std::string from = "One or more parameters are invalid.";
+      if (text.starts_with(from)) text = "One or more parameters cannot be validated." + text.substr(from.size());
+      return invalid(text);
+    }
+    return error;
+  }
+  if (request.delay_seconds) {
+    int64_t delay = *request.delay_seconds;
+    if (config.fifo)
+      return invalid("Value " + std::to_string(delay) +
+                     " for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.");
+    if (delay < 0 || delay > 900)
+      return invalid("Value " + std::to_string(delay) +
+                     " for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.");
+  }
+  if (request.message_group_id)
+    if (auto error = check_fifo_token(*request.message_group_id, "MessageGroupId")) return error;
+  if (request.message_deduplication_id) {
+    if (!config.fifo)
+      return invalid("Value " + *request.message_deduplication_id +
+                     " for parameter MessageDeduplicationId is invalid. Reason: The request include parameter that is not valid for this queue type.");
+    if (auto error = check_fifo_token(*request.message_deduplication_id, "MessageDeduplicationId")) return error;
+  }
+  if (config.fifo) {
+    if (!request.message_group_id) {
+      const char* text = "The request must contain the parameter MessageGroupId.";
+      return in_batch ? invalid(text) : aws_error(AwsErrorCode::MissingParameter, text);
+    }
+    if (!request.message_deduplication_id && !config.content_based_deduplication)
+      return invalid(
+          "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+// Enqueues one validated message under the queue lock. Appends its mutations to `changes`.
+static SendMessageResult enqueue(EngineImpl& engine, Queue& q, const SendMessageRequest& request, int64_t now_ms,
+                                 MutationLog& changes, bool& woke) {
+  SendMessageResult result;
+  result.id = request.id;
+  const std::string& body = *request.body;
+  std::string md5 = md5_raw(body);
+  result.md5_of_message_body = to_hex(md5);
+  auto md5_attributes = md5_of_message_attributes(request.message_attributes);
+  result.md5_of_message_attributes = md5_attributes;
+  result.md5_of_message_system_attributes = md5_of_message_attributes(request.system_attributes);
+
+  std::string dedup_id, sequence_number;
+  if (q.fifo()) {
+    dedup_id = request.message_deduplication_id ? *request.message_deduplication_id : sha256_hex(body);
+    std::string key = (q.config.deduplication_scope == "messageGroup" ? *request.message_group_id : std::string()) +
+                      "\n" + dedup_id;
+    q.expire_dedup(now_ms);
+    if (auto it = q.dedup.find(key); it != q.dedup.end()) {
+      // A duplicate is accepted but not delivered; the answer names the original message.
+      result.message_id = it->second.message_id;
+      result.sequence_number = it->second.sequence_number;
+      return result;
+    }
+    sequence_number = q.next_sequence();
+    if (q.next_sequence_number >= q.sequence_reserved) {
+      q.sequence_reserved = q.next_sequence_number + kSequenceBlock;
+      if (engine.durable()) changes.push_back(mutation::PutQueue{q.record()});
+    }
+    result.sequence_number = sequence_number;
+  }
+
+  auto message = std::make_unique<Message>();
+  message->seq = engine.next_seq();
+  message->id = new_message_id();
+  std::copy(md5.begin(), md5.end(), message->body_md5.begin());
+  message->sent_ms = now_ms;
+  int64_t delay = q.fifo() ? q.config.delay_seconds : request.delay_seconds.value_or(q.config.delay_seconds);
+  message->visible_at_ms = now_ms + delay * 1000;
+  message->body = body;
+  auto trace = request.system_attributes.find("AWSTraceHeader");
+  if (!request.message_attributes.empty() || q.fifo() || request.message_group_id ||
+      trace != request.system_attributes.end()) {
+    MessageExtra& extra = message->ensure_extra();
+    extra.message_attributes = request.message_attributes;
+    extra.md5_of_message_attributes = md5_attributes.value_or("");
+    if (trace != request.system_attributes.end()) extra.aws_trace_header = trace->second.string_value;
+    if (request.message_group_id) extra.message_group_id = *request.message_group_id;
+    extra.message_deduplication_id = dedup_id;
+    extra.sequence_number = sequence_number;
+  }
+  result.message_id = format_message_id(message->id);
+
+  if (q.fifo()) {
+    std::string key = (q.config.deduplication_scope == "messageGroup" ? *request.message_group_id : std::string()) +
+                      "\n" + dedup_id;
+    DedupEntry entry{now_ms + kDedupWindowMs, result.message_id, sequence_number};
+    q.dedup[key] = entry;
+    q.dedup_expiry.emplace_back(entry.expires_ms, key);
+    if (engine.durable())
+      changes.push_back(mutation::PutDedup{DedupRecord{q.id, key, entry.expires_ms, entry.message_id, sequence_number}});
+  }
+  if (engine.durable()) changes.push_back(mutation::InsertMessage{EngineImpl::to_record(q, *message)});
+  if (delay == 0) woke = true;
+  q.insert(std::move(message), now_ms);
+  return result;
+}
+
+Outcome<SendMessageResult> EngineImpl::send_message(const QueueAddress& address, const SendMessageRequest& request) {
+  auto queue = require_queue(address);
+  if (!queue) return queue.take_error();
+  Queue& q = **queue;
+  SendMessageResult result;
+  uint64_t ticket = 0;
+  std::vector<std::shared_ptr<WatchState>> wake;
+  {
+    std::lock_guard lock(q.mu);
+    if (auto error = validate(q.config, request, false)) return *error;
+    MutationLog changes;
+    bool woke = false;
+    result = enqueue(*this, q, request, now(), changes, woke);
+    if (woke) wake = q.watchers.take();
+    ticket = log(changes);
+  }
+  Watchers::fire(wake);
+  await(ticket);
+  return result;
+}
+
+Outcome<BatchResult<SendMessageResult>> EngineImpl::send_message_batch(const QueueAddress& address,
+                                                                       const std::vector<SendMessageRequest>& entries) {
+  std::vector<std::string> ids;
+  ids.reserve(entries.size());
+  for (const auto& entry : entries) ids.push_back(entry.id);
+  if (auto error = check_batch_ids(ids)) return *error;
+  int64_t total = 0;
+  for (const auto& entry : entries)
+    if (entry.body) total += message_size(*entry.body, entry.message_attributes);
+  if (total > kMaxBatchBytes)
+    return aws_error(AwsErrorCode::BatchRequestTooLong, "Batch requests cannot be longer than " +
+                                                            std::to_string(kMaxBatchBytes) + " bytes. You have sent " +
+                                                            std::to_string(total) + " bytes.");
+  auto queue = require_queue(address);
+  if (!queue) return queue.take_error();
+  Queue& q = **queue;
+  BatchResult<SendMessageResult> result;
+  uint64_t ticket = 0;
+  std::vector<std::shared_ptr<WatchState>> wake;
+  {
+    std::lock_guard lock(q.mu);
+    MutationLog changes;
+    bool woke = false;
+    int64_t now_ms = now();
+    for (const auto& entry : entries) {
+      if (auto error = validate(q.config, entry, true)) {
+        result.failed.push_back({entry.id, std::move(*error), true});
+        continue;
+      }
+      result.successful.push_back(enqueue(*this, q, entry, now_ms, changes, woke));
+    }
+    if (woke) wake = q.watchers.take();
+    ticket = log(changes);
+  }
+  Watchers::fire(wake);
+  await(ticket);
+  return result;
+}
+
+}  // namespace sluice::sqs::detail

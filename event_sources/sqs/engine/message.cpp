@@ -1,0 +1,82 @@
+#include "engine/message.h"
+
+#include <mutex>
+#include <random>
+
+#include "sluice/common/crypto.h"
+
+namespace sluice::sqs::detail {
+namespace {
+
+// Message ids need uniqueness, not secrecy: a fast generator seeded from the OS per thread.
+struct IdGenerator {
+  std::mt19937_64 engine;
+  IdGenerator() {
+    std::string seed = random_bytes(sizeof(uint64_t) * 4);
+    std::seed_seq seq(seed.begin(), seed.end());
+    engine.seed(seq);
+  }
+};
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+const std::string kEmpty;
+
+}  // namespace
+
+MessageIdBytes new_message_id() {
+  thread_local IdGenerator generator;
+  MessageIdBytes id;
+  uint64_t a = generator.engine(), b = generator.engine();
+  for (int i = 0; i < 8; ++i) {
+    id[static_cast<size_t>(i)] = static_cast<uint8_t>(a >> (8 * i));
+    id[static_cast<size_t>(i + 8)] = static_cast<uint8_t>(b >> (8 * i));
+  }
+  id[6] = static_cast<uint8_t>((id[6] & 0x0F) | 0x40);
+  id[8] = static_cast<uint8_t>((id[8] & 0x3F) | 0x80);
+  return id;
+}
+
+std::string format_message_id(const MessageIdBytes& id) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += kDigits[id[i] >> 4];
+    out += kDigits[id[i] & 15];
+  }
+  return out;
+}
+
+std::optional<MessageIdBytes> parse_message_id(std::string_view text) {
+  if (text.size() != 36) return std::nullopt;
+  MessageIdBytes id{};
+  size_t out = 0;
+  for (size_t i = 0; i < 36;) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (text[i] != '-') return std::nullopt;
+      ++i;
+      continue;
+    }
+    int hi = hex_value(text[i]), lo = hex_value(text[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    id[out++] = static_cast<uint8_t>(hi * 16 + lo);
+    i += 2;
+  }
+  return id;
+}
+
+const std::string& Message::group_id() const { return extra ? extra->message_group_id : kEmpty; }
+
+MessageExtra& Message::ensure_extra() {
+  if (!extra) extra = std::make_unique<MessageExtra>();
+  return *extra;
+}
+
+}  // namespace sluice::sqs::detail

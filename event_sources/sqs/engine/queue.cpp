@@ -1,0 +1,272 @@
+#include "engine/queue.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace sluice::sqs::detail {
+namespace {
+constexpr size_t kCompactSlack = 1024;
+constexpr uint64_t kSequenceBase = 10'000'000'000'000'000'000ull;  // 20-digit sequence numbers
+}  // namespace
+
+Queue::Queue(int64_t queue_id, QueueAddress queue_address, QueueConfig queue_config)
+    : id(queue_id), address(std::move(queue_address)), arn(queue_arn(address)), config(std::move(queue_config)) {}
+
+QueueRecord Queue::record() const {
+  QueueRecord r;
+  r.queue_id = id;
+  r.address = address;
+  r.attributes = settable_attributes(config);
+  r.tags = tags;
+  r.permissions_json = permissions_json;
+  r.created_ms = created_ms;
+  r.modified_ms = modified_ms;
+  r.last_purge_ms = last_purge_ms;
+  r.next_sequence_number = sequence_reserved;
+  return r;
+}
+
+void Queue::count(MessageState state, int delta) {
+  size_t& counter = state == MessageState::Visible ? visible_ : state == MessageState::Delayed ? delayed_ : in_flight_;
+  counter = static_cast<size_t>(static_cast<int64_t>(counter) + delta);
+}
+
+void Queue::push_hidden(const Message& message) {
+  hidden_.push_back({message.visible_at_ms, message.seq, message.version});
+  std::push_heap(hidden_.begin(), hidden_.end(), std::greater<>{});
+}
+
+void Queue::insert(std::unique_ptr<Message> message, int64_t now_ms) {
+  Message& m = *message;
+  messages_[m.seq] = std::move(message);
+  if (fifo()) {
+    Group& group = groups_[m.group_id()];
+    // Moved and loaded messages may be older than the group's newest: keep sequence order.
+    auto at = std::upper_bound(group.seqs.begin(), group.seqs.end(), m.seq);
+    group.seqs.insert(at, m.seq);
+  }
+  if (m.visible_at_ms > now_ms) {
+    MessageState state = m.receive_count > 0 ? MessageState::InFlight : MessageState::Delayed;
+    m.state = state;
+    count(state, +1);
+    push_hidden(m);
+    if (fifo() && state == MessageState::InFlight) groups_[m.group_id()].in_flight++;
+  } else {
+    m.state = MessageState::Visible;
+    count(MessageState::Visible, +1);
+    if (fifo()) {
+      list_group_if_available(m.group_id(), groups_[m.group_id()]);
+    } else {
+      ready_.emplace_back(m.seq, m.version);
+    }
+  }
+}
+
+Message* Queue::find(int64_t seq) {
+  auto it = messages_.find(seq);
+  return it == messages_.end() ? nullptr : it->second.get();
+}
+
+bool Queue::group_available(const Group& group) const {
+  if (group.in_flight > 0 || group.seqs.empty()) return false;
+  auto it = messages_.find(group.seqs.front());
+  return it != messages_.end() && it->second->state == MessageState::Visible;
+}
+
+void Queue::list_group_if_available(const std::string& name, Group& group) {
+  if (!group.listed && group_available(group)) {
+    group.listed = true;
+    ready_groups_.push_back(name);
+  }
+}
+
+void Queue::make_visible(Message& message) {
+  MessageState was = message.state;
+  count(was, -1);
+  count(MessageState::Visible, +1);
+  message.state = MessageState::Visible;
+  message.version++;
+  if (fifo()) {
+    auto& name = message.group_id();
+    Group& group = groups_[name];
+    // The group stays locked until none of its messages is in flight, so a message made
+    // visible early keeps its place in sequence order.
+    if (was == MessageState::InFlight) group.in_flight--;
+    list_group_if_available(name, group);
+  } else {
+    ready_.emplace_back(message.seq, message.version);
+  }
+}
+
+void Queue::hide(Message& message, int64_t visible_at_ms, MessageState state) {
+  count(message.state, -1);
+  count(state, +1);
+  if (fifo() && state == MessageState::InFlight && message.state != MessageState::InFlight)
+    groups_[message.group_id()].in_flight++;
+  message.state = state;
+  message.visible_at_ms = visible_at_ms;
+  message.version++;
+  push_hidden(message);
+}
+
+bool Queue::promote(int64_t now_ms) {
+  bool any = false;
+  while (!hidden_.empty() && hidden_.front().visible_at_ms <= now_ms) {
+    HiddenEntry entry = hidden_.front();
+    std::pop_heap(hidden_.begin(), hidden_.end(), std::greater<>{});
+    hidden_.pop_back();
+    Message* m = find(entry.seq);
+    if (!m || m->version != entry.version || m->state == MessageState::Visible) continue;
+    make_visible(*m);
+    any = true;
+  }
+  compact_indexes();
+  return any;
+}
+
+Message* Queue::next_visible() {
+  if (!fifo()) {
+    while (!ready_.empty()) {
+      auto [seq, version] = ready_.front();
+      ready_.pop_front();
+      Message* m = find(seq);
+      if (m && m->version == version && m->state == MessageState::Visible) return m;
+    }
+    return nullptr;
+  }
+  for (;;) {
+    if (serving_group_) {
+      Group& group = *serving_group_;
+      auto next = static_cast<size_t>(group.in_flight);
+      if (next < group.seqs.size()) {
+        Message* m = find(group.seqs[next]);
+        if (m && m->state == MessageState::Visible) return m;
+      }
+      serving_group_ = nullptr;
+      continue;
+    }
+    if (ready_groups_.empty()) return nullptr;
+    std::string name = std::move(ready_groups_.front());
+    ready_groups_.pop_front();
+    auto it = groups_.find(name);
+    if (it == groups_.end()) continue;
+    it->second.listed = false;
+    if (group_available(it->second)) serving_group_ = &it->second;
+  }
+}
+
+void Queue::mark_in_flight(Message& message, int64_t now_ms, int64_t visibility_ms) {
+  message.receive_count++;
+  if (message.first_receive_ms == 0) message.first_receive_ms = now_ms;
+  message.last_receive_ms = now_ms;
+  hide(message, now_ms + visibility_ms, MessageState::InFlight);
+}
+
+bool Queue::set_visibility(Message& message, int64_t now_ms, int64_t visibility_ms) {
+  if (visibility_ms == 0) {
+    if (message.state != MessageState::Visible) {
+      message.visible_at_ms = now_ms;
+      make_visible(message);
+    }
+    return true;
+  }
+  hide(message, now_ms + visibility_ms, MessageState::InFlight);
+  return false;
+}
+
+std::unique_ptr<Message> Queue::remove(int64_t seq) {
+  auto it = messages_.find(seq);
+  if (it == messages_.end()) return nullptr;
+  std::unique_ptr<Message> message = std::move(it->second);
+  messages_.erase(it);
+  count(message->state, -1);
+  if (fifo()) {
+    auto git = groups_.find(message->group_id());
+    if (git != groups_.end()) {
+      Group& group = git->second;
+      auto pos = std::find(group.seqs.begin(), group.seqs.end(), seq);
+      if (pos != group.seqs.end()) group.seqs.erase(pos);
+      if (message->state == MessageState::InFlight) group.in_flight--;
+      if (group.seqs.empty()) {
+        if (serving_group_ == &group) serving_group_ = nullptr;
+        if (!group.listed) groups_.erase(git);
+      } else {
+        list_group_if_available(git->first, group);
+      }
+    }
+  }
+  return message;
+}
+
+size_t Queue::purge() {
+  size_t n = messages_.size();
+  messages_.clear();
+  hidden_.clear();
+  ready_.clear();
+  groups_.clear();
+  ready_groups_.clear();
+  serving_group_ = nullptr;
+  visible_ = delayed_ = in_flight_ = 0;
+  return n;
+}
+
+bool Queue::expired(const Message& message, int64_t now_ms) const {
+  return message.sent_ms + config.message_retention_period * 1000 <= now_ms;
+}
+
+std::vector<int64_t> Queue::expire(int64_t now_ms) {
+  std::vector<int64_t> gone;
+  for (const auto& [seq, message] : messages_)
+    if (expired(*message, now_ms)) gone.push_back(seq);
+  for (int64_t seq : gone) remove(seq);
+  return gone;
+}
+
+std::optional<int64_t> Queue::next_visible_ms() {
+  while (!hidden_.empty()) {
+    const HiddenEntry& top = hidden_.front();
+    Message* m = find(top.seq);
+    if (m && m->version == top.version && m->state != MessageState::Visible) return top.visible_at_ms;
+    std::pop_heap(hidden_.begin(), hidden_.end(), std::greater<>{});
+    hidden_.pop_back();
+  }
+  return std::nullopt;
+}
+
+void Queue::compact_indexes() {
+  size_t hidden_live = delayed_ + in_flight_;
+  if (hidden_.size() > 2 * hidden_live + kCompactSlack) {
+    std::erase_if(hidden_, [this](const HiddenEntry& e) {
+      Message* m = find(e.seq);
+      return !m || m->version != e.version || m->state == MessageState::Visible;
+    });
+    std::make_heap(hidden_.begin(), hidden_.end(), std::greater<>{});
+  }
+  if (ready_.size() > 2 * visible_ + kCompactSlack) {
+    std::erase_if(ready_, [this](const auto& e) {
+      Message* m = find(e.first);
+      return !m || m->version != e.second || m->state != MessageState::Visible;
+    });
+  }
+}
+
+void Queue::expire_dedup(int64_t now_ms) {
+  while (!dedup_expiry.empty() && dedup_expiry.front().first <= now_ms) {
+    auto it = dedup.find(dedup_expiry.front().second);
+    if (it != dedup.end() && it->second.expires_ms <= now_ms) dedup.erase(it);
+    dedup_expiry.pop_front();
+  }
+  for (auto it = receive_attempts.begin(); it != receive_attempts.end();) {
+    if (it->second.expires_ms <= now_ms) it = receive_attempts.erase(it);
+    else ++it;
+  }
+}
+
+std::string Queue::next_sequence() {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%llu",
+                static_cast<unsigned long long>(kSequenceBase + next_sequence_number++));
+  return buffer;
+}
+
+}  // namespace sluice::sqs::detail

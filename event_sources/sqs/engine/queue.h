@@ -1,0 +1,145 @@
+#pragma once
+// One queue's state: its configuration and every message, with the indexes that make receive,
+// delete and visibility changes O(log n) or better.
+//
+// How it works
+// - messages_ owns every message by seq. A message is Visible, Delayed or InFlight.
+// - Hidden messages (Delayed, InFlight) sit in hidden_, a min-heap on (visible_at, seq). Entries
+//   are never removed in place: each carries the message's version, and an entry whose version no
+//   longer matches is stale and skipped. promote(now) pops every due entry and makes the message
+//   Visible. The heap is rebuilt when stale entries outnumber live ones.
+// - Standard queues keep Visible messages in ready_ (a deque of seq+version, same stale rule).
+// - FIFO queues keep each message group's messages in sequence order (groups_). Messages in
+//   flight lock their group; receive serves a group only when none of its messages is in flight,
+//   so within one receive the messages it takes form a prefix of the group.
+//   ready_groups_ lists groups that may be served; receive takes as many messages as it can from
+//   one group before moving to the next.
+// - Every change is reported to a MutationLog (when the engine is durable) while the queue lock is
+//   held, so the store sees changes in the order they happened.
+//
+// Thread safety: every member is guarded by mu; callers lock it.
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/message.h"
+#include "engine/watchers.h"
+#include "queue_config/queue_config.h"
+#include "sluice/sqs/engine.h"
+#include "store/store.h"
+
+namespace sluice::sqs::detail {
+
+// Collects the store mutations of one engine call. Null when the engine is in memory.
+using MutationLog = std::vector<Mutation>;
+
+struct DedupEntry {
+  int64_t expires_ms = 0;
+  std::string message_id;
+  std::string sequence_number;
+};
+
+struct ReceiveAttempt {
+  int64_t expires_ms = 0;
+  std::vector<std::pair<int64_t, int32_t>> messages;  // seq, receive count
+};
+
+class Queue {
+ public:
+  Queue(int64_t id, QueueAddress address, QueueConfig config);
+
+  std::mutex mu;
+  const int64_t id;
+  const QueueAddress address;
+  const std::string arn;
+  QueueConfig config;
+  TagMap tags;
+  std::string permissions_json;
+  int64_t created_ms = 0;
+  int64_t modified_ms = 0;
+  int64_t last_purge_ms = 0;
+  uint64_t next_sequence_number = 0;
+  uint64_t sequence_reserved = 0;  // persisted: sequence numbers below it may have been handed out
+  bool deleted = false;
+  Watchers watchers;
+  std::unordered_map<std::string, DedupEntry> dedup;
+  std::deque<std::pair<int64_t, std::string>> dedup_expiry;  // (expires_ms, key), oldest first
+  std::unordered_map<std::string, ReceiveAttempt> receive_attempts;
+
+  bool fifo() const { return config.fifo; }
+  QueueRecord record() const;
+
+  // Adds a message (new, loaded from the store, or moved from another queue). Its state follows
+  // from visible_at_ms and receive_count.
+  void insert(std::unique_ptr<Message> message, int64_t now_ms);
+  Message* find(int64_t seq);
+  // Makes every hidden message whose time has come Visible. Returns true if any became visible.
+  bool promote(int64_t now_ms);
+  // Next message to serve, honouring FIFO group order and locks; null when none. For FIFO the
+  // caller must call mark_in_flight (or remove) on it before asking for the next one.
+  Message* next_visible();
+  // Ends a receive: the FIFO group being served is let go.
+  void end_receive() { serving_group_ = nullptr; }
+  void mark_in_flight(Message& message, int64_t now_ms, int64_t visibility_ms);
+  // Changes a message's visibility: 0 makes it visible now. Returns true if it became visible.
+  bool set_visibility(Message& message, int64_t now_ms, int64_t visibility_ms);
+  // Takes a message out of the queue (delete, expiry or DLQ move).
+  std::unique_ptr<Message> remove(int64_t seq);
+  size_t purge();
+  // Removes messages older than the retention period. Returns their seqs.
+  std::vector<int64_t> expire(int64_t now_ms);
+  bool expired(const Message& message, int64_t now_ms) const;
+  // Earliest time a hidden message may become visible.
+  std::optional<int64_t> next_visible_ms();
+  void expire_dedup(int64_t now_ms);
+  std::string next_sequence();
+
+  size_t visible_count() const { return visible_; }
+  size_t delayed_count() const { return delayed_; }
+  size_t in_flight_count() const { return in_flight_; }
+  size_t size() const { return messages_.size(); }
+  template <typename Fn>
+  void for_each_message(Fn&& fn) const {
+    for (const auto& [seq, message] : messages_) fn(*message);
+  }
+
+ private:
+  struct HiddenEntry {
+    int64_t visible_at_ms;
+    int64_t seq;
+    uint32_t version;
+    bool operator>(const HiddenEntry& other) const {
+      return visible_at_ms != other.visible_at_ms ? visible_at_ms > other.visible_at_ms : seq > other.seq;
+    }
+  };
+  struct Group {
+    std::deque<int64_t> seqs;  // sequence order
+    int32_t in_flight = 0;
+    bool listed = false;       // present in ready_groups_
+  };
+
+  void count(MessageState state, int delta);
+  void hide(Message& message, int64_t visible_at_ms, MessageState state);
+  void make_visible(Message& message);
+  void push_hidden(const Message& message);
+  void compact_indexes();
+  bool group_available(const Group& group) const;
+  void list_group_if_available(const std::string& name, Group& group);
+
+  std::unordered_map<int64_t, std::unique_ptr<Message>> messages_;
+  std::vector<HiddenEntry> hidden_;  // min-heap via std::push_heap with greater<>
+  std::deque<std::pair<int64_t, uint32_t>> ready_;
+  std::unordered_map<std::string, Group> groups_;
+  std::deque<std::string> ready_groups_;
+  Group* serving_group_ = nullptr;  // FIFO: the group next_visible is currently serving
+  size_t visible_ = 0, delayed_ = 0, in_flight_ = 0;
+};
+
+}  // namespace sluice::sqs::detail

@@ -1,0 +1,90 @@
+#include <doctest/doctest.h>
+
+#include "engine_test_support.h"
+
+using namespace sluice;
+using namespace sluice::sqs;
+using namespace sluice::sqs::testing;
+
+namespace {
+std::string attribute(const ReceivedMessage& m, const std::string& name) {
+  for (auto& [n, v] : m.attributes)
+    if (n == name) return v;
+  return "";
+}
+const std::string kDlqArn = "arn:aws:sqs:us-east-1:123456789012:dlq";
+}  // namespace
+
+TEST_CASE("the move to the DLQ happens on the receive after maxReceiveCount") {
+  TestEngine t;
+  REQUIRE(t->create_queue(address("dlq"), {}, {}).ok());
+  REQUIRE(t->create_queue(address("src"),
+                          {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + kDlqArn + "\",\"maxReceiveCount\":1}"},
+                           {"VisibilityTimeout", "1"}},
+                          {})
+              .ok());
+  SendMessageRequest request = message("poison");
+  request.message_attributes["k"] = {"String", "v", ""};
+  auto sent = t->send_message(address("src"), request);
+  REQUIRE(t->receive_message(address("src"), receive())->messages.size() == 1);
+  t.clock->advance_s(2);
+  // Nothing moves on visibility expiry alone.
+  CHECK(t->get_queue_attributes(address("dlq"), {"ApproximateNumberOfMessages"})->at("ApproximateNumberOfMessages") == "0");
+  CHECK(t->receive_message(address("src"), receive())->messages.empty());
+  auto moved = t->receive_message(address("dlq"), receive());
+  REQUIRE(moved->messages.size() == 1);
+  const auto& m = moved->messages[0];
+  CHECK(m.message_id == sent->message_id);
+  CHECK(m.body == "poison");
+  CHECK(m.message_attributes.at("k").string_value == "v");
+  CHECK(attribute(m, "ApproximateReceiveCount") == "2");
+  CHECK(attribute(m, "DeadLetterQueueSourceArn") == "arn:aws:sqs:us-east-1:123456789012:src");
+  auto sources = t->list_dead_letter_source_queues(address("dlq"));
+  REQUIRE(sources->size() == 1);
+  CHECK((*sources)[0] == "src");
+}
+
+TEST_CASE("redrive policy rules involving the target") {
+  TestEngine t;
+  REQUIRE(t->create_queue(address("dlq.fifo"), {{"FifoQueue", "true"}}, {}).ok());
+  auto mismatch = t->create_queue(
+      address("src"),
+      {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:123456789012:dlq.fifo\",\"maxReceiveCount\":3}"}}, {});
+  CHECK(mismatch.error().code == AwsErrorCode::InvalidParameterValue);
+  auto missing = t->create_queue(address("src"), {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + kDlqArn + "\",\"maxReceiveCount\":3}"}}, {});
+  CHECK(missing.error().code == AwsErrorCode::InvalidParameterValue);
+  REQUIRE(t->create_queue(address("dlq"), {{"RedriveAllowPolicy", "{\"redrivePermission\":\"denyAll\"}"}}, {}).ok());
+  auto denied = t->create_queue(address("src"), {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + kDlqArn + "\",\"maxReceiveCount\":3}"}}, {});
+  CHECK(denied.error().code == AwsErrorCode::InvalidParameterValue);
+}
+
+TEST_CASE("a message move task sends dead letters back to their source as new messages") {
+  TestEngine t;
+  REQUIRE(t->create_queue(address("dlq"), {}, {}).ok());
+  REQUIRE(t->create_queue(address("src"), {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + kDlqArn + "\",\"maxReceiveCount\":1}"},
+                                            {"VisibilityTimeout", "1"}}, {}).ok());
+  auto sent = t->send_message(address("src"), message("again"));
+  REQUIRE(t->receive_message(address("src"), receive())->messages.size() == 1);
+  t.clock->advance_s(2);
+  REQUIRE(t->receive_message(address("src"), receive())->messages.empty());
+
+  CHECK(t->start_message_move_task("arn:aws:sqs:us-east-1:123456789012:src", std::nullopt, std::nullopt).error().message ==
+        "Source queue must be configured as a Dead Letter Queue.");
+  auto handle = t->start_message_move_task(kDlqArn, std::nullopt, 10);
+  REQUIRE(handle.ok());
+  CHECK(t->start_message_move_task(kDlqArn, std::nullopt, std::nullopt).error().message ==
+        "There is already a task running. Only one active task is allowed for a source queue arn at a given time.");
+  t.clock->advance_s(1);
+  t->run_housekeeping();
+  auto tasks = t->list_message_move_tasks(kDlqArn, 10);
+  REQUIRE(tasks->size() == 1);
+  CHECK((*tasks)[0].status == "COMPLETED");
+  CHECK((*tasks)[0].approximate_number_of_messages_moved == 1);
+  CHECK((*tasks)[0].task_handle.empty());
+  auto back = t->receive_message(address("src"), receive());
+  REQUIRE(back->messages.size() == 1);
+  CHECK(back->messages[0].body == "again");
+  CHECK(back->messages[0].message_id != sent->message_id);
+  CHECK(attribute(back->messages[0], "ApproximateReceiveCount") == "1");
+  CHECK(t->cancel_message_move_task("not-a-handle").error().message == "Value for parameter TaskHandle is invalid.");
+}

@@ -1,0 +1,126 @@
+#include <doctest/doctest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <set>
+
+#include "engine_test_support.h"
+
+using namespace sluice;
+using namespace sluice::sqs;
+using namespace sluice::sqs::testing;
+
+TEST_CASE("a reopened engine has every queue, message, receive count and FIFO state") {
+  TempDir dir;
+  std::string handle, first_sequence;
+  {
+    TestEngine t(dir.path);
+    REQUIRE(t->create_queue(address("q"), {{"VisibilityTimeout", "60"}}, {{"team", "x"}}).ok());
+    REQUIRE(t->create_queue(address("f.fifo"), {{"FifoQueue", "true"}}, {}).ok());
+    SendMessageRequest request = message("kept");
+    request.message_attributes["bin"] = {"Binary", "", std::string("\x00\xff", 2)};
+    REQUIRE(t->send_message(address("q"), request).ok());
+    REQUIRE(t->send_message(address("q"), message("second")).ok());
+    auto got = t->receive_message(address("q"), receive(1));
+    REQUIRE(got->messages.size() == 1);
+    handle = got->messages[0].receipt_handle;
+    first_sequence = *t->send_message(address("f.fifo"), fifo_message("f", "g", "d"))->sequence_number;
+  }
+  TestEngine t(dir.path);
+  auto tags = t->list_queue_tags(address("q"));
+  REQUIRE(tags.ok());
+  CHECK(tags->at("team") == "x");
+  CHECK(t->get_queue_attributes(address("q"), {"VisibilityTimeout"})->at("VisibilityTimeout") == "60");
+  auto attrs = *t->get_queue_attributes(address("q"), {"All"});
+  CHECK(attrs["ApproximateNumberOfMessages"] == "1");
+  CHECK(attrs["ApproximateNumberOfMessagesNotVisible"] == "1");
+  // The handle from before the restart still deletes its message.
+  CHECK(t->delete_message(address("q"), handle).ok());
+  t.clock->advance_s(61);
+  auto rest = t->receive_message(address("q"), receive());
+  REQUIRE(rest->messages.size() == 1);
+  CHECK(rest->messages[0].body == "second");
+  // FIFO dedup window and sequence numbers survive.
+  auto duplicate = t->send_message(address("f.fifo"), fifo_message("f", "g", "d"));
+  CHECK(duplicate->sequence_number == first_sequence);
+  auto next = t->send_message(address("f.fifo"), fifo_message("f2", "g", "d2"));
+  CHECK(*next->sequence_number > first_sequence);
+}
+
+TEST_CASE("every acknowledged send survives kill -9 of the process") {
+  TempDir dir;
+  {
+    TestEngine setup(dir.path);
+    REQUIRE(setup->create_queue(address("q"), {}, {}).ok());
+  }
+  int pipe_fds[2];
+  REQUIRE(pipe(pipe_fds) == 0);
+  pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    close(pipe_fds[0]);
+    EngineOptions options;
+    options.data_dir = dir.path;
+    options.background_housekeeping = false;
+    options.clock = std::make_shared<ManualClock>();  // the same time the reopening test engine starts at
+    std::string error;
+    auto engine = Engine::open(options, &error);
+    if (!engine) _exit(2);
+    for (int i = 0;; ++i) {
+      SendMessageRequest request;
+      request.body = "message-" + std::to_string(i);
+      auto sent = engine->send_message(address("q"), request);
+      if (!sent.ok()) _exit(3);
+      std::string line = sent->message_id + "\n";
+      if (write(pipe_fds[1], line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(4);
+    }
+  }
+  close(pipe_fds[1]);
+  std::set<std::string> acknowledged;
+  std::string buffer;
+  char chunk[4096];
+  while (acknowledged.size() < 2000) {
+    ssize_t n = read(pipe_fds[0], chunk, sizeof chunk);
+    REQUIRE(n > 0);
+    buffer.append(chunk, static_cast<size_t>(n));
+    size_t newline;
+    while ((newline = buffer.find('\n')) != std::string::npos) {
+      acknowledged.insert(buffer.substr(0, newline));
+      buffer.erase(0, newline + 1);
+    }
+  }
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  close(pipe_fds[0]);
+  // Acknowledgements still in the pipe were acknowledged too.
+  CHECK(WIFSIGNALED(status));
+
+  TestEngine t(dir.path);
+  std::set<std::string> found;
+  for (;;) {
+    auto got = t->receive_message(address("q"), receive(10, 3600));
+    REQUIRE(got.ok());
+    if (got->messages.empty()) break;
+    for (const auto& m : got->messages) found.insert(m.message_id);
+  }
+  for (const auto& id : acknowledged) CHECK_MESSAGE(found.count(id) == 1, id);
+}
+
+TEST_CASE("a foreign data directory is refused with a clear error") {
+  TempDir dir;
+  {
+    std::ofstream junk(dir.path + "/sluice.db", std::ios::binary);
+    junk << std::string(8192, 'x');
+  }
+  EngineOptions options;
+  options.data_dir = dir.path;
+  options.background_housekeeping = false;
+  std::string error;
+  auto engine = Engine::open(options, &error);
+  CHECK_FALSE(engine);
+  CHECK(error.find("sluice.db") != std::string::npos);
+}
