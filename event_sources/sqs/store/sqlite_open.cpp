@@ -124,6 +124,10 @@ bool check_and_prepare(Connection& db, const StoreFiles& files, SyncMode sync, s
       *error = files.database + " belongs to another application (it is not a sluice data file)";
       return false;
     }
+    if (query_int(h, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sluice_meta'") == 0) {
+      *error = files.database + " belongs to another application (it has no sluice marker)";
+      return false;
+    }
     int64_t user_version = query_int(h, "PRAGMA user_version");
     if (user_version > kSluiceSchemaVersion) {
       *error = newer_schema(files.database, user_version);
