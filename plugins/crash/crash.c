@@ -16,7 +16,7 @@ static int contains(sluice_bytes hay, const char* needle) {
 void sluice_handler_invoke(void* state, const sluice_invocation* inv) {
   (void)state;
   if (contains(inv->event, "crash")) {
-    int* volatile target = NULL; /* volatile: the compiler may not reason the write away */
+    volatile int* volatile target = NULL; /* volatile both ways: the write must happen */
     *target = 42;
   }
   inv->host->respond(inv->host_context, "{\"ok\":true}", 11);
