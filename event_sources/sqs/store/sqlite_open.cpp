@@ -10,6 +10,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -51,7 +52,6 @@ CREATE TABLE messages(
   first_receive_ms INTEGER NOT NULL,
   receive_count INTEGER NOT NULL,
   encrypted INTEGER NOT NULL);
-CREATE INDEX messages_by_queue ON messages(queue_id);
 CREATE TABLE dedup(
   queue_id INTEGER NOT NULL,
   key BLOB NOT NULL,
@@ -135,6 +135,7 @@ bool check_and_prepare(Connection& db, const StoreFiles& files, SyncMode sync, s
     }
     std::string check = query_string(h, "PRAGMA quick_check(1)");
     if (check != "ok") {
+      std::replace(check.begin(), check.end(), '\n', ' ');  // one-line error for logs
       *error = files.database + " is corrupt (integrity check: " + check + ")";
       return false;
     }

@@ -87,6 +87,8 @@ struct LoadedState {
   std::vector<QueueRecord> queues;
   std::vector<MessageRecord> messages;  // ordered by seq
   std::vector<DedupRecord> dedup;
+  // No id above these was ever used. They may exceed every loaded row: ids of deleted rows are
+  // never handed out again, so the SQLite store keeps a high-water mark reserved in blocks.
   int64_t max_queue_id = 0;
   int64_t max_seq = 0;
 };
@@ -94,7 +96,9 @@ struct LoadedState {
 class Store {
  public:
   virtual ~Store() = default;
-  // Everything committed so far. Called once, before any append.
+  // Everything committed so far. Called once, before any append. (The SQLite store reads and
+  // decrypts everything inside open_sqlite_store, so unreadable rows fail the open; load() then
+  // hands the state over.)
   virtual LoadedState load() = 0;
   // Appends to the pending log; returns the ticket to wait for. Cheap and thread-safe.
   virtual uint64_t append(Mutation mutation) = 0;

@@ -335,3 +335,27 @@ TEST_CASE("the memory store keeps nothing and never blocks") {
   store->wait_durable(c + 100);
   CHECK(store->load().queues.empty());
 }
+
+TEST_CASE("purge and queue deletion remove rows written in the same session, and only those") {
+  TempDir dir;
+  {
+    auto store = open_ok(dir);
+    store->load();
+    commit(*store, {mutation::PutQueue{sample_queue(1, "a")}, mutation::PutQueue{sample_queue(2, "b")},
+                    mutation::PutQueue{sample_queue(3, "c")}});
+    std::vector<Mutation> batch;
+    for (int64_t seq = 1; seq <= 30; ++seq) batch.emplace_back(mutation::InsertMessage{sample_message(1 + seq % 3, seq)});
+    commit(*store, std::move(batch));
+    commit(*store, {mutation::DeleteMessage{3}, mutation::PurgeQueue{1},  // queue 1 holds seqs 3, 6, ...
+                    mutation::InsertMessage{sample_message(1, 31)}});     // after the purge: stays
+    commit(*store, {mutation::DeleteQueue{3}, mutation::PurgeQueue{1}, mutation::InsertMessage{sample_message(1, 32)}});
+  }
+  auto store = open_ok(dir);
+  LoadedState state = store->load();
+  std::vector<int64_t> seqs;
+  for (const auto& m : state.messages) seqs.push_back(m.seq);
+  // Queue 2 (seq % 3 == 1) is untouched; queue 1 keeps only what came after its last purge.
+  CHECK(seqs == std::vector<int64_t>{1, 4, 7, 10, 13, 16, 19, 22, 25, 28, 32});
+  REQUIRE(state.queues.size() == 2);
+  CHECK(state.queues[1].queue_id == 2);
+}
