@@ -83,11 +83,13 @@ struct ApiOptions {
   int port = 9324;                        // 0 = any free port (ApiServer::port() tells which)
   std::string account_id = "123456789012";  // when the credentials do not name a 12-digit account
   std::string region = "us-east-1";       // when the credentials carry no region scope
-  // Host part of answered queue URLs; empty = "http://<host>:<bound port>" (the Host header of a
-  // request is not used: SDKs send later calls to the URL they got).
+  // Scheme and host of answered queue URLs, e.g. "http://sqs.local:9324". Empty = "http://" + the
+  // request's Host header, so a URL points back at whatever address the client reached us by
+  // (SDKs such as JS v3 send later calls to the QueueUrl's host).
   std::string public_base_url;
   int worker_threads = 4;
-  size_t max_body_bytes = 2 * 1024 * 1024;
+  // Query form-encoding can triple a 1 MiB message; JSON escaping can double it.
+  size_t max_body_bytes = 8 * 1024 * 1024;
   std::shared_ptr<Clock> clock;           // must be the engine's clock; default the system clock
 };
 
