@@ -112,7 +112,8 @@ std::string newer_schema(const std::string& file, int64_t version) {
          ", this build reads up to " + std::to_string(kSluiceSchemaVersion) + ")";
 }
 
-// Null + *error, or the opened connection ready for the store. Throws SqliteError.
+// False + *error when the file must not be used; true once it is checked, in WAL mode and has
+// the schema. Throws SqliteError.
 bool check_and_prepare(Connection& db, const StoreFiles& files, SyncMode sync, std::string* error) {
   sqlite3* h = db.get();
   db.exec("PRAGMA locking_mode = EXCLUSIVE");
