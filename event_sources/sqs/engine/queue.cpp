@@ -38,6 +38,7 @@ void Queue::push_hidden(const Message& message) {
 
 void Queue::insert(std::unique_ptr<Message> message, int64_t now_ms) {
   Message& m = *message;
+  arrivals_.push_back(m.seq);
   messages_[m.seq] = std::move(message);
   if (fifo()) {
     Group& group = groups_[m.group_id()];
@@ -203,6 +204,7 @@ size_t Queue::purge() {
   messages_.clear();
   hidden_.clear();
   ready_.clear();
+  arrivals_.clear();
   groups_.clear();
   ready_groups_.clear();
   serving_group_ = nullptr;
@@ -216,9 +218,17 @@ bool Queue::expired(const Message& message, int64_t now_ms) const {
 
 std::vector<int64_t> Queue::expire(int64_t now_ms) {
   std::vector<int64_t> gone;
-  for (const auto& [seq, message] : messages_)
-    if (expired(*message, now_ms)) gone.push_back(seq);
-  for (int64_t seq : gone) remove(seq);
+  while (!arrivals_.empty()) {
+    Message* m = find(arrivals_.front());
+    if (m && !expired(*m, now_ms)) break;
+    if (m) {
+      gone.push_back(m->seq);
+      remove(m->seq);
+    }
+    arrivals_.pop_front();
+  }
+  if (arrivals_.size() > 2 * messages_.size() + kCompactSlack)
+    std::erase_if(arrivals_, [this](int64_t seq) { return find(seq) == nullptr; });
   return gone;
 }
 

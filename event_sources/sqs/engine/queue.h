@@ -93,7 +93,8 @@ class Queue {
   // Takes a message out of the queue (delete, expiry or DLQ move).
   std::unique_ptr<Message> remove(int64_t seq);
   size_t purge();
-  // Removes messages older than the retention period. Returns their seqs.
+  // Removes messages past the retention period, oldest first (seq order is send order; messages
+  // moved in from another queue are checked when they reach the front or are received).
   std::vector<int64_t> expire(int64_t now_ms);
   bool expired(const Message& message, int64_t now_ms) const;
   // Earliest time a hidden message may become visible.
@@ -138,6 +139,9 @@ class Queue {
   std::deque<std::pair<int64_t, uint32_t>> ready_;
   std::unordered_map<std::string, Group> groups_;
   std::deque<std::string> ready_groups_;
+  // Seqs in arrival order, for retention: seq order is send order, so expiry walks from the front.
+  // Removed messages are skipped lazily; the deque is compacted when they dominate.
+  std::deque<int64_t> arrivals_;
   Group* serving_group_ = nullptr;  // FIFO: the group next_visible is currently serving
   size_t visible_ = 0, delayed_ = 0, in_flight_ = 0;
 };
