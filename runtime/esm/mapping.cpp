@@ -1,0 +1,489 @@
+// The running mapping: pollers that form batches, a worker pool that invokes and settles them,
+// and the concurrency limit between the two (see the header for the rules).
+//
+// Locking: mu_ guards everything that changes while running (settings_, limit_, in_flight_,
+// the work queue, worker bookkeeping, stats_, state). control_mu_ serialises start/update/stop so
+// poller threads are started and joined by one caller at a time; it is never taken by pollers or
+// workers. Long polls, invocations and queue calls run without mu_.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "batch_response.h"
+#include "filter_pattern.h"
+#include "record_views.h"
+#include "sluice/esm/event_source_mapping.h"
+
+namespace sluice::esm {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+constexpr int64_t kMaxConcurrency = 1'000;  // AWS's maximum concurrent batches per mapping
+
+int64_t wall_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// What one batch is formed and settled with; replaced as a whole by update().
+struct Settings {
+  EventSourceMappingConfiguration config;
+  detail::FilterSet filters;
+};
+
+struct Job {
+  std::vector<sqs::ReceivedMessage> messages;
+  std::shared_ptr<const Settings> settings;
+};
+
+struct Poller {
+  std::thread thread;
+  std::unique_ptr<sqs::QueueSource> source;
+  std::atomic<bool> stop{false};
+};
+
+class Mapping final : public EventSourceMapping {
+ public:
+  Mapping(std::shared_ptr<FunctionInvoker> function, SourceFactory sources, RuntimeOptions options,
+          std::unique_ptr<sqs::QueueSource> control, std::shared_ptr<const Settings> settings, bool fifo)
+      : function_(std::move(function)),
+        sources_(std::move(sources)),
+        options_(options),
+        control_(std::move(control)),
+        fifo_(fifo),
+        settings_(std::move(settings)) {
+    limit_ = starting_limit();
+  }
+
+  ~Mapping() override { stop(); }
+
+  EventSourceMappingConfiguration configuration() const override {
+    std::lock_guard lock(mu_);
+    EventSourceMappingConfiguration c = settings_->config;
+    c.state = state_;
+    c.last_processing_result = last_processing_result_;
+    return c;
+  }
+
+  MappingStats stats() const override {
+    std::lock_guard lock(mu_);
+    MappingStats s = stats_;
+    s.concurrency_limit = limit_;
+    s.in_flight = in_flight_;
+    return s;
+  }
+
+  void start() override {
+    std::lock_guard control(control_mu_);
+    bool enabled;
+    {
+      std::lock_guard lock(mu_);
+      if (started_) return;
+      started_ = true;
+      enabled = settings_->config.enabled;
+      state_ = enabled ? "Enabled" : "Disabled";
+    }
+    if (enabled) start_pollers();
+  }
+
+  std::optional<EsmError> update(const UpdateMappingRequest& request) override {
+    std::lock_guard control(control_mu_);
+    EventSourceMappingConfiguration c;
+    {
+      std::lock_guard lock(mu_);
+      c = settings_->config;
+    }
+    bool was_enabled = c.enabled;
+    if (request.batch_size) c.batch_size = *request.batch_size;
+    if (request.maximum_batching_window_in_seconds) c.maximum_batching_window_in_seconds = *request.maximum_batching_window_in_seconds;
+    if (request.scaling_config) c.scaling_config = request.scaling_config;
+    if (request.function_response_types) c.function_response_types = *request.function_response_types;
+    if (request.filter_criteria) {
+      if (request.filter_criteria->filters.empty())
+        c.filter_criteria.reset();
+      else
+        c.filter_criteria = request.filter_criteria;
+    }
+    if (request.enabled) c.enabled = *request.enabled;
+    ValidationContext context = validation_context_;
+    if (auto attrs = control_->attributes({"VisibilityTimeout"}); attrs && attrs->contains("VisibilityTimeout"))
+      context.queue_visibility_timeout_s = std::stoll(attrs->at("VisibilityTimeout"));
+    if (auto error = validate(c, context)) return error;
+    auto next = std::make_shared<Settings>();
+    next->filters = std::move(*detail::FilterSet::compile(patterns_of(c)));
+    c.last_modified_ms = wall_ms();
+    next->config = std::move(c);
+    bool enable = next->config.enabled && !was_enabled;
+    bool disable = !next->config.enabled && was_enabled;
+    {
+      std::lock_guard lock(mu_);
+      settings_ = std::move(next);
+      limit_ = std::clamp<int64_t>(limit_, std::min(options_.initial_concurrency, max_limit()), max_limit());
+      if (options_.start_at_full_scale) limit_ = max_limit();
+      if (started_ && state_ != "Deleting") state_ = settings_->config.enabled ? "Enabled" : "Disabled";
+    }
+    slot_cv_.notify_all();
+    bool started;
+    {
+      std::lock_guard lock(mu_);
+      started = started_;
+    }
+    if (disable) stop_pollers();  // in-flight batches go on and are settled by the workers
+    if (enable && started) start_pollers();
+    return std::nullopt;
+  }
+
+  void stop() override {
+    std::lock_guard control(control_mu_);
+    {
+      std::lock_guard lock(mu_);
+      if (!started_) return;
+      state_ = "Deleting";
+    }
+    stop_pollers();
+    std::vector<std::thread> workers;
+    {
+      std::unique_lock lock(mu_);
+      drained_cv_.wait(lock, [&] { return in_flight_ == 0; });
+      stopping_workers_ = true;
+      workers.swap(workers_);
+    }
+    work_cv_.notify_all();
+    for (auto& t : workers) t.join();
+    std::lock_guard lock(mu_);
+    stopping_workers_ = false;
+    started_ = false;
+    state_ = "Disabled";
+  }
+
+  void set_validation_context(const ValidationContext& context) { validation_context_ = context; }
+
+  static std::vector<std::string> patterns_of(const EventSourceMappingConfiguration& c) {
+    std::vector<std::string> patterns;
+    if (c.filter_criteria)
+      for (const auto& f : c.filter_criteria->filters) patterns.push_back(f.pattern.value_or(""));
+    return patterns;
+  }
+
+ private:
+  // ---- concurrency limit (mu_ held) --------------------------------------------------------------
+
+  int64_t max_limit() const {
+    int64_t m = kMaxConcurrency;
+    const auto& scaling = settings_->config.scaling_config;
+    if (scaling && scaling->maximum_concurrency) m = std::min(m, *scaling->maximum_concurrency);
+    if (auto reserved = function_->reserved_concurrency()) m = std::min(m, *reserved);
+    return std::max<int64_t>(m, 0);
+  }
+
+  int64_t starting_limit() const {
+    return options_.start_at_full_scale ? max_limit() : std::min(options_.initial_concurrency, max_limit());
+  }
+
+  // ---- pollers -----------------------------------------------------------------------------------
+
+  void start_pollers() {
+    int n = std::max(1, options_.poller_threads);
+    for (int i = 0; i < n; ++i) {
+      auto p = std::make_unique<Poller>();
+      p->source = sources_();
+      if (!p->source) continue;
+      Poller* raw = p.get();
+      p->thread = std::thread([this, raw] { poll_loop(*raw); });
+      pollers_.push_back(std::move(p));
+    }
+  }
+
+  void stop_pollers() {
+    {
+      std::lock_guard lock(mu_);
+      for (auto& p : pollers_) p->stop = true;
+    }
+    for (auto& p : pollers_) p->source->interrupt();
+    slot_cv_.notify_all();
+    for (auto& p : pollers_) p->thread.join();
+    pollers_.clear();
+  }
+
+  void poll_loop(Poller& p) {
+    std::vector<sqs::ReceivedMessage> carry;  // received but past the 6 MB of the last batch
+    while (!p.stop) {
+      std::shared_ptr<const Settings> settings;
+      {
+        std::unique_lock lock(mu_);
+        slot_cv_.wait(lock, [&] { return p.stop || in_flight_ < limit_; });
+        if (p.stop) break;
+        ++in_flight_;
+        settings = settings_;
+      }
+      bool full = false, idle = false;
+      auto batch = collect(p, *settings, carry, full, idle);
+      if (batch.empty()) {
+        {
+          std::lock_guard lock(mu_);
+          --in_flight_;
+          if (idle) limit_ = std::min(limit_, starting_limit());  // the backlog is gone: scale back
+        }
+        slot_cv_.notify_all();
+        drained_cv_.notify_all();
+        continue;
+      }
+      dispatch(Job{std::move(batch), std::move(settings)}, full);
+    }
+    if (!carry.empty()) {  // never dispatched: let another consumer have them now
+      std::vector<sqs::ChangeVisibilityBatchEntry> entries;
+      for (size_t i = 0; i < carry.size(); ++i) entries.push_back({std::to_string(i), carry[i].receipt_handle, 0});
+      (void)control_->change_visibility(entries);
+    }
+  }
+
+  // Receives until the batch is complete (see the header). Messages that match no filter are
+  // deleted here and never reach the function.
+  std::vector<sqs::ReceivedMessage> collect(Poller& p, const Settings& s, std::vector<sqs::ReceivedMessage>& carry,
+                                            bool& full, bool& idle) {
+    const auto& c = s.config;
+    const size_t batch_size = static_cast<size_t>(c.batch_size);
+    const auto window = std::chrono::seconds(c.maximum_batching_window_in_seconds);
+    std::vector<sqs::ReceivedMessage> batch;
+    std::vector<sqs::DeleteMessageBatchEntry> filtered;
+    size_t bytes = 0;
+    auto add = [&](sqs::ReceivedMessage&& m) {
+      if (!carry.empty()) {
+        carry.push_back(std::move(m));
+        return;
+      }
+      if (!s.filters.matches(m, control_->arn(), control_->region())) {
+        filtered.push_back({std::to_string(filtered.size()), m.receipt_handle});
+        return;
+      }
+      size_t size = detail::record_payload_size(m);
+      if (!batch.empty() && (bytes + size > options_.max_batch_payload_bytes || batch.size() >= batch_size)) {
+        carry.push_back(std::move(m));
+        return;
+      }
+      bytes += size;
+      batch.push_back(std::move(m));
+    };
+    {
+      std::vector<sqs::ReceivedMessage> pending;
+      pending.swap(carry);
+      for (auto& m : pending) add(std::move(m));
+    }
+    auto deadline = SteadyClock::now() + window;
+    while (!p.stop && carry.empty() && batch.size() < batch_size) {
+      int wait;
+      bool last = false;
+      if (batch.empty()) {
+        // The window runs from the poll that brings the first message.
+        deadline = SteadyClock::now() + window;
+        wait = window.count() == 0 ? options_.max_wait_time_seconds
+                                   : static_cast<int>(std::min<int64_t>(options_.max_wait_time_seconds, window.count()));
+      } else {
+        if (window.count() == 0) break;
+        auto remaining = deadline - SteadyClock::now();
+        if (remaining <= SteadyClock::duration::zero()) break;
+        // Whole seconds, rounded down, so a batch never waits past its window; the final
+        // sub-second remainder is one immediate receive.
+        wait = static_cast<int>(std::min<int64_t>(options_.max_wait_time_seconds,
+                                                  std::chrono::duration_cast<std::chrono::seconds>(remaining).count()));
+        last = wait == 0;
+      }
+      int want = static_cast<int>(std::min<size_t>(10, batch_size - batch.size()));
+      auto got = p.source->receive(want, wait, std::nullopt);
+      if (!got) {
+        note_problem("PROBLEM: Error occurred while ReceiveMessage. SQS Error Code: " +
+                     std::string(got.error().info().query_code) + ". SQS Error Message: " + got.error().message);
+        std::unique_lock lock(mu_);  // back off a little before polling a failing queue again
+        slot_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return p.stop.load(); });
+        break;
+      }
+      if (got->empty() && batch.empty() && wait > 0 && !p.stop) idle = true;
+      for (auto& m : *got) add(std::move(m));
+      if (last) break;
+    }
+    if (!filtered.empty()) {
+      auto deleted = control_->delete_messages(filtered);
+      std::lock_guard lock(mu_);
+      stats_.messages_filtered_out += filtered.size();
+    }
+    full = batch.size() >= batch_size || !carry.empty();
+    if (!batch.empty()) idle = false;
+    return batch;
+  }
+
+  void note_problem(std::string text) {
+    std::lock_guard lock(mu_);
+    last_processing_result_ = std::move(text);
+  }
+
+  // ---- workers -----------------------------------------------------------------------------------
+
+  void dispatch(Job job, bool full) {
+    {
+      std::lock_guard lock(mu_);
+      work_.push_back(std::move(job));
+      if (work_.size() > idle_workers_) workers_.emplace_back([this] { work_loop(); });
+      auto now = SteadyClock::now();
+      // Backlog: this poller filled a batch and every slot is taken. Grow by one, at most once per
+      // scale-up interval.
+      if (full && in_flight_ >= limit_ && limit_ < max_limit() &&
+          now - last_scale_up_ >= std::chrono::milliseconds(options_.scale_up_interval_ms)) {
+        ++limit_;
+        last_scale_up_ = now;
+      }
+    }
+    work_cv_.notify_one();
+    slot_cv_.notify_all();
+  }
+
+  void work_loop() {
+    for (;;) {
+      Job job;
+      {
+        std::unique_lock lock(mu_);
+        ++idle_workers_;
+        work_cv_.wait(lock, [&] { return stopping_workers_ || !work_.empty(); });
+        --idle_workers_;
+        if (work_.empty()) return;
+        job = std::move(work_.front());
+        work_.pop_front();
+      }
+      run(job);
+      {
+        std::lock_guard lock(mu_);
+        --in_flight_;
+      }
+      slot_cv_.notify_all();
+      drained_cv_.notify_all();
+    }
+  }
+
+  void run(const Job& job) {
+    const auto& config = job.settings->config;
+    detail::RecordViews views(job.messages, control_->arn(), control_->region());
+    functions::InvocationRequest request;
+    request.sqs_records = views.records();
+    {
+      std::lock_guard lock(mu_);
+      ++executing_;
+      stats_.max_in_flight = std::max(stats_.max_in_flight, executing_);
+    }
+    functions::InvocationResult result = function_->invoke(request);
+    {
+      std::lock_guard lock(mu_);
+      --executing_;
+    }
+
+    std::vector<bool> keep(job.messages.size(), false);
+    bool failed = !result.ok();
+    if (!failed && config.reports_batch_item_failures()) {
+      std::unordered_set<std::string> ids;
+      for (const auto& m : job.messages) ids.insert(m.message_id);
+      auto partial = detail::read_partial_batch_response(result.payload, ids);
+      if (partial.whole_batch_failed) {
+        failed = true;
+      } else {
+        for (size_t i = 0; i < job.messages.size(); ++i) keep[i] = partial.failed.contains(job.messages[i].message_id);
+        if (fifo_) keep_rest_of_failed_groups(job.messages, keep);
+      }
+    }
+    if (failed) std::fill(keep.begin(), keep.end(), true);
+
+    std::vector<sqs::DeleteMessageBatchEntry> entries;
+    for (size_t i = 0; i < job.messages.size(); ++i)
+      if (!keep[i]) entries.push_back({std::to_string(i), job.messages[i].receipt_handle});
+    uint64_t deleted = 0;
+    if (!entries.empty()) {  // never an empty DeleteMessageBatch
+      auto outcome = control_->delete_messages(entries);
+      if (outcome) deleted = outcome->successful.size();
+    }
+    std::lock_guard lock(mu_);
+    stats_.batches_invoked += 1;
+    stats_.messages_invoked += job.messages.size();
+    stats_.messages_deleted += deleted;
+    stats_.messages_returned += job.messages.size() - entries.size();
+    if (failed) stats_.failed_batches += 1;
+    last_processing_result_ = failed ? "PROBLEM: Function call failed" : "OK";
+  }
+
+  // FIFO: once a message of a group stays, every later message of that group in the batch stays
+  // too, so the group is retried in order.
+  static void keep_rest_of_failed_groups(const std::vector<sqs::ReceivedMessage>& messages, std::vector<bool>& keep) {
+    std::unordered_set<std::string> stopped;
+    for (size_t i = 0; i < messages.size(); ++i) {
+      std::string group(detail::system_attribute(messages[i], "MessageGroupId"));
+      if (stopped.contains(group)) keep[i] = true;
+      else if (keep[i]) stopped.insert(std::move(group));
+    }
+  }
+
+  // Immutable after construction.
+  const std::shared_ptr<FunctionInvoker> function_;
+  const SourceFactory sources_;
+  const RuntimeOptions options_;
+  const std::unique_ptr<sqs::QueueSource> control_;  // attributes and deletes; never interrupted
+  const bool fifo_;
+  ValidationContext validation_context_;  // set once, before the mapping is shared
+
+  std::mutex control_mu_;
+  std::vector<std::unique_ptr<Poller>> pollers_;  // guarded by control_mu_ (p->stop is atomic)
+
+  mutable std::mutex mu_;
+  std::condition_variable slot_cv_;     // a slot was freed, the limit changed, or pollers stop
+  std::condition_variable work_cv_;     // a job was queued, or workers stop
+  std::condition_variable drained_cv_;  // in_flight_ went down
+  std::shared_ptr<const Settings> settings_;
+  bool started_ = false;
+  std::string state_ = "Creating";
+  std::string last_processing_result_ = "No records processed";
+  int64_t limit_ = 0;
+  int64_t in_flight_ = 0;  // slots taken: batches being formed, queued or invoked
+  int64_t executing_ = 0;  // batches inside the function
+  SteadyClock::time_point last_scale_up_{};
+  std::deque<Job> work_;
+  std::vector<std::thread> workers_;
+  size_t idle_workers_ = 0;
+  bool stopping_workers_ = false;
+  MappingStats stats_;
+};
+
+}  // namespace
+
+EsmOutcome<std::unique_ptr<EventSourceMapping>> EventSourceMapping::create(const CreateMappingRequest& request,
+                                                                           std::shared_ptr<FunctionInvoker> function,
+                                                                           SourceFactory sources, RuntimeOptions options) {
+  std::unique_ptr<sqs::QueueSource> control = sources ? sources() : nullptr;
+  if (!control || !function) return EsmError{EsmErrorCode::InvalidParameterValue, "The event source or the function is missing."};
+  CreateMappingRequest resolved_request = request;
+  if (resolved_request.event_source_arn.empty()) resolved_request.event_source_arn = control->arn();
+  EventSourceMappingConfiguration config = resolve(resolved_request, function->function_arn());
+
+  // As on AWS, a queue that cannot be read refuses the mapping at creation.
+  auto attrs = control->attributes({"VisibilityTimeout"});
+  if (!attrs)
+    return EsmError{EsmErrorCode::InvalidParameterValue,
+                    "Error occurred while ReceiveMessage. SQS Error Code: " + std::string(attrs.error().info().query_code) +
+                        ". SQS Error Message: " + attrs.error().message};
+  ValidationContext context;
+  context.fifo = control->arn().ends_with(".fifo");
+  if (auto it = attrs->find("VisibilityTimeout"); it != attrs->end()) context.queue_visibility_timeout_s = std::stoll(it->second);
+  context.function_timeout_s = (function->timeout_ms() + 999) / 1000;
+  if (auto error = validate(config, context)) return *error;
+
+  auto settings = std::make_shared<Settings>();
+  settings->filters = std::move(*detail::FilterSet::compile(Mapping::patterns_of(config)));
+  config.last_modified_ms = wall_ms();
+  settings->config = std::move(config);
+  auto mapping = std::make_unique<Mapping>(std::move(function), std::move(sources), options, std::move(control),
+                                           std::move(settings), context.fifo);
+  mapping->set_validation_context(context);
+  return std::unique_ptr<EventSourceMapping>(std::move(mapping));
+}
+
+}  // namespace sluice::esm
