@@ -1,0 +1,119 @@
+// The JSON documents SNS delivers: the notification/confirmation envelope (SQS bodies, HTTP
+// posts, email-json) with keys in the order AWS writes them, the Lambda event, and the text AWS
+// signs ("Key\nValue\n" pairs in byte order of the keys).
+
+#include <boost/json.hpp>
+
+#include <ctime>
+
+#include "internal.h"
+#include "sluice/common/crypto.h"
+
+namespace sluice::sns {
+namespace json = boost::json;
+
+namespace {
+
+json::object attributes_object(const MessageAttributeMap& attributes) {
+  json::object out;
+  for (const auto& [name, a] : attributes) {
+    bool binary = a.type.substr(0, 6) == "Binary";
+    out[name] = json::object{{"Type", a.type}, {"Value", binary ? base64_encode(a.value) : a.value}};
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Delivery::envelope_json() const {
+  json::object o;
+  o["Type"] = type;
+  o["MessageId"] = message_id;
+  if (type == "Notification") {
+    if (sequence_number) o["SequenceNumber"] = *sequence_number;
+    o["TopicArn"] = topic_arn;
+    if (subject) o["Subject"] = *subject;
+    o["Message"] = message;
+    o["Timestamp"] = timestamp;
+    if (!signature_version.empty()) {
+      o["SignatureVersion"] = signature_version;
+      o["Signature"] = signature;
+      o["SigningCertURL"] = signing_cert_url;
+    }
+    o["UnsubscribeURL"] = unsubscribe_url;
+    if (!message_attributes.empty()) o["MessageAttributes"] = attributes_object(message_attributes);
+  } else {
+    o["Token"] = token;
+    o["TopicArn"] = topic_arn;
+    o["Message"] = message;
+    o["SubscribeURL"] = subscribe_url;
+    o["Timestamp"] = timestamp;
+    if (!signature_version.empty()) {
+      o["SignatureVersion"] = signature_version;
+      o["Signature"] = signature;
+      o["SigningCertURL"] = signing_cert_url;
+    }
+  }
+  return json::serialize(o);
+}
+
+std::string Delivery::lambda_event_json() const {
+  json::object sns;
+  sns["Type"] = type;
+  sns["MessageId"] = message_id;
+  if (sequence_number) sns["SequenceNumber"] = *sequence_number;
+  sns["TopicArn"] = topic_arn;
+  sns["Subject"] = subject ? json::value(*subject) : json::value(nullptr);
+  sns["Message"] = message;
+  sns["Timestamp"] = timestamp;
+  sns["SignatureVersion"] = signature_version;
+  sns["Signature"] = signature;
+  sns["SigningCertUrl"] = signing_cert_url;
+  sns["UnsubscribeUrl"] = unsubscribe_url;
+  sns["MessageAttributes"] = attributes_object(message_attributes);
+  json::object record{{"EventSource", "aws:sns"},
+                      {"EventVersion", "1.0"},
+                      {"EventSubscriptionArn", subscription_arn},
+                      {"Sns", std::move(sns)}};
+  return json::serialize(json::object{{"Records", json::array{std::move(record)}}});
+}
+
+namespace detail {
+
+std::string iso_timestamp(int64_t epoch_ms) {
+  std::time_t secs = static_cast<std::time_t>(epoch_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(epoch_ms % 1000));
+  return buf;
+}
+
+std::string string_to_sign(const Delivery& d) {
+  std::string out;
+  auto add = [&](std::string_view k, std::string_view v) {
+    out.append(k).push_back('\n');
+    out.append(v).push_back('\n');
+  };
+  if (d.type == "Notification") {
+    add("Message", d.message);
+    add("MessageId", d.message_id);
+    if (d.subject) add("Subject", *d.subject);
+    add("Timestamp", d.timestamp);
+    add("TopicArn", d.topic_arn);
+    add("Type", d.type);
+  } else {
+    add("Message", d.message);
+    add("MessageId", d.message_id);
+    add("SubscribeURL", d.subscribe_url);
+    add("Timestamp", d.timestamp);
+    add("Token", d.token);
+    add("TopicArn", d.topic_arn);
+    add("Type", d.type);
+  }
+  return out;
+}
+
+}  // namespace detail
+}  // namespace sluice::sns

@@ -1,0 +1,266 @@
+#pragma once
+// Amazon SNS as a thread-safe library: topics, subscriptions, publishing and fan-out. This is the
+// one public header of event_sources/sns/core; everything else there is internal
+// (namespace sluice::sns::detail).
+//
+// Shape of the API
+// - One method per SNS action, parameters as plain structs, answers Result<T>: a value or the
+//   SnsError (code + message) AWS would answer. Attributes travel as AWS's strings.
+// - The caller's account and region come with every call (CallContext); ARNs name everything.
+// - Fan-out: publish() validates, picks the subscriptions whose filter policy matches and
+//   delivers. Deliveries to embedded SQS queues go through the SQS engine before publish()
+//   returns, so they are as durable as the publish answer. email / email-json / sms deliveries
+//   are appended to the outbox (one JSON line each). Every other protocol (lambda, http, https,
+//   application, firehose) is handed to a DeliverySink supplied by the embedder.
+// - Messages are signed with an RSA key and self-signed certificate of sluice's own, created on
+//   first use and kept in the data directory; signing_certificate_pem() serves it.
+// - Durability: topics and subscriptions live in SQLite (WAL) at <data_dir>/sns.db; a mutating
+//   call returns after its change is committed. ServiceOptions::in_memory keeps all in memory.
+//
+// Lifecycle: Service::open() loads all topics and subscriptions; destroying it closes the store.
+// The SQS engine and the sink must outlive the Service. All methods may be called from any
+// thread; the sink is called on the publishing thread, outside the service's locks.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "filter_policy/filter_policy.h"
+#include "sluice/common/aws_error.h"
+#include "sluice/common/clock.h"
+
+namespace sluice::sqs {
+class Engine;
+}
+
+namespace sluice::sns {
+
+// ---- Errors ------------------------------------------------------------------------------------
+
+enum class SnsErrorCode {
+#define X(id, status, query, json, fault) id,
+#include "sluice/sns/sns_error_codes.def"
+#undef X
+};
+
+struct SnsErrorInfo {
+  int http_status;
+  std::string_view query_code;
+  Fault fault;
+};
+
+const SnsErrorInfo& error_info(SnsErrorCode code);
+
+struct SnsError {
+  SnsErrorCode code;
+  std::string message;
+  const SnsErrorInfo& info() const { return error_info(code); }
+};
+
+inline SnsError sns_error(SnsErrorCode code, std::string message) { return {code, std::move(message)}; }
+// "Invalid parameter: <what>" (InvalidParameter, 400), the most common SNS answer.
+inline SnsError invalid_parameter(std::string_view what) {
+  return {SnsErrorCode::InvalidParameter, "Invalid parameter: " + std::string(what)};
+}
+
+template <typename T>
+class Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit on purpose
+  Result(SnsError error) : v_(std::move(error)) {}  // NOLINT: implicit on purpose
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  T& value() { return std::get<0>(v_); }
+  const T& value() const { return std::get<0>(v_); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  const SnsError& error() const { return std::get<1>(v_); }
+
+ private:
+  std::variant<T, SnsError> v_;
+};
+using SnsStatus = Result<Done>;
+inline SnsStatus ok_status() { return Done{}; }
+
+// ---- Request and result shapes -----------------------------------------------------------------
+
+struct CallContext {
+  std::string account_id = "000000000000";
+  std::string region = "us-east-1";
+};
+
+using AttributeMap = std::map<std::string, std::string>;
+using Tag = std::pair<std::string, std::string>;
+using TagList = std::vector<Tag>;  // in request order: duplicates are an error SNS reports
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::optional<std::string> next_token;
+};
+
+struct SubscriptionSummary {
+  std::string subscription_arn;  // "PendingConfirmation" while unconfirmed, as ListSubscriptions shows
+  std::string owner;
+  std::string protocol;
+  std::string endpoint;
+  std::string topic_arn;
+};
+
+struct SubscribeRequest {
+  std::string topic_arn;
+  std::string protocol;
+  std::optional<std::string> endpoint;
+  AttributeMap attributes;
+  bool return_subscription_arn = false;
+};
+
+// A published message attribute. For Binary, `value` holds the decoded bytes.
+struct PublishAttribute {
+  std::string data_type;
+  std::optional<std::string> string_value;
+  std::optional<std::string> binary_value;
+};
+using PublishAttributes = std::map<std::string, PublishAttribute>;
+
+struct PublishRequest {
+  std::string id;  // batch entry id (PublishBatch only)
+  std::optional<std::string> topic_arn;
+  std::optional<std::string> target_arn;
+  std::optional<std::string> phone_number;
+  std::optional<std::string> message;
+  std::optional<std::string> subject;
+  std::optional<std::string> message_structure;
+  PublishAttributes message_attributes;
+  std::optional<std::string> message_group_id;
+  std::optional<std::string> message_deduplication_id;
+};
+
+struct PublishResult {
+  std::string id;  // batch entry id echoed back
+  std::string message_id;
+  std::optional<std::string> sequence_number;  // FIFO topics
+};
+
+struct BatchEntryError {
+  std::string id;
+  SnsError error;
+  bool sender_fault = true;
+};
+
+struct PublishBatchResult {
+  std::vector<PublishResult> successful;
+  std::vector<BatchEntryError> failed;
+};
+
+// ---- Deliveries to endpoints the service does not reach itself ---------------------------------
+
+// A message on its way to one subscription, with every field of the SNS JSON message.
+struct Delivery {
+  std::string type;  // Notification | SubscriptionConfirmation | UnsubscribeConfirmation
+  std::string subscription_arn;
+  std::string topic_arn;
+  std::string protocol;
+  std::string endpoint;
+  std::string message_id;
+  std::optional<std::string> sequence_number;
+  std::optional<std::string> subject;
+  std::string message;  // the text for this protocol (MessageStructure json already applied)
+  std::string timestamp;
+  std::string signature_version;  // empty for FIFO topics, which do not sign
+  std::string signature;
+  std::string signing_cert_url;
+  std::string unsubscribe_url;  // Notification
+  std::string subscribe_url;    // confirmations
+  std::string token;            // confirmations
+  MessageAttributeMap message_attributes;  // filter_policy.h shape; Binary holds raw bytes
+  bool raw = false;                        // RawMessageDelivery
+  AttributeMap subscription_attributes;    // DeliveryPolicy, RedrivePolicy, ... as set
+
+  // The JSON document AWS posts to HTTP endpoints and puts into SQS bodies, keys in AWS's order.
+  std::string envelope_json() const;
+  // The Lambda event {"Records":[{"EventSource":"aws:sns",...}]} (SigningCertUrl spelling).
+  std::string lambda_event_json() const;
+};
+
+// Implemented by the HTTP delivery and Lambda invocation components. deliver() must not block on
+// the network: queue the delivery and return.
+class DeliverySink {
+ public:
+  virtual ~DeliverySink() = default;
+  virtual void deliver(const Delivery& delivery) = 0;
+};
+
+// ---- The service -------------------------------------------------------------------------------
+
+struct ServiceOptions {
+  bool in_memory = false;
+  std::string data_dir;  // required unless in_memory: sns.db, signing key, outbox.jsonl
+  sqs::Engine* sqs = nullptr;           // where sqs subscriptions deliver; required for them
+  DeliverySink* sink = nullptr;         // lambda/http/https/application/firehose; may be null
+  std::shared_ptr<Clock> clock;         // default: the system clock
+  std::string base_url = "http://localhost:4566";  // for SigningCertURL, UnsubscribeURL, SubscribeURL
+};
+
+class Service {
+ public:
+  // Opens (or creates) the store. On failure returns null and sets *error to a sentence.
+  static std::unique_ptr<Service> open(const ServiceOptions& options, std::string* error);
+  virtual ~Service() = default;
+
+  // Topics
+  virtual Result<std::string> create_topic(const CallContext& ctx, const std::string& name,
+                                           const AttributeMap& attributes, const TagList& tags) = 0;
+  virtual SnsStatus delete_topic(const CallContext& ctx, const std::string& topic_arn) = 0;
+  virtual Result<Page<std::string>> list_topics(const CallContext& ctx, const std::optional<std::string>& next_token) = 0;
+  virtual Result<AttributeMap> get_topic_attributes(const CallContext& ctx, const std::string& topic_arn) = 0;
+  virtual SnsStatus set_topic_attributes(const CallContext& ctx, const std::string& topic_arn,
+                                         const std::string& name, const std::optional<std::string>& value) = 0;
+  virtual SnsStatus add_permission(const CallContext& ctx, const std::string& topic_arn, const std::string& label,
+                                   const std::vector<std::string>& account_ids,
+                                   const std::vector<std::string>& actions) = 0;
+  virtual SnsStatus remove_permission(const CallContext& ctx, const std::string& topic_arn,
+                                      const std::string& label) = 0;
+
+  // Tags (topics are the only taggable resource)
+  virtual SnsStatus tag_resource(const CallContext& ctx, const std::string& arn, const TagList& tags) = 0;
+  virtual SnsStatus untag_resource(const CallContext& ctx, const std::string& arn,
+                                   const std::vector<std::string>& keys) = 0;
+  virtual Result<TagList> list_tags_for_resource(const CallContext& ctx, const std::string& arn) = 0;
+
+  // Subscriptions
+  virtual Result<std::string> subscribe(const CallContext& ctx, const SubscribeRequest& request) = 0;
+  virtual Result<std::string> confirm_subscription(const CallContext& ctx, const std::string& topic_arn,
+                                                   const std::string& token) = 0;
+  virtual SnsStatus unsubscribe(const CallContext& ctx, const std::string& subscription_arn) = 0;
+  virtual Result<Page<SubscriptionSummary>> list_subscriptions(const CallContext& ctx,
+                                                               const std::optional<std::string>& next_token) = 0;
+  virtual Result<Page<SubscriptionSummary>> list_subscriptions_by_topic(
+      const CallContext& ctx, const std::string& topic_arn, const std::optional<std::string>& next_token) = 0;
+  virtual Result<AttributeMap> get_subscription_attributes(const CallContext& ctx,
+                                                           const std::string& subscription_arn) = 0;
+  virtual SnsStatus set_subscription_attributes(const CallContext& ctx, const std::string& subscription_arn,
+                                                const std::string& name,
+                                                const std::optional<std::string>& value) = 0;
+
+  // Publishing
+  virtual Result<PublishResult> publish(const CallContext& ctx, const PublishRequest& request) = 0;
+  virtual Result<PublishBatchResult> publish_batch(const CallContext& ctx, const std::string& topic_arn,
+                                                   const std::vector<PublishRequest>& entries) = 0;
+
+  // The signing certificate (PEM) and the path it is served under ("/SimpleNotificationService-<hash>.pem").
+  virtual std::string signing_certificate_pem() = 0;
+  virtual std::string signing_certificate_path() = 0;
+
+  // Outbox lines written so far (in-memory mode keeps them here; on disk they are also in
+  // <data_dir>/outbox.jsonl).
+  virtual std::vector<std::string> outbox_lines() = 0;
+};
+
+}  // namespace sluice::sns

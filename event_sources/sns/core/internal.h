@@ -1,0 +1,166 @@
+#pragma once
+// Internal pieces of the SNS service: the records it keeps, the validation rules (one file per
+// family), the signer, the store and the outbox. Nothing here is part of the public API.
+
+#include <boost/json/fwd.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sluice/sns/sns.h"
+
+struct sqlite3;
+
+namespace sluice::sns::detail {
+
+// ---- Records -------------------------------------------------------------------------------
+
+struct Topic {
+  std::string arn;
+  std::string name;
+  std::string account_id;
+  std::string region;
+  bool fifo = false;
+  AttributeMap attributes;  // settable attributes as set (Policy only once changed)
+  TagList tags;
+  uint64_t sequence = 0;  // last FIFO sequence number handed out
+  int64_t subscriptions_deleted = 0;
+};
+
+struct Subscription {
+  std::string arn;
+  std::string topic_arn;
+  std::string owner;
+  std::string protocol;
+  std::string endpoint;
+  bool confirmed = false;
+  std::string token;
+  AttributeMap attributes;              // DeliveryPolicy, FilterPolicy, ... as set
+  std::optional<FilterPolicy> filter;   // compiled from attributes["FilterPolicy"]
+  bool raw = false;
+};
+
+std::string topic_to_json(const Topic& topic);
+std::optional<Topic> topic_from_json(std::string_view text);
+std::string subscription_to_json(const Subscription& sub);
+std::optional<Subscription> subscription_from_json(std::string_view text);  // recompiles the filter
+
+// ---- ARNs ----------------------------------------------------------------------------------
+
+struct Arn {
+  std::string region;
+  std::string account_id;
+  std::string resource;  // topic name
+  std::string sub_id;    // subscription id, empty for a topic ARN
+};
+
+// Checks an ARN parameter the way SNS does and reports with its texts; `param` names it
+// ("TopicArn", "SubscriptionArn", ...). A missing value answers "no value for required parameter".
+Result<Arn> parse_sns_arn(std::string_view arn, std::string_view param);
+std::string topic_arn(std::string_view region, std::string_view account, std::string_view name);
+
+// ---- Topics (topic_rules.cpp) ----------------------------------------------------------------
+
+bool valid_topic_name(std::string_view name, bool fifo);
+// Validates one attribute for CreateTopic (creating = true) or SetTopicAttributes and stores its
+// normalised value into `topic`.
+SnsStatus apply_topic_attribute(Topic& topic, const std::string& name, const std::string& value, bool creating);
+AttributeMap render_topic_attributes(const Topic& topic, int64_t confirmed, int64_t pending);
+std::string default_topic_policy(const Topic& topic);
+SnsStatus add_policy_statement(Topic& topic, const std::string& label, const std::vector<std::string>& accounts,
+                               const std::vector<std::string>& actions);
+SnsStatus remove_policy_statement(Topic& topic, const std::string& label);
+SnsStatus validate_tags(const TagList& tags);
+
+// ---- Subscriptions (subscription_rules.cpp) ----------------------------------------------------
+
+// Protocol and endpoint checks, run before the subscription exists.
+SnsStatus validate_endpoint(const Topic& topic, const std::string& protocol, const std::optional<std::string>& endpoint);
+// Validates and applies one subscription attribute. `subscribing` selects Subscribe's texts
+// ("Attributes Reason: ...") over SetSubscriptionAttributes'.
+SnsStatus apply_subscription_attribute(const Topic& topic, Subscription& sub, const std::string& name,
+                                       const std::string& value, bool subscribing);
+AttributeMap render_subscription_attributes(const Subscription& sub);
+bool confirms_at_once(const Subscription& sub, const std::string& caller_account);
+
+// ---- Messages (message_rules.cpp) --------------------------------------------------------------
+
+constexpr size_t kMaxMessageBytes = 262144;
+
+// Checks message, subject, MessageStructure and attributes. `entry_index` (1-based) is set for
+// PublishBatch entries and shapes the ValidationError path. On success, for MessageStructure
+// json, *per_protocol receives the parsed protocol → text map (key "default" always present).
+SnsStatus validate_message(const PublishRequest& request, std::optional<int> entry_index,
+                           std::map<std::string, std::string>* per_protocol);
+size_t message_size(const PublishRequest& request);
+MessageAttributeMap to_filter_attributes(const PublishAttributes& attributes);
+bool valid_phone_number(std::string_view number);
+
+// ---- Time and envelopes (envelope.cpp) ---------------------------------------------------------
+
+std::string iso_timestamp(int64_t epoch_ms);  // 2012-05-02T00:54:06.655Z
+std::string string_to_sign(const Delivery& delivery);
+
+// ---- Signing (signer.cpp) ----------------------------------------------------------------------
+
+class Signer {
+ public:
+  // Loads the key and certificate PEMs, or makes new ones when both are empty.
+  static std::unique_ptr<Signer> create(const std::string& key_pem, const std::string& cert_pem, std::string* error);
+  ~Signer();
+  Signer(const Signer&) = delete;
+  Signer& operator=(const Signer&) = delete;
+
+  // Base64 of SHA1withRSA (version "1") or SHA256withRSA (version "2") over `text`.
+  std::string sign(std::string_view text, std::string_view version) const;
+  const std::string& key_pem() const { return key_pem_; }
+  const std::string& cert_pem() const { return cert_pem_; }
+
+ private:
+  Signer() = default;
+  void* key_ = nullptr;  // EVP_PKEY*
+  std::string key_pem_;
+  std::string cert_pem_;
+};
+
+// ---- Store (store.cpp) -------------------------------------------------------------------------
+
+// Key/value records by kind ("topic", "subscription", "meta") in SQLite, WAL mode. Every put/erase
+// is its own committed transaction. Not thread-safe: the service serialises writes.
+class Store {
+ public:
+  static std::unique_ptr<Store> open(const std::string& path, std::string* error);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  bool put(std::string_view kind, std::string_view key, std::string_view value);
+  bool erase(std::string_view kind, std::string_view key);
+  std::vector<std::pair<std::string, std::string>> load(std::string_view kind);
+
+ private:
+  Store() = default;
+  sqlite3* db_ = nullptr;
+};
+
+// ---- Outbox (outbox.cpp) -----------------------------------------------------------------------
+
+// email / email-json / sms deliveries, one JSON object per line.
+class Outbox {
+ public:
+  explicit Outbox(std::string path) : path_(std::move(path)) {}  // empty path: memory only
+  void append(const Delivery& delivery);
+  std::vector<std::string> lines();
+
+ private:
+  std::mutex mu_;
+  std::string path_;
+  std::vector<std::string> memory_;
+};
+
+}  // namespace sluice::sns::detail

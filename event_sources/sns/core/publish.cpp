@@ -1,0 +1,284 @@
+// Publish and fan-out. A publish is validated completely before anything is delivered; FIFO
+// topics then deduplicate (5 minutes, per topic or per message group as FifoThroughputScope says)
+// and hand out a sequence number, persisted with the topic. Fan-out walks a snapshot of the
+// topic's confirmed subscriptions, applies each compiled filter policy and delivers:
+//   sqs          straight into the SQS engine (committed before publish answers); a failed
+//                delivery goes to the subscription's RedrivePolicy queue, if any
+//   email, sms   the outbox
+//   others       the DeliverySink
+// Signatures are computed once per distinct message text (MessageStructure json can give each
+// protocol its own text); FIFO topics do not sign.
+
+#include <set>
+
+#include "service_impl.h"
+#include "sluice/common/crypto.h"
+#include "sluice/sqs/engine.h"
+
+#include <boost/json.hpp>
+
+namespace sluice::sns::detail {
+
+namespace {
+constexpr int64_t kDedupWindowMs = 5 * 60 * 1000;
+
+bool is_fifo_queue(const sqs::QueueAddress& q) { return q.name.size() > 5 && q.name.substr(q.name.size() - 5) == ".fifo"; }
+
+sqs::MessageAttributes to_sqs_attributes(const PublishAttributes& attributes) {
+  sqs::MessageAttributes out;
+  for (const auto& [name, a] : attributes) {
+    sqs::MessageAttribute m;
+    m.data_type = a.data_type;
+    if (a.data_type.substr(0, 6) == "Binary") {
+      m.binary_value = a.binary_value.value_or("");
+    } else {
+      m.string_value = a.string_value.value_or("");
+    }
+    out[name] = std::move(m);
+  }
+  return out;
+}
+}  // namespace
+
+std::string ServiceImpl::sequence_text(uint64_t n) const { return std::to_string(10000000000000000000ULL + n); }
+
+void ServiceImpl::sign(Delivery& d, std::string_view version) {
+  d.signature_version = std::string(version);
+  d.signing_cert_url = options_.base_url + signing_certificate_path();
+  d.signature = signer().sign(string_to_sign(d), version);
+}
+
+Result<ServiceImpl::PublishTarget> ServiceImpl::resolve_target(const CallContext& ctx, const std::string& arn,
+                                                               std::string_view param) {
+  auto parsed = parse_sns_arn(arn, param);
+  if (!parsed) return parsed.error();
+  if (!parsed->sub_id.empty() || parsed->region != ctx.region) return invalid_parameter(param);
+  std::shared_lock lock(mu_);
+  auto it = topics_.find(arn);
+  if (it == topics_.end()) return sns_error(SnsErrorCode::NotFound, "Topic does not exist");
+  return PublishTarget{it->second, topic_subscriptions(arn)};
+}
+
+Result<PublishResult> ServiceImpl::publish(const CallContext& ctx, const PublishRequest& request) {
+  if (request.topic_arn) {
+    auto target = resolve_target(ctx, *request.topic_arn, "TopicArn");
+    if (!target) return target.error();
+    return publish_to(ctx, target.value(), request, std::nullopt);
+  }
+  if (request.target_arn) {
+    auto target = resolve_target(ctx, *request.target_arn, "TargetArn");
+    if (!target) {
+      if (target.error().code == SnsErrorCode::NotFound) {
+        return invalid_parameter("TargetArn Reason: No endpoint found for the target arn specified");
+      }
+      return target.error();
+    }
+    return publish_to(ctx, target.value(), request, std::nullopt);
+  }
+  if (request.phone_number) {
+    if (!valid_phone_number(*request.phone_number)) {
+      return invalid_parameter("PhoneNumber Reason: " + *request.phone_number + " is not valid to publish to");
+    }
+    if (auto st = validate_message(request, std::nullopt, nullptr); !st) return st.error();
+    Delivery d;
+    d.type = "Notification";
+    d.protocol = "sms";
+    d.endpoint = *request.phone_number;
+    d.message_id = uuid4();
+    d.message = *request.message;
+    d.timestamp = iso_timestamp(clock_->now_ms());
+    outbox_.append(d);
+    return PublishResult{request.id, d.message_id, std::nullopt};
+  }
+  return invalid_parameter("TopicArn or TargetArn Reason: no value for required parameter");
+}
+
+Result<PublishResult> ServiceImpl::publish_to(const CallContext&, const PublishTarget& target,
+                                              const PublishRequest& request, std::optional<int> entry_index) {
+  const Topic& topic = target.topic;
+  std::map<std::string, std::string> per_protocol;
+  if (auto st = validate_message(request, entry_index, &per_protocol); !st) return st.error();
+  const bool content_dedup = topic.attributes.count("ContentBasedDeduplication") != 0 &&
+                             topic.attributes.at("ContentBasedDeduplication") == "true";
+  if (!topic.fifo) {
+    if (request.message_deduplication_id) {
+      return invalid_parameter(
+          "MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for "
+          "this topic type");
+    }
+  } else {
+    if (!request.message_group_id || request.message_group_id->empty()) {
+      return invalid_parameter("The MessageGroupId parameter is required for FIFO topics");
+    }
+    if (!request.message_deduplication_id && !content_dedup) {
+      return invalid_parameter(
+          "The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided "
+          "explicitly");
+    }
+  }
+
+  PublishResult result{request.id, uuid4(), std::nullopt};
+  const int64_t now = clock_->now_ms();
+  if (topic.fifo) {
+    const std::string dedup_id = request.message_deduplication_id.value_or(sha256_hex(*request.message));
+    const bool per_group = topic.attributes.count("FifoThroughputScope") != 0 &&
+                           topic.attributes.at("FifoThroughputScope") == "MessageGroup";
+    const std::string key = topic.arn + "\n" + (per_group ? *request.message_group_id : "") + "\n" + dedup_id;
+    std::lock_guard dedup_lock(dedup_mu_);
+    std::erase_if(dedup_, [&](const auto& e) { return e.second.expires_ms <= now; });
+    if (auto hit = dedup_.find(key); hit != dedup_.end()) {
+      // A duplicate inside the window: accepted, answered like the first, not delivered again.
+      return PublishResult{request.id, hit->second.message_id, hit->second.sequence_number};
+    }
+    {
+      std::unique_lock lock(mu_);
+      auto it = topics_.find(topic.arn);
+      if (it == topics_.end()) return sns_error(SnsErrorCode::NotFound, "Topic does not exist");
+      it->second.sequence++;
+      persist_topic(it->second);
+      result.sequence_number = sequence_text(it->second.sequence);
+    }
+    dedup_[key] = DedupEntry{now + kDedupWindowMs, result.message_id, *result.sequence_number};
+  }
+
+  Delivery base;
+  base.type = "Notification";
+  base.topic_arn = topic.arn;
+  base.message_id = result.message_id;
+  base.sequence_number = result.sequence_number;
+  base.subject = request.subject;
+  base.timestamp = iso_timestamp(now);
+  if (!request.message_structure) base.message_attributes = to_filter_attributes(request.message_attributes);
+  const MessageAttributeMap filter_attributes = to_filter_attributes(request.message_attributes);
+  std::string version = "1";
+  if (auto v = topic.attributes.find("SignatureVersion"); v != topic.attributes.end()) version = v->second;
+
+  std::map<std::string, std::string> signatures;  // message text -> signature
+  for (const auto& sub : target.subscriptions) {
+    if (!sub->confirmed) continue;
+    Delivery d = base;
+    if (request.message_structure) {
+      auto p = per_protocol.find(sub->protocol);
+      d.message = p != per_protocol.end() ? p->second : per_protocol.at("default");
+    } else {
+      d.message = *request.message;
+    }
+    if (sub->filter && !sub->filter->matches(filter_attributes, d.message)) continue;
+    d.subscription_arn = sub->arn;
+    d.protocol = sub->protocol;
+    d.endpoint = sub->endpoint;
+    d.raw = sub->raw;
+    d.subscription_attributes = sub->attributes;
+    d.unsubscribe_url = options_.base_url + "/?Action=Unsubscribe&SubscriptionArn=" + sub->arn;
+    if (!topic.fifo) {
+      auto cached = signatures.find(d.message);
+      if (cached == signatures.end()) {
+        sign(d, version);
+        signatures.emplace(d.message, d.signature);
+      } else {
+        d.signature_version = version;
+        d.signing_cert_url = options_.base_url + signing_certificate_path();
+        d.signature = cached->second;
+      }
+    }
+    deliver(*sub, d, request);
+  }
+  return result;
+}
+
+void ServiceImpl::deliver(const Subscription& sub, Delivery& d, const PublishRequest& request) {
+  if (sub.protocol == "sqs") {
+    if (deliver_sqs(sub, d, request, sub.endpoint)) return;
+    auto redrive = sub.attributes.find("RedrivePolicy");
+    if (redrive == sub.attributes.end()) return;  // client-side failure without a DLQ: dropped, as on AWS
+    boost::system::error_code ec;
+    boost::json::value policy = boost::json::parse(redrive->second, ec);
+    if (ec || !policy.is_object()) return;
+    const auto* dlq = policy.as_object().if_contains("deadLetterTargetArn");
+    if (dlq != nullptr && dlq->is_string()) deliver_sqs(sub, d, request, std::string(dlq->as_string()));
+  } else if (sub.protocol == "email" || sub.protocol == "email-json" || sub.protocol == "sms") {
+    outbox_.append(d);
+  } else if (options_.sink != nullptr) {
+    options_.sink->deliver(d);
+  }
+}
+
+bool ServiceImpl::deliver_sqs(const Subscription& sub, const Delivery& d, const PublishRequest& request,
+                              const std::string& queue_arn) {
+  auto queue = sqs::parse_queue_arn(queue_arn);
+  if (!queue || options_.sqs == nullptr) return false;
+  sqs::SendMessageRequest send;
+  if (sub.raw) {
+    send.body = d.message;
+    if (!request.message_structure) send.message_attributes = to_sqs_attributes(request.message_attributes);
+  } else {
+    send.body = d.envelope_json();
+  }
+  if (is_fifo_queue(*queue)) {
+    send.message_group_id = request.message_group_id;
+    send.message_deduplication_id = request.message_deduplication_id.value_or(sha256_hex(*request.message));
+  }
+  return options_.sqs->send_message(*queue, send).ok();
+}
+
+Result<PublishBatchResult> ServiceImpl::publish_batch(const CallContext& ctx, const std::string& topic_arn,
+                                                      const std::vector<PublishRequest>& entries) {
+  auto target = resolve_target(ctx, topic_arn, "TopicArn");
+  if (!target) return target.error();
+  if (entries.empty()) {
+    return sns_error(SnsErrorCode::EmptyBatchRequest, "The batch request doesn't contain any entries.");
+  }
+  if (entries.size() > 10) {
+    return sns_error(SnsErrorCode::TooManyEntriesInBatchRequest,
+                     "The batch request contains more entries than permissible.");
+  }
+  std::set<std::string> ids;
+  size_t total = 0;
+  for (const auto& e : entries) {
+    if (e.id.size() > 80) {
+      return sns_error(SnsErrorCode::InvalidBatchEntryId, "The Id of a batch entry in the batch request is too long: " + e.id);
+    }
+    for (char c : e.id) {
+      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      if (!ok || e.id.empty()) {
+        return sns_error(SnsErrorCode::InvalidBatchEntryId,
+                         "The Id of a batch entry in the batch request contains an impermissible character: " + e.id);
+      }
+    }
+    if (!ids.insert(e.id).second) {
+      return sns_error(SnsErrorCode::BatchEntryIdsNotDistinct, "Two or more batch entries in the request have the same Id.");
+    }
+    total += message_size(e);
+  }
+  if (total > kMaxMessageBytes) {
+    return sns_error(SnsErrorCode::BatchRequestTooLong, "The length of all the messages put together is more than the limit.");
+  }
+  // SNS rejects the whole call for a parameter error in any entry; check all before delivering.
+  const Topic& topic = target->topic;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const auto& e = entries[i];
+    if (auto st = validate_message(e, static_cast<int>(i + 1), nullptr); !st) return st.error();
+    if (topic.fifo && (!e.message_group_id || e.message_group_id->empty())) {
+      return invalid_parameter("The MessageGroupId parameter is required for FIFO topics");
+    }
+    bool content_dedup = topic.attributes.count("ContentBasedDeduplication") != 0 &&
+                         topic.attributes.at("ContentBasedDeduplication") == "true";
+    if (topic.fifo && !e.message_deduplication_id && !content_dedup) {
+      return invalid_parameter(
+          "The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided "
+          "explicitly");
+    }
+  }
+  PublishBatchResult out;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    auto r = publish_to(ctx, target.value(), entries[i], static_cast<int>(i + 1));
+    if (r) {
+      out.successful.push_back(std::move(r.value()));
+    } else {
+      out.failed.push_back(BatchEntryError{entries[i].id, r.error(), r.error().info().fault == Fault::Sender});
+    }
+  }
+  return out;
+}
+
+}  // namespace sluice::sns::detail

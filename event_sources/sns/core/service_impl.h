@@ -1,0 +1,104 @@
+#pragma once
+// Internal: the Service implementation. Locking: mu_ guards topics_ and subs_ (readers share it;
+// every mutation holds it exclusively and writes the store before releasing it, so the order of
+// commits is the order of changes). Subscriptions are immutable snapshots behind shared_ptr: a
+// publish copies the pointers of a topic's subscriptions under the shared lock and delivers
+// after releasing it. dedup_mu_ guards the FIFO deduplication window; signer_mu_ the lazily made
+// signer.
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+
+#include "internal.h"
+
+namespace sluice::sns::detail {
+
+class ServiceImpl final : public Service {
+ public:
+  ServiceImpl(const ServiceOptions& options, std::unique_ptr<Store> store);
+  bool load(std::string* error);
+
+  Result<std::string> create_topic(const CallContext& ctx, const std::string& name, const AttributeMap& attributes,
+                                   const TagList& tags) override;
+  SnsStatus delete_topic(const CallContext& ctx, const std::string& topic_arn) override;
+  Result<Page<std::string>> list_topics(const CallContext& ctx, const std::optional<std::string>& next_token) override;
+  Result<AttributeMap> get_topic_attributes(const CallContext& ctx, const std::string& topic_arn) override;
+  SnsStatus set_topic_attributes(const CallContext& ctx, const std::string& topic_arn, const std::string& name,
+                                 const std::optional<std::string>& value) override;
+  SnsStatus add_permission(const CallContext& ctx, const std::string& topic_arn, const std::string& label,
+                           const std::vector<std::string>& account_ids, const std::vector<std::string>& actions) override;
+  SnsStatus remove_permission(const CallContext& ctx, const std::string& topic_arn, const std::string& label) override;
+  SnsStatus tag_resource(const CallContext& ctx, const std::string& arn, const TagList& tags) override;
+  SnsStatus untag_resource(const CallContext& ctx, const std::string& arn, const std::vector<std::string>& keys) override;
+  Result<TagList> list_tags_for_resource(const CallContext& ctx, const std::string& arn) override;
+
+  Result<std::string> subscribe(const CallContext& ctx, const SubscribeRequest& request) override;
+  Result<std::string> confirm_subscription(const CallContext& ctx, const std::string& topic_arn,
+                                           const std::string& token) override;
+  SnsStatus unsubscribe(const CallContext& ctx, const std::string& subscription_arn) override;
+  Result<Page<SubscriptionSummary>> list_subscriptions(const CallContext& ctx,
+                                                       const std::optional<std::string>& next_token) override;
+  Result<Page<SubscriptionSummary>> list_subscriptions_by_topic(const CallContext& ctx, const std::string& topic_arn,
+                                                                const std::optional<std::string>& next_token) override;
+  Result<AttributeMap> get_subscription_attributes(const CallContext& ctx, const std::string& subscription_arn) override;
+  SnsStatus set_subscription_attributes(const CallContext& ctx, const std::string& subscription_arn,
+                                        const std::string& name, const std::optional<std::string>& value) override;
+
+  Result<PublishResult> publish(const CallContext& ctx, const PublishRequest& request) override;
+  Result<PublishBatchResult> publish_batch(const CallContext& ctx, const std::string& topic_arn,
+                                           const std::vector<PublishRequest>& entries) override;
+
+  std::string signing_certificate_pem() override;
+  std::string signing_certificate_path() override;
+  std::vector<std::string> outbox_lines() override;
+
+ private:
+  using SubPtr = std::shared_ptr<const Subscription>;
+  struct DedupEntry {
+    int64_t expires_ms;
+    std::string message_id;
+    std::string sequence_number;
+  };
+  // What a publish needs from its topic, copied under the shared lock.
+  struct PublishTarget {
+    Topic topic;
+    std::vector<SubPtr> subscriptions;
+  };
+
+  // Finds a topic by ARN parameter: malformed → InvalidParameter, absent → NotFound (404).
+  Result<Topic*> find_topic(const std::string& arn, std::string_view param);
+  void persist_topic(const Topic& topic);
+  void persist_subscription(const Subscription& sub);
+  std::pair<int64_t, int64_t> count_subscriptions(const std::string& topic_arn) const;
+  std::vector<SubPtr> topic_subscriptions(const std::string& topic_arn) const;
+
+  Result<PublishResult> publish_to(const CallContext& ctx, const PublishTarget& target, const PublishRequest& request,
+                                   std::optional<int> entry_index);
+  Result<PublishTarget> resolve_target(const CallContext& ctx, const std::string& arn, std::string_view param);
+  void deliver(const Subscription& sub, Delivery& delivery, const PublishRequest& request);
+  bool deliver_sqs(const Subscription& sub, const Delivery& delivery, const PublishRequest& request,
+                   const std::string& queue_arn);
+  void send_confirmation(const Subscription& sub, const std::string& type);
+  void sign(Delivery& delivery, std::string_view version);
+  const Signer& signer();
+  std::string sequence_text(uint64_t n) const;
+
+  ServiceOptions options_;
+  std::shared_ptr<Clock> clock_;
+  std::unique_ptr<Store> store_;  // null in memory mode
+  Outbox outbox_;
+
+  mutable std::shared_mutex mu_;
+  std::map<std::string, Topic> topics_;   // by ARN
+  std::map<std::string, SubPtr> subs_;    // by ARN: a topic's subscriptions are one key range
+
+  std::mutex dedup_mu_;
+  std::map<std::string, DedupEntry> dedup_;  // topic ARN + scope + dedup id
+
+  std::mutex signer_mu_;
+  std::unique_ptr<Signer> signer_;
+};
+
+}  // namespace sluice::sns::detail

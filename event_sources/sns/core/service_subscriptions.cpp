@@ -1,0 +1,228 @@
+// Service: subscriptions. Subscribe validates protocol, endpoint and attributes, is idempotent
+// for the same (topic, protocol, endpoint), confirms same-account sqs/lambda (and sms) at once and
+// sends everything else a SubscriptionConfirmation carrying a token; ConfirmSubscription takes
+// the token back (a token stays valid after use, as on AWS).
+
+#include "service_impl.h"
+#include "sluice/common/crypto.h"
+
+namespace sluice::sns::detail {
+
+namespace {
+constexpr size_t kPageSize = 100;
+
+std::string url_encode(std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '.' || c == '~' || c == ':') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  return out;
+}
+
+SubscriptionSummary summarize(const Subscription& s) {
+  return {s.confirmed ? s.arn : "PendingConfirmation", s.owner, s.protocol, s.endpoint, s.topic_arn};
+}
+
+Result<Page<SubscriptionSummary>> page_of(const std::vector<std::shared_ptr<const Subscription>>& all,
+                                          const std::optional<std::string>& token) {
+  size_t start = 0;
+  if (token) {
+    auto after = base64_decode(*token);
+    if (!after) return invalid_parameter("NextToken");
+    while (start < all.size() && all[start]->arn <= *after) ++start;
+  }
+  Page<SubscriptionSummary> page;
+  size_t i = start;
+  for (; i < all.size() && page.items.size() < kPageSize; ++i) page.items.push_back(summarize(*all[i]));
+  if (i < all.size()) page.next_token = base64_encode(all[i - 1]->arn);
+  return page;
+}
+}  // namespace
+
+void ServiceImpl::send_confirmation(const Subscription& sub, const std::string& type) {
+  Delivery d;
+  d.type = type;
+  d.subscription_arn = sub.arn;
+  d.topic_arn = sub.topic_arn;
+  d.protocol = sub.protocol;
+  d.endpoint = sub.endpoint;
+  d.message_id = uuid4();
+  d.token = sub.token;
+  d.timestamp = iso_timestamp(clock_->now_ms());
+  if (type == "SubscriptionConfirmation") {
+    d.message = "You have chosen to subscribe to the topic " + sub.topic_arn +
+                ".\nTo confirm the subscription, visit the SubscribeURL included in this message.";
+  } else {
+    d.message = "You have chosen to deactivate subscription " + sub.arn +
+                ".\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this "
+                "message.";
+  }
+  d.subscribe_url = options_.base_url + "/?Action=ConfirmSubscription&TopicArn=" + url_encode(sub.topic_arn) +
+                    "&Token=" + sub.token;
+  d.subscription_attributes = sub.attributes;
+  std::string version = "1";
+  {
+    std::shared_lock lock(mu_);
+    if (auto t = topics_.find(sub.topic_arn); t != topics_.end()) {
+      if (auto v = t->second.attributes.find("SignatureVersion"); v != t->second.attributes.end()) version = v->second;
+    }
+  }
+  sign(d, version);
+  if (sub.protocol == "email" || sub.protocol == "email-json") {
+    outbox_.append(d);
+  } else if (options_.sink != nullptr) {
+    options_.sink->deliver(d);
+  }
+}
+
+Result<std::string> ServiceImpl::subscribe(const CallContext& ctx, const SubscribeRequest& request) {
+  Subscription sub;
+  std::string existing_arn;
+  bool existing_confirmed = false;
+  {
+    std::unique_lock lock(mu_);
+    auto topic = find_topic(request.topic_arn, "TopicArn");
+    if (!topic) return topic.error();
+    const Topic& t = *topic.value();
+    if (auto st = validate_endpoint(t, request.protocol, request.endpoint); !st) return st.error();
+    sub.topic_arn = t.arn;
+    sub.owner = ctx.account_id;
+    sub.protocol = request.protocol;
+    sub.endpoint = *request.endpoint;
+    // FilterPolicyScope first, so the policy compiles in the scope it was given with.
+    if (auto it = request.attributes.find("FilterPolicyScope"); it != request.attributes.end()) {
+      if (auto st = apply_subscription_attribute(t, sub, it->first, it->second, true); !st) return st.error();
+    }
+    for (const auto& [k, v] : request.attributes) {
+      if (k == "FilterPolicyScope") continue;
+      if (auto st = apply_subscription_attribute(t, sub, k, v, true); !st) return st.error();
+    }
+    for (const auto& existing : topic_subscriptions(t.arn)) {
+      if (existing->protocol != sub.protocol || existing->endpoint != sub.endpoint) continue;
+      for (const auto& [k, v] : sub.attributes) {
+        auto e = existing->attributes.find(k);
+        if (e == existing->attributes.end() || e->second != v) {
+          return invalid_parameter("Attributes Reason: Subscription already exists with different attributes");
+        }
+      }
+      existing_arn = existing->arn;
+      existing_confirmed = existing->confirmed;
+      break;
+    }
+    if (existing_arn.empty()) {
+      sub.arn = t.arn + ":" + uuid4();
+      sub.confirmed = confirms_at_once(sub, ctx.account_id);
+      sub.token = to_hex(random_bytes(64));
+      persist_subscription(sub);
+      subs_[sub.arn] = std::make_shared<const Subscription>(sub);
+    }
+  }
+  if (!existing_arn.empty()) {
+    return existing_confirmed || request.return_subscription_arn ? existing_arn : std::string("pending confirmation");
+  }
+  if (!sub.confirmed) send_confirmation(sub, "SubscriptionConfirmation");
+  return sub.confirmed || request.return_subscription_arn ? sub.arn : std::string("pending confirmation");
+}
+
+Result<std::string> ServiceImpl::confirm_subscription(const CallContext& ctx, const std::string& topic_arn,
+                                                      const std::string& token) {
+  std::unique_lock lock(mu_);
+  auto parsed = parse_sns_arn(topic_arn, "TopicArn");
+  if (!parsed || !parsed->sub_id.empty() || parsed->region != ctx.region || topics_.count(topic_arn) == 0) {
+    return invalid_parameter("Topic");
+  }
+  for (const auto& s : topic_subscriptions(topic_arn)) {
+    if (s->token != token) continue;
+    if (!s->confirmed) {
+      Subscription updated = *s;
+      updated.confirmed = true;
+      persist_subscription(updated);
+      subs_[updated.arn] = std::make_shared<const Subscription>(std::move(updated));
+    }
+    return s->arn;
+  }
+  return invalid_parameter("Token");
+}
+
+SnsStatus ServiceImpl::unsubscribe(const CallContext&, const std::string& arn) {
+  auto parsed = parse_sns_arn(arn, "SubscriptionArn");
+  if (!parsed) return parsed.error();
+  if (parsed->sub_id.empty()) return invalid_parameter("SubscriptionId");
+  SubPtr removed;
+  {
+    std::unique_lock lock(mu_);
+    auto it = subs_.find(arn);
+    if (it == subs_.end()) return ok_status();  // unsubscribing twice is not an error
+    removed = it->second;
+    subs_.erase(it);
+    if (store_) store_->erase("subscription", arn);
+    if (auto t = topics_.find(removed->topic_arn); t != topics_.end()) {
+      t->second.subscriptions_deleted++;
+      persist_topic(t->second);
+    }
+  }
+  if (removed->protocol == "http" || removed->protocol == "https") send_confirmation(*removed, "UnsubscribeConfirmation");
+  return ok_status();
+}
+
+Result<Page<SubscriptionSummary>> ServiceImpl::list_subscriptions(const CallContext& ctx,
+                                                                  const std::optional<std::string>& token) {
+  std::vector<SubPtr> all;
+  {
+    std::shared_lock lock(mu_);
+    const std::string prefix = "arn:aws:sns:" + ctx.region + ":" + ctx.account_id + ":";
+    for (auto it = subs_.lower_bound(prefix); it != subs_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+         ++it) {
+      all.push_back(it->second);
+    }
+  }
+  return page_of(all, token);
+}
+
+Result<Page<SubscriptionSummary>> ServiceImpl::list_subscriptions_by_topic(const CallContext&,
+                                                                           const std::string& topic_arn,
+                                                                           const std::optional<std::string>& token) {
+  std::vector<SubPtr> all;
+  {
+    std::unique_lock lock(mu_);
+    auto topic = find_topic(topic_arn, "TopicArn");
+    if (!topic) return topic.error();
+    all = topic_subscriptions(topic_arn);
+  }
+  return page_of(all, token);
+}
+
+Result<AttributeMap> ServiceImpl::get_subscription_attributes(const CallContext&, const std::string& arn) {
+  auto parsed = parse_sns_arn(arn, "SubscriptionArn");
+  if (!parsed) return parsed.error();
+  std::shared_lock lock(mu_);
+  auto it = subs_.find(arn);
+  if (it == subs_.end()) return sns_error(SnsErrorCode::NotFound, "Subscription does not exist");
+  return render_subscription_attributes(*it->second);
+}
+
+SnsStatus ServiceImpl::set_subscription_attributes(const CallContext&, const std::string& arn, const std::string& name,
+                                                   const std::optional<std::string>& value) {
+  auto parsed = parse_sns_arn(arn, "SubscriptionArn");
+  if (!parsed) return parsed.error();
+  std::unique_lock lock(mu_);
+  auto it = subs_.find(arn);
+  if (it == subs_.end()) return sns_error(SnsErrorCode::NotFound, "Subscription does not exist");
+  auto topic = topics_.find(it->second->topic_arn);
+  if (topic == topics_.end()) return sns_error(SnsErrorCode::NotFound, "Subscription does not exist");
+  Subscription updated = *it->second;
+  if (auto st = apply_subscription_attribute(topic->second, updated, name, value.value_or(""), false); !st) return st;
+  persist_subscription(updated);
+  it->second = std::make_shared<const Subscription>(std::move(updated));
+  return ok_status();
+}
+
+}  // namespace sluice::sns::detail

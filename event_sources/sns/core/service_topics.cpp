@@ -1,0 +1,288 @@
+// Service: opening and loading, topics (create/delete/list/attributes), policy statements, tags,
+// and the signing certificate.
+
+#include <algorithm>
+#include <filesystem>
+
+#include "service_impl.h"
+#include "sluice/common/crypto.h"
+
+namespace sluice::sns {
+
+std::unique_ptr<Service> Service::open(const ServiceOptions& options, std::string* error) {
+  std::unique_ptr<detail::Store> store;
+  if (!options.in_memory) {
+    if (options.data_dir.empty()) {
+      if (error != nullptr) *error = "no data directory given for the SNS store";
+      return nullptr;
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(options.data_dir, ec);
+    store = detail::Store::open((std::filesystem::path(options.data_dir) / "sns.db").string(), error);
+    if (!store) return nullptr;
+  }
+  auto service = std::make_unique<detail::ServiceImpl>(options, std::move(store));
+  if (!service->load(error)) return nullptr;
+  return service;
+}
+
+namespace detail {
+
+namespace {
+constexpr size_t kPageSize = 100;
+
+template <typename T, typename Key>
+Result<Page<T>> paginate(const std::vector<T>& all, const std::optional<std::string>& token, Key key) {
+  size_t start = 0;
+  if (token) {
+    auto after = base64_decode(*token);
+    if (!after) return invalid_parameter("NextToken");
+    while (start < all.size() && key(all[start]) <= *after) ++start;
+  }
+  Page<T> page;
+  for (size_t i = start; i < all.size() && page.items.size() < kPageSize; ++i) page.items.push_back(all[i]);
+  if (start + page.items.size() < all.size()) page.next_token = base64_encode(key(page.items.back()));
+  return page;
+}
+}  // namespace
+
+ServiceImpl::ServiceImpl(const ServiceOptions& options, std::unique_ptr<Store> store)
+    : options_(options),
+      clock_(options.clock ? options.clock : system_clock()),
+      store_(std::move(store)),
+      outbox_(options.in_memory ? std::string() : (std::filesystem::path(options.data_dir) / "outbox.jsonl").string()) {}
+
+bool ServiceImpl::load(std::string* error) {
+  if (!store_) return true;
+  for (const auto& [key, value] : store_->load("topic")) {
+    auto topic = topic_from_json(value);
+    if (!topic) {
+      if (error != nullptr) *error = "the SNS store holds an unreadable topic record: " + key;
+      return false;
+    }
+    topics_[topic->arn] = std::move(*topic);
+  }
+  for (const auto& [key, value] : store_->load("subscription")) {
+    auto sub = subscription_from_json(value);
+    if (!sub) {
+      if (error != nullptr) *error = "the SNS store holds an unreadable subscription record: " + key;
+      return false;
+    }
+    subs_[sub->arn] = std::make_shared<const Subscription>(std::move(*sub));
+  }
+  return true;
+}
+
+void ServiceImpl::persist_topic(const Topic& topic) {
+  if (store_) store_->put("topic", topic.arn, topic_to_json(topic));
+}
+
+void ServiceImpl::persist_subscription(const Subscription& sub) {
+  if (store_) store_->put("subscription", sub.arn, subscription_to_json(sub));
+}
+
+Result<Topic*> ServiceImpl::find_topic(const std::string& arn, std::string_view param) {
+  auto parsed = parse_sns_arn(arn, param);
+  if (!parsed) return parsed.error();
+  auto it = topics_.find(arn);
+  if (it == topics_.end()) return sns_error(SnsErrorCode::NotFound, "Topic does not exist");
+  return &it->second;
+}
+
+std::vector<ServiceImpl::SubPtr> ServiceImpl::topic_subscriptions(const std::string& topic_arn) const {
+  std::vector<SubPtr> out;
+  const std::string prefix = topic_arn + ":";
+  for (auto it = subs_.lower_bound(prefix); it != subs_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+std::pair<int64_t, int64_t> ServiceImpl::count_subscriptions(const std::string& topic_arn) const {
+  int64_t confirmed = 0, pending = 0;
+  for (const auto& s : topic_subscriptions(topic_arn)) (s->confirmed ? confirmed : pending)++;
+  return {confirmed, pending};
+}
+
+Result<std::string> ServiceImpl::create_topic(const CallContext& ctx, const std::string& name,
+                                              const AttributeMap& attributes, const TagList& tags) {
+  auto fifo_it = attributes.find("FifoTopic");
+  bool fifo = fifo_it != attributes.end() && fifo_it->second == "true";
+  if (!valid_topic_name(name, fifo)) return invalid_parameter("Topic Name");
+  if (auto st = validate_tags(tags); !st) return st.error();
+  Topic topic;
+  topic.arn = topic_arn(ctx.region, ctx.account_id, name);
+  topic.name = name;
+  topic.account_id = ctx.account_id;
+  topic.region = ctx.region;
+  topic.fifo = fifo;
+  for (const auto& [k, v] : attributes) {
+    if (auto st = apply_topic_attribute(topic, k, v, true); !st) return st.error();
+  }
+  topic.tags = tags;
+
+  std::unique_lock lock(mu_);
+  if (auto it = topics_.find(topic.arn); it != topics_.end()) {
+    const Topic& existing = it->second;
+    for (const auto& [k, v] : topic.attributes) {
+      auto e = existing.attributes.find(k);
+      if (e == existing.attributes.end() || e->second != v) {
+        return invalid_parameter("Attributes Reason: Topic already exists with different attributes");
+      }
+    }
+    if (!tags.empty()) {
+      std::map<std::string, std::string> want(tags.begin(), tags.end());
+      std::map<std::string, std::string> have(existing.tags.begin(), existing.tags.end());
+      if (want != have) return invalid_parameter("Tags Reason: Topic already exists with different tags");
+    }
+    return existing.arn;
+  }
+  persist_topic(topic);
+  std::string arn = topic.arn;
+  topics_.emplace(arn, std::move(topic));
+  return arn;
+}
+
+SnsStatus ServiceImpl::delete_topic(const CallContext&, const std::string& arn) {
+  if (auto parsed = parse_sns_arn(arn, "TopicArn"); !parsed) return parsed.error();
+  std::unique_lock lock(mu_);
+  if (topics_.erase(arn) == 0) return ok_status();  // deleting a missing topic is not an error
+  if (store_) store_->erase("topic", arn);
+  for (const auto& s : topic_subscriptions(arn)) {
+    if (store_) store_->erase("subscription", s->arn);
+    subs_.erase(s->arn);
+  }
+  return ok_status();
+}
+
+Result<Page<std::string>> ServiceImpl::list_topics(const CallContext& ctx, const std::optional<std::string>& token) {
+  std::vector<std::string> arns;
+  {
+    std::shared_lock lock(mu_);
+    for (const auto& [arn, t] : topics_) {
+      if (t.account_id == ctx.account_id && t.region == ctx.region) arns.push_back(arn);
+    }
+  }
+  return paginate(arns, token, [](const std::string& a) { return a; });
+}
+
+Result<AttributeMap> ServiceImpl::get_topic_attributes(const CallContext&, const std::string& arn) {
+  std::shared_lock lock(mu_);
+  auto it = topics_.find(arn);
+  if (it == topics_.end()) {
+    if (auto parsed = parse_sns_arn(arn, "TopicArn"); !parsed) return parsed.error();
+    return sns_error(SnsErrorCode::NotFound, "Topic does not exist");
+  }
+  auto [confirmed, pending] = count_subscriptions(arn);
+  return render_topic_attributes(it->second, confirmed, pending);
+}
+
+SnsStatus ServiceImpl::set_topic_attributes(const CallContext&, const std::string& arn, const std::string& name,
+                                            const std::optional<std::string>& value) {
+  std::unique_lock lock(mu_);
+  auto topic = find_topic(arn, "TopicArn");
+  if (!topic) return topic.error();
+  Topic updated = *topic.value();
+  if (auto st = apply_topic_attribute(updated, name, value.value_or(""), false); !st) return st;
+  persist_topic(updated);
+  *topic.value() = std::move(updated);
+  return ok_status();
+}
+
+SnsStatus ServiceImpl::add_permission(const CallContext&, const std::string& arn, const std::string& label,
+                                      const std::vector<std::string>& account_ids,
+                                      const std::vector<std::string>& actions) {
+  std::unique_lock lock(mu_);
+  auto topic = find_topic(arn, "TopicArn");
+  if (!topic) return topic.error();
+  Topic updated = *topic.value();
+  if (auto st = add_policy_statement(updated, label, account_ids, actions); !st) return st;
+  persist_topic(updated);
+  *topic.value() = std::move(updated);
+  return ok_status();
+}
+
+SnsStatus ServiceImpl::remove_permission(const CallContext&, const std::string& arn, const std::string& label) {
+  std::unique_lock lock(mu_);
+  auto topic = find_topic(arn, "TopicArn");
+  if (!topic) return topic.error();
+  Topic updated = *topic.value();
+  if (auto st = remove_policy_statement(updated, label); !st) return st;
+  persist_topic(updated);
+  *topic.value() = std::move(updated);
+  return ok_status();
+}
+
+SnsStatus ServiceImpl::tag_resource(const CallContext&, const std::string& arn, const TagList& tags) {
+  if (auto st = validate_tags(tags); !st) return st;
+  std::unique_lock lock(mu_);
+  auto it = topics_.find(arn);
+  if (it == topics_.end()) return sns_error(SnsErrorCode::ResourceNotFound, "Resource does not exist");
+  Topic updated = it->second;
+  for (const auto& [k, v] : tags) {
+    auto existing = std::find_if(updated.tags.begin(), updated.tags.end(), [&](const Tag& t) { return t.first == k; });
+    if (existing != updated.tags.end()) {
+      existing->second = v;
+    } else {
+      updated.tags.emplace_back(k, v);
+    }
+  }
+  if (updated.tags.size() > 50) {
+    return sns_error(SnsErrorCode::TagLimitExceeded, "Could not complete request: tag quota of per resource exceeded");
+  }
+  persist_topic(updated);
+  it->second = std::move(updated);
+  return ok_status();
+}
+
+SnsStatus ServiceImpl::untag_resource(const CallContext&, const std::string& arn, const std::vector<std::string>& keys) {
+  std::unique_lock lock(mu_);
+  auto it = topics_.find(arn);
+  if (it == topics_.end()) return sns_error(SnsErrorCode::ResourceNotFound, "Resource does not exist");
+  Topic updated = it->second;
+  for (const auto& k : keys) {
+    std::erase_if(updated.tags, [&](const Tag& t) { return t.first == k; });
+  }
+  persist_topic(updated);
+  it->second = std::move(updated);
+  return ok_status();
+}
+
+Result<TagList> ServiceImpl::list_tags_for_resource(const CallContext&, const std::string& arn) {
+  std::shared_lock lock(mu_);
+  auto it = topics_.find(arn);
+  if (it == topics_.end()) return sns_error(SnsErrorCode::ResourceNotFound, "Resource does not exist");
+  TagList tags = it->second.tags;
+  std::sort(tags.begin(), tags.end());
+  return tags;
+}
+
+const Signer& ServiceImpl::signer() {
+  std::lock_guard lock(signer_mu_);
+  if (signer_) return *signer_;
+  std::string key, cert, error;
+  if (store_) {
+    for (const auto& [k, v] : store_->load("meta")) {
+      if (k == "signing-key") key = v;
+      if (k == "signing-cert") cert = v;
+    }
+  }
+  signer_ = Signer::create(key, cert, &error);
+  if (!signer_) signer_ = Signer::create("", "", &error);  // unreadable stored key: make a new one
+  if (store_ && (key.empty() || key != signer_->key_pem())) {
+    store_->put("meta", "signing-key", signer_->key_pem());
+    store_->put("meta", "signing-cert", signer_->cert_pem());
+  }
+  return *signer_;
+}
+
+std::string ServiceImpl::signing_certificate_pem() { return signer().cert_pem(); }
+
+std::string ServiceImpl::signing_certificate_path() {
+  return "/SimpleNotificationService-" + md5_hex(signer().cert_pem()) + ".pem";
+}
+
+std::vector<std::string> ServiceImpl::outbox_lines() { return outbox_.lines(); }
+
+}  // namespace detail
+}  // namespace sluice::sns
