@@ -1,0 +1,155 @@
+// sluice up: opens the engine (durable data directory or in memory), creates the queues the
+// configuration declares, serves the AWS API on a libuv loop, and drains on SIGTERM/SIGINT:
+// stop accepting, answer parked long polls empty, finish requests in flight, exit 0.
+
+#include <uv.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "config.h"
+#include "sqs/sqs_api.h"
+#include "sluice/sqs/engine.h"
+
+namespace sluice::cli {
+namespace {
+
+struct UpOptions {
+  std::string host = "127.0.0.1";
+  int port = 9324;
+  std::string data_dir = ".sluice";
+  bool in_memory = false;
+  std::string account_id = "123456789012";
+  std::string region = "us-east-1";
+  std::string config_path;
+};
+
+bool all_digits(const std::string& s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// Returns an error sentence, or "" when the flags are good.
+std::string parse_flags(const std::vector<std::string>& args, UpOptions* options) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    auto value = [&](const char* flag) -> const std::string* {
+      if (i + 1 >= args.size()) return nullptr;
+      (void)flag;
+      return &args[++i];
+    };
+    if (arg == "--listen") {
+      const std::string* v = value("--listen");
+      if (!v) return "--listen needs HOST:PORT";
+      auto colon = v->rfind(':');
+      if (colon == std::string::npos || !all_digits(v->substr(colon + 1))) return "--listen needs HOST:PORT, got '" + *v + "'";
+      options->host = v->substr(0, colon);
+      options->port = std::atoi(v->substr(colon + 1).c_str());
+      if (options->port < 0 || options->port > 65535) return "--listen: port out of range in '" + *v + "'";
+    } else if (arg == "--data") {
+      const std::string* v = value("--data");
+      if (!v || v->empty()) return "--data needs a directory";
+      options->data_dir = *v;
+    } else if (arg == "--in-memory") {
+      options->in_memory = true;
+    } else if (arg == "--account") {
+      const std::string* v = value("--account");
+      if (!v || v->size() != 12 || !all_digits(*v)) return "--account needs a 12-digit account id";
+      options->account_id = *v;
+    } else if (arg == "--region") {
+      const std::string* v = value("--region");
+      if (!v || v->empty()) return "--region needs a region name";
+      options->region = *v;
+    } else if (!arg.empty() && arg[0] == '-') {
+      return "unknown flag '" + arg + "'";
+    } else if (options->config_path.empty()) {
+      options->config_path = arg;
+    } else {
+      return "more than one CONFIG given ('" + options->config_path + "', '" + arg + "')";
+    }
+  }
+  return "";
+}
+
+struct Service {
+  uv_loop_t loop;
+  uv_signal_t sigterm, sigint;
+  std::unique_ptr<api::sqs::ApiServer> api;
+  bool draining = false;
+};
+
+void on_signal(uv_signal_t* handle, int signum) {
+  auto* service = static_cast<Service*>(handle->data);
+  if (service->draining) return;
+  service->draining = true;
+  std::fprintf(stderr, "sluice: %s received, draining\n", signum == SIGTERM ? "SIGTERM" : "SIGINT");
+  uv_signal_stop(&service->sigterm);
+  uv_signal_stop(&service->sigint);
+  uv_close(reinterpret_cast<uv_handle_t*>(&service->sigterm), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&service->sigint), nullptr);
+  service->api->drain([] {});
+}
+
+}  // namespace
+
+int command_up(const std::vector<std::string>& args) {
+  UpOptions options;
+  if (std::string error = parse_flags(args, &options); !error.empty()) {
+    std::fprintf(stderr, "sluice up: %s\n", error.c_str());
+    return 64;
+  }
+  Config config;
+  if (!options.config_path.empty()) {
+    std::string error;
+    if (!load_config_file(options.config_path, options.account_id, options.region, &config, &error)) {
+      std::fprintf(stderr, "sluice up: config %s\n", error.c_str());
+      return 78;
+    }
+  }
+
+  sqs::EngineOptions engine_options;
+  engine_options.in_memory = options.in_memory;
+  engine_options.data_dir = options.data_dir;
+  std::string error;
+  auto engine = sqs::Engine::open(engine_options, &error);
+  if (!engine) {
+    std::fprintf(stderr, "sluice up: cannot open the data directory: %s\n", error.c_str());
+    return 74;
+  }
+  if (!apply_config(config, *engine, options.account_id, options.region, &error)) {
+    std::fprintf(stderr, "sluice up: config %s: %s\n", options.config_path.c_str(), error.c_str());
+    return 78;
+  }
+
+  Service service;
+  uv_loop_init(&service.loop);
+  api::sqs::ApiOptions api_options;
+  api_options.host = options.host;
+  api_options.port = options.port;
+  api_options.account_id = options.account_id;
+  api_options.region = options.region;
+  service.api = api::sqs::ApiServer::start(&service.loop, *engine, api_options, &error);
+  if (!service.api) {
+    std::fprintf(stderr, "sluice up: cannot listen on %s:%d: %s\n", options.host.c_str(), options.port, error.c_str());
+    uv_loop_close(&service.loop);
+    return 69;
+  }
+  for (auto [handle, signum] : {std::pair{&service.sigterm, SIGTERM}, std::pair{&service.sigint, SIGINT}}) {
+    uv_signal_init(&service.loop, handle);
+    handle->data = &service;
+    uv_signal_start(handle, on_signal, signum);
+  }
+  std::printf("sluice listening on http://%s:%d (account %s, region %s, %s)\n", options.host.c_str(),
+              service.api->port(), options.account_id.c_str(), options.region.c_str(),
+              options.in_memory ? "in memory" : ("data in " + options.data_dir).c_str());
+  std::fflush(stdout);
+  uv_run(&service.loop, UV_RUN_DEFAULT);
+  service.api.reset();
+  uv_loop_close(&service.loop);
+  std::fprintf(stderr, "sluice: stopped\n");
+  return 0;
+}
+
+}  // namespace sluice::cli

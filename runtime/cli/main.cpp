@@ -1,0 +1,37 @@
+// sluice: SQS/SNS emulator and Lambda-style worker runtime. Dispatches to a sub-command.
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: sluice <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  up [--listen HOST:PORT] [--data DIR | --in-memory] [--account ID] [--region REGION] [CONFIG]\n"
+    "      start the engine and the AWS API (SQS over Query and JSON); CONFIG declares queues\n"
+    "  version\n"
+    "      print the version\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+    std::fputs(kUsage, args.empty() ? stderr : stdout);
+    return args.empty() ? 64 : 0;
+  }
+  std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "up") return sluice::cli::command_up(args);
+  if (command == "version" || command == "--version") {
+    std::puts("sluice 0.1.0");
+    return 0;
+  }
+  std::fprintf(stderr, "sluice: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+  return 64;
+}
