@@ -145,7 +145,8 @@ Result<std::string> ServiceImpl::confirm_subscription(const CallContext& ctx, co
       Subscription updated = *s;
       updated.confirmed = true;
       persist_subscription(updated);
-      subs_[updated.arn] = std::make_shared<const Subscription>(std::move(updated));
+      const std::string arn = updated.arn;
+      subs_[arn] = std::make_shared<const Subscription>(std::move(updated));
     }
     return s->arn;
   }

@@ -60,7 +60,8 @@ bool ServiceImpl::load(std::string* error) {
       if (error != nullptr) *error = "the SNS store holds an unreadable topic record: " + key;
       return false;
     }
-    topics_[topic->arn] = std::move(*topic);
+    const std::string arn = topic->arn;
+    topics_[arn] = std::move(*topic);
   }
   for (const auto& [key, value] : store_->load("subscription")) {
     auto sub = subscription_from_json(value);
@@ -68,7 +69,8 @@ bool ServiceImpl::load(std::string* error) {
       if (error != nullptr) *error = "the SNS store holds an unreadable subscription record: " + key;
       return false;
     }
-    subs_[sub->arn] = std::make_shared<const Subscription>(std::move(*sub));
+    const std::string arn = sub->arn;
+    subs_[arn] = std::make_shared<const Subscription>(std::move(*sub));
   }
   return true;
 }
