@@ -8,5 +8,7 @@
 namespace sluice::cli {
 
 int command_up(const std::vector<std::string>& args);
+int command_invoke(const std::vector<std::string>& args);
+int command_generate_event(const std::vector<std::string>& args);
 
 }  // namespace sluice::cli

@@ -14,6 +14,10 @@ constexpr const char* kUsage =
     "commands:\n"
     "  up [--listen HOST:PORT] [--data DIR | --in-memory] [--account ID] [--region REGION] [CONFIG]\n"
     "      start the engine and the AWS API (SQS over Query and JSON); CONFIG declares queues\n"
+    "  invoke --plugin FILE [--event FILE|-] [--timeout SECONDS] [--isolated]\n"
+    "      run one invocation of a handler plugin; logs to stderr, response to stdout\n"
+    "  generate-event sqs|sns [options]\n"
+    "      print a sample Lambda event (sqs: --body --queue-arn --count; sns: --message --subject --topic-arn)\n"
     "  version\n"
     "      print the version\n";
 
@@ -28,6 +32,8 @@ int main(int argc, char** argv) {
   std::string command = args[0];
   args.erase(args.begin());
   if (command == "up") return sluice::cli::command_up(args);
+  if (command == "invoke") return sluice::cli::command_invoke(args);
+  if (command == "generate-event") return sluice::cli::command_generate_event(args);
   if (command == "version" || command == "--version") {
     std::puts("sluice 0.1.0");
     return 0;
