@@ -1,0 +1,60 @@
+// Reads one form-encoded SNS request per line from stdin and writes one JSON line per answer:
+// {"status":N,"body":"<xml>"}. A line "#receive <queue>" answers {"bodies":[...]} with what an
+// embedded queue holds. Runs an in-memory SQS engine with queues q1 and q1.fifo in account
+// 000000000000, us-east-1, so subscriptions have somewhere to deliver.
+
+#include <boost/json.hpp>
+
+#include <iostream>
+#include <string>
+
+#include "api/sns_api.h"
+#include "sluice/sqs/engine.h"
+#include "sqs_query/query_codec.h"
+
+int main() {
+  using namespace sluice;
+  sqs::EngineOptions eo;
+  eo.in_memory = true;
+  eo.background_housekeeping = false;
+  std::string error;
+  auto engine = sqs::Engine::open(eo, &error);
+  if (!engine) {
+    std::cerr << error << "\n";
+    return 1;
+  }
+  (void)engine->create_queue({"000000000000", "us-east-1", "q1"}, {}, {});
+  (void)engine->create_queue({"000000000000", "us-east-1", "q1.fifo"}, {{"FifoQueue", "true"}}, {});
+  sns::ServiceOptions so;
+  so.in_memory = true;
+  so.sqs = engine.get();
+  auto service = sns::Service::open(so, &error);
+  sns::api::SnsApi api(*service);
+  sns::CallContext ctx;
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    boost::json::object out;
+    if (line.rfind("#receive ", 0) == 0) {
+      sqs::ReceiveMessageRequest r;
+      r.max_number_of_messages = 10;
+      auto got = engine->receive_message({"000000000000", "us-east-1", line.substr(9)}, r);
+      boost::json::array bodies;
+      if (got) {
+        for (const auto& m : got.value().messages) bodies.emplace_back(m.body);
+      }
+      out["bodies"] = std::move(bodies);
+    } else {
+      auto form = api::query::parse_form(line);
+      if (!form) {
+        out["status"] = 400;
+        out["body"] = "";
+      } else {
+        auto response = api.handle(form.value(), ctx);
+        out["status"] = response.status;
+        out["body"] = response.body;
+      }
+    }
+    std::cout << boost::json::serialize(out) << std::endl;
+  }
+  return 0;
+}
