@@ -86,6 +86,7 @@ class Mapping final : public EventSourceMapping {
       std::lock_guard lock(mu_);
       if (started_) return;
       started_ = true;
+      last_scale_up_ = SteadyClock::now();  // the first step up comes one interval after the start
       enabled = settings_->config.enabled;
       state_ = enabled ? "Enabled" : "Disabled";
     }
