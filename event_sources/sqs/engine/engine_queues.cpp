@@ -27,6 +27,25 @@ bool valid_label(const std::string& label) {
 
 }  // namespace
 
+// Runs `change` on the queue under its lock; when it succeeds the queue's record is stored again
+// before the call answers.
+template <typename Change>
+static Status update_queue(EngineImpl& engine, const QueueAddress& address, Change change) {
+  auto queue = engine.require_queue(address);
+  if (!queue) return queue.take_error();
+  Queue& q = **queue;
+  uint64_t ticket = 0;
+  {
+    std::lock_guard lock(q.mu);
+    if (auto error = change(q)) return *error;
+    MutationLog changes;
+    if (engine.durable()) changes.push_back(mutation::PutQueue{q.record()});
+    ticket = engine.log(changes);
+  }
+  engine.await(ticket);
+  return ok_status();
+}
+
 // Rules that involve the dead-letter target: it must exist, be of the same type, and allow this
 // source queue by its RedriveAllowPolicy. Message texts: AWS's, where recorded.
 static std::optional<AwsError> check_redrive_target(const EngineImpl& engine, const QueueAddress& source,
@@ -163,17 +182,11 @@ Status EngineImpl::set_queue_attributes(const QueueAddress& address, const Attri
   if (!config) return config.take_error();
   if (attributes.count("RedrivePolicy"))
     if (auto error = check_redrive_target(*this, address, *config)) return *error;
-  uint64_t ticket = 0;
-  {
-    std::lock_guard lock(q.mu);
-    q.config = *config;
-    q.modified_ms = now();
-    MutationLog changes;
-    if (durable_) changes.push_back(mutation::PutQueue{q.record()});
-    ticket = log(changes);
-  }
-  await(ticket);
-  return ok_status();
+  return update_queue(*this, address, [&](Queue& queue) -> std::optional<AwsError> {
+    queue.config = *config;
+    queue.modified_ms = now();
+    return std::nullopt;
+  });
 }
 
 Status EngineImpl::purge_queue(const QueueAddress& address) {
@@ -201,35 +214,17 @@ Status EngineImpl::purge_queue(const QueueAddress& address) {
 }
 
 Status EngineImpl::tag_queue(const QueueAddress& address, const TagMap& tags) {
-  auto queue = require_queue(address);
-  if (!queue) return queue.take_error();
-  Queue& q = **queue;
-  uint64_t ticket = 0;
-  {
-    std::lock_guard lock(q.mu);
+  return update_queue(*this, address, [&](Queue& q) -> std::optional<AwsError> {
     for (const auto& [key, value] : tags) q.tags[key] = value;
-    MutationLog changes;
-    if (durable_) changes.push_back(mutation::PutQueue{q.record()});
-    ticket = log(changes);
-  }
-  await(ticket);
-  return ok_status();
+    return std::nullopt;
+  });
 }
 
 Status EngineImpl::untag_queue(const QueueAddress& address, const std::vector<std::string>& keys) {
-  auto queue = require_queue(address);
-  if (!queue) return queue.take_error();
-  Queue& q = **queue;
-  uint64_t ticket = 0;
-  {
-    std::lock_guard lock(q.mu);
+  return update_queue(*this, address, [&](Queue& q) -> std::optional<AwsError> {
     for (const auto& key : keys) q.tags.erase(key);
-    MutationLog changes;
-    if (durable_) changes.push_back(mutation::PutQueue{q.record()});
-    ticket = log(changes);
-  }
-  await(ticket);
-  return ok_status();
+    return std::nullopt;
+  });
 }
 
 Outcome<TagMap> EngineImpl::list_queue_tags(const QueueAddress& address) {
@@ -243,18 +238,14 @@ Outcome<TagMap> EngineImpl::list_queue_tags(const QueueAddress& address) {
 // what GetQueueAttributes shows as Policy.
 Status EngineImpl::add_permission(const QueueAddress& address, const std::string& label,
                                   const std::vector<std::string>& account_ids, const std::vector<std::string>& actions) {
-  auto queue = require_queue(address);
-  if (!queue) return queue.take_error();
+  if (auto missing = get_queue(address); !missing.ok()) return missing;
   if (!valid_label(label))
     return invalid("Value " + label +
                    " for parameter Label is invalid. Reason: Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length.");
   if (account_ids.empty()) return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter AWSAccountIds.");
   if (actions.empty()) return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter Actions.");
   if (actions.size() > 7) return aws_error(AwsErrorCode::OverLimit, "7 Actions were found, maximum allowed is 7.");
-  Queue& q = **queue;
-  uint64_t ticket = 0;
-  {
-    std::lock_guard lock(q.mu);
+  return update_queue(*this, address, [&](Queue& q) -> std::optional<AwsError> {
     boost::json::object policy;
     if (!q.permissions_json.empty()) policy = boost::json::parse(q.permissions_json).as_object();
     else policy = {{"Version", "2012-10-17"}, {"Id", q.arn + "/SQSDefaultPolicy"}, {"Statement", boost::json::array{}}};
@@ -271,41 +262,25 @@ Status EngineImpl::add_permission(const QueueAddress& address, const std::string
                                               {"Action", action_list},
                                               {"Resource", q.arn}});
     q.permissions_json = boost::json::serialize(policy);
-    MutationLog changes;
-    if (durable_) changes.push_back(mutation::PutQueue{q.record()});
-    ticket = log(changes);
-  }
-  await(ticket);
-  return ok_status();
+    return std::nullopt;
+  });
 }
 
 Status EngineImpl::remove_permission(const QueueAddress& address, const std::string& label) {
-  auto queue = require_queue(address);
-  if (!queue) return queue.take_error();
-  Queue& q = **queue;
-  uint64_t ticket = 0;
-  {
-    std::lock_guard lock(q.mu);
-    bool found = false;
+  return update_queue(*this, address, [&](Queue& q) -> std::optional<AwsError> {
     if (!q.permissions_json.empty()) {
       auto policy = boost::json::parse(q.permissions_json).as_object();
       auto& statements = policy["Statement"].as_array();
       for (auto it = statements.begin(); it != statements.end(); ++it) {
         if (it->as_object().at("Sid").as_string() == label) {
           statements.erase(it);
-          found = true;
-          break;
+          q.permissions_json = statements.empty() ? "" : boost::json::serialize(policy);
+          return std::nullopt;
         }
       }
-      q.permissions_json = statements.empty() ? "" : boost::json::serialize(policy);
     }
-    if (!found) return invalid("Value " + label + " for parameter Label is invalid. Reason: can't find label.");
-    MutationLog changes;
-    if (durable_) changes.push_back(mutation::PutQueue{q.record()});
-    ticket = log(changes);
-  }
-  await(ticket);
-  return ok_status();
+    return invalid("Value " + label + " for parameter Label is invalid. Reason: can't find label.");
+  });
 }
 
 }  // namespace sluice::sqs::detail

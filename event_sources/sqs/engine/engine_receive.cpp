@@ -249,8 +249,10 @@ static std::optional<AwsError> change_visibility_locked(EngineImpl& engine, Queu
   return std::nullopt;
 }
 
-Status EngineImpl::delete_message(const QueueAddress& address, const std::string& receipt_handle) {
-  auto queue = require_queue(address);
+// Runs one receipt-handle operation under the queue lock, then wakes waiters and awaits the commit.
+template <typename Apply>
+static Status run_single(EngineImpl& engine, const QueueAddress& address, Apply apply) {
+  auto queue = engine.require_queue(address);
   if (!queue) return queue.take_error();
   Queue& q = **queue;
   uint64_t ticket = 0;
@@ -259,33 +261,26 @@ Status EngineImpl::delete_message(const QueueAddress& address, const std::string
     std::lock_guard lock(q.mu);
     MutationLog changes;
     bool woke = false;
-    if (auto error = delete_locked(*this, q, receipt_handle, changes, woke)) return *error;
+    if (auto error = apply(q, changes, woke)) return *error;
     if (woke) wake = q.watchers.take();
-    ticket = log(changes);
+    ticket = engine.log(changes);
   }
   Watchers::fire(wake);
-  await(ticket);
+  engine.await(ticket);
   return ok_status();
+}
+
+Status EngineImpl::delete_message(const QueueAddress& address, const std::string& receipt_handle) {
+  return run_single(*this, address, [&](Queue& q, MutationLog& changes, bool& woke) {
+    return delete_locked(*this, q, receipt_handle, changes, woke);
+  });
 }
 
 Status EngineImpl::change_message_visibility(const QueueAddress& address, const std::string& receipt_handle,
                                              std::optional<int64_t> visibility_timeout) {
-  auto queue = require_queue(address);
-  if (!queue) return queue.take_error();
-  Queue& q = **queue;
-  uint64_t ticket = 0;
-  std::vector<std::shared_ptr<WatchState>> wake;
-  {
-    std::lock_guard lock(q.mu);
-    MutationLog changes;
-    bool woke = false;
-    if (auto error = change_visibility_locked(*this, q, receipt_handle, visibility_timeout, changes, woke)) return *error;
-    if (woke) wake = q.watchers.take();
-    ticket = log(changes);
-  }
-  Watchers::fire(wake);
-  await(ticket);
-  return ok_status();
+  return run_single(*this, address, [&](Queue& q, MutationLog& changes, bool& woke) {
+    return change_visibility_locked(*this, q, receipt_handle, visibility_timeout, changes, woke);
+  });
 }
 
 // Runs `apply` for each entry under one queue lock; per-entry errors become Failed entries.
