@@ -182,9 +182,9 @@ Status EngineImpl::set_queue_attributes(const QueueAddress& address, const Attri
   if (!config) return config.take_error();
   if (attributes.count("RedrivePolicy"))
     if (auto error = check_redrive_target(*this, address, *config)) return *error;
-  return update_queue(*this, address, [&](Queue& queue) -> std::optional<AwsError> {
-    queue.config = *config;
-    queue.modified_ms = now();
+  return update_queue(*this, address, [&](Queue& target) -> std::optional<AwsError> {
+    target.config = *config;
+    target.modified_ms = now();
     return std::nullopt;
   });
 }
