@@ -184,3 +184,18 @@ TEST_CASE("interrupt aborts a long poll in flight at once and stops later ones")
   CHECK(source->delete_messages({{"a", "rh"}}).ok());
   fake.release();
 }
+
+TEST_CASE("interrupt racing the start of a long poll never leaves it blocked") {
+  FakeSqs fake;
+  for (int i = 0; i < 20; ++i) {
+    auto source = source_for(fake);
+    auto poll = std::async(std::launch::async, [&] { return source->receive(10, 20, std::nullopt); });
+    if (i % 2 == 1) std::this_thread::sleep_for(std::chrono::microseconds(200 * i));
+    source->interrupt();
+    REQUIRE(poll.wait_for(std::chrono::seconds(3)) == std::future_status::ready);
+    auto result = poll.get();
+    REQUIRE(result.ok());
+    CHECK(result->empty());
+  }
+  fake.release();
+}
