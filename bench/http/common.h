@@ -44,6 +44,11 @@ std::string create_queue(Loop& loop, Conn& conn, const Endpoint& ep, const std::
 // "Threads:" of /proc/PID/status, -1 if unreadable.
 int thread_count(int pid);
 
+// CPU time (user + system) a process used so far, in seconds; -1 if unreadable.
+double process_cpu_seconds(int pid);
+// CPU time of this process so far, in seconds.
+double own_cpu_seconds();
+
 // Raises the soft open-files limit to the hard limit; returns the new soft limit.
 int64_t raise_fd_limit();
 

@@ -7,6 +7,10 @@
 //
 //   bench_http cycle --endpoint NAME:json|query:PORT[:signed] [--endpoint ...]
 //                    [--clients 8] [--seconds 5] [--warmup 1] [--body-bytes 128]
+//                    [--server-pid NAME=PID ...]
+// With a server's PID, the CPU time it spent per message in the window is reported too, with
+// the generator's own: on a shared machine these hold steadier than rates, and their sum bounds
+// what two dedicated cores could do (capacity_on_2_cores = 2 s / CPU seconds per message).
 
 #include <cstdio>
 #include <map>
@@ -29,6 +33,7 @@ struct Options {
   double seconds = 5;
   double warmup = 1;
   size_t body_bytes = 128;
+  std::map<std::string, int> server_pids;
 };
 
 struct Totals {
@@ -135,7 +140,11 @@ bool parse(const std::vector<std::string>& args, Options* o) {
     } else if (k == "--clients") o->clients = std::atoi(v.c_str());
     else if (k == "--seconds") o->seconds = std::atof(v.c_str());
     else if (k == "--warmup") o->warmup = std::atof(v.c_str());
-    else if (k == "--body-bytes") o->body_bytes = static_cast<size_t>(std::atol(v.c_str()));
+    else if (k == "--server-pid") {
+      size_t eq = v.find('=');
+      if (eq == std::string::npos) return false;
+      o->server_pids[v.substr(0, eq)] = std::atoi(v.c_str() + eq + 1);
+    } else if (k == "--body-bytes") o->body_bytes = static_cast<size_t>(std::atol(v.c_str()));
     else return false;
   }
   return args.size() % 2 == 0 && !o->endpoints.empty() && o->clients > 0 && o->seconds > 0;
@@ -183,8 +192,17 @@ int run_cycle(const std::vector<std::string>& args) {
     int64_t t0 = now_ns();
     int64_t window_start = t0 + static_cast<int64_t>(o.warmup * 1e9);
     int64_t window_end = window_start + static_cast<int64_t>(o.seconds * 1e9);
+    auto pid = o.server_pids.find(ep.name);
+    int server_pid = pid == o.server_pids.end() ? 0 : pid->second;
+    double server_cpu = 0, own_cpu = 0;
+    loop.at(window_start, [&] {
+      server_cpu = server_pid > 0 ? process_cpu_seconds(server_pid) : 0;
+      own_cpu = own_cpu_seconds();
+    });
     for (auto& w : workers) w->start(window_start, window_end);
     loop.run([] { return false; }, window_end);
+    server_cpu = server_pid > 0 ? process_cpu_seconds(server_pid) - server_cpu : -1;
+    own_cpu = own_cpu_seconds() - own_cpu;
     // Let requests in flight finish (they are not counted) so connections close cleanly.
     loop.run([&] {
       for (auto& w : workers) if (!w->idle()) return false;
@@ -200,6 +218,16 @@ int run_cycle(const std::vector<std::string>& args) {
     emit(kBench, "request_p50_us", static_cast<double>(totals.latency.quantile_ns(0.50)) / 1e3, "us", f);
     emit(kBench, "request_p99_us", static_cast<double>(totals.latency.quantile_ns(0.99)) / 1e3, "us", f);
     emit(kBench, "errors", static_cast<double>(totals.errors), "count", f);
+    if (totals.messages > 0) {
+      auto per_message_us = [&](double cpu) { return cpu * 1e6 / static_cast<double>(totals.messages); };
+      emit(kBench, "generator_cpu_us_per_message", per_message_us(own_cpu), "us", f);
+      if (server_cpu >= 0) {
+        emit(kBench, "server_cpu_us_per_message", per_message_us(server_cpu), "us", f);
+        emit(kBench, "server_cpu_cores_used", server_cpu / o.seconds, "cores", f);
+        emit(kBench, "capacity_on_2_cores", 2.0 / ((server_cpu + own_cpu) / static_cast<double>(totals.messages)),
+             "msg/s", f);
+      }
+    }
     if (totals.errors > 0) std::fprintf(stderr, "%s: first error: %s\n", ep.name.c_str(), totals.first_error.c_str());
     if (ep.protocol == Protocol::kJson) json_rate[ep.name] = rate;
   }

@@ -4,7 +4,8 @@
 // for --seconds. Figures: the pair's request latency (all three requests) and delivery latency
 // (send start -> receiver holds the message), p50/p99; the server's thread count before parking,
 // with all polls parked, and after the pair ran; how many parked polls returned early (a parked
-// poll has nothing to return within 20 s, so any answer is early).
+// poll has nothing to return within 20 s, so any answer is early); and, as proof the polls sit
+// parked in the server, that one message sent to their queue wakes exactly one of them.
 //
 //   bench_http park --endpoint NAME:json|query:PORT --server-pid PID [--connections 5000]
 //                   [--seconds 5]
@@ -176,6 +177,17 @@ int run_park(const std::vector<std::string>& args) {
   int threads_after = thread_count(o.server_pid);
   int64_t still_parked = 0;
   for (auto& c : parked) still_parked += c->busy() ? 1 : 0;
+  int64_t early = returned_early;
+
+  // Proof that the polls are parked in the server (not unread in socket buffers): one message
+  // sent to their queue must wake exactly one of them, promptly.
+  int64_t woken_at = now_ns();
+  Response sent = call(loop, control, send_request(ep, park_url, "wake one"));
+  loop.run([&] { return returned_early > early; }, woken_at + 2'000'000'000);
+  int64_t woken = returned_early - early;
+  double wake_ms = woken > 0 ? static_cast<double>(now_ns() - woken_at) / 1e6 : -1;
+  loop.run([] { return false; }, now_ns() + 100'000'000);  // a second wake-up would show here
+  woken = returned_early - early;
 
   Fields f;
   f.add("target", ep.name).add("protocol", protocol_name(ep.protocol)).add("connections", o.connections)
@@ -187,7 +199,9 @@ int run_park(const std::vector<std::string>& args) {
   emit(kBench, "pair_cycles", static_cast<double>(pair.cycles), "count", f);
   emit(kBench, "pair_errors", static_cast<double>(pair.errors), "count", f);
   emit(kBench, "parked_polls", static_cast<double>(still_parked), "count", f);
-  emit(kBench, "parked_returned_early", static_cast<double>(returned_early), "count", f);
+  emit(kBench, "parked_returned_early", static_cast<double>(early), "count", f);
+  emit(kBench, "parked_woken_by_one_message", static_cast<double>(sent.status == 200 ? woken : -1), "count", f);
+  emit(kBench, "parked_wake_ms", wake_ms, "ms", f);
   emit(kBench, "park_setup_ms", static_cast<double>(park_ns) / 1e6, "ms", f);
   emit(kBench, "server_threads_before", threads_before, "threads", f);
   emit(kBench, "server_threads_parked", threads_parked, "threads", f);
@@ -195,7 +209,7 @@ int run_park(const std::vector<std::string>& args) {
   if (pair.errors > 0) std::fprintf(stderr, "pair: first error: %s\n", pair.first_error.c_str());
   if (park_errors > 0) std::fprintf(stderr, "parked polls: first error: %s\n", park_error.c_str());
   parked.clear();  // closes the parked connections
-  return pair.errors == 0 && returned_early == 0 ? 0 : 1;
+  return pair.errors == 0 && early == 0 && woken == 1 ? 0 : 1;
 }
 
 }  // namespace bench_http

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# run_http_benchmarks.sh NAME [bench_http options...]
+# Starts `sluice up --in-memory` (and, for http-cycle and wake-latency, the peer emulators that
+# are installed), runs the load generator, stops everything it started, and prints one JSON
+# object per line per figure. A missing peer gives a {"skipped":true} line instead of figures.
+#   NAME: http-cycle | long-poll-park | wake-latency
+# Binaries: $SLUICE_BIN (default build-release/bin/sluice) and $BENCH_HTTP_BIN (default
+# build-release/bench/http/bench_http), relative to the repository root.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+name=${1:-}
+[ -n "$name" ] || { sed -n 2,8p "$0"; exit 64; }
+shift
+sluice_bin=${SLUICE_BIN:-build-release/bin/sluice}
+bench_bin=${BENCH_HTTP_BIN:-build-release/bench/http/bench_http}
+for bin in "$sluice_bin" "$bench_bin"; do
+  [ -x "$bin" ] || { echo "missing $bin (build targets sluice and bench_http)" >&2; exit 1; }
+done
+
+# 5,000 parked polls need as many descriptors in both processes.
+ulimit -n "$(ulimit -Hn)"
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+# A port below the kernel's ephemeral range (so earlier client sockets cannot hold it) on which
+# nothing answers.
+free_port() {
+  local p
+  for _ in $(seq 50); do
+    p=$((20000 + RANDOM % 12000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  return 1
+}
+
+skip() {  # bench target reason
+  printf '{"bench":"%s","target":"%s","skipped":true,"reason":"%s"}\n' "$1" "$2" "$3"
+}
+
+start_sluice() {  # retried on another port if the one picked was taken meanwhile
+  for _ in 1 2 3 4 5; do
+    sluice_port=$(free_port)
+    "$sluice_bin" up --listen "127.0.0.1:$sluice_port" --in-memory >/dev/null 2>"${SLUICE_LOG:-/dev/null}" &
+    sluice_pid=$!
+    pids+=("$sluice_pid")
+    for _ in $(seq 200); do
+      kill -0 "$sluice_pid" 2>/dev/null || continue 2
+      curl -sf "http://127.0.0.1:$sluice_port/health" >/dev/null 2>&1 && return 0
+      sleep 0.05
+    done
+  done
+  echo "sluice did not start (see SLUICE_LOG)" >&2
+  exit 1
+}
+
+# Adds "--endpoint NAME:json:PORT[:signed]" to peer_args when the peer starts, else a skip line.
+peer_args=()
+peer_pids=()
+start_peer() {  # bench name [signed]
+  local port pid reason
+  port=$(free_port)
+  if pid=$(bench/peers/start_peer.sh "$2" "$port" 2>/tmp/.peer_reason.$$); then
+    pids+=("$pid")
+    peer_args+=(--endpoint "$2:json:$port${3:+:$3}")
+    peer_pids+=(--server-pid "$2=$pid")
+  else
+    reason=$(tr -d '"\\' </tmp/.peer_reason.$$ | head -c 200)
+    skip "$1" "$2" "${reason:-not available}"
+  fi
+  rm -f /tmp/.peer_reason.$$
+}
+
+case "$name" in
+  http-cycle)
+    start_sluice
+    start_peer http-cycle fauxqs
+    start_peer http-cycle moto signed
+    "$bench_bin" cycle --endpoint "sluice:json:$sluice_port" --endpoint "sluice:query:$sluice_port" \
+      "${peer_args[@]}" --server-pid "sluice=$sluice_pid" "${peer_pids[@]}" "$@"
+    ;;
+  long-poll-park)
+    start_sluice
+    "$bench_bin" park --endpoint "sluice:json:$sluice_port" --server-pid "$sluice_pid" "$@"
+    ;;
+  wake-latency)
+    start_sluice
+    start_peer wake-latency fauxqs
+    "$bench_bin" wake --endpoint "sluice:json:$sluice_port" --endpoint "sluice:query:$sluice_port" \
+      "${peer_args[@]}" "$@"
+    ;;
+  *) echo "run_http_benchmarks.sh: unknown benchmark '$name'" >&2; exit 64 ;;
+esac
