@@ -99,6 +99,7 @@ class ServiceImpl final : public Service {
 
   std::mutex signer_mu_;
   std::unique_ptr<Signer> signer_;
+  std::string cert_path_;  // "/SimpleNotificationService-<md5 of the PEM>.pem", made once
 };
 
 }  // namespace sluice::sns::detail

@@ -5,6 +5,7 @@
 
 #include "service_impl.h"
 #include "sluice/common/crypto.h"
+#include "sluice/sqs/engine.h"
 
 namespace sluice::sns::detail {
 
@@ -78,6 +79,14 @@ void ServiceImpl::send_confirmation(const Subscription& sub, const std::string& 
   sign(d, version);
   if (sub.protocol == "email" || sub.protocol == "email-json") {
     outbox_.append(d);
+  } else if (sub.protocol == "sqs") {
+    // A queue of another account is asked, like any endpoint, by a message in the queue itself.
+    auto queue = sqs::parse_queue_arn(sub.endpoint);
+    if (queue && options_.sqs != nullptr) {
+      sqs::SendMessageRequest send;
+      send.body = d.envelope_json();
+      (void)options_.sqs->send_message(*queue, send);
+    }
   } else if (options_.sink != nullptr) {
     options_.sink->deliver(d);
   }

@@ -281,7 +281,10 @@ const Signer& ServiceImpl::signer() {
 std::string ServiceImpl::signing_certificate_pem() { return signer().cert_pem(); }
 
 std::string ServiceImpl::signing_certificate_path() {
-  return "/SimpleNotificationService-" + md5_hex(signer().cert_pem()) + ".pem";
+  const Signer& s = signer();
+  std::lock_guard lock(signer_mu_);
+  if (cert_path_.empty()) cert_path_ = "/SimpleNotificationService-" + md5_hex(s.cert_pem()) + ".pem";
+  return cert_path_;
 }
 
 std::vector<std::string> ServiceImpl::outbox_lines() { return outbox_.lines(); }

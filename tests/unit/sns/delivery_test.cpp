@@ -8,6 +8,9 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <set>
+#include <thread>
+
 #include "sluice/common/crypto.h"
 #include "sns_test_support.h"
 
@@ -241,4 +244,27 @@ TEST_CASE("http subscriptions reach the sink only once confirmed") {
   CHECK(f.sink.deliveries[1].message == "after");
   CHECK(f.sink.deliveries[1].type == "Notification");
   CHECK(verify(parse_object(f.sink.deliveries[1].envelope_json()), f->signing_certificate_pem()));
+}
+
+TEST_CASE("concurrent publishers: every message reaches every subscribed queue once") {
+  Fixture f;
+  auto t = f.topic("t");
+  for (const char* q : {"a", "b", "c"}) f.subscribe(t, "sqs", f.queue(q), {{"RawMessageDelivery", "true"}});
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 4; ++w) {
+    threads.emplace_back([&, w] {
+      for (int i = 0; i < 50; ++i) (void)f.publish(t, std::to_string(w * 100 + i));
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (const char* q : {"a", "b", "c"}) {
+    std::set<std::string> bodies;
+    size_t total = 0;
+    for (auto batch = f.receive(q); !batch.empty(); batch = f.receive(q)) {
+      for (const auto& m : batch) bodies.insert(m.body);
+      total += batch.size();
+    }
+    CHECK(total == 200);
+    CHECK(bodies.size() == 200);
+  }
 }

@@ -146,3 +146,23 @@ TEST_CASE("ListSubscriptionsByTopic pages by 100") {
   CHECK(second.items[0].protocol == "sms");
   CHECK_FALSE(second.next_token);
 }
+
+TEST_CASE("a queue of another account gets a SubscriptionConfirmation and stays pending") {
+  Fixture f;
+  auto t = f.topic("t");
+  sluice::sqs::QueueAddress other{"222222222222", "us-east-1", "theirs"};
+  REQUIRE(f.sqs->create_queue(other, {}, {}).ok());
+  auto r = f->subscribe(f.ctx, SubscribeRequest{t, "sqs", sluice::sqs::queue_arn(other), {}, false});
+  CHECK(r.value() == "pending confirmation");
+  sluice::sqs::ReceiveMessageRequest rr;
+  auto got = f.sqs->receive_message(other, rr);
+  REQUIRE(got.ok());
+  REQUIRE(got.value().messages.size() == 1);
+  auto env = parse_object(got.value().messages[0].body);
+  CHECK(env.at("Type").as_string() == "SubscriptionConfirmation");
+  REQUIRE(f->confirm_subscription(f.ctx, t, std::string(env.at("Token").as_string())).ok());
+  REQUIRE(f.publish(t, "now delivered").ok());
+  auto after = f.sqs->receive_message(other, rr);
+  REQUIRE(after.value().messages.size() == 1);
+  CHECK(parse_object(after.value().messages[0].body).at("Message").as_string() == "now delivered");
+}
