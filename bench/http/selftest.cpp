@@ -2,6 +2,8 @@
 // test suite (post-vanilla), histogram quantiles against exact ones, and the answer scanners on
 // JSON (with and without spaces, escapes) and XML (entities) answers.
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <random>
 #include <algorithm>
@@ -86,6 +88,11 @@ int run_selftest() {
   check(signed_req.find("Credential=AKIDBENCHEXAMPLE0000/") != std::string::npos &&
             signed_req.find("/us-east-1/sqs/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=") != std::string::npos,
         "signed json request");
+
+  // /proc readers, on this (single-threaded) process.
+  check(thread_count(::getpid()) == 1, "thread count of self");
+  check(process_cpu_seconds(::getpid()) >= 0 && thread_count(-5) == -1 && process_cpu_seconds(-5) < 0,
+        "cpu seconds of self, errors for a missing process");
 
   Endpoint parsed;
   check(parse_endpoint("moto:json:5000:signed", &parsed) && parsed.sign && parsed.port == 5000, "endpoint syntax");
