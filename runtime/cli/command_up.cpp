@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "config.h"
+#include "runtime_launcher.h"
 #include "sqs/sqs_api.h"
 #include "sluice/sqs/engine.h"
 
@@ -123,6 +124,12 @@ int command_up(const std::vector<std::string>& args) {
     return 78;
   }
 
+  RuntimeLauncher runtime(*engine, options.account_id, options.region);
+  if (!runtime.start(config, &error)) {
+    std::fprintf(stderr, "sluice up: config %s: %s\n", options.config_path.c_str(), error.c_str());
+    return 78;
+  }
+
   Service service;
   uv_loop_init(&service.loop);
   api::sqs::ApiOptions api_options;
@@ -146,6 +153,7 @@ int command_up(const std::vector<std::string>& args) {
               options.in_memory ? "in memory" : ("data in " + options.data_dir).c_str());
   std::fflush(stdout);
   uv_run(&service.loop, UV_RUN_DEFAULT);
+  runtime.stop();  // mappings drain: in-flight batches finish and are settled
   service.api.reset();
   uv_loop_close(&service.loop);
   std::fprintf(stderr, "sluice: stopped\n");

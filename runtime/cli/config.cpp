@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -9,15 +10,12 @@
 #include <sstream>
 
 namespace sluice::cli {
+
+void fail(const std::string& path, const std::string& reason) { throw ConfigError{path + ": " + reason}; }
+
 namespace {
 
 namespace json = boost::json;
-
-struct ConfigError {
-  std::string text;
-};
-
-[[noreturn]] void fail(const std::string& path, const std::string& reason) { throw ConfigError{path + ": " + reason}; }
 
 // Attribute values may be written as JSON strings, numbers, booleans or (for the policies) objects;
 // AWS takes them all as strings.
@@ -98,7 +96,7 @@ std::vector<QueueDeclaration> creation_order(std::vector<QueueDeclaration> queue
 }  // namespace
 
 bool parse_config(const std::string& json_text, const std::string& account_id, const std::string& region,
-                  Config* config, std::string* error) {
+                  const std::string& config_dir, Config* config, std::string* error) {
   boost::system::error_code ec;
   json::value root = json::parse(json_text, ec);
   if (ec) {
@@ -108,7 +106,8 @@ bool parse_config(const std::string& json_text, const std::string& account_id, c
   try {
     if (!root.is_object()) fail("(top level)", "must be a JSON object");
     for (const auto& [key, item] : root.as_object())
-      if (key != "queues") fail(std::string(key), "unknown section (expected queues)");
+      if (key != "queues" && key != "functions" && key != "eventSourceMappings")
+        fail(std::string(key), "unknown section (expected queues, functions, eventSourceMappings)");
     Config parsed;
     if (const json::value* queues = root.as_object().if_contains("queues")) {
       if (!queues->is_array()) fail("queues", "must be an array");
@@ -121,6 +120,8 @@ bool parse_config(const std::string& json_text, const std::string& account_id, c
       }
       parsed.queues = creation_order(std::move(declared));
     }
+    parse_functions(root.as_object().if_contains("functions"), config_dir, &parsed);
+    parse_mappings(root.as_object().if_contains("eventSourceMappings"), account_id, region, &parsed);
     *config = std::move(parsed);
     return true;
   } catch (const ConfigError& e) {
@@ -138,7 +139,8 @@ bool load_config_file(const std::string& path, const std::string& account_id, co
   }
   std::stringstream text;
   text << in.rdbuf();
-  if (!parse_config(text.str(), account_id, region, config, error)) {
+  std::string dir = std::filesystem::absolute(std::filesystem::path(path)).parent_path().string();
+  if (!parse_config(text.str(), account_id, region, dir, config, error)) {
     *error = path + ": " + *error;
     return false;
   }

@@ -10,14 +10,39 @@
 //        "Attributes": {"VisibilityTimeout": "30",
 //                       "RedrivePolicy": {"deadLetterTargetArn": "OrderProcessingDLQ", "maxReceiveCount": 3}},
 //        "Tags": {"team": "orders"}}
+//     ],
+//     "functions": [
+//       {"FunctionName": "order-processor", "Handler": "order_processor", "Timeout": 3,
+//        "MemorySize": 128, "Environment": {"Variables": {"STAGE": "local"}},
+//        "ReservedConcurrentExecutions": 10, "Isolation": "process"}
+//     ],
+//     "eventSourceMappings": [
+//       {"FunctionName": "order-processor", "EventSourceArn": "OrderProcessingQueue",
+//        "BatchSize": 10, "MaximumBatchingWindowInSeconds": 0,
+//        "FunctionResponseTypes": ["ReportBatchItemFailures"], "ScalingConfig": {"MaximumConcurrency": 5},
+//        "FilterCriteria": {"Filters": [{"Pattern": "{\"body\": {\"type\": [\"order\"]}}"}]}, "Enabled": true},
+//       {"FunctionName": "order-processor", "QueueUrl": "https://sqs.eu-west-1.amazonaws.com/111122223333/jobs"}
 //     ]
 //   }
 //
+// Handler: a plugin file. An absolute path is used as is, a path with a '/' is relative to the
+// configuration file, and a bare name is looked up (as NAME, libNAME.so, NAME.so) in the folders of
+// SLUICE_HANDLER_PATH and then in the handlers/ folder beside the sluice binary's folder.
+// Isolation: "none" (default: in the sluice process) or "process" (a crash or hang fails only the
+// invocation). A mapping's queue is an embedded queue (EventSourceArn: name or ARN) or a queue at
+// any SQS endpoint (QueueUrl, optional Endpoint override), polled with AWS credentials.
+//
 // Errors name the field (e.g. "queues[1].Attributes.RedrivePolicy: ...") and the reason.
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include <boost/json/fwd.hpp>
+
+#include "sluice/esm/event_source_mapping.h"
 #include "sluice/sqs/engine.h"
 
 namespace sluice::cli {
@@ -29,14 +54,45 @@ struct QueueDeclaration {
   std::string redrive_target;    // name of the dead-letter queue, "" if none
 };
 
+struct FunctionDeclaration {
+  std::string name;
+  std::string handler;  // resolved plugin path
+  int64_t timeout_s = 3;
+  int64_t memory_size_mb = 128;
+  std::vector<std::pair<std::string, std::string>> environment;
+  std::optional<int64_t> reserved_concurrency;
+  bool isolated = false;
+};
+
+struct MappingDeclaration {
+  std::string function_name;
+  std::string event_source_arn;  // embedded queue ARN (completed from a name), or ""
+  std::string queue_url;         // remote queue, or ""
+  std::string endpoint;          // remote endpoint override, or ""
+  esm::CreateMappingRequest request;  // validated by the mapping itself, with AWS's texts
+};
+
 struct Config {
   std::vector<QueueDeclaration> queues;  // in creation order (dead-letter targets first)
+  std::vector<FunctionDeclaration> functions;
+  std::vector<MappingDeclaration> mappings;
 };
 
 // Parses the configuration; account and region complete queue ARNs. On error returns false and
 // sets *error to "<field path>: <reason>".
 bool parse_config(const std::string& json_text, const std::string& account_id, const std::string& region,
-                  Config* config, std::string* error);
+                  const std::string& config_dir, Config* config, std::string* error);
+// Parses the "functions" and "eventSourceMappings" sections (config_functions.cpp). Throws
+// ConfigError.
+void parse_functions(const boost::json::value* functions, const std::string& config_dir, Config* config);
+void parse_mappings(const boost::json::value* mappings, const std::string& account_id, const std::string& region,
+                    Config* config);
+
+struct ConfigError {
+  std::string text;
+};
+[[noreturn]] void fail(const std::string& path, const std::string& reason);
+
 bool load_config_file(const std::string& path, const std::string& account_id, const std::string& region,
                       Config* config, std::string* error);
 

@@ -13,7 +13,7 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  up [--listen HOST:PORT] [--data DIR | --in-memory] [--account ID] [--region REGION] [CONFIG]\n"
-    "      start the engine and the AWS API (SQS over Query and JSON); CONFIG declares queues\n"
+    "      start the engine, the AWS API (SQS over Query and JSON) and the event-source mappings;\n      CONFIG declares queues, functions and mappings\n"
     "  invoke --plugin FILE [--event FILE|-] [--timeout SECONDS] [--isolated]\n"
     "      run one invocation of a handler plugin; logs to stderr, response to stdout\n"
     "  generate-event sqs|sns [options]\n"
