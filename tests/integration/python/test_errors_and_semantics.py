@@ -451,3 +451,92 @@ def test_permissions(sqs, queue):
     sqs.remove_permission(QueueUrl=queue, Label="l1")
     r = raises("InvalidParameterValue", sqs.remove_permission, QueueUrl=queue, Label="l1")
     assert r["Error"]["Message"] == "Value l1 for parameter Label is invalid. Reason: can't find label."
+
+
+# ---- more validation and less common actions ------------------------------------------------------
+
+def test_parameter_ranges(sqs, queue):
+    r = raises("InvalidParameterValue", sqs.receive_message, QueueUrl=queue, VisibilityTimeout=43201)
+    assert r["Error"]["Message"] == ("Value 43201 for parameter VisibilityTimeout is invalid. Reason: Must be >= 0 "
+                                     "and <= 43200, if provided.")
+    for bad in (0, 1001):
+        raises("InvalidParameterValue", sqs.list_queues, MaxResults=bad)
+    r = raises("InvalidAttributeName", sqs.get_queue_attributes, QueueUrl=queue, AttributeNames=["Bogus"])
+    assert r["Error"]["Message"] == "Unknown Attribute Bogus."
+    raises("InvalidAttributeName", sqs.create_queue, QueueName=unique("bad-attr"), Attributes={"Bogus": "1"})
+    raises("InvalidAttributeValue", sqs.create_queue, QueueName=unique("bad-val"),
+           Attributes={"VisibilityTimeout": "abc"})
+
+
+def test_message_attribute_validation(sqs, queue):
+    def send(attrs):
+        return sqs.send_message(QueueUrl=queue, MessageBody="x", MessageAttributes=attrs)
+    raises("InvalidParameterValue", send, attrs={"AWS.reserved": {"DataType": "String", "StringValue": "v"}})
+    raises("InvalidParameterValue", send, attrs={f"a{i}": {"DataType": "String", "StringValue": "v"} for i in range(11)})
+    raises("InvalidParameterValue", send, attrs={"a": {"DataType": "Foo", "StringValue": "v"}})
+    raises("InvalidParameterValue", send, attrs={"a": {"DataType": "Number", "StringValue": "abc"}})
+
+
+def test_aws_trace_header_system_attribute(sqs, queue):
+    trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+    r = sqs.send_message(QueueUrl=queue, MessageBody="traced",
+                         MessageSystemAttributes={"AWSTraceHeader": {"DataType": "String", "StringValue": trace}})
+    assert r["MD5OfMessageSystemAttributes"] == md5_of_attributes(
+        {"AWSTraceHeader": {"DataType": "String", "StringValue": trace}})
+    m = sqs.receive_message(QueueUrl=queue, AttributeNames=["AWSTraceHeader"], WaitTimeSeconds=1)["Messages"][0]
+    assert m["Attributes"] == {"AWSTraceHeader": trace}
+
+
+def test_queue_deleted_recently(sqs):
+    name = unique("recent")
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    sqs.delete_queue(QueueUrl=url)
+    raises("AWS.SimpleQueueService.QueueDeletedRecently", sqs.create_queue, QueueName=name)
+
+
+def test_fifo_receive_request_attempt_id(sqs, fifo):
+    for i in range(2):
+        sqs.send_message(QueueUrl=fifo, MessageBody=f"m{i}", MessageGroupId="g", MessageDeduplicationId=f"d{i}")
+    first = sqs.receive_message(QueueUrl=fifo, ReceiveRequestAttemptId="attempt-1", WaitTimeSeconds=1)["Messages"]
+    retry = sqs.receive_message(QueueUrl=fifo, ReceiveRequestAttemptId="attempt-1")["Messages"]
+    assert [m["Body"] for m in retry] == [m["Body"] for m in first] == ["m0"]
+    assert retry[0]["ReceiptHandle"] == first[0]["ReceiptHandle"]
+
+
+def test_dlq_type_must_match(sqs, fifo):
+    fifo_arn = sqs.get_queue_attributes(QueueUrl=fifo, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    r = raises("InvalidParameterValue", sqs.create_queue, QueueName=unique("std-src"), Attributes={
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": fifo_arn, "maxReceiveCount": 1})})
+    assert "Dead-letter queue must be same type of queue as the source." in r["Error"]["Message"]
+
+
+def test_batch_request_too_long(sqs, queue):
+    r = raises("AWS.SimpleQueueService.BatchRequestTooLong", sqs.send_message_batch, QueueUrl=queue,
+               Entries=[{"Id": "a", "MessageBody": "x" * 600000}, {"Id": "b", "MessageBody": "x" * 600000}])
+    assert r["Error"]["Message"] == "Batch requests cannot be longer than 1048576 bytes. You have sent 1200000 bytes."
+
+
+def test_message_move_task(sqs):
+    if not hasattr(sqs, "start_message_move_task"):
+        pytest.skip("this botocore predates the message move task API")
+    dlq = sqs.create_queue(QueueName=unique("mv-dlq"))["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    src = sqs.create_queue(QueueName=unique("mv-src"), Attributes={
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 1})})["QueueUrl"]
+    sqs.send_message(QueueUrl=src, MessageBody="round trip")
+    sqs.receive_message(QueueUrl=src, VisibilityTimeout=0, WaitTimeSeconds=1)
+    assert "Messages" not in sqs.receive_message(QueueUrl=src, VisibilityTimeout=0)
+    assert sqs.start_message_move_task(SourceArn=dlq_arn)["TaskHandle"]
+    back = sqs.receive_message(QueueUrl=src, WaitTimeSeconds=2)["Messages"]
+    assert [m["Body"] for m in back] == ["round trip"]
+    deadline = time.monotonic() + 5
+    while True:
+        results = sqs.list_message_move_tasks(SourceArn=dlq_arn)["Results"]
+        if results and results[0]["Status"] == "COMPLETED" or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert results[0]["Status"] == "COMPLETED"
+    assert results[0]["ApproximateNumberOfMessagesMoved"] == 1
+    r = raises("ResourceNotFoundException", sqs.start_message_move_task,
+               SourceArn="arn:aws:sqs:us-east-1:123456789012:no-such-dlq")
+    assert r["ResponseMetadata"]["HTTPStatusCode"] == 404

@@ -1,0 +1,163 @@
+"""`sluice up` as a process: graceful drain on SIGTERM with long polls parked, messages kept
+across a restart with a data directory, pipelined requests answered in order, bad flags.
+
+    test_lifecycle.py --sluice BIN
+
+Each test starts its own server (sluice_server.SluiceServer). Standard library only.
+"""
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from sluice_server import SluiceServer, free_port, health_ok  # noqa: E402
+
+SLUICE = None
+JSON = "application/x-amz-json-1.0"
+
+
+def call(endpoint, action, body, timeout=10):
+    host, port = endpoint.replace("http://", "").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    try:
+        conn.request("POST", "/", body=json.dumps(body).encode(),
+                     headers={"Content-Type": JSON, "X-Amz-Target": "AmazonSQS." + action})
+        r = conn.getresponse()
+        return r.status, json.loads(r.read() or b"{}")
+    finally:
+        conn.close()
+
+
+class LifecycleTest(unittest.TestCase):
+    def test_sigterm_answers_parked_long_polls_and_exits_zero(self):
+        server = SluiceServer(SLUICE).start()
+        try:
+            _, created = call(server.endpoint, "CreateQueue", {"QueueName": "drain"})
+            url = created["QueueUrl"]
+            results = []
+
+            def poll():
+                started = time.monotonic()
+                results.append((call(server.endpoint, "ReceiveMessage", {"QueueUrl": url, "WaitTimeSeconds": 20},
+                                     timeout=30), time.monotonic() - started))
+            pollers = [threading.Thread(target=poll) for _ in range(5)]
+            for t in pollers:
+                t.start()
+            time.sleep(0.5)  # let them park
+            server.process.send_signal(signal.SIGTERM)
+            for t in pollers:
+                t.join(timeout=15)
+            code = server.process.wait(timeout=15)
+            self.assertEqual(code, 0, server.log_text())
+            self.assertEqual(len(results), 5)
+            for (status, body), elapsed in results:
+                self.assertEqual(status, 200)
+                self.assertNotIn("Messages", body)
+                self.assertLess(elapsed, 10, "a parked poll must be answered at drain, not at its deadline")
+        finally:
+            server.stop()
+            server.close()
+
+    def test_messages_survive_a_restart_with_a_data_directory(self):
+        with tempfile.TemporaryDirectory() as data:
+            args_dir = os.path.join(data, "d")
+            port_server = _start_with_data(args_dir)
+            try:
+                ep = port_server[1]
+                _, created = call(ep, "CreateQueue", {"QueueName": "durable", "Attributes": {"VisibilityTimeout": "7"}})
+                status, _ = call(ep, "SendMessage", {"QueueUrl": created["QueueUrl"], "MessageBody": "kept"})
+                self.assertEqual(status, 200)
+            finally:
+                self.assertEqual(_stop(port_server[0]), 0)
+            port_server = _start_with_data(args_dir)
+            try:
+                ep = port_server[1]
+                status, got = call(ep, "GetQueueUrl", {"QueueName": "durable"})
+                self.assertEqual(status, 200, got)
+                _, attrs = call(ep, "GetQueueAttributes", {"QueueUrl": got["QueueUrl"], "AttributeNames": ["VisibilityTimeout"]})
+                self.assertEqual(attrs["Attributes"], {"VisibilityTimeout": "7"})
+                _, r = call(ep, "ReceiveMessage", {"QueueUrl": got["QueueUrl"], "WaitTimeSeconds": 1})
+                self.assertEqual([m["Body"] for m in r.get("Messages", [])], ["kept"])
+            finally:
+                self.assertEqual(_stop(port_server[0]), 0)
+
+    def test_pipelined_requests_are_answered_in_order(self):
+        server = SluiceServer(SLUICE).start()
+        try:
+            host, port = "127.0.0.1", server.port
+            reqs = b""
+            for i in range(20):
+                body = json.dumps({"QueueName": "pipe-%02d" % i}).encode()
+                reqs += (b"POST / HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: %s\r\nX-Amz-Target: AmazonSQS.CreateQueue\r\n"
+                         b"Content-Length: %d\r\n\r\n" % (host.encode(), port, JSON.encode(), len(body))) + body
+            sock = socket.create_connection((host, port), timeout=10)
+            try:
+                sock.sendall(reqs)
+                data = b""
+                deadline = time.monotonic() + 10
+                while data.count(b"pipe-") < 20 and time.monotonic() < deadline:
+                    chunk = sock.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+            finally:
+                sock.close()
+            names = [part[:7].decode() for part in data.split(b"/123456789012/")[1:]]
+            self.assertEqual(names, ["pipe-%02d" % i for i in range(20)])
+        finally:
+            self.assertEqual(server.stop(), 0)
+            server.close()
+
+    def test_bad_flags_exit_non_zero_with_a_message(self):
+        for args in (["up", "--listen", "nonsense"], ["up", "--bogus"], ["up", "--in-memory", "/no/such/config.json"]):
+            with self.subTest(args=args):
+                r = subprocess.run([SLUICE] + args, capture_output=True, text=True, timeout=10)
+                self.assertNotEqual(r.returncode, 0)
+                self.assertTrue(r.stderr.strip(), "a clear message on stderr")
+
+
+def _start_with_data(data_dir):
+    """Starts sluice on a given data directory (kept across runs); returns (process, endpoint)."""
+    for _ in range(5):
+        endpoint = "http://127.0.0.1:%d" % free_port()
+        p = subprocess.Popen([SLUICE, "up", "--listen", endpoint[len("http://"):], "--data", data_dir],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and p.poll() is None:
+            if health_ok(endpoint):
+                return p, endpoint
+            time.sleep(0.02)
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+    raise RuntimeError("sluice up --data did not start")
+
+
+def _stop(process):
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        return None
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3 or sys.argv[1] != "--sluice":
+        sys.exit("usage: test_lifecycle.py --sluice BIN")
+    SLUICE = sys.argv[2]
+    del sys.argv[1:3]
+    result = unittest.main(verbosity=2, exit=False).result
+    failed = len(result.failures) + len(result.errors)
+    print("%d passed, %d failed" % (result.testsRun - failed, failed))
+    sys.exit(0 if result.wasSuccessful() else 1)
