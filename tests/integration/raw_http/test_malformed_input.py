@@ -10,6 +10,7 @@ import json
 import os
 import socket
 import sys
+import time
 import unittest
 import urllib.parse
 import xml.etree.ElementTree as ET
@@ -262,6 +263,54 @@ class MalformedInputTest(unittest.TestCase):
             self.assertIn("QueueUrls", json.loads(r.read()))
         finally:
             conn.close()
+
+    def test_head_health_has_no_body(self):
+        # A HEAD answer carries headers only (RFC 9110 9.3.2); a body would be read as the start of
+        # the next response on a kept-alive connection.
+        sock = socket.create_connection((HOST, PORT), timeout=TIMEOUT)
+        try:
+            sock.sendall(b"HEAD /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            data = b""
+            deadline = time.monotonic() + 5
+            while data.count(b"HTTP/1.1 200") < 2 and time.monotonic() < deadline:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        finally:
+            sock.close()
+        head, _, rest = data.partition(b"\r\n\r\n")
+        self.assertTrue(head.startswith(b"HTTP/1.1 200"), data)
+        self.assertTrue(rest.startswith(b"HTTP/1.1 200"), "HEAD answered with a body: %r" % data)
+
+    def test_chunked_and_expect_continue_requests(self):
+        sock = socket.create_connection((HOST, PORT), timeout=TIMEOUT)
+        try:
+            sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: AmazonSQS.CreateQueue\r\n"
+                         b"Content-Type: application/x-amz-json-1.0\r\nTransfer-Encoding: chunked\r\n\r\n"
+                         b"5\r\n{\"Que\r\n16\r\nueName\":\"raw-chunked\"}\r\n0\r\n\r\n")
+            data = sock.recv(65536)
+            self.assertTrue(data.startswith(b"HTTP/1.1 200"), data)
+            self.assertIn(b"/123456789012/raw-chunked", data)
+        finally:
+            sock.close()
+        body = b'{"QueueName":"raw-chunked"}'
+        sock = socket.create_connection((HOST, PORT), timeout=TIMEOUT)
+        try:
+            sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: AmazonSQS.GetQueueUrl\r\n"
+                         b"Content-Type: application/x-amz-json-1.0\r\nExpect: 100-continue\r\n"
+                         b"Content-Length: %d\r\n\r\n" % len(body))
+            self.assertTrue(sock.recv(4096).startswith(b"HTTP/1.1 100"))
+            sock.sendall(body)
+            data = b""
+            while b"raw-chunked" not in data:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            self.assertTrue(data.startswith(b"HTTP/1.1 200"), data)
+        finally:
+            sock.close()
 
     def test_garbage_request_line(self):
         sock = socket.create_connection((HOST, PORT), timeout=TIMEOUT)
