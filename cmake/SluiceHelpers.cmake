@@ -4,8 +4,10 @@ function(sluice_add_component_dirs)
   file(GLOB children LIST_DIRECTORIES true RELATIVE ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/*)
   list(SORT children)
   foreach(child IN LISTS children)
-    # SLUICE_EXCLUDE_DIRS (a regex on folder names) leaves components out of a developer build.
-    if(SLUICE_EXCLUDE_DIRS AND child MATCHES "^(${SLUICE_EXCLUDE_DIRS})$")
+    # SLUICE_EXCLUDE_DIRS (a regex matched against a folder's name or its path from the top, e.g.
+    # "bench/esm|sns_api") leaves components out of a developer build.
+    file(RELATIVE_PATH child_path ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/${child})
+    if(SLUICE_EXCLUDE_DIRS AND (child MATCHES "^(${SLUICE_EXCLUDE_DIRS})$" OR child_path MATCHES "^(${SLUICE_EXCLUDE_DIRS})$"))
       continue()
     endif()
     if(IS_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/${child} AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/${child}/CMakeLists.txt)

@@ -4,6 +4,8 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <cstring>
+#include <random>
 #include <stdexcept>
 
 namespace sluice {
@@ -116,7 +118,16 @@ std::string random_bytes(size_t n) {
 }
 
 std::string uuid4() {
-  std::string b = random_bytes(16);
+  // Ids need uniqueness, not secrecy: a per-thread generator seeded from the OS, so request and
+  // message ids cost no system call.
+  thread_local std::mt19937_64 generator = [] {
+    std::string seed = random_bytes(32);
+    std::seed_seq sequence(seed.begin(), seed.end());
+    return std::mt19937_64(sequence);
+  }();
+  std::string b(16, '\0');
+  uint64_t words[2] = {generator(), generator()};
+  std::memcpy(b.data(), words, 16);
   b[6] = static_cast<char>((b[6] & 0x0F) | 0x40);
   b[8] = static_cast<char>((b[8] & 0x3F) | 0x80);
   std::string h = to_hex(b);

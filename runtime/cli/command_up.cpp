@@ -137,6 +137,10 @@ int command_up(const std::vector<std::string>& args) {
   api_options.port = options.port;
   api_options.account_id = options.account_id;
   api_options.region = options.region;
+  // An in-memory engine never waits for a commit, so its calls run on the loop thread; a durable
+  // one waits for group commit, so a pool of workers lets commits from many clients share a
+  // transaction while the loop keeps serving.
+  api_options.worker_threads = options.in_memory ? 0 : 4;
   service.api = api::sqs::ApiServer::start(&service.loop, *engine, api_options, &error);
   if (!service.api) {
     std::fprintf(stderr, "sluice up: cannot listen on %s:%d: %s\n", options.host.c_str(), options.port, error.c_str());

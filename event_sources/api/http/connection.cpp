@@ -336,11 +336,12 @@ void Connection::flush() {
   std::vector<uv_buf_t> heap_bufs;
   uv_buf_t* bufs = inline_bufs.data();
   if (w->parts.size() > kInlineBufs) {
-    heap_bufs.resize(w->parts.size());
+    heap_bufs.reserve(w->parts.size());
+    for (auto& part : w->parts) heap_bufs.push_back(uv_buf_init(part.data(), static_cast<unsigned>(part.size())));
     bufs = heap_bufs.data();
-  }
-  for (size_t i = 0; i < w->parts.size(); ++i) {
-    bufs[i] = uv_buf_init(w->parts[i].data(), static_cast<unsigned>(w->parts[i].size()));
+  } else {
+    for (size_t i = 0; i < w->parts.size(); ++i)
+      inline_bufs[i] = uv_buf_init(w->parts[i].data(), static_cast<unsigned>(w->parts[i].size()));
   }
   int rc = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&tcp_), bufs, static_cast<unsigned>(w->parts.size()),
                     on_write);

@@ -87,7 +87,7 @@ struct ApiOptions {
   // request's Host header, so a URL points back at whatever address the client reached us by
   // (SDKs such as JS v3 send later calls to the QueueUrl's host).
   std::string public_base_url;
-  int worker_threads = 4;
+  int worker_threads = 4;                 // 0: run engine calls on the loop thread (in-memory engines)
   // Query form-encoding can triple a 1 MiB message; JSON escaping can double it.
   size_t max_body_bytes = 8 * 1024 * 1024;
   std::shared_ptr<Clock> clock;           // must be the engine's clock; default the system clock

@@ -3,7 +3,6 @@
 namespace sluice::api::sqs::detail {
 
 WorkerPool::WorkerPool(int threads) {
-  if (threads < 1) threads = 1;
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
 }
 
@@ -17,6 +16,10 @@ WorkerPool::~WorkerPool() {
 }
 
 void WorkerPool::submit(std::function<void()> job) {
+  if (threads_.empty()) {
+    job();
+    return;
+  }
   {
     std::lock_guard lock(mutex_);
     jobs_.push_back(std::move(job));

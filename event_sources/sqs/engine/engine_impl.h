@@ -86,6 +86,9 @@ class EngineImpl final : public Engine {
   int64_t next_seq() { return ++last_seq_; }
   // Adds messages to a queue (dead-letter moves, move tasks) under its lock and wakes its waiters.
   // The store already has them (logged by the caller).
+  // Wakes `wanted` parked receives of the queue: runs the callbacks `taken` under the queue lock
+  // and, for any cancelled meanwhile, takes more, so a wake-up is never lost to a timed-out poll.
+  void wake(Queue& queue, std::vector<std::shared_ptr<WatchState>> taken, size_t wanted);
   void accept_moved(const std::shared_ptr<Queue>& target, std::vector<std::unique_ptr<Message>> messages);
   static MessageRecord to_record(const Queue& queue, const Message& message);
   static MessageRecord to_record(int64_t queue_id, bool encrypted, const std::string& sender_id, const Message& message);

@@ -208,9 +208,18 @@ void EngineImpl::accept_moved(const std::shared_ptr<Queue>& target, std::vector<
     std::lock_guard lock(target->mu);
     int64_t now_ms = now();
     for (auto& message : messages) target->insert(std::move(message), now_ms);
-    wake = target->watchers.take();
+    wake = target->watchers.take(messages.size());
   }
-  Watchers::fire(wake);
+  this->wake(*target, std::move(wake), messages.size());
+}
+
+void EngineImpl::wake(Queue& queue, std::vector<std::shared_ptr<WatchState>> taken, size_t wanted) {
+  while (wanted > 0 && !taken.empty()) {
+    wanted -= std::min(wanted, Watchers::fire(taken));
+    if (wanted == 0) break;
+    std::lock_guard lock(queue.mu);
+    taken = queue.watchers.take(wanted);
+  }
 }
 
 }  // namespace detail

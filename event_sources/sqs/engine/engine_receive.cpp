@@ -207,7 +207,7 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_message(const QueueAddress& ad
 // DeleteMessage under the queue lock. Standard queues accept any handle of the message (an old
 // one may delete it); FIFO queues only the handle of the current, unexpired receive.
 static std::optional<AwsError> delete_locked(EngineImpl& engine, Queue& q, const std::string& text, MutationLog& changes,
-                                             bool& woke) {
+                                             size_t& available) {
   auto handle = decode_receipt_handle(text);
   if (!handle || handle->queue_id != q.id) return bad_handle(text);
   q.promote(engine.now());
@@ -217,13 +217,13 @@ static std::optional<AwsError> delete_locked(EngineImpl& engine, Queue& q, const
     return expired_handle(text);
   if (engine.durable()) changes.push_back(mutation::DeleteMessage{m->seq});
   q.remove(m->seq);
-  if (q.fifo()) woke = true;  // the message group may be unlocked now
+  if (q.fifo()) ++available;  // the message group may be unlocked now
   return std::nullopt;
 }
 
 static std::optional<AwsError> change_visibility_locked(EngineImpl& engine, Queue& q, const std::string& text,
                                                         std::optional<int64_t> timeout, MutationLog& changes,
-                                                        bool& woke) {
+                                                        size_t& available) {
   if (!timeout) return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter VisibilityTimeout.");
   auto handle = decode_receipt_handle(text);
   if (!handle || handle->queue_id != q.id) return bad_handle(text);
@@ -243,7 +243,7 @@ static std::optional<AwsError> change_visibility_locked(EngineImpl& engine, Queu
   if ((now_ms - m->last_receive_ms) + *timeout * 1000 > kMaxVisibilitySeconds * 1000)
     return invalid("Value " + std::to_string(*timeout) +
                    " for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [43200 seconds]");
-  if (q.set_visibility(*m, now_ms, *timeout * 1000)) woke = true;
+  if (q.set_visibility(*m, now_ms, *timeout * 1000)) ++available;
   if (engine.durable())
     changes.push_back(mutation::UpdateMessage{m->seq, m->visible_at_ms, m->first_receive_ms, m->receive_count});
   return std::nullopt;
@@ -256,30 +256,30 @@ static Status run_single(EngineImpl& engine, const QueueAddress& address, Apply 
   if (!queue) return queue.take_error();
   Queue& q = **queue;
   uint64_t ticket = 0;
+  size_t available = 0;
   std::vector<std::shared_ptr<WatchState>> wake;
   {
     std::lock_guard lock(q.mu);
     MutationLog changes;
-    bool woke = false;
-    if (auto error = apply(q, changes, woke)) return *error;
-    if (woke) wake = q.watchers.take();
+    if (auto error = apply(q, changes, available)) return *error;
+    wake = q.watchers.take(available);
     ticket = engine.log(changes);
   }
-  Watchers::fire(wake);
+  engine.wake(q, std::move(wake), available);
   engine.await(ticket);
   return ok_status();
 }
 
 Status EngineImpl::delete_message(const QueueAddress& address, const std::string& receipt_handle) {
-  return run_single(*this, address, [&](Queue& q, MutationLog& changes, bool& woke) {
-    return delete_locked(*this, q, receipt_handle, changes, woke);
+  return run_single(*this, address, [&](Queue& q, MutationLog& changes, size_t& available) {
+    return delete_locked(*this, q, receipt_handle, changes, available);
   });
 }
 
 Status EngineImpl::change_message_visibility(const QueueAddress& address, const std::string& receipt_handle,
                                              std::optional<int64_t> visibility_timeout) {
-  return run_single(*this, address, [&](Queue& q, MutationLog& changes, bool& woke) {
-    return change_visibility_locked(*this, q, receipt_handle, visibility_timeout, changes, woke);
+  return run_single(*this, address, [&](Queue& q, MutationLog& changes, size_t& available) {
+    return change_visibility_locked(*this, q, receipt_handle, visibility_timeout, changes, available);
   });
 }
 
@@ -297,19 +297,19 @@ static Outcome<BatchResult<BatchEntryOk>> run_batch(EngineImpl& engine, const Qu
   Queue& q = **queue;
   BatchResult<BatchEntryOk> result;
   uint64_t ticket = 0;
+  size_t available = 0;
   std::vector<std::shared_ptr<WatchState>> wake;
   {
     std::lock_guard lock(q.mu);
     MutationLog changes;
-    bool woke = false;
     for (const auto& entry : entries) {
-      if (auto error = apply(q, entry, changes, woke)) result.failed.push_back({entry.id, std::move(*error), true});
+      if (auto error = apply(q, entry, changes, available)) result.failed.push_back({entry.id, std::move(*error), true});
       else result.successful.push_back({entry.id});
     }
-    if (woke) wake = q.watchers.take();
+    wake = q.watchers.take(available);
     ticket = engine.log(changes);
   }
-  Watchers::fire(wake);
+  engine.wake(q, std::move(wake), available);
   engine.await(ticket);
   return result;
 }
@@ -317,7 +317,7 @@ static Outcome<BatchResult<BatchEntryOk>> run_batch(EngineImpl& engine, const Qu
 Outcome<BatchResult<BatchEntryOk>> EngineImpl::delete_message_batch(const QueueAddress& address,
                                                                     const std::vector<DeleteMessageBatchEntry>& entries) {
   return run_batch(*this, address, entries, "DeleteMessageBatchRequestEntry",
-                   [this](Queue& q, const DeleteMessageBatchEntry& e, MutationLog& c, bool& w) {
+                   [this](Queue& q, const DeleteMessageBatchEntry& e, MutationLog& c, size_t& w) {
     return delete_locked(*this, q, e.receipt_handle, c, w);
   });
 }
@@ -325,7 +325,7 @@ Outcome<BatchResult<BatchEntryOk>> EngineImpl::delete_message_batch(const QueueA
 Outcome<BatchResult<BatchEntryOk>> EngineImpl::change_message_visibility_batch(
     const QueueAddress& address, const std::vector<ChangeVisibilityBatchEntry>& entries) {
   return run_batch(*this, address, entries, "ChangeMessageVisibilityBatchRequestEntry",
-                   [this](Queue& q, const ChangeVisibilityBatchEntry& e, MutationLog& c, bool& w) {
+                   [this](Queue& q, const ChangeVisibilityBatchEntry& e, MutationLog& c, size_t& w) {
     return change_visibility_locked(*this, q, e.receipt_handle, e.visibility_timeout, c, w);
   });
 }

@@ -66,7 +66,7 @@ std::optional<AwsError> validate(const QueueConfig& config, const SendMessageReq
 
 // Enqueues one validated message under the queue lock. Appends its mutations to `changes`.
 static SendMessageResult enqueue(EngineImpl& engine, Queue& q, const SendMessageRequest& request, int64_t now_ms,
-                                 MutationLog& changes, bool& woke) {
+                                 MutationLog& changes, size_t& available) {
   SendMessageResult result;
   result.id = request.id;
   const std::string& body = *request.body;
@@ -127,7 +127,7 @@ static SendMessageResult enqueue(EngineImpl& engine, Queue& q, const SendMessage
       changes.push_back(mutation::PutDedup{DedupRecord{q.id, key, entry.expires_ms, entry.message_id, sequence_number}});
   }
   if (engine.durable()) changes.push_back(mutation::InsertMessage{EngineImpl::to_record(q, *message)});
-  if (delay == 0) woke = true;
+  if (delay == 0) ++available;
   q.insert(std::move(message), now_ms);
   return result;
 }
@@ -138,17 +138,17 @@ Outcome<SendMessageResult> EngineImpl::send_message(const QueueAddress& address,
   Queue& q = **queue;
   SendMessageResult result;
   uint64_t ticket = 0;
+  size_t available = 0;
   std::vector<std::shared_ptr<WatchState>> wake;
   {
     std::lock_guard lock(q.mu);
     if (auto error = validate(q.config, request, false)) return *error;
     MutationLog changes;
-    bool woke = false;
-    result = enqueue(*this, q, request, now(), changes, woke);
-    if (woke) wake = q.watchers.take();
+    result = enqueue(*this, q, request, now(), changes, available);
+    wake = q.watchers.take(available);
     ticket = log(changes);
   }
-  Watchers::fire(wake);
+  this->wake(q, std::move(wake), available);
   await(ticket);
   return result;
 }
@@ -171,23 +171,23 @@ Outcome<BatchResult<SendMessageResult>> EngineImpl::send_message_batch(const Que
   Queue& q = **queue;
   BatchResult<SendMessageResult> result;
   uint64_t ticket = 0;
+  size_t available = 0;
   std::vector<std::shared_ptr<WatchState>> wake;
   {
     std::lock_guard lock(q.mu);
     MutationLog changes;
-    bool woke = false;
     int64_t now_ms = now();
     for (const auto& entry : entries) {
       if (auto error = validate(q.config, entry, true)) {
         result.failed.push_back({entry.id, std::move(*error), true});
         continue;
       }
-      result.successful.push_back(enqueue(*this, q, entry, now_ms, changes, woke));
+      result.successful.push_back(enqueue(*this, q, entry, now_ms, changes, available));
     }
-    if (woke) wake = q.watchers.take();
+    wake = q.watchers.take(available);
     ticket = log(changes);
   }
-  Watchers::fire(wake);
+  this->wake(q, std::move(wake), available);
   await(ticket);
   return result;
 }

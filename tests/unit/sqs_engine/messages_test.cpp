@@ -220,3 +220,25 @@ TEST_CASE("a cancelled watch is never called; no watch without a wait time") {
   auto quick = t->receive_message(address("q"), receive(), [&] { calls++; });
   CHECK_FALSE(quick->watch);
 }
+
+TEST_CASE("one message wakes one parked poll, and a cancelled poll passes its wake-up on") {
+  TestEngine t;
+  REQUIRE(t->create_queue(address("q"), {}, {}).ok());
+  auto r = receive();
+  r.wait_time_seconds = 20;
+  std::atomic<int> calls[3] = {0, 0, 0};
+  std::vector<std::unique_ptr<ReceiveWatch>> watches;
+  for (int i = 0; i < 3; ++i) {
+    auto parked = t->receive_message(address("q"), r, [&calls, i] { calls[i]++; });
+    REQUIRE(parked->watch);
+    watches.push_back(std::move(parked->watch));
+  }
+  REQUIRE(t->send_message(address("q"), message("one")).ok());
+  CHECK(calls[0] == 1);  // the longest-waiting poll
+  CHECK(calls[1] == 0);
+  CHECK(calls[2] == 0);
+  watches[1]->cancel();
+  REQUIRE(t->send_message(address("q"), message("two")).ok());
+  CHECK(calls[1] == 0);
+  CHECK(calls[2] == 1);
+}

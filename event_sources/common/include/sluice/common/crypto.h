@@ -19,6 +19,6 @@ std::string base64_encode(std::string_view bytes);
 std::optional<std::string> base64_decode(std::string_view text);  // nullopt if not valid base64
 
 std::string random_bytes(size_t n);                    // cryptographically strong
-std::string uuid4();                                   // "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx"
+std::string uuid4();  // "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx", unique (not secret)
 
 }  // namespace sluice
