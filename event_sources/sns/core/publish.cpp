@@ -148,6 +148,9 @@ Result<PublishResult> ServiceImpl::publish_to(const CallContext&, const PublishT
   base.sequence_number = result.sequence_number;
   base.subject = request.subject;
   base.timestamp = iso_timestamp(now);
+  if (auto dp = topic.attributes.find("DeliveryPolicy"); dp != topic.attributes.end()) {
+    base.topic_delivery_policy = dp->second;
+  }
   if (!request.message_structure) base.message_attributes = to_filter_attributes(request.message_attributes);
   const MessageAttributeMap filter_attributes = to_filter_attributes(request.message_attributes);
   std::string version = "1";

@@ -74,6 +74,9 @@ void ServiceImpl::send_confirmation(const Subscription& sub, const std::string& 
     std::shared_lock lock(mu_);
     if (auto t = topics_.find(sub.topic_arn); t != topics_.end()) {
       if (auto v = t->second.attributes.find("SignatureVersion"); v != t->second.attributes.end()) version = v->second;
+      if (auto p = t->second.attributes.find("DeliveryPolicy"); p != t->second.attributes.end()) {
+        d.topic_delivery_policy = p->second;
+      }
     }
   }
   sign(d, version);

@@ -182,6 +182,7 @@ struct Delivery {
   MessageAttributeMap message_attributes;  // filter_policy.h shape; Binary holds raw bytes
   bool raw = false;                        // RawMessageDelivery
   AttributeMap subscription_attributes;    // DeliveryPolicy, RedrivePolicy, ... as set
+  std::string topic_delivery_policy;       // the topic's DeliveryPolicy attribute, empty when unset
 
   // The JSON document AWS posts to HTTP endpoints and puts into SQS bodies, keys in AWS's order.
   std::string envelope_json() const;

@@ -1,0 +1,111 @@
+// HTTP/S deliveries: one POST per attempt with the headers SNS sends, on the runner's workers.
+// Status handling follows the SNS retry documentation: the delivery policy covers server-side
+// errors (the endpoint's host unavailable: no connection, no answer in time, 5xx, 429
+// throttling); any other non-2xx answer is a client-side error, which SNS does not retry.
+
+#include <httplib.h>
+
+#include "internal.h"
+
+namespace sluice::sns {
+
+using detail::AttemptResult;
+
+namespace {
+
+struct Url {
+  std::string origin;  // scheme://host[:port]
+  std::string target;  // path and query, at least "/"
+};
+
+std::optional<Url> split_url(const std::string& url) {
+  size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return std::nullopt;
+  size_t path = url.find_first_of("/?#", scheme_end + 3);
+  Url out;
+  out.origin = url.substr(0, path);
+  out.target = path == std::string::npos ? "/" : url.substr(path);
+  if (out.target[0] == '#') out.target = "/";
+  if (out.target[0] == '?') out.target = "/" + out.target;
+  if (auto hash = out.target.find('#'); hash != std::string::npos) out.target.resize(hash);
+  if (out.origin.size() <= scheme_end + 3) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
+struct HttpDelivery::Impl {
+  HttpDeliveryOptions options;
+  std::unique_ptr<detail::Journal> journal;
+  std::unique_ptr<detail::DeliveryRunner> runner;
+
+  std::string subscription_policy(const Delivery& d) const {
+    auto it = d.subscription_attributes.find("DeliveryPolicy");
+    return it == d.subscription_attributes.end() ? std::string() : it->second;
+  }
+
+  AttemptResult attempt(const Delivery& d) const {
+    auto url = split_url(d.endpoint);
+    if (!url) return AttemptResult::Permanent;
+    const EffectiveHttpPolicy policy = effective_http_policy(d.topic_delivery_policy, subscription_policy(d));
+    httplib::Client client(url->origin);
+    client.set_connection_timeout(std::chrono::milliseconds(options.connect_timeout_ms));
+    client.set_read_timeout(std::chrono::milliseconds(options.request_timeout_ms));
+    client.set_write_timeout(std::chrono::milliseconds(options.request_timeout_ms));
+    client.enable_server_certificate_verification(options.verify_tls);
+    if (!client.is_valid()) return AttemptResult::Permanent;
+
+    httplib::Headers headers{{"x-amz-sns-message-type", d.type},
+                             {"x-amz-sns-message-id", d.message_id},
+                             {"x-amz-sns-topic-arn", d.topic_arn},
+                             {"User-Agent", "Amazon Simple Notification Service Agent"},
+                             {"Accept-Encoding", "gzip,deflate"}};
+    if (d.type != "SubscriptionConfirmation") headers.emplace("x-amz-sns-subscription-arn", d.subscription_arn);
+    const bool raw = d.raw && d.type == "Notification";
+    if (raw) headers.emplace("x-amz-sns-rawdelivery", "true");
+    const std::string body = raw ? d.message : d.envelope_json();
+    auto res = client.Post(url->target, headers, body, policy.content_type);
+    if (!res) return AttemptResult::Retry;  // no connection or no answer in time
+    const int status = res->status;
+    if (status >= 200 && status < 300) return AttemptResult::Delivered;
+    if (status == 429 || status >= 500) return AttemptResult::Retry;
+    return AttemptResult::Permanent;
+  }
+
+  std::optional<int64_t> retry_delay(const Delivery& d, int failures) const {
+    const auto delays = retry_delays_ms(effective_http_policy(d.topic_delivery_policy, subscription_policy(d)).retry);
+    if (failures < 1 || static_cast<size_t>(failures) > delays.size()) return std::nullopt;
+    return static_cast<int64_t>(static_cast<double>(delays[static_cast<size_t>(failures) - 1]) * options.delay_scale);
+  }
+};
+
+std::unique_ptr<HttpDelivery> HttpDelivery::open(const HttpDeliveryOptions& options, std::string* error) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  if (!options.data_dir.empty()) {
+    impl->journal = detail::Journal::open(options.data_dir + "/sns_deliveries.db", error);
+    if (!impl->journal) return nullptr;
+  }
+  Impl* self = impl.get();
+  detail::DeliveryRunner::Hooks hooks;
+  hooks.attempt = [self](const Delivery& d, int) { return self->attempt(d); };
+  hooks.retry_delay_ms = [self](const Delivery& d, int failures) { return self->retry_delay(d, failures); };
+  hooks.give_up = [self](const Delivery& d, int, bool) {
+    return detail::send_to_dead_letter_queue(self->options.sqs, d);
+  };
+  impl->runner = std::make_unique<detail::DeliveryRunner>("http", impl->journal.get(), options.threads, std::move(hooks));
+  impl->runner->start();
+  return std::unique_ptr<HttpDelivery>(new HttpDelivery(std::move(impl)));
+}
+
+HttpDelivery::HttpDelivery(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HttpDelivery::~HttpDelivery() { impl_->runner->stop(); }
+
+void HttpDelivery::deliver(const Delivery& delivery) { impl_->runner->submit(delivery); }
+
+size_t HttpDelivery::pending() const { return impl_->runner->pending(); }
+
+DeliveryStats HttpDelivery::stats() const { return impl_->runner->stats(); }
+
+}  // namespace sluice::sns

@@ -1,0 +1,174 @@
+#pragma once
+// Deliveries to endpoints the SNS service does not reach itself: HTTP/S endpoints and Lambda
+// functions. This is the one public header of event_sources/sns/delivery.
+//
+// How it works
+// - Each sink is a DeliverySink (sluice/sns/sns.h). deliver() runs on the publishing thread: it
+//   journals the delivery (SQLite, WAL, <data_dir>/sns_deliveries.db) and queues it, and returns
+//   without touching the network, so a publish answer implies a durable delivery and a slow
+//   endpoint never holds up a publisher.
+// - A bounded pool of worker threads per sink makes the attempts. A failed attempt is scheduled
+//   again after the delay its retry schedule gives; when the schedule is exhausted, or the
+//   failure is one that retrying cannot fix, the message goes to the subscription's
+//   RedrivePolicy dead-letter queue (an embedded SQS queue) or, without one, is dropped, as AWS
+//   does. Delivered and dead-lettered deliveries leave the journal.
+// - Opening a sink with a data directory resumes the journalled deliveries of the previous run
+//   (attempt counts kept; the next attempt is made at once).
+//
+// HTTP/S: POST with AWS's headers; the body is the JSON envelope, or the bare message with
+// RawMessageDelivery. 2xx is success. 5xx, 429, timeouts and connection failures are server-side
+// errors retried under the effective DeliveryPolicy (subscription over topic unless the topic
+// disables overrides; AWS's defaults otherwise). Any other status is a client-side error: not
+// retried, dead-lettered.
+//
+// Lambda: an asynchronous invocation of the SNS event through AsyncFunctionInvoker; on function
+// error two more attempts after 1 and 2 minutes (configurable), then the invoker's on-failure
+// step, then the subscription DLQ. An unknown function is a client-side error: dead-lettered at once.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sluice/sns/sns.h"
+
+namespace sluice::sqs {
+class Engine;
+}
+
+namespace sluice::sns {
+
+// ---- HTTP/S delivery policy ----------------------------------------------------------------
+
+struct HealthyRetryPolicy {
+  int min_delay_target = 20;  // seconds
+  int max_delay_target = 20;  // seconds
+  int num_retries = 3;
+  int num_no_delay_retries = 0;
+  int num_min_delay_retries = 0;
+  int num_max_delay_retries = 0;
+  std::string backoff_function = "linear";  // linear | arithmetic | geometric | exponential
+};
+
+struct EffectiveHttpPolicy {
+  HealthyRetryPolicy retry;
+  std::string content_type = "text/plain; charset=UTF-8";
+};
+
+// The policy that applies to one delivery: AWS's defaults, then the topic's DeliveryPolicy
+// ({"http":{"defaultHealthyRetryPolicy":…,"disableSubscriptionOverrides":…,"defaultRequestPolicy":…}}),
+// then the subscription's ({"healthyRetryPolicy":…,"requestPolicy":…}) unless overrides are disabled.
+// Malformed parts are ignored (the service validated what it stored).
+EffectiveHttpPolicy effective_http_policy(std::string_view topic_delivery_policy,
+                                          std::string_view subscription_delivery_policy);
+
+// The delay before each retry in milliseconds, in order (size = number of retries). Phases:
+// no-delay, pre-backoff (min delay), backoff (min → max by the backoff function), post-backoff
+// (max delay). The schedule is cut where the total would pass AWS's 3,600 s limit.
+std::vector<int64_t> retry_delays_ms(const HealthyRetryPolicy& policy);
+
+// ---- Shared options and counters -------------------------------------------------------------
+
+struct DeliveryStats {
+  uint64_t accepted = 0;       // handed to deliver() (or resumed from the journal)
+  uint64_t attempts = 0;       // attempts made
+  uint64_t delivered = 0;
+  uint64_t dead_lettered = 0;  // sent to a subscription DLQ (or the invoker's on-failure step)
+  uint64_t dropped = 0;        // failed finally without anywhere to go
+};
+
+struct DeliveryWorkerOptions {
+  std::string data_dir;         // journal location; empty keeps the queue in memory only
+  sqs::Engine* sqs = nullptr;   // where RedrivePolicy dead-letter queues live
+  size_t threads = 4;           // worker pool size (at least 1)
+};
+
+// ---- HTTP/S --------------------------------------------------------------------------------
+
+struct HttpDeliveryOptions : DeliveryWorkerOptions {
+  double delay_scale = 1.0;            // multiplies every retry delay (tests shrink seconds to ms)
+  int64_t connect_timeout_ms = 5000;
+  int64_t request_timeout_ms = 15000;  // AWS gives an endpoint 15 s to answer
+  bool verify_tls = true;              // https endpoints: check the server certificate
+};
+
+class HttpDelivery final : public DeliverySink {
+ public:
+  // Opens the journal and starts the workers (resuming journalled deliveries). On failure returns
+  // null and sets *error.
+  static std::unique_ptr<HttpDelivery> open(const HttpDeliveryOptions& options, std::string* error);
+  ~HttpDelivery() override;  // stops the workers; undelivered deliveries stay journalled
+
+  void deliver(const Delivery& delivery) override;
+  size_t pending() const;  // journalled and not yet delivered or dead-lettered
+  DeliveryStats stats() const;
+
+  struct Impl;
+
+ private:
+  explicit HttpDelivery(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// ---- Lambda --------------------------------------------------------------------------------
+
+// How deliveries reach functions; the embedder implements it with its function hosts.
+class AsyncFunctionInvoker {
+ public:
+  virtual ~AsyncFunctionInvoker() = default;
+  // Runs the function with the event. True on success. On failure sets *error_type (e.g.
+  // "Unhandled" for a function error, "ResourceNotFoundException" for an unknown function) and
+  // *error_message.
+  virtual bool invoke(std::string_view function_arn, std::string event_json, std::string* error_type,
+                      std::string* error_message) = 0;
+  // Called when all attempts failed with function errors: the function's own on-failure
+  // destination. Return true when it took the event; false lets the subscription DLQ take it.
+  virtual bool on_failure(std::string_view function_arn, const std::string& event_json, int attempts,
+                          const std::string& error_type, const std::string& error_message) {
+    (void)function_arn, (void)event_json, (void)attempts, (void)error_type, (void)error_message;
+    return false;
+  }
+};
+
+// Error types that mean the function cannot be reached at all (not retried).
+bool is_client_side_lambda_error(std::string_view error_type);
+
+struct LambdaDeliveryOptions : DeliveryWorkerOptions {
+  AsyncFunctionInvoker* invoker = nullptr;          // required; must outlive the sink
+  std::vector<int64_t> retry_delays_ms{60000, 120000};  // AWS: 2 retries, 1 min then 2 min
+};
+
+class LambdaDelivery final : public DeliverySink {
+ public:
+  static std::unique_ptr<LambdaDelivery> open(const LambdaDeliveryOptions& options, std::string* error);
+  ~LambdaDelivery() override;
+
+  void deliver(const Delivery& delivery) override;
+  size_t pending() const;
+  DeliveryStats stats() const;
+
+  struct Impl;
+
+ private:
+  explicit LambdaDelivery(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// ---- Routing by protocol -------------------------------------------------------------------
+
+// http/https → http, lambda → lambda, anything else → other (each may be null: dropped).
+class CompositeSink final : public DeliverySink {
+ public:
+  CompositeSink(DeliverySink* http, DeliverySink* lambda, DeliverySink* other = nullptr)
+      : http_(http), lambda_(lambda), other_(other) {}
+  void deliver(const Delivery& delivery) override;
+
+ private:
+  DeliverySink* http_;
+  DeliverySink* lambda_;
+  DeliverySink* other_;
+};
+
+}  // namespace sluice::sns

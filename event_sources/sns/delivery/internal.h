@@ -1,0 +1,117 @@
+#pragma once
+// Internal pieces shared by the HTTP and Lambda sinks: the delivery codec (a Delivery as JSON,
+// for the journal), the journal itself, the retrying worker pool and the dead-letter step.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sluice/sns/delivery.h"
+
+struct sqlite3;
+
+namespace sluice::sns::detail {
+
+// ---- Codec (codec.cpp) -------------------------------------------------------------------------
+
+std::string delivery_to_json(const Delivery& delivery);
+std::optional<Delivery> delivery_from_json(std::string_view text);
+
+// ---- Journal (journal.cpp) ---------------------------------------------------------------------
+
+// Pending deliveries in SQLite (WAL, synchronous=NORMAL): one row per delivery, keyed by an id,
+// tagged with the sink that owns it ("http", "lambda"). Thread-safe.
+class Journal {
+ public:
+  struct Row {
+    int64_t id;
+    int attempts;
+    std::string delivery;
+  };
+  static std::unique_ptr<Journal> open(const std::string& path, std::string* error);
+  ~Journal();
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  int64_t insert(std::string_view kind, std::string_view delivery);  // -1 on failure
+  void set_attempts(int64_t id, int attempts);
+  void erase(int64_t id);
+  std::vector<Row> load(std::string_view kind);
+
+ private:
+  Journal() = default;
+  std::mutex mu_;
+  sqlite3* db_ = nullptr;
+};
+
+// ---- Worker pool (runner.cpp) ------------------------------------------------------------------
+
+enum class AttemptResult { Delivered, Retry, Permanent };
+
+// Runs attempts on `threads` workers, ordered by due time. Each job is journalled (when a journal
+// is given) from submit() until it is delivered or given up.
+class DeliveryRunner {
+ public:
+  struct Hooks {
+    // One attempt; `attempt` counts from 1.
+    std::function<AttemptResult(const Delivery&, int attempt)> attempt;
+    // The delay after `failures` failed attempts, or nullopt when the schedule is exhausted.
+    std::function<std::optional<int64_t>(const Delivery&, int failures)> retry_delay_ms;
+    // The final failure: dead-letter or drop. Returns true when the message went somewhere.
+    std::function<bool(const Delivery&, int attempts, bool client_side)> give_up;
+  };
+
+  DeliveryRunner(std::string kind, Journal* journal, size_t threads, Hooks hooks);
+  ~DeliveryRunner();  // stop()
+  DeliveryRunner(const DeliveryRunner&) = delete;
+  DeliveryRunner& operator=(const DeliveryRunner&) = delete;
+
+  // Loads the journal's rows of this kind and starts the workers.
+  void start();
+  // Journals the delivery and queues it for an attempt now.
+  void submit(const Delivery& delivery);
+  // Stops the workers after their current attempts; queued jobs stay in the journal.
+  void stop();
+
+  size_t pending() const;
+  DeliveryStats stats() const;
+
+ private:
+  using TimePoint = std::chrono::steady_clock::time_point;
+  struct Job {
+    int64_t id = -1;
+    int attempts = 0;
+    Delivery delivery;
+  };
+  void work();
+  void finish(const Job& job);
+
+  std::string kind_;
+  Journal* journal_;
+  size_t threads_;
+  Hooks hooks_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::multimap<TimePoint, std::shared_ptr<Job>> queue_;
+  size_t in_flight_ = 0;
+  bool stopping_ = false;
+  DeliveryStats stats_;
+  std::vector<std::thread> workers_;
+};
+
+// ---- Dead letters (dead_letter.cpp) ------------------------------------------------------------
+
+// Sends the message to the subscription's RedrivePolicy queue: the bare message for raw
+// subscriptions, the JSON envelope otherwise. False when there is no DLQ or the send failed.
+bool send_to_dead_letter_queue(sqs::Engine* sqs, const Delivery& delivery);
+
+}  // namespace sluice::sns::detail

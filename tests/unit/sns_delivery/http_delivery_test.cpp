@@ -1,0 +1,240 @@
+// HTTP/S delivery against a loopback subscriber: the confirmation flow, headers, signatures a
+// subscriber can verify, retries under the delivery policy, dead letters, raw delivery, a
+// publisher that never waits for a slow endpoint, and the journal across a restart.
+
+#include <doctest/doctest.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "sluice/common/crypto.h"
+#include "support.h"
+
+using namespace sluice;
+using namespace sluice::sns;
+using namespace sluice::sns::testing;
+
+namespace {
+
+// Verifies a message as a subscriber does: AWS's string to sign rebuilt from the JSON document,
+// checked with the public key of the served certificate (SHA1withRSA for 1, SHA256withRSA for 2).
+bool verify_signature(const boost::json::object& m, const std::string& cert_pem) {
+  const bool notification = field(m, "Type") == "Notification";
+  std::vector<const char*> keys = notification
+                                      ? std::vector<const char*>{"Message", "MessageId", "Subject", "Timestamp",
+                                                                 "TopicArn", "Type"}
+                                      : std::vector<const char*>{"Message", "MessageId", "SubscribeURL", "Timestamp",
+                                                                 "Token", "TopicArn", "Type"};
+  std::string text;
+  for (const char* k : keys) {
+    if (!m.contains(k)) continue;
+    text += std::string(k) + "\n" + field(m, k) + "\n";
+  }
+  auto sig = base64_decode(field(m, "Signature"));
+  if (!sig) return false;
+  BIO* bio = BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size()));
+  X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  if (cert == nullptr) return false;
+  EVP_PKEY* key = X509_get_pubkey(cert);
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const EVP_MD* md = field(m, "SignatureVersion") == "2" ? EVP_sha256() : EVP_sha1();
+  bool ok = EVP_DigestVerifyInit(ctx, nullptr, md, nullptr, key) == 1 &&
+            EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(sig->data()), sig->size(),
+                             reinterpret_cast<const unsigned char*>(text.data()), text.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  EVP_PKEY_free(key);
+  X509_free(cert);
+  return ok;
+}
+
+// Reads the token out of a SubscriptionConfirmation and confirms with it, as a subscriber
+// visiting SubscribeURL would.
+std::string confirm(World& w, Endpoint& ep) {
+  if (!wait_for([&] { return ep.count("SubscriptionConfirmation") >= 1; })) return "no confirmation arrived";
+  for (const auto& r : ep.received()) {
+    if (r.header("x-amz-sns-message-type") != "SubscriptionConfirmation") continue;
+    auto m = parse_object(r.body);
+    auto out = w.sns->confirm_subscription(w.ctx, field(m, "TopicArn"), field(m, "Token"));
+    return out ? out.value() : "error: " + out.error().message;
+  }
+  return "unreachable";
+}
+
+std::string policy(int min_delay, int max_delay, int retries) {
+  return R"({"healthyRetryPolicy":{"minDelayTarget":)" + std::to_string(min_delay) + R"(,"maxDelayTarget":)" +
+         std::to_string(max_delay) + R"(,"numRetries":)" + std::to_string(retries) +
+         R"(,"backoffFunction":"linear"}})";
+}
+
+}  // namespace
+
+TEST_CASE("subscription confirmation, then signed notifications with SNS's headers (versions 1 and 2)") {
+  for (std::string version : {"1", "2"}) {
+    CAPTURE(version);
+    Endpoint ep;
+    World w;
+    auto t = w.topic("orders", {{"SignatureVersion", version}});
+    auto sub = w.subscribe(t, "http", ep.url());
+    REQUIRE(sub.rfind(t + ":", 0) == 0);
+
+    REQUIRE(wait_for([&] { return ep.count("SubscriptionConfirmation") == 1; }));
+    const Received c = ep.received().at(0);
+    CHECK(c.header("Content-Type") == "text/plain; charset=UTF-8");
+    CHECK(c.header("User-Agent") == "Amazon Simple Notification Service Agent");
+    CHECK(c.header("x-amz-sns-topic-arn") == t);
+    CHECK_FALSE(c.has("x-amz-sns-subscription-arn"));
+    auto cm = parse_object(c.body);
+    CHECK(c.header("x-amz-sns-message-id") == field(cm, "MessageId"));
+    CHECK(field(cm, "SubscribeURL") ==
+          "http://127.0.0.1:4566/?Action=ConfirmSubscription&TopicArn=" + t + "&Token=" + field(cm, "Token"));
+    CHECK(field(cm, "SignatureVersion") == version);
+    CHECK(verify_signature(cm, w.sns->signing_certificate_pem()));
+
+    // Unconfirmed: a publish reaches nobody.
+    REQUIRE(w.publish(t, "too early").ok());
+    CHECK(confirm(w, ep) == sub);
+    auto r = w.publish(t, "hello", std::string("greeting"));
+    REQUIRE(r.ok());
+    REQUIRE(wait_for([&] { return ep.count("Notification") == 1; }));
+    Received n;
+    for (const auto& x : ep.received()) {
+      if (x.header("x-amz-sns-message-type") == "Notification") n = x;
+    }
+    CHECK(n.header("x-amz-sns-message-id") == r->message_id);
+    CHECK(n.header("x-amz-sns-subscription-arn") == sub);
+    CHECK(n.header("x-amz-sns-topic-arn") == t);
+    CHECK_FALSE(n.has("x-amz-sns-rawdelivery"));
+    auto m = parse_object(n.body);
+    CHECK(field(m, "Message") == "hello");
+    CHECK(field(m, "Subject") == "greeting");
+    CHECK(field(m, "UnsubscribeURL") == "http://127.0.0.1:4566/?Action=Unsubscribe&SubscriptionArn=" + sub);
+    CHECK(verify_signature(m, w.sns->signing_certificate_pem()));
+    // A tampered message no longer verifies.
+    m["Message"] = "hello!";
+    CHECK_FALSE(verify_signature(m, w.sns->signing_certificate_pem()));
+    CHECK(ep.count("Notification") == 1);
+  }
+}
+
+TEST_CASE("server errors are retried under the linear policy, then the delivery succeeds") {
+  Endpoint ep;
+  World w;
+  auto t = w.topic("t");
+  auto sub = w.subscribe(t, "http", ep.url(), {{"DeliveryPolicy", policy(1, 3, 3)}});
+  REQUIRE(confirm(w, ep) == sub);
+  ep.script({500, 503});
+  auto started = std::chrono::steady_clock::now();
+  REQUIRE(w.publish(t, "m").ok());
+  REQUIRE(wait_for([&] { return w.http->stats().delivered == 2; }));  // confirmation + the message
+  auto took = std::chrono::steady_clock::now() - started;
+  CHECK(ep.count("Notification") == 3);
+  // Linear from 1 s to 3 s over three retries, scaled by 0.02: 20 ms then 40 ms before the success.
+  CHECK(took >= std::chrono::milliseconds(60));
+  CHECK(w.http->pending() == 0);
+  CHECK(w.http->stats().dead_lettered == 0);
+}
+
+TEST_CASE("a delivery that finally fails goes to the subscription's dead-letter queue") {
+  Endpoint ep;
+  World w;
+  auto t = w.topic("t");
+  auto dlq = w.queue("dlq");
+  auto sub = w.subscribe(t, "http", ep.url(),
+                         {{"DeliveryPolicy", policy(1, 1, 2)}, {"RedrivePolicy", R"({"deadLetterTargetArn":")" + dlq + "\"}"}});
+  REQUIRE(confirm(w, ep) == sub);
+
+  SUBCASE("server errors: every retry used") {
+    ep.script({500, 500, 500, 500});
+    auto r = w.publish(t, "lost?");
+    REQUIRE(r.ok());
+    REQUIRE(wait_for([&] { return w.http->stats().dead_lettered == 1; }));
+    CHECK(ep.count("Notification") == 3);  // first attempt + numRetries 2
+    auto msgs = w.receive("dlq");
+    REQUIRE(msgs.size() == 1);
+    auto env = parse_object(msgs[0].body);
+    CHECK(field(env, "Message") == "lost?");
+    CHECK(field(env, "MessageId") == r->message_id);
+  }
+  SUBCASE("a client error (404) is not retried") {
+    ep.script({404});
+    REQUIRE(w.publish(t, "gone").ok());
+    REQUIRE(wait_for([&] { return w.http->stats().dead_lettered == 1; }));
+    CHECK(ep.count("Notification") == 1);
+    REQUIRE(w.receive("dlq").size() == 1);
+  }
+  SUBCASE("429 throttling is retried") {
+    ep.script({429});
+    REQUIRE(w.publish(t, "slow down").ok());
+    REQUIRE(wait_for([&] { return w.http->stats().delivered == 2; }));
+    CHECK(ep.count("Notification") == 2);
+    CHECK(w.receive("dlq").empty());
+  }
+}
+
+TEST_CASE("raw delivery posts the bare message with x-amz-sns-rawdelivery") {
+  Endpoint ep;
+  World w;
+  auto t = w.topic("t");
+  auto sub = w.subscribe(t, "http", ep.url(), {{"RawMessageDelivery", "true"}});
+  REQUIRE(confirm(w, ep) == sub);
+  REQUIRE(w.publish(t, R"({"order":7})").ok());
+  REQUIRE(wait_for([&] { return ep.count("Notification") == 1; }));
+  Received n = ep.received().back();
+  CHECK(n.body == R"({"order":7})");
+  CHECK(n.header("x-amz-sns-rawdelivery") == "true");
+  CHECK(n.header("x-amz-sns-subscription-arn") == sub);
+}
+
+TEST_CASE("a slow endpoint does not hold up the publisher") {
+  Endpoint ep;
+  World w;
+  auto t = w.topic("t");
+  auto sub = w.subscribe(t, "http", ep.url());
+  REQUIRE(confirm(w, ep) == sub);
+  ep.set_sleep_ms(2000);
+  for (int i = 0; i < 3; ++i) {
+    auto started = std::chrono::steady_clock::now();
+    REQUIRE(w.publish(t, "m" + std::to_string(i)).ok());
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(100));
+  }
+  CHECK(w.http->pending() == 3);
+  REQUIRE(wait_for([&] { return w.http->stats().delivered == 4; }, 10000));
+}
+
+TEST_CASE("journalled deliveries survive a restart and arrive once the endpoint is back") {
+  TempDir dir;
+  int port = 0;
+  std::string t;
+  {
+    Endpoint ep;
+    port = ep.port();
+    World w(dir.path);
+    t = w.topic("t");
+    auto sub = w.subscribe(t, "http", ep.url(), {{"DeliveryPolicy", policy(1, 1, 100)}});
+    REQUIRE(confirm(w, ep) == sub);
+    REQUIRE(wait_for([&] { return w.http->pending() == 0; }));
+  }  // the endpoint goes away before the service does
+  {
+    World w(dir.path);
+    for (int i = 0; i < 3; ++i) REQUIRE(w.publish(t, "kept " + std::to_string(i)).ok());
+    CHECK(w.http->pending() == 3);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // a few refused attempts
+    CHECK(w.http->stats().attempts >= 3);
+    CHECK(w.http->stats().delivered == 0);
+  }  // stopped with the deliveries pending
+  Endpoint back(port);
+  REQUIRE(back.port() == port);
+  World w(dir.path);
+  REQUIRE(wait_for([&] { return back.count("Notification") == 3; }));
+  std::set<std::string> messages;
+  for (const auto& r : back.received()) messages.insert(field(parse_object(r.body), "Message"));
+  CHECK(messages == std::set<std::string>{"kept 0", "kept 1", "kept 2"});
+  REQUIRE(wait_for([&] { return w.http->pending() == 0; }));
+  // Delivered deliveries left the journal: a further restart sends nothing again.
+  w.reopen();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(back.count("Notification") == 3);
+  CHECK(w.http->stats().accepted == 0);
+}
