@@ -12,6 +12,8 @@
 #include "commands.h"
 #include "config.h"
 #include "runtime_launcher.h"
+#include "sluice/sns/sns.h"
+#include "sns/sns_query_service.h"
 #include "sqs/sqs_api.h"
 #include "sluice/sqs/engine.h"
 
@@ -124,6 +126,18 @@ int command_up(const std::vector<std::string>& args) {
     return 78;
   }
 
+  sns::ServiceOptions sns_options;
+  sns_options.in_memory = options.in_memory;
+  sns_options.data_dir = options.data_dir;
+  sns_options.sqs = engine.get();
+  // SigningCertURL, SubscribeURL and UnsubscribeURL point back at this server.
+  sns_options.base_url = "http://" + options.host + ":" + std::to_string(options.port);
+  auto topics = sns::Service::open(sns_options, &error);
+  if (!topics) {
+    std::fprintf(stderr, "sluice up: cannot open the SNS store: %s\n", error.c_str());
+    return 74;
+  }
+
   RuntimeLauncher runtime(*engine, options.account_id, options.region);
   if (!runtime.start(config, &error)) {
     std::fprintf(stderr, "sluice up: config %s: %s\n", options.config_path.c_str(), error.c_str());
@@ -141,6 +155,7 @@ int command_up(const std::vector<std::string>& args) {
   // one waits for group commit, so a pool of workers lets commits from many clients share a
   // transaction while the loop keeps serving.
   api_options.worker_threads = options.in_memory ? 0 : 4;
+  api_options.query_services.push_back(api::sns::make_sns_query_service(*topics));
   service.api = api::sqs::ApiServer::start(&service.loop, *engine, api_options, &error);
   if (!service.api) {
     std::fprintf(stderr, "sluice up: cannot listen on %s:%d: %s\n", options.host.c_str(), options.port, error.c_str());
@@ -159,6 +174,7 @@ int command_up(const std::vector<std::string>& args) {
   uv_run(&service.loop, UV_RUN_DEFAULT);
   runtime.stop();  // mappings drain: in-flight batches finish and are settled
   service.api.reset();
+  topics.reset();
   uv_loop_close(&service.loop);
   std::fprintf(stderr, "sluice: stopped\n");
   return 0;

@@ -71,8 +71,33 @@ class ApiServerImpl final : public ApiServer {
       responder->respond(std::move(response));
       return;
     }
+    if (request.method == "GET" && request.path != "/") {
+      for (const auto& service : options_.query_services) {
+        if (auto answer = service->get(request)) {
+          responder->respond(std::move(*answer));
+          return;
+        }
+      }
+    }
     std::optional<AwsError> error;
-    auto wire = std::make_shared<WireRequest>(detail::decode_request(request, defaults_, &error));
+    std::shared_ptr<WireRequest> wire;
+    if (detail::protocol_of(request) == detail::Protocol::Query) {
+      auto form = detail::decode_query_form(request, defaults_, &error);
+      if (!error) {
+        for (const auto& service : options_.query_services) {
+          if (service->claims(form.action, form.version, form.signing_service)) {
+            auto shared = std::make_shared<detail::QueryForm>(std::move(form));
+            pool_->submit([service, shared, responder] {
+              responder->respond(service->handle(shared->params, shared->ctx, shared->request_id));
+            });
+            return;
+          }
+        }
+      }
+      wire = std::make_shared<WireRequest>(detail::sqs_request_from_form(std::move(form), &error));
+    } else {
+      wire = std::make_shared<WireRequest>(detail::decode_request(request, defaults_, &error));
+    }
     if (error) {
       responder->respond(detail::render_error(wire->protocol, *error, wire->request_id));
       return;

@@ -26,7 +26,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "http/http_server.h"
 #include "sluice/common/aws_error.h"
 #include "sluice/common/clock.h"
 #include "sluice/sqs/engine.h"
@@ -78,6 +81,21 @@ Outcome<sluice::sqs::QueueAddress> resolve_queue_url(std::string_view url, const
 // <base_url>/<account>/<name>
 std::string make_queue_url(const CallContext& ctx, const sluice::sqs::QueueAddress& queue);
 
+// Another AWS service that speaks the Query protocol on the same port (SNS). The server offers it
+// every Query request first, and every GET of a path other than "/".
+class QueryService {
+ public:
+  virtual ~QueryService() = default;
+  // True when the request is this service's: by the SigV4 scope's service, the API Version, or
+  // an action only this service has.
+  virtual bool claims(std::string_view action, std::string_view version, std::string_view signing_service) const = 0;
+  // Runs on a worker (or the loop thread for in-memory engines); answers the whole HTTP response.
+  virtual http::Response handle(const std::vector<std::pair<std::string, std::string>>& params, const CallContext& ctx,
+                                const std::string& request_id) = 0;
+  // A plain GET this service serves (e.g. its signing certificate), or nullopt.
+  virtual std::optional<http::Response> get(const http::Request& request) = 0;
+};
+
 struct ApiOptions {
   std::string host = "127.0.0.1";
   int port = 9324;                        // 0 = any free port (ApiServer::port() tells which)
@@ -91,6 +109,7 @@ struct ApiOptions {
   // Query form-encoding can triple a 1 MiB message; JSON escaping can double it.
   size_t max_body_bytes = 8 * 1024 * 1024;
   std::shared_ptr<Clock> clock;           // must be the engine's clock; default the system clock
+  std::vector<std::shared_ptr<QueryService>> query_services;
 };
 
 class ApiServer {

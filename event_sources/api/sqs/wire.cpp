@@ -40,19 +40,34 @@ bool is_account_id(std::string_view s) {
   return true;
 }
 
-// "AKID/20240101/us-east-1/sqs/aws4_request"
-void apply_credential_scope(std::string_view credential, CallContext& ctx) {
+// "AKID/20240101/us-east-1/sqs/aws4_request". Returns the service named in the scope ("" if none).
+std::string apply_credential_scope(std::string_view credential, CallContext& ctx) {
   size_t first = credential.find('/');
-  if (first == std::string_view::npos) return;
+  if (first == std::string_view::npos) return "";
   std::string_view akid = credential.substr(0, first);
   if (is_account_id(akid)) ctx.account_id = std::string(akid);
   std::string_view rest = credential.substr(first + 1);
   size_t date_end = rest.find('/');
-  if (date_end == std::string_view::npos) return;
+  if (date_end == std::string_view::npos) return "";
   rest = rest.substr(date_end + 1);
   size_t region_end = rest.find('/');
   std::string_view region = rest.substr(0, region_end);
   if (!region.empty()) ctx.region = std::string(region);
+  if (region_end == std::string_view::npos) return "";
+  rest = rest.substr(region_end + 1);
+  return std::string(rest.substr(0, rest.find('/')));
+}
+
+// The credential of the Authorization header, or "".
+std::string_view header_credential(const http::Request& request) {
+  if (const std::string* auth = request.header("authorization")) {
+    size_t pos = auth->find("Credential=");
+    if (pos != std::string::npos) {
+      std::string_view rest = std::string_view(*auth).substr(pos + 11);
+      return rest.substr(0, rest.find_first_of(", "));
+    }
+  }
+  return {};
 }
 
 std::string base_url_for(const http::Request& request, const ContextDefaults& defaults) {
@@ -90,14 +105,11 @@ void decode_json(const http::Request& request, WireRequest& out, std::optional<A
   }
 }
 
-void decode_query(const http::Request& request, WireRequest& out, std::optional<AwsError>* error) {
-  query::FormParams params;
+// Query string and form body, in that order.
+std::optional<AwsError> parse_query_params(const http::Request& request, query::FormParams& params) {
   if (!request.query.empty()) {
     auto from_query = query::parse_form(request.query);
-    if (!from_query) {
-      *error = from_query.take_error();
-      return;
-    }
+    if (!from_query) return from_query.take_error();
     params = std::move(*from_query);
   }
   const std::string* content_type = request.header("content-type");
@@ -105,35 +117,63 @@ void decode_query(const http::Request& request, WireRequest& out, std::optional<
                    (content_type == nullptr || contains(lowercase(*content_type), "application/x-www-form-urlencoded"));
   if (form_body && !request.body.empty()) {
     auto from_body = query::parse_form(request.body);
-    if (!from_body) {
-      *error = from_body.take_error();
-      return;
-    }
+    if (!from_body) return from_body.take_error();
     for (auto& p : *from_body) params.push_back(std::move(p));
   }
-  std::string credential;
-  for (const auto& [name, value] : params) {
-    if (name == "Action" && out.action.empty()) out.action = value;
-    if (name == "X-Amz-Credential") credential = value;
-  }
-  if (!credential.empty()) apply_credential_scope(credential, out.ctx);
-  if (out.action.empty()) {
-    *error = aws_error(AwsErrorCode::MissingAction, "The request must contain the parameter Action.");
-    return;
-  }
-  if (!SqsActions::is_action(out.action)) {
-    *error = aws_error(AwsErrorCode::InvalidAction, "The action " + out.action + " is not valid for this endpoint.");
-    return;
-  }
-  auto input = query::sqs_request_to_json(out.action, params);
-  if (!input) {
-    *error = input.take_error();
-    return;
-  }
-  out.input = std::move(*input);
+  return std::nullopt;
+}
+
+void fill_context(const http::Request& request, const ContextDefaults& defaults, CallContext& ctx) {
+  ctx.account_id = defaults.account_id;
+  ctx.region = defaults.region;
+  ctx.base_url = base_url_for(request, defaults);
+  ctx.request_path = request.path;
 }
 
 }  // namespace
+
+QueryForm decode_query_form(const http::Request& request, const ContextDefaults& defaults,
+                            std::optional<AwsError>* error) {
+  QueryForm form;
+  form.request_id = uuid4();
+  fill_context(request, defaults, form.ctx);
+  *error = parse_query_params(request, form.params);
+  std::string credential;
+  for (const auto& [name, value] : form.params) {
+    if (name == "Action" && form.action.empty()) form.action = value;
+    if (name == "Version" && form.version.empty()) form.version = value;
+    if (name == "X-Amz-Credential") credential = value;
+  }
+  // The Authorization header wins over a presigned credential.
+  std::string_view header = header_credential(request);
+  if (!header.empty()) credential = std::string(header);
+  if (!credential.empty()) form.signing_service = apply_credential_scope(credential, form.ctx);
+  return form;
+}
+
+WireRequest sqs_request_from_form(QueryForm form, std::optional<AwsError>* error) {
+  WireRequest out;
+  out.protocol = Protocol::Query;
+  out.request_id = std::move(form.request_id);
+  out.ctx = std::move(form.ctx);
+  out.action = std::move(form.action);
+  if (*error) return out;
+  if (out.action.empty()) {
+    *error = aws_error(AwsErrorCode::MissingAction, "The request must contain the parameter Action.");
+    return out;
+  }
+  if (!SqsActions::is_action(out.action)) {
+    *error = aws_error(AwsErrorCode::InvalidAction, "The action " + out.action + " is not valid for this endpoint.");
+    return out;
+  }
+  auto input = query::sqs_request_to_json(out.action, form.params);
+  if (!input) {
+    *error = input.take_error();
+    return out;
+  }
+  out.input = std::move(*input);
+  return out;
+}
 
 Protocol protocol_of(const http::Request& request) {
   if (request.header("x-amz-target") != nullptr) return Protocol::Json;
@@ -143,36 +183,20 @@ Protocol protocol_of(const http::Request& request) {
 }
 
 void apply_credentials(const http::Request& request, std::string_view form_credential, CallContext& ctx) {
-  if (const std::string* auth = request.header("authorization")) {
-    size_t pos = auth->find("Credential=");
-    if (pos != std::string::npos) {
-      std::string_view rest = std::string_view(*auth).substr(pos + 11);
-      size_t end = rest.find_first_of(", ");
-      apply_credential_scope(rest.substr(0, end), ctx);
-      return;
-    }
-  }
-  if (!form_credential.empty()) apply_credential_scope(form_credential, ctx);
+  std::string_view header = header_credential(request);
+  apply_credential_scope(header.empty() ? form_credential : header, ctx);
 }
 
 WireRequest decode_request(const http::Request& request, const ContextDefaults& defaults,
                            std::optional<AwsError>* error) {
-  WireRequest out;
-  out.protocol = protocol_of(request);
-  out.request_id = uuid4();
-  out.ctx.account_id = defaults.account_id;
-  out.ctx.region = defaults.region;
-  out.ctx.base_url = base_url_for(request, defaults);
-  out.ctx.request_path = request.path;
-  apply_credentials(request, "", out.ctx);
   *error = std::nullopt;
-  if (out.protocol == Protocol::Json) {
-    decode_json(request, out, error);
-  } else {
-    decode_query(request, out, error);
-    // A presigned credential only counts when there is no Authorization header.
-    if (request.header("authorization") != nullptr) apply_credentials(request, "", out.ctx);
-  }
+  if (protocol_of(request) == Protocol::Query) return sqs_request_from_form(decode_query_form(request, defaults, error), error);
+  WireRequest out;
+  out.protocol = Protocol::Json;
+  out.request_id = uuid4();
+  fill_context(request, defaults, out.ctx);
+  apply_credentials(request, "", out.ctx);
+  decode_json(request, out, error);
   return out;
 }
 

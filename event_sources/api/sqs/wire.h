@@ -13,6 +13,7 @@
 #include "http/http_server.h"
 #include "sluice/common/aws_error.h"
 #include "sqs_api.h"
+#include "sqs_query/query_codec.h"
 
 namespace sluice::api::sqs::detail {
 
@@ -35,6 +36,23 @@ struct ContextDefaults {
 Protocol protocol_of(const http::Request& request);
 // Account and region from the SigV4 credential (Authorization header or X-Amz-Credential).
 void apply_credentials(const http::Request& request, std::string_view form_credential, CallContext& ctx);
+
+// A Query-protocol request decoded only as far as its form: what another Query service on this
+// port (SNS) needs to decide whether the request is its own.
+struct QueryForm {
+  query::FormParams params;  // query string first, then the form body
+  std::string action;
+  std::string version;
+  std::string signing_service;  // from the SigV4 credential scope, e.g. "sqs", "sns"
+  CallContext ctx;
+  std::string request_id;
+};
+
+// Always fills ctx and request_id; sets *error on malformed form encoding.
+QueryForm decode_query_form(const http::Request& request, const ContextDefaults& defaults,
+                            std::optional<AwsError>* error);
+// The SQS request carried by a decoded form.
+WireRequest sqs_request_from_form(QueryForm form, std::optional<AwsError>* error);
 
 // Always fills protocol, request_id and ctx; sets *error when the request cannot be run.
 WireRequest decode_request(const http::Request& request, const ContextDefaults& defaults,
