@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "config.h"
 #include "runtime_launcher.h"
+#include "sluice/sns/delivery.h"
 #include "sluice/sns/sns.h"
 #include "sns/sns_query_service.h"
 #include "sqs/sqs_api.h"
@@ -126,22 +127,40 @@ int command_up(const std::vector<std::string>& args) {
     return 78;
   }
 
+  RuntimeLauncher runtime(*engine, options.account_id, options.region);
+  if (!runtime.start(config, &error)) {
+    std::fprintf(stderr, "sluice up: config %s: %s\n", options.config_path.c_str(), error.c_str());
+    return 78;
+  }
+
+  // SNS deliveries to HTTP(S) endpoints and functions are journaled in the data directory and
+  // run on their own workers; queue deliveries happen inside Publish.
+  sns::HttpDeliveryOptions http_delivery;
+  http_delivery.data_dir = options.in_memory ? "" : options.data_dir;
+  http_delivery.sqs = engine.get();
+  sns::LambdaDeliveryOptions lambda_delivery;
+  lambda_delivery.data_dir = http_delivery.data_dir;
+  lambda_delivery.sqs = engine.get();
+  lambda_delivery.invoker = &runtime;
+  auto http_sink = sns::HttpDelivery::open(http_delivery, &error);
+  auto lambda_sink = http_sink ? sns::LambdaDelivery::open(lambda_delivery, &error) : nullptr;
+  if (!lambda_sink) {
+    std::fprintf(stderr, "sluice up: cannot open the SNS delivery journal: %s\n", error.c_str());
+    return 74;
+  }
+  sns::CompositeSink sink(http_sink.get(), lambda_sink.get());
+
   sns::ServiceOptions sns_options;
   sns_options.in_memory = options.in_memory;
   sns_options.data_dir = options.data_dir;
   sns_options.sqs = engine.get();
+  sns_options.sink = &sink;
   // SigningCertURL, SubscribeURL and UnsubscribeURL point back at this server.
   sns_options.base_url = "http://" + options.host + ":" + std::to_string(options.port);
   auto topics = sns::Service::open(sns_options, &error);
   if (!topics) {
     std::fprintf(stderr, "sluice up: cannot open the SNS store: %s\n", error.c_str());
     return 74;
-  }
-
-  RuntimeLauncher runtime(*engine, options.account_id, options.region);
-  if (!runtime.start(config, &error)) {
-    std::fprintf(stderr, "sluice up: config %s: %s\n", options.config_path.c_str(), error.c_str());
-    return 78;
   }
 
   Service service;
@@ -172,9 +191,11 @@ int command_up(const std::vector<std::string>& args) {
               options.in_memory ? "in memory" : ("data in " + options.data_dir).c_str());
   std::fflush(stdout);
   uv_run(&service.loop, UV_RUN_DEFAULT);
-  runtime.stop();  // mappings drain: in-flight batches finish and are settled
   service.api.reset();
   topics.reset();
+  lambda_sink.reset();
+  http_sink.reset();
+  runtime.stop();  // mappings drain: in-flight batches finish and are settled
   uv_loop_close(&service.loop);
   std::fprintf(stderr, "sluice: stopped\n");
   return 0;

@@ -103,6 +103,29 @@ bool RuntimeLauncher::start(const Config& config, std::string* error) {
   return true;
 }
 
+bool RuntimeLauncher::invoke(std::string_view function_arn, std::string event_json, std::string* error_type,
+                             std::string* error_message) {
+  // arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER], or a bare name.
+  std::string_view name = function_arn;
+  if (auto at = function_arn.find(":function:"); at != std::string_view::npos) {
+    name = function_arn.substr(at + 10);
+    name = name.substr(0, name.find(':'));
+  }
+  auto function = functions_.find(std::string(name));
+  if (function == functions_.end()) {
+    *error_type = "ResourceNotFoundException";
+    *error_message = "Function not found: " + std::string(function_arn);
+    return false;
+  }
+  functions::InvocationRequest request;
+  request.event = std::move(event_json);
+  auto result = function->second->invoke(request);
+  if (result.ok()) return true;
+  *error_type = "Unhandled";
+  *error_message = result.error_type + ": " + result.error_message;
+  return false;
+}
+
 void RuntimeLauncher::stop() {
   for (auto& mapping : mappings_) mapping->stop();
   mappings_.clear();

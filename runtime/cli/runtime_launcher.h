@@ -4,7 +4,11 @@
 // started in order. Stopping drains every mapping (in-flight batches finish and are settled)
 // before the plugin hosts go.
 //
-// Lifecycle: start() once; stop() (or the destructor) before the engine is destroyed.
+// It is also how SNS invokes functions subscribed to topics (asynchronous invocations; SNS's
+// delivery layer does the retrying).
+//
+// Lifecycle: start() once; stop() (or the destructor) before the engine is destroyed, and after
+// the SNS service that invokes functions through it.
 
 #include <map>
 #include <memory>
@@ -14,17 +18,22 @@
 #include "config.h"
 #include "sluice/esm/event_source_mapping.h"
 #include "sluice/functions/plugin_host.h"
+#include "sluice/sns/delivery.h"
 
 namespace sluice::cli {
 
-class RuntimeLauncher {
+class RuntimeLauncher final : public sns::AsyncFunctionInvoker {
  public:
   RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region);
-  ~RuntimeLauncher();
+  ~RuntimeLauncher() override;
   // Returns false with *error naming the function or mapping and the reason.
   bool start(const Config& config, std::string* error);
   void stop();
   size_t mapping_count() const { return mappings_.size(); }
+
+  // sns::AsyncFunctionInvoker: runs a declared function (by name or ARN) with an SNS event.
+  bool invoke(std::string_view function_arn, std::string event_json, std::string* error_type,
+              std::string* error_message) override;
 
  private:
   sqs::Engine& engine_;
