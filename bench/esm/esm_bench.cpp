@@ -152,11 +152,14 @@ void throughput_case(const Args& args, int64_t batch_size, bool fast_path) {
   char extra[512];
   std::snprintf(extra, sizeof extra,
                 ",\"messages\":%lld,\"batch_size\":%lld,\"fast_path\":%s,\"body_bytes\":%zu,\"max_concurrency\":%lld,"
-                "\"pollers\":%d,\"seconds\":%.3f,\"steady_10_90_msg_per_s\":%.0f,\"batches\":%llu,\"max_in_flight\":%lld,"
+                "\"pollers\":%d,\"seconds\":%.3f,\"steady_10_90_msg_per_s\":%.0f,\"batches\":%llu,\"mean_batch\":%.1f,"
+                "\"max_in_flight\":%lld,"
                 "\"target\":%d",
                 static_cast<long long>(n), static_cast<long long>(batch_size), fast_path ? "true" : "false", args.body,
                 static_cast<long long>(args.concurrency), args.pollers, seconds, steady,
-                static_cast<unsigned long long>(stats.batches_invoked), static_cast<long long>(stats.max_in_flight),
+                static_cast<unsigned long long>(stats.batches_invoked),
+                stats.batches_invoked ? static_cast<double>(stats.messages_invoked) / static_cast<double>(stats.batches_invoked) : 0.0,
+                static_cast<long long>(stats.max_in_flight),
                 batch_size == 10 ? 300'000 : (fast_path ? 1'000'000 : 0));
   print("esm-throughput", figure, static_cast<double>(n) / seconds, "msg/s", extra);
 }
