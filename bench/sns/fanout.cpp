@@ -1,16 +1,25 @@
 // sns-fanout: an in-memory SQS engine and SNS service, one topic with 1, 10 or 100 subscribed
-// embedded queues (JSON envelope or raw delivery). One thread publishes for about two seconds per
-// case (argument 1 overrides the seconds); each publish is timed. Figures per case, one JSON
-// object per line: deliveries per second, publishes per second, publish p50 and p99.
+// embedded queues (JSON envelope or raw delivery), published to by 1 or 2 threads for about two
+// seconds per case; each publish is timed. Figures per case, one JSON object per line:
+// deliveries per second, publishes per second, publish p50 and p99 (over all threads' publishes).
+//
+// Arguments: [seconds] [filter]. The filter keeps the cases whose name contains it; a case is
+// named "<subscribers>/<envelope|raw>/<publishers>p", e.g. "100/envelope/1p" (for profiling one).
+//
+// The single-publisher figures are the reference (the target); the two-publisher ones show
+// what a service publishing from several threads gets on a machine with two cores, as each
+// publish's RSA signature is computed on its own thread.
 //
 // The queues are not drained: a case's messages stay in memory until the case ends, as the
 // deliveries' cost is what is measured.
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sluice/sns/sns.h"
@@ -21,14 +30,20 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-void figure(const char* name, int subscribers, bool raw, double value, const char* unit) {
-  std::printf("{\"bench\":\"sns-fanout\",\"figure\":\"%s\",\"subscribers\":%d,\"delivery\":\"%s\",\"value\":%.1f,"
-              "\"unit\":\"%s\"}\n",
-              name, subscribers, raw ? "raw" : "envelope", value, unit);
+struct Case {
+  int subscribers;
+  bool raw;
+  int publishers;
+};
+
+void figure(const Case& c, const char* name, double value, const char* unit) {
+  std::printf("{\"bench\":\"sns-fanout\",\"figure\":\"%s\",\"subscribers\":%d,\"delivery\":\"%s\",\"publishers\":%d,"
+              "\"value\":%.1f,\"unit\":\"%s\"}\n",
+              name, c.subscribers, c.raw ? "raw" : "envelope", c.publishers, value, unit);
   std::fflush(stdout);
 }
 
-bool run_case(int subscribers, bool raw, double seconds) {
+bool run_case(const Case& c, double seconds) {
   const sns::CallContext ctx{"123456789012", "us-east-1"};
   std::string error;
   sqs::EngineOptions eo;
@@ -49,11 +64,11 @@ bool run_case(int subscribers, bool raw, double seconds) {
   }
   auto topic = service->create_topic(ctx, "fanout", {}, {});
   if (!topic) return false;
-  for (int i = 0; i < subscribers; ++i) {
+  for (int i = 0; i < c.subscribers; ++i) {
     sqs::QueueAddress q{ctx.account_id, ctx.region, "q" + std::to_string(i)};
     if (!engine->create_queue(q, {}, {})) return false;
     sns::SubscribeRequest s{topic.value(), "sqs", sqs::queue_arn(q), {}, true};
-    if (raw) s.attributes["RawMessageDelivery"] = "true";
+    if (c.raw) s.attributes["RawMessageDelivery"] = "true";
     if (!service->subscribe(ctx, s)) return false;
   }
 
@@ -66,33 +81,46 @@ bool run_case(int subscribers, bool raw, double seconds) {
   // keep it out of the figures.
   if (!service->publish(ctx, p)) return false;
 
-  std::vector<int64_t> latencies_ns;
-  latencies_ns.reserve(1 << 20);
+  std::vector<std::vector<int64_t>> latencies(static_cast<size_t>(c.publishers));
+  std::atomic<bool> failed{false};
   const auto start = SteadyClock::now();
   const auto until = start + std::chrono::duration<double>(seconds);
-  for (;;) {
-    const auto t0 = SteadyClock::now();
-    if (t0 >= until) break;
-    auto r = service->publish(ctx, p);
-    const auto t1 = SteadyClock::now();
-    if (!r) {
-      std::fprintf(stderr, "publish failed: %s\n", r.error().message.c_str());
-      return false;
+  auto publisher = [&](std::vector<int64_t>& out) {
+    out.reserve(1 << 20);
+    for (;;) {
+      const auto t0 = SteadyClock::now();
+      if (t0 >= until || failed.load(std::memory_order_relaxed)) break;
+      auto r = service->publish(ctx, p);
+      const auto t1 = SteadyClock::now();
+      if (!r) {
+        std::fprintf(stderr, "publish failed: %s\n", r.error().message.c_str());
+        failed = true;
+        break;
+      }
+      out.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
     }
-    latencies_ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
-  }
-  const double elapsed = std::chrono::duration<double>(SteadyClock::now() - start).count();
-  const double publishes = static_cast<double>(latencies_ns.size());
-  std::sort(latencies_ns.begin(), latencies_ns.end());
-  auto pct = [&](double q) {
-    size_t i = std::min(latencies_ns.size() - 1, static_cast<size_t>(q * static_cast<double>(latencies_ns.size())));
-    return static_cast<double>(latencies_ns[i]) / 1000.0;
   };
-  figure("deliveries-per-second", subscribers, raw, publishes * subscribers / elapsed, "1/s");
-  figure("publishes-per-second", subscribers, raw, publishes / elapsed, "1/s");
-  figure("publish-p50", subscribers, raw, pct(0.50), "us");
-  figure("publish-p99", subscribers, raw, pct(0.99), "us");
-  figure("publish-p99-per-subscriber", subscribers, raw, pct(0.99) / subscribers, "us");
+  std::vector<std::thread> threads;
+  for (int t = 1; t < c.publishers; ++t) threads.emplace_back(publisher, std::ref(latencies[static_cast<size_t>(t)]));
+  publisher(latencies[0]);
+  for (auto& t : threads) t.join();
+  if (failed) return false;
+  const double elapsed = std::chrono::duration<double>(SteadyClock::now() - start).count();
+
+  std::vector<int64_t> all;
+  for (const auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  if (all.empty()) return false;
+  const double publishes = static_cast<double>(all.size());
+  std::sort(all.begin(), all.end());
+  auto pct = [&](double q) {
+    size_t i = std::min(all.size() - 1, static_cast<size_t>(q * static_cast<double>(all.size())));
+    return static_cast<double>(all[i]) / 1000.0;
+  };
+  figure(c, "deliveries-per-second", publishes * c.subscribers / elapsed, "1/s");
+  figure(c, "publishes-per-second", publishes / elapsed, "1/s");
+  figure(c, "publish-p50", pct(0.50), "us");
+  figure(c, "publish-p99", pct(0.99), "us");
+  figure(c, "publish-p99-per-subscriber", pct(0.99) / c.subscribers, "us");
   return true;
 }
 
@@ -100,9 +128,16 @@ bool run_case(int subscribers, bool raw, double seconds) {
 
 int main(int argc, char** argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
-  for (int subscribers : {1, 10, 100}) {
-    for (bool raw : {false, true}) {
-      if (!run_case(subscribers, raw, seconds)) return 1;
+  const std::string filter = argc > 2 ? argv[2] : "";
+  for (int publishers : {1, 2}) {
+    for (int subscribers : {1, 10, 100}) {
+      for (bool raw : {false, true}) {
+        const Case c{subscribers, raw, publishers};
+        const std::string name =
+            std::to_string(subscribers) + (raw ? "/raw/" : "/envelope/") + std::to_string(publishers) + "p";
+        if (name.find(filter) == std::string::npos) continue;
+        if (!run_case(c, seconds)) return 1;
+      }
     }
   }
   return 0;

@@ -1,9 +1,15 @@
 // The JSON documents SNS delivers: the notification/confirmation envelope (SQS bodies, HTTP
 // posts, email-json) with keys in the order AWS writes them, the Lambda event, and the text AWS
 // signs ("Key\nValue\n" pairs in byte order of the keys).
+//
+// A Notification envelope is made as an EnvelopeTemplate: the serialized document split around
+// the value of UnsubscribeURL, its only per-subscription field. A fan-out serializes once per
+// message and then only splices each subscription's URL in; envelope_json() takes the same path,
+// so both give the same bytes.
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <ctime>
 
 #include "internal.h"
@@ -26,33 +32,23 @@ json::object attributes_object(const MessageAttributeMap& attributes) {
 }  // namespace
 
 std::string Delivery::envelope_json() const {
+  if (type == "Notification") {
+    std::string out;
+    detail::envelope_template(*this).render(unsubscribe_url, out);
+    return out;
+  }
   json::object o;
   o["Type"] = type;
   o["MessageId"] = message_id;
-  if (type == "Notification") {
-    if (sequence_number) o["SequenceNumber"] = *sequence_number;
-    o["TopicArn"] = topic_arn;
-    if (subject) o["Subject"] = *subject;
-    o["Message"] = message;
-    o["Timestamp"] = timestamp;
-    if (!signature_version.empty()) {
-      o["SignatureVersion"] = signature_version;
-      o["Signature"] = signature;
-      o["SigningCertURL"] = signing_cert_url;
-    }
-    o["UnsubscribeURL"] = unsubscribe_url;
-    if (!message_attributes.empty()) o["MessageAttributes"] = attributes_object(message_attributes);
-  } else {
-    o["Token"] = token;
-    o["TopicArn"] = topic_arn;
-    o["Message"] = message;
-    o["SubscribeURL"] = subscribe_url;
-    o["Timestamp"] = timestamp;
-    if (!signature_version.empty()) {
-      o["SignatureVersion"] = signature_version;
-      o["Signature"] = signature;
-      o["SigningCertURL"] = signing_cert_url;
-    }
+  o["Token"] = token;
+  o["TopicArn"] = topic_arn;
+  o["Message"] = message;
+  o["SubscribeURL"] = subscribe_url;
+  o["Timestamp"] = timestamp;
+  if (!signature_version.empty()) {
+    o["SignatureVersion"] = signature_version;
+    o["Signature"] = signature;
+    o["SigningCertURL"] = signing_cert_url;
   }
   return json::serialize(o);
 }
@@ -79,6 +75,51 @@ std::string Delivery::lambda_event_json() const {
 }
 
 namespace detail {
+
+EnvelopeTemplate envelope_template(const Delivery& d) {
+  json::object head;
+  head["Type"] = d.type;
+  head["MessageId"] = d.message_id;
+  if (d.sequence_number) head["SequenceNumber"] = *d.sequence_number;
+  head["TopicArn"] = d.topic_arn;
+  if (d.subject) head["Subject"] = *d.subject;
+  head["Message"] = d.message;
+  head["Timestamp"] = d.timestamp;
+  if (!d.signature_version.empty()) {
+    head["SignatureVersion"] = d.signature_version;
+    head["Signature"] = d.signature;
+    head["SigningCertURL"] = d.signing_cert_url;
+  }
+  // The serializer writes no whitespace, so the whole document is this object without its
+  // closing brace, the URL member, the attributes member and the brace.
+  EnvelopeTemplate t;
+  t.head = json::serialize(head);
+  t.head.pop_back();
+  t.head += ",\"UnsubscribeURL\":";
+  if (!d.message_attributes.empty()) {
+    t.tail = ",\"MessageAttributes\":" + json::serialize(attributes_object(d.message_attributes));
+  }
+  t.tail += '}';
+  return t;
+}
+
+void EnvelopeTemplate::render(std::string_view unsubscribe_url, std::string& out) const {
+  // URLs rarely hold a character JSON escapes; the serializer handles those that do.
+  const bool plain = std::none_of(unsubscribe_url.begin(), unsubscribe_url.end(), [](char c) {
+    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+  });
+  out.clear();
+  out.reserve(head.size() + unsubscribe_url.size() + tail.size() + 2);
+  out += head;
+  if (plain) {
+    out += '"';
+    out += unsubscribe_url;
+    out += '"';
+  } else {
+    out += json::serialize(json::string_view(unsubscribe_url.data(), unsubscribe_url.size()));
+  }
+  out += tail;
+}
 
 std::string iso_timestamp(int64_t epoch_ms) {
   std::time_t secs = static_cast<std::time_t>(epoch_ms / 1000);

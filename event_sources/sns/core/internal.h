@@ -104,6 +104,16 @@ bool valid_phone_number(std::string_view number);
 // ---- Time and envelopes (envelope.cpp) ---------------------------------------------------------
 
 std::string iso_timestamp(int64_t epoch_ms);  // 2012-05-02T00:54:06.655Z
+
+// A Notification envelope split around the JSON string of its UnsubscribeURL (the one field that
+// differs between the subscriptions of a publish): render() gives exactly the bytes of
+// envelope_json() for that URL, at the cost of two copies.
+struct EnvelopeTemplate {
+  std::string head;  // '{' ... ',"UnsubscribeURL":'
+  std::string tail;  // [',"MessageAttributes":{...}'] '}'
+  void render(std::string_view unsubscribe_url, std::string& out) const;  // replaces `out`
+};
+EnvelopeTemplate envelope_template(const Delivery& notification);  // ignores its unsubscribe_url
 std::string string_to_sign(const Delivery& delivery);
 
 // ---- Signing (signer.cpp) ----------------------------------------------------------------------

@@ -6,8 +6,10 @@
 //                delivery goes to the subscription's RedrivePolicy queue, if any
 //   email, sms   the outbox
 //   others       the DeliverySink
-// Signatures are computed once per distinct message text (MessageStructure json can give each
-// protocol its own text); FIFO topics do not sign.
+// Signatures and envelopes are made once per distinct message text (MessageStructure json can
+// give each protocol its own text), and only if a delivery carries them; FIFO topics do not sign.
+// A queue delivery splices its subscription's UnsubscribeURL into the publish's serialized
+// envelope (EnvelopeTemplate) instead of serializing a document per subscriber.
 
 #include <set>
 
@@ -156,70 +158,97 @@ Result<PublishResult> ServiceImpl::publish_to(const CallContext&, const PublishT
   std::string version = "1";
   if (auto v = topic.attributes.find("SignatureVersion"); v != topic.attributes.end()) version = v->second;
 
-  std::map<std::string, std::string> signatures;  // message text -> signature
+  // What depends only on the message text, made at most once per distinct text and only when a
+  // delivery needs it: raw deliveries to queues carry neither signature nor envelope.
+  struct Prepared {
+    Delivery delivery;  // base + message, and the signature once `is_signed`
+    bool is_signed = false;
+    std::optional<EnvelopeTemplate> envelope;
+  };
+  std::map<std::string_view, Prepared> prepared;  // keys view the request's texts
+  auto prepare = [&](const std::string& text, bool needs_signature) -> Prepared& {
+    auto [it, inserted] = prepared.try_emplace(text);
+    Prepared& p = it->second;
+    if (inserted) {
+      p.delivery = base;
+      p.delivery.message = text;
+    }
+    if (needs_signature && !p.is_signed) {
+      if (!topic.fifo) sign(p.delivery, version);
+      p.is_signed = true;
+    }
+    return p;
+  };
+  // Queue deliveries reuse two requests: the engine copies what it keeps.
+  sqs::SendMessageRequest raw_send, envelope_send;
+  if (!request.message_structure) raw_send.message_attributes = to_sqs_attributes(request.message_attributes);
+  const std::string unsubscribe_base = options_.base_url + "/?Action=Unsubscribe&SubscriptionArn=";
+  std::string unsubscribe_url;
+
   for (const auto& sub : target.subscriptions) {
     if (!sub->confirmed) continue;
-    Delivery d = base;
+    const std::string* text = &*request.message;
     if (request.message_structure) {
       auto p = per_protocol.find(sub->protocol);
-      d.message = p != per_protocol.end() ? p->second : per_protocol.at("default");
-    } else {
-      d.message = *request.message;
+      text = p != per_protocol.end() ? &p->second : &per_protocol.at("default");
     }
-    if (sub->filter && !sub->filter->matches(filter_attributes, d.message)) continue;
+    if (sub->filter && !sub->filter->matches(filter_attributes, *text)) continue;
+    unsubscribe_url.assign(unsubscribe_base).append(sub->arn);
+    if (sub->protocol == "sqs") {
+      if (sub->raw) {
+        raw_send.body = *text;
+        deliver_to_queue(*sub, raw_send, request);
+      } else {
+        Prepared& p = prepare(*text, true);
+        if (!p.envelope) p.envelope = envelope_template(p.delivery);
+        if (!envelope_send.body) envelope_send.body.emplace();
+        p.envelope->render(unsubscribe_url, *envelope_send.body);
+        deliver_to_queue(*sub, envelope_send, request);
+      }
+      continue;
+    }
+    Delivery d = prepare(*text, true).delivery;
     d.subscription_arn = sub->arn;
     d.protocol = sub->protocol;
     d.endpoint = sub->endpoint;
     d.raw = sub->raw;
     d.subscription_attributes = sub->attributes;
-    d.unsubscribe_url = options_.base_url + "/?Action=Unsubscribe&SubscriptionArn=" + sub->arn;
-    if (!topic.fifo) {
-      auto cached = signatures.find(d.message);
-      if (cached == signatures.end()) {
-        sign(d, version);
-        signatures.emplace(d.message, d.signature);
-      } else {
-        d.signature_version = version;
-        d.signing_cert_url = options_.base_url + signing_certificate_path();
-        d.signature = cached->second;
-      }
-    }
-    deliver(*sub, d, request);
+    d.unsubscribe_url = unsubscribe_url;
+    deliver(*sub, d);
   }
   return result;
 }
 
-void ServiceImpl::deliver(const Subscription& sub, Delivery& d, const PublishRequest& request) {
-  if (sub.protocol == "sqs") {
-    if (deliver_sqs(sub, d, request, sub.endpoint)) return;
-    auto redrive = sub.attributes.find("RedrivePolicy");
-    if (redrive == sub.attributes.end()) return;  // client-side failure without a DLQ: dropped, as on AWS
-    boost::system::error_code ec;
-    boost::json::value policy = boost::json::parse(redrive->second, ec);
-    if (ec || !policy.is_object()) return;
-    const auto* dlq = policy.as_object().if_contains("deadLetterTargetArn");
-    if (dlq != nullptr && dlq->is_string()) deliver_sqs(sub, d, request, std::string(dlq->as_string()));
-  } else if (sub.protocol == "email" || sub.protocol == "email-json" || sub.protocol == "sms") {
+void ServiceImpl::deliver(const Subscription& sub, Delivery& d) {
+  if (sub.protocol == "email" || sub.protocol == "email-json" || sub.protocol == "sms") {
     outbox_.append(d);
   } else if (options_.sink != nullptr) {
     options_.sink->deliver(d);
   }
 }
 
-bool ServiceImpl::deliver_sqs(const Subscription& sub, const Delivery& d, const PublishRequest& request,
-                              const std::string& queue_arn) {
+void ServiceImpl::deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send,
+                                   const PublishRequest& request) {
+  if (send_to_queue(sub.endpoint, send, request)) return;
+  auto redrive = sub.attributes.find("RedrivePolicy");
+  if (redrive == sub.attributes.end()) return;  // client-side failure without a DLQ: dropped, as on AWS
+  boost::system::error_code ec;
+  boost::json::value policy = boost::json::parse(redrive->second, ec);
+  if (ec || !policy.is_object()) return;
+  const auto* dlq = policy.as_object().if_contains("deadLetterTargetArn");
+  if (dlq != nullptr && dlq->is_string()) send_to_queue(std::string(dlq->as_string()), send, request);
+}
+
+bool ServiceImpl::send_to_queue(const std::string& queue_arn, sqs::SendMessageRequest& send,
+                                const PublishRequest& request) {
   auto queue = sqs::parse_queue_arn(queue_arn);
   if (!queue || options_.sqs == nullptr) return false;
-  sqs::SendMessageRequest send;
-  if (sub.raw) {
-    send.body = d.message;
-    if (!request.message_structure) send.message_attributes = to_sqs_attributes(request.message_attributes);
-  } else {
-    send.body = d.envelope_json();
-  }
   if (is_fifo_queue(*queue)) {
     send.message_group_id = request.message_group_id;
     send.message_deduplication_id = request.message_deduplication_id.value_or(sha256_hex(*request.message));
+  } else {
+    send.message_group_id.reset();
+    send.message_deduplication_id.reset();
   }
   return options_.sqs->send_message(*queue, send).ok();
 }

@@ -12,6 +12,7 @@
 #include <shared_mutex>
 
 #include "internal.h"
+#include "sluice/sqs/engine.h"
 
 namespace sluice::sns::detail {
 
@@ -77,9 +78,12 @@ class ServiceImpl final : public Service {
   Result<PublishResult> publish_to(const CallContext& ctx, const PublishTarget& target, const PublishRequest& request,
                                    std::optional<int> entry_index);
   Result<PublishTarget> resolve_target(const CallContext& ctx, const std::string& arn, std::string_view param);
-  void deliver(const Subscription& sub, Delivery& delivery, const PublishRequest& request);
-  bool deliver_sqs(const Subscription& sub, const Delivery& delivery, const PublishRequest& request,
-                   const std::string& queue_arn);
+  // Non-queue protocols: the outbox or the DeliverySink.
+  void deliver(const Subscription& sub, Delivery& delivery);
+  // A queue subscription: `send` holds the body (and attributes for raw delivery); a failed send
+  // goes to the subscription's RedrivePolicy queue, if any.
+  void deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send, const PublishRequest& request);
+  bool send_to_queue(const std::string& queue_arn, sqs::SendMessageRequest& send, const PublishRequest& request);
   void send_confirmation(const Subscription& sub, const std::string& type);
   void sign(Delivery& delivery, std::string_view version);
   const Signer& signer();
