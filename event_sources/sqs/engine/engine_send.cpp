@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "engine/body_md5.h"
 #include "engine/engine_impl.h"
 #include "message_rules/message_rules.h"
 #include "sluice/common/crypto.h"
@@ -70,8 +71,8 @@ static SendMessageResult enqueue(EngineImpl& engine, Queue& q, const SendMessage
   SendMessageResult result;
   result.id = request.id;
   const std::string& body = *request.body;
-  std::string md5 = md5_raw(body);
-  result.md5_of_message_body = to_hex(md5);
+  const std::array<uint8_t, 16> md5 = body_md5(body);
+  result.md5_of_message_body = to_hex(std::string_view(reinterpret_cast<const char*>(md5.data()), md5.size()));
   auto md5_attributes = md5_of_message_attributes(request.message_attributes);
   result.md5_of_message_attributes = md5_attributes;
   result.md5_of_message_system_attributes = md5_of_message_attributes(request.system_attributes);
