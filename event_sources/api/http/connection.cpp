@@ -17,8 +17,9 @@ constexpr size_t kInlineBufs = 16;
 // the connection's life answers into the void instead of into freed memory.
 class ResponderImpl final : public Responder {
  public:
-  ResponderImpl(std::shared_ptr<Hub> hub, std::weak_ptr<Connection> conn, uint64_t seq, ConnHeader conn_header)
-      : hub_(std::move(hub)), conn_(std::move(conn)), seq_(seq), conn_header_(conn_header) {}
+  ResponderImpl(std::shared_ptr<Hub> hub, std::weak_ptr<Connection> conn, uint64_t seq, ConnHeader conn_header,
+                bool head_request)
+      : hub_(std::move(hub)), conn_(std::move(conn)), seq_(seq), conn_header_(conn_header), head_request_(head_request) {}
   ResponderImpl(const ResponderImpl&) = delete;
   ResponderImpl& operator=(const ResponderImpl&) = delete;
 
@@ -34,7 +35,7 @@ class ResponderImpl final : public Responder {
   void respond(Response response) override {
     if (answered_.exchange(true, std::memory_order_acq_rel)) return;
     ConnHeader ch = hub_->draining.load(std::memory_order_relaxed) ? ConnHeader::kClose : conn_header_;
-    hub_->deliver(std::move(conn_), seq_, serialize_response(std::move(response), ch));
+    hub_->deliver(std::move(conn_), seq_, serialize_response(std::move(response), ch, head_request_));
   }
 
  private:
@@ -42,6 +43,7 @@ class ResponderImpl final : public Responder {
   std::weak_ptr<Connection> conn_;
   uint64_t seq_;
   ConnHeader conn_header_;
+  bool head_request_;  // a HEAD answer has the headers of the GET answer and no body
   std::atomic<bool> answered_{false};
 };
 
@@ -267,7 +269,8 @@ int Connection::on_message_complete(http_parser* p) {
     c->last_request_ = true;
     http_parser_pause(p, 1);
   }
-  auto responder = std::make_shared<ResponderImpl>(c->server_.hub(), c->weak_from_this(), seq, ch);
+  auto responder = std::make_shared<ResponderImpl>(c->server_.hub(), c->weak_from_this(), seq, ch,
+                                                   p->method == HTTP_HEAD);
   try {
     c->server_.handler()(std::move(c->request_), responder);
   } catch (const std::exception&) {

@@ -40,8 +40,9 @@ struct Slot {
 // What the response's Connection header must say.
 enum class ConnHeader { kNone, kKeepAlive, kClose };
 
-// Status line + headers (+ body when small) for one response.
-Slot serialize_response(Response&& response, ConnHeader conn_header);
+// Status line + headers (+ body when small) for one response. omit_body: answer to a HEAD request
+// (Content-Length still gives the body's size).
+Slot serialize_response(Response&& response, ConnHeader conn_header, bool omit_body = false);
 // A ready slot for the interim "100 Continue".
 Slot continue_slot();
 

@@ -59,7 +59,7 @@ void append_number(std::string& out, uint64_t n) {
 
 }  // namespace
 
-Slot serialize_response(Response&& response, ConnHeader conn_header) {
+Slot serialize_response(Response&& response, ConnHeader conn_header, bool omit_body) {
   Slot slot;
   std::string& out = slot.head;
   size_t size = 96;
@@ -92,6 +92,7 @@ Slot serialize_response(Response&& response, ConnHeader conn_header) {
     out.append("Connection: keep-alive\r\n");
   }
   out.append("\r\n");
+  if (omit_body) return slot;
   if (inline_body) {
     out.append(response.body);
   } else {

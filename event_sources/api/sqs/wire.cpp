@@ -89,6 +89,10 @@ void decode_json(const http::Request& request, WireRequest& out, std::optional<A
     *error = aws_error(AwsErrorCode::UnknownOperation, "Operation " + out.action + " must be called with POST.");
     return;
   }
+  if (!SqsActions::is_action(out.action)) {
+    *error = aws_error(AwsErrorCode::UnknownOperation, "The action " + out.action + " is not valid for this endpoint.");
+    return;
+  }
   std::string_view body = request.body;
   while (!body.empty() && std::isspace(static_cast<unsigned char>(body.front())) != 0) body.remove_prefix(1);
   if (body.empty()) return;  // no input members
@@ -100,9 +104,6 @@ void decode_json(const http::Request& request, WireRequest& out, std::optional<A
     return;
   }
   out.input = std::move(parsed.get_object());
-  if (!SqsActions::is_action(out.action)) {
-    *error = aws_error(AwsErrorCode::UnknownOperation, "The action " + out.action + " is not valid for this endpoint.");
-  }
 }
 
 // Query string and form body, in that order.
