@@ -306,7 +306,7 @@ class Mapping final : public EventSourceMapping {
       }
       if (got->empty() && batch.empty() && wait > 0 && !p.stop) idle = true;
       for (auto& m : *got) add(std::move(m));
-      if (last) break;
+      if (last && got->empty()) break;
     }
     if (!filtered.empty()) {
       auto deleted = control_->delete_messages(filtered);

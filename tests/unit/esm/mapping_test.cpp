@@ -231,6 +231,26 @@ TEST_CASE("batch size is never exceeded and window 0 sends what one poll returns
   CHECK(total == 25);
 }
 
+TEST_CASE("with a backlog and a window, batches fill up to BatchSize") {
+  Queues qs;
+  auto q = qs.create("work");
+  for (int i = 0; i < 300; ++i) qs.send(q, "m" + std::to_string(i));
+  auto rec = std::make_shared<Recorder>(plugin(SLUICE_PLUGIN_ECHO));
+  CreateMappingRequest r;
+  r.batch_size = 100;
+  r.maximum_batching_window_in_seconds = 1;
+  RuntimeOptions options = fast();
+  options.poller_threads = 1;
+  auto m = make(r, rec, qs.sources(q), options);
+  m->start();
+  REQUIRE(eventually([&] { return m->stats().messages_deleted == 300; }, milliseconds(8000)));
+  // One poller: every batch but the last gathered a full BatchSize from the backlog.
+  auto batches = rec->batches();
+  REQUIRE(batches.size() >= 3);
+  CHECK(batches.front().size() == 100);
+  CHECK(batches[1].size() == 100);
+}
+
 TEST_CASE("a batching window gathers later messages and closes no later than the window") {
   Queues qs;
   auto q = qs.create("work");
