@@ -4,8 +4,10 @@
 
 #include <chrono>
 #include <ctime>
+#include <vector>
 
 #include "sluice/common/crypto.h"
+#include "sluice/functions/plugin_host.h"
 
 namespace sluice::cli {
 namespace {
@@ -30,27 +32,32 @@ std::string iso8601(int64_t ms) {
 
 }  // namespace
 
+// The same event builder the runtime hands to handlers, fed with made-up receives.
 std::string sample_sqs_event(const SqsEventOptions& options) {
-  json::array records;
-  std::string sent = std::to_string(now_ms());
-  for (int i = 0; i < options.count; ++i) {
-    json::object record;
-    record["messageId"] = uuid4();
-    record["receiptHandle"] = base64_encode(random_bytes(48));
-    record["body"] = options.body;
-    record["attributes"] = json::object{{"ApproximateReceiveCount", "1"},
-                                        {"SentTimestamp", sent},
-                                        {"SenderId", "123456789012"},
-                                        {"ApproximateFirstReceiveTimestamp", sent}};
-    record["messageAttributes"] = json::object{};
-    record["md5OfMessageAttributes"] = nullptr;
-    record["md5OfBody"] = md5_hex(options.body);
-    record["eventSource"] = "aws:sqs";
-    record["eventSourceARN"] = options.queue_arn;
-    record["awsRegion"] = options.region;
-    records.push_back(std::move(record));
+  struct Owned {
+    std::string message_id, receipt_handle, md5;
+  };
+  const std::string sender = "123456789012";
+  const int64_t sent = now_ms();
+  std::vector<Owned> owned(static_cast<size_t>(std::max(1, options.count)));
+  std::vector<sluice_sqs_record> records(owned.size());
+  auto bytes = [](const std::string& s) { return sluice_bytes{s.data(), s.size()}; };
+  for (size_t i = 0; i < owned.size(); ++i) {
+    owned[i] = {uuid4(), base64_encode(random_bytes(48)), md5_hex(options.body)};
+    sluice_sqs_record& r = records[i];
+    r = sluice_sqs_record{};
+    r.message_id = bytes(owned[i].message_id);
+    r.receipt_handle = bytes(owned[i].receipt_handle);
+    r.body = bytes(options.body);
+    r.md5_of_body = bytes(owned[i].md5);
+    r.event_source_arn = bytes(options.queue_arn);
+    r.aws_region = bytes(options.region);
+    r.approximate_receive_count = 1;
+    r.sent_timestamp_ms = sent;
+    r.approximate_first_receive_timestamp_ms = sent;
+    r.sender_id = bytes(sender);
   }
-  return json::serialize(json::object{{"Records", std::move(records)}});
+  return functions::sqs_event_json(records);
 }
 
 std::string sample_sns_event(const SnsEventOptions& options) {

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The sluice binary's sub-commands: generate-event feeds invoke; config errors name the field.
+set -uo pipefail
+sluice=$1 echo_plugin=$2 throws_plugin=$3
+failures=0
+check() {  # check NAME CONDITION...
+  local name=$1; shift
+  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; failures=$((failures + 1)); fi
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+"$sluice" generate-event sqs --body '{"order_id":1001}' --count 2 > "$tmp/event.json"
+check "generate-event sqs gives two records" python3 -c "import json,sys; e=json.load(open('$tmp/event.json')); sys.exit(0 if len(e['Records'])==2 and e['Records'][0]['eventSource']=='aws:sqs' else 1)"
+out=$("$sluice" invoke --plugin "$echo_plugin" --event - < "$tmp/event.json" 2>"$tmp/logs")
+check "invoke answers the handler's payload" test "$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['Records'][0]['body'])" "$out")" = '{"order_id":1001}'
+check "invoke prints START/END around the logs" grep -q "^END RequestId:" "$tmp/logs"
+"$sluice" generate-event sns --message hi --subject s > "$tmp/sns.json"
+check "generate-event sns uses Lambda's spelling" grep -q '"SigningCertUrl"' "$tmp/sns.json"
+echo '{"throw": true}' > "$tmp/throw.json"
+"$sluice" invoke --plugin "$throws_plugin" --event "$tmp/throw.json" > "$tmp/err.json" 2>/dev/null
+check "a throwing handler exits 1" test $? -eq 1
+check "a throwing handler answers errorType" grep -q '"errorType"' "$tmp/err.json"
+"$sluice" invoke --plugin "$tmp/missing.so" > /dev/null 2> "$tmp/missing.txt"
+check "a missing plugin is named" grep -q "missing.so" "$tmp/missing.txt"
+
+echo '{"queues":[{"QueueName":"a","Attributes":{"VisibilityTimeout":"x"}}]}' > "$tmp/bad-attr.json"
+"$sluice" up --in-memory --listen 127.0.0.1:0 "$tmp/bad-attr.json" > /dev/null 2> "$tmp/bad-attr.txt"
+check "an invalid attribute stops start-up with AWS's text" grep -q "queue a: Invalid value for the parameter VisibilityTimeout" "$tmp/bad-attr.txt"
+echo '{"queues":[{"QueueName":"a","Colour":"red"}]}' > "$tmp/bad-field.json"
+"$sluice" up --in-memory --listen 127.0.0.1:0 "$tmp/bad-field.json" > /dev/null 2> "$tmp/bad-field.txt"
+check "an unknown field is named" grep -q "queues\[0\].Colour: unknown field" "$tmp/bad-field.txt"
+echo '{"functions":[{"FunctionName":"f","Handler":"'"$echo_plugin"'"}],"eventSourceMappings":[{"FunctionName":"f","EventSourceArn":"nope"}]}' > "$tmp/bad-mapping.json"
+"$sluice" up --in-memory --listen 127.0.0.1:0 "$tmp/bad-mapping.json" > /dev/null 2> "$tmp/bad-mapping.txt"
+check "a mapping to a missing queue is refused as AWS does" grep -q "NonExistentQueue" "$tmp/bad-mapping.txt"
+"$sluice" up --bogus > /dev/null 2> "$tmp/flag.txt"
+check "a bad flag exits 64" test $? -eq 64
+exit $((failures > 0))
