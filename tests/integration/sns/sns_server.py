@@ -10,7 +10,8 @@ what SNS deliveries need to be observed from outside:
     sns_server.py --sluice BIN [--in-memory] [--function NAME=PLUGIN]... -- COMMAND...
 
 The command gets SLUICE_ENDPOINT, SLUICE_SERVER_LOG, SLUICE_DATA_DIR (empty when in memory),
-SLUICE_FUNCTIONS (comma-separated declared names) and dummy AWS credentials. Exit status: the
+SLUICE_FUNCTIONS (comma-separated declared names), SLUICE_BIN (for tests that run servers of
+their own) and dummy AWS credentials. Exit status: the
 command's, or 1 when it passed but the server did not stop with status 0 after SIGTERM.
 """
 
@@ -103,6 +104,7 @@ def main():
         "SLUICE_SERVER_LOG": server.log_path,
         "SLUICE_DATA_DIR": server.data_dir,
         "SLUICE_FUNCTIONS": ",".join(n for n, _ in functions),
+        "SLUICE_BIN": os.path.abspath(opts.sluice),
         "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
         "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
         "AWS_DEFAULT_REGION": "us-east-1",

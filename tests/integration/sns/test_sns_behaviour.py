@@ -327,6 +327,7 @@ class Subscriber:
     def __init__(self):
         self.requests = []  # (time, path, headers dict (lower-case names), body str)
         self.scripts = {}   # path -> list of statuses to answer in order (then 200)
+        self.delays = {}    # path -> seconds to wait before answering
         self.lock = threading.Lock()
         outer = self
 
@@ -339,6 +340,8 @@ class Subscriber:
                                            {k.lower(): v for k, v in self.headers.items()}, body))
                     script = outer.scripts.get(self.path, [])
                     status = script.pop(0) if script else 200
+                    delay = outer.delays.get(self.path, 0)
+                time.sleep(delay)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -484,6 +487,21 @@ def test_http_client_error_is_not_retried(sns, topic, subscriber):
     assert len(subscriber.wait(path, 1, "Notification")) == 1
     time.sleep(2.5)
     assert len(subscriber.received(path, "Notification")) == 1
+
+
+def test_slow_http_endpoint_does_not_hold_up_publishers(sns, sqs, topic, subscriber):
+    path = "/slow"
+    url, arn = make_queue(sqs, unique("beside-slow"))
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=subscriber.url(path))
+    confirm_via_subscribe_url(subscriber, path)
+    subscriber.delays[path] = 3.0
+    started = time.monotonic()
+    for i in range(5):
+        sns.publish(TopicArn=topic, Message="m%d" % i)
+    assert time.monotonic() - started < 2.0
+    assert sorted(m["Body"] for m in receive_all(sqs, url, 5)) == ["m%d" % i for i in range(5)]
+    assert len(subscriber.wait(path, 5, "Notification", deadline_s=15.0)) == 5
 
 
 # ---- outbox: email, email-json, sms ----------------------------------------------------------
