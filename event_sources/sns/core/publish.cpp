@@ -158,26 +158,21 @@ Result<PublishResult> ServiceImpl::publish_to(const CallContext&, const PublishT
   std::string version = "1";
   if (auto v = topic.attributes.find("SignatureVersion"); v != topic.attributes.end()) version = v->second;
 
-  // What depends only on the message text, made at most once per distinct text and only when a
-  // delivery needs it: raw deliveries to queues carry neither signature nor envelope.
+  // What depends only on the message text: made at most once per distinct text, and only when a
+  // delivery carries it (raw deliveries to queues have neither signature nor envelope).
   struct Prepared {
-    Delivery delivery;  // base + message, and the signature once `is_signed`
-    bool is_signed = false;
+    Delivery delivery;  // base + message + signature
     std::optional<EnvelopeTemplate> envelope;
   };
   std::map<std::string_view, Prepared> prepared;  // keys view the request's texts
-  auto prepare = [&](const std::string& text, bool needs_signature) -> Prepared& {
+  auto prepare = [&](const std::string& text) -> Prepared& {
     auto [it, inserted] = prepared.try_emplace(text);
-    Prepared& p = it->second;
     if (inserted) {
-      p.delivery = base;
-      p.delivery.message = text;
+      it->second.delivery = base;
+      it->second.delivery.message = text;
+      if (!topic.fifo) sign(it->second.delivery, version);
     }
-    if (needs_signature && !p.is_signed) {
-      if (!topic.fifo) sign(p.delivery, version);
-      p.is_signed = true;
-    }
-    return p;
+    return it->second;
   };
   // Queue deliveries reuse two requests: the engine copies what it keeps.
   sqs::SendMessageRequest raw_send, envelope_send;
@@ -199,7 +194,7 @@ Result<PublishResult> ServiceImpl::publish_to(const CallContext&, const PublishT
         raw_send.body = *text;
         deliver_to_queue(*sub, raw_send, request);
       } else {
-        Prepared& p = prepare(*text, true);
+        Prepared& p = prepare(*text);
         if (!p.envelope) p.envelope = envelope_template(p.delivery);
         if (!envelope_send.body) envelope_send.body.emplace();
         p.envelope->render(unsubscribe_url, *envelope_send.body);
@@ -207,7 +202,7 @@ Result<PublishResult> ServiceImpl::publish_to(const CallContext&, const PublishT
       }
       continue;
     }
-    Delivery d = prepare(*text, true).delivery;
+    Delivery d = prepare(*text).delivery;
     d.subscription_arn = sub->arn;
     d.protocol = sub->protocol;
     d.endpoint = sub->endpoint;
