@@ -77,7 +77,9 @@ void DeliveryRunner::work() {
     }
     auto first = queue_.begin();
     if (first->first > std::chrono::steady_clock::now()) {
-      cv_.wait_until(lock, first->first);
+      // A copy: while this thread waits, another may take the entry and free its key.
+      const auto due = first->first;
+      cv_.wait_until(lock, due);
       continue;
     }
     std::shared_ptr<Job> job = std::move(first->second);
