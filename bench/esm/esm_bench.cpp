@@ -15,6 +15,7 @@
 //
 // Prints one JSON object per line per figure: {"bench","figure","value","unit",...}.
 
+#include <sys/resource.h>
 #include <time.h>
 
 #include <algorithm>
@@ -47,6 +48,15 @@ int64_t monotonic_ns() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+// CPU time (user + system) of the whole process: on a shared machine wall-clock rates swing with
+// the load, CPU time per message much less.
+int64_t process_cpu_ns() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto ns = [](const timeval& t) { return static_cast<int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_usec * 1'000; };
+  return ns(usage.ru_utime) + ns(usage.ru_stime);
 }
 
 [[noreturn]] void die(const std::string& what) {
@@ -83,6 +93,7 @@ std::unique_ptr<esm::EventSourceMapping> make_mapping(sqs::Engine& engine, std::
   esm::RuntimeOptions options;
   options.start_at_full_scale = true;
   options.poller_threads = pollers;
+  options.max_messages_per_receive = 10'000;  // an embedded queue
   auto mapping = esm::EventSourceMapping::create(
       request, std::move(function), [&engine] { return sqs::make_embedded_queue_source(engine, kQueue); }, options);
   if (!mapping) die("cannot create the mapping: " + mapping.error().message);
@@ -131,6 +142,7 @@ void throughput_case(const Args& args, int64_t batch_size, bool fast_path) {
   auto mapping = make_mapping(*engine, open_plugin(fast_path, false), batch_size, args.concurrency, args.pollers);
 
   const int64_t start = monotonic_ns();
+  const int64_t cpu_start = process_cpu_ns();
   int64_t at10 = 0, at90 = 0;
   mapping->start();
   esm::MappingStats stats;
@@ -146,6 +158,7 @@ void throughput_case(const Args& args, int64_t batch_size, bool fast_path) {
     std::this_thread::sleep_for(std::chrono::microseconds(500));
   }
   const int64_t end = monotonic_ns();
+  const int64_t cpu_end = process_cpu_ns();
   mapping->stop();
   double seconds = static_cast<double>(end - start) / 1e9;
   double steady = at90 > at10 ? static_cast<double>(n * 8 / 10) / (static_cast<double>(at90 - at10) / 1e9) : 0;
@@ -153,13 +166,13 @@ void throughput_case(const Args& args, int64_t batch_size, bool fast_path) {
   std::snprintf(extra, sizeof extra,
                 ",\"messages\":%lld,\"batch_size\":%lld,\"fast_path\":%s,\"body_bytes\":%zu,\"max_concurrency\":%lld,"
                 "\"pollers\":%d,\"seconds\":%.3f,\"steady_10_90_msg_per_s\":%.0f,\"batches\":%llu,\"mean_batch\":%.1f,"
-                "\"max_in_flight\":%lld,"
+                "\"max_in_flight\":%lld,\"cpu_ns_per_msg\":%.0f,"
                 "\"target\":%d",
                 static_cast<long long>(n), static_cast<long long>(batch_size), fast_path ? "true" : "false", args.body,
                 static_cast<long long>(args.concurrency), args.pollers, seconds, steady,
                 static_cast<unsigned long long>(stats.batches_invoked),
                 stats.batches_invoked ? static_cast<double>(stats.messages_invoked) / static_cast<double>(stats.batches_invoked) : 0.0,
-                static_cast<long long>(stats.max_in_flight),
+                static_cast<long long>(stats.max_in_flight), static_cast<double>(cpu_end - cpu_start) / static_cast<double>(n),
                 batch_size == 10 ? 300'000 : (fast_path ? 1'000'000 : 0));
   print("esm-throughput", figure, static_cast<double>(n) / seconds, "msg/s", extra);
 }

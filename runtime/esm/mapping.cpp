@@ -295,7 +295,8 @@ class Mapping final : public EventSourceMapping {
                                                   std::chrono::duration_cast<std::chrono::seconds>(remaining).count()));
         last = wait == 0;
       }
-      int want = static_cast<int>(std::min<size_t>(10, batch_size - batch.size()));
+      int want = static_cast<int>(std::min<size_t>(static_cast<size_t>(std::max(1, options_.max_messages_per_receive)),
+                                                   batch_size - batch.size()));
       auto got = p.source->receive(want, wait, std::nullopt);
       if (!got) {
         note_problem("PROBLEM: Error occurred while ReceiveMessage. SQS Error Code: " +
@@ -365,7 +366,7 @@ class Mapping final : public EventSourceMapping {
     }
   }
 
-  void run(const Job& job) {
+  void run(Job& job) {
     const auto& config = job.settings->config;
     detail::RecordViews views(job.messages, control_->arn(), control_->region());
     functions::InvocationRequest request;
@@ -396,9 +397,11 @@ class Mapping final : public EventSourceMapping {
     }
     if (failed) std::fill(keep.begin(), keep.end(), true);
 
+    // The handles are not needed after this: moved, not copied.
     std::vector<sqs::DeleteMessageBatchEntry> entries;
+    entries.reserve(job.messages.size());
     for (size_t i = 0; i < job.messages.size(); ++i)
-      if (!keep[i]) entries.push_back({std::to_string(i), job.messages[i].receipt_handle});
+      if (!keep[i]) entries.push_back({std::to_string(i), std::move(job.messages[i].receipt_handle)});
     uint64_t deleted = 0;
     if (!entries.empty()) {  // never an empty DeleteMessageBatch
       auto outcome = control_->delete_messages(entries);

@@ -62,6 +62,16 @@ class EngineImpl final : public Engine {
   Outcome<BatchResult<BatchEntryOk>> change_message_visibility_batch(
       const QueueAddress& queue, const std::vector<ChangeVisibilityBatchEntry>& entries) override;
 
+  // Bulk forms for embedded consumers (the embedded QueueSource), not for the API: AWS caps a
+  // receive and a batch at 10 entries, a limit of the wire protocol that Lambda's own pollers do
+  // not have. Same rules otherwise; the bulk batch calls do not check their entry ids.
+  Outcome<ReceiveMessageResult> receive_up_to(const QueueAddress& queue, const ReceiveMessageRequest& request,
+                                              int64_t max_messages, WatchCallback watch_callback);
+  Outcome<BatchResult<BatchEntryOk>> delete_messages_bulk(const QueueAddress& queue,
+                                                          const std::vector<DeleteMessageBatchEntry>& entries);
+  Outcome<BatchResult<BatchEntryOk>> change_visibility_bulk(const QueueAddress& queue,
+                                                            const std::vector<ChangeVisibilityBatchEntry>& entries);
+
   // Dead-letter queues (engine_dlq.cpp)
   Outcome<std::vector<std::string>> list_dead_letter_source_queues(const QueueAddress& dead_letter_queue) override;
   Outcome<std::string> start_message_move_task(const std::string& source_arn,

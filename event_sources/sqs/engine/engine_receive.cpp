@@ -1,6 +1,9 @@
 // ReceiveMessage (with dead-letter moves at receive time and long-poll watches), DeleteMessage
 // and ChangeMessageVisibility with their batch forms.
 
+#include <algorithm>
+#include <charconv>
+
 #include "engine/engine_impl.h"
 #include "engine/receipt_handle.h"
 #include "message_rules/message_rules.h"
@@ -46,28 +49,77 @@ class QueueWatch final : public ReceiveWatch {
   std::shared_ptr<WatchState> state_;
 };
 
-ReceivedMessage describe(const Queue& q, const Message& m, const std::vector<std::string>& system_names,
+// The selected system attributes, resolved once per receive rather than compared by name for
+// every message.
+enum class SystemAttribute : uint8_t {
+  SenderId, SentTimestamp, ApproximateReceiveCount, ApproximateFirstReceiveTimestamp, SequenceNumber,
+  MessageDeduplicationId, MessageGroupId, AWSTraceHeader, DeadLetterQueueSourceArn, Other
+};
+
+struct SystemSelection {
+  std::vector<std::pair<SystemAttribute, const std::string*>> attributes;  // kind, name
+};
+
+SystemSelection resolve_system_names(const std::vector<std::string>& names) {
+  static constexpr std::pair<std::string_view, SystemAttribute> kKinds[] = {
+      {"SenderId", SystemAttribute::SenderId},
+      {"SentTimestamp", SystemAttribute::SentTimestamp},
+      {"ApproximateReceiveCount", SystemAttribute::ApproximateReceiveCount},
+      {"ApproximateFirstReceiveTimestamp", SystemAttribute::ApproximateFirstReceiveTimestamp},
+      {"SequenceNumber", SystemAttribute::SequenceNumber},
+      {"MessageDeduplicationId", SystemAttribute::MessageDeduplicationId},
+      {"MessageGroupId", SystemAttribute::MessageGroupId},
+      {"AWSTraceHeader", SystemAttribute::AWSTraceHeader},
+      {"DeadLetterQueueSourceArn", SystemAttribute::DeadLetterQueueSourceArn},
+  };
+  SystemSelection out;
+  out.attributes.reserve(names.size());
+  for (const std::string& name : names) {
+    SystemAttribute kind = SystemAttribute::Other;
+    for (const auto& [known, k] : kKinds)
+      if (name == known) kind = k;
+    out.attributes.emplace_back(kind, &name);
+  }
+  return out;
+}
+
+std::string decimal(int64_t value) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+  return std::string(digits, end);
+}
+
+ReceivedMessage describe(const Queue& q, const Message& m, const SystemSelection& system,
                          const std::vector<std::string>& attribute_selectors) {
   ReceivedMessage out;
   out.message_id = format_message_id(m.id);
   out.receipt_handle = encode_receipt_handle({q.id, m.seq, m.receive_count});
   out.body = m.body;
   out.md5_of_body = to_hex(std::string_view(reinterpret_cast<const char*>(m.body_md5.data()), m.body_md5.size()));
-  for (const std::string& name : system_names) {
-    if (name == "SenderId") out.attributes.emplace_back(name, q.address.account_id);
-    else if (name == "SentTimestamp") out.attributes.emplace_back(name, std::to_string(m.sent_ms));
-    else if (name == "ApproximateReceiveCount") out.attributes.emplace_back(name, std::to_string(m.receive_count));
-    else if (name == "ApproximateFirstReceiveTimestamp") out.attributes.emplace_back(name, std::to_string(m.first_receive_ms));
-    else if (m.extra) {
-      const MessageExtra& x = *m.extra;
-      const std::string* value = name == "SequenceNumber"           ? &x.sequence_number
-                                 : name == "MessageDeduplicationId" ? &x.message_deduplication_id
-                                 : name == "MessageGroupId"         ? &x.message_group_id
-                                 : name == "AWSTraceHeader"         ? &x.aws_trace_header
-                                 : name == "DeadLetterQueueSourceArn" ? &x.dead_letter_source_arn
-                                                                      : nullptr;
-      if (value && !value->empty()) out.attributes.emplace_back(name, *value);
+  out.attributes.reserve(system.attributes.size());
+  for (const auto& [kind, name] : system.attributes) {
+    const std::string* value = nullptr;
+    switch (kind) {
+      case SystemAttribute::SenderId: out.attributes.emplace_back(*name, q.address.account_id); continue;
+      case SystemAttribute::SentTimestamp: out.attributes.emplace_back(*name, decimal(m.sent_ms)); continue;
+      case SystemAttribute::ApproximateReceiveCount: out.attributes.emplace_back(*name, decimal(m.receive_count)); continue;
+      case SystemAttribute::ApproximateFirstReceiveTimestamp:
+        out.attributes.emplace_back(*name, decimal(m.first_receive_ms));
+        continue;
+      case SystemAttribute::Other: continue;
+      default: break;
     }
+    if (!m.extra) continue;
+    const MessageExtra& x = *m.extra;
+    switch (kind) {
+      case SystemAttribute::SequenceNumber: value = &x.sequence_number; break;
+      case SystemAttribute::MessageDeduplicationId: value = &x.message_deduplication_id; break;
+      case SystemAttribute::MessageGroupId: value = &x.message_group_id; break;
+      case SystemAttribute::AWSTraceHeader: value = &x.aws_trace_header; break;
+      case SystemAttribute::DeadLetterQueueSourceArn: value = &x.dead_letter_source_arn; break;
+      default: break;
+    }
+    if (value && !value->empty()) out.attributes.emplace_back(*name, *value);
   }
   if (m.extra && !m.extra->message_attributes.empty() && !attribute_selectors.empty()) {
     out.message_attributes = select_message_attributes(m.extra->message_attributes, attribute_selectors);
@@ -88,6 +140,13 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_message(const QueueAddress& ad
   if (max < 1 || max > 10)
     return invalid("Value " + std::to_string(max) +
                    " for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.");
+  return receive_up_to(address, request, max, std::move(watch_callback));
+}
+
+Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddress& address,
+                                                        const ReceiveMessageRequest& request, int64_t max,
+                                                        WatchCallback watch_callback) {
+  if (max < 1) return invalid("Value " + std::to_string(max) + " for parameter MaxNumberOfMessages is invalid.");
   if (request.wait_time_seconds && (*request.wait_time_seconds < 0 || *request.wait_time_seconds > 20))
     return invalid("Value " + std::to_string(*request.wait_time_seconds) +
                    " for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.");
@@ -99,6 +158,7 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_message(const QueueAddress& ad
   auto queue = require_queue(address);
   if (!queue) return queue.take_error();
   Queue& q = **queue;
+  const SystemSelection system = resolve_system_names(*system_names);
 
   // The dead-letter target is looked up before taking the source lock (never two queue locks).
   std::optional<RedrivePolicy> redrive;
@@ -127,6 +187,7 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_message(const QueueAddress& ad
     result.wait_time_seconds = request.wait_time_seconds.value_or(q.config.receive_message_wait_time_seconds);
     q.promote(now_ms);
     MutationLog changes;
+    result.messages.reserve(static_cast<size_t>(std::min<int64_t>(max, static_cast<int64_t>(q.visible_count()))));
 
     // A FIFO retry with the same ReceiveRequestAttemptId gets the same messages and handles while
     // none of them was deleted or changed since.
@@ -145,7 +206,7 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_message(const QueueAddress& ad
             Message* m = q.find(seq);
             q.set_visibility(*m, now_ms, visibility_ms);
             if (durable_) changes.push_back(mutation::UpdateMessage{seq, m->visible_at_ms, m->first_receive_ms, m->receive_count});
-            result.messages.push_back(describe(q, *m, *system_names, request.message_attribute_names));
+            result.messages.push_back(describe(q, *m, system, request.message_attribute_names));
           }
           ticket = log(changes);
           attempt = &it->second;
@@ -186,7 +247,7 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_message(const QueueAddress& ad
       q.mark_in_flight(*m, now_ms, visibility_ms);
       if (durable_) changes.push_back(mutation::UpdateMessage{m->seq, m->visible_at_ms, m->first_receive_ms, m->receive_count});
       if (attempt) attempt->messages.emplace_back(m->seq, m->receive_count);
-      result.messages.push_back(describe(q, *m, *system_names, request.message_attribute_names));
+      result.messages.push_back(describe(q, *m, system, request.message_attribute_names));
     }
     q.end_receive();
     if (result.messages.empty() && watch_callback && result.wait_time_seconds > 0) {
@@ -284,18 +345,23 @@ Status EngineImpl::change_message_visibility(const QueueAddress& address, const 
 }
 
 // Runs `apply` for each entry under one queue lock; per-entry errors become Failed entries.
+// An empty entry_type skips the checks of the entry ids (count, form, distinctness): the embedded
+// consumers' bulk calls, whose ids are their own.
 template <typename Entry, typename Apply>
 static Outcome<BatchResult<BatchEntryOk>> run_batch(EngineImpl& engine, const QueueAddress& address,
                                                     const std::vector<Entry>& entries, std::string_view entry_type,
                                                     Apply apply) {
-  std::vector<std::string> ids;
-  ids.reserve(entries.size());
-  for (const auto& entry : entries) ids.push_back(entry.id);
-  if (auto error = check_batch_ids(ids, entry_type)) return *error;
+  if (!entry_type.empty()) {
+    std::vector<std::string> ids;
+    ids.reserve(entries.size());
+    for (const auto& entry : entries) ids.push_back(entry.id);
+    if (auto error = check_batch_ids(ids, entry_type)) return *error;
+  }
   auto queue = engine.require_queue(address);
   if (!queue) return queue.take_error();
   Queue& q = **queue;
   BatchResult<BatchEntryOk> result;
+  result.successful.reserve(entries.size());
   uint64_t ticket = 0;
   size_t available = 0;
   std::vector<std::shared_ptr<WatchState>> wake;
@@ -319,6 +385,20 @@ Outcome<BatchResult<BatchEntryOk>> EngineImpl::delete_message_batch(const QueueA
   return run_batch(*this, address, entries, "DeleteMessageBatchRequestEntry",
                    [this](Queue& q, const DeleteMessageBatchEntry& e, MutationLog& c, size_t& w) {
     return delete_locked(*this, q, e.receipt_handle, c, w);
+  });
+}
+
+Outcome<BatchResult<BatchEntryOk>> EngineImpl::delete_messages_bulk(const QueueAddress& address,
+                                                                    const std::vector<DeleteMessageBatchEntry>& entries) {
+  return run_batch(*this, address, entries, "", [this](Queue& q, const DeleteMessageBatchEntry& e, MutationLog& c, size_t& w) {
+    return delete_locked(*this, q, e.receipt_handle, c, w);
+  });
+}
+
+Outcome<BatchResult<BatchEntryOk>> EngineImpl::change_visibility_bulk(const QueueAddress& address,
+                                                                      const std::vector<ChangeVisibilityBatchEntry>& entries) {
+  return run_batch(*this, address, entries, "", [this](Queue& q, const ChangeVisibilityBatchEntry& e, MutationLog& c, size_t& w) {
+    return change_visibility_locked(*this, q, e.receipt_handle, e.visibility_timeout, c, w);
   });
 }
 

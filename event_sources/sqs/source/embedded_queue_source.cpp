@@ -1,30 +1,37 @@
 // The embedded QueueSource: direct engine calls. A long poll parks on a condition variable that
 // the engine's watch callback (or the earliest visibility time, or interrupt()) wakes.
+//
+// With the built-in engine, receives, deletes and visibility changes go through its bulk forms:
+// one queue lock for any number of messages (up to kMaxReceive per receive), as Lambda's own
+// pollers are not held to the API's 10. Any other Engine gets the API calls, 10 at a time.
 
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 
+#include "engine/engine_impl.h"
 #include "sluice/sqs/queue_source.h"
 
 namespace sluice::sqs {
 namespace {
 
 constexpr size_t kMaxBatch = 10;
+constexpr int kMaxReceive = 10'000;  // Lambda's largest BatchSize for a standard queue
 
 class EmbeddedQueueSource final : public QueueSource {
  public:
   EmbeddedQueueSource(Engine& engine, QueueAddress queue)
-      : engine_(engine), queue_(std::move(queue)), arn_(queue_arn(queue_)) {}
+      : engine_(engine), bulk_(dynamic_cast<detail::EngineImpl*>(&engine)), queue_(std::move(queue)), arn_(queue_arn(queue_)) {}
 
   const std::string& arn() const override { return arn_; }
   const std::string& region() const override { return queue_.region; }
 
   Outcome<std::vector<ReceivedMessage>> receive(int max_messages, int wait_time_seconds,
                                                 std::optional<int64_t> visibility_timeout) override {
+    const int max = std::clamp(max_messages, 1, bulk_ ? kMaxReceive : static_cast<int>(kMaxBatch));
     ReceiveMessageRequest request;
-    request.max_number_of_messages = max_messages;
+    request.max_number_of_messages = max;
     request.visibility_timeout = visibility_timeout;
     request.system_attribute_names = {"All"};
     request.message_attribute_names = {"All"};
@@ -38,7 +45,9 @@ class EmbeddedQueueSource final : public QueueSource {
       }
       bool can_wait = std::chrono::steady_clock::now() < deadline;
       request.wait_time_seconds = can_wait ? wait_time_seconds : 0;
-      auto result = engine_.receive_message(queue_, request, can_wait ? WatchCallback([wake] { wake->notify(); }) : nullptr);
+      WatchCallback callback = can_wait ? WatchCallback([wake] { wake->notify(); }) : nullptr;
+      auto result = bulk_ ? bulk_->receive_up_to(queue_, request, max, std::move(callback))
+                          : engine_.receive_message(queue_, request, std::move(callback));
       if (!result) return result.take_error();
       if (!result->messages.empty() || !can_wait) return std::move(result->messages);
       auto until = deadline;
@@ -52,12 +61,14 @@ class EmbeddedQueueSource final : public QueueSource {
   }
 
   Outcome<BatchResult<BatchEntryOk>> delete_messages(const std::vector<DeleteMessageBatchEntry>& entries) override {
+    if (bulk_) return bulk_->delete_messages_bulk(queue_, entries);
     return in_batches(entries, [this](const std::vector<DeleteMessageBatchEntry>& chunk) {
       return engine_.delete_message_batch(queue_, chunk);
     });
   }
 
   Outcome<BatchResult<BatchEntryOk>> change_visibility(const std::vector<ChangeVisibilityBatchEntry>& entries) override {
+    if (bulk_) return bulk_->change_visibility_bulk(queue_, entries);
     return in_batches(entries, [this](const std::vector<ChangeVisibilityBatchEntry>& chunk) {
       return engine_.change_message_visibility_batch(queue_, chunk);
     });
@@ -128,6 +139,7 @@ class EmbeddedQueueSource final : public QueueSource {
   }
 
   Engine& engine_;
+  detail::EngineImpl* const bulk_;  // null when the engine is not the built-in one
   const QueueAddress queue_;
   const std::string arn_;
   std::mutex mu_;

@@ -192,6 +192,9 @@ struct RuntimeOptions {
   int64_t scale_up_interval_ms = 200;  // one more concurrent batch per interval under backlog
   int poller_threads = 2;
   int max_wait_time_seconds = 20;  // long poll length
+  // Messages asked of one receive: AWS's ReceiveMessage takes at most 10; an embedded queue takes
+  // up to 10,000 (one lock round trip per receive instead of one per 10 messages).
+  int max_messages_per_receive = 10;
   size_t max_batch_payload_bytes = 6 * 1024 * 1024;
 };
 
