@@ -139,7 +139,13 @@ std::string AtRestCipher::seal(std::string_view plaintext, std::string_view asso
   std::string out(kNonceSize + plaintext.size() + kTagSize, '\0');
   unsigned char* nonce = bytes(out);
   unsigned char* body = nonce + kNonceSize;
-  if (RAND_bytes(nonce, static_cast<int>(kNonceSize)) != 1) throw std::runtime_error("RAND_bytes failed");
+  if (nonce_next_ == nonce_pool_.size()) {
+    if (RAND_bytes(nonce_pool_.data(), static_cast<int>(nonce_pool_.size())) != 1) throw std::runtime_error("RAND_bytes failed");
+    nonce_next_ = 0;
+  }
+  std::memcpy(nonce, nonce_pool_.data() + nonce_next_, kNonceSize);
+  std::memset(nonce_pool_.data() + nonce_next_, 0, kNonceSize);  // a nonce is handed out once
+  nonce_next_ += kNonceSize;
   EVP_CIPHER_CTX* ctx = seal_ctx_;
   int len = 0;
   int final_len = 0;

@@ -8,6 +8,7 @@
 // The key check value (an HMAC of a fixed label under the key) is stored in the database so a
 // wrong or replaced key file is reported at open instead of as undecryptable rows.
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,6 +49,11 @@ class AtRestCipher {
   std::string key_;
   evp_cipher_ctx_st* seal_ctx_ = nullptr;
   evp_cipher_ctx_st* open_ctx_ = nullptr;
+  // Random nonces drawn from the CSPRNG a block at a time: one RAND_bytes call per record cost
+  // more than the encryption itself. Used only by seal() (one thread at a time).
+  static constexpr size_t kNoncesPerDraw = 256;
+  mutable std::array<unsigned char, kNonceSize * kNoncesPerDraw> nonce_pool_{};
+  mutable size_t nonce_next_ = nonce_pool_.size();  // bytes of the pool already handed out
 };
 
 }  // namespace sluice::sqs::detail
