@@ -12,6 +12,8 @@ namespace {
 // After our last response the peer gets this long to close before we do.
 constexpr uint64_t kLingerMs = 1000;
 constexpr size_t kInlineBufs = 16;
+// A reused request body keeps its buffer up to this size; a rare huge body is not kept per connection.
+constexpr size_t kKeptBodyCapacity = 64 * 1024;
 
 // Answers one request. Holds only a weak reference to its connection, so a responder kept past
 // the connection's life answers into the void instead of into freed memory.
@@ -192,8 +194,16 @@ const http_parser_settings& Connection::parser_settings() {
 
 int Connection::on_message_begin(http_parser* p) {
   Connection* c = from_parser(p);
-  c->request_ = Request{};
-  c->request_.headers.reserve(16);
+  // The previous request's strings are cleared, not freed: a keep-alive client sends the same
+  // headers each time, so their buffers are reused (a handler that moved a string out leaves it
+  // empty, which is fine too).
+  Request& req = c->request_;
+  req.method.clear();
+  req.path.clear();
+  req.query.clear();
+  req.body.clear();
+  if (req.body.capacity() > kKeptBodyCapacity) std::string().swap(req.body);
+  c->headers_used_ = 0;
   c->url_.clear();
   c->header_value_last_ = false;
   c->expect_continue_ = false;
@@ -208,23 +218,35 @@ int Connection::on_url(http_parser* p, const char* at, size_t len) {
 int Connection::on_header_field(http_parser* p, const char* at, size_t len) {
   Connection* c = from_parser(p);
   auto& headers = c->request_.headers;
-  if (headers.empty() || c->header_value_last_) headers.emplace_back();
+  if (c->headers_used_ == 0 || c->header_value_last_) {
+    if (c->headers_used_ == headers.size()) headers.emplace_back();
+    auto& slot = headers[c->headers_used_++];
+    slot.first.clear();
+    slot.second.clear();
+  }
   c->header_value_last_ = false;
-  lowercase_append(headers.back().first, at, len);
+  lowercase_append(headers[c->headers_used_ - 1].first, at, len);
   return 0;
 }
 
 int Connection::on_header_value(http_parser* p, const char* at, size_t len) {
   Connection* c = from_parser(p);
-  if (c->request_.headers.empty()) c->request_.headers.emplace_back();
+  auto& headers = c->request_.headers;
+  if (c->headers_used_ == 0) {
+    if (headers.empty()) headers.emplace_back();
+    headers[0].first.clear();
+    headers[0].second.clear();
+    c->headers_used_ = 1;
+  }
   c->header_value_last_ = true;
-  c->request_.headers.back().second.append(at, len);
+  headers[c->headers_used_ - 1].second.append(at, len);
   return 0;
 }
 
 int Connection::on_headers_complete(http_parser* p) {
   Connection* c = from_parser(p);
   Request& req = c->request_;
+  req.headers.resize(c->headers_used_);  // drops only slots the previous request used beyond ours
   req.method = http_method_str(static_cast<http_method>(p->method));
   split_target(c->url_, req);
 
@@ -278,7 +300,6 @@ int Connection::on_message_complete(http_parser* p) {
     r.status = 500;
     responder->respond(std::move(r));
   }
-  c->request_ = Request{};
   return 0;
 }
 

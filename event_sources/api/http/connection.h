@@ -81,7 +81,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   int open_handles_ = 0;
 
   http_parser parser_{};
-  Request request_;
+  Request request_;  // reused from one request to the next (see on_message_begin)
+  size_t headers_used_ = 0;  // entries of request_.headers filled for the current request
   std::string url_;
   bool header_value_last_ = false;
   bool expect_continue_ = false;

@@ -37,6 +37,9 @@ struct Request {
 struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;  // Content-Length is added by the server
+  // Further header lines, already formatted ("Name: value\r\n" each), written after `headers`:
+  // a hot path fills one string instead of a pair of strings per header.
+  std::string header_lines;
   std::string body;
 };
 

@@ -64,6 +64,7 @@ Slot serialize_response(Response&& response, ConnHeader conn_header, bool omit_b
   std::string& out = slot.head;
   size_t size = 96;
   for (const auto& [name, value] : response.headers) size += name.size() + value.size() + 4;
+  size += response.header_lines.size();
   const bool inline_body = response.body.size() <= kInlineBody;
   if (inline_body) size += response.body.size();
   out.reserve(size);
@@ -82,6 +83,7 @@ Slot serialize_response(Response&& response, ConnHeader conn_header, bool omit_b
     out.append(value);
     out.append("\r\n");
   }
+  out.append(response.header_lines);
   out.append("Content-Length: ");
   append_number(out, response.body.size());
   out.append("\r\n");

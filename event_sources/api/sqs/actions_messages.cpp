@@ -33,8 +33,8 @@ Outcome<SendMessageRequest> read_send_request(const json::object& in) {
   return request;
 }
 
-json::object send_result_json(const SendMessageResult& result, bool with_id) {
-  json::object out;
+json::object send_result_json(const SendMessageResult& result, bool with_id, const json::storage_ptr& sp) {
+  json::object out(sp);
   if (with_id) out["Id"] = result.id;
   out["MessageId"] = result.message_id;
   out["MD5OfMessageBody"] = result.md5_of_message_body;
@@ -46,20 +46,22 @@ json::object send_result_json(const SendMessageResult& result, bool with_id) {
   return out;
 }
 
+// Everything is built in `sp` (the request's storage), so the parts move into their parents.
 template <typename Entry, typename Render>
-json::object batch_json(const sluice::sqs::BatchResult<Entry>& result, Render render) {
-  json::array successful;
-  for (const auto& entry : result.successful) successful.emplace_back(render(entry));
-  json::array failed;
-  for (const auto& entry : result.failed) failed.emplace_back(batch_error_entry(entry));
-  json::object out;
+json::object batch_json(const sluice::sqs::BatchResult<Entry>& result, Render render, const json::storage_ptr& sp) {
+  json::array successful(sp);
+  successful.reserve(result.successful.size());
+  for (const auto& entry : result.successful) successful.emplace_back(render(entry, sp));
+  json::array failed(sp);
+  for (const auto& entry : result.failed) failed.emplace_back(batch_error_entry(entry, sp));
+  json::object out(sp);
   out["Successful"] = std::move(successful);
   out["Failed"] = std::move(failed);
   return out;
 }
 
-json::object ok_entry_json(const sluice::sqs::BatchEntryOk& entry) {
-  json::object out;
+json::object ok_entry_json(const sluice::sqs::BatchEntryOk& entry, const json::storage_ptr& sp) {
+  json::object out(sp);
   out["Id"] = entry.id;
   return out;
 }
@@ -73,7 +75,7 @@ Outcome<json::object> send_message(Engine& engine, const json::object& in, const
   if (!request) return request.take_error();
   auto result = engine.send_message(*queue, *request);
   if (!result) return result.take_error();
-  return send_result_json(*result, false);
+  return send_result_json(*result, false, in.storage());
 }
 
 Outcome<json::object> send_message_batch(Engine& engine, const json::object& in, const CallContext& ctx) {
@@ -82,6 +84,7 @@ Outcome<json::object> send_message_batch(Engine& engine, const json::object& in,
   auto entries = batch_entries(in);
   if (!entries) return entries.take_error();
   std::vector<SendMessageRequest> requests;
+  requests.reserve(entries->size());
   for (const json::object* entry : *entries) {
     auto request = read_send_request(*entry);
     if (!request) return request.take_error();
@@ -92,7 +95,9 @@ Outcome<json::object> send_message_batch(Engine& engine, const json::object& in,
   }
   auto result = engine.send_message_batch(*queue, requests);
   if (!result) return result.take_error();
-  return batch_json(*result, [](const SendMessageResult& r) { return send_result_json(r, true); });
+  return batch_json(
+      *result, [](const SendMessageResult& r, const json::storage_ptr& sp) { return send_result_json(r, true, sp); },
+      in.storage());
 }
 
 Outcome<json::object> delete_message(Engine& engine, const json::object& in, const CallContext& ctx) {
@@ -109,6 +114,7 @@ Outcome<json::object> delete_message_batch(Engine& engine, const json::object& i
   auto entries = batch_entries(in);
   if (!entries) return entries.take_error();
   std::vector<sluice::sqs::DeleteMessageBatchEntry> requests;
+  requests.reserve(entries->size());
   for (const json::object* entry : *entries) {
     auto id = opt_string(*entry, "Id");
     if (!id) return id.take_error();
@@ -118,7 +124,7 @@ Outcome<json::object> delete_message_batch(Engine& engine, const json::object& i
   }
   auto result = engine.delete_message_batch(*queue, requests);
   if (!result) return result.take_error();
-  return batch_json(*result, ok_entry_json);
+  return batch_json(*result, ok_entry_json, in.storage());
 }
 
 Outcome<json::object> change_message_visibility(Engine& engine, const json::object& in, const CallContext& ctx) {
@@ -150,7 +156,7 @@ Outcome<json::object> change_message_visibility_batch(Engine& engine, const json
   }
   auto result = engine.change_message_visibility_batch(*queue, requests);
   if (!result) return result.take_error();
-  return batch_json(*result, ok_entry_json);
+  return batch_json(*result, ok_entry_json, in.storage());
 }
 
 }  // namespace sluice::api::sqs::detail

@@ -34,18 +34,20 @@ Outcome<sluice::sqs::ReceiveMessageRequest> read_receive_request(const json::obj
   return request;
 }
 
-json::object messages_json(const std::vector<sluice::sqs::ReceivedMessage>& messages) {
-  json::object out;
+// Built in `sp` (the request's storage) so the parts move into their parents.
+json::object messages_json(const std::vector<sluice::sqs::ReceivedMessage>& messages, const json::storage_ptr& sp) {
+  json::object out(sp);
   if (messages.empty()) return out;  // AWS omits Messages when there are none
-  json::array list;
+  json::array list(sp);
+  list.reserve(messages.size());
   for (const auto& m : messages) {
-    json::object msg;
+    json::object msg(sp);
     msg["MessageId"] = m.message_id;
     msg["ReceiptHandle"] = m.receipt_handle;
     msg["MD5OfBody"] = m.md5_of_body;
     msg["Body"] = m.body;
     if (!m.attributes.empty()) {
-      json::object attributes;
+      json::object attributes(sp);
       for (const auto& [name, value] : m.attributes) attributes[name] = value;
       msg["Attributes"] = std::move(attributes);
     }
@@ -67,12 +69,12 @@ Outcome<ReceiveAttempt> receive_attempt(Engine& engine, const json::object& in, 
   if (!request) return request.take_error();
   auto result = engine.receive_message(*queue, *request, std::move(on_wake));
   if (!result) return result.take_error();
-  ReceiveAttempt attempt;
-  attempt.has_messages = !result->messages.empty();
-  attempt.result = messages_json(result->messages);
-  attempt.wait_time_seconds = result->wait_time_seconds;
-  attempt.next_visible_ms = result->next_visible_ms;
-  attempt.watch = std::move(result->watch);
+  // Constructed (not assigned) so the result keeps the request's storage instead of being copied.
+  ReceiveAttempt attempt{.result = messages_json(result->messages, in.storage()),
+                         .has_messages = !result->messages.empty(),
+                         .wait_time_seconds = result->wait_time_seconds,
+                         .next_visible_ms = result->next_visible_ms,
+                         .watch = std::move(result->watch)};
   return attempt;
 }
 

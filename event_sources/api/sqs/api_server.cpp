@@ -80,13 +80,13 @@ class ApiServerImpl final : public ApiServer {
       }
     }
     std::optional<AwsError> error;
-    std::shared_ptr<WireRequest> wire;
+    std::optional<detail::QueryForm> form;
     if (detail::protocol_of(request) == detail::Protocol::Query) {
-      auto form = detail::decode_query_form(request, defaults_, &error);
+      form = detail::decode_query_form(request, defaults_, &error);
       if (!error) {
         for (const auto& service : options_.query_services) {
-          if (service->claims(form.action, form.version, form.signing_service)) {
-            auto shared = std::make_shared<detail::QueryForm>(std::move(form));
+          if (service->claims(form->action, form->version, form->signing_service)) {
+            auto shared = std::make_shared<detail::QueryForm>(std::move(*form));
             pool_->submit([service, shared, responder] {
               responder->respond(service->handle(shared->params, shared->ctx, shared->request_id));
             });
@@ -94,30 +94,37 @@ class ApiServerImpl final : public ApiServer {
           }
         }
       }
-      wire = std::make_shared<WireRequest>(detail::sqs_request_from_form(std::move(form), &error));
-    } else {
-      wire = std::make_shared<WireRequest>(detail::decode_request(request, defaults_, &error));
     }
+    // Initialized, not assigned: assigning would copy the input out of its request storage.
+    WireRequest wire = form ? detail::sqs_request_from_form(std::move(*form), &error)
+                            : detail::decode_request(request, defaults_, &error);
     if (error) {
-      responder->respond(detail::render_error(wire->protocol, *error, wire->request_id));
+      responder->respond(detail::render_error(wire.protocol, *error, wire.request_id));
       return;
     }
-    if (wire->action == "ReceiveMessage") {
-      parker_->start(std::move(wire), std::move(responder));
+    if (wire.action == "ReceiveMessage") {
+      parker_->start(std::make_shared<WireRequest>(std::move(wire)), std::move(responder));
       return;
     }
-    pool_->submit([this, wire, responder] {
-      http::Response response;
-      try {
-        auto result = actions_.call(wire->action, wire->input, wire->ctx);
-        response = result ? detail::render_result(*wire, *result)
-                          : detail::render_error(wire->protocol, result.error(), wire->request_id);
-      } catch (const std::exception& e) {
-        response = detail::render_error(wire->protocol, aws_error(AwsErrorCode::InternalFailure, e.what()),
-                                        wire->request_id);
-      }
-      responder->respond(std::move(response));
-    });
+    if (pool_->runs_inline()) {
+      run(wire, *responder);
+      return;
+    }
+    auto shared = std::make_shared<WireRequest>(std::move(wire));
+    pool_->submit([this, shared, responder] { run(*shared, *responder); });
+  }
+
+  void run(const WireRequest& wire, http::Responder& responder) {
+    http::Response response;
+    try {
+      auto result = actions_.call(wire.action, wire.input, wire.ctx);
+      response = result ? detail::render_result(wire, *result)
+                        : detail::render_error(wire.protocol, result.error(), wire.request_id);
+    } catch (const std::exception& e) {
+      response = detail::render_error(wire.protocol, aws_error(AwsErrorCode::InternalFailure, e.what()),
+                                      wire.request_id);
+    }
+    responder.respond(std::move(response));
   }
 
   ApiOptions options_;

@@ -54,7 +54,11 @@ void PollParker::run_attempt(const PollPtr& poll, bool final_attempt) {
     }
     if (answer) {
       poll->responder->respond(std::move(*answer));
-      server->post([this, id] { forget(id); });
+      if (pool_.runs_inline()) {
+        forget(id);  // already on the loop thread
+      } else {
+        server->post([this, id] { forget(id); });
+      }
       return;
     }
     std::shared_ptr<sluice::sqs::ReceiveWatch> watch(std::move(parked->watch));

@@ -62,8 +62,8 @@ Outcome<QueueAddress> queue_from_input(const json::object& in, const CallContext
   return missing_parameter("QueueUrl");
 }
 
-json::object batch_error_entry(const sluice::sqs::BatchEntryError& error) {
-  json::object out;
+json::object batch_error_entry(const sluice::sqs::BatchEntryError& error, const json::storage_ptr& sp) {
+  json::object out(sp);
   out["Id"] = error.id;
   out["SenderFault"] = error.sender_fault;
   out["Code"] = error.error.info().query_code;

@@ -11,6 +11,7 @@
 #include "wire.h"
 
 #include <cctype>
+#include <cstddef>
 
 #include "sluice/common/crypto.h"
 #include "sqs_query/query_codec.h"
@@ -21,6 +22,25 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::string_view kTargetPrefix = "AmazonSQS.";
+
+// Big enough for a 10-entry batch of small messages and its answer; larger requests continue in
+// blocks the monotonic resource allocates.
+constexpr size_t kArenaBytes = 12 * 1024;
+
+class RequestArena final : public json::memory_resource {
+ public:
+  RequestArena() = default;
+  RequestArena(const RequestArena&) = delete;
+  RequestArena& operator=(const RequestArena&) = delete;
+
+ private:
+  void* do_allocate(size_t n, size_t align) override { return mono_.allocate(n, align); }
+  void do_deallocate(void*, size_t, size_t) override {}
+  bool do_is_equal(const json::memory_resource& other) const noexcept override { return this == &other; }
+
+  alignas(std::max_align_t) unsigned char buffer_[kArenaBytes];
+  json::monotonic_resource mono_{buffer_, sizeof buffer_};
+};
 
 bool contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
@@ -96,8 +116,13 @@ void decode_json(const http::Request& request, WireRequest& out, std::optional<A
   std::string_view body = request.body;
   while (!body.empty() && std::isspace(static_cast<unsigned char>(body.front())) != 0) body.remove_prefix(1);
   if (body.empty()) return;  // no input members
+  // One parser per thread keeps its working stack between requests; the tree goes to the
+  // request's arena.
+  thread_local json::parser parser;
+  parser.reset(out.input.storage());
   boost::system::error_code ec;
-  json::value parsed = json::parse(body, ec);
+  parser.write(body.data(), body.size(), ec);
+  json::value parsed = ec ? json::value() : parser.release();
   if (ec || !parsed.is_object()) {
     *error = aws_error(AwsErrorCode::SerializationException,
                        ec ? "The request body is not valid JSON." : "The request body must be a JSON object.");
@@ -133,6 +158,8 @@ void fill_context(const http::Request& request, const ContextDefaults& defaults,
 
 }  // namespace
 
+json::storage_ptr request_storage() { return json::make_shared_resource<RequestArena>(); }
+
 QueryForm decode_query_form(const http::Request& request, const ContextDefaults& defaults,
                             std::optional<AwsError>* error) {
   QueryForm form;
@@ -167,7 +194,7 @@ WireRequest sqs_request_from_form(QueryForm form, std::optional<AwsError>* error
     *error = aws_error(AwsErrorCode::InvalidAction, "The action " + out.action + " is not valid for this endpoint.");
     return out;
   }
-  auto input = query::sqs_request_to_json(out.action, form.params);
+  auto input = query::sqs_request_to_json(out.action, form.params, out.input.storage());
   if (!input) {
     *error = input.take_error();
     return out;
@@ -204,12 +231,14 @@ WireRequest decode_request(const http::Request& request, const ContextDefaults& 
 http::Response render_result(const WireRequest& request, const json::object& result) {
   http::Response response;
   response.status = 200;
-  response.headers.emplace_back("x-amzn-RequestId", request.request_id);
-  if (request.protocol == Protocol::Json) {
-    response.headers.emplace_back("Content-Type", "application/x-amz-json-1.0");
+  const bool json_protocol = request.protocol == Protocol::Json;
+  std::string& lines = response.header_lines;
+  lines.reserve(96);
+  lines.append("x-amzn-RequestId: ").append(request.request_id).append("\r\n");
+  lines.append(json_protocol ? "Content-Type: application/x-amz-json-1.0\r\n" : "Content-Type: text/xml\r\n");
+  if (json_protocol) {
     response.body = json::serialize(result);
   } else {
-    response.headers.emplace_back("Content-Type", "text/xml");
     response.body = query::sqs_response_to_xml(request.action, result, request.request_id);
   }
   return response;

@@ -28,7 +28,9 @@ Outcome<FormParams> parse_form(std::string_view encoded);
 // as JSON numbers where the JSON protocol has integers, ...). Action and Version are dropped.
 // Parameters the action does not know are ignored, as AWS does. A value that should be an
 // integer but is not answers InvalidParameterValue / MalformedQueryString as AWS would.
-Outcome<boost::json::object> sqs_request_to_json(std::string_view action, const FormParams& params);
+// The object and everything in it are allocated from `storage`.
+Outcome<boost::json::object> sqs_request_to_json(std::string_view action, const FormParams& params,
+                                                 boost::json::storage_ptr storage = {});
 
 // Renders the JSON-protocol result object of `action` as its Query XML document
 // (<ActionResponse xmlns=...><ActionResult>...</ActionResult><ResponseMetadata>...).

@@ -73,7 +73,7 @@ Error scalar_to_json(const Shape& shape, const Param& p, json::value& out) {
       }
       return std::nullopt;
     default:  // String, Blob (base64 text in both protocols)
-      out = json::string(p.value);
+      out = json::string(p.value, out.storage());
       return std::nullopt;
   }
 }
@@ -168,7 +168,7 @@ Error map_to_json(const Shape& shape, const std::vector<Param>& params, json::va
     i = j;
     const Param* key = exact(group, shape.key_name);
     if (!key) continue;  // an entry without a key cannot be placed in the map
-    json::value v;
+    json::value v(object.storage());  // same storage: moved into the map, not copied
     if (value_shape.kind == Kind::Struct) {
       if (Error e = to_json(value_shape, below(group, shape.value_name), v)) return e;
     } else if (const Param* value = exact(group, shape.value_name)) {
@@ -192,14 +192,14 @@ Error struct_to_json(const Shape& shape, const std::vector<Param>& params, json:
       case Kind::Map: {
         std::vector<Param> sub = below(params, m.query);
         if (sub.empty()) break;
-        json::value v;
+        json::value v(object.storage());
         if (Error e = to_json(*m.shape, sub, v)) return e;
         object.emplace(m.json, std::move(v));
         break;
       }
       default:
         if (const Param* p = exact(params, m.query)) {
-          json::value v;
+          json::value v(object.storage());
           if (Error e = scalar_to_json(*m.shape, *p, v)) return e;
           object.emplace(m.json, std::move(v));
         }
@@ -219,7 +219,8 @@ Error to_json(const Shape& shape, const std::vector<Param>& params, json::value&
 
 }  // namespace
 
-Outcome<boost::json::object> sqs_request_to_json(std::string_view action, const FormParams& params) {
+Outcome<boost::json::object> sqs_request_to_json(std::string_view action, const FormParams& params,
+                                                 boost::json::storage_ptr storage) {
   const detail::ActionSpec* spec = detail::find_action(action);
   if (!spec) {
     // Text of AWS's common error InvalidAction.
@@ -229,7 +230,7 @@ Outcome<boost::json::object> sqs_request_to_json(std::string_view action, const 
   std::vector<Param> views;
   views.reserve(params.size());
   for (const auto& [name, value] : params) views.push_back({name, name, value});
-  json::value out;
+  json::value out(std::move(storage));
   if (Error e = struct_to_json(*spec->input, views, out)) return std::move(*e);
   return std::move(out.get_object());
 }
