@@ -125,13 +125,21 @@ std::string uuid4() {
     std::seed_seq sequence(seed.begin(), seed.end());
     return std::mt19937_64(sequence);
   }();
-  std::string b(16, '\0');
+  unsigned char b[16];
   uint64_t words[2] = {generator(), generator()};
-  std::memcpy(b.data(), words, 16);
-  b[6] = static_cast<char>((b[6] & 0x0F) | 0x40);
-  b[8] = static_cast<char>((b[8] & 0x3F) | 0x80);
-  std::string h = to_hex(b);
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+  std::memcpy(b, words, 16);
+  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
+  // Written in place: one allocation per id (ids are made for every request).
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(36, '-');
+  size_t pos = 0;
+  for (size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) ++pos;  // keeps the '-'
+    out[pos++] = kDigits[b[i] >> 4];
+    out[pos++] = kDigits[b[i] & 15];
+  }
+  return out;
 }
 
 }  // namespace sluice

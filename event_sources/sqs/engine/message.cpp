@@ -44,12 +44,12 @@ MessageIdBytes new_message_id() {
 
 std::string format_message_id(const MessageIdBytes& id) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
+  std::string out(36, '-');
+  size_t pos = 0;
   for (size_t i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += kDigits[id[i] >> 4];
-    out += kDigits[id[i] & 15];
+    if (i == 4 || i == 6 || i == 8 || i == 10) ++pos;  // keeps the '-'
+    out[pos++] = kDigits[id[i] >> 4];
+    out[pos++] = kDigits[id[i] & 15];
   }
   return out;
 }

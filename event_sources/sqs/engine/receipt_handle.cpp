@@ -43,11 +43,10 @@ std::string encode_receipt_handle(const ReceiptHandle& handle) {
   put(&raw[17], static_cast<uint32_t>(handle.receive_count), 4);
   put(&raw[21], checksum(raw.data(), 21), 4);
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(kBytes * 2);
-  for (uint8_t b : raw) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 15];
+  std::string out(kBytes * 2, '0');
+  for (size_t i = 0; i < kBytes; ++i) {
+    out[2 * i] = kDigits[raw[i] >> 4];
+    out[2 * i + 1] = kDigits[raw[i] & 15];
   }
   return out;
 }
