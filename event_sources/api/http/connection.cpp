@@ -347,28 +347,57 @@ void Connection::fill(uint64_t seq, Slot slot) {
 
 void Connection::flush() {
   if (closed_ || shutting_ || slots_.empty() || !slots_.front().ready) return;
-  auto* w = new WriteReq;
-  w->conn = this;
+  std::vector<std::string>& parts = out_parts_;  // reused; a queued write takes it over
+  parts.clear();
   while (!slots_.empty() && slots_.front().ready) {
     Slot& s = slots_.front();
-    w->parts.push_back(std::move(s.head));
-    if (!s.body.empty()) w->parts.push_back(std::move(s.body));
+    parts.push_back(std::move(s.head));
+    if (!s.body.empty()) parts.push_back(std::move(s.body));
     slots_.pop_front();
     ++head_seq_;
   }
   std::array<uv_buf_t, kInlineBufs> inline_bufs;
   std::vector<uv_buf_t> heap_bufs;
   uv_buf_t* bufs = inline_bufs.data();
-  if (w->parts.size() > kInlineBufs) {
-    heap_bufs.reserve(w->parts.size());
-    for (auto& part : w->parts) heap_bufs.push_back(uv_buf_init(part.data(), static_cast<unsigned>(part.size())));
+  if (parts.size() > kInlineBufs) {
+    heap_bufs.reserve(parts.size());
+    for (auto& part : parts) heap_bufs.push_back(uv_buf_init(part.data(), static_cast<unsigned>(part.size())));
     bufs = heap_bufs.data();
   } else {
-    for (size_t i = 0; i < w->parts.size(); ++i)
-      inline_bufs[i] = uv_buf_init(w->parts[i].data(), static_cast<unsigned>(w->parts[i].size()));
+    for (size_t i = 0; i < parts.size(); ++i)
+      inline_bufs[i] = uv_buf_init(parts[i].data(), static_cast<unsigned>(parts[i].size()));
   }
-  int rc = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&tcp_), bufs, static_cast<unsigned>(w->parts.size()),
-                    on_write);
+  unsigned nbufs = static_cast<unsigned>(parts.size());
+  auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
+  // With nothing queued, write straight to the socket: a response that fits the socket buffer
+  // (the usual case) then needs no write request, no completion callback and no poll-set change
+  // (libuv re-arms the descriptor after every queued write completes).
+  if (writes_in_flight_ == 0) {
+    int written = uv_try_write(stream, bufs, nbufs);
+    if (written < 0 && written != UV_EAGAIN) {
+      parts.clear();
+      close_now();
+      return;
+    }
+    size_t left = written > 0 ? static_cast<size_t>(written) : 0;
+    while (nbufs > 0 && left >= bufs->len) {
+      left -= bufs->len;
+      ++bufs;
+      --nbufs;
+    }
+    if (nbufs == 0) {
+      parts.clear();
+      last_active_ = uv_now(server_.loop());
+      maybe_finish();
+      return;
+    }
+    bufs->base += left;  // the rest goes through a queued write; its parts stay alive in w
+    bufs->len -= left;
+  }
+  auto* w = new WriteReq;
+  w->conn = this;
+  w->parts = std::move(parts);  // moving keeps the strings' buffers, so bufs stay valid
+  int rc = uv_write(&w->req, stream, bufs, nbufs, on_write);
   if (rc != 0) {
     delete w;
     close_now();

@@ -23,6 +23,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace sluice::http::detail {
 
@@ -88,6 +89,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool expect_continue_ = false;
 
   std::deque<Slot> slots_;
+  std::vector<std::string> out_parts_;  // flush()'s scratch list of buffers to write
   uint64_t head_seq_ = 0;  // sequence number of slots_.front()
   int writes_in_flight_ = 0;
 
