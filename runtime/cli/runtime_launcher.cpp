@@ -91,6 +91,9 @@ bool RuntimeLauncher::start(const Config& config, std::string* error) {
     }
     esm::RuntimeOptions runtime;
     runtime.start_at_full_scale = true;  // local runs want speed, not AWS's gradual ramp-up
+    // Lambda's own pollers are not held to ReceiveMessage's 10-message cap; an embedded queue can
+    // hand over a whole batch under one lock. A remote queue is polled through the public API.
+    if (declared.queue_url.empty()) runtime.max_messages_per_receive = 10'000;
     auto mapping = esm::EventSourceMapping::create(request, functions_.at(declared.function_name), sources, runtime);
     if (!mapping) {
       *error = "eventSourceMappings[" + std::to_string(i) + "]: " + std::string(mapping.error().type()) + ": " +

@@ -87,3 +87,18 @@ TEST_CASE("deletes and visibility changes beyond ten entries are split into engi
   CHECK(result->failed.empty());
   CHECK(source->attributes({"ApproximateNumberOfMessagesNotVisible"})->at("ApproximateNumberOfMessagesNotVisible") == "0");
 }
+
+TEST_CASE("an embedded source hands over more than ten messages per receive") {
+  Fixture f;
+  for (int i = 0; i < 250; ++i) f.send("m" + std::to_string(i));
+  auto source = make_embedded_queue_source(*f.engine, f.queue);
+  auto got = source->receive(1000, 0, 60);
+  REQUIRE(got.ok());
+  CHECK(got->size() == 250);
+  std::vector<DeleteMessageBatchEntry> deletes;
+  for (auto& m : *got) deletes.push_back({"d" + std::to_string(deletes.size()), m.receipt_handle});
+  auto deleted = source->delete_messages(deletes);
+  REQUIRE(deleted.ok());
+  CHECK(deleted->successful.size() == 250);
+  CHECK(source->attributes({"ApproximateNumberOfMessagesNotVisible"})->at("ApproximateNumberOfMessagesNotVisible") == "0");
+}
