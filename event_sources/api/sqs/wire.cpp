@@ -42,14 +42,19 @@ class RequestArena final : public json::memory_resource {
   json::monotonic_resource mono_{buffer_, sizeof buffer_};
 };
 
-bool contains(std::string_view haystack, std::string_view needle) {
-  return haystack.find(needle) != std::string_view::npos;
-}
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+// Case-insensitive search for a lowercase needle, without copying the haystack.
+bool icontains(std::string_view haystack, std::string_view lowercase_needle) {
+  if (lowercase_needle.size() > haystack.size()) return false;
+  for (size_t i = 0; i + lowercase_needle.size() <= haystack.size(); ++i) {
+    size_t k = 0;
+    for (; k < lowercase_needle.size(); ++k) {
+      char c = haystack[i + k];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (c != lowercase_needle[k]) break;
+    }
+    if (k == lowercase_needle.size()) return true;
+  }
+  return false;
 }
 
 bool is_account_id(std::string_view s) {
@@ -140,7 +145,7 @@ std::optional<AwsError> parse_query_params(const http::Request& request, query::
   }
   const std::string* content_type = request.header("content-type");
   bool form_body = request.method == "POST" &&
-                   (content_type == nullptr || contains(lowercase(*content_type), "application/x-www-form-urlencoded"));
+                   (content_type == nullptr || icontains(*content_type, "application/x-www-form-urlencoded"));
   if (form_body && !request.body.empty()) {
     auto from_body = query::parse_form(request.body);
     if (!from_body) return from_body.take_error();
@@ -206,7 +211,7 @@ WireRequest sqs_request_from_form(QueryForm form, std::optional<AwsError>* error
 Protocol protocol_of(const http::Request& request) {
   if (request.header("x-amz-target") != nullptr) return Protocol::Json;
   const std::string* content_type = request.header("content-type");
-  if (content_type != nullptr && contains(lowercase(*content_type), "application/x-amz-json")) return Protocol::Json;
+  if (content_type != nullptr && icontains(*content_type, "application/x-amz-json")) return Protocol::Json;
   return Protocol::Query;
 }
 

@@ -34,25 +34,27 @@ bool decode_component(std::string_view in, std::string& out) {
     out.assign(in);
     return true;
   }
-  out.clear();
-  out.reserve(in.size());
+  // Decoded text is never longer than the input: write into a buffer of that size, then trim.
+  out.resize(in.size());
+  char* o = out.data();
   while (p != end) {
     char c = *p;
     if (c == '+') {
-      out.push_back(' ');
+      *o++ = ' ';
       ++p;
     } else if (c == '%') {
       if (end - p < 3) return false;
       int hi = hex_value(p[1]);
       int lo = hex_value(p[2]);
       if (hi < 0 || lo < 0) return false;
-      out.push_back(static_cast<char>((hi << 4) | lo));
+      *o++ = static_cast<char>((hi << 4) | lo);
       p += 3;
     } else {
-      out.push_back(c);
+      *o++ = c;
       ++p;
     }
   }
+  out.resize(static_cast<size_t>(o - out.data()));
   return true;
 }
 

@@ -2,14 +2,31 @@
 
 #include "xml_writer.h"
 
+#include <array>
+
 namespace sluice::api::query::detail {
+
+namespace {
+
+// Bytes that may need a replacement: the five specials, C0 controls except tab and LF, and 0xEF
+// (the lead byte of U+FFFE/U+FFFF). Everything else is copied in runs.
+constexpr std::array<bool, 256> kAttention = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[static_cast<size_t>(c)] = c != '\t' && c != '\n';
+  for (unsigned char c : {'&', '<', '>', '"'}) t[c] = true;
+  t[0xEF] = true;
+  return t;
+}();
+
+}  // namespace
 
 void append_escaped(std::string& out, std::string_view text) {
   constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+  const size_t n = text.size();
   size_t run = 0;  // start of the pending unescaped run
-  auto flush = [&](size_t i) { out.append(text.substr(run, i - run)); };
-  for (size_t i = 0; i < text.size(); ++i) {
+  for (size_t i = 0; i < n; ++i) {
     auto c = static_cast<unsigned char>(text[i]);
+    if (!kAttention[c]) continue;
     std::string_view replacement;
     size_t width = 1;
     switch (c) {
@@ -18,30 +35,25 @@ void append_escaped(std::string& out, std::string_view text) {
       case '>': replacement = "&gt;"; break;
       case '"': replacement = "&quot;"; break;
       case '\r': replacement = "&#xD;"; break;
-      case '\t':
-      case '\n': continue;
       case 0xEF:
         // U+FFFE and U+FFFF are EF BF BE / EF BF BF.
-        if (i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xBF &&
+        if (i + 2 < n && static_cast<unsigned char>(text[i + 1]) == 0xBF &&
             (static_cast<unsigned char>(text[i + 2]) & 0xFE) == 0xBE) {
           replacement = kReplacement;
           width = 3;
           break;
         }
         continue;
-      default:
-        if (c < 0x20) {
-          replacement = kReplacement;
-          break;
-        }
-        continue;
+      default:  // other C0 controls
+        replacement = kReplacement;
+        break;
     }
-    flush(i);
+    out.append(text.data() + run, i - run);
     out.append(replacement);
     i += width - 1;
     run = i + 1;
   }
-  flush(text.size());
+  out.append(text.data() + run, n - run);
 }
 
 }  // namespace sluice::api::query::detail
