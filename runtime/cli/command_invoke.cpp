@@ -1,6 +1,7 @@
-// sluice invoke --plugin FILE [--event FILE|-] [--timeout SECONDS] [--isolated]
-//   Runs one invocation of a handler plugin, like `sam local invoke`: the logs go to stderr, the
-//   response payload to stdout. Exit 0 on success, 1 on a function error or timeout.
+// sluice invoke (FUNCTION --config FILE | --plugin FILE) [--event FILE|-] [--timeout SECONDS] [--isolated]
+//   Runs one invocation of a function declared in a configuration file, or of a handler plugin
+//   file, like `sam local invoke`: the logs go to stderr, the response payload to stdout. Exit 0
+//   on success, 1 on a function error or timeout.
 // sluice generate-event sqs [--body TEXT] [--queue-arn ARN] [--count N]
 // sluice generate-event sns [--message TEXT] [--subject TEXT] [--topic-arn ARN]
 //   Prints a sample event in the exact shape Lambda delivers.
@@ -13,6 +14,7 @@
 #include <sstream>
 
 #include "commands.h"
+#include "config.h"
 #include "sample_events.h"
 #include "sluice/functions/plugin_host.h"
 
@@ -29,23 +31,54 @@ bool read_all(std::istream& in, std::string* out) {
 }  // namespace
 
 int command_invoke(const std::vector<std::string>& args) {
-  std::string plugin, event_path;
+  constexpr const char* kUsage =
+      "usage: sluice invoke (FUNCTION --config FILE | --plugin FILE) [--event FILE|-] [--timeout SECONDS] [--isolated]\n";
+  std::string plugin, event_path, function_name, config_path;
   double timeout_s = 3;
   bool isolated = false;
+  std::vector<std::pair<std::string, std::string>> environment;
+  uint32_t memory_mb = 128;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     bool has_value = i + 1 < args.size();
     if (arg == "--plugin" && has_value) plugin = args[++i];
+    else if (arg == "--config" && has_value) config_path = args[++i];
     else if (arg == "--event" && has_value) event_path = args[++i];
     else if (arg == "--timeout" && has_value) timeout_s = std::atof(args[++i].c_str());
     else if (arg == "--isolated") isolated = true;
+    else if (!arg.empty() && arg[0] != '-' && function_name.empty()) function_name = arg;
     else {
-      std::fprintf(stderr, "sluice invoke: unexpected argument '%s'\nusage: sluice invoke --plugin FILE [--event FILE|-] [--timeout SECONDS] [--isolated]\n", arg.c_str());
+      std::fprintf(stderr, "sluice invoke: unexpected argument '%s'\n%s", arg.c_str(), kUsage);
       return 64;
     }
   }
+  if (!function_name.empty()) {
+    // A declared function: its handler, timeout, memory, environment and isolation.
+    if (config_path.empty() || !plugin.empty()) {
+      std::fprintf(stderr, "sluice invoke: FUNCTION needs --config FILE (and no --plugin)\n%s", kUsage);
+      return 64;
+    }
+    Config config;
+    std::string error;
+    if (!load_config_file(config_path, "123456789012", "us-east-1", &config, &error)) {
+      std::fprintf(stderr, "sluice invoke: config %s\n", error.c_str());
+      return 78;
+    }
+    const FunctionDeclaration* declared = nullptr;
+    for (const auto& function : config.functions)
+      if (function.name == function_name) declared = &function;
+    if (declared == nullptr) {
+      std::fprintf(stderr, "sluice invoke: no function named %s in %s\n", function_name.c_str(), config_path.c_str());
+      return 66;
+    }
+    plugin = declared->handler;
+    timeout_s = static_cast<double>(declared->timeout_s);
+    isolated = isolated || declared->isolated;
+    environment = declared->environment;
+    memory_mb = static_cast<uint32_t>(declared->memory_size_mb);
+  }
   if (plugin.empty()) {
-    std::fprintf(stderr, "sluice invoke: --plugin FILE is required\n");
+    std::fprintf(stderr, "sluice invoke: give FUNCTION --config FILE or --plugin FILE\n%s", kUsage);
     return 64;
   }
   if (timeout_s <= 0 || timeout_s > 900) {
@@ -63,8 +96,10 @@ int command_invoke(const std::vector<std::string>& args) {
     }
   }
   functions::FunctionConfig config;
-  config.name = std::filesystem::path(plugin).stem().string();
+  config.name = function_name.empty() ? std::filesystem::path(plugin).stem().string() : function_name;
   config.timeout_ms = static_cast<uint32_t>(timeout_s * 1000);
+  config.memory_size_mb = memory_mb;
+  config.environment = environment;
   functions::PluginHostOptions options;
   options.mode = isolated ? functions::IsolationMode::Isolated : functions::IsolationMode::InProcess;
   options.reload_on_change = false;

@@ -120,7 +120,7 @@ bool parse_config(const std::string& json_text, const std::string& account_id, c
       }
       parsed.queues = creation_order(std::move(declared));
     }
-    parse_functions(root.as_object().if_contains("functions"), config_dir, &parsed);
+    parse_functions(root.as_object().if_contains("functions"), config_dir, account_id, region, &parsed);
     parse_mappings(root.as_object().if_contains("eventSourceMappings"), account_id, region, &parsed);
     *config = std::move(parsed);
     return true;

@@ -14,7 +14,8 @@
 //     "functions": [
 //       {"FunctionName": "order-processor", "Handler": "order_processor", "Timeout": 3,
 //        "MemorySize": 128, "Environment": {"Variables": {"STAGE": "local"}},
-//        "ReservedConcurrentExecutions": 10, "Isolation": "process"}
+//        "ReservedConcurrentExecutions": 10, "Isolation": "process",
+//        "DestinationConfig": {"OnFailure": {"Destination": "FailedInvocations"}}}
 //     ],
 //     "eventSourceMappings": [
 //       {"FunctionName": "order-processor", "EventSourceArn": "OrderProcessingQueue",
@@ -29,7 +30,9 @@
 // configuration file, and a bare name is looked up (as NAME, libNAME.so, NAME.so) in the folders of
 // SLUICE_HANDLER_PATH and then in the handlers/ folder beside the sluice binary's folder.
 // Isolation: "none" (default: in the sluice process) or "process" (a crash or hang fails only the
-// invocation). A mapping's queue is an embedded queue (EventSourceArn: name or ARN) or a queue at
+// invocation). DestinationConfig.OnFailure.Destination (a queue name or ARN) receives Lambda's
+// invocation record when an asynchronous invocation (an SNS delivery) fails all its attempts.
+// A mapping's queue is an embedded queue (EventSourceArn: name or ARN) or a queue at
 // any SQS endpoint (QueueUrl, optional Endpoint override), polled with AWS credentials.
 //
 // Errors name the field (e.g. "queues[1].Attributes.RedrivePolicy: ...") and the reason.
@@ -62,6 +65,7 @@ struct FunctionDeclaration {
   std::vector<std::pair<std::string, std::string>> environment;
   std::optional<int64_t> reserved_concurrency;
   bool isolated = false;
+  std::string on_failure_queue_arn;  // "" = none
 };
 
 struct MappingDeclaration {
@@ -84,7 +88,8 @@ bool parse_config(const std::string& json_text, const std::string& account_id, c
                   const std::string& config_dir, Config* config, std::string* error);
 // Parses the "functions" and "eventSourceMappings" sections (config_functions.cpp). Throws
 // ConfigError.
-void parse_functions(const boost::json::value* functions, const std::string& config_dir, Config* config);
+void parse_functions(const boost::json::value* functions, const std::string& config_dir, const std::string& account_id,
+                     const std::string& region, Config* config);
 void parse_mappings(const boost::json::value* mappings, const std::string& account_id, const std::string& region,
                     Config* config);
 

@@ -94,14 +94,17 @@ esm::FilterCriteria parse_filter_criteria(const json::value& value, const std::s
 
 }  // namespace
 
-void parse_functions(const json::value* functions, const std::string& config_dir, Config* config) {
+void parse_functions(const json::value* functions, const std::string& config_dir, const std::string& account_id,
+                     const std::string& region, Config* config) {
   if (!functions) return;
   if (!functions->is_array()) fail("functions", "must be an array");
   std::set<std::string> names;
   for (size_t i = 0; i < functions->as_array().size(); ++i) {
     std::string path = "functions[" + std::to_string(i) + "]";
     const auto& object = object_at(functions->as_array()[i], path);
-    only_fields(object, {"FunctionName", "Handler", "Timeout", "MemorySize", "Environment", "ReservedConcurrentExecutions", "Isolation"}, path);
+    only_fields(object, {"FunctionName", "Handler", "Timeout", "MemorySize", "Environment", "ReservedConcurrentExecutions",
+                         "Isolation", "DestinationConfig"},
+                path);
     FunctionDeclaration function;
     function.name = string_field(object, "FunctionName", path, true);
     if (!names.insert(function.name).second) fail(path + ".FunctionName", "declared twice: " + function.name);
@@ -124,6 +127,20 @@ void parse_functions(const json::value* functions, const std::string& config_dir
           if (!value.is_string()) fail(path + ".Environment.Variables." + std::string(key), "must be a string");
           function.environment.emplace_back(std::string(key), std::string(value.as_string()));
         }
+      }
+    }
+    if (const json::value* destinations = object.if_contains("DestinationConfig")) {
+      const std::string dpath = path + ".DestinationConfig";
+      const auto& d = object_at(*destinations, dpath);
+      only_fields(d, {"OnFailure"}, dpath);
+      if (const json::value* on_failure = d.if_contains("OnFailure")) {
+        const auto& f = object_at(*on_failure, dpath + ".OnFailure");
+        only_fields(f, {"Destination"}, dpath + ".OnFailure");
+        std::string target = string_field(f, "Destination", dpath + ".OnFailure", true);
+        if (!target.starts_with("arn:")) target = sqs::queue_arn({account_id, region, target});
+        else if (!sqs::parse_queue_arn(target))
+          fail(dpath + ".OnFailure.Destination", "only SQS queues are supported as destinations: " + target);
+        function.on_failure_queue_arn = target;
       }
     }
     config->functions.push_back(std::move(function));

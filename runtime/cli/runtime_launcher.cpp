@@ -1,9 +1,14 @@
 #include "runtime_launcher.h"
 
+#include <boost/json.hpp>
+
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <mutex>
 
 #include "sluice/aws/remote_queue_source.h"
+#include "sluice/common/crypto.h"
 #include "sluice/sqs/queue_source.h"
 
 namespace sluice::cli {
@@ -50,6 +55,7 @@ RuntimeLauncher::~RuntimeLauncher() { stop(); }
 
 bool RuntimeLauncher::start(const Config& config, std::string* error) {
   for (const auto& declared : config.functions) {
+    if (!declared.on_failure_queue_arn.empty()) on_failure_[declared.name] = declared.on_failure_queue_arn;
     functions::FunctionConfig function;
     function.name = declared.name;
     function.function_arn = "arn:aws:lambda:" + region_ + ":" + account_id_ + ":function:" + declared.name;
@@ -106,15 +112,61 @@ bool RuntimeLauncher::start(const Config& config, std::string* error) {
   return true;
 }
 
-bool RuntimeLauncher::invoke(std::string_view function_arn, std::string event_json, std::string* error_type,
-                             std::string* error_message) {
-  // arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER], or a bare name.
+namespace {
+
+// arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER], or a bare name.
+std::string function_name_of(std::string_view function_arn) {
   std::string_view name = function_arn;
   if (auto at = function_arn.find(":function:"); at != std::string_view::npos) {
     name = function_arn.substr(at + 10);
     name = name.substr(0, name.find(':'));
   }
-  auto function = functions_.find(std::string(name));
+  return std::string(name);
+}
+
+std::string iso8601_now() {
+  using namespace std::chrono;
+  auto ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char date[32], out[48];
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(out, sizeof out, "%s.%03dZ", date, static_cast<int>(ms % 1000));
+  return out;
+}
+
+}  // namespace
+
+bool RuntimeLauncher::on_failure(std::string_view function_arn, const std::string& event_json, int attempts,
+                                 const std::string& error_type, const std::string& error_message) {
+  std::string name = function_name_of(function_arn);
+  auto destination = on_failure_.find(name);
+  auto function = functions_.find(name);
+  if (destination == on_failure_.end() || function == functions_.end()) return false;
+  auto queue = sqs::parse_queue_arn(destination->second);
+  if (!queue) return false;
+  // Lambda's invocation record (aws-facts 3.8).
+  boost::system::error_code ec;
+  boost::json::value payload = boost::json::parse(event_json, ec);
+  boost::json::object record{
+      {"version", "1.0"},
+      {"timestamp", iso8601_now()},
+      {"requestContext", {{"requestId", uuid4()},
+                          {"functionArn", function->second->function_arn() + ":$LATEST"},
+                          {"condition", "RetriesExhausted"},
+                          {"approximateInvokeCount", attempts}}},
+      {"requestPayload", ec ? boost::json::value(event_json) : payload},
+      {"responseContext", {{"statusCode", 200}, {"executedVersion", "$LATEST"}, {"functionError", "Unhandled"}}},
+      {"responsePayload", {{"errorType", error_type}, {"errorMessage", error_message}}}};
+  sqs::SendMessageRequest request;
+  request.body = boost::json::serialize(record);
+  return engine_.send_message(*queue, request).ok();
+}
+
+bool RuntimeLauncher::invoke(std::string_view function_arn, std::string event_json, std::string* error_type,
+                             std::string* error_message) {
+  auto function = functions_.find(function_name_of(function_arn));
   if (function == functions_.end()) {
     *error_type = "ResourceNotFoundException";
     *error_message = "Function not found: " + std::string(function_arn);

@@ -34,11 +34,15 @@ class RuntimeLauncher final : public sns::AsyncFunctionInvoker {
   // sns::AsyncFunctionInvoker: runs a declared function (by name or ARN) with an SNS event.
   bool invoke(std::string_view function_arn, std::string event_json, std::string* error_type,
               std::string* error_message) override;
+  // Sends Lambda's invocation record to the function's OnFailure queue, when it has one.
+  bool on_failure(std::string_view function_arn, const std::string& event_json, int attempts,
+                  const std::string& error_type, const std::string& error_message) override;
 
  private:
   sqs::Engine& engine_;
   std::string account_id_, region_;
   std::map<std::string, std::shared_ptr<esm::FunctionInvoker>> functions_;
+  std::map<std::string, std::string> on_failure_;  // function name -> queue ARN
   std::vector<std::unique_ptr<esm::EventSourceMapping>> mappings_;
 };
 

@@ -21,6 +21,12 @@ echo '{"throw": true}' > "$tmp/throw.json"
 "$sluice" invoke --plugin "$throws_plugin" --event "$tmp/throw.json" > "$tmp/err.json" 2>/dev/null
 check "a throwing handler exits 1" test $? -eq 1
 check "a throwing handler answers errorType" grep -q '"errorType"' "$tmp/err.json"
+echo '{"functions":[{"FunctionName":"greeter","Handler":"'"$echo_plugin"'","Timeout":5,"Environment":{"Variables":{"STAGE":"test"}}}]}' > "$tmp/functions.json"
+out=$("$sluice" invoke greeter --config "$tmp/functions.json" --event "$tmp/event.json" 2>"$tmp/named.txt")
+check "invoke runs a declared function by name" test "$(python3 -c "import json,sys; print(len(json.loads(sys.argv[1])['Records']))" "$out")" = 2
+check "the declared function's name is used" grep -q "greeter" "$tmp/named.txt"
+"$sluice" invoke nobody --config "$tmp/functions.json" > /dev/null 2> "$tmp/nobody.txt"
+check "an undeclared function is named" grep -q "no function named nobody" "$tmp/nobody.txt"
 "$sluice" invoke --plugin "$tmp/missing.so" > /dev/null 2> "$tmp/missing.txt"
 check "a missing plugin is named" grep -q "missing.so" "$tmp/missing.txt"
 
