@@ -140,6 +140,14 @@ def main():
         print(str(e), file=sys.stderr)
         server.close()
         return 1
+    return run_with_server(server, command, {})
+
+
+def run_with_server(server, command, extra_env, log_lines=None):
+    """Runs `command` against a started server with the test environment (endpoint, dummy
+    credentials, no host AWS configuration), then stops the server with SIGTERM. The result is the
+    command's status, or 1 when the server had died or did not exit 0. On failure the server's log
+    (its last `log_lines` lines, or all of it) goes to stderr."""
     print("sluice up is listening on %s" % server.endpoint, flush=True)
     env = dict(os.environ)
     env.update({
@@ -152,6 +160,7 @@ def main():
         "AWS_CONFIG_FILE": os.devnull,
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
     })
+    env.update(extra_env)
     env.pop("AWS_PROFILE", None)
     env.pop("AWS_SESSION_TOKEN", None)
     try:
@@ -160,15 +169,18 @@ def main():
         was_alive = server.alive()
         code = server.stop()
     ok_stop = was_alive and code == 0
-    if not ok_stop:
-        print("sluice up did not stop cleanly (alive before SIGTERM: %s, exit status: %s)"
-              % (was_alive, code), file=sys.stderr)
-        print("---- server log ----\n" + server.log_text(), file=sys.stderr)
+    if not ok_stop or status != 0:
+        if not ok_stop:
+            print("sluice up did not stop cleanly (alive before SIGTERM: %s, exit status: %s)"
+                  % (was_alive, code), file=sys.stderr)
+        lines = server.log_text().splitlines()
+        if log_lines is not None:
+            lines = lines[-log_lines:]
+        print("---- server log ----\n" + "\n".join(lines), file=sys.stderr)
     server.close()
     if status != 0:
         return status
     return 0 if ok_stop else 1
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -97,41 +97,12 @@ def main():
         print(str(e), file=sys.stderr)
         server.close()
         return 1
-    print("sluice up is listening on %s" % server.endpoint, flush=True)
-    env = dict(os.environ)
-    env.update({
-        "SLUICE_ENDPOINT": server.endpoint,
+    return sluice_server.run_with_server(server, command, {
         "SLUICE_SERVER_LOG": server.log_path,
         "SLUICE_DATA_DIR": server.data_dir,
         "SLUICE_FUNCTIONS": ",".join(n for n, _ in functions),
         "SLUICE_BIN": os.path.abspath(opts.sluice),
-        "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
-        "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-    })
-    env.pop("AWS_PROFILE", None)
-    env.pop("AWS_SESSION_TOKEN", None)
-    try:
-        status = subprocess.call(command, env=env)
-    finally:
-        was_alive = server.alive()
-        code = server.stop()
-    ok_stop = was_alive and code == 0
-    if not ok_stop or status != 0:
-        if not ok_stop:
-            print("sluice up did not stop cleanly (alive before SIGTERM: %s, exit status: %s)"
-                  % (was_alive, code), file=sys.stderr)
-        print("---- server log (last 200 lines) ----\n" + "\n".join(server.log_text().splitlines()[-200:]),
-              file=sys.stderr)
-    server.close()
-    if status != 0:
-        return status
-    return 0 if ok_stop else 1
-
+    }, log_lines=200)
 
 if __name__ == "__main__":
     sys.exit(main())
