@@ -15,23 +15,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-PluginHostOptions isolated() {
-  PluginHostOptions o;
-  o.mode = IsolationMode::Isolated;
-  return o;
-}
-
 std::unique_ptr<PluginHost> open_isolated(const std::string& path, FunctionConfig config = config_named("fn")) {
-  auto host = PluginHost::open(path, std::move(config), isolated());
-  REQUIRE_MESSAGE(host.ok(), (host.ok() ? "" : host.error()));
-  return std::move(host.value());
-}
-
-InvocationResult call(PluginHost& host, std::string event, std::string request_id = "req-1") {
-  InvocationRequest r;
-  r.request_id = std::move(request_id);
-  r.event = std::move(event);
-  return host.invoke(r);
+  return open_ok(path, std::move(config), isolated());
 }
 
 }  // namespace

@@ -14,23 +14,6 @@ using namespace sluice::functions;
 using namespace sluice::functions::test;
 namespace fs = std::filesystem;
 
-namespace {
-
-std::unique_ptr<PluginHost> open_ok(const std::string& path, FunctionConfig config = config_named("fn"),
-                                    PluginHostOptions options = {}) {
-  auto host = PluginHost::open(path, std::move(config), options);
-  REQUIRE_MESSAGE(host.ok(), (host.ok() ? "" : host.error()));
-  return std::move(host.value());
-}
-
-InvocationResult call(PluginHost& host, std::string event, std::string request_id = "req-1") {
-  InvocationRequest r;
-  r.request_id = std::move(request_id);
-  r.event = std::move(event);
-  return host.invoke(r);
-}
-
-}  // namespace
 
 TEST_CASE("echo plugin answers the event and logs through the host") {
   FunctionConfig config = config_named("echo-fn");

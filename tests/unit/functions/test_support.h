@@ -1,11 +1,13 @@
 #pragma once
 // Shared helpers for the plugin host tests: configs, temporary copies of plugin files, and an SQS
 // batch as the host's structs.
+#include <doctest/doctest.h>
 #include <sluice/functions/plugin_host.h>
 
 #include <unistd.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,27 @@ inline FunctionConfig config_named(std::string name, uint32_t timeout_ms = 3000)
   c.name = std::move(name);
   c.timeout_ms = timeout_ms;
   return c;
+}
+
+// Opens a plugin host; the test stops with the host's message when it cannot.
+inline std::unique_ptr<PluginHost> open_ok(const std::string& path, FunctionConfig config = config_named("fn"),
+                                           PluginHostOptions options = {}) {
+  auto host = PluginHost::open(path, std::move(config), options);
+  REQUIRE_MESSAGE(host.ok(), (host.ok() ? "" : host.error()));
+  return std::move(host.value());
+}
+
+inline PluginHostOptions isolated() {
+  PluginHostOptions o;
+  o.mode = IsolationMode::Isolated;
+  return o;
+}
+
+inline InvocationResult call(PluginHost& host, std::string event, std::string request_id = "req-1") {
+  InvocationRequest r;
+  r.request_id = std::move(request_id);
+  r.event = std::move(event);
+  return host.invoke(r);
 }
 
 // A private directory removed at the end of the test.
