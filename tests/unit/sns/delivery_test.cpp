@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "sluice/common/crypto.h"
+#include "signature_check.h"
 #include "sns_test_support.h"
 
 using namespace sluice;
@@ -28,31 +29,6 @@ std::vector<std::string> keys_of(const boost::json::object& o) {
 
 std::string field(const boost::json::object& o, const char* key) { return std::string(o.at(key).as_string()); }
 
-// Verifies an envelope's signature as an SNS subscriber does: rebuild the string to sign from
-// the envelope, check it with the certificate's public key.
-bool verify(const boost::json::object& env, const std::string& cert_pem) {
-  std::string text;
-  for (const char* k : {"Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"}) {
-    if (!env.contains(k)) continue;
-    text += std::string(k) + "\n" + field(env, k) + "\n";
-  }
-  auto sig = base64_decode(field(env, "Signature"));
-  if (!sig) return false;
-  BIO* bio = BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size()));
-  X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
-  BIO_free(bio);
-  if (cert == nullptr) return false;
-  EVP_PKEY* key = X509_get_pubkey(cert);
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  const EVP_MD* md = field(env, "SignatureVersion") == "2" ? EVP_sha256() : EVP_sha1();
-  bool ok = EVP_DigestVerifyInit(ctx, nullptr, md, nullptr, key) == 1 &&
-            EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(sig->data()), sig->size(),
-                             reinterpret_cast<const unsigned char*>(text.data()), text.size()) == 1;
-  EVP_MD_CTX_free(ctx);
-  EVP_PKEY_free(key);
-  X509_free(cert);
-  return ok;
-}
 
 }  // namespace
 
@@ -86,9 +62,9 @@ TEST_CASE("envelope into SQS: AWS's field order and a signature that verifies (v
     CHECK(env.at("MessageAttributes").at("attr1").at("Type") == "Number");
     CHECK(env.at("MessageAttributes").at("attr1").at("Value") == "100.12");
     CHECK(env.at("MessageAttributes").at("bin").at("Value") == "AgME");
-    CHECK(verify(env, f->signing_certificate_pem()));
+    CHECK(sluice::sns::testing::verify_sns_signature(env, f->signing_certificate_pem()));
     env["Message"] = "tampered";
-    CHECK_FALSE(verify(env, f->signing_certificate_pem()));
+    CHECK_FALSE(sluice::sns::testing::verify_sns_signature(env, f->signing_certificate_pem()));
   }
 }
 
@@ -243,7 +219,7 @@ TEST_CASE("http subscriptions reach the sink only once confirmed") {
   REQUIRE(f.sink.deliveries.size() == 2);
   CHECK(f.sink.deliveries[1].message == "after");
   CHECK(f.sink.deliveries[1].type == "Notification");
-  CHECK(verify(parse_object(f.sink.deliveries[1].envelope_json()), f->signing_certificate_pem()));
+  CHECK(sluice::sns::testing::verify_sns_signature(parse_object(f.sink.deliveries[1].envelope_json()), f->signing_certificate_pem()));
 }
 
 TEST_CASE("concurrent publishers: every message reaches every subscribed queue once") {

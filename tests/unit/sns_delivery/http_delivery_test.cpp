@@ -9,6 +9,7 @@
 #include <openssl/x509.h>
 
 #include "sluice/common/crypto.h"
+#include "../sns/signature_check.h"
 #include "support.h"
 
 using namespace sluice;
@@ -17,37 +18,6 @@ using namespace sluice::sns::testing;
 
 namespace {
 
-// Verifies a message as a subscriber does: AWS's string to sign rebuilt from the JSON document,
-// checked with the public key of the served certificate (SHA1withRSA for 1, SHA256withRSA for 2).
-bool verify_signature(const boost::json::object& m, const std::string& cert_pem) {
-  const bool notification = field(m, "Type") == "Notification";
-  std::vector<const char*> keys = notification
-                                      ? std::vector<const char*>{"Message", "MessageId", "Subject", "Timestamp",
-                                                                 "TopicArn", "Type"}
-                                      : std::vector<const char*>{"Message", "MessageId", "SubscribeURL", "Timestamp",
-                                                                 "Token", "TopicArn", "Type"};
-  std::string text;
-  for (const char* k : keys) {
-    if (!m.contains(k)) continue;
-    text += std::string(k) + "\n" + field(m, k) + "\n";
-  }
-  auto sig = base64_decode(field(m, "Signature"));
-  if (!sig) return false;
-  BIO* bio = BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size()));
-  X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
-  BIO_free(bio);
-  if (cert == nullptr) return false;
-  EVP_PKEY* key = X509_get_pubkey(cert);
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  const EVP_MD* md = field(m, "SignatureVersion") == "2" ? EVP_sha256() : EVP_sha1();
-  bool ok = EVP_DigestVerifyInit(ctx, nullptr, md, nullptr, key) == 1 &&
-            EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(sig->data()), sig->size(),
-                             reinterpret_cast<const unsigned char*>(text.data()), text.size()) == 1;
-  EVP_MD_CTX_free(ctx);
-  EVP_PKEY_free(key);
-  X509_free(cert);
-  return ok;
-}
 
 // Reads the token out of a SubscriptionConfirmation and confirms with it, as a subscriber
 // visiting SubscribeURL would.
@@ -90,7 +60,7 @@ TEST_CASE("subscription confirmation, then signed notifications with SNS's heade
     CHECK(field(cm, "SubscribeURL") ==
           "http://127.0.0.1:4566/?Action=ConfirmSubscription&TopicArn=" + t + "&Token=" + field(cm, "Token"));
     CHECK(field(cm, "SignatureVersion") == version);
-    CHECK(verify_signature(cm, w.sns->signing_certificate_pem()));
+    CHECK(sluice::sns::testing::verify_sns_signature(cm, w.sns->signing_certificate_pem()));
 
     // Unconfirmed: a publish reaches nobody.
     REQUIRE(w.publish(t, "too early").ok());
@@ -110,10 +80,10 @@ TEST_CASE("subscription confirmation, then signed notifications with SNS's heade
     CHECK(field(m, "Message") == "hello");
     CHECK(field(m, "Subject") == "greeting");
     CHECK(field(m, "UnsubscribeURL") == "http://127.0.0.1:4566/?Action=Unsubscribe&SubscriptionArn=" + sub);
-    CHECK(verify_signature(m, w.sns->signing_certificate_pem()));
+    CHECK(sluice::sns::testing::verify_sns_signature(m, w.sns->signing_certificate_pem()));
     // A tampered message no longer verifies.
     m["Message"] = "hello!";
-    CHECK_FALSE(verify_signature(m, w.sns->signing_certificate_pem()));
+    CHECK_FALSE(sluice::sns::testing::verify_sns_signature(m, w.sns->signing_certificate_pem()));
     CHECK(ep.count("Notification") == 1);
   }
 }
