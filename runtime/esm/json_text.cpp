@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "sluice/common/json_escape.h"
+
 namespace sluice::esm::detail {
 namespace {
 
@@ -133,67 +135,9 @@ class Parser {
         out.push_back(static_cast<char>(c));
         continue;
       }
-      if (pos_ >= in_.size()) return false;
-      char e = in_[pos_++];
-      switch (e) {
-        case '"': out.push_back('"'); break;
-        case '\\': out.push_back('\\'); break;
-        case '/': out.push_back('/'); break;
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
-        case 'u': {
-          uint32_t cp = 0;
-          if (!hex4(cp)) return false;
-          if (cp >= 0xD800 && cp <= 0xDBFF) {  // a high surrogate must be followed by a low one
-            uint32_t low = 0;
-            if (!(peek('\\') && pos_ + 1 < in_.size() && in_[pos_ + 1] == 'u')) return false;
-            pos_ += 2;
-            if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            return false;
-          }
-          utf8(cp, out);
-          break;
-        }
-        default: return false;
-      }
+      if (!decode_json_escape(in_, pos_, out)) return false;
     }
     return false;
-  }
-
-  bool hex4(uint32_t& cp) {
-    if (pos_ + 4 > in_.size()) return false;
-    for (int i = 0; i < 4; ++i) {
-      char h = in_[pos_++];
-      cp <<= 4;
-      if (h >= '0' && h <= '9') cp |= static_cast<uint32_t>(h - '0');
-      else if (h >= 'a' && h <= 'f') cp |= static_cast<uint32_t>(h - 'a' + 10);
-      else if (h >= 'A' && h <= 'F') cp |= static_cast<uint32_t>(h - 'A' + 10);
-      else return false;
-    }
-    return true;
-  }
-
-  static void utf8(uint32_t cp, std::string& out) {
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
   }
 
   bool literal(std::string_view word) {

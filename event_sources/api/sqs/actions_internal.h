@@ -15,6 +15,8 @@ using ActionFn = Outcome<json::object> (*)(Engine&, const json::object&, const C
 
 // The queue a request names: its QueueUrl member, else the request path (/<account>/<name>).
 Outcome<QueueAddress> queue_from_input(const json::object& in, const CallContext& ctx);
+// The same from an already read QueueUrl member.
+Outcome<QueueAddress> queue_named(const std::optional<std::string>& queue_url, const CallContext& ctx);
 // {"Id","SenderFault","Code","Message"}; Code is the Query code, as AWS writes it in both protocols.
 json::object batch_error_entry(const sluice::sqs::BatchEntryError& error, const json::storage_ptr& sp = {});
 // Entries of a batch request, each required to carry a string Id.

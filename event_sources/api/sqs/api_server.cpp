@@ -1,9 +1,11 @@
 // ApiServer: the SQS HTTP service. Routes GET /health, then decodes the request's protocol
 // (wire.h), runs the action on the worker pool and answers in the same protocol. ReceiveMessage
-// goes through the PollParker so long polls wait without a thread.
+// goes through the PollParker so long polls wait without a thread. Where engine calls run on the
+// loop thread (in-memory engines), the hot JSON actions go through hot_path.h first.
 
 #include <memory>
 
+#include "hot_path.h"
 #include "long_poll.h"
 #include "sluice/common/crypto.h"
 #include "sqs_api.h"
@@ -18,7 +20,7 @@ using detail::WireRequest;
 class ApiServerImpl final : public ApiServer {
  public:
   ApiServerImpl(sluice::sqs::Engine& engine, ApiOptions options)
-      : options_(std::move(options)), actions_(engine) {
+      : options_(std::move(options)), engine_(engine), actions_(engine) {
     if (!options_.clock) options_.clock = system_clock();
     defaults_.account_id = options_.account_id;
     defaults_.region = options_.region;
@@ -79,9 +81,16 @@ class ApiServerImpl final : public ApiServer {
         }
       }
     }
+    const detail::Protocol protocol = detail::protocol_of(request);
+    if (protocol == detail::Protocol::Json && pool_->runs_inline()) {
+      if (auto answer = detail::try_hot_path(engine_, request, defaults_)) {
+        responder->respond(std::move(*answer));
+        return;
+      }
+    }
     std::optional<AwsError> error;
     std::optional<detail::QueryForm> form;
-    if (detail::protocol_of(request) == detail::Protocol::Query) {
+    if (protocol == detail::Protocol::Query) {
       form = detail::decode_query_form(request, defaults_, &error);
       if (!error) {
         for (const auto& service : options_.query_services) {
@@ -128,6 +137,7 @@ class ApiServerImpl final : public ApiServer {
   }
 
   ApiOptions options_;
+  sluice::sqs::Engine& engine_;
   detail::ContextDefaults defaults_;
   SqsActions actions_;
   std::unique_ptr<http::Server> server_;

@@ -55,7 +55,11 @@ AwsError queue_does_not_exist() {
 Outcome<QueueAddress> queue_from_input(const json::object& in, const CallContext& ctx) {
   auto url = opt_string(in, "QueueUrl");
   if (!url) return url.take_error();
-  if (url->has_value()) return resolve_queue_url(**url, ctx);
+  return queue_named(*url, ctx);
+}
+
+Outcome<QueueAddress> queue_named(const std::optional<std::string>& queue_url, const CallContext& ctx) {
+  if (queue_url) return resolve_queue_url(*queue_url, ctx);
   if (auto path = parse_queue_path(ctx.request_path)) {
     return QueueAddress{path->account_id, ctx.region, path->name};
   }

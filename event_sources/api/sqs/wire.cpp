@@ -227,25 +227,36 @@ WireRequest decode_request(const http::Request& request, const ContextDefaults& 
   WireRequest out;
   out.protocol = Protocol::Json;
   out.request_id = uuid4();
-  fill_context(request, defaults, out.ctx);
-  apply_credentials(request, "", out.ctx);
+  out.ctx = json_call_context(request, defaults);
   decode_json(request, out, error);
   return out;
 }
 
-http::Response render_result(const WireRequest& request, const json::object& result) {
+CallContext json_call_context(const http::Request& request, const ContextDefaults& defaults) {
+  CallContext ctx;
+  fill_context(request, defaults, ctx);
+  apply_credentials(request, "", ctx);
+  return ctx;
+}
+
+http::Response json_response(std::string_view request_id, std::string body) {
   http::Response response;
   response.status = 200;
-  const bool json_protocol = request.protocol == Protocol::Json;
   std::string& lines = response.header_lines;
   lines.reserve(96);
-  lines.append("x-amzn-RequestId: ").append(request.request_id).append("\r\n");
-  lines.append(json_protocol ? "Content-Type: application/x-amz-json-1.0\r\n" : "Content-Type: text/xml\r\n");
-  if (json_protocol) {
-    response.body = json::serialize(result);
-  } else {
-    response.body = query::sqs_response_to_xml(request.action, result, request.request_id);
-  }
+  lines.append("x-amzn-RequestId: ").append(request_id).append("\r\n");
+  lines.append("Content-Type: application/x-amz-json-1.0\r\n");
+  response.body = std::move(body);
+  return response;
+}
+
+http::Response render_result(const WireRequest& request, const json::object& result) {
+  if (request.protocol == Protocol::Json) return json_response(request.request_id, json::serialize(result));
+  http::Response response;
+  response.status = 200;
+  response.header_lines.append("x-amzn-RequestId: ").append(request.request_id).append("\r\n");
+  response.header_lines.append("Content-Type: text/xml\r\n");
+  response.body = query::sqs_response_to_xml(request.action, result, request.request_id);
   return response;
 }
 

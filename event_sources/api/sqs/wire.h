@@ -61,11 +61,16 @@ QueryForm decode_query_form(const http::Request& request, const ContextDefaults&
 // The SQS request carried by a decoded form.
 WireRequest sqs_request_from_form(QueryForm form, std::optional<AwsError>* error);
 
+// The context of a JSON-protocol request: defaults, the Host it reached, its credentials' scope.
+CallContext json_call_context(const http::Request& request, const ContextDefaults& defaults);
+
 // Always fills protocol, request_id and ctx; sets *error when the request cannot be run.
 WireRequest decode_request(const http::Request& request, const ContextDefaults& defaults,
                            std::optional<AwsError>* error);
 
 http::Response render_result(const WireRequest& request, const boost::json::object& result);
+// A JSON-protocol answer (HTTP 200) with this body.
+http::Response json_response(std::string_view request_id, std::string body);
 http::Response render_error(Protocol protocol, const AwsError& error, std::string_view request_id);
 
 }  // namespace sluice::api::sqs::detail

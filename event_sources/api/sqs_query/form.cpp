@@ -6,17 +6,11 @@
 
 #include <cstring>
 
+#include "sluice/common/json_escape.h"
 #include "sqs_query/query_codec.h"
 
 namespace sluice::api::query {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Decodes one name or value into `out`; false on a malformed percent escape.
 bool decode_component(std::string_view in, std::string& out) {
@@ -44,8 +38,8 @@ bool decode_component(std::string_view in, std::string& out) {
       ++p;
     } else if (c == '%') {
       if (end - p < 3) return false;
-      int hi = hex_value(p[1]);
-      int lo = hex_value(p[2]);
+      int hi = hex_digit_value(p[1]);
+      int lo = hex_digit_value(p[2]);
       if (hi < 0 || lo < 0) return false;
       *o++ = static_cast<char>((hi << 4) | lo);
       p += 3;

@@ -1,0 +1,23 @@
+#pragma once
+// The pieces of JSON string decoding that every hand-written JSON reader here shares: hex digits,
+// UTF-8 encoding of a code point, and one backslash escape (RFC 8259 section 7), with UTF-16
+// surrogate pairs joined and lone surrogates refused, as Boost.JSON refuses them.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace sluice {
+
+// 0..15 for a hex digit (either case), -1 otherwise.
+int hex_digit_value(char c);
+
+// Appends code point `cp` (at most U+10FFFF) as UTF-8.
+void append_utf8(uint32_t cp, std::string& out);
+
+// Decodes the escape whose backslash is just before text[pos] and appends the result to `out`;
+// pos moves past it. False (pos unspecified) for an unknown escape, bad hex digits or a lone
+// surrogate.
+bool decode_json_escape(std::string_view text, size_t& pos, std::string& out);
+
+}  // namespace sluice

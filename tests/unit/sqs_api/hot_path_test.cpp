@@ -1,0 +1,310 @@
+// The hot path (hot_path.h) against the general path: the same requests go to both, each on its
+// own engine prepared the same way on the same manual clock, and the answers must match member for
+// member (only the random MessageId and ReceiptHandle values differ). Requests the hot path must
+// leave alone come back as nullopt with nothing changed. The JSON reader and writer underneath are
+// checked against Boost.JSON directly.
+
+#include <doctest/doctest.h>
+
+#include <boost/json.hpp>
+
+#include <functional>
+
+#include "hot_path.h"
+#include "json_scan.h"
+#include "json_write.h"
+#include "test_support.h"
+#include "wire.h"
+
+using namespace sluice::api::sqs;
+using namespace sluice::api::sqs::detail;
+namespace json = boost::json;
+namespace http = sluice::http;
+
+namespace {
+
+http::Request json_request(const std::string& action, const std::string& body, const std::string& path = "/") {
+  http::Request r;
+  r.method = "POST";
+  r.path = path;
+  r.headers = {{"host", "localhost:9324"},
+               {"x-amz-target", "AmazonSQS." + action},
+               {"content-type", "application/x-amz-json-1.0"}};
+  r.body = body;
+  return r;
+}
+
+ContextDefaults defaults() { return ContextDefaults{"123456789012", "us-east-1", ""}; }
+
+// What ApiServer's general path answers (the long-poll parker answers a receive that finds
+// messages the same way).
+http::Response general_path(testing::Fixture& f, const http::Request& request) {
+  std::optional<sluice::AwsError> error;
+  WireRequest wire = decode_request(request, defaults(), &error);
+  if (error) return render_error(wire.protocol, *error, wire.request_id);
+  auto result = f.actions->call(wire.action, wire.input, wire.ctx);
+  return result ? render_result(wire, *result) : render_error(wire.protocol, result.error(), wire.request_id);
+}
+
+// MessageId and ReceiptHandle values are random; everything else must be equal.
+json::value normalized(std::string_view body) {
+  json::value v = json::parse(body);
+  std::function<void(json::value&)> walk = [&](json::value& x) {
+    if (x.is_object()) {
+      for (auto& [k, member] : x.as_object()) {
+        if (k == "MessageId" || k == "ReceiptHandle") member = "*";
+        walk(member);
+      }
+    } else if (x.is_array()) {
+      for (auto& e : x.as_array()) walk(e);
+    }
+  };
+  walk(v);
+  return v;
+}
+
+// Two engines prepared alike: the hot path runs on one, the general path on the other.
+struct Twin {
+  testing::Fixture hot;
+  testing::Fixture general;
+
+  void both(std::string_view action, const std::string& input) {
+    REQUIRE(hot.call(action, input));
+    REQUIRE(general.call(action, input));
+  }
+  void create(const std::string& name, const std::string& attributes = "{}") {
+    hot.create(name, attributes);
+    general.create(name, attributes);
+  }
+
+  // Runs the request through both paths and checks the answers match.
+  // The general path's answer goes to *general_answer when asked for.
+  http::Response same_answer(const std::string& action, const std::string& body, const std::string& path = "/",
+                             http::Response* general_answer = nullptr) {
+    http::Request request = json_request(action, body, path);
+    auto fast = try_hot_path(*hot.engine, request, defaults());
+    REQUIRE(fast.has_value());
+    http::Response slow = general_path(general, request);
+    if (general_answer != nullptr) *general_answer = slow;
+    CHECK(fast->status == slow.status);
+    CHECK(normalized(fast->body) == normalized(slow.body));
+    CHECK(fast->body.size() == slow.body.size());  // the same text, not just the same values
+    return *fast;
+  }
+};
+
+int64_t visible_messages(testing::Fixture& f, const std::string& url) {
+  auto out = f.call("GetQueueAttributes", R"({"QueueUrl":")" + url + R"(","AttributeNames":["All"]})");
+  REQUIRE(out);
+  return std::stoll(testing::str(out->at("Attributes").at("ApproximateNumberOfMessages")));
+}
+
+const std::string kUrl = "http://localhost:9324/123456789012/hot";
+
+}  // namespace
+
+TEST_CASE("JsonScanner reads strings as Boost.JSON does and refuses what it cannot read exactly") {
+  for (const char* text : {R"("plain")", R"("esc \" \\ \/ \b \f \n \r \t")", R"("\u00e9\u4e2d\ud83d\ude00")",
+                           R"("\u0000 nul")", "\"caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80\"", R"("")"}) {
+    CAPTURE(text);
+    JsonScanner in(text);
+    std::string out;
+    REQUIRE(in.read_string(&out));
+    CHECK(in.finished());
+    CHECK(out == std::string(json::parse(text).as_string()));
+  }
+  for (const char* text : {R"("\ud83d")", R"("\ude00")", R"("\ud83d\u0041")", R"("\x")", R"("\u12")",
+                           "\"\xc3\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"tab\there\"",
+                           R"("open)"}) {
+    CAPTURE(text);
+    JsonScanner in(text);
+    std::string out;
+    CHECK_FALSE(in.read_string(&out));
+  }
+  for (const char* text : {"5", "-12", "0", "9223372036854775807", "-9223372036854775808"}) {
+    JsonScanner in(text);
+    int64_t v = 0;
+    REQUIRE(in.read_int(&v));
+    CHECK(v == json::parse(text).to_number<int64_t>());
+  }
+  for (const char* text : {"5.0", "1e3", "01", "-", "9223372036854775808", "\"5\"", "true", "null"}) {
+    CAPTURE(text);
+    JsonScanner in(text);
+    int64_t v = 0;
+    CHECK_FALSE(in.read_int(&v));
+  }
+}
+
+TEST_CASE("JsonScanner walks objects and arrays and refuses malformed structure") {
+  JsonScanner in(R"( { "a" : [ "x" , "y" ] , "b" : 3 } )");
+  REQUIRE(in.begin_object());
+  std::string_view name;
+  REQUIRE(in.next_member(&name));
+  CHECK(name == "a");
+  REQUIRE(in.begin_array());
+  std::string s;
+  REQUIRE(in.next_element());
+  REQUIRE(in.read_string(&s));
+  REQUIRE(in.next_element());
+  REQUIRE(in.read_string(&s));
+  CHECK(s == "y");
+  CHECK_FALSE(in.next_element());
+  REQUIRE(in.next_member(&name));
+  CHECK(name == "b");
+  int64_t b = 0;
+  REQUIRE(in.read_int(&b));
+  CHECK_FALSE(in.next_member(&name));
+  CHECK(in.finished());
+
+  auto walks = [](std::string_view text) {
+    JsonScanner sc(text);
+    if (!sc.begin_object()) return false;
+    std::string_view n;
+    while (sc.next_member(&n)) {
+      if (!sc.begin_array()) return false;
+      while (sc.next_element()) {
+        int64_t v;
+        if (!sc.read_int(&v)) return false;
+      }
+    }
+    return sc.finished();
+  };
+  CHECK(walks(R"({"a":[1,2],"b":[]})"));
+  for (const char* bad : {R"({"a":[1,]})", R"({"a":[1 2]})", R"({,"a":[]})", R"({"a":[]} x)", R"({"a":[]},)",
+                          R"({"a" [1]})", R"({"a":[1])", R"({"\u0061":[1]})"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(walks(bad));
+  }
+}
+
+TEST_CASE("JsonWriter escapes as Boost.JSON's serializer does") {
+  std::string all;
+  for (int c = 0; c < 128; ++c) all.push_back(static_cast<char>(c));
+  all += "caf\xc3\xa9 \xf0\x9f\x98\x80";
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.member("k\"ey", all);
+  w.key("list");
+  w.begin_array();
+  w.boolean(true);
+  w.string("");
+  w.begin_object();
+  w.end_object();
+  w.end_array();
+  w.end_object();
+  json::object expected;
+  expected["k\"ey"] = all;
+  expected["list"] = json::array{true, "", json::object{}};
+  CHECK(out == json::serialize(expected));
+}
+
+TEST_CASE("SendMessageBatch: the hot path answers as the general path does") {
+  Twin t;
+  t.create("hot");
+  t.create("hot.fifo", R"({"FifoQueue":"true","ContentBasedDeduplication":"true"})");
+  // Successes, per-entry failures, an escaped body, a delayed entry.
+  t.same_answer("SendMessageBatch", R"({"QueueUrl":")" + kUrl + R"(","Entries":[
+      {"Id":"a","MessageBody":"hello"},
+      {"Id":"b","MessageBody":"line\nbreak \"quoted\" \u00e9 \ud83d\ude00","DelaySeconds":5},
+      {"Id":"c","MessageBody":"bad \u0001 char"},
+      {"Id":"d","MessageBody":"too late","DelaySeconds":901},
+      {"Id":"e"}]})");
+  // Whole-request errors.
+  t.same_answer("SendMessageBatch", R"({"QueueUrl":")" + kUrl + R"(","Entries":[]})");
+  t.same_answer("SendMessageBatch", R"({"QueueUrl":")" + kUrl + R"("})");
+  t.same_answer("SendMessageBatch", R"({"QueueUrl":")" + kUrl + R"(","Entries":[{"Id":"a","MessageBody":"1"},{"Id":"a","MessageBody":"2"}]})");
+  t.same_answer("SendMessageBatch", R"({"QueueUrl":")" + kUrl + R"(","Entries":[{"Id":"bad id!","MessageBody":"1"}]})");
+  std::string eleven;
+  for (int i = 0; i < 11; ++i) eleven += std::string(i ? "," : "") + R"({"Id":"m)" + std::to_string(i) + R"(","MessageBody":"x"})";
+  t.same_answer("SendMessageBatch", R"({"QueueUrl":")" + kUrl + R"(","Entries":[)" + eleven + "]}");
+  t.same_answer("SendMessageBatch", R"({"QueueUrl":"http://localhost:9324/123456789012/missing","Entries":[{"Id":"a","MessageBody":"x"}]})");
+  t.same_answer("SendMessageBatch", R"({"QueueUrl":"not a url","Entries":[{"Id":"a","MessageBody":"x"}]})");
+  t.same_answer("SendMessageBatch", R"({"Entries":[{"Id":"a","MessageBody":"x"}]})");
+  // The queue named by the request path; FIFO entries with and without a group.
+  t.same_answer("SendMessageBatch", R"({"Entries":[{"Id":"a","MessageBody":"by path"}]})", "/123456789012/hot");
+  auto fifo = t.same_answer("SendMessageBatch", R"({"QueueUrl":")" + kUrl + R"(.fifo","Entries":[
+      {"Id":"a","MessageBody":"1","MessageGroupId":"g"},
+      {"Id":"b","MessageBody":"2","MessageGroupId":"g","MessageDeduplicationId":"d2"},
+      {"Id":"c","MessageBody":"3"}]})");
+  CHECK(fifo.body.find("SequenceNumber") != std::string::npos);
+  CHECK(visible_messages(t.hot, kUrl) == visible_messages(t.general, kUrl));
+}
+
+TEST_CASE("ReceiveMessage and DeleteMessageBatch: the hot path answers as the general path does") {
+  Twin t;
+  t.create("hot");
+  t.both("SendMessage", R"({"QueueUrl":")" + kUrl + R"(","MessageBody":"with attributes","MessageAttributes":{
+      "s":{"DataType":"String","StringValue":"v \"q\""},"n":{"DataType":"Number","StringValue":"42"},
+      "b":{"DataType":"Binary","BinaryValue":"AAEC"}}})");
+  t.both("SendMessage", R"({"QueueUrl":")" + kUrl + R"(","MessageBody":"plain"})");
+  t.hot.clock->advance_ms(1500);
+  t.general.clock->advance_ms(1500);
+
+  t.same_answer("ReceiveMessage", R"({"QueueUrl":")" + kUrl + R"(","MaxNumberOfMessages":10,"VisibilityTimeout":0,
+      "AttributeNames":["All"],"MessageSystemAttributeNames":["SenderId"],"MessageAttributeNames":["All"]})");
+  t.same_answer("ReceiveMessage", R"({"QueueUrl":")" + kUrl + R"(","MaxNumberOfMessages":10,"VisibilityTimeout":0,
+      "MessageAttributeNames":["s","b.*"]})");
+  // Invalid values: the engine's errors.
+  t.same_answer("ReceiveMessage", R"({"QueueUrl":")" + kUrl + R"(","MaxNumberOfMessages":11})");
+  t.same_answer("ReceiveMessage", R"({"QueueUrl":")" + kUrl + R"(","WaitTimeSeconds":21})");
+  t.same_answer("ReceiveMessage", R"({"QueueUrl":")" + kUrl + R"(","VisibilityTimeout":-1})");
+  t.same_answer("ReceiveMessage", R"({"QueueUrl":")" + kUrl + R"(","AttributeNames":["NoSuch"]})");
+
+  // Each side takes both messages, then deletes with one good and one bad handle of its own.
+  http::Response general_taken;
+  http::Response hot_taken =
+      t.same_answer("ReceiveMessage", R"({"QueueUrl":")" + kUrl + R"(","MaxNumberOfMessages":10})", "/", &general_taken);
+  auto delete_body = [&](const http::Response& taken) {
+    json::value messages = json::parse(taken.body);
+    REQUIRE(messages.at("Messages").as_array().size() == 2);
+    std::string handle(messages.at("Messages").at(0).at("ReceiptHandle").as_string());
+    return R"({"QueueUrl":")" + kUrl + R"(","Entries":[{"Id":"ok","ReceiptHandle":")" + handle +
+           R"("},{"Id":"bad","ReceiptHandle":"garbage"}]})";
+  };
+  auto fast = try_hot_path(*t.hot.engine, json_request("DeleteMessageBatch", delete_body(hot_taken)), defaults());
+  REQUIRE(fast);
+  http::Response slow = general_path(t.general, json_request("DeleteMessageBatch", delete_body(general_taken)));
+  CHECK(fast->status == slow.status);
+  CHECK(fast->body == slow.body);
+  CHECK(fast->body.find(R"("Successful":[{"Id":"ok"}])") != std::string::npos);
+  t.same_answer("DeleteMessageBatch", R"({"QueueUrl":")" + kUrl + R"(","Entries":[]})");
+  t.same_answer("DeleteMessageBatch", R"({"QueueUrl":")" + kUrl + R"(","Entries":[{"Id":"x","ReceiptHandle":"a"},{"Id":"x","ReceiptHandle":"b"}]})");
+}
+
+TEST_CASE("The hot path leaves alone what it does not read exactly, and changes nothing doing so") {
+  testing::Fixture f;
+  std::string url = f.create("hot");
+  const std::string q = R"("QueueUrl":")" + url + R"(")";
+  for (const std::string& body : {
+           R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x","MessageAttributes":{"k":{"DataType":"String","StringValue":"v"}}}]})",
+           R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x","DelaySeconds":1.0}]})",
+           R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":null}]})",
+           R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x","MessageBody":"y"}]})",
+           R"({)" + q + R"(,)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x"}]})",
+           R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x"}],"Unknown":1})",
+           R"({)" + q + R"(,"Entries":{"Id":"a"}})",
+           R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x"}])",
+           R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x"}]} trailing)",
+           std::string(""),
+           std::string("[]"),
+       }) {
+    CAPTURE(body);
+    CHECK_FALSE(try_hot_path(*f.engine, json_request("SendMessageBatch", body), defaults()).has_value());
+  }
+  CHECK(visible_messages(f, url) == 0);
+  CHECK_FALSE(try_hot_path(*f.engine, json_request("SendMessage", R"({)" + q + R"(,"MessageBody":"x"})"), defaults()));
+  http::Request get = json_request("SendMessageBatch", R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x"}]})");
+  get.method = "GET";
+  CHECK_FALSE(try_hot_path(*f.engine, get, defaults()));
+  CHECK(visible_messages(f, url) == 0);
+
+  // A receive that found nothing: answered at once when it may not wait, left to the parker when
+  // it may; one carrying a FIFO attempt id is always left to the general path.
+  auto empty = try_hot_path(*f.engine, json_request("ReceiveMessage", R"({)" + q + R"(,"WaitTimeSeconds":0})"), defaults());
+  REQUIRE(empty);
+  CHECK(empty->body == "{}");
+  CHECK_FALSE(try_hot_path(*f.engine, json_request("ReceiveMessage", R"({)" + q + R"(,"WaitTimeSeconds":2})"), defaults()));
+  CHECK_FALSE(try_hot_path(*f.engine, json_request("ReceiveMessage", R"({)" + q + R"(,"ReceiveRequestAttemptId":"r"})"),
+                           defaults()));
+}
