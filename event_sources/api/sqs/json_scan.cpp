@@ -1,23 +1,14 @@
-// JsonScanner: see json_scan.h. Strings are scanned for the three bytes that end the plain run
-// ('"', '\\' and control characters); runs that are pure ASCII skip UTF-8 validation.
+// JsonScanner: see json_scan.h. Strings are scanned eight bytes at a time for what ends a plain
+// run (json_plain_run.h); runs that are pure ASCII skip UTF-8 validation.
 
 #include "json_scan.h"
 
 #include <limits>
 
+#include "json_plain_run.h"
 #include "sluice/common/json_escape.h"
 
 namespace sluice::api::sqs::detail {
-namespace {
-
-bool is_ascii(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 bool is_valid_utf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -111,14 +102,10 @@ bool JsonScanner::read_string(std::string_view* view, std::string* scratch) {
   bool escaped = false;
   for (;;) {
     size_t run_start = pos_;
-    while (pos_ < text_.size()) {
-      auto c = static_cast<unsigned char>(text_[pos_]);
-      if (c == '"' || c == '\\' || c < 0x20) break;
-      ++pos_;
-    }
+    pos_ += json_plain_run(text_.data() + pos_, text_.size() - pos_);
     if (pos_ >= text_.size()) return fail();
     std::string_view run = text_.substr(run_start, pos_ - run_start);
-    if (!is_ascii(run) && !is_valid_utf8(run)) return fail();
+    if (!is_ascii(run.data(), run.size()) && !is_valid_utf8(run)) return fail();
     char c = text_[pos_];
     if (c == '"') {
       if (escaped) {

@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "json_plain_run.h"
+
 namespace sluice::api::sqs::detail {
 
 void JsonWriter::separate() {
@@ -48,12 +50,15 @@ void JsonWriter::boolean(bool value) {
 void JsonWriter::append_escaped(std::string_view value) {
   static constexpr char kHex[] = "0123456789abcdef";
   out_.push_back('"');
-  size_t run = 0;  // start of the pending run of bytes that need no escape
-  for (size_t i = 0; i < value.size(); ++i) {
-    auto c = static_cast<unsigned char>(value[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out_.append(value.substr(run, i - run));
-    run = i + 1;
+  const char* p = value.data();
+  size_t left = value.size();
+  for (;;) {
+    size_t plain = json_plain_run(p, left);
+    out_.append(p, plain);
+    if (plain == left) break;
+    auto c = static_cast<unsigned char>(p[plain]);
+    p += plain + 1;
+    left -= plain + 1;
     out_.push_back('\\');
     switch (c) {
       case '"': out_.push_back('"'); break;
@@ -69,7 +74,6 @@ void JsonWriter::append_escaped(std::string_view value) {
         out_.push_back(kHex[c & 0xF]);
     }
   }
-  out_.append(value.substr(run));
   out_.push_back('"');
 }
 

@@ -11,6 +11,7 @@
 #include <functional>
 
 #include "hot_path.h"
+#include "json_plain_run.h"
 #include "json_scan.h"
 #include "json_write.h"
 #include "test_support.h"
@@ -102,6 +103,26 @@ int64_t visible_messages(testing::Fixture& f, const std::string& url) {
 const std::string kUrl = "http://localhost:9324/123456789012/hot";
 
 }  // namespace
+
+TEST_CASE("json_plain_run stops at the first byte JSON must escape, wherever it sits") {
+  for (size_t length : {0, 1, 7, 8, 9, 16, 23, 40}) {
+    for (int special : {0x00, 0x01, 0x1f, 0x22, 0x5c}) {  // NUL, SOH, US, '"', '\\'
+      for (size_t at = 0; at <= length; ++at) {
+        std::string s(length, 'a');
+        for (size_t i = 0; i < length; ++i) s[i] = static_cast<char>(i % 2 ? 0x20 + static_cast<int>(i % 90) : 0xC3 + static_cast<int>(i % 20));
+        for (char& c : s) {
+          if (c == '"' || c == '\\') c = 'x';
+        }
+        if (at < length) s[at] = static_cast<char>(special);
+        CAPTURE(length);
+        CAPTURE(at);
+        CHECK(json_plain_run(s.data(), s.size()) == at);
+      }
+    }
+  }
+  CHECK(is_ascii("plain ascii text", 16));
+  CHECK_FALSE(is_ascii("caf\xc3\xa9 and more", 14));
+}
 
 TEST_CASE("JsonScanner reads strings as Boost.JSON does and refuses what it cannot read exactly") {
   for (const char* text : {R"("plain")", R"("esc \" \\ \/ \b \f \n \r \t")", R"("\u00e9\u4e2d\ud83d\ude00")",
