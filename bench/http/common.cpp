@@ -104,6 +104,19 @@ std::string read_proc(const std::string& path) {
 
 }  // namespace
 
+std::string message_body(size_t n) {
+  std::string body(n, 'x');
+  for (size_t i = 0; i < n; ++i) body[i] = static_cast<char>('A' + (i * 7) % 58);
+  for (auto& c : body) if (c == '\\' || c == '`' || c == '^' || c == '[' || c == ']') c = 'q';
+  return body;
+}
+
+int64_t resident_kib(int pid) {
+  std::string text = read_proc("/proc/" + std::to_string(pid) + "/status");
+  size_t at = text.find("\nVmRSS:");
+  return at == std::string::npos ? -1 : std::atoll(text.c_str() + at + 7);
+}
+
 int thread_count(int pid) {
   std::string text = read_proc("/proc/" + std::to_string(pid) + "/status");
   size_t at = text.find("\nThreads:");

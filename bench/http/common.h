@@ -41,6 +41,12 @@ Response call(Loop& loop, Conn& conn, std::string request, int64_t timeout_ns = 
 std::string create_queue(Loop& loop, Conn& conn, const Endpoint& ep, const std::string& name,
                          std::string* error);
 
+// Printable body of n bytes, varied so no layer can shortcut on repetition.
+std::string message_body(size_t n);
+
+// "VmRSS:" of /proc/PID/status in KiB, -1 if unreadable.
+int64_t resident_kib(int pid);
+
 // "Threads:" of /proc/PID/status, -1 if unreadable.
 int thread_count(int pid);
 
@@ -58,6 +64,7 @@ bool parse_endpoint(const std::string& text, Endpoint* out);
 int run_cycle(const std::vector<std::string>& args);
 int run_park(const std::vector<std::string>& args);
 int run_wake(const std::vector<std::string>& args);
+int run_startup(const std::vector<std::string>& args);
 int run_selftest();
 
 }  // namespace bench_http

@@ -150,14 +150,6 @@ bool parse(const std::vector<std::string>& args, Options* o) {
   return args.size() % 2 == 0 && !o->endpoints.empty() && o->clients > 0 && o->seconds > 0;
 }
 
-// Printable body of n bytes, varied so no layer can shortcut on repetition.
-std::string message_body(size_t n) {
-  std::string body(n, 'x');
-  for (size_t i = 0; i < n; ++i) body[i] = static_cast<char>('A' + (i * 7) % 58);
-  for (auto& c : body) if (c == '\\' || c == '`' || c == '^' || c == '[' || c == ']') c = 'q';
-  return body;
-}
-
 }  // namespace
 
 int run_cycle(const std::vector<std::string>& args) {

@@ -2,6 +2,7 @@
 //   bench_http cycle    ...   http-cycle      (cycle.cpp)
 //   bench_http park     ...   long-poll-park  (park.cpp)
 //   bench_http wake     ...   wake-latency    (wake.cpp)
+//   bench_http startup  ...   startup         (startup.cpp)
 //   bench_http selftest       checks the generator's own pieces (SigV4, histogram, scanners)
 // Every figure is one JSON object on its own line on stdout; diagnostics go to stderr.
 
@@ -19,7 +20,8 @@ int main(int argc, char** argv) {
   if (mode == "cycle") return bench_http::run_cycle(args);
   if (mode == "park") return bench_http::run_park(args);
   if (mode == "wake") return bench_http::run_wake(args);
+  if (mode == "startup") return bench_http::run_startup(args);
   if (mode == "selftest") return bench_http::run_selftest();
-  std::fprintf(stderr, "usage: bench_http cycle|park|wake|selftest [options]\n");
+  std::fprintf(stderr, "usage: bench_http cycle|park|wake|startup|selftest [options]\n");
   return 64;
 }

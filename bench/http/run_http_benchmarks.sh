@@ -3,7 +3,9 @@
 # Starts `sluice up --in-memory` (and, for http-cycle and wake-latency, the peer emulators that
 # are installed), runs the load generator, stops everything it started, and prints one JSON
 # object per line per figure. A missing peer gives a {"skipped":true} line instead of figures.
-#   NAME: http-cycle | long-poll-park | wake-latency
+#   NAME: http-cycle | long-poll-park | wake-latency | startup
+# startup starts its servers itself (bench_http times them from fork): sluice in memory and with
+# a data directory (the default of `sluice up`), and fauxqs when it is installed.
 # Binaries: $SLUICE_BIN (default build-release/bin/sluice) and $BENCH_HTTP_BIN (default
 # build-release/bench/http/bench_http), relative to the repository root.
 set -euo pipefail
@@ -90,6 +92,18 @@ case "$name" in
     start_peer wake-latency fauxqs
     "$bench_bin" wake --endpoint "sluice:json:$sluice_port" --endpoint "sluice:query:$sluice_port" \
       "${peer_args[@]}" "$@"
+    ;;
+  startup)
+    "$bench_bin" startup --target sluice-in-memory --port "$(free_port)" "$@" -- \
+      "$sluice_bin" up --listen '127.0.0.1:{port}' --in-memory
+    "$bench_bin" startup --target sluice-data-dir --port "$(free_port)" "$@" -- \
+      "$sluice_bin" up --listen '127.0.0.1:{port}' --data '{data}'
+    if reason=$(bench/peers/start_peer.sh fauxqs --install 2>&1); then
+      "$bench_bin" startup --target fauxqs --port "$(free_port)" "$@" -- \
+        node bench/peers/fauxqs_server.mjs '{port}'
+    else
+      skip startup fauxqs "$(printf '%s' "$reason" | tr -d '"\\' | head -c 200)"
+    fi
     ;;
   *) echo "run_http_benchmarks.sh: unknown benchmark '$name'" >&2; exit 64 ;;
 esac

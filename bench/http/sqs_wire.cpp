@@ -158,6 +158,11 @@ std::string create_queue_request(const Endpoint& ep, const std::string& queue_na
   return http_request(ep, "CreateQueue", "/", body);
 }
 
+std::string list_queues_request(const Endpoint& ep) {
+  std::string body = ep.protocol == Protocol::kJson ? "{}" : query_head("ListQueues", "");
+  return http_request(ep, "ListQueues", "/", body);
+}
+
 std::string send_batch_request(const Endpoint& ep, const std::string& queue_url, int count,
                                const std::string& message) {
   std::string body;

@@ -26,6 +26,7 @@ std::string protocol_name(Protocol protocol);
 
 // One SendMessageBatch entry body is `body`; ids are m0..m9.
 std::string create_queue_request(const Endpoint& ep, const std::string& queue_name);
+std::string list_queues_request(const Endpoint& ep);
 std::string send_batch_request(const Endpoint& ep, const std::string& queue_url, int count,
                                const std::string& body);
 std::string send_request(const Endpoint& ep, const std::string& queue_url, const std::string& body);
