@@ -1,7 +1,7 @@
 // ApiServer: the SQS HTTP service. Routes GET /health, then decodes the request's protocol
 // (wire.h), runs the action on the worker pool and answers in the same protocol. ReceiveMessage
 // goes through the PollParker so long polls wait without a thread. Where engine calls run on the
-// loop thread (in-memory engines), the hot JSON actions go through hot_path.h first.
+// loop thread (in-memory engines), the hot actions go through hot_path.h first.
 
 #include <memory>
 
@@ -99,6 +99,12 @@ class ApiServerImpl final : public ApiServer {
             pool_->submit([service, shared, responder] {
               responder->respond(service->handle(shared->params, shared->ctx, shared->request_id));
             });
+            return;
+          }
+        }
+        if (pool_->runs_inline()) {
+          if (auto answer = detail::try_query_hot_path(engine_, *form)) {
+            responder->respond(std::move(*answer));
             return;
           }
         }

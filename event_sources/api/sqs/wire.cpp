@@ -250,14 +250,19 @@ http::Response json_response(std::string_view request_id, std::string body) {
   return response;
 }
 
-http::Response render_result(const WireRequest& request, const json::object& result) {
-  if (request.protocol == Protocol::Json) return json_response(request.request_id, json::serialize(result));
+http::Response xml_response(std::string_view request_id, std::string body) {
   http::Response response;
   response.status = 200;
-  response.header_lines.append("x-amzn-RequestId: ").append(request.request_id).append("\r\n");
+  response.header_lines.reserve(80);
+  response.header_lines.append("x-amzn-RequestId: ").append(request_id).append("\r\n");
   response.header_lines.append("Content-Type: text/xml\r\n");
-  response.body = query::sqs_response_to_xml(request.action, result, request.request_id);
+  response.body = std::move(body);
   return response;
+}
+
+http::Response render_result(const WireRequest& request, const json::object& result) {
+  if (request.protocol == Protocol::Json) return json_response(request.request_id, json::serialize(result));
+  return xml_response(request.request_id, query::sqs_response_to_xml(request.action, result, request.request_id));
 }
 
 http::Response render_error(Protocol protocol, const AwsError& error, std::string_view request_id) {

@@ -71,6 +71,8 @@ WireRequest decode_request(const http::Request& request, const ContextDefaults& 
 http::Response render_result(const WireRequest& request, const boost::json::object& result);
 // A JSON-protocol answer (HTTP 200) with this body.
 http::Response json_response(std::string_view request_id, std::string body);
+// A Query-protocol answer (HTTP 200) with this XML document.
+http::Response xml_response(std::string_view request_id, std::string body);
 http::Response render_error(Protocol protocol, const AwsError& error, std::string_view request_id);
 
 }  // namespace sluice::api::sqs::detail

@@ -1,8 +1,12 @@
-// XML character-data escaping. Runs of bytes that need nothing are appended in one piece.
+// XML character-data escaping. Runs of bytes that need nothing are appended in one piece; the
+// scan looks at eight bytes per step and only walks byte by byte through a block holding a byte
+// that may need attention (SWAR: a byte matches when subtracting from it borrows into its top bit).
 
 #include "xml_writer.h"
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 
 namespace sluice::api::query::detail {
 
@@ -18,6 +22,18 @@ constexpr std::array<bool, 256> kAttention = [] {
   return t;
 }();
 
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHigh = 0x8080808080808080ULL;
+
+constexpr uint64_t has_zero_byte(uint64_t x) { return (x - kOnes) & ~x & kHigh; }
+
+// True when one of the 8 bytes is in kAttention's set or is a tab or LF (also below 0x20).
+bool block_may_need_attention(uint64_t v) {
+  uint64_t below_space = (v - kOnes * 0x20) & ~v & kHigh;
+  return (below_space | has_zero_byte(v ^ (kOnes * '&')) | has_zero_byte(v ^ (kOnes * '<')) |
+          has_zero_byte(v ^ (kOnes * '>')) | has_zero_byte(v ^ (kOnes * '"')) | has_zero_byte(v ^ (kOnes * 0xEF))) != 0;
+}
+
 }  // namespace
 
 void append_escaped(std::string& out, std::string_view text) {
@@ -25,6 +41,13 @@ void append_escaped(std::string& out, std::string_view text) {
   const size_t n = text.size();
   size_t run = 0;  // start of the pending unescaped run
   for (size_t i = 0; i < n; ++i) {
+    while (i + 8 <= n) {
+      uint64_t block;
+      std::memcpy(&block, text.data() + i, 8);
+      if (block_may_need_attention(block)) break;
+      i += 8;
+    }
+    if (i >= n) break;
     auto c = static_cast<unsigned char>(text[i]);
     if (!kAttention[c]) continue;
     std::string_view replacement;

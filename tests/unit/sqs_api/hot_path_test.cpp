@@ -14,11 +14,12 @@
 #include "json_plain_run.h"
 #include "json_scan.h"
 #include "json_write.h"
-#include "test_support.h"
+#include "hot_path_support.h"
 #include "wire.h"
 
 using namespace sluice::api::sqs;
 using namespace sluice::api::sqs::detail;
+using namespace sluice::api::sqs::testing;
 namespace json = boost::json;
 namespace http = sluice::http;
 
@@ -33,18 +34,6 @@ http::Request json_request(const std::string& action, const std::string& body, c
                {"content-type", "application/x-amz-json-1.0"}};
   r.body = body;
   return r;
-}
-
-ContextDefaults defaults() { return ContextDefaults{"123456789012", "us-east-1", ""}; }
-
-// What ApiServer's general path answers (the long-poll parker answers a receive that finds
-// messages the same way).
-http::Response general_path(testing::Fixture& f, const http::Request& request) {
-  std::optional<sluice::AwsError> error;
-  WireRequest wire = decode_request(request, defaults(), &error);
-  if (error) return render_error(wire.protocol, *error, wire.request_id);
-  auto result = f.actions->call(wire.action, wire.input, wire.ctx);
-  return result ? render_result(wire, *result) : render_error(wire.protocol, result.error(), wire.request_id);
 }
 
 // MessageId and ReceiptHandle values are random; everything else must be equal.
@@ -64,41 +53,17 @@ json::value normalized(std::string_view body) {
   return v;
 }
 
-// Two engines prepared alike: the hot path runs on one, the general path on the other.
-struct Twin {
-  testing::Fixture hot;
-  testing::Fixture general;
-
-  void both(std::string_view action, const std::string& input) {
-    REQUIRE(hot.call(action, input));
-    REQUIRE(general.call(action, input));
-  }
-  void create(const std::string& name, const std::string& attributes = "{}") {
-    hot.create(name, attributes);
-    general.create(name, attributes);
-  }
-
-  // Runs the request through both paths and checks the answers match.
+// The JSON hot path next to the general path, on twin engines.
+struct Twin : TwinEngines {
   // The general path's answer goes to *general_answer when asked for.
   http::Response same_answer(const std::string& action, const std::string& body, const std::string& path = "/",
                              http::Response* general_answer = nullptr) {
-    http::Request request = json_request(action, body, path);
-    auto fast = try_hot_path(*hot.engine, request, defaults());
-    REQUIRE(fast.has_value());
-    http::Response slow = general_path(general, request);
-    if (general_answer != nullptr) *general_answer = slow;
-    CHECK(fast->status == slow.status);
-    CHECK(normalized(fast->body) == normalized(slow.body));
-    CHECK(fast->body.size() == slow.body.size());  // the same text, not just the same values
-    return *fast;
+    return compare(
+        json_request(action, body, path),
+        [](sluice::sqs::Engine& engine, const http::Request& r) { return try_hot_path(engine, r, defaults()); },
+        normalized, general_answer);
   }
 };
-
-int64_t visible_messages(testing::Fixture& f, const std::string& url) {
-  auto out = f.call("GetQueueAttributes", R"({"QueueUrl":")" + url + R"(","AttributeNames":["All"]})");
-  REQUIRE(out);
-  return std::stoll(testing::str(out->at("Attributes").at("ApproximateNumberOfMessages")));
-}
 
 const std::string kUrl = "http://localhost:9324/123456789012/hot";
 
@@ -294,7 +259,7 @@ TEST_CASE("ReceiveMessage and DeleteMessageBatch: the hot path answers as the ge
 }
 
 TEST_CASE("The hot path leaves alone what it does not read exactly, and changes nothing doing so") {
-  testing::Fixture f;
+  Fixture f;
   std::string url = f.create("hot");
   const std::string q = R"("QueueUrl":")" + url + R"(")";
   for (const std::string& body : {
