@@ -1,10 +1,13 @@
 // ApiServer: the SQS HTTP service. Routes GET /health, then decodes the request's protocol
-// (wire.h), runs the action on the worker pool and answers in the same protocol. ReceiveMessage
-// goes through the PollParker so long polls wait without a thread. Where engine calls run on the
-// loop thread (in-memory engines), the hot actions go through hot_path.h first.
+// (wire.h), runs the action on the loop thread and answers in the same protocol: the hot actions
+// through hot_path.h, the rest through SqsActions, ReceiveMessage through the PollParker so long
+// polls wait without a thread. Engine calls do not wait for their commit here (DeferDurability);
+// answers that report a change wait in DurableAnswers instead. Other Query services (SNS) run on
+// the worker pool, whose threads may block on their own stores.
 
 #include <memory>
 
+#include "durable_answers.h"
 #include "hot_path.h"
 #include "long_poll.h"
 #include "sluice/common/crypto.h"
@@ -28,8 +31,10 @@ class ApiServerImpl final : public ApiServer {
   }
 
   ~ApiServerImpl() override {
-    // Workers first (they post to the server and parker), then every watch, then the server.
+    // Workers first (they post to the server), then the held answers (sent through the server),
+    // then every watch, then the server.
     pool_.reset();
+    durable_.reset();
     parker_.reset();
     server_.reset();
   }
@@ -54,7 +59,9 @@ class ApiServerImpl final : public ApiServer {
                                      handle(std::move(request), std::move(responder));
                                    });
     pool_ = std::make_unique<detail::WorkerPool>(options_.worker_threads);
-    parker_ = std::make_unique<detail::PollParker>(*server_, actions_, *pool_, options_.clock);
+    loop_thread_ = std::make_unique<detail::WorkerPool>(0);
+    durable_ = std::make_unique<detail::DurableAnswers>(engine_);
+    parker_ = std::make_unique<detail::PollParker>(*server_, actions_, *loop_thread_, options_.clock);
     return server_->listen();
   }
 
@@ -82,7 +89,11 @@ class ApiServerImpl final : public ApiServer {
       }
     }
     const detail::Protocol protocol = detail::protocol_of(request);
-    if (protocol == detail::Protocol::Json && pool_->runs_inline()) {
+    // SQS actions run here, on the loop thread: engine calls log their changes and return, and an
+    // answer that reports a change waits in durable_ for its commit (durable_answers.h).
+    sluice::sqs::DeferDurability deferral;
+    responder = detail::deferring_responder(std::move(responder), *durable_, protocol);
+    if (protocol == detail::Protocol::Json) {
       if (auto answer = detail::try_hot_path(engine_, request, defaults_)) {
         responder->respond(std::move(*answer));
         return;
@@ -102,11 +113,9 @@ class ApiServerImpl final : public ApiServer {
             return;
           }
         }
-        if (pool_->runs_inline()) {
-          if (auto answer = detail::try_query_hot_path(engine_, *form)) {
-            responder->respond(std::move(*answer));
-            return;
-          }
+        if (auto answer = detail::try_query_hot_path(engine_, *form)) {
+          responder->respond(std::move(*answer));
+          return;
         }
       }
     }
@@ -121,12 +130,7 @@ class ApiServerImpl final : public ApiServer {
       parker_->start(std::make_shared<WireRequest>(std::move(wire)), std::move(responder));
       return;
     }
-    if (pool_->runs_inline()) {
-      run(wire, *responder);
-      return;
-    }
-    auto shared = std::make_shared<WireRequest>(std::move(wire));
-    pool_->submit([this, shared, responder] { run(*shared, *responder); });
+    run(wire, *responder);
   }
 
   void run(const WireRequest& wire, http::Responder& responder) {
@@ -148,7 +152,9 @@ class ApiServerImpl final : public ApiServer {
   SqsActions actions_;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<detail::PollParker> parker_;
-  std::unique_ptr<detail::WorkerPool> pool_;
+  std::unique_ptr<detail::WorkerPool> pool_;         // other Query services
+  std::unique_ptr<detail::WorkerPool> loop_thread_;  // no threads: receive attempts run on the loop
+  std::unique_ptr<detail::DurableAnswers> durable_;
 };
 
 }  // namespace

@@ -38,6 +38,10 @@ void PollParker::run_attempt(const PollPtr& poll, bool final_attempt) {
       on_wake = [this, server, id] { server->post([this, id] { wake(id); }); };
     }
     const WireRequest& request = *poll->request;
+    // A retry woken by the engine or a timer runs outside any request's scope: its changes (the
+    // messages it hands out) are logged, and its answer waits for their commit.
+    std::optional<sluice::sqs::DeferDurability> deferral;
+    if (sluice::sqs::DeferDurability::current() == nullptr) deferral.emplace();
     std::optional<http::Response> answer;
     std::optional<ReceiveAttempt> parked;
     try {

@@ -1,9 +1,10 @@
 #pragma once
 // Parked ReceiveMessage requests. A long poll is an entry in a map plus at most one loop timer and
-// one engine watch; it never holds a thread. Receive attempts run on the worker pool; everything
-// else (the map, timers, wake-ups) lives on the loop thread.
+// one engine watch; it never holds a thread. Receive attempts run on the pool it is given (the
+// ApiServer gives it one without threads: attempts run on the loop thread, under DeferDurability);
+// everything else (the map, timers, wake-ups) lives on the loop thread.
 //
-// One poll's life: start() -> attempt (worker). Messages, an error, or no watch (wait time 0)
+// One poll's life: start() -> attempt. Messages, an error, or no watch (wait time 0)
 // answer at once. Otherwise the attempt posts park() with the engine's watch: the poll waits for
 // (a) the watch's wake-up, posted to the loop by the engine's callback, (b) a timer at the earlier
 // of its deadline and the engine's next_visible_ms (delays and visibility expiry are not pushed),

@@ -7,9 +7,11 @@
 // - SqsActions::call() takes an action name and its JSON-protocol input object and answers the
 //   JSON-protocol output object or the AwsError AWS would send. Both wire protocols end here: the
 //   Query codec turns form parameters into the same JSON objects.
-// - ApiServer owns an http::Server and a small worker pool. Engine calls block until their change
-//   is committed, so they run on the workers, never on the loop thread; the loop only parses,
-//   routes, and keeps long polls parked (a map entry and a timer each, no thread).
+// - ApiServer owns an http::Server. SQS actions run on the loop thread: engine calls log their
+//   changes without waiting for the commit (DeferDurability in engine.h), and an answer that
+//   reports a change is sent once its commit is done, by one thread that commits for every
+//   waiting answer. Long polls stay parked (a map entry and a timer each, no thread). A small
+//   worker pool runs other Query services (SNS), whose calls block on their own stores.
 //
 // Lifecycle of ApiServer: start() binds and listens; run the loop. drain() answers every parked
 // long poll with an empty result, lets requests in flight finish and closes the listener; when the
@@ -105,7 +107,7 @@ struct ApiOptions {
   // request's Host header, so a URL points back at whatever address the client reached us by
   // (SDKs such as JS v3 send later calls to the QueueUrl's host).
   std::string public_base_url;
-  int worker_threads = 4;                 // 0: run engine calls on the loop thread (in-memory engines)
+  int worker_threads = 4;                 // for other Query services (SNS); 0: on the loop thread
   // Query form-encoding can triple a 1 MiB message; JSON escaping can double it.
   size_t max_body_bytes = 8 * 1024 * 1024;
   std::shared_ptr<Clock> clock;           // must be the engine's clock; default the system clock

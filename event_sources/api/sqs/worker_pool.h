@@ -1,8 +1,8 @@
 #pragma once
-// A fixed set of threads running jobs in submission order. Engine calls wait for their commit, so
-// they run here rather than on the loop thread. With zero threads a job runs at once in the
-// submitting thread: an in-memory engine never waits, and the hand-off to another thread and back
-// would cost more than the call. The destructor finishes queued jobs, then joins.
+// A fixed set of threads running jobs in submission order: calls that block (SNS's store commits)
+// run here rather than on the loop thread. With zero threads a job runs at once in the submitting
+// thread: where nothing blocks, the hand-off to another thread and back would cost more than the
+// call. The destructor finishes queued jobs, then joins.
 
 #include <condition_variable>
 #include <deque>

@@ -92,7 +92,8 @@ class EngineImpl final : public Engine {
   std::vector<std::shared_ptr<Queue>> all_queues() const;
   // Appends the log to the store (under the queue lock); returns the ticket to await (0 = none).
   uint64_t log(MutationLog& changes);
-  void await(uint64_t ticket);
+  void await(uint64_t ticket);  // or, under DeferDurability, hands the ticket to the caller
+  void wait_durable(uint64_t ticket) override;
   int64_t next_seq() { return ++last_seq_; }
   // Adds messages to a queue (dead-letter moves, move tasks) under its lock and wakes its waiters.
   // The store already has them (logged by the caller).

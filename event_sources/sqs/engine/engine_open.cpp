@@ -171,8 +171,18 @@ uint64_t EngineImpl::log(MutationLog& changes) {
 }
 
 void EngineImpl::await(uint64_t ticket) {
+  if (ticket == 0) return;
+  if (DeferDurability* deferral = DeferDurability::current()) {
+    deferral->need(ticket);
+    return;
+  }
+  store_->wait_durable(ticket);
+}
+
+void EngineImpl::wait_durable(uint64_t ticket) {
   if (ticket != 0) store_->wait_durable(ticket);
 }
+
 
 MessageRecord EngineImpl::to_record(const Queue& queue, const Message& message) {
   return to_record(queue.id, queue.config.encrypted(), queue.address.account_id, message);

@@ -1,5 +1,6 @@
 """`sluice up` as a process: graceful drain on SIGTERM with long polls parked, messages kept
-across a restart with a data directory, pipelined requests answered in order, bad flags.
+across a restart with a data directory and across SIGKILL, pipelined requests answered in order,
+bad flags.
 
     test_lifecycle.py --sluice BIN
 
@@ -89,6 +90,69 @@ class LifecycleTest(unittest.TestCase):
                 self.assertEqual([m["Body"] for m in r.get("Messages", [])], ["kept"])
             finally:
                 self.assertEqual(_stop(port_server[0]), 0)
+
+    def test_answered_sends_and_deletes_survive_kill_9(self):
+        """Answers wait for the commit of what they report: after SIGKILL, every answered send is
+        there and every answered delete stays done."""
+        with tempfile.TemporaryDirectory() as data:
+            data_dir = os.path.join(data, "d")
+            process, ep = _start_with_data(data_dir)
+            sent, deleted, failures = set(), set(), []
+            lock = threading.Lock()
+            try:
+                _, created = call(ep, "CreateQueue", {"QueueName": "k9"})
+                url = created["QueueUrl"]
+
+                def sender(n):
+                    for i in range(30):
+                        entries = [{"Id": "e%d" % k, "MessageBody": "t%d-%d-%d" % (n, i, k)} for k in range(10)]
+                        status, out = call(ep, "SendMessageBatch", {"QueueUrl": url, "Entries": entries})
+                        if status != 200 or out.get("Failed"):
+                            failures.append(out)
+                            return
+                        with lock:
+                            sent.update(e["MessageBody"] for e in entries)
+
+                def deleter():
+                    for _ in range(30):
+                        _, got = call(ep, "ReceiveMessage", {"QueueUrl": url, "MaxNumberOfMessages": 10,
+                                                              "VisibilityTimeout": 600})
+                        messages = got.get("Messages", [])
+                        if not messages:
+                            continue
+                        entries = [{"Id": "d%d" % k, "ReceiptHandle": m["ReceiptHandle"]} for k, m in enumerate(messages)]
+                        status, out = call(ep, "DeleteMessageBatch", {"QueueUrl": url, "Entries": entries})
+                        if status != 200 or out.get("Failed"):
+                            failures.append(out)
+                            return
+                        with lock:
+                            deleted.update(m["Body"] for m in messages)
+
+                threads = [threading.Thread(target=sender, args=(n,)) for n in range(4)]
+                threads.append(threading.Thread(target=deleter))
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+            finally:
+                process.kill()
+                process.wait()
+            self.assertEqual(failures, [])
+            self.assertGreater(len(deleted), 0)
+            process, ep = _start_with_data(data_dir)
+            try:
+                _, got = call(ep, "GetQueueUrl", {"QueueName": "k9"})
+                found = set()
+                while True:
+                    _, r = call(ep, "ReceiveMessage", {"QueueUrl": got["QueueUrl"], "MaxNumberOfMessages": 10,
+                                                        "VisibilityTimeout": 600})
+                    if not r.get("Messages"):
+                        break
+                    found.update(m["Body"] for m in r["Messages"])
+                self.assertEqual(sent - deleted - found, set(), "answered sends lost")
+                self.assertEqual(found & deleted, set(), "answered deletes undone")
+            finally:
+                self.assertEqual(_stop(process), 0)
 
     def test_pipelined_requests_are_answered_in_order(self):
         server = SluiceServer(SLUICE).start()

@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <set>
+#include <stdexcept>
 
 #include "engine_test_support.h"
 
@@ -97,6 +98,108 @@ TEST_CASE("every acknowledged send survives kill -9 of the process") {
   waitpid(child, &status, 0);
   close(pipe_fds[0]);
   // Acknowledgements still in the pipe were acknowledged too.
+  CHECK(WIFSIGNALED(status));
+
+  TestEngine t(dir.path);
+  std::set<std::string> found;
+  for (;;) {
+    auto got = t->receive_message(address("q"), receive(10, 3600));
+    REQUIRE(got.ok());
+    if (got->messages.empty()) break;
+    for (const auto& m : got->messages) found.insert(m.message_id);
+  }
+  for (const auto& id : acknowledged) CHECK_MESSAGE(found.count(id) == 1, id);
+}
+
+TEST_CASE("under DeferDurability a durable engine logs and returns; the ticket's commit is awaited apart") {
+  TempDir dir;
+  TestEngine t(dir.path);
+  REQUIRE(t->create_queue(address("q"), {}, {}).ok());
+  uint64_t first = 0;
+  {
+    DeferDurability deferral;
+    CHECK(DeferDurability::current() == &deferral);
+    CHECK_THROWS_AS(DeferDurability{}, std::logic_error);  // one per thread
+    REQUIRE(t->send_message(address("q"), message("a")).ok());
+    first = deferral.ticket();
+    CHECK(first > 0);
+    REQUIRE(t->send_message(address("q"), message("b")).ok());
+    CHECK(deferral.ticket() > first);  // the highest commit the calls need
+    // A read logs nothing and needs nothing more.
+    uint64_t before_read = deferral.ticket();
+    REQUIRE(t->get_queue_attributes(address("q"), {"All"}).ok());
+    CHECK(deferral.ticket() == before_read);
+    // The changes are visible at once, before their commit.
+    CHECK(t->get_queue_attributes(address("q"), {"ApproximateNumberOfMessages"})->at("ApproximateNumberOfMessages") == "2");
+    first = deferral.ticket();
+  }
+  CHECK(DeferDurability::current() == nullptr);
+  t->wait_durable(first);  // commits what is pending and returns
+
+  TestEngine memory;
+  REQUIRE(memory->create_queue(address("q"), {}, {}).ok());
+  DeferDurability deferral;
+  REQUIRE(memory->send_message(address("q"), message("a")).ok());
+  CHECK(deferral.ticket() == 0);  // nothing to commit in memory
+}
+
+TEST_CASE("a change acknowledged after wait_durable of its deferred ticket survives kill -9") {
+  TempDir dir;
+  {
+    TestEngine setup(dir.path);
+    REQUIRE(setup->create_queue(address("q"), {}, {}).ok());
+  }
+  int pipe_fds[2];
+  REQUIRE(pipe(pipe_fds) == 0);
+  pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    close(pipe_fds[0]);
+    EngineOptions options;
+    options.data_dir = dir.path;
+    options.background_housekeeping = false;
+    options.clock = std::make_shared<ManualClock>();
+    std::string error;
+    auto engine = Engine::open(options, &error);
+    if (!engine) _exit(2);
+    for (int i = 0;; ++i) {
+      std::string acknowledgements;
+      uint64_t ticket = 0;
+      {
+        // A batch of sends logged without waiting, as the HTTP loop does, then one wait for all.
+        DeferDurability deferral;
+        for (int k = 0; k < 10; ++k) {
+          auto sent = engine->send_message(address("q"), message("m-" + std::to_string(i) + "-" + std::to_string(k)));
+          if (!sent.ok()) _exit(3);
+          acknowledgements += sent->message_id + "\n";
+        }
+        ticket = deferral.ticket();
+      }
+      engine->wait_durable(ticket);
+      if (write(pipe_fds[1], acknowledgements.data(), acknowledgements.size()) !=
+          static_cast<ssize_t>(acknowledgements.size())) {
+        _exit(4);
+      }
+    }
+  }
+  close(pipe_fds[1]);
+  std::set<std::string> acknowledged;
+  std::string buffer;
+  char chunk[4096];
+  while (acknowledged.size() < 2000) {
+    ssize_t n = read(pipe_fds[0], chunk, sizeof chunk);
+    REQUIRE(n > 0);
+    buffer.append(chunk, static_cast<size_t>(n));
+    size_t newline;
+    while ((newline = buffer.find('\n')) != std::string::npos) {
+      acknowledged.insert(buffer.substr(0, newline));
+      buffer.erase(0, newline + 1);
+    }
+  }
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  close(pipe_fds[0]);
   CHECK(WIFSIGNALED(status));
 
   TestEngine t(dir.path);

@@ -15,7 +15,8 @@
 //   availability (delays, visibility expiry) is not pushed: the answer carries the earliest time
 //   something may become visible, and the caller retries then.
 // - Durability: a mutating call returns only after its change is committed to the store (group
-//   commit). With EngineOptions::in_memory nothing touches disk.
+//   commit), unless the thread asked to collect the commit instead (DeferDurability). With
+//   EngineOptions::in_memory nothing touches disk.
 //
 // Lifecycle: Engine::open() loads every queue and message from the data directory; destroying the
 // Engine flushes and closes the store. All methods may be called from any thread.
@@ -177,6 +178,30 @@ struct EngineOptions {
   bool background_housekeeping = true;
 };
 
+// Deferred durability, for a caller on an event loop that must not block on the store. While a
+// DeferDurability object lives on a thread, mutating calls made on that thread return as soon as
+// their change is applied in memory and appended to the store's log, without waiting for the
+// commit; ticket() is then the highest commit they need. The caller must have Engine::wait_durable
+// (ticket) return, on some other thread, before it tells anyone the change happened. Commits
+// follow log order, so what survives a crash is always a prefix of what was logged. One object per
+// thread at a time; in-memory engines never produce a ticket.
+class DeferDurability {
+ public:
+  DeferDurability();
+  ~DeferDurability();
+  DeferDurability(const DeferDurability&) = delete;
+  DeferDurability& operator=(const DeferDurability&) = delete;
+
+  uint64_t ticket() const { return ticket_; }  // 0: nothing to wait for
+  // The object active on this thread, or null.
+  static DeferDurability* current();
+  // Called by the engine instead of waiting.
+  void need(uint64_t ticket) { ticket_ = ticket > ticket_ ? ticket : ticket_; }
+
+ private:
+  uint64_t ticket_ = 0;
+};
+
 class Engine {
  public:
   // Opens (or creates) the store and loads every queue and message. On failure returns null and
@@ -231,6 +256,10 @@ class Engine {
   // Expires messages past retention and advances move tasks. Called by the background thread, or
   // by tests that drive a ManualClock.
   virtual void run_housekeeping() = 0;
+
+  // Returns once every change up to `ticket` (from DeferDurability) is committed; commits what is
+  // pending if no commit is running. Throws std::runtime_error when the store failed.
+  virtual void wait_durable(uint64_t ticket) = 0;
 };
 
 }  // namespace sluice::sqs
