@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 #include <set>
 #include <stdexcept>
 
@@ -51,8 +52,12 @@ TEST_CASE("a reopened engine has every queue, message, receive count and FIFO st
   CHECK(*next->sequence_number > first_sequence);
 }
 
-TEST_CASE("every acknowledged send survives kill -9 of the process") {
-  TempDir dir;
+namespace {
+
+// Runs `writer` in a child process on a durable engine in `dir` (queue "q" exists); it writes one
+// line per acknowledged message id to the fd it is given, forever. Once 2,000 acknowledgements
+// arrived the child is killed with SIGKILL. Answers the acknowledged ids.
+std::set<std::string> acknowledged_before_kill_9(const TempDir& dir, const std::function<void(Engine&, int)>& writer) {
   {
     TestEngine setup(dir.path);
     REQUIRE(setup->create_queue(address("q"), {}, {}).ok());
@@ -70,14 +75,8 @@ TEST_CASE("every acknowledged send survives kill -9 of the process") {
     std::string error;
     auto engine = Engine::open(options, &error);
     if (!engine) _exit(2);
-    for (int i = 0;; ++i) {
-      SendMessageRequest request;
-      request.body = "message-" + std::to_string(i);
-      auto sent = engine->send_message(address("q"), request);
-      if (!sent.ok()) _exit(3);
-      std::string line = sent->message_id + "\n";
-      if (write(pipe_fds[1], line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(4);
-    }
+    writer(*engine, pipe_fds[1]);
+    _exit(5);
   }
   close(pipe_fds[1]);
   std::set<std::string> acknowledged;
@@ -99,7 +98,11 @@ TEST_CASE("every acknowledged send survives kill -9 of the process") {
   close(pipe_fds[0]);
   // Acknowledgements still in the pipe were acknowledged too.
   CHECK(WIFSIGNALED(status));
+  return acknowledged;
+}
 
+// Message ids in queue "q" of the engine in `dir`.
+std::set<std::string> ids_after_restart(const TempDir& dir) {
   TestEngine t(dir.path);
   std::set<std::string> found;
   for (;;) {
@@ -108,6 +111,25 @@ TEST_CASE("every acknowledged send survives kill -9 of the process") {
     if (got->messages.empty()) break;
     for (const auto& m : got->messages) found.insert(m.message_id);
   }
+  return found;
+}
+
+bool write_all(int fd, const std::string& text) {
+  return write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+}
+
+}  // namespace
+
+TEST_CASE("every acknowledged send survives kill -9 of the process") {
+  TempDir dir;
+  auto acknowledged = acknowledged_before_kill_9(dir, [](Engine& engine, int fd) {
+    for (int i = 0;; ++i) {
+      auto sent = engine.send_message(address("q"), message("message-" + std::to_string(i)));
+      if (!sent.ok()) _exit(3);
+      if (!write_all(fd, sent->message_id + "\n")) _exit(4);
+    }
+  });
+  auto found = ids_after_restart(dir);
   for (const auto& id : acknowledged) CHECK_MESSAGE(found.count(id) == 1, id);
 }
 
@@ -145,23 +167,7 @@ TEST_CASE("under DeferDurability a durable engine logs and returns; the ticket's
 
 TEST_CASE("a change acknowledged after wait_durable of its deferred ticket survives kill -9") {
   TempDir dir;
-  {
-    TestEngine setup(dir.path);
-    REQUIRE(setup->create_queue(address("q"), {}, {}).ok());
-  }
-  int pipe_fds[2];
-  REQUIRE(pipe(pipe_fds) == 0);
-  pid_t child = fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    close(pipe_fds[0]);
-    EngineOptions options;
-    options.data_dir = dir.path;
-    options.background_housekeeping = false;
-    options.clock = std::make_shared<ManualClock>();
-    std::string error;
-    auto engine = Engine::open(options, &error);
-    if (!engine) _exit(2);
+  auto acknowledged = acknowledged_before_kill_9(dir, [](Engine& engine, int fd) {
     for (int i = 0;; ++i) {
       std::string acknowledgements;
       uint64_t ticket = 0;
@@ -169,47 +175,17 @@ TEST_CASE("a change acknowledged after wait_durable of its deferred ticket survi
         // A batch of sends logged without waiting, as the HTTP loop does, then one wait for all.
         DeferDurability deferral;
         for (int k = 0; k < 10; ++k) {
-          auto sent = engine->send_message(address("q"), message("m-" + std::to_string(i) + "-" + std::to_string(k)));
+          auto sent = engine.send_message(address("q"), message("m-" + std::to_string(i) + "-" + std::to_string(k)));
           if (!sent.ok()) _exit(3);
           acknowledgements += sent->message_id + "\n";
         }
         ticket = deferral.ticket();
       }
-      engine->wait_durable(ticket);
-      if (write(pipe_fds[1], acknowledgements.data(), acknowledgements.size()) !=
-          static_cast<ssize_t>(acknowledgements.size())) {
-        _exit(4);
-      }
+      engine.wait_durable(ticket);
+      if (!write_all(fd, acknowledgements)) _exit(4);
     }
-  }
-  close(pipe_fds[1]);
-  std::set<std::string> acknowledged;
-  std::string buffer;
-  char chunk[4096];
-  while (acknowledged.size() < 2000) {
-    ssize_t n = read(pipe_fds[0], chunk, sizeof chunk);
-    REQUIRE(n > 0);
-    buffer.append(chunk, static_cast<size_t>(n));
-    size_t newline;
-    while ((newline = buffer.find('\n')) != std::string::npos) {
-      acknowledged.insert(buffer.substr(0, newline));
-      buffer.erase(0, newline + 1);
-    }
-  }
-  kill(child, SIGKILL);
-  int status = 0;
-  waitpid(child, &status, 0);
-  close(pipe_fds[0]);
-  CHECK(WIFSIGNALED(status));
-
-  TestEngine t(dir.path);
-  std::set<std::string> found;
-  for (;;) {
-    auto got = t->receive_message(address("q"), receive(10, 3600));
-    REQUIRE(got.ok());
-    if (got->messages.empty()) break;
-    for (const auto& m : got->messages) found.insert(m.message_id);
-  }
+  });
+  auto found = ids_after_restart(dir);
   for (const auto& id : acknowledged) CHECK_MESSAGE(found.count(id) == 1, id);
 }
 
