@@ -226,7 +226,7 @@ int run_cycle(const std::vector<std::string>& args) {
   auto sluice = json_rate.find("sluice");
   if (sluice != json_rate.end()) {
     for (const auto& [name, rate] : json_rate) {
-      if (name == "sluice" || rate <= 0) continue;
+      if (name.rfind("sluice", 0) == 0 || rate <= 0) continue;  // peers only
       Fields f;
       f.add("target", "sluice").add("peer", name).add("protocol", "json").add("clients", o.clients);
       emit(kBench, "ratio_vs_" + name, sluice->second / rate, "x", f);

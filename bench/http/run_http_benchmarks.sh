@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # run_http_benchmarks.sh NAME [bench_http options...]
-# Starts `sluice up --in-memory` (and, for http-cycle and wake-latency, the peer emulators that
-# are installed), runs the load generator, stops everything it started, and prints one JSON
-# object per line per figure. A missing peer gives a {"skipped":true} line instead of figures.
+# Starts `sluice up --in-memory` (for http-cycle also one with a data directory, and for
+# http-cycle and wake-latency the peer emulators that are installed), runs the load generator,
+# stops everything it started, and prints one JSON object per line per figure. A missing peer gives a {"skipped":true} line instead of figures.
 #   NAME: http-cycle | long-poll-park | wake-latency | startup
 # startup starts its servers itself (bench_http times them from fork): sluice in memory and with
 # a data directory (the default of `sluice up`), and fauxqs when it is installed.
@@ -42,10 +42,11 @@ skip() {  # bench target reason
   printf '{"bench":"%s","target":"%s","skipped":true,"reason":"%s"}\n' "$1" "$2" "$3"
 }
 
-start_sluice() {  # retried on another port if the one picked was taken meanwhile
+start_sluice() {  # [--data DIR]; retried on another port if the one picked was taken meanwhile
+  local storage=("${@:---in-memory}")
   for _ in 1 2 3 4 5; do
     sluice_port=$(free_port)
-    "$sluice_bin" up --listen "127.0.0.1:$sluice_port" --in-memory >/dev/null 2>"${SLUICE_LOG:-/dev/null}" &
+    "$sluice_bin" up --listen "127.0.0.1:$sluice_port" "${storage[@]}" >/dev/null 2>"${SLUICE_LOG:-/dev/null}" &
     sluice_pid=$!
     pids+=("$sluice_pid")
     for _ in $(seq 200); do
@@ -77,11 +78,18 @@ start_peer() {  # bench name [signed]
 
 case "$name" in
   http-cycle)
+    # sluice with a data directory (the default of `sluice up`) runs too, after the in-memory one.
+    data_dir=$(mktemp -d)
+    trap 'cleanup; rm -rf "$data_dir"' EXIT
+    start_sluice --data "$data_dir/data"
+    durable_port=$sluice_port durable_pid=$sluice_pid
     start_sluice
     start_peer http-cycle fauxqs
     start_peer http-cycle moto signed
     "$bench_bin" cycle --endpoint "sluice:json:$sluice_port" --endpoint "sluice:query:$sluice_port" \
-      "${peer_args[@]}" --server-pid "sluice=$sluice_pid" "${peer_pids[@]}" "$@"
+      --endpoint "sluice-data-dir:json:$durable_port" --endpoint "sluice-data-dir:query:$durable_port" \
+      "${peer_args[@]}" --server-pid "sluice=$sluice_pid" --server-pid "sluice-data-dir=$durable_pid" \
+      "${peer_pids[@]}" "$@"
     ;;
   long-poll-park)
     start_sluice
