@@ -254,7 +254,8 @@ Outcome<QueueConfig> config_for_create(std::string_view queue_name, const Attrib
   QueueConfig c;
   c.fifo = fifo_requested;
   for (const auto& entry : attributes) {
-    // On a standard queue FifoQueue (even "false") is a FIFO-only name: check_name refuses it.
+    // On a standard queue FifoQueue (even "false") is a FIFO-only name: check_name refuses it with
+    // "Unknown Attribute FifoQueue.", as AWS answered a user who sent "false" (aws/aws-sdk-php#1331).
     if (entry.first == "FifoQueue" && c.fifo) continue;
     if (auto err = check_name(entry.first, c.fifo)) return *err;
   }
