@@ -19,6 +19,7 @@ using sluice::sqs::BatchEntryError;
 using sluice::sqs::BatchResult;
 using sluice::sqs::DeleteMessageBatchEntry;
 using sluice::sqs::ReceiveMessageRequest;
+using sluice::sqs::QueueAddress;
 using sluice::sqs::SendMessageRequest;
 
 constexpr std::string_view kTargetPrefix = "AmazonSQS.";
@@ -202,6 +203,23 @@ std::string receive_answer(const std::vector<sluice::sqs::ReceivedMessage>& mess
 
 // ---- The three actions ----
 
+// Resolves the queue and answers what `run` (queue -> JSON text or error) answers.
+template <typename Run>
+http::Response answer(const http::Request& request, const ContextDefaults& defaults,
+                      const std::optional<std::string>& queue_url, Run run) {
+  std::string request_id = uuid4();
+  auto queue = queue_named(queue_url, json_call_context(request, defaults));
+  if (!queue) return error_response(queue.error(), request_id);
+  Outcome<std::string> body = run(*queue);
+  if (!body) return error_response(body.error(), request_id);
+  return json_response(request_id, std::move(*body));
+}
+
+Outcome<std::string> empty_or_error(const Status& status) {
+  if (!status) return status.error();
+  return std::string("{}");
+}
+
 // A batch action: Entries read by `read_entry`, run by `call` (engine, queue, entries), each
 // successful entry written by `write_entry`.
 template <typename Entry, typename ReadEntry, typename Call, typename WriteEntry>
@@ -215,16 +233,15 @@ std::optional<http::Response> batch_action(JsonScanner& in, const http::Request&
     return name == "Entries" && seen.first_time(1) && read_entries(in, &entries, read_entry);
   });
   if (!read) return std::nullopt;
-  std::string request_id = uuid4();
-  auto queue = queue_named(queue_url, json_call_context(request, defaults));
-  if (!queue) return error_response(queue.error(), request_id);
-  auto result = call(*queue, entries);
-  if (!result) return error_response(result.error(), request_id);
-  return json_response(request_id, batch_answer(*result, write_entry));
+  return answer(request, defaults, queue_url, [&](const QueueAddress& queue) -> Outcome<std::string> {
+    auto result = call(queue, entries);
+    if (!result) return result.take_error();
+    return batch_answer(*result, write_entry);
+  });
 }
 
-void write_sent(JsonWriter& out, const sluice::sqs::SendMessageResult& r) {
-  out.member("Id", r.id);
+void write_sent_members(JsonWriter& out, const sluice::sqs::SendMessageResult& r, bool with_id) {
+  if (with_id) out.member("Id", r.id);
   out.member("MessageId", r.message_id);
   out.member("MD5OfMessageBody", r.md5_of_message_body);
   if (r.md5_of_message_attributes) out.member("MD5OfMessageAttributes", *r.md5_of_message_attributes);
@@ -234,7 +251,48 @@ void write_sent(JsonWriter& out, const sluice::sqs::SendMessageResult& r) {
   if (r.sequence_number) out.member("SequenceNumber", *r.sequence_number);
 }
 
+void write_sent(JsonWriter& out, const sluice::sqs::SendMessageResult& r) { write_sent_members(out, r, true); }
+
 void write_ok(JsonWriter& out, const sluice::sqs::BatchEntryOk& ok) { out.member("Id", ok.id); }
+
+std::optional<http::Response> send_message(Engine& engine, JsonScanner& in, const http::Request& request,
+                                           const ContextDefaults& defaults) {
+  std::optional<std::string> queue_url;
+  SendMessageRequest send;
+  bool read = read_request(in, &queue_url, [&](std::string_view name, Seen& seen) {
+    return name != "Id" && read_send_entry(in, name, seen, send);  // Id belongs to batch entries only
+  });
+  if (!read) return std::nullopt;
+  return answer(request, defaults, queue_url, [&](const QueueAddress& queue) -> Outcome<std::string> {
+    auto result = engine.send_message(queue, send);
+    if (!result) return result.take_error();
+    std::string body;
+    JsonWriter out(body);
+    out.begin_object();
+    write_sent_members(out, *result, false);
+    out.end_object();
+    return body;
+  });
+}
+
+// DeleteMessage and ChangeMessageVisibility: a receipt handle (and a visibility timeout), both
+// required; without them the general path words the error.
+std::optional<http::Response> handle_action(Engine& engine, JsonScanner& in, const http::Request& request,
+                                            const ContextDefaults& defaults, bool with_visibility) {
+  std::optional<std::string> queue_url;
+  std::optional<std::string> handle;
+  std::optional<int64_t> visibility;
+  bool read = read_request(in, &queue_url, [&](std::string_view name, Seen& seen) {
+    if (name == "ReceiptHandle") return seen.first_time(1) && read_optional_string(in, &handle);
+    if (with_visibility && name == "VisibilityTimeout") return seen.first_time(2) && read_optional_int(in, &visibility);
+    return false;
+  });
+  if (!read || !handle || (with_visibility && !visibility)) return std::nullopt;
+  return answer(request, defaults, queue_url, [&](const QueueAddress& queue) {
+    return empty_or_error(with_visibility ? engine.change_message_visibility(queue, *handle, visibility)
+                                          : engine.delete_message(queue, *handle));
+  });
+}
 
 std::optional<http::Response> receive_message(Engine& engine, JsonScanner& in, const http::Request& request,
                                               const ContextDefaults& defaults) {
@@ -281,6 +339,9 @@ std::optional<http::Response> try_hot_path(Engine& engine, const http::Request& 
           [&](const auto& queue, const auto& entries) { return engine.send_message_batch(queue, entries); }, write_sent);
     }
     if (action == "ReceiveMessage") return receive_message(engine, in, request, defaults);
+    if (action == "SendMessage") return send_message(engine, in, request, defaults);
+    if (action == "DeleteMessage") return handle_action(engine, in, request, defaults, false);
+    if (action == "ChangeMessageVisibility") return handle_action(engine, in, request, defaults, true);
     if (action == "DeleteMessageBatch") {
       return batch_action<DeleteMessageBatchEntry>(
           in, request, defaults, read_delete_entry,

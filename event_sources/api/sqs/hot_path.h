@@ -1,11 +1,11 @@
 #pragma once
-// The hot path: SendMessageBatch, ReceiveMessage and DeleteMessageBatch read straight into the
-// engine's request types and answered by writing the response text, with no Boost.JSON tree in
-// between. JSON 1.0 requests are read by json_scan.h and answered through json_write.h
-// (hot_path.cpp); Query requests are read from their decoded form and answered in XML
-// (hot_path_query.cpp). A worker loop spends most of its requests on these three actions, and
-// the tree (built, read member by member, rebuilt for the answer and rendered) cost more than
-// the engine call itself.
+// The hot path: the message actions a worker loop lives on (SendMessage(Batch), ReceiveMessage,
+// DeleteMessage(Batch), ChangeMessageVisibility) read straight into the engine's request types
+// and answered by writing the response text, with no Boost.JSON tree in between. JSON 1.0
+// requests are read by json_scan.h and answered through json_write.h (hot_path.cpp); Query
+// requests are read from their decoded form and answered in XML (hot_path_query.cpp). The tree
+// (built, read member by member, rebuilt for the answer and rendered) cost more than the engine
+// call itself.
 //
 // It takes only what it can read exactly. Any other action, member, type or encoding, and every
 // malformed request, returns nullopt before anything has run, and the general path (wire.h,
@@ -14,7 +14,8 @@
 // general path would have answered (tests/unit/sqs_api/hot_path_test.cpp and
 // hot_path_query_test.cpp run both on the same requests and compare).
 //
-// Engine calls run on the calling thread; use it where they may (in-memory engines on the loop).
+// Engine calls run on the calling thread (the loop thread, under DeferDurability: see
+// durable_answers.h).
 
 #include <optional>
 

@@ -26,6 +26,7 @@ using sluice::sqs::BatchEntryError;
 using sluice::sqs::BatchResult;
 using sluice::sqs::DeleteMessageBatchEntry;
 using sluice::sqs::ReceiveMessageRequest;
+using sluice::sqs::QueueAddress;
 using sluice::sqs::SendMessageRequest;
 
 constexpr size_t kMaxEntries = 10;    // more is an error the general path words
@@ -222,21 +223,30 @@ bool read_receive(const query::FormParams& params, std::optional<std::string>* q
 
 // ---- Answers ----
 
+// <ActionResponse><ActionResult>...</ActionResult><ResponseMetadata/></ActionResponse>; actions
+// whose model has no output (DeleteMessage, ChangeMessageVisibility) have no Result element.
 class Document {
  public:
-  Document(std::string_view action, size_t size_estimate) : action_(action), w_(body_) {
+  Document(std::string_view action, size_t size_estimate, bool with_result = true)
+      : action_(action), with_result_(with_result), w_(body_) {
     body_.reserve(size_estimate);
     w_.raw("<?xml version=\"1.0\"?><");
     w_.raw(action);
-    w_.raw("Response xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\"><");
-    w_.raw(action);
-    w_.raw("Result>");
+    w_.raw("Response xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\">");
+    if (with_result_) {
+      w_.raw("<");
+      w_.raw(action);
+      w_.raw("Result>");
+    }
   }
   XmlWriter& writer() { return w_; }
   std::string finish(std::string_view request_id) {
-    w_.raw("</");
-    w_.raw(action_);
-    w_.raw("Result><ResponseMetadata>");
+    if (with_result_) {
+      w_.raw("</");
+      w_.raw(action_);
+      w_.raw("Result>");
+    }
+    w_.raw("<ResponseMetadata>");
     w_.element("RequestId", request_id);
     w_.raw("</ResponseMetadata></");
     w_.raw(action_);
@@ -246,6 +256,7 @@ class Document {
 
  private:
   std::string_view action_;
+  bool with_result_;
   std::string body_;
   XmlWriter w_;
 };
@@ -308,6 +319,75 @@ void write_message(XmlWriter& w, const sluice::sqs::ReceivedMessage& m) {
   w.close("Message");
 }
 
+// Reads a request of flat parameters: QueueUrl and what `field` (name, value) accepts.
+template <typename Field>
+bool read_flat(const query::FormParams& params, std::optional<std::string>* queue_url, Field field) {
+  for (const auto& [name, value] : params) {
+    bool handled;
+    if (!common_param(name, value, queue_url, &handled)) return false;
+    if (!handled && !field(name, value)) return false;
+  }
+  return true;
+}
+
+// Resolves the queue and answers the document `run` (queue, document) fills, or its error.
+template <typename Run>
+http::Response answer(const QueryForm& form, const std::optional<std::string>& queue_url, bool with_result,
+                      Run run) {
+  auto queue = queue_named(queue_url, form.ctx);
+  if (!queue) return render_error(Protocol::Query, queue.error(), form.request_id);
+  Document doc(form.action, 512, with_result);
+  Status status = run(*queue, doc.writer());
+  if (!status) return render_error(Protocol::Query, status.error(), form.request_id);
+  return xml_response(form.request_id, doc.finish(form.request_id));
+}
+
+std::optional<http::Response> send_message(Engine& engine, const QueryForm& form) {
+  std::optional<std::string> queue_url;
+  SendMessageRequest send;
+  unsigned seen = 0;
+  bool read = read_flat(form.params, &queue_url, [&](const std::string& name, const std::string& value) {
+    return name != "Id" && read_send_field(name, value, &seen, send);  // Id belongs to batch entries only
+  });
+  if (!read) return std::nullopt;
+  return answer(form, queue_url, true, [&](const QueueAddress& queue, XmlWriter& w) -> Status {
+    auto r = engine.send_message(queue, send);
+    if (!r) return r.take_error();
+    // The model's member order, which is not the JSON answer's.
+    w.element("MD5OfMessageBody", r->md5_of_message_body);
+    if (r->md5_of_message_attributes) w.element("MD5OfMessageAttributes", *r->md5_of_message_attributes);
+    if (r->md5_of_message_system_attributes) w.element("MD5OfMessageSystemAttributes", *r->md5_of_message_system_attributes);
+    w.element("MessageId", r->message_id);
+    if (r->sequence_number) w.element("SequenceNumber", *r->sequence_number);
+    return ok_status();
+  });
+}
+
+// DeleteMessage and ChangeMessageVisibility: a receipt handle (and a visibility timeout), both
+// required; without them the general path words the error.
+std::optional<http::Response> handle_action(Engine& engine, const QueryForm& form, bool with_visibility) {
+  std::optional<std::string> queue_url;
+  std::optional<std::string> handle;
+  std::optional<int64_t> visibility;
+  bool read = read_flat(form.params, &queue_url, [&](const std::string& name, const std::string& value) {
+    if (name == "ReceiptHandle" && !handle) {
+      handle = value;
+      return true;
+    }
+    int64_t n;
+    if (with_visibility && name == "VisibilityTimeout" && !visibility && parse_int(value, &n)) {
+      visibility = n;
+      return true;
+    }
+    return false;
+  });
+  if (!read || !handle || (with_visibility && !visibility)) return std::nullopt;
+  return answer(form, queue_url, false, [&](const QueueAddress& queue, XmlWriter&) {
+    return with_visibility ? engine.change_message_visibility(queue, *handle, visibility)
+                           : engine.delete_message(queue, *handle);
+  });
+}
+
 template <typename Entry, typename Call, typename WriteEntry>
 std::optional<http::Response> batch_action(const QueryForm& form, std::string_view entry_prefix, Call call,
                                            WriteEntry write_entry, bool (*read_field)(std::string_view, const std::string&,
@@ -353,6 +433,9 @@ std::optional<http::Response> try_query_hot_path(Engine& engine, const QueryForm
           read_send_field);
     }
     if (form.action == "ReceiveMessage") return receive_message(engine, form);
+    if (form.action == "SendMessage") return send_message(engine, form);
+    if (form.action == "DeleteMessage") return handle_action(engine, form, false);
+    if (form.action == "ChangeMessageVisibility") return handle_action(engine, form, true);
     if (form.action == "DeleteMessageBatch") {
       return batch_action<DeleteMessageBatchEntry>(
           form, "DeleteMessageBatchRequestEntry",

@@ -141,7 +141,7 @@ TEST_CASE("The Query hot path leaves alone what it does not read exactly, and ch
     CHECK_FALSE(query_hot_path(*f.engine, form_request(body)).has_value());
   }
   CHECK(visible_messages(f, url) == 0);
-  CHECK_FALSE(query_hot_path(*f.engine, form_request(action("SendMessage") + "&MessageBody=x")));
+  CHECK_FALSE(query_hot_path(*f.engine, form_request(action("PurgeQueue"))));  // not a hot action
   CHECK(visible_messages(f, url) == 0);
 
   auto empty = query_hot_path(*f.engine, form_request(action("ReceiveMessage") + "&WaitTimeSeconds=0"));
@@ -151,4 +151,44 @@ TEST_CASE("The Query hot path leaves alone what it does not read exactly, and ch
   CHECK_FALSE(query_hot_path(*f.engine, form_request(action("ReceiveMessage") + "&ReceiveRequestAttemptId=r")));
   CHECK_FALSE(query_hot_path(*f.engine, form_request(action("ReceiveMessage") + "&AttributeName.1=All&AttributeName.1=SenderId")));
   CHECK_FALSE(query_hot_path(*f.engine, form_request(action("ReceiveMessage") + "&WaitTimeSeconds=0&WaitTimeSeconds=0")));
+}
+
+TEST_CASE("Query SendMessage, DeleteMessage and ChangeMessageVisibility: the hot path answers as the general path does") {
+  Twin t;
+  t.create("hot");
+  t.create("hot.fifo", R"({"FifoQueue":"true","ContentBasedDeduplication":"true"})");
+  auto sent = t.same_answer(action("SendMessage") + "&MessageBody=hello+%26+%3Cyou%3E");
+  CHECK(sent.body.find("<SendMessageResult><MD5OfMessageBody>") != std::string::npos);
+  t.same_answer(action("SendMessage") + "&MessageBody=later&DelaySeconds=5");
+  t.same_answer(action("SendMessage") + "&MessageBody=late&DelaySeconds=901");
+  t.same_answer(action("SendMessage"));
+  t.same_answer("Action=SendMessage&Version=2012-11-05&QueueUrl=" + kEncodedUrl + ".fifo&MessageBody=f&MessageGroupId=g");
+  t.same_answer(action("DeleteMessage") + "&ReceiptHandle=garbage");
+  t.same_answer(action("ChangeMessageVisibility") + "&ReceiptHandle=garbage&VisibilityTimeout=10");
+
+  auto handle_of = [](Fixture& f) {
+    auto got = f.call("ReceiveMessage", R"({"QueueUrl":")" + kUrl + R"("})");
+    REQUIRE(got);
+    return str(got->at("Messages").at(0).at("ReceiptHandle"));
+  };
+  std::string hot_handle = handle_of(t.hot), general_handle = handle_of(t.general);
+  for (const std::string& request : {action("ChangeMessageVisibility") + "&VisibilityTimeout=60&ReceiptHandle=",
+                                     action("DeleteMessage") + "&ReceiptHandle="}) {
+    CAPTURE(request);
+    auto fast = query_hot_path(*t.hot.engine, form_request(request + hot_handle));
+    REQUIRE(fast);
+    http::Response slow = general_path(t.general, form_request(request + general_handle));
+    CHECK(fast->status == slow.status);
+    CHECK(normalized(fast->body) == normalized(slow.body));
+    CHECK(fast->body.find("Result>") == std::string::npos);  // these actions answer no Result element
+  }
+  CHECK(visible_messages(t.hot, kUrl) == visible_messages(t.general, kUrl));
+
+  for (const std::string& request : {action("DeleteMessage"), action("ChangeMessageVisibility") + "&ReceiptHandle=h",
+                                     action("ChangeMessageVisibility") + "&ReceiptHandle=h&VisibilityTimeout=soon",
+                                     action("SendMessage") + "&MessageBody=x&MessageAttribute.1.Name=a",
+                                     action("DeleteMessage") + "&ReceiptHandle=a&ReceiptHandle=b"}) {
+    CAPTURE(request);
+    CHECK_FALSE(query_hot_path(*t.hot.engine, form_request(request)));
+  }
 }

@@ -279,7 +279,7 @@ TEST_CASE("The hot path leaves alone what it does not read exactly, and changes 
     CHECK_FALSE(try_hot_path(*f.engine, json_request("SendMessageBatch", body), defaults()).has_value());
   }
   CHECK(visible_messages(f, url) == 0);
-  CHECK_FALSE(try_hot_path(*f.engine, json_request("SendMessage", R"({)" + q + R"(,"MessageBody":"x"})"), defaults()));
+  CHECK_FALSE(try_hot_path(*f.engine, json_request("PurgeQueue", R"({)" + q + R"(})"), defaults()));  // not a hot action
   http::Request get = json_request("SendMessageBatch", R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x"}]})");
   get.method = "GET";
   CHECK_FALSE(try_hot_path(*f.engine, get, defaults()));
@@ -293,4 +293,49 @@ TEST_CASE("The hot path leaves alone what it does not read exactly, and changes 
   CHECK_FALSE(try_hot_path(*f.engine, json_request("ReceiveMessage", R"({)" + q + R"(,"WaitTimeSeconds":2})"), defaults()));
   CHECK_FALSE(try_hot_path(*f.engine, json_request("ReceiveMessage", R"({)" + q + R"(,"ReceiveRequestAttemptId":"r"})"),
                            defaults()));
+}
+
+TEST_CASE("SendMessage, DeleteMessage and ChangeMessageVisibility: the hot path answers as the general path does") {
+  Twin t;
+  t.create("hot");
+  t.create("hot.fifo", R"({"FifoQueue":"true","ContentBasedDeduplication":"true"})");
+  const std::string q = R"("QueueUrl":")" + kUrl + R"(")";
+  t.same_answer("SendMessage", "{" + q + R"(,"MessageBody":"hello \"there\" \u00e9"})");
+  t.same_answer("SendMessage", "{" + q + R"(,"MessageBody":"later","DelaySeconds":5})");
+  t.same_answer("SendMessage", "{" + q + R"(,"MessageBody":"too late","DelaySeconds":901})");
+  t.same_answer("SendMessage", "{" + q + R"(,"MessageBody":"bad \u0002"})");
+  t.same_answer("SendMessage", "{" + q + "}");
+  t.same_answer("SendMessage", R"({"QueueUrl":")" + kUrl + R"(.fifo","MessageBody":"f","MessageGroupId":"g"})");
+  t.same_answer("SendMessage", R"({"QueueUrl":")" + kUrl + R"(.fifo","MessageBody":"no group"})");
+  t.same_answer("DeleteMessage", "{" + q + R"(,"ReceiptHandle":"garbage"})");
+  t.same_answer("ChangeMessageVisibility", "{" + q + R"(,"ReceiptHandle":"garbage","VisibilityTimeout":10})");
+
+  // Each side changes and deletes a message it received, with its own handle.
+  auto handle_of = [](testing::Fixture& f) {
+    auto got = f.call("ReceiveMessage", R"({"QueueUrl":")" + kUrl + R"("})");
+    REQUIRE(got);
+    return testing::str(got->at("Messages").at(0).at("ReceiptHandle"));
+  };
+  std::string hot_handle = handle_of(t.hot), general_handle = handle_of(t.general);
+  for (const auto& [action, extra] : {std::pair<std::string, std::string>{"ChangeMessageVisibility", R"(,"VisibilityTimeout":43201)"},
+                                      {"ChangeMessageVisibility", R"(,"VisibilityTimeout":60)"},
+                                      {"DeleteMessage", ""}}) {
+    CAPTURE(action);
+    auto body = [&](const std::string& handle) { return "{" + q + R"(,"ReceiptHandle":")" + handle + "\"" + extra + "}"; };
+    auto fast = try_hot_path(*t.hot.engine, json_request(action, body(hot_handle)), defaults());
+    REQUIRE(fast);
+    http::Response slow = general_path(t.general, json_request(action, body(general_handle)));
+    CHECK(fast->status == slow.status);
+    CHECK(fast->body == slow.body);
+  }
+  CHECK(visible_messages(t.hot, kUrl) == visible_messages(t.general, kUrl));
+
+  // What the general path words: missing members, members of other actions, attributes.
+  for (const auto& [action, body] : {std::pair<std::string, std::string>{"DeleteMessage", "{" + q + "}"},
+                                     {"ChangeMessageVisibility", "{" + q + R"(,"ReceiptHandle":"h"})"},
+                                     {"SendMessage", "{" + q + R"(,"Id":"a","MessageBody":"x"})"},
+                                     {"SendMessage", "{" + q + R"(,"MessageBody":"x","MessageAttributes":{}})"}}) {
+    CAPTURE(body);
+    CHECK_FALSE(try_hot_path(*t.hot.engine, json_request(action, body), defaults()));
+  }
 }
