@@ -170,9 +170,9 @@ int command_up(const std::vector<std::string>& args) {
   api_options.port = options.port;
   api_options.account_id = options.account_id;
   api_options.region = options.region;
-  // An in-memory engine never waits for a commit, so its calls run on the loop thread; a durable
-  // one waits for group commit, so a pool of workers lets commits from many clients share a
-  // transaction while the loop keeps serving.
+  // SQS actions run on the loop thread either way (answers wait for their commit without blocking
+  // it). SNS calls block on SNS's own store and, with a data directory, on the engine's commits,
+  // so there they run on a few workers while the loop keeps serving.
   api_options.worker_threads = options.in_memory ? 0 : 4;
   api_options.query_services.push_back(api::sns::make_sns_query_service(*topics));
   service.api = api::sqs::ApiServer::start(&service.loop, *engine, api_options, &error);
