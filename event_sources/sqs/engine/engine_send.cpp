@@ -66,12 +66,13 @@ std::optional<AwsError> validate(const QueueConfig& config, const SendMessageReq
 }  // namespace
 
 // Enqueues one validated message under the queue lock. Appends its mutations to `changes`.
-static SendMessageResult enqueue(EngineImpl& engine, Queue& q, const SendMessageRequest& request, int64_t now_ms,
-                                 MutationLog& changes, size_t& available) {
+// `md5` is the body's digest, computed before the lock was taken.
+static SendMessageResult enqueue(EngineImpl& engine, Queue& q, const SendMessageRequest& request,
+                                 const std::array<uint8_t, 16>& md5, int64_t now_ms, MutationLog& changes,
+                                 size_t& available) {
   SendMessageResult result;
   result.id = request.id;
   const std::string& body = *request.body;
-  const std::array<uint8_t, 16> md5 = body_md5(body);
   result.md5_of_message_body = to_hex(std::string_view(reinterpret_cast<const char*>(md5.data()), md5.size()));
   auto md5_attributes = md5_of_message_attributes(request.message_attributes);
   result.md5_of_message_attributes = md5_attributes;
@@ -141,11 +142,12 @@ Outcome<SendMessageResult> EngineImpl::send_message(const QueueAddress& address,
   uint64_t ticket = 0;
   size_t available = 0;
   std::vector<std::shared_ptr<WatchState>> wake;
+  const std::array<uint8_t, 16> md5 = request.body ? body_md5(*request.body) : std::array<uint8_t, 16>{};
   {
     std::lock_guard lock(q.mu);
     if (auto error = validate(q.config, request, false)) return *error;
     MutationLog changes;
-    result = enqueue(*this, q, request, now(), changes, available);
+    result = enqueue(*this, q, request, md5, now(), changes, available);
     wake = q.watchers.take(available);
     ticket = log(changes);
   }
@@ -174,16 +176,23 @@ Outcome<BatchResult<SendMessageResult>> EngineImpl::send_message_batch(const Que
   uint64_t ticket = 0;
   size_t available = 0;
   std::vector<std::shared_ptr<WatchState>> wake;
+  // Digests first, all at once and outside the lock (entries without a body fail validation).
+  std::vector<std::string_view> bodies;
+  bodies.reserve(entries.size());
+  for (const auto& entry : entries) bodies.emplace_back(entry.body ? std::string_view(*entry.body) : std::string_view());
+  std::vector<std::array<uint8_t, 16>> md5s(entries.size());
+  body_md5_many(bodies.data(), bodies.size(), md5s.data());
   {
     std::lock_guard lock(q.mu);
     MutationLog changes;
     int64_t now_ms = now();
-    for (const auto& entry : entries) {
+    for (size_t i = 0; i < entries.size(); ++i) {
+      const SendMessageRequest& entry = entries[i];
       if (auto error = validate(q.config, entry, true)) {
         result.failed.push_back({entry.id, std::move(*error), true});
         continue;
       }
-      result.successful.push_back(enqueue(*this, q, entry, now_ms, changes, available));
+      result.successful.push_back(enqueue(*this, q, entry, md5s[i], now_ms, changes, available));
     }
     wake = q.watchers.take(available);
     ticket = log(changes);
