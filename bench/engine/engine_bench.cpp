@@ -84,8 +84,10 @@ void fill(Engine& engine, int64_t count, size_t body_bytes) {
 }
 
 void print(const char* bench, const char* figure, double value, const char* unit, const std::string& extra = "") {
-  std::printf("{\"bench\":\"%s\",\"figure\":\"%s\",\"value\":%.1f,\"unit\":\"%s\"%s}\n", bench, figure, value, unit,
-              extra.c_str());
+  // Rates to a tenth; small figures (ratios) to a thousandth, so 0.81 is not printed as 0.8.
+  const int decimals = value < 10 ? 3 : 1;
+  std::printf("{\"bench\":\"%s\",\"figure\":\"%s\",\"value\":%.*f,\"unit\":\"%s\"%s}\n", bench, figure, decimals, value,
+              unit, extra.c_str());
   std::fflush(stdout);
 }
 

@@ -177,11 +177,24 @@ Outcome<BatchResult<SendMessageResult>> EngineImpl::send_message_batch(const Que
   size_t available = 0;
   std::vector<std::shared_ptr<WatchState>> wake;
   // Digests first, all at once and outside the lock (entries without a body fail validation).
-  std::vector<std::string_view> bodies;
-  bodies.reserve(entries.size());
-  for (const auto& entry : entries) bodies.emplace_back(entry.body ? std::string_view(*entry.body) : std::string_view());
-  std::vector<std::array<uint8_t, 16>> md5s(entries.size());
-  body_md5_many(bodies.data(), bodies.size(), md5s.data());
+  // A batch within AWS's 10 entries keeps them on the stack: no allocation per call.
+  constexpr size_t kOnStack = 16;
+  std::array<std::string_view, kOnStack> stack_bodies;
+  std::array<std::array<uint8_t, 16>, kOnStack> stack_md5s;
+  std::vector<std::string_view> heap_bodies;
+  std::vector<std::array<uint8_t, 16>> heap_md5s;
+  std::string_view* bodies = stack_bodies.data();
+  std::array<uint8_t, 16>* md5s = stack_md5s.data();
+  if (entries.size() > kOnStack) {
+    heap_bodies.resize(entries.size());
+    heap_md5s.resize(entries.size());
+    bodies = heap_bodies.data();
+    md5s = heap_md5s.data();
+  }
+  for (size_t i = 0; i < entries.size(); ++i) {
+    bodies[i] = entries[i].body ? std::string_view(*entries[i].body) : std::string_view();
+  }
+  body_md5_many(bodies, entries.size(), md5s);
   {
     std::lock_guard lock(q.mu);
     MutationLog changes;

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -62,8 +63,38 @@ struct Lane {
   const unsigned char* block(size_t j) const { return j < full_blocks ? data + j * 64 : tail + (j - full_blocks) * 64; }
 };
 
-__attribute__((target("avx2"))) inline __m256i rotate_left(__m256i x, int s) {
-  return _mm256_or_si256(_mm256_sll_epi32(x, _mm_cvtsi32_si128(s)), _mm256_srl_epi32(x, _mm_cvtsi32_si128(32 - s)));
+struct State {
+  __m256i a, b, c, d;
+};
+
+// Step I of the 64, with its round function, shift and message word fixed at compile time so
+// the shifts take immediates and the whole block unrolls.
+template <int I>
+__attribute__((target("avx2"), always_inline)) inline void step(State& s, const __m256i* m, const uint32_t* k) {
+  __m256i f;
+  if constexpr (I < 16) {
+    f = _mm256_or_si256(_mm256_and_si256(s.b, s.c), _mm256_andnot_si256(s.b, s.d));
+  } else if constexpr (I < 32) {
+    f = _mm256_or_si256(_mm256_and_si256(s.d, s.b), _mm256_andnot_si256(s.d, s.c));
+  } else if constexpr (I < 48) {
+    f = _mm256_xor_si256(_mm256_xor_si256(s.b, s.c), s.d);
+  } else {
+    f = _mm256_xor_si256(s.c, _mm256_or_si256(s.b, _mm256_xor_si256(s.d, _mm256_set1_epi32(-1))));
+  }
+  __m256i sum = _mm256_add_epi32(_mm256_add_epi32(s.a, f),
+                                 _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(k[I])), m[word_index(I)]));
+  constexpr int kS = kShift[I];
+  __m256i rotated = _mm256_or_si256(_mm256_slli_epi32(sum, kS), _mm256_srli_epi32(sum, 32 - kS));
+  s.a = s.d;
+  s.d = s.c;
+  s.c = s.b;
+  s.b = _mm256_add_epi32(s.b, rotated);
+}
+
+template <int... I>
+__attribute__((target("avx2"), always_inline)) inline void all_steps(State& s, const __m256i* m, const uint32_t* k,
+                                                                   std::integer_sequence<int, I...>) {
+  (step<I>(s, m, k), ...);
 }
 
 __attribute__((target("avx2"))) void md5_lanes_avx2(const std::string_view* inputs, size_t count,
@@ -77,7 +108,6 @@ __attribute__((target("avx2"))) void md5_lanes_avx2(const std::string_view* inpu
   const uint32_t* k = constants().k;
   __m256i a = _mm256_set1_epi32(0x67452301), b = _mm256_set1_epi32(static_cast<int>(0xefcdab89u));
   __m256i c = _mm256_set1_epi32(static_cast<int>(0x98badcfeu)), d = _mm256_set1_epi32(0x10325476);
-  const __m256i ones = _mm256_set1_epi32(-1);
   static const unsigned char kZeroBlock[64] = {};
   alignas(32) uint32_t words[16][kMd5Lanes];
   alignas(32) int32_t active[kMd5Lanes];
@@ -91,24 +121,12 @@ __attribute__((target("avx2"))) void md5_lanes_avx2(const std::string_view* inpu
     __m256i m[16];
     for (int w = 0; w < 16; ++w) m[w] = _mm256_load_si256(reinterpret_cast<const __m256i*>(words[w]));
     const __m256i a0 = a, b0 = b, c0 = c, d0 = d;
-    for (int i = 0; i < 64; ++i) {
-      __m256i f;
-      if (i < 16) {
-        f = _mm256_or_si256(_mm256_and_si256(b, c), _mm256_andnot_si256(b, d));
-      } else if (i < 32) {
-        f = _mm256_or_si256(_mm256_and_si256(d, b), _mm256_andnot_si256(d, c));
-      } else if (i < 48) {
-        f = _mm256_xor_si256(_mm256_xor_si256(b, c), d);
-      } else {
-        f = _mm256_xor_si256(c, _mm256_or_si256(b, _mm256_xor_si256(d, ones)));
-      }
-      __m256i sum = _mm256_add_epi32(_mm256_add_epi32(a, f),
-                                     _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(k[i])), m[word_index(i)]));
-      a = d;
-      d = c;
-      c = b;
-      b = _mm256_add_epi32(b, rotate_left(sum, kShift[i]));
-    }
+    State st{a, b, c, d};
+    all_steps(st, m, k, std::make_integer_sequence<int, 64>{});
+    a = st.a;
+    b = st.b;
+    c = st.c;
+    d = st.d;
     const __m256i live = _mm256_load_si256(reinterpret_cast<const __m256i*>(active));
     a = _mm256_blendv_epi8(a0, _mm256_add_epi32(a0, a), live);
     b = _mm256_blendv_epi8(b0, _mm256_add_epi32(b0, b), live);
