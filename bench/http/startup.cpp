@@ -66,8 +66,8 @@ std::string substitute(std::string s, const std::string& key, const std::string&
 class Server {
  public:
   Server(const std::vector<std::string>& command, int port) {
-    char dir_template[] = "/tmp/sluice-bench-startup-XXXXXX";
-    if (::mkdtemp(dir_template) != nullptr) data_dir_ = dir_template;
+    std::string dir_template = (std::filesystem::temp_directory_path() / "sluice-bench-startup-XXXXXX").string();
+    if (::mkdtemp(dir_template.data()) != nullptr) data_dir_ = dir_template;
     std::vector<std::string> argv;
     for (const auto& arg : command) {
       argv.push_back(substitute(substitute(arg, "{port}", std::to_string(port)), "{data}", data_dir_ + "/data"));
