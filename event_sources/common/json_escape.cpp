@@ -2,6 +2,8 @@
 
 #include "sluice/common/json_escape.h"
 
+#include "sluice/common/json_plain_run.h"
+
 namespace sluice {
 namespace {
 
@@ -71,6 +73,36 @@ bool decode_json_escape(std::string_view text, size_t& pos, std::string& out) {
   }
   append_utf8(cp, out);
   return true;
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  const char* p = text.data();
+  size_t left = text.size();
+  for (;;) {
+    size_t plain = json_plain_run(p, left);
+    out.append(p, plain);
+    if (plain == left) break;
+    auto c = static_cast<unsigned char>(p[plain]);
+    p += plain + 1;
+    left -= plain + 1;
+    out.push_back('\\');
+    switch (c) {
+      case '"': out.push_back('"'); break;
+      case '\\': out.push_back('\\'); break;
+      case '\b': out.push_back('b'); break;
+      case '\t': out.push_back('t'); break;
+      case '\n': out.push_back('n'); break;
+      case '\f': out.push_back('f'); break;
+      case '\r': out.push_back('r'); break;
+      default:
+        out.append("u00");
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xF]);
+    }
+  }
+  out.push_back('"');
 }
 
 }  // namespace sluice

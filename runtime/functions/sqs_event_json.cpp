@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "sluice/common/crypto.h"
+#include "sluice/common/json_escape.h"
 #include "sluice/functions/plugin_host.h"
 
 namespace sluice::functions {
@@ -15,29 +16,7 @@ namespace {
 
 std::string_view sv(sluice_bytes b) { return b.size ? std::string_view(b.data, b.size) : std::string_view{}; }
 
-void str(std::string& out, std::string_view s) {
-  static const char hex[] = "0123456789abcdef";
-  out.push_back('"');
-  size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: out += "\\u00"; out.push_back(hex[c >> 4]); out.push_back(hex[c & 15]);
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  out.push_back('"');
-}
+void str(std::string& out, std::string_view s) { append_json_string(out, s); }
 
 void num_str(std::string& out, int64_t v) {
   char buf[24];

@@ -1,12 +1,12 @@
 // JsonScanner: see json_scan.h. Strings are scanned eight bytes at a time for what ends a plain
-// run (json_plain_run.h); runs that are pure ASCII skip UTF-8 validation.
+// run (sluice/common/json_plain_run.h); runs that are pure ASCII skip UTF-8 validation.
 
 #include "json_scan.h"
 
 #include <limits>
 
-#include "json_plain_run.h"
 #include "sluice/common/json_escape.h"
+#include "sluice/common/json_plain_run.h"
 
 namespace sluice::api::sqs::detail {
 

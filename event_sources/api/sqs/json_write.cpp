@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "json_plain_run.h"
+#include "sluice/common/json_escape.h"
 
 namespace sluice::api::sqs::detail {
 
@@ -47,34 +47,6 @@ void JsonWriter::boolean(bool value) {
   out_.append(value ? "true" : "false");
 }
 
-void JsonWriter::append_escaped(std::string_view value) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out_.push_back('"');
-  const char* p = value.data();
-  size_t left = value.size();
-  for (;;) {
-    size_t plain = json_plain_run(p, left);
-    out_.append(p, plain);
-    if (plain == left) break;
-    auto c = static_cast<unsigned char>(p[plain]);
-    p += plain + 1;
-    left -= plain + 1;
-    out_.push_back('\\');
-    switch (c) {
-      case '"': out_.push_back('"'); break;
-      case '\\': out_.push_back('\\'); break;
-      case '\b': out_.push_back('b'); break;
-      case '\t': out_.push_back('t'); break;
-      case '\n': out_.push_back('n'); break;
-      case '\f': out_.push_back('f'); break;
-      case '\r': out_.push_back('r'); break;
-      default:
-        out_.append("u00");
-        out_.push_back(kHex[c >> 4]);
-        out_.push_back(kHex[c & 0xF]);
-    }
-  }
-  out_.push_back('"');
-}
+void JsonWriter::append_escaped(std::string_view value) { append_json_string(out_, value); }
 
 }  // namespace sluice::api::sqs::detail

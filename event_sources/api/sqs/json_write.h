@@ -1,8 +1,8 @@
 #pragma once
-// Writing JSON text straight into a string, for the hot path's answers (hot_path.h). Strings are
-// escaped as Boost.JSON's serializer escapes them ('"', '\\', and control characters as \b \t \n
-// \f \r or \u00xx; everything else, UTF-8 included, as is), so an answer written here is the same
-// text the general path gets from json::serialize.
+// Writing JSON text straight into a string, for the hot path's answers (hot_path.h). Strings go
+// through append_json_string (sluice/common/json_escape.h), which escapes as Boost.JSON's
+// serializer does, so an answer written here is the same text the general path gets from
+// json::serialize.
 //
 // Use: begin_object(); key("A"); string("x"); key("B"); begin_array(); ... end_array();
 // end_object(). The writer places the commas.

@@ -11,7 +11,7 @@
 #include <functional>
 
 #include "hot_path.h"
-#include "json_plain_run.h"
+#include "sluice/common/json_plain_run.h"
 #include "json_scan.h"
 #include "json_write.h"
 #include "hot_path_support.h"
@@ -81,12 +81,12 @@ TEST_CASE("json_plain_run stops at the first byte JSON must escape, wherever it 
         if (at < length) s[at] = static_cast<char>(special);
         CAPTURE(length);
         CAPTURE(at);
-        CHECK(json_plain_run(s.data(), s.size()) == at);
+        CHECK(sluice::json_plain_run(s.data(), s.size()) == at);
       }
     }
   }
-  CHECK(is_ascii("plain ascii text", 16));
-  CHECK_FALSE(is_ascii("caf\xc3\xa9 and more", 14));
+  CHECK(sluice::is_ascii("plain ascii text", 16));
+  CHECK_FALSE(sluice::is_ascii("caf\xc3\xa9 and more", 14));
 }
 
 TEST_CASE("JsonScanner reads strings as Boost.JSON does and refuses what it cannot read exactly") {

@@ -1,7 +1,9 @@
 #pragma once
-// The pieces of JSON string decoding that every hand-written JSON reader here shares: hex digits,
-// UTF-8 encoding of a code point, and one backslash escape (RFC 8259 section 7), with UTF-16
-// surrogate pairs joined and lone surrogates refused, as Boost.JSON refuses them.
+// JSON strings for the hand-written JSON readers and writers here. Decoding: hex digits, UTF-8
+// encoding of a code point, and one backslash escape (RFC 8259 section 7), with UTF-16 surrogate
+// pairs joined and lone surrogates refused, as Boost.JSON refuses them. Encoding: a quoted string
+// escaped exactly as Boost.JSON's serializer escapes it, so hand-written answers are the same text
+// json::serialize gives.
 
 #include <cstdint>
 #include <string>
@@ -19,5 +21,9 @@ void append_utf8(uint32_t cp, std::string& out);
 // pos moves past it. False (pos unspecified) for an unknown escape, bad hex digits or a lone
 // surrogate.
 bool decode_json_escape(std::string_view text, size_t& pos, std::string& out);
+
+// Appends `text` as a JSON string: quoted, with '"', '\\' and control characters escaped (\b \t
+// \n \f \r or \u00xx); every other byte, UTF-8 included, as is.
+void append_json_string(std::string& out, std::string_view text);
 
 }  // namespace sluice

@@ -1,14 +1,14 @@
 #pragma once
 // The length of the run of bytes at the start of a string that JSON carries as they are: anything
-// but '"', '\\' and control characters (< 0x20). Both the hot path's reader and its writer spend
-// most of their time here on message bodies, so it looks at eight bytes per step (SWAR: a byte
-// matches when subtracting from it borrows into its top bit; bytes >= 0x80 never match).
+// but '"', '\\' and control characters (< 0x20). JSON readers and writers spend most of their
+// time here on message bodies, so it looks at eight bytes per step (SWAR: a byte matches when
+// subtracting from it borrows into its top bit; bytes >= 0x80 never match).
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 
-namespace sluice::api::sqs::detail {
+namespace sluice {
 
 inline size_t json_plain_run(const char* p, size_t n) {
   constexpr uint64_t kOnes = 0x0101010101010101ULL;
@@ -42,4 +42,4 @@ inline bool is_ascii(const char* p, size_t n) {
   return (any & 0x8080808080808080ULL) == 0;
 }
 
-}  // namespace sluice::api::sqs::detail
+}  // namespace sluice
