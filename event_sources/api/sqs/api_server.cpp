@@ -59,9 +59,8 @@ class ApiServerImpl final : public ApiServer {
                                      handle(std::move(request), std::move(responder));
                                    });
     pool_ = std::make_unique<detail::WorkerPool>(options_.worker_threads);
-    loop_thread_ = std::make_unique<detail::WorkerPool>(0);
     durable_ = std::make_unique<detail::DurableAnswers>(engine_);
-    parker_ = std::make_unique<detail::PollParker>(*server_, actions_, *loop_thread_, options_.clock);
+    parker_ = std::make_unique<detail::PollParker>(*server_, actions_, options_.clock);
     return server_->listen();
   }
 
@@ -153,7 +152,6 @@ class ApiServerImpl final : public ApiServer {
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<detail::PollParker> parker_;
   std::unique_ptr<detail::WorkerPool> pool_;         // other Query services
-  std::unique_ptr<detail::WorkerPool> loop_thread_;  // no threads: receive attempts run on the loop
   std::unique_ptr<detail::DurableAnswers> durable_;
 };
 

@@ -33,7 +33,7 @@ class DeferringResponder final : public http::Responder {
 
 }  // namespace
 
-DurableAnswers::DurableAnswers(sluice::sqs::Engine& engine) : engine_(engine), thread_([this] { run(); }) {}
+DurableAnswers::DurableAnswers(sluice::sqs::Engine& engine) : engine_(engine) {}
 
 DurableAnswers::~DurableAnswers() {
   {
@@ -41,13 +41,15 @@ DurableAnswers::~DurableAnswers() {
     stopping_ = true;
   }
   ready_.notify_one();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 void DurableAnswers::hold(uint64_t ticket, http::ResponderPtr responder, http::Response response, Protocol protocol) {
   {
     std::lock_guard lock(mutex_);
     held_.push_back({ticket, std::move(responder), std::move(response), protocol});
+    // Started by the first held answer: an in-memory engine never has one.
+    if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
   }
   ready_.notify_one();
 }

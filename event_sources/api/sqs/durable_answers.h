@@ -6,8 +6,8 @@
 // commit releases many answers, the loop never waits for the disk, and no request is handed to
 // another thread and back. An answer is still sent only after its change is durable.
 //
-// Lifecycle: construct with the engine (starts the thread); destroy before the HTTP server. The
-// destructor commits and sends whatever is still held, then joins.
+// Lifecycle: construct with the engine; the thread starts with the first held answer. Destroy
+// before the HTTP server: the destructor commits and sends whatever is still held, then joins.
 
 #include <condition_variable>
 #include <cstdint>
@@ -46,7 +46,7 @@ class DurableAnswers {
   std::condition_variable ready_;
   std::vector<Held> held_;  // guarded by mutex_
   bool stopping_ = false;   // guarded by mutex_
-  std::thread thread_;
+  std::thread thread_;      // guarded by mutex_ until joined
 };
 
 // A Responder that sends at once unless the answering thread's DeferDurability holds a ticket; then

@@ -8,8 +8,8 @@ namespace sluice::api::sqs::detail {
 
 using std::chrono::steady_clock;
 
-PollParker::PollParker(http::Server& server, SqsActions& actions, WorkerPool& pool, std::shared_ptr<Clock> clock)
-    : server_(server), actions_(actions), pool_(pool), clock_(std::move(clock)) {}
+PollParker::PollParker(http::Server& server, SqsActions& actions, std::shared_ptr<Clock> clock)
+    : server_(server), actions_(actions), clock_(std::move(clock)) {}
 
 PollParker::~PollParker() {
   for (auto& [id, poll] : polls_) {
@@ -28,47 +28,43 @@ void PollParker::start(std::shared_ptr<const WireRequest> request, http::Respond
   run_attempt(poll, draining_);
 }
 
-void PollParker::run_attempt(const PollPtr& poll, bool final_attempt) {
+void PollParker::run_attempt(PollPtr poll, bool final_attempt) {
+  // `poll` is held by value: answering forgets it, which drops the map's reference.
   http::Server* server = &server_;
-  pool_.submit([this, server, poll, final_attempt] {
-    const uint64_t id = poll->id;
-    sluice::sqs::WatchCallback on_wake;
-    if (!final_attempt) {
-      // Runs on whichever thread made messages available; only hands the news to the loop.
-      on_wake = [this, server, id] { server->post([this, id] { wake(id); }); };
+  const uint64_t id = poll->id;
+  sluice::sqs::WatchCallback on_wake;
+  if (!final_attempt) {
+    // Runs on whichever thread made messages available; only hands the news to the loop.
+    on_wake = [this, server, id] { server->post([this, id] { wake(id); }); };
+  }
+  const WireRequest& request = *poll->request;
+  // A retry woken by the engine or a timer runs outside any request's scope: its changes (the
+  // messages it hands out) are logged, and its answer waits for their commit.
+  std::optional<sluice::sqs::DeferDurability> deferral;
+  if (sluice::sqs::DeferDurability::current() == nullptr) deferral.emplace();
+  std::optional<http::Response> answer;
+  std::optional<ReceiveAttempt> parked;
+  try {
+    auto outcome = actions_.receive(request.input, request.ctx, std::move(on_wake));
+    if (!outcome) {
+      answer = render_error(request.protocol, outcome.error(), request.request_id);
+    } else if (outcome->has_messages || !outcome->watch) {
+      answer = render_result(request, outcome->result);
+    } else {
+      parked = std::move(*outcome);
     }
-    const WireRequest& request = *poll->request;
-    // A retry woken by the engine or a timer runs outside any request's scope: its changes (the
-    // messages it hands out) are logged, and its answer waits for their commit.
-    std::optional<sluice::sqs::DeferDurability> deferral;
-    if (sluice::sqs::DeferDurability::current() == nullptr) deferral.emplace();
-    std::optional<http::Response> answer;
-    std::optional<ReceiveAttempt> parked;
-    try {
-      auto outcome = actions_.receive(request.input, request.ctx, std::move(on_wake));
-      if (!outcome) {
-        answer = render_error(request.protocol, outcome.error(), request.request_id);
-      } else if (outcome->has_messages || !outcome->watch) {
-        answer = render_result(request, outcome->result);
-      } else {
-        parked = std::move(*outcome);
-      }
-    } catch (const std::exception& e) {
-      answer = render_error(request.protocol, aws_error(AwsErrorCode::InternalFailure, e.what()), request.request_id);
-    }
-    if (answer) {
-      poll->responder->respond(std::move(*answer));
-      if (pool_.runs_inline()) {
-        forget(id);  // already on the loop thread
-      } else {
-        server->post([this, id] { forget(id); });
-      }
-      return;
-    }
-    std::shared_ptr<sluice::sqs::ReceiveWatch> watch(std::move(parked->watch));
-    server->post([this, id, watch, wait = parked->wait_time_seconds, next = parked->next_visible_ms]() mutable {
-      park(id, std::move(watch), wait, next);
-    });
+  } catch (const std::exception& e) {
+    answer = render_error(request.protocol, aws_error(AwsErrorCode::InternalFailure, e.what()), request.request_id);
+  }
+  if (answer) {
+    poll->responder->respond(std::move(*answer));
+    forget(id);
+    return;
+  }
+  // Parked from the loop's next turn, so a retry that parks again never nests inside park().
+  std::shared_ptr<sluice::sqs::ReceiveWatch> watch(std::move(parked->watch));
+  server->post([this, id, watch, wait = parked->wait_time_seconds, next = parked->next_visible_ms]() mutable {
+    park(id, std::move(watch), wait, next);
   });
 }
 

@@ -1,8 +1,7 @@
 #pragma once
 // Parked ReceiveMessage requests. A long poll is an entry in a map plus at most one loop timer and
-// one engine watch; it never holds a thread. Receive attempts run on the pool it is given (the
-// ApiServer gives it one without threads: attempts run on the loop thread, under DeferDurability);
-// everything else (the map, timers, wake-ups) lives on the loop thread.
+// one engine watch; it never holds a thread. Everything runs on the loop thread: attempts (under
+// DeferDurability, so the engine never blocks the loop), the map, timers and wake-ups.
 //
 // One poll's life: start() -> attempt. Messages, an error, or no watch (wait time 0)
 // answer at once. Otherwise the attempt posts park() with the engine's watch: the poll waits for
@@ -21,13 +20,12 @@
 #include "http/http_server.h"
 #include "sqs_api.h"
 #include "wire.h"
-#include "worker_pool.h"
 
 namespace sluice::api::sqs::detail {
 
 class PollParker {
  public:
-  PollParker(http::Server& server, SqsActions& actions, WorkerPool& pool, std::shared_ptr<Clock> clock);
+  PollParker(http::Server& server, SqsActions& actions, std::shared_ptr<Clock> clock);
   ~PollParker();  // cancels every watch and timer
   PollParker(const PollParker&) = delete;
   PollParker& operator=(const PollParker&) = delete;
@@ -52,7 +50,7 @@ class PollParker {
   };
   using PollPtr = std::shared_ptr<Poll>;
 
-  void run_attempt(const PollPtr& poll, bool final_attempt);
+  void run_attempt(PollPtr poll, bool final_attempt);
   void park(uint64_t id, std::shared_ptr<sluice::sqs::ReceiveWatch> watch, int64_t wait_seconds,
             std::optional<int64_t> next_visible_ms);
   void wake(uint64_t id);
@@ -64,7 +62,6 @@ class PollParker {
 
   http::Server& server_;
   SqsActions& actions_;
-  WorkerPool& pool_;
   std::shared_ptr<Clock> clock_;
   std::unordered_map<uint64_t, PollPtr> polls_;
   uint64_t next_id_ = 1;

@@ -21,10 +21,6 @@ class WorkerPool {
   WorkerPool& operator=(const WorkerPool&) = delete;
 
   void submit(std::function<void()> job);
-  // True when jobs run in the submitting thread (zero threads): callers on the loop thread may
-  // then skip packaging a job and the hand-backs to the loop.
-  bool runs_inline() const { return threads_.empty(); }
-
  private:
   void run();
 
