@@ -132,8 +132,8 @@ int main(int argc, char** argv) {
       fill(*engine, depth, 256);
       double rate = run_cycles(*engine, seconds, 256);
       if (depth == 1000) shallow = rate;
-      print("engine-depth", depth == 1000 ? "depth_1000_messages_per_second" : "depth_1000000_messages_per_second", rate,
-            "msg/s");
+      print("engine-depth", depth == 1000 ? "depth_1000_messages_per_second" : "depth_1000000_messages_per_second",
+            rate, "msg/s");
       if (depth != 1000) print("engine-depth", "deep_to_shallow_ratio", rate / shallow, "ratio");
     }
     return 0;
@@ -145,8 +145,9 @@ int main(int argc, char** argv) {
     int64_t before = resident_bytes();
     fill(*engine, count, 1024);
     int64_t after = resident_bytes();
-    print("engine-memory", "resident_bytes_per_1KiB_message", static_cast<double>(after - before) / static_cast<double>(count),
-          "bytes", ",\"messages\":" + std::to_string(count));
+    print("engine-memory", "resident_bytes_per_1KiB_message",
+          static_cast<double>(after - before) / static_cast<double>(count), "bytes",
+          ",\"messages\":" + std::to_string(count));
     return 0;
   }
   std::fprintf(stderr, "usage: bench_engine cycle|depth|memory [options]\n");

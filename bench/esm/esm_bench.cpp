@@ -83,7 +83,8 @@ std::shared_ptr<esm::FunctionInvoker> open_plugin(bool fast_path, bool report_en
   return esm::make_plugin_invoker(std::shared_ptr<functions::PluginHost>(std::move(host.value())));
 }
 
-std::unique_ptr<esm::EventSourceMapping> make_mapping(sqs::Engine& engine, std::shared_ptr<esm::FunctionInvoker> function,
+std::unique_ptr<esm::EventSourceMapping> make_mapping(sqs::Engine& engine,
+                                                      std::shared_ptr<esm::FunctionInvoker> function,
                                                       int64_t batch_size, int64_t concurrency, int pollers) {
   esm::CreateMappingRequest request;
   request.event_source_arn = sqs::queue_arn(kQueue);
@@ -163,17 +164,19 @@ void throughput_case(const Args& args, int64_t batch_size, bool fast_path) {
   double seconds = static_cast<double>(end - start) / 1e9;
   double steady = at90 > at10 ? static_cast<double>(n * 8 / 10) / (static_cast<double>(at90 - at10) / 1e9) : 0;
   char extra[512];
-  std::snprintf(extra, sizeof extra,
-                ",\"messages\":%lld,\"batch_size\":%lld,\"fast_path\":%s,\"body_bytes\":%zu,\"max_concurrency\":%lld,"
-                "\"pollers\":%d,\"seconds\":%.3f,\"steady_10_90_msg_per_s\":%.0f,\"batches\":%llu,\"mean_batch\":%.1f,"
-                "\"max_in_flight\":%lld,\"cpu_ns_per_msg\":%.0f,"
-                "\"target\":%d",
-                static_cast<long long>(n), static_cast<long long>(batch_size), fast_path ? "true" : "false", args.body,
-                static_cast<long long>(args.concurrency), args.pollers, seconds, steady,
-                static_cast<unsigned long long>(stats.batches_invoked),
-                stats.batches_invoked ? static_cast<double>(stats.messages_invoked) / static_cast<double>(stats.batches_invoked) : 0.0,
-                static_cast<long long>(stats.max_in_flight), static_cast<double>(cpu_end - cpu_start) / static_cast<double>(n),
-                batch_size == 10 ? 300'000 : (fast_path ? 1'000'000 : 0));
+  std::snprintf(
+      extra, sizeof extra,
+      ",\"messages\":%lld,\"batch_size\":%lld,\"fast_path\":%s,\"body_bytes\":%zu,\"max_concurrency\":%lld,"
+      "\"pollers\":%d,\"seconds\":%.3f,\"steady_10_90_msg_per_s\":%.0f,\"batches\":%llu,\"mean_batch\":%.1f,"
+      "\"max_in_flight\":%lld,\"cpu_ns_per_msg\":%.0f,"
+      "\"target\":%d",
+      static_cast<long long>(n), static_cast<long long>(batch_size), fast_path ? "true" : "false", args.body,
+      static_cast<long long>(args.concurrency), args.pollers, seconds, steady,
+      static_cast<unsigned long long>(stats.batches_invoked),
+      stats.batches_invoked ? static_cast<double>(stats.messages_invoked) / static_cast<double>(stats.batches_invoked)
+                            : 0.0,
+      static_cast<long long>(stats.max_in_flight), static_cast<double>(cpu_end - cpu_start) / static_cast<double>(n),
+      batch_size == 10 ? 300'000 : (fast_path ? 1'000'000 : 0));
   print("esm-throughput", figure, static_cast<double>(n) / seconds, "msg/s", extra);
 }
 
@@ -242,7 +245,9 @@ void latency_case(const Args& args, bool fast_path) {
   }
   mapping->stop();
   std::sort(micros.begin(), micros.end());
-  auto at = [&](double q) { return micros[std::min(micros.size() - 1, static_cast<size_t>(q * static_cast<double>(micros.size())))]; };
+  auto at = [&](double q) {
+    return micros[std::min(micros.size() - 1, static_cast<size_t>(q * static_cast<double>(micros.size())))];
+  };
   double mean = 0;
   for (double v : micros) mean += v;
   mean /= static_cast<double>(micros.size());

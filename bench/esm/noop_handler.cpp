@@ -33,7 +33,9 @@ int64_t monotonic_ns() {
   return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
-bool is(sluice_bytes b, const char* text) { return b.size == std::strlen(text) && std::memcmp(b.data, text, b.size) == 0; }
+bool is(sluice_bytes b, const char* text) {
+  return b.size == std::strlen(text) && std::memcmp(b.data, text, b.size) == 0;
+}
 
 }  // namespace
 

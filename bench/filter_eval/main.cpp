@@ -61,7 +61,8 @@ template <typename F>
 void run(const char* figure, double seconds, F&& evaluate) {
   std::size_t evaluations = 0, matched = 0;
   Clock::time_point start = Clock::now();
-  Clock::time_point deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  Clock::time_point deadline =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   Clock::time_point now = start;
   while (now < deadline) {
     for (int i = 0; i < 4096; ++i) matched += evaluate(evaluations++) ? 1 : 0;
@@ -100,7 +101,8 @@ int main() {
   for (const Message& m : messages) bodies.push_back(boost::json::parse(m.body));
   const std::size_t n = messages.size();
 
-  std::fprintf(stderr, "messages: %zu, mean body %.0f bytes, 13 attributes each\n", n, body_bytes / static_cast<double>(n));
+  std::fprintf(stderr, "messages: %zu, mean body %.0f bytes, 13 attributes each\n", n,
+               body_bytes / static_cast<double>(n));
   run("evaluations_per_second", 2.0,
       [&](std::size_t i) { return attributes_policy.value().matches_attributes(messages[i % n].attributes); });
   run("body_evaluations_per_second", 0.5,

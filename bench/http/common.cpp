@@ -54,8 +54,7 @@ Fields& Fields::add(const std::string& key, bool value) {
 void emit(const std::string& bench, const std::string& figure, double value, const std::string& unit,
           const Fields& fields) {
   std::printf("{\"bench\":%s,\"figure\":%s,\"value\":%s,\"unit\":%s%s}\n", json_quote(bench).c_str(),
-              json_quote(figure).c_str(), number(value).c_str(), json_quote(unit).c_str(),
-              fields.text().c_str());
+              json_quote(figure).c_str(), number(value).c_str(), json_quote(unit).c_str(), fields.text().c_str());
   std::fflush(stdout);
 }
 
@@ -79,8 +78,7 @@ Response call(Loop& loop, Conn& conn, std::string request, int64_t timeout_ns) {
   return result;
 }
 
-std::string create_queue(Loop& loop, Conn& conn, const Endpoint& ep, const std::string& name,
-                         std::string* error) {
+std::string create_queue(Loop& loop, Conn& conn, const Endpoint& ep, const std::string& name, std::string* error) {
   Response r = call(loop, conn, create_queue_request(ep, name));
   std::string url = r.status == 200 ? queue_url_of(ep.protocol, r.body) : std::string();
   if (url.empty()) *error = "CreateQueue " + name + " -> " + std::to_string(r.status) + " " + r.body.substr(0, 300);
@@ -107,7 +105,8 @@ std::string read_proc(const std::string& path) {
 std::string message_body(size_t n) {
   std::string body(n, 'x');
   for (size_t i = 0; i < n; ++i) body[i] = static_cast<char>('A' + (i * 7) % 58);
-  for (auto& c : body) if (c == '\\' || c == '`' || c == '^' || c == '[' || c == ']') c = 'q';
+  for (auto& c : body)
+    if (c == '\\' || c == '`' || c == '^' || c == '[' || c == ']') c = 'q';
   return body;
 }
 

@@ -38,8 +38,7 @@ void emit_skip(const std::string& bench, const std::string& target, const std::s
 Response call(Loop& loop, Conn& conn, std::string request, int64_t timeout_ns = 10'000'000'000);
 
 // CreateQueue; returns the queue URL or "" with *error set.
-std::string create_queue(Loop& loop, Conn& conn, const Endpoint& ep, const std::string& name,
-                         std::string* error);
+std::string create_queue(Loop& loop, Conn& conn, const Endpoint& ep, const std::string& name, std::string* error);
 
 // Printable body of n bytes, varied so no layer can shortcut on repetition.
 std::string message_body(size_t n);

@@ -172,7 +172,8 @@ int run_cycle(const std::vector<std::string>& args) {
     bool ok = true;
     for (int i = 0; i < o.clients && ok; ++i) {
       workers.push_back(std::make_unique<Worker>(loop, ep, totals, body));
-      std::string name = "bhc-" + protocol_name(ep.protocol) + "-" + std::to_string(::getpid()) + "-" + std::to_string(i);
+      std::string name =
+          "bhc-" + protocol_name(ep.protocol) + "-" + std::to_string(::getpid()) + "-" + std::to_string(i);
       ok = workers.back()->setup(loop, name, &error);
     }
     if (!ok) {
@@ -196,15 +197,22 @@ int run_cycle(const std::vector<std::string>& args) {
     server_cpu = server_pid > 0 ? process_cpu_seconds(server_pid) - server_cpu : -1;
     own_cpu = own_cpu_seconds() - own_cpu;
     // Let requests in flight finish (they are not counted) so connections close cleanly.
-    loop.run([&] {
-      for (auto& w : workers) if (!w->idle()) return false;
-      return true;
-    }, now_ns() + 5'000'000'000);
+    loop.run(
+        [&] {
+          for (auto& w : workers)
+            if (!w->idle()) return false;
+          return true;
+        },
+        now_ns() + 5'000'000'000);
 
     double rate = static_cast<double>(totals.messages) / o.seconds;
     Fields f;
-    f.add("target", ep.name).add("protocol", protocol_name(ep.protocol)).add("clients", o.clients)
-        .add("seconds", o.seconds).add("queues", "one per connection").add("body_bytes", static_cast<int64_t>(o.body_bytes));
+    f.add("target", ep.name)
+        .add("protocol", protocol_name(ep.protocol))
+        .add("clients", o.clients)
+        .add("seconds", o.seconds)
+        .add("queues", "one per connection")
+        .add("body_bytes", static_cast<int64_t>(o.body_bytes));
     emit(kBench, "messages_per_second", rate, "msg/s", f);
     emit(kBench, "requests_per_second", static_cast<double>(totals.requests) / o.seconds, "req/s", f);
     emit(kBench, "request_p50_us", static_cast<double>(totals.latency.quantile_ns(0.50)) / 1e3, "us", f);

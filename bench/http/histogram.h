@@ -41,16 +41,16 @@ class LatencyHistogram {
   }
 
  private:
-  static constexpr int kSubBits = 7;                  // 128 sub-buckets per power of two
+  static constexpr int kSubBits = 7;  // 128 sub-buckets per power of two
   static constexpr uint64_t kSub = uint64_t{1} << kSubBits;
-  static constexpr int kRanges = 64 - kSubBits + 1;   // covers the whole uint64 range
+  static constexpr int kRanges = 64 - kSubBits + 1;  // covers the whole uint64 range
 
   // Values below kSub map to themselves; above, the top kSubBits+1 bits select the bucket.
   static size_t index_of(uint64_t v) {
     if (v < kSub) return static_cast<size_t>(v);
-    int msb = 63 - std::countl_zero(v);               // >= kSubBits
+    int msb = 63 - std::countl_zero(v);  // >= kSubBits
     int shift = msb - kSubBits;
-    uint64_t sub = (v >> shift) - kSub;               // 0 .. kSub-1
+    uint64_t sub = (v >> shift) - kSub;  // 0 .. kSub-1
     return static_cast<size_t>((static_cast<uint64_t>(shift + 1) << kSubBits) + sub);
   }
 

@@ -20,7 +20,7 @@ namespace bench_http {
 int64_t now_ns();  // CLOCK_MONOTONIC
 
 struct Response {
-  int status = 0;     // 0: transport error (see body for the reason)
+  int status = 0;  // 0: transport error (see body for the reason)
   std::string body;
 };
 

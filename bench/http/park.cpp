@@ -43,8 +43,8 @@ bool parse(const std::vector<std::string>& args, Options* o) {
     else return false;
   }
   // Parked polls last 20 s; the pair must finish well inside that.
-  return args.size() % 2 == 0 && o->has_endpoint && o->connections >= 0 && o->seconds > 0 &&
-         o->seconds <= 15 && o->server_pid > 0;
+  return args.size() % 2 == 0 && o->has_endpoint && o->connections >= 0 && o->seconds > 0 && o->seconds <= 15 &&
+         o->server_pid > 0;
 }
 
 // The pair: one cycle at a time until the deadline.
@@ -116,14 +116,15 @@ class Pair {
 int run_park(const std::vector<std::string>& args) {
   Options o;
   if (!parse(args, &o)) {
-    std::fprintf(stderr, "usage: bench_http park --endpoint NAME:json|query:PORT --server-pid PID "
-                         "[--connections N] [--seconds S<=15]\n");
+    std::fprintf(stderr,
+                 "usage: bench_http park --endpoint NAME:json|query:PORT --server-pid PID "
+                 "[--connections N] [--seconds S<=15]\n");
     return 64;
   }
   int64_t fd_limit = raise_fd_limit();
   if (fd_limit < o.connections + 64) {
-    std::fprintf(stderr, "open-files limit %lld is too low for %d connections\n",
-                 static_cast<long long>(fd_limit), o.connections);
+    std::fprintf(stderr, "open-files limit %lld is too low for %d connections\n", static_cast<long long>(fd_limit),
+                 o.connections);
     return 1;
   }
   const Endpoint& ep = o.endpoint;
@@ -158,11 +159,13 @@ int run_park(const std::vector<std::string>& args) {
         if (r.status != 200 && park_errors++ == 0) park_error = std::to_string(r.status) + " " + r.body.substr(0, 200);
       });
     }
-    loop.run([&] {
-      for (size_t k = first; k < parked.size(); ++k)
-        if (parked[k]->busy() && !parked[k]->request_written()) return false;
-      return true;
-    }, now_ns() + 5'000'000'000);
+    loop.run(
+        [&] {
+          for (size_t k = first; k < parked.size(); ++k)
+            if (parked[k]->busy() && !parked[k]->request_written()) return false;
+          return true;
+        },
+        now_ns() + 5'000'000'000);
   }
   int64_t park_ns = now_ns() - park_started;
   // Give the server time to read and park the last requests.
@@ -190,7 +193,9 @@ int run_park(const std::vector<std::string>& args) {
   woken = returned_early - early;
 
   Fields f;
-  f.add("target", ep.name).add("protocol", protocol_name(ep.protocol)).add("connections", o.connections)
+  f.add("target", ep.name)
+      .add("protocol", protocol_name(ep.protocol))
+      .add("connections", o.connections)
       .add("seconds", o.seconds);
   emit(kBench, "pair_request_p50_us", static_cast<double>(pair.requests.quantile_ns(0.50)) / 1e3, "us", f);
   emit(kBench, "pair_request_p99_us", static_cast<double>(pair.requests.quantile_ns(0.99)) / 1e3, "us", f);

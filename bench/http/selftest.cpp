@@ -4,9 +4,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <random>
-#include <algorithm>
 
 #include "common.h"
 #include "histogram.h"
@@ -28,9 +28,17 @@ void check(bool ok, const char* what) {
 
 int run_selftest() {
   // AWS SigV4 test suite, post-vanilla.
-  SigV4Input in{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20150830T123600Z",
-                "us-east-1", "service", "POST", "/", "",
-                "host:example.amazonaws.com\nx-amz-date:20150830T123600Z\n", "host;x-amz-date", ""};
+  SigV4Input in{"AKIDEXAMPLE",
+                "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                "20150830T123600Z",
+                "us-east-1",
+                "service",
+                "POST",
+                "/",
+                "",
+                "host:example.amazonaws.com\nx-amz-date:20150830T123600Z\n",
+                "host;x-amz-date",
+                ""};
   check(sigv4_authorization(in) ==
             "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
             "SignedHeaders=host;x-amz-date, "
@@ -61,8 +69,7 @@ int run_selftest() {
 
   // Scanners.
   auto handles = receipt_handles_of(
-      Protocol::kJson,
-      R"({"Messages":[{"ReceiptHandle": "a\/b+c=","Body":"x"},{"ReceiptHandle":"q\"\\r\u0041"}]})");
+      Protocol::kJson, R"({"Messages":[{"ReceiptHandle": "a\/b+c=","Body":"x"},{"ReceiptHandle":"q\"\\r\u0041"}]})");
   check(handles.size() == 2 && handles[0] == "a/b+c=" && handles[1] == "q\"\\rA", "json receipt handles");
   auto xml = receipt_handles_of(Protocol::kQuery,
                                 "<Message><ReceiptHandle>a&amp;b&#43;</ReceiptHandle></Message>"
@@ -71,7 +78,9 @@ int run_selftest() {
   check(queue_url_of(Protocol::kJson, R"({"QueueUrl":"http://h:1/123/q"})") == "http://h:1/123/q", "json queue url");
   check(queue_url_of(Protocol::kQuery, "<CreateQueueResult><QueueUrl>http://h/1/q</QueueUrl>") == "http://h/1/q",
         "xml queue url");
-  check(failed_entries_of(Protocol::kJson, R"({"Successful":[],"Failed":[{"Id":"a","SenderFault":true},{"Id":"b","SenderFault":false}]})") == 2,
+  check(failed_entries_of(
+            Protocol::kJson,
+            R"({"Successful":[],"Failed":[{"Id":"a","SenderFault":true},{"Id":"b","SenderFault":false}]})") == 2,
         "json failed entries");
   check(failed_entries_of(Protocol::kJson, R"({"Successful":[{"Id":"a"}],"Failed":[]})") == 0, "json no failures");
   check(failed_entries_of(Protocol::kQuery, "<BatchResultErrorEntry><Id>a</Id></BatchResultErrorEntry>") == 1,
@@ -86,7 +95,9 @@ int run_selftest() {
   std::string signed_req = send_request(json, "http://127.0.0.1:9/123456789012/q", "hi");
   check(signed_req.find("X-Amz-Target: AmazonSQS.SendMessage\r\n") != std::string::npos, "json target header");
   check(signed_req.find("Credential=AKIDBENCHEXAMPLE0000/") != std::string::npos &&
-            signed_req.find("/us-east-1/sqs/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=") != std::string::npos,
+            signed_req.find(
+                "/us-east-1/sqs/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=") !=
+                std::string::npos,
         "signed json request");
 
   // /proc readers, on this (single-threaded) process.

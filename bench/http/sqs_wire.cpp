@@ -5,9 +5,9 @@
 
 #include "sqs_wire.h"
 
-#include <ctime>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 
 #include "sluice/common/crypto.h"
 
@@ -39,8 +39,8 @@ void append_form_value(std::string& out, std::string_view s) {
   static const char* hex = "0123456789ABCDEF";
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '.' || c == '~') {
       out += static_cast<char>(c);
     } else {
       out += '%';
@@ -68,12 +68,10 @@ std::string amz_date_now() {
 }
 
 // The full request: headers for the protocol, a signature if asked, then the body.
-std::string http_request(const Endpoint& ep, std::string_view action, std::string_view path,
-                         const std::string& body) {
+std::string http_request(const Endpoint& ep, std::string_view action, std::string_view path, const std::string& body) {
   std::string host = "127.0.0.1:" + std::to_string(ep.port);
-  std::string content_type = ep.protocol == Protocol::kJson
-                                 ? "application/x-amz-json-1.0"
-                                 : "application/x-www-form-urlencoded; charset=utf-8";
+  std::string content_type = ep.protocol == Protocol::kJson ? "application/x-amz-json-1.0"
+                                                            : "application/x-www-form-urlencoded; charset=utf-8";
   std::string target = "AmazonSQS." + std::string(action);
   std::string out;
   out.reserve(body.size() + 512);
@@ -98,8 +96,7 @@ std::string http_request(const Endpoint& ep, std::string_view action, std::strin
       canonical += "x-amz-target:" + target + "\n";
       signed_headers += ";x-amz-target";
     }
-    SigV4Input in{kAccessKey, kSecretKey, date, "us-east-1", "sqs", "POST", path, "",
-                  canonical, signed_headers, body};
+    SigV4Input in{kAccessKey, kSecretKey, date, "us-east-1", "sqs", "POST", path, "", canonical, signed_headers, body};
     out += "X-Amz-Date: " + date + "\r\nAuthorization: " + sigv4_authorization(in) + "\r\n";
   }
   out += "\r\n";
@@ -129,13 +126,12 @@ std::string protocol_name(Protocol protocol) { return protocol == Protocol::kJso
 
 std::string sigv4_authorization(const SigV4Input& in) {
   std::string date8(in.amz_date.substr(0, 8));
-  std::string canonical_request = std::string(in.method) + "\n" + std::string(in.path) + "\n" +
-                                  std::string(in.query) + "\n" + std::string(in.canonical_headers) +
-                                  "\n" + std::string(in.signed_headers) + "\n" +
-                                  sluice::sha256_hex(in.payload);
+  std::string canonical_request = std::string(in.method) + "\n" + std::string(in.path) + "\n" + std::string(in.query) +
+                                  "\n" + std::string(in.canonical_headers) + "\n" + std::string(in.signed_headers) +
+                                  "\n" + sluice::sha256_hex(in.payload);
   std::string scope = date8 + "/" + std::string(in.region) + "/" + std::string(in.service) + "/aws4_request";
-  std::string to_sign = "AWS4-HMAC-SHA256\n" + std::string(in.amz_date) + "\n" + scope + "\n" +
-                        sluice::sha256_hex(canonical_request);
+  std::string to_sign =
+      "AWS4-HMAC-SHA256\n" + std::string(in.amz_date) + "\n" + scope + "\n" + sluice::sha256_hex(canonical_request);
   std::string key = sluice::hmac_sha256_raw("AWS4" + std::string(in.secret_key), date8);
   key = sluice::hmac_sha256_raw(key, in.region);
   key = sluice::hmac_sha256_raw(key, in.service);
@@ -204,8 +200,7 @@ std::string send_request(const Endpoint& ep, const std::string& queue_url, const
   return http_request(ep, "SendMessage", request_path(ep, queue_url), body);
 }
 
-std::string receive_request(const Endpoint& ep, const std::string& queue_url, int max_messages,
-                            int wait_seconds) {
+std::string receive_request(const Endpoint& ep, const std::string& queue_url, int max_messages, int wait_seconds) {
   std::string body;
   if (ep.protocol == Protocol::kJson) {
     body = "{\"QueueUrl\":";
@@ -213,8 +208,8 @@ std::string receive_request(const Endpoint& ep, const std::string& queue_url, in
     body += ",\"MaxNumberOfMessages\":" + std::to_string(max_messages) +
             ",\"WaitTimeSeconds\":" + std::to_string(wait_seconds) + "}";
   } else {
-    body = query_head("ReceiveMessage", queue_url) + "&MaxNumberOfMessages=" +
-           std::to_string(max_messages) + "&WaitTimeSeconds=" + std::to_string(wait_seconds);
+    body = query_head("ReceiveMessage", queue_url) + "&MaxNumberOfMessages=" + std::to_string(max_messages) +
+           "&WaitTimeSeconds=" + std::to_string(wait_seconds);
   }
   return http_request(ep, "ReceiveMessage", request_path(ep, queue_url), body);
 }
@@ -265,8 +260,7 @@ std::string delete_request(const Endpoint& ep, const std::string& queue_url, con
 namespace {
 
 // The string value after "key": at or after `from`; sets *next past it. False if none.
-bool next_json_string(std::string_view body, std::string_view key, size_t from, std::string* value,
-                      size_t* next) {
+bool next_json_string(std::string_view body, std::string_view key, size_t from, std::string* value, size_t* next) {
   std::string quoted = "\"" + std::string(key) + "\"";
   for (size_t at = body.find(quoted, from); at != std::string_view::npos; at = body.find(quoted, at + 1)) {
     size_t p = at + quoted.size();
@@ -285,11 +279,21 @@ bool next_json_string(std::string_view body, std::string_view key, size_t from, 
       }
       char e = body[p++];
       switch (e) {
-        case 'n': *value += '\n'; break;
-        case 't': *value += '\t'; break;
-        case 'r': *value += '\r'; break;
-        case 'b': *value += '\b'; break;
-        case 'f': *value += '\f'; break;
+        case 'n':
+          *value += '\n';
+          break;
+        case 't':
+          *value += '\t';
+          break;
+        case 'r':
+          *value += '\r';
+          break;
+        case 'b':
+          *value += '\b';
+          break;
+        case 'f':
+          *value += '\f';
+          break;
         case 'u': {
           unsigned code = static_cast<unsigned>(std::strtoul(std::string(body.substr(p, 4)).c_str(), nullptr, 16));
           p += 4;
@@ -305,7 +309,9 @@ bool next_json_string(std::string_view body, std::string_view key, size_t from, 
           }
           break;
         }
-        default: *value += e; break;  // \" \\ \/
+        default:
+          *value += e;
+          break;  // \" \\ \/
       }
     }
     *next = p + 1;
@@ -314,8 +320,7 @@ bool next_json_string(std::string_view body, std::string_view key, size_t from, 
   return false;
 }
 
-bool next_xml_element(std::string_view body, std::string_view name, size_t from, std::string* value,
-                      size_t* next) {
+bool next_xml_element(std::string_view body, std::string_view name, size_t from, std::string* value, size_t* next) {
   std::string open = "<" + std::string(name) + ">";
   std::string close = "</" + std::string(name) + ">";
   size_t at = body.find(open, from);
@@ -338,7 +343,8 @@ bool next_xml_element(std::string_view body, std::string_view name, size_t from,
     else if (entity == "apos") *value += '\'';
     else if (!entity.empty() && entity[0] == '#') {
       bool hex = entity.size() > 1 && (entity[1] == 'x' || entity[1] == 'X');
-      *value += static_cast<char>(std::strtoul(std::string(entity.substr(hex ? 2 : 1)).c_str(), nullptr, hex ? 16 : 10));
+      *value +=
+          static_cast<char>(std::strtoul(std::string(entity.substr(hex ? 2 : 1)).c_str(), nullptr, hex ? 16 : 10));
     }
     p = semi + 1;
   }
@@ -346,8 +352,8 @@ bool next_xml_element(std::string_view body, std::string_view name, size_t from,
   return true;
 }
 
-bool next_value(Protocol protocol, std::string_view body, std::string_view key, size_t from,
-                std::string* value, size_t* next) {
+bool next_value(Protocol protocol, std::string_view body, std::string_view key, size_t from, std::string* value,
+                size_t* next) {
   return protocol == Protocol::kJson ? next_json_string(body, key, from, value, next)
                                      : next_xml_element(body, key, from, value, next);
 }

@@ -16,7 +16,7 @@ namespace bench_http {
 enum class Protocol { kJson, kQuery };
 
 struct Endpoint {
-  std::string name;     // "sluice", "fauxqs", "moto"
+  std::string name;  // "sluice", "fauxqs", "moto"
   int port = 0;
   Protocol protocol = Protocol::kJson;
   bool sign = false;
@@ -27,18 +27,15 @@ std::string protocol_name(Protocol protocol);
 // One SendMessageBatch entry body is `body`; ids are m0..m9.
 std::string create_queue_request(const Endpoint& ep, const std::string& queue_name);
 std::string list_queues_request(const Endpoint& ep);
-std::string send_batch_request(const Endpoint& ep, const std::string& queue_url, int count,
-                               const std::string& body);
+std::string send_batch_request(const Endpoint& ep, const std::string& queue_url, int count, const std::string& body);
 std::string send_request(const Endpoint& ep, const std::string& queue_url, const std::string& body);
-std::string receive_request(const Endpoint& ep, const std::string& queue_url, int max_messages,
-                            int wait_seconds);
+std::string receive_request(const Endpoint& ep, const std::string& queue_url, int max_messages, int wait_seconds);
 std::string delete_batch_request(const Endpoint& ep, const std::string& queue_url,
                                  const std::vector<std::string>& receipt_handles);
-std::string delete_request(const Endpoint& ep, const std::string& queue_url,
-                           const std::string& receipt_handle);
+std::string delete_request(const Endpoint& ep, const std::string& queue_url, const std::string& receipt_handle);
 
 // Scanning answers (JSON or XML by protocol).
-std::string queue_url_of(Protocol protocol, std::string_view body);               // "" if absent
+std::string queue_url_of(Protocol protocol, std::string_view body);  // "" if absent
 std::vector<std::string> receipt_handles_of(Protocol protocol, std::string_view body);
 // Entries in a batch answer's failure list (each failed entry carries SenderFault).
 int failed_entries_of(Protocol protocol, std::string_view body);

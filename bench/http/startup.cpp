@@ -77,7 +77,8 @@ class Server {
     raw.push_back(nullptr);
     pid_ = ::fork();
     if (pid_ == 0) {
-      if (std::freopen("/dev/null", "w", stdout) == nullptr || std::freopen("/dev/null", "w", stderr) == nullptr) _exit(126);
+      if (std::freopen("/dev/null", "w", stdout) == nullptr || std::freopen("/dev/null", "w", stderr) == nullptr)
+        _exit(126);
       ::execvp(raw[0], raw.data());
       _exit(127);
     }

@@ -46,7 +46,8 @@ class WakeRun {
 
  private:
   void error(const Response& r, const char* what) {
-    if (errors_++ == 0) first_error_ = std::string(what) + ": " + std::to_string(r.status) + " " + r.body.substr(0, 300);
+    if (errors_++ == 0)
+      first_error_ = std::string(what) + ": " + std::to_string(r.status) + " " + r.body.substr(0, 300);
     if (errors_ > 20) finished_ = true;
   }
 
@@ -129,8 +130,9 @@ bool parse(const std::vector<std::string>& args, Options* o) {
 int run_wake(const std::vector<std::string>& args) {
   Options o;
   if (!parse(args, &o)) {
-    std::fprintf(stderr, "usage: bench_http wake --endpoint NAME:json|query:PORT[:signed] [...] "
-                         "[--iterations N] [--park-delay-us US] [--warmup-iterations N]\n");
+    std::fprintf(stderr,
+                 "usage: bench_http wake --endpoint NAME:json|query:PORT[:signed] [...] "
+                 "[--iterations N] [--park-delay-us US] [--warmup-iterations N]\n");
     return 64;
   }
   int status = 0;
@@ -148,7 +150,9 @@ int run_wake(const std::vector<std::string>& args) {
     int64_t budget = static_cast<int64_t>(o.iterations + o.warmup) * (o.park_delay_ns + 20'000'000) + 5'000'000'000;
     loop.run([&] { return run.done(); }, now_ns() + budget);
     Fields f;
-    f.add("target", ep.name).add("protocol", protocol_name(ep.protocol)).add("iterations", static_cast<int64_t>(run.wake().count()))
+    f.add("target", ep.name)
+        .add("protocol", protocol_name(ep.protocol))
+        .add("iterations", static_cast<int64_t>(run.wake().count()))
         .add("park_delay_us", o.park_delay_ns / 1000);
     emit(kBench, "wake_p50_us", static_cast<double>(run.wake().quantile_ns(0.50)) / 1e3, "us", f);
     emit(kBench, "wake_p99_us", static_cast<double>(run.wake().quantile_ns(0.99)) / 1e3, "us", f);

@@ -39,9 +39,10 @@ struct Case {
 };
 
 void figure(const Case& c, const char* name, double value, const char* unit) {
-  std::printf("{\"bench\":\"sns-fanout\",\"figure\":\"%s\",\"subscribers\":%d,\"delivery\":\"%s\",\"publishers\":%d,"
-              "\"value\":%.1f,\"unit\":\"%s\"}\n",
-              name, c.subscribers, c.raw ? "raw" : "envelope", c.publishers, value, unit);
+  std::printf(
+      "{\"bench\":\"sns-fanout\",\"figure\":\"%s\",\"subscribers\":%d,\"delivery\":\"%s\",\"publishers\":%d,"
+      "\"value\":%.1f,\"unit\":\"%s\"}\n",
+      name, c.subscribers, c.raw ? "raw" : "envelope", c.publishers, value, unit);
   std::fflush(stdout);
 }
 

@@ -81,9 +81,11 @@ struct ResolvedProfile {
 ResolvedProfile resolve_profile(const ProfileOptions& options) {
   ResolvedProfile out;
   out.name = !options.profile.empty() ? options.profile : env_or("AWS_PROFILE", "default");
-  out.credentials_file = expand_home(
-      !options.credentials_file.empty() ? options.credentials_file : env_or("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"));
-  out.config_file = expand_home(!options.config_file.empty() ? options.config_file : env_or("AWS_CONFIG_FILE", "~/.aws/config"));
+  out.credentials_file =
+      expand_home(!options.credentials_file.empty() ? options.credentials_file
+                                                    : env_or("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"));
+  out.config_file =
+      expand_home(!options.config_file.empty() ? options.config_file : env_or("AWS_CONFIG_FILE", "~/.aws/config"));
   return out;
 }
 

@@ -42,7 +42,8 @@ ResolvedCredentials parse_credentials_json(const std::string& body, const std::s
     const json::value* v = obj.if_contains(key);
     return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
   };
-  if (const json::value* code = obj.if_contains("Code"); code != nullptr && code->is_string() && code->as_string() != "Success") {
+  if (const json::value* code = obj.if_contains("Code");
+      code != nullptr && code->is_string() && code->as_string() != "Success") {
     return {std::nullopt, source + ": credentials Code is " + std::string(code->as_string())};
   }
   Credentials c{text("AccessKeyId"), text("SecretAccessKey"), text("Token"), std::nullopt};

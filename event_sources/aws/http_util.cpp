@@ -10,9 +10,7 @@ namespace {
 
 int default_port(const std::string& scheme) { return scheme == "https" ? 443 : 80; }
 
-std::string bracketed(const std::string& host) {
-  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
-}
+std::string bracketed(const std::string& host) { return host.find(':') != std::string::npos ? "[" + host + "]" : host; }
 
 }  // namespace
 
@@ -67,7 +65,8 @@ std::optional<Url> parse_url(std::string_view text) {
 
 std::unique_ptr<httplib::Client> make_client(const Url& url, std::chrono::milliseconds connect_timeout,
                                              std::chrono::milliseconds read_timeout) {
-  auto client = std::make_unique<httplib::Client>(url.scheme + "://" + bracketed(url.host) + ":" + std::to_string(url.port));
+  auto client =
+      std::make_unique<httplib::Client>(url.scheme + "://" + bracketed(url.host) + ":" + std::to_string(url.port));
   client->set_connection_timeout(connect_timeout);
   client->set_read_timeout(read_timeout);
   client->set_write_timeout(std::chrono::seconds(30));

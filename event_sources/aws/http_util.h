@@ -16,7 +16,7 @@ struct Url {
   std::string scheme;  // "http" or "https"
   std::string host;    // without brackets for IPv6
   int port = 0;
-  std::string path;    // "/" when absent, query included as written
+  std::string path;  // "/" when absent, query included as written
 
   // scheme://host[:port] with the port only when it is not the scheme's default.
   std::string origin() const;

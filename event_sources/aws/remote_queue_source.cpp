@@ -97,9 +97,9 @@ BatchResult<BatchEntryOk> parse_batch_result(const json::object& answer) {
       const auto& f = e.as_object();
       std::string code = str(f, "Code");
       std::string message = str(f, "Message");
-      AwsError error = error_code_from_wire(code)
-                           ? AwsError{*error_code_from_wire(code), message}
-                           : AwsError{AwsErrorCode::InvalidParameterValue, code + (message.empty() ? "" : ": " + message)};
+      AwsError error = error_code_from_wire(code) ? AwsError{*error_code_from_wire(code), message}
+                                                  : AwsError{AwsErrorCode::InvalidParameterValue,
+                                                             code + (message.empty() ? "" : ": " + message)};
       const json::value* sender = f.if_contains("SenderFault");
       bool sender_fault = sender == nullptr || !sender->is_bool() || sender->as_bool();
       out.failed.push_back({str(f, "Id"), std::move(error), sender_fault});
@@ -144,7 +144,8 @@ class RemoteQueueSource final : public sqs::QueueSource {
     return out;
   }
 
-  Outcome<BatchResult<BatchEntryOk>> delete_messages(const std::vector<sqs::DeleteMessageBatchEntry>& entries) override {
+  Outcome<BatchResult<BatchEntryOk>> delete_messages(
+      const std::vector<sqs::DeleteMessageBatchEntry>& entries) override {
     return in_batches(entries, "DeleteMessageBatch", [](const sqs::DeleteMessageBatchEntry& e) {
       return json::object{{"Id", e.id}, {"ReceiptHandle", e.receipt_handle}};
     });
@@ -181,7 +182,8 @@ class RemoteQueueSource final : public sqs::QueueSource {
     BatchResult<BatchEntryOk> all;
     for (size_t start = 0; start < entries.size(); start += kMaxBatch) {
       json::array chunk;
-      for (size_t i = start; i < std::min(entries.size(), start + kMaxBatch); ++i) chunk.emplace_back(to_json(entries[i]));
+      for (size_t i = start; i < std::min(entries.size(), start + kMaxBatch); ++i)
+        chunk.emplace_back(to_json(entries[i]));
       auto answer = client_.call(queue_url_, action, json::object{{"Entries", std::move(chunk)}});
       if (!answer) return answer.take_error();
       auto result = parse_batch_result(*answer);

@@ -14,9 +14,7 @@ namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
 
-bool unreserved(unsigned char c) {
-  return std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~';
-}
+bool unreserved(unsigned char c) { return std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~'; }
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -59,9 +57,9 @@ std::string normalize_value(std::string_view value) {
 }
 
 bool unsigned_header(std::string_view name) {
-  static constexpr std::string_view kSkip[] = {"authorization", "connection", "expect", "keep-alive",
-                                               "proxy-authenticate", "proxy-authorization", "te", "trailer",
-                                               "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id"};
+  static constexpr std::string_view kSkip[] = {
+      "authorization", "connection",        "expect",  "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
+      "trailer",       "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id"};
   return std::find(std::begin(kSkip), std::end(kSkip), name) != std::end(kSkip);
 }
 
@@ -209,7 +207,8 @@ std::string authorization_value(const SignableRequest& request, const Credential
 std::string sign(SignableRequest& request, const Credentials& credentials, const SigningParams& params) {
   std::erase_if(request.headers, [](const auto& header) { return lower(header.first) == "authorization"; });
   set_header(request.headers, "X-Amz-Date", params.amz_date);
-  if (!credentials.session_token.empty()) set_header(request.headers, "X-Amz-Security-Token", credentials.session_token);
+  if (!credentials.session_token.empty())
+    set_header(request.headers, "X-Amz-Security-Token", credentials.session_token);
   std::string value = authorization_value(request, credentials, params);
   request.headers.emplace_back("Authorization", value);
   return value;

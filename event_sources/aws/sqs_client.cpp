@@ -33,9 +33,15 @@ std::string_view strip_type_prefix(std::string_view code) {
 }
 
 bool throttling_code(std::string_view code) {
-  static constexpr std::string_view kThrottling[] = {
-      "RequestThrottled", "RequestThrottledException", "ThrottlingException", "Throttling", "ThrottledException",
-      "TooManyRequestsException", "RequestLimitExceeded", "SlowDown", "ProvisionedThroughputExceededException"};
+  static constexpr std::string_view kThrottling[] = {"RequestThrottled",
+                                                     "RequestThrottledException",
+                                                     "ThrottlingException",
+                                                     "Throttling",
+                                                     "ThrottledException",
+                                                     "TooManyRequestsException",
+                                                     "RequestLimitExceeded",
+                                                     "SlowDown",
+                                                     "ProvisionedThroughputExceededException"};
   return std::find(std::begin(kThrottling), std::end(kThrottling), code) != std::end(kThrottling);
 }
 
@@ -89,9 +95,9 @@ AwsError error_from_response(int http_status, std::string_view query_error_heade
   if (wire.empty()) wire = type;
   if (auto code = error_code_from_wire(wire)) return {*code, message};
   if (!wire.empty() && type.empty()) type = wire;
-  AwsErrorCode fallback = http_status == 503   ? AwsErrorCode::ServiceUnavailable
-                          : http_status >= 500  ? AwsErrorCode::InternalFailure
-                          : http_status == 429  ? AwsErrorCode::RequestThrottled
+  AwsErrorCode fallback = http_status == 503                           ? AwsErrorCode::ServiceUnavailable
+                          : http_status >= 500                         ? AwsErrorCode::InternalFailure
+                          : http_status == 429                         ? AwsErrorCode::RequestThrottled
                           : (http_status == 401 || http_status == 403) ? AwsErrorCode::AccessDenied
                                                                        : AwsErrorCode::InvalidParameterValue;
   std::string code_text = !wire.empty() ? wire : "HTTP " + std::to_string(http_status);
@@ -169,7 +175,9 @@ Outcome<json::object> SqsClient::call(std::string_view queue_url, std::string_vi
                                       Cancellation* cancellation) {
   std::string_view target = !options_.endpoint.empty() ? std::string_view(options_.endpoint) : queue_url;
   auto url = detail::parse_url(target);
-  if (!url) return aws_error(AwsErrorCode::InvalidAddress, "The address " + std::string(target) + " is not valid for this endpoint.");
+  if (!url)
+    return aws_error(AwsErrorCode::InvalidAddress,
+                     "The address " + std::string(target) + " is not valid for this endpoint.");
   if (!queue_url.empty() && !body.contains("QueueUrl")) body["QueueUrl"] = queue_url;
   std::string payload = json::serialize(body);
   std::string amz_target = "AmazonSQS." + std::string(action);
@@ -186,8 +194,12 @@ Outcome<json::object> SqsClient::call(std::string_view queue_url, std::string_vi
     ResolvedCredentials creds = options_.credentials->resolve();
     if (!creds.ok()) return aws_error(AwsErrorCode::AccessDenied, creds.error);
 
-    SignableRequest request{"POST", "/", {}, {{"Host", url->host_header()}, {"Content-Type", std::string(kContentType)},
-                                              {"X-Amz-Target", amz_target}}, payload};
+    SignableRequest request{
+        "POST",
+        "/",
+        {},
+        {{"Host", url->host_header()}, {"Content-Type", std::string(kContentType)}, {"X-Amz-Target", amz_target}},
+        payload};
     sign(request, *creds.credentials, {options_.region, "sqs", format_amz_date(std::chrono::system_clock::now())});
     httplib::Headers headers;
     for (auto& [name, value] : request.headers) {
@@ -221,7 +233,8 @@ Outcome<json::object> SqsClient::call(std::string_view queue_url, std::string_vi
       boost::system::error_code ec;
       json::value doc = json::parse(response_body, ec);
       if (ec || !doc.is_object()) {
-        return aws_error(AwsErrorCode::InternalFailure, "unreadable " + std::string(action) + " answer: " + ec.message());
+        return aws_error(AwsErrorCode::InternalFailure,
+                         "unreadable " + std::string(action) + " answer: " + ec.message());
       }
       return std::move(doc.as_object());
     }

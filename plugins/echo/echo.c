@@ -45,7 +45,8 @@ void sluice_handler_invoke(void* state, const sluice_invocation* inv) {
   char line[256];
   int n = snprintf(line, sizeof line, "%s %s: %.*s", s->greeting[0] ? s->greeting : "echo", s->function_name,
                    (int)inv->request_id.size, inv->request_id.data);
-  if (n > 0) inv->host->log(inv->host_context, SLUICE_LOG_INFO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+  if (n > 0)
+    inv->host->log(inv->host_context, SLUICE_LOG_INFO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
   inv->host->respond(inv->host_context, inv->event.data, inv->event.size);
 }
 

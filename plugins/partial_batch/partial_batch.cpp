@@ -18,7 +18,8 @@ sluice::handler::Result handle(const std::vector<sluice::handler::SqsRecord>& re
   if (!records.empty()) {
     line += " receive_count=" + std::string(records.front().attribute("ApproximateReceiveCount"));
     auto bin = records.front().message_attributes.find("blob");
-    if (bin != records.front().message_attributes.end()) line += " blob_size=" + std::to_string(bin->second.binary_value.size());
+    if (bin != records.front().message_attributes.end())
+      line += " blob_size=" + std::to_string(bin->second.binary_value.size());
   }
   ctx.log(line);
   return sluice::handler::Result::batch_item_failures(failed);

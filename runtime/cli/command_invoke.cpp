@@ -32,7 +32,8 @@ bool read_all(std::istream& in, std::string* out) {
 
 int command_invoke(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
-      "usage: sluice invoke (FUNCTION --config FILE | --plugin FILE) [--event FILE|-] [--timeout SECONDS] [--isolated]\n";
+      "usage: sluice invoke (FUNCTION --config FILE | --plugin FILE) [--event FILE|-] [--timeout SECONDS] "
+      "[--isolated]\n";
   std::string plugin, event_path, function_name, config_path;
   double timeout_s = 3;
   bool isolated = false;

@@ -14,9 +14,9 @@
 #include "runtime_launcher.h"
 #include "sluice/sns/delivery.h"
 #include "sluice/sns/sns.h"
+#include "sluice/sqs/engine.h"
 #include "sns/sns_query_service.h"
 #include "sqs/sqs_api.h"
-#include "sluice/sqs/engine.h"
 
 namespace sluice::cli {
 namespace {
@@ -31,9 +31,7 @@ struct UpOptions {
   std::string config_path;
 };
 
-bool all_digits(const std::string& s) {
-  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
-}
+bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
 
 // Returns an error sentence, or "" when the flags are good.
 std::string parse_flags(const std::vector<std::string>& args, UpOptions* options) {
@@ -48,7 +46,8 @@ std::string parse_flags(const std::vector<std::string>& args, UpOptions* options
       const std::string* v = value("--listen");
       if (!v) return "--listen needs HOST:PORT";
       auto colon = v->rfind(':');
-      if (colon == std::string::npos || !all_digits(v->substr(colon + 1))) return "--listen needs HOST:PORT, got '" + *v + "'";
+      if (colon == std::string::npos || !all_digits(v->substr(colon + 1)))
+        return "--listen needs HOST:PORT, got '" + *v + "'";
       options->host = v->substr(0, colon);
       options->port = std::atoi(v->substr(colon + 1).c_str());
       if (options->port < 0 || options->port > 65535) return "--listen: port out of range in '" + *v + "'";

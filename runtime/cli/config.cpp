@@ -21,20 +21,27 @@ namespace json = boost::json;
 // AWS takes them all as strings.
 std::string attribute_text(const json::value& value, const std::string& path) {
   switch (value.kind()) {
-    case json::kind::string: return std::string(value.as_string());
-    case json::kind::int64: return std::to_string(value.as_int64());
-    case json::kind::uint64: return std::to_string(value.as_uint64());
-    case json::kind::bool_: return value.as_bool() ? "true" : "false";
+    case json::kind::string:
+      return std::string(value.as_string());
+    case json::kind::int64:
+      return std::to_string(value.as_int64());
+    case json::kind::uint64:
+      return std::to_string(value.as_uint64());
+    case json::kind::bool_:
+      return value.as_bool() ? "true" : "false";
     case json::kind::object:
-    case json::kind::array: return json::serialize(value);
-    default: fail(path, "must be a string, a number, a boolean or a JSON object");
+    case json::kind::array:
+      return json::serialize(value);
+    default:
+      fail(path, "must be a string, a number, a boolean or a JSON object");
   }
 }
 
 std::map<std::string, std::string> string_map(const json::value& value, const std::string& path) {
   if (!value.is_object()) fail(path, "must be an object");
   std::map<std::string, std::string> out;
-  for (const auto& [key, item] : value.as_object()) out[std::string(key)] = attribute_text(item, path + "." + std::string(key));
+  for (const auto& [key, item] : value.as_object())
+    out[std::string(key)] = attribute_text(item, path + "." + std::string(key));
   return out;
 }
 
@@ -44,10 +51,12 @@ QueueDeclaration parse_queue(const json::value& value, const std::string& path, 
   const auto& object = value.as_object();
   static const std::set<std::string> known = {"QueueName", "Attributes", "Tags"};
   for (const auto& [key, item] : object)
-    if (!known.count(std::string(key))) fail(path + "." + std::string(key), "unknown field (expected QueueName, Attributes, Tags)");
+    if (!known.count(std::string(key)))
+      fail(path + "." + std::string(key), "unknown field (expected QueueName, Attributes, Tags)");
   QueueDeclaration queue;
   const json::value* name = object.if_contains("QueueName");
-  if (!name || !name->is_string() || name->as_string().empty()) fail(path + ".QueueName", "required, a non-empty string");
+  if (!name || !name->is_string() || name->as_string().empty())
+    fail(path + ".QueueName", "required, a non-empty string");
   queue.name = std::string(name->as_string());
   if (const json::value* tags = object.if_contains("Tags")) queue.tags = string_map(*tags, path + ".Tags");
   if (const json::value* attributes = object.if_contains("Attributes")) {
@@ -116,7 +125,8 @@ bool parse_config(const std::string& json_text, const std::string& account_id, c
       for (size_t i = 0; i < queues->as_array().size(); ++i) {
         std::string path = "queues[" + std::to_string(i) + "]";
         declared.push_back(parse_queue(queues->as_array()[i], path, account_id, region));
-        if (!seen.insert(declared.back().name).second) fail(path + ".QueueName", "declared twice: " + declared.back().name);
+        if (!seen.insert(declared.back().name).second)
+          fail(path + ".QueueName", "declared twice: " + declared.back().name);
       }
       parsed.queues = creation_order(std::move(declared));
     }
@@ -130,8 +140,8 @@ bool parse_config(const std::string& json_text, const std::string& account_id, c
   }
 }
 
-bool load_config_file(const std::string& path, const std::string& account_id, const std::string& region,
-                      Config* config, std::string* error) {
+bool load_config_file(const std::string& path, const std::string& account_id, const std::string& region, Config* config,
+                      std::string* error) {
   std::ifstream in(path);
   if (!in) {
     *error = path + ": cannot be read";

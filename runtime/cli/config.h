@@ -54,7 +54,7 @@ struct QueueDeclaration {
   std::string name;
   sqs::AttributeMap attributes;  // RedrivePolicy already rewritten to carry an ARN
   sqs::TagMap tags;
-  std::string redrive_target;    // name of the dead-letter queue, "" if none
+  std::string redrive_target;  // name of the dead-letter queue, "" if none
 };
 
 struct FunctionDeclaration {
@@ -70,9 +70,9 @@ struct FunctionDeclaration {
 
 struct MappingDeclaration {
   std::string function_name;
-  std::string event_source_arn;  // embedded queue ARN (completed from a name), or ""
-  std::string queue_url;         // remote queue, or ""
-  std::string endpoint;          // remote endpoint override, or ""
+  std::string event_source_arn;       // embedded queue ARN (completed from a name), or ""
+  std::string queue_url;              // remote queue, or ""
+  std::string endpoint;               // remote endpoint override, or ""
   esm::CreateMappingRequest request;  // validated by the mapping itself, with AWS's texts
 };
 
@@ -98,8 +98,8 @@ struct ConfigError {
 };
 [[noreturn]] void fail(const std::string& path, const std::string& reason);
 
-bool load_config_file(const std::string& path, const std::string& account_id, const std::string& region,
-                      Config* config, std::string* error);
+bool load_config_file(const std::string& path, const std::string& account_id, const std::string& region, Config* config,
+                      std::string* error);
 
 // Creates the declared queues (idempotent). Returns false with *error naming the queue.
 bool apply_config(const Config& config, sqs::Engine& engine, const std::string& account_id, const std::string& region,

@@ -1,7 +1,7 @@
 // The "functions" and "eventSourceMappings" sections of the configuration file.
 
-#include <boost/json.hpp>
 #include <unistd.h>
+#include <boost/json.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -64,7 +64,8 @@ std::string resolve_handler(const std::string& handler, const std::string& confi
       start = colon + 1;
     }
   }
-  if (std::string self = self_directory(); !self.empty()) folders.push_back((fs::path(self) / ".." / "handlers").string());
+  if (std::string self = self_directory(); !self.empty())
+    folders.push_back((fs::path(self) / ".." / "handlers").string());
   for (const auto& folder : folders)
     for (const std::string& candidate : {handler, "lib" + handler + ".so", handler + ".so"})
       if (fs::exists(fs::path(folder) / candidate)) return (fs::path(folder) / candidate).lexically_normal().string();
@@ -102,17 +103,20 @@ void parse_functions(const json::value* functions, const std::string& config_dir
   for (size_t i = 0; i < functions->as_array().size(); ++i) {
     std::string path = "functions[" + std::to_string(i) + "]";
     const auto& object = object_at(functions->as_array()[i], path);
-    only_fields(object, {"FunctionName", "Handler", "Timeout", "MemorySize", "Environment", "ReservedConcurrentExecutions",
-                         "Isolation", "DestinationConfig"},
+    only_fields(object,
+                {"FunctionName", "Handler", "Timeout", "MemorySize", "Environment", "ReservedConcurrentExecutions",
+                 "Isolation", "DestinationConfig"},
                 path);
     FunctionDeclaration function;
     function.name = string_field(object, "FunctionName", path, true);
     if (!names.insert(function.name).second) fail(path + ".FunctionName", "declared twice: " + function.name);
     function.handler = resolve_handler(string_field(object, "Handler", path, true), config_dir, path + ".Handler");
     function.timeout_s = int_field(object, "Timeout", path).value_or(3);
-    if (function.timeout_s < 1 || function.timeout_s > 900) fail(path + ".Timeout", "must be between 1 and 900 seconds");
+    if (function.timeout_s < 1 || function.timeout_s > 900)
+      fail(path + ".Timeout", "must be between 1 and 900 seconds");
     function.memory_size_mb = int_field(object, "MemorySize", path).value_or(128);
-    if (function.memory_size_mb < 128 || function.memory_size_mb > 10240) fail(path + ".MemorySize", "must be between 128 and 10240 MB");
+    if (function.memory_size_mb < 128 || function.memory_size_mb > 10240)
+      fail(path + ".MemorySize", "must be between 128 and 10240 MB");
     function.reserved_concurrency = int_field(object, "ReservedConcurrentExecutions", path);
     if (function.reserved_concurrency && *function.reserved_concurrency < 0)
       fail(path + ".ReservedConcurrentExecutions", "must not be negative");
@@ -154,18 +158,22 @@ void parse_mappings(const json::value* mappings, const std::string& account_id, 
   for (size_t i = 0; i < mappings->as_array().size(); ++i) {
     std::string path = "eventSourceMappings[" + std::to_string(i) + "]";
     const auto& object = object_at(mappings->as_array()[i], path);
-    only_fields(object, {"FunctionName", "EventSourceArn", "QueueUrl", "Endpoint", "BatchSize", "MaximumBatchingWindowInSeconds",
-                         "ScalingConfig", "FunctionResponseTypes", "FilterCriteria", "Enabled", "UUID"},
-                path);
+    only_fields(
+        object,
+        {"FunctionName", "EventSourceArn", "QueueUrl", "Endpoint", "BatchSize", "MaximumBatchingWindowInSeconds",
+         "ScalingConfig", "FunctionResponseTypes", "FilterCriteria", "Enabled", "UUID"},
+        path);
     MappingDeclaration mapping;
     mapping.function_name = string_field(object, "FunctionName", path, true);
     bool known_function = false;
-    for (const auto& function : config->functions) known_function = known_function || function.name == mapping.function_name;
+    for (const auto& function : config->functions)
+      known_function = known_function || function.name == mapping.function_name;
     if (!known_function) fail(path + ".FunctionName", "no function named " + mapping.function_name + " is declared");
     std::string source = string_field(object, "EventSourceArn", path, false);
     mapping.queue_url = string_field(object, "QueueUrl", path, false);
     mapping.endpoint = string_field(object, "Endpoint", path, false);
-    if (source.empty() == mapping.queue_url.empty()) fail(path, "give exactly one of EventSourceArn (embedded queue) and QueueUrl (remote queue)");
+    if (source.empty() == mapping.queue_url.empty())
+      fail(path, "give exactly one of EventSourceArn (embedded queue) and QueueUrl (remote queue)");
     if (!mapping.endpoint.empty() && mapping.queue_url.empty()) fail(path + ".Endpoint", "only with QueueUrl");
     if (!source.empty()) {
       if (!source.starts_with("arn:")) source = sqs::queue_arn({account_id, region, source});
@@ -179,7 +187,8 @@ void parse_mappings(const json::value* mappings, const std::string& account_id, 
     if (const json::value* scaling = object.if_contains("ScalingConfig")) {
       const auto& scaling_object = object_at(*scaling, path + ".ScalingConfig");
       only_fields(scaling_object, {"MaximumConcurrency"}, path + ".ScalingConfig");
-      request.scaling_config = esm::ScalingConfig{int_field(scaling_object, "MaximumConcurrency", path + ".ScalingConfig")};
+      request.scaling_config =
+          esm::ScalingConfig{int_field(scaling_object, "MaximumConcurrency", path + ".ScalingConfig")};
     }
     if (const json::value* types = object.if_contains("FunctionResponseTypes")) {
       if (!types->is_array()) fail(path + ".FunctionResponseTypes", "must be an array");

@@ -152,10 +152,11 @@ bool RuntimeLauncher::on_failure(std::string_view function_arn, const std::strin
   boost::json::object record{
       {"version", "1.0"},
       {"timestamp", iso8601_now()},
-      {"requestContext", {{"requestId", uuid4()},
-                          {"functionArn", function->second->function_arn() + ":$LATEST"},
-                          {"condition", "RetriesExhausted"},
-                          {"approximateInvokeCount", attempts}}},
+      {"requestContext",
+       {{"requestId", uuid4()},
+        {"functionArn", function->second->function_arn() + ":$LATEST"},
+        {"condition", "RetriesExhausted"},
+        {"approximateInvokeCount", attempts}}},
       {"requestPayload", ec ? boost::json::value(event_json) : payload},
       {"responseContext", {{"statusCode", 200}, {"executedVersion", "$LATEST"}, {"functionError", "Unhandled"}}},
       {"responsePayload", {{"errorType", error_type}, {"errorMessage", error_message}}}};

@@ -81,7 +81,9 @@ std::string sample_sns_event(const SnsEventOptions& options) {
   sns["UnsubscribeUrl"] =
       "https://sns." + region + ".amazonaws.com/?Action=Unsubscribe&SubscriptionArn=" + subscription;
   sns["MessageAttributes"] = json::object{};
-  json::object record{{"EventSource", "aws:sns"}, {"EventVersion", "1.0"}, {"EventSubscriptionArn", subscription},
+  json::object record{{"EventSource", "aws:sns"},
+                      {"EventVersion", "1.0"},
+                      {"EventSubscriptionArn", subscription},
                       {"Sns", std::move(sns)}};
   return json::serialize(json::object{{"Records", json::array{std::move(record)}}});
 }

@@ -28,9 +28,11 @@ EsmError out_of_range(const std::string& value, std::string_view member, std::st
 
 std::optional<EsmError> check_range(int64_t value, int64_t lo, int64_t hi, std::string_view member) {
   if (value < lo)
-    return out_of_range(std::to_string(value), member, "Member must have value greater than or equal to " + std::to_string(lo));
+    return out_of_range(std::to_string(value), member,
+                        "Member must have value greater than or equal to " + std::to_string(lo));
   if (value > hi)
-    return out_of_range(std::to_string(value), member, "Member must have value less than or equal to " + std::to_string(hi));
+    return out_of_range(std::to_string(value), member,
+                        "Member must have value less than or equal to " + std::to_string(hi));
   return std::nullopt;
 }
 
@@ -51,20 +53,28 @@ std::pair<std::string, std::string> region_and_account(const std::string& functi
 
 std::string_view EsmError::type() const {
   switch (code) {
-    case EsmErrorCode::InvalidParameterValue: return "InvalidParameterValueException";
-    case EsmErrorCode::Validation: return "ValidationException";
-    case EsmErrorCode::ResourceConflict: return "ResourceConflictException";
-    case EsmErrorCode::ResourceNotFound: return "ResourceNotFoundException";
-    case EsmErrorCode::ResourceInUse: return "ResourceInUseException";
+    case EsmErrorCode::InvalidParameterValue:
+      return "InvalidParameterValueException";
+    case EsmErrorCode::Validation:
+      return "ValidationException";
+    case EsmErrorCode::ResourceConflict:
+      return "ResourceConflictException";
+    case EsmErrorCode::ResourceNotFound:
+      return "ResourceNotFoundException";
+    case EsmErrorCode::ResourceInUse:
+      return "ResourceInUseException";
   }
   return "ServiceException";
 }
 
 int EsmError::http_status() const {
   switch (code) {
-    case EsmErrorCode::ResourceConflict: return 409;
-    case EsmErrorCode::ResourceNotFound: return 404;
-    default: return 400;
+    case EsmErrorCode::ResourceConflict:
+      return 409;
+    case EsmErrorCode::ResourceNotFound:
+      return 404;
+    default:
+      return 400;
   }
 }
 
@@ -110,8 +120,9 @@ std::optional<EsmError> validate(const EventSourceMappingConfiguration& c, const
                         "Member must have length less than or equal to 1");
   for (const auto& t : c.function_response_types)
     if (t != kReportBatchItemFailures)
-      return out_of_range("[" + t + "]", "functionResponseTypes",
-                          "Member must satisfy constraint: [Member must satisfy enum value set: [ReportBatchItemFailures]]");
+      return out_of_range(
+          "[" + t + "]", "functionResponseTypes",
+          "Member must satisfy constraint: [Member must satisfy enum value set: [ReportBatchItemFailures]]");
   if (c.filter_criteria) {
     const auto& filters = c.filter_criteria->filters;
     for (size_t i = 0; i < filters.size(); ++i)
@@ -122,7 +133,8 @@ std::optional<EsmError> validate(const EventSourceMappingConfiguration& c, const
   if (context.fifo && c.batch_size > 10) return invalid("Batch size for FIFO queues must be less than or equal to 10");
   if (c.batch_size > 10 && c.maximum_batching_window_in_seconds < 1)
     return invalid("Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10");
-  if (context.fifo && c.maximum_batching_window_in_seconds > 0) return invalid("Batching window is not supported for FIFO queues");
+  if (context.fifo && c.maximum_batching_window_in_seconds > 0)
+    return invalid("Batching window is not supported for FIFO queues");
   if (c.filter_criteria) {
     const auto& filters = c.filter_criteria->filters;
     if (filters.size() > kMaxFilters)
@@ -136,7 +148,8 @@ std::optional<EsmError> validate(const EventSourceMappingConfiguration& c, const
   }
   if (context.queue_visibility_timeout_s < context.function_timeout_s)
     return invalid("Queue visibility timeout: " + std::to_string(context.queue_visibility_timeout_s) +
-                   " seconds is less than Function timeout: " + std::to_string(context.function_timeout_s) + " seconds");
+                   " seconds is less than Function timeout: " + std::to_string(context.function_timeout_s) +
+                   " seconds");
   return std::nullopt;
 }
 

@@ -18,8 +18,8 @@ struct Matcher {
   enum class Op { Equals, Prefix, Suffix, EqualsIgnoreCase, AnythingBut, AnythingButPrefix, Numeric, Exists };
   enum class Cmp { Eq, Lt, Le, Gt, Ge };
   Op op = Op::Equals;
-  JsonText literal;                 // Equals; text for Prefix/Suffix/EqualsIgnoreCase/AnythingButPrefix
-  std::vector<JsonText> excluded;   // AnythingBut
+  JsonText literal;                // Equals; text for Prefix/Suffix/EqualsIgnoreCase/AnythingButPrefix
+  std::vector<JsonText> excluded;  // AnythingBut
   std::vector<std::pair<Cmp, double>> numeric;
   bool exists = true;
 };
@@ -27,7 +27,7 @@ struct Matcher {
 struct PatternField {
   std::string key;
   bool leaf = true;
-  std::vector<Matcher> matchers;      // leaf: alternatives
+  std::vector<Matcher> matchers;       // leaf: alternatives
   std::vector<PatternField> children;  // object: all must match
 };
 
@@ -71,7 +71,9 @@ std::optional<Matcher> compile_operator(const JsonText& spec) {
   Matcher m;
   if (name == "prefix" || name == "suffix" || name == "equals-ignore-case") {
     if (arg.kind != Kind::String) return std::nullopt;
-    m.op = name == "prefix" ? Matcher::Op::Prefix : name == "suffix" ? Matcher::Op::Suffix : Matcher::Op::EqualsIgnoreCase;
+    m.op = name == "prefix"   ? Matcher::Op::Prefix
+           : name == "suffix" ? Matcher::Op::Suffix
+                              : Matcher::Op::EqualsIgnoreCase;
     m.literal = arg;
     return m;
   }
@@ -153,13 +155,18 @@ bool iequals(std::string_view a, std::string_view b) {
 
 bool match_scalar(const Matcher& m, const JsonText& v) {
   switch (m.op) {
-    case Matcher::Op::Equals: return same_value(m.literal, v);
-    case Matcher::Op::Prefix: return v.kind == Kind::String && v.text.starts_with(m.literal.text);
-    case Matcher::Op::Suffix: return v.kind == Kind::String && v.text.ends_with(m.literal.text);
-    case Matcher::Op::EqualsIgnoreCase: return v.kind == Kind::String && iequals(v.text, m.literal.text);
+    case Matcher::Op::Equals:
+      return same_value(m.literal, v);
+    case Matcher::Op::Prefix:
+      return v.kind == Kind::String && v.text.starts_with(m.literal.text);
+    case Matcher::Op::Suffix:
+      return v.kind == Kind::String && v.text.ends_with(m.literal.text);
+    case Matcher::Op::EqualsIgnoreCase:
+      return v.kind == Kind::String && iequals(v.text, m.literal.text);
     case Matcher::Op::AnythingBut:
       return std::none_of(m.excluded.begin(), m.excluded.end(), [&](const JsonText& x) { return same_value(x, v); });
-    case Matcher::Op::AnythingButPrefix: return v.kind == Kind::String && !v.text.starts_with(m.literal.text);
+    case Matcher::Op::AnythingButPrefix:
+      return v.kind == Kind::String && !v.text.starts_with(m.literal.text);
     case Matcher::Op::Numeric: {
       if (v.kind != Kind::Number) return false;
       double x = number_value(v.text);
@@ -173,7 +180,8 @@ bool match_scalar(const Matcher& m, const JsonText& v) {
       }
       return true;
     }
-    case Matcher::Op::Exists: return m.exists;
+    case Matcher::Op::Exists:
+      return m.exists;
   }
   return false;
 }
@@ -240,10 +248,8 @@ JsonText record_metadata(const sqs::ReceivedMessage& m, std::string_view arn, st
   JsonText mattrs = obj();
   for (const auto& [name, a] : m.message_attributes) {
     JsonText v = obj();
-    if (a.data_type.starts_with("Binary"))
-      v.members.emplace_back("binaryValue", str(base64_encode(a.binary_value)));
-    else
-      v.members.emplace_back("stringValue", str(a.string_value));
+    if (a.data_type.starts_with("Binary")) v.members.emplace_back("binaryValue", str(base64_encode(a.binary_value)));
+    else v.members.emplace_back("stringValue", str(a.string_value));
     JsonText empty;
     empty.kind = Kind::Array;
     v.members.emplace_back("stringListValues", empty);

@@ -147,7 +147,8 @@ class Parser {
   }
   bool peek(char c) const { return pos_ < in_.size() && in_[pos_] == c; }
   void skip_ws() {
-    while (pos_ < in_.size() && (in_[pos_] == ' ' || in_[pos_] == '\t' || in_[pos_] == '\n' || in_[pos_] == '\r')) ++pos_;
+    while (pos_ < in_.size() && (in_[pos_] == ' ' || in_[pos_] == '\t' || in_[pos_] == '\n' || in_[pos_] == '\r'))
+      ++pos_;
   }
 
   std::string_view in_;

@@ -16,7 +16,7 @@ struct JsonText {
   enum class Kind { Null, Bool, Number, String, Array, Object };
   Kind kind = Kind::Null;
   bool boolean = false;
-  std::string text;  // String: the decoded string; Number: the number as written
+  std::string text;                                       // String: the decoded string; Number: the number as written
   std::vector<JsonText> items;                            // Array
   std::vector<std::pair<std::string, JsonText>> members;  // Object, in document order
 

@@ -102,14 +102,13 @@ class Mapping final : public EventSourceMapping {
     }
     bool was_enabled = c.enabled;
     if (request.batch_size) c.batch_size = *request.batch_size;
-    if (request.maximum_batching_window_in_seconds) c.maximum_batching_window_in_seconds = *request.maximum_batching_window_in_seconds;
+    if (request.maximum_batching_window_in_seconds)
+      c.maximum_batching_window_in_seconds = *request.maximum_batching_window_in_seconds;
     if (request.scaling_config) c.scaling_config = request.scaling_config;
     if (request.function_response_types) c.function_response_types = *request.function_response_types;
     if (request.filter_criteria) {
-      if (request.filter_criteria->filters.empty())
-        c.filter_criteria.reset();
-      else
-        c.filter_criteria = request.filter_criteria;
+      if (request.filter_criteria->filters.empty()) c.filter_criteria.reset();
+      else c.filter_criteria = request.filter_criteria;
     }
     if (request.enabled) c.enabled = *request.enabled;
     ValidationContext context = validation_context_;
@@ -283,8 +282,9 @@ class Mapping final : public EventSourceMapping {
       if (batch.empty()) {
         // The window runs from the poll that brings the first message.
         deadline = SteadyClock::now() + window;
-        wait = window.count() == 0 ? options_.max_wait_time_seconds
-                                   : static_cast<int>(std::min<int64_t>(options_.max_wait_time_seconds, window.count()));
+        wait = window.count() == 0
+                   ? options_.max_wait_time_seconds
+                   : static_cast<int>(std::min<int64_t>(options_.max_wait_time_seconds, window.count()));
       } else {
         if (window.count() == 0) break;
         auto remaining = deadline - SteadyClock::now();
@@ -461,9 +461,11 @@ class Mapping final : public EventSourceMapping {
 
 EsmOutcome<std::unique_ptr<EventSourceMapping>> EventSourceMapping::create(const CreateMappingRequest& request,
                                                                            std::shared_ptr<FunctionInvoker> function,
-                                                                           SourceFactory sources, RuntimeOptions options) {
+                                                                           SourceFactory sources,
+                                                                           RuntimeOptions options) {
   std::unique_ptr<sqs::QueueSource> control = sources ? sources() : nullptr;
-  if (!control || !function) return EsmError{EsmErrorCode::InvalidParameterValue, "The event source or the function is missing."};
+  if (!control || !function)
+    return EsmError{EsmErrorCode::InvalidParameterValue, "The event source or the function is missing."};
   CreateMappingRequest resolved_request = request;
   if (resolved_request.event_source_arn.empty()) resolved_request.event_source_arn = control->arn();
   EventSourceMappingConfiguration config = resolve(resolved_request, function->function_arn());
@@ -471,12 +473,13 @@ EsmOutcome<std::unique_ptr<EventSourceMapping>> EventSourceMapping::create(const
   // As on AWS, a queue that cannot be read refuses the mapping at creation.
   auto attrs = control->attributes({"VisibilityTimeout"});
   if (!attrs)
-    return EsmError{EsmErrorCode::InvalidParameterValue,
-                    "Error occurred while ReceiveMessage. SQS Error Code: " + std::string(attrs.error().info().query_code) +
-                        ". SQS Error Message: " + attrs.error().message};
+    return EsmError{EsmErrorCode::InvalidParameterValue, "Error occurred while ReceiveMessage. SQS Error Code: " +
+                                                             std::string(attrs.error().info().query_code) +
+                                                             ". SQS Error Message: " + attrs.error().message};
   ValidationContext context;
   context.fifo = control->arn().ends_with(".fifo");
-  if (auto it = attrs->find("VisibilityTimeout"); it != attrs->end()) context.queue_visibility_timeout_s = std::stoll(it->second);
+  if (auto it = attrs->find("VisibilityTimeout"); it != attrs->end())
+    context.queue_visibility_timeout_s = std::stoll(it->second);
   context.function_timeout_s = (function->timeout_ms() + 999) / 1000;
   if (auto error = validate(config, context)) return *error;
 

@@ -10,7 +10,9 @@ class PluginInvoker final : public FunctionInvoker {
   PluginInvoker(std::shared_ptr<functions::PluginHost> host, std::optional<int64_t> reserved)
       : host_(std::move(host)), reserved_(reserved) {}
 
-  functions::InvocationResult invoke(const functions::InvocationRequest& request) override { return host_->invoke(request); }
+  functions::InvocationResult invoke(const functions::InvocationRequest& request) override {
+    return host_->invoke(request);
+  }
   std::optional<int64_t> reserved_concurrency() const override { return reserved_; }
   int64_t timeout_ms() const override { return host_->config().timeout_ms; }
   std::string function_arn() const override {

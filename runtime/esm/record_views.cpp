@@ -49,7 +49,8 @@ RecordViews::RecordViews(const std::vector<sqs::ReceivedMessage>& messages, std:
     r.receipt_handle = bytes(m.receipt_handle);
     r.body = bytes(m.body);
     r.md5_of_body = bytes(m.md5_of_body);
-    r.md5_of_message_attributes = m.md5_of_message_attributes ? bytes(*m.md5_of_message_attributes) : sluice_bytes{nullptr, 0};
+    r.md5_of_message_attributes =
+        m.md5_of_message_attributes ? bytes(*m.md5_of_message_attributes) : sluice_bytes{nullptr, 0};
     r.event_source_arn = bytes(event_source_arn);
     r.aws_region = bytes(region);
     r.approximate_receive_count = to_int<uint32_t>(system_attribute(m, "ApproximateReceiveCount"));

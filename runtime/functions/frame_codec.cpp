@@ -27,7 +27,8 @@ bool known_type(uint8_t t) {
     case FrameType::Ready:
     case FrameType::LoadError:
     case FrameType::Log:
-    case FrameType::Answer: return true;
+    case FrameType::Answer:
+      return true;
   }
   return false;
 }

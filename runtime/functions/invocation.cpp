@@ -27,11 +27,16 @@ int host_fail(void* ctx, const char* type, size_t type_size, const char* message
 
 const char* level_name(int32_t level) {
   switch (level) {
-    case SLUICE_LOG_DEBUG: return "DEBUG";
-    case SLUICE_LOG_INFO: return "INFO";
-    case SLUICE_LOG_WARN: return "WARN";
-    case SLUICE_LOG_ERROR: return "ERROR";
-    default: return nullptr;
+    case SLUICE_LOG_DEBUG:
+      return "DEBUG";
+    case SLUICE_LOG_INFO:
+      return "INFO";
+    case SLUICE_LOG_WARN:
+      return "WARN";
+    case SLUICE_LOG_ERROR:
+      return "ERROR";
+    default:
+      return nullptr;
   }
 }
 
@@ -64,9 +69,8 @@ void PreparedRequest::ensure_event_json() {
 PreparedRequest prepare(const InvocationRequest& request, const FunctionConfig& config) {
   PreparedRequest p;
   p.request_id = request.request_id.empty() ? uuid4() : request.request_id;
-  p.function_arn = config.function_arn.empty()
-                       ? "arn:aws:lambda:us-east-1:000000000000:function:" + config.name
-                       : config.function_arn;
+  p.function_arn = config.function_arn.empty() ? "arn:aws:lambda:us-east-1:000000000000:function:" + config.name
+                                               : config.function_arn;
   p.event = request.event;
   p.sqs_records = request.sqs_records;
   p.timeout_ms = config.timeout_ms;

@@ -43,7 +43,8 @@ class InvocationContext {
  public:
   using LogSink = std::function<void(int32_t level, std::string_view text)>;
 
-  explicit InvocationContext(int64_t deadline_ms, LogSink sink = {}) : deadline_ms_(deadline_ms), sink_(std::move(sink)) {}
+  explicit InvocationContext(int64_t deadline_ms, LogSink sink = {})
+      : deadline_ms_(deadline_ms), sink_(std::move(sink)) {}
 
   int respond(std::string_view payload);
   int fail(std::string_view type, std::string_view message);

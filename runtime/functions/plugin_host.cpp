@@ -201,7 +201,9 @@ HostOutcome<std::unique_ptr<PluginHost>> PluginHost::open(std::string path, Func
                                                           PluginHostOptions options) {
   using Out = HostOutcome<std::unique_ptr<PluginHost>>;
   auto id = detail::identify_file(path);
-  if (!id) return Out::failure("function \"" + config.name + "\": handler file \"" + path + "\" cannot be loaded: " + id.error());
+  if (!id)
+    return Out::failure("function \"" + config.name + "\": handler file \"" + path +
+                        "\" cannot be loaded: " + id.error());
   if (options.mode == IsolationMode::InProcess) {
     auto loaded = LoadedPlugin::load(path, config);
     if (!loaded) return Out::failure(loaded.error());

@@ -24,7 +24,8 @@ HostOutcome<std::string> private_copy(const std::string& path) {
   const char* dir = std::getenv("TMPDIR");
   std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/sluice-handler-XXXXXX.so";
   int out = mkstemps(tmpl.data(), 3);
-  if (out < 0) return HostOutcome<std::string>::failure("cannot create a temporary copy: " + std::string(std::strerror(errno)));
+  if (out < 0)
+    return HostOutcome<std::string>::failure("cannot create a temporary copy: " + std::string(std::strerror(errno)));
   int in = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) {
     int err = errno;
@@ -148,10 +149,8 @@ LoadedPlugin::~LoadedPlugin() {
 void LoadedPlugin::call(const sluice_invocation& inv, std::span<const sluice_sqs_record> records) {
   std::unique_lock<std::mutex> lock(call_mutex_, std::defer_lock);
   if (!concurrent()) lock.lock();
-  if (invoke_sqs_ && !records.empty())
-    invoke_sqs_(state_, &inv, records.data(), records.size());
-  else
-    invoke_(state_, &inv);
+  if (invoke_sqs_ && !records.empty()) invoke_sqs_(state_, &inv, records.data(), records.size());
+  else invoke_(state_, &inv);
 }
 
 }  // namespace sluice::functions::detail

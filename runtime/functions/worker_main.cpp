@@ -49,10 +49,10 @@ bool decode_records(FrameReader& r, std::vector<sluice_sqs_record>& records,
   attrs.assign(count, {});
   for (uint32_t i = 0; i < count; ++i) {
     sluice_sqs_record& rec = records[i];
-    for (sluice_bytes* field : {&rec.message_id, &rec.receipt_handle, &rec.body, &rec.md5_of_body,
-                                &rec.md5_of_message_attributes, &rec.event_source_arn, &rec.aws_region,
-                                &rec.sender_id, &rec.sequence_number, &rec.message_group_id,
-                                &rec.message_deduplication_id, &rec.aws_trace_header}) {
+    for (sluice_bytes* field :
+         {&rec.message_id, &rec.receipt_handle, &rec.body, &rec.md5_of_body, &rec.md5_of_message_attributes,
+          &rec.event_source_arn, &rec.aws_region, &rec.sender_id, &rec.sequence_number, &rec.message_group_id,
+          &rec.message_deduplication_id, &rec.aws_trace_header}) {
       std::string_view v;
       if (!r.bytes(v)) return false;
       *field = to_bytes(v);
@@ -96,9 +96,15 @@ void serve_one(int fd, LoadedPlugin& plugin, const Frame& frame) {
 
   FrameWriter w;
   switch (ctx.answer()) {
-    case InvocationContext::Answer::None: w.u8(0).bytes("").bytes(""); break;
-    case InvocationContext::Answer::Respond: w.u8(1).bytes(ctx.first()).bytes(""); break;
-    case InvocationContext::Answer::Fail: w.u8(2).bytes(ctx.first()).bytes(ctx.second()); break;
+    case InvocationContext::Answer::None:
+      w.u8(0).bytes("").bytes("");
+      break;
+    case InvocationContext::Answer::Respond:
+      w.u8(1).bytes(ctx.first()).bytes("");
+      break;
+    case InvocationContext::Answer::Fail:
+      w.u8(2).bytes(ctx.first()).bytes(ctx.second());
+      break;
   }
   if (!write_frame(fd, FrameType::Answer, w.body())) _exit(0);
 }

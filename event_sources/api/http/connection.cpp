@@ -21,7 +21,11 @@ class ResponderImpl final : public Responder {
  public:
   ResponderImpl(std::shared_ptr<Hub> hub, std::weak_ptr<Connection> conn, uint64_t seq, ConnHeader conn_header,
                 bool head_request)
-      : hub_(std::move(hub)), conn_(std::move(conn)), seq_(seq), conn_header_(conn_header), head_request_(head_request) {}
+      : hub_(std::move(hub)),
+        conn_(std::move(conn)),
+        seq_(seq),
+        conn_header_(conn_header),
+        head_request_(head_request) {}
   ResponderImpl(const ResponderImpl&) = delete;
   ResponderImpl& operator=(const ResponderImpl&) = delete;
 
@@ -291,8 +295,8 @@ int Connection::on_message_complete(http_parser* p) {
     c->last_request_ = true;
     http_parser_pause(p, 1);
   }
-  auto responder = std::make_shared<ResponderImpl>(c->server_.hub(), c->weak_from_this(), seq, ch,
-                                                   p->method == HTTP_HEAD);
+  auto responder =
+      std::make_shared<ResponderImpl>(c->server_.hub(), c->weak_from_this(), seq, ch, p->method == HTTP_HEAD);
   try {
     c->server_.handler()(std::move(c->request_), responder);
   } catch (const std::exception&) {

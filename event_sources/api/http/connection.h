@@ -82,7 +82,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   int open_handles_ = 0;
 
   http_parser parser_{};
-  Request request_;  // reused from one request to the next (see on_message_begin)
+  Request request_;          // reused from one request to the next (see on_message_begin)
   size_t headers_used_ = 0;  // entries of request_.headers filled for the current request
   std::string url_;
   bool header_value_last_ = false;
@@ -90,10 +90,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   std::deque<Slot> slots_;
   std::vector<std::string> out_parts_;  // flush()'s scratch list of buffers to write
-  uint64_t head_seq_ = 0;  // sequence number of slots_.front()
+  uint64_t head_seq_ = 0;               // sequence number of slots_.front()
   int writes_in_flight_ = 0;
 
-  bool parsing_ = true;       // false: input is discarded
+  bool parsing_ = true;        // false: input is discarded
   bool last_request_ = false;  // close once the queue is written
   bool eof_ = false;
   bool shutting_ = false;

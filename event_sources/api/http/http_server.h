@@ -25,9 +25,9 @@
 namespace sluice::http {
 
 struct Request {
-  std::string method;   // "GET", "POST", ...
-  std::string path;     // raw (not percent-decoded) path of the target, e.g. "/123456789012/q"
-  std::string query;    // raw query string without '?', "" if none
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // raw (not percent-decoded) path of the target, e.g. "/123456789012/q"
+  std::string query;   // raw query string without '?', "" if none
   std::vector<std::pair<std::string, std::string>> headers;  // names lowercased, in arrival order
   std::string body;
   // First header with this lowercase name, or null.
@@ -56,7 +56,7 @@ using Handler = std::function<void(Request&& request, ResponderPtr responder)>;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 9324;                         // 0 = any free port (see Server::port())
+  int port = 9324;  // 0 = any free port (see Server::port())
   size_t max_body_bytes = 2 * 1024 * 1024;
   uint64_t idle_timeout_ms = 60'000;
   // Builds the answer for a request whose body exceeds max_body_bytes (headers are complete).

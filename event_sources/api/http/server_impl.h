@@ -54,18 +54,16 @@ struct Hub {
   };
 
   std::mutex mu;
-  bool open = true;           // guarded by mu; false once the async handle is closing
-  uv_async_t* async = nullptr;  // guarded by mu; valid while open
-  std::vector<Delivery> deliveries;        // guarded by mu
+  bool open = true;                          // guarded by mu; false once the async handle is closing
+  uv_async_t* async = nullptr;               // guarded by mu; valid while open
+  std::vector<Delivery> deliveries;          // guarded by mu
   std::vector<std::function<void()>> posts;  // guarded by mu
 
   std::atomic<std::thread::id> loop_thread{};
   std::atomic<bool> draining{false};
   ServerImpl* server = nullptr;  // loop thread only; null once the server finished draining
 
-  bool on_loop_thread() const {
-    return loop_thread.load(std::memory_order_relaxed) == std::this_thread::get_id();
-  }
+  bool on_loop_thread() const { return loop_thread.load(std::memory_order_relaxed) == std::this_thread::get_id(); }
   void note_loop_thread() { loop_thread.store(std::this_thread::get_id(), std::memory_order_relaxed); }
   // Any thread. Routes a finished response to its connection.
   void deliver(std::weak_ptr<Connection> conn, uint64_t seq, Slot slot);

@@ -7,8 +7,7 @@
 
 namespace sluice::api::sqs::detail {
 
-Outcome<json::object> list_dead_letter_source_queues(Engine& engine, const json::object& in,
-                                                     const CallContext& ctx) {
+Outcome<json::object> list_dead_letter_source_queues(Engine& engine, const json::object& in, const CallContext& ctx) {
   auto queue = queue_from_input(in, ctx);
   if (!queue) return queue.take_error();
   auto sources = engine.list_dead_letter_source_queues(*queue);

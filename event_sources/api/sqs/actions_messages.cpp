@@ -138,8 +138,7 @@ Outcome<json::object> change_message_visibility(Engine& engine, const json::obje
   return empty_or_error(engine.change_message_visibility(*queue, *handle, *timeout));
 }
 
-Outcome<json::object> change_message_visibility_batch(Engine& engine, const json::object& in,
-                                                      const CallContext& ctx) {
+Outcome<json::object> change_message_visibility_batch(Engine& engine, const json::object& in, const CallContext& ctx) {
   auto queue = queue_from_input(in, ctx);
   if (!queue) return queue.take_error();
   auto entries = batch_entries(in);

@@ -45,11 +45,11 @@ class ApiServerImpl final : public ApiServer {
     server_options.port = options_.port;
     server_options.max_body_bytes = options_.max_body_bytes;
     server_options.on_too_large = [this](const http::Request& headers) {
-      return detail::render_error(detail::protocol_of(headers),
-                                  aws_error(AwsErrorCode::RequestEntityTooLarge,
-                                            "Request body must be at most " + std::to_string(options_.max_body_bytes) +
-                                                " bytes."),
-                                  uuid4());
+      return detail::render_error(
+          detail::protocol_of(headers),
+          aws_error(AwsErrorCode::RequestEntityTooLarge,
+                    "Request body must be at most " + std::to_string(options_.max_body_bytes) + " bytes."),
+          uuid4());
     };
     server_options.on_drain = [this] {
       if (parker_) parker_->drain();
@@ -139,8 +139,8 @@ class ApiServerImpl final : public ApiServer {
       response = result ? detail::render_result(wire, *result)
                         : detail::render_error(wire.protocol, result.error(), wire.request_id);
     } catch (const std::exception& e) {
-      response = detail::render_error(wire.protocol, aws_error(AwsErrorCode::InternalFailure, e.what()),
-                                      wire.request_id);
+      response =
+          detail::render_error(wire.protocol, aws_error(AwsErrorCode::InternalFailure, e.what()), wire.request_id);
     }
     responder.respond(std::move(response));
   }
@@ -151,7 +151,7 @@ class ApiServerImpl final : public ApiServer {
   SqsActions actions_;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<detail::PollParker> parker_;
-  std::unique_ptr<detail::WorkerPool> pool_;         // other Query services
+  std::unique_ptr<detail::WorkerPool> pool_;  // other Query services
   std::unique_ptr<detail::DurableAnswers> durable_;
 };
 

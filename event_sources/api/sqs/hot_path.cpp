@@ -18,8 +18,8 @@ namespace {
 using sluice::sqs::BatchEntryError;
 using sluice::sqs::BatchResult;
 using sluice::sqs::DeleteMessageBatchEntry;
-using sluice::sqs::ReceiveMessageRequest;
 using sluice::sqs::QueueAddress;
+using sluice::sqs::ReceiveMessageRequest;
 using sluice::sqs::SendMessageRequest;
 
 constexpr std::string_view kTargetPrefix = "AmazonSQS.";
@@ -300,7 +300,8 @@ std::optional<http::Response> receive_message(Engine& engine, JsonScanner& in, c
   ReceiveMessageRequest receive;
   std::vector<std::string> system_names;  // MessageSystemAttributeNames, after AttributeNames
   bool read = read_request(in, &queue_url, [&](std::string_view name, Seen& seen) {
-    if (name == "MaxNumberOfMessages") return seen.first_time(1) && read_optional_int(in, &receive.max_number_of_messages);
+    if (name == "MaxNumberOfMessages")
+      return seen.first_time(1) && read_optional_int(in, &receive.max_number_of_messages);
     if (name == "VisibilityTimeout") return seen.first_time(2) && read_optional_int(in, &receive.visibility_timeout);
     if (name == "WaitTimeSeconds") return seen.first_time(3) && read_optional_int(in, &receive.wait_time_seconds);
     if (name == "AttributeNames") return seen.first_time(4) && read_string_list(in, &receive.system_attribute_names);
@@ -336,7 +337,8 @@ std::optional<http::Response> try_hot_path(Engine& engine, const http::Request& 
     if (action == "SendMessageBatch") {
       return batch_action<SendMessageRequest>(
           in, request, defaults, read_send_entry,
-          [&](const auto& queue, const auto& entries) { return engine.send_message_batch(queue, entries); }, write_sent);
+          [&](const auto& queue, const auto& entries) { return engine.send_message_batch(queue, entries); },
+          write_sent);
     }
     if (action == "ReceiveMessage") return receive_message(engine, in, request, defaults);
     if (action == "SendMessage") return send_message(engine, in, request, defaults);

@@ -25,11 +25,11 @@ using query::detail::XmlWriter;
 using sluice::sqs::BatchEntryError;
 using sluice::sqs::BatchResult;
 using sluice::sqs::DeleteMessageBatchEntry;
-using sluice::sqs::ReceiveMessageRequest;
 using sluice::sqs::QueueAddress;
+using sluice::sqs::ReceiveMessageRequest;
 using sluice::sqs::SendMessageRequest;
 
-constexpr size_t kMaxEntries = 10;    // more is an error the general path words
+constexpr size_t kMaxEntries = 10;  // more is an error the general path words
 constexpr uint64_t kMaxListIndex = 64;
 
 bool parse_int(std::string_view text, int64_t* out) {
@@ -56,8 +56,7 @@ template <typename Entry>
 class EntrySlots {
  public:
   // The entry and field a parameter names; false when the name has another shape.
-  bool locate(std::string_view name, std::string_view prefix, Entry** entry, std::string_view* field,
-              unsigned** seen) {
+  bool locate(std::string_view name, std::string_view prefix, Entry** entry, std::string_view* field, unsigned** seen) {
     std::string_view rest;
     if (!strip_prefix(name, prefix, &rest)) return false;
     size_t dot = rest.find('.');
@@ -278,7 +277,8 @@ void write_sent(XmlWriter& w, const sluice::sqs::SendMessageResult& r) {
   w.element("MessageId", r.message_id);
   w.element("MD5OfMessageBody", r.md5_of_message_body);
   if (r.md5_of_message_attributes) w.element("MD5OfMessageAttributes", *r.md5_of_message_attributes);
-  if (r.md5_of_message_system_attributes) w.element("MD5OfMessageSystemAttributes", *r.md5_of_message_system_attributes);
+  if (r.md5_of_message_system_attributes)
+    w.element("MD5OfMessageSystemAttributes", *r.md5_of_message_system_attributes);
   if (r.sequence_number) w.element("SequenceNumber", *r.sequence_number);
   w.close("SendMessageBatchResultEntry");
 }
@@ -332,8 +332,7 @@ bool read_flat(const query::FormParams& params, std::optional<std::string>* queu
 
 // Resolves the queue and answers the document `run` (queue, document) fills, or its error.
 template <typename Run>
-http::Response answer(const QueryForm& form, const std::optional<std::string>& queue_url, bool with_result,
-                      Run run) {
+http::Response answer(const QueryForm& form, const std::optional<std::string>& queue_url, bool with_result, Run run) {
   auto queue = queue_named(queue_url, form.ctx);
   if (!queue) return render_error(Protocol::Query, queue.error(), form.request_id);
   Document doc(form.action, 512, with_result);
@@ -356,7 +355,8 @@ std::optional<http::Response> send_message(Engine& engine, const QueryForm& form
     // The model's member order, which is not the JSON answer's.
     w.element("MD5OfMessageBody", r->md5_of_message_body);
     if (r->md5_of_message_attributes) w.element("MD5OfMessageAttributes", *r->md5_of_message_attributes);
-    if (r->md5_of_message_system_attributes) w.element("MD5OfMessageSystemAttributes", *r->md5_of_message_system_attributes);
+    if (r->md5_of_message_system_attributes)
+      w.element("MD5OfMessageSystemAttributes", *r->md5_of_message_system_attributes);
     w.element("MessageId", r->message_id);
     if (r->sequence_number) w.element("SequenceNumber", *r->sequence_number);
     return ok_status();
@@ -390,8 +390,9 @@ std::optional<http::Response> handle_action(Engine& engine, const QueryForm& for
 
 template <typename Entry, typename Call, typename WriteEntry>
 std::optional<http::Response> batch_action(const QueryForm& form, std::string_view entry_prefix, Call call,
-                                           WriteEntry write_entry, bool (*read_field)(std::string_view, const std::string&,
-                                                                                      unsigned*, Entry&)) {
+                                           WriteEntry write_entry,
+                                           bool (*read_field)(std::string_view, const std::string&, unsigned*,
+                                                              Entry&)) {
   std::optional<std::string> queue_url;
   std::vector<Entry> entries;
   if (!read_batch(form.params, entry_prefix, &queue_url, &entries, read_field)) return std::nullopt;

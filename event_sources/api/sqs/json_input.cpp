@@ -8,14 +8,13 @@
 namespace sluice::api::sqs::detail {
 
 AwsError missing_parameter(std::string_view name) {
-  return aws_error(AwsErrorCode::MissingParameter,
-                   "The request must contain the parameter " + std::string(name) + ".");
+  return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter " + std::string(name) + ".");
 }
 
 AwsError serialization_error(std::string_view name, std::string_view expected) {
-  return aws_error(AwsErrorCode::SerializationException,
-                   "Value for parameter " + std::string(name) + " is not of the expected type " +
-                       std::string(expected) + ".");
+  return aws_error(
+      AwsErrorCode::SerializationException,
+      "Value for parameter " + std::string(name) + " is not of the expected type " + std::string(expected) + ".");
 }
 
 namespace {
@@ -138,7 +137,8 @@ Outcome<sluice::sqs::MessageAttributes> opt_message_attributes(const json::objec
     if (string_value->has_value()) out_attr.string_value = **string_value;
     if (binary_value->has_value()) {
       auto decoded = base64_decode(**binary_value);
-      if (!decoded) return serialization_error(std::string(name) + "." + std::string(key) + ".BinaryValue", "Blob (base64)");
+      if (!decoded)
+        return serialization_error(std::string(name) + "." + std::string(key) + ".BinaryValue", "Blob (base64)");
       out_attr.binary_value = std::move(*decoded);
     }
     out.emplace(std::string(key), std::move(out_attr));

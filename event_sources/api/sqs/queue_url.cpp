@@ -51,7 +51,8 @@ std::optional<std::string> region_from_aws_host(std::string_view host) {
   if (host.substr(0, 4) == "sqs.") {
     std::string_view rest = host.substr(4);
     size_t dot = rest.find('.');
-    if (dot != std::string_view::npos && looks_like_region(rest.substr(0, dot))) return std::string(rest.substr(0, dot));
+    if (dot != std::string_view::npos && looks_like_region(rest.substr(0, dot)))
+      return std::string(rest.substr(0, dot));
     return std::nullopt;
   }
   constexpr std::string_view kLegacy = ".queue.amazonaws.com";

@@ -10,7 +10,7 @@
 namespace sluice::api::sqs::detail {
 
 struct ParsedQueueUrl {
-  std::string host;                   // without port, lowercase
+  std::string host;  // without port, lowercase
   std::string account_id;
   std::string name;
   std::optional<std::string> region;  // from an AWS host name

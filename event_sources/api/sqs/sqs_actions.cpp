@@ -92,15 +92,17 @@ Outcome<json::object> paginate_urls(const std::vector<std::string>& sorted_names
   auto next_token = opt_string(in, "NextToken");
   if (!next_token) return next_token.take_error();
   if (max_results->has_value() && (**max_results < 1 || **max_results > 1000)) {
-    return aws_error(AwsErrorCode::InvalidParameterValue,
-                     "Value " + std::to_string(**max_results) +
-                         " for parameter MaxResults is invalid. Reason: MaxResults must be an integer between 1 and 1000.");
+    return aws_error(
+        AwsErrorCode::InvalidParameterValue,
+        "Value " + std::to_string(**max_results) +
+            " for parameter MaxResults is invalid. Reason: MaxResults must be an integer between 1 and 1000.");
   }
   size_t start = 0;
   if (next_token->has_value()) {
     auto last = decode_page_token(**next_token);
     if (!last) return aws_error(AwsErrorCode::InvalidParameterValue, "Invalid NextToken value.");
-    start = static_cast<size_t>(std::upper_bound(sorted_names.begin(), sorted_names.end(), *last) - sorted_names.begin());
+    start =
+        static_cast<size_t>(std::upper_bound(sorted_names.begin(), sorted_names.end(), *last) - sorted_names.begin());
   }
   // Without MaxResults AWS answers at most 1000 queues and no token.
   size_t limit = max_results->has_value() ? static_cast<size_t>(**max_results) : 1000;

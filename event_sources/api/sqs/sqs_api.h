@@ -49,10 +49,10 @@ struct CallContext {
 // Everything ReceiveMessage needs to park a long poll: the answer so far and, when the engine
 // registered a wake-up, the watch to cancel and the times to retry at.
 struct ReceiveAttempt {
-  boost::json::object result;               // the JSON-protocol answer if answered now
+  boost::json::object result;  // the JSON-protocol answer if answered now
   bool has_messages = false;
-  int64_t wait_time_seconds = 0;            // effective long-poll time
-  std::optional<int64_t> next_visible_ms;   // engine clock: earliest time something may show up
+  int64_t wait_time_seconds = 0;           // effective long-poll time
+  std::optional<int64_t> next_visible_ms;  // engine clock: earliest time something may show up
   std::unique_ptr<sluice::sqs::ReceiveWatch> watch;
 };
 
@@ -62,8 +62,7 @@ class SqsActions {
 
   // Runs one action. Unknown action -> InvalidAction "The action X is not valid for this endpoint.".
   // ReceiveMessage through call() never waits: it answers what is there now.
-  Outcome<boost::json::object> call(std::string_view action, const boost::json::object& input,
-                                    const CallContext& ctx);
+  Outcome<boost::json::object> call(std::string_view action, const boost::json::object& input, const CallContext& ctx);
 
   // ReceiveMessage with an optional wake-up callback for long polling (see engine.h).
   Outcome<ReceiveAttempt> receive(const boost::json::object& input, const CallContext& ctx,
@@ -100,17 +99,17 @@ class QueryService {
 
 struct ApiOptions {
   std::string host = "127.0.0.1";
-  int port = 9324;                        // 0 = any free port (ApiServer::port() tells which)
+  int port = 9324;                          // 0 = any free port (ApiServer::port() tells which)
   std::string account_id = "123456789012";  // when the credentials do not name a 12-digit account
-  std::string region = "us-east-1";       // when the credentials carry no region scope
+  std::string region = "us-east-1";         // when the credentials carry no region scope
   // Scheme and host of answered queue URLs, e.g. "http://sqs.local:9324". Empty = "http://" + the
   // request's Host header, so a URL points back at whatever address the client reached us by
   // (SDKs such as JS v3 send later calls to the QueueUrl's host).
   std::string public_base_url;
-  int worker_threads = 4;                 // for other Query services (SNS); 0: on the loop thread
+  int worker_threads = 4;  // for other Query services (SNS); 0: on the loop thread
   // Query form-encoding can triple a 1 MiB message; JSON escaping can double it.
   size_t max_body_bytes = 8 * 1024 * 1024;
-  std::shared_ptr<Clock> clock;           // must be the engine's clock; default the system clock
+  std::shared_ptr<Clock> clock;  // must be the engine's clock; default the system clock
   std::vector<std::shared_ptr<QueryService>> query_services;
 };
 

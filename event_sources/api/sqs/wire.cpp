@@ -223,7 +223,8 @@ void apply_credentials(const http::Request& request, std::string_view form_crede
 WireRequest decode_request(const http::Request& request, const ContextDefaults& defaults,
                            std::optional<AwsError>* error) {
   *error = std::nullopt;
-  if (protocol_of(request) == Protocol::Query) return sqs_request_from_form(decode_query_form(request, defaults, error), error);
+  if (protocol_of(request) == Protocol::Query)
+    return sqs_request_from_form(decode_query_form(request, defaults, error), error);
   WireRequest out;
   out.protocol = Protocol::Json;
   out.request_id = uuid4();

@@ -25,8 +25,8 @@ using detail::Kind;
 using detail::Shape;
 
 struct Param {
-  std::string_view rel;    // the name below the current structure
-  std::string_view full;   // the name as the client sent it, for error texts
+  std::string_view rel;   // the name below the current structure
+  std::string_view full;  // the name as the client sent it, for error texts
   std::string_view value;
 };
 
@@ -119,8 +119,7 @@ std::vector<Indexed> by_index(const std::vector<Param>& params) {
     bool bare = dot == std::string_view::npos;
     items.push_back({n, {bare ? std::string_view{} : p.rel.substr(dot + 1), p.full, p.value}, bare});
   }
-  std::stable_sort(items.begin(), items.end(),
-                   [](const Indexed& a, const Indexed& b) { return a.index < b.index; });
+  std::stable_sort(items.begin(), items.end(), [](const Indexed& a, const Indexed& b) { return a.index < b.index; });
   return items;
 }
 
@@ -167,7 +166,7 @@ Error map_to_json(const Shape& shape, const std::vector<Param>& params, json::va
     }
     i = j;
     const Param* key = exact(group, shape.key_name);
-    if (!key) continue;  // an entry without a key cannot be placed in the map
+    if (!key) continue;               // an entry without a key cannot be placed in the map
     json::value v(object.storage());  // same storage: moved into the map, not copied
     if (value_shape.kind == Kind::Struct) {
       if (Error e = to_json(value_shape, below(group, shape.value_name), v)) return e;
@@ -210,10 +209,14 @@ Error struct_to_json(const Shape& shape, const std::vector<Param>& params, json:
 
 Error to_json(const Shape& shape, const std::vector<Param>& params, json::value& out) {
   switch (shape.kind) {
-    case Kind::Struct: return struct_to_json(shape, params, out);
-    case Kind::List: return list_to_json(shape, params, out);
-    case Kind::Map: return map_to_json(shape, params, out);
-    default: return std::nullopt;  // scalars are handled by their parent
+    case Kind::Struct:
+      return struct_to_json(shape, params, out);
+    case Kind::List:
+      return list_to_json(shape, params, out);
+    case Kind::Map:
+      return map_to_json(shape, params, out);
+    default:
+      return std::nullopt;  // scalars are handled by their parent
   }
 }
 

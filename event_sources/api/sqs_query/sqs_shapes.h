@@ -23,10 +23,10 @@ struct Member {
 
 struct Shape {
   Kind kind;
-  std::span<const Member> members{};   // Struct
-  const Shape* element = nullptr;      // List element or Map value
-  std::string_view key_name{};         // Map: "Name" or "Key"
-  std::string_view value_name{};       // Map: "Value"
+  std::span<const Member> members{};  // Struct
+  const Shape* element = nullptr;     // List element or Map value
+  std::string_view key_name{};        // Map: "Name" or "Key"
+  std::string_view value_name{};      // Map: "Value"
 };
 
 struct ActionSpec {

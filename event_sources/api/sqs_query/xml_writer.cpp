@@ -53,11 +53,21 @@ void append_escaped(std::string& out, std::string_view text) {
     std::string_view replacement;
     size_t width = 1;
     switch (c) {
-      case '&': replacement = "&amp;"; break;
-      case '<': replacement = "&lt;"; break;
-      case '>': replacement = "&gt;"; break;
-      case '"': replacement = "&quot;"; break;
-      case '\r': replacement = "&#xD;"; break;
+      case '&':
+        replacement = "&amp;";
+        break;
+      case '<':
+        replacement = "&lt;";
+        break;
+      case '>':
+        replacement = "&gt;";
+        break;
+      case '"':
+        replacement = "&quot;";
+        break;
+      case '\r':
+        replacement = "&#xD;";
+        break;
       case 0xEF:
         // U+FFFE and U+FFFF are EF BF BE / EF BF BF.
         if (i + 2 < n && static_cast<unsigned char>(text[i + 1]) == 0xBF &&

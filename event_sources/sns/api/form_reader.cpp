@@ -27,7 +27,8 @@ std::map<int, Params> indexed(const Params& p, std::string_view prefix) {
     std::string_view rest = std::string_view(it->first).substr(start.size());
     size_t dot = rest.find('.');
     std::string_view number = rest.substr(0, dot);
-    if (number.empty() || number.size() > 6 || number.find_first_not_of("0123456789") != std::string_view::npos) continue;
+    if (number.empty() || number.size() > 6 || number.find_first_not_of("0123456789") != std::string_view::npos)
+      continue;
     int n = std::atoi(std::string(number).c_str());
     std::string tail = dot == std::string_view::npos ? std::string() : std::string(rest.substr(dot + 1));
     out[n].emplace(std::move(tail), it->second);

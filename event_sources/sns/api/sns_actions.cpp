@@ -84,8 +84,8 @@ const std::unordered_map<std::string, Handler>& handlers() {
                                     detail::read_tags(p, "Tags")),
                      [](const std::string& arn) { return Xml().element("TopicArn", arn).out; });
        }},
-      {"DeleteTopic",
-       [](Service& s, const Params& p, const CallContext& c) { return no_result(s.delete_topic(c, arg(p, "TopicArn"))); }},
+      {"DeleteTopic", [](Service& s, const Params& p,
+                         const CallContext& c) { return no_result(s.delete_topic(c, arg(p, "TopicArn"))); }},
       {"ListTopics",
        [](Service& s, const Params& p, const CallContext& c) {
          return then(s.list_topics(c, get(p, "NextToken")), [](const Page<std::string>& page) {
@@ -103,12 +103,13 @@ const std::unordered_map<std::string, Handler>& handlers() {
        }},
       {"SetTopicAttributes",
        [](Service& s, const Params& p, const CallContext& c) {
-         return no_result(s.set_topic_attributes(c, arg(p, "TopicArn"), arg(p, "AttributeName"), get(p, "AttributeValue")));
+         return no_result(
+             s.set_topic_attributes(c, arg(p, "TopicArn"), arg(p, "AttributeName"), get(p, "AttributeValue")));
        }},
       {"AddPermission",
        [](Service& s, const Params& p, const CallContext& c) {
-         return no_result(s.add_permission(c, arg(p, "TopicArn"), arg(p, "Label"),
-                                           detail::read_list(p, "AWSAccountId"), detail::read_list(p, "ActionName")));
+         return no_result(s.add_permission(c, arg(p, "TopicArn"), arg(p, "Label"), detail::read_list(p, "AWSAccountId"),
+                                           detail::read_list(p, "ActionName")));
        }},
       {"RemovePermission",
        [](Service& s, const Params& p, const CallContext& c) {
@@ -140,17 +141,16 @@ const std::unordered_map<std::string, Handler>& handlers() {
        [](Service& s, const Params& p, const CallContext& c) {
          SubscribeRequest r{arg(p, "TopicArn"), arg(p, "Protocol"), get(p, "Endpoint"),
                             detail::read_attribute_map(p, "Attributes"), arg(p, "ReturnSubscriptionArn") == "true"};
-         return then(s.subscribe(c, r), [](const std::string& arn) { return Xml().element("SubscriptionArn", arn).out; });
+         return then(s.subscribe(c, r),
+                     [](const std::string& arn) { return Xml().element("SubscriptionArn", arn).out; });
        }},
       {"ConfirmSubscription",
        [](Service& s, const Params& p, const CallContext& c) {
          return then(s.confirm_subscription(c, arg(p, "TopicArn"), arg(p, "Token")),
                      [](const std::string& arn) { return Xml().element("SubscriptionArn", arn).out; });
        }},
-      {"Unsubscribe",
-       [](Service& s, const Params& p, const CallContext& c) {
-         return no_result(s.unsubscribe(c, arg(p, "SubscriptionArn")));
-       }},
+      {"Unsubscribe", [](Service& s, const Params& p,
+                         const CallContext& c) { return no_result(s.unsubscribe(c, arg(p, "SubscriptionArn"))); }},
       {"ListSubscriptions",
        [](Service& s, const Params& p, const CallContext& c) {
          return then(s.list_subscriptions(c, get(p, "NextToken")), subscription_members);
@@ -214,9 +214,7 @@ const std::unordered_map<std::string, Handler>& handlers() {
 
 }  // namespace
 
-bool SnsApi::is_sns_action(std::string_view action) {
-  return handlers().count(std::string(action)) != 0;
-}
+bool SnsApi::is_sns_action(std::string_view action) { return handlers().count(std::string(action)) != 0; }
 
 ApiResponse SnsApi::handle(const FormParams& form, const CallContext& ctx, std::string request_id) const {
   if (request_id.empty()) request_id = uuid4();
@@ -228,7 +226,8 @@ ApiResponse SnsApi::handle(const FormParams& form, const CallContext& ctx, std::
   }
   auto it = handlers().find(*action);
   if (it == handlers().end()) {
-    return fail(sns_error(SnsErrorCode::InvalidAction, "The action " + *action + " is not valid for this web service."));
+    return fail(
+        sns_error(SnsErrorCode::InvalidAction, "The action " + *action + " is not valid for this web service."));
   }
   Result<Body> result = it->second(service_, params, ctx);
   if (!result) return fail(result.error());

@@ -105,9 +105,8 @@ EnvelopeTemplate envelope_template(const Delivery& d) {
 
 void EnvelopeTemplate::render(std::string_view unsubscribe_url, std::string& out) const {
   // URLs rarely hold a character JSON escapes; the serializer handles those that do.
-  const bool plain = std::none_of(unsubscribe_url.begin(), unsubscribe_url.end(), [](char c) {
-    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
-  });
+  const bool plain = std::none_of(unsubscribe_url.begin(), unsubscribe_url.end(),
+                                  [](char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; });
   out.clear();
   out.reserve(head.size() + unsubscribe_url.size() + tail.size() + 2);
   out += head;

@@ -40,8 +40,8 @@ struct Subscription {
   std::string endpoint;
   bool confirmed = false;
   std::string token;
-  AttributeMap attributes;              // DeliveryPolicy, FilterPolicy, ... as set
-  std::optional<FilterPolicy> filter;   // compiled from attributes["FilterPolicy"]
+  AttributeMap attributes;             // DeliveryPolicy, FilterPolicy, ... as set
+  std::optional<FilterPolicy> filter;  // compiled from attributes["FilterPolicy"]
   bool raw = false;
 };
 
@@ -80,7 +80,8 @@ SnsStatus validate_tags(const TagList& tags);
 // ---- Subscriptions (subscription_rules.cpp) ----------------------------------------------------
 
 // Protocol and endpoint checks, run before the subscription exists.
-SnsStatus validate_endpoint(const Topic& topic, const std::string& protocol, const std::optional<std::string>& endpoint);
+SnsStatus validate_endpoint(const Topic& topic, const std::string& protocol,
+                            const std::optional<std::string>& endpoint);
 // Validates and applies one subscription attribute. `subscribing` selects Subscribe's texts
 // ("Attributes Reason: ...") over SetSubscriptionAttributes'.
 SnsStatus apply_subscription_attribute(const Topic& topic, Subscription& sub, const std::string& name,
@@ -109,8 +110,8 @@ std::string iso_timestamp(int64_t epoch_ms);  // 2012-05-02T00:54:06.655Z
 // differs between the subscriptions of a publish): render() gives exactly the bytes of
 // envelope_json() for that URL, at the cost of two copies.
 struct EnvelopeTemplate {
-  std::string head;  // '{' ... ',"UnsubscribeURL":'
-  std::string tail;  // [',"MessageAttributes":{...}'] '}'
+  std::string head;                                                       // '{' ... ',"UnsubscribeURL":'
+  std::string tail;                                                       // [',"MessageAttributes":{...}'] '}'
   void render(std::string_view unsubscribe_url, std::string& out) const;  // replaces `out`
 };
 EnvelopeTemplate envelope_template(const Delivery& notification);  // ignores its unsubscribe_url

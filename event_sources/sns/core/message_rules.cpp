@@ -37,8 +37,8 @@ SnsStatus validate_attribute_name(const std::string& name) {
   if (name.empty()) return value_invalid("The message attribute name must not be empty.");
   if (name.size() >= 256) return value_invalid("Length of message attribute name must be less than 256 bytes.");
   for (unsigned char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-              c == '.';
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
     if (!ok) {
       char hex[8];
       std::snprintf(hex, sizeof hex, "#x%02X", c);
@@ -47,9 +47,11 @@ SnsStatus validate_attribute_name(const std::string& name) {
                            "hyphens, underscores, or dots.");
     }
   }
-  if (name.front() == '.') return value_invalid("Invalid message attribute name starting with character '.' was found.");
+  if (name.front() == '.')
+    return value_invalid("Invalid message attribute name starting with character '.' was found.");
   if (name.back() == '.') return value_invalid("Invalid message attribute name ending with character '.' was found.");
-  if (name.find("..") != std::string::npos) return value_invalid("Message attribute name can not have successive '.' character.");
+  if (name.find("..") != std::string::npos)
+    return value_invalid("Message attribute name can not have successive '.' character.");
   auto lower_prefix = [&](std::string_view p) {
     if (name.size() < p.size()) return false;
     for (size_t i = 0; i < p.size(); ++i) {
@@ -78,13 +80,15 @@ SnsStatus validate_attribute(const std::string& name, const PublishAttribute& a,
   std::string_view base = type.substr(0, type.find('.'));
   const std::string quoted = "The message attribute '" + name + "'";
   if (base != "String" && base != "Number" && base != "Binary") {
-    return value_invalid(quoted + " has an invalid message attribute type, the set of supported type prefixes is "
-                                  "Binary, Number, and String.");
+    return value_invalid(quoted +
+                         " has an invalid message attribute type, the set of supported type prefixes is "
+                         "Binary, Number, and String.");
   }
   if (base == "Binary") {
     if (!a.binary_value) return value_invalid(quoted + " with type 'Binary' must use field 'Binary'.");
     if (a.binary_value->empty()) {
-      return value_invalid(quoted + " must contain non-empty message attribute value for message attribute type 'Binary'.");
+      return value_invalid(quoted +
+                           " must contain non-empty message attribute value for message attribute type 'Binary'.");
     }
     return ok_status();
   }

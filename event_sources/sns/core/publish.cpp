@@ -263,7 +263,8 @@ Result<PublishBatchResult> ServiceImpl::publish_batch(const CallContext& ctx, co
   size_t total = 0;
   for (const auto& e : entries) {
     if (e.id.size() > 80) {
-      return sns_error(SnsErrorCode::InvalidBatchEntryId, "The Id of a batch entry in the batch request is too long: " + e.id);
+      return sns_error(SnsErrorCode::InvalidBatchEntryId,
+                       "The Id of a batch entry in the batch request is too long: " + e.id);
     }
     for (char c : e.id) {
       bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
@@ -273,12 +274,14 @@ Result<PublishBatchResult> ServiceImpl::publish_batch(const CallContext& ctx, co
       }
     }
     if (!ids.insert(e.id).second) {
-      return sns_error(SnsErrorCode::BatchEntryIdsNotDistinct, "Two or more batch entries in the request have the same Id.");
+      return sns_error(SnsErrorCode::BatchEntryIdsNotDistinct,
+                       "Two or more batch entries in the request have the same Id.");
     }
     total += message_size(e);
   }
   if (total > kMaxMessageBytes) {
-    return sns_error(SnsErrorCode::BatchRequestTooLong, "The length of all the messages put together is more than the limit.");
+    return sns_error(SnsErrorCode::BatchRequestTooLong,
+                     "The length of all the messages put together is more than the limit.");
   }
   // SNS rejects the whole call for a parameter error in any entry; check all before delivering.
   const Topic& topic = target->topic;

@@ -118,8 +118,9 @@ std::optional<Topic> topic_from_json(std::string_view text) {
 }
 
 std::string subscription_to_json(const Subscription& s) {
-  json::object o{{"arn", s.arn},           {"topic", s.topic_arn},     {"owner", s.owner},
-                 {"protocol", s.protocol}, {"endpoint", s.endpoint},   {"confirmed", s.confirmed},
+  json::object o{{"arn", s.arn},           {"topic", s.topic_arn},
+                 {"owner", s.owner},       {"protocol", s.protocol},
+                 {"endpoint", s.endpoint}, {"confirmed", s.confirmed},
                  {"token", s.token},       {"attributes", map_to_json(s.attributes)}};
   return json::serialize(o);
 }

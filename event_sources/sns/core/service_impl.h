@@ -29,10 +29,12 @@ class ServiceImpl final : public Service {
   SnsStatus set_topic_attributes(const CallContext& ctx, const std::string& topic_arn, const std::string& name,
                                  const std::optional<std::string>& value) override;
   SnsStatus add_permission(const CallContext& ctx, const std::string& topic_arn, const std::string& label,
-                           const std::vector<std::string>& account_ids, const std::vector<std::string>& actions) override;
+                           const std::vector<std::string>& account_ids,
+                           const std::vector<std::string>& actions) override;
   SnsStatus remove_permission(const CallContext& ctx, const std::string& topic_arn, const std::string& label) override;
   SnsStatus tag_resource(const CallContext& ctx, const std::string& arn, const TagList& tags) override;
-  SnsStatus untag_resource(const CallContext& ctx, const std::string& arn, const std::vector<std::string>& keys) override;
+  SnsStatus untag_resource(const CallContext& ctx, const std::string& arn,
+                           const std::vector<std::string>& keys) override;
   Result<TagList> list_tags_for_resource(const CallContext& ctx, const std::string& arn) override;
 
   Result<std::string> subscribe(const CallContext& ctx, const SubscribeRequest& request) override;
@@ -43,7 +45,8 @@ class ServiceImpl final : public Service {
                                                        const std::optional<std::string>& next_token) override;
   Result<Page<SubscriptionSummary>> list_subscriptions_by_topic(const CallContext& ctx, const std::string& topic_arn,
                                                                 const std::optional<std::string>& next_token) override;
-  Result<AttributeMap> get_subscription_attributes(const CallContext& ctx, const std::string& subscription_arn) override;
+  Result<AttributeMap> get_subscription_attributes(const CallContext& ctx,
+                                                   const std::string& subscription_arn) override;
   SnsStatus set_subscription_attributes(const CallContext& ctx, const std::string& subscription_arn,
                                         const std::string& name, const std::optional<std::string>& value) override;
 
@@ -95,8 +98,8 @@ class ServiceImpl final : public Service {
   Outbox outbox_;
 
   mutable std::shared_mutex mu_;
-  std::map<std::string, Topic> topics_;   // by ARN
-  std::map<std::string, SubPtr> subs_;    // by ARN: a topic's subscriptions are one key range
+  std::map<std::string, Topic> topics_;  // by ARN
+  std::map<std::string, SubPtr> subs_;   // by ARN: a topic's subscriptions are one key range
 
   std::mutex dedup_mu_;
   std::map<std::string, DedupEntry> dedup_;  // topic ARN + scope + dedup id

@@ -66,8 +66,8 @@ void ServiceImpl::send_confirmation(const Subscription& sub, const std::string& 
                 ".\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this "
                 "message.";
   }
-  d.subscribe_url = options_.base_url + "/?Action=ConfirmSubscription&TopicArn=" + url_encode(sub.topic_arn) +
-                    "&Token=" + sub.token;
+  d.subscribe_url =
+      options_.base_url + "/?Action=ConfirmSubscription&TopicArn=" + url_encode(sub.topic_arn) + "&Token=" + sub.token;
   d.subscription_attributes = sub.attributes;
   std::string version = "1";
   {
@@ -182,7 +182,8 @@ SnsStatus ServiceImpl::unsubscribe(const CallContext&, const std::string& arn) {
       persist_topic(t->second);
     }
   }
-  if (removed->protocol == "http" || removed->protocol == "https") send_confirmation(*removed, "UnsubscribeConfirmation");
+  if (removed->protocol == "http" || removed->protocol == "https")
+    send_confirmation(*removed, "UnsubscribeConfirmation");
   return ok_status();
 }
 

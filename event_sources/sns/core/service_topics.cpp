@@ -50,7 +50,8 @@ ServiceImpl::ServiceImpl(const ServiceOptions& options, std::unique_ptr<Store> s
     : options_(options),
       clock_(options.clock ? options.clock : system_clock()),
       store_(std::move(store)),
-      outbox_(options.in_memory ? std::string() : (std::filesystem::path(options.data_dir) / "outbox.jsonl").string()) {}
+      outbox_(options.in_memory ? std::string() : (std::filesystem::path(options.data_dir) / "outbox.jsonl").string()) {
+}
 
 bool ServiceImpl::load(std::string* error) {
   if (!store_) return true;
@@ -94,7 +95,8 @@ Result<Topic*> ServiceImpl::find_topic(const std::string& arn, std::string_view 
 std::vector<ServiceImpl::SubPtr> ServiceImpl::topic_subscriptions(const std::string& topic_arn) const {
   std::vector<SubPtr> out;
   const std::string prefix = topic_arn + ":";
-  for (auto it = subs_.lower_bound(prefix); it != subs_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+  for (auto it = subs_.lower_bound(prefix); it != subs_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
     out.push_back(it->second);
   }
   return out;
@@ -237,7 +239,8 @@ SnsStatus ServiceImpl::tag_resource(const CallContext&, const std::string& arn, 
   return ok_status();
 }
 
-SnsStatus ServiceImpl::untag_resource(const CallContext&, const std::string& arn, const std::vector<std::string>& keys) {
+SnsStatus ServiceImpl::untag_resource(const CallContext&, const std::string& arn,
+                                      const std::vector<std::string>& keys) {
   std::unique_lock lock(mu_);
   auto it = topics_.find(arn);
   if (it == topics_.end()) return sns_error(SnsErrorCode::ResourceNotFound, "Resource does not exist");

@@ -35,8 +35,8 @@ std::string make_certificate(EVP_PKEY* key) {
   X509_gmtime_adj(X509_getm_notAfter(cert), 10L * 365 * 86400);
   X509_set_pubkey(cert, key);
   X509_NAME* name = X509_get_subject_name(cert);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("sns.amazonaws.com"), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("sns.amazonaws.com"), -1,
+                             -1, 0);
   X509_set_issuer_name(cert, name);
   std::string pem;
   if (X509_sign(cert, key, EVP_sha256()) > 0) {

@@ -17,9 +17,7 @@ namespace {
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-bool is_fifo_queue_arn(std::string_view arn) {
-  return arn.size() > 5 && arn.substr(arn.size() - 5) == ".fifo";
-}
+bool is_fifo_queue_arn(std::string_view arn) { return arn.size() > 5 && arn.substr(arn.size() - 5) == ".fifo"; }
 
 SnsError attribute_error(std::string_view reason, bool subscribing) {
   return invalid_parameter(subscribing ? "Attributes Reason: " + std::string(reason) : std::string(reason));
@@ -70,9 +68,10 @@ bool valid_phone_number(std::string_view number) {
   return true;
 }
 
-SnsStatus validate_endpoint(const Topic& topic, const std::string& protocol, const std::optional<std::string>& endpoint) {
-  static const std::set<std::string, std::less<>> protocols{"http", "https", "email", "email-json", "sms",
-                                                            "sqs", "application", "lambda", "firehose"};
+SnsStatus validate_endpoint(const Topic& topic, const std::string& protocol,
+                            const std::optional<std::string>& endpoint) {
+  static const std::set<std::string, std::less<>> protocols{"http", "https",       "email",  "email-json", "sms",
+                                                            "sqs",  "application", "lambda", "firehose"};
   if (protocols.count(protocol) == 0) {
     return invalid_parameter("Amazon SNS does not support this protocol string: " + protocol);
   }
@@ -81,7 +80,8 @@ SnsStatus validate_endpoint(const Topic& topic, const std::string& protocol, con
   if (protocol == "sqs") {
     if (!sqs::parse_queue_arn(ep)) return invalid_parameter("SQS endpoint ARN");
     if (!topic.fifo && is_fifo_queue_arn(ep)) {
-      return invalid_parameter("Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics");
+      return invalid_parameter(
+          "Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics");
     }
   } else if (protocol == "lambda") {
     if (!starts_with(ep, "arn:aws:lambda:")) return invalid_parameter("Lambda endpoint ARN");
@@ -129,9 +129,9 @@ SnsStatus apply_subscription_attribute(const Topic& topic, Subscription& sub, co
     }
   } else if (name == "FilterPolicyScope") {
     if (value != "MessageAttributes" && value != "MessageBody") {
-      return attribute_error("FilterPolicyScope: Invalid value [" + value +
-                                 "]. Please use either MessageBody or MessageAttributes",
-                             subscribing);
+      return attribute_error(
+          "FilterPolicyScope: Invalid value [" + value + "]. Please use either MessageBody or MessageAttributes",
+          subscribing);
     }
     auto policy_it = sub.attributes.find("FilterPolicy");
     if (policy_it != sub.attributes.end()) {

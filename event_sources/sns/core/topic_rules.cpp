@@ -13,34 +13,39 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::string_view kDefaultActions[] = {
-    "SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission",
-    "SNS:RemovePermission",   "SNS:DeleteTopic",        "SNS:Subscribe",
-    "SNS:ListSubscriptionsByTopic", "SNS:Publish"};
+constexpr std::string_view kDefaultActions[] = {"SNS:GetTopicAttributes",
+                                                "SNS:SetTopicAttributes",
+                                                "SNS:AddPermission",
+                                                "SNS:RemovePermission",
+                                                "SNS:DeleteTopic",
+                                                "SNS:Subscribe",
+                                                "SNS:ListSubscriptionsByTopic",
+                                                "SNS:Publish"};
 
 json::object default_statement(const Topic& topic) {
   json::array actions;
   for (auto a : kDefaultActions) actions.emplace_back(a);
-  return json::object{{"Sid", "__default_statement_ID"},
-                      {"Effect", "Allow"},
-                      {"Principal", json::object{{"AWS", "*"}}},
-                      {"Action", std::move(actions)},
-                      {"Resource", topic.arn},
-                      {"Condition", json::object{{"StringEquals", json::object{{"AWS:SourceOwner", topic.account_id}}}}}};
+  return json::object{
+      {"Sid", "__default_statement_ID"},
+      {"Effect", "Allow"},
+      {"Principal", json::object{{"AWS", "*"}}},
+      {"Action", std::move(actions)},
+      {"Resource", topic.arn},
+      {"Condition", json::object{{"StringEquals", json::object{{"AWS:SourceOwner", topic.account_id}}}}}};
 }
 
 // Delivery-policy defaults as GetTopicAttributes shows them (EffectiveDeliveryPolicy).
 json::object default_delivery_policy() {
-  return json::object{
-      {"http", json::object{{"defaultHealthyRetryPolicy", json::object{{"minDelayTarget", 20},
-                                                                     {"maxDelayTarget", 20},
-                                                                     {"numRetries", 3},
-                                                                     {"numMaxDelayRetries", 0},
-                                                                     {"numNoDelayRetries", 0},
-                                                                     {"numMinDelayRetries", 0},
-                                                                     {"backoffFunction", "linear"}}},
-                            {"disableSubscriptionOverrides", false},
-                            {"defaultRequestPolicy", json::object{{"headerContentType", "text/plain; charset=UTF-8"}}}}}};
+  return json::object{{"http", json::object{{"defaultHealthyRetryPolicy", json::object{{"minDelayTarget", 20},
+                                                                                       {"maxDelayTarget", 20},
+                                                                                       {"numRetries", 3},
+                                                                                       {"numMaxDelayRetries", 0},
+                                                                                       {"numNoDelayRetries", 0},
+                                                                                       {"numMinDelayRetries", 0},
+                                                                                       {"backoffFunction", "linear"}}},
+                                            {"disableSubscriptionOverrides", false},
+                                            {"defaultRequestPolicy",
+                                             json::object{{"headerContentType", "text/plain; charset=UTF-8"}}}}}};
 }
 
 void overlay(json::object& base, const json::object& top) {
@@ -113,9 +118,8 @@ bool valid_topic_name(std::string_view name, bool fifo) {
 }
 
 std::string default_topic_policy(const Topic& topic) {
-  json::object policy{{"Version", "2008-10-17"},
-                      {"Id", "__default_policy_ID"},
-                      {"Statement", json::array{default_statement(topic)}}};
+  json::object policy{
+      {"Version", "2008-10-17"}, {"Id", "__default_policy_ID"}, {"Statement", json::array{default_statement(topic)}}};
   return json::serialize(policy);
 }
 
@@ -201,8 +205,8 @@ AttributeMap render_topic_attributes(const Topic& topic, int64_t confirmed, int6
 SnsStatus add_policy_statement(Topic& topic, const std::string& label, const std::vector<std::string>& accounts,
                                const std::vector<std::string>& actions) {
   static const std::set<std::string, std::less<>> known{
-      "GetTopicAttributes", "SetTopicAttributes", "AddPermission", "RemovePermission", "DeleteTopic",
-      "Subscribe", "ListSubscriptionsByTopic", "Publish", "Receive", "*"};
+      "GetTopicAttributes", "SetTopicAttributes",       "AddPermission", "RemovePermission", "DeleteTopic",
+      "Subscribe",          "ListSubscriptionsByTopic", "Publish",       "Receive",          "*"};
   if (label.empty()) return invalid_parameter("Label");
   if (accounts.empty()) return invalid_parameter("AWSAccountId");
   if (actions.empty()) return invalid_parameter("ActionName");
@@ -219,9 +223,7 @@ SnsStatus add_policy_statement(Topic& topic, const std::string& label, const std
       return invalid_parameter("Statement already exists");
     }
   }
-  auto principal = [](const std::string& account) {
-    return json::value("arn:aws:iam::" + account + ":root");
-  };
+  auto principal = [](const std::string& account) { return json::value("arn:aws:iam::" + account + ":root"); };
   json::value principals = principal(accounts[0]);
   if (accounts.size() > 1) {
     json::array list;
@@ -268,7 +270,8 @@ SnsStatus validate_tags(const TagList& tags) {
   std::set<std::string> keys;
   for (const auto& [k, v] : tags) {
     if (!keys.insert(k).second) return invalid_parameter("Duplicated keys are not allowed.");
-    if (k.empty() || k.size() > 128) return sns_error(SnsErrorCode::TagPolicy, "Tag key must be 1 to 128 characters long");
+    if (k.empty() || k.size() > 128)
+      return sns_error(SnsErrorCode::TagPolicy, "Tag key must be 1 to 128 characters long");
     if (v.size() > 256) return sns_error(SnsErrorCode::TagPolicy, "Tag value must be 0 to 256 characters long");
   }
   return ok_status();

@@ -30,7 +30,8 @@ std::unique_ptr<Journal> Journal::open(const std::string& path, std::string* err
       " attempts INTEGER NOT NULL, delivery TEXT NOT NULL);";
   char* msg = nullptr;
   if (sqlite3_exec(j->db_, setup, nullptr, nullptr, &msg) != SQLITE_OK) {
-    if (error != nullptr) *error = path + " is not a usable delivery journal: " + (msg != nullptr ? msg : "unknown error");
+    if (error != nullptr)
+      *error = path + " is not a usable delivery journal: " + (msg != nullptr ? msg : "unknown error");
     sqlite3_free(msg);
     return nullptr;
   }

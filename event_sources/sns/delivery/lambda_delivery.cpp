@@ -56,8 +56,8 @@ struct LambdaDelivery::Impl {
         last_error.erase(it);
       }
     }
-    if (!client_side && options.invoker->on_failure(d.endpoint, d.lambda_event_json(), attempts, error.first,
-                                                    error.second)) {
+    if (!client_side &&
+        options.invoker->on_failure(d.endpoint, d.lambda_event_json(), attempts, error.first, error.second)) {
       return true;
     }
     return detail::send_to_dead_letter_queue(options.sqs, d);

@@ -38,9 +38,8 @@ struct Failure {
 
 // Words that make an "$or" array element an operator, not an alternative.
 bool is_reserved_keyword(std::string_view key) {
-  static constexpr std::string_view kWords[] = {"prefix", "suffix",  "anything-but", "numeric",
-                                                "exists", "cidr",    "equals-ignore-case",
-                                                "wildcard"};
+  static constexpr std::string_view kWords[] = {"prefix", "suffix", "anything-but",       "numeric",
+                                                "exists", "cidr",   "equals-ignore-case", "wildcard"};
   return std::find(std::begin(kWords), std::end(kWords), key) != std::end(kWords);
 }
 
@@ -360,7 +359,7 @@ int key_count(const Node& node) {
 }  // namespace
 
 std::variant<std::unique_ptr<CompiledPolicy>, FilterPolicyError> compile_policy(std::string_view text,
-                                                                               FilterScope scope) {
+                                                                                FilterScope scope) {
   // unverified: the text AWS answers for a policy over 256 KB.
   if (text.size() > kMaxPolicyBytes) return FilterPolicyError{"Filter policy is too large", true};
   boost::system::error_code ec;

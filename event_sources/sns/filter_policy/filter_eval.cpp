@@ -116,9 +116,8 @@ bool resolve(const json::object& o, std::string_view key, bool dotted, F&& f) {
     if (head == nullptr) continue;
     std::string_view tail = key.substr(dot + 1);
     bool tail_dotted = tail.find('.') != std::string_view::npos;
-    bool hit = visit_objects(*head, [&](const json::object* inner) {
-      return inner != nullptr && resolve(*inner, tail, tail_dotted, f);
-    });
+    bool hit = visit_objects(
+        *head, [&](const json::object* inner) { return inner != nullptr && resolve(*inner, tail, tail_dotted, f); });
     if (hit) return true;
   }
   return false;
@@ -293,7 +292,8 @@ std::string FilterPolicyError::set_attributes_text() const {
 
 std::string FilterPolicyError::subscribe_text() const {
   // The unlabelled reason has only been recorded through SetSubscriptionAttributes.
-  std::string text = labelled ? "Invalid parameter: Attributes Reason: FilterPolicy: " : "Invalid parameter: Attributes Reason: ";
+  std::string text =
+      labelled ? "Invalid parameter: Attributes Reason: FilterPolicy: " : "Invalid parameter: Attributes Reason: ";
   text += message;
   return text;
 }

@@ -76,16 +76,15 @@ class FilterPolicy {
   bool matches(const MessageAttributeMap& attributes, std::string_view body) const;
 
  private:
-  explicit FilterPolicy(std::shared_ptr<const detail::CompiledPolicy> compiled)
-      : compiled_(std::move(compiled)) {}
+  explicit FilterPolicy(std::shared_ptr<const detail::CompiledPolicy> compiled) : compiled_(std::move(compiled)) {}
   std::shared_ptr<const detail::CompiledPolicy> compiled_;
 };
 
 // Either a compiled policy or the reason it was rejected.
 class FilterPolicy::Outcome {
  public:
-  Outcome(FilterPolicy policy) : v_(std::move(policy)) {}       // NOLINT: implicit on purpose
-  Outcome(FilterPolicyError error) : v_(std::move(error)) {}    // NOLINT: implicit on purpose
+  Outcome(FilterPolicy policy) : v_(std::move(policy)) {}     // NOLINT: implicit on purpose
+  Outcome(FilterPolicyError error) : v_(std::move(error)) {}  // NOLINT: implicit on purpose
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }

@@ -19,7 +19,7 @@
 namespace sluice::sqs::detail {
 namespace {
 
-constexpr size_t kBlock = 64;           // MD5 block size: states are kept at block boundaries
+constexpr size_t kBlock = 64;              // MD5 block size: states are kept at block boundaries
 constexpr size_t kMinShared = 4 * kBlock;  // below this, copying a state costs about what it saves
 
 const EVP_MD* md5() {
@@ -86,7 +86,8 @@ std::array<uint8_t, 16> body_md5(std::string_view body) {
   }
   std::array<uint8_t, 16> out{};
   unsigned int len = 0;
-  if (EVP_DigestFinal_ex(t.work, out.data(), &len) != 1 || len != out.size()) throw std::runtime_error("MD5 final failed");
+  if (EVP_DigestFinal_ex(t.work, out.data(), &len) != 1 || len != out.size())
+    throw std::runtime_error("MD5 final failed");
   t.last.assign(body);
   return out;
 }

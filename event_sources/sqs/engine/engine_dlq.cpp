@@ -76,7 +76,8 @@ Outcome<std::string> EngineImpl::start_message_move_task(const std::string& sour
   std::lock_guard lock(move_tasks_.mu);
   for (const auto& task : move_tasks_.tasks)
     if (task.view.source_arn == source->arn && task.view.status == "RUNNING")
-      return invalid("There is already a task running. Only one active task is allowed for a source queue arn at a given time.");
+      return invalid(
+          "There is already a task running. Only one active task is allowed for a source queue arn at a given time.");
   MoveTaskState task;
   task.view.task_handle = make_task_handle(uuid4(), source->arn);
   task.view.status = "RUNNING";
@@ -95,10 +96,12 @@ Outcome<std::vector<MessageMoveTask>> EngineImpl::list_message_move_tasks(const 
     return not_found("The resource that you specified for the SourceArn parameter doesn't exist.");
   int64_t max = max_results.value_or(1);
   if (max < 1 || max > 10)
-    return invalid("Value " + std::to_string(max) + " for parameter MaxResults is invalid. Reason: Must be between 1 and 10.");
+    return invalid("Value " + std::to_string(max) +
+                   " for parameter MaxResults is invalid. Reason: Must be between 1 and 10.");
   std::vector<MessageMoveTask> out;
   std::lock_guard lock(move_tasks_.mu);
-  for (auto it = move_tasks_.tasks.rbegin(); it != move_tasks_.tasks.rend() && static_cast<int64_t>(out.size()) < max; ++it) {
+  for (auto it = move_tasks_.tasks.rbegin(); it != move_tasks_.tasks.rend() && static_cast<int64_t>(out.size()) < max;
+       ++it) {
     if (it->view.source_arn != source_arn) continue;
     MessageMoveTask view = it->view;
     if (view.status != "RUNNING") view.task_handle.clear();
@@ -141,7 +144,8 @@ static std::optional<int64_t> move_slice(EngineImpl& engine, Queue& source, cons
   }
   std::map<std::string, std::vector<std::unique_ptr<Message>>> by_destination;
   for (auto& message : taken) {
-    std::string destination = task.destination_arn.value_or(message->extra ? message->extra->dead_letter_source_arn : "");
+    std::string destination =
+        task.destination_arn.value_or(message->extra ? message->extra->dead_letter_source_arn : "");
     by_destination[destination].push_back(std::move(message));
   }
   int64_t moved = 0;
@@ -245,8 +249,8 @@ void EngineImpl::run_housekeeping() {
         const int64_t count = moved.value_or(0);
         task.credit -= static_cast<double>(count);
         task.view.approximate_number_of_messages_moved += count;
-        if (task.view.status == "RUNNING" &&
-            (source_empty || task.view.approximate_number_of_messages_moved >= task.view.approximate_number_of_messages_to_move))
+        if (task.view.status == "RUNNING" && (source_empty || task.view.approximate_number_of_messages_moved >=
+                                                                  task.view.approximate_number_of_messages_to_move))
           task.view.status = "COMPLETED";
       }
     }

@@ -42,8 +42,8 @@ class EngineImpl final : public Engine {
   Status tag_queue(const QueueAddress& queue, const TagMap& tags) override;
   Status untag_queue(const QueueAddress& queue, const std::vector<std::string>& keys) override;
   Outcome<TagMap> list_queue_tags(const QueueAddress& queue) override;
-  Status add_permission(const QueueAddress& queue, const std::string& label, const std::vector<std::string>& account_ids,
-                        const std::vector<std::string>& actions) override;
+  Status add_permission(const QueueAddress& queue, const std::string& label,
+                        const std::vector<std::string>& account_ids, const std::vector<std::string>& actions) override;
   Status remove_permission(const QueueAddress& queue, const std::string& label) override;
 
   // Sending (engine_send.cpp)
@@ -102,7 +102,8 @@ class EngineImpl final : public Engine {
   void wake(Queue& queue, std::vector<std::shared_ptr<WatchState>> taken, size_t wanted);
   void accept_moved(const std::shared_ptr<Queue>& target, std::vector<std::unique_ptr<Message>> messages);
   static MessageRecord to_record(const Queue& queue, const Message& message);
-  static MessageRecord to_record(int64_t queue_id, bool encrypted, const std::string& sender_id, const Message& message);
+  static MessageRecord to_record(int64_t queue_id, bool encrypted, const std::string& sender_id,
+                                 const Message& message);
 
  private:
   void housekeeping_loop();
@@ -112,8 +113,8 @@ class EngineImpl final : public Engine {
   std::unique_ptr<Store> store_;
   bool durable_;
   mutable std::shared_mutex registry_mu_;
-  std::map<QueueAddress, std::shared_ptr<Queue>> queues_;   // guarded by registry_mu_
-  std::map<QueueAddress, int64_t> recently_deleted_;        // guarded by registry_mu_
+  std::map<QueueAddress, std::shared_ptr<Queue>> queues_;  // guarded by registry_mu_
+  std::map<QueueAddress, int64_t> recently_deleted_;       // guarded by registry_mu_
   std::atomic<int64_t> last_queue_id_{0};
   std::atomic<int64_t> last_seq_{0};
   MoveTasks move_tasks_;

@@ -121,8 +121,7 @@ void EngineImpl::load() {
     it->second->dedup[record.key] = {record.expires_ms, record.message_id, record.sequence_number};
     it->second->dedup_expiry.emplace_back(record.expires_ms, record.key);
   }
-  for (auto& [id, queue] : by_id)
-    std::sort(queue->dedup_expiry.begin(), queue->dedup_expiry.end());
+  for (auto& [id, queue] : by_id) std::sort(queue->dedup_expiry.begin(), queue->dedup_expiry.end());
 }
 
 void EngineImpl::start_background() {
@@ -182,7 +181,6 @@ void EngineImpl::await(uint64_t ticket) {
 void EngineImpl::wait_durable(uint64_t ticket) {
   if (ticket != 0) store_->wait_durable(ticket);
 }
-
 
 MessageRecord EngineImpl::to_record(const Queue& queue, const Message& message) {
   return to_record(queue.id, queue.config.encrypted(), queue.address.account_id, message);

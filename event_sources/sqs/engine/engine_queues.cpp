@@ -53,13 +53,18 @@ static std::optional<AwsError> check_redrive_target(const EngineImpl& engine, co
   if (!config.redrive_policy) return std::nullopt;
   const std::string value = redrive_value(config.redrive_policy);
   auto target = engine.find_queue_by_arn(config.redrive_policy->dead_letter_target_arn);
-  if (!target) return invalid("Value " + value + " for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.");
+  if (!target)
+    return invalid("Value " + value +
+                   " for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.");
   std::lock_guard lock(target->mu);
   if (target->fifo() != config.fifo)
-    return invalid("Value " + value +
-                   " for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source.");
+    return invalid(
+        "Value " + value +
+        " for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source.");
   if (target->address.account_id != source.account_id || target->address.region != source.region)
-    return invalid("Value " + value + " for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be in the same account and region.");
+    return invalid(
+        "Value " + value +
+        " for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be in the same account and region.");
   if (const auto& allow = target->config.redrive_allow_policy) {
     std::string source_arn = queue_arn(source);
     bool allowed = allow->redrive_permission == "allowAll" ||
@@ -92,8 +97,9 @@ Status EngineImpl::create_queue(const QueueAddress& address, const AttributeMap&
     if (queues_.count(address)) return ok_status();  // created concurrently with equal intent
     auto deleted = recently_deleted_.find(address);
     if (deleted != recently_deleted_.end() && now() - deleted->second < kRecreateDelayMs)
-      return aws_error(AwsErrorCode::QueueDeletedRecently,
-                       "You must wait 60 seconds after deleting a queue before you can create another with the same name.");
+      return aws_error(
+          AwsErrorCode::QueueDeletedRecently,
+          "You must wait 60 seconds after deleting a queue before you can create another with the same name.");
     auto queue = std::make_shared<Queue>(++last_queue_id_, address, *config);
     queue->tags = tags;
     queue->created_ms = queue->modified_ms = now();
@@ -237,13 +243,17 @@ Outcome<TagMap> EngineImpl::list_queue_tags(const QueueAddress& address) {
 // AddPermission writes a statement into the queue's policy document, as AWS does; the document is
 // what GetQueueAttributes shows as Policy.
 Status EngineImpl::add_permission(const QueueAddress& address, const std::string& label,
-                                  const std::vector<std::string>& account_ids, const std::vector<std::string>& actions) {
+                                  const std::vector<std::string>& account_ids,
+                                  const std::vector<std::string>& actions) {
   if (auto missing = get_queue(address); !missing.ok()) return missing;
   if (!valid_label(label))
     return invalid("Value " + label +
-                   " for parameter Label is invalid. Reason: Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length.");
-  if (account_ids.empty()) return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter AWSAccountIds.");
-  if (actions.empty()) return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter Actions.");
+                   " for parameter Label is invalid. Reason: Can only include alphanumeric characters, hyphens, or "
+                   "underscores. 1 to 80 in length.");
+  if (account_ids.empty())
+    return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter AWSAccountIds.");
+  if (actions.empty())
+    return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter Actions.");
   if (actions.size() > 7) return aws_error(AwsErrorCode::OverLimit, "7 Actions were found, maximum allowed is 7.");
   return update_queue(*this, address, [&](Queue& q) -> std::optional<AwsError> {
     boost::json::object policy;
@@ -254,13 +264,14 @@ Status EngineImpl::add_permission(const QueueAddress& address, const std::string
       if (statement.as_object().at("Sid").as_string() == label)
         return invalid("Value " + label + " for parameter Label is invalid. Reason: Already exists.");
     boost::json::array principals, action_list;
-    for (const auto& account : account_ids) principals.push_back(boost::json::string("arn:aws:iam::" + account + ":root"));
+    for (const auto& account : account_ids)
+      principals.push_back(boost::json::string("arn:aws:iam::" + account + ":root"));
     for (const auto& action : actions) action_list.push_back(boost::json::string("SQS:" + action));
     statements.push_back(boost::json::object{{"Sid", label},
-                                              {"Effect", "Allow"},
-                                              {"Principal", {{"AWS", principals}}},
-                                              {"Action", action_list},
-                                              {"Resource", q.arn}});
+                                             {"Effect", "Allow"},
+                                             {"Principal", {{"AWS", principals}}},
+                                             {"Action", action_list},
+                                             {"Resource", q.arn}});
     q.permissions_json = boost::json::serialize(policy);
     return std::nullopt;
   });

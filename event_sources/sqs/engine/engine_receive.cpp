@@ -23,7 +23,8 @@ AwsError bad_handle(const std::string& handle) {
 }
 
 AwsError expired_handle(const std::string& handle) {
-  return invalid("Value " + handle + " for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.");
+  return invalid("Value " + handle +
+                 " for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.");
 }
 
 class QueueWatch final : public ReceiveWatch {
@@ -52,8 +53,16 @@ class QueueWatch final : public ReceiveWatch {
 // The selected system attributes, resolved once per receive rather than compared by name for
 // every message.
 enum class SystemAttribute : uint8_t {
-  SenderId, SentTimestamp, ApproximateReceiveCount, ApproximateFirstReceiveTimestamp, SequenceNumber,
-  MessageDeduplicationId, MessageGroupId, AWSTraceHeader, DeadLetterQueueSourceArn, Other
+  SenderId,
+  SentTimestamp,
+  ApproximateReceiveCount,
+  ApproximateFirstReceiveTimestamp,
+  SequenceNumber,
+  MessageDeduplicationId,
+  MessageGroupId,
+  AWSTraceHeader,
+  DeadLetterQueueSourceArn,
+  Other
 };
 
 struct SystemSelection {
@@ -100,24 +109,43 @@ ReceivedMessage describe(const Queue& q, const Message& m, const SystemSelection
   for (const auto& [kind, name] : system.attributes) {
     const std::string* value = nullptr;
     switch (kind) {
-      case SystemAttribute::SenderId: out.attributes.emplace_back(*name, q.address.account_id); continue;
-      case SystemAttribute::SentTimestamp: out.attributes.emplace_back(*name, decimal(m.sent_ms)); continue;
-      case SystemAttribute::ApproximateReceiveCount: out.attributes.emplace_back(*name, decimal(m.receive_count)); continue;
+      case SystemAttribute::SenderId:
+        out.attributes.emplace_back(*name, q.address.account_id);
+        continue;
+      case SystemAttribute::SentTimestamp:
+        out.attributes.emplace_back(*name, decimal(m.sent_ms));
+        continue;
+      case SystemAttribute::ApproximateReceiveCount:
+        out.attributes.emplace_back(*name, decimal(m.receive_count));
+        continue;
       case SystemAttribute::ApproximateFirstReceiveTimestamp:
         out.attributes.emplace_back(*name, decimal(m.first_receive_ms));
         continue;
-      case SystemAttribute::Other: continue;
-      default: break;
+      case SystemAttribute::Other:
+        continue;
+      default:
+        break;
     }
     if (!m.extra) continue;
     const MessageExtra& x = *m.extra;
     switch (kind) {
-      case SystemAttribute::SequenceNumber: value = &x.sequence_number; break;
-      case SystemAttribute::MessageDeduplicationId: value = &x.message_deduplication_id; break;
-      case SystemAttribute::MessageGroupId: value = &x.message_group_id; break;
-      case SystemAttribute::AWSTraceHeader: value = &x.aws_trace_header; break;
-      case SystemAttribute::DeadLetterQueueSourceArn: value = &x.dead_letter_source_arn; break;
-      default: break;
+      case SystemAttribute::SequenceNumber:
+        value = &x.sequence_number;
+        break;
+      case SystemAttribute::MessageDeduplicationId:
+        value = &x.message_deduplication_id;
+        break;
+      case SystemAttribute::MessageGroupId:
+        value = &x.message_group_id;
+        break;
+      case SystemAttribute::AWSTraceHeader:
+        value = &x.aws_trace_header;
+        break;
+      case SystemAttribute::DeadLetterQueueSourceArn:
+        value = &x.dead_letter_source_arn;
+        break;
+      default:
+        break;
     }
     if (value && !value->empty()) out.attributes.emplace_back(*name, *value);
   }
@@ -125,8 +153,7 @@ ReceivedMessage describe(const Queue& q, const Message& m, const SystemSelection
     out.message_attributes = select_message_attributes(m.extra->message_attributes, attribute_selectors);
     if (out.message_attributes.size() == m.extra->message_attributes.size())
       out.md5_of_message_attributes = m.extra->md5_of_message_attributes;
-    else
-      out.md5_of_message_attributes = md5_of_message_attributes(out.message_attributes);
+    else out.md5_of_message_attributes = md5_of_message_attributes(out.message_attributes);
   }
   return out;
 }
@@ -150,7 +177,8 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddress& addr
   if (request.wait_time_seconds && (*request.wait_time_seconds < 0 || *request.wait_time_seconds > 20))
     return invalid("Value " + std::to_string(*request.wait_time_seconds) +
                    " for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.");
-  if (request.visibility_timeout && (*request.visibility_timeout < 0 || *request.visibility_timeout > kMaxVisibilitySeconds))
+  if (request.visibility_timeout &&
+      (*request.visibility_timeout < 0 || *request.visibility_timeout > kMaxVisibilitySeconds))
     return invalid("Value " + std::to_string(*request.visibility_timeout) +
                    " for parameter VisibilityTimeout is invalid. Reason: Must be >= 0 and <= 43200, if provided.");
   auto system_names = select_system_attribute_names(request.system_attribute_names);
@@ -205,7 +233,8 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddress& addr
           for (auto [seq, count] : it->second.messages) {
             Message* m = q.find(seq);
             q.set_visibility(*m, now_ms, visibility_ms);
-            if (durable_) changes.push_back(mutation::UpdateMessage{seq, m->visible_at_ms, m->first_receive_ms, m->receive_count});
+            if (durable_)
+              changes.push_back(mutation::UpdateMessage{seq, m->visible_at_ms, m->first_receive_ms, m->receive_count});
             result.messages.push_back(describe(q, *m, system, request.message_attribute_names));
           }
           ticket = log(changes);
@@ -245,7 +274,8 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddress& addr
         continue;
       }
       q.mark_in_flight(*m, now_ms, visibility_ms);
-      if (durable_) changes.push_back(mutation::UpdateMessage{m->seq, m->visible_at_ms, m->first_receive_ms, m->receive_count});
+      if (durable_)
+        changes.push_back(mutation::UpdateMessage{m->seq, m->visible_at_ms, m->first_receive_ms, m->receive_count});
       if (attempt) attempt->messages.emplace_back(m->seq, m->receive_count);
       result.messages.push_back(describe(q, *m, system, request.message_attribute_names));
     }
@@ -267,8 +297,8 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddress& addr
 
 // DeleteMessage under the queue lock. Standard queues accept any handle of the message (an old
 // one may delete it); FIFO queues only the handle of the current, unexpired receive.
-static std::optional<AwsError> delete_locked(EngineImpl& engine, Queue& q, const std::string& text, MutationLog& changes,
-                                             size_t& available) {
+static std::optional<AwsError> delete_locked(EngineImpl& engine, Queue& q, const std::string& text,
+                                             MutationLog& changes, size_t& available) {
   auto handle = decode_receipt_handle(text);
   if (!handle || handle->queue_id != q.id) return bad_handle(text);
   q.promote(engine.now());
@@ -285,7 +315,8 @@ static std::optional<AwsError> delete_locked(EngineImpl& engine, Queue& q, const
 static std::optional<AwsError> change_visibility_locked(EngineImpl& engine, Queue& q, const std::string& text,
                                                         std::optional<int64_t> timeout, MutationLog& changes,
                                                         size_t& available) {
-  if (!timeout) return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter VisibilityTimeout.");
+  if (!timeout)
+    return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter VisibilityTimeout.");
   auto handle = decode_receipt_handle(text);
   if (!handle || handle->queue_id != q.id) return bad_handle(text);
   if (*timeout < 0 || *timeout > kMaxVisibilitySeconds)
@@ -296,14 +327,16 @@ static std::optional<AwsError> change_visibility_locked(EngineImpl& engine, Queu
   Message* m = q.find(handle->seq);
   if (!m || m->receive_count != handle->receive_count)
     return invalid("Value " + text +
-                   " for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.");
+                   " for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for "
+                   "visibility timeout change.");
   if (m->state != MessageState::InFlight) {
     if (q.fifo()) return expired_handle(text);
     // Standard queue, visibility already over but not received again: AWS answers success.
   }
   if ((now_ms - m->last_receive_ms) + *timeout * 1000 > kMaxVisibilitySeconds * 1000)
     return invalid("Value " + std::to_string(*timeout) +
-                   " for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [43200 seconds]");
+                   " for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is "
+                   "beyond the limit [43200 seconds]");
   if (q.set_visibility(*m, now_ms, *timeout * 1000)) ++available;
   if (engine.durable())
     changes.push_back(mutation::UpdateMessage{m->seq, m->visible_at_ms, m->first_receive_ms, m->receive_count});
@@ -371,7 +404,8 @@ static Outcome<BatchResult<BatchEntryOk>> run_batch(EngineImpl& engine, const Qu
     std::lock_guard lock(q.mu);
     MutationLog changes;
     for (const auto& entry : entries) {
-      if (auto error = apply(q, entry, changes, available)) result.failed.push_back({entry.id, std::move(*error), true});
+      if (auto error = apply(q, entry, changes, available))
+        result.failed.push_back({entry.id, std::move(*error), true});
       else result.successful.push_back({entry.id});
     }
     wake = q.watchers.take(available);
@@ -382,34 +416,36 @@ static Outcome<BatchResult<BatchEntryOk>> run_batch(EngineImpl& engine, const Qu
   return result;
 }
 
-Outcome<BatchResult<BatchEntryOk>> EngineImpl::delete_message_batch(const QueueAddress& address,
-                                                                    const std::vector<DeleteMessageBatchEntry>& entries) {
+Outcome<BatchResult<BatchEntryOk>> EngineImpl::delete_message_batch(
+    const QueueAddress& address, const std::vector<DeleteMessageBatchEntry>& entries) {
   return run_batch(*this, address, entries, "DeleteMessageBatchRequestEntry",
                    [this](Queue& q, const DeleteMessageBatchEntry& e, MutationLog& c, size_t& w) {
-    return delete_locked(*this, q, e.receipt_handle, c, w);
-  });
+                     return delete_locked(*this, q, e.receipt_handle, c, w);
+                   });
 }
 
-Outcome<BatchResult<BatchEntryOk>> EngineImpl::delete_messages_bulk(const QueueAddress& address,
-                                                                    const std::vector<DeleteMessageBatchEntry>& entries) {
-  return run_batch(*this, address, entries, "", [this](Queue& q, const DeleteMessageBatchEntry& e, MutationLog& c, size_t& w) {
-    return delete_locked(*this, q, e.receipt_handle, c, w);
-  });
+Outcome<BatchResult<BatchEntryOk>> EngineImpl::delete_messages_bulk(
+    const QueueAddress& address, const std::vector<DeleteMessageBatchEntry>& entries) {
+  return run_batch(*this, address, entries, "",
+                   [this](Queue& q, const DeleteMessageBatchEntry& e, MutationLog& c, size_t& w) {
+                     return delete_locked(*this, q, e.receipt_handle, c, w);
+                   });
 }
 
-Outcome<BatchResult<BatchEntryOk>> EngineImpl::change_visibility_bulk(const QueueAddress& address,
-                                                                      const std::vector<ChangeVisibilityBatchEntry>& entries) {
-  return run_batch(*this, address, entries, "", [this](Queue& q, const ChangeVisibilityBatchEntry& e, MutationLog& c, size_t& w) {
-    return change_visibility_locked(*this, q, e.receipt_handle, e.visibility_timeout, c, w);
-  });
+Outcome<BatchResult<BatchEntryOk>> EngineImpl::change_visibility_bulk(
+    const QueueAddress& address, const std::vector<ChangeVisibilityBatchEntry>& entries) {
+  return run_batch(*this, address, entries, "",
+                   [this](Queue& q, const ChangeVisibilityBatchEntry& e, MutationLog& c, size_t& w) {
+                     return change_visibility_locked(*this, q, e.receipt_handle, e.visibility_timeout, c, w);
+                   });
 }
 
 Outcome<BatchResult<BatchEntryOk>> EngineImpl::change_message_visibility_batch(
     const QueueAddress& address, const std::vector<ChangeVisibilityBatchEntry>& entries) {
   return run_batch(*this, address, entries, "ChangeMessageVisibilityBatchRequestEntry",
                    [this](Queue& q, const ChangeVisibilityBatchEntry& e, MutationLog& c, size_t& w) {
-    return change_visibility_locked(*this, q, e.receipt_handle, e.visibility_timeout, c, w);
-  });
+                     return change_visibility_locked(*this, q, e.receipt_handle, e.visibility_timeout, c, w);
+                   });
 }
 
 }  // namespace sluice::sqs::detail

@@ -38,7 +38,8 @@ std::optional<AwsError> validate(const QueueConfig& config, const SendMessageReq
     int64_t delay = *request.delay_seconds;
     if (config.fifo)
       return invalid("Value " + std::to_string(delay) +
-                     " for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.");
+                     " for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid "
+                     "for this queue type.");
     if (delay < 0 || delay > 900)
       return invalid("Value " + std::to_string(delay) +
                      " for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.");
@@ -48,7 +49,8 @@ std::optional<AwsError> validate(const QueueConfig& config, const SendMessageReq
   if (request.message_deduplication_id) {
     if (!config.fifo)
       return invalid("Value " + *request.message_deduplication_id +
-                     " for parameter MessageDeduplicationId is invalid. Reason: The request include parameter that is not valid for this queue type.");
+                     " for parameter MessageDeduplicationId is invalid. Reason: The request include parameter that is "
+                     "not valid for this queue type.");
     if (auto error = check_fifo_token(*request.message_deduplication_id, "MessageDeduplicationId")) return error;
   }
   if (config.fifo) {
@@ -58,7 +60,8 @@ std::optional<AwsError> validate(const QueueConfig& config, const SendMessageReq
     }
     if (!request.message_deduplication_id && !config.content_based_deduplication)
       return invalid(
-          "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly");
+          "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided "
+          "explicitly");
   }
   return std::nullopt;
 }
@@ -81,8 +84,8 @@ static SendMessageResult enqueue(EngineImpl& engine, Queue& q, const SendMessage
   std::string dedup_id, sequence_number;
   if (q.fifo()) {
     dedup_id = request.message_deduplication_id ? *request.message_deduplication_id : sha256_hex(body);
-    std::string key = (q.config.deduplication_scope == "messageGroup" ? *request.message_group_id : std::string()) +
-                      "\n" + dedup_id;
+    std::string key =
+        (q.config.deduplication_scope == "messageGroup" ? *request.message_group_id : std::string()) + "\n" + dedup_id;
     q.expire_dedup(now_ms);
     if (auto it = q.dedup.find(key); it != q.dedup.end()) {
       // A duplicate is accepted but not delivered; the answer names the original message.
@@ -120,13 +123,14 @@ static SendMessageResult enqueue(EngineImpl& engine, Queue& q, const SendMessage
   result.message_id = format_message_id(message->id);
 
   if (q.fifo()) {
-    std::string key = (q.config.deduplication_scope == "messageGroup" ? *request.message_group_id : std::string()) +
-                      "\n" + dedup_id;
+    std::string key =
+        (q.config.deduplication_scope == "messageGroup" ? *request.message_group_id : std::string()) + "\n" + dedup_id;
     DedupEntry entry{now_ms + kDedupWindowMs, result.message_id, sequence_number};
     q.dedup[key] = entry;
     q.dedup_expiry.emplace_back(entry.expires_ms, key);
     if (engine.durable())
-      changes.push_back(mutation::PutDedup{DedupRecord{q.id, key, entry.expires_ms, entry.message_id, sequence_number}});
+      changes.push_back(
+          mutation::PutDedup{DedupRecord{q.id, key, entry.expires_ms, entry.message_id, sequence_number}});
   }
   if (engine.durable()) changes.push_back(mutation::InsertMessage{EngineImpl::to_record(q, *message)});
   if (delay == 0) ++available;

@@ -18,10 +18,9 @@ namespace sluice::sqs::detail {
 #if defined(__x86_64__)
 namespace {
 
-constexpr int kShift[64] = {7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
-                            5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20,
-                            4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
-                            6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21};
+constexpr int kShift[64] = {7,  12, 17, 22, 7,  12, 17, 22, 7,  12, 17, 22, 7,  12, 17, 22, 5,  9,  14, 20, 5,  9,
+                            14, 20, 5,  9,  14, 20, 5,  9,  14, 20, 4,  11, 16, 23, 4,  11, 16, 23, 4,  11, 16, 23,
+                            4,  11, 16, 23, 6,  10, 15, 21, 6,  10, 15, 21, 6,  10, 15, 21, 6,  10, 15, 21};
 
 // K[i] = floor(|sin(i + 1)| * 2^32), as RFC 1321 defines the table (double precision gives it
 // exactly; the unit test checks every digest against OpenSSL).
@@ -58,7 +57,8 @@ struct Lane {
     if (rest != 0) std::memcpy(tail, data + full_blocks * 64, rest);
     tail[rest] = 0x80;
     uint64_t bits = static_cast<uint64_t>(input.size()) * 8;
-    for (int b = 0; b < 8; ++b) tail[tail_blocks * 64 - 8 + static_cast<size_t>(b)] = static_cast<unsigned char>(bits >> (8 * b));
+    for (int b = 0; b < 8; ++b)
+      tail[tail_blocks * 64 - 8 + static_cast<size_t>(b)] = static_cast<unsigned char>(bits >> (8 * b));
   }
   const unsigned char* block(size_t j) const { return j < full_blocks ? data + j * 64 : tail + (j - full_blocks) * 64; }
 };
@@ -93,7 +93,7 @@ __attribute__((target("avx2"), always_inline)) inline void step(State& s, const 
 
 template <int... I>
 __attribute__((target("avx2"), always_inline)) inline void all_steps(State& s, const __m256i* m, const uint32_t* k,
-                                                                   std::integer_sequence<int, I...>) {
+                                                                     std::integer_sequence<int, I...>) {
   (step<I>(s, m, k), ...);
 }
 

@@ -16,8 +16,8 @@ namespace sluice::sqs::detail {
 
 using MessageIdBytes = std::array<uint8_t, 16>;
 
-MessageIdBytes new_message_id();                                   // random UUID v4 bytes
-std::string format_message_id(const MessageIdBytes& id);           // canonical 36-char form
+MessageIdBytes new_message_id();                          // random UUID v4 bytes
+std::string format_message_id(const MessageIdBytes& id);  // canonical 36-char form
 std::optional<MessageIdBytes> parse_message_id(std::string_view text);
 
 enum class MessageState : uint8_t {

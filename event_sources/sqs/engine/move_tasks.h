@@ -14,9 +14,9 @@
 namespace sluice::sqs::detail {
 
 struct MoveTaskState {
-  MessageMoveTask view;        // what ListMessageMoveTasks shows
+  MessageMoveTask view;  // what ListMessageMoveTasks shows
   int64_t last_progress_ms = 0;
-  double credit = 0;           // messages the rate allows but not yet moved
+  double credit = 0;  // messages the rate allows but not yet moved
   bool cancel_requested = false;
 };
 

@@ -123,7 +123,7 @@ class Queue {
   struct Group {
     std::deque<int64_t> seqs;  // sequence order
     int32_t in_flight = 0;
-    bool listed = false;       // present in ready_groups_
+    bool listed = false;  // present in ready_groups_
   };
 
   void count(MessageState state, int delta);

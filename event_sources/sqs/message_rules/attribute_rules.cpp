@@ -22,8 +22,7 @@ constexpr int kMaxNumberExponent = 126;   // |value| <= 10^126
 constexpr int kMinNumberExponent = -128;  // |value| >= 10^-128 (or zero)
 
 bool ascii_name_char(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-         c == '.';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
 }
 
 // AWS accepts letters beyond ASCII in names (an AWS-validated test sends "attr.1øßä") but rejects
@@ -75,7 +74,7 @@ bool valid_number(std::string_view s) {
   int64_t point = -1;          // mantissa digits before the '.', once seen
   int64_t first_nonzero = -1;  // index (among mantissa digits) of the first non-zero digit
   int64_t last_nonzero = -1;
-  bool power_of_ten = true;    // exactly one non-zero digit, and it is '1'
+  bool power_of_ten = true;  // exactly one non-zero digit, and it is '1'
   for (; i < s.size(); ++i) {
     const char c = s[i];
     if (c == '.') {
@@ -133,8 +132,9 @@ std::string quoted(std::string_view prefix, std::string_view name, std::string_v
 AwsError bad_value_character(uint32_t bad, std::string_view kind, std::string_view name) {
   std::string message = "Invalid binary character '" + xml_char_ref(bad) + "' was found in the value of ";
   message.append(kind).append(" '").append(name).append("'");
-  message.append(", the set of allowed characters is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | "
-                 "[#x10000-#x10FFFF].");
+  message.append(
+      ", the set of allowed characters is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | "
+      "[#x10000-#x10FFFF].");
   return invalid(std::move(message));
 }
 

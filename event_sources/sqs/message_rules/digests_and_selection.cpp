@@ -38,13 +38,17 @@ void append_field(std::string& out, std::string_view field) {
   out.append(field);
 }
 
-bool is_binary_type(std::string_view data_type) {
-  return data_type.substr(0, data_type.find('.')) == "Binary";
-}
+bool is_binary_type(std::string_view data_type) { return data_type.substr(0, data_type.find('.')) == "Binary"; }
 
 constexpr std::array<std::string_view, 9> kSystemAttributeNames = {
-    "SenderId",       "SentTimestamp",  "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp",
-    "SequenceNumber", "MessageDeduplicationId", "MessageGroupId",  "AWSTraceHeader",
+    "SenderId",
+    "SentTimestamp",
+    "ApproximateReceiveCount",
+    "ApproximateFirstReceiveTimestamp",
+    "SequenceNumber",
+    "MessageDeduplicationId",
+    "MessageGroupId",
+    "AWSTraceHeader",
     "DeadLetterQueueSourceArn",
 };
 

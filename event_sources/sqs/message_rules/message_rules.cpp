@@ -92,8 +92,7 @@ std::optional<AwsError> check_batch_ids(const std::vector<std::string>& ids, std
   }
   if (ids.size() > kMaxBatchEntries) {
     return aws_error(AwsErrorCode::TooManyEntriesInBatchRequest,
-                     "Maximum number of entries per request are 10. You have sent " + std::to_string(ids.size()) +
-                         ".");
+                     "Maximum number of entries per request are 10. You have sent " + std::to_string(ids.size()) + ".");
   }
   // At most 10 ids: comparing each with the earlier ones beats building a set.
   for (size_t i = 0; i < ids.size(); ++i) {

@@ -36,8 +36,8 @@ struct QueueConfig {
   int64_t receive_message_wait_time_seconds = 0;
   std::optional<RedrivePolicy> redrive_policy;
   std::optional<RedriveAllowPolicy> redrive_allow_policy;
-  bool content_based_deduplication = false;   // FIFO only
-  std::string deduplication_scope = "queue";  // FIFO only: queue | messageGroup
+  bool content_based_deduplication = false;        // FIFO only
+  std::string deduplication_scope = "queue";       // FIFO only: queue | messageGroup
   std::string fifo_throughput_limit = "perQueue";  // FIFO only: perQueue | perMessageGroupId
   std::optional<std::string> kms_master_key_id;
   int64_t kms_data_key_reuse_period_seconds = 300;

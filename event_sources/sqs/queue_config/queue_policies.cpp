@@ -29,16 +29,17 @@ std::optional<json::value> parse_json(std::string_view text) {
 }
 
 AwsError redrive_error(std::string_view text, std::string_view reason) {
-  return aws_error(AwsErrorCode::InvalidParameterValue,
-                   "Value " + std::string(text) + " for parameter RedrivePolicy is invalid. Reason: " +
-                       std::string(reason));
+  return aws_error(
+      AwsErrorCode::InvalidParameterValue,
+      "Value " + std::string(text) + " for parameter RedrivePolicy is invalid. Reason: " + std::string(reason));
 }
 
 AwsError allow_error(std::string_view text, std::string_view reason) {
   return aws_error(AwsErrorCode::InvalidParameterValue,
                    "Value " + std::string(text) +
                        " for parameter RedriveAllowPolicy is invalid. Reason: Amazon SQS can't create the redrive "
-                       "allow policy. " + std::string(reason));
+                       "allow policy. " +
+                       std::string(reason));
 }
 
 AwsError allow_format_error() {
@@ -103,7 +104,8 @@ Outcome<RedrivePolicy> parse_redrive_policy(std::string_view text) {
   }
   const json::object& obj = doc->get_object();
   const json::value* count = obj.if_contains("maxReceiveCount");
-  if (count == nullptr) return redrive_error(text, "Redrive policy does not contain mandatory attribute: maxReceiveCount.");
+  if (count == nullptr)
+    return redrive_error(text, "Redrive policy does not contain mandatory attribute: maxReceiveCount.");
   const json::value* target = obj.if_contains("deadLetterTargetArn");
   if (target == nullptr) {
     return redrive_error(text, "Redrive policy does not contain mandatory attribute: deadLetterTargetArn.");

@@ -22,7 +22,10 @@ constexpr int kMaxReceive = 10'000;  // Lambda's largest BatchSize for a standar
 class EmbeddedQueueSource final : public QueueSource {
  public:
   EmbeddedQueueSource(Engine& engine, QueueAddress queue)
-      : engine_(engine), bulk_(dynamic_cast<detail::EngineImpl*>(&engine)), queue_(std::move(queue)), arn_(queue_arn(queue_)) {}
+      : engine_(engine),
+        bulk_(dynamic_cast<detail::EngineImpl*>(&engine)),
+        queue_(std::move(queue)),
+        arn_(queue_arn(queue_)) {}
 
   const std::string& arn() const override { return arn_; }
   const std::string& region() const override { return queue_.region; }
@@ -67,7 +70,8 @@ class EmbeddedQueueSource final : public QueueSource {
     });
   }
 
-  Outcome<BatchResult<BatchEntryOk>> change_visibility(const std::vector<ChangeVisibilityBatchEntry>& entries) override {
+  Outcome<BatchResult<BatchEntryOk>> change_visibility(
+      const std::vector<ChangeVisibilityBatchEntry>& entries) override {
     if (bulk_) return bulk_->change_visibility_bulk(queue_, entries);
     return in_batches(entries, [this](const std::vector<ChangeVisibilityBatchEntry>& chunk) {
       return engine_.change_message_visibility_batch(queue_, chunk);
@@ -128,8 +132,9 @@ class EmbeddedQueueSource final : public QueueSource {
   Outcome<BatchResult<BatchEntryOk>> in_batches(const std::vector<Entry>& entries, Call call) {
     BatchResult<BatchEntryOk> all;
     for (size_t start = 0; start < entries.size(); start += kMaxBatch) {
-      std::vector<Entry> chunk(entries.begin() + static_cast<std::ptrdiff_t>(start),
-                               entries.begin() + static_cast<std::ptrdiff_t>(std::min(entries.size(), start + kMaxBatch)));
+      std::vector<Entry> chunk(
+          entries.begin() + static_cast<std::ptrdiff_t>(start),
+          entries.begin() + static_cast<std::ptrdiff_t>(std::min(entries.size(), start + kMaxBatch)));
       auto result = call(chunk);
       if (!result) return result.take_error();
       for (auto& ok : result->successful) all.successful.push_back(std::move(ok));

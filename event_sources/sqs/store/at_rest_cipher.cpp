@@ -140,7 +140,8 @@ std::string AtRestCipher::seal(std::string_view plaintext, std::string_view asso
   unsigned char* nonce = bytes(out);
   unsigned char* body = nonce + kNonceSize;
   if (nonce_next_ == nonce_pool_.size()) {
-    if (RAND_bytes(nonce_pool_.data(), static_cast<int>(nonce_pool_.size())) != 1) throw std::runtime_error("RAND_bytes failed");
+    if (RAND_bytes(nonce_pool_.data(), static_cast<int>(nonce_pool_.size())) != 1)
+      throw std::runtime_error("RAND_bytes failed");
     nonce_next_ = 0;
   }
   std::memcpy(nonce, nonce_pool_.data() + nonce_next_, kNonceSize);

@@ -22,8 +22,7 @@ uint64_t GroupCommit::append(Mutation mutation) {
 uint64_t GroupCommit::append(std::vector<Mutation> mutations) {
   std::lock_guard lock(mutex_);
   appended_ += mutations.size();
-  pending_.insert(pending_.end(), std::make_move_iterator(mutations.begin()),
-                  std::make_move_iterator(mutations.end()));
+  pending_.insert(pending_.end(), std::make_move_iterator(mutations.begin()), std::make_move_iterator(mutations.end()));
   return appended_;
 }
 

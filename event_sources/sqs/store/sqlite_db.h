@@ -19,8 +19,8 @@ namespace sluice::sqs::detail {
 class SqliteError : public std::runtime_error {
  public:
   SqliteError(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
-  int code() const { return code_; }             // extended result code
-  int primary() const { return code_ & 0xff; }   // SQLITE_CORRUPT, SQLITE_NOTADB, ...
+  int code() const { return code_; }            // extended result code
+  int primary() const { return code_ & 0xff; }  // SQLITE_CORRUPT, SQLITE_NOTADB, ...
 
  private:
   int code_;

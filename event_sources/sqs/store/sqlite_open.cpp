@@ -199,8 +199,8 @@ bool open_key(Connection& db, const StoreFiles& files, std::unique_ptr<AtRestCip
   if (!*cipher && !missing) return false;
   if (missing) {
     if (*check_stored) {
-      *error = files.key + " is missing, but " + files.database +
-               " holds messages encrypted with it (restore the key file)";
+      *error =
+          files.key + " is missing, but " + files.database + " holds messages encrypted with it (restore the key file)";
       return false;
     }
     return true;

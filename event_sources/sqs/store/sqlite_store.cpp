@@ -54,20 +54,22 @@ class SqliteStore final : public Store {
     commit_ = Statement(h, "COMMIT");
     rollback_ = Statement(h, "ROLLBACK");
     put_meta_ = Statement(h, "INSERT OR REPLACE INTO sluice_meta(key, value) VALUES(?, ?)");
-    put_queue_ = Statement(h,
-        "INSERT OR REPLACE INTO queues(queue_id, account_id, region, name, attributes, tags, permissions, "
-        "created_ms, modified_ms, last_purge_ms, next_sequence_number) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    put_queue_ =
+        Statement(h,
+                  "INSERT OR REPLACE INTO queues(queue_id, account_id, region, name, attributes, tags, permissions, "
+                  "created_ms, modified_ms, last_purge_ms, next_sequence_number) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
     delete_queue_ = Statement(h, "DELETE FROM queues WHERE queue_id = ?");
     delete_queue_dedup_ = Statement(h, "DELETE FROM dedup WHERE queue_id = ?");
-    insert_message_ = Statement(h,
-        "INSERT INTO messages(seq, queue_id, message_id, body, attributes, aws_trace_header, sender_id, "
-        "message_group_id, message_deduplication_id, sequence_number, dead_letter_source_arn, sent_ms, "
-        "visible_at_ms, first_receive_ms, receive_count, encrypted) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    update_message_ = Statement(h,
-        "UPDATE messages SET visible_at_ms = ?, first_receive_ms = ?, receive_count = ? WHERE seq = ?");
+    insert_message_ =
+        Statement(h,
+                  "INSERT INTO messages(seq, queue_id, message_id, body, attributes, aws_trace_header, sender_id, "
+                  "message_group_id, message_deduplication_id, sequence_number, dead_letter_source_arn, sent_ms, "
+                  "visible_at_ms, first_receive_ms, receive_count, encrypted) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    update_message_ =
+        Statement(h, "UPDATE messages SET visible_at_ms = ?, first_receive_ms = ?, receive_count = ? WHERE seq = ?");
     delete_message_ = Statement(h, "DELETE FROM messages WHERE seq = ?");
-    put_dedup_ = Statement(h,
-        "INSERT OR REPLACE INTO dedup(queue_id, key, expires_ms, message_id, sequence_number) VALUES(?,?,?,?,?)");
+    put_dedup_ = Statement(
+        h, "INSERT OR REPLACE INTO dedup(queue_id, key, expires_ms, message_id, sequence_number) VALUES(?,?,?,?,?)");
     expire_dedup_ = Statement(h, "DELETE FROM dedup WHERE expires_ms < ?");
   }
 
@@ -110,8 +112,8 @@ class SqliteStore final : public Store {
   // Leader-only state (touched only inside commit(), which GroupCommit serializes).
   std::unique_ptr<AtRestCipher> cipher_;
   bool key_check_stored_;
-  int64_t reserved_seq_ = 0;       // largest seq the stored mark covers
-  int64_t reserved_queue_id_ = 0;  // largest queue_id the stored mark covers
+  int64_t reserved_seq_ = 0;                           // largest seq the stored mark covers
+  int64_t reserved_queue_id_ = 0;                      // largest queue_id the stored mark covers
   std::unordered_map<int64_t, int64_t> queue_of_seq_;  // every stored message: seq -> queue_id
   Statement begin_, commit_, rollback_, put_meta_;
   Statement put_queue_, delete_queue_, delete_queue_dedup_;
@@ -142,9 +144,7 @@ void SqliteStore::commit(std::vector<Mutation>& batch) {
   }
 }
 
-void SqliteStore::put_meta(const char* key, int64_t value) {
-  put_meta_.bind_text(1, key).bind(2, value).run();
-}
+void SqliteStore::put_meta(const char* key, int64_t value) { put_meta_.bind_text(1, key).bind(2, value).run(); }
 
 void SqliteStore::apply(const mutation::PutQueue& m) {
   const QueueRecord& q = m.queue;

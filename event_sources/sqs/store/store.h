@@ -23,65 +23,79 @@
 namespace sluice::sqs::detail {
 
 struct QueueRecord {
-  int64_t queue_id = 0;                // engine-assigned, unique for the store's lifetime
+  int64_t queue_id = 0;  // engine-assigned, unique for the store's lifetime
   QueueAddress address;
-  AttributeMap attributes;             // settable attributes (queue_config.h settable_attributes)
+  AttributeMap attributes;  // settable attributes (queue_config.h settable_attributes)
   TagMap tags;
-  std::string permissions_json;        // AddPermission statements, engine-defined JSON ("" = none)
+  std::string permissions_json;  // AddPermission statements, engine-defined JSON ("" = none)
   int64_t created_ms = 0;
   int64_t modified_ms = 0;
-  int64_t last_purge_ms = 0;           // 0 = never purged
-  uint64_t next_sequence_number = 0;   // FIFO sequence numbers continue from here after a restart
+  int64_t last_purge_ms = 0;          // 0 = never purged
+  uint64_t next_sequence_number = 0;  // FIFO sequence numbers continue from here after a restart
 };
 
 struct MessageRecord {
   int64_t queue_id = 0;
-  int64_t seq = 0;                     // engine-assigned, unique and increasing across the store
+  int64_t seq = 0;  // engine-assigned, unique and increasing across the store
   std::string message_id;
   std::string body;
   MessageAttributes message_attributes;
-  std::string aws_trace_header;        // "" = none
+  std::string aws_trace_header;  // "" = none
   std::string sender_id;
-  std::string message_group_id;        // "" = none
+  std::string message_group_id;  // "" = none
   std::string message_deduplication_id;
   std::string sequence_number;         // FIFO, decimal
   std::string dead_letter_source_arn;  // set when moved to a DLQ
   int64_t sent_ms = 0;
-  int64_t visible_at_ms = 0;           // hidden (delayed or in flight) until then
-  int64_t first_receive_ms = 0;        // 0 = never received
+  int64_t visible_at_ms = 0;     // hidden (delayed or in flight) until then
+  int64_t first_receive_ms = 0;  // 0 = never received
   int32_t receive_count = 0;
-  bool encrypted = false;              // keep body and attributes encrypted at rest
+  bool encrypted = false;  // keep body and attributes encrypted at rest
 };
 
 // FIFO deduplication window entry: a send with this (queue, scope key, dedup id) before
 // expires_ms is a duplicate that answers with the original message id and sequence number.
 struct DedupRecord {
   int64_t queue_id = 0;
-  std::string key;                     // "<group>\n<dedup id>" or "\n<dedup id>" (queue scope)
+  std::string key;  // "<group>\n<dedup id>" or "\n<dedup id>" (queue scope)
   int64_t expires_ms = 0;
   std::string message_id;
   std::string sequence_number;
 };
 
 namespace mutation {
-struct PutQueue { QueueRecord queue; };                  // insert or replace
-struct DeleteQueue { int64_t queue_id; };                // and all its messages and dedup entries
-struct InsertMessage { MessageRecord message; };
-struct UpdateMessage {                                   // receive / visibility change
+struct PutQueue {
+  QueueRecord queue;
+};  // insert or replace
+struct DeleteQueue {
+  int64_t queue_id;
+};  // and all its messages and dedup entries
+struct InsertMessage {
+  MessageRecord message;
+};
+struct UpdateMessage {  // receive / visibility change
   int64_t seq;
   int64_t visible_at_ms;
   int64_t first_receive_ms;
   int32_t receive_count;
 };
-struct DeleteMessage { int64_t seq; };
-struct PurgeQueue { int64_t queue_id; };                 // delete all its messages
-struct PutDedup { DedupRecord entry; };
-struct ExpireDedup { int64_t before_ms; };               // drop every entry with expires_ms < before_ms
+struct DeleteMessage {
+  int64_t seq;
+};
+struct PurgeQueue {
+  int64_t queue_id;
+};  // delete all its messages
+struct PutDedup {
+  DedupRecord entry;
+};
+struct ExpireDedup {
+  int64_t before_ms;
+};  // drop every entry with expires_ms < before_ms
 }  // namespace mutation
 
-using Mutation = std::variant<mutation::PutQueue, mutation::DeleteQueue, mutation::InsertMessage,
-                              mutation::UpdateMessage, mutation::DeleteMessage, mutation::PurgeQueue,
-                              mutation::PutDedup, mutation::ExpireDedup>;
+using Mutation =
+    std::variant<mutation::PutQueue, mutation::DeleteQueue, mutation::InsertMessage, mutation::UpdateMessage,
+                 mutation::DeleteMessage, mutation::PurgeQueue, mutation::PutDedup, mutation::ExpireDedup>;
 
 struct LoadedState {
   std::vector<QueueRecord> queues;

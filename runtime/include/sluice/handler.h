@@ -168,8 +168,7 @@ typedef struct sluice_sqs_record {
 /* Signatures of the exported symbols, for hosts resolving them with dlsym. */
 typedef uint32_t (*sluice_handler_abi_version_fn)(void);
 typedef uint32_t (*sluice_handler_flags_fn)(void);
-typedef int (*sluice_handler_init_fn)(const sluice_host* host, const sluice_function_config* config,
-                                      void** state);
+typedef int (*sluice_handler_init_fn)(const sluice_host* host, const sluice_function_config* config, void** state);
 typedef void (*sluice_handler_invoke_fn)(void* state, const sluice_invocation* inv);
 typedef void (*sluice_handler_invoke_sqs_fn)(void* state, const sluice_invocation* inv,
                                              const sluice_sqs_record* records, size_t count);
@@ -178,8 +177,8 @@ typedef void (*sluice_handler_shutdown_fn)(void* state);
 /* Declarations a handler defines (the C++ macros in handler.hpp define them for you). */
 SLUICE_HANDLER_EXPORT uint32_t sluice_handler_abi_version(void);
 SLUICE_HANDLER_EXPORT uint32_t sluice_handler_flags(void);
-SLUICE_HANDLER_EXPORT int sluice_handler_init(const sluice_host* host,
-                                              const sluice_function_config* config, void** state);
+SLUICE_HANDLER_EXPORT int sluice_handler_init(const sluice_host* host, const sluice_function_config* config,
+                                              void** state);
 SLUICE_HANDLER_EXPORT void sluice_handler_invoke(void* state, const sluice_invocation* inv);
 SLUICE_HANDLER_EXPORT void sluice_handler_invoke_sqs(void* state, const sluice_invocation* inv,
                                                      const sluice_sqs_record* records, size_t count);

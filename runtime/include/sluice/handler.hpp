@@ -144,7 +144,9 @@ class Context {
   }
   const sluice_invocation& raw() const { return *inv_; }
 
-  static std::string_view view(sluice_bytes b) { return b.size ? std::string_view(b.data, b.size) : std::string_view{}; }
+  static std::string_view view(sluice_bytes b) {
+    return b.size ? std::string_view(b.data, b.size) : std::string_view{};
+  }
 
  private:
   void* state_;
@@ -273,10 +275,8 @@ inline std::vector<SqsRecord> sqs_records_from(const sluice_sqs_record* records,
     for (size_t j = 0; j < r.message_attribute_count; ++j) {
       const auto& a = r.message_attributes[j];
       SqsMessageAttribute attr{string_of(a.data_type), {}, {}};
-      if (attr.data_type.rfind("Binary", 0) == 0)
-        attr.binary_value = string_of(a.value);
-      else
-        attr.string_value = string_of(a.value);
+      if (attr.data_type.rfind("Binary", 0) == 0) attr.binary_value = string_of(a.value);
+      else attr.string_value = string_of(a.value);
       rec.message_attributes.emplace(string_of(a.name), std::move(attr));
     }
     out.push_back(std::move(rec));
@@ -294,10 +294,20 @@ inline std::vector<SnsRecord> parse_sns_event(std::string_view event_json) {
     const auto* snsv = r.if_contains("Sns");
     if (!snsv) throw EventError("record has no Sns object");
     const auto& s = detail::as_object(*snsv, "Sns");
-    SnsRecord rec{str(r, "EventSource"), str(r, "EventVersion"), str(r, "EventSubscriptionArn"),
-                  str(s, "Type"), str(s, "MessageId"), str(s, "TopicArn"), detail::opt_str(s, "Subject"),
-                  str(s, "Message"), str(s, "Timestamp"), str(s, "SignatureVersion"), str(s, "Signature"),
-                  str(s, "SigningCertUrl"), str(s, "UnsubscribeUrl"), {}};
+    SnsRecord rec{str(r, "EventSource"),
+                  str(r, "EventVersion"),
+                  str(r, "EventSubscriptionArn"),
+                  str(s, "Type"),
+                  str(s, "MessageId"),
+                  str(s, "TopicArn"),
+                  detail::opt_str(s, "Subject"),
+                  str(s, "Message"),
+                  str(s, "Timestamp"),
+                  str(s, "SignatureVersion"),
+                  str(s, "Signature"),
+                  str(s, "SigningCertUrl"),
+                  str(s, "UnsubscribeUrl"),
+                  {}};
     if (const auto* m = s.if_contains("MessageAttributes"); m && m->is_object())
       for (const auto& [k, v] : m->get_object()) {
         const auto& mo = detail::as_object(v, "message attribute");
@@ -327,8 +337,8 @@ inline void deliver(const sluice_invocation* inv, const Result& r) {
   if (r.kind() == Result::Kind::Payload) {
     inv->host->respond(inv->host_context, r.payload_json().data(), r.payload_json().size());
   } else {
-    inv->host->fail(inv->host_context, r.error_type().data(), r.error_type().size(),
-                    r.error_message().data(), r.error_message().size());
+    inv->host->fail(inv->host_context, r.error_type().data(), r.error_type().size(), r.error_message().data(),
+                    r.error_message().size());
   }
 }
 
@@ -355,49 +365,47 @@ void run(const sluice_invocation* inv, Body&& body) noexcept {
 }  // namespace detail
 }  // namespace sluice::handler
 
-#define SLUICE_HANDLER_DETAIL_ABI                                                       \
-  extern "C" SLUICE_HANDLER_EXPORT uint32_t sluice_handler_abi_version(void) {        \
-    return SLUICE_HANDLER_ABI_VERSION;                                                  \
-  }
+#define SLUICE_HANDLER_DETAIL_ABI \
+  extern "C" SLUICE_HANDLER_EXPORT uint32_t sluice_handler_abi_version(void) { return SLUICE_HANDLER_ABI_VERSION; }
 
 // fn: sluice::handler::Result fn(std::string_view event_json, sluice::handler::Context&)
-#define SLUICE_HANDLER(fn)                                                                  \
-  SLUICE_HANDLER_DETAIL_ABI                                                                 \
+#define SLUICE_HANDLER(fn)                                                                                 \
+  SLUICE_HANDLER_DETAIL_ABI                                                                                \
   extern "C" SLUICE_HANDLER_EXPORT void sluice_handler_invoke(void* state, const sluice_invocation* inv) { \
-    ::sluice::handler::detail::run(inv, [&] {                                               \
-      ::sluice::handler::Context ctx(state, inv);                                           \
-      return fn(ctx.event(), ctx);                                                          \
-    });                                                                                     \
+    ::sluice::handler::detail::run(inv, [&] {                                                              \
+      ::sluice::handler::Context ctx(state, inv);                                                          \
+      return fn(ctx.event(), ctx);                                                                         \
+    });                                                                                                    \
   }
 
 // fn: sluice::handler::Result fn(const std::vector<sluice::handler::SqsRecord>&, Context&)
 // Exports the JSON entry point and the structured SQS fast path.
-#define SLUICE_SQS_HANDLER(fn)                                                              \
-  SLUICE_HANDLER_DETAIL_ABI                                                                 \
-  extern "C" SLUICE_HANDLER_EXPORT void sluice_handler_invoke(void* state, const sluice_invocation* inv) { \
-    ::sluice::handler::detail::run(inv, [&] {                                               \
-      ::sluice::handler::Context ctx(state, inv);                                           \
-      return fn(::sluice::handler::parse_sqs_event(ctx.event()), ctx);                      \
-    });                                                                                     \
-  }                                                                                         \
-  extern "C" SLUICE_HANDLER_EXPORT void sluice_handler_invoke_sqs(                          \
-      void* state, const sluice_invocation* inv, const sluice_sqs_record* records, size_t count) { \
-    ::sluice::handler::detail::run(inv, [&] {                                               \
-      ::sluice::handler::Context ctx(state, inv);                                           \
-      return fn(::sluice::handler::sqs_records_from(records, count), ctx);                  \
-    });                                                                                     \
+#define SLUICE_SQS_HANDLER(fn)                                                                                      \
+  SLUICE_HANDLER_DETAIL_ABI                                                                                         \
+  extern "C" SLUICE_HANDLER_EXPORT void sluice_handler_invoke(void* state, const sluice_invocation* inv) {          \
+    ::sluice::handler::detail::run(inv, [&] {                                                                       \
+      ::sluice::handler::Context ctx(state, inv);                                                                   \
+      return fn(::sluice::handler::parse_sqs_event(ctx.event()), ctx);                                              \
+    });                                                                                                             \
+  }                                                                                                                 \
+  extern "C" SLUICE_HANDLER_EXPORT void sluice_handler_invoke_sqs(void* state, const sluice_invocation* inv,        \
+                                                                  const sluice_sqs_record* records, size_t count) { \
+    ::sluice::handler::detail::run(inv, [&] {                                                                       \
+      ::sluice::handler::Context ctx(state, inv);                                                                   \
+      return fn(::sluice::handler::sqs_records_from(records, count), ctx);                                          \
+    });                                                                                                             \
   }
 
 // fn: sluice::handler::Result fn(const std::vector<sluice::handler::SnsRecord>&, Context&)
-#define SLUICE_SNS_HANDLER(fn)                                                              \
-  SLUICE_HANDLER_DETAIL_ABI                                                                 \
+#define SLUICE_SNS_HANDLER(fn)                                                                             \
+  SLUICE_HANDLER_DETAIL_ABI                                                                                \
   extern "C" SLUICE_HANDLER_EXPORT void sluice_handler_invoke(void* state, const sluice_invocation* inv) { \
-    ::sluice::handler::detail::run(inv, [&] {                                               \
-      ::sluice::handler::Context ctx(state, inv);                                           \
-      return fn(::sluice::handler::parse_sns_event(ctx.event()), ctx);                      \
-    });                                                                                     \
+    ::sluice::handler::detail::run(inv, [&] {                                                              \
+      ::sluice::handler::Context ctx(state, inv);                                                          \
+      return fn(::sluice::handler::parse_sns_event(ctx.event()), ctx);                                     \
+    });                                                                                                    \
   }
 
 // Declares that the handler may be invoked concurrently (see handler.h, Threading).
-#define SLUICE_HANDLER_CONCURRENT_SAFE()                                                  \
+#define SLUICE_HANDLER_CONCURRENT_SAFE() \
   extern "C" SLUICE_HANDLER_EXPORT uint32_t sluice_handler_flags(void) { return SLUICE_HANDLER_CONCURRENT; }

@@ -51,16 +51,18 @@ struct FakeImds {
       }
       return true;
     };
-    http.server.Get("/latest/meta-data/iam/security-credentials/", [authorized](const httplib::Request& req, httplib::Response& res) {
-      if (authorized(req, res)) res.set_content("worker-role\n", "text/plain");
-    });
+    http.server.Get("/latest/meta-data/iam/security-credentials/",
+                    [authorized](const httplib::Request& req, httplib::Response& res) {
+                      if (authorized(req, res)) res.set_content("worker-role\n", "text/plain");
+                    });
     http.server.Get("/latest/meta-data/iam/security-credentials/worker-role",
                     [authorized](const httplib::Request& req, httplib::Response& res) {
                       if (authorized(req, res)) res.set_content(kCredentialsJson, "application/json");
                     });
-    http.server.Get("/latest/meta-data/placement/region", [authorized](const httplib::Request& req, httplib::Response& res) {
-      if (authorized(req, res)) res.set_content("ap-southeast-2", "text/plain");
-    });
+    http.server.Get("/latest/meta-data/placement/region",
+                    [authorized](const httplib::Request& req, httplib::Response& res) {
+                      if (authorized(req, res)) res.set_content("ap-southeast-2", "text/plain");
+                    });
     http.start();
   }
 };
@@ -95,13 +97,15 @@ TEST_CASE("environment credentials") {
 TEST_CASE("shared files: profiles, config fallback, region") {
   ScopedEnv env;
   TempDir dir;
-  env.set("AWS_SHARED_CREDENTIALS_FILE", dir.write("credentials", "# comment\n[default]\naws_access_key_id = AKDEFAULT\n"
-                                                                  "aws_secret_access_key = default-secret\n\n"
-                                                                  "[ci]\naws_access_key_id=AKCI\naws_secret_access_key=ci-secret\n"
-                                                                  "aws_session_token=ci-token\n"));
-  env.set("AWS_CONFIG_FILE", dir.write("config", "[default]\nregion = us-west-2\n[profile cfg]\n"
-                                                 "aws_access_key_id = AKCFG\naws_secret_access_key = cfg-secret\n"
-                                                 "region = eu-central-1\n"));
+  env.set("AWS_SHARED_CREDENTIALS_FILE", dir.write("credentials",
+                                                   "# comment\n[default]\naws_access_key_id = AKDEFAULT\n"
+                                                   "aws_secret_access_key = default-secret\n\n"
+                                                   "[ci]\naws_access_key_id=AKCI\naws_secret_access_key=ci-secret\n"
+                                                   "aws_session_token=ci-token\n"));
+  env.set("AWS_CONFIG_FILE", dir.write("config",
+                                       "[default]\nregion = us-west-2\n[profile cfg]\n"
+                                       "aws_access_key_id = AKCFG\naws_secret_access_key = cfg-secret\n"
+                                       "region = eu-central-1\n"));
   auto def = profile_credentials()->resolve();
   REQUIRE(def.ok());
   CHECK(def.credentials->access_key_id == "AKDEFAULT");
@@ -134,8 +138,9 @@ TEST_CASE("default chain order: explicit, environment, shared files") {
   ScopedEnv env;
   TempDir dir;
   env.set("AWS_SHARED_CREDENTIALS_FILE",
-          dir.write("credentials", "[default]\naws_access_key_id=AKFILE\naws_secret_access_key=file-secret\n"
-                                   "[other]\naws_access_key_id=AKOTHER\naws_secret_access_key=other-secret\n"));
+          dir.write("credentials",
+                    "[default]\naws_access_key_id=AKFILE\naws_secret_access_key=file-secret\n"
+                    "[other]\naws_access_key_id=AKOTHER\naws_secret_access_key=other-secret\n"));
   CHECK(default_credentials_chain()->resolve().credentials->access_key_id == "AKFILE");
 
   env.set("AWS_ACCESS_KEY_ID", "AKENV");

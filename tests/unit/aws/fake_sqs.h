@@ -111,7 +111,8 @@ class FakeSqs {
     if (fail_next > 0) {
       --fail_next;
       res.status = 500;
-      res.set_content(R"({"__type":"com.amazonaws.sqs#InternalFailure","message":"boom"})", "application/x-amz-json-1.0");
+      res.set_content(R"({"__type":"com.amazonaws.sqs#InternalFailure","message":"boom"})",
+                      "application/x-amz-json-1.0");
       return;
     }
     std::string queue_url = call.body.contains("QueueUrl") ? std::string(call.body["QueueUrl"].as_string()) : "";
@@ -134,7 +135,8 @@ class FakeSqs {
       for (const auto& e : call.body["Entries"].as_array()) {
         const auto& entry = e.as_object();
         if (entry.at("ReceiptHandle").as_string() == "bad") {
-          failed.push_back(boost::json::object{{"Id", entry.at("Id")}, {"SenderFault", true},
+          failed.push_back(boost::json::object{{"Id", entry.at("Id")},
+                                               {"SenderFault", true},
                                                {"Code", "ReceiptHandleIsInvalid"},
                                                {"Message", "The input receipt handle is invalid."}});
         } else {

@@ -15,7 +15,8 @@ using sluice::aws::test::FakeSqs;
 
 namespace {
 
-std::unique_ptr<sqs::QueueSource> source_for(FakeSqs& fake, std::string queue = "arn:aws:sqs:us-east-1:123456789012:q") {
+std::unique_ptr<sqs::QueueSource> source_for(FakeSqs& fake,
+                                             std::string queue = "arn:aws:sqs:us-east-1:123456789012:q") {
   RemoteQueueOptions o;
   o.queue = std::move(queue);
   o.endpoint = fake.url();
@@ -76,8 +77,10 @@ TEST_CASE("receive parses messages, system attributes and base64 binary attribut
       {"Attributes", boost::json::object{{"ApproximateReceiveCount", "1"}, {"SentTimestamp", "1700000000000"}}},
       {"MD5OfMessageAttributes", "abc"},
       {"MessageAttributes",
-       boost::json::object{{"blob", boost::json::object{{"DataType", "Binary"}, {"BinaryValue", base64_encode(std::string("\x00\x01\xff", 3))}}},
-                           {"n", boost::json::object{{"DataType", "Number"}, {"StringValue", "42"}}}}}}};
+       boost::json::object{
+           {"blob", boost::json::object{{"DataType", "Binary"},
+                                        {"BinaryValue", base64_encode(std::string("\x00\x01\xff", 3))}}},
+           {"n", boost::json::object{{"DataType", "Number"}, {"StringValue", "42"}}}}}}};
   auto source = source_for(fake);
   CHECK(source->arn() == "arn:aws:sqs:us-east-1:123456789012:q");
   auto got = source->receive(10, 0, 45);

@@ -52,8 +52,9 @@ TEST_CASE("header values are trimmed, collapsed and merged in order") {
         "host:example.amazonaws.com\nmy-header1:value1\nmy-header2:\"a b c\"\nx-amz-date:20150830T123600Z\n");
   CHECK(signature_of(trim) == "acc3ed3afb60bb290fc8d2dd0098b9911fcaa05412b367055dee359757a9c736");
 
-  auto order = suite_request("GET", "/", {{"My-Header1", "value4"}, {"My-Header1", "value1"}, {"My-Header1", "value3"},
-                                          {"My-Header1", "value2"}});
+  auto order = suite_request(
+      "GET", "/",
+      {{"My-Header1", "value4"}, {"My-Header1", "value1"}, {"My-Header1", "value3"}, {"My-Header1", "value2"}});
   CHECK(signature_of(order) == "08c7e5a9acfcfeb3ab6b2185e75ce8b1deb5e634ec47601a50643f830c755c01");
 
   auto dup = suite_request("GET", "/", {{"My-Header1", "value2"}, {"My-Header1", "value2"}, {"My-Header1", "value1"}});
@@ -91,7 +92,8 @@ TEST_CASE("query keys and values are encoded and sorted") {
 TEST_CASE("post-sts-header-before: the session token is a signed header") {
   Credentials temp = kSuite;
   temp.session_token =
-      "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/"
+      "AQoDYXdzEPT//////////"
+      "wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/"
       "qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+"
       "xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA==";
   SignableRequest r;
@@ -129,7 +131,8 @@ TEST_CASE("the payload hash covers the body; user-agent is not signed") {
 
 TEST_CASE("parse_authorization reads the scope and rejects malformed values") {
   auto p = parse_authorization(
-      "AWS4-HMAC-SHA256 Credential=AKID/20240102/eu-west-1/sqs/aws4_request,SignedHeaders=host;x-amz-date,Signature=ab");
+      "AWS4-HMAC-SHA256 "
+      "Credential=AKID/20240102/eu-west-1/sqs/aws4_request,SignedHeaders=host;x-amz-date,Signature=ab");
   REQUIRE(p);
   CHECK(p->access_key_id == "AKID");
   CHECK(p->date == "20240102");
@@ -138,7 +141,8 @@ TEST_CASE("parse_authorization reads the scope and rejects malformed values") {
   CHECK(p->signed_headers == std::vector<std::string>{"host", "x-amz-date"});
   CHECK(p->signature == "ab");
   CHECK_FALSE(parse_authorization("Basic abc"));
-  CHECK_FALSE(parse_authorization("AWS4-HMAC-SHA256 Credential=AKID/20240102/sqs/aws4_request, SignedHeaders=host, Signature=a"));
+  CHECK_FALSE(parse_authorization(
+      "AWS4-HMAC-SHA256 Credential=AKID/20240102/sqs/aws4_request, SignedHeaders=host, Signature=a"));
   CHECK_FALSE(parse_authorization("AWS4-HMAC-SHA256 Credential=AKID/20240102/r/sqs/aws4_request, Signature=a"));
 }
 

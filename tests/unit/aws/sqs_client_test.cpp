@@ -28,7 +28,8 @@ const char* kQueue = "https://sqs.us-east-1.amazonaws.com/123456789012/q";
 TEST_CASE("a signed call reaches the endpoint override with QueueUrl and the target header") {
   FakeSqs fake;
   SqsClient client(options_for(fake));
-  auto answer = client.call(kQueue, "GetQueueAttributes", boost::json::object{{"AttributeNames", {"VisibilityTimeout"}}});
+  auto answer =
+      client.call(kQueue, "GetQueueAttributes", boost::json::object{{"AttributeNames", {"VisibilityTimeout"}}});
   INFO((answer.ok() ? std::string() : answer.error().message));
   REQUIRE(answer.ok());
   CHECK(answer->at("Attributes").as_object().at("VisibilityTimeout").as_string() == "30");
@@ -46,7 +47,8 @@ TEST_CASE("temporary credentials send a signed session token") {
   temp.session_token = "session-xyz";
   o.credentials = static_credentials(temp);
   SqsClient client(o);
-  REQUIRE(client.call(kQueue, "GetQueueAttributes", boost::json::object{{"AttributeNames", boost::json::array{}}}).ok());
+  REQUIRE(
+      client.call(kQueue, "GetQueueAttributes", boost::json::object{{"AttributeNames", boost::json::array{}}}).ok());
   auto calls = fake.calls();
   REQUIRE(calls.size() == 1);
   CHECK(calls[0].signature_ok);
@@ -58,7 +60,8 @@ TEST_CASE("a wrong secret is refused with SignatureDoesNotMatch and not retried"
   auto o = options_for(fake);
   o.credentials = static_credentials(Credentials{"AKIDFAKE", "wrong-secret", "", std::nullopt});
   SqsClient client(o);
-  auto answer = client.call(kQueue, "GetQueueAttributes", boost::json::object{{"AttributeNames", boost::json::array{}}});
+  auto answer =
+      client.call(kQueue, "GetQueueAttributes", boost::json::object{{"AttributeNames", boost::json::array{}}});
   REQUIRE_FALSE(answer.ok());
   CHECK(answer.error().code == AwsErrorCode::SignatureDoesNotMatch);
   CHECK(fake.calls().size() == 1);
@@ -69,12 +72,14 @@ TEST_CASE("throttling and 5xx are retried; the retry budget is bounded") {
   FakeSqs fake;
   SqsClient client(options_for(fake));
   fake.throttle_next = 1;
-  auto answer = client.call(kQueue, "GetQueueAttributes", boost::json::object{{"AttributeNames", boost::json::array{}}});
+  auto answer =
+      client.call(kQueue, "GetQueueAttributes", boost::json::object{{"AttributeNames", boost::json::array{}}});
   CHECK(answer.ok());
   CHECK(fake.calls().size() == 2);
 
   fake.fail_next = 100;
-  auto failed = client.call(kQueue, "GetQueueAttributes", boost::json::object{{"AttributeNames", boost::json::array{}}});
+  auto failed =
+      client.call(kQueue, "GetQueueAttributes", boost::json::object{{"AttributeNames", boost::json::array{}}});
   REQUIRE_FALSE(failed.ok());
   CHECK(failed.error().code == AwsErrorCode::InternalFailure);
   CHECK(fake.calls().size() == 2 + 5);  // default max_attempts
@@ -92,15 +97,19 @@ TEST_CASE("x-amzn-query-error maps back to the error table") {
 }
 
 TEST_CASE("error_from_response: header first, then __type, unknown codes keep their text") {
-  auto e1 = error_from_response(400, "AWS.SimpleQueueService.NonExistentQueue;Sender",
-                                R"({"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"The specified queue does not exist."})");
+  auto e1 = error_from_response(
+      400, "AWS.SimpleQueueService.NonExistentQueue;Sender",
+      R"({"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"The specified queue does not exist."})");
   CHECK(e1.code == AwsErrorCode::QueueDoesNotExist);
-  auto e2 = error_from_response(400, "", R"({"__type":"com.amazonaws.sqs#InvalidParameterValueException","message":"bad"})");
+  auto e2 =
+      error_from_response(400, "", R"({"__type":"com.amazonaws.sqs#InvalidParameterValueException","message":"bad"})");
   CHECK(e2.code == AwsErrorCode::InvalidParameterValue);
   CHECK(e2.message == "bad");
   auto e3 = error_from_response(400, "", R"({"__type":"com.amazonaws.sqs#KmsAccessDenied","message":"no key"})");
   CHECK(e3.message == "KmsAccessDenied: no key");
-  auto e4 = error_from_response(403, "InvalidClientTokenId;Sender", R"({"__type":"com.amazon.coral.service#UnrecognizedClientException","message":"The security token included in the request is invalid."})");
+  auto e4 = error_from_response(
+      403, "InvalidClientTokenId;Sender",
+      R"({"__type":"com.amazon.coral.service#UnrecognizedClientException","message":"The security token included in the request is invalid."})");
   CHECK(e4.code == AwsErrorCode::AccessDenied);
   CHECK(e4.message == "InvalidClientTokenId: The security token included in the request is invalid.");
   auto e5 = error_from_response(503, "", "<html>busy</html>");

@@ -57,11 +57,20 @@ class ScopedEnv {
   void unset(const char* name) { ::unsetenv(name); }
 
  private:
-  static constexpr const char* kNames[] = {
-      "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE",
-      "AWS_CONFIG_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-      "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_EC2_METADATA_DISABLED",
-      "AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_REGION", "AWS_DEFAULT_REGION"};
+  static constexpr const char* kNames[] = {"AWS_ACCESS_KEY_ID",
+                                           "AWS_SECRET_ACCESS_KEY",
+                                           "AWS_SESSION_TOKEN",
+                                           "AWS_PROFILE",
+                                           "AWS_SHARED_CREDENTIALS_FILE",
+                                           "AWS_CONFIG_FILE",
+                                           "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                                           "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                                           "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                                           "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+                                           "AWS_EC2_METADATA_DISABLED",
+                                           "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                                           "AWS_REGION",
+                                           "AWS_DEFAULT_REGION"};
   std::map<std::string, std::string> saved_;
 };
 

@@ -37,9 +37,10 @@ TEST_CASE("defaults resolve as AWS reports them") {
 TEST_CASE("validation rules with AWS's error types and texts") {
   CreateMappingRequest r;
   r.batch_size = 11;
-  CHECK(error_text(r) ==
-        "InvalidParameterValueException: Maximum batch window in seconds must be greater than 0 if maximum batch size is "
-        "greater than 10");
+  CHECK(
+      error_text(r) ==
+      "InvalidParameterValueException: Maximum batch window in seconds must be greater than 0 if maximum batch size is "
+      "greater than 10");
   r.maximum_batching_window_in_seconds = 1;
   CHECK(error_text(r).empty());
   r.batch_size = 10'001;
@@ -55,8 +56,9 @@ TEST_CASE("validation rules with AWS's error types and texts") {
 
   CreateMappingRequest s;
   s.scaling_config = ScalingConfig{1};
-  CHECK(error_text(s).find("'scalingConfig.maximumConcurrency' failed to satisfy constraint: Member must have value greater "
-                           "than or equal to 2") != std::string::npos);
+  CHECK(error_text(s).find(
+            "'scalingConfig.maximumConcurrency' failed to satisfy constraint: Member must have value greater "
+            "than or equal to 2") != std::string::npos);
   s.scaling_config = ScalingConfig{1001};
   CHECK_FALSE(error_text(s).empty());
   s.scaling_config = ScalingConfig{1000};
@@ -80,8 +82,9 @@ TEST_CASE("validation rules with AWS's error types and texts") {
   ValidationContext slow;
   slow.queue_visibility_timeout_s = 30;
   slow.function_timeout_s = 60;
-  CHECK(error_text({}, slow) ==
-        "InvalidParameterValueException: Queue visibility timeout: 30 seconds is less than Function timeout: 60 seconds");
+  CHECK(
+      error_text({}, slow) ==
+      "InvalidParameterValueException: Queue visibility timeout: 30 seconds is less than Function timeout: 60 seconds");
 }
 
 TEST_CASE("filter criteria validation") {
@@ -108,9 +111,10 @@ TEST_CASE("duplicate mapping text") {
   auto e = duplicate_mapping_error("arn:aws:sqs:us-east-1:1:q", "fn", "u-1");
   CHECK(e.http_status() == 409);
   CHECK(e.type() == "ResourceConflictException");
-  CHECK(e.message ==
-        "An event source mapping with SQS arn (\" arn:aws:sqs:us-east-1:1:q \") and function (\" fn \") already exists. "
-        "Please update or delete the existing mapping with UUID u-1");
+  CHECK(
+      e.message ==
+      "An event source mapping with SQS arn (\" arn:aws:sqs:us-east-1:1:q \") and function (\" fn \") already exists. "
+      "Please update or delete the existing mapping with UUID u-1");
 }
 
 TEST_CASE("configuration JSON has the EventSourceMappingConfiguration shape") {
@@ -135,7 +139,8 @@ TEST_CASE("configuration JSON has the EventSourceMappingConfiguration shape") {
 
 TEST_CASE("partial batch responses: success cases") {
   std::unordered_set<std::string> ids{"a", "b"};
-  for (const char* ok : {"", "null", "{}", R"({"batchItemFailures":[]})", R"({"batchItemFailures":null})", "\"done\""}) {
+  for (const char* ok :
+       {"", "null", "{}", R"({"batchItemFailures":[]})", R"({"batchItemFailures":null})", "\"done\""}) {
     CAPTURE(ok);
     auto r = read_partial_batch_response(ok, ids);
     CHECK_FALSE(r.whole_batch_failed);
@@ -148,10 +153,11 @@ TEST_CASE("partial batch responses: success cases") {
 
 TEST_CASE("partial batch responses: every invalid case fails the whole batch") {
   std::unordered_set<std::string> ids{"a", "b"};
-  for (const char* bad : {"{not json", R"({"batchItemFailures":[{"itemIdentifier":""}]})",
-                          R"({"batchItemFailures":[{"itemIdentifier":null}]})", R"({"batchItemFailures":[{"foo":"notvalid"}]})",
-                          R"({"batchItemFailures":[{"itemIdentifier":"zzz"}]})", R"({"batchItemFailures":"a"})",
-                          R"({"batchItemFailures":[{"itemIdentifier":"a"},{"itemIdentifier":7}]})"}) {
+  for (const char* bad :
+       {"{not json", R"({"batchItemFailures":[{"itemIdentifier":""}]})",
+        R"({"batchItemFailures":[{"itemIdentifier":null}]})", R"({"batchItemFailures":[{"foo":"notvalid"}]})",
+        R"({"batchItemFailures":[{"itemIdentifier":"zzz"}]})", R"({"batchItemFailures":"a"})",
+        R"({"batchItemFailures":[{"itemIdentifier":"a"},{"itemIdentifier":7}]})"}) {
     CAPTURE(bad);
     CHECK(read_partial_batch_response(bad, ids).whole_batch_failed);
   }

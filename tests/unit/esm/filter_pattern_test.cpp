@@ -47,7 +47,8 @@ TEST_CASE("the recorded AWS filter cases") {
   CHECK_FALSE(keeps(R"({"body":{"testItem":["test24"]}})", R"({"testItem":"tesWER"})"));
   CHECK(keeps(R"({"body":{"testItem":["test24","test45"]}})", R"({"testItem":"test45"})"));
   CHECK(keeps(R"({"body":{"testItem":["test24","test45"],"test2":["go"]}})", R"({"testItem":"test45","test2":"go"})"));
-  CHECK_FALSE(keeps(R"({"body":{"testItem":["test24","test45"],"test2":["go"]}})", R"({"testItem":"test67","test2":"go"})"));
+  CHECK_FALSE(
+      keeps(R"({"body":{"testItem":["test24","test45"],"test2":["go"]}})", R"({"testItem":"test67","test2":"go"})"));
   CHECK(keeps(R"({"body":{"test2":[{"exists":true}]}})", R"({"test2":"7411"})"));
   CHECK_FALSE(keeps(R"({"body":{"test2":[{"exists":true}]}})", R"({"test5":"74545"})"));
   CHECK(keeps(R"({"body":{"test2":[{"numeric":[">",100]}]}})", R"({"test2":105})"));
@@ -93,7 +94,7 @@ TEST_CASE("plain-string and JSON bodies against plain-string and JSON patterns")
   CHECK(keeps(R"({"body":["hello world"]})", "hello world"));
   CHECK(keeps(R"({"body":[{"prefix":"hello"}]})", "hello world"));
   CHECK_FALSE(keeps(R"({"body":[{"prefix":"{"}]})", R"({"a":1})"));  // JSON body, plain pattern: dropped
-  CHECK_FALSE(keeps(R"({"body":{"a":[1]}})", "a=1"));                 // plain body, JSON pattern: dropped
+  CHECK_FALSE(keeps(R"({"body":{"a":[1]}})", "a=1"));                // plain body, JSON pattern: dropped
 }
 
 TEST_CASE("metadata: attributes and messageAttributes in the event's shape") {

@@ -295,8 +295,10 @@ TEST_CASE("a batch closes at the payload limit") {
 TEST_CASE("order 1002 fails until the redrive policy moves it to the DLQ; 1001 and 1003 are processed") {
   Queues qs;
   auto dlq = qs.create("orders-dlq");
-  auto q = qs.create("orders", {{"VisibilityTimeout", "1"},
-                                {"RedrivePolicy", R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:123456789012:orders-dlq","maxReceiveCount":"3"})"}});
+  auto q = qs.create(
+      "orders", {{"VisibilityTimeout", "1"},
+                 {"RedrivePolicy",
+                  R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:123456789012:orders-dlq","maxReceiveCount":"3"})"}});
   auto rec = std::make_shared<Recorder>(plugin(SLUICE_PLUGIN_FAIL_ORDER));
   CreateMappingRequest r;
   r.function_response_types = {"ReportBatchItemFailures"};
@@ -337,7 +339,8 @@ TEST_CASE("partial batch: only the failed items stay on the queue") {
   RuntimeOptions options = fast();
   options.poller_threads = 1;
   for (int i = 0; i < 5; ++i)
-    qs.send(q, "m" + std::to_string(i), i == 2 ? sqs::MessageAttributes{{"fail", {"String", "true", ""}}} : sqs::MessageAttributes{});
+    qs.send(q, "m" + std::to_string(i),
+            i == 2 ? sqs::MessageAttributes{{"fail", {"String", "true", ""}}} : sqs::MessageAttributes{});
   auto m = make(r, rec, qs.sources(q), options);
   m->start();
   REQUIRE(eventually([&] { return m->stats().messages_deleted == 4; }));
@@ -417,7 +420,8 @@ TEST_CASE("scaling starts low and grows while the backlog lasts, never past the 
   Queues qs;
   auto q = qs.create("work");
   for (int i = 0; i < 60; ++i) qs.send(q, "m" + std::to_string(i));
-  auto rec = std::make_shared<Recorder>(plugin(SLUICE_PLUGIN_ECHO, 1000, functions::IsolationMode::InProcess, 4), milliseconds(50));
+  auto rec = std::make_shared<Recorder>(plugin(SLUICE_PLUGIN_ECHO, 1000, functions::IsolationMode::InProcess, 4),
+                                        milliseconds(50));
   CreateMappingRequest r;
   r.batch_size = 1;
   RuntimeOptions options;
@@ -499,7 +503,8 @@ TEST_CASE("disabling stops polling at once; enabling resumes") {
   bad.batch_size = 50;
   auto e = m->update(bad);
   REQUIRE(e);
-  CHECK(e->message == "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10");
+  CHECK(e->message ==
+        "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10");
   m->stop();
   CHECK(m->configuration().state == "Disabled");
 }
@@ -516,7 +521,8 @@ TEST_CASE("create refuses with AWS's texts") {
   auto n = EventSourceMapping::create({}, plugin(SLUICE_PLUGIN_ECHO), qs.sources(missing));
   REQUIRE_FALSE(n.ok());
   CHECK(n.error().message ==
-        "Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: "
+        "Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error "
+        "Message: "
         "The specified queue does not exist.");
 
   CreateMappingRequest f;

@@ -47,8 +47,7 @@ TEST_CASE("a segfaulting handler fails the invocation and the next one works") {
   auto crashed = call(*host, R"({"action":"crash"})", "req-crash");
   CHECK(crashed.status == InvocationResult::Status::FunctionError);
   CHECK(crashed.error_type == "Runtime.ExitError");
-  CHECK(crashed.error_message ==
-        "RequestId: req-crash Error: Runtime exited with error: signal: segmentation fault");
+  CHECK(crashed.error_message == "RequestId: req-crash Error: Runtime exited with error: signal: segmentation fault");
   auto next = call(*host, R"({"action":"none"})");
   CHECK(next.ok());
   CHECK(next.payload == R"({"ok":true})");
@@ -61,8 +60,9 @@ TEST_CASE("a hanging handler times out with the AWS payload and the worker is re
   auto elapsed = std::chrono::steady_clock::now() - start;
   CHECK(r.status == InvocationResult::Status::Timeout);
   CHECK(r.error_type == "Sandbox.Timedout");
-  CHECK(r.payload ==
-        R"({"errorType":"Sandbox.Timedout","errorMessage":"RequestId: req-hang Error: Task timed out after 1.00 seconds"})");
+  CHECK(
+      r.payload ==
+      R"({"errorType":"Sandbox.Timedout","errorMessage":"RequestId: req-hang Error: Task timed out after 1.00 seconds"})");
   CHECK(r.logs == "[INFO] going to sleep\n");  // logs up to the timeout are kept
   CHECK(elapsed >= std::chrono::milliseconds(900));
   CHECK(elapsed < std::chrono::seconds(5));

@@ -14,7 +14,6 @@ using namespace sluice::functions;
 using namespace sluice::functions::test;
 namespace fs = std::filesystem;
 
-
 TEST_CASE("echo plugin answers the event and logs through the host") {
   FunctionConfig config = config_named("echo-fn");
   config.environment = {{"ECHO_GREETING", "hello"}};
@@ -146,8 +145,9 @@ TEST_CASE("an in-process answer after the deadline is a timeout") {
   InvocationRequest req{.request_id = "req-late", .event = "{}", .sqs_records = {}, .deadline_ms = 1};  // long past
   auto r = host->invoke(req);
   CHECK(r.status == InvocationResult::Status::Timeout);
-  CHECK(r.payload ==
-        R"({"errorType":"Sandbox.Timedout","errorMessage":"RequestId: req-late Error: Task timed out after 1.00 seconds"})");
+  CHECK(
+      r.payload ==
+      R"({"errorType":"Sandbox.Timedout","errorMessage":"RequestId: req-late Error: Task timed out after 1.00 seconds"})");
 }
 
 TEST_CASE("hot reload picks up a rebuilt file; a broken rebuild keeps the old version serving") {

@@ -94,8 +94,8 @@ TEST_CASE("keep-alive serves several sequential requests on one connection") {
   Client c(s.port());
   for (int i = 0; i < 5; ++i) {
     std::string body = "req" + std::to_string(i);
-    REQUIRE(c.send("POST /k HTTP/1.1\r\nHost: a\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
-                   body));
+    REQUIRE(
+        c.send("POST /k HTTP/1.1\r\nHost: a\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body));
     auto r = c.read_response();
     REQUIRE(r.ok);
     CHECK(r.body == body);
@@ -233,9 +233,10 @@ TEST_CASE("a body over max_body_bytes gets on_too_large's answer and the connect
   }
   SUBCASE("chunked body growing past the limit, after a good pipelined request") {
     Client c(s.port());
-    REQUIRE(c.send("POST /ok HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi"
-                   "POST /big2 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n40\r\n" +
-                   std::string(64, 'y') + "\r\n40\r\n" + std::string(64, 'y') + "\r\n"));
+    REQUIRE(
+        c.send("POST /ok HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi"
+               "POST /big2 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n40\r\n" +
+               std::string(64, 'y') + "\r\n40\r\n" + std::string(64, 'y') + "\r\n"));
     auto r1 = c.read_response();
     REQUIRE(r1.ok);
     CHECK(r1.body == "ok");
@@ -450,7 +451,8 @@ TEST_CASE("2,000 parked requests on 100 connections are answered later from anot
   for (int i = 0; i < kConns; ++i) {
     clients.push_back(std::make_unique<Client>(s.port(), 5000));
     std::string batch;
-    for (int j = 0; j < kPerConn; ++j) batch += "GET /" + std::to_string(i) + "/" + std::to_string(j) + " HTTP/1.1\r\n\r\n";
+    for (int j = 0; j < kPerConn; ++j)
+      batch += "GET /" + std::to_string(i) + "/" + std::to_string(j) + " HTTP/1.1\r\n\r\n";
     REQUIRE(clients.back()->send(batch));
   }
   REQUIRE(wait_for([&] { return parked.size() == kConns * kPerConn; }, 10000ms));
@@ -478,7 +480,8 @@ TEST_CASE("answers from several threads while clients disconnect mid-way") {
   for (int i = 0; i < kConns; ++i) {
     clients.push_back(std::make_unique<Client>(s.port(), 5000));
     std::string batch;
-    for (int j = 0; j < kPerConn; ++j) batch += "GET /" + std::to_string(i) + "/" + std::to_string(j) + " HTTP/1.1\r\n\r\n";
+    for (int j = 0; j < kPerConn; ++j)
+      batch += "GET /" + std::to_string(i) + "/" + std::to_string(j) + " HTTP/1.1\r\n\r\n";
     REQUIRE(clients.back()->send(batch));
   }
   REQUIRE(wait_for([&] { return parked.size() == kConns * kPerConn; }));
@@ -487,7 +490,8 @@ TEST_CASE("answers from several threads while clients disconnect mid-way") {
   std::vector<std::thread> answerers;
   for (size_t t = 0; t < 4; ++t) {
     answerers.emplace_back([&, t] {
-      for (size_t k = t; k < items.size(); k += 4) items[items.size() - 1 - k].second->respond(text(200, items[items.size() - 1 - k].first));
+      for (size_t k = t; k < items.size(); k += 4)
+        items[items.size() - 1 - k].second->respond(text(200, items[items.size() - 1 - k].first));
     });
   }
   for (auto& t : answerers) t.join();

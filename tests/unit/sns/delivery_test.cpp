@@ -11,8 +11,8 @@
 #include <set>
 #include <thread>
 
-#include "sluice/common/crypto.h"
 #include "signature_check.h"
+#include "sluice/common/crypto.h"
 #include "sns_test_support.h"
 
 using namespace sluice;
@@ -28,7 +28,6 @@ std::vector<std::string> keys_of(const boost::json::object& o) {
 }
 
 std::string field(const boost::json::object& o, const char* key) { return std::string(o.at(key).as_string()); }
-
 
 }  // namespace
 
@@ -88,11 +87,12 @@ TEST_CASE("raw delivery: body verbatim, SNS attributes become SQS attributes") {
 TEST_CASE("filter policies decide which subscriptions get a message") {
   Fixture f;
   auto t = f.topic("t");
-  f.subscribe(t, "sqs", f.queue("attrs"), {{"FilterPolicy", R"({"color":["red"],"size":[{"numeric":[">",10]}]})"},
-                                           {"RawMessageDelivery", "true"}});
-  f.subscribe(t, "sqs", f.queue("body"), {{"FilterPolicyScope", "MessageBody"},
-                                          {"FilterPolicy", R"({"order":{"kind":["big"]}})"},
-                                          {"RawMessageDelivery", "true"}});
+  f.subscribe(t, "sqs", f.queue("attrs"),
+              {{"FilterPolicy", R"({"color":["red"],"size":[{"numeric":[">",10]}]})"}, {"RawMessageDelivery", "true"}});
+  f.subscribe(t, "sqs", f.queue("body"),
+              {{"FilterPolicyScope", "MessageBody"},
+               {"FilterPolicy", R"({"order":{"kind":["big"]}})"},
+               {"RawMessageDelivery", "true"}});
   f.subscribe(t, "sqs", f.queue("all"), {{"RawMessageDelivery", "true"}});
   PublishAttribute red{"String", std::string("red"), std::nullopt};
   PublishAttribute blue{"String", std::string("blue"), std::nullopt};
@@ -165,7 +165,8 @@ TEST_CASE("a failed SQS delivery goes to the subscription's dead-letter queue") 
   auto t = f.topic("t");
   auto dlq = f.queue("dlq");
   auto gone = f.queue("gone");
-  f.subscribe(t, "sqs", gone, {{"RawMessageDelivery", "true"}, {"RedrivePolicy", R"({"deadLetterTargetArn":")" + dlq + "\"}"}});
+  f.subscribe(t, "sqs", gone,
+              {{"RawMessageDelivery", "true"}, {"RedrivePolicy", R"({"deadLetterTargetArn":")" + dlq + "\"}"}});
   REQUIRE(f.sqs->delete_queue(sluice::sqs::QueueAddress{f.ctx.account_id, f.ctx.region, "gone"}).ok());
   REQUIRE(f.publish(t, "lost?").ok());
   auto msgs = f.receive("dlq");
@@ -219,7 +220,8 @@ TEST_CASE("http subscriptions reach the sink only once confirmed") {
   REQUIRE(f.sink.deliveries.size() == 2);
   CHECK(f.sink.deliveries[1].message == "after");
   CHECK(f.sink.deliveries[1].type == "Notification");
-  CHECK(sluice::sns::testing::verify_sns_signature(parse_object(f.sink.deliveries[1].envelope_json()), f->signing_certificate_pem()));
+  CHECK(sluice::sns::testing::verify_sns_signature(parse_object(f.sink.deliveries[1].envelope_json()),
+                                                   f->signing_certificate_pem()));
 }
 
 TEST_CASE("concurrent publishers: every message reaches every subscribed queue once") {

@@ -37,7 +37,8 @@ TEST_CASE("target resolution errors") {
   PublishRequest p;
   p.message = "m";
   p.topic_arn = "arn:aws:sns:us-east-1";
-  CHECK(error_of(f->publish(f.ctx, p)) == "Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 4");
+  CHECK(error_of(f->publish(f.ctx, p)) ==
+        "Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 4");
   p.topic_arn = t + "-missing";
   auto missing = f->publish(f.ctx, p);
   CHECK(missing.error().code == SnsErrorCode::NotFound);
@@ -45,7 +46,8 @@ TEST_CASE("target resolution errors") {
   CHECK(error_of(f->publish(f.ctx, p)) == "Invalid parameter: TopicArn");
   p.topic_arn.reset();
   p.target_arn = t + "-missing";
-  CHECK(error_of(f->publish(f.ctx, p)) == "Invalid parameter: TargetArn Reason: No endpoint found for the target arn specified");
+  CHECK(error_of(f->publish(f.ctx, p)) ==
+        "Invalid parameter: TargetArn Reason: No endpoint found for the target arn specified");
   p.target_arn.reset();
   p.phone_number = "+1a234";
   CHECK(error_of(f->publish(f.ctx, p)) == "Invalid parameter: PhoneNumber Reason: +1a234 is not valid to publish to");
@@ -60,9 +62,11 @@ TEST_CASE("message attribute validation uses SNS's texts") {
   Fixture f;
   auto t = f.topic("t");
   CHECK(error_of(f.publish(t, "m", {{"attr1", str("")}})) ==
-        "The message attribute 'attr1' must contain non-empty message attribute value for message attribute type 'String'.");
+        "The message attribute 'attr1' must contain non-empty message attribute value for message attribute type "
+        "'String'.");
   CHECK(error_of(f.publish(t, "m", {{"attr1", {"Binary", std::nullopt, std::string()}}})) ==
-        "The message attribute 'attr1' must contain non-empty message attribute value for message attribute type 'Binary'.");
+        "The message attribute 'attr1' must contain non-empty message attribute value for message attribute type "
+        "'Binary'.");
   CHECK(error_of(f.publish(t, "m", {{"attr1", {"String", std::nullopt, std::string("b")}}})) ==
         "The message attribute 'attr1' with type 'String' must use field 'String'.");
   CHECK(error_of(f.publish(t, "m", {{"attr1", {"Number", std::nullopt, std::string("b")}}})) ==
@@ -77,9 +81,12 @@ TEST_CASE("message attribute validation uses SNS's texts") {
   CHECK(error_of(f.publish(t, "m", {{"a^b", str("v")}})) ==
         "Invalid non-alphanumeric character '#x5E' was found in the message attribute name. Can only include "
         "alphanumeric characters, hyphens, underscores, or dots.");
-  CHECK(error_of(f.publish(t, "m", {{".a", str("v")}})) == "Invalid message attribute name starting with character '.' was found.");
-  CHECK(error_of(f.publish(t, "m", {{"a.", str("v")}})) == "Invalid message attribute name ending with character '.' was found.");
-  CHECK(error_of(f.publish(t, "m", {{"a..b", str("v")}})) == "Message attribute name can not have successive '.' character.");
+  CHECK(error_of(f.publish(t, "m", {{".a", str("v")}})) ==
+        "Invalid message attribute name starting with character '.' was found.");
+  CHECK(error_of(f.publish(t, "m", {{"a.", str("v")}})) ==
+        "Invalid message attribute name ending with character '.' was found.");
+  CHECK(error_of(f.publish(t, "m", {{"a..b", str("v")}})) ==
+        "Message attribute name can not have successive '.' character.");
   auto null_type = f.publish(t, "m", {{"attr1", {"", std::string("v"), std::nullopt}}});
   CHECK(null_type.error().code == SnsErrorCode::ValidationError);
   CHECK(null_type.error().message ==
@@ -99,7 +106,8 @@ TEST_CASE("MessageStructure json needs a default entry") {
   p.message = "not json";
   CHECK(error_of(f->publish(f.ctx, p)) == "Invalid parameter: Message Structure - JSON message body failed to parse");
   p.message = R"({"sqs":"x"})";
-  CHECK(error_of(f->publish(f.ctx, p)) == "Invalid parameter: Message Structure - No default entry in JSON message body");
+  CHECK(error_of(f->publish(f.ctx, p)) ==
+        "Invalid parameter: Message Structure - No default entry in JSON message body");
   p.message = R"({"default":"d"})";
   CHECK(f->publish(f.ctx, p).ok());
 }
@@ -118,7 +126,8 @@ TEST_CASE("FIFO publish rules, sequence numbers and the 5-minute dedup window") 
   auto t = f.topic("t.fifo", {{"FifoTopic", "true"}});
   p.topic_arn = t;
   p.message_deduplication_id.reset();
-  CHECK(error_of(f->publish(f.ctx, p)) == "Invalid parameter: The MessageGroupId parameter is required for FIFO topics");
+  CHECK(error_of(f->publish(f.ctx, p)) ==
+        "Invalid parameter: The MessageGroupId parameter is required for FIFO topics");
   p.message_group_id = "g";
   CHECK(error_of(f->publish(f.ctx, p)) ==
         "Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId "

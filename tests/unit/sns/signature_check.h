@@ -24,8 +24,9 @@ inline bool verify_sns_signature(const boost::json::object& m, const std::string
   };
   const bool notification = text_of("Type") == "Notification";
   const std::vector<const char*> keys =
-      notification ? std::vector<const char*>{"Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"}
-                   : std::vector<const char*>{"Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"};
+      notification
+          ? std::vector<const char*>{"Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"}
+          : std::vector<const char*>{"Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"};
   std::string text;
   for (const char* k : keys) {
     if (!m.contains(k)) continue;

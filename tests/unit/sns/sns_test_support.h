@@ -22,8 +22,8 @@ struct RecordingSink final : DeliverySink {
 struct TempDir {
   std::string path;
   TempDir() {
-    path = (std::filesystem::temp_directory_path() / ("sns-test-" + std::to_string(::getpid()) + "-" +
-                                                      std::to_string(counter()++)))
+    path = (std::filesystem::temp_directory_path() /
+            ("sns-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++)))
                .string();
     std::filesystem::create_directories(path);
   }

@@ -18,11 +18,12 @@ TEST_CASE("protocol and endpoint validation") {
   CHECK(f.subscribe(t, "sqs", fifo_queue) ==
         "error: Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to "
         "standard SNS topics");
-  CHECK(f.subscribe(t, "http", "https://x") .rfind("error:", 0) == 0);
+  CHECK(f.subscribe(t, "http", "https://x").rfind("error:", 0) == 0);
   CHECK(f.subscribe(t, "email", "nobody").rfind("error:", 0) == 0);
   auto unknown = f->subscribe(f.ctx, SubscribeRequest{t + "x", "sqs", f.queue("q"), {}, false});
   CHECK(unknown.error().code == SnsErrorCode::NotFound);
-  auto malformed = f->subscribe(f.ctx, SubscribeRequest{"arn:aws:sns:us-east-1:111111111111", "sqs", f.queue("q"), {}, false});
+  auto malformed =
+      f->subscribe(f.ctx, SubscribeRequest{"arn:aws:sns:us-east-1:111111111111", "sqs", f.queue("q"), {}, false});
   CHECK(malformed.error().message == "Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 5");
 }
 

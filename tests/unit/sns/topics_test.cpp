@@ -11,7 +11,8 @@ using namespace sluice::sns::testing;
 TEST_CASE("topic names follow SNS rules and FIFO needs .fifo with FifoTopic") {
   Fixture f;
   CHECK(f->create_topic(f.ctx, std::string(256, 'a'), {}, {}).ok());
-  for (const std::string& bad : std::vector<std::string>{"", std::string(257, 'a'), "has space", "dot.name", "x.fifo"}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"", std::string(257, 'a'), "has space", "dot.name", "x.fifo"}) {
     auto r = f->create_topic(f.ctx, bad, {}, {});
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message == "Invalid parameter: Topic Name");
@@ -31,7 +32,8 @@ TEST_CASE("CreateTopic is idempotent but refuses different attributes or tags") 
   CHECK(f->create_topic(f.ctx, "t", {}, {}).value() == a.value());
   CHECK(f->create_topic(f.ctx, "t", {{"DisplayName", "x"}}, {{"k", "v"}}).value() == a.value());
   auto attrs = f->create_topic(f.ctx, "t", {{"DisplayName", "y"}}, {});
-  CHECK(attrs.error().message == "Invalid parameter: Attributes Reason: Topic already exists with different attributes");
+  CHECK(attrs.error().message ==
+        "Invalid parameter: Attributes Reason: Topic already exists with different attributes");
   auto tags = f->create_topic(f.ctx, "t", {}, {{"k", "v"}, {"k2", "v2"}});
   CHECK(tags.error().message == "Invalid parameter: Tags Reason: Topic already exists with different tags");
   auto dup = f->create_topic(f.ctx, "u", {}, {{"k", "v"}, {"k", "w"}});
@@ -52,11 +54,13 @@ TEST_CASE("GetTopicAttributes renders defaults like AWS") {
   CHECK(a.at("SubscriptionsDeleted") == "0");
   CHECK(a.count("SignatureVersion") == 0);
   CHECK(a.count("FifoTopic") == 0);
-  CHECK(a.at("Policy") ==
-        R"({"Version":"2008-10-17","Id":"__default_policy_ID","Statement":[{"Sid":"__default_statement_ID","Effect":"Allow","Principal":{"AWS":"*"},"Action":["SNS:GetTopicAttributes","SNS:SetTopicAttributes","SNS:AddPermission","SNS:RemovePermission","SNS:DeleteTopic","SNS:Subscribe","SNS:ListSubscriptionsByTopic","SNS:Publish"],"Resource":")" +
-            arn + R"(","Condition":{"StringEquals":{"AWS:SourceOwner":"111111111111"}}}]})");
-  CHECK(a.at("EffectiveDeliveryPolicy") ==
-        R"({"http":{"defaultHealthyRetryPolicy":{"minDelayTarget":20,"maxDelayTarget":20,"numRetries":3,"numMaxDelayRetries":0,"numNoDelayRetries":0,"numMinDelayRetries":0,"backoffFunction":"linear"},"disableSubscriptionOverrides":false,"defaultRequestPolicy":{"headerContentType":"text/plain; charset=UTF-8"}}})");
+  CHECK(
+      a.at("Policy") ==
+      R"({"Version":"2008-10-17","Id":"__default_policy_ID","Statement":[{"Sid":"__default_statement_ID","Effect":"Allow","Principal":{"AWS":"*"},"Action":["SNS:GetTopicAttributes","SNS:SetTopicAttributes","SNS:AddPermission","SNS:RemovePermission","SNS:DeleteTopic","SNS:Subscribe","SNS:ListSubscriptionsByTopic","SNS:Publish"],"Resource":")" +
+          arn + R"(","Condition":{"StringEquals":{"AWS:SourceOwner":"111111111111"}}}]})");
+  CHECK(
+      a.at("EffectiveDeliveryPolicy") ==
+      R"({"http":{"defaultHealthyRetryPolicy":{"minDelayTarget":20,"maxDelayTarget":20,"numRetries":3,"numMaxDelayRetries":0,"numNoDelayRetries":0,"numMinDelayRetries":0,"backoffFunction":"linear"},"disableSubscriptionOverrides":false,"defaultRequestPolicy":{"headerContentType":"text/plain; charset=UTF-8"}}})");
 
   auto fifo = f.topic("f.fifo", {{"FifoTopic", "true"}, {"SignatureVersion", "2"}});
   auto fa = f->get_topic_attributes(f.ctx, fifo).value();
@@ -81,7 +85,8 @@ TEST_CASE("SetTopicAttributes validates names and values") {
   auto arn = f.topic("t");
   CHECK(f->set_topic_attributes(f.ctx, arn, "DisplayName", "hello").ok());
   CHECK(f->get_topic_attributes(f.ctx, arn).value().at("DisplayName") == "hello");
-  CHECK(f->set_topic_attributes(f.ctx, arn, "FifoTopic", "false").error().message == "Invalid parameter: AttributeName");
+  CHECK(f->set_topic_attributes(f.ctx, arn, "FifoTopic", "false").error().message ==
+        "Invalid parameter: AttributeName");
   CHECK(f->set_topic_attributes(f.ctx, arn, "Bogus", "1").error().message == "Invalid parameter: AttributeName");
   CHECK_FALSE(f->set_topic_attributes(f.ctx, arn, "SignatureVersion", "3").ok());
   CHECK_FALSE(f->set_topic_attributes(f.ctx, arn, "ContentBasedDeduplication", "true").ok());

@@ -36,7 +36,9 @@ struct ApiFixture {
   }
 };
 
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
 
 std::string between(const std::string& text, const std::string& open, const std::string& close) {
   size_t a = text.find(open);
@@ -128,8 +130,9 @@ TEST_CASE("Subscribe, Publish with MessageAttributes.entry, delivery into SQS, a
   CHECK(set.status == 200);
   CHECK_FALSE(contains(set.body, "Result>"));
   auto list = f.call({{"Action", "ListSubscriptionsByTopic"}, {"TopicArn", topic}});
-  CHECK(contains(list.body, "<member><SubscriptionArn>" + sub_arn + "</SubscriptionArn><Owner>111111111111</Owner>"
-                            "<Protocol>sqs</Protocol>"));
+  CHECK(contains(list.body, "<member><SubscriptionArn>" + sub_arn +
+                                "</SubscriptionArn><Owner>111111111111</Owner>"
+                                "<Protocol>sqs</Protocol>"));
   auto unsub = f.call({{"Action", "Unsubscribe"}, {"SubscriptionArn", sub_arn}});
   CHECK(unsub.status == 200);
 }
@@ -183,6 +186,7 @@ TEST_CASE("AddPermission lists and paginated ListTopics") {
   std::string token = between(page.body, "<NextToken>", "</NextToken>");
   REQUIRE_FALSE(token.empty());
   auto next = f.call({{"Action", "ListTopics"}, {"NextToken", token}});
-  CHECK(contains(next.body, "<Topics><member><TopicArn>arn:aws:sns:us-east-1:111111111111:t200</TopicArn></member></Topics>"));
+  CHECK(contains(next.body,
+                 "<Topics><member><TopicArn>arn:aws:sns:us-east-1:111111111111:t200</TopicArn></member></Topics>"));
   CHECK_FALSE(contains(next.body, "NextToken"));
 }

@@ -8,8 +8,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "sluice/common/crypto.h"
 #include "../sns/signature_check.h"
+#include "sluice/common/crypto.h"
 #include "support.h"
 
 using namespace sluice;
@@ -17,7 +17,6 @@ using namespace sluice::sns;
 using namespace sluice::sns::testing;
 
 namespace {
-
 
 // Reads the token out of a SubscriptionConfirmation and confirms with it, as a subscriber
 // visiting SubscribeURL would.
@@ -34,8 +33,7 @@ std::string confirm(World& w, Endpoint& ep) {
 
 std::string policy(int min_delay, int max_delay, int retries) {
   return R"({"healthyRetryPolicy":{"minDelayTarget":)" + std::to_string(min_delay) + R"(,"maxDelayTarget":)" +
-         std::to_string(max_delay) + R"(,"numRetries":)" + std::to_string(retries) +
-         R"(,"backoffFunction":"linear"}})";
+         std::to_string(max_delay) + R"(,"numRetries":)" + std::to_string(retries) + R"(,"backoffFunction":"linear"}})";
 }
 
 }  // namespace
@@ -111,8 +109,9 @@ TEST_CASE("a delivery that finally fails goes to the subscription's dead-letter 
   World w;
   auto t = w.topic("t");
   auto dlq = w.queue("dlq");
-  auto sub = w.subscribe(t, "http", ep.url(),
-                         {{"DeliveryPolicy", policy(1, 1, 2)}, {"RedrivePolicy", R"({"deadLetterTargetArn":")" + dlq + "\"}"}});
+  auto sub = w.subscribe(
+      t, "http", ep.url(),
+      {{"DeliveryPolicy", policy(1, 1, 2)}, {"RedrivePolicy", R"({"deadLetterTargetArn":")" + dlq + "\"}"}});
   REQUIRE(confirm(w, ep) == sub);
 
   SUBCASE("server errors: every retry used") {

@@ -13,7 +13,7 @@ namespace {
 
 struct ScriptedInvoker final : AsyncFunctionInvoker {
   std::mutex mu;
-  std::deque<std::string> failures;  // error types to answer, in order; then success
+  std::deque<std::string> failures;                        // error types to answer, in order; then success
   std::vector<std::pair<std::string, std::string>> calls;  // function, event
   std::vector<std::chrono::steady_clock::time_point> times;
   bool take_failures = false;

@@ -70,57 +70,84 @@ std::vector<ErrorCase> error_cases() {
       {"test_validate_policy_string_operators", "error-condition-empty-array", R"({"key":[]})", A},
       {"test_validate_policy_string_operators", "error-condition-is-numeric", R"({"key":[{"suffix":100}]})", A},
       {"test_validate_policy_string_operators", "error-condition-is-none", R"({"key":[{"suffix":null}]})", A},
-      {"test_validate_policy_string_operators", "error-condition-is-not-list-and-operator", R"({"key":{"suffix":"value"}})", A},
+      {"test_validate_policy_string_operators", "error-condition-is-not-list-and-operator",
+       R"({"key":{"suffix":"value"}})", A},
       {"test_validate_policy_string_operators", "error-condition-empty-list", R"({"key":[{"suffix":[]}]})", A},
-      {"test_validate_policy_string_operators", "error-condition-list-wrong-type", R"({"key":[{"suffix":["test","test2"]}]})", A},
-      {"test_validate_policy_string_operators", "error-condition-is-not-list-two-ops", R"({"key":{"suffix":"value","prefix":"value"}})", A},
-      {"test_validate_policy_string_operators", "error-condition-is-not-list-and-no-operator", R"({"key":{"not-an-operator":"value"}})", A},
+      {"test_validate_policy_string_operators", "error-condition-list-wrong-type",
+       R"({"key":[{"suffix":["test","test2"]}]})", A},
+      {"test_validate_policy_string_operators", "error-condition-is-not-list-two-ops",
+       R"({"key":{"suffix":"value","prefix":"value"}})", A},
+      {"test_validate_policy_string_operators", "error-condition-is-not-list-and-no-operator",
+       R"({"key":{"not-an-operator":"value"}})", A},
       {"test_validate_policy_string_operators", "error-condition-bad-type", R"({"key":[{"cidr":["bad-filter"]}]})", A},
       // The cidr inputs are not part of the recording; these reproduce each recorded text.
-      {"test_validate_policy_string_operators", "error-condition-bad-cidr-str", R"({"key":[{"cidr":"bad-filter"}]})", A},
-      {"test_validate_policy_string_operators", "error-condition-bad-cidr-str-slash", R"({"key":[{"cidr":"bad-filter/24"}]})", A},
-      {"test_validate_policy_string_operators", "error-condition-bad-cidr-str-slash-2", R"({"key":[{"cidr":"10.0.0.0/bad"}]})", A},
-      {"test_validate_policy_string_operators", "error-condition-bad-cidr-v4", R"({"key":[{"cidr":"xx.11.xx/24"}]})", A},
-      {"test_validate_policy_string_operators", "error-condition-bad-cidr-v6", R"({"key":[{"cidr":"xxxx:db8:1234:1a00::/64"}]})", A},
+      {"test_validate_policy_string_operators", "error-condition-bad-cidr-str", R"({"key":[{"cidr":"bad-filter"}]})",
+       A},
+      {"test_validate_policy_string_operators", "error-condition-bad-cidr-str-slash",
+       R"({"key":[{"cidr":"bad-filter/24"}]})", A},
+      {"test_validate_policy_string_operators", "error-condition-bad-cidr-str-slash-2",
+       R"({"key":[{"cidr":"10.0.0.0/bad"}]})", A},
+      {"test_validate_policy_string_operators", "error-condition-bad-cidr-v4", R"({"key":[{"cidr":"xx.11.xx/24"}]})",
+       A},
+      {"test_validate_policy_string_operators", "error-condition-bad-cidr-v6",
+       R"({"key":[{"cidr":"xxxx:db8:1234:1a00::/64"}]})", A},
       {"test_validate_policy_numeric_operator", "error-numeric-empty", R"({"key":[{"numeric":[]}]})", A},
-      {"test_validate_policy_numeric_operator", "error-numeric-wrong-operator", R"({"key":[{"numeric":["operator"]}]})", A},
+      {"test_validate_policy_numeric_operator", "error-numeric-wrong-operator", R"({"key":[{"numeric":["operator"]}]})",
+       A},
       {"test_validate_policy_numeric_operator", "error-numeric-operator-order", R"({"key":[{"numeric":[1,"<="]}]})", A},
       {"test_validate_policy_numeric_operator", "error-numeric-type", R"({"key":[{"numeric":["=","000"]}]})", A},
       {"test_validate_policy_numeric_operator", "error-numeric-missing-value", R"({"key":[{"numeric":[">="]}]})", A},
-      {"test_validate_policy_numeric_operator", "error-numeric-wrong-range-order", R"({"key":[{"numeric":["<",100,">",10]}]})", A},
-      {"test_validate_policy_numeric_operator", "error-numeric-wrong-range-operators", R"({"key":[{"numeric":[">=",1,">",2]}]})", A},
-      {"test_validate_policy_numeric_operator", "error-numeric-wrong-value-order", R"({"key":[{"numeric":[">",3,"<",1]}]})", A},
-      {"test_validate_policy_numeric_operator", "error-numeric-missing-range-value", R"({"key":[{"numeric":[">",20,"<="]}]})", A},
-      {"test_validate_policy_numeric_operator", "error-numeric-missing-range-operator", R"({"key":[{"numeric":[">",20,30]}]})", A},
-      {"test_validate_policy_numeric_operator", "error-numeric-wrong-second-range-operator", R"({"key":[{"numeric":[">",20,"test"]}]})", A},
-      {"test_validate_policy_numeric_operator", "error-numeric-wrong-range-value-1-type", R"({"key":[{"numeric":[">","20","<","30"]}]})", A},
-      {"test_validate_policy_numeric_operator", "error-numeric-wrong-range-value-2-type", R"({"key":[{"numeric":[">",20,"<","30"]}]})", A},
-      {"test_validate_policy_numeric_operator", "error-numeric-too-many-range", R"({"key":[{"numeric":[">",20,"<",30,"<",50]}]})", A},
+      {"test_validate_policy_numeric_operator", "error-numeric-wrong-range-order",
+       R"({"key":[{"numeric":["<",100,">",10]}]})", A},
+      {"test_validate_policy_numeric_operator", "error-numeric-wrong-range-operators",
+       R"({"key":[{"numeric":[">=",1,">",2]}]})", A},
+      {"test_validate_policy_numeric_operator", "error-numeric-wrong-value-order",
+       R"({"key":[{"numeric":[">",3,"<",1]}]})", A},
+      {"test_validate_policy_numeric_operator", "error-numeric-missing-range-value",
+       R"({"key":[{"numeric":[">",20,"<="]}]})", A},
+      {"test_validate_policy_numeric_operator", "error-numeric-missing-range-operator",
+       R"({"key":[{"numeric":[">",20,30]}]})", A},
+      {"test_validate_policy_numeric_operator", "error-numeric-wrong-second-range-operator",
+       R"({"key":[{"numeric":[">",20,"test"]}]})", A},
+      {"test_validate_policy_numeric_operator", "error-numeric-wrong-range-value-1-type",
+       R"({"key":[{"numeric":[">","20","<","30"]}]})", A},
+      {"test_validate_policy_numeric_operator", "error-numeric-wrong-range-value-2-type",
+       R"({"key":[{"numeric":[">",20,"<","30"]}]})", A},
+      {"test_validate_policy_numeric_operator", "error-numeric-too-many-range",
+       R"({"key":[{"numeric":[">",20,"<",30,"<",50]}]})", A},
       {"test_validate_policy_exists_operator", "error-condition-none", R"({"key":[{"exists":null}]})", A},
       {"test_validate_policy_exists_operator", "error-condition-string", R"({"key":[{"exists":"no"}]})", A},
-      {"test_validate_policy_nested_anything_but_operator", "error-condition-wrong-operator", R"({"key":[{"anything-but":{"wrong-operator":null}}]})", A},
-      {"test_validate_policy_nested_anything_but_operator", "error-condition-anything-but-suffix", R"({"key":[{"anything-but":{"suffix":"test"}}]})", A},
-      {"test_validate_policy_nested_anything_but_operator", "error-condition-anything-but-exists", R"({"key":[{"anything-but":{"exists":false}}]})", A},
-      {"test_validate_policy_nested_anything_but_operator", "error-condition-anything-but-prefix-wrong-type", R"({"key":[{"anything-but":{"prefix":false}}]})", A},
-      {"test_policy_complexity", "error-complexity-in-one-condition", "{\"key\":" + values_array("value", 151) + "}", A},
+      {"test_validate_policy_nested_anything_but_operator", "error-condition-wrong-operator",
+       R"({"key":[{"anything-but":{"wrong-operator":null}}]})", A},
+      {"test_validate_policy_nested_anything_but_operator", "error-condition-anything-but-suffix",
+       R"({"key":[{"anything-but":{"suffix":"test"}}]})", A},
+      {"test_validate_policy_nested_anything_but_operator", "error-condition-anything-but-exists",
+       R"({"key":[{"anything-but":{"exists":false}}]})", A},
+      {"test_validate_policy_nested_anything_but_operator", "error-condition-anything-but-prefix-wrong-type",
+       R"({"key":[{"anything-but":{"prefix":false}}]})", A},
+      {"test_policy_complexity", "error-complexity-in-one-condition", "{\"key\":" + values_array("value", 151) + "}",
+       A},
       {"test_policy_complexity", "error-complexity-in-two-conditions",
        "{\"key1\":" + values_array("value", 100) + ",\"key2\":" + values_array("value", 51) + "}", A},
       {"test_policy_complexity", "error-complexity-too-many-fields",
-       R"({"key1":["value1"],"key2":["value2"],"key3":["value3"],"key4":["value4"],"key5":["value5"],"key6":["value6"]})", A},
+       R"({"key1":["value1"],"key2":["value2"],"key3":["value3"],"key4":["value4"],"key5":["value5"],"key6":["value6"]})",
+       A},
       {"test_policy_complexity_with_or", "error-complexity-or-flat",
        R"({"source":["aws.cloudwatch","aws.events","aws.test","aws.test2"],"$or":[{"metricName":["CPUUtilization","ReadLatency","t1","t2","t3","t4"]},{"metricType":["MetricType","TestType","TestType2","TestType3"],"$or":[{"metricId":[1234,4321,5678,9012]},{"spaceId":[1,2,3,4]}]}]})",
        A},
       {"test_policy_complexity_with_or", "error-complexity-or-nested",
        R"({"$or":[{"metricName":["CPUUtilization","ReadLatency","TestValue"]},{"namespace":["AWS/EC2","AWS/ES"]}],"detail":{"scope":["Service","Test"],"$or":[{"source":["aws.cloudwatch"]},{"type":["CloudWatch Alarm State Change","TestValue","TestValue2"]}]}})",
        B},
-      {"test_sub_filter_policy_nested_property", "sub-filter-policy-nested-error", R"({"object":{"key":[{"prefix":"auto-"}]}})", A},
+      {"test_sub_filter_policy_nested_property", "sub-filter-policy-nested-error",
+       R"({"object":{"key":[{"prefix":"auto-"}]}})", A},
       {"test_sub_filter_policy_nested_property_constraints", "sub-filter-policy-nested-error-too-many-combinations",
        R"({"key_a":{"key_b":{"key_c":["value_one","value_two","value_three","value_four"]}},"key_d":{"key_e":["value_one","value_two","value_three"]},"key_f":["value_one","value_two","value_three"]})",
        B},
       {"test_sub_filter_policy_nested_property_constraints", "sub-filter-policy-max-attr-keys",
        R"({"key_a":["value_one"],"key_b":["value_two"],"key_c":["value_three"],"key_d":["value_four"],"key_e":["value_five"],"key_f":["value_six"]})",
        B},
-      {"test_sub_filter_policy_nested_property_constraints", "sub-filter-policy-rule-no-list", R"({"key_a":"value_one"})", B},
+      {"test_sub_filter_policy_nested_property_constraints", "sub-filter-policy-rule-no-list",
+       R"({"key_a":"value_one"})", B},
   };
 }
 
@@ -158,17 +185,19 @@ TEST_CASE("every validation error recorded against AWS is reproduced word for wo
 
 TEST_CASE("policies AWS accepted in the recorded suites compile") {
   // The 150-combination $or policy of test_policy_complexity_with_or was accepted by AWS.
-  CHECK(FilterPolicy::compile(
-            R"({"source":["aws.cloudwatch","aws.events","aws.test"],"$or":[{"metricName":["CPUUtilization","ReadLatency","TestVal","TestVal2","TestVal3","TestVal4"]},{"metricType":["MetricType","TestType","TestType2","TestType3"],"$or":[{"metricId":[1234,4321,5678,9012]},{"spaceId":[1,2,3,4,5,6,7]}]}]})",
-            FilterScope::MessageAttributes)
-            .ok());
+  CHECK(
+      FilterPolicy::compile(
+          R"({"source":["aws.cloudwatch","aws.events","aws.test"],"$or":[{"metricName":["CPUUtilization","ReadLatency","TestVal","TestVal2","TestVal3","TestVal4"]},{"metricType":["MetricType","TestType","TestType2","TestType3"],"$or":[{"metricId":[1234,4321,5678,9012]},{"spaceId":[1,2,3,4,5,6,7]}]}]})",
+          FilterScope::MessageAttributes)
+          .ok());
   CHECK(FilterPolicy::compile(R"({"key":[{"anything-but":{"prefix":"test-"}}]})", FilterScope::MessageAttributes).ok());
   CHECK(FilterPolicy::compile(R"({"key":[{"anything-but":["test","test2"]}]})", FilterScope::MessageAttributes).ok());
   CHECK(FilterPolicy::compile(R"({"key":[{"anything-but":"test"}]})", FilterScope::MessageAttributes).ok());
   // The nested policy rejected in scope MessageAttributes is accepted in scope MessageBody, and
   // AWS echoes it back as set.
   const json::object& crud = recorded("test_sub_filter_policy_nested_property");
-  std::string echoed = json::serialize(crud.at("sub-attrs-after-setting-nested-policy").at("Attributes").at("FilterPolicy"));
+  std::string echoed =
+      json::serialize(crud.at("sub-attrs-after-setting-nested-policy").at("Attributes").at("FilterPolicy"));
   CHECK(FilterPolicy::compile(echoed, FilterScope::MessageBody).ok());
 }
 
@@ -199,8 +228,9 @@ FilterPolicy compile_ok(std::string_view policy, FilterScope scope) {
 
 TEST_CASE("recorded attribute filtering: numeric range, null with anything-but") {
   const json::object& rec = recorded("test_filter_policy");
-  FilterPolicy range = compile_ok(json::serialize(rec.at("subscription-attributes").at("Attributes").at("FilterPolicy")),
-                                  FilterScope::MessageAttributes);
+  FilterPolicy range =
+      compile_ok(json::serialize(rec.at("subscription-attributes").at("Attributes").at("FilterPolicy")),
+                 FilterScope::MessageAttributes);
   // Published 99 then 111; the queue held only the 99 afterwards.
   REQUIRE(received(rec, "messages-1").size() == 1);
   CHECK(attribute_of(received(rec, "messages-1")[0], "attr1") == "99");
@@ -210,8 +240,9 @@ TEST_CASE("recorded attribute filtering: numeric range, null with anything-but")
   CHECK_FALSE(range.matches_attributes({{"attr1", attr("Number", "111")}}));
 
   // [null, {"anything-but": "whatever"}] and a message without attributes: nothing arrived.
-  FilterPolicy null_or = compile_ok(
-      json::serialize(rec.at("subscription-attributes-2").at("Attributes").at("FilterPolicy")), FilterScope::MessageAttributes);
+  FilterPolicy null_or =
+      compile_ok(json::serialize(rec.at("subscription-attributes-2").at("Attributes").at("FilterPolicy")),
+                 FilterScope::MessageAttributes);
   CHECK(received(rec, "messages-3").empty());
   CHECK_FALSE(null_or.matches_attributes({}));
 
@@ -223,8 +254,9 @@ TEST_CASE("recorded attribute filtering: numeric range, null with anything-but")
 
 TEST_CASE("recorded attribute filtering: exists true and false") {
   const json::object& rec = recorded("test_exists_filter_policy");
-  FilterPolicy exists = compile_ok(
-      json::serialize(rec.at("subscription-attributes-policy-1").at("Attributes").at("FilterPolicy")), FilterScope::MessageAttributes);
+  FilterPolicy exists =
+      compile_ok(json::serialize(rec.at("subscription-attributes-policy-1").at("Attributes").at("FilterPolicy")),
+                 FilterScope::MessageAttributes);
   MessageAttributeMap with_store{{"store", attr("Number", "99")}, {"def", attr("Number", "99")}};
   MessageAttributeMap without_store{{"attr1", attr("Number", "111")}};
   CHECK(received(rec, "messages-1")[0].at("Message") == "message-1");
@@ -232,8 +264,9 @@ TEST_CASE("recorded attribute filtering: exists true and false") {
   CHECK(received(rec, "messages-2")[0].at("Message") == "message-1");  // message-2 never arrived
   CHECK_FALSE(exists.matches_attributes(without_store));
 
-  FilterPolicy absent = compile_ok(
-      json::serialize(rec.at("subscription-attributes-policy-2").at("Attributes").at("FilterPolicy")), FilterScope::MessageAttributes);
+  FilterPolicy absent =
+      compile_ok(json::serialize(rec.at("subscription-attributes-policy-2").at("Attributes").at("FilterPolicy")),
+                 FilterScope::MessageAttributes);
   CHECK(received(rec, "messages-3")[0].at("Message") == "message-3");
   CHECK(absent.matches_attributes({{"def", attr("Number", "99")}}));
   CHECK(received(rec, "messages-4")[0].at("Message") == "message-3");  // message-4 never arrived
@@ -242,8 +275,9 @@ TEST_CASE("recorded attribute filtering: exists true and false") {
 
 TEST_CASE("recorded attribute filtering: String.Array matches when any element does") {
   const json::object& rec = recorded("test_exists_filter_policy_attributes_array");
-  FilterPolicy policy = compile_ok(
-      json::serialize(rec.at("subscription-attributes-policy").at("Attributes").at("FilterPolicy")), FilterScope::MessageAttributes);
+  FilterPolicy policy =
+      compile_ok(json::serialize(rec.at("subscription-attributes-policy").at("Attributes").at("FilterPolicy")),
+                 FilterScope::MessageAttributes);
   CHECK(rec.at("messages-1").at("Messages").at(0).at("Body") == "message-1");
   CHECK(policy.matches_attributes({{"store", attr("String", "value1")}}));
   CHECK(rec.at("messages-2").at("Messages").at(0).at("Body") == "message-2");
@@ -278,7 +312,8 @@ std::vector<json::value> raw_bodies(const json::object& test, std::string_view k
 }  // namespace
 
 TEST_CASE("recorded body filtering: nested keys, prefix, exists false, non-JSON bodies") {
-  for (const char* variant : {"test_filter_policy_on_message_body[True]", "test_filter_policy_on_message_body[False]"}) {
+  for (const char* variant :
+       {"test_filter_policy_on_message_body[True]", "test_filter_policy_on_message_body[False]"}) {
     const json::object& rec = recorded(variant);
     FilterPolicy policy = compile_ok(
         R"({"object":{"key":[{"prefix":"auto-"},"hardcodedvalue"],"nested_key":[{"exists":false}]},"test":[{"exists":false}]})",
@@ -292,8 +327,8 @@ TEST_CASE("recorded body filtering: nested keys, prefix, exists false, non-JSON 
     check_bodies(policy,
                  {R"({"object": {"key": "auto-test"}})", R"({"object": {"key": "hardcodedvalue"}})",
                   R"({"object": {"key": "test-auto"}})", R"({"object": {"key": "auto-test"}, "test": "just-exists"})",
-                  R"({"object": {"key": "auto-test", "nested_key": "just-exists"}})", R"({"object": {"test": "auto-test"}})",
-                  R"({"test": "auto-test"})"},
+                  R"({"object": {"key": "auto-test", "nested_key": "just-exists"}})",
+                  R"({"object": {"test": "auto-test"}})", R"({"test": "auto-test"})"},
                  arrived);
     CHECK_FALSE(policy.matches_body_text("Regular string message"));
     CHECK_FALSE(policy.matches_body_text(R"("Regular string message")"));
@@ -304,7 +339,8 @@ TEST_CASE("recorded body filtering: dotted policy keys reach nested and dotted b
   const json::object& rec = recorded("test_filter_policy_on_message_body_dot_attribute");
   auto messages = [&](std::initializer_list<const char*> keys) {
     std::vector<json::value> out;
-    for (const char* k : keys) out.push_back(json::parse(rec.at(k).at("Messages").at(0).at("Body").at("Message").as_string()));
+    for (const char* k : keys)
+      out.push_back(json::parse(rec.at(k).at("Messages").at(0).at("Body").at("Message").as_string()));
     return out;
   };
   FilterPolicy two = compile_ok(R"({"object.nested": ["string.value"]})", FilterScope::MessageBody);
@@ -323,9 +359,9 @@ TEST_CASE("recorded body filtering: dotted policy keys reach nested and dotted b
 
 TEST_CASE("recorded body filtering: arrays in the body") {
   const json::object& rec = recorded("test_filter_policy_on_message_body_array_attributes");
-  std::vector<std::string> published = {R"({"headers": {"route-to": ["queue3"]}})", R"({"headers": {"route-to": ["queue1"]}})",
-                                        R"({"headers": {"route-to": ["queue2"]}})",
-                                        R"({"headers": {"route-to": ["queue1", "queue2"]}})"};
+  std::vector<std::string> published = {
+      R"({"headers": {"route-to": ["queue3"]}})", R"({"headers": {"route-to": ["queue1"]}})",
+      R"({"headers": {"route-to": ["queue2"]}})", R"({"headers": {"route-to": ["queue1", "queue2"]}})"};
   check_bodies(compile_ok(R"({"headers": {"route-to": ["queue1"]}})", FilterScope::MessageBody), published,
                raw_bodies(rec, "messages-queue-0"));
   check_bodies(compile_ok(R"({"headers": {"route-to": ["queue2"]}})", FilterScope::MessageBody), published,
@@ -346,10 +382,11 @@ TEST_CASE("recorded body filtering: arrays of objects, arrays of arrays") {
   };
   std::string multiple =
       R"({"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "s3": {"object": [[{"key": "auto-insurance-2314.xml", "size": 17}]]}}, {"eventSource": "aws:s3", "eventName": "ObjectRemoved:Delete", "s3": {"object": {"key": "home-insurance-2314.xml", "size": 17}}}]})";
-  check_bodies(policy,
-               {multiple, event("ObjectRemoved:Delete", "auto-insurance-2314.xml"),
-                event("ObjectCreated:Put", "home-insurance-2314.xml"), event("ObjectCreated:Put", "auto-insurance-2314.xml")},
-               raw_bodies(rec, "messages"));
+  check_bodies(
+      policy,
+      {multiple, event("ObjectRemoved:Delete", "auto-insurance-2314.xml"),
+       event("ObjectCreated:Put", "home-insurance-2314.xml"), event("ObjectCreated:Put", "auto-insurance-2314.xml")},
+      raw_bodies(rec, "messages"));
 }
 
 TEST_CASE("recorded body filtering: $or at the top level and inside a nested key") {
@@ -395,7 +432,8 @@ TEST_CASE("recorded body filtering: cidr on IPv4 and IPv6 addresses") {
 TEST_CASE("recorded body filtering: a body with an empty array and null still matches other keys") {
   // The policy of this recording is not in it; this one selects the body that arrived.
   const json::object& rec = recorded("test_filter_policy_empty_array_payload");
-  FilterPolicy policy = compile_ok(R"({"source":["aws.autoscaling"],"detail":{"eventVersion":[""]}})", FilterScope::MessageBody);
+  FilterPolicy policy =
+      compile_ok(R"({"source":["aws.autoscaling"],"detail":{"eventVersion":[""]}})", FilterScope::MessageBody);
   std::string arrived = json::serialize(rec.at("messages-queue").at("Messages").at(0).at("Body"));
   std::string other = arrived;
   other.replace(other.find("aws.autoscaling"), 15, "aws.ec2");

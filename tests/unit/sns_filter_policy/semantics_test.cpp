@@ -191,9 +191,11 @@ TEST_CASE("$or joins alternatives; without its conditions it is an ordinary key"
 
 TEST_CASE("body scope: nested objects, arrays of objects keep their elements together") {
   FilterPolicy p = body_policy(R"({"Records": {"key": [{"prefix": "auto-"}], "eventName": ["Put"]}})");
-  CHECK(p.matches_body_text(R"({"Records": [{"key": "home", "eventName": "Put"}, {"key": "auto-1", "eventName": "Put"}]})"));
+  CHECK(p.matches_body_text(
+      R"({"Records": [{"key": "home", "eventName": "Put"}, {"key": "auto-1", "eventName": "Put"}]})"));
   // One element has the key, another the event name: not the same record.
-  CHECK_FALSE(p.matches_body_text(R"({"Records": [{"key": "auto-1", "eventName": "Delete"}, {"key": "home", "eventName": "Put"}]})"));
+  CHECK_FALSE(p.matches_body_text(
+      R"({"Records": [{"key": "auto-1", "eventName": "Delete"}, {"key": "home", "eventName": "Put"}]})"));
   CHECK_FALSE(p.matches_body_text(R"({"Records": "auto-1"})"));
 }
 

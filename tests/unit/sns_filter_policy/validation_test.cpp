@@ -63,7 +63,8 @@ TEST_CASE("operator checks that the recordings do not cover") {
 }
 
 TEST_CASE("scope MessageAttributes rejects nesting only after the operators are checked") {
-  CHECK(error_of(R"({"o":{"k":["v"]}})") == "Filter policy scope MessageAttributes does not support nested filter policy");
+  CHECK(error_of(R"({"o":{"k":["v"]}})") ==
+        "Filter policy scope MessageAttributes does not support nested filter policy");
   CHECK(error_of(R"({"o":{"k":"v"}})") == "\"k\" must be an object or an array");
   CHECK(error_of(R"({"o":{"k":["v"]}})", FilterScope::MessageBody) == "<accepted>");
   // $or is not nesting.
@@ -81,7 +82,8 @@ TEST_CASE("error texts for the two actions") {
   auto bad = FilterPolicy::compile(R"({"key":[]})", FilterScope::MessageAttributes);
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().set_attributes_text() == "Invalid parameter: FilterPolicy: Empty arrays are not allowed");
-  CHECK(bad.error().subscribe_text() == "Invalid parameter: Attributes Reason: FilterPolicy: Empty arrays are not allowed");
+  CHECK(bad.error().subscribe_text() ==
+        "Invalid parameter: Attributes Reason: FilterPolicy: Empty arrays are not allowed");
   auto nested = FilterPolicy::compile(R"({"o":{"k":["v"]}})", FilterScope::MessageAttributes);
   REQUIRE_FALSE(nested.ok());
   CHECK(nested.error().set_attributes_text() ==

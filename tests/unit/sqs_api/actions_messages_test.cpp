@@ -61,7 +61,8 @@ TEST_CASE("SendMessage errors: missing body, wrong types, bad base64") {
   REQUIRE_FALSE(empty_string.ok());
   CHECK(empty_string.error().code == AwsErrorCode::InvalidParameterValue);
 
-  auto missing_queue = f.call("SendMessage", with_url("http://localhost:9324/123456789012/nope", R"("MessageBody":"x")"));
+  auto missing_queue =
+      f.call("SendMessage", with_url("http://localhost:9324/123456789012/nope", R"("MessageBody":"x")"));
   REQUIRE_FALSE(missing_queue.ok());
   CHECK(missing_queue.error().code == AwsErrorCode::QueueDoesNotExist);
 }
@@ -101,7 +102,8 @@ TEST_CASE("ReceiveMessage: no Messages member when empty; attributes, binary val
 
   auto bad_max = f.call("ReceiveMessage", with_url(url, R"("MaxNumberOfMessages":11)"));
   REQUIRE_FALSE(bad_max.ok());
-  CHECK(bad_max.error().message == "Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.");
+  CHECK(bad_max.error().message ==
+        "Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.");
 }
 
 TEST_CASE("ChangeMessageVisibility needs VisibilityTimeout and hides the message again") {
@@ -116,7 +118,9 @@ TEST_CASE("ChangeMessageVisibility needs VisibilityTimeout and hides the message
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().message == "The request must contain the parameter VisibilityTimeout.");
 
-  REQUIRE(f.call("ChangeMessageVisibility", with_url(url, R"("ReceiptHandle":")" + handle + R"(","VisibilityTimeout":0)")).ok());
+  REQUIRE(
+      f.call("ChangeMessageVisibility", with_url(url, R"("ReceiptHandle":")" + handle + R"(","VisibilityTimeout":0)"))
+          .ok());
   auto again = f.call("ReceiveMessage", with_url(url));
   REQUIRE(again.ok());
   CHECK(again->at("Messages").as_array().size() == 1);
@@ -142,7 +146,8 @@ TEST_CASE("batch calls: Successful and Failed lists, whole-batch errors") {
         "One or more parameters cannot be validated. Reason: Message must be shorter than 1024 bytes.");
 
   std::string entries;
-  for (int i = 0; i < 20; ++i) entries += std::string(i ? "," : "") + R"({"Id":"e)" + std::to_string(i) + R"(","MessageBody":"b"})";
+  for (int i = 0; i < 20; ++i)
+    entries += std::string(i ? "," : "") + R"({"Id":"e)" + std::to_string(i) + R"(","MessageBody":"b"})";
   auto too_many = f.call("SendMessageBatch", with_url(url, R"("Entries":[)" + entries + "]"));
   REQUIRE_FALSE(too_many.ok());
   CHECK(too_many.error().code == AwsErrorCode::TooManyEntriesInBatchRequest);
@@ -155,12 +160,13 @@ TEST_CASE("batch calls: Successful and Failed lists, whole-batch errors") {
   auto got = f.call("ReceiveMessage", with_url(url));
   REQUIRE(got.ok());
   auto handle = str(got->at("Messages").at(0).at("ReceiptHandle"));
-  auto vis = f.call("ChangeMessageVisibilityBatch",
-                    with_url(url, R"("Entries":[{"Id":"a","ReceiptHandle":")" + handle + R"(","VisibilityTimeout":5}])"));
+  auto vis = f.call("ChangeMessageVisibilityBatch", with_url(url, R"("Entries":[{"Id":"a","ReceiptHandle":")" + handle +
+                                                                      R"(","VisibilityTimeout":5}])"));
   REQUIRE(vis.ok());
   CHECK(str(vis->at("Successful").at(0).at("Id")) == "a");
   CHECK(vis->at("Failed").as_array().empty());
-  auto del = f.call("DeleteMessageBatch", with_url(url, R"("Entries":[{"Id":"d","ReceiptHandle":")" + handle + R"("}])"));
+  auto del =
+      f.call("DeleteMessageBatch", with_url(url, R"("Entries":[{"Id":"d","ReceiptHandle":")" + handle + R"("}])"));
   REQUIRE(del.ok());
   CHECK(str(del->at("Successful").at(0).at("Id")) == "d");
 }
@@ -179,7 +185,9 @@ TEST_CASE("FIFO send answers a SequenceNumber") {
 TEST_CASE("dead-letter sources, message move tasks") {
   Fixture f;
   auto dlq = f.create("dlq");
-  auto source = f.create("source", R"({"RedrivePolicy":"{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:123456789012:dlq\",\"maxReceiveCount\":1}"})");
+  auto source = f.create(
+      "source",
+      R"({"RedrivePolicy":"{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:123456789012:dlq\",\"maxReceiveCount\":1}"})");
   auto sources = f.call("ListDeadLetterSourceQueues", with_url(dlq));
   REQUIRE(sources.ok());
   REQUIRE(sources->at("queueUrls").as_array().size() == 1);
@@ -226,8 +234,9 @@ TEST_CASE("receive with a wake-up callback registers a watch that a send fires")
   CHECK(woken.load() == 1);
 
   // Without a wait time nothing is registered.
-  auto short_poll = f.actions->receive(boost::json::parse(with_url(url, R"("WaitTimeSeconds":0,"VisibilityTimeout":0)")).as_object(),
-                                       f.ctx, [&] { woken.fetch_add(100); });
+  auto short_poll =
+      f.actions->receive(boost::json::parse(with_url(url, R"("WaitTimeSeconds":0,"VisibilityTimeout":0)")).as_object(),
+                         f.ctx, [&] { woken.fetch_add(100); });
   REQUIRE(short_poll.ok());
   CHECK(short_poll->has_messages);
   CHECK(short_poll->watch == nullptr);

@@ -38,8 +38,8 @@ TEST_CASE("queues are per account and region; QueueOwnerAWSAccountId looks into 
   CHECK_FALSE(list_other->contains("QueueUrls"));
 
   auto cross = f.actions->call(
-      "GetQueueUrl", boost::json::parse(R"({"QueueName":"shared","QueueOwnerAWSAccountId":"123456789012"})").as_object(),
-      other);
+      "GetQueueUrl",
+      boost::json::parse(R"({"QueueName":"shared","QueueOwnerAWSAccountId":"123456789012"})").as_object(), other);
   REQUIRE(cross.ok());
   CHECK(str(cross->at("QueueUrl")) == "http://localhost:9324/123456789012/shared");
 }
@@ -94,7 +94,8 @@ TEST_CASE("Get/SetQueueAttributes in string form; no names means no Attributes m
   REQUIRE(set.ok());
   CHECK(set->empty());
 
-  auto got = f.call("GetQueueAttributes", R"({"QueueUrl":")" + url + R"(","AttributeNames":["VisibilityTimeout","QueueArn"]})");
+  auto got = f.call("GetQueueAttributes",
+                    R"({"QueueUrl":")" + url + R"(","AttributeNames":["VisibilityTimeout","QueueArn"]})");
   REQUIRE(got.ok());
   auto& attributes = got->at("Attributes").as_object();
   CHECK(str(attributes.at("VisibilityTimeout")) == "60");
@@ -113,7 +114,8 @@ TEST_CASE("Get/SetQueueAttributes in string form; no names means no Attributes m
 TEST_CASE("TagQueue, UntagQueue, ListQueueTags (recorded shapes)") {
   Fixture f;
   auto url = f.create("tags");
-  REQUIRE(f.call("TagQueue", R"({"QueueUrl":")" + url + R"(","Tags":{"tag1":"value1","tag2":"value2","tag3":""}})").ok());
+  REQUIRE(
+      f.call("TagQueue", R"({"QueueUrl":")" + url + R"(","Tags":{"tag1":"value1","tag2":"value2","tag3":""}})").ok());
   auto tags = f.call("ListQueueTags", R"({"QueueUrl":")" + url + R"("})");
   REQUIRE(tags.ok());
   CHECK(boost::json::serialize(tags->at("Tags")) == R"({"tag1":"value1","tag2":"value2","tag3":""})");
@@ -129,8 +131,9 @@ TEST_CASE("TagQueue, UntagQueue, ListQueueTags (recorded shapes)") {
 TEST_CASE("AddPermission / RemovePermission errors as recorded") {
   Fixture f;
   auto url = f.create("perm");
-  std::string add = R"({"QueueUrl":")" + url +
-                    R"(","Label":"crossaccountpermission","AWSAccountIds":["111111111111"],"Actions":["ReceiveMessage"]})";
+  std::string add =
+      R"({"QueueUrl":")" + url +
+      R"(","Label":"crossaccountpermission","AWSAccountIds":["111111111111"],"Actions":["ReceiveMessage"]})";
   REQUIRE(f.call("AddPermission", add).ok());
   auto policy = f.call("GetQueueAttributes", R"({"QueueUrl":")" + url + R"(","AttributeNames":["Policy"]})");
   REQUIRE(policy.ok());
@@ -138,12 +141,14 @@ TEST_CASE("AddPermission / RemovePermission errors as recorded") {
 
   auto twice = f.call("AddPermission", add);
   REQUIRE_FALSE(twice.ok());
-  CHECK(twice.error().message == "Value crossaccountpermission for parameter Label is invalid. Reason: Already exists.");
+  CHECK(twice.error().message ==
+        "Value crossaccountpermission for parameter Label is invalid. Reason: Already exists.");
 
   REQUIRE(f.call("RemovePermission", R"({"QueueUrl":")" + url + R"(","Label":"crossaccountpermission"})").ok());
   auto unknown = f.call("RemovePermission", R"({"QueueUrl":")" + url + R"(","Label":"crossaccountpermission"})");
   REQUIRE_FALSE(unknown.ok());
-  CHECK(unknown.error().message == "Value crossaccountpermission for parameter Label is invalid. Reason: can't find label.");
+  CHECK(unknown.error().message ==
+        "Value crossaccountpermission for parameter Label is invalid. Reason: can't find label.");
 
   auto missing = f.call("AddPermission", R"({"QueueUrl":")" + url + R"(","Label":"x","Actions":["SendMessage"]})");
   REQUIRE_FALSE(missing.ok());

@@ -58,25 +58,26 @@ TEST_CASE("Query SendMessageBatch: the hot path answers as the general path does
   t.create("hot");
   t.create("hot.fifo", R"({"FifoQueue":"true","ContentBasedDeduplication":"true"})");
   const std::string e = "&SendMessageBatchRequestEntry.";
-  auto sent = t.same_answer(action("SendMessageBatch") + e + "1.Id=a" + e + "1.MessageBody=hello+world" +
-                            e + "2.Id=b" + e + "2.MessageBody=%3Cxml%3E+%26+%22q%22+%0D%0A+caf%C3%A9" +
-                            e + "2.DelaySeconds=5" + e + "3.Id=c" + e + "3.MessageBody=bad%01char" +
-                            e + "4.Id=d" + e + "4.MessageBody=late" + e + "4.DelaySeconds=901" + e + "5.Id=e");
+  auto sent = t.same_answer(action("SendMessageBatch") + e + "1.Id=a" + e + "1.MessageBody=hello+world" + e + "2.Id=b" +
+                            e + "2.MessageBody=%3Cxml%3E+%26+%22q%22+%0D%0A+caf%C3%A9" + e + "2.DelaySeconds=5" + e +
+                            "3.Id=c" + e + "3.MessageBody=bad%01char" + e + "4.Id=d" + e + "4.MessageBody=late" + e +
+                            "4.DelaySeconds=901" + e + "5.Id=e");
   CHECK(sent.body.find("<SendMessageBatchResultEntry><Id>a</Id>") != std::string::npos);
   CHECK(sent.body.find("<BatchResultErrorEntry><Id>c</Id><SenderFault>true</SenderFault>") != std::string::npos);
   // Entries arriving out of order are answered in index order.
   t.same_answer(action("SendMessageBatch") + e + "2.Id=second" + e + "2.MessageBody=2" + e + "1.Id=first" + e +
                 "1.MessageBody=1");
   t.same_answer(action("SendMessageBatch"));
-  t.same_answer(action("SendMessageBatch") + e + "1.Id=a" + e + "1.MessageBody=1" + e + "2.Id=a" + e + "2.MessageBody=2");
-  t.same_answer("Action=SendMessageBatch&Version=2012-11-05&QueueUrl=http%3A%2F%2Flocalhost%2F123456789012%2Fmissing" + e +
-                "1.Id=a" + e + "1.MessageBody=x");
+  t.same_answer(action("SendMessageBatch") + e + "1.Id=a" + e + "1.MessageBody=1" + e + "2.Id=a" + e +
+                "2.MessageBody=2");
+  t.same_answer("Action=SendMessageBatch&Version=2012-11-05&QueueUrl=http%3A%2F%2Flocalhost%2F123456789012%2Fmissing" +
+                e + "1.Id=a" + e + "1.MessageBody=x");
   t.same_answer("Action=SendMessageBatch&Version=2012-11-05" + e + "1.Id=a" + e + "1.MessageBody=by+path",
                 "/123456789012/hot");
-  auto fifo = t.same_answer("Action=SendMessageBatch&Version=2012-11-05&QueueUrl=" + kEncodedUrl + ".fifo" + e +
-                            "1.Id=a" + e + "1.MessageBody=1" + e + "1.MessageGroupId=g" + e + "2.Id=b" + e +
-                            "2.MessageBody=2" + e + "2.MessageGroupId=g" + e + "2.MessageDeduplicationId=d2" + e +
-                            "3.Id=c" + e + "3.MessageBody=3");
+  auto fifo =
+      t.same_answer("Action=SendMessageBatch&Version=2012-11-05&QueueUrl=" + kEncodedUrl + ".fifo" + e + "1.Id=a" + e +
+                    "1.MessageBody=1" + e + "1.MessageGroupId=g" + e + "2.Id=b" + e + "2.MessageBody=2" + e +
+                    "2.MessageGroupId=g" + e + "2.MessageDeduplicationId=d2" + e + "3.Id=c" + e + "3.MessageBody=3");
   CHECK(fifo.body.find("<SequenceNumber>") != std::string::npos);
   CHECK(visible_messages(t.hot, kUrl) == visible_messages(t.general, kUrl));
 }
@@ -84,17 +85,20 @@ TEST_CASE("Query SendMessageBatch: the hot path answers as the general path does
 TEST_CASE("Query ReceiveMessage and DeleteMessageBatch: the hot path answers as the general path does") {
   Twin t;
   t.create("hot");
-  t.both("SendMessage", R"({"QueueUrl":")" + kUrl + R"(","MessageBody":"with <attributes> & \r more","MessageAttributes":{
+  t.both("SendMessage",
+         R"({"QueueUrl":")" + kUrl + R"(","MessageBody":"with <attributes> & \r more","MessageAttributes":{
       "s":{"DataType":"String","StringValue":"v \"q\""},"n":{"DataType":"Number","StringValue":"42"},
       "b":{"DataType":"Binary","BinaryValue":"AAEC"}}})");
   t.both("SendMessage", R"({"QueueUrl":")" + kUrl + R"(","MessageBody":"plain"})");
   t.hot.clock->advance_ms(1500);
   t.general.clock->advance_ms(1500);
 
-  auto all = t.same_answer(action("ReceiveMessage") +
-                           "&MaxNumberOfMessages=10&VisibilityTimeout=0&AttributeName.1=All&MessageSystemAttributeName.1="
-                           "SenderId&MessageAttributeName.1=All");
-  CHECK(all.body.find("<MessageAttribute><Name>b</Name><Value><BinaryValue>AAEC</BinaryValue><DataType>Binary</DataType>") !=
+  auto all =
+      t.same_answer(action("ReceiveMessage") +
+                    "&MaxNumberOfMessages=10&VisibilityTimeout=0&AttributeName.1=All&MessageSystemAttributeName.1="
+                    "SenderId&MessageAttributeName.1=All");
+  CHECK(all.body.find(
+            "<MessageAttribute><Name>b</Name><Value><BinaryValue>AAEC</BinaryValue><DataType>Binary</DataType>") !=
         std::string::npos);
   t.same_answer(action("ReceiveMessage") +
                 "&MaxNumberOfMessages=10&VisibilityTimeout=0&MessageAttributeName.2=b.*&MessageAttributeName.1=s");
@@ -108,8 +112,10 @@ TEST_CASE("Query ReceiveMessage and DeleteMessageBatch: the hot path answers as 
     static const std::regex kHandle("<ReceiptHandle>([^<]*)</ReceiptHandle>");
     std::smatch m;
     REQUIRE(std::regex_search(taken.body, m, kHandle));
-    return action("DeleteMessageBatch") + "&DeleteMessageBatchRequestEntry.1.Id=ok&DeleteMessageBatchRequestEntry.1."
-                                          "ReceiptHandle=" + m[1].str() +
+    return action("DeleteMessageBatch") +
+           "&DeleteMessageBatchRequestEntry.1.Id=ok&DeleteMessageBatchRequestEntry.1."
+           "ReceiptHandle=" +
+           m[1].str() +
            "&DeleteMessageBatchRequestEntry.2.Id=bad&DeleteMessageBatchRequestEntry.2.ReceiptHandle=garbage";
   };
   auto fast = query_hot_path(*t.hot.engine, form_request(delete_body(hot_taken)));
@@ -117,7 +123,8 @@ TEST_CASE("Query ReceiveMessage and DeleteMessageBatch: the hot path answers as 
   http::Response slow = general_path(t.general, form_request(delete_body(general_taken)));
   CHECK(fast->status == slow.status);
   CHECK(normalized(fast->body) == normalized(slow.body));
-  CHECK(fast->body.find("<DeleteMessageBatchResultEntry><Id>ok</Id></DeleteMessageBatchResultEntry>") != std::string::npos);
+  CHECK(fast->body.find("<DeleteMessageBatchResultEntry><Id>ok</Id></DeleteMessageBatchResultEntry>") !=
+        std::string::npos);
   t.same_answer(action("DeleteMessageBatch"));
 }
 
@@ -126,9 +133,8 @@ TEST_CASE("The Query hot path leaves alone what it does not read exactly, and ch
   std::string url = f.create("hot");
   const std::string e = "&SendMessageBatchRequestEntry.";
   for (const std::string& body : {
-           action("SendMessageBatch") + e + "1.Id=a" + e + "1.MessageBody=x" + e +
-               "1.MessageAttribute.1.Name=k" + e + "1.MessageAttribute.1.Value.DataType=String" + e +
-               "1.MessageAttribute.1.Value.StringValue=v",
+           action("SendMessageBatch") + e + "1.Id=a" + e + "1.MessageBody=x" + e + "1.MessageAttribute.1.Name=k" + e +
+               "1.MessageAttribute.1.Value.DataType=String" + e + "1.MessageAttribute.1.Value.StringValue=v",
            action("SendMessageBatch") + e + "1.Id=a" + e + "1.MessageBody=x" + e + "1.DelaySeconds=soon",
            action("SendMessageBatch") + e + "1.Id=a" + e + "1.MessageBody=x" + e + "1.MessageBody=y",
            action("SendMessageBatch") + "&QueueUrl=" + kEncodedUrl + e + "1.Id=a" + e + "1.MessageBody=x",
@@ -149,11 +155,14 @@ TEST_CASE("The Query hot path leaves alone what it does not read exactly, and ch
   CHECK(empty->body.find("<ReceiveMessageResult></ReceiveMessageResult>") != std::string::npos);
   CHECK_FALSE(query_hot_path(*f.engine, form_request(action("ReceiveMessage") + "&WaitTimeSeconds=2")));
   CHECK_FALSE(query_hot_path(*f.engine, form_request(action("ReceiveMessage") + "&ReceiveRequestAttemptId=r")));
-  CHECK_FALSE(query_hot_path(*f.engine, form_request(action("ReceiveMessage") + "&AttributeName.1=All&AttributeName.1=SenderId")));
-  CHECK_FALSE(query_hot_path(*f.engine, form_request(action("ReceiveMessage") + "&WaitTimeSeconds=0&WaitTimeSeconds=0")));
+  CHECK_FALSE(query_hot_path(*f.engine,
+                             form_request(action("ReceiveMessage") + "&AttributeName.1=All&AttributeName.1=SenderId")));
+  CHECK_FALSE(
+      query_hot_path(*f.engine, form_request(action("ReceiveMessage") + "&WaitTimeSeconds=0&WaitTimeSeconds=0")));
 }
 
-TEST_CASE("Query SendMessage, DeleteMessage and ChangeMessageVisibility: the hot path answers as the general path does") {
+TEST_CASE(
+    "Query SendMessage, DeleteMessage and ChangeMessageVisibility: the hot path answers as the general path does") {
   Twin t;
   t.create("hot");
   t.create("hot.fifo", R"({"FifoQueue":"true","ContentBasedDeduplication":"true"})");
@@ -162,7 +171,8 @@ TEST_CASE("Query SendMessage, DeleteMessage and ChangeMessageVisibility: the hot
   t.same_answer(action("SendMessage") + "&MessageBody=later&DelaySeconds=5");
   t.same_answer(action("SendMessage") + "&MessageBody=late&DelaySeconds=901");
   t.same_answer(action("SendMessage"));
-  t.same_answer("Action=SendMessage&Version=2012-11-05&QueueUrl=" + kEncodedUrl + ".fifo&MessageBody=f&MessageGroupId=g");
+  t.same_answer("Action=SendMessage&Version=2012-11-05&QueueUrl=" + kEncodedUrl +
+                ".fifo&MessageBody=f&MessageGroupId=g");
   t.same_answer(action("DeleteMessage") + "&ReceiptHandle=garbage");
   t.same_answer(action("ChangeMessageVisibility") + "&ReceiptHandle=garbage&VisibilityTimeout=10");
 

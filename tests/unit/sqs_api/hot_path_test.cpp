@@ -11,10 +11,10 @@
 #include <functional>
 
 #include "hot_path.h"
-#include "sluice/common/json_plain_run.h"
+#include "hot_path_support.h"
 #include "json_scan.h"
 #include "json_write.h"
-#include "hot_path_support.h"
+#include "sluice/common/json_plain_run.h"
 #include "wire.h"
 
 using namespace sluice::api::sqs;
@@ -74,7 +74,8 @@ TEST_CASE("json_plain_run stops at the first byte JSON must escape, wherever it 
     for (int special : {0x00, 0x01, 0x1f, 0x22, 0x5c}) {  // NUL, SOH, US, '"', '\\'
       for (size_t at = 0; at <= length; ++at) {
         std::string s(length, 'a');
-        for (size_t i = 0; i < length; ++i) s[i] = static_cast<char>(i % 2 ? 0x20 + static_cast<int>(i % 90) : 0xC3 + static_cast<int>(i % 20));
+        for (size_t i = 0; i < length; ++i)
+          s[i] = static_cast<char>(i % 2 ? 0x20 + static_cast<int>(i % 90) : 0xC3 + static_cast<int>(i % 20));
         for (char& c : s) {
           if (c == '"' || c == '\\') c = 'x';
         }
@@ -99,9 +100,8 @@ TEST_CASE("JsonScanner reads strings as Boost.JSON does and refuses what it cann
     CHECK(in.finished());
     CHECK(out == std::string(json::parse(text).as_string()));
   }
-  for (const char* text : {R"("\ud83d")", R"("\ude00")", R"("\ud83d\u0041")", R"("\x")", R"("\u12")",
-                           "\"\xc3\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"tab\there\"",
-                           R"("open)"}) {
+  for (const char* text : {R"("\ud83d")", R"("\ude00")", R"("\ud83d\u0041")", R"("\x")", R"("\u12")", "\"\xc3\"",
+                           "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"tab\there\"", R"("open)"}) {
     CAPTURE(text);
     JsonScanner in(text);
     std::string out;
@@ -199,12 +199,16 @@ TEST_CASE("SendMessageBatch: the hot path answers as the general path does") {
   // Whole-request errors.
   t.same_answer("SendMessageBatch", R"({"QueueUrl":")" + kUrl + R"(","Entries":[]})");
   t.same_answer("SendMessageBatch", R"({"QueueUrl":")" + kUrl + R"("})");
-  t.same_answer("SendMessageBatch", R"({"QueueUrl":")" + kUrl + R"(","Entries":[{"Id":"a","MessageBody":"1"},{"Id":"a","MessageBody":"2"}]})");
+  t.same_answer("SendMessageBatch", R"({"QueueUrl":")" + kUrl +
+                                        R"(","Entries":[{"Id":"a","MessageBody":"1"},{"Id":"a","MessageBody":"2"}]})");
   t.same_answer("SendMessageBatch", R"({"QueueUrl":")" + kUrl + R"(","Entries":[{"Id":"bad id!","MessageBody":"1"}]})");
   std::string eleven;
-  for (int i = 0; i < 11; ++i) eleven += std::string(i ? "," : "") + R"({"Id":"m)" + std::to_string(i) + R"(","MessageBody":"x"})";
+  for (int i = 0; i < 11; ++i)
+    eleven += std::string(i ? "," : "") + R"({"Id":"m)" + std::to_string(i) + R"(","MessageBody":"x"})";
   t.same_answer("SendMessageBatch", R"({"QueueUrl":")" + kUrl + R"(","Entries":[)" + eleven + "]}");
-  t.same_answer("SendMessageBatch", R"({"QueueUrl":"http://localhost:9324/123456789012/missing","Entries":[{"Id":"a","MessageBody":"x"}]})");
+  t.same_answer(
+      "SendMessageBatch",
+      R"({"QueueUrl":"http://localhost:9324/123456789012/missing","Entries":[{"Id":"a","MessageBody":"x"}]})");
   t.same_answer("SendMessageBatch", R"({"QueueUrl":"not a url","Entries":[{"Id":"a","MessageBody":"x"}]})");
   t.same_answer("SendMessageBatch", R"({"Entries":[{"Id":"a","MessageBody":"x"}]})");
   // The queue named by the request path; FIFO entries with and without a group.
@@ -239,8 +243,8 @@ TEST_CASE("ReceiveMessage and DeleteMessageBatch: the hot path answers as the ge
 
   // Each side takes both messages, then deletes with one good and one bad handle of its own.
   http::Response general_taken;
-  http::Response hot_taken =
-      t.same_answer("ReceiveMessage", R"({"QueueUrl":")" + kUrl + R"(","MaxNumberOfMessages":10})", "/", &general_taken);
+  http::Response hot_taken = t.same_answer(
+      "ReceiveMessage", R"({"QueueUrl":")" + kUrl + R"(","MaxNumberOfMessages":10})", "/", &general_taken);
   auto delete_body = [&](const http::Response& taken) {
     json::value messages = json::parse(taken.body);
     REQUIRE(messages.at("Messages").as_array().size() == 2);
@@ -255,31 +259,36 @@ TEST_CASE("ReceiveMessage and DeleteMessageBatch: the hot path answers as the ge
   CHECK(fast->body == slow.body);
   CHECK(fast->body.find(R"("Successful":[{"Id":"ok"}])") != std::string::npos);
   t.same_answer("DeleteMessageBatch", R"({"QueueUrl":")" + kUrl + R"(","Entries":[]})");
-  t.same_answer("DeleteMessageBatch", R"({"QueueUrl":")" + kUrl + R"(","Entries":[{"Id":"x","ReceiptHandle":"a"},{"Id":"x","ReceiptHandle":"b"}]})");
+  t.same_answer(
+      "DeleteMessageBatch",
+      R"({"QueueUrl":")" + kUrl + R"(","Entries":[{"Id":"x","ReceiptHandle":"a"},{"Id":"x","ReceiptHandle":"b"}]})");
 }
 
 TEST_CASE("The hot path leaves alone what it does not read exactly, and changes nothing doing so") {
   Fixture f;
   std::string url = f.create("hot");
   const std::string q = R"("QueueUrl":")" + url + R"(")";
-  for (const std::string& body : {
-           R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x","MessageAttributes":{"k":{"DataType":"String","StringValue":"v"}}}]})",
-           R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x","DelaySeconds":1.0}]})",
-           R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":null}]})",
-           R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x","MessageBody":"y"}]})",
-           R"({)" + q + R"(,)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x"}]})",
-           R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x"}],"Unknown":1})",
-           R"({)" + q + R"(,"Entries":{"Id":"a"}})",
-           R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x"}])",
-           R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x"}]} trailing)",
-           std::string(""),
-           std::string("[]"),
-       }) {
+  for (
+      const std::string& body : {
+          R"({)" + q +
+              R"(,"Entries":[{"Id":"a","MessageBody":"x","MessageAttributes":{"k":{"DataType":"String","StringValue":"v"}}}]})",
+          R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x","DelaySeconds":1.0}]})",
+          R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":null}]})",
+          R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x","MessageBody":"y"}]})",
+          R"({)" + q + R"(,)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x"}]})",
+          R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x"}],"Unknown":1})",
+          R"({)" + q + R"(,"Entries":{"Id":"a"}})",
+          R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x"}])",
+          R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x"}]} trailing)",
+          std::string(""),
+          std::string("[]"),
+      }) {
     CAPTURE(body);
     CHECK_FALSE(try_hot_path(*f.engine, json_request("SendMessageBatch", body), defaults()).has_value());
   }
   CHECK(visible_messages(f, url) == 0);
-  CHECK_FALSE(try_hot_path(*f.engine, json_request("PurgeQueue", R"({)" + q + R"(})"), defaults()));  // not a hot action
+  CHECK_FALSE(
+      try_hot_path(*f.engine, json_request("PurgeQueue", R"({)" + q + R"(})"), defaults()));  // not a hot action
   http::Request get = json_request("SendMessageBatch", R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x"}]})");
   get.method = "GET";
   CHECK_FALSE(try_hot_path(*f.engine, get, defaults()));
@@ -287,10 +296,12 @@ TEST_CASE("The hot path leaves alone what it does not read exactly, and changes 
 
   // A receive that found nothing: answered at once when it may not wait, left to the parker when
   // it may; one carrying a FIFO attempt id is always left to the general path.
-  auto empty = try_hot_path(*f.engine, json_request("ReceiveMessage", R"({)" + q + R"(,"WaitTimeSeconds":0})"), defaults());
+  auto empty =
+      try_hot_path(*f.engine, json_request("ReceiveMessage", R"({)" + q + R"(,"WaitTimeSeconds":0})"), defaults());
   REQUIRE(empty);
   CHECK(empty->body == "{}");
-  CHECK_FALSE(try_hot_path(*f.engine, json_request("ReceiveMessage", R"({)" + q + R"(,"WaitTimeSeconds":2})"), defaults()));
+  CHECK_FALSE(
+      try_hot_path(*f.engine, json_request("ReceiveMessage", R"({)" + q + R"(,"WaitTimeSeconds":2})"), defaults()));
   CHECK_FALSE(try_hot_path(*f.engine, json_request("ReceiveMessage", R"({)" + q + R"(,"ReceiveRequestAttemptId":"r"})"),
                            defaults()));
 }
@@ -317,11 +328,14 @@ TEST_CASE("SendMessage, DeleteMessage and ChangeMessageVisibility: the hot path 
     return testing::str(got->at("Messages").at(0).at("ReceiptHandle"));
   };
   std::string hot_handle = handle_of(t.hot), general_handle = handle_of(t.general);
-  for (const auto& [action, extra] : {std::pair<std::string, std::string>{"ChangeMessageVisibility", R"(,"VisibilityTimeout":43201)"},
-                                      {"ChangeMessageVisibility", R"(,"VisibilityTimeout":60)"},
-                                      {"DeleteMessage", ""}}) {
+  for (const auto& [action, extra] :
+       {std::pair<std::string, std::string>{"ChangeMessageVisibility", R"(,"VisibilityTimeout":43201)"},
+        {"ChangeMessageVisibility", R"(,"VisibilityTimeout":60)"},
+        {"DeleteMessage", ""}}) {
     CAPTURE(action);
-    auto body = [&](const std::string& handle) { return "{" + q + R"(,"ReceiptHandle":")" + handle + "\"" + extra + "}"; };
+    auto body = [&](const std::string& handle) {
+      return "{" + q + R"(,"ReceiptHandle":")" + handle + "\"" + extra + "}";
+    };
     auto fast = try_hot_path(*t.hot.engine, json_request(action, body(hot_handle)), defaults());
     REQUIRE(fast);
     http::Response slow = general_path(t.general, json_request(action, body(general_handle)));

@@ -227,7 +227,9 @@ TEST_CASE("HTTP: Query protocol, queue-path requests, credentials select account
   CHECK(sent.status == 200);
   CHECK(sent.body.find("<MD5OfMessageBody>5d41402abc4b2a76b9719d911017c592</MD5OfMessageBody>") != std::string::npos);
 
-  auto via_get = c.send("GET /?Action=ReceiveMessage&QueueUrl=http%3A%2F%2F127.0.0.1%2F123456789012%2Fq2 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  auto via_get = c.send(
+      "GET /?Action=ReceiveMessage&QueueUrl=http%3A%2F%2F127.0.0.1%2F123456789012%2Fq2 HTTP/1.1\r\nHost: "
+      "127.0.0.1\r\n\r\n");
   CHECK(via_get.status == 200);
   CHECK(via_get.body.find("<Body>hello</Body>") != std::string::npos);
 
@@ -248,9 +250,11 @@ TEST_CASE("HTTP: Query protocol, queue-path requests, credentials select account
   auto other = c.send(json_request("CreateQueue", R"({"QueueName":"theirs"})", auth));
   CHECK(other.status == 200);
   CHECK(std::string(json::parse(other.body).at("QueueUrl").as_string()) == "http://127.0.0.1/111122223333/theirs");
-  auto arn = c.send(json_request(
-      "GetQueueAttributes", R"({"QueueUrl":"http://127.0.0.1/111122223333/theirs","AttributeNames":["QueueArn"]})", auth));
-  CHECK(json::parse(arn.body).at("Attributes").at("QueueArn").as_string() == "arn:aws:sqs:eu-west-1:111122223333:theirs");
+  auto arn = c.send(json_request("GetQueueAttributes",
+                                 R"({"QueueUrl":"http://127.0.0.1/111122223333/theirs","AttributeNames":["QueueArn"]})",
+                                 auth));
+  CHECK(json::parse(arn.body).at("Attributes").at("QueueArn").as_string() ==
+        "arn:aws:sqs:eu-west-1:111122223333:theirs");
   auto mine = c.send(json_request("ListQueues", R"({"QueueNamePrefix":"theirs"})"));
   CHECK(mine.body == "{}");
 }
@@ -282,7 +286,8 @@ TEST_CASE("HTTP: a long poll with nothing to receive answers empty after WaitTim
   Client c(s.port());
   c.send(query_request("/", "Action=CreateQueue&QueueName=quiet"));
   auto start = std::chrono::steady_clock::now();
-  auto reply = c.send(json_request("ReceiveMessage", R"({"QueueUrl":"http://127.0.0.1/123456789012/quiet","WaitTimeSeconds":1})"));
+  auto reply = c.send(
+      json_request("ReceiveMessage", R"({"QueueUrl":"http://127.0.0.1/123456789012/quiet","WaitTimeSeconds":1})"));
   double elapsed = seconds_since(start);
   CHECK(reply.status == 200);
   CHECK(reply.body == "{}");

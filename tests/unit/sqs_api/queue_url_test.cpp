@@ -36,9 +36,9 @@ TEST_CASE("queue URLs of any host resolve by path; AWS hosts give the region") {
 
 TEST_CASE("malformed queue URLs answer QueueDoesNotExist, as AWS does") {
   CallContext ctx;
-  for (const char* bad : {"http://whatever-incorrect-queue-address", "not a url", "ftp://h/123456789012/q",
-                          "http://h/12345/q", "http://h/123456789012/", "http://h/123456789012/a/b",
-                          "http://h/123456789012/bad name"}) {
+  for (const char* bad :
+       {"http://whatever-incorrect-queue-address", "not a url", "ftp://h/123456789012/q", "http://h/12345/q",
+        "http://h/123456789012/", "http://h/123456789012/a/b", "http://h/123456789012/bad name"}) {
     CAPTURE(bad);
     auto out = resolve_queue_url(bad, ctx);
     REQUIRE_FALSE(out.ok());

@@ -29,7 +29,8 @@ TEST_CASE("the move to the DLQ happens on the receive after maxReceiveCount") {
   REQUIRE(t->receive_message(address("src"), receive())->messages.size() == 1);
   t.clock->advance_s(2);
   // Nothing moves on visibility expiry alone.
-  CHECK(t->get_queue_attributes(address("dlq"), {"ApproximateNumberOfMessages"})->at("ApproximateNumberOfMessages") == "0");
+  CHECK(t->get_queue_attributes(address("dlq"), {"ApproximateNumberOfMessages"})->at("ApproximateNumberOfMessages") ==
+        "0");
   CHECK(t->receive_message(address("src"), receive())->messages.empty());
   auto moved = t->receive_message(address("dlq"), receive());
   REQUIRE(moved->messages.size() == 1);
@@ -49,27 +50,35 @@ TEST_CASE("redrive policy rules involving the target") {
   REQUIRE(t->create_queue(address("dlq.fifo"), {{"FifoQueue", "true"}}, {}).ok());
   auto mismatch = t->create_queue(
       address("src"),
-      {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:123456789012:dlq.fifo\",\"maxReceiveCount\":3}"}}, {});
+      {{"RedrivePolicy",
+        "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:123456789012:dlq.fifo\",\"maxReceiveCount\":3}"}},
+      {});
   CHECK(mismatch.error().code == AwsErrorCode::InvalidParameterValue);
-  auto missing = t->create_queue(address("src"), {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + kDlqArn + "\",\"maxReceiveCount\":3}"}}, {});
+  auto missing = t->create_queue(
+      address("src"), {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + kDlqArn + "\",\"maxReceiveCount\":3}"}}, {});
   CHECK(missing.error().code == AwsErrorCode::InvalidParameterValue);
   REQUIRE(t->create_queue(address("dlq"), {{"RedriveAllowPolicy", "{\"redrivePermission\":\"denyAll\"}"}}, {}).ok());
-  auto denied = t->create_queue(address("src"), {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + kDlqArn + "\",\"maxReceiveCount\":3}"}}, {});
+  auto denied = t->create_queue(
+      address("src"), {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + kDlqArn + "\",\"maxReceiveCount\":3}"}}, {});
   CHECK(denied.error().code == AwsErrorCode::InvalidParameterValue);
 }
 
 TEST_CASE("a message move task sends dead letters back to their source as new messages") {
   TestEngine t;
   REQUIRE(t->create_queue(address("dlq"), {}, {}).ok());
-  REQUIRE(t->create_queue(address("src"), {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + kDlqArn + "\",\"maxReceiveCount\":1}"},
-                                            {"VisibilityTimeout", "1"}}, {}).ok());
+  REQUIRE(t->create_queue(address("src"),
+                          {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + kDlqArn + "\",\"maxReceiveCount\":1}"},
+                           {"VisibilityTimeout", "1"}},
+                          {})
+              .ok());
   auto sent = t->send_message(address("src"), message("again"));
   REQUIRE(t->receive_message(address("src"), receive())->messages.size() == 1);
   t.clock->advance_s(2);
   REQUIRE(t->receive_message(address("src"), receive())->messages.empty());
 
-  CHECK(t->start_message_move_task("arn:aws:sqs:us-east-1:123456789012:src", std::nullopt, std::nullopt).error().message ==
-        "Source queue must be configured as a Dead Letter Queue.");
+  CHECK(t->start_message_move_task("arn:aws:sqs:us-east-1:123456789012:src", std::nullopt, std::nullopt)
+            .error()
+            .message == "Source queue must be configured as a Dead Letter Queue.");
   auto handle = t->start_message_move_task(kDlqArn, std::nullopt, 10);
   REQUIRE(handle.ok());
   CHECK(t->start_message_move_task(kDlqArn, std::nullopt, std::nullopt).error().message ==

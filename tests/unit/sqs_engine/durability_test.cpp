@@ -152,7 +152,8 @@ TEST_CASE("under DeferDurability a durable engine logs and returns; the ticket's
     REQUIRE(t->get_queue_attributes(address("q"), {"All"}).ok());
     CHECK(deferral.ticket() == before_read);
     // The changes are visible at once, before their commit.
-    CHECK(t->get_queue_attributes(address("q"), {"ApproximateNumberOfMessages"})->at("ApproximateNumberOfMessages") == "2");
+    CHECK(t->get_queue_attributes(address("q"), {"ApproximateNumberOfMessages"})->at("ApproximateNumberOfMessages") ==
+          "2");
     first = deferral.ticket();
   }
   CHECK(DeferDurability::current() == nullptr);

@@ -20,7 +20,9 @@ void make_fifo(TestEngine& t, const std::string& name, AttributeMap extra = {}) 
 TEST_CASE("FIFO: order per group, and a group is locked while a message is in flight") {
   TestEngine t;
   make_fifo(t, "q.fifo");
-  for (int i = 0; i < 3; ++i) REQUIRE(t->send_message(address("q.fifo"), fifo_message("a" + std::to_string(i), "A", "a" + std::to_string(i))).ok());
+  for (int i = 0; i < 3; ++i)
+    REQUIRE(
+        t->send_message(address("q.fifo"), fifo_message("a" + std::to_string(i), "A", "a" + std::to_string(i))).ok());
   REQUIRE(t->send_message(address("q.fifo"), fifo_message("b0", "B", "b0")).ok());
   auto first = t->receive_message(address("q.fifo"), receive(1));
   REQUIRE(first->messages.size() == 1);
@@ -91,7 +93,8 @@ TEST_CASE("FIFO: sending rules") {
   auto delayed = fifo_message("x", "g", "d");
   delayed.delay_seconds = 2;
   CHECK(t->send_message(address("q.fifo"), delayed).error().message ==
-        "Value 2 for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.");
+        "Value 2 for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for "
+        "this queue type.");
 }
 
 TEST_CASE("FIFO: delete with an expired handle fails") {
@@ -126,7 +129,7 @@ TEST_CASE("FIFO: concurrent receivers never see a group out of order") {
   for (int i = 0; i < per_group; ++i)
     for (int g = 0; g < groups; ++g)
       REQUIRE(t->send_message(address("q.fifo"), fifo_message(std::to_string(i), "g" + std::to_string(g),
-                                                                std::to_string(g) + "-" + std::to_string(i)))
+                                                              std::to_string(g) + "-" + std::to_string(i)))
                   .ok());
   std::mutex mu;
   std::map<std::string, int> last;  // group -> last body processed

@@ -45,8 +45,14 @@ TEST_CASE("body_md5_many gives OpenSSL's digest for every length and any groupin
 }
 
 TEST_CASE("md5_lanes either computes every lane or declines") {
-  std::vector<std::string> bodies = {"", "a", std::string(55, 'x'), std::string(56, 'y'), std::string(64, 'z'),
-                                     std::string(119, 'q'), std::string(120, 'r'), std::string(1000, 's')};
+  std::vector<std::string> bodies = {"",
+                                     "a",
+                                     std::string(55, 'x'),
+                                     std::string(56, 'y'),
+                                     std::string(64, 'z'),
+                                     std::string(119, 'q'),
+                                     std::string(120, 'r'),
+                                     std::string(1000, 's')};
   std::vector<std::string_view> views(bodies.begin(), bodies.end());
   std::vector<std::array<uint8_t, 16>> out(views.size());
   if (!md5_lanes(views.data(), views.size(), out.data())) {

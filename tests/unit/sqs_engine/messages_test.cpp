@@ -96,7 +96,8 @@ TEST_CASE("change visibility: release early, extend, 12-hour limit, bad handles"
   auto too_long = t->change_message_visibility(address("q"), handle, 43200);
   REQUIRE_FALSE(too_long.ok());
   CHECK(too_long.error().message ==
-        "Value 43200 for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [43200 seconds]");
+        "Value 43200 for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is "
+        "beyond the limit [43200 seconds]");
   CHECK(t->change_message_visibility(address("q"), handle, 43000).ok());
   auto garbage = t->delete_message(address("q"), "garbage");
   CHECK(garbage.error().code == AwsErrorCode::ReceiptHandleIsInvalid);
@@ -131,10 +132,12 @@ TEST_CASE("send validation: body, size, delay") {
   TestEngine t;
   REQUIRE(t->create_queue(address("q"), {{"MaximumMessageSize", "1024"}}, {}).ok());
   SendMessageRequest missing;
-  CHECK(t->send_message(address("q"), missing).error().message == "The request must contain the parameter MessageBody.");
+  CHECK(t->send_message(address("q"), missing).error().message ==
+        "The request must contain the parameter MessageBody.");
   auto big = t->send_message(address("q"), message(std::string(1025, 'a')));
   CHECK(big.error().message == "One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes.");
-  CHECK(t->send_message(address("q"), message(std::string("a\x01", 2))).error().code == AwsErrorCode::InvalidMessageContents);
+  CHECK(t->send_message(address("q"), message(std::string("a\x01", 2))).error().code ==
+        AwsErrorCode::InvalidMessageContents);
   auto delayed = message("a");
   delayed.delay_seconds = 901;
   CHECK(t->send_message(address("q"), delayed).error().code == AwsErrorCode::InvalidParameterValue);
@@ -157,7 +160,8 @@ TEST_CASE("retention removes old messages") {
   REQUIRE(t->send_message(address("q"), message("old")).ok());
   t.clock->advance_s(61);
   t->run_housekeeping();
-  CHECK(t->get_queue_attributes(address("q"), {"ApproximateNumberOfMessages"})->at("ApproximateNumberOfMessages") == "0");
+  CHECK(t->get_queue_attributes(address("q"), {"ApproximateNumberOfMessages"})->at("ApproximateNumberOfMessages") ==
+        "0");
   CHECK(t->receive_message(address("q"), receive())->messages.empty());
 }
 

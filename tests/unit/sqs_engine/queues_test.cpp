@@ -13,7 +13,8 @@ TEST_CASE("create is idempotent for equal attributes and refuses different ones"
   auto again = t->create_queue(address("orders"), {{"DelaySeconds", "10"}}, {});
   REQUIRE_FALSE(again.ok());
   CHECK(again.error().code == AwsErrorCode::QueueNameExists);
-  CHECK(again.error().message == "A queue already exists with the same name and a different value for attribute DelaySeconds");
+  CHECK(again.error().message ==
+        "A queue already exists with the same name and a different value for attribute DelaySeconds");
 }
 
 TEST_CASE("accounts and regions are separate namespaces") {
@@ -28,7 +29,8 @@ TEST_CASE("accounts and regions are separate namespaces") {
 TEST_CASE("bad names and type mismatches get AWS errors") {
   TestEngine t;
   CHECK(t->create_queue(address("bad name"), {}, {}).error().code == AwsErrorCode::InvalidParameterValue);
-  CHECK(t->create_queue(address("plain"), {{"FifoQueue", "true"}}, {}).error().code == AwsErrorCode::InvalidParameterValue);
+  CHECK(t->create_queue(address("plain"), {{"FifoQueue", "true"}}, {}).error().code ==
+        AwsErrorCode::InvalidParameterValue);
   CHECK_FALSE(t->create_queue(address("std.fifo"), {}, {}).ok());
 }
 
@@ -120,6 +122,7 @@ TEST_CASE("tags and permissions") {
   CHECK(policy.find("\"Sid\":\"crossaccountpermission\"") != std::string::npos);
   CHECK(policy.find("SQS:SendMessage") != std::string::npos);
   auto missing = t->remove_permission(address("q"), "crossaccountpermission2");
-  CHECK(missing.error().message == "Value crossaccountpermission2 for parameter Label is invalid. Reason: can't find label.");
+  CHECK(missing.error().message ==
+        "Value crossaccountpermission2 for parameter Label is invalid. Reason: can't find label.");
   CHECK(t->remove_permission(address("q"), "crossaccountpermission").ok());
 }

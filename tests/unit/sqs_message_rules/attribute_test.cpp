@@ -30,7 +30,7 @@ TEST_CASE("attributes: valid sets pass") {
                                         {"a.b-c_d", str("x")}}));
   CHECK_FALSE(check_one("attr.1\xc3\xb8\xc3\x9f\xc3\xa4", str("Valida")));  // "attr.1øßä" is accepted by AWS
   CHECK_FALSE(check_one(std::string(256, 'n'), str("v")));
-  CHECK_FALSE(check_one("awsome", str("v")));    // only the "AWS." prefix is reserved
+  CHECK_FALSE(check_one("awsome", str("v")));  // only the "AWS." prefix is reserved
   CHECK_FALSE(check_one("AWS-x", str("v")));
   CHECK_FALSE(check_one("n", str("v", std::string(256, 'S').replace(0, 7, "String."))));  // type of 256 chars
 }
@@ -53,8 +53,8 @@ TEST_CASE("attributes: name rules") {
     CAPTURE(name);
     expect_error(check_one(name, str("v")), AwsErrorCode::InvalidParameterValue, kBadCharacters);
   }
-  for (const char* name : {"aWs.-Invalid-attr", "AMAZON.-Invalid-attr", "AWS.x", "amazon.x", ".-Invalid-attr",
-                           "Invalid."}) {
+  for (const char* name :
+       {"aWs.-Invalid-attr", "AMAZON.-Invalid-attr", "AWS.x", "amazon.x", ".-Invalid-attr", "Invalid."}) {
     CAPTURE(name);
     expect_error(check_one(name, str("v")), AwsErrorCode::InvalidParameterValue, kReserved);
   }
@@ -109,18 +109,52 @@ TEST_CASE("attributes: String values use the body's character set") {
 }
 
 TEST_CASE("attributes: Number values") {
-  for (const char* good : {"0", "6", "-1", "+1", "12.50", ".5", "5.", "1e10", "1E-10", "-0.000", "00012",
-                           "12345678901234567890123456789012345678",      // 38 digits
+  for (const char* good : {"0",
+                           "6",
+                           "-1",
+                           "+1",
+                           "12.50",
+                           ".5",
+                           "5.",
+                           "1e10",
+                           "1E-10",
+                           "-0.000",
+                           "00012",
+                           "12345678901234567890123456789012345678",       // 38 digits
                            "1234567890123456789012345678901234567800000",  // trailing zeros are not precision
                            "0.00000000000000000000000000000000000000012345678901234567890123456789012345678",
-                           "1e126", "-1e126", "1e-128", "9.99e125", "0e999999", "1000000e120"}) {
+                           "1e126",
+                           "-1e126",
+                           "1e-128",
+                           "9.99e125",
+                           "0e999999",
+                           "1000000e120"}) {
     CAPTURE(good);
     CHECK_FALSE(check_one("n", num(good)));
   }
-  for (const char* bad : {"world", "1.2.3", "1e", "e5", "--1", "1 ", " 1", "0x10", "NaN", "Infinity", ".", "-",
-                          "+.", "1e+", "1,5",
+  for (const char* bad : {"world",
+                          "1.2.3",
+                          "1e",
+                          "e5",
+                          "--1",
+                          "1 ",
+                          " 1",
+                          "0x10",
+                          "NaN",
+                          "Infinity",
+                          ".",
+                          "-",
+                          "+.",
+                          "1e+",
+                          "1,5",
                           "123456789012345678901234567890123456789",  // 39 significant digits
-                          "1.1e126", "2e126", "1e127", "10e126", "1e-129", "0.1e-128", "1e999999"}) {
+                          "1.1e126",
+                          "2e126",
+                          "1e127",
+                          "10e126",
+                          "1e-129",
+                          "0.1e-128",
+                          "1e999999"}) {
     CAPTURE(bad);
     expect_error(check_one("Hello", num(bad)), AwsErrorCode::InvalidParameterValue,
                  "Can't cast the value of message (user) attribute 'Hello' to a number.");

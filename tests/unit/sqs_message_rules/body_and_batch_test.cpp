@@ -22,13 +22,13 @@ TEST_CASE("body: empty is MissingParameter, as AWS answers an empty MessageBody"
 TEST_CASE("body: allowed characters pass") {
   CHECK_FALSE(check_message_body("msg"));
   CHECK_FALSE(check_message_body("tab\there\nnew line\r\n"));
-  CHECK_FALSE(check_message_body(std::string(1000, 'x') + "\x7f"));           // DEL is in #x20-#xD7FF
-  CHECK_FALSE(check_message_body("\xc2\x80 C1 control is allowed"));          // U+0080
+  CHECK_FALSE(check_message_body(std::string(1000, 'x') + "\x7f"));              // DEL is in #x20-#xD7FF
+  CHECK_FALSE(check_message_body("\xc2\x80 C1 control is allowed"));             // U+0080
   CHECK_FALSE(check_message_body("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));  // é € 😀
-  CHECK_FALSE(check_message_body("\xed\x9f\xbf"));                             // U+D7FF
-  CHECK_FALSE(check_message_body("\xee\x80\x80"));                             // U+E000
-  CHECK_FALSE(check_message_body("\xef\xbf\xbd"));                             // U+FFFD
-  CHECK_FALSE(check_message_body("\xf4\x8f\xbf\xbf"));                         // U+10FFFF
+  CHECK_FALSE(check_message_body("\xed\x9f\xbf"));                               // U+D7FF
+  CHECK_FALSE(check_message_body("\xee\x80\x80"));                               // U+E000
+  CHECK_FALSE(check_message_body("\xef\xbf\xbd"));                               // U+FFFD
+  CHECK_FALSE(check_message_body("\xf4\x8f\xbf\xbf"));                           // U+10FFFF
   CHECK_FALSE(check_message_body("{\"json\": [1, 2, 3], \"k\": \"<xml/>\"}"));
 }
 
@@ -60,13 +60,13 @@ TEST_CASE("body: the forbidden character is found past the 8-byte fast path and 
 }
 
 TEST_CASE("body: malformed UTF-8 is rejected") {
-  for (std::string bad : {std::string("\xc3"),                // truncated 2-byte sequence
-                          std::string("ab\xe2\x82"),          // truncated 3-byte sequence
-                          std::string("\x80"),                // stray continuation byte
-                          std::string("\xc0\xaf"),            // overlong '/'
-                          std::string("\xe0\x80\xaf"),        // overlong, 3 bytes
-                          std::string("\xed\xa0\x80"),        // surrogate U+D800
-                          std::string("\xf4\x90\x80\x80"),    // U+110000
+  for (std::string bad : {std::string("\xc3"),              // truncated 2-byte sequence
+                          std::string("ab\xe2\x82"),        // truncated 3-byte sequence
+                          std::string("\x80"),              // stray continuation byte
+                          std::string("\xc0\xaf"),          // overlong '/'
+                          std::string("\xe0\x80\xaf"),      // overlong, 3 bytes
+                          std::string("\xed\xa0\x80"),      // surrogate U+D800
+                          std::string("\xf4\x90\x80\x80"),  // U+110000
                           std::string("\xff"), std::string("12345678\xfe")}) {
     CAPTURE(bad);
     auto error = check_message_body(bad);
@@ -100,8 +100,7 @@ TEST_CASE("FIFO tokens: 1..128 printable non-space ASCII") {
 }
 
 TEST_CASE("FIFO tokens: recorded error texts for empty, too long and spaces") {
-  const std::string reason =
-      " can only include alphanumeric and punctuation characters. 1 to 128 in length.";
+  const std::string reason = " can only include alphanumeric and punctuation characters. 1 to 128 in length.";
   expect_error(check_fifo_token("", "MessageGroupId"), AwsErrorCode::InvalidParameterValue,
                "Value  for parameter MessageGroupId is invalid. Reason: MessageGroupId" + reason);
   expect_error(check_fifo_token("group 123", "MessageGroupId"), AwsErrorCode::InvalidParameterValue,

@@ -34,7 +34,9 @@ TEST_CASE("md5 of attributes: more recorded subsets") {
 }
 
 TEST_CASE("md5 of attributes: Binary uses transport byte 2 over the raw bytes (recorded)") {
-  const std::string bytes = "traceparent\x1e" "00-774062d6c37081a5a0b9b5b88e30627c-2d2482211f6489da-01";
+  const std::string bytes =
+      "traceparent\x1e"
+      "00-774062d6c37081a5a0b9b5b88e30627c-2d2482211f6489da-01";
   CHECK(md5_of_message_attributes({{"attr1", bin(bytes)}}) == "8cbe4db156db8a94db8b801b7addb984");
   // The same bytes sent as a String digest differently: the transport byte matters.
   CHECK(md5_of_message_attributes({{"attr1", str(bytes)}}) != "8cbe4db156db8a94db8b801b7addb984");
@@ -45,13 +47,10 @@ TEST_CASE("md5 of attributes: custom labels are part of the digested type") {
   CHECK(md5_of_message_attributes({{"price", num("12.50", "Number.float")}}) == "575e0b7ba6e5e29952ea82a59f4d459d");
   CHECK(md5_of_message_attributes({{"price", num("12.50")}}) == "46d615f49a0d62922773f6f6dbaed880");
   CHECK(md5_of_message_attributes({{"img", bin(std::string("GIF89a\x00\x01\xff", 9), "Binary.gif")},
-                                   {"price", num("12.50", "Number.float")}}) ==
-        "27cbe094bd21b3ecbff5d8a31066a1e0");
+                                   {"price", num("12.50", "Number.float")}}) == "27cbe094bd21b3ecbff5d8a31066a1e0");
 }
 
-TEST_CASE("md5 of attributes: none sent means no digest") {
-  CHECK_FALSE(md5_of_message_attributes({}).has_value());
-}
+TEST_CASE("md5 of attributes: none sent means no digest") { CHECK_FALSE(md5_of_message_attributes({}).has_value()); }
 
 TEST_CASE("md5 of attributes: repeated calls reuse the buffer without leaking state") {
   const auto big = md5_of_message_attributes({{"Big", str(std::string(5000, 'z'))}});
@@ -103,8 +102,14 @@ TEST_CASE("select message attributes: prefixes, exact names and illegal selector
 
 TEST_CASE("select system attribute names") {
   using V = std::vector<std::string>;
-  const V all{"SenderId",       "SentTimestamp",          "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp",
-              "SequenceNumber", "MessageDeduplicationId", "MessageGroupId",          "AWSTraceHeader",
+  const V all{"SenderId",
+              "SentTimestamp",
+              "ApproximateReceiveCount",
+              "ApproximateFirstReceiveTimestamp",
+              "SequenceNumber",
+              "MessageDeduplicationId",
+              "MessageGroupId",
+              "AWSTraceHeader",
               "DeadLetterQueueSourceArn"};
   CHECK(select_system_attribute_names({})->empty());
   CHECK(*select_system_attribute_names({"All"}) == all);

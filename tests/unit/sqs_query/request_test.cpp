@@ -71,17 +71,18 @@ TEST_CASE("TagQueue / UntagQueue") {
 }
 
 TEST_CASE("SendMessage with message and system attributes") {
-  check("SendMessage",
-        "QueueUrl=u&MessageBody=hi&DelaySeconds=3"
-        "&MessageAttribute.1.Name=s&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=v"
-        "&MessageAttribute.2.Name=b&MessageAttribute.2.Value.DataType=Binary&MessageAttribute.2.Value.BinaryValue=AAH%2F"
-        "&MessageSystemAttribute.1.Name=AWSTraceHeader&MessageSystemAttribute.1.Value.DataType=String"
-        "&MessageSystemAttribute.1.Value.StringValue=Root%3D1"
-        "&MessageDeduplicationId=d&MessageGroupId=g",
-        R"({"QueueUrl":"u","MessageBody":"hi","DelaySeconds":3,)"
-        R"("MessageAttributes":{"s":{"StringValue":"v","DataType":"String"},"b":{"BinaryValue":"AAH/","DataType":"Binary"}},)"
-        R"("MessageSystemAttributes":{"AWSTraceHeader":{"StringValue":"Root=1","DataType":"String"}},)"
-        R"("MessageDeduplicationId":"d","MessageGroupId":"g"})");
+  check(
+      "SendMessage",
+      "QueueUrl=u&MessageBody=hi&DelaySeconds=3"
+      "&MessageAttribute.1.Name=s&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=v"
+      "&MessageAttribute.2.Name=b&MessageAttribute.2.Value.DataType=Binary&MessageAttribute.2.Value.BinaryValue=AAH%2F"
+      "&MessageSystemAttribute.1.Name=AWSTraceHeader&MessageSystemAttribute.1.Value.DataType=String"
+      "&MessageSystemAttribute.1.Value.StringValue=Root%3D1"
+      "&MessageDeduplicationId=d&MessageGroupId=g",
+      R"({"QueueUrl":"u","MessageBody":"hi","DelaySeconds":3,)"
+      R"("MessageAttributes":{"s":{"StringValue":"v","DataType":"String"},"b":{"BinaryValue":"AAH/","DataType":"Binary"}},)"
+      R"("MessageSystemAttributes":{"AWSTraceHeader":{"StringValue":"Root=1","DataType":"String"}},)"
+      R"("MessageDeduplicationId":"d","MessageGroupId":"g"})");
 }
 
 TEST_CASE("SendMessage: a named message attribute without a value is passed on empty") {
@@ -90,29 +91,31 @@ TEST_CASE("SendMessage: a named message attribute without a value is passed on e
 }
 
 TEST_CASE("SendMessageBatch entries with nested attributes, ordered by index with gaps") {
-  check("SendMessageBatch",
-        "QueueUrl=u"
-        "&SendMessageBatchRequestEntry.10.Id=ten&SendMessageBatchRequestEntry.10.MessageBody=b10"
-        "&SendMessageBatchRequestEntry.2.Id=two&SendMessageBatchRequestEntry.2.MessageBody=b2"
-        "&SendMessageBatchRequestEntry.2.DelaySeconds=7"
-        "&SendMessageBatchRequestEntry.2.MessageAttribute.1.Name=k"
-        "&SendMessageBatchRequestEntry.2.MessageAttribute.1.Value.DataType=Number"
-        "&SendMessageBatchRequestEntry.2.MessageAttribute.1.Value.StringValue=1"
-        "&SendMessageBatchRequestEntry.2.MessageGroupId=g&SendMessageBatchRequestEntry.2.MessageDeduplicationId=d",
-        R"({"QueueUrl":"u","Entries":[)"
-        R"({"Id":"two","MessageBody":"b2","DelaySeconds":7,"MessageAttributes":{"k":{"StringValue":"1","DataType":"Number"}},)"
-        R"("MessageDeduplicationId":"d","MessageGroupId":"g"},)"
-        R"({"Id":"ten","MessageBody":"b10"}]})");
+  check(
+      "SendMessageBatch",
+      "QueueUrl=u"
+      "&SendMessageBatchRequestEntry.10.Id=ten&SendMessageBatchRequestEntry.10.MessageBody=b10"
+      "&SendMessageBatchRequestEntry.2.Id=two&SendMessageBatchRequestEntry.2.MessageBody=b2"
+      "&SendMessageBatchRequestEntry.2.DelaySeconds=7"
+      "&SendMessageBatchRequestEntry.2.MessageAttribute.1.Name=k"
+      "&SendMessageBatchRequestEntry.2.MessageAttribute.1.Value.DataType=Number"
+      "&SendMessageBatchRequestEntry.2.MessageAttribute.1.Value.StringValue=1"
+      "&SendMessageBatchRequestEntry.2.MessageGroupId=g&SendMessageBatchRequestEntry.2.MessageDeduplicationId=d",
+      R"({"QueueUrl":"u","Entries":[)"
+      R"({"Id":"two","MessageBody":"b2","DelaySeconds":7,"MessageAttributes":{"k":{"StringValue":"1","DataType":"Number"}},)"
+      R"("MessageDeduplicationId":"d","MessageGroupId":"g"},)"
+      R"({"Id":"ten","MessageBody":"b10"}]})");
 }
 
 TEST_CASE("ReceiveMessage lists and integers") {
-  check("ReceiveMessage",
-        "QueueUrl=u&AttributeName.1=All&MessageSystemAttributeName.1=SenderId&MessageSystemAttributeName.2=SentTimestamp"
-        "&MessageAttributeName.1=foo.*&MaxNumberOfMessages=10&VisibilityTimeout=0&WaitTimeSeconds=20"
-        "&ReceiveRequestAttemptId=r",
-        R"({"QueueUrl":"u","AttributeNames":["All"],"MessageSystemAttributeNames":["SenderId","SentTimestamp"],)"
-        R"("MessageAttributeNames":["foo.*"],"MaxNumberOfMessages":10,"VisibilityTimeout":0,"WaitTimeSeconds":20,)"
-        R"("ReceiveRequestAttemptId":"r"})");
+  check(
+      "ReceiveMessage",
+      "QueueUrl=u&AttributeName.1=All&MessageSystemAttributeName.1=SenderId&MessageSystemAttributeName.2=SentTimestamp"
+      "&MessageAttributeName.1=foo.*&MaxNumberOfMessages=10&VisibilityTimeout=0&WaitTimeSeconds=20"
+      "&ReceiveRequestAttemptId=r",
+      R"({"QueueUrl":"u","AttributeNames":["All"],"MessageSystemAttributeNames":["SenderId","SentTimestamp"],)"
+      R"("MessageAttributeNames":["foo.*"],"MaxNumberOfMessages":10,"VisibilityTimeout":0,"WaitTimeSeconds":20,)"
+      R"("ReceiveRequestAttemptId":"r"})");
   // Negative numbers stay numbers: range checks belong to the action layer.
   check("ReceiveMessage", "QueueUrl=u&WaitTimeSeconds=-1", R"({"QueueUrl":"u","WaitTimeSeconds":-1})");
 }
@@ -166,13 +169,15 @@ TEST_CASE("a non-integer value for an integer parameter is InvalidParameterValue
     std::string body = std::string("QueueUrl=u&MaxNumberOfMessages=") + bad;
     AwsError e = convert_error("ReceiveMessage", body);
     CHECK(e.code == AwsErrorCode::InvalidParameterValue);
-    CHECK(e.message == std::string("Value ") + bad + " for parameter MaxNumberOfMessages is invalid. Reason: must be an integer.");
+    CHECK(e.message ==
+          std::string("Value ") + bad + " for parameter MaxNumberOfMessages is invalid. Reason: must be an integer.");
   }
-  AwsError nested = convert_error(
-      "ChangeMessageVisibilityBatch",
-      "QueueUrl=u&ChangeMessageVisibilityBatchRequestEntry.1.Id=a&ChangeMessageVisibilityBatchRequestEntry.1.VisibilityTimeout=x");
+  AwsError nested = convert_error("ChangeMessageVisibilityBatch",
+                                  "QueueUrl=u&ChangeMessageVisibilityBatchRequestEntry.1.Id=a&"
+                                  "ChangeMessageVisibilityBatchRequestEntry.1.VisibilityTimeout=x");
   CHECK(nested.message ==
-        "Value x for parameter ChangeMessageVisibilityBatchRequestEntry.1.VisibilityTimeout is invalid. Reason: must be an integer.");
+        "Value x for parameter ChangeMessageVisibilityBatchRequestEntry.1.VisibilityTimeout is invalid. Reason: must "
+        "be an integer.");
 }
 
 TEST_CASE("unknown action is InvalidAction") {

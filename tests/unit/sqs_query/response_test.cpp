@@ -40,7 +40,8 @@ TEST_CASE("actions without output have no Result element") {
 }
 
 TEST_CASE("CreateQueue / GetQueueUrl") {
-  CHECK(xml("CreateQueue", R"({"QueueUrl":"http://h/1/q"})") == wrapped("CreateQueue", "<QueueUrl>http://h/1/q</QueueUrl>"));
+  CHECK(xml("CreateQueue", R"({"QueueUrl":"http://h/1/q"})") ==
+        wrapped("CreateQueue", "<QueueUrl>http://h/1/q</QueueUrl>"));
   CHECK(xml("GetQueueUrl", R"({"QueueUrl":"u"})") == wrapped("GetQueueUrl", "<QueueUrl>u</QueueUrl>"));
 }
 
@@ -62,7 +63,8 @@ TEST_CASE("GetQueueAttributes and ListQueueTags maps") {
 }
 
 TEST_CASE("SendMessage result in model order") {
-  CHECK(xml("SendMessage", R"({"MessageId":"m","MD5OfMessageBody":"b","MD5OfMessageAttributes":"a","SequenceNumber":"1"})") ==
+  CHECK(xml("SendMessage",
+            R"({"MessageId":"m","MD5OfMessageBody":"b","MD5OfMessageAttributes":"a","SequenceNumber":"1"})") ==
         wrapped("SendMessage",
                 "<MD5OfMessageBody>b</MD5OfMessageBody><MD5OfMessageAttributes>a</MD5OfMessageAttributes>"
                 "<MessageId>m</MessageId><SequenceNumber>1</SequenceNumber>"));
@@ -78,33 +80,39 @@ TEST_CASE("batch results: success entries and BatchResultErrorEntry with a boole
                 "<Code>InvalidParameterValue</Code><Message>bad &lt;x&gt;</Message></BatchResultErrorEntry>"));
   CHECK(xml("DeleteMessageBatch", R"({"Successful":[{"Id":"a"}],"Failed":[]})") ==
         wrapped("DeleteMessageBatch", "<DeleteMessageBatchResultEntry><Id>a</Id></DeleteMessageBatchResultEntry>"));
-  CHECK(xml("ChangeMessageVisibilityBatch", R"({"Successful":[],"Failed":[{"Id":"a","SenderFault":false,"Code":"c"}]})") ==
-        wrapped("ChangeMessageVisibilityBatch",
-                "<BatchResultErrorEntry><Id>a</Id><SenderFault>false</SenderFault><Code>c</Code></BatchResultErrorEntry>"));
+  CHECK(xml("ChangeMessageVisibilityBatch",
+            R"({"Successful":[],"Failed":[{"Id":"a","SenderFault":false,"Code":"c"}]})") ==
+        wrapped(
+            "ChangeMessageVisibilityBatch",
+            "<BatchResultErrorEntry><Id>a</Id><SenderFault>false</SenderFault><Code>c</Code></BatchResultErrorEntry>"));
   CHECK(xml("ChangeMessageVisibilityBatch", R"({"Successful":[{"Id":"z"}],"Failed":[]})") ==
         wrapped("ChangeMessageVisibilityBatch",
                 "<ChangeMessageVisibilityBatchResultEntry><Id>z</Id></ChangeMessageVisibilityBatchResultEntry>"));
 }
 
 TEST_CASE("ReceiveMessage: messages with system attributes and message attributes") {
-  CHECK(xml("ReceiveMessage",
-            R"({"Messages":[{"MessageId":"m","ReceiptHandle":"r","MD5OfBody":"d","Body":"a&b\r\n",)"
-            R"("Attributes":{"SenderId":"s","ApproximateReceiveCount":"1"},"MD5OfMessageAttributes":"x",)"
-            R"("MessageAttributes":{"n":{"StringValue":"v","DataType":"String"},"bin":{"BinaryValue":"AAE=","DataType":"Binary"}}}]})") ==
-        wrapped("ReceiveMessage",
-                "<Message><MessageId>m</MessageId><ReceiptHandle>r</ReceiptHandle><MD5OfBody>d</MD5OfBody>"
-                "<Body>a&amp;b&#xD;\n</Body>"
-                "<Attribute><Name>SenderId</Name><Value>s</Value></Attribute>"
-                "<Attribute><Name>ApproximateReceiveCount</Name><Value>1</Value></Attribute>"
-                "<MD5OfMessageAttributes>x</MD5OfMessageAttributes>"
-                "<MessageAttribute><Name>n</Name><Value><StringValue>v</StringValue><DataType>String</DataType></Value></MessageAttribute>"
-                "<MessageAttribute><Name>bin</Name><Value><BinaryValue>AAE=</BinaryValue><DataType>Binary</DataType></Value></MessageAttribute>"
-                "</Message>"));
+  CHECK(
+      xml("ReceiveMessage",
+          R"({"Messages":[{"MessageId":"m","ReceiptHandle":"r","MD5OfBody":"d","Body":"a&b\r\n",)"
+          R"("Attributes":{"SenderId":"s","ApproximateReceiveCount":"1"},"MD5OfMessageAttributes":"x",)"
+          R"("MessageAttributes":{"n":{"StringValue":"v","DataType":"String"},"bin":{"BinaryValue":"AAE=","DataType":"Binary"}}}]})") ==
+      wrapped("ReceiveMessage",
+              "<Message><MessageId>m</MessageId><ReceiptHandle>r</ReceiptHandle><MD5OfBody>d</MD5OfBody>"
+              "<Body>a&amp;b&#xD;\n</Body>"
+              "<Attribute><Name>SenderId</Name><Value>s</Value></Attribute>"
+              "<Attribute><Name>ApproximateReceiveCount</Name><Value>1</Value></Attribute>"
+              "<MD5OfMessageAttributes>x</MD5OfMessageAttributes>"
+              "<MessageAttribute><Name>n</Name><Value><StringValue>v</StringValue><DataType>String</DataType></Value></"
+              "MessageAttribute>"
+              "<MessageAttribute><Name>bin</Name><Value><BinaryValue>AAE=</BinaryValue><DataType>Binary</DataType></"
+              "Value></MessageAttribute>"
+              "</Message>"));
   CHECK(xml("ReceiveMessage", R"({"Messages":[]})") == wrapped("ReceiveMessage", ""));
 }
 
 TEST_CASE("message move tasks: integers rendered as numbers") {
-  CHECK(xml("StartMessageMoveTask", R"({"TaskHandle":"h"})") == wrapped("StartMessageMoveTask", "<TaskHandle>h</TaskHandle>"));
+  CHECK(xml("StartMessageMoveTask", R"({"TaskHandle":"h"})") ==
+        wrapped("StartMessageMoveTask", "<TaskHandle>h</TaskHandle>"));
   CHECK(xml("CancelMessageMoveTask", R"({"ApproximateNumberOfMessagesMoved":12})") ==
         wrapped("CancelMessageMoveTask", "<ApproximateNumberOfMessagesMoved>12</ApproximateNumberOfMessagesMoved>"));
   CHECK(xml("ListMessageMoveTasks",
@@ -143,12 +151,14 @@ TEST_CASE("request id is escaped too") {
 }
 
 TEST_CASE("error_xml carries type, query code, escaped message, Detail and RequestId") {
-  std::string out = error_xml(aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist."), "rid-9");
+  std::string out =
+      error_xml(aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist."), "rid-9");
   CHECK(out == std::string(kHead) +
                    R"(<ErrorResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/"><Error><Type>Sender</Type>)"
                    "<Code>AWS.SimpleQueueService.NonExistentQueue</Code>"
                    "<Message>The specified queue does not exist.</Message><Detail/></Error>"
                    "<RequestId>rid-9</RequestId></ErrorResponse>");
   std::string internal = error_xml(aws_error(AwsErrorCode::InternalFailure, "x & y"), "r");
-  CHECK(internal.find("<Type>Receiver</Type><Code>InternalFailure</Code><Message>x &amp; y</Message>") != std::string::npos);
+  CHECK(internal.find("<Type>Receiver</Type><Code>InternalFailure</Code><Message>x &amp; y</Message>") !=
+        std::string::npos);
 }

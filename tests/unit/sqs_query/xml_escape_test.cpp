@@ -36,8 +36,20 @@ std::string reference(const std::string& text) {
 }  // namespace
 
 TEST_CASE("append_escaped finds every byte that needs escaping at any offset") {
-  const std::string specials[] = {"&", "<", ">", "\"", "\r", "\t", "\n", std::string(1, '\0'), "\x01", "\x1f",
-                                  "\xEF\xBF\xBE", "\xEF\xBF\xBF", "\xEF\xBF\xBD", "\xC3\xA9"};
+  const std::string specials[] = {"&",
+                                  "<",
+                                  ">",
+                                  "\"",
+                                  "\r",
+                                  "\t",
+                                  "\n",
+                                  std::string(1, '\0'),
+                                  "\x01",
+                                  "\x1f",
+                                  "\xEF\xBF\xBE",
+                                  "\xEF\xBF\xBF",
+                                  "\xEF\xBF\xBD",
+                                  "\xC3\xA9"};
   for (size_t length : {0, 1, 7, 8, 9, 15, 16, 17, 31}) {
     for (const std::string& special : specials) {
       for (size_t at = 0; at <= length; ++at) {

@@ -43,12 +43,19 @@ TEST_CASE("RedrivePolicy: maxReceiveCount 1..1000 as a number or a string") {
   CHECK(parse_redrive_policy(redrive("1000"))->max_receive_count == 1000);
   CHECK(parse_redrive_policy(redrive("\"7\""))->max_receive_count == 7);
 
-  for (const auto& [count, shown] : std::vector<std::pair<std::string, std::string>>{
-           {"0", "0"}, {"1001", "1001"}, {"-36", "-36"}, {"\"invalid\"", "invalid"}, {"\"\"", ""},
-           {"2.5", "2.5E0"}, {"true", "true"}, {"null", "null"}}) {
+  for (const auto& [count, shown] : std::vector<std::pair<std::string, std::string>>{{"0", "0"},
+                                                                                     {"1001", "1001"},
+                                                                                     {"-36", "-36"},
+                                                                                     {"\"invalid\"", "invalid"},
+                                                                                     {"\"\"", ""},
+                                                                                     {"2.5", "2.5E0"},
+                                                                                     {"true", "true"},
+                                                                                     {"null", "null"}}) {
     check_redrive_error(redrive(count), AwsErrorCode::InvalidParameterValue,
-                        "Value " + redrive(count) + " for parameter RedrivePolicy is invalid. Reason: Invalid value for "
-                        "maxReceiveCount: " + shown + ", valid values are from 1 to 1000 both inclusive.");
+                        "Value " + redrive(count) +
+                            " for parameter RedrivePolicy is invalid. Reason: Invalid value for "
+                            "maxReceiveCount: " +
+                            shown + ", valid values are from 1 to 1000 both inclusive.");
   }
 }
 
@@ -64,19 +71,22 @@ TEST_CASE("RedrivePolicy: structure errors in AWS's order") {
                       "mandatory attribute: maxReceiveCount.");
   const std::string no_target = "{\"maxReceiveCount\":\"1000\"}";
   check_redrive_error(no_target, AwsErrorCode::InvalidParameterValue,
-                      "Value " + no_target + " for parameter RedrivePolicy is invalid. Reason: Redrive policy does not "
-                      "contain mandatory attribute: deadLetterTargetArn.");
+                      "Value " + no_target +
+                          " for parameter RedrivePolicy is invalid. Reason: Redrive policy does not "
+                          "contain mandatory attribute: deadLetterTargetArn.");
   for (const std::string arn : {"\"dummy\"", "\"arn:aws:sns:us-east-1:111111111111:t\"", "\"arn:aws:sqs:us-east-1::q\"",
                                 "\"arn:aws:sqs:us-east-1:1:q:extra\"", "42"}) {
     const std::string text = "{\"deadLetterTargetArn\":" + arn + ",\"maxReceiveCount\":3}";
     check_redrive_error(text, AwsErrorCode::InvalidParameterValue,
-                        "Value " + text + " for parameter RedrivePolicy is invalid. Reason: Dead-letter target ARN "
-                        "should be fully qualified ARN.");
+                        "Value " + text +
+                            " for parameter RedrivePolicy is invalid. Reason: Dead-letter target ARN "
+                            "should be fully qualified ARN.");
   }
   const std::string extra = "{\"deadLetterTargetArn\":\"" + kDlq + "\",\"maxReceiveCount\":3,\"x\":1}";
   check_redrive_error(extra, AwsErrorCode::InvalidParameterValue,
-                      "Value " + extra + " for parameter RedrivePolicy is invalid. Reason: Only following attributes "
-                      "are supported: [maxReceiveCount, deadLetterTargetArn].");
+                      "Value " + extra +
+                          " for parameter RedrivePolicy is invalid. Reason: Only following attributes "
+                          "are supported: [maxReceiveCount, deadLetterTargetArn].");
 }
 
 TEST_CASE("RedrivePolicy renders as AWS answers it") {
@@ -101,14 +111,15 @@ TEST_CASE("RedriveAllowPolicy: permissions and source queues") {
   CHECK(by_queue->source_queue_arns.size() == 10);
   CHECK(by_queue->source_queue_arns[9] == kDlq + "9");
 
-  const std::string prefix = " for parameter RedriveAllowPolicy is invalid. Reason: Amazon SQS can't create the redrive "
-                             "allow policy. ";
+  const std::string prefix =
+      " for parameter RedriveAllowPolicy is invalid. Reason: Amazon SQS can't create the redrive "
+      "allow policy. ";
   std::string eleven = ten.substr(0, ten.size() - 1) + ",\"" + kDlq + "x\"]";
   std::string too_many = "{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":" + eleven + "}";
   check_allow_error(too_many, AwsErrorCode::InvalidParameterValue,
                     "Value " + too_many + prefix + "The maximum number of source queue ARNs you can specify is 10.");
   for (const std::string& text : {std::string("{\"redrivePermission\":\"byQueue\"}"),
-                                 std::string("{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":[]}")}) {
+                                  std::string("{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":[]}")}) {
     check_allow_error(text, AwsErrorCode::InvalidParameterValue,
                       "Value " + text + prefix +
                           "When you specify the byQueue permission type, you must also specify one or more "
@@ -123,10 +134,10 @@ TEST_CASE("RedriveAllowPolicy: permissions and source queues") {
   const std::string unsupported =
       "Invalid value for the parameter RedriveAllowPolicy. Reason: Amazon SQS can't create the redrive allow policy, "
       "as it\u2019s in an unsupported format.";
-  for (const std::string text : {"x", "[]", "{}", "{\"redrivePermission\":\"everyone\"}",
-                                 "{\"redrivePermission\":\"allowAll\",\"other\":1}",
-                                 "{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":\"arn\"}",
-                                 "{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":[1]}"}) {
+  for (const std::string text :
+       {"x", "[]", "{}", "{\"redrivePermission\":\"everyone\"}", "{\"redrivePermission\":\"allowAll\",\"other\":1}",
+        "{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":\"arn\"}",
+        "{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":[1]}"}) {
     check_allow_error(text, AwsErrorCode::InvalidAttributeValue, unsupported);
   }
 }
@@ -146,9 +157,9 @@ TEST_CASE("access policy: a JSON object with statements, at most 8192 bytes") {
   CHECK_FALSE(check_access_policy(padded).has_value());
   std::string over = padded;
   over.insert(over.size() - 4, "a");
-  for (const std::string& bad : {over, std::string("nope"), std::string("[]"), std::string("{}"),
-                                std::string("{\"Statement\":[]}"), std::string("{\"Statement\":[1]}"),
-                                std::string("{\"Statement\":\"x\"}")}) {
+  for (const std::string& bad :
+       {over, std::string("nope"), std::string("[]"), std::string("{}"), std::string("{\"Statement\":[]}"),
+        std::string("{\"Statement\":[1]}"), std::string("{\"Statement\":\"x\"}")}) {
     CAPTURE(bad.substr(0, 40));
     std::optional<AwsError> e = check_access_policy(bad);
     REQUIRE(e.has_value());

@@ -44,9 +44,9 @@ TEST_CASE("queue names: 1-80 of [A-Za-z0-9_-], .fifo suffix counted") {
   CHECK_FALSE(check_queue_name("Az09_-").has_value());
   CHECK_FALSE(check_queue_name(std::string(80, 'a')).has_value());
   CHECK_FALSE(check_queue_name(std::string(75, 'a') + ".fifo").has_value());
-  for (const std::string& bad : {std::string(), std::string(81, 'a'), std::string(76, 'a') + ".fifo",
-                                std::string(".fifo"), std::string("a.b"), std::string("a b"), std::string("a@"),
-                                std::string("caf\xc3\xa9"), std::string("x.fifo.fifo")}) {
+  for (const std::string& bad :
+       {std::string(), std::string(81, 'a'), std::string(76, 'a') + ".fifo", std::string(".fifo"), std::string("a.b"),
+        std::string("a b"), std::string("a@"), std::string("caf\xc3\xa9"), std::string("x.fifo.fifo")}) {
     CAPTURE(bad);
     std::optional<AwsError> e = check_queue_name(bad);
     REQUIRE(e.has_value());
@@ -100,9 +100,9 @@ TEST_CASE("integer attributes: range edges, parsing and the AWS error") {
     CHECK(create("q", {{r.name, std::to_string(r.min)}}).*r.field == r.min);
     CHECK(create("q", {{r.name, std::to_string(r.max)}}).*r.field == r.max);
     const std::string invalid = "Invalid value for the parameter " + std::string(r.name) + ".";
-    for (const std::string& bad : {std::to_string(r.min - 1), std::to_string(r.max + 1), std::string(""),
-                                  std::string("abc"), std::string("1.5"), std::string(" 30"), std::string("30 "),
-                                  std::string("99999999999999999999999")}) {
+    for (const std::string& bad :
+         {std::to_string(r.min - 1), std::to_string(r.max + 1), std::string(""), std::string("abc"), std::string("1.5"),
+          std::string(" 30"), std::string("30 "), std::string("99999999999999999999999")}) {
       CAPTURE(bad);
       check_error(config_for_create("q", {{r.name, bad}}), AwsErrorCode::InvalidAttributeValue, invalid);
       check_error(config_for_set(QueueConfig{}, {{r.name, bad}}), AwsErrorCode::InvalidAttributeValue, invalid);
@@ -187,12 +187,14 @@ TEST_CASE("FIFO attribute values") {
               AwsErrorCode::InvalidAttributeValue, "Invalid value for the parameter FifoThroughputLimit.");
 
   // perMessageGroupId needs DeduplicationScope=messageGroup, in the resulting config.
-  AwsError e = error_of(config_for_create("q.fifo", {{"FifoQueue", "true"}, {"FifoThroughputLimit", "perMessageGroupId"}}));
+  AwsError e =
+      error_of(config_for_create("q.fifo", {{"FifoQueue", "true"}, {"FifoThroughputLimit", "perMessageGroupId"}}));
   CHECK(e.code == AwsErrorCode::InvalidAttributeValue);
   CHECK(e.message.find("FifoThroughputLimit") != std::string::npos);
   CHECK_FALSE(config_for_set(c, {{"DeduplicationScope", "queue"}}).ok());
   // Back to normal throughput in one call (test_fifo_change_to_regular_throughput_after_creation).
-  Outcome<QueueConfig> regular = config_for_set(c, {{"DeduplicationScope", "queue"}, {"FifoThroughputLimit", "perQueue"}});
+  Outcome<QueueConfig> regular =
+      config_for_set(c, {{"DeduplicationScope", "queue"}, {"FifoThroughputLimit", "perQueue"}});
   REQUIRE(regular.ok());
   CHECK(regular->deduplication_scope == "queue");
   CHECK(regular->fifo_throughput_limit == "perQueue");
@@ -218,9 +220,9 @@ TEST_CASE("a fresh FIFO queue shows the recorded attributes") {
 }
 
 TEST_CASE("SetQueueAttributes keeps what it is not given") {
-  QueueConfig c = create("q", {{"MessageRetentionPeriod", "604800"},
-                               {"ReceiveMessageWaitTimeSeconds", "10"},
-                               {"VisibilityTimeout", "20"}});
+  QueueConfig c = create(
+      "q",
+      {{"MessageRetentionPeriod", "604800"}, {"ReceiveMessageWaitTimeSeconds", "10"}, {"VisibilityTimeout", "20"}});
   Outcome<QueueConfig> r =
       config_for_set(c, {{"MaximumMessageSize", "2048"}, {"VisibilityTimeout", "69"}, {"DelaySeconds", "420"}});
   REQUIRE(r.ok());
@@ -278,9 +280,10 @@ TEST_CASE("server-side encryption: KMS and SQS-managed exclude each other") {
 }
 
 TEST_CASE("JSON attributes are parsed, rendered compactly and removed by an empty string") {
-  QueueConfig c = create("q", {{"RedrivePolicy", "{ \"maxReceiveCount\": \"3\", \"deadLetterTargetArn\": \"" + kDlq + "\" }"},
-                               {"RedriveAllowPolicy", "{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":[\"" + kDlq + "\"]}"},
-                               {"Policy", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\"}]}"}});
+  QueueConfig c =
+      create("q", {{"RedrivePolicy", "{ \"maxReceiveCount\": \"3\", \"deadLetterTargetArn\": \"" + kDlq + "\" }"},
+                   {"RedriveAllowPolicy", "{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":[\"" + kDlq + "\"]}"},
+                   {"Policy", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\"}]}"}});
   REQUIRE(c.redrive_policy.has_value());
   CHECK(c.redrive_policy->max_receive_count == 3);
   CHECK(c.redrive_policy->dead_letter_target_arn == kDlq);
@@ -312,16 +315,17 @@ TEST_CASE("round trip: config_for_create(name, settable_attributes(c)) == c") {
   std::vector<std::pair<std::string, QueueConfig>> configs;
   configs.emplace_back("q", create("q", {}));
   configs.emplace_back("q.fifo", fifo_queue());
-  configs.emplace_back("q", create("q", {{"VisibilityTimeout", "0"},
-                                         {"MessageRetentionPeriod", "60"},
-                                         {"DelaySeconds", "900"},
-                                         {"MaximumMessageSize", "1024"},
-                                         {"ReceiveMessageWaitTimeSeconds", "20"},
-                                         {"KmsMasterKeyId", "alias/aws/sqs"},
-                                         {"KmsDataKeyReusePeriodSeconds", "86400"},
-                                         {"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + kDlq + "\",\"maxReceiveCount\":1000}"},
-                                         {"RedriveAllowPolicy", "{\"redrivePermission\":\"denyAll\"}"},
-                                         {"Policy", "{\"Statement\": {\"Effect\": \"Deny\"}}"}}));
+  configs.emplace_back(
+      "q", create("q", {{"VisibilityTimeout", "0"},
+                        {"MessageRetentionPeriod", "60"},
+                        {"DelaySeconds", "900"},
+                        {"MaximumMessageSize", "1024"},
+                        {"ReceiveMessageWaitTimeSeconds", "20"},
+                        {"KmsMasterKeyId", "alias/aws/sqs"},
+                        {"KmsDataKeyReusePeriodSeconds", "86400"},
+                        {"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + kDlq + "\",\"maxReceiveCount\":1000}"},
+                        {"RedriveAllowPolicy", "{\"redrivePermission\":\"denyAll\"}"},
+                        {"Policy", "{\"Statement\": {\"Effect\": \"Deny\"}}"}}));
   configs.emplace_back("q.fifo", fifo_queue({{"ContentBasedDeduplication", "true"},
                                              {"DeduplicationScope", "messageGroup"},
                                              {"FifoThroughputLimit", "perMessageGroupId"},
@@ -358,13 +362,16 @@ TEST_CASE("differing_attribute compares only the requested attributes, by value"
   // JSON attributes compare as values: key order, whitespace and "3" vs 3 do not matter.
   QueueConfig r = create("q", {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + kDlq + "\",\"maxReceiveCount\":3}"},
                                {"Policy", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\"}]}"}});
-  CHECK_FALSE(differing_attribute(r, {{"RedrivePolicy", "{\"maxReceiveCount\": \"3\", \"deadLetterTargetArn\": \"" + kDlq + "\"}"}})
+  CHECK_FALSE(differing_attribute(
+                  r, {{"RedrivePolicy", "{\"maxReceiveCount\": \"3\", \"deadLetterTargetArn\": \"" + kDlq + "\"}"}})
                   .has_value());
-  CHECK(differing_attribute(r, {{"RedrivePolicy", "{\"maxReceiveCount\":4,\"deadLetterTargetArn\":\"" + kDlq + "\"}"}}) ==
-        "RedrivePolicy");
-  CHECK_FALSE(differing_attribute(r, {{"Policy", "{ \"Statement\": [ {\"Effect\": \"Allow\"} ], \"Version\": \"2012-10-17\" }"}})
+  CHECK(differing_attribute(r, {{"RedrivePolicy", "{\"maxReceiveCount\":4,\"deadLetterTargetArn\":\"" + kDlq +
+                                                      "\"}"}}) == "RedrivePolicy");
+  CHECK_FALSE(differing_attribute(
+                  r, {{"Policy", "{ \"Statement\": [ {\"Effect\": \"Allow\"} ], \"Version\": \"2012-10-17\" }"}})
                   .has_value());
-  CHECK(differing_attribute(r, {{"Policy", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\"}]}"}}) == "Policy");
+  CHECK(differing_attribute(r, {{"Policy", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\"}]}"}}) ==
+        "Policy");
   CHECK(differing_attribute(r, {{"Policy", ""}}) == "Policy");
   CHECK_FALSE(differing_attribute(c, {{"Policy", ""}}).has_value());
   CHECK(differing_attribute(c, {{"KmsMasterKeyId", "k"}}) == "KmsMasterKeyId");
@@ -375,11 +382,10 @@ TEST_CASE("resolve_attribute_names: validation, All, enum order, FIFO-only names
   REQUIRE(all_standard.ok());
   CHECK(*all_standard == std::vector<std::string>{
                              "Policy", "VisibilityTimeout", "MaximumMessageSize", "MessageRetentionPeriod",
-                             "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
-                             "CreatedTimestamp", "LastModifiedTimestamp", "QueueArn",
-                             "ApproximateNumberOfMessagesDelayed", "DelaySeconds", "ReceiveMessageWaitTimeSeconds",
-                             "RedrivePolicy", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "RedriveAllowPolicy",
-                             "SqsManagedSseEnabled"});
+                             "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "CreatedTimestamp",
+                             "LastModifiedTimestamp", "QueueArn", "ApproximateNumberOfMessagesDelayed", "DelaySeconds",
+                             "ReceiveMessageWaitTimeSeconds", "RedrivePolicy", "KmsMasterKeyId",
+                             "KmsDataKeyReusePeriodSeconds", "RedriveAllowPolicy", "SqsManagedSseEnabled"});
   Outcome<std::vector<std::string>> all_fifo = resolve_attribute_names({"All"}, true);
   REQUIRE(all_fifo.ok());
   CHECK(all_fifo->size() == 21);
@@ -392,7 +398,8 @@ TEST_CASE("resolve_attribute_names: validation, All, enum order, FIFO-only names
   REQUIRE(named.ok());
   CHECK(*named == std::vector<std::string>{"VisibilityTimeout", "QueueArn", "SqsManagedSseEnabled"});
   CHECK(resolve_attribute_names({}, false)->empty());
-  CHECK(resolve_attribute_names({"FifoQueue", "DelaySeconds"}, false).value() == std::vector<std::string>{"DelaySeconds"});
+  CHECK(resolve_attribute_names({"FifoQueue", "DelaySeconds"}, false).value() ==
+        std::vector<std::string>{"DelaySeconds"});
   CHECK(resolve_attribute_names({"FifoQueue"}, true).value() == std::vector<std::string>{"FifoQueue"});
 
   Outcome<std::vector<std::string>> bad = resolve_attribute_names({"VisibilityTimeout", "Nope"}, false);

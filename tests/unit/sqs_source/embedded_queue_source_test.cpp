@@ -85,7 +85,8 @@ TEST_CASE("deletes and visibility changes beyond ten entries are split into engi
   REQUIRE(result.ok());
   CHECK(result->successful.size() == 25);
   CHECK(result->failed.empty());
-  CHECK(source->attributes({"ApproximateNumberOfMessagesNotVisible"})->at("ApproximateNumberOfMessagesNotVisible") == "0");
+  CHECK(source->attributes({"ApproximateNumberOfMessagesNotVisible"})->at("ApproximateNumberOfMessagesNotVisible") ==
+        "0");
 }
 
 TEST_CASE("an embedded source hands over more than ten messages per receive") {
@@ -100,5 +101,6 @@ TEST_CASE("an embedded source hands over more than ten messages per receive") {
   auto deleted = source->delete_messages(deletes);
   REQUIRE(deleted.ok());
   CHECK(deleted->successful.size() == 250);
-  CHECK(source->attributes({"ApproximateNumberOfMessagesNotVisible"})->at("ApproximateNumberOfMessagesNotVisible") == "0");
+  CHECK(source->attributes({"ApproximateNumberOfMessagesNotVisible"})->at("ApproximateNumberOfMessagesNotVisible") ==
+        "0");
 }

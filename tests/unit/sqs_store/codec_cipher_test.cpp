@@ -58,7 +58,10 @@ TEST_CASE("payload join and split") {
   REQUIRE(split_payload(join_payload(with_nul, std::string("\x01\x02", 2)), &body, &attributes));
   CHECK(body == with_nul);
   CHECK(attributes == std::string("\x01\x02", 2));
-  CHECK_FALSE(split_payload("\x05" "ab", &body, &attributes));
+  CHECK_FALSE(
+      split_payload("\x05"
+                    "ab",
+                    &body, &attributes));
 }
 
 TEST_CASE("sealed values open only with the same key and associated data") {

@@ -90,7 +90,7 @@ TEST_CASE("a batch appended as a vector gets one ticket covering all of it") {
   group.wait_durable(second);
   CHECK(log.size() == 3);
   group.flush();
-  CHECK(log.size() == 3);  // nothing pending: flush commits nothing new
+  CHECK(log.size() == 3);           // nothing pending: flush commits nothing new
   group.wait_durable(second + 50);  // a ticket never issued does not wait forever
   CHECK(log.size() == 3);
 }

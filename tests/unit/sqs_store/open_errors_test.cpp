@@ -95,8 +95,9 @@ TEST_CASE("a data file written by a newer schema") {
   SUBCASE("stored schema version") {
     raw_exec(dir.file("sluice.db"), "UPDATE sluice_meta SET value = 7 WHERE key = 'schema_version'");
   }
-  CHECK(open_error(dir) == dir.file("sluice.db") +
-                               " was written by a newer version of sluice (schema version 7, this build reads up to 1)");
+  CHECK(open_error(dir) ==
+        dir.file("sluice.db") +
+            " was written by a newer version of sluice (schema version 7, this build reads up to 1)");
 }
 
 TEST_CASE("a corrupt data file") {

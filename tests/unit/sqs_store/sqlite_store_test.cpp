@@ -140,12 +140,12 @@ TEST_CASE("each mutation kind changes exactly what it names") {
     changed.tags.clear();
     changed.last_purge_ms = 42;
     changed.next_sequence_number = 77;
-    commit(*store, {mutation::PutQueue{changed},                                   // replace
+    commit(*store, {mutation::PutQueue{changed},                                  // replace
                     mutation::UpdateMessage{2, 1800000000000, 1700000005000, 3},  // receive
                     mutation::UpdateMessage{5, 1800000000001, 1700000006000, 1},  // encrypted row
                     mutation::DeleteMessage{4},
                     mutation::PutDedup{DedupRecord{1, "\nd1", 150, "m1b", "seq"}},  // replace by key
-                    mutation::ExpireDedup{200}});                                  // drops expires < 200
+                    mutation::ExpireDedup{200}});                                   // drops expires < 200
   }
   {
     auto store = open_ok(dir);
@@ -185,7 +185,7 @@ TEST_CASE("each mutation kind changes exactly what it names") {
   LoadedState state = store->load();
   REQUIRE(state.queues.size() == 1);
   CHECK(state.queues[0].queue_id == 1);
-  CHECK(state.messages.empty());  // queue 1 purged, queue 2's messages went with it
+  CHECK(state.messages.empty());     // queue 1 purged, queue 2's messages went with it
   REQUIRE(state.dedup.size() == 2);  // purge keeps dedup entries, DeleteQueue dropped queue 2's
   CHECK(state.dedup[0].queue_id == 1);
   CHECK(state.dedup[1].queue_id == 1);
@@ -226,8 +226,8 @@ TEST_CASE("encrypted bodies and attributes are not on disk in clear") {
   {
     auto store = open_ok(dir);
     store->load();
-    commit(*store, {mutation::PutQueue{sample_queue(1)}, mutation::InsertMessage{secret},
-                    mutation::InsertMessage{plain}});
+    commit(*store,
+           {mutation::PutQueue{sample_queue(1)}, mutation::InsertMessage{secret}, mutation::InsertMessage{plain}});
   }
   struct stat st {};
   REQUIRE(::stat(dir.file("sluice.key").c_str(), &st) == 0);
@@ -344,7 +344,8 @@ TEST_CASE("purge and queue deletion remove rows written in the same session, and
     commit(*store, {mutation::PutQueue{sample_queue(1, "a")}, mutation::PutQueue{sample_queue(2, "b")},
                     mutation::PutQueue{sample_queue(3, "c")}});
     std::vector<Mutation> batch;
-    for (int64_t seq = 1; seq <= 30; ++seq) batch.emplace_back(mutation::InsertMessage{sample_message(1 + seq % 3, seq)});
+    for (int64_t seq = 1; seq <= 30; ++seq)
+      batch.emplace_back(mutation::InsertMessage{sample_message(1 + seq % 3, seq)});
     commit(*store, std::move(batch));
     commit(*store, {mutation::DeleteMessage{3}, mutation::PurgeQueue{1},  // queue 1 holds seqs 3, 6, ...
                     mutation::InsertMessage{sample_message(1, 31)}});     // after the purge: stays

@@ -62,7 +62,8 @@ Rate run(double seconds, bool encrypted, SyncMode sync) {
     }
     store->wait_durable(store->append(std::move(batch)));
     std::vector<Mutation> updates;
-    for (int i = 0; i < 10; ++i) updates.emplace_back(mutation::UpdateMessage{seq + 1 + i, 1700000030000, 1700000000000, 1});
+    for (int i = 0; i < 10; ++i)
+      updates.emplace_back(mutation::UpdateMessage{seq + 1 + i, 1700000030000, 1700000000000, 1});
     store->wait_durable(store->append(std::move(updates)));
     std::vector<Mutation> deletes;
     for (int i = 0; i < 10; ++i) deletes.emplace_back(mutation::DeleteMessage{seq + 1 + i});
@@ -82,8 +83,8 @@ int main(int argc, char** argv) {
   SyncMode sync = argc > 2 && std::strcmp(argv[2], "power") == 0 ? SyncMode::PowerLoss : SyncMode::Normal;
   for (bool encrypted : {false, true}) {
     Rate rate = run(seconds, encrypted, sync);
-    std::printf("%-9s  %8.0f messages/s  %8.0f messages/cpu-s\n", encrypted ? "encrypted" : "plain",
-                rate.per_second, rate.per_cpu_second);
+    std::printf("%-9s  %8.0f messages/s  %8.0f messages/cpu-s\n", encrypted ? "encrypted" : "plain", rate.per_second,
+                rate.per_cpu_second);
   }
   return 0;
 }

@@ -18,7 +18,7 @@ struct RemoteQueueOptions {
   std::string queue;     // https://sqs.REGION.amazonaws.com/ACCOUNT/NAME or arn:aws:sqs:REGION:ACCOUNT:NAME
   std::string endpoint;  // override, e.g. http://127.0.0.1:9324; empty = the queue URL's host
   std::shared_ptr<CredentialsProvider> credentials;  // null = default_credentials_chain()
-  std::string region;    // empty = from the ARN or URL, else resolve_region()
+  std::string region;                                // empty = from the ARN or URL, else resolve_region()
   RetryPolicy retry;
 };
 

@@ -70,7 +70,7 @@ std::string authorization_value(const SignableRequest& request, const Credential
 
 struct ParsedAuthorization {
   std::string access_key_id;
-  std::string date;     // yyyyMMdd from the credential scope
+  std::string date;  // yyyyMMdd from the credential scope
   std::string region;
   std::string service;
   std::vector<std::string> signed_headers;

@@ -43,12 +43,12 @@ struct RetryPolicy {
 };
 
 struct SqsClientOptions {
-  std::string region;                   // signing region; required
-  std::string endpoint;                 // override, e.g. "http://127.0.0.1:9324"; empty = the queue URL's host
+  std::string region;    // signing region; required
+  std::string endpoint;  // override, e.g. "http://127.0.0.1:9324"; empty = the queue URL's host
   std::shared_ptr<CredentialsProvider> credentials;  // required
   RetryPolicy retry;
   std::chrono::milliseconds connect_timeout{5000};
-  std::chrono::milliseconds read_timeout{30000};     // per call; long polls pass their own
+  std::chrono::milliseconds read_timeout{30000};  // per call; long polls pass their own
 };
 
 // Maps an error code seen on the wire (a query code such as "AWS.SimpleQueueService.NonExistentQueue"

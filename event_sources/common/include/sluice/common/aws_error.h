@@ -42,8 +42,8 @@ inline AwsError aws_error(AwsErrorCode code, std::string message) { return {code
 template <typename T>
 class Outcome {
  public:
-  Outcome(T value) : v_(std::move(value)) {}                 // NOLINT: implicit on purpose
-  Outcome(AwsError error) : v_(std::move(error)) {}          // NOLINT: implicit on purpose
+  Outcome(T value) : v_(std::move(value)) {}         // NOLINT: implicit on purpose
+  Outcome(AwsError error) : v_(std::move(error)) {}  // NOLINT: implicit on purpose
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }

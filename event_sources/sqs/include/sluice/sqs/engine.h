@@ -42,8 +42,8 @@ struct QueueAddress {
   auto operator<=>(const QueueAddress&) const = default;
 };
 
-std::string queue_arn(const QueueAddress& address);                  // arn:aws:sqs:REGION:ACCOUNT:NAME
-std::optional<QueueAddress> parse_queue_arn(std::string_view arn);   // nullopt when not an SQS ARN
+std::string queue_arn(const QueueAddress& address);                 // arn:aws:sqs:REGION:ACCOUNT:NAME
+std::optional<QueueAddress> parse_queue_arn(std::string_view arn);  // nullopt when not an SQS ARN
 
 using AttributeMap = std::map<std::string, std::string>;  // queue attributes, AWS string forms
 using TagMap = std::map<std::string, std::string>;
@@ -61,11 +61,11 @@ using MessageAttributes = std::map<std::string, MessageAttribute>;  // sorted by
 // ---- Sending ---------------------------------------------------------------------------------
 
 struct SendMessageRequest {
-  std::string id;                          // batch entry id (SendMessageBatch only)
-  std::optional<std::string> body;         // absent -> MissingParameter
+  std::string id;                   // batch entry id (SendMessageBatch only)
+  std::optional<std::string> body;  // absent -> MissingParameter
   std::optional<int64_t> delay_seconds;
   MessageAttributes message_attributes;
-  MessageAttributes system_attributes;     // only AWSTraceHeader is allowed
+  MessageAttributes system_attributes;  // only AWSTraceHeader is allowed
   std::optional<std::string> message_group_id;
   std::optional<std::string> message_deduplication_id;
 };
@@ -95,11 +95,11 @@ struct BatchResult {
 // ---- Receiving -------------------------------------------------------------------------------
 
 struct ReceiveMessageRequest {
-  std::optional<int64_t> max_number_of_messages;      // 1..10, default 1
-  std::optional<int64_t> visibility_timeout;          // 0..43200, default: the queue's
-  std::optional<int64_t> wait_time_seconds;           // 0..20, default: ReceiveMessageWaitTimeSeconds
-  std::vector<std::string> system_attribute_names;    // AttributeNames ∪ MessageSystemAttributeNames
-  std::vector<std::string> message_attribute_names;   // names, "All", ".*", "prefix.*"
+  std::optional<int64_t> max_number_of_messages;          // 1..10, default 1
+  std::optional<int64_t> visibility_timeout;              // 0..43200, default: the queue's
+  std::optional<int64_t> wait_time_seconds;               // 0..20, default: ReceiveMessageWaitTimeSeconds
+  std::vector<std::string> system_attribute_names;        // AttributeNames ∪ MessageSystemAttributeNames
+  std::vector<std::string> message_attribute_names;       // names, "All", ".*", "prefix.*"
   std::optional<std::string> receive_request_attempt_id;  // FIFO
 };
 
@@ -125,9 +125,9 @@ class ReceiveWatch {
 
 struct ReceiveMessageResult {
   std::vector<ReceivedMessage> messages;
-  int64_t wait_time_seconds = 0;            // the effective long-poll time for this call
-  std::optional<int64_t> next_visible_ms;   // earliest time a hidden message may become visible
-  std::unique_ptr<ReceiveWatch> watch;      // set when a callback was registered (empty answer)
+  int64_t wait_time_seconds = 0;           // the effective long-poll time for this call
+  std::optional<int64_t> next_visible_ms;  // earliest time a hidden message may become visible
+  std::unique_ptr<ReceiveWatch> watch;     // set when a callback was registered (empty answer)
 };
 
 // ---- Visibility and deletion -----------------------------------------------------------------
@@ -170,9 +170,9 @@ enum class SyncMode {
 
 struct EngineOptions {
   bool in_memory = false;
-  std::string data_dir;                       // required unless in_memory
+  std::string data_dir;  // required unless in_memory
   SyncMode sync = SyncMode::Normal;
-  std::shared_ptr<Clock> clock;               // default: the system clock
+  std::shared_ptr<Clock> clock;  // default: the system clock
   // Start a background thread that expires retained messages and advances message move tasks.
   // Tests with a ManualClock leave it off and call run_housekeeping() themselves.
   bool background_housekeeping = true;
@@ -230,15 +230,15 @@ class Engine {
 
   // Messages
   virtual Outcome<SendMessageResult> send_message(const QueueAddress& queue, const SendMessageRequest& request) = 0;
-  virtual Outcome<BatchResult<SendMessageResult>> send_message_batch(const QueueAddress& queue,
-                                                                     const std::vector<SendMessageRequest>& entries) = 0;
+  virtual Outcome<BatchResult<SendMessageResult>> send_message_batch(
+      const QueueAddress& queue, const std::vector<SendMessageRequest>& entries) = 0;
   // Never blocks. With watch_callback set and nothing to return while the effective wait time is
   // above zero, registers the callback and returns the watch in the result.
   virtual Outcome<ReceiveMessageResult> receive_message(const QueueAddress& queue, const ReceiveMessageRequest& request,
                                                         WatchCallback watch_callback = nullptr) = 0;
   virtual Status delete_message(const QueueAddress& queue, const std::string& receipt_handle) = 0;
-  virtual Outcome<BatchResult<BatchEntryOk>> delete_message_batch(const QueueAddress& queue,
-                                                                  const std::vector<DeleteMessageBatchEntry>& entries) = 0;
+  virtual Outcome<BatchResult<BatchEntryOk>> delete_message_batch(
+      const QueueAddress& queue, const std::vector<DeleteMessageBatchEntry>& entries) = 0;
   virtual Status change_message_visibility(const QueueAddress& queue, const std::string& receipt_handle,
                                            std::optional<int64_t> visibility_timeout) = 0;
   virtual Outcome<BatchResult<BatchEntryOk>> change_message_visibility_batch(

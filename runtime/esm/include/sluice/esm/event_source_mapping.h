@@ -78,7 +78,7 @@ struct EsmError {
 template <typename T>
 class EsmOutcome {
  public:
-  EsmOutcome(T value) : v_(std::move(value)) {}       // NOLINT: implicit on purpose
+  EsmOutcome(T value) : v_(std::move(value)) {}         // NOLINT: implicit on purpose
   EsmOutcome(EsmError error) : v_(std::move(error)) {}  // NOLINT: implicit on purpose
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -156,13 +156,14 @@ std::string to_json(const EventSourceMappingConfiguration& configuration);
 
 // What validation needs to know about the queue and the function.
 struct ValidationContext {
-  bool fifo = false;                       // the queue is a FIFO queue
+  bool fifo = false;  // the queue is a FIFO queue
   int64_t queue_visibility_timeout_s = 30;
   int64_t function_timeout_s = 3;
 };
 
 // Checks a configuration (defaults resolved) with AWS's rules; the first broken rule is reported.
-std::optional<EsmError> validate(const EventSourceMappingConfiguration& configuration, const ValidationContext& context);
+std::optional<EsmError> validate(const EventSourceMappingConfiguration& configuration,
+                                 const ValidationContext& context);
 
 // Applies defaults to a create request (no validation).
 EventSourceMappingConfiguration resolve(const CreateMappingRequest& request, const std::string& function_arn);

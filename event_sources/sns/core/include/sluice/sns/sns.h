@@ -72,7 +72,7 @@ inline SnsError invalid_parameter(std::string_view what) {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit on purpose
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit on purpose
   Result(SnsError error) : v_(std::move(error)) {}  // NOLINT: implicit on purpose
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -176,9 +176,9 @@ struct Delivery {
   std::string signature_version;  // empty for FIFO topics, which do not sign
   std::string signature;
   std::string signing_cert_url;
-  std::string unsubscribe_url;  // Notification
-  std::string subscribe_url;    // confirmations
-  std::string token;            // confirmations
+  std::string unsubscribe_url;             // Notification
+  std::string subscribe_url;               // confirmations
+  std::string token;                       // confirmations
   MessageAttributeMap message_attributes;  // filter_policy.h shape; Binary holds raw bytes
   bool raw = false;                        // RawMessageDelivery
   AttributeMap subscription_attributes;    // DeliveryPolicy, RedrivePolicy, ... as set
@@ -202,10 +202,10 @@ class DeliverySink {
 
 struct ServiceOptions {
   bool in_memory = false;
-  std::string data_dir;  // required unless in_memory: sns.db, signing key, outbox.jsonl
-  sqs::Engine* sqs = nullptr;           // where sqs subscriptions deliver; required for them
-  DeliverySink* sink = nullptr;         // lambda/http/https/application/firehose; may be null
-  std::shared_ptr<Clock> clock;         // default: the system clock
+  std::string data_dir;                            // required unless in_memory: sns.db, signing key, outbox.jsonl
+  sqs::Engine* sqs = nullptr;                      // where sqs subscriptions deliver; required for them
+  DeliverySink* sink = nullptr;                    // lambda/http/https/application/firehose; may be null
+  std::shared_ptr<Clock> clock;                    // default: the system clock
   std::string base_url = "http://localhost:4566";  // for SigningCertURL, UnsubscribeURL, SubscribeURL
 };
 
@@ -219,10 +219,11 @@ class Service {
   virtual Result<std::string> create_topic(const CallContext& ctx, const std::string& name,
                                            const AttributeMap& attributes, const TagList& tags) = 0;
   virtual SnsStatus delete_topic(const CallContext& ctx, const std::string& topic_arn) = 0;
-  virtual Result<Page<std::string>> list_topics(const CallContext& ctx, const std::optional<std::string>& next_token) = 0;
+  virtual Result<Page<std::string>> list_topics(const CallContext& ctx,
+                                                const std::optional<std::string>& next_token) = 0;
   virtual Result<AttributeMap> get_topic_attributes(const CallContext& ctx, const std::string& topic_arn) = 0;
-  virtual SnsStatus set_topic_attributes(const CallContext& ctx, const std::string& topic_arn,
-                                         const std::string& name, const std::optional<std::string>& value) = 0;
+  virtual SnsStatus set_topic_attributes(const CallContext& ctx, const std::string& topic_arn, const std::string& name,
+                                         const std::optional<std::string>& value) = 0;
   virtual SnsStatus add_permission(const CallContext& ctx, const std::string& topic_arn, const std::string& label,
                                    const std::vector<std::string>& account_ids,
                                    const std::vector<std::string>& actions) = 0;
@@ -247,8 +248,7 @@ class Service {
   virtual Result<AttributeMap> get_subscription_attributes(const CallContext& ctx,
                                                            const std::string& subscription_arn) = 0;
   virtual SnsStatus set_subscription_attributes(const CallContext& ctx, const std::string& subscription_arn,
-                                                const std::string& name,
-                                                const std::optional<std::string>& value) = 0;
+                                                const std::string& name, const std::optional<std::string>& value) = 0;
 
   // Publishing
   virtual Result<PublishResult> publish(const CallContext& ctx, const PublishRequest& request) = 0;

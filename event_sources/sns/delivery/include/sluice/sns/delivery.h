@@ -72,23 +72,23 @@ std::vector<int64_t> retry_delays_ms(const HealthyRetryPolicy& policy);
 // ---- Shared options and counters -------------------------------------------------------------
 
 struct DeliveryStats {
-  uint64_t accepted = 0;       // handed to deliver() (or resumed from the journal)
-  uint64_t attempts = 0;       // attempts made
+  uint64_t accepted = 0;  // handed to deliver() (or resumed from the journal)
+  uint64_t attempts = 0;  // attempts made
   uint64_t delivered = 0;
   uint64_t dead_lettered = 0;  // sent to a subscription DLQ (or the invoker's on-failure step)
   uint64_t dropped = 0;        // failed finally without anywhere to go
 };
 
 struct DeliveryWorkerOptions {
-  std::string data_dir;         // journal location; empty keeps the queue in memory only
-  sqs::Engine* sqs = nullptr;   // where RedrivePolicy dead-letter queues live
-  size_t threads = 4;           // worker pool size (at least 1)
+  std::string data_dir;        // journal location; empty keeps the queue in memory only
+  sqs::Engine* sqs = nullptr;  // where RedrivePolicy dead-letter queues live
+  size_t threads = 4;          // worker pool size (at least 1)
 };
 
 // ---- HTTP/S --------------------------------------------------------------------------------
 
 struct HttpDeliveryOptions : DeliveryWorkerOptions {
-  double delay_scale = 1.0;            // multiplies every retry delay (tests shrink seconds to ms)
+  double delay_scale = 1.0;  // multiplies every retry delay (tests shrink seconds to ms)
   int64_t connect_timeout_ms = 5000;
   int64_t request_timeout_ms = 15000;  // AWS gives an endpoint 15 s to answer
   bool verify_tls = true;              // https endpoints: check the server certificate
@@ -136,7 +136,7 @@ class AsyncFunctionInvoker {
 bool is_client_side_lambda_error(std::string_view error_type);
 
 struct LambdaDeliveryOptions : DeliveryWorkerOptions {
-  AsyncFunctionInvoker* invoker = nullptr;          // required; must outlive the sink
+  AsyncFunctionInvoker* invoker = nullptr;              // required; must outlive the sink
   std::vector<int64_t> retry_delays_ms{60000, 120000};  // AWS: 2 retries, 1 min then 2 min
 };
 
