@@ -7,7 +7,10 @@
 # startup starts its servers itself (bench_http times them from fork): sluice in memory and with
 # a data directory (the default of `sluice up`), and fauxqs when it is installed.
 # Binaries: $SLUICE_BIN (default build-release/bin/sluice) and $BENCH_HTTP_BIN (default
-# build-release/bench/http/bench_http), relative to the repository root.
+# build-release/bench/http/bench_http), relative to the repository root. With $SLUICE_BASELINE_BIN
+# (another sluice binary, e.g. one built from an earlier commit), http-cycle and wake-latency also
+# drive it in memory in the same run as "sluice-baseline", so a change is judged by ratios measured
+# side by side rather than by absolute figures from different days.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -44,9 +47,10 @@ skip() {  # bench target reason
 
 start_sluice() {  # [--data DIR]; retried on another port if the one picked was taken meanwhile
   local storage=("${@:---in-memory}")
+  local bin=${start_bin:-$sluice_bin}
   for _ in 1 2 3 4 5; do
     sluice_port=$(free_port)
-    "$sluice_bin" up --listen "127.0.0.1:$sluice_port" "${storage[@]}" >/dev/null 2>"${SLUICE_LOG:-/dev/null}" &
+    "$bin" up --listen "127.0.0.1:$sluice_port" "${storage[@]}" >/dev/null 2>"${SLUICE_LOG:-/dev/null}" &
     sluice_pid=$!
     pids+=("$sluice_pid")
     for _ in $(seq 200); do
@@ -62,6 +66,17 @@ start_sluice() {  # [--data DIR]; retried on another port if the one picked was 
 # Adds "--endpoint NAME:json:PORT[:signed]" to peer_args when the peer starts, else a skip line.
 peer_args=()
 peer_pids=()
+
+# With SLUICE_BASELINE_BIN: the baseline binary in memory, as endpoints named sluice-baseline.
+baseline_args=()
+start_baseline() {  # [--with-pid]: also name its process (for the cycle's CPU figures)
+  [ -n "${SLUICE_BASELINE_BIN:-}" ] || return 0
+  [ -x "$SLUICE_BASELINE_BIN" ] || { echo "missing $SLUICE_BASELINE_BIN" >&2; exit 1; }
+  start_bin=$SLUICE_BASELINE_BIN start_sluice
+  baseline_args+=(--endpoint "sluice-baseline:json:$sluice_port" --endpoint "sluice-baseline:query:$sluice_port")
+  if [ "${1:-}" = --with-pid ]; then baseline_args+=(--server-pid "sluice-baseline=$sluice_pid"); fi
+  return 0
+}
 start_peer() {  # bench name [signed]
   local port pid reason
   port=$(free_port)
@@ -83,23 +98,25 @@ case "$name" in
     trap 'cleanup; rm -rf "$data_dir"' EXIT
     start_sluice --data "$data_dir/data"
     durable_port=$sluice_port durable_pid=$sluice_pid
+    start_baseline --with-pid
     start_sluice
     start_peer http-cycle fauxqs
     start_peer http-cycle moto signed
     "$bench_bin" cycle --endpoint "sluice:json:$sluice_port" --endpoint "sluice:query:$sluice_port" \
       --endpoint "sluice-data-dir:json:$durable_port" --endpoint "sluice-data-dir:query:$durable_port" \
-      "${peer_args[@]}" --server-pid "sluice=$sluice_pid" --server-pid "sluice-data-dir=$durable_pid" \
-      "${peer_pids[@]}" "$@"
+      "${baseline_args[@]}" "${peer_args[@]}" --server-pid "sluice=$sluice_pid" \
+      --server-pid "sluice-data-dir=$durable_pid" "${peer_pids[@]}" "$@"
     ;;
   long-poll-park)
     start_sluice
     "$bench_bin" park --endpoint "sluice:json:$sluice_port" --server-pid "$sluice_pid" "$@"
     ;;
   wake-latency)
+    start_baseline
     start_sluice
     start_peer wake-latency fauxqs
     "$bench_bin" wake --endpoint "sluice:json:$sluice_port" --endpoint "sluice:query:$sluice_port" \
-      "${peer_args[@]}" "$@"
+      "${baseline_args[@]}" "${peer_args[@]}" "$@"
     ;;
   startup)
     "$bench_bin" startup --target sluice-in-memory --port "$(free_port)" "$@" -- \

@@ -12,11 +12,12 @@
 #include "commands.h"
 #include "config.h"
 #include "runtime_launcher.h"
+#include "sluice/api/server/server.h"
+#include "sluice/api/sns_wire/sns_service.h"
+#include "sluice/api/sqs_wire/sqs_service.h"
 #include "sluice/sns/delivery.h"
 #include "sluice/sns/sns.h"
 #include "sluice/sqs/engine.h"
-#include "sns/sns_query_service.h"
-#include "sqs/sqs_api.h"
 
 namespace sluice::cli {
 namespace {
@@ -79,7 +80,7 @@ std::string parse_flags(const std::vector<std::string>& args, UpOptions* options
 struct Service {
   uv_loop_t loop;
   uv_signal_t sigterm, sigint;
-  std::unique_ptr<api::sqs::ApiServer> api;
+  std::unique_ptr<api::server::ApiServer> api;
   bool draining = false;
 };
 
@@ -164,7 +165,7 @@ int command_up(const std::vector<std::string>& args) {
 
   Service service;
   uv_loop_init(&service.loop);
-  api::sqs::ApiOptions api_options;
+  api::server::ApiOptions api_options;
   api_options.host = options.host;
   api_options.port = options.port;
   api_options.account_id = options.account_id;
@@ -173,8 +174,10 @@ int command_up(const std::vector<std::string>& args) {
   // it). SNS calls block on SNS's own store and, with a data directory, on the engine's commits,
   // so there they run on a few workers while the loop keeps serving.
   api_options.worker_threads = options.in_memory ? 0 : 4;
-  api_options.query_services.push_back(api::sns::make_sns_query_service(*topics));
-  service.api = api::sqs::ApiServer::start(&service.loop, *engine, api_options, &error);
+  // SQS first: it answers what no service claims.
+  api_options.services.push_back(api::sqs_wire::make_sqs_service(*engine));
+  api_options.services.push_back(api::sns_wire::make_sns_service(*topics));
+  service.api = api::server::ApiServer::start(&service.loop, std::move(api_options), &error);
   if (!service.api) {
     std::fprintf(stderr, "sluice up: cannot listen on %s:%d: %s\n", options.host.c_str(), options.port, error.c_str());
     uv_loop_close(&service.loop);

@@ -6,7 +6,7 @@
 #include <array>
 #include <exception>
 
-namespace sluice::http::detail {
+namespace sluice::api::http::detail {
 namespace {
 
 // After our last response the peer gets this long to close before we do.
@@ -254,7 +254,9 @@ int Connection::on_headers_complete(http_parser* p) {
   req.method = http_method_str(static_cast<http_method>(p->method));
   split_target(c->url_, req);
 
-  const size_t max_body = c->server_.options().max_body_bytes;
+  const ServerOptions& options = c->server_.options();
+  c->body_limit_ = options.body_limit ? options.body_limit(req) : options.max_body_bytes;
+  const size_t max_body = c->body_limit_;
   const bool has_length = (p->flags & F_CONTENTLENGTH) != 0 && (p->flags & F_CHUNKED) == 0;
   if (has_length && p->content_length > max_body) {
     c->reject_too_large();
@@ -272,7 +274,7 @@ int Connection::on_headers_complete(http_parser* p) {
 
 int Connection::on_body(http_parser* p, const char* at, size_t len) {
   Connection* c = from_parser(p);
-  if (c->request_.body.size() + len > c->server_.options().max_body_bytes) {
+  if (c->request_.body.size() + len > c->body_limit_) {
     c->reject_too_large();
     return 0;
   }
@@ -503,4 +505,4 @@ void Connection::on_handle_closed(uv_handle_t* handle) {
   if (--c->open_handles_ == 0) c->server_.remove_connection(c);  // may destroy c
 }
 
-}  // namespace sluice::http::detail
+}  // namespace sluice::api::http::detail

@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-namespace sluice::http::detail {
+namespace sluice::api::http::detail {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
@@ -83,6 +83,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   http_parser parser_{};
   Request request_;          // reused from one request to the next (see on_message_begin)
+  size_t body_limit_ = 0;    // the current request's, decided when its headers are complete
   size_t headers_used_ = 0;  // entries of request_.headers filled for the current request
   std::string url_;
   bool header_value_last_ = false;
@@ -101,4 +102,4 @@ class Connection : public std::enable_shared_from_this<Connection> {
   uint64_t last_active_ = 0;  // loop time of the last byte received or written
 };
 
-}  // namespace sluice::http::detail
+}  // namespace sluice::api::http::detail

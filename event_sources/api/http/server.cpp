@@ -16,7 +16,7 @@
 
 #include <algorithm>
 
-namespace sluice::http {
+namespace sluice::api::http {
 
 std::unique_ptr<Server> Server::create(uv_loop_t* loop, ServerOptions options, Handler handler) {
   return std::make_unique<detail::ServerImpl>(loop, std::move(options), std::move(handler));
@@ -266,4 +266,4 @@ void ServerImpl::on_final_close(uv_handle_t* handle) {
 }
 
 }  // namespace detail
-}  // namespace sluice::http
+}  // namespace sluice::api::http

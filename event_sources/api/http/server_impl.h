@@ -11,7 +11,7 @@
 // becomes ready inside a Batch only marks its connection dirty; when the outermost Batch ends,
 // each dirty connection writes all its ready responses with one uv_write.
 
-#include "http/http_server.h"
+#include "sluice/api/http/server.h"
 
 #include <atomic>
 #include <cstdint>
@@ -24,7 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace sluice::http::detail {
+namespace sluice::api::http::detail {
 
 class Connection;
 class ServerImpl;
@@ -155,4 +155,4 @@ class ServerImpl final : public Server {
   std::function<void()> drain_done_;
 };
 
-}  // namespace sluice::http::detail
+}  // namespace sluice::api::http::detail

@@ -5,8 +5,8 @@
 
 #include "test_client.h"
 
-using namespace sluice::http;
-using namespace sluice::http::test;
+using namespace sluice::api::http;
+using namespace sluice::api::http::test;
 
 namespace {
 

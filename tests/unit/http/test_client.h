@@ -2,7 +2,7 @@
 // Test harness: a Server on its own loop thread, and a blocking raw-socket HTTP client with
 // receive timeouts so that no test can hang on a missing answer.
 
-#include "http/http_server.h"
+#include "sluice/api/http/server.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -22,7 +22,7 @@
 #include <thread>
 #include <vector>
 
-namespace sluice::http::test {
+namespace sluice::api::http::test {
 
 using namespace std::chrono_literals;
 
@@ -223,4 +223,4 @@ inline Response text(int status, std::string body) {
   return r;
 }
 
-}  // namespace sluice::http::test
+}  // namespace sluice::api::http::test

@@ -3,13 +3,13 @@
 
 #include <doctest/doctest.h>
 
-#include "api/sns_api.h"
 #include "sluice/sqs/engine.h"
+#include "sns_api.h"
 
 using namespace sluice;
 using namespace sluice::sns;
-using sluice::sns::api::FormParams;
-using sluice::sns::api::SnsApi;
+using sluice::api::sns_wire::FormParams;
+using sluice::api::sns_wire::SnsApi;
 
 namespace {
 
@@ -30,7 +30,7 @@ struct ApiFixture {
     service = Service::open(so, &error);
     api = std::make_unique<SnsApi>(*service);
   }
-  api::ApiResponse call(FormParams params) {
+  sluice::api::sns_wire::ApiResponse call(FormParams params) {
     params.emplace_back("Version", "2010-03-31");
     return api->handle(params, ctx, "req-1");
   }

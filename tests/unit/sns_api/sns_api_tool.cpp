@@ -8,9 +8,9 @@
 #include <iostream>
 #include <string>
 
-#include "api/sns_api.h"
+#include "sluice/api/query/query.h"
 #include "sluice/sqs/engine.h"
-#include "sqs_query/query_codec.h"
+#include "sns_api.h"
 
 int main() {
   using namespace sluice;
@@ -29,7 +29,7 @@ int main() {
   so.in_memory = true;
   so.sqs = engine.get();
   auto service = sns::Service::open(so, &error);
-  sns::api::SnsApi api(*service);
+  sluice::api::sns_wire::SnsApi api(*service);
   sns::CallContext ctx;
   std::string line;
   while (std::getline(std::cin, line)) {

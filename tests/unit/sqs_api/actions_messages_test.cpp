@@ -6,8 +6,8 @@
 
 #include "test_support.h"
 
-using namespace sluice::api::sqs;
-using namespace sluice::api::sqs::testing;
+using namespace sluice::api::sqs_wire;
+using namespace sluice::api::sqs_wire::testing;
 using sluice::AwsErrorCode;
 
 namespace {

@@ -5,8 +5,8 @@
 
 #include "test_support.h"
 
-using namespace sluice::api::sqs;
-using namespace sluice::api::sqs::testing;
+using namespace sluice::api::sqs_wire;
+using namespace sluice::api::sqs_wire::testing;
 using sluice::AwsErrorCode;
 
 TEST_CASE("CreateQueue answers a URL on this service; GetQueueUrl finds it; DeleteQueue removes it") {

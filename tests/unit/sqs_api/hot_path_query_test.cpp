@@ -10,10 +10,10 @@
 #include "hot_path.h"
 #include "hot_path_support.h"
 
-using namespace sluice::api::sqs;
-using namespace sluice::api::sqs::detail;
-using namespace sluice::api::sqs::testing;
-namespace http = sluice::http;
+using namespace sluice::api::sqs_wire;
+using namespace sluice::api::sqs_wire::detail;
+using namespace sluice::api::sqs_wire::testing;
+namespace http = sluice::api::http;
 
 namespace {
 
@@ -30,10 +30,9 @@ http::Request form_request(const std::string& body, const std::string& path = "/
 }
 
 std::optional<http::Response> query_hot_path(sluice::sqs::Engine& engine, const http::Request& request) {
-  std::optional<sluice::AwsError> error;
-  QueryForm form = decode_query_form(request, defaults(), &error);
-  REQUIRE_FALSE(error);
-  return try_query_hot_path(engine, form);
+  sluice::api::server::Call call = call_of(request);
+  REQUIRE_FALSE(call.form_error);
+  return try_query_hot_path(engine, call);
 }
 
 // Random values blanked, element structure kept.

@@ -7,18 +7,35 @@
 #include <optional>
 #include <string>
 
+#include "hot_path.h"
+#include "sluice/api/server/server.h"
 #include "test_support.h"
 #include "wire.h"
 
-namespace sluice::api::sqs::testing {
+namespace sluice::api::sqs_wire::testing {
 
-inline detail::ContextDefaults defaults() { return detail::ContextDefaults{"123456789012", "us-east-1", ""}; }
+inline server::CallDefaults defaults() { return server::CallDefaults{"123456789012", "us-east-1", ""}; }
+
+// The Call the front door makes of a request.
+inline server::Call call_of(const http::Request& request) {
+  return server::decode_call(http::Request(request), defaults());
+}
+
+// The JSON and Query hot paths on a request as the front door hands it over.
+inline std::optional<http::Response> hot_json(sluice::sqs::Engine& engine, const http::Request& request) {
+  return detail::try_hot_path(engine, call_of(request));
+}
+inline std::optional<http::Response> hot_query(sluice::sqs::Engine& engine, const http::Request& request) {
+  server::Call call = call_of(request);
+  if (call.form_error) return std::nullopt;
+  return detail::try_query_hot_path(engine, call);
+}
 
 // What ApiServer's general path answers (the long-poll parker answers a receive that finds
 // messages the same way).
 inline http::Response general_path(Fixture& f, const http::Request& request) {
   std::optional<AwsError> error;
-  detail::WireRequest wire = detail::decode_request(request, defaults(), &error);
+  detail::WireRequest wire = detail::decode_request(call_of(request), &error);
   if (error) return detail::render_error(wire.protocol, *error, wire.request_id);
   auto result = f.actions->call(wire.action, wire.input, wire.ctx);
   return result ? detail::render_result(wire, *result)
@@ -61,4 +78,4 @@ struct TwinEngines {
   }
 };
 
-}  // namespace sluice::api::sqs::testing
+}  // namespace sluice::api::sqs_wire::testing

@@ -12,16 +12,18 @@
 
 #include "hot_path.h"
 #include "hot_path_support.h"
-#include "json_scan.h"
-#include "json_write.h"
+#include "sluice/api/json/json.h"
 #include "sluice/common/json_plain_run.h"
 #include "wire.h"
 
-using namespace sluice::api::sqs;
-using namespace sluice::api::sqs::detail;
-using namespace sluice::api::sqs::testing;
+using namespace sluice::api::sqs_wire;
+using namespace sluice::api::sqs_wire::detail;
+using sluice::api::json::is_valid_utf8;
+using sluice::api::json::JsonScanner;
+using sluice::api::json::JsonWriter;
+using namespace sluice::api::sqs_wire::testing;
 namespace json = boost::json;
-namespace http = sluice::http;
+namespace http = sluice::api::http;
 
 namespace {
 
@@ -60,8 +62,8 @@ struct Twin : TwinEngines {
                              http::Response* general_answer = nullptr) {
     return compare(
         json_request(action, body, path),
-        [](sluice::sqs::Engine& engine, const http::Request& r) { return try_hot_path(engine, r, defaults()); },
-        normalized, general_answer);
+        [](sluice::sqs::Engine& engine, const http::Request& r) { return hot_json(engine, r); }, normalized,
+        general_answer);
   }
 };
 
@@ -252,7 +254,7 @@ TEST_CASE("ReceiveMessage and DeleteMessageBatch: the hot path answers as the ge
     return R"({"QueueUrl":")" + kUrl + R"(","Entries":[{"Id":"ok","ReceiptHandle":")" + handle +
            R"("},{"Id":"bad","ReceiptHandle":"garbage"}]})";
   };
-  auto fast = try_hot_path(*t.hot.engine, json_request("DeleteMessageBatch", delete_body(hot_taken)), defaults());
+  auto fast = hot_json(*t.hot.engine, json_request("DeleteMessageBatch", delete_body(hot_taken)));
   REQUIRE(fast);
   http::Response slow = general_path(t.general, json_request("DeleteMessageBatch", delete_body(general_taken)));
   CHECK(fast->status == slow.status);
@@ -284,26 +286,22 @@ TEST_CASE("The hot path leaves alone what it does not read exactly, and changes 
           std::string("[]"),
       }) {
     CAPTURE(body);
-    CHECK_FALSE(try_hot_path(*f.engine, json_request("SendMessageBatch", body), defaults()).has_value());
+    CHECK_FALSE(hot_json(*f.engine, json_request("SendMessageBatch", body)).has_value());
   }
   CHECK(visible_messages(f, url) == 0);
-  CHECK_FALSE(
-      try_hot_path(*f.engine, json_request("PurgeQueue", R"({)" + q + R"(})"), defaults()));  // not a hot action
+  CHECK_FALSE(hot_json(*f.engine, json_request("PurgeQueue", R"({)" + q + R"(})")));  // not a hot action
   http::Request get = json_request("SendMessageBatch", R"({)" + q + R"(,"Entries":[{"Id":"a","MessageBody":"x"}]})");
   get.method = "GET";
-  CHECK_FALSE(try_hot_path(*f.engine, get, defaults()));
+  CHECK_FALSE(hot_json(*f.engine, get));
   CHECK(visible_messages(f, url) == 0);
 
   // A receive that found nothing: answered at once when it may not wait, left to the parker when
   // it may; one carrying a FIFO attempt id is always left to the general path.
-  auto empty =
-      try_hot_path(*f.engine, json_request("ReceiveMessage", R"({)" + q + R"(,"WaitTimeSeconds":0})"), defaults());
+  auto empty = hot_json(*f.engine, json_request("ReceiveMessage", R"({)" + q + R"(,"WaitTimeSeconds":0})"));
   REQUIRE(empty);
   CHECK(empty->body == "{}");
-  CHECK_FALSE(
-      try_hot_path(*f.engine, json_request("ReceiveMessage", R"({)" + q + R"(,"WaitTimeSeconds":2})"), defaults()));
-  CHECK_FALSE(try_hot_path(*f.engine, json_request("ReceiveMessage", R"({)" + q + R"(,"ReceiveRequestAttemptId":"r"})"),
-                           defaults()));
+  CHECK_FALSE(hot_json(*f.engine, json_request("ReceiveMessage", R"({)" + q + R"(,"WaitTimeSeconds":2})")));
+  CHECK_FALSE(hot_json(*f.engine, json_request("ReceiveMessage", R"({)" + q + R"(,"ReceiveRequestAttemptId":"r"})")));
 }
 
 TEST_CASE("SendMessage, DeleteMessage and ChangeMessageVisibility: the hot path answers as the general path does") {
@@ -336,7 +334,7 @@ TEST_CASE("SendMessage, DeleteMessage and ChangeMessageVisibility: the hot path 
     auto body = [&](const std::string& handle) {
       return "{" + q + R"(,"ReceiptHandle":")" + handle + "\"" + extra + "}";
     };
-    auto fast = try_hot_path(*t.hot.engine, json_request(action, body(hot_handle)), defaults());
+    auto fast = hot_json(*t.hot.engine, json_request(action, body(hot_handle)));
     REQUIRE(fast);
     http::Response slow = general_path(t.general, json_request(action, body(general_handle)));
     CHECK(fast->status == slow.status);
@@ -350,6 +348,6 @@ TEST_CASE("SendMessage, DeleteMessage and ChangeMessageVisibility: the hot path 
                                      {"SendMessage", "{" + q + R"(,"Id":"a","MessageBody":"x"})"},
                                      {"SendMessage", "{" + q + R"(,"MessageBody":"x","MessageAttributes":{}})"}}) {
     CAPTURE(body);
-    CHECK_FALSE(try_hot_path(*t.hot.engine, json_request(action, body), defaults()));
+    CHECK_FALSE(hot_json(*t.hot.engine, json_request(action, body)));
   }
 }

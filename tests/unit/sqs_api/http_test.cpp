@@ -15,9 +15,11 @@
 #include <future>
 #include <thread>
 
-#include "sqs_api.h"
+#include "sluice/api/server/server.h"
+#include "sluice/api/sqs_wire/sqs_service.h"
 
-using namespace sluice::api::sqs;
+using sluice::api::server::ApiOptions;
+using sluice::api::server::ApiServer;
 namespace json = boost::json;
 
 namespace {
@@ -110,28 +112,34 @@ std::string query_request(const std::string& path, const std::string& form, cons
          extra_headers + "Content-Length: " + std::to_string(form.size()) + "\r\n\r\n" + form;
 }
 
-// An engine on the system clock and an ApiServer whose loop runs on its own thread.
+// An engine on the system clock (its own, or one another Service shares) and an ApiServer whose
+// loop runs on its own thread.
 struct Service {
-  std::unique_ptr<sluice::sqs::Engine> engine;
+  std::unique_ptr<sluice::sqs::Engine> own_engine;
+  sluice::sqs::Engine* engine = nullptr;
   uv_loop_t loop{};
   uv_async_t stop{};
   std::unique_ptr<ApiServer> api;
   std::thread thread;
   std::promise<void> drained;
 
-  Service() {
-    sluice::sqs::EngineOptions options;
-    options.in_memory = true;
-    options.background_housekeeping = false;
+  explicit Service(sluice::sqs::Engine* shared = nullptr) : engine(shared) {
     std::string error;
-    engine = sluice::sqs::Engine::open(options, &error);
-    REQUIRE(engine);
+    if (engine == nullptr) {
+      sluice::sqs::EngineOptions options;
+      options.in_memory = true;
+      options.background_housekeeping = false;
+      own_engine = sluice::sqs::Engine::open(options, &error);
+      REQUIRE(own_engine);
+      engine = own_engine.get();
+    }
     uv_loop_init(&loop);
     ApiOptions api_options;
     api_options.port = 0;
     api_options.worker_threads = 2;
     api_options.max_body_bytes = 4096;
-    api = ApiServer::start(&loop, *engine, api_options, &error);
+    api_options.services.push_back(sluice::api::sqs_wire::make_sqs_service(*engine));
+    api = ApiServer::start(&loop, std::move(api_options), &error);
     REQUIRE_MESSAGE(api, error);
     stop.data = this;
     uv_async_init(&loop, &stop, [](uv_async_t* handle) {
@@ -278,6 +286,29 @@ TEST_CASE("HTTP: a long poll is woken by a send on another connection") {
   auto reply = poll.get();
   CHECK(reply.status == 200);
   CHECK(json::parse(reply.body).at("Messages").at(0).at("Body").as_string() == "wake up");
+  CHECK(seconds_since(start) < 5.0);
+}
+
+TEST_CASE("HTTP: two loops over one engine: a poll parked on one is woken by a send on the other") {
+  Service first;
+  Service second(first.engine);  // a second front door, its own loop and thread, the same queues
+  Client setup(first.port());
+  auto created = setup.send(json_request("CreateQueue", R"({"QueueName":"two-loops"})"));
+  auto url = std::string(json::parse(created.body).at("QueueUrl").as_string());
+
+  auto start = std::chrono::steady_clock::now();
+  auto poll = std::async(std::launch::async, [&] {
+    Client poller(second.port());
+    return poller.send(json_request("ReceiveMessage", R"({"QueueUrl":")" + url + R"(","WaitTimeSeconds":10})"));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(poll.wait_for(std::chrono::milliseconds(0)) == std::future_status::timeout);  // parked on the second loop
+  CHECK(setup.send(json_request("SendMessage", R"({"QueueUrl":")" + url + R"(","MessageBody":"across"})")).status ==
+        200);
+  REQUIRE(poll.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+  auto reply = poll.get();
+  CHECK(reply.status == 200);
+  CHECK(json::parse(reply.body).at("Messages").at(0).at("Body").as_string() == "across");
   CHECK(seconds_since(start) < 5.0);
 }
 

@@ -3,7 +3,7 @@
 #include "queue_url.h"
 #include "sqs_api.h"
 
-using namespace sluice::api::sqs;
+using namespace sluice::api::sqs_wire;
 
 TEST_CASE("queue URLs of any host resolve by path; AWS hosts give the region") {
   CallContext ctx;

@@ -8,7 +8,7 @@
 
 #include "sqs_api.h"
 
-namespace sluice::api::sqs::testing {
+namespace sluice::api::sqs_wire::testing {
 
 struct Fixture {
   std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
@@ -42,4 +42,4 @@ struct Fixture {
 
 inline std::string str(const boost::json::value& v) { return std::string(v.as_string()); }
 
-}  // namespace sluice::api::sqs::testing
+}  // namespace sluice::api::sqs_wire::testing

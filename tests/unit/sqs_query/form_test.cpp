@@ -1,9 +1,10 @@
 #include <doctest/doctest.h>
 
-#include "sqs_query/query_codec.h"
+#include "wire.h"
 
 using namespace sluice;
 using namespace sluice::api::query;
+using namespace sluice::api::sqs_wire::detail;
 
 TEST_CASE("parse_form decodes pairs in arrival order") {
   auto form = parse_form("Action=SendMessage&MessageBody=hello+world%21&QueueUrl=http%3A%2F%2Fh%3A9%2F1%2Fq");

@@ -1,9 +1,10 @@
 #include <doctest/doctest.h>
 
-#include "sqs_query/query_codec.h"
+#include "wire.h"
 
 using namespace sluice;
 using namespace sluice::api::query;
+using namespace sluice::api::sqs_wire::detail;
 namespace json = boost::json;
 
 namespace {

@@ -1,9 +1,10 @@
 #include <doctest/doctest.h>
 
-#include "sqs_query/query_codec.h"
+#include "wire.h"
 
 using namespace sluice;
 using namespace sluice::api::query;
+using namespace sluice::api::sqs_wire::detail;
 namespace json = boost::json;
 
 namespace {
@@ -152,13 +153,13 @@ TEST_CASE("request id is escaped too") {
 
 TEST_CASE("error_xml carries type, query code, escaped message, Detail and RequestId") {
   std::string out =
-      error_xml(aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist."), "rid-9");
+      sqs_error_xml(aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist."), "rid-9");
   CHECK(out == std::string(kHead) +
                    R"(<ErrorResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/"><Error><Type>Sender</Type>)"
                    "<Code>AWS.SimpleQueueService.NonExistentQueue</Code>"
                    "<Message>The specified queue does not exist.</Message><Detail/></Error>"
                    "<RequestId>rid-9</RequestId></ErrorResponse>");
-  std::string internal = error_xml(aws_error(AwsErrorCode::InternalFailure, "x & y"), "r");
+  std::string internal = sqs_error_xml(aws_error(AwsErrorCode::InternalFailure, "x & y"), "r");
   CHECK(internal.find("<Type>Receiver</Type><Code>InternalFailure</Code><Message>x &amp; y</Message>") !=
         std::string::npos);
 }

@@ -8,11 +8,12 @@
 #include <iterator>
 #include <string>
 
-#include "sqs_query/query_codec.h"
+#include "wire.h"
 
 namespace json = boost::json;
 using namespace sluice;
 using namespace sluice::api::query;
+using namespace sluice::api::sqs_wire::detail;
 
 namespace {
 
@@ -57,7 +58,7 @@ int main(int argc, char** argv) {
     for (AwsErrorCode code : {AwsErrorCode::QueueDoesNotExist, AwsErrorCode::InvalidParameterValue,
                               AwsErrorCode::InternalFailure, AwsErrorCode::OverLimit}) {
       if (error_name(code) == name) {
-        std::cout << error_xml(aws_error(code, input), "req-1") << "\n";
+        std::cout << sqs_error_xml(aws_error(code, input), "req-1") << "\n";
         return 0;
       }
     }

@@ -6,9 +6,9 @@
 
 #include <string>
 
-#include "sqs_query/xml_writer.h"
+#include "sluice/api/query/query.h"
 
-using sluice::api::query::detail::append_escaped;
+using sluice::api::query::append_escaped;
 
 namespace {
 

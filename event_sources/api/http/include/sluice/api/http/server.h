@@ -1,0 +1,90 @@
+#pragma once
+// A small HTTP/1.1 server on a libuv loop, parsing with libhttp-parser. It knows nothing of AWS:
+// it hands each complete request to a Handler on the loop thread, with a Responder that answers
+// it exactly once, from any thread, now or later (a parked long poll answers later).
+//
+// Connections: keep-alive; pipelined requests are answered in request order; Content-Length and
+// chunked bodies; a body over max_body_bytes (or body_limit's answer for
+// the request) is answered with on_too_large's response and the
+// connection closed; idle connections close after idle_timeout_ms.
+//
+// Lifecycle: create() -> listen() -> run the loop. drain() stops accepting, calls on_drain (so
+// the owner can answer parked requests), waits for every request in flight to be answered and
+// written, closes all connections, then calls the drain callback. The loop then has no more
+// handles of the server's and uv_run returns. Destroy the Server after the loop stopped.
+
+#include <uv.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sluice::api::http {
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // raw (not percent-decoded) path of the target, e.g. "/123456789012/q"
+  std::string query;   // raw query string without '?', "" if none
+  std::vector<std::pair<std::string, std::string>> headers;  // names lowercased, in arrival order
+  std::string body;
+  // First header with this lowercase name, or null.
+  const std::string* header(std::string_view lowercase_name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;  // Content-Length is added by the server
+  // Further header lines, already formatted ("Name: value\r\n" each), written after `headers`:
+  // a hot path fills one string instead of a pair of strings per header.
+  std::string header_lines;
+  std::string body;
+};
+
+class Responder {
+ public:
+  virtual ~Responder() = default;
+  // Thread-safe. The first call answers; later calls are ignored. If the connection is gone the
+  // answer is dropped.
+  virtual void respond(Response response) = 0;
+};
+using ResponderPtr = std::shared_ptr<Responder>;
+
+using Handler = std::function<void(Request&& request, ResponderPtr responder)>;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 9324;  // 0 = any free port (see Server::port())
+  size_t max_body_bytes = 2 * 1024 * 1024;
+  // When set, decides each request's body limit from its headers instead of max_body_bytes (a
+  // route that carries large uploads gets a larger one, every other route keeps the default).
+  std::function<size_t(const Request& headers_only)> body_limit;
+  uint64_t idle_timeout_ms = 60'000;
+  // Builds the answer for a request whose body exceeds max_body_bytes (headers are complete).
+  std::function<Response(const Request& headers_only)> on_too_large;
+  // Called on the loop thread when drain() starts.
+  std::function<void()> on_drain;
+};
+
+class Server {
+ public:
+  static std::unique_ptr<Server> create(uv_loop_t* loop, ServerOptions options, Handler handler);
+  virtual ~Server() = default;
+  // Binds and listens. Returns 0 or a libuv error code (uv_strerror gives the text).
+  virtual int listen() = 0;
+  virtual int port() const = 0;  // the bound port
+  // Loop thread only. See the lifecycle note above.
+  virtual void drain(std::function<void()> done) = 0;
+  // Thread-safe: runs fn on the loop thread soon.
+  virtual void post(std::function<void()> fn) = 0;
+  // Loop thread only: a one-shot timer. Returns an id for cancel_timer. Timers do not keep a
+  // drained server's loop alive.
+  virtual uint64_t add_timer(uint64_t delay_ms, std::function<void()> fn) = 0;
+  virtual void cancel_timer(uint64_t id) = 0;
+  virtual size_t open_connections() const = 0;
+};
+
+}  // namespace sluice::api::http

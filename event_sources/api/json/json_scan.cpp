@@ -1,0 +1,172 @@
+// JsonScanner: see json_scan.h. Strings are scanned eight bytes at a time for what ends a plain
+// run (sluice/common/json_plain_run.h); runs that are pure ASCII skip UTF-8 validation.
+
+#include "sluice/api/json/json.h"
+
+#include <limits>
+
+#include "sluice/common/json_escape.h"
+#include "sluice/common/json_plain_run.h"
+
+namespace sluice::api::json {
+
+bool is_valid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int extra;
+    uint32_t min;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+      extra = 1, min = 0x80, cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2, min = 0x800, cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3, min = 0x10000, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (end - p <= extra) return false;
+    for (int i = 1; i <= extra; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    p += extra + 1;
+  }
+  return true;
+}
+
+void JsonScanner::skip_whitespace() {
+  while (pos_ < text_.size()) {
+    char c = text_[pos_];
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
+    ++pos_;
+  }
+}
+
+bool JsonScanner::expect(char c) {
+  skip_whitespace();
+  if (failed_ || pos_ >= text_.size() || text_[pos_] != c) return fail();
+  ++pos_;
+  return true;
+}
+
+bool JsonScanner::open(char c) {
+  if (depth_ >= kMaxDepth || !expect(c)) return fail();
+  first_[depth_++] = true;
+  return true;
+}
+
+bool JsonScanner::begin_object() { return open('{'); }
+bool JsonScanner::begin_array() { return open('['); }
+
+bool JsonScanner::next_in_container(char close) {
+  if (failed_ || depth_ == 0) return fail();
+  skip_whitespace();
+  if (pos_ >= text_.size()) return fail();
+  bool& first = first_[depth_ - 1];
+  if (text_[pos_] == close) {
+    // "[,]" and "{,}" never reach here: a ',' is only consumed when an element follows it.
+    ++pos_;
+    --depth_;
+    return false;
+  }
+  if (!first && !expect(',')) return false;
+  first = false;
+  return true;
+}
+
+bool JsonScanner::next_member(std::string_view* name) {
+  if (!next_in_container('}')) return false;
+  std::string scratch;
+  if (!read_string(name, &scratch) || !scratch.empty()) return fail();  // escaped names: general path
+  return expect(':');
+}
+
+bool JsonScanner::next_element() {
+  if (!next_in_container(']')) return false;
+  // "[1,]" must fail: after a ',' an element is required, which the element's reader checks.
+  return true;
+}
+
+bool JsonScanner::read_string(std::string_view* view, std::string* scratch) {
+  scratch->clear();
+  if (!expect('"')) return false;
+  size_t start = pos_;
+  bool escaped = false;
+  for (;;) {
+    size_t run_start = pos_;
+    pos_ += json_plain_run(text_.data() + pos_, text_.size() - pos_);
+    if (pos_ >= text_.size()) return fail();
+    std::string_view run = text_.substr(run_start, pos_ - run_start);
+    if (!is_ascii(run.data(), run.size()) && !is_valid_utf8(run)) return fail();
+    char c = text_[pos_];
+    if (c == '"') {
+      if (escaped) {
+        scratch->append(run);
+        *view = *scratch;
+      } else {
+        *view = text_.substr(start, pos_ - start);
+      }
+      ++pos_;
+      return true;
+    }
+    if (c != '\\') return fail();  // a raw control character
+    if (!escaped) {
+      escaped = true;
+      scratch->assign(text_.substr(start, run_start - start));
+    }
+    scratch->append(run);
+    ++pos_;
+    if (!decode_json_escape(text_, pos_, *scratch)) return fail();
+  }
+}
+
+bool JsonScanner::read_string(std::string* out) {
+  std::string_view view;
+  std::string scratch;
+  if (!read_string(&view, &scratch)) return false;
+  // Every escape decodes to at least one byte, so a non-empty scratch holds the whole value.
+  if (!scratch.empty()) {
+    *out = std::move(scratch);
+  } else {
+    out->assign(view);
+  }
+  return true;
+}
+
+bool JsonScanner::read_int(int64_t* out) {
+  skip_whitespace();
+  if (failed_ || pos_ >= text_.size()) return fail();
+  bool negative = text_[pos_] == '-';
+  if (negative) ++pos_;
+  size_t digits_start = pos_;
+  uint64_t value = 0;
+  const uint64_t limit = negative ? static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + 1
+                                  : static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') {
+    auto digit = static_cast<uint64_t>(text_[pos_] - '0');
+    if (value > (limit - digit) / 10) return fail();
+    value = value * 10 + digit;
+    ++pos_;
+  }
+  size_t digits = pos_ - digits_start;
+  if (digits == 0 || (digits > 1 && text_[digits_start] == '0')) return fail();
+  if (pos_ < text_.size() && (text_[pos_] == '.' || text_[pos_] == 'e' || text_[pos_] == 'E')) return fail();
+  *out = negative ? static_cast<int64_t>(0 - value) : static_cast<int64_t>(value);
+  return true;
+}
+
+bool JsonScanner::finished() {
+  if (failed_ || depth_ != 0) return false;
+  skip_whitespace();
+  return pos_ == text_.size();
+}
+
+}  // namespace sluice::api::json

@@ -1,0 +1,147 @@
+#pragma once
+// The AWS Query protocol kit, shared by every service on the port that speaks it (SQS, SNS; later
+// STS, IAM, CloudWatch): form-encoded requests in, XML documents out.
+//
+// - Forms: parse_form() decodes application/x-www-form-urlencoded text (a POST body or a GET
+//   query string) into name/value pairs in arrival order.
+// - Models: a service describes its actions as Shape tables (botocore's model, reduced to what
+//   the codec needs). A Member pairs the JSON-protocol member name with its Query serialization
+//   name; for flattened lists and maps the Query name is the repeated element's name (JSON
+//   "AttributeNames" <-> Query "AttributeName.N", JSON "Tags" <-> Query "Tag.N.Key/Value"). Both
+//   directions walk the same table, so request and response naming cannot disagree.
+// - request_to_json() turns a form into the JSON-protocol request object of an action, and
+//   response_to_xml() renders a JSON-protocol result object as the action's Query document, so a
+//   service that also speaks JSON runs one set of actions for both protocols.
+// - XmlWriter and append_escaped() are the one XML writer and escaper of the tree; document() and
+//   error_xml() write the envelopes, with what differs between services in a Dialect.
+
+#include <boost/json.hpp>
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sluice/api/http/server.h"
+#include "sluice/common/aws_error.h"
+
+namespace sluice::api::query {
+
+// ---- Forms ---------------------------------------------------------------------------------------
+
+// Decoded name/value pairs in arrival order ('+' is a space, %XX decoded).
+using FormParams = std::vector<std::pair<std::string, std::string>>;
+
+// Parses application/x-www-form-urlencoded text. A malformed percent escape is an error (AWS:
+// MalformedQueryString).
+Outcome<FormParams> parse_form(std::string_view encoded);
+
+// ---- Models --------------------------------------------------------------------------------------
+
+enum class Kind : unsigned char { String, Integer, Boolean, Blob, Struct, List, Map };
+
+struct Shape;
+
+struct Member {
+  std::string_view json;   // JSON-protocol member name
+  std::string_view query;  // Query parameter / XML element name (element name for lists and maps)
+  const Shape* shape;
+};
+
+struct Shape {
+  Kind kind;
+  std::span<const Member> members{};  // Struct
+  const Shape* element = nullptr;     // List element or Map value
+  std::string_view key_name{};        // Map: "Name" or "Key"
+  std::string_view value_name{};      // Map: "Value"
+};
+
+struct ActionSpec {
+  std::string_view name;
+  const Shape* input;
+  const Shape* output;  // nullptr: the response carries no <ActionResult> element
+};
+
+// Builds the JSON-protocol request object of `action` from its flattened Query parameters
+// (Attribute.N.Name/Value -> "Attributes" map, Entry.N.* -> "Entries", AttributeName.N ->
+// "AttributeNames", numbers as JSON numbers where the model has integers, ...). Parameters the
+// action does not know (Action and Version among them) are ignored, as AWS does. A value that
+// should be an integer but is not answers InvalidParameterValue as AWS would. The object and
+// everything in it are allocated from `storage`.
+Outcome<boost::json::object> request_to_json(const ActionSpec& action, const FormParams& params,
+                                             boost::json::storage_ptr storage = {});
+
+// ---- Documents -----------------------------------------------------------------------------------
+
+// What differs between two services' Query documents.
+struct Dialect {
+  std::string_view xml_namespace;  // e.g. "http://queue.amazonaws.com/doc/2012-11-05/"
+  std::string_view declaration;    // text before the root element, e.g. "<?xml version=\"1.0\"?>"
+  bool error_detail = false;       // errors carry an empty <Detail/> (SQS does, SNS does not)
+};
+
+// Appends `text` as XML character data. '&', '<', '>', '"' become entities and '\r' becomes
+// "&#xD;" so a parser hands it back instead of normalising it away (message bodies may carry CR).
+// Characters XML 1.0 cannot carry at all (C0 controls other than tab, LF and CR; U+FFFE, U+FFFF)
+// become U+FFFD so the document stays well formed.
+void append_escaped(std::string& out, std::string_view text);
+
+// Appends elements to a string: escaped text content, no attributes beyond a root's namespace.
+class XmlWriter {
+ public:
+  explicit XmlWriter(std::string& out) : out_(out) {}
+
+  XmlWriter& open(std::string_view name) {
+    out_.push_back('<');
+    out_.append(name);
+    out_.push_back('>');
+    return *this;
+  }
+  XmlWriter& close(std::string_view name) {
+    out_.append("</");
+    out_.append(name);
+    out_.push_back('>');
+    return *this;
+  }
+  XmlWriter& element(std::string_view name, std::string_view text) {
+    open(name);
+    append_escaped(out_, text);
+    return close(name);
+  }
+  // For text already known to need no escaping (numbers, true/false).
+  XmlWriter& raw_element(std::string_view name, std::string_view text) {
+    open(name);
+    out_.append(text);
+    return close(name);
+  }
+  XmlWriter& raw(std::string_view text) {
+    out_.append(text);
+    return *this;
+  }
+
+ private:
+  std::string& out_;
+};
+
+// <ActionResponse xmlns=...><ActionResult>result_body</ActionResult><ResponseMetadata>
+// <RequestId/></ResponseMetadata></ActionResponse>; without a result element when !has_result.
+std::string document(std::string_view action, std::string_view result_body, bool has_result,
+                     std::string_view request_id, const Dialect& dialect);
+
+// Renders the JSON-protocol result object of `action` as its Query document, member by member in
+// the model's order.
+std::string response_to_xml(const ActionSpec& action, const boost::json::object& result, std::string_view request_id,
+                            const Dialect& dialect);
+
+// <ErrorResponse><Error><Type/><Code/><Message/>[<Detail/>]</Error><RequestId/></ErrorResponse>
+std::string error_xml(const AwsError& error, std::string_view request_id, const Dialect& dialect);
+
+// ---- HTTP answers --------------------------------------------------------------------------------
+
+// HTTP 200, text/xml, with the request id header.
+http::Response xml_response(std::string_view request_id, std::string body);
+// The error's HTTP status, text/xml, error_xml() as the body.
+http::Response error_response(const AwsError& error, std::string_view request_id, const Dialect& dialect);
+
+}  // namespace sluice::api::query

@@ -1,0 +1,167 @@
+// ApiServer: the front door (see server.h for the routing order). It decodes what routing needs
+// (the protocol, the credential scope, the Query form, X-Amz-Target), builds the CallContext, and
+// hands the Call to the service that claims it: on the loop thread for Loop services, on the worker
+// pool for Workers services.
+
+#include <memory>
+
+#include "call_context.h"
+#include "sluice/api/server/server.h"
+#include "sluice/common/crypto.h"
+#include "worker_pool.h"
+
+namespace sluice::api::server {
+namespace {
+
+class ApiServerImpl final : public ApiServer, public ServiceHost {
+ public:
+  explicit ApiServerImpl(ApiOptions options) : options_(std::move(options)) {
+    if (!options_.clock) options_.clock = system_clock();
+    defaults_ = {options_.account_id, options_.region, options_.public_base_url};
+  }
+
+  ~ApiServerImpl() override {
+    // Workers first (they answer through the server), then what the services hold on the server,
+    // then the server.
+    pool_.reset();
+    for (const auto& service : options_.services) service->detach();
+    server_.reset();
+  }
+
+  int init(uv_loop_t* loop) {
+    http::ServerOptions server_options;
+    server_options.host = options_.host;
+    server_options.port = options_.port;
+    server_options.max_body_bytes = options_.max_body_bytes;
+    server_options.body_limit = [this](const http::Request& headers) { return body_limit(headers); };
+    server_options.on_too_large = [this](const http::Request& headers) {
+      const size_t limit = body_limit(headers);
+      return default_service().error_response(
+          protocol_of(headers),
+          aws_error(AwsErrorCode::RequestEntityTooLarge,
+                    "Request body must be at most " + std::to_string(limit) + " bytes."),
+          uuid4());
+    };
+    server_options.on_drain = [this] {
+      for (const auto& service : options_.services) service->drain();
+    };
+    server_ = http::Server::create(loop, std::move(server_options),
+                                   [this](http::Request&& request, http::ResponderPtr responder) {
+                                     handle(std::move(request), std::move(responder));
+                                   });
+    pool_ = std::make_unique<detail::WorkerPool>(options_.worker_threads);
+    for (const auto& service : options_.services) service->attach(*this);
+    return server_->listen();
+  }
+
+  // ServiceHost
+  http::Server& http() override { return *server_; }
+  const std::shared_ptr<Clock>& clock() const override { return options_.clock; }
+
+  // ApiServer
+  int port() const override { return server_->port(); }
+  void drain(std::function<void()> done) override { server_->drain(std::move(done)); }
+  size_t parked_calls() const override {
+    size_t n = 0;
+    for (const auto& service : options_.services) n += service->parked_calls();
+    return n;
+  }
+
+ private:
+  Service& default_service() const { return *options_.services.front(); }
+
+  size_t body_limit(const http::Request& headers) const {
+    // Only routes a service claims by their headers can raise the limit: the form is not read yet.
+    for (const auto& service : options_.services) {
+      if (auto limit = service->max_body_bytes(headers)) return *limit;
+    }
+    return options_.max_body_bytes;
+  }
+
+  void handle(http::Request&& request, http::ResponderPtr responder) {
+    if (request.path == "/health" && (request.method == "GET" || request.method == "HEAD")) {
+      http::Response response;
+      response.headers.emplace_back("Content-Type", "application/json");
+      response.body = R"({"status":"ok"})";
+      responder->respond(std::move(response));
+      return;
+    }
+    if (request.method == "GET" && request.path != "/") {
+      for (const auto& service : options_.services) {
+        if (auto answer = service->get(request)) {
+          responder->respond(std::move(*answer));
+          return;
+        }
+      }
+    }
+    Call call = decode_call(std::move(request), defaults_);
+    Service& service = route(call);
+    if (service.execution() == Service::Execution::Workers) {
+      auto shared = std::make_shared<Call>(std::move(call));
+      Service* target = &service;
+      pool_->submit([target, shared, responder] { target->handle(std::move(*shared), responder); });
+      return;
+    }
+    service.handle(std::move(call), std::move(responder));
+  }
+
+  Service& route(const Call& call) const {
+    const CallContext& ctx = call.ctx;
+    const auto& services = options_.services;
+    if (!ctx.signing_service.empty()) {
+      for (const auto& s : services) {
+        if (s->routes().signing_name == ctx.signing_service) return *s;
+      }
+    }
+    if (const std::string* target = call.request.header("x-amz-target")) {
+      std::string_view prefix = std::string_view(*target).substr(0, target->find('.'));
+      for (const auto& s : services) {
+        if (!s->routes().json_target_prefix.empty() && s->routes().json_target_prefix == prefix) return *s;
+      }
+    }
+    if (std::string_view name = detail::rpc_v2_service(call.request.path); !name.empty()) {
+      for (const auto& s : services) {
+        if (s->routes().rpc_v2_name == name) return *s;
+      }
+    }
+    for (const auto& s : services) {
+      if (s->claims_rest(call.request)) return *s;
+    }
+    if (ctx.protocol == Protocol::Query) {
+      std::string_view version = detail::form_value(call.form, "Version");
+      if (!version.empty()) {
+        for (const auto& s : services) {
+          if (s->routes().query_version == version) return *s;
+        }
+        return default_service();
+      }
+      for (const auto& s : services) {
+        if (s->has_action(call.action)) return *s;
+      }
+    }
+    return default_service();
+  }
+
+  ApiOptions options_;
+  CallDefaults defaults_;
+  std::unique_ptr<http::Server> server_;
+  std::unique_ptr<detail::WorkerPool> pool_;  // Workers services
+};
+
+}  // namespace
+
+std::unique_ptr<ApiServer> ApiServer::start(uv_loop_t* loop, ApiOptions options, std::string* error) {
+  if (options.services.empty()) {
+    if (error != nullptr) *error = "no service to serve";
+    return nullptr;
+  }
+  auto server = std::make_unique<ApiServerImpl>(std::move(options));
+  int rc = server->init(loop);
+  if (rc != 0) {
+    if (error != nullptr) *error = std::string("cannot listen: ") + uv_strerror(rc);
+    return nullptr;
+  }
+  return server;
+}
+
+}  // namespace sluice::api::server

@@ -1,0 +1,182 @@
+#pragma once
+// The front door: one HTTP port for every AWS service sluice speaks. It belongs to none of them.
+// A service (SQS, SNS; later Lambda, STS, IAM, KMS, CloudWatch) is a Service registered in
+// ApiOptions::services; the front door decodes only as much of a request as routing needs, builds
+// the CallContext, picks the service and hands it the Call. Adding a service is adding one folder
+// under event_sources/api/ that implements Service (see ARCHITECTURE.md).
+//
+// Routing, first match wins:
+//   1. GET /health (and HEAD): the server's own liveness answer.
+//   2. A GET of any other path than "/": each service's get() in turn (SNS's signing certificate).
+//   3. The SigV4 credential scope's service (Authorization header, or X-Amz-Credential of a
+//      presigned request) = a service's signing_name.
+//   4. X-Amz-Target "<prefix>.<Operation>" = a service's json_target_prefix (JSON 1.0/1.1).
+//   5. The Smithy RPC v2 path POST /service/<Name>/operation/<Operation> = a service's
+//      rpc_v2_name.
+//   6. A service's REST routes (claims_rest(), e.g. Lambda's /2015-03-31/functions/...).
+//   7. The Query Version = a service's query_version; without a Version, the first service
+//      (in registration order) whose has_action() knows the Action.
+//   8. Otherwise the first registered service, which answers in the request's protocol with the
+//      error AWS gives for an unknown operation.
+//
+// Execution: a Loop service runs on the loop thread and must never block (the SQS engine logs
+// its changes and returns; DurableAnswers holds its answers for the commit). A Workers service runs
+// on the front door's worker pool, whose threads may block (SNS's store commits).
+//
+// Lifecycle of ApiServer: start() attaches every service, binds and listens; run the loop. drain()
+// lets each service answer its parked calls, lets requests in flight finish and closes the
+// listener; when the done callback runs the loop can stop. Destroy the ApiServer after uv_run
+// returned; it joins its workers. The services must outlive the ApiServer.
+
+#include <uv.h>
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sluice/api/http/server.h"
+#include "sluice/api/query/query.h"
+#include "sluice/common/aws_error.h"
+#include "sluice/common/clock.h"
+
+namespace sluice::api::server {
+
+// The wire protocol a request spoke; answers and errors go back in the same one. Json is AWS's JSON
+// 1.0/1.1 (X-Amz-Target); RpcV2Cbor is Smithy RPC v2 (a smithy-protocol header).
+enum class Protocol { Query, Json, RpcV2Cbor };
+
+// Who is calling and where: what a request's credentials and URL say.
+struct CallContext {
+  std::string account_id = "123456789012";
+  std::string region = "us-east-1";
+  std::string principal;  // the caller's ARN once signatures are checked; empty until then
+  std::string request_id;
+  Protocol protocol = Protocol::Query;
+  std::string signing_service;                     // the SigV4 credential scope's service, "" when unsigned
+  std::string base_url = "http://127.0.0.1:9324";  // scheme and host the client reached us by
+  std::string request_path = "/";                  // the request's path, e.g. "/123456789012/orders"
+};
+
+// One request as the front door hands it to the service that claimed it.
+struct Call {
+  http::Request request;
+  CallContext ctx;
+  std::string action;                  // the operation: X-Amz-Target's, the RPC v2 path's or Query's Action
+  query::FormParams form;              // Query: the decoded form, query string first, then the body
+  std::optional<AwsError> form_error;  // Query: the form could not be decoded
+};
+
+class ServiceHost;
+
+class Service {
+ public:
+  // How requests find the service; empty fields are routes it does not have.
+  struct Routes {
+    std::string_view name;                // "sqs"
+    std::string_view signing_name;        // SigV4 credential scope's service, "sqs"
+    std::string_view json_target_prefix;  // X-Amz-Target prefix, "AmazonSQS"
+    std::string_view rpc_v2_name;         // Smithy RPC v2 service name, e.g. "GraniteServiceVersion20100801"
+    std::string_view query_version;       // Query API Version, "2012-11-05"
+  };
+  enum class Execution { Loop, Workers };
+
+  virtual ~Service() = default;
+  virtual const Routes& routes() const = 0;
+  virtual Execution execution() const { return Execution::Loop; }
+  // True for the operations this service answers.
+  virtual bool has_action(std::string_view action) const = 0;
+  // True when this REST request (method and path) is one of the service's routes.
+  virtual bool claims_rest(const http::Request& request) const {
+    (void)request;
+    return false;
+  }
+  // The largest request body a route of this service accepts (headers are complete, the body is
+  // not read yet). Most services take the front door's default.
+  virtual std::optional<size_t> max_body_bytes(const http::Request& headers) const {
+    (void)headers;
+    return std::nullopt;
+  }
+  // Loop thread, once, before the first call.
+  virtual void attach(ServiceHost& host) { (void)host; }
+  // Loop thread, once, when the ApiServer goes (after drain): send what is still held and release
+  // everything that refers to the host (timers, watches). No call follows.
+  virtual void detach() {}
+  // Answers the call exactly once through `responder`, now or later, from any thread.
+  virtual void handle(Call call, http::ResponderPtr responder) = 0;
+  // The service's answer to `error` in `protocol`, for failures before handle() (a body too large).
+  virtual http::Response error_response(Protocol protocol, const AwsError& error,
+                                        std::string_view request_id) const = 0;
+  // A plain GET this service serves, or nullopt.
+  virtual std::optional<http::Response> get(const http::Request& request) {
+    (void)request;
+    return std::nullopt;
+  }
+  // Loop thread: the server is draining; answer every parked call now.
+  virtual void drain() {}
+  // Loop thread: calls parked by the service (long polls).
+  virtual size_t parked_calls() const { return 0; }
+};
+
+// What the front door offers the services it hosts.
+class ServiceHost {
+ public:
+  virtual ~ServiceHost() = default;
+  // post() from any thread; timers on the loop thread.
+  virtual http::Server& http() = 0;
+  virtual const std::shared_ptr<Clock>& clock() const = 0;
+};
+
+struct ApiOptions {
+  std::string host = "127.0.0.1";
+  int port = 9324;                          // 0 = any free port (ApiServer::port() tells which)
+  std::string account_id = "123456789012";  // when the credentials do not name a 12-digit account
+  std::string region = "us-east-1";         // when the credentials carry no region scope
+  // Scheme and host of answered resource URLs (queue URLs), e.g. "http://sqs.local:9324". Empty =
+  // "http://" + the request's Host header, so a URL points back at whatever address the client
+  // reached us by (SDKs such as JS v3 send later calls to the QueueUrl's host).
+  std::string public_base_url;
+  int worker_threads = 4;  // for Workers services; 0: on the loop thread
+  // Query form-encoding can triple a 1 MiB message; JSON escaping can double it. A service may
+  // raise it for its own routes (Service::max_body_bytes), never globally.
+  size_t max_body_bytes = 8 * 1024 * 1024;
+  std::shared_ptr<Clock> clock;  // default the system clock
+  // In routing order; the first is also the answer of last resort.
+  std::vector<std::shared_ptr<Service>> services;
+};
+
+class ApiServer {
+ public:
+  // Binds and listens on loop. Returns null and sets *error on failure (e.g. port in use).
+  static std::unique_ptr<ApiServer> start(uv_loop_t* loop, ApiOptions options, std::string* error);
+  virtual ~ApiServer() = default;
+  virtual int port() const = 0;
+  // Loop thread only. Services answer their parked calls, requests in flight finish, the server
+  // closes, then done runs.
+  virtual void drain(std::function<void()> done) = 0;
+  virtual size_t parked_calls() const = 0;  // loop thread only
+};
+
+// What a context holds when the request does not say.
+struct CallDefaults {
+  std::string account_id = "123456789012";
+  std::string region = "us-east-1";
+  std::string public_base_url;  // see ApiOptions
+};
+
+// The front door's first step, for services and tests: the Call a request becomes (its context with
+// a new request id, its action, and for Query its decoded form).
+Call decode_call(http::Request&& request, const CallDefaults& defaults);
+
+// The pieces of routing.
+Protocol protocol_of(const http::Request& request);
+// The credential of the Authorization header ("AKID/20240101/us-east-1/sqs/aws4_request"), or "".
+std::string_view header_credential(const http::Request& request);
+// Applies a credential scope to ctx: a 12-digit access key id selects the account, the scope's
+// region the region, and its service becomes ctx.signing_service.
+void apply_credential_scope(std::string_view credential, CallContext& ctx);
+
+}  // namespace sluice::api::server

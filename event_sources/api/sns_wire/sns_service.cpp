@@ -1,0 +1,68 @@
+// The SNS service on the front door (see sns_service.h).
+
+#include "sluice/api/sns_wire/sns_service.h"
+
+#include "sns_api.h"
+#include "sns_xml.h"
+
+namespace sluice::api::sns_wire {
+namespace {
+
+constexpr server::Service::Routes kRoutes{"sns", "sns", "", "", "2010-03-31"};
+
+// Actions both services have; without a scope or Version they stay with SQS.
+bool shared_with_sqs(std::string_view action) { return action == "AddPermission" || action == "RemovePermission"; }
+
+class SnsService final : public server::Service {
+ public:
+  explicit SnsService(sluice::sns::Service& service) : service_(service), api_(service) {}
+
+  const Routes& routes() const override { return kRoutes; }
+  Execution execution() const override { return Execution::Workers; }
+  bool has_action(std::string_view action) const override {
+    return SnsApi::is_sns_action(action) && !shared_with_sqs(action);
+  }
+
+  void handle(server::Call call, http::ResponderPtr responder) override {
+    const std::string& request_id = call.ctx.request_id;
+    if (call.form_error) {
+      responder->respond(error_response(call.ctx.protocol, *call.form_error, request_id));
+      return;
+    }
+    sluice::sns::CallContext sns_ctx;
+    sns_ctx.account_id = call.ctx.account_id;
+    sns_ctx.region = call.ctx.region;
+    auto answer = api_.handle(call.form, sns_ctx, request_id);
+    http::Response response;
+    response.status = answer.status;
+    response.headers.emplace_back("x-amzn-RequestId", request_id);
+    response.headers.emplace_back("Content-Type", "text/xml");
+    response.body = std::move(answer.body);
+    responder->respond(std::move(response));
+  }
+
+  http::Response error_response(server::Protocol, const AwsError& error, std::string_view request_id) const override {
+    // SNS speaks only the Query protocol, whatever the request tried.
+    return query::error_response(error, request_id, detail::kDialect);
+  }
+
+  std::optional<http::Response> get(const http::Request& request) override {
+    if (request.path != service_.signing_certificate_path()) return std::nullopt;
+    http::Response response;
+    response.headers.emplace_back("Content-Type", "application/x-x509-ca-cert");
+    response.body = service_.signing_certificate_pem();
+    return response;
+  }
+
+ private:
+  sluice::sns::Service& service_;
+  SnsApi api_;
+};
+
+}  // namespace
+
+std::shared_ptr<server::Service> make_sns_service(sluice::sns::Service& service) {
+  return std::make_shared<SnsService>(service);
+}
+
+}  // namespace sluice::api::sns_wire

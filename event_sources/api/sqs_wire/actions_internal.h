@@ -1,0 +1,64 @@
+#pragma once
+// Shared pieces of the action files: one function per SQS action with a common signature, and
+// the helpers they all use (resolving the queue a request names, rendering batch failures).
+
+#include <boost/json.hpp>
+
+#include "json_input.h"
+#include "sqs_api.h"
+
+namespace sluice::api::sqs_wire::detail {
+
+using Engine = sluice::sqs::Engine;
+using QueueAddress = sluice::sqs::QueueAddress;
+using ActionFn = Outcome<json::object> (*)(Engine&, const json::object&, const CallContext&);
+
+// The queue a request names: its QueueUrl member, else the request path (/<account>/<name>).
+Outcome<QueueAddress> queue_from_input(const json::object& in, const CallContext& ctx);
+// The same from an already read QueueUrl member.
+Outcome<QueueAddress> queue_named(const std::optional<std::string>& queue_url, const CallContext& ctx);
+// {"Id","SenderFault","Code","Message"}; Code is the Query code, as AWS writes it in both protocols.
+json::object batch_error_entry(const sluice::sqs::BatchEntryError& error, const json::storage_ptr& sp = {});
+// Entries of a batch request, each required to carry a string Id.
+Outcome<std::vector<const json::object*>> batch_entries(const json::object& in);
+// Turns Status into an empty answer object.
+Outcome<json::object> empty_or_error(const Status& status);
+
+// Queue family (actions_queues.cpp)
+Outcome<json::object> create_queue(Engine&, const json::object&, const CallContext&);
+Outcome<json::object> get_queue_url(Engine&, const json::object&, const CallContext&);
+Outcome<json::object> list_queues(Engine&, const json::object&, const CallContext&);
+Outcome<json::object> delete_queue(Engine&, const json::object&, const CallContext&);
+Outcome<json::object> purge_queue(Engine&, const json::object&, const CallContext&);
+Outcome<json::object> get_queue_attributes(Engine&, const json::object&, const CallContext&);
+Outcome<json::object> set_queue_attributes(Engine&, const json::object&, const CallContext&);
+Outcome<json::object> tag_queue(Engine&, const json::object&, const CallContext&);
+Outcome<json::object> untag_queue(Engine&, const json::object&, const CallContext&);
+Outcome<json::object> list_queue_tags(Engine&, const json::object&, const CallContext&);
+Outcome<json::object> add_permission(Engine&, const json::object&, const CallContext&);
+Outcome<json::object> remove_permission(Engine&, const json::object&, const CallContext&);
+
+// Message family (actions_messages.cpp, actions_receive.cpp)
+Outcome<json::object> send_message(Engine&, const json::object&, const CallContext&);
+Outcome<json::object> send_message_batch(Engine&, const json::object&, const CallContext&);
+Outcome<json::object> receive_message(Engine&, const json::object&, const CallContext&);
+Outcome<json::object> delete_message(Engine&, const json::object&, const CallContext&);
+Outcome<json::object> delete_message_batch(Engine&, const json::object&, const CallContext&);
+Outcome<json::object> change_message_visibility(Engine&, const json::object&, const CallContext&);
+Outcome<json::object> change_message_visibility_batch(Engine&, const json::object&, const CallContext&);
+Outcome<ReceiveAttempt> receive_attempt(Engine&, const json::object&, const CallContext&,
+                                        sluice::sqs::WatchCallback on_wake);
+
+// Dead-letter family (actions_dlq.cpp)
+Outcome<json::object> list_dead_letter_source_queues(Engine&, const json::object&, const CallContext&);
+Outcome<json::object> start_message_move_task(Engine&, const json::object&, const CallContext&);
+Outcome<json::object> list_message_move_tasks(Engine&, const json::object&, const CallContext&);
+Outcome<json::object> cancel_message_move_task(Engine&, const json::object&, const CallContext&);
+
+// Pagination shared by ListQueues and ListDeadLetterSourceQueues: names sorted; MaxResults 1..1000;
+// a NextToken only when MaxResults was given and more names follow.
+Outcome<json::object> paginate_urls(const std::vector<std::string>& sorted_names, const json::object& in,
+                                    const CallContext& ctx, const std::string& account, const std::string& region,
+                                    std::string_view list_member);
+
+}  // namespace sluice::api::sqs_wire::detail

@@ -1,0 +1,21 @@
+#pragma once
+// SQS on the front door: the 23 SQS actions over the engine, in both of SQS's wire protocols
+// (JSON 1.0 and Query/XML), as one server::Service. Calls run on the loop thread: engine calls log
+// their changes without waiting for the commit (DeferDurability in sluice/sqs/engine.h), and an
+// answer that reports a change is sent once its commit is done (sluice/api/server/durable_answers.h).
+// ReceiveMessage long polls stay parked (a map entry and a timer each, no thread) until messages
+// arrive, their wait ends or the server drains.
+//
+// The engine must outlive the service; the service must outlive the ApiServer it is registered
+// with.
+
+#include <memory>
+
+#include "sluice/api/server/server.h"
+#include "sluice/sqs/engine.h"
+
+namespace sluice::api::sqs_wire {
+
+std::shared_ptr<server::Service> make_sqs_service(sluice::sqs::Engine& engine);
+
+}  // namespace sluice::api::sqs_wire

@@ -1,0 +1,153 @@
+// SqsActions: the action-name dispatch table and the helpers every action shares. Each action
+// reads its JSON-protocol members (json_input.h), resolves the queue, calls the engine once and
+// renders the engine's answer in the JSON-protocol shape.
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "actions_internal.h"
+#include "queue_url.h"
+
+namespace sluice::api::sqs_wire {
+namespace detail {
+namespace {
+
+constexpr std::array<std::pair<std::string_view, ActionFn>, 23> kActions = {{
+    {"AddPermission", add_permission},
+    {"CancelMessageMoveTask", cancel_message_move_task},
+    {"ChangeMessageVisibility", change_message_visibility},
+    {"ChangeMessageVisibilityBatch", change_message_visibility_batch},
+    {"CreateQueue", create_queue},
+    {"DeleteMessage", delete_message},
+    {"DeleteMessageBatch", delete_message_batch},
+    {"DeleteQueue", delete_queue},
+    {"GetQueueAttributes", get_queue_attributes},
+    {"GetQueueUrl", get_queue_url},
+    {"ListDeadLetterSourceQueues", list_dead_letter_source_queues},
+    {"ListMessageMoveTasks", list_message_move_tasks},
+    {"ListQueueTags", list_queue_tags},
+    {"ListQueues", list_queues},
+    {"PurgeQueue", purge_queue},
+    {"ReceiveMessage", receive_message},
+    {"RemovePermission", remove_permission},
+    {"SendMessage", send_message},
+    {"SendMessageBatch", send_message_batch},
+    {"SetQueueAttributes", set_queue_attributes},
+    {"StartMessageMoveTask", start_message_move_task},
+    {"TagQueue", tag_queue},
+    {"UntagQueue", untag_queue},
+}};
+
+ActionFn find_action(std::string_view name) {
+  auto it = std::lower_bound(kActions.begin(), kActions.end(), name,
+                             [](const auto& entry, std::string_view n) { return entry.first < n; });
+  if (it == kActions.end() || it->first != name) return nullptr;
+  return it->second;
+}
+
+AwsError queue_does_not_exist() {
+  return aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
+}
+
+}  // namespace
+
+Outcome<QueueAddress> queue_from_input(const json::object& in, const CallContext& ctx) {
+  auto url = opt_string(in, "QueueUrl");
+  if (!url) return url.take_error();
+  return queue_named(*url, ctx);
+}
+
+Outcome<QueueAddress> queue_named(const std::optional<std::string>& queue_url, const CallContext& ctx) {
+  if (queue_url) return resolve_queue_url(*queue_url, ctx);
+  if (auto path = parse_queue_path(ctx.request_path)) {
+    return QueueAddress{path->account_id, ctx.region, path->name};
+  }
+  return missing_parameter("QueueUrl");
+}
+
+json::object batch_error_entry(const sluice::sqs::BatchEntryError& error, const json::storage_ptr& sp) {
+  json::object out(sp);
+  out["Id"] = error.id;
+  out["SenderFault"] = error.sender_fault;
+  out["Code"] = error.error.info().query_code;
+  out["Message"] = error.error.message;
+  return out;
+}
+
+Outcome<std::vector<const json::object*>> batch_entries(const json::object& in) {
+  return opt_object_list(in, "Entries");
+}
+
+Outcome<json::object> empty_or_error(const Status& status) {
+  if (!status) return status.error();
+  return json::object{};
+}
+
+Outcome<json::object> paginate_urls(const std::vector<std::string>& sorted_names, const json::object& in,
+                                    const CallContext& ctx, const std::string& account, const std::string& region,
+                                    std::string_view list_member) {
+  auto max_results = opt_int(in, "MaxResults");
+  if (!max_results) return max_results.take_error();
+  auto next_token = opt_string(in, "NextToken");
+  if (!next_token) return next_token.take_error();
+  if (max_results->has_value() && (**max_results < 1 || **max_results > 1000)) {
+    return aws_error(
+        AwsErrorCode::InvalidParameterValue,
+        "Value " + std::to_string(**max_results) +
+            " for parameter MaxResults is invalid. Reason: MaxResults must be an integer between 1 and 1000.");
+  }
+  size_t start = 0;
+  if (next_token->has_value()) {
+    auto last = decode_page_token(**next_token);
+    if (!last) return aws_error(AwsErrorCode::InvalidParameterValue, "Invalid NextToken value.");
+    start =
+        static_cast<size_t>(std::upper_bound(sorted_names.begin(), sorted_names.end(), *last) - sorted_names.begin());
+  }
+  // Without MaxResults AWS answers at most 1000 queues and no token.
+  size_t limit = max_results->has_value() ? static_cast<size_t>(**max_results) : 1000;
+  size_t end = std::min(sorted_names.size(), start + limit);
+  json::array urls;
+  for (size_t i = start; i < end; ++i) {
+    urls.emplace_back(make_queue_url(ctx, QueueAddress{account, region, sorted_names[i]}));
+  }
+  json::object out;
+  out[list_member] = std::move(urls);
+  if (max_results->has_value() && end < sorted_names.size() && end > start) {
+    out["NextToken"] = encode_page_token(sorted_names[end - 1]);
+  }
+  return out;
+}
+
+}  // namespace detail
+
+Outcome<sluice::sqs::QueueAddress> resolve_queue_url(std::string_view url, const CallContext& ctx) {
+  auto parsed = detail::parse_queue_url(url);
+  if (!parsed) return detail::queue_does_not_exist();
+  return sluice::sqs::QueueAddress{parsed->account_id, parsed->region.value_or(ctx.region), parsed->name};
+}
+
+std::string make_queue_url(const CallContext& ctx, const sluice::sqs::QueueAddress& queue) {
+  std::string base = ctx.base_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/" + queue.account_id + "/" + queue.name;
+}
+
+bool SqsActions::is_action(std::string_view action) { return detail::find_action(action) != nullptr; }
+
+Outcome<boost::json::object> SqsActions::call(std::string_view action, const boost::json::object& input,
+                                              const CallContext& ctx) {
+  detail::ActionFn fn = detail::find_action(action);
+  if (fn == nullptr) {
+    return aws_error(AwsErrorCode::InvalidAction,
+                     "The action " + std::string(action) + " is not valid for this endpoint.");
+  }
+  return fn(engine_, input, ctx);
+}
+
+Outcome<ReceiveAttempt> SqsActions::receive(const boost::json::object& input, const CallContext& ctx,
+                                            sluice::sqs::WatchCallback on_wake) {
+  return detail::receive_attempt(engine_, input, ctx, std::move(on_wake));
+}
+
+}  // namespace sluice::api::sqs_wire

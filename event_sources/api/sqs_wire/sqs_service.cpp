@@ -1,0 +1,112 @@
+// The SQS service (see sqs_service.h): the hot actions through hot_path.h, the rest through
+// SqsActions, ReceiveMessage that has to wait through the PollParker, every answer through
+// DurableAnswers.
+
+#include "sluice/api/sqs_wire/sqs_service.h"
+
+#include <memory>
+
+#include "hot_path.h"
+#include "long_poll.h"
+#include "sluice/api/server/durable_answers.h"
+#include "sluice/common/crypto.h"
+#include "sqs_api.h"
+#include "wire.h"
+
+namespace sluice::api::sqs_wire {
+namespace {
+
+using detail::WireRequest;
+
+constexpr server::Service::Routes kRoutes{"sqs", "sqs", "AmazonSQS", "", "2012-11-05"};
+
+uint64_t current_ticket() {
+  const sluice::sqs::DeferDurability* deferral = sluice::sqs::DeferDurability::current();
+  return deferral == nullptr ? 0 : deferral->ticket();
+}
+
+class SqsService final : public server::Service {
+ public:
+  explicit SqsService(sluice::sqs::Engine& engine) : engine_(engine), actions_(engine) {}
+
+  const Routes& routes() const override { return kRoutes; }
+  bool has_action(std::string_view action) const override { return SqsActions::is_action(action); }
+
+  void attach(server::ServiceHost& host) override {
+    durable_ = std::make_unique<server::DurableAnswers>([this](uint64_t ticket) { engine_.wait_durable(ticket); },
+                                                        [](server::Protocol protocol, const AwsError& error) {
+                                                          return detail::render_error(protocol, error, uuid4());
+                                                        });
+    parker_ = std::make_unique<detail::PollParker>(host.http(), actions_, host.clock());
+  }
+
+  void detach() override {
+    // Held answers go out through the server, then every watch and timer is released.
+    durable_.reset();
+    parker_.reset();
+  }
+
+  http::Response error_response(server::Protocol protocol, const AwsError& error,
+                                std::string_view request_id) const override {
+    return detail::render_error(protocol, error, request_id);
+  }
+
+  void drain() override {
+    if (parker_) parker_->drain();
+  }
+  size_t parked_calls() const override { return parker_ ? parker_->size() : 0; }
+
+  void handle(server::Call call, http::ResponderPtr responder) override {
+    const server::Protocol protocol = call.ctx.protocol;
+    // Engine calls log their changes and return; an answer that reports a change waits in
+    // durable_ for its commit.
+    sluice::sqs::DeferDurability deferral;
+    responder = server::deferring_responder(std::move(responder), *durable_, protocol, current_ticket);
+    if (protocol == server::Protocol::Json) {
+      if (auto answer = detail::try_hot_path(engine_, call)) {
+        responder->respond(std::move(*answer));
+        return;
+      }
+    } else if (protocol == server::Protocol::Query && !call.form_error) {
+      if (auto answer = detail::try_query_hot_path(engine_, call)) {
+        responder->respond(std::move(*answer));
+        return;
+      }
+    }
+    std::optional<AwsError> error;
+    // Initialized, not assigned: assigning would copy the input out of its request storage.
+    WireRequest wire = detail::decode_request(std::move(call), &error);
+    if (error) {
+      responder->respond(detail::render_error(wire.protocol, *error, wire.request_id));
+      return;
+    }
+    if (wire.action == "ReceiveMessage") {
+      parker_->start(std::make_shared<WireRequest>(std::move(wire)), std::move(responder));
+      return;
+    }
+    http::Response response;
+    try {
+      auto result = actions_.call(wire.action, wire.input, wire.ctx);
+      response = result ? detail::render_result(wire, *result)
+                        : detail::render_error(wire.protocol, result.error(), wire.request_id);
+    } catch (const std::exception& e) {
+      response =
+          detail::render_error(wire.protocol, aws_error(AwsErrorCode::InternalFailure, e.what()), wire.request_id);
+    }
+    responder->respond(std::move(response));
+  }
+
+ private:
+  sluice::sqs::Engine& engine_;
+  SqsActions actions_;
+  std::unique_ptr<server::DurableAnswers> durable_;  // from attach() to detach()
+  std::unique_ptr<detail::PollParker> parker_;       // from attach() to detach()
+};
+
+}  // namespace
+
+std::shared_ptr<server::Service> make_sqs_service(sluice::sqs::Engine& engine) {
+  return std::make_shared<SqsService>(engine);
+}
+
+}  // namespace sluice::api::sqs_wire

@@ -1,0 +1,141 @@
+// Decoding and rendering for SQS's JSON 1.0 and Query protocols.
+//
+// JSON 1.0: POST, X-Amz-Target "AmazonSQS.<Action>", body a JSON object (empty body = {}).
+// Answers carry the same member names; errors are {"__type":"com.amazonaws.sqs#<Type>",
+// "message":...} plus x-amzn-query-error "<QueryCode>;Sender|Receiver", which SDKs use to show the
+// legacy Query codes.
+// Query: Action/Version and flattened parameters, form-encoded in a POST body and/or the query
+// string; the Query kit maps them to and from the JSON shapes through SQS's shape table. Errors
+// are <ErrorResponse> documents.
+
+#include "wire.h"
+
+#include <cctype>
+
+#include "sqs_api.h"
+#include "sqs_shapes.h"
+
+namespace sluice::api::sqs_wire::detail {
+namespace {
+
+namespace bj = boost::json;
+
+constexpr std::string_view kTargetPrefix = "AmazonSQS.";
+
+void decode_json(const http::Request& request, WireRequest& out, std::optional<AwsError>* error) {
+  const std::string* target = request.header("x-amz-target");
+  if (target == nullptr || target->compare(0, kTargetPrefix.size(), kTargetPrefix) != 0) {
+    *error = aws_error(AwsErrorCode::UnknownOperation, "Unable to determine service/operation name to be authorized");
+    return;
+  }
+  out.action = target->substr(kTargetPrefix.size());
+  if (request.method != "POST") {
+    *error = aws_error(AwsErrorCode::UnknownOperation, "Operation " + out.action + " must be called with POST.");
+    return;
+  }
+  if (!SqsActions::is_action(out.action)) {
+    *error = aws_error(AwsErrorCode::UnknownOperation, "The action " + out.action + " is not valid for this endpoint.");
+    return;
+  }
+  std::string_view body = request.body;
+  while (!body.empty() && std::isspace(static_cast<unsigned char>(body.front())) != 0) body.remove_prefix(1);
+  if (body.empty()) return;  // no input members
+  // One parser per thread keeps its working stack between requests; the tree goes to the
+  // request's arena.
+  thread_local bj::parser parser;
+  parser.reset(out.input.storage());
+  boost::system::error_code ec;
+  parser.write(body.data(), body.size(), ec);
+  bj::value parsed = ec ? bj::value() : parser.release();
+  if (ec || !parsed.is_object()) {
+    *error = aws_error(AwsErrorCode::SerializationException,
+                       ec ? "The request body is not valid JSON." : "The request body must be a JSON object.");
+    return;
+  }
+  out.input = std::move(parsed.get_object());
+}
+
+void decode_query(server::Call& call, WireRequest& out, std::optional<AwsError>* error) {
+  if (call.form_error) {
+    *error = std::move(call.form_error);
+    return;
+  }
+  if (out.action.empty()) {
+    *error = aws_error(AwsErrorCode::MissingAction, "The request must contain the parameter Action.");
+    return;
+  }
+  if (!SqsActions::is_action(out.action)) {
+    *error = aws_error(AwsErrorCode::InvalidAction, "The action " + out.action + " is not valid for this endpoint.");
+    return;
+  }
+  auto input = sqs_request_to_json(out.action, call.form, out.input.storage());
+  if (!input) {
+    *error = input.take_error();
+    return;
+  }
+  out.input = std::move(*input);
+}
+
+}  // namespace
+
+WireRequest decode_request(server::Call&& call, std::optional<AwsError>* error) {
+  *error = std::nullopt;
+  WireRequest out;
+  out.protocol = call.ctx.protocol;
+  out.request_id = call.ctx.request_id;
+  if (out.protocol == Protocol::Query) {
+    out.action = call.action;
+    decode_query(call, out, error);
+  } else {
+    decode_json(call.request, out, error);
+  }
+  out.ctx = std::move(call.ctx);
+  return out;
+}
+
+Outcome<bj::object> sqs_request_to_json(std::string_view action, const query::FormParams& params,
+                                        bj::storage_ptr storage) {
+  const query::ActionSpec* spec = find_action(action);
+  if (!spec) {
+    // Text of AWS's common error InvalidAction.
+    return aws_error(AwsErrorCode::InvalidAction,
+                     "The action or operation requested is invalid. Verify that the action is typed correctly.");
+  }
+  return query::request_to_json(*spec, params, std::move(storage));
+}
+
+std::string sqs_response_to_xml(std::string_view action, const bj::object& result, std::string_view request_id) {
+  const query::ActionSpec* spec = find_action(action);
+  if (spec == nullptr) return query::document(action, "", false, request_id, kQueryDialect);
+  return query::response_to_xml(*spec, result, request_id, kQueryDialect);
+}
+
+std::string sqs_error_xml(const AwsError& error, std::string_view request_id) {
+  return query::error_xml(error, request_id, kQueryDialect);
+}
+
+http::Response json_response(std::string_view request_id, std::string body) {
+  return api::json::json_response(request_id, std::move(body), kJsonDialect);
+}
+
+http::Response xml_response(std::string_view request_id, std::string body) {
+  return query::xml_response(request_id, std::move(body));
+}
+
+http::Response render_result(const WireRequest& request, const bj::object& result) {
+  if (request.protocol == Protocol::Json) return json_response(request.request_id, bj::serialize(result));
+  return xml_response(request.request_id, sqs_response_to_xml(request.action, result, request.request_id));
+}
+
+http::Response render_error(Protocol protocol, const AwsError& error, std::string_view request_id) {
+  if (protocol == Protocol::Json) return api::json::error_response(error, request_id, kJsonDialect);
+  // The Query protocol words the missing-queue error differently from JSON (recorded from AWS).
+  if (error.code == AwsErrorCode::QueueDoesNotExist && error.message == "The specified queue does not exist.") {
+    AwsError shown = error;
+    shown.message = "The specified queue does not exist for this wsdl version.";
+    return query::error_response(shown, request_id, kQueryDialect);
+  }
+  return query::error_response(error, request_id, kQueryDialect);
+}
+
+}  // namespace sluice::api::sqs_wire::detail

@@ -1,0 +1,209 @@
+// The front door over real loopback sockets: which service a request reaches (in the documented
+// order), what its CallContext says, per-route body limits, and where Workers services run.
+
+#include <doctest/doctest.h>
+
+#include <future>
+#include <set>
+#include <thread>
+
+#include "../http/test_client.h"
+#include "sluice/api/server/server.h"
+
+namespace {
+
+using sluice::AwsError;
+using sluice::api::http::Request;
+using sluice::api::http::ResponderPtr;
+using sluice::api::http::Response;
+using sluice::api::http::test::Client;
+using sluice::api::http::test::ParsedResponse;
+using namespace sluice::api::server;
+
+// Answers every call with "<service>|<action>|<account>|<region>|<protocol>|<signing service>".
+class RecordingService final : public Service {
+ public:
+  RecordingService(Routes routes, std::set<std::string, std::less<>> actions, Execution execution = Execution::Loop,
+                   std::string rest_prefix = "", size_t rest_body_limit = 0)
+      : routes_(routes),
+        actions_(std::move(actions)),
+        execution_(execution),
+        rest_prefix_(std::move(rest_prefix)),
+        rest_body_limit_(rest_body_limit) {}
+
+  const Routes& routes() const override { return routes_; }
+  Execution execution() const override { return execution_; }
+  bool has_action(std::string_view action) const override { return actions_.count(action) != 0; }
+  bool claims_rest(const Request& request) const override {
+    return !rest_prefix_.empty() && request.path.rfind(rest_prefix_, 0) == 0;
+  }
+  std::optional<size_t> max_body_bytes(const Request& headers) const override {
+    if (claims_rest(headers)) return rest_body_limit_;
+    return std::nullopt;
+  }
+  void handle(Call call, ResponderPtr responder) override {
+    last_thread = std::this_thread::get_id();
+    const char* protocol = call.ctx.protocol == Protocol::Json        ? "json"
+                           : call.ctx.protocol == Protocol::RpcV2Cbor ? "rpcv2"
+                                                                      : "query";
+    Response response;
+    response.body = std::string(routes_.name) + "|" + call.action + "|" + call.ctx.account_id + "|" + call.ctx.region +
+                    "|" + protocol + "|" + call.ctx.signing_service;
+    responder->respond(std::move(response));
+  }
+  Response error_response(Protocol, const AwsError& error, std::string_view) const override {
+    Response response;
+    response.status = error.info().http_status;
+    response.body = std::string(routes_.name) + " error: " + error.message;
+    return response;
+  }
+
+  std::thread::id last_thread;
+
+ private:
+  Routes routes_;
+  std::set<std::string, std::less<>> actions_;
+  Execution execution_;
+  std::string rest_prefix_;
+  size_t rest_body_limit_;
+};
+
+// An ApiServer with Alpha (registered first: the default) and Beta, on its own loop thread.
+struct FrontDoor {
+  std::shared_ptr<RecordingService> alpha =
+      std::make_shared<RecordingService>(Service::Routes{"alpha", "alpha", "AlphaService", "", "2020-01-01"},
+                                         std::set<std::string, std::less<>>{"Ping", "Shared"});
+  std::shared_ptr<RecordingService> beta = std::make_shared<RecordingService>(
+      Service::Routes{"beta", "beta", "", "BetaRpc", "2021-01-01"},
+      std::set<std::string, std::less<>>{"Pong", "Shared"}, Service::Execution::Workers, "/2015-03-31/", 10'000);
+  uv_loop_t loop{};
+  uv_async_t stop{};
+  std::unique_ptr<ApiServer> api;
+  std::thread thread;
+  std::thread::id loop_thread;
+  std::promise<void> drained;
+
+  FrontDoor() {
+    uv_loop_init(&loop);
+    ApiOptions options;
+    options.port = 0;
+    options.worker_threads = 1;
+    options.max_body_bytes = 4096;
+    options.services = {alpha, beta};
+    std::string error;
+    api = ApiServer::start(&loop, std::move(options), &error);
+    REQUIRE_MESSAGE(api, error);
+    stop.data = this;
+    uv_async_init(&loop, &stop, [](uv_async_t* handle) {
+      auto* self = static_cast<FrontDoor*>(handle->data);
+      self->api->drain([self] {
+        uv_close(reinterpret_cast<uv_handle_t*>(&self->stop), nullptr);
+        self->drained.set_value();
+      });
+    });
+    thread = std::thread([this] {
+      loop_thread = std::this_thread::get_id();
+      uv_run(&loop, UV_RUN_DEFAULT);
+    });
+  }
+  ~FrontDoor() {
+    auto done = drained.get_future();
+    uv_async_send(&stop);
+    done.wait();
+    thread.join();
+    api.reset();
+    uv_loop_close(&loop);
+  }
+
+  ParsedResponse send(const std::string& raw) {
+    Client c(api->port());
+    REQUIRE(c.send(raw));
+    return c.read_response();
+  }
+};
+
+std::string post(const std::string& path, const std::string& body, const std::string& headers = "") {
+  return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers +
+         "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+std::string form(const std::string& body, const std::string& headers = "") {
+  return post("/", body, "Content-Type: application/x-www-form-urlencoded\r\n" + headers);
+}
+
+std::string signed_by(const std::string& credential) {
+  return "Authorization: AWS4-HMAC-SHA256 Credential=" + credential + ", SignedHeaders=host, Signature=00\r\n";
+}
+
+}  // namespace
+
+TEST_CASE("an unsigned Query request goes to the first service that knows its action") {
+  FrontDoor f;
+  CHECK(f.send(form("Action=Pong")).body == "beta|Pong|123456789012|us-east-1|query|");
+  CHECK(f.send(form("Action=Ping")).body == "alpha|Ping|123456789012|us-east-1|query|");
+  // Both have it: registration order decides.
+  CHECK(f.send(form("Action=Shared")).body == "alpha|Shared|123456789012|us-east-1|query|");
+  // Nobody has it: the first service answers (with its unknown-operation error, in a real one).
+  CHECK(f.send(form("Action=Nope")).body == "alpha|Nope|123456789012|us-east-1|query|");
+}
+
+TEST_CASE("the Query Version picks the service before the action does") {
+  FrontDoor f;
+  CHECK(f.send(form("Action=Shared&Version=2021-01-01")).body.rfind("beta|Shared|", 0) == 0);
+  CHECK(f.send(form("Action=Pong&Version=2020-01-01")).body.rfind("alpha|Pong|", 0) == 0);
+  // An unknown Version goes to the first service.
+  CHECK(f.send(form("Action=Pong&Version=1999-01-01")).body.rfind("alpha|Pong|", 0) == 0);
+}
+
+TEST_CASE("the credential scope decides first and fills account, region and signing service") {
+  FrontDoor f;
+  CHECK(f.send(form("Action=Ping", signed_by("111122223333/20261206/eu-west-1/beta/aws4_request"))).body ==
+        "beta|Ping|111122223333|eu-west-1|query|beta");
+  // A scope that names no service here falls through to the other routes; a non-numeric key
+  // leaves the default account.
+  CHECK(f.send(form("Action=Pong", signed_by("AKIDEXAMPLE/20261206/ap-south-1/gamma/aws4_request"))).body ==
+        "beta|Pong|123456789012|ap-south-1|query|gamma");
+  // The scope outranks X-Amz-Target.
+  CHECK(f.send(post("/", "{}",
+                    "X-Amz-Target: AlphaService.Ping\r\n" +
+                        signed_by("AKIDEXAMPLE/20261206/us-west-2/beta/aws4_request")))
+            .body == "beta|Ping|123456789012|us-west-2|json|beta");
+  // A presigned credential in the query string counts when there is no Authorization header.
+  CHECK(f.send(post("/?Action=Ping&X-Amz-Credential=444455556666%2F20261206%2Fus-east-2%2Fbeta%2Faws4_request", "",
+                    "Content-Type: application/x-www-form-urlencoded\r\n"))
+            .body == "beta|Ping|444455556666|us-east-2|query|beta");
+}
+
+TEST_CASE("X-Amz-Target, the RPC v2 path and REST routes each find their service") {
+  FrontDoor f;
+  CHECK(
+      f.send(post("/", "{}", "X-Amz-Target: AlphaService.Ping\r\nContent-Type: application/x-amz-json-1.0\r\n")).body ==
+      "alpha|Ping|123456789012|us-east-1|json|");
+  CHECK(f.send(post("/service/BetaRpc/operation/Pong", "", "smithy-protocol: rpc-v2-cbor\r\n")).body ==
+        "beta|Pong|123456789012|us-east-1|rpcv2|");
+  CHECK(f.send(post("/2015-03-31/functions", "{}", "Content-Type: application/json\r\n")).body.rfind("beta||", 0) == 0);
+}
+
+TEST_CASE("a route may raise its own body limit; every other route keeps the default") {
+  FrontDoor f;
+  const std::string big(8000, 'x');
+  CHECK(f.send(post("/2015-03-31/functions", big)).status == 200);
+  ParsedResponse refused = f.send(form("Action=Ping&Pad=" + big));
+  CHECK(refused.status == 413);
+  CHECK(refused.body == "alpha error: Request body must be at most 4096 bytes.");
+  ParsedResponse too_big_for_route = f.send(post("/2015-03-31/functions", std::string(12'000, 'y')));
+  CHECK(too_big_for_route.status == 413);
+  CHECK(too_big_for_route.body == "alpha error: Request body must be at most 10000 bytes.");
+}
+
+TEST_CASE("Loop services run on the loop thread, Workers services on the pool; /health answers itself") {
+  FrontDoor f;
+  REQUIRE(f.send(form("Action=Ping")).status == 200);
+  REQUIRE(f.send(form("Action=Pong")).status == 200);
+  CHECK(f.alpha->last_thread == f.loop_thread);
+  CHECK(f.beta->last_thread != f.loop_thread);
+  CHECK(f.beta->last_thread != std::thread::id());
+  ParsedResponse health = f.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(health.status == 200);
+  CHECK(health.body == R"({"status":"ok"})");
+}
