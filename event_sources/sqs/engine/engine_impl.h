@@ -62,15 +62,14 @@ class EngineImpl final : public Engine {
   Outcome<BatchResult<BatchEntryOk>> change_message_visibility_batch(
       const QueueAddress& queue, const std::vector<ChangeVisibilityBatchEntry>& entries) override;
 
-  // Bulk forms for embedded consumers (the embedded QueueSource), not for the API: AWS caps a
-  // receive and a batch at 10 entries, a limit of the wire protocol that Lambda's own pollers do
-  // not have. Same rules otherwise; the bulk batch calls do not check their entry ids.
+  // Embedded consumers (engine_receive.cpp): the API forms without the wire protocol's cap of 10.
   Outcome<ReceiveMessageResult> receive_up_to(const QueueAddress& queue, const ReceiveMessageRequest& request,
-                                              int64_t max_messages, WatchCallback watch_callback);
-  Outcome<BatchResult<BatchEntryOk>> delete_messages_bulk(const QueueAddress& queue,
-                                                          const std::vector<DeleteMessageBatchEntry>& entries);
-  Outcome<BatchResult<BatchEntryOk>> change_visibility_bulk(const QueueAddress& queue,
-                                                            const std::vector<ChangeVisibilityBatchEntry>& entries);
+                                              int64_t max_messages, WatchCallback watch_callback) override;
+  Outcome<BatchResult<BatchEntryOk>> delete_many(const QueueAddress& queue,
+                                                 const std::vector<DeleteMessageBatchEntry>& entries) override;
+  Outcome<BatchResult<BatchEntryOk>> change_visibility_many(
+      const QueueAddress& queue, const std::vector<ChangeVisibilityBatchEntry>& entries) override;
+  const Clock& clock() const override { return *clock_; }
 
   // Dead-letter queues (engine_dlq.cpp)
   Outcome<std::vector<std::string>> list_dead_letter_source_queues(const QueueAddress& dead_letter_queue) override;

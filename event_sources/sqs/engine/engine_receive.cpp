@@ -424,15 +424,15 @@ Outcome<BatchResult<BatchEntryOk>> EngineImpl::delete_message_batch(
                    });
 }
 
-Outcome<BatchResult<BatchEntryOk>> EngineImpl::delete_messages_bulk(
-    const QueueAddress& address, const std::vector<DeleteMessageBatchEntry>& entries) {
+Outcome<BatchResult<BatchEntryOk>> EngineImpl::delete_many(const QueueAddress& address,
+                                                           const std::vector<DeleteMessageBatchEntry>& entries) {
   return run_batch(*this, address, entries, "",
                    [this](Queue& q, const DeleteMessageBatchEntry& e, MutationLog& c, size_t& w) {
                      return delete_locked(*this, q, e.receipt_handle, c, w);
                    });
 }
 
-Outcome<BatchResult<BatchEntryOk>> EngineImpl::change_visibility_bulk(
+Outcome<BatchResult<BatchEntryOk>> EngineImpl::change_visibility_many(
     const QueueAddress& address, const std::vector<ChangeVisibilityBatchEntry>& entries) {
   return run_batch(*this, address, entries, "",
                    [this](Queue& q, const ChangeVisibilityBatchEntry& e, MutationLog& c, size_t& w) {
