@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "filter_policy/filter_policy.h"
+#include "sluice/sns/filter_policy.h"
 
 using namespace sluice::sns;
 using Clock = std::chrono::steady_clock;

@@ -1,79 +1,65 @@
 #include "runtime_launcher.h"
 
-#include <boost/json.hpp>
-
-#include <chrono>
+#include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <mutex>
 
 #include "sluice/aws/remote_queue_source.h"
-#include "sluice/common/crypto.h"
 #include "sluice/sqs/queue_source.h"
 
 namespace sluice::cli {
 namespace {
 
-// Prints each invocation's logs and outcome to stderr, the way Lambda's log stream shows them, so
-// a developer sees what their handler did.
-class LoggingInvoker final : public esm::FunctionInvoker {
- public:
-  LoggingInvoker(std::string name, std::shared_ptr<esm::FunctionInvoker> inner)
-      : name_(std::move(name)), inner_(std::move(inner)) {}
-  functions::InvocationResult invoke(const functions::InvocationRequest& request) override {
-    auto result = inner_->invoke(request);
-    std::string text = "[" + name_ + "] START RequestId: " + result.request_id + "\n";
-    size_t start = 0;
-    while (start < result.logs.size()) {
-      size_t end = result.logs.find('\n', start);
-      if (end == std::string::npos) end = result.logs.size();
-      text += "[" + name_ + "] " + result.logs.substr(start, end - start) + "\n";
-      start = end + 1;
-    }
-    text += "[" + name_ + "] END RequestId: " + result.request_id +
-            (result.ok() ? "" : " (" + result.error_type + ": " + result.error_message + ")") + "\n";
-    std::lock_guard lock(mu_);
+functions::RegistryOptions registry_options(sqs::Engine& engine, std::string account_id, std::string region) {
+  functions::RegistryOptions options;
+  options.account_id = std::move(account_id);
+  options.region = std::move(region);
+  // OnFailure destinations are embedded queues (the configuration completes names to ARNs).
+  options.send_to_destination = [&engine](const std::string& destination_arn, std::string record_json) {
+    auto queue = sqs::parse_queue_arn(destination_arn);
+    if (!queue) return false;
+    sqs::SendMessageRequest request;
+    request.body = std::move(record_json);
+    return engine.send_message(*queue, request).ok();
+  };
+  // Each invocation's log goes to stderr in one piece, so concurrent invocations do not interleave.
+  options.log = [](const std::string& text) {
+    static std::mutex mu;
+    std::lock_guard lock(mu);
     std::fputs(text.c_str(), stderr);
-    return result;
-  }
-  std::optional<int64_t> reserved_concurrency() const override { return inner_->reserved_concurrency(); }
-  int64_t timeout_ms() const override { return inner_->timeout_ms(); }
-  std::string function_arn() const override { return inner_->function_arn(); }
+  };
+  return options;
+}
 
- private:
-  static inline std::mutex mu_;
-  std::string name_;
-  std::shared_ptr<esm::FunctionInvoker> inner_;
-};
+functions::FunctionSpec function_spec(const FunctionDeclaration& declared) {
+  functions::FunctionSpec spec;
+  spec.handler = declared.handler;
+  spec.config.name = declared.name;
+  spec.config.memory_size_mb = static_cast<uint32_t>(declared.memory_size_mb);
+  spec.config.timeout_ms = static_cast<uint32_t>(declared.timeout_s * 1000);
+  spec.config.environment = declared.environment;
+  spec.host.mode = declared.isolated ? functions::IsolationMode::Isolated : functions::IsolationMode::InProcess;
+  if (declared.isolated && declared.reserved_concurrency)
+    spec.host.max_workers = static_cast<unsigned>(std::max<int64_t>(1, *declared.reserved_concurrency));
+  spec.reserved_concurrency = declared.reserved_concurrency;
+  spec.on_failure_destination = declared.on_failure_queue_arn;
+  return spec;
+}
 
 }  // namespace
 
 RuntimeLauncher::RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region)
-    : engine_(engine), account_id_(std::move(account_id)), region_(std::move(region)) {}
+    : engine_(engine), registry_(registry_options(engine, std::move(account_id), std::move(region))) {}
 
 RuntimeLauncher::~RuntimeLauncher() { stop(); }
 
 bool RuntimeLauncher::start(const Config& config, std::string* error) {
   for (const auto& declared : config.functions) {
-    if (!declared.on_failure_queue_arn.empty()) on_failure_[declared.name] = declared.on_failure_queue_arn;
-    functions::FunctionConfig function;
-    function.name = declared.name;
-    function.function_arn = "arn:aws:lambda:" + region_ + ":" + account_id_ + ":function:" + declared.name;
-    function.memory_size_mb = static_cast<uint32_t>(declared.memory_size_mb);
-    function.timeout_ms = static_cast<uint32_t>(declared.timeout_s * 1000);
-    function.environment = declared.environment;
-    functions::PluginHostOptions options;
-    options.mode = declared.isolated ? functions::IsolationMode::Isolated : functions::IsolationMode::InProcess;
-    if (declared.isolated && declared.reserved_concurrency)
-      options.max_workers = static_cast<unsigned>(std::max<int64_t>(1, *declared.reserved_concurrency));
-    auto host = functions::PluginHost::open(declared.handler, function, options);
-    if (!host) {
-      *error = "function " + declared.name + ": " + host.error();
+    auto function = registry_.declare(function_spec(declared));
+    if (!function) {
+      *error = function.error();
       return false;
     }
-    functions_[declared.name] = std::make_shared<LoggingInvoker>(
-        declared.name, esm::make_plugin_invoker(std::shared_ptr<functions::PluginHost>(std::move(host.value())),
-                                                declared.reserved_concurrency));
   }
   for (size_t i = 0; i < config.mappings.size(); ++i) {
     const auto& declared = config.mappings[i];
@@ -100,7 +86,13 @@ bool RuntimeLauncher::start(const Config& config, std::string* error) {
     // Lambda's own pollers are not held to ReceiveMessage's 10-message cap; an embedded queue can
     // hand over a whole batch under one lock. A remote queue is polled through the public API.
     if (declared.queue_url.empty()) runtime.max_messages_per_receive = 10'000;
-    auto mapping = esm::EventSourceMapping::create(request, functions_.at(declared.function_name), sources, runtime);
+    auto function = registry_.find(declared.function_name);
+    if (!function) {  // the configuration checks the name; a programming error otherwise
+      *error = "eventSourceMappings[" + std::to_string(i) + "]: no function named " + declared.function_name;
+      return false;
+    }
+    auto mapping = esm::EventSourceMapping::create(
+        request, esm::make_plugin_invoker(function->host, function->reserved_concurrency), sources, runtime);
     if (!mapping) {
       *error = "eventSourceMappings[" + std::to_string(i) + "]: " + std::string(mapping.error().type()) + ": " +
                mapping.error().message;
@@ -112,80 +104,24 @@ bool RuntimeLauncher::start(const Config& config, std::string* error) {
   return true;
 }
 
-namespace {
-
-// arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER], or a bare name.
-std::string function_name_of(std::string_view function_arn) {
-  std::string_view name = function_arn;
-  if (auto at = function_arn.find(":function:"); at != std::string_view::npos) {
-    name = function_arn.substr(at + 10);
-    name = name.substr(0, name.find(':'));
-  }
-  return std::string(name);
+bool RuntimeLauncher::invoke(std::string_view function_arn, std::string event_json, std::string* error_type,
+                             std::string* error_message) {
+  auto failed = registry_.invoke_async(function_arn, std::move(event_json));
+  if (!failed) return true;
+  *error_type = std::move(failed->type);
+  *error_message = std::move(failed->message);
+  return false;
 }
-
-std::string iso8601_now() {
-  using namespace std::chrono;
-  auto ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char date[32], out[48];
-  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(out, sizeof out, "%s.%03dZ", date, static_cast<int>(ms % 1000));
-  return out;
-}
-
-}  // namespace
 
 bool RuntimeLauncher::on_failure(std::string_view function_arn, const std::string& event_json, int attempts,
                                  const std::string& error_type, const std::string& error_message) {
-  std::string name = function_name_of(function_arn);
-  auto destination = on_failure_.find(name);
-  auto function = functions_.find(name);
-  if (destination == on_failure_.end() || function == functions_.end()) return false;
-  auto queue = sqs::parse_queue_arn(destination->second);
-  if (!queue) return false;
-  // Lambda's invocation record (aws-facts 3.8).
-  boost::system::error_code ec;
-  boost::json::value payload = boost::json::parse(event_json, ec);
-  boost::json::object record{
-      {"version", "1.0"},
-      {"timestamp", iso8601_now()},
-      {"requestContext",
-       {{"requestId", uuid4()},
-        {"functionArn", function->second->function_arn() + ":$LATEST"},
-        {"condition", "RetriesExhausted"},
-        {"approximateInvokeCount", attempts}}},
-      {"requestPayload", ec ? boost::json::value(event_json) : payload},
-      {"responseContext", {{"statusCode", 200}, {"executedVersion", "$LATEST"}, {"functionError", "Unhandled"}}},
-      {"responsePayload", {{"errorType", error_type}, {"errorMessage", error_message}}}};
-  sqs::SendMessageRequest request;
-  request.body = boost::json::serialize(record);
-  return engine_.send_message(*queue, request).ok();
-}
-
-bool RuntimeLauncher::invoke(std::string_view function_arn, std::string event_json, std::string* error_type,
-                             std::string* error_message) {
-  auto function = functions_.find(function_name_of(function_arn));
-  if (function == functions_.end()) {
-    *error_type = "ResourceNotFoundException";
-    *error_message = "Function not found: " + std::string(function_arn);
-    return false;
-  }
-  functions::InvocationRequest request;
-  request.event = std::move(event_json);
-  auto result = function->second->invoke(request);
-  if (result.ok()) return true;
-  *error_type = "Unhandled";
-  *error_message = result.error_type + ": " + result.error_message;
-  return false;
+  return registry_.on_failure(function_arn, event_json, attempts, {error_type, error_message});
 }
 
 void RuntimeLauncher::stop() {
   for (auto& mapping : mappings_) mapping->stop();
   mappings_.clear();
-  functions_.clear();
+  registry_.clear();
 }
 
 }  // namespace sluice::cli

@@ -1,23 +1,24 @@
 #pragma once
-// Brings the configuration's functions and event-source mappings to life next to the engine:
-// one plugin host per function, one mapping per declaration (embedded queue or remote queue),
-// started in order. Stopping drains every mapping (in-flight batches finish and are settled)
-// before the plugin hosts go.
+// Brings the configuration's functions and event-source mappings to life next to the engine: each
+// declared function goes into a FunctionRegistry (sluice/functions/registry.h), then one mapping
+// per declaration (embedded queue or remote queue) is created over the function's host and
+// started, in order. Stopping drains every mapping (in-flight batches finish and are settled)
+// before the functions go.
 //
-// It is also how SNS invokes functions subscribed to topics (asynchronous invocations; SNS's
-// delivery layer does the retrying).
+// It is also how SNS invokes functions subscribed to topics: the sns::AsyncFunctionInvoker calls
+// go to the registry (SNS's delivery layer does the retrying), and OnFailure records are sent to
+// embedded queues of the engine.
 //
 // Lifecycle: start() once; stop() (or the destructor) before the engine is destroyed, and after
 // the SNS service that invokes functions through it.
 
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "config.h"
 #include "sluice/esm/event_source_mapping.h"
-#include "sluice/functions/plugin_host.h"
+#include "sluice/functions/registry.h"
 #include "sluice/sns/delivery.h"
 
 namespace sluice::cli {
@@ -31,18 +32,15 @@ class RuntimeLauncher final : public sns::AsyncFunctionInvoker {
   void stop();
   size_t mapping_count() const { return mappings_.size(); }
 
-  // sns::AsyncFunctionInvoker: runs a declared function (by name or ARN) with an SNS event.
+  // sns::AsyncFunctionInvoker: FunctionRegistry::invoke_async and FunctionRegistry::on_failure.
   bool invoke(std::string_view function_arn, std::string event_json, std::string* error_type,
               std::string* error_message) override;
-  // Sends Lambda's invocation record to the function's OnFailure queue, when it has one.
   bool on_failure(std::string_view function_arn, const std::string& event_json, int attempts,
                   const std::string& error_type, const std::string& error_message) override;
 
  private:
   sqs::Engine& engine_;
-  std::string account_id_, region_;
-  std::map<std::string, std::shared_ptr<esm::FunctionInvoker>> functions_;
-  std::map<std::string, std::string> on_failure_;  // function name -> queue ARN
+  functions::FunctionRegistry registry_;
   std::vector<std::unique_ptr<esm::EventSourceMapping>> mappings_;
 };
 

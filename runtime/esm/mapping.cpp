@@ -18,6 +18,7 @@
 #include "batch_response.h"
 #include "filter_pattern.h"
 #include "record_views.h"
+#include "sluice/common/mutex.h"
 #include "sluice/esm/event_source_mapping.h"
 
 namespace sluice::esm {
@@ -80,7 +81,7 @@ class Mapping final : public EventSourceMapping {
   }
 
   void start() override {
-    std::lock_guard control(control_mu_);
+    MutexLock control(control_mu_);
     bool enabled;
     {
       std::lock_guard lock(mu_);
@@ -94,7 +95,7 @@ class Mapping final : public EventSourceMapping {
   }
 
   std::optional<EsmError> update(const UpdateMappingRequest& request) override {
-    std::lock_guard control(control_mu_);
+    MutexLock control(control_mu_);
     EventSourceMappingConfiguration c;
     {
       std::lock_guard lock(mu_);
@@ -140,7 +141,7 @@ class Mapping final : public EventSourceMapping {
   }
 
   void stop() override {
-    std::lock_guard control(control_mu_);
+    MutexLock control(control_mu_);
     {
       std::lock_guard lock(mu_);
       if (!started_) return;
@@ -188,7 +189,7 @@ class Mapping final : public EventSourceMapping {
 
   // ---- pollers -----------------------------------------------------------------------------------
 
-  void start_pollers() {
+  void start_pollers() REQUIRES(control_mu_) {
     int n = std::max(1, options_.poller_threads);
     for (int i = 0; i < n; ++i) {
       auto p = std::make_unique<Poller>();
@@ -200,7 +201,7 @@ class Mapping final : public EventSourceMapping {
     }
   }
 
-  void stop_pollers() {
+  void stop_pollers() REQUIRES(control_mu_) {
     {
       std::lock_guard lock(mu_);
       for (auto& p : pollers_) p->stop = true;
@@ -435,8 +436,8 @@ class Mapping final : public EventSourceMapping {
   const bool fifo_;
   ValidationContext validation_context_;  // set once, before the mapping is shared
 
-  std::mutex control_mu_;
-  std::vector<std::unique_ptr<Poller>> pollers_;  // guarded by control_mu_ (p->stop is atomic)
+  Mutex control_mu_;
+  std::vector<std::unique_ptr<Poller>> pollers_ GUARDED_BY(control_mu_);  // p->stop is atomic
 
   mutable std::mutex mu_;
   std::condition_variable slot_cv_;     // a slot was freed, the limit changed, or pollers stop

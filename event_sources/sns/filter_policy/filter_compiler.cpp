@@ -20,7 +20,7 @@
 #include <cstring>
 #include <initializer_list>
 
-#include "filter_policy/policy_tree.h"
+#include "policy_tree.h"
 
 namespace sluice::sns::detail {
 namespace {

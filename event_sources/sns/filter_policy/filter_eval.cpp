@@ -19,7 +19,7 @@
 #include <charconv>
 #include <cstring>
 
-#include "filter_policy/policy_tree.h"
+#include "policy_tree.h"
 
 namespace sluice::sns {
 namespace detail {

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "filter_policy/filter_policy.h"
+#include "sluice/sns/filter_policy.h"
 
 namespace sluice::sns::detail {
 

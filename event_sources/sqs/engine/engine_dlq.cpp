@@ -43,7 +43,7 @@ Outcome<std::vector<std::string>> EngineImpl::list_dead_letter_source_queues(con
   const std::string arn = (*dlq)->arn;
   std::vector<std::string> names;
   for (const auto& queue : all_queues()) {
-    std::lock_guard lock(queue->mu);
+    MutexLock lock(queue->mu);
     if (queue->config.redrive_policy && queue->config.redrive_policy->dead_letter_target_arn == arn)
       names.push_back(queue->address.name);
   }
@@ -57,7 +57,7 @@ Outcome<std::string> EngineImpl::start_message_move_task(const std::string& sour
   if (!source) return not_found("The resource that you specified for the SourceArn parameter doesn't exist.");
   bool is_dead_letter_queue = false;
   for (const auto& queue : all_queues()) {
-    std::lock_guard lock(queue->mu);
+    MutexLock lock(queue->mu);
     if (queue->config.redrive_policy && queue->config.redrive_policy->dead_letter_target_arn == source->arn)
       is_dead_letter_queue = true;
   }
@@ -69,11 +69,11 @@ Outcome<std::string> EngineImpl::start_message_move_task(const std::string& sour
                    " for parameter MaxNumberOfMessagesPerSecond is invalid. Reason: Must be between 1 and 500.");
   size_t to_move;
   {
-    std::lock_guard lock(source->mu);
+    MutexLock lock(source->mu);
     source->promote(now());
     to_move = source->visible_count();
   }
-  std::lock_guard lock(move_tasks_.mu);
+  MutexLock lock(move_tasks_.mu);
   for (const auto& task : move_tasks_.tasks)
     if (task.view.source_arn == source->arn && task.view.status == "RUNNING")
       return invalid(
@@ -99,7 +99,7 @@ Outcome<std::vector<MessageMoveTask>> EngineImpl::list_message_move_tasks(const 
     return invalid("Value " + std::to_string(max) +
                    " for parameter MaxResults is invalid. Reason: Must be between 1 and 10.");
   std::vector<MessageMoveTask> out;
-  std::lock_guard lock(move_tasks_.mu);
+  MutexLock lock(move_tasks_.mu);
   for (auto it = move_tasks_.tasks.rbegin(); it != move_tasks_.tasks.rend() && static_cast<int64_t>(out.size()) < max;
        ++it) {
     if (it->view.source_arn != source_arn) continue;
@@ -115,7 +115,7 @@ Outcome<int64_t> EngineImpl::cancel_message_move_task(const std::string& task_ha
   if (!parsed) return invalid("Value for parameter TaskHandle is invalid.");
   if (!find_queue_by_arn(parsed->second))
     return not_found("The resource that you specified for the SourceArn parameter doesn't exist.");
-  std::lock_guard lock(move_tasks_.mu);
+  MutexLock lock(move_tasks_.mu);
   for (auto& task : move_tasks_.tasks) {
     if (task.view.task_handle != task_handle) continue;
     if (task.view.status != "RUNNING") return invalid("Only active tasks can be cancelled.");
@@ -133,7 +133,7 @@ static std::optional<int64_t> move_slice(EngineImpl& engine, Queue& source, cons
   std::vector<std::unique_ptr<Message>> taken;
   int64_t now_ms = engine.now();
   {
-    std::lock_guard lock(source.mu);
+    MutexLock lock(source.mu);
     source.promote(now_ms);
     while (static_cast<int64_t>(taken.size()) < budget) {
       Message* m = source.next_visible();
@@ -158,7 +158,7 @@ static std::optional<int64_t> move_slice(EngineImpl& engine, Queue& source, cons
     }
     bool encrypted;
     {
-      std::lock_guard lock(target->mu);
+      MutexLock lock(target->mu);
       encrypted = target->config.encrypted();
     }
     MutationLog changes;
@@ -188,7 +188,7 @@ void EngineImpl::run_housekeeping() {
   for (const auto& queue : all_queues()) {
     uint64_t ticket = 0;
     {
-      std::lock_guard lock(queue->mu);
+      MutexLock lock(queue->mu);
       queue->promote(now_ms);
       auto gone = queue->expire(now_ms);
       queue->expire_dedup(now_ms);
@@ -204,14 +204,14 @@ void EngineImpl::run_housekeeping() {
     await(log(changes));
   }
   {
-    std::unique_lock lock(registry_mu_);
+    WriterLock lock(registry_mu_);
     std::erase_if(recently_deleted_, [&](const auto& entry) { return now_ms - entry.second >= kRecreateDelayMs; });
   }
 
   // Advance running move tasks without holding the task list's lock while moving.
   std::vector<std::pair<std::string, MessageMoveTask>> running;
   {
-    std::lock_guard lock(move_tasks_.mu);
+    MutexLock lock(move_tasks_.mu);
     for (auto& task : move_tasks_.tasks) {
       if (task.view.status != "RUNNING") continue;
       int64_t rate = task.view.max_number_of_messages_per_second.value_or(kMaxMovesPerSecond);
@@ -224,9 +224,10 @@ void EngineImpl::run_housekeeping() {
   for (auto& [handle, view] : running) {
     int64_t budget;
     {
-      std::lock_guard lock(move_tasks_.mu);
+      MutexLock lock(move_tasks_.mu);
+      const std::string& wanted = handle;  // clang before 16 cannot capture a structured binding
       auto it = std::find_if(move_tasks_.tasks.begin(), move_tasks_.tasks.end(),
-                             [&](const MoveTaskState& t) { return t.view.task_handle == handle; });
+                             [&](const MoveTaskState& t) { return t.view.task_handle == wanted; });
       if (it == move_tasks_.tasks.end() || it->view.status != "RUNNING") continue;
       budget = static_cast<int64_t>(it->credit);
     }
@@ -236,10 +237,10 @@ void EngineImpl::run_housekeeping() {
     if (source) moved = move_slice(*this, *source, view, budget, &failure);
     bool source_empty = true;
     if (source) {
-      std::lock_guard lock(source->mu);
+      MutexLock lock(source->mu);
       source_empty = source->visible_count() == 0;
     }
-    std::lock_guard lock(move_tasks_.mu);
+    MutexLock lock(move_tasks_.mu);
     for (auto& task : move_tasks_.tasks) {
       if (task.view.task_handle != handle) continue;
       if (!moved.has_value()) {

@@ -12,12 +12,12 @@
 #include <condition_variable>
 #include <map>
 #include <memory>
-#include <shared_mutex>
 #include <thread>
 
 #include "engine/message.h"
 #include "engine/move_tasks.h"
 #include "engine/queue.h"
+#include "sluice/common/mutex.h"
 #include "sluice/sqs/engine.h"
 #include "store/store.h"
 
@@ -27,7 +27,9 @@ class EngineImpl final : public Engine {
  public:
   EngineImpl(const EngineOptions& options, std::unique_ptr<Store> store);
   ~EngineImpl() override;
-  void load();
+  // Fills the registry and the queues from the store. Runs inside Engine::open, before the engine
+  // is shared with any other thread, so it takes no locks (and is not checked for them).
+  void load() NO_THREAD_SAFETY_ANALYSIS;
   void start_background();
 
   // Queues (engine_queues.cpp)
@@ -62,15 +64,14 @@ class EngineImpl final : public Engine {
   Outcome<BatchResult<BatchEntryOk>> change_message_visibility_batch(
       const QueueAddress& queue, const std::vector<ChangeVisibilityBatchEntry>& entries) override;
 
-  // Bulk forms for embedded consumers (the embedded QueueSource), not for the API: AWS caps a
-  // receive and a batch at 10 entries, a limit of the wire protocol that Lambda's own pollers do
-  // not have. Same rules otherwise; the bulk batch calls do not check their entry ids.
+  // Embedded consumers (engine_receive.cpp): the API forms without the wire protocol's cap of 10.
   Outcome<ReceiveMessageResult> receive_up_to(const QueueAddress& queue, const ReceiveMessageRequest& request,
-                                              int64_t max_messages, WatchCallback watch_callback);
-  Outcome<BatchResult<BatchEntryOk>> delete_messages_bulk(const QueueAddress& queue,
-                                                          const std::vector<DeleteMessageBatchEntry>& entries);
-  Outcome<BatchResult<BatchEntryOk>> change_visibility_bulk(const QueueAddress& queue,
-                                                            const std::vector<ChangeVisibilityBatchEntry>& entries);
+                                              int64_t max_messages, WatchCallback watch_callback) override;
+  Outcome<BatchResult<BatchEntryOk>> delete_many(const QueueAddress& queue,
+                                                 const std::vector<DeleteMessageBatchEntry>& entries) override;
+  Outcome<BatchResult<BatchEntryOk>> change_visibility_many(
+      const QueueAddress& queue, const std::vector<ChangeVisibilityBatchEntry>& entries) override;
+  const Clock& clock() const override { return *clock_; }
 
   // Dead-letter queues (engine_dlq.cpp)
   Outcome<std::vector<std::string>> list_dead_letter_source_queues(const QueueAddress& dead_letter_queue) override;
@@ -101,7 +102,7 @@ class EngineImpl final : public Engine {
   // and, for any cancelled meanwhile, takes more, so a wake-up is never lost to a timed-out poll.
   void wake(Queue& queue, std::vector<std::shared_ptr<WatchState>> taken, size_t wanted);
   void accept_moved(const std::shared_ptr<Queue>& target, std::vector<std::unique_ptr<Message>> messages);
-  static MessageRecord to_record(const Queue& queue, const Message& message);
+  static MessageRecord to_record(const Queue& queue, const Message& message) REQUIRES(queue.mu);
   static MessageRecord to_record(int64_t queue_id, bool encrypted, const std::string& sender_id,
                                  const Message& message);
 
@@ -112,9 +113,9 @@ class EngineImpl final : public Engine {
   std::shared_ptr<Clock> clock_;
   std::unique_ptr<Store> store_;
   bool durable_;
-  mutable std::shared_mutex registry_mu_;
-  std::map<QueueAddress, std::shared_ptr<Queue>> queues_;  // guarded by registry_mu_
-  std::map<QueueAddress, int64_t> recently_deleted_;       // guarded by registry_mu_
+  mutable SharedMutex registry_mu_;
+  std::map<QueueAddress, std::shared_ptr<Queue>> queues_ GUARDED_BY(registry_mu_);
+  std::map<QueueAddress, int64_t> recently_deleted_ GUARDED_BY(registry_mu_);
   std::atomic<int64_t> last_queue_id_{0};
   std::atomic<int64_t> last_seq_{0};
   MoveTasks move_tasks_;

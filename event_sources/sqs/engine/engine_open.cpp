@@ -140,7 +140,7 @@ void EngineImpl::housekeeping_loop() {
 }
 
 std::shared_ptr<Queue> EngineImpl::find_queue(const QueueAddress& address) const {
-  std::shared_lock lock(registry_mu_);
+  ReaderLock lock(registry_mu_);
   auto it = queues_.find(address);
   return it == queues_.end() ? nullptr : it->second;
 }
@@ -157,7 +157,7 @@ std::shared_ptr<Queue> EngineImpl::find_queue_by_arn(const std::string& arn) con
 }
 
 std::vector<std::shared_ptr<Queue>> EngineImpl::all_queues() const {
-  std::shared_lock lock(registry_mu_);
+  ReaderLock lock(registry_mu_);
   std::vector<std::shared_ptr<Queue>> out;
   out.reserve(queues_.size());
   for (const auto& [address, queue] : queues_) out.push_back(queue);
@@ -213,7 +213,7 @@ MessageRecord EngineImpl::to_record(int64_t queue_id, bool encrypted, const std:
 void EngineImpl::accept_moved(const std::shared_ptr<Queue>& target, std::vector<std::unique_ptr<Message>> messages) {
   std::vector<std::shared_ptr<WatchState>> wake;
   {
-    std::lock_guard lock(target->mu);
+    MutexLock lock(target->mu);
     int64_t now_ms = now();
     for (auto& message : messages) target->insert(std::move(message), now_ms);
     wake = target->watchers.take(messages.size());
@@ -225,7 +225,7 @@ void EngineImpl::wake(Queue& queue, std::vector<std::shared_ptr<WatchState>> tak
   while (wanted > 0 && !taken.empty()) {
     wanted -= std::min(wanted, Watchers::fire(taken));
     if (wanted == 0) break;
-    std::lock_guard lock(queue.mu);
+    MutexLock lock(queue.mu);
     taken = queue.watchers.take(wanted);
   }
 }

@@ -36,7 +36,7 @@ static Status update_queue(EngineImpl& engine, const QueueAddress& address, Chan
   Queue& q = **queue;
   uint64_t ticket = 0;
   {
-    std::lock_guard lock(q.mu);
+    MutexLock lock(q.mu);
     if (auto error = change(q)) return *error;
     MutationLog changes;
     if (engine.durable()) changes.push_back(mutation::PutQueue{q.record()});
@@ -56,7 +56,7 @@ static std::optional<AwsError> check_redrive_target(const EngineImpl& engine, co
   if (!target)
     return invalid("Value " + value +
                    " for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.");
-  std::lock_guard lock(target->mu);
+  MutexLock lock(target->mu);
   if (target->fifo() != config.fifo)
     return invalid(
         "Value " + value +
@@ -83,7 +83,7 @@ Status EngineImpl::create_queue(const QueueAddress& address, const AttributeMap&
   auto config = config_for_create(address.name, attributes);
   if (!config) return config.take_error();
   if (auto existing = find_queue(address)) {
-    std::lock_guard lock(existing->mu);
+    MutexLock lock(existing->mu);
     if (auto name = differing_attribute(existing->config, attributes))
       return aws_error(AwsErrorCode::QueueNameExists,
                        "A queue already exists with the same name and a different value for attribute " + *name);
@@ -93,7 +93,7 @@ Status EngineImpl::create_queue(const QueueAddress& address, const AttributeMap&
 
   uint64_t ticket = 0;
   {
-    std::unique_lock lock(registry_mu_);
+    WriterLock lock(registry_mu_);
     if (queues_.count(address)) return ok_status();  // created concurrently with equal intent
     auto deleted = recently_deleted_.find(address);
     if (deleted != recently_deleted_.end() && now() - deleted->second < kRecreateDelayMs)
@@ -101,6 +101,7 @@ Status EngineImpl::create_queue(const QueueAddress& address, const AttributeMap&
           AwsErrorCode::QueueDeletedRecently,
           "You must wait 60 seconds after deleting a queue before you can create another with the same name.");
     auto queue = std::make_shared<Queue>(++last_queue_id_, address, *config);
+    MutexLock queue_lock(queue->mu);  // not shared yet, but record() and the fields below want it
     queue->tags = tags;
     queue->created_ms = queue->modified_ms = now();
     queues_[address] = queue;
@@ -123,13 +124,13 @@ Status EngineImpl::delete_queue(const QueueAddress& address) {
   uint64_t ticket = 0;
   std::vector<std::shared_ptr<WatchState>> wake;
   {
-    std::unique_lock lock(registry_mu_);
+    WriterLock lock(registry_mu_);
     auto it = queues_.find(address);
     if (it == queues_.end()) return aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
     queue = it->second;
     queues_.erase(it);
     recently_deleted_[address] = now();
-    std::lock_guard queue_lock(queue->mu);
+    MutexLock queue_lock(queue->mu);
     queue->deleted = true;
     wake = queue->watchers.take();
     MutationLog changes;
@@ -144,7 +145,7 @@ Status EngineImpl::delete_queue(const QueueAddress& address) {
 std::vector<std::string> EngineImpl::list_queues(const std::string& account_id, const std::string& region,
                                                  const std::string& prefix) {
   std::vector<std::string> names;
-  std::shared_lock lock(registry_mu_);
+  ReaderLock lock(registry_mu_);
   for (const auto& [address, queue] : queues_)
     if (address.account_id == account_id && address.region == region && address.name.starts_with(prefix))
       names.push_back(address.name);
@@ -156,7 +157,7 @@ Outcome<AttributeMap> EngineImpl::get_queue_attributes(const QueueAddress& addre
   auto queue = require_queue(address);
   if (!queue) return queue.take_error();
   Queue& q = **queue;
-  std::lock_guard lock(q.mu);
+  MutexLock lock(q.mu);
   auto wanted = resolve_attribute_names(names, q.fifo());
   if (!wanted) return wanted.take_error();
   q.promote(now());
@@ -181,7 +182,7 @@ Status EngineImpl::set_queue_attributes(const QueueAddress& address, const Attri
   Queue& q = **queue;
   QueueConfig current;
   {
-    std::lock_guard lock(q.mu);
+    MutexLock lock(q.mu);
     current = q.config;
   }
   auto config = config_for_set(current, attributes);
@@ -189,6 +190,7 @@ Status EngineImpl::set_queue_attributes(const QueueAddress& address, const Attri
   if (attributes.count("RedrivePolicy"))
     if (auto error = check_redrive_target(*this, address, *config)) return *error;
   return update_queue(*this, address, [&](Queue& target) -> std::optional<AwsError> {
+    target.mu.assert_held();  // update_queue calls this under the queue lock
     target.config = *config;
     target.modified_ms = now();
     return std::nullopt;
@@ -201,7 +203,7 @@ Status EngineImpl::purge_queue(const QueueAddress& address) {
   Queue& q = **queue;
   uint64_t ticket = 0;
   {
-    std::lock_guard lock(q.mu);
+    MutexLock lock(q.mu);
     int64_t now_ms = now();
     if (q.last_purge_ms != 0 && now_ms - q.last_purge_ms < kPurgeIntervalMs)
       return aws_error(AwsErrorCode::PurgeQueueInProgress,
@@ -221,6 +223,7 @@ Status EngineImpl::purge_queue(const QueueAddress& address) {
 
 Status EngineImpl::tag_queue(const QueueAddress& address, const TagMap& tags) {
   return update_queue(*this, address, [&](Queue& q) -> std::optional<AwsError> {
+    q.mu.assert_held();  // update_queue calls this under the queue lock
     for (const auto& [key, value] : tags) q.tags[key] = value;
     return std::nullopt;
   });
@@ -228,6 +231,7 @@ Status EngineImpl::tag_queue(const QueueAddress& address, const TagMap& tags) {
 
 Status EngineImpl::untag_queue(const QueueAddress& address, const std::vector<std::string>& keys) {
   return update_queue(*this, address, [&](Queue& q) -> std::optional<AwsError> {
+    q.mu.assert_held();  // update_queue calls this under the queue lock
     for (const auto& key : keys) q.tags.erase(key);
     return std::nullopt;
   });
@@ -236,7 +240,7 @@ Status EngineImpl::untag_queue(const QueueAddress& address, const std::vector<st
 Outcome<TagMap> EngineImpl::list_queue_tags(const QueueAddress& address) {
   auto queue = require_queue(address);
   if (!queue) return queue.take_error();
-  std::lock_guard lock((*queue)->mu);
+  MutexLock lock((*queue)->mu);
   return (*queue)->tags;
 }
 
@@ -256,6 +260,7 @@ Status EngineImpl::add_permission(const QueueAddress& address, const std::string
     return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter Actions.");
   if (actions.size() > 7) return aws_error(AwsErrorCode::OverLimit, "7 Actions were found, maximum allowed is 7.");
   return update_queue(*this, address, [&](Queue& q) -> std::optional<AwsError> {
+    q.mu.assert_held();  // update_queue calls this under the queue lock
     boost::json::object policy;
     if (!q.permissions_json.empty()) policy = boost::json::parse(q.permissions_json).as_object();
     else policy = {{"Version", "2012-10-17"}, {"Id", q.arn + "/SQSDefaultPolicy"}, {"Statement", boost::json::array{}}};
@@ -279,6 +284,7 @@ Status EngineImpl::add_permission(const QueueAddress& address, const std::string
 
 Status EngineImpl::remove_permission(const QueueAddress& address, const std::string& label) {
   return update_queue(*this, address, [&](Queue& q) -> std::optional<AwsError> {
+    q.mu.assert_held();  // update_queue calls this under the queue lock
     if (!q.permissions_json.empty()) {
       auto policy = boost::json::parse(q.permissions_json).as_object();
       auto& statements = policy["Statement"].as_array();

@@ -35,7 +35,7 @@ class QueueWatch final : public ReceiveWatch {
   void cancel() override {
     if (!state_) return;
     if (auto queue = queue_.lock()) {
-      std::lock_guard lock(queue->mu);
+      MutexLock lock(queue->mu);
       queue->watchers.remove(state_.get());
     }
     {
@@ -99,7 +99,7 @@ std::string decimal(int64_t value) {
 }
 
 ReceivedMessage describe(const Queue& q, const Message& m, const SystemSelection& system,
-                         const std::vector<std::string>& attribute_selectors) {
+                         const std::vector<std::string>& attribute_selectors) REQUIRES(q.mu) {
   ReceivedMessage out;
   out.message_id = format_message_id(m.id);
   out.receipt_handle = encode_receipt_handle({q.id, m.seq, m.receive_count});
@@ -191,7 +191,7 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddress& addr
   // The dead-letter target is looked up before taking the source lock (never two queue locks).
   std::optional<RedrivePolicy> redrive;
   {
-    std::lock_guard lock(q.mu);
+    MutexLock lock(q.mu);
     redrive = q.config.redrive_policy;
   }
   std::shared_ptr<Queue> dead_letter;
@@ -199,7 +199,7 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddress& addr
   if (redrive) {
     dead_letter = find_queue_by_arn(redrive->dead_letter_target_arn);
     if (dead_letter) {
-      std::lock_guard lock(dead_letter->mu);
+      MutexLock lock(dead_letter->mu);
       dead_letter_encrypted = dead_letter->config.encrypted();
     }
   }
@@ -208,7 +208,7 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddress& addr
   std::vector<std::unique_ptr<Message>> moved;
   uint64_t ticket = 0;
   {
-    std::lock_guard lock(q.mu);
+    MutexLock lock(q.mu);
     if (q.deleted) return aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
     int64_t now_ms = now();
     int64_t visibility_ms = request.visibility_timeout.value_or(q.config.visibility_timeout) * 1000;
@@ -298,7 +298,7 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddress& addr
 // DeleteMessage under the queue lock. Standard queues accept any handle of the message (an old
 // one may delete it); FIFO queues only the handle of the current, unexpired receive.
 static std::optional<AwsError> delete_locked(EngineImpl& engine, Queue& q, const std::string& text,
-                                             MutationLog& changes, size_t& available) {
+                                             MutationLog& changes, size_t& available) REQUIRES(q.mu) {
   auto handle = decode_receipt_handle(text);
   if (!handle || handle->queue_id != q.id) return bad_handle(text);
   q.promote(engine.now());
@@ -314,7 +314,7 @@ static std::optional<AwsError> delete_locked(EngineImpl& engine, Queue& q, const
 
 static std::optional<AwsError> change_visibility_locked(EngineImpl& engine, Queue& q, const std::string& text,
                                                         std::optional<int64_t> timeout, MutationLog& changes,
-                                                        size_t& available) {
+                                                        size_t& available) REQUIRES(q.mu) {
   if (!timeout)
     return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter VisibilityTimeout.");
   auto handle = decode_receipt_handle(text);
@@ -353,7 +353,7 @@ static Status run_single(EngineImpl& engine, const QueueAddress& address, Apply 
   size_t available = 0;
   std::vector<std::shared_ptr<WatchState>> wake;
   {
-    std::lock_guard lock(q.mu);
+    MutexLock lock(q.mu);
     MutationLog changes;
     if (auto error = apply(q, changes, available)) return *error;
     wake = q.watchers.take(available);
@@ -366,6 +366,7 @@ static Status run_single(EngineImpl& engine, const QueueAddress& address, Apply 
 
 Status EngineImpl::delete_message(const QueueAddress& address, const std::string& receipt_handle) {
   return run_single(*this, address, [&](Queue& q, MutationLog& changes, size_t& available) {
+    q.mu.assert_held();  // run_single calls this under the queue lock
     return delete_locked(*this, q, receipt_handle, changes, available);
   });
 }
@@ -373,6 +374,7 @@ Status EngineImpl::delete_message(const QueueAddress& address, const std::string
 Status EngineImpl::change_message_visibility(const QueueAddress& address, const std::string& receipt_handle,
                                              std::optional<int64_t> visibility_timeout) {
   return run_single(*this, address, [&](Queue& q, MutationLog& changes, size_t& available) {
+    q.mu.assert_held();  // run_single calls this under the queue lock
     return change_visibility_locked(*this, q, receipt_handle, visibility_timeout, changes, available);
   });
 }
@@ -401,7 +403,7 @@ static Outcome<BatchResult<BatchEntryOk>> run_batch(EngineImpl& engine, const Qu
   size_t available = 0;
   std::vector<std::shared_ptr<WatchState>> wake;
   {
-    std::lock_guard lock(q.mu);
+    MutexLock lock(q.mu);
     MutationLog changes;
     for (const auto& entry : entries) {
       if (auto error = apply(q, entry, changes, available))
@@ -420,22 +422,25 @@ Outcome<BatchResult<BatchEntryOk>> EngineImpl::delete_message_batch(
     const QueueAddress& address, const std::vector<DeleteMessageBatchEntry>& entries) {
   return run_batch(*this, address, entries, "DeleteMessageBatchRequestEntry",
                    [this](Queue& q, const DeleteMessageBatchEntry& e, MutationLog& c, size_t& w) {
+                     q.mu.assert_held();  // run_batch calls this under the queue lock
                      return delete_locked(*this, q, e.receipt_handle, c, w);
                    });
 }
 
-Outcome<BatchResult<BatchEntryOk>> EngineImpl::delete_messages_bulk(
-    const QueueAddress& address, const std::vector<DeleteMessageBatchEntry>& entries) {
+Outcome<BatchResult<BatchEntryOk>> EngineImpl::delete_many(const QueueAddress& address,
+                                                           const std::vector<DeleteMessageBatchEntry>& entries) {
   return run_batch(*this, address, entries, "",
                    [this](Queue& q, const DeleteMessageBatchEntry& e, MutationLog& c, size_t& w) {
+                     q.mu.assert_held();  // run_batch calls this under the queue lock
                      return delete_locked(*this, q, e.receipt_handle, c, w);
                    });
 }
 
-Outcome<BatchResult<BatchEntryOk>> EngineImpl::change_visibility_bulk(
+Outcome<BatchResult<BatchEntryOk>> EngineImpl::change_visibility_many(
     const QueueAddress& address, const std::vector<ChangeVisibilityBatchEntry>& entries) {
   return run_batch(*this, address, entries, "",
                    [this](Queue& q, const ChangeVisibilityBatchEntry& e, MutationLog& c, size_t& w) {
+                     q.mu.assert_held();  // run_batch calls this under the queue lock
                      return change_visibility_locked(*this, q, e.receipt_handle, e.visibility_timeout, c, w);
                    });
 }
@@ -444,6 +449,7 @@ Outcome<BatchResult<BatchEntryOk>> EngineImpl::change_message_visibility_batch(
     const QueueAddress& address, const std::vector<ChangeVisibilityBatchEntry>& entries) {
   return run_batch(*this, address, entries, "ChangeMessageVisibilityBatchRequestEntry",
                    [this](Queue& q, const ChangeVisibilityBatchEntry& e, MutationLog& c, size_t& w) {
+                     q.mu.assert_held();  // run_batch calls this under the queue lock
                      return change_visibility_locked(*this, q, e.receipt_handle, e.visibility_timeout, c, w);
                    });
 }

@@ -72,7 +72,7 @@ std::optional<AwsError> validate(const QueueConfig& config, const SendMessageReq
 // `md5` is the body's digest, computed before the lock was taken.
 static SendMessageResult enqueue(EngineImpl& engine, Queue& q, const SendMessageRequest& request,
                                  const std::array<uint8_t, 16>& md5, int64_t now_ms, MutationLog& changes,
-                                 size_t& available) {
+                                 size_t& available) REQUIRES(q.mu) {
   SendMessageResult result;
   result.id = request.id;
   const std::string& body = *request.body;
@@ -148,7 +148,7 @@ Outcome<SendMessageResult> EngineImpl::send_message(const QueueAddress& address,
   std::vector<std::shared_ptr<WatchState>> wake;
   const std::array<uint8_t, 16> md5 = request.body ? body_md5(*request.body) : std::array<uint8_t, 16>{};
   {
-    std::lock_guard lock(q.mu);
+    MutexLock lock(q.mu);
     if (auto error = validate(q.config, request, false)) return *error;
     MutationLog changes;
     result = enqueue(*this, q, request, md5, now(), changes, available);
@@ -200,7 +200,7 @@ Outcome<BatchResult<SendMessageResult>> EngineImpl::send_message_batch(const Que
   }
   body_md5_many(bodies, entries.size(), md5s);
   {
-    std::lock_guard lock(q.mu);
+    MutexLock lock(q.mu);
     MutationLog changes;
     int64_t now_ms = now();
     for (size_t i = 0; i < entries.size(); ++i) {

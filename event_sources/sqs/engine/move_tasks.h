@@ -4,11 +4,11 @@
 // limited by the task's rate.
 
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "sluice/common/mutex.h"
 #include "sluice/sqs/engine.h"
 
 namespace sluice::sqs::detail {
@@ -21,8 +21,8 @@ struct MoveTaskState {
 };
 
 struct MoveTasks {
-  std::mutex mu;
-  std::vector<MoveTaskState> tasks;  // guarded by mu; newest last
+  Mutex mu;
+  std::vector<MoveTaskState> tasks GUARDED_BY(mu);  // newest last
 };
 
 }  // namespace sluice::sqs::detail

@@ -228,7 +228,7 @@ std::vector<int64_t> Queue::expire(int64_t now_ms) {
     arrivals_.pop_front();
   }
   if (arrivals_.size() > 2 * messages_.size() + kCompactSlack)
-    std::erase_if(arrivals_, [this](int64_t seq) { return find(seq) == nullptr; });
+    std::erase_if(arrivals_, [this](int64_t seq) REQUIRES(mu) { return find(seq) == nullptr; });
   return gone;
 }
 
@@ -246,14 +246,14 @@ std::optional<int64_t> Queue::next_visible_ms() {
 void Queue::compact_indexes() {
   size_t hidden_live = delayed_ + in_flight_;
   if (hidden_.size() > 2 * hidden_live + kCompactSlack) {
-    std::erase_if(hidden_, [this](const HiddenEntry& e) {
+    std::erase_if(hidden_, [this](const HiddenEntry& e) REQUIRES(mu) {
       Message* m = find(e.seq);
       return !m || m->version != e.version || m->state == MessageState::Visible;
     });
     std::make_heap(hidden_.begin(), hidden_.end(), std::greater<>{});
   }
   if (ready_.size() > 2 * visible_ + kCompactSlack) {
-    std::erase_if(ready_, [this](const auto& e) {
+    std::erase_if(ready_, [this](const auto& e) REQUIRES(mu) {
       Message* m = find(e.first);
       return !m || m->version != e.second || m->state != MessageState::Visible;
     });

@@ -17,14 +17,14 @@
 // - Every change is reported to a MutationLog (when the engine is durable) while the queue lock is
 //   held, so the store sees changes in the order they happened.
 //
-// Thread safety: every member is guarded by mu; callers lock it.
+// Thread safety: every member but the constant identity (id, address, arn) is GUARDED_BY(mu), and
+// every method REQUIRES it: callers lock mu (a MutexLock) around whatever they do with the queue.
 
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -32,6 +32,7 @@
 #include "engine/message.h"
 #include "engine/watchers.h"
 #include "queue_config/queue_config.h"
+#include "sluice/common/mutex.h"
 #include "sluice/sqs/engine.h"
 #include "store/store.h"
 
@@ -55,59 +56,59 @@ class Queue {
  public:
   Queue(int64_t id, QueueAddress address, QueueConfig config);
 
-  std::mutex mu;
+  Mutex mu;
   const int64_t id;
   const QueueAddress address;
   const std::string arn;
-  QueueConfig config;
-  TagMap tags;
-  std::string permissions_json;
-  int64_t created_ms = 0;
-  int64_t modified_ms = 0;
-  int64_t last_purge_ms = 0;
-  uint64_t next_sequence_number = 0;
-  uint64_t sequence_reserved = 0;  // persisted: sequence numbers below it may have been handed out
-  bool deleted = false;
-  Watchers watchers;
-  std::unordered_map<std::string, DedupEntry> dedup;
-  std::deque<std::pair<int64_t, std::string>> dedup_expiry;  // (expires_ms, key), oldest first
-  std::unordered_map<std::string, ReceiveAttempt> receive_attempts;
+  QueueConfig config GUARDED_BY(mu);
+  TagMap tags GUARDED_BY(mu);
+  std::string permissions_json GUARDED_BY(mu);
+  int64_t created_ms GUARDED_BY(mu) = 0;
+  int64_t modified_ms GUARDED_BY(mu) = 0;
+  int64_t last_purge_ms GUARDED_BY(mu) = 0;
+  uint64_t next_sequence_number GUARDED_BY(mu) = 0;
+  uint64_t sequence_reserved GUARDED_BY(mu) = 0;  // persisted: sequence numbers below it may have been handed out
+  bool deleted GUARDED_BY(mu) = false;
+  Watchers watchers GUARDED_BY(mu);
+  std::unordered_map<std::string, DedupEntry> dedup GUARDED_BY(mu);
+  std::deque<std::pair<int64_t, std::string>> dedup_expiry GUARDED_BY(mu);  // (expires_ms, key), oldest first
+  std::unordered_map<std::string, ReceiveAttempt> receive_attempts GUARDED_BY(mu);
 
-  bool fifo() const { return config.fifo; }
-  QueueRecord record() const;
+  bool fifo() const REQUIRES(mu) { return config.fifo; }
+  QueueRecord record() const REQUIRES(mu);
 
   // Adds a message (new, loaded from the store, or moved from another queue). Its state follows
   // from visible_at_ms and receive_count.
-  void insert(std::unique_ptr<Message> message, int64_t now_ms);
-  Message* find(int64_t seq);
+  void insert(std::unique_ptr<Message> message, int64_t now_ms) REQUIRES(mu);
+  Message* find(int64_t seq) REQUIRES(mu);
   // Makes every hidden message whose time has come Visible. Returns true if any became visible.
-  bool promote(int64_t now_ms);
+  bool promote(int64_t now_ms) REQUIRES(mu);
   // Next message to serve, honouring FIFO group order and locks; null when none. For FIFO the
   // caller must call mark_in_flight (or remove) on it before asking for the next one.
-  Message* next_visible();
+  Message* next_visible() REQUIRES(mu);
   // Ends a receive: the FIFO group being served is let go.
-  void end_receive() { serving_group_ = nullptr; }
-  void mark_in_flight(Message& message, int64_t now_ms, int64_t visibility_ms);
+  void end_receive() REQUIRES(mu) { serving_group_ = nullptr; }
+  void mark_in_flight(Message& message, int64_t now_ms, int64_t visibility_ms) REQUIRES(mu);
   // Changes a message's visibility: 0 makes it visible now. Returns true if it became visible.
-  bool set_visibility(Message& message, int64_t now_ms, int64_t visibility_ms);
+  bool set_visibility(Message& message, int64_t now_ms, int64_t visibility_ms) REQUIRES(mu);
   // Takes a message out of the queue (delete, expiry or DLQ move).
-  std::unique_ptr<Message> remove(int64_t seq);
-  size_t purge();
+  std::unique_ptr<Message> remove(int64_t seq) REQUIRES(mu);
+  size_t purge() REQUIRES(mu);
   // Removes messages past the retention period, oldest first (seq order is send order; messages
   // moved in from another queue are checked when they reach the front or are received).
-  std::vector<int64_t> expire(int64_t now_ms);
-  bool expired(const Message& message, int64_t now_ms) const;
+  std::vector<int64_t> expire(int64_t now_ms) REQUIRES(mu);
+  bool expired(const Message& message, int64_t now_ms) const REQUIRES(mu);
   // Earliest time a hidden message may become visible.
-  std::optional<int64_t> next_visible_ms();
-  void expire_dedup(int64_t now_ms);
-  std::string next_sequence();
+  std::optional<int64_t> next_visible_ms() REQUIRES(mu);
+  void expire_dedup(int64_t now_ms) REQUIRES(mu);
+  std::string next_sequence() REQUIRES(mu);
 
-  size_t visible_count() const { return visible_; }
-  size_t delayed_count() const { return delayed_; }
-  size_t in_flight_count() const { return in_flight_; }
-  size_t size() const { return messages_.size(); }
+  size_t visible_count() const REQUIRES(mu) { return visible_; }
+  size_t delayed_count() const REQUIRES(mu) { return delayed_; }
+  size_t in_flight_count() const REQUIRES(mu) { return in_flight_; }
+  size_t size() const REQUIRES(mu) { return messages_.size(); }
   template <typename Fn>
-  void for_each_message(Fn&& fn) const {
+  void for_each_message(Fn&& fn) const REQUIRES(mu) {
     for (const auto& [seq, message] : messages_) fn(*message);
   }
 
@@ -126,24 +127,26 @@ class Queue {
     bool listed = false;  // present in ready_groups_
   };
 
-  void count(MessageState state, int delta);
-  void hide(Message& message, int64_t visible_at_ms, MessageState state);
-  void make_visible(Message& message);
-  void push_hidden(const Message& message);
-  void compact_indexes();
-  bool group_available(const Group& group) const;
-  void list_group_if_available(const std::string& name, Group& group);
+  void count(MessageState state, int delta) REQUIRES(mu);
+  void hide(Message& message, int64_t visible_at_ms, MessageState state) REQUIRES(mu);
+  void make_visible(Message& message) REQUIRES(mu);
+  void push_hidden(const Message& message) REQUIRES(mu);
+  void compact_indexes() REQUIRES(mu);
+  bool group_available(const Group& group) const REQUIRES(mu);
+  void list_group_if_available(const std::string& name, Group& group) REQUIRES(mu);
 
-  std::unordered_map<int64_t, std::unique_ptr<Message>> messages_;
-  std::vector<HiddenEntry> hidden_;  // min-heap via std::push_heap with greater<>
-  std::deque<std::pair<int64_t, uint32_t>> ready_;
-  std::unordered_map<std::string, Group> groups_;
-  std::deque<std::string> ready_groups_;
+  std::unordered_map<int64_t, std::unique_ptr<Message>> messages_ GUARDED_BY(mu);
+  std::vector<HiddenEntry> hidden_ GUARDED_BY(mu);  // min-heap via std::push_heap with greater<>
+  std::deque<std::pair<int64_t, uint32_t>> ready_ GUARDED_BY(mu);
+  std::unordered_map<std::string, Group> groups_ GUARDED_BY(mu);
+  std::deque<std::string> ready_groups_ GUARDED_BY(mu);
   // Seqs in arrival order, for retention: seq order is send order, so expiry walks from the front.
   // Removed messages are skipped lazily; the deque is compacted when they dominate.
-  std::deque<int64_t> arrivals_;
-  Group* serving_group_ = nullptr;  // FIFO: the group next_visible is currently serving
-  size_t visible_ = 0, delayed_ = 0, in_flight_ = 0;
+  std::deque<int64_t> arrivals_ GUARDED_BY(mu);
+  Group* serving_group_ GUARDED_BY(mu) = nullptr;  // FIFO: the group next_visible is currently serving
+  size_t visible_ GUARDED_BY(mu) = 0;
+  size_t delayed_ GUARDED_BY(mu) = 0;
+  size_t in_flight_ GUARDED_BY(mu) = 0;
 };
 
 }  // namespace sluice::sqs::detail

@@ -14,20 +14,20 @@ namespace sluice::sqs::detail {
 GroupCommit::GroupCommit(CommitFn commit) : commit_(std::move(commit)) {}
 
 uint64_t GroupCommit::append(Mutation mutation) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   pending_.push_back(std::move(mutation));
   return ++appended_;
 }
 
 uint64_t GroupCommit::append(std::vector<Mutation> mutations) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   appended_ += mutations.size();
   pending_.insert(pending_.end(), std::make_move_iterator(mutations.begin()), std::make_move_iterator(mutations.end()));
   return appended_;
 }
 
 void GroupCommit::wait_durable(uint64_t ticket) {
-  std::unique_lock lock(mutex_);
+  MutexLock lock(mutex_);
   // A ticket never handed out would otherwise never be reached; everything appended is the most
   // a waiter can ask for.
   ticket = std::min(ticket, appended_);
@@ -35,7 +35,7 @@ void GroupCommit::wait_durable(uint64_t ticket) {
     if (!failure_.empty()) throw std::runtime_error(failure_);
     if (committed_ >= ticket) return;
     if (committing_) {
-      committed_cv_.wait(lock);
+      mutex_.wait(committed_cv_);
       continue;
     }
     // Leader: take everything pending, including mutations appended after `ticket`, so that
@@ -68,7 +68,7 @@ void GroupCommit::wait_durable(uint64_t ticket) {
 void GroupCommit::flush() {
   uint64_t ticket = 0;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     ticket = appended_;
   }
   wait_durable(ticket);

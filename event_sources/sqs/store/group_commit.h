@@ -17,10 +17,10 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "sluice/common/mutex.h"
 #include "store/store.h"
 
 namespace sluice::sqs::detail {
@@ -32,22 +32,22 @@ class GroupCommit {
 
   explicit GroupCommit(CommitFn commit);
 
-  uint64_t append(Mutation mutation);
-  uint64_t append(std::vector<Mutation> mutations);
-  void wait_durable(uint64_t ticket);
+  uint64_t append(Mutation mutation) EXCLUDES(mutex_);
+  uint64_t append(std::vector<Mutation> mutations) EXCLUDES(mutex_);
+  void wait_durable(uint64_t ticket) EXCLUDES(mutex_);
   // Commits everything appended so far (used before closing).
-  void flush();
+  void flush() EXCLUDES(mutex_);
 
  private:
   CommitFn commit_;
-  std::mutex mutex_;
+  Mutex mutex_;
   std::condition_variable committed_cv_;
-  std::vector<Mutation> pending_;  // guarded by mutex_
-  uint64_t appended_ = 0;          // guarded by mutex_: ticket of the last appended mutation
-  uint64_t committed_ = 0;         // guarded by mutex_: every ticket up to this is durable
-  bool committing_ = false;        // guarded by mutex_: a leader is running commit_
-  std::string failure_;            // guarded by mutex_: first commit failure, sticky
-  std::vector<Mutation> batch_;    // owned by the current leader; kept to reuse its capacity
+  std::vector<Mutation> pending_ GUARDED_BY(mutex_);
+  uint64_t appended_ GUARDED_BY(mutex_) = 0;    // ticket of the last appended mutation
+  uint64_t committed_ GUARDED_BY(mutex_) = 0;   // every ticket up to this is durable
+  bool committing_ GUARDED_BY(mutex_) = false;  // a leader is running commit_
+  std::string failure_ GUARDED_BY(mutex_);      // first commit failure, sticky
+  std::vector<Mutation> batch_;                 // owned by the current leader (committing_); kept to reuse its capacity
 };
 
 }  // namespace sluice::sqs::detail

@@ -11,7 +11,7 @@
 #include <set>
 #include <sstream>
 
-#include "filter_policy/filter_policy.h"
+#include "sluice/sns/filter_policy.h"
 
 using namespace sluice::sns;
 namespace json = boost::json;

@@ -5,7 +5,7 @@
 
 #include <boost/json.hpp>
 
-#include "filter_policy/filter_policy.h"
+#include "sluice/sns/filter_policy.h"
 
 using namespace sluice::sns;
 

@@ -244,6 +244,23 @@ class Engine {
   virtual Outcome<BatchResult<BatchEntryOk>> change_message_visibility_batch(
       const QueueAddress& queue, const std::vector<ChangeVisibilityBatchEntry>& entries) = 0;
 
+  // Embedded consumers: for callers in this process that consume a queue the way Lambda's own
+  // pollers do (the embedded QueueSource), not for the wire API. AWS caps a receive and a batch at
+  // 10 entries, a limit of the wire protocol that those pollers do not have: these take any number
+  // under one queue lock. Same rules as the API forms otherwise, except that receive_up_to ignores
+  // request.max_number_of_messages in favour of max_messages (at least 1) and the batch forms do
+  // not check their entry ids (they are the caller's own, echoed back in the result).
+  virtual Outcome<ReceiveMessageResult> receive_up_to(const QueueAddress& queue, const ReceiveMessageRequest& request,
+                                                      int64_t max_messages, WatchCallback watch_callback = nullptr) = 0;
+  virtual Outcome<BatchResult<BatchEntryOk>> delete_many(const QueueAddress& queue,
+                                                         const std::vector<DeleteMessageBatchEntry>& entries) = 0;
+  virtual Outcome<BatchResult<BatchEntryOk>> change_visibility_many(
+      const QueueAddress& queue, const std::vector<ChangeVisibilityBatchEntry>& entries) = 0;
+
+  // The clock the engine reads (EngineOptions::clock, or the system clock). Times the engine
+  // answers, such as ReceiveMessageResult::next_visible_ms, are on this clock.
+  virtual const Clock& clock() const = 0;
+
   // Dead-letter queues
   virtual Outcome<std::vector<std::string>> list_dead_letter_source_queues(const QueueAddress& dead_letter_queue) = 0;
   virtual Outcome<std::string> start_message_move_task(const std::string& source_arn,

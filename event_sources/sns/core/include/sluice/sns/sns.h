@@ -31,9 +31,9 @@
 #include <variant>
 #include <vector>
 
-#include "filter_policy/filter_policy.h"
 #include "sluice/common/aws_error.h"
 #include "sluice/common/clock.h"
+#include "sluice/sns/filter_policy.h"
 
 namespace sluice::sqs {
 class Engine;

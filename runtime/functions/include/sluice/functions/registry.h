@@ -1,0 +1,110 @@
+#pragma once
+// The function registry: the functions a runtime has declared, by name, and the ways to run them.
+//
+// - declare() opens the function's PluginHost and files it under the function's name.
+// - find() hands a declared function to whoever drives it: an event-source mapping takes its host
+//   (and reserved concurrency) and invokes it per batch.
+// - invoke() runs a function once, synchronously.
+// - invoke_async() is one attempt of an asynchronous invocation (what an SNS delivery makes), with
+//   its failure in Lambda's terms; the caller does the retrying. When the attempts are spent,
+//   on_failure() sends Lambda's invocation record to the function's OnFailure destination.
+//
+// Names: a function is named by its name or its ARN, arn:aws:lambda:REGION:ACCOUNT:function:NAME
+// with an optional :QUALIFIER, which is ignored (every function has only $LATEST).
+//
+// Destinations: the registry reaches no queue itself. The embedder gives it a DestinationSender
+// that delivers a record to a destination ARN (sluice sends it to an embedded SQS queue), so
+// runtime/functions depends on no event source.
+//
+// Logging: with RegistryOptions::log set, each invocation of a declared function (through the
+// registry or through its host) passes its log lines, framed by START/END lines the way Lambda's
+// log stream shows them, to the sink in one piece.
+//
+// Threading and lifecycle: every method is thread-safe. A declared function's host lives as long
+// as anyone holds the DeclaredFunction: clear() (or destroying the registry) forgets the
+// functions, and each host is closed when its last holder lets go.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sluice/common/mutex.h"
+#include "sluice/functions/plugin_host.h"
+
+namespace sluice::functions {
+
+// Delivers an invocation record (JSON) to a destination ARN; true when the destination took it.
+using DestinationSender = std::function<bool(const std::string& destination_arn, std::string record_json)>;
+// Receives the log of one invocation (several lines, each ending in '\n'); called concurrently.
+using InvocationLogSink = std::function<void(const std::string& text)>;
+
+struct RegistryOptions {
+  std::string region = "us-east-1";  // of the ARNs given to declared functions
+  std::string account_id = "123456789012";
+  DestinationSender send_to_destination;  // empty: OnFailure destinations are never used
+  InvocationLogSink log;                  // empty: invocations are not logged
+};
+
+// What declare() needs to know about a function.
+struct FunctionSpec {
+  std::string handler;    // path of the handler library
+  FunctionConfig config;  // an empty function_arn becomes arn:aws:lambda:REGION:ACCOUNT:function:NAME
+  PluginHostOptions host;
+  std::optional<int64_t> reserved_concurrency;
+  std::string on_failure_destination;  // ARN that takes Lambda's invocation record; "" = none
+};
+
+struct DeclaredFunction {
+  std::shared_ptr<PluginHost> host;  // logs each invocation when the registry has a log
+  std::optional<int64_t> reserved_concurrency;
+  std::string on_failure_destination;
+
+  const FunctionConfig& config() const { return host->config(); }
+};
+
+// Lambda's failure of one asynchronous invocation attempt.
+struct AsyncInvokeError {
+  std::string type;  // "ResourceNotFoundException": no such function (not worth retrying);
+                     // "Unhandled": the function failed or timed out
+  std::string message;
+};
+
+class FunctionRegistry {
+ public:
+  explicit FunctionRegistry(RegistryOptions options);
+  ~FunctionRegistry();
+  FunctionRegistry(const FunctionRegistry&) = delete;
+  FunctionRegistry& operator=(const FunctionRegistry&) = delete;
+
+  // Opens the host (PluginHost::open: a missing file, wrong ABI or failed init is reported here)
+  // and files the function under its name. A name can be declared once. Errors name the function.
+  HostOutcome<std::shared_ptr<const DeclaredFunction>> declare(FunctionSpec spec) EXCLUDES(mu_);
+  // The declared function, or null.
+  std::shared_ptr<const DeclaredFunction> find(std::string_view name_or_arn) const EXCLUDES(mu_);
+  // Runs the function once. Fails only for an unknown function: "Function not found: <ARN>".
+  HostOutcome<InvocationResult> invoke(std::string_view name_or_arn, const InvocationRequest& request) EXCLUDES(mu_);
+  // One attempt of an asynchronous invocation with the event; nullopt on success.
+  std::optional<AsyncInvokeError> invoke_async(std::string_view name_or_arn, std::string event_json) EXCLUDES(mu_);
+  // Sends Lambda's invocation record (condition RetriesExhausted, the event, the last error) to the
+  // function's OnFailure destination. False when the function is unknown or has no destination, or
+  // the destination did not take it.
+  bool on_failure(std::string_view name_or_arn, const std::string& event_json, int attempts,
+                  const AsyncInvokeError& error) EXCLUDES(mu_);
+  // Forgets every function.
+  void clear() EXCLUDES(mu_);
+
+ private:
+  const RegistryOptions options_;
+  mutable Mutex mu_;
+  std::map<std::string, std::shared_ptr<const DeclaredFunction>, std::less<>> functions_ GUARDED_BY(mu_);
+};
+
+// The function name in an ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]); anything
+// else is taken as a name already.
+std::string function_name_of(std::string_view name_or_arn);
+
+}  // namespace sluice::functions

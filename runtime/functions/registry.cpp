@@ -1,0 +1,123 @@
+// See sluice/functions/registry.h. The registry is a name → DeclaredFunction map under one mutex,
+// held only to look a function up or change the set; invocations run outside it.
+
+#include "sluice/functions/registry.h"
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "logged_host.h"
+#include "sluice/common/crypto.h"
+
+namespace sluice::functions {
+namespace {
+
+std::string iso8601_now() {
+  using namespace std::chrono;
+  auto ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char date[32], out[48];
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(out, sizeof out, "%s.%03dZ", date, static_cast<int>(ms % 1000));
+  return out;
+}
+
+// Lambda's invocation record for a destination (aws-facts 3.8).
+std::string invocation_record(const std::string& function_arn, const std::string& event_json, int attempts,
+                              const AsyncInvokeError& error) {
+  boost::system::error_code ec;
+  boost::json::value payload = boost::json::parse(event_json, ec);
+  boost::json::object record{
+      {"version", "1.0"},
+      {"timestamp", iso8601_now()},
+      {"requestContext",
+       {{"requestId", uuid4()},
+        {"functionArn", function_arn + ":$LATEST"},
+        {"condition", "RetriesExhausted"},
+        {"approximateInvokeCount", attempts}}},
+      {"requestPayload", ec ? boost::json::value(event_json) : payload},
+      {"responseContext", {{"statusCode", 200}, {"executedVersion", "$LATEST"}, {"functionError", "Unhandled"}}},
+      {"responsePayload", {{"errorType", error.type}, {"errorMessage", error.message}}}};
+  return boost::json::serialize(record);
+}
+
+}  // namespace
+
+std::string function_name_of(std::string_view name_or_arn) {
+  std::string_view name = name_or_arn;
+  if (auto at = name_or_arn.find(":function:"); at != std::string_view::npos) {
+    name = name_or_arn.substr(at + 10);
+    name = name.substr(0, name.find(':'));
+  }
+  return std::string(name);
+}
+
+FunctionRegistry::FunctionRegistry(RegistryOptions options) : options_(std::move(options)) {}
+
+FunctionRegistry::~FunctionRegistry() = default;
+
+HostOutcome<std::shared_ptr<const DeclaredFunction>> FunctionRegistry::declare(FunctionSpec spec) {
+  const std::string name = spec.config.name;
+  if (find(name))
+    return HostOutcome<std::shared_ptr<const DeclaredFunction>>::failure("function " + name + ": declared twice");
+  if (spec.config.function_arn.empty())
+    spec.config.function_arn = "arn:aws:lambda:" + options_.region + ":" + options_.account_id + ":function:" + name;
+  auto opened = PluginHost::open(spec.handler, std::move(spec.config), spec.host);
+  if (!opened)
+    return HostOutcome<std::shared_ptr<const DeclaredFunction>>::failure("function " + name + ": " + opened.error());
+  std::shared_ptr<PluginHost> host = std::move(opened.value());
+  if (options_.log) host = detail::make_logged_host(std::move(host), options_.log);
+  auto declared = std::make_shared<const DeclaredFunction>(
+      DeclaredFunction{std::move(host), spec.reserved_concurrency, std::move(spec.on_failure_destination)});
+  MutexLock lock(mu_);
+  // Two declarations of one name racing past the check above: the first one filed wins.
+  if (!functions_.emplace(name, declared).second)
+    return HostOutcome<std::shared_ptr<const DeclaredFunction>>::failure("function " + name + ": declared twice");
+  return std::shared_ptr<const DeclaredFunction>(declared);
+}
+
+std::shared_ptr<const DeclaredFunction> FunctionRegistry::find(std::string_view name_or_arn) const {
+  const std::string name = function_name_of(name_or_arn);
+  MutexLock lock(mu_);
+  auto found = functions_.find(name);
+  return found == functions_.end() ? nullptr : found->second;
+}
+
+HostOutcome<InvocationResult> FunctionRegistry::invoke(std::string_view name_or_arn, const InvocationRequest& request) {
+  auto function = find(name_or_arn);
+  if (!function) return HostOutcome<InvocationResult>::failure("Function not found: " + std::string(name_or_arn));
+  return function->host->invoke(request);
+}
+
+std::optional<AsyncInvokeError> FunctionRegistry::invoke_async(std::string_view name_or_arn, std::string event_json) {
+  InvocationRequest request;
+  request.event = std::move(event_json);
+  auto result = invoke(name_or_arn, request);
+  if (!result) return AsyncInvokeError{"ResourceNotFoundException", result.error()};
+  if (result.value().ok()) return std::nullopt;
+  return AsyncInvokeError{"Unhandled", result.value().error_type + ": " + result.value().error_message};
+}
+
+bool FunctionRegistry::on_failure(std::string_view name_or_arn, const std::string& event_json, int attempts,
+                                  const AsyncInvokeError& error) {
+  auto function = find(name_or_arn);
+  if (!function || function->on_failure_destination.empty() || !options_.send_to_destination) return false;
+  return options_.send_to_destination(function->on_failure_destination,
+                                      invocation_record(function->config().function_arn, event_json, attempts, error));
+}
+
+void FunctionRegistry::clear() {
+  std::map<std::string, std::shared_ptr<const DeclaredFunction>, std::less<>> forgotten;
+  {
+    MutexLock lock(mu_);
+    forgotten.swap(functions_);
+  }
+  // The hosts this registry held alone close here, outside the lock.
+}
+
+}  // namespace sluice::functions

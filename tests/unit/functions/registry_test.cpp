@@ -1,0 +1,229 @@
+// The function registry: declaring and finding functions by name or ARN, running them, and the
+// asynchronous path with its OnFailure record, delivered to a real (in-memory) SQS queue.
+#include <doctest/doctest.h>
+#include <sluice/functions/registry.h>
+#include <boost/json.hpp>
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "sluice/sqs/engine.h"
+#include "test_support.h"
+
+using namespace sluice;
+using namespace sluice::functions;
+using sluice::functions::test::config_named;
+
+namespace {
+
+FunctionSpec spec(const std::string& name, const std::string& handler) {
+  FunctionSpec s;
+  s.handler = handler;
+  s.config = config_named(name);
+  return s;
+}
+
+RegistryOptions options_in(std::string region, std::string account) {
+  RegistryOptions o;
+  o.region = std::move(region);
+  o.account_id = std::move(account);
+  return o;
+}
+
+// An in-memory engine with one queue that takes OnFailure records.
+struct Destination {
+  std::unique_ptr<sqs::Engine> engine;
+  sqs::QueueAddress queue{"111122223333", "eu-west-1", "failed-invocations"};
+  std::string arn = sqs::queue_arn(queue);
+
+  Destination() {
+    sqs::EngineOptions options;
+    options.in_memory = true;
+    std::string error;
+    engine = sqs::Engine::open(options, &error);
+    REQUIRE(engine);
+    REQUIRE(engine->create_queue(queue, {}, {}).ok());
+  }
+  DestinationSender sender() {
+    return [this](const std::string& destination_arn, std::string record_json) {
+      auto address = sqs::parse_queue_arn(destination_arn);
+      if (!address) return false;
+      sqs::SendMessageRequest request;
+      request.body = std::move(record_json);
+      return engine->send_message(*address, request).ok();
+    };
+  }
+  std::vector<std::string> bodies() {
+    sqs::ReceiveMessageRequest request;
+    request.max_number_of_messages = 10;
+    auto got = engine->receive_message(queue, request);
+    REQUIRE(got.ok());
+    std::vector<std::string> out;
+    for (auto& m : got->messages) out.push_back(m.body);
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a declared function is found by name and by ARN, with the registry's region and account") {
+  FunctionRegistry registry(options_in("eu-west-1", "111122223333"));
+  auto declared = registry.declare(spec("orders", PLUGIN_SLUICE_PLUGIN_ECHO));
+  REQUIRE_MESSAGE(declared.ok(), (declared.ok() ? "" : declared.error()));
+  CHECK(declared.value()->config().function_arn == "arn:aws:lambda:eu-west-1:111122223333:function:orders");
+
+  CHECK(registry.find("orders") == declared.value());
+  CHECK(registry.find("arn:aws:lambda:eu-west-1:111122223333:function:orders") == declared.value());
+  CHECK(registry.find("arn:aws:lambda:eu-west-1:111122223333:function:orders:$LATEST") == declared.value());
+  CHECK(registry.find("payments") == nullptr);
+  CHECK(registry.find("arn:aws:lambda:eu-west-1:111122223333:function:order") == nullptr);
+}
+
+TEST_CASE("a function keeps the ARN it was given, and its reserved concurrency and destination") {
+  FunctionRegistry registry(options_in("us-east-1", "123456789012"));
+  auto s = spec("orders", PLUGIN_SLUICE_PLUGIN_ECHO);
+  s.config.function_arn = "arn:aws:lambda:ap-south-1:999999999999:function:orders";
+  s.reserved_concurrency = 3;
+  s.on_failure_destination = "arn:aws:sqs:us-east-1:123456789012:dlq";
+  auto declared = registry.declare(std::move(s));
+  REQUIRE(declared.ok());
+  auto found = registry.find("orders");
+  REQUIRE(found);
+  CHECK(found->config().function_arn == "arn:aws:lambda:ap-south-1:999999999999:function:orders");
+  CHECK(found->reserved_concurrency == 3);
+  CHECK(found->on_failure_destination == "arn:aws:sqs:us-east-1:123456789012:dlq");
+}
+
+TEST_CASE("declaring fails for a name declared before and for a handler that cannot load") {
+  FunctionRegistry registry(options_in("us-east-1", "123456789012"));
+  REQUIRE(registry.declare(spec("orders", PLUGIN_SLUICE_PLUGIN_ECHO)).ok());
+  auto twice = registry.declare(spec("orders", PLUGIN_SLUICE_PLUGIN_THROWS));
+  REQUIRE_FALSE(twice.ok());
+  CHECK(twice.error() == "function orders: declared twice");
+
+  auto broken = registry.declare(spec("broken", PLUGIN_FIXTURE_WRONG_ABI));
+  REQUIRE_FALSE(broken.ok());
+  CHECK(broken.error().rfind("function broken: ", 0) == 0);
+  CHECK(registry.find("broken") == nullptr);
+}
+
+TEST_CASE("invoke runs the named function; an unknown function is reported") {
+  FunctionRegistry registry(options_in("us-east-1", "123456789012"));
+  REQUIRE(registry.declare(spec("echo", PLUGIN_SLUICE_PLUGIN_ECHO)).ok());
+  InvocationRequest request;
+  request.event = R"({"hello":"world"})";
+  auto result = registry.invoke("arn:aws:lambda:us-east-1:123456789012:function:echo", request);
+  REQUIRE(result.ok());
+  CHECK(result.value().ok());
+  CHECK(result.value().payload == R"({"hello":"world"})");
+
+  auto missing = registry.invoke("nobody", request);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error() == "Function not found: nobody");
+}
+
+TEST_CASE("invoke_async answers Lambda's error types") {
+  FunctionRegistry registry(options_in("us-east-1", "123456789012"));
+  REQUIRE(registry.declare(spec("echo", PLUGIN_SLUICE_PLUGIN_ECHO)).ok());
+  REQUIRE(registry.declare(spec("throws", PLUGIN_SLUICE_PLUGIN_THROWS)).ok());
+
+  CHECK_FALSE(registry.invoke_async("echo", R"({"a":1})").has_value());
+
+  auto failed = registry.invoke_async("throws", R"({"throw":true})");
+  REQUIRE(failed.has_value());
+  CHECK(failed->type == "Unhandled");
+  CHECK(failed->message.find("order 1002 has no customer") != std::string::npos);
+
+  auto unknown = registry.invoke_async("arn:aws:lambda:us-east-1:123456789012:function:gone", "{}");
+  REQUIRE(unknown.has_value());
+  CHECK(unknown->type == "ResourceNotFoundException");
+  CHECK(unknown->message == "Function not found: arn:aws:lambda:us-east-1:123456789012:function:gone");
+}
+
+TEST_CASE("on_failure sends Lambda's invocation record to the function's destination queue") {
+  Destination destination;
+  auto options = options_in("eu-west-1", "111122223333");
+  options.send_to_destination = destination.sender();
+  FunctionRegistry registry(options);
+  auto s = spec("throws", PLUGIN_SLUICE_PLUGIN_THROWS);
+  s.on_failure_destination = destination.arn;
+  REQUIRE(registry.declare(std::move(s)).ok());
+
+  const std::string event = R"({"throw":true,"Records":[{"EventSource":"aws:sns"}]})";
+  auto failed = registry.invoke_async("arn:aws:lambda:eu-west-1:111122223333:function:throws", event);
+  REQUIRE(failed.has_value());
+  CHECK(registry.on_failure("arn:aws:lambda:eu-west-1:111122223333:function:throws", event, 3, *failed));
+
+  auto bodies = destination.bodies();
+  REQUIRE(bodies.size() == 1);
+  auto record = boost::json::parse(bodies[0]).as_object();
+  CHECK(record.at("version") == "1.0");
+  CHECK(record.at("timestamp").as_string().size() == 24);  // 2026-12-01T10:00:00.000Z
+  const auto& context = record.at("requestContext").as_object();
+  CHECK(context.at("functionArn") == "arn:aws:lambda:eu-west-1:111122223333:function:throws:$LATEST");
+  CHECK(context.at("condition") == "RetriesExhausted");
+  CHECK(context.at("approximateInvokeCount") == 3);
+  CHECK(context.at("requestId").as_string().size() == 36);
+  CHECK(record.at("requestPayload") == boost::json::parse(event));  // the event as JSON, not as text
+  CHECK(record.at("responseContext").at("functionError") == "Unhandled");
+  CHECK(record.at("responsePayload").at("errorType") == "Unhandled");
+  CHECK(record.at("responsePayload").at("errorMessage") == boost::json::value(failed->message));
+}
+
+TEST_CASE("on_failure declines without a destination, for an unknown function, or when the send fails") {
+  Destination destination;
+  auto options = options_in("us-east-1", "123456789012");
+  options.send_to_destination = destination.sender();
+  FunctionRegistry registry(options);
+  REQUIRE(registry.declare(spec("plain", PLUGIN_SLUICE_PLUGIN_THROWS)).ok());
+  auto s = spec("lost", PLUGIN_SLUICE_PLUGIN_THROWS);
+  s.on_failure_destination = "arn:aws:sqs:us-east-1:123456789012:no-such-queue";
+  REQUIRE(registry.declare(std::move(s)).ok());
+
+  AsyncInvokeError error{"Unhandled", "boom"};
+  CHECK_FALSE(registry.on_failure("plain", "{}", 3, error));
+  CHECK_FALSE(registry.on_failure("nobody", "{}", 3, error));
+  CHECK_FALSE(registry.on_failure("lost", "{}", 3, error));
+  CHECK(destination.bodies().empty());
+}
+
+TEST_CASE("with a log, every invocation's lines reach it framed by START and END") {
+  std::mutex mu;
+  std::vector<std::string> logged;
+  auto options = options_in("us-east-1", "123456789012");
+  options.log = [&](const std::string& text) {
+    std::lock_guard lock(mu);
+    logged.push_back(text);
+  };
+  FunctionRegistry registry(options);
+  REQUIRE(registry.declare(spec("echo", PLUGIN_SLUICE_PLUGIN_ECHO)).ok());
+  REQUIRE(registry.declare(spec("throws", PLUGIN_SLUICE_PLUGIN_THROWS)).ok());
+
+  InvocationRequest request;
+  request.request_id = "req-7";
+  request.event = "{}";
+  REQUIRE(registry.invoke("echo", request).ok());
+  // A mapping invokes the host it found, not the registry: that is logged as well.
+  request.request_id = "req-8";
+  request.event = R"({"throw":true})";
+  registry.find("throws")->host->invoke(request);
+
+  REQUIRE(logged.size() == 2);
+  CHECK(logged[0] == "[echo] START RequestId: req-7\n[echo] [INFO] echo echo: req-7\n[echo] END RequestId: req-7\n");
+  CHECK(logged[1].rfind("[throws] START RequestId: req-8\n", 0) == 0);
+  CHECK(logged[1].find("[throws] END RequestId: req-8 (std::invalid_argument: order 1002 has no customer)\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("clear forgets every function; hosts still held keep working") {
+  FunctionRegistry registry(options_in("us-east-1", "123456789012"));
+  REQUIRE(registry.declare(spec("echo", PLUGIN_SLUICE_PLUGIN_ECHO)).ok());
+  auto held = registry.find("echo");
+  registry.clear();
+  CHECK(registry.find("echo") == nullptr);
+  CHECK(registry.invoke_async("echo", "{}")->type == "ResourceNotFoundException");
+  auto result = test::call(*held->host, R"({"still":"here"})");
+  CHECK(result.ok());
+  CHECK(result.payload == R"({"still":"here"})");
+}
