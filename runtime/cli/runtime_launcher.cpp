@@ -2,7 +2,6 @@
 
 #include <boost/json.hpp>
 
-#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
@@ -48,8 +47,9 @@ class LoggingInvoker final : public esm::FunctionInvoker {
 
 }  // namespace
 
-RuntimeLauncher::RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region)
-    : engine_(engine), account_id_(std::move(account_id)), region_(std::move(region)) {}
+RuntimeLauncher::RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region,
+                                 std::shared_ptr<Clock> clock)
+    : engine_(engine), account_id_(std::move(account_id)), region_(std::move(region)), clock_(std::move(clock)) {}
 
 RuntimeLauncher::~RuntimeLauncher() { stop(); }
 
@@ -63,6 +63,7 @@ bool RuntimeLauncher::start(const Config& config, std::string* error) {
     function.timeout_ms = static_cast<uint32_t>(declared.timeout_s * 1000);
     function.environment = declared.environment;
     functions::PluginHostOptions options;
+    options.clock = clock_;
     options.mode = declared.isolated ? functions::IsolationMode::Isolated : functions::IsolationMode::InProcess;
     if (declared.isolated && declared.reserved_concurrency)
       options.max_workers = static_cast<unsigned>(std::max<int64_t>(1, *declared.reserved_concurrency));
@@ -96,6 +97,7 @@ bool RuntimeLauncher::start(const Config& config, std::string* error) {
       sources = [this, address] { return sqs::make_embedded_queue_source(engine_, address); };
     }
     esm::RuntimeOptions runtime;
+    runtime.clock = clock_;
     runtime.start_at_full_scale = true;  // local runs want speed, not AWS's gradual ramp-up
     // Lambda's own pollers are not held to ReceiveMessage's 10-message cap; an embedded queue can
     // hand over a whole batch under one lock. A remote queue is polled through the public API.
@@ -124,9 +126,7 @@ std::string function_name_of(std::string_view function_arn) {
   return std::string(name);
 }
 
-std::string iso8601_now() {
-  using namespace std::chrono;
-  auto ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+std::string iso8601(int64_t ms) {
   std::time_t seconds = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&seconds, &tm);
@@ -151,7 +151,7 @@ bool RuntimeLauncher::on_failure(std::string_view function_arn, const std::strin
   boost::json::value payload = boost::json::parse(event_json, ec);
   boost::json::object record{
       {"version", "1.0"},
-      {"timestamp", iso8601_now()},
+      {"timestamp", iso8601(clock_->now_ms())},
       {"requestContext",
        {{"requestId", uuid4()},
         {"functionArn", function->second->function_arn() + ":$LATEST"},

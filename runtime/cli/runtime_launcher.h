@@ -9,6 +9,8 @@
 //
 // Lifecycle: start() once; stop() (or the destructor) before the engine is destroyed, and after
 // the SNS service that invokes functions through it.
+//
+// Time: the function hosts, the mappings and the invocation records read `clock` (the server's).
 
 #include <map>
 #include <memory>
@@ -24,7 +26,7 @@ namespace sluice::cli {
 
 class RuntimeLauncher final : public sns::AsyncFunctionInvoker {
  public:
-  RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region);
+  RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region, std::shared_ptr<Clock> clock);
   ~RuntimeLauncher() override;
   // Returns false with *error naming the function or mapping and the reason.
   bool start(const Config& config, std::string* error);
@@ -41,6 +43,7 @@ class RuntimeLauncher final : public sns::AsyncFunctionInvoker {
  private:
   sqs::Engine& engine_;
   std::string account_id_, region_;
+  const std::shared_ptr<Clock> clock_;
   std::map<std::string, std::shared_ptr<esm::FunctionInvoker>> functions_;
   std::map<std::string, std::string> on_failure_;  // function name -> queue ARN
   std::vector<std::unique_ptr<esm::EventSourceMapping>> mappings_;
