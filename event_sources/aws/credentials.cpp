@@ -152,16 +152,15 @@ class ChainProvider final : public CredentialsProvider {
 
 class CachingProvider final : public CredentialsProvider {
  public:
-  CachingProvider(std::shared_ptr<CredentialsProvider> inner, WallClock clock)
-      : inner_(std::move(inner)), clock_(std::move(clock)) {
-    if (!clock_) clock_ = [] { return std::chrono::system_clock::now(); };
-  }
+  CachingProvider(std::shared_ptr<CredentialsProvider> inner, std::shared_ptr<Clock> clock)
+      : inner_(std::move(inner)), clock_(clock ? std::move(clock) : system_clock()) {}
 
   ResolvedCredentials resolve() override {
     // One resolver at a time: concurrent callers wait for the same refresh instead of all
     // hitting the metadata service.
     std::lock_guard lock(mu_);
-    auto now = clock_();
+    // Expiration is a wall time; the clock's milliseconds are too.
+    const std::chrono::system_clock::time_point now{std::chrono::milliseconds(clock_->now_ms())};
     if (cached_ && (!cached_->expiration || now < *cached_->expiration - kRefreshAhead)) return {cached_, {}};
     ResolvedCredentials fresh = inner_->resolve();
     if (fresh.ok()) {
@@ -175,7 +174,7 @@ class CachingProvider final : public CredentialsProvider {
 
  private:
   std::shared_ptr<CredentialsProvider> inner_;
-  WallClock clock_;
+  const std::shared_ptr<Clock> clock_;
   std::mutex mu_;
   std::optional<Credentials> cached_;
 };
@@ -196,7 +195,8 @@ std::shared_ptr<CredentialsProvider> provider_chain(std::vector<std::shared_ptr<
   return std::make_shared<ChainProvider>(std::move(providers));
 }
 
-std::shared_ptr<CredentialsProvider> caching_provider(std::shared_ptr<CredentialsProvider> inner, WallClock clock) {
+std::shared_ptr<CredentialsProvider> caching_provider(std::shared_ptr<CredentialsProvider> inner,
+                                                      std::shared_ptr<Clock> clock) {
   return std::make_shared<CachingProvider>(std::move(inner), std::move(clock));
 }
 

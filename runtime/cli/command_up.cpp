@@ -1,9 +1,14 @@
 // sluice up: opens the engine (durable data directory or in memory), creates the queues the
 // configuration declares, serves the AWS API on a libuv loop, and drains on SIGTERM/SIGINT:
 // stop accepting, answer parked long polls empty, finish requests in flight, exit 0.
+//
+// One clock for the whole server: the engine, the API's long polls, SNS and its deliveries, the
+// mappings and the function hosts all get it. --time-scale N (for tests) makes it a scaled
+// clock, so every timer runs N times faster.
 
 #include <uv.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -30,6 +35,7 @@ struct UpOptions {
   std::string account_id = "123456789012";
   std::string region = "us-east-1";
   std::string config_path;
+  double time_scale = 1;  // > 1: every timer runs this many times faster (tests only)
 };
 
 bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
@@ -66,6 +72,13 @@ std::string parse_flags(const std::vector<std::string>& args, UpOptions* options
       const std::string* v = value("--region");
       if (!v || v->empty()) return "--region needs a region name";
       options->region = *v;
+    } else if (arg == "--time-scale") {
+      const std::string* v = value("--time-scale");
+      char* end = nullptr;
+      const double scale = v ? std::strtod(v->c_str(), &end) : 0;
+      if (!v || v->empty() || *end != '\0' || !std::isfinite(scale) || scale <= 0)
+        return "--time-scale needs a positive number";
+      options->time_scale = scale;
     } else if (!arg.empty() && arg[0] == '-') {
       return "unknown flag '" + arg + "'";
     } else if (options->config_path.empty()) {
@@ -113,7 +126,9 @@ int command_up(const std::vector<std::string>& args) {
     }
   }
 
+  const std::shared_ptr<Clock> clock = options.time_scale == 1 ? system_clock() : scaled_clock(options.time_scale);
   sqs::EngineOptions engine_options;
+  engine_options.clock = clock;
   engine_options.in_memory = options.in_memory;
   engine_options.data_dir = options.data_dir;
   std::string error;
@@ -127,7 +142,7 @@ int command_up(const std::vector<std::string>& args) {
     return 78;
   }
 
-  RuntimeLauncher runtime(*engine, options.account_id, options.region);
+  RuntimeLauncher runtime(*engine, options.account_id, options.region, clock);
   if (!runtime.start(config, &error)) {
     std::fprintf(stderr, "sluice up: config %s: %s\n", options.config_path.c_str(), error.c_str());
     return 78;
@@ -138,10 +153,12 @@ int command_up(const std::vector<std::string>& args) {
   sns::HttpDeliveryOptions http_delivery;
   http_delivery.data_dir = options.in_memory ? "" : options.data_dir;
   http_delivery.sqs = engine.get();
+  http_delivery.clock = clock;
   sns::LambdaDeliveryOptions lambda_delivery;
   lambda_delivery.data_dir = http_delivery.data_dir;
   lambda_delivery.sqs = engine.get();
   lambda_delivery.invoker = &runtime;
+  lambda_delivery.clock = clock;
   auto http_sink = sns::HttpDelivery::open(http_delivery, &error);
   auto lambda_sink = http_sink ? sns::LambdaDelivery::open(lambda_delivery, &error) : nullptr;
   if (!lambda_sink) {
@@ -155,6 +172,7 @@ int command_up(const std::vector<std::string>& args) {
   sns_options.data_dir = options.data_dir;
   sns_options.sqs = engine.get();
   sns_options.sink = &sink;
+  sns_options.clock = clock;
   // SigningCertURL, SubscribeURL and UnsubscribeURL point back at this server.
   sns_options.base_url = "http://" + options.host + ":" + std::to_string(options.port);
   auto topics = sns::Service::open(sns_options, &error);
@@ -170,6 +188,7 @@ int command_up(const std::vector<std::string>& args) {
   api_options.port = options.port;
   api_options.account_id = options.account_id;
   api_options.region = options.region;
+  api_options.clock = clock;  // the engine's
   // SQS actions run on the loop thread either way (answers wait for their commit without blocking
   // it). SNS calls block on SNS's own store and, with a data directory, on the engine's commits,
   // so there they run on a few workers while the loop keeps serving.
@@ -192,6 +211,9 @@ int command_up(const std::vector<std::string>& args) {
               service.api->port(), options.account_id.c_str(), options.region.c_str(),
               options.in_memory ? "in memory" : ("data in " + options.data_dir).c_str());
   std::fflush(stdout);
+  if (options.time_scale != 1)
+    std::fprintf(stderr, "sluice: --time-scale %g: every timer runs %g times faster (for tests only)\n",
+                 options.time_scale, options.time_scale);
   uv_run(&service.loop, UV_RUN_DEFAULT);
   service.api.reset();
   topics.reset();

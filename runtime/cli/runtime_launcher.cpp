@@ -10,8 +10,10 @@
 namespace sluice::cli {
 namespace {
 
-functions::RegistryOptions registry_options(sqs::Engine& engine, std::string account_id, std::string region) {
+functions::RegistryOptions registry_options(sqs::Engine& engine, std::string account_id, std::string region,
+                                            std::shared_ptr<Clock> clock) {
   functions::RegistryOptions options;
+  options.clock = std::move(clock);
   options.account_id = std::move(account_id);
   options.region = std::move(region);
   // OnFailure destinations are embedded queues (the configuration completes names to ARNs).
@@ -31,8 +33,9 @@ functions::RegistryOptions registry_options(sqs::Engine& engine, std::string acc
   return options;
 }
 
-functions::FunctionSpec function_spec(const FunctionDeclaration& declared) {
+functions::FunctionSpec function_spec(const FunctionDeclaration& declared, const std::shared_ptr<Clock>& clock) {
   functions::FunctionSpec spec;
+  spec.host.clock = clock;
   spec.handler = declared.handler;
   spec.config.name = declared.name;
   spec.config.memory_size_mb = static_cast<uint32_t>(declared.memory_size_mb);
@@ -48,14 +51,17 @@ functions::FunctionSpec function_spec(const FunctionDeclaration& declared) {
 
 }  // namespace
 
-RuntimeLauncher::RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region)
-    : engine_(engine), registry_(registry_options(engine, std::move(account_id), std::move(region))) {}
+RuntimeLauncher::RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region,
+                                 std::shared_ptr<Clock> clock)
+    : engine_(engine),
+      clock_(std::move(clock)),
+      registry_(registry_options(engine, std::move(account_id), std::move(region), clock_)) {}
 
 RuntimeLauncher::~RuntimeLauncher() { stop(); }
 
 bool RuntimeLauncher::start(const Config& config, std::string* error) {
   for (const auto& declared : config.functions) {
-    auto function = registry_.declare(function_spec(declared));
+    auto function = registry_.declare(function_spec(declared, clock_));
     if (!function) {
       *error = function.error();
       return false;
@@ -82,6 +88,7 @@ bool RuntimeLauncher::start(const Config& config, std::string* error) {
       sources = [this, address] { return sqs::make_embedded_queue_source(engine_, address); };
     }
     esm::RuntimeOptions runtime;
+    runtime.clock = clock_;
     runtime.start_at_full_scale = true;  // local runs want speed, not AWS's gradual ramp-up
     // Lambda's own pollers are not held to ReceiveMessage's 10-message cap; an embedded queue can
     // hand over a whole batch under one lock. A remote queue is polled through the public API.

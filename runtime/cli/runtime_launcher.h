@@ -11,6 +11,8 @@
 //
 // Lifecycle: start() once; stop() (or the destructor) before the engine is destroyed, and after
 // the SNS service that invokes functions through it.
+//
+// Time: the function hosts, the mappings and the invocation records read `clock` (the server's).
 
 #include <memory>
 #include <string>
@@ -25,7 +27,7 @@ namespace sluice::cli {
 
 class RuntimeLauncher final : public sns::AsyncFunctionInvoker {
  public:
-  RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region);
+  RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region, std::shared_ptr<Clock> clock);
   ~RuntimeLauncher() override;
   // Returns false with *error naming the function or mapping and the reason.
   bool start(const Config& config, std::string* error);
@@ -40,6 +42,7 @@ class RuntimeLauncher final : public sns::AsyncFunctionInvoker {
 
  private:
   sqs::Engine& engine_;
+  const std::shared_ptr<Clock> clock_;
   functions::FunctionRegistry registry_;
   std::vector<std::unique_ptr<esm::EventSourceMapping>> mappings_;
 };

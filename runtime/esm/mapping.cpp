@@ -5,9 +5,14 @@
 // the work queue, worker bookkeeping, stats_, state). control_mu_ serialises start/update/stop so
 // poller threads are started and joined by one caller at a time; it is never taken by pollers or
 // workers. Long polls, invocations and queue calls run without mu_.
+//
+// Time: every interval (batching window, scale-up interval, back-off) is on options_.clock. A
+// queue source counts its long polls in real seconds, so a window is long-polled for the real
+// time the clock needs to reach its end, and what is left (under a second, or all of it on a
+// ManualClock) is waited out on the clock with slot_cv_, which stop_pollers() also notifies;
+// each wake-up (a move of a ManualClock among them) is followed by an immediate receive.
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -24,12 +29,20 @@
 namespace sluice::esm {
 namespace {
 
-using SteadyClock = std::chrono::steady_clock;
-constexpr int64_t kMaxConcurrency = 1'000;  // AWS's maximum concurrent batches per mapping
+constexpr int64_t kMaxConcurrency = 1'000;    // AWS's maximum concurrent batches per mapping
+constexpr int64_t kReceiveBackoffMs = 1'000;  // pause after a failed receive
 
-int64_t wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+// Whole real seconds, rounded up, for a long poll that lasts `clock_ms` on `clock`. A clock that
+// moves only when told has no real equivalent: the poll keeps its nominal length.
+int long_poll_seconds(const Clock& clock, int64_t clock_ms) {
+  const int64_t real_ms = clock.real_delay_ms(clock_ms).value_or(clock_ms);
+  return static_cast<int>((real_ms + 999) / 1000);
+}
+
+// Whole real seconds, rounded down, that `clock` needs to move `clock_ms`: a long poll this long
+// never runs past the end of a window. 0 on a clock that moves only when told.
+int64_t whole_real_seconds_within(const Clock& clock, int64_t clock_ms) {
+  return clock.real_delay_ms(clock_ms).value_or(0) / 1000;
 }
 
 // What one batch is formed and settled with; replaced as a whole by update().
@@ -87,7 +100,7 @@ class Mapping final : public EventSourceMapping {
       std::lock_guard lock(mu_);
       if (started_) return;
       started_ = true;
-      last_scale_up_ = SteadyClock::now();  // the first step up comes one interval after the start
+      last_scale_up_ms_ = clock().now_ms();  // the first step up comes one interval after the start
       enabled = settings_->config.enabled;
       state_ = enabled ? "Enabled" : "Disabled";
     }
@@ -118,7 +131,7 @@ class Mapping final : public EventSourceMapping {
     if (auto error = validate(c, context)) return error;
     auto next = std::make_shared<Settings>();
     next->filters = std::move(*detail::FilterSet::compile(patterns_of(c)));
-    c.last_modified_ms = wall_ms();
+    c.last_modified_ms = clock().now_ms();
     next->config = std::move(c);
     bool enable = next->config.enabled && !was_enabled;
     bool disable = !next->config.enabled && was_enabled;
@@ -173,6 +186,8 @@ class Mapping final : public EventSourceMapping {
   }
 
  private:
+  const Clock& clock() const { return *options_.clock; }
+
   // ---- concurrency limit (mu_ held) --------------------------------------------------------------
 
   int64_t max_limit() const {
@@ -250,7 +265,7 @@ class Mapping final : public EventSourceMapping {
                                             bool& full, bool& idle) {
     const auto& c = s.config;
     const size_t batch_size = static_cast<size_t>(c.batch_size);
-    const auto window = std::chrono::seconds(c.maximum_batching_window_in_seconds);
+    const int64_t window_ms = c.maximum_batching_window_in_seconds * 1000;
     std::vector<sqs::ReceivedMessage> batch;
     std::vector<sqs::DeleteMessageBatchEntry> filtered;
     size_t bytes = 0;
@@ -276,25 +291,26 @@ class Mapping final : public EventSourceMapping {
       pending.swap(carry);
       for (auto& m : pending) add(std::move(m));
     }
-    auto deadline = SteadyClock::now() + window;
+    int64_t deadline = clock().now_ms() + window_ms;
     while (!p.stop && carry.empty() && batch.size() < batch_size) {
       int wait;
       bool last = false;
       if (batch.empty()) {
         // The window runs from the poll that brings the first message.
-        deadline = SteadyClock::now() + window;
-        wait = window.count() == 0
-                   ? options_.max_wait_time_seconds
-                   : static_cast<int>(std::min<int64_t>(options_.max_wait_time_seconds, window.count()));
+        deadline = clock().now_ms() + window_ms;
+        const int64_t poll_s =
+            window_ms == 0 ? options_.max_wait_time_seconds
+                           : std::min<int64_t>(options_.max_wait_time_seconds, c.maximum_batching_window_in_seconds);
+        wait = long_poll_seconds(clock(), poll_s * 1000);
       } else {
-        if (window.count() == 0) break;
-        auto remaining = deadline - SteadyClock::now();
-        if (remaining <= SteadyClock::duration::zero()) break;
-        // Whole seconds, rounded down, so a batch never waits past its window; the final
-        // sub-second remainder is one immediate receive.
-        wait = static_cast<int>(std::min<int64_t>(options_.max_wait_time_seconds,
-                                                  std::chrono::duration_cast<std::chrono::seconds>(remaining).count()));
-        last = wait == 0;
+        if (window_ms == 0) break;
+        const int64_t remaining_ms = deadline - clock().now_ms();
+        // Past the window: one last immediate receive. Before: a long poll that ends inside the
+        // window, or, when less than a real second is left, an immediate one.
+        last = remaining_ms <= 0;
+        wait = last ? 0
+                    : static_cast<int>(std::min<int64_t>(options_.max_wait_time_seconds,
+                                                         whole_real_seconds_within(clock(), remaining_ms)));
       }
       int want = static_cast<int>(std::min<size_t>(static_cast<size_t>(std::max(1, options_.max_messages_per_receive)),
                                                    batch_size - batch.size()));
@@ -302,13 +318,13 @@ class Mapping final : public EventSourceMapping {
       if (!got) {
         note_problem("PROBLEM: Error occurred while ReceiveMessage. SQS Error Code: " +
                      std::string(got.error().info().query_code) + ". SQS Error Message: " + got.error().message);
-        std::unique_lock lock(mu_);  // back off a little before polling a failing queue again
-        slot_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return p.stop.load(); });
+        wait_for_stop_until(p, clock().now_ms() + kReceiveBackoffMs);  // before polling a failing queue again
         break;
       }
       if (got->empty() && batch.empty() && wait > 0 && !p.stop) idle = true;
       for (auto& m : *got) add(std::move(m));
-      if (last && got->empty()) break;
+      if (last) break;
+      if (!batch.empty() && wait == 0 && got->empty()) pause_until(p, deadline);  // then look again
     }
     if (!filtered.empty()) {
       auto deleted = control_->delete_messages(filtered);
@@ -318,6 +334,19 @@ class Mapping final : public EventSourceMapping {
     full = batch.size() >= batch_size || !carry.empty();
     if (!batch.empty()) idle = false;
     return batch;
+  }
+
+  // Waits on the clock until `deadline_ms` or until the poller is told to stop.
+  void wait_for_stop_until(Poller& p, int64_t deadline_ms) {
+    std::unique_lock lock(mu_);
+    clock().wait_until(slot_cv_, lock, deadline_ms, [&] { return p.stop.load(); });
+  }
+
+  // Waits on the clock until `deadline_ms` at most: a notification of slot_cv_ (stopping among
+  // them) or a move of a ManualClock ends it sooner, and the caller receives again.
+  void pause_until(Poller& p, int64_t deadline_ms) {
+    std::unique_lock lock(mu_);
+    if (!p.stop) clock().wait_until(slot_cv_, lock, deadline_ms);
   }
 
   void note_problem(std::string text) {
@@ -332,13 +361,13 @@ class Mapping final : public EventSourceMapping {
       std::lock_guard lock(mu_);
       work_.push_back(std::move(job));
       if (work_.size() > idle_workers_) workers_.emplace_back([this] { work_loop(); });
-      auto now = SteadyClock::now();
+      const int64_t now_ms = clock().now_ms();
       // Backlog: this poller filled a batch and every slot is taken. Grow by one, at most once per
       // scale-up interval.
       if (full && in_flight_ >= limit_ && limit_ < max_limit() &&
-          now - last_scale_up_ >= std::chrono::milliseconds(options_.scale_up_interval_ms)) {
+          now_ms - last_scale_up_ms_ >= options_.scale_up_interval_ms) {
         ++limit_;
-        last_scale_up_ = now;
+        last_scale_up_ms_ = now_ms;
       }
     }
     work_cv_.notify_one();
@@ -450,7 +479,7 @@ class Mapping final : public EventSourceMapping {
   int64_t limit_ = 0;
   int64_t in_flight_ = 0;  // slots taken: batches being formed, queued or invoked
   int64_t executing_ = 0;  // batches inside the function
-  SteadyClock::time_point last_scale_up_{};
+  int64_t last_scale_up_ms_ = 0;
   std::deque<Job> work_;
   std::vector<std::thread> workers_;
   size_t idle_workers_ = 0;
@@ -464,6 +493,7 @@ EsmOutcome<std::unique_ptr<EventSourceMapping>> EventSourceMapping::create(const
                                                                            std::shared_ptr<FunctionInvoker> function,
                                                                            SourceFactory sources,
                                                                            RuntimeOptions options) {
+  if (!options.clock) options.clock = system_clock();
   std::unique_ptr<sqs::QueueSource> control = sources ? sources() : nullptr;
   if (!control || !function)
     return EsmError{EsmErrorCode::InvalidParameterValue, "The event source or the function is missing."};
@@ -486,7 +516,7 @@ EsmOutcome<std::unique_ptr<EventSourceMapping>> EventSourceMapping::create(const
 
   auto settings = std::make_shared<Settings>();
   settings->filters = std::move(*detail::FilterSet::compile(Mapping::patterns_of(config)));
-  config.last_modified_ms = wall_ms();
+  config.last_modified_ms = options.clock->now_ms();
   settings->config = std::move(config);
   auto mapping = std::make_unique<Mapping>(std::move(function), std::move(sources), options, std::move(control),
                                            std::move(settings), context.fifo);

@@ -3,7 +3,6 @@
 
 #include <boost/json.hpp>
 
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 
@@ -57,16 +56,11 @@ const sluice_host kHost = {sizeof(sluice_host), SLUICE_HANDLER_ABI_VERSION, host
 
 }  // namespace
 
-int64_t wall_now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 void PreparedRequest::ensure_event_json() {
   if (event.empty()) event = sqs_records.empty() ? std::string("{}") : sqs_event_json(sqs_records);
 }
 
-PreparedRequest prepare(const InvocationRequest& request, const FunctionConfig& config) {
+PreparedRequest prepare(const InvocationRequest& request, const FunctionConfig& config, const Clock& clock) {
   PreparedRequest p;
   p.request_id = request.request_id.empty() ? uuid4() : request.request_id;
   p.function_arn = config.function_arn.empty() ? "arn:aws:lambda:us-east-1:000000000000:function:" + config.name
@@ -74,7 +68,7 @@ PreparedRequest prepare(const InvocationRequest& request, const FunctionConfig& 
   p.event = request.event;
   p.sqs_records = request.sqs_records;
   p.timeout_ms = config.timeout_ms;
-  p.deadline_ms = request.deadline_ms ? request.deadline_ms : wall_now_ms() + config.timeout_ms;
+  p.deadline_ms = request.deadline_ms ? request.deadline_ms : clock.now_ms() + config.timeout_ms;
   return p;
 }
 
@@ -110,7 +104,7 @@ int InvocationContext::log(int32_t level, std::string_view text) {
 }
 
 int64_t InvocationContext::remaining_time_ms() const {
-  int64_t left = deadline_ms_ - wall_now_ms();
+  int64_t left = deadline_ms_ - clock_.now_ms();
   return left > 0 ? left : 0;
 }
 

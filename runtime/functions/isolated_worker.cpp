@@ -122,15 +122,19 @@ std::string IsolatedWorker::exit_reason() {
   return "exit status " + std::to_string(WEXITSTATUS(exit_status_));
 }
 
-InvocationResult IsolatedWorker::invoke(PreparedRequest& req) {
+InvocationResult IsolatedWorker::invoke(PreparedRequest& req, const Clock& clock) {
   using Status = InvocationResult::Status;
   bool fast = fast_path_ && !req.sqs_records.empty();
   if (!fast) req.ensure_event_json();
+  // The worker process knows only real time: it gets the deadline as the wall time at which
+  // `clock` reaches it, and this process waits for the same real delay.
+  const int64_t left_ms = req.deadline_ms - clock.now_ms();
+  const int64_t real_left_ms = left_ms <= 0 ? 0 : clock.real_delay_ms(left_ms).value_or(left_ms);
   FrameWriter w;
-  w.bytes(req.request_id).bytes(req.function_arn).i64(req.deadline_ms).bytes(req.event);
+  w.bytes(req.request_id).bytes(req.function_arn).i64(system_clock()->now_ms() + real_left_ms).bytes(req.event);
   encode_records(w, fast ? req.sqs_records : std::span<const sluice_sqs_record>{});
 
-  InvocationContext ctx(req.deadline_ms);
+  InvocationContext ctx(req.deadline_ms, clock);
   auto exited = [&](const std::string& why) {
     kill_and_reap();
     return error_result(req.request_id, Status::FunctionError, "Runtime.ExitError",
@@ -140,7 +144,7 @@ InvocationResult IsolatedWorker::invoke(PreparedRequest& req) {
   if (!alive()) return exited("worker process is not running");
   if (!write_frame(fd_, FrameType::Invoke, w.body())) return exited(exit_reason());
 
-  const int64_t steady_deadline = steady_now_ms() + (req.deadline_ms - wall_now_ms());
+  const int64_t steady_deadline = steady_now_ms() + real_left_ms;
   for (;;) {
     Frame frame;
     ReadStatus s = read_frame(fd_, steady_deadline, frame);

@@ -28,8 +28,8 @@ class IsolatedWorker {
   IsolatedWorker(const IsolatedWorker&) = delete;
   IsolatedWorker& operator=(const IsolatedWorker&) = delete;
 
-  // Runs one invocation; blocks until the answer, the deadline or the worker's death.
-  InvocationResult invoke(PreparedRequest& req);
+  // Runs one invocation; blocks until the answer, the deadline (on `clock`) or the worker's death.
+  InvocationResult invoke(PreparedRequest& req, const Clock& clock);
 
   bool alive() const { return fd_ >= 0; }
   pid_t pid() const { return pid_; }

@@ -32,9 +32,9 @@ class InProcessHost final : public PluginHost {
   InvocationResult invoke(const InvocationRequest& request) override {
     if (options_.reload_on_change) (void)reload_if_changed();  // a broken new file keeps the old one serving
     std::shared_ptr<LoadedPlugin> plugin = current();
-    detail::PreparedRequest req = detail::prepare(request, config_);
+    detail::PreparedRequest req = detail::prepare(request, config_, *options_.clock);
     if (!(plugin->has_sqs_fast_path() && !req.sqs_records.empty())) req.ensure_event_json();
-    detail::InvocationContext ctx(req.deadline_ms);
+    detail::InvocationContext ctx(req.deadline_ms, *options_.clock);
     sluice_invocation inv = detail::make_invocation(req, ctx);
     try {
       plugin->call(inv, req.sqs_records);
@@ -42,7 +42,7 @@ class InProcessHost final : public PluginHost {
       ctx.fail("Runtime.UnhandledException", "an exception escaped the handler");
     }
     InvocationResult result = ctx.finish(req.request_id);
-    if (detail::wall_now_ms() > req.deadline_ms)  // too late: AWS would have cut it off
+    if (options_.clock->now_ms() > req.deadline_ms)  // too late: AWS would have cut it off
       return detail::timeout_result(req.request_id, req.timeout_ms, std::move(result.logs));
     return result;
   }
@@ -102,7 +102,7 @@ class IsolatedHost final : public PluginHost {
 
   InvocationResult invoke(const InvocationRequest& request) override {
     if (options_.reload_on_change) (void)reload_if_changed();
-    detail::PreparedRequest req = detail::prepare(request, config_);
+    detail::PreparedRequest req = detail::prepare(request, config_, *options_.clock);
     Slot slot = acquire();
     if (!slot.worker) {
       auto started = IsolatedWorker::start(path_, config_);
@@ -113,7 +113,7 @@ class IsolatedHost final : public PluginHost {
       }
       slot.worker = std::move(started.value());
     }
-    InvocationResult result = slot.worker->invoke(req);
+    InvocationResult result = slot.worker->invoke(req, *options_.clock);
     release(std::move(slot));
     return result;
   }
@@ -200,6 +200,7 @@ class IsolatedHost final : public PluginHost {
 HostOutcome<std::unique_ptr<PluginHost>> PluginHost::open(std::string path, FunctionConfig config,
                                                           PluginHostOptions options) {
   using Out = HostOutcome<std::unique_ptr<PluginHost>>;
+  if (!options.clock) options.clock = system_clock();
   auto id = detail::identify_file(path);
   if (!id)
     return Out::failure("function \"" + config.name + "\": handler file \"" + path +

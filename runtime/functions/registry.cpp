@@ -15,9 +15,7 @@
 namespace sluice::functions {
 namespace {
 
-std::string iso8601_now() {
-  using namespace std::chrono;
-  auto ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+std::string iso8601(int64_t ms) {
   std::time_t seconds = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&seconds, &tm);
@@ -29,12 +27,12 @@ std::string iso8601_now() {
 
 // Lambda's invocation record for a destination (aws-facts 3.8).
 std::string invocation_record(const std::string& function_arn, const std::string& event_json, int attempts,
-                              const AsyncInvokeError& error) {
+                              const AsyncInvokeError& error, int64_t now_ms) {
   boost::system::error_code ec;
   boost::json::value payload = boost::json::parse(event_json, ec);
   boost::json::object record{
       {"version", "1.0"},
-      {"timestamp", iso8601_now()},
+      {"timestamp", iso8601(now_ms)},
       {"requestContext",
        {{"requestId", uuid4()},
         {"functionArn", function_arn + ":$LATEST"},
@@ -57,7 +55,9 @@ std::string function_name_of(std::string_view name_or_arn) {
   return std::string(name);
 }
 
-FunctionRegistry::FunctionRegistry(RegistryOptions options) : options_(std::move(options)) {}
+FunctionRegistry::FunctionRegistry(RegistryOptions options) : options_(std::move(options)) {
+  if (!options_.clock) options_.clock = system_clock();
+}
 
 FunctionRegistry::~FunctionRegistry() = default;
 
@@ -108,7 +108,8 @@ bool FunctionRegistry::on_failure(std::string_view name_or_arn, const std::strin
   auto function = find(name_or_arn);
   if (!function || function->on_failure_destination.empty() || !options_.send_to_destination) return false;
   return options_.send_to_destination(function->on_failure_destination,
-                                      invocation_record(function->config().function_arn, event_json, attempts, error));
+                                      invocation_record(function->config().function_arn, event_json, attempts, error,
+                                                        options_.clock->now_ms()));
 }
 
 void FunctionRegistry::clear() {

@@ -7,10 +7,11 @@ service manager sees.
 
 As a script it wraps one test command:
 
-    sluice_server.py --sluice BIN [--data-dir] -- COMMAND...
+    sluice_server.py --sluice BIN [--data-dir] [--time-scale N] -- COMMAND...
 
 The server's endpoint reaches the command as SLUICE_ENDPOINT (plus dummy AWS credentials and
-region, so no SDK looks for real ones). The script exits with the command's status, or 1 when
+region, so no SDK looks for real ones); with --time-scale the server's timers run N times faster
+and the command gets N as SLUICE_TIME_SCALE. The script exits with the command's status, or 1 when
 the command passed but the server failed to stop cleanly. Only the standard library is used, so
 any Python 3 can run it.
 """
@@ -45,9 +46,10 @@ def health_ok(endpoint, timeout=1.0):
 
 
 class SluiceServer:
-    def __init__(self, binary, use_data_dir=False):
+    def __init__(self, binary, use_data_dir=False, time_scale=None):
         self.binary = binary
         self.use_data_dir = use_data_dir
+        self.time_scale = time_scale
         self.process = None
         self.port = None
         self._tmp = None
@@ -72,6 +74,8 @@ class SluiceServer:
             args += ["--data", os.path.join(self._tmp.name, "data")]
         else:
             args.append("--in-memory")
+        if self.time_scale is not None:
+            args += ["--time-scale", str(self.time_scale)]
         self._log = open(os.path.join(self._tmp.name, "server.log"), "w+b")
         self.process = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL)
@@ -127,20 +131,22 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sluice", required=True, help="the sluice binary")
     parser.add_argument("--data-dir", action="store_true", help="durable engine in a temp dir")
+    parser.add_argument("--time-scale", default=None, help="run every server timer N times faster")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     opts = parser.parse_args()
     command = opts.command[1:] if opts.command[:1] == ["--"] else opts.command
     if not command:
         parser.error("no command given")
 
-    server = SluiceServer(opts.sluice, use_data_dir=opts.data_dir)
+    server = SluiceServer(opts.sluice, use_data_dir=opts.data_dir, time_scale=opts.time_scale)
     try:
         server.start()
     except RuntimeError as e:
         print(str(e), file=sys.stderr)
         server.close()
         return 1
-    return run_with_server(server, command, {})
+    extra_env = {} if opts.time_scale is None else {"SLUICE_TIME_SCALE": str(opts.time_scale)}
+    return run_with_server(server, command, extra_env)
 
 
 def run_with_server(server, command, extra_env, log_lines=None):

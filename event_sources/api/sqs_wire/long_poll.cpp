@@ -1,12 +1,11 @@
-// Long polling: see long_poll.h for the life of a parked poll.
+// Long polling: see long_poll.h for the life of a parked poll. Deadlines are on the engine's
+// Clock; a loop timer is armed with the real delay that brings the clock there.
 
 #include "long_poll.h"
 
 #include <algorithm>
 
 namespace sluice::api::sqs_wire::detail {
-
-using std::chrono::steady_clock;
 
 PollParker::PollParker(http::Server& server, SqsActions& actions, std::shared_ptr<Clock> clock)
     : server_(server), actions_(actions), clock_(std::move(clock)) {}
@@ -23,7 +22,7 @@ void PollParker::start(std::shared_ptr<const WireRequest> request, http::Respond
   poll->id = next_id_++;
   poll->request = std::move(request);
   poll->responder = std::move(responder);
-  poll->started = steady_clock::now();
+  poll->started_ms = clock_->now_ms();
   polls_.emplace(poll->id, poll);
   run_attempt(poll, draining_);
 }
@@ -74,23 +73,24 @@ void PollParker::park(uint64_t id, std::shared_ptr<sluice::sqs::ReceiveWatch> wa
   if (it == polls_.end()) return;  // the watch is released with this call
   Poll& poll = *it->second;
   poll.running = false;
-  if (!poll.deadline) poll.deadline = poll.started + std::chrono::seconds(wait_seconds);
+  if (!poll.deadline_ms) poll.deadline_ms = poll.started_ms + wait_seconds * 1000;
   poll.watch = std::move(watch);
   if (draining_) {
     answer_empty(poll);
     polls_.erase(it);
     return;
   }
-  auto now = steady_clock::now();
-  if (poll.wake_pending || now >= *poll.deadline) {
+  const int64_t now_ms = clock_->now_ms();
+  if (poll.wake_pending || now_ms >= *poll.deadline_ms) {
     poll.wake_pending = false;
     retry(poll);
     return;
   }
-  auto until_deadline = std::chrono::ceil<std::chrono::milliseconds>(*poll.deadline - now).count();
-  int64_t delay = until_deadline;
-  if (next_visible_ms) delay = std::min(delay, std::max<int64_t>(0, *next_visible_ms - clock_->now_ms()));
-  poll.timer = server_.add_timer(static_cast<uint64_t>(delay), [this, id] { timer_fired(id); });
+  int64_t delay = *poll.deadline_ms - now_ms;
+  if (next_visible_ms) delay = std::min(delay, std::max<int64_t>(0, *next_visible_ms - now_ms));
+  // A clock that moves only when told has no real delay: the timer re-checks it after the nominal one.
+  const int64_t real_delay = clock_->real_delay_ms(delay).value_or(delay);
+  poll.timer = server_.add_timer(static_cast<uint64_t>(real_delay), [this, id] { timer_fired(id); });
 }
 
 void PollParker::wake(uint64_t id) {
@@ -118,7 +118,7 @@ void PollParker::retry(Poll& poll) {
   }
   release_watch(poll);  // after this the engine will not call it
   poll.running = true;
-  bool final_attempt = draining_ || (poll.deadline && steady_clock::now() >= *poll.deadline);
+  bool final_attempt = draining_ || (poll.deadline_ms && clock_->now_ms() >= *poll.deadline_ms);
   run_attempt(polls_.at(poll.id), final_attempt);
 }
 

@@ -11,7 +11,6 @@
 // without a callback and answers whatever it finds. A wake-up that arrives while an attempt is
 // still running is remembered, so none is lost between the engine's registration and park().
 
-#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -40,9 +39,9 @@ class PollParker {
     uint64_t id = 0;
     std::shared_ptr<const WireRequest> request;
     http::ResponderPtr responder;
-    std::chrono::steady_clock::time_point started;
+    int64_t started_ms = 0;  // on the engine's clock, as is the deadline
     // Loop-thread state.
-    std::optional<std::chrono::steady_clock::time_point> deadline;
+    std::optional<int64_t> deadline_ms;
     std::shared_ptr<sluice::sqs::ReceiveWatch> watch;
     std::optional<uint64_t> timer;
     bool running = true;

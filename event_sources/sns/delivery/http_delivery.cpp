@@ -75,7 +75,7 @@ struct HttpDelivery::Impl {
   std::optional<int64_t> retry_delay(const Delivery& d, int failures) const {
     const auto delays = retry_delays_ms(effective_http_policy(d.topic_delivery_policy, subscription_policy(d)).retry);
     if (failures < 1 || static_cast<size_t>(failures) > delays.size()) return std::nullopt;
-    return static_cast<int64_t>(static_cast<double>(delays[static_cast<size_t>(failures) - 1]) * options.delay_scale);
+    return delays[static_cast<size_t>(failures) - 1];
   }
 };
 
@@ -93,8 +93,8 @@ std::unique_ptr<HttpDelivery> HttpDelivery::open(const HttpDeliveryOptions& opti
   hooks.give_up = [self](const Delivery& d, int, bool) {
     return detail::send_to_dead_letter_queue(self->options.sqs, d);
   };
-  impl->runner =
-      std::make_unique<detail::DeliveryRunner>("http", impl->journal.get(), options.threads, std::move(hooks));
+  impl->runner = std::make_unique<detail::DeliveryRunner>(
+      "http", impl->journal.get(), options.threads, options.clock ? options.clock : system_clock(), std::move(hooks));
   impl->runner->start();
   return std::unique_ptr<HttpDelivery>(new HttpDelivery(std::move(impl)));
 }

@@ -2,7 +2,6 @@
 // Internal pieces shared by the HTTP and Lambda sinks: the delivery codec (a Delivery as JSON,
 // for the journal), the journal itself, the retrying worker pool and the dead-letter step.
 
-#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -69,7 +68,8 @@ class DeliveryRunner {
     std::function<bool(const Delivery&, int attempts, bool client_side)> give_up;
   };
 
-  DeliveryRunner(std::string kind, Journal* journal, size_t threads, Hooks hooks);
+  // Due times and waits are on `clock`.
+  DeliveryRunner(std::string kind, Journal* journal, size_t threads, std::shared_ptr<Clock> clock, Hooks hooks);
   ~DeliveryRunner();  // stop()
   DeliveryRunner(const DeliveryRunner&) = delete;
   DeliveryRunner& operator=(const DeliveryRunner&) = delete;
@@ -85,7 +85,6 @@ class DeliveryRunner {
   DeliveryStats stats() const;
 
  private:
-  using TimePoint = std::chrono::steady_clock::time_point;
   struct Job {
     int64_t id = -1;
     int attempts = 0;
@@ -97,11 +96,12 @@ class DeliveryRunner {
   std::string kind_;
   Journal* journal_;
   size_t threads_;
+  std::shared_ptr<Clock> clock_;
   Hooks hooks_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::multimap<TimePoint, std::shared_ptr<Job>> queue_;
+  std::multimap<int64_t, std::shared_ptr<Job>> queue_;  // by due time, clock ms
   size_t in_flight_ = 0;
   bool stopping_ = false;
   DeliveryStats stats_;

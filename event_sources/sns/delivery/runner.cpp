@@ -2,19 +2,25 @@
 // due job, makes one attempt outside the lock, and then either finishes the job (delivered or
 // given up: journal row removed) or records the failed attempt in the journal and puts the job
 // back with its next due time. Stopping lets running attempts end and leaves the rest journalled.
+// Due times are on the runner's Clock, and so is the wait for the earliest one.
 
 #include "internal.h"
 
 namespace sluice::sns::detail {
 
-DeliveryRunner::DeliveryRunner(std::string kind, Journal* journal, size_t threads, Hooks hooks)
-    : kind_(std::move(kind)), journal_(journal), threads_(threads == 0 ? 1 : threads), hooks_(std::move(hooks)) {}
+DeliveryRunner::DeliveryRunner(std::string kind, Journal* journal, size_t threads, std::shared_ptr<Clock> clock,
+                               Hooks hooks)
+    : kind_(std::move(kind)),
+      journal_(journal),
+      threads_(threads == 0 ? 1 : threads),
+      clock_(std::move(clock)),
+      hooks_(std::move(hooks)) {}
 
 DeliveryRunner::~DeliveryRunner() { stop(); }
 
 void DeliveryRunner::start() {
   if (journal_ != nullptr) {
-    const auto now = std::chrono::steady_clock::now();
+    const int64_t now = clock_->now_ms();
     std::lock_guard lock(mu_);
     for (auto& row : journal_->load(kind_)) {
       auto d = delivery_from_json(row.delivery);
@@ -36,7 +42,7 @@ void DeliveryRunner::submit(const Delivery& delivery) {
   if (journal_ != nullptr) job->id = journal_->insert(kind_, delivery_to_json(delivery));
   {
     std::lock_guard lock(mu_);
-    queue_.emplace(std::chrono::steady_clock::now(), std::move(job));
+    queue_.emplace(clock_->now_ms(), std::move(job));
     stats_.accepted++;
   }
   cv_.notify_one();
@@ -76,10 +82,10 @@ void DeliveryRunner::work() {
       continue;
     }
     auto first = queue_.begin();
-    if (first->first > std::chrono::steady_clock::now()) {
+    if (first->first > clock_->now_ms()) {
       // A copy: while this thread waits, another may take the entry and free its key.
-      const auto due = first->first;
-      cv_.wait_until(lock, due);
+      const int64_t due = first->first;
+      clock_->wait_until(cv_, lock, due);
       continue;
     }
     std::shared_ptr<Job> job = std::move(first->second);
@@ -111,7 +117,7 @@ void DeliveryRunner::work() {
     } else if (finished) {
       (went_somewhere ? stats_.dead_lettered : stats_.dropped)++;
     } else {
-      queue_.emplace(std::chrono::steady_clock::now() + std::chrono::milliseconds(*delay), std::move(job));
+      queue_.emplace(clock_->now_ms() + *delay, std::move(job));
       cv_.notify_one();
     }
   }

@@ -5,11 +5,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 
 #include "sluice/aws/credentials.h"
 #include "test_support.h"
 
 using namespace sluice::aws;
+using sluice::ManualClock;
 using sluice::aws::test::LoopbackServer;
 using sluice::aws::test::ScopedEnv;
 using sluice::aws::test::TempDir;
@@ -208,9 +211,15 @@ TEST_CASE("IMDSv1 fallback when the token call answers 403") {
 TEST_CASE("IMDS gives up after its timeout") {
   ScopedEnv env;
   env.unset("AWS_EC2_METADATA_DISABLED");
+  // The token call answers only after the test has seen the client give up (declared before the
+  // server, so the handler is released before the server stops).
+  std::mutex mu;
+  std::condition_variable cv;
+  bool answer = false;
   LoopbackServer slow;
-  slow.server.Put("/latest/api/token", [](const httplib::Request&, httplib::Response& res) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  slow.server.Put("/latest/api/token", [&](const httplib::Request&, httplib::Response& res) {
+    std::unique_lock lock(mu);
+    cv.wait_for(lock, std::chrono::seconds(10), [&] { return answer; });
     res.set_content("late", "text/plain");
   });
   slow.start();
@@ -220,6 +229,11 @@ TEST_CASE("IMDS gives up after its timeout") {
   CHECK_FALSE(r.ok());
   CHECK(r.error.find("metadata token") != std::string::npos);
   CHECK(took < std::chrono::milliseconds(1200));
+  {
+    std::lock_guard lock(mu);
+    answer = true;
+  }
+  cv.notify_all();
 }
 
 TEST_CASE("container credentials from a full URI with an authorization token") {
@@ -248,31 +262,31 @@ TEST_CASE("container credentials from a full URI with an authorization token") {
 TEST_CASE("caching refreshes 5 minutes before expiration and rides out a failed refresh") {
   auto inner = std::make_shared<CountingProvider>();
   auto t0 = std::chrono::system_clock::from_time_t(1'800'000'000);
-  auto now = t0;
+  auto clock = std::make_shared<ManualClock>(1'800'000'000'000);
   inner->expiration = t0 + std::chrono::hours(1);
-  auto cache = caching_provider(inner, [&] { return now; });
+  auto cache = caching_provider(inner, clock);
 
   CHECK(cache->resolve().credentials->access_key_id == "AK1");
-  now = t0 + std::chrono::minutes(54);
+  clock->advance_s(54 * 60);
   CHECK(cache->resolve().credentials->access_key_id == "AK1");
   CHECK(inner->calls == 1);
 
-  now = t0 + std::chrono::minutes(55);  // within 5 minutes of expiry
+  clock->advance_s(60);  // 55 minutes: within 5 minutes of expiry
   inner->expiration = t0 + std::chrono::hours(2);
   CHECK(cache->resolve().credentials->access_key_id == "AK2");
   CHECK(inner->calls == 2);
 
-  now = t0 + std::chrono::minutes(117);
+  clock->advance_s(62 * 60);  // 117 minutes
   inner->fail = true;
   CHECK(cache->resolve().credentials->access_key_id == "AK2");  // still valid for 3 minutes
-  now = t0 + std::chrono::minutes(121);
+  clock->advance_s(4 * 60);                                     // 121 minutes
   CHECK_FALSE(cache->resolve().ok());
 
   // Long-term credentials (no expiration) are asked for once.
   auto long_term = std::make_shared<CountingProvider>();
-  auto cached = caching_provider(long_term, [&] { return now; });
+  auto cached = caching_provider(long_term, clock);
   cached->resolve();
-  now += std::chrono::hours(100);
+  clock->advance_s(100 * 3600);
   CHECK(cached->resolve().credentials->access_key_id == "AK1");
   CHECK(long_term->calls == 1);
 }

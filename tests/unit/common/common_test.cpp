@@ -50,4 +50,5 @@ TEST_CASE("manual clock moves only when told") {
   CHECK(clock.now_ms() == 1000);
   clock.advance_s(2);
   CHECK(clock.now_ms() == 3000);
+  CHECK_FALSE(clock.real_delay_ms(1000).has_value());
 }

@@ -1,5 +1,6 @@
 // Mappings against a real in-memory engine and the sample plugins. Queues use short visibility
 // timeouts (1 s) where a test needs redelivery, so every case stays within a few seconds.
+// Batching windows run on a ManualClock: a test advances it through a 300-second window.
 #include <doctest/doctest.h>
 
 #include <boost/json.hpp>
@@ -231,47 +232,52 @@ TEST_CASE("batch size is never exceeded and window 0 sends what one poll returns
   CHECK(total == 25);
 }
 
-TEST_CASE("with a backlog and a window, batches fill up to BatchSize") {
+TEST_CASE("with a backlog, batches fill up to BatchSize without waiting for the window") {
   Queues qs;
   auto q = qs.create("work");
   for (int i = 0; i < 300; ++i) qs.send(q, "m" + std::to_string(i));
   auto rec = std::make_shared<Recorder>(plugin(SLUICE_PLUGIN_ECHO));
   CreateMappingRequest r;
   r.batch_size = 100;
-  r.maximum_batching_window_in_seconds = 1;
+  r.maximum_batching_window_in_seconds = 300;
   RuntimeOptions options = fast();
   options.poller_threads = 1;
+  options.clock = std::make_shared<ManualClock>();  // never advanced: no window may close
   auto m = make(r, rec, qs.sources(q), options);
   m->start();
-  REQUIRE(eventually([&] { return m->stats().messages_deleted == 300; }, milliseconds(8000)));
-  // One poller: every batch but the last gathered a full BatchSize from the backlog.
+  REQUIRE(eventually([&] { return m->stats().messages_deleted == 300; }));
+  // One poller: every batch gathered a full BatchSize from the backlog.
   auto batches = rec->batches();
-  REQUIRE(batches.size() >= 3);
-  CHECK(batches.front().size() == 100);
-  CHECK(batches[1].size() == 100);
+  REQUIRE(batches.size() == 3);
+  for (const auto& b : batches) CHECK(b.size() == 100);
 }
 
-TEST_CASE("a batching window gathers later messages and closes no later than the window") {
+TEST_CASE("a 300-second batching window gathers later messages and closes when the clock reaches its end") {
   Queues qs;
   auto q = qs.create("work");
   auto rec = std::make_shared<Recorder>(plugin(SLUICE_PLUGIN_ECHO));
   CreateMappingRequest r;
   r.batch_size = 100;
-  r.maximum_batching_window_in_seconds = 2;
+  r.maximum_batching_window_in_seconds = 300;
+  auto clock = std::make_shared<ManualClock>();
   RuntimeOptions options = fast();
   options.poller_threads = 1;
+  options.clock = clock;
   auto m = make(r, rec, qs.sources(q), options);
+  const int64_t window_end = clock->now_ms() + 300'000;  // the window runs from the poll that brings "a"
   m->start();
-  std::this_thread::sleep_for(milliseconds(100));
-  auto first = steady_clock::now();
   qs.send(q, "a");
-  std::this_thread::sleep_for(milliseconds(300));
+  // The poller holds "a" and waits on the clock for the end of the window.
+  REQUIRE(eventually([&] { return clock->has_waiter(window_end); }));
   qs.send(q, "b");
   qs.send(q, "c");
-  REQUIRE(eventually([&] { return rec->invocations() == 1; }, milliseconds(4000)));
-  auto waited = rec->started().front() - first;
-  CHECK(waited <= milliseconds(2100));
-  CHECK(waited >= milliseconds(300));
+  clock->advance_s(299);
+  REQUIRE(eventually([&] { return clock->has_waiter(window_end); }));  // woke, took b and c, waits again
+  CHECK(rec->invocations() == 0);
+  CHECK(qs.hidden(q) == 3);
+  clock->advance_s(1);
+  REQUIRE(eventually([&] { return m->stats().messages_deleted == 3; }));
+  REQUIRE(rec->invocations() == 1);
   CHECK(rec->batches().front() == std::vector<std::string>{"a", "b", "c"});
 }
 
@@ -491,7 +497,9 @@ TEST_CASE("disabling stops polling at once; enabling resumes") {
   CHECK(steady_clock::now() - t0 < milliseconds(1000));  // the 20 s long polls were interrupted
   CHECK(m->configuration().state == "Disabled");
   qs.send(q, "two");
-  std::this_thread::sleep_for(milliseconds(300));
+  // Nothing may take it. Not waiting for time to pass on a clock: a poller that outlived the
+  // disable would be parked in a long poll and take the message within this real interval.
+  CHECK_FALSE(eventually([&] { return qs.visible(q) != 1; }, milliseconds(300)));
   CHECK(qs.visible(q) == 1);
   CHECK(m->stats().messages_deleted == 1);
   UpdateMappingRequest on;

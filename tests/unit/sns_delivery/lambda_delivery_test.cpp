@@ -1,5 +1,6 @@
-// Lambda deliveries through a scripted invoker: the SNS event, retries on function errors with
-// the configured delays, the on-failure step, the subscription DLQ, unknown functions.
+// Lambda deliveries through a scripted invoker: the SNS event, retries on function errors after
+// AWS's 1 and 2 minutes (passed by advancing the world's clock), the on-failure step, the
+// subscription DLQ, unknown functions.
 
 #include <doctest/doctest.h>
 
@@ -15,7 +16,8 @@ struct ScriptedInvoker final : AsyncFunctionInvoker {
   std::mutex mu;
   std::deque<std::string> failures;                        // error types to answer, in order; then success
   std::vector<std::pair<std::string, std::string>> calls;  // function, event
-  std::vector<std::chrono::steady_clock::time_point> times;
+  std::shared_ptr<const ManualClock> clock;                // the world's: each call's time is recorded on it
+  std::vector<int64_t> times;
   bool take_failures = false;
   int on_failure_calls = 0;
   int on_failure_attempts = 0;
@@ -25,7 +27,7 @@ struct ScriptedInvoker final : AsyncFunctionInvoker {
               std::string* error_message) override {
     std::lock_guard lock(mu);
     calls.emplace_back(std::string(function_arn), std::move(event_json));
-    times.push_back(std::chrono::steady_clock::now());
+    times.push_back(clock ? clock->now_ms() : 0);
     if (failures.empty()) return true;
     *error_type = failures.front();
     *error_message = "scripted " + failures.front();
@@ -50,21 +52,24 @@ const char* kFunction = "arn:aws:lambda:us-east-1:111111111111:function:worker";
 
 }  // namespace
 
-TEST_CASE("the function gets the SNS event; two function errors are retried after the delays") {
+TEST_CASE("the function gets the SNS event; two function errors are retried after 1 and 2 minutes") {
   ScriptedInvoker inv;
   inv.failures = {"Unhandled", "Unhandled"};
   World w("", &inv);
-  w.lambda_delays = {30, 60};
-  w.reopen();
+  inv.clock = w.clock;
   auto t = w.topic("t");
   auto sub = w.subscribe(t, "lambda", kFunction);
   REQUIRE(sub.rfind(t + ":", 0) == 0);
   auto r = w.publish(t, "payload", std::string("subj"));
   REQUIRE(r.ok());
+  REQUIRE(wait_for([&] { return inv.count() == 1; }));
+  REQUIRE(w.advance_to_retry(60'000));
+  REQUIRE(wait_for([&] { return inv.count() == 2; }));
+  REQUIRE(w.advance_to_retry(120'000));
   REQUIRE(wait_for([&] { return w.lambda->stats().delivered == 1; }));
   REQUIRE(inv.count() == 3);
-  CHECK(inv.times[1] - inv.times[0] >= std::chrono::milliseconds(30));
-  CHECK(inv.times[2] - inv.times[1] >= std::chrono::milliseconds(60));
+  CHECK(inv.times[1] - inv.times[0] == 60'000);
+  CHECK(inv.times[2] - inv.times[1] == 120'000);
   CHECK(inv.calls[0].first == kFunction);
   CHECK(inv.calls[0].second == inv.calls[2].second);
   auto event = parse_object(inv.calls[0].second);
@@ -90,6 +95,8 @@ TEST_CASE("after three failed attempts: the on-failure step, else the subscripti
     inv.failures = {"Unhandled", "Unhandled", "Unhandled", "Unhandled"};
     auto r = w.publish(t, "doomed");
     REQUIRE(r.ok());
+    REQUIRE(w.advance_to_retry(60'000));
+    REQUIRE(w.advance_to_retry(120'000));
     REQUIRE(wait_for([&] { return w.lambda->stats().dead_lettered == 1; }));
     CHECK(inv.count() == 3);
     CHECK(inv.on_failure_calls == 1);
@@ -103,6 +110,8 @@ TEST_CASE("after three failed attempts: the on-failure step, else the subscripti
     inv.failures = {"Unhandled", "Unhandled", "Unhandled"};
     inv.take_failures = true;
     REQUIRE(w.publish(t, "doomed").ok());
+    REQUIRE(w.advance_to_retry(60'000));
+    REQUIRE(w.advance_to_retry(120'000));
     REQUIRE(wait_for([&] { return w.lambda->stats().dead_lettered == 1; }));
     CHECK(inv.count() == 3);
     CHECK(w.receive("dlq").empty());
@@ -124,6 +133,8 @@ TEST_CASE("without a DLQ a finally failed event is dropped") {
   auto t = w.topic("t");
   w.subscribe(t, "lambda", kFunction);
   REQUIRE(w.publish(t, "x").ok());
+  REQUIRE(w.advance_to_retry(60'000));
+  REQUIRE(w.advance_to_retry(120'000));
   REQUIRE(wait_for([&] { return w.lambda->stats().dropped == 1; }));
   CHECK(w.lambda->pending() == 0);
 }
@@ -133,11 +144,9 @@ TEST_CASE("lambda deliveries are journalled and resumed after a restart") {
   ScriptedInvoker inv;
   std::string t;
   {
-    // Long delays: the event is still waiting for its retry when the service stops.
+    // The clock never moves: the event is still waiting for its retry when the service stops.
     inv.failures = {"Unhandled"};
     World w(dir.path, &inv);
-    w.lambda_delays = {60000, 120000};
-    w.reopen();
     t = w.topic("t");
     w.subscribe(t, "lambda", kFunction);
     REQUIRE(w.publish(t, "resume me").ok());

@@ -1,11 +1,13 @@
 #pragma once
 // Fixtures for the delivery tests: a loopback HTTP subscriber that records what it receives and
 // answers with scripted statuses, an in-memory SQS engine with the SNS service wired to the
-// delivery sinks, and a wait helper.
+// delivery sinks, all on one ManualClock that the tests advance through retry delays, and a wait
+// helper.
 
 #include <httplib.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <filesystem>
 #include <functional>
@@ -41,23 +43,22 @@ struct Received {
   bool has(const std::string& name) const { return headers.count(name) != 0; }
 };
 
-// A subscriber on 127.0.0.1. Answers the scripted statuses in order, then 200.
+// A subscriber on 127.0.0.1. Answers the scripted statuses in order, then 200. While held, it
+// answers nothing until released (a slow endpoint).
 class Endpoint {
  public:
   explicit Endpoint(int port = 0) {
     server_.Post("/sns", [this](const httplib::Request& req, httplib::Response& res) {
       int status = 200;
-      int sleep_ms = 0;
       {
-        std::lock_guard lock(mu_);
+        std::unique_lock lock(mu_);
         received_.push_back(Received{req.headers, req.body});
         if (!statuses_.empty()) {
           status = statuses_.front();
           statuses_.pop_front();
         }
-        sleep_ms = sleep_ms_;
+        released_.wait_for(lock, std::chrono::seconds(10), [this] { return !held_; });
       }
-      if (sleep_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms));
       res.status = status;
       res.set_content("", "text/plain");
     });
@@ -70,6 +71,7 @@ class Endpoint {
     while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ~Endpoint() {
+    release();
     server_.stop();
     thread_.join();
   }
@@ -79,9 +81,16 @@ class Endpoint {
     std::lock_guard lock(mu_);
     statuses_.assign(statuses.begin(), statuses.end());
   }
-  void set_sleep_ms(int ms) {
+  void hold() {
     std::lock_guard lock(mu_);
-    sleep_ms_ = ms;
+    held_ = true;
+  }
+  void release() {
+    {
+      std::lock_guard lock(mu_);
+      held_ = false;
+    }
+    released_.notify_all();
   }
   std::vector<Received> received() {
     std::lock_guard lock(mu_);
@@ -99,9 +108,10 @@ class Endpoint {
   std::thread thread_;
   int port_ = -1;
   std::mutex mu_;
+  std::condition_variable released_;
   std::vector<Received> received_;
   std::deque<int> statuses_;
-  int sleep_ms_ = 0;
+  bool held_ = false;
 };
 
 struct TempDir {
@@ -123,6 +133,7 @@ struct TempDir {
 // LambdaDelivery). reopen() tears the service and sinks down and builds them again.
 struct World {
   CallContext ctx{"111111111111", "us-east-1"};
+  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
   std::unique_ptr<sqs::Engine> sqs;
   std::unique_ptr<HttpDelivery> http;
   std::unique_ptr<LambdaDelivery> lambda;
@@ -130,12 +141,12 @@ struct World {
   std::unique_ptr<Service> sns;
   std::string data_dir;
   AsyncFunctionInvoker* invoker = nullptr;
-  std::vector<int64_t> lambda_delays{10, 20};
 
   explicit World(std::string dir = "", AsyncFunctionInvoker* inv = nullptr) : data_dir(std::move(dir)), invoker(inv) {
     sqs::EngineOptions eo;
     eo.in_memory = true;
     eo.background_housekeeping = false;
+    eo.clock = clock;
     std::string error;
     sqs = sqs::Engine::open(eo, &error);
     reopen();
@@ -153,7 +164,7 @@ struct World {
     HttpDeliveryOptions ho;
     ho.data_dir = data_dir;
     ho.sqs = sqs.get();
-    ho.delay_scale = 0.02;  // policy seconds become 20 ms
+    ho.clock = clock;
     ho.request_timeout_ms = 3000;
     http = HttpDelivery::open(ho, &error);
     if (invoker != nullptr) {
@@ -161,7 +172,7 @@ struct World {
       lo.data_dir = data_dir;
       lo.sqs = sqs.get();
       lo.invoker = invoker;
-      lo.retry_delays_ms = lambda_delays;
+      lo.clock = clock;  // retries after AWS's 1 and 2 minutes
       lambda = LambdaDelivery::open(lo, &error);
     }
     sink = std::make_unique<CompositeSink>(http.get(), lambda.get());
@@ -170,8 +181,17 @@ struct World {
     so.data_dir = data_dir;
     so.sqs = sqs.get();
     so.sink = sink.get();
+    so.clock = clock;
     so.base_url = "http://127.0.0.1:4566";
     sns = Service::open(so, &error);
+  }
+  // Waits until a delivery worker waits for a retry `delay_ms` from now, then moves the clock
+  // there. False when no worker got there in time.
+  bool advance_to_retry(int64_t delay_ms) {
+    const int64_t due = clock->now_ms() + delay_ms;
+    if (!wait_for([&] { return clock->has_waiter(due); })) return false;
+    clock->advance_ms(delay_ms);
+    return true;
   }
   std::string topic(const std::string& name, AttributeMap attrs = {}) {
     auto r = sns->create_topic(ctx, name, attrs, {});

@@ -9,13 +9,13 @@
 // made. All providers are thread-safe.
 
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "sluice/aws/sigv4.h"
+#include "sluice/common/clock.h"
 
 namespace sluice::aws {
 
@@ -60,13 +60,12 @@ std::shared_ptr<CredentialsProvider> imds_credentials(ImdsOptions options = {});
 // Asks each provider in turn; the first that has credentials wins.
 std::shared_ptr<CredentialsProvider> provider_chain(std::vector<std::shared_ptr<CredentialsProvider>> providers);
 
-using WallClock = std::function<std::chrono::system_clock::time_point()>;
 inline constexpr std::chrono::minutes kRefreshAhead{5};
 // Keeps what the inner provider answered; asks again once the credentials are within
-// kRefreshAhead of expiring. If that refresh fails while the old credentials are still valid,
-// the old ones are used.
+// kRefreshAhead of expiring on `clock` (default: the system clock). If that refresh fails while
+// the old credentials are still valid, the old ones are used.
 std::shared_ptr<CredentialsProvider> caching_provider(std::shared_ptr<CredentialsProvider> inner,
-                                                      WallClock clock = nullptr);
+                                                      std::shared_ptr<Clock> clock = nullptr);
 
 struct DefaultChainOptions {
   std::optional<Credentials> explicit_credentials;

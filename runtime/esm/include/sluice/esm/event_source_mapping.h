@@ -28,6 +28,13 @@
 //   consumer at a time, so one batch per group is in flight; on failure, the failed message and
 //   every later message of its group in the batch stay on the queue, so the group's order holds.
 //
+// Time (RuntimeOptions::clock)
+//   Windows, the scale-up interval and LastModified are on the clock. A poller long-polls for the
+//   real time the clock needs to reach the window's end and waits out the rest on the clock. A
+//   clock that moves only when told (a test's ManualClock) cannot be long-polled for: there the
+//   messages that arrive during a window are gathered each time the clock moves, and the batch
+//   closes when it is full or the clock reaches the window's end.
+//
 // Lifecycle
 //   create()   validates the request with AWS's rules and texts, reads the queue's attributes
 //              (a queue that does not exist is refused here, as on AWS) and returns a mapping in
@@ -51,6 +58,7 @@
 #include <variant>
 #include <vector>
 
+#include "sluice/common/clock.h"
 #include "sluice/functions/plugin_host.h"
 #include "sluice/sqs/queue_source.h"
 
@@ -188,6 +196,9 @@ std::shared_ptr<FunctionInvoker> make_plugin_invoker(std::shared_ptr<functions::
 // ---- The mapping -------------------------------------------------------------------------------
 
 struct RuntimeOptions {
+  // Batching windows, the scale-up interval, the back-off after a failed receive and LastModified
+  // read and wait through it. Default: the system clock.
+  std::shared_ptr<Clock> clock;
   bool start_at_full_scale = false;  // begin at the maximum concurrency instead of 5
   int64_t initial_concurrency = 5;
   int64_t scale_up_interval_ms = 200;  // one more concurrent batch per interval under backlog

@@ -22,6 +22,10 @@
 //
 // Threading: invoke() and reload_if_changed() are thread-safe. Handlers that do not declare
 // SLUICE_HANDLER_CONCURRENT run one invocation at a time per loaded copy (InProcess) or per worker.
+//
+// Time: deadlines and the remaining time are on PluginHostOptions::clock. An isolated worker
+// process has only the wall clock: it is handed the wall time at which the host's clock reaches
+// the deadline, so its handler counts the remaining time in real milliseconds.
 
 #include <sluice/handler.h>
 
@@ -32,6 +36,8 @@
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include "sluice/common/clock.h"
 
 namespace sluice::functions {
 
@@ -69,6 +75,7 @@ struct PluginHostOptions {
   IsolationMode mode = IsolationMode::InProcess;
   bool reload_on_change = true;  // check the file before every invocation
   unsigned max_workers = 1;      // Isolated: worker processes, one invocation each at a time
+  std::shared_ptr<Clock> clock;  // deadlines and remaining time; default: the system clock
 };
 
 struct InvocationRequest {
@@ -77,7 +84,7 @@ struct InvocationRequest {
   // The same SQS batch as structs. Used for handlers with the SQS fast path; for the others the
   // event JSON is built from them when `event` is empty.
   std::span<const sluice_sqs_record> sqs_records;
-  int64_t deadline_ms = 0;  // Unix epoch ms; 0: now + the function's timeout
+  int64_t deadline_ms = 0;  // Unix epoch ms on the host's clock; 0: now + the function's timeout
 };
 
 struct InvocationResult {

@@ -47,6 +47,7 @@ struct RegistryOptions {
   std::string account_id = "123456789012";
   DestinationSender send_to_destination;  // empty: OnFailure destinations are never used
   InvocationLogSink log;                  // empty: invocations are not logged
+  std::shared_ptr<Clock> clock;           // the invocation records' timestamps; default the system clock
 };
 
 // What declare() needs to know about a function.

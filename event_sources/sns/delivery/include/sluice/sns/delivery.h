@@ -14,6 +14,8 @@
 //   does. Delivered and dead-lettered deliveries leave the journal.
 // - Opening a sink with a data directory resumes the journalled deliveries of the previous run
 //   (attempt counts kept; the next attempt is made at once).
+// - Retry delays are kept on the options' Clock: a test advances a ManualClock through AWS's real
+//   delays (1 and 2 minutes for Lambda) instead of waiting for them.
 //
 // HTTP/S: POST with AWS's headers; the body is the JSON envelope, or the bare message with
 // RawMessageDelivery. 2xx is success. 5xx, 429, timeouts and connection failures are server-side
@@ -80,15 +82,15 @@ struct DeliveryStats {
 };
 
 struct DeliveryWorkerOptions {
-  std::string data_dir;        // journal location; empty keeps the queue in memory only
-  sqs::Engine* sqs = nullptr;  // where RedrivePolicy dead-letter queues live
-  size_t threads = 4;          // worker pool size (at least 1)
+  std::string data_dir;          // journal location; empty keeps the queue in memory only
+  sqs::Engine* sqs = nullptr;    // where RedrivePolicy dead-letter queues live
+  size_t threads = 4;            // worker pool size (at least 1)
+  std::shared_ptr<Clock> clock;  // retry delays are waited on it; default: the system clock
 };
 
 // ---- HTTP/S --------------------------------------------------------------------------------
 
 struct HttpDeliveryOptions : DeliveryWorkerOptions {
-  double delay_scale = 1.0;  // multiplies every retry delay (tests shrink seconds to ms)
   int64_t connect_timeout_ms = 5000;
   int64_t request_timeout_ms = 15000;  // AWS gives an endpoint 15 s to answer
   bool verify_tls = true;              // https endpoints: check the server certificate
