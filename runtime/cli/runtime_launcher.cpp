@@ -102,8 +102,8 @@ bool RuntimeLauncher::start(const Config& config, std::string* error) {
     if (declared.queue_url.empty()) runtime.max_messages_per_receive = 10'000;
     auto mapping = esm::EventSourceMapping::create(request, functions_.at(declared.function_name), sources, runtime);
     if (!mapping) {
-      *error = "eventSourceMappings[" + std::to_string(i) + "]: " + std::string(mapping.error().type()) + ": " +
-               mapping.error().message;
+      *error = "eventSourceMappings[" + std::to_string(i) + "]: " + std::string(mapping.error().info().json_type) +
+               ": " + mapping.error().message;
       return false;
     }
     mapping.value()->start();

@@ -56,7 +56,7 @@ std::string document(std::string_view action, const std::string& result_body, bo
 
 }  // namespace detail
 
-std::string error_xml(const SnsError& error, std::string_view request_id) {
+std::string error_xml(const AwsError& error, std::string_view request_id) {
   detail::Xml x;
   x.out = "<?xml version=\"1.0\"?>\n<ErrorResponse xmlns=\"";
   x.out.append(detail::kNamespace).append("\">");
