@@ -12,9 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sluice/common/sqlite.h"
 #include "sluice/sns/sns.h"
-
-struct sqlite3;
 
 namespace sluice::sns::detail {
 
@@ -141,11 +140,11 @@ class Signer {
 // ---- Store (store.cpp) -------------------------------------------------------------------------
 
 // Key/value records by kind ("topic", "subscription", "meta") in SQLite, WAL mode. Every put/erase
-// is its own committed transaction. Not thread-safe: the service serialises writes.
+// is its own committed transaction. Thread-safe: each call prepares its own statement and the
+// connection (SQLITE_OPEN_FULLMUTEX) serialises them.
 class Store {
  public:
   static std::unique_ptr<Store> open(const std::string& path, std::string* error);
-  ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
@@ -154,8 +153,8 @@ class Store {
   std::vector<std::pair<std::string, std::string>> load(std::string_view kind);
 
  private:
-  Store() = default;
-  sqlite3* db_ = nullptr;
+  explicit Store(sqlite::Connection db) : db_(std::move(db)) {}
+  sqlite::Connection db_;
 };
 
 // ---- Outbox (outbox.cpp) -----------------------------------------------------------------------

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
+
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -206,4 +208,15 @@ TEST_CASE("journalled deliveries survive a restart and arrive once the endpoint 
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   CHECK(back.count("Notification") == 3);
   CHECK(w.http->stats().accepted == 0);
+}
+
+TEST_CASE("a journal that is not a database is refused with a sentence") {
+  TempDir dir;
+  const std::string journal = dir.path + "/sns_deliveries.db";
+  std::ofstream(journal) << std::string(4096, 'x');
+  HttpDeliveryOptions options;
+  options.data_dir = dir.path;
+  std::string error;
+  CHECK_FALSE(HttpDelivery::open(options, &error));
+  CHECK(error == journal + " is not a usable delivery journal: file is not a database");
 }
