@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "config.h"
 #include "runtime_launcher.h"
+#include "sluice/common/defaults.h"
 #include "sluice/sns/delivery.h"
 #include "sluice/sns/sns.h"
 #include "sluice/sqs/engine.h"
@@ -26,8 +27,8 @@ struct UpOptions {
   int port = 9324;
   std::string data_dir = ".sluice";
   bool in_memory = false;
-  std::string account_id = "123456789012";
-  std::string region = "us-east-1";
+  std::string account_id = kDefaultAccountId;
+  std::string region = kDefaultRegion;
   std::string config_path;
 };
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sluice/common/crypto.h"
+#include "sluice/common/defaults.h"
 #include "sluice/functions/plugin_host.h"
 
 namespace sluice::cli {
@@ -37,7 +38,7 @@ std::string sample_sqs_event(const SqsEventOptions& options) {
   struct Owned {
     std::string message_id, receipt_handle, md5;
   };
-  const std::string sender = "123456789012";
+  const std::string sender = kDefaultAccountId;
   const int64_t sent = now_ms();
   std::vector<Owned> owned(static_cast<size_t>(std::max(1, options.count)));
   std::vector<sluice_sqs_record> records(owned.size());
@@ -61,7 +62,7 @@ std::string sample_sqs_event(const SqsEventOptions& options) {
 }
 
 std::string sample_sns_event(const SnsEventOptions& options) {
-  std::string region = "us-east-1";
+  std::string region = kDefaultRegion;
   // arn:aws:sns:REGION:...
   if (auto first = options.topic_arn.find(':', 8); first != std::string::npos) {
     auto second = options.topic_arn.find(':', first + 1);

@@ -10,6 +10,7 @@
 
 #include "filter_pattern.h"
 #include "sluice/common/crypto.h"
+#include "sluice/common/defaults.h"
 #include "sluice/esm/event_source_mapping.h"
 
 namespace sluice::esm {
@@ -45,7 +46,7 @@ std::pair<std::string, std::string> region_and_account(const std::string& functi
   size_t start = 0;
   for (int i = 0; i < 5; ++i) {
     size_t colon = function_arn.find(':', start);
-    if (colon == std::string::npos) return {"us-east-1", "000000000000"};
+    if (colon == std::string::npos) return {kDefaultRegion, kDefaultAccountId};
     parts.push_back(function_arn.substr(start, colon - start));
     start = colon + 1;
   }

@@ -34,14 +34,15 @@
 #include "http/http_server.h"
 #include "sluice/common/aws_error.h"
 #include "sluice/common/clock.h"
+#include "sluice/common/defaults.h"
 #include "sluice/sqs/engine.h"
 
 namespace sluice::api::sqs {
 
 // Who is calling and where: what a request's credentials and URL say.
 struct CallContext {
-  std::string account_id = "123456789012";
-  std::string region = "us-east-1";
+  std::string account_id = kDefaultAccountId;
+  std::string region = kDefaultRegion;
   std::string base_url = "http://127.0.0.1:9324";  // queue URLs answered are <base_url>/<account>/<name>
   std::string request_path = "/";                  // a Query request POSTed to /<account>/<name> names its queue
 };
@@ -99,9 +100,9 @@ class QueryService {
 
 struct ApiOptions {
   std::string host = "127.0.0.1";
-  int port = 9324;                          // 0 = any free port (ApiServer::port() tells which)
-  std::string account_id = "123456789012";  // when the credentials do not name a 12-digit account
-  std::string region = "us-east-1";         // when the credentials carry no region scope
+  int port = 9324;                             // 0 = any free port (ApiServer::port() tells which)
+  std::string account_id = kDefaultAccountId;  // when the credentials do not name a 12-digit account
+  std::string region = kDefaultRegion;         // when the credentials carry no region scope
   // Scheme and host of answered queue URLs, e.g. "http://sqs.local:9324". Empty = "http://" + the
   // request's Host header, so a URL points back at whatever address the client reached us by
   // (SDKs such as JS v3 send later calls to the QueueUrl's host).

@@ -41,7 +41,7 @@ namespace sluice::functions {
 
 struct FunctionConfig {
   std::string name;
-  std::string function_arn;  // empty: arn:aws:lambda:us-east-1:000000000000:function:<name>
+  std::string function_arn;  // empty: in the default account and region (sluice/common/defaults.h)
   uint32_t memory_size_mb = 128;
   uint32_t timeout_ms = 3000;
   std::vector<std::pair<std::string, std::string>> environment;

@@ -33,6 +33,7 @@
 #include "filter_policy/filter_policy.h"
 #include "sluice/common/aws_error.h"
 #include "sluice/common/clock.h"
+#include "sluice/common/defaults.h"
 
 namespace sluice::sqs {
 class Engine;
@@ -53,8 +54,8 @@ inline AwsError invalid_parameter(std::string_view what) {
 // ---- Request and result shapes -----------------------------------------------------------------
 
 struct CallContext {
-  std::string account_id = "000000000000";
-  std::string region = "us-east-1";
+  std::string account_id = kDefaultAccountId;
+  std::string region = kDefaultRegion;
 };
 
 using AttributeMap = std::map<std::string, std::string>;
