@@ -2,12 +2,10 @@
 
 #include <boost/json.hpp>
 
-#include <chrono>
-#include <cstdio>
-#include <ctime>
 #include <mutex>
 
 #include "sluice/aws/remote_queue_source.h"
+#include "sluice/common/clock.h"
 #include "sluice/common/crypto.h"
 #include "sluice/sqs/queue_source.h"
 
@@ -124,18 +122,6 @@ std::string function_name_of(std::string_view function_arn) {
   return std::string(name);
 }
 
-std::string iso8601_now() {
-  using namespace std::chrono;
-  auto ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char date[32], out[48];
-  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(out, sizeof out, "%s.%03dZ", date, static_cast<int>(ms % 1000));
-  return out;
-}
-
 }  // namespace
 
 bool RuntimeLauncher::on_failure(std::string_view function_arn, const std::string& event_json, int attempts,
@@ -151,7 +137,7 @@ bool RuntimeLauncher::on_failure(std::string_view function_arn, const std::strin
   boost::json::value payload = boost::json::parse(event_json, ec);
   boost::json::object record{
       {"version", "1.0"},
-      {"timestamp", iso8601_now()},
+      {"timestamp", format_iso8601_ms(system_clock()->now_ms())},
       {"requestContext",
        {{"requestId", uuid4()},
         {"functionArn", function->second->function_arn() + ":$LATEST"},

@@ -100,9 +100,7 @@ size_t message_size(const PublishRequest& request);
 MessageAttributeMap to_filter_attributes(const PublishAttributes& attributes);
 bool valid_phone_number(std::string_view number);
 
-// ---- Time and envelopes (envelope.cpp) ---------------------------------------------------------
-
-std::string iso_timestamp(int64_t epoch_ms);  // 2012-05-02T00:54:06.655Z
+// ---- Envelopes (envelope.cpp) -------------------------------------------------------------------
 
 // A Notification envelope split around the JSON string of its UnsubscribeURL (the one field that
 // differs between the subscriptions of a publish): render() gives exactly the bytes of

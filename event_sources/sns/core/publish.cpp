@@ -88,7 +88,7 @@ Outcome<PublishResult> ServiceImpl::publish(const CallContext& ctx, const Publis
     d.endpoint = *request.phone_number;
     d.message_id = uuid4();
     d.message = *request.message;
-    d.timestamp = iso_timestamp(clock_->now_ms());
+    d.timestamp = format_iso8601_ms(clock_->now_ms());
     outbox_.append(d);
     return PublishResult{request.id, d.message_id, std::nullopt};
   }
@@ -149,7 +149,7 @@ Outcome<PublishResult> ServiceImpl::publish_to(const CallContext&, const Publish
   base.message_id = result.message_id;
   base.sequence_number = result.sequence_number;
   base.subject = request.subject;
-  base.timestamp = iso_timestamp(now);
+  base.timestamp = format_iso8601_ms(now);
   if (auto dp = topic.attributes.find("DeliveryPolicy"); dp != topic.attributes.end()) {
     base.topic_delivery_policy = dp->second;
   }

@@ -57,7 +57,7 @@ void ServiceImpl::send_confirmation(const Subscription& sub, const std::string& 
   d.endpoint = sub.endpoint;
   d.message_id = uuid4();
   d.token = sub.token;
-  d.timestamp = iso_timestamp(clock_->now_ms());
+  d.timestamp = format_iso8601_ms(clock_->now_ms());
   if (type == "SubscriptionConfirmation") {
     d.message = "You have chosen to subscribe to the topic " + sub.topic_arn +
                 ".\nTo confirm the subscription, visit the SubscribeURL included in this message.";

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 namespace sluice {
 
@@ -30,5 +31,8 @@ class ManualClock final : public Clock {
  private:
   std::atomic<int64_t> now_;
 };
+
+// UTC with milliseconds, the form AWS writes timestamps in: "2026-12-06T16:41:58.123Z".
+std::string format_iso8601_ms(int64_t epoch_ms);
 
 }  // namespace sluice
