@@ -20,7 +20,7 @@ constexpr std::string_view kContentType = "application/x-amz-json-1.0";
 constexpr size_t kIdlePerEndpoint = 8;
 
 constexpr AwsErrorCode kAllCodes[] = {
-#define X(id, status, query, json_type, fault) AwsErrorCode::id,
+#define X(service, id, status, query, json_type, fault) AwsErrorCode::id,
 #include "sluice/common/aws_error_codes.def"
 #undef X
 };
@@ -68,6 +68,9 @@ std::optional<AwsErrorCode> error_code_from_wire(std::string_view code) {
   if (code.empty()) return std::nullopt;
   for (AwsErrorCode c : kAllCodes) {
     const AwsErrorInfo& info = error_info(c);
+    // Only SQS answers are expected here; another service's row of the same spelling would
+    // misread them.
+    if (info.service != AwsService::Sqs && info.service != AwsService::Common) continue;
     if (info.query_code == code || info.json_type == code) return c;
   }
   // Other spellings of throttling that AWS services use.

@@ -1,16 +1,18 @@
+// The error table as two arrays indexed by AwsErrorCode: the facts of each row and its name.
+
 #include "sluice/common/aws_error.h"
 
 namespace sluice {
 namespace {
 
 constexpr AwsErrorInfo kInfos[] = {
-#define X(id, status, query, json, fault) {status, query, json, Fault::fault},
+#define X(service, id, status, query, json, fault) {AwsService::service, status, query, json, Fault::fault},
 #include "sluice/common/aws_error_codes.def"
 #undef X
 };
 
 constexpr std::string_view kNames[] = {
-#define X(id, status, query, json, fault) #id,
+#define X(service, id, status, query, json, fault) #id,
 #include "sluice/common/aws_error_codes.def"
 #undef X
 };

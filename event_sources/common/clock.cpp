@@ -1,9 +1,12 @@
 // The wall clock and the scaled clock: both follow real time, so waiting on them is a timed wait
-// of the condition variable for the real delay that brings the clock to the deadline.
+// of the condition variable for the real delay that brings the clock to the deadline. Also the one
+// ISO-8601 formatter for timestamps.
 #include "sluice/common/clock.h"
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <ctime>
 
 namespace sluice {
 
@@ -71,5 +74,22 @@ std::shared_ptr<Clock> system_clock() {
 }
 
 std::shared_ptr<Clock> scaled_clock(double speed) { return std::make_shared<ScaledClock>(speed); }
+
+std::string format_iso8601_ms(int64_t epoch_ms) {
+  // Floor division, so an instant before 1970 still gets a millisecond part in 0..999.
+  int64_t seconds = epoch_ms / 1000;
+  int64_t millis = epoch_ms % 1000;
+  if (millis < 0) {
+    millis += 1000;
+    seconds -= 1;
+  }
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char out[64];
+  std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
+  return out;
+}
 
 }  // namespace sluice

@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "config.h"
 #include "sample_events.h"
+#include "sluice/common/defaults.h"
 #include "sluice/functions/plugin_host.h"
 
 namespace sluice::cli {
@@ -61,7 +62,7 @@ int command_invoke(const std::vector<std::string>& args) {
     }
     Config config;
     std::string error;
-    if (!load_config_file(config_path, "123456789012", "us-east-1", &config, &error)) {
+    if (!load_config_file(config_path, kDefaultAccountId, kDefaultRegion, &config, &error)) {
       std::fprintf(stderr, "sluice invoke: config %s\n", error.c_str());
       return 78;
     }

@@ -20,6 +20,7 @@
 #include "sluice/api/server/server.h"
 #include "sluice/api/sns_wire/sns_service.h"
 #include "sluice/api/sqs_wire/sqs_service.h"
+#include "sluice/common/defaults.h"
 #include "sluice/sns/delivery.h"
 #include "sluice/sns/sns.h"
 #include "sluice/sqs/engine.h"
@@ -32,8 +33,8 @@ struct UpOptions {
   int port = 9324;
   std::string data_dir = ".sluice";
   bool in_memory = false;
-  std::string account_id = "123456789012";
-  std::string region = "us-east-1";
+  std::string account_id = kDefaultAccountId;
+  std::string region = kDefaultRegion;
   std::string config_path;
   double time_scale = 1;  // > 1: every timer runs this many times faster (tests only)
 };

@@ -101,8 +101,8 @@ bool RuntimeLauncher::start(const Config& config, std::string* error) {
     auto mapping = esm::EventSourceMapping::create(
         request, esm::make_plugin_invoker(function->host, function->reserved_concurrency), sources, runtime);
     if (!mapping) {
-      *error = "eventSourceMappings[" + std::to_string(i) + "]: " + std::string(mapping.error().type()) + ": " +
-               mapping.error().message;
+      *error = "eventSourceMappings[" + std::to_string(i) + "]: " + std::string(mapping.error().info().json_type) +
+               ": " + mapping.error().message;
       return false;
     }
     mapping.value()->start();

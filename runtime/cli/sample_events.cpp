@@ -2,33 +2,17 @@
 
 #include <boost/json.hpp>
 
-#include <chrono>
-#include <ctime>
 #include <vector>
 
+#include "sluice/common/clock.h"
 #include "sluice/common/crypto.h"
+#include "sluice/common/defaults.h"
 #include "sluice/functions/plugin_host.h"
 
 namespace sluice::cli {
 namespace {
 
 namespace json = boost::json;
-
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-std::string iso8601(int64_t ms) {
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[40];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buffer, static_cast<int>(ms % 1000));
-  return out;
-}
 
 }  // namespace
 
@@ -37,8 +21,8 @@ std::string sample_sqs_event(const SqsEventOptions& options) {
   struct Owned {
     std::string message_id, receipt_handle, md5;
   };
-  const std::string sender = "123456789012";
-  const int64_t sent = now_ms();
+  const std::string sender = kDefaultAccountId;
+  const int64_t sent = system_clock()->now_ms();
   std::vector<Owned> owned(static_cast<size_t>(std::max(1, options.count)));
   std::vector<sluice_sqs_record> records(owned.size());
   auto bytes = [](const std::string& s) { return sluice_bytes{s.data(), s.size()}; };
@@ -61,7 +45,7 @@ std::string sample_sqs_event(const SqsEventOptions& options) {
 }
 
 std::string sample_sns_event(const SnsEventOptions& options) {
-  std::string region = "us-east-1";
+  std::string region = kDefaultRegion;
   // arn:aws:sns:REGION:...
   if (auto first = options.topic_arn.find(':', 8); first != std::string::npos) {
     auto second = options.topic_arn.find(':', first + 1);
@@ -74,7 +58,7 @@ std::string sample_sns_event(const SnsEventOptions& options) {
   sns["TopicArn"] = options.topic_arn;
   sns["Subject"] = options.subject.empty() ? json::value(nullptr) : json::value(options.subject);
   sns["Message"] = options.message;
-  sns["Timestamp"] = iso8601(now_ms());
+  sns["Timestamp"] = format_iso8601_ms(system_clock()->now_ms());
   sns["SignatureVersion"] = "1";
   sns["Signature"] = base64_encode(random_bytes(128));
   sns["SigningCertUrl"] = "https://sns." + region + ".amazonaws.com/SimpleNotificationService-sample.pem";

@@ -4,19 +4,21 @@
 
 #include <string>
 
+#include "sluice/common/defaults.h"
+
 namespace sluice::cli {
 
 struct SqsEventOptions {
   std::string body = "Hello from SQS!";
-  std::string queue_arn = "arn:aws:sqs:us-east-1:123456789012:my-queue";
-  std::string region = "us-east-1";
+  std::string queue_arn = std::string("arn:aws:sqs:") + kDefaultRegion + ":" + kDefaultAccountId + ":my-queue";
+  std::string region = kDefaultRegion;
   int count = 1;
 };
 
 struct SnsEventOptions {
   std::string message = "Hello from SNS!";
   std::string subject;  // "" = null
-  std::string topic_arn = "arn:aws:sns:us-east-1:123456789012:my-topic";
+  std::string topic_arn = std::string("arn:aws:sns:") + kDefaultRegion + ":" + kDefaultAccountId + ":my-topic";
 };
 
 std::string sample_sqs_event(const SqsEventOptions& options);

@@ -10,6 +10,7 @@
 
 #include "filter_pattern.h"
 #include "sluice/common/crypto.h"
+#include "sluice/common/defaults.h"
 #include "sluice/esm/event_source_mapping.h"
 
 namespace sluice::esm {
@@ -19,14 +20,17 @@ constexpr size_t kMaxFilters = 5;
 constexpr size_t kMaxPatternLength = 4096;
 constexpr std::string_view kReportBatchItemFailures = "ReportBatchItemFailures";
 
-EsmError invalid(std::string message) { return {EsmErrorCode::InvalidParameterValue, std::move(message)}; }
-
-EsmError out_of_range(const std::string& value, std::string_view member, std::string_view constraint) {
-  return {EsmErrorCode::Validation, "1 validation error detected: Value '" + value + "' at '" + std::string(member) +
-                                        "' failed to satisfy constraint: " + std::string(constraint)};
+AwsError invalid(std::string message) {
+  return aws_error(AwsErrorCode::LambdaInvalidParameterValue, std::move(message));
 }
 
-std::optional<EsmError> check_range(int64_t value, int64_t lo, int64_t hi, std::string_view member) {
+AwsError out_of_range(const std::string& value, std::string_view member, std::string_view constraint) {
+  return aws_error(AwsErrorCode::Validation, "1 validation error detected: Value '" + value + "' at '" +
+                                                 std::string(member) +
+                                                 "' failed to satisfy constraint: " + std::string(constraint));
+}
+
+std::optional<AwsError> check_range(int64_t value, int64_t lo, int64_t hi, std::string_view member) {
   if (value < lo)
     return out_of_range(std::to_string(value), member,
                         "Member must have value greater than or equal to " + std::to_string(lo));
@@ -42,7 +46,7 @@ std::pair<std::string, std::string> region_and_account(const std::string& functi
   size_t start = 0;
   for (int i = 0; i < 5; ++i) {
     size_t colon = function_arn.find(':', start);
-    if (colon == std::string::npos) return {"us-east-1", "000000000000"};
+    if (colon == std::string::npos) return {kDefaultRegion, kDefaultAccountId};
     parts.push_back(function_arn.substr(start, colon - start));
     start = colon + 1;
   }
@@ -51,36 +55,9 @@ std::pair<std::string, std::string> region_and_account(const std::string& functi
 
 }  // namespace
 
-std::string_view EsmError::type() const {
-  switch (code) {
-    case EsmErrorCode::InvalidParameterValue:
-      return "InvalidParameterValueException";
-    case EsmErrorCode::Validation:
-      return "ValidationException";
-    case EsmErrorCode::ResourceConflict:
-      return "ResourceConflictException";
-    case EsmErrorCode::ResourceNotFound:
-      return "ResourceNotFoundException";
-    case EsmErrorCode::ResourceInUse:
-      return "ResourceInUseException";
-  }
-  return "ServiceException";
-}
-
-int EsmError::http_status() const {
-  switch (code) {
-    case EsmErrorCode::ResourceConflict:
-      return 409;
-    case EsmErrorCode::ResourceNotFound:
-      return 404;
-    default:
-      return 400;
-  }
-}
-
-EsmError duplicate_mapping_error(const std::string& event_source_arn, const std::string& function_name,
+AwsError duplicate_mapping_error(const std::string& event_source_arn, const std::string& function_name,
                                  const std::string& existing_uuid) {
-  return {EsmErrorCode::ResourceConflict, "An event source mapping with SQS arn (\" " + event_source_arn +
+  return {AwsErrorCode::ResourceConflict, "An event source mapping with SQS arn (\" " + event_source_arn +
                                               " \") and function (\" " + function_name +
                                               " \") already exists. Please update or delete the existing mapping "
                                               "with UUID " +
@@ -109,7 +86,7 @@ EventSourceMappingConfiguration resolve(const CreateMappingRequest& request, con
   return c;
 }
 
-std::optional<EsmError> validate(const EventSourceMappingConfiguration& c, const ValidationContext& context) {
+std::optional<AwsError> validate(const EventSourceMappingConfiguration& c, const ValidationContext& context) {
   if (auto e = check_range(c.batch_size, 1, 10'000, "batchSize")) return e;
   if (auto e = check_range(c.maximum_batching_window_in_seconds, 0, 300, "maximumBatchingWindowInSeconds")) return e;
   if (c.scaling_config && c.scaling_config->maximum_concurrency)

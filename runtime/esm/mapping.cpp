@@ -107,7 +107,7 @@ class Mapping final : public EventSourceMapping {
     if (enabled) start_pollers();
   }
 
-  std::optional<EsmError> update(const UpdateMappingRequest& request) override {
+  std::optional<AwsError> update(const UpdateMappingRequest& request) override {
     MutexLock control(control_mu_);
     EventSourceMappingConfiguration c;
     {
@@ -489,14 +489,13 @@ class Mapping final : public EventSourceMapping {
 
 }  // namespace
 
-EsmOutcome<std::unique_ptr<EventSourceMapping>> EventSourceMapping::create(const CreateMappingRequest& request,
-                                                                           std::shared_ptr<FunctionInvoker> function,
-                                                                           SourceFactory sources,
-                                                                           RuntimeOptions options) {
+Outcome<std::unique_ptr<EventSourceMapping>> EventSourceMapping::create(const CreateMappingRequest& request,
+                                                                        std::shared_ptr<FunctionInvoker> function,
+                                                                        SourceFactory sources, RuntimeOptions options) {
   if (!options.clock) options.clock = system_clock();
   std::unique_ptr<sqs::QueueSource> control = sources ? sources() : nullptr;
   if (!control || !function)
-    return EsmError{EsmErrorCode::InvalidParameterValue, "The event source or the function is missing."};
+    return AwsError{AwsErrorCode::LambdaInvalidParameterValue, "The event source or the function is missing."};
   CreateMappingRequest resolved_request = request;
   if (resolved_request.event_source_arn.empty()) resolved_request.event_source_arn = control->arn();
   EventSourceMappingConfiguration config = resolve(resolved_request, function->function_arn());
@@ -504,9 +503,9 @@ EsmOutcome<std::unique_ptr<EventSourceMapping>> EventSourceMapping::create(const
   // As on AWS, a queue that cannot be read refuses the mapping at creation.
   auto attrs = control->attributes({"VisibilityTimeout"});
   if (!attrs)
-    return EsmError{EsmErrorCode::InvalidParameterValue, "Error occurred while ReceiveMessage. SQS Error Code: " +
-                                                             std::string(attrs.error().info().query_code) +
-                                                             ". SQS Error Message: " + attrs.error().message};
+    return AwsError{AwsErrorCode::LambdaInvalidParameterValue, "Error occurred while ReceiveMessage. SQS Error Code: " +
+                                                                   std::string(attrs.error().info().query_code) +
+                                                                   ". SQS Error Message: " + attrs.error().message};
   ValidationContext context;
   context.fifo = control->arn().ends_with(".fifo");
   if (auto it = attrs->find("VisibilityTimeout"); it != attrs->end())

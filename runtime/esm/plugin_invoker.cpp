@@ -1,5 +1,6 @@
 // FunctionInvoker over a PluginHost: the host already enforces the timeout (and, isolated, kills
 // a hung worker); the invoker adds what the mapping needs to know about the function.
+#include "sluice/common/defaults.h"
 #include "sluice/esm/event_source_mapping.h"
 
 namespace sluice::esm {
@@ -18,7 +19,7 @@ class PluginInvoker final : public FunctionInvoker {
   std::string function_arn() const override {
     const auto& config = host_->config();
     if (!config.function_arn.empty()) return config.function_arn;
-    return "arn:aws:lambda:us-east-1:000000000000:function:" + config.name;
+    return std::string("arn:aws:lambda:") + kDefaultRegion + ":" + kDefaultAccountId + ":function:" + config.name;
   }
 
  private:

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "sluice/common/crypto.h"
+#include "sluice/common/defaults.h"
 
 namespace sluice::functions::detail {
 namespace {
@@ -63,7 +64,8 @@ void PreparedRequest::ensure_event_json() {
 PreparedRequest prepare(const InvocationRequest& request, const FunctionConfig& config, const Clock& clock) {
   PreparedRequest p;
   p.request_id = request.request_id.empty() ? uuid4() : request.request_id;
-  p.function_arn = config.function_arn.empty() ? "arn:aws:lambda:us-east-1:000000000000:function:" + config.name
+  p.function_arn = config.function_arn.empty() ? std::string("arn:aws:lambda:") + kDefaultRegion + ":" +
+                                                     kDefaultAccountId + ":function:" + config.name
                                                : config.function_arn;
   p.event = request.event;
   p.sqs_records = request.sqs_records;

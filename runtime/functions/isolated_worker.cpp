@@ -40,9 +40,9 @@ void encode_records(FrameWriter& w, std::span<const sluice_sqs_record> records) 
 
 }  // namespace
 
-HostOutcome<std::unique_ptr<IsolatedWorker>> IsolatedWorker::start(const std::string& path,
-                                                                   const FunctionConfig& config) {
-  using Out = HostOutcome<std::unique_ptr<IsolatedWorker>>;
+Outcome<std::unique_ptr<IsolatedWorker>, std::string> IsolatedWorker::start(const std::string& path,
+                                                                            const FunctionConfig& config) {
+  using Out = Outcome<std::unique_ptr<IsolatedWorker>, std::string>;
   int fds[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
     return Out::failure("function \"" + config.name + "\": socketpair: " + std::strerror(errno));

@@ -23,7 +23,8 @@ namespace sluice::functions::detail {
 
 class IsolatedWorker {
  public:
-  static HostOutcome<std::unique_ptr<IsolatedWorker>> start(const std::string& path, const FunctionConfig& config);
+  static Outcome<std::unique_ptr<IsolatedWorker>, std::string> start(const std::string& path,
+                                                                     const FunctionConfig& config);
   ~IsolatedWorker();  // closes the socket, waits briefly for a clean exit, then SIGKILL
   IsolatedWorker(const IsolatedWorker&) = delete;
   IsolatedWorker& operator=(const IsolatedWorker&) = delete;

@@ -15,7 +15,7 @@ class LoggedHost final : public PluginHost {
     sink_(invocation_log_text(inner_->config().name, result));
     return result;
   }
-  HostOutcome<bool> reload_if_changed() override { return inner_->reload_if_changed(); }
+  Outcome<bool, std::string> reload_if_changed() override { return inner_->reload_if_changed(); }
   uint64_t generation() const override { return inner_->generation(); }
   const FunctionConfig& config() const override { return inner_->config(); }
 

@@ -47,15 +47,15 @@ class InProcessHost final : public PluginHost {
     return result;
   }
 
-  HostOutcome<bool> reload_if_changed() override {
+  Outcome<bool, std::string> reload_if_changed() override {
     std::lock_guard reload(reload_mutex_);
     auto id = detail::identify_file(path_);
-    if (!id) return HostOutcome<bool>::failure(reload_error(config_, path_, id.error()));
+    if (!id) return Outcome<bool, std::string>::failure(reload_error(config_, path_, id.error()));
     if (id.value() == current()->identity() || (failed_ && id.value() == *failed_)) return false;
     auto loaded = LoadedPlugin::load(path_, config_);
     if (!loaded) {
       failed_ = id.value();
-      return HostOutcome<bool>::failure(loaded.error());
+      return Outcome<bool, std::string>::failure(loaded.error());
     }
     std::lock_guard lock(mutex_);
     current_ = std::move(loaded.value());
@@ -118,10 +118,10 @@ class IsolatedHost final : public PluginHost {
     return result;
   }
 
-  HostOutcome<bool> reload_if_changed() override {
+  Outcome<bool, std::string> reload_if_changed() override {
     std::lock_guard reload(reload_mutex_);
     auto id = detail::identify_file(path_);
-    if (!id) return HostOutcome<bool>::failure(reload_error(config_, path_, id.error()));
+    if (!id) return Outcome<bool, std::string>::failure(reload_error(config_, path_, id.error()));
     {
       std::lock_guard lock(mutex_);
       if (id.value() == identity_) return false;
@@ -130,7 +130,7 @@ class IsolatedHost final : public PluginHost {
     auto started = IsolatedWorker::start(path_, config_);  // proves the new file loads before switching
     if (!started) {
       failed_ = id.value();
-      return HostOutcome<bool>::failure(started.error());
+      return Outcome<bool, std::string>::failure(started.error());
     }
     std::vector<Slot> stopping;
     {
@@ -197,9 +197,9 @@ class IsolatedHost final : public PluginHost {
 
 }  // namespace
 
-HostOutcome<std::unique_ptr<PluginHost>> PluginHost::open(std::string path, FunctionConfig config,
-                                                          PluginHostOptions options) {
-  using Out = HostOutcome<std::unique_ptr<PluginHost>>;
+Outcome<std::unique_ptr<PluginHost>, std::string> PluginHost::open(std::string path, FunctionConfig config,
+                                                                   PluginHostOptions options) {
+  using Out = Outcome<std::unique_ptr<PluginHost>, std::string>;
   if (!options.clock) options.clock = system_clock();
   auto id = detail::identify_file(path);
   if (!id)

@@ -15,16 +15,6 @@
 namespace sluice::functions {
 namespace {
 
-std::string iso8601(int64_t ms) {
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char date[32], out[48];
-  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(out, sizeof out, "%s.%03dZ", date, static_cast<int>(ms % 1000));
-  return out;
-}
-
 // Lambda's invocation record for a destination (aws-facts 3.8).
 std::string invocation_record(const std::string& function_arn, const std::string& event_json, int attempts,
                               const AsyncInvokeError& error, int64_t now_ms) {
@@ -32,7 +22,7 @@ std::string invocation_record(const std::string& function_arn, const std::string
   boost::json::value payload = boost::json::parse(event_json, ec);
   boost::json::object record{
       {"version", "1.0"},
-      {"timestamp", iso8601(now_ms)},
+      {"timestamp", format_iso8601_ms(now_ms)},
       {"requestContext",
        {{"requestId", uuid4()},
         {"functionArn", function_arn + ":$LATEST"},
@@ -55,21 +45,30 @@ std::string function_name_of(std::string_view name_or_arn) {
   return std::string(name);
 }
 
-FunctionRegistry::FunctionRegistry(RegistryOptions options) : options_(std::move(options)) {
-  if (!options_.clock) options_.clock = system_clock();
+namespace {
+
+RegistryOptions with_clock(RegistryOptions options) {
+  if (!options.clock) options.clock = system_clock();
+  return options;
 }
+
+}  // namespace
+
+FunctionRegistry::FunctionRegistry(RegistryOptions options) : options_(with_clock(std::move(options))) {}
 
 FunctionRegistry::~FunctionRegistry() = default;
 
-HostOutcome<std::shared_ptr<const DeclaredFunction>> FunctionRegistry::declare(FunctionSpec spec) {
+Outcome<std::shared_ptr<const DeclaredFunction>, std::string> FunctionRegistry::declare(FunctionSpec spec) {
   const std::string name = spec.config.name;
   if (find(name))
-    return HostOutcome<std::shared_ptr<const DeclaredFunction>>::failure("function " + name + ": declared twice");
+    return Outcome<std::shared_ptr<const DeclaredFunction>, std::string>::failure("function " + name +
+                                                                                  ": declared twice");
   if (spec.config.function_arn.empty())
     spec.config.function_arn = "arn:aws:lambda:" + options_.region + ":" + options_.account_id + ":function:" + name;
   auto opened = PluginHost::open(spec.handler, std::move(spec.config), spec.host);
   if (!opened)
-    return HostOutcome<std::shared_ptr<const DeclaredFunction>>::failure("function " + name + ": " + opened.error());
+    return Outcome<std::shared_ptr<const DeclaredFunction>, std::string>::failure("function " + name + ": " +
+                                                                                  opened.error());
   std::shared_ptr<PluginHost> host = std::move(opened.value());
   if (options_.log) host = detail::make_logged_host(std::move(host), options_.log);
   auto declared = std::make_shared<const DeclaredFunction>(
@@ -77,7 +76,8 @@ HostOutcome<std::shared_ptr<const DeclaredFunction>> FunctionRegistry::declare(F
   MutexLock lock(mu_);
   // Two declarations of one name racing past the check above: the first one filed wins.
   if (!functions_.emplace(name, declared).second)
-    return HostOutcome<std::shared_ptr<const DeclaredFunction>>::failure("function " + name + ": declared twice");
+    return Outcome<std::shared_ptr<const DeclaredFunction>, std::string>::failure("function " + name +
+                                                                                  ": declared twice");
   return std::shared_ptr<const DeclaredFunction>(declared);
 }
 
@@ -88,9 +88,11 @@ std::shared_ptr<const DeclaredFunction> FunctionRegistry::find(std::string_view 
   return found == functions_.end() ? nullptr : found->second;
 }
 
-HostOutcome<InvocationResult> FunctionRegistry::invoke(std::string_view name_or_arn, const InvocationRequest& request) {
+Outcome<InvocationResult, std::string> FunctionRegistry::invoke(std::string_view name_or_arn,
+                                                                const InvocationRequest& request) {
   auto function = find(name_or_arn);
-  if (!function) return HostOutcome<InvocationResult>::failure("Function not found: " + std::string(name_or_arn));
+  if (!function)
+    return Outcome<InvocationResult, std::string>::failure("Function not found: " + std::string(name_or_arn));
   return function->host->invoke(request);
 }
 
@@ -107,9 +109,9 @@ bool FunctionRegistry::on_failure(std::string_view name_or_arn, const std::strin
                                   const AsyncInvokeError& error) {
   auto function = find(name_or_arn);
   if (!function || function->on_failure_destination.empty() || !options_.send_to_destination) return false;
-  return options_.send_to_destination(function->on_failure_destination,
-                                      invocation_record(function->config().function_arn, event_json, attempts, error,
-                                                        options_.clock->now_ms()));
+  return options_.send_to_destination(
+      function->on_failure_destination,
+      invocation_record(function->config().function_arn, event_json, attempts, error, options_.clock->now_ms()));
 }
 
 void FunctionRegistry::clear() {

@@ -61,7 +61,7 @@ std::vector<std::string> read_list(const Params& p, std::string_view prefix) {
   return out;
 }
 
-Result<PublishAttributes> read_message_attributes(const Params& p, std::string_view prefix) {
+Outcome<PublishAttributes> read_message_attributes(const Params& p, std::string_view prefix) {
   PublishAttributes out;
   for (const auto& [n, group] : indexed(p, std::string(prefix) + ".entry")) {
     auto name = get(group, "Name");

@@ -1,5 +1,5 @@
 // One handler per SNS action: read the flattened parameters, call the service, render the
-// result. Every handler answers either a result body (XML inside <ActionResult>) or an SnsError;
+// result. Every handler answers either a result body (XML inside <ActionResult>) or an AwsError;
 // handle() turns both into the HTTP answer.
 
 #include <functional>
@@ -19,7 +19,7 @@ using detail::Xml;
 
 // nullopt body = the action has no result element.
 using Body = std::optional<std::string>;
-using Handler = std::function<Result<Body>(Service&, const Params&, const CallContext&)>;
+using Handler = std::function<Outcome<Body>(Service&, const Params&, const CallContext&)>;
 
 std::string arg(const Params& p, const char* name) { return get(p, name).value_or(""); }
 
@@ -48,7 +48,7 @@ std::string subscription_members(const Page<SubscriptionSummary>& page) {
   return x.out;
 }
 
-Result<PublishRequest> read_publish(const Params& p) {
+Outcome<PublishRequest> read_publish(const Params& p) {
   PublishRequest r;
   r.id = arg(p, "Id");
   r.topic_arn = get(p, "TopicArn");
@@ -66,12 +66,12 @@ Result<PublishRequest> read_publish(const Params& p) {
 }
 
 template <typename T, typename F>
-Result<Body> then(Result<T> r, F render) {
+Outcome<Body> then(Outcome<T> r, F render) {
   if (!r) return r.error();
   return Body(render(r.value()));
 }
 
-Result<Body> no_result(SnsStatus st) {
+Outcome<Body> no_result(Status st) {
   if (!st) return st.error();
   return Body(std::nullopt);
 }
@@ -118,14 +118,14 @@ const std::unordered_map<std::string, Handler>& handlers() {
       {"TagResource",
        [](Service& s, const Params& p, const CallContext& c) {
          auto st = s.tag_resource(c, arg(p, "ResourceArn"), detail::read_tags(p, "Tags"));
-         if (!st) return Result<Body>(st.error());
-         return Result<Body>(Body(std::string()));
+         if (!st) return Outcome<Body>(st.error());
+         return Outcome<Body>(Body(std::string()));
        }},
       {"UntagResource",
        [](Service& s, const Params& p, const CallContext& c) {
          auto st = s.untag_resource(c, arg(p, "ResourceArn"), detail::read_list(p, "TagKeys"));
-         if (!st) return Result<Body>(st.error());
-         return Result<Body>(Body(std::string()));
+         if (!st) return Outcome<Body>(st.error());
+         return Outcome<Body>(Body(std::string()));
        }},
       {"ListTagsForResource",
        [](Service& s, const Params& p, const CallContext& c) {
@@ -171,7 +171,7 @@ const std::unordered_map<std::string, Handler>& handlers() {
       {"Publish",
        [](Service& s, const Params& p, const CallContext& c) {
          auto request = read_publish(p);
-         if (!request) return Result<Body>(request.error());
+         if (!request) return Outcome<Body>(request.error());
          return then(s.publish(c, request.value()), [](const PublishResult& r) {
            Xml x;
            x.element("MessageId", r.message_id);
@@ -184,7 +184,7 @@ const std::unordered_map<std::string, Handler>& handlers() {
          std::vector<PublishRequest> entries;
          for (const auto& [n, group] : detail::indexed(p, "PublishBatchRequestEntries.member")) {
            auto entry = read_publish(group);
-           if (!entry) return Result<Body>(entry.error());
+           if (!entry) return Outcome<Body>(entry.error());
            entries.push_back(std::move(entry.value()));
          }
          return then(s.publish_batch(c, arg(p, "TopicArn"), entries), [](const PublishBatchResult& r) {
@@ -219,17 +219,17 @@ bool SnsApi::is_sns_action(std::string_view action) { return handlers().count(st
 ApiResponse SnsApi::handle(const FormParams& form, const CallContext& ctx, std::string request_id) const {
   if (request_id.empty()) request_id = uuid4();
   Params params = detail::to_params(form);
-  auto fail = [&](const SnsError& e) { return ApiResponse{e.info().http_status, error_xml(e, request_id)}; };
+  auto fail = [&](const AwsError& e) { return ApiResponse{e.info().http_status, error_xml(e, request_id)}; };
   auto action = get(params, "Action");
   if (!action || action->empty()) {
-    return fail(sns_error(SnsErrorCode::MissingAction, "Missing required parameter Action"));
+    return fail(aws_error(AwsErrorCode::MissingAction, "Missing required parameter Action"));
   }
   auto it = handlers().find(*action);
   if (it == handlers().end()) {
     return fail(
-        sns_error(SnsErrorCode::InvalidAction, "The action " + *action + " is not valid for this web service."));
+        aws_error(AwsErrorCode::InvalidAction, "The action " + *action + " is not valid for this web service."));
   }
-  Result<Body> result = it->second(service_, params, ctx);
+  Outcome<Body> result = it->second(service_, params, ctx);
   if (!result) return fail(result.error());
   const Body& body = result.value();
   return ApiResponse{200, detail::document(*action, body.value_or(""), body.has_value(), request_id)};

@@ -14,18 +14,8 @@ std::string document(std::string_view action, const std::string& result_body, bo
 
 }  // namespace detail
 
-std::string error_xml(const SnsError& error, std::string_view request_id) {
-  detail::Xml x;
-  x.out = std::string(detail::kDialect.declaration) + "<ErrorResponse xmlns=\"";
-  x.out.append(detail::kDialect.xml_namespace).append("\">");
-  x.open("Error");
-  x.element("Type", error.info().fault == Fault::Sender ? "Sender" : "Receiver");
-  x.element("Code", error.info().query_code);
-  x.element("Message", error.message);
-  x.close("Error");
-  x.element("RequestId", request_id);
-  x.close("ErrorResponse");
-  return x.out;
+std::string error_xml(const AwsError& error, std::string_view request_id) {
+  return query::error_xml(error, request_id, detail::kDialect);
 }
 
 }  // namespace sluice::api::sns_wire

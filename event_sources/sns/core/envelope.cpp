@@ -10,7 +10,6 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <ctime>
 
 #include "internal.h"
 #include "sluice/common/crypto.h"
@@ -118,16 +117,6 @@ void EnvelopeTemplate::render(std::string_view unsubscribe_url, std::string& out
     out += json::serialize(json::string_view(unsubscribe_url.data(), unsubscribe_url.size()));
   }
   out += tail;
-}
-
-std::string iso_timestamp(int64_t epoch_ms) {
-  std::time_t secs = static_cast<std::time_t>(epoch_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(epoch_ms % 1000));
-  return buf;
 }
 
 std::string string_to_sign(const Delivery& d) {

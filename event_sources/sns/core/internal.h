@@ -12,9 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sluice/common/sqlite.h"
 #include "sluice/sns/sns.h"
-
-struct sqlite3;
 
 namespace sluice::sns::detail {
 
@@ -61,7 +60,7 @@ struct Arn {
 
 // Checks an ARN parameter the way SNS does and reports with its texts; `param` names it
 // ("TopicArn", "SubscriptionArn", ...). A missing value answers "no value for required parameter".
-Result<Arn> parse_sns_arn(std::string_view arn, std::string_view param);
+Outcome<Arn> parse_sns_arn(std::string_view arn, std::string_view param);
 std::string topic_arn(std::string_view region, std::string_view account, std::string_view name);
 
 // ---- Topics (topic_rules.cpp) ----------------------------------------------------------------
@@ -69,23 +68,22 @@ std::string topic_arn(std::string_view region, std::string_view account, std::st
 bool valid_topic_name(std::string_view name, bool fifo);
 // Validates one attribute for CreateTopic (creating = true) or SetTopicAttributes and stores its
 // normalised value into `topic`.
-SnsStatus apply_topic_attribute(Topic& topic, const std::string& name, const std::string& value, bool creating);
+Status apply_topic_attribute(Topic& topic, const std::string& name, const std::string& value, bool creating);
 AttributeMap render_topic_attributes(const Topic& topic, int64_t confirmed, int64_t pending);
 std::string default_topic_policy(const Topic& topic);
-SnsStatus add_policy_statement(Topic& topic, const std::string& label, const std::vector<std::string>& accounts,
-                               const std::vector<std::string>& actions);
-SnsStatus remove_policy_statement(Topic& topic, const std::string& label);
-SnsStatus validate_tags(const TagList& tags);
+Status add_policy_statement(Topic& topic, const std::string& label, const std::vector<std::string>& accounts,
+                            const std::vector<std::string>& actions);
+Status remove_policy_statement(Topic& topic, const std::string& label);
+Status validate_tags(const TagList& tags);
 
 // ---- Subscriptions (subscription_rules.cpp) ----------------------------------------------------
 
 // Protocol and endpoint checks, run before the subscription exists.
-SnsStatus validate_endpoint(const Topic& topic, const std::string& protocol,
-                            const std::optional<std::string>& endpoint);
+Status validate_endpoint(const Topic& topic, const std::string& protocol, const std::optional<std::string>& endpoint);
 // Validates and applies one subscription attribute. `subscribing` selects Subscribe's texts
 // ("Attributes Reason: ...") over SetSubscriptionAttributes'.
-SnsStatus apply_subscription_attribute(const Topic& topic, Subscription& sub, const std::string& name,
-                                       const std::string& value, bool subscribing);
+Status apply_subscription_attribute(const Topic& topic, Subscription& sub, const std::string& name,
+                                    const std::string& value, bool subscribing);
 AttributeMap render_subscription_attributes(const Subscription& sub);
 bool confirms_at_once(const Subscription& sub, const std::string& caller_account);
 
@@ -96,15 +94,13 @@ constexpr size_t kMaxMessageBytes = 262144;
 // Checks message, subject, MessageStructure and attributes. `entry_index` (1-based) is set for
 // PublishBatch entries and shapes the ValidationError path. On success, for MessageStructure
 // json, *per_protocol receives the parsed protocol → text map (key "default" always present).
-SnsStatus validate_message(const PublishRequest& request, std::optional<int> entry_index,
-                           std::map<std::string, std::string>* per_protocol);
+Status validate_message(const PublishRequest& request, std::optional<int> entry_index,
+                        std::map<std::string, std::string>* per_protocol);
 size_t message_size(const PublishRequest& request);
 MessageAttributeMap to_filter_attributes(const PublishAttributes& attributes);
 bool valid_phone_number(std::string_view number);
 
-// ---- Time and envelopes (envelope.cpp) ---------------------------------------------------------
-
-std::string iso_timestamp(int64_t epoch_ms);  // 2012-05-02T00:54:06.655Z
+// ---- Envelopes (envelope.cpp) -------------------------------------------------------------------
 
 // A Notification envelope split around the JSON string of its UnsubscribeURL (the one field that
 // differs between the subscriptions of a publish): render() gives exactly the bytes of
@@ -142,11 +138,11 @@ class Signer {
 // ---- Store (store.cpp) -------------------------------------------------------------------------
 
 // Key/value records by kind ("topic", "subscription", "meta") in SQLite, WAL mode. Every put/erase
-// is its own committed transaction. Not thread-safe: the service serialises writes.
+// is its own committed transaction. Thread-safe: each call prepares its own statement and the
+// connection (SQLITE_OPEN_FULLMUTEX) serialises them.
 class Store {
  public:
   static std::unique_ptr<Store> open(const std::string& path, std::string* error);
-  ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
@@ -155,8 +151,8 @@ class Store {
   std::vector<std::pair<std::string, std::string>> load(std::string_view kind);
 
  private:
-  Store() = default;
-  sqlite3* db_ = nullptr;
+  explicit Store(sqlite::Connection db) : db_(std::move(db)) {}
+  sqlite::Connection db_;
 };
 
 // ---- Outbox (outbox.cpp) -----------------------------------------------------------------------

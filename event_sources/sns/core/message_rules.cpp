@@ -11,7 +11,7 @@ namespace json = boost::json;
 
 namespace {
 
-SnsError value_invalid(std::string text) { return sns_error(SnsErrorCode::ParameterValueInvalid, std::move(text)); }
+AwsError value_invalid(std::string text) { return aws_error(AwsErrorCode::ParameterValueInvalid, std::move(text)); }
 
 bool valid_number(std::string_view s) {
   size_t i = 0;
@@ -33,7 +33,7 @@ bool valid_number(std::string_view s) {
   return i == s.size();
 }
 
-SnsStatus validate_attribute_name(const std::string& name) {
+Status validate_attribute_name(const std::string& name) {
   if (name.empty()) return value_invalid("The message attribute name must not be empty.");
   if (name.size() >= 256) return value_invalid("Length of message attribute name must be less than 256 bytes.");
   for (unsigned char c : name) {
@@ -67,13 +67,13 @@ SnsStatus validate_attribute_name(const std::string& name) {
   return ok_status();
 }
 
-SnsStatus validate_attribute(const std::string& name, const PublishAttribute& a, std::optional<int> entry_index) {
+Status validate_attribute(const std::string& name, const PublishAttribute& a, std::optional<int> entry_index) {
   if (auto st = validate_attribute_name(name); !st) return st;
   if (a.data_type.empty()) {
     std::string path = entry_index ? "publishBatchRequestEntries." + std::to_string(*entry_index) +
                                          ".member.messageAttributes." + name + ".member.dataType"
                                    : "messageAttributes." + name + ".member.dataType";
-    return sns_error(SnsErrorCode::ValidationError, "1 validation error detected: Value null at '" + path +
+    return aws_error(AwsErrorCode::ValidationError, "1 validation error detected: Value null at '" + path +
                                                         "' failed to satisfy constraint: Member must not be null");
   }
   std::string_view type = a.data_type;
@@ -129,8 +129,8 @@ size_t message_size(const PublishRequest& request) {
   return size;
 }
 
-SnsStatus validate_message(const PublishRequest& request, std::optional<int> entry_index,
-                           std::map<std::string, std::string>* per_protocol) {
+Status validate_message(const PublishRequest& request, std::optional<int> entry_index,
+                        std::map<std::string, std::string>* per_protocol) {
   if (!request.message || request.message->empty()) return invalid_parameter("Empty message");
   if (message_size(request) > kMaxMessageBytes) return invalid_parameter("Message too long");
   if (request.subject) {

@@ -50,18 +50,18 @@ void ServiceImpl::sign(Delivery& d, std::string_view version) {
   d.signature = signer().sign(string_to_sign(d), version);
 }
 
-Result<ServiceImpl::PublishTarget> ServiceImpl::resolve_target(const CallContext& ctx, const std::string& arn,
-                                                               std::string_view param) {
+Outcome<ServiceImpl::PublishTarget> ServiceImpl::resolve_target(const CallContext& ctx, const std::string& arn,
+                                                                std::string_view param) {
   auto parsed = parse_sns_arn(arn, param);
   if (!parsed) return parsed.error();
   if (!parsed->sub_id.empty() || parsed->region != ctx.region) return invalid_parameter(param);
   std::shared_lock lock(mu_);
   auto it = topics_.find(arn);
-  if (it == topics_.end()) return sns_error(SnsErrorCode::NotFound, "Topic does not exist");
+  if (it == topics_.end()) return aws_error(AwsErrorCode::NotFound, "Topic does not exist");
   return PublishTarget{it->second, topic_subscriptions(arn)};
 }
 
-Result<PublishResult> ServiceImpl::publish(const CallContext& ctx, const PublishRequest& request) {
+Outcome<PublishResult> ServiceImpl::publish(const CallContext& ctx, const PublishRequest& request) {
   if (request.topic_arn) {
     auto target = resolve_target(ctx, *request.topic_arn, "TopicArn");
     if (!target) return target.error();
@@ -70,7 +70,7 @@ Result<PublishResult> ServiceImpl::publish(const CallContext& ctx, const Publish
   if (request.target_arn) {
     auto target = resolve_target(ctx, *request.target_arn, "TargetArn");
     if (!target) {
-      if (target.error().code == SnsErrorCode::NotFound) {
+      if (target.error().code == AwsErrorCode::NotFound) {
         return invalid_parameter("TargetArn Reason: No endpoint found for the target arn specified");
       }
       return target.error();
@@ -88,15 +88,15 @@ Result<PublishResult> ServiceImpl::publish(const CallContext& ctx, const Publish
     d.endpoint = *request.phone_number;
     d.message_id = uuid4();
     d.message = *request.message;
-    d.timestamp = iso_timestamp(clock_->now_ms());
+    d.timestamp = format_iso8601_ms(clock_->now_ms());
     outbox_.append(d);
     return PublishResult{request.id, d.message_id, std::nullopt};
   }
   return invalid_parameter("TopicArn or TargetArn Reason: no value for required parameter");
 }
 
-Result<PublishResult> ServiceImpl::publish_to(const CallContext&, const PublishTarget& target,
-                                              const PublishRequest& request, std::optional<int> entry_index) {
+Outcome<PublishResult> ServiceImpl::publish_to(const CallContext&, const PublishTarget& target,
+                                               const PublishRequest& request, std::optional<int> entry_index) {
   const Topic& topic = target.topic;
   std::map<std::string, std::string> per_protocol;
   if (auto st = validate_message(request, entry_index, &per_protocol); !st) return st.error();
@@ -135,7 +135,7 @@ Result<PublishResult> ServiceImpl::publish_to(const CallContext&, const PublishT
     {
       std::unique_lock lock(mu_);
       auto it = topics_.find(topic.arn);
-      if (it == topics_.end()) return sns_error(SnsErrorCode::NotFound, "Topic does not exist");
+      if (it == topics_.end()) return aws_error(AwsErrorCode::NotFound, "Topic does not exist");
       it->second.sequence++;
       persist_topic(it->second);
       result.sequence_number = sequence_text(it->second.sequence);
@@ -149,7 +149,7 @@ Result<PublishResult> ServiceImpl::publish_to(const CallContext&, const PublishT
   base.message_id = result.message_id;
   base.sequence_number = result.sequence_number;
   base.subject = request.subject;
-  base.timestamp = iso_timestamp(now);
+  base.timestamp = format_iso8601_ms(now);
   if (auto dp = topic.attributes.find("DeliveryPolicy"); dp != topic.attributes.end()) {
     base.topic_delivery_policy = dp->second;
   }
@@ -248,39 +248,39 @@ bool ServiceImpl::send_to_queue(const std::string& queue_arn, sqs::SendMessageRe
   return options_.sqs->send_message(*queue, send).ok();
 }
 
-Result<PublishBatchResult> ServiceImpl::publish_batch(const CallContext& ctx, const std::string& topic_arn,
-                                                      const std::vector<PublishRequest>& entries) {
+Outcome<PublishBatchResult> ServiceImpl::publish_batch(const CallContext& ctx, const std::string& topic_arn,
+                                                       const std::vector<PublishRequest>& entries) {
   auto target = resolve_target(ctx, topic_arn, "TopicArn");
   if (!target) return target.error();
   if (entries.empty()) {
-    return sns_error(SnsErrorCode::EmptyBatchRequest, "The batch request doesn't contain any entries.");
+    return aws_error(AwsErrorCode::SnsEmptyBatchRequest, "The batch request doesn't contain any entries.");
   }
   if (entries.size() > 10) {
-    return sns_error(SnsErrorCode::TooManyEntriesInBatchRequest,
+    return aws_error(AwsErrorCode::SnsTooManyEntriesInBatchRequest,
                      "The batch request contains more entries than permissible.");
   }
   std::set<std::string> ids;
   size_t total = 0;
   for (const auto& e : entries) {
     if (e.id.size() > 80) {
-      return sns_error(SnsErrorCode::InvalidBatchEntryId,
+      return aws_error(AwsErrorCode::SnsInvalidBatchEntryId,
                        "The Id of a batch entry in the batch request is too long: " + e.id);
     }
     for (char c : e.id) {
       bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
       if (!ok || e.id.empty()) {
-        return sns_error(SnsErrorCode::InvalidBatchEntryId,
+        return aws_error(AwsErrorCode::SnsInvalidBatchEntryId,
                          "The Id of a batch entry in the batch request contains an impermissible character: " + e.id);
       }
     }
     if (!ids.insert(e.id).second) {
-      return sns_error(SnsErrorCode::BatchEntryIdsNotDistinct,
+      return aws_error(AwsErrorCode::SnsBatchEntryIdsNotDistinct,
                        "Two or more batch entries in the request have the same Id.");
     }
     total += message_size(e);
   }
   if (total > kMaxMessageBytes) {
-    return sns_error(SnsErrorCode::BatchRequestTooLong,
+    return aws_error(AwsErrorCode::SnsBatchRequestTooLong,
                      "The length of all the messages put together is more than the limit.");
   }
   // SNS rejects the whole call for a parameter error in any entry; check all before delivering.

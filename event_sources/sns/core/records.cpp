@@ -1,23 +1,11 @@
-// Error table lookups, ARN parsing with SNS's texts, and the JSON form in which topics and
-// subscriptions are stored. A stored subscription keeps its FilterPolicy text; loading compiles
-// it again, so the compiled tree never has to be serialised.
+// ARN parsing with SNS's texts, and the JSON form in which topics and subscriptions are stored. A stored subscription
+// keeps its FilterPolicy text; loading compiles it again, so the compiled tree never has to be serialised.
 
 #include <boost/json.hpp>
 
 #include "internal.h"
 
-namespace sluice::sns {
-
-const SnsErrorInfo& error_info(SnsErrorCode code) {
-  static const SnsErrorInfo table[] = {
-#define X(id, status, query, json, fault) {status, query, Fault::fault},
-#include "sluice/sns/sns_error_codes.def"
-#undef X
-  };
-  return table[static_cast<size_t>(code)];
-}
-
-namespace detail {
+namespace sluice::sns::detail {
 namespace json = boost::json;
 
 std::string topic_arn(std::string_view region, std::string_view account, std::string_view name) {
@@ -26,7 +14,7 @@ std::string topic_arn(std::string_view region, std::string_view account, std::st
   return arn;
 }
 
-Result<Arn> parse_sns_arn(std::string_view text, std::string_view param) {
+Outcome<Arn> parse_sns_arn(std::string_view text, std::string_view param) {
   const std::string p(param);
   if (text.empty()) return invalid_parameter(p + " Reason: no value for required parameter");
   std::vector<std::string_view> parts;
@@ -151,5 +139,4 @@ std::optional<Subscription> subscription_from_json(std::string_view text) {
   return s;
 }
 
-}  // namespace detail
-}  // namespace sluice::sns
+}  // namespace sluice::sns::detail

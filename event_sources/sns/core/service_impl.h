@@ -21,38 +21,36 @@ class ServiceImpl final : public Service {
   ServiceImpl(const ServiceOptions& options, std::unique_ptr<Store> store);
   bool load(std::string* error);
 
-  Result<std::string> create_topic(const CallContext& ctx, const std::string& name, const AttributeMap& attributes,
-                                   const TagList& tags) override;
-  SnsStatus delete_topic(const CallContext& ctx, const std::string& topic_arn) override;
-  Result<Page<std::string>> list_topics(const CallContext& ctx, const std::optional<std::string>& next_token) override;
-  Result<AttributeMap> get_topic_attributes(const CallContext& ctx, const std::string& topic_arn) override;
-  SnsStatus set_topic_attributes(const CallContext& ctx, const std::string& topic_arn, const std::string& name,
-                                 const std::optional<std::string>& value) override;
-  SnsStatus add_permission(const CallContext& ctx, const std::string& topic_arn, const std::string& label,
-                           const std::vector<std::string>& account_ids,
-                           const std::vector<std::string>& actions) override;
-  SnsStatus remove_permission(const CallContext& ctx, const std::string& topic_arn, const std::string& label) override;
-  SnsStatus tag_resource(const CallContext& ctx, const std::string& arn, const TagList& tags) override;
-  SnsStatus untag_resource(const CallContext& ctx, const std::string& arn,
-                           const std::vector<std::string>& keys) override;
-  Result<TagList> list_tags_for_resource(const CallContext& ctx, const std::string& arn) override;
+  Outcome<std::string> create_topic(const CallContext& ctx, const std::string& name, const AttributeMap& attributes,
+                                    const TagList& tags) override;
+  Status delete_topic(const CallContext& ctx, const std::string& topic_arn) override;
+  Outcome<Page<std::string>> list_topics(const CallContext& ctx, const std::optional<std::string>& next_token) override;
+  Outcome<AttributeMap> get_topic_attributes(const CallContext& ctx, const std::string& topic_arn) override;
+  Status set_topic_attributes(const CallContext& ctx, const std::string& topic_arn, const std::string& name,
+                              const std::optional<std::string>& value) override;
+  Status add_permission(const CallContext& ctx, const std::string& topic_arn, const std::string& label,
+                        const std::vector<std::string>& account_ids, const std::vector<std::string>& actions) override;
+  Status remove_permission(const CallContext& ctx, const std::string& topic_arn, const std::string& label) override;
+  Status tag_resource(const CallContext& ctx, const std::string& arn, const TagList& tags) override;
+  Status untag_resource(const CallContext& ctx, const std::string& arn, const std::vector<std::string>& keys) override;
+  Outcome<TagList> list_tags_for_resource(const CallContext& ctx, const std::string& arn) override;
 
-  Result<std::string> subscribe(const CallContext& ctx, const SubscribeRequest& request) override;
-  Result<std::string> confirm_subscription(const CallContext& ctx, const std::string& topic_arn,
-                                           const std::string& token) override;
-  SnsStatus unsubscribe(const CallContext& ctx, const std::string& subscription_arn) override;
-  Result<Page<SubscriptionSummary>> list_subscriptions(const CallContext& ctx,
-                                                       const std::optional<std::string>& next_token) override;
-  Result<Page<SubscriptionSummary>> list_subscriptions_by_topic(const CallContext& ctx, const std::string& topic_arn,
-                                                                const std::optional<std::string>& next_token) override;
-  Result<AttributeMap> get_subscription_attributes(const CallContext& ctx,
-                                                   const std::string& subscription_arn) override;
-  SnsStatus set_subscription_attributes(const CallContext& ctx, const std::string& subscription_arn,
-                                        const std::string& name, const std::optional<std::string>& value) override;
+  Outcome<std::string> subscribe(const CallContext& ctx, const SubscribeRequest& request) override;
+  Outcome<std::string> confirm_subscription(const CallContext& ctx, const std::string& topic_arn,
+                                            const std::string& token) override;
+  Status unsubscribe(const CallContext& ctx, const std::string& subscription_arn) override;
+  Outcome<Page<SubscriptionSummary>> list_subscriptions(const CallContext& ctx,
+                                                        const std::optional<std::string>& next_token) override;
+  Outcome<Page<SubscriptionSummary>> list_subscriptions_by_topic(const CallContext& ctx, const std::string& topic_arn,
+                                                                 const std::optional<std::string>& next_token) override;
+  Outcome<AttributeMap> get_subscription_attributes(const CallContext& ctx,
+                                                    const std::string& subscription_arn) override;
+  Status set_subscription_attributes(const CallContext& ctx, const std::string& subscription_arn,
+                                     const std::string& name, const std::optional<std::string>& value) override;
 
-  Result<PublishResult> publish(const CallContext& ctx, const PublishRequest& request) override;
-  Result<PublishBatchResult> publish_batch(const CallContext& ctx, const std::string& topic_arn,
-                                           const std::vector<PublishRequest>& entries) override;
+  Outcome<PublishResult> publish(const CallContext& ctx, const PublishRequest& request) override;
+  Outcome<PublishBatchResult> publish_batch(const CallContext& ctx, const std::string& topic_arn,
+                                            const std::vector<PublishRequest>& entries) override;
 
   std::string signing_certificate_pem() override;
   std::string signing_certificate_path() override;
@@ -72,15 +70,15 @@ class ServiceImpl final : public Service {
   };
 
   // Finds a topic by ARN parameter: malformed → InvalidParameter, absent → NotFound (404).
-  Result<Topic*> find_topic(const std::string& arn, std::string_view param);
+  Outcome<Topic*> find_topic(const std::string& arn, std::string_view param);
   void persist_topic(const Topic& topic);
   void persist_subscription(const Subscription& sub);
   std::pair<int64_t, int64_t> count_subscriptions(const std::string& topic_arn) const;
   std::vector<SubPtr> topic_subscriptions(const std::string& topic_arn) const;
 
-  Result<PublishResult> publish_to(const CallContext& ctx, const PublishTarget& target, const PublishRequest& request,
-                                   std::optional<int> entry_index);
-  Result<PublishTarget> resolve_target(const CallContext& ctx, const std::string& arn, std::string_view param);
+  Outcome<PublishResult> publish_to(const CallContext& ctx, const PublishTarget& target, const PublishRequest& request,
+                                    std::optional<int> entry_index);
+  Outcome<PublishTarget> resolve_target(const CallContext& ctx, const std::string& arn, std::string_view param);
   // Non-queue protocols: the outbox or the DeliverySink.
   void deliver(const Subscription& sub, Delivery& delivery);
   // A queue subscription: `send` holds the body (and attributes for raw delivery); a failed send

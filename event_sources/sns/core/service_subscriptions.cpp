@@ -32,8 +32,8 @@ SubscriptionSummary summarize(const Subscription& s) {
   return {s.confirmed ? s.arn : "PendingConfirmation", s.owner, s.protocol, s.endpoint, s.topic_arn};
 }
 
-Result<Page<SubscriptionSummary>> page_of(const std::vector<std::shared_ptr<const Subscription>>& all,
-                                          const std::optional<std::string>& token) {
+Outcome<Page<SubscriptionSummary>> page_of(const std::vector<std::shared_ptr<const Subscription>>& all,
+                                           const std::optional<std::string>& token) {
   size_t start = 0;
   if (token) {
     auto after = base64_decode(*token);
@@ -57,7 +57,7 @@ void ServiceImpl::send_confirmation(const Subscription& sub, const std::string& 
   d.endpoint = sub.endpoint;
   d.message_id = uuid4();
   d.token = sub.token;
-  d.timestamp = iso_timestamp(clock_->now_ms());
+  d.timestamp = format_iso8601_ms(clock_->now_ms());
   if (type == "SubscriptionConfirmation") {
     d.message = "You have chosen to subscribe to the topic " + sub.topic_arn +
                 ".\nTo confirm the subscription, visit the SubscribeURL included in this message.";
@@ -95,7 +95,7 @@ void ServiceImpl::send_confirmation(const Subscription& sub, const std::string& 
   }
 }
 
-Result<std::string> ServiceImpl::subscribe(const CallContext& ctx, const SubscribeRequest& request) {
+Outcome<std::string> ServiceImpl::subscribe(const CallContext& ctx, const SubscribeRequest& request) {
   Subscription sub;
   std::string existing_arn;
   bool existing_confirmed = false;
@@ -144,8 +144,8 @@ Result<std::string> ServiceImpl::subscribe(const CallContext& ctx, const Subscri
   return sub.confirmed || request.return_subscription_arn ? sub.arn : std::string("pending confirmation");
 }
 
-Result<std::string> ServiceImpl::confirm_subscription(const CallContext& ctx, const std::string& topic_arn,
-                                                      const std::string& token) {
+Outcome<std::string> ServiceImpl::confirm_subscription(const CallContext& ctx, const std::string& topic_arn,
+                                                       const std::string& token) {
   std::unique_lock lock(mu_);
   auto parsed = parse_sns_arn(topic_arn, "TopicArn");
   if (!parsed || !parsed->sub_id.empty() || parsed->region != ctx.region || topics_.count(topic_arn) == 0) {
@@ -165,7 +165,7 @@ Result<std::string> ServiceImpl::confirm_subscription(const CallContext& ctx, co
   return invalid_parameter("Token");
 }
 
-SnsStatus ServiceImpl::unsubscribe(const CallContext&, const std::string& arn) {
+Status ServiceImpl::unsubscribe(const CallContext&, const std::string& arn) {
   auto parsed = parse_sns_arn(arn, "SubscriptionArn");
   if (!parsed) return parsed.error();
   if (parsed->sub_id.empty()) return invalid_parameter("SubscriptionId");
@@ -187,8 +187,8 @@ SnsStatus ServiceImpl::unsubscribe(const CallContext&, const std::string& arn) {
   return ok_status();
 }
 
-Result<Page<SubscriptionSummary>> ServiceImpl::list_subscriptions(const CallContext& ctx,
-                                                                  const std::optional<std::string>& token) {
+Outcome<Page<SubscriptionSummary>> ServiceImpl::list_subscriptions(const CallContext& ctx,
+                                                                   const std::optional<std::string>& token) {
   std::vector<SubPtr> all;
   {
     std::shared_lock lock(mu_);
@@ -201,9 +201,9 @@ Result<Page<SubscriptionSummary>> ServiceImpl::list_subscriptions(const CallCont
   return page_of(all, token);
 }
 
-Result<Page<SubscriptionSummary>> ServiceImpl::list_subscriptions_by_topic(const CallContext&,
-                                                                           const std::string& topic_arn,
-                                                                           const std::optional<std::string>& token) {
+Outcome<Page<SubscriptionSummary>> ServiceImpl::list_subscriptions_by_topic(const CallContext&,
+                                                                            const std::string& topic_arn,
+                                                                            const std::optional<std::string>& token) {
   std::vector<SubPtr> all;
   {
     std::unique_lock lock(mu_);
@@ -214,24 +214,24 @@ Result<Page<SubscriptionSummary>> ServiceImpl::list_subscriptions_by_topic(const
   return page_of(all, token);
 }
 
-Result<AttributeMap> ServiceImpl::get_subscription_attributes(const CallContext&, const std::string& arn) {
+Outcome<AttributeMap> ServiceImpl::get_subscription_attributes(const CallContext&, const std::string& arn) {
   auto parsed = parse_sns_arn(arn, "SubscriptionArn");
   if (!parsed) return parsed.error();
   std::shared_lock lock(mu_);
   auto it = subs_.find(arn);
-  if (it == subs_.end()) return sns_error(SnsErrorCode::NotFound, "Subscription does not exist");
+  if (it == subs_.end()) return aws_error(AwsErrorCode::NotFound, "Subscription does not exist");
   return render_subscription_attributes(*it->second);
 }
 
-SnsStatus ServiceImpl::set_subscription_attributes(const CallContext&, const std::string& arn, const std::string& name,
-                                                   const std::optional<std::string>& value) {
+Status ServiceImpl::set_subscription_attributes(const CallContext&, const std::string& arn, const std::string& name,
+                                                const std::optional<std::string>& value) {
   auto parsed = parse_sns_arn(arn, "SubscriptionArn");
   if (!parsed) return parsed.error();
   std::unique_lock lock(mu_);
   auto it = subs_.find(arn);
-  if (it == subs_.end()) return sns_error(SnsErrorCode::NotFound, "Subscription does not exist");
+  if (it == subs_.end()) return aws_error(AwsErrorCode::NotFound, "Subscription does not exist");
   auto topic = topics_.find(it->second->topic_arn);
-  if (topic == topics_.end()) return sns_error(SnsErrorCode::NotFound, "Subscription does not exist");
+  if (topic == topics_.end()) return aws_error(AwsErrorCode::NotFound, "Subscription does not exist");
   Subscription updated = *it->second;
   if (auto st = apply_subscription_attribute(topic->second, updated, name, value.value_or(""), false); !st) return st;
   persist_subscription(updated);

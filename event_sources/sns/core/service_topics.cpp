@@ -32,7 +32,7 @@ namespace {
 constexpr size_t kPageSize = 100;
 
 template <typename T, typename Key>
-Result<Page<T>> paginate(const std::vector<T>& all, const std::optional<std::string>& token, Key key) {
+Outcome<Page<T>> paginate(const std::vector<T>& all, const std::optional<std::string>& token, Key key) {
   size_t start = 0;
   if (token) {
     auto after = base64_decode(*token);
@@ -84,11 +84,11 @@ void ServiceImpl::persist_subscription(const Subscription& sub) {
   if (store_) store_->put("subscription", sub.arn, subscription_to_json(sub));
 }
 
-Result<Topic*> ServiceImpl::find_topic(const std::string& arn, std::string_view param) {
+Outcome<Topic*> ServiceImpl::find_topic(const std::string& arn, std::string_view param) {
   auto parsed = parse_sns_arn(arn, param);
   if (!parsed) return parsed.error();
   auto it = topics_.find(arn);
-  if (it == topics_.end()) return sns_error(SnsErrorCode::NotFound, "Topic does not exist");
+  if (it == topics_.end()) return aws_error(AwsErrorCode::NotFound, "Topic does not exist");
   return &it->second;
 }
 
@@ -108,8 +108,8 @@ std::pair<int64_t, int64_t> ServiceImpl::count_subscriptions(const std::string& 
   return {confirmed, pending};
 }
 
-Result<std::string> ServiceImpl::create_topic(const CallContext& ctx, const std::string& name,
-                                              const AttributeMap& attributes, const TagList& tags) {
+Outcome<std::string> ServiceImpl::create_topic(const CallContext& ctx, const std::string& name,
+                                               const AttributeMap& attributes, const TagList& tags) {
   auto fifo_it = attributes.find("FifoTopic");
   bool fifo = fifo_it != attributes.end() && fifo_it->second == "true";
   if (!valid_topic_name(name, fifo)) return invalid_parameter("Topic Name");
@@ -147,7 +147,7 @@ Result<std::string> ServiceImpl::create_topic(const CallContext& ctx, const std:
   return arn;
 }
 
-SnsStatus ServiceImpl::delete_topic(const CallContext&, const std::string& arn) {
+Status ServiceImpl::delete_topic(const CallContext&, const std::string& arn) {
   if (auto parsed = parse_sns_arn(arn, "TopicArn"); !parsed) return parsed.error();
   std::unique_lock lock(mu_);
   if (topics_.erase(arn) == 0) return ok_status();  // deleting a missing topic is not an error
@@ -159,7 +159,7 @@ SnsStatus ServiceImpl::delete_topic(const CallContext&, const std::string& arn) 
   return ok_status();
 }
 
-Result<Page<std::string>> ServiceImpl::list_topics(const CallContext& ctx, const std::optional<std::string>& token) {
+Outcome<Page<std::string>> ServiceImpl::list_topics(const CallContext& ctx, const std::optional<std::string>& token) {
   std::vector<std::string> arns;
   {
     std::shared_lock lock(mu_);
@@ -170,19 +170,19 @@ Result<Page<std::string>> ServiceImpl::list_topics(const CallContext& ctx, const
   return paginate(arns, token, [](const std::string& a) { return a; });
 }
 
-Result<AttributeMap> ServiceImpl::get_topic_attributes(const CallContext&, const std::string& arn) {
+Outcome<AttributeMap> ServiceImpl::get_topic_attributes(const CallContext&, const std::string& arn) {
   std::shared_lock lock(mu_);
   auto it = topics_.find(arn);
   if (it == topics_.end()) {
     if (auto parsed = parse_sns_arn(arn, "TopicArn"); !parsed) return parsed.error();
-    return sns_error(SnsErrorCode::NotFound, "Topic does not exist");
+    return aws_error(AwsErrorCode::NotFound, "Topic does not exist");
   }
   auto [confirmed, pending] = count_subscriptions(arn);
   return render_topic_attributes(it->second, confirmed, pending);
 }
 
-SnsStatus ServiceImpl::set_topic_attributes(const CallContext&, const std::string& arn, const std::string& name,
-                                            const std::optional<std::string>& value) {
+Status ServiceImpl::set_topic_attributes(const CallContext&, const std::string& arn, const std::string& name,
+                                         const std::optional<std::string>& value) {
   std::unique_lock lock(mu_);
   auto topic = find_topic(arn, "TopicArn");
   if (!topic) return topic.error();
@@ -193,9 +193,9 @@ SnsStatus ServiceImpl::set_topic_attributes(const CallContext&, const std::strin
   return ok_status();
 }
 
-SnsStatus ServiceImpl::add_permission(const CallContext&, const std::string& arn, const std::string& label,
-                                      const std::vector<std::string>& account_ids,
-                                      const std::vector<std::string>& actions) {
+Status ServiceImpl::add_permission(const CallContext&, const std::string& arn, const std::string& label,
+                                   const std::vector<std::string>& account_ids,
+                                   const std::vector<std::string>& actions) {
   std::unique_lock lock(mu_);
   auto topic = find_topic(arn, "TopicArn");
   if (!topic) return topic.error();
@@ -206,7 +206,7 @@ SnsStatus ServiceImpl::add_permission(const CallContext&, const std::string& arn
   return ok_status();
 }
 
-SnsStatus ServiceImpl::remove_permission(const CallContext&, const std::string& arn, const std::string& label) {
+Status ServiceImpl::remove_permission(const CallContext&, const std::string& arn, const std::string& label) {
   std::unique_lock lock(mu_);
   auto topic = find_topic(arn, "TopicArn");
   if (!topic) return topic.error();
@@ -217,11 +217,11 @@ SnsStatus ServiceImpl::remove_permission(const CallContext&, const std::string& 
   return ok_status();
 }
 
-SnsStatus ServiceImpl::tag_resource(const CallContext&, const std::string& arn, const TagList& tags) {
+Status ServiceImpl::tag_resource(const CallContext&, const std::string& arn, const TagList& tags) {
   if (auto st = validate_tags(tags); !st) return st;
   std::unique_lock lock(mu_);
   auto it = topics_.find(arn);
-  if (it == topics_.end()) return sns_error(SnsErrorCode::ResourceNotFound, "Resource does not exist");
+  if (it == topics_.end()) return aws_error(AwsErrorCode::SnsResourceNotFound, "Resource does not exist");
   Topic updated = it->second;
   for (const auto& [k, v] : tags) {
     auto existing = std::find_if(updated.tags.begin(), updated.tags.end(), [&](const Tag& t) { return t.first == k; });
@@ -232,18 +232,17 @@ SnsStatus ServiceImpl::tag_resource(const CallContext&, const std::string& arn, 
     }
   }
   if (updated.tags.size() > 50) {
-    return sns_error(SnsErrorCode::TagLimitExceeded, "Could not complete request: tag quota of per resource exceeded");
+    return aws_error(AwsErrorCode::TagLimitExceeded, "Could not complete request: tag quota of per resource exceeded");
   }
   persist_topic(updated);
   it->second = std::move(updated);
   return ok_status();
 }
 
-SnsStatus ServiceImpl::untag_resource(const CallContext&, const std::string& arn,
-                                      const std::vector<std::string>& keys) {
+Status ServiceImpl::untag_resource(const CallContext&, const std::string& arn, const std::vector<std::string>& keys) {
   std::unique_lock lock(mu_);
   auto it = topics_.find(arn);
-  if (it == topics_.end()) return sns_error(SnsErrorCode::ResourceNotFound, "Resource does not exist");
+  if (it == topics_.end()) return aws_error(AwsErrorCode::SnsResourceNotFound, "Resource does not exist");
   Topic updated = it->second;
   for (const auto& k : keys) {
     std::erase_if(updated.tags, [&](const Tag& t) { return t.first == k; });
@@ -253,10 +252,10 @@ SnsStatus ServiceImpl::untag_resource(const CallContext&, const std::string& arn
   return ok_status();
 }
 
-Result<TagList> ServiceImpl::list_tags_for_resource(const CallContext&, const std::string& arn) {
+Outcome<TagList> ServiceImpl::list_tags_for_resource(const CallContext&, const std::string& arn) {
   std::shared_lock lock(mu_);
   auto it = topics_.find(arn);
-  if (it == topics_.end()) return sns_error(SnsErrorCode::ResourceNotFound, "Resource does not exist");
+  if (it == topics_.end()) return aws_error(AwsErrorCode::SnsResourceNotFound, "Resource does not exist");
   TagList tags = it->second.tags;
   std::sort(tags.begin(), tags.end());
   return tags;

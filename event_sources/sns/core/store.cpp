@@ -1,80 +1,72 @@
 // SQLite (WAL) store of the SNS records: one table of (kind, key) → JSON text. Every change is
 // its own transaction, committed before the call that made it answers; synchronous=NORMAL, so a
 // commit survives a killed process (the SQS store makes the same trade).
-
-#include <sqlite3.h>
+//
+// Statements are prepared per call, not kept: the signer's records are written under a lock of
+// the service's other than the one topics and subscriptions are written under, so two calls may
+// run at once; the connection (SQLITE_OPEN_FULLMUTEX) serialises them.
 
 #include "internal.h"
 
 namespace sluice::sns::detail {
+namespace {
+
+constexpr const char* kSetup =
+    "PRAGMA journal_mode=WAL;"
+    "PRAGMA synchronous=NORMAL;"
+    "CREATE TABLE IF NOT EXISTS sns_records(kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+    " PRIMARY KEY(kind, key));";
+
+}  // namespace
 
 std::unique_ptr<Store> Store::open(const std::string& path, std::string* error) {
-  std::unique_ptr<Store> store(new Store());
-  if (sqlite3_open_v2(path.c_str(), &store->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                      nullptr) != SQLITE_OK) {
-    if (error != nullptr) *error = "cannot open " + path + ": " + sqlite3_errmsg(store->db_);
+  std::unique_ptr<Store> store;
+  try {
+    store.reset(
+        new Store(sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX)));
+  } catch (const sqlite::Error& e) {
+    if (error != nullptr) *error = "cannot open " + path + ": " + e.what();
     return nullptr;
   }
-  sqlite3_busy_timeout(store->db_, 5000);
-  const char* setup =
-      "PRAGMA journal_mode=WAL;"
-      "PRAGMA synchronous=NORMAL;"
-      "CREATE TABLE IF NOT EXISTS sns_records(kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
-      " PRIMARY KEY(kind, key));";
-  char* msg = nullptr;
-  if (sqlite3_exec(store->db_, setup, nullptr, nullptr, &msg) != SQLITE_OK) {
-    if (error != nullptr) *error = path + " is not a usable SNS store: " + (msg != nullptr ? msg : "unknown error");
-    sqlite3_free(msg);
+  sqlite3_busy_timeout(store->db_.get(), 5000);
+  try {
+    store->db_.exec(kSetup);
+  } catch (const sqlite::Error& e) {
+    if (error != nullptr) *error = path + " is not a usable SNS store: " + e.what();
     return nullptr;
   }
   return store;
 }
 
-Store::~Store() { sqlite3_close(db_); }
-
 bool Store::put(std::string_view kind, std::string_view key, std::string_view value) {
-  sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO sns_records(kind, key, value) VALUES(?, ?, ?)", -1, &st,
-                         nullptr) != SQLITE_OK) {
+  try {
+    sqlite::Statement put(db_.get(), "INSERT OR REPLACE INTO sns_records(kind, key, value) VALUES(?, ?, ?)");
+    put.bind_text(1, kind).bind_text(2, key).bind_text(3, value).run();
+    return true;
+  } catch (const sqlite::Error&) {
     return false;
   }
-  sqlite3_bind_text(st, 1, kind.data(), static_cast<int>(kind.size()), SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 2, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 3, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
-  bool ok = sqlite3_step(st) == SQLITE_DONE;
-  sqlite3_finalize(st);
-  return ok;
 }
 
 bool Store::erase(std::string_view kind, std::string_view key) {
-  sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db_, "DELETE FROM sns_records WHERE kind = ? AND key = ?", -1, &st, nullptr) != SQLITE_OK) {
+  try {
+    sqlite::Statement erase(db_.get(), "DELETE FROM sns_records WHERE kind = ? AND key = ?");
+    erase.bind_text(1, kind).bind_text(2, key).run();
+    return true;
+  } catch (const sqlite::Error&) {
     return false;
   }
-  sqlite3_bind_text(st, 1, kind.data(), static_cast<int>(kind.size()), SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 2, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
-  bool ok = sqlite3_step(st) == SQLITE_DONE;
-  sqlite3_finalize(st);
-  return ok;
 }
 
 std::vector<std::pair<std::string, std::string>> Store::load(std::string_view kind) {
   std::vector<std::pair<std::string, std::string>> out;
-  sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db_, "SELECT key, value FROM sns_records WHERE kind = ? ORDER BY key", -1, &st, nullptr) !=
-      SQLITE_OK) {
-    return out;
+  try {
+    sqlite::Statement select(db_.get(), "SELECT key, value FROM sns_records WHERE kind = ? ORDER BY key");
+    select.bind_text(1, kind);
+    while (select.step()) out.emplace_back(select.string(0), select.string(1));
+  } catch (const sqlite::Error&) {
+    // A read that fails part way keeps the rows read so far, as the service has always loaded.
   }
-  sqlite3_bind_text(st, 1, kind.data(), static_cast<int>(kind.size()), SQLITE_TRANSIENT);
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    auto text = [&](int col) {
-      const unsigned char* p = sqlite3_column_text(st, col);
-      return std::string(p != nullptr ? reinterpret_cast<const char*>(p) : "",
-                         static_cast<size_t>(sqlite3_column_bytes(st, col)));
-    };
-    out.emplace_back(text(0), text(1));
-  }
-  sqlite3_finalize(st);
   return out;
 }
 

@@ -19,7 +19,7 @@ bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.
 
 bool is_fifo_queue_arn(std::string_view arn) { return arn.size() > 5 && arn.substr(arn.size() - 5) == ".fifo"; }
 
-SnsError attribute_error(std::string_view reason, bool subscribing) {
+AwsError attribute_error(std::string_view reason, bool subscribing) {
   return invalid_parameter(subscribing ? "Attributes Reason: " + std::string(reason) : std::string(reason));
 }
 
@@ -39,8 +39,8 @@ std::optional<std::string> redrive_problem(const Topic& topic, const Subscriptio
   return std::nullopt;
 }
 
-SnsStatus compile_filter(Subscription& sub, const std::string& policy_text, const std::string& scope_text,
-                         bool subscribing) {
+Status compile_filter(Subscription& sub, const std::string& policy_text, const std::string& scope_text,
+                      bool subscribing) {
   if (policy_text.empty()) {
     sub.filter.reset();
     return ok_status();
@@ -49,7 +49,7 @@ SnsStatus compile_filter(Subscription& sub, const std::string& policy_text, cons
   auto compiled = FilterPolicy::compile(policy_text, scope);
   if (!compiled) {
     const auto& e = compiled.error();
-    return sns_error(SnsErrorCode::InvalidParameter, subscribing ? e.subscribe_text() : e.set_attributes_text());
+    return aws_error(AwsErrorCode::InvalidParameter, subscribing ? e.subscribe_text() : e.set_attributes_text());
   }
   sub.filter = compiled.value();
   return ok_status();
@@ -68,8 +68,7 @@ bool valid_phone_number(std::string_view number) {
   return true;
 }
 
-SnsStatus validate_endpoint(const Topic& topic, const std::string& protocol,
-                            const std::optional<std::string>& endpoint) {
+Status validate_endpoint(const Topic& topic, const std::string& protocol, const std::optional<std::string>& endpoint) {
   static const std::set<std::string, std::less<>> protocols{"http", "https",       "email",  "email-json", "sms",
                                                             "sqs",  "application", "lambda", "firehose"};
   if (protocols.count(protocol) == 0) {
@@ -107,8 +106,8 @@ SnsStatus validate_endpoint(const Topic& topic, const std::string& protocol,
   return ok_status();
 }
 
-SnsStatus apply_subscription_attribute(const Topic& topic, Subscription& sub, const std::string& name,
-                                       const std::string& value, bool subscribing) {
+Status apply_subscription_attribute(const Topic& topic, Subscription& sub, const std::string& name,
+                                    const std::string& value, bool subscribing) {
   if (name == "RawMessageDelivery") {
     std::string lower;
     for (char c : value) lower.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));

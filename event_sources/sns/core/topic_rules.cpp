@@ -123,7 +123,7 @@ std::string default_topic_policy(const Topic& topic) {
   return json::serialize(policy);
 }
 
-SnsStatus apply_topic_attribute(Topic& topic, const std::string& name, const std::string& value, bool creating) {
+Status apply_topic_attribute(Topic& topic, const std::string& name, const std::string& value, bool creating) {
   auto& attrs = topic.attributes;
   if (name == "DisplayName") {
     if (value.size() > 100) return invalid_parameter("DisplayName");
@@ -202,8 +202,8 @@ AttributeMap render_topic_attributes(const Topic& topic, int64_t confirmed, int6
   return out;
 }
 
-SnsStatus add_policy_statement(Topic& topic, const std::string& label, const std::vector<std::string>& accounts,
-                               const std::vector<std::string>& actions) {
+Status add_policy_statement(Topic& topic, const std::string& label, const std::vector<std::string>& accounts,
+                            const std::vector<std::string>& actions) {
   static const std::set<std::string, std::less<>> known{
       "GetTopicAttributes", "SetTopicAttributes",       "AddPermission", "RemovePermission", "DeleteTopic",
       "Subscribe",          "ListSubscriptionsByTopic", "Publish",       "Receive",          "*"};
@@ -245,7 +245,7 @@ SnsStatus add_policy_statement(Topic& topic, const std::string& label, const std
   return ok_status();
 }
 
-SnsStatus remove_policy_statement(Topic& topic, const std::string& label) {
+Status remove_policy_statement(Topic& topic, const std::string& label) {
   auto it = topic.attributes.find("Policy");
   auto policy = parse_object(it != topic.attributes.end() ? it->second : default_topic_policy(topic));
   if (!policy) return invalid_parameter("Policy");
@@ -266,13 +266,13 @@ SnsStatus remove_policy_statement(Topic& topic, const std::string& label) {
   return ok_status();
 }
 
-SnsStatus validate_tags(const TagList& tags) {
+Status validate_tags(const TagList& tags) {
   std::set<std::string> keys;
   for (const auto& [k, v] : tags) {
     if (!keys.insert(k).second) return invalid_parameter("Duplicated keys are not allowed.");
     if (k.empty() || k.size() > 128)
-      return sns_error(SnsErrorCode::TagPolicy, "Tag key must be 1 to 128 characters long");
-    if (v.size() > 256) return sns_error(SnsErrorCode::TagPolicy, "Tag value must be 0 to 256 characters long");
+      return aws_error(AwsErrorCode::TagPolicy, "Tag key must be 1 to 128 characters long");
+    if (v.size() > 256) return aws_error(AwsErrorCode::TagPolicy, "Tag value must be 0 to 256 characters long");
   }
   return ok_status();
 }

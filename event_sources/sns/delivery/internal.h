@@ -13,9 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "sluice/common/sqlite.h"
 #include "sluice/sns/delivery.h"
-
-struct sqlite3;
 
 namespace sluice::sns::detail {
 
@@ -36,7 +35,6 @@ class Journal {
     std::string delivery;
   };
   static std::unique_ptr<Journal> open(const std::string& path, std::string* error);
-  ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
 
@@ -46,9 +44,9 @@ class Journal {
   std::vector<Row> load(std::string_view kind);
 
  private:
-  Journal() = default;
+  explicit Journal(sqlite::Connection db) : db_(std::move(db)) {}
   std::mutex mu_;
-  sqlite3* db_ = nullptr;
+  sqlite::Connection db_;
 };
 
 // ---- Worker pool (runner.cpp) ------------------------------------------------------------------

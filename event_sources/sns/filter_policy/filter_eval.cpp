@@ -298,11 +298,10 @@ std::string FilterPolicyError::subscribe_text() const {
   return text;
 }
 
-FilterPolicy::Outcome FilterPolicy::compile(std::string_view policy_json, FilterScope scope) {
+Outcome<FilterPolicy, FilterPolicyError> FilterPolicy::compile(std::string_view policy_json, FilterScope scope) {
   auto compiled = detail::compile_policy(policy_json, scope);
-  if (auto* error = std::get_if<FilterPolicyError>(&compiled)) return std::move(*error);
-  return FilterPolicy(std::shared_ptr<const detail::CompiledPolicy>(
-      std::move(std::get<std::unique_ptr<detail::CompiledPolicy>>(compiled))));
+  if (!compiled) return compiled.take_error();
+  return FilterPolicy(std::shared_ptr<const detail::CompiledPolicy>(std::move(*compiled)));
 }
 
 FilterScope FilterPolicy::scope() const { return compiled_->scope; }

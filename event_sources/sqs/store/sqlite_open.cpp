@@ -63,7 +63,7 @@ CREATE INDEX dedup_by_expiry ON dedup(expires_ms);
 )sql";
 
 int64_t query_int(sqlite3* db, const char* sql) {
-  Statement s(db, sql);
+  sqlite::Statement s(db, sql);
   int64_t value = 0;
   if (s.step()) {
     value = s.int64(0);
@@ -73,7 +73,7 @@ int64_t query_int(sqlite3* db, const char* sql) {
 }
 
 std::string query_string(sqlite3* db, const char* sql) {
-  Statement s(db, sql);
+  sqlite::Statement s(db, sql);
   std::string value;
   if (s.step()) {
     value = s.string(0);
@@ -96,12 +96,12 @@ bool make_directory(const std::string& dir, std::string* error) {
   return true;
 }
 
-void create_schema(Connection& db) {
+void create_schema(sqlite::Connection& db) {
   db.exec("BEGIN");
   db.exec(kSchema);
   db.exec(("PRAGMA application_id = " + std::to_string(kSluiceApplicationId)).c_str());
   db.exec(("PRAGMA user_version = " + std::to_string(kSluiceSchemaVersion)).c_str());
-  Statement put(db.get(), "INSERT INTO sluice_meta(key, value) VALUES(?, ?)");
+  sqlite::Statement put(db.get(), "INSERT INTO sluice_meta(key, value) VALUES(?, ?)");
   put.bind_text(1, "application").bind_text(2, kSluiceMarker).run();
   put.bind_text(1, "schema_version").bind(2, int64_t{kSluiceSchemaVersion}).run();
   db.exec("COMMIT");
@@ -113,8 +113,8 @@ std::string newer_schema(const std::string& file, int64_t version) {
 }
 
 // False + *error when the file must not be used; true once it is checked, in WAL mode and has
-// the schema. Throws SqliteError.
-bool check_and_prepare(Connection& db, const StoreFiles& files, SyncMode sync, std::string* error) {
+// the schema. Throws sqlite::Error.
+bool check_and_prepare(sqlite::Connection& db, const StoreFiles& files, SyncMode sync, std::string* error) {
   sqlite3* h = db.get();
   db.exec("PRAGMA locking_mode = EXCLUSIVE");
   int64_t application_id = query_int(h, "PRAGMA application_id");
@@ -161,7 +161,7 @@ bool check_and_prepare(Connection& db, const StoreFiles& files, SyncMode sync, s
   db.exec("PRAGMA journal_size_limit = 67108864");
   if (fresh) create_schema(db);
 
-  Statement meta(h, "SELECT value FROM sluice_meta WHERE key = ?");
+  sqlite::Statement meta(h, "SELECT value FROM sluice_meta WHERE key = ?");
   meta.bind_text(1, "application");
   std::string marker = meta.step() ? meta.string(0) : "";
   meta.reset();
@@ -185,9 +185,9 @@ bool check_and_prepare(Connection& db, const StoreFiles& files, SyncMode sync, s
 
 // Loads the key file and checks it against the database's key check value. *cipher stays null
 // when neither exists yet (the key is created with the first encrypted message).
-bool open_key(Connection& db, const StoreFiles& files, std::unique_ptr<AtRestCipher>* cipher, bool* check_stored,
-              std::string* error) {
-  Statement meta(db.get(), "SELECT value FROM sluice_meta WHERE key = 'key_check'");
+bool open_key(sqlite::Connection& db, const StoreFiles& files, std::unique_ptr<AtRestCipher>* cipher,
+              bool* check_stored, std::string* error) {
+  sqlite::Statement meta(db.get(), "SELECT value FROM sluice_meta WHERE key = 'key_check'");
   std::string stored_check;
   *check_stored = meta.step();
   if (*check_stored) {
@@ -214,7 +214,7 @@ bool open_key(Connection& db, const StoreFiles& files, std::unique_ptr<AtRestCip
 
 }  // namespace
 
-std::string describe_sqlite_failure(const std::string& file, const SqliteError& e) {
+std::string describe_sqlite_failure(const std::string& file, const sqlite::Error& e) {
   switch (e.primary()) {
     case SQLITE_NOTADB:
       return file + " is not a sluice data file (" + e.what() + ")";
@@ -239,20 +239,16 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& data_dir, SyncMode s
   std::string prefix = data_dir.empty() || data_dir.back() == '/' ? data_dir : data_dir + "/";
   StoreFiles files{prefix + kDatabaseFileName, prefix + kKeyFileName};
 
-  sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(files.database.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
-                           nullptr);
-  Connection db(raw);
   try {
-    if (rc != SQLITE_OK) throw_sqlite(raw, rc);
-    sqlite3_busy_timeout(raw, 0);  // a file held by another process is reported, not waited for
+    sqlite::Connection db = sqlite::Connection::open(
+        files.database, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE);
+    sqlite3_busy_timeout(db.get(), 0);  // a file held by another process is reported, not waited for
     if (!check_and_prepare(db, files, sync, error)) return nullptr;
     std::unique_ptr<AtRestCipher> cipher;
     bool check_stored = false;
     if (!open_key(db, files, &cipher, &check_stored, error)) return nullptr;
     return start_sqlite_store(std::move(db), files, std::move(cipher), check_stored, error);
-  } catch (const SqliteError& e) {
+  } catch (const sqlite::Error& e) {
     *error = describe_sqlite_failure(files.database, e);
     return nullptr;
   } catch (const std::exception& e) {

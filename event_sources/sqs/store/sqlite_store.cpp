@@ -43,34 +43,34 @@ std::string row_binding(int64_t seq, int64_t queue_id) {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(Connection db, StoreFiles files, std::unique_ptr<AtRestCipher> cipher, bool key_check_stored)
+  SqliteStore(sqlite::Connection db, StoreFiles files, std::unique_ptr<AtRestCipher> cipher, bool key_check_stored)
       : db_(std::move(db)),
         files_(std::move(files)),
         cipher_(std::move(cipher)),
         key_check_stored_(key_check_stored),
         group_([this](std::vector<Mutation>& batch) { commit(batch); }) {
     sqlite3* h = db_.get();
-    begin_ = Statement(h, "BEGIN");
-    commit_ = Statement(h, "COMMIT");
-    rollback_ = Statement(h, "ROLLBACK");
-    put_meta_ = Statement(h, "INSERT OR REPLACE INTO sluice_meta(key, value) VALUES(?, ?)");
-    put_queue_ =
-        Statement(h,
-                  "INSERT OR REPLACE INTO queues(queue_id, account_id, region, name, attributes, tags, permissions, "
-                  "created_ms, modified_ms, last_purge_ms, next_sequence_number) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
-    delete_queue_ = Statement(h, "DELETE FROM queues WHERE queue_id = ?");
-    delete_queue_dedup_ = Statement(h, "DELETE FROM dedup WHERE queue_id = ?");
-    insert_message_ =
-        Statement(h,
-                  "INSERT INTO messages(seq, queue_id, message_id, body, attributes, aws_trace_header, sender_id, "
-                  "message_group_id, message_deduplication_id, sequence_number, dead_letter_source_arn, sent_ms, "
-                  "visible_at_ms, first_receive_ms, receive_count, encrypted) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    update_message_ =
-        Statement(h, "UPDATE messages SET visible_at_ms = ?, first_receive_ms = ?, receive_count = ? WHERE seq = ?");
-    delete_message_ = Statement(h, "DELETE FROM messages WHERE seq = ?");
-    put_dedup_ = Statement(
+    begin_ = sqlite::Statement(h, "BEGIN");
+    commit_ = sqlite::Statement(h, "COMMIT");
+    rollback_ = sqlite::Statement(h, "ROLLBACK");
+    put_meta_ = sqlite::Statement(h, "INSERT OR REPLACE INTO sluice_meta(key, value) VALUES(?, ?)");
+    put_queue_ = sqlite::Statement(
+        h,
+        "INSERT OR REPLACE INTO queues(queue_id, account_id, region, name, attributes, tags, permissions, "
+        "created_ms, modified_ms, last_purge_ms, next_sequence_number) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    delete_queue_ = sqlite::Statement(h, "DELETE FROM queues WHERE queue_id = ?");
+    delete_queue_dedup_ = sqlite::Statement(h, "DELETE FROM dedup WHERE queue_id = ?");
+    insert_message_ = sqlite::Statement(
+        h,
+        "INSERT INTO messages(seq, queue_id, message_id, body, attributes, aws_trace_header, sender_id, "
+        "message_group_id, message_deduplication_id, sequence_number, dead_letter_source_arn, sent_ms, "
+        "visible_at_ms, first_receive_ms, receive_count, encrypted) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    update_message_ = sqlite::Statement(
+        h, "UPDATE messages SET visible_at_ms = ?, first_receive_ms = ?, receive_count = ? WHERE seq = ?");
+    delete_message_ = sqlite::Statement(h, "DELETE FROM messages WHERE seq = ?");
+    put_dedup_ = sqlite::Statement(
         h, "INSERT OR REPLACE INTO dedup(queue_id, key, expires_ms, message_id, sequence_number) VALUES(?,?,?,?,?)");
-    expire_dedup_ = Statement(h, "DELETE FROM dedup WHERE expires_ms < ?");
+    expire_dedup_ = sqlite::Statement(h, "DELETE FROM dedup WHERE expires_ms < ?");
   }
 
   ~SqliteStore() override {
@@ -107,7 +107,7 @@ class SqliteStore final : public Store {
   bool read_messages(std::string* error);
   void read_dedup();
 
-  Connection db_;  // declared first: statements are finalized before it closes
+  sqlite::Connection db_;  // declared first: statements are finalized before it closes
   StoreFiles files_;
   // Leader-only state (touched only inside commit(), which GroupCommit serializes).
   std::unique_ptr<AtRestCipher> cipher_;
@@ -115,10 +115,10 @@ class SqliteStore final : public Store {
   int64_t reserved_seq_ = 0;                           // largest seq the stored mark covers
   int64_t reserved_queue_id_ = 0;                      // largest queue_id the stored mark covers
   std::unordered_map<int64_t, int64_t> queue_of_seq_;  // every stored message: seq -> queue_id
-  Statement begin_, commit_, rollback_, put_meta_;
-  Statement put_queue_, delete_queue_, delete_queue_dedup_;
-  Statement insert_message_, update_message_, delete_message_;
-  Statement put_dedup_, expire_dedup_;
+  sqlite::Statement begin_, commit_, rollback_, put_meta_;
+  sqlite::Statement put_queue_, delete_queue_, delete_queue_dedup_;
+  sqlite::Statement insert_message_, update_message_, delete_message_;
+  sqlite::Statement put_dedup_, expire_dedup_;
   LoadedState loaded_;
   GroupCommit group_;  // declared last: destroyed first, after the destructor's flush
 };
@@ -137,7 +137,7 @@ void SqliteStore::commit(std::vector<Mutation>& batch) {
     if (sqlite3_get_autocommit(db_.get()) == 0) {
       try {
         rollback_.run();
-      } catch (const SqliteError&) {
+      } catch (const sqlite::Error&) {
       }
     }
     throw;
@@ -266,7 +266,7 @@ void SqliteStore::apply(const mutation::ExpireDedup& m) { expire_dedup_.bind(1, 
 // ---- Reading everything at startup ----------------------------------------------------------
 
 bool SqliteStore::read_meta(const char* key, int64_t* value) {
-  Statement s(db_.get(), "SELECT value FROM sluice_meta WHERE key = ?");
+  sqlite::Statement s(db_.get(), "SELECT value FROM sluice_meta WHERE key = ?");
   s.bind_text(1, key);
   if (!s.step()) return false;
   *value = s.int64(0);
@@ -275,9 +275,10 @@ bool SqliteStore::read_meta(const char* key, int64_t* value) {
 }
 
 bool SqliteStore::read_queues(std::string* error) {
-  Statement s(db_.get(),
-              "SELECT queue_id, account_id, region, name, attributes, tags, permissions, created_ms, modified_ms, "
-              "last_purge_ms, next_sequence_number FROM queues ORDER BY queue_id");
+  sqlite::Statement s(
+      db_.get(),
+      "SELECT queue_id, account_id, region, name, attributes, tags, permissions, created_ms, modified_ms, "
+      "last_purge_ms, next_sequence_number FROM queues ORDER BY queue_id");
   while (s.step()) {
     QueueRecord q;
     q.queue_id = s.int64(0);
@@ -303,10 +304,11 @@ bool SqliteStore::read_queues(std::string* error) {
 }
 
 bool SqliteStore::read_messages(std::string* error) {
-  Statement s(db_.get(),
-              "SELECT seq, queue_id, message_id, body, attributes, aws_trace_header, sender_id, message_group_id, "
-              "message_deduplication_id, sequence_number, dead_letter_source_arn, sent_ms, visible_at_ms, "
-              "first_receive_ms, receive_count, encrypted FROM messages ORDER BY seq");
+  sqlite::Statement s(
+      db_.get(),
+      "SELECT seq, queue_id, message_id, body, attributes, aws_trace_header, sender_id, message_group_id, "
+      "message_deduplication_id, sequence_number, dead_letter_source_arn, sent_ms, visible_at_ms, "
+      "first_receive_ms, receive_count, encrypted FROM messages ORDER BY seq");
   while (s.step()) {
     MessageRecord r;
     r.seq = s.int64(0);
@@ -356,8 +358,8 @@ bool SqliteStore::read_messages(std::string* error) {
 }
 
 void SqliteStore::read_dedup() {
-  Statement s(db_.get(),
-              "SELECT queue_id, key, expires_ms, message_id, sequence_number FROM dedup ORDER BY queue_id, key");
+  sqlite::Statement s(
+      db_.get(), "SELECT queue_id, key, expires_ms, message_id, sequence_number FROM dedup ORDER BY queue_id, key");
   while (s.step()) {
     DedupRecord d;
     d.queue_id = s.int64(0);
@@ -375,7 +377,7 @@ bool SqliteStore::read_all(std::string* error) {
     read_meta("max_queue_id", &reserved_queue_id_);
     if (!read_queues(error) || !read_messages(error)) return false;
     read_dedup();
-  } catch (const SqliteError& e) {
+  } catch (const sqlite::Error& e) {
     *error = describe_sqlite_failure(files_.database, e);
     return false;
   }
@@ -386,12 +388,12 @@ bool SqliteStore::read_all(std::string* error) {
 
 }  // namespace
 
-std::unique_ptr<Store> start_sqlite_store(Connection db, StoreFiles files, std::unique_ptr<AtRestCipher> cipher,
+std::unique_ptr<Store> start_sqlite_store(sqlite::Connection db, StoreFiles files, std::unique_ptr<AtRestCipher> cipher,
                                           bool key_check_stored, std::string* error) {
   std::unique_ptr<SqliteStore> store;
   try {
     store = std::make_unique<SqliteStore>(std::move(db), files, std::move(cipher), key_check_stored);
-  } catch (const SqliteError& e) {
+  } catch (const sqlite::Error& e) {
     *error = describe_sqlite_failure(files.database, e);
     return nullptr;
   }

@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
+#include "sluice/common/sqlite.h"
 #include "store/at_rest_cipher.h"
-#include "store/sqlite_db.h"
 #include "store/store.h"
 
 namespace sluice::sqs::detail {
@@ -26,10 +26,10 @@ struct StoreFiles {
 // a row cannot be read back. `cipher` may be null: the key file is then created on the first
 // encrypted insert. `key_check_stored` says whether the database already holds the key's check
 // value (otherwise the first encrypted insert stores it).
-std::unique_ptr<Store> start_sqlite_store(Connection db, StoreFiles files, std::unique_ptr<AtRestCipher> cipher,
+std::unique_ptr<Store> start_sqlite_store(sqlite::Connection db, StoreFiles files, std::unique_ptr<AtRestCipher> cipher,
                                           bool key_check_stored, std::string* error);
 
 // "<file> is corrupt (...)", "<file> is in use by another process", ... for a SQLite failure.
-std::string describe_sqlite_failure(const std::string& file, const SqliteError& e);
+std::string describe_sqlite_failure(const std::string& file, const sqlite::Error& e);
 
 }  // namespace sluice::sqs::detail

@@ -1,28 +1,9 @@
 #include <doctest/doctest.h>
 
-#include "sluice/common/aws_error.h"
 #include "sluice/common/clock.h"
 #include "sluice/common/crypto.h"
 
 using namespace sluice;
-
-TEST_CASE("error table rows carry the query code, JSON type and status") {
-  CHECK(error_info(AwsErrorCode::QueueDoesNotExist).query_code == "AWS.SimpleQueueService.NonExistentQueue");
-  CHECK(error_info(AwsErrorCode::QueueDoesNotExist).json_type == "QueueDoesNotExist");
-  CHECK(error_info(AwsErrorCode::PurgeQueueInProgress).http_status == 403);
-  CHECK(error_info(AwsErrorCode::QueueNameExists).query_code == "QueueAlreadyExists");
-  CHECK(error_info(AwsErrorCode::MissingParameter).json_type == "MissingRequiredParameterException");
-  CHECK(error_name(AwsErrorCode::InvalidParameterValue) == "InvalidParameterValue");
-}
-
-TEST_CASE("Outcome holds a value or an error") {
-  Outcome<int> good = 5;
-  CHECK(good.ok());
-  CHECK(*good == 5);
-  Outcome<int> bad = aws_error(AwsErrorCode::OverLimit, "too many");
-  CHECK_FALSE(bad.ok());
-  CHECK(bad.error().message == "too many");
-}
 
 TEST_CASE("digests and encodings") {
   CHECK(md5_hex("msg") == "6e2baaf3b97dbeef01c0043275f9a0e7");

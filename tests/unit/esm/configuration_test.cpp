@@ -19,7 +19,7 @@ EventSourceMappingConfiguration config(CreateMappingRequest r) {
 
 std::string error_text(const CreateMappingRequest& r, ValidationContext context = {}) {
   auto e = validate(config(r), context);
-  return e ? std::string(e->type()) + ": " + e->message : "";
+  return e ? std::string(e->info().json_type) + ": " + e->message : "";
 }
 
 }  // namespace
@@ -109,8 +109,8 @@ TEST_CASE("filter criteria validation") {
 
 TEST_CASE("duplicate mapping text") {
   auto e = duplicate_mapping_error("arn:aws:sqs:us-east-1:1:q", "fn", "u-1");
-  CHECK(e.http_status() == 409);
-  CHECK(e.type() == "ResourceConflictException");
+  CHECK(e.info().http_status == 409);
+  CHECK(e.info().json_type == "ResourceConflictException");
   CHECK(
       e.message ==
       "An event source mapping with SQS arn (\" arn:aws:sqs:us-east-1:1:q \") and function (\" fn \") already exists. "

@@ -522,7 +522,7 @@ TEST_CASE("create refuses with AWS's texts") {
   auto q = qs.create("short", {{"VisibilityTimeout", "30"}});
   auto e = EventSourceMapping::create({}, plugin(SLUICE_PLUGIN_ECHO, 60'000), qs.sources(q));
   REQUIRE_FALSE(e.ok());
-  CHECK(e.error().type() == "InvalidParameterValueException");
+  CHECK(e.error().info().json_type == "InvalidParameterValueException");
   CHECK(e.error().message == "Queue visibility timeout: 30 seconds is less than Function timeout: 60 seconds");
 
   sqs::QueueAddress missing{"123456789012", "us-east-1", "nope"};

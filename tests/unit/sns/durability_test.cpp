@@ -4,9 +4,11 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "sns_test_support.h"
 
+using sluice::AwsErrorCode;
 using namespace sluice::sns;
 using namespace sluice::sns::testing;
 
@@ -48,8 +50,8 @@ TEST_CASE("state survives a reopen") {
 
   REQUIRE(f->delete_topic(f.ctx, t).ok());
   f.reopen(dir.path);
-  CHECK(f->get_topic_attributes(f.ctx, t).error().code == SnsErrorCode::NotFound);
-  CHECK(f->get_subscription_attributes(f.ctx, sub).error().code == SnsErrorCode::NotFound);
+  CHECK(f->get_topic_attributes(f.ctx, t).error().code == AwsErrorCode::NotFound);
+  CHECK(f->get_subscription_attributes(f.ctx, sub).error().code == AwsErrorCode::NotFound);
 }
 
 TEST_CASE("the outbox is a JSON-lines file in the data directory") {
@@ -63,4 +65,15 @@ TEST_CASE("the outbox is a JSON-lines file in the data directory") {
   auto lines = f->outbox_lines();
   REQUIRE(lines.size() == 1);
   CHECK(parse_object(lines[0]).at("Body") == "text me");
+}
+
+TEST_CASE("a data directory whose store is not a database is refused with a sentence") {
+  TempDir dir;
+  const std::string db = (std::filesystem::path(dir.path) / "sns.db").string();
+  std::ofstream(db) << std::string(4096, 'x');
+  ServiceOptions options;
+  options.data_dir = dir.path;
+  std::string error;
+  CHECK_FALSE(Service::open(options, &error));
+  CHECK(error == db + " is not a usable SNS store: file is not a database");
 }

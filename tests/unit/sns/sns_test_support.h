@@ -90,8 +90,8 @@ struct Fixture {
     auto out = sqs->receive_message(sqs::QueueAddress{ctx.account_id, ctx.region, queue_name}, r);
     return out ? std::move(out.value().messages) : std::vector<sqs::ReceivedMessage>{};
   }
-  Result<PublishResult> publish(const std::string& topic_arn, const std::string& message,
-                                PublishAttributes attrs = {}) {
+  Outcome<PublishResult> publish(const std::string& topic_arn, const std::string& message,
+                                 PublishAttributes attrs = {}) {
     PublishRequest p;
     p.topic_arn = topic_arn;
     p.message = message;

@@ -1,7 +1,7 @@
 // Reads one form-encoded SNS request per line from stdin and writes one JSON line per answer:
 // {"status":N,"body":"<xml>"}. A line "#receive <queue>" answers {"bodies":[...]} with what an
-// embedded queue holds. Runs an in-memory SQS engine with queues q1 and q1.fifo in account
-// 000000000000, us-east-1, so subscriptions have somewhere to deliver.
+// embedded queue holds. Runs an in-memory SQS engine with queues q1 and q1.fifo in the default
+// account and region (sluice/common/defaults.h), so subscriptions have somewhere to deliver.
 
 #include <boost/json.hpp>
 
@@ -9,6 +9,7 @@
 #include <string>
 
 #include "sluice/api/query/query.h"
+#include "sluice/common/defaults.h"
 #include "sluice/sqs/engine.h"
 #include "sns_api.h"
 
@@ -23,8 +24,8 @@ int main() {
     std::cerr << error << "\n";
     return 1;
   }
-  (void)engine->create_queue({"000000000000", "us-east-1", "q1"}, {}, {});
-  (void)engine->create_queue({"000000000000", "us-east-1", "q1.fifo"}, {{"FifoQueue", "true"}}, {});
+  (void)engine->create_queue({kDefaultAccountId, kDefaultRegion, "q1"}, {}, {});
+  (void)engine->create_queue({kDefaultAccountId, kDefaultRegion, "q1.fifo"}, {{"FifoQueue", "true"}}, {});
   sns::ServiceOptions so;
   so.in_memory = true;
   so.sqs = engine.get();
@@ -37,7 +38,7 @@ int main() {
     if (line.rfind("#receive ", 0) == 0) {
       sqs::ReceiveMessageRequest r;
       r.max_number_of_messages = 10;
-      auto got = engine->receive_message({"000000000000", "us-east-1", line.substr(9)}, r);
+      auto got = engine->receive_message({kDefaultAccountId, kDefaultRegion, line.substr(9)}, r);
       boost::json::array bodies;
       if (got) {
         for (const auto& m : got.value().messages) bodies.emplace_back(m.body);

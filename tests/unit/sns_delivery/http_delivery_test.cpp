@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
+
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -214,4 +216,15 @@ TEST_CASE("journalled deliveries survive a restart and arrive once the endpoint 
   CHECK(w.http->stats().accepted == 0);
   CHECK(w.http->pending() == 0);
   CHECK(back.count("Notification") == 3);
+}
+
+TEST_CASE("a journal that is not a database is refused with a sentence") {
+  TempDir dir;
+  const std::string journal = dir.path + "/sns_deliveries.db";
+  std::ofstream(journal) << std::string(4096, 'x');
+  HttpDeliveryOptions options;
+  options.data_dir = dir.path;
+  std::string error;
+  CHECK_FALSE(HttpDelivery::open(options, &error));
+  CHECK(error == journal + " is not a usable delivery journal: file is not a database");
 }

@@ -215,8 +215,8 @@ struct World {
     auto out = sqs->receive_message(sqs::QueueAddress{ctx.account_id, ctx.region, queue_name}, r);
     return out ? std::move(out.value().messages) : std::vector<sqs::ReceivedMessage>{};
   }
-  Result<PublishResult> publish(const std::string& topic_arn, const std::string& message,
-                                std::optional<std::string> subject = std::nullopt) {
+  Outcome<PublishResult> publish(const std::string& topic_arn, const std::string& message,
+                                 std::optional<std::string> subject = std::nullopt) {
     PublishRequest p;
     p.topic_arn = topic_arn;
     p.message = message;

@@ -27,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace sluice {
@@ -106,5 +107,8 @@ class ManualClock final : public Clock {
   mutable std::condition_variable poked_;  // a Waiter's pokes went down
   mutable std::vector<Waiter*> waiters_;   // guarded by mu_
 };
+
+// UTC with milliseconds, the form AWS writes timestamps in: "2026-12-06T16:41:58.123Z".
+std::string format_iso8601_ms(int64_t epoch_ms);
 
 }  // namespace sluice

@@ -55,9 +55,9 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 #include <vector>
 
+#include "sluice/common/aws_error.h"
 #include "sluice/common/clock.h"
 #include "sluice/functions/plugin_host.h"
 #include "sluice/sqs/queue_source.h"
@@ -66,41 +66,15 @@ namespace sluice::esm {
 
 // ---- Errors ------------------------------------------------------------------------------------
 
-// Lambda's error types for the event-source-mapping API.
-enum class EsmErrorCode {
-  InvalidParameterValue,  // InvalidParameterValueException, 400
-  Validation,             // ValidationException, 400 (the request framework's range/length checks)
-  ResourceConflict,       // ResourceConflictException, 409
-  ResourceNotFound,       // ResourceNotFoundException, 404
-  ResourceInUse,          // ResourceInUseException, 400
-};
-
-struct EsmError {
-  EsmErrorCode code;
-  std::string message;
-
-  std::string_view type() const;  // "InvalidParameterValueException", ...
-  int http_status() const;
-};
-
-template <typename T>
-class EsmOutcome {
- public:
-  EsmOutcome(T value) : v_(std::move(value)) {}         // NOLINT: implicit on purpose
-  EsmOutcome(EsmError error) : v_(std::move(error)) {}  // NOLINT: implicit on purpose
-  bool ok() const { return v_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  T& value() { return std::get<0>(v_); }
-  const T& value() const { return std::get<0>(v_); }
-  const EsmError& error() const { return std::get<1>(v_); }
-
- private:
-  std::variant<T, EsmError> v_;
-};
+// Lambda's error types for the event-source-mapping API are rows of the shared error table
+// (sluice/common/aws_error_codes.def, service Lambda): LambdaInvalidParameterValue, Validation
+// (the request framework's range/length checks), ResourceConflict, ResourceNotFound,
+// ResourceInUse. An error's info().json_type is the type Lambda answers
+// ("InvalidParameterValueException", ...) and info().http_status its status.
 
 // ResourceConflictException for a second mapping of the same queue and function (AWS's text). For
 // the registry that owns many mappings (the Lambda API); a single mapping cannot see the others.
-EsmError duplicate_mapping_error(const std::string& event_source_arn, const std::string& function_name,
+AwsError duplicate_mapping_error(const std::string& event_source_arn, const std::string& function_name,
                                  const std::string& existing_uuid);
 
 // ---- Configuration -----------------------------------------------------------------------------
@@ -170,7 +144,7 @@ struct ValidationContext {
 };
 
 // Checks a configuration (defaults resolved) with AWS's rules; the first broken rule is reported.
-std::optional<EsmError> validate(const EventSourceMappingConfiguration& configuration,
+std::optional<AwsError> validate(const EventSourceMappingConfiguration& configuration,
                                  const ValidationContext& context);
 
 // Applies defaults to a create request (no validation).
@@ -228,14 +202,14 @@ class EventSourceMapping {
   // deletes) and once per poller start, because interrupt() ends a source's polling for good.
   using SourceFactory = std::function<std::unique_ptr<sqs::QueueSource>()>;
 
-  static EsmOutcome<std::unique_ptr<EventSourceMapping>> create(const CreateMappingRequest& request,
-                                                                std::shared_ptr<FunctionInvoker> function,
-                                                                SourceFactory sources, RuntimeOptions options = {});
+  static Outcome<std::unique_ptr<EventSourceMapping>> create(const CreateMappingRequest& request,
+                                                             std::shared_ptr<FunctionInvoker> function,
+                                                             SourceFactory sources, RuntimeOptions options = {});
   virtual ~EventSourceMapping() = default;
 
   virtual EventSourceMappingConfiguration configuration() const = 0;
   virtual void start() = 0;
-  virtual std::optional<EsmError> update(const UpdateMappingRequest& request) = 0;
+  virtual std::optional<AwsError> update(const UpdateMappingRequest& request) = 0;
   virtual void stop() = 0;
   virtual MappingStats stats() const = 0;
 };

@@ -34,36 +34,19 @@
 #include <span>
 #include <string>
 #include <utility>
-#include <variant>
 #include <vector>
 
+#include "sluice/common/aws_error.h"
 #include "sluice/common/clock.h"
 
 namespace sluice::functions {
 
-// Value-or-error for host operations; the error is a readable message naming function and file.
-template <typename T>
-class HostOutcome {
- public:
-  HostOutcome(T value) : v_(std::move(value)) {}  // NOLINT: implicit on purpose
-  static HostOutcome failure(std::string message) { return HostOutcome(Error{std::move(message)}); }
-  bool ok() const { return v_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  T& value() { return std::get<0>(v_); }
-  const T& value() const { return std::get<0>(v_); }
-  const std::string& error() const { return std::get<1>(v_).message; }
-
- private:
-  struct Error {
-    std::string message;
-  };
-  explicit HostOutcome(Error e) : v_(std::move(e)) {}
-  std::variant<T, Error> v_;
-};
+// Host operations answer Outcome<T, std::string> (sluice/common/aws_error.h): the value, or a
+// readable message naming function and file.
 
 struct FunctionConfig {
   std::string name;
-  std::string function_arn;  // empty: arn:aws:lambda:us-east-1:000000000000:function:<name>
+  std::string function_arn;  // empty: in the default account and region (sluice/common/defaults.h)
   uint32_t memory_size_mb = 128;
   uint32_t timeout_ms = 3000;
   std::vector<std::pair<std::string, std::string>> environment;
@@ -103,13 +86,13 @@ struct InvocationResult {
 
 class PluginHost {
  public:
-  static HostOutcome<std::unique_ptr<PluginHost>> open(std::string path, FunctionConfig config,
-                                                       PluginHostOptions options = {});
+  static Outcome<std::unique_ptr<PluginHost>, std::string> open(std::string path, FunctionConfig config,
+                                                                PluginHostOptions options = {});
   virtual ~PluginHost() = default;
 
   virtual InvocationResult invoke(const InvocationRequest& request) = 0;
   // true when a new version was loaded, false when the file is unchanged.
-  virtual HostOutcome<bool> reload_if_changed() = 0;
+  virtual Outcome<bool, std::string> reload_if_changed() = 0;
   // Starts at 1 and grows by one with every successful reload.
   virtual uint64_t generation() const = 0;
   virtual const FunctionConfig& config() const = 0;

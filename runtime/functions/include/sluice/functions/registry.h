@@ -83,11 +83,12 @@ class FunctionRegistry {
 
   // Opens the host (PluginHost::open: a missing file, wrong ABI or failed init is reported here)
   // and files the function under its name. A name can be declared once. Errors name the function.
-  HostOutcome<std::shared_ptr<const DeclaredFunction>> declare(FunctionSpec spec) EXCLUDES(mu_);
+  Outcome<std::shared_ptr<const DeclaredFunction>, std::string> declare(FunctionSpec spec) EXCLUDES(mu_);
   // The declared function, or null.
   std::shared_ptr<const DeclaredFunction> find(std::string_view name_or_arn) const EXCLUDES(mu_);
   // Runs the function once. Fails only for an unknown function: "Function not found: <ARN>".
-  HostOutcome<InvocationResult> invoke(std::string_view name_or_arn, const InvocationRequest& request) EXCLUDES(mu_);
+  Outcome<InvocationResult, std::string> invoke(std::string_view name_or_arn, const InvocationRequest& request)
+      EXCLUDES(mu_);
   // One attempt of an asynchronous invocation with the event; nullopt on success.
   std::optional<AsyncInvokeError> invoke_async(std::string_view name_or_arn, std::string event_json) EXCLUDES(mu_);
   // Sends Lambda's invocation record (condition RetriesExhausted, the event, the last error) to the

@@ -4,8 +4,8 @@
 // (namespace sluice::sns::detail).
 //
 // Shape of the API
-// - One method per SNS action, parameters as plain structs, answers Result<T>: a value or the
-//   SnsError (code + message) AWS would answer. Attributes travel as AWS's strings.
+// - One method per SNS action, parameters as plain structs, answers Outcome<T>: a value or the
+//   AwsError (code + message) AWS would answer. Attributes travel as AWS's strings.
 // - The caller's account and region come with every call (CallContext); ARNs name everything.
 // - Fan-out: publish() validates, picks the subscriptions whose filter policy matches and
 //   delivers. Deliveries to embedded SQS queues go through the SQS engine before publish()
@@ -28,11 +28,11 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 #include <vector>
 
 #include "sluice/common/aws_error.h"
 #include "sluice/common/clock.h"
+#include "sluice/common/defaults.h"
 #include "sluice/sns/filter_policy.h"
 
 namespace sluice::sqs {
@@ -43,56 +43,19 @@ namespace sluice::sns {
 
 // ---- Errors ------------------------------------------------------------------------------------
 
-enum class SnsErrorCode {
-#define X(id, status, query, json, fault) id,
-#include "sluice/sns/sns_error_codes.def"
-#undef X
-};
+// Errors are rows of the shared table (sluice/common/aws_error_codes.def, service Sns or Common);
+// answers are Outcome<T> and Status from sluice/common/aws_error.h.
 
-struct SnsErrorInfo {
-  int http_status;
-  std::string_view query_code;
-  Fault fault;
-};
-
-const SnsErrorInfo& error_info(SnsErrorCode code);
-
-struct SnsError {
-  SnsErrorCode code;
-  std::string message;
-  const SnsErrorInfo& info() const { return error_info(code); }
-};
-
-inline SnsError sns_error(SnsErrorCode code, std::string message) { return {code, std::move(message)}; }
 // "Invalid parameter: <what>" (InvalidParameter, 400), the most common SNS answer.
-inline SnsError invalid_parameter(std::string_view what) {
-  return {SnsErrorCode::InvalidParameter, "Invalid parameter: " + std::string(what)};
+inline AwsError invalid_parameter(std::string_view what) {
+  return aws_error(AwsErrorCode::InvalidParameter, "Invalid parameter: " + std::string(what));
 }
-
-template <typename T>
-class Result {
- public:
-  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit on purpose
-  Result(SnsError error) : v_(std::move(error)) {}  // NOLINT: implicit on purpose
-  bool ok() const { return v_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  T& value() { return std::get<0>(v_); }
-  const T& value() const { return std::get<0>(v_); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  const SnsError& error() const { return std::get<1>(v_); }
-
- private:
-  std::variant<T, SnsError> v_;
-};
-using SnsStatus = Result<Done>;
-inline SnsStatus ok_status() { return Done{}; }
 
 // ---- Request and result shapes -----------------------------------------------------------------
 
 struct CallContext {
-  std::string account_id = "000000000000";
-  std::string region = "us-east-1";
+  std::string account_id = kDefaultAccountId;
+  std::string region = kDefaultRegion;
 };
 
 using AttributeMap = std::map<std::string, std::string>;
@@ -150,7 +113,7 @@ struct PublishResult {
 
 struct BatchEntryError {
   std::string id;
-  SnsError error;
+  AwsError error;
   bool sender_fault = true;
 };
 
@@ -216,44 +179,43 @@ class Service {
   virtual ~Service() = default;
 
   // Topics
-  virtual Result<std::string> create_topic(const CallContext& ctx, const std::string& name,
-                                           const AttributeMap& attributes, const TagList& tags) = 0;
-  virtual SnsStatus delete_topic(const CallContext& ctx, const std::string& topic_arn) = 0;
-  virtual Result<Page<std::string>> list_topics(const CallContext& ctx,
-                                                const std::optional<std::string>& next_token) = 0;
-  virtual Result<AttributeMap> get_topic_attributes(const CallContext& ctx, const std::string& topic_arn) = 0;
-  virtual SnsStatus set_topic_attributes(const CallContext& ctx, const std::string& topic_arn, const std::string& name,
-                                         const std::optional<std::string>& value) = 0;
-  virtual SnsStatus add_permission(const CallContext& ctx, const std::string& topic_arn, const std::string& label,
-                                   const std::vector<std::string>& account_ids,
-                                   const std::vector<std::string>& actions) = 0;
-  virtual SnsStatus remove_permission(const CallContext& ctx, const std::string& topic_arn,
-                                      const std::string& label) = 0;
+  virtual Outcome<std::string> create_topic(const CallContext& ctx, const std::string& name,
+                                            const AttributeMap& attributes, const TagList& tags) = 0;
+  virtual Status delete_topic(const CallContext& ctx, const std::string& topic_arn) = 0;
+  virtual Outcome<Page<std::string>> list_topics(const CallContext& ctx,
+                                                 const std::optional<std::string>& next_token) = 0;
+  virtual Outcome<AttributeMap> get_topic_attributes(const CallContext& ctx, const std::string& topic_arn) = 0;
+  virtual Status set_topic_attributes(const CallContext& ctx, const std::string& topic_arn, const std::string& name,
+                                      const std::optional<std::string>& value) = 0;
+  virtual Status add_permission(const CallContext& ctx, const std::string& topic_arn, const std::string& label,
+                                const std::vector<std::string>& account_ids,
+                                const std::vector<std::string>& actions) = 0;
+  virtual Status remove_permission(const CallContext& ctx, const std::string& topic_arn, const std::string& label) = 0;
 
   // Tags (topics are the only taggable resource)
-  virtual SnsStatus tag_resource(const CallContext& ctx, const std::string& arn, const TagList& tags) = 0;
-  virtual SnsStatus untag_resource(const CallContext& ctx, const std::string& arn,
-                                   const std::vector<std::string>& keys) = 0;
-  virtual Result<TagList> list_tags_for_resource(const CallContext& ctx, const std::string& arn) = 0;
+  virtual Status tag_resource(const CallContext& ctx, const std::string& arn, const TagList& tags) = 0;
+  virtual Status untag_resource(const CallContext& ctx, const std::string& arn,
+                                const std::vector<std::string>& keys) = 0;
+  virtual Outcome<TagList> list_tags_for_resource(const CallContext& ctx, const std::string& arn) = 0;
 
   // Subscriptions
-  virtual Result<std::string> subscribe(const CallContext& ctx, const SubscribeRequest& request) = 0;
-  virtual Result<std::string> confirm_subscription(const CallContext& ctx, const std::string& topic_arn,
-                                                   const std::string& token) = 0;
-  virtual SnsStatus unsubscribe(const CallContext& ctx, const std::string& subscription_arn) = 0;
-  virtual Result<Page<SubscriptionSummary>> list_subscriptions(const CallContext& ctx,
-                                                               const std::optional<std::string>& next_token) = 0;
-  virtual Result<Page<SubscriptionSummary>> list_subscriptions_by_topic(
+  virtual Outcome<std::string> subscribe(const CallContext& ctx, const SubscribeRequest& request) = 0;
+  virtual Outcome<std::string> confirm_subscription(const CallContext& ctx, const std::string& topic_arn,
+                                                    const std::string& token) = 0;
+  virtual Status unsubscribe(const CallContext& ctx, const std::string& subscription_arn) = 0;
+  virtual Outcome<Page<SubscriptionSummary>> list_subscriptions(const CallContext& ctx,
+                                                                const std::optional<std::string>& next_token) = 0;
+  virtual Outcome<Page<SubscriptionSummary>> list_subscriptions_by_topic(
       const CallContext& ctx, const std::string& topic_arn, const std::optional<std::string>& next_token) = 0;
-  virtual Result<AttributeMap> get_subscription_attributes(const CallContext& ctx,
-                                                           const std::string& subscription_arn) = 0;
-  virtual SnsStatus set_subscription_attributes(const CallContext& ctx, const std::string& subscription_arn,
-                                                const std::string& name, const std::optional<std::string>& value) = 0;
+  virtual Outcome<AttributeMap> get_subscription_attributes(const CallContext& ctx,
+                                                            const std::string& subscription_arn) = 0;
+  virtual Status set_subscription_attributes(const CallContext& ctx, const std::string& subscription_arn,
+                                             const std::string& name, const std::optional<std::string>& value) = 0;
 
   // Publishing
-  virtual Result<PublishResult> publish(const CallContext& ctx, const PublishRequest& request) = 0;
-  virtual Result<PublishBatchResult> publish_batch(const CallContext& ctx, const std::string& topic_arn,
-                                                   const std::vector<PublishRequest>& entries) = 0;
+  virtual Outcome<PublishResult> publish(const CallContext& ctx, const PublishRequest& request) = 0;
+  virtual Outcome<PublishBatchResult> publish_batch(const CallContext& ctx, const std::string& topic_arn,
+                                                    const std::vector<PublishRequest>& entries) = 0;
 
   // The signing certificate (PEM) and the path it is served under ("/SimpleNotificationService-<hash>.pem").
   virtual std::string signing_certificate_pem() = 0;

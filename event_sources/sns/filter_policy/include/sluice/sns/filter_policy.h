@@ -17,9 +17,10 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 
 #include <boost/json/fwd.hpp>
+
+#include "sluice/common/aws_error.h"
 
 namespace sluice::sns {
 
@@ -56,10 +57,9 @@ struct CompiledPolicy;
 
 class FilterPolicy {
  public:
-  class Outcome;
-
-  // Parses and validates policy_json for the given scope.
-  static Outcome compile(std::string_view policy_json, FilterScope scope);
+  // Parses and validates policy_json for the given scope: the compiled policy or the reason it
+  // was rejected.
+  static Outcome<FilterPolicy, FilterPolicyError> compile(std::string_view policy_json, FilterScope scope);
 
   FilterScope scope() const;
 
@@ -78,22 +78,6 @@ class FilterPolicy {
  private:
   explicit FilterPolicy(std::shared_ptr<const detail::CompiledPolicy> compiled) : compiled_(std::move(compiled)) {}
   std::shared_ptr<const detail::CompiledPolicy> compiled_;
-};
-
-// Either a compiled policy or the reason it was rejected.
-class FilterPolicy::Outcome {
- public:
-  Outcome(FilterPolicy policy) : v_(std::move(policy)) {}     // NOLINT: implicit on purpose
-  Outcome(FilterPolicyError error) : v_(std::move(error)) {}  // NOLINT: implicit on purpose
-
-  bool ok() const { return v_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  const FilterPolicy& value() const { return std::get<0>(v_); }
-  FilterPolicy& value() { return std::get<0>(v_); }
-  const FilterPolicyError& error() const { return std::get<1>(v_); }
-
- private:
-  std::variant<FilterPolicy, FilterPolicyError> v_;
 };
 
 }  // namespace sluice::sns

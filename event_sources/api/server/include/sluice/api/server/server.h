@@ -42,6 +42,7 @@
 #include "sluice/api/query/query.h"
 #include "sluice/common/aws_error.h"
 #include "sluice/common/clock.h"
+#include "sluice/common/defaults.h"
 
 namespace sluice::api::server {
 
@@ -51,8 +52,8 @@ enum class Protocol { Query, Json, RpcV2Cbor };
 
 // Who is calling and where: what a request's credentials and URL say.
 struct CallContext {
-  std::string account_id = "123456789012";
-  std::string region = "us-east-1";
+  std::string account_id = kDefaultAccountId;
+  std::string region = kDefaultRegion;
   std::string principal;  // the caller's ARN once signatures are checked; empty until then
   std::string request_id;
   Protocol protocol = Protocol::Query;
@@ -132,9 +133,9 @@ class ServiceHost {
 
 struct ApiOptions {
   std::string host = "127.0.0.1";
-  int port = 9324;                          // 0 = any free port (ApiServer::port() tells which)
-  std::string account_id = "123456789012";  // when the credentials do not name a 12-digit account
-  std::string region = "us-east-1";         // when the credentials carry no region scope
+  int port = 9324;                             // 0 = any free port (ApiServer::port() tells which)
+  std::string account_id = kDefaultAccountId;  // when the credentials do not name a 12-digit account
+  std::string region = kDefaultRegion;         // when the credentials carry no region scope
   // Scheme and host of answered resource URLs (queue URLs), e.g. "http://sqs.local:9324". Empty =
   // "http://" + the request's Host header, so a URL points back at whatever address the client
   // reached us by (SDKs such as JS v3 send later calls to the QueueUrl's host).
@@ -162,8 +163,8 @@ class ApiServer {
 
 // What a context holds when the request does not say.
 struct CallDefaults {
-  std::string account_id = "123456789012";
-  std::string region = "us-east-1";
+  std::string account_id = kDefaultAccountId;
+  std::string region = kDefaultRegion;
   std::string public_base_url;  // see ApiOptions
 };
 

@@ -1,16 +1,24 @@
-// See sqlite_db.h.
+// See sluice/common/sqlite.h.
 
-#include "store/sqlite_db.h"
+#include "sluice/common/sqlite.h"
 
 #include <utility>
 
-namespace sluice::sqs::detail {
+namespace sluice::sqlite {
 
-void throw_sqlite(sqlite3* db, int rc) {
+void throw_error(sqlite3* db, int rc) {
   std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   int code = db != nullptr ? sqlite3_extended_errcode(db) : rc;
   if ((code & 0xff) == SQLITE_OK) code = rc;  // errmsg may describe a later call; keep rc's class
-  throw SqliteError(code, message);
+  throw Error(code, message);
+}
+
+Connection Connection::open(const std::string& path, int flags) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  Connection db(raw);  // owns the handle SQLite makes even when the open fails
+  if (rc != SQLITE_OK) throw_error(raw, rc);
+  return db;
 }
 
 Connection::~Connection() {
@@ -19,12 +27,12 @@ Connection::~Connection() {
 
 void Connection::exec(const char* sql) {
   int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) throw_sqlite(db_, rc);
+  if (rc != SQLITE_OK) throw_error(db_, rc);
 }
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
   int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
-  if (rc != SQLITE_OK) throw_sqlite(db, rc);
+  if (rc != SQLITE_OK) throw_error(db, rc);
 }
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
@@ -43,7 +51,7 @@ Statement& Statement::operator=(Statement&& other) noexcept {
 
 Statement& Statement::bind(int index, int64_t value) {
   int rc = sqlite3_bind_int64(stmt_, index, value);
-  if (rc != SQLITE_OK) throw_sqlite(db_, rc);
+  if (rc != SQLITE_OK) throw_error(db_, rc);
   return *this;
 }
 
@@ -51,14 +59,14 @@ Statement& Statement::bind(int index, std::string_view bytes) {
   // A null pointer would bind SQL NULL; a zero-length blob keeps NOT NULL columns happy.
   const char* data = bytes.data() != nullptr ? bytes.data() : "";
   int rc = sqlite3_bind_blob64(stmt_, index, data, bytes.size(), SQLITE_STATIC);
-  if (rc != SQLITE_OK) throw_sqlite(db_, rc);
+  if (rc != SQLITE_OK) throw_error(db_, rc);
   return *this;
 }
 
 Statement& Statement::bind_text(int index, std::string_view text) {
   const char* data = text.data() != nullptr ? text.data() : "";
   int rc = sqlite3_bind_text64(stmt_, index, data, text.size(), SQLITE_STATIC, SQLITE_UTF8);
-  if (rc != SQLITE_OK) throw_sqlite(db_, rc);
+  if (rc != SQLITE_OK) throw_error(db_, rc);
   return *this;
 }
 
@@ -66,7 +74,7 @@ bool Statement::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   sqlite3_reset(stmt_);
-  if (rc != SQLITE_DONE) throw_sqlite(db_, rc);
+  if (rc != SQLITE_DONE) throw_error(db_, rc);
   return false;
 }
 
@@ -88,4 +96,4 @@ std::string Statement::string(int column) const {
 
 bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
-}  // namespace sluice::sqs::detail
+}  // namespace sluice::sqlite

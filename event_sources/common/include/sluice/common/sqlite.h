@@ -1,7 +1,8 @@
 #pragma once
-// Small RAII wrappers over the SQLite C API: a connection, and a prepared statement that is
-// compiled once and reset after every use. Failures throw SqliteError carrying SQLite's message
-// and extended result code; the store turns them into error values at its boundary.
+// Small RAII wrappers over the SQLite C API, used by every SQLite file sluice keeps (the SQS store,
+// the SNS store, the SNS delivery journal): a connection, and a prepared statement that is reset
+// after every use. Failures throw sqlite::Error carrying SQLite's message and extended result
+// code; each store turns them into its own answers at its boundary.
 //
 // Binding uses SQLITE_STATIC: the bound bytes must stay alive until the statement is reset, which
 // holds because a statement is always stepped and reset before the bound values go out of scope.
@@ -14,11 +15,11 @@
 #include <string_view>
 #include <utility>
 
-namespace sluice::sqs::detail {
+namespace sluice::sqlite {
 
-class SqliteError : public std::runtime_error {
+class Error : public std::runtime_error {
  public:
-  SqliteError(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  Error(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
   int code() const { return code_; }            // extended result code
   int primary() const { return code_ & 0xff; }  // SQLITE_CORRUPT, SQLITE_NOTADB, ...
 
@@ -26,10 +27,15 @@ class SqliteError : public std::runtime_error {
   int code_;
 };
 
-[[noreturn]] void throw_sqlite(sqlite3* db, int rc);
+// Throws the Error for a failed call that returned rc on db (db may be null).
+[[noreturn]] void throw_error(sqlite3* db, int rc);
 
 class Connection {
  public:
+  // sqlite3_open_v2 with `flags`. Throws Error with SQLite's message; a handle SQLite made for a
+  // failed open is closed.
+  static Connection open(const std::string& path, int flags);
+
   Connection() = default;
   explicit Connection(sqlite3* db) : db_(db) {}
   ~Connection();
@@ -39,6 +45,7 @@ class Connection {
 
   sqlite3* get() const { return db_; }
   void exec(const char* sql);  // throws
+  int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
  private:
   sqlite3* db_ = nullptr;
@@ -73,4 +80,4 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-}  // namespace sluice::sqs::detail
+}  // namespace sluice::sqlite
