@@ -30,6 +30,8 @@ struct UpOptions {
   std::string account_id = "123456789012";
   std::string region = "us-east-1";
   std::string config_path;
+  std::vector<std::string> allowed_origins;  // --allow-origin, repeatable
+  std::vector<std::string> allowed_hosts;    // --allow-host, repeatable
 };
 
 bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
@@ -66,6 +68,15 @@ std::string parse_flags(const std::vector<std::string>& args, UpOptions* options
       const std::string* v = value("--region");
       if (!v || v->empty()) return "--region needs a region name";
       options->region = *v;
+    } else if (arg == "--allow-origin") {
+      const std::string* v = value("--allow-origin");
+      if (!v || v->find("://") == std::string::npos)
+        return "--allow-origin needs an origin such as http://localhost:3000";
+      options->allowed_origins.push_back(*v);
+    } else if (arg == "--allow-host") {
+      const std::string* v = value("--allow-host");
+      if (!v || v->empty()) return "--allow-host needs a host name";
+      options->allowed_hosts.push_back(*v);
     } else if (!arg.empty() && arg[0] == '-') {
       return "unknown flag '" + arg + "'";
     } else if (options->config_path.empty()) {
@@ -170,6 +181,8 @@ int command_up(const std::vector<std::string>& args) {
   api_options.port = options.port;
   api_options.account_id = options.account_id;
   api_options.region = options.region;
+  api_options.allowed_origins = options.allowed_origins;
+  api_options.allowed_hosts = options.allowed_hosts;
   // SQS actions run on the loop thread either way (answers wait for their commit without blocking
   // it). SNS calls block on SNS's own store and, with a data directory, on the engine's commits,
   // so there they run on a few workers while the loop keeps serving.

@@ -45,9 +45,10 @@ def health_ok(endpoint, timeout=1.0):
 
 
 class SluiceServer:
-    def __init__(self, binary, use_data_dir=False):
+    def __init__(self, binary, use_data_dir=False, extra_args=None):
         self.binary = binary
         self.use_data_dir = use_data_dir
+        self.extra_args = list(extra_args or [])  # more `sluice up` flags
         self.process = None
         self.port = None
         self._tmp = None
@@ -72,6 +73,7 @@ class SluiceServer:
             args += ["--data", os.path.join(self._tmp.name, "data")]
         else:
             args.append("--in-memory")
+        args += self.extra_args
         self._log = open(os.path.join(self._tmp.name, "server.log"), "w+b")
         self.process = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL)
