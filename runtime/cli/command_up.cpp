@@ -1,7 +1,11 @@
 // sluice up: opens the engine (durable data directory or in memory), creates the queues the
 // configuration declares, serves the AWS API on a libuv loop, and drains on SIGTERM/SIGINT:
 // stop accepting, answer parked long polls empty, finish requests in flight, exit 0.
+//
+// At start the soft descriptor limit is raised to the hard one: every connection is a descriptor,
+// and the HTTP server sizes its connection cap from the limit it finds.
 
+#include <sys/resource.h>
 #include <uv.h>
 
 #include <cstdio>
@@ -107,6 +111,16 @@ void on_signal(uv_signal_t* handle, int signum) {
   service->api->drain([] {});
 }
 
+// Raises the soft RLIMIT_NOFILE to the hard limit; a failure only leaves the smaller limit.
+void raise_descriptor_limit() {
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur == files.rlim_max) return;
+  files.rlim_cur = files.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &files) != 0) {
+    std::fprintf(stderr, "sluice up: cannot raise the open-file limit; connections stay fewer\n");
+  }
+}
+
 }  // namespace
 
 int command_up(const std::vector<std::string>& args) {
@@ -115,6 +129,7 @@ int command_up(const std::vector<std::string>& args) {
     std::fprintf(stderr, "sluice up: %s\n", error.c_str());
     return 64;
   }
+  raise_descriptor_limit();
   Config config;
   if (!options.config_path.empty()) {
     std::string error;
