@@ -5,7 +5,11 @@
 // One clock for the whole server: the engine, the API's long polls, SNS and its deliveries, the
 // mappings and the function hosts all get it. --time-scale N (for tests) makes it a scaled
 // clock, so every timer runs N times faster.
+//
+// At start the soft descriptor limit is raised to the hard one: every connection is a descriptor,
+// and the HTTP server sizes its connection cap from the limit it finds.
 
+#include <sys/resource.h>
 #include <uv.h>
 
 #include <cmath>
@@ -37,6 +41,8 @@ struct UpOptions {
   std::string region = kDefaultRegion;
   std::string config_path;
   double time_scale = 1;  // > 1: every timer runs this many times faster (tests only)
+  std::vector<std::string> allowed_origins;  // --allow-origin, repeatable
+  std::vector<std::string> allowed_hosts;    // --allow-host, repeatable
 };
 
 bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
@@ -80,6 +86,15 @@ std::string parse_flags(const std::vector<std::string>& args, UpOptions* options
       if (!v || v->empty() || *end != '\0' || !std::isfinite(scale) || scale <= 0)
         return "--time-scale needs a positive number";
       options->time_scale = scale;
+    } else if (arg == "--allow-origin") {
+      const std::string* v = value("--allow-origin");
+      if (!v || v->find("://") == std::string::npos)
+        return "--allow-origin needs an origin such as http://localhost:3000";
+      options->allowed_origins.push_back(*v);
+    } else if (arg == "--allow-host") {
+      const std::string* v = value("--allow-host");
+      if (!v || v->empty()) return "--allow-host needs a host name";
+      options->allowed_hosts.push_back(*v);
     } else if (!arg.empty() && arg[0] == '-') {
       return "unknown flag '" + arg + "'";
     } else if (options->config_path.empty()) {
@@ -110,6 +125,16 @@ void on_signal(uv_signal_t* handle, int signum) {
   service->api->drain([] {});
 }
 
+// Raises the soft RLIMIT_NOFILE to the hard limit; a failure only leaves the smaller limit.
+void raise_descriptor_limit() {
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur == files.rlim_max) return;
+  files.rlim_cur = files.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &files) != 0) {
+    std::fprintf(stderr, "sluice up: cannot raise the open-file limit; connections stay fewer\n");
+  }
+}
+
 }  // namespace
 
 int command_up(const std::vector<std::string>& args) {
@@ -118,6 +143,7 @@ int command_up(const std::vector<std::string>& args) {
     std::fprintf(stderr, "sluice up: %s\n", error.c_str());
     return 64;
   }
+  raise_descriptor_limit();
   Config config;
   if (!options.config_path.empty()) {
     std::string error;
@@ -190,6 +216,8 @@ int command_up(const std::vector<std::string>& args) {
   api_options.account_id = options.account_id;
   api_options.region = options.region;
   api_options.clock = clock;  // the engine's
+  api_options.allowed_origins = options.allowed_origins;
+  api_options.allowed_hosts = options.allowed_hosts;
   // SQS actions run on the loop thread either way (answers wait for their commit without blocking
   // it). SNS calls block on SNS's own store and, with a data directory, on the engine's commits,
   // so there they run on a few workers while the loop keeps serving.

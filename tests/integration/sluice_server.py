@@ -46,10 +46,11 @@ def health_ok(endpoint, timeout=1.0):
 
 
 class SluiceServer:
-    def __init__(self, binary, use_data_dir=False, time_scale=None):
+    def __init__(self, binary, use_data_dir=False, time_scale=None, extra_args=None):
         self.binary = binary
         self.use_data_dir = use_data_dir
         self.time_scale = time_scale
+        self.extra_args = list(extra_args or [])  # more `sluice up` flags
         self.process = None
         self.port = None
         self._tmp = None
@@ -76,6 +77,7 @@ class SluiceServer:
             args.append("--in-memory")
         if self.time_scale is not None:
             args += ["--time-scale", str(self.time_scale)]
+        args += self.extra_args
         self._log = open(os.path.join(self._tmp.name, "server.log"), "w+b")
         self.process = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL)

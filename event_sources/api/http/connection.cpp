@@ -1,4 +1,5 @@
-// Connection: parsing, request dispatch and ordered response writing. See connection.h.
+// Connection: accepting, reading, parsing and request dispatch. Writing and back-pressure are in
+// connection_output.cpp, deadlines and closing in connection_timers.cpp. See connection.h.
 
 #include "connection.h"
 
@@ -9,9 +10,6 @@
 namespace sluice::api::http::detail {
 namespace {
 
-// After our last response the peer gets this long to close before we do.
-constexpr uint64_t kLingerMs = 1000;
-constexpr size_t kInlineBufs = 16;
 // A reused request body keeps its buffer up to this size; a rare huge body is not kept per connection.
 constexpr size_t kKeptBodyCapacity = 64 * 1024;
 
@@ -95,12 +93,6 @@ void split_target(std::string_view u, Request& req) {
 
 }  // namespace
 
-struct Connection::WriteReq {
-  uv_write_t req;
-  Connection* conn;
-  std::vector<std::string> parts;
-};
-
 Connection::Connection(ServerImpl& server) : server_(server) {
   http_parser_init(&parser_, HTTP_REQUEST);
   parser_.data = this;
@@ -109,9 +101,9 @@ Connection::Connection(ServerImpl& server) : server_(server) {
 int Connection::start(uv_stream_t* listener) {
   uv_tcp_init(server_.loop(), &tcp_);
   tcp_.data = this;
-  uv_timer_init(server_.loop(), &idle_);
-  idle_.data = this;
-  uv_unref(reinterpret_cast<uv_handle_t*>(&idle_));
+  uv_timer_init(server_.loop(), &timer_);
+  timer_.data = this;
+  uv_unref(reinterpret_cast<uv_handle_t*>(&timer_));
   open_handles_ = 2;
   int rc = uv_accept(listener, reinterpret_cast<uv_stream_t*>(&tcp_));
   if (rc == 0) rc = uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read);
@@ -121,7 +113,7 @@ int Connection::start(uv_stream_t* listener) {
   }
   uv_tcp_nodelay(&tcp_, 1);
   last_active_ = uv_now(server_.loop());
-  arm_idle(server_.options().idle_timeout_ms);
+  check_deadlines();  // arms the timer
   return 0;
 }
 
@@ -143,31 +135,50 @@ void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
 void Connection::handle_read(ssize_t nread, const uv_buf_t* buf) {
   if (closed_) return;
   if (nread < 0) {
-    if (nread != UV_EOF) {
+    if (nread == UV_EOF) {
+      handle_eof();
+    } else {
       close_now();
-      return;
     }
-    eof_ = true;
-    parsing_ = false;
-    last_request_ = true;
-    uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
-    // A peer that closed while requests are still unanswered is gone (an abandoned long poll):
-    // free the connection now rather than when the parked answers come. Answers that are
-    // already being written are finished first.
-    if (shutting_ || !slots_.empty()) {
-      close_now();
-      return;
-    }
-    maybe_finish();
     return;
   }
   if (nread == 0) return;
   last_active_ = uv_now(server_.loop());
   if (!parsing_) return;
+  parse(buf->base, static_cast<size_t>(nread));
+}
 
-  size_t len = static_cast<size_t>(nread);
-  size_t parsed = http_parser_execute(&parser_, &parser_settings(), buf->base, len);
-  if (closed_ || !parsing_) return;  // we stopped on purpose (paused) or closed meanwhile
+void Connection::handle_eof() {
+  eof_ = true;
+  parsing_ = false;
+  last_request_ = true;
+  uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+  if (shutting_) {
+    close_now();  // the peer closed during our linger
+    return;
+  }
+  // The peer may only have half-closed and still read what it is owed (see connection.h).
+  eof_at_ = uv_now(server_.loop());
+  if (!slots_.empty()) {
+    const uint64_t grace = server_.options().half_closed_grace_ms;
+    if (grace == 0) {
+      close_now();
+      return;
+    }
+    schedule_check(eof_at_ + grace);
+  }
+  maybe_finish();
+}
+
+void Connection::parse(const char* data, size_t len) {
+  size_t parsed = http_parser_execute(&parser_, &parser_settings(), data, len);
+  if (closed_ || !parsing_) return;  // we stopped on purpose (last request) or closed meanwhile
+  if (read_paused_ && HTTP_PARSER_ERRNO(&parser_) == HPE_PAUSED) {
+    // Back-pressure stopped us mid-read: keep the rest (the read buffer is shared) for later.
+    http_parser_pause(&parser_, 0);
+    unparsed_.assign(data + parsed, len - parsed);
+    return;
+  }
   if (HTTP_PARSER_ERRNO(&parser_) != HPE_OK || (parsed != len && !parser_.upgrade)) {
     Response bad;
     bad.status = 400;
@@ -211,6 +222,10 @@ int Connection::on_message_begin(http_parser* p) {
   c->url_.clear();
   c->header_value_last_ = false;
   c->expect_continue_ = false;
+  c->in_request_ = true;
+  c->request_started_ = uv_now(c->server_.loop());
+  const uint64_t timeout = c->server_.options().request_timeout_ms;
+  if (timeout > 0) c->schedule_check(c->request_started_ + timeout);
   return 0;
 }
 
@@ -284,6 +299,7 @@ int Connection::on_body(http_parser* p, const char* at, size_t len) {
 
 int Connection::on_message_complete(http_parser* p) {
   Connection* c = from_parser(p);
+  c->in_request_ = false;
   const bool keep_alive = http_should_keep_alive(p) != 0 && !c->server_.draining();
   ConnHeader ch = ConnHeader::kNone;
   if (!keep_alive) {
@@ -306,6 +322,11 @@ int Connection::on_message_complete(http_parser* p) {
     r.status = 500;
     responder->respond(std::move(r));
   }
+  if (c->parsing_ && !c->closed_ && c->over_limits()) {
+    // Parse no further in this read: the rest waits in unparsed_ (see parse()).
+    c->apply_back_pressure();
+    http_parser_pause(p, 1);
+  }
   return 0;
 }
 
@@ -318,6 +339,7 @@ void Connection::reject(Slot slot) {
   uint64_t seq = push_slot(Slot{});
   parsing_ = false;
   last_request_ = true;
+  in_request_ = false;
   if (HTTP_PARSER_ERRNO(&parser_) == HPE_OK) http_parser_pause(&parser_, 1);  // inside a callback
   fill(seq, std::move(slot));
 }
@@ -331,178 +353,6 @@ void Connection::reject_too_large() {
     r.status = 413;
   }
   reject(serialize_response(std::move(r), ConnHeader::kClose));
-}
-
-// ---- writing ----
-
-void Connection::fill(uint64_t seq, Slot slot) {
-  if (closed_ || seq < head_seq_ || seq - head_seq_ >= slots_.size()) return;
-  Slot& target = slots_[static_cast<size_t>(seq - head_seq_)];
-  target = std::move(slot);
-  target.ready = true;
-  if (seq != head_seq_) return;  // an earlier request is still unanswered
-  if (server_.batching()) {
-    if (!dirty) {
-      dirty = true;
-      server_.mark_dirty(shared_from_this());
-    }
-  } else {
-    flush();
-  }
-}
-
-void Connection::flush() {
-  if (closed_ || shutting_ || slots_.empty() || !slots_.front().ready) return;
-  std::vector<std::string>& parts = out_parts_;  // reused; a queued write takes it over
-  parts.clear();
-  while (!slots_.empty() && slots_.front().ready) {
-    Slot& s = slots_.front();
-    parts.push_back(std::move(s.head));
-    if (!s.body.empty()) parts.push_back(std::move(s.body));
-    slots_.pop_front();
-    ++head_seq_;
-  }
-  std::array<uv_buf_t, kInlineBufs> inline_bufs;
-  std::vector<uv_buf_t> heap_bufs;
-  uv_buf_t* bufs = inline_bufs.data();
-  if (parts.size() > kInlineBufs) {
-    heap_bufs.reserve(parts.size());
-    for (auto& part : parts) heap_bufs.push_back(uv_buf_init(part.data(), static_cast<unsigned>(part.size())));
-    bufs = heap_bufs.data();
-  } else {
-    for (size_t i = 0; i < parts.size(); ++i)
-      inline_bufs[i] = uv_buf_init(parts[i].data(), static_cast<unsigned>(parts[i].size()));
-  }
-  unsigned nbufs = static_cast<unsigned>(parts.size());
-  auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
-  // With nothing queued, write straight to the socket: a response that fits the socket buffer
-  // (the usual case) then needs no write request, no completion callback and no poll-set change
-  // (libuv re-arms the descriptor after every queued write completes).
-  if (writes_in_flight_ == 0) {
-    int written = uv_try_write(stream, bufs, nbufs);
-    if (written < 0 && written != UV_EAGAIN) {
-      parts.clear();
-      close_now();
-      return;
-    }
-    size_t left = written > 0 ? static_cast<size_t>(written) : 0;
-    while (nbufs > 0 && left >= bufs->len) {
-      left -= bufs->len;
-      ++bufs;
-      --nbufs;
-    }
-    if (nbufs == 0) {
-      parts.clear();
-      last_active_ = uv_now(server_.loop());
-      maybe_finish();
-      return;
-    }
-    bufs->base += left;  // the rest goes through a queued write; its parts stay alive in w
-    bufs->len -= left;
-  }
-  auto* w = new WriteReq;
-  w->conn = this;
-  w->parts = std::move(parts);  // moving keeps the strings' buffers, so bufs stay valid
-  int rc = uv_write(&w->req, stream, bufs, nbufs, on_write);
-  if (rc != 0) {
-    delete w;
-    close_now();
-    return;
-  }
-  ++writes_in_flight_;
-}
-
-void Connection::on_write(uv_write_t* req, int status) {
-  auto* w = reinterpret_cast<WriteReq*>(req);
-  Connection* c = w->conn;
-  delete w;
-  --c->writes_in_flight_;
-  if (status < 0) {
-    c->close_now();
-    return;
-  }
-  c->last_active_ = uv_now(c->server_.loop());
-  c->maybe_finish();
-}
-
-// ---- ending ----
-
-void Connection::begin_drain() {
-  if (closed_) return;
-  parsing_ = false;
-  last_request_ = true;
-  if (slots_.empty() && writes_in_flight_ == 0) {
-    close_now();  // idle keep-alive: nothing owed to this client
-  } else {
-    maybe_finish();
-  }
-}
-
-void Connection::maybe_finish() {
-  if (!last_request_ || closed_ || shutting_) return;
-  if (!slots_.empty() || writes_in_flight_ > 0) return;
-  if (eof_) {
-    close_now();
-  } else {
-    graceful_close();
-  }
-}
-
-void Connection::graceful_close() {
-  shutting_ = true;
-  int rc = uv_shutdown(&shutdown_req_, reinterpret_cast<uv_stream_t*>(&tcp_), on_shutdown);
-  if (rc != 0) close_now();
-}
-
-void Connection::on_shutdown(uv_shutdown_t* req, int status) {
-  auto* c = static_cast<Connection*>(req->handle->data);
-  if (c->closed_) return;
-  if (status < 0 || c->eof_) {
-    c->close_now();
-    return;
-  }
-  // Keep reading (and discarding) until the peer closes, for at most the linger time.
-  uint64_t idle = c->server_.options().idle_timeout_ms;
-  c->arm_idle(idle > 0 ? std::min(idle, kLingerMs) : kLingerMs);
-}
-
-void Connection::arm_idle(uint64_t ms) {
-  if (ms == 0 || closed_) return;
-  uv_timer_start(&idle_, on_idle_timer, ms, 0);
-}
-
-void Connection::on_idle_timer(uv_timer_t* timer) {
-  auto* c = static_cast<Connection*>(timer->data);
-  if (c->closed_) return;
-  if (c->shutting_) {
-    c->close_now();  // linger over
-    return;
-  }
-  const uint64_t timeout = c->server_.options().idle_timeout_ms;
-  if (!c->slots_.empty() || c->writes_in_flight_ > 0) {
-    c->arm_idle(timeout);  // a parked request or an unfinished write is not idleness
-    return;
-  }
-  const uint64_t now = uv_now(c->server_.loop());
-  const uint64_t quiet = now - c->last_active_;
-  if (quiet >= timeout) {
-    c->close_now();
-  } else {
-    c->arm_idle(timeout - quiet);
-  }
-}
-
-void Connection::close_now() {
-  if (closed_) return;
-  closed_ = true;
-  slots_.clear();
-  uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_handle_closed);
-  uv_close(reinterpret_cast<uv_handle_t*>(&idle_), on_handle_closed);
-}
-
-void Connection::on_handle_closed(uv_handle_t* handle) {
-  auto* c = static_cast<Connection*>(handle->data);
-  if (--c->open_handles_ == 0) c->server_.remove_connection(c);  // may destroy c
 }
 
 }  // namespace sluice::api::http::detail

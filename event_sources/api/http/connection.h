@@ -8,13 +8,30 @@
 // keep-alive, Connection: close, a body too large, malformed input, drain) sets
 // `last_request_` and stops parsing; once the queue is empty and all writes completed the
 // connection shuts down its write side, discards input for a short linger (so the client reads
-// our answer instead of a reset), and closes. EOF from the peer while requests are still
-// unanswered means the client left (an abandoned long poll): the connection closes at once and
-// the late answers are dropped; with everything answered, pending writes finish first.
+// our answer instead of a reset), and closes. EOF from the peer ends reading; answers still owed
+// are written if they come within half_closed_grace_ms (a client that only half-closed still
+// reads them), after which the connection closes and later answers are dropped (the client left,
+// e.g. an abandoned long poll). With everything answered, pending writes finish first.
 //
-// Idle: a connection with queued slots or writes in flight is busy. Otherwise it is closed after
-// idle_timeout_ms without a byte received; one timer per connection re-arms lazily instead of
-// being restarted on every read.
+// Back-pressure (connection_output.cpp): the bytes of answers this connection holds (ready slots
+// not yet written plus libuv's write queue) and its unanswered requests are checked whenever they
+// change. Over max_output_bytes or at max_pending_requests the connection stops reading
+// (uv_read_stop); a request completed in the middle of a read pauses the parser and the rest of the
+// read is kept in `unparsed_`, because the server's read buffer is shared. Back under both limits,
+// the kept bytes are parsed from a posted task (never from inside a write callback, so resuming
+// cannot recurse) and reading starts again.
+//
+// Deadlines (connection_timers.cpp): one timer per connection, armed for the nearest deadline that
+// applies to the connection's state, and otherwise re-checked lazily every idle_timeout_ms:
+//   - idle: nothing owed, nothing being written, no byte for idle_timeout_ms -> close;
+//   - a request started and not complete after request_timeout_ms -> 408, close;
+//   - writes in flight without completing for stalled_output_timeout_ms -> close;
+//   - EOF with answers owed: half_closed_grace_ms to write them -> close;
+//   - our write side shut down: a short linger for the peer's close -> close.
+// A connection owed an answer (a parked request) matches none of these while it waits.
+//
+// The code is split by concern: connection.cpp reads and parses, connection_output.cpp writes
+// and applies back-pressure, connection_timers.cpp holds deadlines and the ways a connection ends.
 
 #include "server_impl.h"
 
@@ -43,7 +60,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void flush();
   // Drain: accept no further requests; close as soon as the queue is written.
   void begin_drain();
+  // Closes at once (the server sheds this connection to make room for a new one).
+  void close_now();
   bool closed() const { return closed_; }
+  // Owes nothing and writes nothing: closing it loses no answer.
+  bool sheddable() const { return !closed_ && !shutting_ && slots_.empty() && writes_in_flight_ == 0; }
+  // Loop time since which a sheddable connection has been idle, or receiving its current request.
+  uint64_t quiet_since() const { return in_request_ ? request_started_ : last_active_; }
   bool dirty = false;  // already listed in the server's dirty list
 
  private:
@@ -53,7 +76,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
   static void on_write(uv_write_t* req, int status);
   static void on_shutdown(uv_shutdown_t* req, int status);
-  static void on_idle_timer(uv_timer_t* timer);
+  static void on_timer(uv_timer_t* timer);
   static void on_handle_closed(uv_handle_t* handle);
 
   // http_parser callbacks.
@@ -66,18 +89,31 @@ class Connection : public std::enable_shared_from_this<Connection> {
   static int on_message_complete(http_parser* p);
   static const http_parser_settings& parser_settings();
 
+  // connection.cpp
   void handle_read(ssize_t nread, const uv_buf_t* buf);
+  void handle_eof();
+  void parse(const char* data, size_t len);
   uint64_t push_slot(Slot slot);
   void reject(Slot slot);  // answers with a final slot and stops parsing
   void reject_too_large();
+
+  // connection_output.cpp
+  size_t output_backlog() const;
+  bool over_limits() const;
+  // Stops or restarts reading as the limits say.
+  void apply_back_pressure();
+  void continue_reading();  // posted: parses kept bytes, then reads again
+
+  // connection_timers.cpp
   void maybe_finish();
   void graceful_close();
-  void close_now();
-  void arm_idle(uint64_t ms);
+  void schedule_check(uint64_t at);  // the timer fires no later than loop time `at`
+  void check_deadlines();
+  bool idle() const { return slots_.empty() && writes_in_flight_ == 0; }
 
   ServerImpl& server_;
   uv_tcp_t tcp_{};
-  uv_timer_t idle_{};
+  uv_timer_t timer_{};
   uv_shutdown_t shutdown_req_{};
   int open_handles_ = 0;
 
@@ -88,18 +124,28 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string url_;
   bool header_value_last_ = false;
   bool expect_continue_ = false;
+  bool in_request_ = false;       // a request has begun and is not complete
+  uint64_t request_started_ = 0;  // loop time of its first byte (or of reading again after a pause)
 
   std::deque<Slot> slots_;
   std::vector<std::string> out_parts_;  // flush()'s scratch list of buffers to write
   uint64_t head_seq_ = 0;               // sequence number of slots_.front()
   int writes_in_flight_ = 0;
+  size_t held_output_bytes_ = 0;  // bytes of ready slots not yet handed to the socket
 
-  bool parsing_ = true;        // false: input is discarded
-  bool last_request_ = false;  // close once the queue is written
+  bool parsing_ = true;         // false: input is discarded
+  bool read_paused_ = false;    // back-pressure: not reading
+  bool resume_posted_ = false;  // continue_reading() is queued
+  std::string unparsed_;        // input read but not parsed while paused
+  bool last_request_ = false;   // close once the queue is written
   bool eof_ = false;
   bool shutting_ = false;
   bool closed_ = false;
-  uint64_t last_active_ = 0;  // loop time of the last byte received or written
+  uint64_t last_active_ = 0;         // loop time of the last byte received or written
+  uint64_t output_progress_at_ = 0;  // loop time a write was queued on an idle socket or completed
+  uint64_t eof_at_ = 0;              // loop time of the peer's EOF
+  uint64_t linger_until_ = 0;        // after our shutdown: when to stop waiting for the peer's close
+  uint64_t timer_due_ = 0;           // loop time the timer fires at; 0 = not armed
 };
 
 }  // namespace sluice::api::http::detail

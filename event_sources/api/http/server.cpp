@@ -1,6 +1,12 @@
 // ServerImpl: the listening socket, the cross-thread hand-off (Hub + one uv_async_t), the timer
 // heap and the drain sequence. Per-connection work lives in connection.cpp.
 //
+// Connection cap: listen() settles how many connections may be open: max_connections, but no more
+// than the descriptor limit leaves room for (an eighth of it, at least 32, stays for the store,
+// plugins and pipes). At the cap a new connection displaces the one quiet longest among those owed
+// nothing (idle keep-alive, or receiving a request); if every connection is owed an answer the new
+// one is accepted and closed, so the listen backlog never fills with clients left waiting.
+//
 // Timers: one unref'd uv_timer_t drives a min-heap of (deadline, id); cancel_timer only forgets
 // the callback and the stale heap entry is skipped when it surfaces, so cancelling is O(1).
 //
@@ -12,6 +18,8 @@
 #include "connection.h"
 
 #include <netinet/in.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -26,6 +34,19 @@ namespace detail {
 namespace {
 constexpr size_t kReadBufferBytes = 64 * 1024;
 constexpr int kBacklog = 1024;
+
+// libuv writes with write(2), which raises SIGPIPE when the peer is gone; its default action ends
+// the process. A client that resets mid-answer must cost its connection (an EPIPE), not the server,
+// so SIGPIPE is ignored unless the program already chose what to do with it.
+void ignore_sigpipe() {
+  struct sigaction current {};
+  if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGPIPE, &ignore, nullptr);
+  }
+}
 }  // namespace
 
 // ---- Hub ----
@@ -79,6 +100,7 @@ ServerImpl::~ServerImpl() {
 
 int ServerImpl::listen() {
   if (draining_) return UV_EINVAL;
+  ignore_sigpipe();
   if (!listener_inited_) {
     int rc = uv_tcp_init(loop_, &listener_);
     if (rc != 0) return rc;
@@ -91,6 +113,13 @@ int ServerImpl::listen() {
   if (rc != 0) return rc;
   rc = uv_tcp_bind(&listener_, reinterpret_cast<const sockaddr*>(&addr), 0);
   if (rc != 0) return rc;
+  max_connections_ = std::max<size_t>(options_.max_connections, 1);
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
+    const size_t limit = static_cast<size_t>(files.rlim_cur);
+    const size_t reserve = std::max<size_t>(32, limit / 8);
+    max_connections_ = std::min(max_connections_, limit > reserve + 1 ? limit - reserve : 1);
+  }
   rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener_), kBacklog, on_connection);
   if (rc != 0) return rc;
   sockaddr_storage bound{};
@@ -109,6 +138,10 @@ void ServerImpl::on_connection(uv_stream_t* listener, int status) {
   auto* self = static_cast<ServerImpl*>(listener->data);
   self->hub_->note_loop_thread();
   if (status < 0 || self->draining_) return;
+  if (self->connections_.size() - self->closing_ >= self->max_connections_ && !self->shed_one()) {
+    self->refuse(listener);
+    return;
+  }
   auto conn = std::shared_ptr<Connection>(new Connection(*self));  // separate control block:
   // responders' weak_ptrs must not pin the connection's memory after it closed.
   Connection* raw = conn.get();
@@ -117,11 +150,31 @@ void ServerImpl::on_connection(uv_stream_t* listener, int status) {
   raw->start(listener);  // on failure it closes itself and is removed from its close callback
 }
 
+bool ServerImpl::shed_one() {
+  Connection* oldest = nullptr;
+  for (auto& [raw, conn] : connections_) {
+    if (!raw->sheddable()) continue;
+    if (oldest == nullptr || raw->quiet_since() < oldest->quiet_since()) oldest = raw;
+  }
+  if (oldest == nullptr) return false;
+  oldest->close_now();  // its descriptor is released now, its entry when the handles have closed
+  return true;
+}
+
+void ServerImpl::refuse(uv_stream_t* listener) {
+  auto* tcp = new uv_tcp_t;
+  uv_tcp_init(loop_, tcp);
+  uv_accept(listener, reinterpret_cast<uv_stream_t*>(tcp));
+  uv_close(reinterpret_cast<uv_handle_t*>(tcp),
+           [](uv_handle_t* handle) { delete reinterpret_cast<uv_tcp_t*>(handle); });
+}
+
 void ServerImpl::remove_connection(Connection* conn) {
   auto it = connections_.find(conn);
   if (it == connections_.end()) return;
   auto keep = std::move(it->second);  // destroy after the map is consistent
   connections_.erase(it);
+  --closing_;
   open_count_.store(connections_.size(), std::memory_order_relaxed);
   keep.reset();
   maybe_finish_drain();

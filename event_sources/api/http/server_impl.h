@@ -91,6 +91,7 @@ class ServerImpl final : public Server {
   const std::shared_ptr<Hub>& hub() const { return hub_; }
   bool draining() const { return draining_; }
   uv_buf_t read_buffer() { return uv_buf_init(read_buf_.data(), static_cast<unsigned>(read_buf_.size())); }
+  void connection_closing() { ++closing_; }  // close_now() began; remove_connection() follows
   void remove_connection(Connection* conn);
   // Loop thread: a response for `seq` on `conn` is ready.
   void deliver_now(const std::weak_ptr<Connection>& conn, uint64_t seq, Slot slot);
@@ -118,6 +119,11 @@ class ServerImpl final : public Server {
   };
 
   static void on_connection(uv_stream_t* listener, int status);
+  // At the connection cap: closes the connection quiet the longest among those that owe nothing;
+  // false when every connection is owed an answer.
+  bool shed_one();
+  // Accepts the pending connection and closes it at once.
+  void refuse(uv_stream_t* listener);
   static void on_async(uv_async_t* async);
   static void on_timer(uv_timer_t* timer);
   static void on_listen_closed(uv_handle_t* handle);
@@ -144,6 +150,8 @@ class ServerImpl final : public Server {
   uint64_t next_timer_id_ = 0;
 
   std::unordered_map<Connection*, std::shared_ptr<Connection>> connections_;
+  size_t closing_ = 0;          // entries of connections_ whose handles are closing
+  size_t max_connections_ = 0;  // options_.max_connections within the descriptor limit (listen())
   std::atomic<size_t> open_count_{0};
   std::vector<std::shared_ptr<Connection>> dirty_;
   int batch_depth_ = 0;

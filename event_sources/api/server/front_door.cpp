@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "call_context.h"
+#include "request_policy.h"
 #include "sluice/api/server/server.h"
 #include "sluice/common/crypto.h"
 #include "worker_pool.h"
@@ -13,11 +14,26 @@
 namespace sluice::api::server {
 namespace {
 
+// Adds the CORS headers for an allowed origin to whatever the service answers.
+class CorsResponder final : public http::Responder {
+ public:
+  CorsResponder(http::ResponderPtr inner, std::string origin) : inner_(std::move(inner)), origin_(std::move(origin)) {}
+  void respond(http::Response response) override {
+    detail::add_cors_headers(response, origin_);
+    inner_->respond(std::move(response));
+  }
+
+ private:
+  http::ResponderPtr inner_;
+  std::string origin_;
+};
+
 class ApiServerImpl final : public ApiServer, public ServiceHost {
  public:
   explicit ApiServerImpl(ApiOptions options) : options_(std::move(options)) {
     if (!options_.clock) options_.clock = system_clock();
     defaults_ = {options_.account_id, options_.region, options_.public_base_url};
+    policy_ = detail::make_request_policy(options_);
   }
 
   ~ApiServerImpl() override {
@@ -86,6 +102,20 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
       responder->respond(std::move(response));
       return;
     }
+    const detail::PolicyDecision decision = detail::check_request(policy_, request);
+    switch (decision.verdict) {
+      case detail::PolicyDecision::Verdict::kRefuse:
+        refuse(std::move(request), decision.reason, std::move(responder));
+        return;
+      case detail::PolicyDecision::Verdict::kPreflight:
+        responder->respond(detail::preflight_response(request, decision.cors_origin));
+        return;
+      case detail::PolicyDecision::Verdict::kPass:
+        break;
+    }
+    if (!decision.cors_origin.empty()) {
+      responder = std::make_shared<CorsResponder>(std::move(responder), decision.cors_origin);
+    }
     if (request.method == "GET" && request.path != "/") {
       for (const auto& service : options_.services) {
         if (auto answer = service->get(request)) {
@@ -103,6 +133,14 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
       return;
     }
     service.handle(std::move(call), std::move(responder));
+  }
+
+  // AccessDenied from the service the request would have reached, in the protocol it spoke.
+  void refuse(http::Request&& request, const std::string& reason, http::ResponderPtr responder) const {
+    Call call = decode_call(std::move(request), defaults_);
+    const Service& service = route(call);
+    responder->respond(
+        service.error_response(call.ctx.protocol, aws_error(AwsErrorCode::AccessDenied, reason), call.ctx.request_id));
   }
 
   Service& route(const Call& call) const {
@@ -144,6 +182,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
 
   ApiOptions options_;
   CallDefaults defaults_;
+  detail::RequestPolicy policy_;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<detail::WorkerPool> pool_;  // Workers services
 };

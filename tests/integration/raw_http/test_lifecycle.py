@@ -181,6 +181,35 @@ class LifecycleTest(unittest.TestCase):
             self.assertEqual(server.stop(), 0)
             server.close()
 
+    def test_a_half_closed_client_gets_its_answers_with_a_data_directory(self):
+        """A client that sends its requests and then shuts down its write side still reads: answers
+        held for their commit must reach it, as they do on the in-memory engine."""
+        with tempfile.TemporaryDirectory() as data:
+            process, ep = _start_with_data(os.path.join(data, "d"))
+            try:
+                host, port = ep[len("http://"):].split(":")
+                body = json.dumps({"QueueName": "half-closed"}).encode()
+                sock = socket.create_connection((host, int(port)), timeout=10)
+                try:
+                    sock.sendall(b"POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: %s\r\n"
+                                 b"X-Amz-Target: AmazonSQS.CreateQueue\r\nContent-Length: %d\r\n\r\n"
+                                 % (ep[len("http://"):].encode(), JSON.encode(), len(body)) + body)
+                    sock.shutdown(socket.SHUT_WR)
+                    data_in = b""
+                    while True:
+                        chunk = sock.recv(65536)
+                        if not chunk:
+                            break
+                        data_in += chunk
+                finally:
+                    sock.close()
+                self.assertTrue(data_in.startswith(b"HTTP/1.1 200"), data_in)
+                self.assertIn(b"/123456789012/half-closed", data_in)
+                status, got = call(ep, "GetQueueUrl", {"QueueName": "half-closed"})
+                self.assertEqual(status, 200, got)
+            finally:
+                self.assertEqual(_stop(process), 0)
+
     def test_bad_flags_exit_non_zero_with_a_message(self):
         for args in (["up", "--listen", "nonsense"], ["up", "--bogus"], ["up", "--in-memory", "/no/such/config.json"]):
             with self.subTest(args=args):

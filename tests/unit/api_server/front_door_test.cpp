@@ -83,9 +83,10 @@ struct FrontDoor {
   std::thread::id loop_thread;
   std::promise<void> drained;
 
-  FrontDoor() {
+  explicit FrontDoor(std::vector<std::string> allowed_origins = {}) {
     uv_loop_init(&loop);
     ApiOptions options;
+    options.allowed_origins = std::move(allowed_origins);
     options.port = 0;
     options.worker_threads = 1;
     options.max_body_bytes = 4096;
@@ -206,4 +207,45 @@ TEST_CASE("Loop services run on the loop thread, Workers services on the pool; /
   ParsedResponse health = f.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
   CHECK(health.status == 200);
   CHECK(health.body == R"({"status":"ok"})");
+}
+
+TEST_CASE("drive-by requests from web pages and foreign Host names are refused before any service runs") {
+  FrontDoor f({"http://localhost:3000"});
+  // A page makes the browser GET a Query URL: no preflight, no signature.
+  ParsedResponse drive_by = f.send(
+      "GET /?Action=Pong HTTP/1.1\r\nHost: 127.0.0.1:9324\r\nOrigin: http://evil.test\r\n"
+      "Sec-Fetch-Site: cross-site\r\n\r\n");
+  CHECK(drive_by.status == 403);
+  // Refused in the words of the service the request would have reached.
+  CHECK(drive_by.body.rfind("beta error: Unsigned request from origin 'http://evil.test' refused", 0) == 0);
+  CHECK(f.beta->last_thread == std::thread::id());
+  CHECK(f.send(form("Action=Ping", "Sec-Fetch-Site: cross-site\r\n")).status == 403);
+  // A name that resolves to us only by DNS rebinding.
+  ParsedResponse rebound = f.send(
+      "POST / HTTP/1.1\r\nHost: attacker.example.com:9324\r\nContent-Type: "
+      "application/x-www-form-urlencoded\r\nContent-Length: 11\r\n\r\nAction=Ping");
+  CHECK(rebound.status == 403);
+  CHECK(rebound.body.find("--allow-host attacker.example.com") != std::string::npos);
+  // SDK-style calls are untouched.
+  CHECK(f.send(form("Action=Ping", signed_by("AKIDEXAMPLE/20261206/us-east-1/alpha/aws4_request"))).status == 200);
+}
+
+TEST_CASE("a configured origin gets its preflight answered and CORS headers on its answers") {
+  FrontDoor f({"http://localhost:3000"});
+  ParsedResponse preflight = f.send(
+      "OPTIONS / HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://localhost:3000\r\n"
+      "Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: x-amz-target\r\n\r\n");
+  CHECK(preflight.status == 200);
+  CHECK(preflight.headers["access-control-allow-origin"] == "http://localhost:3000");
+  CHECK(preflight.headers["access-control-allow-headers"] == "x-amz-target");
+  ParsedResponse other = f.send(
+      "OPTIONS / HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://localhost:3001\r\n"
+      "Access-Control-Request-Method: POST\r\n\r\n");
+  CHECK(other.status == 403);
+  CHECK(other.headers.count("access-control-allow-origin") == 0);
+  ParsedResponse allowed =
+      f.send(form("Action=Ping", "Origin: http://localhost:3000\r\nSec-Fetch-Site: same-site\r\n"));
+  CHECK(allowed.status == 200);
+  CHECK(allowed.body == "alpha|Ping|123456789012|us-east-1|query|");
+  CHECK(allowed.headers["access-control-allow-origin"] == "http://localhost:3000");
 }

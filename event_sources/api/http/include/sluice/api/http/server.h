@@ -8,6 +8,23 @@
 // the request) is answered with on_too_large's response and the
 // connection closed; idle connections close after idle_timeout_ms.
 //
+// Holding under abuse (every limit is a ServerOptions field below):
+// - Back-pressure: a connection stops being read while the answers it has not taken exceed
+//   max_output_bytes or max_pending_requests of its requests are unanswered; it is read again once
+//   it is under both. A connection whose output does not move for stalled_output_timeout_ms is
+//   closed (a client that never reads).
+// - A request must arrive whole within request_timeout_ms of its first byte (slowloris); otherwise
+//   it is answered 408 and the connection closed.
+// - A connection owed an answer (a parked long poll, an answer waiting for its commit) is never
+//   idle and no timer closes it while the request is unanswered.
+// - EOF while answers are owed: the client may have only half-closed (shutdown(SHUT_WR)) and
+//   still read, or be gone; nothing tells the two apart without writing. Answers ready within
+//   half_closed_grace_ms are written; after it the connection closes (an abandoned long poll).
+// - At most max_connections are open, fewer when the descriptor limit (RLIMIT_NOFILE, read at
+//   listen()) leaves less room. A new connection at the cap closes the connection that has been
+//   idle (or receiving one request) longest; when every connection is owed an answer the new one is
+//   accepted and closed at once.
+//
 // Lifecycle: create() -> listen() -> run the loop. drain() stops accepting, calls on_drain (so
 // the owner can answer parked requests), waits for every request in flight to be answered and
 // written, closes all connections, then calls the drain callback. The loop then has no more
@@ -62,7 +79,21 @@ struct ServerOptions {
   // When set, decides each request's body limit from its headers instead of max_body_bytes (a
   // route that carries large uploads gets a larger one, every other route keeps the default).
   std::function<size_t(const Request& headers_only)> body_limit;
+  // A keep-alive connection with nothing owed and nothing arriving closes after this long.
   uint64_t idle_timeout_ms = 60'000;
+  // From a request's first byte to its last; 0 = no limit.
+  uint64_t request_timeout_ms = 30'000;
+  // Answers held for one connection (written to the socket but not yet taken by the client, or
+  // ready behind an unanswered earlier request) above which the connection is not read.
+  size_t max_output_bytes = 4 * 1024 * 1024;
+  // Unanswered requests of one connection at which it is not read (pipelining depth).
+  size_t max_pending_requests = 32;
+  // A connection with output waiting whose writes make no progress for this long is closed.
+  uint64_t stalled_output_timeout_ms = 30'000;
+  // After the client's EOF, how long answers still owed are waited for (see above).
+  uint64_t half_closed_grace_ms = 2'000;
+  // Open connections at most (further capped by the descriptor limit, see above).
+  size_t max_connections = 10'000;
   // Builds the answer for a request whose body exceeds max_body_bytes (headers are complete).
   std::function<Response(const Request& headers_only)> on_too_large;
   // Called on the loop thread when drain() starts.

@@ -7,6 +7,12 @@
 //
 // Routing, first match wins:
 //   1. GET /health (and HEAD): the server's own liveness answer.
+//   Then the browser policy (request_policy.h): a Host that is not one of the server's names, a
+//   CORS preflight from an origin not in allowed_origins, and an unsigned request that a web page
+//   made a browser send (a foreign Origin, or Sec-Fetch-Site other than same-origin/none) are
+//   answered 403 AccessDenied, in the request's protocol, by the service it would have reached.
+//   A preflight from an allowed origin is answered here; answers to allowed origins carry CORS
+//   headers.
 //   2. A GET of any other path than "/": each service's get() in turn (SNS's signing certificate).
 //   3. The SigV4 credential scope's service (Authorization header, or X-Amz-Credential of a
 //      presigned request) = a service's signing_name.
@@ -140,6 +146,13 @@ struct ApiOptions {
   // "http://" + the request's Host header, so a URL points back at whatever address the client
   // reached us by (SDKs such as JS v3 send later calls to the QueueUrl's host).
   std::string public_base_url;
+  // Web origins ("http://localhost:3000") whose pages may call: their CORS preflights are answered
+  // and their answers readable. Every other origin is refused (see the routing note above).
+  std::vector<std::string> allowed_origins;
+  // Host names served besides the built-in ones (IP literals, single-label names, *.localhost),
+  // the listen host and public_base_url's host. A request for any other name is refused, which is
+  // what defeats DNS rebinding.
+  std::vector<std::string> allowed_hosts;
   int worker_threads = 4;  // for Workers services; 0: on the loop thread
   // Query form-encoding can triple a 1 MiB message; JSON escaping can double it. A service may
   // raise it for its own routes (Service::max_body_bytes), never globally.
