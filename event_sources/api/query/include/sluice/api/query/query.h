@@ -17,6 +17,7 @@
 
 #include <boost/json.hpp>
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -71,6 +72,41 @@ struct ActionSpec {
 // everything in it are allocated from `storage`.
 Outcome<boost::json::object> request_to_json(const ActionSpec& action, const FormParams& params,
                                              boost::json::storage_ptr storage = {});
+
+// ---- Walking a form by its model ----------------------------------------------------------------
+//
+// The pieces request_to_json() is made of, for readers that fill typed requests straight from a
+// form. A node is the list of parameters below one structure, as views: `rel` is the name below
+// that structure, `index` the parameter's position in the FormParams. A scalar member is the
+// parameter whose rel equals its Query name (the last one when repeated); a list, map or struct
+// member owns every parameter named "<QueryName>.<rest>". A flattened list or map groups those by
+// the leading number N of <rest> ("1", "1.Name", "02.Value.DataType"; N as a number, so 2 and 02
+// are one group), in numeric order; names whose head is not a number belong to no group.
+
+struct FormParam {
+  std::string_view rel;
+  size_t index;
+};
+using FormNode = std::vector<FormParam>;
+
+struct FormGroup {
+  std::uint64_t index;
+  const FormParam* bare;  // the parameter named just "N" (the last one), or null
+  FormNode below;         // the parameters named "N.<rest>", re-rooted at <rest>
+};
+
+FormNode form_root(const FormParams& params);
+// Parameters named "<prefix>.<rest>", re-rooted at <rest>.
+FormNode form_below(const FormNode& node, std::string_view prefix);
+// The parameter named exactly `name` (the last one when repeated), or null.
+const FormParam* form_member(const FormNode& node, std::string_view name);
+std::vector<FormGroup> form_groups(const FormNode& node);
+
+// An integer parameter as the Query protocol reads it: an optional '-', digits, within int64_t.
+bool parse_form_integer(std::string_view text, std::int64_t* out);
+// InvalidParameterValue for an integer parameter whose value is not one ("Value x for parameter
+// Name is invalid. Reason: must be an integer.").
+AwsError form_integer_error(std::string_view name, std::string_view text);
 
 // ---- Documents -----------------------------------------------------------------------------------
 
