@@ -47,14 +47,6 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
-void JsonScanner::skip_whitespace() {
-  while (pos_ < text_.size()) {
-    char c = text_[pos_];
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
-    ++pos_;
-  }
-}
-
 bool JsonScanner::expect(char c) {
   skip_whitespace();
   if (failed_ || pos_ >= text_.size() || text_[pos_] != c) return fail();
@@ -165,27 +157,6 @@ bool JsonScanner::read_int(int64_t* out) {
   if (pos_ < text_.size() && (text_[pos_] == '.' || text_[pos_] == 'e' || text_[pos_] == 'E')) return fail();
   *out = negative ? static_cast<int64_t>(0 - value) : static_cast<int64_t>(value);
   return true;
-}
-
-JsonScanner::Token JsonScanner::peek() {
-  skip_whitespace();
-  if (failed_ || pos_ >= text_.size()) return Token::Invalid;
-  switch (text_[pos_]) {
-    case '"':
-      return Token::String;
-    case '{':
-      return Token::Object;
-    case '[':
-      return Token::Array;
-    case 't':
-      return Token::True;
-    case 'f':
-      return Token::False;
-    case 'n':
-      return Token::Null;
-    default:
-      return text_[pos_] == '-' || (text_[pos_] >= '0' && text_[pos_] <= '9') ? Token::Number : Token::Invalid;
-  }
 }
 
 bool JsonScanner::read_literal() {

@@ -19,15 +19,15 @@
 
 namespace sluice::api::query {
 
-FormNode form_root(const FormParams& params) {
-  FormNode node;
+std::vector<FormParam> form_root(const FormParams& params) {
+  std::vector<FormParam> node;
   node.reserve(params.size());
   for (size_t i = 0; i < params.size(); ++i) node.push_back({params[i].first, i});
   return node;
 }
 
-FormNode form_below(const FormNode& node, std::string_view prefix) {
-  FormNode sub;
+std::vector<FormParam> form_below(FormNode node, std::string_view prefix) {
+  std::vector<FormParam> sub;
   for (const FormParam& p : node) {
     if (p.rel.size() > prefix.size() && p.rel[prefix.size()] == '.' && p.rel.starts_with(prefix)) {
       sub.push_back({p.rel.substr(prefix.size() + 1), p.index});
@@ -36,7 +36,7 @@ FormNode form_below(const FormNode& node, std::string_view prefix) {
   return sub;
 }
 
-const FormParam* form_member(const FormNode& node, std::string_view name) {
+const FormParam* form_member(FormNode node, std::string_view name) {
   const FormParam* found = nullptr;
   for (const FormParam& p : node) {
     if (p.rel == name) found = &p;  // a repeated name: the last one wins
@@ -44,7 +44,7 @@ const FormParam* form_member(const FormNode& node, std::string_view name) {
   return found;
 }
 
-std::vector<FormGroup> form_groups(const FormNode& node) {
+FormGroups form_groups(FormNode node) {
   struct Indexed {
     std::uint64_t index;
     const FormParam* param;
@@ -62,18 +62,29 @@ std::vector<FormGroup> form_groups(const FormNode& node) {
     bool bare = dot == std::string_view::npos;
     items.push_back({n, &p, bare ? std::string_view{} : p.rel.substr(dot + 1), bare});
   }
-  std::stable_sort(items.begin(), items.end(), [](const Indexed& a, const Indexed& b) { return a.index < b.index; });
-  std::vector<FormGroup> groups;
+  auto by_index = [](const Indexed& a, const Indexed& b) { return a.index < b.index; };
+  // Clients send entries in index order; only others pay for the sort.
+  if (!std::is_sorted(items.begin(), items.end(), by_index)) std::stable_sort(items.begin(), items.end(), by_index);
+  // Two passes: the re-rooted parameters first (never reallocated after), then the groups'
+  // views into them.
+  FormGroups out;
+  out.below.reserve(items.size());
   for (const Indexed& item : items) {
-    if (groups.empty() || groups.back().index != item.index) groups.push_back({item.index, nullptr, {}});
-    FormGroup& group = groups.back();
+    if (!item.bare) out.below.push_back({item.rest, item.param->index});
+  }
+  const FormParam* next = out.below.data();
+  for (const Indexed& item : items) {
+    if (out.groups.empty() || out.groups.back().index != item.index)
+      out.groups.push_back({item.index, nullptr, {next, 0}});
+    FormGroup& group = out.groups.back();
     if (item.bare) {
       group.bare = item.param;
     } else {
-      group.below.push_back({item.rest, item.param->index});
+      group.below = {group.below.data(), group.below.size() + 1};
+      ++next;
     }
   }
-  return groups;
+  return out;
 }
 
 namespace {
@@ -137,7 +148,7 @@ class Converter {
  public:
   explicit Converter(const FormParams& params) : params_(params) {}
 
-  Error to_json(const Shape& shape, const FormNode& node, json::value& out) {
+  Error to_json(const Shape& shape, FormNode node, json::value& out) {
     switch (shape.kind) {
       case Kind::Struct:
         return struct_to_json(shape, node, out);
@@ -155,10 +166,11 @@ class Converter {
     return scalar_to_json(shape, value_of(params_, p), out);
   }
 
-  Error list_to_json(const Shape& shape, const FormNode& node, json::value& out) {
+  Error list_to_json(const Shape& shape, FormNode node, json::value& out) {
     const Shape& element = *shape.element;
     json::array& array = out.emplace_array();
-    for (const FormGroup& group : form_groups(node)) {
+    FormGroups groups = form_groups(node);
+    for (const FormGroup& group : groups.groups) {
       if (element.kind == Kind::Struct) {
         if (!group.below.empty()) {
           json::value& v = array.emplace_back(nullptr);
@@ -172,10 +184,11 @@ class Converter {
     return std::nullopt;
   }
 
-  Error map_to_json(const Shape& shape, const FormNode& node, json::value& out) {
+  Error map_to_json(const Shape& shape, FormNode node, json::value& out) {
     const Shape& value_shape = *shape.element;
     json::object& object = out.emplace_object();
-    for (const FormGroup& group : form_groups(node)) {
+    FormGroups groups = form_groups(node);
+    for (const FormGroup& group : groups.groups) {
       const FormParam* key = form_member(group.below, shape.key_name);
       if (!key) continue;               // an entry without a key cannot be placed in the map
       json::value v(object.storage());  // same storage: moved into the map, not copied
@@ -193,14 +206,14 @@ class Converter {
     return std::nullopt;
   }
 
-  Error struct_to_json(const Shape& shape, const FormNode& node, json::value& out) {
+  Error struct_to_json(const Shape& shape, FormNode node, json::value& out) {
     json::object& object = out.emplace_object();
     for (const Member& m : shape.members) {
       switch (m.shape->kind) {
         case Kind::Struct:
         case Kind::List:
         case Kind::Map: {
-          FormNode sub = form_below(node, m.query);
+          std::vector<FormParam> sub = form_below(node, m.query);
           if (sub.empty()) break;
           json::value v(object.storage());
           if (Error e = to_json(*m.shape, sub, v)) return e;

@@ -25,7 +25,11 @@ class FormRequestReader {
  public:
   // The whole form, as the request's top-level structure.
   FormRequestReader(query::FormParams& params, ReadErrors& errors)
-      : params_(params), errors_(errors), node_(query::form_root(params)) {}
+      : params_(params), errors_(errors), owned_(query::form_root(params)), node_(owned_) {}
+
+  // Sub-readers view their parent's parameters: never copied or moved.
+  FormRequestReader(const FormRequestReader&) = delete;
+  FormRequestReader& operator=(const FormRequestReader&) = delete;
 
   ReadErrors& errors() { return errors_; }
 
@@ -36,12 +40,12 @@ class FormRequestReader {
       const query::Member& m = members[i];
       if (m.shape->kind == query::Kind::Struct || m.shape->kind == query::Kind::List ||
           m.shape->kind == query::Kind::Map) {
-        query::FormNode sub = query::form_below(node_, m.query);
+        std::vector<query::FormParam> sub = query::form_below(node_, m.query);
         if (sub.empty()) continue;
-        FormRequestReader value(*this, std::move(sub), nullptr);
+        FormRequestReader value(*this, std::move(sub));
         on_member(i, value);
       } else if (const query::FormParam* p = query::form_member(node_, m.query)) {
-        FormRequestReader value(*this, {}, p);
+        FormRequestReader value(*this, p);
         on_member(i, value);
       }
     }
@@ -62,16 +66,18 @@ class FormRequestReader {
 
   void string_list(std::vector<std::string>& out, const query::Member&, ErrorKey) {
     out.clear();
-    for (const query::FormGroup& group : query::form_groups(node_)) {
+    query::FormGroups groups = query::form_groups(node_);
+    for (const query::FormGroup& group : groups.groups) {
       if (group.bare) out.push_back(std::move(params_[group.bare->index].second));
     }
   }
 
   template <typename OnElement>
   void list(const query::Member&, ErrorKey, OnElement on_element) {
-    for (query::FormGroup& group : query::form_groups(node_)) {
+    query::FormGroups groups = query::form_groups(node_);
+    for (const query::FormGroup& group : groups.groups) {
       if (group.below.empty()) continue;
-      FormRequestReader element(*this, std::move(group.below), nullptr);
+      FormRequestReader element(*this, group.below);
       on_element(element);
     }
   }
@@ -79,10 +85,11 @@ class FormRequestReader {
   template <typename OnEntry>
   void map(const query::Member& m, ErrorKey, OnEntry on_entry) {
     const query::Shape& shape = *m.shape;
-    for (const query::FormGroup& group : query::form_groups(node_)) {
+    query::FormGroups groups = query::form_groups(node_);
+    for (const query::FormGroup& group : groups.groups) {
       const query::FormParam* key = query::form_member(group.below, shape.key_name);
       if (!key) continue;  // an entry without a key cannot be placed in the map
-      FormRequestReader value(*this, query::form_below(group.below, shape.value_name), nullptr);
+      FormRequestReader value(*this, query::form_below(group.below, shape.value_name));
       on_entry(params_[key->index].second, value);
     }
   }
@@ -90,13 +97,19 @@ class FormRequestReader {
   void skip() {}
 
  private:
-  FormRequestReader(FormRequestReader& parent, query::FormNode node, const query::FormParam* scalar)
-      : params_(parent.params_), errors_(parent.errors_), node_(std::move(node)), scalar_(scalar) {}
+  // A structure's, list's or map's parameters, owned or viewed; a scalar member's parameter.
+  FormRequestReader(FormRequestReader& parent, std::vector<query::FormParam> owned)
+      : params_(parent.params_), errors_(parent.errors_), owned_(std::move(owned)), node_(owned_) {}
+  FormRequestReader(FormRequestReader& parent, query::FormNode node)
+      : params_(parent.params_), errors_(parent.errors_), node_(node) {}
+  FormRequestReader(FormRequestReader& parent, const query::FormParam* scalar)
+      : params_(parent.params_), errors_(parent.errors_), scalar_(scalar) {}
 
   std::string take() { return std::move(params_[scalar_->index].second); }
 
   query::FormParams& params_;
   ReadErrors& errors_;
+  std::vector<query::FormParam> owned_;
   query::FormNode node_;                      // a structure's, list's or map's parameters
   const query::FormParam* scalar_ = nullptr;  // a scalar member's parameter
 };

@@ -31,12 +31,12 @@ void PollParker::start(ReceiveCall call, http::ResponderPtr responder) {
 }
 
 bool PollParker::run_attempt(Poll& poll, bool final_attempt) {
-  http::Server* server = &server_;
   const uint64_t id = poll.id;
   sluice::sqs::WatchCallback on_wake;
   if (!final_attempt) {
-    // Runs on whichever thread made messages available; only hands the news to the loop.
-    on_wake = [this, server, id] { server->post([this, id] { wake(id); }); };
+    // Runs on whichever thread made messages available; only hands the news to the loop. Two
+    // words of capture: std::function keeps them without allocating.
+    on_wake = [this, id] { server_.post([this, id] { wake(id); }); };
   }
   const ReceiveCall& call = poll.call;
   // A retry woken by the engine or a timer runs outside any request's scope: its changes (the
@@ -67,7 +67,7 @@ bool PollParker::run_attempt(Poll& poll, bool final_attempt) {
   }
   // Parked from the loop's next turn, so a retry that parks again never nests inside park().
   std::shared_ptr<sluice::sqs::ReceiveWatch> shared_watch(std::move(watch));
-  server->post([this, id, shared_watch, wait_seconds, next_visible_ms]() mutable {
+  server_.post([this, id, shared_watch, wait_seconds, next_visible_ms]() mutable {
     park(id, std::move(shared_watch), wait_seconds, next_visible_ms);
   });
   return true;

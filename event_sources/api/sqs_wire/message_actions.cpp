@@ -195,9 +195,10 @@ http::Response change_visibility_batch(sluice::sqs::Engine& engine, server::Call
 }
 
 MessageOutcome receive_message(server::Call& call) {
-  ReceiveCall receive{call.ctx.protocol, call.ctx.request_id, {}, {}};
+  ReceiveCall receive{call.ctx.protocol, {}, {}, {}};
   auto queue = read_request(call, [&](auto& in, auto& url) { read_receive_message(in, url, receive.request); });
   if (!queue) return {error_answer(call, queue.error()), std::nullopt};
+  receive.request_id = std::move(call.ctx.request_id);
   receive.queue = std::move(*queue);
   return {std::nullopt, std::move(receive)};
 }

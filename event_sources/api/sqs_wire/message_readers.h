@@ -153,6 +153,7 @@ template <typename Reader, typename Entry, typename ReadMember>
 void read_entries(Reader& in, const query::Member& m, ErrorKey key, std::span<const query::Member> members,
                   std::vector<Entry>& out, ReadMember read_member) {
   out.clear();
+  out.reserve(10);  // AWS's most per batch
   in.list(m, key, [&](Reader& element) {
     const ErrorKey entry_key = key.part(1 + out.size());
     Entry& entry = out.emplace_back();

@@ -21,8 +21,7 @@ void ReadErrors::set_if_absent(ErrorKey key, AwsError error) {
   if (!has(key)) errors_.emplace_back(key.value, std::move(error));
 }
 
-void ReadErrors::clear(ErrorKey key) {
-  if (errors_.empty()) return;
+void ReadErrors::clear_filed(ErrorKey key) {
   std::erase_if(errors_, [&](const auto& e) { return e.first >= key.value && e.first - key.value < key.span; });
 }
 

@@ -55,7 +55,9 @@ class ReadErrors {
   // Files `error` unless something is filed at key.value already.
   void set_if_absent(ErrorKey key, AwsError error);
   // Forgets everything filed within the key's span.
-  void clear(ErrorKey key);
+  void clear(ErrorKey key) {
+    if (!errors_.empty()) clear_filed(key);
+  }
   bool has(ErrorKey key) const;
 
   // The error with the lowest key, or null; below(key) is true when it is filed below `key`.
@@ -64,6 +66,8 @@ class ReadErrors {
   bool empty() const { return errors_.empty(); }
 
  private:
+  void clear_filed(ErrorKey key);
+
   std::vector<std::pair<uint64_t, AwsError>> errors_;  // rarely more than one
 };
 

@@ -44,7 +44,7 @@ void decode_json_body(const http::Request& request, WireRequest& out, std::optio
 
 }  // namespace
 
-Outcome<std::string> call_action(const server::Call& call) {
+Outcome<std::string_view> call_action(const server::Call& call) {
   if (call.ctx.protocol == Protocol::Query) {
     if (call.form_error) return *call.form_error;
     if (call.action.empty()) {
@@ -53,18 +53,19 @@ Outcome<std::string> call_action(const server::Call& call) {
     if (!SqsActions::is_action(call.action)) {
       return aws_error(AwsErrorCode::InvalidAction, "The action " + call.action + " is not valid for this endpoint.");
     }
-    return call.action;
+    return std::string_view(call.action);
   }
   const std::string* target = call.request.header("x-amz-target");
   if (target == nullptr || target->compare(0, kTargetPrefix.size(), kTargetPrefix) != 0) {
     return aws_error(AwsErrorCode::UnknownOperation, "Unable to determine service/operation name to be authorized");
   }
-  std::string action = target->substr(kTargetPrefix.size());
+  std::string_view action = std::string_view(*target).substr(kTargetPrefix.size());
   if (call.request.method != "POST") {
-    return aws_error(AwsErrorCode::UnknownOperation, "Operation " + action + " must be called with POST.");
+    return aws_error(AwsErrorCode::UnknownOperation, "Operation " + std::string(action) + " must be called with POST.");
   }
   if (!SqsActions::is_action(action)) {
-    return aws_error(AwsErrorCode::UnknownOperation, "The action " + action + " is not valid for this endpoint.");
+    return aws_error(AwsErrorCode::UnknownOperation,
+                     "The action " + std::string(action) + " is not valid for this endpoint.");
   }
   return action;
 }
@@ -78,7 +79,7 @@ WireRequest decode_request(server::Call&& call, std::optional<AwsError>* error) 
   if (!action) {
     *error = action.take_error();
   } else {
-    out.action = std::move(*action);
+    out.action = std::string(*action);
     if (out.protocol == Protocol::Query) {
       auto input = sqs_request_to_json(out.action, call.form, out.input.storage());
       if (input) {

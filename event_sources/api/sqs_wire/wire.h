@@ -37,8 +37,8 @@ struct WireRequest {
 
 // The SQS action a call names, or the error AWS answers when it cannot be run: an unknown action,
 // a JSON request without SQS's X-Amz-Target or not sent with POST, a Query form that could not be
-// decoded or has no Action.
-Outcome<std::string> call_action(const server::Call& call);
+// decoded or has no Action. The name is a view into the call.
+Outcome<std::string_view> call_action(const server::Call& call);
 
 // The SQS request a call carries, its input read into a tree (the queue-management actions); sets
 // *error when it cannot be run (call_action's errors, a body that is not a JSON object, a

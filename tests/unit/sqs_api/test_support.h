@@ -29,7 +29,7 @@ inline http::Response wire_answer(sluice::sqs::Engine& engine, const http::Reque
   auto action = detail::call_action(call);
   if (!action) return detail::render_error(call.ctx.protocol, action.error(), call.ctx.request_id);
   auto message = detail::message_action(*action);
-  if (!message) throw std::logic_error("not a message action: " + *action);
+  if (!message) throw std::logic_error("not a message action: " + std::string(*action));
   detail::MessageOutcome outcome = detail::run_message_action(engine, *message, call);
   if (outcome.answer) return std::move(*outcome.answer);
   const detail::ReceiveCall& receive = *outcome.receive;

@@ -41,7 +41,26 @@ class JsonScanner {
   explicit JsonScanner(std::string_view text) : text_(text) {}
 
   // What the next value is, judged by its first byte (nothing is consumed).
-  Token peek();
+  Token peek() {
+    skip_whitespace();
+    if (failed_ || pos_ >= text_.size()) return Token::Invalid;
+    switch (text_[pos_]) {
+      case '"':
+        return Token::String;
+      case '{':
+        return Token::Object;
+      case '[':
+        return Token::Array;
+      case 't':
+        return Token::True;
+      case 'f':
+        return Token::False;
+      case 'n':
+        return Token::Null;
+      default:
+        return text_[pos_] == '-' || (text_[pos_] >= '0' && text_[pos_] <= '9') ? Token::Number : Token::Invalid;
+    }
+  }
 
   bool begin_object();
   // The next member's name; false at the closing '}' or on failure. The view lives until the
@@ -74,7 +93,13 @@ class JsonScanner {
     failed_ = true;
     return false;
   }
-  void skip_whitespace();
+  void skip_whitespace() {
+    while (pos_ < text_.size()) {
+      char c = text_[pos_];
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
+      ++pos_;
+    }
+  }
   bool expect(char c);
   bool open(char c);
   // Before an element or member: a ',' unless it is the first one; false (and pops) at `close`.

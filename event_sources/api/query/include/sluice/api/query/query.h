@@ -18,6 +18,7 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -87,20 +88,25 @@ struct FormParam {
   std::string_view rel;
   size_t index;
 };
-using FormNode = std::vector<FormParam>;
+using FormNode = std::span<const FormParam>;
 
 struct FormGroup {
   std::uint64_t index;
-  const FormParam* bare;  // the parameter named just "N" (the last one), or null
-  FormNode below;         // the parameters named "N.<rest>", re-rooted at <rest>
+  const FormParam* bare;             // the parameter named just "N" (the last one), or null
+  std::span<const FormParam> below;  // the parameters named "N.<rest>", re-rooted at <rest>
+};
+// The groups of a node, with the re-rooted parameters they point into.
+struct FormGroups {
+  std::vector<FormParam> below;
+  std::vector<FormGroup> groups;
 };
 
-FormNode form_root(const FormParams& params);
+std::vector<FormParam> form_root(const FormParams& params);
 // Parameters named "<prefix>.<rest>", re-rooted at <rest>.
-FormNode form_below(const FormNode& node, std::string_view prefix);
+std::vector<FormParam> form_below(FormNode node, std::string_view prefix);
 // The parameter named exactly `name` (the last one when repeated), or null.
-const FormParam* form_member(const FormNode& node, std::string_view name);
-std::vector<FormGroup> form_groups(const FormNode& node);
+const FormParam* form_member(FormNode node, std::string_view name);
+FormGroups form_groups(FormNode node);
 
 // An integer parameter as the Query protocol reads it: an optional '-', digits, within int64_t.
 bool parse_form_integer(std::string_view text, std::int64_t* out);
@@ -128,18 +134,8 @@ class XmlWriter {
  public:
   explicit XmlWriter(std::string& out) : out_(out) {}
 
-  XmlWriter& open(std::string_view name) {
-    out_.push_back('<');
-    out_.append(name);
-    out_.push_back('>');
-    return *this;
-  }
-  XmlWriter& close(std::string_view name) {
-    out_.append("</");
-    out_.append(name);
-    out_.push_back('>');
-    return *this;
-  }
+  XmlWriter& open(std::string_view name) { return tag(name, false); }
+  XmlWriter& close(std::string_view name) { return tag(name, true); }
   XmlWriter& element(std::string_view name, std::string_view text) {
     open(name);
     append_escaped(out_, text);
@@ -157,6 +153,24 @@ class XmlWriter {
   }
 
  private:
+  // <name> or </name>, assembled on the stack and appended in one piece: a document is mostly
+  // tags, and each append is a call.
+  XmlWriter& tag(std::string_view name, bool closing) {
+    char buf[128];
+    if (name.size() + 3 > sizeof buf) {
+      out_.append(closing ? "</" : "<").append(name).push_back('>');
+      return *this;
+    }
+    size_t n = 0;
+    buf[n++] = '<';
+    if (closing) buf[n++] = '/';
+    std::memcpy(buf + n, name.data(), name.size());
+    n += name.size();
+    buf[n++] = '>';
+    out_.append(buf, n);
+    return *this;
+  }
+
   std::string& out_;
 };
 
