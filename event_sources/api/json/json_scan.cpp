@@ -1,8 +1,13 @@
-// JsonScanner: see json_scan.h. Strings are scanned eight bytes at a time for what ends a plain
-// run (sluice/common/json_plain_run.h); runs that are pure ASCII skip UTF-8 validation.
+// JsonScanner: see json.h. Strings are scanned eight bytes at a time for what ends a plain run
+// (sluice/common/json_plain_run.h); runs that are pure ASCII skip UTF-8 validation. Numbers are
+// checked against RFC 8259's grammar; the ones a caller wants as integers are classified as
+// Boost.JSON classifies them (int64, uint64 or double) so an integer member means the same here
+// as in a Boost.JSON tree.
 
 #include "sluice/api/json/json.h"
 
+#include <charconv>
+#include <cmath>
 #include <limits>
 
 #include "sluice/common/json_escape.h"
@@ -42,14 +47,6 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
-void JsonScanner::skip_whitespace() {
-  while (pos_ < text_.size()) {
-    char c = text_[pos_];
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
-    ++pos_;
-  }
-}
-
 bool JsonScanner::expect(char c) {
   skip_whitespace();
   if (failed_ || pos_ >= text_.size() || text_[pos_] != c) return fail();
@@ -84,8 +81,7 @@ bool JsonScanner::next_in_container(char close) {
 
 bool JsonScanner::next_member(std::string_view* name) {
   if (!next_in_container('}')) return false;
-  std::string scratch;
-  if (!read_string(name, &scratch) || !scratch.empty()) return fail();  // escaped names: general path
+  if (!read_string(name, &name_scratch_)) return false;
   return expect(':');
 }
 
@@ -161,6 +157,105 @@ bool JsonScanner::read_int(int64_t* out) {
   if (pos_ < text_.size() && (text_[pos_] == '.' || text_[pos_] == 'e' || text_[pos_] == 'E')) return fail();
   *out = negative ? static_cast<int64_t>(0 - value) : static_cast<int64_t>(value);
   return true;
+}
+
+bool JsonScanner::read_literal() {
+  skip_whitespace();
+  if (failed_) return false;
+  for (std::string_view word : {"true", "false", "null"}) {
+    if (text_.substr(pos_, word.size()) == word) {
+      pos_ += word.size();
+      return true;
+    }
+  }
+  return fail();
+}
+
+bool JsonScanner::read_number(std::optional<int64_t>* integer) {
+  integer->reset();
+  skip_whitespace();
+  if (failed_) return false;
+  const size_t start = pos_;
+  auto digits = [&] {
+    size_t from = pos_;
+    while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
+    return pos_ - from;
+  };
+  bool negative = pos_ < text_.size() && text_[pos_] == '-';
+  if (negative) ++pos_;
+  const size_t int_start = pos_;
+  size_t int_digits = digits();
+  if (int_digits == 0 || (int_digits > 1 && text_[int_start] == '0')) return fail();
+  bool fraction = false;
+  bool exponent = false;
+  bool negative_exponent = false;
+  if (pos_ < text_.size() && text_[pos_] == '.') {
+    ++pos_;
+    if (digits() == 0) return fail();
+    fraction = true;
+  }
+  if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
+    ++pos_;
+    if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) negative_exponent = text_[pos_++] == '-';
+    if (digits() == 0) return fail();
+    exponent = true;
+  }
+  std::string_view number = text_.substr(start, pos_ - start);
+  if (!fraction && !exponent) {
+    int64_t value = 0;
+    auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+    if (ec == std::errc{} && end == number.data() + number.size()) {
+      *integer = value;
+      return true;
+    }
+    // Past int64_t: Boost.JSON keeps a non-negative one as uint64_t, which is no integer member's
+    // value; anything larger, or negative, becomes a double.
+    uint64_t unsigned_value = 0;
+    auto [uend, uec] = std::from_chars(number.data(), number.data() + number.size(), unsigned_value);
+    if (!negative && uec == std::errc{} && uend == number.data() + number.size()) return true;
+  }
+  double d = 0;
+  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), d);
+  if (ec == std::errc::result_out_of_range) {
+    d = negative_exponent ? 0.0 : std::numeric_limits<double>::infinity();  // underflow reads as zero
+  } else if (ec != std::errc{} || end != number.data() + number.size()) {
+    return fail();
+  }
+  // Integral doubles ("5.0", "1e3") are what some JSON encoders write for integers.
+  if (d >= -9.0e18 && d <= 9.0e18 && std::trunc(d) == d) *integer = static_cast<int64_t>(d);
+  return true;
+}
+
+bool JsonScanner::skip_value() {
+  std::string_view name;
+  std::string scratch;
+  switch (peek()) {
+    case Token::String:
+      return read_string(&name, &scratch);
+    case Token::Number: {
+      std::optional<int64_t> ignored;
+      return read_number(&ignored);
+    }
+    case Token::True:
+    case Token::False:
+    case Token::Null:
+      return read_literal();
+    case Token::Object:
+      if (!begin_object()) return false;
+      while (next_member(&name)) {
+        if (!skip_value()) return false;
+      }
+      return ok();
+    case Token::Array:
+      if (!begin_array()) return false;
+      while (next_element()) {
+        if (!skip_value()) return false;
+      }
+      return ok();
+    case Token::Invalid:
+      break;
+  }
+  return fail();
 }
 
 bool JsonScanner::finished() {

@@ -1,6 +1,7 @@
 #pragma once
-// Shared pieces of the action files: one function per SQS action with a common signature, and
-// the helpers they all use (resolving the queue a request names, rendering batch failures).
+// Shared pieces of the queue-management action files: one function per action with a common
+// signature, and the helpers they use (resolving the queue a request names, which the typed
+// message codecs use too).
 
 #include <boost/json.hpp>
 
@@ -17,10 +18,6 @@ using ActionFn = Outcome<json::object> (*)(Engine&, const json::object&, const C
 Outcome<QueueAddress> queue_from_input(const json::object& in, const CallContext& ctx);
 // The same from an already read QueueUrl member.
 Outcome<QueueAddress> queue_named(const std::optional<std::string>& queue_url, const CallContext& ctx);
-// {"Id","SenderFault","Code","Message"}; Code is the Query code, as AWS writes it in both protocols.
-json::object batch_error_entry(const sluice::sqs::BatchEntryError& error, const json::storage_ptr& sp = {});
-// Entries of a batch request, each required to carry a string Id.
-Outcome<std::vector<const json::object*>> batch_entries(const json::object& in);
 // Turns Status into an empty answer object.
 Outcome<json::object> empty_or_error(const Status& status);
 
@@ -37,17 +34,6 @@ Outcome<json::object> untag_queue(Engine&, const json::object&, const CallContex
 Outcome<json::object> list_queue_tags(Engine&, const json::object&, const CallContext&);
 Outcome<json::object> add_permission(Engine&, const json::object&, const CallContext&);
 Outcome<json::object> remove_permission(Engine&, const json::object&, const CallContext&);
-
-// Message family (actions_messages.cpp, actions_receive.cpp)
-Outcome<json::object> send_message(Engine&, const json::object&, const CallContext&);
-Outcome<json::object> send_message_batch(Engine&, const json::object&, const CallContext&);
-Outcome<json::object> receive_message(Engine&, const json::object&, const CallContext&);
-Outcome<json::object> delete_message(Engine&, const json::object&, const CallContext&);
-Outcome<json::object> delete_message_batch(Engine&, const json::object&, const CallContext&);
-Outcome<json::object> change_message_visibility(Engine&, const json::object&, const CallContext&);
-Outcome<json::object> change_message_visibility_batch(Engine&, const json::object&, const CallContext&);
-Outcome<ReceiveAttempt> receive_attempt(Engine&, const json::object&, const CallContext&,
-                                        sluice::sqs::WatchCallback on_wake);
 
 // Dead-letter family (actions_dlq.cpp)
 Outcome<json::object> list_dead_letter_source_queues(Engine&, const json::object&, const CallContext&);

@@ -5,10 +5,12 @@
 
 #include <algorithm>
 
+#include "wire.h"
+
 namespace sluice::api::sqs_wire::detail {
 
-PollParker::PollParker(http::Server& server, SqsActions& actions, std::shared_ptr<Clock> clock)
-    : server_(server), actions_(actions), clock_(std::move(clock)) {}
+PollParker::PollParker(http::Server& server, sluice::sqs::Engine& engine, std::shared_ptr<Clock> clock)
+    : server_(server), engine_(engine), clock_(std::move(clock)) {}
 
 PollParker::~PollParker() {
   for (auto& [id, poll] : polls_) {
@@ -17,54 +19,57 @@ PollParker::~PollParker() {
   }
 }
 
-void PollParker::start(std::shared_ptr<const WireRequest> request, http::ResponderPtr responder) {
-  auto poll = std::make_shared<Poll>();
-  poll->id = next_id_++;
-  poll->request = std::move(request);
-  poll->responder = std::move(responder);
-  poll->started_ms = clock_->now_ms();
-  polls_.emplace(poll->id, poll);
-  run_attempt(poll, draining_);
+void PollParker::start(ReceiveCall call, http::ResponderPtr responder) {
+  Poll poll;
+  poll.id = next_id_++;
+  poll.call = std::move(call);
+  poll.responder = std::move(responder);
+  poll.started_ms = clock_->now_ms();
+  // Wake-ups and park() are posted to the loop, so they find the poll mapped by then.
+  if (run_attempt(poll, draining_)) polls_.emplace(poll.id, std::make_shared<Poll>(std::move(poll)));
 }
 
-void PollParker::run_attempt(PollPtr poll, bool final_attempt) {
-  // `poll` is held by value: answering forgets it, which drops the map's reference.
-  http::Server* server = &server_;
-  const uint64_t id = poll->id;
+bool PollParker::run_attempt(Poll& poll, bool final_attempt) {
+  const uint64_t id = poll.id;
   sluice::sqs::WatchCallback on_wake;
   if (!final_attempt) {
-    // Runs on whichever thread made messages available; only hands the news to the loop.
-    on_wake = [this, server, id] { server->post([this, id] { wake(id); }); };
+    // Runs on whichever thread made messages available; only hands the news to the loop. Two
+    // words of capture: std::function keeps them without allocating.
+    on_wake = [this, id] { server_.post([this, id] { wake(id); }); };
   }
-  const WireRequest& request = *poll->request;
+  const ReceiveCall& call = poll.call;
   // A retry woken by the engine or a timer runs outside any request's scope: its changes (the
   // messages it hands out) are logged, and its answer waits for their commit.
   std::optional<sluice::sqs::DeferDurability> deferral;
   if (sluice::sqs::DeferDurability::current() == nullptr) deferral.emplace();
   std::optional<http::Response> answer;
-  std::optional<ReceiveAttempt> parked;
+  std::unique_ptr<sluice::sqs::ReceiveWatch> watch;
+  int64_t wait_seconds = 0;
+  std::optional<int64_t> next_visible_ms;
   try {
-    auto outcome = actions_.receive(request.input, request.ctx, std::move(on_wake));
+    auto outcome = engine_.receive_message(call.queue, call.request, std::move(on_wake));
     if (!outcome) {
-      answer = render_error(request.protocol, outcome.error(), request.request_id);
-    } else if (outcome->has_messages || !outcome->watch) {
-      answer = render_result(request, outcome->result);
+      answer = render_error(call.protocol, outcome.error(), call.request_id);
+    } else if (!outcome->messages.empty() || !outcome->watch) {
+      answer = receive_answer(call, outcome->messages);
     } else {
-      parked = std::move(*outcome);
+      watch = std::move(outcome->watch);
+      wait_seconds = outcome->wait_time_seconds;
+      next_visible_ms = outcome->next_visible_ms;
     }
   } catch (const std::exception& e) {
-    answer = render_error(request.protocol, aws_error(AwsErrorCode::InternalFailure, e.what()), request.request_id);
+    answer = render_error(call.protocol, aws_error(AwsErrorCode::InternalFailure, e.what()), call.request_id);
   }
   if (answer) {
-    poll->responder->respond(std::move(*answer));
-    forget(id);
-    return;
+    poll.responder->respond(std::move(*answer));
+    return false;
   }
   // Parked from the loop's next turn, so a retry that parks again never nests inside park().
-  std::shared_ptr<sluice::sqs::ReceiveWatch> watch(std::move(parked->watch));
-  server->post([this, id, watch, wait = parked->wait_time_seconds, next = parked->next_visible_ms]() mutable {
-    park(id, std::move(watch), wait, next);
+  std::shared_ptr<sluice::sqs::ReceiveWatch> shared_watch(std::move(watch));
+  server_.post([this, id, shared_watch, wait_seconds, next_visible_ms]() mutable {
+    park(id, std::move(shared_watch), wait_seconds, next_visible_ms);
   });
+  return true;
 }
 
 void PollParker::park(uint64_t id, std::shared_ptr<sluice::sqs::ReceiveWatch> watch, int64_t wait_seconds,
@@ -119,7 +124,7 @@ void PollParker::retry(Poll& poll) {
   release_watch(poll);  // after this the engine will not call it
   poll.running = true;
   bool final_attempt = draining_ || (poll.deadline_ms && clock_->now_ms() >= *poll.deadline_ms);
-  run_attempt(polls_.at(poll.id), final_attempt);
+  if (!run_attempt(poll, final_attempt)) forget(poll.id);  // answered
 }
 
 void PollParker::forget(uint64_t id) {
@@ -136,7 +141,7 @@ void PollParker::answer_empty(Poll& poll) {
     poll.timer.reset();
   }
   release_watch(poll);
-  poll.responder->respond(render_result(*poll.request, boost::json::object{}));
+  poll.responder->respond(receive_answer(poll.call, {}));
 }
 
 void PollParker::release_watch(Poll& poll) {

@@ -1,35 +1,38 @@
 #pragma once
 // Parked ReceiveMessage requests. A long poll is an entry in a map plus at most one loop timer and
 // one engine watch; it never holds a thread. Everything runs on the loop thread: attempts (under
-// DeferDurability, so the engine never blocks the loop), the map, timers and wake-ups.
+// DeferDurability, so the engine never blocks the loop), the map, timers and wake-ups. A poll
+// holds the typed request (ReceiveCall, message_actions.h) its codec read once.
 //
-// One poll's life: start() -> attempt. Messages, an error, or no watch (wait time 0)
-// answer at once. Otherwise the attempt posts park() with the engine's watch: the poll waits for
-// (a) the watch's wake-up, posted to the loop by the engine's callback, (b) a timer at the earlier
-// of its deadline and the engine's next_visible_ms (delays and visibility expiry are not pushed),
-// or (c) drain. (a) and (b) cancel the other and retry; a retry at or past the deadline runs
-// without a callback and answers whatever it finds. A wake-up that arrives while an attempt is
-// still running is remembered, so none is lost between the engine's registration and park().
+// One poll's life: start() -> attempt. Messages, an error, or no watch (wait time 0) answer at
+// once, and such a poll never enters the map. Otherwise the poll is mapped and the attempt posts
+// park() with the engine's watch: the poll waits for (a) the watch's wake-up, posted to the loop
+// by the engine's callback, (b) a timer at the earlier of its deadline and the engine's
+// next_visible_ms (delays and visibility expiry are not pushed), or (c) drain. (a) and (b) cancel
+// the other and retry; a retry at or past the deadline runs without a callback and answers
+// whatever it finds. A wake-up that arrives while an attempt is still running is remembered, so
+// none is lost between the engine's registration and park().
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <unordered_map>
 
+#include "message_actions.h"
 #include "sluice/api/http/server.h"
-#include "sqs_api.h"
-#include "wire.h"
+#include "sluice/common/clock.h"
+#include "sluice/sqs/engine.h"
 
 namespace sluice::api::sqs_wire::detail {
 
 class PollParker {
  public:
-  PollParker(http::Server& server, SqsActions& actions, std::shared_ptr<Clock> clock);
+  PollParker(http::Server& server, sluice::sqs::Engine& engine, std::shared_ptr<Clock> clock);
   ~PollParker();  // cancels every watch and timer
   PollParker(const PollParker&) = delete;
   PollParker& operator=(const PollParker&) = delete;
 
-  void start(std::shared_ptr<const WireRequest> request, http::ResponderPtr responder);  // loop thread
+  void start(ReceiveCall call, http::ResponderPtr responder);  // loop thread
   // Loop thread: answers parked polls empty; polls still running answer empty instead of parking.
   void drain();
   size_t size() const { return polls_.size(); }
@@ -37,7 +40,7 @@ class PollParker {
  private:
   struct Poll {
     uint64_t id = 0;
-    std::shared_ptr<const WireRequest> request;
+    ReceiveCall call;
     http::ResponderPtr responder;
     int64_t started_ms = 0;  // on the engine's clock, as is the deadline
     // Loop-thread state.
@@ -49,7 +52,8 @@ class PollParker {
   };
   using PollPtr = std::shared_ptr<Poll>;
 
-  void run_attempt(PollPtr poll, bool final_attempt);
+  // Runs the receive once; true when it parked (the poll then waits in polls_).
+  bool run_attempt(Poll& poll, bool final_attempt);
   void park(uint64_t id, std::shared_ptr<sluice::sqs::ReceiveWatch> watch, int64_t wait_seconds,
             std::optional<int64_t> next_visible_ms);
   void wake(uint64_t id);
@@ -60,7 +64,7 @@ class PollParker {
   void release_watch(Poll& poll);
 
   http::Server& server_;
-  SqsActions& actions_;
+  sluice::sqs::Engine& engine_;
   std::shared_ptr<Clock> clock_;
   std::unordered_map<uint64_t, PollPtr> polls_;
   uint64_t next_id_ = 1;

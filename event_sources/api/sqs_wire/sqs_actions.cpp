@@ -1,26 +1,24 @@
-// SqsActions: the action-name dispatch table and the helpers every action shares. Each action
-// reads its JSON-protocol members (json_input.h), resolves the queue, calls the engine once and
-// renders the engine's answer in the JSON-protocol shape.
+// SqsActions: the dispatch table of the queue-management actions and the helpers every action
+// shares. Each action reads its JSON-protocol members (json_input.h), resolves the queue, calls
+// the engine once and renders the engine's answer in the JSON-protocol shape. The message actions
+// have typed codecs instead (message_actions.h).
 
 #include <algorithm>
 #include <array>
 #include <utility>
 
 #include "actions_internal.h"
+#include "message_actions.h"
 #include "queue_url.h"
 
 namespace sluice::api::sqs_wire {
 namespace detail {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, ActionFn>, 23> kActions = {{
+constexpr std::array<std::pair<std::string_view, ActionFn>, 16> kActions = {{
     {"AddPermission", add_permission},
     {"CancelMessageMoveTask", cancel_message_move_task},
-    {"ChangeMessageVisibility", change_message_visibility},
-    {"ChangeMessageVisibilityBatch", change_message_visibility_batch},
     {"CreateQueue", create_queue},
-    {"DeleteMessage", delete_message},
-    {"DeleteMessageBatch", delete_message_batch},
     {"DeleteQueue", delete_queue},
     {"GetQueueAttributes", get_queue_attributes},
     {"GetQueueUrl", get_queue_url},
@@ -29,10 +27,7 @@ constexpr std::array<std::pair<std::string_view, ActionFn>, 23> kActions = {{
     {"ListQueueTags", list_queue_tags},
     {"ListQueues", list_queues},
     {"PurgeQueue", purge_queue},
-    {"ReceiveMessage", receive_message},
     {"RemovePermission", remove_permission},
-    {"SendMessage", send_message},
-    {"SendMessageBatch", send_message_batch},
     {"SetQueueAttributes", set_queue_attributes},
     {"StartMessageMoveTask", start_message_move_task},
     {"TagQueue", tag_queue},
@@ -64,19 +59,6 @@ Outcome<QueueAddress> queue_named(const std::optional<std::string>& queue_url, c
     return QueueAddress{path->account_id, ctx.region, path->name};
   }
   return missing_parameter("QueueUrl");
-}
-
-json::object batch_error_entry(const sluice::sqs::BatchEntryError& error, const json::storage_ptr& sp) {
-  json::object out(sp);
-  out["Id"] = error.id;
-  out["SenderFault"] = error.sender_fault;
-  out["Code"] = error.error.info().query_code;
-  out["Message"] = error.error.message;
-  return out;
-}
-
-Outcome<std::vector<const json::object*>> batch_entries(const json::object& in) {
-  return opt_object_list(in, "Entries");
 }
 
 Outcome<json::object> empty_or_error(const Status& status) {
@@ -133,7 +115,9 @@ std::string make_queue_url(const CallContext& ctx, const sluice::sqs::QueueAddre
   return base + "/" + queue.account_id + "/" + queue.name;
 }
 
-bool SqsActions::is_action(std::string_view action) { return detail::find_action(action) != nullptr; }
+bool SqsActions::is_action(std::string_view action) {
+  return detail::find_action(action) != nullptr || detail::message_action(action).has_value();
+}
 
 Outcome<boost::json::object> SqsActions::call(std::string_view action, const boost::json::object& input,
                                               const CallContext& ctx) {
@@ -143,11 +127,6 @@ Outcome<boost::json::object> SqsActions::call(std::string_view action, const boo
                      "The action " + std::string(action) + " is not valid for this endpoint.");
   }
   return fn(engine_, input, ctx);
-}
-
-Outcome<ReceiveAttempt> SqsActions::receive(const boost::json::object& input, const CallContext& ctx,
-                                            sluice::sqs::WatchCallback on_wake) {
-  return detail::receive_attempt(engine_, input, ctx, std::move(on_wake));
 }
 
 }  // namespace sluice::api::sqs_wire

@@ -1,11 +1,12 @@
 #pragma once
-// Internal: the 23 SQS actions over the engine, in AWS's JSON-protocol shapes.
+// Internal: SQS's queue-management actions (queues, attributes, tags, permissions, dead-letter
+// queues and move tasks) over the engine, in AWS's JSON-protocol shapes.
 //
 // SqsActions::call() takes an action name and its JSON-protocol input object and answers the
 // JSON-protocol output object or the AwsError AWS would send. Both wire protocols end here: the
-// Query kit turns form parameters into the same JSON objects (wire.h). The hot message actions
-// are also read and answered without a JSON tree (hot_path.h); sqs_service.cpp ties the pieces to
-// the front door.
+// Query kit turns form parameters into the same JSON objects (wire.h). The seven message actions
+// are not here: each has a typed codec that reads and answers both protocols without a tree
+// (message_actions.h). sqs_service.cpp ties the pieces to the front door.
 
 #include <boost/json.hpp>
 
@@ -27,29 +28,15 @@ namespace sluice::api::sqs_wire {
 
 using server::CallContext;
 
-// Everything ReceiveMessage needs to park a long poll: the answer so far and, when the engine
-// registered a wake-up, the watch to cancel and the times to retry at.
-struct ReceiveAttempt {
-  boost::json::object result;  // the JSON-protocol answer if answered now
-  bool has_messages = false;
-  int64_t wait_time_seconds = 0;           // effective long-poll time
-  std::optional<int64_t> next_visible_ms;  // engine clock: earliest time something may show up
-  std::unique_ptr<sluice::sqs::ReceiveWatch> watch;
-};
-
 class SqsActions {
  public:
   explicit SqsActions(sluice::sqs::Engine& engine) : engine_(engine) {}
 
-  // Runs one action. Unknown action -> InvalidAction "The action X is not valid for this endpoint.".
-  // ReceiveMessage through call() never waits: it answers what is there now.
+  // Runs one queue-management action. Another name (a message action's too) -> InvalidAction
+  // "The action X is not valid for this endpoint.".
   Outcome<boost::json::object> call(std::string_view action, const boost::json::object& input, const CallContext& ctx);
 
-  // ReceiveMessage with an optional wake-up callback for long polling (see engine.h).
-  Outcome<ReceiveAttempt> receive(const boost::json::object& input, const CallContext& ctx,
-                                  sluice::sqs::WatchCallback on_wake);
-
-  // True for the 23 action names SQS knows.
+  // True for the 23 action names SQS knows, message actions included.
   static bool is_action(std::string_view action);
 
  private:

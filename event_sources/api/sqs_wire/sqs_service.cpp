@@ -1,13 +1,13 @@
-// The SQS service (see sqs_service.h): the hot actions through hot_path.h, the rest through
-// SqsActions, ReceiveMessage that has to wait through the PollParker, every answer through
-// DurableAnswers.
+// The SQS service (see sqs_service.h): the message actions through their typed codecs
+// (message_actions.h), ReceiveMessage through the PollParker, the queue-management actions through
+// SqsActions over a JSON-protocol tree, every answer through DurableAnswers.
 
 #include "sluice/api/sqs_wire/sqs_service.h"
 
 #include <memory>
 
-#include "hot_path.h"
 #include "long_poll.h"
+#include "message_actions.h"
 #include "sluice/api/server/durable_answers.h"
 #include "sluice/common/crypto.h"
 #include "sqs_api.h"
@@ -37,7 +37,7 @@ class SqsService final : public server::Service {
                                                         [](server::Protocol protocol, const AwsError& error) {
                                                           return detail::render_error(protocol, error, uuid4());
                                                         });
-    parker_ = std::make_unique<detail::PollParker>(host.http(), actions_, host.clock());
+    parker_ = std::make_unique<detail::PollParker>(host.http(), engine_, host.clock());
   }
 
   void detach() override {
@@ -62,26 +62,25 @@ class SqsService final : public server::Service {
     // durable_ for its commit.
     sluice::sqs::DeferDurability deferral;
     responder = server::deferring_responder(std::move(responder), *durable_, protocol, current_ticket);
-    if (protocol == server::Protocol::Json) {
-      if (auto answer = detail::try_hot_path(engine_, call)) {
-        responder->respond(std::move(*answer));
-        return;
+    auto action = detail::call_action(call);
+    if (!action) {
+      responder->respond(detail::render_error(protocol, action.error(), call.ctx.request_id));
+      return;
+    }
+    if (auto message = detail::message_action(*action)) {
+      detail::MessageOutcome outcome = detail::run_message_action(engine_, *message, call);
+      if (outcome.receive) {
+        parker_->start(std::move(*outcome.receive), std::move(responder));
+      } else {
+        responder->respond(std::move(*outcome.answer));
       }
-    } else if (protocol == server::Protocol::Query && !call.form_error) {
-      if (auto answer = detail::try_query_hot_path(engine_, call)) {
-        responder->respond(std::move(*answer));
-        return;
-      }
+      return;
     }
     std::optional<AwsError> error;
     // Initialized, not assigned: assigning would copy the input out of its request storage.
     WireRequest wire = detail::decode_request(std::move(call), &error);
     if (error) {
       responder->respond(detail::render_error(wire.protocol, *error, wire.request_id));
-      return;
-    }
-    if (wire.action == "ReceiveMessage") {
-      parker_->start(std::make_shared<WireRequest>(std::move(wire)), std::move(responder));
       return;
     }
     http::Response response;

@@ -6,6 +6,8 @@
 
 #include "sqs_shapes.h"
 
+#include "message_shapes.h"
+
 namespace sluice::api::sqs_wire::detail {
 namespace {
 
@@ -13,30 +15,10 @@ using query::ActionSpec;
 using query::Kind;
 using query::Member;
 using query::Shape;
+using namespace shapes;  // NOLINT: the scalar and message shapes the other actions share
 
-constexpr Shape kString{Kind::String};
-constexpr Shape kInteger{Kind::Integer};
-constexpr Shape kBoolean{Kind::Boolean};
-constexpr Shape kBlob{Kind::Blob};  // base64 text in both protocols
-
-constexpr Shape kStringList{Kind::List, {}, &kString};
-constexpr Shape kBlobList{Kind::List, {}, &kBlob};
-
-// Attribute.N.Name / Attribute.N.Value
-constexpr Shape kNameValueMap{Kind::Map, {}, &kString, "Name", "Value"};
 // Tag.N.Key / Tag.N.Value
 constexpr Shape kTagMap{Kind::Map, {}, &kString, "Key", "Value"};
-
-constexpr Member kMessageAttributeValueMembers[] = {
-    {"StringValue", "StringValue", &kString},
-    {"BinaryValue", "BinaryValue", &kBlob},
-    {"StringListValues", "StringListValue", &kStringList},
-    {"BinaryListValues", "BinaryListValue", &kBlobList},
-    {"DataType", "DataType", &kString},
-};
-constexpr Shape kMessageAttributeValue{Kind::Struct, kMessageAttributeValueMembers};
-// MessageAttribute.N.Name / MessageAttribute.N.Value.DataType|StringValue|BinaryValue
-constexpr Shape kMessageAttributeMap{Kind::Map, {}, &kMessageAttributeValue, "Name", "Value"};
 
 // ---- requests ----
 
@@ -73,70 +55,6 @@ constexpr Member kUntagQueueRequestMembers[] = {
     {"QueueUrl", "QueueUrl", &kString},
     {"TagKeys", "TagKey", &kStringList},
 };
-constexpr Member kSendMessageRequestMembers[] = {
-    {"QueueUrl", "QueueUrl", &kString},
-    {"MessageBody", "MessageBody", &kString},
-    {"DelaySeconds", "DelaySeconds", &kInteger},
-    {"MessageAttributes", "MessageAttribute", &kMessageAttributeMap},
-    {"MessageSystemAttributes", "MessageSystemAttribute", &kMessageAttributeMap},
-    {"MessageDeduplicationId", "MessageDeduplicationId", &kString},
-    {"MessageGroupId", "MessageGroupId", &kString},
-};
-constexpr Member kSendMessageBatchRequestEntryMembers[] = {
-    {"Id", "Id", &kString},
-    {"MessageBody", "MessageBody", &kString},
-    {"DelaySeconds", "DelaySeconds", &kInteger},
-    {"MessageAttributes", "MessageAttribute", &kMessageAttributeMap},
-    {"MessageSystemAttributes", "MessageSystemAttribute", &kMessageAttributeMap},
-    {"MessageDeduplicationId", "MessageDeduplicationId", &kString},
-    {"MessageGroupId", "MessageGroupId", &kString},
-};
-constexpr Shape kSendMessageBatchRequestEntry{Kind::Struct, kSendMessageBatchRequestEntryMembers};
-constexpr Shape kSendMessageBatchRequestEntryList{Kind::List, {}, &kSendMessageBatchRequestEntry};
-constexpr Member kSendMessageBatchRequestMembers[] = {
-    {"QueueUrl", "QueueUrl", &kString},
-    {"Entries", "SendMessageBatchRequestEntry", &kSendMessageBatchRequestEntryList},
-};
-constexpr Member kReceiveMessageRequestMembers[] = {
-    {"QueueUrl", "QueueUrl", &kString},
-    {"AttributeNames", "AttributeName", &kStringList},
-    {"MessageSystemAttributeNames", "MessageSystemAttributeName", &kStringList},
-    {"MessageAttributeNames", "MessageAttributeName", &kStringList},
-    {"MaxNumberOfMessages", "MaxNumberOfMessages", &kInteger},
-    {"VisibilityTimeout", "VisibilityTimeout", &kInteger},
-    {"WaitTimeSeconds", "WaitTimeSeconds", &kInteger},
-    {"ReceiveRequestAttemptId", "ReceiveRequestAttemptId", &kString},
-};
-constexpr Member kDeleteMessageRequestMembers[] = {
-    {"QueueUrl", "QueueUrl", &kString},
-    {"ReceiptHandle", "ReceiptHandle", &kString},
-};
-constexpr Member kDeleteMessageBatchRequestEntryMembers[] = {
-    {"Id", "Id", &kString},
-    {"ReceiptHandle", "ReceiptHandle", &kString},
-};
-constexpr Shape kDeleteMessageBatchRequestEntry{Kind::Struct, kDeleteMessageBatchRequestEntryMembers};
-constexpr Shape kDeleteMessageBatchRequestEntryList{Kind::List, {}, &kDeleteMessageBatchRequestEntry};
-constexpr Member kDeleteMessageBatchRequestMembers[] = {
-    {"QueueUrl", "QueueUrl", &kString},
-    {"Entries", "DeleteMessageBatchRequestEntry", &kDeleteMessageBatchRequestEntryList},
-};
-constexpr Member kChangeMessageVisibilityRequestMembers[] = {
-    {"QueueUrl", "QueueUrl", &kString},
-    {"ReceiptHandle", "ReceiptHandle", &kString},
-    {"VisibilityTimeout", "VisibilityTimeout", &kInteger},
-};
-constexpr Member kChangeVisibilityBatchRequestEntryMembers[] = {
-    {"Id", "Id", &kString},
-    {"ReceiptHandle", "ReceiptHandle", &kString},
-    {"VisibilityTimeout", "VisibilityTimeout", &kInteger},
-};
-constexpr Shape kChangeVisibilityBatchRequestEntry{Kind::Struct, kChangeVisibilityBatchRequestEntryMembers};
-constexpr Shape kChangeVisibilityBatchRequestEntryList{Kind::List, {}, &kChangeVisibilityBatchRequestEntry};
-constexpr Member kChangeVisibilityBatchRequestMembers[] = {
-    {"QueueUrl", "QueueUrl", &kString},
-    {"Entries", "ChangeMessageVisibilityBatchRequestEntry", &kChangeVisibilityBatchRequestEntryList},
-};
 constexpr Member kListDeadLetterSourceQueuesRequestMembers[] = {
     {"QueueUrl", "QueueUrl", &kString},
     {"NextToken", "NextToken", &kString},
@@ -172,13 +90,6 @@ constexpr Shape kGetQueueAttributesRequest{Kind::Struct, kGetQueueAttributesRequ
 constexpr Shape kSetQueueAttributesRequest{Kind::Struct, kSetQueueAttributesRequestMembers};
 constexpr Shape kTagQueueRequest{Kind::Struct, kTagQueueRequestMembers};
 constexpr Shape kUntagQueueRequest{Kind::Struct, kUntagQueueRequestMembers};
-constexpr Shape kSendMessageRequest{Kind::Struct, kSendMessageRequestMembers};
-constexpr Shape kSendMessageBatchRequest{Kind::Struct, kSendMessageBatchRequestMembers};
-constexpr Shape kReceiveMessageRequest{Kind::Struct, kReceiveMessageRequestMembers};
-constexpr Shape kDeleteMessageRequest{Kind::Struct, kDeleteMessageRequestMembers};
-constexpr Shape kDeleteMessageBatchRequest{Kind::Struct, kDeleteMessageBatchRequestMembers};
-constexpr Shape kChangeMessageVisibilityRequest{Kind::Struct, kChangeMessageVisibilityRequestMembers};
-constexpr Shape kChangeVisibilityBatchRequest{Kind::Struct, kChangeVisibilityBatchRequestMembers};
 constexpr Shape kListDeadLetterSourceQueuesRequest{Kind::Struct, kListDeadLetterSourceQueuesRequestMembers};
 constexpr Shape kStartMessageMoveTaskRequest{Kind::Struct, kStartMessageMoveTaskRequestMembers};
 constexpr Shape kListMessageMoveTasksRequest{Kind::Struct, kListMessageMoveTasksRequestMembers};
@@ -201,66 +112,6 @@ constexpr Member kGetQueueAttributesResultMembers[] = {
 constexpr Member kListQueueTagsResultMembers[] = {
     {"Tags", "Tag", &kTagMap},
 };
-constexpr Member kSendMessageResultMembers[] = {
-    {"MD5OfMessageBody", "MD5OfMessageBody", &kString},
-    {"MD5OfMessageAttributes", "MD5OfMessageAttributes", &kString},
-    {"MD5OfMessageSystemAttributes", "MD5OfMessageSystemAttributes", &kString},
-    {"MessageId", "MessageId", &kString},
-    {"SequenceNumber", "SequenceNumber", &kString},
-};
-constexpr Member kSendMessageBatchResultEntryMembers[] = {
-    {"Id", "Id", &kString},
-    {"MessageId", "MessageId", &kString},
-    {"MD5OfMessageBody", "MD5OfMessageBody", &kString},
-    {"MD5OfMessageAttributes", "MD5OfMessageAttributes", &kString},
-    {"MD5OfMessageSystemAttributes", "MD5OfMessageSystemAttributes", &kString},
-    {"SequenceNumber", "SequenceNumber", &kString},
-};
-constexpr Shape kSendMessageBatchResultEntry{Kind::Struct, kSendMessageBatchResultEntryMembers};
-constexpr Shape kSendMessageBatchResultEntryList{Kind::List, {}, &kSendMessageBatchResultEntry};
-
-constexpr Member kBatchResultErrorEntryMembers[] = {
-    {"Id", "Id", &kString},
-    {"SenderFault", "SenderFault", &kBoolean},
-    {"Code", "Code", &kString},
-    {"Message", "Message", &kString},
-};
-constexpr Shape kBatchResultErrorEntry{Kind::Struct, kBatchResultErrorEntryMembers};
-constexpr Shape kBatchResultErrorEntryList{Kind::List, {}, &kBatchResultErrorEntry};
-
-constexpr Member kSendMessageBatchResultMembers[] = {
-    {"Successful", "SendMessageBatchResultEntry", &kSendMessageBatchResultEntryList},
-    {"Failed", "BatchResultErrorEntry", &kBatchResultErrorEntryList},
-};
-
-constexpr Member kIdOnlyMembers[] = {{"Id", "Id", &kString}};
-constexpr Shape kIdOnlyEntry{Kind::Struct, kIdOnlyMembers};
-constexpr Shape kIdOnlyEntryList{Kind::List, {}, &kIdOnlyEntry};
-
-constexpr Member kDeleteMessageBatchResultMembers[] = {
-    {"Successful", "DeleteMessageBatchResultEntry", &kIdOnlyEntryList},
-    {"Failed", "BatchResultErrorEntry", &kBatchResultErrorEntryList},
-};
-constexpr Member kChangeVisibilityBatchResultMembers[] = {
-    {"Successful", "ChangeMessageVisibilityBatchResultEntry", &kIdOnlyEntryList},
-    {"Failed", "BatchResultErrorEntry", &kBatchResultErrorEntryList},
-};
-
-constexpr Member kMessageMembers[] = {
-    {"MessageId", "MessageId", &kString},
-    {"ReceiptHandle", "ReceiptHandle", &kString},
-    {"MD5OfBody", "MD5OfBody", &kString},
-    {"Body", "Body", &kString},
-    {"Attributes", "Attribute", &kNameValueMap},
-    {"MD5OfMessageAttributes", "MD5OfMessageAttributes", &kString},
-    {"MessageAttributes", "MessageAttribute", &kMessageAttributeMap},
-};
-constexpr Shape kMessage{Kind::Struct, kMessageMembers};
-constexpr Shape kMessageList{Kind::List, {}, &kMessage};
-constexpr Member kReceiveMessageResultMembers[] = {
-    {"Messages", "Message", &kMessageList},
-};
-
 constexpr Member kListDeadLetterSourceQueuesResultMembers[] = {
     {"queueUrls", "QueueUrl", &kStringList},
     {"NextToken", "NextToken", &kString},
@@ -292,17 +143,12 @@ constexpr Member kCancelMessageMoveTaskResultMembers[] = {
 constexpr Shape kListQueuesResult{Kind::Struct, kListQueuesResultMembers};
 constexpr Shape kGetQueueAttributesResult{Kind::Struct, kGetQueueAttributesResultMembers};
 constexpr Shape kListQueueTagsResult{Kind::Struct, kListQueueTagsResultMembers};
-constexpr Shape kSendMessageResult{Kind::Struct, kSendMessageResultMembers};
-constexpr Shape kSendMessageBatchResult{Kind::Struct, kSendMessageBatchResultMembers};
-constexpr Shape kDeleteMessageBatchResult{Kind::Struct, kDeleteMessageBatchResultMembers};
-constexpr Shape kChangeVisibilityBatchResult{Kind::Struct, kChangeVisibilityBatchResultMembers};
-constexpr Shape kReceiveMessageResult{Kind::Struct, kReceiveMessageResultMembers};
 constexpr Shape kListDeadLetterSourceQueuesResult{Kind::Struct, kListDeadLetterSourceQueuesResultMembers};
 constexpr Shape kStartMessageMoveTaskResult{Kind::Struct, kStartMessageMoveTaskResultMembers};
 constexpr Shape kListMessageMoveTasksResult{Kind::Struct, kListMessageMoveTasksResultMembers};
 constexpr Shape kCancelMessageMoveTaskResult{Kind::Struct, kCancelMessageMoveTaskResultMembers};
 
-// Ordered by expected request frequency: the lookup is a linear scan on the hot path.
+// Ordered by expected request frequency: the lookup is a linear scan.
 constexpr ActionSpec kActions[] = {
     {"ReceiveMessage", &kReceiveMessageRequest, &kReceiveMessageResult},
     {"SendMessage", &kSendMessageRequest, &kSendMessageResult},

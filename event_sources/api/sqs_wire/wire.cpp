@@ -22,21 +22,8 @@ namespace bj = boost::json;
 
 constexpr std::string_view kTargetPrefix = "AmazonSQS.";
 
-void decode_json(const http::Request& request, WireRequest& out, std::optional<AwsError>* error) {
-  const std::string* target = request.header("x-amz-target");
-  if (target == nullptr || target->compare(0, kTargetPrefix.size(), kTargetPrefix) != 0) {
-    *error = aws_error(AwsErrorCode::UnknownOperation, "Unable to determine service/operation name to be authorized");
-    return;
-  }
-  out.action = target->substr(kTargetPrefix.size());
-  if (request.method != "POST") {
-    *error = aws_error(AwsErrorCode::UnknownOperation, "Operation " + out.action + " must be called with POST.");
-    return;
-  }
-  if (!SqsActions::is_action(out.action)) {
-    *error = aws_error(AwsErrorCode::UnknownOperation, "The action " + out.action + " is not valid for this endpoint.");
-    return;
-  }
+// The body of a JSON request into the request's input object.
+void decode_json_body(const http::Request& request, WireRequest& out, std::optional<AwsError>* error) {
   std::string_view body = request.body;
   while (!body.empty() && std::isspace(static_cast<unsigned char>(body.front())) != 0) body.remove_prefix(1);
   if (body.empty()) return;  // no input members
@@ -55,39 +42,54 @@ void decode_json(const http::Request& request, WireRequest& out, std::optional<A
   out.input = std::move(parsed.get_object());
 }
 
-void decode_query(server::Call& call, WireRequest& out, std::optional<AwsError>* error) {
-  if (call.form_error) {
-    *error = std::move(call.form_error);
-    return;
-  }
-  if (out.action.empty()) {
-    *error = aws_error(AwsErrorCode::MissingAction, "The request must contain the parameter Action.");
-    return;
-  }
-  if (!SqsActions::is_action(out.action)) {
-    *error = aws_error(AwsErrorCode::InvalidAction, "The action " + out.action + " is not valid for this endpoint.");
-    return;
-  }
-  auto input = sqs_request_to_json(out.action, call.form, out.input.storage());
-  if (!input) {
-    *error = input.take_error();
-    return;
-  }
-  out.input = std::move(*input);
-}
-
 }  // namespace
+
+Outcome<std::string_view> call_action(const server::Call& call) {
+  if (call.ctx.protocol == Protocol::Query) {
+    if (call.form_error) return *call.form_error;
+    if (call.action.empty()) {
+      return aws_error(AwsErrorCode::MissingAction, "The request must contain the parameter Action.");
+    }
+    if (!SqsActions::is_action(call.action)) {
+      return aws_error(AwsErrorCode::InvalidAction, "The action " + call.action + " is not valid for this endpoint.");
+    }
+    return std::string_view(call.action);
+  }
+  const std::string* target = call.request.header("x-amz-target");
+  if (target == nullptr || target->compare(0, kTargetPrefix.size(), kTargetPrefix) != 0) {
+    return aws_error(AwsErrorCode::UnknownOperation, "Unable to determine service/operation name to be authorized");
+  }
+  std::string_view action = std::string_view(*target).substr(kTargetPrefix.size());
+  if (call.request.method != "POST") {
+    return aws_error(AwsErrorCode::UnknownOperation, "Operation " + std::string(action) + " must be called with POST.");
+  }
+  if (!SqsActions::is_action(action)) {
+    return aws_error(AwsErrorCode::UnknownOperation,
+                     "The action " + std::string(action) + " is not valid for this endpoint.");
+  }
+  return action;
+}
 
 WireRequest decode_request(server::Call&& call, std::optional<AwsError>* error) {
   *error = std::nullopt;
   WireRequest out;
   out.protocol = call.ctx.protocol;
   out.request_id = call.ctx.request_id;
-  if (out.protocol == Protocol::Query) {
-    out.action = call.action;
-    decode_query(call, out, error);
+  auto action = call_action(call);
+  if (!action) {
+    *error = action.take_error();
   } else {
-    decode_json(call.request, out, error);
+    out.action = std::string(*action);
+    if (out.protocol == Protocol::Query) {
+      auto input = sqs_request_to_json(out.action, call.form, out.input.storage());
+      if (input) {
+        out.input = std::move(*input);
+      } else {
+        *error = input.take_error();
+      }
+    } else {
+      decode_json_body(call.request, out, error);
+    }
   }
   out.ctx = std::move(call.ctx);
   return out;

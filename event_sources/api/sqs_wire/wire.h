@@ -1,8 +1,10 @@
 #pragma once
-// SQS's two wire protocols over one action layer. The front door has already told them apart
-// (server::Protocol) and decoded a Query form; here a Call becomes a WireRequest — the action name,
-// its JSON-protocol input object and the caller's context — and results and errors become the HTTP
-// answer in the request's protocol, with SQS's namespaces and AWS's error shapes for each.
+// SQS's two wire protocols. The front door has already told them apart (server::Protocol) and
+// decoded a Query form; here a Call's action is checked (call_action), a queue-management call
+// becomes a WireRequest — the action name, its JSON-protocol input object and the caller's
+// context — and results and errors become the HTTP answer in the request's protocol, with SQS's
+// namespaces and AWS's error shapes for each. The message actions have typed codecs instead
+// (message_actions.h) and use only the answers and errors from here.
 
 #include <boost/json.hpp>
 
@@ -33,8 +35,14 @@ struct WireRequest {
   std::string request_id;
 };
 
-// The SQS request a call carries; sets *error when it cannot be run (unknown action, a body that is
-// not a JSON object, a malformed Query parameter). Always fills protocol, request_id and ctx.
+// The SQS action a call names, or the error AWS answers when it cannot be run: an unknown action,
+// a JSON request without SQS's X-Amz-Target or not sent with POST, a Query form that could not be
+// decoded or has no Action. The name is a view into the call.
+Outcome<std::string_view> call_action(const server::Call& call);
+
+// The SQS request a call carries, its input read into a tree (the queue-management actions); sets
+// *error when it cannot be run (call_action's errors, a body that is not a JSON object, a
+// malformed Query parameter). Always fills protocol, request_id and ctx.
 WireRequest decode_request(server::Call&& call, std::optional<AwsError>* error);
 
 // The JSON-protocol request object of a Query form (InvalidAction for an action SQS lacks).

@@ -1,4 +1,5 @@
-// Message and dead-letter actions through SqsActions on a real in-memory engine.
+// Message actions (through their typed codecs, as the service runs them) and dead-letter actions
+// (through SqsActions) on a real in-memory engine.
 
 #include <doctest/doctest.h>
 
@@ -219,25 +220,30 @@ TEST_CASE("dead-letter sources, message move tasks") {
   CHECK(missing.error().message == "The request must contain the parameter SourceArn.");
 }
 
-TEST_CASE("receive with a wake-up callback registers a watch that a send fires") {
+TEST_CASE("a ReceiveMessage read by its codec registers a watch that a send fires") {
   Fixture f;
   auto url = f.create("poll");
+  auto read = [&](const std::string& members) {
+    sluice::api::server::Call call = call_of(json_request("ReceiveMessage", with_url(url, members)));
+    auto outcome = detail::run_message_action(*f.engine, detail::MessageAction::ReceiveMessage, call);
+    REQUIRE(outcome.receive);
+    return *outcome.receive;
+  };
   std::atomic<int> woken{0};
-  auto attempt = f.actions->receive(boost::json::parse(with_url(url, R"("WaitTimeSeconds":5)")).as_object(), f.ctx,
-                                    [&] { woken.fetch_add(1); });
+  detail::ReceiveCall poll = read(R"("WaitTimeSeconds":5)");
+  auto attempt = f.engine->receive_message(poll.queue, poll.request, [&] { woken.fetch_add(1); });
   REQUIRE(attempt.ok());
-  CHECK_FALSE(attempt->has_messages);
+  CHECK(attempt->messages.empty());
   CHECK(attempt->wait_time_seconds == 5);
   REQUIRE(attempt->watch != nullptr);
-  CHECK(attempt->result.empty());
+  CHECK(detail::receive_answer(poll, attempt->messages).body == "{}");
   REQUIRE(f.call("SendMessage", with_url(url, R"("MessageBody":"wake")")).ok());
   CHECK(woken.load() == 1);
 
   // Without a wait time nothing is registered.
-  auto short_poll =
-      f.actions->receive(boost::json::parse(with_url(url, R"("WaitTimeSeconds":0,"VisibilityTimeout":0)")).as_object(),
-                         f.ctx, [&] { woken.fetch_add(100); });
-  REQUIRE(short_poll.ok());
-  CHECK(short_poll->has_messages);
-  CHECK(short_poll->watch == nullptr);
+  detail::ReceiveCall short_poll = read(R"("WaitTimeSeconds":0,"VisibilityTimeout":0)");
+  auto now = f.engine->receive_message(short_poll.queue, short_poll.request, [&] { woken.fetch_add(100); });
+  REQUIRE(now.ok());
+  CHECK(now->messages.size() == 1);
+  CHECK(now->watch == nullptr);
 }

@@ -197,9 +197,17 @@ TEST_CASE("input checking: missing members, wrong JSON types, unknown actions") 
 TEST_CASE("a Query request posted to the queue path needs no QueueUrl") {
   Fixture f;
   f.create("by-path");
+  sluice::api::http::Request request;
+  request.method = "POST";
+  request.path = "/123456789012/by-path";
+  request.headers = {{"host", "localhost:9324"}, {"content-type", "application/x-www-form-urlencoded"}};
+  request.body = "Action=SendMessage&MessageBody=hi";
+  auto sent = wire_answer(*f.engine, request);
+  REQUIRE(sent.status == 200);
+  CHECK(sent.body.find("<MD5OfMessageBody>49f68a5c8493ec2c0bf489821c21fc3b</MD5OfMessageBody>") != std::string::npos);
+  // The queue-management actions find it the same way.
   CallContext ctx = f.ctx;
   ctx.request_path = "/123456789012/by-path";
-  auto sent = f.actions->call("SendMessage", boost::json::parse(R"({"MessageBody":"hi"})").as_object(), ctx);
-  REQUIRE(sent.ok());
-  CHECK(str(sent->at("MD5OfMessageBody")) == "49f68a5c8493ec2c0bf489821c21fc3b");
+  auto tags = f.actions->call("ListQueueTags", boost::json::object(), ctx);
+  REQUIRE(tags.ok());
 }

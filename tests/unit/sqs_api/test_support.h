@@ -1,14 +1,77 @@
 #pragma once
-// An in-memory engine on a manual clock and a one-line way to call actions with JSON text.
+// An in-memory engine on a manual clock, and a one-line way to run any SQS action with JSON text:
+// the queue-management actions through SqsActions, the message actions as the service runs them
+// (a JSON 1.0 request through their typed codecs; a ReceiveMessage never waits).
 
 #include <boost/json.hpp>
 
 #include <memory>
 #include <string>
 
+#include "message_actions.h"
+#include "sluice/api/server/server.h"
 #include "sqs_api.h"
+#include "wire.h"
 
 namespace sluice::api::sqs_wire::testing {
+
+inline server::CallDefaults defaults() { return server::CallDefaults{"123456789012", "us-east-1", ""}; }
+
+// The Call the front door makes of a request.
+inline server::Call call_of(const http::Request& request) {
+  return server::decode_call(http::Request(request), defaults());
+}
+
+// What the SQS service answers a message-action request with, in its protocol; a ReceiveMessage
+// answers what is there now instead of waiting.
+inline http::Response wire_answer(sluice::sqs::Engine& engine, const http::Request& request) {
+  server::Call call = call_of(request);
+  auto action = detail::call_action(call);
+  if (!action) return detail::render_error(call.ctx.protocol, action.error(), call.ctx.request_id);
+  auto message = detail::message_action(*action);
+  if (!message) throw std::logic_error("not a message action: " + std::string(*action));
+  detail::MessageOutcome outcome = detail::run_message_action(engine, *message, call);
+  if (outcome.answer) return std::move(*outcome.answer);
+  const detail::ReceiveCall& receive = *outcome.receive;
+  auto received = engine.receive_message(receive.queue, receive.request);
+  if (!received) return detail::render_error(receive.protocol, received.error(), receive.request_id);
+  return detail::receive_answer(receive, received->messages);
+}
+
+inline http::Request json_request(std::string_view action, std::string_view body, const std::string& path = "/") {
+  http::Request r;
+  r.method = "POST";
+  r.path = path;
+  r.headers = {{"host", "localhost:9324"},
+               {"x-amz-target", "AmazonSQS." + std::string(action)},
+               {"content-type", "application/x-amz-json-1.0"}};
+  r.body = std::string(body);
+  return r;
+}
+
+// The AwsError a JSON-protocol error answer carries, found by its __type and query code.
+inline AwsError error_of(const http::Response& response) {
+  boost::json::value body = boost::json::parse(response.body);
+  std::string_view type = body.at("__type").as_string();
+  type.remove_prefix(type.find('#') + 1);
+  std::string query_code;
+  for (const auto& [name, value] : response.headers) {
+    if (name == "x-amzn-query-error") query_code = value.substr(0, value.find(';'));
+  }
+  static constexpr AwsErrorCode kCodes[] = {
+#define X(service, id, status, query, json, fault) AwsErrorCode::id,
+#include "sluice/common/aws_error_codes.def"
+#undef X
+  };
+  for (AwsErrorCode code : kCodes) {
+    const AwsService service = error_info(code).service;
+    if (service != AwsService::Sqs && service != AwsService::Common) continue;  // SQS answers only these
+    if (error_info(code).json_type == type && error_info(code).query_code == query_code) {
+      return aws_error(code, std::string(body.at("message").as_string()));
+    }
+  }
+  throw std::logic_error("no error code for " + response.body);
+}
 
 struct Fixture {
   std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
@@ -29,7 +92,12 @@ struct Fixture {
   }
 
   Outcome<boost::json::object> call(std::string_view action, std::string_view input_json) {
-    return actions->call(action, boost::json::parse(input_json).as_object(), ctx);
+    if (!detail::message_action(action)) {
+      return actions->call(action, boost::json::parse(input_json).as_object(), ctx);
+    }
+    http::Response answer = wire_answer(*engine, json_request(action, input_json));
+    if (answer.status != 200) return error_of(answer);
+    return boost::json::parse(answer.body).as_object();
   }
 
   // Creates a queue and answers its URL (fails the test on error).

@@ -12,6 +12,7 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,24 +23,48 @@ namespace sluice::api::json {
 
 // ---- Reading -------------------------------------------------------------------------------------
 
-// A strict pull reader for small JSON request bodies (the SQS message actions). It never
-// reports why it stopped: anything it does not expect, or does not read exactly as Boost.JSON
-// would (numbers other than plain integers, lone UTF-16 surrogates, invalid UTF-8, nesting deeper
-// than kMaxDepth), makes it fail, and the caller hands the request to the general path, whose
-// Boost.JSON parser words the error as AWS does. The reader may refuse valid JSON; it never
-// accepts what Boost.JSON would reject.
+// A strict pull reader for JSON request bodies that accepts exactly what Boost.JSON's parser
+// accepts with its default options (RFC 8259, valid UTF-8, no lone UTF-16 surrogates, at most
+// kMaxDepth nested containers), so a body it refuses is one AWS's JSON protocols answer as not
+// valid JSON. Once it fails it stays failed: every later call returns false and ok() tells.
 //
-// Use: begin_object(), then `while (next_member(&name)) { read the value }`, then check ok().
-// Arrays likewise with begin_array() / next_element(). Strings without escapes are read as views
-// into the text; escaped ones are decoded into the caller's string.
+// Use: begin_object(), then `while (next_member(&name)) { read or skip the value }`, then
+// finished(). Arrays likewise with begin_array() / next_element(). peek() tells what the next
+// value is, so a caller can read the types it expects and skip_value() the rest. Strings without
+// escapes are read as views into the text; escaped ones are decoded into the caller's string.
 class JsonScanner {
  public:
-  static constexpr int kMaxDepth = 8;
+  static constexpr int kMaxDepth = 32;  // Boost.JSON's default nesting limit
+
+  enum class Token { String, Number, Object, Array, True, False, Null, Invalid };
 
   explicit JsonScanner(std::string_view text) : text_(text) {}
 
+  // What the next value is, judged by its first byte (nothing is consumed).
+  Token peek() {
+    skip_whitespace();
+    if (failed_ || pos_ >= text_.size()) return Token::Invalid;
+    switch (text_[pos_]) {
+      case '"':
+        return Token::String;
+      case '{':
+        return Token::Object;
+      case '[':
+        return Token::Array;
+      case 't':
+        return Token::True;
+      case 'f':
+        return Token::False;
+      case 'n':
+        return Token::Null;
+      default:
+        return text_[pos_] == '-' || (text_[pos_] >= '0' && text_[pos_] <= '9') ? Token::Number : Token::Invalid;
+    }
+  }
+
   bool begin_object();
-  // The next member's name (names with escapes fail); false at the closing '}' or on failure.
+  // The next member's name; false at the closing '}' or on failure. The view lives until the
+  // next call.
   bool next_member(std::string_view* name);
   bool begin_array();
   // True when another element follows; false at the closing ']' or on failure.
@@ -50,6 +75,14 @@ class JsonScanner {
   bool read_string(std::string* out);
   // A plain integer (no fraction or exponent) that fits int64_t.
   bool read_int(int64_t* out);
+  // Any number. *integer is set when the number is one AWS's JSON protocols take for an integer
+  // member (Boost.JSON reads it as an int64_t, or as a double with an integral value within
+  // +-9e18, such as 5.0 or 1e3); it is left empty otherwise (1.5, 2^63).
+  bool read_number(std::optional<int64_t>* integer);
+  // true, false or null.
+  bool read_literal();
+  // Reads and checks any value without keeping it.
+  bool skip_value();
 
   // True when nothing failed and only whitespace remains.
   bool finished();
@@ -60,7 +93,13 @@ class JsonScanner {
     failed_ = true;
     return false;
   }
-  void skip_whitespace();
+  void skip_whitespace() {
+    while (pos_ < text_.size()) {
+      char c = text_[pos_];
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
+      ++pos_;
+    }
+  }
   bool expect(char c);
   bool open(char c);
   // Before an element or member: a ',' unless it is the first one; false (and pops) at `close`.
@@ -71,6 +110,7 @@ class JsonScanner {
   int depth_ = 0;
   bool first_[kMaxDepth] = {};
   bool failed_ = false;
+  std::string name_scratch_;  // an escaped member name, decoded
 };
 
 // True when `s` is well-formed UTF-8 (RFC 3629: no overlong forms, surrogates or code points above
@@ -79,10 +119,9 @@ bool is_valid_utf8(std::string_view s);
 
 // ---- Writing -------------------------------------------------------------------------------------
 
-// Writing JSON text straight into a string, for the hot path's answers (hot_path.h). Strings go
-// through append_json_string (sluice/common/json_escape.h), which escapes as Boost.JSON's
-// serializer does, so an answer written here is the same text the general path gets from
-// json::serialize.
+// Writing JSON text straight into a string, for answers built without a Boost.JSON tree. Strings
+// go through append_json_string (sluice/common/json_escape.h), which escapes as Boost.JSON's
+// serializer does, so an answer written here is the same text json::serialize would give.
 //
 // Use: begin_object(); key("A"); string("x"); key("B"); begin_array(); ... end_array();
 // end_object(). The writer places the commas.

@@ -17,6 +17,8 @@
 
 #include <boost/json.hpp>
 
+#include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -72,6 +74,46 @@ struct ActionSpec {
 Outcome<boost::json::object> request_to_json(const ActionSpec& action, const FormParams& params,
                                              boost::json::storage_ptr storage = {});
 
+// ---- Walking a form by its model ----------------------------------------------------------------
+//
+// The pieces request_to_json() is made of, for readers that fill typed requests straight from a
+// form. A node is the list of parameters below one structure, as views: `rel` is the name below
+// that structure, `index` the parameter's position in the FormParams. A scalar member is the
+// parameter whose rel equals its Query name (the last one when repeated); a list, map or struct
+// member owns every parameter named "<QueryName>.<rest>". A flattened list or map groups those by
+// the leading number N of <rest> ("1", "1.Name", "02.Value.DataType"; N as a number, so 2 and 02
+// are one group), in numeric order; names whose head is not a number belong to no group.
+
+struct FormParam {
+  std::string_view rel;
+  size_t index;
+};
+using FormNode = std::span<const FormParam>;
+
+struct FormGroup {
+  std::uint64_t index;
+  const FormParam* bare;             // the parameter named just "N" (the last one), or null
+  std::span<const FormParam> below;  // the parameters named "N.<rest>", re-rooted at <rest>
+};
+// The groups of a node, with the re-rooted parameters they point into.
+struct FormGroups {
+  std::vector<FormParam> below;
+  std::vector<FormGroup> groups;
+};
+
+std::vector<FormParam> form_root(const FormParams& params);
+// Parameters named "<prefix>.<rest>", re-rooted at <rest>.
+std::vector<FormParam> form_below(FormNode node, std::string_view prefix);
+// The parameter named exactly `name` (the last one when repeated), or null.
+const FormParam* form_member(FormNode node, std::string_view name);
+FormGroups form_groups(FormNode node);
+
+// An integer parameter as the Query protocol reads it: an optional '-', digits, within int64_t.
+bool parse_form_integer(std::string_view text, std::int64_t* out);
+// InvalidParameterValue for an integer parameter whose value is not one ("Value x for parameter
+// Name is invalid. Reason: must be an integer.").
+AwsError form_integer_error(std::string_view name, std::string_view text);
+
 // ---- Documents -----------------------------------------------------------------------------------
 
 // What differs between two services' Query documents.
@@ -92,18 +134,8 @@ class XmlWriter {
  public:
   explicit XmlWriter(std::string& out) : out_(out) {}
 
-  XmlWriter& open(std::string_view name) {
-    out_.push_back('<');
-    out_.append(name);
-    out_.push_back('>');
-    return *this;
-  }
-  XmlWriter& close(std::string_view name) {
-    out_.append("</");
-    out_.append(name);
-    out_.push_back('>');
-    return *this;
-  }
+  XmlWriter& open(std::string_view name) { return tag(name, false); }
+  XmlWriter& close(std::string_view name) { return tag(name, true); }
   XmlWriter& element(std::string_view name, std::string_view text) {
     open(name);
     append_escaped(out_, text);
@@ -121,6 +153,24 @@ class XmlWriter {
   }
 
  private:
+  // <name> or </name>, assembled on the stack and appended in one piece: a document is mostly
+  // tags, and each append is a call.
+  XmlWriter& tag(std::string_view name, bool closing) {
+    char buf[128];
+    if (name.size() + 3 > sizeof buf) {
+      out_.append(closing ? "</" : "<").append(name).push_back('>');
+      return *this;
+    }
+    size_t n = 0;
+    buf[n++] = '<';
+    if (closing) buf[n++] = '/';
+    std::memcpy(buf + n, name.data(), name.size());
+    n += name.size();
+    buf[n++] = '>';
+    out_.append(buf, n);
+    return *this;
+  }
+
   std::string& out_;
 };
 
