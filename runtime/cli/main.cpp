@@ -13,9 +13,12 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  up [--listen HOST:PORT] [--data DIR | --in-memory] [--account ID] [--region REGION]\n"
-    "     [--time-scale N] [CONFIG]\n"
-    "      start the engine, the AWS API (SQS over Query and JSON) and the event-source mappings;\n      CONFIG "
-    "declares queues, functions and mappings. --time-scale N is for tests only: every timer\n"
+    "     [--time-scale N] [--allow-origin ORIGIN]... [--allow-host NAME]... [CONFIG]\n"
+    "      start the engine, the AWS API (SQS over Query and JSON, SNS over Query) and the\n"
+    "      event-source mappings; CONFIG declares queues, functions and mappings.\n"
+    "      --allow-origin lets that web origin's pages call the API (CORS); --allow-host serves one\n"
+    "      more Host name (IP addresses, single-label names such as localhost, and *.localhost always are).\n"
+    "      --time-scale N is for tests only: every timer\n"
     "      (delays, visibility, retention, long polls, batching windows, retries, function timeouts)\n"
     "      runs N times faster, and timestamps run ahead of the wall clock accordingly\n"
     "  invoke (FUNCTION --config FILE | --plugin FILE) [--event FILE|-] [--timeout SECONDS] [--isolated]\n"
@@ -36,6 +39,13 @@ int main(int argc, char** argv) {
   }
   std::string command = args[0];
   args.erase(args.begin());
+  // `sluice up --help` and the like: every command's flags are in the one usage text.
+  for (const std::string& arg : args) {
+    if (arg == "-h" || arg == "--help") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+  }
   if (command == "up") return sluice::cli::command_up(args);
   if (command == "invoke") return sluice::cli::command_invoke(args);
   if (command == "generate-event") return sluice::cli::command_generate_event(args);

@@ -30,6 +30,12 @@ check "an undeclared function is named" grep -q "no function named nobody" "$tmp
 "$sluice" invoke --plugin "$tmp/missing.so" > /dev/null 2> "$tmp/missing.txt"
 check "a missing plugin is named" grep -q "missing.so" "$tmp/missing.txt"
 
+"$sluice" up --help > "$tmp/up-help.txt" 2>&1
+check "up --help prints the usage and exits 0" test $? -eq 0
+check "up --help names the browser flags" grep -q -- "--allow-origin ORIGIN" "$tmp/up-help.txt"
+"$sluice" up --time-scale fast > /dev/null 2> "$tmp/scale.txt"
+check "a bad --time-scale is refused with a reason" grep -q "needs a positive number" "$tmp/scale.txt"
+
 echo '{"queues":[{"QueueName":"a","Attributes":{"VisibilityTimeout":"x"}}]}' > "$tmp/bad-attr.json"
 "$sluice" up --in-memory --listen 127.0.0.1:0 "$tmp/bad-attr.json" > /dev/null 2> "$tmp/bad-attr.txt"
 check "an invalid attribute stops start-up with AWS's text" grep -q "queue a: Invalid value for the parameter VisibilityTimeout" "$tmp/bad-attr.txt"
