@@ -37,6 +37,7 @@ struct UpOptions {
   int port = 9324;
   std::string data_dir = ".sluice";
   bool in_memory = false;
+  bool recover = false;  // --recover: open a data directory with lost or damaged files anyway
   std::string account_id = kDefaultAccountId;
   std::string region = kDefaultRegion;
   std::string config_path;
@@ -71,6 +72,8 @@ std::string parse_flags(const std::vector<std::string>& args, UpOptions* options
       options->data_dir = *v;
     } else if (arg == "--in-memory") {
       options->in_memory = true;
+    } else if (arg == "--recover") {
+      options->recover = true;
     } else if (arg == "--account") {
       const std::string* v = value("--account");
       if (!v || v->size() != 12 || !all_digits(*v)) return "--account needs a 12-digit account id";
@@ -103,6 +106,7 @@ std::string parse_flags(const std::vector<std::string>& args, UpOptions* options
       return "more than one CONFIG given ('" + options->config_path + "', '" + arg + "')";
     }
   }
+  if (options->recover && options->in_memory) return "--recover applies to a data directory, not to --in-memory";
   return "";
 }
 
@@ -158,6 +162,10 @@ int command_up(const std::vector<std::string>& args) {
   engine_options.clock = clock;
   engine_options.in_memory = options.in_memory;
   engine_options.data_dir = options.data_dir;
+  engine_options.recover = options.recover;
+  engine_options.on_recovery = [](const std::string& what) {
+    std::fprintf(stderr, "sluice up: --recover: %s\n", what.c_str());
+  };
   std::string error;
   auto engine = sqs::Engine::open(engine_options, &error);
   if (!engine) {

@@ -64,15 +64,16 @@ void DurableAnswers::run() {
     lock.unlock();
     uint64_t ticket = 0;
     for (const Held& h : batch) ticket = std::max(ticket, h.ticket);
-    std::optional<std::string> failure;
+    std::optional<AwsError> failure;
     try {
-      commit_(ticket);
+      Status committed = commit_(ticket);
+      if (!committed) failure = committed.take_error();
     } catch (const std::exception& e) {
-      failure = e.what();
+      failure = aws_error(AwsErrorCode::InternalFailure, e.what());
     }
     for (Held& h : batch) {
       if (failure) {
-        h.responder->respond(render_error_(h.protocol, aws_error(AwsErrorCode::InternalFailure, *failure)));
+        h.responder->respond(render_error_(h.protocol, *failure));
       } else {
         h.responder->respond(std::move(h.response));
       }

@@ -33,10 +33,11 @@ class SqsService final : public server::Service {
   bool has_action(std::string_view action) const override { return SqsActions::is_action(action); }
 
   void attach(server::ServiceHost& host) override {
-    durable_ = std::make_unique<server::DurableAnswers>([this](uint64_t ticket) { engine_.wait_durable(ticket); },
-                                                        [](server::Protocol protocol, const AwsError& error) {
-                                                          return detail::render_error(protocol, error, uuid4());
-                                                        });
+    durable_ =
+        std::make_unique<server::DurableAnswers>([this](uint64_t ticket) { return engine_.wait_durable(ticket); },
+                                                 [](server::Protocol protocol, const AwsError& error) {
+                                                   return detail::render_error(protocol, error, uuid4());
+                                                 });
     parker_ = std::make_unique<detail::PollParker>(host.http(), engine_, host.clock());
   }
 

@@ -178,7 +178,9 @@ static std::optional<int64_t> move_slice(EngineImpl& engine, Queue& source, cons
     moved += static_cast<int64_t>(messages.size());
     uint64_t ticket = engine.log(changes);
     engine.accept_moved(target, std::move(messages));
-    engine.await(ticket);
+    // A failed commit is retried with the next one (the moved messages are logged, in order), so
+    // the task goes on; only its progress report may run ahead of the disk for a while.
+    (void)engine.await(ticket);
   }
   return moved;
 }
@@ -197,11 +199,13 @@ void EngineImpl::run_housekeeping() {
         for (int64_t seq : gone) changes.push_back(mutation::DeleteMessage{seq});
       ticket = log(changes);
     }
-    await(ticket);
+    // Housekeeping answers no one: a failed commit stays logged and is retried by the next one.
+    // This periodic commit is also what notices that space has returned to a full disk.
+    (void)await(ticket);
   }
   if (durable_) {
     MutationLog changes{mutation::ExpireDedup{now_ms}};
-    await(log(changes));
+    (void)await(log(changes));
   }
   {
     WriterLock lock(registry_mu_);

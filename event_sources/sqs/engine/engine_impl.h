@@ -93,8 +93,13 @@ class EngineImpl final : public Engine {
   std::vector<std::shared_ptr<Queue>> all_queues() const;
   // Appends the log to the store (under the queue lock); returns the ticket to await (0 = none).
   uint64_t log(MutationLog& changes);
-  void await(uint64_t ticket);  // or, under DeferDurability, hands the ticket to the caller
-  void wait_durable(uint64_t ticket) override;
+  // Waits for the commit of `ticket` or, under DeferDurability, hands the ticket to the caller.
+  // The error is the answer for a change that could not be made durable (store_failure_error).
+  [[nodiscard]] std::optional<AwsError> await(uint64_t ticket);
+  // ServiceUnavailable while the store cannot commit: a change that would add data is refused
+  // before it touches memory, so a full disk neither grows memory nor duplicates retried sends.
+  [[nodiscard]] std::optional<AwsError> refuse_while_store_failing() const;
+  Status wait_durable(uint64_t ticket) override;
   int64_t next_seq() { return ++last_seq_; }
   // Adds messages to a queue (dead-letter moves, move tasks) under its lock and wakes its waiters.
   // The store already has them (logged by the caller).

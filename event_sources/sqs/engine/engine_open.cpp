@@ -39,7 +39,11 @@ std::unique_ptr<Engine> Engine::open(const EngineOptions& options, std::string* 
       return nullptr;
     }
     std::string reason;
-    store = detail::open_sqlite_store(options.data_dir, options.sync, &reason);
+    detail::StoreOpenOptions store_options;
+    store_options.sync = options.sync;
+    store_options.recover = options.recover;
+    store_options.report = options.on_recovery;
+    store = detail::open_sqlite_store(options.data_dir, store_options, &reason);
     if (!store) {
       if (error) *error = reason;
       return nullptr;
@@ -169,17 +173,45 @@ uint64_t EngineImpl::log(MutationLog& changes) {
   return store_->append(std::move(changes));
 }
 
-void EngineImpl::await(uint64_t ticket) {
-  if (ticket == 0) return;
-  if (DeferDurability* deferral = DeferDurability::current()) {
-    deferral->need(ticket);
-    return;
-  }
-  store_->wait_durable(ticket);
+// What a caller hears when its change was not committed: the disk filling up is a temporary
+// failure of the server (503, which SDKs retry); anything else is an internal failure. The reason
+// itself goes to the server's log, once, from the store.
+static AwsError store_failure_error(const StoreFailure& failure) {
+  if (failure.disk_full())
+    return aws_error(AwsErrorCode::ServiceUnavailable,
+                     "The request has failed due to a temporary failure of the server.");
+  return aws_error(AwsErrorCode::InternalFailure,
+                   "The request processing has failed because of an unknown error, exception or failure.");
 }
 
-void EngineImpl::wait_durable(uint64_t ticket) {
-  if (ticket != 0) store_->wait_durable(ticket);
+std::optional<AwsError> EngineImpl::await(uint64_t ticket) {
+  if (ticket == 0) return std::nullopt;
+  if (DeferDurability* deferral = DeferDurability::current()) {
+    deferral->need(ticket);
+    return std::nullopt;
+  }
+  try {
+    store_->wait_durable(ticket);
+  } catch (const StoreFailure& failure) {
+    return store_failure_error(failure);
+  }
+  return std::nullopt;
+}
+
+std::optional<AwsError> EngineImpl::refuse_while_store_failing() const {
+  if (!store_->failing()) return std::nullopt;
+  return aws_error(AwsErrorCode::ServiceUnavailable,
+                   "The request has failed due to a temporary failure of the server.");
+}
+
+Status EngineImpl::wait_durable(uint64_t ticket) {
+  if (ticket == 0) return ok_status();
+  try {
+    store_->wait_durable(ticket);
+  } catch (const StoreFailure& failure) {
+    return store_failure_error(failure);
+  }
+  return ok_status();
 }
 
 MessageRecord EngineImpl::to_record(const Queue& queue, const Message& message) {

@@ -42,7 +42,7 @@ static Status update_queue(EngineImpl& engine, const QueueAddress& address, Chan
     if (engine.durable()) changes.push_back(mutation::PutQueue{q.record()});
     ticket = engine.log(changes);
   }
-  engine.await(ticket);
+  if (auto failed = engine.await(ticket)) return *failed;
   return ok_status();
 }
 
@@ -90,6 +90,7 @@ Status EngineImpl::create_queue(const QueueAddress& address, const AttributeMap&
     return ok_status();
   }
   if (auto error = check_redrive_target(*this, address, *config)) return *error;
+  if (auto refused = refuse_while_store_failing()) return *refused;
 
   uint64_t ticket = 0;
   {
@@ -109,7 +110,7 @@ Status EngineImpl::create_queue(const QueueAddress& address, const AttributeMap&
     if (durable_) changes.push_back(mutation::PutQueue{queue->record()});
     ticket = log(changes);
   }
-  await(ticket);
+  if (auto failed = await(ticket)) return *failed;
   return ok_status();
 }
 
@@ -138,7 +139,7 @@ Status EngineImpl::delete_queue(const QueueAddress& address) {
     ticket = log(changes);
   }
   Watchers::fire(wake);
-  await(ticket);
+  if (auto failed = await(ticket)) return *failed;
   return ok_status();
 }
 
@@ -217,7 +218,7 @@ Status EngineImpl::purge_queue(const QueueAddress& address) {
     }
     ticket = log(changes);
   }
-  await(ticket);
+  if (auto failed = await(ticket)) return *failed;
   return ok_status();
 }
 

@@ -291,7 +291,7 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddress& addr
   answered:;
   }
   if (!moved.empty()) accept_moved(dead_letter, std::move(moved));
-  await(ticket);
+  if (auto failed = await(ticket)) return *failed;
   return result;
 }
 
@@ -360,7 +360,7 @@ static Status run_single(EngineImpl& engine, const QueueAddress& address, Apply 
     ticket = engine.log(changes);
   }
   engine.wake(q, std::move(wake), available);
-  engine.await(ticket);
+  if (auto failed = engine.await(ticket)) return *failed;
   return ok_status();
 }
 
@@ -414,7 +414,7 @@ static Outcome<BatchResult<BatchEntryOk>> run_batch(EngineImpl& engine, const Qu
     ticket = engine.log(changes);
   }
   engine.wake(q, std::move(wake), available);
-  engine.await(ticket);
+  if (auto failed = engine.await(ticket)) return *failed;
   return result;
 }
 

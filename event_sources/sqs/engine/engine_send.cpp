@@ -141,6 +141,7 @@ static SendMessageResult enqueue(EngineImpl& engine, Queue& q, const SendMessage
 Outcome<SendMessageResult> EngineImpl::send_message(const QueueAddress& address, const SendMessageRequest& request) {
   auto queue = require_queue(address);
   if (!queue) return queue.take_error();
+  if (auto refused = refuse_while_store_failing()) return *refused;
   Queue& q = **queue;
   SendMessageResult result;
   uint64_t ticket = 0;
@@ -156,7 +157,7 @@ Outcome<SendMessageResult> EngineImpl::send_message(const QueueAddress& address,
     ticket = log(changes);
   }
   this->wake(q, std::move(wake), available);
-  await(ticket);
+  if (auto failed = await(ticket)) return *failed;
   return result;
 }
 
@@ -175,6 +176,7 @@ Outcome<BatchResult<SendMessageResult>> EngineImpl::send_message_batch(const Que
                                                             std::to_string(total) + " bytes.");
   auto queue = require_queue(address);
   if (!queue) return queue.take_error();
+  if (auto refused = refuse_while_store_failing()) return *refused;
   Queue& q = **queue;
   BatchResult<SendMessageResult> result;
   uint64_t ticket = 0;
@@ -215,7 +217,7 @@ Outcome<BatchResult<SendMessageResult>> EngineImpl::send_message_batch(const Que
     ticket = log(changes);
   }
   this->wake(q, std::move(wake), available);
-  await(ticket);
+  if (auto failed = await(ticket)) return *failed;
   return result;
 }
 

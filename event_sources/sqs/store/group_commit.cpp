@@ -1,12 +1,13 @@
 // See group_commit.h. The leader swaps the pending vector with its own (empty, pre-sized) batch
 // vector, so appending never waits for a running commit and no vector is reallocated per commit.
+// After a failed attempt the batch vector still holds that attempt's mutations; the next leader
+// appends the pending ones behind them instead of swapping.
 
 #include "store/group_commit.h"
 
 #include <algorithm>
 #include <exception>
 #include <iterator>
-#include <stdexcept>
 #include <utility>
 
 namespace sluice::sqs::detail {
@@ -31,9 +32,13 @@ void GroupCommit::wait_durable(uint64_t ticket) {
   // A ticket never handed out would otherwise never be reached; everything appended is the most
   // a waiter can ask for.
   ticket = std::min(ticket, appended_);
+  // Only an attempt that finished after this call began can fail it: a waiter that arrives after
+  // a failure gets an attempt of its own (space may have returned since).
+  const uint64_t attempts_before = attempts_;
   for (;;) {
-    if (!failure_.empty()) throw std::runtime_error(failure_);
     if (committed_ >= ticket) return;
+    if (attempts_ != attempts_before && !failure_.empty() && failed_through_ >= ticket)
+      throw StoreFailure(failure_, failure_disk_full_);
     if (committing_) {
       mutex_.wait(committed_cv_);
       continue;
@@ -41,25 +46,38 @@ void GroupCommit::wait_durable(uint64_t ticket) {
     // Leader: take everything pending, including mutations appended after `ticket`, so that
     // followers arriving during this commit usually find their ticket covered.
     committing_ = true;
-    std::swap(batch_, pending_);
+    if (batch_.empty()) {
+      std::swap(batch_, pending_);
+    } else {
+      batch_.insert(batch_.end(), std::make_move_iterator(pending_.begin()), std::make_move_iterator(pending_.end()));
+      pending_.clear();
+    }
     uint64_t covers = appended_;
     lock.unlock();
-    std::string failure;
+    bool failed = true;
+    std::string failure = "store commit failed";
+    bool disk_full = false;
     try {
       commit_(batch_);
-    } catch (const std::exception& e) {
+      failed = false;
+    } catch (const StoreFailure& e) {
       failure = e.what();
-      if (failure.empty()) failure = "store commit failed";
+      disk_full = e.disk_full();
+    } catch (const std::exception& e) {
+      if (*e.what() != '\0') failure = e.what();
     } catch (...) {
-      failure = "store commit failed";
     }
-    batch_.clear();  // destroys the mutations outside the lock; keeps the capacity
+    if (!failed) batch_.clear();  // destroys the mutations outside the lock; keeps the capacity
     lock.lock();
     committing_ = false;
-    if (failure.empty()) {
+    ++attempts_;
+    if (!failed) {
       committed_ = covers;
-    } else if (failure_.empty()) {
+      failure_.clear();
+    } else {
       failure_ = std::move(failure);
+      failure_disk_full_ = disk_full;
+      failed_through_ = covers;
     }
     committed_cv_.notify_all();
   }
@@ -72,6 +90,11 @@ void GroupCommit::flush() {
     ticket = appended_;
   }
   wait_durable(ticket);
+}
+
+bool GroupCommit::failing() const {
+  MutexLock lock(mutex_);
+  return !failure_.empty();
 }
 
 }  // namespace sluice::sqs::detail

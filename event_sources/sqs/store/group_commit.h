@@ -8,11 +8,14 @@
 // writer thread), records the highest ticket it covered and wakes the followers. A caller that
 // finds a commit running waits for it and then re-checks (its ticket may need the next batch).
 //
-// Failure is sticky. If the commit function throws, the batch is lost from disk while the engine
-// already acted on it in memory, so no later commit could honestly report the state as durable.
-// Every current and future waiter gets std::runtime_error with the first failure's message; the
-// process keeps running so the front end can answer an error rather than die on, say, a full
-// disk. (Aborting would be the alternative; it would take down unrelated in-flight work.)
+// A failed commit is retried, never dropped. When the commit function throws, the engine has
+// already applied the batch in memory, so the batch cannot be forgotten without the store and
+// memory parting ways. It stays at the head of the log and the next commit (the next waiter's, or
+// the engine's periodic housekeeping) runs it again, followed by whatever was appended since.
+// Every waiter whose ticket the failed attempt covered gets StoreFailure; nothing is reported
+// durable that is not. So a full disk costs answers while it lasts, and once space returns the
+// first commit that gets through makes the store equal memory again, without a restart. (The
+// failure used to be sticky, which turned one full disk into a store that never committed again.)
 
 #include <condition_variable>
 #include <cstdint>
@@ -27,7 +30,9 @@ namespace sluice::sqs::detail {
 
 class GroupCommit {
  public:
-  // Applies the batch durably, in order, or throws. Called by one thread at a time.
+  // Applies the batch durably, in order, or throws (StoreFailure to say whether the disk was full;
+  // any other exception counts as a failure that is not). All or nothing: a throw leaves nothing
+  // of the batch applied. Called by one thread at a time.
   using CommitFn = std::function<void(std::vector<Mutation>& batch)>;
 
   explicit GroupCommit(CommitFn commit);
@@ -37,17 +42,25 @@ class GroupCommit {
   void wait_durable(uint64_t ticket) EXCLUDES(mutex_);
   // Commits everything appended so far (used before closing).
   void flush() EXCLUDES(mutex_);
+  // True while the last commit attempt failed.
+  bool failing() const EXCLUDES(mutex_);
 
  private:
   CommitFn commit_;
-  Mutex mutex_;
+  mutable Mutex mutex_;
   std::condition_variable committed_cv_;
   std::vector<Mutation> pending_ GUARDED_BY(mutex_);
   uint64_t appended_ GUARDED_BY(mutex_) = 0;    // ticket of the last appended mutation
   uint64_t committed_ GUARDED_BY(mutex_) = 0;   // every ticket up to this is durable
   bool committing_ GUARDED_BY(mutex_) = false;  // a leader is running commit_
-  std::string failure_ GUARDED_BY(mutex_);      // first commit failure, sticky
-  std::vector<Mutation> batch_;                 // owned by the current leader (committing_); kept to reuse its capacity
+  uint64_t attempts_ GUARDED_BY(mutex_) = 0;    // commit attempts finished, failed or not
+  // The last attempt's failure (empty message: it succeeded) and the highest ticket it covered.
+  std::string failure_ GUARDED_BY(mutex_);
+  bool failure_disk_full_ GUARDED_BY(mutex_) = false;
+  uint64_t failed_through_ GUARDED_BY(mutex_) = 0;
+  // Owned by the current leader (committing_). Between commits it holds the mutations of a failed
+  // attempt, to be retried first; otherwise it is empty and kept to reuse its capacity.
+  std::vector<Mutation> batch_;
 };
 
 }  // namespace sluice::sqs::detail

@@ -8,15 +8,18 @@
 // instead of a shared-memory file, and a second process opening the same directory is told the
 // file is in use instead of corrupting the engine's view of it.
 
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "store/sqlite_store.h"
+#include "store/store_marker.h"
 
 namespace sluice::sqs::detail {
 namespace {
@@ -82,6 +85,20 @@ std::string query_string(sqlite3* db, const char* sql) {
   return value;
 }
 
+// A file size limit (ulimit -f) is one more way for a disk to be full: a write past it raises
+// SIGXFSZ, whose default action ends the process. The store must see the failed write instead (and
+// answer 503 until the limit is raised), so SIGXFSZ is ignored unless the program already chose
+// what to do with it.
+void ignore_sigxfsz() {
+  struct sigaction current {};
+  if (sigaction(SIGXFSZ, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGXFSZ, &ignore, nullptr);
+  }
+}
+
 bool make_directory(const std::string& dir, std::string* error) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -112,9 +129,10 @@ std::string newer_schema(const std::string& file, int64_t version) {
          ", this build reads up to " + std::to_string(kSluiceSchemaVersion) + ")";
 }
 
-// False + *error when the file must not be used; true once it is checked, in WAL mode and has
-// the schema. Throws sqlite::Error.
-bool check_and_prepare(sqlite::Connection& db, const StoreFiles& files, SyncMode sync, std::string* error) {
+// False + *error when the file must not be used (*damaged when SQLite finds it corrupt); true once
+// it is checked, in WAL mode and has the schema. Throws sqlite::Error.
+bool check_and_prepare(sqlite::Connection& db, const StoreFiles& files, SyncMode sync, bool* damaged,
+                       std::string* error) {
   sqlite3* h = db.get();
   db.exec("PRAGMA locking_mode = EXCLUSIVE");
   int64_t application_id = query_int(h, "PRAGMA application_id");
@@ -138,6 +156,7 @@ bool check_and_prepare(sqlite::Connection& db, const StoreFiles& files, SyncMode
     if (check != "ok") {
       std::replace(check.begin(), check.end(), '\n', ' ');  // one-line error for logs
       *error = files.database + " is corrupt (integrity check: " + check + ")";
+      *damaged = true;
       return false;
     }
   }
@@ -212,6 +231,123 @@ bool open_key(sqlite::Connection& db, const StoreFiles& files, std::unique_ptr<A
   return true;
 }
 
+// Renames a damaged or orphaned file out of the way, never over another: "<path>.damaged", or
+// "<path>.damaged.N" when that exists. Returns the new name ("" when there was no file).
+std::string set_aside(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return "";
+  std::string target = path + ".damaged";
+  for (int n = 1; std::filesystem::exists(target, ec); ++n) target = path + ".damaged." + std::to_string(n);
+  std::filesystem::rename(path, target, ec);
+  return ec ? "" : target;
+}
+
+using Report = std::function<void(const std::string&)>;
+
+// Checks the files SQLite cannot vouch for against the store marker (store_marker.h) before SQLite
+// opens them: a database file that is missing or empty although the marker shows a store lived
+// here, and a WAL missing after a session that never closed. False + *error when one is lost,
+// unless `recover`: then the problem is reported and the open goes on. *marker is what the session
+// check after opening should compare against (nullopt when there is nothing left to compare).
+bool check_files_against_marker(const StoreFiles& files, bool recover, const Report& report,
+                                std::optional<StoreMarker>* marker, std::string* error) {
+  std::string marker_error;
+  *marker = read_store_marker(files.marker, &marker_error);
+  if (!marker_error.empty()) {
+    if (!recover) {
+      *error = marker_error + " (start with --recover to open the store without it)";
+      return false;
+    }
+    report(marker_error + "; it is written anew");
+    return true;
+  }
+  if (!*marker) return true;  // a new directory, or one from before the marker existed
+  std::error_code ec;
+  const bool database_exists = std::filesystem::exists(files.database, ec);
+  const uintmax_t database_size = database_exists ? std::filesystem::file_size(files.database, ec) : 0;
+  const std::string wal = files.database + "-wal";
+  const bool wal_exists = std::filesystem::exists(wal, ec);
+  if (database_size == 0) {
+    std::string lost = files.database + (database_exists ? " is empty" : " is missing") + ", but " + files.marker +
+                       " shows that this directory held a sluice store: its queues and messages are gone";
+    if (!recover) {
+      *error = lost + " (restore the file, or start with --recover to begin again with an empty store)";
+      return false;
+    }
+    std::string aside = set_aside(wal);  // a WAL cannot be applied to another database
+    report(lost + "; the store starts empty" + (aside.empty() ? "" : " (the orphaned WAL is kept as " + aside + ")"));
+    marker->reset();
+    return true;
+  }
+  if ((*marker)->open && !wal_exists) {
+    std::string lost =
+        wal + " is missing, and the last run did not close the store: the changes it had not yet copied into " +
+        files.database + " were in that file";
+    if (!recover) {
+      *error = lost + " (restore it, or start with --recover to go on with what " + files.database + " holds)";
+      return false;
+    }
+    report(lost + " and are lost; going on with what " + files.database + " holds");
+    marker->reset();  // the session check would say the same again
+  }
+  return true;
+}
+
+int64_t stored_session(sqlite::Connection& db) {
+  sqlite::Statement s(db.get(), "SELECT value FROM sluice_meta WHERE key = 'session'");
+  int64_t session = 0;
+  if (s.step()) {
+    session = s.int64(0);
+    s.reset();
+  }
+  return session;
+}
+
+// Opens and checks the database, starts a new session (in the database, then in the marker) and
+// starts the store. *damaged when the failure is a database SQLite cannot read.
+std::unique_ptr<Store> open_checked(const StoreFiles& files, SyncMode sync, const std::optional<StoreMarker>& marker,
+                                    bool recover, const Report& report, bool* damaged, std::string* error) {
+  try {
+    sqlite::Connection db = sqlite::Connection::open(
+        files.database, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE);
+    sqlite3_busy_timeout(db.get(), 0);  // a file held by another process is reported, not waited for
+    if (!check_and_prepare(db, files, sync, damaged, error)) return nullptr;
+    std::unique_ptr<AtRestCipher> cipher;
+    bool check_stored = false;
+    if (!open_key(db, files, &cipher, &check_stored, error)) return nullptr;
+    const int64_t database_session = stored_session(db);
+    if (marker && database_session < marker->session) {
+      std::string older =
+          files.database + " is older than the store last used here (it was written by session " +
+          std::to_string(database_session) + ", " + files.marker + " names session " + std::to_string(marker->session) +
+          "): it was restored from a copy or lost its write-ahead log, and the changes since are missing";
+      if (!recover) {
+        *error = older + " (start with --recover to go on with what it holds)";
+        return nullptr;
+      }
+      report(older + "; going on with what it holds");
+    }
+    // The session is committed (which also creates the WAL) before the marker says "open", so a
+    // marker never names a session the database has not seen.
+    const int64_t session = std::max(database_session, marker ? marker->session : 0) + 1;
+    {
+      db.exec("BEGIN");
+      sqlite::Statement put(db.get(), "INSERT OR REPLACE INTO sluice_meta(key, value) VALUES('session', ?)");
+      put.bind(1, session).run();
+      db.exec("COMMIT");
+    }
+    if (!write_store_marker(files.marker, StoreMarker{session, true}, error)) return nullptr;
+    return start_sqlite_store(std::move(db), files, std::move(cipher), check_stored, session, error);
+  } catch (const sqlite::Error& e) {
+    *damaged = e.primary() == SQLITE_NOTADB || e.primary() == SQLITE_CORRUPT;
+    *error = describe_sqlite_failure(files.database, e);
+    return nullptr;
+  } catch (const std::exception& e) {
+    *error = files.database + " cannot be used (" + e.what() + ")";
+    return nullptr;
+  }
+}
+
 }  // namespace
 
 std::string describe_sqlite_failure(const std::string& file, const sqlite::Error& e) {
@@ -233,28 +369,34 @@ std::string describe_sqlite_failure(const std::string& file, const sqlite::Error
 }
 
 std::unique_ptr<Store> open_sqlite_store(const std::string& data_dir, SyncMode sync, std::string* error) {
+  StoreOpenOptions options;
+  options.sync = sync;
+  return open_sqlite_store(data_dir, options, error);
+}
+
+std::unique_ptr<Store> open_sqlite_store(const std::string& data_dir, const StoreOpenOptions& options,
+                                         std::string* error) {
   std::string ignored;
   if (error == nullptr) error = &ignored;
+  ignore_sigxfsz();
   if (!make_directory(data_dir, error)) return nullptr;
   std::string prefix = data_dir.empty() || data_dir.back() == '/' ? data_dir : data_dir + "/";
-  StoreFiles files{prefix + kDatabaseFileName, prefix + kKeyFileName};
+  StoreFiles files{prefix + kDatabaseFileName, prefix + kKeyFileName, prefix + kMarkerFileName};
+  auto report = [&](const std::string& sentence) {
+    if (options.report) options.report(sentence);
+  };
 
-  try {
-    sqlite::Connection db = sqlite::Connection::open(
-        files.database, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE);
-    sqlite3_busy_timeout(db.get(), 0);  // a file held by another process is reported, not waited for
-    if (!check_and_prepare(db, files, sync, error)) return nullptr;
-    std::unique_ptr<AtRestCipher> cipher;
-    bool check_stored = false;
-    if (!open_key(db, files, &cipher, &check_stored, error)) return nullptr;
-    return start_sqlite_store(std::move(db), files, std::move(cipher), check_stored, error);
-  } catch (const sqlite::Error& e) {
-    *error = describe_sqlite_failure(files.database, e);
-    return nullptr;
-  } catch (const std::exception& e) {
-    *error = files.database + " cannot be used (" + e.what() + ")";
-    return nullptr;
-  }
+  std::optional<StoreMarker> marker;
+  if (!check_files_against_marker(files, options.recover, report, &marker, error)) return nullptr;
+  bool damaged = false;
+  auto store = open_checked(files, options.sync, marker, options.recover, report, &damaged, error);
+  if (store || !damaged || !options.recover) return store;
+  // --recover and a database file SQLite cannot read: keep it aside and start again.
+  std::string aside = set_aside(files.database);
+  set_aside(files.database + "-wal");
+  report(*error + "; it is kept as " + aside + " and the store starts empty: every queue and message it held is lost");
+  damaged = false;
+  return open_checked(files, options.sync, std::nullopt, false, report, &damaged, error);
 }
 
 }  // namespace sluice::sqs::detail

@@ -17,8 +17,17 @@
 //
 // Encrypted messages: body and encoded attributes are joined and sealed as one value in `body`
 // (attributes column empty), with associated data binding it to (seq, queue_id).
+//
+// A failed commit (a full disk, most often) is rolled back and retried later by the group commit
+// with the same mutations. The leader's own bookkeeping must roll back with it, or the retry would
+// go wrong: a purge would find no rows of the queue left in queue_of_seq_, and a high-water mark
+// raised inside the lost transaction would never be written. So commit() notes the marks before it
+// starts and journals every change to queue_of_seq_, and undoes them when the transaction fails.
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <optional>
 #include <stdexcept>
 #include <unordered_map>
 #include <utility>
@@ -26,6 +35,7 @@
 #include "store/group_commit.h"
 #include "store/record_codec.h"
 #include "store/sqlite_store.h"
+#include "store/store_marker.h"
 
 namespace sluice::sqs::detail {
 namespace {
@@ -41,10 +51,44 @@ std::string row_binding(int64_t seq, int64_t queue_id) {
   return out;
 }
 
+// Whether a failed SQLite call means the file system would not let a file grow: no space left,
+// a quota, or the process's file size limit. SQLite reports a short write as SQLITE_FULL and a
+// refused one as SQLITE_IOERR_WRITE; the errno behind the latter is not reliably kept (later calls
+// of the failed transaction reset it), so a refused write counts as a full disk: the one cause of
+// it that passes by itself, and the one whose answer (503, retried by clients) fits the others too.
+bool is_disk_full(sqlite3* db, const sqlite::Error& e) {
+  if (e.primary() == SQLITE_FULL || e.code() == SQLITE_IOERR_WRITE) return true;
+  if (e.primary() != SQLITE_IOERR) return false;
+  int err = sqlite3_system_errno(db);
+  return err == ENOSPC || err == EDQUOT || err == EFBIG;
+}
+
+// Marks the session closed in the store marker once the database is closed (SQLite then has
+// checkpointed the WAL into the database and deleted it), if the close was clean.
+class CloseMarker {
+ public:
+  CloseMarker(std::string path, int64_t session) : path_(std::move(path)), session_(session) {}
+  ~CloseMarker() {
+    std::string error;
+    if (clean_ && !write_store_marker(path_, StoreMarker{session_, false}, &error))
+      std::fprintf(stderr, "sluice: %s\n", error.c_str());
+  }
+  CloseMarker(const CloseMarker&) = delete;
+  CloseMarker& operator=(const CloseMarker&) = delete;
+  void set_clean() { clean_ = true; }
+
+ private:
+  std::string path_;
+  int64_t session_;
+  bool clean_ = false;
+};
+
 class SqliteStore final : public Store {
  public:
-  SqliteStore(sqlite::Connection db, StoreFiles files, std::unique_ptr<AtRestCipher> cipher, bool key_check_stored)
-      : db_(std::move(db)),
+  SqliteStore(sqlite::Connection db, StoreFiles files, std::unique_ptr<AtRestCipher> cipher, bool key_check_stored,
+              int64_t session)
+      : close_marker_(files.marker, session),
+        db_(std::move(db)),
         files_(std::move(files)),
         cipher_(std::move(cipher)),
         key_check_stored_(key_check_stored),
@@ -77,8 +121,10 @@ class SqliteStore final : public Store {
     // Whatever was appended but never waited for is still committed before the file closes.
     try {
       group_.flush();
+      close_marker_.set_clean();
     } catch (const std::exception&) {
-      // Already reported to the waiters of the failed commit; nothing more can be done here.
+      // Already reported to the waiters of the failed commit; nothing more can be done here. The
+      // marker stays "open", as after a crash: the WAL is kept and read at the next start.
     }
   }
 
@@ -88,9 +134,14 @@ class SqliteStore final : public Store {
   uint64_t append(Mutation mutation) override { return group_.append(std::move(mutation)); }
   uint64_t append(std::vector<Mutation> mutations) override { return group_.append(std::move(mutations)); }
   void wait_durable(uint64_t ticket) override { group_.wait_durable(ticket); }
+  bool failing() const override { return group_.failing(); }
 
  private:
   void commit(std::vector<Mutation>& batch);
+  void run_transaction(std::vector<Mutation>& batch);  // throws StoreFailure for SQLite's failures
+  void roll_back();
+  void undo_bookkeeping(int64_t reserved_seq, int64_t reserved_queue_id, bool key_check_stored);
+  void forget_seq(int64_t seq);  // erases from queue_of_seq_, journaled for undo
   void apply(const mutation::PutQueue& m);
   void apply(const mutation::DeleteQueue& m);
   void apply(const mutation::InsertMessage& m);
@@ -107,7 +158,8 @@ class SqliteStore final : public Store {
   bool read_messages(std::string* error);
   void read_dedup();
 
-  sqlite::Connection db_;  // declared first: statements are finalized before it closes
+  CloseMarker close_marker_;  // declared before db_: written after the database is closed
+  sqlite::Connection db_;     // declared before the statements: they are finalized before it closes
   StoreFiles files_;
   // Leader-only state (touched only inside commit(), which GroupCommit serializes).
   std::unique_ptr<AtRestCipher> cipher_;
@@ -115,6 +167,10 @@ class SqliteStore final : public Store {
   int64_t reserved_seq_ = 0;                           // largest seq the stored mark covers
   int64_t reserved_queue_id_ = 0;                      // largest queue_id the stored mark covers
   std::unordered_map<int64_t, int64_t> queue_of_seq_;  // every stored message: seq -> queue_id
+  // Entries of queue_of_seq_ as they were before the running transaction changed them
+  // (nullopt: absent), in the order of the changes.
+  std::vector<std::pair<int64_t, std::optional<int64_t>>> seq_undo_;
+  bool failing_ = false;  // the last commit failed (for the log lines on failure and recovery)
   sqlite::Statement begin_, commit_, rollback_, put_meta_;
   sqlite::Statement put_queue_, delete_queue_, delete_queue_dedup_;
   sqlite::Statement insert_message_, update_message_, delete_message_;
@@ -125,23 +181,80 @@ class SqliteStore final : public Store {
 
 void SqliteStore::commit(std::vector<Mutation>& batch) {
   if (batch.empty()) return;
+  const int64_t reserved_seq = reserved_seq_;
+  const int64_t reserved_queue_id = reserved_queue_id_;
+  const bool key_check_stored = key_check_stored_;
+  seq_undo_.clear();
+  try {
+    run_transaction(batch);
+  } catch (const StoreFailure& e) {
+    undo_bookkeeping(reserved_seq, reserved_queue_id, key_check_stored);
+    if (!failing_) {
+      std::fprintf(stderr, "sluice: %s; changes are refused until a commit succeeds again\n", e.what());
+      failing_ = true;
+    }
+    throw;
+  } catch (...) {
+    undo_bookkeeping(reserved_seq, reserved_queue_id, key_check_stored);
+    throw;
+  }
+  if (failing_) {
+    std::fprintf(stderr, "sluice: %s commits again; every change held since the failure is stored\n",
+                 files_.database.c_str());
+    failing_ = false;
+  }
+}
+
+void SqliteStore::run_transaction(std::vector<Mutation>& batch) {
   begin_.run();
   try {
     for (const Mutation& m : batch) {
       std::visit([this](const auto& op) { apply(op); }, m);
     }
     commit_.run();
+  } catch (const sqlite::Error& e) {
+    // Classified before the rollback, which may overwrite the errno SQLite kept.
+    const bool disk_full = is_disk_full(db_.get(), e);
+    roll_back();
+    throw StoreFailure(disk_full ? files_.database + " cannot grow: the disk is full (" + e.what() + ")"
+                                 : describe_sqlite_failure(files_.database, e),
+                       disk_full);
   } catch (...) {
-    // COMMIT itself may fail and leave the transaction open (e.g. SQLITE_BUSY); roll back so the
-    // connection is not stuck inside it. The group commit makes the failure sticky.
-    if (sqlite3_get_autocommit(db_.get()) == 0) {
-      try {
-        rollback_.run();
-      } catch (const sqlite::Error&) {
-      }
-    }
+    roll_back();
     throw;
   }
+}
+
+void SqliteStore::roll_back() {
+  // COMMIT itself may fail and leave the transaction open (e.g. SQLITE_BUSY, SQLITE_FULL); roll
+  // back so the connection is not stuck inside it and the retry starts from the committed state.
+  if (sqlite3_get_autocommit(db_.get()) == 0) {
+    try {
+      rollback_.run();
+    } catch (const sqlite::Error&) {
+    }
+  }
+}
+
+void SqliteStore::undo_bookkeeping(int64_t reserved_seq, int64_t reserved_queue_id, bool key_check_stored) {
+  reserved_seq_ = reserved_seq;
+  reserved_queue_id_ = reserved_queue_id;
+  key_check_stored_ = key_check_stored;
+  for (auto it = seq_undo_.rbegin(); it != seq_undo_.rend(); ++it) {
+    if (it->second) {
+      queue_of_seq_[it->first] = *it->second;
+    } else {
+      queue_of_seq_.erase(it->first);
+    }
+  }
+  seq_undo_.clear();
+}
+
+void SqliteStore::forget_seq(int64_t seq) {
+  auto it = queue_of_seq_.find(seq);
+  if (it == queue_of_seq_.end()) return;
+  seq_undo_.emplace_back(seq, it->second);
+  queue_of_seq_.erase(it);
 }
 
 void SqliteStore::put_meta(const char* key, int64_t value) { put_meta_.bind_text(1, key).bind(2, value).run(); }
@@ -176,7 +289,7 @@ void SqliteStore::delete_messages_of(int64_t queue_id) {
   std::sort(seqs.begin(), seqs.end());  // walks the table's B-tree in key order
   for (int64_t seq : seqs) {
     delete_message_.bind(1, seq).run();
-    queue_of_seq_.erase(seq);
+    forget_seq(seq);
   }
 }
 
@@ -233,6 +346,7 @@ void SqliteStore::apply(const mutation::InsertMessage& m) {
       .bind(15, int64_t{r.receive_count})
       .bind(16, int64_t{r.encrypted ? 1 : 0})
       .run();
+  seq_undo_.emplace_back(r.seq, std::nullopt);  // a seq is inserted once: it was absent
   queue_of_seq_[r.seq] = r.queue_id;
 }
 
@@ -246,7 +360,7 @@ void SqliteStore::apply(const mutation::UpdateMessage& m) {
 
 void SqliteStore::apply(const mutation::DeleteMessage& m) {
   delete_message_.bind(1, m.seq).run();
-  queue_of_seq_.erase(m.seq);
+  forget_seq(m.seq);
 }
 
 void SqliteStore::apply(const mutation::PurgeQueue& m) { delete_messages_of(m.queue_id); }
@@ -389,12 +503,14 @@ bool SqliteStore::read_all(std::string* error) {
 }  // namespace
 
 std::unique_ptr<Store> start_sqlite_store(sqlite::Connection db, StoreFiles files, std::unique_ptr<AtRestCipher> cipher,
-                                          bool key_check_stored, std::string* error) {
+                                          bool key_check_stored, int64_t session, std::string* error) {
   std::unique_ptr<SqliteStore> store;
   try {
-    store = std::make_unique<SqliteStore>(std::move(db), files, std::move(cipher), key_check_stored);
+    store = std::make_unique<SqliteStore>(std::move(db), files, std::move(cipher), key_check_stored, session);
   } catch (const sqlite::Error& e) {
     *error = describe_sqlite_failure(files.database, e);
+    std::string ignored;  // the connection closed cleanly while the error unwound
+    write_store_marker(files.marker, StoreMarker{session, false}, &ignored);
     return nullptr;
   }
   if (!store->read_all(error)) return nullptr;

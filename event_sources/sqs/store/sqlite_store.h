@@ -20,14 +20,16 @@ inline constexpr const char* kKeyFileName = "sluice.key";
 struct StoreFiles {
   std::string database;  // <data_dir>/sluice.db
   std::string key;       // <data_dir>/sluice.key
+  std::string marker;    // <data_dir>/sluice.state (store_marker.h)
 };
 
 // Prepares the statements and reads every row (decrypting what is encrypted). Null + *error when
 // a row cannot be read back. `cipher` may be null: the key file is then created on the first
 // encrypted insert. `key_check_stored` says whether the database already holds the key's check
-// value (otherwise the first encrypted insert stores it).
+// value (otherwise the first encrypted insert stores it). `session` is the one this open started
+// (store_marker.h): a clean close marks it closed.
 std::unique_ptr<Store> start_sqlite_store(sqlite::Connection db, StoreFiles files, std::unique_ptr<AtRestCipher> cipher,
-                                          bool key_check_stored, std::string* error);
+                                          bool key_check_stored, int64_t session, std::string* error);
 
 // "<file> is corrupt (...)", "<file> is in use by another process", ... for a SQLite failure.
 std::string describe_sqlite_failure(const std::string& file, const sqlite::Error& e);

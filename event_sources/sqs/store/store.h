@@ -13,7 +13,9 @@
 // directory (created on first use). open_memory_store(): keeps nothing.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <variant>
 #include <vector>
@@ -107,6 +109,17 @@ struct LoadedState {
   int64_t max_seq = 0;
 };
 
+// A commit that did not happen. `disk_full` when the file system refused to grow a file (no space,
+// quota, file size limit): a condition that passes when space returns.
+class StoreFailure : public std::runtime_error {
+ public:
+  StoreFailure(const std::string& reason, bool disk_full) : std::runtime_error(reason), disk_full_(disk_full) {}
+  bool disk_full() const { return disk_full_; }
+
+ private:
+  bool disk_full_;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -117,12 +130,30 @@ class Store {
   // Appends to the pending log; returns the ticket to wait for. Cheap and thread-safe.
   virtual uint64_t append(Mutation mutation) = 0;
   virtual uint64_t append(std::vector<Mutation> mutations) = 0;
-  // Returns once every mutation up to `ticket` is committed.
+  // Returns once every mutation up to `ticket` is committed. Throws StoreFailure when the commit
+  // attempt that covered `ticket` failed. A failed batch is not dropped: memory already holds its
+  // changes, so it is kept, in log order, ahead of whatever is appended next and retried by the next
+  // commit; once a commit succeeds the store again equals memory.
   virtual void wait_durable(uint64_t ticket) = 0;
+  // True while the last commit attempt failed (until one succeeds): the engine then refuses
+  // changes that would add data instead of piling them onto a store that cannot take them.
+  virtual bool failing() const = 0;
+};
+
+struct StoreOpenOptions {
+  SyncMode sync = SyncMode::Normal;
+  // Lost or damaged files (store_marker.h) are worked around instead of refused: a lost WAL leaves
+  // what the database file holds, a lost or unreadable database file an empty store (the damaged
+  // file is kept beside it). Each problem is told to `report` in one sentence saying what was lost.
+  bool recover = false;
+  std::function<void(const std::string&)> report;
 };
 
 // Opens or creates the store in `data_dir` (created if missing). Null + *error (naming the file and
-// the reason) for a corrupt file, a foreign file, a newer schema, or an unusable directory.
+// the reason) for a corrupt file, a foreign file, a newer schema, an unusable directory, or files
+// lost since the store was last used (unless options.recover).
+std::unique_ptr<Store> open_sqlite_store(const std::string& data_dir, const StoreOpenOptions& options,
+                                         std::string* error);
 std::unique_ptr<Store> open_sqlite_store(const std::string& data_dir, SyncMode sync, std::string* error);
 std::unique_ptr<Store> open_memory_store();
 

@@ -176,6 +176,12 @@ struct EngineOptions {
   // Start a background thread that expires retained messages and advances message move tasks.
   // Tests with a ManualClock leave it off and call run_housekeeping() themselves.
   bool background_housekeeping = true;
+  // Files lost or damaged since the data directory was last used (a deleted or truncated database
+  // file, a WAL deleted after a crash, a database SQLite cannot read) make open() fail with a
+  // sentence saying so. With `recover` the engine opens anyway with what is still readable and
+  // tells `on_recovery` what was lost, one sentence per problem.
+  bool recover = false;
+  std::function<void(const std::string&)> on_recovery;
 };
 
 // Deferred durability, for a caller on an event loop that must not block on the store. While a
@@ -275,8 +281,12 @@ class Engine {
   virtual void run_housekeeping() = 0;
 
   // Returns once every change up to `ticket` (from DeferDurability) is committed; commits what is
-  // pending if no commit is running. Throws std::runtime_error when the store failed.
-  virtual void wait_durable(uint64_t ticket) = 0;
+  // pending if no commit is running. When that commit fails the answer is the error the change's
+  // caller gets instead of its result: ServiceUnavailable (503) when the disk is full,
+  // InternalFailure otherwise. The change is not lost from memory: it is retried with the next
+  // commit, and while commits fail, calls that add data (sends, new queues) are refused with
+  // ServiceUnavailable before they change anything.
+  virtual Status wait_durable(uint64_t ticket) = 0;
 };
 
 }  // namespace sluice::sqs

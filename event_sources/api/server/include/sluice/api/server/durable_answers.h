@@ -27,8 +27,8 @@ namespace sluice::api::server {
 
 class DurableAnswers {
  public:
-  // Returns once every change up to `ticket` is committed; throws (std::exception) on failure.
-  using Commit = std::function<void(uint64_t ticket)>;
+  // Returns once every change up to `ticket` is committed, or the error to answer instead.
+  using Commit = std::function<Status(uint64_t ticket)>;
   // The answer a client gets instead when the commit failed.
   using RenderError = std::function<http::Response(Protocol, const AwsError&)>;
 
@@ -38,7 +38,7 @@ class DurableAnswers {
   DurableAnswers& operator=(const DurableAnswers&) = delete;
 
   // Sends `response` through `responder` once every change up to `ticket` is committed. When the
-  // commit fails the client gets InternalFailure in `protocol` instead.
+  // commit fails the client gets the commit's error in `protocol` instead.
   void hold(uint64_t ticket, http::ResponderPtr responder, http::Response response, Protocol protocol);
 
  private:

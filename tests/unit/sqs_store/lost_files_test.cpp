@@ -1,0 +1,183 @@
+// Files of a data directory lost or damaged between two runs: a WAL deleted after a crash, a
+// database file deleted, emptied or restored from an older copy, a database SQLite cannot read, a
+// damaged store marker. Each is refused with a sentence naming the file and what was lost, the
+// files left as they were; with `recover` the store opens with what is readable and reports what
+// was lost. A directory closed cleanly, or left by a crash with its WAL, opens without a word.
+//
+// A crash is imaged by copying the files while a store holds them open (the WAL then holds every
+// commit not yet checkpointed, and the marker says "open"), which is what kill -9 leaves behind.
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "store_test_support.h"
+
+using namespace sluice::sqs;
+using namespace sluice::sqs::detail;
+using namespace sluice::sqs::detail::testing;
+
+namespace {
+
+constexpr int kMessages = 50;
+
+struct Opened {
+  std::unique_ptr<Store> store;
+  std::string error;
+  std::vector<std::string> reports;
+};
+
+Opened open_store(const TempDir& dir, bool recover) {
+  Opened out;
+  StoreOpenOptions options;
+  options.recover = recover;
+  options.report = [&out](const std::string& sentence) { out.reports.push_back(sentence); };
+  out.store = open_sqlite_store(dir.path(), options, &out.error);
+  return out;
+}
+
+void fill(Store& store) {
+  store.load();
+  std::vector<Mutation> batch{mutation::PutQueue{sample_queue(1)}};
+  for (int i = 1; i <= kMessages; ++i) batch.emplace_back(mutation::InsertMessage{sample_message(1, i)});
+  store.wait_durable(store.append(std::move(batch)));
+}
+
+// A data directory with a queue and its messages, closed cleanly.
+void make_closed_store(const TempDir& dir) {
+  Opened opened = open_store(dir, false);
+  REQUIRE_MESSAGE(opened.store, opened.error);
+  fill(*opened.store);
+}
+
+// The files a crash leaves: copied from `live` while a store holds them open.
+void make_crash_image(const TempDir& live, const TempDir& image) {
+  Opened opened = open_store(live, false);
+  REQUIRE_MESSAGE(opened.store, opened.error);
+  fill(*opened.store);
+  for (const char* name : {"sluice.db", "sluice.db-wal", "sluice.state"}) {
+    REQUIRE(std::filesystem::exists(live.file(name)));
+    std::filesystem::copy_file(live.file(name), image.file(name));
+  }
+}
+
+bool mentions(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("a clean close and a crash with its WAL both reopen without a word") {
+  TempDir closed;
+  make_closed_store(closed);
+  CHECK_FALSE(std::filesystem::exists(closed.file("sluice.db-wal")));
+  Opened reopened = open_store(closed, false);
+  REQUIRE_MESSAGE(reopened.store, reopened.error);
+  CHECK(reopened.store->load().messages.size() == kMessages);
+  CHECK(reopened.reports.empty());
+
+  TempDir live, image;
+  make_crash_image(live, image);
+  Opened after_crash = open_store(image, false);
+  REQUIRE_MESSAGE(after_crash.store, after_crash.error);
+  CHECK(after_crash.store->load().messages.size() == kMessages);
+  CHECK(after_crash.reports.empty());
+}
+
+TEST_CASE("a WAL deleted after a crash is refused, and --recover goes on with the database file") {
+  TempDir live, image;
+  make_crash_image(live, image);
+  std::filesystem::remove(image.file("sluice.db-wal"));
+  const std::string before = read_file(image.file("sluice.db"));
+
+  Opened refused = open_store(image, false);
+  CHECK_FALSE(refused.store);
+  CHECK(mentions(refused.error, image.file("sluice.db-wal") + " is missing"));
+  CHECK(mentions(refused.error, "--recover"));
+  CHECK(read_file(image.file("sluice.db")) == before);  // nothing touched
+  CHECK_FALSE(std::filesystem::exists(image.file("sluice.db-wal")));
+
+  Opened recovered = open_store(image, true);
+  REQUIRE_MESSAGE(recovered.store, recovered.error);
+  REQUIRE(recovered.reports.size() == 1);
+  CHECK(mentions(recovered.reports[0], "are lost"));
+  // What the database file held without its WAL: the commits were all in the WAL.
+  CHECK(recovered.store->load().messages.size() < kMessages);
+  recovered.store.reset();
+  Opened next = open_store(image, false);  // recovered once: a normal directory again
+  CHECK_MESSAGE(next.store, next.error);
+}
+
+TEST_CASE("a database file deleted or emptied is refused, and --recover starts an empty store") {
+  TempDir dir;
+  make_closed_store(dir);
+  SUBCASE("deleted") {
+    std::filesystem::remove(dir.file("sluice.db"));
+    Opened refused = open_store(dir, false);
+    CHECK_FALSE(refused.store);
+    CHECK(mentions(refused.error, dir.file("sluice.db") + " is missing, but " + dir.file("sluice.state")));
+    CHECK_FALSE(std::filesystem::exists(dir.file("sluice.db")));  // not silently recreated
+  }
+  SUBCASE("truncated to nothing") {
+    write_file(dir.file("sluice.db"), "");
+    Opened refused = open_store(dir, false);
+    CHECK_FALSE(refused.store);
+    CHECK(mentions(refused.error, dir.file("sluice.db") + " is empty"));
+    CHECK(mentions(refused.error, "its queues and messages are gone"));
+  }
+  Opened recovered = open_store(dir, true);
+  REQUIRE_MESSAGE(recovered.store, recovered.error);
+  REQUIRE(recovered.reports.size() == 1);
+  CHECK(mentions(recovered.reports[0], "the store starts empty"));
+  CHECK(recovered.store->load().queues.empty());
+}
+
+TEST_CASE("a database file older than the store last used is refused") {
+  TempDir dir;
+  make_closed_store(dir);
+  const std::string older = read_file(dir.file("sluice.db"));
+  {
+    Opened again = open_store(dir, false);  // one more session: the marker moves on
+    REQUIRE_MESSAGE(again.store, again.error);
+    again.store->load();
+  }
+  write_file(dir.file("sluice.db"), older);
+  Opened refused = open_store(dir, false);
+  CHECK_FALSE(refused.store);
+  CHECK(mentions(refused.error, "is older than the store last used here"));
+  Opened recovered = open_store(dir, true);
+  REQUIRE_MESSAGE(recovered.store, recovered.error);
+  CHECK(recovered.reports.size() == 1);
+  CHECK(recovered.store->load().messages.size() == kMessages);
+}
+
+TEST_CASE("--recover keeps an unreadable database file aside and starts an empty store") {
+  TempDir dir;
+  make_closed_store(dir);
+  std::string bytes = read_file(dir.file("sluice.db"));
+  for (size_t i = 0; i < 100; ++i) bytes[i] = static_cast<char>(0xA5);  // the header is gone
+  write_file(dir.file("sluice.db"), bytes);
+  Opened refused = open_store(dir, false);
+  CHECK_FALSE(refused.store);
+  CHECK(mentions(refused.error, "is not a sluice data file"));
+
+  Opened recovered = open_store(dir, true);
+  REQUIRE_MESSAGE(recovered.store, recovered.error);
+  REQUIRE(recovered.reports.size() == 1);
+  CHECK(mentions(recovered.reports[0], "it is kept as " + dir.file("sluice.db.damaged")));
+  CHECK(read_file(dir.file("sluice.db.damaged")) == bytes);
+  CHECK(recovered.store->load().queues.empty());
+}
+
+TEST_CASE("a damaged store marker is refused, and --recover writes it anew") {
+  TempDir dir;
+  make_closed_store(dir);
+  write_file(dir.file("sluice.state"), "garbage\n");
+  Opened refused = open_store(dir, false);
+  CHECK_FALSE(refused.store);
+  CHECK(mentions(refused.error, dir.file("sluice.state") + " is damaged"));
+  Opened recovered = open_store(dir, true);
+  REQUIRE_MESSAGE(recovered.store, recovered.error);
+  CHECK(recovered.reports.size() == 1);
+  CHECK(recovered.store->load().messages.size() == kMessages);
+}
