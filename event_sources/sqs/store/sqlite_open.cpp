@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 
+#include "store/salvage.h"
 #include "store/sqlite_store.h"
 #include "store/store_marker.h"
 
@@ -304,14 +305,18 @@ int64_t stored_session(sqlite::Connection& db) {
 }
 
 // Opens and checks the database, starts a new session (in the database, then in the marker) and
-// starts the store. *damaged when the failure is a database SQLite cannot read.
+// starts the store. *damaged when the failure is a database SQLite cannot read. With
+// `salvage_from` (a damaged database kept aside) the new, empty database first receives what can
+// still be read of it.
 std::unique_ptr<Store> open_checked(const StoreFiles& files, SyncMode sync, const std::optional<StoreMarker>& marker,
-                                    bool recover, const Report& report, bool* damaged, std::string* error) {
+                                    bool recover, const Report& report, const std::string& salvage_from, bool* damaged,
+                                    std::string* error) {
   try {
     sqlite::Connection db = sqlite::Connection::open(
         files.database, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE);
     sqlite3_busy_timeout(db.get(), 0);  // a file held by another process is reported, not waited for
     if (!check_and_prepare(db, files, sync, damaged, error)) return nullptr;
+    if (!salvage_from.empty()) report(describe_salvage(salvage_rows(db, salvage_from), salvage_from));
     std::unique_ptr<AtRestCipher> cipher;
     bool check_stored = false;
     if (!open_key(db, files, &cipher, &check_stored, error)) return nullptr;
@@ -389,14 +394,17 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& data_dir, const Stor
   std::optional<StoreMarker> marker;
   if (!check_files_against_marker(files, options.recover, report, &marker, error)) return nullptr;
   bool damaged = false;
-  auto store = open_checked(files, options.sync, marker, options.recover, report, &damaged, error);
+  auto store = open_checked(files, options.sync, marker, options.recover, report, "", &damaged, error);
   if (store || !damaged || !options.recover) return store;
-  // --recover and a database file SQLite cannot read: keep it aside and start again.
+  // --recover and a database file SQLite cannot read: keep it aside, start a new one and copy into
+  // it what can still be read. (Its WAL, if any, belongs to the damaged file and stays with it.)
   std::string aside = set_aside(files.database);
-  set_aside(files.database + "-wal");
-  report(*error + "; it is kept as " + aside + " and the store starts empty: every queue and message it held is lost");
+  std::string wal_aside = set_aside(files.database + "-wal");
+  std::error_code ec;
+  if (!wal_aside.empty()) std::filesystem::rename(wal_aside, aside + "-wal", ec);
+  report(*error + "; it is kept as " + aside + " and a new store is started with what can be read of it");
   damaged = false;
-  return open_checked(files, options.sync, std::nullopt, false, report, &damaged, error);
+  return open_checked(files, options.sync, std::nullopt, false, report, aside, &damaged, error);
 }
 
 }  // namespace sluice::sqs::detail

@@ -67,8 +67,7 @@ TEST_CASE("a commit on a full disk fails as disk full, and the next one after sp
     uint64_t failed_ticket = 0;
     {
       FileSizeLimit full(std::max(size_or_zero(dir.file("sluice.db")), size_or_zero(dir.file("sluice.db-wal"))));
-      failed_ticket =
-          store->append(std::vector<Mutation>{mutation::InsertMessage{large}, mutation::DeleteMessage{1}});
+      failed_ticket = store->append(std::vector<Mutation>{mutation::InsertMessage{large}, mutation::DeleteMessage{1}});
       bool disk_full = false;
       try {
         store->wait_durable(failed_ticket);

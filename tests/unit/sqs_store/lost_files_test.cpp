@@ -151,7 +151,7 @@ TEST_CASE("a database file older than the store last used is refused") {
   CHECK(recovered.store->load().messages.size() == kMessages);
 }
 
-TEST_CASE("--recover keeps an unreadable database file aside and starts an empty store") {
+TEST_CASE("--recover keeps an unreadable database file aside and starts a new store") {
   TempDir dir;
   make_closed_store(dir);
   std::string bytes = read_file(dir.file("sluice.db"));
@@ -163,10 +163,49 @@ TEST_CASE("--recover keeps an unreadable database file aside and starts an empty
 
   Opened recovered = open_store(dir, true);
   REQUIRE_MESSAGE(recovered.store, recovered.error);
-  REQUIRE(recovered.reports.size() == 1);
+  REQUIRE(recovered.reports.size() == 2);
   CHECK(mentions(recovered.reports[0], "it is kept as " + dir.file("sluice.db.damaged")));
+  CHECK(mentions(recovered.reports[1], "nothing of " + dir.file("sluice.db.damaged") + " can be read"));
   CHECK(read_file(dir.file("sluice.db.damaged")) == bytes);
   CHECK(recovered.store->load().queues.empty());
+}
+
+TEST_CASE("--recover salvages the readable rows of a corrupt database file") {
+  TempDir dir;
+  constexpr int kMany = 2000;
+  {
+    Opened opened = open_store(dir, false);
+    REQUIRE_MESSAGE(opened.store, opened.error);
+    opened.store->load();
+    std::vector<Mutation> batch{mutation::PutQueue{sample_queue(1)}, mutation::PutQueue{sample_queue(2, "other")}};
+    for (int i = 1; i <= kMany; ++i) batch.emplace_back(mutation::InsertMessage{sample_message(1 + i % 2, i)});
+    opened.store->wait_durable(opened.store->append(std::move(batch)));
+  }
+  std::string bytes = read_file(dir.file("sluice.db"));
+  REQUIRE(bytes.size() > 4096 * 40);
+  // Scribble over a few pages in the middle of the message table, as a torn write would.
+  for (size_t page = 20; page < 23; ++page) {
+    for (size_t i = 0; i < 4096; ++i) bytes[page * 4096 + i] = static_cast<char>(0xF7);
+  }
+  write_file(dir.file("sluice.db"), bytes);
+  Opened refused = open_store(dir, false);
+  CHECK_FALSE(refused.store);
+  CHECK(mentions(refused.error, " is corrupt"));
+
+  Opened recovered = open_store(dir, true);
+  REQUIRE_MESSAGE(recovered.store, recovered.error);
+  REQUIRE(recovered.reports.size() == 2);
+  CHECK(mentions(recovered.reports[1], "salvaged 2 queue(s) and "));
+  CHECK(mentions(recovered.reports[1], "unreadable row(s) or stretch(es) of rows are lost"));
+  LoadedState state = recovered.store->load();
+  CHECK(state.queues.size() == 2);
+  CHECK(state.messages.size() > kMany / 2);  // most of it
+  CHECK(state.messages.size() < kMany);      // not what was on the scribbled pages
+  for (const MessageRecord& m : state.messages) CHECK(m.body == sample_message(m.queue_id, m.seq).body);
+  CHECK(state.max_seq >= kMany);  // ids are never handed out again
+  recovered.store.reset();
+  Opened next = open_store(dir, false);
+  CHECK_MESSAGE(next.store, next.error);
 }
 
 TEST_CASE("a damaged store marker is refused, and --recover writes it anew") {
