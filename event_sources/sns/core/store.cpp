@@ -7,15 +7,22 @@
 // run at once; the connection (SQLITE_OPEN_FULLMUTEX) serialises them.
 
 #include "internal.h"
+#include "sluice/common/sqlite_schema.h"
 
 namespace sluice::sns::detail {
 namespace {
 
 constexpr const char* kSetup =
     "PRAGMA journal_mode=WAL;"
-    "PRAGMA synchronous=NORMAL;"
-    "CREATE TABLE IF NOT EXISTS sns_records(kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
-    " PRIMARY KEY(kind, key));";
+    "PRAGMA synchronous=NORMAL;";
+
+// The schema's history (sluice/common/sqlite_schema.h). Files written before versions were kept
+// are at version 0 with the table already there, hence IF NOT EXISTS in the first step.
+constexpr sqlite::SchemaStep kSchemaSteps[] = {
+    {"create the records table",
+     "CREATE TABLE IF NOT EXISTS sns_records(kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+     " PRIMARY KEY(kind, key));"},
+};
 
 }  // namespace
 
@@ -33,6 +40,11 @@ std::unique_ptr<Store> Store::open(const std::string& path, std::string* error) 
     store->db_.exec(kSetup);
   } catch (const sqlite::Error& e) {
     if (error != nullptr) *error = path + " is not a usable SNS store: " + e.what();
+    return nullptr;
+  }
+  std::string upgrade_error = sqlite::upgrade_schema(store->db_, path, kSchemaSteps);
+  if (!upgrade_error.empty()) {
+    if (error != nullptr) *error = upgrade_error;
     return nullptr;
   }
   return store;

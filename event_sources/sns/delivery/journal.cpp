@@ -4,15 +4,22 @@
 // schedule where it stood.
 
 #include "internal.h"
+#include "sluice/common/sqlite_schema.h"
 
 namespace sluice::sns::detail {
 namespace {
 
 constexpr const char* kSetup =
     "PRAGMA journal_mode=WAL;"
-    "PRAGMA synchronous=NORMAL;"
-    "CREATE TABLE IF NOT EXISTS sns_deliveries(id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
-    " attempts INTEGER NOT NULL, delivery TEXT NOT NULL);";
+    "PRAGMA synchronous=NORMAL;";
+
+// The schema's history (sluice/common/sqlite_schema.h). Files written before versions were kept
+// are at version 0 with the table already there, hence IF NOT EXISTS in the first step.
+constexpr sqlite::SchemaStep kSchemaSteps[] = {
+    {"create the deliveries table",
+     "CREATE TABLE IF NOT EXISTS sns_deliveries(id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
+     " attempts INTEGER NOT NULL, delivery TEXT NOT NULL);"},
+};
 
 }  // namespace
 
@@ -30,6 +37,11 @@ std::unique_ptr<Journal> Journal::open(const std::string& path, std::string* err
     j->db_.exec(kSetup);
   } catch (const sqlite::Error& e) {
     if (error != nullptr) *error = path + " is not a usable delivery journal: " + e.what();
+    return nullptr;
+  }
+  std::string upgrade_error = sqlite::upgrade_schema(j->db_, path, kSchemaSteps);
+  if (!upgrade_error.empty()) {
+    if (error != nullptr) *error = upgrade_error;
     return nullptr;
   }
   return j;

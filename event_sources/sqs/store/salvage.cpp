@@ -11,7 +11,7 @@ namespace sluice::sqs::detail {
 namespace {
 
 constexpr int64_t kFarMargin = int64_t{1} << 32;  // past every id a lost high-water mark may have covered
-constexpr int kMaxJumps = 80;                       // doubling jumps cover the whole key space in 63
+constexpr int kMaxJumps = 80;                     // doubling jumps cover the whole key space in 63
 
 // Errors that come from reading the damaged file. Anything else (the new store cannot be written)
 // is not the damaged file's fault and is thrown on.
@@ -46,7 +46,8 @@ class RowCopier {
     const int rc = sqlite3_step(read_);
     bool copied = false;
     if (rc == SQLITE_ROW) {
-      for (int i = 0; i < sqlite3_column_count(read_); ++i) sqlite3_bind_value(write_, i + 1, sqlite3_column_value(read_, i));
+      for (int i = 0; i < sqlite3_column_count(read_); ++i)
+        sqlite3_bind_value(write_, i + 1, sqlite3_column_value(read_, i));
       const int written = sqlite3_step(write_);
       sqlite3_reset(write_);
       sqlite3_clear_bindings(write_);
@@ -75,8 +76,8 @@ class RowCopier {
 // number copied; *max_key is the largest copied key; *lost counts unreadable rows and stretches.
 int64_t copy_by_key(sqlite::Connection& db, const std::string& table, const std::string& key, int64_t* max_key,
                     int64_t* lost) {
-  sqlite::Statement next(db.get(),
-                         "SELECT " + key + " FROM damaged." + table + " WHERE " + key + " >= ? ORDER BY " + key + " LIMIT 1");
+  sqlite::Statement next(
+      db.get(), "SELECT " + key + " FROM damaged." + table + " WHERE " + key + " >= ? ORDER BY " + key + " LIMIT 1");
   RowCopier copier(db.get(), table, key);
   int64_t from = 0;  // sluice's ids start at 1
   int64_t step = 1;
@@ -198,7 +199,8 @@ SalvageResult salvage_rows(sqlite::Connection& db, const std::string& damaged_fi
 }
 
 std::string describe_salvage(const SalvageResult& result, const std::string& damaged_file) {
-  if (!result.readable_at_all) return "nothing of " + damaged_file + " can be read: every queue and message it held is lost";
+  if (!result.readable_at_all)
+    return "nothing of " + damaged_file + " can be read: every queue and message it held is lost";
   std::string out = "salvaged " + std::to_string(result.queues) + " queue(s) and " + std::to_string(result.messages) +
                     " message(s) from " + damaged_file;
   if (result.unreadable > 0) {
@@ -206,7 +208,8 @@ std::string describe_salvage(const SalvageResult& result, const std::string& dam
   } else {
     out += "; every row could be read";
   }
-  if (!result.dedup_copied) out += "; FIFO deduplication entries are lost (a resent FIFO message may be accepted twice)";
+  if (!result.dedup_copied)
+    out += "; FIFO deduplication entries are lost (a resent FIFO message may be accepted twice)";
   return out;
 }
 

@@ -15,9 +15,11 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <iterator>
 #include <optional>
 #include <string>
 
+#include "sluice/common/sqlite_schema.h"
 #include "store/salvage.h"
 #include "store/sqlite_store.h"
 #include "store/store_marker.h"
@@ -114,15 +116,32 @@ bool make_directory(const std::string& dir, std::string* error) {
   return true;
 }
 
-void create_schema(sqlite::Connection& db) {
+// The schema's history (sluice/common/sqlite_schema.h): step i takes a file from version i to
+// i + 1. Append steps; never change one that has shipped.
+constexpr sqlite::SchemaStep kSchemaSteps[] = {
+    {"create the queue store", kSchema},
+};
+static_assert(std::size(kSchemaSteps) == static_cast<size_t>(kSluiceSchemaVersion),
+              "kSluiceSchemaVersion is the number of steps");
+
+// Creates the schema of a fresh file, or runs the steps an older file is missing. False + *error
+// when a step fails (the file is then as it was).
+bool upgrade(sqlite::Connection& db, const StoreFiles& files, bool fresh, std::string* error) {
+  if (fresh) db.exec(("PRAGMA application_id = " + std::to_string(kSluiceApplicationId)).c_str());
+  *error = sqlite::upgrade_schema(db, files.database, kSchemaSteps);
+  if (!error->empty()) return false;
   db.exec("BEGIN");
-  db.exec(kSchema);
-  db.exec(("PRAGMA application_id = " + std::to_string(kSluiceApplicationId)).c_str());
-  db.exec(("PRAGMA user_version = " + std::to_string(kSluiceSchemaVersion)).c_str());
-  sqlite::Statement put(db.get(), "INSERT INTO sluice_meta(key, value) VALUES(?, ?)");
-  put.bind_text(1, "application").bind_text(2, kSluiceMarker).run();
-  put.bind_text(1, "schema_version").bind(2, int64_t{kSluiceSchemaVersion}).run();
+  if (fresh) {
+    sqlite::Statement put(db.get(), "INSERT INTO sluice_meta(key, value) VALUES(?, ?)");
+    put.bind_text(1, "application").bind_text(2, kSluiceMarker).run();
+    put.bind_text(1, "schema_version").bind(2, int64_t{kSluiceSchemaVersion}).run();
+  } else {
+    // Only ever raised: a higher stored version is a newer release's, refused by the caller.
+    sqlite::Statement raise(db.get(), "UPDATE sluice_meta SET value = ?1 WHERE key = 'schema_version' AND value < ?1");
+    raise.bind(1, int64_t{kSluiceSchemaVersion}).run();
+  }
   db.exec("COMMIT");
+  return true;
 }
 
 std::string newer_schema(const std::string& file, int64_t version) {
@@ -138,7 +157,8 @@ bool check_and_prepare(sqlite::Connection& db, const StoreFiles& files, SyncMode
   db.exec("PRAGMA locking_mode = EXCLUSIVE");
   int64_t application_id = query_int(h, "PRAGMA application_id");
   int64_t tables = query_int(h, "SELECT count(*) FROM sqlite_master");
-  bool fresh = application_id == 0 && tables == 0;
+  // Ours without tables: a first open that stopped before its schema was committed.
+  bool fresh = tables == 0 && (application_id == 0 || application_id == kSluiceApplicationId);
   if (!fresh) {
     if (application_id != kSluiceApplicationId) {
       *error = files.database + " belongs to another application (it is not a sluice data file)";
@@ -179,7 +199,7 @@ bool check_and_prepare(sqlite::Connection& db, const StoreFiles& files, SyncMode
   // restarts from its beginning instead of growing.
   db.exec("PRAGMA wal_autocheckpoint = 1000");
   db.exec("PRAGMA journal_size_limit = 67108864");
-  if (fresh) create_schema(db);
+  if (!upgrade(db, files, fresh, error)) return false;
 
   sqlite::Statement meta(h, "SELECT value FROM sluice_meta WHERE key = ?");
   meta.bind_text(1, "application");
