@@ -42,6 +42,15 @@ class ResponderImpl final : public Responder {
     hub_->deliver(std::move(conn_), seq_, serialize_response(std::move(response), ch, head_request_));
   }
 
+  void on_cancel(std::function<void()> cancelled) override {
+    if (answered_.load(std::memory_order_acquire)) return;
+    if (auto conn = conn_.lock()) {
+      conn->watch_cancel(seq_, std::move(cancelled));
+    } else {
+      cancelled();  // the connection is already gone
+    }
+  }
+
  private:
   std::shared_ptr<Hub> hub_;
   std::weak_ptr<Connection> conn_;

@@ -56,6 +56,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // Loop thread. Puts a response into its slot; writes now unless a Batch is open.
   void fill(uint64_t seq, Slot slot);
+  // Loop thread. Runs `cancelled` when the connection closes with request `seq` unanswered (at
+  // once when it is closed already); forgotten when the request is answered.
+  void watch_cancel(uint64_t seq, std::function<void()> cancelled);
   // Writes the ready prefix of the output queue.
   void flush();
   // Drain: accept no further requests; close as soon as the queue is written.

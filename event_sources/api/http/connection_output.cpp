@@ -16,6 +16,16 @@ struct Connection::WriteReq {
   std::vector<std::string> parts;
 };
 
+void Connection::watch_cancel(uint64_t seq, std::function<void()> cancelled) {
+  if (closed_) {
+    cancelled();
+    return;
+  }
+  if (seq < head_seq_ || seq - head_seq_ >= slots_.size()) return;  // answered and written already
+  Slot& target = slots_[static_cast<size_t>(seq - head_seq_)];
+  if (!target.ready) target.on_cancel = std::move(cancelled);
+}
+
 void Connection::fill(uint64_t seq, Slot slot) {
   if (closed_ || seq < head_seq_ || seq - head_seq_ >= slots_.size()) return;
   Slot& target = slots_[static_cast<size_t>(seq - head_seq_)];

@@ -112,11 +112,18 @@ void Connection::close_now() {
   if (closed_) return;
   closed_ = true;
   server_.connection_closing();
+  // Requests still unanswered have nobody to answer to; those that asked are told once the
+  // connection's own state is settled.
+  std::vector<std::function<void()>> cancels;
+  for (Slot& slot : slots_) {
+    if (!slot.ready && slot.on_cancel) cancels.push_back(std::move(slot.on_cancel));
+  }
   slots_.clear();
   held_output_bytes_ = 0;
   unparsed_.clear();
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_handle_closed);
   uv_close(reinterpret_cast<uv_handle_t*>(&timer_), on_handle_closed);
+  for (auto& cancelled : cancels) cancelled();
 }
 
 void Connection::on_handle_closed(uv_handle_t* handle) {

@@ -35,6 +35,7 @@ struct Slot {
   bool ready = false;
   std::string head;
   std::string body;
+  std::function<void()> on_cancel;  // unanswered: run if the connection closes (Responder::on_cancel)
 };
 
 // What the response's Connection header must say.

@@ -23,6 +23,8 @@ class DeferringResponder final : public http::Responder {
     answers_.hold(ticket, inner_, std::move(response), protocol_);
   }
 
+  void on_cancel(std::function<void()> cancelled) override { inner_->on_cancel(std::move(cancelled)); }
+
  private:
   http::ResponderPtr inner_;
   DurableAnswers& answers_;

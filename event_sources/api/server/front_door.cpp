@@ -22,6 +22,7 @@ class CorsResponder final : public http::Responder {
     detail::add_cors_headers(response, origin_);
     inner_->respond(std::move(response));
   }
+  void on_cancel(std::function<void()> cancelled) override { inner_->on_cancel(std::move(cancelled)); }
 
  private:
   http::ResponderPtr inner_;

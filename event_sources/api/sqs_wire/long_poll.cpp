@@ -26,7 +26,23 @@ void PollParker::start(ReceiveCall call, http::ResponderPtr responder) {
   poll.responder = std::move(responder);
   poll.started_ms = clock_->now_ms();
   // Wake-ups and park() are posted to the loop, so they find the poll mapped by then.
-  if (run_attempt(poll, draining_)) polls_.emplace(poll.id, std::make_shared<Poll>(std::move(poll)));
+  if (!run_attempt(poll, draining_)) return;
+  const uint64_t id = poll.id;
+  auto mapped = polls_.emplace(id, std::make_shared<Poll>(std::move(poll))).first->second;
+  // A client that goes away takes its poll with it: a poll left parked would take messages off
+  // the queue for nobody, hidden until their visibility timeout. Posted, since the connection may
+  // call it from inside this registration or while closing.
+  mapped->responder->on_cancel([this, id] { server_.post([this, id] { cancelled(id); }); });
+}
+
+void PollParker::cancelled(uint64_t id) {
+  auto it = polls_.find(id);
+  if (it == polls_.end()) return;  // answered meanwhile
+  if (it->second->running) {
+    it->second->cancelled = true;  // park() lets it go
+    return;
+  }
+  forget(id);
 }
 
 bool PollParker::run_attempt(Poll& poll, bool final_attempt) {
@@ -80,6 +96,10 @@ void PollParker::park(uint64_t id, std::shared_ptr<sluice::sqs::ReceiveWatch> wa
   poll.running = false;
   if (!poll.deadline_ms) poll.deadline_ms = poll.started_ms + wait_seconds * 1000;
   poll.watch = std::move(watch);
+  if (poll.cancelled) {
+    forget(id);
+    return;
+  }
   if (draining_) {
     answer_empty(poll);
     polls_.erase(it);

@@ -11,7 +11,8 @@
 // next_visible_ms (delays and visibility expiry are not pushed), or (c) drain. (a) and (b) cancel
 // the other and retry; a retry at or past the deadline runs without a callback and answers
 // whatever it finds. A wake-up that arrives while an attempt is still running is remembered, so
-// none is lost between the engine's registration and park().
+// none is lost between the engine's registration and park(). (d) The client going away
+// (Responder::on_cancel) drops the poll with its timer and watch, unanswered.
 
 #include <cstdint>
 #include <memory>
@@ -35,7 +36,7 @@ class PollParker {
   void start(ReceiveCall call, http::ResponderPtr responder);  // loop thread
   // Loop thread: answers parked polls empty; polls still running answer empty instead of parking.
   void drain();
-  size_t size() const { return polls_.size(); }
+  size_t size() const { return polls_.size(); }  // parked and running polls
 
  private:
   struct Poll {
@@ -49,6 +50,7 @@ class PollParker {
     std::optional<uint64_t> timer;
     bool running = true;
     bool wake_pending = false;
+    bool cancelled = false;  // the client went away while an attempt was running
   };
   using PollPtr = std::shared_ptr<Poll>;
 
@@ -57,6 +59,7 @@ class PollParker {
   void park(uint64_t id, std::shared_ptr<sluice::sqs::ReceiveWatch> watch, int64_t wait_seconds,
             std::optional<int64_t> next_visible_ms);
   void wake(uint64_t id);
+  void cancelled(uint64_t id);  // the client went away
   void timer_fired(uint64_t id);
   void retry(Poll& poll);
   void forget(uint64_t id);

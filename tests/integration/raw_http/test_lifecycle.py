@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -64,6 +65,37 @@ class LifecycleTest(unittest.TestCase):
                 self.assertEqual(status, 200)
                 self.assertNotIn("Messages", body)
                 self.assertLess(elapsed, 10, "a parked poll must be answered at drain, not at its deadline")
+        finally:
+            server.stop()
+            server.close()
+
+    def test_a_vanished_clients_parked_poll_takes_no_message(self):
+        server = SluiceServer(SLUICE).start()
+        try:
+            host, port = server.endpoint.replace("http://", "").split(":")
+            for how in ("reset", "close"):
+                with self.subTest(client_gone_by=how):
+                    _, created = call(server.endpoint, "CreateQueue", {
+                        "QueueName": "vanished-" + how, "Attributes": {"VisibilityTimeout": "60"}})
+                    url = created["QueueUrl"]
+                    body = json.dumps({"QueueUrl": url, "WaitTimeSeconds": 20}).encode()
+                    s = socket.create_connection((host, int(port)))
+                    s.sendall(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + JSON.encode() +
+                              b"\r\nX-Amz-Target: AmazonSQS.ReceiveMessage\r\nContent-Length: " +
+                              str(len(body)).encode() + b"\r\n\r\n" + body)
+                    time.sleep(0.3)  # parked
+                    if how == "reset":
+                        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    s.close()
+                    # A reset closes the connection at once; a plain close after the half-close
+                    # grace (2 s) in which answers owed may still be written.
+                    time.sleep(0.3 if how == "reset" else 2.5)
+                    status, _ = call(server.endpoint, "SendMessage", {"QueueUrl": url, "MessageBody": "for-the-living"})
+                    self.assertEqual(status, 200)
+                    status, got = call(server.endpoint, "ReceiveMessage", {"QueueUrl": url, "WaitTimeSeconds": 2})
+                    self.assertEqual(status, 200)
+                    self.assertEqual([m["Body"] for m in got.get("Messages", [])], ["for-the-living"],
+                                     "the gone client's poll must not have taken the message")
         finally:
             server.stop()
             server.close()

@@ -215,6 +215,43 @@ TEST_CASE("a client gone with answers owed is let go after half_closed_grace_ms"
   CHECK(s.stop());
 }
 
+TEST_CASE("a request whose client goes away is cancelled; an answered one never is") {
+  ServerOptions o = opts();
+  o.half_closed_grace_ms = 200;
+  Parked parked;
+  std::atomic<int> cancelled_parked{0};
+  std::atomic<int> cancelled_answered{0};
+  LoopServer s(o, [&](Request&& req, ResponderPtr r) {
+    if (req.path == "/answered") {
+      r->on_cancel([&] { ++cancelled_answered; });
+      r->respond(text(200, "done"));
+      return;
+    }
+    r->on_cancel([&] { ++cancelled_parked; });
+    parked.add(req.path, std::move(r));
+  });
+  {
+    Client answered(s.port());
+    REQUIRE(answered.send("GET /answered HTTP/1.1\r\n\r\n"));
+    REQUIRE(answered.read_response().ok);
+    Client gone(s.port());
+    REQUIRE(gone.send("GET /poll HTTP/1.1\r\n\r\n"));
+    REQUIRE(wait_for([&] { return parked.size() == 1; }));
+    CHECK(cancelled_parked == 0);  // not while the client is there
+  }
+  CHECK(wait_for([&] { return cancelled_parked == 1; }, 2000ms));
+  CHECK(wait_for([&] { return s.server().open_connections() == 0; }, 2000ms));
+  // Asking after the connection closed hears it at once; answering afterwards is harmless.
+  auto items = parked.take();
+  std::atomic<int> late{0};
+  s.server().post([&] { items[0].second->on_cancel([&] { ++late; }); });
+  CHECK(wait_for([&] { return late == 1; }, 2000ms));
+  items[0].second->respond(text(200, "into the void"));
+  CHECK(cancelled_parked == 1);
+  CHECK(cancelled_answered == 0);
+  CHECK(s.stop());
+}
+
 TEST_CASE("at max_connections a new client sheds the longest-idle connection; with none idle it is refused") {
   ServerOptions o = opts();
   o.max_connections = 8;

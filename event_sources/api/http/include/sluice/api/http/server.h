@@ -67,6 +67,12 @@ class Responder {
   // Thread-safe. The first call answers; later calls are ignored. If the connection is gone the
   // answer is dropped.
   virtual void respond(Response response) = 0;
+  // Loop thread. Asks to hear when nobody is left to answer: `cancelled` runs on the loop thread
+  // once the request's connection has closed (the client went away, or was closed for a timeout)
+  // before an answer was sent, at once if it already has. Never after respond(). A request that
+  // waits for something (a parked long poll) uses it to stop waiting and let go of what it holds.
+  // A later call replaces the earlier callback. Responders without a connection never call it.
+  virtual void on_cancel(std::function<void()> cancelled) { (void)cancelled; }
 };
 using ResponderPtr = std::shared_ptr<Responder>;
 
