@@ -67,7 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   boost::json::parse(text, ec);
   const bool parsed = !ec;
 
-  if (walked != parsed || skipped != parsed) std::abort();  // the scanner and Boost.JSON disagree
+  if (walked != parsed || skipped != parsed) std::abort();              // the scanner and Boost.JSON disagree
   if (parsed && !sluice::api::json::is_valid_utf8(text)) std::abort();  // JSON text is UTF-8
   return 0;
 }

@@ -28,9 +28,12 @@ const query::Shape kEntries{query::Kind::List, {}, &kEntry};
 const query::Shape kNames{query::Kind::List, {}, &kString};
 const query::Shape kMap{query::Kind::Map, {}, &kString, "Name", "Value"};
 const query::Member kMembers[] = {
-    {"QueueUrl", "QueueUrl", &kString},       {"MaxNumberOfMessages", "MaxNumberOfMessages", &kInteger},
-    {"Flag", "Flag", &kBoolean},              {"Payload", "Payload", &kBlob},
-    {"AttributeNames", "AttributeName", &kNames}, {"Entries", "Entry", &kEntries},
+    {"QueueUrl", "QueueUrl", &kString},
+    {"MaxNumberOfMessages", "MaxNumberOfMessages", &kInteger},
+    {"Flag", "Flag", &kBoolean},
+    {"Payload", "Payload", &kBlob},
+    {"AttributeNames", "AttributeName", &kNames},
+    {"Entries", "Entry", &kEntries},
     {"Attributes", "Attribute", &kMap},
 };
 const query::Shape kInput{query::Kind::Struct, kMembers};
