@@ -49,7 +49,7 @@ class SluiceServer:
     def __init__(self, binary, use_data_dir=False, time_scale=None, extra_args=None, data_dir=None):
         self.binary = binary
         self.use_data_dir = use_data_dir or data_dir is not None
-        self.data_dir = data_dir  # where --data points; a temporary directory when None
+        self.given_data_dir = data_dir  # where --data points; a temporary directory when None
         self.time_scale = time_scale
         self.extra_args = list(extra_args or [])  # more `sluice up` flags
         self.process = None
@@ -73,7 +73,7 @@ class SluiceServer:
         self.port = free_port()
         args = [self.binary, "up", "--listen", "127.0.0.1:%d" % self.port]
         if self.use_data_dir:
-            args += ["--data", self.data_dir or os.path.join(self._tmp.name, "data")]
+            args += ["--data", self.given_data_dir or os.path.join(self._tmp.name, "data")]
         else:
             args.append("--in-memory")
         if self.time_scale is not None:
