@@ -166,7 +166,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
       if (s->claims_rest(call.request)) return *s;
     }
     if (ctx.protocol == Protocol::Query) {
-      std::string_view version = detail::form_value(call.form, "Version");
+      std::string_view version = detail::form_value(call.form.params(), "Version");
       if (!version.empty()) {
         for (const auto& s : services) {
           if (s->routes().query_version == version) return *s;

@@ -14,6 +14,7 @@
 //   map(member, key, on_entry)                          on_entry(std::string name, Reader& value)
 //   skip(), errors()
 
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string>
@@ -150,9 +151,12 @@ class JsonRequestReader {
   void skip() { in_.skip_value(); }
 
  private:
+  // Length and first letter settle nearly every mismatch without a call to memcmp (model names
+  // are never empty).
   static size_t find(std::span<const query::Member> members, std::string_view name) {
     for (size_t i = 0; i < members.size(); ++i) {
-      if (members[i].json == name) return i;
+      std::string_view m = members[i].json;
+      if (m.size() == name.size() && m[0] == name[0] && std::memcmp(m.data(), name.data(), m.size()) == 0) return i;
     }
     return members.size();
   }

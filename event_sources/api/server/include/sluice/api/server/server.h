@@ -73,7 +73,7 @@ struct Call {
   http::Request request;
   CallContext ctx;
   std::string action;                  // the operation: X-Amz-Target's, the RPC v2 path's or Query's Action
-  query::FormParams form;              // Query: the decoded form, query string first, then the body
+  query::Form form;                    // Query: the decoded form, query string first, then the body
   std::optional<AwsError> form_error;  // Query: the form could not be decoded
 };
 
