@@ -76,9 +76,19 @@ class JsonRequestReader {
 
   // A string whose absence reads as "" (batch entry ids and receipt handles).
   void string(std::string& out, const query::Member& m, ErrorKey key) {
-    std::optional<std::string> value;
-    string(value, m, key);
-    out = value ? std::move(*value) : std::string();
+    errors_.clear(key);
+    switch (in_.peek()) {
+      case Token::String:
+        in_.read_string(&out);
+        return;
+      case Token::Null:
+        out.clear();
+        in_.read_literal();
+        return;
+      default:
+        out.clear();
+        mistyped(m, key, "String");
+    }
   }
 
   void integer(std::optional<int64_t>& out, const query::Member& m, ErrorKey key) {

@@ -84,3 +84,21 @@ TEST_CASE("Form::decode: a pair never runs from the query string into the body")
   CHECK((*form)[2] == std::pair<std::string_view, std::string_view>{"", "2"});
   CHECK_FALSE(Form::decode("a=1", "b=%4").ok());
 }
+
+TEST_CASE("parse_form decodes escapes wherever they sit in a long value") {
+  for (size_t length : {0, 1, 15, 16, 17, 31, 32, 40}) {
+    for (size_t at = 0; at <= length; ++at) {
+      std::string plain(length, 'a');
+      for (size_t i = 0; i < length; ++i) plain[i] = static_cast<char>('a' + static_cast<int>(i % 26));
+      std::string encoded = plain;
+      encoded.insert(at, "%2B+");
+      std::string expected = plain;
+      expected.insert(at, "+ ");
+      auto form = parse_form("v=" + encoded + encoded);
+      CAPTURE(length);
+      CAPTURE(at);
+      REQUIRE(form.ok());
+      CHECK((*form)[0].second == expected + expected);
+    }
+  }
+}

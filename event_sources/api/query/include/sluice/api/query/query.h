@@ -161,11 +161,8 @@ class XmlWriter {
 
   XmlWriter& open(std::string_view name) { return tag(name, false); }
   XmlWriter& close(std::string_view name) { return tag(name, true); }
-  XmlWriter& element(std::string_view name, std::string_view text) {
-    open(name);
-    append_escaped(out_, text);
-    return close(name);
-  }
+  // <name>text</name>, text escaped.
+  XmlWriter& element(std::string_view name, std::string_view text);
   // For text already known to need no escaping (numbers, true/false).
   XmlWriter& raw_element(std::string_view name, std::string_view text) {
     open(name);
