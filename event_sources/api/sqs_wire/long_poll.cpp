@@ -26,7 +26,8 @@ void PollParker::start(ReceiveCall call, http::ResponderPtr responder) {
   poll.responder = std::move(responder);
   poll.started_ms = clock_->now_ms();
   // Wake-ups and park() are posted to the loop, so they find the poll mapped by then.
-  if (run_attempt(poll, draining_)) polls_.emplace(poll.id, std::make_shared<Poll>(std::move(poll)));
+  const uint64_t id = poll.id;  // read before the move below: argument order is unspecified
+  if (run_attempt(poll, draining_)) polls_.emplace(id, std::make_shared<Poll>(std::move(poll)));
 }
 
 bool PollParker::run_attempt(Poll& poll, bool final_attempt) {
