@@ -73,9 +73,18 @@ start_baseline() {  # [--with-pid]: also name its process (for the cycle's CPU f
   [ -n "${SLUICE_BASELINE_BIN:-}" ] || return 0
   [ -x "$SLUICE_BASELINE_BIN" ] || { echo "missing $SLUICE_BASELINE_BIN" >&2; exit 1; }
   start_bin=$SLUICE_BASELINE_BIN start_sluice
-  baseline_args+=(--endpoint "sluice-baseline:json:$sluice_port" --endpoint "sluice-baseline:query:$sluice_port")
+  baseline_port=$sluice_port
   if [ "${1:-}" = --with-pid ]; then baseline_args+=(--server-pid "sluice-baseline=$sluice_pid"); fi
   return 0
+}
+# The endpoints of `sluice` (on sluice_port) for PROTOCOL, each followed by the baseline's when there
+# is one: the two run seconds apart, so a load that comes and goes on the machine falls on both.
+paired_endpoints() {  # protocol...
+  local protocol
+  for protocol in "$@"; do
+    endpoint_args+=(--endpoint "sluice:$protocol:$sluice_port")
+    if [ -n "${baseline_port:-}" ]; then endpoint_args+=(--endpoint "sluice-baseline:$protocol:$baseline_port"); fi
+  done
 }
 start_peer() {  # bench name [signed]
   local port pid reason
@@ -102,7 +111,9 @@ case "$name" in
     start_sluice
     start_peer http-cycle fauxqs
     start_peer http-cycle moto signed
-    "$bench_bin" cycle --endpoint "sluice:json:$sluice_port" --endpoint "sluice:query:$sluice_port" \
+    endpoint_args=()
+    paired_endpoints json query
+    "$bench_bin" cycle "${endpoint_args[@]}" \
       --endpoint "sluice-data-dir:json:$durable_port" --endpoint "sluice-data-dir:query:$durable_port" \
       "${baseline_args[@]}" "${peer_args[@]}" --server-pid "sluice=$sluice_pid" \
       --server-pid "sluice-data-dir=$durable_pid" "${peer_pids[@]}" "$@"
@@ -115,8 +126,9 @@ case "$name" in
     start_baseline
     start_sluice
     start_peer wake-latency fauxqs
-    "$bench_bin" wake --endpoint "sluice:json:$sluice_port" --endpoint "sluice:query:$sluice_port" \
-      "${baseline_args[@]}" "${peer_args[@]}" "$@"
+    endpoint_args=()
+    paired_endpoints json query
+    "$bench_bin" wake "${endpoint_args[@]}" "${peer_args[@]}" "$@"
     ;;
   startup)
     "$bench_bin" startup --target sluice-in-memory --port "$(free_port)" "$@" -- \

@@ -2,6 +2,8 @@
 
 #include "sluice/common/json_escape.h"
 
+#include <cstring>
+
 #include "sluice/common/json_plain_run.h"
 
 namespace sluice {
@@ -95,11 +97,22 @@ bool decode_json_escape(std::string_view text, size_t& pos, std::string& out) {
 
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
   const char* p = text.data();
   size_t left = text.size();
-  for (;;) {
-    size_t plain = json_plain_run(p, left);
+  size_t plain = json_plain_run(p, left);
+  if (plain == left) {  // nothing to escape, the usual case: the quotes and the text in one append
+    char buf[256];
+    if (left + 2 <= sizeof buf) {
+      buf[0] = '"';
+      std::memcpy(buf + 1, p, left);
+      buf[left + 1] = '"';
+      out.append(buf, left + 2);
+      return;
+    }
+  }
+  out.push_back('"');
+  for (bool first = true;; first = false) {
+    if (!first) plain = json_plain_run(p, left);
     out.append(p, plain);
     if (plain == left) break;
     auto c = static_cast<unsigned char>(p[plain]);

@@ -11,7 +11,7 @@ namespace sluice::api::http::detail {
 namespace {
 
 // A reused request body keeps its buffer up to this size; a rare huge body is not kept per connection.
-constexpr size_t kKeptBodyCapacity = 64 * 1024;
+constexpr size_t kKeptBodyCapacity = size_t{64} * 1024;
 
 // Answers one request. Holds only a weak reference to its connection, so a responder kept past
 // the connection's life answers into the void instead of into freed memory.

@@ -22,7 +22,7 @@ const std::string* Request::header(std::string_view lowercase_name) const {
 namespace detail {
 namespace {
 
-constexpr size_t kInlineBody = 8 * 1024;
+constexpr size_t kInlineBody = size_t{8} * 1024;
 
 bool is_content_length(std::string_view name) {
   constexpr std::string_view kName = "content-length";

@@ -32,7 +32,7 @@ std::unique_ptr<Server> Server::create(uv_loop_t* loop, ServerOptions options, H
 
 namespace detail {
 namespace {
-constexpr size_t kReadBufferBytes = 64 * 1024;
+constexpr size_t kReadBufferBytes = size_t{64} * 1024;
 constexpr int kBacklog = 1024;
 
 // libuv writes with write(2), which raises SIGPIPE when the peer is gone; its default action ends

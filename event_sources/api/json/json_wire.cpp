@@ -9,7 +9,7 @@ namespace {
 
 // Big enough for a 10-entry batch of small messages and its answer; larger requests continue in
 // blocks the monotonic resource allocates.
-constexpr size_t kArenaBytes = 12 * 1024;
+constexpr size_t kArenaBytes = size_t{12} * 1024;
 
 class RequestArena final : public boost::json::memory_resource {
  public:
@@ -47,7 +47,7 @@ http::Response error_response(const AwsError& error, std::string_view request_id
   response.status = info.http_status;
   response.headers.emplace_back("x-amzn-RequestId", std::string(request_id));
   boost::json::object body;
-  std::string type(dialect.type_namespace);
+  boost::json::string type(dialect.type_namespace);
   type.append(info.json_type);
   body["__type"] = std::move(type);
   body["message"] = error.message;

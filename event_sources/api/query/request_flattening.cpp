@@ -30,6 +30,7 @@ std::vector<FormParam> form_below(FormNode node, std::string_view prefix) {
   std::vector<FormParam> sub;
   for (const FormParam& p : node) {
     if (p.rel.size() > prefix.size() && p.rel[prefix.size()] == '.' && p.rel.starts_with(prefix)) {
+      if (sub.empty()) sub.reserve(node.size());  // once, and only for a member that is present
       sub.push_back({p.rel.substr(prefix.size() + 1), p.index});
     }
   }
@@ -69,6 +70,7 @@ FormGroups form_groups(FormNode node) {
   // views into them.
   FormGroups out;
   out.below.reserve(items.size());
+  out.groups.reserve(items.size());
   for (const Indexed& item : items) {
     if (!item.bare) out.below.push_back({item.rest, item.param->index});
   }

@@ -158,7 +158,7 @@ std::string response_to_xml(const ActionSpec& action, const boost::json::object&
     w.close(result_name);
   }
   close_response(w, action.name, request_id);
-  size_hint = std::clamp<size_t>(out.size() + out.size() / 8, 512, 64 * 1024);
+  size_hint = std::clamp<size_t>(out.size() + out.size() / 8, 512, size_t{64} * 1024);
   return out;
 }
 

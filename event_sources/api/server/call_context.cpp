@@ -38,18 +38,13 @@ bool is_account_id(std::string_view s) {
   return true;
 }
 
-// Query string first, then a form body.
-std::optional<AwsError> read_form(const http::Request& request, query::FormParams& params) {
-  if (!request.query.empty()) {
-    auto from_query = query::parse_form(request.query);
-    if (!from_query) return from_query.take_error();
-    params = std::move(*from_query);
-  }
-  if (detail::is_form_body(request) && !request.body.empty()) {
-    auto from_body = query::parse_form(request.body);
-    if (!from_body) return from_body.take_error();
-    for (auto& p : *from_body) params.push_back(std::move(p));
-  }
+// Query string first, then a form body. The Form copies both into one buffer of its own, which
+// moves with the Call, and its pairs view that buffer; the request keeps its text as it came.
+std::optional<AwsError> read_form(const http::Request& request, query::Form& form) {
+  std::string_view body = detail::is_form_body(request) ? std::string_view(request.body) : std::string_view();
+  auto decoded = query::Form::decode(request.query, body);
+  if (!decoded) return decoded.take_error();
+  form = std::move(*decoded);
   return std::nullopt;
 }
 
@@ -86,7 +81,7 @@ Call decode_call(http::Request&& request, const CallDefaults& defaults) {
   ctx.protocol = protocol_of(request);
   ctx.request_path = request.path;
   ctx.base_url = base_url_for(request, defaults);
-  std::string form_credential;
+  std::string_view form_credential;
   if (ctx.protocol == Protocol::Query) {
     call.form_error = read_form(request, call.form);
     for (const auto& [name, value] : call.form) {
@@ -101,7 +96,7 @@ Call decode_call(http::Request&& request, const CallDefaults& defaults) {
   }
   // The Authorization header wins over a presigned credential.
   std::string_view credential = header_credential(request);
-  apply_credential_scope(credential.empty() ? std::string_view(form_credential) : credential, ctx);
+  apply_credential_scope(credential.empty() ? form_credential : credential, ctx);
   call.request = std::move(request);
   return call;
 }

@@ -106,7 +106,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
     const detail::PolicyDecision decision = detail::check_request(policy_, request);
     switch (decision.verdict) {
       case detail::PolicyDecision::Verdict::kRefuse:
-        refuse(std::move(request), decision.reason, std::move(responder));
+        refuse(std::move(request), decision.reason, responder);
         return;
       case detail::PolicyDecision::Verdict::kPreflight:
         responder->respond(detail::preflight_response(request, decision.cors_origin));
@@ -137,7 +137,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
   }
 
   // AccessDenied from the service the request would have reached, in the protocol it spoke.
-  void refuse(http::Request&& request, const std::string& reason, http::ResponderPtr responder) const {
+  void refuse(http::Request&& request, const std::string& reason, const http::ResponderPtr& responder) const {
     Call call = decode_call(std::move(request), defaults_);
     const Service& service = route(call);
     responder->respond(
@@ -167,7 +167,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
       if (s->claims_rest(call.request)) return *s;
     }
     if (ctx.protocol == Protocol::Query) {
-      std::string_view version = detail::form_value(call.form, "Version");
+      std::string_view version = detail::form_value(call.form.params(), "Version");
       if (!version.empty()) {
         for (const auto& s : services) {
           if (s->routes().query_version == version) return *s;

@@ -71,7 +71,7 @@ Outcome<Body> then(Outcome<T> r, F render) {
   return Body(render(r.value()));
 }
 
-Outcome<Body> no_result(Status st) {
+Outcome<Body> no_result(const Status& st) {
   if (!st) return st.error();
   return Body(std::nullopt);
 }

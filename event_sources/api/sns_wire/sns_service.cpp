@@ -32,7 +32,7 @@ class SnsService final : public server::Service {
     sluice::sns::CallContext sns_ctx;
     sns_ctx.account_id = call.ctx.account_id;
     sns_ctx.region = call.ctx.region;
-    auto answer = api_.handle(call.form, sns_ctx, request_id);
+    auto answer = api_.handle(call.form.params(), sns_ctx, request_id);
     http::Response response;
     response.status = answer.status;
     response.headers.emplace_back("x-amzn-RequestId", request_id);

@@ -3,7 +3,8 @@
 // It walks the form by the model exactly as the Query kit's request_to_json() does (query.h,
 // "Walking a form by its model"): members in the model's order, list elements and map entries in
 // index order, repeated names settled the same way, names the model does not know ignored. Values
-// are moved out of the form, which is read once. Every value is text here; an integer member whose
+// are views into the call's form (query.h: Form), copied once into the engine's request types.
+// Every value is text here; an integer member whose
 // text is not an integer files the Query kit's InvalidParameterValue at kRequestKey, and the first
 // one met wins, as request_to_json() stops at the first.
 //
@@ -24,7 +25,7 @@ namespace sluice::api::sqs_wire::detail {
 class FormRequestReader {
  public:
   // The whole form, as the request's top-level structure.
-  FormRequestReader(query::FormParams& params, ReadErrors& errors)
+  FormRequestReader(const query::FormParams& params, ReadErrors& errors)
       : params_(params), errors_(errors), owned_(query::form_root(params)), node_(owned_) {}
 
   // Sub-readers view their parent's parameters: never copied or moved.
@@ -51,8 +52,8 @@ class FormRequestReader {
     }
   }
 
-  void string(std::optional<std::string>& out, const query::Member&, ErrorKey) { out = take(); }
-  void string(std::string& out, const query::Member&, ErrorKey) { out = take(); }
+  void string(std::optional<std::string>& out, const query::Member&, ErrorKey) { out.emplace(value()); }
+  void string(std::string& out, const query::Member&, ErrorKey) { out.assign(value()); }
 
   void integer(std::optional<int64_t>& out, const query::Member&, ErrorKey) {
     const auto& [name, text] = params_[scalar_->index];
@@ -68,7 +69,7 @@ class FormRequestReader {
     out.clear();
     query::FormGroups groups = query::form_groups(node_);
     for (const query::FormGroup& group : groups.groups) {
-      if (group.bare) out.push_back(std::move(params_[group.bare->index].second));
+      if (group.bare) out.emplace_back(params_[group.bare->index].second);
     }
   }
 
@@ -90,7 +91,7 @@ class FormRequestReader {
       const query::FormParam* key = query::form_member(group.below, shape.key_name);
       if (!key) continue;  // an entry without a key cannot be placed in the map
       FormRequestReader value(*this, query::form_below(group.below, shape.value_name));
-      on_entry(params_[key->index].second, value);
+      on_entry(std::string(params_[key->index].second), value);
     }
   }
 
@@ -105,9 +106,9 @@ class FormRequestReader {
   FormRequestReader(FormRequestReader& parent, const query::FormParam* scalar)
       : params_(parent.params_), errors_(parent.errors_), scalar_(scalar) {}
 
-  std::string take() { return std::move(params_[scalar_->index].second); }
+  std::string_view value() const { return params_[scalar_->index].second; }
 
-  query::FormParams& params_;
+  const query::FormParams& params_;
   ReadErrors& errors_;
   std::vector<query::FormParam> owned_;
   query::FormNode node_;                      // a structure's, list's or map's parameters

@@ -14,6 +14,7 @@
 //   map(member, key, on_entry)                          on_entry(std::string name, Reader& value)
 //   skip(), errors()
 
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string>
@@ -75,9 +76,19 @@ class JsonRequestReader {
 
   // A string whose absence reads as "" (batch entry ids and receipt handles).
   void string(std::string& out, const query::Member& m, ErrorKey key) {
-    std::optional<std::string> value;
-    string(value, m, key);
-    out = value ? std::move(*value) : std::string();
+    errors_.clear(key);
+    switch (in_.peek()) {
+      case Token::String:
+        in_.read_string(&out);
+        return;
+      case Token::Null:
+        out.clear();
+        in_.read_literal();
+        return;
+      default:
+        out.clear();
+        mistyped(m, key, "String");
+    }
   }
 
   void integer(std::optional<int64_t>& out, const query::Member& m, ErrorKey key) {
@@ -150,9 +161,12 @@ class JsonRequestReader {
   void skip() { in_.skip_value(); }
 
  private:
+  // Length and first letter settle nearly every mismatch without a call to memcmp (model names
+  // are never empty).
   static size_t find(std::span<const query::Member> members, std::string_view name) {
     for (size_t i = 0; i < members.size(); ++i) {
-      if (members[i].json == name) return i;
+      std::string_view m = members[i].json;
+      if (m.size() == name.size() && m[0] == name[0] && std::memcmp(m.data(), name.data(), m.size()) == 0) return i;
     }
     return members.size();
   }

@@ -69,7 +69,7 @@ Outcome<QueueAddress> read_request(server::Call& call, Read read) {
   if (call.ctx.protocol == Protocol::Json) {
     if (auto error = read_json(call.request.body, errors, queue_url, read)) return std::move(*error);
   } else {
-    FormRequestReader in(call.form, errors);
+    FormRequestReader in(call.form.params(), errors);
     read(in, queue_url);
   }
   // The request as a whole and a mistyped QueueUrl come before the queue.

@@ -31,13 +31,24 @@ consteval std::array<Field, N> bind_fields(const query::Member (&members)[N], Fi
   return fields;
 }
 
-// The position of `field` in an action's order of checks.
+// An action's order of checks as a table indexed by field: each field's position in `order`
+// (N for a field it does not check). Built at compile time, so finding a member's place is one
+// load per member read.
+template <typename Field>
+using CheckRanks = std::array<unsigned, static_cast<size_t>(Field::Unbound) + 1>;
+
 template <typename Field, size_t N>
-constexpr unsigned check_rank(const Field (&order)[N], Field field) {
-  for (size_t i = 0; i < N; ++i) {
-    if (order[i] == field) return static_cast<unsigned>(i);
-  }
-  return static_cast<unsigned>(N);
+consteval CheckRanks<Field> check_ranks(const Field (&order)[N]) {
+  CheckRanks<Field> ranks{};
+  for (unsigned& rank : ranks) rank = static_cast<unsigned>(N);
+  for (size_t i = 0; i < N; ++i) ranks[static_cast<size_t>(order[i])] = static_cast<unsigned>(i);
+  return ranks;
+}
+
+// The position of `field` in the order of checks `ranks` was built from.
+template <typename Field>
+constexpr unsigned check_rank(const CheckRanks<Field>& ranks, Field field) {
+  return ranks[static_cast<size_t>(field)];
 }
 
 // ---- A message attribute's value (in SendMessage requests and ReceiveMessage answers) ---------
@@ -53,8 +64,8 @@ constexpr AttributeValueField attribute_value_field(std::string_view name) {
 }
 inline constexpr auto kAttributeValueFields = bind_fields(shapes::kMessageAttributeValueMembers, attribute_value_field);
 // Per attribute: its shape (part 0), these members' types, then BinaryValue's base64.
-inline constexpr AttributeValueField kAttributeValueChecks[] = {
-    AttributeValueField::DataType, AttributeValueField::StringValue, AttributeValueField::BinaryValue};
+inline constexpr auto kAttributeValueChecks =
+    check_ranks({AttributeValueField::DataType, AttributeValueField::StringValue, AttributeValueField::BinaryValue});
 inline constexpr unsigned kBase64Check = 3;
 
 }  // namespace sluice::api::sqs_wire::detail

@@ -113,15 +113,10 @@ constexpr SendField send_field(std::string_view name) {
 inline constexpr auto kSendMessageFields = bind_fields(shapes::kSendMessageRequestMembers, send_field);
 inline constexpr auto kSendMessageBatchFields = bind_fields(shapes::kSendMessageBatchRequestMembers, send_field);
 inline constexpr auto kSendEntryFields = bind_fields(shapes::kSendMessageBatchRequestEntryMembers, send_field);
-inline constexpr SendField kSendChecks[] = {SendField::QueueUrl,
-                                            SendField::Entries,
-                                            SendField::MessageBody,
-                                            SendField::DelaySeconds,
-                                            SendField::MessageAttributes,
-                                            SendField::MessageSystemAttributes,
-                                            SendField::MessageGroupId,
-                                            SendField::MessageDeduplicationId,
-                                            SendField::Id};
+inline constexpr auto kSendChecks =
+    check_ranks({SendField::QueueUrl, SendField::Entries, SendField::MessageBody, SendField::DelaySeconds,
+                 SendField::MessageAttributes, SendField::MessageSystemAttributes, SendField::MessageGroupId,
+                 SendField::MessageDeduplicationId, SendField::Id});
 
 // One member of a SendMessage request or of a SendMessageBatch entry (`structure` is its key).
 template <typename Reader>
@@ -218,14 +213,10 @@ constexpr ReceiveField receive_field(std::string_view name) {
   return ReceiveField::Unbound;
 }
 inline constexpr auto kReceiveFields = bind_fields(shapes::kReceiveMessageRequestMembers, receive_field);
-inline constexpr ReceiveField kReceiveChecks[] = {ReceiveField::QueueUrl,
-                                                  ReceiveField::MaxNumberOfMessages,
-                                                  ReceiveField::VisibilityTimeout,
-                                                  ReceiveField::WaitTimeSeconds,
-                                                  ReceiveField::AttributeNames,
-                                                  ReceiveField::MessageSystemAttributeNames,
-                                                  ReceiveField::MessageAttributeNames,
-                                                  ReceiveField::ReceiveRequestAttemptId};
+inline constexpr auto kReceiveChecks =
+    check_ranks({ReceiveField::QueueUrl, ReceiveField::MaxNumberOfMessages, ReceiveField::VisibilityTimeout,
+                 ReceiveField::WaitTimeSeconds, ReceiveField::AttributeNames, ReceiveField::MessageSystemAttributeNames,
+                 ReceiveField::MessageAttributeNames, ReceiveField::ReceiveRequestAttemptId});
 
 template <typename Reader>
 void read_receive_message(Reader& in, std::optional<std::string>& queue_url, sluice::sqs::ReceiveMessageRequest& out) {
@@ -280,8 +271,8 @@ inline constexpr auto kChangeVisibilityBatchFields =
     bind_fields(shapes::kChangeVisibilityBatchRequestMembers, handle_field);
 inline constexpr auto kChangeVisibilityEntryFields =
     bind_fields(shapes::kChangeVisibilityBatchRequestEntryMembers, handle_field);
-inline constexpr HandleField kHandleChecks[] = {HandleField::QueueUrl, HandleField::Entries, HandleField::Id,
-                                                HandleField::ReceiptHandle, HandleField::VisibilityTimeout};
+inline constexpr auto kHandleChecks = check_ranks({HandleField::QueueUrl, HandleField::Entries, HandleField::Id,
+                                                   HandleField::ReceiptHandle, HandleField::VisibilityTimeout});
 inline ErrorKey handle_key(ErrorKey structure, HandleField field) {
   return member_key(structure, check_rank(kHandleChecks, field));
 }

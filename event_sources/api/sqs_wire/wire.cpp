@@ -81,7 +81,7 @@ WireRequest decode_request(server::Call&& call, std::optional<AwsError>* error) 
   } else {
     out.action = std::string(*action);
     if (out.protocol == Protocol::Query) {
-      auto input = sqs_request_to_json(out.action, call.form, out.input.storage());
+      auto input = sqs_request_to_json(out.action, call.form.params(), out.input.storage());
       if (input) {
         out.input = std::move(*input);
       } else {

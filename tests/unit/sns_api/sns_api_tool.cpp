@@ -50,7 +50,7 @@ int main() {
         out["status"] = 400;
         out["body"] = "";
       } else {
-        auto response = api.handle(form.value(), ctx);
+        auto response = api.handle(form->params(), ctx);
         out["status"] = response.status;
         out["body"] = response.body;
       }

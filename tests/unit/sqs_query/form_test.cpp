@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "wire.h"
 
 using namespace sluice;
@@ -10,7 +14,7 @@ TEST_CASE("parse_form decodes pairs in arrival order") {
   auto form = parse_form("Action=SendMessage&MessageBody=hello+world%21&QueueUrl=http%3A%2F%2Fh%3A9%2F1%2Fq");
   REQUIRE(form.ok());
   REQUIRE(form->size() == 3);
-  CHECK((*form)[0] == std::pair<std::string, std::string>{"Action", "SendMessage"});
+  CHECK((*form)[0] == std::pair<std::string_view, std::string_view>{"Action", "SendMessage"});
   CHECK((*form)[1].second == "hello world!");
   CHECK((*form)[2].second == "http://h:9/1/q");
 }
@@ -28,9 +32,9 @@ TEST_CASE("parse_form: empty segments, missing '=', empty values, '=' inside val
   auto form = parse_form("&a=&&b&c=x=y&");
   REQUIRE(form.ok());
   REQUIRE(form->size() == 3);
-  CHECK((*form)[0] == std::pair<std::string, std::string>{"a", ""});
-  CHECK((*form)[1] == std::pair<std::string, std::string>{"b", ""});
-  CHECK((*form)[2] == std::pair<std::string, std::string>{"c", "x=y"});
+  CHECK((*form)[0] == std::pair<std::string_view, std::string_view>{"a", ""});
+  CHECK((*form)[1] == std::pair<std::string_view, std::string_view>{"b", ""});
+  CHECK((*form)[2] == std::pair<std::string_view, std::string_view>{"c", "x=y"});
   auto empty = parse_form("");
   REQUIRE(empty.ok());
   CHECK(empty->empty());
@@ -50,5 +54,51 @@ TEST_CASE("parse_form rejects malformed percent escapes") {
     CHECK(form.error().code == AwsErrorCode::MalformedQueryString);
     CHECK(form.error().info().query_code == "MalformedQueryString");
     CHECK(form.error().message == "The query string contains a syntax error.");
+  }
+}
+
+TEST_CASE("Form::decode: query string pairs first, then the body's, as views that survive moving the Form") {
+  std::string query_string = "Action=SendMessage&Version=2012-11-05";
+  std::string body = "MessageBody=a%26b+c&QueueUrl=q";
+  auto decoded = Form::decode(query_string, body);
+  REQUIRE(decoded.ok());
+  // The Form decodes its own copy: the request's text is left as it came.
+  CHECK(body == "MessageBody=a%26b+c&QueueUrl=q");
+  Form form = std::move(*decoded);
+  std::vector<Form> moved;
+  moved.push_back(std::move(form));
+  moved.reserve(16);  // moves the Form again
+  const Form& f = moved.front();
+  REQUIRE(f.size() == 4);
+  CHECK(f[0] == std::pair<std::string_view, std::string_view>{"Action", "SendMessage"});
+  CHECK(f[1] == std::pair<std::string_view, std::string_view>{"Version", "2012-11-05"});
+  CHECK(f[2] == std::pair<std::string_view, std::string_view>{"MessageBody", "a&b c"});
+  CHECK(f[3] == std::pair<std::string_view, std::string_view>{"QueueUrl", "q"});
+}
+
+TEST_CASE("Form::decode: a pair never runs from the query string into the body") {
+  auto form = Form::decode("a=1&b", "=2");
+  REQUIRE(form.ok());
+  REQUIRE(form->size() == 3);
+  CHECK((*form)[1] == std::pair<std::string_view, std::string_view>{"b", ""});
+  CHECK((*form)[2] == std::pair<std::string_view, std::string_view>{"", "2"});
+  CHECK_FALSE(Form::decode("a=1", "b=%4").ok());
+}
+
+TEST_CASE("parse_form decodes escapes wherever they sit in a long value") {
+  for (size_t length : {0, 1, 15, 16, 17, 31, 32, 40}) {
+    for (size_t at = 0; at <= length; ++at) {
+      std::string plain(length, 'a');
+      for (size_t i = 0; i < length; ++i) plain[i] = static_cast<char>('a' + static_cast<int>(i % 26));
+      std::string encoded = plain;
+      encoded.insert(at, "%2B+");
+      std::string expected = plain;
+      expected.insert(at, "+ ");
+      auto form = parse_form("v=" + encoded + encoded);
+      CAPTURE(length);
+      CAPTURE(at);
+      REQUIRE(form.ok());
+      CHECK((*form)[0].second == expected + expected);
+    }
   }
 }

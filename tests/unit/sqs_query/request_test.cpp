@@ -13,7 +13,7 @@ namespace {
 json::object convert(std::string_view action, std::string_view body) {
   auto form = parse_form(body);
   REQUIRE(form.ok());
-  auto request = sqs_request_to_json(action, *form);
+  auto request = sqs_request_to_json(action, form->params());
   if (!request.ok()) FAIL(request.error().message);
   return *request;
 }
@@ -29,7 +29,7 @@ void check(std::string_view action, std::string_view body, std::string_view expe
 AwsError convert_error(std::string_view action, std::string_view body) {
   auto form = parse_form(body);
   REQUIRE(form.ok());
-  auto request = sqs_request_to_json(action, *form);
+  auto request = sqs_request_to_json(action, form->params());
   REQUIRE_FALSE(request.ok());
   return request.error();
 }

@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
     for (const auto& [name, value] : *form) {
       if (name == "Action") action = value;
     }
-    auto request = sqs_request_to_json(action, *form);
+    auto request = sqs_request_to_json(action, form->params());
     if (!request) {
       print_error(request.error());
       return 0;

@@ -81,7 +81,7 @@ using Handler = std::function<void(Request&& request, ResponderPtr responder)>;
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 9324;  // 0 = any free port (see Server::port())
-  size_t max_body_bytes = 2 * 1024 * 1024;
+  size_t max_body_bytes = size_t{2} * 1024 * 1024;
   // When set, decides each request's body limit from its headers instead of max_body_bytes (a
   // route that carries large uploads gets a larger one, every other route keeps the default).
   std::function<size_t(const Request& headers_only)> body_limit;
@@ -91,7 +91,7 @@ struct ServerOptions {
   uint64_t request_timeout_ms = 30'000;
   // Answers held for one connection (written to the socket but not yet taken by the client, or
   // ready behind an unanswered earlier request) above which the connection is not read.
-  size_t max_output_bytes = 4 * 1024 * 1024;
+  size_t max_output_bytes = size_t{4} * 1024 * 1024;
   // Unanswered requests of one connection at which it is not read (pipelining depth).
   size_t max_pending_requests = 32;
   // A connection with output waiting whose writes make no progress for this long is closed.

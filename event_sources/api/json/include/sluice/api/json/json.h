@@ -139,16 +139,15 @@ class JsonWriter {
   void string(std::string_view value);
   void boolean(bool value);
   // key(name) followed by string(value).
-  void member(std::string_view name, std::string_view value) {
-    key(name);
-    string(value);
-  }
+  void member(std::string_view name, std::string_view value);
 
  private:
   void open(char c);
   void close(char c);
   // A ',' before every element or member but the first of its container.
   void separate();
+  // Whether the next value needs that ',' (and the container's state updated as if it was written).
+  bool take_separator();
   void append_escaped(std::string_view value);
 
   std::string& out_;

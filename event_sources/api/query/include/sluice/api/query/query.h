@@ -2,8 +2,8 @@
 // The AWS Query protocol kit, shared by every service on the port that speaks it (SQS, SNS; later
 // STS, IAM, CloudWatch): form-encoded requests in, XML documents out.
 //
-// - Forms: parse_form() decodes application/x-www-form-urlencoded text (a POST body or a GET
-//   query string) into name/value pairs in arrival order.
+// - Forms: Form::decode() decodes application/x-www-form-urlencoded text (a POST body, a GET
+//   query string, or both) into name/value views in arrival order, over one buffer of its own.
 // - Models: a service describes its actions as Shape tables (botocore's model, reduced to what
 //   the codec needs). A Member pairs the JSON-protocol member name with its Query serialization
 //   name; for flattened lists and maps the Query name is the repeated element's name (JSON
@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -32,12 +33,36 @@ namespace sluice::api::query {
 
 // ---- Forms ---------------------------------------------------------------------------------------
 
-// Decoded name/value pairs in arrival order ('+' is a space, %XX decoded).
-using FormParams = std::vector<std::pair<std::string, std::string>>;
+// Decoded name/value pairs in arrival order ('+' is a space, %XX decoded), as views into the text
+// they were decoded from: a Form's, or for pairs written by hand, text that outlives them.
+using FormParams = std::vector<std::pair<std::string_view, std::string_view>>;
 
-// Parses application/x-www-form-urlencoded text. A malformed percent escape is an error (AWS:
-// MalformedQueryString).
-Outcome<FormParams> parse_form(std::string_view encoded);
+// A decoded form and the text its pairs view. The text is copied once into a buffer of the Form's
+// own and decoded there in place (decoded text is never longer than encoded), so no pair owns a
+// string; a Form moves without moving that buffer, so its views stay valid wherever it goes.
+class Form {
+ public:
+  Form() = default;
+
+  // Decodes application/x-www-form-urlencoded text: `first`'s pairs, then `second`'s (a Query
+  // request's query string, then its form body). A malformed percent escape is an error (AWS:
+  // MalformedQueryString).
+  static Outcome<Form> decode(std::string_view first, std::string_view second = {});
+
+  const FormParams& params() const { return params_; }
+  FormParams::const_iterator begin() const { return params_.begin(); }
+  FormParams::const_iterator end() const { return params_.end(); }
+  size_t size() const { return params_.size(); }
+  bool empty() const { return params_.empty(); }
+  const std::pair<std::string_view, std::string_view>& operator[](size_t i) const { return params_[i]; }
+
+ private:
+  std::unique_ptr<char[]> text_;  // what params_ views
+  FormParams params_;
+};
+
+// Form::decode of one text.
+inline Outcome<Form> parse_form(std::string_view encoded) { return Form::decode(encoded); }
 
 // ---- Models --------------------------------------------------------------------------------------
 
@@ -136,11 +161,8 @@ class XmlWriter {
 
   XmlWriter& open(std::string_view name) { return tag(name, false); }
   XmlWriter& close(std::string_view name) { return tag(name, true); }
-  XmlWriter& element(std::string_view name, std::string_view text) {
-    open(name);
-    append_escaped(out_, text);
-    return close(name);
-  }
+  // <name>text</name>, text escaped.
+  XmlWriter& element(std::string_view name, std::string_view text);
   // For text already known to need no escaping (numbers, true/false).
   XmlWriter& raw_element(std::string_view name, std::string_view text) {
     open(name);

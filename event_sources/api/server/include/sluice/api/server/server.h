@@ -73,7 +73,7 @@ struct Call {
   http::Request request;
   CallContext ctx;
   std::string action;                  // the operation: X-Amz-Target's, the RPC v2 path's or Query's Action
-  query::FormParams form;              // Query: the decoded form, query string first, then the body
+  query::Form form;                    // Query: the decoded form, query string first, then the body
   std::optional<AwsError> form_error;  // Query: the form could not be decoded
 };
 
@@ -156,7 +156,7 @@ struct ApiOptions {
   int worker_threads = 4;  // for Workers services; 0: on the loop thread
   // Query form-encoding can triple a 1 MiB message; JSON escaping can double it. A service may
   // raise it for its own routes (Service::max_body_bytes), never globally.
-  size_t max_body_bytes = 8 * 1024 * 1024;
+  size_t max_body_bytes = size_t{8} * 1024 * 1024;
   std::shared_ptr<Clock> clock;  // default the system clock
   // In routing order; the first is also the answer of last resort.
   std::vector<std::shared_ptr<Service>> services;
