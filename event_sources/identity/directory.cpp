@@ -60,11 +60,10 @@ Status Directory::add_account(const AccountDeclaration& account) {
     for (const AccessKey& key : user.access_keys) keys.emplace_back(key, user_principal(account.id, user.name));
   }
   for (const auto& [key, principal] : keys) {
-    if (keys_.count(key.access_key_id) != 0 ||
-        std::count_if(keys.begin(), keys.end(),
-                      [&](const auto& k) { return k.first.access_key_id == key.access_key_id; }) > 1) {
-      return aws_error(AwsErrorCode::InvalidParameterValue,
-                       "access key " + key.access_key_id + " is declared twice");
+    if (keys_.count(key.access_key_id) != 0 || std::count_if(keys.begin(), keys.end(), [&](const auto& k) {
+                                                 return k.first.access_key_id == key.access_key_id;
+                                               }) > 1) {
+      return aws_error(AwsErrorCode::InvalidParameterValue, "access key " + key.access_key_id + " is declared twice");
     }
   }
   for (const RoleDeclaration& role : account.roles) {

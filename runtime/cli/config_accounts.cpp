@@ -12,7 +12,9 @@ namespace {
 
 namespace json = boost::json;
 
-bool all_digits(std::string_view s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos; }
+bool all_digits(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
 
 // IAM's name rule for users and roles: 1..64 of [\w+=,.@-].
 void check_name(const std::string& name, const std::string& path) {

@@ -189,7 +189,8 @@ std::optional<AwsError> read_presigned(std::vector<std::pair<std::string, std::s
   std::string missing;
   for (std::string_view name : {"X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date"}) {
     const std::string* value = find_pair(pairs, name);
-    if (value == nullptr || value->empty()) missing += "AWS query-string parameters must include '" + std::string(name) + "'. ";
+    if (value == nullptr || value->empty())
+      missing += "AWS query-string parameters must include '" + std::string(name) + "'. ";
   }
   if (!missing.empty()) return incomplete(missing + "Re-examine the query-string parameters.");
   out.credential = *find_pair(pairs, "X-Amz-Credential");
@@ -253,9 +254,10 @@ std::optional<AwsError> Authenticator::verify(const Call& call, bool unsigned_ok
     if (const std::string* date = request.header("x-amz-date")) sig.amz_date = *date;
     if (const std::string* token = request.header("x-amz-security-token")) sig.security_token = *token;
     if (sig.amz_date.empty()) {
-      return incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
-                        "Authorization=" +
-                        *authorization);
+      return incomplete(
+          "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
+          "Authorization=" +
+          *authorization);
     }
     sig.query = query_pairs(request.query);
   } else if (has_presigned_marker(request.query)) {
@@ -296,13 +298,13 @@ std::optional<AwsError> Authenticator::verify(const Call& call, bool unsigned_ok
   const int64_t now = options_.wall_clock->now_ms();
   if (*signed_ms < now - kSkewMs) {
     return aws_error(AwsErrorCode::SignatureDoesNotMatch, "Signature expired: " + sig.amz_date +
-                                                              " is now earlier than " + amz_date(now - kSkewMs) +
-                                                              " (" + amz_date(now) + " - 15 min.)");
+                                                              " is now earlier than " + amz_date(now - kSkewMs) + " (" +
+                                                              amz_date(now) + " - 15 min.)");
   }
   if (*signed_ms > now + kSkewMs) {
     return aws_error(AwsErrorCode::SignatureDoesNotMatch, "Signature not yet current: " + sig.amz_date +
-                                                              " is still later than " + amz_date(now + kSkewMs) +
-                                                              " (" + amz_date(now) + " + 15 min.)");
+                                                              " is still later than " + amz_date(now + kSkewMs) + " (" +
+                                                              amz_date(now) + " + 15 min.)");
   }
 
   const aws::CanonicalHeaders headers = aws::canonical_headers_named(request.headers, split(sig.signed_headers, ';'));
@@ -314,8 +316,8 @@ std::optional<AwsError> Authenticator::verify(const Call& call, bool unsigned_ok
   const std::string canonical = aws::canonical_request(request.method, request.path, sig.query, headers, payload_hash);
   const std::string scope_text = scope[1] + "/" + scope[2] + "/" + scope[3] + "/aws4_request";
   const std::string to_sign = aws::string_to_sign(sig.amz_date, scope_text, canonical);
-  const std::string expected =
-      to_hex(hmac_sha256_raw(signing_key(access_key_id, key->secret_access_key, scope[1], scope[2], scope[3]), to_sign));
+  const std::string expected = to_hex(
+      hmac_sha256_raw(signing_key(access_key_id, key->secret_access_key, scope[1], scope[2], scope[3]), to_sign));
   if (expected.size() != sig.signature.size() ||
       CRYPTO_memcmp(expected.data(), sig.signature.data(), expected.size()) != 0) {
     return signature_mismatch();

@@ -52,9 +52,9 @@ void write_credentials(query::XmlWriter& w, const identity::SessionCredentials& 
 }
 
 AwsError not_authorized(const Principal& caller, std::string_view resource) {
-  return aws_error(AwsErrorCode::AccessDenied, "User: " + caller.arn +
-                                                   " is not authorized to perform: sts:AssumeRole on resource: " +
-                                                   std::string(resource));
+  return aws_error(
+      AwsErrorCode::AccessDenied,
+      "User: " + caller.arn + " is not authorized to perform: sts:AssumeRole on resource: " + std::string(resource));
 }
 
 // arn:aws:iam::ACCOUNT:role/[PATH/]NAME -> account and name.
@@ -150,7 +150,8 @@ Outcome<std::string> assume_role(const server::Call& call, StsContext& sts) {
   std::optional<identity::RoleDeclaration> role = sts.directory.find_role(role_account, role_name);
   if (sts.mode != identity::AuthMode::Off) {
     std::optional<AwsError> refusal;
-    if (!role || !identity::trust_policy_allows(*role, role_account, caller)) refusal = not_authorized(caller, *role_arn);
+    if (!role || !identity::trust_policy_allows(*role, role_account, caller))
+      refusal = not_authorized(caller, *role_arn);
     if (refusal && sts.mode == identity::AuthMode::Enforce) return *refusal;
     if (refusal && sts.audit_log) {
       sts.audit_log("sluice auth audit: would refuse sts:AssumeRole (request " + call.ctx.request_id +

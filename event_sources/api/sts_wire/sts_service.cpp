@@ -47,6 +47,11 @@ class StsService final : public server::Service {
   const Routes& routes() const override { return kRoutes; }
   bool has_action(std::string_view action) const override { return find_action(action) != nullptr; }
   void attach(server::ServiceHost& host) override { clock_ = host.clock(); }
+  // Unsigned by design on AWS (the web identity or SAML assertion is the credential). They are
+  // not implemented yet, so they reach handle() and get InvalidAction rather than a refusal.
+  bool is_unsigned(std::string_view action) const override {
+    return action == "AssumeRoleWithWebIdentity" || action == "AssumeRoleWithSAML";
+  }
 
   void handle(server::Call call, http::ResponderPtr responder) override {
     const std::string& request_id = call.ctx.request_id;
@@ -55,8 +60,8 @@ class StsService final : public server::Service {
       return;
     }
     if (call.action.empty()) {
-      responder->respond(query::error_response(
-          aws_error(AwsErrorCode::MissingAction, "Missing Action"), request_id, kDialect));
+      responder->respond(
+          query::error_response(aws_error(AwsErrorCode::MissingAction, "Missing Action"), request_id, kDialect));
       return;
     }
     const ActionRow* action = find_action(call.action);
@@ -74,7 +79,8 @@ class StsService final : public server::Service {
       responder->respond(query::error_response(result.error(), request_id, kDialect));
       return;
     }
-    responder->respond(query::xml_response(request_id, query::document(action->name, *result, true, request_id, kDialect)));
+    responder->respond(
+        query::xml_response(request_id, query::document(action->name, *result, true, request_id, kDialect)));
   }
 
   http::Response error_response(server::Protocol, const AwsError& error, std::string_view request_id) const override {

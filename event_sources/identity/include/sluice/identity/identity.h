@@ -51,7 +51,7 @@ struct UserDeclaration {
 };
 
 struct AccountDeclaration {
-  std::string id;                       // 12 digits
+  std::string id;  // 12 digits
   std::vector<AccessKey> root_access_keys;
   std::vector<UserDeclaration> users;
   std::vector<RoleDeclaration> roles;
