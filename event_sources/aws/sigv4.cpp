@@ -22,6 +22,15 @@ std::string lower(std::string_view text) {
   return out;
 }
 
+// True when `text` equals the lowercase `lower_name` ignoring ASCII case (no copy).
+bool equals_lowercase(std::string_view text, std::string_view lower_name) {
+  if (text.size() != lower_name.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) != static_cast<unsigned char>(lower_name[i])) return false;
+  }
+  return true;
+}
+
 // Trims and collapses runs of whitespace into one space.
 std::string collapse_spaces(std::string_view value) {
   std::string out;
@@ -165,7 +174,7 @@ CanonicalHeaders canonical_headers_named(const HeaderList& headers, const std::v
     std::string value;
     bool first = true;
     for (const auto& [header, header_value] : headers) {
-      if (header.size() != name.size() || lower(header) != name) continue;
+      if (!equals_lowercase(header, name)) continue;
       if (!first) value += ',';
       value += normalize_value(header_value);
       first = false;

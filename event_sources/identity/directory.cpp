@@ -78,17 +78,17 @@ Status Directory::add_account(const AccountDeclaration& account) {
     record.secret_access_key = key.secret_access_key;
     record.principal = std::move(principal);
     record.principal.authenticated = true;
-    keys_.emplace(key.access_key_id, std::move(record));
+    keys_.emplace(key.access_key_id, std::make_shared<const KeyRecord>(std::move(record)));
   }
   for (const RoleDeclaration& role : account.roles) roles_.emplace(scoped(account.id, role.name), role);
   return ok_status();
 }
 
-std::optional<KeyRecord> Directory::find_key(std::string_view access_key_id) const {
+std::shared_ptr<const KeyRecord> Directory::find_key(std::string_view access_key_id) const {
+  const std::string key(access_key_id);
   MutexLock lock(mu_);
-  auto it = keys_.find(std::string(access_key_id));
-  if (it == keys_.end()) return std::nullopt;
-  return it->second;
+  auto it = keys_.find(key);
+  return it == keys_.end() ? nullptr : it->second;
 }
 
 std::optional<RoleDeclaration> Directory::find_role(std::string_view account_id, std::string_view role_name) const {
@@ -126,21 +126,21 @@ SessionCredentials Directory::issue_session(SessionGrant grant) {
   do {
     out.access_key_id = random_id("ASIA", 20);
   } while (keys_.count(out.access_key_id) != 0);
-  keys_.emplace(out.access_key_id, std::move(record));
+  keys_.emplace(out.access_key_id, std::make_shared<const KeyRecord>(std::move(record)));
   return out;
 }
 
 void Directory::forget_expired(int64_t now_ms) {
   MutexLock lock(mu_);
   std::erase_if(keys_, [&](const auto& entry) {
-    return entry.second.expires_ms && *entry.second.expires_ms + kExpiredGraceMs < now_ms;
+    return entry.second->expires_ms && *entry.second->expires_ms + kExpiredGraceMs < now_ms;
   });
 }
 
 size_t Directory::session_count() const {
   MutexLock lock(mu_);
-  return static_cast<size_t>(
-      std::count_if(keys_.begin(), keys_.end(), [](const auto& entry) { return entry.second.expires_ms.has_value(); }));
+  return static_cast<size_t>(std::count_if(keys_.begin(), keys_.end(),
+                                           [](const auto& entry) { return entry.second->expires_ms.has_value(); }));
 }
 
 }  // namespace sluice::identity

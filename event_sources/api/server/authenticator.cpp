@@ -276,7 +276,7 @@ std::optional<AwsError> Authenticator::verify(const Call& call, bool unsigned_ok
                       "'. Credential=" + sig.credential);
   }
   const std::string& access_key_id = scope[0];
-  std::optional<identity::KeyRecord> key = options_.directory->find_key(access_key_id);
+  std::shared_ptr<const identity::KeyRecord> key = options_.directory->find_key(access_key_id);
   if (!key || key->session_token != sig.security_token) {
     return aws_error(AwsErrorCode::InvalidClientTokenId, "The security token included in the request is invalid");
   }
@@ -334,7 +334,7 @@ std::optional<AwsError> Authenticator::authenticate(Call& call, bool unsigned_ok
     std::string_view access_key_id = credential.substr(0, credential.find('/'));
     if (!access_key_id.empty()) {
       if (auto key = options_.directory->find_key(access_key_id)) {
-        ctx.principal = std::move(key->principal);
+        ctx.principal = key->principal;
         ctx.principal.authenticated = false;
         ctx.account_id = ctx.principal.account_id;
         return std::nullopt;

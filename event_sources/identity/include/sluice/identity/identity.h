@@ -91,7 +91,8 @@ class Directory {
   // reason) on a second declaration of the same account or access key id.
   Status add_account(const AccountDeclaration& account);
 
-  std::optional<KeyRecord> find_key(std::string_view access_key_id) const;
+  // Shared and immutable: a lookup on every request copies no secrets or names.
+  std::shared_ptr<const KeyRecord> find_key(std::string_view access_key_id) const;
   std::optional<RoleDeclaration> find_role(std::string_view account_id, std::string_view role_name) const;
   bool has_account(std::string_view account_id) const;
   bool has_user(std::string_view account_id, std::string_view user_name) const;
@@ -106,7 +107,7 @@ class Directory {
 
  private:
   mutable Mutex mu_;
-  std::unordered_map<std::string, KeyRecord> keys_ GUARDED_BY(mu_);
+  std::unordered_map<std::string, std::shared_ptr<const KeyRecord>> keys_ GUARDED_BY(mu_);
   std::unordered_map<std::string, RoleDeclaration> roles_ GUARDED_BY(mu_);  // "ACCOUNT/NAME"
   std::vector<std::string> accounts_ GUARDED_BY(mu_);
   std::vector<std::string> users_ GUARDED_BY(mu_);  // "ACCOUNT/NAME"
