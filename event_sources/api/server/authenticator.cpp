@@ -16,7 +16,8 @@
 // window of its X-Amz-Date, whatever X-Amz-Expires says, as on AWS.
 //
 // Derived signing keys (four HMACs) are cached per access key and scope (a day, a region, a
-// service), so a request costs one SHA-256 of its body, one of its canonical request and one HMAC.
+// service), prepared as HMAC keys (hmac_key.h), so a request costs one SHA-256 of its body, one of
+// its canonical request and one HMAC of the string to sign.
 //
 // Modes: Off checks nothing (a known access key still names its principal, an unknown one the
 // account its 12 digits say); Audit checks everything, logs what would be refused, and allows it;
@@ -227,8 +228,9 @@ size_t Authenticator::cached_signing_keys() const {
   return signing_keys_.size();
 }
 
-std::string Authenticator::signing_key(std::string_view access_key_id, std::string_view secret, std::string_view date,
-                                       std::string_view region, std::string_view service) {
+std::shared_ptr<const HmacSha256Key> Authenticator::signing_key(std::string_view access_key_id, std::string_view secret,
+                                                                std::string_view date, std::string_view region,
+                                                                std::string_view service) {
   std::string cache_key;
   cache_key.reserve(access_key_id.size() + date.size() + region.size() + service.size() + 3);
   cache_key.append(access_key_id).append("/").append(date).append("/").append(region).append("/").append(service);
@@ -237,7 +239,7 @@ std::string Authenticator::signing_key(std::string_view access_key_id, std::stri
     auto it = signing_keys_.find(cache_key);
     if (it != signing_keys_.end()) return it->second;
   }
-  std::string key = aws::signing_key(secret, date, region, service);
+  auto key = std::make_shared<const HmacSha256Key>(aws::signing_key(secret, date, region, service));
   MutexLock lock(cache_mu_);
   // Keys are a day's: a full cache is old keys; starting over is the simplest eviction.
   if (signing_keys_.size() >= kMaxCachedKeys) signing_keys_.clear();
@@ -316,8 +318,8 @@ std::optional<AwsError> Authenticator::verify(const Call& call, bool unsigned_ok
   const std::string canonical = aws::canonical_request(request.method, request.path, sig.query, headers, payload_hash);
   const std::string scope_text = scope[1] + "/" + scope[2] + "/" + scope[3] + "/aws4_request";
   const std::string to_sign = aws::string_to_sign(sig.amz_date, scope_text, canonical);
-  const std::string expected = to_hex(
-      hmac_sha256_raw(signing_key(access_key_id, key->secret_access_key, scope[1], scope[2], scope[3]), to_sign));
+  const std::string expected =
+      signing_key(access_key_id, key->secret_access_key, scope[1], scope[2], scope[3])->hex(to_sign);
   if (expected.size() != sig.signature.size() ||
       CRYPTO_memcmp(expected.data(), sig.signature.data(), expected.size()) != 0) {
     return signature_mismatch();

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "hmac_key.h"
 #include "sluice/api/server/server.h"
 #include "sluice/common/mutex.h"
 #include "sluice/identity/identity.h"
@@ -37,12 +38,13 @@ class Authenticator {
   size_t cached_signing_keys() const;
 
  private:
-  std::string signing_key(std::string_view access_key_id, std::string_view secret, std::string_view date,
-                          std::string_view region, std::string_view service);
+  std::shared_ptr<const HmacSha256Key> signing_key(std::string_view access_key_id, std::string_view secret,
+                                                   std::string_view date, std::string_view region,
+                                                   std::string_view service);
 
   AuthOptions options_;
   mutable Mutex cache_mu_;
-  std::unordered_map<std::string, std::string> signing_keys_ GUARDED_BY(cache_mu_);
+  std::unordered_map<std::string, std::shared_ptr<const HmacSha256Key>> signing_keys_ GUARDED_BY(cache_mu_);
 };
 
 }  // namespace sluice::api::server::detail

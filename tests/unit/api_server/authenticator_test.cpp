@@ -279,3 +279,13 @@ TEST_CASE("audit allows what it would refuse and logs why; off checks nothing") 
   CHECK(known.ctx.principal.arn == "arn:aws:iam::111122223333:user/alice");
   CHECK(f.audit_lines.size() == 1);
 }
+
+TEST_CASE("a prepared HMAC key signs as HMAC-SHA256 does, for short and long keys") {
+  for (const std::string& key : {std::string("k"), std::string(32, 'x'), std::string(64, 'y'), std::string(100, 'z')}) {
+    detail::HmacSha256Key prepared(key);
+    for (const std::string& data :
+         {std::string(), std::string("AWS4-HMAC-SHA256\n20231114T221320Z"), std::string(300, 'd')}) {
+      CHECK(prepared.hex(data) == to_hex(hmac_sha256_raw(key, data)));
+    }
+  }
+}
