@@ -3,7 +3,9 @@
 # Starts `sluice up --in-memory` (for http-cycle also one with a data directory, and for
 # http-cycle and wake-latency the peer emulators that are installed), runs the load generator,
 # stops everything it started, and prints one JSON object per line per figure. A missing peer gives a {"skipped":true} line instead of figures.
-#   NAME: http-cycle | long-poll-park | wake-latency | startup
+#   NAME: http-cycle | long-poll-park | wake-latency | startup | auth-overhead
+# auth-overhead runs the signed http-cycle against sluice with --auth off and with --auth enforce
+# (the generator's key declared in bench/http/auth_accounts.json), side by side in one run.
 # startup starts its servers itself (bench_http times them from fork): sluice in memory and with
 # a data directory (the default of `sluice up`), and fauxqs when it is installed.
 # Binaries: $SLUICE_BIN (default build-release/bin/sluice) and $BENCH_HTTP_BIN (default
@@ -117,6 +119,14 @@ case "$name" in
       --endpoint "sluice-data-dir:json:$durable_port" --endpoint "sluice-data-dir:query:$durable_port" \
       "${baseline_args[@]}" "${peer_args[@]}" --server-pid "sluice=$sluice_pid" \
       --server-pid "sluice-data-dir=$durable_pid" "${peer_pids[@]}" "$@"
+    ;;
+  auth-overhead)
+    start_sluice
+    off_port=$sluice_port off_pid=$sluice_pid
+    start_sluice --in-memory --auth enforce bench/http/auth_accounts.json
+    "$bench_bin" cycle --endpoint "auth-off:json:$off_port:signed" --endpoint "auth-off:query:$off_port:signed" \
+      --endpoint "auth-enforce:json:$sluice_port:signed" --endpoint "auth-enforce:query:$sluice_port:signed" \
+      --server-pid "auth-off=$off_pid" --server-pid "auth-enforce=$sluice_pid" "$@"
     ;;
   long-poll-park)
     start_sluice

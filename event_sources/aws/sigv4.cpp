@@ -22,6 +22,15 @@ std::string lower(std::string_view text) {
   return out;
 }
 
+// True when `text` equals the lowercase `lower_name` ignoring ASCII case (no copy).
+bool equals_lowercase(std::string_view text, std::string_view lower_name) {
+  if (text.size() != lower_name.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) != static_cast<unsigned char>(lower_name[i])) return false;
+  }
+  return true;
+}
+
 // Trims and collapses runs of whitespace into one space.
 std::string collapse_spaces(std::string_view value) {
   std::string out;
@@ -159,10 +168,41 @@ CanonicalHeaders canonical_headers(const HeaderList& headers) {
   return out;
 }
 
+CanonicalHeaders canonical_headers_named(const HeaderList& headers, const std::vector<std::string>& names) {
+  CanonicalHeaders out;
+  for (const std::string& name : names) {
+    std::string value;
+    bool first = true;
+    for (const auto& [header, header_value] : headers) {
+      if (!equals_lowercase(header, name)) continue;
+      if (!first) value += ',';
+      value += normalize_value(header_value);
+      first = false;
+    }
+    out.block.append(name).append(":").append(value).append("\n");
+    if (!out.signed_headers.empty()) out.signed_headers += ';';
+    out.signed_headers += name;
+  }
+  return out;
+}
+
+std::string canonical_request(std::string_view method, std::string_view path,
+                              const std::vector<std::pair<std::string, std::string>>& query,
+                              const CanonicalHeaders& headers, std::string_view payload_hash) {
+  std::string out;
+  out.reserve(256 + headers.block.size());
+  out.append(method).append("\n");
+  out.append(canonical_uri(path)).append("\n");
+  out.append(canonical_query(query)).append("\n");
+  out.append(headers.block).append("\n");
+  out.append(headers.signed_headers).append("\n");
+  out.append(payload_hash);
+  return out;
+}
+
 std::string canonical_request(const SignableRequest& request) {
-  CanonicalHeaders headers = canonical_headers(request.headers);
-  return request.method + "\n" + canonical_uri(request.path) + "\n" + canonical_query(request.query) + "\n" +
-         headers.block + "\n" + headers.signed_headers + "\n" + payload_hash(request);
+  return canonical_request(request.method, request.path, request.query, canonical_headers(request.headers),
+                           payload_hash(request));
 }
 
 std::string string_to_sign(std::string_view amz_date, std::string_view scope, std::string_view canonical) {

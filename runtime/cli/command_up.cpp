@@ -24,7 +24,9 @@
 #include "sluice/api/server/server.h"
 #include "sluice/api/sns_wire/sns_service.h"
 #include "sluice/api/sqs_wire/sqs_service.h"
+#include "sluice/api/sts_wire/sts_service.h"
 #include "sluice/common/defaults.h"
+#include "sluice/identity/identity.h"
 #include "sluice/sns/delivery.h"
 #include "sluice/sns/sns.h"
 #include "sluice/sqs/engine.h"
@@ -41,9 +43,10 @@ struct UpOptions {
   std::string account_id = kDefaultAccountId;
   std::string region = kDefaultRegion;
   std::string config_path;
-  double time_scale = 1;                     // > 1: every timer runs this many times faster (tests only)
-  std::vector<std::string> allowed_origins;  // --allow-origin, repeatable
-  std::vector<std::string> allowed_hosts;    // --allow-host, repeatable
+  double time_scale = 1;                              // > 1: every timer runs this many times faster (tests only)
+  std::vector<std::string> allowed_origins;           // --allow-origin, repeatable
+  std::vector<std::string> allowed_hosts;             // --allow-host, repeatable
+  identity::AuthMode auth = identity::AuthMode::Off;  // --auth off|audit|enforce
 };
 
 bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
@@ -98,6 +101,11 @@ std::string parse_flags(const std::vector<std::string>& args, UpOptions* options
       const std::string* v = value("--allow-host");
       if (!v || v->empty()) return "--allow-host needs a host name";
       options->allowed_hosts.push_back(*v);
+    } else if (arg == "--auth") {
+      const std::string* v = value("--auth");
+      auto mode = v ? identity::parse_auth_mode(*v) : std::nullopt;
+      if (!mode) return "--auth needs off, audit or enforce";
+      options->auth = *mode;
     } else if (!arg.empty() && arg[0] == '-') {
       return "unknown flag '" + arg + "'";
     } else if (options->config_path.empty()) {
@@ -216,6 +224,20 @@ int command_up(const std::vector<std::string>& args) {
     return 74;
   }
 
+  // Who may sign: the accounts of the configuration; STS adds temporary credentials while running.
+  auto identities = std::make_shared<identity::Directory>();
+  for (const auto& account : config.accounts) {
+    if (Status added = identities->add_account(account); !added) {
+      std::fprintf(stderr, "sluice up: config %s: accounts: %s\n", options.config_path.c_str(),
+                   added.error().message.c_str());
+      return 78;
+    }
+  }
+  if (options.auth != identity::AuthMode::Off && config.accounts.empty()) {
+    std::fprintf(stderr, "sluice up: --auth %s with no accounts declared: every signed request is refused\n",
+                 std::string(identity::auth_mode_name(options.auth)).c_str());
+  }
+
   Service service;
   uv_loop_init(&service.loop);
   api::server::ApiOptions api_options;
@@ -226,6 +248,8 @@ int command_up(const std::vector<std::string>& args) {
   api_options.clock = clock;  // the engine's
   api_options.allowed_origins = options.allowed_origins;
   api_options.allowed_hosts = options.allowed_hosts;
+  api_options.auth = options.auth;
+  api_options.identities = identities;
   // SQS actions run on the loop thread either way (answers wait for their commit without blocking
   // it). SNS calls block on SNS's own store and, with a data directory, on the engine's commits,
   // so there they run on a few workers while the loop keeps serving.
@@ -233,6 +257,10 @@ int command_up(const std::vector<std::string>& args) {
   // SQS first: it answers what no service claims.
   api_options.services.push_back(api::sqs_wire::make_sqs_service(*engine));
   api_options.services.push_back(api::sns_wire::make_sns_service(*topics));
+  api::sts_wire::StsOptions sts_options;
+  sts_options.directory = identities;
+  sts_options.mode = options.auth;
+  api_options.services.push_back(api::sts_wire::make_sts_service(std::move(sts_options)));
   service.api = api::server::ApiServer::start(&service.loop, std::move(api_options), &error);
   if (!service.api) {
     std::fprintf(stderr, "sluice up: cannot listen on %s:%d: %s\n", options.host.c_str(), options.port, error.c_str());
@@ -244,9 +272,10 @@ int command_up(const std::vector<std::string>& args) {
     handle->data = &service;
     uv_signal_start(handle, on_signal, signum);
   }
-  std::printf("sluice listening on http://%s:%d (account %s, region %s, %s)\n", options.host.c_str(),
+  std::printf("sluice listening on http://%s:%d (account %s, region %s, %s, auth %s)\n", options.host.c_str(),
               service.api->port(), options.account_id.c_str(), options.region.c_str(),
-              options.in_memory ? "in memory" : ("data in " + options.data_dir).c_str());
+              options.in_memory ? "in memory" : ("data in " + options.data_dir).c_str(),
+              std::string(identity::auth_mode_name(options.auth)).c_str());
   std::fflush(stdout);
   if (options.time_scale != 1)
     std::fprintf(stderr, "sluice: --time-scale %g: every timer runs %g times faster (for tests only)\n",

@@ -23,6 +23,15 @@
 //        "FunctionResponseTypes": ["ReportBatchItemFailures"], "ScalingConfig": {"MaximumConcurrency": 5},
 //        "FilterCriteria": {"Filters": [{"Pattern": "{\"body\": {\"type\": [\"order\"]}}"}]}, "Enabled": true},
 //       {"FunctionName": "order-processor", "QueueUrl": "https://sqs.eu-west-1.amazonaws.com/111122223333/jobs"}
+//     ],
+//     "accounts": [
+//       {"AccountId": "111122223333",
+//        "RootAccessKeys": [{"AccessKeyId": "AKIAROOTEXAMPLE00001", "SecretAccessKey": "..."}],
+//        "Users": [{"UserName": "alice",
+//                   "AccessKeys": [{"AccessKeyId": "AKIAALICEEXAMPLE0001", "SecretAccessKey": "..."}]}],
+//        "Roles": [{"RoleName": "deployer", "MaxSessionDuration": 7200,
+//                   "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+//                     "Principal": {"AWS": "arn:aws:iam::111122223333:user/alice"}, "Action": "sts:AssumeRole"}]}}]}
 //     ]
 //   }
 //
@@ -35,6 +44,13 @@
 // A mapping's queue is an embedded queue (EventSourceArn: name or ARN) or a queue at
 // any SQS endpoint (QueueUrl, optional Endpoint override), polled with AWS credentials.
 //
+// accounts: who may sign requests when `sluice up --auth audit|enforce` checks signatures. Each
+// account has root access keys, users with access keys (16..128 letters, digits or _), and roles
+// that STS AssumeRole hands out (MaxSessionDuration 3600..43200, default 3600; a trust policy, as
+// an object or a JSON string, default: the role's own account may assume it). With --auth off
+// (the default) no key is needed and any 12-digit access key id selects its account; declared keys
+// still name their user.
+//
 // Errors name the field (e.g. "queues[1].Attributes.RedrivePolicy: ...") and the reason.
 
 #include <cstdint>
@@ -46,6 +62,7 @@
 #include <boost/json/fwd.hpp>
 
 #include "sluice/esm/event_source_mapping.h"
+#include "sluice/identity/identity.h"
 #include "sluice/sqs/engine.h"
 
 namespace sluice::cli {
@@ -80,6 +97,7 @@ struct Config {
   std::vector<QueueDeclaration> queues;  // in creation order (dead-letter targets first)
   std::vector<FunctionDeclaration> functions;
   std::vector<MappingDeclaration> mappings;
+  std::vector<identity::AccountDeclaration> accounts;
 };
 
 // Parses the configuration; account and region complete queue ARNs. On error returns false and
@@ -92,6 +110,8 @@ void parse_functions(const boost::json::value* functions, const std::string& con
                      const std::string& region, Config* config);
 void parse_mappings(const boost::json::value* mappings, const std::string& account_id, const std::string& region,
                     Config* config);
+// The "accounts" section (config_accounts.cpp). Throws ConfigError.
+void parse_accounts(const boost::json::value* accounts, Config* config);
 
 struct ConfigError {
   std::string text;

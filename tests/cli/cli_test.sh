@@ -45,6 +45,15 @@ check "an unknown field is named" grep -q "queues\[0\].Colour: unknown field" "$
 echo '{"functions":[{"FunctionName":"f","Handler":"'"$echo_plugin"'"}],"eventSourceMappings":[{"FunctionName":"f","EventSourceArn":"nope"}]}' > "$tmp/bad-mapping.json"
 "$sluice" up --in-memory --listen 127.0.0.1:0 "$tmp/bad-mapping.json" > /dev/null 2> "$tmp/bad-mapping.txt"
 check "a mapping to a missing queue is refused as AWS does" grep -q "NonExistentQueue" "$tmp/bad-mapping.txt"
+"$sluice" up --auth maybe > /dev/null 2> "$tmp/auth.txt"
+check "a bad --auth is refused with the modes" grep -q "needs off, audit or enforce" "$tmp/auth.txt"
+check "up --help names --auth" grep -q -- "--auth MODE" "$tmp/up-help.txt"
+echo '{"accounts":[{"AccountId":"12345","Users":[]}]}' > "$tmp/bad-account.json"
+"$sluice" up --in-memory --listen 127.0.0.1:0 "$tmp/bad-account.json" > /dev/null 2> "$tmp/bad-account.txt"
+check "a bad account id is named" grep -q "accounts\[0\].AccountId: must be 12 digits" "$tmp/bad-account.txt"
+echo '{"accounts":[{"AccountId":"111122223333","Users":[{"UserName":"a","AccessKeys":[{"AccessKeyId":"AKIADUPLICATE0000001","SecretAccessKey":"x"}]},{"UserName":"b","AccessKeys":[{"AccessKeyId":"AKIADUPLICATE0000001","SecretAccessKey":"y"}]}]}]}' > "$tmp/dup-key.json"
+"$sluice" up --in-memory --listen 127.0.0.1:0 "$tmp/dup-key.json" > /dev/null 2> "$tmp/dup-key.txt"
+check "an access key declared twice stops start-up" grep -q "access key AKIADUPLICATE0000001 is declared twice" "$tmp/dup-key.txt"
 "$sluice" up --bogus > /dev/null 2> "$tmp/flag.txt"
 check "a bad flag exits 64" test $? -eq 64
 exit $((failures > 0))

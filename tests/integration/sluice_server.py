@@ -7,7 +7,7 @@ service manager sees.
 
 As a script it wraps one test command:
 
-    sluice_server.py --sluice BIN [--data-dir] [--time-scale N] -- COMMAND...
+    sluice_server.py --sluice BIN [--data-dir] [--time-scale N] [--up-arg ARG]... -- COMMAND...
 
 The server's endpoint reaches the command as SLUICE_ENDPOINT (plus dummy AWS credentials and
 region, so no SDK looks for real ones); with --time-scale the server's timers run N times faster
@@ -135,13 +135,16 @@ def main():
     parser.add_argument("--sluice", required=True, help="the sluice binary")
     parser.add_argument("--data-dir", action="store_true", help="durable engine in a temp dir")
     parser.add_argument("--time-scale", default=None, help="run every server timer N times faster")
+    parser.add_argument("--up-arg", action="append", default=[],
+                        help="one more `sluice up` argument (repeatable), e.g. --up-arg=--auth --up-arg=enforce")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     opts = parser.parse_args()
     command = opts.command[1:] if opts.command[:1] == ["--"] else opts.command
     if not command:
         parser.error("no command given")
 
-    server = SluiceServer(opts.sluice, use_data_dir=opts.data_dir, time_scale=opts.time_scale)
+    server = SluiceServer(opts.sluice, use_data_dir=opts.data_dir, time_scale=opts.time_scale,
+                          extra_args=opts.up_arg)
     try:
         server.start()
     except RuntimeError as e:

@@ -131,6 +131,7 @@ void apply_credential_scope(std::string_view credential, CallContext& ctx) {
   size_t first = credential.find('/');
   if (first == std::string_view::npos) return;
   std::string_view akid = credential.substr(0, first);
+  ctx.access_key_id = std::string(akid);
   if (is_account_id(akid)) ctx.account_id = std::string(akid);
   std::string_view rest = credential.substr(first + 1);
   size_t date_end = rest.find('/');

@@ -5,6 +5,9 @@
 
 #include <memory>
 
+#include <cstdio>
+
+#include "authenticator.h"
 #include "call_context.h"
 #include "request_policy.h"
 #include "sluice/api/server/server.h"
@@ -35,6 +38,18 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
     if (!options_.clock) options_.clock = system_clock();
     defaults_ = {options_.account_id, options_.region, options_.public_base_url};
     policy_ = detail::make_request_policy(options_);
+    detail::AuthOptions auth;
+    auth.mode = options_.auth;
+    auth.directory = options_.identities;
+    auth.clock = options_.clock;
+    auth.wall_clock = options_.wall_clock;
+    auth.audit_log = options_.audit_log;
+    if (!auth.audit_log) {
+      auth.audit_log = [](std::string_view line) {
+        std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
+      };
+    }
+    authenticator_ = std::make_unique<detail::Authenticator>(std::move(auth));
   }
 
   ~ApiServerImpl() override {
@@ -127,6 +142,10 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
     }
     Call call = decode_call(std::move(request), defaults_);
     Service& service = route(call);
+    if (auto refusal = authenticator_->authenticate(call, service.is_unsigned(call.action))) {
+      responder->respond(service.error_response(call.ctx.protocol, *refusal, call.ctx.request_id));
+      return;
+    }
     if (service.execution() == Service::Execution::Workers) {
       auto shared = std::make_shared<Call>(std::move(call));
       Service* target = &service;
@@ -184,6 +203,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
   ApiOptions options_;
   CallDefaults defaults_;
   detail::RequestPolicy policy_;
+  std::unique_ptr<detail::Authenticator> authenticator_;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<detail::WorkerPool> pool_;  // Workers services
 };

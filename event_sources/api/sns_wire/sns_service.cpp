@@ -23,6 +23,13 @@ class SnsService final : public server::Service {
     return SnsApi::is_sns_action(action) && !shared_with_sqs(action);
   }
 
+  // The SubscribeURL and UnsubscribeURL are links an endpoint's owner follows without AWS
+  // credentials: AWS accepts ConfirmSubscription and Unsubscribe unsigned (the token or the
+  // subscription ARN is the credential).
+  bool is_unsigned(std::string_view action) const override {
+    return action == "ConfirmSubscription" || action == "Unsubscribe";
+  }
+
   void handle(server::Call call, http::ResponderPtr responder) override {
     const std::string& request_id = call.ctx.request_id;
     if (call.form_error) {

@@ -33,6 +33,15 @@ class AwsCliTest(unittest.TestCase):
     def setUp(self):
         self.name = "cli-" + uuid.uuid4().hex[:10]
 
+    def test_sts_get_caller_identity_without_signature_checks(self):
+        # `sluice up` checks no signatures by default: the dummy key is the default account's root.
+        cmd = [AWS, "sts", "get-caller-identity", "--endpoint-url", ENDPOINT, "--region", "us-east-1",
+               "--no-cli-pager", "--output", "json"]
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout),
+                         {"UserId": "123456789012", "Account": "123456789012", "Arn": "arn:aws:iam::123456789012:root"})
+
     def test_queue_and_message_lifecycle(self):
         created = aws("create-queue", "--queue-name", self.name, "--attributes", "VisibilityTimeout=45")
         url = created["QueueUrl"]

@@ -48,6 +48,18 @@ struct CanonicalHeaders {
 CanonicalHeaders canonical_headers(const HeaderList& headers);
 
 std::string canonical_request(const SignableRequest& request);
+
+// ---- Verification: a server rebuilding a client's canonical request ----------------------------
+// Exactly the headers a signature names (SignedHeaders, lowercase), in that order, values
+// normalized as for signing; a named header the request lacks counts as empty, so the signature
+// simply does not match.
+CanonicalHeaders canonical_headers_named(const HeaderList& headers, const std::vector<std::string>& names);
+// METHOD\nURI\nQUERY\nHEADERS\n\nSIGNED\nPAYLOAD_HASH, from pieces the caller has already chosen. The
+// path is the raw path of the request line: non-S3 services sign it URI-encoded once more, as
+// canonical_uri() does. The query is in decoded form.
+std::string canonical_request(std::string_view method, std::string_view path,
+                              const std::vector<std::pair<std::string, std::string>>& query,
+                              const CanonicalHeaders& headers, std::string_view payload_hash);
 std::string string_to_sign(std::string_view amz_date, std::string_view scope, std::string_view canonical_request);
 std::string signing_key(std::string_view secret, std::string_view date, std::string_view region,
                         std::string_view service);  // raw 32 bytes

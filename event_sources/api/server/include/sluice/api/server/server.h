@@ -25,6 +25,14 @@
 //   8. Otherwise the first registered service, which answers in the request's protocol with the
 //      error AWS gives for an unknown operation.
 //
+// Authentication, once the service is known (ApiOptions::auth): the SigV4 signature (header or
+// presigned query) is checked against the identity directory and the caller's principal goes into
+// the CallContext. With Enforce a refused request is answered by its service with AWS's error
+// (MissingAuthenticationToken, IncompleteSignature, InvalidClientTokenId, ExpiredToken,
+// SignatureDoesNotMatch) in the protocol it spoke; with Audit it is logged and allowed; with Off
+// (the default) nothing is checked. Operations AWS leaves unsigned (Service::is_unsigned) pass
+// without a signature as the anonymous principal.
+//
 // Execution: a Loop service runs on the loop thread and must never block (the SQS engine logs
 // its changes and returns; DurableAnswers holds its answers for the commit). A Workers service runs
 // on the front door's worker pool, whose threads may block (SNS's store commits).
@@ -49,6 +57,7 @@
 #include "sluice/common/aws_error.h"
 #include "sluice/common/clock.h"
 #include "sluice/common/defaults.h"
+#include "sluice/identity/identity.h"
 
 namespace sluice::api::server {
 
@@ -60,7 +69,10 @@ enum class Protocol { Query, Json, RpcV2Cbor };
 struct CallContext {
   std::string account_id = kDefaultAccountId;
   std::string region = kDefaultRegion;
-  std::string principal;  // the caller's ARN once signatures are checked; empty until then
+  // Who signed: root, a user or a role session (Anonymous for unsigned operations). With --auth
+  // off it is what the access key names without a check (principal.authenticated is false).
+  identity::Principal principal;
+  std::string access_key_id;  // the signing credential's access key id, "" when unsigned
   std::string request_id;
   Protocol protocol = Protocol::Query;
   std::string signing_service;                     // the SigV4 credential scope's service, "" when unsigned
@@ -96,6 +108,11 @@ class Service {
   virtual Execution execution() const { return Execution::Loop; }
   // True for the operations this service answers.
   virtual bool has_action(std::string_view action) const = 0;
+  // True for operations AWS accepts without a signature (STS AssumeRoleWithWebIdentity).
+  virtual bool is_unsigned(std::string_view action) const {
+    (void)action;
+    return false;
+  }
   // True when this REST request (method and path) is one of the service's routes.
   virtual bool claims_rest(const http::Request& request) const {
     (void)request;
@@ -158,6 +175,15 @@ struct ApiOptions {
   // raise it for its own routes (Service::max_body_bytes), never globally.
   size_t max_body_bytes = size_t{8} * 1024 * 1024;
   std::shared_ptr<Clock> clock;  // default the system clock
+  // Signatures (see the note on authentication above). The directory names the access keys and
+  // holds STS's temporary credentials; null = no one is known. Temporary credentials expire on
+  // `clock`; the 15-minute clock-skew window is measured on wall_clock (default the system clock,
+  // also when `clock` is scaled for tests), since the signer's time is a wall time.
+  identity::AuthMode auth = identity::AuthMode::Off;
+  std::shared_ptr<identity::Directory> identities;
+  std::shared_ptr<Clock> wall_clock;
+  // Where Audit mode writes what it would have refused, one line each; default stderr.
+  std::function<void(std::string_view line)> audit_log;
   // In routing order; the first is also the answer of last resort.
   std::vector<std::shared_ptr<Service>> services;
 };

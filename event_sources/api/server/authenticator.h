@@ -1,0 +1,50 @@
+#pragma once
+// Internal: SigV4 verification at the front door (see authenticator.cpp for how it works).
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "hmac_key.h"
+#include "sluice/api/server/server.h"
+#include "sluice/common/mutex.h"
+#include "sluice/identity/identity.h"
+
+namespace sluice::api::server::detail {
+
+struct AuthOptions {
+  identity::AuthMode mode = identity::AuthMode::Off;
+  std::shared_ptr<identity::Directory> directory;  // never null
+  std::shared_ptr<Clock> clock;                    // expiry of temporary credentials
+  std::shared_ptr<Clock> wall_clock;               // the clock-skew window
+  std::function<void(std::string_view line)> audit_log;
+};
+
+class Authenticator {
+ public:
+  explicit Authenticator(AuthOptions options);
+
+  // Checks the signature of `call` (which the front door routed to a service; `unsigned_ok` when
+  // that service lets this operation go unsigned) and puts the caller's principal and account in
+  // call.ctx. Returns the error AWS would answer; never one in Off or Audit mode.
+  std::optional<AwsError> authenticate(Call& call, bool unsigned_ok);
+
+  // The refusal AWS would give, whatever the mode (for tests and the audit log).
+  std::optional<AwsError> verify(const Call& call, bool unsigned_ok, identity::Principal* principal);
+
+  size_t cached_signing_keys() const;
+
+ private:
+  std::shared_ptr<const HmacSha256Key> signing_key(std::string_view access_key_id, std::string_view secret,
+                                                   std::string_view date, std::string_view region,
+                                                   std::string_view service);
+
+  AuthOptions options_;
+  mutable Mutex cache_mu_;
+  std::unordered_map<std::string, std::shared_ptr<const HmacSha256Key>> signing_keys_ GUARDED_BY(cache_mu_);
+};
+
+}  // namespace sluice::api::server::detail

@@ -1,0 +1,30 @@
+#pragma once
+// Internal: STS's input validation, worded as AWS words it ("1 validation error detected: Value
+// '100' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or
+// equal to 900"; several are joined with "; " under "N validation errors detected").
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sluice/common/aws_error.h"
+
+namespace sluice::api::sts_wire::detail {
+
+class Validation {
+ public:
+  void length(std::string_view field, std::string_view value, size_t min, size_t max);
+  void range(std::string_view field, std::string_view text, int64_t value, int64_t min, int64_t max);
+  // [\w+=,.@-]* : letters, digits, '_' and + = , . @ -
+  void session_name_pattern(std::string_view field, std::string_view value);
+  void not_null(std::string_view field, bool present);
+  std::optional<AwsError> error() const;
+
+ private:
+  void add(std::string_view field, std::string_view value, bool null_value, std::string_view constraint);
+  std::vector<std::string> problems_;
+};
+
+}  // namespace sluice::api::sts_wire::detail

@@ -1,0 +1,120 @@
+#pragma once
+// Identity: the accounts sluice knows, their users and roles with access keys, and the temporary
+// credentials STS issues. The front door asks the Directory for the secret behind an access key id
+// to check a signature; STS asks it for roles and issues sessions into it.
+//
+// Where identities come from: the "accounts" section of the `sluice up` configuration (see
+// runtime/cli/config.h), and later the IAM API. Temporary credentials live in memory only: a
+// restart forgets them, and their holders must ask STS again.
+//
+// Thread-safety: a Directory may be used from any thread; every method takes its one mutex for a
+// short lookup or insert.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "sluice/common/aws_error.h"
+#include "sluice/common/mutex.h"
+#include "sluice/identity/principal.h"
+
+namespace sluice::identity {
+
+// How the front door treats signatures (sluice up --auth).
+enum class AuthMode {
+  Off,      // nothing is verified; a 12-digit access key id selects the account (the default)
+  Audit,    // everything is verified and allowed; what AWS would refuse is logged with the reason
+  Enforce,  // what AWS would refuse is refused, with AWS's error
+};
+std::optional<AuthMode> parse_auth_mode(std::string_view text);  // "off", "audit", "enforce"
+std::string_view auth_mode_name(AuthMode mode);
+
+struct AccessKey {
+  std::string access_key_id;
+  std::string secret_access_key;
+};
+
+struct RoleDeclaration {
+  std::string name;
+  int64_t max_session_duration_s = 3600;  // 3600..43200, as IAM's MaxSessionDuration
+  // The trust policy (AssumeRolePolicyDocument) as JSON text; "" trusts the role's own account.
+  std::string trust_policy;
+};
+
+struct UserDeclaration {
+  std::string name;
+  std::vector<AccessKey> access_keys;
+};
+
+struct AccountDeclaration {
+  std::string id;  // 12 digits
+  std::vector<AccessKey> root_access_keys;
+  std::vector<UserDeclaration> users;
+  std::vector<RoleDeclaration> roles;
+};
+
+// What an access key id stands for.
+struct KeyRecord {
+  std::string secret_access_key;
+  std::string session_token;          // temporary credentials only
+  std::optional<int64_t> expires_ms;  // temporary credentials only (epoch ms)
+  Principal principal;                // authenticated = true
+  // Session policies passed to AssumeRole, kept for policy evaluation.
+  std::string session_policy;
+  std::vector<std::string> session_policy_arns;
+  // GetSessionToken's credentials: they may not call GetSessionToken again.
+  bool from_get_session_token = false;
+};
+
+struct SessionCredentials {
+  std::string access_key_id;  // ASIA...
+  std::string secret_access_key;
+  std::string session_token;
+  int64_t expires_ms = 0;
+};
+
+struct SessionGrant {
+  Principal principal;  // who the credentials act as
+  int64_t expires_ms = 0;
+  std::string session_policy;
+  std::vector<std::string> session_policy_arns;
+  bool from_get_session_token = false;
+};
+
+class Directory {
+ public:
+  // Declares an account with its keys, users and roles. Fails (InvalidParameterValue with the
+  // reason) on a second declaration of the same account or access key id.
+  Status add_account(const AccountDeclaration& account);
+
+  // Shared and immutable: a lookup on every request copies no secrets or names.
+  std::shared_ptr<const KeyRecord> find_key(std::string_view access_key_id) const;
+  std::optional<RoleDeclaration> find_role(std::string_view account_id, std::string_view role_name) const;
+  bool has_account(std::string_view account_id) const;
+  bool has_user(std::string_view account_id, std::string_view user_name) const;
+
+  // New temporary credentials (an ASIA access key id, a secret and a session token).
+  SessionCredentials issue_session(SessionGrant grant);
+  // Temporary credentials that expired before now_ms are forgotten after a grace period (kept so
+  // that their holders get ExpiredToken rather than InvalidClientTokenId for a while).
+  void forget_expired(int64_t now_ms);
+
+  size_t session_count() const;
+
+ private:
+  mutable Mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<const KeyRecord>> keys_ GUARDED_BY(mu_);
+  std::unordered_map<std::string, RoleDeclaration> roles_ GUARDED_BY(mu_);  // "ACCOUNT/NAME"
+  std::vector<std::string> accounts_ GUARDED_BY(mu_);
+  std::vector<std::string> users_ GUARDED_BY(mu_);  // "ACCOUNT/NAME"
+};
+
+// True when the role's trust policy lets `caller` call sts:AssumeRole (see trust_policy.cpp for
+// what the evaluation covers). A malformed policy trusts no one.
+bool trust_policy_allows(const RoleDeclaration& role, std::string_view role_account, const Principal& caller);
+
+}  // namespace sluice::identity
