@@ -1,4 +1,5 @@
-// sluice invoke (FUNCTION --config FILE | --plugin FILE) [--event FILE|-] [--timeout SECONDS] [--isolated]
+// sluice invoke (FUNCTION --config FILE | --plugin FILE) [--event FILE|-] [--timeout SECONDS] [--isolated |
+// --in-process]
 //   Runs one invocation of a function declared in a configuration file, or of a handler plugin
 //   file, like `sam local invoke`: the logs go to stderr, the response payload to stdout. Exit 0
 //   on success, 1 on a function error or timeout.
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "commands.h"
@@ -34,10 +36,10 @@ bool read_all(std::istream& in, std::string* out) {
 int command_invoke(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
       "usage: sluice invoke (FUNCTION --config FILE | --plugin FILE) [--event FILE|-] [--timeout SECONDS] "
-      "[--isolated]\n";
+      "[--isolated | --in-process]\n";
   std::string plugin, event_path, function_name, config_path;
   double timeout_s = 3;
-  bool isolated = false;
+  std::optional<bool> isolated;  // default: as declared, else in an execution environment
   std::vector<std::pair<std::string, std::string>> environment;
   uint32_t memory_mb = 128;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -48,6 +50,7 @@ int command_invoke(const std::vector<std::string>& args) {
     else if (arg == "--event" && has_value) event_path = args[++i];
     else if (arg == "--timeout" && has_value) timeout_s = std::atof(args[++i].c_str());
     else if (arg == "--isolated") isolated = true;
+    else if (arg == "--in-process") isolated = false;
     else if (!arg.empty() && arg[0] != '-' && function_name.empty()) function_name = arg;
     else {
       std::fprintf(stderr, "sluice invoke: unexpected argument '%s'\n%s", arg.c_str(), kUsage);
@@ -75,7 +78,7 @@ int command_invoke(const std::vector<std::string>& args) {
     }
     plugin = declared->handler;
     timeout_s = static_cast<double>(declared->timeout_s);
-    isolated = isolated || declared->isolated;
+    if (!isolated) isolated = declared->isolated;
     environment = declared->environment;
     memory_mb = static_cast<uint32_t>(declared->memory_size_mb);
   }
@@ -103,7 +106,8 @@ int command_invoke(const std::vector<std::string>& args) {
   config.memory_size_mb = memory_mb;
   config.environment = environment;
   functions::PluginHostOptions options;
-  options.mode = isolated ? functions::IsolationMode::Isolated : functions::IsolationMode::InProcess;
+  options.mode =
+      isolated.value_or(true) ? functions::IsolationMode::Isolated : functions::IsolationMode::InProcessWhenConcurrent;
   options.reload_on_change = false;
   auto host = functions::PluginHost::open(plugin, config, options);
   if (!host) {

@@ -29,11 +29,13 @@
 // Handler: a plugin file. An absolute path is used as is, a path with a '/' is relative to the
 // configuration file, and a bare name is looked up (as NAME, libNAME.so, NAME.so) in the folders of
 // SLUICE_HANDLER_PATH and then in the handlers/ folder beside the sluice binary's folder.
-// Isolation: "none" (default: in the sluice process) or "process" (a crash or hang fails only the
-// invocation). DestinationConfig.OnFailure.Destination (a queue name or ARN) receives Lambda's
-// invocation record when an asynchronous invocation (an SNS delivery) fails all its attempts.
-// A mapping's queue is an embedded queue (EventSourceArn: name or ARN) or a queue at
-// any SQS endpoint (QueueUrl, optional Endpoint override), polled with AWS credentials.
+// Isolation: "process" (default: each invocation runs in an execution environment, a worker
+// process; a crash, a hang or a memory overrun fails only that invocation) or "none" (in the
+// sluice process, for handlers that declare themselves thread-safe; any other handler still runs
+// in processes, so it reaches its concurrency). DestinationConfig.OnFailure.Destination (a queue name or ARN) receives
+// Lambda's invocation record when an asynchronous invocation (an SNS delivery) fails all its attempts. A mapping's
+// queue is an embedded queue (EventSourceArn: name or ARN) or a queue at any SQS endpoint (QueueUrl, optional Endpoint
+// override), polled with AWS credentials.
 //
 // Errors name the field (e.g. "queues[1].Attributes.RedrivePolicy: ...") and the reason.
 
@@ -64,7 +66,7 @@ struct FunctionDeclaration {
   int64_t memory_size_mb = 128;
   std::vector<std::pair<std::string, std::string>> environment;
   std::optional<int64_t> reserved_concurrency;
-  bool isolated = false;
+  bool isolated = true;              // false: in process when the handler is thread-safe
   std::string on_failure_queue_arn;  // "" = none
 };
 

@@ -120,7 +120,7 @@ void parse_functions(const json::value* functions, const std::string& config_dir
     function.reserved_concurrency = int_field(object, "ReservedConcurrentExecutions", path);
     if (function.reserved_concurrency && *function.reserved_concurrency < 0)
       fail(path + ".ReservedConcurrentExecutions", "must not be negative");
-    std::string isolation = object.contains("Isolation") ? string_field(object, "Isolation", path, false) : "none";
+    std::string isolation = object.contains("Isolation") ? string_field(object, "Isolation", path, false) : "process";
     if (isolation != "none" && isolation != "process") fail(path + ".Isolation", "must be \"none\" or \"process\"");
     function.isolated = isolation == "process";
     if (const json::value* environment = object.if_contains("Environment")) {

@@ -41,9 +41,13 @@ functions::FunctionSpec function_spec(const FunctionDeclaration& declared, const
   spec.config.memory_size_mb = static_cast<uint32_t>(declared.memory_size_mb);
   spec.config.timeout_ms = static_cast<uint32_t>(declared.timeout_s * 1000);
   spec.config.environment = declared.environment;
-  spec.host.mode = declared.isolated ? functions::IsolationMode::Isolated : functions::IsolationMode::InProcess;
-  if (declared.isolated && declared.reserved_concurrency)
-    spec.host.max_workers = static_cast<unsigned>(std::max<int64_t>(1, *declared.reserved_concurrency));
+  spec.host.mode =
+      declared.isolated ? functions::IsolationMode::Isolated : functions::IsolationMode::InProcessWhenConcurrent;
+  // As many environments as the function may run invocations at once: its reserved concurrency,
+  // else the account's limit. Each mapping's MaximumConcurrency bounds what it sends.
+  if (declared.reserved_concurrency)
+    spec.host.max_workers = static_cast<unsigned>(
+        std::clamp<int64_t>(*declared.reserved_concurrency, 1, functions::kAccountConcurrencyLimit));
   spec.reserved_concurrency = declared.reserved_concurrency;
   spec.on_failure_destination = declared.on_failure_queue_arn;
   return spec;

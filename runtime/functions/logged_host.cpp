@@ -18,6 +18,8 @@ class LoggedHost final : public PluginHost {
   Outcome<bool, std::string> reload_if_changed() override { return inner_->reload_if_changed(); }
   uint64_t generation() const override { return inner_->generation(); }
   const FunctionConfig& config() const override { return inner_->config(); }
+  EnvironmentStats environments() const override { return inner_->environments(); }
+  IsolationMode mode() const override { return inner_->mode(); }
 
  private:
   const std::shared_ptr<PluginHost> inner_;
