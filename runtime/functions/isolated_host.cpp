@@ -1,7 +1,7 @@
 // The environment pool behind the Isolated PluginHost and Runtime API functions.
 //
-// Environments (environment.h: isolated plugin workers or Runtime API processes) are tagged with the generation of the file they loaded. An
-// invocation takes an idle environment, or reserves capacity and starts one (at most max_workers
+// Environments (environment.h: isolated plugin workers or Runtime API processes) are tagged with the generation of the
+// file they loaded. An invocation takes an idle environment, or reserves capacity and starts one (at most max_workers
 // exist at once), runs on it, and gives it back; a dead environment is dropped and the next
 // invocation starts a fresh one. After a reload, idle environments of older generations are
 // stopped and busy ones are dropped when their invocation ends.
@@ -33,7 +33,7 @@ std::string reload_error(const FunctionConfig& config, const std::string& path, 
 class EnvironmentPoolHost final : public PluginHost {
  public:
   EnvironmentPoolHost(std::string path, FunctionConfig config, PluginHostOptions options, FileIdentity id,
-               EnvironmentFactory factory, std::unique_ptr<Environment> first)
+                      EnvironmentFactory factory, std::unique_ptr<Environment> first)
       : path_(std::move(path)),
         config_(std::move(config)),
         options_(options),
@@ -197,7 +197,7 @@ class EnvironmentPoolHost final : public PluginHost {
   const EnvironmentFactory factory_;
   std::mutex reload_mutex_;  // one reload at a time; guards failed_
   std::optional<FileIdentity> failed_;
-  mutable std::mutex mutex_;  // guards everything below but reaper_
+  mutable std::mutex mutex_;    // guards everything below but reaper_
   std::condition_variable cv_;  // an environment came back, the file changed, or the host stops
   FileIdentity identity_;
   uint64_t generation_ = 1;
@@ -220,14 +220,13 @@ Outcome<std::unique_ptr<PluginHost>, std::string> open_isolated_host(std::string
   return open_environment_pool(std::move(path), std::move(config), options, id, std::move(factory));
 }
 
-Outcome<std::unique_ptr<PluginHost>, std::string> open_environment_pool(std::string watched_file,
-                                                                        FunctionConfig config,
+Outcome<std::unique_ptr<PluginHost>, std::string> open_environment_pool(std::string watched_file, FunctionConfig config,
                                                                         PluginHostOptions options, FileIdentity id,
                                                                         EnvironmentFactory factory) {
   auto first = factory();
   if (!first) return Outcome<std::unique_ptr<PluginHost>, std::string>::failure(first.error());
   return std::unique_ptr<PluginHost>(new EnvironmentPoolHost(std::move(watched_file), std::move(config), options, id,
-                                                      std::move(factory), std::move(first.value())));
+                                                             std::move(factory), std::move(first.value())));
 }
 
 }  // namespace sluice::functions::detail

@@ -18,8 +18,7 @@ Outcome<std::unique_ptr<PluginHost>, std::string> open_isolated_host(std::string
 
 // The same pool over any kind of environment: `factory` starts one. `watched_file` (with its
 // identity `id`) is what hot reload watches: when it changes, new environments replace the old.
-Outcome<std::unique_ptr<PluginHost>, std::string> open_environment_pool(std::string watched_file,
-                                                                        FunctionConfig config,
+Outcome<std::unique_ptr<PluginHost>, std::string> open_environment_pool(std::string watched_file, FunctionConfig config,
                                                                         PluginHostOptions options, FileIdentity id,
                                                                         EnvironmentFactory factory);
 

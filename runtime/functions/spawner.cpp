@@ -36,7 +36,9 @@ class Spawner {
   }
 
  private:
-  Spawner() { std::thread([this] { loop(); }).detach(); }
+  Spawner() {
+    std::thread([this] { loop(); }).detach();
+  }
 
   void loop() {
     std::unique_lock lock(mu_);
