@@ -20,6 +20,7 @@
 #include "sample_events.h"
 #include "sluice/common/defaults.h"
 #include "sluice/functions/plugin_host.h"
+#include "sluice/functions/runtime_function.h"
 
 namespace sluice::cli {
 namespace {
@@ -42,6 +43,7 @@ int command_invoke(const std::vector<std::string>& args) {
   std::optional<bool> isolated;  // default: as declared, else in an execution environment
   std::vector<std::pair<std::string, std::string>> environment;
   uint32_t memory_mb = 128;
+  std::string runtime, code_directory;  // a declared Runtime API function
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     bool has_value = i + 1 < args.size();
@@ -77,12 +79,14 @@ int command_invoke(const std::vector<std::string>& args) {
       return 66;
     }
     plugin = declared->handler;
+    runtime = declared->runtime;
+    code_directory = declared->code_directory;
     timeout_s = static_cast<double>(declared->timeout_s);
     if (!isolated) isolated = declared->isolated;
     environment = declared->environment;
     memory_mb = static_cast<uint32_t>(declared->memory_size_mb);
   }
-  if (plugin.empty()) {
+  if (plugin.empty() && runtime.empty()) {
     std::fprintf(stderr, "sluice invoke: give FUNCTION --config FILE or --plugin FILE\n%s", kUsage);
     return 64;
   }
@@ -109,7 +113,8 @@ int command_invoke(const std::vector<std::string>& args) {
   options.mode =
       isolated.value_or(true) ? functions::IsolationMode::Isolated : functions::IsolationMode::InProcessWhenConcurrent;
   options.reload_on_change = false;
-  auto host = functions::PluginHost::open(plugin, config, options);
+  auto host = runtime.empty() ? functions::PluginHost::open(plugin, config, options)
+                              : functions::open_runtime_function({runtime, code_directory, plugin}, config, options);
   if (!host) {
     std::fprintf(stderr, "sluice invoke: %s\n", host.error().c_str());
     return 66;

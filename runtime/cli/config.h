@@ -26,7 +26,11 @@
 //     ]
 //   }
 //
-// Handler: a plugin file. An absolute path is used as is, a path with a '/' is relative to the
+// Runtime API functions: {"FunctionName": "orders-py", "Runtime": "python3.12", "CodeUri": "python",
+// "Handler": "order_processor.handler"} runs the handler through sluice's Python shim (nodejs*:
+// Node.js shim, Handler file.export; provided*: CodeUri's `bootstrap`). CodeUri is a folder,
+// relative to the configuration file. Such functions always run in execution environments.
+// Handler without Runtime: a plugin file. An absolute path is used as is, a path with a '/' is relative to the
 // configuration file, and a bare name is looked up (as NAME, libNAME.so, NAME.so) in the folders of
 // SLUICE_HANDLER_PATH and then in the handlers/ folder beside the sluice binary's folder.
 // Isolation: "process" (default: each invocation runs in an execution environment, a worker
@@ -61,7 +65,9 @@ struct QueueDeclaration {
 
 struct FunctionDeclaration {
   std::string name;
-  std::string handler;  // resolved plugin path
+  std::string handler;         // resolved plugin path; with a runtime, Lambda's Handler string
+  std::string runtime;         // "" = a C-ABI plugin; else Lambda's Runtime (python3.12, nodejs20.x, provided.al2023)
+  std::string code_directory;  // with a runtime: CodeUri, resolved against the configuration's folder
   int64_t timeout_s = 3;
   int64_t memory_size_mb = 128;
   std::vector<std::pair<std::string, std::string>> environment;

@@ -37,6 +37,8 @@ functions::FunctionSpec function_spec(const FunctionDeclaration& declared, const
   functions::FunctionSpec spec;
   spec.host.clock = clock;
   spec.handler = declared.handler;
+  spec.runtime = declared.runtime;
+  spec.code_directory = declared.code_directory;
   spec.config.name = declared.name;
   spec.config.memory_size_mb = static_cast<uint32_t>(declared.memory_size_mb);
   spec.config.timeout_ms = static_cast<uint32_t>(declared.timeout_s * 1000);
