@@ -42,6 +42,8 @@ constexpr const char* kApiPrefix = "/2018-06-01/runtime/";
 // The Runtime API takes a little more than the response limit so that a too-large response can be
 // recognised as such (and answered 413) instead of being cut silently.
 constexpr size_t kMaxApiBodyBytes = kMaxResponseBytes + 1;
+// How often a waiting invocation looks whether its process was killed for its memory.
+constexpr int64_t kMemoryCheckMs = 20;
 
 // Variables a function's own environment may not override (Lambda's reserved names).
 bool reserved_name(const std::string& name) {
@@ -271,7 +273,13 @@ class RuntimeApiEnvironmentImpl final : public Environment {
       fds.push_back({out_fd_, static_cast<short>(out_fd_ >= 0 ? POLLIN : 0), 0});
       fds.push_back({pidfd_, POLLIN, 0});
       for (auto& c : connections_) fds.push_back({c->fd(), POLLIN, 0});
-      int n = ::poll(fds.data(), fds.size(), static_cast<int>(std::min<int64_t>(left, 1000)));
+      int n = ::poll(fds.data(), fds.size(), static_cast<int>(std::min<int64_t>(left, kMemoryCheckMs)));
+      // A process the memory watchdog killed may take a while to be fully gone (its pidfd turns
+      // readable only then); its invocation has failed already.
+      if (memory_ && memory_->killed_for_memory()) {
+        stop_process();
+        return Served::Died;
+      }
       if (n < 0 && errno != EINTR) return Served::Died;
       if (n <= 0) continue;
       if (fds[0].revents & POLLIN) accept_connection();

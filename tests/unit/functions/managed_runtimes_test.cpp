@@ -6,6 +6,9 @@
 
 #include <boost/json.hpp>
 
+#include <thread>
+#include <vector>
+
 #include "test_support.h"
 
 using namespace sluice;
@@ -99,4 +102,18 @@ TEST_CASE("nodejs: an ES-module handler and a CommonJS callback handler") {
 
   auto missing = open_managed("nodejs20.x", "nodejs_cjs", "nothing.handler", config_named("missing"));
   CHECK(call(*missing, "{}").error_type == "Runtime.ImportModuleError");
+}
+
+TEST_CASE("nodejs: a crash, a hang and a leak at once each fail with their own error") {
+  if (!installed("/usr/bin/node") && !installed("/usr/bin/nodejs")) return;
+  auto host = open_managed("nodejs20.x", "nodejs_esm", "index.handler", config_named("node-bad", 3000));
+  std::vector<std::string> actions{"crash", "hang", "leak"};
+  std::vector<InvocationResult> results(actions.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < actions.size(); ++i)
+    threads.emplace_back([&, i] { results[i] = call(*host, R"({"action":")" + actions[i] + R"("})"); });
+  for (auto& t : threads) t.join();
+  CHECK(results[0].error_type == "Runtime.ExitError");
+  CHECK(results[1].error_type == "Sandbox.Timedout");
+  CHECK(results[2].error_type == "Runtime.OutOfMemory");
 }
