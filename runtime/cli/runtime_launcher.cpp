@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "sluice/aws/remote_queue_source.h"
+#include "sluice/common/clock.h"
 #include "sluice/sqs/queue_source.h"
 
 namespace sluice::cli {
@@ -24,11 +25,22 @@ functions::RegistryOptions registry_options(sqs::Engine& engine, std::string acc
     request.body = std::move(record_json);
     return engine.send_message(*queue, request).ok();
   };
-  // Each invocation's log goes to stderr in one piece, so concurrent invocations do not interleave.
-  options.log = [](const std::string& text) {
+  // Each invocation's log goes to stderr in one piece, so concurrent invocations do not interleave;
+  // every line carries the time it was written (UTC, on the server's clock).
+  options.log = [clock = options.clock ? options.clock : system_clock()](const std::string& text) {
+    const std::string stamp = format_iso8601_ms(clock->now_ms()) + " ";
+    std::string stamped;
+    stamped.reserve(text.size() + 32 * 4);
+    for (size_t start = 0; start < text.size();) {
+      size_t end = text.find('\n', start);
+      end = end == std::string::npos ? text.size() : end + 1;
+      stamped += stamp;
+      stamped.append(text, start, end - start);
+      start = end;
+    }
     static std::mutex mu;
     std::lock_guard lock(mu);
-    std::fputs(text.c_str(), stderr);
+    std::fputs(stamped.c_str(), stderr);
   };
   return options;
 }

@@ -14,6 +14,7 @@
 #include "isolated_host.h"
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -28,6 +29,11 @@ namespace {
 
 std::string reload_error(const FunctionConfig& config, const std::string& path, const std::string& why) {
   return "function \"" + config.name + "\": handler file \"" + path + "\" cannot be reloaded: " + why;
+}
+
+// Real milliseconds since `start`: what Lambda's REPORT line bills.
+double elapsed_ms(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
 class EnvironmentPoolHost final : public PluginHost {
@@ -62,8 +68,11 @@ class EnvironmentPoolHost final : public PluginHost {
   InvocationResult invoke(const InvocationRequest& request) override {
     if (options_.reload_on_change) (void)reload_if_changed();
     Slot slot = acquire();  // may wait for a free environment: not charged to the timeout
+    std::optional<double> init_ms;
     if (!slot.worker) {
+      const auto init_start = std::chrono::steady_clock::now();
       auto started = factory_();
+      init_ms = elapsed_ms(init_start);
       if (!started) {
         release(std::move(slot));
         PreparedRequest req = prepare(request, config_, clock());
@@ -75,7 +84,11 @@ class EnvironmentPoolHost final : public PluginHost {
       ++stats_.started;
     }
     PreparedRequest req = prepare(request, config_, clock());  // the timeout starts with the handler
+    const auto start = std::chrono::steady_clock::now();
     InvocationResult result = slot.worker->invoke(req, clock());
+    result.duration_ms = elapsed_ms(start);
+    result.max_memory_used_bytes = slot.worker->peak_memory_bytes();
+    result.init_duration_ms = init_ms;
     release(std::move(slot));
     return result;
   }

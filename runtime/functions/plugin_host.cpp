@@ -1,6 +1,7 @@
 // PluginHost::open and the in-process host. InProcessHost keeps a shared_ptr to the current loaded
 // copy; an invocation holds its own reference, so a reload never pulls code from under a running
 // call. The Isolated host (a pool of execution environments) is isolated_host.cpp.
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -33,14 +34,18 @@ class InProcessHost final : public PluginHost {
     if (!(plugin->has_sqs_fast_path() && !req.sqs_records.empty())) req.ensure_event_json();
     detail::InvocationContext ctx(req.deadline_ms, *options_.clock);
     sluice_invocation inv = detail::make_invocation(req, ctx);
+    const auto start = std::chrono::steady_clock::now();
     try {
       plugin->call(inv, req.sqs_records);
     } catch (...) {  // the C ABI forbids this; a handler written without the SDK macros may still do it
       ctx.fail("Runtime.UnhandledException", "an exception escaped the handler");
     }
     InvocationResult result = ctx.finish(req.request_id);
+    const double duration_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (options_.clock->now_ms() > req.deadline_ms)  // too late: AWS would have cut it off
-      return detail::timeout_result(req.request_id, req.timeout_ms, std::move(result.logs));
+      result = detail::timeout_result(req.request_id, req.timeout_ms, std::move(result.logs));
+    result.duration_ms = duration_ms;
     return result;
   }
 

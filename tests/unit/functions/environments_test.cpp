@@ -69,7 +69,13 @@ TEST_CASE("warm environments are reused and stopped after being idle") {
   options.clock = clock;
   options.idle_environment_ms = 60'000;
   auto host = open_default(PLUGIN_SLUICE_PLUGIN_ECHO, config_named("warm"), options);
-  for (int i = 0; i < 3; ++i) CHECK(call(*host, "{}").ok());
+  for (int i = 0; i < 3; ++i) {
+    auto warm = call(*host, "{}");
+    CHECK(warm.ok());
+    CHECK_FALSE(warm.init_duration_ms.has_value());  // the environment started at open
+    CHECK(warm.max_memory_used_bytes > 0);
+    CHECK(warm.duration_ms > 0);
+  }
   CHECK(host->environments().started == 1);  // the same warm environment every time
   CHECK(host->environments().idle == 1);
 
@@ -82,7 +88,10 @@ TEST_CASE("warm environments are reused and stopped after being idle") {
   CHECK(host->environments().idle == 0);
   CHECK(host->environments().reaped_when_idle == 1);
 
-  CHECK(call(*host, "{}").ok());  // a cold start
+  auto cold = call(*host, "{}");
+  CHECK(cold.ok());
+  REQUIRE(cold.init_duration_ms.has_value());  // Lambda's REPORT shows Init Duration on a cold start
+  CHECK(*cold.init_duration_ms > 0);
   CHECK(host->environments().started == 2);
 }
 

@@ -43,6 +43,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -107,6 +108,10 @@ struct InvocationResult {
   std::string error_type;
   std::string error_message;
   std::string logs;  // log lines, each ending in '\n'
+  // What Lambda's REPORT line tells (environment hosts; in process only duration_ms is measured):
+  double duration_ms = 0;                  // real time in the handler
+  uint64_t max_memory_used_bytes = 0;      // the environment's peak memory so far (0: not measured)
+  std::optional<double> init_duration_ms;  // set on a cold start: the environment's init time
 
   bool ok() const { return status == Status::Success; }
 };
