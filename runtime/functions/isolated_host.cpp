@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -80,8 +81,13 @@ class EnvironmentPoolHost final : public PluginHost {
                             started.error());
       }
       slot.worker = std::move(started.value());
-      std::lock_guard lock(mutex_);
-      ++stats_.started;
+      {
+        std::lock_guard lock(mutex_);
+        ++stats_.started;
+      }
+      char line[96];
+      std::snprintf(line, sizeof line, "environment started (init %.2f ms)", *init_ms);
+      note(line);
     }
     PreparedRequest req = prepare(request, config_, clock());  // the timeout starts with the handler
     const auto start = std::chrono::steady_clock::now();
@@ -89,6 +95,9 @@ class EnvironmentPoolHost final : public PluginHost {
     result.duration_ms = elapsed_ms(start);
     result.max_memory_used_bytes = slot.worker->peak_memory_bytes();
     result.init_duration_ms = init_ms;
+    if (!slot.worker->alive())
+      note("environment ended with invocation " + result.request_id + ": " + result.error_type + ": " +
+           result.error_message);
     release(std::move(slot));
     return result;
   }
@@ -143,6 +152,10 @@ class EnvironmentPoolHost final : public PluginHost {
   };
 
   const Clock& clock() const { return *options_.clock; }
+
+  void note(const std::string& line) const {
+    if (options_.environment_log) options_.environment_log(line);
+  }
 
   Slot acquire() {
     std::unique_lock lock(mutex_);
@@ -199,6 +212,7 @@ class EnvironmentPoolHost final : public PluginHost {
       idle_.erase(std::remove_if(idle_.begin(), idle_.end(), [](const Slot& s) { return !s.worker; }), idle_.end());
       stats_.reaped_when_idle += expired.size();
       lock.unlock();
+      for (size_t i = 0; i < expired.size(); ++i) note("environment stopped after being idle");
       expired.clear();  // stops the workers outside the lock
       lock.lock();
     }

@@ -65,6 +65,11 @@ Outcome<std::shared_ptr<const DeclaredFunction>, std::string> FunctionRegistry::
                                                                                   ": declared twice");
   if (spec.config.function_arn.empty())
     spec.config.function_arn = "arn:aws:lambda:" + options_.region + ":" + options_.account_id + ":function:" + name;
+  if (options_.log && !spec.host.environment_log) {
+    spec.host.environment_log = [log = options_.log, name](const std::string& line) {
+      log("[" + name + "] " + line + "\n");
+    };
+  }
   auto opened = spec.runtime.empty()
                     ? PluginHost::open(spec.handler, std::move(spec.config), spec.host)
                     : open_runtime_function({spec.runtime, spec.code_directory, spec.handler, options_.region},

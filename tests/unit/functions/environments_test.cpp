@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -110,7 +112,14 @@ TEST_CASE("a handler past MemorySize fails with Runtime.OutOfMemory and only its
 }
 
 TEST_CASE("a hang replaces only the environment it happened in") {
-  auto host = open_default(PLUGIN_SLUICE_PLUGIN_HANG, config_named("hang", 1000));
+  std::mutex mu;
+  std::vector<std::string> lines;
+  PluginHostOptions options;
+  options.environment_log = [&](const std::string& line) {
+    std::lock_guard lock(mu);
+    lines.push_back(line);
+  };
+  auto host = open_default(PLUGIN_SLUICE_PLUGIN_HANG, config_named("hang", 1000), options);
   // Two environments, both warm.
   for (const auto& r : call_at_once(*host, 2, R"({"action":"nap"})")) CHECK(r.ok());
   REQUIRE(host->environments().idle == 2);
@@ -120,6 +129,14 @@ TEST_CASE("a hang replaces only the environment it happened in") {
   CHECK(host->environments().idle == 1);  // the hung one is gone, the other is warm
   CHECK(call(*host, "{}").ok());          // taken by the survivor: nothing new starts
   CHECK(host->environments().started == started);
+
+  // The operator's log: one line per environment started on demand, one for the one that died.
+  std::lock_guard lock(mu);
+  REQUIRE(lines.size() == (started - 1) + 1);  // those started on demand (not the one at open), one ended
+  CHECK(lines.front().rfind("environment started (init ", 0) == 0);
+  CHECK(lines.back() ==
+        "environment ended with invocation req-hang: Sandbox.Timedout: RequestId: req-hang Error: Task timed out "
+        "after 1.00 seconds");
 }
 
 TEST_CASE("InProcessWhenConcurrent keeps a concurrent handler in process and isolates the others") {

@@ -42,6 +42,7 @@
 #include <sluice/handler.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -79,6 +80,9 @@ struct PluginHostOptions {
   unsigned max_workers = kAccountConcurrencyLimit;          // Isolated: environments, one invocation each at a time
   int64_t idle_environment_ms = kDefaultIdleEnvironmentMs;  // Isolated: on `clock`
   std::shared_ptr<Clock> clock;                             // deadlines and remaining time; default: the system clock
+  // Isolated: told one line (no newline) when an environment starts, dies with its invocation
+  // (crash, timeout, memory overrun) or is stopped after being idle. Called from invoking threads.
+  std::function<void(const std::string& line)> environment_log;
 };
 
 // What a host's execution environments are doing (all zero in process).
