@@ -1,11 +1,13 @@
 // Event-source-mapping benchmarks: an in-memory engine, one embedded queue, one mapping and a no-op
-// handler plugin loaded by the plugin host in this process, with the options `sluice up` uses
-// (start at full scale, plugin reloaded on change).
+// handler plugin run by the plugin host with the options `sluice up` uses (start at full scale,
+// plugin reloaded on change), in both isolation modes of the same run: "process" (the default:
+// execution environments, worker processes) and "in_process" (the opt-in fast path).
 //
 //   bench_esm throughput [--messages N] [--body BYTES] [--concurrency C] [--pollers P] [--case NAME]
 //       Pre-fills the queue with N messages, starts the mapping and times until the mapping has
 //       deleted all N. Cases: batch 10 and batch 1,000 (window 1 s, as AWS requires above 10),
-//       each with JSON events and with the structured SQS fast path.
+//       each with JSON events and with the structured SQS fast path, each in both isolation modes
+//       (--isolation process|in_process limits it to one).
 //   bench_esm latency [--samples N] [--gap-ms MS]
 //       With the mapping idle (its pollers in a long poll), sends one message and measures the
 //       time until the handler is entered; one message at a time, N times, p50/p99.
@@ -74,11 +76,17 @@ std::unique_ptr<sqs::Engine> open_engine() {
   return engine;
 }
 
-std::shared_ptr<esm::FunctionInvoker> open_plugin(bool fast_path, bool report_entry) {
+const char* isolation_name(functions::IsolationMode mode) {
+  return mode == functions::IsolationMode::InProcess ? "in_process" : "process";
+}
+
+std::shared_ptr<esm::FunctionInvoker> open_plugin(bool fast_path, bool report_entry, functions::IsolationMode mode) {
   functions::FunctionConfig config;
   config.name = "bench-noop";
   if (report_entry) config.environment.emplace_back("NOOP_REPORT_ENTRY", "1");
-  auto host = functions::PluginHost::open(fast_path ? NOOP_PLUGIN_FAST : NOOP_PLUGIN_JSON, config);
+  functions::PluginHostOptions options;
+  options.mode = mode;
+  auto host = functions::PluginHost::open(fast_path ? NOOP_PLUGIN_FAST : NOOP_PLUGIN_JSON, config, options);
   if (!host) die(host.error());
   return esm::make_plugin_invoker(std::shared_ptr<functions::PluginHost>(std::move(host.value())));
 }
@@ -120,7 +128,8 @@ struct Args {
   size_t body = 100;
   int64_t concurrency = 4;
   int pollers = 2;
-  std::string only;  // one case, or all
+  std::string only;       // one case, or all
+  std::string isolation;  // "process", "in_process", or both
   int samples = 1'000;
   int gap_ms = 2;
 };
@@ -133,14 +142,16 @@ void print(const char* bench, const std::string& figure, double value, const cha
 
 // ---- throughput ----------------------------------------------------------------------------------
 
-void throughput_case(const Args& args, int64_t batch_size, bool fast_path) {
-  std::string figure = "batch" + std::to_string(batch_size) + (fast_path ? "_fast" : "_json");
+void throughput_case(const Args& args, int64_t batch_size, bool fast_path, functions::IsolationMode mode) {
+  std::string figure =
+      "batch" + std::to_string(batch_size) + (fast_path ? "_fast" : "_json") + "_" + isolation_name(mode);
   if (!args.only.empty() && args.only != figure) return;
+  if (!args.isolation.empty() && args.isolation != isolation_name(mode)) return;
   auto engine = open_engine();
   // Whole batches only, so no batch waits for its window at the end of the drain.
   const int64_t n = std::max<int64_t>(batch_size, args.messages / batch_size * batch_size);
   fill(*engine, n, args.body);
-  auto mapping = make_mapping(*engine, open_plugin(fast_path, false), batch_size, args.concurrency, args.pollers);
+  auto mapping = make_mapping(*engine, open_plugin(fast_path, false, mode), batch_size, args.concurrency, args.pollers);
 
   const int64_t start = monotonic_ns();
   const int64_t cpu_start = process_cpu_ns();
@@ -166,12 +177,13 @@ void throughput_case(const Args& args, int64_t batch_size, bool fast_path) {
   char extra[512];
   std::snprintf(
       extra, sizeof extra,
-      ",\"messages\":%lld,\"batch_size\":%lld,\"fast_path\":%s,\"body_bytes\":%zu,\"max_concurrency\":%lld,"
+      ",\"isolation\":\"%s\",\"messages\":%lld,\"batch_size\":%lld,\"fast_path\":%s,\"body_bytes\":%zu,\"max_"
+      "concurrency\":%lld,"
       "\"pollers\":%d,\"seconds\":%.3f,\"steady_10_90_msg_per_s\":%.0f,\"batches\":%llu,\"mean_batch\":%.1f,"
       "\"max_in_flight\":%lld,\"cpu_ns_per_msg\":%.0f,"
       "\"target\":%d",
-      static_cast<long long>(n), static_cast<long long>(batch_size), fast_path ? "true" : "false", args.body,
-      static_cast<long long>(args.concurrency), args.pollers, seconds, steady,
+      isolation_name(mode), static_cast<long long>(n), static_cast<long long>(batch_size), fast_path ? "true" : "false",
+      args.body, static_cast<long long>(args.concurrency), args.pollers, seconds, steady,
       static_cast<unsigned long long>(stats.batches_invoked),
       stats.batches_invoked ? static_cast<double>(stats.messages_invoked) / static_cast<double>(stats.batches_invoked)
                             : 0.0,
@@ -218,10 +230,11 @@ class EntryRecorder final : public esm::FunctionInvoker {
   std::vector<int64_t> entries_;
 };
 
-void latency_case(const Args& args, bool fast_path) {
-  std::string suffix = fast_path ? "_fast" : "_json";
+void latency_case(const Args& args, bool fast_path, functions::IsolationMode mode) {
+  if (!args.isolation.empty() && args.isolation != isolation_name(mode)) return;
+  std::string suffix = std::string(fast_path ? "_fast" : "_json") + "_" + isolation_name(mode);
   auto engine = open_engine();
-  auto recorder = std::make_shared<EntryRecorder>(open_plugin(fast_path, true));
+  auto recorder = std::make_shared<EntryRecorder>(open_plugin(fast_path, true, mode));
   auto mapping = make_mapping(*engine, recorder, 10, args.concurrency, args.pollers);
   mapping->start();
   std::this_thread::sleep_for(std::chrono::milliseconds(50));  // pollers reach their long poll
@@ -274,6 +287,7 @@ Args parse(int argc, char** argv) {
     else if (flag == "--concurrency") a.concurrency = std::atoll(v);
     else if (flag == "--pollers") a.pollers = std::atoi(v);
     else if (flag == "--case") a.only = v;
+    else if (flag == "--isolation") a.isolation = v;
     else if (flag == "--samples") a.samples = std::atoi(v);
     else if (flag == "--gap-ms") a.gap_ms = std::atoi(v);
     else die("unknown flag " + flag);
@@ -289,11 +303,15 @@ int main(int argc, char** argv) {
   if (mode == "throughput") {
     Args args = parse(argc, argv);
     for (int64_t batch : {10, 1000})
-      for (bool fast : {false, true}) throughput_case(args, batch, fast);
+      for (bool fast : {false, true})
+        for (auto isolation : {functions::IsolationMode::Isolated, functions::IsolationMode::InProcess})
+          throughput_case(args, batch, fast, isolation);
   } else if (mode == "latency") {
     Args args = parse(argc, argv);
-    latency_case(args, true);
-    latency_case(args, false);
+    for (auto isolation : {functions::IsolationMode::Isolated, functions::IsolationMode::InProcess}) {
+      latency_case(args, true, isolation);
+      latency_case(args, false, isolation);
+    }
   } else {
     std::fprintf(stderr, "usage: bench_esm throughput|latency [flags]  (see the source's opening comment)\n");
     return 64;

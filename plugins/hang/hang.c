@@ -1,5 +1,7 @@
-/* hang: sleeps forever when the event contains "hang"; otherwise answers with the time it had
- * left, {"remaining_ms":N}. Exists to prove that timeouts stop an isolated worker. */
+/* hang: sleeps forever when the event contains "hang", 300 ms when it contains "nap"; then (or
+ * otherwise at once) answers with the time it had left, {"remaining_ms":N}. Exists to prove that
+ * timeouts stop an isolated worker, and (it is not concurrent) that slow invocations of one
+ * function run side by side in separate environments. */
 #define _POSIX_C_SOURCE 200809L /* nanosleep under strict C99 */
 #include <sluice/handler.h>
 
@@ -26,6 +28,12 @@ void sluice_handler_invoke(void* state, const sluice_invocation* inv) {
     ts.tv_nsec = 0;
     inv->host->log(inv->host_context, SLUICE_LOG_INFO, "going to sleep", 14);
     for (;;) nanosleep(&ts, NULL);
+  }
+  if (contains(inv->event, "nap")) {
+    struct timespec ts;
+    ts.tv_sec = 0;
+    ts.tv_nsec = 300L * 1000 * 1000;
+    nanosleep(&ts, NULL);
   }
   n = snprintf(out, sizeof out, "{\"remaining_ms\":%lld}", (long long)inv->host->remaining_time_ms(inv->host_context));
   inv->host->respond(inv->host_context, out, (size_t)n);

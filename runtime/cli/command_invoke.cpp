@@ -1,4 +1,5 @@
-// sluice invoke (FUNCTION --config FILE | --plugin FILE) [--event FILE|-] [--timeout SECONDS] [--isolated]
+// sluice invoke (FUNCTION --config FILE | --plugin FILE) [--event FILE|-] [--timeout SECONDS] [--isolated |
+// --in-process]
 //   Runs one invocation of a function declared in a configuration file, or of a handler plugin
 //   file, like `sam local invoke`: the logs go to stderr, the response payload to stdout. Exit 0
 //   on success, 1 on a function error or timeout.
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "commands.h"
@@ -18,6 +20,7 @@
 #include "sample_events.h"
 #include "sluice/common/defaults.h"
 #include "sluice/functions/plugin_host.h"
+#include "sluice/functions/runtime_function.h"
 
 namespace sluice::cli {
 namespace {
@@ -34,12 +37,13 @@ bool read_all(std::istream& in, std::string* out) {
 int command_invoke(const std::vector<std::string>& args) {
   constexpr const char* kUsage =
       "usage: sluice invoke (FUNCTION --config FILE | --plugin FILE) [--event FILE|-] [--timeout SECONDS] "
-      "[--isolated]\n";
+      "[--isolated | --in-process]\n";
   std::string plugin, event_path, function_name, config_path;
   double timeout_s = 3;
-  bool isolated = false;
+  std::optional<bool> isolated;  // default: as declared, else in an execution environment
   std::vector<std::pair<std::string, std::string>> environment;
   uint32_t memory_mb = 128;
+  std::string runtime, code_directory;  // a declared Runtime API function
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     bool has_value = i + 1 < args.size();
@@ -48,6 +52,7 @@ int command_invoke(const std::vector<std::string>& args) {
     else if (arg == "--event" && has_value) event_path = args[++i];
     else if (arg == "--timeout" && has_value) timeout_s = std::atof(args[++i].c_str());
     else if (arg == "--isolated") isolated = true;
+    else if (arg == "--in-process") isolated = false;
     else if (!arg.empty() && arg[0] != '-' && function_name.empty()) function_name = arg;
     else {
       std::fprintf(stderr, "sluice invoke: unexpected argument '%s'\n%s", arg.c_str(), kUsage);
@@ -74,12 +79,14 @@ int command_invoke(const std::vector<std::string>& args) {
       return 66;
     }
     plugin = declared->handler;
+    runtime = declared->runtime;
+    code_directory = declared->code_directory;
     timeout_s = static_cast<double>(declared->timeout_s);
-    isolated = isolated || declared->isolated;
+    if (!isolated) isolated = declared->isolated;
     environment = declared->environment;
     memory_mb = static_cast<uint32_t>(declared->memory_size_mb);
   }
-  if (plugin.empty()) {
+  if (plugin.empty() && runtime.empty()) {
     std::fprintf(stderr, "sluice invoke: give FUNCTION --config FILE or --plugin FILE\n%s", kUsage);
     return 64;
   }
@@ -103,9 +110,11 @@ int command_invoke(const std::vector<std::string>& args) {
   config.memory_size_mb = memory_mb;
   config.environment = environment;
   functions::PluginHostOptions options;
-  options.mode = isolated ? functions::IsolationMode::Isolated : functions::IsolationMode::InProcess;
+  options.mode =
+      isolated.value_or(true) ? functions::IsolationMode::Isolated : functions::IsolationMode::InProcessWhenConcurrent;
   options.reload_on_change = false;
-  auto host = functions::PluginHost::open(plugin, config, options);
+  auto host = runtime.empty() ? functions::PluginHost::open(plugin, config, options)
+                              : functions::open_runtime_function({runtime, code_directory, plugin}, config, options);
   if (!host) {
     std::fprintf(stderr, "sluice invoke: %s\n", host.error().c_str());
     return 66;

@@ -35,14 +35,20 @@
 //     ]
 //   }
 //
-// Handler: a plugin file. An absolute path is used as is, a path with a '/' is relative to the
+// Runtime API functions: {"FunctionName": "orders-py", "Runtime": "python3.12", "CodeUri": "python",
+// "Handler": "order_processor.handler"} runs the handler through sluice's Python shim (nodejs*:
+// Node.js shim, Handler file.export; provided*: CodeUri's `bootstrap`). CodeUri is a folder,
+// relative to the configuration file. Such functions always run in execution environments.
+// Handler without Runtime: a plugin file. An absolute path is used as is, a path with a '/' is relative to the
 // configuration file, and a bare name is looked up (as NAME, libNAME.so, NAME.so) in the folders of
 // SLUICE_HANDLER_PATH and then in the handlers/ folder beside the sluice binary's folder.
-// Isolation: "none" (default: in the sluice process) or "process" (a crash or hang fails only the
-// invocation). DestinationConfig.OnFailure.Destination (a queue name or ARN) receives Lambda's
-// invocation record when an asynchronous invocation (an SNS delivery) fails all its attempts.
-// A mapping's queue is an embedded queue (EventSourceArn: name or ARN) or a queue at
-// any SQS endpoint (QueueUrl, optional Endpoint override), polled with AWS credentials.
+// Isolation: "process" (default: each invocation runs in an execution environment, a worker
+// process; a crash, a hang or a memory overrun fails only that invocation) or "none" (in the
+// sluice process, for handlers that declare themselves thread-safe; any other handler still runs
+// in processes, so it reaches its concurrency). DestinationConfig.OnFailure.Destination (a queue name or ARN) receives
+// Lambda's invocation record when an asynchronous invocation (an SNS delivery) fails all its attempts. A mapping's
+// queue is an embedded queue (EventSourceArn: name or ARN) or a queue at any SQS endpoint (QueueUrl, optional Endpoint
+// override), polled with AWS credentials.
 //
 // accounts: who may sign requests when `sluice up --auth audit|enforce` checks signatures. Each
 // account has root access keys, users with access keys (16..128 letters, digits or _), and roles
@@ -76,12 +82,14 @@ struct QueueDeclaration {
 
 struct FunctionDeclaration {
   std::string name;
-  std::string handler;  // resolved plugin path
+  std::string handler;         // resolved plugin path; with a runtime, Lambda's Handler string
+  std::string runtime;         // "" = a C-ABI plugin; else Lambda's Runtime (python3.12, nodejs20.x, provided.al2023)
+  std::string code_directory;  // with a runtime: CodeUri, resolved against the configuration's folder
   int64_t timeout_s = 3;
   int64_t memory_size_mb = 128;
   std::vector<std::pair<std::string, std::string>> environment;
   std::optional<int64_t> reserved_concurrency;
-  bool isolated = false;
+  bool isolated = true;              // false: in process when the handler is thread-safe
   std::string on_failure_queue_arn;  // "" = none
 };
 

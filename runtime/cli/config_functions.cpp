@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "config_fields.h"
+#include "sluice/functions/runtime_function.h"
 
 namespace sluice::cli {
 namespace {
@@ -77,13 +78,29 @@ void parse_functions(const json::value* functions, const std::string& config_dir
     std::string path = "functions[" + std::to_string(i) + "]";
     const auto& object = object_at(functions->as_array()[i], path);
     only_fields(object,
-                {"FunctionName", "Handler", "Timeout", "MemorySize", "Environment", "ReservedConcurrentExecutions",
-                 "Isolation", "DestinationConfig"},
+                {"FunctionName", "Handler", "Runtime", "CodeUri", "Timeout", "MemorySize", "Environment",
+                 "ReservedConcurrentExecutions", "Isolation", "DestinationConfig"},
                 path);
     FunctionDeclaration function;
     function.name = string_field(object, "FunctionName", path, true);
     if (!names.insert(function.name).second) fail(path + ".FunctionName", "declared twice: " + function.name);
-    function.handler = resolve_handler(string_field(object, "Handler", path, true), config_dir, path + ".Handler");
+    function.runtime = string_field(object, "Runtime", path, false);
+    if (function.runtime.empty()) {
+      if (object.contains("CodeUri")) fail(path + ".CodeUri", "only for a function with a Runtime");
+      function.handler = resolve_handler(string_field(object, "Handler", path, true), config_dir, path + ".Handler");
+    } else {
+      if (!functions::is_supported_runtime(function.runtime))
+        fail(path + ".Runtime",
+             "\"" + function.runtime +
+                 "\" is not supported (provided, provided.al2, provided.al2023, python3.x, nodejs*)");
+      // Lambda's Handler string; a custom runtime's bootstrap may do without one.
+      function.handler = function.runtime.starts_with("provided") ? string_field(object, "Handler", path, false)
+                                                                  : string_field(object, "Handler", path, true);
+      const std::string code = string_field(object, "CodeUri", path, true);
+      function.code_directory = (fs::path(config_dir) / code).lexically_normal().string();
+      if (!fs::is_directory(function.code_directory))
+        fail(path + ".CodeUri", "\"" + function.code_directory + "\" is not a directory");
+    }
     function.timeout_s = int_field(object, "Timeout", path).value_or(3);
     if (function.timeout_s < 1 || function.timeout_s > 900)
       fail(path + ".Timeout", "must be between 1 and 900 seconds");
@@ -93,7 +110,7 @@ void parse_functions(const json::value* functions, const std::string& config_dir
     function.reserved_concurrency = int_field(object, "ReservedConcurrentExecutions", path);
     if (function.reserved_concurrency && *function.reserved_concurrency < 0)
       fail(path + ".ReservedConcurrentExecutions", "must not be negative");
-    std::string isolation = object.contains("Isolation") ? string_field(object, "Isolation", path, false) : "none";
+    std::string isolation = object.contains("Isolation") ? string_field(object, "Isolation", path, false) : "process";
     if (isolation != "none" && isolation != "process") fail(path + ".Isolation", "must be \"none\" or \"process\"");
     function.isolated = isolation == "process";
     if (const json::value* environment = object.if_contains("Environment")) {

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "sluice/aws/remote_queue_source.h"
+#include "sluice/common/clock.h"
 #include "sluice/sqs/queue_source.h"
 
 namespace sluice::cli {
@@ -24,11 +25,22 @@ functions::RegistryOptions registry_options(sqs::Engine& engine, std::string acc
     request.body = std::move(record_json);
     return engine.send_message(*queue, request).ok();
   };
-  // Each invocation's log goes to stderr in one piece, so concurrent invocations do not interleave.
-  options.log = [](const std::string& text) {
+  // Each invocation's log goes to stderr in one piece, so concurrent invocations do not interleave;
+  // every line carries the time it was written (UTC, on the server's clock).
+  options.log = [clock = options.clock ? options.clock : system_clock()](const std::string& text) {
+    const std::string stamp = format_iso8601_ms(clock->now_ms()) + " ";
+    std::string stamped;
+    stamped.reserve(text.size() + 32 * 4);
+    for (size_t start = 0; start < text.size();) {
+      size_t end = text.find('\n', start);
+      end = end == std::string::npos ? text.size() : end + 1;
+      stamped += stamp;
+      stamped.append(text, start, end - start);
+      start = end;
+    }
     static std::mutex mu;
     std::lock_guard lock(mu);
-    std::fputs(text.c_str(), stderr);
+    std::fputs(stamped.c_str(), stderr);
   };
   return options;
 }
@@ -37,13 +49,19 @@ functions::FunctionSpec function_spec(const FunctionDeclaration& declared, const
   functions::FunctionSpec spec;
   spec.host.clock = clock;
   spec.handler = declared.handler;
+  spec.runtime = declared.runtime;
+  spec.code_directory = declared.code_directory;
   spec.config.name = declared.name;
   spec.config.memory_size_mb = static_cast<uint32_t>(declared.memory_size_mb);
   spec.config.timeout_ms = static_cast<uint32_t>(declared.timeout_s * 1000);
   spec.config.environment = declared.environment;
-  spec.host.mode = declared.isolated ? functions::IsolationMode::Isolated : functions::IsolationMode::InProcess;
-  if (declared.isolated && declared.reserved_concurrency)
-    spec.host.max_workers = static_cast<unsigned>(std::max<int64_t>(1, *declared.reserved_concurrency));
+  spec.host.mode =
+      declared.isolated ? functions::IsolationMode::Isolated : functions::IsolationMode::InProcessWhenConcurrent;
+  // As many environments as the function may run invocations at once: its reserved concurrency,
+  // else the account's limit. Each mapping's MaximumConcurrency bounds what it sends.
+  if (declared.reserved_concurrency)
+    spec.host.max_workers = static_cast<unsigned>(
+        std::clamp<int64_t>(*declared.reserved_concurrency, 1, functions::kAccountConcurrencyLimit));
   spec.reserved_concurrency = declared.reserved_concurrency;
   spec.on_failure_destination = declared.on_failure_queue_arn;
   return spec;

@@ -295,9 +295,8 @@ class Mapping final : public EventSourceMapping {
     while (!p.stop && carry.empty() && batch.size() < batch_size) {
       int wait;
       bool last = false;
-      if (batch.empty()) {
-        // The window runs from the poll that brings the first message.
-        deadline = clock().now_ms() + window_ms;
+      const bool first_record_pending = batch.empty();
+      if (first_record_pending) {
         const int64_t poll_s =
             window_ms == 0 ? options_.max_wait_time_seconds
                            : std::min<int64_t>(options_.max_wait_time_seconds, c.maximum_batching_window_in_seconds);
@@ -323,17 +322,27 @@ class Mapping final : public EventSourceMapping {
       }
       if (got->empty() && batch.empty() && wait > 0 && !p.stop) idle = true;
       for (auto& m : *got) add(std::move(m));
+      // The window is counted from the batch's first record, not from the poll that waited for it.
+      if (first_record_pending && !batch.empty()) deadline = clock().now_ms() + window_ms;
+      // Messages that match no filter are deleted at once, even if no matching one ever comes.
+      delete_filtered(filtered);
       if (last) break;
       if (!batch.empty() && wait == 0 && got->empty()) pause_until(p, deadline);  // then look again
     }
-    if (!filtered.empty()) {
-      auto deleted = control_->delete_messages(filtered);
-      std::lock_guard lock(mu_);
-      stats_.messages_filtered_out += filtered.size();
-    }
+    delete_filtered(filtered);
     full = batch.size() >= batch_size || !carry.empty();
     if (!batch.empty()) idle = false;
     return batch;
+  }
+
+  void delete_filtered(std::vector<sqs::DeleteMessageBatchEntry>& filtered) {
+    if (filtered.empty()) return;
+    (void)control_->delete_messages(filtered);
+    {
+      std::lock_guard lock(mu_);
+      stats_.messages_filtered_out += filtered.size();
+    }
+    filtered.clear();
   }
 
   // Waits on the clock until `deadline_ms` or until the poller is told to stop.

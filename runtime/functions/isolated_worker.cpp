@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "frame_codec.h"
+#include "spawner.h"
 
 namespace sluice::functions::detail {
 namespace {
@@ -46,19 +47,17 @@ Outcome<std::unique_ptr<IsolatedWorker>, std::string> IsolatedWorker::start(cons
   int fds[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
     return Out::failure("function \"" + config.name + "\": socketpair: " + std::strerror(errno));
-  pid_t pid = ::fork();
+  const int child_fd = fds[1];
+  int err = 0;
+  pid_t pid = fork_from_spawner([&] { run_worker(child_fd, path, config); }, &err);
   if (pid < 0) {
-    int err = errno;
     ::close(fds[0]);
     ::close(fds[1]);
     return Out::failure("function \"" + config.name + "\": fork: " + std::strerror(err));
   }
-  if (pid == 0) {
-    ::close(fds[0]);
-    run_worker(fds[1], path, config);
-  }
   ::close(fds[1]);
   std::unique_ptr<IsolatedWorker> worker(new IsolatedWorker(pid, fds[0]));
+  worker->memory_ = watch_memory(pid, config.memory_size_mb);
 
   Frame frame;
   ReadStatus s = read_frame(worker->fd_, steady_now_ms() + kInitLimitMs, frame);
@@ -82,6 +81,7 @@ Outcome<std::unique_ptr<IsolatedWorker>, std::string> IsolatedWorker::start(cons
 }
 
 IsolatedWorker::~IsolatedWorker() {
+  memory_.reset();  // the clean exit below may reap the process: stop watching its pid first
   if (fd_ >= 0) {
     ::close(fd_);  // the worker sees EOF, shuts the handler down and exits
     fd_ = -1;
@@ -104,6 +104,10 @@ void IsolatedWorker::kill_and_reap() {
     fd_ = -1;
   }
   if (reaped_) return;
+  if (memory_) {  // stop watching before the pid can be reused
+    killed_for_memory_ = memory_->killed_for_memory();
+    memory_.reset();
+  }
   ::kill(pid_, SIGKILL);
   int status = 0;
   while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
@@ -137,7 +141,9 @@ InvocationResult IsolatedWorker::invoke(PreparedRequest& req, const Clock& clock
   InvocationContext ctx(req.deadline_ms, clock);
   auto exited = [&](const std::string& why) {
     kill_and_reap();
-    return error_result(req.request_id, Status::FunctionError, "Runtime.ExitError",
+    // Lambda words a memory overrun as the kill it is, under its own error type.
+    const char* type = killed_for_memory_ ? "Runtime.OutOfMemory" : "Runtime.ExitError";
+    return error_result(req.request_id, Status::FunctionError, type,
                         "RequestId: " + req.request_id + " Error: Runtime exited with error: " + why,
                         ctx.finish(req.request_id).logs);
   };

@@ -11,30 +11,38 @@
 // after fork of a threaded process. A handler that crashes, hangs past the deadline (SIGKILL) or
 // sends a malformed frame fails that invocation and leaves the worker dead (alive() == false);
 // the owner drops it and starts a new one.
+//
+// Memory: from its start the worker is watched against the function's MemorySize
+// (memory_watchdog.h); a worker past it is killed, and the invocation it was running fails with
+// Runtime.OutOfMemory.
 
 #include <sys/types.h>
 
 #include <memory>
 #include <string>
 
+#include "environment.h"
 #include "invocation.h"
+#include "memory_watchdog.h"
 
 namespace sluice::functions::detail {
 
-class IsolatedWorker {
+class IsolatedWorker final : public Environment {
  public:
   static Outcome<std::unique_ptr<IsolatedWorker>, std::string> start(const std::string& path,
                                                                      const FunctionConfig& config);
-  ~IsolatedWorker();  // closes the socket, waits briefly for a clean exit, then SIGKILL
+  ~IsolatedWorker() override;  // closes the socket, waits briefly for a clean exit, then SIGKILL
   IsolatedWorker(const IsolatedWorker&) = delete;
   IsolatedWorker& operator=(const IsolatedWorker&) = delete;
 
   // Runs one invocation; blocks until the answer, the deadline (on `clock`) or the worker's death.
-  InvocationResult invoke(PreparedRequest& req, const Clock& clock);
+  InvocationResult invoke(PreparedRequest& req, const Clock& clock) override;
 
-  bool alive() const { return fd_ >= 0; }
+  bool alive() override { return fd_ >= 0; }
   pid_t pid() const { return pid_; }
   bool has_sqs_fast_path() const { return fast_path_; }
+  // The highest private memory the worker was seen using (0 once it is reaped).
+  uint64_t peak_memory_bytes() const override { return memory_ ? memory_->peak_bytes() : 0; }
 
  private:
   IsolatedWorker(pid_t pid, int fd) : pid_(pid), fd_(fd) {}
@@ -44,6 +52,8 @@ class IsolatedWorker {
 
   pid_t pid_;
   int fd_;
+  std::unique_ptr<MemoryWatch> memory_;  // released before the process is reaped
+  bool killed_for_memory_ = false;       // kept from memory_ when it is released
   bool fast_path_ = false;
   int exit_status_ = 0;
   bool reaped_ = false;

@@ -2,6 +2,10 @@
 
 #include "logged_host.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
 namespace sluice::functions::detail {
 namespace {
 
@@ -12,12 +16,14 @@ class LoggedHost final : public PluginHost {
 
   InvocationResult invoke(const InvocationRequest& request) override {
     auto result = inner_->invoke(request);
-    sink_(invocation_log_text(inner_->config().name, result));
+    sink_(invocation_log_text(inner_->config().name, result, inner_->config().memory_size_mb));
     return result;
   }
   Outcome<bool, std::string> reload_if_changed() override { return inner_->reload_if_changed(); }
   uint64_t generation() const override { return inner_->generation(); }
   const FunctionConfig& config() const override { return inner_->config(); }
+  EnvironmentStats environments() const override { return inner_->environments(); }
+  IsolationMode mode() const override { return inner_->mode(); }
 
  private:
   const std::shared_ptr<PluginHost> inner_;
@@ -26,18 +32,37 @@ class LoggedHost final : public PluginHost {
 
 }  // namespace
 
-std::string invocation_log_text(const std::string& name, const InvocationResult& result) {
-  std::string text = "[" + name + "] START RequestId: " + result.request_id + "\n";
+std::string invocation_log_text(const std::string& name, const InvocationResult& result, uint32_t memory_size_mb) {
+  const std::string prefix = "[" + name + "] ";
+  std::string text = prefix + "START RequestId: " + result.request_id + " Version: $LATEST\n";
   size_t start = 0;
   while (start < result.logs.size()) {
     size_t end = result.logs.find('\n', start);
     if (end == std::string::npos) end = result.logs.size();
-    text += "[" + name + "] " + result.logs.substr(start, end - start) + "\n";
+    text += prefix + result.logs.substr(start, end - start) + "\n";
     start = end + 1;
   }
-  text += "[" + name + "] END RequestId: " + result.request_id +
-          (result.ok() ? "" : " (" + result.error_type + ": " + result.error_message + ")") + "\n";
+  if (!result.ok()) text += prefix + result.request_id + " " + result.error_type + ": " + result.error_message + "\n";
+  text += prefix + "END RequestId: " + result.request_id + "\n";
+  text += prefix + report_line(result, memory_size_mb) + "\n";
   return text;
+}
+
+std::string report_line(const InvocationResult& result, uint32_t memory_size_mb) {
+  char buffer[320];
+  // Lambda bills whole milliseconds, rounded up; memory in MB (MiB), rounded up.
+  const auto billed = static_cast<long long>(std::ceil(result.duration_ms));
+  const auto used_mb = static_cast<unsigned long long>((result.max_memory_used_bytes + (1u << 20) - 1) >> 20);
+  int n = std::snprintf(buffer, sizeof buffer,
+                        "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %lld ms\tMemory Size: %u MB\tMax "
+                        "Memory Used: %llu MB",
+                        result.request_id.c_str(), result.duration_ms, billed, memory_size_mb, used_mb);
+  std::string line(buffer, static_cast<size_t>(std::max(0, std::min<int>(n, sizeof buffer - 1))));
+  if (result.init_duration_ms) {
+    std::snprintf(buffer, sizeof buffer, "\tInit Duration: %.2f ms", *result.init_duration_ms);
+    line += buffer;
+  }
+  return line;
 }
 
 std::shared_ptr<PluginHost> make_logged_host(std::shared_ptr<PluginHost> inner, InvocationLogSink sink) {

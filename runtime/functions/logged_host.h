@@ -2,9 +2,14 @@
 // A PluginHost that writes each invocation's log to a sink, framed the way Lambda's log stream
 // shows it, so a developer running sluice sees what their handler did:
 //
-//   [order-processor] START RequestId: 1f0c...
+//   [order-processor] START RequestId: 1f0c... Version: $LATEST
 //   [order-processor] <each line the handler logged>
-//   [order-processor] END RequestId: 1f0c... (Unhandled: order 1002 has no customer)
+//   [order-processor] 1f0c... Unhandled: order 1002 has no customer      (failed invocations)
+//   [order-processor] END RequestId: 1f0c...
+//   [order-processor] REPORT RequestId: 1f0c...  Duration: 1.52 ms  Billed Duration: 2 ms
+//                     Memory Size: 128 MB  Max Memory Used: 9 MB  Init Duration: 31.20 ms
+// (REPORT is one line, its fields separated by tabs as Lambda writes them; Init Duration only on
+// a cold start.)
 //
 // Everything else is the wrapped host's.
 
@@ -16,7 +21,9 @@
 namespace sluice::functions::detail {
 
 // The text written for one invocation of the function `name`.
-std::string invocation_log_text(const std::string& name, const InvocationResult& result);
+std::string invocation_log_text(const std::string& name, const InvocationResult& result, uint32_t memory_size_mb);
+// Lambda's REPORT line for one invocation (without a newline).
+std::string report_line(const InvocationResult& result, uint32_t memory_size_mb);
 
 std::shared_ptr<PluginHost> make_logged_host(std::shared_ptr<PluginHost> inner, InvocationLogSink sink);
 

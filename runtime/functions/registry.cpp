@@ -65,7 +65,15 @@ Outcome<std::shared_ptr<const DeclaredFunction>, std::string> FunctionRegistry::
                                                                                   ": declared twice");
   if (spec.config.function_arn.empty())
     spec.config.function_arn = "arn:aws:lambda:" + options_.region + ":" + options_.account_id + ":function:" + name;
-  auto opened = PluginHost::open(spec.handler, std::move(spec.config), spec.host);
+  if (options_.log && !spec.host.environment_log) {
+    spec.host.environment_log = [log = options_.log, name](const std::string& line) {
+      log("[" + name + "] " + line + "\n");
+    };
+  }
+  auto opened = spec.runtime.empty()
+                    ? PluginHost::open(spec.handler, std::move(spec.config), spec.host)
+                    : open_runtime_function({spec.runtime, spec.code_directory, spec.handler, options_.region},
+                                            std::move(spec.config), spec.host);
   if (!opened)
     return Outcome<std::shared_ptr<const DeclaredFunction>, std::string>::failure("function " + name + ": " +
                                                                                   opened.error());

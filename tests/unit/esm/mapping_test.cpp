@@ -406,6 +406,51 @@ TEST_CASE("filter criteria: non-matching messages are deleted without invoking")
   CHECK(batches[0] == std::vector<std::string>{R"({"kind":"keep","n":1})"});
 }
 
+TEST_CASE("filter criteria: a message matching no filter is deleted even when no matching one ever comes") {
+  Queues qs;
+  auto q = qs.create("work");
+  CreateMappingRequest r;
+  r.batch_size = 100;
+  r.maximum_batching_window_in_seconds = 300;  // a long window that no batch will ever open
+  r.filter_criteria = FilterCriteria{{Filter{R"({"body":{"kind":["keep"]}})"}}};
+  auto rec = std::make_shared<Recorder>(plugin(SLUICE_PLUGIN_ECHO));
+  RuntimeOptions options = fast();
+  options.clock = std::make_shared<ManualClock>();  // never advanced
+  auto m = make(r, rec, qs.sources(q), options);
+  m->start();
+  qs.send(q, R"({"kind":"drop"})");
+  REQUIRE(eventually([&] { return m->stats().messages_filtered_out == 1; }));
+  CHECK(eventually([&] { return qs.visible(q) + qs.hidden(q) == 0; }));
+  CHECK(rec->invocations() == 0);
+}
+
+TEST_CASE("the batching window is counted from the batch's first record, not from the poll that waited") {
+  Queues qs;
+  auto q = qs.create("work");
+  auto rec = std::make_shared<Recorder>(plugin(SLUICE_PLUGIN_ECHO));
+  CreateMappingRequest r;
+  r.batch_size = 100;
+  r.maximum_batching_window_in_seconds = 300;
+  auto clock = std::make_shared<ManualClock>();
+  RuntimeOptions options = fast();
+  options.poller_threads = 1;
+  options.clock = clock;
+  auto m = make(r, rec, qs.sources(q), options);
+  m->start();
+  std::this_thread::sleep_for(milliseconds(100));  // the poller is in its (real) long poll
+  clock->advance_s(200);                           // the queue stays idle for 200 s
+  const int64_t window_end = clock->now_ms() + 300'000;
+  qs.send(q, "a");
+  // The window starts with "a": it ends 300 s from now, not 100 s from now.
+  REQUIRE(eventually([&] { return clock->has_waiter(window_end); }));
+  clock->advance_s(299);
+  REQUIRE(eventually([&] { return clock->has_waiter(window_end); }));
+  CHECK(rec->invocations() == 0);
+  clock->advance_s(1);
+  REQUIRE(eventually([&] { return rec->invocations() == 1; }));
+  CHECK(rec->batches().front() == std::vector<std::string>{"a"});
+}
+
 TEST_CASE("observed concurrency stays within MaximumConcurrency and reaches it under backlog") {
   Queues qs;
   auto q = qs.create("work");

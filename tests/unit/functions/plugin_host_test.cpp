@@ -154,7 +154,7 @@ TEST_CASE("hot reload picks up a rebuilt file; a broken rebuild keeps the old ve
   TempDir dir;
   fs::path so = dir.path / "handler.so";
   fs::copy_file(PLUGIN_FIXTURE_VERSIONED_V1, so);
-  PluginHostOptions manual;
+  PluginHostOptions manual = in_process();
   manual.reload_on_change = false;
   auto host = open_ok(so.string(), config_named("versioned"), manual);
   CHECK(call(*host, "{}").payload == R"({"version":1})");

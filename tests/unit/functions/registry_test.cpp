@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <mutex>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -210,10 +211,16 @@ TEST_CASE("with a log, every invocation's lines reach it framed by START and END
   registry.find("throws")->host->invoke(request);
 
   REQUIRE(logged.size() == 2);
-  CHECK(logged[0] == "[echo] START RequestId: req-7\n[echo] [INFO] echo echo: req-7\n[echo] END RequestId: req-7\n");
-  CHECK(logged[1].rfind("[throws] START RequestId: req-8\n", 0) == 0);
-  CHECK(logged[1].find("[throws] END RequestId: req-8 (std::invalid_argument: order 1002 has no customer)\n") !=
-        std::string::npos);
+  // Lambda's lines: START, the handler's lines, END, REPORT (tab-separated, one line).
+  CHECK(logged[0].rfind(
+            "[echo] START RequestId: req-7 Version: $LATEST\n[echo] [INFO] echo echo: req-7\n[echo] END RequestId: "
+            "req-7\n[echo] REPORT RequestId: req-7\tDuration: ",
+            0) == 0);
+  CHECK(std::regex_search(logged[0], std::regex("\tBilled Duration: [0-9]+ ms\tMemory Size: 128 MB\tMax Memory "
+                                                "Used: [0-9]+ MB(\tInit Duration: [0-9.]+ ms)?\n$")));
+  CHECK(logged[1].rfind("[throws] START RequestId: req-8 Version: $LATEST\n", 0) == 0);
+  CHECK(logged[1].find("[throws] req-8 std::invalid_argument: order 1002 has no customer\n[throws] END RequestId: "
+                       "req-8\n[throws] REPORT RequestId: req-8\t") != std::string::npos);
 }
 
 TEST_CASE("clear forgets every function; hosts still held keep working") {

@@ -20,9 +20,16 @@ inline FunctionConfig config_named(std::string name, uint32_t timeout_ms = 3000)
   return c;
 }
 
-// Opens a plugin host; the test stops with the host's message when it cannot.
+inline PluginHostOptions in_process() {
+  PluginHostOptions o;
+  o.mode = IsolationMode::InProcess;
+  return o;
+}
+
+// Opens a plugin host (in process unless told otherwise); the test stops with the host's message
+// when it cannot.
 inline std::unique_ptr<PluginHost> open_ok(const std::string& path, FunctionConfig config = config_named("fn"),
-                                           PluginHostOptions options = {}) {
+                                           PluginHostOptions options = in_process()) {
   auto host = PluginHost::open(path, std::move(config), options);
   REQUIRE_MESSAGE(host.ok(), (host.ok() ? "" : host.error()));
   return std::move(host.value());

@@ -23,7 +23,9 @@
 //
 // Batches (AWS: with-sqs)
 //   A batch closes when it holds BatchSize messages, when MaximumBatchingWindowInSeconds has passed
-//   since the poll began, or when one more message would take its payload past 6 MB. With a window
+//   since its first record arrived, or when one more message would take its payload past 6 MB.
+//   Each poller fills its own batch. Messages that match no filter are deleted as soon as they
+//   are received. With a window
 //   of 0 a batch is what one long poll returns. FIFO: the queue hands out one message group to one
 //   consumer at a time, so one batch per group is in flight; on failure, the failed message and
 //   every later message of its group in the batch stay on the queue, so the group's order holds.
@@ -176,8 +178,8 @@ struct RuntimeOptions {
   bool start_at_full_scale = false;  // begin at the maximum concurrency instead of 5
   int64_t initial_concurrency = 5;
   int64_t scale_up_interval_ms = 200;  // one more concurrent batch per interval under backlog
-  int poller_threads = 2;
-  int max_wait_time_seconds = 20;  // long poll length
+  int poller_threads = 5;              // AWS runs at least five; each fills its own batch
+  int max_wait_time_seconds = 20;      // long poll length
   // Messages asked of one receive: AWS's ReceiveMessage takes at most 10; an embedded queue takes
   // up to 10,000 (one lock round trip per receive instead of one per 10 messages).
   int max_messages_per_receive = 10;

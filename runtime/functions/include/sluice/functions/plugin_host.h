@@ -2,13 +2,25 @@
 // The plugin host: runs one function whose code is a handler shared library (ABI in
 // <sluice/handler.h>).
 //
-// Two modes:
-//   InProcess  the library is dlopen'ed into this process. Fastest; a crash takes the process
-//              down and a hang cannot be stopped (an answer that arrives after the deadline is
-//              still reported as a timeout).
-//   Isolated   the library runs in forked worker processes that serve invocations over a socket
-//              pair. A crash, a hang past the timeout (the worker gets SIGKILL) or a malformed
-//              answer fails only that invocation; the worker is replaced on the next one.
+// Modes (IsolationMode):
+//   Isolated   the default. The library runs in execution environments: forked worker processes,
+//              each serving one invocation at a time over a socket pair, started on demand up to
+//              max_workers (the function's concurrency), reused warm and stopped after
+//              idle_environment_ms without work. A crash, a hang past the timeout (the worker gets
+//              SIGKILL) or a memory overrun past MemorySize fails only that invocation
+//              (Runtime.ExitError, Sandbox.Timedout, Runtime.OutOfMemory) and only that
+//              environment is replaced.
+//   InProcessWhenConcurrent
+//              the explicit fast path: in this process when the handler declares
+//              SLUICE_HANDLER_CONCURRENT; a handler that does not is run Isolated instead, so it
+//              still reaches its concurrency through separate environments.
+//   InProcess  the library is dlopen'ed into this process whatever it declares. Fastest; a crash
+//              takes the process down, a hang cannot be stopped (an answer that arrives after the
+//              deadline is still reported as a timeout) and a non-concurrent handler runs one
+//              invocation at a time.
+//
+// Timeout: an invocation's deadline (when the request gives none) is set when an environment
+// takes it, so time spent waiting for a free environment is not charged.
 //
 // Hot reload: the file's identity (device, inode, size, mtime) is checked before each invocation
 // (when reload_on_change) or by reload_if_changed(). A changed file is loaded as a new copy; new
@@ -30,7 +42,9 @@
 #include <sluice/handler.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -52,13 +66,31 @@ struct FunctionConfig {
   std::vector<std::pair<std::string, std::string>> environment;
 };
 
-enum class IsolationMode { InProcess, Isolated };
+enum class IsolationMode { InProcess, Isolated, InProcessWhenConcurrent };
+
+// Lambda's default concurrency limit of an account: the most environments a function gets when
+// nothing lower is set.
+inline constexpr unsigned kAccountConcurrencyLimit = 1'000;
+// How long an environment may stay idle before it is stopped.
+inline constexpr int64_t kDefaultIdleEnvironmentMs = 5 * 60 * 1000;
 
 struct PluginHostOptions {
-  IsolationMode mode = IsolationMode::InProcess;
-  bool reload_on_change = true;  // check the file before every invocation
-  unsigned max_workers = 1;      // Isolated: worker processes, one invocation each at a time
-  std::shared_ptr<Clock> clock;  // deadlines and remaining time; default: the system clock
+  IsolationMode mode = IsolationMode::Isolated;
+  bool reload_on_change = true;                             // check the file before every invocation
+  unsigned max_workers = kAccountConcurrencyLimit;          // Isolated: environments, one invocation each at a time
+  int64_t idle_environment_ms = kDefaultIdleEnvironmentMs;  // Isolated: on `clock`
+  std::shared_ptr<Clock> clock;                             // deadlines and remaining time; default: the system clock
+  // Isolated: told one line (no newline) when an environment starts, dies with its invocation
+  // (crash, timeout, memory overrun) or is stopped after being idle. Called from invoking threads.
+  std::function<void(const std::string& line)> environment_log;
+};
+
+// What a host's execution environments are doing (all zero in process).
+struct EnvironmentStats {
+  unsigned idle = 0;
+  unsigned busy = 0;
+  uint64_t started = 0;           // environments started since open(), replacements included
+  uint64_t reaped_when_idle = 0;  // stopped after idle_environment_ms without work
 };
 
 struct InvocationRequest {
@@ -80,6 +112,10 @@ struct InvocationResult {
   std::string error_type;
   std::string error_message;
   std::string logs;  // log lines, each ending in '\n'
+  // What Lambda's REPORT line tells (environment hosts; in process only duration_ms is measured):
+  double duration_ms = 0;                  // real time in the handler
+  uint64_t max_memory_used_bytes = 0;      // the environment's peak memory so far (0: not measured)
+  std::optional<double> init_duration_ms;  // set on a cold start: the environment's init time
 
   bool ok() const { return status == Status::Success; }
 };
@@ -96,6 +132,9 @@ class PluginHost {
   // Starts at 1 and grows by one with every successful reload.
   virtual uint64_t generation() const = 0;
   virtual const FunctionConfig& config() const = 0;
+  virtual EnvironmentStats environments() const { return {}; }
+  // The mode the host runs in (InProcessWhenConcurrent resolves to InProcess or Isolated).
+  virtual IsolationMode mode() const = 0;
 };
 
 // The Lambda SQS event JSON for a batch of records (shape of aws-facts 3.6).

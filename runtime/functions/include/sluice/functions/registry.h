@@ -34,6 +34,7 @@
 
 #include "sluice/common/mutex.h"
 #include "sluice/functions/plugin_host.h"
+#include "sluice/functions/runtime_function.h"
 
 namespace sluice::functions {
 
@@ -52,7 +53,13 @@ struct RegistryOptions {
 
 // What declare() needs to know about a function.
 struct FunctionSpec {
-  std::string handler;    // path of the handler library
+  // Plugin functions: path of the handler library. Runtime API functions (`runtime` set): Lambda's
+  // Handler string (module.function, file.export, or whatever the bootstrap reads from _HANDLER).
+  std::string handler;
+  // Empty: a C-ABI plugin. Else Lambda's Runtime value (provided*, python3.x, nodejs*), run through
+  // the Runtime API from code_directory (sluice/functions/runtime_function.h).
+  std::string runtime;
+  std::string code_directory;
   FunctionConfig config;  // an empty function_arn becomes arn:aws:lambda:REGION:ACCOUNT:function:NAME
   PluginHostOptions host;
   std::optional<int64_t> reserved_concurrency;
