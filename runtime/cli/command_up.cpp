@@ -21,10 +21,13 @@
 #include "commands.h"
 #include "config.h"
 #include "runtime_launcher.h"
+#include "sluice/api/lambda_wire/lambda_service.h"
 #include "sluice/api/server/server.h"
 #include "sluice/api/sns_wire/sns_service.h"
 #include "sluice/api/sqs_wire/sqs_service.h"
 #include "sluice/common/defaults.h"
+#include "sluice/functions/lambda_executor.h"
+#include "sluice/lambda/control_plane.h"
 #include "sluice/sns/delivery.h"
 #include "sluice/sns/sns.h"
 #include "sluice/sqs/engine.h"
@@ -208,6 +211,25 @@ int command_up(const std::vector<std::string>& args) {
     return 74;
   }
 
+  // Lambda's control plane: functions created over the API are deployed into the runtime's
+  // registry, beside the configuration's.
+  functions::LambdaExecutorOptions executor_options;
+  executor_options.clock = clock;
+  auto executor = functions::make_lambda_executor(runtime.registry(), executor_options);
+  lambda::ControlPlaneOptions lambda_options;
+  lambda_options.account_id = options.account_id;
+  lambda_options.region = options.region;
+  lambda_options.data_dir = options.in_memory ? "" : options.data_dir;
+  lambda_options.clock = clock;
+  lambda_options.executor = executor.get();
+  auto lambda_functions = lambda::ControlPlane::open(lambda_options);
+  if (!lambda_functions) {
+    std::fprintf(stderr, "sluice up: cannot open the Lambda store: %s\n", lambda_functions.error().c_str());
+    return 74;
+  }
+  // Stored functions are runnable again before the first call arrives.
+  (*lambda_functions)->wait_idle();
+
   Service service;
   uv_loop_init(&service.loop);
   api::server::ApiOptions api_options;
@@ -219,12 +241,14 @@ int command_up(const std::vector<std::string>& args) {
   api_options.allowed_origins = options.allowed_origins;
   api_options.allowed_hosts = options.allowed_hosts;
   // SQS actions run on the loop thread either way (answers wait for their commit without blocking
-  // it). SNS calls block on SNS's own store and, with a data directory, on the engine's commits,
-  // so there they run on a few workers while the loop keeps serving.
-  api_options.worker_threads = options.in_memory ? 0 : 4;
+  // it). SNS calls block on SNS's own store and, with a data directory, on the engine's commits;
+  // Lambda calls block on its store and on the functions they invoke: they run on a few workers
+  // while the loop keeps serving.
+  api_options.worker_threads = 4;
   // SQS first: it answers what no service claims.
   api_options.services.push_back(api::sqs_wire::make_sqs_service(*engine));
   api_options.services.push_back(api::sns_wire::make_sns_service(*topics));
+  api_options.services.push_back(api::lambda_wire::make_lambda_service(**lambda_functions));
   service.api = api::server::ApiServer::start(&service.loop, std::move(api_options), &error);
   if (!service.api) {
     std::fprintf(stderr, "sluice up: cannot listen on %s:%d: %s\n", options.host.c_str(), options.port, error.c_str());
@@ -245,6 +269,7 @@ int command_up(const std::vector<std::string>& args) {
                  options.time_scale, options.time_scale);
   uv_run(&service.loop, UV_RUN_DEFAULT);
   service.api.reset();
+  lambda_functions->reset();  // its deployer stops before the executor and the registry go
   topics.reset();
   lambda_sink.reset();
   http_sink.reset();

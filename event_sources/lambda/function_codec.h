@@ -1,0 +1,16 @@
+#pragma once
+// The stored form of a function record (a JSON document per function, internal to
+// event_sources/lambda). Unlike the wire shape it keeps every field, code location included.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sluice/lambda/function.h"
+
+namespace sluice::lambda::detail {
+
+std::string store_json(const FunctionRecord& function);
+std::optional<FunctionRecord> record_from_store_json(std::string_view text);
+
+}  // namespace sluice::lambda::detail

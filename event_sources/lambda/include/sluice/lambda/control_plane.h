@@ -1,0 +1,67 @@
+#pragma once
+// Lambda's control plane: the functions of one account and region, with AWS's validation and
+// texts, kept durably in the data directory (lambda.db, code under lambda-code/) or in memory.
+// This is the one header a wire adapter (api/lambda_wire) or the embedder uses.
+//
+// Code: a ZipFile is checked and unpacked with libzip (a file that is not a zip gets AWS's
+// "Could not unzip uploaded file..." text); CodeSha256 is the base64 SHA-256 of the zip.
+// Code.S3Bucket "hot-reload" with S3Key an absolute local path (directory or file) runs that path
+// as is, and the runtime picks up changes to it (LocalStack's convention).
+//
+// States: create and update answer at once (Pending / InProgress); the deployer thread hands the
+// function to the Executor and moves it to Active / Successful, or Failed with the reason. At
+// open() every stored function is deployed again.
+//
+// Threading: every method is thread-safe; calls may block on the store (run them on workers).
+// Lifecycle: open() -> calls -> destruction (the deployer finishes its current job and stops).
+// The Executor must outlive the ControlPlane.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sluice/common/aws_error.h"
+#include "sluice/common/clock.h"
+#include "sluice/lambda/executor.h"
+#include "sluice/lambda/function.h"
+
+namespace sluice::lambda {
+
+struct ControlPlaneOptions {
+  std::string account_id;
+  std::string region;
+  std::string data_dir;  // "" = in memory (code is unpacked into a temporary directory)
+  std::shared_ptr<Clock> clock;
+  Executor* executor = nullptr;  // required
+};
+
+struct FunctionPage {
+  std::vector<FunctionRecord> functions;
+  std::string next_marker;  // "" on the last page
+};
+
+class ControlPlane {
+ public:
+  static Outcome<std::unique_ptr<ControlPlane>, std::string> open(ControlPlaneOptions options);
+  virtual ~ControlPlane() = default;
+
+  virtual Outcome<FunctionRecord> create_function(const CreateFunctionInput& input) = 0;
+  // name_or_arn: a name, a full or partial ARN; a qualifier other than $LATEST is not found.
+  virtual Outcome<FunctionRecord> get_function(std::string_view name_or_arn) const = 0;
+  // marker: the name to start after ("" = from the start); max_items 1..10,000 (default 50).
+  virtual Outcome<FunctionPage> list_functions(std::string_view marker, std::optional<int64_t> max_items) const = 0;
+  virtual Status delete_function(std::string_view name_or_arn) = 0;
+  virtual Outcome<FunctionRecord> update_function_code(std::string_view name_or_arn, const CodeInput& code) = 0;
+  virtual Outcome<FunctionRecord> update_function_configuration(std::string_view name_or_arn,
+                                                                const UpdateConfigurationInput& input) = 0;
+  // Synchronous invocation of the function's current code.
+  virtual Outcome<InvokeOutput> invoke(std::string_view name_or_arn, std::string_view qualifier,
+                                       const InvokeInput& input) = 0;
+  // Blocks until the deployer has nothing left to do (tests, and start-up).
+  virtual void wait_idle() = 0;
+};
+
+}  // namespace sluice::lambda

@@ -1,0 +1,185 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "lambda_test_support.h"
+#include "sluice/lambda/control_plane.h"
+
+using namespace sluice;
+using namespace sluice::lambda;
+
+namespace {
+
+struct Fixture {
+  explicit Fixture(std::string data_dir = "") {
+    ControlPlaneOptions options;
+    options.account_id = "123456789012";
+    options.region = "eu-west-1";
+    options.data_dir = std::move(data_dir);
+    options.clock = clock;
+    options.executor = &executor;
+    plane = std::move(ControlPlane::open(options).value());
+  }
+  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(1'700'000'000'000);
+  lambda_test::ScriptedExecutor executor;
+  std::unique_ptr<ControlPlane> plane;
+};
+
+CreateFunctionInput function_named(const std::string& name) {
+  CreateFunctionInput input;
+  input.function_name = name;
+  input.runtime = "provided.al2023";
+  input.handler = "handler";
+  input.role = "arn:aws:iam::123456789012:role/r";
+  input.code.zip_file = lambda_test::make_zip({{"handler.so", "code"}});
+  return input;
+}
+
+}  // namespace
+
+TEST_CASE("a created function is Pending, then Active once the executor has deployed it") {
+  Fixture f;
+  auto created = f.plane->create_function(function_named("orders"));
+  REQUIRE(created);
+  CHECK(created->state == "Pending");
+  CHECK(created->state_reason_code == "Creating");
+  CHECK(created->arn == "arn:aws:lambda:eu-west-1:123456789012:function:orders");
+  CHECK(created->code_size == static_cast<int64_t>(function_named("orders").code.zip_file->size()));
+  CHECK(configuration_json(*created).find("\"LastModified\":\"2023-11-14T22:13:20.000+0000\"") != std::string::npos);
+  f.plane->wait_idle();
+  auto active = f.plane->get_function("orders");
+  CHECK(active->state == "Active");
+  CHECK(active->state_reason.empty());
+  REQUIRE(f.executor.deployed.size() == 1);
+  CHECK(std::filesystem::exists(std::filesystem::path(f.executor.deployed[0].code.path) / "handler.so"));
+
+  auto invoked = f.plane->invoke("arn:aws:lambda:eu-west-1:123456789012:function:orders", "", {"{}", "", false, ""});
+  REQUIRE(invoked);
+  CHECK(invoked->payload == "orders:{}");
+}
+
+TEST_CASE("code the executor cannot run leaves the function Failed with the reason") {
+  Fixture f;
+  f.executor.refuse_with = "no handler library";
+  REQUIRE(f.plane->create_function(function_named("broken")));
+  f.plane->wait_idle();
+  auto failed = f.plane->get_function("broken");
+  CHECK(failed->state == "Failed");
+  CHECK(failed->state_reason == "no handler library");
+  auto invoked = f.plane->invoke("broken", "", {});
+  REQUIRE_FALSE(invoked);
+  CHECK(invoked.error().code == AwsErrorCode::ResourceConflict);
+}
+
+TEST_CASE("names are unique, unknown names and qualifiers are not found") {
+  Fixture f;
+  REQUIRE(f.plane->create_function(function_named("orders")));
+  auto again = f.plane->create_function(function_named("orders"));
+  REQUIRE_FALSE(again);
+  CHECK(again.error().message == "Function already exist: orders");
+  auto missing = f.plane->get_function("nope");
+  CHECK(missing.error().message == "Function not found: arn:aws:lambda:eu-west-1:123456789012:function:nope");
+  auto version = f.plane->get_function("orders:7");
+  CHECK(version.error().message == "Function not found: arn:aws:lambda:eu-west-1:123456789012:function:orders:7");
+  CHECK(f.plane->get_function("orders:$LATEST"));
+}
+
+TEST_CASE("updates are InProgress until deployed; a second update meanwhile is a conflict") {
+  Fixture f;
+  REQUIRE(f.plane->create_function(function_named("orders")));
+  auto pending = f.plane->update_function_configuration("orders", {});
+  REQUIRE_FALSE(pending);
+  CHECK(pending.error().message ==
+        "The operation cannot be performed at this time. The function is currently in the following state: Pending");
+  f.plane->wait_idle();
+
+  UpdateConfigurationInput timeout;
+  timeout.timeout_s = 30;
+  {
+    // Hold the deployer back by holding the executor's lock while two updates arrive.
+    std::unique_lock hold(f.executor.mu);
+    auto first = f.plane->update_function_configuration("orders", timeout);
+    REQUIRE(first);
+    CHECK(first->last_update_status == "InProgress");
+    CHECK(first->timeout_s == 30);
+    auto second = f.plane->update_function_code("orders", function_named("orders").code);
+    REQUIRE_FALSE(second);
+    CHECK(second.error().code == AwsErrorCode::ResourceConflict);
+    CHECK(second.error().message.find("An update is in progress for resource: arn:aws:lambda:") != std::string::npos);
+  }
+  f.plane->wait_idle();
+  CHECK(f.plane->get_function("orders")->last_update_status == "Successful");
+
+  CodeInput code;
+  code.zip_file = lambda_test::make_zip({{"other.so", "new code"}});
+  const std::string old_path = f.plane->get_function("orders")->code.path;
+  auto updated = f.plane->update_function_code("orders", code);
+  REQUIRE(updated);
+  CHECK(updated->code_sha256 != f.executor.deployed.front().code_sha256);
+  f.plane->wait_idle();
+  CHECK_FALSE(std::filesystem::exists(old_path));  // the old code goes once the new one runs
+}
+
+TEST_CASE("ListFunctions pages by name with Marker and MaxItems") {
+  Fixture f;
+  for (const char* name : {"c", "a", "b"}) REQUIRE(f.plane->create_function(function_named(name)));
+  auto first = f.plane->list_functions("", 2);
+  REQUIRE(first);
+  REQUIRE(first->functions.size() == 2);
+  CHECK(first->functions[0].name == "a");
+  CHECK(first->next_marker == "b");
+  auto rest = f.plane->list_functions(first->next_marker, 2);
+  REQUIRE(rest->functions.size() == 1);
+  CHECK(rest->functions[0].name == "c");
+  CHECK(rest->next_marker.empty());
+  CHECK(f.plane->list_functions("", 0).error().code == AwsErrorCode::Validation);
+}
+
+TEST_CASE("S3 code is refused, hot-reload code is the user's path") {
+  Fixture f;
+  auto s3 = function_named("s3");
+  s3.code = {};
+  s3.code.s3_bucket = "bucket";
+  s3.code.s3_key = "code.zip";
+  CHECK(f.plane->create_function(s3).error().message.find("NoSuchBucket") != std::string::npos);
+
+  auto hot = function_named("hot");
+  hot.code = {};
+  hot.code.s3_bucket = "hot-reload";
+  hot.code.s3_key = std::filesystem::temp_directory_path().string();
+  auto created = f.plane->create_function(hot);
+  REQUIRE(created);
+  CHECK(created->code.hot_reload);
+  CHECK(created->code.path == hot.code.s3_key);
+  REQUIRE(f.plane->delete_function("hot"));
+  f.plane->wait_idle();
+  CHECK(std::filesystem::exists(hot.code.s3_key));  // the user's directory is never removed
+}
+
+TEST_CASE("functions are durable in the data directory and deployed again at open") {
+  const auto dir = std::filesystem::temp_directory_path() / ("sluice-lambda-test-" + std::to_string(std::rand()));
+  std::string arn, sha;
+  {
+    Fixture f(dir.string());
+    auto created = f.plane->create_function(function_named("kept"));
+    REQUIRE(created);
+    REQUIRE(f.plane->create_function(function_named("dropped")));
+    f.plane->wait_idle();
+    REQUIRE(f.plane->delete_function("dropped"));
+    arn = created->arn;
+    sha = created->code_sha256;
+  }
+  {
+    Fixture f(dir.string());
+    f.plane->wait_idle();
+    auto kept = f.plane->get_function("kept");
+    REQUIRE(kept);
+    CHECK(kept->arn == arn);
+    CHECK(kept->code_sha256 == sha);
+    CHECK(kept->state == "Active");
+    CHECK_FALSE(f.plane->get_function("dropped"));
+    REQUIRE(f.executor.deployed.size() == 1);
+    CHECK(std::filesystem::exists(std::filesystem::path(kept->code.path) / "handler.so"));
+  }
+  std::filesystem::remove_all(dir);
+}
