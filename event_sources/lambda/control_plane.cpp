@@ -16,6 +16,7 @@
 #include "code_archive.h"
 #include "function_rules.h"
 #include "function_store.h"
+#include "mappings.h"
 #include "sluice/common/crypto.h"
 #include "sluice/common/mutex.h"
 #include "sluice/common/sqlite.h"
@@ -31,7 +32,7 @@ constexpr const char* kHotReloadBucket = "hot-reload";
 constexpr int64_t kDefaultMaxItems = 50;
 
 struct Job {
-  enum class Kind { Deploy, Retire } kind;
+  enum class Kind { Deploy, Retire, StartMappings } kind;
   std::string name;
   std::string discard_code;  // a code directory no longer used once this job is done
 };
@@ -43,7 +44,9 @@ class ControlPlaneImpl final : public ControlPlane {
       : options_(std::move(options)),
         code_root_(std::move(code_root)),
         temporary_code_root_(temporary_code_root),
-        store_(std::move(store)) {
+        store_(std::move(store)),
+        mappings_(*options_.executor, *store_, options_.clock,
+                  [this](std::string_view name_or_arn) { return get_function(name_or_arn); }) {
     {
       MutexLock lock(mu_);
       for (auto& function : store_->load_all()) {
@@ -51,6 +54,9 @@ class ControlPlaneImpl final : public ControlPlane {
         functions_.emplace(name, std::move(function));
         jobs_.push_back({Job::Kind::Deploy, name, ""});
       }
+      // Mappings start once their functions are deployed.
+      mappings_.load(store_->load_mappings());
+      jobs_.push_back({Job::Kind::StartMappings, "", ""});
     }
     deployer_ = std::thread([this] { run_deployer(); });
   }
@@ -220,6 +226,18 @@ class ControlPlaneImpl final : public ControlPlane {
     return options_.executor->invoke(function, input);
   }
 
+  Outcome<std::string> create_event_source_mapping(const CreateMappingInput& input) override {
+    return mappings_.create(input);
+  }
+  Outcome<std::string> get_event_source_mapping(std::string_view uuid) const override { return mappings_.get(uuid); }
+  Outcome<MappingPage> list_event_source_mappings(const MappingFilter& filter) const override {
+    return mappings_.list(filter);
+  }
+  Outcome<std::string> update_event_source_mapping(std::string_view uuid, const std::string& changes_json) override {
+    return mappings_.update(uuid, changes_json);
+  }
+  Outcome<std::string> delete_event_source_mapping(std::string_view uuid) override { return mappings_.remove(uuid); }
+
   void wait_idle() override {
     std::unique_lock<std::mutex> lock(idle_mu_);
     idle_.wait(lock, [this] { return idle_now(); });
@@ -353,6 +371,10 @@ class ControlPlaneImpl final : public ControlPlane {
   }
 
   void run(const Job& job) EXCLUDES(mu_) {
+    if (job.kind == Job::Kind::StartMappings) {
+      mappings_.start_loaded();
+      return;
+    }
     if (job.kind == Job::Kind::Retire) {
       options_.executor->retire(job.name);
       discard_code({job.discard_code, false});
@@ -396,7 +418,7 @@ class ControlPlaneImpl final : public ControlPlane {
   const std::string code_root_;
   const bool temporary_code_root_;
   mutable Mutex mu_;
-  std::unique_ptr<detail::FunctionStore> store_ GUARDED_BY(mu_);
+  const std::unique_ptr<detail::FunctionStore> store_;  // thread-safe itself
   std::map<std::string, FunctionRecord, std::less<>> functions_ GUARDED_BY(mu_);
   std::deque<Job> jobs_ GUARDED_BY(mu_);
   bool busy_ GUARDED_BY(mu_) = false;
@@ -404,6 +426,7 @@ class ControlPlaneImpl final : public ControlPlane {
   std::condition_variable wake_;
   std::mutex idle_mu_;
   std::condition_variable idle_;
+  detail::Mappings mappings_;
   std::thread deployer_;
 };
 

@@ -138,5 +138,31 @@ std::optional<FunctionRecord> record_from_store_json(std::string_view text) {
   return f;
 }
 
+std::string mapping_store_json(const MappingRecord& m) {
+  boost::json::object out{{"uuid", m.uuid},
+                          {"function_name", m.function_name},
+                          {"function_arn", m.function_arn},
+                          {"event_source_arn", m.event_source_arn},
+                          {"settings", m.settings_json},
+                          {"created_ms", m.created_ms}};
+  return boost::json::serialize(out);
+}
+
+std::optional<MappingRecord> mapping_from_store_json(std::string_view text) {
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(text, ec);
+  if (ec || !parsed.is_object()) return std::nullopt;
+  const boost::json::object& in = parsed.get_object();
+  MappingRecord m;
+  m.uuid = text_of(in, "uuid");
+  m.function_name = text_of(in, "function_name");
+  m.function_arn = text_of(in, "function_arn");
+  m.event_source_arn = text_of(in, "event_source_arn");
+  m.settings_json = text_of(in, "settings");
+  m.created_ms = int_of(in, "created_ms", 0);
+  if (m.uuid.empty()) return std::nullopt;
+  return m;
+}
+
 }  // namespace detail
 }  // namespace sluice::lambda

@@ -1,13 +1,15 @@
 #pragma once
-// Where function records live (internal to event_sources/lambda): a SQLite file in the data
-// directory (lambda.db, one row per function holding its stored JSON), or a map in memory. A put
-// or erase returns once it is committed. Not thread-safe: the ControlPlane serialises its calls.
+// Where function and mapping records live (internal to event_sources/lambda): a SQLite file in the
+// data directory (lambda.db, one row per function or mapping holding its stored JSON), or nothing
+// in memory (the ControlPlane's maps are the state). A put or erase returns once it is committed.
+// Thread-safe.
 
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "sluice/lambda/function.h"
+#include "sluice/lambda/mapping.h"
 
 namespace sluice::lambda::detail {
 
@@ -19,6 +21,9 @@ class FunctionStore {
   virtual std::vector<FunctionRecord> load_all() = 0;
   virtual void put(const FunctionRecord& function) = 0;
   virtual void erase(const std::string& name) = 0;
+  virtual std::vector<MappingRecord> load_mappings() = 0;  // in creation order
+  virtual void put_mapping(const MappingRecord& mapping) = 0;
+  virtual void erase_mapping(const std::string& uuid) = 0;
 };
 
 }  // namespace sluice::lambda::detail

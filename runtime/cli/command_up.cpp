@@ -215,7 +215,7 @@ int command_up(const std::vector<std::string>& args) {
   // registry, beside the configuration's.
   functions::LambdaExecutorOptions executor_options;
   executor_options.clock = clock;
-  auto executor = functions::make_lambda_executor(runtime.registry(), executor_options);
+  auto executor = functions::make_lambda_executor(runtime.registry(), *engine, executor_options);
   lambda::ControlPlaneOptions lambda_options;
   lambda_options.account_id = options.account_id;
   lambda_options.region = options.region;
@@ -270,6 +270,7 @@ int command_up(const std::vector<std::string>& args) {
   uv_run(&service.loop, UV_RUN_DEFAULT);
   service.api.reset();
   lambda_functions->reset();  // its deployer stops before the executor and the registry go
+  executor.reset();           // the API's mappings drain while their functions are still declared
   topics.reset();
   lambda_sink.reset();
   http_sink.reset();

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <vector>
 
+#include "lambda_mappings.h"
+
 namespace sluice::functions {
 namespace {
 
@@ -12,8 +14,8 @@ namespace fs = std::filesystem;
 
 class RegistryExecutor final : public lambda::Executor {
  public:
-  RegistryExecutor(FunctionRegistry& registry, LambdaExecutorOptions options)
-      : registry_(registry), options_(std::move(options)) {}
+  RegistryExecutor(FunctionRegistry& registry, sqs::Engine& engine, LambdaExecutorOptions options)
+      : registry_(registry), options_(std::move(options)), mappings_(registry, engine, options_.clock) {}
 
   Outcome<Done, std::string> deploy(const lambda::FunctionRecord& function) override {
     auto library = find_native_handler(function.code.path, function.handler);
@@ -57,9 +59,22 @@ class RegistryExecutor final : public lambda::Executor {
     return output;
   }
 
+  Outcome<std::string> start_mapping(const lambda::MappingRecord& mapping,
+                                     const lambda::FunctionRecord& function) override {
+    return mappings_.start(mapping, function);
+  }
+  Outcome<std::string> update_mapping(const std::string& uuid, const std::string& changes_json) override {
+    return mappings_.update(uuid, changes_json);
+  }
+  void stop_mapping(const std::string& uuid) override { mappings_.stop(uuid); }
+  std::optional<std::string> mapping_configuration(const std::string& uuid) const override {
+    return mappings_.configuration(uuid);
+  }
+
  private:
   FunctionRegistry& registry_;
   const LambdaExecutorOptions options_;
+  detail::LambdaMappings mappings_;
 };
 
 bool is_file(const fs::path& path) {
@@ -97,8 +112,9 @@ Outcome<std::string, std::string> find_native_handler(const std::string& code_pa
                          "or NAME.so).");
 }
 
-std::unique_ptr<lambda::Executor> make_lambda_executor(FunctionRegistry& registry, LambdaExecutorOptions options) {
-  return std::make_unique<RegistryExecutor>(registry, std::move(options));
+std::unique_ptr<lambda::Executor> make_lambda_executor(FunctionRegistry& registry, sqs::Engine& engine,
+                                                       LambdaExecutorOptions options) {
+  return std::make_unique<RegistryExecutor>(registry, engine, std::move(options));
 }
 
 }  // namespace sluice::functions

@@ -21,5 +21,7 @@ struct ActionCall {
 
 // The answer to `operation`, or nullopt when it is not a function operation.
 std::optional<http::Response> run_function_action(std::string_view operation, const ActionCall& action);
+// The same for the event-source-mapping operations (mapping_actions.cpp).
+std::optional<http::Response> run_mapping_action(std::string_view operation, const ActionCall& action);
 
 }  // namespace sluice::api::lambda_wire

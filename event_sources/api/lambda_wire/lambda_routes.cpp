@@ -25,6 +25,11 @@ const std::vector<Route>& routes() {
        "UpdateFunctionConfiguration"},
       {"PUT", rest_json::PathTemplate("/2015-03-31/functions/{FunctionName}/code"), "UpdateFunctionCode"},
       {"POST", rest_json::PathTemplate("/2015-03-31/functions/{FunctionName}/invocations"), "Invoke"},
+      {"POST", rest_json::PathTemplate("/2015-03-31/event-source-mappings"), "CreateEventSourceMapping"},
+      {"GET", rest_json::PathTemplate("/2015-03-31/event-source-mappings"), "ListEventSourceMappings"},
+      {"GET", rest_json::PathTemplate("/2015-03-31/event-source-mappings/{UUID}"), "GetEventSourceMapping"},
+      {"PUT", rest_json::PathTemplate("/2015-03-31/event-source-mappings/{UUID}"), "UpdateEventSourceMapping"},
+      {"DELETE", rest_json::PathTemplate("/2015-03-31/event-source-mappings/{UUID}"), "DeleteEventSourceMapping"},
   };
   return table;
 }

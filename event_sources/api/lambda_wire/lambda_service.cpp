@@ -35,6 +35,7 @@ class LambdaService final : public server::Service {
     const ActionCall action{control_plane_, call, route.path, query};
     std::optional<http::Response> answer;
     if (!route.operation.empty()) answer = run_function_action(route.operation, action);
+    if (!answer && !route.operation.empty()) answer = run_mapping_action(route.operation, action);
     if (!answer) {
       answer =
           rest_json::error_answer(aws_error(AwsErrorCode::UnknownOperation,

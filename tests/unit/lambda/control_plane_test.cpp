@@ -183,3 +183,76 @@ TEST_CASE("functions are durable in the data directory and deployed again at ope
   }
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("event-source mappings: AWS's checks, states and texts around the runtime's mapping") {
+  Fixture f;
+  REQUIRE(f.plane->create_function(function_named("orders")));
+  const std::string queue = "arn:aws:sqs:eu-west-1:123456789012:jobs";
+
+  auto url = f.plane->create_event_source_mapping(
+      {"orders", "https://sqs.us-west-2.amazonaws.com/123456789012/jobs", "{\"BatchSize\":10}"});
+  REQUIRE_FALSE(url);
+  CHECK(url.error().code == AwsErrorCode::Validation);
+  CHECK(url.error().message.rfind("1 validation error detected: Value "
+                                  "'https://sqs.us-west-2.amazonaws.com/123456789012/jobs' at 'eventSourceArn' failed "
+                                  "to satisfy constraint: Member must satisfy regular expression pattern: arn:",
+                                  0) == 0);
+  auto no_function = f.plane->create_event_source_mapping({"nope", queue, "{}"});
+  CHECK(no_function.error().code == AwsErrorCode::ResourceNotFound);
+
+  auto created = f.plane->create_event_source_mapping({"orders", queue, "{\"BatchSize\":5}"});
+  REQUIRE(created);
+  CHECK(created->find("\"State\":\"Creating\"") != std::string::npos);
+  const std::string uuid = f.executor.running.begin()->first;
+  CHECK(f.plane->get_event_source_mapping(uuid)->find("\"State\":\"Enabled\"") != std::string::npos);
+
+  auto duplicate =
+      f.plane->create_event_source_mapping({"arn:aws:lambda:eu-west-1:123456789012:function:orders", queue, "{}"});
+  REQUIRE_FALSE(duplicate);
+  CHECK(duplicate.error().message == "An event source mapping with SQS arn (\" " + queue +
+                                         " \") and function (\" orders \") already exists. Please update or delete "
+                                         "the existing mapping with UUID " +
+                                         uuid);
+  CHECK(f.plane->create_event_source_mapping({"orders", queue + "2", "{\"BatchSize\":0}"}).error().code ==
+        AwsErrorCode::Validation);  // the runtime's validation is the answer
+
+  auto disabling = f.plane->update_event_source_mapping(uuid, "{\"Enabled\":false}");
+  CHECK(disabling->find("\"State\":\"Disabling\"") != std::string::npos);
+  auto enabling = f.plane->update_event_source_mapping(uuid, "{\"Enabled\":true}");
+  CHECK(enabling->find("\"State\":\"Enabling\"") != std::string::npos);
+  auto updating = f.plane->update_event_source_mapping(uuid, "{\"BatchSize\":7}");
+  CHECK(updating->find("\"State\":\"Updating\"") != std::string::npos);
+
+  MappingFilter by_queue;
+  by_queue.event_source_arn = queue;
+  CHECK(f.plane->list_event_source_mappings(by_queue)->configurations.size() == 1);
+  MappingFilter by_other;
+  by_other.function_name = "other";
+  CHECK(f.plane->list_event_source_mappings(by_other)->configurations.empty());
+
+  auto deleted = f.plane->delete_event_source_mapping(uuid);
+  CHECK(deleted->find("\"State\":\"Deleting\"") != std::string::npos);
+  CHECK(f.executor.running.empty());
+  auto gone = f.plane->get_event_source_mapping(uuid);
+  CHECK(gone.error().message == "The resource you requested does not exist.");
+}
+
+TEST_CASE("mappings are durable and started again, settings merged, after their functions") {
+  const auto dir = std::filesystem::temp_directory_path() / ("sluice-lambda-test-" + std::to_string(std::rand()));
+  std::string uuid;
+  {
+    Fixture f(dir.string());
+    REQUIRE(f.plane->create_function(function_named("orders")));
+    REQUIRE(f.plane->create_event_source_mapping({"orders", "arn:aws:sqs:eu-west-1:123456789012:jobs", "{}"}));
+    uuid = f.executor.running.begin()->first;
+    REQUIRE(f.plane->update_event_source_mapping(uuid, "{\"BatchSize\":3}"));
+  }
+  {
+    Fixture f(dir.string());
+    f.plane->wait_idle();
+    REQUIRE(f.executor.running.count(uuid) == 1);
+    REQUIRE(f.executor.deployed.size() == 1);  // the function first
+    CHECK(f.plane->get_event_source_mapping(uuid));
+  }
+  std::filesystem::remove_all(dir);
+}

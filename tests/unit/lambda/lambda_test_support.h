@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -54,7 +55,33 @@ class ScriptedExecutor final : public sluice::lambda::Executor {
     return output;
   }
 
-  std::mutex mu;
+  sluice::Outcome<std::string> start_mapping(const sluice::lambda::MappingRecord& mapping,
+                                             const sluice::lambda::FunctionRecord&) override {
+    std::lock_guard lock(mu);
+    if (mapping.settings_json.find("\"BatchSize\":0") != std::string::npos)
+      return sluice::aws_error(sluice::AwsErrorCode::Validation, "batch size");
+    running[mapping.uuid] = "{\"UUID\":\"" + mapping.uuid + "\",\"State\":\"Enabled\"}";
+    return running[mapping.uuid];
+  }
+  sluice::Outcome<std::string> update_mapping(const std::string& uuid, const std::string& changes) override {
+    std::lock_guard lock(mu);
+    updates.push_back(changes);
+    return running.at(uuid);
+  }
+  void stop_mapping(const std::string& uuid) override {
+    std::lock_guard lock(mu);
+    running.erase(uuid);
+  }
+  std::optional<std::string> mapping_configuration(const std::string& uuid) const override {
+    std::lock_guard lock(mu);
+    auto found = running.find(uuid);
+    if (found == running.end()) return std::nullopt;
+    return found->second;
+  }
+
+  mutable std::mutex mu;
+  std::map<std::string, std::string> running;  // uuid -> configuration JSON
+  std::vector<std::string> updates;
   std::string refuse_with;
   std::vector<sluice::lambda::FunctionRecord> deployed;
   std::vector<std::string> retired;

@@ -27,6 +27,7 @@
 #include "sluice/common/clock.h"
 #include "sluice/lambda/executor.h"
 #include "sluice/lambda/function.h"
+#include "sluice/lambda/mapping.h"
 
 namespace sluice::lambda {
 
@@ -60,6 +61,15 @@ class ControlPlane {
   // Synchronous invocation of the function's current code.
   virtual Outcome<InvokeOutput> invoke(std::string_view name_or_arn, std::string_view qualifier,
                                        const InvokeInput& input) = 0;
+  // Event-source mappings; answers are EventSourceMappingConfiguration JSON objects, with the
+  // State of the moment (Creating/Disabled after create, Updating/Enabling/Disabling after
+  // update, Deleting after delete).
+  virtual Outcome<std::string> create_event_source_mapping(const CreateMappingInput& input) = 0;
+  virtual Outcome<std::string> get_event_source_mapping(std::string_view uuid) const = 0;
+  virtual Outcome<MappingPage> list_event_source_mappings(const MappingFilter& filter) const = 0;
+  virtual Outcome<std::string> update_event_source_mapping(std::string_view uuid, const std::string& changes_json) = 0;
+  virtual Outcome<std::string> delete_event_source_mapping(std::string_view uuid) = 0;
+
   // Blocks until the deployer has nothing left to do (tests, and start-up).
   virtual void wait_idle() = 0;
 };

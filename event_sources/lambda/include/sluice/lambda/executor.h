@@ -7,14 +7,20 @@
 // Every "this function's code is now X" reaches the runtime through deploy(): at creation, after
 // UpdateFunctionCode or UpdateFunctionConfiguration, and for every stored function at start.
 //
-// Threading: deploy() and retire() are called from the control plane's deployer thread, invoke()
-// from the callers' threads; an implementation must be thread-safe.
+// Event-source mappings: the control plane keeps a mapping's identity and its settings as given;
+// the runtime validates them (AWS's rules and texts), polls and invokes, and answers the
+// EventSourceMappingConfiguration JSON. A mapping invokes its function's current code.
+//
+// Threading: deploy() and retire() are called from the control plane's deployer thread, the
+// others from the callers' threads; an implementation must be thread-safe.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "sluice/common/aws_error.h"
 #include "sluice/lambda/function.h"
+#include "sluice/lambda/mapping.h"
 
 namespace sluice::lambda {
 
@@ -42,6 +48,17 @@ class Executor {
   virtual void retire(const std::string& function_name) = 0;
   // Runs the function once, synchronously. An error is Lambda's (the function is not deployed).
   virtual Outcome<InvokeOutput> invoke(const FunctionRecord& function, const InvokeInput& input) = 0;
+
+  // Validates and starts a mapping of `function` (also at start-up, for stored mappings); the
+  // answer is its configuration JSON.
+  virtual Outcome<std::string> start_mapping(const MappingRecord& mapping, const FunctionRecord& function) = 0;
+  // Applies changes (a JSON object of settable fields) to a running mapping; answers the new
+  // configuration JSON. Nothing changes on error.
+  virtual Outcome<std::string> update_mapping(const std::string& uuid, const std::string& changes_json) = 0;
+  // Stops polling and waits for the batches in flight to be settled.
+  virtual void stop_mapping(const std::string& uuid) = 0;
+  // The running mapping's configuration JSON, or nullopt.
+  virtual std::optional<std::string> mapping_configuration(const std::string& uuid) const = 0;
 };
 
 }  // namespace sluice::lambda

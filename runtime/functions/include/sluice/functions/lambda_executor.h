@@ -11,6 +11,9 @@
 // A hot-reload path that is a file is the library itself. Functions run isolated in worker
 // processes, so a crash or hang fails only the invocation; a changed library file is reloaded.
 //
+// Event-source mappings created over the API run here too (esm::EventSourceMapping over an
+// embedded queue), invoking the function's current code from the registry per batch.
+//
 // Threading: thread-safe (the registry is).
 
 #include <memory>
@@ -18,6 +21,7 @@
 
 #include "sluice/functions/registry.h"
 #include "sluice/lambda/executor.h"
+#include "sluice/sqs/engine.h"
 
 namespace sluice::functions {
 
@@ -26,7 +30,9 @@ struct LambdaExecutorOptions {
   unsigned workers_per_function = 4;
 };
 
-std::unique_ptr<lambda::Executor> make_lambda_executor(FunctionRegistry& registry, LambdaExecutorOptions options);
+// Mappings read embedded queues of `engine`, which must outlive the executor.
+std::unique_ptr<lambda::Executor> make_lambda_executor(FunctionRegistry& registry, sqs::Engine& engine,
+                                                       LambdaExecutorOptions options);
 
 // The handler library a native function's code provides, or an error saying what was looked for.
 Outcome<std::string, std::string> find_native_handler(const std::string& code_path, const std::string& handler);
