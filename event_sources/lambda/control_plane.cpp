@@ -13,6 +13,7 @@
 #include <mutex>
 #include <thread>
 
+#include "async_invocations.h"
 #include "code_archive.h"
 #include "function_rules.h"
 #include "function_store.h"
@@ -46,7 +47,11 @@ class ControlPlaneImpl final : public ControlPlane {
         temporary_code_root_(temporary_code_root),
         store_(std::move(store)),
         mappings_(*options_.executor, *store_, options_.clock,
-                  [this](std::string_view name_or_arn) { return get_function(name_or_arn); }) {
+                  [this](std::string_view name_or_arn) { return get_function(name_or_arn); }),
+        async_(
+            *options_.executor, *store_, options_.clock,
+            [this](std::string_view name_or_arn) { return get_function(name_or_arn); }, options_.dead_letters,
+            options_.async_dispatchers) {
     {
       MutexLock lock(mu_);
       for (auto& function : store_->load_all()) {
@@ -56,12 +61,14 @@ class ControlPlaneImpl final : public ControlPlane {
       }
       // Mappings start once their functions are deployed.
       mappings_.load(store_->load_mappings());
+      // So do stored Event invocations.
       jobs_.push_back({Job::Kind::StartMappings, "", ""});
     }
     deployer_ = std::thread([this] { run_deployer(); });
   }
 
   ~ControlPlaneImpl() override {
+    async_.stop();
     {
       MutexLock lock(mu_);
       stopping_ = true;
@@ -238,6 +245,30 @@ class ControlPlaneImpl final : public ControlPlane {
   }
   Outcome<std::string> delete_event_source_mapping(std::string_view uuid) override { return mappings_.remove(uuid); }
 
+  Outcome<std::string> invoke_async(std::string_view name_or_arn, std::string_view qualifier,
+                                    std::string payload) override {
+    auto ref = detail::parse_function_name(name_or_arn);
+    if (!ref) return ref.take_error();
+    if (!qualifier.empty()) ref->qualifier = std::string(qualifier);
+    std::string name;
+    {
+      MutexLock lock(mu_);
+      auto found = find(*ref);
+      if (!found) return found.take_error();
+      if (found->state != "Active") return state_conflict(*found);
+      name = found->name;
+    }
+    detail::AsyncEvent event;
+    event.request_id = uuid4();
+    event.function_name = std::move(name);
+    event.payload = std::move(payload);
+    const std::string request_id = event.request_id;
+    if (auto stored = async_.enqueue(std::move(event)); !stored) return stored.take_error();
+    return request_id;
+  }
+
+  size_t pending_async_invocations() const override { return async_.pending(); }
+
   void wait_idle() override {
     std::unique_lock<std::mutex> lock(idle_mu_);
     idle_.wait(lock, [this] { return idle_now(); });
@@ -373,6 +404,7 @@ class ControlPlaneImpl final : public ControlPlane {
   void run(const Job& job) EXCLUDES(mu_) {
     if (job.kind == Job::Kind::StartMappings) {
       mappings_.start_loaded();
+      async_.start(store_->load_events());
       return;
     }
     if (job.kind == Job::Kind::Retire) {
@@ -427,6 +459,7 @@ class ControlPlaneImpl final : public ControlPlane {
   std::mutex idle_mu_;
   std::condition_variable idle_;
   detail::Mappings mappings_;
+  detail::AsyncInvocations async_;
   std::thread deployer_;
 };
 

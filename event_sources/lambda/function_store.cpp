@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "async_invocations.h"
 #include "function_codec.h"
 #include "sluice/common/mutex.h"
 #include "sluice/common/sqlite.h"
@@ -20,6 +21,9 @@ class MemoryStore final : public FunctionStore {
   std::vector<MappingRecord> load_mappings() override { return {}; }
   void put_mapping(const MappingRecord&) override {}
   void erase_mapping(const std::string&) override {}
+  std::vector<AsyncEvent> load_events() override { return {}; }
+  void put_event(const AsyncEvent&) override {}
+  void erase_event(const std::string&) override {}
 };
 
 class SqliteStore final : public FunctionStore {
@@ -35,6 +39,14 @@ class SqliteStore final : public FunctionStore {
     put_mapping_ =
         sqlite::Statement(db_.get(), "INSERT OR REPLACE INTO mappings (uuid, created_ms, record) VALUES (?1, ?2, ?3)");
     erase_mapping_ = sqlite::Statement(db_.get(), "DELETE FROM mappings WHERE uuid = ?1");
+    db_.exec(
+        "CREATE TABLE IF NOT EXISTS async_events (request_id TEXT PRIMARY KEY, function_name TEXT NOT NULL, "
+        "payload BLOB NOT NULL, attempts INTEGER NOT NULL, enqueued_ms INTEGER NOT NULL, next_attempt_ms INTEGER "
+        "NOT NULL)");
+    put_event_ = sqlite::Statement(db_.get(),
+                                   "INSERT OR REPLACE INTO async_events (request_id, function_name, payload, attempts, "
+                                   "enqueued_ms, next_attempt_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    erase_event_ = sqlite::Statement(db_.get(), "DELETE FROM async_events WHERE request_id = ?1");
     put_ = sqlite::Statement(db_.get(), "INSERT OR REPLACE INTO functions (name, record) VALUES (?1, ?2)");
     erase_ = sqlite::Statement(db_.get(), "DELETE FROM functions WHERE name = ?1");
   }
@@ -81,6 +93,35 @@ class SqliteStore final : public FunctionStore {
     erase_mapping_.bind_text(1, uuid).run();
   }
 
+  std::vector<AsyncEvent> load_events() override {
+    MutexLock lock(mu_);
+    std::vector<AsyncEvent> events;
+    sqlite::Statement all(db_.get(),
+                          "SELECT request_id, function_name, payload, attempts, enqueued_ms, next_attempt_ms FROM "
+                          "async_events ORDER BY next_attempt_ms");
+    while (all.step()) {
+      events.push_back(
+          {all.string(0), all.string(1), all.string(2), static_cast<int>(all.int64(3)), all.int64(4), all.int64(5)});
+    }
+    return events;
+  }
+
+  void put_event(const AsyncEvent& e) override {
+    MutexLock lock(mu_);
+    put_event_.bind_text(1, e.request_id)
+        .bind_text(2, e.function_name)
+        .bind(3, std::string_view(e.payload))
+        .bind(4, static_cast<int64_t>(e.attempts))
+        .bind(5, e.enqueued_ms)
+        .bind(6, e.next_attempt_ms)
+        .run();
+  }
+
+  void erase_event(const std::string& request_id) override {
+    MutexLock lock(mu_);
+    erase_event_.bind_text(1, request_id).run();
+  }
+
  private:
   Mutex mu_;
   sqlite::Connection db_;
@@ -88,6 +129,8 @@ class SqliteStore final : public FunctionStore {
   sqlite::Statement erase_ GUARDED_BY(mu_);
   sqlite::Statement put_mapping_ GUARDED_BY(mu_);
   sqlite::Statement erase_mapping_ GUARDED_BY(mu_);
+  sqlite::Statement put_event_ GUARDED_BY(mu_);
+  sqlite::Statement erase_event_ GUARDED_BY(mu_);
 };
 
 }  // namespace

@@ -13,6 +13,8 @@
 
 namespace sluice::lambda::detail {
 
+struct AsyncEvent;
+
 class FunctionStore {
  public:
   // data_dir "" = in memory. Throws sqlite::Error when the file cannot be opened.
@@ -24,6 +26,9 @@ class FunctionStore {
   virtual std::vector<MappingRecord> load_mappings() = 0;  // in creation order
   virtual void put_mapping(const MappingRecord& mapping) = 0;
   virtual void erase_mapping(const std::string& uuid) = 0;
+  virtual std::vector<AsyncEvent> load_events() = 0;
+  virtual void put_event(const AsyncEvent& event) = 0;
+  virtual void erase_event(const std::string& request_id) = 0;
 };
 
 }  // namespace sluice::lambda::detail

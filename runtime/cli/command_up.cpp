@@ -222,6 +222,18 @@ int command_up(const std::vector<std::string>& args) {
   lambda_options.data_dir = options.in_memory ? "" : options.data_dir;
   lambda_options.clock = clock;
   lambda_options.executor = executor.get();
+  // Failed Event invocations go to the function's DeadLetterConfig queue with Lambda's attributes.
+  lambda_options.dead_letters = [&engine](const std::string& target_arn, const std::string& event,
+                                          const std::string& request_id, const std::string& error_message) {
+    auto queue = sqs::parse_queue_arn(target_arn);
+    if (!queue) return false;
+    sqs::SendMessageRequest request;
+    request.body = event;
+    request.message_attributes["RequestID"] = {"String", request_id, {}};
+    request.message_attributes["ErrorCode"] = {"Number", "200", {}};
+    request.message_attributes["ErrorMessage"] = {"String", error_message.substr(0, 1024), {}};
+    return engine->send_message(*queue, request).ok();
+  };
   auto lambda_functions = lambda::ControlPlane::open(lambda_options);
   if (!lambda_functions) {
     std::fprintf(stderr, "sluice up: cannot open the Lambda store: %s\n", lambda_functions.error().c_str());

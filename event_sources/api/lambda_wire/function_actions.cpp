@@ -1,6 +1,6 @@
 // CreateFunction, GetFunction, GetFunctionConfiguration, ListFunctions, DeleteFunction,
 // UpdateFunctionCode, UpdateFunctionConfiguration and Invoke (Lambda API reference: status codes
-// 201 / 200 / 204, Invoke's headers).
+// 201 / 200 / 204, Invoke's headers; 202 for an Event invocation once it is stored).
 
 #include "function_actions.h"
 
@@ -16,6 +16,9 @@ using rest_json::error_answer;
 using rest_json::json_answer;
 
 constexpr size_t kLogTailBytes = 4096;
+// Invoke's payload limits (Lambda API reference, Invoke: 6 MB synchronous, 1 MB asynchronous).
+constexpr size_t kMaxSyncPayloadBytes = 6 * 1024 * 1024;
+constexpr size_t kMaxAsyncPayloadBytes = 1024 * 1024;
 
 const std::string& request_id(const ActionCall& a) { return a.call.ctx.request_id; }
 
@@ -190,16 +193,32 @@ http::Response invoke(const ActionCall& a) {
   const http::Request& request = a.call.request;
   const std::string type = header_or(request, "x-amz-invocation-type", "RequestResponse");
   const std::string log_type = header_or(request, "x-amz-log-type", "None");
-  if (type != "RequestResponse" && type != "DryRun") {
-    return error_answer(aws_error(AwsErrorCode::LambdaInvalidParameterValue,
-                                  type == "Event" ? "Event invocations are not supported yet by this emulator."
-                                                  : "1 validation error detected: Value '" + type +
-                                                        "' at 'invocationType' failed to satisfy constraint: Member "
-                                                        "must satisfy enum value set: [Event, RequestResponse, "
-                                                        "DryRun]"),
+  if (type != "RequestResponse" && type != "DryRun" && type != "Event") {
+    return error_answer(aws_error(AwsErrorCode::Validation, "1 validation error detected: Value '" + type +
+                                                                "' at 'invocationType' failed to satisfy constraint: "
+                                                                "Member must satisfy enum value set: [Event, "
+                                                                "RequestResponse, DryRun]"),
                         request_id(a));
   }
   const std::string qualifier = query_value(a, "Qualifier");
+  if (type == "Event") {
+    if (request.body.size() > kMaxAsyncPayloadBytes) {
+      return error_answer(aws_error(AwsErrorCode::LambdaRequestEntityTooLarge,
+                                    std::to_string(request.body.size()) +
+                                        " byte payload is too large for the Event invocation type (limit " +
+                                        std::to_string(kMaxAsyncPayloadBytes) + " bytes)"),
+                          request_id(a));
+    }
+    auto queued = a.control_plane.invoke_async(function_name(a), qualifier, request.body.empty() ? "{}" : request.body);
+    if (!queued) return error_answer(queued.error(), request_id(a));
+    return json_answer(202, "", request_id(a));
+  }
+  if (request.body.size() > kMaxSyncPayloadBytes) {
+    return error_answer(aws_error(AwsErrorCode::LambdaRequestEntityTooLarge,
+                                  "Request must be smaller than " + std::to_string(kMaxSyncPayloadBytes) +
+                                      " bytes for the InvokeFunction operation"),
+                        request_id(a));
+  }
   if (type == "DryRun") {
     auto found =
         a.control_plane.get_function(qualifier.empty() ? function_name(a) : function_name(a) + ":" + qualifier);

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "lambda_test_support.h"
 #include "sluice/lambda/control_plane.h"
@@ -11,13 +13,14 @@ using namespace sluice::lambda;
 namespace {
 
 struct Fixture {
-  explicit Fixture(std::string data_dir = "") {
+  explicit Fixture(std::string data_dir = "", DeadLetterSender dead_letters = {}) {
     ControlPlaneOptions options;
     options.account_id = "123456789012";
     options.region = "eu-west-1";
     options.data_dir = std::move(data_dir);
     options.clock = clock;
     options.executor = &executor;
+    options.dead_letters = std::move(dead_letters);
     plane = std::move(ControlPlane::open(options).value());
   }
   std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(1'700'000'000'000);
@@ -255,4 +258,55 @@ TEST_CASE("mappings are durable and started again, settings merged, after their 
     CHECK(f.plane->get_event_source_mapping(uuid));
   }
   std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+// Polls (bounded) until `done` holds: the dispatcher threads run on their own.
+template <typename Done>
+bool eventually(Done done) {
+  for (int i = 0; i < 2000; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return done();
+}
+
+}  // namespace
+
+TEST_CASE("Event invocations: stored, retried twice after 1 and 2 minutes, then dead-lettered") {
+  std::mutex dead_mu;
+  std::vector<std::string> dead;
+  Fixture f("", [&](const std::string& target, const std::string& event, const std::string& request_id,
+                    const std::string& error) {
+    std::lock_guard lock(dead_mu);
+    dead.push_back(target + "|" + event + "|" + error + "|" + std::to_string(request_id.size()));
+    return true;
+  });
+  auto input = function_named("orders");
+  input.dead_letter_target_arn = "arn:aws:sqs:eu-west-1:123456789012:dlq";
+  REQUIRE(f.plane->create_function(input));
+  f.plane->wait_idle();
+
+  REQUIRE(f.plane->invoke_async("orders", "", "{\"ok\":1}"));
+  CHECK(eventually([&] { return f.plane->pending_async_invocations() == 0; }));
+  CHECK(f.executor.invocations.size() == 1);
+
+  REQUIRE(f.plane->invoke_async("orders", "", "{\"fail\":1}"));
+  CHECK(eventually([&] { return f.executor.invocations.size() == 2; }));
+  const int64_t first = f.clock->now_ms();
+  CHECK(eventually([&] { return f.clock->has_waiter(first + 60'000); }));
+  f.clock->advance_s(59);
+  CHECK(f.executor.invocations.size() == 2);
+  f.clock->advance_s(1);
+  CHECK(eventually([&] { return f.executor.invocations.size() == 3; }));
+  CHECK(eventually([&] { return f.clock->has_waiter(first + 180'000); }));
+  f.clock->advance_s(120);
+  CHECK(eventually([&] { return f.plane->pending_async_invocations() == 0; }));
+  CHECK(f.executor.invocations.size() == 4);
+  std::lock_guard lock(dead_mu);
+  REQUIRE(dead.size() == 1);
+  CHECK(dead[0] == "arn:aws:sqs:eu-west-1:123456789012:dlq|{\"fail\":1}|orders:{\"fail\":1}|36");
+
+  CHECK(f.plane->invoke_async("nope", "", "{}").error().code == AwsErrorCode::ResourceNotFound);
 }

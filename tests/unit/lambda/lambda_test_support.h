@@ -52,6 +52,9 @@ class ScriptedExecutor final : public sluice::lambda::Executor {
                                                        const sluice::lambda::InvokeInput& input) override {
     sluice::lambda::InvokeOutput output;
     output.payload = function.name + ":" + input.payload;
+    if (input.payload.find("fail") != std::string::npos) output.function_error = "Unhandled";
+    std::lock_guard lock(mu);
+    invocations.push_back(input.payload);
     return output;
   }
 
@@ -82,6 +85,7 @@ class ScriptedExecutor final : public sluice::lambda::Executor {
   mutable std::mutex mu;
   std::map<std::string, std::string> running;  // uuid -> configuration JSON
   std::vector<std::string> updates;
+  std::vector<std::string> invocations;  // payloads, in order
   std::string refuse_with;
   std::vector<sluice::lambda::FunctionRecord> deployed;
   std::vector<std::string> retired;

@@ -12,11 +12,14 @@
 // function to the Executor and moves it to Active / Successful, or Failed with the reason. At
 // open() every stored function is deployed again.
 //
+// Event invocations: see async_invocations.h (stored, retried twice, then the dead-letter target).
+//
 // Threading: every method is thread-safe; calls may block on the store (run them on workers).
 // Lifecycle: open() -> calls -> destruction (the deployer finishes its current job and stops).
 // The Executor must outlive the ControlPlane.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,12 +34,19 @@
 
 namespace sluice::lambda {
 
+// Sends a failed asynchronous event to a function's dead-letter target (an SQS queue or SNS topic
+// ARN) with Lambda's message attributes (RequestID, ErrorCode, ErrorMessage); true when it took it.
+using DeadLetterSender = std::function<bool(const std::string& target_arn, const std::string& event,
+                                            const std::string& request_id, const std::string& error_message)>;
+
 struct ControlPlaneOptions {
   std::string account_id;
   std::string region;
   std::string data_dir;  // "" = in memory (code is unpacked into a temporary directory)
   std::shared_ptr<Clock> clock;
-  Executor* executor = nullptr;  // required
+  Executor* executor = nullptr;   // required
+  DeadLetterSender dead_letters;  // empty: failed asynchronous events are dropped
+  int async_dispatchers = 4;      // threads that run Event invocations
 };
 
 struct FunctionPage {
@@ -69,6 +79,13 @@ class ControlPlane {
   virtual Outcome<MappingPage> list_event_source_mappings(const MappingFilter& filter) const = 0;
   virtual Outcome<std::string> update_event_source_mapping(std::string_view uuid, const std::string& changes_json) = 0;
   virtual Outcome<std::string> delete_event_source_mapping(std::string_view uuid) = 0;
+
+  // An asynchronous (Event) invocation: stored, then run and retried as Lambda does (see
+  // async_invocations.h). Answers the invocation's request id.
+  virtual Outcome<std::string> invoke_async(std::string_view name_or_arn, std::string_view qualifier,
+                                            std::string payload) = 0;
+  // Event invocations stored and not yet settled (tests).
+  virtual size_t pending_async_invocations() const = 0;
 
   // Blocks until the deployer has nothing left to do (tests, and start-up).
   virtual void wait_idle() = 0;
