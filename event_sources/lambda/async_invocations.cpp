@@ -27,6 +27,7 @@ AsyncInvocations::~AsyncInvocations() { stop(); }
 void AsyncInvocations::start(std::vector<AsyncEvent> stored) {
   {
     std::lock_guard lock(mu_);
+    if (stopping_) return;
     for (auto& event : stored) {
       const int64_t at = event.next_attempt_ms;
       due_.emplace(at, std::move(event));
@@ -85,7 +86,11 @@ void AsyncInvocations::run() {
     lock.unlock();
     Outcome<InvokeOutput> outcome = aws_error(AwsErrorCode::ResourceNotFound, "");
     auto function = functions_(event.function_name);
-    if (function) {
+    if (function && function->reserved_concurrency == 0) {
+      // A function that may not run: Lambda sends its events on without retrying.
+      outcome = aws_error(AwsErrorCode::LambdaTooManyRequests, "Rate Exceeded.");
+      event.attempts = kMaximumRetryAttempts;
+    } else if (function) {
       InvokeInput input;
       input.payload = event.payload;
       input.request_id = event.request_id;

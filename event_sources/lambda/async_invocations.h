@@ -5,7 +5,8 @@
 // invocation: after a function error, 2 more attempts, 1 minute then 2 minutes later, while the
 // event is younger than 6 hours; when they are spent the event goes to the function's
 // DeadLetterConfig target (if any) through the embedder's DeadLetterSender. An event whose
-// function is gone is dropped.
+// function is gone is dropped; one whose function has reserved concurrency 0 goes to the target
+// at once.
 //
 // Time: delays and event age are on the control plane's clock.
 // Threading: thread-safe; stop() (or the destructor) joins the dispatchers after their current

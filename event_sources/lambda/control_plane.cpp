@@ -31,6 +31,8 @@ using detail::function_not_found;
 constexpr const char* kBeingCreated = "The function is being created.";
 constexpr const char* kHotReloadBucket = "hot-reload";
 constexpr int64_t kDefaultMaxItems = 50;
+constexpr int64_t kAccountConcurrency = 1000;
+constexpr int64_t kMinimumUnreserved = 100;
 
 struct Job {
   enum class Kind { Deploy, Retire, StartMappings } kind;
@@ -68,13 +70,13 @@ class ControlPlaneImpl final : public ControlPlane {
   }
 
   ~ControlPlaneImpl() override {
-    async_.stop();
     {
       MutexLock lock(mu_);
       stopping_ = true;
     }
     wake_.notify_all();
-    deployer_.join();
+    deployer_.join();  // first: the deployer is what starts the event dispatchers
+    async_.stop();
     if (temporary_code_root_) {
       std::error_code ec;
       fs::remove_all(code_root_, ec);
@@ -230,7 +232,89 @@ class ControlPlaneImpl final : public ControlPlane {
       function = std::move(*found);
     }
     if (function.state != "Active") return state_conflict(function);
-    return options_.executor->invoke(function, input);
+    if (!enter(function)) {
+      return aws_error(AwsErrorCode::LambdaTooManyRequests, "Rate Exceeded.");
+    }
+    auto output = options_.executor->invoke(function, input);
+    leave(function.name);
+    return output;
+  }
+
+  Outcome<FunctionRecord> put_function_concurrency(std::string_view name_or_arn, int64_t reserved) override {
+    auto ref = detail::parse_function_name(name_or_arn);
+    if (!ref) return ref.take_error();
+    if (reserved < 0) {
+      return aws_error(AwsErrorCode::Validation,
+                       "1 validation error detected: Value '" + std::to_string(reserved) +
+                           "' at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must have value "
+                           "greater than or equal to 0");
+    }
+    MutexLock lock(mu_);
+    auto found = find(*ref);
+    if (!found) return found.take_error();
+    int64_t reserved_elsewhere = 0;
+    for (const auto& [name, function] : functions_)
+      if (name != found->name && function.reserved_concurrency) reserved_elsewhere += *function.reserved_concurrency;
+    if (kAccountConcurrency - reserved_elsewhere - reserved < kMinimumUnreserved) {
+      return aws_error(AwsErrorCode::LambdaInvalidParameterValue,
+                       "Specified ReservedConcurrentExecutions for function decreases account's "
+                       "UnreservedConcurrentExecution below its minimum value of [" +
+                           std::to_string(kMinimumUnreserved) + "].");
+    }
+    FunctionRecord function = *found;
+    function.reserved_concurrency = reserved;
+    if (auto persisted = persist(function); !persisted) return persisted.take_error();
+    functions_[function.name] = function;
+    enqueue({Job::Kind::Deploy, function.name, ""});  // mappings read the limit from the runtime
+    return function;
+  }
+
+  Outcome<TagMap> list_tags(std::string_view function_arn) const override {
+    auto ref = tag_target(function_arn);
+    if (!ref) return ref.take_error();
+    MutexLock lock(mu_);
+    auto found = find(*ref);
+    if (!found) return found.take_error();
+    return found->tags;
+  }
+
+  Status tag_resource(std::string_view function_arn, const TagMap& tags) override {
+    return change_tags(function_arn, [&](TagMap& current) {
+      for (const auto& [key, value] : tags) current[key] = value;
+    });
+  }
+
+  Status untag_resource(std::string_view function_arn, const std::vector<std::string>& keys) override {
+    return change_tags(function_arn, [&](TagMap& current) {
+      for (const auto& key : keys) current.erase(key);
+    });
+  }
+
+  AccountSettings account_settings() const override {
+    AccountSettings settings;
+    settings.concurrent_executions = kAccountConcurrency;
+    settings.unreserved_concurrent_executions = kAccountConcurrency;
+    MutexLock lock(mu_);
+    for (const auto& [name, function] : functions_) {
+      if (function.reserved_concurrency) settings.unreserved_concurrent_executions -= *function.reserved_concurrency;
+      settings.total_code_size += function.code_size;
+      ++settings.function_count;
+    }
+    return settings;
+  }
+
+  Status delete_function_concurrency(std::string_view name_or_arn) override {
+    auto ref = detail::parse_function_name(name_or_arn);
+    if (!ref) return ref.take_error();
+    MutexLock lock(mu_);
+    auto found = find(*ref);
+    if (!found) return found.take_error();
+    FunctionRecord function = *found;
+    function.reserved_concurrency.reset();
+    if (auto persisted = persist(function); !persisted) return persisted.take_error();
+    functions_[function.name] = function;
+    enqueue({Job::Kind::Deploy, function.name, ""});
+    return ok_status();
   }
 
   Outcome<std::string> create_event_source_mapping(const CreateMappingInput& input) override {
@@ -298,6 +382,47 @@ class ControlPlaneImpl final : public ControlPlane {
           "The operation cannot be performed at this time. An update is in progress for resource: " + found->arn);
     }
     return found;
+  }
+
+  // Tags name their resource by ARN; a bare name is not a resource ARN.
+  static Outcome<detail::FunctionRef> tag_target(std::string_view arn) {
+    if (arn.substr(0, 4) != "arn:") {
+      return aws_error(AwsErrorCode::Validation,
+                       "1 validation error detected: Value '" + std::string(arn) +
+                           "' at 'resource' failed to satisfy constraint: Member must satisfy regular expression "
+                           "pattern: arn:(aws[a-zA-Z-]*):lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:"
+                           "(function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?|layer:[a-zA-Z0-9-_]+)");
+    }
+    return detail::parse_function_name(arn);
+  }
+
+  template <typename Change>
+  Status change_tags(std::string_view function_arn, Change change) {
+    auto ref = tag_target(function_arn);
+    if (!ref) return ref.take_error();
+    MutexLock lock(mu_);
+    auto found = find(*ref);
+    if (!found) return found.take_error();
+    FunctionRecord function = *found;
+    change(function.tags);
+    if (auto persisted = persist(function); !persisted) return persisted;
+    functions_[function.name] = std::move(function);
+    return ok_status();
+  }
+
+  // Takes one of the function's concurrent executions; false when its reserved concurrency is
+  // all in use (AWS throttles the invocation).
+  bool enter(const FunctionRecord& function) EXCLUDES(mu_) {
+    MutexLock lock(mu_);
+    int64_t& running = running_[function.name];
+    if (function.reserved_concurrency && running >= *function.reserved_concurrency) return false;
+    ++running;
+    return true;
+  }
+
+  void leave(const std::string& name) EXCLUDES(mu_) {
+    MutexLock lock(mu_);
+    if (--running_[name] <= 0) running_.erase(name);
   }
 
   static AwsError state_conflict(const FunctionRecord& function) {
@@ -453,6 +578,7 @@ class ControlPlaneImpl final : public ControlPlane {
   const std::unique_ptr<detail::FunctionStore> store_;  // thread-safe itself
   std::map<std::string, FunctionRecord, std::less<>> functions_ GUARDED_BY(mu_);
   std::deque<Job> jobs_ GUARDED_BY(mu_);
+  std::map<std::string, int64_t, std::less<>> running_ GUARDED_BY(mu_);  // synchronous invocations in flight
   bool busy_ GUARDED_BY(mu_) = false;
   bool stopping_ GUARDED_BY(mu_) = false;
   std::condition_variable wake_;

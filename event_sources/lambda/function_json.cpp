@@ -88,6 +88,7 @@ std::string store_json(const FunctionRecord& f) {
   out["memory_size_mb"] = f.memory_size_mb;
   if (f.environment) out["environment"] = string_map(*f.environment);
   out["dead_letter_target_arn"] = f.dead_letter_target_arn;
+  if (f.reserved_concurrency) out["reserved_concurrency"] = *f.reserved_concurrency;
   out["code_sha256"] = f.code_sha256;
   out["code_size"] = f.code_size;
   out["code_path"] = f.code.path;
@@ -120,6 +121,7 @@ std::optional<FunctionRecord> record_from_store_json(std::string_view text) {
   f.memory_size_mb = int_of(in, "memory_size_mb", 128);
   if (in.contains("environment")) f.environment = read_string_map(in.if_contains("environment"));
   f.dead_letter_target_arn = text_of(in, "dead_letter_target_arn");
+  if (in.contains("reserved_concurrency")) f.reserved_concurrency = int_of(in, "reserved_concurrency", 0);
   f.code_sha256 = text_of(in, "code_sha256");
   f.code_size = int_of(in, "code_size", 0);
   f.code.path = text_of(in, "code_path");

@@ -32,6 +32,7 @@ class RegistryExecutor final : public lambda::Executor {
     spec.host.mode = IsolationMode::Isolated;
     spec.host.max_workers = options_.workers_per_function;
     spec.host.reload_on_change = true;
+    spec.reserved_concurrency = function.reserved_concurrency;
     auto declared = registry_.redeclare(std::move(spec));
     if (!declared) return Outcome<Done, std::string>::failure(declared.error());
     return Done{};

@@ -104,6 +104,9 @@ http::Response get_function(const ActionCall& a) {
   boost::json::object code{{"RepositoryType", found->code.hot_reload ? "Local" : "S3"},
                            {"Location", "file://" + found->code.path}};
   body += ",\"Code\":" + boost::json::serialize(code);
+  if (found->reserved_concurrency) {
+    body += ",\"Concurrency\":{\"ReservedConcurrentExecutions\":" + std::to_string(*found->reserved_concurrency) + "}";
+  }
   if (!found->tags.empty()) {
     boost::json::object tags;
     for (const auto& [key, value] : found->tags) tags[key] = value;
@@ -231,7 +234,7 @@ http::Response invoke(const ActionCall& a) {
   input.tail_log = log_type == "Tail";
   input.client_context = header_or(request, "x-amz-client-context", "");
   auto output = a.control_plane.invoke(function_name(a), qualifier, input);
-  if (!output) return error_answer(output.error(), request_id(a));
+  if (!output) return lambda_error(output.error(), request_id(a));
   http::Response response = json_answer(200, std::move(output->payload), request_id(a));
   response.headers.emplace_back("X-Amz-Executed-Version", "$LATEST");
   if (!output->function_error.empty()) response.headers.emplace_back("X-Amz-Function-Error", output->function_error);

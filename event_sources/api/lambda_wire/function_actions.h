@@ -23,5 +23,9 @@ struct ActionCall {
 std::optional<http::Response> run_function_action(std::string_view operation, const ActionCall& action);
 // The same for the event-source-mapping operations (mapping_actions.cpp).
 std::optional<http::Response> run_mapping_action(std::string_view operation, const ActionCall& action);
+// The same for concurrency, tags and account settings (settings_actions.cpp).
+std::optional<http::Response> run_settings_action(std::string_view operation, const ActionCall& action);
+// Lambda's REST-JSON error; throttling carries its Reason.
+http::Response lambda_error(const AwsError& error, std::string_view request_id);
 
 }  // namespace sluice::api::lambda_wire

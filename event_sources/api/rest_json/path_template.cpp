@@ -73,6 +73,19 @@ bool PathTemplate::match(std::string_view raw_path, Params* params) const {
   return true;
 }
 
+std::vector<std::string> query_values(std::string_view raw_query, std::string_view name) {
+  std::vector<std::string> values;
+  while (!raw_query.empty()) {
+    const size_t amp = raw_query.find('&');
+    std::string_view pair = raw_query.substr(0, amp);
+    raw_query = amp == std::string_view::npos ? std::string_view() : raw_query.substr(amp + 1);
+    const size_t eq = pair.find('=');
+    if (percent_decode(pair.substr(0, eq), true) != name) continue;
+    values.push_back(eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1), true));
+  }
+  return values;
+}
+
 Params parse_query(std::string_view raw_query) {
   Params params;
   while (!raw_query.empty()) {

@@ -89,11 +89,15 @@ TEST_CASE("names are unique, unknown names and qualifiers are not found") {
 
 TEST_CASE("updates are InProgress until deployed; a second update meanwhile is a conflict") {
   Fixture f;
-  REQUIRE(f.plane->create_function(function_named("orders")));
-  auto pending = f.plane->update_function_configuration("orders", {});
-  REQUIRE_FALSE(pending);
-  CHECK(pending.error().message ==
-        "The operation cannot be performed at this time. The function is currently in the following state: Pending");
+  {
+    std::unique_lock hold(f.executor.mu);  // the deployer waits in deploy() meanwhile
+    REQUIRE(f.plane->create_function(function_named("orders")));
+    auto pending = f.plane->update_function_configuration("orders", {});
+    REQUIRE_FALSE(pending);
+    CHECK(pending.error().message ==
+          "The operation cannot be performed at this time. The function is currently in the following state: "
+          "Pending");
+  }
   f.plane->wait_idle();
 
   UpdateConfigurationInput timeout;
@@ -309,4 +313,42 @@ TEST_CASE("Event invocations: stored, retried twice after 1 and 2 minutes, then 
   CHECK(dead[0] == "arn:aws:sqs:eu-west-1:123456789012:dlq|{\"fail\":1}|orders:{\"fail\":1}|36");
 
   CHECK(f.plane->invoke_async("nope", "", "{}").error().code == AwsErrorCode::ResourceNotFound);
+}
+
+TEST_CASE("reserved concurrency throttles invocations and keeps 100 of the account's 1,000 unreserved") {
+  Fixture f;
+  REQUIRE(f.plane->create_function(function_named("orders")));
+  REQUIRE(f.plane->create_function(function_named("other")));
+  f.plane->wait_idle();
+  REQUIRE(f.plane->put_function_concurrency("orders", 0));
+  auto throttled = f.plane->invoke("orders", "", {"{}", "", false, ""});
+  REQUIRE_FALSE(throttled);
+  CHECK(throttled.error().code == AwsErrorCode::LambdaTooManyRequests);
+  CHECK(throttled.error().info().http_status == 429);
+  CHECK(throttled.error().message == "Rate Exceeded.");
+  CHECK(f.plane->account_settings().unreserved_concurrent_executions == 1000);
+
+  REQUIRE(f.plane->put_function_concurrency("orders", 900));
+  CHECK(f.plane->account_settings().unreserved_concurrent_executions == 100);
+  auto too_much = f.plane->put_function_concurrency("other", 1);
+  REQUIRE_FALSE(too_much);
+  CHECK(too_much.error().message ==
+        "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below "
+        "its minimum value of [100].");
+  CHECK(f.plane->invoke("orders", "", {"{}", "", false, ""}));
+  REQUIRE(f.plane->delete_function_concurrency("orders"));
+  CHECK_FALSE(f.plane->get_function("orders")->reserved_concurrency);
+  CHECK(f.plane->account_settings().function_count == 2);
+}
+
+TEST_CASE("tags by function ARN") {
+  Fixture f;
+  auto created = f.plane->create_function(function_named("orders"));
+  REQUIRE(created);
+  REQUIRE(f.plane->tag_resource(created->arn, {{"team", "a"}, {"env", "dev"}}));
+  REQUIRE(f.plane->untag_resource(created->arn, {"env"}));
+  CHECK(*f.plane->list_tags(created->arn) == TagMap{{"team", "a"}});
+  CHECK(f.plane->list_tags("orders").error().code == AwsErrorCode::Validation);
+  CHECK(f.plane->list_tags("arn:aws:lambda:eu-west-1:123456789012:function:nope").error().code ==
+        AwsErrorCode::ResourceNotFound);
 }

@@ -61,3 +61,12 @@ TEST_CASE("an empty answer has no content type") {
   CHECK(answer.body.empty());
   for (const auto& [name, value] : answer.headers) CHECK(name != "Content-Type");
 }
+
+TEST_CASE("repeated query parameters and an error's Reason") {
+  CHECK(rest_json::query_values("tagKeys=a&x=1&tagKeys=b%20c", "tagKeys") == std::vector<std::string>{"a", "b c"});
+  auto throttled = rest_json::error_answer(aws_error(AwsErrorCode::LambdaTooManyRequests, "Rate Exceeded."), "rid",
+                                           "ReservedFunctionConcurrentInvocationLimitExceeded");
+  CHECK(throttled.status == 429);
+  CHECK(throttled.body ==
+        R"({"Type":"User","message":"Rate Exceeded.","Reason":"ReservedFunctionConcurrentInvocationLimitExceeded"})");
+}

@@ -49,6 +49,14 @@ struct ControlPlaneOptions {
   int async_dispatchers = 4;      // threads that run Event invocations
 };
 
+// GetAccountSettings: the account's limits and what its functions use.
+struct AccountSettings {
+  int64_t concurrent_executions = 1000;
+  int64_t unreserved_concurrent_executions = 1000;
+  int64_t total_code_size = 0;
+  int64_t function_count = 0;
+};
+
 struct FunctionPage {
   std::vector<FunctionRecord> functions;
   std::string next_marker;  // "" on the last page
@@ -68,7 +76,17 @@ class ControlPlane {
   virtual Outcome<FunctionRecord> update_function_code(std::string_view name_or_arn, const CodeInput& code) = 0;
   virtual Outcome<FunctionRecord> update_function_configuration(std::string_view name_or_arn,
                                                                 const UpdateConfigurationInput& input) = 0;
-  // Synchronous invocation of the function's current code.
+  // Reserved concurrency (Put/Get/DeleteFunctionConcurrency). The account has 1,000 concurrent
+  // executions, of which 100 stay unreserved, as on AWS.
+  virtual Outcome<FunctionRecord> put_function_concurrency(std::string_view name_or_arn, int64_t reserved) = 0;
+  virtual Status delete_function_concurrency(std::string_view name_or_arn) = 0;
+  // Tags of a function, named by its ARN (TagResource, UntagResource, ListTags).
+  virtual Outcome<TagMap> list_tags(std::string_view function_arn) const = 0;
+  virtual Status tag_resource(std::string_view function_arn, const TagMap& tags) = 0;
+  virtual Status untag_resource(std::string_view function_arn, const std::vector<std::string>& keys) = 0;
+  virtual AccountSettings account_settings() const = 0;
+  // Synchronous invocation of the function's current code. With reserved concurrency, an
+  // invocation beyond it is TooManyRequestsException (429), as AWS throttles.
   virtual Outcome<InvokeOutput> invoke(std::string_view name_or_arn, std::string_view qualifier,
                                        const InvokeInput& input) = 0;
   // Event-source mappings; answers are EventSourceMappingConfiguration JSON objects, with the

@@ -36,9 +36,10 @@ struct FunctionRecord {
   int64_t timeout_s = 3;
   int64_t memory_size_mb = 128;
   std::optional<EnvironmentMap> environment;
-  std::string dead_letter_target_arn;  // "" = none
-  std::string code_sha256;             // base64 of the zip's SHA-256
-  int64_t code_size = 0;               // bytes of the zip
+  std::string dead_letter_target_arn;           // "" = none
+  std::optional<int64_t> reserved_concurrency;  // PutFunctionConcurrency; none = the unreserved pool
+  std::string code_sha256;                      // base64 of the zip's SHA-256
+  int64_t code_size = 0;                        // bytes of the zip
   CodeLocation code;
   int64_t last_modified_ms = 0;
   std::string revision_id;

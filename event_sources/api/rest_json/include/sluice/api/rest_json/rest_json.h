@@ -43,10 +43,13 @@ class PathTemplate {
 
 // The query string's parameters, decoded; the first of repeated names wins.
 Params parse_query(std::string_view raw_query);
+// Every value of a repeated query parameter (?tagKeys=a&tagKeys=b), decoded, in order.
+std::vector<std::string> query_values(std::string_view raw_query, std::string_view name);
 
 // An answer with a JSON body (or none when body is empty) and x-amzn-RequestId.
 http::Response json_answer(int status, std::string body, std::string_view request_id);
-// AWS's REST-JSON error for `error`: its status, x-amzn-ErrorType, and the JSON body above.
-http::Response error_answer(const AwsError& error, std::string_view request_id);
+// AWS's REST-JSON error for `error`: its status, x-amzn-ErrorType, and the JSON body above. A
+// non-empty reason adds the "Reason" member some errors carry (TooManyRequestsException).
+http::Response error_answer(const AwsError& error, std::string_view request_id, std::string_view reason = {});
 
 }  // namespace sluice::api::rest_json
