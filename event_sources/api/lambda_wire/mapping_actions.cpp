@@ -119,9 +119,34 @@ http::Response list_mappings(const ActionCall& a) {
   return json_answer(200, std::move(body), request_id(a));
 }
 
+// The function a FunctionName names, as the last segment of its name or ARN ("" for none).
+std::string bare_function_name(std::string_view name_or_arn) {
+  std::string_view name = name_or_arn;
+  if (auto at = name.find(":function:"); at != std::string_view::npos) name = name.substr(at + 10);
+  return std::string(name.substr(0, name.find(':')));
+}
+
 http::Response update_mapping(const ActionCall& a) {
   auto body = body_object(a);
   if (!body) return error_answer(body.error(), request_id(a));
+  auto function_name = take_string(*body, "FunctionName");
+  if (!function_name) return error_answer(function_name.error(), request_id(a));
+  if (!function_name->empty()) {
+    // Moving a mapping to another function is not supported here; naming its own function is.
+    auto current = a.control_plane.get_event_source_mapping(param(a.path, "UUID"));
+    if (!current) return error_answer(current.error(), request_id(a));
+    boost::system::error_code ec;
+    boost::json::value parsed = boost::json::parse(*current, ec);
+    const boost::json::value* arn =
+        ec || !parsed.is_object() ? nullptr : parsed.get_object().if_contains("FunctionArn");
+    if (!arn || !arn->is_string() || bare_function_name(arn->get_string()) != bare_function_name(*function_name)) {
+      return error_answer(aws_error(AwsErrorCode::LambdaInvalidParameterValue,
+                                    "sluice cannot move an event source mapping to another function yet; delete the "
+                                    "mapping and create one for " +
+                                        *function_name),
+                          request_id(a));
+    }
+  }
   auto updated = a.control_plane.update_event_source_mapping(param(a.path, "UUID"), boost::json::serialize(*body));
   if (!updated) return error_answer(updated.error(), request_id(a));
   return json_answer(202, std::move(*updated), request_id(a));

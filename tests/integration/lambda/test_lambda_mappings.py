@@ -143,7 +143,10 @@ def test_disable_update_list_delete(server, lam, echo_zip):
     enabling = lam.update_event_source_mapping(UUID=created["UUID"], Enabled=True)
     assert enabling["State"] == "Enabling"
     assert wait_for(lambda: invocations(server, name) > before)
-    updated = lam.update_event_source_mapping(UUID=created["UUID"], BatchSize=5, MaximumBatchingWindowInSeconds=1)
+    moved = error_of(lambda: lam.update_event_source_mapping(UUID=created["UUID"], FunctionName="elsewhere"))
+    assert moved["Error"]["Code"] == "InvalidParameterValueException"
+    updated = lam.update_event_source_mapping(UUID=created["UUID"], FunctionName=name, BatchSize=5,
+                                              MaximumBatchingWindowInSeconds=1)
     assert updated["State"] == "Updating"
     assert (updated["BatchSize"], updated["MaximumBatchingWindowInSeconds"]) == (5, 1)
 
