@@ -1,4 +1,4 @@
-"""pytest setup for the Lambda API suite: one `sluice up` with a data directory for the session
+"""pytest setup for the Lambda API suite: one `sluice up` with a data directory for the whole run
 (restartable on the same data), boto3 clients for it, and the handler plugins the functions run.
 
 Needs SLUICE_BIN (the sluice binary), SLUICE_ECHO_PLUGIN and SLUICE_THROWS_PLUGIN (handler

@@ -1,5 +1,5 @@
 #pragma once
-// Helpers of the Lambda unit tests: zips made with libzip, and an Executor that records what it
+// What the Lambda unit tests share: zips made with libzip, and an Executor that records what it
 // is asked and answers as scripted.
 
 #include <zip.h>
