@@ -21,12 +21,15 @@
 #include "commands.h"
 #include "config.h"
 #include "runtime_launcher.h"
+#include "sluice/api/lambda_wire/lambda_service.h"
 #include "sluice/api/server/server.h"
 #include "sluice/api/sns_wire/sns_service.h"
 #include "sluice/api/sqs_wire/sqs_service.h"
 #include "sluice/api/sts_wire/sts_service.h"
 #include "sluice/common/defaults.h"
 #include "sluice/identity/identity.h"
+#include "sluice/functions/lambda_executor.h"
+#include "sluice/lambda/control_plane.h"
 #include "sluice/sns/delivery.h"
 #include "sluice/sns/sns.h"
 #include "sluice/sqs/engine.h"
@@ -237,6 +240,36 @@ int command_up(const std::vector<std::string>& args) {
     std::fprintf(stderr, "sluice up: --auth %s with no accounts declared: every signed request is refused\n",
                  std::string(identity::auth_mode_name(options.auth)).c_str());
   }
+  // Lambda's control plane: functions created over the API are deployed into the runtime's
+  // registry, beside the configuration's.
+  functions::LambdaExecutorOptions executor_options;
+  executor_options.clock = clock;
+  auto executor = functions::make_lambda_executor(runtime.registry(), *engine, executor_options);
+  lambda::ControlPlaneOptions lambda_options;
+  lambda_options.account_id = options.account_id;
+  lambda_options.region = options.region;
+  lambda_options.data_dir = options.in_memory ? "" : options.data_dir;
+  lambda_options.clock = clock;
+  lambda_options.executor = executor.get();
+  // Failed Event invocations go to the function's DeadLetterConfig queue with Lambda's attributes.
+  lambda_options.dead_letters = [&engine](const std::string& target_arn, const std::string& event,
+                                          const std::string& request_id, const std::string& error_message) {
+    auto queue = sqs::parse_queue_arn(target_arn);
+    if (!queue) return false;
+    sqs::SendMessageRequest request;
+    request.body = event;
+    request.message_attributes["RequestID"] = {"String", request_id, {}};
+    request.message_attributes["ErrorCode"] = {"Number", "200", {}};
+    request.message_attributes["ErrorMessage"] = {"String", error_message.substr(0, 1024), {}};
+    return engine->send_message(*queue, request).ok();
+  };
+  auto lambda_functions = lambda::ControlPlane::open(lambda_options);
+  if (!lambda_functions) {
+    std::fprintf(stderr, "sluice up: cannot open the Lambda store: %s\n", lambda_functions.error().c_str());
+    return 74;
+  }
+  // Stored functions are runnable again before the first call arrives.
+  (*lambda_functions)->wait_idle();
 
   Service service;
   uv_loop_init(&service.loop);
@@ -251,9 +284,10 @@ int command_up(const std::vector<std::string>& args) {
   api_options.auth = options.auth;
   api_options.identities = identities;
   // SQS actions run on the loop thread either way (answers wait for their commit without blocking
-  // it). SNS calls block on SNS's own store and, with a data directory, on the engine's commits,
-  // so there they run on a few workers while the loop keeps serving.
-  api_options.worker_threads = options.in_memory ? 0 : 4;
+  // it). SNS calls block on SNS's own store and, with a data directory, on the engine's commits;
+  // Lambda calls block on its store and on the functions they invoke: they run on a few workers
+  // while the loop keeps serving.
+  api_options.worker_threads = 4;
   // SQS first: it answers what no service claims.
   api_options.services.push_back(api::sqs_wire::make_sqs_service(*engine));
   api_options.services.push_back(api::sns_wire::make_sns_service(*topics));
@@ -261,6 +295,7 @@ int command_up(const std::vector<std::string>& args) {
   sts_options.directory = identities;
   sts_options.mode = options.auth;
   api_options.services.push_back(api::sts_wire::make_sts_service(std::move(sts_options)));
+  api_options.services.push_back(api::lambda_wire::make_lambda_service(**lambda_functions));
   service.api = api::server::ApiServer::start(&service.loop, std::move(api_options), &error);
   if (!service.api) {
     std::fprintf(stderr, "sluice up: cannot listen on %s:%d: %s\n", options.host.c_str(), options.port, error.c_str());
@@ -282,6 +317,8 @@ int command_up(const std::vector<std::string>& args) {
                  options.time_scale, options.time_scale);
   uv_run(&service.loop, UV_RUN_DEFAULT);
   service.api.reset();
+  lambda_functions->reset();  // its deployer stops before the executor and the registry go
+  executor.reset();           // the API's mappings drain while their functions are still declared
   topics.reset();
   lambda_sink.reset();
   http_sink.reset();

@@ -33,6 +33,8 @@ class RuntimeLauncher final : public sns::AsyncFunctionInvoker {
   bool start(const Config& config, std::string* error);
   void stop();
   size_t mapping_count() const { return mappings_.size(); }
+  // The functions the mappings and SNS invoke; the Lambda API deploys into the same registry.
+  functions::FunctionRegistry& registry() { return registry_; }
 
   // sns::AsyncFunctionInvoker: FunctionRegistry::invoke_async and FunctionRegistry::on_failure.
   bool invoke(std::string_view function_arn, std::string event_json, std::string* error_type,

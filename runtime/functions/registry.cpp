@@ -122,6 +122,40 @@ bool FunctionRegistry::on_failure(std::string_view name_or_arn, const std::strin
       invocation_record(function->config().function_arn, event_json, attempts, error, options_.clock->now_ms()));
 }
 
+Outcome<std::shared_ptr<const DeclaredFunction>, std::string> FunctionRegistry::redeclare(FunctionSpec spec) {
+  const std::string name = spec.config.name;
+  if (spec.config.function_arn.empty())
+    spec.config.function_arn = "arn:aws:lambda:" + options_.region + ":" + options_.account_id + ":function:" + name;
+  auto opened = PluginHost::open(spec.handler, std::move(spec.config), spec.host);
+  if (!opened)
+    return Outcome<std::shared_ptr<const DeclaredFunction>, std::string>::failure("function " + name + ": " +
+                                                                                  opened.error());
+  std::shared_ptr<PluginHost> host = std::move(opened.value());
+  if (options_.log) host = detail::make_logged_host(std::move(host), options_.log);
+  auto declared = std::make_shared<const DeclaredFunction>(
+      DeclaredFunction{std::move(host), spec.reserved_concurrency, std::move(spec.on_failure_destination)});
+  std::shared_ptr<const DeclaredFunction> replaced;
+  {
+    MutexLock lock(mu_);
+    auto& slot = functions_[name];
+    replaced = std::move(slot);
+    slot = declared;
+  }
+  // The old host closes here, outside the lock, unless an invocation still holds it.
+  return std::shared_ptr<const DeclaredFunction>(declared);
+}
+
+bool FunctionRegistry::forget(std::string_view name) {
+  std::shared_ptr<const DeclaredFunction> forgotten;
+  MutexLock lock(mu_);
+  auto found = functions_.find(name);
+  if (found == functions_.end()) return false;
+  forgotten = std::move(found->second);
+  functions_.erase(found);
+  lock.unlock();
+  return true;
+}
+
 void FunctionRegistry::clear() {
   std::map<std::string, std::shared_ptr<const DeclaredFunction>, std::less<>> forgotten;
   {

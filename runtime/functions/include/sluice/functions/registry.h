@@ -103,6 +103,12 @@ class FunctionRegistry {
   // the destination did not take it.
   bool on_failure(std::string_view name_or_arn, const std::string& event_json, int attempts,
                   const AsyncInvokeError& error) EXCLUDES(mu_);
+  // Declares the function, or replaces the declaration of that name (new code or settings): new
+  // invocations use the new host, invocations in flight finish on the old one. On failure the
+  // old declaration stays. For the Lambda API, whose functions change while the runtime runs.
+  Outcome<std::shared_ptr<const DeclaredFunction>, std::string> redeclare(FunctionSpec spec) EXCLUDES(mu_);
+  // Forgets one function (its host closes when its last holder lets go); false when unknown.
+  bool forget(std::string_view name) EXCLUDES(mu_);
   // Forgets every function.
   void clear() EXCLUDES(mu_);
 

@@ -1,0 +1,34 @@
+#pragma once
+// Where function and mapping records live (internal to event_sources/lambda): a SQLite file in the
+// data directory (lambda.db, one row per function or mapping holding its stored JSON), or nothing
+// in memory (the ControlPlane's maps are the state). A put or erase returns once it is committed.
+// Thread-safe.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sluice/lambda/function.h"
+#include "sluice/lambda/mapping.h"
+
+namespace sluice::lambda::detail {
+
+struct AsyncEvent;
+
+class FunctionStore {
+ public:
+  // data_dir "" = in memory. Throws sqlite::Error when the file cannot be opened.
+  static std::unique_ptr<FunctionStore> open(const std::string& data_dir);
+  virtual ~FunctionStore() = default;
+  virtual std::vector<FunctionRecord> load_all() = 0;
+  virtual void put(const FunctionRecord& function) = 0;
+  virtual void erase(const std::string& name) = 0;
+  virtual std::vector<MappingRecord> load_mappings() = 0;  // in creation order
+  virtual void put_mapping(const MappingRecord& mapping) = 0;
+  virtual void erase_mapping(const std::string& uuid) = 0;
+  virtual std::vector<AsyncEvent> load_events() = 0;
+  virtual void put_event(const AsyncEvent& event) = 0;
+  virtual void erase_event(const std::string& request_id) = 0;
+};
+
+}  // namespace sluice::lambda::detail

@@ -1,0 +1,112 @@
+#pragma once
+// Lambda's control plane: the functions of one account and region, with AWS's validation and
+// texts, kept durably in the data directory (lambda.db, code under lambda-code/) or in memory.
+// This is the one header a wire adapter (api/lambda_wire) or the embedder uses.
+//
+// Code: a ZipFile is checked and unpacked with libzip (a file that is not a zip gets AWS's
+// "Could not unzip uploaded file..." text); CodeSha256 is the base64 SHA-256 of the zip.
+// Code.S3Bucket "hot-reload" with S3Key an absolute local path (directory or file) runs that path
+// as is, and the runtime picks up changes to it (LocalStack's convention).
+//
+// States: create and update answer at once (Pending / InProgress); the deployer thread hands the
+// function to the Executor and moves it to Active / Successful, or Failed with the reason. At
+// open() every stored function is deployed again.
+//
+// Event invocations: see async_invocations.h (stored, retried twice, then the dead-letter target).
+//
+// Threading: every method is thread-safe; calls may block on the store (run them on workers).
+// Lifecycle: open() -> calls -> destruction (the deployer finishes its current job and stops).
+// The Executor must outlive the ControlPlane.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sluice/common/aws_error.h"
+#include "sluice/common/clock.h"
+#include "sluice/lambda/executor.h"
+#include "sluice/lambda/function.h"
+#include "sluice/lambda/mapping.h"
+
+namespace sluice::lambda {
+
+// Sends a failed asynchronous event to a function's dead-letter target (an SQS queue or SNS topic
+// ARN) with Lambda's message attributes (RequestID, ErrorCode, ErrorMessage); true when it took it.
+using DeadLetterSender = std::function<bool(const std::string& target_arn, const std::string& event,
+                                            const std::string& request_id, const std::string& error_message)>;
+
+struct ControlPlaneOptions {
+  std::string account_id;
+  std::string region;
+  std::string data_dir;  // "" = in memory (code is unpacked into a temporary directory)
+  std::shared_ptr<Clock> clock;
+  Executor* executor = nullptr;   // required
+  DeadLetterSender dead_letters;  // empty: failed asynchronous events are dropped
+  int async_dispatchers = 4;      // threads that run Event invocations
+};
+
+// GetAccountSettings: the account's limits and what its functions use.
+struct AccountSettings {
+  int64_t concurrent_executions = 1000;
+  int64_t unreserved_concurrent_executions = 1000;
+  int64_t total_code_size = 0;
+  int64_t function_count = 0;
+};
+
+struct FunctionPage {
+  std::vector<FunctionRecord> functions;
+  std::string next_marker;  // "" on the last page
+};
+
+class ControlPlane {
+ public:
+  static Outcome<std::unique_ptr<ControlPlane>, std::string> open(ControlPlaneOptions options);
+  virtual ~ControlPlane() = default;
+
+  virtual Outcome<FunctionRecord> create_function(const CreateFunctionInput& input) = 0;
+  // name_or_arn: a name, a full or partial ARN; a qualifier other than $LATEST is not found.
+  virtual Outcome<FunctionRecord> get_function(std::string_view name_or_arn) const = 0;
+  // marker: the name to start after ("" = from the start); max_items 1..10,000 (default 50).
+  virtual Outcome<FunctionPage> list_functions(std::string_view marker, std::optional<int64_t> max_items) const = 0;
+  virtual Status delete_function(std::string_view name_or_arn) = 0;
+  virtual Outcome<FunctionRecord> update_function_code(std::string_view name_or_arn, const CodeInput& code) = 0;
+  virtual Outcome<FunctionRecord> update_function_configuration(std::string_view name_or_arn,
+                                                                const UpdateConfigurationInput& input) = 0;
+  // Reserved concurrency (Put/Get/DeleteFunctionConcurrency). The account has 1,000 concurrent
+  // executions, of which 100 stay unreserved, as on AWS.
+  virtual Outcome<FunctionRecord> put_function_concurrency(std::string_view name_or_arn, int64_t reserved) = 0;
+  virtual Status delete_function_concurrency(std::string_view name_or_arn) = 0;
+  // Tags of a function, named by its ARN (TagResource, UntagResource, ListTags).
+  virtual Outcome<TagMap> list_tags(std::string_view function_arn) const = 0;
+  virtual Status tag_resource(std::string_view function_arn, const TagMap& tags) = 0;
+  virtual Status untag_resource(std::string_view function_arn, const std::vector<std::string>& keys) = 0;
+  virtual AccountSettings account_settings() const = 0;
+  // Synchronous invocation of the function's current code. With reserved concurrency, an
+  // invocation beyond it is TooManyRequestsException (429), as AWS throttles.
+  virtual Outcome<InvokeOutput> invoke(std::string_view name_or_arn, std::string_view qualifier,
+                                       const InvokeInput& input) = 0;
+  // Event-source mappings; answers are EventSourceMappingConfiguration JSON objects, with the
+  // State of the moment (Creating/Disabled after create, Updating/Enabling/Disabling after
+  // update, Deleting after delete).
+  virtual Outcome<std::string> create_event_source_mapping(const CreateMappingInput& input) = 0;
+  virtual Outcome<std::string> get_event_source_mapping(std::string_view uuid) const = 0;
+  virtual Outcome<MappingPage> list_event_source_mappings(const MappingFilter& filter) const = 0;
+  virtual Outcome<std::string> update_event_source_mapping(std::string_view uuid, const std::string& changes_json) = 0;
+  virtual Outcome<std::string> delete_event_source_mapping(std::string_view uuid) = 0;
+
+  // An asynchronous (Event) invocation: stored, then run and retried as Lambda does (see
+  // async_invocations.h). Answers the invocation's request id.
+  virtual Outcome<std::string> invoke_async(std::string_view name_or_arn, std::string_view qualifier,
+                                            std::string payload) = 0;
+  // Event invocations stored and not yet settled (tests).
+  virtual size_t pending_async_invocations() const = 0;
+
+  // Blocks until the deployer has nothing left to do (tests, and start-up).
+  virtual void wait_idle() = 0;
+};
+
+}  // namespace sluice::lambda

@@ -1,0 +1,40 @@
+#pragma once
+// The runtime side of Lambda's control plane: a lambda::Executor over the FunctionRegistry. The
+// control plane hands every function it creates or changes to deploy(), which is the one place
+// where "this function's code is now X" becomes something runnable: today a handler shared
+// library for sluice's native runtime, found in the function's code by its Handler; managed
+// runtimes plug in here.
+//
+// Native handler lookup in the code directory (the unpacked zip, or a hot-reload path): the
+// Handler as a relative path, then NAME, libNAME.so and NAME.so for Handler NAME (and for the part
+// before the first '.' of a "file.function" Handler), then the one .so at the top of the code.
+// A hot-reload path that is a file is the library itself. Functions run isolated in worker
+// processes, so a crash or hang fails only the invocation; a changed library file is reloaded.
+//
+// Event-source mappings created over the API run here too (esm::EventSourceMapping over an
+// embedded queue), invoking the function's current code from the registry per batch.
+//
+// Threading: thread-safe (the registry is).
+
+#include <memory>
+#include <string>
+
+#include "sluice/functions/registry.h"
+#include "sluice/lambda/executor.h"
+#include "sluice/sqs/engine.h"
+
+namespace sluice::functions {
+
+struct LambdaExecutorOptions {
+  std::shared_ptr<Clock> clock;  // the function hosts' deadlines; default the system clock
+  unsigned workers_per_function = 4;
+};
+
+// Mappings read embedded queues of `engine`, which must outlive the executor.
+std::unique_ptr<lambda::Executor> make_lambda_executor(FunctionRegistry& registry, sqs::Engine& engine,
+                                                       LambdaExecutorOptions options);
+
+// The handler library a native function's code provides, or an error saying what was looked for.
+Outcome<std::string, std::string> find_native_handler(const std::string& code_path, const std::string& handler);
+
+}  // namespace sluice::functions

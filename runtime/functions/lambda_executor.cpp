@@ -1,0 +1,121 @@
+// See sluice/functions/lambda_executor.h.
+
+#include "sluice/functions/lambda_executor.h"
+
+#include <filesystem>
+#include <vector>
+
+#include "lambda_mappings.h"
+
+namespace sluice::functions {
+namespace {
+
+namespace fs = std::filesystem;
+
+class RegistryExecutor final : public lambda::Executor {
+ public:
+  RegistryExecutor(FunctionRegistry& registry, sqs::Engine& engine, LambdaExecutorOptions options)
+      : registry_(registry), options_(std::move(options)), mappings_(registry, engine, options_.clock) {}
+
+  Outcome<Done, std::string> deploy(const lambda::FunctionRecord& function) override {
+    auto library = find_native_handler(function.code.path, function.handler);
+    if (!library) return Outcome<Done, std::string>::failure(library.error());
+    FunctionSpec spec;
+    spec.handler = *library;
+    spec.config.name = function.name;
+    spec.config.function_arn = function.arn;
+    spec.config.memory_size_mb = static_cast<uint32_t>(function.memory_size_mb);
+    spec.config.timeout_ms = static_cast<uint32_t>(function.timeout_s * 1000);
+    if (function.environment)
+      spec.config.environment.assign(function.environment->begin(), function.environment->end());
+    spec.host.clock = options_.clock;
+    spec.host.mode = IsolationMode::Isolated;
+    spec.host.max_workers = options_.workers_per_function;
+    spec.host.reload_on_change = true;
+    spec.reserved_concurrency = function.reserved_concurrency;
+    auto declared = registry_.redeclare(std::move(spec));
+    if (!declared) return Outcome<Done, std::string>::failure(declared.error());
+    return Done{};
+  }
+
+  void retire(const std::string& function_name) override { registry_.forget(function_name); }
+
+  Outcome<lambda::InvokeOutput> invoke(const lambda::FunctionRecord& function,
+                                       const lambda::InvokeInput& input) override {
+    auto declared = registry_.find(function.name);
+    if (!declared) {
+      return aws_error(AwsErrorCode::ResourceConflict,
+                       "The operation cannot be performed at this time. The function is currently in the following "
+                       "state: Pending");
+    }
+    InvocationRequest request;
+    request.request_id = input.request_id;
+    request.event = input.payload;
+    InvocationResult result = declared->host->invoke(request);
+    lambda::InvokeOutput output;
+    output.request_id = result.request_id;
+    output.payload = std::move(result.payload);
+    if (!result.ok()) output.function_error = "Unhandled";
+    if (input.tail_log) output.log = std::move(result.logs);
+    return output;
+  }
+
+  Outcome<std::string> start_mapping(const lambda::MappingRecord& mapping,
+                                     const lambda::FunctionRecord& function) override {
+    return mappings_.start(mapping, function);
+  }
+  Outcome<std::string> update_mapping(const std::string& uuid, const std::string& changes_json) override {
+    return mappings_.update(uuid, changes_json);
+  }
+  void stop_mapping(const std::string& uuid) override { mappings_.stop(uuid); }
+  std::optional<std::string> mapping_configuration(const std::string& uuid) const override {
+    return mappings_.configuration(uuid);
+  }
+
+ private:
+  FunctionRegistry& registry_;
+  const LambdaExecutorOptions options_;
+  detail::LambdaMappings mappings_;
+};
+
+bool is_file(const fs::path& path) {
+  std::error_code ec;
+  return fs::is_regular_file(path, ec);
+}
+
+}  // namespace
+
+Outcome<std::string, std::string> find_native_handler(const std::string& code_path, const std::string& handler) {
+  using Result = Outcome<std::string, std::string>;
+  const fs::path code(code_path);
+  if (is_file(code)) return code.string();
+  std::vector<std::string> names;
+  auto add_names = [&names](const std::string& name) {
+    if (name.empty()) return;
+    names.push_back(name);
+    names.push_back("lib" + name + ".so");
+    names.push_back(name + ".so");
+  };
+  add_names(handler);
+  if (auto dot = handler.find('.'); dot != std::string::npos) add_names(handler.substr(0, dot));
+  for (const std::string& name : names) {
+    if (name.find("..") != std::string::npos) continue;
+    if (is_file(code / name)) return (code / name).string();
+  }
+  std::vector<fs::path> libraries;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(code, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".so") libraries.push_back(entry.path());
+  }
+  if (libraries.size() == 1) return libraries.front().string();
+  return Result::failure("The function's code has no handler library for Handler '" + handler +
+                         "' (sluice's native runtime runs a shared library named by the Handler: NAME, libNAME.so "
+                         "or NAME.so).");
+}
+
+std::unique_ptr<lambda::Executor> make_lambda_executor(FunctionRegistry& registry, sqs::Engine& engine,
+                                                       LambdaExecutorOptions options) {
+  return std::make_unique<RegistryExecutor>(registry, engine, std::move(options));
+}
+
+}  // namespace sluice::functions

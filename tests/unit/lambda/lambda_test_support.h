@@ -1,0 +1,94 @@
+#pragma once
+// What the Lambda unit tests share: zips made with libzip, and an Executor that records what it
+// is asked and answers as scripted.
+
+#include <zip.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sluice/lambda/executor.h"
+
+namespace lambda_test {
+
+// A zip archive holding {entry name: content}.
+inline std::string make_zip(const std::map<std::string, std::string>& files) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("sluice-test-" + std::to_string(std::rand()) + ".zip")).string();
+  int error = 0;
+  zip_t* archive = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
+  for (const auto& [name, content] : files) {
+    zip_source_t* source = zip_source_buffer(archive, content.data(), content.size(), 0);
+    zip_file_add(archive, name.c_str(), source, ZIP_FL_OVERWRITE);
+  }
+  zip_close(archive);
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  std::filesystem::remove(path);
+  return bytes.str();
+}
+
+class ScriptedExecutor final : public sluice::lambda::Executor {
+ public:
+  sluice::Outcome<sluice::Done, std::string> deploy(const sluice::lambda::FunctionRecord& function) override {
+    std::lock_guard lock(mu);
+    deployed.push_back(function);
+    if (!refuse_with.empty()) return sluice::Outcome<sluice::Done, std::string>::failure(refuse_with);
+    return sluice::Done{};
+  }
+  void retire(const std::string& name) override {
+    std::lock_guard lock(mu);
+    retired.push_back(name);
+  }
+  sluice::Outcome<sluice::lambda::InvokeOutput> invoke(const sluice::lambda::FunctionRecord& function,
+                                                       const sluice::lambda::InvokeInput& input) override {
+    sluice::lambda::InvokeOutput output;
+    output.payload = function.name + ":" + input.payload;
+    if (input.payload.find("fail") != std::string::npos) output.function_error = "Unhandled";
+    std::lock_guard lock(mu);
+    invocations.push_back(input.payload);
+    return output;
+  }
+
+  sluice::Outcome<std::string> start_mapping(const sluice::lambda::MappingRecord& mapping,
+                                             const sluice::lambda::FunctionRecord&) override {
+    std::lock_guard lock(mu);
+    if (mapping.settings_json.find("\"BatchSize\":0") != std::string::npos)
+      return sluice::aws_error(sluice::AwsErrorCode::Validation, "batch size");
+    running[mapping.uuid] = "{\"UUID\":\"" + mapping.uuid + "\",\"State\":\"Enabled\"}";
+    return running[mapping.uuid];
+  }
+  sluice::Outcome<std::string> update_mapping(const std::string& uuid, const std::string& changes) override {
+    std::lock_guard lock(mu);
+    updates.push_back(changes);
+    return running.at(uuid);
+  }
+  void stop_mapping(const std::string& uuid) override {
+    std::lock_guard lock(mu);
+    running.erase(uuid);
+  }
+  std::optional<std::string> mapping_configuration(const std::string& uuid) const override {
+    std::lock_guard lock(mu);
+    auto found = running.find(uuid);
+    if (found == running.end()) return std::nullopt;
+    return found->second;
+  }
+
+  mutable std::mutex mu;
+  std::map<std::string, std::string> running;  // uuid -> configuration JSON
+  std::vector<std::string> updates;
+  std::vector<std::string> invocations;  // payloads, in order
+  std::string refuse_with;
+  std::vector<sluice::lambda::FunctionRecord> deployed;
+  std::vector<std::string> retired;
+};
+
+}  // namespace lambda_test

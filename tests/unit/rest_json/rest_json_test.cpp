@@ -1,0 +1,72 @@
+#include <doctest/doctest.h>
+
+#include "sluice/api/rest_json/rest_json.h"
+
+using namespace sluice;
+using namespace sluice::api;
+
+TEST_CASE("a path template yields its decoded parameters") {
+  rest_json::PathTemplate invocations("/2015-03-31/functions/{FunctionName}/invocations");
+  rest_json::Params params;
+  CHECK(invocations.match("/2015-03-31/functions/orders/invocations", &params));
+  CHECK(params.at("FunctionName") == "orders");
+  CHECK(
+      invocations.match("/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Ao/"
+                        "invocations",
+                        &params));
+  CHECK(params.at("FunctionName") == "arn:aws:lambda:us-east-1:123456789012:function:o");
+  CHECK_FALSE(invocations.match("/2015-03-31/functions/orders", &params));
+  CHECK_FALSE(invocations.match("/2015-03-31/functions//invocations", &params));
+  CHECK_FALSE(invocations.match("/2015-03-31/functions/a/b/invocations", &params));
+}
+
+TEST_CASE("a trailing slash on the request is the same route") {
+  rest_json::PathTemplate functions("/2015-03-31/functions");
+  CHECK(functions.match("/2015-03-31/functions/", nullptr));
+  CHECK(functions.match("/2015-03-31/functions", nullptr));
+  CHECK_FALSE(functions.match("/2015-03-31/functionsx", nullptr));
+}
+
+TEST_CASE("query strings decode '+' and percent escapes; the first of a repeated name wins") {
+  auto query = rest_json::parse_query("Marker=a%2Fb&MaxItems=2&Name=x+y&MaxItems=3&Empty");
+  CHECK(query.at("Marker") == "a/b");
+  CHECK(query.at("MaxItems") == "2");
+  CHECK(query.at("Name") == "x y");
+  CHECK(query.at("Empty").empty());
+  CHECK(rest_json::percent_decode("100%") == "100%");
+  CHECK(rest_json::percent_decode("%zz") == "%zz");
+}
+
+TEST_CASE("errors carry x-amzn-ErrorType and Lambda's body with its member casing") {
+  auto invalid = rest_json::error_answer(aws_error(AwsErrorCode::LambdaInvalidParameterValue, "bad \"zip\""), "rid");
+  CHECK(invalid.status == 400);
+  CHECK(invalid.body == R"({"Type":"User","message":"bad \"zip\""})");
+  bool typed = false;
+  for (const auto& [name, value] : invalid.headers)
+    typed |= name == "x-amzn-ErrorType" && value == "InvalidParameterValueException";
+  CHECK(typed);
+
+  auto missing = rest_json::error_answer(aws_error(AwsErrorCode::ResourceNotFound, "Function not found: x"), "rid");
+  CHECK(missing.status == 404);
+  CHECK(missing.body == R"({"Type":"User","Message":"Function not found: x"})");
+
+  auto service = rest_json::error_answer(aws_error(AwsErrorCode::LambdaService, "store"), "rid");
+  CHECK(service.status == 500);
+  CHECK(service.body == R"({"Type":"Service","message":"store"})");
+}
+
+TEST_CASE("an empty answer has no content type") {
+  auto answer = rest_json::json_answer(204, "", "rid");
+  CHECK(answer.status == 204);
+  CHECK(answer.body.empty());
+  for (const auto& [name, value] : answer.headers) CHECK(name != "Content-Type");
+}
+
+TEST_CASE("repeated query parameters and an error's Reason") {
+  CHECK(rest_json::query_values("tagKeys=a&x=1&tagKeys=b%20c", "tagKeys") == std::vector<std::string>{"a", "b c"});
+  auto throttled = rest_json::error_answer(aws_error(AwsErrorCode::LambdaTooManyRequests, "Rate Exceeded."), "rid",
+                                           "ReservedFunctionConcurrentInvocationLimitExceeded");
+  CHECK(throttled.status == 429);
+  CHECK(throttled.body ==
+        R"({"Type":"User","message":"Rate Exceeded.","Reason":"ReservedFunctionConcurrentInvocationLimitExceeded"})");
+}
