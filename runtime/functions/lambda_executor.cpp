@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "lambda_mappings.h"
+#include "sluice/functions/runtime_function.h"
 
 namespace sluice::functions {
 namespace {
@@ -18,10 +19,18 @@ class RegistryExecutor final : public lambda::Executor {
       : registry_(registry), options_(std::move(options)), mappings_(registry, engine, options_.clock) {}
 
   Outcome<Done, std::string> deploy(const lambda::FunctionRecord& function) override {
-    auto library = find_native_handler(function.code.path, function.handler);
-    if (!library) return Outcome<Done, std::string>::failure(library.error());
     FunctionSpec spec;
-    spec.handler = *library;
+    if (is_supported_runtime(function.runtime)) {
+      // Python, Node.js or a custom runtime's bootstrap, through the Runtime API.
+      spec.runtime = function.runtime;
+      spec.code_directory = function.code.path;
+      spec.handler = function.handler;
+    } else {
+      // Any other Runtime value runs sluice's native runtime: a handler library in the code.
+      auto library = find_native_handler(function.code.path, function.handler);
+      if (!library) return Outcome<Done, std::string>::failure(library.error());
+      spec.handler = *library;
+    }
     spec.config.name = function.name;
     spec.config.function_arn = function.arn;
     spec.config.memory_size_mb = static_cast<uint32_t>(function.memory_size_mb);

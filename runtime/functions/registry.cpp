@@ -58,11 +58,8 @@ FunctionRegistry::FunctionRegistry(RegistryOptions options) : options_(with_cloc
 
 FunctionRegistry::~FunctionRegistry() = default;
 
-Outcome<std::shared_ptr<const DeclaredFunction>, std::string> FunctionRegistry::declare(FunctionSpec spec) {
+Outcome<std::shared_ptr<const DeclaredFunction>, std::string> FunctionRegistry::open_function(FunctionSpec spec) const {
   const std::string name = spec.config.name;
-  if (find(name))
-    return Outcome<std::shared_ptr<const DeclaredFunction>, std::string>::failure("function " + name +
-                                                                                  ": declared twice");
   if (spec.config.function_arn.empty())
     spec.config.function_arn = "arn:aws:lambda:" + options_.region + ":" + options_.account_id + ":function:" + name;
   if (options_.log && !spec.host.environment_log) {
@@ -79,14 +76,23 @@ Outcome<std::shared_ptr<const DeclaredFunction>, std::string> FunctionRegistry::
                                                                                   opened.error());
   std::shared_ptr<PluginHost> host = std::move(opened.value());
   if (options_.log) host = detail::make_logged_host(std::move(host), options_.log);
-  auto declared = std::make_shared<const DeclaredFunction>(
+  return std::make_shared<const DeclaredFunction>(
       DeclaredFunction{std::move(host), spec.reserved_concurrency, std::move(spec.on_failure_destination)});
-  MutexLock lock(mu_);
-  // Two declarations of one name racing past the check above: the first one filed wins.
-  if (!functions_.emplace(name, declared).second)
+}
+
+Outcome<std::shared_ptr<const DeclaredFunction>, std::string> FunctionRegistry::declare(FunctionSpec spec) {
+  const std::string name = spec.config.name;
+  if (find(name))
     return Outcome<std::shared_ptr<const DeclaredFunction>, std::string>::failure("function " + name +
                                                                                   ": declared twice");
-  return std::shared_ptr<const DeclaredFunction>(declared);
+  auto declared = open_function(std::move(spec));
+  if (!declared) return declared;
+  MutexLock lock(mu_);
+  // Two declarations of one name racing past the check above: the first one filed wins.
+  if (!functions_.emplace(name, declared.value()).second)
+    return Outcome<std::shared_ptr<const DeclaredFunction>, std::string>::failure("function " + name +
+                                                                                  ": declared twice");
+  return declared;
 }
 
 std::shared_ptr<const DeclaredFunction> FunctionRegistry::find(std::string_view name_or_arn) const {
@@ -124,25 +130,17 @@ bool FunctionRegistry::on_failure(std::string_view name_or_arn, const std::strin
 
 Outcome<std::shared_ptr<const DeclaredFunction>, std::string> FunctionRegistry::redeclare(FunctionSpec spec) {
   const std::string name = spec.config.name;
-  if (spec.config.function_arn.empty())
-    spec.config.function_arn = "arn:aws:lambda:" + options_.region + ":" + options_.account_id + ":function:" + name;
-  auto opened = PluginHost::open(spec.handler, std::move(spec.config), spec.host);
-  if (!opened)
-    return Outcome<std::shared_ptr<const DeclaredFunction>, std::string>::failure("function " + name + ": " +
-                                                                                  opened.error());
-  std::shared_ptr<PluginHost> host = std::move(opened.value());
-  if (options_.log) host = detail::make_logged_host(std::move(host), options_.log);
-  auto declared = std::make_shared<const DeclaredFunction>(
-      DeclaredFunction{std::move(host), spec.reserved_concurrency, std::move(spec.on_failure_destination)});
+  auto declared = open_function(std::move(spec));
+  if (!declared) return declared;
   std::shared_ptr<const DeclaredFunction> replaced;
   {
     MutexLock lock(mu_);
     auto& slot = functions_[name];
     replaced = std::move(slot);
-    slot = declared;
+    slot = declared.value();
   }
   // The old host closes here, outside the lock, unless an invocation still holds it.
-  return std::shared_ptr<const DeclaredFunction>(declared);
+  return declared;
 }
 
 bool FunctionRegistry::forget(std::string_view name) {

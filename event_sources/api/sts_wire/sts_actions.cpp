@@ -23,8 +23,8 @@ constexpr int64_t kRootSessionTokenMax = 3600;
 constexpr size_t kMaxPolicyLength = 2048;
 constexpr size_t kMaxPolicyArns = 10;
 
-const std::string* form_value(const server::Call& call, std::string_view name) {
-  const std::string* found = nullptr;
+const std::string_view* form_value(const server::Call& call, std::string_view name) {
+  const std::string_view* found = nullptr;
   for (const auto& [key, value] : call.form) {
     if (key == name) found = &value;
   }
@@ -33,7 +33,7 @@ const std::string* form_value(const server::Call& call, std::string_view name) {
 
 // An integer parameter; false (and the error in *error) when it is not one.
 bool read_duration(const server::Call& call, std::string_view name, int64_t* value, std::optional<AwsError>* error) {
-  const std::string* text = form_value(call, name);
+  const std::string_view* text = form_value(call, name);
   if (text == nullptr) return true;
   if (!query::parse_form_integer(*text, value)) {
     *error = query::form_integer_error(name, *text);
@@ -76,17 +76,17 @@ bool parse_role_arn(std::string_view arn, std::string* account, std::string* nam
 // Session policies: a JSON object no longer than 2048 characters; PolicyArns.member.N.arn.
 std::optional<AwsError> read_session_policies(const server::Call& call, identity::SessionGrant& grant,
                                               Validation& validation) {
-  if (const std::string* policy = form_value(call, "Policy")) {
+  if (const std::string_view* policy = form_value(call, "Policy")) {
     validation.length("policy", *policy, 1, kMaxPolicyLength);
     boost::system::error_code ec;
     boost::json::value parsed = boost::json::parse(*policy, ec);
     if (!policy->empty() && policy->size() <= kMaxPolicyLength && (ec || !parsed.is_object())) {
       return aws_error(AwsErrorCode::MalformedPolicyDocument, "The policy is not in the valid JSON format.");
     }
-    grant.session_policy = *policy;
+    grant.session_policy = std::string(*policy);
   }
   for (const auto& [key, value] : call.form) {
-    if (key.starts_with("PolicyArns.member.") && key.ends_with(".arn")) grant.session_policy_arns.push_back(value);
+    if (key.starts_with("PolicyArns.member.") && key.ends_with(".arn")) grant.session_policy_arns.emplace_back(value);
   }
   if (grant.session_policy_arns.size() > kMaxPolicyArns) {
     return aws_error(AwsErrorCode::ValidationError,
@@ -119,8 +119,8 @@ Outcome<std::string> get_caller_identity(const server::Call& call, StsContext& s
 
 Outcome<std::string> assume_role(const server::Call& call, StsContext& sts) {
   const Principal& caller = call.ctx.principal;
-  const std::string* role_arn = form_value(call, "RoleArn");
-  const std::string* session_name = form_value(call, "RoleSessionName");
+  const std::string_view* role_arn = form_value(call, "RoleArn");
+  const std::string_view* session_name = form_value(call, "RoleSessionName");
   Validation validation;
   validation.not_null("roleArn", role_arn != nullptr);
   validation.not_null("roleSessionName", session_name != nullptr);
@@ -132,7 +132,7 @@ Outcome<std::string> assume_role(const server::Call& call, StsContext& sts) {
   int64_t duration = kDefaultRoleDuration;
   std::optional<AwsError> integer_error;
   if (!read_duration(call, "DurationSeconds", &duration, &integer_error)) return *integer_error;
-  if (const std::string* text = form_value(call, "DurationSeconds")) {
+  if (const std::string_view* text = form_value(call, "DurationSeconds")) {
     validation.range("durationSeconds", *text, duration, 900, 43200);
   }
   identity::SessionGrant grant;
@@ -142,7 +142,7 @@ Outcome<std::string> assume_role(const server::Call& call, StsContext& sts) {
   std::string role_account;
   std::string role_name;
   if (!parse_role_arn(*role_arn, &role_account, &role_name)) {
-    return aws_error(AwsErrorCode::ValidationError, *role_arn + " is invalid");
+    return aws_error(AwsErrorCode::ValidationError, std::string(*role_arn) + " is invalid");
   }
   if (caller.kind == Principal::Kind::Root && caller.authenticated) {
     return aws_error(AwsErrorCode::AccessDenied, "Roles may not be assumed by root accounts.");
@@ -194,7 +194,7 @@ Outcome<std::string> get_session_token(const server::Call& call, StsContext& sts
   std::optional<AwsError> integer_error;
   if (!read_duration(call, "DurationSeconds", &duration, &integer_error)) return *integer_error;
   Validation validation;
-  if (const std::string* text = form_value(call, "DurationSeconds")) {
+  if (const std::string_view* text = form_value(call, "DurationSeconds")) {
     validation.range("durationSeconds", *text, duration, 900, 129600);
   }
   if (auto error = validation.error()) return *error;

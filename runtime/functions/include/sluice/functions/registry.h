@@ -113,6 +113,10 @@ class FunctionRegistry {
   void clear() EXCLUDES(mu_);
 
  private:
+  // Opens the host of a function (a plugin, or a Runtime API function when spec.runtime is set),
+  // with the registry's ARN default and logging; files nothing.
+  Outcome<std::shared_ptr<const DeclaredFunction>, std::string> open_function(FunctionSpec spec) const;
+
   const RegistryOptions options_;
   mutable Mutex mu_;
   std::map<std::string, std::shared_ptr<const DeclaredFunction>, std::less<>> functions_ GUARDED_BY(mu_);
