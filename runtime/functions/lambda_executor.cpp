@@ -13,6 +13,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
+bool is_file(const fs::path& path) {
+  std::error_code ec;
+  return fs::is_regular_file(path, ec);
+}
+
+// Managed runtimes run through the Runtime API. A custom runtime (provided*) does when its code
+// has a bootstrap; without one, its code is taken as a handler library for sluice's native
+// runtime, which is also what every other Runtime value means.
+bool runs_through_runtime_api(const lambda::FunctionRecord& function) {
+  if (!is_supported_runtime(function.runtime)) return false;
+  if (!function.runtime.starts_with("provided")) return true;
+  return is_file(fs::path(function.code.path) / "bootstrap");
+}
+
 class RegistryExecutor final : public lambda::Executor {
  public:
   RegistryExecutor(FunctionRegistry& registry, sqs::Engine& engine, LambdaExecutorOptions options)
@@ -20,8 +34,8 @@ class RegistryExecutor final : public lambda::Executor {
 
   Outcome<Done, std::string> deploy(const lambda::FunctionRecord& function) override {
     FunctionSpec spec;
-    if (is_supported_runtime(function.runtime)) {
-      // Python, Node.js or a custom runtime's bootstrap, through the Runtime API.
+    if (runs_through_runtime_api(function)) {
+      // Python, Node.js or a custom runtime's bootstrap.
       spec.runtime = function.runtime;
       spec.code_directory = function.code.path;
       spec.handler = function.handler;
@@ -86,11 +100,6 @@ class RegistryExecutor final : public lambda::Executor {
   const LambdaExecutorOptions options_;
   detail::LambdaMappings mappings_;
 };
-
-bool is_file(const fs::path& path) {
-  std::error_code ec;
-  return fs::is_regular_file(path, ec);
-}
 
 }  // namespace
 
