@@ -44,14 +44,16 @@ std::string encode(const query::FormParams& params) {
   std::string out;
   for (const auto& [name, value] : params) {
     if (!out.empty()) out += '&';
-    for (const std::string* part : {&name, &value}) {
-      for (unsigned char c : *part) {
+    auto escape = [&out](std::string_view part) {
+      for (unsigned char c : part) {
         out += '%';
         out += kHex[c >> 4];
         out += kHex[c & 15];
       }
-      if (part == &name) out += '=';
-    }
+    };
+    escape(name);
+    out += '=';
+    escape(value);
   }
   return out;
 }
@@ -63,13 +65,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto params = query::parse_form(text);
   if (!params) return 0;
 
-  auto again = query::parse_form(encode(*params));
-  if (!again || *again != *params) std::abort();  // decoding lost or changed something
+  auto again = query::parse_form(encode(params->params()));
+  if (!again || again->params() != params->params()) std::abort();  // decoding lost or changed something
 
-  auto json = query::request_to_json(kAction, *params);
+  auto json = query::request_to_json(kAction, params->params());
   if (json) (void)boost::json::serialize(*json);
 
-  auto root = query::form_root(*params);
+  auto root = query::form_root(params->params());
   for (const query::FormParam& p : root) {
     if (p.index >= params->size()) std::abort();
   }
