@@ -72,8 +72,9 @@ Outcome<Form> Form::decode(std::string_view first, std::string_view second) {
   if (size == 0) return form;
   form.text_ = std::make_unique_for_overwrite<char[]>(size);
   char* text = form.text_.get();
-  std::memcpy(text, first.data(), first.size());
-  std::memcpy(text + first.size(), second.data(), second.size());
+  // An empty view may have no data at all, which memcpy must not be given.
+  if (!first.empty()) std::memcpy(text, first.data(), first.size());
+  if (!second.empty()) std::memcpy(text + first.size(), second.data(), second.size());
   // Room for a batch of ten with a few members each, without counting pairs first (a scan of the
   // whole text); larger forms grow.
   form.params_.reserve(kUsualPairs);
