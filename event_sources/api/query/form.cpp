@@ -54,7 +54,9 @@ bool decode_pairs(char* p, char* end, FormParams& params) {
     if (segment_end != p) {
       auto* eq = static_cast<char*>(std::memchr(p, '=', static_cast<size_t>(segment_end - p)));
       std::string_view name;
-      std::string_view value;
+      // A pair without '=' has an empty value that still points into the text: views handed on
+      // (to JSON keys, memcpy) never carry a null pointer.
+      std::string_view value(segment_end, 0);
       if (!decode_in_place(p, eq != nullptr ? eq : segment_end, &name)) return false;
       if (eq != nullptr && !decode_in_place(eq + 1, segment_end, &value)) return false;
       params.emplace_back(name, value);
