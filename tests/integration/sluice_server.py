@@ -130,6 +130,24 @@ class SluiceServer:
             self._tmp.cleanup()
 
 
+def sluice_from_argv(script):
+    """Takes `--sluice BIN` off the command line of a unittest script and returns BIN."""
+    if len(sys.argv) < 3 or sys.argv[1] != "--sluice":
+        sys.exit("usage: %s --sluice BIN" % script)
+    binary = sys.argv[2]
+    del sys.argv[1:3]
+    return binary
+
+
+def run_unittests():
+    """Runs the unittest cases of the script being run and exits with a runner's summary line."""
+    import unittest
+    result = unittest.main(module="__main__", verbosity=2, exit=False).result
+    failed = len(result.failures) + len(result.errors)
+    print("%d passed, %d failed" % (result.testsRun - failed, failed))
+    sys.exit(0 if result.wasSuccessful() else 1)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sluice", required=True, help="the sluice binary")

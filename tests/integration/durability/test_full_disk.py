@@ -22,7 +22,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from sluice_server import SluiceServer  # noqa: E402
+from sluice_server import SluiceServer, sluice_from_argv, run_unittests  # noqa: E402
 
 try:
     import boto3
@@ -210,11 +210,5 @@ class FullDiskTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 3 or sys.argv[1] != "--sluice":
-        sys.exit("usage: test_full_disk.py --sluice BIN")
-    SLUICE = sys.argv[2]
-    del sys.argv[1:3]
-    result = unittest.main(verbosity=2, exit=False).result
-    failed = len(result.failures) + len(result.errors)
-    print("%d passed, %d failed" % (result.testsRun - failed, failed))
-    sys.exit(0 if result.wasSuccessful() else 1)
+    SLUICE = sluice_from_argv("test_full_disk.py")
+    run_unittests()

@@ -30,7 +30,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from sluice_server import free_port, health_ok  # noqa: E402
+from sluice_server import free_port, health_ok, sluice_from_argv, run_unittests  # noqa: E402
 
 SLUICE = None
 JSON = "application/x-amz-json-1.0"
@@ -323,12 +323,6 @@ class ConnectionAbuseTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 3 or sys.argv[1] != "--sluice":
-        sys.exit("usage: test_connection_abuse.py --sluice BIN")
-    SLUICE = sys.argv[2]
-    del sys.argv[1:3]
+    SLUICE = sluice_from_argv("test_connection_abuse.py")
     raise_own_file_limit(256)
-    result = unittest.main(verbosity=2, exit=False).result
-    failed = len(result.failures) + len(result.errors)
-    print("%d passed, %d failed" % (result.testsRun - failed, failed))
-    sys.exit(0 if result.wasSuccessful() else 1)
+    run_unittests()
