@@ -37,18 +37,29 @@ std::string find_interpreter(std::initializer_list<const char*> names) {
   return {};
 }
 
+// The shims' private directory, removed when the process that made it exits. Worker processes
+// forked from it run the same static destructors when they exit, so only the maker removes it.
+struct ShimDirectory {
+  std::string path;
+  pid_t maker = ::getpid();
+  ~ShimDirectory() {
+    std::error_code ec;
+    if (!path.empty() && ::getpid() == maker) fs::remove_all(path, ec);
+  }
+};
+
 // Writes the shims once per process into a private directory; "" when that fails.
 const std::string& shim_directory() {
   static std::once_flag once;
-  static std::string dir;
+  static ShimDirectory dir;
   std::call_once(once, [] {
     std::string tmpl = (fs::temp_directory_path() / "sluice-runtimes-XXXXXX").string();
     if (!::mkdtemp(tmpl.data())) return;
     std::ofstream(tmpl + "/bootstrap.py") << runtimes::python_shim();
     std::ofstream(tmpl + "/bootstrap.mjs") << runtimes::nodejs_shim();
-    dir = tmpl;
+    dir.path = tmpl;
   });
-  return dir;
+  return dir.path;
 }
 
 // The handler's source file, when it can be named: what hot reload watches.
