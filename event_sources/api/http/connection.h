@@ -71,6 +71,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Loop time since which a sheddable connection has been idle, or receiving its current request.
   uint64_t quiet_since() const { return in_request_ ? request_started_ : last_active_; }
   bool dirty = false;  // already listed in the server's dirty list
+  // The order the server accepted it in: among connections quiet since the same loop time (the
+  // loop's clock has millisecond steps), the earlier one is the one quiet longest.
+  uint64_t accept_order = 0;
 
  private:
   struct WriteReq;

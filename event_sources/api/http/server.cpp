@@ -145,6 +145,7 @@ void ServerImpl::on_connection(uv_stream_t* listener, int status) {
   auto conn = std::shared_ptr<Connection>(new Connection(*self));  // separate control block:
   // responders' weak_ptrs must not pin the connection's memory after it closed.
   Connection* raw = conn.get();
+  raw->accept_order = ++self->accepted_;
   self->connections_.emplace(raw, std::move(conn));
   self->open_count_.store(self->connections_.size(), std::memory_order_relaxed);
   raw->start(listener);  // on failure it closes itself and is removed from its close callback
@@ -154,7 +155,9 @@ bool ServerImpl::shed_one() {
   Connection* oldest = nullptr;
   for (auto& [raw, conn] : connections_) {
     if (!raw->sheddable()) continue;
-    if (oldest == nullptr || raw->quiet_since() < oldest->quiet_since()) oldest = raw;
+    if (oldest == nullptr || raw->quiet_since() < oldest->quiet_since() ||
+        (raw->quiet_since() == oldest->quiet_since() && raw->accept_order < oldest->accept_order))
+      oldest = raw;
   }
   if (oldest == nullptr) return false;
   oldest->close_now();  // its descriptor is released now, its entry when the handles have closed

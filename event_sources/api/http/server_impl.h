@@ -152,6 +152,7 @@ class ServerImpl final : public Server {
 
   std::unordered_map<Connection*, std::shared_ptr<Connection>> connections_;
   size_t closing_ = 0;          // entries of connections_ whose handles are closing
+  uint64_t accepted_ = 0;       // connections accepted so far (their accept_order)
   size_t max_connections_ = 0;  // options_.max_connections within the descriptor limit (listen())
   std::atomic<size_t> open_count_{0};
   std::vector<std::shared_ptr<Connection>> dirty_;
