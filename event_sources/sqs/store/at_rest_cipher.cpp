@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "sluice/common/crypto.h"
+#include "store/durable_file.h"
 
 namespace sluice::sqs::detail {
 namespace {
@@ -24,23 +25,6 @@ const unsigned char* bytes(std::string_view s) { return reinterpret_cast<const u
 unsigned char* bytes(std::string& s) { return reinterpret_cast<unsigned char*>(s.data()); }
 
 std::string errno_text() { return std::strerror(errno); }
-
-std::string directory_of(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-}
-
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -104,32 +88,8 @@ std::unique_ptr<AtRestCipher> AtRestCipher::read_key_file(const std::string& pat
 
 std::unique_ptr<AtRestCipher> AtRestCipher::create_key_file(const std::string& path, std::string* error) {
   std::string key = random_bytes(kKeySize);
-  std::string temp = path + ".tmp";
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    *error = temp + " cannot be created (" + errno_text() + ")";
-    return nullptr;
-  }
-  // O_CREAT's mode is filtered by the umask; the key must never be readable by others.
-  bool ok = ::fchmod(fd, 0600) == 0 && write_all(fd, key) && ::fsync(fd) == 0;
-  std::string reason = ok ? "" : errno_text();
-  ::close(fd);
-  if (ok && ::rename(temp.c_str(), path.c_str()) != 0) {
-    ok = false;
-    reason = errno_text();
-  }
-  if (!ok) {
-    ::unlink(temp.c_str());
-    *error = path + " cannot be written (" + reason + ")";
-    return nullptr;
-  }
-  // The rename is durable only once the directory is synced; rows encrypted under this key are
-  // committed after this returns.
-  int dir = ::open(directory_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
+  if (!write_file_durably(path, key, 0600, error)) return nullptr;
+  // Rows encrypted under this key are committed only after the key file is durable.
   return from_key(std::move(key));
 }
 
