@@ -33,6 +33,7 @@
 #include "sluice/sns/delivery.h"
 #include "sluice/sns/sns.h"
 #include "sluice/sqs/engine.h"
+#include "tls_setup.h"
 
 namespace sluice::cli {
 namespace {
@@ -50,6 +51,7 @@ struct UpOptions {
   std::vector<std::string> allowed_origins;           // --allow-origin, repeatable
   std::vector<std::string> allowed_hosts;             // --allow-host, repeatable
   identity::AuthMode auth = identity::AuthMode::Off;  // --auth off|audit|enforce
+  TlsFlags tls;                                       // --tls, --tls-cert FILE, --tls-key FILE
 };
 
 bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
@@ -109,6 +111,13 @@ std::string parse_flags(const std::vector<std::string>& args, UpOptions* options
       auto mode = v ? identity::parse_auth_mode(*v) : std::nullopt;
       if (!mode) return "--auth needs off, audit or enforce";
       options->auth = *mode;
+    } else if (arg == "--tls") {
+      options->tls.enabled = true;
+    } else if (arg == "--tls-cert" || arg == "--tls-key") {
+      const std::string* v = value(arg.c_str());
+      if (!v || v->empty()) return arg + " needs a PEM file";
+      (arg == "--tls-cert" ? options->tls.cert_path : options->tls.key_path) = *v;
+      options->tls.enabled = true;
     } else if (!arg.empty() && arg[0] == '-') {
       return "unknown flag '" + arg + "'";
     } else if (options->config_path.empty()) {
@@ -271,9 +280,20 @@ int command_up(const std::vector<std::string>& args) {
   // Stored functions are runnable again before the first call arrives.
   (*lambda_functions)->wait_idle();
 
+  std::shared_ptr<api::http::TlsContext> tls;
+  std::string tls_certificate;
+  if (options.tls.enabled) {
+    tls = open_tls(options.tls, options.data_dir, &tls_certificate, &error);
+    if (!tls) {
+      std::fprintf(stderr, "sluice up: TLS: %s\n", error.c_str());
+      return 78;
+    }
+  }
+
   Service service;
   uv_loop_init(&service.loop);
   api::server::ApiOptions api_options;
+  api_options.tls = tls;
   api_options.host = options.host;
   api_options.port = options.port;
   api_options.account_id = options.account_id;
@@ -311,6 +331,10 @@ int command_up(const std::vector<std::string>& args) {
               service.api->port(), options.account_id.c_str(), options.region.c_str(),
               options.in_memory ? "in memory" : ("data in " + options.data_dir).c_str(),
               std::string(identity::auth_mode_name(options.auth)).c_str());
+  if (tls) {
+    std::printf("sluice: HTTPS on the same port: https://%s:%d (certificate %s; trust it with AWS_CA_BUNDLE)\n",
+                options.host.c_str(), service.api->port(), tls_certificate.c_str());
+  }
   std::fflush(stdout);
   if (options.time_scale != 1)
     std::fprintf(stderr, "sluice: --time-scale %g: every timer runs %g times faster (for tests only)\n",

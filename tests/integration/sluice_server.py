@@ -10,7 +10,7 @@ As a script it wraps one test command:
     sluice_server.py --sluice BIN [--data-dir] [--time-scale N] [--up-arg ARG]... -- COMMAND...
 
 The server's endpoint reaches the command as SLUICE_ENDPOINT (plus dummy AWS credentials and
-region, so no SDK looks for real ones); with --time-scale the server's timers run N times faster
+region, so no SDK looks for real ones), its data directory (with --data-dir) as SLUICE_DATA_DIR; with --time-scale the server's timers run N times faster
 and the command gets N as SLUICE_TIME_SCALE. The script exits with the command's status, or 1 when
 the command passed but the server failed to stop cleanly. Only the standard library is used, so
 any Python 3 can run it.
@@ -54,6 +54,7 @@ class SluiceServer:
         self.extra_args = list(extra_args or [])  # more `sluice up` flags
         self.process = None
         self.port = None
+        self.data_dir = None  # the --data directory once started with one
         self._tmp = None
         self._log = None
 
@@ -73,7 +74,8 @@ class SluiceServer:
         self.port = free_port()
         args = [self.binary, "up", "--listen", "127.0.0.1:%d" % self.port]
         if self.use_data_dir:
-            args += ["--data", self.given_data_dir or os.path.join(self._tmp.name, "data")]
+            self.data_dir = self.given_data_dir or os.path.join(self._tmp.name, "data")
+            args += ["--data", self.data_dir]
         else:
             args.append("--in-memory")
         if self.time_scale is not None:
@@ -190,6 +192,8 @@ def run_with_server(server, command, extra_env, log_lines=None):
         "AWS_CONFIG_FILE": os.devnull,
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
     })
+    if server.data_dir:
+        env["SLUICE_DATA_DIR"] = server.data_dir
     env.update(extra_env)
     env.pop("AWS_PROFILE", None)
     env.pop("AWS_SESSION_TOKEN", None)

@@ -3,6 +3,8 @@
 
 #include "connection.h"
 
+#include "sluice/api/http/tls.h"
+
 #include <algorithm>
 #include <array>
 #include <exception>
@@ -154,7 +156,36 @@ void Connection::handle_read(ssize_t nread, const uv_buf_t* buf) {
   if (nread == 0) return;
   last_active_ = uv_now(server_.loop());
   if (!parsing_) return;
-  parse(buf->base, static_cast<size_t>(nread));
+  if (!transport_chosen_) choose_transport(buf->base[0]);
+  if (tls_) {
+    receive_tls(buf->base, static_cast<size_t>(nread));
+  } else {
+    parse(buf->base, static_cast<size_t>(nread));
+  }
+}
+
+void Connection::choose_transport(char first_byte) {
+  transport_chosen_ = true;
+  constexpr char kTlsHandshakeRecord = 0x16;
+  const auto& context = server_.options().tls;
+  if (context && first_byte == kTlsHandshakeRecord) {
+    tls_ = std::make_unique<TlsSession>(static_cast<SSL_CTX*>(context->native_handle()));
+  }
+}
+
+void Connection::receive_tls(const char* data, size_t len) {
+  tls_plain_.clear();
+  std::string wire;
+  const bool ok = tls_->receive(data, len, &tls_plain_, &wire);
+  write_wire(std::move(wire));
+  if (!ok) {
+    // A broken handshake or record: nothing more can be read; end once the alert is written.
+    parsing_ = false;
+    last_request_ = true;
+    maybe_finish();
+    return;
+  }
+  if (!tls_plain_.empty()) parse(tls_plain_.data(), tls_plain_.size());
 }
 
 void Connection::handle_eof() {
@@ -276,6 +307,7 @@ int Connection::on_headers_complete(http_parser* p) {
   Request& req = c->request_;
   req.headers.resize(c->headers_used_);  // drops only slots the previous request used beyond ours
   req.method = http_method_str(static_cast<http_method>(p->method));
+  req.secure = c->tls_ != nullptr;
   split_target(c->url_, req);
 
   const ServerOptions& options = c->server_.options();

@@ -34,6 +34,7 @@
 // and applies back-pressure, connection_timers.cpp holds deadlines and the ways a connection ends.
 
 #include "server_impl.h"
+#include "tls_session.h"
 
 #include <http_parser.h>
 
@@ -98,12 +99,21 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // connection.cpp
   void handle_read(ssize_t nread, const uv_buf_t* buf);
   void handle_eof();
+  // The first byte read decides: a TLS handshake record starts a TlsSession, anything else is
+  // plain HTTP (see tls.h).
+  void choose_transport(char first_byte);
+  void receive_tls(const char* data, size_t len);
   void parse(const char* data, size_t len);
   uint64_t push_slot(Slot slot);
   void reject(Slot slot);  // answers with a final slot and stops parsing
   void reject_too_large();
 
   // connection_output.cpp
+  // Writes `parts` in order: straight to the socket when nothing is queued, else a queued write
+  // that takes the strings over.
+  void send_parts(std::vector<std::string>& parts);
+  // Writes bytes that are not an answer (TLS handshake messages and alerts).
+  void write_wire(std::string bytes);
   size_t output_backlog() const;
   bool over_limits() const;
   // Stops or restarts reading as the limits say.
@@ -122,6 +132,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   uv_timer_t timer_{};
   uv_shutdown_t shutdown_req_{};
   int open_handles_ = 0;
+
+  bool transport_chosen_ = false;
+  std::unique_ptr<TlsSession> tls_;  // null: plain HTTP
+  std::string tls_plain_;            // the application data of the last TLS read, being parsed
 
   http_parser parser_{};
   Request request_;          // reused from one request to the next (see on_message_begin)

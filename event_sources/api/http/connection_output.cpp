@@ -58,6 +58,29 @@ void Connection::flush() {
     slots_.pop_front();
     ++head_seq_;
   }
+  if (tls_) {
+    // The answers leave as TLS records: one buffer of ciphertext replaces the parts.
+    std::string wire;
+    bool sealed = true;
+    for (const std::string& part : parts) sealed = sealed && tls_->send(part, &wire);
+    parts.clear();
+    if (!sealed) {
+      close_now();
+      return;
+    }
+    parts.push_back(std::move(wire));
+  }
+  send_parts(parts);
+}
+
+void Connection::write_wire(std::string bytes) {
+  if (closed_ || bytes.empty()) return;
+  std::vector<std::string> parts;
+  parts.push_back(std::move(bytes));
+  send_parts(parts);
+}
+
+void Connection::send_parts(std::vector<std::string>& parts) {
   std::array<uv_buf_t, kInlineBufs> inline_bufs;
   std::vector<uv_buf_t> heap_bufs;
   uv_buf_t* bufs = inline_bufs.data();

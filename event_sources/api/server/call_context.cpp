@@ -50,10 +50,11 @@ std::optional<AwsError> read_form(const http::Request& request, query::Form& for
 
 std::string base_url_for(const http::Request& request, const CallDefaults& defaults) {
   if (!defaults.public_base_url.empty()) return defaults.public_base_url;
+  const char* scheme = request.secure ? "https://" : "http://";
   if (const std::string* host = request.header("host"); host != nullptr && !host->empty()) {
-    return "http://" + *host;
+    return scheme + *host;
   }
-  return "http://localhost";
+  return std::string(scheme) + "localhost";
 }
 
 }  // namespace
@@ -81,6 +82,7 @@ Call decode_call(http::Request&& request, const CallDefaults& defaults) {
   ctx.protocol = protocol_of(request);
   ctx.request_path = request.path;
   ctx.base_url = base_url_for(request, defaults);
+  ctx.secure_transport = request.secure;
   std::string_view form_credential;
   if (ctx.protocol == Protocol::Query) {
     call.form_error = read_form(request, call.form);

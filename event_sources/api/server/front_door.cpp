@@ -65,6 +65,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
     server_options.host = options_.host;
     server_options.port = options_.port;
     server_options.max_body_bytes = options_.max_body_bytes;
+    server_options.tls = options_.tls;
     server_options.body_limit = [this](const http::Request& headers) { return body_limit(headers); };
     server_options.on_too_large = [this](const http::Request& headers) {
       const size_t limit = body_limit(headers);

@@ -8,4 +8,4 @@ if [ ! -d node_modules/@aws-sdk/client-sqs ]; then
   command -v npm >/dev/null 2>&1 || { echo "SKIP: npm not found and node_modules missing"; exit 77; }
   npm ci --no-audit --no-fund || exit 1
 fi
-exec node --test
+exec node --test "$@"

@@ -113,6 +113,7 @@ class Client {
   Client& operator=(const Client&) = delete;
 
   bool connected() const { return connected_; }
+  int fd() const { return fd_; }
   // Half-close: the server sees EOF, this client can still read.
   void shutdown_write() { ::shutdown(fd_, SHUT_WR); }
   void close() {

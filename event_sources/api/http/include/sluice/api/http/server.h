@@ -42,12 +42,15 @@
 
 namespace sluice::api::http {
 
+class TlsContext;
+
 struct Request {
   std::string method;  // "GET", "POST", ...
   std::string path;    // raw (not percent-decoded) path of the target, e.g. "/123456789012/q"
   std::string query;   // raw query string without '?', "" if none
   std::vector<std::pair<std::string, std::string>> headers;  // names lowercased, in arrival order
   std::string body;
+  bool secure = false;  // arrived over TLS
   // First header with this lowercase name, or null.
   const std::string* header(std::string_view lowercase_name) const;
 };
@@ -104,6 +107,8 @@ struct ServerOptions {
   std::function<Response(const Request& headers_only)> on_too_large;
   // Called on the loop thread when drain() starts.
   std::function<void()> on_drain;
+  // When set, connections that open with a TLS handshake are served over TLS (see tls.h).
+  std::shared_ptr<TlsContext> tls;
 };
 
 class Server {

@@ -78,6 +78,7 @@ struct CallContext {
   std::string signing_service;                     // the SigV4 credential scope's service, "" when unsigned
   std::string base_url = "http://127.0.0.1:9324";  // scheme and host the client reached us by
   std::string request_path = "/";                  // the request's path, e.g. "/123456789012/orders"
+  bool secure_transport = false;                   // arrived over TLS (aws:SecureTransport)
 };
 
 // One request as the front door hands it to the service that claimed it.
@@ -186,6 +187,8 @@ struct ApiOptions {
   std::function<void(std::string_view line)> audit_log;
   // In routing order; the first is also the answer of last resort.
   std::vector<std::shared_ptr<Service>> services;
+  // HTTPS on the same port (see sluice/api/http/tls.h); null = plain HTTP only.
+  std::shared_ptr<http::TlsContext> tls;
 };
 
 class ApiServer {
