@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "session_store.h"
 #include "sluice/common/crypto.h"
 #include "sluice/identity/identity.h"
 
@@ -108,7 +109,28 @@ bool Directory::has_user(std::string_view account_id, std::string_view user_name
   return std::find(users_.begin(), users_.end(), scoped(account_id, user_name)) != users_.end();
 }
 
-SessionCredentials Directory::issue_session(SessionGrant grant) {
+Directory::Directory() = default;
+Directory::~Directory() = default;
+
+Outcome<Done, std::string> Directory::keep_sessions_in(const std::string& path) {
+  std::string error;
+  auto store = detail::SessionStore::open(path, &error);
+  if (!store) return Outcome<Done, std::string>::failure(error);
+  std::vector<std::pair<std::string, KeyRecord>> kept;
+  try {
+    kept = store->load();
+  } catch (const sqlite::Error& e) {
+    return Outcome<Done, std::string>::failure("cannot read " + path + ": " + e.what());
+  }
+  MutexLock lock(mu_);
+  for (auto& [access_key_id, record] : kept) {
+    keys_.insert_or_assign(access_key_id, std::make_shared<const KeyRecord>(std::move(record)));
+  }
+  sessions_ = std::move(store);
+  return Done{};
+}
+
+Outcome<SessionCredentials> Directory::issue_session(SessionGrant grant) {
   SessionCredentials out;
   out.secret_access_key = base64_encode(random_bytes(30));  // 40 characters, as AWS's
   out.session_token = base64_encode(random_bytes(192));
@@ -126,12 +148,21 @@ SessionCredentials Directory::issue_session(SessionGrant grant) {
   do {
     out.access_key_id = random_id("ASIA", 20);
   } while (keys_.count(out.access_key_id) != 0);
+  if (sessions_) {
+    try {
+      sessions_->put(out.access_key_id, record);
+    } catch (const sqlite::Error&) {
+      // Credentials that a restart would forget are not handed out.
+      return aws_error(AwsErrorCode::ServiceUnavailable, "The temporary credentials could not be stored; try again.");
+    }
+  }
   keys_.emplace(out.access_key_id, std::make_shared<const KeyRecord>(std::move(record)));
   return out;
 }
 
 void Directory::forget_expired(int64_t now_ms) {
   MutexLock lock(mu_);
+  if (sessions_) sessions_->erase_expired_before(now_ms - kExpiredGraceMs);
   std::erase_if(keys_, [&](const auto& entry) {
     return entry.second->expires_ms && *entry.second->expires_ms + kExpiredGraceMs < now_ms;
   });

@@ -245,6 +245,13 @@ int command_up(const std::vector<std::string>& args) {
       return 78;
     }
   }
+  if (!options.in_memory) {
+    // STS's temporary credentials outlive a restart, as they would on AWS.
+    if (auto kept = identities->keep_sessions_in(options.data_dir + "/identity.db"); !kept) {
+      std::fprintf(stderr, "sluice up: cannot open the identity store: %s\n", kept.error().c_str());
+      return 74;
+    }
+  }
   if (options.auth != identity::AuthMode::Off && config.accounts.empty()) {
     std::fprintf(stderr, "sluice up: --auth %s with no accounts declared: every signed request is refused\n",
                  std::string(identity::auth_mode_name(options.auth)).c_str());

@@ -126,15 +126,14 @@ bool make_self_signed_files(const std::string& cert_path, const std::string& key
   }
   return write_pem(
              key_path, 0600,
-             [&](FILE* f) {
-               return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1;
-             },
+             [&](FILE* f) { return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1; },
              error) &&
-         write_pem(cert_path, 0644, [&](FILE* f) { return PEM_write_X509(f, cert.get()) == 1; }, error);
+         write_pem(
+             cert_path, 0644, [&](FILE* f) { return PEM_write_X509(f, cert.get()) == 1; }, error);
 }
 
 bool exists(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   return ::stat(path.c_str(), &st) == 0;
 }
 

@@ -175,11 +175,12 @@ Outcome<std::string> assume_role(const server::Call& call, StsContext& sts) {
   const int64_t packed = packed_policy_size(grant);
   const Principal assumed = grant.principal;
   sts.directory.forget_expired(sts.now_ms);
-  const identity::SessionCredentials credentials = sts.directory.issue_session(std::move(grant));
+  auto credentials = sts.directory.issue_session(std::move(grant));
+  if (!credentials) return credentials.take_error();
 
   std::string out;
   query::XmlWriter w(out);
-  write_credentials(w, credentials);
+  write_credentials(w, *credentials);
   w.open("AssumedRoleUser")
       .element("AssumedRoleId", assumed.user_id)
       .element("Arn", assumed.arn)
@@ -212,10 +213,11 @@ Outcome<std::string> get_session_token(const server::Call& call, StsContext& sts
   grant.expires_ms = sts.now_ms + duration * 1000;
   grant.from_get_session_token = true;
   sts.directory.forget_expired(sts.now_ms);
-  const identity::SessionCredentials credentials = sts.directory.issue_session(std::move(grant));
+  auto credentials = sts.directory.issue_session(std::move(grant));
+  if (!credentials) return credentials.take_error();
   std::string out;
   query::XmlWriter w(out);
-  write_credentials(w, credentials);
+  write_credentials(w, *credentials);
   return out;
 }
 

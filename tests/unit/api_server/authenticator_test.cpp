@@ -177,7 +177,7 @@ TEST_CASE("temporary credentials verify with their token and expire on the serve
   identity::SessionGrant grant;
   grant.principal = identity::assumed_role_principal(kAccount, "deployer", "ci");
   grant.expires_ms = kNow + 900'000;
-  identity::SessionCredentials session = f.dir->issue_session(grant);
+  identity::SessionCredentials session = f.dir->issue_session(grant).value();
   CHECK(session.access_key_id.starts_with("ASIA"));
   CHECK(session.access_key_id.size() == 20);
 

@@ -114,7 +114,7 @@ TEST_CASE("a self-signed certificate is made once, kept with a private key, and 
   INFO(error);
   REQUIRE(first);
   CHECK(cert == dir.path + "/tls/cert.pem");
-  struct stat key_stat{};
+  struct stat key_stat {};
   REQUIRE(::stat((dir.path + "/tls/key.pem").c_str(), &key_stat) == 0);
   CHECK((key_stat.st_mode & 0777) == 0600);
   const std::string pem = read_file(cert);
@@ -154,8 +154,9 @@ TEST_CASE("one port serves HTTPS and HTTP; TLS answers are whole, in order, and 
     INFO(host);
     REQUIRE(c.handshake_ok());
     // Two pipelined requests, the second with a large answer.
-    REQUIRE(c.send("POST /one HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
-                   "GET /big HTTP/1.1\r\nHost: x\r\n\r\n"));
+    REQUIRE(
+        c.send("POST /one HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+               "GET /big HTTP/1.1\r\nHost: x\r\n\r\n"));
     const std::string answers = c.read_some((size_t{1} << 20) + 200);
     const size_t second = answers.find("HTTP/1.1 200", 1);
     REQUIRE(answers.rfind("HTTP/1.1 200", 0) == 0);

@@ -1,6 +1,10 @@
 // The identity directory and role trust policies.
 
 #include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
 
 #include "sluice/identity/identity.h"
 
@@ -50,7 +54,7 @@ TEST_CASE("the directory refuses a key declared twice and forgets long-expired s
   SessionGrant grant;
   grant.principal = user_principal(kAccount, "alice");
   grant.expires_ms = 1000;
-  SessionCredentials session = dir.issue_session(grant);
+  SessionCredentials session = dir.issue_session(grant).value();
   CHECK(dir.find_key(session.access_key_id)->session_token == session.session_token);
   dir.forget_expired(1000 + 3600 * 1000);
   CHECK(dir.find_key(session.access_key_id) != nullptr);  // still within the grace period
@@ -95,4 +99,55 @@ TEST_CASE("trust policies: principals, actions, deny wins, conditions not yet un
   const std::string chain = R"({"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",
       "Principal":{"AWS":"arn:aws:iam::111122223333:role/builder"}}]})";
   CHECK(trust_policy_allows(role_with(chain), kAccount, assumed_role_principal(kAccount, "builder", "s")));
+}
+
+TEST_CASE("with a file, temporary credentials outlive the directory that issued them") {
+  char tmpl[] = "/tmp/sluice-identity-XXXXXX";
+  const std::string dir_path = mkdtemp(tmpl);
+  const std::string file = dir_path + "/identity.db";
+  SessionCredentials kept;
+  SessionCredentials expired;
+  {
+    Directory dir;
+    REQUIRE(dir.keep_sessions_in(file).ok());
+    SessionGrant grant;
+    grant.principal = assumed_role_principal(kAccount, "deployer", "ci");
+    grant.expires_ms = 10LL * 24 * 3600 * 1000;
+    grant.session_policy = R"({"Statement":[]})";
+    grant.session_policy_arns = {"arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::111122223333:policy/p"};
+    kept = dir.issue_session(grant).value();
+    SessionGrant old;
+    old.principal = user_principal(kAccount, "alice");
+    old.expires_ms = 1000;
+    old.from_get_session_token = true;
+    expired = dir.issue_session(old).value();
+    dir.forget_expired(3LL * 24 * 3600 * 1000);  // the first is far past its grace period
+    CHECK(dir.find_key(expired.access_key_id) == nullptr);
+  }
+  Directory restarted;
+  REQUIRE(restarted.keep_sessions_in(file).ok());
+  CHECK(restarted.session_count() == 1);
+  CHECK(restarted.find_key(expired.access_key_id) == nullptr);
+  auto record = restarted.find_key(kept.access_key_id);
+  REQUIRE(record != nullptr);
+  CHECK(record->secret_access_key == kept.secret_access_key);
+  CHECK(record->session_token == kept.session_token);
+  CHECK(record->expires_ms == kept.expires_ms);
+  CHECK(record->principal.kind == Principal::Kind::AssumedRole);
+  CHECK(record->principal.arn == "arn:aws:sts::111122223333:assumed-role/deployer/ci");
+  CHECK(record->principal.user_id == assumed_role_principal(kAccount, "deployer", "ci").user_id);
+  CHECK(record->principal.authenticated);
+  CHECK(record->session_policy == R"({"Statement":[]})");
+  CHECK(record->session_policy_arns ==
+        std::vector<std::string>{"arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::111122223333:policy/p"});
+  CHECK_FALSE(record->from_get_session_token);
+
+  // A file that is not a database is refused with the reason.
+  const std::string junk = dir_path + "/junk.db";
+  std::ofstream(junk) << std::string(4096, 'x');
+  Directory refused;
+  auto opened = refused.keep_sessions_in(junk);
+  REQUIRE_FALSE(opened.ok());
+  CHECK(opened.error().find(junk) != std::string::npos);
+  std::system(("rm -rf '" + dir_path + "'").c_str());
 }

@@ -4,8 +4,8 @@
 // to check a signature; STS asks it for roles and issues sessions into it.
 //
 // Where identities come from: the "accounts" section of the `sluice up` configuration (see
-// runtime/cli/config.h), and later the IAM API. Temporary credentials live in memory only: a
-// restart forgets them, and their holders must ask STS again.
+// runtime/cli/config.h), and later the IAM API. Temporary credentials live in memory, and with a
+// data directory also in its identity.db (keep_sessions_in), so that they outlive a restart.
 //
 // Thread-safety: a Directory may be used from any thread; every method takes its one mutex for a
 // short lookup or insert.
@@ -85,8 +85,21 @@ struct SessionGrant {
   bool from_get_session_token = false;
 };
 
+namespace detail {
+class SessionStore;
+}
+
 class Directory {
  public:
+  Directory();
+  ~Directory();
+  Directory(const Directory&) = delete;
+  Directory& operator=(const Directory&) = delete;
+
+  // Keeps temporary credentials in the SQLite file at `path` from now on, and takes back those
+  // it already holds. Fails with the reason when the file cannot be used.
+  Outcome<Done, std::string> keep_sessions_in(const std::string& path);
+
   // Declares an account with its keys, users and roles. Fails (InvalidParameterValue with the
   // reason) on a second declaration of the same account or access key id.
   Status add_account(const AccountDeclaration& account);
@@ -97,8 +110,9 @@ class Directory {
   bool has_account(std::string_view account_id) const;
   bool has_user(std::string_view account_id, std::string_view user_name) const;
 
-  // New temporary credentials (an ASIA access key id, a secret and a session token).
-  SessionCredentials issue_session(SessionGrant grant);
+  // New temporary credentials (an ASIA access key id, a secret and a session token), kept before
+  // they are returned; ServiceUnavailable when they cannot be kept.
+  Outcome<SessionCredentials> issue_session(SessionGrant grant);
   // Temporary credentials that expired before now_ms are forgotten after a grace period (kept so
   // that their holders get ExpiredToken rather than InvalidClientTokenId for a while).
   void forget_expired(int64_t now_ms);
@@ -110,7 +124,8 @@ class Directory {
   std::unordered_map<std::string, std::shared_ptr<const KeyRecord>> keys_ GUARDED_BY(mu_);
   std::unordered_map<std::string, RoleDeclaration> roles_ GUARDED_BY(mu_);  // "ACCOUNT/NAME"
   std::vector<std::string> accounts_ GUARDED_BY(mu_);
-  std::vector<std::string> users_ GUARDED_BY(mu_);  // "ACCOUNT/NAME"
+  std::vector<std::string> users_ GUARDED_BY(mu_);                  // "ACCOUNT/NAME"
+  std::unique_ptr<detail::SessionStore> sessions_ GUARDED_BY(mu_);  // null: sessions in memory only
 };
 
 // True when the role's trust policy lets `caller` call sts:AssumeRole (see trust_policy.cpp for

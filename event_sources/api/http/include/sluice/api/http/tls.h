@@ -19,8 +19,7 @@ class TlsContext {
                                                 std::string* error);
   // Uses `dir`/cert.pem and `dir`/key.pem, first making a self-signed pair there (the key readable
   // by the owner only) when neither exists. *cert_path says where the certificate is.
-  static std::shared_ptr<TlsContext> self_signed_in(const std::string& dir, std::string* cert_path,
-                                                    std::string* error);
+  static std::shared_ptr<TlsContext> self_signed_in(const std::string& dir, std::string* cert_path, std::string* error);
 
   virtual ~TlsContext() = default;
   // The OpenSSL SSL_CTX*, for the server's connections.

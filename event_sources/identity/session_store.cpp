@@ -1,0 +1,120 @@
+// SessionStore: see session_store.h. WAL with synchronous=NORMAL, as the other stores: a commit
+// survives a killed process.
+
+#include "session_store.h"
+
+#include <sys/stat.h>
+
+#include "sluice/common/sqlite_schema.h"
+
+namespace sluice::identity::detail {
+namespace {
+
+constexpr sqlite::SchemaStep kSchemaSteps[] = {
+    {"create the sessions table",
+     "CREATE TABLE sessions(access_key_id TEXT PRIMARY KEY, secret TEXT NOT NULL, token TEXT NOT NULL,"
+     " expires_ms INTEGER NOT NULL, kind INTEGER NOT NULL, account_id TEXT NOT NULL, arn TEXT NOT NULL,"
+     " user_id TEXT NOT NULL, name TEXT NOT NULL, session_name TEXT NOT NULL, session_policy TEXT NOT NULL,"
+     " session_policy_arns TEXT NOT NULL, from_get_session_token INTEGER NOT NULL);"},
+};
+
+// Policy ARNs never contain a newline.
+std::string join_lines(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += '\n';
+    out += item;
+  }
+  return out;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<SessionStore> SessionStore::open(const std::string& path, std::string* error) {
+  std::unique_ptr<SessionStore> store;
+  try {
+    store.reset(new SessionStore(
+        sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX)));
+    ::chmod(path.c_str(), 0600);  // it holds secrets
+    sqlite3_busy_timeout(store->db_.get(), 5000);
+    store->db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+  } catch (const sqlite::Error& e) {
+    *error = "cannot open " + path + ": " + e.what();
+    return nullptr;
+  }
+  std::string upgrade_error = sqlite::upgrade_schema(store->db_, path, kSchemaSteps);
+  if (!upgrade_error.empty()) {
+    *error = upgrade_error;
+    return nullptr;
+  }
+  return store;
+}
+
+std::vector<std::pair<std::string, KeyRecord>> SessionStore::load() {
+  std::vector<std::pair<std::string, KeyRecord>> out;
+  sqlite::Statement select(db_.get(),
+                           "SELECT access_key_id, secret, token, expires_ms, kind, account_id, arn, user_id, name,"
+                           " session_name, session_policy, session_policy_arns, from_get_session_token FROM sessions");
+  while (select.step()) {
+    KeyRecord record;
+    record.secret_access_key = select.string(1);
+    record.session_token = select.string(2);
+    record.expires_ms = select.int64(3);
+    record.principal.kind = static_cast<Principal::Kind>(select.int64(4));
+    record.principal.account_id = select.string(5);
+    record.principal.arn = select.string(6);
+    record.principal.user_id = select.string(7);
+    record.principal.name = select.string(8);
+    record.principal.session_name = select.string(9);
+    record.principal.authenticated = true;
+    record.session_policy = select.string(10);
+    record.session_policy_arns = split_lines(select.string(11));
+    record.from_get_session_token = select.int64(12) != 0;
+    out.emplace_back(select.string(0), std::move(record));
+  }
+  return out;
+}
+
+void SessionStore::put(const std::string& access_key_id, const KeyRecord& record) {
+  sqlite::Statement insert(db_.get(),
+                           "INSERT OR REPLACE INTO sessions VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  const Principal& p = record.principal;
+  const std::string policy_arns = join_lines(record.session_policy_arns);
+  insert.bind_text(1, access_key_id)
+      .bind_text(2, record.secret_access_key)
+      .bind_text(3, record.session_token)
+      .bind(4, record.expires_ms.value_or(0))
+      .bind(5, static_cast<int64_t>(p.kind))
+      .bind_text(6, p.account_id)
+      .bind_text(7, p.arn)
+      .bind_text(8, p.user_id)
+      .bind_text(9, p.name)
+      .bind_text(10, p.session_name)
+      .bind_text(11, record.session_policy)
+      .bind_text(12, policy_arns)
+      .bind(13, int64_t{record.from_get_session_token ? 1 : 0})
+      .run();
+}
+
+void SessionStore::erase_expired_before(int64_t before_ms) {
+  try {
+    sqlite::Statement erase(db_.get(), "DELETE FROM sessions WHERE expires_ms < ?");
+    erase.bind(1, before_ms).run();
+  } catch (const sqlite::Error&) {
+    // Kept rows are only forgotten later; the next call tries again.
+  }
+}
+
+}  // namespace sluice::identity::detail

@@ -1,0 +1,34 @@
+#pragma once
+// The file that keeps STS's temporary credentials across restarts (identity.db in the data
+// directory): one row per session, written before the credentials are handed out and deleted when
+// the Directory forgets them. Holders of credentials that have not expired keep working after a
+// restart, as they would against AWS.
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sluice/common/sqlite.h"
+#include "sluice/identity/identity.h"
+
+namespace sluice::identity::detail {
+
+class SessionStore {
+ public:
+  // Opens or creates the file; null and *error when it cannot be used.
+  static std::unique_ptr<SessionStore> open(const std::string& path, std::string* error);
+
+  // Every session kept, with its access key id.
+  std::vector<std::pair<std::string, KeyRecord>> load();
+  // Throws sqlite::Error when the row cannot be written.
+  void put(const std::string& access_key_id, const KeyRecord& record);
+  // Deletes the sessions whose expiry is before `before_ms`; a failure is retried at the next call.
+  void erase_expired_before(int64_t before_ms);
+
+ private:
+  explicit SessionStore(sqlite::Connection db) : db_(std::move(db)) {}
+  sqlite::Connection db_;
+};
+
+}  // namespace sluice::identity::detail
