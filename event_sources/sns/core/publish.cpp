@@ -136,8 +136,10 @@ Outcome<PublishResult> ServiceImpl::publish_to(const CallContext&, const Publish
       std::unique_lock lock(mu_);
       auto it = topics_.find(topic.arn);
       if (it == topics_.end()) return aws_error(AwsErrorCode::NotFound, "Topic does not exist");
-      it->second.sequence++;
-      persist_topic(it->second);
+      Topic updated = it->second;
+      updated.sequence++;
+      if (auto st = persist_topic(updated); !st) return st.error();
+      it->second.sequence = updated.sequence;
       result.sequence_number = sequence_text(it->second.sequence);
     }
     dedup_[key] = DedupEntry{now + kDedupWindowMs, result.message_id, *result.sequence_number};
