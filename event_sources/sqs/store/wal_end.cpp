@@ -107,8 +107,7 @@ std::optional<std::string> find_truncated_wal(const std::string& wal_path, const
   const auto size = static_cast<uint64_t>(st.st_size);
   const std::string held = "the last commit left " + std::to_string(frames) + " frame(s) in it";
   if (!has_header)
-    return wal_path + " has been cut short (" + std::to_string(size) + " bytes, not even its header, but " + held +
-           ")";
+    return wal_path + " has been cut short (" + std::to_string(size) + " bytes, not even its header, but " + held + ")";
   // A different salt: the log restarted after the mark was last written (a commit whose mark the
   // process did not live to write), so the mark says nothing about this log.
   if (std::memcmp(header.data() + kSaltOffset, mark->data(), kSaltBytes) != 0) return std::nullopt;
