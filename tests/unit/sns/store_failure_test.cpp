@@ -113,3 +113,27 @@ TEST_CASE("a failed store write is a 503, changes nothing, and the service recov
   CHECK_FALSE(has_topic(f, t));
   CHECK(f->get_subscription_attributes(f.ctx, sub).error().code == AwsErrorCode::NotFound);
 }
+
+TEST_CASE("Publish is refused with a 503, delivering nowhere, while the delivery sink cannot journal") {
+  Fixture f;
+  const std::string t = f.topic("t");
+  REQUIRE_FALSE(f.subscribe(t, "sqs", f.queue("q")).empty());
+  REQUIRE_FALSE(f.subscribe(t, "lambda", "arn:aws:lambda:us-east-1:111111111111:function:f").empty());
+  const std::string queue_only = f.topic("queue-only");
+  REQUIRE_FALSE(f.subscribe(queue_only, "sqs", f.queue("q2")).empty());
+
+  f.sink.accepts = false;
+  auto refused = f.publish(t, "held back");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == AwsErrorCode::ServiceUnavailable);
+  CHECK(f.sink.deliveries.empty());
+  CHECK(f.receive("q").empty());  // nothing half-delivered
+  // A topic whose subscriptions do not go through the sink is not held back.
+  CHECK(f.publish(queue_only, "to a queue").ok());
+  CHECK(f.receive("q2").size() == 1);
+
+  f.sink.accepts = true;
+  REQUIRE(f.publish(t, "delivered").ok());
+  CHECK(f.sink.deliveries.size() == 1);
+  CHECK(f.receive("q").size() == 1);
+}
