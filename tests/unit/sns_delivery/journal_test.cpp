@@ -125,3 +125,27 @@ TEST_CASE("the HTTP and Lambda journals on one file never hand out the same id")
   CHECK(http->load("http").size() == 5);
   CHECK(lambda->load("lambda").size() == 5);
 }
+
+TEST_CASE("an HTTP sink stops accepting while its journal holds writes, and accepts again once one gets through") {
+  TempDir dir;
+  sluice::sns::HttpDeliveryOptions options;
+  options.data_dir = dir.path;
+  options.request_timeout_ms = 1000;
+  std::string error;
+  auto sink = sluice::sns::HttpDelivery::open(options, &error);
+  REQUIRE_MESSAGE(sink, error);
+  sluice::sns::Delivery delivery;
+  delivery.type = "Notification";
+  delivery.protocol = "http";
+  delivery.endpoint = "http://127.0.0.1:9/";       // loopback only; nothing listens there
+  delivery.message = std::string(64 * 1024, 'm');  // the journal's WAL must grow to hold it
+  CHECK(sink->accepting());
+
+  DiskFull full(dir.path);
+  sink->deliver(delivery);
+  CHECK_FALSE(sink->accepting());
+  full.lift();
+  delivery.message = "after";
+  sink->deliver(delivery);
+  CHECK(sink->accepting());
+}
