@@ -157,6 +157,28 @@ TEST_CASE("a WAL that grew past its mark, or restarted since, is whole") {
   CHECK(opened.store->load().messages.size() == kMessages);
 }
 
+TEST_CASE("a WAL that restarted after checkpoints is whole after a crash") {
+  // Enough commits that the log is checkpointed and restarts from its beginning (new salts, a
+  // file longer than what the restarted log holds) several times before the crash.
+  TempDir live, image;
+  constexpr int kCommits = 2500;
+  Opened opened = open_store(live, false);
+  REQUIRE_MESSAGE(opened.store, opened.error);
+  opened.store->load();
+  opened.store->wait_durable(opened.store->append(mutation::PutQueue{sample_queue(1)}));
+  for (int i = 1; i <= kCommits; ++i)
+    opened.store->wait_durable(opened.store->append(mutation::InsertMessage{sample_message(1, i)}));
+  for (const char* name : {"sluice.db", "sluice.db-wal", "sluice.state", "sluice.wal-end"})
+    std::filesystem::copy_file(live.file(name), image.file(name));
+  const std::string wal = read_file(image.file("sluice.db-wal"));
+  REQUIRE(wal.size() >= 32 + 1000 * (24 + 4096));  // it did grow to a checkpoint
+
+  Opened after_crash = open_store(image, false);
+  REQUIRE_MESSAGE(after_crash.store, after_crash.error);
+  CHECK(after_crash.reports.empty());
+  CHECK(after_crash.store->load().messages.size() == kCommits);
+}
+
 TEST_CASE("a database file deleted or emptied is refused, and --recover starts an empty store") {
   TempDir dir;
   make_closed_store(dir);
