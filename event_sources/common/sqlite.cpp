@@ -2,6 +2,7 @@
 
 #include "sluice/common/sqlite.h"
 
+#include <cerrno>
 #include <utility>
 
 namespace sluice::sqlite {
@@ -11,6 +12,17 @@ void throw_error(sqlite3* db, int rc) {
   int code = db != nullptr ? sqlite3_extended_errcode(db) : rc;
   if ((code & 0xff) == SQLITE_OK) code = rc;  // errmsg may describe a later call; keep rc's class
   throw Error(code, message);
+}
+
+// SQLite reports a short write as SQLITE_FULL and a refused one as SQLITE_IOERR_WRITE; the errno
+// behind the latter is not reliably kept (later calls of the failed transaction reset it), so a
+// refused write counts as a full disk: the one cause of it that passes by itself, and the one
+// whose answer (503, retried by clients) fits the others too.
+bool is_disk_full(sqlite3* db, const Error& e) {
+  if (e.primary() == SQLITE_FULL || e.code() == SQLITE_IOERR_WRITE) return true;
+  if (e.primary() != SQLITE_IOERR) return false;
+  int err = sqlite3_system_errno(db);
+  return err == ENOSPC || err == EDQUOT || err == EFBIG;
 }
 
 Connection Connection::open(const std::string& path, int flags) {

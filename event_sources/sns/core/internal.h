@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sluice/common/mutex.h"
 #include "sluice/common/sqlite.h"
 #include "sluice/sns/sns.h"
 
@@ -140,19 +141,40 @@ class Signer {
 // Key/value records by kind ("topic", "subscription", "meta") in SQLite, WAL mode. Every put/erase
 // is its own committed transaction. Thread-safe: each call prepares its own statement and the
 // connection (SQLITE_OPEN_FULLMUTEX) serialises them.
+// One change to a record: `value` stored under (kind, key), or the record erased (nullopt).
+struct RecordWrite {
+  std::string kind;
+  std::string key;
+  std::optional<std::string> value;
+};
+
 class Store {
  public:
   static std::unique_ptr<Store> open(const std::string& path, std::string* error);
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  bool put(std::string_view kind, std::string_view key, std::string_view value);
-  bool erase(std::string_view kind, std::string_view key);
+  // Applies the writes in one transaction: all of them or, when a write fails, none (rolled back,
+  // so the next write starts from what is committed and succeeds once the cause has passed). The
+  // failure is the AWS error for the caller to answer: ServiceUnavailable (503, which SDKs retry)
+  // when the disk is full, InternalError otherwise; its cause is logged once per failing spell.
+  Status write(const std::vector<RecordWrite>& writes);
   std::vector<std::pair<std::string, std::string>> load(std::string_view kind);
 
  private:
-  explicit Store(sqlite::Connection db) : db_(std::move(db)) {}
+  struct Failure {
+    std::string reason;
+    bool disk_full;
+  };
+  Store(sqlite::Connection db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+  std::optional<Failure> run_transaction(const std::vector<RecordWrite>& writes) REQUIRES(write_mu_);
+
+  // Writes come from two locks of the service's (topics and subscriptions; the signer), so a
+  // transaction of several statements holds this one.
+  Mutex write_mu_;
   sqlite::Connection db_;
+  std::string path_;
+  bool failing_ GUARDED_BY(write_mu_) = false;  // the last write failed
 };
 
 // ---- Outbox (outbox.cpp) -----------------------------------------------------------------------

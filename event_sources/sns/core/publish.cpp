@@ -119,6 +119,16 @@ Outcome<PublishResult> ServiceImpl::publish_to(const CallContext&, const Publish
     }
   }
 
+  // A delivery the sink could not journal would be lost to a crash: refused before anything of
+  // the message is delivered or counted (a FIFO sequence number, the deduplication window).
+  if (options_.sink != nullptr && !options_.sink->accepting()) {
+    for (const auto& sub : target.subscriptions) {
+      if (sub->confirmed && delivers_through_sink(sub->protocol))
+        return aws_error(AwsErrorCode::ServiceUnavailable,
+                         "The request has failed due to a temporary failure of the server.");
+    }
+  }
+
   PublishResult result{request.id, uuid4(), std::nullopt};
   const int64_t now = clock_->now_ms();
   if (topic.fifo) {
@@ -136,8 +146,10 @@ Outcome<PublishResult> ServiceImpl::publish_to(const CallContext&, const Publish
       std::unique_lock lock(mu_);
       auto it = topics_.find(topic.arn);
       if (it == topics_.end()) return aws_error(AwsErrorCode::NotFound, "Topic does not exist");
-      it->second.sequence++;
-      persist_topic(it->second);
+      Topic updated = it->second;
+      updated.sequence++;
+      if (auto st = persist_topic(updated); !st) return st.error();
+      it->second.sequence = updated.sequence;
       result.sequence_number = sequence_text(it->second.sequence);
     }
     dedup_[key] = DedupEntry{now + kDedupWindowMs, result.message_id, *result.sequence_number};
@@ -212,6 +224,12 @@ Outcome<PublishResult> ServiceImpl::publish_to(const CallContext&, const Publish
     deliver(*sub, d);
   }
   return result;
+}
+
+// What a publish hands to the DeliverySink: queues are sent to by the engine, email and sms go to
+// the outbox (deliver()).
+bool ServiceImpl::delivers_through_sink(const std::string& protocol) {
+  return protocol != "sqs" && protocol != "email" && protocol != "email-json" && protocol != "sms";
 }
 
 void ServiceImpl::deliver(const Subscription& sub, Delivery& d) {

@@ -71,8 +71,11 @@ class ServiceImpl final : public Service {
 
   // Finds a topic by ARN parameter: malformed → InvalidParameter, absent → NotFound (404).
   Outcome<Topic*> find_topic(const std::string& arn, std::string_view param);
-  void persist_topic(const Topic& topic);
-  void persist_subscription(const Subscription& sub);
+  // Commit records before memory changes: a failed write is answered (store.cpp) and memory is
+  // left as it was. No-ops in memory mode.
+  Status persist(const std::vector<RecordWrite>& writes);
+  Status persist_topic(const Topic& topic);
+  Status persist_subscription(const Subscription& sub);
   std::pair<int64_t, int64_t> count_subscriptions(const std::string& topic_arn) const;
   std::vector<SubPtr> topic_subscriptions(const std::string& topic_arn) const;
 
@@ -81,6 +84,7 @@ class ServiceImpl final : public Service {
   Outcome<PublishTarget> resolve_target(const CallContext& ctx, const std::string& arn, std::string_view param);
   // Non-queue protocols: the outbox or the DeliverySink.
   void deliver(const Subscription& sub, Delivery& delivery);
+  static bool delivers_through_sink(const std::string& protocol);  // not sqs, email, email-json, sms
   // A queue subscription: `send` holds the body (and attributes for raw delivery); a failed send
   // goes to the subscription's RedrivePolicy queue, if any.
   void deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send, const PublishRequest& request);
@@ -88,6 +92,7 @@ class ServiceImpl final : public Service {
   void send_confirmation(const Subscription& sub, const std::string& type);
   void sign(Delivery& delivery, std::string_view version);
   const Signer& signer();
+  void store_signer();  // under signer_mu_
   std::string sequence_text(uint64_t n) const;
 
   ServiceOptions options_;
@@ -104,7 +109,8 @@ class ServiceImpl final : public Service {
 
   std::mutex signer_mu_;
   std::unique_ptr<Signer> signer_;
-  std::string cert_path_;  // "/SimpleNotificationService-<md5 of the PEM>.pem", made once
+  bool signer_stored_ = false;  // signer_'s key and certificate are in the store (retried until so)
+  std::string cert_path_;       // "/SimpleNotificationService-<md5 of the PEM>.pem", made once
 };
 
 }  // namespace sluice::sns::detail

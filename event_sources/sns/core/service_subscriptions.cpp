@@ -133,7 +133,7 @@ Outcome<std::string> ServiceImpl::subscribe(const CallContext& ctx, const Subscr
       sub.arn = t.arn + ":" + uuid4();
       sub.confirmed = confirms_at_once(sub, ctx.account_id);
       sub.token = to_hex(random_bytes(64));
-      persist_subscription(sub);
+      if (auto st = persist_subscription(sub); !st) return st.error();
       subs_[sub.arn] = std::make_shared<const Subscription>(sub);
     }
   }
@@ -156,7 +156,7 @@ Outcome<std::string> ServiceImpl::confirm_subscription(const CallContext& ctx, c
     if (!s->confirmed) {
       Subscription updated = *s;
       updated.confirmed = true;
-      persist_subscription(updated);
+      if (auto st = persist_subscription(updated); !st) return st.error();
       const std::string arn = updated.arn;
       subs_[arn] = std::make_shared<const Subscription>(std::move(updated));
     }
@@ -175,12 +175,18 @@ Status ServiceImpl::unsubscribe(const CallContext&, const std::string& arn) {
     auto it = subs_.find(arn);
     if (it == subs_.end()) return ok_status();  // unsubscribing twice is not an error
     removed = it->second;
-    subs_.erase(it);
-    if (store_) store_->erase("subscription", arn);
-    if (auto t = topics_.find(removed->topic_arn); t != topics_.end()) {
-      t->second.subscriptions_deleted++;
-      persist_topic(t->second);
+    // The subscription and its topic's count of deleted ones change in one transaction.
+    std::vector<RecordWrite> writes{RecordWrite{"subscription", arn, std::nullopt}};
+    auto t = topics_.find(removed->topic_arn);
+    std::optional<Topic> updated_topic;
+    if (t != topics_.end()) {
+      updated_topic = t->second;
+      updated_topic->subscriptions_deleted++;
+      writes.push_back(RecordWrite{"topic", updated_topic->arn, topic_to_json(*updated_topic)});
     }
+    if (auto st = persist(writes); !st) return st;
+    subs_.erase(it);
+    if (updated_topic) t->second = std::move(*updated_topic);
   }
   if (removed->protocol == "http" || removed->protocol == "https")
     send_confirmation(*removed, "UnsubscribeConfirmation");
@@ -234,7 +240,7 @@ Status ServiceImpl::set_subscription_attributes(const CallContext&, const std::s
   if (topic == topics_.end()) return aws_error(AwsErrorCode::NotFound, "Subscription does not exist");
   Subscription updated = *it->second;
   if (auto st = apply_subscription_attribute(topic->second, updated, name, value.value_or(""), false); !st) return st;
-  persist_subscription(updated);
+  if (auto st = persist_subscription(updated); !st) return st;
   it->second = std::make_shared<const Subscription>(std::move(updated));
   return ok_status();
 }

@@ -76,12 +76,16 @@ bool ServiceImpl::load(std::string* error) {
   return true;
 }
 
-void ServiceImpl::persist_topic(const Topic& topic) {
-  if (store_) store_->put("topic", topic.arn, topic_to_json(topic));
+Status ServiceImpl::persist(const std::vector<RecordWrite>& writes) {
+  return store_ ? store_->write(writes) : ok_status();
 }
 
-void ServiceImpl::persist_subscription(const Subscription& sub) {
-  if (store_) store_->put("subscription", sub.arn, subscription_to_json(sub));
+Status ServiceImpl::persist_topic(const Topic& topic) {
+  return persist({RecordWrite{"topic", topic.arn, topic_to_json(topic)}});
+}
+
+Status ServiceImpl::persist_subscription(const Subscription& sub) {
+  return persist({RecordWrite{"subscription", sub.arn, subscription_to_json(sub)}});
 }
 
 Outcome<Topic*> ServiceImpl::find_topic(const std::string& arn, std::string_view param) {
@@ -141,7 +145,7 @@ Outcome<std::string> ServiceImpl::create_topic(const CallContext& ctx, const std
     }
     return existing.arn;
   }
-  persist_topic(topic);
+  if (auto st = persist_topic(topic); !st) return st.error();
   std::string arn = topic.arn;
   topics_.emplace(arn, std::move(topic));
   return arn;
@@ -150,12 +154,14 @@ Outcome<std::string> ServiceImpl::create_topic(const CallContext& ctx, const std
 Status ServiceImpl::delete_topic(const CallContext&, const std::string& arn) {
   if (auto parsed = parse_sns_arn(arn, "TopicArn"); !parsed) return parsed.error();
   std::unique_lock lock(mu_);
-  if (topics_.erase(arn) == 0) return ok_status();  // deleting a missing topic is not an error
-  if (store_) store_->erase("topic", arn);
-  for (const auto& s : topic_subscriptions(arn)) {
-    if (store_) store_->erase("subscription", s->arn);
-    subs_.erase(s->arn);
-  }
+  if (topics_.count(arn) == 0) return ok_status();  // deleting a missing topic is not an error
+  // The topic and its subscriptions go in one transaction, or not at all.
+  const std::vector<SubPtr> subscriptions = topic_subscriptions(arn);
+  std::vector<RecordWrite> erase{RecordWrite{"topic", arn, std::nullopt}};
+  for (const auto& s : subscriptions) erase.push_back(RecordWrite{"subscription", s->arn, std::nullopt});
+  if (auto st = persist(erase); !st) return st;
+  topics_.erase(arn);
+  for (const auto& s : subscriptions) subs_.erase(s->arn);
   return ok_status();
 }
 
@@ -188,7 +194,7 @@ Status ServiceImpl::set_topic_attributes(const CallContext&, const std::string& 
   if (!topic) return topic.error();
   Topic updated = *topic.value();
   if (auto st = apply_topic_attribute(updated, name, value.value_or(""), false); !st) return st;
-  persist_topic(updated);
+  if (auto st = persist_topic(updated); !st) return st;
   *topic.value() = std::move(updated);
   return ok_status();
 }
@@ -201,7 +207,7 @@ Status ServiceImpl::add_permission(const CallContext&, const std::string& arn, c
   if (!topic) return topic.error();
   Topic updated = *topic.value();
   if (auto st = add_policy_statement(updated, label, account_ids, actions); !st) return st;
-  persist_topic(updated);
+  if (auto st = persist_topic(updated); !st) return st;
   *topic.value() = std::move(updated);
   return ok_status();
 }
@@ -212,7 +218,7 @@ Status ServiceImpl::remove_permission(const CallContext&, const std::string& arn
   if (!topic) return topic.error();
   Topic updated = *topic.value();
   if (auto st = remove_policy_statement(updated, label); !st) return st;
-  persist_topic(updated);
+  if (auto st = persist_topic(updated); !st) return st;
   *topic.value() = std::move(updated);
   return ok_status();
 }
@@ -234,7 +240,7 @@ Status ServiceImpl::tag_resource(const CallContext&, const std::string& arn, con
   if (updated.tags.size() > 50) {
     return aws_error(AwsErrorCode::TagLimitExceeded, "Could not complete request: tag quota of per resource exceeded");
   }
-  persist_topic(updated);
+  if (auto st = persist_topic(updated); !st) return st;
   it->second = std::move(updated);
   return ok_status();
 }
@@ -247,7 +253,7 @@ Status ServiceImpl::untag_resource(const CallContext&, const std::string& arn, c
   for (const auto& k : keys) {
     std::erase_if(updated.tags, [&](const Tag& t) { return t.first == k; });
   }
-  persist_topic(updated);
+  if (auto st = persist_topic(updated); !st) return st;
   it->second = std::move(updated);
   return ok_status();
 }
@@ -261,9 +267,20 @@ Outcome<TagList> ServiceImpl::list_tags_for_resource(const CallContext&, const s
   return tags;
 }
 
+// Keeps the signing key and certificate (one transaction), so that deliveries are signed by the
+// same certificate after a restart. A failed write is retried by the next signature.
+void ServiceImpl::store_signer() {
+  if (signer_stored_ || !store_) return;
+  signer_stored_ = static_cast<bool>(persist({RecordWrite{"meta", "signing-key", signer_->key_pem()},
+                                              RecordWrite{"meta", "signing-cert", signer_->cert_pem()}}));
+}
+
 const Signer& ServiceImpl::signer() {
   std::lock_guard lock(signer_mu_);
-  if (signer_) return *signer_;
+  if (signer_) {
+    store_signer();
+    return *signer_;
+  }
   std::string key, cert, error;
   if (store_) {
     for (const auto& [k, v] : store_->load("meta")) {
@@ -273,10 +290,8 @@ const Signer& ServiceImpl::signer() {
   }
   signer_ = Signer::create(key, cert, &error);
   if (!signer_) signer_ = Signer::create("", "", &error);  // unreadable stored key: make a new one
-  if (store_ && (key.empty() || key != signer_->key_pem())) {
-    store_->put("meta", "signing-key", signer_->key_pem());
-    store_->put("meta", "signing-cert", signer_->cert_pem());
-  }
+  signer_stored_ = !key.empty() && key == signer_->key_pem();
+  store_signer();
   return *signer_;
 }
 

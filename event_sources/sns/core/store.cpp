@@ -1,10 +1,19 @@
-// SQLite (WAL) store of the SNS records: one table of (kind, key) → JSON text. Every change is
-// its own transaction, committed before the call that made it answers; synchronous=NORMAL, so a
-// commit survives a killed process (the SQS store makes the same trade).
+// SQLite (WAL) store of the SNS records: one table of (kind, key) → JSON text. Every change of a
+// call is one transaction, committed before the call changes memory and answers; synchronous=
+// NORMAL, so a commit survives a killed process (the SQS store makes the same trade).
+//
+// A failed commit (a full disk, most often) is rolled back and reported to the caller, which then
+// leaves memory as it was and answers the AWS error: nothing is half-applied, and the next write
+// starts again from the committed state, so the service recovers by itself once space returns.
+// (The SQS store holds memory's changes and retries them; here the change is refused instead,
+// since it has not been made anywhere yet.)
 //
 // Statements are prepared per call, not kept: the signer's records are written under a lock of
 // the service's other than the one topics and subscriptions are written under, so two calls may
-// run at once; the connection (SQLITE_OPEN_FULLMUTEX) serialises them.
+// run at once; write_mu_ keeps each transaction whole and the connection (SQLITE_OPEN_FULLMUTEX)
+// serialises the reads.
+
+#include <cstdio>
 
 #include "internal.h"
 #include "sluice/common/sqlite_schema.h"
@@ -29,8 +38,8 @@ constexpr sqlite::SchemaStep kSchemaSteps[] = {
 std::unique_ptr<Store> Store::open(const std::string& path, std::string* error) {
   std::unique_ptr<Store> store;
   try {
-    store.reset(
-        new Store(sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX)));
+    store.reset(new Store(
+        sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX), path));
   } catch (const sqlite::Error& e) {
     if (error != nullptr) *error = "cannot open " + path + ": " + e.what();
     return nullptr;
@@ -50,24 +59,49 @@ std::unique_ptr<Store> Store::open(const std::string& path, std::string* error) 
   return store;
 }
 
-bool Store::put(std::string_view kind, std::string_view key, std::string_view value) {
+std::optional<Store::Failure> Store::run_transaction(const std::vector<RecordWrite>& writes) {
   try {
+    db_.exec("BEGIN IMMEDIATE");
     sqlite::Statement put(db_.get(), "INSERT OR REPLACE INTO sns_records(kind, key, value) VALUES(?, ?, ?)");
-    put.bind_text(1, kind).bind_text(2, key).bind_text(3, value).run();
-    return true;
-  } catch (const sqlite::Error&) {
-    return false;
+    sqlite::Statement erase(db_.get(), "DELETE FROM sns_records WHERE kind = ? AND key = ?");
+    for (const RecordWrite& w : writes) {
+      if (w.value) {
+        put.bind_text(1, w.kind).bind_text(2, w.key).bind_text(3, *w.value).run();
+      } else {
+        erase.bind_text(1, w.kind).bind_text(2, w.key).run();
+      }
+    }
+    db_.exec("COMMIT");
+    return std::nullopt;
+  } catch (const sqlite::Error& e) {
+    // Classified before the rollback, which may overwrite the errno SQLite kept. COMMIT itself may
+    // fail and leave the transaction open: rolled back, so the next write starts from the
+    // committed state instead of inside a transaction that can never commit.
+    Failure failure{e.what(), sqlite::is_disk_full(db_.get(), e)};
+    if (sqlite3_get_autocommit(db_.get()) == 0) sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    return failure;
   }
 }
 
-bool Store::erase(std::string_view kind, std::string_view key) {
-  try {
-    sqlite::Statement erase(db_.get(), "DELETE FROM sns_records WHERE kind = ? AND key = ?");
-    erase.bind_text(1, kind).bind_text(2, key).run();
-    return true;
-  } catch (const sqlite::Error&) {
-    return false;
+Status Store::write(const std::vector<RecordWrite>& writes) {
+  if (writes.empty()) return ok_status();
+  MutexLock lock(write_mu_);
+  if (auto failure = run_transaction(writes)) {
+    if (!failing_) {
+      std::fprintf(stderr, "sluice: %s cannot be written (%s); SNS changes are refused until a write succeeds\n",
+                   path_.c_str(), failure->reason.c_str());
+      failing_ = true;
+    }
+    if (failure->disk_full)
+      return aws_error(AwsErrorCode::ServiceUnavailable,
+                       "The request has failed due to a temporary failure of the server.");
+    return aws_error(AwsErrorCode::InternalError, "Indicates an internal service error.");
   }
+  if (failing_) {
+    std::fprintf(stderr, "sluice: %s is written again\n", path_.c_str());
+    failing_ = false;
+  }
+  return ok_status();
 }
 
 std::vector<std::pair<std::string, std::string>> Store::load(std::string_view kind) {

@@ -15,4 +15,11 @@ void CompositeSink::deliver(const Delivery& delivery) {
   if (target != nullptr) target->deliver(delivery);
 }
 
+bool CompositeSink::accepting() {
+  for (DeliverySink* sink : {http_, lambda_, other_}) {
+    if (sink != nullptr && !sink->accepting()) return false;
+  }
+  return true;
+}
+
 }  // namespace sluice::sns

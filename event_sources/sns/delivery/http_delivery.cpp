@@ -105,6 +105,8 @@ HttpDelivery::~HttpDelivery() { impl_->runner->stop(); }
 
 void HttpDelivery::deliver(const Delivery& delivery) { impl_->runner->submit(delivery); }
 
+bool HttpDelivery::accepting() { return !impl_->journal || !impl_->journal->failing(); }
+
 size_t HttpDelivery::pending() const { return impl_->runner->pending(); }
 
 DeliveryStats HttpDelivery::stats() const { return impl_->runner->stats(); }

@@ -27,6 +27,14 @@ std::optional<Delivery> delivery_from_json(std::string_view text);
 
 // Pending deliveries in SQLite (WAL, synchronous=NORMAL): one row per delivery, keyed by an id,
 // tagged with the sink that owns it ("http", "lambda"). Thread-safe.
+//
+// A write that fails (a full disk, most often) is rolled back and held, in order, ahead of the
+// next one; every write first retries those held, in the same transaction. So the journal never
+// drops a change while the process lives: once a write gets through it again equals what the
+// runners hold in memory. Ids are handed out before the row is stored (not by SQLite), so a held
+// insert already has the id later writes of the same delivery name. The HTTP and the Lambda sink
+// each open a Journal on the same file, so ids come from one counter of the process, raised past
+// the largest stored id by every open.
 class Journal {
  public:
   struct Row {
@@ -38,15 +46,30 @@ class Journal {
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
 
-  int64_t insert(std::string_view kind, std::string_view delivery);  // -1 on failure
+  int64_t insert(std::string_view kind, std::string_view delivery);  // the new row's id
   void set_attempts(int64_t id, int attempts);
   void erase(int64_t id);
   std::vector<Row> load(std::string_view kind);
+  // True while writes are held because the last attempt failed.
+  bool failing();
 
  private:
-  explicit Journal(sqlite::Connection db) : db_(std::move(db)) {}
+  struct Write {
+    enum class Kind { Insert, SetAttempts, Erase } what;
+    int64_t id;
+    int attempts;
+    std::string kind;
+    std::string delivery;
+  };
+  Journal(sqlite::Connection db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+  // Adds `write` behind the held ones and tries to commit them all.
+  void write(Write write);
+  void commit_held();  // throws sqlite::Error, after rolling back
+
   std::mutex mu_;
   sqlite::Connection db_;
+  std::string path_;
+  std::vector<Write> held_;  // guarded by mu_: writes not yet committed, in order
 };
 
 // ---- Worker pool (runner.cpp) ------------------------------------------------------------------

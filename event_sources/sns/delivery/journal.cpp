@@ -1,7 +1,11 @@
 // The delivery journal: SQLite in WAL mode, synchronous=NORMAL (a committed row survives a killed
 // process, as the SNS and SQS stores do). A row is written before deliver() returns and removed
 // when the delivery is finished; the attempt count is kept current so a restart resumes the
-// schedule where it stood.
+// schedule where it stood. Failed writes are held and retried ahead of the next (internal.h), as
+// the SQS store's group commit retries a failed batch.
+
+#include <atomic>
+#include <cstdio>
 
 #include "internal.h"
 #include "sluice/common/sqlite_schema.h"
@@ -21,61 +25,117 @@ constexpr sqlite::SchemaStep kSchemaSteps[] = {
      " attempts INTEGER NOT NULL, delivery TEXT NOT NULL);"},
 };
 
+// The last id handed out by any Journal of the process (see internal.h).
+std::atomic<int64_t> last_id{0};
+
+void raise_last_id(int64_t stored) {
+  int64_t current = last_id.load();
+  while (current < stored && !last_id.compare_exchange_weak(current, stored)) {
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<Journal> Journal::open(const std::string& path, std::string* error) {
-  std::unique_ptr<Journal> j;
+  std::unique_ptr<sqlite::Connection> db;
   try {
-    j.reset(new Journal(
-        sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX)));
+    db = std::make_unique<sqlite::Connection>(
+        sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX));
   } catch (const sqlite::Error& e) {
     if (error != nullptr) *error = "cannot open " + path + ": " + e.what();
     return nullptr;
   }
-  sqlite3_busy_timeout(j->db_.get(), 5000);
+  sqlite3_busy_timeout(db->get(), 5000);
   try {
-    j->db_.exec(kSetup);
+    db->exec(kSetup);
   } catch (const sqlite::Error& e) {
     if (error != nullptr) *error = path + " is not a usable delivery journal: " + e.what();
     return nullptr;
   }
-  std::string upgrade_error = sqlite::upgrade_schema(j->db_, path, kSchemaSteps);
+  std::string upgrade_error = sqlite::upgrade_schema(*db, path, kSchemaSteps);
   if (!upgrade_error.empty()) {
     if (error != nullptr) *error = upgrade_error;
     return nullptr;
   }
-  return j;
+  try {
+    // Past every id the table ever handed out (AUTOINCREMENT keeps the largest in sqlite_sequence).
+    sqlite::Statement largest(db->get(),
+                              "SELECT max(coalesce((SELECT max(id) FROM sns_deliveries), 0),"
+                              " coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'sns_deliveries'), 0))");
+    if (largest.step()) {
+      raise_last_id(largest.int64(0));
+      largest.reset();
+    }
+  } catch (const sqlite::Error& e) {
+    if (error != nullptr) *error = path + " is not a usable delivery journal: " + e.what();
+    return nullptr;
+  }
+  return std::unique_ptr<Journal>(new Journal(std::move(*db), path));
+}
+
+void Journal::commit_held() {
+  try {
+    db_.exec("BEGIN IMMEDIATE");
+    sqlite::Statement insert(db_.get(), "INSERT INTO sns_deliveries(id, kind, attempts, delivery) VALUES(?, ?, ?, ?)");
+    sqlite::Statement update(db_.get(), "UPDATE sns_deliveries SET attempts = ? WHERE id = ?");
+    sqlite::Statement erase(db_.get(), "DELETE FROM sns_deliveries WHERE id = ?");
+    for (const Write& w : held_) {
+      switch (w.what) {
+        case Write::Kind::Insert:
+          insert.bind(1, w.id).bind_text(2, w.kind).bind(3, int64_t{w.attempts}).bind_text(4, w.delivery).run();
+          break;
+        case Write::Kind::SetAttempts:
+          update.bind(1, int64_t{w.attempts}).bind(2, w.id).run();
+          break;
+        case Write::Kind::Erase:
+          erase.bind(1, w.id).run();
+          break;
+      }
+    }
+    db_.exec("COMMIT");
+  } catch (const sqlite::Error&) {
+    // COMMIT itself may fail and leave the transaction open; the retry must start from the
+    // committed state.
+    if (sqlite3_get_autocommit(db_.get()) == 0) sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+void Journal::write(Write write) {
+  const bool was_failing = !held_.empty();
+  held_.push_back(std::move(write));
+  try {
+    commit_held();
+  } catch (const sqlite::Error& e) {
+    if (!was_failing)
+      std::fprintf(stderr, "sluice: %s cannot be written (%s); deliveries are held in memory until it can\n",
+                   path_.c_str(), e.what());
+    return;
+  }
+  held_.clear();
+  if (was_failing) std::fprintf(stderr, "sluice: %s is written again\n", path_.c_str());
 }
 
 int64_t Journal::insert(std::string_view kind, std::string_view delivery) {
   std::lock_guard lock(mu_);
-  try {
-    sqlite::Statement insert(db_.get(), "INSERT INTO sns_deliveries(kind, attempts, delivery) VALUES(?, 0, ?)");
-    insert.bind_text(1, kind).bind_text(2, delivery).run();
-    return db_.last_insert_rowid();
-  } catch (const sqlite::Error&) {
-    return -1;
-  }
+  const int64_t id = ++last_id;
+  write(Write{Write::Kind::Insert, id, 0, std::string(kind), std::string(delivery)});
+  return id;
 }
 
 void Journal::set_attempts(int64_t id, int attempts) {
   std::lock_guard lock(mu_);
-  try {
-    sqlite::Statement update(db_.get(), "UPDATE sns_deliveries SET attempts = ? WHERE id = ?");
-    update.bind(1, int64_t{attempts}).bind(2, id).run();
-  } catch (const sqlite::Error&) {
-    // The row keeps its older count: a restart then retries a little early, never loses it.
-  }
+  write(Write{Write::Kind::SetAttempts, id, attempts, {}, {}});
 }
 
 void Journal::erase(int64_t id) {
   std::lock_guard lock(mu_);
-  try {
-    sqlite::Statement erase(db_.get(), "DELETE FROM sns_deliveries WHERE id = ?");
-    erase.bind(1, id).run();
-  } catch (const sqlite::Error&) {
-    // The row stays and is delivered again after a restart: at least once, as SNS promises.
-  }
+  write(Write{Write::Kind::Erase, id, 0, {}, {}});
+}
+
+bool Journal::failing() {
+  std::lock_guard lock(mu_);
+  return !held_.empty();
 }
 
 std::vector<Journal::Row> Journal::load(std::string_view kind) {

@@ -94,6 +94,8 @@ LambdaDelivery::~LambdaDelivery() { impl_->runner->stop(); }
 
 void LambdaDelivery::deliver(const Delivery& delivery) { impl_->runner->submit(delivery); }
 
+bool LambdaDelivery::accepting() { return !impl_->journal || !impl_->journal->failing(); }
+
 size_t LambdaDelivery::pending() const { return impl_->runner->pending(); }
 
 DeliveryStats LambdaDelivery::stats() const { return impl_->runner->stats(); }

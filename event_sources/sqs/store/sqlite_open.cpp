@@ -23,6 +23,7 @@
 #include "store/salvage.h"
 #include "store/sqlite_store.h"
 #include "store/store_marker.h"
+#include "store/wal_end.h"
 
 namespace sluice::sqs::detail {
 namespace {
@@ -196,8 +197,9 @@ bool check_and_prepare(sqlite::Connection& db, const StoreFiles& files, SyncMode
   db.exec("PRAGMA cache_size = -4096");
   db.exec("PRAGMA temp_store = MEMORY");
   // Checkpoint after ~4 MiB of WAL: the rewritten pages stay in the OS cache and the WAL file
-  // restarts from its beginning instead of growing.
-  db.exec("PRAGMA wal_autocheckpoint = 1000");
+  // restarts from its beginning instead of growing. (Until the WAL's end mark takes the WAL hook
+  // over, with the same count: see open_checked.)
+  db.exec(("PRAGMA wal_autocheckpoint = " + std::to_string(kCheckpointFrames)).c_str());
   db.exec("PRAGMA journal_size_limit = 67108864");
   if (!upgrade(db, files, fresh, error)) return false;
 
@@ -310,6 +312,22 @@ bool check_files_against_marker(const StoreFiles& files, bool recover, const Rep
     }
     report(lost + " and are lost; going on with what " + files.database + " holds");
     marker->reset();  // the session check would say the same again
+    return true;
+  }
+  if ((*marker)->open) {
+    if (auto cut = find_truncated_wal(wal, files.wal_end)) {
+      std::string lost = *cut +
+                         ", and the last run did not close the store: the changes in its missing end were not "
+                         "yet copied into " +
+                         files.database;
+      if (!recover) {
+        *error = lost + " (restore it, or start with --recover to go on with what " + files.database +
+                 " and the rest of the log hold)";
+        return false;
+      }
+      report(lost + " and are lost; going on with what " + files.database + " and the rest of the log hold");
+      marker->reset();  // the session check may say the same again
+    }
   }
   return true;
 }
@@ -331,11 +349,14 @@ int64_t stored_session(sqlite::Connection& db) {
 std::unique_ptr<Store> open_checked(const StoreFiles& files, SyncMode sync, const std::optional<StoreMarker>& marker,
                                     bool recover, const Report& report, const std::string& salvage_from, bool* damaged,
                                     std::string* error) {
+  // Declared before the connection: its WAL hook may run until the connection closes.
+  auto wal_end = std::make_unique<WalEndMark>(files.database + "-wal", files.wal_end, kCheckpointFrames);
   try {
     sqlite::Connection db = sqlite::Connection::open(
         files.database, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE);
     sqlite3_busy_timeout(db.get(), 0);  // a file held by another process is reported, not waited for
     if (!check_and_prepare(db, files, sync, damaged, error)) return nullptr;
+    wal_end->attach(db.get());  // before the session's commit, which then marks the log's end
     if (!salvage_from.empty()) report(describe_salvage(salvage_rows(db, salvage_from), salvage_from));
     std::unique_ptr<AtRestCipher> cipher;
     bool check_stored = false;
@@ -362,7 +383,8 @@ std::unique_ptr<Store> open_checked(const StoreFiles& files, SyncMode sync, cons
       db.exec("COMMIT");
     }
     if (!write_store_marker(files.marker, StoreMarker{session, true}, error)) return nullptr;
-    return start_sqlite_store(std::move(db), files, std::move(cipher), check_stored, session, error);
+    return start_sqlite_store(std::move(db), std::move(wal_end), files, std::move(cipher), check_stored, session,
+                              error);
   } catch (const sqlite::Error& e) {
     *damaged = e.primary() == SQLITE_NOTADB || e.primary() == SQLITE_CORRUPT;
     *error = describe_sqlite_failure(files.database, e);
@@ -406,7 +428,8 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& data_dir, const Stor
   ignore_sigxfsz();
   if (!make_directory(data_dir, error)) return nullptr;
   std::string prefix = data_dir.empty() || data_dir.back() == '/' ? data_dir : data_dir + "/";
-  StoreFiles files{prefix + kDatabaseFileName, prefix + kKeyFileName, prefix + kMarkerFileName};
+  StoreFiles files{prefix + kDatabaseFileName, prefix + kKeyFileName, prefix + kMarkerFileName,
+                   prefix + kWalEndFileName};
   auto report = [&](const std::string& sentence) {
     if (options.report) options.report(sentence);
   };

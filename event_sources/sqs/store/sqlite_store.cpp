@@ -25,7 +25,6 @@
 // starts and journals every change to queue_of_seq_, and undoes them when the transaction fails.
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
 #include <optional>
 #include <stdexcept>
@@ -51,18 +50,6 @@ std::string row_binding(int64_t seq, int64_t queue_id) {
   return out;
 }
 
-// Whether a failed SQLite call means the file system would not let a file grow: no space left,
-// a quota, or the process's file size limit. SQLite reports a short write as SQLITE_FULL and a
-// refused one as SQLITE_IOERR_WRITE; the errno behind the latter is not reliably kept (later calls
-// of the failed transaction reset it), so a refused write counts as a full disk: the one cause of
-// it that passes by itself, and the one whose answer (503, retried by clients) fits the others too.
-bool is_disk_full(sqlite3* db, const sqlite::Error& e) {
-  if (e.primary() == SQLITE_FULL || e.code() == SQLITE_IOERR_WRITE) return true;
-  if (e.primary() != SQLITE_IOERR) return false;
-  int err = sqlite3_system_errno(db);
-  return err == ENOSPC || err == EDQUOT || err == EFBIG;
-}
-
 // Marks the session closed in the store marker once the database is closed (SQLite then has
 // checkpointed the WAL into the database and deleted it), if the close was clean.
 class CloseMarker {
@@ -85,9 +72,10 @@ class CloseMarker {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(sqlite::Connection db, StoreFiles files, std::unique_ptr<AtRestCipher> cipher, bool key_check_stored,
-              int64_t session)
+  SqliteStore(sqlite::Connection db, std::unique_ptr<WalEndMark> wal_end, StoreFiles files,
+              std::unique_ptr<AtRestCipher> cipher, bool key_check_stored, int64_t session)
       : close_marker_(files.marker, session),
+        wal_end_(std::move(wal_end)),
         db_(std::move(db)),
         files_(std::move(files)),
         cipher_(std::move(cipher)),
@@ -158,8 +146,9 @@ class SqliteStore final : public Store {
   bool read_messages(std::string* error);
   void read_dedup();
 
-  CloseMarker close_marker_;  // declared before db_: written after the database is closed
-  sqlite::Connection db_;     // declared before the statements: they are finalized before it closes
+  CloseMarker close_marker_;             // declared before db_: written after the database is closed
+  std::unique_ptr<WalEndMark> wal_end_;  // db_'s WAL hook: declared before db_, so it outlives it
+  sqlite::Connection db_;                // declared before the statements: they are finalized before it closes
   StoreFiles files_;
   // Leader-only state (touched only inside commit(), which GroupCommit serializes).
   std::unique_ptr<AtRestCipher> cipher_;
@@ -214,7 +203,7 @@ void SqliteStore::run_transaction(std::vector<Mutation>& batch) {
     commit_.run();
   } catch (const sqlite::Error& e) {
     // Classified before the rollback, which may overwrite the errno SQLite kept.
-    const bool disk_full = is_disk_full(db_.get(), e);
+    const bool disk_full = sqlite::is_disk_full(db_.get(), e);
     roll_back();
     throw StoreFailure(disk_full ? files_.database + " cannot grow: the disk is full (" + e.what() + ")"
                                  : describe_sqlite_failure(files_.database, e),
@@ -502,11 +491,13 @@ bool SqliteStore::read_all(std::string* error) {
 
 }  // namespace
 
-std::unique_ptr<Store> start_sqlite_store(sqlite::Connection db, StoreFiles files, std::unique_ptr<AtRestCipher> cipher,
-                                          bool key_check_stored, int64_t session, std::string* error) {
+std::unique_ptr<Store> start_sqlite_store(sqlite::Connection db, std::unique_ptr<WalEndMark> wal_end, StoreFiles files,
+                                          std::unique_ptr<AtRestCipher> cipher, bool key_check_stored, int64_t session,
+                                          std::string* error) {
   std::unique_ptr<SqliteStore> store;
   try {
-    store = std::make_unique<SqliteStore>(std::move(db), files, std::move(cipher), key_check_stored, session);
+    store = std::make_unique<SqliteStore>(std::move(db), std::move(wal_end), files, std::move(cipher), key_check_stored,
+                                          session);
   } catch (const sqlite::Error& e) {
     *error = describe_sqlite_failure(files.database, e);
     std::string ignored;  // the connection closed cleanly while the error unwound

@@ -8,6 +8,7 @@
 #include "sluice/common/sqlite.h"
 #include "store/at_rest_cipher.h"
 #include "store/store.h"
+#include "store/wal_end.h"
 
 namespace sluice::sqs::detail {
 
@@ -16,20 +17,24 @@ inline constexpr int32_t kSluiceSchemaVersion = 1;
 inline constexpr const char* kSluiceMarker = "sluice-sqs-store";
 inline constexpr const char* kDatabaseFileName = "sluice.db";
 inline constexpr const char* kKeyFileName = "sluice.key";
+inline constexpr int kCheckpointFrames = 1000;  // WAL frames (pages) that trigger a checkpoint
 
 struct StoreFiles {
   std::string database;  // <data_dir>/sluice.db
   std::string key;       // <data_dir>/sluice.key
   std::string marker;    // <data_dir>/sluice.state (store_marker.h)
+  std::string wal_end;   // <data_dir>/sluice.wal-end (wal_end.h)
 };
 
 // Prepares the statements and reads every row (decrypting what is encrypted). Null + *error when
 // a row cannot be read back. `cipher` may be null: the key file is then created on the first
 // encrypted insert. `key_check_stored` says whether the database already holds the key's check
 // value (otherwise the first encrypted insert stores it). `session` is the one this open started
-// (store_marker.h): a clean close marks it closed.
-std::unique_ptr<Store> start_sqlite_store(sqlite::Connection db, StoreFiles files, std::unique_ptr<AtRestCipher> cipher,
-                                          bool key_check_stored, int64_t session, std::string* error);
+// (store_marker.h): a clean close marks it closed. `wal_end` is the connection's WAL hook, kept
+// until the connection closes.
+std::unique_ptr<Store> start_sqlite_store(sqlite::Connection db, std::unique_ptr<WalEndMark> wal_end, StoreFiles files,
+                                          std::unique_ptr<AtRestCipher> cipher, bool key_check_stored, int64_t session,
+                                          std::string* error);
 
 // "<file> is corrupt (...)", "<file> is in use by another process", ... for a SQLite failure.
 std::string describe_sqlite_failure(const std::string& file, const sqlite::Error& e);

@@ -2,8 +2,8 @@
 
     test_lost_files.py --sluice BIN
 
-After a kill -9 the changes not yet checkpointed live only in sluice.db-wal. With that file deleted,
-or with sluice.db emptied, `sluice up` must refuse to start (exit 74) with a sentence naming the
+After a kill -9 the changes not yet checkpointed live only in sluice.db-wal. With that file deleted
+or cut short, or with sluice.db emptied, `sluice up` must refuse to start (exit 74) with a sentence naming the
 file and --recover, instead of serving an empty store; `sluice up --recover` starts, says on stderr
 what was lost, and serves what is left. Skips (77) only without boto3.
 """
@@ -83,6 +83,27 @@ class LostFilesTest(unittest.TestCase):
         self.assertIn("are lost", server.log_text())
         sqs = sqs_client(server.endpoint)
         sqs.list_queues()  # serves what the database file held
+        self.assertEqual(server.stop(), 0)
+
+    def test_a_wal_cut_short_after_a_crash_is_refused_and_recover_serves_the_rest(self):
+        url = self.fill_then_kill()
+        wal = os.path.join(self.data, "sluice.db-wal")
+        size = os.path.getsize(wal)
+        with open(wal, "r+b") as f:
+            f.truncate(size // 2)
+
+        code, stderr = refused_start(self.data)
+        self.assertEqual(code, EXIT_DATA_DIR_UNUSABLE, stderr)
+        self.assertIn("sluice.db-wal has been cut short", stderr)
+        self.assertIn("--recover", stderr)
+        self.assertEqual(os.path.getsize(wal), size // 2, "a refused start leaves the files as they were")
+
+        server = self.start("--recover")
+        self.assertIn("are lost", server.log_text())
+        sqs = sqs_client(server.endpoint)
+        if url in sqs.list_queues().get("QueueUrls", []):  # the queue itself may be in the lost end
+            count = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+            self.assertLess(int(count["Attributes"]["ApproximateNumberOfMessages"]), 20)
         self.assertEqual(server.stop(), 0)
 
     def test_an_emptied_database_file_is_refused_and_recover_starts_empty(self):

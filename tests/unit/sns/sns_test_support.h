@@ -16,7 +16,9 @@ namespace sluice::sns::testing {
 
 struct RecordingSink final : DeliverySink {
   std::vector<Delivery> deliveries;
+  bool accepts = true;
   void deliver(const Delivery& d) override { deliveries.push_back(d); }
+  bool accepting() override { return accepts; }
 };
 
 struct TempDir {

@@ -1,5 +1,5 @@
-// Files of a data directory lost or damaged between two runs: a WAL deleted after a crash, a
-// database file deleted, emptied or restored from an older copy, a database SQLite cannot read, a
+// Files of a data directory lost or damaged between two runs: a WAL deleted or cut short after a
+// crash, a database file deleted, emptied or restored from an older copy, a database SQLite cannot read, a
 // damaged store marker. Each is refused with a sentence naming the file and what was lost, the
 // files left as they were; with `recover` the store opens with what is readable and reports what
 // was lost. A directory closed cleanly, or left by a crash with its WAL, opens without a word.
@@ -57,7 +57,7 @@ void make_crash_image(const TempDir& live, const TempDir& image) {
   Opened opened = open_store(live, false);
   REQUIRE_MESSAGE(opened.store, opened.error);
   fill(*opened.store);
-  for (const char* name : {"sluice.db", "sluice.db-wal", "sluice.state"}) {
+  for (const char* name : {"sluice.db", "sluice.db-wal", "sluice.state", "sluice.wal-end"}) {
     REQUIRE(std::filesystem::exists(live.file(name)));
     std::filesystem::copy_file(live.file(name), image.file(name));
   }
@@ -106,6 +106,77 @@ TEST_CASE("a WAL deleted after a crash is refused, and --recover goes on with th
   recovered.store.reset();
   Opened next = open_store(image, false);  // recovered once: a normal directory again
   CHECK_MESSAGE(next.store, next.error);
+}
+
+TEST_CASE("a WAL cut short after a crash is refused, and --recover goes on with what is left of it") {
+  TempDir live, image;
+  make_crash_image(live, image);
+  const std::string wal = read_file(image.file("sluice.db-wal"));
+  const std::string database = read_file(image.file("sluice.db"));
+  REQUIRE(wal.size() > 32 + 2 * (24 + 4096));
+  SUBCASE("cut inside its frames") {
+    // Loses the end of the log, where the last commit is: SQLite alone opens what is left as a
+    // whole store, without a word.
+    write_file(image.file("sluice.db-wal"), wal.substr(0, wal.size() / 2));
+  }
+  SUBCASE("cut inside its header") { write_file(image.file("sluice.db-wal"), wal.substr(0, 20)); }
+  const std::string cut = read_file(image.file("sluice.db-wal"));
+
+  Opened refused = open_store(image, false);
+  CHECK_FALSE(refused.store);
+  CHECK(mentions(refused.error, image.file("sluice.db-wal") + " has been cut short"));
+  CHECK(mentions(refused.error, "--recover"));
+  CHECK(read_file(image.file("sluice.db")) == database);  // nothing touched
+  CHECK(read_file(image.file("sluice.db-wal")) == cut);
+
+  Opened recovered = open_store(image, true);
+  REQUIRE_MESSAGE(recovered.store, recovered.error);
+  REQUIRE(recovered.reports.size() == 1);
+  CHECK(mentions(recovered.reports[0], "are lost"));
+  CHECK(recovered.store->load().messages.size() < kMessages);
+  recovered.store.reset();
+  Opened next = open_store(image, false);  // recovered once: a normal directory again
+  CHECK_MESSAGE(next.store, next.error);
+}
+
+TEST_CASE("a WAL that grew past its mark, or restarted since, is whole") {
+  // The mark can only lag the log (a process killed between a commit and its mark): a log longer
+  // than the mark says, or one whose salt is newer, opens without a word.
+  TempDir live, image;
+  make_crash_image(live, image);
+  std::string mark = read_file(image.file("sluice.wal-end"));
+  REQUIRE(mark.size() == 16);
+  SUBCASE("fewer frames marked") {
+    for (size_t i = 8; i < 16; ++i) mark[i] = i == 15 ? '\x01' : '\0';
+  }
+  SUBCASE("another salt marked") { mark[0] = static_cast<char>(mark[0] ^ 0x5A); }
+  write_file(image.file("sluice.wal-end"), mark);
+  Opened opened = open_store(image, false);
+  REQUIRE_MESSAGE(opened.store, opened.error);
+  CHECK(opened.reports.empty());
+  CHECK(opened.store->load().messages.size() == kMessages);
+}
+
+TEST_CASE("a WAL that restarted after checkpoints is whole after a crash") {
+  // Enough commits that the log is checkpointed and restarts from its beginning (new salts, a
+  // file longer than what the restarted log holds) several times before the crash.
+  TempDir live, image;
+  constexpr int kCommits = 2500;
+  Opened opened = open_store(live, false);
+  REQUIRE_MESSAGE(opened.store, opened.error);
+  opened.store->load();
+  opened.store->wait_durable(opened.store->append(mutation::PutQueue{sample_queue(1)}));
+  for (int i = 1; i <= kCommits; ++i)
+    opened.store->wait_durable(opened.store->append(mutation::InsertMessage{sample_message(1, i)}));
+  for (const char* name : {"sluice.db", "sluice.db-wal", "sluice.state", "sluice.wal-end"})
+    std::filesystem::copy_file(live.file(name), image.file(name));
+  const std::string wal = read_file(image.file("sluice.db-wal"));
+  REQUIRE(wal.size() >= 32 + 1000 * (24 + 4096));  // it did grow to a checkpoint
+
+  Opened after_crash = open_store(image, false);
+  REQUIRE_MESSAGE(after_crash.store, after_crash.error);
+  CHECK(after_crash.reports.empty());
+  CHECK(after_crash.store->load().messages.size() == kCommits);
 }
 
 TEST_CASE("a database file deleted or emptied is refused, and --recover starts an empty store") {

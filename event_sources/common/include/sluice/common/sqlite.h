@@ -30,6 +30,11 @@ class Error : public std::runtime_error {
 // Throws the Error for a failed call that returned rc on db (db may be null).
 [[noreturn]] void throw_error(sqlite3* db, int rc);
 
+// Whether a failed call on `db` means the file system would not let a file grow: no space left, a
+// quota, or the process's file size limit, a condition that passes when space returns. Ask before
+// rolling back, which may overwrite the errno SQLite kept.
+bool is_disk_full(sqlite3* db, const Error& e);
+
 class Connection {
  public:
   // sqlite3_open_v2 with `flags`. Throws Error with SQLite's message; a handle SQLite made for a

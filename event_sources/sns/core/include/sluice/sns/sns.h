@@ -159,6 +159,10 @@ class DeliverySink {
  public:
   virtual ~DeliverySink() = default;
   virtual void deliver(const Delivery& delivery) = 0;
+  // False while the sink cannot make a delivery durable (its journal cannot be written): Publish
+  // then refuses with ServiceUnavailable before delivering anywhere, instead of accepting a message
+  // that a crash meanwhile would lose.
+  virtual bool accepting() { return true; }
 };
 
 // ---- The service -------------------------------------------------------------------------------

@@ -104,7 +104,8 @@ class HttpDelivery final : public DeliverySink {
   ~HttpDelivery() override;  // stops the workers; undelivered deliveries stay journalled
 
   void deliver(const Delivery& delivery) override;
-  size_t pending() const;  // journalled and not yet delivered or dead-lettered
+  bool accepting() override;  // false while journal writes are held (a full disk)
+  size_t pending() const;     // journalled and not yet delivered or dead-lettered
   DeliveryStats stats() const;
 
   struct Impl;
@@ -148,6 +149,7 @@ class LambdaDelivery final : public DeliverySink {
   ~LambdaDelivery() override;
 
   void deliver(const Delivery& delivery) override;
+  bool accepting() override;  // false while journal writes are held (a full disk)
   size_t pending() const;
   DeliveryStats stats() const;
 
@@ -166,6 +168,7 @@ class CompositeSink final : public DeliverySink {
   CompositeSink(DeliverySink* http, DeliverySink* lambda, DeliverySink* other = nullptr)
       : http_(http), lambda_(lambda), other_(other) {}
   void deliver(const Delivery& delivery) override;
+  bool accepting() override;  // every sink it routes to accepts
 
  private:
   DeliverySink* http_;
