@@ -69,8 +69,9 @@ class ServiceImpl final : public Service {
     std::vector<SubPtr> subscriptions;
   };
 
-  // Finds a topic by ARN parameter: malformed → InvalidParameter, absent → NotFound (404).
-  Outcome<Topic*> find_topic(const std::string& arn, std::string_view param);
+  // Finds a topic by ARN parameter: malformed or of another region than the call's →
+  // InvalidParameter (AWS answers "Invalid parameter: TopicArn" across regions), absent → NotFound (404).
+  Outcome<Topic*> find_topic(const CallContext& ctx, const std::string& arn, std::string_view param);
   void persist_topic(const Topic& topic);
   void persist_subscription(const Subscription& sub);
   std::pair<int64_t, int64_t> count_subscriptions(const std::string& topic_arn) const;
@@ -83,8 +84,10 @@ class ServiceImpl final : public Service {
   void deliver(const Subscription& sub, Delivery& delivery);
   // A queue subscription: `send` holds the body (and attributes for raw delivery); a failed send
   // goes to the subscription's RedrivePolicy queue, if any.
-  void deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send, const PublishRequest& request);
-  bool send_to_queue(const std::string& queue_arn, sqs::SendMessageRequest& send, const PublishRequest& request);
+  void deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send, const PublishRequest& request,
+                        bool fifo_topic);
+  bool send_to_queue(const std::string& queue_arn, sqs::SendMessageRequest& send, const PublishRequest& request,
+                     bool fifo_topic);
   void send_confirmation(const Subscription& sub, const std::string& type);
   void sign(Delivery& delivery, std::string_view version);
   const Signer& signer();
