@@ -15,7 +15,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sns_env import BOUNDED, unique, wait_for  # noqa: E402
-from sns_server import SnsSluiceServer  # noqa: E402
+from sns_server import SnsSluiceServer, sluice_server  # noqa: E402
 from test_sns_behaviour import Subscriber  # noqa: E402
 
 BIN = os.environ.get("SLUICE_BIN", "")
@@ -84,7 +84,8 @@ def test_a_delivery_to_sluice_itself_is_refused_by_default():
 def test_a_list_entry_that_is_not_an_address_stops_the_server_with_the_field_named(tmp_path):
     config = tmp_path / "sluice.json"
     config.write_text(json.dumps({"sns": {"DeliveryAllowList": ["127.0.0.0/8", "localhost"]}}))
-    done = subprocess.run([BIN, "up", "--listen", "127.0.0.1:0", "--in-memory", str(config)],
+    listen = "127.0.0.1:%d" % sluice_server.free_port()
+    done = subprocess.run([BIN, "up", "--listen", listen, "--in-memory", str(config)],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 78, done.stderr
     assert "sns.DeliveryAllowList[1]: 'localhost' is not" in done.stderr

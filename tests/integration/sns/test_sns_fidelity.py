@@ -186,3 +186,71 @@ def test_sms_endpoints_with_separators_are_accepted(sns, topic):
     arn = sns.subscribe(TopicArn=topic, Protocol="sms", Endpoint="+15/55-123.4567")["SubscriptionArn"]
     assert arn.startswith(topic + ":")
     assert sns.get_subscription_attributes(SubscriptionArn=arn)["Attributes"]["Endpoint"] == "+15/55-123.4567"
+
+
+@pytest.mark.parametrize("name", ["AWS.trace", "aws.lower", "Amazon.thing", "AMAZON.upper"])
+def test_message_attribute_names_with_aws_prefixes_are_refused(sns, topic, name):
+    with pytest.raises(ClientError) as e:
+        sns.publish(TopicArn=topic, Message="m",
+                    MessageAttributes={name: {"DataType": "String", "StringValue": "v"}})
+    code, message, status = error_of(e.value)
+    assert (code, status) == ("ParameterValueInvalid", 400)
+    assert name in message
+
+
+def test_empty_string_attribute_text(sns, topic):
+    expect_error(lambda: sns.publish(TopicArn=topic, Message="m",
+                                     MessageAttributes={"attr1": {"DataType": "String", "StringValue": ""}}),
+                 "ParameterValueInvalid",
+                 "The message attribute 'attr1' must contain non-empty message attribute value for message "
+                 "attribute type 'String'.")
+
+
+# ---- policy texts, as recorded (the parser's location travels on a second line) ------------------
+
+REDACTED = "REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled)"
+
+
+def test_a_filter_policy_that_is_not_json(sns, sqs, topic):
+    _, queue_arn = make_queue(sqs, unique("badjson"))
+    expect_error(lambda: sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn,
+                                       Attributes={"FilterPolicy": "invalid"}),
+                 "InvalidParameter",
+                 "Invalid parameter: Attributes Reason: FilterPolicy: failed to parse JSON. Unrecognized token "
+                 "'invalid': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or "
+                 "'false')\n at [Source: %s; line: 1, column: 8]" % REDACTED)
+
+
+def test_set_subscription_attributes_policy_texts(sns, sqs, topic):
+    _, queue_arn = make_queue(sqs, unique("texts"))
+    sub = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn, ReturnSubscriptionArn=True)[
+        "SubscriptionArn"]
+    for name in ("RedrivePolicy", "FilterPolicy"):
+        expect_error(lambda: sns.set_subscription_attributes(SubscriptionArn=sub, AttributeName=name,
+                                                             AttributeValue="{invalid json}"),
+                     "InvalidParameter",
+                     "Invalid parameter: %s: failed to parse JSON. Unexpected character ('i' (code 105)): was "
+                     "expecting double-quote to start field name\n at [Source: %s; line: 1, column: 2]"
+                     % (name, REDACTED))
+    expect_error(lambda: sns.set_subscription_attributes(SubscriptionArn=sub, AttributeName="FilterPolicy",
+                                                         AttributeValue='{"key":[{"numeric":[">",3,"<",1]}]}'),
+                 "InvalidParameter",
+                 "Invalid parameter: FilterPolicy: Bottom must be less than top\n at [Source: "
+                 "(String)\"{\"key\":[{\"numeric\":[\">\",3,\"<\",1]}]}\"; line: 1, column: 33]")
+
+
+def test_filter_policy_numbers_compare_to_five_digits(sns, sqs, topic):
+    url, queue_arn = make_queue(sqs, unique("digits"))
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn, ReturnSubscriptionArn=True,
+                  Attributes={"FilterPolicy": json.dumps({"price": [100.123456789]}), "RawMessageDelivery": "true"})
+    for value in ("100.1234567", "100.1236"):
+        sns.publish(TopicArn=topic, Message=value,
+                    MessageAttributes={"price": {"DataType": "Number", "StringValue": value}})
+    got = receive_all(sqs, url, 2, deadline_s=3)
+    assert [m["Body"] for m in got] == ["100.1234567"]
+    expect_error(lambda: sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=make_queue(sqs, unique("far"))[1],
+                                       Attributes={"FilterPolicy": json.dumps({"n": [{"numeric": [">", 2e9]}]})}),
+                 "InvalidParameter",
+                 "Invalid parameter: Attributes Reason: FilterPolicy: Value must be between -1.0E9 and 1.0E9, "
+                 "inclusive\n at [Source: (String)\"{\"n\": [{\"numeric\": [\">\", 2000000000.0]}]}\"; line: 1, "
+                 "column: 38]")
