@@ -179,6 +179,11 @@ class Compiler {
           if (!compile_operator(v.get_object(), m, v_at)) return false;
           break;
       }
+      // Numbers are kept in the units they are compared in (after the range checks above).
+      m.number = five_digit_units(m.number);
+      m.low = five_digit_units(m.low);
+      m.high = five_digit_units(m.high);
+      for (double& n : m.numbers) n = five_digit_units(n);
       if (m.kind == Matcher::Kind::Exists) {
         (m.exists ? condition.exists_true : condition.exists_false) = true;
       } else {

@@ -17,8 +17,6 @@
 #include <boost/json.hpp>
 
 #include <charconv>
-#include <cmath>
-#include <cstdint>
 #include <cstring>
 
 #include "policy_tree.h"
@@ -231,25 +229,13 @@ bool attribute_node_matches(const Node& node, const MessageAttributeMap& attribu
 
 }  // namespace
 
-namespace {
-// SNS compares numbers to five digits after the point (documented): 100.123456789 in a policy
-// matches 100.1234567 in a message. Comparing these integers also keeps 0.1 + 0.2 equal to 0.3.
-// Values past what SNS accepts (±10^9) only need to stay ordered: they are clamped.
-int64_t five_digits(double n) {
-  const double scaled = n * 1e5;
-  if (!(scaled < 9.2e18)) return INT64_MAX;
-  if (!(scaled > -9.2e18)) return INT64_MIN;
-  return std::llround(scaled);
-}
-}  // namespace
-
 bool Matcher::matches(const Scalar& value) const {
   using K = Scalar::Kind;
   switch (kind) {
     case Kind::ExactString:
       return value.kind == K::String && value.text == text;
     case Kind::ExactNumber:
-      return value.kind == K::Number && five_digits(value.number) == five_digits(number);
+      return value.kind == K::Number && five_digit_units(value.number) == number;
     case Kind::ExactTrue:
       return value.kind == K::True;
     case Kind::ExactFalse:
@@ -267,17 +253,18 @@ bool Matcher::matches(const Scalar& value) const {
         for (const std::string& s : strings)
           if (value.text == s) return false;
       } else if (value.kind == K::Number) {
+        const double v = five_digit_units(value.number);
         for (double n : numbers)
-          if (five_digits(value.number) == five_digits(n)) return false;
+          if (v == n) return false;
       }
       return true;
     case Kind::AnythingButPrefix:
       return value.kind != K::String || !value.text.starts_with(text);
     case Kind::Numeric: {
       if (value.kind != K::Number) return false;
-      const int64_t v = five_digits(value.number);
-      if (has_low && (low_inclusive ? v < five_digits(low) : v <= five_digits(low))) return false;
-      if (has_high && (high_inclusive ? v > five_digits(high) : v >= five_digits(high))) return false;
+      const double v = five_digit_units(value.number);
+      if (has_low && (low_inclusive ? v < low : v <= low)) return false;
+      if (has_high && (high_inclusive ? v > high : v >= high)) return false;
       return true;
     }
     case Kind::Exists:
