@@ -209,6 +209,12 @@ int command_up(const std::vector<std::string>& args) {
   http_delivery.data_dir = options.in_memory ? "" : options.data_dir;
   http_delivery.sqs = engine.get();
   http_delivery.clock = clock;
+  if (config.sns_delivery_allow_list) {
+    // Checked entry by entry when the configuration was read.
+    http_delivery.allow_list = *sns::DeliveryAllowList::parse(*config.sns_delivery_allow_list, &error);
+  }
+  // A delivery that would call this server is refused unless the configuration names it.
+  http_delivery.allow_list.guard_own_port(static_cast<uint16_t>(options.port));
   sns::LambdaDeliveryOptions lambda_delivery;
   lambda_delivery.data_dir = http_delivery.data_dir;
   lambda_delivery.sqs = engine.get();

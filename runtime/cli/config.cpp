@@ -115,8 +115,8 @@ bool parse_config(const std::string& json_text, const std::string& account_id, c
   try {
     if (!root.is_object()) fail("(top level)", "must be a JSON object");
     for (const auto& [key, item] : root.as_object())
-      if (key != "queues" && key != "functions" && key != "eventSourceMappings" && key != "accounts")
-        fail(std::string(key), "unknown section (expected queues, functions, eventSourceMappings, accounts)");
+      if (key != "queues" && key != "functions" && key != "eventSourceMappings" && key != "accounts" && key != "sns")
+        fail(std::string(key), "unknown section (expected queues, functions, eventSourceMappings, accounts, sns)");
     Config parsed;
     if (const json::value* queues = root.as_object().if_contains("queues")) {
       if (!queues->is_array()) fail("queues", "must be an array");
@@ -133,6 +133,7 @@ bool parse_config(const std::string& json_text, const std::string& account_id, c
     parse_functions(root.as_object().if_contains("functions"), config_dir, account_id, region, &parsed);
     parse_mappings(root.as_object().if_contains("eventSourceMappings"), account_id, region, &parsed);
     parse_accounts(root.as_object().if_contains("accounts"), &parsed);
+    parse_sns(root.as_object().if_contains("sns"), &parsed);
     *config = std::move(parsed);
     return true;
   } catch (const ConfigError& e) {

@@ -32,8 +32,14 @@
 //        "Roles": [{"RoleName": "deployer", "MaxSessionDuration": 7200,
 //                   "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
 //                     "Principal": {"AWS": "arn:aws:iam::111122223333:user/alice"}, "Action": "sts:AssumeRole"}]}}]}
-//     ]
+//     ],
+//     "sns": {"DeliveryAllowList": ["127.0.0.0/8", "10.0.0.0/8", "127.0.0.1:4566"]}
 //   }
+//
+// sns.DeliveryAllowList: the addresses SNS may deliver to over HTTP/S, replacing the default
+// (loopback and the private ranges); "*" allows everything. Link-local and instance-metadata
+// addresses and sluice's own port stay refused unless an entry names the address and port (see
+// sluice/sns/delivery.h, DeliveryAllowList).
 //
 // Runtime API functions: {"FunctionName": "orders-py", "Runtime": "python3.12", "CodeUri": "python",
 // "Handler": "order_processor.handler"} runs the handler through sluice's Python shim (nodejs*:
@@ -106,6 +112,8 @@ struct Config {
   std::vector<FunctionDeclaration> functions;
   std::vector<MappingDeclaration> mappings;
   std::vector<identity::AccountDeclaration> accounts;
+  // sns.DeliveryAllowList as written (each entry checked); nullopt: the default list.
+  std::optional<std::vector<std::string>> sns_delivery_allow_list;
 };
 
 // Parses the configuration; account and region complete queue ARNs. On error returns false and
@@ -120,6 +128,8 @@ void parse_mappings(const boost::json::value* mappings, const std::string& accou
                     Config* config);
 // The "accounts" section (config_accounts.cpp). Throws ConfigError.
 void parse_accounts(const boost::json::value* accounts, Config* config);
+// The "sns" section (config_sns.cpp). Throws ConfigError.
+void parse_sns(const boost::json::value* sns, Config* config);
 
 struct ConfigError {
   std::string text;

@@ -17,7 +17,7 @@ constexpr const char* kUsage =
     "     [--tls | --tls-cert FILE --tls-key FILE] [CONFIG]\n"
     "      start the engine, the AWS API (SQS over Query and JSON, SNS and STS over Query, Lambda over\n"
     "      REST-JSON) and the event-source mappings; CONFIG declares queues, functions, mappings and\n"
-    "      accounts.\n"
+    "      accounts, and where SNS may deliver over HTTP (sns.DeliveryAllowList).\n"
     "      --recover starts even when files of the data directory were lost or damaged, with what\n"
     "      is still readable, and says what was lost (without it such a directory is refused).\n"
     "      --auth off (default: signatures unchecked, a 12-digit access key id selects the account),\n"

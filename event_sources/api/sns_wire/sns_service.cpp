@@ -39,6 +39,7 @@ class SnsService final : public server::Service {
     sluice::sns::CallContext sns_ctx;
     sns_ctx.account_id = call.ctx.account_id;
     sns_ctx.region = call.ctx.region;
+    if (call.ctx.principal.kind != identity::Principal::Kind::Anonymous) sns_ctx.principal_arn = call.ctx.principal.arn;
     auto answer = api_.handle(call.form.params(), sns_ctx, request_id);
     http::Response response;
     response.status = answer.status;

@@ -36,6 +36,7 @@ struct Subscription {
   std::string arn;
   std::string topic_arn;
   std::string owner;
+  std::string principal;  // the subscriber's IAM ARN; empty in records stored before it was kept
   std::string protocol;
   std::string endpoint;
   bool confirmed = false;
@@ -67,6 +68,9 @@ std::string topic_arn(std::string_view region, std::string_view account, std::st
 // ---- Topics (topic_rules.cpp) ----------------------------------------------------------------
 
 bool valid_topic_name(std::string_view name, bool fifo);
+// SNS reads its boolean attributes (FifoTopic) without regard to case: "True" and "TRUE" are true.
+bool is_true_text(std::string_view value);
+bool is_false_text(std::string_view value);
 // Validates one attribute for CreateTopic (creating = true) or SetTopicAttributes and stores its
 // normalised value into `topic`.
 Status apply_topic_attribute(Topic& topic, const std::string& name, const std::string& value, bool creating);
@@ -99,7 +103,8 @@ Status validate_message(const PublishRequest& request, std::optional<int> entry_
                         std::map<std::string, std::string>* per_protocol);
 size_t message_size(const PublishRequest& request);
 MessageAttributeMap to_filter_attributes(const PublishAttributes& attributes);
-bool valid_phone_number(std::string_view number);
+bool valid_phone_number(std::string_view number);  // Publish's PhoneNumber: E.164 digits only
+bool valid_sms_endpoint(std::string_view number);  // Subscribe's sms Endpoint: digits and single separators
 
 // ---- Envelopes (envelope.cpp) -------------------------------------------------------------------
 

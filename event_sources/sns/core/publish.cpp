@@ -11,6 +11,7 @@
 // A queue delivery splices its subscription's UnsubscribeURL into the publish's serialized
 // envelope (EnvelopeTemplate) instead of serializing a document per subscriber.
 
+#include <cstdio>
 #include <set>
 
 #include "service_impl.h"
@@ -42,7 +43,14 @@ sqs::MessageAttributes to_sqs_attributes(const PublishAttributes& attributes) {
 }
 }  // namespace
 
-std::string ServiceImpl::sequence_text(uint64_t n) const { return std::to_string(10000000000000000000ULL + n); }
+// 20 digits from "2000...": a range of its own, so a topic's numbers can never be taken for the
+// ones an SQS FIFO queue gives the same message (queues count from "1000..."; on AWS the two are
+// unrelated too: the queue assigns its own SequenceNumber to what SNS delivers).
+std::string ServiceImpl::sequence_text(uint64_t n) const {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "2%019llu", static_cast<unsigned long long>(n));
+  return buffer;
+}
 
 void ServiceImpl::sign(Delivery& d, std::string_view version) {
   d.signature_version = std::string(version);
@@ -52,6 +60,10 @@ void ServiceImpl::sign(Delivery& d, std::string_view version) {
 
 Outcome<ServiceImpl::PublishTarget> ServiceImpl::resolve_target(const CallContext& ctx, const std::string& arn,
                                                                 std::string_view param) {
+  // Publish's TopicArn and TargetArn are optional members, so an empty one is a value that AWS
+  // parses (one element) rather than a missing required parameter.
+  if (arn.empty())
+    return invalid_parameter(std::string(param) + " Reason: An ARN must have at least 6 elements, not 1");
   auto parsed = parse_sns_arn(arn, param);
   if (!parsed) return parsed.error();
   if (!parsed->sub_id.empty() || parsed->region != ctx.region) return invalid_parameter(param);
@@ -204,13 +216,13 @@ Outcome<PublishResult> ServiceImpl::publish_to(const CallContext&, const Publish
     if (sub->protocol == "sqs") {
       if (sub->raw) {
         raw_send.body = *text;
-        deliver_to_queue(*sub, raw_send, request);
+        deliver_to_queue(*sub, raw_send, request, topic.fifo);
       } else {
         Prepared& p = prepare(*text);
         if (!p.envelope) p.envelope = envelope_template(p.delivery);
         if (!envelope_send.body) envelope_send.body.emplace();
         p.envelope->render(unsubscribe_url, *envelope_send.body);
-        deliver_to_queue(*sub, envelope_send, request);
+        deliver_to_queue(*sub, envelope_send, request, topic.fifo);
       }
       continue;
     }
@@ -241,26 +253,28 @@ void ServiceImpl::deliver(const Subscription& sub, Delivery& d) {
 }
 
 void ServiceImpl::deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send,
-                                   const PublishRequest& request) {
-  if (send_to_queue(sub.endpoint, send, request)) return;
+                                   const PublishRequest& request, bool fifo_topic) {
+  if (send_to_queue(sub.endpoint, send, request, fifo_topic)) return;
   auto redrive = sub.attributes.find("RedrivePolicy");
   if (redrive == sub.attributes.end()) return;  // client-side failure without a DLQ: dropped, as on AWS
   boost::system::error_code ec;
   boost::json::value policy = boost::json::parse(redrive->second, ec);
   if (ec || !policy.is_object()) return;
   const auto* dlq = policy.as_object().if_contains("deadLetterTargetArn");
-  if (dlq != nullptr && dlq->is_string()) send_to_queue(std::string(dlq->as_string()), send, request);
+  if (dlq != nullptr && dlq->is_string()) send_to_queue(std::string(dlq->as_string()), send, request, fifo_topic);
 }
 
 bool ServiceImpl::send_to_queue(const std::string& queue_arn, sqs::SendMessageRequest& send,
-                                const PublishRequest& request) {
+                                const PublishRequest& request, bool fifo_topic) {
   auto queue = sqs::parse_queue_arn(queue_arn);
   if (!queue || options_.sqs == nullptr) return false;
   if (is_fifo_queue(*queue)) {
     send.message_group_id = request.message_group_id;
     send.message_deduplication_id = request.message_deduplication_id.value_or(sha256_hex(*request.message));
   } else {
-    send.message_group_id.reset();
+    // A standard topic hands a publish's MessageGroupId on to standard queues (fair queues); a
+    // FIFO topic's group stays with the topic (AWS delivers to a standard queue without it).
+    send.message_group_id = fifo_topic ? std::nullopt : request.message_group_id;
     send.message_deduplication_id.reset();
   }
   return options_.sqs->send_message(*queue, send).ok();

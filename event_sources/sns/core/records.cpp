@@ -110,6 +110,7 @@ std::string subscription_to_json(const Subscription& s) {
                  {"owner", s.owner},       {"protocol", s.protocol},
                  {"endpoint", s.endpoint}, {"confirmed", s.confirmed},
                  {"token", s.token},       {"attributes", map_to_json(s.attributes)}};
+  if (!s.principal.empty()) o["principal"] = s.principal;
   return json::serialize(o);
 }
 
@@ -124,6 +125,7 @@ std::optional<Subscription> subscription_from_json(std::string_view text) {
   s.endpoint = str(*o, "endpoint");
   if (const auto* c = o->if_contains("confirmed"); c != nullptr && c->is_bool()) s.confirmed = c->as_bool();
   s.token = str(*o, "token");
+  s.principal = str(*o, "principal");
   s.attributes = map_from_json(o->if_contains("attributes"));
   s.raw = s.attributes.count("RawMessageDelivery") != 0 && s.attributes.at("RawMessageDelivery") == "true";
   if (auto it = s.attributes.find("FilterPolicy"); it != s.attributes.end() && !it->second.empty()) {

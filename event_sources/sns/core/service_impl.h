@@ -69,8 +69,9 @@ class ServiceImpl final : public Service {
     std::vector<SubPtr> subscriptions;
   };
 
-  // Finds a topic by ARN parameter: malformed → InvalidParameter, absent → NotFound (404).
-  Outcome<Topic*> find_topic(const std::string& arn, std::string_view param);
+  // Finds a topic by ARN parameter: malformed or of another region than the call's →
+  // InvalidParameter (AWS answers "Invalid parameter: TopicArn" across regions), absent → NotFound (404).
+  Outcome<Topic*> find_topic(const CallContext& ctx, const std::string& arn, std::string_view param);
   // Commit records before memory changes: a failed write is answered (store.cpp) and memory is
   // left as it was. No-ops in memory mode.
   Status persist(const std::vector<RecordWrite>& writes);
@@ -87,8 +88,10 @@ class ServiceImpl final : public Service {
   static bool delivers_through_sink(const std::string& protocol);  // not sqs, email, email-json, sms
   // A queue subscription: `send` holds the body (and attributes for raw delivery); a failed send
   // goes to the subscription's RedrivePolicy queue, if any.
-  void deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send, const PublishRequest& request);
-  bool send_to_queue(const std::string& queue_arn, sqs::SendMessageRequest& send, const PublishRequest& request);
+  void deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send, const PublishRequest& request,
+                        bool fifo_topic);
+  bool send_to_queue(const std::string& queue_arn, sqs::SendMessageRequest& send, const PublishRequest& request,
+                     bool fifo_topic);
   void send_confirmation(const Subscription& sub, const std::string& type);
   void sign(Delivery& delivery, std::string_view version);
   const Signer& signer();

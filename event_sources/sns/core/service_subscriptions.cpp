@@ -28,6 +28,24 @@ std::string url_encode(std::string_view s) {
   return out;
 }
 
+// An attribute as it acts: a value never set acts as its default, so Subscribe again with
+// RawMessageDelivery=false or FilterPolicyScope=MessageAttributes matches a subscription that
+// never set them (AWS answers such a call with the existing subscription).
+std::string effective_attribute(const Subscription& sub, const std::string& name) {
+  if (auto it = sub.attributes.find(name); it != sub.attributes.end()) return it->second;
+  if (name == "RawMessageDelivery") return "false";
+  if (name == "FilterPolicyScope") return "MessageAttributes";
+  return {};
+}
+
+bool is_hex_token(std::string_view token) {
+  if (token.empty()) return false;
+  for (char c : token) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
+  }
+  return true;
+}
+
 SubscriptionSummary summarize(const Subscription& s) {
   return {s.confirmed ? s.arn : "PendingConfirmation", s.owner, s.protocol, s.endpoint, s.topic_arn};
 }
@@ -101,12 +119,13 @@ Outcome<std::string> ServiceImpl::subscribe(const CallContext& ctx, const Subscr
   bool existing_confirmed = false;
   {
     std::unique_lock lock(mu_);
-    auto topic = find_topic(request.topic_arn, "TopicArn");
+    auto topic = find_topic(ctx, request.topic_arn, "TopicArn");
     if (!topic) return topic.error();
     const Topic& t = *topic.value();
     if (auto st = validate_endpoint(t, request.protocol, request.endpoint); !st) return st.error();
     sub.topic_arn = t.arn;
     sub.owner = ctx.account_id;
+    sub.principal = ctx.principal_arn.empty() ? "arn:aws:iam::" + ctx.account_id + ":root" : ctx.principal_arn;
     sub.protocol = request.protocol;
     sub.endpoint = *request.endpoint;
     // FilterPolicyScope first, so the policy compiles in the scope it was given with.
@@ -120,8 +139,7 @@ Outcome<std::string> ServiceImpl::subscribe(const CallContext& ctx, const Subscr
     for (const auto& existing : topic_subscriptions(t.arn)) {
       if (existing->protocol != sub.protocol || existing->endpoint != sub.endpoint) continue;
       for (const auto& [k, v] : sub.attributes) {
-        auto e = existing->attributes.find(k);
-        if (e == existing->attributes.end() || e->second != v) {
+        if (effective_attribute(*existing, k) != v) {
           return invalid_parameter("Attributes Reason: Subscription already exists with different attributes");
         }
       }
@@ -148,9 +166,11 @@ Outcome<std::string> ServiceImpl::confirm_subscription(const CallContext& ctx, c
                                                        const std::string& token) {
   std::unique_lock lock(mu_);
   auto parsed = parse_sns_arn(topic_arn, "TopicArn");
-  if (!parsed || !parsed->sub_id.empty() || parsed->region != ctx.region || topics_.count(topic_arn) == 0) {
-    return invalid_parameter("Topic");
-  }
+  if (!parsed || !parsed->sub_id.empty() || parsed->region != ctx.region) return invalid_parameter("Topic");
+  // A token that is not one SNS could have made is "Invalid token"; a well-made one that names no
+  // subscription of this topic (or a topic that does not exist) is "Invalid parameter: Token".
+  if (!is_hex_token(token)) return aws_error(AwsErrorCode::InvalidParameter, "Invalid token");
+  if (topics_.count(topic_arn) == 0) return invalid_parameter("Token");
   for (const auto& s : topic_subscriptions(topic_arn)) {
     if (s->token != token) continue;
     if (!s->confirmed) {
@@ -207,13 +227,13 @@ Outcome<Page<SubscriptionSummary>> ServiceImpl::list_subscriptions(const CallCon
   return page_of(all, token);
 }
 
-Outcome<Page<SubscriptionSummary>> ServiceImpl::list_subscriptions_by_topic(const CallContext&,
+Outcome<Page<SubscriptionSummary>> ServiceImpl::list_subscriptions_by_topic(const CallContext& ctx,
                                                                             const std::string& topic_arn,
                                                                             const std::optional<std::string>& token) {
   std::vector<SubPtr> all;
   {
     std::unique_lock lock(mu_);
-    auto topic = find_topic(topic_arn, "TopicArn");
+    auto topic = find_topic(ctx, topic_arn, "TopicArn");
     if (!topic) return topic.error();
     all = topic_subscriptions(topic_arn);
   }

@@ -88,9 +88,10 @@ Status ServiceImpl::persist_subscription(const Subscription& sub) {
   return persist({RecordWrite{"subscription", sub.arn, subscription_to_json(sub)}});
 }
 
-Outcome<Topic*> ServiceImpl::find_topic(const std::string& arn, std::string_view param) {
+Outcome<Topic*> ServiceImpl::find_topic(const CallContext& ctx, const std::string& arn, std::string_view param) {
   auto parsed = parse_sns_arn(arn, param);
   if (!parsed) return parsed.error();
+  if (parsed->region != ctx.region) return invalid_parameter(param);
   auto it = topics_.find(arn);
   if (it == topics_.end()) return aws_error(AwsErrorCode::NotFound, "Topic does not exist");
   return &it->second;
@@ -115,7 +116,7 @@ std::pair<int64_t, int64_t> ServiceImpl::count_subscriptions(const std::string& 
 Outcome<std::string> ServiceImpl::create_topic(const CallContext& ctx, const std::string& name,
                                                const AttributeMap& attributes, const TagList& tags) {
   auto fifo_it = attributes.find("FifoTopic");
-  bool fifo = fifo_it != attributes.end() && fifo_it->second == "true";
+  bool fifo = fifo_it != attributes.end() && is_true_text(fifo_it->second);
   if (!valid_topic_name(name, fifo)) return invalid_parameter("Topic Name");
   if (auto st = validate_tags(tags); !st) return st.error();
   Topic topic;
@@ -138,10 +139,13 @@ Outcome<std::string> ServiceImpl::create_topic(const CallContext& ctx, const std
         return invalid_parameter("Attributes Reason: Topic already exists with different attributes");
       }
     }
-    if (!tags.empty()) {
-      std::map<std::string, std::string> want(tags.begin(), tags.end());
-      std::map<std::string, std::string> have(existing.tags.begin(), existing.tags.end());
-      if (want != have) return invalid_parameter("Tags Reason: Topic already exists with different tags");
+    // Tags given again are checked as a subset, like the attributes: each must be there already
+    // with the same value; an existing topic's other tags do not make the call fail.
+    for (const auto& [k, v] : tags) {
+      auto e = std::find_if(existing.tags.begin(), existing.tags.end(), [&](const Tag& t) { return t.first == k; });
+      if (e == existing.tags.end() || e->second != v) {
+        return invalid_parameter("Tags Reason: Topic already exists with different tags");
+      }
     }
     return existing.arn;
   }
@@ -151,8 +155,10 @@ Outcome<std::string> ServiceImpl::create_topic(const CallContext& ctx, const std
   return arn;
 }
 
-Status ServiceImpl::delete_topic(const CallContext&, const std::string& arn) {
-  if (auto parsed = parse_sns_arn(arn, "TopicArn"); !parsed) return parsed.error();
+Status ServiceImpl::delete_topic(const CallContext& ctx, const std::string& arn) {
+  auto parsed = parse_sns_arn(arn, "TopicArn");
+  if (!parsed) return parsed.error();
+  if (parsed->region != ctx.region) return invalid_parameter("TopicArn");
   std::unique_lock lock(mu_);
   if (topics_.count(arn) == 0) return ok_status();  // deleting a missing topic is not an error
   // The topic and its subscriptions go in one transaction, or not at all.
@@ -176,21 +182,23 @@ Outcome<Page<std::string>> ServiceImpl::list_topics(const CallContext& ctx, cons
   return paginate(arns, token, [](const std::string& a) { return a; });
 }
 
-Outcome<AttributeMap> ServiceImpl::get_topic_attributes(const CallContext&, const std::string& arn) {
+Outcome<AttributeMap> ServiceImpl::get_topic_attributes(const CallContext& ctx, const std::string& arn) {
   std::shared_lock lock(mu_);
   auto it = topics_.find(arn);
-  if (it == topics_.end()) {
-    if (auto parsed = parse_sns_arn(arn, "TopicArn"); !parsed) return parsed.error();
+  if (it == topics_.end() || it->second.region != ctx.region) {
+    auto parsed = parse_sns_arn(arn, "TopicArn");
+    if (!parsed) return parsed.error();
+    if (parsed->region != ctx.region) return invalid_parameter("TopicArn");
     return aws_error(AwsErrorCode::NotFound, "Topic does not exist");
   }
   auto [confirmed, pending] = count_subscriptions(arn);
   return render_topic_attributes(it->second, confirmed, pending);
 }
 
-Status ServiceImpl::set_topic_attributes(const CallContext&, const std::string& arn, const std::string& name,
+Status ServiceImpl::set_topic_attributes(const CallContext& ctx, const std::string& arn, const std::string& name,
                                          const std::optional<std::string>& value) {
   std::unique_lock lock(mu_);
-  auto topic = find_topic(arn, "TopicArn");
+  auto topic = find_topic(ctx, arn, "TopicArn");
   if (!topic) return topic.error();
   Topic updated = *topic.value();
   if (auto st = apply_topic_attribute(updated, name, value.value_or(""), false); !st) return st;
@@ -199,11 +207,11 @@ Status ServiceImpl::set_topic_attributes(const CallContext&, const std::string& 
   return ok_status();
 }
 
-Status ServiceImpl::add_permission(const CallContext&, const std::string& arn, const std::string& label,
+Status ServiceImpl::add_permission(const CallContext& ctx, const std::string& arn, const std::string& label,
                                    const std::vector<std::string>& account_ids,
                                    const std::vector<std::string>& actions) {
   std::unique_lock lock(mu_);
-  auto topic = find_topic(arn, "TopicArn");
+  auto topic = find_topic(ctx, arn, "TopicArn");
   if (!topic) return topic.error();
   Topic updated = *topic.value();
   if (auto st = add_policy_statement(updated, label, account_ids, actions); !st) return st;
@@ -212,9 +220,9 @@ Status ServiceImpl::add_permission(const CallContext&, const std::string& arn, c
   return ok_status();
 }
 
-Status ServiceImpl::remove_permission(const CallContext&, const std::string& arn, const std::string& label) {
+Status ServiceImpl::remove_permission(const CallContext& ctx, const std::string& arn, const std::string& label) {
   std::unique_lock lock(mu_);
-  auto topic = find_topic(arn, "TopicArn");
+  auto topic = find_topic(ctx, arn, "TopicArn");
   if (!topic) return topic.error();
   Topic updated = *topic.value();
   if (auto st = remove_policy_statement(updated, label); !st) return st;

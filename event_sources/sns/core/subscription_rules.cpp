@@ -27,7 +27,8 @@ AwsError attribute_error(std::string_view reason, bool subscribing) {
 std::optional<std::string> redrive_problem(const Topic& topic, const Subscription& sub, const std::string& value) {
   boost::system::error_code ec;
   json::value v = json::parse(value, ec);
-  if (ec || !v.is_object()) return std::string("RedrivePolicy: failed to parse JSON.");
+  if (ec) return "RedrivePolicy: failed to parse JSON. " + json_syntax_error_text(value);
+  if (!v.is_object()) return std::string("RedrivePolicy: failed to parse JSON.");
   const json::value* target = v.as_object().if_contains("deadLetterTargetArn");
   if (target == nullptr || !target->is_string() || !sqs::parse_queue_arn(target->as_string())) {
     return std::string("RedrivePolicy: deadLetterTargetArn is an invalid arn");
@@ -68,6 +69,27 @@ bool valid_phone_number(std::string_view number) {
   return true;
 }
 
+// A subscription's phone number may be written with single separators between its digits
+// ("+15/55-123.4567" subscribes on AWS); a separator at either end or two in a row, or any other
+// character, does not ("+15--551234567", "+15551234567.", "/+15551234567", "NAA+15551234567").
+bool valid_sms_endpoint(std::string_view number) {
+  size_t i = !number.empty() && number[0] == '+' ? 1 : 0;
+  size_t digits = 0;
+  bool after_digit = false;
+  for (; i < number.size(); ++i) {
+    char c = number[i];
+    if (c >= '0' && c <= '9') {
+      ++digits;
+      after_digit = true;
+    } else if ((c == '-' || c == '.' || c == '/') && after_digit) {
+      after_digit = false;
+    } else {
+      return false;
+    }
+  }
+  return after_digit && digits <= 15;
+}
+
 Status validate_endpoint(const Topic& topic, const std::string& protocol, const std::optional<std::string>& endpoint) {
   static const std::set<std::string, std::less<>> protocols{"http", "https",       "email",  "email-json", "sms",
                                                             "sqs",  "application", "lambda", "firehose"};
@@ -98,7 +120,7 @@ Status validate_endpoint(const Topic& topic, const std::string& protocol, const 
     size_t at = ep.find('@');
     if (at == std::string::npos || at == 0 || at + 1 >= ep.size()) return invalid_parameter("Email address");
   } else if (protocol == "sms") {
-    if (!valid_phone_number(ep)) return invalid_parameter("SMS endpoint: " + ep);
+    if (!valid_sms_endpoint(ep)) return aws_error(AwsErrorCode::InvalidParameter, "Invalid SMS endpoint: " + ep);
   }
   if (topic.fifo && protocol != "sqs") {
     return invalid_parameter("Invalid parameter: Endpoint Reason: Please use FIFO SQS queue");
@@ -185,6 +207,8 @@ bool confirms_at_once(const Subscription& sub, const std::string& caller_account
 
 AttributeMap render_subscription_attributes(const Subscription& sub) {
   AttributeMap out = sub.attributes;
+  // The scope is kept when set alone, but AWS shows it only next to a FilterPolicy.
+  if (out.count("FilterPolicy") == 0) out.erase("FilterPolicyScope");
   out["ConfirmationWasAuthenticated"] = sub.confirmed ? "true" : "false";
   out["Endpoint"] = sub.endpoint;
   out["Owner"] = sub.owner;
@@ -192,7 +216,7 @@ AttributeMap render_subscription_attributes(const Subscription& sub) {
   out["Protocol"] = sub.protocol;
   out.emplace("RawMessageDelivery", "false");
   out["SubscriptionArn"] = sub.arn;
-  out["SubscriptionPrincipal"] = "arn:aws:iam::" + sub.owner + ":root";
+  out["SubscriptionPrincipal"] = sub.principal.empty() ? "arn:aws:iam::" + sub.owner + ":root" : sub.principal;
   out["TopicArn"] = sub.topic_arn;
   if (sub.protocol == "http" || sub.protocol == "https") {
     json::object effective{{"healthyRetryPolicy", json::object{{"minDelayTarget", 20},

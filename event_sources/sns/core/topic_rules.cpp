@@ -102,7 +102,19 @@ bool valid_delivery_policy(const json::object& policy) {
   return true;
 }
 
+bool equals_ignoring_case(std::string_view value, std::string_view lower) {
+  if (value.size() != lower.size()) return false;
+  for (size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
 }  // namespace
+
+bool is_true_text(std::string_view value) { return equals_ignoring_case(value, "true"); }
+bool is_false_text(std::string_view value) { return equals_ignoring_case(value, "false"); }
 
 bool valid_topic_name(std::string_view name, bool fifo) {
   std::string_view base = name;
@@ -156,7 +168,7 @@ Status apply_topic_attribute(Topic& topic, const std::string& name, const std::s
   } else if (name == "FifoTopic") {
     // Only CreateTopic may say it; the API decided fifo from it already.
     if (!creating) return invalid_parameter("AttributeName");
-    if (value != "true" && value != "false") return invalid_parameter("FifoTopic");
+    if (!is_true_text(value) && !is_false_text(value)) return invalid_parameter("FifoTopic");
   } else if (name == "ContentBasedDeduplication") {
     if (value != "true" && value != "false") return invalid_parameter("ContentBasedDeduplication");
     if (!topic.fifo) {

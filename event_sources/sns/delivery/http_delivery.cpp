@@ -1,9 +1,16 @@
 // HTTP/S deliveries: one POST per attempt with the headers SNS sends, on the runner's workers.
 // Status handling follows the SNS retry documentation: the delivery policy covers server-side
 // errors (the endpoint's host unavailable: no connection, no answer in time, 5xx, 429
-// throttling); any other non-2xx answer is a client-side error, which SNS does not retry.
+// throttling); any other non-2xx answer is a client-side error, which SNS does not retry. An
+// endpoint whose addresses the allow-list refuses fails the attempt like an unreachable host.
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netdb.h>
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <cstdio>
 
 #include "internal.h"
 
@@ -16,6 +23,8 @@ namespace {
 struct Url {
   std::string origin;  // scheme://host[:port]
   std::string target;  // path and query, at least "/"
+  std::string host;    // without brackets for IPv6
+  uint16_t port = 80;
 };
 
 std::optional<Url> split_url(const std::string& url) {
@@ -29,6 +38,54 @@ std::optional<Url> split_url(const std::string& url) {
   if (out.target[0] == '?') out.target = "/" + out.target;
   if (auto hash = out.target.find('#'); hash != std::string::npos) out.target.resize(hash);
   if (out.origin.size() <= scheme_end + 3) return std::nullopt;
+  std::string_view authority = std::string_view(out.origin).substr(scheme_end + 3);
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  std::string_view port_text;
+  if (!authority.empty() && authority.front() == '[') {
+    size_t close = authority.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    out.host = std::string(authority.substr(1, close - 1));
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') return std::nullopt;
+      port_text = authority.substr(close + 2);
+    }
+  } else {
+    size_t colon = authority.find(':');
+    out.host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
+  }
+  if (out.host.empty()) return std::nullopt;
+  out.port = url.compare(0, 8, "https://") == 0 ? 443 : 80;
+  if (!port_text.empty()) {
+    unsigned value = 0;
+    for (char c : port_text) {
+      if (c < '0' || c > '9' || value > 65535) return std::nullopt;
+      value = value * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (value == 0 || value > 65535) return std::nullopt;
+    out.port = static_cast<uint16_t>(value);
+  }
+  return out;
+}
+
+// The addresses `host` resolves to, numeric, in the resolver's order.
+std::vector<std::string> resolve(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  std::vector<std::string> out;
+  if (getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0) return out;
+  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    char text[INET6_ADDRSTRLEN] = {0};
+    const void* bytes = a->ai_family == AF_INET
+                            ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr)
+                            : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr);
+    if ((a->ai_family == AF_INET || a->ai_family == AF_INET6) && inet_ntop(a->ai_family, bytes, text, sizeof text)) {
+      if (std::find(out.begin(), out.end(), text) == out.end()) out.emplace_back(text);
+    }
+  }
+  freeaddrinfo(found);
   return out;
 }
 
@@ -47,8 +104,28 @@ struct HttpDelivery::Impl {
   AttemptResult attempt(const Delivery& d) const {
     auto url = split_url(d.endpoint);
     if (!url) return AttemptResult::Permanent;
+    // The name is resolved here, each address checked, and the connection pinned to the first
+    // allowed one: what was checked is what is connected to.
+    std::string address;
+    std::string refusals;
+    const std::vector<std::string> addresses = resolve(url->host);
+    if (addresses.empty()) return AttemptResult::Retry;  // the endpoint's host is unavailable
+    for (const std::string& candidate : addresses) {
+      auto refused = options.allow_list.refusal(candidate, url->port);
+      if (!refused) {
+        address = candidate;
+        break;
+      }
+      refusals += (refusals.empty() ? "" : "; ") + candidate + ":" + std::to_string(url->port) + " " + *refused;
+    }
+    if (address.empty()) {
+      report("sluice: SNS delivery to " + d.endpoint + " (subscription " + d.subscription_arn +
+             ") not attempted: " + refusals);
+      return AttemptResult::Retry;
+    }
     const EffectiveHttpPolicy policy = effective_http_policy(d.topic_delivery_policy, subscription_policy(d));
     httplib::Client client(url->origin);
+    client.set_hostname_addr_map({{url->host, address}});
     client.set_connection_timeout(std::chrono::milliseconds(options.connect_timeout_ms));
     client.set_read_timeout(std::chrono::milliseconds(options.request_timeout_ms));
     client.set_write_timeout(std::chrono::milliseconds(options.request_timeout_ms));
@@ -70,6 +147,14 @@ struct HttpDelivery::Impl {
     if (status >= 200 && status < 300) return AttemptResult::Delivered;
     if (status == 429 || status >= 500) return AttemptResult::Retry;
     return AttemptResult::Permanent;
+  }
+
+  void report(const std::string& line) const {
+    if (options.log) {
+      options.log(line);
+    } else {
+      std::fprintf(stderr, "%s\n", line.c_str());
+    }
   }
 
   std::optional<int64_t> retry_delay(const Delivery& d, int failures) const {

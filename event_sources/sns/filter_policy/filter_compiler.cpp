@@ -19,8 +19,10 @@
 #include <cmath>
 #include <cstring>
 #include <initializer_list>
+#include <optional>
 
 #include "policy_tree.h"
+#include "source_location.h"
 
 namespace sluice::sns::detail {
 namespace {
@@ -34,7 +36,15 @@ constexpr double kMaxCombinations = 150;
 struct Failure {
   std::string message;
   bool labelled = true;
+  std::optional<std::size_t> at;  // the parser's position when it found the problem
 };
+
+// The spans of a value's children; an empty stand-in where the spans are unknown, so that the
+// compiler never has to ask. (Duplicate keys are the one way the two could disagree.)
+const SourceNode& child(const SourceNode* node, std::size_t index) {
+  static const SourceNode unknown;
+  return node != nullptr && index < node->items.size() ? node->items[index] : unknown;
+}
 
 // Words that make an "$or" array element an operator, not an alternative.
 bool is_reserved_keyword(std::string_view key) {
@@ -99,14 +109,17 @@ class Compiler {
   bool nested() const { return nested_; }
   const Failure& failure() const { return failure_; }
 
-  bool compile_node(const json::object& object, int depth, Node& node) {
+  bool compile_node(const json::object& object, int depth, Node& node, const SourceNode& at) {
+    std::size_t member = 0;
     for (const auto& kv : object) {
       std::string_view key = kv.key();
       const json::value& value = kv.value();
+      const SourceNode& value_at = child(&at, member++);
       if (is_or_group(key, value)) {
         std::vector<Node>& group = node.or_groups.emplace_back();
+        std::size_t index = 0;
         for (const json::value& alt : value.get_array()) {
-          if (!compile_node(alt.get_object(), depth, group.emplace_back())) return false;
+          if (!compile_node(alt.get_object(), depth, group.emplace_back(), child(&value_at, index++))) return false;
         }
         continue;
       }
@@ -114,29 +127,33 @@ class Compiler {
       field.key = std::string(key);
       field.dotted = key.find('.') != std::string_view::npos;
       if (value.is_array()) {
-        if (!compile_leaf(value.get_array(), field.condition)) return false;
+        if (!compile_leaf(value.get_array(), field.condition, value_at)) return false;
       } else if (value.is_object()) {
         nested_ = true;
         field.leaf = false;
         field.child = std::make_unique<Node>();
-        if (!compile_node(value.get_object(), depth + 1, *field.child)) return false;
+        if (!compile_node(value.get_object(), depth + 1, *field.child, value_at)) return false;
       } else {
-        return fail(concat({"\"", key, "\" must be an object or an array"}));
+        return fail(concat({"\"", key, "\" must be an object or an array"}), value_at.token_read());
       }
     }
     return true;
   }
 
  private:
-  bool fail(std::string message) {
+  // `at`: where the parser stood; CIDR texts are recorded without a location.
+  bool fail(std::string message, std::optional<std::size_t> at = std::nullopt) {
     failure_.message = std::move(message);
+    failure_.at = at;
     return false;
   }
 
-  bool compile_leaf(const json::array& values, Condition& condition) {
-    if (values.empty()) return fail("Empty arrays are not allowed");
+  bool compile_leaf(const json::array& values, Condition& condition, const SourceNode& at) {
+    if (values.empty()) return fail("Empty arrays are not allowed", at.finished());
     condition.element_count = values.size();
+    std::size_t index = 0;
     for (const json::value& v : values) {
+      const SourceNode& v_at = child(&at, index++);
       Matcher m;
       switch (v.kind()) {
         case json::kind::string:
@@ -148,6 +165,7 @@ class Compiler {
         case json::kind::double_:
           m.kind = Matcher::Kind::ExactNumber;
           as_number(v, m.number);
+          if (!in_numeric_range(m.number, v_at)) return false;
           break;
         case json::kind::bool_:
           m.kind = v.get_bool() ? Matcher::Kind::ExactTrue : Matcher::Kind::ExactFalse;
@@ -156,11 +174,16 @@ class Compiler {
           m.kind = Matcher::Kind::ExactNull;
           break;
         case json::kind::array:
-          return fail("Match value must be String, number, true, false, or null");
+          return fail("Match value must be String, number, true, false, or null", v_at.token_read());
         case json::kind::object:
-          if (!compile_operator(v.get_object(), m)) return false;
+          if (!compile_operator(v.get_object(), m, v_at)) return false;
           break;
       }
+      // Numbers are kept in the units they are compared in (after the range checks above).
+      m.number = five_digit_units(m.number);
+      m.low = five_digit_units(m.low);
+      m.high = five_digit_units(m.high);
+      for (double& n : m.numbers) n = five_digit_units(n);
       if (m.kind == Matcher::Kind::Exists) {
         (m.exists ? condition.exists_true : condition.exists_false) = true;
       } else {
@@ -170,52 +193,61 @@ class Compiler {
     return true;
   }
 
-  bool string_pattern(const json::value& v, std::string_view op, std::string& out) {
-    if (!v.is_string()) return fail(concat({op, " match pattern must be a string"}));
+  // SNS numbers have five digits after the point and lie within ±1,000,000,000 (documented);
+  // unverified: the text for a policy number outside that range (the matching engine's own).
+  bool in_numeric_range(double n, const SourceNode& at) {
+    if (n >= -1e9 && n <= 1e9) return true;
+    return fail("Value must be between -1.0E9 and 1.0E9, inclusive", at.token_read());
+  }
+
+  bool string_pattern(const json::value& v, std::string_view op, std::string& out, const SourceNode& at) {
+    if (!v.is_string()) return fail(concat({op, " match pattern must be a string"}), at.token_read());
     out = std::string(v.get_string());
     return true;
   }
 
-  bool compile_operator(const json::object& object, Matcher& m) {
+  bool compile_operator(const json::object& object, Matcher& m, const SourceNode& at) {
     // unverified: no recording shows the text for an empty match expression.
-    if (object.empty()) return fail("Empty objects are not allowed");
+    if (object.empty()) return fail("Empty objects are not allowed", at.finished());
     const auto& first = *object.begin();
     std::string_view op = first.key();
     const json::value& v = first.value();
+    const SourceNode& v_at = child(&at, 0);
     bool ok = true;
     if (op == "prefix") {
       m.kind = Matcher::Kind::Prefix;
-      ok = string_pattern(v, "prefix", m.text);
+      ok = string_pattern(v, "prefix", m.text, v_at);
     } else if (op == "suffix") {
       m.kind = Matcher::Kind::Suffix;
-      ok = string_pattern(v, "suffix", m.text);
+      ok = string_pattern(v, "suffix", m.text, v_at);
     } else if (op == "equals-ignore-case") {
       m.kind = Matcher::Kind::EqualsIgnoreCase;
-      ok = string_pattern(v, "equals-ignore-case", m.text);
+      ok = string_pattern(v, "equals-ignore-case", m.text, v_at);
       m.text = lower_ascii(m.text);
     } else if (op == "anything-but") {
-      ok = compile_anything_but(v, m);
+      ok = compile_anything_but(v, m, v_at);
     } else if (op == "numeric") {
       m.kind = Matcher::Kind::Numeric;
-      ok = compile_numeric(v, m);
+      ok = compile_numeric(v, m, v_at);
     } else if (op == "exists") {
       m.kind = Matcher::Kind::Exists;
-      if (!v.is_bool()) return fail("exists match pattern must be either true or false.");
+      if (!v.is_bool()) return fail("exists match pattern must be either true or false.", v_at.token_read());
       m.exists = v.get_bool();
     } else if (op == "cidr") {
       m.kind = Matcher::Kind::Cidr;
       // AWS answers with the prefix text here (recorded).
-      if (!v.is_string()) return fail("prefix match pattern must be a string");
+      if (!v.is_string()) return fail("prefix match pattern must be a string", v_at.token_read());
       ok = compile_cidr(v.get_string(), m.block);
     } else {
-      return fail(concat({"Unrecognized match type ", op}));
+      return fail(concat({"Unrecognized match type ", op}), v_at.token_read());
     }
     if (!ok) return false;
-    if (object.size() > 1) return fail("Only one key allowed in match expression");
+    // Found on reading the second key, which also reads the first token of its value.
+    if (object.size() > 1) return fail("Only one key allowed in match expression", child(&at, 1).token_read());
     return true;
   }
 
-  bool compile_anything_but(const json::value& v, Matcher& m) {
+  bool compile_anything_but(const json::value& v, Matcher& m, const SourceNode& at) {
     m.kind = Matcher::Kind::AnythingBut;
     double n = 0;
     if (v.is_string()) {
@@ -228,70 +260,85 @@ class Compiler {
     }
     if (v.is_array()) {
       // unverified: the texts for an empty list and for non-string, non-number members.
-      if (v.get_array().empty()) return fail("Empty arrays are not allowed");
+      if (v.get_array().empty()) return fail("Empty arrays are not allowed", at.finished());
+      std::size_t index = 0;
       for (const json::value& e : v.get_array()) {
+        const SourceNode& e_at = child(&at, index++);
         if (e.is_string()) {
           m.strings.emplace_back(e.get_string());
         } else if (as_number(e, n)) {
           m.numbers.push_back(n);
         } else {
-          return fail("Inside anything but list, start|null|boolean is not supported.");
+          return fail("Inside anything but list, start|null|boolean is not supported.", e_at.token_read());
         }
       }
       return true;
     }
     if (v.is_object()) {
       const json::object& inner = v.get_object();
-      if (inner.empty()) return fail("Empty objects are not allowed");  // unverified
+      if (inner.empty()) return fail("Empty objects are not allowed", at.finished());  // unverified
       std::string_view op = inner.begin()->key();
-      if (op != "prefix") return fail(concat({"Unsupported anything-but pattern: ", op}));
+      const SourceNode& op_at = child(&at, 0);
+      if (op != "prefix") return fail(concat({"Unsupported anything-but pattern: ", op}), op_at.token_read());
       m.kind = Matcher::Kind::AnythingButPrefix;
-      if (!string_pattern(inner.begin()->value(), "prefix", m.text)) return false;
-      if (inner.size() > 1) return fail("Only one key allowed in match expression");
+      if (!string_pattern(inner.begin()->value(), "prefix", m.text, op_at)) return false;
+      if (inner.size() > 1) return fail("Only one key allowed in match expression", child(&at, 1).token_read());
       return true;
     }
     // unverified
-    return fail("Value of anything-but must be an array or single string/number value.");
+    return fail("Value of anything-but must be an array or single string/number value.", at.token_read());
   }
 
   // ["=", n] | ["<"|"<=", n] | [">"|">=", n] | [">"|">=", n, "<"|"<=", n]
-  bool compile_numeric(const json::value& v, Matcher& m) {
-    if (!v.is_array()) return fail("Value of numeric must be an array.");  // unverified
+  //
+  // Locations follow the order SNS reads the array in: an operator is judged once the token after
+  // it has been read (the closing bracket when it is missing); the second operator of a range is
+  // judged as soon as its text is read; a range is compared once the array is closed.
+  bool compile_numeric(const json::value& v, Matcher& m, const SourceNode& at) {
+    if (!v.is_array()) return fail("Value of numeric must be an array.", at.token_read());  // unverified
     const json::array& a = v.get_array();
-    if (a.empty()) return fail("Invalid member in numeric match: ]");
-    if (!a[0].is_string()) return fail(concat({"Invalid member in numeric match: ", json_text(a[0])}));
+    // The position after element i's first token, or after the closing bracket past the last one.
+    auto after = [&](std::size_t i) { return i < a.size() ? child(&at, i).token_read() : at.finished(); };
+    if (a.empty()) return fail("Invalid member in numeric match: ]", at.finished());
+    if (!a[0].is_string()) return fail(concat({"Invalid member in numeric match: ", json_text(a[0])}), after(0));
     std::string_view op = a[0].get_string();
     double n = 0;
     if (op == "=") {
-      if (a.size() < 2 || !as_number(a[1], n)) return fail("Value of equals must be numeric");
-      if (a.size() > 2) return fail("Too many elements in numeric expression");
+      if (a.size() < 2 || !as_number(a[1], n)) return fail("Value of equals must be numeric", after(1));
+      if (!in_numeric_range(n, child(&at, 1))) return false;
+      if (a.size() > 2) return fail("Too many elements in numeric expression", after(2));
       m.has_low = m.has_high = m.low_inclusive = m.high_inclusive = true;
       m.low = m.high = n;
       return true;
     }
     if (op == "<" || op == "<=") {
-      if (a.size() < 2 || !as_number(a[1], n)) return fail(concat({"Value of ", op, " must be numeric"}));
-      if (a.size() > 2) return fail("Too many elements in numeric expression");
+      if (a.size() < 2 || !as_number(a[1], n)) return fail(concat({"Value of ", op, " must be numeric"}), after(1));
+      if (!in_numeric_range(n, child(&at, 1))) return false;
+      if (a.size() > 2) return fail("Too many elements in numeric expression", after(2));
       m.has_high = true;
       m.high = n;
       m.high_inclusive = op == "<=";
       return true;
     }
-    if (op != ">" && op != ">=") return fail(concat({"Unrecognized numeric range operator: ", op}));
-    if (a.size() < 2 || !as_number(a[1], n)) return fail(concat({"Value of ", op, " must be numeric"}));
+    if (op != ">" && op != ">=") return fail(concat({"Unrecognized numeric range operator: ", op}), after(1));
+    if (a.size() < 2 || !as_number(a[1], n)) return fail(concat({"Value of ", op, " must be numeric"}), after(1));
+    if (!in_numeric_range(n, child(&at, 1))) return false;
     m.has_low = true;
     m.low = n;
     m.low_inclusive = op == ">=";
     if (a.size() == 2) return true;
-    if (!a[2].is_string()) return fail(concat({"Bad value in numeric range: ", json_text(a[2])}));
+    if (!a[2].is_string()) return fail(concat({"Bad value in numeric range: ", json_text(a[2])}), after(2));
     std::string_view op2 = a[2].get_string();
-    if (op2 != "<" && op2 != "<=") return fail(concat({"Bad numeric range operator: ", op2}));
-    if (a.size() < 4 || !as_number(a[3], n)) return fail(concat({"Value of ", op2, " must be numeric"}));
-    if (a.size() > 4) return fail("Too many terms in numeric range expression");
+    if (op2 != "<" && op2 != "<=") {
+      return fail(concat({"Bad numeric range operator: ", op2}), child(&at, 2).finished());
+    }
+    if (a.size() < 4 || !as_number(a[3], n)) return fail(concat({"Value of ", op2, " must be numeric"}), after(3));
+    if (!in_numeric_range(n, child(&at, 3))) return false;
+    if (a.size() > 4) return fail("Too many terms in numeric range expression", after(4));
     m.has_high = true;
     m.high = n;
     m.high_inclusive = op2 == "<=";
-    if (!(m.low < m.high)) return fail("Bottom must be less than top");
+    if (!(m.low < m.high)) return fail("Bottom must be less than top", at.finished());
     return true;
   }
 
@@ -363,15 +410,21 @@ Outcome<std::unique_ptr<CompiledPolicy>, FilterPolicyError> compile_policy(std::
   if (text.size() > kMaxPolicyBytes) return FilterPolicyError{"Filter policy is too large", true};
   boost::system::error_code ec;
   json::value parsed = json::parse(text, ec);
-  if (ec) return FilterPolicyError{concat({"failed to parse JSON. ", ec.message()}), true};
+  if (ec) return FilterPolicyError{concat({"failed to parse JSON. ", syntax_error_text(text)}), true};
   // unverified: a policy that is valid JSON but not an object.
   if (!parsed.is_object()) return FilterPolicyError{"failed to parse JSON. Filter policy must be a JSON object", true};
 
   auto policy = std::make_unique<CompiledPolicy>();
   policy->scope = scope;
   Compiler compiler(scope);
-  if (!compiler.compile_node(parsed.get_object(), 1, policy->root))
-    return FilterPolicyError{compiler.failure().message, compiler.failure().labelled};
+  const std::optional<SourceNode> spans = locate_values(text);
+  static const SourceNode unknown;
+  if (!compiler.compile_node(parsed.get_object(), 1, policy->root, spans ? *spans : unknown)) {
+    const Failure& failure = compiler.failure();
+    std::string message = failure.message;
+    if (failure.at && spans) message += source_suffix(text, *failure.at);
+    return FilterPolicyError{std::move(message), failure.labelled};
+  }
   if (scope == FilterScope::MessageAttributes && compiler.nested())
     return FilterPolicyError{"Filter policy scope MessageAttributes does not support nested filter policy", false};
   if (key_count(policy->root) > kMaxKeys) return FilterPolicyError{"Filter policy can not have more than 5 keys", true};

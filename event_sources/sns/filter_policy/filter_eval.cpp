@@ -235,7 +235,7 @@ bool Matcher::matches(const Scalar& value) const {
     case Kind::ExactString:
       return value.kind == K::String && value.text == text;
     case Kind::ExactNumber:
-      return value.kind == K::Number && value.number == number;
+      return value.kind == K::Number && five_digit_units(value.number) == number;
     case Kind::ExactTrue:
       return value.kind == K::True;
     case Kind::ExactFalse:
@@ -253,17 +253,20 @@ bool Matcher::matches(const Scalar& value) const {
         for (const std::string& s : strings)
           if (value.text == s) return false;
       } else if (value.kind == K::Number) {
+        const double v = five_digit_units(value.number);
         for (double n : numbers)
-          if (value.number == n) return false;
+          if (v == n) return false;
       }
       return true;
     case Kind::AnythingButPrefix:
       return value.kind != K::String || !value.text.starts_with(text);
-    case Kind::Numeric:
+    case Kind::Numeric: {
       if (value.kind != K::Number) return false;
-      if (has_low && (low_inclusive ? value.number < low : value.number <= low)) return false;
-      if (has_high && (high_inclusive ? value.number > high : value.number >= high)) return false;
+      const double v = five_digit_units(value.number);
+      if (has_low && (low_inclusive ? v < low : v <= low)) return false;
+      if (has_high && (high_inclusive ? v > high : v >= high)) return false;
       return true;
+    }
     case Kind::Exists:
       return false;
     case Kind::Cidr:

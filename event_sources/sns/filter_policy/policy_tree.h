@@ -32,6 +32,17 @@ struct IpBlock {
   std::array<uint8_t, 16> mask{};
 };
 
+// SNS compares numbers to five digits after the point (documented): 100.123456789 in a policy
+// matches 100.1234567 in a message, and 0.1 + 0.2 equals 0.3. A number becomes a whole count of
+// 1e-5 units, kept in a double (exact far beyond SNS's ±10^9); values past any a policy may hold
+// only need to stay in order and are left unrounded. The compiler stores the policy's numbers in
+// these units, so an evaluation rounds only the message's value.
+inline double five_digit_units(double n) {
+  const double x = n * 1e5;
+  if (!(x > -9e18 && x < 9e18)) return x;
+  return static_cast<double>(static_cast<int64_t>(x + (x >= 0 ? 0.5 : -0.5)));
+}
+
 // One element of a key's value array.
 struct Matcher {
   enum class Kind : uint8_t {
@@ -51,10 +62,10 @@ struct Matcher {
   };
   Kind kind = Kind::ExactNull;
   std::string text;
-  double number = 0;
+  double number = 0;                 // ExactNumber (in five_digit_units)
   std::vector<std::string> strings;  // AnythingBut
-  std::vector<double> numbers;       // AnythingBut
-  // Numeric: lower and upper bounds; an absent bound is infinite.
+  std::vector<double> numbers;       // AnythingBut (in five_digit_units)
+  // Numeric: lower and upper bounds (in five_digit_units); an absent bound is infinite.
   double low = 0, high = 0;
   bool has_low = false, has_high = false, low_inclusive = false, high_inclusive = false;
   bool exists = false;

@@ -1,4 +1,4 @@
-"""The seed tutorial's SNS snippets (sections 3, 4.4, 5.1-5.2, 6.1-6.2) run as written with boto3,
+"""The seed tutorial's SNS snippets (sections 3, 4.4, 5.1-5.2, 5.4, 6.1-6.2) run as written with boto3,
 with only endpoint_url added (credentials come from the environment), then their outcomes checked.
 
 The snippets' typesetting slips are repaired (`set topic attributes` -> `set_topic_attributes`,
@@ -429,6 +429,46 @@ def test_5_2_fanout_to_two_queues():
     # 5.1's OrderQueue shares the topic, but its filter needs an eventType this message lacks.
     orders = sqs.get_queue_url(QueueName='OrderQueue')['QueueUrl']
     assert_queue_empty(sqs, orders)
+
+
+# ---- 5.4 Cross-region SNS ------------------------------------------------------------------------
+
+def test_5_4_cross_region_sns():
+    sns_us_west_2 = seed_client('sns', region_name='us-west-2')
+    sns_us_east_1 = seed_client('sns', region_name='us-east-1')
+
+    topic_us_west_2_arn = sns_us_west_2.create_topic(Name='GlobalTopic')['TopicArn']
+    topic_us_east_1_arn = sns_us_east_1.create_topic(Name='GlobalTopic')['TopicArn']
+    assert topic_us_west_2_arn == "arn:aws:sns:us-west-2:%s:GlobalTopic" % ACCOUNT
+    assert topic_us_east_1_arn == "arn:aws:sns:us-east-1:%s:GlobalTopic" % ACCOUNT
+
+    # 'sns' is not a protocol SNS delivers to: AWS refuses the seed's subscription, and so does sluice.
+    with pytest.raises(ClientError) as e:
+        sns_us_west_2.subscribe(
+            TopicArn=topic_us_west_2_arn,
+            Protocol='sns',
+            Endpoint=topic_us_east_1_arn
+        )
+    assert e.value.response["Error"]["Code"] == "InvalidParameter"
+    assert e.value.response["Error"]["Message"] == \
+        "Invalid parameter: Amazon SNS does not support this protocol string: sns"
+
+    # What AWS does support across regions: a queue of us-east-1 subscribed to the us-west-2 topic.
+    sqs_us_east_1 = seed_client('sqs', region_name='us-east-1')
+    replica_url = sqs_us_east_1.create_queue(QueueName='GlobalReplica')['QueueUrl']
+    replica_arn = queue_arn_of(sqs_us_east_1, replica_url)
+    assert ":us-east-1:" in replica_arn
+    sns_us_west_2.subscribe(TopicArn=topic_us_west_2_arn, Protocol='sqs', Endpoint=replica_arn)
+
+    sns_us_west_2.publish(
+        TopicArn=topic_us_west_2_arn,
+        Message='This message is replicated across regions.'
+    )
+    got = receive_all(sqs_us_east_1, replica_url, 1)
+    assert len(got) == 1
+    env = notification(got[0])
+    assert env["Message"] == 'This message is replicated across regions.'
+    assert env["TopicArn"] == topic_us_west_2_arn
 
 
 # ---- 6.1 Event-driven architecture: two queues, processed and deleted ------------------------

@@ -231,3 +231,52 @@ TEST_CASE("a journal that is not a database is refused with a sentence") {
   CHECK_FALSE(HttpDelivery::open(options, &error));
   CHECK(error == journal + " is not a usable delivery journal: file is not a database");
 }
+
+TEST_CASE("a delivery to an address the allow-list refuses fails, is retried, then dead-lettered, and is logged") {
+  Endpoint ep;
+  TempDir dir;
+  World w(dir.path);
+  auto t = w.topic("t");
+  auto dlq = w.queue("dlq");
+  auto sub = w.subscribe(
+      t, "http", ep.url(),
+      {{"DeliveryPolicy", policy(1, 1, 1)}, {"RedrivePolicy", R"({"deadLetterTargetArn":")" + dlq + "\"}"}});
+  REQUIRE(confirm(w, ep) == sub);  // loopback is in the default list
+
+  SUBCASE("an address outside the configured list") {
+    w.allow_list = *DeliveryAllowList::parse({"10.0.0.0/8"}, nullptr);
+  }
+  SUBCASE("the endpoint's port is guarded as sluice's own") {
+    w.allow_list.guard_own_port(static_cast<uint16_t>(ep.port()));
+  }
+  w.reopen();
+  REQUIRE(w.publish(t, "refused").ok());
+  REQUIRE(wait_for([&] { return w.http->stats().attempts == 1; }));
+  REQUIRE(w.advance_to_retry(1000));
+  REQUIRE(wait_for([&] { return w.http->stats().dead_lettered == 1; }));
+  CHECK(w.http->stats().attempts == 2);  // the first attempt and numRetries 1
+  CHECK(ep.count("Notification") == 0);  // nothing reached the endpoint
+  auto msgs = w.receive("dlq");
+  REQUIRE(msgs.size() == 1);
+  CHECK(field(parse_object(msgs[0].body), "Message") == "refused");
+  const auto lines = w.logged();
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].find(ep.url()) != std::string::npos);
+  CHECK(lines[0].find("127.0.0.1:" + std::to_string(ep.port())) != std::string::npos);
+  CHECK((lines[0].find("not in the delivery allow-list [10.0.0.0/8]") != std::string::npos ||
+         lines[0].find("guard on sluice's own port " + std::to_string(ep.port())) != std::string::npos));
+}
+
+TEST_CASE("an address:port entry lets a delivery reach a guarded port") {
+  Endpoint ep;
+  World w;
+  w.allow_list = *DeliveryAllowList::parse({"127.0.0.1:" + std::to_string(ep.port())}, nullptr);
+  w.allow_list.guard_own_port(static_cast<uint16_t>(ep.port()));
+  w.reopen();
+  auto t = w.topic("t");
+  auto sub = w.subscribe(t, "http", ep.url());
+  REQUIRE(confirm(w, ep) == sub);
+  REQUIRE(w.publish(t, "allowed").ok());
+  REQUIRE(wait_for([&] { return ep.count("Notification") == 1; }));
+  CHECK(w.logged().empty());
+}

@@ -141,6 +141,14 @@ struct World {
   std::unique_ptr<Service> sns;
   std::string data_dir;
   AsyncFunctionInvoker* invoker = nullptr;
+  DeliveryAllowList allow_list;  // taken by the next reopen()
+  std::mutex log_mu;
+  std::vector<std::string> log_lines;  // what the HTTP sink reported
+
+  std::vector<std::string> logged() {
+    std::lock_guard lock(log_mu);
+    return log_lines;
+  }
 
   explicit World(std::string dir = "", AsyncFunctionInvoker* inv = nullptr) : data_dir(std::move(dir)), invoker(inv) {
     sqs::EngineOptions eo;
@@ -166,6 +174,11 @@ struct World {
     ho.sqs = sqs.get();
     ho.clock = clock;
     ho.request_timeout_ms = 3000;
+    ho.allow_list = allow_list;
+    ho.log = [this](const std::string& line) {
+      std::lock_guard lock(log_mu);
+      log_lines.push_back(line);
+    };
     http = HttpDelivery::open(ho, &error);
     if (invoker != nullptr) {
       LambdaDeliveryOptions lo;

@@ -41,10 +41,9 @@ const json::object& recorded(std::string_view name) {
   return none;
 }
 
-// First line of the recorded error message (AWS appends a parser location on a second line).
+// The recorded error message, with the parser location AWS appends on a second line.
 std::string recorded_error(std::string_view test, std::string_view key) {
-  std::string message(recorded(test).at(key).at("Error").at("Message").as_string());
-  return message.substr(0, message.find('\n'));
+  return std::string(recorded(test).at(key).at("Error").at("Message").as_string());
 }
 
 std::string values_array(const char* prefix, int count) {

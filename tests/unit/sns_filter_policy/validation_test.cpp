@@ -11,8 +11,16 @@ using namespace sluice::sns;
 
 namespace {
 
+// The reason without the parser location (locations have tests of their own below).
 std::string error_of(std::string_view json, FilterScope scope = FilterScope::MessageAttributes) {
   auto outcome = FilterPolicy::compile(json, scope);
+  if (outcome.ok()) return "<accepted>";
+  const std::string& message = outcome.error().message;
+  return message.substr(0, message.find("\n at [Source: "));
+}
+
+std::string full_error_of(std::string_view json) {
+  auto outcome = FilterPolicy::compile(json, FilterScope::MessageAttributes);
   return outcome.ok() ? std::string("<accepted>") : outcome.error().message;
 }
 
@@ -81,11 +89,63 @@ TEST_CASE("unparsable policies and the size limit") {
 TEST_CASE("error texts for the two actions") {
   auto bad = FilterPolicy::compile(R"({"key":[]})", FilterScope::MessageAttributes);
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().set_attributes_text() == "Invalid parameter: FilterPolicy: Empty arrays are not allowed");
+  const std::string location = "\n at [Source: (String)\"{\"key\":[]}\"; line: 1, column: 10]";
+  CHECK(bad.error().set_attributes_text() ==
+        "Invalid parameter: FilterPolicy: Empty arrays are not allowed" + location);
   CHECK(bad.error().subscribe_text() ==
-        "Invalid parameter: Attributes Reason: FilterPolicy: Empty arrays are not allowed");
+        "Invalid parameter: Attributes Reason: FilterPolicy: Empty arrays are not allowed" + location);
   auto nested = FilterPolicy::compile(R"({"o":{"k":["v"]}})", FilterScope::MessageAttributes);
   REQUIRE_FALSE(nested.ok());
   CHECK(nested.error().set_attributes_text() ==
         "Invalid parameter: Filter policy scope MessageAttributes does not support nested filter policy");
+}
+
+TEST_CASE("a policy that is not JSON is answered in the words of AWS's parser, with its location") {
+  // Both recorded against AWS (FilterPolicy and RedrivePolicy share the parser).
+  CHECK(full_error_of("{invalid json}") ==
+        "failed to parse JSON. Unexpected character ('i' (code 105)): was expecting double-quote to start field "
+        "name\n at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 2]");
+  CHECK(full_error_of("invalid") ==
+        "failed to parse JSON. Unrecognized token 'invalid': was expecting (JSON String, Number, Array, Object or "
+        "token 'null', 'true' or 'false')\n at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` "
+        "disabled); line: 1, column: 8]");
+  CHECK(json_syntax_error_text(R"({"a" 1})")
+            .rfind("Unexpected character ('1' (code 49)): was expecting a colon to separate field name and value", 0) ==
+        0);
+  CHECK(json_syntax_error_text(R"({"a":[1 2]})")
+            .rfind("Unexpected character ('2' (code 50)): was expecting comma to separate Array entries", 0) == 0);
+  CHECK(json_syntax_error_text(R"({"a":[1,]})").find("column: 9]") != std::string::npos);
+}
+
+TEST_CASE("numbers: within plus or minus 10^9, compared to five digits after the point") {
+  CHECK(error_of(R"({"n":[{"numeric":[">",1000000000]}]})") == "<accepted>");
+  CHECK(error_of(R"({"n":[{"numeric":["<",-1000000000]}]})") == "<accepted>");
+  CHECK(error_of(R"({"n":[{"numeric":[">",1000000001]}]})") == "Value must be between -1.0E9 and 1.0E9, inclusive");
+  CHECK(error_of(R"({"n":[{"numeric":[">",0,"<",1e10]}]})") == "Value must be between -1.0E9 and 1.0E9, inclusive");
+  CHECK(error_of(R"({"n":[-1000000000.5]})") == "Value must be between -1.0E9 and 1.0E9, inclusive");
+
+  auto exact = FilterPolicy::compile(R"({"n":[100.123456789]})", FilterScope::MessageAttributes);
+  REQUIRE(exact.ok());
+  CHECK(exact.value().matches_attributes({{"n", {"Number", "100.1234567"}}}));
+  CHECK(exact.value().matches_attributes({{"n", {"Number", "100.12346"}}}));
+  CHECK_FALSE(exact.value().matches_attributes({{"n", {"Number", "100.1236"}}}));
+  auto range = FilterPolicy::compile(R"({"n":[{"numeric":[">",0.3]}]})", FilterScope::MessageAttributes);
+  REQUIRE(range.ok());
+  CHECK_FALSE(range.value().matches_attributes({{"n", {"Number", "0.30000000001"}}}));
+  CHECK(range.value().matches_attributes({{"n", {"Number", "0.30001"}}}));
+  auto body = FilterPolicy::compile(R"({"n":[{"numeric":["=",7.000001]}]})", FilterScope::MessageBody);
+  REQUIRE(body.ok());
+  CHECK(body.value().matches_body_text(R"({"n": 7})"));
+}
+
+TEST_CASE("the location of a rule error: where AWS's parser stood, with the policy as the source") {
+  CHECK(full_error_of(R"({"key":[]})") ==
+        "Empty arrays are not allowed\n at [Source: (String)\"{\"key\":[]}\"; line: 1, column: 10]");
+  // Only the first 500 characters of a long policy are quoted.
+  std::string long_policy = R"({"key":[{"suffix":1}],"pad":[")" + std::string(600, 'x') + "\"]}";
+  CHECK(full_error_of(long_policy) == "suffix match pattern must be a string\n at [Source: (String)\"" +
+                                          long_policy.substr(0, 500) + "\"[truncated " +
+                                          std::to_string(long_policy.size() - 500) + " chars]; line: 1, column: 20]");
+  // Lines are counted.
+  CHECK(full_error_of("{\n\"key\": [ ]\n}").find("; line: 2, column: 11]") != std::string::npos);
 }

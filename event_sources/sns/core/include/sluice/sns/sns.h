@@ -54,8 +54,15 @@ inline AwsError invalid_parameter(std::string_view what) {
 // ---- Request and result shapes -----------------------------------------------------------------
 
 struct CallContext {
+  CallContext() = default;
+  CallContext(std::string account, std::string region_name, std::string principal = {})
+      : account_id(std::move(account)), region(std::move(region_name)), principal_arn(std::move(principal)) {}
+
   std::string account_id = kDefaultAccountId;
   std::string region = kDefaultRegion;
+  // The caller's IAM ARN (user, role session or root), which Subscribe records as the
+  // SubscriptionPrincipal; empty means the account's root.
+  std::string principal_arn;
 };
 
 using AttributeMap = std::map<std::string, std::string>;

@@ -17,9 +17,10 @@
 // - Retry delays are kept on the options' Clock: a test advances a ManualClock through AWS's real
 //   delays (1 and 2 minutes for Lambda) instead of waiting for them.
 //
-// HTTP/S: POST with AWS's headers; the body is the JSON envelope, or the bare message with
-// RawMessageDelivery. 2xx is success. 5xx, 429, timeouts and connection failures are server-side
-// errors retried under the effective DeliveryPolicy (subscription over topic unless the topic
+// HTTP/S: POST with AWS's headers to an address the DeliveryAllowList allows (a refused address
+// is a failed attempt: retried, then dead-lettered, each refusal logged with its rule); the body
+// is the JSON envelope, or the bare message with RawMessageDelivery. 2xx is success. 5xx, 429, timeouts and connection
+// failures are server-side errors retried under the effective DeliveryPolicy (subscription over topic unless the topic
 // disables overrides; AWS's defaults otherwise). Any other status is a client-side error: not
 // retried, dead-lettered.
 //
@@ -28,6 +29,7 @@
 // step, then the subscription DLQ. An unknown function is a client-side error: dead-lettered at once.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -88,12 +90,52 @@ struct DeliveryWorkerOptions {
   std::shared_ptr<Clock> clock;  // retry delays are waited on it; default: the system clock
 };
 
+// ---- Where HTTP/S deliveries may connect ----------------------------------------------------
+
+// AWS accepts any well-formed URL at Subscribe, and so does sluice; what an endpoint may reach is
+// decided here, per address, after the endpoint's host name has been resolved and just before
+// connecting (the connection then goes to the address that was checked, so a name that resolves
+// differently the second time cannot get around the list).
+//
+// An address is allowed when an entry of the list holds it, except where a guard refuses it:
+//   guards   169.254.0.0/16 and fe80::/10 (link-local, where instance metadata answers),
+//            fd00:ec2::/32 (the IPv6 instance-metadata range), and sluice's own listening ports on
+//            this machine's addresses (a delivery that would call sluice itself)
+//   entries  "*" (everything, guards included); an address or CIDR block ("10.0.0.0/8",
+//            "fd12:3456::/32", "::1"); an address with a port ("127.0.0.1:4566", "[::1]:4566"),
+//            which allows that address and port even where a guard would refuse it
+// The default list is loopback and the private ranges: 127.0.0.0/8, ::1, 10.0.0.0/8,
+// 172.16.0.0/12, 192.168.0.0/16, fc00::/7. IPv4-mapped IPv6 addresses are judged as IPv4.
+class DeliveryAllowList {
+ public:
+  DeliveryAllowList();  // the default list
+  // Reads a configured list, which replaces the default. nullopt (and *error) on a bad entry.
+  static std::optional<DeliveryAllowList> parse(const std::vector<std::string>& entries, std::string* error);
+
+  // Adds a listening port of sluice's own to the guards.
+  void guard_own_port(uint16_t port);
+
+  // nullopt when `ip` (numeric, v4 or v6) and `port` may be connected to; otherwise the rule that
+  // refuses them, worded for a log line.
+  std::optional<std::string> refusal(std::string_view ip, uint16_t port) const;
+
+  struct Rule;
+
+ private:
+  std::vector<std::shared_ptr<const Rule>> entries_;
+  std::vector<uint16_t> own_ports_;
+  bool allow_all_ = false;
+};
+
 // ---- HTTP/S --------------------------------------------------------------------------------
 
 struct HttpDeliveryOptions : DeliveryWorkerOptions {
   int64_t connect_timeout_ms = 5000;
   int64_t request_timeout_ms = 15000;  // AWS gives an endpoint 15 s to answer
   bool verify_tls = true;              // https endpoints: check the server certificate
+  DeliveryAllowList allow_list;        // where attempts may connect; a refused one is a failed attempt
+  // Where a refused attempt is reported (one line naming endpoint, address and rule); default: stderr.
+  std::function<void(const std::string& line)> log;
 };
 
 class HttpDelivery final : public DeliverySink {

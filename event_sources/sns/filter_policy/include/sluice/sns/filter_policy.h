@@ -51,6 +51,12 @@ struct FilterPolicyError {
   std::string subscribe_text() const;
 };
 
+// The reason SNS gives for a policy document (FilterPolicy, RedrivePolicy) that is not JSON: its
+// parser's words and the location it stopped at, e.g. "Unexpected character ('i' (code 105)): was
+// expecting double-quote to start field name\n at [Source: REDACTED
+// (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 2]".
+std::string json_syntax_error_text(std::string_view text);
+
 namespace detail {
 struct CompiledPolicy;
 }
