@@ -50,11 +50,13 @@ ServiceImpl::ServiceImpl(const ServiceOptions& options, std::unique_ptr<Store> s
     : options_(options),
       clock_(options.clock ? options.clock : system_clock()),
       store_(std::move(store)),
-      outbox_(options.in_memory ? std::string() : (std::filesystem::path(options.data_dir) / "outbox.jsonl").string()) {
-}
+      outbox_(options.in_memory ? std::string() : (std::filesystem::path(options.data_dir) / "outbox.jsonl").string()),
+      mobile_(std::make_unique<MobileImpl>(store_.get(), clock_)) {}
 
 bool ServiceImpl::load(std::string* error) {
   if (!store_) return true;
+  if (!mobile_->load(error)) return false;
+  for (const auto& [arn, policy] : store_->load("data-protection-policy")) data_protection_[arn] = policy;
   for (const auto& [key, value] : store_->load("topic")) {
     auto topic = topic_from_json(value);
     if (!topic) {
@@ -152,6 +154,7 @@ Status ServiceImpl::delete_topic(const CallContext&, const std::string& arn) {
   std::unique_lock lock(mu_);
   if (topics_.erase(arn) == 0) return ok_status();  // deleting a missing topic is not an error
   if (store_) store_->erase("topic", arn);
+  if (data_protection_.erase(arn) != 0 && store_) store_->erase("data-protection-policy", arn);
   for (const auto& s : topic_subscriptions(arn)) {
     if (store_) store_->erase("subscription", s->arn);
     subs_.erase(s->arn);

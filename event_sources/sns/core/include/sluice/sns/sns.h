@@ -41,6 +41,8 @@ class Engine;
 
 namespace sluice::sns {
 
+class Mobile;  // sluice/sns/mobile.h
+
 // ---- Errors ------------------------------------------------------------------------------------
 
 // Errors are rows of the shared table (sluice/common/aws_error_codes.def, service Sns or Common);
@@ -216,6 +218,16 @@ class Service {
   virtual Outcome<PublishResult> publish(const CallContext& ctx, const PublishRequest& request) = 0;
   virtual Outcome<PublishBatchResult> publish_batch(const CallContext& ctx, const std::string& topic_arn,
                                                     const std::vector<PublishRequest>& entries) = 0;
+
+  // Data protection policies of topics: the JSON text as put, "" when none was.
+  virtual Status put_data_protection_policy(const CallContext& ctx, const std::string& topic_arn,
+                                            const std::optional<std::string>& policy) = 0;
+  virtual Outcome<std::string> get_data_protection_policy(const CallContext& ctx, const std::string& topic_arn) = 0;
+
+  // Platform applications and endpoints, SMS, and their outboxes (sluice/sns/mobile.h). Publish
+  // with PhoneNumber or an endpoint's TargetArn, and sms and application subscriptions, deliver
+  // there.
+  virtual Mobile& mobile() = 0;
 
   // The signing certificate (PEM) and the path it is served under ("/SimpleNotificationService-<hash>.pem").
   virtual std::string signing_certificate_pem() = 0;
