@@ -10,8 +10,9 @@
 // - Fan-out: publish() validates, picks the subscriptions whose filter policy matches and
 //   delivers. Deliveries to embedded SQS queues go through the SQS engine before publish()
 //   returns, so they are as durable as the publish answer. email / email-json / sms deliveries
-//   are appended to the outbox (one JSON line each). Every other protocol (lambda, http, https,
-//   application, firehose) is handed to a DeliverySink supplied by the embedder.
+//   are appended to the outbox (one JSON line each); sms and application deliveries also land in
+//   the outboxes of sluice/sns/mobile.h. Every other protocol (lambda, http, https, firehose) is
+//   handed to a DeliverySink supplied by the embedder.
 // - Messages are signed with an RSA key and self-signed certificate of sluice's own, created on
 //   first use and kept in the data directory; signing_certificate_pem() serves it.
 // - Durability: topics and subscriptions live in SQLite (WAL) at <data_dir>/sns.db; a mutating
