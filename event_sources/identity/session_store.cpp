@@ -88,8 +88,7 @@ std::vector<std::pair<std::string, KeyRecord>> SessionStore::load() {
 }
 
 void SessionStore::put(const std::string& access_key_id, const KeyRecord& record) {
-  sqlite::Statement insert(db_.get(),
-                           "INSERT OR REPLACE INTO sessions VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  sqlite::Statement insert(db_.get(), "INSERT OR REPLACE INTO sessions VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   const Principal& p = record.principal;
   const std::string policy_arns = join_lines(record.session_policy_arns);
   insert.bind_text(1, access_key_id)

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "form_reader.h"
+#include "mobile_actions.h"
 #include "sluice/common/crypto.h"
 #include "sns_api.h"
 #include "sns_xml.h"
@@ -77,7 +78,7 @@ Outcome<Body> no_result(const Status& st) {
 }
 
 const std::unordered_map<std::string, Handler>& handlers() {
-  static const std::unordered_map<std::string, Handler> table = {
+  static const std::unordered_map<std::string, Handler> table = detail::with_mobile_actions({
       {"CreateTopic",
        [](Service& s, const Params& p, const CallContext& c) {
          return then(s.create_topic(c, arg(p, "Name"), detail::read_attribute_map(p, "Attributes"),
@@ -208,7 +209,7 @@ const std::unordered_map<std::string, Handler>& handlers() {
            return x.out;
          });
        }},
-  };
+  });
   return table;
 }
 

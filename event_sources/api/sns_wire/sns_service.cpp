@@ -2,6 +2,8 @@
 
 #include "sluice/api/sns_wire/sns_service.h"
 
+#include "developer_endpoints.h"
+#include "sluice/sns/mobile.h"
 #include "sns_api.h"
 #include "sns_xml.h"
 
@@ -26,14 +28,23 @@ class SnsService final : public server::Service {
   // The SubscribeURL and UnsubscribeURL are links an endpoint's owner follows without AWS
   // credentials: AWS accepts ConfirmSubscription and Unsubscribe unsigned (the token or the
   // subscription ARN is the credential).
+  // The developer endpoints (/_aws/sns/...) are plain HTTP without an Action, unsigned like
+  // /health; an SNS request without an Action is answered MissingAction either way.
   bool is_unsigned(std::string_view action) const override {
-    return action == "ConfirmSubscription" || action == "Unsubscribe";
+    return action == "ConfirmSubscription" || action == "Unsubscribe" || action.empty();
   }
+
+  bool claims_rest(const http::Request& request) const override { return detail::is_developer_path(request.path); }
 
   void handle(server::Call call, http::ResponderPtr responder) override {
     const std::string& request_id = call.ctx.request_id;
     if (call.form_error) {
       responder->respond(error_response(call.ctx.protocol, *call.form_error, request_id));
+      return;
+    }
+    if (detail::is_developer_path(call.request.path)) {
+      responder->respond(detail::answer_developer_request(service_.mobile(), call.request, call.form.params(),
+                                                          call.ctx.account_id, call.ctx.region));
       return;
     }
     sluice::sns::CallContext sns_ctx;

@@ -61,6 +61,11 @@ Status validate_attribute_name(const std::string& name) {
     }
     return true;
   };
+  // AWS's own per-message settings for texts and pushes (AWS.SNS.SMS.SMSType,
+  // AWS.MM.SMS.OriginationNumber, AWS.SNS.MOBILE.APNS.TTL, ...) are what the prefix is kept for.
+  for (std::string_view own : {"AWS.SNS.SMS.", "AWS.MM.SMS.", "AWS.SNS.MOBILE."}) {
+    if (name.size() > own.size() && name.compare(0, own.size(), own) == 0) return ok_status();
+  }
   if (lower_prefix("aws.") || lower_prefix("amazon.")) {
     return value_invalid("The message attribute name '" + name + "' is reserved for use by AWS.");
   }

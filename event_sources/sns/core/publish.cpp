@@ -4,7 +4,8 @@
 // topic's confirmed subscriptions, applies each compiled filter policy and delivers:
 //   sqs          straight into the SQS engine (committed before publish answers); a failed
 //                delivery goes to the subscription's RedrivePolicy queue, if any
-//   email, sms   the outbox
+//   email, sms   the outbox (sms also the SMS outbox of sluice/sns/mobile.h)
+//   application  the platform outbox of sluice/sns/mobile.h
 //   others       the DeliverySink
 // Signatures and envelopes are made once per distinct message text (MessageStructure json can
 // give each protocol its own text), and only if a delivery carries them; FIFO topics do not sign.
@@ -79,6 +80,7 @@ Outcome<PublishResult> ServiceImpl::publish(const CallContext& ctx, const Publis
     if (!target) return target.error();
     return publish_to(ctx, target.value(), request, std::nullopt);
   }
+  if (request.target_arn && is_endpoint_arn(*request.target_arn)) return mobile_->publish_to_endpoint(ctx, request);
   if (request.target_arn) {
     auto target = resolve_target(ctx, *request.target_arn, "TargetArn");
     if (!target) {
@@ -90,19 +92,17 @@ Outcome<PublishResult> ServiceImpl::publish(const CallContext& ctx, const Publis
     return publish_to(ctx, target.value(), request, std::nullopt);
   }
   if (request.phone_number) {
-    if (!valid_phone_number(*request.phone_number)) {
-      return invalid_parameter("PhoneNumber Reason: " + *request.phone_number + " is not valid to publish to");
-    }
-    if (auto st = validate_message(request, std::nullopt, nullptr); !st) return st.error();
+    auto result = mobile_->publish_to_phone(ctx, request);
+    if (!result || mobile_->is_opted_out(ctx.account_id, *request.phone_number)) return result;
     Delivery d;
     d.type = "Notification";
     d.protocol = "sms";
     d.endpoint = *request.phone_number;
-    d.message_id = uuid4();
+    d.message_id = result->message_id;
     d.message = *request.message;
     d.timestamp = format_iso8601_ms(clock_->now_ms());
     outbox_.append(d);
-    return PublishResult{request.id, d.message_id, std::nullopt};
+    return result;
   }
   return invalid_parameter("TopicArn or TargetArn Reason: no value for required parameter");
 }
@@ -245,9 +245,10 @@ bool ServiceImpl::delivers_through_sink(const std::string& protocol) {
 }
 
 void ServiceImpl::deliver(const Subscription& sub, Delivery& d) {
+  if (sub.protocol == "sms" || sub.protocol == "application") mobile_->deliver(d);
   if (sub.protocol == "email" || sub.protocol == "email-json" || sub.protocol == "sms") {
     outbox_.append(d);
-  } else if (options_.sink != nullptr) {
+  } else if (sub.protocol != "application" && options_.sink != nullptr) {
     options_.sink->deliver(d);
   }
 }

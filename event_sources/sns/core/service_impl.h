@@ -12,6 +12,7 @@
 #include <shared_mutex>
 
 #include "internal.h"
+#include "mobile_impl.h"
 #include "sluice/sqs/engine.h"
 
 namespace sluice::sns::detail {
@@ -51,6 +52,11 @@ class ServiceImpl final : public Service {
   Outcome<PublishResult> publish(const CallContext& ctx, const PublishRequest& request) override;
   Outcome<PublishBatchResult> publish_batch(const CallContext& ctx, const std::string& topic_arn,
                                             const std::vector<PublishRequest>& entries) override;
+
+  Status put_data_protection_policy(const CallContext& ctx, const std::string& topic_arn,
+                                    const std::optional<std::string>& policy) override;
+  Outcome<std::string> get_data_protection_policy(const CallContext& ctx, const std::string& topic_arn) override;
+  Mobile& mobile() override;
 
   std::string signing_certificate_pem() override;
   std::string signing_certificate_path() override;
@@ -102,10 +108,12 @@ class ServiceImpl final : public Service {
   std::shared_ptr<Clock> clock_;
   std::unique_ptr<Store> store_;  // null in memory mode
   Outbox outbox_;
+  std::unique_ptr<MobileImpl> mobile_;  // platform applications, endpoints, SMS
 
   mutable std::shared_mutex mu_;
-  std::map<std::string, Topic> topics_;  // by ARN
-  std::map<std::string, SubPtr> subs_;   // by ARN: a topic's subscriptions are one key range
+  std::map<std::string, Topic> topics_;                 // by ARN
+  std::map<std::string, SubPtr> subs_;                  // by ARN: a topic's subscriptions are one key range
+  std::map<std::string, std::string> data_protection_;  // topic ARN → DataProtectionPolicy
 
   std::mutex dedup_mu_;
   std::map<std::string, DedupEntry> dedup_;  // topic ARN + scope + dedup id

@@ -50,11 +50,13 @@ ServiceImpl::ServiceImpl(const ServiceOptions& options, std::unique_ptr<Store> s
     : options_(options),
       clock_(options.clock ? options.clock : system_clock()),
       store_(std::move(store)),
-      outbox_(options.in_memory ? std::string() : (std::filesystem::path(options.data_dir) / "outbox.jsonl").string()) {
-}
+      outbox_(options.in_memory ? std::string() : (std::filesystem::path(options.data_dir) / "outbox.jsonl").string()),
+      mobile_(std::make_unique<MobileImpl>(store_.get(), clock_)) {}
 
 bool ServiceImpl::load(std::string* error) {
   if (!store_) return true;
+  if (!mobile_->load(error)) return false;
+  for (const auto& [arn, policy] : store_->load("data-protection-policy")) data_protection_[arn] = policy;
   for (const auto& [key, value] : store_->load("topic")) {
     auto topic = topic_from_json(value);
     if (!topic) {
@@ -161,12 +163,15 @@ Status ServiceImpl::delete_topic(const CallContext& ctx, const std::string& arn)
   if (parsed->region != ctx.region) return invalid_parameter("TopicArn");
   std::unique_lock lock(mu_);
   if (topics_.count(arn) == 0) return ok_status();  // deleting a missing topic is not an error
-  // The topic and its subscriptions go in one transaction, or not at all.
+  // The topic, its data protection policy and its subscriptions go in one transaction, or not at all.
   const std::vector<SubPtr> subscriptions = topic_subscriptions(arn);
   std::vector<RecordWrite> erase{RecordWrite{"topic", arn, std::nullopt}};
+  const bool has_policy = data_protection_.count(arn) != 0;
+  if (has_policy) erase.push_back(RecordWrite{"data-protection-policy", arn, std::nullopt});
   for (const auto& s : subscriptions) erase.push_back(RecordWrite{"subscription", s->arn, std::nullopt});
   if (auto st = persist(erase); !st) return st;
   topics_.erase(arn);
+  data_protection_.erase(arn);
   for (const auto& s : subscriptions) subs_.erase(s->arn);
   return ok_status();
 }

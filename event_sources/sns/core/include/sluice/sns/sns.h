@@ -10,8 +10,9 @@
 // - Fan-out: publish() validates, picks the subscriptions whose filter policy matches and
 //   delivers. Deliveries to embedded SQS queues go through the SQS engine before publish()
 //   returns, so they are as durable as the publish answer. email / email-json / sms deliveries
-//   are appended to the outbox (one JSON line each). Every other protocol (lambda, http, https,
-//   application, firehose) is handed to a DeliverySink supplied by the embedder.
+//   are appended to the outbox (one JSON line each); sms and application deliveries also land in
+//   the outboxes of sluice/sns/mobile.h. Every other protocol (lambda, http, https, firehose) is
+//   handed to a DeliverySink supplied by the embedder.
 // - Messages are signed with an RSA key and self-signed certificate of sluice's own, created on
 //   first use and kept in the data directory; signing_certificate_pem() serves it.
 // - Durability: topics and subscriptions live in SQLite (WAL) at <data_dir>/sns.db; a mutating
@@ -40,6 +41,8 @@ class Engine;
 }
 
 namespace sluice::sns {
+
+class Mobile;  // sluice/sns/mobile.h
 
 // ---- Errors ------------------------------------------------------------------------------------
 
@@ -227,6 +230,16 @@ class Service {
   virtual Outcome<PublishResult> publish(const CallContext& ctx, const PublishRequest& request) = 0;
   virtual Outcome<PublishBatchResult> publish_batch(const CallContext& ctx, const std::string& topic_arn,
                                                     const std::vector<PublishRequest>& entries) = 0;
+
+  // Data protection policies of topics: the JSON text as put, "" when none was.
+  virtual Status put_data_protection_policy(const CallContext& ctx, const std::string& topic_arn,
+                                            const std::optional<std::string>& policy) = 0;
+  virtual Outcome<std::string> get_data_protection_policy(const CallContext& ctx, const std::string& topic_arn) = 0;
+
+  // Platform applications and endpoints, SMS, and their outboxes (sluice/sns/mobile.h). Publish
+  // with PhoneNumber or an endpoint's TargetArn, and sms and application subscriptions, deliver
+  // there.
+  virtual Mobile& mobile() = 0;
 
   // The signing certificate (PEM) and the path it is served under ("/SimpleNotificationService-<hash>.pem").
   virtual std::string signing_certificate_pem() = 0;

@@ -1,0 +1,213 @@
+// Platform applications and endpoints (mobile push). An application is named by
+// arn:aws:sns:REGION:ACCOUNT:app/PLATFORM/NAME and keeps its credentials without ever showing
+// them; an endpoint (…:endpoint/PLATFORM/NAME/UUID) is a device token under one application.
+// CreatePlatformEndpoint is idempotent for a token whose attributes are the same, and refuses the
+// same token with different ones. Deleting an application deletes its endpoints; deleting an
+// endpoint leaves the subscriptions that name it (as AWS does). Publishing to an endpoint puts
+// the message into the platform outbox.
+
+#include "mobile_impl.h"
+
+namespace sluice::sns::detail {
+
+namespace {
+
+constexpr size_t kApplicationsPerPage = 15;  // ListPlatformApplications: up to 15 per page
+constexpr size_t kEndpointsPerPage = 100;
+
+AwsError application_not_found() { return aws_error(AwsErrorCode::NotFound, "PlatformApplication does not exist"); }
+AwsError endpoint_not_found() { return aws_error(AwsErrorCode::NotFound, "Endpoint does not exist"); }
+
+// What Get/List show: the settable attributes, never the credentials, Enabled "true" unless set.
+AttributeMap shown_application_attributes(const PlatformApplication& app) {
+  AttributeMap shown = app.attributes;
+  shown.erase("PlatformCredential");
+  shown.erase("PlatformPrincipal");
+  shown.emplace("Enabled", "true");
+  return shown;
+}
+
+std::string arn_prefix(const CallContext& ctx) { return "arn:aws:sns:" + ctx.region + ":" + ctx.account_id + ":"; }
+
+}  // namespace
+
+Outcome<std::string> MobileImpl::create_platform_application(const CallContext& ctx, const std::string& name,
+                                                             const std::string& platform,
+                                                             const AttributeMap& attributes) {
+  if (attributes.empty()) return null_member("attributes");
+  if (auto st = validate_application_name(name); !st) return st.error();
+  if (!supported_platform(platform)) return invalid_parameter("Platform Reason: " + platform + " is not supported");
+  if (auto st = validate_application_attributes(attributes, true); !st) return st.error();
+  PlatformApplication app{
+      arn_prefix(ctx) + "app/" + platform + "/" + name, name, platform, ctx.account_id, ctx.region, attributes};
+  MutexLock lock(mu_);
+  if (auto st = put("platform-application", app.arn, application_to_json(app)); !st) return st.error();
+  std::string arn = app.arn;
+  applications_[arn] = std::move(app);
+  return arn;
+}
+
+Outcome<AttributeMap> MobileImpl::get_platform_application_attributes(const CallContext&, const std::string& arn) {
+  if (auto parsed = parse_application_arn(arn); !parsed) return parsed.error();
+  MutexLock lock(mu_);
+  auto it = applications_.find(arn);
+  if (it == applications_.end()) return application_not_found();
+  return shown_application_attributes(it->second);
+}
+
+Status MobileImpl::set_platform_application_attributes(const CallContext&, const std::string& arn,
+                                                       const AttributeMap& attributes) {
+  if (attributes.empty()) return null_member("attributes");
+  if (auto parsed = parse_application_arn(arn); !parsed) return parsed.error();
+  MutexLock lock(mu_);
+  auto it = applications_.find(arn);
+  if (it == applications_.end()) return application_not_found();
+  if (auto st = validate_application_attributes(attributes, false); !st) return st;
+  PlatformApplication updated = it->second;
+  for (const auto& [k, v] : attributes) updated.attributes[k] = v;
+  if (auto st = put("platform-application", arn, application_to_json(updated)); !st) return st;
+  it->second = std::move(updated);
+  return ok_status();
+}
+
+Status MobileImpl::delete_platform_application(const CallContext&, const std::string& arn) {
+  if (auto parsed = parse_application_arn(arn); !parsed) return parsed.error();
+  MutexLock lock(mu_);
+  if (applications_.count(arn) == 0) return ok_status();  // idempotent, as AWS documents
+  if (auto st = erase("platform-application", arn); !st) return st;
+  applications_.erase(arn);
+  for (auto it = endpoints_.begin(); it != endpoints_.end();) {
+    // An endpoint whose row cannot be erased stays listed: memory never claims less than the file.
+    if (it->second.application_arn == arn && erase("platform-endpoint", it->first).ok()) {
+      it = endpoints_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return ok_status();
+}
+
+Outcome<Page<ArnWithAttributes>> MobileImpl::list_platform_applications(const CallContext& ctx,
+                                                                        const std::optional<std::string>& token) {
+  std::vector<ArnWithAttributes> all;
+  {
+    MutexLock lock(mu_);
+    for (const auto& [arn, app] : applications_) {
+      if (app.account_id == ctx.account_id && app.region == ctx.region) {
+        all.push_back({arn, shown_application_attributes(app)});
+      }
+    }
+  }
+  return page_after(all, token, kApplicationsPerPage, [](const ArnWithAttributes& a) { return a.arn; });
+}
+
+Outcome<std::string> MobileImpl::create_platform_endpoint(const CallContext& ctx, const std::string& application_arn,
+                                                          const std::optional<std::string>& token,
+                                                          const std::optional<std::string>& custom_user_data,
+                                                          const AttributeMap& attributes) {
+  if (!token) return null_member("token");
+  if (auto parsed = parse_application_arn(application_arn); !parsed) return parsed.error();
+  AttributeMap wanted = attributes;
+  if (custom_user_data) wanted["CustomUserData"] = *custom_user_data;  // the parameter wins over the attribute
+  if (auto st = validate_endpoint_attributes(wanted); !st) return st.error();
+  if (token->empty()) return invalid_parameter("Token Reason: cannot be empty");
+  wanted["Token"] = *token;
+  wanted.emplace("Enabled", "true");
+
+  MutexLock lock(mu_);
+  auto app = applications_.find(application_arn);
+  if (app == applications_.end()) return application_not_found();
+  for (const auto& [arn, endpoint] : endpoints_) {
+    if (endpoint.application_arn != application_arn) continue;
+    auto existing_token = endpoint.attributes.find("Token");
+    if (existing_token == endpoint.attributes.end() || existing_token->second != *token) continue;
+    if (endpoint.attributes != wanted) {
+      return invalid_parameter("Token Reason: Endpoint " + arn +
+                               " already exists with the same Token, but different attributes.");
+    }
+    return arn;
+  }
+  const PlatformApplication& a = app->second;
+  PlatformEndpoint endpoint{arn_prefix(ctx) + "endpoint/" + a.platform + "/" + a.name + "/" + uuid4(), application_arn,
+                            a.account_id, a.region, std::move(wanted)};
+  if (auto st = put("platform-endpoint", endpoint.arn, endpoint_to_json(endpoint)); !st) return st.error();
+  std::string arn = endpoint.arn;
+  endpoints_[arn] = std::move(endpoint);
+  return arn;
+}
+
+Outcome<AttributeMap> MobileImpl::get_endpoint_attributes(const CallContext&, const std::string& arn) {
+  if (auto parsed = parse_endpoint_arn(arn, "EndpointArn"); !parsed) return parsed.error();
+  MutexLock lock(mu_);
+  auto it = endpoints_.find(arn);
+  if (it == endpoints_.end()) return endpoint_not_found();
+  return it->second.attributes;
+}
+
+Status MobileImpl::set_endpoint_attributes(const CallContext&, const std::string& arn, const AttributeMap& attributes) {
+  if (attributes.empty()) return null_member("attributes");
+  if (auto parsed = parse_endpoint_arn(arn, "EndpointArn"); !parsed) return parsed.error();
+  MutexLock lock(mu_);
+  auto it = endpoints_.find(arn);
+  if (it == endpoints_.end()) return endpoint_not_found();
+  if (auto st = validate_endpoint_attributes(attributes); !st) return st;
+  PlatformEndpoint updated = it->second;
+  for (const auto& [k, v] : attributes) updated.attributes[k] = v;
+  if (auto st = put("platform-endpoint", arn, endpoint_to_json(updated)); !st) return st;
+  it->second = std::move(updated);
+  return ok_status();
+}
+
+Status MobileImpl::delete_endpoint(const CallContext&, const std::string& arn) {
+  if (auto parsed = parse_endpoint_arn(arn, "EndpointArn"); !parsed) return parsed.error();
+  MutexLock lock(mu_);
+  if (endpoints_.count(arn) != 0) {
+    if (auto st = erase("platform-endpoint", arn); !st) return st;
+    endpoints_.erase(arn);
+  }
+  return ok_status();  // idempotent, as AWS documents
+}
+
+Outcome<Page<ArnWithAttributes>> MobileImpl::list_endpoints_by_platform_application(
+    const CallContext&, const std::string& application_arn, const std::optional<std::string>& token) {
+  if (auto parsed = parse_application_arn(application_arn); !parsed) return parsed.error();
+  std::vector<ArnWithAttributes> all;
+  {
+    MutexLock lock(mu_);
+    if (applications_.count(application_arn) == 0) return application_not_found();
+    for (const auto& [arn, endpoint] : endpoints_) {
+      if (endpoint.application_arn == application_arn) all.push_back({arn, endpoint.attributes});
+    }
+  }
+  return page_after(all, token, kEndpointsPerPage, [](const ArnWithAttributes& a) { return a.arn; });
+}
+
+Outcome<PublishResult> MobileImpl::publish_to_endpoint(const CallContext&, const PublishRequest& request) {
+  const std::string& target = *request.target_arn;
+  auto parsed = parse_endpoint_arn(target, "TargetArn");
+  if (!parsed) return parsed.error();
+  if (auto st = validate_message(request, std::nullopt, nullptr); !st) return st.error();
+  MutexLock lock(mu_);
+  auto it = endpoints_.find(target);
+  if (it == endpoints_.end()) {
+    return invalid_parameter("TargetArn Reason: No endpoint found for the target arn specified");
+  }
+  auto enabled = it->second.attributes.find("Enabled");
+  if (enabled != it->second.attributes.end() && enabled->second == "false") {
+    return aws_error(AwsErrorCode::EndpointDisabled, "Endpoint is disabled");
+  }
+  OutboxMessage m;
+  m.account_id = it->second.account_id;
+  m.region = it->second.region;
+  m.target = target;
+  m.message_id = uuid4();
+  m.message = *request.message;
+  m.subject = request.subject;
+  m.message_structure = request.message_structure;
+  m.message_attributes = request.message_attributes;
+  PublishResult result{request.id, m.message_id, std::nullopt};
+  record(Box::Platform, std::move(m));
+  return result;
+}
+
+}  // namespace sluice::sns::detail
