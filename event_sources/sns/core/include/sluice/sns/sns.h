@@ -56,7 +56,7 @@ inline AwsError invalid_parameter(std::string_view what) {
 struct CallContext {
   std::string account_id = kDefaultAccountId;
   std::string region = kDefaultRegion;
-  std::string trace_header;  // the request's X-Amzn-Trace-Id: AWSTraceHeader of what it delivers to SQS
+  std::string trace_header = {};  // the request's X-Amzn-Trace-Id: AWSTraceHeader of what it delivers to SQS
 };
 
 using AttributeMap = std::map<std::string, std::string>;
