@@ -78,6 +78,7 @@ Call decode_call(http::Request&& request, const CallDefaults& defaults) {
   CallContext& ctx = call.ctx;
   ctx.account_id = defaults.account_id;
   ctx.region = defaults.region;
+  ctx.default_region = defaults.region;
   ctx.request_id = uuid4();
   ctx.protocol = protocol_of(request);
   ctx.request_path = request.path;

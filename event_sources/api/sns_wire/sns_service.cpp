@@ -51,6 +51,7 @@ class SnsService final : public server::Service {
     sns_ctx.account_id = call.ctx.account_id;
     sns_ctx.region = call.ctx.region;
     if (call.ctx.principal.kind != identity::Principal::Kind::Anonymous) sns_ctx.principal_arn = call.ctx.principal.arn;
+    if (const std::string* trace = call.request.header("x-amzn-trace-id")) sns_ctx.trace_header = *trace;
     auto answer = api_.handle(call.form.params(), sns_ctx, request_id);
     http::Response response;
     response.status = answer.status;

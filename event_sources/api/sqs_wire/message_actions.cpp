@@ -106,9 +106,16 @@ http::Response answer(server::Protocol protocol, std::string_view action, const 
   xml.raw(kQueryDialect.xml_namespace).raw("\">");
   if (has_result) {
     xml.raw("<").raw(action).raw("Result>");
+    const size_t opened = body.size();
     XmlResultWriter w(body);
     write(w);
-    xml.raw("</").raw(action).raw("Result>");
+    if (body.size() == opened) {
+      // Nothing in it (an empty receive): AWS writes the element empty, <ReceiveMessageResult/>.
+      body.back() = '/';
+      body.push_back('>');
+    } else {
+      xml.raw("</").raw(action).raw("Result>");
+    }
   }
   xml.raw("<ResponseMetadata>").element("RequestId", request_id).raw("</ResponseMetadata></");
   xml.raw(action).raw("Response>");
@@ -121,12 +128,20 @@ size_t receive_estimate(const std::vector<sluice::sqs::ReceivedMessage>& message
   return estimate;
 }
 
+// The X-Ray trace header a caller sent with the request (X-Amzn-Trace-Id), which AWS gives the
+// messages it sends as their AWSTraceHeader; "" when none.
+std::string trace_header_of(const server::Call& call) {
+  const std::string* header = call.request.header("x-amzn-trace-id");
+  return header ? *header : std::string();
+}
+
 // ---- The actions ----
 
 http::Response send_message(sluice::sqs::Engine& engine, server::Call& call) {
   sluice::sqs::SendMessageRequest request;
   auto queue = read_request(call, [&](auto& in, auto& url) { read_send_message(in, url, request); });
   if (!queue) return error_answer(call, queue.error());
+  request.trace_header = trace_header_of(call);
   auto result = engine.send_message(*queue, request);
   if (!result) return error_answer(call, result.error());
   return answer(call.ctx.protocol, "SendMessage", call.ctx.request_id, true, 512,
@@ -137,6 +152,8 @@ http::Response send_message_batch(sluice::sqs::Engine& engine, server::Call& cal
   std::vector<sluice::sqs::SendMessageRequest> entries;
   auto queue = read_request(call, [&](auto& in, auto& url) { read_send_message_batch(in, url, entries); });
   if (!queue) return error_answer(call, queue.error());
+  const std::string trace = trace_header_of(call);
+  for (auto& entry : entries) entry.trace_header = trace;
   auto result = engine.send_message_batch(*queue, entries);
   if (!result) return error_answer(call, result.error());
   return answer(call.ctx.protocol, "SendMessageBatch", call.ctx.request_id, true,

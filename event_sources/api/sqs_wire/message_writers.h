@@ -86,12 +86,13 @@ inline constexpr auto kChangeVisibilityBatchResultFields =
     bind_fields(shapes::kChangeVisibilityBatchResultMembers, batch_field);
 
 // A batch result: Successful entries written by `write_entry`, then Failed ones (Code is the
-// Query code, as AWS writes it in both protocols).
+// Query code, as AWS writes it in both protocols). AWS leaves Failed out when no entry failed.
 template <typename Writer, typename Entry, size_t N, typename WriteEntry>
 void write_batch(Writer& out, const query::Member (&members)[N], const std::array<BatchField, N>& fields,
                  const sluice::sqs::BatchResult<Entry>& result, WriteEntry write_entry) {
   for (size_t i = 0; i < N; ++i) {
     const query::Member& m = members[i];
+    if (fields[i] == BatchField::Failed && result.failed.empty()) continue;
     out.begin_list(m);
     if (fields[i] == BatchField::Successful) {
       for (const Entry& entry : result.successful) {

@@ -1,5 +1,6 @@
-// Queue URL parsing. SDKs hand back whatever URL they were given, so any host is accepted; only
-// the path names the queue. AWS hosts also name the region, which then wins over the caller's.
+// Queue URL parsing. SDKs hand back whatever URL they were given, so any host is accepted; the
+// path names the queue and, for a region other than the default, its region. AWS hosts also name
+// the region, which then wins over the path's.
 
 #include "queue_url.h"
 
@@ -46,6 +47,13 @@ bool looks_like_region(std::string_view s) {
 
 }  // namespace
 
+bool is_queue_name(std::string_view text) {
+  if (text.empty() || text.size() > 80) return false;
+  for (char c : text)
+    if (!is_queue_name_char(c)) return false;
+  return true;
+}
+
 std::optional<std::string> region_from_aws_host(std::string_view host) {
   if (host == "queue.amazonaws.com") return std::string("us-east-1");
   if (host.substr(0, 4) == "sqs.") {
@@ -69,15 +77,20 @@ std::optional<ParsedQueueUrl> parse_queue_path(std::string_view path) {
   if (!path.empty() && path.back() == '/') path.remove_suffix(1);
   size_t slash = path.find('/');
   if (slash == std::string_view::npos) return std::nullopt;
+  std::optional<std::string> region;
+  if (looks_like_region(path.substr(0, slash))) {
+    region = std::string(path.substr(0, slash));
+    path.remove_prefix(slash + 1);
+    slash = path.find('/');
+    if (slash == std::string_view::npos) return std::nullopt;
+  }
   std::string_view account = path.substr(0, slash);
   std::string_view name = path.substr(slash + 1);
-  if (!is_account_id(account) || name.empty() || name.size() > 80) return std::nullopt;
-  for (char c : name) {
-    if (!is_queue_name_char(c)) return std::nullopt;
-  }
+  if (!is_account_id(account) || !is_queue_name(name)) return std::nullopt;
   ParsedQueueUrl out;
   out.account_id = std::string(account);
   out.name = std::string(name);
+  out.region = std::move(region);
   return out;
 }
 
@@ -107,7 +120,7 @@ std::optional<ParsedQueueUrl> parse_queue_url(std::string_view url) {
   auto parsed = parse_queue_path(path);
   if (!parsed) return std::nullopt;
   for (char c : host) parsed->host += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  parsed->region = region_from_aws_host(parsed->host);
+  if (auto aws_region = region_from_aws_host(parsed->host)) parsed->region = std::move(aws_region);
   return parsed;
 }
 

@@ -56,7 +56,7 @@ Outcome<QueueAddress> queue_from_input(const json::object& in, const CallContext
 Outcome<QueueAddress> queue_named(const std::optional<std::string>& queue_url, const CallContext& ctx) {
   if (queue_url) return resolve_queue_url(*queue_url, ctx);
   if (auto path = parse_queue_path(ctx.request_path)) {
-    return QueueAddress{path->account_id, ctx.region, path->name};
+    return QueueAddress{path->account_id, path->region.value_or(ctx.default_region), path->name};
   }
   return missing_parameter("QueueUrl");
 }
@@ -105,13 +105,19 @@ Outcome<json::object> paginate_urls(const std::vector<std::string>& sorted_names
 
 Outcome<sluice::sqs::QueueAddress> resolve_queue_url(std::string_view url, const CallContext& ctx) {
   auto parsed = detail::parse_queue_url(url);
-  if (!parsed) return detail::queue_does_not_exist();
-  return sluice::sqs::QueueAddress{parsed->account_id, parsed->region.value_or(ctx.region), parsed->name};
+  if (!parsed) {
+    // AWS also takes a bare queue name where a URL is expected: the caller's account and region.
+    if (detail::is_queue_name(url)) return sluice::sqs::QueueAddress{ctx.account_id, ctx.region, std::string(url)};
+    return detail::queue_does_not_exist();
+  }
+  // A URL without a region names a queue of the default region, whoever asks.
+  return sluice::sqs::QueueAddress{parsed->account_id, parsed->region.value_or(ctx.default_region), parsed->name};
 }
 
 std::string make_queue_url(const CallContext& ctx, const sluice::sqs::QueueAddress& queue) {
   std::string base = ctx.base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
+  if (queue.region != ctx.default_region) base += "/" + queue.region;
   return base + "/" + queue.account_id + "/" + queue.name;
 }
 

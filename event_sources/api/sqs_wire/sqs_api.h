@@ -43,11 +43,12 @@ class SqsActions {
   sluice::sqs::Engine& engine_;
 };
 
-// Resolves a queue URL (any scheme and host, path /<account>/<name>) to the engine's address.
-// The region comes from an AWS host (sqs.<region>.amazonaws.com, <region>.queue.amazonaws.com),
-// else from ctx. Anything else -> QueueDoesNotExist.
+// Resolves a queue URL (any scheme and host, path [/<region>]/<account>/<name>) to the engine's
+// address. The region comes from an AWS host (sqs.<region>.amazonaws.com,
+// <region>.queue.amazonaws.com), else from the path, else it is ctx.default_region. A bare queue
+// name is the caller's queue (ctx's account and region). Anything else -> QueueDoesNotExist.
 Outcome<sluice::sqs::QueueAddress> resolve_queue_url(std::string_view url, const CallContext& ctx);
-// <base_url>/<account>/<name>
+// <base_url>/<account>/<name> for the default region, <base_url>/<region>/<account>/<name> else.
 std::string make_queue_url(const CallContext& ctx, const sluice::sqs::QueueAddress& queue);
 
 }  // namespace sluice::api::sqs_wire

@@ -63,6 +63,10 @@ class SqsService final : public server::Service {
     // durable_ for its commit.
     sluice::sqs::DeferDurability deferral;
     responder = server::deferring_responder(std::move(responder), *durable_, protocol, current_ticket);
+    if (auto unknown = detail::unknown_operation_at_queue_url(call)) {
+      responder->respond(std::move(*unknown));
+      return;
+    }
     auto action = detail::call_action(call);
     if (!action) {
       responder->respond(detail::render_error(protocol, action.error(), call.ctx.request_id));

@@ -40,6 +40,10 @@ struct WireRequest {
 // decoded or has no Action. The name is a view into the call.
 Outcome<std::string_view> call_action(const server::Call& call);
 
+// A Query request without an Action sent to a queue URL: AWS answers 404 with a bare
+// <UnknownOperationException/> (not an error document), which this returns; nullopt otherwise.
+std::optional<http::Response> unknown_operation_at_queue_url(const server::Call& call);
+
 // The SQS request a call carries, its input read into a tree (the queue-management actions); sets
 // *error when it cannot be run (call_action's errors, a body that is not a JSON object, a
 // malformed Query parameter). Always fills protocol, request_id and ctx.

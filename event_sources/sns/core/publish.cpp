@@ -107,7 +107,7 @@ Outcome<PublishResult> ServiceImpl::publish(const CallContext& ctx, const Publis
   return invalid_parameter("TopicArn or TargetArn Reason: no value for required parameter");
 }
 
-Outcome<PublishResult> ServiceImpl::publish_to(const CallContext&, const PublishTarget& target,
+Outcome<PublishResult> ServiceImpl::publish_to(const CallContext& ctx, const PublishTarget& target,
                                                const PublishRequest& request, std::optional<int> entry_index) {
   const Topic& topic = target.topic;
   std::map<std::string, std::string> per_protocol;
@@ -200,6 +200,7 @@ Outcome<PublishResult> ServiceImpl::publish_to(const CallContext&, const Publish
   };
   // Queue deliveries reuse two requests: the engine copies what it keeps.
   sqs::SendMessageRequest raw_send, envelope_send;
+  raw_send.trace_header = envelope_send.trace_header = ctx.trace_header;
   if (!request.message_structure) raw_send.message_attributes = to_sqs_attributes(request.message_attributes);
   const std::string unsubscribe_base = options_.base_url + "/?Action=Unsubscribe&SubscriptionArn=";
   std::string unsubscribe_url;

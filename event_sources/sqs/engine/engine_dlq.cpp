@@ -125,11 +125,22 @@ Outcome<int64_t> EngineImpl::cancel_message_move_task(const std::string& task_ha
   return not_found("Task does not exist.");
 }
 
+// What one slice of a move task did: how many messages it moved and, when a destination queue
+// is gone, the task's FailureReason (AWS's code for a missing queue, as recorded).
+namespace {
+struct MoveSlice {
+  int64_t moved = 0;
+  std::optional<std::string> failure;
+};
+
+std::string missing_queue_reason() { return std::string(error_info(AwsErrorCode::QueueDoesNotExist).query_code); }
+}  // namespace
+
 // Moves up to `budget` visible messages out of the source. Each becomes a new message (new id,
 // new enqueue time, fresh receive count) in the task's destination or, without one, in the queue
-// it was dead-lettered from. Returns how many moved, or nullopt with a failure reason.
-static std::optional<int64_t> move_slice(EngineImpl& engine, Queue& source, const MessageMoveTask& task, int64_t budget,
-                                         std::string* failure) {
+// it was dead-lettered from. Messages for a destination that no longer exists go back to the
+// source, and the slice reports the failure with what it moved before.
+static MoveSlice move_slice(EngineImpl& engine, Queue& source, const MessageMoveTask& task, int64_t budget) {
   std::vector<std::unique_ptr<Message>> taken;
   int64_t now_ms = engine.now();
   {
@@ -148,13 +159,13 @@ static std::optional<int64_t> move_slice(EngineImpl& engine, Queue& source, cons
         task.destination_arn.value_or(message->extra ? message->extra->dead_letter_source_arn : "");
     by_destination[destination].push_back(std::move(message));
   }
-  int64_t moved = 0;
+  MoveSlice slice;
   for (auto& [arn, messages] : by_destination) {
     auto target = engine.find_queue_by_arn(arn);
     if (!target) {
-      *failure = "Destination queue " + arn + " does not exist.";
+      slice.failure = missing_queue_reason();
       engine.accept_moved(engine.find_queue_by_arn(source.arn), std::move(messages));
-      return std::nullopt;
+      continue;
     }
     bool encrypted;
     {
@@ -175,14 +186,14 @@ static std::optional<int64_t> move_slice(EngineImpl& engine, Queue& source, cons
         changes.push_back(mutation::InsertMessage{
             EngineImpl::to_record(target->id, encrypted, target->address.account_id, *message)});
     }
-    moved += static_cast<int64_t>(messages.size());
+    slice.moved += static_cast<int64_t>(messages.size());
     uint64_t ticket = engine.log(changes);
     engine.accept_moved(target, std::move(messages));
     // A failed commit is retried with the next one (the moved messages are logged, in order), so
     // the task goes on; only its progress report may run ahead of the disk for a while.
     (void)engine.await(ticket);
   }
-  return moved;
+  return slice;
 }
 
 void EngineImpl::run_housekeeping() {
@@ -236,9 +247,9 @@ void EngineImpl::run_housekeeping() {
       budget = static_cast<int64_t>(it->credit);
     }
     auto source = find_queue_by_arn(view.source_arn);
-    std::string failure = "Source queue does not exist.";
-    std::optional<int64_t> moved;
-    if (source) moved = move_slice(*this, *source, view, budget, &failure);
+    MoveSlice slice;
+    if (source) slice = move_slice(*this, *source, view, budget);
+    else slice.failure = missing_queue_reason();
     bool source_empty = true;
     if (source) {
       MutexLock lock(source->mu);
@@ -247,16 +258,16 @@ void EngineImpl::run_housekeeping() {
     MutexLock lock(move_tasks_.mu);
     for (auto& task : move_tasks_.tasks) {
       if (task.view.task_handle != handle) continue;
-      if (!moved.has_value()) {
+      // What moved before a failure stays counted.
+      task.credit -= static_cast<double>(slice.moved);
+      task.view.approximate_number_of_messages_moved += slice.moved;
+      if (slice.failure) {
         task.view.status = "FAILED";
-        task.view.failure_reason = failure;
-      } else {
-        const int64_t count = moved.value_or(0);
-        task.credit -= static_cast<double>(count);
-        task.view.approximate_number_of_messages_moved += count;
-        if (task.view.status == "RUNNING" && (source_empty || task.view.approximate_number_of_messages_moved >=
-                                                                  task.view.approximate_number_of_messages_to_move))
-          task.view.status = "COMPLETED";
+        task.view.failure_reason = slice.failure;
+      } else if (task.view.status == "RUNNING" &&
+                 (source_empty ||
+                  task.view.approximate_number_of_messages_moved >= task.view.approximate_number_of_messages_to_move)) {
+        task.view.status = "COMPLETED";
       }
     }
   }

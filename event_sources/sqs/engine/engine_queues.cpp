@@ -9,6 +9,13 @@ namespace {
 
 constexpr int64_t kRecreateDelayMs = 60'000;
 constexpr int64_t kPurgeIntervalMs = 60'000;
+constexpr size_t kMaxTags = 50;
+
+// AWS writes a single principal or action as a string and several as a list.
+boost::json::value one_or_list(boost::json::array values) {
+  if (values.size() == 1) return values.front();
+  return values;
+}
 
 AwsError invalid(std::string message) { return aws_error(AwsErrorCode::InvalidParameterValue, std::move(message)); }
 
@@ -210,6 +217,9 @@ Status EngineImpl::purge_queue(const QueueAddress& address) {
       return aws_error(AwsErrorCode::PurgeQueueInProgress,
                        "Only one PurgeQueue operation on " + q.address.name + " is allowed every 60 seconds.");
     q.purge();
+    // A purge also forgets the deduplication window: a FIFO message sent again after it is new.
+    q.dedup.clear();
+    q.dedup_expiry.clear();
     q.last_purge_ms = now_ms;
     MutationLog changes;
     if (durable_) {
@@ -223,14 +233,20 @@ Status EngineImpl::purge_queue(const QueueAddress& address) {
 }
 
 Status EngineImpl::tag_queue(const QueueAddress& address, const TagMap& tags) {
+  // An empty map is what the Query protocol sends as no Tags at all: the same answer for both.
+  if (tags.empty()) return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter Tags.");
   return update_queue(*this, address, [&](Queue& q) -> std::optional<AwsError> {
     q.mu.assert_held();  // update_queue calls this under the queue lock
-    for (const auto& [key, value] : tags) q.tags[key] = value;
+    TagMap merged = q.tags;
+    for (const auto& [key, value] : tags) merged[key] = value;
+    if (merged.size() > kMaxTags) return invalid("Too many tags added for queue " + q.address.name + ".");
+    q.tags = std::move(merged);
     return std::nullopt;
   });
 }
 
 Status EngineImpl::untag_queue(const QueueAddress& address, const std::vector<std::string>& keys) {
+  if (keys.empty()) return invalid("Tag keys must be between 1 and 128 characters in length.");
   return update_queue(*this, address, [&](Queue& q) -> std::optional<AwsError> {
     q.mu.assert_held();  // update_queue calls this under the queue lock
     for (const auto& key : keys) q.tags.erase(key);
@@ -264,7 +280,7 @@ Status EngineImpl::add_permission(const QueueAddress& address, const std::string
     q.mu.assert_held();  // update_queue calls this under the queue lock
     boost::json::object policy;
     if (!q.permissions_json.empty()) policy = boost::json::parse(q.permissions_json).as_object();
-    else policy = {{"Version", "2012-10-17"}, {"Id", q.arn + "/SQSDefaultPolicy"}, {"Statement", boost::json::array{}}};
+    else policy = {{"Version", "2008-10-17"}, {"Id", q.arn + "/SQSDefaultPolicy"}, {"Statement", boost::json::array{}}};
     auto& statements = policy["Statement"].as_array();
     for (const auto& statement : statements)
       if (statement.as_object().at("Sid").as_string() == label)
@@ -275,8 +291,8 @@ Status EngineImpl::add_permission(const QueueAddress& address, const std::string
     for (const auto& action : actions) action_list.push_back(boost::json::string("SQS:" + action));
     statements.push_back(boost::json::object{{"Sid", label},
                                              {"Effect", "Allow"},
-                                             {"Principal", {{"AWS", principals}}},
-                                             {"Action", action_list},
+                                             {"Principal", {{"AWS", one_or_list(principals)}}},
+                                             {"Action", one_or_list(action_list)},
                                              {"Resource", q.arn}});
     q.permissions_json = boost::json::serialize(policy);
     return std::nullopt;

@@ -325,14 +325,15 @@ static std::optional<AwsError> change_visibility_locked(EngineImpl& engine, Queu
   int64_t now_ms = engine.now();
   q.promote(now_ms);
   Message* m = q.find(handle->seq);
-  if (!m || m->receive_count != handle->receive_count)
+  if (!m)
     return invalid("Value " + text +
                    " for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for "
                    "visibility timeout change.");
-  if (m->state != MessageState::InFlight) {
-    if (q.fifo()) return expired_handle(text);
-    // Standard queue, visibility already over but not received again: AWS answers success.
-  }
+  // A standard queue accepts any handle of a message that still exists: one whose visibility is
+  // over, or an older handle of a message received again since (AWS answers success to both).
+  // A FIFO queue only the handle of the current, unexpired receive.
+  if (q.fifo() && (m->receive_count != handle->receive_count || m->state != MessageState::InFlight))
+    return expired_handle(text);
   if ((now_ms - m->last_receive_ms) + *timeout * 1000 > kMaxVisibilitySeconds * 1000)
     return invalid("Value " + std::to_string(*timeout) +
                    " for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is "

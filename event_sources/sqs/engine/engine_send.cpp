@@ -36,7 +36,8 @@ std::optional<AwsError> validate(const QueueConfig& config, const SendMessageReq
   }
   if (request.delay_seconds) {
     int64_t delay = *request.delay_seconds;
-    if (config.fifo)
+    // FIFO queues take no per-message delay, but an explicit 0 is accepted (AWS does).
+    if (config.fifo && delay != 0)
       return invalid("Value " + std::to_string(delay) +
                      " for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid "
                      "for this queue type.");
@@ -66,6 +67,20 @@ std::optional<AwsError> validate(const QueueConfig& config, const SendMessageReq
   return std::nullopt;
 }
 
+// In a FIFO batch an entry without a MessageGroupId, or without a deduplication id while
+// content-based deduplication is off, fails the whole request rather than the entry (recorded).
+std::optional<AwsError> check_fifo_batch(const QueueConfig& config, const std::vector<SendMessageRequest>& entries) {
+  if (!config.fifo) return std::nullopt;
+  for (const auto& entry : entries)
+    if (!entry.message_group_id) return invalid("The request must contain the parameter MessageGroupId.");
+  for (const auto& entry : entries)
+    if (!entry.message_deduplication_id && !config.content_based_deduplication)
+      return invalid(
+          "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided "
+          "explicitly");
+  return std::nullopt;
+}
+
 }  // namespace
 
 // Enqueues one validated message under the queue lock. Appends its mutations to `changes`.
@@ -84,10 +99,13 @@ static SendMessageResult enqueue(EngineImpl& engine, Queue& q, const SendMessage
   std::string dedup_id, sequence_number;
   if (q.fifo()) {
     dedup_id = request.message_deduplication_id ? *request.message_deduplication_id : sha256_hex(body);
-    std::string key =
-        (q.config.deduplication_scope == "messageGroup" ? *request.message_group_id : std::string()) + "\n" + dedup_id;
     q.expire_dedup(now_ms);
-    if (auto it = q.dedup.find(key); it != q.dedup.end()) {
+    // An entry keeps the scope it was recorded under: after DeduplicationScope changes, the ids
+    // already sent under queue scope still deduplicate across groups and those sent under
+    // messageGroup scope only within their group (as AWS was recorded doing).
+    auto it = q.dedup.find("\n" + dedup_id);
+    if (it == q.dedup.end()) it = q.dedup.find(*request.message_group_id + "\n" + dedup_id);
+    if (it != q.dedup.end()) {
       // A duplicate is accepted but not delivered; the answer names the original message.
       result.message_id = it->second.message_id;
       result.sequence_number = it->second.sequence_number;
@@ -110,12 +128,13 @@ static SendMessageResult enqueue(EngineImpl& engine, Queue& q, const SendMessage
   message->visible_at_ms = now_ms + delay * 1000;
   message->body = body;
   auto trace = request.system_attributes.find("AWSTraceHeader");
-  if (!request.message_attributes.empty() || q.fifo() || request.message_group_id ||
-      trace != request.system_attributes.end()) {
+  const std::string& trace_header =
+      trace != request.system_attributes.end() ? trace->second.string_value : request.trace_header;
+  if (!request.message_attributes.empty() || q.fifo() || request.message_group_id || !trace_header.empty()) {
     MessageExtra& extra = message->ensure_extra();
     extra.message_attributes = request.message_attributes;
     extra.md5_of_message_attributes = md5_attributes.value_or("");
-    if (trace != request.system_attributes.end()) extra.aws_trace_header = trace->second.string_value;
+    extra.aws_trace_header = trace_header;
     if (request.message_group_id) extra.message_group_id = *request.message_group_id;
     extra.message_deduplication_id = dedup_id;
     extra.sequence_number = sequence_number;
@@ -203,6 +222,7 @@ Outcome<BatchResult<SendMessageResult>> EngineImpl::send_message_batch(const Que
   body_md5_many(bodies, entries.size(), md5s);
   {
     MutexLock lock(q.mu);
+    if (auto error = check_fifo_batch(q.config, entries)) return *error;
     MutationLog changes;
     int64_t now_ms = now();
     for (size_t i = 0; i < entries.size(); ++i) {

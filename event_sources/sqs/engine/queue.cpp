@@ -51,7 +51,6 @@ void Queue::insert(std::unique_ptr<Message> message, int64_t now_ms) {
     m.state = state;
     count(state, +1);
     push_hidden(m);
-    if (fifo() && state == MessageState::InFlight) groups_[m.group_id()].in_flight++;
   } else {
     m.state = MessageState::Visible;
     count(MessageState::Visible, +1);
@@ -69,7 +68,7 @@ Message* Queue::find(int64_t seq) {
 }
 
 bool Queue::group_available(const Group& group) const {
-  if (group.in_flight > 0 || group.seqs.empty()) return false;
+  if (group.seqs.empty()) return false;
   auto it = messages_.find(group.seqs.front());
   return it != messages_.end() && it->second->state == MessageState::Visible;
 }
@@ -82,18 +81,13 @@ void Queue::list_group_if_available(const std::string& name, Group& group) {
 }
 
 void Queue::make_visible(Message& message) {
-  MessageState was = message.state;
-  count(was, -1);
+  count(message.state, -1);
   count(MessageState::Visible, +1);
   message.state = MessageState::Visible;
   message.version++;
   if (fifo()) {
     auto& name = message.group_id();
-    Group& group = groups_[name];
-    // The group stays locked until none of its messages is in flight, so a message made
-    // visible early keeps its place in sequence order.
-    if (was == MessageState::InFlight) group.in_flight--;
-    list_group_if_available(name, group);
+    list_group_if_available(name, groups_[name]);
   } else {
     ready_.emplace_back(message.seq, message.version);
   }
@@ -102,8 +96,6 @@ void Queue::make_visible(Message& message) {
 void Queue::hide(Message& message, int64_t visible_at_ms, MessageState state) {
   count(message.state, -1);
   count(state, +1);
-  if (fifo() && state == MessageState::InFlight && message.state != MessageState::InFlight)
-    groups_[message.group_id()].in_flight++;
   message.state = state;
   message.visible_at_ms = visible_at_ms;
   message.version++;
@@ -138,10 +130,15 @@ Message* Queue::next_visible() {
   for (;;) {
     if (serving_group_) {
       Group& group = *serving_group_;
-      auto next = static_cast<size_t>(group.in_flight);
-      if (next < group.seqs.size()) {
-        Message* m = find(group.seqs[next]);
-        if (m && m->state == MessageState::Visible) return m;
+      // The message handed out last is either still in place, now in flight (step past it), or
+      // was removed by the caller (expired, dead-lettered), which moved the next one up.
+      if (serving_pos_ < group.seqs.size() && group.seqs[serving_pos_] == serving_last_seq_) ++serving_pos_;
+      if (serving_pos_ < group.seqs.size()) {
+        Message* m = find(group.seqs[serving_pos_]);
+        if (m && m->state == MessageState::Visible) {
+          serving_last_seq_ = m->seq;
+          return m;
+        }
       }
       serving_group_ = nullptr;
       continue;
@@ -152,7 +149,11 @@ Message* Queue::next_visible() {
     auto it = groups_.find(name);
     if (it == groups_.end()) continue;
     it->second.listed = false;
-    if (group_available(it->second)) serving_group_ = &it->second;
+    if (group_available(it->second)) {
+      serving_group_ = &it->second;
+      serving_pos_ = 0;
+      serving_last_seq_ = -1;
+    }
   }
 }
 
@@ -187,7 +188,6 @@ std::unique_ptr<Message> Queue::remove(int64_t seq) {
       Group& group = git->second;
       auto pos = std::find(group.seqs.begin(), group.seqs.end(), seq);
       if (pos != group.seqs.end()) group.seqs.erase(pos);
-      if (message->state == MessageState::InFlight) group.in_flight--;
       if (group.seqs.empty()) {
         if (serving_group_ == &group) serving_group_ = nullptr;
         if (!group.listed) groups_.erase(git);

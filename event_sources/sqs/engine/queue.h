@@ -9,11 +9,14 @@
 //   longer matches is stale and skipped. promote(now) pops every due entry and makes the message
 //   Visible. The heap is rebuilt when stale entries outnumber live ones.
 // - Standard queues keep Visible messages in ready_ (a deque of seq+version, same stale rule).
-// - FIFO queues keep each message group's messages in sequence order (groups_). Messages in
-//   flight lock their group; receive serves a group only when none of its messages is in flight,
-//   so within one receive the messages it takes form a prefix of the group.
-//   ready_groups_ lists groups that may be served; receive takes as many messages as it can from
-//   one group before moving to the next.
+// - FIFO queues keep each message group's messages in sequence order (groups_). A group is served
+//   from its first message: receive takes the visible messages at the front of the group, in
+//   order, and stops at the first one that is in flight. So a message in flight at the front locks
+//   its group (and extending its visibility extends the lock), while a message made visible again
+//   (ChangeMessageVisibility to 0, a receive with VisibilityTimeout 0, an expired visibility) is
+//   the next one delivered for its group even when later messages are still in flight, as AWS
+//   was recorded doing. ready_groups_ lists groups whose first message is visible; receive takes
+//   as many messages as it can from one group before moving to the next.
 // - Every change is reported to a MutationLog (when the engine is durable) while the queue lock is
 //   held, so the store sees changes in the order they happened.
 //
@@ -123,8 +126,7 @@ class Queue {
   };
   struct Group {
     std::deque<int64_t> seqs;  // sequence order
-    int32_t in_flight = 0;
-    bool listed = false;  // present in ready_groups_
+    bool listed = false;       // present in ready_groups_
   };
 
   void count(MessageState state, int delta) REQUIRES(mu);
@@ -143,7 +145,11 @@ class Queue {
   // Seqs in arrival order, for retention: seq order is send order, so expiry walks from the front.
   // Removed messages are skipped lazily; the deque is compacted when they dominate.
   std::deque<int64_t> arrivals_ GUARDED_BY(mu);
-  Group* serving_group_ GUARDED_BY(mu) = nullptr;  // FIFO: the group next_visible is currently serving
+  // FIFO: the group next_visible is currently serving, the position in it of the message handed
+  // out last, and that message's seq (to tell whether the caller took it or removed it).
+  Group* serving_group_ GUARDED_BY(mu) = nullptr;
+  size_t serving_pos_ GUARDED_BY(mu) = 0;
+  int64_t serving_last_seq_ GUARDED_BY(mu) = -1;
   size_t visible_ GUARDED_BY(mu) = 0;
   size_t delayed_ GUARDED_BY(mu) = 0;
   size_t in_flight_ GUARDED_BY(mu) = 0;

@@ -21,25 +21,10 @@ constexpr int kMaxNumberDigits = 38;
 constexpr int kMaxNumberExponent = 126;   // |value| <= 10^126
 constexpr int kMinNumberExponent = -128;  // |value| >= 10^-128 (or zero)
 
-bool ascii_name_char(unsigned char c) {
+// Names are ASCII: AWS documents A-Z, a-z, 0-9, '_', '-' and '.', and refuses a letter such as
+// 'ö' with the text of NameProblem::BadCharacter.
+bool name_char(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
-}
-
-// AWS accepts letters beyond ASCII in names (an AWS-validated test sends "attr.1øßä") but rejects
-// symbols such as '§'. Without a Unicode database this approximates "letter or digit" by excluding
-// the Latin-1 symbols and the blocks that hold punctuation, symbols, private use and emoji.
-bool non_ascii_name_char(uint32_t c) {
-  if (c < 0xC0) return c == 0xAA || c == 0xB5 || c == 0xBA;
-  if (c == 0xD7 || c == 0xF7) return false;
-  if (c >= 0x2000 && c <= 0x2BFF) return false;
-  if (c >= 0x3000 && c <= 0x303F) return false;
-  if (c >= 0xE000 && c <= 0xF8FF) return false;
-  if (c >= 0xFE10 && c <= 0xFE6F) return false;
-  if (c >= 0xFF00 && c <= 0xFF0F) return false;
-  if ((c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65)) return false;
-  if (c >= 0xFFF0 && c <= 0xFFFF) return false;
-  if (c >= 0x1F000 && c <= 0x1FAFF) return false;
-  return c < 0xE0000;
 }
 
 bool starts_with_ignore_case(std::string_view text, std::string_view lower_prefix) {
@@ -217,20 +202,9 @@ std::optional<AwsError> check_attribute(const std::string& name, const MessageAt
 
 NameProblem classify_attribute_name(std::string_view name) {
   if (name.empty()) return NameProblem::Empty;
-  size_t length = 0;
-  for (size_t i = 0; i < name.size(); ++length) {
-    const auto c = static_cast<unsigned char>(name[i]);
-    if (c < 0x80) {
-      if (!ascii_name_char(c)) return NameProblem::BadCharacter;
-      ++i;
-      continue;
-    }
-    uint32_t cp = 0;
-    size_t len = 1;
-    if (!decode_utf8(name, i, cp, len) || !non_ascii_name_char(cp)) return NameProblem::BadCharacter;
-    i += len;
-  }
-  if (length > kMaxNameLength) return NameProblem::TooLong;
+  for (char c : name)
+    if (!name_char(static_cast<unsigned char>(c))) return NameProblem::BadCharacter;
+  if (name.size() > kMaxNameLength) return NameProblem::TooLong;
   if (name.front() == '.' || name.back() == '.' || starts_with_ignore_case(name, "aws.") ||
       starts_with_ignore_case(name, "amazon.")) {
     return NameProblem::ReservedOrDotEnd;

@@ -266,6 +266,7 @@ Outcome<QueueConfig> config_for_create(std::string_view queue_name, const Attrib
 Outcome<QueueConfig> config_for_set(const QueueConfig& current, const AttributeMap& attributes) {
   for (const auto& entry : attributes) {
     if (entry.first == "FifoQueue" && current.fifo) {
+      if (parse_bool(entry.second) == true) continue;  // already FIFO: AWS accepts it and changes nothing
       return aws_error(AwsErrorCode::InvalidAttributeValue,
                        "Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.");
     }

@@ -352,7 +352,10 @@ void SqliteStore::apply(const mutation::DeleteMessage& m) {
   forget_seq(m.seq);
 }
 
-void SqliteStore::apply(const mutation::PurgeQueue& m) { delete_messages_of(m.queue_id); }
+void SqliteStore::apply(const mutation::PurgeQueue& m) {
+  delete_messages_of(m.queue_id);
+  delete_queue_dedup_.bind(1, m.queue_id).run();
+}
 
 void SqliteStore::apply(const mutation::PutDedup& m) {
   const DedupRecord& d = m.entry;

@@ -86,7 +86,7 @@ struct DeleteMessage {
 };
 struct PurgeQueue {
   int64_t queue_id;
-};  // delete all its messages
+};  // delete all its messages and dedup entries
 struct PutDedup {
   DedupRecord entry;
 };

@@ -33,8 +33,9 @@ def test_2_1_create_standard_queue():
     )
     print(f"Standard Queue URL: {response['QueueUrl']}")
 
-    # The URL points back at the server, and the AWS-style URL names the same queue.
-    assert response['QueueUrl'] == ENDPOINT + "/123456789012/MyStandardQueue"
+    # The URL points back at the server and names the region (us-west-2 is not the server's
+    # default region); the AWS-style URL names the same queue.
+    assert response['QueueUrl'] == ENDPOINT + "/us-west-2/123456789012/MyStandardQueue"
     aws_url = 'https://sqs.us-west-2.amazonaws.com/123456789012/MyStandardQueue'
     attrs = sqs.get_queue_attributes(QueueUrl=aws_url, AttributeNames=['QueueArn'])['Attributes']
     assert attrs['QueueArn'] == 'arn:aws:sqs:us-west-2:123456789012:MyStandardQueue'
@@ -55,7 +56,7 @@ def test_2_1_create_fifo_queue():
 
     print(f"FIFO Queue URL: {response['QueueUrl']}")
 
-    assert response['QueueUrl'] == ENDPOINT + "/123456789012/MyFifoQueue.fifo"
+    assert response['QueueUrl'] == ENDPOINT + "/us-west-2/123456789012/MyFifoQueue.fifo"
     attrs = sqs.get_queue_attributes(QueueUrl=response['QueueUrl'],
                                      AttributeNames=['FifoQueue', 'ContentBasedDeduplication'])['Attributes']
     assert attrs == {'FifoQueue': 'true', 'ContentBasedDeduplication': 'true'}
@@ -504,7 +505,7 @@ def test_4_1_queue_level_long_polling():
 
 
 def test_4_1_long_polling_during_retrieval(capsys):
-    client('us-west-2').send_message(QueueUrl=ENDPOINT + '/123456789012/MyQueue', MessageBody='for 4.1')
+    client('us-west-2').send_message(QueueUrl=ENDPOINT + '/us-west-2/123456789012/MyQueue', MessageBody='for 4.1')
 
     sqs = boto3.client('sqs', region_name='us-west-2', endpoint_url=ENDPOINT)
     queue_url = 'https://sqs.us-west-2.amazonaws.com/123456789012/MyQueue'

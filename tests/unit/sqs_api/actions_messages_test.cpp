@@ -165,7 +165,7 @@ TEST_CASE("batch calls: Successful and Failed lists, whole-batch errors") {
                                                                       R"(","VisibilityTimeout":5}])"));
   REQUIRE(vis.ok());
   CHECK(str(vis->at("Successful").at(0).at("Id")) == "a");
-  CHECK(vis->at("Failed").as_array().empty());
+  CHECK_FALSE(vis->contains("Failed"));  // AWS leaves an empty Failed out
   auto del =
       f.call("DeleteMessageBatch", with_url(url, R"("Entries":[{"Id":"d","ReceiptHandle":")" + handle + R"("}])"));
   REQUIRE(del.ok());

@@ -257,10 +257,12 @@ TEST_CASE("HTTP: Query protocol, queue-path requests, credentials select account
       "SignedHeaders=host, Signature=00\r\n";
   auto other = c.send(json_request("CreateQueue", R"({"QueueName":"theirs"})", auth));
   CHECK(other.status == 200);
-  CHECK(std::string(json::parse(other.body).at("QueueUrl").as_string()) == "http://127.0.0.1/111122223333/theirs");
-  auto arn = c.send(json_request("GetQueueAttributes",
-                                 R"({"QueueUrl":"http://127.0.0.1/111122223333/theirs","AttributeNames":["QueueArn"]})",
-                                 auth));
+  // eu-west-1 is not the server's default region: the URL names it.
+  CHECK(std::string(json::parse(other.body).at("QueueUrl").as_string()) ==
+        "http://127.0.0.1/eu-west-1/111122223333/theirs");
+  auto arn = c.send(json_request(
+      "GetQueueAttributes",
+      R"({"QueueUrl":"http://127.0.0.1/eu-west-1/111122223333/theirs","AttributeNames":["QueueArn"]})", auth));
   CHECK(json::parse(arn.body).at("Attributes").at("QueueArn").as_string() ==
         "arn:aws:sqs:eu-west-1:111122223333:theirs");
   auto mine = c.send(json_request("ListQueues", R"({"QueueNamePrefix":"theirs"})"));

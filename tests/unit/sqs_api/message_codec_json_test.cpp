@@ -359,6 +359,9 @@ TEST_CASE("SendMessageBatch: answers and errors as the general path gave them") 
   batch("batch fifo", R"({"Id":"a","MessageBody":"1","MessageGroupId":"g"},
       {"Id":"b","MessageBody":"2","MessageGroupId":"g","MessageDeduplicationId":"d2"},{"Id":"c","MessageBody":"3"})",
         kFifoUrl);
+  batch("batch fifo, every entry in a group", R"({"Id":"a","MessageBody":"1","MessageGroupId":"g"},
+      {"Id":"b","MessageBody":"2","MessageGroupId":"g","MessageDeduplicationId":"d2"})",
+        kFifoUrl);
 }
 
 TEST_CASE("ReceiveMessage: answers and errors as the general path gave them") {

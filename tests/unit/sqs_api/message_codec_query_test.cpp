@@ -161,6 +161,9 @@ TEST_CASE("Query SendMessageBatch: answers and errors as the general path gave t
   c.run("batch fifo", action("SendMessageBatch", "q.fifo") + e + "1.Id=a" + e + "1.MessageBody=1" + e +
                           "1.MessageGroupId=g" + e + "2.Id=b" + e + "2.MessageBody=2" + e + "2.MessageGroupId=g" + e +
                           "2.MessageDeduplicationId=d2" + e + "3.Id=c" + e + "3.MessageBody=3");
+  c.run("batch fifo, every entry in a group",
+        action("SendMessageBatch", "q.fifo") + e + "1.Id=a" + e + "1.MessageBody=1" + e + "1.MessageGroupId=g" + e +
+            "2.Id=b" + e + "2.MessageBody=2" + e + "2.MessageGroupId=g" + e + "2.MessageDeduplicationId=d2");
 }
 
 TEST_CASE("Query ReceiveMessage: answers and errors as the general path gave them") {

@@ -9,11 +9,18 @@ TEST_CASE("queue URLs of any host resolve by path; AWS hosts give the region") {
   CallContext ctx;
   ctx.region = "eu-west-1";
 
+  // A short URL names a queue of the default region, whoever asks.
   auto local = resolve_queue_url("http://127.0.0.1:9324/123456789012/orders", ctx);
   REQUIRE(local.ok());
   CHECK(local->account_id == "123456789012");
   CHECK(local->name == "orders");
-  CHECK(local->region == "eu-west-1");
+  CHECK(local->region == "us-east-1");
+
+  auto regional = resolve_queue_url("http://127.0.0.1:9324/eu-north-1/123456789012/orders", ctx);
+  REQUIRE(regional.ok());
+  CHECK(regional->region == "eu-north-1");
+  CHECK(regional->account_id == "123456789012");
+  CHECK(regional->name == "orders");
 
   auto aws = resolve_queue_url("https://sqs.ap-southeast-2.amazonaws.com/111122223333/jobs.fifo", ctx);
   REQUIRE(aws.ok());
@@ -47,10 +54,26 @@ TEST_CASE("malformed queue URLs answer QueueDoesNotExist, as AWS does") {
   }
 }
 
-TEST_CASE("queue URLs answered point at the service") {
+TEST_CASE("queue URLs answered point at the service; other regions than the default name theirs") {
   CallContext ctx;
   ctx.base_url = "http://localhost:9324/";
+  ctx.region = "eu-north-1";  // the caller's region does not shape the URL
   CHECK(make_queue_url(ctx, {"123456789012", "us-east-1", "q"}) == "http://localhost:9324/123456789012/q");
+  CHECK(make_queue_url(ctx, {"123456789012", "eu-north-1", "q"}) == "http://localhost:9324/eu-north-1/123456789012/q");
+  ctx.default_region = "eu-north-1";
+  CHECK(make_queue_url(ctx, {"123456789012", "eu-north-1", "q"}) == "http://localhost:9324/123456789012/q");
+  CHECK(make_queue_url(ctx, {"123456789012", "us-east-1", "q"}) == "http://localhost:9324/us-east-1/123456789012/q");
+}
+
+TEST_CASE("a bare queue name stands for the caller's queue") {
+  CallContext ctx;
+  ctx.account_id = "111122223333";
+  ctx.region = "eu-west-1";
+  auto named = resolve_queue_url("orders.fifo", ctx);
+  REQUIRE(named.ok());
+  CHECK(named->account_id == "111122223333");
+  CHECK(named->region == "eu-west-1");
+  CHECK(named->name == "orders.fifo");
 }
 
 TEST_CASE("region detection only trusts AWS host shapes") {

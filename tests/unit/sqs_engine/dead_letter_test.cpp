@@ -97,3 +97,27 @@ TEST_CASE("a message move task sends dead letters back to their source as new me
   CHECK(attribute(back->messages[0], "ApproximateReceiveCount") == "1");
   CHECK(t->cancel_message_move_task("not-a-handle").error().message == "Value for parameter TaskHandle is invalid.");
 }
+
+TEST_CASE("a move task whose destination is deleted fails with AWS's reason and keeps its count") {
+  TestEngine t;
+  REQUIRE(t->create_queue(address("dlq"), {}, {}).ok());
+  REQUIRE(t->create_queue(address("src"),
+                          {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + kDlqArn + "\",\"maxReceiveCount\":1}"}},
+                          {})
+              .ok());
+  REQUIRE(t->create_queue(address("dest"), {}, {}).ok());
+  for (int i = 0; i < 5; ++i) REQUIRE(t->send_message(address("dlq"), message("m" + std::to_string(i))).ok());
+  REQUIRE(t->start_message_move_task(kDlqArn, "arn:aws:sqs:us-east-1:123456789012:dest", 1).ok());
+  t.clock->advance_s(1);
+  t->run_housekeeping();  // one message per second
+  REQUIRE(t->delete_queue(address("dest")).ok());
+  t.clock->advance_s(1);
+  t->run_housekeeping();
+  auto tasks = t->list_message_move_tasks(kDlqArn, 10);
+  REQUIRE(tasks->size() == 1);
+  CHECK((*tasks)[0].status == "FAILED");
+  CHECK((*tasks)[0].failure_reason == "AWS.SimpleQueueService.NonExistentQueue");
+  CHECK((*tasks)[0].approximate_number_of_messages_moved == 1);
+  CHECK(t->get_queue_attributes(address("dlq"), {"ApproximateNumberOfMessages"})->at("ApproximateNumberOfMessages") ==
+        "4");
+}

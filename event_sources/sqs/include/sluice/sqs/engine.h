@@ -68,6 +68,10 @@ struct SendMessageRequest {
   MessageAttributes system_attributes;  // only AWSTraceHeader is allowed
   std::optional<std::string> message_group_id;
   std::optional<std::string> message_deduplication_id;
+  // The X-Ray trace header of the request that carried the message (HTTP X-Amzn-Trace-Id, or the
+  // trace of the SNS publish that delivered it): the message's AWSTraceHeader unless
+  // system_attributes names one. Not part of MD5OfMessageSystemAttributes.
+  std::string trace_header;
 };
 
 struct SendMessageResult {

@@ -66,6 +66,7 @@ struct CallContext {
   // The caller's IAM ARN (user, role session or root), which Subscribe records as the
   // SubscriptionPrincipal; empty means the account's root.
   std::string principal_arn;
+  std::string trace_header = {};  // the request's X-Amzn-Trace-Id: AWSTraceHeader of what it delivers to SQS
 };
 
 using AttributeMap = std::map<std::string, std::string>;

@@ -79,6 +79,7 @@ struct CallContext {
   std::string base_url = "http://127.0.0.1:9324";  // scheme and host the client reached us by
   std::string request_path = "/";                  // the request's path, e.g. "/123456789012/orders"
   bool secure_transport = false;                   // arrived over TLS (aws:SecureTransport)
+  std::string default_region = kDefaultRegion;     // the server's region for unsigned requests
 };
 
 // One request as the front door hands it to the service that claimed it.
