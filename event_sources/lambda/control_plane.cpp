@@ -11,16 +11,20 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <random>
 #include <thread>
 
+#include "alias_rules.h"
 #include "async_invocations.h"
 #include "code_archive.h"
 #include "function_rules.h"
 #include "function_store.h"
 #include "mappings.h"
+#include "policies.h"
 #include "sluice/common/crypto.h"
 #include "sluice/common/mutex.h"
 #include "sluice/common/sqlite.h"
+#include "versions.h"
 
 namespace sluice::lambda {
 namespace {
@@ -37,8 +41,32 @@ constexpr int64_t kMinimumUnreserved = 100;
 struct Job {
   enum class Kind { Deploy, Retire, StartMappings } kind;
   std::string name;
-  std::string discard_code;  // a code directory no longer used once this job is done
+  std::string discard_code;         // a code directory no longer used once this job is done
+  std::string version = "$LATEST";  // or the published version the job deploys or retires
 };
+
+// Whether a published version already holds what $LATEST has (PublishVersion then publishes
+// nothing new).
+bool same_code_and_settings(const FunctionRecord& a, const FunctionRecord& b) {
+  return a.code_sha256 == b.code_sha256 && a.runtime == b.runtime && a.role == b.role && a.handler == b.handler &&
+         a.timeout_s == b.timeout_s && a.memory_size_mb == b.memory_size_mb && a.environment == b.environment &&
+         a.dead_letter_target_arn == b.dead_letter_target_arn;
+}
+
+// Description's length rule, as UpdateFunctionConfiguration checks it.
+std::optional<AwsError> check_description(const std::optional<std::string>& description) {
+  UpdateConfigurationInput input;
+  input.description = description;
+  return detail::validate_update(input);
+}
+
+std::optional<AwsError> check_max_items(std::optional<int64_t> max_items) {
+  if (!max_items || (*max_items >= 1 && *max_items <= 10000)) return std::nullopt;
+  return aws_error(AwsErrorCode::Validation,
+                   "1 validation error detected: Value '" + std::to_string(*max_items) +
+                       "' at 'maxItems' failed to satisfy constraint: Member must have value " +
+                       (*max_items < 1 ? "greater than or equal to 1" : "less than or equal to 10000"));
+}
 
 class ControlPlaneImpl final : public ControlPlane {
  public:
@@ -48,6 +76,8 @@ class ControlPlaneImpl final : public ControlPlane {
         code_root_(std::move(code_root)),
         temporary_code_root_(temporary_code_root),
         store_(std::move(store)),
+        versions_(*store_),
+        policies_(*store_),
         mappings_(*options_.executor, *store_, options_.clock,
                   [this](std::string_view name_or_arn) { return get_function(name_or_arn); }),
         async_(
@@ -61,6 +91,10 @@ class ControlPlaneImpl final : public ControlPlane {
         functions_.emplace(name, std::move(function));
         jobs_.push_back({Job::Kind::Deploy, name, ""});
       }
+      versions_.load(store_->load_versions(), store_->load_aliases());
+      policies_.load(store_->load_policies());
+      for (const FunctionRecord& version : versions_.all_versions())
+        jobs_.push_back({Job::Kind::Deploy, version.name, "", version.version});
       // Mappings start once their functions are deployed.
       mappings_.load(store_->load_mappings());
       // So do stored Event invocations.
@@ -122,17 +156,11 @@ class ControlPlaneImpl final : public ControlPlane {
     auto ref = detail::parse_function_name(name_or_arn);
     if (!ref) return ref.take_error();
     MutexLock lock(mu_);
-    return find(*ref);
+    return find_qualified(*ref, false);
   }
 
   Outcome<FunctionPage> list_functions(std::string_view marker, std::optional<int64_t> max_items) const override {
-    if (max_items && (*max_items < 1 || *max_items > 10000)) {
-      return aws_error(AwsErrorCode::Validation,
-                       "1 validation error detected: Value '" + std::to_string(*max_items) +
-                           "' at 'maxItems' failed to satisfy constraint: Member must have "
-                           "value " +
-                           (*max_items < 1 ? "greater than or equal to 1" : "less than or equal to 10000"));
-    }
+    if (auto error = check_max_items(max_items)) return *error;
     const int64_t limit = std::min<int64_t>(max_items.value_or(kDefaultMaxItems), kDefaultMaxItems);
     FunctionPage page;
     MutexLock lock(mu_);
@@ -151,8 +179,16 @@ class ControlPlaneImpl final : public ControlPlane {
     auto ref = detail::parse_function_name(name_or_arn);
     if (!ref) return ref.take_error();
     MutexLock lock(mu_);
+    if (!ref->qualifier.empty() && ref->qualifier != "$LATEST") return delete_version(*ref);
+    if (ref->qualifier == "$LATEST") {
+      return aws_error(AwsErrorCode::LambdaInvalidParameterValue,
+                       "$LATEST version cannot be deleted without deleting the function.");
+    }
     auto found = find(*ref);
     if (!found) return found.take_error();
+    auto versions = versions_.erase_function(found->name);
+    if (!versions) return versions.take_error();
+    if (auto forgotten = policies_.forget(found->arn); !forgotten) return forgotten;
     try {
       store_->erase(found->name);
     } catch (const sqlite::Error& e) {
@@ -160,6 +196,10 @@ class ControlPlaneImpl final : public ControlPlane {
     }
     functions_.erase(found->name);
     enqueue({Job::Kind::Retire, found->name, found->code.hot_reload ? "" : found->code.path});
+    for (const FunctionRecord& version : *versions) {
+      const bool shared = version.code.hot_reload || version.code.path == found->code.path;
+      enqueue({Job::Kind::Retire, version.name, shared ? "" : version.code.path, version.version});
+    }
     return ok_status();
   }
 
@@ -180,6 +220,10 @@ class ControlPlaneImpl final : public ControlPlane {
       discard_code(fresh.code);
       return found.take_error();
     }
+    if (code.revision_id && *code.revision_id != found->revision_id) {
+      discard_code(fresh.code);
+      return detail::revision_mismatch();
+    }
     FunctionRecord function = *found;
     const CodeLocation old_code = function.code;
     function.code = fresh.code;
@@ -191,7 +235,8 @@ class ControlPlaneImpl final : public ControlPlane {
       return persisted.take_error();
     }
     functions_[function.name] = function;
-    enqueue({Job::Kind::Deploy, function.name, old_code.hot_reload ? "" : old_code.path});
+    const bool keep_old = old_code.hot_reload || versions_.code_in_use(old_code.path);
+    enqueue({Job::Kind::Deploy, function.name, keep_old ? "" : old_code.path});
     return function;
   }
 
@@ -203,6 +248,7 @@ class ControlPlaneImpl final : public ControlPlane {
     MutexLock lock(mu_);
     auto found = find_updatable(*ref);
     if (!found) return found.take_error();
+    if (input.revision_id && *input.revision_id != found->revision_id) return detail::revision_mismatch();
     FunctionRecord function = *found;
     if (input.runtime) function.runtime = *input.runtime;
     if (input.role) function.role = *input.role;
@@ -219,6 +265,205 @@ class ControlPlaneImpl final : public ControlPlane {
     return function;
   }
 
+  Outcome<FunctionRecord> publish_version(std::string_view name_or_arn, const PublishVersionInput& input) override {
+    auto ref = detail::parse_function_name(name_or_arn);
+    if (!ref) return ref.take_error();
+    if (auto error = check_description(input.description)) return *error;
+    int64_t number = 0;
+    {
+      MutexLock lock(mu_);
+      auto latest = find_updatable({ref->name, ""});
+      if (!latest) return latest.take_error();
+      if (input.revision_id && *input.revision_id != latest->revision_id) return detail::revision_mismatch();
+      if (input.code_sha256 && *input.code_sha256 != latest->code_sha256)
+        return detail::code_sha256_mismatch(*input.code_sha256, latest->code_sha256);
+      const FunctionRecord* newest = versions_.newest(latest->name);
+      if (newest && same_code_and_settings(*newest, *latest)) return *newest;
+      FunctionRecord function = *latest;
+      number = ++function.last_published_version;
+      FunctionRecord version = *latest;
+      version.version = std::to_string(number);
+      version.arn = latest->arn + ":" + version.version;
+      version.last_published_version = 0;
+      if (input.description) version.description = *input.description;
+      touch(version);
+      version.state = "Pending";
+      version.state_reason = kBeingCreated;
+      version.state_reason_code = "Creating";
+      version.last_update_status = "Successful";
+      version.last_update_status_reason.clear();
+      version.last_update_status_reason_code.clear();
+      if (auto persisted = persist(function); !persisted) return persisted.take_error();
+      functions_[function.name] = function;
+      if (auto stored = versions_.put_version(version); !stored) return stored.take_error();
+      enqueue({Job::Kind::Deploy, version.name, "", version.version});
+    }
+    // Answered once deployed, so that the version can be invoked at once, as on AWS.
+    std::unique_lock<std::mutex> idle_lock(idle_mu_);
+    std::optional<FunctionRecord> published;
+    idle_.wait(idle_lock, [&] {
+      MutexLock lock(mu_);
+      const FunctionRecord* version = versions_.version(ref->name, number);
+      if (version && version->state == "Pending" && !stopping_) return false;
+      if (version) published = *version;
+      return true;
+    });
+    if (!published) return function_not_found(arn_of(ref->name) + ":" + std::to_string(number));
+    return *published;
+  }
+
+  Outcome<VersionPage> list_versions(std::string_view name_or_arn, std::string_view marker,
+                                     std::optional<int64_t> max_items) const override {
+    auto ref = detail::parse_function_name(name_or_arn);
+    if (!ref) return ref.take_error();
+    if (auto error = check_max_items(max_items)) return *error;
+    const size_t limit = static_cast<size_t>(std::min<int64_t>(max_items.value_or(kDefaultMaxItems), kDefaultMaxItems));
+    MutexLock lock(mu_);
+    auto latest = find({ref->name, ""});
+    if (!latest) return latest.take_error();
+    std::vector<FunctionRecord> all{*latest};
+    all.front().arn += ":$LATEST";
+    for (FunctionRecord& version : versions_.versions_of(latest->name)) all.push_back(std::move(version));
+    size_t start = 0;
+    if (!marker.empty()) {
+      while (start < all.size() && all[start].version != marker) ++start;
+      start = start < all.size() ? start + 1 : all.size();
+    }
+    VersionPage page;
+    for (size_t i = start; i < all.size(); ++i) {
+      if (page.versions.size() == limit) {
+        page.next_marker = page.versions.back().version;
+        break;
+      }
+      page.versions.push_back(all[i]);
+    }
+    return page;
+  }
+
+  Outcome<AliasRecord> create_alias(std::string_view name_or_arn, const AliasInput& input) override {
+    auto ref = detail::parse_function_name(name_or_arn);
+    if (!ref) return ref.take_error();
+    if (auto error = detail::check_alias_name(input.name)) return *error;
+    if (!input.function_version) {
+      return aws_error(AwsErrorCode::Validation,
+                       "1 validation error detected: Value null at 'functionVersion' failed to satisfy constraint: "
+                       "Member must not be null");
+    }
+    if (auto error = detail::check_function_version(*input.function_version)) return *error;
+    if (auto error = check_description(input.description)) return *error;
+    const VersionWeights routing = input.routing.value_or(VersionWeights{});
+    if (auto error = detail::check_routing(*input.function_version, routing)) return *error;
+    MutexLock lock(mu_);
+    auto latest = find({ref->name, ""});
+    if (!latest) return latest.take_error();
+    if (auto missing = missing_version(latest->name, *input.function_version, routing)) return *missing;
+    AliasRecord alias;
+    alias.function_name = latest->name;
+    alias.name = input.name;
+    alias.arn = latest->arn + ":" + input.name;
+    if (versions_.alias(alias.function_name, alias.name)) return detail::alias_exists(alias.arn);
+    alias.function_version = *input.function_version;
+    alias.description = input.description.value_or("");
+    alias.routing = routing;
+    alias.revision_id = uuid4();
+    if (auto stored = versions_.put_alias(alias); !stored) return stored.take_error();
+    return alias;
+  }
+
+  Outcome<AliasRecord> get_alias(std::string_view name_or_arn, const std::string& name) const override {
+    auto ref = detail::parse_function_name(name_or_arn);
+    if (!ref) return ref.take_error();
+    if (auto error = detail::check_alias_name(name)) return *error;
+    MutexLock lock(mu_);
+    auto latest = find({ref->name, ""});
+    if (!latest) return latest.take_error();
+    const AliasRecord* alias = versions_.alias(latest->name, name);
+    if (!alias) return detail::alias_not_found(latest->arn + ":" + name);
+    return *alias;
+  }
+
+  Outcome<AliasRecord> update_alias(std::string_view name_or_arn, const AliasInput& input) override {
+    auto ref = detail::parse_function_name(name_or_arn);
+    if (!ref) return ref.take_error();
+    if (auto error = detail::check_alias_name(input.name)) return *error;
+    if (input.function_version)
+      if (auto error = detail::check_function_version(*input.function_version)) return *error;
+    if (auto error = check_description(input.description)) return *error;
+    MutexLock lock(mu_);
+    auto latest = find({ref->name, ""});
+    if (!latest) return latest.take_error();
+    const AliasRecord* found = versions_.alias(latest->name, input.name);
+    if (!found) return detail::alias_not_found(latest->arn + ":" + input.name);
+    if (input.revision_id && *input.revision_id != found->revision_id) return detail::revision_mismatch();
+    AliasRecord alias = *found;
+    if (input.function_version) alias.function_version = *input.function_version;
+    if (input.description) alias.description = *input.description;
+    if (input.routing) alias.routing = *input.routing;
+    if (auto error = detail::check_routing(alias.function_version, alias.routing)) return *error;
+    if (auto missing = missing_version(alias.function_name, alias.function_version, alias.routing)) return *missing;
+    alias.revision_id = uuid4();
+    if (auto stored = versions_.put_alias(alias); !stored) return stored.take_error();
+    return alias;
+  }
+
+  Status delete_alias(std::string_view name_or_arn, const std::string& name) override {
+    auto ref = detail::parse_function_name(name_or_arn);
+    if (!ref) return ref.take_error();
+    if (auto error = detail::check_alias_name(name)) return *error;
+    MutexLock lock(mu_);
+    auto latest = find({ref->name, ""});
+    if (!latest) return latest.take_error();
+    if (!versions_.alias(latest->name, name)) return ok_status();  // AWS answers 204 all the same
+    return versions_.erase_alias(latest->name, name);
+  }
+
+  Outcome<AliasPage> list_aliases(std::string_view name_or_arn, std::string_view function_version,
+                                  std::string_view marker, std::optional<int64_t> max_items) const override {
+    auto ref = detail::parse_function_name(name_or_arn);
+    if (!ref) return ref.take_error();
+    if (!function_version.empty())
+      if (auto error = detail::check_function_version(std::string(function_version))) return *error;
+    if (auto error = check_max_items(max_items)) return *error;
+    const size_t limit = static_cast<size_t>(std::min<int64_t>(max_items.value_or(kDefaultMaxItems), kDefaultMaxItems));
+    MutexLock lock(mu_);
+    auto latest = find({ref->name, ""});
+    if (!latest) return latest.take_error();
+    AliasPage page;
+    for (AliasRecord& alias : versions_.aliases_of(latest->name)) {
+      if (!marker.empty() && alias.name <= marker) continue;
+      if (!function_version.empty() && alias.function_version != function_version) continue;
+      if (page.aliases.size() == limit) {
+        page.next_marker = page.aliases.back().name;
+        break;
+      }
+      page.aliases.push_back(std::move(alias));
+    }
+    return page;
+  }
+
+  Outcome<std::string> add_permission(std::string_view name_or_arn, std::string_view qualifier,
+                                      const AddPermissionInput& input) override {
+    MutexLock lock(mu_);
+    auto resource = policy_resource(name_or_arn, qualifier);
+    if (!resource) return resource.take_error();
+    return policies_.add(*resource, input);
+  }
+
+  Outcome<PolicyDocument> get_policy(std::string_view name_or_arn, std::string_view qualifier) const override {
+    MutexLock lock(mu_);
+    auto resource = policy_resource(name_or_arn, qualifier);
+    if (!resource) return resource.take_error();
+    return policies_.get(*resource);
+  }
+
+  Status remove_permission(std::string_view name_or_arn, std::string_view qualifier, const std::string& statement_id,
+                           const std::optional<std::string>& revision_id) override {
+    MutexLock lock(mu_);
+    auto resource = policy_resource(name_or_arn, qualifier);
+    if (!resource) return resource.take_error();
+    return policies_.remove(*resource, statement_id, revision_id);
+  }
+
   Outcome<InvokeOutput> invoke(std::string_view name_or_arn, std::string_view qualifier,
                                const InvokeInput& input) override {
     auto ref = detail::parse_function_name(name_or_arn);
@@ -227,7 +472,7 @@ class ControlPlaneImpl final : public ControlPlane {
     FunctionRecord function;
     {
       MutexLock lock(mu_);
-      auto found = find(*ref);
+      auto found = find_qualified(*ref, true);
       if (!found) return found.take_error();
       function = std::move(*found);
     }
@@ -237,6 +482,7 @@ class ControlPlaneImpl final : public ControlPlane {
     }
     auto output = options_.executor->invoke(function, input);
     leave(function.name);
+    if (output) output->executed_version = function.version;
     return output;
   }
 
@@ -337,10 +583,11 @@ class ControlPlaneImpl final : public ControlPlane {
     std::string name;
     {
       MutexLock lock(mu_);
-      auto found = find(*ref);
+      auto found = find_qualified(*ref, true);
       if (!found) return found.take_error();
       if (found->state != "Active") return state_conflict(*found);
-      name = found->name;
+      // The event runs the version picked now (an alias is resolved once).
+      name = found->version == "$LATEST" ? found->name : found->name + ":" + found->version;
     }
     detail::AsyncEvent event;
     event.request_id = uuid4();
@@ -369,6 +616,104 @@ class ControlPlaneImpl final : public ControlPlane {
       return function_not_found(arn_of(ref.name) + (ref.qualifier.empty() ? "" : ":" + ref.qualifier));
     }
     return found->second;
+  }
+
+  // The record a qualified name runs: $LATEST, a version, or the version an alias names (with
+  // the alias's ARN). `route` picks by the alias's routing weights, as an invocation does.
+  Outcome<FunctionRecord> find_qualified(const detail::FunctionRef& ref, bool route) const REQUIRES(mu_) {
+    if (ref.qualifier.empty()) return find(ref);
+    auto latest = find({ref.name, ""});
+    if (!latest) return latest;
+    const std::string qualified_arn = latest->arn + ":" + ref.qualifier;
+    std::string version = ref.qualifier;
+    if (const AliasRecord* alias = versions_.alias(ref.name, ref.qualifier)) {
+      version = alias->function_version;
+      if (route && !alias->routing.empty()) {
+        const auto& [other, weight] = *alias->routing.begin();
+        if (std::uniform_real_distribution<double>(0.0, 1.0)(random_) < weight) version = other;
+      }
+    }
+    FunctionRecord record;
+    if (version == "$LATEST") {
+      record = *latest;
+    } else if (const FunctionRecord* published = versions_.version(ref.name, detail::version_number(version))) {
+      record = *published;
+    } else {
+      return function_not_found(qualified_arn);
+    }
+    record.arn = qualified_arn;
+    return record;
+  }
+
+  // The ARN whose policy a call names: the function's, or with the version or alias qualifier.
+  Outcome<std::string> policy_resource(std::string_view name_or_arn, std::string_view qualifier) const REQUIRES(mu_) {
+    auto ref = detail::parse_function_name(name_or_arn);
+    if (!ref) return ref.take_error();
+    if (!qualifier.empty()) ref->qualifier = std::string(qualifier);
+    auto found = find_qualified(*ref, false);
+    if (!found) return found.take_error();
+    return arn_of(ref->name) + (ref->qualifier.empty() ? "" : ":" + ref->qualifier);
+  }
+
+  // A version an alias would name that does not exist.
+  std::optional<AwsError> missing_version(const std::string& function, const std::string& version,
+                                          const VersionWeights& routing) const REQUIRES(mu_) {
+    std::vector<std::string> named{version};
+    for (const auto& [other, weight] : routing) named.push_back(other);
+    for (const std::string& v : named) {
+      if (v != "$LATEST" && !versions_.version(function, detail::version_number(v)))
+        return function_not_found(arn_of(function) + ":" + v);
+    }
+    return std::nullopt;
+  }
+
+  Status delete_version(const detail::FunctionRef& ref) REQUIRES(mu_) {
+    auto latest = find({ref.name, ""});
+    if (!latest) return latest.take_error();
+    const int64_t number = detail::version_number(ref.qualifier);
+    const FunctionRecord* version = versions_.version(ref.name, number);
+    if (!version) {
+      if (versions_.alias(ref.name, ref.qualifier)) {
+        return aws_error(AwsErrorCode::LambdaInvalidParameterValue, "Deletion of aliases is not currently supported.");
+      }
+      return function_not_found(latest->arn + ":" + ref.qualifier);
+    }
+    if (auto users = versions_.aliases_using(ref.name, version->version); !users.empty()) {
+      std::string names;
+      for (const std::string& user : users) names += (names.empty() ? "" : ", ") + user;
+      return aws_error(AwsErrorCode::ResourceConflict,
+                       "Unable to delete version because the following aliases reference it: [" + names + "]");
+    }
+    const FunctionRecord retired = *version;
+    if (auto erased = versions_.erase_version(ref.name, number); !erased) return erased;
+    const bool shared =
+        retired.code.hot_reload || retired.code.path == latest->code.path || versions_.code_in_use(retired.code.path);
+    enqueue({Job::Kind::Retire, retired.name, shared ? "" : retired.code.path, retired.version});
+    return ok_status();
+  }
+
+  // A published version's deployment: Pending -> Active, or Failed with the reason.
+  void deploy_version(const Job& job) EXCLUDES(mu_) {
+    const int64_t number = detail::version_number(job.version);
+    std::optional<FunctionRecord> snapshot;
+    {
+      MutexLock lock(mu_);
+      if (const FunctionRecord* version = versions_.version(job.name, number)) snapshot = *version;
+    }
+    if (!snapshot) return;
+    auto deployed = options_.executor->deploy(*snapshot);
+    {
+      MutexLock lock(mu_);
+      if (FunctionRecord* version = versions_.mutable_version(job.name, number)) {
+        FunctionRecord settled = *version;
+        settled.state = deployed ? "Active" : "Failed";
+        settled.state_reason = deployed ? std::string() : deployed.error();
+        settled.state_reason_code = deployed ? "" : "InvalidConfiguration";
+        if (auto stored = versions_.put_version(settled); !stored) *version = settled;  // in memory all the same
+        return;
+      }
+    }
+    options_.executor->retire(deployment_name(*snapshot));  // deleted meanwhile
   }
 
   // AWS refuses changes while a function is being created or updated.
@@ -533,10 +878,11 @@ class ControlPlaneImpl final : public ControlPlane {
       return;
     }
     if (job.kind == Job::Kind::Retire) {
-      options_.executor->retire(job.name);
+      options_.executor->retire(job.version == "$LATEST" ? job.name : job.name + ":" + job.version);
       discard_code({job.discard_code, false});
       return;
     }
+    if (job.version != "$LATEST") return deploy_version(job);
     std::optional<FunctionRecord> snapshot;
     {
       MutexLock lock(mu_);
@@ -584,6 +930,9 @@ class ControlPlaneImpl final : public ControlPlane {
   std::condition_variable wake_;
   std::mutex idle_mu_;
   std::condition_variable idle_;
+  detail::Versions versions_ GUARDED_BY(mu_);
+  detail::Policies policies_ GUARDED_BY(mu_);
+  mutable std::mt19937_64 random_ GUARDED_BY(mu_){std::random_device{}()};
   detail::Mappings mappings_;
   detail::AsyncInvocations async_;
   std::thread deployer_;

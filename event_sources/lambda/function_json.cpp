@@ -5,6 +5,7 @@
 
 #include "function_codec.h"
 #include "sluice/common/clock.h"
+#include "sluice/lambda/alias.h"
 #include "sluice/lambda/function.h"
 
 namespace sluice::lambda {
@@ -42,6 +43,10 @@ std::string lambda_timestamp(int64_t epoch_ms) {
   return text;
 }
 
+std::string deployment_name(const FunctionRecord& function) {
+  return function.version == "$LATEST" ? function.name : function.name + ":" + function.version;
+}
+
 std::string configuration_json(const FunctionRecord& f) {
   boost::json::object out;
   out["FunctionName"] = f.name;
@@ -55,7 +60,7 @@ std::string configuration_json(const FunctionRecord& f) {
   out["MemorySize"] = f.memory_size_mb;
   out["LastModified"] = lambda_timestamp(f.last_modified_ms);
   out["CodeSha256"] = f.code_sha256;
-  out["Version"] = "$LATEST";
+  out["Version"] = f.version;
   if (f.environment) out["Environment"] = {{"Variables", string_map(*f.environment)}};
   if (!f.dead_letter_target_arn.empty()) out["DeadLetterConfig"] = {{"TargetArn", f.dead_letter_target_arn}};
   out["TracingConfig"] = {{"Mode", "PassThrough"}};
@@ -74,12 +79,97 @@ std::string configuration_json(const FunctionRecord& f) {
   return boost::json::serialize(out);
 }
 
+namespace {
+
+boost::json::object routing_json(const VersionWeights& weights) {
+  boost::json::object out;
+  for (const auto& [version, weight] : weights) out[version] = weight;
+  return out;
+}
+
+VersionWeights read_routing(const boost::json::value* value) {
+  VersionWeights weights;
+  if (!value || !value->is_object()) return weights;
+  for (const auto& member : value->get_object())
+    if (member.value().is_number()) weights[std::string(member.key())] = member.value().to_number<double>();
+  return weights;
+}
+
+}  // namespace
+
+std::string alias_json(const AliasRecord& a) {
+  boost::json::object out;
+  out["AliasArn"] = a.arn;
+  out["Name"] = a.name;
+  out["FunctionVersion"] = a.function_version;
+  out["Description"] = a.description;
+  if (!a.routing.empty()) out["RoutingConfig"] = {{"AdditionalVersionWeights", routing_json(a.routing)}};
+  out["RevisionId"] = a.revision_id;
+  return boost::json::serialize(out);
+}
+
 namespace detail {
+
+std::string alias_store_json(const AliasRecord& a) {
+  boost::json::object out{{"function_name", a.function_name},
+                          {"name", a.name},
+                          {"arn", a.arn},
+                          {"function_version", a.function_version},
+                          {"description", a.description},
+                          {"routing", routing_json(a.routing)},
+                          {"revision_id", a.revision_id}};
+  return boost::json::serialize(out);
+}
+
+std::optional<AliasRecord> alias_from_store_json(std::string_view text) {
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(text, ec);
+  if (ec || !parsed.is_object()) return std::nullopt;
+  const boost::json::object& in = parsed.get_object();
+  AliasRecord a;
+  a.function_name = text_of(in, "function_name");
+  a.name = text_of(in, "name");
+  a.arn = text_of(in, "arn");
+  a.function_version = text_of(in, "function_version");
+  a.description = text_of(in, "description");
+  a.routing = read_routing(in.if_contains("routing"));
+  a.revision_id = text_of(in, "revision_id");
+  if (a.function_name.empty() || a.name.empty()) return std::nullopt;
+  return a;
+}
+
+std::string policy_store_json(const PolicyDocument& policy) {
+  boost::json::array statements, ids;
+  for (const std::string& statement : policy.statements) statements.emplace_back(statement);
+  for (const std::string& id : policy.statement_ids) ids.emplace_back(id);
+  boost::json::object out{{"statements", statements}, {"statement_ids", ids}, {"revision_id", policy.revision_id}};
+  return boost::json::serialize(out);
+}
+
+std::optional<PolicyDocument> policy_from_store_json(std::string_view text) {
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(text, ec);
+  if (ec || !parsed.is_object()) return std::nullopt;
+  const boost::json::object& in = parsed.get_object();
+  PolicyDocument policy;
+  policy.revision_id = text_of(in, "revision_id");
+  const boost::json::value* statements = in.if_contains("statements");
+  const boost::json::value* ids = in.if_contains("statement_ids");
+  if (!statements || !ids || !statements->is_array() || !ids->is_array()) return std::nullopt;
+  for (const auto& statement : statements->get_array())
+    if (statement.is_string()) policy.statements.emplace_back(statement.get_string());
+  for (const auto& id : ids->get_array())
+    if (id.is_string()) policy.statement_ids.emplace_back(id.get_string());
+  if (policy.statements.size() != policy.statement_ids.size()) return std::nullopt;
+  return policy;
+}
 
 std::string store_json(const FunctionRecord& f) {
   boost::json::object out;
   out["name"] = f.name;
   out["arn"] = f.arn;
+  out["version"] = f.version;
+  out["last_published_version"] = f.last_published_version;
   out["runtime"] = f.runtime;
   out["role"] = f.role;
   out["handler"] = f.handler;
@@ -113,6 +203,8 @@ std::optional<FunctionRecord> record_from_store_json(std::string_view text) {
   FunctionRecord f;
   f.name = text_of(in, "name");
   f.arn = text_of(in, "arn");
+  if (std::string version = text_of(in, "version"); !version.empty()) f.version = version;
+  f.last_published_version = int_of(in, "last_published_version", 0);
   f.runtime = text_of(in, "runtime");
   f.role = text_of(in, "role");
   f.handler = text_of(in, "handler");

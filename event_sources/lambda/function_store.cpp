@@ -9,6 +9,7 @@
 #include "function_codec.h"
 #include "sluice/common/mutex.h"
 #include "sluice/common/sqlite.h"
+#include "versions.h"
 
 namespace sluice::lambda::detail {
 namespace {
@@ -21,6 +22,15 @@ class MemoryStore final : public FunctionStore {
   std::vector<MappingRecord> load_mappings() override { return {}; }
   void put_mapping(const MappingRecord&) override {}
   void erase_mapping(const std::string&) override {}
+  std::vector<FunctionRecord> load_versions() override { return {}; }
+  void put_version(const FunctionRecord&) override {}
+  void erase_version(const std::string&, int64_t) override {}
+  std::vector<AliasRecord> load_aliases() override { return {}; }
+  void put_alias(const AliasRecord&) override {}
+  void erase_alias(const std::string&, const std::string&) override {}
+  std::map<std::string, PolicyDocument> load_policies() override { return {}; }
+  void put_policy(const std::string&, const PolicyDocument&) override {}
+  void erase_policy(const std::string&) override {}
   std::vector<AsyncEvent> load_events() override { return {}; }
   void put_event(const AsyncEvent&) override {}
   void erase_event(const std::string&) override {}
@@ -47,6 +57,21 @@ class SqliteStore final : public FunctionStore {
                                    "INSERT OR REPLACE INTO async_events (request_id, function_name, payload, attempts, "
                                    "enqueued_ms, next_attempt_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     erase_event_ = sqlite::Statement(db_.get(), "DELETE FROM async_events WHERE request_id = ?1");
+    db_.exec(
+        "CREATE TABLE IF NOT EXISTS versions (name TEXT NOT NULL, number INTEGER NOT NULL, record TEXT NOT NULL, "
+        "PRIMARY KEY (name, number))");
+    put_version_ =
+        sqlite::Statement(db_.get(), "INSERT OR REPLACE INTO versions (name, number, record) VALUES (?1, ?2, ?3)");
+    erase_version_ = sqlite::Statement(db_.get(), "DELETE FROM versions WHERE name = ?1 AND number = ?2");
+    db_.exec(
+        "CREATE TABLE IF NOT EXISTS aliases (name TEXT NOT NULL, alias TEXT NOT NULL, record TEXT NOT NULL, "
+        "PRIMARY KEY (name, alias))");
+    put_alias_ =
+        sqlite::Statement(db_.get(), "INSERT OR REPLACE INTO aliases (name, alias, record) VALUES (?1, ?2, ?3)");
+    erase_alias_ = sqlite::Statement(db_.get(), "DELETE FROM aliases WHERE name = ?1 AND alias = ?2");
+    db_.exec("CREATE TABLE IF NOT EXISTS policies (resource TEXT PRIMARY KEY, record TEXT NOT NULL)");
+    put_policy_ = sqlite::Statement(db_.get(), "INSERT OR REPLACE INTO policies (resource, record) VALUES (?1, ?2)");
+    erase_policy_ = sqlite::Statement(db_.get(), "DELETE FROM policies WHERE resource = ?1");
     put_ = sqlite::Statement(db_.get(), "INSERT OR REPLACE INTO functions (name, record) VALUES (?1, ?2)");
     erase_ = sqlite::Statement(db_.get(), "DELETE FROM functions WHERE name = ?1");
   }
@@ -93,6 +118,69 @@ class SqliteStore final : public FunctionStore {
     erase_mapping_.bind_text(1, uuid).run();
   }
 
+  std::vector<FunctionRecord> load_versions() override {
+    MutexLock lock(mu_);
+    std::vector<FunctionRecord> versions;
+    sqlite::Statement all(db_.get(), "SELECT record FROM versions ORDER BY name, number");
+    while (all.step()) {
+      if (auto record = record_from_store_json(all.string(0))) versions.push_back(std::move(*record));
+    }
+    return versions;
+  }
+
+  void put_version(const FunctionRecord& version) override {
+    const std::string record = store_json(version);
+    MutexLock lock(mu_);
+    put_version_.bind_text(1, version.name).bind(2, version_number(version.version)).bind_text(3, record).run();
+  }
+
+  void erase_version(const std::string& function, int64_t number) override {
+    MutexLock lock(mu_);
+    erase_version_.bind_text(1, function).bind(2, number).run();
+  }
+
+  std::vector<AliasRecord> load_aliases() override {
+    MutexLock lock(mu_);
+    std::vector<AliasRecord> aliases;
+    sqlite::Statement all(db_.get(), "SELECT record FROM aliases ORDER BY name, alias");
+    while (all.step()) {
+      if (auto record = alias_from_store_json(all.string(0))) aliases.push_back(std::move(*record));
+    }
+    return aliases;
+  }
+
+  void put_alias(const AliasRecord& alias) override {
+    const std::string record = alias_store_json(alias);
+    MutexLock lock(mu_);
+    put_alias_.bind_text(1, alias.function_name).bind_text(2, alias.name).bind_text(3, record).run();
+  }
+
+  void erase_alias(const std::string& function, const std::string& name) override {
+    MutexLock lock(mu_);
+    erase_alias_.bind_text(1, function).bind_text(2, name).run();
+  }
+
+  std::map<std::string, PolicyDocument> load_policies() override {
+    MutexLock lock(mu_);
+    std::map<std::string, PolicyDocument> policies;
+    sqlite::Statement all(db_.get(), "SELECT resource, record FROM policies");
+    while (all.step()) {
+      if (auto policy = policy_from_store_json(all.string(1))) policies.emplace(all.string(0), std::move(*policy));
+    }
+    return policies;
+  }
+
+  void put_policy(const std::string& resource_arn, const PolicyDocument& policy) override {
+    const std::string record = policy_store_json(policy);
+    MutexLock lock(mu_);
+    put_policy_.bind_text(1, resource_arn).bind_text(2, record).run();
+  }
+
+  void erase_policy(const std::string& resource_arn) override {
+    MutexLock lock(mu_);
+    erase_policy_.bind_text(1, resource_arn).run();
+  }
+
   std::vector<AsyncEvent> load_events() override {
     MutexLock lock(mu_);
     std::vector<AsyncEvent> events;
@@ -129,6 +217,12 @@ class SqliteStore final : public FunctionStore {
   sqlite::Statement erase_ GUARDED_BY(mu_);
   sqlite::Statement put_mapping_ GUARDED_BY(mu_);
   sqlite::Statement erase_mapping_ GUARDED_BY(mu_);
+  sqlite::Statement put_version_ GUARDED_BY(mu_);
+  sqlite::Statement erase_version_ GUARDED_BY(mu_);
+  sqlite::Statement put_alias_ GUARDED_BY(mu_);
+  sqlite::Statement erase_alias_ GUARDED_BY(mu_);
+  sqlite::Statement put_policy_ GUARDED_BY(mu_);
+  sqlite::Statement erase_policy_ GUARDED_BY(mu_);
   sqlite::Statement put_event_ GUARDED_BY(mu_);
   sqlite::Statement erase_event_ GUARDED_BY(mu_);
 };

@@ -74,7 +74,8 @@ void Mappings::load(std::vector<MappingRecord> stored) {
 void Mappings::start_loaded() {
   MutexLock lock(mu_);
   for (const auto& [uuid, mapping] : records_) {
-    auto function = functions_(mapping.function_name);
+    // The ARN keeps the version or alias the mapping was created on.
+    auto function = functions_(mapping.function_arn.empty() ? mapping.function_name : mapping.function_arn);
     auto started = function ? executor_.start_mapping(mapping, *function) : Outcome<std::string>(function.error());
     if (!started) {
       std::fprintf(stderr, "sluice: event source mapping %s of %s does not run: %s: %s\n", uuid.c_str(),

@@ -69,6 +69,7 @@ PreparedRequest prepare(const InvocationRequest& request, const FunctionConfig& 
                                                : config.function_arn;
   p.event = request.event;
   p.sqs_records = request.sqs_records;
+  p.client_context = request.client_context;
   p.timeout_ms = config.timeout_ms;
   p.deadline_ms = request.deadline_ms ? request.deadline_ms : clock.now_ms() + config.timeout_ms;
   return p;

@@ -30,6 +30,7 @@ struct PreparedRequest {
   std::span<const sluice_sqs_record> sqs_records;
   int64_t deadline_ms = 0;
   uint32_t timeout_ms = 0;
+  std::string client_context;  // JSON, "" when none
 
   // Builds the event JSON from the records when the caller gave only records.
   void ensure_event_json();

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "lambda_mappings.h"
+#include "sluice/common/crypto.h"
 #include "sluice/functions/runtime_function.h"
 
 namespace sluice::functions {
@@ -45,7 +46,7 @@ class RegistryExecutor final : public lambda::Executor {
       if (!library) return Outcome<Done, std::string>::failure(library.error());
       spec.handler = *library;
     }
-    spec.config.name = function.name;
+    spec.config.name = lambda::deployment_name(function);
     spec.config.function_arn = function.arn;
     spec.config.memory_size_mb = static_cast<uint32_t>(function.memory_size_mb);
     spec.config.timeout_ms = static_cast<uint32_t>(function.timeout_s * 1000);
@@ -61,11 +62,11 @@ class RegistryExecutor final : public lambda::Executor {
     return Done{};
   }
 
-  void retire(const std::string& function_name) override { registry_.forget(function_name); }
+  void retire(const std::string& deployment) override { registry_.forget(deployment); }
 
   Outcome<lambda::InvokeOutput> invoke(const lambda::FunctionRecord& function,
                                        const lambda::InvokeInput& input) override {
-    auto declared = registry_.find(function.name);
+    auto declared = registry_.find(lambda::deployment_name(function));
     if (!declared) {
       return aws_error(AwsErrorCode::ResourceConflict,
                        "The operation cannot be performed at this time. The function is currently in the following "
@@ -74,6 +75,9 @@ class RegistryExecutor final : public lambda::Executor {
     InvocationRequest request;
     request.request_id = input.request_id;
     request.event = input.payload;
+    // Invoke's header carries it in base64; the Runtime API hands the JSON itself.
+    if (auto context = base64_decode(input.client_context); context && !input.client_context.empty())
+      request.client_context = std::move(*context);
     InvocationResult result = declared->host->invoke(request);
     lambda::InvokeOutput output;
     output.request_id = result.request_id;

@@ -88,7 +88,7 @@ class RegistryInvoker final : public esm::FunctionInvoker {
  public:
   RegistryInvoker(FunctionRegistry& registry, const lambda::FunctionRecord& function)
       : registry_(registry),
-        name_(function.name),
+        name_(lambda::deployment_name(function)),
         arn_(function.arn),
         declared_timeout_ms_(function.timeout_s * 1000) {}
 

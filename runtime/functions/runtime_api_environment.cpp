@@ -185,6 +185,7 @@ class RuntimeApiEnvironmentImpl final : public Environment {
                          {"Lambda-Runtime-Deadline-Ms", std::to_string(system_clock()->now_ms() + real_left_ms)},
                          {"Lambda-Runtime-Invoked-Function-Arn", req.function_arn},
                          {"Lambda-Runtime-Trace-Id", new_trace_id(system_clock()->now_ms())}};
+    if (!req.client_context.empty()) current_->headers.emplace("Lambda-Runtime-Client-Context", req.client_context);
     if (parked_) deliver();
 
     Served s = serve(steady_now_ms() + real_left_ms, [&] { return current_->result.has_value(); });

@@ -47,6 +47,7 @@ Outcome<lambda::CodeInput> read_code(RequestReader& reader) {
   code.s3_bucket = reader.string("S3Bucket").value_or("");
   code.s3_key = reader.string("S3Key").value_or("");
   code.s3_object_version = reader.string("S3ObjectVersion").value_or("");
+  code.revision_id = reader.string("RevisionId");
   if (reader.error()) return *reader.error();
   return code;
 }
@@ -177,6 +178,7 @@ http::Response update_function_configuration(const ActionCall& a) {
   input.description = reader.string("Description");
   input.timeout_s = reader.integer("Timeout");
   input.memory_size_mb = reader.integer("MemorySize");
+  input.revision_id = reader.string("RevisionId");
   std::optional<AwsError> nested_error;
   input.environment = read_environment(reader, &nested_error);
   input.dead_letter_target_arn = read_dead_letter_target(reader, &nested_error);
@@ -236,7 +238,7 @@ http::Response invoke(const ActionCall& a) {
   auto output = a.control_plane.invoke(function_name(a), qualifier, input);
   if (!output) return lambda_error(output.error(), request_id(a));
   http::Response response = json_answer(200, std::move(output->payload), request_id(a));
-  response.headers.emplace_back("X-Amz-Executed-Version", "$LATEST");
+  response.headers.emplace_back("X-Amz-Executed-Version", output->executed_version);
   if (!output->function_error.empty()) response.headers.emplace_back("X-Amz-Function-Error", output->function_error);
   if (input.tail_log) {
     std::string_view log = output->log;

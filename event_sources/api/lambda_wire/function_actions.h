@@ -25,6 +25,10 @@ std::optional<http::Response> run_function_action(std::string_view operation, co
 std::optional<http::Response> run_mapping_action(std::string_view operation, const ActionCall& action);
 // The same for concurrency, tags and account settings (settings_actions.cpp).
 std::optional<http::Response> run_settings_action(std::string_view operation, const ActionCall& action);
+// The same for versions and aliases (version_actions.cpp).
+std::optional<http::Response> run_version_action(std::string_view operation, const ActionCall& action);
+// The same for resource policies (policy_actions.cpp).
+std::optional<http::Response> run_policy_action(std::string_view operation, const ActionCall& action);
 // Lambda's REST-JSON error; throttling carries its Reason.
 http::Response lambda_error(const AwsError& error, std::string_view request_id);
 

@@ -37,6 +37,8 @@ class LambdaService final : public server::Service {
     if (!route.operation.empty()) answer = run_function_action(route.operation, action);
     if (!answer && !route.operation.empty()) answer = run_mapping_action(route.operation, action);
     if (!answer && !route.operation.empty()) answer = run_settings_action(route.operation, action);
+    if (!answer && !route.operation.empty()) answer = run_version_action(route.operation, action);
+    if (!answer && !route.operation.empty()) answer = run_policy_action(route.operation, action);
     if (!answer) {
       answer =
           rest_json::error_answer(aws_error(AwsErrorCode::UnknownOperation,

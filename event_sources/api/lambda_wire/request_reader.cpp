@@ -70,6 +70,24 @@ std::optional<std::map<std::string, std::string>> RequestReader::string_map(std:
   return map;
 }
 
+std::optional<std::map<std::string, double>> RequestReader::number_map(std::string_view name) {
+  const boost::json::value* value = member(name);
+  if (!value || value->is_null()) return std::nullopt;
+  if (!value->is_object()) {
+    wrong_type(name, "an object");
+    return std::nullopt;
+  }
+  std::map<std::string, double> map;
+  for (const auto& entry : value->get_object()) {
+    if (!entry.value().is_number()) {
+      wrong_type(name, "an object of numbers");
+      return std::nullopt;
+    }
+    map[std::string(entry.key())] = entry.value().to_number<double>();
+  }
+  return map;
+}
+
 std::optional<RequestReader> RequestReader::object(std::string_view name) {
   const boost::json::value* value = member(name);
   if (!value || value->is_null()) return std::nullopt;

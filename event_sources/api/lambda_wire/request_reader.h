@@ -25,6 +25,8 @@ class RequestReader {
   std::optional<bool> boolean(std::string_view name);
   // An object of strings ({"k": "v"}), e.g. Tags or Environment.Variables.
   std::optional<std::map<std::string, std::string>> string_map(std::string_view name);
+  // An object of numbers ({"2": 0.5}), e.g. RoutingConfig.AdditionalVersionWeights.
+  std::optional<std::map<std::string, double>> number_map(std::string_view name);
   // A nested object as its own reader (empty when absent).
   std::optional<RequestReader> object(std::string_view name);
 

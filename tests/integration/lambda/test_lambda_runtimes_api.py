@@ -3,6 +3,7 @@ Node.js handler and a custom runtime's shell bootstrap, each zipped, created, in
 RequestResponse, and failing in Lambda's shape. (Needs python3 and node on the machine, as the
 managed runtimes do; each case skips when its interpreter is missing.)"""
 
+import base64
 import json
 import shutil
 import uuid
@@ -105,3 +106,30 @@ def test_python_syntax_error_fails_the_invocation(lam):
     error, payload = invoke(lam, name, {})
     assert error == "Unhandled"
     assert payload["errorType"] == "Runtime.UserCodeSyntaxError"
+
+
+# A custom runtime that answers the Lambda-Runtime-Client-Context header it was given (or null).
+CONTEXT_BOOTSTRAP = b'''#!/bin/sh
+set -eu
+api="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation"
+while true; do
+  headers=$(mktemp)
+  curl -sS -D "$headers" "$api/next" >/dev/null
+  id=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$headers" | tr -d '\\r' | cut -d' ' -f2)
+  context=$(grep -i '^Lambda-Runtime-Client-Context:' "$headers" | tr -d '\\r' | cut -d' ' -f2- || true)
+  rm -f "$headers"
+  curl -sS -X POST "$api/$id/response" -d "{\\"context\\": ${context:-null}}" >/dev/null
+done
+'''
+
+
+def test_client_context_reaches_the_runtime(lam):
+    if shutil.which("curl") is None:
+        pytest.skip("no curl on PATH")
+    name = create_and_wait(lam, "provided.al2023", "unused", {"bootstrap": CONTEXT_BOOTSTRAP})
+    context = {"custom": {"tenant": "acme"}, "env": {"locale": "en-GB"}}
+    answer = lam.invoke(FunctionName=name, Payload=b"{}",
+                        ClientContext=base64.b64encode(json.dumps(context).encode()).decode())
+    assert json.loads(answer["Payload"].read()) == {"context": context}
+    error, payload = invoke(lam, name, {})
+    assert error is None and payload == {"context": None}

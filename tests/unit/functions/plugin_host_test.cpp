@@ -142,7 +142,10 @@ TEST_CASE("a plugin without the fast path gets the AWS SQS event JSON built from
 
 TEST_CASE("an in-process answer after the deadline is a timeout") {
   auto host = open_ok(PLUGIN_SLUICE_PLUGIN_ECHO, config_named("late", 1000));
-  InvocationRequest req{.request_id = "req-late", .event = "{}", .sqs_records = {}, .deadline_ms = 1};  // long past
+  InvocationRequest req;
+  req.request_id = "req-late";
+  req.event = "{}";
+  req.deadline_ms = 1;  // long past
   auto r = host->invoke(req);
   CHECK(r.status == InvocationResult::Status::Timeout);
   CHECK(

@@ -28,9 +28,11 @@
 
 #include "sluice/common/aws_error.h"
 #include "sluice/common/clock.h"
+#include "sluice/lambda/alias.h"
 #include "sluice/lambda/executor.h"
 #include "sluice/lambda/function.h"
 #include "sluice/lambda/mapping.h"
+#include "sluice/lambda/policy.h"
 
 namespace sluice::lambda {
 
@@ -68,10 +70,13 @@ class ControlPlane {
   virtual ~ControlPlane() = default;
 
   virtual Outcome<FunctionRecord> create_function(const CreateFunctionInput& input) = 0;
-  // name_or_arn: a name, a full or partial ARN; a qualifier other than $LATEST is not found.
+  // name_or_arn: a name, a full or partial ARN, with an optional qualifier: $LATEST, a version
+  // number, or an alias (answered as the version it names, with the alias's ARN).
   virtual Outcome<FunctionRecord> get_function(std::string_view name_or_arn) const = 0;
   // marker: the name to start after ("" = from the start); max_items 1..10,000 (default 50).
   virtual Outcome<FunctionPage> list_functions(std::string_view marker, std::optional<int64_t> max_items) const = 0;
+  // Unqualified: the function with its versions and aliases. With a version number: that version
+  // (refused while an alias uses it).
   virtual Status delete_function(std::string_view name_or_arn) = 0;
   virtual Outcome<FunctionRecord> update_function_code(std::string_view name_or_arn, const CodeInput& code) = 0;
   virtual Outcome<FunctionRecord> update_function_configuration(std::string_view name_or_arn,
@@ -85,8 +90,32 @@ class ControlPlane {
   virtual Status tag_resource(std::string_view function_arn, const TagMap& tags) = 0;
   virtual Status untag_resource(std::string_view function_arn, const std::vector<std::string>& keys) = 0;
   virtual AccountSettings account_settings() const = 0;
-  // Synchronous invocation of the function's current code. With reserved concurrency, an
-  // invocation beyond it is TooManyRequestsException (429), as AWS throttles.
+
+  // Versions and aliases (sluice/lambda/alias.h). PublishVersion answers once the version's code
+  // is deployed (State Active, or Failed).
+  virtual Outcome<FunctionRecord> publish_version(std::string_view name_or_arn, const PublishVersionInput& input) = 0;
+  // marker: the version to start after; max_items 1..10,000, at most 50 a page.
+  virtual Outcome<VersionPage> list_versions(std::string_view name_or_arn, std::string_view marker,
+                                             std::optional<int64_t> max_items) const = 0;
+  virtual Outcome<AliasRecord> create_alias(std::string_view name_or_arn, const AliasInput& input) = 0;
+  virtual Outcome<AliasRecord> get_alias(std::string_view name_or_arn, const std::string& alias) const = 0;
+  virtual Outcome<AliasRecord> update_alias(std::string_view name_or_arn, const AliasInput& input) = 0;
+  virtual Status delete_alias(std::string_view name_or_arn, const std::string& alias) = 0;
+  // function_version "": every alias; else those that name it. marker: the alias to start after.
+  virtual Outcome<AliasPage> list_aliases(std::string_view name_or_arn, std::string_view function_version,
+                                          std::string_view marker, std::optional<int64_t> max_items) const = 0;
+  // Resource policies (sluice/lambda/policy.h) of the function, or of a version or alias when
+  // name_or_arn or qualifier names one. GetPolicy of a resource without one is not found.
+  virtual Outcome<std::string> add_permission(std::string_view name_or_arn, std::string_view qualifier,
+                                              const AddPermissionInput& input) = 0;
+  virtual Outcome<PolicyDocument> get_policy(std::string_view name_or_arn, std::string_view qualifier) const = 0;
+  virtual Status remove_permission(std::string_view name_or_arn, std::string_view qualifier,
+                                   const std::string& statement_id, const std::optional<std::string>& revision_id) = 0;
+
+  // Synchronous invocation of the function's current code, or of the version a qualifier names
+  // (an alias with a routing configuration picks one of its two versions by weight; the answer's
+  // executed_version says which). With reserved concurrency, an invocation beyond it is
+  // TooManyRequestsException (429), as AWS throttles.
   virtual Outcome<InvokeOutput> invoke(std::string_view name_or_arn, std::string_view qualifier,
                                        const InvokeInput& input) = 0;
   // Event-source mappings; answers are EventSourceMappingConfiguration JSON objects, with the

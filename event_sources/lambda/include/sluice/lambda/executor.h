@@ -4,7 +4,9 @@
 // and runs it. event_sources never includes runtime/, so the runtime implements this interface
 // and the embedder (sluice up) hands it to the ControlPlane.
 //
-// Every "this function's code is now X" reaches the runtime through deploy(): at creation, after
+// A record runs under deployment_name() (function.h): $LATEST and each published version are
+// deployed, invoked and retired apart. Every "this function's code is now X" reaches the runtime
+// through deploy(): at creation, after
 // UpdateFunctionCode or UpdateFunctionConfiguration, and for every stored function at start.
 //
 // Event-source mappings: the control plane keeps a mapping's identity and its settings as given;
@@ -36,6 +38,7 @@ struct InvokeOutput {
   std::string payload;         // the function's answer, or Lambda's error JSON on a function error
   std::string function_error;  // "" on success, "Unhandled" on a function error or timeout
   std::string log;             // the invocation's log lines (when asked for)
+  std::string executed_version = "$LATEST";
 };
 
 class Executor {
@@ -44,8 +47,8 @@ class Executor {
   // Makes the function's current code and settings runnable, replacing what ran before. The
   // error is the reason it cannot run (it becomes the function's StateReason).
   virtual Outcome<Done, std::string> deploy(const FunctionRecord& function) = 0;
-  // The function is gone: release what runs it.
-  virtual void retire(const std::string& function_name) = 0;
+  // The deployment (a deployment_name()) is gone: release what runs it.
+  virtual void retire(const std::string& deployment) = 0;
   // Runs the function once, synchronously. An error is Lambda's (the function is not deployed).
   virtual Outcome<InvokeOutput> invoke(const FunctionRecord& function, const InvokeInput& input) = 0;
 

@@ -28,7 +28,11 @@ struct CodeLocation {
 
 struct FunctionRecord {
   std::string name;
-  std::string arn;  // arn:aws:lambda:REGION:ACCOUNT:function:NAME
+  // arn:aws:lambda:REGION:ACCOUNT:function:NAME; a published version's (or an alias's, when an
+  // alias named it) carries its qualifier: ...:function:NAME:3
+  std::string arn;
+  std::string version = "$LATEST";     // "$LATEST", or the number of a published version
+  int64_t last_published_version = 0;  // $LATEST only: numbers are never given twice
   std::string runtime;
   std::string role;
   std::string handler;
@@ -58,6 +62,7 @@ struct CodeInput {
   std::string s3_bucket;
   std::string s3_key;
   std::string s3_object_version;
+  std::optional<std::string> revision_id;  // UpdateFunctionCode: only if it is still this one
 };
 
 struct CreateFunctionInput {
@@ -84,7 +89,12 @@ struct UpdateConfigurationInput {
   std::optional<int64_t> memory_size_mb;
   std::optional<EnvironmentMap> environment;
   std::optional<std::string> dead_letter_target_arn;
+  std::optional<std::string> revision_id;  // only if the function's RevisionId is still this one
 };
+
+// The name under which the runtime runs a record: NAME for $LATEST, NAME:VERSION for a published
+// version (each version keeps its own code and settings).
+std::string deployment_name(const FunctionRecord& function);
 
 // The FunctionConfiguration JSON object of the Lambda API.
 std::string configuration_json(const FunctionRecord& function);

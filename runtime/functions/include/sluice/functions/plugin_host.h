@@ -100,6 +100,9 @@ struct InvocationRequest {
   // event JSON is built from them when `event` is empty.
   std::span<const sluice_sqs_record> sqs_records;
   int64_t deadline_ms = 0;  // Unix epoch ms on the host's clock; 0: now + the function's timeout
+  // Invoke's ClientContext, decoded (JSON); Runtime API functions get it in the
+  // Lambda-Runtime-Client-Context header. "" when none.
+  std::string client_context;
 };
 
 struct InvocationResult {
