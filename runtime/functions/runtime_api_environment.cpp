@@ -217,7 +217,8 @@ class RuntimeApiEnvironmentImpl final : public Environment {
     return true;
   }
 
-  uint64_t peak_memory_bytes() const override { return peak_bytes_; }
+  // While the process runs its watch has the figure; once stopped, what the watch saw last.
+  uint64_t peak_memory_bytes() const override { return memory_ ? memory_->peak_bytes() : peak_bytes_; }
 
  private:
   enum class Served { Done, TimedOut, Died };
