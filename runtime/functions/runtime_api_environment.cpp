@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -303,7 +304,12 @@ class RuntimeApiEnvironmentImpl final : public Environment {
 
   void accept_connection() {
     int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd >= 0) connections_.push_back(std::make_unique<ApiConnection>(fd, kMaxApiBodyBytes));
+    if (fd < 0) return;
+    // Answers leave at once: an invocation's `next` response must not wait on Nagle's algorithm
+    // for the runtime's acknowledgement of an earlier segment.
+    int one = 1;
+    (void)::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    connections_.push_back(std::make_unique<ApiConnection>(fd, kMaxApiBodyBytes));
   }
 
   void drop_closed_connections() {
