@@ -7,7 +7,7 @@ include(GNUInstallDirs)
 
 set(SLUICE_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/sluice)
 
-install(TARGETS sluice RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS sluice sluice_worker RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS sluice_handler_sdk EXPORT sluiceTargets)
 install(FILES ${PROJECT_SOURCE_DIR}/runtime/include/sluice/handler.h
               ${PROJECT_SOURCE_DIR}/runtime/include/sluice/handler.hpp

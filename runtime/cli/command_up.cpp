@@ -21,6 +21,7 @@
 #include "commands.h"
 #include "config.h"
 #include "runtime_launcher.h"
+#include "server_log.h"
 #include "sluice/api/lambda_wire/lambda_service.h"
 #include "sluice/api/server/server.h"
 #include "sluice/api/sns_wire/sns_service.h"
@@ -28,6 +29,7 @@
 #include "sluice/api/sts_wire/sts_service.h"
 #include "sluice/common/defaults.h"
 #include "sluice/functions/lambda_executor.h"
+#include "sluice/functions/log_format.h"
 #include "sluice/identity/identity.h"
 #include "sluice/lambda/control_plane.h"
 #include "sluice/sns/delivery.h"
@@ -52,6 +54,7 @@ struct UpOptions {
   std::vector<std::string> allowed_hosts;             // --allow-host, repeatable
   identity::AuthMode auth = identity::AuthMode::Off;  // --auth off|audit|enforce
   TlsFlags tls;                                       // --tls, --tls-cert FILE, --tls-key FILE
+  functions::LogFormat log_format = functions::LogFormat::Text;  // --log-format text|json
 };
 
 bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
@@ -106,6 +109,11 @@ std::string parse_flags(const std::vector<std::string>& args, UpOptions* options
       const std::string* v = value("--allow-host");
       if (!v || v->empty()) return "--allow-host needs a host name";
       options->allowed_hosts.push_back(*v);
+    } else if (arg == "--log-format") {
+      const std::string* v = value("--log-format");
+      auto format = v ? functions::parse_log_format(*v) : std::nullopt;
+      if (!format) return "--log-format needs text or json";
+      options->log_format = *format;
     } else if (arg == "--auth") {
       const std::string* v = value("--auth");
       auto mode = v ? identity::parse_auth_mode(*v) : std::nullopt;
@@ -178,6 +186,7 @@ int command_up(const std::vector<std::string>& args) {
   }
 
   const std::shared_ptr<Clock> clock = options.time_scale == 1 ? system_clock() : scaled_clock(options.time_scale);
+  const auto log = std::make_shared<const ServerLog>(options.log_format, clock);
   sqs::EngineOptions engine_options;
   engine_options.clock = clock;
   engine_options.in_memory = options.in_memory;
@@ -186,6 +195,7 @@ int command_up(const std::vector<std::string>& args) {
   engine_options.on_recovery = [](const std::string& what) {
     std::fprintf(stderr, "sluice up: --recover: %s\n", what.c_str());
   };
+  engine_options.on_dead_letter = [log](const sqs::DeadLetterMove& move) { log->dead_letter(move); };
   std::string error;
   auto engine = sqs::Engine::open(engine_options, &error);
   if (!engine) {
@@ -197,7 +207,7 @@ int command_up(const std::vector<std::string>& args) {
     return 78;
   }
 
-  RuntimeLauncher runtime(*engine, options.account_id, options.region, clock);
+  RuntimeLauncher runtime(*engine, options.account_id, options.region, clock, log);
   if (!runtime.start(config, &error)) {
     std::fprintf(stderr, "sluice up: config %s: %s\n", options.config_path.c_str(), error.c_str());
     return 78;

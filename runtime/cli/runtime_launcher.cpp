@@ -1,8 +1,6 @@
 #include "runtime_launcher.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <mutex>
 
 #include "sluice/aws/remote_queue_source.h"
 #include "sluice/common/clock.h"
@@ -12,7 +10,7 @@ namespace sluice::cli {
 namespace {
 
 functions::RegistryOptions registry_options(sqs::Engine& engine, std::string account_id, std::string region,
-                                            std::shared_ptr<Clock> clock) {
+                                            std::shared_ptr<Clock> clock, const std::shared_ptr<const ServerLog>& log) {
   functions::RegistryOptions options;
   options.clock = std::move(clock);
   options.account_id = std::move(account_id);
@@ -25,23 +23,10 @@ functions::RegistryOptions registry_options(sqs::Engine& engine, std::string acc
     request.body = std::move(record_json);
     return engine.send_message(*queue, request).ok();
   };
-  // Each invocation's log goes to stderr in one piece, so concurrent invocations do not interleave;
-  // every line carries the time it was written (UTC, on the server's clock).
-  options.log = [clock = options.clock ? options.clock : system_clock()](const std::string& text) {
-    const std::string stamp = format_iso8601_ms(clock->now_ms()) + " ";
-    std::string stamped;
-    stamped.reserve(text.size() + 32 * 4);
-    for (size_t start = 0; start < text.size();) {
-      size_t end = text.find('\n', start);
-      end = end == std::string::npos ? text.size() : end + 1;
-      stamped += stamp;
-      stamped.append(text, start, end - start);
-      start = end;
-    }
-    static std::mutex mu;
-    std::lock_guard lock(mu);
-    std::fputs(stamped.c_str(), stderr);
-  };
+  // Each invocation's log goes to the server's log in one piece, so concurrent invocations do not
+  // interleave.
+  options.log = [log](const std::string& text) { log->write(text); };
+  options.log_format = log->format();
   return options;
 }
 
@@ -70,10 +55,11 @@ functions::FunctionSpec function_spec(const FunctionDeclaration& declared, const
 }  // namespace
 
 RuntimeLauncher::RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region,
-                                 std::shared_ptr<Clock> clock)
+                                 std::shared_ptr<Clock> clock, std::shared_ptr<const ServerLog> log)
     : engine_(engine),
       clock_(std::move(clock)),
-      registry_(registry_options(engine, std::move(account_id), std::move(region), clock_)) {}
+      log_(std::move(log)),
+      registry_(registry_options(engine, std::move(account_id), std::move(region), clock_, log_)) {}
 
 RuntimeLauncher::~RuntimeLauncher() { stop(); }
 
@@ -108,6 +94,9 @@ bool RuntimeLauncher::start(const Config& config, std::string* error) {
     esm::RuntimeOptions runtime;
     runtime.clock = clock_;
     runtime.start_at_full_scale = true;  // local runs want speed, not AWS's gradual ramp-up
+    runtime.on_processing_result = [log = log_](const esm::ProcessingResultChange& change) {
+      log->processing_result(change);
+    };
     // Lambda's own pollers are not held to ReceiveMessage's 10-message cap; an embedded queue can
     // hand over a whole batch under one lock. A remote queue is polled through the public API.
     if (declared.queue_url.empty()) runtime.max_messages_per_receive = 10'000;

@@ -13,12 +13,14 @@
 // the SNS service that invokes functions through it.
 //
 // Time: the function hosts, the mappings and the invocation records read `clock` (the server's).
+// Logs: invocations, environments and the mappings' LastProcessingResult changes go to `log`.
 
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "config.h"
+#include "server_log.h"
 #include "sluice/esm/event_source_mapping.h"
 #include "sluice/functions/registry.h"
 #include "sluice/sns/delivery.h"
@@ -27,7 +29,8 @@ namespace sluice::cli {
 
 class RuntimeLauncher final : public sns::AsyncFunctionInvoker {
  public:
-  RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region, std::shared_ptr<Clock> clock);
+  RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region, std::shared_ptr<Clock> clock,
+                  std::shared_ptr<const ServerLog> log);
   ~RuntimeLauncher() override;
   // Returns false with *error naming the function or mapping and the reason.
   bool start(const Config& config, std::string* error);
@@ -45,6 +48,7 @@ class RuntimeLauncher final : public sns::AsyncFunctionInvoker {
  private:
   sqs::Engine& engine_;
   const std::shared_ptr<Clock> clock_;
+  const std::shared_ptr<const ServerLog> log_;
   functions::FunctionRegistry registry_;
   std::vector<std::unique_ptr<esm::EventSourceMapping>> mappings_;
 };

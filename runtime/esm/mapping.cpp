@@ -359,8 +359,26 @@ class Mapping final : public EventSourceMapping {
   }
 
   void note_problem(std::string text) {
-    std::lock_guard lock(mu_);
-    last_processing_result_ = std::move(text);
+    std::optional<ProcessingResultChange> change;
+    {
+      std::lock_guard lock(mu_);
+      change = set_processing_result(std::move(text));
+    }
+    tell(change);
+  }
+
+  // Sets LastProcessingResult (mu_ held); the change to tell options_.on_processing_result, once
+  // mu_ is released, when the value is new and someone listens.
+  std::optional<ProcessingResultChange> set_processing_result(std::string text) {
+    if (last_processing_result_ == text) return std::nullopt;
+    last_processing_result_ = text;
+    if (!options_.on_processing_result) return std::nullopt;
+    const auto& config = settings_->config;
+    return ProcessingResultChange{config.uuid, config.event_source_arn, config.function_arn, std::move(text)};
+  }
+
+  void tell(const std::optional<ProcessingResultChange>& change) const {
+    if (change) options_.on_processing_result(*change);
   }
 
   // ---- workers -----------------------------------------------------------------------------------
@@ -446,13 +464,17 @@ class Mapping final : public EventSourceMapping {
       auto outcome = control_->delete_messages(entries);
       if (outcome) deleted = outcome->successful.size();
     }
-    std::lock_guard lock(mu_);
-    stats_.batches_invoked += 1;
-    stats_.messages_invoked += job.messages.size();
-    stats_.messages_deleted += deleted;
-    stats_.messages_returned += job.messages.size() - entries.size();
-    if (failed) stats_.failed_batches += 1;
-    last_processing_result_ = failed ? "PROBLEM: Function call failed" : "OK";
+    std::optional<ProcessingResultChange> change;
+    {
+      std::lock_guard lock(mu_);
+      stats_.batches_invoked += 1;
+      stats_.messages_invoked += job.messages.size();
+      stats_.messages_deleted += deleted;
+      stats_.messages_returned += job.messages.size() - entries.size();
+      if (failed) stats_.failed_batches += 1;
+      change = set_processing_result(failed ? "PROBLEM: Function call failed" : "OK");
+    }
+    tell(change);
   }
 
   // FIFO: once a message of a group stays, every later message of that group in the batch stays

@@ -16,6 +16,7 @@ namespace sluice::functions::detail {
 
 enum class FrameType : uint8_t {
   Invoke = 1,      // host -> worker: one invocation
+  Load = 2,        // host -> worker, first: the handler to load and its configuration (worker_process.h)
   Ready = 10,      // worker -> host: plugin loaded; body: u8 has_sqs_fast_path
   LoadError = 11,  // worker -> host: bytes message
   Log = 12,        // worker -> host: u32 level, bytes text

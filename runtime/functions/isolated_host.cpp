@@ -58,6 +58,7 @@ class EnvironmentPoolHost final : public PluginHost {
       stopping_ = true;
     }
     cv_.notify_all();
+    reaper_cv_.notify_all();
     reaper_.join();
     std::vector<Slot> stopping;
     {
@@ -126,6 +127,7 @@ class EnvironmentPoolHost final : public PluginHost {
       idle_.push_back({std::move(started.value()), generation_, clock().now_ms()});
     }
     cv_.notify_all();
+    reaper_cv_.notify_all();
     return true;  // `stopping` is destroyed here, outside the lock
   }
 
@@ -177,16 +179,23 @@ class EnvironmentPoolHost final : public PluginHost {
     }
   }
 
+  // One slot comes back: one waiting invocation can use it. The reaper is woken only when the
+  // idle list was empty (it had no deadline): an environment made idle later than those already
+  // idle never moves the reaper's next deadline earlier. Waking it on every invocation cost a
+  // context switch per batch.
   void release(Slot slot) {
+    bool wake_reaper = false;
     {
       std::lock_guard lock(mutex_);
       --busy_;
       if (slot.worker && slot.worker->alive() && slot.generation == generation_) {
         slot.idle_since_ms = clock().now_ms();
+        wake_reaper = idle_.empty();
         idle_.push_back(std::move(slot));
       }
     }
-    cv_.notify_all();
+    cv_.notify_one();
+    if (wake_reaper) reaper_cv_.notify_one();
   }  // a dead or outdated worker is destroyed here, outside the lock
 
   // The reaper thread: stops environments idle for idle_environment_ms.
@@ -196,12 +205,12 @@ class EnvironmentPoolHost final : public PluginHost {
       int64_t oldest = INT64_MAX;
       for (const auto& s : idle_) oldest = std::min(oldest, s.idle_since_ms);
       if (oldest == INT64_MAX) {
-        cv_.wait(lock);
+        reaper_cv_.wait(lock);
         continue;
       }
       const int64_t due = oldest + options_.idle_environment_ms;
       if (clock().now_ms() < due) {
-        clock().wait_until(cv_, lock, due);
+        clock().wait_until(reaper_cv_, lock, due);
         continue;
       }
       std::vector<Slot> expired;
@@ -224,8 +233,9 @@ class EnvironmentPoolHost final : public PluginHost {
   const EnvironmentFactory factory_;
   std::mutex reload_mutex_;  // one reload at a time; guards failed_
   std::optional<FileIdentity> failed_;
-  mutable std::mutex mutex_;    // guards everything below but reaper_
-  std::condition_variable cv_;  // an environment came back, the file changed, or the host stops
+  mutable std::mutex mutex_;           // guards everything below but reaper_
+  std::condition_variable cv_;         // an environment came back, the file changed, or the host stops
+  std::condition_variable reaper_cv_;  // the idle list got its first entry, the file changed, or the host stops
   FileIdentity identity_;
   uint64_t generation_ = 1;
   std::vector<Slot> idle_;

@@ -13,6 +13,7 @@
 
 #include "frame_codec.h"
 #include "spawner.h"
+#include "worker_process.h"
 
 namespace sluice::functions::detail {
 namespace {
@@ -47,9 +48,17 @@ Outcome<std::unique_ptr<IsolatedWorker>, std::string> IsolatedWorker::start(cons
   int fds[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
     return Out::failure("function \"" + config.name + "\": socketpair: " + std::strerror(errno));
+  const std::string& executable = worker_executable();
+  if (executable.empty()) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return Out::failure("function \"" + config.name +
+                        "\": the sluice-worker program was not found next to this program (or in "
+                        "$SLUICE_WORKER_EXECUTABLE)");
+  }
   const int child_fd = fds[1];
   int err = 0;
-  pid_t pid = fork_from_spawner([&] { run_worker(child_fd, path, config); }, &err);
+  pid_t pid = fork_from_spawner([&] { exec_worker(child_fd, executable.c_str()); }, &err);
   if (pid < 0) {
     ::close(fds[0]);
     ::close(fds[1]);
@@ -60,7 +69,9 @@ Outcome<std::unique_ptr<IsolatedWorker>, std::string> IsolatedWorker::start(cons
   worker->memory_ = watch_memory(pid, config.memory_size_mb);
 
   Frame frame;
-  ReadStatus s = read_frame(worker->fd_, steady_now_ms() + kInitLimitMs, frame);
+  ReadStatus s = write_frame(worker->fd_, FrameType::Load, encode_load(path, config))
+                     ? read_frame(worker->fd_, steady_now_ms() + kInitLimitMs, frame)
+                     : ReadStatus::Closed;
   if (s == ReadStatus::Ok && frame.type == FrameType::Ready) {
     FrameReader r(frame.body);
     uint8_t fast = 0;

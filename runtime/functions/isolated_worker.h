@@ -1,16 +1,16 @@
 #pragma once
 // A worker process that runs one handler library outside the host process.
 //
-// start() forks; the child resets its signal state, closes every descriptor but its end of a
-// socket pair, loads the library (a private copy, so the file may be rebuilt under it), calls
-// init and reports Ready or LoadError. It then serves one invocation at a time: Invoke frames in,
-// Log frames and one Answer frame out. It exits when the host closes the socket (after calling
-// the handler's shutdown) or when the host dies (PR_SET_PDEATHSIG).
+// start() forks and the child execs sluice-worker with its end of a socket pair
+// (worker_process.h), so the worker's memory is its own, not a copy of the server's. The worker
+// loads the library (a private copy, so the file may be rebuilt under it), calls init and reports
+// Ready or LoadError. It then serves one invocation at a time: Invoke frames in, Log frames and
+// one Answer frame out. It exits when the host closes the socket (after calling the handler's
+// shutdown) or when the host dies (PR_SET_PDEATHSIG).
 //
-// The child does not exec: it only uses malloc, dlopen and socket I/O, which glibc keeps usable
-// after fork of a threaded process. A handler that crashes, hangs past the deadline (SIGKILL) or
-// sends a malformed frame fails that invocation and leaves the worker dead (alive() == false);
-// the owner drops it and starts a new one.
+// A handler that crashes, hangs past the deadline (SIGKILL) or sends a malformed frame fails that
+// invocation and leaves the worker dead (alive() == false); the owner drops it and starts a new
+// one.
 //
 // Memory: from its start the worker is watched against the function's MemorySize
 // (memory_watchdog.h); a worker past it is killed, and the invocation it was running fails with
@@ -58,8 +58,5 @@ class IsolatedWorker final : public Environment {
   int exit_status_ = 0;
   bool reaped_ = false;
 };
-
-// The child side: never returns.
-[[noreturn]] void run_worker(int fd, const std::string& path, const FunctionConfig& config);
 
 }  // namespace sluice::functions::detail

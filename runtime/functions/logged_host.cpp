@@ -6,17 +6,21 @@
 #include <cmath>
 #include <cstdio>
 
+#include "json_invocation_log.h"
+
 namespace sluice::functions::detail {
 namespace {
 
 class LoggedHost final : public PluginHost {
  public:
-  LoggedHost(std::shared_ptr<PluginHost> inner, InvocationLogSink sink)
-      : inner_(std::move(inner)), sink_(std::move(sink)) {}
+  LoggedHost(std::shared_ptr<PluginHost> inner, InvocationLogSink sink, LogFormat format, std::shared_ptr<Clock> clock)
+      : inner_(std::move(inner)), sink_(std::move(sink)), format_(format), clock_(std::move(clock)) {}
 
   InvocationResult invoke(const InvocationRequest& request) override {
     auto result = inner_->invoke(request);
-    sink_(invocation_log_text(inner_->config().name, result, inner_->config().memory_size_mb));
+    const auto& config = inner_->config();
+    sink_(format_ == LogFormat::Json ? invocation_log_json(config.name, result, config.memory_size_mb, clock_->now_ms())
+                                     : invocation_log_text(config.name, result, config.memory_size_mb));
     return result;
   }
   Outcome<bool, std::string> reload_if_changed() override { return inner_->reload_if_changed(); }
@@ -28,6 +32,8 @@ class LoggedHost final : public PluginHost {
  private:
   const std::shared_ptr<PluginHost> inner_;
   const InvocationLogSink sink_;
+  const LogFormat format_;
+  const std::shared_ptr<Clock> clock_;
 };
 
 }  // namespace
@@ -65,8 +71,9 @@ std::string report_line(const InvocationResult& result, uint32_t memory_size_mb)
   return line;
 }
 
-std::shared_ptr<PluginHost> make_logged_host(std::shared_ptr<PluginHost> inner, InvocationLogSink sink) {
-  return std::make_shared<LoggedHost>(std::move(inner), std::move(sink));
+std::shared_ptr<PluginHost> make_logged_host(std::shared_ptr<PluginHost> inner, InvocationLogSink sink,
+                                             LogFormat format, std::shared_ptr<Clock> clock) {
+  return std::make_shared<LoggedHost>(std::move(inner), std::move(sink), format, std::move(clock));
 }
 
 }  // namespace sluice::functions::detail

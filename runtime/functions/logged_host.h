@@ -9,13 +9,16 @@
 //   [order-processor] REPORT RequestId: 1f0c...  Duration: 1.52 ms  Billed Duration: 2 ms
 //                     Memory Size: 128 MB  Max Memory Used: 9 MB  Init Duration: 31.20 ms
 // (REPORT is one line, its fields separated by tabs as Lambda writes them; Init Duration only on
-// a cold start.)
+// a cold start.) With LogFormat::Json the same invocation is written as Lambda's JSON records
+// (json_invocation_log.h), stamped on `clock`.
 //
 // Everything else is the wrapped host's.
 
 #include <memory>
 #include <string>
 
+#include "sluice/common/clock.h"
+#include "sluice/functions/log_format.h"
 #include "sluice/functions/registry.h"
 
 namespace sluice::functions::detail {
@@ -25,6 +28,7 @@ std::string invocation_log_text(const std::string& name, const InvocationResult&
 // Lambda's REPORT line for one invocation (without a newline).
 std::string report_line(const InvocationResult& result, uint32_t memory_size_mb);
 
-std::shared_ptr<PluginHost> make_logged_host(std::shared_ptr<PluginHost> inner, InvocationLogSink sink);
+std::shared_ptr<PluginHost> make_logged_host(std::shared_ptr<PluginHost> inner, InvocationLogSink sink,
+                                             LogFormat format, std::shared_ptr<Clock> clock);
 
 }  // namespace sluice::functions::detail

@@ -3,7 +3,10 @@
 // touches (or kills the pid of) a watch that is gone.
 #include "memory_watchdog.h"
 
+#include "cgroup_memory.h"
+
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -13,6 +16,7 @@
 #include <string>
 #include <thread>
 #include <unordered_set>
+#include <vector>
 
 namespace sluice::functions::detail {
 namespace {
@@ -40,6 +44,8 @@ class Watchdog {
   void remove(MemoryWatch* watch) {
     std::lock_guard lock(mu_);
     watches_.erase(watch);
+    // The process may not be reaped yet: its cgroup goes once it is empty.
+    if (!watch->cgroup().empty() && !CgroupMemory::remove(watch->cgroup())) empty_cgroups_.push_back(watch->cgroup());
   }
 
  private:
@@ -48,9 +54,14 @@ class Watchdog {
   void run() {
     std::unique_lock lock(mu_);
     for (;;) {
-      cv_.wait(lock, [&] { return !watches_.empty(); });
+      cv_.wait(lock, [&] { return !watches_.empty() || !empty_cgroups_.empty(); });
+      std::erase_if(empty_cgroups_, [](const std::string& dir) { return CgroupMemory::remove(dir); });
       for (MemoryWatch* watch : watches_) {
-        const uint64_t bytes = private_memory_bytes(watch->pid());
+        if (!watch->exec_seen()) {
+          if (!runs_other_program(watch->pid())) continue;
+          watch->mark_exec_seen();
+        }
+        const uint64_t bytes = resident_memory_bytes(watch->pid());
         watch->record_sample(bytes);
         if (bytes > watch->limit_bytes() && !watch->killed_for_memory()) {
           watch->mark_killed();
@@ -64,6 +75,7 @@ class Watchdog {
   std::mutex mu_;
   std::condition_variable cv_;
   std::unordered_set<MemoryWatch*> watches_;
+  std::vector<std::string> empty_cgroups_;  // of watches gone, removed once their process is
   bool started_ = false;
 };
 
@@ -75,28 +87,46 @@ void MemoryWatch::record_sample(uint64_t bytes) {
   if (bytes > peak_bytes_.load(std::memory_order_relaxed)) peak_bytes_.store(bytes, std::memory_order_relaxed);
 }
 
+bool MemoryWatch::killed_for_memory() const {
+  return killed_.load(std::memory_order_acquire) || (!cgroup_.empty() && CgroupMemory::killed_for_memory(cgroup_));
+}
+
 std::unique_ptr<MemoryWatch> watch_memory(pid_t pid, uint32_t limit_mb) {
   auto watch = std::make_unique<MemoryWatch>(pid, static_cast<uint64_t>(limit_mb) << 20);
+  if (const CgroupMemory* cgroups = CgroupMemory::available())
+    if (auto dir = cgroups->limit(pid, limit_mb)) watch->set_cgroup(std::move(*dir));
   Watchdog::instance().add(watch.get());
   return watch;
 }
 
-uint64_t private_memory_bytes(pid_t pid) {
+uint64_t resident_memory_bytes(pid_t pid) {
   char path[64];
-  std::snprintf(path, sizeof path, "/proc/%d/smaps_rollup", static_cast<int>(pid));
+  std::snprintf(path, sizeof path, "/proc/%d/statm", static_cast<int>(pid));
   FILE* f = std::fopen(path, "re");
   if (!f) return 0;
-  uint64_t total_kb = 0;
-  char line[256];
-  while (std::fgets(line, sizeof line, f)) {
-    unsigned long long kb = 0;
-    if (std::sscanf(line, "Private_Clean: %llu kB", &kb) == 1 || std::sscanf(line, "Private_Dirty: %llu kB", &kb) == 1)
-      total_kb += kb;
-  }
+  unsigned long long size = 0, resident = 0;
+  const int fields = std::fscanf(f, "%llu %llu", &size, &resident);
   std::fclose(f);
-  return total_kb * 1024;
+  if (fields != 2) return 0;
+  static const auto page_bytes = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  return resident * page_bytes;
 }
 
-const char* memory_limit_method() { return "private-memory sampling"; }
+bool runs_other_program(pid_t pid) {
+  auto target = [](const char* link) {
+    char buffer[4096];
+    ssize_t n = ::readlink(link, buffer, sizeof buffer);
+    return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : std::string();
+  };
+  static const std::string self = target("/proc/self/exe");
+  char link[64];
+  std::snprintf(link, sizeof link, "/proc/%d/exe", static_cast<int>(pid));
+  const std::string other = target(link);
+  return !other.empty() && other != self;
+}
+
+const char* memory_limit_method() {
+  return CgroupMemory::available() ? "cgroup v2 memory.max" : "resident-memory sampling";
+}
 
 }  // namespace sluice::functions::detail

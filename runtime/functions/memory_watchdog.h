@@ -2,12 +2,20 @@
 // Enforces a function's MemorySize on its environments by sampling their memory.
 //
 // Lambda stops an environment that uses more than its MemorySize. sluice does it the portable
-// way: one process-wide thread reads the private memory (Private_Clean + Private_Dirty of
-// /proc/PID/smaps_rollup) of every watched process every few milliseconds and sends SIGKILL to a
-// process past its limit. Private memory, not RSS: a worker forked from the server shares the
-// server's pages until it writes to them, and those pages are not the function's.
+// way: one process-wide thread reads the resident memory (RSS, the second field of
+// /proc/PID/statm: heap, stacks and the pages of the program and libraries it touched, as a
+// cgroup charges them) of every watched process every few milliseconds and sends SIGKILL to a
+// process past its limit. Every environment is a program of its own (sluice-worker, or a
+// runtime's bootstrap), so none of these pages are the server's. statm is read from the kernel's
+// counters; smaps_rollup, read before, walks the page tables and cost up to a millisecond per
+// sample for a large process.
+// Between fork and exec a child still counts the server's pages as its own: a process is sampled
+// only once it runs a program other than this one (its /proc/PID/exe differs from ours).
 // RLIMIT_AS is not used on purpose: runtimes such as V8 reserve gigabytes of address space they
 // never touch and would not even start under it.
+//
+// Where cgroup v2 can be used (cgroup_memory.h), each watched process is also put in a cgroup
+// with memory.max = its limit, and the kernel's OOM kill counts as a kill for memory.
 //
 // Lifecycle: watch() registers a process; the returned MemoryWatch stops the watching when it is
 // destroyed. Destroy it before reaping the process, so the pid can never be reused under a kill.
@@ -18,6 +26,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 namespace sluice::functions::detail {
 
@@ -32,30 +41,42 @@ class MemoryWatch {
   MemoryWatch& operator=(const MemoryWatch&) = delete;
 
   pid_t pid() const { return pid_; }
+  // The process's cgroup when cgroup v2 limits it too, else "".
+  const std::string& cgroup() const { return cgroup_; }
+  void set_cgroup(std::string dir) { cgroup_ = std::move(dir); }
   uint64_t limit_bytes() const { return limit_bytes_; }
-  // True once the process was killed for using more than its limit.
-  bool killed_for_memory() const { return killed_.load(std::memory_order_acquire); }
-  // The highest private memory seen so far.
+  // True once the process was killed for using more than its limit (by the sampler, or by the
+  // kernel in its cgroup).
+  bool killed_for_memory() const;
+  // The highest resident memory seen so far.
   uint64_t peak_bytes() const { return peak_bytes_.load(std::memory_order_relaxed); }
 
   // Called by the sampling thread only.
   void record_sample(uint64_t bytes);
   void mark_killed() { killed_.store(true, std::memory_order_release); }
+  // Whether the process was seen running its own program (sampling starts then).
+  bool exec_seen() const { return exec_seen_; }
+  void mark_exec_seen() { exec_seen_ = true; }
 
  private:
   const pid_t pid_;
   const uint64_t limit_bytes_;
   std::atomic<bool> killed_{false};
   std::atomic<uint64_t> peak_bytes_{0};
+  bool exec_seen_ = false;  // the sampling thread's alone
+  std::string cgroup_;      // set before the watch is shared
 };
 
 // Starts watching `pid` against `limit_mb` megabytes (MiB, as Lambda counts MemorySize).
 std::unique_ptr<MemoryWatch> watch_memory(pid_t pid, uint32_t limit_mb);
 
-// The private memory of a process in bytes, 0 when it cannot be read (the process is gone).
-uint64_t private_memory_bytes(pid_t pid);
+// The resident memory (RSS) of a process in bytes, 0 when it cannot be read (it is gone).
+uint64_t resident_memory_bytes(pid_t pid);
+// Whether `pid` runs a program other than this process's (it has exec'd); false when unknown.
+bool runs_other_program(pid_t pid);
 
-// How MemorySize is enforced on this machine, for the README and the startup log.
+// How MemorySize is enforced on this machine ("cgroup v2 memory.max" or "resident-memory
+// sampling"), for the startup log.
 const char* memory_limit_method();
 
 }  // namespace sluice::functions::detail

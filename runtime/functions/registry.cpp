@@ -63,10 +63,19 @@ Outcome<std::shared_ptr<const DeclaredFunction>, std::string> FunctionRegistry::
   if (spec.config.function_arn.empty())
     spec.config.function_arn = "arn:aws:lambda:" + options_.region + ":" + options_.account_id + ":function:" + name;
   if (options_.log && !spec.host.environment_log) {
-    spec.host.environment_log = [log = options_.log, name](const std::string& line) {
-      log("[" + name + "] " + line + "\n");
-    };
+    if (options_.log_format == LogFormat::Json) {
+      spec.host.environment_log = [log = options_.log, clock = options_.clock, name](const std::string& line) {
+        log(json_system_record(clock->now_ms(), "sluice.environment", name, {{"message", line}}) + "\n");
+      };
+    } else {
+      spec.host.environment_log = [log = options_.log, name](const std::string& line) {
+        log("[" + name + "] " + line + "\n");
+      };
+    }
   }
+  // Lambda tells its runtimes the format through the environment (the shims read it).
+  if (options_.log_format == LogFormat::Json && !spec.runtime.empty())
+    spec.config.environment.emplace_back("AWS_LAMBDA_LOG_FORMAT", "JSON");
   auto opened = spec.runtime.empty()
                     ? PluginHost::open(spec.handler, std::move(spec.config), spec.host)
                     : open_runtime_function({spec.runtime, spec.code_directory, spec.handler, options_.region},
@@ -75,7 +84,7 @@ Outcome<std::shared_ptr<const DeclaredFunction>, std::string> FunctionRegistry::
     return Outcome<std::shared_ptr<const DeclaredFunction>, std::string>::failure("function " + name + ": " +
                                                                                   opened.error());
   std::shared_ptr<PluginHost> host = std::move(opened.value());
-  if (options_.log) host = detail::make_logged_host(std::move(host), options_.log);
+  if (options_.log) host = detail::make_logged_host(std::move(host), options_.log, options_.log_format, options_.clock);
   return std::make_shared<const DeclaredFunction>(
       DeclaredFunction{std::move(host), spec.reserved_concurrency, std::move(spec.on_failure_destination)});
 }

@@ -1,6 +1,8 @@
-// Child side of an isolated worker (see isolated_worker.h): load, report Ready, serve Invoke
-// frames until the host closes the socket. Every exit is _exit: the forked child must not run the
-// host's atexit handlers or static destructors.
+// Child side of an isolated worker (see isolated_worker.h and worker_process.h): the forked child
+// resets what it inherited and execs sluice-worker, which loads the handler, reports Ready and
+// serves Invoke frames until the host closes the socket. Every exit is _exit: nothing registered
+// with atexit may run in a worker that is going away because its handler misbehaved.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -8,14 +10,15 @@
 #include <vector>
 
 #include "frame_codec.h"
-#include "isolated_worker.h"
+#include "invocation.h"
 #include "plugin_library.h"
+#include "worker_process.h"
 
 namespace sluice::functions::detail {
 namespace {
 
 // Undo what the host process set up: blocked signals and crash handlers must not hide a crash.
-void reset_process_state(int& fd) {
+void reset_process_state(int fd) {
   sigset_t none;
   sigemptyset(&none);
   pthread_sigmask(SIG_SETMASK, &none, nullptr);
@@ -29,13 +32,17 @@ void reset_process_state(int& fd) {
   pid_t parent = getppid();
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(0);  // the host died before prctl took effect
-  // Keep stdin/out/err and the socket; drop the host's other descriptors (listening sockets...).
-  if (fd != 3) {
-    if (dup2(fd, 3) < 0) _exit(3);
+  // Keep stdin/out/err and the socket, which must survive the exec (dup2 clears close-on-exec;
+  // a socket that is fd 3 already keeps the flag, so it is cleared by hand); drop the host's other
+  // descriptors (listening sockets...).
+  if (fd != kWorkerSocketFd) {
+    if (dup2(fd, kWorkerSocketFd) < 0) _exit(3);
     close(fd);
-    fd = 3;
+    fd = kWorkerSocketFd;
+  } else if (fcntl(fd, F_SETFD, 0) != 0) {
+    _exit(3);
   }
-  close_range(4, ~0u, 0);
+  close_range(kWorkerSocketFd + 1, ~0u, 0);
 }
 
 sluice_bytes to_bytes(std::string_view v) { return {v.data(), v.size()}; }
@@ -111,8 +118,14 @@ void serve_one(int fd, LoadedPlugin& plugin, const Frame& frame) {
 
 }  // namespace
 
-void run_worker(int fd, const std::string& path, const FunctionConfig& config) {
+void exec_worker(int fd, const char* executable) {
   reset_process_state(fd);
+  char* const argv[] = {const_cast<char*>("sluice-worker"), nullptr};
+  execv(executable, argv);
+  _exit(127);  // the host reads the socket's end and reports the exit status
+}
+
+void serve_worker(int fd, const std::string& path, const FunctionConfig& config) {
   auto loaded = LoadedPlugin::load(path, config, LoadedPlugin::Copy::Private);
   if (!loaded) {
     FrameWriter w;

@@ -206,6 +206,7 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddress& addr
 
   ReceiveMessageResult result;
   std::vector<std::unique_ptr<Message>> moved;
+  std::vector<DeadLetterMove> dead_lettered;  // told to options_.on_dead_letter once moved
   uint64_t ticket = 0;
   {
     MutexLock lock(q.mu);
@@ -270,6 +271,8 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddress& addr
           changes.push_back(mutation::InsertMessage{
               to_record(dead_letter->id, dead_letter_encrypted, q.address.account_id, *message)});
         }
+        if (options_.on_dead_letter)
+          dead_lettered.push_back({q.arn, dead_letter->arn, format_message_id(message->id), message->receive_count});
         moved.push_back(std::move(message));
         continue;
       }
@@ -291,6 +294,7 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddress& addr
   answered:;
   }
   if (!moved.empty()) accept_moved(dead_letter, std::move(moved));
+  for (const auto& move : dead_lettered) options_.on_dead_letter(move);
   if (auto failed = await(ticket)) return *failed;
   return result;
 }

@@ -4,11 +4,30 @@
 // handler from LAMBDA_TASK_ROOT (CommonJS or ES module: file.js, file.mjs or file.cjs), asks the
 // Runtime API for the next invocation, calls the handler (async, or with a callback) with the event
 // and a context object, and posts the result or the error in Lambda's shape. What the handler
-// logs goes to the function's log. A load problem is reported once, as an init error.
+// logs goes to the function's log. A load problem is reported once, as an init error. With
+// AWS_LAMBDA_LOG_FORMAT=JSON, console calls are written as Lambda's JSON application records
+// (timestamp, level, requestId, message).
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import util from "node:util";
+
+let currentRequestId = "";
+
+// console.* as one JSON object per call, at the level Lambda gives each method.
+function useJsonConsole() {
+  const levels = { trace: "TRACE", debug: "DEBUG", info: "INFO", log: "INFO", warn: "WARN", error: "ERROR" };
+  for (const [method, level] of Object.entries(levels)) {
+    console[method] = (...args) => {
+      const message = args.length === 1 && typeof args[0] === "object" && args[0] !== null ? args[0] : util.format(...args);
+      const record = { timestamp: new Date().toISOString(), level, requestId: currentRequestId, message };
+      process.stdout.write(JSON.stringify(record) + "\n");
+    };
+  }
+}
+const jsonLogs = (process.env.AWS_LAMBDA_LOG_FORMAT || "").toUpperCase() === "JSON";
+if (jsonLogs) useJsonConsole();
 
 const API = process.env.AWS_LAMBDA_RUNTIME_API;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -51,7 +70,7 @@ async function post(route, payload, errorType) {
 }
 
 async function initError(errorType, errorMessage) {
-  console.error(`[ERROR] ${errorType}: ${errorMessage}`);
+  console.error(jsonLogs ? { errorType, errorMessage } : `[ERROR] ${errorType}: ${errorMessage}`);
   await post("/init/error", JSON.stringify({ errorType, errorMessage, trace: [] }), errorType);
   process.exit(1);
 }
@@ -138,6 +157,7 @@ async function main() {
       process.exit(1);
     }
     const id = next.headers["lambda-runtime-aws-request-id"];
+    currentRequestId = id;
     const trace = next.headers["lambda-runtime-trace-id"];
     if (trace) process.env._X_AMZN_TRACE_ID = trace;
     else delete process.env._X_AMZN_TRACE_ID;
@@ -149,7 +169,7 @@ async function main() {
       await post(`/invocation/${id}/response`, answer);
     } catch (err) {
       const payload = errorPayload(err);
-      console.error(`[ERROR] ${payload.errorType}: ${payload.errorMessage}`);
+      console.error(jsonLogs ? payload : `[ERROR] ${payload.errorType}: ${payload.errorMessage}`);
       await post(`/invocation/${id}/error`, JSON.stringify(payload), "Unhandled");
     }
   }

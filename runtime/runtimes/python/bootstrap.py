@@ -4,10 +4,14 @@ It does what Lambda's own Python runtime does, with the standard library only: i
 handler from LAMBDA_TASK_ROOT, asks the Runtime API for the next invocation, calls the handler
 with the event and a context object, and posts the result or the error in Lambda's shape. What the
 handler prints goes to the function's log. An import problem is reported once, as an init error.
+With AWS_LAMBDA_LOG_FORMAT=JSON, the logging module's records and the handler's errors are written
+as Lambda's JSON application records (timestamp, level, message, logger, requestId).
 """
+import datetime
 import http.client
 import importlib
 import json
+import logging
 import os
 import sys
 import time
@@ -87,6 +91,50 @@ def load_handler(handler):
     return function, None
 
 
+def json_logs():
+    return os.environ.get("AWS_LAMBDA_LOG_FORMAT", "").upper() == "JSON"
+
+
+def iso_time(seconds):
+    moment = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (moment.microsecond // 1000)
+
+
+class JsonRecordFormatter(logging.Formatter):
+    """Lambda's JSON application record for one logging call."""
+
+    request_id = ""
+
+    def format(self, record):
+        line = {
+            "timestamp": iso_time(record.created),
+            "level": record.levelname,
+            "message": record.getMessage(),
+            "logger": record.name,
+            "requestId": JsonRecordFormatter.request_id,
+        }
+        if record.exc_info:
+            line["errorType"] = record.exc_info[0].__name__
+            line["errorMessage"] = str(record.exc_info[1])
+        return json.dumps(line)
+
+
+def configure_json_logging():
+    stream = logging.StreamHandler(sys.stdout)
+    stream.setFormatter(JsonRecordFormatter())
+    root = logging.getLogger()
+    root.handlers = [stream]
+    root.setLevel(os.environ.get("AWS_LAMBDA_LOG_LEVEL", "INFO").upper())
+
+
+def report_error(payload, request_id):
+    if json_logs():
+        line = {"timestamp": iso_time(time.time()), "level": "ERROR", "message": payload, "requestId": request_id}
+        print(json.dumps(line), flush=True)
+    else:
+        print("[ERROR] %s: %s" % (payload["errorType"], payload["errorMessage"]), flush=True)
+
+
 def optional_json(text):
     if not text:
         return None
@@ -102,11 +150,13 @@ def main():
     task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
     sys.path.insert(0, task_root)
     api = RuntimeApi(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    if json_logs():
+        configure_json_logging()
 
     handler, init_error = load_handler(os.environ.get("_HANDLER", ""))
     if init_error:
         error_type, message = init_error
-        print("[ERROR] %s: %s" % (error_type, message), flush=True)
+        report_error(error_payload(error_type, message), "")
         api.post("/init/error", error_payload(error_type, message), error_type)
         sys.exit(1)
 
@@ -116,6 +166,7 @@ def main():
             print("Runtime API answered %d to next" % status, flush=True)
             sys.exit(1)
         request_id = headers.get("Lambda-Runtime-Aws-Request-Id", "")
+        JsonRecordFormatter.request_id = request_id
         trace_id = headers.get("Lambda-Runtime-Trace-Id")
         if trace_id:
             os.environ["_X_AMZN_TRACE_ID"] = trace_id
@@ -133,7 +184,7 @@ def main():
             result = handler(event, context)
         except Exception as exc:
             payload = exception_payload(exc, request_id)
-            print("[ERROR] %s: %s" % (payload["errorType"], payload["errorMessage"]), flush=True)
+            report_error(payload, request_id)
             api.post("/invocation/%s/error" % request_id, payload, "Unhandled")
             continue
         try:

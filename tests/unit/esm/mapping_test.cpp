@@ -601,3 +601,55 @@ TEST_CASE("a handler past its timeout fails the batch and the message is retried
   CHECK(m->stats().messages_deleted == 0);
   CHECK(qs.visible(q) + qs.hidden(q) == 1);
 }
+
+namespace {
+
+// Fails its first invocation, then succeeds.
+class FailsOnce final : public FunctionInvoker {
+ public:
+  functions::InvocationResult invoke(const functions::InvocationRequest&) override {
+    functions::InvocationResult r;
+    if (calls++ == 0) {
+      r.status = functions::InvocationResult::Status::FunctionError;
+      r.error_type = "Error";
+      r.error_message = "first call";
+    }
+    return r;
+  }
+  std::optional<int64_t> reserved_concurrency() const override { return std::nullopt; }
+  int64_t timeout_ms() const override { return 1000; }
+  std::string function_arn() const override { return "arn:aws:lambda:us-east-1:123456789012:function:flaky"; }
+  std::atomic<int> calls{0};
+};
+
+}  // namespace
+
+TEST_CASE("on_processing_result hears each change of LastProcessingResult, not each batch") {
+  Queues qs;
+  auto q = qs.create("changes", {{"VisibilityTimeout", "1"}});
+  std::mutex mu;
+  std::vector<ProcessingResultChange> heard;
+  RuntimeOptions options = fast();
+  options.on_processing_result = [&](const ProcessingResultChange& change) {
+    std::lock_guard lock(mu);
+    heard.push_back(change);
+  };
+  auto fn = std::make_shared<FailsOnce>();
+  CreateMappingRequest request;
+  request.batch_size = 1;
+  auto m = make(request, fn, qs.sources(q), options);
+  qs.send(q, "first");
+  m->start();
+  REQUIRE(eventually([&] { return m->stats().messages_deleted == 1; }, milliseconds(8000)));
+  qs.send(q, "second");
+  REQUIRE(eventually([&] { return m->stats().messages_deleted == 2; }, milliseconds(8000)));
+  m->stop();
+  std::lock_guard lock(mu);
+  REQUIRE(heard.size() == 2);  // failed, then OK once for two successful batches
+  CHECK(heard[0].last_processing_result == "PROBLEM: Function call failed");
+  CHECK(heard[1].last_processing_result == "OK");
+  CHECK(heard[1].uuid == m->configuration().uuid);
+  CHECK(heard[1].event_source_arn == "arn:aws:sqs:us-east-1:123456789012:changes");
+  CHECK(heard[1].function_arn == "arn:aws:lambda:us-east-1:123456789012:function:flaky");
+  CHECK(fn->calls == 3);
+}

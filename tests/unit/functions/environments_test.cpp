@@ -5,8 +5,15 @@
 
 #include <boost/json.hpp>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -146,4 +153,49 @@ TEST_CASE("InProcessWhenConcurrent keeps a concurrent handler in process and iso
   auto crash = open_default(PLUGIN_SLUICE_PLUGIN_CRASH, config_named("crash"), fast);
   CHECK(crash->mode() == IsolationMode::Isolated);
   CHECK(call(*crash, R"({"action":"crash"})").error_type == "Runtime.ExitError");  // and we are still here
+}
+
+namespace {
+
+// The programs this process's children run (the targets of their /proc/PID/exe).
+std::vector<std::string> child_programs() {
+  std::vector<std::string> programs;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    const size_t close = text.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(text.substr(close + 2));
+    std::string state;
+    long parent = 0;
+    rest >> state >> parent;
+    if (parent != static_cast<long>(::getpid())) continue;
+    std::error_code ec;
+    auto exe = std::filesystem::read_symlink(entry.path() / "exe", ec);
+    if (!ec) programs.push_back(exe.filename().string());
+  }
+  return programs;
+}
+
+}  // namespace
+
+TEST_CASE("a worker's memory is its own: a host with a large heap runs a 128 MB function") {
+  // 256 MiB written by this process: a worker that started as a copy of it would count them.
+  std::vector<char> heap(256u << 20, 1);
+  FunctionConfig config = config_named("small");
+  config.memory_size_mb = 128;
+  auto host = open_default(PLUGIN_SLUICE_PLUGIN_ECHO, config);
+  const auto programs = child_programs();
+  CHECK(std::count(programs.begin(), programs.end(), "sluice-worker") >= 1);
+  InvocationResult result;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  do {  // until the memory sampler has seen the worker at least once
+    result = call(*host, "{}");
+    REQUIRE(result.ok());
+  } while (result.max_memory_used_bytes == 0 && std::chrono::steady_clock::now() < deadline);
+  CHECK(result.max_memory_used_bytes > 0);
+  CHECK(result.max_memory_used_bytes < (64u << 20));
+  CHECK(heap[heap.size() / 2] == 1);
 }

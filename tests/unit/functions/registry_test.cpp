@@ -223,6 +223,85 @@ TEST_CASE("with a log, every invocation's lines reach it framed by START and END
                        "req-8\n[throws] REPORT RequestId: req-8\t") != std::string::npos);
 }
 
+TEST_CASE("with the JSON log format each invocation is Lambda's JSON records, one object per line") {
+  std::mutex mu;
+  std::vector<std::string> logged;
+  auto options = options_in("us-east-1", "123456789012");
+  options.log_format = LogFormat::Json;
+  options.log = [&](const std::string& text) {
+    std::lock_guard lock(mu);
+    logged.push_back(text);
+  };
+  FunctionRegistry registry(options);
+  REQUIRE(registry.declare(spec("echo", PLUGIN_SLUICE_PLUGIN_ECHO)).ok());
+  REQUIRE(registry.declare(spec("throws", PLUGIN_SLUICE_PLUGIN_THROWS)).ok());
+  InvocationRequest request;
+  request.request_id = "req-7";
+  request.event = "{}";
+  REQUIRE(registry.invoke("echo", request).ok());
+  request.request_id = "req-8";
+  request.event = R"({"throw":true})";
+  registry.find("throws")->host->invoke(request);
+
+  auto records = [&](size_t i) {
+    std::vector<boost::json::object> out;
+    std::string text;
+    {
+      std::lock_guard lock(mu);
+      text = logged.at(i);
+    }
+    for (size_t start = 0; start < text.size();) {
+      size_t end = text.find('\n', start);
+      REQUIRE(end != std::string::npos);  // every line ends in a newline
+      out.push_back(boost::json::parse(text.substr(start, end - start)).as_object());
+      start = end + 1;
+    }
+    return out;
+  };
+  const std::regex iso_time("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$");
+  REQUIRE(logged.size() >= 2);  // environment lines may come too; invocations are the last two
+  std::vector<std::vector<boost::json::object>> invocations;
+  for (size_t i = 0; i < logged.size(); ++i) {
+    auto lines = records(i);
+    if (lines.front().at("type") == "platform.start") invocations.push_back(std::move(lines));
+    else CHECK(lines.front().at("type") == "sluice.environment");
+  }
+  REQUIRE(invocations.size() == 2);
+
+  const auto& ok = invocations[0];
+  REQUIRE(ok.size() == 4);  // start, the handler's line, runtimeDone, report
+  CHECK(std::regex_match(std::string(ok[0].at("time").as_string()), iso_time));
+  CHECK(ok[0].at("functionName") == "echo");
+  CHECK(ok[0].at("record").as_object() == boost::json::object{{"requestId", "req-7"}, {"version", "$LATEST"}});
+  CHECK(ok[1].at("level") == "INFO");
+  CHECK(ok[1].at("message") == "echo echo: req-7");
+  CHECK(ok[1].at("requestId") == "req-7");
+  CHECK(std::regex_match(std::string(ok[1].at("timestamp").as_string()), iso_time));
+  CHECK(ok[2].at("type") == "platform.runtimeDone");
+  CHECK(ok[2].at("record").at("status") == "success");
+  CHECK(ok[3].at("type") == "platform.report");
+  const auto& report = ok[3].at("record").as_object();
+  CHECK(report.at("requestId") == "req-7");
+  CHECK(report.at("status") == "success");
+  CHECK(!report.contains("errorType"));
+  const auto& metrics = report.at("metrics").as_object();
+  CHECK(metrics.at("memorySizeMB") == 128);
+  CHECK(metrics.at("billedDurationMs").as_int64() >= 0);
+  CHECK(metrics.at("durationMs").is_number());
+  CHECK(metrics.at("maxMemoryUsedMB").is_number());
+
+  const auto& failed = invocations[1];
+  REQUIRE(failed.size() >= 4);
+  CHECK(failed.front().at("record").at("requestId") == "req-8");
+  const auto& error = failed[failed.size() - 3];  // the error record comes right before runtimeDone
+  CHECK(error.at("level") == "ERROR");
+  CHECK(error.at("message").as_object() ==
+        boost::json::object{{"errorType", "std::invalid_argument"}, {"errorMessage", "order 1002 has no customer"}});
+  CHECK(failed[failed.size() - 2].at("record").at("status") == "failure");
+  CHECK(failed.back().at("record").at("status") == "failure");
+  CHECK(failed.back().at("record").at("errorType") == "std::invalid_argument");
+}
+
 TEST_CASE("clear forgets every function; hosts still held keep working") {
   FunctionRegistry registry(options_in("us-east-1", "123456789012"));
   REQUIRE(registry.declare(spec("echo", PLUGIN_SLUICE_PLUGIN_ECHO)).ok());

@@ -45,6 +45,42 @@ TEST_CASE("the move to the DLQ happens on the receive after maxReceiveCount") {
   CHECK((*sources)[0] == "src");
 }
 
+TEST_CASE("on_dead_letter hears each message the redrive policy moves, once, with both queues") {
+  auto clock = std::make_shared<ManualClock>();
+  std::vector<DeadLetterMove> heard;
+  EngineOptions options;
+  options.in_memory = true;
+  options.clock = clock;
+  options.background_housekeeping = false;
+  options.on_dead_letter = [&](const DeadLetterMove& move) { heard.push_back(move); };
+  std::string error;
+  auto engine = Engine::open(options, &error);
+  REQUIRE_MESSAGE(engine, error);
+  REQUIRE(engine->create_queue(address("dlq"), {}, {}).ok());
+  REQUIRE(engine
+              ->create_queue(address("src"),
+                             {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + kDlqArn + "\",\"maxReceiveCount\":2}"},
+                              {"VisibilityTimeout", "1"}},
+                             {})
+              .ok());
+  auto poison = engine->send_message(address("src"), message("poison"));
+  for (int receives = 0; receives < 2; ++receives) {
+    REQUIRE(engine->receive_message(address("src"), receive())->messages.size() == 1);
+    clock->advance_s(2);
+  }
+  CHECK(heard.empty());  // two receives are allowed; the move happens on the third
+  auto good = engine->send_message(address("src"), message("good"));
+  auto third = engine->receive_message(address("src"), receive());
+  REQUIRE(third->messages.size() == 1);
+  CHECK(third->messages[0].message_id == good->message_id);
+  REQUIRE(heard.size() == 1);
+  CHECK(heard[0].message_id == poison->message_id);
+  CHECK(heard[0].source_queue_arn == "arn:aws:sqs:us-east-1:123456789012:src");
+  CHECK(heard[0].dead_letter_queue_arn == kDlqArn);
+  CHECK(heard[0].receive_count == 2);
+  CHECK(engine->receive_message(address("dlq"), receive())->messages.size() == 1);
+}
+
 TEST_CASE("redrive policy rules involving the target") {
   TestEngine t;
   REQUIRE(t->create_queue(address("dlq.fifo"), {{"FifoQueue", "true"}}, {}).ok());

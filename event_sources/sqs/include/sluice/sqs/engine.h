@@ -172,6 +172,14 @@ enum class SyncMode {
   PowerLoss  // also fsync on every commit; survives power loss
 };
 
+// One message moved to a dead-letter queue by the source queue's redrive policy.
+struct DeadLetterMove {
+  std::string source_queue_arn;
+  std::string dead_letter_queue_arn;
+  std::string message_id;
+  int64_t receive_count = 0;  // receives the message had when it moved (maxReceiveCount)
+};
+
 struct EngineOptions {
   bool in_memory = false;
   std::string data_dir;  // required unless in_memory
@@ -186,6 +194,9 @@ struct EngineOptions {
   // tells `on_recovery` what was lost, one sentence per problem.
   bool recover = false;
   std::function<void(const std::string&)> on_recovery;
+  // Told of each message a queue's redrive policy moves to its dead-letter queue, on the thread
+  // whose receive moved it, after the move and outside every lock (a server logs it).
+  std::function<void(const DeadLetterMove&)> on_dead_letter;
 };
 
 // Deferred durability, for a caller on an event loop that must not block on the store. While a

@@ -171,6 +171,14 @@ std::shared_ptr<FunctionInvoker> make_plugin_invoker(std::shared_ptr<functions::
 
 // ---- The mapping -------------------------------------------------------------------------------
 
+// A mapping's LastProcessingResult took a new value.
+struct ProcessingResultChange {
+  std::string uuid;
+  std::string event_source_arn;
+  std::string function_arn;
+  std::string last_processing_result;  // "OK", "PROBLEM: Function call failed", ...
+};
+
 struct RuntimeOptions {
   // Batching windows, the scale-up interval, the back-off after a failed receive and LastModified
   // read and wait through it. Default: the system clock.
@@ -184,6 +192,9 @@ struct RuntimeOptions {
   // up to 10,000 (one lock round trip per receive instead of one per 10 messages).
   int max_messages_per_receive = 10;
   size_t max_batch_payload_bytes = 6 * 1024 * 1024;
+  // Told each time LastProcessingResult changes (not when it is set to the value it has), from a
+  // poller or worker thread, outside the mapping's locks.
+  std::function<void(const ProcessingResultChange&)> on_processing_result;
 };
 
 struct MappingStats {

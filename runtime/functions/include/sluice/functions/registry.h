@@ -18,7 +18,9 @@
 //
 // Logging: with RegistryOptions::log set, each invocation of a declared function (through the
 // registry or through its host) passes its log lines, framed by START/END lines the way Lambda's
-// log stream shows them, to the sink in one piece.
+// log stream shows them, to the sink in one piece; with RegistryOptions::log_format Json, as
+// Lambda's JSON records (sluice/functions/log_format.h), and each Runtime API function gets
+// AWS_LAMBDA_LOG_FORMAT=JSON so the shims write their logging calls as JSON too.
 //
 // Threading and lifecycle: every method is thread-safe. A declared function's host lives as long
 // as anyone holds the DeclaredFunction: clear() (or destroying the registry) forgets the
@@ -33,6 +35,7 @@
 #include <string_view>
 
 #include "sluice/common/mutex.h"
+#include "sluice/functions/log_format.h"
 #include "sluice/functions/plugin_host.h"
 #include "sluice/functions/runtime_function.h"
 
@@ -46,9 +49,10 @@ using InvocationLogSink = std::function<void(const std::string& text)>;
 struct RegistryOptions {
   std::string region = "us-east-1";  // of the ARNs given to declared functions
   std::string account_id = "123456789012";
-  DestinationSender send_to_destination;  // empty: OnFailure destinations are never used
-  InvocationLogSink log;                  // empty: invocations are not logged
-  std::shared_ptr<Clock> clock;           // the invocation records' timestamps; default the system clock
+  DestinationSender send_to_destination;   // empty: OnFailure destinations are never used
+  InvocationLogSink log;                   // empty: invocations are not logged
+  LogFormat log_format = LogFormat::Text;  // of what goes to `log`
+  std::shared_ptr<Clock> clock;            // the invocation records' timestamps; default the system clock
 };
 
 // What declare() needs to know about a function.

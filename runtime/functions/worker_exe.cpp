@@ -1,0 +1,20 @@
+// sluice-worker: the process of an isolated handler plugin (worker_process.h). It is started by
+// the host with its socket on descriptor 3, reads the Load frame and serves the handler.
+#include <unistd.h>
+
+#include <string>
+
+#include "frame_codec.h"
+#include "sluice/functions/plugin_host.h"
+#include "worker_process.h"
+
+int main() {
+  using namespace sluice::functions;
+  using namespace sluice::functions::detail;
+  Frame frame;
+  if (read_frame(kWorkerSocketFd, kNoDeadline, frame) != ReadStatus::Ok || frame.type != FrameType::Load) _exit(6);
+  std::string path;
+  FunctionConfig config;
+  if (!decode_load(frame.body, &path, &config)) _exit(6);
+  serve_worker(kWorkerSocketFd, path, config);
+}
