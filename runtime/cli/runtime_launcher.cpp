@@ -70,9 +70,10 @@ functions::FunctionSpec function_spec(const FunctionDeclaration& declared, const
 }  // namespace
 
 RuntimeLauncher::RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region,
-                                 std::shared_ptr<Clock> clock)
+                                 std::shared_ptr<Clock> clock, std::shared_ptr<WorkPool> work_pool)
     : engine_(engine),
       clock_(std::move(clock)),
+      work_pool_(std::move(work_pool)),
       registry_(registry_options(engine, std::move(account_id), std::move(region), clock_)) {}
 
 RuntimeLauncher::~RuntimeLauncher() { stop(); }
@@ -107,6 +108,7 @@ bool RuntimeLauncher::start(const Config& config, std::string* error) {
     }
     esm::RuntimeOptions runtime;
     runtime.clock = clock_;
+    runtime.work_pool = work_pool_;
     runtime.start_at_full_scale = true;  // local runs want speed, not AWS's gradual ramp-up
     // Lambda's own pollers are not held to ReceiveMessage's 10-message cap; an embedded queue can
     // hand over a whole batch under one lock. A remote queue is polled through the public API.
