@@ -85,10 +85,10 @@ struct DeliveryStats {
 };
 
 struct DeliveryWorkerOptions {
-  std::string data_dir;          // journal location; empty keeps the queue in memory only
-  sqs::Engine* sqs = nullptr;    // where RedrivePolicy dead-letter queues live
-  size_t threads = 4;            // attempts at once (at least 1)
-  std::shared_ptr<Clock> clock;  // retry delays are waited on it; default: the system clock
+  std::string data_dir;                 // journal location; empty keeps the queue in memory only
+  sqs::Engine* sqs = nullptr;           // where RedrivePolicy dead-letter queues live
+  size_t threads = 4;                   // attempts at once (at least 1)
+  std::shared_ptr<Clock> clock;         // retry delays are waited on it; default: the system clock
   std::shared_ptr<WorkPool> work_pool;  // where the attempts run; default: a pool of the sink's own
 };
 
