@@ -30,7 +30,7 @@ functions::RegistryOptions registry_options(sqs::Engine& engine, std::string acc
   options.log = [clock = options.clock ? options.clock : system_clock()](const std::string& text) {
     const std::string stamp = format_iso8601_ms(clock->now_ms()) + " ";
     std::string stamped;
-    stamped.reserve(text.size() + 32 * 4);
+    stamped.reserve(text.size() + size_t{32} * 4);
     for (size_t start = 0; start < text.size();) {
       size_t end = text.find('\n', start);
       end = end == std::string::npos ? text.size() : end + 1;

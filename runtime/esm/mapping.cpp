@@ -67,7 +67,7 @@ class Mapping final : public EventSourceMapping {
           std::unique_ptr<sqs::QueueSource> control, std::shared_ptr<const Settings> settings, bool fifo)
       : function_(std::move(function)),
         sources_(std::move(sources)),
-        options_(options),
+        options_(std::move(options)),
         control_(std::move(control)),
         fifo_(fifo),
         settings_(std::move(settings)) {
