@@ -27,7 +27,7 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::size_t kMaxPolicyBytes = std::size_t{256} * 1024;
+constexpr std::size_t kMaxPolicyBytes = 256 * 1024;
 constexpr int kMaxKeys = 5;
 constexpr double kMaxCombinations = 150;
 
@@ -94,7 +94,7 @@ bool as_number(const json::value& v, double& out) {
 
 class Compiler {
  public:
-  Compiler() = default;
+  explicit Compiler(FilterScope scope) : scope_(scope) {}
 
   bool nested() const { return nested_; }
   const Failure& failure() const { return failure_; }
@@ -321,6 +321,7 @@ class Compiler {
     return true;
   }
 
+  FilterScope scope_;
   bool nested_ = false;
   Failure failure_;
 };
@@ -368,7 +369,7 @@ Outcome<std::unique_ptr<CompiledPolicy>, FilterPolicyError> compile_policy(std::
 
   auto policy = std::make_unique<CompiledPolicy>();
   policy->scope = scope;
-  Compiler compiler;  // the scope is checked once compiled: nested() below
+  Compiler compiler(scope);
   if (!compiler.compile_node(parsed.get_object(), 1, policy->root))
     return FilterPolicyError{compiler.failure().message, compiler.failure().labelled};
   if (scope == FilterScope::MessageAttributes && compiler.nested())

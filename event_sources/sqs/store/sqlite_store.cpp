@@ -46,7 +46,7 @@ std::string row_binding(int64_t seq, int64_t queue_id) {
   std::string out(16, '\0');
   for (int i = 0; i < 8; ++i) {
     out[static_cast<size_t>(i)] = static_cast<char>(static_cast<uint64_t>(seq) >> (56 - 8 * i));
-    out[8 + static_cast<size_t>(i)] = static_cast<char>(static_cast<uint64_t>(queue_id) >> (56 - 8 * i));
+    out[static_cast<size_t>(8 + i)] = static_cast<char>(static_cast<uint64_t>(queue_id) >> (56 - 8 * i));
   }
   return out;
 }
@@ -502,9 +502,8 @@ bool SqliteStore::read_all(std::string* error) {
 
 }  // namespace
 
-std::unique_ptr<Store> start_sqlite_store(sqlite::Connection db, const StoreFiles& files,
-                                          std::unique_ptr<AtRestCipher> cipher, bool key_check_stored, int64_t session,
-                                          std::string* error) {
+std::unique_ptr<Store> start_sqlite_store(sqlite::Connection db, StoreFiles files, std::unique_ptr<AtRestCipher> cipher,
+                                          bool key_check_stored, int64_t session, std::string* error) {
   std::unique_ptr<SqliteStore> store;
   try {
     store = std::make_unique<SqliteStore>(std::move(db), files, std::move(cipher), key_check_stored, session);

@@ -28,9 +28,8 @@ struct StoreFiles {
 // encrypted insert. `key_check_stored` says whether the database already holds the key's check
 // value (otherwise the first encrypted insert stores it). `session` is the one this open started
 // (store_marker.h): a clean close marks it closed.
-std::unique_ptr<Store> start_sqlite_store(sqlite::Connection db, const StoreFiles& files,
-                                          std::unique_ptr<AtRestCipher> cipher, bool key_check_stored, int64_t session,
-                                          std::string* error);
+std::unique_ptr<Store> start_sqlite_store(sqlite::Connection db, StoreFiles files, std::unique_ptr<AtRestCipher> cipher,
+                                          bool key_check_stored, int64_t session, std::string* error);
 
 // "<file> is corrupt (...)", "<file> is in use by another process", ... for a SQLite failure.
 std::string describe_sqlite_failure(const std::string& file, const sqlite::Error& e);
