@@ -94,7 +94,7 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
 
 std::string env_or(const char* name, std::string fallback) {
   const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? std::string(value) : fallback;
+  return value != nullptr && *value != '\0' ? std::string(value) : std::move(fallback);
 }
 
 }  // namespace sluice::aws::detail

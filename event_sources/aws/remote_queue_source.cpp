@@ -97,9 +97,12 @@ BatchResult<BatchEntryOk> parse_batch_result(const json::object& answer) {
       const auto& f = e.as_object();
       std::string code = str(f, "Code");
       std::string message = str(f, "Message");
-      AwsError error = error_code_from_wire(code) ? AwsError{*error_code_from_wire(code), message}
-                                                  : AwsError{AwsErrorCode::InvalidParameterValue,
-                                                             code + (message.empty() ? "" : ": " + message)};
+      AwsError error{AwsErrorCode::InvalidParameterValue, code};
+      if (auto known = error_code_from_wire(code)) {
+        error = AwsError{*known, message};
+      } else if (!message.empty()) {
+        error.message.append(": ").append(message);
+      }
       const json::value* sender = f.if_contains("SenderFault");
       bool sender_fault = sender == nullptr || !sender->is_bool() || sender->as_bool();
       out.failed.push_back({str(f, "Id"), std::move(error), sender_fault});
@@ -233,7 +236,7 @@ std::optional<std::string> region_from_queue_url(std::string_view url_text) {
   return std::nullopt;
 }
 
-std::unique_ptr<sqs::QueueSource> make_remote_queue_source(RemoteQueueOptions options, std::string* error) {
+std::unique_ptr<sqs::QueueSource> make_remote_queue_source(const RemoteQueueOptions& options, std::string* error) {
   auto fail = [&](std::string why) -> std::unique_ptr<sqs::QueueSource> {
     if (error != nullptr) *error = std::move(why);
     return nullptr;

@@ -60,7 +60,9 @@ Status Directory::add_account(const AccountDeclaration& account) {
   for (const UserDeclaration& user : account.users) {
     for (const AccessKey& key : user.access_keys) keys.emplace_back(key, user_principal(account.id, user.name));
   }
-  for (const auto& [key, principal] : keys) {
+  // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+  for (const auto& entry : keys) {
+    const AccessKey& key = entry.first;
     if (keys_.count(key.access_key_id) != 0 || std::count_if(keys.begin(), keys.end(), [&](const auto& k) {
                                                  return k.first.access_key_id == key.access_key_id;
                                                }) > 1) {

@@ -43,7 +43,7 @@ using FunctionLookup = std::function<Outcome<FunctionRecord>(std::string_view na
 class AsyncInvocations {
  public:
   static constexpr int kMaximumRetryAttempts = 2;
-  static constexpr int64_t kMaximumEventAgeMs = 6 * 3600 * 1000;
+  static constexpr int64_t kMaximumEventAgeMs = int64_t{6} * 3600 * 1000;
 
   AsyncInvocations(Executor& executor, FunctionStore& store, std::shared_ptr<Clock> clock, FunctionLookup functions,
                    DeadLetterSender dead_letters, int dispatchers);

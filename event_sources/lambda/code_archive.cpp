@@ -45,7 +45,7 @@ struct ZipFileCloser {
 Status unpack_entries(zip_t* archive, const fs::path& into) {
   const zip_int64_t count = zip_get_num_entries(archive, 0);
   int64_t total = 0;
-  std::vector<char> buffer(64 * 1024);
+  std::vector<char> buffer(size_t{64} * 1024);
   for (zip_int64_t i = 0; i < count; ++i) {
     zip_stat_t stat;
     zip_stat_init(&stat);

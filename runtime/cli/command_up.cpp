@@ -207,7 +207,10 @@ int command_up(const std::vector<std::string>& args) {
     return 78;
   }
 
-  RuntimeLauncher runtime(*engine, options.account_id, options.region, clock, log);
+  // The one worker pool: mapping batches, SNS delivery attempts and the API's Workers calls each
+  // run in lanes of their own, so a flood of one cannot starve the others.
+  const std::shared_ptr<WorkPool> work_pool = WorkPool::create();
+  RuntimeLauncher runtime(*engine, options.account_id, options.region, clock, log, work_pool);
   if (!runtime.start(config, &error)) {
     std::fprintf(stderr, "sluice up: config %s: %s\n", options.config_path.c_str(), error.c_str());
     return 78;
@@ -225,11 +228,13 @@ int command_up(const std::vector<std::string>& args) {
   }
   // A delivery that would call this server is refused unless the configuration names it.
   http_delivery.allow_list.guard_own_port(static_cast<uint16_t>(options.port));
+  http_delivery.work_pool = work_pool;
   sns::LambdaDeliveryOptions lambda_delivery;
   lambda_delivery.data_dir = http_delivery.data_dir;
   lambda_delivery.sqs = engine.get();
   lambda_delivery.invoker = &runtime;
   lambda_delivery.clock = clock;
+  lambda_delivery.work_pool = work_pool;
   auto http_sink = sns::HttpDelivery::open(http_delivery, &error);
   auto lambda_sink = http_sink ? sns::LambdaDelivery::open(lambda_delivery, &error) : nullptr;
   if (!lambda_sink) {
@@ -276,6 +281,7 @@ int command_up(const std::vector<std::string>& args) {
   // registry, beside the configuration's.
   functions::LambdaExecutorOptions executor_options;
   executor_options.clock = clock;
+  executor_options.work_pool = work_pool;
   auto executor = functions::make_lambda_executor(runtime.registry(), *engine, executor_options);
   lambda::ControlPlaneOptions lambda_options;
   lambda_options.account_id = options.account_id;
@@ -331,6 +337,7 @@ int command_up(const std::vector<std::string>& args) {
   // Lambda calls block on its store and on the functions they invoke: they run on a few workers
   // while the loop keeps serving.
   api_options.worker_threads = 4;
+  api_options.work_pool = work_pool;
   // SQS first: it answers what no service claims.
   api_options.services.push_back(api::sqs_wire::make_sqs_service(*engine));
   api_options.services.push_back(api::sns_wire::make_sns_service(*topics));

@@ -55,10 +55,12 @@ functions::FunctionSpec function_spec(const FunctionDeclaration& declared, const
 }  // namespace
 
 RuntimeLauncher::RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region,
-                                 std::shared_ptr<Clock> clock, std::shared_ptr<const ServerLog> log)
+                                 std::shared_ptr<Clock> clock, std::shared_ptr<const ServerLog> log,
+                                 std::shared_ptr<WorkPool> work_pool)
     : engine_(engine),
       clock_(std::move(clock)),
       log_(std::move(log)),
+      work_pool_(std::move(work_pool)),
       registry_(registry_options(engine, std::move(account_id), std::move(region), clock_, log_)) {}
 
 RuntimeLauncher::~RuntimeLauncher() { stop(); }
@@ -93,6 +95,7 @@ bool RuntimeLauncher::start(const Config& config, std::string* error) {
     }
     esm::RuntimeOptions runtime;
     runtime.clock = clock_;
+    runtime.work_pool = work_pool_;
     runtime.start_at_full_scale = true;  // local runs want speed, not AWS's gradual ramp-up
     runtime.on_processing_result = [log = log_](const esm::ProcessingResultChange& change) {
       log->processing_result(change);

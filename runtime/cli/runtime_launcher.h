@@ -29,8 +29,9 @@ namespace sluice::cli {
 
 class RuntimeLauncher final : public sns::AsyncFunctionInvoker {
  public:
+  // Mappings run their batches in lanes of `work_pool`, the process's one pool.
   RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region, std::shared_ptr<Clock> clock,
-                  std::shared_ptr<const ServerLog> log);
+                  std::shared_ptr<const ServerLog> log, std::shared_ptr<WorkPool> work_pool);
   ~RuntimeLauncher() override;
   // Returns false with *error naming the function or mapping and the reason.
   bool start(const Config& config, std::string* error);
@@ -49,6 +50,7 @@ class RuntimeLauncher final : public sns::AsyncFunctionInvoker {
   sqs::Engine& engine_;
   const std::shared_ptr<Clock> clock_;
   const std::shared_ptr<const ServerLog> log_;
+  const std::shared_ptr<WorkPool> work_pool_;
   functions::FunctionRegistry registry_;
   std::vector<std::unique_ptr<esm::EventSourceMapping>> mappings_;
 };

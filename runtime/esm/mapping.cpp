@@ -1,8 +1,8 @@
-// The running mapping: pollers that form batches, a worker pool that invokes and settles them,
-// and the concurrency limit between the two (see the header for the rules).
+// The running mapping: pollers that form batches, a lane of the shared worker pool that invokes
+// and settles them, and the concurrency limit between the two (see the header for the rules).
 //
 // Locking: mu_ guards everything that changes while running (settings_, limit_, in_flight_,
-// the work queue, worker bookkeeping, stats_, state). control_mu_ serialises start/update/stop so
+// stats_, state). control_mu_ serialises start/update/stop so
 // poller threads are started and joined by one caller at a time; it is never taken by pollers or
 // workers. Long polls, invocations and queue calls run without mu_.
 //
@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -68,11 +67,13 @@ class Mapping final : public EventSourceMapping {
           std::unique_ptr<sqs::QueueSource> control, std::shared_ptr<const Settings> settings, bool fifo)
       : function_(std::move(function)),
         sources_(std::move(sources)),
-        options_(options),
+        options_(std::move(options)),
         control_(std::move(control)),
         fifo_(fifo),
         settings_(std::move(settings)) {
     limit_ = starting_limit();
+    // The concurrency limit gates what reaches the lane; its cap is only the ceiling of that limit.
+    batches_ = options_.work_pool->lane("esm-batches", static_cast<size_t>(kMaxConcurrency));
   }
 
   ~Mapping() override { stop(); }
@@ -161,17 +162,8 @@ class Mapping final : public EventSourceMapping {
       state_ = "Deleting";
     }
     stop_pollers();
-    std::vector<std::thread> workers;
-    {
-      std::unique_lock lock(mu_);
-      drained_cv_.wait(lock, [&] { return in_flight_ == 0; });
-      stopping_workers_ = true;
-      workers.swap(workers_);
-    }
-    work_cv_.notify_all();
-    for (auto& t : workers) t.join();
+    batches_->drain();  // every dispatched batch settled
     std::lock_guard lock(mu_);
-    stopping_workers_ = false;
     started_ = false;
     state_ = "Disabled";
   }
@@ -247,7 +239,6 @@ class Mapping final : public EventSourceMapping {
           if (idle) limit_ = std::min(limit_, starting_limit());  // the backlog is gone: scale back
         }
         slot_cv_.notify_all();
-        drained_cv_.notify_all();
         continue;
       }
       dispatch(Job{std::move(batch), std::move(settings)}, full);
@@ -386,8 +377,6 @@ class Mapping final : public EventSourceMapping {
   void dispatch(Job job, bool full) {
     {
       std::lock_guard lock(mu_);
-      work_.push_back(std::move(job));
-      if (work_.size() > idle_workers_) workers_.emplace_back([this] { work_loop(); });
       const int64_t now_ms = clock().now_ms();
       // Backlog: this poller filled a batch and every slot is taken. Grow by one, at most once per
       // scale-up interval.
@@ -397,30 +386,15 @@ class Mapping final : public EventSourceMapping {
         last_scale_up_ms_ = now_ms;
       }
     }
-    work_cv_.notify_one();
     slot_cv_.notify_all();
-  }
-
-  void work_loop() {
-    for (;;) {
-      Job job;
-      {
-        std::unique_lock lock(mu_);
-        ++idle_workers_;
-        work_cv_.wait(lock, [&] { return stopping_workers_ || !work_.empty(); });
-        --idle_workers_;
-        if (work_.empty()) return;
-        job = std::move(work_.front());
-        work_.pop_front();
-      }
+    batches_->submit([this, job = std::move(job)]() mutable {
       run(job);
       {
         std::lock_guard lock(mu_);
         --in_flight_;
       }
       slot_cv_.notify_all();
-      drained_cv_.notify_all();
-    }
+    });
   }
 
   void run(Job& job) {
@@ -500,9 +474,7 @@ class Mapping final : public EventSourceMapping {
   std::vector<std::unique_ptr<Poller>> pollers_ GUARDED_BY(control_mu_);  // p->stop is atomic
 
   mutable std::mutex mu_;
-  std::condition_variable slot_cv_;     // a slot was freed, the limit changed, or pollers stop
-  std::condition_variable work_cv_;     // a job was queued, or workers stop
-  std::condition_variable drained_cv_;  // in_flight_ went down
+  std::condition_variable slot_cv_;  // a slot was freed, the limit changed, or pollers stop
   std::shared_ptr<const Settings> settings_;
   bool started_ = false;
   std::string state_ = "Creating";
@@ -511,11 +483,8 @@ class Mapping final : public EventSourceMapping {
   int64_t in_flight_ = 0;  // slots taken: batches being formed, queued or invoked
   int64_t executing_ = 0;  // batches inside the function
   int64_t last_scale_up_ms_ = 0;
-  std::deque<Job> work_;
-  std::vector<std::thread> workers_;
-  size_t idle_workers_ = 0;
-  bool stopping_workers_ = false;
   MappingStats stats_;
+  std::unique_ptr<WorkLane> batches_;  // last: its jobs use every member above
 };
 
 }  // namespace
@@ -524,6 +493,7 @@ Outcome<std::unique_ptr<EventSourceMapping>> EventSourceMapping::create(const Cr
                                                                         std::shared_ptr<FunctionInvoker> function,
                                                                         SourceFactory sources, RuntimeOptions options) {
   if (!options.clock) options.clock = system_clock();
+  if (!options.work_pool) options.work_pool = WorkPool::create();
   std::unique_ptr<sqs::QueueSource> control = sources ? sources() : nullptr;
   if (!control || !function)
     return AwsError{AwsErrorCode::LambdaInvalidParameterValue, "The event source or the function is missing."};

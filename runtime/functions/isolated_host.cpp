@@ -43,7 +43,7 @@ class EnvironmentPoolHost final : public PluginHost {
                       EnvironmentFactory factory, std::unique_ptr<Environment> first)
       : path_(std::move(path)),
         config_(std::move(config)),
-        options_(options),
+        options_(std::move(options)),
         factory_(std::move(factory)),
         identity_(id) {
     if (options_.max_workers == 0) options_.max_workers = 1;
@@ -254,7 +254,7 @@ Outcome<std::unique_ptr<PluginHost>, std::string> open_isolated_host(std::string
     if (!worker) return Outcome<std::unique_ptr<Environment>, std::string>::failure(worker.error());
     return std::unique_ptr<Environment>(std::move(worker.value()));
   };
-  return open_environment_pool(std::move(path), std::move(config), options, id, std::move(factory));
+  return open_environment_pool(std::move(path), std::move(config), std::move(options), id, std::move(factory));
 }
 
 Outcome<std::unique_ptr<PluginHost>, std::string> open_environment_pool(std::string watched_file, FunctionConfig config,
@@ -262,8 +262,9 @@ Outcome<std::unique_ptr<PluginHost>, std::string> open_environment_pool(std::str
                                                                         EnvironmentFactory factory) {
   auto first = factory();
   if (!first) return Outcome<std::unique_ptr<PluginHost>, std::string>::failure(first.error());
-  return std::unique_ptr<PluginHost>(new EnvironmentPoolHost(std::move(watched_file), std::move(config), options, id,
-                                                             std::move(factory), std::move(first.value())));
+  return std::unique_ptr<PluginHost>(new EnvironmentPoolHost(std::move(watched_file), std::move(config),
+                                                             std::move(options), id, std::move(factory),
+                                                             std::move(first.value())));
 }
 
 }  // namespace sluice::functions::detail

@@ -31,7 +31,9 @@ bool runs_through_runtime_api(const lambda::FunctionRecord& function) {
 class RegistryExecutor final : public lambda::Executor {
  public:
   RegistryExecutor(FunctionRegistry& registry, sqs::Engine& engine, LambdaExecutorOptions options)
-      : registry_(registry), options_(std::move(options)), mappings_(registry, engine, options_.clock) {}
+      : registry_(registry),
+        options_(std::move(options)),
+        mappings_(registry, engine, options_.clock, options_.work_pool) {}
 
   Outcome<Done, std::string> deploy(const lambda::FunctionRecord& function) override {
     FunctionSpec spec;

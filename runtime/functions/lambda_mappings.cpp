@@ -157,8 +157,9 @@ Outcome<esm::UpdateMappingRequest> read_update_settings(const std::string& chang
   return request;
 }
 
-LambdaMappings::LambdaMappings(FunctionRegistry& registry, sqs::Engine& engine, std::shared_ptr<Clock> clock)
-    : registry_(registry), engine_(engine), clock_(std::move(clock)) {}
+LambdaMappings::LambdaMappings(FunctionRegistry& registry, sqs::Engine& engine, std::shared_ptr<Clock> clock,
+                               std::shared_ptr<WorkPool> work_pool)
+    : registry_(registry), engine_(engine), clock_(std::move(clock)), work_pool_(std::move(work_pool)) {}
 
 LambdaMappings::~LambdaMappings() {
   std::map<std::string, std::shared_ptr<esm::EventSourceMapping>> stopping;
@@ -183,6 +184,7 @@ Outcome<std::string> LambdaMappings::start(const lambda::MappingRecord& mapping,
   }
   esm::RuntimeOptions runtime;
   runtime.clock = clock_;
+  runtime.work_pool = work_pool_;
   runtime.start_at_full_scale = true;         // local runs want speed, not AWS's gradual ramp-up
   runtime.max_messages_per_receive = 10'000;  // an embedded queue hands over a whole batch at once
   sqs::Engine& engine = engine_;

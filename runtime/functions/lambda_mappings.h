@@ -24,7 +24,8 @@ namespace sluice::functions::detail {
 
 class LambdaMappings {
  public:
-  LambdaMappings(FunctionRegistry& registry, sqs::Engine& engine, std::shared_ptr<Clock> clock);
+  LambdaMappings(FunctionRegistry& registry, sqs::Engine& engine, std::shared_ptr<Clock> clock,
+                 std::shared_ptr<WorkPool> work_pool);
   ~LambdaMappings();
 
   Outcome<std::string> start(const lambda::MappingRecord& mapping, const lambda::FunctionRecord& function)
@@ -37,6 +38,7 @@ class LambdaMappings {
   FunctionRegistry& registry_;
   sqs::Engine& engine_;
   const std::shared_ptr<Clock> clock_;
+  const std::shared_ptr<WorkPool> work_pool_;
   mutable Mutex mu_;
   std::map<std::string, std::shared_ptr<esm::EventSourceMapping>> running_ GUARDED_BY(mu_);
 };

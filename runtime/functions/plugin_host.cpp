@@ -25,7 +25,7 @@ std::string reload_error(const FunctionConfig& config, const std::string& path, 
 class InProcessHost final : public PluginHost {
  public:
   InProcessHost(std::string path, FunctionConfig config, PluginHostOptions options, std::shared_ptr<LoadedPlugin> p)
-      : path_(std::move(path)), config_(std::move(config)), options_(options), current_(std::move(p)) {}
+      : path_(std::move(path)), config_(std::move(config)), options_(std::move(options)), current_(std::move(p)) {}
 
   InvocationResult invoke(const InvocationRequest& request) override {
     if (options_.reload_on_change) (void)reload_if_changed();  // a broken new file keeps the old one serving

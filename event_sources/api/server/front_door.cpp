@@ -1,7 +1,7 @@
 // ApiServer: the front door (see server.h for the routing order). It decodes what routing needs
 // (the protocol, the credential scope, the Query form, X-Amz-Target), builds the CallContext, and
-// hands the Call to the service that claims it: on the loop thread for Loop services, on the worker
-// pool for Workers services.
+// hands the Call to the service that claims it: on the loop thread for Loop services, in its lane
+// of the shared worker pool for Workers services.
 
 #include <memory>
 
@@ -12,7 +12,6 @@
 #include "request_policy.h"
 #include "sluice/api/server/server.h"
 #include "sluice/common/crypto.h"
-#include "worker_pool.h"
 
 namespace sluice::api::server {
 namespace {
@@ -55,7 +54,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
   ~ApiServerImpl() override {
     // Workers first (they answer through the server), then what the services hold on the server,
     // then the server.
-    pool_.reset();
+    workers_.reset();
     for (const auto& service : options_.services) service->detach();
     server_.reset();
   }
@@ -82,7 +81,10 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
                                    [this](http::Request&& request, http::ResponderPtr responder) {
                                      handle(std::move(request), std::move(responder));
                                    });
-    pool_ = std::make_unique<detail::WorkerPool>(options_.worker_threads);
+    if (options_.worker_threads > 0) {
+      if (!options_.work_pool) options_.work_pool = WorkPool::create();
+      workers_ = options_.work_pool->lane("api", static_cast<size_t>(options_.worker_threads));
+    }
     for (const auto& service : options_.services) service->attach(*this);
     return server_->listen();
   }
@@ -147,10 +149,10 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
       responder->respond(service.error_response(call.ctx.protocol, *refusal, call.ctx.request_id));
       return;
     }
-    if (service.execution() == Service::Execution::Workers) {
+    if (service.execution() == Service::Execution::Workers && workers_) {
       auto shared = std::make_shared<Call>(std::move(call));
       Service* target = &service;
-      pool_->submit([target, shared, responder] { target->handle(std::move(*shared), responder); });
+      workers_->submit([target, shared, responder] { target->handle(std::move(*shared), responder); });
       return;
     }
     service.handle(std::move(call), std::move(responder));
@@ -206,7 +208,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
   detail::RequestPolicy policy_;
   std::unique_ptr<detail::Authenticator> authenticator_;
   std::unique_ptr<http::Server> server_;
-  std::unique_ptr<detail::WorkerPool> pool_;  // Workers services
+  std::unique_ptr<WorkLane> workers_;  // Workers services' calls; null: they run on the loop thread
 };
 
 }  // namespace

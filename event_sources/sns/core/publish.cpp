@@ -24,7 +24,7 @@
 namespace sluice::sns::detail {
 
 namespace {
-constexpr int64_t kDedupWindowMs = 5 * 60 * 1000;
+constexpr int64_t kDedupWindowMs = int64_t{5} * 60 * 1000;
 
 bool is_fifo_queue(const sqs::QueueAddress& q) { return q.name.size() > 5 && q.name.ends_with(".fifo"); }
 

@@ -242,8 +242,10 @@ Status ServiceImpl::tag_resource(const CallContext&, const std::string& arn, con
   auto it = topics_.find(arn);
   if (it == topics_.end()) return aws_error(AwsErrorCode::SnsResourceNotFound, "Resource does not exist");
   Topic updated = it->second;
-  for (const auto& [k, v] : tags) {
-    auto existing = std::find_if(updated.tags.begin(), updated.tags.end(), [&](const Tag& t) { return t.first == k; });
+  for (const auto& tag : tags) {  // not a structured binding: clang before 16 cannot capture one
+    const auto& [k, v] = tag;
+    auto existing =
+        std::find_if(updated.tags.begin(), updated.tags.end(), [&](const Tag& t) { return t.first == tag.first; });
     if (existing != updated.tags.end()) {
       existing->second = v;
     } else {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sluice/common/sqlite.h"
+#include "sluice/common/work_pool.h"
 #include "sluice/sns/delivery.h"
 
 namespace sluice::sns::detail {
@@ -72,12 +73,13 @@ class Journal {
   std::vector<Write> held_;  // guarded by mu_: writes not yet committed, in order
 };
 
-// ---- Worker pool (runner.cpp) ------------------------------------------------------------------
+// ---- Attempts (runner.cpp) ---------------------------------------------------------------------
 
 enum class AttemptResult { Delivered, Retry, Permanent };
 
-// Runs attempts on `threads` workers, ordered by due time. Each job is journalled (when a journal
-// is given) from submit() until it is delivered or given up.
+// Makes attempts in a lane of the shared worker pool, at most `threads` at once, ordered by due
+// time. Each job is journalled (when a journal is given) from submit() until it is delivered or
+// given up.
 class DeliveryRunner {
  public:
   struct Hooks {
@@ -89,17 +91,18 @@ class DeliveryRunner {
     std::function<bool(const Delivery&, int attempts, bool client_side)> give_up;
   };
 
-  // Due times and waits are on `clock`.
-  DeliveryRunner(std::string kind, Journal* journal, size_t threads, std::shared_ptr<Clock> clock, Hooks hooks);
+  // Due times and waits are on `clock`; attempts run in a lane of `pool` (null: a pool of its own).
+  DeliveryRunner(std::string kind, Journal* journal, size_t threads, std::shared_ptr<Clock> clock,
+                 std::shared_ptr<WorkPool> pool, Hooks hooks);
   ~DeliveryRunner();  // stop()
   DeliveryRunner(const DeliveryRunner&) = delete;
   DeliveryRunner& operator=(const DeliveryRunner&) = delete;
 
-  // Loads the journal's rows of this kind and starts the workers.
+  // Loads the journal's rows of this kind and starts the timer.
   void start();
   // Journals the delivery and queues it for an attempt now.
   void submit(const Delivery& delivery);
-  // Stops the workers after their current attempts; queued jobs stay in the journal.
+  // Stops after the attempts under way; queued jobs stay in the journal.
   void stop();
 
   size_t pending() const;
@@ -111,7 +114,11 @@ class DeliveryRunner {
     int attempts = 0;
     Delivery delivery;
   };
-  void work();
+  // Hands the jobs that are due to the lane (mu_ held).
+  void dispatch(std::unique_lock<std::mutex>& lock);
+  void attempt(std::shared_ptr<Job> job);
+  // The timer thread: waits on the clock for the earliest job that is not due yet.
+  void wait_for_due_jobs();
   void finish(const Job& job);
 
   std::string kind_;
@@ -121,12 +128,13 @@ class DeliveryRunner {
   Hooks hooks_;
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable cv_;                          // a job was queued, or stop()
   std::multimap<int64_t, std::shared_ptr<Job>> queue_;  // by due time, clock ms
-  size_t in_flight_ = 0;
+  size_t in_flight_ = 0;                                // handed to the lane
   bool stopping_ = false;
   DeliveryStats stats_;
-  std::vector<std::thread> workers_;
+  std::thread timer_;
+  std::unique_ptr<WorkLane> lane_;  // last: its jobs use the members above
 };
 
 // ---- Dead letters (dead_letter.cpp) ------------------------------------------------------------

@@ -82,8 +82,9 @@ std::unique_ptr<LambdaDelivery> LambdaDelivery::open(const LambdaDeliveryOptions
   hooks.give_up = [self](const Delivery& d, int attempts, bool client_side) {
     return self->give_up(d, attempts, client_side);
   };
-  impl->runner = std::make_unique<detail::DeliveryRunner>(
-      "lambda", impl->journal.get(), options.threads, options.clock ? options.clock : system_clock(), std::move(hooks));
+  impl->runner = std::make_unique<detail::DeliveryRunner>("lambda", impl->journal.get(), options.threads,
+                                                          options.clock ? options.clock : system_clock(),
+                                                          options.work_pool, std::move(hooks));
   impl->runner->start();
   return std::unique_ptr<LambdaDelivery>(new LambdaDelivery(std::move(impl)));
 }

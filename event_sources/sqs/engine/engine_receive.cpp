@@ -13,7 +13,7 @@ namespace sluice::sqs::detail {
 namespace {
 
 constexpr int64_t kMaxVisibilitySeconds = 43200;
-constexpr int64_t kAttemptWindowMs = 5 * 60 * 1000;
+constexpr int64_t kAttemptWindowMs = int64_t{5} * 60 * 1000;
 
 AwsError invalid(std::string message) { return aws_error(AwsErrorCode::InvalidParameterValue, std::move(message)); }
 

@@ -11,7 +11,7 @@
 namespace sluice::sqs::detail {
 namespace {
 
-constexpr int64_t kDedupWindowMs = 5 * 60 * 1000;
+constexpr int64_t kDedupWindowMs = int64_t{5} * 60 * 1000;
 constexpr int64_t kMaxBatchBytes = 1048576;
 constexpr uint64_t kSequenceBlock = 1024;
 

@@ -116,7 +116,7 @@ __attribute__((target("avx2"))) void md5_lanes_avx2(const std::string_view* inpu
       bool live = l < count && j < lanes[l].blocks;
       active[l] = live ? -1 : 0;
       const unsigned char* block = live ? lanes[l].block(j) : kZeroBlock;
-      for (int w = 0; w < 16; ++w) std::memcpy(&words[w][l], block + 4 * w, 4);  // little-endian host
+      for (size_t w = 0; w < 16; ++w) std::memcpy(&words[w][l], block + 4 * w, 4);  // little-endian host
     }
     __m256i m[16];
     for (int w = 0; w < 16; ++w) m[w] = _mm256_load_si256(reinterpret_cast<const __m256i*>(words[w]));
@@ -139,7 +139,7 @@ __attribute__((target("avx2"))) void md5_lanes_avx2(const std::string_view* inpu
   _mm256_store_si256(reinterpret_cast<__m256i*>(state[2]), c);
   _mm256_store_si256(reinterpret_cast<__m256i*>(state[3]), d);
   for (size_t l = 0; l < count; ++l) {
-    for (int r = 0; r < 4; ++r) std::memcpy(out[l].data() + 4 * r, &state[r][l], 4);
+    for (size_t r = 0; r < 4; ++r) std::memcpy(out[l].data() + 4 * r, &state[r][l], 4);
   }
 }
 

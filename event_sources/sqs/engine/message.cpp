@@ -35,7 +35,7 @@ MessageIdBytes new_message_id() {
   uint64_t a = generator.engine(), b = generator.engine();
   for (int i = 0; i < 8; ++i) {
     id[static_cast<size_t>(i)] = static_cast<uint8_t>(a >> (8 * i));
-    id[static_cast<size_t>(i + 8)] = static_cast<uint8_t>(b >> (8 * i));
+    id[static_cast<size_t>(i) + 8] = static_cast<uint8_t>(b >> (8 * i));
   }
   id[6] = static_cast<uint8_t>((id[6] & 0x0F) | 0x40);
   id[8] = static_cast<uint8_t>((id[8] & 0x3F) | 0x80);

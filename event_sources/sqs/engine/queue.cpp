@@ -274,7 +274,8 @@ void Queue::expire_dedup(int64_t now_ms) {
 
 std::string Queue::next_sequence() {
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%llu", static_cast<unsigned long long>(kSequenceBase + next_sequence_number++));
+  const unsigned long long sequence = kSequenceBase + next_sequence_number++;
+  std::snprintf(buffer, sizeof buffer, "%llu", sequence);
   return buffer;
 }
 

@@ -193,6 +193,7 @@ TEST_CASE("interrupt racing the start of a long poll never leaves it blocked") {
   for (int i = 0; i < 20; ++i) {
     auto source = source_for(fake);
     auto poll = std::async(std::launch::async, [&] { return source->receive(10, 20, std::nullopt); });
+    // The interrupt lands at varied real offsets from the poll's start: the race is the subject.
     if (i % 2 == 1) std::this_thread::sleep_for(std::chrono::microseconds(200 * i));
     source->interrupt();
     REQUIRE(poll.wait_for(std::chrono::seconds(3)) == std::future_status::ready);

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -97,7 +98,7 @@ class Recorder final : public FunctionInvoker {
       batches_.push_back(bodies);
       started_.push_back(steady_clock::now());
     }
-    if (delay_.count()) std::this_thread::sleep_for(delay_);
+    if (delay_.count()) std::this_thread::sleep_for(delay_);  // the function's own run time
     auto result = inner_->invoke(request);
     --running_;
     std::lock_guard lock(mu_);
@@ -134,6 +135,55 @@ class Recorder final : public FunctionInvoker {
   std::vector<std::vector<std::string>> batches_;
   std::vector<steady_clock::time_point> started_;
   std::vector<functions::InvocationResult> results_;
+};
+
+// A queue source that tells the test when a long poll is under way: a poller inside receive()
+// with a wait time has already worked out its batch's window from the clock.
+class LongPollSignal {
+ public:
+  void entered() {
+    std::lock_guard lock(mu_);
+    ++polls_;
+    cv_.notify_all();
+  }
+  bool wait_for_poll() {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, seconds(30), [&] { return polls_ > 0; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int polls_ = 0;
+};
+
+class SignallingSource final : public sqs::QueueSource {
+ public:
+  SignallingSource(std::unique_ptr<sqs::QueueSource> inner, std::shared_ptr<LongPollSignal> signal)
+      : inner_(std::move(inner)), signal_(std::move(signal)) {}
+  const std::string& arn() const override { return inner_->arn(); }
+  const std::string& region() const override { return inner_->region(); }
+  Outcome<std::vector<sqs::ReceivedMessage>> receive(int max_messages, int wait_time_seconds,
+                                                     std::optional<int64_t> visibility_timeout) override {
+    if (wait_time_seconds > 0) signal_->entered();
+    return inner_->receive(max_messages, wait_time_seconds, visibility_timeout);
+  }
+  Outcome<sqs::BatchResult<sqs::BatchEntryOk>> delete_messages(
+      const std::vector<sqs::DeleteMessageBatchEntry>& entries) override {
+    return inner_->delete_messages(entries);
+  }
+  Outcome<sqs::BatchResult<sqs::BatchEntryOk>> change_visibility(
+      const std::vector<sqs::ChangeVisibilityBatchEntry>& entries) override {
+    return inner_->change_visibility(entries);
+  }
+  Outcome<sqs::AttributeMap> attributes(const std::vector<std::string>& names) override {
+    return inner_->attributes(names);
+  }
+  void interrupt() override { inner_->interrupt(); }
+
+ private:
+  std::unique_ptr<sqs::QueueSource> inner_;
+  std::shared_ptr<LongPollSignal> signal_;
 };
 
 // A function that answers every invocation with the same payload (for response parsing cases).
@@ -435,10 +485,12 @@ TEST_CASE("the batching window is counted from the batch's first record, not fro
   RuntimeOptions options = fast();
   options.poller_threads = 1;
   options.clock = clock;
-  auto m = make(r, rec, qs.sources(q), options);
+  auto long_poll = std::make_shared<LongPollSignal>();
+  auto sources = [&qs, q, long_poll] { return std::make_unique<SignallingSource>(qs.sources(q)(), long_poll); };
+  auto m = make(r, rec, sources, options);
   m->start();
-  std::this_thread::sleep_for(milliseconds(100));  // the poller is in its (real) long poll
-  clock->advance_s(200);                           // the queue stays idle for 200 s
+  REQUIRE(long_poll->wait_for_poll());  // the poller is in its (real) long poll
+  clock->advance_s(200);                // the queue stays idle for 200 s
   const int64_t window_end = clock->now_ms() + 300'000;
   qs.send(q, "a");
   // The window starts with "a": it ends 300 s from now, not 100 s from now.

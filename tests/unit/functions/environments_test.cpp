@@ -41,6 +41,18 @@ std::vector<InvocationResult> call_at_once(PluginHost& host, int n, const std::s
   return results;
 }
 
+// Polls `done` until it holds or a generous bound passes: for states another thread reaches that
+// offer nothing to wait on (a manual clock's waiters, the host's counts).
+template <typename Done>
+bool polled_until(Done done) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
 }  // namespace
 
 TEST_CASE("isolation is the default and a non-concurrent handler still runs side by side") {
@@ -88,13 +100,15 @@ TEST_CASE("warm environments are reused and stopped after being idle") {
   CHECK(host->environments().started == 1);  // the same warm environment every time
   CHECK(host->environments().idle == 1);
 
+  // The reaper waits on the clock for the environment's 60 idle seconds (the clock has not moved
+  // since it went idle). After 59 of them it looks, keeps the environment and waits again.
+  const int64_t reap_due = clock->now_ms() + 60'000;
+  REQUIRE(polled_until([&] { return clock->has_waiter(reap_due); }));
   clock->advance_ms(59'000);
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  REQUIRE(polled_until([&] { return clock->has_waiter(reap_due); }));
   CHECK(host->environments().idle == 1);
   clock->advance_ms(1'000);
-  for (int i = 0; i < 200 && host->environments().idle != 0; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  CHECK(host->environments().idle == 0);
+  CHECK(polled_until([&] { return host->environments().idle == 0; }));
   CHECK(host->environments().reaped_when_idle == 1);
 
   auto cold = call(*host, "{}");

@@ -204,7 +204,12 @@ TEST_CASE("an invocation in flight during a reload finishes on the old version")
 
   InvocationResult in_flight;
   std::thread worker([&] { in_flight = call(*host, "wait:" + gate.string()); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let it enter the handler
+  // The handler marks its entry with a file (it runs in another process): polled, bounded.
+  const fs::path entered = gate.string() + ".entered";
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!fs::exists(entered) && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  REQUIRE(fs::exists(entered));
   fs::copy_file(PLUGIN_FIXTURE_VERSIONED_V2, so, fs::copy_options::overwrite_existing);
   CHECK(call(*host, "{}").payload == R"({"version":2})");  // reloaded while v1 is still running
   fs::remove(gate);

@@ -78,6 +78,7 @@ TEST_CASE("pipelining stops being read at max_pending_requests unanswered reques
   Client c(s.port(), 5000);
   REQUIRE(c.send(pipelined_gets(50)));
   REQUIRE(wait_for([&] { return parked.size() >= 8; }));
+  // An absence has no event to wait for: a real interval in which a ninth would have been read.
   std::this_thread::sleep_for(200ms);
   CHECK(parked.size() == 8);
   // Answering them lets the next ones in, in order, until all 50 are answered.
@@ -123,7 +124,7 @@ TEST_CASE("a request trickling in past request_timeout_ms is answered 408 and th
     // One header byte every 50 ms: never idle, never complete.
     for (int i = 0; i < 60 && !stop; ++i) {
       if (!c.send("a")) break;
-      std::this_thread::sleep_for(50ms);
+      std::this_thread::sleep_for(50ms);  // real pacing against the server's real socket timers
     }
   });
   auto r = c.read_response();
@@ -148,7 +149,7 @@ TEST_CASE("a request that arrives slowly but within request_timeout_ms is served
   const std::string request = "POST /p HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello";
   for (char ch : request) {
     REQUIRE(c.send(std::string(1, ch)));
-    std::this_thread::sleep_for(5ms);
+    std::this_thread::sleep_for(5ms);  // one byte per read, in real time, against the real request timer
   }
   auto r = c.read_response();
   REQUIRE(r.ok);
@@ -181,7 +182,7 @@ TEST_CASE("a half-closed client still gets the answers owed to it") {
     // Answered later from another thread, as an answer held for its commit is.
     std::lock_guard lock(mu);
     workers.emplace_back([r = std::move(r), path = req.path] {
-      std::this_thread::sleep_for(100ms);
+      std::this_thread::sleep_for(100ms);  // the answer comes late, as a commit's does: nothing to wait for
       r->respond(text(200, "stored " + path));
     });
   });

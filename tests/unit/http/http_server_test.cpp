@@ -179,7 +179,7 @@ TEST_CASE("chunked request body is reassembled") {
   LoopServer s(opts(), echo_handler());
   Client c(s.port());
   REQUIRE(c.send("POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"));
-  std::this_thread::sleep_for(20ms);
+  std::this_thread::sleep_for(20ms);  // the two parts reach the server in separate TCP reads
   REQUIRE(c.send("1\r\n \r\n6\r\nworld!\r\n0\r\n\r\n"));
   auto r = c.read_response();
   REQUIRE(r.ok);
@@ -195,7 +195,7 @@ TEST_CASE("Content-Length body split across many writes") {
   std::string msg = "PUT /split HTTP/1.1\r\nContent-Length: 3000\r\n\r\n" + body;
   for (size_t off = 0; off < msg.size(); off += 97) {
     REQUIRE(c.send(std::string_view(msg).substr(off, 97)));
-    if (off % (97 * 8) == 0) std::this_thread::sleep_for(1ms);
+    if (off % (97 * 8) == 0) std::this_thread::sleep_for(1ms);  // splits the body over TCP reads
   }
   auto r = c.read_response();
   REQUIRE(r.ok);
@@ -333,7 +333,7 @@ TEST_CASE("respond from another thread, and a dropped responder answers 500") {
       workers.emplace_back([r = std::move(r)]() mutable { r.reset(); });
     } else {
       workers.emplace_back([r = std::move(r), body = std::move(req.body)] {
-        std::this_thread::sleep_for(5ms);
+        std::this_thread::sleep_for(5ms);  // answered late from another thread: nothing to wait for
         r->respond(text(202, "worker:" + body));
         r->respond(text(500, "ignored second answer"));
       });

@@ -186,6 +186,44 @@ TEST_CASE("a slow endpoint does not hold up the publisher") {
   REQUIRE(wait_for([&] { return w.http->stats().delivered == 4; }));
 }
 
+// The sink's attempts and the front door's Workers calls share the process's one pool. Were the
+// attempts free to take every thread, the API call would wait behind the stuck deliveries.
+TEST_CASE("a flood of deliveries stuck on a slow endpoint does not starve API calls on the same pool") {
+  Endpoint ep;
+  World w;
+  w.request_timeout_ms = 60'000;  // the held attempts must not time out into retries meanwhile
+  w.reopen();
+  auto api = w.pool->lane("api", 4);
+  auto t = w.topic("t");
+  auto sub = w.subscribe(t, "http", ep.url());
+  REQUIRE(confirm(w, ep) == sub);
+  REQUIRE(wait_for([&] { return w.http->pending() == 0; }));
+  ep.hold();
+  for (int i = 0; i < 200; ++i) REQUIRE(w.publish(t, "m" + std::to_string(i)).ok());
+  // Four attempts (the sink's threads) reach the endpoint and hang there; the rest wait.
+  REQUIRE(wait_for([&] { return ep.count("Notification") == 4; }, 30'000));
+
+  std::mutex mu;
+  std::condition_variable cv;
+  bool answered = false;
+  size_t notifications_seen = 0;
+  api->submit([&] {
+    std::lock_guard lock(mu);
+    notifications_seen = ep.count("Notification");
+    answered = true;
+    cv.notify_all();
+  });
+  {
+    std::unique_lock lock(mu);
+    REQUIRE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return answered; }));
+  }
+  CHECK(notifications_seen == 4);  // the call ran while the flood still held all its threads
+  CHECK(w.http->stats().delivered == 1);
+
+  ep.release();
+  CHECK(wait_for([&] { return w.http->stats().delivered == 201; }, 60'000));
+}
+
 TEST_CASE("journalled deliveries survive a restart and arrive once the endpoint is back") {
   TempDir dir;
   int port = 0;

@@ -134,6 +134,7 @@ struct TempDir {
 struct World {
   CallContext ctx{"111111111111", "us-east-1"};
   std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
+  std::shared_ptr<WorkPool> pool = WorkPool::create();  // the sinks' lanes, as in the server
   std::unique_ptr<sqs::Engine> sqs;
   std::unique_ptr<HttpDelivery> http;
   std::unique_ptr<LambdaDelivery> lambda;
@@ -149,6 +150,7 @@ struct World {
     std::lock_guard lock(log_mu);
     return log_lines;
   }
+  int64_t request_timeout_ms = 3000;  // read by reopen()
 
   explicit World(std::string dir = "", AsyncFunctionInvoker* inv = nullptr) : data_dir(std::move(dir)), invoker(inv) {
     sqs::EngineOptions eo;
@@ -173,7 +175,8 @@ struct World {
     ho.data_dir = data_dir;
     ho.sqs = sqs.get();
     ho.clock = clock;
-    ho.request_timeout_ms = 3000;
+    ho.work_pool = pool;
+    ho.request_timeout_ms = request_timeout_ms;
     ho.allow_list = allow_list;
     ho.log = [this](const std::string& line) {
       std::lock_guard lock(log_mu);
@@ -186,6 +189,7 @@ struct World {
       lo.sqs = sqs.get();
       lo.invoker = invoker;
       lo.clock = clock;  // retries after AWS's 1 and 2 minutes
+      lo.work_pool = pool;
       lambda = LambdaDelivery::open(lo, &error);
     }
     sink = std::make_unique<CompositeSink>(http.get(), lambda.get());

@@ -12,7 +12,9 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <condition_variable>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "sluice/api/server/server.h"
@@ -119,9 +121,14 @@ struct Service {
   sluice::sqs::Engine* engine = nullptr;
   uv_loop_t loop{};
   uv_async_t stop{};
+  uv_async_t probe{};  // asks the loop how many calls are parked
   std::unique_ptr<ApiServer> api;
   std::thread thread;
   std::promise<void> drained;
+  std::mutex probe_mu;
+  std::condition_variable probe_cv;
+  uint64_t probes_answered = 0;  // guarded by probe_mu, as parked_seen
+  size_t parked_seen = 0;
 
   explicit Service(sluice::sqs::Engine* shared = nullptr) : engine(shared) {
     std::string error;
@@ -146,8 +153,18 @@ struct Service {
       auto* self = static_cast<Service*>(handle->data);
       self->api->drain([self] {
         uv_close(reinterpret_cast<uv_handle_t*>(&self->stop), nullptr);
+        uv_close(reinterpret_cast<uv_handle_t*>(&self->probe), nullptr);
         self->drained.set_value();
       });
+    });
+    probe.data = this;
+    uv_async_init(&loop, &probe, [](uv_async_t* handle) {
+      auto* self = static_cast<Service*>(handle->data);
+      const size_t parked = self->api->parked_calls();  // loop thread only
+      std::lock_guard lock(self->probe_mu);
+      self->parked_seen = parked;
+      self->probes_answered++;
+      self->probe_cv.notify_all();
     });
     thread = std::thread([this] { uv_run(&loop, UV_RUN_DEFAULT); });
   }
@@ -172,6 +189,20 @@ struct Service {
   }
 
   int port() const { return api->port(); }
+
+  // Waits until at least `n` calls are parked (long polls the loop holds), asking the loop again
+  // after each answer. False when none got there in a generous time.
+  bool wait_for_parked(size_t n) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    std::unique_lock lock(probe_mu);
+    while (std::chrono::steady_clock::now() < deadline) {
+      const uint64_t asked = probes_answered;
+      uv_async_send(&probe);
+      if (!probe_cv.wait_until(lock, deadline, [&] { return probes_answered > asked; })) return false;
+      if (parked_seen >= n) return true;
+    }
+    return false;
+  }
 };
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
@@ -280,7 +311,7 @@ TEST_CASE("HTTP: a long poll is woken by a send on another connection") {
     Client poller(s.port());
     return poller.send(json_request("ReceiveMessage", R"({"QueueUrl":")" + url + R"(","WaitTimeSeconds":10})"));
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  REQUIRE(s.wait_for_parked(1));
   CHECK(poll.wait_for(std::chrono::milliseconds(0)) == std::future_status::timeout);  // parked, not answered
   auto sent = setup.send(json_request("SendMessage", R"({"QueueUrl":")" + url + R"(","MessageBody":"wake up"})"));
   CHECK(sent.status == 200);
@@ -303,7 +334,7 @@ TEST_CASE("HTTP: two loops over one engine: a poll parked on one is woken by a s
     Client poller(second.port());
     return poller.send(json_request("ReceiveMessage", R"({"QueueUrl":")" + url + R"(","WaitTimeSeconds":10})"));
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  REQUIRE(second.wait_for_parked(1));
   CHECK(poll.wait_for(std::chrono::milliseconds(0)) == std::future_status::timeout);  // parked on the second loop
   CHECK(setup.send(json_request("SendMessage", R"({"QueueUrl":")" + url + R"(","MessageBody":"across"})")).status ==
         200);
@@ -352,7 +383,7 @@ TEST_CASE("HTTP: drain answers a parked long poll empty") {
     return poller.send(
         json_request("ReceiveMessage", R"({"QueueUrl":"http://127.0.0.1/123456789012/drained","WaitTimeSeconds":20})"));
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  REQUIRE(s.wait_for_parked(1));
   s.drain();
   REQUIRE(poll.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
   auto reply = poll.get();

@@ -31,6 +31,7 @@ std::optional<std::string> region_from_queue_url(std::string_view url);
 
 // Null (with *error set when given) when the queue cannot be addressed or no region can be found.
 // Credentials are resolved lazily, on the first call.
-std::unique_ptr<sqs::QueueSource> make_remote_queue_source(RemoteQueueOptions options, std::string* error = nullptr);
+std::unique_ptr<sqs::QueueSource> make_remote_queue_source(const RemoteQueueOptions& options,
+                                                           std::string* error = nullptr);
 
 }  // namespace sluice::aws

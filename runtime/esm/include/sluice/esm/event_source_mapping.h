@@ -10,9 +10,10 @@
 // Threads
 //   Poller threads (RuntimeOptions::poller_threads) run the long polls and build batches. A poller
 //   takes a concurrency slot before it polls, so at most `concurrency limit` batches are being
-//   formed or processed at once. Finished batches go to a bounded worker pool (threads created on
-//   demand, never more than the mapping's maximum concurrency) which invokes the function and
-//   deletes what succeeded. A handler never runs on a poller thread.
+//   formed or processed at once. Finished batches go to the mapping's lane of the shared worker
+//   pool (sluice/common/work_pool.h; never more at once than the mapping's maximum concurrency),
+//   which invokes the function and deletes what succeeded. A handler never runs on a poller
+//   thread.
 //
 // Scaling (AWS: services-sqs-scaling)
 //   The limit starts at 5 concurrent batches (or at the maximum with start_at_full_scale) and
@@ -61,6 +62,7 @@
 
 #include "sluice/common/aws_error.h"
 #include "sluice/common/clock.h"
+#include "sluice/common/work_pool.h"
 #include "sluice/functions/plugin_host.h"
 #include "sluice/sqs/queue_source.h"
 
@@ -195,6 +197,9 @@ struct RuntimeOptions {
   // Told each time LastProcessingResult changes (not when it is set to the value it has), from a
   // poller or worker thread, outside the mapping's locks.
   std::function<void(const ProcessingResultChange&)> on_processing_result;
+  // Where batches are invoked and settled (the process's one pool); default: a pool of the
+  // mapping's own.
+  std::shared_ptr<WorkPool> work_pool;
 };
 
 struct MappingStats {

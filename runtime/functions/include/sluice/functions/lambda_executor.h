@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 
+#include "sluice/common/work_pool.h"
 #include "sluice/functions/registry.h"
 #include "sluice/lambda/executor.h"
 #include "sluice/sqs/engine.h"
@@ -28,6 +29,8 @@ namespace sluice::functions {
 struct LambdaExecutorOptions {
   std::shared_ptr<Clock> clock;  // the function hosts' deadlines; default the system clock
   unsigned workers_per_function = 4;
+  // Where the mappings' batches run (the process's one pool); default: a pool per mapping.
+  std::shared_ptr<WorkPool> work_pool;
 };
 
 // Mappings read embedded queues of `engine`, which must outlive the executor.

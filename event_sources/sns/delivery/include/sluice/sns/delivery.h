@@ -7,7 +7,9 @@
 //   journals the delivery (SQLite, WAL, <data_dir>/sns_deliveries.db) and queues it, and returns
 //   without touching the network, so a publish answer implies a durable delivery and a slow
 //   endpoint never holds up a publisher.
-// - A bounded pool of worker threads per sink makes the attempts. A failed attempt is scheduled
+// - Each sink makes its attempts in a lane of the shared worker pool (sluice/common/work_pool.h),
+//   at most `threads` at once, so a flood of deliveries to slow endpoints cannot hold up the other
+//   work of the pool (API calls, mapping batches). A failed attempt is scheduled
 //   again after the delay its retry schedule gives; when the schedule is exhausted, or the
 //   failure is one that retrying cannot fix, the message goes to the subscription's
 //   RedrivePolicy dead-letter queue (an embedded SQS queue) or, without one, is dropped, as AWS
@@ -36,6 +38,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sluice/common/work_pool.h"
 #include "sluice/sns/sns.h"
 
 namespace sluice::sqs {
@@ -84,10 +87,11 @@ struct DeliveryStats {
 };
 
 struct DeliveryWorkerOptions {
-  std::string data_dir;          // journal location; empty keeps the queue in memory only
-  sqs::Engine* sqs = nullptr;    // where RedrivePolicy dead-letter queues live
-  size_t threads = 4;            // worker pool size (at least 1)
-  std::shared_ptr<Clock> clock;  // retry delays are waited on it; default: the system clock
+  std::string data_dir;                 // journal location; empty keeps the queue in memory only
+  sqs::Engine* sqs = nullptr;           // where RedrivePolicy dead-letter queues live
+  size_t threads = 4;                   // attempts at once (at least 1)
+  std::shared_ptr<Clock> clock;         // retry delays are waited on it; default: the system clock
+  std::shared_ptr<WorkPool> work_pool;  // where the attempts run; default: a pool of the sink's own
 };
 
 // ---- Where HTTP/S deliveries may connect ----------------------------------------------------

@@ -35,7 +35,7 @@
 //
 // Execution: a Loop service runs on the loop thread and must never block (the SQS engine logs
 // its changes and returns; DurableAnswers holds its answers for the commit). A Workers service runs
-// on the front door's worker pool, whose threads may block (SNS's store commits).
+// in the front door's lane of the shared worker pool, whose threads may block (SNS's store commits).
 //
 // Lifecycle of ApiServer: start() attaches every service, binds and listens; run the loop. drain()
 // lets each service answer its parked calls, lets requests in flight finish and closes the
@@ -57,6 +57,7 @@
 #include "sluice/common/aws_error.h"
 #include "sluice/common/clock.h"
 #include "sluice/common/defaults.h"
+#include "sluice/common/work_pool.h"
 #include "sluice/identity/identity.h"
 
 namespace sluice::api::server {
@@ -172,7 +173,10 @@ struct ApiOptions {
   // the listen host and public_base_url's host. A request for any other name is refused, which is
   // what defeats DNS rebinding.
   std::vector<std::string> allowed_hosts;
-  int worker_threads = 4;  // for Workers services; 0: on the loop thread
+  // Workers services' calls run in a lane of work_pool, at most worker_threads at once; 0: on the
+  // loop thread. Without a pool the server makes one of its own.
+  int worker_threads = 4;
+  std::shared_ptr<WorkPool> work_pool;
   // Query form-encoding can triple a 1 MiB message; JSON escaping can double it. A service may
   // raise it for its own routes (Service::max_body_bytes), never globally.
   size_t max_body_bytes = size_t{8} * 1024 * 1024;
