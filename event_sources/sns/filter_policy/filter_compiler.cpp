@@ -94,7 +94,7 @@ bool as_number(const json::value& v, double& out) {
 
 class Compiler {
  public:
-  explicit Compiler(FilterScope scope) : scope_(scope) {}
+  Compiler() = default;
 
   bool nested() const { return nested_; }
   const Failure& failure() const { return failure_; }
@@ -321,7 +321,6 @@ class Compiler {
     return true;
   }
 
-  FilterScope scope_;
   bool nested_ = false;
   Failure failure_;
 };
@@ -369,7 +368,7 @@ Outcome<std::unique_ptr<CompiledPolicy>, FilterPolicyError> compile_policy(std::
 
   auto policy = std::make_unique<CompiledPolicy>();
   policy->scope = scope;
-  Compiler compiler(scope);
+  Compiler compiler;  // the scope's one rule (no nesting under MessageAttributes) is checked below
   if (!compiler.compile_node(parsed.get_object(), 1, policy->root))
     return FilterPolicyError{compiler.failure().message, compiler.failure().labelled};
   if (scope == FilterScope::MessageAttributes && compiler.nested())
