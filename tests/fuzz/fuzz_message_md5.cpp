@@ -58,7 +58,8 @@ std::string attributes_reference(const sluice::sqs::MessageAttributes& attribute
   return sluice::md5_hex(layout);
 }
 
-constexpr std::string_view kTypes[] = {"String", "Number", "Binary", "String.label", "Binary.gif", "Binaryx", "Number.7"};
+constexpr std::string_view kTypes[] = {"String",     "Number",  "Binary",  "String.label",
+                                       "Binary.gif", "Binaryx", "Number.7"};
 
 }  // namespace
 
