@@ -28,7 +28,8 @@ sluice::sqs::ReceivedMessage message_of(std::string_view body) {
   m.receipt_handle = "AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a";
   m.body = std::string(body);
   m.md5_of_body = "e4e68fb7bd0e697a0ae8f1bb342846b3";
-  m.attributes = {{"ApproximateReceiveCount", "1"}, {"SentTimestamp", "1545082649183"}, {"SenderId", "AIDAIENQZJOLO23YVJ4VO"}};
+  m.attributes = {
+      {"ApproximateReceiveCount", "1"}, {"SentTimestamp", "1545082649183"}, {"SenderId", "AIDAIENQZJOLO23YVJ4VO"}};
   m.message_attributes["kind"] = {"String", std::string(body.substr(0, 16)), ""};
   m.message_attributes["count"] = {"Number", "42", ""};
   m.message_attributes["blob"] = {"Binary", "", std::string(body.substr(0, 8))};
@@ -60,7 +61,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (patterns.empty() && !kept) std::abort();  // no filter keeps every record
   }
 
-  const std::unordered_set<std::string> batch = {"059f36b4-87a3-44ab-83d2-661975830a7d", "2e1424d4-f796-459a-8184-9c92662be6da"};
+  const std::unordered_set<std::string> batch = {"059f36b4-87a3-44ab-83d2-661975830a7d",
+                                                 "2e1424d4-f796-459a-8184-9c92662be6da"};
   const detail::PartialBatchResult result = detail::read_partial_batch_response(body, batch);
   if (result.whole_batch_failed && result.reason.empty()) std::abort();  // a whole-batch failure says why
   for (const std::string& id : result.failed) {

@@ -25,8 +25,12 @@ namespace {
 namespace http = sluice::api::http;
 namespace testing = sluice::api::sqs_wire::testing;
 
-constexpr std::string_view kActions[] = {"SendMessage",        "SendMessageBatch",        "ReceiveMessage",
-                                         "DeleteMessage",      "DeleteMessageBatch",      "ChangeMessageVisibility",
+constexpr std::string_view kActions[] = {"SendMessage",
+                                         "SendMessageBatch",
+                                         "ReceiveMessage",
+                                         "DeleteMessage",
+                                         "DeleteMessageBatch",
+                                         "ChangeMessageVisibility",
                                          "ChangeMessageVisibilityBatch"};
 
 // The engine keeps what the calls send, so a long run starts afresh now and then.
