@@ -60,13 +60,12 @@ Status Directory::add_account(const AccountDeclaration& account) {
   for (const UserDeclaration& user : account.users) {
     for (const AccessKey& key : user.access_keys) keys.emplace_back(key, user_principal(account.id, user.name));
   }
-  // Not a structured binding: clang before 16 cannot capture one in the lambda below.
   for (const auto& entry : keys) {
-    const AccessKey& key = entry.first;
-    if (keys_.count(key.access_key_id) != 0 || std::count_if(keys.begin(), keys.end(), [&](const auto& k) {
-                                                 return k.first.access_key_id == key.access_key_id;
-                                               }) > 1) {
-      return aws_error(AwsErrorCode::InvalidParameterValue, "access key " + key.access_key_id + " is declared twice");
+    // A named reference, not a structured binding: clang 14 cannot capture a binding in a lambda.
+    const std::string& id = entry.first.access_key_id;
+    if (keys_.count(id) != 0 ||
+        std::count_if(keys.begin(), keys.end(), [&](const auto& k) { return k.first.access_key_id == id; }) > 1) {
+      return aws_error(AwsErrorCode::InvalidParameterValue, "access key " + id + " is declared twice");
     }
   }
   for (const RoleDeclaration& role : account.roles) {

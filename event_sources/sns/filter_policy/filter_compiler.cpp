@@ -104,7 +104,7 @@ bool as_number(const json::value& v, double& out) {
 
 class Compiler {
  public:
-  explicit Compiler(FilterScope scope) : scope_(scope) {}
+  Compiler() = default;
 
   bool nested() const { return nested_; }
   const Failure& failure() const { return failure_; }
@@ -368,7 +368,6 @@ class Compiler {
     return true;
   }
 
-  FilterScope scope_;
   bool nested_ = false;
   Failure failure_;
 };
@@ -416,7 +415,7 @@ Outcome<std::unique_ptr<CompiledPolicy>, FilterPolicyError> compile_policy(std::
 
   auto policy = std::make_unique<CompiledPolicy>();
   policy->scope = scope;
-  Compiler compiler(scope);
+  Compiler compiler;  // the scope's one rule (no nesting under MessageAttributes) is checked below
   const std::optional<SourceNode> spans = locate_values(text);
   static const SourceNode unknown;
   if (!compiler.compile_node(parsed.get_object(), 1, policy->root, spans ? *spans : unknown)) {

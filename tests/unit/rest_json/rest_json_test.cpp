@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <boost/json.hpp>
+
+#include <string>
+
 #include "sluice/api/rest_json/rest_json.h"
 
 using namespace sluice;
@@ -69,4 +73,19 @@ TEST_CASE("repeated query parameters and an error's Reason") {
   CHECK(throttled.status == 429);
   CHECK(throttled.body ==
         R"({"Type":"User","message":"Rate Exceeded.","Reason":"ReservedFunctionConcurrentInvocationLimitExceeded"})");
+}
+
+TEST_CASE("an error text with bytes that are not UTF-8 is still a JSON document (found by the Lambda REST fuzzer)") {
+  // "No Lambda operation at GET <path>" with raw bytes of the request's path in it.
+  const std::string text = std::string("No Lambda operation at GET /2015-03-31/function") + "\xbb\xbb" +
+                           "s/x \xe2\x82" + " \xed\xa0\x80 \xc0\xaf \xe2\x82\xac";
+  http::Response answer = rest_json::error_answer(aws_error(AwsErrorCode::UnknownOperation, text), "req-1");
+  boost::json::error_code ec;
+  boost::json::value body = boost::json::parse(answer.body, ec);
+  REQUIRE_FALSE(ec);
+  const std::string message(body.at("message").as_string());
+  // Each ill-formed byte became U+FFFD; well-formed characters (the euro sign) stay as they were.
+  CHECK(message ==
+        "No Lambda operation at GET /2015-03-31/function\xEF\xBF\xBD\xEF\xBF\xBDs/x \xEF\xBF\xBD\xEF\xBF\xBD "
+        "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD \xE2\x82\xAC");
 }
