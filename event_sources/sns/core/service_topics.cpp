@@ -143,9 +143,11 @@ Outcome<std::string> ServiceImpl::create_topic(const CallContext& ctx, const std
     }
     // Tags given again are checked as a subset, like the attributes: each must be there already
     // with the same value; an existing topic's other tags do not make the call fail.
-    for (const auto& [k, v] : tags) {
-      auto e = std::find_if(existing.tags.begin(), existing.tags.end(), [&](const Tag& t) { return t.first == k; });
-      if (e == existing.tags.end() || e->second != v) {
+    for (const Tag& tag : tags) {
+      // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+      const std::string& key = tag.first;
+      auto e = std::find_if(existing.tags.begin(), existing.tags.end(), [&](const Tag& t) { return t.first == key; });
+      if (e == existing.tags.end() || e->second != tag.second) {
         return invalid_parameter("Tags Reason: Topic already exists with different tags");
       }
     }
