@@ -1,5 +1,6 @@
 // sluice-worker: the process of an isolated handler plugin (worker_process.h). It is started by
 // the host with its socket on descriptor 3, reads the Load frame and serves the handler.
+#include <signal.h>
 #include <unistd.h>
 
 #include <string>
@@ -11,6 +12,14 @@
 int main() {
   using namespace sluice::functions;
   using namespace sluice::functions::detail;
+  // A sanitizer runtime (test builds) installs crash handlers at start that turn a crash into
+  // exit status 1; a handler's crash must end the worker by its signal, which is what is reported.
+  for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL}) {
+    struct sigaction sa {};
+    sa.sa_handler = SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, nullptr);
+  }
   Frame frame;
   if (read_frame(kWorkerSocketFd, kNoDeadline, frame) != ReadStatus::Ok || frame.type != FrameType::Load) _exit(6);
   std::string path;

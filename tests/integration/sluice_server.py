@@ -54,7 +54,7 @@ class SluiceServer:
         self.extra_args = list(extra_args or [])  # more `sluice up` flags
         self.process = None
         self.port = None
-        self.data_dir = None  # the --data directory once started with one
+        self.data_path = None  # the --data directory once started with one
         self._tmp = None
         self._log = None
 
@@ -74,8 +74,8 @@ class SluiceServer:
         self.port = free_port()
         args = [self.binary, "up", "--listen", "127.0.0.1:%d" % self.port]
         if self.use_data_dir:
-            self.data_dir = self.given_data_dir or os.path.join(self._tmp.name, "data")
-            args += ["--data", self.data_dir]
+            self.data_path = self.given_data_dir or os.path.join(self._tmp.name, "data")
+            args += ["--data", self.data_path]
         else:
             args.append("--in-memory")
         if self.time_scale is not None:
@@ -192,8 +192,8 @@ def run_with_server(server, command, extra_env, log_lines=None):
         "AWS_CONFIG_FILE": os.devnull,
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
     })
-    if server.data_dir:
-        env["SLUICE_DATA_DIR"] = server.data_dir
+    if getattr(server, "data_path", None):
+        env["SLUICE_DATA_DIR"] = server.data_path
     env.update(extra_env)
     env.pop("AWS_PROFILE", None)
     env.pop("AWS_SESSION_TOKEN", None)
