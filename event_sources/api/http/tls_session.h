@@ -23,7 +23,6 @@ class TlsSession {
   bool receive(const char* data, size_t len, std::string* plain, std::string* wire);
   // Encrypts application data into records appended to *wire. False: the session cannot send.
   bool send(std::string_view plain, std::string* wire);
-  bool handshake_done() const { return SSL_is_init_finished(ssl_) == 1; }
 
  private:
   void drain_output(std::string* wire);
