@@ -4,7 +4,7 @@
 #
 #   run_fuzzers.sh BUILD_DIR SECONDS [--json]
 #
-# BUILD_DIR is the clang tree scripts/test configures with -DSLUICE_FUZZ=ON (build-fuzz/); without
+# BUILD_DIR is the clang tree scripts/test configures with -DSLUICE_FUZZ=ON (build-asan/); without
 # it the run is skipped (77). A crash, a sanitizer report or a broken invariant fails the run and
 # leaves the input that caused it in BUILD_DIR/tests/fuzz/. --json prints one object per fuzzer
 # (executions, coverage) for bench/run fuzz.

@@ -33,5 +33,9 @@ function(sluice_add_handler name)
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
   target_compile_options(${name} PRIVATE $<$<AND:$<COMPILE_LANGUAGE:CXX>,$<CXX_COMPILER_ID:GNU>>:-fno-gnu-unique>)
-  target_link_options(${name} PRIVATE -Wl,-z,defs)
+  # clang links its sanitizer runtimes into the executable only, so a sanitized module leaves their
+  # symbols for the loading process to provide: -z defs would refuse exactly those.
+  if(NOT (SLUICE_SANITIZE AND CMAKE_CXX_COMPILER_ID MATCHES "Clang"))
+    target_link_options(${name} PRIVATE -Wl,-z,defs)
+  endif()
 endfunction()

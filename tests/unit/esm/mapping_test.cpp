@@ -555,7 +555,10 @@ TEST_CASE("FIFO: per-group order holds under concurrency; a failure keeps the re
   std::map<std::string, std::vector<std::string>> order;
   for (const auto& b : rec->batches())
     for (const auto& body : b) order[body.substr(0, 2)].push_back(body);
-  for (auto& [group, bodies] : order) {
+  for (const auto& group_bodies : order) {
+    // Named members, not a structured binding: clang 14 refuses CAPTURE's lambda capture of one.
+    const std::string& group = group_bodies.first;
+    const std::vector<std::string>& bodies = group_bodies.second;
     CAPTURE(group);
     CHECK(bodies.size() == 12);
     CHECK(std::is_sorted(bodies.begin(), bodies.end()));

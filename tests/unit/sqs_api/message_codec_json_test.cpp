@@ -173,7 +173,7 @@ TEST_CASE("JsonScanner accepts exactly what Boost.JSON's parser accepts, and rea
     CHECK(scanned == !ec);
   }
   // Integer members: int64 values, and doubles with an integral value within +-9e18.
-  for (const auto& [text, expected] : std::initializer_list<std::pair<const char*, std::optional<int64_t>>>{
+  for (const auto& integer_case : std::initializer_list<std::pair<const char*, std::optional<int64_t>>>{
            {"5", 5},
            {"-12", -12},
            {"5.0", 5},
@@ -186,6 +186,9 @@ TEST_CASE("JsonScanner accepts exactly what Boost.JSON's parser accepts, and rea
            {"-9223372036854775809", std::nullopt},
            {"1e400", std::nullopt},
            {"1e19", std::nullopt}}) {
+    // Named members, not a structured binding: clang 14 refuses CAPTURE's lambda capture of one.
+    const char* text = integer_case.first;
+    const std::optional<int64_t>& expected = integer_case.second;
     CAPTURE(text);
     JsonScanner in(text);
     std::optional<int64_t> value;

@@ -337,7 +337,10 @@ TEST_CASE("round trip: config_for_create(name, settable_attributes(c)) == c") {
                                              {"RedriveAllowPolicy", "{\"redrivePermission\":\"allowAll\"}"}}));
   // A reuse period set without a key is kept.
   configs.emplace_back("q", create("q", {{"KmsDataKeyReusePeriodSeconds", "120"}}));
-  for (const auto& [name, c] : configs) {
+  for (const auto& entry : configs) {
+    // Named members, not a structured binding: clang 14 refuses CAPTURE's lambda capture of one.
+    const std::string& name = entry.first;
+    const QueueConfig& c = entry.second;
     CAPTURE(name);
     Outcome<QueueConfig> again = config_for_create(name, settable_attributes(c));
     REQUIRE(again.ok());
