@@ -9,8 +9,9 @@
 // runtime's bootstrap), so none of these pages are the server's. statm is read from the kernel's
 // counters; smaps_rollup, read before, walks the page tables and cost up to a millisecond per
 // sample for a large process.
-// Between fork and exec a child still counts the server's pages as its own: a process is sampled
-// only once it runs a program other than this one (its /proc/PID/exe differs from ours).
+// A child that has not exec'd yet would count the server's pages as its own: a process is sampled
+// only once it runs a program other than this one (its /proc/PID/exe differs from ours). (Children
+// started by the spawner have exec'd before they are watched; the check keeps that a fact.)
 // RLIMIT_AS is not used on purpose: runtimes such as V8 reserve gigabytes of address space they
 // never touch and would not even start under it.
 //
