@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "commands.h"
@@ -28,6 +29,7 @@
 #include "sluice/api/sqs_wire/sqs_service.h"
 #include "sluice/api/sts_wire/sts_service.h"
 #include "sluice/common/defaults.h"
+#include "sluice/esm/mapping_directory.h"
 #include "sluice/functions/lambda_executor.h"
 #include "sluice/functions/log_format.h"
 #include "sluice/identity/identity.h"
@@ -282,6 +284,12 @@ int command_up(const std::vector<std::string>& args) {
   functions::LambdaExecutorOptions executor_options;
   executor_options.clock = clock;
   executor_options.work_pool = work_pool;
+  // Mappings created over the API log their LastProcessingResult and show on /health as the
+  // configuration's do.
+  executor_options.on_processing_result = [log](const esm::ProcessingResultChange& change) {
+    log->processing_result(change);
+  };
+  executor_options.mappings = runtime.mapping_directory();
   auto executor = functions::make_lambda_executor(runtime.registry(), *engine, executor_options);
   lambda::ControlPlaneOptions lambda_options;
   lambda_options.account_id = options.account_id;
@@ -346,6 +354,11 @@ int command_up(const std::vector<std::string>& args) {
   sts_options.mode = options.auth;
   api_options.services.push_back(api::sts_wire::make_sts_service(std::move(sts_options)));
   api_options.services.push_back(api::lambda_wire::make_lambda_service(**lambda_functions));
+  // GET /health lists every running mapping with its state and LastProcessingResult.
+  api_options.health_details = [mappings = runtime.mapping_directory()] {
+    return std::vector<std::pair<std::string, std::string>>{
+        {"eventSourceMappings", esm::health_json(mappings->snapshot())}};
+  };
   service.api = api::server::ApiServer::start(&service.loop, std::move(api_options), &error);
   if (!service.api) {
     std::fprintf(stderr, "sluice up: cannot listen on %s:%d: %s\n", options.host.c_str(), options.port, error.c_str());

@@ -115,8 +115,10 @@ bool RuntimeLauncher::start(const Config& config, std::string* error) {
                ": " + mapping.error().message;
       return false;
     }
-    mapping.value()->start();
-    mappings_.push_back(std::move(mapping.value()));
+    std::shared_ptr<esm::EventSourceMapping> started = std::move(mapping.value());
+    started->start();
+    directory_->add(started);
+    mappings_.push_back(std::move(started));
   }
   return true;
 }

@@ -22,6 +22,7 @@
 #include "config.h"
 #include "server_log.h"
 #include "sluice/esm/event_source_mapping.h"
+#include "sluice/esm/mapping_directory.h"
 #include "sluice/functions/registry.h"
 #include "sluice/sns/delivery.h"
 
@@ -39,6 +40,8 @@ class RuntimeLauncher final : public sns::AsyncFunctionInvoker {
   size_t mapping_count() const { return mappings_.size(); }
   // The functions the mappings and SNS invoke; the Lambda API deploys into the same registry.
   functions::FunctionRegistry& registry() { return registry_; }
+  // The running mappings, the configuration's from start() on; the Lambda API adds its own.
+  const std::shared_ptr<esm::MappingDirectory>& mapping_directory() const { return directory_; }
 
   // sns::AsyncFunctionInvoker: FunctionRegistry::invoke_async and FunctionRegistry::on_failure.
   bool invoke(std::string_view function_arn, std::string event_json, std::string* error_type,
@@ -52,7 +55,8 @@ class RuntimeLauncher final : public sns::AsyncFunctionInvoker {
   const std::shared_ptr<const ServerLog> log_;
   const std::shared_ptr<WorkPool> work_pool_;
   functions::FunctionRegistry registry_;
-  std::vector<std::unique_ptr<esm::EventSourceMapping>> mappings_;
+  std::vector<std::shared_ptr<esm::EventSourceMapping>> mappings_;
+  const std::shared_ptr<esm::MappingDirectory> directory_ = std::make_shared<esm::MappingDirectory>();
 };
 
 }  // namespace sluice::cli

@@ -1,11 +1,11 @@
 // Frame encoding and blocking socket I/O with a deadline; see frame_codec.h.
 #include "frame_codec.h"
 
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 
@@ -33,39 +33,6 @@ bool known_type(uint8_t t) {
       return true;
   }
   return false;
-}
-
-// Reads exactly n bytes into out. A frame's header is usually awaited (the peer is still working),
-// so `wait_first` polls before reading; its body was sent with the header and is almost always
-// there already, so it is read at once and the poll is only paid when it is not (a poll per read
-// cost one more system call per frame on the dispatch path).
-ReadStatus read_exact(int fd, char* out, size_t n, int64_t deadline, bool wait_first) {
-  size_t got = 0;
-  bool readable = !wait_first;
-  while (got < n) {
-    if (readable) {
-      ssize_t r = ::recv(fd, out + got, n - got, MSG_DONTWAIT);
-      if (r > 0) {
-        got += static_cast<size_t>(r);
-        continue;
-      }
-      if (r == 0) return ReadStatus::Closed;
-      if (errno == EINTR) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK) return ReadStatus::Error;
-    }
-    int wait = -1;
-    if (deadline != kNoDeadline) {
-      int64_t left = deadline - steady_now_ms();
-      if (left <= 0) return ReadStatus::TimedOut;
-      wait = left > 1'000'000 ? 1'000'000 : static_cast<int>(left);
-    }
-    pollfd p{fd, POLLIN, 0};
-    int rc = ::poll(&p, 1, wait);
-    if (rc < 0 && errno == EINTR) continue;
-    if (rc < 0) return ReadStatus::Error;
-    readable = rc > 0;  // readable or hung up: the recv says which; 0: re-check the deadline
-  }
-  return ReadStatus::Ok;
 }
 
 }  // namespace
@@ -123,30 +90,42 @@ int64_t steady_now_ms() {
 }
 
 bool write_frame(int fd, FrameType type, std::string_view body) {
-  if (body.size() + 1 > kMaxFrameBytes) return false;
+  return write_frame(fd, type, std::span<const std::string_view>(&body, 1));
+}
+
+bool write_frame(int fd, FrameType type, std::span<const std::string_view> body_parts) {
+  constexpr size_t kMaxParts = 8;
+  if (body_parts.size() + 1 > kMaxParts) return false;
+  size_t body_size = 0;
+  for (std::string_view part : body_parts) body_size += part.size();
+  if (body_size + 1 > kMaxFrameBytes) return false;
   std::string header;
-  put_le(header, body.size() + 1, 4);
+  put_le(header, body_size + 1, 4);
   header.push_back(static_cast<char>(type));
   // Header and body leave in one sendmsg, without copying the body (a batch's event) into a frame.
-  iovec parts[2] = {{header.data(), header.size()}, {const_cast<char*>(body.data()), body.size()}};
+  iovec parts[kMaxParts];
+  size_t count = 0;
+  parts[count++] = {header.data(), header.size()};
+  for (std::string_view part : body_parts)
+    if (!part.empty()) parts[count++] = {const_cast<char*>(part.data()), part.size()};
   size_t done = 0;
-  const size_t total = header.size() + body.size();
+  const size_t total = header.size() + body_size;
   while (done < total) {
     msghdr message{};
-    iovec rest[2];
-    int count = 0;
+    iovec rest[kMaxParts];
+    size_t left = 0;
     // Skip what was sent already.
     size_t skip = done;
-    for (const iovec& part : parts) {
-      if (skip >= part.iov_len) {
-        skip -= part.iov_len;
+    for (size_t i = 0; i < count; ++i) {
+      if (skip >= parts[i].iov_len) {
+        skip -= parts[i].iov_len;
         continue;
       }
-      rest[count++] = {static_cast<char*>(part.iov_base) + skip, part.iov_len - skip};
+      rest[left++] = {static_cast<char*>(parts[i].iov_base) + skip, parts[i].iov_len - skip};
       skip = 0;
     }
     message.msg_iov = rest;
-    message.msg_iovlen = static_cast<size_t>(count);
+    message.msg_iovlen = left;
     // MSG_NOSIGNAL: a dead peer must give an error, not SIGPIPE the process.
     ssize_t w = ::sendmsg(fd, &message, MSG_NOSIGNAL);
     if (w < 0 && errno == EINTR) continue;
@@ -156,17 +135,63 @@ bool write_frame(int fd, FrameType type, std::string_view body) {
   return true;
 }
 
-ReadStatus read_frame(int fd, int64_t steady_deadline_ms, Frame& out) {
-  char header[5];
-  ReadStatus s = read_exact(fd, header, sizeof header, steady_deadline_ms, true);
-  if (s != ReadStatus::Ok) return s;
-  auto length = static_cast<uint32_t>(get_le(std::string_view(header, 4)));
-  auto type = static_cast<uint8_t>(header[4]);
+ReadStatus FrameStream::next(int64_t steady_deadline_ms, Frame& out) {
+  while (end_ - begin_ < 5) {
+    ReadStatus s = fill(steady_deadline_ms, 5);
+    if (s != ReadStatus::Ok) return s;
+  }
+  const auto length = static_cast<uint32_t>(get_le(std::string_view(buffer_.data() + begin_, 4)));
+  const auto type = static_cast<uint8_t>(buffer_[begin_ + 4]);
   if (length == 0 || length > kMaxFrameBytes || !known_type(type)) return ReadStatus::Malformed;
+  const size_t frame_bytes = 4 + static_cast<size_t>(length);
+  while (end_ - begin_ < frame_bytes) {
+    ReadStatus s = fill(steady_deadline_ms, frame_bytes);
+    if (s != ReadStatus::Ok) return s;
+  }
   out.type = static_cast<FrameType>(type);
-  out.body.resize(length - 1);
-  s = read_exact(fd, out.body.data(), out.body.size(), steady_deadline_ms, false);
-  return s;
+  out.body = std::string_view(buffer_.data() + begin_ + 5, length - 1);
+  begin_ += frame_bytes;
+  return ReadStatus::Ok;
+}
+
+ReadStatus FrameStream::fill(int64_t steady_deadline_ms, size_t want) {
+  if (begin_ == end_) begin_ = end_ = 0;
+  if (buffer_.size() - begin_ < want) {  // make room for the whole frame: unread bytes to the front
+    buffer_.erase(0, begin_);
+    end_ -= begin_;
+    begin_ = 0;
+    buffer_.resize(std::max({buffer_.size(), want, size_t{64} * 1024}));
+  }
+  for (;;) {
+    if (steady_deadline_ms != kNoDeadline) {
+      const int64_t left = steady_deadline_ms - steady_now_ms();
+      if (left <= 0) return ReadStatus::TimedOut;
+      if (!set_receive_timeout(std::min(left, kWaitSliceMs))) return ReadStatus::Error;
+    } else if (!set_receive_timeout(0)) {
+      return ReadStatus::Error;
+    }
+    // As much as the buffer holds: the rest of this frame and, on the host, frames behind it.
+    ssize_t r = ::recv(fd_, buffer_.data() + end_, buffer_.size() - end_, 0);
+    if (r > 0) {
+      end_ += static_cast<size_t>(r);
+      return ReadStatus::Ok;
+    }
+    if (r == 0) return ReadStatus::Closed;
+    if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;  // the slice ended: check the deadline
+    return ReadStatus::Error;
+  }
+}
+
+bool FrameStream::set_receive_timeout(int64_t ms) {
+  // Only a change costs a system call: waits of a whole slice, the common case, set it once.
+  if (ms == timeout_ms_) return true;
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(ms / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((ms % 1000) * 1000);
+  if (ms > 0 && tv.tv_sec == 0 && tv.tv_usec == 0) tv.tv_usec = 1000;
+  if (::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) return false;
+  timeout_ms_ = ms;
+  return true;
 }
 
 }  // namespace sluice::functions::detail

@@ -70,7 +70,7 @@ Outcome<std::unique_ptr<IsolatedWorker>, std::string> IsolatedWorker::start(cons
 
   Frame frame;
   ReadStatus s = write_frame(worker->fd_, FrameType::Load, encode_load(path, config))
-                     ? read_frame(worker->fd_, steady_now_ms() + kInitLimitMs, frame)
+                     ? worker->frames_.next(steady_now_ms() + kInitLimitMs, frame)
                      : ReadStatus::Closed;
   if (s == ReadStatus::Ok && frame.type == FrameType::Ready) {
     FrameReader r(frame.body);
@@ -145,9 +145,14 @@ InvocationResult IsolatedWorker::invoke(PreparedRequest& req, const Clock& clock
   // `clock` reaches it, and this process waits for the same real delay.
   const int64_t left_ms = req.deadline_ms - clock.now_ms();
   const int64_t real_left_ms = left_ms <= 0 ? 0 : clock.real_delay_ms(left_ms).value_or(left_ms);
-  FrameWriter w;
-  w.bytes(req.request_id).bytes(req.function_arn).i64(system_clock()->now_ms() + real_left_ms).bytes(req.event);
-  encode_records(w, fast ? req.sqs_records : std::span<const sluice_sqs_record>{});
+  // The frame's fields in order: request id, ARN, deadline, event (bytes), records. The event is
+  // sent from where it lies, between the fields before it and the records after it.
+  FrameWriter head;
+  head.bytes(req.request_id).bytes(req.function_arn).i64(system_clock()->now_ms() + real_left_ms);
+  head.u32(static_cast<uint32_t>(req.event.size()));
+  FrameWriter records;
+  encode_records(records, fast ? req.sqs_records : std::span<const sluice_sqs_record>{});
+  const std::string_view body[] = {head.body(), req.event, records.body()};
 
   InvocationContext ctx(req.deadline_ms, clock);
   auto exited = [&](const std::string& why) {
@@ -159,12 +164,14 @@ InvocationResult IsolatedWorker::invoke(PreparedRequest& req, const Clock& clock
                         ctx.finish(req.request_id).logs);
   };
   if (!alive()) return exited("worker process is not running");
-  if (!write_frame(fd_, FrameType::Invoke, w.body())) return exited(exit_reason());
+  if (!write_frame(fd_, FrameType::Invoke, body)) return exited(exit_reason());
 
   const int64_t steady_deadline = steady_now_ms() + real_left_ms;
   for (;;) {
     Frame frame;
-    ReadStatus s = read_frame(fd_, steady_deadline, frame);
+    ReadStatus s = frames_.next(steady_deadline, frame);
+    // Out of time, but perhaps past its memory first (memory_watchdog.h: check_now()).
+    if (s == ReadStatus::TimedOut && memory_ && memory_->check_now()) return exited(exit_reason());
     if (s == ReadStatus::TimedOut) {
       kill_and_reap();
       return timeout_result(req.request_id, req.timeout_ms, ctx.finish(req.request_id).logs);

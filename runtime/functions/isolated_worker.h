@@ -22,6 +22,7 @@
 #include <string>
 
 #include "environment.h"
+#include "frame_codec.h"
 #include "invocation.h"
 #include "memory_watchdog.h"
 
@@ -45,13 +46,14 @@ class IsolatedWorker final : public Environment {
   uint64_t peak_memory_bytes() const override { return memory_ ? memory_->peak_bytes() : 0; }
 
  private:
-  IsolatedWorker(pid_t pid, int fd) : pid_(pid), fd_(fd) {}
+  IsolatedWorker(pid_t pid, int fd) : pid_(pid), fd_(fd), frames_(fd) {}
   void kill_and_reap();
   // Why the worker went away, as AWS words a runtime exit.
   std::string exit_reason();
 
   pid_t pid_;
   int fd_;
+  FrameStream frames_;                   // reads fd_; used only while fd_ is open
   std::unique_ptr<MemoryWatch> memory_;  // released before the process is reaped
   bool killed_for_memory_ = false;       // kept from memory_ when it is released
   bool fast_path_ = false;

@@ -31,9 +31,7 @@ bool runs_through_runtime_api(const lambda::FunctionRecord& function) {
 class RegistryExecutor final : public lambda::Executor {
  public:
   RegistryExecutor(FunctionRegistry& registry, sqs::Engine& engine, LambdaExecutorOptions options)
-      : registry_(registry),
-        options_(std::move(options)),
-        mappings_(registry, engine, options_.clock, options_.work_pool) {}
+      : registry_(registry), options_(std::move(options)), mappings_(registry, engine, options_) {}
 
   Outcome<Done, std::string> deploy(const lambda::FunctionRecord& function) override {
     FunctionSpec spec;

@@ -157,9 +157,8 @@ Outcome<esm::UpdateMappingRequest> read_update_settings(const std::string& chang
   return request;
 }
 
-LambdaMappings::LambdaMappings(FunctionRegistry& registry, sqs::Engine& engine, std::shared_ptr<Clock> clock,
-                               std::shared_ptr<WorkPool> work_pool)
-    : registry_(registry), engine_(engine), clock_(std::move(clock)), work_pool_(std::move(work_pool)) {}
+LambdaMappings::LambdaMappings(FunctionRegistry& registry, sqs::Engine& engine, LambdaExecutorOptions options)
+    : registry_(registry), engine_(engine), options_(std::move(options)) {}
 
 LambdaMappings::~LambdaMappings() {
   std::map<std::string, std::shared_ptr<esm::EventSourceMapping>> stopping;
@@ -183,10 +182,11 @@ Outcome<std::string> LambdaMappings::start(const lambda::MappingRecord& mapping,
         "sluice's event-source mappings read SQS queues only; not an SQS queue ARN: " + mapping.event_source_arn);
   }
   esm::RuntimeOptions runtime;
-  runtime.clock = clock_;
-  runtime.work_pool = work_pool_;
+  runtime.clock = options_.clock;
+  runtime.work_pool = options_.work_pool;
   runtime.start_at_full_scale = true;         // local runs want speed, not AWS's gradual ramp-up
   runtime.max_messages_per_receive = 10'000;  // an embedded queue hands over a whole batch at once
+  runtime.on_processing_result = options_.on_processing_result;
   sqs::Engine& engine = engine_;
   const sqs::QueueAddress address = *queue;
   auto created = esm::EventSourceMapping::create(
@@ -195,6 +195,7 @@ Outcome<std::string> LambdaMappings::start(const lambda::MappingRecord& mapping,
   if (!created) return created.take_error();
   std::shared_ptr<esm::EventSourceMapping> running = std::move(created.value());
   running->start();
+  if (options_.mappings) options_.mappings->add(running);
   std::shared_ptr<esm::EventSourceMapping> replaced;
   {
     MutexLock lock(mu_);

@@ -15,6 +15,7 @@
 #include "sluice/common/aws_error.h"
 #include "sluice/common/mutex.h"
 #include "sluice/esm/event_source_mapping.h"
+#include "sluice/functions/lambda_executor.h"
 #include "sluice/functions/registry.h"
 #include "sluice/lambda/function.h"
 #include "sluice/lambda/mapping.h"
@@ -24,8 +25,7 @@ namespace sluice::functions::detail {
 
 class LambdaMappings {
  public:
-  LambdaMappings(FunctionRegistry& registry, sqs::Engine& engine, std::shared_ptr<Clock> clock,
-                 std::shared_ptr<WorkPool> work_pool);
+  LambdaMappings(FunctionRegistry& registry, sqs::Engine& engine, LambdaExecutorOptions options);
   ~LambdaMappings();
 
   Outcome<std::string> start(const lambda::MappingRecord& mapping, const lambda::FunctionRecord& function)
@@ -37,8 +37,7 @@ class LambdaMappings {
  private:
   FunctionRegistry& registry_;
   sqs::Engine& engine_;
-  const std::shared_ptr<Clock> clock_;
-  const std::shared_ptr<WorkPool> work_pool_;
+  const LambdaExecutorOptions options_;  // clock, pool, LastProcessingResult listener, directory
   mutable Mutex mu_;
   std::map<std::string, std::shared_ptr<esm::EventSourceMapping>> running_ GUARDED_BY(mu_);
 };

@@ -5,6 +5,7 @@
 
 #include "cgroup_memory.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -61,7 +62,7 @@ class Watchdog {
           if (!runs_other_program(watch->pid())) continue;
           watch->mark_exec_seen();
         }
-        const uint64_t bytes = resident_memory_bytes(watch->pid());
+        const uint64_t bytes = watch->sample_resident_bytes();
         watch->record_sample(bytes);
         if (bytes > watch->limit_bytes() && !watch->killed_for_memory()) {
           watch->mark_killed();
@@ -81,10 +82,40 @@ class Watchdog {
 
 }  // namespace
 
-MemoryWatch::~MemoryWatch() { Watchdog::instance().remove(this); }
+MemoryWatch::~MemoryWatch() {
+  Watchdog::instance().remove(this);  // the sampling thread is done with this watch from here on
+  if (statm_fd_ >= 0) ::close(statm_fd_);
+}
+
+uint64_t MemoryWatch::sample_resident_bytes() {
+  if (statm_fd_ < 0) {
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/statm", static_cast<int>(pid_));
+    statm_fd_ = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (statm_fd_ < 0) return 0;
+  }
+  char text[128];
+  const ssize_t n = ::pread(statm_fd_, text, sizeof text - 1, 0);
+  if (n <= 0) return 0;  // the process is gone
+  text[n] = '\0';
+  unsigned long long size = 0, resident = 0;
+  if (std::sscanf(text, "%llu %llu", &size, &resident) != 2) return 0;
+  static const auto page_bytes = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  return resident * page_bytes;
+}
 
 void MemoryWatch::record_sample(uint64_t bytes) {
-  if (bytes > peak_bytes_.load(std::memory_order_relaxed)) peak_bytes_.store(bytes, std::memory_order_relaxed);
+  uint64_t peak = peak_bytes_.load(std::memory_order_relaxed);
+  while (bytes > peak && !peak_bytes_.compare_exchange_weak(peak, bytes, std::memory_order_relaxed)) {
+  }
+}
+
+bool MemoryWatch::check_now() {
+  if (killed_for_memory()) return true;
+  const uint64_t bytes = resident_memory_bytes(pid_);
+  record_sample(bytes);
+  if (bytes > limit_bytes_ && !killed_.exchange(true, std::memory_order_acq_rel)) ::kill(pid_, SIGKILL);
+  return killed_for_memory();
 }
 
 bool MemoryWatch::killed_for_memory() const {

@@ -234,15 +234,17 @@ class RuntimeApiEnvironmentImpl final : public Environment {
 
   [[noreturn]] static void exec_child(int out_fd, const char* cwd, char* const* argv, char* const* envp) {
     ::setpgid(0, 0);
-    sigset_t none;
-    sigemptyset(&none);
-    pthread_sigmask(SIG_SETMASK, &none, nullptr);
+    // Handlers first, then the mask: until execve this child runs on the server's memory
+    // (spawner.h), where none of the server's handlers may run.
     for (int sig = 1; sig < NSIG; ++sig) {
       if (sig == SIGKILL || sig == SIGSTOP) continue;
       struct sigaction sa {};
       sa.sa_handler = SIG_DFL;
       sigaction(sig, &sa, nullptr);
     }
+    sigset_t none;
+    sigemptyset(&none);
+    pthread_sigmask(SIG_SETMASK, &none, nullptr);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     int null_fd = ::open("/dev/null", O_RDONLY);
     if (null_fd >= 0) ::dup2(null_fd, 0);
@@ -270,7 +272,14 @@ class RuntimeApiEnvironmentImpl final : public Environment {
       if (done()) return Served::Done;
       if (pid_ <= 0) return Served::Died;
       const int64_t left = steady_deadline - steady_now_ms();
-      if (left <= 0) return Served::TimedOut;
+      if (left <= 0) {
+        // Out of time, but perhaps past its memory first (memory_watchdog.h: check_now()).
+        if (memory_ && memory_->check_now()) {
+          stop_process();
+          return Served::Died;
+        }
+        return Served::TimedOut;
+      }
       std::vector<pollfd> fds;
       fds.push_back({listen_fd_, POLLIN, 0});
       fds.push_back({out_fd_, static_cast<short>(out_fd_ >= 0 ? POLLIN : 0), 0});

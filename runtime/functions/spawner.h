@@ -13,8 +13,10 @@
 namespace sluice::functions::detail {
 
 // Forks on the spawner thread; the child runs `child_main`, which must not return (it execs or
-// _exits, and may use only what is safe after fork). Returns the child's pid, or -1 with `*error`
-// set to errno. Blocks until the fork is done.
+// _exits). The child shares this process's memory until then (vfork): it may make system calls
+// only, must write no memory but its own stack, and starts with every signal blocked, so it sets
+// the signal handlers to the default before unblocking any. Returns the child's pid, or -1 with
+// `*error` set to errno. Blocks until the child has exec'd or exited.
 pid_t fork_from_spawner(const std::function<void()>& child_main, int* error);
 
 }  // namespace sluice::functions::detail

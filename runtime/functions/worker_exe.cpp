@@ -20,10 +20,11 @@ int main() {
     sigemptyset(&sa.sa_mask);
     sigaction(sig, &sa, nullptr);
   }
+  FrameStream stream(kWorkerSocketFd);
   Frame frame;
-  if (read_frame(kWorkerSocketFd, kNoDeadline, frame) != ReadStatus::Ok || frame.type != FrameType::Load) _exit(6);
+  if (stream.next(kNoDeadline, frame) != ReadStatus::Ok || frame.type != FrameType::Load) _exit(6);
   std::string path;
   FunctionConfig config;
   if (!decode_load(frame.body, &path, &config)) _exit(6);
-  serve_worker(kWorkerSocketFd, path, config);
+  serve_worker(kWorkerSocketFd, stream, path, config);
 }

@@ -18,10 +18,9 @@ namespace sluice::functions::detail {
 namespace {
 
 // Undo what the host process set up: blocked signals and crash handlers must not hide a crash.
+// The handlers go first: until the exec this child runs on the host's memory (spawner.h), where a
+// host handler must never run.
 void reset_process_state(int fd) {
-  sigset_t none;
-  sigemptyset(&none);
-  pthread_sigmask(SIG_SETMASK, &none, nullptr);
   for (int sig = 1; sig < NSIG; ++sig) {
     if (sig == SIGKILL || sig == SIGSTOP) continue;
     struct sigaction sa {};
@@ -29,6 +28,9 @@ void reset_process_state(int fd) {
     sigemptyset(&sa.sa_mask);
     sigaction(sig, &sa, nullptr);
   }
+  sigset_t none;
+  sigemptyset(&none);
+  pthread_sigmask(SIG_SETMASK, &none, nullptr);
   pid_t parent = getppid();
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(0);  // the host died before prctl took effect
@@ -90,7 +92,6 @@ void serve_one(int fd, LoadedPlugin& plugin, const Frame& frame) {
     _exit(4);
   req.request_id = request_id;
   req.function_arn = arn;
-  req.event = event;
   req.sqs_records = records;
 
   InvocationContext ctx(req.deadline_ms, *system_clock(), [fd](int32_t level, std::string_view text) {
@@ -99,6 +100,7 @@ void serve_one(int fd, LoadedPlugin& plugin, const Frame& frame) {
     if (!write_frame(fd, FrameType::Log, w.body())) _exit(0);
   });
   sluice_invocation inv = make_invocation(req, ctx);
+  inv.event = to_bytes(event);  // read where it arrived: a batch's event is not copied again
   plugin.call(inv, records);
 
   FrameWriter w;
@@ -125,7 +127,7 @@ void exec_worker(int fd, const char* executable) {
   _exit(127);  // the host reads the socket's end and reports the exit status
 }
 
-void serve_worker(int fd, const std::string& path, const FunctionConfig& config) {
+void serve_worker(int fd, FrameStream& frames, const std::string& path, const FunctionConfig& config) {
   auto loaded = LoadedPlugin::load(path, config, LoadedPlugin::Copy::Private);
   if (!loaded) {
     FrameWriter w;
@@ -141,7 +143,7 @@ void serve_worker(int fd, const std::string& path, const FunctionConfig& config)
   }
   for (;;) {
     Frame frame;
-    ReadStatus s = read_frame(fd, kNoDeadline, frame);
+    ReadStatus s = frames.next(kNoDeadline, frame);
     if (s != ReadStatus::Ok) break;
     if (frame.type != FrameType::Invoke) _exit(5);
     serve_one(fd, *plugin, frame);

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "frame_codec.h"
 #include "sluice/functions/plugin_host.h"
 
 namespace sluice::functions::detail {
@@ -34,8 +35,8 @@ const std::string& worker_executable();
 // what is safe between fork and exec; never returns.
 [[noreturn]] void exec_worker(int fd, const char* executable);
 
-// In sluice-worker: loads the handler, reports Ready (or LoadError) and serves invocations until
-// the host closes the socket. Never returns.
-[[noreturn]] void serve_worker(int fd, const std::string& path, const FunctionConfig& config);
+// In sluice-worker: loads the handler, reports Ready (or LoadError) and serves the invocations
+// `frames` (reading `fd`) brings until the host closes the socket. Never returns.
+[[noreturn]] void serve_worker(int fd, FrameStream& frames, const std::string& path, const FunctionConfig& config);
 
 }  // namespace sluice::functions::detail

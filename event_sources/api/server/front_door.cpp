@@ -12,6 +12,7 @@
 #include "request_policy.h"
 #include "sluice/api/server/server.h"
 #include "sluice/common/crypto.h"
+#include "sluice/common/json_escape.h"
 
 namespace sluice::api::server {
 namespace {
@@ -105,6 +106,21 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
  private:
   Service& default_service() const { return *options_.services.front(); }
 
+  // {"status":"ok"} and the members the server's owner adds (ApiOptions::health_details).
+  std::string health_body() const {
+    std::string body = R"({"status":"ok")";
+    if (options_.health_details) {
+      for (const auto& [name, value] : options_.health_details()) {
+        body += ',';
+        append_json_string(body, name);
+        body += ':';
+        body += value;
+      }
+    }
+    body += '}';
+    return body;
+  }
+
   size_t body_limit(const http::Request& headers) const {
     // Only routes a service claims by their headers can raise the limit: the form is not read yet.
     for (const auto& service : options_.services) {
@@ -117,7 +133,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
     if (request.path == "/health" && (request.method == "GET" || request.method == "HEAD")) {
       http::Response response;
       response.headers.emplace_back("Content-Type", "application/json");
-      response.body = R"({"status":"ok"})";
+      response.body = health_body();
       responder->respond(std::move(response));
       return;
     }

@@ -83,10 +83,12 @@ struct FrontDoor {
   std::thread::id loop_thread;
   std::promise<void> drained;
 
-  explicit FrontDoor(std::vector<std::string> allowed_origins = {}) {
+  explicit FrontDoor(std::vector<std::string> allowed_origins = {},
+                     std::function<std::vector<std::pair<std::string, std::string>>()> health_details = {}) {
     uv_loop_init(&loop);
     ApiOptions options;
     options.allowed_origins = std::move(allowed_origins);
+    options.health_details = std::move(health_details);
     options.port = 0;
     options.worker_threads = 1;
     options.max_body_bytes = 4096;
@@ -207,6 +209,16 @@ TEST_CASE("Loop services run on the loop thread, Workers services on the pool; /
   ParsedResponse health = f.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
   CHECK(health.status == 200);
   CHECK(health.body == R"({"status":"ok"})");
+}
+
+TEST_CASE("/health adds the members the server's owner gives, asked anew on each request") {
+  int asked = 0;
+  FrontDoor f({}, [&asked] {
+    ++asked;
+    return std::vector<std::pair<std::string, std::string>>{{"asked", std::to_string(asked)}, {"list", "[]"}};
+  });
+  CHECK(f.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n").body == R"({"status":"ok","asked":1,"list":[]})");
+  CHECK(f.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n").body == R"({"status":"ok","asked":2,"list":[]})");
 }
 
 TEST_CASE("drive-by requests from web pages and foreign Host names are refused before any service runs") {

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "sluice/esm/event_source_mapping.h"
+#include "sluice/esm/mapping_directory.h"
 #include "sluice/sqs/queue_source.h"
 
 using namespace sluice;
@@ -707,4 +708,45 @@ TEST_CASE("on_processing_result hears each change of LastProcessingResult, not e
   CHECK(heard[1].event_source_arn == "arn:aws:sqs:us-east-1:123456789012:changes");
   CHECK(heard[1].function_arn == "arn:aws:lambda:us-east-1:123456789012:function:flaky");
   CHECK(fn->calls == 3);
+}
+
+TEST_CASE("the mapping directory lists live mappings with state and LastProcessingResult, and forgets gone ones") {
+  Queues qs;
+  auto q = qs.create("listed", {{"VisibilityTimeout", "1"}});
+  auto other = qs.create("other");
+  auto fn = std::make_shared<FailsOnce>();
+  CreateMappingRequest request;
+  request.batch_size = 1;
+  std::shared_ptr<EventSourceMapping> failing = make(request, fn, qs.sources(q), fast());
+  std::shared_ptr<EventSourceMapping> idle = make(request, fn, qs.sources(other), fast());
+  MappingDirectory directory;
+  directory.add(failing);
+  directory.add(idle);
+  failing->start();
+
+  auto listed = directory.snapshot();
+  REQUIRE(listed.size() == 2);
+  CHECK(listed[0].uuid == failing->configuration().uuid);
+  CHECK(listed[0].state == "Enabled");
+  CHECK(listed[1].state == "Creating");  // never started
+  CHECK(listed[1].last_processing_result == "No records processed");
+
+  qs.send(q, "first");  // fails once, then succeeds on the retry
+  REQUIRE(eventually([&] { return failing->stats().messages_deleted == 1; }, milliseconds(8000)));
+  failing->stop();
+
+  auto json = boost::json::parse(health_json(directory.snapshot())).as_array();
+  REQUIRE(json.size() == 2);
+  const auto& first = json[0].as_object();
+  CHECK(first.at("UUID").as_string() == failing->configuration().uuid);
+  CHECK(first.at("FunctionArn").as_string() == "arn:aws:lambda:us-east-1:123456789012:function:flaky");
+  CHECK(first.at("EventSourceArn").as_string() == "arn:aws:sqs:us-east-1:123456789012:listed");
+  CHECK(first.at("State").as_string() == "Disabled");
+  CHECK(first.at("LastProcessingResult").as_string() == "OK");
+  CHECK(first.size() == 5);
+
+  failing.reset();  // destroyed: off the list
+  auto remaining = directory.snapshot();
+  REQUIRE(remaining.size() == 1);
+  CHECK(remaining[0].event_source_arn == "arn:aws:sqs:us-east-1:123456789012:other");
 }

@@ -16,10 +16,13 @@
 //
 // Threading: thread-safe (the registry is).
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "sluice/common/work_pool.h"
+#include "sluice/esm/event_source_mapping.h"
+#include "sluice/esm/mapping_directory.h"
 #include "sluice/functions/registry.h"
 #include "sluice/lambda/executor.h"
 #include "sluice/sqs/engine.h"
@@ -31,6 +34,10 @@ struct LambdaExecutorOptions {
   unsigned workers_per_function = 4;
   // Where the mappings' batches run (the process's one pool); default: a pool per mapping.
   std::shared_ptr<WorkPool> work_pool;
+  // Told each change of an API-created mapping's LastProcessingResult (from its threads).
+  std::function<void(const esm::ProcessingResultChange&)> on_processing_result;
+  // Where API-created mappings are listed while they run (the server's health answer); may be null.
+  std::shared_ptr<esm::MappingDirectory> mappings;
 };
 
 // Mappings read embedded queues of `engine`, which must outlive the executor.

@@ -194,6 +194,9 @@ struct ApiOptions {
   std::vector<std::shared_ptr<Service>> services;
   // HTTPS on the same port (see sluice/api/http/tls.h); null = plain HTTP only.
   std::shared_ptr<http::TlsContext> tls;
+  // More members of GET /health's object after "status": each a name and its value as JSON text.
+  // Called on the loop thread for every health request, so it must not block.
+  std::function<std::vector<std::pair<std::string, std::string>>()> health_details;
 };
 
 class ApiServer {
