@@ -32,12 +32,20 @@ ControlPlaneImpl::ControlPlaneImpl(ControlPlaneOptions options, std::unique_ptr<
       store_(std::move(store)),
       versions_(*store_),
       policies_(*store_),
+      event_configs_(*store_),
       mappings_(*options_.executor, *store_, options_.clock,
                 [this](std::string_view name_or_arn) { return get_function(name_or_arn); }),
-      async_(
-          *options_.executor, *store_, options_.clock,
-          [this](std::string_view name_or_arn) { return get_function(name_or_arn); }, options_.dead_letters,
-          options_.async_dispatchers) {
+      async_(*options_.executor, *store_, options_.clock,
+             AsyncHooks{[this](std::string_view name_or_arn) { return get_function(name_or_arn); },
+                        [this](const std::string& invoked_arn) {
+                          MutexLock lock(mu_);
+                          return event_configs_.settings(invoked_arn);
+                        },
+                        [this](const std::string& destination, const std::string& record) {
+                          return send_record(destination, record);
+                        },
+                        options_.dead_letters},
+             options_.work_pool, options_.async_dispatchers) {
   {
     MutexLock lock(mu_);
     for (auto& function : store_->load_all()) {
@@ -47,6 +55,7 @@ ControlPlaneImpl::ControlPlaneImpl(ControlPlaneOptions options, std::unique_ptr<
     }
     versions_.load(store_->load_versions(), store_->load_aliases());
     policies_.load(store_->load_policies());
+    event_configs_.load(store_->load_event_invoke_configs());
     for (const FunctionRecord& version : versions_.all_versions())
       jobs_.push_back({Job::Kind::Deploy, version.name, "", version.version});
     // Mappings start once their functions are deployed.

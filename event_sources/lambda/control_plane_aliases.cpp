@@ -81,11 +81,12 @@ Status ControlPlaneImpl::delete_alias(std::string_view name_or_arn, const std::s
   auto latest = find({ref->name, ""});
   if (!latest) return latest.take_error();
   if (!versions_.alias(latest->name, name)) return ok_status();  // AWS answers 204 all the same
+  if (auto forgotten = event_configs_.forget(latest->arn + ":" + name); !forgotten) return forgotten;
   return versions_.erase_alias(latest->name, name);
 }
 
 Outcome<AliasPage> ControlPlaneImpl::list_aliases(std::string_view name_or_arn, std::string_view function_version,
-                                std::string_view marker, std::optional<int64_t> max_items) const {
+                                                  std::string_view marker, std::optional<int64_t> max_items) const {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
   if (!function_version.empty())
@@ -110,7 +111,7 @@ Outcome<AliasPage> ControlPlaneImpl::list_aliases(std::string_view name_or_arn, 
 
 // A version an alias would name that does not exist.
 std::optional<AwsError> ControlPlaneImpl::missing_version(const std::string& function, const std::string& version,
-                                        const VersionWeights& routing) const {
+                                                          const VersionWeights& routing) const {
   std::vector<std::string> named{version};
   for (const auto& [other, weight] : routing) named.push_back(other);
   for (const std::string& v : named) {

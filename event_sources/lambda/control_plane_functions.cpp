@@ -39,15 +39,18 @@ Outcome<FunctionRecord> ControlPlaneImpl::create_function(const CreateFunctionIn
   function.state_reason = kBeingCreated;
   function.state_reason_code = "Creating";
   touch(function);
+  bool created = false;
   {
     MutexLock lock(mu_);
     if (functions_.count(function.name) == 0) {
+      created = true;
       if (auto stored = persist(function); !stored) return stored.take_error();
       functions_.emplace(function.name, function);
       enqueue({Job::Kind::Deploy, function.name, ""});
-      return function;
+      if (!input.code.publish) return function;
     }
   }
+  if (input.code.publish && created) return publish_when_deployed(function.name);
   discard_code(function.code);
   return function_exists(function.name);
 }
@@ -59,18 +62,45 @@ Outcome<FunctionRecord> ControlPlaneImpl::get_function(std::string_view name_or_
   return find_qualified(*ref, false);
 }
 
-Outcome<FunctionPage> ControlPlaneImpl::list_functions(std::string_view marker, std::optional<int64_t> max_items) const {
+Outcome<FunctionPage> ControlPlaneImpl::list_functions(std::string_view marker, std::optional<int64_t> max_items,
+                                                       bool all_versions) const {
   if (auto error = check_max_items(max_items)) return *error;
-  const int64_t limit = std::min<int64_t>(max_items.value_or(kDefaultMaxItems), kDefaultMaxItems);
+  const size_t limit = static_cast<size_t>(std::min<int64_t>(max_items.value_or(kDefaultMaxItems), kDefaultMaxItems));
   FunctionPage page;
   MutexLock lock(mu_);
-  auto it = marker.empty() ? functions_.begin() : functions_.upper_bound(marker);
-  for (; it != functions_.end(); ++it) {
-    if (static_cast<int64_t>(page.functions.size()) == limit) {
-      page.next_marker = page.functions.back().name;
-      break;
+  if (!all_versions) {
+    auto it = marker.empty() ? functions_.begin() : functions_.upper_bound(marker);
+    for (; it != functions_.end(); ++it) {
+      if (page.functions.size() == limit) {
+        page.next_marker = page.functions.back().name;
+        break;
+      }
+      page.functions.push_back(it->second);
     }
-    page.functions.push_back(it->second);
+    return page;
+  }
+  // Every function's $LATEST (with its qualified ARN, as ListVersionsByFunction shows it), then
+  // its versions; the marker names the last entry given.
+  const std::string marker_name(marker.substr(0, marker.find(':')));
+  const std::string marker_version(marker.find(':') == std::string_view::npos ? ""
+                                                                              : marker.substr(marker.find(':') + 1));
+  bool past_marker = marker.empty();
+  auto it = marker.empty() ? functions_.begin() : functions_.lower_bound(marker_name);
+  for (; it != functions_.end(); ++it) {
+    std::vector<FunctionRecord> entries{it->second};
+    entries.front().arn += ":$LATEST";
+    for (FunctionRecord& version : versions_.versions_of(it->first)) entries.push_back(std::move(version));
+    for (FunctionRecord& entry : entries) {
+      if (!past_marker) {
+        past_marker = it->first != marker_name || entry.version == marker_version;
+        if (it->first == marker_name) continue;
+      }
+      if (page.functions.size() == limit) {
+        page.next_marker = page.functions.back().name + ":" + page.functions.back().version;
+        return page;
+      }
+      page.functions.push_back(std::move(entry));
+    }
   }
   return page;
 }
@@ -89,6 +119,7 @@ Status ControlPlaneImpl::delete_function(std::string_view name_or_arn) {
   auto versions = versions_.erase_function(found->name);
   if (!versions) return versions.take_error();
   if (auto forgotten = policies_.forget(found->arn); !forgotten) return forgotten;
+  if (auto forgotten = event_configs_.forget_function(found->arn); !forgotten) return forgotten;
   try {
     store_->erase(found->name);
   } catch (const sqlite::Error& e) {
@@ -104,6 +135,12 @@ Status ControlPlaneImpl::delete_function(std::string_view name_or_arn) {
 }
 
 Outcome<FunctionRecord> ControlPlaneImpl::update_function_code(std::string_view name_or_arn, const CodeInput& code) {
+  auto updated = replace_code(name_or_arn, code);
+  if (!updated || !code.publish) return updated;
+  return publish_when_deployed(updated->name);
+}
+
+Outcome<FunctionRecord> ControlPlaneImpl::replace_code(std::string_view name_or_arn, const CodeInput& code) {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
   {
@@ -141,7 +178,7 @@ Outcome<FunctionRecord> ControlPlaneImpl::update_function_code(std::string_view 
 }
 
 Outcome<FunctionRecord> ControlPlaneImpl::update_function_configuration(std::string_view name_or_arn,
-                                                      const UpdateConfigurationInput& input) {
+                                                                        const UpdateConfigurationInput& input) {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
   if (auto error = validate_update(input)) return *error;

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "async_invocations.h"
+#include "event_invoke_configs.h"
 #include "function_rules.h"
 #include "function_store.h"
 #include "mappings.h"
@@ -62,7 +63,8 @@ class ControlPlaneImpl final : public ControlPlane {
   ~ControlPlaneImpl() override;
   Outcome<FunctionRecord> create_function(const CreateFunctionInput& input) override;
   Outcome<FunctionRecord> get_function(std::string_view name_or_arn) const override;
-  Outcome<FunctionPage> list_functions(std::string_view marker, std::optional<int64_t> max_items) const override;
+  Outcome<FunctionPage> list_functions(std::string_view marker, std::optional<int64_t> max_items,
+                                       bool all_versions) const override;
   Status delete_function(std::string_view name_or_arn) override;
   Outcome<FunctionRecord> update_function_code(std::string_view name_or_arn, const CodeInput& code) override;
   Outcome<FunctionRecord> update_function_configuration(std::string_view name_or_arn,
@@ -97,7 +99,17 @@ class ControlPlaneImpl final : public ControlPlane {
   Outcome<std::string> invoke_async(std::string_view name_or_arn, std::string_view qualifier,
                                     std::string payload) override;
   size_t pending_async_invocations() const override;
+  Outcome<EventInvokeConfig> put_event_invoke_config(std::string_view name_or_arn, std::string_view qualifier,
+                                                     const EventInvokeConfigInput& input) override;
+  Outcome<EventInvokeConfig> update_event_invoke_config(std::string_view name_or_arn, std::string_view qualifier,
+                                                        const EventInvokeConfigInput& input) override;
+  Outcome<EventInvokeConfig> get_event_invoke_config(std::string_view name_or_arn,
+                                                     std::string_view qualifier) const override;
+  Status delete_event_invoke_config(std::string_view name_or_arn, std::string_view qualifier) override;
+  Outcome<EventInvokeConfigPage> list_event_invoke_configs(std::string_view name_or_arn, std::string_view marker,
+                                                           std::optional<int64_t> max_items) const override;
   void wait_idle() override;
+
  private:
   std::string arn_of(const std::string& name) const;
   Outcome<FunctionRecord> find(const FunctionRef& ref) const REQUIRES(mu_);
@@ -105,6 +117,20 @@ class ControlPlaneImpl final : public ControlPlane {
   // The record a qualified name runs: $LATEST, a version, or the version an alias names (with
   // the alias's ARN). `route` picks by the alias's routing weights, as an invocation does.
   Outcome<FunctionRecord> find_qualified(const FunctionRef& ref, bool route) const REQUIRES(mu_);
+
+  // The qualified ARN whose event invoke configuration a call names (":$LATEST" unqualified),
+  // once the function, version or alias is known to exist.
+  Outcome<std::string> event_config_resource(std::string_view name_or_arn, std::string_view qualifier) const
+      REQUIRES(mu_);
+  // Where an Event invocation's record goes: Lambda functions are invoked here, the rest go to
+  // the embedder's sender.
+  bool send_record(const std::string& destination_arn, const std::string& record) EXCLUDES(mu_);
+  static std::string config_owner_arn(const std::string& qualified_arn);
+
+  // Blocks until the function's current deployment has settled (not Pending, no update in
+  // progress), then publishes a version of it (CreateFunction / UpdateFunctionCode with Publish).
+  Outcome<FunctionRecord> replace_code(std::string_view name_or_arn, const CodeInput& code) EXCLUDES(mu_);
+  Outcome<FunctionRecord> publish_when_deployed(const std::string& name) EXCLUDES(mu_);
 
   // The ARN whose policy a call names: the function's, or with the version or alias qualifier.
   Outcome<std::string> policy_resource(std::string_view name_or_arn, std::string_view qualifier) const REQUIRES(mu_);
@@ -169,6 +195,7 @@ class ControlPlaneImpl final : public ControlPlane {
   std::condition_variable idle_;
   Versions versions_ GUARDED_BY(mu_);
   Policies policies_ GUARDED_BY(mu_);
+  EventInvokeConfigs event_configs_ GUARDED_BY(mu_);
   mutable std::mt19937_64 random_ GUARDED_BY(mu_){std::random_device{}()};
   Mappings mappings_;
   AsyncInvocations async_;

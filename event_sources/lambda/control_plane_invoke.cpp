@@ -8,7 +8,7 @@
 namespace sluice::lambda::detail {
 
 Outcome<InvokeOutput> ControlPlaneImpl::invoke(std::string_view name_or_arn, std::string_view qualifier,
-                             const InvokeInput& input) {
+                                               const InvokeInput& input) {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
   if (!qualifier.empty()) ref->qualifier = std::string(qualifier);
@@ -30,13 +30,15 @@ Outcome<InvokeOutput> ControlPlaneImpl::invoke(std::string_view name_or_arn, std
 }
 
 Outcome<std::string> ControlPlaneImpl::invoke_async(std::string_view name_or_arn, std::string_view qualifier,
-                                  std::string payload) {
+                                                    std::string payload) {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
   if (!qualifier.empty()) ref->qualifier = std::string(qualifier);
   std::string name;
+  std::string invoked_arn;
   {
     MutexLock lock(mu_);
+    invoked_arn = arn_of(ref->name) + ":" + (ref->qualifier.empty() ? "$LATEST" : ref->qualifier);
     auto found = find_qualified(*ref, true);
     if (!found) return found.take_error();
     if (found->state != "Active") return state_conflict(*found);
@@ -47,14 +49,13 @@ Outcome<std::string> ControlPlaneImpl::invoke_async(std::string_view name_or_arn
   event.request_id = uuid4();
   event.function_name = std::move(name);
   event.payload = std::move(payload);
+  event.invoked_arn = std::move(invoked_arn);
   const std::string request_id = event.request_id;
   if (auto stored = async_.enqueue(std::move(event)); !stored) return stored.take_error();
   return request_id;
 }
 
-size_t ControlPlaneImpl::pending_async_invocations() const {
-  return async_.pending();
-}
+size_t ControlPlaneImpl::pending_async_invocations() const { return async_.pending(); }
 
 // Takes one of the function's concurrent executions; false when its reserved concurrency is
 // all in use (AWS throttles the invocation).

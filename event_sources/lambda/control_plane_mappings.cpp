@@ -16,7 +16,8 @@ Outcome<MappingPage> ControlPlaneImpl::list_event_source_mappings(const MappingF
   return mappings_.list(filter);
 }
 
-Outcome<std::string> ControlPlaneImpl::update_event_source_mapping(std::string_view uuid, const std::string& changes_json) {
+Outcome<std::string> ControlPlaneImpl::update_event_source_mapping(std::string_view uuid,
+                                                                   const std::string& changes_json) {
   return mappings_.update(uuid, changes_json);
 }
 

@@ -5,7 +5,7 @@
 namespace sluice::lambda::detail {
 
 Outcome<std::string> ControlPlaneImpl::add_permission(std::string_view name_or_arn, std::string_view qualifier,
-                                    const AddPermissionInput& input) {
+                                                      const AddPermissionInput& input) {
   MutexLock lock(mu_);
   auto resource = policy_resource(name_or_arn, qualifier);
   if (!resource) return resource.take_error();
@@ -19,8 +19,9 @@ Outcome<PolicyDocument> ControlPlaneImpl::get_policy(std::string_view name_or_ar
   return policies_.get(*resource);
 }
 
-Status ControlPlaneImpl::remove_permission(std::string_view name_or_arn, std::string_view qualifier, const std::string& statement_id,
-                         const std::optional<std::string>& revision_id) {
+Status ControlPlaneImpl::remove_permission(std::string_view name_or_arn, std::string_view qualifier,
+                                           const std::string& statement_id,
+                                           const std::optional<std::string>& revision_id) {
   MutexLock lock(mu_);
   auto resource = policy_resource(name_or_arn, qualifier);
   if (!resource) return resource.take_error();

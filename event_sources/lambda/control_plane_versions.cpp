@@ -20,7 +20,8 @@ bool same_code_and_settings(const FunctionRecord& a, const FunctionRecord& b) {
 
 }  // namespace
 
-Outcome<FunctionRecord> ControlPlaneImpl::publish_version(std::string_view name_or_arn, const PublishVersionInput& input) {
+Outcome<FunctionRecord> ControlPlaneImpl::publish_version(std::string_view name_or_arn,
+                                                          const PublishVersionInput& input) {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
   if (auto error = check_description(input.description)) return *error;
@@ -68,7 +69,7 @@ Outcome<FunctionRecord> ControlPlaneImpl::publish_version(std::string_view name_
 }
 
 Outcome<VersionPage> ControlPlaneImpl::list_versions(std::string_view name_or_arn, std::string_view marker,
-                                   std::optional<int64_t> max_items) const {
+                                                     std::optional<int64_t> max_items) const {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
   if (auto error = check_max_items(max_items)) return *error;
@@ -113,6 +114,7 @@ Status ControlPlaneImpl::delete_version(const FunctionRef& ref) {
                      "Unable to delete version because the following aliases reference it: [" + names + "]");
   }
   const FunctionRecord retired = *version;
+  if (auto forgotten = event_configs_.forget(latest->arn + ":" + retired.version); !forgotten) return forgotten;
   if (auto erased = versions_.erase_version(ref.name, number); !erased) return erased;
   const bool shared =
       retired.code.hot_reload || retired.code.path == latest->code.path || versions_.code_in_use(retired.code.path);
@@ -142,6 +144,19 @@ void ControlPlaneImpl::deploy_version(const Job& job) {
     }
   }
   options_.executor->retire(deployment_name(*snapshot));  // deleted meanwhile
+}
+
+Outcome<FunctionRecord> ControlPlaneImpl::publish_when_deployed(const std::string& name) {
+  {
+    std::unique_lock<std::mutex> idle_lock(idle_mu_);
+    idle_.wait(idle_lock, [&] {
+      MutexLock lock(mu_);
+      auto found = functions_.find(name);
+      return stopping_ || found == functions_.end() ||
+             (found->second.state != "Pending" && found->second.last_update_status != "InProgress");
+    });
+  }
+  return publish_version(name, PublishVersionInput{});
 }
 
 }  // namespace sluice::lambda::detail

@@ -148,6 +148,7 @@ InvocationResult IsolatedWorker::invoke(PreparedRequest& req, const Clock& clock
   FrameWriter w;
   w.bytes(req.request_id).bytes(req.function_arn).i64(system_clock()->now_ms() + real_left_ms).bytes(req.event);
   encode_records(w, fast ? req.sqs_records : std::span<const sluice_sqs_record>{});
+  w.bytes(req.client_context);
 
   InvocationContext ctx(req.deadline_ms, clock);
   auto exited = [&](const std::string& why) {
