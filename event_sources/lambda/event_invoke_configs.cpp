@@ -64,7 +64,8 @@ std::optional<AwsError> check_destination(const std::string& arn) {
 }
 
 AwsError no_config(const std::string& unqualified_arn) {
-  return aws_error(AwsErrorCode::ResourceNotFound, "The function " + unqualified_arn + " doesn't have an EventInvokeConfig");
+  return aws_error(AwsErrorCode::ResourceNotFound,
+                   "The function " + unqualified_arn + " doesn't have an EventInvokeConfig");
 }
 
 }  // namespace

@@ -77,8 +77,8 @@ http::Response list_configs(const ActionCall& a) {
                           request_id(a));
     }
   }
-  auto page = a.control_plane.list_event_invoke_configs(value_in(a.path, "FunctionName"),
-                                                        value_in(a.query, "Marker"), max_items);
+  auto page = a.control_plane.list_event_invoke_configs(value_in(a.path, "FunctionName"), value_in(a.query, "Marker"),
+                                                        max_items);
   if (!page) return error_answer(page.error(), request_id(a));
   std::string body = "{\"FunctionEventInvokeConfigs\":[";
   for (size_t i = 0; i < page->configs.size(); ++i)
