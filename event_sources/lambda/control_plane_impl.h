@@ -4,6 +4,7 @@
 // control_plane_functions.cpp (function CRUD and code), control_plane_settings.cpp (concurrency,
 // tags, account settings), control_plane_versions.cpp, control_plane_aliases.cpp,
 // control_plane_permissions.cpp, control_plane_invoke.cpp (Invoke, Event invocations),
+// control_plane_event_configs.cpp (event invoke configurations, invocation records' destinations),
 // control_plane_mappings.cpp and control_plane_deployer.cpp (the deployer thread's jobs).
 //
 // Records live in a map under one mutex and in the store; a change is stored before it is
