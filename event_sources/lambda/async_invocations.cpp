@@ -2,6 +2,8 @@
 
 #include "async_invocations.h"
 
+#include <boost/json.hpp>
+
 #include <cstdio>
 
 #include "sluice/common/sqlite.h"
@@ -11,29 +13,65 @@ namespace {
 
 constexpr int64_t kRetryDelaysMs[] = {60'000, 120'000};  // before the 2nd and the 3rd attempt
 
+// A payload as a record carries it: the JSON value it holds, or the text itself when it is not JSON.
+boost::json::value payload_value(const std::string& payload) {
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(payload, ec);
+  if (ec) return boost::json::value(payload);
+  return parsed;
+}
+
+// The lane of "name:version" is the function's.
+std::string base_name(const std::string& function_name) { return function_name.substr(0, function_name.find(':')); }
+
 }  // namespace
 
+std::string invocation_record(const AsyncEvent& event, const std::string& condition, int64_t now_ms,
+                              const Outcome<InvokeOutput>& outcome, const std::string& executed_version) {
+  boost::json::object request_context{{"requestId", event.request_id},
+                                      {"functionArn", event.invoked_arn},
+                                      {"condition", condition},
+                                      {"approximateInvokeCount", event.attempts}};
+  boost::json::object response_context{{"statusCode", outcome ? 200 : outcome.error().info().http_status},
+                                       {"executedVersion", executed_version}};
+  boost::json::object record{{"version", "1.0"},
+                             {"timestamp", format_iso8601_ms(now_ms)},
+                             {"requestContext", std::move(request_context)},
+                             {"requestPayload", payload_value(event.payload)}};
+  if (outcome) {
+    if (!outcome->function_error.empty()) response_context["functionError"] = outcome->function_error;
+    record["responseContext"] = std::move(response_context);
+    record["responsePayload"] = payload_value(outcome->payload);
+  } else {
+    record["responseContext"] = std::move(response_context);
+    record["responsePayload"] = boost::json::object{{"errorType", std::string(outcome.error().info().json_type)},
+                                                    {"errorMessage", outcome.error().message}};
+  }
+  return boost::json::serialize(record);
+}
+
 AsyncInvocations::AsyncInvocations(Executor& executor, FunctionStore& store, std::shared_ptr<Clock> clock,
-                                   FunctionLookup functions, DeadLetterSender dead_letters, int dispatchers)
+                                   AsyncHooks hooks, std::shared_ptr<WorkPool> pool, int per_function)
     : executor_(executor),
       store_(store),
       clock_(std::move(clock)),
-      functions_(std::move(functions)),
-      dead_letters_(std::move(dead_letters)),
-      dispatcher_count_(dispatchers) {}
+      hooks_(std::move(hooks)),
+      pool_(pool ? std::move(pool) : WorkPool::create()),
+      per_function_(per_function < 1 ? 1 : per_function) {}
 
 AsyncInvocations::~AsyncInvocations() { stop(); }
 
 void AsyncInvocations::start(std::vector<AsyncEvent> stored) {
   {
     std::lock_guard lock(mu_);
-    if (stopping_) return;
+    if (stopping_ || started_) return;
+    started_ = true;
     for (auto& event : stored) {
       const int64_t at = event.next_attempt_ms;
       due_.emplace(at, std::move(event));
     }
   }
-  for (int i = 0; i < dispatcher_count_; ++i) dispatchers_.emplace_back([this] { run(); });
+  timer_ = std::thread([this] { run_timer(); });
 }
 
 Status AsyncInvocations::enqueue(AsyncEvent event) {
@@ -59,8 +97,13 @@ void AsyncInvocations::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
-  for (auto& dispatcher : dispatchers_) dispatcher.join();
-  dispatchers_.clear();
+  if (timer_.joinable()) timer_.join();
+  std::map<std::string, std::unique_ptr<WorkLane>> lanes;
+  {
+    std::lock_guard lock(mu_);
+    lanes.swap(lanes_);
+  }
+  lanes.clear();  // each lane drains: running attempts finish, queued ones see stopping_ and return
 }
 
 size_t AsyncInvocations::pending() const {
@@ -68,7 +111,16 @@ size_t AsyncInvocations::pending() const {
   return due_.size() + in_flight_;
 }
 
-void AsyncInvocations::run() {
+WorkLane& AsyncInvocations::lane_of(const std::string& function_name) {
+  const std::string name = base_name(function_name);
+  auto found = lanes_.find(name);
+  if (found == lanes_.end()) {
+    found = lanes_.emplace(name, pool_->lane("lambda-events:" + name, static_cast<size_t>(per_function_))).first;
+  }
+  return *found->second;
+}
+
+void AsyncInvocations::run_timer() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
     if (due_.empty()) {
@@ -80,49 +132,81 @@ void AsyncInvocations::run() {
       clock_->wait_until(wake_, lock, at);
       continue;
     }
-    AsyncEvent event = std::move(due_.begin()->second);
+    auto event = std::make_shared<AsyncEvent>(std::move(due_.begin()->second));
     due_.erase(due_.begin());
     ++in_flight_;
-    lock.unlock();
-    Outcome<InvokeOutput> outcome = aws_error(AwsErrorCode::ResourceNotFound, "");
-    auto function = functions_(event.function_name);
-    if (function && function->reserved_concurrency == 0) {
-      // A function that may not run: Lambda sends its events on without retrying.
-      outcome = aws_error(AwsErrorCode::LambdaTooManyRequests, "Rate Exceeded.");
-      event.attempts = kMaximumRetryAttempts;
-    } else if (function) {
-      InvokeInput input;
-      input.payload = event.payload;
-      input.request_id = event.request_id;
-      outcome = executor_.invoke(*function, input);
-    }
-    ++event.attempts;
-    settle(std::move(event), outcome);
-    lock.lock();
-    --in_flight_;
+    lane_of(event->function_name).submit([this, event] { attempt(std::move(*event)); });
   }
 }
 
-void AsyncInvocations::settle(AsyncEvent event, const Outcome<InvokeOutput>& outcome) {
-  const bool succeeded = outcome && outcome->function_error.empty();
-  const bool function_gone = !outcome && outcome.error().code == AwsErrorCode::ResourceNotFound;
-  const int64_t now = clock_->now_ms();
-  const bool retry = !succeeded && !function_gone && event.attempts <= kMaximumRetryAttempts &&
-                     now + kRetryDelaysMs[event.attempts - 1] - event.enqueued_ms <= kMaximumEventAgeMs;
-  try {
-    if (retry) {
-      event.next_attempt_ms = now + kRetryDelaysMs[event.attempts - 1];
-      store_.put_event(event);
-      std::lock_guard lock(mu_);
-      const int64_t at = event.next_attempt_ms;
-      due_.emplace(at, std::move(event));
+void AsyncInvocations::attempt(AsyncEvent event) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) {  // left stored: it runs after the next start
+      --in_flight_;
       return;
     }
-    if (!succeeded && !function_gone) {
-      auto function = functions_(event.function_name);
+  }
+  Outcome<InvokeOutput> outcome = aws_error(AwsErrorCode::ResourceNotFound, "");
+  std::string executed_version = "$LATEST";
+  auto function = hooks_.functions(event.function_name);
+  if (function) executed_version = function->version;
+  if (function && function->reserved_concurrency == 0) {
+    // A function that may not run: Lambda sends its events on without retrying.
+    outcome = aws_error(AwsErrorCode::LambdaTooManyRequests, "Rate Exceeded.");
+    event.attempts = static_cast<int>(hooks_.settings(event.invoked_arn).maximum_retry_attempts);
+  } else if (function) {
+    InvokeInput input;
+    input.payload = event.payload;
+    input.request_id = event.request_id;
+    outcome = executor_.invoke(*function, input);
+  }
+  ++event.attempts;
+  settle(std::move(event), outcome, executed_version);
+  std::lock_guard lock(mu_);
+  --in_flight_;
+}
+
+void AsyncInvocations::settle(AsyncEvent event, const Outcome<InvokeOutput>& outcome,
+                              const std::string& executed_version) {
+  const bool succeeded = outcome && outcome->function_error.empty();
+  const bool function_gone = !outcome && outcome.error().code == AwsErrorCode::ResourceNotFound;
+  const AsyncSettings settings = hooks_.settings(event.invoked_arn);
+  const int64_t now = clock_->now_ms();
+  const bool attempts_left = event.attempts <= settings.maximum_retry_attempts;
+  const int64_t delay = kRetryDelaysMs[event.attempts >= 2 ? 1 : 0];
+  const bool young_enough = now + delay - event.enqueued_ms <= settings.maximum_event_age_s * 1000;
+  const bool retry = !succeeded && !function_gone && attempts_left && young_enough;
+  try {
+    if (retry) {
+      event.next_attempt_ms = now + delay;
+      store_.put_event(event);
+      {
+        std::lock_guard lock(mu_);
+        const int64_t at = event.next_attempt_ms;
+        due_.emplace(at, std::move(event));
+      }
+      wake_.notify_one();
+      return;
+    }
+    if (succeeded && !settings.on_success.empty() && hooks_.destinations) {
+      const std::string record = invocation_record(event, "Success", now, outcome, executed_version);
+      if (!hooks_.destinations(settings.on_success, record)) {
+        std::fprintf(stderr, "sluice: %s: the record of event %s could not be sent to its destination %s\n",
+                     event.function_name.c_str(), event.request_id.c_str(), settings.on_success.c_str());
+      }
+    } else if (!succeeded && !function_gone) {
+      auto function = hooks_.functions(event.function_name);
       const std::string error = outcome ? outcome->payload : outcome.error().message;
-      if (function && !function->dead_letter_target_arn.empty() && dead_letters_) {
-        if (!dead_letters_(function->dead_letter_target_arn, event.payload, event.request_id, error)) {
+      if (!settings.on_failure.empty() && hooks_.destinations) {
+        const std::string condition = attempts_left ? "EventAgeExceeded" : "RetriesExhausted";
+        const std::string record = invocation_record(event, condition, now, outcome, executed_version);
+        if (!hooks_.destinations(settings.on_failure, record)) {
+          std::fprintf(stderr, "sluice: %s: the record of event %s could not be sent to its destination %s\n",
+                       event.function_name.c_str(), event.request_id.c_str(), settings.on_failure.c_str());
+        }
+      } else if (function && !function->dead_letter_target_arn.empty() && hooks_.dead_letters) {
+        if (!hooks_.dead_letters(function->dead_letter_target_arn, event.payload, event.request_id, error)) {
           std::fprintf(stderr, "sluice: %s: the event %s could not be sent to its dead-letter target %s\n",
                        event.function_name.c_str(), event.request_id.c_str(), function->dead_letter_target_arn.c_str());
         }

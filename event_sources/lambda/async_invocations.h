@@ -1,16 +1,22 @@
 #pragma once
 // Asynchronous (Event) invocations of a control plane (internal to event_sources/lambda): Lambda's
 // event queue. Invoke answers 202 once the event is stored (durable in lambda.db with a data
-// directory); dispatcher threads then invoke the function with AWS's defaults for asynchronous
-// invocation: after a function error, 2 more attempts, 1 minute then 2 minutes later, while the
-// event is younger than 6 hours; when they are spent the event goes to the function's
-// DeadLetterConfig target (if any) through the embedder's DeadLetterSender. An event whose
-// function is gone is dropped; one whose function has reserved concurrency 0 goes to the target
-// at once.
+// directory); the event then runs under the settings of the function, version or alias it was
+// invoked through (sluice/lambda/event_invoke_config.h; AWS's defaults without one): after a
+// function error, up to MaximumRetryAttempts more attempts, 1 minute then 2 minutes later, while
+// the event is younger than MaximumEventAgeInSeconds. A success goes to the OnSuccess destination;
+// a failure, once its attempts or its age are spent, to the OnFailure destination as Lambda's
+// invocation record, or, without one, to the function's DeadLetterConfig target through the
+// embedder's DeadLetterSender. An event whose function is gone is dropped; one whose function has
+// reserved concurrency 0 fails at once, without retries.
+//
+// How it runs: one timer thread waits for the next due event and hands it to the function's lane
+// of the process's worker pool (sluice/common/work_pool.h), which runs at most `per_function` of
+// a function's events at once. The timer makes no attempts itself.
 //
 // Time: delays and event age are on the control plane's clock.
-// Threading: thread-safe; stop() (or the destructor) joins the dispatchers after their current
-// invocation; undelivered events stay stored and resume at the next start.
+// Threading: thread-safe; stop() (or the destructor) joins the timer and drains the lanes (an
+// event not yet started is left stored); undelivered events resume at the next start.
 
 #include <condition_variable>
 #include <functional>
@@ -24,55 +30,74 @@
 #include "function_store.h"
 #include "sluice/common/aws_error.h"
 #include "sluice/common/clock.h"
+#include "sluice/common/work_pool.h"
 #include "sluice/lambda/control_plane.h"
+#include "sluice/lambda/event_invoke_config.h"
 #include "sluice/lambda/executor.h"
 
 namespace sluice::lambda::detail {
 
 struct AsyncEvent {
   std::string request_id;
-  std::string function_name;
+  std::string function_name;  // what runs: "name" or "name:version"
   std::string payload;
   int attempts = 0;  // made so far
   int64_t enqueued_ms = 0;
   int64_t next_attempt_ms = 0;
+  std::string invoked_arn;  // the qualified ARN invoked (":$LATEST", a version or an alias): its settings apply
 };
 
 using FunctionLookup = std::function<Outcome<FunctionRecord>(std::string_view name_or_arn)>;
+using SettingsLookup = std::function<AsyncSettings(const std::string& invoked_arn)>;
+// Sends an invocation record to an OnSuccess / OnFailure destination; true when it took it.
+using RecordSender = std::function<bool(const std::string& destination_arn, const std::string& record)>;
+
+struct AsyncHooks {
+  FunctionLookup functions;
+  SettingsLookup settings;
+  RecordSender destinations;
+  DeadLetterSender dead_letters;
+};
+
+// Lambda's invocation record for a destination (AWS: invocation-async, "Invocation records").
+// condition: "Success", "RetriesExhausted" or "EventAgeExceeded".
+std::string invocation_record(const AsyncEvent& event, const std::string& condition, int64_t now_ms,
+                              const Outcome<InvokeOutput>& outcome, const std::string& executed_version);
 
 class AsyncInvocations {
  public:
-  static constexpr int kMaximumRetryAttempts = 2;
-  static constexpr int64_t kMaximumEventAgeMs = int64_t{6} * 3600 * 1000;
-
-  AsyncInvocations(Executor& executor, FunctionStore& store, std::shared_ptr<Clock> clock, FunctionLookup functions,
-                   DeadLetterSender dead_letters, int dispatchers);
+  AsyncInvocations(Executor& executor, FunctionStore& store, std::shared_ptr<Clock> clock, AsyncHooks hooks,
+                   std::shared_ptr<WorkPool> pool, int per_function);
   ~AsyncInvocations();
 
-  // Takes the stored events and starts the dispatchers.
+  // Takes the stored events and starts the timer.
   void start(std::vector<AsyncEvent> stored);
-  // Stores the event; it is invoked as soon as a dispatcher is free.
+  // Stores the event; it is invoked as soon as its function's lane is free.
   Status enqueue(AsyncEvent event);
   void stop();
   // Events stored and not yet settled.
   size_t pending() const;
 
  private:
-  void run();
-  void settle(AsyncEvent event, const Outcome<InvokeOutput>& outcome);
+  void run_timer();
+  void attempt(AsyncEvent event);
+  void settle(AsyncEvent event, const Outcome<InvokeOutput>& outcome, const std::string& executed_version);
+  WorkLane& lane_of(const std::string& function_name);  // requires mu_
 
   Executor& executor_;
   FunctionStore& store_;
   const std::shared_ptr<Clock> clock_;
-  const FunctionLookup functions_;
-  const DeadLetterSender dead_letters_;
-  const int dispatcher_count_;
+  const AsyncHooks hooks_;
+  const std::shared_ptr<WorkPool> pool_;
+  const int per_function_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::multimap<int64_t, AsyncEvent> due_;  // by next attempt time
-  size_t in_flight_ = 0;
+  size_t in_flight_ = 0;                    // handed to a lane, not yet settled
+  bool started_ = false;
   bool stopping_ = false;
-  std::vector<std::thread> dispatchers_;
+  std::map<std::string, std::unique_ptr<WorkLane>> lanes_;  // by function (base name)
+  std::thread timer_;
 };
 
 }  // namespace sluice::lambda::detail

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "async_invocations.h"
+#include "event_invoke_configs.h"
 #include "function_codec.h"
 #include "sluice/common/mutex.h"
 #include "sluice/common/sqlite.h"
@@ -34,6 +35,9 @@ class MemoryStore final : public FunctionStore {
   std::vector<AsyncEvent> load_events() override { return {}; }
   void put_event(const AsyncEvent&) override {}
   void erase_event(const std::string&) override {}
+  std::vector<EventInvokeConfig> load_event_invoke_configs() override { return {}; }
+  void put_event_invoke_config(const EventInvokeConfig&) override {}
+  void erase_event_invoke_config(const std::string&) override {}
 };
 
 class SqliteStore final : public FunctionStore {
@@ -53,9 +57,10 @@ class SqliteStore final : public FunctionStore {
         "CREATE TABLE IF NOT EXISTS async_events (request_id TEXT PRIMARY KEY, function_name TEXT NOT NULL, "
         "payload BLOB NOT NULL, attempts INTEGER NOT NULL, enqueued_ms INTEGER NOT NULL, next_attempt_ms INTEGER "
         "NOT NULL)");
+    add_invoked_arn_column();
     put_event_ = sqlite::Statement(db_.get(),
                                    "INSERT OR REPLACE INTO async_events (request_id, function_name, payload, attempts, "
-                                   "enqueued_ms, next_attempt_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+                                   "enqueued_ms, next_attempt_ms, invoked_arn) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     erase_event_ = sqlite::Statement(db_.get(), "DELETE FROM async_events WHERE request_id = ?1");
     db_.exec(
         "CREATE TABLE IF NOT EXISTS versions (name TEXT NOT NULL, number INTEGER NOT NULL, record TEXT NOT NULL, "
@@ -69,6 +74,10 @@ class SqliteStore final : public FunctionStore {
     put_alias_ =
         sqlite::Statement(db_.get(), "INSERT OR REPLACE INTO aliases (name, alias, record) VALUES (?1, ?2, ?3)");
     erase_alias_ = sqlite::Statement(db_.get(), "DELETE FROM aliases WHERE name = ?1 AND alias = ?2");
+    db_.exec("CREATE TABLE IF NOT EXISTS event_invoke_configs (arn TEXT PRIMARY KEY, record TEXT NOT NULL)");
+    put_config_ =
+        sqlite::Statement(db_.get(), "INSERT OR REPLACE INTO event_invoke_configs (arn, record) VALUES (?1, ?2)");
+    erase_config_ = sqlite::Statement(db_.get(), "DELETE FROM event_invoke_configs WHERE arn = ?1");
     db_.exec("CREATE TABLE IF NOT EXISTS policies (resource TEXT PRIMARY KEY, record TEXT NOT NULL)");
     put_policy_ = sqlite::Statement(db_.get(), "INSERT OR REPLACE INTO policies (resource, record) VALUES (?1, ?2)");
     erase_policy_ = sqlite::Statement(db_.get(), "DELETE FROM policies WHERE resource = ?1");
@@ -184,12 +193,14 @@ class SqliteStore final : public FunctionStore {
   std::vector<AsyncEvent> load_events() override {
     MutexLock lock(mu_);
     std::vector<AsyncEvent> events;
-    sqlite::Statement all(db_.get(),
-                          "SELECT request_id, function_name, payload, attempts, enqueued_ms, next_attempt_ms FROM "
-                          "async_events ORDER BY next_attempt_ms");
+    sqlite::Statement all(
+        db_.get(),
+        "SELECT request_id, function_name, payload, attempts, enqueued_ms, next_attempt_ms, invoked_arn "
+        "FROM "
+        "async_events ORDER BY next_attempt_ms");
     while (all.step()) {
-      events.push_back(
-          {all.string(0), all.string(1), all.string(2), static_cast<int>(all.int64(3)), all.int64(4), all.int64(5)});
+      events.push_back({all.string(0), all.string(1), all.string(2), static_cast<int>(all.int64(3)), all.int64(4),
+                        all.int64(5), all.string(6)});
     }
     return events;
   }
@@ -202,6 +213,7 @@ class SqliteStore final : public FunctionStore {
         .bind(4, static_cast<int64_t>(e.attempts))
         .bind(5, e.enqueued_ms)
         .bind(6, e.next_attempt_ms)
+        .bind_text(7, e.invoked_arn)
         .run();
   }
 
@@ -210,7 +222,37 @@ class SqliteStore final : public FunctionStore {
     erase_event_.bind_text(1, request_id).run();
   }
 
+  std::vector<EventInvokeConfig> load_event_invoke_configs() override {
+    MutexLock lock(mu_);
+    std::vector<EventInvokeConfig> configs;
+    sqlite::Statement all(db_.get(), "SELECT record FROM event_invoke_configs ORDER BY arn");
+    while (all.step()) {
+      if (auto config = event_invoke_config_from_store_json(all.string(0))) configs.push_back(std::move(*config));
+    }
+    return configs;
+  }
+
+  void put_event_invoke_config(const EventInvokeConfig& config) override {
+    const std::string record = event_invoke_config_store_json(config);
+    MutexLock lock(mu_);
+    put_config_.bind_text(1, config.function_arn).bind_text(2, record).run();
+  }
+
+  void erase_event_invoke_config(const std::string& function_arn) override {
+    MutexLock lock(mu_);
+    erase_config_.bind_text(1, function_arn).run();
+  }
+
  private:
+  // Stores written before Event invocations remembered what they were invoked through lack the
+  // column; their events run under the defaults.
+  void add_invoked_arn_column() {
+    sqlite::Statement columns(db_.get(), "PRAGMA table_info(async_events)");
+    while (columns.step())
+      if (columns.string(1) == "invoked_arn") return;
+    db_.exec("ALTER TABLE async_events ADD COLUMN invoked_arn TEXT NOT NULL DEFAULT ''");
+  }
+
   Mutex mu_;
   sqlite::Connection db_;
   sqlite::Statement put_ GUARDED_BY(mu_);
@@ -225,6 +267,8 @@ class SqliteStore final : public FunctionStore {
   sqlite::Statement erase_policy_ GUARDED_BY(mu_);
   sqlite::Statement put_event_ GUARDED_BY(mu_);
   sqlite::Statement erase_event_ GUARDED_BY(mu_);
+  sqlite::Statement put_config_ GUARDED_BY(mu_);
+  sqlite::Statement erase_config_ GUARDED_BY(mu_);
 };
 
 }  // namespace

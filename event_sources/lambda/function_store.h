@@ -1,6 +1,6 @@
 #pragma once
 // Where function and mapping records live (internal to event_sources/lambda): a SQLite file in the
-// data directory (lambda.db, one row per function, published version, alias or mapping holding its
+// data directory (lambda.db, one row per function, published version, alias, mapping or event invoke config holding its
 // stored JSON), or nothing
 // in memory (the ControlPlane's maps are the state). A put or erase returns once it is committed.
 // Thread-safe.
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sluice/lambda/alias.h"
+#include "sluice/lambda/event_invoke_config.h"
 #include "sluice/lambda/function.h"
 #include "sluice/lambda/mapping.h"
 #include "sluice/lambda/policy.h"
@@ -42,6 +43,9 @@ class FunctionStore {
   virtual std::vector<AsyncEvent> load_events() = 0;
   virtual void put_event(const AsyncEvent& event) = 0;
   virtual void erase_event(const std::string& request_id) = 0;
+  virtual std::vector<EventInvokeConfig> load_event_invoke_configs() = 0;
+  virtual void put_event_invoke_config(const EventInvokeConfig& config) = 0;
+  virtual void erase_event_invoke_config(const std::string& function_arn) = 0;
 };
 
 }  // namespace sluice::lambda::detail

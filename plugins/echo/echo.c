@@ -47,6 +47,15 @@ void sluice_handler_invoke(void* state, const sluice_invocation* inv) {
                    (int)inv->request_id.size, inv->request_id.data);
   if (n > 0)
     inv->host->log(inv->host_context, SLUICE_LOG_INFO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+  {
+    /* The ClientContext a caller passed to Invoke, when the host is new enough to carry it. */
+    sluice_bytes client_context = sluice_invocation_client_context(inv);
+    if (client_context.size) {
+      n = snprintf(line, sizeof line, "client context: %.*s", (int)client_context.size, client_context.data);
+      if (n > 0)
+        inv->host->log(inv->host_context, SLUICE_LOG_INFO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+    }
+  }
   inv->host->respond(inv->host_context, inv->event.data, inv->event.size);
 }
 

@@ -309,6 +309,20 @@ int command_up(const std::vector<std::string>& args) {
     request.message_attributes["ErrorMessage"] = {"String", error_message.substr(0, 1024), {}};
     return engine->send_message(*queue, request).ok();
   };
+  // Event invocations' records go to their OnSuccess / OnFailure queue or topic as the message body.
+  lambda_options.destinations = [&engine, &topics, &options](const std::string& target_arn, const std::string& record) {
+    if (auto queue = sqs::parse_queue_arn(target_arn)) {
+      sqs::SendMessageRequest request;
+      request.body = record;
+      return engine->send_message(*queue, request).ok();
+    }
+    if (target_arn.rfind("arn:aws:sns:", 0) != 0) return false;
+    sns::PublishRequest request;
+    request.topic_arn = target_arn;
+    request.message = record;
+    return topics->publish(sns::CallContext(options.account_id, options.region), request).ok();
+  };
+  lambda_options.work_pool = work_pool;
   auto lambda_functions = lambda::ControlPlane::open(lambda_options);
   if (!lambda_functions) {
     std::fprintf(stderr, "sluice up: cannot open the Lambda store: %s\n", lambda_functions.error().c_str());

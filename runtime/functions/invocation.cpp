@@ -140,6 +140,7 @@ sluice_invocation make_invocation(const PreparedRequest& req, InvocationContext&
   inv.event = {req.event.data(), req.event.size()};
   inv.host = host_services();
   inv.host_context = &ctx;
+  inv.client_context = {req.client_context.data(), req.client_context.size()};
   return inv;
 }
 

@@ -145,14 +145,15 @@ InvocationResult IsolatedWorker::invoke(PreparedRequest& req, const Clock& clock
   // `clock` reaches it, and this process waits for the same real delay.
   const int64_t left_ms = req.deadline_ms - clock.now_ms();
   const int64_t real_left_ms = left_ms <= 0 ? 0 : clock.real_delay_ms(left_ms).value_or(left_ms);
-  // The frame's fields in order: request id, ARN, deadline, event (bytes), records. The event is
-  // sent from where it lies, between the fields before it and the records after it.
+  // The frame's fields in order: request id, ARN, deadline, event (bytes), records, client context.
+  // The event is sent from where it lies, between the fields before it and those after it.
   FrameWriter head;
   head.bytes(req.request_id).bytes(req.function_arn).i64(system_clock()->now_ms() + real_left_ms);
   head.u32(static_cast<uint32_t>(req.event.size()));
-  FrameWriter records;
-  encode_records(records, fast ? req.sqs_records : std::span<const sluice_sqs_record>{});
-  const std::string_view body[] = {head.body(), req.event, records.body()};
+  FrameWriter tail;
+  encode_records(tail, fast ? req.sqs_records : std::span<const sluice_sqs_record>{});
+  tail.bytes(req.client_context);
+  const std::string_view body[] = {head.body(), req.event, tail.body()};
 
   InvocationContext ctx(req.deadline_ms, clock);
   auto exited = [&](const std::string& why) {

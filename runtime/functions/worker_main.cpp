@@ -83,15 +83,16 @@ bool decode_records(FrameReader& r, std::vector<sluice_sqs_record>& records,
 
 void serve_one(int fd, LoadedPlugin& plugin, const Frame& frame) {
   FrameReader r(frame.body);
-  std::string_view request_id, arn, event;
+  std::string_view request_id, arn, event, client_context;
   PreparedRequest req;
   std::vector<sluice_sqs_record> records;
   std::vector<std::vector<sluice_sqs_message_attribute>> attrs;
   if (!r.bytes(request_id) || !r.bytes(arn) || !r.i64(req.deadline_ms) || !r.bytes(event) ||
-      !decode_records(r, records, attrs))
+      !decode_records(r, records, attrs) || !r.bytes(client_context))
     _exit(4);
   req.request_id = request_id;
   req.function_arn = arn;
+  req.client_context = client_context;
   req.sqs_records = records;
 
   InvocationContext ctx(req.deadline_ms, *system_clock(), [fd](int32_t level, std::string_view text) {

@@ -83,6 +83,7 @@ http::Response create_function(const ActionCall& a) {
   std::optional<AwsError> nested_error;
   input.environment = read_environment(reader, &nested_error);
   input.dead_letter_target_arn = read_dead_letter_target(reader, &nested_error).value_or("");
+  const bool publish = reader.boolean("Publish").value_or(false);
   auto code_reader = reader.object("Code");
   if (reader.error()) return error_answer(*reader.error(), request_id(a));
   if (nested_error) return error_answer(*nested_error, request_id(a));
@@ -91,6 +92,7 @@ http::Response create_function(const ActionCall& a) {
     if (!code) return error_answer(code.error(), request_id(a));
     input.code = std::move(*code);
   }
+  input.code.publish = publish;
   auto created = a.control_plane.create_function(input);
   if (!created) return error_answer(created.error(), request_id(a));
   return json_answer(201, lambda::configuration_json(*created), request_id(a));
@@ -137,7 +139,15 @@ http::Response list_functions(const ActionCall& a) {
                           request_id(a));
     }
   }
-  auto page = a.control_plane.list_functions(query_value(a, "Marker"), max_items);
+  const std::string function_version = query_value(a, "FunctionVersion");
+  if (!function_version.empty() && function_version != "ALL") {
+    return error_answer(aws_error(AwsErrorCode::Validation,
+                                  "1 validation error detected: Value '" + function_version +
+                                      "' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum "
+                                      "value set: [ALL]"),
+                        request_id(a));
+  }
+  auto page = a.control_plane.list_functions(query_value(a, "Marker"), max_items, function_version == "ALL");
   if (!page) return error_answer(page.error(), request_id(a));
   std::string body = "{\"Functions\":[";
   for (size_t i = 0; i < page->functions.size(); ++i) {
@@ -164,6 +174,8 @@ http::Response update_function_code(const ActionCall& a) {
   RequestReader reader(a.call.request.body);
   auto code = read_code(reader);
   if (!code) return error_answer(code.error(), request_id(a));
+  code->publish = reader.boolean("Publish").value_or(false);
+  if (reader.error()) return error_answer(*reader.error(), request_id(a));
   auto updated = a.control_plane.update_function_code(function_name(a), *code);
   if (!updated) return error_answer(updated.error(), request_id(a));
   return json_answer(200, lambda::configuration_json(*updated), request_id(a));
@@ -216,7 +228,8 @@ http::Response invoke(const ActionCall& a) {
     }
     auto queued = a.control_plane.invoke_async(function_name(a), qualifier, request.body.empty() ? "{}" : request.body);
     if (!queued) return error_answer(queued.error(), request_id(a));
-    return json_answer(202, "", request_id(a));
+    // The answer's request id is the event's, as the invocation record and the function see it.
+    return json_answer(202, "", *queued);
   }
   if (request.body.size() > kMaxSyncPayloadBytes) {
     return error_answer(aws_error(AwsErrorCode::LambdaRequestEntityTooLarge,

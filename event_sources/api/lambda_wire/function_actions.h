@@ -29,6 +29,8 @@ std::optional<http::Response> run_settings_action(std::string_view operation, co
 std::optional<http::Response> run_version_action(std::string_view operation, const ActionCall& action);
 // The same for resource policies (policy_actions.cpp).
 std::optional<http::Response> run_policy_action(std::string_view operation, const ActionCall& action);
+// The same for event invoke configurations (event_invoke_config_actions.cpp).
+std::optional<http::Response> run_event_invoke_config_action(std::string_view operation, const ActionCall& action);
 // Lambda's REST-JSON error; throttling carries its Reason.
 http::Response lambda_error(const AwsError& error, std::string_view request_id);
 

@@ -39,6 +39,7 @@ class LambdaService final : public server::Service {
     if (!answer && !route.operation.empty()) answer = run_settings_action(route.operation, action);
     if (!answer && !route.operation.empty()) answer = run_version_action(route.operation, action);
     if (!answer && !route.operation.empty()) answer = run_policy_action(route.operation, action);
+    if (!answer && !route.operation.empty()) answer = run_event_invoke_config_action(route.operation, action);
     if (!answer) {
       answer =
           rest_json::error_answer(aws_error(AwsErrorCode::UnknownOperation,

@@ -133,7 +133,22 @@ typedef struct sluice_invocation {
   sluice_bytes event;        /* event JSON; may be empty on the invoke_sqs fast path */
   const sluice_host* host;   /* same table as given to init */
   void* host_context;        /* pass to every host service */
+  /* Appended in sluice 0.x (ABI version 1 still): read it only when
+   * struct_size >= SLUICE_INVOCATION_HAS_CLIENT_CONTEXT; see sluice_invocation_client_context(). */
+  sluice_bytes client_context; /* Invoke's ClientContext, decoded from base64 (JSON); empty if none */
 } sluice_invocation;
+
+/* The struct_size from which sluice_invocation carries client_context. */
+#define SLUICE_INVOCATION_HAS_CLIENT_CONTEXT (offsetof(sluice_invocation, client_context) + sizeof(sluice_bytes))
+
+/* The invocation's ClientContext (the JSON a mobile SDK or `aws lambda invoke --client-context`
+ * sends: {"client": ..., "custom": ..., "env": ...}), or an empty range when there is none or the
+ * host is older than the field. */
+static inline sluice_bytes sluice_invocation_client_context(const sluice_invocation* inv) {
+  sluice_bytes none = {NULL, 0};
+  if (inv == NULL || inv->struct_size < SLUICE_INVOCATION_HAS_CLIENT_CONTEXT) return none;
+  return inv->client_context;
+}
 
 /* One SQS message attribute. For Binary (and Binary.*) types `value` holds the raw bytes, not
  * base64; for String and Number types it holds the string value. */

@@ -137,6 +137,8 @@ class Context {
   std::string_view function_arn() const { return view(inv_->function_arn); }
   std::string_view event() const { return view(inv_->event); }
   int64_t deadline_ms() const { return inv_->deadline_ms; }
+  // Invoke's ClientContext JSON, empty when none was given (or the host predates the field).
+  std::string_view client_context() const { return view(sluice_invocation_client_context(inv_)); }
   int64_t remaining_time_ms() const { return inv_->host->remaining_time_ms(inv_->host_context); }
   void* state() const { return state_; }
   void log(std::string_view text, sluice_log_level level = SLUICE_LOG_INFO) const {

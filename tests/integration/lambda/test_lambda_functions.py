@@ -224,3 +224,17 @@ def test_functions_survive_a_restart(server, echo_zip):
     answer = lam.invoke(FunctionName=name, Payload=b'{"after": "restart"}', LogType="Tail")
     assert json.loads(answer["Payload"].read()) == {"after": "restart"}
     assert "again " + name in base64.b64decode(answer["LogResult"]).decode()
+
+
+def test_client_context_reaches_a_native_handler(lam, echo_zip):
+    # The echo plugin logs sluice_invocation_client_context() when there is one.
+    name = unique("echo")
+    create(lam, name, {"ZipFile": echo_zip})
+    wait_active(lam, name)
+    context = {"custom": {"tenant": "acme"}, "env": {"locale": "en-GB"}}
+    answer = lam.invoke(FunctionName=name, Payload=b"{}", LogType="Tail",
+                        ClientContext=base64.b64encode(json.dumps(context).encode()).decode())
+    log = base64.b64decode(answer["LogResult"]).decode()
+    assert "client context: " + json.dumps(context) in log
+    plain = lam.invoke(FunctionName=name, Payload=b"{}", LogType="Tail")
+    assert "client context:" not in base64.b64decode(plain["LogResult"]).decode()

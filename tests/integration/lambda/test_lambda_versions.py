@@ -197,3 +197,42 @@ def test_role_is_unchanged_by_publishing(lam, echo_zip):
     assert lam.publish_version(FunctionName=name)["Role"] == ROLE
     with pytest.raises(Exception):
         lam.publish_version(FunctionName=unique("missing"))
+
+
+def test_publish_on_create_and_on_update_code(lam, echo_zip, throws_zip):
+    name = unique("pub")
+    created = create(lam, name, {"ZipFile": echo_zip}, Publish=True)
+    assert created["Version"] == "1"
+    assert created["FunctionArn"] == ACCOUNT_ARN + name + ":1"
+    assert created["State"] == "Active"
+    updated = lam.update_function_code(FunctionName=name, ZipFile=throws_zip, Publish=True)
+    assert updated["Version"] == "2"
+    assert updated["CodeSha256"] != created["CodeSha256"]
+    versions = [v["Version"] for v in lam.list_versions_by_function(FunctionName=name)["Versions"]]
+    assert versions == ["$LATEST", "1", "2"]
+    assert "FunctionError" in lam.invoke(FunctionName=name, Qualifier="2", Payload=b'{"throw": true}')
+    assert "FunctionError" not in lam.invoke(FunctionName=name, Qualifier="1", Payload=b'{"throw": true}')
+
+
+def test_list_functions_with_all_versions(lam, echo_zip):
+    name = published_function(lam, echo_zip)
+    lam.publish_version(FunctionName=name)
+
+    def all_entries(**extra):
+        entries, marker = [], None
+        while True:
+            page = lam.list_functions(FunctionVersion="ALL", MaxItems=2, **({"Marker": marker} if marker else {}),
+                                      **extra)
+            entries += page["Functions"]
+            marker = page.get("NextMarker")
+            if not marker:
+                return entries
+
+    mine = [(f["Version"], f["FunctionArn"]) for f in all_entries() if f["FunctionName"] == name]
+    assert mine == [("$LATEST", ACCOUNT_ARN + name + ":$LATEST"), ("1", ACCOUNT_ARN + name + ":1")]
+    plain = [f for f in lam.list_functions(MaxItems=50)["Functions"] if f["FunctionName"] == name]
+    assert [f["Version"] for f in plain] == ["$LATEST"]
+    wrong = error_of(lambda: lam.list_functions(FunctionVersion="SOME"))
+    assert wrong["Error"]["Code"] == "ValidationException"
+    assert wrong["Error"]["Message"] == ("1 validation error detected: Value 'SOME' at 'functionVersion' failed to "
+                                         "satisfy constraint: Member must satisfy enum value set: [ALL]")

@@ -12,7 +12,8 @@
 // function to the Executor and moves it to Active / Successful, or Failed with the reason. At
 // open() every stored function is deployed again.
 //
-// Event invocations: see async_invocations.h (stored, retried twice, then the dead-letter target).
+// Event invocations: see async_invocations.h (stored, run under the event invoke configuration of
+// what was invoked, then sent to its destinations or to the dead-letter target).
 //
 // Threading: every method is thread-safe; calls may block on the store (run them on workers).
 // Lifecycle: open() -> calls -> destruction (the deployer finishes its current job and stops).
@@ -28,7 +29,9 @@
 
 #include "sluice/common/aws_error.h"
 #include "sluice/common/clock.h"
+#include "sluice/common/work_pool.h"
 #include "sluice/lambda/alias.h"
+#include "sluice/lambda/event_invoke_config.h"
 #include "sluice/lambda/executor.h"
 #include "sluice/lambda/function.h"
 #include "sluice/lambda/mapping.h"
@@ -41,14 +44,21 @@ namespace sluice::lambda {
 using DeadLetterSender = std::function<bool(const std::string& target_arn, const std::string& event,
                                             const std::string& request_id, const std::string& error_message)>;
 
+// Sends an Event invocation's record (sluice/lambda/event_invoke_config.h) to an OnSuccess or
+// OnFailure destination that is an SQS queue or SNS topic ARN; true when it took it. Lambda
+// function destinations are invoked by the control plane itself.
+using DestinationSender = std::function<bool(const std::string& destination_arn, const std::string& record)>;
+
 struct ControlPlaneOptions {
   std::string account_id;
   std::string region;
   std::string data_dir;  // "" = in memory (code is unpacked into a temporary directory)
   std::shared_ptr<Clock> clock;
-  Executor* executor = nullptr;   // required
-  DeadLetterSender dead_letters;  // empty: failed asynchronous events are dropped
-  int async_dispatchers = 4;      // threads that run Event invocations
+  Executor* executor = nullptr;         // required
+  DeadLetterSender dead_letters;        // empty: failed asynchronous events are dropped
+  DestinationSender destinations;       // empty: records for queues and topics are dropped
+  std::shared_ptr<WorkPool> work_pool;  // runs Event invocations, a lane per function (null: a pool of its own)
+  int async_dispatchers = 4;            // Event invocations of one function run at once, at most
 };
 
 // GetAccountSettings: the account's limits and what its functions use.
@@ -69,12 +79,17 @@ class ControlPlane {
   static Outcome<std::unique_ptr<ControlPlane>, std::string> open(ControlPlaneOptions options);
   virtual ~ControlPlane() = default;
 
+  // With Code.publish, CreateFunction and UpdateFunctionCode answer once the code is deployed, with
+  // the version they published (as PublishVersion does).
   virtual Outcome<FunctionRecord> create_function(const CreateFunctionInput& input) = 0;
   // name_or_arn: a name, a full or partial ARN, with an optional qualifier: $LATEST, a version
   // number, or an alias (answered as the version it names, with the alias's ARN).
   virtual Outcome<FunctionRecord> get_function(std::string_view name_or_arn) const = 0;
   // marker: the name to start after ("" = from the start); max_items 1..10,000 (default 50).
-  virtual Outcome<FunctionPage> list_functions(std::string_view marker, std::optional<int64_t> max_items) const = 0;
+  // all_versions (FunctionVersion=ALL): each function's $LATEST followed by its published
+  // versions; the marker is then "name:version".
+  virtual Outcome<FunctionPage> list_functions(std::string_view marker, std::optional<int64_t> max_items,
+                                               bool all_versions = false) const = 0;
   // Unqualified: the function with its versions and aliases. With a version number: that version
   // (refused while an alias uses it).
   virtual Status delete_function(std::string_view name_or_arn) = 0;
@@ -131,6 +146,21 @@ class ControlPlane {
   // async_invocations.h). Answers the invocation's request id.
   virtual Outcome<std::string> invoke_async(std::string_view name_or_arn, std::string_view qualifier,
                                             std::string payload) = 0;
+  // Event invoke configurations of the function, or of the version or alias that name_or_arn or
+  // qualifier names (Put replaces, Update changes what it names).
+  virtual Outcome<EventInvokeConfig> put_event_invoke_config(std::string_view name_or_arn, std::string_view qualifier,
+                                                             const EventInvokeConfigInput& input) = 0;
+  virtual Outcome<EventInvokeConfig> update_event_invoke_config(std::string_view name_or_arn,
+                                                                std::string_view qualifier,
+                                                                const EventInvokeConfigInput& input) = 0;
+  virtual Outcome<EventInvokeConfig> get_event_invoke_config(std::string_view name_or_arn,
+                                                             std::string_view qualifier) const = 0;
+  virtual Status delete_event_invoke_config(std::string_view name_or_arn, std::string_view qualifier) = 0;
+  // marker: the FunctionArn to start after; max_items 1..50.
+  virtual Outcome<EventInvokeConfigPage> list_event_invoke_configs(std::string_view name_or_arn,
+                                                                   std::string_view marker,
+                                                                   std::optional<int64_t> max_items) const = 0;
+
   // Event invocations stored and not yet settled (tests).
   virtual size_t pending_async_invocations() const = 0;
 

@@ -63,6 +63,7 @@ struct CodeInput {
   std::string s3_key;
   std::string s3_object_version;
   std::optional<std::string> revision_id;  // UpdateFunctionCode: only if it is still this one
+  bool publish = false;                    // CreateFunction / UpdateFunctionCode: publish a version too
 };
 
 struct CreateFunctionInput {
