@@ -21,7 +21,9 @@
 //
 // Threads: the group-commit leader runs commits; load_queue and count_queue run on the threads of
 // the engine's callers. All of them take connection_mu_ around their use of the connection, and a
-// queue is read in slices of kLoadSlice rows, so a large queue's load lets commits in between.
+// queue is read in slices of kLoadSlice rows, so a large queue's load lets commits in between: a
+// thread about to wait for the connection says so in connection_waiters_, and the loader steps
+// aside after its slice until nobody waits (a mutex alone would let it take the lock straight back).
 //
 // Encrypted messages: body and encoded attributes are joined and sealed as one value in `body`
 // (attributes column empty), with associated data binding it to (seq, queue_id).
@@ -33,9 +35,11 @@
 // starts and journals every change to queue_of_seq_, and undoes them when the transaction fails.
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <optional>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -180,10 +184,11 @@ class SqliteStore final : public Store {
   bool read_all_messages(std::vector<MessageRecord>* out, std::string* error);
   static DedupRecord read_dedup_row(sqlite::Statement& s);
 
-  CloseMarker close_marker_;             // declared before db_: written after the database is closed
-  Mutex connection_mu_;                  // held by whoever uses db_ after the start (see the top)
-  std::unique_ptr<WalEndMark> wal_end_;  // db_'s WAL hook: declared before db_, so it outlives it
-  sqlite::Connection db_;                // declared before the statements: they are finalized before it closes
+  CloseMarker close_marker_;                // declared before db_: written after the database is closed
+  Mutex connection_mu_;                     // held by whoever uses db_ after the start (see the top)
+  std::atomic<int> connection_waiters_{0};  // commits and counts waiting for connection_mu_
+  std::unique_ptr<WalEndMark> wal_end_;     // db_'s WAL hook: declared before db_, so it outlives it
+  sqlite::Connection db_;                   // declared before the statements: they are finalized before it closes
   StoreFiles files_;
   // Leader-only state (touched only inside commit(), which GroupCommit serializes).
   std::unique_ptr<AtRestCipher> cipher_;
@@ -207,7 +212,9 @@ class SqliteStore final : public Store {
 
 void SqliteStore::commit(std::vector<Mutation>& batch) {
   if (batch.empty()) return;
+  ++connection_waiters_;
   MutexLock lock(connection_mu_);
+  --connection_waiters_;
   const int64_t reserved_seq = reserved_seq_;
   const int64_t reserved_queue_id = reserved_queue_id_;
   const bool key_check_stored = key_check_stored_;
@@ -541,10 +548,10 @@ LoadedState SqliteStore::load() {
 }
 
 bool SqliteStore::load_queue(int64_t queue_id, QueueContents* out, std::string* error) {
-  std::vector<std::pair<int64_t, int64_t>> known;  // (seq, queue) entries for queue_of_seq_
   int64_t after = 0;
   try {
     for (;;) {
+      while (connection_waiters_.load() > 0) std::this_thread::yield();
       MutexLock lock(connection_mu_);
       read_slice_.bind(1, queue_id).bind(2, after).bind(3, kLoadSlice);
       int64_t rows = 0;
@@ -573,7 +580,9 @@ bool SqliteStore::load_queue(int64_t queue_id, QueueContents* out, std::string* 
 
 bool SqliteStore::count_queue(int64_t queue_id, int64_t now_ms, StoredCounts* out, std::string* error) {
   try {
+    ++connection_waiters_;
     MutexLock lock(connection_mu_);
+    --connection_waiters_;
     count_queue_.bind(1, queue_id).bind(2, now_ms);
     if (count_queue_.step()) {
       out->visible = count_queue_.int64(0);
