@@ -138,8 +138,12 @@ TEST_CASE("FIFO order, group locks and receive counts survive a restart into a l
   {
     TestEngine t(dir.path);
     REQUIRE(t->create_queue(address("q.fifo"), {{"FifoQueue", "true"}}, {}).ok());
-    for (int i = 1; i <= 4; ++i) REQUIRE(t->send_message(address("q.fifo"), fifo_message("g" + std::to_string(i), "g", "g" + std::to_string(i))).ok());
-    for (int i = 1; i <= 2; ++i) REQUIRE(t->send_message(address("q.fifo"), fifo_message("h" + std::to_string(i), "h", "h" + std::to_string(i))).ok());
+    for (int i = 1; i <= 4; ++i)
+      REQUIRE(
+          t->send_message(address("q.fifo"), fifo_message("g" + std::to_string(i), "g", "g" + std::to_string(i))).ok());
+    for (int i = 1; i <= 2; ++i)
+      REQUIRE(
+          t->send_message(address("q.fifo"), fifo_message("h" + std::to_string(i), "h", "h" + std::to_string(i))).ok());
     // g1 in flight for 30 s: group g is locked behind it.
     auto first = t->receive_message(address("q.fifo"), receive(1, 30));
     REQUIRE(first->messages.size() == 1);

@@ -111,8 +111,8 @@ TEST_CASE("a store in the layout of schema version 1 is migrated with every row"
     for (size_t i = 0; i < expected.size(); ++i) CHECK(same_message(contents.messages[i], *expected[i]));
   }
   // Changes after the migration land in the new layout (an update and a delete by seq).
-  store->wait_durable(store->append(std::vector<Mutation>{mutation::UpdateMessage{3, 1800000000000, 1700000001000, 2},
-                                                          mutation::DeleteMessage{4}}));
+  store->wait_durable(store->append(
+      std::vector<Mutation>{mutation::UpdateMessage{3, 1800000000000, 1700000001000, 2}, mutation::DeleteMessage{4}}));
   store.reset();
 
   CHECK(raw_text(db, "PRAGMA user_version") == "2");
