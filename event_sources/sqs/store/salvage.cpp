@@ -198,6 +198,10 @@ SalvageResult salvage_rows(sqlite::Connection& db, const std::string& damaged_fi
       result.messages -= dropped;
       result.unreadable += dropped;
     }
+    // The counts the store keeps per queue (sqlite_store.cpp), for what was salvaged.
+    db.exec(
+        "INSERT OR REPLACE INTO main.message_counts(queue_id, stored) "
+        "SELECT queue_id, count(*) FROM main.messages GROUP BY queue_id");
     try {
       db.exec("INSERT OR IGNORE INTO main.dedup SELECT * FROM damaged.dedup");  // one statement: all or nothing
       result.dedup_copied = true;

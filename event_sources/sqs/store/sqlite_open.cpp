@@ -122,7 +122,10 @@ bool make_directory(const std::string& dir, std::string* error) {
 
 // Version 2 clusters messages by queue (see sqlite_store.cpp): the same columns in the same order,
 // keyed (queue_id, seq) without a rowid. The start no longer reads every message, so the seq mark
-// must cover every stored seq by itself: files from before the mark existed get it here.
+// must cover every stored seq by itself: files from before the mark existed get it here. A queue's
+// counts are answered without reading its messages: message_counts keeps how many each queue
+// stores, and messages_hidden indexes only the messages that were ever hidden (sent with a delay,
+// or received), which is where the delayed and in-flight ones are.
 constexpr const char* kClusterMessagesByQueue = R"sql(
 INSERT OR REPLACE INTO sluice_meta(key, value)
   SELECT 'max_seq', max(coalesce((SELECT value FROM sluice_meta WHERE key = 'max_seq'), 0),
@@ -148,6 +151,10 @@ CREATE TABLE messages_by_queue(
 INSERT INTO messages_by_queue SELECT * FROM messages ORDER BY queue_id, seq;
 DROP TABLE messages;
 ALTER TABLE messages_by_queue RENAME TO messages;
+CREATE TABLE message_counts(queue_id INTEGER PRIMARY KEY, stored INTEGER NOT NULL);
+INSERT INTO message_counts SELECT queue_id, count(*) FROM messages GROUP BY queue_id;
+CREATE INDEX messages_hidden ON messages(queue_id, visible_at_ms, receive_count, sent_ms)
+  WHERE visible_at_ms > sent_ms;
 )sql";
 
 // The schema's history (sluice/common/sqlite_schema.h): step i takes a file from version i to

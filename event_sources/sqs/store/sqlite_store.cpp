@@ -19,6 +19,12 @@
 // queue to complete the key. A seq it does not know (a row of a queue never loaded, which the
 // engine does not change) is still found, by a scan.
 //
+// Counts without loading: each commit adds what it changed in a queue's number of stored messages
+// to message_counts (one row per queue touched, in the same transaction, so it is exact after a
+// crash); count_queue reads that and, through the partial index messages_hidden, only the
+// messages hidden now (every hidden message was sent with a delay or received, so its
+// visible_at_ms is past its sent_ms): O(hidden), not O(stored).
+//
 // Threads: the group-commit leader runs commits; load_queue and count_queue run on the threads of
 // the engine's callers. All of them take connection_mu_ around their use of the connection, and a
 // queue is read in slices of kLoadSlice rows, so a large queue's load lets commits in between: a
@@ -37,6 +43,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -122,17 +129,21 @@ class SqliteStore final : public Store {
     update_unknown_message_ = sqlite::Statement(
         h, "UPDATE messages SET visible_at_ms = ?, first_receive_ms = ?, receive_count = ? WHERE seq = ?");
     delete_message_ = sqlite::Statement(h, "DELETE FROM messages WHERE queue_id = ? AND seq = ?");
-    delete_unknown_message_ = sqlite::Statement(h, "DELETE FROM messages WHERE seq = ?");
     delete_queue_messages_ = sqlite::Statement(h, "DELETE FROM messages WHERE queue_id = ?");
     read_slice_ = sqlite::Statement(h, std::string("SELECT ") + kMessageColumns +
                                            " FROM messages WHERE queue_id = ? AND seq > ? ORDER BY seq LIMIT ?");
     read_queue_dedup_ = sqlite::Statement(
         h, "SELECT queue_id, key, expires_ms, message_id, sequence_number FROM dedup WHERE queue_id = ? ORDER BY key");
-    count_queue_ = sqlite::Statement(h,
-                                     "SELECT coalesce(sum(visible_at_ms <= ?2), 0), "
-                                     "coalesce(sum(visible_at_ms > ?2 AND receive_count = 0), 0), "
-                                     "coalesce(sum(visible_at_ms > ?2 AND receive_count > 0), 0) "
-                                     "FROM messages WHERE queue_id = ?1");
+    count_stored_ = sqlite::Statement(h, "SELECT stored FROM message_counts WHERE queue_id = ?");
+    count_hidden_ = sqlite::Statement(h,
+                                      "SELECT coalesce(sum(receive_count = 0), 0), coalesce(sum(receive_count > 0), 0) "
+                                      "FROM messages WHERE queue_id = ?1 AND visible_at_ms > ?2 AND "
+                                      "visible_at_ms > sent_ms");
+    add_count_ = sqlite::Statement(h,
+                                   "INSERT INTO message_counts(queue_id, stored) VALUES(?1, ?2) "
+                                   "ON CONFLICT(queue_id) DO UPDATE SET stored = stored + excluded.stored");
+    drop_count_ = sqlite::Statement(h, "DELETE FROM message_counts WHERE queue_id = ?");
+    queue_of_unknown_ = sqlite::Statement(h, "SELECT queue_id FROM messages WHERE seq = ?");
     put_dedup_ = sqlite::Statement(
         h, "INSERT OR REPLACE INTO dedup(queue_id, key, expires_ms, message_id, sequence_number) VALUES(?,?,?,?,?)");
     expire_dedup_ = sqlite::Statement(h, "DELETE FROM dedup WHERE expires_ms < ?");
@@ -203,8 +214,10 @@ class SqliteStore final : public Store {
   sqlite::Statement begin_, commit_, rollback_, put_meta_;
   sqlite::Statement put_queue_, delete_queue_, delete_queue_dedup_;
   sqlite::Statement insert_message_, update_message_, update_unknown_message_, delete_message_;
-  sqlite::Statement delete_unknown_message_, delete_queue_messages_;
-  sqlite::Statement read_slice_, read_queue_dedup_, count_queue_;
+  sqlite::Statement delete_queue_messages_;
+  sqlite::Statement read_slice_, read_queue_dedup_, count_stored_, count_hidden_;
+  sqlite::Statement add_count_, drop_count_, queue_of_unknown_;
+  std::map<int64_t, int64_t> count_deltas_;  // the running transaction's changes to message_counts
   sqlite::Statement put_dedup_, expire_dedup_;
   LoadedState loaded_;
   GroupCommit group_;  // declared last: destroyed first, after the destructor's flush
@@ -241,10 +254,13 @@ void SqliteStore::commit(std::vector<Mutation>& batch) {
 
 void SqliteStore::run_transaction(std::vector<Mutation>& batch) {
   begin_.run();
+  count_deltas_.clear();
   try {
     for (const Mutation& m : batch) {
       std::visit([this](const auto& op) { apply(op); }, m);
     }
+    for (const auto& [queue_id, delta] : count_deltas_)
+      if (delta != 0) add_count_.bind(1, queue_id).bind(2, delta).run();
     commit_.run();
   } catch (const sqlite::Error& e) {
     // Classified before the rollback, which may overwrite the errno SQLite kept.
@@ -317,6 +333,8 @@ void SqliteStore::apply(const mutation::PutQueue& m) {
 
 void SqliteStore::delete_messages_of(int64_t queue_id) {
   delete_queue_messages_.bind(1, queue_id).run();  // the queue's range, loaded or not
+  drop_count_.bind(1, queue_id).run();
+  count_deltas_.erase(queue_id);  // what this transaction added is gone with the rows
   std::vector<int64_t> seqs;
   for (const auto& [seq, queue] : queue_of_seq_) {
     if (queue == queue_id) seqs.push_back(seq);
@@ -377,6 +395,7 @@ void SqliteStore::apply(const mutation::InsertMessage& m) {
       .bind(15, int64_t{r.receive_count})
       .bind(16, int64_t{r.encrypted ? 1 : 0})
       .run();
+  ++count_deltas_[r.queue_id];
   seq_undo_.emplace_back(r.seq, std::nullopt);  // a seq is inserted once: it was absent
   queue_of_seq_[r.seq] = r.queue_id;
 }
@@ -402,10 +421,16 @@ void SqliteStore::apply(const mutation::UpdateMessage& m) {
 void SqliteStore::apply(const mutation::DeleteMessage& m) {
   auto queue = queue_of_seq_.find(m.seq);
   if (queue == queue_of_seq_.end()) {
-    delete_unknown_message_.bind(1, m.seq).run();
+    queue_of_unknown_.bind(1, m.seq);
+    if (!queue_of_unknown_.step()) return;  // not stored (deleted before)
+    const int64_t queue_id = queue_of_unknown_.int64(0);
+    queue_of_unknown_.reset();
+    delete_message_.bind(1, queue_id).bind(2, m.seq).run();
+    --count_deltas_[queue_id];
     return;
   }
   delete_message_.bind(1, queue->second).bind(2, m.seq).run();
+  if (sqlite3_changes(db_.get()) > 0) --count_deltas_[queue->second];
   forget_seq(m.seq);
 }
 
@@ -583,13 +608,19 @@ bool SqliteStore::count_queue(int64_t queue_id, int64_t now_ms, StoredCounts* ou
     ++connection_waiters_;
     MutexLock lock(connection_mu_);
     --connection_waiters_;
-    count_queue_.bind(1, queue_id).bind(2, now_ms);
-    if (count_queue_.step()) {
-      out->visible = count_queue_.int64(0);
-      out->delayed = count_queue_.int64(1);
-      out->in_flight = count_queue_.int64(2);
-      count_queue_.reset();
+    int64_t stored = 0;
+    count_stored_.bind(1, queue_id);
+    if (count_stored_.step()) {
+      stored = count_stored_.int64(0);
+      count_stored_.reset();
     }
+    count_hidden_.bind(1, queue_id).bind(2, now_ms);
+    if (count_hidden_.step()) {
+      out->delayed = count_hidden_.int64(0);
+      out->in_flight = count_hidden_.int64(1);
+      count_hidden_.reset();
+    }
+    out->visible = std::max<int64_t>(0, stored - out->delayed - out->in_flight);
   } catch (const sqlite::Error& e) {
     *error = describe_sqlite_failure(files_.database, e);
     return false;

@@ -41,7 +41,7 @@ std::string raw_text(const std::string& path, const std::string& sql) {
   return value;
 }
 
-// The messages table exactly as schema version 1 created it.
+// The messages table exactly as schema version 1 created it (and nothing version 2 added).
 constexpr const char* kVersion1Messages = R"sql(
 CREATE TABLE messages_v1(
   seq INTEGER PRIMARY KEY,
@@ -62,6 +62,7 @@ CREATE TABLE messages_v1(
   encrypted INTEGER NOT NULL);
 INSERT INTO messages_v1 SELECT * FROM messages;
 DROP TABLE messages;
+DROP TABLE message_counts;
 ALTER TABLE messages_v1 RENAME TO messages;
 PRAGMA user_version = 1;
 UPDATE sluice_meta SET value = 1 WHERE key = 'schema_version';
@@ -110,6 +111,9 @@ TEST_CASE("a store in the layout of schema version 1 is migrated with every row"
     REQUIRE(contents.messages.size() == expected.size());
     for (size_t i = 0; i < expected.size(); ++i) CHECK(same_message(contents.messages[i], *expected[i]));
   }
+  StoredCounts counts;
+  REQUIRE_MESSAGE(store->count_queue(1, 0, &counts, &error), error);  // counted by the migration
+  CHECK(counts.visible + counts.delayed + counts.in_flight == 20);
   // Changes after the migration land in the new layout (an update and a delete by seq).
   store->wait_durable(store->append(
       std::vector<Mutation>{mutation::UpdateMessage{3, 1800000000000, 1700000001000, 2}, mutation::DeleteMessage{4}}));

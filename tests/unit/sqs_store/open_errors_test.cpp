@@ -135,7 +135,7 @@ TEST_CASE("a corrupt data file") {
     CHECK(error.find(dir.file("sluice.db") + " is corrupt") == 0);
     CHECK(read_file(dir.file("sluice.db")) == bytes);
   }
-  SUBCASE("damage among a queue's messages fails that queue's load, and counting it") {
+  SUBCASE("damage among a queue's messages fails that queue's load") {
     scribble_root(dir, "messages");
     std::string error;
     auto store = open_sqlite_store(dir.path(), SyncMode::Normal, &error);
@@ -143,10 +143,6 @@ TEST_CASE("a corrupt data file") {
     CHECK(store->load_catalog().queues.size() == 1);
     QueueContents contents;
     CHECK_FALSE(store->load_queue(1, &contents, &error));
-    CHECK(error.find(dir.file("sluice.db") + " is corrupt") == 0);
-    StoredCounts counts;
-    error.clear();
-    CHECK_FALSE(store->count_queue(1, 0, &counts, &error));
     CHECK(error.find(dir.file("sluice.db") + " is corrupt") == 0);
   }
   SUBCASE("--recover checks the whole file") {
