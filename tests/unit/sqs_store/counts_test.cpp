@@ -46,7 +46,8 @@ TEST_CASE("a queue's counts follow every change and survive a reopen") {
     REQUIRE_MESSAGE(store, error);
     store->load_catalog();
     std::vector<Mutation> batch{mutation::PutQueue{sample_queue(1)}, mutation::PutQueue{sample_queue(2, "other")}};
-    for (int64_t seq = 1; seq <= 10; ++seq) batch.emplace_back(mutation::InsertMessage{message_at(1, seq, kNow - 1000)});
+    for (int64_t seq = 1; seq <= 10; ++seq)
+      batch.emplace_back(mutation::InsertMessage{message_at(1, seq, kNow - 1000)});
     batch.emplace_back(mutation::InsertMessage{message_at(1, 11, kNow + 60000)});  // delayed
     batch.emplace_back(mutation::InsertMessage{message_at(2, 12, kNow - 1000)});
     store->wait_durable(store->append(std::move(batch)));
