@@ -250,10 +250,10 @@ bool check_and_prepare(sqlite::Connection& db, const StoreFiles& files, SyncMode
   // NORMAL in WAL mode: a commit is a write() to the WAL, which survives the process being killed;
   // FULL adds an fsync per commit for power loss.
   db.exec(sync == SyncMode::PowerLoss ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-  // 4 MiB of page cache. The engine holds every message in memory and reads the store only when
-  // it opens, so the cache only serves the b-tree pages that inserts and deletes touch, mostly at
-  // the two ends of the sequence order. (64 MiB cost 22 MiB more resident memory with 100,000
-  // queued messages and gained nothing in bench/run engine-cycle.)
+  // 4 MiB of page cache. The engine holds every loaded message in memory and reads a queue's rows
+  // once, when the queue first loads, so the cache only serves the b-tree pages that inserts and
+  // deletes touch, mostly at the two ends of each queue's range. (64 MiB cost 22 MiB more resident
+  // memory with 100,000 queued messages and gained nothing in bench/run engine-cycle.)
   db.exec("PRAGMA cache_size = -4096");
   db.exec("PRAGMA temp_store = MEMORY");
   // Checkpoint after ~4 MiB of WAL: the rewritten pages stay in the OS cache and the WAL file
