@@ -204,6 +204,7 @@ Outcome<PublishResult> ServiceImpl::publish_to(const CallContext& ctx, const Pub
   if (!request.message_structure) raw_send.message_attributes = to_sqs_attributes(request.message_attributes);
   const std::string unsubscribe_base = options_.base_url + "/?Action=Unsubscribe&SubscriptionArn=";
   std::string unsubscribe_url;
+  std::optional<AwsError> failed;  // a queue delivery that failed for the server's own reason
 
   for (const auto& sub : target.subscriptions) {
     if (!sub->confirmed) continue;
@@ -217,14 +218,15 @@ Outcome<PublishResult> ServiceImpl::publish_to(const CallContext& ctx, const Pub
     if (sub->protocol == "sqs") {
       if (sub->raw) {
         raw_send.body = *text;
-        deliver_to_queue(*sub, raw_send, request, topic.fifo);
+        failed = deliver_to_queue(*sub, raw_send, request, topic.fifo);
       } else {
         Prepared& p = prepare(*text);
         if (!p.envelope) p.envelope = envelope_template(p.delivery);
         if (!envelope_send.body) envelope_send.body.emplace();
         p.envelope->render(unsubscribe_url, *envelope_send.body);
-        deliver_to_queue(*sub, envelope_send, request, topic.fifo);
+        failed = deliver_to_queue(*sub, envelope_send, request, topic.fifo);
       }
+      if (failed) break;  // the publisher retries the whole message: no more copies now
       continue;
     }
     Delivery d = prepare(*text).delivery;
@@ -235,6 +237,14 @@ Outcome<PublishResult> ServiceImpl::publish_to(const CallContext& ctx, const Pub
     d.subscription_attributes = sub->attributes;
     d.unsubscribe_url = unsubscribe_url;
     deliver(*sub, d);
+  }
+  if (failed) {
+    // A FIFO retry of this message must not be taken for a duplicate of one never delivered.
+    if (topic.fifo) {
+      std::lock_guard dedup_lock(dedup_mu_);
+      std::erase_if(dedup_, [&](const auto& e) { return e.second.message_id == result.message_id; });
+    }
+    return *failed;
   }
   return result;
 }
@@ -254,22 +264,34 @@ void ServiceImpl::deliver(const Subscription& sub, Delivery& d) {
   }
 }
 
-void ServiceImpl::deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send,
-                                   const PublishRequest& request, bool fifo_topic) {
-  if (send_to_queue(sub.endpoint, send, request, fifo_topic)) return;
+std::optional<AwsError> ServiceImpl::deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send,
+                                                      const PublishRequest& request, bool fifo_topic) {
+  Status sent = send_to_queue(sub.endpoint, send, request, fifo_topic);
+  if (sent.ok()) return std::nullopt;
+  if (server_failure(sent.error())) return sent.error();
   auto redrive = sub.attributes.find("RedrivePolicy");
-  if (redrive == sub.attributes.end()) return;  // client-side failure without a DLQ: dropped, as on AWS
+  if (redrive == sub.attributes.end()) return std::nullopt;  // client-side failure without a DLQ: dropped, as on AWS
   boost::system::error_code ec;
   boost::json::value policy = boost::json::parse(redrive->second, ec);
-  if (ec || !policy.is_object()) return;
+  if (ec || !policy.is_object()) return std::nullopt;
   const auto* dlq = policy.as_object().if_contains("deadLetterTargetArn");
-  if (dlq != nullptr && dlq->is_string()) send_to_queue(std::string(dlq->as_string()), send, request, fifo_topic);
+  if (dlq == nullptr || !dlq->is_string()) return std::nullopt;
+  Status redriven = send_to_queue(std::string(dlq->as_string()), send, request, fifo_topic);
+  if (!redriven.ok() && server_failure(redriven.error())) return redriven.error();
+  return std::nullopt;
 }
 
-bool ServiceImpl::send_to_queue(const std::string& queue_arn, sqs::SendMessageRequest& send,
-                                const PublishRequest& request, bool fifo_topic) {
+// What send_to_queue answers when the SQS store cannot commit: ServiceUnavailable (a full disk,
+// 503, which SDKs retry) or, for any other internal failure, SNS's own InternalError (500).
+bool ServiceImpl::server_failure(const AwsError& error) {
+  return error.code == AwsErrorCode::ServiceUnavailable || error.code == AwsErrorCode::InternalError;
+}
+
+Status ServiceImpl::send_to_queue(const std::string& queue_arn, sqs::SendMessageRequest& send,
+                                  const PublishRequest& request, bool fifo_topic) {
   auto queue = sqs::parse_queue_arn(queue_arn);
-  if (!queue || options_.sqs == nullptr) return false;
+  if (!queue || options_.sqs == nullptr)
+    return aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
   if (is_fifo_queue(*queue)) {
     send.message_group_id = request.message_group_id;
     send.message_deduplication_id = request.message_deduplication_id.value_or(sha256_hex(*request.message));
@@ -279,7 +301,12 @@ bool ServiceImpl::send_to_queue(const std::string& queue_arn, sqs::SendMessageRe
     send.message_group_id = fifo_topic ? std::nullopt : request.message_group_id;
     send.message_deduplication_id.reset();
   }
-  return options_.sqs->send_message(*queue, send).ok();
+  auto sent = options_.sqs->send_message(*queue, send);
+  if (sent.ok()) return ok_status();
+  // The engine's InternalFailure is SQS's name for it; Publish answers in SNS's words.
+  if (sent.error().code == AwsErrorCode::InternalFailure)
+    return aws_error(AwsErrorCode::InternalError, "Indicates an internal service error.");
+  return sent.error();
 }
 
 Outcome<PublishBatchResult> ServiceImpl::publish_batch(const CallContext& ctx, const std::string& topic_arn,

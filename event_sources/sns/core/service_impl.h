@@ -92,12 +92,16 @@ class ServiceImpl final : public Service {
   // Non-queue protocols: the outbox or the DeliverySink.
   void deliver(const Subscription& sub, Delivery& delivery);
   static bool delivers_through_sink(const std::string& protocol);  // not sqs, email, email-json, sms
-  // A queue subscription: `send` holds the body (and attributes for raw delivery); a failed send
-  // goes to the subscription's RedrivePolicy queue, if any.
-  void deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send, const PublishRequest& request,
-                        bool fifo_topic);
-  bool send_to_queue(const std::string& queue_arn, sqs::SendMessageRequest& send, const PublishRequest& request,
-                     bool fifo_topic);
+  // A queue subscription: `send` holds the body (and attributes for raw delivery). A send the
+  // queue refuses (it is gone, ...) goes to the subscription's RedrivePolicy queue, if any, else
+  // is dropped, as AWS does with client-side failures. A send that fails for the server's own
+  // reason (the SQS store cannot commit: server_failure()) is answered instead: the publish fails
+  // and the publisher retries, rather than a copy being lost behind an answered success.
+  [[nodiscard]] std::optional<AwsError> deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send,
+                                                         const PublishRequest& request, bool fifo_topic);
+  Status send_to_queue(const std::string& queue_arn, sqs::SendMessageRequest& send, const PublishRequest& request,
+                       bool fifo_topic);
+  static bool server_failure(const AwsError& error);
   void send_confirmation(const Subscription& sub, const std::string& type);
   void sign(Delivery& delivery, std::string_view version);
   const Signer& signer();

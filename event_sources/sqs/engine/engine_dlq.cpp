@@ -38,7 +38,7 @@ std::optional<std::pair<std::string, std::string>> parse_task_handle(const std::
 }  // namespace
 
 Outcome<std::vector<std::string>> EngineImpl::list_dead_letter_source_queues(const QueueAddress& dead_letter_queue) {
-  auto dlq = require_queue(dead_letter_queue);
+  auto dlq = require_queue_catalog(dead_letter_queue);
   if (!dlq) return dlq.take_error();
   const std::string arn = (*dlq)->arn;
   std::vector<std::string> names;
@@ -62,6 +62,7 @@ Outcome<std::string> EngineImpl::start_message_move_task(const std::string& sour
       is_dead_letter_queue = true;
   }
   if (!is_dead_letter_queue) return invalid("Source queue must be configured as a Dead Letter Queue.");
+  if (auto unreadable = ensure_loaded(*source)) return *unreadable;  // its count is the task's size
   if (destination_arn && !find_queue_by_arn(*destination_arn))
     return not_found("The resource that you specified for the DestinationArn parameter doesn't exist.");
   if (max_per_second && (*max_per_second < 1 || *max_per_second > kMaxMovesPerSecond))
@@ -162,7 +163,9 @@ static MoveSlice move_slice(EngineImpl& engine, Queue& source, const MessageMove
   MoveSlice slice;
   for (auto& [arn, messages] : by_destination) {
     auto target = engine.find_queue_by_arn(arn);
-    if (!target) {
+    // The target is loaded before the move is logged into it (or its load would read the moved
+    // rows as well); one that cannot be read is treated as missing.
+    if (!target || engine.ensure_loaded(*target)) {
       slice.failure = missing_queue_reason();
       engine.accept_moved(engine.find_queue_by_arn(source.arn), std::move(messages));
       continue;
@@ -199,6 +202,8 @@ static MoveSlice move_slice(EngineImpl& engine, Queue& source, const MessageMove
 void EngineImpl::run_housekeeping() {
   int64_t now_ms = now();
   for (const auto& queue : all_queues()) {
+    // A queue not yet loaded has nothing in memory to promote or expire; its load applies both.
+    if (!queue->loaded.load(std::memory_order_acquire)) continue;
     uint64_t ticket = 0;
     {
       MutexLock lock(queue->mu);
@@ -247,6 +252,7 @@ void EngineImpl::run_housekeeping() {
       budget = static_cast<int64_t>(it->credit);
     }
     auto source = find_queue_by_arn(view.source_arn);
+    if (source && ensure_loaded(*source)) source = nullptr;  // unreadable: reported, treated as missing
     MoveSlice slice;
     if (source) slice = move_slice(*this, *source, view, budget);
     else slice.failure = missing_queue_reason();

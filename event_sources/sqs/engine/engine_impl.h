@@ -27,9 +27,15 @@ class EngineImpl final : public Engine {
  public:
   EngineImpl(const EngineOptions& options, std::unique_ptr<Store> store);
   ~EngineImpl() override;
-  // Fills the registry and the queues from the store. Runs inside Engine::open, before the engine
-  // is shared with any other thread, so it takes no locks (and is not checked for them).
+  // Fills the registry from the store's catalog; each queue's messages load on its first use
+  // (engine_load.cpp). Runs inside Engine::open, before the engine is shared with any other
+  // thread, so it takes no locks (and is not checked for them).
   void load() NO_THREAD_SAFETY_ANALYSIS;
+  // Loads the queue's messages from the store unless they are in memory already; concurrent
+  // callers wait for the one load. The error (InternalFailure) when its rows cannot be read.
+  [[nodiscard]] std::optional<AwsError> ensure_loaded(Queue& queue) const;
+  // The counts of a queue not yet loaded, from its stored rows.
+  [[nodiscard]] std::optional<AwsError> stored_counts(const Queue& queue, StoredCounts* counts) const;
   void start_background();
 
   // Queues (engine_queues.cpp)
@@ -88,7 +94,11 @@ class EngineImpl final : public Engine {
   int64_t now() const { return clock_->now_ms(); }
   bool durable() const { return durable_; }
   std::shared_ptr<Queue> find_queue(const QueueAddress& address) const;
+  // The queue with its messages loaded (ensure_loaded), or QueueDoesNotExist.
   Outcome<std::shared_ptr<Queue>> require_queue(const QueueAddress& address) const;
+  // The queue as the catalog has it (configuration, tags, permissions), loaded or not: for calls
+  // that never touch its messages.
+  Outcome<std::shared_ptr<Queue>> require_queue_catalog(const QueueAddress& address) const;
   std::shared_ptr<Queue> find_queue_by_arn(const std::string& arn) const;
   std::vector<std::shared_ptr<Queue>> all_queues() const;
   // Appends the log to the store (under the queue lock); returns the ticket to await (0 = none).

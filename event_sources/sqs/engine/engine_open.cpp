@@ -1,4 +1,5 @@
-// Engine construction, loading from the store, the queue registry and background housekeeping.
+// Engine construction, the queue registry and background housekeeping. (Loading from the store:
+// engine_load.cpp.)
 
 #include <algorithm>
 #include <chrono>
@@ -72,62 +73,6 @@ EngineImpl::~EngineImpl() {
   if (background_.joinable()) background_.join();
 }
 
-void EngineImpl::load() {
-  LoadedState state = store_->load();
-  last_queue_id_ = state.max_queue_id;
-  last_seq_ = state.max_seq;
-  int64_t now_ms = now();
-  std::map<int64_t, std::shared_ptr<Queue>> by_id;
-  for (QueueRecord& record : state.queues) {
-    auto config = config_for_create(record.address.name, record.attributes);
-    // A stored queue whose attributes no longer validate keeps the defaults rather than vanish.
-    auto queue = std::make_shared<Queue>(record.queue_id, record.address, config.ok() ? *config : QueueConfig{});
-    queue->tags = std::move(record.tags);
-    queue->permissions_json = std::move(record.permissions_json);
-    queue->created_ms = record.created_ms;
-    queue->modified_ms = record.modified_ms;
-    queue->last_purge_ms = record.last_purge_ms;
-    queue->next_sequence_number = queue->sequence_reserved = record.next_sequence_number;
-    by_id[record.queue_id] = queue;
-    queues_[record.address] = queue;
-  }
-  for (MessageRecord& record : state.messages) {
-    auto it = by_id.find(record.queue_id);
-    if (it == by_id.end()) continue;
-    auto message = std::make_unique<Message>();
-    message->seq = record.seq;
-    message->id = parse_message_id(record.message_id).value_or(new_message_id());
-    std::string md5 = md5_raw(record.body);
-    std::copy(md5.begin(), md5.end(), message->body_md5.begin());
-    message->receive_count = record.receive_count;
-    message->sent_ms = record.sent_ms;
-    message->visible_at_ms = record.visible_at_ms;
-    message->first_receive_ms = record.first_receive_ms;
-    message->last_receive_ms = record.receive_count > 0 ? now_ms : 0;
-    message->body = std::move(record.body);
-    if (!record.message_attributes.empty() || !record.aws_trace_header.empty() || !record.message_group_id.empty() ||
-        !record.message_deduplication_id.empty() || !record.sequence_number.empty() ||
-        !record.dead_letter_source_arn.empty()) {
-      MessageExtra& extra = message->ensure_extra();
-      extra.md5_of_message_attributes = md5_of_message_attributes(record.message_attributes).value_or("");
-      extra.message_attributes = std::move(record.message_attributes);
-      extra.aws_trace_header = std::move(record.aws_trace_header);
-      extra.message_group_id = std::move(record.message_group_id);
-      extra.message_deduplication_id = std::move(record.message_deduplication_id);
-      extra.sequence_number = std::move(record.sequence_number);
-      extra.dead_letter_source_arn = std::move(record.dead_letter_source_arn);
-    }
-    it->second->insert(std::move(message), now_ms);
-  }
-  for (DedupRecord& record : state.dedup) {
-    auto it = by_id.find(record.queue_id);
-    if (it == by_id.end() || record.expires_ms <= now_ms) continue;
-    it->second->dedup[record.key] = {record.expires_ms, record.message_id, record.sequence_number};
-    it->second->dedup_expiry.emplace_back(record.expires_ms, record.key);
-  }
-  for (auto& [id, queue] : by_id) std::sort(queue->dedup_expiry.begin(), queue->dedup_expiry.end());
-}
-
 void EngineImpl::start_background() {
   background_ = std::thread([this] { housekeeping_loop(); });
 }
@@ -149,9 +94,16 @@ std::shared_ptr<Queue> EngineImpl::find_queue(const QueueAddress& address) const
   return it == queues_.end() ? nullptr : it->second;
 }
 
-Outcome<std::shared_ptr<Queue>> EngineImpl::require_queue(const QueueAddress& address) const {
+Outcome<std::shared_ptr<Queue>> EngineImpl::require_queue_catalog(const QueueAddress& address) const {
   auto queue = find_queue(address);
   if (!queue) return aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
+  return queue;
+}
+
+Outcome<std::shared_ptr<Queue>> EngineImpl::require_queue(const QueueAddress& address) const {
+  auto queue = require_queue_catalog(address);
+  if (!queue) return queue;
+  if (auto unreadable = ensure_loaded(**queue)) return *unreadable;
   return queue;
 }
 

@@ -38,7 +38,7 @@ bool valid_label(const std::string& label) {
 // before the call answers.
 template <typename Change>
 static Status update_queue(EngineImpl& engine, const QueueAddress& address, Change change) {
-  auto queue = engine.require_queue(address);
+  auto queue = engine.require_queue_catalog(address);
   if (!queue) return queue.take_error();
   Queue& q = **queue;
   uint64_t ticket = 0;
@@ -122,7 +122,7 @@ Status EngineImpl::create_queue(const QueueAddress& address, const AttributeMap&
 }
 
 Status EngineImpl::get_queue(const QueueAddress& address) {
-  auto queue = require_queue(address);
+  auto queue = require_queue_catalog(address);
   if (!queue) return queue.take_error();
   return ok_status();
 }
@@ -162,20 +162,31 @@ std::vector<std::string> EngineImpl::list_queues(const std::string& account_id, 
 
 Outcome<AttributeMap> EngineImpl::get_queue_attributes(const QueueAddress& address,
                                                        const std::vector<std::string>& names) {
-  auto queue = require_queue(address);
+  auto queue = require_queue_catalog(address);
   if (!queue) return queue.take_error();
   Queue& q = **queue;
+  // A queue not yet loaded is counted in the store (outside its lock: it holds no messages to
+  // guard, and a load finishing meanwhile changes nothing the count sees).
+  std::optional<StoredCounts> stored;
+  if (!q.loaded.load(std::memory_order_acquire)) {
+    StoredCounts counts;
+    if (auto unreadable = stored_counts(q, &counts)) return *unreadable;
+    stored = counts;
+  }
   MutexLock lock(q.mu);
   auto wanted = resolve_attribute_names(names, q.fifo());
   if (!wanted) return wanted.take_error();
   q.promote(now());
+  const auto visible = stored ? stored->visible : static_cast<int64_t>(q.visible_count());
+  const auto in_flight = stored ? stored->in_flight : static_cast<int64_t>(q.in_flight_count());
+  const auto delayed = stored ? stored->delayed : static_cast<int64_t>(q.delayed_count());
   AttributeMap settable = settable_attributes(q.config);
   AttributeMap out;
   for (const std::string& name : *wanted) {
     if (auto it = settable.find(name); it != settable.end()) out[name] = it->second;
-    else if (name == "ApproximateNumberOfMessages") out[name] = std::to_string(q.visible_count());
-    else if (name == "ApproximateNumberOfMessagesNotVisible") out[name] = std::to_string(q.in_flight_count());
-    else if (name == "ApproximateNumberOfMessagesDelayed") out[name] = std::to_string(q.delayed_count());
+    else if (name == "ApproximateNumberOfMessages") out[name] = std::to_string(visible);
+    else if (name == "ApproximateNumberOfMessagesNotVisible") out[name] = std::to_string(in_flight);
+    else if (name == "ApproximateNumberOfMessagesDelayed") out[name] = std::to_string(delayed);
     else if (name == "CreatedTimestamp") out[name] = std::to_string(q.created_ms / 1000);
     else if (name == "LastModifiedTimestamp") out[name] = std::to_string(q.modified_ms / 1000);
     else if (name == "QueueArn") out[name] = q.arn;
@@ -185,7 +196,7 @@ Outcome<AttributeMap> EngineImpl::get_queue_attributes(const QueueAddress& addre
 }
 
 Status EngineImpl::set_queue_attributes(const QueueAddress& address, const AttributeMap& attributes) {
-  auto queue = require_queue(address);
+  auto queue = require_queue_catalog(address);
   if (!queue) return queue.take_error();
   Queue& q = **queue;
   QueueConfig current;
@@ -255,7 +266,7 @@ Status EngineImpl::untag_queue(const QueueAddress& address, const std::vector<st
 }
 
 Outcome<TagMap> EngineImpl::list_queue_tags(const QueueAddress& address) {
-  auto queue = require_queue(address);
+  auto queue = require_queue_catalog(address);
   if (!queue) return queue.take_error();
   MutexLock lock((*queue)->mu);
   return (*queue)->tags;

@@ -199,6 +199,8 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddress& addr
   if (redrive) {
     dead_letter = find_queue_by_arn(redrive->dead_letter_target_arn);
     if (dead_letter) {
+      // Loaded before a move is logged into it, or its load would read the moved rows as well.
+      if (auto unreadable = ensure_loaded(*dead_letter)) return *unreadable;
       MutexLock lock(dead_letter->mu);
       dead_letter_encrypted = dead_letter->config.encrypted();
     }

@@ -23,6 +23,7 @@
 // Thread safety: every member but the constant identity (id, address, arn) is GUARDED_BY(mu), and
 // every method REQUIRES it: callers lock mu (a MutexLock) around whatever they do with the queue.
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -72,6 +73,10 @@ class Queue {
   uint64_t next_sequence_number GUARDED_BY(mu) = 0;
   uint64_t sequence_reserved GUARDED_BY(mu) = 0;  // persisted: sequence numbers below it may have been handed out
   bool deleted GUARDED_BY(mu) = false;
+  // False for a queue read from the store's catalog until its messages are loaded (engine_load.cpp);
+  // set once, under mu, by the loader holding load_mu. Every other queue is loaded from birth.
+  std::atomic<bool> loaded{true};
+  Mutex load_mu;  // taken before mu, never while holding it
   Watchers watchers GUARDED_BY(mu);
   std::unordered_map<std::string, DedupEntry> dedup GUARDED_BY(mu);
   std::deque<std::pair<int64_t, std::string>> dedup_expiry GUARDED_BY(mu);  // (expires_ms, key), oldest first

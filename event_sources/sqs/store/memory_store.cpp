@@ -11,6 +11,9 @@ namespace {
 class MemoryStore final : public Store {
  public:
   LoadedState load() override { return {}; }
+  LoadedState load_catalog() override { return {}; }
+  bool load_queue(int64_t, QueueContents*, std::string*) override { return true; }
+  bool count_queue(int64_t, int64_t, StoredCounts*, std::string*) override { return true; }
   uint64_t append(Mutation) override { return ++appended_; }
   uint64_t append(std::vector<Mutation> mutations) override { return appended_ += mutations.size(); }
   void wait_durable(uint64_t) override {}

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <vector>
 
 namespace sluice::sqs::detail {
 namespace {
@@ -26,8 +27,10 @@ bool unreadable(const sqlite::Error& e) {
 // insert as they are, whatever their type.
 class RowCopier {
  public:
-  RowCopier(sqlite3* db, const std::string& table, const std::string& key) : db_(db) {
-    prepare("SELECT * FROM damaged." + table + " WHERE " + key + " = ?", &read_);
+  // `scope`: "" or a condition on ?2 ("queue_id = ?2") that every copied row meets.
+  RowCopier(sqlite3* db, const std::string& table, const std::string& key, const std::string& scope) : db_(db) {
+    prepare("SELECT * FROM damaged." + table + " WHERE " + (scope.empty() ? "" : scope + " AND ") + key + " = ?1",
+            &read_);
     const int columns = sqlite3_column_count(read_);
     std::string sql = "INSERT OR IGNORE INTO main." + table + " VALUES(";
     for (int i = 0; i < columns; ++i) sql += i == 0 ? "?" : ",?";
@@ -41,8 +44,9 @@ class RowCopier {
   RowCopier& operator=(const RowCopier&) = delete;
 
   // False when the row cannot be read (or is gone); throws when the new file cannot be written.
-  bool copy(int64_t key_value) {
+  bool copy(int64_t key_value, int64_t scope_value) {
     sqlite3_bind_int64(read_, 1, key_value);
+    if (sqlite3_bind_parameter_count(read_) > 1) sqlite3_bind_int64(read_, 2, scope_value);
     const int rc = sqlite3_step(read_);
     bool copied = false;
     if (rc == SQLITE_ROW) {
@@ -72,13 +76,15 @@ class RowCopier {
   sqlite3_stmt* write_ = nullptr;
 };
 
-// Copies the rows of `table` (integer primary key `key`) one by one, in key order. Returns the
-// number copied; *max_key is the largest copied key; *lost counts unreadable rows and stretches.
+// Copies the rows of `table` (integer key `key`, within `scope` as RowCopier) one by one, in key
+// order. Returns the number copied; *max_key is the largest copied key; *lost counts unreadable
+// rows and stretches.
 int64_t copy_by_key(sqlite::Connection& db, const std::string& table, const std::string& key, int64_t* max_key,
-                    int64_t* lost) {
-  sqlite::Statement next(
-      db.get(), "SELECT " + key + " FROM damaged." + table + " WHERE " + key + " >= ? ORDER BY " + key + " LIMIT 1");
-  RowCopier copier(db.get(), table, key);
+                    int64_t* lost, const std::string& scope = "", int64_t scope_value = 0) {
+  sqlite::Statement next(db.get(), "SELECT " + key + " FROM damaged." + table + " WHERE " +
+                                       (scope.empty() ? "" : scope + " AND ") + key + " >= ?1 ORDER BY " + key +
+                                       " LIMIT 1");
+  RowCopier copier(db.get(), table, key, scope);
   int64_t from = 0;  // sluice's ids start at 1
   int64_t step = 1;
   int jumps = 0;
@@ -86,7 +92,9 @@ int64_t copy_by_key(sqlite::Connection& db, const std::string& table, const std:
   for (;;) {
     int64_t found = 0;
     try {
-      if (!next.bind(1, from).step()) break;
+      next.bind(1, from);
+      if (!scope.empty()) next.bind(2, scope_value);
+      if (!next.step()) break;
       found = next.int64(0);
       next.reset();
     } catch (const sqlite::Error& e) {
@@ -100,7 +108,7 @@ int64_t copy_by_key(sqlite::Connection& db, const std::string& table, const std:
     }
     jumps = 0;
     step = 1;
-    if (copier.copy(found)) {
+    if (copier.copy(found, scope_value)) {
       ++copied;
       *max_key = std::max(*max_key, found);
     } else {
@@ -171,7 +179,16 @@ SalvageResult salvage_rows(sqlite::Connection& db, const std::string& damaged_fi
     int64_t max_queue_id = 0;
     int64_t max_seq = 0;
     result.queues = copy_by_key(db, "queues", "queue_id", &max_queue_id, &result.unreadable);
-    result.messages = copy_by_key(db, "messages", "seq", &max_seq, &result.unreadable);
+    // Messages queue by queue: the table is keyed (queue_id, seq) since schema version 2, so each
+    // walk is one range of it (and in older files a walk along seq). Messages of a queue whose
+    // row was lost could not be served, so they are not looked for.
+    std::vector<int64_t> queue_ids;
+    {
+      sqlite::Statement ids(db.get(), "SELECT queue_id FROM main.queues ORDER BY queue_id");
+      while (ids.step()) queue_ids.push_back(ids.int64(0));
+    }
+    for (int64_t queue_id : queue_ids)
+      result.messages += copy_by_key(db, "messages", "seq", &max_seq, &result.unreadable, "queue_id = ?2", queue_id);
     // Messages whose queue was lost cannot be served (the engine skips them); drop and count them.
     {
       sqlite::Statement orphans(db.get(),
@@ -181,6 +198,10 @@ SalvageResult salvage_rows(sqlite::Connection& db, const std::string& damaged_fi
       result.messages -= dropped;
       result.unreadable += dropped;
     }
+    // The counts the store keeps per queue (sqlite_store.cpp), for what was salvaged.
+    db.exec(
+        "INSERT OR REPLACE INTO main.message_counts(queue_id, stored) "
+        "SELECT queue_id, count(*) FROM main.messages GROUP BY queue_id");
     try {
       db.exec("INSERT OR IGNORE INTO main.dedup SELECT * FROM damaged.dedup");  // one statement: all or nothing
       result.dedup_copied = true;

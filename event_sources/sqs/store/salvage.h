@@ -2,12 +2,11 @@
 // Salvage for `--recover`: copies the rows that can still be read out of a damaged database file
 // (kept aside as sluice.db.damaged) into a new, empty store of the same schema.
 //
-// Queues and messages are walked in key order, one row at a time, so one unreadable row costs only
-// itself; where the b-tree cannot even be walked (a damaged interior page), the walk jumps ahead in
-// growing steps until it reads again, losing the rows it jumped over. The id high-water marks are
-// copied when readable; otherwise they are set far past every salvaged id, so that no id that may
-// have been used before is handed out again. FIFO deduplication entries are copied all at once or
-// not at all (they only matter for five minutes).
+// Queues, then each salvaged queue's messages, are walked in key order, one row at a time, so one unreadable row costs
+// only itself; where the b-tree cannot even be walked (a damaged interior page), the walk jumps ahead in growing steps
+// until it reads again, losing the rows it jumped over. The id high-water marks are copied when readable; otherwise
+// they are set far past every salvaged id, so that no id that may have been used before is handed out again. FIFO
+// deduplication entries are copied all at once or not at all (they only matter for five minutes).
 
 #include <cstdint>
 #include <string>

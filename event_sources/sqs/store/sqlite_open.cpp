@@ -2,8 +2,11 @@
 // the file, and nothing is ever reset or overwritten to get past a problem.
 //
 // Order of checks: the directory; the file header (application_id — reading it is also what
-// reports "file is not a database"); foreign or newer files; PRAGMA quick_check; only then is
-// anything written (WAL mode, the schema of a fresh file). The connection runs in exclusive
+// reports "file is not a database"); foreign or newer files; PRAGMA quick_check of what the start
+// reads (the metadata and the queues: a check of the whole file would read every message and cost
+// seconds per million; each queue's pages are checked by reading them when the queue first loads,
+// and --recover checks the whole file); only then is anything written (WAL mode, the schema of a
+// fresh file, the steps an older file is missing). The connection runs in exclusive
 // locking mode: the process is the file's only user, WAL's index then lives in process memory
 // instead of a shared-memory file, and a second process opening the same directory is told the
 // file is in use instead of corrupting the engine's view of it.
@@ -117,10 +120,48 @@ bool make_directory(const std::string& dir, std::string* error) {
   return true;
 }
 
+// Version 2 clusters messages by queue (see sqlite_store.cpp): the same columns in the same order,
+// keyed (queue_id, seq) without a rowid. The start no longer reads every message, so the seq mark
+// must cover every stored seq by itself: files from before the mark existed get it here. A queue's
+// counts are answered without reading its messages: message_counts keeps how many each queue
+// stores, and messages_hidden indexes only the messages that were ever hidden (sent with a delay,
+// or received), which is where the delayed and in-flight ones are.
+constexpr const char* kClusterMessagesByQueue = R"sql(
+INSERT OR REPLACE INTO sluice_meta(key, value)
+  SELECT 'max_seq', max(coalesce((SELECT value FROM sluice_meta WHERE key = 'max_seq'), 0),
+                        coalesce((SELECT max(seq) FROM messages), 0));
+CREATE TABLE messages_by_queue(
+  seq INTEGER NOT NULL,
+  queue_id INTEGER NOT NULL,
+  message_id TEXT NOT NULL,
+  body BLOB NOT NULL,
+  attributes BLOB NOT NULL,
+  aws_trace_header TEXT NOT NULL,
+  sender_id TEXT NOT NULL,
+  message_group_id TEXT NOT NULL,
+  message_deduplication_id TEXT NOT NULL,
+  sequence_number TEXT NOT NULL,
+  dead_letter_source_arn TEXT NOT NULL,
+  sent_ms INTEGER NOT NULL,
+  visible_at_ms INTEGER NOT NULL,
+  first_receive_ms INTEGER NOT NULL,
+  receive_count INTEGER NOT NULL,
+  encrypted INTEGER NOT NULL,
+  PRIMARY KEY(queue_id, seq)) WITHOUT ROWID;
+INSERT INTO messages_by_queue SELECT * FROM messages ORDER BY queue_id, seq;
+DROP TABLE messages;
+ALTER TABLE messages_by_queue RENAME TO messages;
+CREATE TABLE message_counts(queue_id INTEGER PRIMARY KEY, stored INTEGER NOT NULL);
+INSERT INTO message_counts SELECT queue_id, count(*) FROM messages GROUP BY queue_id;
+CREATE INDEX messages_hidden ON messages(queue_id, visible_at_ms, receive_count, sent_ms)
+  WHERE visible_at_ms > sent_ms;
+)sql";
+
 // The schema's history (sluice/common/sqlite_schema.h): step i takes a file from version i to
 // i + 1. Append steps; never change one that has shipped.
 constexpr sqlite::SchemaStep kSchemaSteps[] = {
     {"create the queue store", kSchema},
+    {"cluster messages by queue", kClusterMessagesByQueue},
 };
 static_assert(std::size(kSchemaSteps) == static_cast<size_t>(kSluiceSchemaVersion),
               "kSluiceSchemaVersion is the number of steps");
@@ -131,9 +172,13 @@ bool upgrade(sqlite::Connection& db, const StoreFiles& files, bool fresh, std::s
   if (fresh) db.exec(("PRAGMA application_id = " + std::to_string(kSluiceApplicationId)).c_str());
   *error = sqlite::upgrade_schema(db, files.database, kSchemaSteps);
   if (!error->empty()) return false;
+  // A file of ours (application_id) whose schema committed but whose marker did not: the first
+  // open was cut between the two commits (a crash, or a WAL cut short), so it holds nothing else.
+  const bool marker_missing =
+      !fresh && query_int(db.get(), "SELECT count(*) FROM sluice_meta WHERE key = 'application'") == 0;
   db.exec("BEGIN");
-  if (fresh) {
-    sqlite::Statement put(db.get(), "INSERT INTO sluice_meta(key, value) VALUES(?, ?)");
+  if (fresh || marker_missing) {
+    sqlite::Statement put(db.get(), "INSERT OR REPLACE INTO sluice_meta(key, value) VALUES(?, ?)");
     put.bind_text(1, "application").bind_text(2, kSluiceMarker).run();
     put.bind_text(1, "schema_version").bind(2, int64_t{kSluiceSchemaVersion}).run();
   } else {
@@ -150,10 +195,25 @@ std::string newer_schema(const std::string& file, int64_t version) {
          ", this build reads up to " + std::to_string(kSluiceSchemaVersion) + ")";
 }
 
+// PRAGMA quick_check of the tables the start reads: "ok", or the first problem found. (A table
+// the file does not have yet, in an older schema, is left to the upgrade.)
+std::string check_start_reads(sqlite3* db) {
+  for (const char* table : {"sluice_meta", "queues"}) {
+    sqlite::Statement exists(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
+    exists.bind_text(1, table);
+    const bool present = exists.step() && exists.int64(0) > 0;
+    exists.reset();
+    if (!present) continue;
+    std::string check = query_string(db, (std::string("PRAGMA quick_check(") + table + ")").c_str());
+    if (check != "ok") return check;
+  }
+  return "ok";
+}
+
 // False + *error when the file must not be used (*damaged when SQLite finds it corrupt); true once
 // it is checked, in WAL mode and has the schema. Throws sqlite::Error.
-bool check_and_prepare(sqlite::Connection& db, const StoreFiles& files, SyncMode sync, bool* damaged,
-                       std::string* error) {
+bool check_and_prepare(sqlite::Connection& db, const StoreFiles& files, SyncMode sync, bool check_everything,
+                       bool* damaged, std::string* error) {
   sqlite3* h = db.get();
   db.exec("PRAGMA locking_mode = EXCLUSIVE");
   int64_t application_id = query_int(h, "PRAGMA application_id");
@@ -174,7 +234,7 @@ bool check_and_prepare(sqlite::Connection& db, const StoreFiles& files, SyncMode
       *error = newer_schema(files.database, user_version);
       return false;
     }
-    std::string check = query_string(h, "PRAGMA quick_check(1)");
+    std::string check = check_everything ? query_string(h, "PRAGMA quick_check(1)") : check_start_reads(h);
     if (check != "ok") {
       std::replace(check.begin(), check.end(), '\n', ' ');  // one-line error for logs
       *error = files.database + " is corrupt (integrity check: " + check + ")";
@@ -190,10 +250,10 @@ bool check_and_prepare(sqlite::Connection& db, const StoreFiles& files, SyncMode
   // NORMAL in WAL mode: a commit is a write() to the WAL, which survives the process being killed;
   // FULL adds an fsync per commit for power loss.
   db.exec(sync == SyncMode::PowerLoss ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-  // 4 MiB of page cache. The engine holds every message in memory and reads the store only when
-  // it opens, so the cache only serves the b-tree pages that inserts and deletes touch, mostly at
-  // the two ends of the sequence order. (64 MiB cost 22 MiB more resident memory with 100,000
-  // queued messages and gained nothing in bench/run engine-cycle.)
+  // 4 MiB of page cache. The engine holds every loaded message in memory and reads a queue's rows
+  // once, when the queue first loads, so the cache only serves the b-tree pages that inserts and
+  // deletes touch, mostly at the two ends of each queue's range. (64 MiB cost 22 MiB more resident
+  // memory with 100,000 queued messages and gained nothing in bench/run engine-cycle.)
   db.exec("PRAGMA cache_size = -4096");
   db.exec("PRAGMA temp_store = MEMORY");
   // Checkpoint after ~4 MiB of WAL: the rewritten pages stay in the OS cache and the WAL file
@@ -355,7 +415,7 @@ std::unique_ptr<Store> open_checked(const StoreFiles& files, SyncMode sync, cons
     sqlite::Connection db = sqlite::Connection::open(
         files.database, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE);
     sqlite3_busy_timeout(db.get(), 0);  // a file held by another process is reported, not waited for
-    if (!check_and_prepare(db, files, sync, damaged, error)) return nullptr;
+    if (!check_and_prepare(db, files, sync, recover, damaged, error)) return nullptr;
     wal_end->attach(db.get());  // before the session's commit, which then marks the log's end
     if (!salvage_from.empty()) report(describe_salvage(salvage_rows(db, salvage_from), salvage_from));
     std::unique_ptr<AtRestCipher> cipher;

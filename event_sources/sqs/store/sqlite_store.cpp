@@ -10,10 +10,26 @@
 // ids in use and is rewritten only when an insert passes it. load() reports the stored mark, so
 // after a restart the engine continues past every id it may have used.
 //
-// No index on messages.queue_id: maintaining it cost about a third of the CPU of the
-// send/receive/delete cycle. PurgeQueue and DeleteQueue instead find a queue's rows through
-// queue_of_seq_, an in-memory map (a few dozen bytes per stored message, next to the engine's own
-// copy of every message) that is far cheaper to keep than a B-tree index, and delete them by key.
+// Messages are clustered by queue: the table's key is (queue_id, seq), without a rowid, so a
+// queue's rows are one range of the B-tree. Loading a queue (load_queue), counting it, purging it
+// and deleting it each walk that range only, and no second index has to be maintained (one on
+// queue_id cost about a third of the CPU of the send/receive/delete cycle). UpdateMessage and
+// DeleteMessage name only the seq: queue_of_seq_, an in-memory map of every message loaded or
+// inserted since the start (a few dozen bytes each, next to the engine's own copy), gives the
+// queue to complete the key. A seq it does not know (a row of a queue never loaded, which the
+// engine does not change) is still found, by a scan.
+//
+// Counts without loading: each commit adds what it changed in a queue's number of stored messages
+// to message_counts (one row per queue touched, in the same transaction, so it is exact after a
+// crash); count_queue reads that and, through the partial index messages_hidden, only the
+// messages hidden now (every hidden message was sent with a delay or received, so its
+// visible_at_ms is past its sent_ms): O(hidden), not O(stored).
+//
+// Threads: the group-commit leader runs commits; load_queue and count_queue run on the threads of
+// the engine's callers. All of them take connection_mu_ around their use of the connection, and a
+// queue is read in slices of kLoadSlice rows, so a large queue's load lets commits in between: a
+// thread about to wait for the connection says so in connection_waiters_, and the loader steps
+// aside after its slice until nobody waits (a mutex alone would let it take the lock straight back).
 //
 // Encrypted messages: body and encoded attributes are joined and sealed as one value in `body`
 // (attributes column empty), with associated data binding it to (seq, queue_id).
@@ -25,9 +41,12 @@
 // starts and journals every change to queue_of_seq_, and undoes them when the transaction fails.
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -40,6 +59,12 @@ namespace sluice::sqs::detail {
 namespace {
 
 constexpr int64_t kIdReserveBlock = 1 << 16;
+constexpr int64_t kLoadSlice = 8192;  // rows read per hold of the connection while a queue loads
+
+constexpr const char* kMessageColumns =
+    "seq, queue_id, message_id, body, attributes, aws_trace_header, sender_id, message_group_id, "
+    "message_deduplication_id, sequence_number, dead_letter_source_arn, sent_ms, visible_at_ms, "
+    "first_receive_ms, receive_count, encrypted";
 
 std::string row_binding(int64_t seq, int64_t queue_id) {
   std::string out(16, '\0');
@@ -97,9 +122,28 @@ class SqliteStore final : public Store {
         "INSERT INTO messages(seq, queue_id, message_id, body, attributes, aws_trace_header, sender_id, "
         "message_group_id, message_deduplication_id, sequence_number, dead_letter_source_arn, sent_ms, "
         "visible_at_ms, first_receive_ms, receive_count, encrypted) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    update_message_ = sqlite::Statement(
+    update_message_ =
+        sqlite::Statement(h,
+                          "UPDATE messages SET visible_at_ms = ?, first_receive_ms = ?, receive_count = ? "
+                          "WHERE queue_id = ? AND seq = ?");
+    update_unknown_message_ = sqlite::Statement(
         h, "UPDATE messages SET visible_at_ms = ?, first_receive_ms = ?, receive_count = ? WHERE seq = ?");
-    delete_message_ = sqlite::Statement(h, "DELETE FROM messages WHERE seq = ?");
+    delete_message_ = sqlite::Statement(h, "DELETE FROM messages WHERE queue_id = ? AND seq = ?");
+    delete_queue_messages_ = sqlite::Statement(h, "DELETE FROM messages WHERE queue_id = ?");
+    read_slice_ = sqlite::Statement(h, std::string("SELECT ") + kMessageColumns +
+                                           " FROM messages WHERE queue_id = ? AND seq > ? ORDER BY seq LIMIT ?");
+    read_queue_dedup_ = sqlite::Statement(
+        h, "SELECT queue_id, key, expires_ms, message_id, sequence_number FROM dedup WHERE queue_id = ? ORDER BY key");
+    count_stored_ = sqlite::Statement(h, "SELECT stored FROM message_counts WHERE queue_id = ?");
+    count_hidden_ = sqlite::Statement(h,
+                                      "SELECT coalesce(sum(receive_count = 0), 0), coalesce(sum(receive_count > 0), 0) "
+                                      "FROM messages WHERE queue_id = ?1 AND visible_at_ms > ?2 AND "
+                                      "visible_at_ms > sent_ms");
+    add_count_ = sqlite::Statement(h,
+                                   "INSERT INTO message_counts(queue_id, stored) VALUES(?1, ?2) "
+                                   "ON CONFLICT(queue_id) DO UPDATE SET stored = stored + excluded.stored");
+    drop_count_ = sqlite::Statement(h, "DELETE FROM message_counts WHERE queue_id = ?");
+    queue_of_unknown_ = sqlite::Statement(h, "SELECT queue_id FROM messages WHERE seq = ?");
     put_dedup_ = sqlite::Statement(
         h, "INSERT OR REPLACE INTO dedup(queue_id, key, expires_ms, message_id, sequence_number) VALUES(?,?,?,?,?)");
     expire_dedup_ = sqlite::Statement(h, "DELETE FROM dedup WHERE expires_ms < ?");
@@ -116,9 +160,12 @@ class SqliteStore final : public Store {
     }
   }
 
-  bool read_all(std::string* error);
+  bool read_catalog(std::string* error);
 
-  LoadedState load() override { return std::exchange(loaded_, LoadedState{}); }
+  LoadedState load() override;
+  LoadedState load_catalog() override { return std::exchange(loaded_, LoadedState{}); }
+  bool load_queue(int64_t queue_id, QueueContents* out, std::string* error) override;
+  bool count_queue(int64_t queue_id, int64_t now_ms, StoredCounts* out, std::string* error) override;
   uint64_t append(Mutation mutation) override { return group_.append(std::move(mutation)); }
   uint64_t append(std::vector<Mutation> mutations) override { return group_.append(std::move(mutations)); }
   void wait_durable(uint64_t ticket) override { group_.wait_durable(ticket); }
@@ -143,12 +190,16 @@ class SqliteStore final : public Store {
   void delete_messages_of(int64_t queue_id);
   bool read_meta(const char* key, int64_t* value);
   bool read_queues(std::string* error);
-  bool read_messages(std::string* error);
-  void read_dedup();
+  // Reads the current row of a statement selecting kMessageColumns (decrypting it if need be).
+  bool read_message(sqlite::Statement& s, MessageRecord* r, std::string* error);
+  bool read_all_messages(std::vector<MessageRecord>* out, std::string* error);
+  static DedupRecord read_dedup_row(sqlite::Statement& s);
 
-  CloseMarker close_marker_;             // declared before db_: written after the database is closed
-  std::unique_ptr<WalEndMark> wal_end_;  // db_'s WAL hook: declared before db_, so it outlives it
-  sqlite::Connection db_;                // declared before the statements: they are finalized before it closes
+  CloseMarker close_marker_;                // declared before db_: written after the database is closed
+  Mutex connection_mu_;                     // held by whoever uses db_ after the start (see the top)
+  std::atomic<int> connection_waiters_{0};  // commits and counts waiting for connection_mu_
+  std::unique_ptr<WalEndMark> wal_end_;     // db_'s WAL hook: declared before db_, so it outlives it
+  sqlite::Connection db_;                   // declared before the statements: they are finalized before it closes
   StoreFiles files_;
   // Leader-only state (touched only inside commit(), which GroupCommit serializes).
   std::unique_ptr<AtRestCipher> cipher_;
@@ -162,7 +213,11 @@ class SqliteStore final : public Store {
   bool failing_ = false;  // the last commit failed (for the log lines on failure and recovery)
   sqlite::Statement begin_, commit_, rollback_, put_meta_;
   sqlite::Statement put_queue_, delete_queue_, delete_queue_dedup_;
-  sqlite::Statement insert_message_, update_message_, delete_message_;
+  sqlite::Statement insert_message_, update_message_, update_unknown_message_, delete_message_;
+  sqlite::Statement delete_queue_messages_;
+  sqlite::Statement read_slice_, read_queue_dedup_, count_stored_, count_hidden_;
+  sqlite::Statement add_count_, drop_count_, queue_of_unknown_;
+  std::map<int64_t, int64_t> count_deltas_;  // the running transaction's changes to message_counts
   sqlite::Statement put_dedup_, expire_dedup_;
   LoadedState loaded_;
   GroupCommit group_;  // declared last: destroyed first, after the destructor's flush
@@ -170,6 +225,9 @@ class SqliteStore final : public Store {
 
 void SqliteStore::commit(std::vector<Mutation>& batch) {
   if (batch.empty()) return;
+  ++connection_waiters_;
+  MutexLock lock(connection_mu_);
+  --connection_waiters_;
   const int64_t reserved_seq = reserved_seq_;
   const int64_t reserved_queue_id = reserved_queue_id_;
   const bool key_check_stored = key_check_stored_;
@@ -196,10 +254,13 @@ void SqliteStore::commit(std::vector<Mutation>& batch) {
 
 void SqliteStore::run_transaction(std::vector<Mutation>& batch) {
   begin_.run();
+  count_deltas_.clear();
   try {
     for (const Mutation& m : batch) {
       std::visit([this](const auto& op) { apply(op); }, m);
     }
+    for (const auto& [queue_id, delta] : count_deltas_)
+      if (delta != 0) add_count_.bind(1, queue_id).bind(2, delta).run();
     commit_.run();
   } catch (const sqlite::Error& e) {
     // Classified before the rollback, which may overwrite the errno SQLite kept.
@@ -271,15 +332,14 @@ void SqliteStore::apply(const mutation::PutQueue& m) {
 }
 
 void SqliteStore::delete_messages_of(int64_t queue_id) {
+  delete_queue_messages_.bind(1, queue_id).run();  // the queue's range, loaded or not
+  drop_count_.bind(1, queue_id).run();
+  count_deltas_.erase(queue_id);  // what this transaction added is gone with the rows
   std::vector<int64_t> seqs;
   for (const auto& [seq, queue] : queue_of_seq_) {
     if (queue == queue_id) seqs.push_back(seq);
   }
-  std::sort(seqs.begin(), seqs.end());  // walks the table's B-tree in key order
-  for (int64_t seq : seqs) {
-    delete_message_.bind(1, seq).run();
-    forget_seq(seq);
-  }
+  for (int64_t seq : seqs) forget_seq(seq);
 }
 
 void SqliteStore::apply(const mutation::DeleteQueue& m) {
@@ -335,20 +395,42 @@ void SqliteStore::apply(const mutation::InsertMessage& m) {
       .bind(15, int64_t{r.receive_count})
       .bind(16, int64_t{r.encrypted ? 1 : 0})
       .run();
+  ++count_deltas_[r.queue_id];
   seq_undo_.emplace_back(r.seq, std::nullopt);  // a seq is inserted once: it was absent
   queue_of_seq_[r.seq] = r.queue_id;
 }
 
 void SqliteStore::apply(const mutation::UpdateMessage& m) {
+  auto queue = queue_of_seq_.find(m.seq);
+  if (queue == queue_of_seq_.end()) {
+    update_unknown_message_.bind(1, m.visible_at_ms)
+        .bind(2, m.first_receive_ms)
+        .bind(3, int64_t{m.receive_count})
+        .bind(4, m.seq)
+        .run();
+    return;
+  }
   update_message_.bind(1, m.visible_at_ms)
       .bind(2, m.first_receive_ms)
       .bind(3, int64_t{m.receive_count})
-      .bind(4, m.seq)
+      .bind(4, queue->second)
+      .bind(5, m.seq)
       .run();
 }
 
 void SqliteStore::apply(const mutation::DeleteMessage& m) {
-  delete_message_.bind(1, m.seq).run();
+  auto queue = queue_of_seq_.find(m.seq);
+  if (queue == queue_of_seq_.end()) {
+    queue_of_unknown_.bind(1, m.seq);
+    if (!queue_of_unknown_.step()) return;  // not stored (deleted before)
+    const int64_t queue_id = queue_of_unknown_.int64(0);
+    queue_of_unknown_.reset();
+    delete_message_.bind(1, queue_id).bind(2, m.seq).run();
+    --count_deltas_[queue_id];
+    return;
+  }
+  delete_message_.bind(1, queue->second).bind(2, m.seq).run();
+  if (sqlite3_changes(db_.get()) > 0) --count_deltas_[queue->second];
   forget_seq(m.seq);
 }
 
@@ -369,7 +451,7 @@ void SqliteStore::apply(const mutation::PutDedup& m) {
 
 void SqliteStore::apply(const mutation::ExpireDedup& m) { expire_dedup_.bind(1, m.before_ms).run(); }
 
-// ---- Reading everything at startup ----------------------------------------------------------
+// ---- Reading: the catalog at the start, a queue on its first use -------------------------------
 
 bool SqliteStore::read_meta(const char* key, int64_t* value) {
   sqlite::Statement s(db_.get(), "SELECT value FROM sluice_meta WHERE key = ?");
@@ -409,85 +491,155 @@ bool SqliteStore::read_queues(std::string* error) {
   return true;
 }
 
-bool SqliteStore::read_messages(std::string* error) {
-  sqlite::Statement s(
-      db_.get(),
-      "SELECT seq, queue_id, message_id, body, attributes, aws_trace_header, sender_id, message_group_id, "
-      "message_deduplication_id, sequence_number, dead_letter_source_arn, sent_ms, visible_at_ms, "
-      "first_receive_ms, receive_count, encrypted FROM messages ORDER BY seq");
-  while (s.step()) {
-    MessageRecord r;
-    r.seq = s.int64(0);
-    r.queue_id = s.int64(1);
-    r.message_id = s.string(2);
-    r.encrypted = s.int64(15) != 0;
-    std::string encoded_attributes;
-    std::string where = files_.database + ": message " + std::to_string(r.seq);
-    if (r.encrypted) {
-      if (!cipher_) {
-        s.reset();
-        *error = where + " is encrypted but " + files_.key + " is missing";
-        return false;
-      }
-      auto plain = cipher_->open(s.string(3), row_binding(r.seq, r.queue_id));
-      if (!plain || !split_payload(*plain, &r.body, &encoded_attributes)) {
-        s.reset();
-        *error = where + " cannot be decrypted with " + files_.key + " (damaged row or wrong key)";
-        return false;
-      }
-    } else {
-      r.body = s.string(3);
-      encoded_attributes = s.string(4);
-    }
-    auto attributes = decode_attributes(encoded_attributes);
-    if (!attributes) {
-      s.reset();
-      *error = where + " is corrupt (its attributes cannot be decoded)";
+bool SqliteStore::read_message(sqlite::Statement& s, MessageRecord* out, std::string* error) {
+  MessageRecord& r = *out;
+  r.seq = s.int64(0);
+  r.queue_id = s.int64(1);
+  r.message_id = s.string(2);
+  r.encrypted = s.int64(15) != 0;
+  std::string encoded_attributes;
+  std::string where = files_.database + ": message " + std::to_string(r.seq);
+  if (r.encrypted) {
+    if (!cipher_) {
+      *error = where + " is encrypted but " + files_.key + " is missing";
       return false;
     }
-    r.message_attributes = std::move(*attributes);
-    r.aws_trace_header = s.string(5);
-    r.sender_id = s.string(6);
-    r.message_group_id = s.string(7);
-    r.message_deduplication_id = s.string(8);
-    r.sequence_number = s.string(9);
-    r.dead_letter_source_arn = s.string(10);
-    r.sent_ms = s.int64(11);
-    r.visible_at_ms = s.int64(12);
-    r.first_receive_ms = s.int64(13);
-    r.receive_count = static_cast<int32_t>(s.int64(14));
-    loaded_.max_seq = std::max(loaded_.max_seq, r.seq);
+    auto plain = cipher_->open(s.string(3), row_binding(r.seq, r.queue_id));
+    if (!plain || !split_payload(*plain, &r.body, &encoded_attributes)) {
+      *error = where + " cannot be decrypted with " + files_.key + " (damaged row or wrong key)";
+      return false;
+    }
+  } else {
+    r.body = s.string(3);
+    encoded_attributes = s.string(4);
+  }
+  auto attributes = decode_attributes(encoded_attributes);
+  if (!attributes) {
+    *error = where + " is corrupt (its attributes cannot be decoded)";
+    return false;
+  }
+  r.message_attributes = std::move(*attributes);
+  r.aws_trace_header = s.string(5);
+  r.sender_id = s.string(6);
+  r.message_group_id = s.string(7);
+  r.message_deduplication_id = s.string(8);
+  r.sequence_number = s.string(9);
+  r.dead_letter_source_arn = s.string(10);
+  r.sent_ms = s.int64(11);
+  r.visible_at_ms = s.int64(12);
+  r.first_receive_ms = s.int64(13);
+  r.receive_count = static_cast<int32_t>(s.int64(14));
+  return true;
+}
+
+DedupRecord SqliteStore::read_dedup_row(sqlite::Statement& s) {
+  DedupRecord d;
+  d.queue_id = s.int64(0);
+  d.key = s.string(1);
+  d.expires_ms = s.int64(2);
+  d.message_id = s.string(3);
+  d.sequence_number = s.string(4);
+  return d;
+}
+
+bool SqliteStore::read_all_messages(std::vector<MessageRecord>* out, std::string* error) {
+  sqlite::Statement s(db_.get(), std::string("SELECT ") + kMessageColumns + " FROM messages ORDER BY seq");
+  while (s.step()) {
+    MessageRecord r;
+    if (!read_message(s, &r, error)) {
+      s.reset();
+      return false;
+    }
     queue_of_seq_[r.seq] = r.queue_id;
-    loaded_.messages.push_back(std::move(r));
+    out->push_back(std::move(r));
   }
   return true;
 }
 
-void SqliteStore::read_dedup() {
-  sqlite::Statement s(
-      db_.get(), "SELECT queue_id, key, expires_ms, message_id, sequence_number FROM dedup ORDER BY queue_id, key");
-  while (s.step()) {
-    DedupRecord d;
-    d.queue_id = s.int64(0);
-    d.key = s.string(1);
-    d.expires_ms = s.int64(2);
-    d.message_id = s.string(3);
-    d.sequence_number = s.string(4);
-    loaded_.dedup.push_back(std::move(d));
+LoadedState SqliteStore::load() {
+  MutexLock lock(connection_mu_);
+  LoadedState state = std::exchange(loaded_, LoadedState{});
+  std::string error;
+  try {
+    if (!read_all_messages(&state.messages, &error)) throw StoreFailure(error, false);
+    sqlite::Statement s(
+        db_.get(), "SELECT queue_id, key, expires_ms, message_id, sequence_number FROM dedup ORDER BY queue_id, key");
+    while (s.step()) state.dedup.push_back(read_dedup_row(s));
+  } catch (const sqlite::Error& e) {
+    throw StoreFailure(describe_sqlite_failure(files_.database, e), false);
   }
+  for (const MessageRecord& r : state.messages) state.max_seq = std::max(state.max_seq, r.seq);
+  return state;
 }
 
-bool SqliteStore::read_all(std::string* error) {
+bool SqliteStore::load_queue(int64_t queue_id, QueueContents* out, std::string* error) {
+  int64_t after = 0;
   try {
-    read_meta("max_seq", &reserved_seq_);
-    read_meta("max_queue_id", &reserved_queue_id_);
-    if (!read_queues(error) || !read_messages(error)) return false;
-    read_dedup();
+    for (;;) {
+      while (connection_waiters_.load() > 0) std::this_thread::yield();
+      MutexLock lock(connection_mu_);
+      read_slice_.bind(1, queue_id).bind(2, after).bind(3, kLoadSlice);
+      int64_t rows = 0;
+      while (read_slice_.step()) {
+        MessageRecord r;
+        if (!read_message(read_slice_, &r, error)) {
+          read_slice_.reset();
+          return false;
+        }
+        after = r.seq;
+        queue_of_seq_[r.seq] = r.queue_id;
+        out->messages.push_back(std::move(r));
+        ++rows;
+      }
+      if (rows < kLoadSlice) break;
+    }
+    MutexLock lock(connection_mu_);
+    read_queue_dedup_.bind(1, queue_id);
+    while (read_queue_dedup_.step()) out->dedup.push_back(read_dedup_row(read_queue_dedup_));
   } catch (const sqlite::Error& e) {
     *error = describe_sqlite_failure(files_.database, e);
     return false;
   }
-  loaded_.max_seq = std::max(loaded_.max_seq, reserved_seq_);
+  return true;
+}
+
+bool SqliteStore::count_queue(int64_t queue_id, int64_t now_ms, StoredCounts* out, std::string* error) {
+  try {
+    ++connection_waiters_;
+    MutexLock lock(connection_mu_);
+    --connection_waiters_;
+    int64_t stored = 0;
+    count_stored_.bind(1, queue_id);
+    if (count_stored_.step()) {
+      stored = count_stored_.int64(0);
+      count_stored_.reset();
+    }
+    count_hidden_.bind(1, queue_id).bind(2, now_ms);
+    if (count_hidden_.step()) {
+      out->delayed = count_hidden_.int64(0);
+      out->in_flight = count_hidden_.int64(1);
+      count_hidden_.reset();
+    }
+    out->visible = std::max<int64_t>(0, stored - out->delayed - out->in_flight);
+  } catch (const sqlite::Error& e) {
+    *error = describe_sqlite_failure(files_.database, e);
+    return false;
+  }
+  return true;
+}
+
+bool SqliteStore::read_catalog(std::string* error) {
+  try {
+    read_meta("max_seq", &reserved_seq_);
+    read_meta("max_queue_id", &reserved_queue_id_);
+    if (!read_queues(error)) return false;
+  } catch (const sqlite::Error& e) {
+    *error = describe_sqlite_failure(files_.database, e);
+    return false;
+  }
+  // Every seq ever inserted is covered by the stored mark (schema step 2 set it for files written
+  // before the mark existed), so the messages need not be read to know where seqs continue.
+  loaded_.max_seq = reserved_seq_;
   loaded_.max_queue_id = std::max(loaded_.max_queue_id, reserved_queue_id_);
   return true;
 }
@@ -507,7 +659,7 @@ std::unique_ptr<Store> start_sqlite_store(sqlite::Connection db, std::unique_ptr
     write_store_marker(files.marker, StoreMarker{session, false}, &ignored);
     return nullptr;
   }
-  if (!store->read_all(error)) return nullptr;
+  if (!store->read_catalog(error)) return nullptr;
   return store;
 }
 

@@ -13,7 +13,7 @@
 namespace sluice::sqs::detail {
 
 inline constexpr int32_t kSluiceApplicationId = 0x534c5153;  // "SLQS" in the file header
-inline constexpr int32_t kSluiceSchemaVersion = 1;
+inline constexpr int32_t kSluiceSchemaVersion = 2;
 inline constexpr const char* kSluiceMarker = "sluice-sqs-store";
 inline constexpr const char* kDatabaseFileName = "sluice.db";
 inline constexpr const char* kKeyFileName = "sluice.key";
@@ -26,10 +26,10 @@ struct StoreFiles {
   std::string wal_end;   // <data_dir>/sluice.wal-end (wal_end.h)
 };
 
-// Prepares the statements and reads every row (decrypting what is encrypted). Null + *error when
-// a row cannot be read back. `cipher` may be null: the key file is then created on the first
-// encrypted insert. `key_check_stored` says whether the database already holds the key's check
-// value (otherwise the first encrypted insert stores it). `session` is the one this open started
+// Prepares the statements and reads the catalog (the id marks and every queue). Null + *error when
+// a queue cannot be read back (messages are read, and decrypted, when their queue first loads). `cipher` may be null:
+// the key file is then created on the first encrypted insert. `key_check_stored` says whether the database already
+// holds the key's check value (otherwise the first encrypted insert stores it). `session` is the one this open started
 // (store_marker.h): a clean close marks it closed. `wal_end` is the connection's WAL hook, kept
 // until the connection closes.
 std::unique_ptr<Store> start_sqlite_store(sqlite::Connection db, std::unique_ptr<WalEndMark> wal_end, StoreFiles files,

@@ -1,12 +1,20 @@
 #pragma once
-// The durable store behind the engine. The engine keeps every queue and message in memory and
-// tells the store about each change as a Mutation; the store makes the changes durable in order.
+// The durable store behind the engine. The engine keeps the queues it has loaded and their messages
+// in memory and tells the store about each change as a Mutation; the store makes the changes
+// durable in order.
 //
 // Ordering and group commit: the engine calls append() while it still holds the lock that ordered
 // the change (so the log order equals the order changes happened), then, after releasing that
 // lock, wait_durable(ticket) before it answers the caller. Concurrent waiters share one
 // transaction: the first waiter to find no commit running commits everything appended so far
 // (leader/follower), the others wait for it.
+//
+// Loading: at start the engine reads only the catalog (queues and id marks, load_catalog()), so a
+// start costs the same with ten messages or ten million. Each queue's messages and deduplication
+// entries are read when the queue is first used (load_queue()), and the approximate counts of a
+// queue not yet loaded come from the stored rows (count_queue()). The engine never logs a change to
+// the messages of a queue before it has loaded it, so what load_queue() reads is never overtaken by
+// a change still waiting in the log.
 //
 // open_sqlite_store(): SQLite in WAL mode under a data directory. Message bodies and attributes of
 // messages marked `encrypted` are stored AES-256-GCM encrypted with a key file kept in the data
@@ -101,12 +109,26 @@ using Mutation =
 
 struct LoadedState {
   std::vector<QueueRecord> queues;
-  std::vector<MessageRecord> messages;  // ordered by seq
-  std::vector<DedupRecord> dedup;
+  std::vector<MessageRecord> messages;  // ordered by seq (empty from load_catalog())
+  std::vector<DedupRecord> dedup;       // (empty from load_catalog())
   // No id above these was ever used. They may exceed every loaded row: ids of deleted rows are
   // never handed out again, so the SQLite store keeps a high-water mark reserved in blocks.
   int64_t max_queue_id = 0;
   int64_t max_seq = 0;
+};
+
+// One queue's stored contents (load_queue()).
+struct QueueContents {
+  std::vector<MessageRecord> messages;  // ordered by seq
+  std::vector<DedupRecord> dedup;
+};
+
+// A queue's stored messages by state at a moment, as the engine would count them once loaded:
+// hidden until a later time and never received = delayed, hidden and received = in flight.
+struct StoredCounts {
+  int64_t visible = 0;
+  int64_t delayed = 0;
+  int64_t in_flight = 0;
 };
 
 // A commit that did not happen. `disk_full` when the file system refused to grow a file (no space,
@@ -123,10 +145,19 @@ class StoreFailure : public std::runtime_error {
 class Store {
  public:
   virtual ~Store() = default;
-  // Everything committed so far. Called once, before any append. (The SQLite store reads and
-  // decrypts everything inside open_sqlite_store, so unreadable rows fail the open; load() then
-  // hands the state over.)
+  // Everything committed so far, every message and deduplication entry included. Called at most
+  // once, before any append, instead of load_catalog(); for tools and tests that want the whole
+  // store (the engine loads lazily). Throws StoreFailure when a row cannot be read back.
   virtual LoadedState load() = 0;
+  // The queues and the id marks, without messages or deduplication entries. Called once, before
+  // any append: the engine's start.
+  virtual LoadedState load_catalog() = 0;
+  // One queue's messages (seq order) and deduplication entries, read while commits go on. False +
+  // *error (naming the file and the row) when a row cannot be read back: a damaged page, a row that
+  // cannot be decrypted. Thread-safe; the caller loads a queue once.
+  virtual bool load_queue(int64_t queue_id, QueueContents* out, std::string* error) = 0;
+  // Counts a queue's stored messages at `now_ms` without loading them. False + *error as load_queue.
+  virtual bool count_queue(int64_t queue_id, int64_t now_ms, StoredCounts* out, std::string* error) = 0;
   // Appends to the pending log; returns the ticket to wait for. Cheap and thread-safe.
   virtual uint64_t append(Mutation mutation) = 0;
   virtual uint64_t append(std::vector<Mutation> mutations) = 0;

@@ -137,3 +137,44 @@ TEST_CASE("Publish is refused with a 503, delivering nowhere, while the delivery
   CHECK(f.sink.deliveries.size() == 1);
   CHECK(f.receive("q").size() == 1);
 }
+
+// SNS copies a publish into its SQS subscribers' queues before it answers. When the SQS store
+// cannot commit, the copy is neither dropped nor redriven behind a success: Publish answers the
+// server's failure (503 while the disk is full) and the publisher's retry delivers it.
+TEST_CASE("Publish answers a 503 while the SQS store cannot take a queue's copy, and delivers once it can") {
+  TempDir sqs_dir;
+  Fixture f;
+  {
+    sluice::sqs::EngineOptions options;
+    options.data_dir = sqs_dir.path;
+    options.clock = f.clock;
+    options.background_housekeeping = false;
+    std::string error;
+    f.sqs = sluice::sqs::Engine::open(options, &error);
+    REQUIRE_MESSAGE(f.sqs, error);
+    f.reopen("");  // SNS in memory, delivering to the durable engine
+  }
+  const std::string t = f.topic("t");
+  const std::string dlq = f.queue("dlq");
+  REQUIRE_FALSE(
+      f.subscribe(t, "sqs", f.queue("q"), {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + dlq + "\"}"}}).empty());
+  {
+    DiskFull full(sqs_dir.path);
+    auto failed = f.publish(t, "while full");
+    REQUIRE_FALSE(failed.ok());
+    CHECK(failed.error().code == AwsErrorCode::ServiceUnavailable);
+    // Refused from then on, before the engine takes anything in.
+    auto refused = f.publish(t, "still full");
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == AwsErrorCode::ServiceUnavailable);
+    CHECK(f.receive("dlq").empty());  // a server failure is not the subscriber's: never redriven
+    full.lift();
+  }
+  f.sqs->run_housekeeping();  // the engine's periodic commit, which notices that space returned
+  REQUIRE(f.publish(t, "after").ok());
+  bool delivered = false;
+  for (const auto& m : f.receive("q"))
+    if (parse_object(m.body).at("Message").as_string() == "after") delivered = true;
+  CHECK(delivered);
+  CHECK(f.receive("dlq").empty());
+}

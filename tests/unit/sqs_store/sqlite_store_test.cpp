@@ -76,7 +76,7 @@ TEST_CASE("a fresh store is empty, in WAL mode and marked as sluice's") {
   RawDb raw(dir.file("sluice.db"));
   CHECK(raw.text("PRAGMA journal_mode") == "wal");
   CHECK(raw.text("PRAGMA application_id") == std::to_string(0x534c5153));
-  CHECK(raw.text("PRAGMA user_version") == "1");
+  CHECK(raw.text("PRAGMA user_version") == "2");
   CHECK(raw.text("SELECT value FROM sluice_meta WHERE key = 'application'") == "sluice-sqs-store");
 }
 
@@ -251,7 +251,7 @@ TEST_CASE("encrypted bodies and attributes are not on disk in clear") {
   CHECK(same_message(state.messages[1], plain));
 }
 
-TEST_CASE("a wrong, missing or damaged key makes open fail with a clear error") {
+TEST_CASE("a wrong, missing or damaged key makes open or the queue's load fail with a clear error") {
   TempDir dir;
   {
     auto store = open_ok(dir);
@@ -281,7 +281,12 @@ TEST_CASE("a wrong, missing or damaged key makes open fail with a clear error") 
       RawDb raw(dir.file("sluice.db"));
       raw.exec("UPDATE messages SET body = substr(body, 1, 20) || x'00' || substr(body, 22) WHERE seq = 1");
     }
-    CHECK_FALSE(open_sqlite_store(dir.path(), SyncMode::Normal, &error));
+    // Messages are read when their queue first loads: that is where the damage shows.
+    auto store = open_sqlite_store(dir.path(), SyncMode::Normal, &error);
+    REQUIRE_MESSAGE(store, error);
+    store->load_catalog();
+    QueueContents contents;
+    CHECK_FALSE(store->load_queue(1, &contents, &error));
     CHECK(error.find("message 1 cannot be decrypted") != std::string::npos);
   }
   SUBCASE("the right key still works") {

@@ -1,0 +1,109 @@
+// Loading from the store: the catalog at the start, each queue's messages on its first use.
+//
+// Engine::open reads only the queues (their configuration, tags, permissions and sequence
+// counters), so a start takes the same few milliseconds with any number of stored messages. A queue
+// read that way is not `loaded`: it holds none of its messages, and every call that reads or changes
+// them (send, receive, delete, visibility, purge, dead-letter and move-task moves, GetQueueAttributes
+// counts once loaded) first goes through ensure_loaded. The first caller reads the queue's rows and
+// fills it under its lock; callers arriving meanwhile wait on load_mu and find it loaded, so a queue
+// is read once and never answers as if empty. Calls that only touch the catalog (GetQueueUrl, tags,
+// SetQueueAttributes, permissions, DeleteQueue, ListQueues) never load. GetQueueAttributes of a queue
+// not yet loaded counts its stored rows instead. Housekeeping (retention, promotions) skips queues
+// not yet loaded: nothing of theirs is in memory, and loading applies what came due meanwhile.
+
+#include <algorithm>
+#include <cstdio>
+
+#include "engine/engine_impl.h"
+#include "message_rules/message_rules.h"
+#include "sluice/common/crypto.h"
+
+namespace sluice::sqs::detail {
+namespace {
+
+std::unique_ptr<Message> message_from_record(MessageRecord& record, int64_t now_ms) {
+  auto message = std::make_unique<Message>();
+  message->seq = record.seq;
+  message->id = parse_message_id(record.message_id).value_or(new_message_id());
+  std::string md5 = md5_raw(record.body);
+  std::copy(md5.begin(), md5.end(), message->body_md5.begin());
+  message->receive_count = record.receive_count;
+  message->sent_ms = record.sent_ms;
+  message->visible_at_ms = record.visible_at_ms;
+  message->first_receive_ms = record.first_receive_ms;
+  message->last_receive_ms = record.receive_count > 0 ? now_ms : 0;
+  message->body = std::move(record.body);
+  if (!record.message_attributes.empty() || !record.aws_trace_header.empty() || !record.message_group_id.empty() ||
+      !record.message_deduplication_id.empty() || !record.sequence_number.empty() ||
+      !record.dead_letter_source_arn.empty()) {
+    MessageExtra& extra = message->ensure_extra();
+    extra.md5_of_message_attributes = md5_of_message_attributes(record.message_attributes).value_or("");
+    extra.message_attributes = std::move(record.message_attributes);
+    extra.aws_trace_header = std::move(record.aws_trace_header);
+    extra.message_group_id = std::move(record.message_group_id);
+    extra.message_deduplication_id = std::move(record.message_deduplication_id);
+    extra.sequence_number = std::move(record.sequence_number);
+    extra.dead_letter_source_arn = std::move(record.dead_letter_source_arn);
+  }
+  return message;
+}
+
+// What a caller hears when its queue's stored messages cannot be read; the reason goes to the log.
+AwsError unreadable_queue_error(const std::string& reason) {
+  std::fprintf(stderr, "sluice: %s\n", reason.c_str());
+  return aws_error(AwsErrorCode::InternalFailure,
+                   "The request processing has failed because of an unknown error, exception or failure.");
+}
+
+}  // namespace
+
+void EngineImpl::load() {
+  LoadedState state = store_->load_catalog();
+  last_queue_id_ = state.max_queue_id;
+  last_seq_ = state.max_seq;
+  for (QueueRecord& record : state.queues) {
+    auto config = config_for_create(record.address.name, record.attributes);
+    // A stored queue whose attributes no longer validate keeps the defaults rather than vanish.
+    auto queue = std::make_shared<Queue>(record.queue_id, record.address, config.ok() ? *config : QueueConfig{});
+    queue->tags = std::move(record.tags);
+    queue->permissions_json = std::move(record.permissions_json);
+    queue->created_ms = record.created_ms;
+    queue->modified_ms = record.modified_ms;
+    queue->last_purge_ms = record.last_purge_ms;
+    queue->next_sequence_number = queue->sequence_reserved = record.next_sequence_number;
+    queue->loaded.store(false, std::memory_order_relaxed);  // published with the registry
+    queues_[record.address] = queue;
+  }
+}
+
+std::optional<AwsError> EngineImpl::ensure_loaded(Queue& queue) const {
+  if (queue.loaded.load(std::memory_order_acquire)) return std::nullopt;
+  MutexLock load_lock(queue.load_mu);
+  if (queue.loaded.load(std::memory_order_acquire)) return std::nullopt;  // loaded while we waited
+  QueueContents contents;
+  std::string error;
+  if (!store_->load_queue(queue.id, &contents, &error)) return unreadable_queue_error(error);
+  const int64_t now_ms = now();
+  std::vector<std::unique_ptr<Message>> messages;
+  messages.reserve(contents.messages.size());
+  for (MessageRecord& record : contents.messages) messages.push_back(message_from_record(record, now_ms));
+  contents.messages = {};
+  MutexLock lock(queue.mu);
+  for (auto& message : messages) queue.insert(std::move(message), now_ms);
+  for (DedupRecord& record : contents.dedup) {
+    if (record.expires_ms <= now_ms) continue;
+    queue.dedup[record.key] = {record.expires_ms, record.message_id, record.sequence_number};
+    queue.dedup_expiry.emplace_back(record.expires_ms, record.key);
+  }
+  std::sort(queue.dedup_expiry.begin(), queue.dedup_expiry.end());
+  queue.loaded.store(true, std::memory_order_release);
+  return std::nullopt;
+}
+
+std::optional<AwsError> EngineImpl::stored_counts(const Queue& queue, StoredCounts* counts) const {
+  std::string error;
+  if (!store_->count_queue(queue.id, now(), counts, &error)) return unreadable_queue_error(error);
+  return std::nullopt;
+}
+
+}  // namespace sluice::sqs::detail
