@@ -131,6 +131,17 @@ Subcommand add_generate_event_command(CLI::App& sluice) {
   add_scheduled(generate);
   add_api_gateway(generate, "apigateway-rest", false);
   add_api_gateway(generate, "apigateway-http", true);
+  // A word that names no source lands here (sources are matched first) and is refused by name.
+  generate
+      ->add_option_function<std::string>("SOURCE",
+                                         [generate](const std::string& word) {
+                                           std::string sources;
+                                           for (const CLI::App* source : generate->get_subcommands({}))
+                                             sources += (sources.empty() ? "" : ", ") + source->get_name();
+                                           throw CLI::ValidationError(
+                                               "SOURCE", "unknown source '" + word + "' (expected " + sources + ")");
+                                         })
+      ->group("");
   // Each source printed its event from its own callback, run by the parser.
   return {generate, [] { return 0; }};
 }

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include <cstdio>
 #include <ctime>
 
 #include "sample_events.h"
@@ -23,21 +24,37 @@ std::string upper_hex(size_t bytes) {
   return text;
 }
 
-// strftime over UTC with a pattern; milliseconds appended where the pattern ends in ".%03d".
-std::string utc_text(int64_t epoch_ms, const char* pattern) {
-  std::time_t seconds = static_cast<std::time_t>(epoch_ms / 1000);
+std::tm utc_of(int64_t epoch_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(epoch_ms / 1000);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  char text[64];
-  std::strftime(text, sizeof text, pattern, &utc);
+  return utc;
+}
+
+// EventBridge writes "2015-10-08T16:53:06Z".
+std::string eventbridge_time(int64_t epoch_ms) {
+  const std::tm utc = utc_of(epoch_ms);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+// API Gateway's requestTime: "12/Mar/2020:19:03:58 +0000".
+std::string request_time(int64_t epoch_ms) {
+  const std::tm utc = utc_of(epoch_ms);
+  char text[40];
+  std::strftime(text, sizeof text, "%d/%b/%Y:%H:%M:%S +0000", &utc);
   return text;
 }
 
 // CloudWatch alarms write "2023-08-04T12:36:15.490+0000".
 std::string alarm_time(int64_t epoch_ms) {
-  char millis[8];
-  std::snprintf(millis, sizeof millis, ".%03d", static_cast<int>(epoch_ms % 1000));
-  return utc_text(epoch_ms, "%Y-%m-%dT%H:%M:%S") + millis + "+0000";
+  const std::tm utc = utc_of(epoch_ms);
+  char text[40];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  char millis[16];
+  std::snprintf(millis, sizeof millis, ".%03d+0000", static_cast<int>(epoch_ms % 1000));
+  return std::string(text) + millis;
 }
 
 json::object api_identity() {
@@ -131,7 +148,7 @@ std::string sample_scheduled_event(const ScheduledEventOptions& options) {
                      {"detail-type", "Scheduled Event"},
                      {"source", "aws.events"},
                      {"account", origin.account_id},
-                     {"time", utc_text(system_clock()->now_ms(), "%Y-%m-%dT%H:%M:%SZ")},
+                     {"time", eventbridge_time(system_clock()->now_ms())},
                      {"region", origin.region},
                      {"resources", json::array{"arn:aws:events:" + origin.region + ":" + origin.account_id + ":rule/" +
                                                options.rule_name}},
@@ -161,7 +178,7 @@ std::string sample_api_gateway_rest_event(const ApiGatewayEventOptions& options)
                        {"path", "/" + options.stage + options.path},
                        {"protocol", "HTTP/1.1"},
                        {"requestId", uuid4()},
-                       {"requestTime", utc_text(now, "%d/%b/%Y:%H:%M:%S +0000")},
+                       {"requestTime", request_time(now)},
                        {"requestTimeEpoch", now},
                        {"resourceId", api_id().substr(0, 6)},
                        {"resourcePath", "/{proxy+}"},
@@ -198,7 +215,7 @@ std::string sample_api_gateway_http_event(const ApiGatewayEventOptions& options)
                        {"requestId", base64_encode(random_bytes(12))},
                        {"routeKey", "$default"},
                        {"stage", "$default"},
-                       {"time", utc_text(now, "%d/%b/%Y:%H:%M:%S +0000")},
+                       {"time", request_time(now)},
                        {"timeEpoch", now}};
   json::object event{{"version", "2.0"},
                      {"routeKey", "$default"},

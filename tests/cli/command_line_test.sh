@@ -44,8 +44,9 @@ check "  ... and is named" grep -q -- "--bogus" "$tmp/bogus.txt"
 check "a flag without its value is named" grep -q -- "--listen" "$tmp/novalue.txt"
 "$sluice" up --account 12 > /dev/null 2> "$tmp/account.txt"
 check "a bad --account is named with the rule" grep -q -- "--account.*12-digit" "$tmp/account.txt"
-"$sluice" up --listen nowhere.invalid:9 > /dev/null 2> "$tmp/unresolved.txt"
-check "a --listen name that does not resolve is named" grep -q -- "--listen.*cannot resolve 'nowhere.invalid'" "$tmp/unresolved.txt"
+# (A name that does not resolve is not tried here: looking it up would leave the machine.)
+"$sluice" up --listen :9 > /dev/null 2> "$tmp/nohost.txt"
+check "a --listen without a host is named" grep -q -- "--listen.*needs a host before the port" "$tmp/nohost.txt"
 "$sluice" up --in-memory --data "$tmp/data" > /dev/null 2> "$tmp/conflict.txt"
 check "--in-memory with --data is refused" test $? -eq 64
 check "  ... as conflicting, naming both" grep -q -- "--in-memory.*--data\|--data.*--in-memory" "$tmp/conflict.txt"
@@ -83,9 +84,9 @@ check "  ... naming the file, line and column" grep -q "syntax.json: not valid J
 echo '{"functions":[{"FunctionName":"f","Handler":"'"$echo_plugin"'"}],"eventSourceMappings":[{"FunctionName":"f","EventSourceArn":"orders"}]}' > "$tmp/undeclared.json"
 "$sluice" up --in-memory --listen 127.0.0.1:0 "$tmp/undeclared.json" > /dev/null 2> "$tmp/undeclared.txt"
 check "a mapping to an undeclared queue names the queue" grep -q "queue orders is not declared under queues" "$tmp/undeclared.txt"
-echo 'not a shared library' > "$tmp/broken.so"
+head -c 4096 /dev/zero > "$tmp/broken.so"  # no ELF header
 "$sluice" invoke --plugin "$tmp/broken.so" --in-process > /dev/null 2> "$tmp/broken.txt"
-check "a handler that cannot be loaded is named as the user wrote it" grep -q "$tmp/broken.so: invalid ELF header" "$tmp/broken.txt"
+check "a handler that cannot be loaded is named as the user wrote it" grep -q "cannot be loaded: $tmp/broken.so: " "$tmp/broken.txt"
 check "  ... not as the private copy loaded" bash -c "! grep -q 'sluice-handler-' '$tmp/broken.txt'"
 "$sluice" invoke --plugin "$tmp/broken.so" --isolated > /dev/null 2> "$tmp/broken-isolated.txt"
 check "  ... also from an execution environment" bash -c "grep -q '$tmp/broken.so' '$tmp/broken-isolated.txt' && ! grep -q 'sluice-handler-' '$tmp/broken-isolated.txt'"

@@ -34,7 +34,7 @@ check("sqs: awsRegion honours --region", all(r["awsRegion"] == "eu-west-3" for r
 check("sqs: the queue ARN is in --region and --account",
       records[0]["eventSourceARN"] == "arn:aws:sqs:eu-west-3:111122223333:my-queue")
 check("sqs: Lambda's keys", set(records[0]) == {"messageId", "receiptHandle", "body", "attributes",
-                                                "messageAttributes", "md5OfBody", "eventSource",
+                                                "messageAttributes", "md5OfMessageAttributes", "md5OfBody", "eventSource",
                                                 "eventSourceARN", "awsRegion"})
 
 # SNS: the topic ARN (and so the URLs) in --region.
