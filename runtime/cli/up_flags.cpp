@@ -22,8 +22,8 @@ Subcommand add_up_command(CLI::App& sluice) {
       "Start the engine, the AWS API (SQS over Query and JSON, SNS and STS over Query, Lambda over REST-JSON) and "
       "the event-source mappings.");
   up->add_option("CONFIG", options->config_path,
-                 "JSON file declaring queues, functions, event-source mappings and accounts, and where SNS may "
-                 "deliver over HTTP (sns.DeliveryAllowList)");
+                 "JSON file declaring queues, SNS topics and subscriptions (sns.Topics), functions, event-source "
+                 "mappings and accounts, and where SNS may deliver over HTTP (sns.DeliveryAllowList)");
   up->add_option_function<std::string>(
         "--listen",
         [options](const std::string& text) {
