@@ -19,8 +19,8 @@
 #include <utility>
 #include <vector>
 
-#include "commands.h"
 #include "config.h"
+#include "reset_service.h"
 #include "runtime_launcher.h"
 #include "server_log.h"
 #include "sluice/api/lambda_wire/lambda_service.h"
@@ -38,107 +38,10 @@
 #include "sluice/sns/sns.h"
 #include "sluice/sqs/engine.h"
 #include "tls_setup.h"
+#include "up_options.h"
 
 namespace sluice::cli {
 namespace {
-
-struct UpOptions {
-  std::string host = "127.0.0.1";
-  int port = 9324;
-  std::string data_dir = ".sluice";
-  bool in_memory = false;
-  bool recover = false;  // --recover: open a data directory with lost or damaged files anyway
-  std::string account_id = kDefaultAccountId;
-  std::string region = kDefaultRegion;
-  std::string config_path;
-  double time_scale = 1;                              // > 1: every timer runs this many times faster (tests only)
-  std::vector<std::string> allowed_origins;           // --allow-origin, repeatable
-  std::vector<std::string> allowed_hosts;             // --allow-host, repeatable
-  identity::AuthMode auth = identity::AuthMode::Off;  // --auth off|audit|enforce
-  TlsFlags tls;                                       // --tls, --tls-cert FILE, --tls-key FILE
-  functions::LogFormat log_format = functions::LogFormat::Text;  // --log-format text|json
-};
-
-bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
-
-// Returns an error sentence, or "" when the flags are good.
-std::string parse_flags(const std::vector<std::string>& args, UpOptions* options) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    auto value = [&](const char* flag) -> const std::string* {
-      if (i + 1 >= args.size()) return nullptr;
-      (void)flag;
-      return &args[++i];
-    };
-    if (arg == "--listen") {
-      const std::string* v = value("--listen");
-      if (!v) return "--listen needs HOST:PORT";
-      auto colon = v->rfind(':');
-      if (colon == std::string::npos || !all_digits(v->substr(colon + 1)))
-        return "--listen needs HOST:PORT, got '" + *v + "'";
-      options->host = v->substr(0, colon);
-      options->port = std::atoi(v->substr(colon + 1).c_str());
-      if (options->port < 0 || options->port > 65535) return "--listen: port out of range in '" + *v + "'";
-    } else if (arg == "--data") {
-      const std::string* v = value("--data");
-      if (!v || v->empty()) return "--data needs a directory";
-      options->data_dir = *v;
-    } else if (arg == "--in-memory") {
-      options->in_memory = true;
-    } else if (arg == "--recover") {
-      options->recover = true;
-    } else if (arg == "--account") {
-      const std::string* v = value("--account");
-      if (!v || v->size() != 12 || !all_digits(*v)) return "--account needs a 12-digit account id";
-      options->account_id = *v;
-    } else if (arg == "--region") {
-      const std::string* v = value("--region");
-      if (!v || v->empty()) return "--region needs a region name";
-      options->region = *v;
-    } else if (arg == "--time-scale") {
-      const std::string* v = value("--time-scale");
-      char* end = nullptr;
-      const double scale = v ? std::strtod(v->c_str(), &end) : 0;
-      if (!v || v->empty() || *end != '\0' || !std::isfinite(scale) || scale <= 0)
-        return "--time-scale needs a positive number";
-      options->time_scale = scale;
-    } else if (arg == "--allow-origin") {
-      const std::string* v = value("--allow-origin");
-      if (!v || v->find("://") == std::string::npos)
-        return "--allow-origin needs an origin such as http://localhost:3000";
-      options->allowed_origins.push_back(*v);
-    } else if (arg == "--allow-host") {
-      const std::string* v = value("--allow-host");
-      if (!v || v->empty()) return "--allow-host needs a host name";
-      options->allowed_hosts.push_back(*v);
-    } else if (arg == "--log-format") {
-      const std::string* v = value("--log-format");
-      auto format = v ? functions::parse_log_format(*v) : std::nullopt;
-      if (!format) return "--log-format needs text or json";
-      options->log_format = *format;
-    } else if (arg == "--auth") {
-      const std::string* v = value("--auth");
-      auto mode = v ? identity::parse_auth_mode(*v) : std::nullopt;
-      if (!mode) return "--auth needs off, audit or enforce";
-      options->auth = *mode;
-    } else if (arg == "--tls") {
-      options->tls.enabled = true;
-    } else if (arg == "--tls-cert" || arg == "--tls-key") {
-      const std::string* v = value(arg.c_str());
-      if (!v || v->empty()) return arg + " needs a PEM file";
-      (arg == "--tls-cert" ? options->tls.cert_path : options->tls.key_path) = *v;
-      options->tls.enabled = true;
-    } else if (!arg.empty() && arg[0] == '-') {
-      return "unknown flag '" + arg + "'";
-    } else if (options->config_path.empty()) {
-      options->config_path = arg;
-    } else {
-      return "more than one CONFIG given ('" + options->config_path + "', '" + arg + "')";
-    }
-  }
-  if (options->recover && options->in_memory) return "--recover applies to a data directory, not to --in-memory";
-  return "";
-}
 
 struct Service {
   uv_loop_t loop;
@@ -171,12 +74,7 @@ void raise_descriptor_limit() {
 
 }  // namespace
 
-int command_up(const std::vector<std::string>& args) {
-  UpOptions options;
-  if (std::string error = parse_flags(args, &options); !error.empty()) {
-    std::fprintf(stderr, "sluice up: %s\n", error.c_str());
-    return 64;
-  }
+int command_up(const UpOptions& options) {
   raise_descriptor_limit();
   Config config;
   if (!options.config_path.empty()) {
@@ -257,6 +155,11 @@ int command_up(const std::vector<std::string>& args) {
   if (!topics) {
     std::fprintf(stderr, "sluice up: cannot open the SNS store: %s\n", error.c_str());
     return 74;
+  }
+
+  if (!apply_topics(config, *topics, options.account_id, options.region, &error)) {
+    std::fprintf(stderr, "sluice up: config %s: %s\n", options.config_path.c_str(), error.c_str());
+    return 78;
   }
 
   // Who may sign: the accounts of the configuration; STS adds temporary credentials while running.
@@ -373,6 +276,16 @@ int command_up(const std::vector<std::string>& args) {
     return std::vector<std::pair<std::string, std::string>>{
         {"eventSourceMappings", esm::health_json(mappings->snapshot())}};
   };
+  ResetOptions reset;
+  reset.engine = engine.get();
+  reset.topics = topics.get();
+  reset.functions = lambda_functions->get();
+  reset.config = &config;
+  reset.account_id = options.account_id;
+  reset.region = options.region;
+  reset.auth = options.auth;
+  reset.allowed_principals = options.reset_principals;
+  api_options.services.push_back(make_reset_service(std::move(reset)));
   service.api = api::server::ApiServer::start(&service.loop, std::move(api_options), &error);
   if (!service.api) {
     std::fprintf(stderr, "sluice up: cannot listen on %s:%d: %s\n", options.host.c_str(), options.port, error.c_str());

@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include "json_syntax_error.h"
+
 #include <boost/json.hpp>
 
 #include <filesystem>
@@ -109,7 +111,7 @@ bool parse_config(const std::string& json_text, const std::string& account_id, c
   boost::system::error_code ec;
   json::value root = json::parse(json_text, ec);
   if (ec) {
-    *error = "not valid JSON: " + ec.message();
+    *error = "not valid JSON: " + json_syntax_error(json_text);
     return false;
   }
   try {
@@ -133,7 +135,7 @@ bool parse_config(const std::string& json_text, const std::string& account_id, c
     parse_functions(root.as_object().if_contains("functions"), config_dir, account_id, region, &parsed);
     parse_mappings(root.as_object().if_contains("eventSourceMappings"), account_id, region, &parsed);
     parse_accounts(root.as_object().if_contains("accounts"), &parsed);
-    parse_sns(root.as_object().if_contains("sns"), &parsed);
+    parse_sns(root.as_object().if_contains("sns"), account_id, region, &parsed);
     *config = std::move(parsed);
     return true;
   } catch (const ConfigError& e) {

@@ -33,13 +33,22 @@
 //                   "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
 //                     "Principal": {"AWS": "arn:aws:iam::111122223333:user/alice"}, "Action": "sts:AssumeRole"}]}}]}
 //     ],
-//     "sns": {"DeliveryAllowList": ["127.0.0.0/8", "10.0.0.0/8", "127.0.0.1:4566"]}
+//     "sns": {"DeliveryAllowList": ["127.0.0.0/8", "10.0.0.0/8", "127.0.0.1:4566"],
+//             "Topics": [{"Name": "orders", "Attributes": {"DisplayName": "Orders"}, "Tags": {"team": "orders"},
+//                         "Subscriptions": [{"Protocol": "sqs", "Endpoint": "OrderProcessingQueue",
+//                                            "Attributes": {"RawMessageDelivery": "true",
+//                                                           "FilterPolicy": {"type": ["order"]}}}]}]}
 //   }
 //
 // sns.DeliveryAllowList: the addresses SNS may deliver to over HTTP/S, replacing the default
 // (loopback and the private ranges); "*" allows everything. Link-local and instance-metadata
 // addresses and sluice's own port stay refused unless an entry names the address and port (see
 // sluice/sns/delivery.h, DeliveryAllowList).
+//
+// sns.Topics: topics created at start (CreateTopic's Name, Attributes and Tags), each with its
+// Subscriptions (Subscribe's Protocol, Endpoint and Attributes; an object value such as a
+// FilterPolicy may be written as JSON). An sqs Endpoint may be a queue name and a lambda Endpoint a
+// function name: both are completed to ARNs in the server's account and region.
 //
 // Runtime API functions: {"FunctionName": "orders-py", "Runtime": "python3.12", "CodeUri": "python",
 // "Handler": "order_processor.handler"} runs the handler through sluice's Python shim (nodejs*:
@@ -75,6 +84,7 @@
 
 #include "sluice/esm/event_source_mapping.h"
 #include "sluice/identity/identity.h"
+#include "sluice/sns/sns.h"
 #include "sluice/sqs/engine.h"
 
 namespace sluice::cli {
@@ -107,6 +117,19 @@ struct MappingDeclaration {
   esm::CreateMappingRequest request;  // validated by the mapping itself, with AWS's texts
 };
 
+struct SubscriptionDeclaration {
+  std::string protocol;  // sqs, lambda, http, https, ...
+  std::string endpoint;  // sqs: completed to a queue ARN; lambda: to a function ARN
+  std::vector<std::pair<std::string, std::string>> attributes;  // FilterPolicy as JSON text, RawMessageDelivery, ...
+};
+
+struct TopicDeclaration {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> attributes;
+  std::vector<std::pair<std::string, std::string>> tags;
+  std::vector<SubscriptionDeclaration> subscriptions;
+};
+
 struct Config {
   std::vector<QueueDeclaration> queues;  // in creation order (dead-letter targets first)
   std::vector<FunctionDeclaration> functions;
@@ -114,6 +137,7 @@ struct Config {
   std::vector<identity::AccountDeclaration> accounts;
   // sns.DeliveryAllowList as written (each entry checked); nullopt: the default list.
   std::optional<std::vector<std::string>> sns_delivery_allow_list;
+  std::vector<TopicDeclaration> topics;  // sns.Topics
 };
 
 // Parses the configuration; account and region complete queue ARNs. On error returns false and
@@ -128,8 +152,9 @@ void parse_mappings(const boost::json::value* mappings, const std::string& accou
                     Config* config);
 // The "accounts" section (config_accounts.cpp). Throws ConfigError.
 void parse_accounts(const boost::json::value* accounts, Config* config);
-// The "sns" section (config_sns.cpp). Throws ConfigError.
-void parse_sns(const boost::json::value* sns, Config* config);
+// The "sns" section (config_sns.cpp): its delivery allow-list and its topics with their
+// subscriptions; account and region complete queue and function names to ARNs. Throws ConfigError.
+void parse_sns(const boost::json::value* sns, const std::string& account_id, const std::string& region, Config* config);
 
 struct ConfigError {
   std::string text;
@@ -138,6 +163,11 @@ struct ConfigError {
 
 bool load_config_file(const std::string& path, const std::string& account_id, const std::string& region, Config* config,
                       std::string* error);
+
+// Creates the declared topics and their subscriptions (idempotent; config_sns.cpp). Returns false
+// with *error naming the topic or the subscription.
+bool apply_topics(const Config& config, sns::Service& topics, const std::string& account_id, const std::string& region,
+                  std::string* error);
 
 // Creates the declared queues (idempotent). Returns false with *error naming the queue.
 bool apply_config(const Config& config, sqs::Engine& engine, const std::string& account_id, const std::string& region,

@@ -1,70 +1,60 @@
-// sluice: SQS/SNS emulator and Lambda-style worker runtime. Dispatches to a sub-command.
+// sluice: SQS/SNS emulator and Lambda-style worker runtime. Parses the command line (CLI11) and
+// runs the chosen subcommand. Every subcommand answers --help / -h with its own options; a bad
+// command line is answered on stderr with the flag it concerns and exit code 64.
 
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "commands.h"
+#include "command_line.h"
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: sluice <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  up [--listen HOST:PORT] [--data DIR [--recover] | --in-memory] [--account ID] [--region REGION]\n"
-    "     [--time-scale N] [--allow-origin ORIGIN]... [--allow-host NAME]... [--auth MODE]\n"
-    "     [--tls | --tls-cert FILE --tls-key FILE] [--log-format text|json] [CONFIG]\n"
-    "      start the engine, the AWS API (SQS over Query and JSON, SNS and STS over Query, Lambda over\n"
-    "      REST-JSON) and the event-source mappings; CONFIG declares queues, functions, mappings and\n"
-    "      accounts, and where SNS may deliver over HTTP (sns.DeliveryAllowList).\n"
-    "      --recover starts even when files of the data directory were lost or damaged, with what\n"
-    "      is still readable, and says what was lost (without it such a directory is refused).\n"
-    "      --auth off (default: signatures unchecked, a 12-digit access key id selects the account),\n"
-    "      audit (check every signature, log what AWS would refuse, allow it) or enforce (refuse it)\n"
-    "      --allow-origin lets that web origin's pages call the API (CORS); --allow-host serves one\n"
-    "      more Host name (IP addresses, single-label names such as localhost, and *.localhost always are).\n"
-    "      --tls serves HTTPS on the same port as HTTP, with a self-signed certificate for localhost and\n"
-    "      127.0.0.1 kept in DATA/tls/cert.pem (printed at start; trust it with AWS_CA_BUNDLE);\n"
-    "      --tls-cert/--tls-key use your own PEM certificate chain and key instead.\n"
-    "      --log-format json writes the function and runtime log as one JSON object per line, in\n"
-    "      Lambda's JSON log format (default text: Lambda's START / END / REPORT lines).\n"
-    "      --time-scale N is for tests only: every timer\n"
-    "      (delays, visibility, retention, long polls, batching windows, retries, function timeouts)\n"
-    "      runs N times faster, and timestamps run ahead of the wall clock accordingly\n"
-    "  invoke (FUNCTION --config FILE | --plugin FILE) [--event FILE|-] [--timeout SECONDS] [--isolated | "
-    "--in-process]\n"
-    "      run one invocation of a declared function or a handler plugin; logs to stderr,\n"
-    "      response to stdout\n"
-    "  generate-event sqs|sns [options]\n"
-    "      print a sample Lambda event (sqs: --body --queue-arn --count; sns: --message --subject --topic-arn)\n"
-    "  version\n"
-    "      print the version\n";
+constexpr const char* kVersion = "sluice 0.1.0";
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-    std::fputs(kUsage, args.empty() ? stderr : stdout);
-    return args.empty() ? 64 : 0;
+  using namespace sluice::cli;
+  CLI::App app{"sluice: a local emulator of Amazon SQS and SNS with a Lambda-style runtime for handlers.", "sluice"};
+  app.set_version_flag("--version", kVersion);
+  app.require_subcommand(1);
+  app.footer("Run `sluice COMMAND --help` for a command's options.");
+  std::vector<Subcommand> commands = {add_up_command(app), add_invoke_command(app), add_generate_event_command(app),
+                                      add_new_command(app)};
+  CLI::App* version = app.add_subcommand("version", "Print the version");
+  CLI::App* help = app.add_subcommand("help", "Print this help");
+  if (argc < 2) {
+    std::fputs(app.help().c_str(), stderr);
+    return kExitUsage;
   }
-  std::string command = args[0];
-  args.erase(args.begin());
-  // `sluice up --help` and the like: every command's flags are in the one usage text.
-  for (const std::string& arg : args) {
-    if (arg == "-h" || arg == "--help") {
-      std::fputs(kUsage, stdout);
-      return 0;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
+  } catch (const CLI::CallForVersion&) {
+    std::puts(kVersion);
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    // Name the subcommand the error belongs to, then the error (which names the flag).
+    std::string where = "sluice";
+    for (CLI::App* chosen = &app; !chosen->get_subcommands().empty();) {
+      chosen = chosen->get_subcommands().front();
+      where += " " + chosen->get_name();
     }
+    std::fprintf(stderr, "%s: %s\nRun `%s --help` for its options.\n", where.c_str(), e.what(), where.c_str());
+    return kExitUsage;
   }
-  if (command == "up") return sluice::cli::command_up(args);
-  if (command == "invoke") return sluice::cli::command_invoke(args);
-  if (command == "generate-event") return sluice::cli::command_generate_event(args);
-  if (command == "version" || command == "--version") {
-    std::puts("sluice 0.1.0");
+  if (version->parsed()) {
+    std::puts(kVersion);
     return 0;
   }
-  std::fprintf(stderr, "sluice: unknown command '%s'\n\n%s", command.c_str(), kUsage);
-  return 64;
+  if (help->parsed()) {
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
+  }
+  for (const Subcommand& command : commands)
+    if (command.app->parsed()) return command.run();
+  return kExitUsage;  // require_subcommand makes this unreachable
 }

@@ -111,8 +111,12 @@ bool RuntimeLauncher::start(const Config& config, std::string* error) {
     auto mapping = esm::EventSourceMapping::create(
         request, esm::make_plugin_invoker(function->host, function->reserved_concurrency), sources, runtime);
     if (!mapping) {
-      *error = "eventSourceMappings[" + std::to_string(i) + "]: " + std::string(mapping.error().info().json_type) +
-               ": " + mapping.error().message;
+      *error = "eventSourceMappings[" + std::to_string(i) + "]: ";
+      // The queue a user forgot to declare is named, besides AWS's code and text.
+      if (declared.queue_url.empty() && mapping.error().message.find("NonExistentQueue") != std::string::npos)
+        *error += "queue " + sqs::parse_queue_arn(declared.event_source_arn)->name +
+                  " is not declared under queues and does not exist: ";
+      *error += std::string(mapping.error().info().json_type) + ": " + mapping.error().message;
       return false;
     }
     std::shared_ptr<esm::EventSourceMapping> started = std::move(mapping.value());

@@ -110,8 +110,13 @@ Outcome<std::shared_ptr<LoadedPlugin>, std::string> LoadedPlugin::load(const std
   void* handle = dlopen(load_path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (copy == Copy::Private) ::unlink(load_path.c_str());
   if (!handle) {
-    const char* why = dlerror();
-    return Out::failure(who(config, path) + " cannot be loaded: " + (why ? why : "dlopen failed"));
+    const char* error = dlerror();
+    std::string why = error ? error : "dlopen failed";
+    // dlerror names the file it opened: the private copy, which the user never made. Name theirs.
+    for (size_t at = why.find(load_path); copy == Copy::Private && at != std::string::npos;
+         at = why.find(load_path, at + path.size()))
+      why.replace(at, load_path.size(), path);
+    return Out::failure(who(config, path) + " cannot be loaded: " + why);
   }
 
   std::shared_ptr<LoadedPlugin> plugin(new LoadedPlugin());

@@ -42,6 +42,7 @@ class EngineImpl final : public Engine {
   Status create_queue(const QueueAddress& queue, const AttributeMap& attributes, const TagMap& tags) override;
   Status get_queue(const QueueAddress& queue) override;
   Status delete_queue(const QueueAddress& queue) override;
+  Outcome<size_t> reset_queues(const std::string& account_id, const std::string& region) override;
   std::vector<std::string> list_queues(const std::string& account_id, const std::string& region,
                                        const std::string& prefix) override;
   Outcome<AttributeMap> get_queue_attributes(const QueueAddress& queue, const std::vector<std::string>& names) override;

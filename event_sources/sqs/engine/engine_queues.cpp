@@ -150,6 +150,38 @@ Status EngineImpl::delete_queue(const QueueAddress& address) {
   return ok_status();
 }
 
+Outcome<size_t> EngineImpl::reset_queues(const std::string& account_id, const std::string& region) {
+  uint64_t ticket = 0;
+  std::vector<std::shared_ptr<WatchState>> wake;
+  size_t deleted = 0;
+  {
+    WriterLock lock(registry_mu_);
+    MutationLog changes;
+    for (auto it = queues_.begin(); it != queues_.end();) {
+      const QueueAddress& address = it->first;
+      if (address.account_id != account_id || address.region != region) {
+        ++it;
+        continue;
+      }
+      Queue& queue = *it->second;
+      MutexLock queue_lock(queue.mu);
+      queue.deleted = true;
+      for (auto& watcher : queue.watchers.take()) wake.push_back(std::move(watcher));
+      if (durable_) changes.push_back(mutation::DeleteQueue{queue.id});
+      it = queues_.erase(it);
+      ++deleted;
+    }
+    // A reset is not a deletion a client waits out: the names are free again at once.
+    std::erase_if(recently_deleted_, [&](const auto& entry) {
+      return entry.first.account_id == account_id && entry.first.region == region;
+    });
+    ticket = log(changes);
+  }
+  Watchers::fire(wake);
+  if (auto failed = await(ticket)) return *failed;
+  return deleted;
+}
+
 std::vector<std::string> EngineImpl::list_queues(const std::string& account_id, const std::string& region,
                                                  const std::string& prefix) {
   std::vector<std::string> names;

@@ -234,6 +234,10 @@ class Engine {
   virtual Status create_queue(const QueueAddress& queue, const AttributeMap& attributes, const TagMap& tags) = 0;
   virtual Status get_queue(const QueueAddress& queue) = 0;  // QueueDoesNotExist when absent
   virtual Status delete_queue(const QueueAddress& queue) = 0;
+  // Deletes every queue of the account in the region, messages and all, and forgets them: unlike
+  // after DeleteQueue, their names can be created again at once. The clean slate between tests
+  // (`POST /_sluice/reset`); AWS has no such call. Returns how many queues went.
+  virtual Outcome<size_t> reset_queues(const std::string& account_id, const std::string& region) = 0;
   // Names of the account's queues in a region, sorted, optionally filtered by prefix.
   virtual std::vector<std::string> list_queues(const std::string& account_id, const std::string& region,
                                                const std::string& prefix) = 0;

@@ -1,0 +1,35 @@
+#pragma once
+// What `sluice up` was asked to do: the values of its flags (bound in up_flags.cpp, run by
+// command_up.cpp).
+
+#include <string>
+#include <vector>
+
+#include "sluice/common/defaults.h"
+#include "sluice/functions/log_format.h"
+#include "sluice/identity/identity.h"
+#include "tls_setup.h"
+
+namespace sluice::cli {
+
+struct UpOptions {
+  std::string host = "127.0.0.1";  // numeric: --listen's name resolved
+  int port = 9324;
+  std::string data_dir = ".sluice";
+  bool in_memory = false;
+  bool recover = false;  // --recover: open a data directory with lost or damaged files anyway
+  std::string account_id = kDefaultAccountId;
+  std::string region = kDefaultRegion;
+  std::string config_path;
+  double time_scale = 1;                              // > 1: every timer runs this many times faster (tests only)
+  std::vector<std::string> allowed_origins;           // --allow-origin, repeatable
+  std::vector<std::string> allowed_hosts;             // --allow-host, repeatable (+ --listen's name)
+  identity::AuthMode auth = identity::AuthMode::Off;  // --auth off|audit|enforce
+  TlsFlags tls;                                       // --tls, --tls-cert FILE, --tls-key FILE
+  std::vector<std::string> reset_principals;          // --allow-reset ARN: may POST /_sluice/reset under enforce
+  functions::LogFormat log_format = functions::LogFormat::Text;  // --log-format text|json
+};
+
+int command_up(const UpOptions& options);
+
+}  // namespace sluice::cli
