@@ -9,8 +9,9 @@
 // each element becomes a member: text-only elements strings, empty ones null, elements with
 // children objects. Repeated elements are arrays, and so is every entry of a flattened list or map
 // that the service names (SQS's <QueueUrl>, <Message>, <Attribute>), so one entry does not turn into
-// a scalar ("ListQueuesResult/QueueUrl": the same element is a scalar in CreateQueueResult). A wrapped list (<Topics><member>...</member></Topics>) is the array of its members; a
-// wrapped map (<Attributes><entry><key/><value/></entry></Attributes>) is an object of its entries.
+// a scalar ("ListQueuesResult/QueueUrl": the same element is a scalar in CreateQueueResult). A wrapped list
+// (<Topics><member>...</member></Topics>) is the array of its members; a wrapped map
+// (<Attributes><entry><key/><value/></entry></Attributes>) is an object of its entries.
 
 #include <algorithm>
 #include <cctype>
@@ -173,8 +174,8 @@ json::value convert(const Element& e, FlattenedNames flattened) {
   if (all_named(e, "entry")) return wrapped_map(e, flattened);
   json::object object;
   for (const Element& child : e.children) {
-    const bool repeated = std::count_if(e.children.begin(), e.children.end(),
-                                        [&](const Element& c) { return c.name == child.name; }) > 1;
+    const bool repeated =
+        std::count_if(e.children.begin(), e.children.end(), [&](const Element& c) { return c.name == child.name; }) > 1;
     const bool list = repeated || is_flattened(flattened, e.name, child.name);
     if (!list) {
       object[child.name] = convert(child, flattened);

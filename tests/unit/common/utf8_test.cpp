@@ -26,12 +26,13 @@ TEST_CASE("well-formed UTF-8 is recognised and kept") {
 
 TEST_CASE("each byte that begins no well-formed sequence becomes U+FFFD") {
   const std::string fffd = "\xEF\xBF\xBD";
-  CHECK(well_formed_utf8("a\xFF" "b") == "a" + fffd + "b");
-  CHECK(well_formed_utf8("\xC0\xAF") == fffd + fffd);                  // overlong '/'
-  CHECK(well_formed_utf8("\xED\xA0\x80") == fffd + fffd + fffd);       // a surrogate
+  CHECK(well_formed_utf8("a\xFF"
+                         "b") == "a" + fffd + "b");
+  CHECK(well_formed_utf8("\xC0\xAF") == fffd + fffd);                        // overlong '/'
+  CHECK(well_formed_utf8("\xED\xA0\x80") == fffd + fffd + fffd);             // a surrogate
   CHECK(well_formed_utf8("\xF4\x90\x80\x80") == fffd + fffd + fffd + fffd);  // past U+10FFFF
-  CHECK(well_formed_utf8("ok \xE2\x82") == "ok " + fffd + fffd);       // truncated at the end
-  CHECK(well_formed_utf8("\x80\xC3\xA9") == fffd + "\xC3\xA9");        // a stray continuation byte
+  CHECK(well_formed_utf8("ok \xE2\x82") == "ok " + fffd + fffd);             // truncated at the end
+  CHECK(well_formed_utf8("\x80\xC3\xA9") == fffd + "\xC3\xA9");              // a stray continuation byte
   std::string in_place = "tag \xFE value";
   make_well_formed_utf8(in_place);
   CHECK(in_place == "tag " + fffd + " value");

@@ -29,16 +29,16 @@ TEST_CASE("an SQS answer becomes {ActionResponse: {ActionResult, ResponseMetadat
   CHECK(sqs_json("CreateQueue", R"({"QueueUrl":"http://h/1/q"})") ==
         json::parse(R"({"CreateQueueResponse":{"CreateQueueResult":{"QueueUrl":"http://h/1/q"},
                         "ResponseMetadata":{"RequestId":"rid-1"}}})"));
-  CHECK(sqs_json("PurgeQueue", "{}") == json::parse(R"({"PurgeQueueResponse":{"ResponseMetadata":{"RequestId":"rid-1"}}})"));
+  CHECK(sqs_json("PurgeQueue", "{}") ==
+        json::parse(R"({"PurgeQueueResponse":{"ResponseMetadata":{"RequestId":"rid-1"}}})"));
 }
 
 TEST_CASE("flattened lists and maps stay arrays with one entry, where the model says so") {
   CHECK(sqs_json("ListQueues", R"({"QueueUrls":["http://h/1/q"]})") ==
         json::parse(R"({"ListQueuesResponse":{"ListQueuesResult":{"QueueUrl":["http://h/1/q"]},
                         "ResponseMetadata":{"RequestId":"rid-1"}}})"));
-  json::value received = sqs_json(
-      "ReceiveMessage",
-      R"({"Messages":[{"MessageId":"m","ReceiptHandle":"r","MD5OfBody":"d","Body":"b",
+  json::value received = sqs_json("ReceiveMessage",
+                                  R"({"Messages":[{"MessageId":"m","ReceiptHandle":"r","MD5OfBody":"d","Body":"b",
                       "Attributes":{"SenderId":"s"},
                       "MessageAttributes":{"a":{"DataType":"String","StringValue":"v"}}}]})");
   const json::value& message = received.at_pointer("/ReceiveMessageResponse/ReceiveMessageResult/Message/0");
