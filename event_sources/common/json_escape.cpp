@@ -1,6 +1,7 @@
 // JSON string escapes: see json_escape.h.
 
 #include "sluice/common/json_escape.h"
+#include "sluice/common/utf8.h"
 
 #include <cstring>
 
@@ -96,6 +97,11 @@ bool decode_json_escape(std::string_view text, size_t& pos, std::string& out) {
 }
 
 void append_json_string(std::string& out, std::string_view text) {
+  if (!is_well_formed_utf8(text)) {
+    // JSON text is UTF-8: ill-formed bytes become U+FFFD (sluice/common/utf8.h).
+    append_json_string(out, well_formed_utf8(text));
+    return;
+  }
   static constexpr char kHex[] = "0123456789abcdef";
   const char* p = text.data();
   size_t left = text.size();

@@ -32,6 +32,7 @@
 #include "frame_codec.h"
 #include "runtime_api_http.h"
 #include "sluice/common/crypto.h"
+#include "sluice/common/own_listeners.h"
 #include "spawner.h"
 
 namespace sluice::functions::detail {
@@ -127,6 +128,8 @@ class RuntimeApiEnvironmentImpl final : public Environment {
     if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listen_fd_, 16) != 0 ||
         ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
       return std::string("Runtime API listener: ") + std::strerror(errno);
+    // SNS deliveries refuse this port unless the configuration names it.
+    runtime_api_port_ = ListeningPort(ntohs(addr.sin_port));
     const std::string api = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
 
     int out[2];
@@ -483,6 +486,7 @@ class RuntimeApiEnvironmentImpl final : public Environment {
   pid_t pid_ = -1;
   int pidfd_ = -1;
   int listen_fd_ = -1;
+  ListeningPort runtime_api_port_;
   int out_fd_ = -1;
   std::vector<std::unique_ptr<ApiConnection>> connections_;
   ApiConnection* parked_ = nullptr;  // holds a GET .../next waiting for an event

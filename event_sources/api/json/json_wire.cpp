@@ -3,6 +3,7 @@
 #include <cstddef>
 
 #include "sluice/api/json/json.h"
+#include "sluice/common/utf8.h"
 
 namespace sluice::api::json {
 namespace {
@@ -38,6 +39,7 @@ http::Response json_response(std::string_view request_id, std::string body, cons
   lines.append("x-amzn-RequestId: ").append(request_id).append("\r\n");
   lines.append("Content-Type: ").append(dialect.content_type).append("\r\n");
   response.body = std::move(body);
+  make_well_formed_utf8(response.body);  // what a Query-encoded request put in a value (utf8.h)
   return response;
 }
 
@@ -56,6 +58,7 @@ http::Response error_response(const AwsError& error, std::string_view request_id
   query_error.append(info.fault == Fault::Sender ? ";Sender" : ";Receiver");
   response.headers.emplace_back("x-amzn-query-error", std::move(query_error));
   response.body = boost::json::serialize(body);
+  make_well_formed_utf8(response.body);  // a message may quote the request's bytes
   return response;
 }
 

@@ -32,6 +32,22 @@ class CorsResponder final : public http::Responder {
   std::string origin_;
 };
 
+// Turns the XML answers of a Query request that asked for JSON into their JSON form.
+class QueryJsonResponder final : public http::Responder {
+ public:
+  QueryJsonResponder(http::ResponderPtr inner, query::FlattenedNames flattened)
+      : inner_(std::move(inner)), flattened_(flattened) {}
+  void respond(http::Response response) override {
+    query::answer_in_json(response, flattened_);
+    inner_->respond(std::move(response));
+  }
+  void on_cancel(std::function<void()> cancelled) override { inner_->on_cancel(std::move(cancelled)); }
+
+ private:
+  http::ResponderPtr inner_;
+  query::FlattenedNames flattened_;
+};
+
 class ApiServerImpl final : public ApiServer, public ServiceHost {
  public:
   explicit ApiServerImpl(ApiOptions options) : options_(std::move(options)) {
@@ -161,6 +177,9 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
     }
     Call call = decode_call(std::move(request), defaults_);
     Service& service = route(call);
+    if (call.ctx.protocol == Protocol::Query && query::wants_json(call.request)) {
+      responder = std::make_shared<QueryJsonResponder>(std::move(responder), service.query_flattened_names());
+    }
     if (auto refusal = authenticator_->authenticate(call, service.is_unsigned(call.action))) {
       responder->respond(service.error_response(call.ctx.protocol, *refusal, call.ctx.request_id));
       return;

@@ -1,6 +1,6 @@
 // SNS's developer endpoints (see developer_endpoints.h): the SMS and platform outboxes as JSON,
-// grouped by phone number or endpoint ARN in the order the messages were sent, and the opt-out
-// list's one way in.
+// grouped by phone number or endpoint ARN in the order the messages were sent, the opt-out
+// list's one way in, and a push service's rejection of a device token.
 
 #include "developer_endpoints.h"
 
@@ -117,6 +117,27 @@ http::Response opt_out(sluice::sns::Mobile& mobile, const http::Request& request
   return response;
 }
 
+// POST {"endpointArn": ...} (or ?endpointArn=): the push service rejects that endpoint's token
+// on the next delivery (Mobile::reject_platform_token).
+http::Response reject_token(sluice::sns::Mobile& mobile, const http::Request& request, const query::FormParams& query) {
+  if (request.method != "POST") return error_response(405, "use POST");
+  std::string endpoint = param(query, "endpointArn");
+  if (!request.body.empty()) {
+    boost::system::error_code ec;
+    json::value body = json::parse(request.body, ec);
+    if (ec || !body.is_object()) return error_response(400, "the body must be a JSON object");
+    if (const auto* e = body.as_object().if_contains("endpointArn"); e != nullptr && e->is_string()) {
+      endpoint = std::string(e->as_string());
+    }
+  }
+  if (endpoint.empty()) return error_response(400, "endpointArn is required");
+  auto st = mobile.reject_platform_token(endpoint);
+  if (!st) return error_response(404, st.error().message);
+  http::Response response;
+  response.status = 204;
+  return response;
+}
+
 }  // namespace
 
 http::Response answer_developer_request(sluice::sns::Mobile& mobile, const http::Request& request,
@@ -142,6 +163,7 @@ http::Response answer_developer_request(sluice::sns::Mobile& mobile, const http:
         [&](const OutboxFilter& f) { mobile.clear_platform_messages(f); }, platform_json);
   }
   if (what == "phone-opt-outs") return opt_out(mobile, request, query, account_id);
+  if (what == "platform-token-rejections") return reject_token(mobile, request, query);
   return error_response(404, "no such SNS developer endpoint");
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Internal: SNS's developer endpoints, plain HTTP beside the AWS API (the paths and shapes that
 // LocalStack users already script against). Nothing SNS texts or pushes leaves the machine; these
-// read and clear what would have been sent, and opt a number out as a recipient's STOP would:
+// read and clear what would have been sent, opt a number out as a recipient's STOP would, and
+// reject a device token as a push service would:
 //
 //   GET|DELETE /_aws/sns/sms-messages[?accountId=&region=&phoneNumber=]
 //     {"sms_messages": {"<phone>": [{"PhoneNumber","TopicArn","SubscriptionArn","MessageId",
@@ -11,6 +12,9 @@
 //      "MessageAttributes","MessageStructure","Subject"}, ...]}, "region": "<region>"}
 //   POST /_aws/sns/phone-opt-outs  phoneNumber (required) and accountId, as query parameters or
 //     a JSON object body
+//   POST /_aws/sns/platform-token-rejections  endpointArn (required), as a query parameter or a
+//     JSON object body: the push service rejects that endpoint's token on the next delivery
+//     (Mobile::reject_platform_token); 404 for an unknown endpoint
 //
 // accountId and region default to the server's (what an unsigned AWS call gets). DELETE answers
 // 204; unknown paths 404 and other methods 405, with a JSON {"error": "..."}.

@@ -11,6 +11,7 @@
 #include "sluice/api/server/durable_answers.h"
 #include "sluice/common/crypto.h"
 #include "sqs_api.h"
+#include "sqs_shapes.h"
 #include "wire.h"
 
 namespace sluice::api::sqs_wire {
@@ -51,6 +52,8 @@ class SqsService final : public server::Service {
                                 std::string_view request_id) const override {
     return detail::render_error(protocol, error, request_id);
   }
+
+  query::FlattenedNames query_flattened_names() const override { return detail::flattened_result_names(); }
 
   void drain() override {
     if (parker_) parker_->drain();

@@ -6,6 +6,10 @@
 
 #include "sqs_shapes.h"
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "message_shapes.h"
 
 namespace sluice::api::sqs_wire::detail {
@@ -182,6 +186,40 @@ const ActionSpec* find_action(std::string_view name) {
     if (action.name == name) return &action;
   }
   return nullptr;
+}
+
+namespace {
+
+// Adds the flattened members below the structure written as element `parent`.
+void gather_flattened(std::string_view parent, const Shape& shape, std::vector<std::string>& out) {
+  for (const Member& m : shape.members) {
+    const Shape& member = *m.shape;
+    if (member.kind == Kind::List || member.kind == Kind::Map) {
+      out.push_back(std::string(parent) + "/" + std::string(m.query));
+      const Shape& element = *member.element;
+      if (element.kind != Kind::Struct) continue;
+      // A list entry's children sit under the entry; a map entry's value under its value element.
+      gather_flattened(member.kind == Kind::List ? m.query : member.value_name, element, out);
+    } else if (member.kind == Kind::Struct) {
+      gather_flattened(m.query, member, out);
+    }
+  }
+}
+
+}  // namespace
+
+query::FlattenedNames flattened_result_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const ActionSpec& action : kActions) {
+      if (action.output != nullptr) gather_flattened(std::string(action.name) + "Result", *action.output, out);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }();
+  static const std::vector<std::string_view> views(names.begin(), names.end());
+  return views;
 }
 
 std::span<const ActionSpec> all_actions() { return kActions; }

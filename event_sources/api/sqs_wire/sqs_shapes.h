@@ -13,6 +13,10 @@ namespace sluice::api::sqs_wire::detail {
 // nullptr when the action is not an SQS action.
 const query::ActionSpec* find_action(std::string_view name);
 
+// The "<parent>/<entry>" names of every flattened list and map in SQS's result documents
+// (query::FlattenedNames), gathered from the shape table once.
+query::FlattenedNames flattened_result_names();
+
 // All actions, for tests.
 std::span<const query::ActionSpec> all_actions();
 

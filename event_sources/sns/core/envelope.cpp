@@ -13,6 +13,7 @@
 
 #include "internal.h"
 #include "sluice/common/crypto.h"
+#include "sluice/common/utf8.h"
 
 namespace sluice::sns {
 namespace json = boost::json;
@@ -49,7 +50,9 @@ std::string Delivery::envelope_json() const {
     o["Signature"] = signature;
     o["SigningCertURL"] = signing_cert_url;
   }
-  return json::serialize(o);
+  std::string text = json::serialize(o);
+  make_well_formed_utf8(text);
+  return text;
 }
 
 std::string Delivery::lambda_event_json() const {
@@ -70,7 +73,9 @@ std::string Delivery::lambda_event_json() const {
                       {"EventVersion", "1.0"},
                       {"EventSubscriptionArn", subscription_arn},
                       {"Sns", std::move(sns)}};
-  return json::serialize(json::object{{"Records", json::array{std::move(record)}}});
+  std::string text = json::serialize(json::object{{"Records", json::array{std::move(record)}}});
+  make_well_formed_utf8(text);  // a Query Publish may carry bytes that are not UTF-8 (utf8.h)
+  return text;
 }
 
 namespace detail {
@@ -99,6 +104,9 @@ EnvelopeTemplate envelope_template(const Delivery& d) {
     t.tail = ",\"MessageAttributes\":" + json::serialize(attributes_object(d.message_attributes));
   }
   t.tail += '}';
+  // A Query Publish may carry bytes that are not UTF-8 (sluice/common/utf8.h); the envelope is JSON.
+  make_well_formed_utf8(t.head);
+  make_well_formed_utf8(t.tail);
   return t;
 }
 

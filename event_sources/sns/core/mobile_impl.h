@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "application_events.h"
 #include "internal.h"
 #include "sluice/common/crypto.h"
 #include "sluice/common/mutex.h"
@@ -89,7 +90,9 @@ Outcome<Page<T>> page_after(const std::vector<T>& all, const std::optional<std::
 
 class MobileImpl final : public Mobile {
  public:
-  MobileImpl(Store* store, std::shared_ptr<Clock> clock) : store_(store), clock_(std::move(clock)) {}
+  // `publish_event` sends application event notifications (application_events.h); may be empty.
+  MobileImpl(Store* store, std::shared_ptr<Clock> clock, EventPublisher publish_event = {})
+      : store_(store), clock_(std::move(clock)), publish_event_(std::move(publish_event)) {}
   bool load(std::string* error);
 
   Outcome<std::string> create_platform_application(const CallContext& ctx, const std::string& name,
@@ -138,6 +141,8 @@ class MobileImpl final : public Mobile {
                                                       const std::optional<std::string>& next_token,
                                                       const std::optional<std::string>& max) override;
 
+  Status reject_platform_token(const std::string& endpoint_arn) override;
+
   std::vector<OutboxMessage> sms_messages(const OutboxFilter& filter) override;
   void clear_sms_messages(const OutboxFilter& filter) override;
   std::vector<OutboxMessage> platform_messages(const OutboxFilter& filter) override;
@@ -162,6 +167,9 @@ class MobileImpl final : public Mobile {
   };
 
   std::string new_message_id();
+  // A push to `endpoint` as its push service would answer it: true when its token was rejected
+  // (reject_platform_token), after disabling the endpoint and queueing the application's events.
+  bool push_refused(PlatformEndpoint& endpoint, const std::string& message_id, ApplicationEvents& events) REQUIRES(mu_);
   enum class Box { Sms, Platform };
   Outbox& outbox(Box box) REQUIRES(mu_) { return box == Box::Sms ? sms_outbox_ : platform_outbox_; }
   void record(Box box, OutboxMessage message) REQUIRES(mu_);
@@ -174,10 +182,12 @@ class MobileImpl final : public Mobile {
 
   Store* store_;  // null in memory mode
   std::shared_ptr<Clock> clock_;
+  const EventPublisher publish_event_;  // set at construction, read-only after
 
   mutable Mutex mu_;
   std::map<std::string, PlatformApplication> applications_ GUARDED_BY(mu_);  // by ARN
   std::map<std::string, PlatformEndpoint> endpoints_ GUARDED_BY(mu_);        // by ARN
+  std::set<std::string> rejected_tokens_ GUARDED_BY(mu_);                    // endpoint ARNs
   std::map<std::string, AttributeMap> sms_attributes_ GUARDED_BY(mu_);       // by account "\n" region
   std::set<std::string> opted_out_ GUARDED_BY(mu_);                          // account "\n" phone
   std::map<std::string, SandboxEntry> sandbox_ GUARDED_BY(mu_);              // account "\n" region "\n" phone

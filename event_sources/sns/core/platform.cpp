@@ -4,7 +4,9 @@
 // CreatePlatformEndpoint is idempotent for a token whose attributes are the same, and refuses the
 // same token with different ones. Deleting an application deletes its endpoints; deleting an
 // endpoint leaves the subscriptions that name it (as AWS does). Publishing to an endpoint puts
-// the message into the platform outbox.
+// the message into the platform outbox; a disabled application (PlatformApplicationDisabled) or
+// endpoint (EndpointDisabled) refuses it. Creating, updating and deleting an endpoint send the
+// application's event notifications (application_events.h).
 
 #include "mobile_impl.h"
 
@@ -114,6 +116,7 @@ Outcome<std::string> MobileImpl::create_platform_endpoint(const CallContext& ctx
   wanted["Token"] = *token;
   wanted.emplace("Enabled", "true");
 
+  ApplicationEvents events(publish_event_);  // sent once the lock below is released
   MutexLock lock(mu_);
   auto app = applications_.find(application_arn);
   if (app == applications_.end()) return application_not_found();
@@ -133,6 +136,8 @@ Outcome<std::string> MobileImpl::create_platform_endpoint(const CallContext& ctx
   if (auto st = put("platform-endpoint", endpoint.arn, endpoint_to_json(endpoint)); !st) return st.error();
   std::string arn = endpoint.arn;
   endpoints_[arn] = std::move(endpoint);
+  events.add(a.attributes, event_attribute(EndpointEvent::Created),
+             endpoint_event_message(EndpointEvent::Created, arn, application_arn, clock_->now_ms()));
   return arn;
 }
 
@@ -147,6 +152,7 @@ Outcome<AttributeMap> MobileImpl::get_endpoint_attributes(const CallContext&, co
 Status MobileImpl::set_endpoint_attributes(const CallContext&, const std::string& arn, const AttributeMap& attributes) {
   if (attributes.empty()) return null_member("attributes");
   if (auto parsed = parse_endpoint_arn(arn, "EndpointArn"); !parsed) return parsed.error();
+  ApplicationEvents events(publish_event_);  // sent once the lock below is released
   MutexLock lock(mu_);
   auto it = endpoints_.find(arn);
   if (it == endpoints_.end()) return endpoint_not_found();
@@ -154,16 +160,27 @@ Status MobileImpl::set_endpoint_attributes(const CallContext&, const std::string
   PlatformEndpoint updated = it->second;
   for (const auto& [k, v] : attributes) updated.attributes[k] = v;
   if (auto st = put("platform-endpoint", arn, endpoint_to_json(updated)); !st) return st;
+  const bool changed = updated.attributes != it->second.attributes;
   it->second = std::move(updated);
+  if (auto app = applications_.find(it->second.application_arn); changed && app != applications_.end()) {
+    events.add(app->second.attributes, event_attribute(EndpointEvent::Updated),
+               endpoint_event_message(EndpointEvent::Updated, arn, app->first, clock_->now_ms()));
+  }
   return ok_status();
 }
 
 Status MobileImpl::delete_endpoint(const CallContext&, const std::string& arn) {
   if (auto parsed = parse_endpoint_arn(arn, "EndpointArn"); !parsed) return parsed.error();
+  ApplicationEvents events(publish_event_);  // sent once the lock below is released
   MutexLock lock(mu_);
-  if (endpoints_.count(arn) != 0) {
+  if (auto it = endpoints_.find(arn); it != endpoints_.end()) {
     if (auto st = erase("platform-endpoint", arn); !st) return st;
-    endpoints_.erase(arn);
+    const std::string application_arn = it->second.application_arn;
+    endpoints_.erase(it);
+    if (auto app = applications_.find(application_arn); app != applications_.end()) {
+      events.add(app->second.attributes, event_attribute(EndpointEvent::Deleted),
+                 endpoint_event_message(EndpointEvent::Deleted, arn, application_arn, clock_->now_ms()));
+    }
   }
   return ok_status();  // idempotent, as AWS documents
 }
@@ -187,10 +204,20 @@ Outcome<PublishResult> MobileImpl::publish_to_endpoint(const CallContext&, const
   auto parsed = parse_endpoint_arn(target, "TargetArn");
   if (!parsed) return parsed.error();
   if (auto st = validate_message(request, std::nullopt, nullptr); !st) return st.error();
+  ApplicationEvents events(publish_event_);  // sent once the lock below is released
   MutexLock lock(mu_);
   auto it = endpoints_.find(target);
   if (it == endpoints_.end()) {
     return invalid_parameter("TargetArn Reason: No endpoint found for the target arn specified");
+  }
+  // A disabled application (Enabled=false, which AWS also sets when the push service refuses its
+  // credentials) refuses before its endpoint is looked at; the text is AWS's.
+  auto app = applications_.find(it->second.application_arn);
+  if (app != applications_.end()) {
+    auto app_enabled = app->second.attributes.find("Enabled");
+    if (app_enabled != app->second.attributes.end() && app_enabled->second == "false") {
+      return aws_error(AwsErrorCode::PlatformApplicationDisabled, "Platform application is disabled");
+    }
   }
   auto enabled = it->second.attributes.find("Enabled");
   if (enabled != it->second.attributes.end() && enabled->second == "false") {
@@ -201,6 +228,7 @@ Outcome<PublishResult> MobileImpl::publish_to_endpoint(const CallContext&, const
   m.region = it->second.region;
   m.target = target;
   m.message_id = uuid4();
+  if (push_refused(it->second, m.message_id, events)) return PublishResult{request.id, m.message_id, std::nullopt};
   m.message = *request.message;
   m.subject = request.subject;
   m.message_structure = request.message_structure;
@@ -208,6 +236,31 @@ Outcome<PublishResult> MobileImpl::publish_to_endpoint(const CallContext&, const
   PublishResult result{request.id, m.message_id, std::nullopt};
   record(Box::Platform, std::move(m));
   return result;
+}
+
+Status MobileImpl::reject_platform_token(const std::string& endpoint_arn) {
+  MutexLock lock(mu_);
+  if (endpoints_.count(endpoint_arn) == 0) return endpoint_not_found();
+  rejected_tokens_.insert(endpoint_arn);
+  return ok_status();
+}
+
+bool MobileImpl::push_refused(PlatformEndpoint& endpoint, const std::string& message_id, ApplicationEvents& events) {
+  if (rejected_tokens_.erase(endpoint.arn) == 0) return false;
+  PlatformEndpoint disabled = endpoint;
+  disabled.attributes["Enabled"] = "false";
+  // The push failed either way; a store failure only means Enabled is not remembered as false.
+  if (put("platform-endpoint", endpoint.arn, endpoint_to_json(disabled)).ok()) endpoint = std::move(disabled);
+  auto app = applications_.find(endpoint.application_arn);
+  if (app != applications_.end()) {
+    const int64_t now = clock_->now_ms();
+    events.add(app->second.attributes, "EventDeliveryFailure",
+               delivery_failure_message(endpoint.arn, app->first, message_id, "InvalidPlatformToken",
+                                        "Platform token associated with the endpoint is not valid", now));
+    events.add(app->second.attributes, event_attribute(EndpointEvent::Updated),
+               endpoint_event_message(EndpointEvent::Updated, endpoint.arn, app->first, now));
+  }
+  return true;
 }
 
 }  // namespace sluice::sns::detail

@@ -264,6 +264,23 @@ void ServiceImpl::deliver(const Subscription& sub, Delivery& d) {
   }
 }
 
+void ServiceImpl::publish_application_event(const std::string& topic_arn, const std::string& message) {
+  // An event whose own delivery fails (an application subscription of the event topic to a
+  // disabled endpoint) would publish another event, and so on: events raised while one is being
+  // published are dropped.
+  thread_local bool publishing_event = false;
+  if (publishing_event) return;
+  auto parsed = parse_sns_arn(topic_arn, "TopicArn");
+  if (!parsed) return;
+  publishing_event = true;
+  PublishRequest request;
+  request.topic_arn = topic_arn;
+  request.message = message;
+  // A topic that is gone (or refuses the message) gets nothing; the endpoint's call succeeded.
+  (void)publish(CallContext(parsed->account_id, parsed->region), request);
+  publishing_event = false;
+}
+
 std::optional<AwsError> ServiceImpl::deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send,
                                                       const PublishRequest& request, bool fifo_topic) {
   Status sent = send_to_queue(sub.endpoint, send, request, fifo_topic);

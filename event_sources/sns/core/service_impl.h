@@ -91,6 +91,8 @@ class ServiceImpl final : public Service {
   Outcome<PublishTarget> resolve_target(const CallContext& ctx, const std::string& arn, std::string_view param);
   // Non-queue protocols: the outbox or the DeliverySink.
   void deliver(const Subscription& sub, Delivery& delivery);
+  // An application event notification (application_events.h) published to its topic.
+  void publish_application_event(const std::string& topic_arn, const std::string& message);
   static bool delivers_through_sink(const std::string& protocol);  // not sqs, email, email-json, sms
   // A queue subscription: `send` holds the body (and attributes for raw delivery). A send the
   // queue refuses (it is gone, ...) goes to the subscription's RedrivePolicy queue, if any, else

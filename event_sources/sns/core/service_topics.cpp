@@ -51,7 +51,10 @@ ServiceImpl::ServiceImpl(const ServiceOptions& options, std::unique_ptr<Store> s
       clock_(options.clock ? options.clock : system_clock()),
       store_(std::move(store)),
       outbox_(options.in_memory ? std::string() : (std::filesystem::path(options.data_dir) / "outbox.jsonl").string()),
-      mobile_(std::make_unique<MobileImpl>(store_.get(), clock_)) {}
+      mobile_(std::make_unique<MobileImpl>(store_.get(), clock_,
+                                           [this](const std::string& topic_arn, const std::string& message) {
+                                             publish_application_event(topic_arn, message);
+                                           })) {}
 
 bool ServiceImpl::load(std::string* error) {
   if (!store_) return true;

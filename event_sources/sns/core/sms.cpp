@@ -6,9 +6,15 @@
 // answers false; the sandbox calls still keep their list, and the one-time password of
 // CreateSMSSandboxPhoneNumber is "sent" to the SMS outbox, where a test reads it to verify.
 // A number on the opt-out list gets nothing (AWS accepts the publish and does not deliver).
+// The sandbox's error texts ("Phone number does not exist.", "Invalid one-time password.") and
+// "Phone number is opted out." are unverified: no recording shows them and the AWS documentation
+// names the error codes only.
 
 #include <cstdio>
 #include <set>
+
+#include <optional>
+#include <utility>
 
 #include "mobile_impl.h"
 
@@ -65,6 +71,12 @@ Status check_opt_number(const std::optional<std::string>& number) {
   if (!number) return null_member("phoneNumber");
   if (!valid_e164(*number)) return invalid_parameter("PhoneNumber Reason: input incorrectly formatted");
   return ok_status();
+}
+
+// True when the attribute is set to "false" (an unset Enabled means enabled).
+bool attribute_is_false(const AttributeMap& attributes, const char* name) {
+  auto it = attributes.find(name);
+  return it != attributes.end() && it->second == "false";
 }
 
 }  // namespace
@@ -290,6 +302,7 @@ void MobileImpl::deliver(const Delivery& d) {
     (a.type.rfind("Binary", 0) == 0 ? attribute.binary_value : attribute.string_value) = a.value;
     m.message_attributes[name] = std::move(attribute);
   }
+  ApplicationEvents events(publish_event_);  // sent once the lock below is released
   MutexLock lock(mu_);
   if (d.protocol == "sms") {
     if (opted_out(m.account_id, d.endpoint)) return;
@@ -299,8 +312,24 @@ void MobileImpl::deliver(const Delivery& d) {
   } else if (d.protocol == "application") {
     auto endpoint = endpoints_.find(d.endpoint);
     if (endpoint == endpoints_.end()) return;  // deleted: the delivery fails, as on AWS
-    auto enabled = endpoint->second.attributes.find("Enabled");
-    if (enabled != endpoint->second.attributes.end() && enabled->second == "false") return;
+    // A disabled application or endpoint is a permanent delivery failure: nothing is pushed and
+    // the application's EventDeliveryFailure topic hears of it.
+    auto app = applications_.find(endpoint->second.application_arn);
+    std::optional<std::pair<std::string, std::string>> failure;
+    if (app != applications_.end() && attribute_is_false(app->second.attributes, "Enabled")) {
+      failure.emplace("PlatformApplicationDisabled", "Platform application is disabled");
+    } else if (attribute_is_false(endpoint->second.attributes, "Enabled")) {
+      failure.emplace("EndpointDisabled", "Endpoint is disabled");
+    }
+    if (failure) {
+      if (app != applications_.end()) {
+        events.add(app->second.attributes, "EventDeliveryFailure",
+                   delivery_failure_message(d.endpoint, app->first, d.message_id, failure->first, failure->second,
+                                            clock_->now_ms()));
+      }
+      return;
+    }
+    if (push_refused(endpoint->second, d.message_id, events)) return;
     record(Box::Platform, std::move(m));
   }
 }

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstring>
 
+#include "sluice/common/own_listeners.h"
 #include "sluice/sns/delivery.h"
 
 namespace sluice::sns {
@@ -200,7 +201,9 @@ std::optional<std::string> DeliveryAllowList::refusal(std::string_view ip, uint1
       return "refused by the guard " + guard_rules[i]->text + " (" + guard_reason(i) + ")";
     }
   }
-  if (std::find(own_ports_.begin(), own_ports_.end(), port) != own_ports_.end() && is_this_machine(*address)) {
+  const bool own_port =
+      std::find(own_ports_.begin(), own_ports_.end(), port) != own_ports_.end() || is_own_listening_port(port);
+  if (own_port && is_this_machine(*address)) {
     return "refused by the guard on sluice's own port " + std::to_string(port) +
            " (allow it with an entry naming the address and port)";
   }

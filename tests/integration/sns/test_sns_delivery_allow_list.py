@@ -1,14 +1,17 @@
 """Where SNS may deliver over HTTP: the configuration's sns.DeliveryAllowList and the guards that
-stay on by default (sluice's own port). Subscribe accepts any well-formed URL, as AWS does; a
+stay on by default (sluice's own ports: the AWS port and each function's Runtime API port). Subscribe accepts any well-formed URL, as AWS does; a
 refused delivery never reaches the endpoint and the server log names the rule that refused it.
 
 Runs servers of its own (SLUICE_BIN) so it can give them a configuration; skipped without it.
 """
 
+import io
 import json
 import os
+import shutil
 import subprocess
 import sys
+import zipfile
 
 import boto3
 import pytest
@@ -76,6 +79,44 @@ def test_a_delivery_to_sluice_itself_is_refused_by_default():
         line = wait_for(lambda: next((l for l in server.log_text().splitlines() if "own port" in l), None), 30)
         assert line, server.log_text()
         assert "guard on sluice's own port %d" % server.port in line
+    finally:
+        server.stop()
+        server.close()
+
+
+def runtime_api_port(server):
+    """Creates a Python function that answers with its own Runtime API address, invokes it (its
+    environment stays warm) and returns that address's port."""
+    lam = boto3.client("lambda", region_name="us-east-1", endpoint_url=server.endpoint, config=BOUNDED)
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("app.py", "import os\n\ndef handler(event, context):\n"
+                                   "    return os.environ['AWS_LAMBDA_RUNTIME_API']\n")
+    name = unique("runtime-api-address")
+    lam.create_function(FunctionName=name, Runtime="python3.12", Role="arn:aws:iam::123456789012:role/r",
+                        Handler="app.handler", Timeout=30, Code={"ZipFile": code.getvalue()})
+    lam.get_waiter("function_active").wait(FunctionName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    address = json.loads(lam.invoke(FunctionName=name, Payload=b"{}")["Payload"].read())
+    assert isinstance(address, str) and address.startswith("127.0.0.1:"), address
+    return int(address.split(":")[1])
+
+
+def test_a_function_runtime_api_port_is_refused_by_default():
+    # The Runtime API listener is one of sluice's own ports (its port is dynamic, so naming it in
+    # the list is covered by the unit tests of the allow-list).
+    if shutil.which("python3") is None:
+        pytest.skip("no python3 on PATH for the Python runtime")
+    server = run_server({})
+    try:
+        port = runtime_api_port(server)
+        sns = sns_of(server)
+        topic = sns.create_topic(Name=unique("runtime-api"))["TopicArn"]
+        endpoint = "http://127.0.0.1:%d/2018-06-01/runtime/invocation/next" % port
+        sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=endpoint)
+        line = wait_for(
+            lambda: next((l for l in server.log_text().splitlines() if "own port %d" % port in l), None), 30)
+        assert line, server.log_text()
+        assert "guard on sluice's own port %d" % port in line
     finally:
         server.stop()
         server.close()

@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 from botocore.exceptions import ClientError
 
-from sns_env import ACCOUNT, ENDPOINT, REGION, error_of, sns_client, unique, wait_for
+from sns_env import ACCOUNT, ENDPOINT, REGION, error_of, make_queue, receive_all, sns_client, sqs_client, unique, wait_for
 
 NULL_ATTRIBUTES = ("ValidationError", "1 validation error detected: Value null at 'attributes' failed to satisfy "
                    "constraint: Member must not be null", 400)
@@ -34,7 +34,7 @@ def developer(method, path, **query):
     url = ENDPOINT + "/_aws/sns/" + path
     if query:
         url += "?" + urllib.parse.urlencode(query)
-    request = urllib.request.Request(url, method=method)
+    request = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
     with urllib.request.urlopen(request, timeout=10) as response:
         body = response.read()
         return response.status, (json.loads(body) if body else None)
@@ -197,6 +197,48 @@ def test_publish_to_endpoint_and_application_subscription_land_in_platform_outbo
 
     assert developer("DELETE", "platform-endpoint-messages", endpointArn=endpoint) == (204, None)
     assert developer("GET", "platform-endpoint-messages", endpointArn=endpoint)[1]["platform_endpoint_messages"] == {}
+
+
+def test_disabled_application_event_topics_and_rejected_tokens(sns):
+    sqs = sqs_client()
+    events = {}
+    for kind in ("EventEndpointCreated", "EventEndpointUpdated", "EventEndpointDeleted", "EventDeliveryFailure"):
+        topic = sns.create_topic(Name=unique(kind))["TopicArn"]
+        url, arn = make_queue(sqs, unique(kind))
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+        events[kind] = (topic, url)
+    application = sns.create_platform_application(
+        Name=unique("app"), Platform="GCM",
+        Attributes=dict({"PlatformCredential": "secret", "PlatformPrincipal": "principal"},
+                        **{k: t for k, (t, _) in events.items()}),
+    )["PlatformApplicationArn"]
+
+    def event(kind):
+        body = receive_all(sqs, events[kind][1], 1, deadline_s=30)[0]["Body"]
+        return json.loads(body)
+
+    endpoint = sns.create_platform_endpoint(PlatformApplicationArn=application, Token=unique("device"))["EndpointArn"]
+    created = event("EventEndpointCreated")
+    assert (created["EventType"], created["EndpointArn"], created["Resource"], created["Service"]) == (
+        "EndpointCreated", endpoint, application, "SNS")
+
+    # A disabled application refuses with AWS's error.
+    sns.set_platform_application_attributes(PlatformApplicationArn=application, Attributes={"Enabled": "false"})
+    assert fails(sns.publish, TargetArn=endpoint, Message="m") == (
+        "PlatformApplicationDisabled", "Platform application is disabled", 400)
+    sns.set_platform_application_attributes(PlatformApplicationArn=application, Attributes={"Enabled": "true"})
+
+    # The push service rejects the token: the next delivery fails, the endpoint is disabled.
+    assert developer("POST", "platform-token-rejections", endpointArn=endpoint) == (204, None)
+    published = sns.publish(TargetArn=endpoint, Message="to an uninstalled app")
+    failure = event("EventDeliveryFailure")
+    assert (failure["FailureType"], failure["MessageId"]) == ("InvalidPlatformToken", published["MessageId"])
+    assert sns.get_endpoint_attributes(EndpointArn=endpoint)["Attributes"]["Enabled"] == "false"
+    assert event("EventEndpointUpdated")["EventType"] == "EndpointUpdated"
+    assert developer("GET", "platform-endpoint-messages", endpointArn=endpoint)[1]["platform_endpoint_messages"] == {}
+
+    sns.delete_endpoint(EndpointArn=endpoint)
+    assert event("EventEndpointDeleted")["EndpointArn"] == endpoint
 
 
 # ---- SMS ----------------------------------------------------------------------------------------

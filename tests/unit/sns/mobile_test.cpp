@@ -33,6 +33,10 @@ std::string make_endpoint(Fixture& f, const std::string& app, const std::string&
 
 OutboxFilter everything(const Fixture& f) { return {f.ctx.account_id, f.ctx.region, ""}; }
 
+std::string text_of(const boost::json::value& v) {
+  return v.is_string() ? std::string(v.get_string()) : "(not a string)";
+}
+
 }  // namespace
 
 TEST_CASE("platform applications: ARNs, hidden credentials, AWS's texts") {
@@ -113,6 +117,126 @@ TEST_CASE("publishing to an endpoint and through an application subscription fil
 
   m.clear_platform_messages({f.ctx.account_id, f.ctx.region, endpoint});
   CHECK(m.platform_messages(everything(f)).empty());
+}
+
+TEST_CASE("a disabled platform application refuses publishes with AWS's PlatformApplicationDisabled") {
+  Fixture f;
+  Mobile& m = f->mobile();
+  const std::string app = make_app(f);
+  const std::string endpoint = make_endpoint(f, app, "device");
+  REQUIRE(m.set_platform_application_attributes(f.ctx, app, {{"Enabled", "false"}}).ok());
+  PublishRequest direct;
+  direct.target_arn = endpoint;
+  direct.message = "to a disabled app";
+  auto refused = f->publish(f.ctx, direct);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == AwsErrorCode::PlatformApplicationDisabled);
+  CHECK(refused.error().message == "Platform application is disabled");
+  CHECK(refused.error().info().http_status == 400);
+  CHECK(std::string(refused.error().info().query_code) == "PlatformApplicationDisabled");
+  // Through a subscription nothing is pushed either.
+  const std::string topic = f.topic("push");
+  f.subscribe(topic, "application", endpoint);
+  REQUIRE(f.publish(topic, "fan-out").ok());
+  CHECK(m.platform_messages(everything(f)).empty());
+  // Enabled again, publishes go through.
+  REQUIRE(m.set_platform_application_attributes(f.ctx, app, {{"Enabled", "true"}}).ok());
+  CHECK(f->publish(f.ctx, direct).ok());
+  CHECK(m.platform_messages(everything(f)).size() == 1);
+}
+
+TEST_CASE("application event topics hear of endpoints created, updated, deleted and failed deliveries") {
+  Fixture f;
+  Mobile& m = f->mobile();
+  auto topic_into_queue = [&](const std::string& name) {
+    const std::string topic = f.topic(name);
+    f.subscribe(topic, "sqs", f.queue(name), {{"RawMessageDelivery", "true"}});
+    return topic;
+  };
+  const std::string created = topic_into_queue("created");
+  const std::string updated = topic_into_queue("updated");
+  const std::string deleted = topic_into_queue("deleted");
+  const std::string failed = topic_into_queue("failed");
+  auto app = m.create_platform_application(f.ctx, "app", "GCM",
+                                           {{"PlatformCredential", "c"},
+                                            {"PlatformPrincipal", "p"},
+                                            {"EventEndpointCreated", created},
+                                            {"EventEndpointUpdated", updated},
+                                            {"EventEndpointDeleted", deleted},
+                                            {"EventDeliveryFailure", failed}});
+  REQUIRE(app.ok());
+  auto event_in = [&](const std::string& queue) {
+    auto received = f.receive(queue);
+    REQUIRE(received.size() == 1);
+    return parse_object(received[0].body);
+  };
+
+  const std::string endpoint = make_endpoint(f, *app, "device");
+  auto event = event_in("created");
+  CHECK(event.at("EventType") == "EndpointCreated");
+  CHECK(text_of(event.at("EndpointArn")) == endpoint);
+  CHECK(text_of(event.at("Resource")) == *app);
+  CHECK(event.at("Service") == "SNS");
+  CHECK(std::string(event.at("Time").as_string()).ends_with("Z"));
+  make_endpoint(f, *app, "device");  // the same token and attributes: no new endpoint, no event
+  CHECK(f.receive("created").empty());
+
+  REQUIRE(m.set_endpoint_attributes(f.ctx, endpoint, {{"Enabled", "false"}}).ok());
+  CHECK(event_in("updated").at("EventType") == "EndpointUpdated");
+  REQUIRE(m.set_endpoint_attributes(f.ctx, endpoint, {{"Enabled", "false"}}).ok());  // nothing changed
+  CHECK(f.receive("updated").empty());
+
+  // A delivery to the disabled endpoint fails permanently.
+  const std::string push = f.topic("push");
+  f.subscribe(push, "application", endpoint);
+  auto published = f.publish(push, "not pushed");
+  REQUIRE(published.ok());
+  auto failure = event_in("failed");
+  CHECK(failure.at("EventType") == "DeliveryFailure");
+  CHECK(text_of(failure.at("EndpointArn")) == endpoint);
+  CHECK(failure.at("FailureType") == "EndpointDisabled");
+  CHECK(failure.at("FailureMessage") == "Endpoint is disabled");
+  CHECK(text_of(failure.at("MessageId")) == published->message_id);
+  CHECK(failure.at("DeliveryAttempts") == 1);
+  CHECK(m.platform_messages(everything(f)).empty());
+
+  REQUIRE(m.delete_endpoint(f.ctx, endpoint).ok());
+  CHECK(event_in("deleted").at("EventType") == "EndpointDeleted");
+  REQUIRE(m.delete_endpoint(f.ctx, endpoint).ok());  // already gone: nothing more
+  CHECK(f.receive("deleted").empty());
+}
+
+TEST_CASE("a token the push service rejects fails its next delivery and disables the endpoint") {
+  Fixture f;
+  Mobile& m = f->mobile();
+  const std::string failed = f.topic("failed");
+  f.subscribe(failed, "sqs", f.queue("failed"), {{"RawMessageDelivery", "true"}});
+  auto app = m.create_platform_application(
+      f.ctx, "app", "GCM", {{"PlatformCredential", "c"}, {"PlatformPrincipal", "p"}, {"EventDeliveryFailure", failed}});
+  REQUIRE(app.ok());
+  const std::string endpoint = make_endpoint(f, *app, "uninstalled");
+  CHECK(m.reject_platform_token(endpoint + "x").error().code == AwsErrorCode::NotFound);
+  REQUIRE(m.reject_platform_token(endpoint).ok());
+  CHECK(m.get_endpoint_attributes(f.ctx, endpoint)->at("Enabled") == "true");  // until a delivery finds out
+
+  PublishRequest direct;
+  direct.target_arn = endpoint;
+  direct.message = "to an uninstalled app";
+  auto published = f->publish(f.ctx, direct);
+  REQUIRE(published.ok());  // accepted: the push service answers after the publish
+  CHECK(m.platform_messages(everything(f)).empty());
+  CHECK(m.get_endpoint_attributes(f.ctx, endpoint)->at("Enabled") == "false");
+  auto received = f.receive("failed");
+  REQUIRE(received.size() == 1);
+  auto failure = parse_object(received[0].body);
+  CHECK(failure.at("FailureType") == "InvalidPlatformToken");
+  CHECK(failure.at("FailureMessage") == "Platform token associated with the endpoint is not valid");
+  CHECK(text_of(failure.at("MessageId")) == published->message_id);
+  // Now disabled: refused like any disabled endpoint until re-enabled.
+  CHECK(f->publish(f.ctx, direct).error().code == AwsErrorCode::EndpointDisabled);
+  REQUIRE(m.set_endpoint_attributes(f.ctx, endpoint, {{"Enabled", "true"}}).ok());
+  REQUIRE(f->publish(f.ctx, direct).ok());
+  CHECK(m.platform_messages(everything(f)).size() == 1);
 }
 
 TEST_CASE("texts: direct and subscribed numbers, per-number filter, opted-out numbers get nothing") {

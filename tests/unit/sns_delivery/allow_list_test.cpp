@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include "sluice/common/own_listeners.h"
 #include "sluice/sns/delivery.h"
 
 using sluice::sns::DeliveryAllowList;
@@ -91,4 +92,21 @@ TEST_CASE("entries that are not addresses are refused with a sentence") {
     CHECK_FALSE(DeliveryAllowList::parse({bad}, &error).has_value());
     CHECK(error.find(bad) != std::string::npos);
   }
+}
+
+TEST_CASE("every port the process listens on is refused on this machine unless an entry names it") {
+  DeliveryAllowList list;
+  const uint16_t port = 45123;
+  CHECK(allowed(list, "127.0.0.1", port));
+  {
+    sluice::ListeningPort listening(port);  // as the HTTP server and each Runtime API listener hold theirs
+    auto refused = list.refusal("127.0.0.1", port);
+    REQUIRE(refused.has_value());
+    CHECK(refused->find("own port 45123") != std::string::npos);
+    CHECK(list.refusal("::1", port).has_value());
+    CHECK(allowed(list, "10.1.2.3", port));  // another machine's port is not ours
+    CHECK(allowed(configured({"127.0.0.0/8", "127.0.0.1:45123"}), "127.0.0.1", port));
+    CHECK(allowed(configured({"*"}), "127.0.0.1", port));
+  }
+  CHECK(allowed(list, "127.0.0.1", port));  // the listener has gone
 }

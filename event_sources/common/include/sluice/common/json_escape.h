@@ -23,7 +23,8 @@ void append_utf8(uint32_t cp, std::string& out);
 bool decode_json_escape(std::string_view text, size_t& pos, std::string& out);
 
 // Appends `text` as a JSON string: quoted, with '"', '\\' and control characters escaped (\b \t
-// \n \f \r or \u00xx); every other byte, UTF-8 included, as is.
+// \n \f \r or \u00xx); well-formed UTF-8 as is, and each byte that begins no well-formed UTF-8
+// sequence as U+FFFD (sluice/common/utf8.h), so the answer stays JSON.
 void append_json_string(std::string& out, std::string_view text);
 
 }  // namespace sluice

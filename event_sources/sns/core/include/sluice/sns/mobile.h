@@ -112,6 +112,13 @@ class Mobile {
                                                               const std::optional<std::string>& next_token,
                                                               const std::optional<std::string>& max) = 0;
 
+  // What a push service's answer that a device token is no longer valid does on AWS (an app
+  // uninstalled): the next delivery to the endpoint fails permanently, SNS sets its Enabled
+  // attribute to false and the application's EventDeliveryFailure and EventEndpointUpdated topics
+  // hear of it. sluice offers it as a developer endpoint; the rejection is kept in memory until
+  // that delivery. NotFound for an unknown endpoint.
+  virtual Status reject_platform_token(const std::string& endpoint_arn) = 0;
+
   // The outboxes
   virtual std::vector<OutboxMessage> sms_messages(const OutboxFilter& filter) = 0;
   virtual void clear_sms_messages(const OutboxFilter& filter) = 0;

@@ -104,7 +104,9 @@ struct DeliveryWorkerOptions {
 // An address is allowed when an entry of the list holds it, except where a guard refuses it:
 //   guards   169.254.0.0/16 and fe80::/10 (link-local, where instance metadata answers),
 //            fd00:ec2::/32 (the IPv6 instance-metadata range), and sluice's own listening ports on
-//            this machine's addresses (a delivery that would call sluice itself)
+//            this machine's addresses (a delivery that would call sluice itself): the ports given
+//            to guard_own_port() and every port the process listens on (the AWS port, each
+//            function's Runtime API port; sluice/common/own_listeners.h)
 //   entries  "*" (everything, guards included); an address or CIDR block ("10.0.0.0/8",
 //            "fd12:3456::/32", "::1"); an address with a port ("127.0.0.1:4566", "[::1]:4566"),
 //            which allows that address and port even where a guard would refuse it

@@ -14,12 +14,15 @@
 //   service that also speaks JSON runs one set of actions for both protocols.
 // - XmlWriter and append_escaped() are the one XML writer and escaper of the tree; document() and
 //   error_xml() write the envelopes, with what differs between services in a Dialect.
+// - answer_in_json() turns a finished Query answer into its JSON form, for requests that send
+//   "Accept: application/json" (AWS answers those in JSON, errors included).
 
 #include <boost/json.hpp>
 
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -215,5 +218,23 @@ std::string error_xml(const AwsError& error, std::string_view request_id, const 
 http::Response xml_response(std::string_view request_id, std::string body);
 // The error's HTTP status, text/xml, error_xml() as the body.
 http::Response error_response(const AwsError& error, std::string_view request_id, const Dialect& dialect);
+
+// ---- Answers in JSON ------------------------------------------------------------------------------
+
+// The entries of flattened lists and maps in a service's documents, as "<parent>/<entry>" element
+// names ("ListQueuesResult/QueueUrl", "Message/Attribute"): JSON arrays even with one entry.
+using FlattenedNames = std::span<const std::string_view>;
+
+// True when the request's Accept header names application/json.
+bool wants_json(const http::Request& request);
+
+// The JSON form of a Query document: {"<Action>Response": {"<Action>Result": {...},
+// "ResponseMetadata": {"RequestId": ...}}}, or for an <ErrorResponse> {"Error": {...}, "RequestId":
+// ...}. nullopt when `xml` is not a document this kit writes.
+std::optional<std::string> document_to_json(std::string_view xml, FlattenedNames flattened);
+
+// Rewrites an XML answer (Content-Type text/xml) as document_to_json() and application/json;
+// other answers are left as they are.
+void answer_in_json(http::Response& response, FlattenedNames flattened);
 
 }  // namespace sluice::api::query

@@ -25,6 +25,9 @@
 //   8. Otherwise the first registered service, which answers in the request's protocol with the
 //      error AWS gives for an unknown operation.
 //
+// A Query request whose Accept header names application/json is answered in JSON, errors
+// included, as AWS answers it (query::answer_in_json): every Query service gets it here.
+//
 // Authentication, once the service is known (ApiOptions::auth): the SigV4 signature (header or
 // presigned query) is checked against the identity directory and the caller's principal goes into
 // the CallContext. With Enforce a refused request is answered by its service with AWS's error
@@ -137,6 +140,9 @@ class Service {
   // The service's answer to `error` in `protocol`, for failures before handle() (a body too large).
   virtual http::Response error_response(Protocol protocol, const AwsError& error,
                                         std::string_view request_id) const = 0;
+  // Query: the entry names of the flattened lists and maps in its documents, so that a Query
+  // request answered in JSON (Accept: application/json) keeps them arrays (query::answer_in_json).
+  virtual query::FlattenedNames query_flattened_names() const { return {}; }
   // A plain GET this service serves, or nullopt.
   virtual std::optional<http::Response> get(const http::Request& request) {
     (void)request;
