@@ -47,6 +47,7 @@ def aws_web_identity(extra_env, *args, config_text=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(NO_TRAFFIC)
     env["AWS_ENDPOINT_URL_STS"] = ENDPOINT
+    env["AWS_DEFAULT_REGION"] = "us-east-1"
     env["AWS_CONFIG_FILE"] = os.devnull
     env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
     env.update(extra_env)
