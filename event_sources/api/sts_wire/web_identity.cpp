@@ -18,6 +18,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "sluice/api/query/validation.h"
 #include "sluice/common/clock.h"
 #include "sluice/identity/jwt.h"

@@ -22,8 +22,8 @@ namespace fs = std::filesystem;
 // A fresh directory under the system's temporary directory, removed at scope exit.
 struct ScratchDir {
   ScratchDir() {
-    path = fs::temp_directory_path() / ("sluice-oidc-test-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(reinterpret_cast<uintptr_t>(this)));
+    path = fs::temp_directory_path() /
+           ("sluice-oidc-test-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
     fs::create_directories(path);
   }
   ~ScratchDir() {
@@ -69,10 +69,12 @@ TEST_CASE("OpenID Connect providers: duplicates, limits, changes, and a restart"
     CHECK(over.error().code == sluice::AwsErrorCode::IamLimitExceeded);
     // Another account has its own quota.
     CHECK(dir.add_oidc_provider(provider("444455556666", "https://c.example.com"), 2).ok());
-    REQUIRE(dir.change_oidc_provider(first.arn, [](OidcProvider& p) -> sluice::Status {
-                  p.client_ids.push_back("second");
-                  return sluice::ok_status();
-                }).ok());
+    REQUIRE(dir.change_oidc_provider(first.arn,
+                                     [](OidcProvider& p) -> sluice::Status {
+                                       p.client_ids.push_back("second");
+                                       return sluice::ok_status();
+                                     })
+                .ok());
     REQUIRE(dir.remove_oidc_provider(oidc_provider_arn("111122223333", "https://b.example.com")).ok());
     CHECK(dir.remove_oidc_provider("arn:aws:iam::111122223333:oidc-provider/none").error().code ==
           sluice::AwsErrorCode::NoSuchEntity);
@@ -110,7 +112,7 @@ TEST_CASE("the test issuer keeps its key (mode 0600), signs RS256 and verifies o
   std::string error;
   auto issuer = OidcIssuer::open(key_file, &error);
   REQUIRE_MESSAGE(issuer != nullptr, error);
-  struct stat info{};
+  struct stat info {};
   REQUIRE(::stat(key_file.c_str(), &info) == 0);
   CHECK((info.st_mode & 0777) == 0600);
 
