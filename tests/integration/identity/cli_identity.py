@@ -99,7 +99,7 @@ class AwsCliIdentityTest(unittest.TestCase):
 
     def _register_issuer(self):
         result = aws(ALICE, "iam", "create-open-id-connect-provider", "--url", ISSUER_URL,
-                     "--client-id-list", AUDIENCE)
+                     "--client-id-list", AUDIENCE, "--thumbprint-list", "0" * 40)
         if result.returncode != 0:
             self.assertIn("EntityAlreadyExists", result.stderr)
 
