@@ -4,6 +4,7 @@ Runs under both system boto3 and a newer one."""
 
 import base64
 import json
+import os
 import uuid
 
 import boto3
@@ -179,3 +180,29 @@ def test_assume_role_external_id_condition():
     # The right external id from a principal the policy does not name.
     assert error_of(client("sts", BOB).assume_role, RoleArn=PARTNER, RoleSessionName="pp",
                     ExternalId="partner-secret-42")["Error"]["Code"] == "AccessDenied"
+
+
+def test_boto3_web_identity_credential_provider(tmp_path, monkeypatch):
+    """AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE, with STS pointed at sluice by AWS_ENDPOINT_URL_STS
+    (botocore 1.31+; older ones would call AWS's own STS, so the test skips there)."""
+    import botocore
+    if tuple(int(x) for x in botocore.__version__.split(".")[:2]) < (1, 31):
+        pytest.skip("botocore %s predates AWS_ENDPOINT_URL_STS" % botocore.__version__)
+    register_provider(client("iam", ALICE))
+    token_file = tmp_path / "token"
+    token_file.write_text(mint())
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    # Anything but loopback goes to a closed local port: no provider can reach AWS by mistake.
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", ENDPOINT)
+    monkeypatch.setenv("AWS_ROLE_ARN", WEB_READER)
+    monkeypatch.setenv("AWS_ROLE_SESSION_NAME", "boto3-file")
+    monkeypatch.setenv("AWS_WEB_IDENTITY_TOKEN_FILE", str(token_file))
+    me = boto3.Session(region_name=REGION).client("sts").get_caller_identity()
+    assert me["Arn"] == "arn:aws:sts::%s:assumed-role/web-reader/boto3-file" % ACCOUNT
