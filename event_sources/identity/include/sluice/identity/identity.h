@@ -129,7 +129,8 @@ class Directory {
   std::optional<OidcProvider> find_oidc_provider(std::string_view arn) const;
   std::vector<OidcProvider> oidc_providers(std::string_view account_id) const;  // sorted by ARN
   Status remove_oidc_provider(std::string_view arn);
-  // Applies `change` to the provider and stores the result, unless `change` fails.
+  // Applies `change` to a copy of the provider and stores the result, unless `change` fails.
+  // `change` runs under the directory's lock: it must not call the directory.
   Status change_oidc_provider(std::string_view arn, const std::function<Status(OidcProvider&)>& change);
 
  private:
