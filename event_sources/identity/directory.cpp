@@ -118,14 +118,20 @@ Outcome<Done, std::string> Directory::keep_sessions_in(const std::string& path) 
   auto store = detail::SessionStore::open(path, &error);
   if (!store) return Outcome<Done, std::string>::failure(error);
   std::vector<std::pair<std::string, KeyRecord>> kept;
+  std::vector<OidcProvider> providers;
   try {
     kept = store->load();
+    providers = store->load_oidc_providers();
   } catch (const sqlite::Error& e) {
     return Outcome<Done, std::string>::failure("cannot read " + path + ": " + e.what());
   }
   MutexLock lock(mu_);
   for (auto& [access_key_id, record] : kept) {
     keys_.insert_or_assign(access_key_id, std::make_shared<const KeyRecord>(std::move(record)));
+  }
+  for (OidcProvider& provider : providers) {
+    std::string arn = provider.arn;
+    oidc_providers_.insert_or_assign(std::move(arn), std::move(provider));
   }
   sessions_ = std::move(store);
   return Done{};

@@ -5,6 +5,8 @@
 
 #include <sys/stat.h>
 
+#include <boost/json.hpp>
+
 #include "sluice/common/sqlite_schema.h"
 
 namespace sluice::identity::detail {
@@ -16,7 +18,59 @@ constexpr sqlite::SchemaStep kSchemaSteps[] = {
      " expires_ms INTEGER NOT NULL, kind INTEGER NOT NULL, account_id TEXT NOT NULL, arn TEXT NOT NULL,"
      " user_id TEXT NOT NULL, name TEXT NOT NULL, session_name TEXT NOT NULL, session_policy TEXT NOT NULL,"
      " session_policy_arns TEXT NOT NULL, from_get_session_token INTEGER NOT NULL);"},
+    {"create the OpenID Connect providers table",
+     "CREATE TABLE oidc_providers(arn TEXT PRIMARY KEY, document TEXT NOT NULL);"},
 };
+
+namespace json = boost::json;
+
+json::array string_array(const std::vector<std::string>& items) {
+  json::array out;
+  for (const auto& item : items) out.emplace_back(item);
+  return out;
+}
+
+std::vector<std::string> strings_of(const json::value* value) {
+  std::vector<std::string> out;
+  if (value == nullptr || !value->is_array()) return out;
+  for (const auto& item : value->as_array()) {
+    if (item.is_string()) out.emplace_back(item.as_string());
+  }
+  return out;
+}
+
+std::string provider_document(const OidcProvider& p) {
+  json::array tags;
+  for (const auto& [key, value] : p.tags) tags.push_back(json::array{json::string(key), json::string(value)});
+  json::object doc{{"account_id", p.account_id},
+                   {"url", p.url},
+                   {"client_ids", string_array(p.client_ids)},
+                   {"thumbprints", string_array(p.thumbprints)},
+                   {"tags", std::move(tags)},
+                   {"created_ms", p.created_ms}};
+  return json::serialize(doc);
+}
+
+std::optional<OidcProvider> provider_of(const std::string& arn, const std::string& document) {
+  boost::system::error_code ec;
+  json::value doc = json::parse(document, ec);
+  if (ec || !doc.is_object()) return std::nullopt;
+  const json::object& o = doc.as_object();
+  OidcProvider p;
+  p.arn = arn;
+  if (const auto* v = o.if_contains("account_id"); v && v->is_string()) p.account_id = std::string(v->as_string());
+  if (const auto* v = o.if_contains("url"); v && v->is_string()) p.url = std::string(v->as_string());
+  p.client_ids = strings_of(o.if_contains("client_ids"));
+  p.thumbprints = strings_of(o.if_contains("thumbprints"));
+  if (const auto* v = o.if_contains("tags"); v && v->is_array()) {
+    for (const auto& pair : v->as_array()) {
+      auto items = strings_of(&pair);
+      if (items.size() == 2) p.tags.emplace_back(items[0], items[1]);
+    }
+  }
+  if (const auto* v = o.if_contains("created_ms"); v && v->is_int64()) p.created_ms = v->as_int64();
+  return p;
+}
 
 // Policy ARNs never contain a newline.
 std::string join_lines(const std::vector<std::string>& items) {
@@ -114,6 +168,25 @@ void SessionStore::erase_expired_before(int64_t before_ms) {
   } catch (const sqlite::Error&) {
     // Kept rows are only forgotten later; the next call tries again.
   }
+}
+
+std::vector<OidcProvider> SessionStore::load_oidc_providers() {
+  std::vector<OidcProvider> out;
+  sqlite::Statement select(db_.get(), "SELECT arn, document FROM oidc_providers");
+  while (select.step()) {
+    if (auto provider = provider_of(select.string(0), select.string(1))) out.push_back(std::move(*provider));
+  }
+  return out;
+}
+
+void SessionStore::put_oidc_provider(const OidcProvider& provider) {
+  sqlite::Statement insert(db_.get(), "INSERT OR REPLACE INTO oidc_providers VALUES(?, ?)");
+  insert.bind_text(1, provider.arn).bind_text(2, provider_document(provider)).run();
+}
+
+void SessionStore::erase_oidc_provider(const std::string& arn) {
+  sqlite::Statement erase(db_.get(), "DELETE FROM oidc_providers WHERE arn = ?");
+  erase.bind_text(1, arn).run();
 }
 
 }  // namespace sluice::identity::detail

@@ -1,7 +1,8 @@
 #pragma once
-// The file that keeps STS's temporary credentials across restarts (identity.db in the data
-// directory): one row per session, written before the credentials are handed out and deleted when
-// the Directory forgets them. Holders of credentials that have not expired keep working after a
+// The file that keeps STS's temporary credentials and IAM's OpenID Connect providers across
+// restarts (identity.db in the data directory): one row per session, written before the
+// credentials are handed out and deleted when the Directory forgets them; one row per provider,
+// written before the change is answered. Holders of credentials that have not expired keep working after a
 // restart, as they would against AWS.
 
 #include <memory>
@@ -25,6 +26,11 @@ class SessionStore {
   void put(const std::string& access_key_id, const KeyRecord& record);
   // Deletes the sessions whose expiry is before `before_ms`; a failure is retried at the next call.
   void erase_expired_before(int64_t before_ms);
+
+  // OpenID Connect providers. put/erase throw sqlite::Error when the change cannot be written.
+  std::vector<OidcProvider> load_oidc_providers();
+  void put_oidc_provider(const OidcProvider& provider);
+  void erase_oidc_provider(const std::string& arn);
 
  private:
   explicit SessionStore(sqlite::Connection db) : db_(std::move(db)) {}

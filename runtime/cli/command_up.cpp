@@ -23,6 +23,7 @@
 #include "reset_service.h"
 #include "runtime_launcher.h"
 #include "server_log.h"
+#include "sluice/api/iam_wire/iam_service.h"
 #include "sluice/api/lambda_wire/lambda_service.h"
 #include "sluice/api/server/server.h"
 #include "sluice/api/sns_wire/sns_service.h"
@@ -33,6 +34,7 @@
 #include "sluice/functions/lambda_executor.h"
 #include "sluice/functions/log_format.h"
 #include "sluice/identity/identity.h"
+#include "sluice/identity/oidc_issuer.h"
 #include "sluice/lambda/control_plane.h"
 #include "sluice/sns/delivery.h"
 #include "sluice/sns/sns.h"
@@ -178,6 +180,14 @@ int command_up(const UpOptions& options) {
       return 74;
     }
   }
+  // sluice's test OpenID issuer: its key lives in the data directory, so that registered
+  // providers and minted tokens stay valid across a restart.
+  auto oidc_issuer = identity::OidcIssuer::open(
+      options.in_memory ? "" : options.data_dir + "/" + std::string(identity::OidcIssuer::kKeyFile), &error);
+  if (!oidc_issuer) {
+    std::fprintf(stderr, "sluice up: cannot open the OpenID issuer's key: %s\n", error.c_str());
+    return 74;
+  }
   if (options.auth != identity::AuthMode::Off && config.accounts.empty()) {
     std::fprintf(stderr, "sluice up: --auth %s with no accounts declared: every signed request is refused\n",
                  std::string(identity::auth_mode_name(options.auth)).c_str());
@@ -269,7 +279,13 @@ int command_up(const UpOptions& options) {
   api::sts_wire::StsOptions sts_options;
   sts_options.directory = identities;
   sts_options.mode = options.auth;
+  sts_options.issuer = oidc_issuer;
   api_options.services.push_back(api::sts_wire::make_sts_service(std::move(sts_options)));
+  api::iam_wire::IamOptions iam_options;
+  iam_options.directory = identities;
+  iam_options.issuer = oidc_issuer;
+  iam_options.mode = options.auth;
+  api_options.services.push_back(api::iam_wire::make_iam_service(std::move(iam_options)));
   api_options.services.push_back(api::lambda_wire::make_lambda_service(**lambda_functions));
   // GET /health lists every running mapping with its state and LastProcessingResult.
   api_options.health_details = [mappings = runtime.mapping_directory()] {

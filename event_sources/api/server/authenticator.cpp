@@ -273,9 +273,18 @@ std::optional<AwsError> Authenticator::verify(const Call& call, bool unsigned_ok
   }
 
   const std::vector<std::string> scope = split(sig.credential, '/');
-  if (scope.size() != 5 || scope[0].empty() || scope[4] != "aws4_request") {
-    return incomplete("Credential should be scoped to a valid region, not '" + (scope.size() > 2 ? scope[2] : "") +
-                      "'. Credential=" + sig.credential);
+  // Texts as AWS answers them: the element count (seen in AWS answers), the terminator and the
+  // region (AWS's wording, not confirmed by a recording).
+  if (scope.size() != 5) {
+    return incomplete(
+        "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '" +
+        sig.credential + "'");
+  }
+  if (scope[4] != "aws4_request") {
+    return incomplete("Credential should be scoped with a valid terminator: 'aws4_request', not '" + scope[4] + "'. ");
+  }
+  if (scope[0].empty() || scope[2].empty()) {
+    return incomplete("Credential should be scoped to a valid region, not '" + scope[2] + "'. ");
   }
   const std::string& access_key_id = scope[0];
   std::shared_ptr<const identity::KeyRecord> key = options_.directory->find_key(access_key_id);

@@ -8,8 +8,8 @@
 #include <boost/json.hpp>
 
 #include "sluice/api/query/query.h"
+#include "sluice/api/query/validation.h"
 #include "sluice/common/clock.h"
-#include "sts_validation.h"
 
 namespace sluice::api::sts_wire::detail {
 namespace {
@@ -23,14 +23,6 @@ constexpr int64_t kRootSessionTokenMax = 3600;
 constexpr size_t kMaxPolicyLength = 2048;
 constexpr size_t kMaxPolicyArns = 10;
 
-const std::string_view* form_value(const server::Call& call, std::string_view name) {
-  const std::string_view* found = nullptr;
-  for (const auto& [key, value] : call.form) {
-    if (key == name) found = &value;
-  }
-  return found;
-}
-
 // An integer parameter; false (and the error in *error) when it is not one.
 bool read_duration(const server::Call& call, std::string_view name, int64_t* value, std::optional<AwsError>* error) {
   const std::string_view* text = form_value(call, name);
@@ -42,40 +34,15 @@ bool read_duration(const server::Call& call, std::string_view name, int64_t* val
   return true;
 }
 
-void write_credentials(query::XmlWriter& w, const identity::SessionCredentials& credentials) {
-  w.open("Credentials")
-      .element("AccessKeyId", credentials.access_key_id)
-      .element("SecretAccessKey", credentials.secret_access_key)
-      .element("SessionToken", credentials.session_token)
-      .element("Expiration", format_iso8601_ms(credentials.expires_ms))
-      .close("Credentials");
-}
-
 AwsError not_authorized(const Principal& caller, std::string_view resource) {
   return aws_error(
       AwsErrorCode::AccessDenied,
       "User: " + caller.arn + " is not authorized to perform: sts:AssumeRole on resource: " + std::string(resource));
 }
 
-// arn:aws:iam::ACCOUNT:role/[PATH/]NAME -> account and name.
-bool parse_role_arn(std::string_view arn, std::string* account, std::string* name) {
-  constexpr std::string_view kPrefix = "arn:aws:iam::";
-  if (arn.substr(0, kPrefix.size()) != kPrefix) return false;
-  arn.remove_prefix(kPrefix.size());
-  size_t colon = arn.find(':');
-  if (colon != 12 || arn.substr(colon + 1, 5) != "role/") return false;
-  *account = std::string(arn.substr(0, 12));
-  for (char c : *account) {
-    if (c < '0' || c > '9') return false;
-  }
-  std::string_view path = arn.substr(colon + 6);
-  *name = std::string(path.substr(path.rfind('/') == std::string_view::npos ? 0 : path.rfind('/') + 1));
-  return !name->empty();
-}
-
 // Session policies: a JSON object no longer than 2048 characters; PolicyArns.member.N.arn.
 std::optional<AwsError> read_session_policies(const server::Call& call, identity::SessionGrant& grant,
-                                              Validation& validation) {
+                                              query::Validation& validation) {
   if (const std::string_view* policy = form_value(call, "Policy")) {
     validation.length("policy", *policy, 1, kMaxPolicyLength);
     boost::system::error_code ec;
@@ -104,7 +71,85 @@ int64_t packed_policy_size(const identity::SessionGrant& grant) {
   return static_cast<int64_t>((used * 100 + kMaxPolicyLength - 1) / kMaxPolicyLength);
 }
 
+// The principal's own keys, for sts:AssumeRole's trust policy.
+void add_principal_keys(identity::ConditionContext& context, const Principal& caller) {
+  context.set("aws:PrincipalAccount", caller.account_id);
+  context.set("aws:userid", caller.user_id);
+  switch (caller.kind) {
+    case Principal::Kind::Root:
+      context.set("aws:PrincipalArn", caller.arn);
+      context.set("aws:PrincipalType", "Account");
+      break;
+    case Principal::Kind::User:
+      context.set("aws:PrincipalArn", caller.arn);
+      context.set("aws:PrincipalType", "User");
+      context.set("aws:username", caller.name);
+      break;
+    case Principal::Kind::AssumedRole:
+      // A role session's aws:PrincipalArn is its role's ARN.
+      context.set("aws:PrincipalArn", identity::role_arn(caller.account_id, caller.name));
+      context.set("aws:PrincipalType", "AssumedRole");
+      break;
+    case Principal::Kind::Anonymous:
+      break;
+  }
+}
+
 }  // namespace
+
+const std::string_view* form_value(const server::Call& call, std::string_view name) {
+  const std::string_view* found = nullptr;
+  for (const auto& [key, value] : call.form) {
+    if (key == name) found = &value;
+  }
+  return found;
+}
+
+void write_credentials(query::XmlWriter& w, const identity::SessionCredentials& credentials) {
+  w.open("Credentials")
+      .element("AccessKeyId", credentials.access_key_id)
+      .element("SecretAccessKey", credentials.secret_access_key)
+      .element("SessionToken", credentials.session_token)
+      .element("Expiration", format_iso8601_ms(credentials.expires_ms))
+      .close("Credentials");
+}
+
+// arn:aws:iam::ACCOUNT:role/[PATH/]NAME -> account and name.
+bool parse_role_arn(std::string_view arn, std::string* account, std::string* name) {
+  constexpr std::string_view kPrefix = "arn:aws:iam::";
+  if (arn.substr(0, kPrefix.size()) != kPrefix) return false;
+  arn.remove_prefix(kPrefix.size());
+  size_t colon = arn.find(':');
+  if (colon != 12 || arn.substr(colon + 1, 5) != "role/") return false;
+  *account = std::string(arn.substr(0, 12));
+  for (char c : *account) {
+    if (c < '0' || c > '9') return false;
+  }
+  std::string_view path = arn.substr(colon + 6);
+  *name = std::string(path.substr(path.rfind('/') == std::string_view::npos ? 0 : path.rfind('/') + 1));
+  return !name->empty();
+}
+
+identity::ConditionContext request_context(const server::Call& call, const StsContext& sts) {
+  identity::ConditionContext context;
+  context.set("aws:CurrentTime", format_iso8601_ms(sts.now_ms));
+  context.set("aws:EpochTime", std::to_string(sts.now_ms / 1000));
+  context.set("aws:SecureTransport", call.ctx.secure_transport ? "true" : "false");
+  if (const std::string_view* name = form_value(call, "RoleSessionName")) {
+    context.set("sts:RoleSessionName", std::string(*name));
+  }
+  std::vector<std::string> tag_keys;
+  for (const auto& [key, value] : call.form) {
+    // Tags.member.N.Key, with its Tags.member.N.Value
+    if (!key.starts_with("Tags.member.") || !key.ends_with(".Key")) continue;
+    const std::string value_name = std::string(key.substr(0, key.size() - 4)) + ".Value";
+    const std::string_view* tag_value = form_value(call, value_name);
+    context.set("aws:RequestTag/" + std::string(value), tag_value ? std::string(*tag_value) : std::string());
+    tag_keys.emplace_back(value);
+  }
+  if (!tag_keys.empty()) context.set_all("aws:TagKeys", std::move(tag_keys));
+  return context;
+}
 
 Outcome<std::string> get_caller_identity(const server::Call& call, StsContext& sts) {
   (void)sts;
@@ -121,7 +166,7 @@ Outcome<std::string> assume_role(const server::Call& call, StsContext& sts) {
   const Principal& caller = call.ctx.principal;
   const std::string_view* role_arn = form_value(call, "RoleArn");
   const std::string_view* session_name = form_value(call, "RoleSessionName");
-  Validation validation;
+  query::Validation validation;
   validation.not_null("roleArn", role_arn != nullptr);
   validation.not_null("roleSessionName", session_name != nullptr);
   if (role_arn != nullptr) validation.length("roleArn", *role_arn, 20, 2048);
@@ -150,7 +195,15 @@ Outcome<std::string> assume_role(const server::Call& call, StsContext& sts) {
   std::optional<identity::RoleDeclaration> role = sts.directory.find_role(role_account, role_name);
   if (sts.mode != identity::AuthMode::Off) {
     std::optional<AwsError> refusal;
-    if (!role || !identity::trust_policy_allows(*role, role_account, caller))
+    identity::ConditionContext context = request_context(call, sts);
+    add_principal_keys(context, caller);
+    if (const std::string_view* external_id = form_value(call, "ExternalId")) {
+      context.set("sts:ExternalId", std::string(*external_id));
+    }
+    identity::TrustRequest request;
+    request.caller = &caller;
+    request.context = &context;
+    if (!role || !identity::trust_policy_allows(*role, role_account, request))
       refusal = not_authorized(caller, *role_arn);
     if (refusal && sts.mode == identity::AuthMode::Enforce) return *refusal;
     if (refusal && sts.audit_log) {
@@ -194,7 +247,7 @@ Outcome<std::string> get_session_token(const server::Call& call, StsContext& sts
   int64_t duration = kDefaultSessionTokenDuration;
   std::optional<AwsError> integer_error;
   if (!read_duration(call, "DurationSeconds", &duration, &integer_error)) return *integer_error;
-  Validation validation;
+  query::Validation validation;
   if (const std::string_view* text = form_value(call, "DurationSeconds")) {
     validation.range("durationSeconds", *text, duration, 900, 129600);
   }

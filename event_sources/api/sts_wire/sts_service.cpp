@@ -24,6 +24,7 @@ struct ActionRow {
 // Sorted by name.
 constexpr ActionRow kActions[] = {
     {"AssumeRole", detail::assume_role},
+    {"AssumeRoleWithWebIdentity", detail::assume_role_with_web_identity},
     {"GetCallerIdentity", detail::get_caller_identity},
     {"GetSessionToken", detail::get_session_token},
 };
@@ -47,8 +48,9 @@ class StsService final : public server::Service {
   const Routes& routes() const override { return kRoutes; }
   bool has_action(std::string_view action) const override { return find_action(action) != nullptr; }
   void attach(server::ServiceHost& host) override { clock_ = host.clock(); }
-  // Unsigned by design on AWS (the web identity or SAML assertion is the credential). They are
-  // not implemented yet, so they reach handle() and get InvalidAction rather than a refusal.
+  // Unsigned by design on AWS (the web identity or SAML assertion is the credential).
+  // AssumeRoleWithSAML is not implemented: it reaches handle() and gets InvalidAction rather than
+  // a refusal.
   bool is_unsigned(std::string_view action) const override {
     return action == "AssumeRoleWithWebIdentity" || action == "AssumeRoleWithSAML";
   }
@@ -73,7 +75,7 @@ class StsService final : public server::Service {
       return;
     }
     detail::StsContext sts{*options_.directory, options_.mode, clock_ ? clock_->now_ms() : system_clock()->now_ms(),
-                           options_.audit_log};
+                           options_.audit_log, options_.issuer.get()};
     Outcome<std::string> result = action->run(call, sts);
     if (!result) {
       responder->respond(query::error_response(result.error(), request_id, kDialect));

@@ -1,6 +1,10 @@
 """The AWS CLI as different users against `sluice up --auth enforce accounts.json`:
 `aws sts get-caller-identity`, `aws sts assume-role` and the assumed role's credentials, a wrong
-secret and an unknown key. Skips (exit 77) without `aws`. Standard library only.
+secret and an unknown key; `aws iam create-open-id-connect-provider`, `aws sts
+assume-role-with-web-identity` with a token of sluice's issuer, and the CLI's own web-identity
+credential provider (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE, then the `web_identity_token_file`
+profile setting) pointed at sluice with AWS_ENDPOINT_URL_STS. Skips (exit 77) without `aws`.
+Tokens are minted with botocore's signer (oidc_tokens.py).
 """
 
 import json
@@ -8,7 +12,11 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from oidc_tokens import AUDIENCE, ISSUER_URL, mint  # noqa: E402
 
 ENDPOINT = os.environ.get("SLUICE_ENDPOINT", "")
 AWS = os.environ.get("AWS_CLI", "/usr/bin/aws")
@@ -25,6 +33,43 @@ def aws(credentials, *args, token=None):
         env["AWS_SESSION_TOKEN"] = token
     cmd = [AWS, *args, "--endpoint-url", ENDPOINT, "--region", "us-east-1", "--no-cli-pager", "--output", "json"]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
+
+
+# Anything but loopback goes to a closed local port, so that a credential provider that ignored
+# the endpoint could never reach AWS.
+NO_TRAFFIC = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
+              "NO_PROXY": "127.0.0.1,localhost"}
+WEB_READER = "arn:aws:iam::%s:role/web-reader" % ACCOUNT
+
+
+def aws_web_identity(extra_env, *args, config_text=None):
+    """The CLI with no static credentials: only the web-identity settings in extra_env/config."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(NO_TRAFFIC)
+    env["AWS_ENDPOINT_URL_STS"] = ENDPOINT
+    env["AWS_DEFAULT_REGION"] = "us-east-1"
+    env["AWS_CONFIG_FILE"] = os.devnull
+    env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    env.update(extra_env)
+    with tempfile.TemporaryDirectory() as scratch:
+        if config_text is not None:
+            path = os.path.join(scratch, "config")
+            with open(path, "w") as f:
+                f.write(config_text)
+            env["AWS_CONFIG_FILE"] = path
+        cmd = [AWS, *args, "--endpoint-url", ENDPOINT, "--region", "us-east-1", "--no-cli-pager", "--output", "json"]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
+
+
+def supports_service_endpoint_env():
+    """True when the CLI honours AWS_ENDPOINT_URL_<SERVICE> (aws-cli 1.29+, 2.13+)."""
+    version = subprocess.run([AWS, "--version"], capture_output=True, text=True, timeout=60)
+    text = (version.stdout + version.stderr).split()[0] if (version.stdout + version.stderr).split() else ""
+    try:
+        major, minor = (int(x) for x in text.split("/")[1].split(".")[:2])
+    except (IndexError, ValueError):
+        return False
+    return (major, minor) >= ((1, 29) if major == 1 else (2, 13))
 
 
 def ok(result):
@@ -62,6 +107,47 @@ class AwsCliIdentityTest(unittest.TestCase):
         unknown = aws(("AKIANOSUCHKEY0000001", "x"), "sqs", "list-queues")
         self.assertNotEqual(unknown.returncode, 0)
         self.assertIn("InvalidClientTokenId", unknown.stderr)
+
+    def _register_issuer(self):
+        result = aws(ALICE, "iam", "create-open-id-connect-provider", "--url", ISSUER_URL,
+                     "--client-id-list", AUDIENCE, "--thumbprint-list", "0" * 40)
+        if result.returncode != 0:
+            self.assertIn("EntityAlreadyExists", result.stderr)
+
+    def test_assume_role_with_web_identity(self):
+        self._register_issuer()
+        answer = ok(aws(("unused", "unused"), "sts", "assume-role-with-web-identity", "--role-arn", WEB_READER,
+                        "--role-session-name", "cli-web", "--web-identity-token", mint()))
+        self.assertEqual(answer["AssumedRoleUser"]["Arn"],
+                         "arn:aws:sts::%s:assumed-role/web-reader/cli-web" % ACCOUNT)
+        self.assertEqual(answer["Audience"], AUDIENCE)
+        credentials = answer["Credentials"]
+        role = (credentials["AccessKeyId"], credentials["SecretAccessKey"])
+        me = ok(aws(role, "sts", "get-caller-identity", token=credentials["SessionToken"]))
+        self.assertEqual(me["Arn"], "arn:aws:sts::%s:assumed-role/web-reader/cli-web" % ACCOUNT)
+        refused = aws(("unused", "unused"), "sts", "assume-role-with-web-identity", "--role-arn", WEB_READER,
+                      "--role-session-name", "cli-web", "--web-identity-token", mint(aud="nobody"))
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("InvalidIdentityToken", refused.stderr)
+
+    def test_web_identity_token_file_credentials(self):
+        if not supports_service_endpoint_env():
+            self.skipTest("this aws CLI predates AWS_ENDPOINT_URL_STS (v1 1.29 / v2 2.13): its web-identity "
+                          "credential provider could only call AWS's own STS")
+        self._register_issuer()
+        with tempfile.NamedTemporaryFile("w", suffix=".jwt", delete=False) as token_file:
+            token_file.write(mint())
+        try:
+            by_env = ok(aws_web_identity({"AWS_ROLE_ARN": WEB_READER, "AWS_ROLE_SESSION_NAME": "from-env",
+                                          "AWS_WEB_IDENTITY_TOKEN_FILE": token_file.name},
+                                         "sts", "get-caller-identity"))
+            self.assertEqual(by_env["Arn"], "arn:aws:sts::%s:assumed-role/web-reader/from-env" % ACCOUNT)
+            profile = ("[default]\nrole_arn = %s\nrole_session_name = from-profile\n"
+                       "web_identity_token_file = %s\n" % (WEB_READER, token_file.name))
+            by_profile = ok(aws_web_identity({}, "sts", "get-caller-identity", config_text=profile))
+            self.assertEqual(by_profile["Arn"], "arn:aws:sts::%s:assumed-role/web-reader/from-profile" % ACCOUNT)
+        finally:
+            os.unlink(token_file.name)
 
 
 if __name__ == "__main__":

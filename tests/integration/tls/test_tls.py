@@ -1,7 +1,8 @@
 """HTTPS on sluice's port (`sluice up --tls`): boto3 (this interpreter's and, where the python3 on
 PATH has a newer one, that one too) and the AWS CLI trust the self-signed certificate kept in the
 data directory and work unchanged over https; a client that does not trust it is refused; plain
-HTTP keeps working on the same port; a restart keeps the certificate, so trust survives it.
+HTTP keeps working on the same port; a restart keeps the certificate, so trust survives it. The
+test OpenID issuer is an https issuer there, and its key (mode 0600) survives the restart too.
 
 Usage: test_tls.py --sluice BIN. The AWS CLI part skips without `aws`.
 """
@@ -106,6 +107,18 @@ class TlsTest(unittest.TestCase):
             with urllib.request.urlopen(url, timeout=5, context=trusting) as r:
                 self.assertEqual(r.status, 200)
 
+    def issuer_document(self, name):
+        trusting = ssl.create_default_context(cafile=self.cert)
+        with urllib.request.urlopen(self.https + "/_sluice/oidc/" + name, timeout=5, context=trusting) as r:
+            return json.loads(r.read())
+
+    def test_the_openid_issuer_is_https_and_keeps_its_key_private(self):
+        discovery = self.issuer_document(".well-known/openid-configuration")
+        self.assertEqual(discovery["issuer"], self.https + "/_sluice/oidc")
+        self.assertEqual(discovery["jwks_uri"], self.https + "/_sluice/oidc/jwks.json")
+        key_file = os.path.join(self.data.name, "data", "oidc-issuer-key.pem")
+        self.assertEqual(os.stat(key_file).st_mode & 0o777, 0o600)
+
     def test_plain_http_on_the_same_port(self):
         with urllib.request.urlopen(self.server.endpoint + "/health", timeout=5) as r:
             self.assertEqual(r.status, 200)
@@ -126,6 +139,7 @@ class TlsTest(unittest.TestCase):
     def test_zz_restart_keeps_the_certificate(self):
         with open(self.cert) as f:
             before = f.read()
+        issuer_key = self.issuer_document("jwks.json")["keys"][0]["kid"]
         self.assertEqual(self.server.stop(), 0)
         self.server.close()
         self.server.start()
@@ -134,6 +148,8 @@ class TlsTest(unittest.TestCase):
             self.assertEqual(f.read(), before)
         answer = self.boto3_round_trip(sys.executable, "tls-after-restart")
         self.assertEqual(answer["body"], "over tls")
+        # The OpenID issuer's key survives too, so tokens it minted stay verifiable.
+        self.assertEqual(self.issuer_document("jwks.json")["keys"][0]["kid"], issuer_key)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "sluice/identity/conditions.h"
 #include "sluice/identity/identity.h"
 
 namespace {
@@ -62,7 +63,7 @@ TEST_CASE("the directory refuses a key declared twice and forgets long-expired s
   CHECK(dir.find_key(session.access_key_id) == nullptr);
 }
 
-TEST_CASE("trust policies: principals, actions, deny wins, conditions not yet understood") {
+TEST_CASE("trust policies: principals, actions, deny wins, conditions") {
   const Principal alice = user_principal(kAccount, "alice");
   const Principal bob = user_principal(kAccount, "bob");
   const Principal stranger = user_principal("444455556666", "eve");
@@ -91,7 +92,35 @@ TEST_CASE("trust policies: principals, actions, deny wins, conditions not yet un
 
   const std::string conditional = R"({"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",
       "Principal":{"AWS":"*"},"Condition":{"StringEquals":{"sts:ExternalId":"x"}}}]})";
-  CHECK_FALSE(trust_policy_allows(role_with(conditional), kAccount, alice));
+  CHECK_FALSE(trust_policy_allows(role_with(conditional), kAccount, alice));  // no sts:ExternalId given
+  ConditionContext with_external_id;
+  with_external_id.set("sts:ExternalId", "x");
+  TrustRequest request;
+  request.caller = &alice;
+  request.context = &with_external_id;
+  CHECK(trust_policy_allows(role_with(conditional), kAccount, request));
+  with_external_id.set("sts:ExternalId", "y");
+  CHECK_FALSE(trust_policy_allows(role_with(conditional), kAccount, request));
+
+  // Web identities are trusted through "Federated" and sts:AssumeRoleWithWebIdentity.
+  const std::string provider = "arn:aws:iam::111122223333:oidc-provider/127.0.0.1:9324/_sluice/oidc";
+  const std::string web = R"({"Statement":[{"Effect":"Allow","Action":"sts:AssumeRoleWithWebIdentity",
+      "Principal":{"Federated":")" +
+                          provider + R"("},
+      "Condition":{"StringEquals":{"127.0.0.1:9324/_sluice/oidc:aud":"app"}}}]})";
+  ConditionContext claims;
+  claims.set("127.0.0.1:9324/_sluice/oidc:aud", "app");
+  TrustRequest web_request;
+  web_request.action = "sts:AssumeRoleWithWebIdentity";
+  web_request.federated_provider = provider;
+  web_request.context = &claims;
+  CHECK(trust_policy_allows(role_with(web), kAccount, web_request));
+  claims.set("127.0.0.1:9324/_sluice/oidc:aud", "other");
+  CHECK_FALSE(trust_policy_allows(role_with(web), kAccount, web_request));
+  web_request.federated_provider = "arn:aws:iam::111122223333:oidc-provider/elsewhere";
+  claims.set("127.0.0.1:9324/_sluice/oidc:aud", "app");
+  CHECK_FALSE(trust_policy_allows(role_with(web), kAccount, web_request));
+  CHECK_FALSE(trust_policy_allows(role_with(web), kAccount, alice));  // not for sts:AssumeRole
 
   CHECK_FALSE(trust_policy_allows(role_with("not json"), kAccount, alice));
 

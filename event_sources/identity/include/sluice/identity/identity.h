@@ -4,13 +4,14 @@
 // to check a signature; STS asks it for roles and issues sessions into it.
 //
 // Where identities come from: the "accounts" section of the `sluice up` configuration (see
-// runtime/cli/config.h), and later the IAM API. Temporary credentials live in memory, and with a
-// data directory also in its identity.db (keep_sessions_in), so that they outlive a restart.
+// runtime/cli/config.h), and the IAM API (OpenID Connect providers today). Temporary credentials live in memory, and
+// with a data directory also in its identity.db (keep_sessions_in), so that they outlive a restart.
 //
 // Thread-safety: a Directory may be used from any thread; every method takes its one mutex for a
 // short lookup or insert.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@
 
 #include "sluice/common/aws_error.h"
 #include "sluice/common/mutex.h"
+#include "sluice/identity/oidc_provider.h"
 #include "sluice/identity/principal.h"
 
 namespace sluice::identity {
@@ -119,17 +121,42 @@ class Directory {
 
   size_t session_count() const;
 
+  // OpenID Connect providers (IAM), kept in identity.db with the sessions. Errors are IAM's:
+  // EntityAlreadyExists for a second provider of one URL in an account, LimitExceeded beyond
+  // `per_account_limit`, NoSuchEntity for an unknown ARN, ServiceUnavailable when the change
+  // cannot be stored.
+  Status add_oidc_provider(OidcProvider provider, size_t per_account_limit);
+  std::optional<OidcProvider> find_oidc_provider(std::string_view arn) const;
+  std::vector<OidcProvider> oidc_providers(std::string_view account_id) const;  // sorted by ARN
+  Status remove_oidc_provider(std::string_view arn);
+  // Applies `change` to a copy of the provider and stores the result, unless `change` fails.
+  // `change` runs under the directory's lock: it must not call the directory.
+  Status change_oidc_provider(std::string_view arn, const std::function<Status(OidcProvider&)>& change);
+
  private:
   mutable Mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<const KeyRecord>> keys_ GUARDED_BY(mu_);
   std::unordered_map<std::string, RoleDeclaration> roles_ GUARDED_BY(mu_);  // "ACCOUNT/NAME"
   std::vector<std::string> accounts_ GUARDED_BY(mu_);
-  std::vector<std::string> users_ GUARDED_BY(mu_);                  // "ACCOUNT/NAME"
-  std::unique_ptr<detail::SessionStore> sessions_ GUARDED_BY(mu_);  // null: sessions in memory only
+  std::vector<std::string> users_ GUARDED_BY(mu_);                                // "ACCOUNT/NAME"
+  std::unordered_map<std::string, OidcProvider> oidc_providers_ GUARDED_BY(mu_);  // by ARN
+  std::unique_ptr<detail::SessionStore> sessions_ GUARDED_BY(mu_);                // null: sessions in memory only
 };
 
-// True when the role's trust policy lets `caller` call sts:AssumeRole (see trust_policy.cpp for
-// what the evaluation covers). A malformed policy trusts no one.
+class ConditionContext;
+
+// Who asks to assume a role, and how: the request a trust policy is evaluated for.
+struct TrustRequest {
+  std::string_view action = "sts:AssumeRole";  // or "sts:AssumeRoleWithWebIdentity"
+  const Principal* caller = nullptr;           // the signer (AssumeRole), matched under "AWS"
+  std::string federated_provider;              // an OpenID Connect provider ARN, matched under "Federated"
+  const ConditionContext* context = nullptr;   // the request's condition keys; null = none
+};
+
+// True when the role's trust policy allows the request (see trust_policy.cpp for what the
+// evaluation covers). A malformed policy trusts no one; a role without one trusts its own account.
+bool trust_policy_allows(const RoleDeclaration& role, std::string_view role_account, const TrustRequest& request);
+// sts:AssumeRole by `caller` without condition keys.
 bool trust_policy_allows(const RoleDeclaration& role, std::string_view role_account, const Principal& caller);
 
 }  // namespace sluice::identity

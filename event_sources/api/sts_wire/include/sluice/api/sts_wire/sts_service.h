@@ -6,8 +6,9 @@
 // Actions: GetCallerIdentity (the caller's account, ARN and user id; answered to every caller
 // whose signature holds, as on AWS), AssumeRole (temporary credentials for a role session, with
 // DurationSeconds, Policy and PolicyArns kept as session policies), GetSessionToken (temporary
-// credentials for the calling user or root). Temporary credentials go into the identity
-// directory, so the front door verifies requests signed with them and refuses them once expired.
+// credentials for the calling user or root), AssumeRoleWithWebIdentity (unsigned, as on AWS: the
+// OpenID Connect ID token is the credential; see web_identity.cpp for what is verified). Temporary credentials go into
+// the identity directory, so the front door verifies requests signed with them and refuses them once expired.
 //
 // Who may assume a role depends on the auth mode: with Off any role ARN is assumable (it need not
 // be declared); with Audit and Enforce the role must be declared in the configuration and its
@@ -22,6 +23,7 @@
 
 #include "sluice/api/server/server.h"
 #include "sluice/identity/identity.h"
+#include "sluice/identity/oidc_issuer.h"
 
 namespace sluice::api::sts_wire {
 
@@ -30,6 +32,8 @@ struct StsOptions {
   identity::AuthMode mode = identity::AuthMode::Off;
   // Where Audit mode writes the refusals it lets through; default stderr.
   std::function<void(std::string_view line)> audit_log;
+  // sluice's own OpenID issuer: AssumeRoleWithWebIdentity verifies its tokens' signatures.
+  std::shared_ptr<identity::OidcIssuer> issuer;
 };
 
 std::shared_ptr<server::Service> make_sts_service(StsOptions options);

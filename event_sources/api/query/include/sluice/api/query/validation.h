@@ -1,5 +1,5 @@
 #pragma once
-// Internal: STS's input validation, worded as AWS words it ("1 validation error detected: Value
+// Input validation of Query services (STS, IAM), worded as AWS words it ("1 validation error detected: Value
 // '100' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or
 // equal to 900"; several are joined with "; " under "N validation errors detected").
 
@@ -11,7 +11,7 @@
 
 #include "sluice/common/aws_error.h"
 
-namespace sluice::api::sts_wire::detail {
+namespace sluice::api::query {
 
 class Validation {
  public:
@@ -27,4 +27,4 @@ class Validation {
   std::vector<std::string> problems_;
 };
 
-}  // namespace sluice::api::sts_wire::detail
+}  // namespace sluice::api::query

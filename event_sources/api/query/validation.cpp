@@ -1,8 +1,8 @@
-// STS's validation texts (see sts_validation.h).
+// Validation texts of Query services (see sluice/api/query/validation.h).
 
-#include "sts_validation.h"
+#include "sluice/api/query/validation.h"
 
-namespace sluice::api::sts_wire::detail {
+namespace sluice::api::query {
 
 void Validation::add(std::string_view field, std::string_view value, bool null_value, std::string_view constraint) {
   std::string problem = "Value ";
@@ -61,4 +61,4 @@ std::optional<AwsError> Validation::error() const {
   return aws_error(AwsErrorCode::ValidationError, std::move(message));
 }
 
-}  // namespace sluice::api::sts_wire::detail
+}  // namespace sluice::api::query
