@@ -92,10 +92,10 @@ void write_list(query::XmlWriter& w, std::string_view name, const std::vector<st
 // Tags with the same key replace the old value, as IAM's TagX actions do.
 void merge_tags(std::vector<std::pair<std::string, std::string>>& into,
                 const std::vector<std::pair<std::string, std::string>>& tags) {
-  for (const auto& [key, value] : tags) {
-    auto it = std::find_if(into.begin(), into.end(), [&](const auto& t) { return t.first == key; });
-    if (it != into.end()) it->second = value;
-    else into.emplace_back(key, value);
+  for (const auto& tag : tags) {
+    auto it = std::find_if(into.begin(), into.end(), [&](const auto& t) { return t.first == tag.first; });
+    if (it != into.end()) it->second = tag.second;
+    else into.push_back(tag);
   }
 }
 
