@@ -3,10 +3,10 @@
 
 #include "sluice/api/sts_wire/sts_service.h"
 
-#include <algorithm>
 #include <cstdio>
 
 #include "sluice/api/query/query.h"
+#include "sluice/api/server/query_actions.h"
 #include "sts_actions.h"
 
 namespace sluice::api::sts_wire {
@@ -16,23 +16,17 @@ constexpr std::string_view kVersion = "2011-06-15";
 constexpr server::Service::Routes kRoutes{"sts", "sts", "", "", kVersion};
 constexpr query::Dialect kDialect{"https://sts.amazonaws.com/doc/2011-06-15/", "", false};
 
-using Action = Outcome<std::string> (*)(const server::Call&, detail::StsContext&);
-struct ActionRow {
-  std::string_view name;
-  Action run;
-};
 // Sorted by name.
-constexpr ActionRow kActions[] = {
+constexpr server::QueryAction<detail::StsContext> kActions[] = {
     {"AssumeRole", detail::assume_role},
     {"AssumeRoleWithWebIdentity", detail::assume_role_with_web_identity},
     {"GetCallerIdentity", detail::get_caller_identity},
     {"GetSessionToken", detail::get_session_token},
 };
+static_assert(server::query_actions_sorted<detail::StsContext>(kActions));
 
-const ActionRow* find_action(std::string_view name) {
-  auto it = std::lower_bound(std::begin(kActions), std::end(kActions), name,
-                             [](const ActionRow& row, std::string_view n) { return row.name < n; });
-  return it != std::end(kActions) && it->name == name ? it : nullptr;
+const server::QueryAction<detail::StsContext>* find_action(std::string_view name) {
+  return server::find_query_action<detail::StsContext>(kActions, name);
 }
 
 class StsService final : public server::Service {
@@ -56,33 +50,12 @@ class StsService final : public server::Service {
   }
 
   void handle(server::Call call, http::ResponderPtr responder) override {
-    const std::string& request_id = call.ctx.request_id;
-    if (call.form_error) {
-      responder->respond(query::error_response(*call.form_error, request_id, kDialect));
-      return;
-    }
-    if (call.action.empty()) {
-      responder->respond(
-          query::error_response(aws_error(AwsErrorCode::MissingAction, "Missing Action"), request_id, kDialect));
-      return;
-    }
-    const ActionRow* action = find_action(call.action);
-    if (action == nullptr) {
-      responder->respond(query::error_response(
-          aws_error(AwsErrorCode::InvalidAction,
-                    "Could not find operation " + call.action + " for version " + std::string(kVersion)),
-          request_id, kDialect));
-      return;
-    }
+    const auto* action = find_action(call.action);
+    if (!server::admit_query_call(call, action != nullptr, kVersion, kDialect, *responder)) return;
     detail::StsContext sts{*options_.directory, options_.mode, clock_ ? clock_->now_ms() : system_clock()->now_ms(),
                            options_.audit_log, options_.issuer.get()};
-    Outcome<std::string> result = action->run(call, sts);
-    if (!result) {
-      responder->respond(query::error_response(result.error(), request_id, kDialect));
-      return;
-    }
-    responder->respond(
-        query::xml_response(request_id, query::document(action->name, *result, true, request_id, kDialect)));
+    server::respond_query_outcome(*responder, action->name, action->run(call, sts), call.ctx.request_id, kDialect,
+                                  true);
   }
 
   http::Response error_response(server::Protocol, const AwsError& error, std::string_view request_id) const override {
