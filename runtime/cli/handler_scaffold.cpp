@@ -5,9 +5,10 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 
 namespace sluice::cli {
 namespace {
@@ -122,8 +123,11 @@ bool write_file(const fs::path& path, const std::string& text, bool executable, 
 }  // namespace
 
 std::string check_handler_name(const std::string& name) {
-  static const std::regex kName("[A-Za-z][A-Za-z0-9_]{0,63}");
-  if (!std::regex_match(name, kName))
+  auto letter = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; };
+  auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; };
+  bool valid =
+      !name.empty() && name.size() <= 64 && letter(name.front()) && std::all_of(name.begin(), name.end(), word_char);
+  if (!valid)
     return "NAME must start with a letter and hold only letters, digits and underscores (at most 64), got '" + name +
            "'";
   return "";

@@ -1,0 +1,35 @@
+// A regular expression in the ECMAScript grammar, the one AWS writes its API constraints in
+// ("Member must satisfy regular expression pattern: ..."), compiled once and matched against whole
+// texts. This is the tree's one user of <regex>: that header takes seconds to compile in every
+// file that includes it, so it stays behind this class.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice {
+
+class Pattern {
+ public:
+  // Throws std::regex_error (a std::runtime_error) on an expression that does not compile: the
+  // patterns are constants of the code, so that is a defect the first test that uses one finds.
+  explicit Pattern(std::string_view expression);
+  ~Pattern();
+  Pattern(const Pattern&) = delete;
+  Pattern& operator=(const Pattern&) = delete;
+
+  // Whether the whole of `text` matches.
+  bool matches(std::string_view text) const;
+  // The whole match and its groups (an unmatched group is an empty string), or nothing when the
+  // whole of `text` does not match.
+  std::optional<std::vector<std::string>> match_groups(std::string_view text) const;
+
+ private:
+  struct Compiled;
+  std::unique_ptr<Compiled> compiled_;
+};
+
+}  // namespace sluice
