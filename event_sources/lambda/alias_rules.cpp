@@ -3,8 +3,9 @@
 
 #include "alias_rules.h"
 
-#include <regex>
 #include <sstream>
+
+#include "sluice/common/pattern.h"
 
 namespace sluice::lambda::detail {
 namespace {
@@ -36,10 +37,10 @@ std::string map_text(const VersionWeights& routing) {
 }  // namespace
 
 std::optional<AwsError> check_alias_name(const std::string& name) {
-  static const std::regex word("[a-zA-Z0-9-_]+");
+  static const Pattern word("[a-zA-Z0-9-_]+");
   const std::string prefix = "Value '" + name + "' at 'name' failed to satisfy constraint: ";
   if (name.size() > 128) return validation(prefix + "Member must have length less than or equal to 128");
-  if (name.empty() || all_digits(name) || !std::regex_match(name, word)) {
+  if (name.empty() || all_digits(name) || !word.matches(name)) {
     return validation(prefix + "Member must satisfy regular expression pattern: " + kAliasPattern);
   }
   return std::nullopt;

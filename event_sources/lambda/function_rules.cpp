@@ -4,7 +4,11 @@
 
 #include "function_rules.h"
 
-#include <regex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sluice/common/pattern.h"
 
 namespace sluice::lambda::detail {
 namespace {
@@ -29,8 +33,8 @@ std::optional<AwsError> check_range(const std::optional<int64_t>& value, const c
 }
 
 std::optional<AwsError> check_role(const std::string& role) {
-  static const std::regex pattern(kRolePattern);
-  if (std::regex_match(role, pattern)) return std::nullopt;
+  static const Pattern pattern(kRolePattern);
+  if (pattern.matches(role)) return std::nullopt;
   return validation(
       "Value '" + role +
       "' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: " + kRolePattern);
@@ -46,16 +50,16 @@ std::optional<AwsError> check_description(const std::string& description) {
 }  // namespace
 
 Outcome<FunctionRef> parse_function_name(std::string_view name_or_arn) {
-  static const std::regex pattern(kFunctionNamePattern);
+  static const Pattern pattern(kFunctionNamePattern);
   const std::string text(name_or_arn);
-  std::smatch match;
-  if (text.empty() || text.size() > 140 || !std::regex_match(text, match, pattern)) {
+  std::optional<std::vector<std::string>> match;
+  if (text.empty() || text.size() > 140 || !(match = pattern.match_groups(text))) {
     return validation("Value '" + text +
                       "' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression "
                       "pattern: " +
                       kFunctionNamePattern);
   }
-  FunctionRef ref{match[7].str(), match[9].str()};
+  FunctionRef ref{(*match)[7], (*match)[9]};
   if (ref.name.size() > 64) {
     return validation("Value '" + text +
                       "' at 'functionName' failed to satisfy constraint: Member must have length less than or equal "

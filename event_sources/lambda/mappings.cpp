@@ -8,10 +8,10 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <regex>
 
 #include "function_rules.h"
 #include "sluice/common/crypto.h"
+#include "sluice/common/pattern.h"
 #include "sluice/common/sqlite.h"
 
 namespace sluice::lambda::detail {
@@ -86,12 +86,12 @@ void Mappings::start_loaded() {
 }
 
 Outcome<std::string> Mappings::create(const CreateMappingInput& input) {
-  static const std::regex arn_pattern(kEventSourceArnPattern);
+  static const Pattern arn_pattern(kEventSourceArnPattern);
   if (input.event_source_arn.empty()) {
     return aws_error(AwsErrorCode::LambdaInvalidParameterValue,
                      "Unrecognized event source, must be kafka or specify a valid event source arn");
   }
-  if (!std::regex_match(input.event_source_arn, arn_pattern)) {
+  if (!arn_pattern.matches(input.event_source_arn)) {
     return aws_error(AwsErrorCode::Validation,
                      "1 validation error detected: Value '" + input.event_source_arn +
                          "' at 'eventSourceArn' failed to satisfy constraint: Member must satisfy regular expression "

@@ -8,9 +8,9 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <regex>
 
 #include "sluice/common/crypto.h"
+#include "sluice/common/pattern.h"
 #include "sluice/common/sqlite.h"
 
 namespace sluice::lambda {
@@ -32,16 +32,15 @@ AwsError validation(const std::string& text) {
 }
 
 std::optional<AwsError> check(const AddPermissionInput& input) {
-  static const std::regex statement_id(kStatementIdPattern);
-  static const std::regex action(kActionPattern);
-  if (input.statement_id.empty() || input.statement_id.size() > 100 ||
-      !std::regex_match(input.statement_id, statement_id)) {
+  static const Pattern statement_id(kStatementIdPattern);
+  static const Pattern action(kActionPattern);
+  if (input.statement_id.empty() || input.statement_id.size() > 100 || !statement_id.matches(input.statement_id)) {
     return validation("Value '" + input.statement_id +
                       "' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression "
                       "pattern: " +
                       kStatementIdPattern);
   }
-  if (!std::regex_match(input.action, action)) {
+  if (!action.matches(input.action)) {
     return validation("Value '" + input.action +
                       "' at 'action' failed to satisfy constraint: Member must satisfy regular expression pattern: " +
                       kActionPattern);
