@@ -133,7 +133,10 @@ class SqsService final : public server::Service {
         // should one outlive it all the same, nothing of the service is left to answer through.
         if (!*alive) return;
         --waiting_for_loads_;
-        sluice::sqs::DeferDurability deferral;
+        // Outside any request's scope, as the parker's retries are: changes are logged and the
+        // answer waits for their commit.
+        std::optional<sluice::sqs::DeferDurability> deferral;
+        if (sluice::sqs::DeferDurability::current() == nullptr) deferral.emplace();
         serve(std::move(shared->call), std::move(shared->responder), queue);
       });
     });
