@@ -274,7 +274,7 @@ int command_up(const UpOptions& options) {
   api_options.worker_threads = 4;
   api_options.work_pool = work_pool;
   // SQS first: it answers what no service claims.
-  api_options.services.push_back(api::sqs_wire::make_sqs_service(*engine));
+  api_options.services.push_back(api::sqs_wire::make_sqs_service(*engine, work_pool));
   api_options.services.push_back(api::sns_wire::make_sns_service(*topics));
   api::sts_wire::StsOptions sts_options;
   sts_options.directory = identities;

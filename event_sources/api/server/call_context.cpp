@@ -104,6 +104,16 @@ Call decode_call(http::Request&& request, const CallDefaults& defaults) {
   return call;
 }
 
+Call copy_call(const Call& call) {
+  Call copy;
+  copy.request = call.request;
+  copy.ctx = call.ctx;
+  copy.action = call.action;
+  copy.form_error = call.form_error;
+  if (copy.ctx.protocol == Protocol::Query && !copy.form_error) (void)read_form(copy.request, copy.form);
+  return copy;
+}
+
 Protocol protocol_of(const http::Request& request) {
   if (request.header("x-amz-target") != nullptr) return Protocol::Json;
   if (request.header("smithy-protocol") != nullptr) return Protocol::RpcV2Cbor;

@@ -4,12 +4,15 @@
 
 #include "sluice/api/sqs_wire/sqs_service.h"
 
+#include <atomic>
 #include <memory>
+#include <optional>
 
 #include "long_poll.h"
 #include "message_actions.h"
 #include "sluice/api/server/durable_answers.h"
 #include "sluice/common/crypto.h"
+#include "sluice/common/work_pool.h"
 #include "sqs_api.h"
 #include "sqs_shapes.h"
 #include "wire.h"
@@ -28,7 +31,8 @@ uint64_t current_ticket() {
 
 class SqsService final : public server::Service {
  public:
-  explicit SqsService(sluice::sqs::Engine& engine) : engine_(engine), actions_(engine) {}
+  SqsService(sluice::sqs::Engine& engine, std::shared_ptr<WorkPool> pool)
+      : engine_(engine), actions_(engine), pool_(pool ? std::move(pool) : WorkPool::create()) {}
 
   const Routes& routes() const override { return kRoutes; }
   bool has_action(std::string_view action) const override { return SqsActions::is_action(action); }
@@ -40,9 +44,19 @@ class SqsService final : public server::Service {
                                                    return detail::render_error(protocol, error, uuid4());
                                                  });
     parker_ = std::make_unique<detail::PollParker>(host.http(), engine_, host.clock());
+    http_ = &host.http();
+    loads_ = pool_->lane("sqs-load", 2);
+    preload_ = pool_->lane("sqs-preload", 1);
+    if (!engine_.every_queue_loaded())
+      preload_->submit([this] { engine_.preload_queues([this] { return stopping_.load(); }); });
   }
 
   void detach() override {
+    // The loads finish (the preload stops at its next queue); what they post finds alive_ false.
+    stopping_ = true;
+    preload_.reset();
+    loads_.reset();
+    *alive_ = false;
     // Held answers go out through the server, then every watch and timer is released.
     durable_.reset();
     parker_.reset();
@@ -56,9 +70,10 @@ class SqsService final : public server::Service {
   query::FlattenedNames query_flattened_names() const override { return detail::flattened_result_names(); }
 
   void drain() override {
+    stopping_ = true;
     if (parker_) parker_->drain();
   }
-  size_t parked_calls() const override { return parker_ ? parker_->size() : 0; }
+  size_t parked_calls() const override { return (parker_ ? parker_->size() : 0) + waiting_for_loads_; }
 
   void handle(server::Call call, http::ResponderPtr responder) override {
     const server::Protocol protocol = call.ctx.protocol;
@@ -66,54 +81,127 @@ class SqsService final : public server::Service {
     // durable_ for its commit.
     sluice::sqs::DeferDurability deferral;
     responder = server::deferring_responder(std::move(responder), *durable_, protocol, current_ticket);
-    if (auto unknown = detail::unknown_operation_at_queue_url(call)) {
-      responder->respond(std::move(*unknown));
+    serve(std::move(call), std::move(responder), std::nullopt);
+  }
+
+ private:
+  // A call waiting on the load lane for its queue's messages to be read.
+  struct ParkedCall {
+    server::Call call;
+    http::ResponderPtr responder;
+  };
+
+  // Runs the call. While queues wait to be read from the store, it runs under DeferLoads on a copy:
+  // a call that needs a queue not yet loaded stops before changing anything and is parked until a
+  // worker has read that queue, then runs again (`just_loaded`), so the loop never waits for a read
+  // and a queue never answers as if empty. A ReceiveMessage whose queue or dead-letter queue is
+  // not loaded is parked the same way before it reaches the parker, whose engine calls run later.
+  void serve(server::Call call, http::ResponderPtr responder,
+             const std::optional<sluice::sqs::QueueAddress>& just_loaded) {
+    if (engine_.every_queue_loaded()) {
+      answer(run(std::move(call)), std::move(responder));
       return;
+    }
+    server::Call again = server::copy_call(call);
+    detail::MessageOutcome outcome;
+    std::optional<sluice::sqs::QueueAddress> needed;
+    {
+      sluice::sqs::DeferLoads loads;
+      outcome = run(std::move(call));
+      needed = loads.pending();
+    }
+    if (!needed && outcome.receive && outcome.receive->queue != just_loaded &&
+        !engine_.queue_loaded(outcome.receive->queue))
+      needed = outcome.receive->queue;
+    if (needed && needed != just_loaded) {
+      load_then_serve(*needed, ParkedCall{std::move(again), std::move(responder)});
+      return;
+    }
+    // Stopped again at the queue just read: its read failed. Running without DeferLoads reads it
+    // here once more and answers the read's error.
+    if (needed) outcome = run(std::move(again));
+    answer(std::move(outcome), std::move(responder));
+  }
+
+  void load_then_serve(const sluice::sqs::QueueAddress& queue, ParkedCall parked) {
+    auto shared = std::make_shared<ParkedCall>(std::move(parked));
+    ++waiting_for_loads_;
+    loads_->submit([this, queue, shared, alive = alive_] {
+      (void)engine_.load_queue(queue);  // a failed read is answered when the call runs again
+      http_->post([this, queue, shared, alive] {
+        // A drain waits for calls in flight, this one included, before the service is detached;
+        // should one outlive it all the same, nothing of the service is left to answer through.
+        if (!*alive) return;
+        --waiting_for_loads_;
+        // Outside any request's scope, as the parker's retries are: changes are logged and the
+        // answer waits for their commit.
+        std::optional<sluice::sqs::DeferDurability> deferral;
+        if (sluice::sqs::DeferDurability::current() == nullptr) deferral.emplace();
+        serve(std::move(shared->call), std::move(shared->responder), queue);
+      });
+    });
+  }
+
+  void answer(detail::MessageOutcome outcome, http::ResponderPtr responder) {
+    if (outcome.receive) {
+      parker_->start(std::move(*outcome.receive), std::move(responder));
+    } else {
+      responder->respond(std::move(*outcome.answer));
+    }
+  }
+
+  // One call: a message action's answer or its receive to park, or a queue-management answer.
+  detail::MessageOutcome run(server::Call call) {
+    const server::Protocol protocol = call.ctx.protocol;
+    detail::MessageOutcome outcome;
+    if (auto unknown = detail::unknown_operation_at_queue_url(call)) {
+      outcome.answer = std::move(*unknown);
+      return outcome;
     }
     auto action = detail::call_action(call);
     if (!action) {
-      responder->respond(detail::render_error(protocol, action.error(), call.ctx.request_id));
-      return;
+      outcome.answer = detail::render_error(protocol, action.error(), call.ctx.request_id);
+      return outcome;
     }
-    if (auto message = detail::message_action(*action)) {
-      detail::MessageOutcome outcome = detail::run_message_action(engine_, *message, call);
-      if (outcome.receive) {
-        parker_->start(std::move(*outcome.receive), std::move(responder));
-      } else {
-        responder->respond(std::move(*outcome.answer));
-      }
-      return;
-    }
+    if (auto message = detail::message_action(*action)) return detail::run_message_action(engine_, *message, call);
     std::optional<AwsError> error;
     // Initialized, not assigned: assigning would copy the input out of its request storage.
     WireRequest wire = detail::decode_request(std::move(call), &error);
     if (error) {
-      responder->respond(detail::render_error(wire.protocol, *error, wire.request_id));
-      return;
+      outcome.answer = detail::render_error(wire.protocol, *error, wire.request_id);
+      return outcome;
     }
-    http::Response response;
     try {
       auto result = actions_.call(wire.action, wire.input, wire.ctx);
-      response = result ? detail::render_result(wire, *result)
-                        : detail::render_error(wire.protocol, result.error(), wire.request_id);
+      outcome.answer = result ? detail::render_result(wire, *result)
+                              : detail::render_error(wire.protocol, result.error(), wire.request_id);
     } catch (const std::exception& e) {
-      response =
+      outcome.answer =
           detail::render_error(wire.protocol, aws_error(AwsErrorCode::InternalFailure, e.what()), wire.request_id);
     }
-    responder->respond(std::move(response));
+    return outcome;
   }
 
- private:
   sluice::sqs::Engine& engine_;
   SqsActions actions_;
+  std::shared_ptr<WorkPool> pool_;
+  http::Server* http_ = nullptr;  // from attach()
+  // Loop thread: false once detached, for loads that finish after.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::atomic<bool> stopping_{false};  // ends the preload
+  size_t waiting_for_loads_ = 0;       // loop thread: calls parked in load_then_serve
+  // Reads queues from the store: the calls' (two at once) and the background preload (one).
+  // Declared after what their jobs use; detach() drains them.
+  std::unique_ptr<WorkLane> loads_;
+  std::unique_ptr<WorkLane> preload_;
   std::unique_ptr<server::DurableAnswers> durable_;  // from attach() to detach()
   std::unique_ptr<detail::PollParker> parker_;       // from attach() to detach()
 };
 
 }  // namespace
 
-std::shared_ptr<server::Service> make_sqs_service(sluice::sqs::Engine& engine) {
-  return std::make_shared<SqsService>(engine);
+std::shared_ptr<server::Service> make_sqs_service(sluice::sqs::Engine& engine, std::shared_ptr<WorkPool> pool) {
+  return std::make_shared<SqsService>(engine, std::move(pool));
 }
 
 }  // namespace sluice::api::sqs_wire

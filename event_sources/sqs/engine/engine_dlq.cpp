@@ -199,22 +199,23 @@ static MoveSlice move_slice(EngineImpl& engine, Queue& source, const MessageMove
   return slice;
 }
 
+uint64_t EngineImpl::expire_messages(Queue& queue, int64_t now_ms) {
+  MutexLock lock(queue.mu);
+  queue.promote(now_ms);
+  auto gone = queue.expire(now_ms);
+  queue.expire_dedup(now_ms);
+  MutationLog changes;
+  if (durable_)
+    for (int64_t seq : gone) changes.push_back(mutation::DeleteMessage{seq});
+  return log(changes);
+}
+
 void EngineImpl::run_housekeeping() {
   int64_t now_ms = now();
   for (const auto& queue : all_queues()) {
     // A queue not yet loaded has nothing in memory to promote or expire; its load applies both.
     if (!queue->loaded.load(std::memory_order_acquire)) continue;
-    uint64_t ticket = 0;
-    {
-      MutexLock lock(queue->mu);
-      queue->promote(now_ms);
-      auto gone = queue->expire(now_ms);
-      queue->expire_dedup(now_ms);
-      MutationLog changes;
-      if (durable_)
-        for (int64_t seq : gone) changes.push_back(mutation::DeleteMessage{seq});
-      ticket = log(changes);
-    }
+    const uint64_t ticket = expire_messages(*queue, now_ms);
     // Housekeeping answers no one: a failed commit stays logged and is retried by the next one.
     // This periodic commit is also what notices that space has returned to a full disk.
     (void)await(ticket);

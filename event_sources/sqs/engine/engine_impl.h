@@ -33,9 +33,18 @@ class EngineImpl final : public Engine {
   void load() NO_THREAD_SAFETY_ANALYSIS;
   // Loads the queue's messages from the store unless they are in memory already; concurrent
   // callers wait for the one load. The error (InternalFailure) when its rows cannot be read.
+  // Under DeferLoads it does not read: it names the queue there and returns an error that is not
+  // the answer.
   [[nodiscard]] std::optional<AwsError> ensure_loaded(Queue& queue) const;
+  // ensure_loaded's read, whatever the thread holds.
+  [[nodiscard]] std::optional<AwsError> read_queue(Queue& queue) const;
+  // The queue its redrive policy names, or null.
+  std::shared_ptr<Queue> dead_letter_queue_of(Queue& queue) const;
   // The counts of a queue not yet loaded, from its stored rows.
   [[nodiscard]] std::optional<AwsError> stored_counts(const Queue& queue, StoredCounts* counts) const;
+  // True when the oldest of those stored rows is past the queue's retention period (the counts
+  // then include messages housekeeping will expire once the queue is loaded).
+  bool stored_past_retention(Queue& queue, const StoredCounts& counts) const;
   void start_background();
 
   // Queues (engine_queues.cpp)
@@ -89,7 +98,14 @@ class EngineImpl final : public Engine {
                                                                 std::optional<int64_t> max_results) override;
   Outcome<int64_t> cancel_message_move_task(const std::string& task_handle) override;
 
+  Status load_queue(const QueueAddress& queue) override;
+  bool queue_loaded(const QueueAddress& queue) const override;
+  bool every_queue_loaded() const override;
+  size_t preload_queues(const std::function<bool()>& stop) override;
   void run_housekeeping() override;
+  // Housekeeping of one loaded queue: promotions, retention and dedup expiry, the deletions logged.
+  // Returns the ticket to await (0 = none).
+  uint64_t expire_messages(Queue& queue, int64_t now_ms);
 
   // Shared helpers
   int64_t now() const { return clock_->now_ms(); }
@@ -132,6 +148,7 @@ class EngineImpl final : public Engine {
   mutable SharedMutex registry_mu_;
   std::map<QueueAddress, std::shared_ptr<Queue>> queues_ GUARDED_BY(registry_mu_);
   std::map<QueueAddress, int64_t> recently_deleted_ GUARDED_BY(registry_mu_);
+  mutable std::atomic<bool> every_queue_loaded_{false};  // a cache of every_queue_loaded(), once true
   std::atomic<int64_t> last_queue_id_{0};
   std::atomic<int64_t> last_seq_{0};
   MoveTasks move_tasks_;

@@ -10,6 +10,11 @@
 // SetQueueAttributes, permissions, DeleteQueue, ListQueues) never load. GetQueueAttributes of a queue
 // not yet loaded counts its stored rows instead. Housekeeping (retention, promotions) skips queues
 // not yet loaded: nothing of theirs is in memory, and loading applies what came due meanwhile.
+//
+// Off the loop: a caller that must not wait for a read (the HTTP loop) holds a DeferLoads; its
+// calls stop at the first queue not yet loaded, before changing anything, and name it. The caller
+// reads it on a worker thread (load_queue) and calls again. preload_queues reads every queue in
+// the background after the start, so most first uses find their queue loaded already.
 
 #include <algorithm>
 #include <cstdio>
@@ -78,6 +83,15 @@ void EngineImpl::load() {
 
 std::optional<AwsError> EngineImpl::ensure_loaded(Queue& queue) const {
   if (queue.loaded.load(std::memory_order_acquire)) return std::nullopt;
+  if (DeferLoads* deferral = DeferLoads::current()) {
+    deferral->defer(queue.address);
+    // Not an answer: the caller sees pending() and calls again once the queue is read.
+    return aws_error(AwsErrorCode::InternalFailure, "The queue's messages are not loaded yet.");
+  }
+  return read_queue(queue);
+}
+
+std::optional<AwsError> EngineImpl::read_queue(Queue& queue) const {
   MutexLock load_lock(queue.load_mu);
   if (queue.loaded.load(std::memory_order_acquire)) return std::nullopt;  // loaded while we waited
   QueueContents contents;
@@ -98,6 +112,56 @@ std::optional<AwsError> EngineImpl::ensure_loaded(Queue& queue) const {
   std::sort(queue.dedup_expiry.begin(), queue.dedup_expiry.end());
   queue.loaded.store(true, std::memory_order_release);
   return std::nullopt;
+}
+
+std::shared_ptr<Queue> EngineImpl::dead_letter_queue_of(Queue& queue) const {
+  std::optional<RedrivePolicy> redrive;
+  {
+    MutexLock lock(queue.mu);
+    redrive = queue.config.redrive_policy;
+  }
+  return redrive ? find_queue_by_arn(redrive->dead_letter_target_arn) : nullptr;
+}
+
+Status EngineImpl::load_queue(const QueueAddress& address) {
+  auto queue = require_queue_catalog(address);
+  if (!queue) return queue.take_error();
+  if (auto unreadable = read_queue(**queue)) return *unreadable;
+  // A dead-letter queue that cannot be read fails the receive that needs it, not this load.
+  if (auto dead_letter = dead_letter_queue_of(**queue)) (void)read_queue(*dead_letter);
+  return ok_status();
+}
+
+bool EngineImpl::queue_loaded(const QueueAddress& address) const {
+  auto queue = find_queue(address);
+  if (!queue) return true;
+  if (!queue->loaded.load(std::memory_order_acquire)) return false;
+  auto dead_letter = dead_letter_queue_of(*queue);
+  return !dead_letter || dead_letter->loaded.load(std::memory_order_acquire);
+}
+
+bool EngineImpl::every_queue_loaded() const {
+  if (every_queue_loaded_.load(std::memory_order_acquire)) return true;
+  for (const auto& queue : all_queues())
+    if (!queue->loaded.load(std::memory_order_acquire)) return false;
+  // Queues made after the start are loaded from birth, so this stays true.
+  every_queue_loaded_.store(true, std::memory_order_release);
+  return true;
+}
+
+size_t EngineImpl::preload_queues(const std::function<bool()>& stop) {
+  size_t read = 0;
+  for (const auto& queue : all_queues()) {
+    if (stop && stop()) break;
+    if (queue->loaded.load(std::memory_order_acquire)) continue;
+    {
+      MutexLock lock(queue->mu);
+      if (queue->deleted) continue;
+    }
+    // An unreadable queue is reported by read_queue and stays unloaded: its callers get the error.
+    if (!read_queue(*queue)) ++read;
+  }
+  return read;
 }
 
 std::optional<AwsError> EngineImpl::stored_counts(const Queue& queue, StoredCounts* counts) const {

@@ -192,6 +192,13 @@ std::vector<std::string> EngineImpl::list_queues(const std::string& account_id, 
   return names;  // the map is ordered by address, so names come sorted
 }
 
+bool EngineImpl::stored_past_retention(Queue& queue, const StoredCounts& counts) const {
+  if (!counts.oldest_sent_ms) return false;
+  MutexLock lock(queue.mu);
+  // The oldest row by seq is the one housekeeping's retention expiry would reach first.
+  return *counts.oldest_sent_ms + queue.config.message_retention_period * 1000 <= now();
+}
+
 Outcome<AttributeMap> EngineImpl::get_queue_attributes(const QueueAddress& address,
                                                        const std::vector<std::string>& names) {
   auto queue = require_queue_catalog(address);
@@ -204,6 +211,13 @@ Outcome<AttributeMap> EngineImpl::get_queue_attributes(const QueueAddress& addre
     StoredCounts counts;
     if (auto unreadable = stored_counts(q, &counts)) return *unreadable;
     stored = counts;
+  }
+  if (stored && stored_past_retention(q, *stored)) {
+    // The stored rows still count messages that retention has ended since they were written, and
+    // only a load tells which: read the queue, expire them as housekeeping does, count in memory.
+    if (auto unreadable = ensure_loaded(q)) return *unreadable;
+    if (auto failed = await(expire_messages(q, now()))) return *failed;
+    stored.reset();
   }
   MutexLock lock(q.mu);
   auto wanted = resolve_attribute_names(names, q.fifo());

@@ -135,6 +135,7 @@ class SqliteStore final : public Store {
     read_queue_dedup_ = sqlite::Statement(
         h, "SELECT queue_id, key, expires_ms, message_id, sequence_number FROM dedup WHERE queue_id = ? ORDER BY key");
     count_stored_ = sqlite::Statement(h, "SELECT stored FROM message_counts WHERE queue_id = ?");
+    oldest_sent_ = sqlite::Statement(h, "SELECT sent_ms FROM messages WHERE queue_id = ? ORDER BY seq LIMIT 1");
     count_hidden_ = sqlite::Statement(h,
                                       "SELECT coalesce(sum(receive_count = 0), 0), coalesce(sum(receive_count > 0), 0) "
                                       "FROM messages WHERE queue_id = ?1 AND visible_at_ms > ?2 AND "
@@ -215,7 +216,7 @@ class SqliteStore final : public Store {
   sqlite::Statement put_queue_, delete_queue_, delete_queue_dedup_;
   sqlite::Statement insert_message_, update_message_, update_unknown_message_, delete_message_;
   sqlite::Statement delete_queue_messages_;
-  sqlite::Statement read_slice_, read_queue_dedup_, count_stored_, count_hidden_;
+  sqlite::Statement read_slice_, read_queue_dedup_, count_stored_, count_hidden_, oldest_sent_;
   sqlite::Statement add_count_, drop_count_, queue_of_unknown_;
   std::map<int64_t, int64_t> count_deltas_;  // the running transaction's changes to message_counts
   sqlite::Statement put_dedup_, expire_dedup_;
@@ -621,6 +622,11 @@ bool SqliteStore::count_queue(int64_t queue_id, int64_t now_ms, StoredCounts* ou
       count_hidden_.reset();
     }
     out->visible = std::max<int64_t>(0, stored - out->delayed - out->in_flight);
+    oldest_sent_.bind(1, queue_id);
+    if (oldest_sent_.step()) {
+      out->oldest_sent_ms = oldest_sent_.int64(0);
+      oldest_sent_.reset();
+    }
   } catch (const sqlite::Error& e) {
     *error = describe_sqlite_failure(files_.database, e);
     return false;

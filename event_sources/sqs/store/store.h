@@ -129,6 +129,7 @@ struct StoredCounts {
   int64_t visible = 0;
   int64_t delayed = 0;
   int64_t in_flight = 0;
+  std::optional<int64_t> oldest_sent_ms;  // sent_ms of the queue's first row by seq; none when empty
 };
 
 // A commit that did not happen. `disk_full` when the file system refused to grow a file (no space,

@@ -1,6 +1,7 @@
 // The SQS service over real sockets: an ApiServer on 127.0.0.1:0 running its loop on a background
 // thread, raw HTTP/1.1 requests in both wire protocols, long polls woken by a send from another
-// connection or timing out, and drain answering a parked poll.
+// connection or timing out, and drain answering a parked poll; a call parked while its queue is
+// read from the store.
 
 #include <doctest/doctest.h>
 
@@ -13,10 +14,14 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <thread>
 
+#include "engine/engine_impl.h"
 #include "sluice/api/server/server.h"
 #include "sluice/api/sqs_wire/sqs_service.h"
 
@@ -205,6 +210,38 @@ struct Service {
   }
 };
 
+// A fresh directory under the system's temporary folder, removed with its contents at the end.
+struct ScratchDir {
+  std::string path;
+  ScratchDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "sluice-http-test-XXXXXX").string();
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+  ~ScratchDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+};
+
+// Holds a mutex from construction until release() or the end of its scope, whichever is first.
+// Not checked by the thread-safety analysis: the lock outlives the constructor by design.
+class HeldLock {
+ public:
+  explicit HeldLock(sluice::Mutex& mu) NO_THREAD_SAFETY_ANALYSIS : mu_(mu) { mu_.lock(); }
+  ~HeldLock() { release(); }
+  HeldLock(const HeldLock&) = delete;
+  HeldLock& operator=(const HeldLock&) = delete;
+  void release() NO_THREAD_SAFETY_ANALYSIS {
+    if (held_) mu_.unlock();
+    held_ = false;
+  }
+
+ private:
+  sluice::Mutex& mu_;
+  bool held_ = true;
+};
+
 double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
@@ -391,4 +428,74 @@ TEST_CASE("HTTP: drain answers a parked long poll empty") {
   CHECK(reply.body == "{}");
   CHECK(seconds_since(start) < 5.0);
   s.thread.join();
+}
+
+// A restarted durable engine reads each queue's messages on first use. The loop must not wait for
+// that read: a call on a queue still being read is parked, calls on other queues are answered
+// meanwhile, and the parked call is answered from the whole queue once the read is done. The test
+// holds the queue's internal load mutex, so the read cannot finish until it lets go.
+TEST_CASE("HTTP: a call on a queue still being read is parked while other queues are served") {
+  const ScratchDir dir;
+  sluice::sqs::EngineOptions options;
+  options.data_dir = dir.path;
+  options.background_housekeeping = false;
+  const sluice::sqs::QueueAddress big{"123456789012", "us-east-1", "big"};
+  const sluice::sqs::QueueAddress small{"123456789012", "us-east-1", "small"};
+  std::string error;
+  {
+    auto engine = sluice::sqs::Engine::open(options, &error);
+    REQUIRE_MESSAGE(engine, error);
+    REQUIRE(engine->create_queue(big, {}, {}).ok());
+    REQUIRE(engine->create_queue(small, {}, {}).ok());
+    for (int i = 0; i < 30; ++i) {
+      sluice::sqs::SendMessageRequest request;
+      request.body = "stored " + std::to_string(i);
+      REQUIRE(engine->send_message(big, request).ok());
+    }
+  }
+  auto engine = sluice::sqs::Engine::open(options, &error);
+  REQUIRE_MESSAGE(engine, error);
+  auto& impl = dynamic_cast<sluice::sqs::detail::EngineImpl&>(*engine);
+  auto big_queue = impl.find_queue(big);
+  REQUIRE(big_queue);
+  REQUIRE_FALSE(big_queue->loaded.load());
+  std::optional<Service> s;                // goes after the read is let go (declared first)
+  HeldLock hold_read(big_queue->load_mu);  // before the service starts its background reads
+  s.emplace(engine.get());
+  const std::string big_url = "http://127.0.0.1/123456789012/big";
+  const std::string small_url = "http://127.0.0.1/123456789012/small";
+  auto big_receive = std::async(std::launch::async, [&] {
+    Client c(s->port());
+    return c.send(json_request("ReceiveMessage", R"({"QueueUrl":")" + big_url + R"(","MaxNumberOfMessages":10})"));
+  });
+  REQUIRE(s->wait_for_parked(1));  // the loop answers while the receive waits for its queue
+  Client c(s->port());
+  // The first call on the other queue, not yet read either, waits for its read and runs again
+  // from its request: a Query form is decoded anew for that second run.
+  auto query_sent =
+      c.send(query_request("/123456789012/small", "Action=SendMessage&MessageBody=form%20body&Version=2012-11-05"));
+  CHECK(query_sent.status == 200);
+  CHECK(query_sent.body.find("<MD5OfMessageBody>") != std::string::npos);
+  for (int i = 0; i < 3; ++i) {
+    auto sent = c.send(json_request("SendMessage", R"({"QueueUrl":")" + small_url + R"(","MessageBody":"now"})"));
+    CHECK(sent.status == 200);
+  }
+  auto got = c.send(json_request("ReceiveMessage", R"({"QueueUrl":")" + small_url + R"(","MaxNumberOfMessages":10})"));
+  CHECK(got.status == 200);
+  const json::value got_body = json::parse(got.body);
+  const auto& received = got_body.at("Messages").as_array();
+  CHECK(received.size() == 4);
+  bool form_body_seen = false;
+  for (const auto& m : received) form_body_seen = form_body_seen || m.at("Body").as_string() == "form body";
+  CHECK(form_body_seen);
+  // The big queue's counts come from its stored rows, never from an empty queue.
+  auto counts = c.send(json_request(
+      "GetQueueAttributes", R"({"QueueUrl":")" + big_url + R"(","AttributeNames":["ApproximateNumberOfMessages"]})"));
+  CHECK(json::parse(counts.body).at("Attributes").at("ApproximateNumberOfMessages").as_string() == "30");
+  CHECK(big_receive.wait_for(std::chrono::seconds(0)) == std::future_status::timeout);
+
+  hold_read.release();  // the read goes ahead; the parked receive runs on the whole queue
+  auto reply = big_receive.get();
+  CHECK(reply.status == 200);
+  CHECK(json::parse(reply.body).at("Messages").as_array().size() == 10);
 }

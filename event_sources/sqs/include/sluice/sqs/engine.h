@@ -18,8 +18,9 @@
 //   commit), unless the thread asked to collect the commit instead (DeferDurability). With
 //   EngineOptions::in_memory nothing touches disk.
 //
-// Lifecycle: Engine::open() loads every queue and message from the data directory; destroying the
-// Engine flushes and closes the store. All methods may be called from any thread.
+// Lifecycle: Engine::open() reads the queues from the data directory, and each queue's messages on
+// its first use (see DeferLoads) or in preload_queues(); destroying the Engine flushes and closes
+// the store. All methods may be called from any thread.
 
 #include <cstdint>
 #include <functional>
@@ -223,9 +224,36 @@ class DeferDurability {
   uint64_t ticket_ = 0;
 };
 
+// Deferred loads, for a caller on an event loop that must not wait while a queue's stored messages
+// are read. A durable engine starts with every queue's messages still on disk and reads a queue's
+// on its first use (Engine::load_queue), which takes seconds for a large queue. While a DeferLoads
+// object lives on a thread, a call made on that thread that would first have to read a queue stops
+// before it changes anything: it returns an error that is not the answer, and pending() names the
+// queue. The caller loads that queue on another thread (Engine::load_queue) and then makes the call
+// again. One object per thread at a time.
+class DeferLoads {
+ public:
+  DeferLoads();
+  ~DeferLoads();
+  DeferLoads(const DeferLoads&) = delete;
+  DeferLoads& operator=(const DeferLoads&) = delete;
+
+  // The queue the last call stopped at; nullopt when it ran (its answer is the answer).
+  const std::optional<QueueAddress>& pending() const { return pending_; }
+  // The object active on this thread, or null.
+  static DeferLoads* current();
+  // Called by the engine instead of reading the queue.
+  void defer(const QueueAddress& queue) {
+    if (!pending_) pending_ = queue;
+  }
+
+ private:
+  std::optional<QueueAddress> pending_;
+};
+
 class Engine {
  public:
-  // Opens (or creates) the store and loads every queue and message. On failure returns null and
+  // Opens (or creates) the store and reads its queues (their messages load later). On failure returns null and
   // sets *error to a sentence naming the file and the reason (corrupt, foreign, unreadable).
   static std::unique_ptr<Engine> open(const EngineOptions& options, std::string* error);
   virtual ~Engine() = default;
@@ -294,6 +322,21 @@ class Engine {
   virtual Outcome<std::vector<MessageMoveTask>> list_message_move_tasks(const std::string& source_arn,
                                                                         std::optional<int64_t> max_results) = 0;
   virtual Outcome<int64_t> cancel_message_move_task(const std::string& task_handle) = 0;
+
+  // Reads the queue's stored messages into memory unless they are there already, and those of its
+  // dead-letter queue (a receive may move messages there), blocking for the reads (never under
+  // DeferLoads). Concurrent callers wait for one read. QueueDoesNotExist, or InternalFailure when
+  // its rows cannot be read.
+  virtual Status load_queue(const QueueAddress& queue) = 0;
+  // True when load_queue(queue) has nothing to read: the queue and its dead-letter queue are in
+  // memory, or the queue does not exist.
+  virtual bool queue_loaded(const QueueAddress& queue) const = 0;
+  // True once no queue waits to be read (always, in memory): DeferLoads can no longer stop a call.
+  virtual bool every_queue_loaded() const = 0;
+  // Reads every queue not yet loaded, one after another, until all are or `stop` answers true
+  // (asked between queues). Returns how many it read. For a background thread after the start, so
+  // that queues are loaded before their first caller needs them.
+  virtual size_t preload_queues(const std::function<bool()>& stop) = 0;
 
   // Expires messages past retention and advances move tasks. Called by the background thread, or
   // by tests that drive a ManualClock.

@@ -150,7 +150,7 @@ class Service {
   }
   // Loop thread: the server is draining; answer every parked call now.
   virtual void drain() {}
-  // Loop thread: calls parked by the service (long polls).
+  // Loop thread: calls parked by the service (long polls, calls waiting for their queue's read).
   virtual size_t parked_calls() const { return 0; }
 };
 
@@ -227,6 +227,10 @@ struct CallDefaults {
 // The front door's first step, for services and tests: the Call a request becomes (its context with
 // a new request id, its action, and for Query its decoded form).
 Call decode_call(http::Request&& request, const CallDefaults& defaults);
+
+// A second Call for running a call again later (running it may move its form's values out): the
+// request, context and action copied, a Query form decoded again from the copied request.
+Call copy_call(const Call& call);
 
 // The pieces of routing.
 Protocol protocol_of(const http::Request& request);

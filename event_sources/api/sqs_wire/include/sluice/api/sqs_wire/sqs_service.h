@@ -6,16 +6,23 @@
 // ReceiveMessage long polls stay parked (a map entry and a timer each, no thread) until messages
 // arrive, their wait ends or the server drains.
 //
+// A durable engine reads each queue's messages on first use: a call that needs a queue not yet
+// read is parked while a worker of `pool` reads it (the loop never waits for a read), and every
+// queue is read in the background from the start (attach).
+//
 // The engine must outlive the service; the service must outlive the ApiServer it is registered
 // with.
 
 #include <memory>
 
 #include "sluice/api/server/server.h"
+#include "sluice/common/work_pool.h"
 #include "sluice/sqs/engine.h"
 
 namespace sluice::api::sqs_wire {
 
-std::shared_ptr<server::Service> make_sqs_service(sluice::sqs::Engine& engine);
+// `pool`: where queues are read (null: a pool of its own).
+std::shared_ptr<server::Service> make_sqs_service(sluice::sqs::Engine& engine,
+                                                  std::shared_ptr<WorkPool> pool = nullptr);
 
 }  // namespace sluice::api::sqs_wire
