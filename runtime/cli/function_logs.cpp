@@ -36,7 +36,7 @@ std::string lambda_log_stream_name(int64_t ms, const std::string& environment_id
   const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  char date[16];
+  char date[48];
   std::snprintf(date, sizeof date, "%04d/%02d/%02d", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday);
   return std::string(date) + "/[$LATEST]" + environment_id;
 }

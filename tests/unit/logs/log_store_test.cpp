@@ -118,15 +118,22 @@ TEST_CASE("PutLogEvents keeps events in order and reports the ones it rejects") 
   REQUIRE_FALSE(unordered.ok());
   CHECK(unordered.error().message == "Log events in a single PutLogEvents request must be in chronological order.");
 
-  auto put =
-      f.store->put_events("g", "s", {{now - 15 * kDayMs, "too old"}, {now, "kept"}, {now + 3 * 3600000, "too new"}});
-  REQUIRE(put.ok());
-  CHECK(put->too_old_end_index == 1);
-  CHECK(put->too_new_start_index == 2);
+  // Older than 14 days, and more than 2 hours ahead, are left out (each batch spans under 24 hours).
+  auto old =
+      f.store->put_events("g", "s", {{now - 14 * kDayMs - 3600000, "too old"}, {now - 13 * kDayMs - 7200000, "old"}});
+  REQUIRE(old.ok());
+  CHECK(old->too_old_end_index == 1);
+  auto ahead = f.store->put_events("g", "s", {{now, "kept"}, {now + 3 * 3600000, "too new"}});
+  REQUIRE(ahead.ok());
+  CHECK(ahead->too_new_start_index == 1);
+  auto span = f.store->put_events("g", "s", {{now - 2 * kDayMs, "a"}, {now, "b"}});
+  REQUIRE_FALSE(span.ok());
+  CHECK(span.error().message ==
+        "The batch of log events in a single PutLogEvents request cannot span more than 24 hours.");
   EventQuery query;
   query.group = "g";
   query.stream = "s";
-  CHECK(messages(f.store->get_events(query).value().events) == std::vector<std::string>{"kept"});
+  CHECK(messages(f.store->get_events(query).value().events) == std::vector<std::string>{"old", "kept"});
   CHECK(f.store->put_events("g", "missing", {{now, "x"}}).error().message ==
         "The specified log stream does not exist.");
 }
