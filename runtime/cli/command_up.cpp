@@ -20,11 +20,14 @@
 #include <vector>
 
 #include "config.h"
+#include "function_logs.h"
 #include "reset_service.h"
 #include "runtime_launcher.h"
 #include "server_log.h"
+#include "server_metrics.h"
 #include "sluice/api/iam_wire/iam_service.h"
 #include "sluice/api/lambda_wire/lambda_service.h"
+#include "sluice/api/logs_wire/logs_service.h"
 #include "sluice/api/server/server.h"
 #include "sluice/api/sns_wire/sns_service.h"
 #include "sluice/api/sqs_wire/sqs_service.h"
@@ -36,6 +39,8 @@
 #include "sluice/identity/identity.h"
 #include "sluice/identity/oidc_issuer.h"
 #include "sluice/lambda/control_plane.h"
+#include "sluice/logs/ingest.h"
+#include "sluice/logs/logs.h"
 #include "sluice/sns/delivery.h"
 #include "sluice/sns/sns.h"
 #include "sluice/sqs/engine.h"
@@ -109,10 +114,24 @@ int command_up(const UpOptions& options) {
     return 78;
   }
 
+  // CloudWatch Logs: functions' invocation lines go to /aws/lambda/<name>, one stream per
+  // environment, queued by the invocation and written by LogIngest's own thread.
+  logs::LogStoreOptions log_store_options;
+  log_store_options.path = options.in_memory ? "" : options.data_dir + "/logs.db";
+  log_store_options.clock = clock;
+  auto opened_log_store = logs::LogStore::open(log_store_options);
+  if (!opened_log_store) {
+    std::fprintf(stderr, "sluice up: cannot open the log store: %s\n", opened_log_store.error().c_str());
+    return 74;
+  }
+  const std::shared_ptr<logs::LogStore> log_store = std::move(opened_log_store.value());
+  const auto log_ingest = std::make_shared<logs::LogIngest>(log_store);
+
   // The one worker pool: mapping batches, SNS delivery attempts and the API's Workers calls each
   // run in lanes of their own, so a flood of one cannot starve the others.
   const std::shared_ptr<WorkPool> work_pool = WorkPool::create();
-  RuntimeLauncher runtime(*engine, options.account_id, options.region, clock, log, work_pool);
+  RuntimeLauncher runtime(*engine, options.account_id, options.region, clock, log, work_pool,
+                          function_log_sink(log_ingest));
   if (!runtime.start(config, &error)) {
     std::fprintf(stderr, "sluice up: config %s: %s\n", options.config_path.c_str(), error.c_str());
     return 78;
@@ -287,11 +306,21 @@ int command_up(const UpOptions& options) {
   iam_options.mode = options.auth;
   api_options.services.push_back(api::iam_wire::make_iam_service(std::move(iam_options)));
   api_options.services.push_back(api::lambda_wire::make_lambda_service(**lambda_functions));
-  // GET /health lists every running mapping with its state and LastProcessingResult.
-  api_options.health_details = [mappings = runtime.mapping_directory()] {
+  api_options.services.push_back(api::logs_wire::make_logs_service(log_store));
+  // GET /health: the readiness of the stores, and every running mapping with its state and
+  // LastProcessingResult.
+  api_options.health_details = [mappings = runtime.mapping_directory(), engine = engine.get(), log_ingest,
+                                durable = !options.in_memory] {
     return std::vector<std::pair<std::string, std::string>>{
+        {"components",
+         components_health_json({engine->store_failing(), log_ingest->failing(), log_ingest->dropped(), durable})},
         {"eventSourceMappings", esm::health_json(mappings->snapshot())}};
   };
+  // GET /metrics: queues, functions, mappings, the log ingest and the process, beside the front
+  // door's own series.
+  api_options.metrics_text = [sources = ServerMetricsSources{engine.get(), options.account_id, options.region,
+                                                             &runtime.registry(), runtime.mapping_directory(),
+                                                             log_ingest}] { return server_metrics_text(sources); };
   ResetOptions reset;
   reset.engine = engine.get();
   reset.topics = topics.get();

@@ -10,7 +10,8 @@ namespace sluice::cli {
 namespace {
 
 functions::RegistryOptions registry_options(sqs::Engine& engine, std::string account_id, std::string region,
-                                            std::shared_ptr<Clock> clock, const std::shared_ptr<const ServerLog>& log) {
+                                            std::shared_ptr<Clock> clock, const std::shared_ptr<const ServerLog>& log,
+                                            functions::InvocationRecordSink records) {
   functions::RegistryOptions options;
   options.clock = std::move(clock);
   options.account_id = std::move(account_id);
@@ -27,6 +28,7 @@ functions::RegistryOptions registry_options(sqs::Engine& engine, std::string acc
   // interleave.
   options.log = [log](const std::string& text) { log->write(text); };
   options.log_format = log->format();
+  options.records = std::move(records);
   return options;
 }
 
@@ -56,12 +58,12 @@ functions::FunctionSpec function_spec(const FunctionDeclaration& declared, const
 
 RuntimeLauncher::RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region,
                                  std::shared_ptr<Clock> clock, std::shared_ptr<const ServerLog> log,
-                                 std::shared_ptr<WorkPool> work_pool)
+                                 std::shared_ptr<WorkPool> work_pool, functions::InvocationRecordSink records)
     : engine_(engine),
       clock_(std::move(clock)),
       log_(std::move(log)),
       work_pool_(std::move(work_pool)),
-      registry_(registry_options(engine, std::move(account_id), std::move(region), clock_, log_)) {}
+      registry_(registry_options(engine, std::move(account_id), std::move(region), clock_, log_, std::move(records))) {}
 
 RuntimeLauncher::~RuntimeLauncher() { stop(); }
 

@@ -30,9 +30,11 @@ namespace sluice::cli {
 
 class RuntimeLauncher final : public sns::AsyncFunctionInvoker {
  public:
-  // Mappings run their batches in lanes of `work_pool`, the process's one pool.
+  // Mappings run their batches in lanes of `work_pool`, the process's one pool. Each invocation's
+  // lines also go to `records` when it is set (CloudWatch Logs, function_logs.h).
   RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region, std::shared_ptr<Clock> clock,
-                  std::shared_ptr<const ServerLog> log, std::shared_ptr<WorkPool> work_pool);
+                  std::shared_ptr<const ServerLog> log, std::shared_ptr<WorkPool> work_pool,
+                  functions::InvocationRecordSink records = {});
   ~RuntimeLauncher() override;
   // Returns false with *error naming the function or mapping and the reason.
   bool start(const Config& config, std::string* error);

@@ -24,6 +24,7 @@
 
 #include "invocation.h"
 #include "isolated_worker.h"
+#include "sluice/common/crypto.h"
 
 namespace sluice::functions::detail {
 namespace {
@@ -48,7 +49,7 @@ class EnvironmentPoolHost final : public PluginHost {
         identity_(id) {
     if (options_.max_workers == 0) options_.max_workers = 1;
     stats_.started = 1;
-    idle_.push_back({std::move(first), generation_, clock().now_ms()});
+    idle_.push_back({std::move(first), generation_, clock().now_ms(), {}});
     reaper_ = std::thread([this] { reap_idle(); });
   }
 
@@ -93,6 +94,8 @@ class EnvironmentPoolHost final : public PluginHost {
     PreparedRequest req = prepare(request, config_, clock());  // the timeout starts with the handler
     const auto start = std::chrono::steady_clock::now();
     InvocationResult result = slot.worker->invoke(req, clock());
+    if (slot.environment_id.empty()) slot.environment_id = environment_id();
+    result.environment_id = slot.environment_id;
     result.duration_ms = elapsed_ms(start);
     result.max_memory_used_bytes = slot.worker->peak_memory_bytes();
     result.init_duration_ms = init_ms;
@@ -124,7 +127,7 @@ class EnvironmentPoolHost final : public PluginHost {
       ++generation_;
       ++stats_.started;
       stopping.swap(idle_);
-      idle_.push_back({std::move(started.value()), generation_, clock().now_ms()});
+      idle_.push_back({std::move(started.value()), generation_, clock().now_ms(), {}});
     }
     cv_.notify_all();
     reaper_cv_.notify_all();
@@ -150,8 +153,16 @@ class EnvironmentPoolHost final : public PluginHost {
   struct Slot {
     std::unique_ptr<Environment> worker;  // null: capacity reserved, worker still to start
     uint64_t generation = 0;
-    int64_t idle_since_ms = 0;  // on the host's clock
+    int64_t idle_since_ms = 0;   // on the host's clock
+    std::string environment_id;  // given at the environment's first invocation
   };
+
+  // 32 hex digits, as Lambda names an environment in its log stream names.
+  static std::string environment_id() {
+    std::string id = uuid4();
+    id.erase(std::remove(id.begin(), id.end(), '-'), id.end());
+    return id;
+  }
 
   const Clock& clock() const { return *options_.clock; }
 
@@ -173,7 +184,7 @@ class EnvironmentPoolHost final : public PluginHost {
       }
       if (busy_ < options_.max_workers) {
         ++busy_;
-        return Slot{nullptr, generation_, 0};
+        return Slot{nullptr, generation_, 0, {}};
       }
       cv_.wait(lock);
     }

@@ -12,10 +12,15 @@
 // a cold start.) With LogFormat::Json the same invocation is written as Lambda's JSON records
 // (json_invocation_log.h), stamped on `clock`.
 //
+// With a record sink the same lines (without the "[name] " prefix) also go out as one
+// InvocationLogRecord per invocation, stamped with their times and the environment that ran them
+// (in-process invocations share one id per host), which is what CloudWatch Logs keeps.
+//
 // Everything else is the wrapped host's.
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "sluice/common/clock.h"
 #include "sluice/functions/log_format.h"
@@ -23,12 +28,17 @@
 
 namespace sluice::functions::detail {
 
+// Lambda's lines for one invocation, without newlines or the function's name: START, the lines the
+// function logged, its error (failed invocations), END and REPORT.
+std::vector<std::string> invocation_lines(const InvocationResult& result, uint32_t memory_size_mb);
 // The text written for one invocation of the function `name`.
 std::string invocation_log_text(const std::string& name, const InvocationResult& result, uint32_t memory_size_mb);
 // Lambda's REPORT line for one invocation (without a newline).
 std::string report_line(const InvocationResult& result, uint32_t memory_size_mb);
 
+// Either sink may be empty.
 std::shared_ptr<PluginHost> make_logged_host(std::shared_ptr<PluginHost> inner, InvocationLogSink sink,
-                                             LogFormat format, std::shared_ptr<Clock> clock);
+                                             InvocationRecordSink records, LogFormat format,
+                                             std::shared_ptr<Clock> clock);
 
 }  // namespace sluice::functions::detail

@@ -84,7 +84,9 @@ Outcome<std::shared_ptr<const DeclaredFunction>, std::string> FunctionRegistry::
     return Outcome<std::shared_ptr<const DeclaredFunction>, std::string>::failure("function " + name + ": " +
                                                                                   opened.error());
   std::shared_ptr<PluginHost> host = std::move(opened.value());
-  if (options_.log) host = detail::make_logged_host(std::move(host), options_.log, options_.log_format, options_.clock);
+  if (options_.log || options_.records)
+    host =
+        detail::make_logged_host(std::move(host), options_.log, options_.records, options_.log_format, options_.clock);
   return std::make_shared<const DeclaredFunction>(
       DeclaredFunction{std::move(host), spec.reserved_concurrency, std::move(spec.on_failure_destination)});
 }
@@ -109,6 +111,14 @@ std::shared_ptr<const DeclaredFunction> FunctionRegistry::find(std::string_view 
   MutexLock lock(mu_);
   auto found = functions_.find(name);
   return found == functions_.end() ? nullptr : found->second;
+}
+
+std::vector<std::shared_ptr<const DeclaredFunction>> FunctionRegistry::all() const {
+  MutexLock lock(mu_);
+  std::vector<std::shared_ptr<const DeclaredFunction>> functions;
+  functions.reserve(functions_.size());
+  for (const auto& entry : functions_) functions.push_back(entry.second);
+  return functions;
 }
 
 Outcome<InvocationResult, std::string> FunctionRegistry::invoke(std::string_view name_or_arn,

@@ -3,16 +3,18 @@
 // hands the Call to the service that claims it: on the loop thread for Loop services, in its lane
 // of the shared worker pool for Workers services.
 
-#include <memory>
-
+#include <chrono>
 #include <cstdio>
+#include <memory>
 
 #include "authenticator.h"
 #include "call_context.h"
+#include "request_metrics.h"
 #include "request_policy.h"
 #include "sluice/api/server/server.h"
 #include "sluice/common/crypto.h"
 #include "sluice/common/json_escape.h"
+#include "sluice/common/prometheus_text.h"
 
 namespace sluice::api::server {
 namespace {
@@ -46,6 +48,31 @@ class QueryJsonResponder final : public http::Responder {
  private:
   http::ResponderPtr inner_;
   query::FlattenedNames flattened_;
+};
+
+// Counts the answer it passes on, with its status and the time since the request arrived.
+class MeteredResponder final : public http::Responder {
+ public:
+  MeteredResponder(http::ResponderPtr inner, std::shared_ptr<detail::RequestMetrics> metrics, std::string service,
+                   std::string action, std::chrono::steady_clock::time_point arrived)
+      : inner_(std::move(inner)),
+        metrics_(std::move(metrics)),
+        service_(std::move(service)),
+        action_(std::move(action)),
+        arrived_(arrived) {}
+  void respond(http::Response response) override {
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - arrived_;
+    metrics_->record(service_, action_, response.status, elapsed.count());
+    inner_->respond(std::move(response));
+  }
+  void on_cancel(std::function<void()> cancelled) override { inner_->on_cancel(std::move(cancelled)); }
+
+ private:
+  http::ResponderPtr inner_;
+  std::shared_ptr<detail::RequestMetrics> metrics_;
+  std::string service_;
+  std::string action_;
+  std::chrono::steady_clock::time_point arrived_;
 };
 
 class ApiServerImpl final : public ApiServer, public ServiceHost {
@@ -146,6 +173,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
   }
 
   void handle(http::Request&& request, http::ResponderPtr responder) {
+    const auto arrived = std::chrono::steady_clock::now();
     if (request.path == "/health" && (request.method == "GET" || request.method == "HEAD")) {
       http::Response response;
       response.headers.emplace_back("Content-Type", "application/json");
@@ -167,6 +195,10 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
     if (!decision.cors_origin.empty()) {
       responder = std::make_shared<CorsResponder>(std::move(responder), decision.cors_origin);
     }
+    if (request.method == "GET" && request.path == "/metrics") {
+      serve_metrics(std::move(responder));
+      return;
+    }
     if (request.method == "GET" && request.path != "/") {
       for (const auto& service : options_.services) {
         if (auto answer = service->get(request)) {
@@ -177,6 +209,8 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
     }
     Call call = decode_call(std::move(request), defaults_);
     Service& service = route(call);
+    responder = std::make_shared<MeteredResponder>(std::move(responder), metrics_, std::string(service.routes().name),
+                                                   service.has_action(call.action) ? call.action : "unknown", arrived);
     if (call.ctx.protocol == Protocol::Query && query::wants_json(call.request)) {
       responder = std::make_shared<QueryJsonResponder>(std::move(responder), service.query_flattened_names());
     }
@@ -191,6 +225,30 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
       return;
     }
     service.handle(std::move(call), std::move(responder));
+  }
+
+  // GET /metrics: what only the loop thread may read is read here; the text is built in the
+  // workers' lane, so a scrape of many queues does not hold up the loop.
+  void serve_metrics(http::ResponderPtr responder) {
+    const auto open = static_cast<double>(server_->open_connections());
+    const auto parked = static_cast<double>(parked_calls());
+    auto build = [metrics = metrics_, extra = options_.metrics_text, open, parked, responder] {
+      http::Response response;
+      response.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      PrometheusText out(response.body);
+      metrics->write(out);
+      out.family("sluice_open_connections", "gauge", "HTTP connections open.");
+      out.sample("sluice_open_connections", PrometheusLabels{}, open);
+      out.family("sluice_parked_long_polls", "gauge", "Requests parked by a service (SQS long polls).");
+      out.sample("sluice_parked_long_polls", PrometheusLabels{}, parked);
+      if (extra) response.body += extra();
+      responder->respond(std::move(response));
+    };
+    if (workers_) {
+      workers_->submit(std::move(build));
+    } else {
+      build();
+    }
   }
 
   // AccessDenied from the service the request would have reached, in the protocol it spoke.
@@ -244,6 +302,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
   std::unique_ptr<detail::Authenticator> authenticator_;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<WorkLane> workers_;  // Workers services' calls; null: they run on the loop thread
+  const std::shared_ptr<detail::RequestMetrics> metrics_ = std::make_shared<detail::RequestMetrics>();
 };
 
 }  // namespace

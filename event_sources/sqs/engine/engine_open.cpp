@@ -156,6 +156,8 @@ std::optional<AwsError> EngineImpl::refuse_while_store_failing() const {
                    "The request has failed due to a temporary failure of the server.");
 }
 
+bool EngineImpl::store_failing() const { return store_->failing(); }
+
 Status EngineImpl::wait_durable(uint64_t ticket) {
   if (ticket == 0) return ok_status();
   try {

@@ -84,11 +84,13 @@ struct FrontDoor {
   std::promise<void> drained;
 
   explicit FrontDoor(std::vector<std::string> allowed_origins = {},
-                     std::function<std::vector<std::pair<std::string, std::string>>()> health_details = {}) {
+                     std::function<std::vector<std::pair<std::string, std::string>>()> health_details = {},
+                     std::function<std::string()> metrics_text = {}) {
     uv_loop_init(&loop);
     ApiOptions options;
     options.allowed_origins = std::move(allowed_origins);
     options.health_details = std::move(health_details);
+    options.metrics_text = std::move(metrics_text);
     options.port = 0;
     options.worker_threads = 1;
     options.max_body_bytes = 4096;
@@ -219,6 +221,29 @@ TEST_CASE("/health adds the members the server's owner gives, asked anew on each
   });
   CHECK(f.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n").body == R"({"status":"ok","asked":1,"list":[]})");
   CHECK(f.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n").body == R"({"status":"ok","asked":2,"list":[]})");
+}
+
+TEST_CASE("/metrics counts answered requests by service, action and status, and adds the owner's series") {
+  FrontDoor f({}, {}, [] { return std::string("# TYPE owner_series gauge\nowner_series 7\n"); });
+  REQUIRE(f.send(form("Action=Ping")).status == 200);
+  REQUIRE(f.send(form("Action=Ping")).status == 200);
+  REQUIRE(f.send(form("Action=NoSuchThing")).status == 200);  // the default service answers it
+  REQUIRE(f.send(form("Action=Pong")).status == 200);
+  ParsedResponse metrics = f.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(metrics.status == 200);
+  const std::string& text = metrics.body;
+  auto has = [&text](const std::string& line) { return text.find(line) != std::string::npos; };
+  CHECK(has("# TYPE sluice_requests_total counter\n"));
+  CHECK(has("sluice_requests_total{service=\"alpha\",action=\"Ping\",status=\"200\"} 2\n"));
+  // An action the service does not know is counted as "unknown": clients cannot grow the labels.
+  CHECK(has("sluice_requests_total{service=\"alpha\",action=\"unknown\",status=\"200\"} 1\n"));
+  CHECK_FALSE(has("NoSuchThing"));
+  CHECK(has("sluice_requests_total{service=\"beta\",action=\"Pong\",status=\"200\"} 1\n"));
+  CHECK(has("sluice_request_duration_seconds_bucket{service=\"alpha\",le=\"+Inf\"} 3\n"));
+  CHECK(has("sluice_request_duration_seconds_count{service=\"alpha\"} 3\n"));
+  CHECK(has("sluice_open_connections 1\n"));
+  CHECK(has("sluice_parked_long_polls 0\n"));
+  CHECK(text.ends_with("# TYPE owner_series gauge\nowner_series 7\n"));
 }
 
 TEST_CASE("drive-by requests from web pages and foreign Host names are refused before any service runs") {

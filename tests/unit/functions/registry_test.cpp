@@ -223,6 +223,37 @@ TEST_CASE("with a log, every invocation's lines reach it framed by START and END
                        "req-8\n[throws] REPORT RequestId: req-8\t") != std::string::npos);
 }
 
+TEST_CASE("with a record sink, each invocation's lines arrive with their times and environment") {
+  std::mutex mu;
+  std::vector<InvocationLogRecord> records;
+  auto options = options_in("us-east-1", "123456789012");
+  options.records = [&](InvocationLogRecord record) {
+    std::lock_guard lock(mu);
+    records.push_back(std::move(record));
+  };
+  FunctionRegistry registry(options);
+  REQUIRE(registry.declare(spec("echo", PLUGIN_SLUICE_PLUGIN_ECHO)).ok());
+  InvocationRequest request;
+  request.event = "{}";
+  request.request_id = "req-1";
+  REQUIRE(registry.invoke("echo", request).ok());
+  request.request_id = "req-2";
+  REQUIRE(registry.invoke("echo", request).ok());
+
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].function_name == "echo");
+  CHECK(records[0].environment_id.size() == 32);
+  CHECK(records[0].environment_id.find_first_not_of("0123456789abcdef") == std::string::npos);
+  // One environment served both (invocations in turn reuse the warm one).
+  CHECK(records[1].environment_id == records[0].environment_id);
+  REQUIRE(records[0].lines.size() == 4);
+  CHECK(records[0].lines[0].second == "START RequestId: req-1 Version: $LATEST");
+  CHECK(records[0].lines[1].second == "[INFO] echo echo: req-1");
+  CHECK(records[0].lines[2].second == "END RequestId: req-1");
+  CHECK(records[0].lines[3].second.rfind("REPORT RequestId: req-1\tDuration: ", 0) == 0);
+  CHECK(records[0].lines[0].first <= records[0].lines[3].first);
+}
+
 TEST_CASE("with the JSON log format each invocation is Lambda's JSON records, one object per line") {
   std::mutex mu;
   std::vector<std::string> logged;

@@ -349,6 +349,9 @@ class Engine {
   // commit, and while commits fail, calls that add data (sends, new queues) are refused with
   // ServiceUnavailable before they change anything.
   virtual Status wait_durable(uint64_t ticket) = 0;
+  // True while the store's commits fail (a full disk, a damaged file): changes are refused with
+  // ServiceUnavailable until a commit succeeds again. Always false in memory. For GET /health.
+  virtual bool store_failing() const = 0;
 };
 
 }  // namespace sluice::sqs

@@ -119,6 +119,9 @@ struct InvocationResult {
   double duration_ms = 0;                  // real time in the handler
   uint64_t max_memory_used_bytes = 0;      // the environment's peak memory so far (0: not measured)
   std::optional<double> init_duration_ms;  // set on a cold start: the environment's init time
+  // The execution environment that ran it (32 hex digits, one per environment process, as in the
+  // names of Lambda's log streams); "" when it ran in process.
+  std::string environment_id;
 
   bool ok() const { return status == Status::Success; }
 };

@@ -20,7 +20,9 @@
 // registry or through its host) passes its log lines, framed by START/END lines the way Lambda's
 // log stream shows them, to the sink in one piece; with RegistryOptions::log_format Json, as
 // Lambda's JSON records (sluice/functions/log_format.h), and each Runtime API function gets
-// AWS_LAMBDA_LOG_FORMAT=JSON so the shims write their logging calls as JSON too.
+// AWS_LAMBDA_LOG_FORMAT=JSON so the shims write their logging calls as JSON too. With
+// RegistryOptions::records set, the same lines go there too, one record per invocation, with their
+// times and the environment that ran them (what CloudWatch Logs keeps per log stream).
 //
 // Threading and lifecycle: every method is thread-safe. A declared function's host lives as long
 // as anyone holds the DeclaredFunction: clear() (or destroying the registry) forgets the
@@ -33,6 +35,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "sluice/common/mutex.h"
 #include "sluice/functions/log_format.h"
@@ -46,12 +50,23 @@ using DestinationSender = std::function<bool(const std::string& destination_arn,
 // Receives the log of one invocation (several lines, each ending in '\n'); called concurrently.
 using InvocationLogSink = std::function<void(const std::string& text)>;
 
+// One invocation's log as Lambda writes it to CloudWatch Logs: its lines (START, what the function
+// logged, END, REPORT; or the JSON records of LogFormat::Json), each with its time, and the
+// environment that ran it. Called concurrently, on the invoking thread: it must not block.
+struct InvocationLogRecord {
+  std::string function_name;
+  std::string environment_id;                          // 32 hex digits; one per environment (per host when in process)
+  std::vector<std::pair<int64_t, std::string>> lines;  // (ms since the epoch, line without '\n')
+};
+using InvocationRecordSink = std::function<void(InvocationLogRecord record)>;
+
 struct RegistryOptions {
   std::string region = "us-east-1";  // of the ARNs given to declared functions
   std::string account_id = "123456789012";
   DestinationSender send_to_destination;   // empty: OnFailure destinations are never used
   InvocationLogSink log;                   // empty: invocations are not logged
   LogFormat log_format = LogFormat::Text;  // of what goes to `log`
+  InvocationRecordSink records;            // empty: no per-invocation records (CloudWatch Logs)
   std::shared_ptr<Clock> clock;            // the invocation records' timestamps; default the system clock
 };
 
@@ -97,6 +112,8 @@ class FunctionRegistry {
   Outcome<std::shared_ptr<const DeclaredFunction>, std::string> declare(FunctionSpec spec) EXCLUDES(mu_);
   // The declared function, or null.
   std::shared_ptr<const DeclaredFunction> find(std::string_view name_or_arn) const EXCLUDES(mu_);
+  // Every declared function, by name (what GET /metrics reports on).
+  std::vector<std::shared_ptr<const DeclaredFunction>> all() const EXCLUDES(mu_);
   // Runs the function once. Fails only for an unknown function: "Function not found: <ARN>".
   Outcome<InvocationResult, std::string> invoke(std::string_view name_or_arn, const InvocationRequest& request)
       EXCLUDES(mu_);

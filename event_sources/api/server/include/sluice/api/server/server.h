@@ -6,7 +6,10 @@
 // under event_sources/api/ that implements Service (see ARCHITECTURE.md).
 //
 // Routing, first match wins:
-//   1. GET /health (and HEAD): the server's own liveness answer.
+//   1. GET /health (and HEAD): the server's own liveness answer. GET /metrics: the Prometheus
+//      text exposition of the front door's own series (requests by service, action and status,
+//      their latency histogram per service, open connections, parked calls) followed by
+//      ApiOptions::metrics_text's, built off the loop thread when the server has workers.
 //   Then the browser policy (request_policy.h): a Host that is not one of the server's names, a
 //   CORS preflight from an origin not in allowed_origins, and an unsigned request that a web page
 //   made a browser send (a foreign Origin, or Sec-Fetch-Site other than same-origin/none) are
@@ -203,6 +206,10 @@ struct ApiOptions {
   // More members of GET /health's object after "status": each a name and its value as JSON text.
   // Called on the loop thread for every health request, so it must not block.
   std::function<std::vector<std::pair<std::string, std::string>>()> health_details;
+  // More series for GET /metrics, already in the Prometheus text format (sluice/common/
+  // prometheus_text.h). Called for every scrape in the front door's worker lane (on the loop
+  // thread when worker_threads is 0), so it may take a few milliseconds but must not wait long.
+  std::function<std::string()> metrics_text;
 };
 
 class ApiServer {

@@ -1,0 +1,58 @@
+// CloudWatch Logs as a front-door Service: routing facts, the JSON 1.1 body, dispatch, errors.
+
+#include "sluice/api/logs_wire/logs_service.h"
+
+#include <boost/json.hpp>
+
+#include "logs_actions.h"
+#include "sluice/api/json/json.h"
+
+namespace sluice::api::logs_wire {
+namespace {
+
+constexpr server::Service::Routes kRoutes{"logs", "logs", "Logs_20140328", "", ""};
+// CloudWatch Logs writes "__type" without a namespace.
+constexpr json::Dialect kDialect{"", "application/x-amz-json-1.1"};
+
+class LogsService final : public server::Service {
+ public:
+  explicit LogsService(std::shared_ptr<logs::LogStore> store) : store_(std::move(store)) {}
+
+  const Routes& routes() const override { return kRoutes; }
+  Execution execution() const override { return Execution::Workers; }
+  bool has_action(std::string_view action) const override { return detail::find_action(action) != nullptr; }
+
+  void handle(server::Call call, http::ResponderPtr responder) override {
+    const std::string& request_id = call.ctx.request_id;
+    auto answer = run(call);
+    responder->respond(answer ? json::json_response(request_id, std::move(*answer), kDialect)
+                              : json::error_response(answer.error(), request_id, kDialect));
+  }
+
+  http::Response error_response(server::Protocol protocol, const AwsError& error,
+                                std::string_view request_id) const override {
+    (void)protocol;
+    return json::error_response(error, request_id, kDialect);
+  }
+
+ private:
+  Outcome<std::string> run(const server::Call& call) {
+    detail::Action action = detail::find_action(call.action);
+    if (!action) return aws_error(AwsErrorCode::UnknownOperation, "");
+    boost::system::error_code ec;
+    boost::json::value body = boost::json::parse(call.request.body.empty() ? "{}" : call.request.body, ec);
+    if (ec || !body.is_object())
+      return aws_error(AwsErrorCode::SerializationException, "Start of structure or map found where not expected.");
+    return action(detail::LogsCall{body.get_object(), call.ctx, *store_});
+  }
+
+  const std::shared_ptr<logs::LogStore> store_;
+};
+
+}  // namespace
+
+std::shared_ptr<server::Service> make_logs_service(std::shared_ptr<logs::LogStore> store) {
+  return std::make_shared<LogsService>(std::move(store));
+}
+
+}  // namespace sluice::api::logs_wire

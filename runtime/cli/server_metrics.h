@@ -1,0 +1,43 @@
+#pragma once
+// The series `sluice up` adds to GET /metrics (the front door writes its own requests, latency,
+// connections and parked polls): the SQS queues of the server's account and region with their
+// depths (visible, in flight, delayed), each declared function's environments (busy, idle,
+// started), each event-source mapping's state and LastProcessingResult, the CloudWatch Logs
+// ingest's drops, and the process's resident memory.
+//
+// Called in the front door's worker lane for every scrape; it reads each queue's attributes from
+// the engine (no store access) and takes each component's lock briefly.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "sluice/esm/mapping_directory.h"
+#include "sluice/functions/registry.h"
+#include "sluice/logs/ingest.h"
+#include "sluice/sqs/engine.h"
+
+namespace sluice::cli {
+
+struct ServerMetricsSources {
+  sqs::Engine* engine = nullptr;
+  std::string account_id;
+  std::string region;
+  functions::FunctionRegistry* registry = nullptr;
+  std::shared_ptr<esm::MappingDirectory> mappings;
+  std::shared_ptr<logs::LogIngest> log_ingest;
+};
+
+std::string server_metrics_text(const ServerMetricsSources& sources);
+
+// GET /health's "components": {"store": {"status": "ready"|"failing", "durable": bool},
+// "logs": {"status": "ready"|"failing", "droppedEvents": N}} and "ready" (both ready).
+struct ComponentsHealth {
+  bool store_failing = false;
+  bool logs_failing = false;
+  uint64_t logs_dropped = 0;
+  bool durable = false;
+};
+std::string components_health_json(const ComponentsHealth& health);
+
+}  // namespace sluice::cli
