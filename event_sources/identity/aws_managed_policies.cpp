@@ -51,8 +51,8 @@ constexpr AwsManagedPolicy kPolicies[] = {
      R"("sms-voice:SetTextMessageSpendLimitOverride","sms-voice:DescribeOptedOutNumbers",)"
      R"("sms-voice:DeleteOptedOutNumber"],"Resource":"*","Condition":{"StringEquals":)"
      R"({"aws:CalledViaLast":"sns.amazonaws.com"}}}]})"},
-    {"AmazonSNSReadOnlyAccess", "/", "Provides read only access to Amazon SNS via the AWS Management Console.",
-     "v2", "2015-02-06T18:41:06Z", "2024-09-24T22:13:00Z",
+    {"AmazonSNSReadOnlyAccess", "/", "Provides read only access to Amazon SNS via the AWS Management Console.", "v2",
+     "2015-02-06T18:41:06Z", "2024-09-24T22:13:00Z",
      R"({"Version":"2012-10-17","Statement":[{"Sid":"SNSReadOnlyAccess","Effect":"Allow","Action":[)"
      R"("sns:GetTopicAttributes","sns:List*","sns:CheckIfPhoneNumberIsOptedOut","sns:GetEndpointAttributes",)"
      R"("sns:GetDataProtectionPolicy","sns:GetPlatformApplicationAttributes","sns:GetSMSAttributes",)"
@@ -65,8 +65,8 @@ constexpr AwsManagedPolicy kPolicies[] = {
      "2015-02-06T18:41:07Z", "2024-05-24T18:16:00Z",
      R"({"Version":"2012-10-17","Statement":[{"Sid":"SQSFullAccess","Effect":"Allow","Action":["sqs:*"],)"
      R"("Resource":"*"}]})"},
-    {"AmazonSQSReadOnlyAccess", "/", "Provides read only access to Amazon SQS via the AWS Management Console.",
-     "v4", "2015-02-06T18:41:08Z", "2024-05-24T18:16:00Z",
+    {"AmazonSQSReadOnlyAccess", "/", "Provides read only access to Amazon SQS via the AWS Management Console.", "v4",
+     "2015-02-06T18:41:08Z", "2024-05-24T18:16:00Z",
      R"({"Version":"2012-10-17","Statement":[{"Sid":"AmazonSQSReadOnlyAccess","Effect":"Allow","Action":[)"
      R"("sqs:GetQueueAttributes","sqs:GetQueueUrl","sqs:ListDeadLetterSourceQueues","sqs:ListQueues",)"
      R"("sqs:ListMessageMoveTasks","sqs:ListQueueTags"],"Resource":"*"}]})"},

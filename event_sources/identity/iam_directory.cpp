@@ -108,9 +108,9 @@ Status Directory::change_iam(std::string_view account_id, const std::function<St
   for (const auto& [key, user] : changed.users) {
     for (const IamAccessKey& access_key : user.access_keys) {
       auto existing = keys_.find(access_key.access_key_id);
-      if (existing != keys_.end() && (existing->second->principal.account_id != changed.account_id ||
-                                      existing->second->principal.kind != Principal::Kind::User ||
-                                      existing->second->expires_ms.has_value())) {
+      if (existing != keys_.end() &&
+          (existing->second->principal.account_id != changed.account_id ||
+           existing->second->principal.kind != Principal::Kind::User || existing->second->expires_ms.has_value())) {
         return aws_error(AwsErrorCode::ServiceUnavailable, "The access key id is taken; try again.");
       }
     }
@@ -163,8 +163,7 @@ PrincipalPolicies Directory::identity_policies(const Principal& principal) const
     for (const std::string& group_key : user->second.group_keys) {
       auto group = account.groups.find(group_key);
       if (group == account.groups.end()) continue;
-      collect(account, iam_group_arn(account.account_id, group->second), group->second.policies,
-              out.identity_policies);
+      collect(account, iam_group_arn(account.account_id, group->second), group->second.policies, out.identity_policies);
     }
     out.permissions_boundary = boundary_of(account, user->second.permissions_boundary_arn);
   } else if (principal.kind == Principal::Kind::AssumedRole) {

@@ -26,8 +26,8 @@ constexpr const char* kAccount = "111111111111";
 
 struct ScratchDir {
   ScratchDir() {
-    path = fs::temp_directory_path() / ("sluice-iam-test-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(reinterpret_cast<uintptr_t>(this)));
+    path = fs::temp_directory_path() /
+           ("sluice-iam-test-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
     fs::create_directories(path);
   }
   ~ScratchDir() {
@@ -75,23 +75,29 @@ TEST_CASE("access keys of IAM users sign until they are made inactive or deleted
   CHECK(record->principal.arn == "arn:aws:iam::111111111111:user/Alice");
   CHECK(dir.has_user(kAccount, "alice"));  // names are unique without regard to case
 
-  REQUIRE(dir.change_iam(kAccount, [](IamAccount& account) -> Status {
-                account.users["alice"].access_keys[0].active = false;
-                return ok_status();
-              }).ok());
+  REQUIRE(dir.change_iam(kAccount,
+                         [](IamAccount& account) -> Status {
+                           account.users["alice"].access_keys[0].active = false;
+                           return ok_status();
+                         })
+              .ok());
   CHECK(dir.find_key("AKIAALICE0000000001") == nullptr);
-  REQUIRE(dir.change_iam(kAccount, [](IamAccount& account) -> Status {
-                account.users["alice"].access_keys[0].active = true;
-                account.users["alice"].path = "/team/";
-                return ok_status();
-              }).ok());
+  REQUIRE(dir.change_iam(kAccount,
+                         [](IamAccount& account) -> Status {
+                           account.users["alice"].access_keys[0].active = true;
+                           account.users["alice"].path = "/team/";
+                           return ok_status();
+                         })
+              .ok());
   record = dir.find_key("AKIAALICE0000000001");
   REQUIRE(record != nullptr);
   CHECK(record->principal.arn == "arn:aws:iam::111111111111:user/team/Alice");
-  REQUIRE(dir.change_iam(kAccount, [](IamAccount& account) -> Status {
-                account.users.erase("alice");
-                return ok_status();
-              }).ok());
+  REQUIRE(dir.change_iam(kAccount,
+                         [](IamAccount& account) -> Status {
+                           account.users.erase("alice");
+                           return ok_status();
+                         })
+              .ok());
   CHECK(dir.find_key("AKIAALICE0000000001") == nullptr);
   CHECK_FALSE(dir.has_user(kAccount, "alice"));
 }
@@ -110,13 +116,15 @@ TEST_CASE("a key id held by another account is refused") {
 
 TEST_CASE("roles created over IAM are found for AssumeRole, case-insensitively") {
   Directory dir;
-  REQUIRE(dir.change_iam(kAccount, [](IamAccount& account) -> Status {
-                IamRole& role = account.roles["worker"];
-                role.name = "Worker";
-                role.trust_policy = R"({"Statement":[]})";
-                role.max_session_duration_s = 7200;
-                return ok_status();
-              }).ok());
+  REQUIRE(dir.change_iam(kAccount,
+                         [](IamAccount& account) -> Status {
+                           IamRole& role = account.roles["worker"];
+                           role.name = "Worker";
+                           role.trust_policy = R"({"Statement":[]})";
+                           role.max_session_duration_s = 7200;
+                           return ok_status();
+                         })
+              .ok());
   auto role = dir.find_role(kAccount, "WORKER");
   REQUIRE(role.has_value());
   CHECK(role->name == "Worker");
@@ -136,17 +144,20 @@ TEST_CASE("IAM entities survive a restart and merge with the declared ones") {
     REQUIRE(dir.add_account(declared).ok());
     REQUIRE(dir.keep_sessions_in(file).ok());
     REQUIRE(add_user_with_key(dir, "alice", "AKIAALICE0000000001").ok());
-    REQUIRE(dir.change_iam(kAccount, [](IamAccount& account) -> Status {
-                  IamManagedPolicy& policy = account.policies["sqs"];
-                  policy.name = "sqs";
-                  policy.versions.push_back({"v1", kAllowSqs, 5});
-                  policy.default_version_id = "v1";
-                  account.users["alice"].policies.managed_policy_arns.push_back("arn:aws:iam::111111111111:policy/sqs");
-                  account.users["alice"].tags.emplace_back("team", "blue");
-                  account.users["declared"].policies.inline_policies["mine"] = kAllowSqs;
-                  account.roles.erase("declared-role");
-                  return ok_status();
-                }).ok());
+    REQUIRE(dir.change_iam(kAccount,
+                           [](IamAccount& account) -> Status {
+                             IamManagedPolicy& policy = account.policies["sqs"];
+                             policy.name = "sqs";
+                             policy.versions.push_back({"v1", kAllowSqs, 5});
+                             policy.default_version_id = "v1";
+                             account.users["alice"].policies.managed_policy_arns.push_back(
+                                 "arn:aws:iam::111111111111:policy/sqs");
+                             account.users["alice"].tags.emplace_back("team", "blue");
+                             account.users["declared"].policies.inline_policies["mine"] = kAllowSqs;
+                             account.roles.erase("declared-role");
+                             return ok_status();
+                           })
+                .ok());
   }
   Directory restarted;
   REQUIRE(restarted.add_account(declared).ok());
@@ -165,27 +176,30 @@ TEST_CASE("IAM entities survive a restart and merge with the declared ones") {
 
 TEST_CASE("identity policies of a user, through its groups, and of a role session") {
   Directory dir;
-  REQUIRE(dir.change_iam(kAccount, [](IamAccount& account) -> Status {
-                IamManagedPolicy& policy = account.policies["custom"];
-                policy.name = "custom";
-                policy.path = "/app/";
-                policy.versions.push_back({"v1", "old", 1});
-                policy.versions.push_back({"v2", kAllowSqs, 2});
-                policy.default_version_id = "v2";
-                IamGroup& group = account.groups["devs"];
-                group.name = "devs";
-                group.policies.inline_policies["group-inline"] = "group-doc";
-                IamUser& user = account.users["alice"];
-                user.name = "alice";
-                user.group_keys.push_back("devs");
-                user.policies.inline_policies["own"] = "own-doc";
-                user.policies.managed_policy_arns.push_back("arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess");
-                user.permissions_boundary_arn = "arn:aws:iam::111111111111:policy/app/custom";
-                IamRole& role = account.roles["worker"];
-                role.name = "worker";
-                role.policies.managed_policy_arns.push_back("arn:aws:iam::111111111111:policy/app/custom");
-                return ok_status();
-              }).ok());
+  REQUIRE(dir.change_iam(kAccount,
+                         [](IamAccount& account) -> Status {
+                           IamManagedPolicy& policy = account.policies["custom"];
+                           policy.name = "custom";
+                           policy.path = "/app/";
+                           policy.versions.push_back({"v1", "old", 1});
+                           policy.versions.push_back({"v2", kAllowSqs, 2});
+                           policy.default_version_id = "v2";
+                           IamGroup& group = account.groups["devs"];
+                           group.name = "devs";
+                           group.policies.inline_policies["group-inline"] = "group-doc";
+                           IamUser& user = account.users["alice"];
+                           user.name = "alice";
+                           user.group_keys.push_back("devs");
+                           user.policies.inline_policies["own"] = "own-doc";
+                           user.policies.managed_policy_arns.push_back(
+                               "arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess");
+                           user.permissions_boundary_arn = "arn:aws:iam::111111111111:policy/app/custom";
+                           IamRole& role = account.roles["worker"];
+                           role.name = "worker";
+                           role.policies.managed_policy_arns.push_back("arn:aws:iam::111111111111:policy/app/custom");
+                           return ok_status();
+                         })
+              .ok());
   PrincipalPolicies user = dir.identity_policies(user_principal(kAccount, "alice"));
   CHECK(user.known);
   REQUIRE(user.identity_policies.size() == 3);
@@ -248,8 +262,9 @@ TEST_CASE("IAM's grammar checks of policy documents") {
   CHECK(problem(trust, PolicyKind::Trust).empty());
   CHECK(problem(R"({"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]})", PolicyKind::Trust) ==
         "Missing required field Principal");
-  CHECK(problem(R"({"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Resource":"*"}]})",
-                PolicyKind::Trust) == "Has prohibited field Resource");
+  CHECK(
+      problem(R"({"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Resource":"*"}]})",
+              PolicyKind::Trust) == "Has prohibited field Resource");
   CHECK(problem(R"({"Statement":[{"Effect":"Allow","Principal":{"Bogus":"x"},"Action":"sts:AssumeRole"}]})",
                 PolicyKind::Trust) == "Invalid principal in policy");
 
