@@ -156,7 +156,8 @@ Outcome<std::string> get_access_key_last_used(const server::Call& call, IamConte
       return out;
     }
   }
-  return aws_error(AwsErrorCode::AccessDenied, "The specified access key does not exist or belongs to another account.");
+  return aws_error(AwsErrorCode::AccessDenied,
+                   "The specified access key does not exist or belongs to another account.");
 }
 
 }  // namespace sluice::api::iam_wire::detail

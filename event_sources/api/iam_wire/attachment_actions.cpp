@@ -53,13 +53,15 @@ auto* find_in(Map& map, const std::string& name) {
 Outcome<HolderRef> find_holder(IamAccount& account, Holder holder, const std::string& name) {
   switch (holder) {
     case Holder::User:
-      if (IamUser* user = find_in(account.users, name)) return HolderRef{user->name, &user->policies, &user->permissions_boundary_arn};
+      if (IamUser* user = find_in(account.users, name))
+        return HolderRef{user->name, &user->policies, &user->permissions_boundary_arn};
       return no_such_user(name);
     case Holder::Group:
       if (IamGroup* group = find_in(account.groups, name)) return HolderRef{group->name, &group->policies, nullptr};
       return no_such_group(name);
     case Holder::Role:
-      if (IamRole* role = find_in(account.roles, name)) return HolderRef{role->name, &role->policies, &role->permissions_boundary_arn};
+      if (IamRole* role = find_in(account.roles, name))
+        return HolderRef{role->name, &role->policies, &role->permissions_boundary_arn};
       return no_such_role(name);
   }
   return no_such_user(name);
@@ -198,7 +200,9 @@ Outcome<std::string> get_inline_policy(const server::Call& call, IamContext& iam
   }
   std::string out;
   query::XmlWriter w(out);
-  w.element(t.name_param, holder->first).element("PolicyName", it->first).element("PolicyDocument", url_encode(it->second));
+  w.element(t.name_param, holder->first)
+      .element("PolicyName", it->first)
+      .element("PolicyDocument", url_encode(it->second));
   return out;
 }
 
@@ -265,13 +269,13 @@ Outcome<std::string> delete_permissions_boundary(const server::Call& call, IamCo
   });
 }
 
-#define SLUICE_IAM_HOLDER_ACTIONS(H)                                                                        \
-  template Outcome<std::string> attach_policy<H>(const server::Call&, IamContext&);                        \
-  template Outcome<std::string> detach_policy<H>(const server::Call&, IamContext&);                        \
-  template Outcome<std::string> list_attached_policies<H>(const server::Call&, IamContext&);               \
-  template Outcome<std::string> put_inline_policy<H>(const server::Call&, IamContext&);                    \
-  template Outcome<std::string> get_inline_policy<H>(const server::Call&, IamContext&);                    \
-  template Outcome<std::string> delete_inline_policy<H>(const server::Call&, IamContext&);                 \
+#define SLUICE_IAM_HOLDER_ACTIONS(H)                                                         \
+  template Outcome<std::string> attach_policy<H>(const server::Call&, IamContext&);          \
+  template Outcome<std::string> detach_policy<H>(const server::Call&, IamContext&);          \
+  template Outcome<std::string> list_attached_policies<H>(const server::Call&, IamContext&); \
+  template Outcome<std::string> put_inline_policy<H>(const server::Call&, IamContext&);      \
+  template Outcome<std::string> get_inline_policy<H>(const server::Call&, IamContext&);      \
+  template Outcome<std::string> delete_inline_policy<H>(const server::Call&, IamContext&);   \
   template Outcome<std::string> list_inline_policies<H>(const server::Call&, IamContext&);
 SLUICE_IAM_HOLDER_ACTIONS(Holder::User)
 SLUICE_IAM_HOLDER_ACTIONS(Holder::Group)

@@ -144,8 +144,7 @@ Outcome<std::string> remove_user_from_group(const server::Call& call, IamContext
     auto user = account.users.find(iam_key(user_name));
     if (user == account.users.end()) return no_such_user(user_name);
     if (std::erase(user->second.group_keys, group_key) == 0) {
-      return aws_error(AwsErrorCode::NoSuchEntity,
-                       "User " + user_name + " is not in group " + group_name + ".");
+      return aws_error(AwsErrorCode::NoSuchEntity, "User " + user_name + " is not in group " + group_name + ".");
     }
     return ok_status();
   });

@@ -60,8 +60,8 @@ bool policy_exists(const IamAccount& account, std::string_view arn);
 AwsError no_such_user(std::string_view name);
 AwsError no_such_role(std::string_view name);
 AwsError no_such_group(std::string_view name);
-AwsError no_such_policy(std::string_view arn);       // "Policy ARN was not found."
-AwsError not_attachable(std::string_view arn);       // "Policy ARN does not exist or is not attachable."
+AwsError no_such_policy(std::string_view arn);        // "Policy ARN was not found."
+AwsError not_attachable(std::string_view arn);        // "Policy ARN does not exist or is not attachable."
 AwsError quota(std::string_view name, size_t limit);  // "Cannot exceed quota for NAME: LIMIT"
 
 // Adds tags (same key replaces), refusing more than kTagsPerResource with `quota_name`.

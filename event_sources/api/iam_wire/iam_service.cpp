@@ -170,8 +170,10 @@ class IamService final : public server::Service {
       responder->respond(query::error_response(result.error(), request_id, kDialect));
       return;
     }
-    responder->respond(query::xml_response(
-        request_id, query::document(action->name, *result, !result->empty(), request_id, kDialect)));
+    // An action whose output shape has no members still answers its (empty) Result element.
+    const bool with_result = !result->empty() || action->name == "UpdateRole";
+    responder->respond(
+        query::xml_response(request_id, query::document(action->name, *result, with_result, request_id, kDialect)));
   }
 
   http::Response error_response(server::Protocol, const AwsError& error, std::string_view request_id) const override {

@@ -115,7 +115,8 @@ Outcome<std::string> delete_instance_profile(const server::Call& call, IamContex
     auto it = account.instance_profiles.find(iam_key(*name));
     if (it == account.instance_profiles.end()) return no_such_profile(*name);
     if (!it->second.role_keys.empty()) {
-      return aws_error(AwsErrorCode::DeleteConflict, "Cannot delete entity, must remove roles from instance profile first.");
+      return aws_error(AwsErrorCode::DeleteConflict,
+                       "Cannot delete entity, must remove roles from instance profile first.");
     }
     account.instance_profiles.erase(it);
     return ok_status();

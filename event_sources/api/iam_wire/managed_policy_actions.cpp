@@ -44,9 +44,14 @@ PolicyView view_of(const IamAccount& account, const IamManagedPolicy& policy) {
 }
 
 PolicyView view_of(const AwsManagedPolicy& policy) {
-  return {std::string(policy.name),        std::string(policy.path),    aws_managed_policy_arn(policy),
-          std::string(policy.description), std::string(policy.default_version_id),
-          std::string(policy.created),     std::string(policy.updated), nullptr};
+  return {std::string(policy.name),
+          std::string(policy.path),
+          aws_managed_policy_arn(policy),
+          std::string(policy.description),
+          std::string(policy.default_version_id),
+          std::string(policy.created),
+          std::string(policy.updated),
+          nullptr};
 }
 
 size_t attachment_count(const IamAccount& account, const std::string& arn) {
@@ -122,7 +127,9 @@ std::optional<bool> read_bool(const server::Call& call, std::string_view param) 
 void write_version(query::XmlWriter& w, const std::string* document, std::string_view id, bool is_default,
                    std::string_view created) {
   if (document != nullptr) w.element("Document", url_encode(*document));
-  w.element("VersionId", id).raw_element("IsDefaultVersion", is_default ? "true" : "false").element("CreateDate", created);
+  w.element("VersionId", id)
+      .raw_element("IsDefaultVersion", is_default ? "true" : "false")
+      .element("CreateDate", created);
 }
 
 }  // namespace

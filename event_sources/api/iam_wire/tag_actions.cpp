@@ -112,9 +112,9 @@ Outcome<std::string> list_resource_tags(const server::Call& call, IamContext& ia
   });
 }
 
-#define SLUICE_IAM_TAG_ACTIONS(T)                                                          \
-  template Outcome<std::string> tag_resource<T>(const server::Call&, IamContext&);        \
-  template Outcome<std::string> untag_resource<T>(const server::Call&, IamContext&);      \
+#define SLUICE_IAM_TAG_ACTIONS(T)                                                    \
+  template Outcome<std::string> tag_resource<T>(const server::Call&, IamContext&);   \
+  template Outcome<std::string> untag_resource<T>(const server::Call&, IamContext&); \
   template Outcome<std::string> list_resource_tags<T>(const server::Call&, IamContext&);
 SLUICE_IAM_TAG_ACTIONS(Tagged::User)
 SLUICE_IAM_TAG_ACTIONS(Tagged::Role)
