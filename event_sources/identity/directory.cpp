@@ -22,11 +22,21 @@ std::string random_id(std::string_view prefix, size_t length) {
   return out;
 }
 
-std::string scoped(std::string_view account_id, std::string_view name) {
-  std::string key(account_id);
-  key += '/';
-  key += name;
-  return key;
+// What the configuration declares (users with their keys, roles) and `stored` lacks is added to
+// `stored`: the configuration wins over what an earlier run deleted.
+void merge_declared(const IamAccount& declared, IamAccount& stored) {
+  for (const auto& [key, role] : declared.roles) stored.roles.try_emplace(key, role);
+  for (const auto& [key, user] : declared.users) {
+    auto [it, added] = stored.users.try_emplace(key, user);
+    if (added) continue;
+    for (const IamAccessKey& declared_key : user.access_keys) {
+      auto& keys = it->second.access_keys;
+      if (std::none_of(keys.begin(), keys.end(),
+                       [&](const IamAccessKey& k) { return k.access_key_id == declared_key.access_key_id; })) {
+        keys.push_back(declared_key);
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -55,35 +65,46 @@ Status Directory::add_account(const AccountDeclaration& account) {
   if (std::find(accounts_.begin(), accounts_.end(), account.id) != accounts_.end()) {
     return aws_error(AwsErrorCode::InvalidParameterValue, "account " + account.id + " is declared twice");
   }
-  std::vector<std::pair<AccessKey, Principal>> keys;
-  for (const AccessKey& key : account.root_access_keys) keys.emplace_back(key, root_principal(account.id));
+  std::vector<std::string> ids;
+  for (const AccessKey& key : account.root_access_keys) ids.push_back(key.access_key_id);
   for (const UserDeclaration& user : account.users) {
-    for (const AccessKey& key : user.access_keys) keys.emplace_back(key, user_principal(account.id, user.name));
+    for (const AccessKey& key : user.access_keys) ids.push_back(key.access_key_id);
   }
-  for (const auto& entry : keys) {
-    // A named reference, not a structured binding: clang 14 cannot capture a binding in a lambda.
-    const std::string& id = entry.first.access_key_id;
-    if (keys_.count(id) != 0 ||
-        std::count_if(keys.begin(), keys.end(), [&](const auto& k) { return k.first.access_key_id == id; }) > 1) {
+  for (const std::string& id : ids) {
+    if (keys_.count(id) != 0 || std::count(ids.begin(), ids.end(), id) > 1) {
       return aws_error(AwsErrorCode::InvalidParameterValue, "access key " + id + " is declared twice");
     }
   }
+  IamAccount& iam = iam_[account.id];
+  iam.account_id = account.id;
   for (const RoleDeclaration& role : account.roles) {
-    if (roles_.count(scoped(account.id, role.name)) != 0) {
+    if (iam.roles.count(iam_key(role.name)) != 0) {
       return aws_error(AwsErrorCode::InvalidParameterValue, "role " + role.name + " is declared twice");
+    }
+    IamRole& declared = iam.roles[iam_key(role.name)];
+    declared.name = role.name;
+    declared.trust_policy = role.trust_policy;
+    declared.max_session_duration_s = role.max_session_duration_s;
+  }
+  for (const UserDeclaration& user : account.users) {
+    IamUser& declared = iam.users[iam_key(user.name)];
+    declared.name = user.name;
+    for (const AccessKey& key : user.access_keys) {
+      IamAccessKey kept;
+      kept.access_key_id = key.access_key_id;
+      kept.secret_access_key = key.secret_access_key;
+      declared.access_keys.push_back(std::move(kept));
     }
   }
   accounts_.push_back(account.id);
-  for (const UserDeclaration& user : account.users) users_.push_back(scoped(account.id, user.name));
-  for (auto& [key, principal] : keys) {
+  for (const AccessKey& key : account.root_access_keys) {
     KeyRecord record;
     record.secret_access_key = key.secret_access_key;
-    record.principal = std::move(principal);
+    record.principal = root_principal(account.id);
     record.principal.authenticated = true;
     keys_.emplace(key.access_key_id, std::make_shared<const KeyRecord>(std::move(record)));
   }
-  for (const RoleDeclaration& role : account.roles) roles_.emplace(scoped(account.id, role.name), role);
-  return ok_status();
+  return sync_user_keys(iam);
 }
 
 std::shared_ptr<const KeyRecord> Directory::find_key(std::string_view access_key_id) const {
@@ -95,9 +116,16 @@ std::shared_ptr<const KeyRecord> Directory::find_key(std::string_view access_key
 
 std::optional<RoleDeclaration> Directory::find_role(std::string_view account_id, std::string_view role_name) const {
   MutexLock lock(mu_);
-  auto it = roles_.find(scoped(account_id, role_name));
-  if (it == roles_.end()) return std::nullopt;
-  return it->second;
+  auto account = iam_.find(std::string(account_id));
+  if (account == iam_.end()) return std::nullopt;
+  auto it = account->second.roles.find(iam_key(role_name));
+  if (it == account->second.roles.end()) return std::nullopt;
+  // Role names are matched without regard to case, as IAM does; the role keeps its own spelling.
+  RoleDeclaration role;
+  role.name = it->second.name;
+  role.max_session_duration_s = it->second.max_session_duration_s;
+  role.trust_policy = it->second.trust_policy;
+  return role;
 }
 
 bool Directory::has_account(std::string_view account_id) const {
@@ -107,7 +135,8 @@ bool Directory::has_account(std::string_view account_id) const {
 
 bool Directory::has_user(std::string_view account_id, std::string_view user_name) const {
   MutexLock lock(mu_);
-  return std::find(users_.begin(), users_.end(), scoped(account_id, user_name)) != users_.end();
+  auto account = iam_.find(std::string(account_id));
+  return account != iam_.end() && account->second.users.count(iam_key(user_name)) != 0;
 }
 
 Directory::Directory() = default;
@@ -119,9 +148,11 @@ Outcome<Done, std::string> Directory::keep_sessions_in(const std::string& path) 
   if (!store) return Outcome<Done, std::string>::failure(error);
   std::vector<std::pair<std::string, KeyRecord>> kept;
   std::vector<OidcProvider> providers;
+  std::vector<IamAccount> iam_accounts;
   try {
     kept = store->load();
     providers = store->load_oidc_providers();
+    iam_accounts = store->load_iam_accounts();
   } catch (const sqlite::Error& e) {
     return Outcome<Done, std::string>::failure("cannot read " + path + ": " + e.what());
   }
@@ -132,6 +163,14 @@ Outcome<Done, std::string> Directory::keep_sessions_in(const std::string& path) 
   for (OidcProvider& provider : providers) {
     std::string arn = provider.arn;
     oidc_providers_.insert_or_assign(std::move(arn), std::move(provider));
+  }
+  for (IamAccount& stored : iam_accounts) {
+    IamAccount& current = iam_[stored.account_id];
+    merge_declared(current, stored);
+    current = std::move(stored);
+    if (Status synced = sync_user_keys(current); !synced) {
+      return Outcome<Done, std::string>::failure("cannot use " + path + ": " + synced.error().message);
+    }
   }
   sessions_ = std::move(store);
   return Done{};

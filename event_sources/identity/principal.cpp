@@ -24,13 +24,14 @@ Principal root_principal(std::string_view account_id) {
   return p;
 }
 
-Principal user_principal(std::string_view account_id, std::string_view user_name) {
+Principal user_principal(std::string_view account_id, std::string_view user_name, std::string_view path) {
   Principal p;
   p.kind = Principal::Kind::User;
   p.account_id = std::string(account_id);
   p.name = std::string(user_name);
-  p.arn = "arn:aws:iam::" + p.account_id + ":user/" + p.name;
-  p.user_id = unique_id("AIDA", p.arn);
+  const std::string prefix = "arn:aws:iam::" + p.account_id + ":user";
+  p.arn = prefix + std::string(path) + p.name;
+  p.user_id = unique_id("AIDA", prefix + "/" + p.name);
   return p;
 }
 

@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include "iam_document.h"
 #include "sluice/common/sqlite_schema.h"
 
 namespace sluice::identity::detail {
@@ -20,6 +21,8 @@ constexpr sqlite::SchemaStep kSchemaSteps[] = {
      " session_policy_arns TEXT NOT NULL, from_get_session_token INTEGER NOT NULL);"},
     {"create the OpenID Connect providers table",
      "CREATE TABLE oidc_providers(arn TEXT PRIMARY KEY, document TEXT NOT NULL);"},
+    {"create the IAM accounts table",
+     "CREATE TABLE iam_accounts(account_id TEXT PRIMARY KEY, document TEXT NOT NULL);"},
 };
 
 namespace json = boost::json;
@@ -187,6 +190,20 @@ void SessionStore::put_oidc_provider(const OidcProvider& provider) {
 void SessionStore::erase_oidc_provider(const std::string& arn) {
   sqlite::Statement erase(db_.get(), "DELETE FROM oidc_providers WHERE arn = ?");
   erase.bind_text(1, arn).run();
+}
+
+std::vector<IamAccount> SessionStore::load_iam_accounts() {
+  std::vector<IamAccount> out;
+  sqlite::Statement select(db_.get(), "SELECT account_id, document FROM iam_accounts");
+  while (select.step()) {
+    if (auto account = iam_account_of(select.string(0), select.string(1))) out.push_back(std::move(*account));
+  }
+  return out;
+}
+
+void SessionStore::put_iam_account(const std::string& account_id, const std::string& document) {
+  sqlite::Statement insert(db_.get(), "INSERT OR REPLACE INTO iam_accounts VALUES(?, ?)");
+  insert.bind_text(1, account_id).bind_text(2, document).run();
 }
 
 }  // namespace sluice::identity::detail

@@ -1,9 +1,9 @@
 #pragma once
-// The file that keeps STS's temporary credentials and IAM's OpenID Connect providers across
-// restarts (identity.db in the data directory): one row per session, written before the
-// credentials are handed out and deleted when the Directory forgets them; one row per provider,
-// written before the change is answered. Holders of credentials that have not expired keep working after a
-// restart, as they would against AWS.
+// The file that keeps STS's temporary credentials, IAM's OpenID Connect providers and IAM's
+// entities (users, groups, roles, policies, instance profiles) across restarts (identity.db in the data directory): one
+// row per session, written before the credentials are handed out and deleted when the Directory forgets them; one row
+// per provider, written before the change is answered. Holders of credentials that have not expired keep working after
+// a restart, as they would against AWS.
 
 #include <memory>
 #include <string>
@@ -31,6 +31,11 @@ class SessionStore {
   std::vector<OidcProvider> load_oidc_providers();
   void put_oidc_provider(const OidcProvider& provider);
   void erase_oidc_provider(const std::string& arn);
+
+  // IAM's entities, one row per account (the document of iam_document.h). put throws
+  // sqlite::Error when the row cannot be written; rows that cannot be read are skipped.
+  std::vector<IamAccount> load_iam_accounts();
+  void put_iam_account(const std::string& account_id, const std::string& document);
 
  private:
   explicit SessionStore(sqlite::Connection db) : db_(std::move(db)) {}

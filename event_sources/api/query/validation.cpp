@@ -46,6 +46,10 @@ void Validation::session_name_pattern(std::string_view field, std::string_view v
   }
 }
 
+void Validation::pattern(std::string_view field, std::string_view value, bool matches, std::string_view pattern) {
+  if (!matches) add(field, value, false, "Member must satisfy regular expression pattern: " + std::string(pattern));
+}
+
 void Validation::not_null(std::string_view field, bool present) {
   if (!present) add(field, "", true, "Member must not be null");
 }

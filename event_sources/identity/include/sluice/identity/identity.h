@@ -4,8 +4,12 @@
 // to check a signature; STS asks it for roles and issues sessions into it.
 //
 // Where identities come from: the "accounts" section of the `sluice up` configuration (see
-// runtime/cli/config.h), and the IAM API (OpenID Connect providers today). Temporary credentials live in memory, and
-// with a data directory also in its identity.db (keep_sessions_in), so that they outlive a restart.
+// runtime/cli/config.h), and the IAM API (users, groups, roles, access keys, managed and inline
+// policies, instance profiles: iam_entities.h; OpenID Connect providers). Temporary credentials
+// and IAM's entities live in memory, and with a data directory also in its identity.db
+// (keep_sessions_in), so that they outlive a restart. Users and roles of the configuration are
+// IAM entities like the others; they are declared again at each start (a declared user or role
+// deleted over the API comes back then, with its declared keys).
 //
 // Thread-safety: a Directory may be used from any thread; every method takes its one mutex for a
 // short lookup or insert.
@@ -21,6 +25,8 @@
 
 #include "sluice/common/aws_error.h"
 #include "sluice/common/mutex.h"
+#include "sluice/identity/iam_entities.h"
+#include "sluice/identity/identity_policies.h"
 #include "sluice/identity/oidc_provider.h"
 #include "sluice/identity/principal.h"
 
@@ -133,12 +139,24 @@ class Directory {
   // `change` runs under the directory's lock: it must not call the directory.
   Status change_oidc_provider(std::string_view arn, const std::function<Status(OidcProvider&)>& change);
 
+  // IAM's entities of an account (iam_entities.h): a copy (empty for an account without any).
+  IamAccount iam_account(std::string_view account_id) const;
+  // Applies `change` to a copy of the account's entities and, unless `change` fails, stores the
+  // result (identity.db; ServiceUnavailable when it cannot be stored) and makes it current: from
+  // then on the active access keys of its users sign requests and its roles can be assumed.
+  // `change` runs under the directory's lock: it must not call the directory.
+  Status change_iam(std::string_view account_id, const std::function<Status(IamAccount&)>& change);
+  // The identity-based policies and permissions boundary of a principal, for policy evaluation
+  // (see identity_policies.h). Copies documents; callers that evaluate often cache by principal.
+  PrincipalPolicies identity_policies(const Principal& principal) const;
+
  private:
+  // Makes keys_ hold exactly the active long-term keys of the account's IAM users.
+  Status sync_user_keys(const IamAccount& account) REQUIRES(mu_);
   mutable Mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<const KeyRecord>> keys_ GUARDED_BY(mu_);
-  std::unordered_map<std::string, RoleDeclaration> roles_ GUARDED_BY(mu_);  // "ACCOUNT/NAME"
   std::vector<std::string> accounts_ GUARDED_BY(mu_);
-  std::vector<std::string> users_ GUARDED_BY(mu_);                                // "ACCOUNT/NAME"
+  std::unordered_map<std::string, IamAccount> iam_ GUARDED_BY(mu_);               // by account id
   std::unordered_map<std::string, OidcProvider> oidc_providers_ GUARDED_BY(mu_);  // by ARN
   std::unique_ptr<detail::SessionStore> sessions_ GUARDED_BY(mu_);                // null: sessions in memory only
 };

@@ -29,7 +29,9 @@ struct Principal {
 };
 
 Principal root_principal(std::string_view account_id);
-Principal user_principal(std::string_view account_id, std::string_view user_name);
+// A user's ARN carries its IAM path ("/" or "/a/b/"); its id does not depend on the path, so a
+// user moved with UpdateUser keeps it.
+Principal user_principal(std::string_view account_id, std::string_view user_name, std::string_view path = "/");
 Principal assumed_role_principal(std::string_view account_id, std::string_view role_name,
                                  std::string_view session_name);
 

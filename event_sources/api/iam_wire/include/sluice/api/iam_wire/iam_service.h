@@ -2,10 +2,12 @@
 // IAM on the front door: the Query API of AWS Identity and Access Management (Version 2010-05-08,
 // signing name "iam", signed in us-east-1 as IAM is global). Every SDK speaks Query to IAM.
 //
-// Actions today: the OpenID Connect provider actions (Create, Get, List, Delete,
-// AddClientIDTo/RemoveClientIDFrom, UpdateOpenIDConnectProviderThumbprint, Tag/Untag/List...Tags),
-// kept in the identity directory (identity.db). Users, roles and policies will be actions of this
-// service too: one table row and one function each (iam_service.cpp, iam_actions.h).
+// Actions: users, access keys, groups and memberships, roles, instance profiles, customer and
+// AWS managed policies with versions, attachments and inline policies of users, groups and roles,
+// permissions boundaries, tags, and the OpenID Connect provider actions; all kept in the identity
+// directory (identity.db). The dispatch is a sorted table (iam_service.cpp) over one file per
+// resource kind; what users, groups and roles hold is written once for the three
+// (attachment_actions.cpp).
 //
 // sluice's test OpenID issuer is served here as well (see sluice/identity/oidc_issuer.h), under the
 // issuer URL `<scheme>://<host:port>/_sluice/oidc` (https with --tls; the public base URL when one

@@ -20,6 +20,9 @@ class Validation {
   // [\w+=,.@-]* : letters, digits, '_' and + = , . @ -
   void session_name_pattern(std::string_view field, std::string_view value);
   void not_null(std::string_view field, bool present);
+  // A constraint checked by the caller, reported as "Member must satisfy regular expression
+  // pattern: <pattern>" when `matches` is false.
+  void pattern(std::string_view field, std::string_view value, bool matches, std::string_view pattern);
   std::optional<AwsError> error() const;
 
  private:
