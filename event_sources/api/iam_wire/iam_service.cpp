@@ -4,11 +4,10 @@
 
 #include "sluice/api/iam_wire/iam_service.h"
 
-#include <algorithm>
-
 #include "iam_actions.h"
 #include "oidc_issuer_routes.h"
 #include "sluice/api/query/query.h"
+#include "sluice/api/server/query_actions.h"
 
 namespace sluice::api::iam_wire {
 namespace {
@@ -17,13 +16,8 @@ constexpr std::string_view kVersion = "2010-05-08";
 constexpr server::Service::Routes kRoutes{"iam", "iam", "", "", kVersion};
 constexpr query::Dialect kDialect{"https://iam.amazonaws.com/doc/2010-05-08/", "", false};
 
-using Action = Outcome<std::string> (*)(const server::Call&, detail::IamContext&);
-struct ActionRow {
-  std::string_view name;
-  Action run;
-};
 // Sorted by name (byte order, as lower_bound compares).
-constexpr ActionRow kActions[] = {
+constexpr server::QueryAction<detail::IamContext> kActions[] = {
     {"AddClientIDToOpenIDConnectProvider", detail::add_client_id},
     {"AddRoleToInstanceProfile", detail::add_role_to_instance_profile},
     {"AddUserToGroup", detail::add_user_to_group},
@@ -113,10 +107,10 @@ constexpr ActionRow kActions[] = {
     {"UpdateUser", detail::update_user},
 };
 
-const ActionRow* find_action(std::string_view name) {
-  auto it = std::lower_bound(std::begin(kActions), std::end(kActions), name,
-                             [](const ActionRow& row, std::string_view n) { return row.name < n; });
-  return it != std::end(kActions) && it->name == name ? it : nullptr;
+static_assert(server::query_actions_sorted<detail::IamContext>(kActions));
+
+const server::QueryAction<detail::IamContext>* find_action(std::string_view name) {
+  return server::find_query_action<detail::IamContext>(kActions, name);
 }
 
 class IamService final : public server::Service {
@@ -147,33 +141,13 @@ class IamService final : public server::Service {
       responder->respond(detail::mint_token(*options_.issuer, call, options_.mode));
       return;
     }
-    if (call.form_error) {
-      responder->respond(query::error_response(*call.form_error, request_id, kDialect));
-      return;
-    }
-    if (call.action.empty()) {
-      responder->respond(
-          query::error_response(aws_error(AwsErrorCode::MissingAction, "Missing Action"), request_id, kDialect));
-      return;
-    }
-    const ActionRow* action = find_action(call.action);
-    if (action == nullptr) {
-      responder->respond(query::error_response(
-          aws_error(AwsErrorCode::InvalidAction,
-                    "Could not find operation " + call.action + " for version " + std::string(kVersion)),
-          request_id, kDialect));
-      return;
-    }
+    const auto* action = find_action(call.action);
+    if (!server::admit_query_call(call, action != nullptr, kVersion, kDialect, *responder)) return;
     detail::IamContext iam{*options_.directory, clock_ ? clock_->now_ms() : system_clock()->now_ms()};
     Outcome<std::string> result = action->run(call, iam);
-    if (!result) {
-      responder->respond(query::error_response(result.error(), request_id, kDialect));
-      return;
-    }
     // An action whose output shape has no members still answers its (empty) Result element.
-    const bool with_result = !result->empty() || action->name == "UpdateRole";
-    responder->respond(
-        query::xml_response(request_id, query::document(action->name, *result, with_result, request_id, kDialect)));
+    const bool with_result = !result || !result->empty() || action->name == "UpdateRole";
+    server::respond_query_outcome(*responder, action->name, result, request_id, kDialect, with_result);
   }
 
   http::Response error_response(server::Protocol, const AwsError& error, std::string_view request_id) const override {
