@@ -4,6 +4,7 @@
 // equal to 900"; several are joined with "; " under "N validation errors detected").
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,8 @@ class Validation {
   // [\w+=,.@-]* : letters, digits, '_' and + = , . @ -
   void session_name_pattern(std::string_view field, std::string_view value);
   void not_null(std::string_view field, bool present);
+  // One of `allowed`: "Member must satisfy enum value set: [A, B]".
+  void one_of(std::string_view field, std::string_view value, std::initializer_list<std::string_view> allowed);
   std::optional<AwsError> error() const;
 
  private:
