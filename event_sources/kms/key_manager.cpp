@@ -2,6 +2,7 @@
 // policies and tags (see kms.h). Aliases are in alias_ops.cpp, cryptography in crypto_ops.cpp.
 
 #include <algorithm>
+#include <filesystem>
 
 #include "key_cipher.h"
 #include "key_manager_impl.h"
@@ -138,6 +139,13 @@ std::unique_ptr<KeyManager> KeyManager::open(const KmsOptions& options, std::str
   auto impl = std::make_unique<Impl>();
   impl->clock = options.clock ? options.clock : system_clock();
   if (!options.data_dir.empty()) {
+    // The first component opened in a new data directory makes it.
+    std::error_code made;
+    std::filesystem::create_directories(options.data_dir, made);
+    if (made) {
+      *error = "cannot create " + options.data_dir + ": " + made.message();
+      return nullptr;
+    }
     impl->store = detail::KeyStore::open(options.data_dir + "/kms.db", error);
     if (!impl->store) return nullptr;
     try {

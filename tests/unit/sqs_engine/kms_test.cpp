@@ -61,7 +61,9 @@ TEST_CASE("a disabled key is refused at the next data-key refresh, for sends and
   CHECK(refused.error().info().json_type == "KmsDisabled");
   CHECK(refused.error().message.rfind(
             "arn:aws:kms:us-east-1:123456789012:key/" + key + " is disabled. (Service: AWSKMS;", 0) == 0);
-  auto batch = t->send_message_batch(address("q"), {message("b")});
+  SendMessageRequest entry = message("b");
+  entry.id = "entry-1";
+  auto batch = t->send_message_batch(address("q"), {entry});
   REQUIRE_FALSE(batch.ok());
   CHECK(batch.error().code == AwsErrorCode::KmsDisabled);
   auto unread = t->receive_message(address("q"), receive(10, 0));
