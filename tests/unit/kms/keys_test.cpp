@@ -176,8 +176,8 @@ TEST_CASE("rotation status, policies and tags") {
 }
 
 TEST_CASE("kms.db keeps keys, material and aliases across a reopen, readable by its owner only") {
-  char pattern[] = "/tmp/kms_test_XXXXXX";
-  REQUIRE(::mkdtemp(pattern) != nullptr);
+  std::string pattern = (std::filesystem::temp_directory_path() / "kms_test_XXXXXX").string();
+  REQUIRE(::mkdtemp(pattern.data()) != nullptr);
   const std::string dir = pattern;
   std::string id;
   std::string blob;
