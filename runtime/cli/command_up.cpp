@@ -26,6 +26,7 @@
 #include "server_log.h"
 #include "server_metrics.h"
 #include "sluice/api/iam_wire/iam_service.h"
+#include "sluice/api/kms_wire/kms_service.h"
 #include "sluice/api/lambda_wire/lambda_service.h"
 #include "sluice/api/logs_wire/logs_service.h"
 #include "sluice/api/server/server.h"
@@ -38,6 +39,8 @@
 #include "sluice/functions/log_format.h"
 #include "sluice/identity/identity.h"
 #include "sluice/identity/oidc_issuer.h"
+#include "sluice/kms/data_keys.h"
+#include "sluice/kms/kms.h"
 #include "sluice/lambda/control_plane.h"
 #include "sluice/logs/ingest.h"
 #include "sluice/logs/logs.h"
@@ -94,8 +97,21 @@ int command_up(const UpOptions& options) {
 
   const std::shared_ptr<Clock> clock = options.time_scale == 1 ? system_clock() : scaled_clock(options.time_scale);
   const auto log = std::make_shared<const ServerLog>(options.log_format, clock);
+  // KMS keys (kms.db, mode 0600, holds the key material) come first: SQS and SNS encrypt with them.
+  std::string error;
+  kms::KmsOptions kms_options;
+  kms_options.data_dir = options.in_memory ? "" : options.data_dir;
+  kms_options.clock = clock;
+  std::shared_ptr<kms::KeyManager> kms_keys = kms::KeyManager::open(kms_options, &error);
+  if (!kms_keys) {
+    std::fprintf(stderr, "sluice up: cannot open the KMS store: %s\n", error.c_str());
+    return 74;
+  }
+  // SQS and SNS share one cache of data keys (SSE-KMS).
+  auto data_keys = std::make_shared<kms::DataKeyCache>(kms_keys);
   sqs::EngineOptions engine_options;
   engine_options.clock = clock;
+  engine_options.kms = data_keys;
   engine_options.in_memory = options.in_memory;
   engine_options.data_dir = options.data_dir;
   engine_options.recover = options.recover;
@@ -103,7 +119,6 @@ int command_up(const UpOptions& options) {
     std::fprintf(stderr, "sluice up: --recover: %s\n", what.c_str());
   };
   engine_options.on_dead_letter = [log](const sqs::DeadLetterMove& move) { log->dead_letter(move); };
-  std::string error;
   auto engine = sqs::Engine::open(engine_options, &error);
   if (!engine) {
     std::fprintf(stderr, "sluice up: cannot open the data directory: %s\n", error.c_str());
@@ -170,6 +185,7 @@ int command_up(const UpOptions& options) {
   sns_options.sqs = engine.get();
   sns_options.sink = &sink;
   sns_options.clock = clock;
+  sns_options.kms = data_keys;
   // SigningCertURL, SubscribeURL and UnsubscribeURL point back at this server.
   sns_options.base_url = "http://" + options.host + ":" + std::to_string(options.port);
   auto topics = sns::Service::open(sns_options, &error);
@@ -306,6 +322,7 @@ int command_up(const UpOptions& options) {
   iam_options.mode = options.auth;
   api_options.services.push_back(api::iam_wire::make_iam_service(std::move(iam_options)));
   api_options.services.push_back(api::lambda_wire::make_lambda_service(**lambda_functions));
+  api_options.services.push_back(api::kms_wire::make_kms_service(kms_keys));
   api_options.services.push_back(api::logs_wire::make_logs_service(log_store));
   // GET /health: the readiness of the stores, and every running mapping with its state and
   // LastProcessingResult.

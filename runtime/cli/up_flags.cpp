@@ -19,8 +19,8 @@ Subcommand add_up_command(CLI::App& sluice) {
   auto options = std::make_shared<UpOptions>();
   CLI::App* up = sluice.add_subcommand(
       "up",
-      "Start the engine, the AWS API (SQS over Query and JSON, SNS, STS and IAM over Query, Lambda over REST-JSON) and "
-      "the event-source mappings.");
+      "Start the engine, the AWS API (SQS over Query and JSON, SNS, STS and IAM over Query, Lambda over REST-JSON, KMS "
+      "over JSON 1.1) and the event-source mappings.");
   up->add_option("CONFIG", options->config_path,
                  "JSON file declaring queues, SNS topics and subscriptions (sns.Topics), functions, event-source "
                  "mappings and accounts, and where SNS may deliver over HTTP (sns.DeliveryAllowList)");

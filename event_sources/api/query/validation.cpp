@@ -54,6 +54,17 @@ void Validation::not_null(std::string_view field, bool present) {
   if (!present) add(field, "", true, "Member must not be null");
 }
 
+void Validation::one_of(std::string_view field, std::string_view value,
+                        std::initializer_list<std::string_view> allowed) {
+  std::string set;
+  for (std::string_view name : allowed) {
+    if (name == value) return;
+    set += set.empty() ? "" : ", ";
+    set += name;
+  }
+  add(field, value, false, "Member must satisfy enum value set: [" + set + "]");
+}
+
 std::optional<AwsError> Validation::error() const {
   if (problems_.empty()) return std::nullopt;
   std::string message = std::to_string(problems_.size()) +

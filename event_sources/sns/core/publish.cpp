@@ -141,6 +141,8 @@ Outcome<PublishResult> ServiceImpl::publish_to(const CallContext& ctx, const Pub
     }
   }
 
+  if (auto refused = check_kms(topic)) return *refused;
+
   PublishResult result{request.id, uuid4(), std::nullopt};
   const int64_t now = clock_->now_ms();
   if (topic.fifo) {
@@ -363,6 +365,7 @@ Outcome<PublishBatchResult> ServiceImpl::publish_batch(const CallContext& ctx, c
   }
   // SNS rejects the whole call for a parameter error in any entry; check all before delivering.
   const Topic& topic = target->topic;
+  if (auto refused = check_kms(topic)) return *refused;
   for (size_t i = 0; i < entries.size(); ++i) {
     const auto& e = entries[i];
     if (auto st = validate_message(e, static_cast<int>(i + 1), nullptr); !st) return st.error();

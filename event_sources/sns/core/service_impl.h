@@ -86,6 +86,9 @@ class ServiceImpl final : public Service {
   std::pair<int64_t, int64_t> count_subscriptions(const std::string& topic_arn) const;
   std::vector<SubPtr> topic_subscriptions(const std::string& topic_arn) const;
 
+  // SSE-KMS (sns_kms.cpp): the data key a publish to a topic with a KmsMasterKeyId needs, through
+  // options_.kms; SNS's KMS error when KMS refuses. Nothing for a topic without a key.
+  std::optional<AwsError> check_kms(const Topic& topic) const;
   Outcome<PublishResult> publish_to(const CallContext& ctx, const PublishTarget& target, const PublishRequest& request,
                                     std::optional<int> entry_index);
   Outcome<PublishTarget> resolve_target(const CallContext& ctx, const std::string& arn, std::string_view param);

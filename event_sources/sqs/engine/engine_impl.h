@@ -107,6 +107,12 @@ class EngineImpl final : public Engine {
   // Returns the ticket to await (0 = none).
   uint64_t expire_messages(Queue& queue, int64_t now_ms);
 
+  // SSE-KMS (engine_kms.cpp): for a queue with a KmsMasterKeyId, the data key a send needs
+  // (Writing) or its decryption a receive needs (Reading), through EngineOptions::kms; the SQS
+  // error when KMS refuses. Nothing for a queue without a key, or without KMS.
+  enum class KmsUse { Writing, Reading };
+  [[nodiscard]] std::optional<AwsError> check_kms(const Queue& queue, KmsUse use) const REQUIRES(queue.mu);
+
   // Shared helpers
   int64_t now() const { return clock_->now_ms(); }
   bool durable() const { return durable_; }

@@ -217,6 +217,10 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddress& addr
     int64_t visibility_ms = request.visibility_timeout.value_or(q.config.visibility_timeout) * 1000;
     result.wait_time_seconds = request.wait_time_seconds.value_or(q.config.receive_message_wait_time_seconds);
     q.promote(now_ms);
+    // A receive that would hand out messages needs the queue's data key (an empty one does not).
+    if (q.visible_count() > 0) {
+      if (auto refused = check_kms(q, KmsUse::Reading)) return *refused;
+    }
     MutationLog changes;
     result.messages.reserve(static_cast<size_t>(std::min<int64_t>(max, static_cast<int64_t>(q.visible_count()))));
 

@@ -170,6 +170,7 @@ Outcome<SendMessageResult> EngineImpl::send_message(const QueueAddress& address,
   {
     MutexLock lock(q.mu);
     if (auto error = validate(q.config, request, false)) return *error;
+    if (auto refused = check_kms(q, KmsUse::Writing)) return *refused;
     MutationLog changes;
     result = enqueue(*this, q, request, md5, now(), changes, available);
     wake = q.watchers.take(available);
@@ -223,6 +224,7 @@ Outcome<BatchResult<SendMessageResult>> EngineImpl::send_message_batch(const Que
   {
     MutexLock lock(q.mu);
     if (auto error = check_fifo_batch(q.config, entries)) return *error;
+    if (auto refused = check_kms(q, KmsUse::Writing)) return *refused;
     MutationLog changes;
     int64_t now_ms = now();
     for (size_t i = 0; i < entries.size(); ++i) {

@@ -67,8 +67,23 @@ TEST_CASE("each row names the service that answers with it") {
   CHECK(error_info(AwsErrorCode::Validation).json_type == "ValidationException");
 }
 
+TEST_CASE("KMS's rows, and SQS's and SNS's answers when KMS refuses") {
+  const AwsErrorInfo& disabled = error_info(AwsErrorCode::KmsKeyDisabled);
+  CHECK(disabled.service == AwsService::Kms);
+  CHECK(disabled.json_type == "DisabledException");
+  CHECK(error_info(AwsErrorCode::KmsKeyInvalidState).json_type == "KMSInvalidStateException");
+  const AwsErrorInfo& sqs = error_info(AwsErrorCode::KmsDisabled);
+  CHECK(sqs.service == AwsService::Sqs);
+  CHECK(sqs.query_code == "KMS.DisabledException");
+  CHECK(sqs.json_type == "KmsDisabled");
+  CHECK(sqs.http_status == 400);
+  const AwsErrorInfo& sns = error_info(AwsErrorCode::SnsKmsDisabled);
+  CHECK(sns.service == AwsService::Sns);
+  CHECK(sns.query_code == "KMSDisabled");
+}
+
 TEST_CASE("within one service a wire code names exactly one row") {
-  for (AwsService service : {AwsService::Sqs, AwsService::Sns, AwsService::Lambda}) {
+  for (AwsService service : {AwsService::Sqs, AwsService::Sns, AwsService::Lambda, AwsService::Kms}) {
     for (AwsErrorCode a : all_codes()) {
       for (AwsErrorCode b : all_codes()) {
         if (a == b || !answered_by(error_info(a), service) || !answered_by(error_info(b), service)) continue;

@@ -34,6 +34,10 @@
 #include "sluice/common/aws_error.h"
 #include "sluice/common/clock.h"
 
+namespace sluice::kms {
+class DataKeyCache;  // sluice/kms/data_keys.h
+}  // namespace sluice::kms
+
 namespace sluice::sqs {
 
 struct QueueAddress {
@@ -198,6 +202,13 @@ struct EngineOptions {
   // Told of each message a queue's redrive policy moves to its dead-letter queue, on the thread
   // whose receive moved it, after the move and outside every lock (a server logs it).
   std::function<void(const DeadLetterMove&)> on_dead_letter;
+  // SSE-KMS, for queues with a KmsMasterKeyId: a send needs the queue's data key and a receive
+  // its decryption, both from this cache, which consults KMS only when the queue's
+  // KmsDataKeyReusePeriodSeconds has passed since it last did. A refusal of KMS fails the call
+  // with SQS's KMS error (KMS.DisabledException / KmsDisabled, ...). Null: a KmsMasterKeyId is
+  // kept and shown but never used (an engine without KMS, in tests). Queues without a key never
+  // touch it.
+  std::shared_ptr<kms::DataKeyCache> kms;
 };
 
 // Deferred durability, for a caller on an event loop that must not block on the store. While a

@@ -36,6 +36,10 @@
 #include "sluice/common/defaults.h"
 #include "sluice/sns/filter_policy.h"
 
+namespace sluice::kms {
+class DataKeyCache;  // sluice/kms/data_keys.h
+}  // namespace sluice::kms
+
 namespace sluice::sqs {
 class Engine;
 }
@@ -185,6 +189,10 @@ struct ServiceOptions {
   DeliverySink* sink = nullptr;                    // lambda/http/https/application/firehose; may be null
   std::shared_ptr<Clock> clock;                    // default: the system clock
   std::string base_url = "http://localhost:4566";  // for SigningCertURL, UnsubscribeURL, SubscribeURL
+  // SSE-KMS, for topics with a KmsMasterKeyId: every Publish takes a data key from the topic's KMS
+  // key (SNS has no reuse period: KMS is consulted each time), and KMS's refusal fails the publish
+  // with SNS's KMS error (KMSDisabled, KMSNotFound, ...). Null: the key is kept and not used.
+  std::shared_ptr<kms::DataKeyCache> kms;
 };
 
 class Service {

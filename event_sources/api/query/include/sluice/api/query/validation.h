@@ -4,6 +4,7 @@
 // equal to 900"; several are joined with "; " under "N validation errors detected").
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,8 @@ class Validation {
   // A constraint checked by the caller, reported as "Member must satisfy regular expression
   // pattern: <pattern>" when `matches` is false.
   void pattern(std::string_view field, std::string_view value, bool matches, std::string_view pattern);
+  // One of `allowed`: "Member must satisfy enum value set: [A, B]".
+  void one_of(std::string_view field, std::string_view value, std::initializer_list<std::string_view> allowed);
   std::optional<AwsError> error() const;
 
  private:

@@ -1,0 +1,63 @@
+#pragma once
+// Data keys for the services that encrypt with KMS keys (SQS and SNS KmsMasterKeyId), with the
+// reuse period SQS calls KmsDataKeyReusePeriodSeconds.
+//
+// A resource (a queue, a topic) encrypts under a data key generated from its KMS key with the
+// encryption context {context_name: resource ARN}. The data key is reused for the reuse period and
+// KMS is consulted only when it is generated or refreshed: GenerateDataKey when a writer needs one
+// and the cached one is older than the period (or was made from another KMS key), Decrypt when a
+// reader needs it and its last decryption is older than the period. So a KMS key disabled (or
+// scheduled for deletion) while a data key is cached takes effect at the next refresh, as on AWS.
+// A reuse period of 0 consults KMS on every use.
+//
+// Errors are KMS's own (NotFoundException, DisabledException, KMSInvalidStateException, ...): the
+// service maps them to its codes. Thread-safe; the KeyManager must outlive the cache.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "sluice/common/mutex.h"
+#include "sluice/kms/kms.h"
+
+namespace sluice::kms {
+
+struct DataKeyUse {
+  Scope scope;                  // the resource's account and region
+  std::string key_ref;          // the resource's KmsMasterKeyId (id, ARN, alias name or alias ARN)
+  std::string context_name;     // "aws:sqs:arn", "aws:sns:topicArn"
+  std::string resource_arn;     // the encryption context's value
+  int64_t reuse_period_ms = 0;  // how long a data key and its decryption are reused
+};
+
+class DataKeyCache {
+ public:
+  explicit DataKeyCache(std::shared_ptr<KeyManager> keys) : keys_(std::move(keys)) {}
+
+  // The data key to encrypt with now: the cached one while it is younger than the reuse period,
+  // else a new one from GenerateDataKey.
+  Outcome<DataKey> key_for_writing(const DataKeyUse& use);
+  // The resource's current data key as a reader needs it: its cached decryption while younger than
+  // the reuse period, else Decrypt of its blob (a data key is generated first if there is none).
+  Outcome<DataKey> key_for_reading(const DataKeyUse& use);
+  // Forgets every cached data key (the next use consults KMS).
+  void clear();
+
+  KeyManager& keys() const { return *keys_; }
+
+ private:
+  struct Entry {
+    std::string key_ref;
+    DataKey key;
+    int64_t generated_ms = 0;
+    int64_t decrypted_ms = 0;
+  };
+  static std::string slot(const DataKeyUse& use);
+
+  std::shared_ptr<KeyManager> keys_;
+  Mutex mu_;
+  std::map<std::string, Entry> entries_ GUARDED_BY(mu_);  // by account, region and resource ARN
+};
+
+}  // namespace sluice::kms
