@@ -83,7 +83,41 @@ Status Directory::add_account(const AccountDeclaration& account) {
     keys_.emplace(key.access_key_id, std::make_shared<const KeyRecord>(std::move(record)));
   }
   for (const RoleDeclaration& role : account.roles) roles_.emplace(scoped(account.id, role.name), role);
+  auto declared_policies = [](const auto& declaration, std::string_view kind) {
+    PrincipalPolicies policies;
+    for (const PolicyDocument& policy : declaration.policies) {
+      policies.identity.push_back(
+          {std::string(kind) + "/" + declaration.name + " inline policy " + policy.name, policy.document});
+    }
+    if (declaration.permissions_boundary) {
+      policies.boundary = PolicyDocument{std::string(kind) + "/" + declaration.name + " permissions boundary",
+                                         *declaration.permissions_boundary};
+    }
+    return policies;
+  };
+  for (const UserDeclaration& user : account.users) {
+    policies_.emplace("user/" + scoped(account.id, user.name), declared_policies(user, "user"));
+  }
+  for (const RoleDeclaration& role : account.roles) {
+    policies_.emplace("role/" + scoped(account.id, role.name), declared_policies(role, "role"));
+  }
+  ++policies_generation_;
   return ok_status();
+}
+
+uint64_t Directory::generation() const {
+  MutexLock lock(mu_);
+  return policies_generation_;
+}
+
+PrincipalPolicies Directory::policies_for(const Principal& principal) const {
+  std::string key;
+  if (principal.kind == Principal::Kind::User) key = "user/" + scoped(principal.account_id, principal.name);
+  else if (principal.kind == Principal::Kind::AssumedRole) key = "role/" + scoped(principal.account_id, principal.name);
+  else return {};
+  MutexLock lock(mu_);
+  auto it = policies_.find(key);
+  return it == policies_.end() ? PrincipalPolicies{} : it->second;
 }
 
 std::shared_ptr<const KeyRecord> Directory::find_key(std::string_view access_key_id) const {

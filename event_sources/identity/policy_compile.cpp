@@ -171,7 +171,7 @@ Outcome<PolicyPtr, std::string> compile_policy(std::string_view document) {
 Outcome<PolicyPtr, std::string> PolicyCache::get(std::string_view document) const {
   {
     MutexLock lock(mu_);
-    if (auto it = compiled_.find(std::string(document)); it != compiled_.end()) return it->second;
+    if (auto it = compiled_.find(document); it != compiled_.end()) return it->second;
   }
   auto compiled = compile_policy(document);
   if (!compiled) return compiled;

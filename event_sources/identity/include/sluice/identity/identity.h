@@ -22,6 +22,7 @@
 #include "sluice/common/aws_error.h"
 #include "sluice/common/mutex.h"
 #include "sluice/identity/oidc_provider.h"
+#include "sluice/identity/policy_source.h"
 #include "sluice/identity/principal.h"
 
 namespace sluice::identity {
@@ -45,11 +46,16 @@ struct RoleDeclaration {
   int64_t max_session_duration_s = 3600;  // 3600..43200, as IAM's MaxSessionDuration
   // The trust policy (AssumeRolePolicyDocument) as JSON text; "" trusts the role's own account.
   std::string trust_policy;
+  // Inline identity policies and a permissions boundary (documents as JSON text).
+  std::vector<PolicyDocument> policies;
+  std::optional<std::string> permissions_boundary;
 };
 
 struct UserDeclaration {
   std::string name;
   std::vector<AccessKey> access_keys;
+  std::vector<PolicyDocument> policies;  // inline identity policies
+  std::optional<std::string> permissions_boundary;
 };
 
 struct AccountDeclaration {
@@ -91,10 +97,11 @@ namespace detail {
 class SessionStore;
 }
 
-class Directory {
+// The Directory is also the PolicySource of the users and roles it was declared with.
+class Directory final : public PolicySource {
  public:
   Directory();
-  ~Directory();
+  ~Directory() override;
   Directory(const Directory&) = delete;
   Directory& operator=(const Directory&) = delete;
 
@@ -121,6 +128,10 @@ class Directory {
 
   size_t session_count() const;
 
+  // PolicySource: the declared inline policies and boundary of a user or a session's role.
+  PrincipalPolicies policies_for(const Principal& principal) const override;
+  uint64_t generation() const override;
+
   // OpenID Connect providers (IAM), kept in identity.db with the sessions. Errors are IAM's:
   // EntityAlreadyExists for a second provider of one URL in an account, LimitExceeded beyond
   // `per_account_limit`, NoSuchEntity for an unknown ARN, ServiceUnavailable when the change
@@ -138,7 +149,9 @@ class Directory {
   std::unordered_map<std::string, std::shared_ptr<const KeyRecord>> keys_ GUARDED_BY(mu_);
   std::unordered_map<std::string, RoleDeclaration> roles_ GUARDED_BY(mu_);  // "ACCOUNT/NAME"
   std::vector<std::string> accounts_ GUARDED_BY(mu_);
-  std::vector<std::string> users_ GUARDED_BY(mu_);                                // "ACCOUNT/NAME"
+  std::vector<std::string> users_ GUARDED_BY(mu_);                               // "ACCOUNT/NAME"
+  std::unordered_map<std::string, PrincipalPolicies> policies_ GUARDED_BY(mu_);  // "user/ACCOUNT/NAME", "role/..."
+  uint64_t policies_generation_ GUARDED_BY(mu_) = 0;
   std::unordered_map<std::string, OidcProvider> oidc_providers_ GUARDED_BY(mu_);  // by ARN
   std::unique_ptr<detail::SessionStore> sessions_ GUARDED_BY(mu_);                // null: sessions in memory only
 };

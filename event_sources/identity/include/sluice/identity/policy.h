@@ -24,6 +24,7 @@
 // thread.
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -50,9 +51,14 @@ class PolicyCache {
   size_t size() const;
 
  private:
+  // Looks documents up by view, without copying them into a key.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
   size_t capacity_;
   mutable Mutex mu_;
-  mutable std::unordered_map<std::string, PolicyPtr> compiled_ GUARDED_BY(mu_);
+  mutable std::unordered_map<std::string, PolicyPtr, TextHash, std::equal_to<>> compiled_ GUARDED_BY(mu_);
 };
 
 }  // namespace sluice::identity
