@@ -5,7 +5,8 @@
 # stops everything it started, and prints one JSON object per line per figure. A missing peer gives a {"skipped":true} line instead of figures.
 #   NAME: http-cycle | long-poll-park | wake-latency | startup | auth-overhead
 # auth-overhead runs the signed http-cycle against sluice with --auth off and with --auth enforce
-# (the generator's key declared in bench/http/auth_accounts.json), side by side in one run.
+# (the generator's key declared in bench/http/auth_accounts.json, as a user with 20 inline policies,
+# so that enforce also evaluates them for every call), side by side in one run.
 # startup starts its servers itself (bench_http times them from fork): sluice in memory and with
 # a data directory (the default of `sluice up`), and fauxqs when it is installed.
 # Binaries: $SLUICE_BIN (default build-release/bin/sluice) and $BENCH_HTTP_BIN (default

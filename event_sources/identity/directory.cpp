@@ -104,7 +104,54 @@ Status Directory::add_account(const AccountDeclaration& account) {
     record.principal.authenticated = true;
     keys_.emplace(key.access_key_id, std::make_shared<const KeyRecord>(std::move(record)));
   }
+  auto declared = [](const auto& declaration, std::string_view kind) {
+    PolicyDocuments policies;
+    for (const PolicyDocument& policy : declaration.policies) {
+      policies.identity.push_back(
+          {std::string(kind) + "/" + declaration.name + " inline policy " + policy.name, policy.document});
+    }
+    if (declaration.permissions_boundary) {
+      policies.boundary = PolicyDocument{std::string(kind) + "/" + declaration.name + " permissions boundary",
+                                         *declaration.permissions_boundary};
+    }
+    return policies;
+  };
+  for (const UserDeclaration& user : account.users) {
+    declared_policies_["user/" + account.id + "/" + iam_key(user.name)] = declared(user, "user");
+  }
+  for (const RoleDeclaration& role : account.roles) {
+    declared_policies_["role/" + account.id + "/" + iam_key(role.name)] = declared(role, "role");
+  }
+  ++policies_generation_;
   return sync_user_keys(iam);
+}
+
+uint64_t Directory::generation() const {
+  MutexLock lock(mu_);
+  return policies_generation_;
+}
+
+PolicyDocuments Directory::policies_for(const Principal& principal) const {
+  PolicyDocuments out;
+  const PrincipalPolicies iam = identity_policies(principal);
+  for (const SourcedPolicy& policy : iam.identity_policies) out.identity.push_back({policy.source, policy.document});
+  if (iam.permissions_boundary) {
+    out.boundary = PolicyDocument{iam.permissions_boundary->source, iam.permissions_boundary->document};
+  }
+  std::string key;
+  if (principal.kind == Principal::Kind::User) {
+    key = "user/" + principal.account_id + "/" + iam_key(principal.name);
+  } else if (principal.kind == Principal::Kind::AssumedRole) {
+    key = "role/" + principal.account_id + "/" + iam_key(principal.name);
+  } else {
+    return out;
+  }
+  MutexLock lock(mu_);
+  auto it = declared_policies_.find(key);
+  if (it == declared_policies_.end()) return out;
+  out.identity.insert(out.identity.end(), it->second.identity.begin(), it->second.identity.end());
+  if (!out.boundary) out.boundary = it->second.boundary;
+  return out;
 }
 
 std::shared_ptr<const KeyRecord> Directory::find_key(std::string_view access_key_id) const {

@@ -124,6 +124,7 @@ Status Directory::change_iam(std::string_view account_id, const std::function<St
   }
   IamAccount& current = iam_[changed.account_id];
   current = std::move(changed);
+  ++policies_generation_;
   return sync_user_keys(current);
 }
 

@@ -49,9 +49,45 @@ std::vector<identity::AccessKey> parse_keys(const json::object& owner, const cha
   return keys;
 }
 
+// A policy document given as a JSON object or as its text; the text is what is kept.
+std::string policy_text(const json::value& policy, const std::string& path) {
+  if (policy.is_object()) return json::serialize(policy);
+  if (policy.is_string()) {
+    boost::system::error_code ec;
+    json::value parsed = json::parse(policy.as_string(), ec);
+    if (!ec && parsed.is_object()) return std::string(policy.as_string());
+  }
+  fail(path, "must be a JSON policy object");
+  return {};
+}
+
+// "Policies": [{"PolicyName": ..., "PolicyDocument": ...}] (inline policies, as CloudFormation's
+// AWS::IAM::User and AWS::IAM::Role write them) and "PermissionsBoundary": a policy document.
+template <typename Declaration>
+void parse_policies(const json::object& owner, const std::string& path, Declaration& declared) {
+  if (const json::value* list = owner.if_contains("Policies")) {
+    if (!list->is_array()) fail(path + ".Policies", "must be an array");
+    for (size_t i = 0; i < list->as_array().size(); ++i) {
+      const std::string policy_path = path + ".Policies[" + std::to_string(i) + "]";
+      const json::object& policy = object_at(list->as_array()[i], policy_path);
+      only_fields(policy, {"PolicyName", "PolicyDocument"}, policy_path);
+      identity::PolicyDocument parsed;
+      parsed.name = string_field(policy, "PolicyName", policy_path, true);
+      const json::value* document = policy.if_contains("PolicyDocument");
+      if (document == nullptr) fail(policy_path + ".PolicyDocument", "is required");
+      parsed.document = policy_text(*document, policy_path + ".PolicyDocument");
+      declared.policies.push_back(std::move(parsed));
+    }
+  }
+  if (const json::value* boundary = owner.if_contains("PermissionsBoundary")) {
+    declared.permissions_boundary = policy_text(*boundary, path + ".PermissionsBoundary");
+  }
+}
+
 identity::RoleDeclaration parse_role(const json::value& value, const std::string& path) {
   const json::object& role = object_at(value, path);
-  only_fields(role, {"RoleName", "MaxSessionDuration", "AssumeRolePolicyDocument"}, path);
+  only_fields(role, {"RoleName", "MaxSessionDuration", "AssumeRolePolicyDocument", "Policies", "PermissionsBoundary"},
+              path);
   identity::RoleDeclaration parsed;
   parsed.name = string_field(role, "RoleName", path, true);
   check_name(parsed.name, path + ".RoleName");
@@ -71,6 +107,7 @@ identity::RoleDeclaration parse_role(const json::value& value, const std::string
       fail(path + ".AssumeRolePolicyDocument", "must be a JSON policy object");
     }
   }
+  parse_policies(role, path, parsed);
   return parsed;
 }
 
@@ -86,11 +123,12 @@ identity::AccountDeclaration parse_account(const json::value& value, const std::
     for (size_t i = 0; i < users->as_array().size(); ++i) {
       const std::string user_path = path + ".Users[" + std::to_string(i) + "]";
       const json::object& user = object_at(users->as_array()[i], user_path);
-      only_fields(user, {"UserName", "AccessKeys"}, user_path);
+      only_fields(user, {"UserName", "AccessKeys", "Policies", "PermissionsBoundary"}, user_path);
       identity::UserDeclaration declared;
       declared.name = string_field(user, "UserName", user_path, true);
       check_name(declared.name, user_path + ".UserName");
       declared.access_keys = parse_keys(user, "AccessKeys", user_path);
+      parse_policies(user, user_path, declared);
       parsed.users.push_back(std::move(declared));
     }
   }

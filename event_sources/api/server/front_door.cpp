@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "authenticator.h"
+#include "authorizer.h"
 #include "call_context.h"
 #include "request_metrics.h"
 #include "request_policy.h"
@@ -92,7 +93,14 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
         std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
       };
     }
+    detail::AuthorizerOptions authorization;
+    authorization.mode = options_.auth;
+    authorization.directory = options_.identities;
+    authorization.policies = options_.policies;
+    authorization.wall_clock = options_.wall_clock;
+    authorization.audit_log = auth.audit_log;
     authenticator_ = std::make_unique<detail::Authenticator>(std::move(auth));
+    authorizer_ = std::make_unique<detail::Authorizer>(std::move(authorization));
   }
 
   ~ApiServerImpl() override {
@@ -218,6 +226,14 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
       responder->respond(service.error_response(call.ctx.protocol, *refusal, call.ctx.request_id));
       return;
     }
+    if (options_.auth != identity::AuthMode::Off) {
+      if (auto target = service.authorization(call)) {
+        if (auto refusal = authorizer_->authorize(call, *target)) {
+          responder->respond(service.error_response(call.ctx.protocol, *refusal, call.ctx.request_id));
+          return;
+        }
+      }
+    }
     if (service.execution() == Service::Execution::Workers && workers_) {
       auto shared = std::make_shared<Call>(std::move(call));
       Service* target = &service;
@@ -300,6 +316,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
   CallDefaults defaults_;
   detail::RequestPolicy policy_;
   std::unique_ptr<detail::Authenticator> authenticator_;
+  std::unique_ptr<detail::Authorizer> authorizer_;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<WorkLane> workers_;  // Workers services' calls; null: they run on the loop thread
   const std::shared_ptr<detail::RequestMetrics> metrics_ = std::make_shared<detail::RequestMetrics>();

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "authorization.h"
 #include "long_poll.h"
 #include "message_actions.h"
 #include "sluice/api/server/durable_answers.h"
@@ -65,6 +66,10 @@ class SqsService final : public server::Service {
   http::Response error_response(server::Protocol protocol, const AwsError& error,
                                 std::string_view request_id) const override {
     return detail::render_error(protocol, error, request_id);
+  }
+
+  std::optional<server::AuthorizationTarget> authorization(const server::Call& call) const override {
+    return detail::authorization_target(engine_, call);
   }
 
   query::FlattenedNames query_flattened_names() const override { return detail::flattened_result_names(); }

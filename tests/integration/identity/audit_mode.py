@@ -55,16 +55,23 @@ def main():
                 RoleArn="arn:aws:iam::111122223333:role/deployer", RoleSessionName="bob")
         except ClientError as e:
             failures.append("audit refused AssumeRole: %s" % e)
+        # A send that no policy of bob's allows goes through, and is logged with AWS's reason.
+        bob_sqs = client(endpoint, "sqs", "AKIABOB0000000000001", "bob/Secret+Key+0001")
+        own_url = client(endpoint, "sqs", *ALICE).create_queue(QueueName="audited-policies")["QueueUrl"]
+        bob_sqs.send_message(QueueUrl=own_url, MessageBody="sent despite no policy")
         time.sleep(0.2)
         log = server.log_text()
         lines = [line for line in log.splitlines() if line.startswith("sluice auth audit: would refuse")]
         expected = ["sts:GetCallerIdentity", "SignatureDoesNotMatch", "sqs:CreateQueue", "InvalidClientTokenId",
-                    "sts:AssumeRole", "AccessDenied: User: arn:aws:iam::111122223333:user/bob is not authorized"]
+                    "sts:AssumeRole", "AccessDenied: User: arn:aws:iam::111122223333:user/bob is not authorized",
+                    "would refuse sqs:SendMessage (request ",
+                    "on resource: arn:aws:sqs:us-east-1:111122223333:audited-policies because no identity-based "
+                    "policy allows the sqs:SendMessage action (denied implicitly"]
         for text in expected:
             if not any(text in line for line in lines):
                 failures.append("no audit line with %r in:\n%s" % (text, log))
-        if len(lines) != 3:
-            failures.append("expected 3 audit lines, got %d:\n%s" % (len(lines), "\n".join(lines)))
+        if len(lines) != 4:
+            failures.append("expected 4 audit lines, got %d:\n%s" % (len(lines), "\n".join(lines)))
     finally:
         status = server.stop()
         server.close()

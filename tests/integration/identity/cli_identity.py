@@ -100,6 +100,23 @@ class AwsCliIdentityTest(unittest.TestCase):
         self.assertNotEqual(refused.returncode, 0)
         self.assertIn("AccessDenied", refused.stderr)
 
+    def test_queue_policies_and_user_policies_decide(self):
+        url = ok(aws(ALICE, "sqs", "create-queue", "--queue-name", "cli-authz"))["QueueUrl"]
+        arn = "arn:aws:sqs:us-east-1:%s:cli-authz" % ACCOUNT
+        ok(aws(ALICE, "sqs", "send-message", "--queue-url", url, "--message-body", "alice may"))
+        refused = aws(BOB, "sqs", "send-message", "--queue-url", url, "--message-body", "bob may not")
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("(AccessDenied) when calling the SendMessage operation: User: arn:aws:iam::%s:user/bob is not "
+                      "authorized to perform: sqs:SendMessage on resource: %s because no identity-based policy "
+                      "allows the sqs:SendMessage action" % (ACCOUNT, arn), refused.stderr)
+        policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:user/bob" % ACCOUNT},
+            "Action": "sqs:SendMessage", "Resource": arn}]})
+        attributes = aws(ALICE, "sqs", "set-queue-attributes", "--queue-url", url, "--attributes",
+                         json.dumps({"Policy": policy}))
+        self.assertEqual(attributes.returncode, 0, attributes.stderr)
+        ok(aws(BOB, "sqs", "send-message", "--queue-url", url, "--message-body", "bob may now"))
+
     def test_wrong_secret_and_unknown_key(self):
         wrong = aws((ALICE[0], "not-the-secret"), "sts", "get-caller-identity")
         self.assertNotEqual(wrong.returncode, 0)

@@ -30,7 +30,10 @@ std::shared_ptr<identity::Directory> directory() {
   identity::AccountDeclaration account;
   account.id = kAccount;
   account.root_access_keys.push_back({"AKIAROOTEXAMPLE00001", "root-secret"});
-  account.users.push_back({"alice", {{kAliceKey, kAliceSecret}}});
+  identity::UserDeclaration alice;
+  alice.name = "alice";
+  alice.access_keys = {{kAliceKey, kAliceSecret}};
+  account.users.push_back(alice);
   REQUIRE(dir->add_account(account).ok());
   return dir;
 }

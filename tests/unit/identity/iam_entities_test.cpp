@@ -137,8 +137,8 @@ TEST_CASE("IAM entities survive a restart and merge with the declared ones") {
   const std::string file = (scratch.path / "identity.db").string();
   AccountDeclaration declared;
   declared.id = kAccount;
-  declared.users.push_back({"declared", {{"AKIADECLARED0000001", "d"}}});
-  declared.roles.push_back({"declared-role", 3600, ""});
+  declared.users.push_back({"declared", {{"AKIADECLARED0000001", "d"}}, {}, std::nullopt});
+  declared.roles.push_back({"declared-role", 3600, "", {}, std::nullopt});
   {
     Directory dir;
     REQUIRE(dir.add_account(declared).ok());

@@ -43,7 +43,10 @@ TEST_CASE("the directory refuses a key declared twice and forgets long-expired s
   Directory dir;
   AccountDeclaration account;
   account.id = kAccount;
-  account.users.push_back({"alice", {{"AKIAALICEEXAMPLE0001", "s"}}});
+  UserDeclaration alice;
+  alice.name = "alice";
+  alice.access_keys = {{"AKIAALICEEXAMPLE0001", "s"}};
+  account.users.push_back(alice);
   REQUIRE(dir.add_account(account).ok());
   CHECK_FALSE(dir.add_account(account).ok());
   AccountDeclaration other;

@@ -28,6 +28,7 @@
 #include "sluice/identity/iam_entities.h"
 #include "sluice/identity/identity_policies.h"
 #include "sluice/identity/oidc_provider.h"
+#include "sluice/identity/policy_source.h"
 #include "sluice/identity/principal.h"
 
 namespace sluice::identity {
@@ -51,11 +52,16 @@ struct RoleDeclaration {
   int64_t max_session_duration_s = 3600;  // 3600..43200, as IAM's MaxSessionDuration
   // The trust policy (AssumeRolePolicyDocument) as JSON text; "" trusts the role's own account.
   std::string trust_policy;
+  // Inline identity policies and a permissions boundary (documents as JSON text).
+  std::vector<PolicyDocument> policies;
+  std::optional<std::string> permissions_boundary;
 };
 
 struct UserDeclaration {
   std::string name;
   std::vector<AccessKey> access_keys;
+  std::vector<PolicyDocument> policies;  // inline identity policies
+  std::optional<std::string> permissions_boundary;
 };
 
 struct AccountDeclaration {
@@ -97,10 +103,11 @@ namespace detail {
 class SessionStore;
 }
 
-class Directory {
+// The Directory is also the PolicySource of the users and roles it was declared with.
+class Directory final : public PolicySource {
  public:
   Directory();
-  ~Directory();
+  ~Directory() override;
   Directory(const Directory&) = delete;
   Directory& operator=(const Directory&) = delete;
 
@@ -126,6 +133,11 @@ class Directory {
   void forget_expired(int64_t now_ms);
 
   size_t session_count() const;
+
+  // PolicySource: what the IAM API holds for a user or a session's role (identity_policies()),
+  // with the policies and boundary the configuration declared for it (the IAM boundary wins).
+  PolicyDocuments policies_for(const Principal& principal) const override;
+  uint64_t generation() const override;
 
   // OpenID Connect providers (IAM), kept in identity.db with the sessions. Errors are IAM's:
   // EntityAlreadyExists for a second provider of one URL in an account, LimitExceeded beyond
@@ -156,7 +168,11 @@ class Directory {
   mutable Mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<const KeyRecord>> keys_ GUARDED_BY(mu_);
   std::vector<std::string> accounts_ GUARDED_BY(mu_);
-  std::unordered_map<std::string, IamAccount> iam_ GUARDED_BY(mu_);               // by account id
+  std::unordered_map<std::string, IamAccount> iam_ GUARDED_BY(mu_);  // by account id
+  // Policies declared in the configuration file with a user or role, by "user/ACCOUNT/<iam_key>"
+  // or "role/ACCOUNT/<iam_key>": evaluated beside what the IAM API attached (policies_for()).
+  std::unordered_map<std::string, PolicyDocuments> declared_policies_ GUARDED_BY(mu_);
+  uint64_t policies_generation_ GUARDED_BY(mu_) = 0;  // bumped by every change that may touch policies
   std::unordered_map<std::string, OidcProvider> oidc_providers_ GUARDED_BY(mu_);  // by ARN
   std::unique_ptr<detail::SessionStore> sessions_ GUARDED_BY(mu_);                // null: sessions in memory only
 };

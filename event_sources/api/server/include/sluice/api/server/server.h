@@ -39,6 +39,13 @@
 // (the default) nothing is checked. Operations AWS leaves unsigned (Service::is_unsigned) pass
 // without a signature as the anonymous principal.
 //
+// Authorization, after authentication (Audit and Enforce): the service names the call's IAM
+// action and resource (Service::authorization) and the caller's policies are evaluated as AWS does
+// (sluice/identity/evaluation.h): identity policies and permissions boundary from
+// ApiOptions::policies, session policies from the credentials, the resource's policy. A refusal
+// is AWS's AccessDenied with its "User: ... is not authorized to perform: ..." text (Enforce) or
+// a log line with the deciding statement (Audit). With Off nothing is evaluated.
+//
 // Execution: a Loop service runs on the loop thread and must never block (the SQS engine logs
 // its changes and returns; DurableAnswers holds its answers for the commit). A Workers service runs
 // in the front door's lane of the shared worker pool, whose threads may block (SNS's store commits).
@@ -100,6 +107,14 @@ struct Call {
 
 class ServiceHost;
 
+// What IAM authorizes for one call: the action, the resource and the policy attached to it.
+struct AuthorizationTarget {
+  std::string action;            // "sqs:SendMessage" (batch actions are authorized as their single form)
+  std::string resource;          // the resource's ARN, or "*"
+  std::string resource_account;  // its owner
+  std::string resource_policy;   // its policy document (queue or topic Policy, function policy), "" = none
+};
+
 class Service {
  public:
   // How requests find the service; empty fields are routes it does not have.
@@ -146,6 +161,13 @@ class Service {
   // Query: the entry names of the flattened lists and maps in its documents, so that a Query
   // request answered in JSON (Accept: application/json) keeps them arrays (query::answer_in_json).
   virtual query::FlattenedNames query_flattened_names() const { return {}; }
+  // With --auth audit|enforce: the action and resource a call asks IAM for, once its principal is
+  // known; nullopt for calls that are not authorized by policy (the service does not say, or the
+  // call names no resource it can find: the service then answers its own error).
+  virtual std::optional<AuthorizationTarget> authorization(const Call& call) const {
+    (void)call;
+    return std::nullopt;
+  }
   // A plain GET this service serves, or nullopt.
   virtual std::optional<http::Response> get(const http::Request& request) {
     (void)request;
@@ -196,6 +218,8 @@ struct ApiOptions {
   // also when `clock` is scaled for tests), since the signer's time is a wall time.
   identity::AuthMode auth = identity::AuthMode::Off;
   std::shared_ptr<identity::Directory> identities;
+  // Where a principal's identity policies and permissions boundary come from; null = identities.
+  std::shared_ptr<const identity::PolicySource> policies;
   std::shared_ptr<Clock> wall_clock;
   // Where Audit mode writes what it would have refused, one line each; default stderr.
   std::function<void(std::string_view line)> audit_log;

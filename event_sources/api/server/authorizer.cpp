@@ -1,0 +1,117 @@
+// Policy evaluation for every authenticated call (see server.h): the caller's policies come from
+// the PolicySource and its credentials (session policies), the resource's from the service, all
+// through one cache of compiled documents, so a request parses no JSON once its policies were
+// seen. A document that does not compile is skipped with a log line: IAM would have refused to
+// store it, and sluice's own stores validate what they accept.
+
+#include "authorizer.h"
+
+#include <chrono>
+#include <ctime>
+
+namespace sluice::api::server::detail {
+namespace {
+
+constexpr size_t kMaxCachedPrincipals = 4096;
+
+std::string iso8601(int64_t epoch_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(epoch_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return out;
+}
+
+}  // namespace
+
+void add_request_keys(identity::ConditionContext& context, const CallContext& ctx, int64_t now_ms) {
+  context.set("aws:SecureTransport", ctx.secure_transport ? "true" : "false");
+  context.set("aws:CurrentTime", iso8601(now_ms));
+  context.set("aws:EpochTime", std::to_string(now_ms / 1000));
+  context.set("aws:RequestedRegion", ctx.region);
+}
+
+Authorizer::Authorizer(AuthorizerOptions options) : options_(std::move(options)) {
+  if (!options_.policies) options_.policies = options_.directory;
+  if (!options_.wall_clock) options_.wall_clock = system_clock();
+}
+
+std::optional<identity::NamedPolicy> Authorizer::compiled(const identity::PolicyDocument& document) const {
+  auto policy = cache_.get(document.document);
+  if (!policy) {
+    if (options_.audit_log) options_.audit_log("sluice: policy " + document.name + " ignored: " + policy.error());
+    return std::nullopt;
+  }
+  return identity::NamedPolicy{document.name, *policy};
+}
+
+// Kept per principal until the source's generation moves: a request then costs a map lookup, not
+// a copy and a hash of every document.
+std::shared_ptr<const Authorizer::OwnPolicies> Authorizer::own_policies(const identity::Principal& principal) const {
+  const uint64_t generation = options_.policies->generation();
+  {
+    MutexLock lock(mu_);
+    if (auto it = own_.find(principal.arn); it != own_.end() && it->second->generation == generation) {
+      return it->second;
+    }
+  }
+  auto own = std::make_shared<OwnPolicies>();
+  own->generation = generation;
+  identity::PolicyDocuments documents = options_.policies->policies_for(principal);
+  for (const identity::PolicyDocument& document : documents.identity) {
+    if (auto named = compiled(document)) own->identity.push_back(std::move(*named));
+  }
+  if (documents.boundary) own->boundary = compiled(*documents.boundary);
+  MutexLock lock(mu_);
+  if (own_.size() >= kMaxCachedPrincipals) own_.clear();
+  own_[principal.arn] = own;
+  return own;
+}
+
+identity::Decision Authorizer::decide(const identity::AuthorizationRequest& request, std::string_view access_key_id,
+                                      std::string_view resource_policy) const {
+  identity::PolicySet set;
+  if (request.principal != nullptr && options_.policies &&
+      request.principal->kind != identity::Principal::Kind::Anonymous) {
+    auto own = own_policies(*request.principal);
+    set.identity = own->identity;
+    set.boundary = own->boundary;
+  }
+  if (!access_key_id.empty() && options_.directory) {
+    if (auto key = options_.directory->find_key(access_key_id); key && !key->session_policy.empty()) {
+      if (auto named = compiled({"session policy of " + std::string(access_key_id), key->session_policy})) {
+        set.session.push_back(std::move(*named));
+      }
+    }
+  }
+  if (!resource_policy.empty()) {
+    set.resource = compiled({"policy of " + request.resource, std::string(resource_policy)});
+  }
+  return identity::evaluate(request, set);
+}
+
+std::optional<AwsError> Authorizer::authorize(const Call& call, const AuthorizationTarget& target) const {
+  const identity::Principal& principal = call.ctx.principal;
+  if (options_.mode == identity::AuthMode::Off || !principal.authenticated) return std::nullopt;
+  identity::AuthorizationRequest request;
+  request.principal = &principal;
+  request.action = target.action;
+  request.resource = target.resource;
+  request.resource_account = target.resource_account;
+  identity::add_principal_keys(request.context, principal);
+  add_request_keys(request.context, call.ctx, options_.wall_clock->now_ms());
+  const identity::Decision decision = decide(request, call.ctx.access_key_id, target.resource_policy);
+  if (decision.allowed()) return std::nullopt;
+  std::string message = identity::access_denied_message(request, decision);
+  if (options_.mode == identity::AuthMode::Audit) {
+    if (options_.audit_log) {
+      options_.audit_log("sluice auth audit: would refuse " + target.action + " (request " + call.ctx.request_id +
+                         "): AccessDenied: " + message + " (" + decision.explanation() + ")");
+    }
+    return std::nullopt;
+  }
+  return aws_error(AwsErrorCode::AccessDenied, std::move(message));
+}
+
+}  // namespace sluice::api::server::detail
