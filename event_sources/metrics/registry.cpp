@@ -56,7 +56,8 @@ class SeriesImpl final : public Series {
 
   void collect(int64_t start_ms, int64_t end_ms, int64_t period_ms, std::map<int64_t, Datapoint>& out) const {
     MutexLock lock(mu_);
-    for (auto it = minute_.lower_bound(floor_to(start_ms, kMinuteMs)); it != minute_.end() && it->first < end_ms; ++it) {
+    for (auto it = minute_.lower_bound(floor_to(start_ms, kMinuteMs)); it != minute_.end() && it->first < end_ms;
+         ++it) {
       fold(it->first, it->second, start_ms, end_ms, period_ms, out);
     }
     for (auto it = second_.lower_bound(start_ms); it != second_.end() && it->first < end_ms; ++it) {

@@ -183,7 +183,8 @@ class MeteredEngine final : public sqs::Engine {
     remember(queue);
     auto make = [&](std::string_view name, std::string_view unit) {
       return registry_->series(
-          MetricKey{queue.account_id, queue.region, std::string(kNamespace), std::string(name), {{"QueueName", queue.name}}},
+          MetricKey{
+              queue.account_id, queue.region, std::string(kNamespace), std::string(name), {{"QueueName", queue.name}}},
           unit);
     };
     QueueSeries made{make("NumberOfMessagesSent", "Count"), make("NumberOfMessagesReceived", "Count"),
@@ -213,8 +214,8 @@ class MeteredEngine final : public sqs::Engine {
   static void sample(MeterState& state, Registry& registry, int64_t now_ms) {
     MutexLock lock(state.mu);
     if (state.engine == nullptr) return;
-    static const std::vector<std::string> kNames = {"ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
-                                                    "ApproximateNumberOfMessagesDelayed"};
+    static const std::vector<std::string> kNames = {
+        "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"};
     static constexpr std::string_view kMetrics[] = {"ApproximateNumberOfMessagesVisible",
                                                     "ApproximateNumberOfMessagesNotVisible",
                                                     "ApproximateNumberOfMessagesDelayed"};
@@ -225,8 +226,9 @@ class MeteredEngine final : public sqs::Engine {
         for (size_t i = 0; i < kNames.size(); ++i) {
           auto it = attributes->find(kNames[i]);
           if (it == attributes->end()) continue;
-          registry.put(MetricKey{account, region, std::string(kNamespace), std::string(kMetrics[i]), {{"QueueName", name}}},
-                       std::strtod(it->second.c_str(), nullptr), "Count", now_ms);
+          registry.put(
+              MetricKey{account, region, std::string(kNamespace), std::string(kMetrics[i]), {{"QueueName", name}}},
+              std::strtod(it->second.c_str(), nullptr), "Count", now_ms);
         }
       }
     }

@@ -41,9 +41,9 @@ TEST_CASE("the metered engine counts sends, receives, deletes and samples depths
 
   int64_t t0 = clock->now_ms();
   auto sum = [&](std::string name) {
-    auto points = registry->query(
-        MetricKey{q.account_id, q.region, "AWS/SQS", std::move(name), {{"QueueName", "orders"}}}, t0 - 60'000,
-        t0 + 60'000, 120'000);
+    auto points =
+        registry->query(MetricKey{q.account_id, q.region, "AWS/SQS", std::move(name), {{"QueueName", "orders"}}},
+                        t0 - 60'000, t0 + 60'000, 120'000);
     return points.empty() ? -1.0 : points[0].stats.sum;
   };
   CHECK(sum("NumberOfMessagesSent") == 3);
