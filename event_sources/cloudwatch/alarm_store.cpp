@@ -166,7 +166,8 @@ class SqliteAlarmStore final : public AlarmStore {
   }
 
   void save_alarm(const MetricAlarm& alarm) override {
-    sqlite::Statement upsert(db_.get(), "INSERT OR REPLACE INTO alarms (account, region, name, document) VALUES (?, ?, ?, ?)");
+    sqlite::Statement upsert(db_.get(),
+                             "INSERT OR REPLACE INTO alarms (account, region, name, document) VALUES (?, ?, ?, ?)");
     upsert.bind_text(1, alarm.account_id).bind_text(2, alarm.region).bind_text(3, alarm.name);
     upsert.bind_text(4, to_document(alarm)).run();
   }

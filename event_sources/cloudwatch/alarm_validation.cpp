@@ -41,7 +41,9 @@ bool valid_actions(const std::vector<std::string>& actions, std::string* bad) {
 
 }  // namespace
 
-bool is_state_value(std::string_view state) { return state == "OK" || state == "ALARM" || state == "INSUFFICIENT_DATA"; }
+bool is_state_value(std::string_view state) {
+  return state == "OK" || state == "ALARM" || state == "INSUFFICIENT_DATA";
+}
 
 Status validate_alarm(const MetricAlarm& alarm) {
   Problems problems;
@@ -123,7 +125,8 @@ Status validate_alarm(const MetricAlarm& alarm) {
                          " for parameter TreatMissingData is not supported. Valid values are: breaching, "
                          "notBreaching, ignore, missing.");
   }
-  if (const auto& e = alarm.evaluate_low_sample_count_percentile; e && !e->empty() && *e != "evaluate" && *e != "ignore") {
+  if (const auto& e = alarm.evaluate_low_sample_count_percentile;
+      e && !e->empty() && *e != "evaluate" && *e != "ignore") {
     return aws_error(AwsErrorCode::CloudWatchInvalidParameterValue,
                      "The value " + *e + " for parameter EvaluateLowSampleCountPercentile is not supported.");
   }

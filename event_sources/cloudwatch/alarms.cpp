@@ -261,9 +261,8 @@ class AlarmsImpl final : public Alarms {
     MutexLock lock(mu_);
     MetricAlarm* alarm = find_by_arn(arn);
     if (alarm == nullptr) return not_found_arn(arn);
-    std::erase_if(alarm->tags, [&keys](const auto& tag) {
-      return std::find(keys.begin(), keys.end(), tag.first) != keys.end();
-    });
+    std::erase_if(alarm->tags,
+                  [&keys](const auto& tag) { return std::find(keys.begin(), keys.end(), tag.first) != keys.end(); });
     persist(*alarm);
     return ok_status();
   }

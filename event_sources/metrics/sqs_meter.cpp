@@ -29,11 +29,13 @@ struct MeterState {
 
 class MeteredEngine final : public sqs::Engine {
  public:
-  MeteredEngine(std::unique_ptr<sqs::Engine> inner, std::shared_ptr<Registry> registry)
+  MeteredEngine(std::unique_ptr<sqs::Engine> inner, std::shared_ptr<Registry> registry,
+                const std::vector<std::pair<std::string, std::string>>& account_regions)
       : inner_(std::move(inner)), registry_(std::move(registry)), state_(std::make_shared<MeterState>()) {
     {
       MutexLock lock(state_->mu);
       state_->engine = inner_.get();
+      state_->account_regions.insert(account_regions.begin(), account_regions.end());
     }
     registry_->add_sampler([state = state_](Registry& target, int64_t now_ms) { sample(*state, target, now_ms); });
   }
@@ -243,8 +245,9 @@ class MeteredEngine final : public sqs::Engine {
 
 }  // namespace
 
-std::unique_ptr<sqs::Engine> meter_sqs(std::unique_ptr<sqs::Engine> engine, std::shared_ptr<Registry> registry) {
-  return std::make_unique<MeteredEngine>(std::move(engine), std::move(registry));
+std::unique_ptr<sqs::Engine> meter_sqs(std::unique_ptr<sqs::Engine> engine, std::shared_ptr<Registry> registry,
+                                       const std::vector<std::pair<std::string, std::string>>& account_regions) {
+  return std::make_unique<MeteredEngine>(std::move(engine), std::move(registry), account_regions);
 }
 
 }  // namespace sluice::metrics

@@ -3,8 +3,8 @@
 
 #include <doctest/doctest.h>
 
-#include <filesystem>
 #include <unistd.h>
+#include <filesystem>
 
 #include "sluice/cloudwatch/alarms.h"
 
@@ -178,8 +178,9 @@ TEST_CASE("tags by ARN, alarms for a metric, and a reopened store keeps alarms a
     REQUIRE(alarms->untag_resource(arn, {"env"}).ok());
     CHECK(*alarms->list_tags(arn) == Tags{{"team", "red"}});
     CHECK(alarms->list_tags(arn + "x").error().code == AwsErrorCode::ResourceNotFound);
-    CHECK(alarms->describe_alarms_for_metric(key_of(a), std::nullopt, std::nullopt, std::nullopt, std::nullopt).size() ==
-          1);
+    CHECK(
+        alarms->describe_alarms_for_metric(key_of(a), std::nullopt, std::nullopt, std::nullopt, std::nullopt).size() ==
+        1);
     CHECK(alarms->describe_alarms_for_metric(key_of(a), std::string("Sum"), std::nullopt, std::nullopt, std::nullopt)
               .empty());
     REQUIRE(alarms->set_alarm_state("123456789012", "us-east-1", "deep", "ALARM", "by hand", std::nullopt).ok());

@@ -55,8 +55,9 @@ struct MetricAlarm {
   int64_t evaluation_periods = 1;
   std::optional<int64_t> datapoints_to_alarm;
   double threshold = 0;
-  std::string comparison_operator;  // GreaterThanOrEqualToThreshold | GreaterThanThreshold | LessThan... | LessThanOrEqual...
-  std::string treat_missing_data;   // "" = missing
+  std::string
+      comparison_operator;  // GreaterThanOrEqualToThreshold | GreaterThanThreshold | LessThan... | LessThanOrEqual...
+  std::string treat_missing_data;  // "" = missing
   std::optional<std::string> evaluate_low_sample_count_percentile;
 
   // State, kept by Alarms.
@@ -81,7 +82,7 @@ struct AlarmHistoryItem {
 };
 
 struct DescribeAlarmsFilter {
-  std::vector<std::string> names;        // empty = all
+  std::vector<std::string> names;  // empty = all
   std::optional<std::string> name_prefix;
   std::optional<std::string> state_value;
   std::optional<std::string> action_prefix;
@@ -102,7 +103,7 @@ struct AlarmsOptions {
   // Publishes `message` with `subject` to the SNS topic `topic_arn` as `account_id`; false when it
   // failed (the history then says so).
   std::function<bool(const std::string& account_id, const std::string& region, const std::string& topic_arn,
-                      const std::string& subject, const std::string& message)>
+                     const std::string& subject, const std::string& message)>
       notify;
   bool background = true;
 };

@@ -13,16 +13,24 @@
 // ends empty is not counted. ApproximateAgeOfOldestMessage is not emitted (the engine does not
 // expose the oldest message's age).
 //
+// Depths are sampled for the queues of every account and region the meter has seen a call for,
+// and of `account_regions` (the server's own, so that queues loaded from a data directory are
+// sampled before anyone calls).
+//
 // Lifecycle: the registry must outlive the metered engine; the sampler the meter registers becomes
 // a no-op once the engine is destroyed.
 
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "sluice/metrics/metrics.h"
 #include "sluice/sqs/engine.h"
 
 namespace sluice::metrics {
 
-std::unique_ptr<sqs::Engine> meter_sqs(std::unique_ptr<sqs::Engine> engine, std::shared_ptr<Registry> registry);
+std::unique_ptr<sqs::Engine> meter_sqs(std::unique_ptr<sqs::Engine> engine, std::shared_ptr<Registry> registry,
+                                       const std::vector<std::pair<std::string, std::string>>& account_regions = {});
 
 }  // namespace sluice::metrics

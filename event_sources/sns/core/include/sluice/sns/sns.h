@@ -23,6 +23,7 @@
 // thread; the sink is called on the publishing thread, outside the service's locks.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -185,6 +186,13 @@ struct ServiceOptions {
   DeliverySink* sink = nullptr;                    // lambda/http/https/application/firehose; may be null
   std::shared_ptr<Clock> clock;                    // default: the system clock
   std::string base_url = "http://localhost:4566";  // for SigningCertURL, UnsubscribeURL, SubscribeURL
+  // CloudWatch's AWS/SNS metrics, told as they happen on the publishing thread, outside SNS's
+  // locks: NumberOfMessagesPublished (1) and PublishSize (bytes) per accepted message;
+  // NumberOfNotificationsDelivered / NumberOfNotificationsFailed (1) per queue delivery;
+  // NumberOfNotificationsFilteredOut and its -MessageAttributes, -MessageBody or
+  // -NoMessageAttributes variant (1 each) per subscription whose filter policy refused the
+  // message. May be empty.
+  std::function<void(const std::string& topic_arn, std::string_view metric, double value)> on_metric;
 };
 
 class Service {
