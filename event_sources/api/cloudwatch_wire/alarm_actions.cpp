@@ -153,7 +153,8 @@ ActionResult describe_alarms(const bj::object& input, const ActionContext& ctx) 
       types.empty() || std::find(types.begin(), types.end(), "MetricAlarm") != types.end();
   std::vector<cloudwatch::MetricAlarm> found;
   if (metric_alarms_wanted) found = ctx.alarms.describe_alarms(ctx.call.account_id, ctx.call.region, filter);
-  for (; i < found.size() && static_cast<int64_t>(alarms.size()) < *max; ++i) alarms.push_back(alarm_json(found[i], ctx));
+  for (; i < found.size() && static_cast<int64_t>(alarms.size()) < *max; ++i)
+    alarms.push_back(alarm_json(found[i], ctx));
   bj::object result{{"CompositeAlarms", bj::array()}, {"MetricAlarms", std::move(alarms)}};
   if (i < found.size()) result["NextToken"] = std::to_string(i);
   return result;

@@ -5,8 +5,8 @@
 #include "sluice/api/cloudwatch_wire/cloudwatch_service.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 
 #include "actions.h"
 #include "sluice/api/json/json.h"
@@ -91,8 +91,9 @@ class CloudWatchService final : public server::Service {
     std::string action_name;
     bj::object input;
     if (call.ctx.protocol == Protocol::RpcV2Cbor) {
-      fail(aws_error(AwsErrorCode::UnknownOperation, "The Smithy RPC v2 CBOR protocol is not supported; use JSON 1.0 "
-                                                     "or Query."));
+      fail(aws_error(AwsErrorCode::UnknownOperation,
+                     "The Smithy RPC v2 CBOR protocol is not supported; use JSON 1.0 "
+                     "or Query."));
       return;
     }
     if (protocol == Protocol::Json) {
@@ -143,9 +144,8 @@ class CloudWatchService final : public server::Service {
       responder->respond(json::json_response(request_id, bj::serialize(*result), kJsonDialect));
       return;
     }
-    responder->respond(query::xml_response(
-        request_id, query::document(action->name, detail::object_to_xml(*result), action->has_result, request_id,
-                                    kQueryDialect)));
+    responder->respond(query::xml_response(request_id, query::document(action->name, detail::object_to_xml(*result),
+                                                                       action->has_result, request_id, kQueryDialect)));
   }
 
   http::Response error_response(Protocol protocol, const AwsError& error, std::string_view request_id) const override {

@@ -68,8 +68,7 @@ std::optional<int64_t> parse_iso8601_ms(std::string_view text) {
       pos = mpos + 2;
     }
   }
-  if (pos != text.size() || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
-      second > 60) {
+  if (pos != text.size() || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
     return std::nullopt;
   }
   std::tm tm{};
@@ -128,7 +127,8 @@ std::optional<int64_t> Input::integer(std::string_view name) {
   const bj::value* v = find(name);
   if (v == nullptr) return std::nullopt;
   if (v->is_int64()) return v->get_int64();
-  if (v->is_uint64() && v->get_uint64() <= static_cast<uint64_t>(INT64_MAX)) return static_cast<int64_t>(v->get_uint64());
+  if (v->is_uint64() && v->get_uint64() <= static_cast<uint64_t>(INT64_MAX))
+    return static_cast<int64_t>(v->get_uint64());
   if (v->is_double() && v->get_double() == std::trunc(v->get_double()) && std::fabs(v->get_double()) < 9e18) {
     return static_cast<int64_t>(v->get_double());
   }

@@ -13,12 +13,11 @@ namespace {
 namespace bj = boost::json;
 
 constexpr std::array<std::string_view, 27> kUnits = {
-    "Seconds",          "Microseconds",     "Milliseconds",     "Bytes",           "Kilobytes",
-    "Megabytes",        "Gigabytes",        "Terabytes",        "Bits",            "Kilobits",
-    "Megabits",         "Gigabits",         "Terabits",         "Percent",         "Count",
-    "Bytes/Second",     "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second",
-    "Bits/Second",      "Kilobits/Second",  "Megabits/Second",  "Gigabits/Second", "Terabits/Second",
-    "Count/Second",     "None"};
+    "Seconds",          "Microseconds",     "Milliseconds", "Bytes",           "Kilobytes",        "Megabytes",
+    "Gigabytes",        "Terabytes",        "Bits",         "Kilobits",        "Megabits",         "Gigabits",
+    "Terabits",         "Percent",          "Count",        "Bytes/Second",    "Kilobytes/Second", "Megabytes/Second",
+    "Gigabytes/Second", "Terabytes/Second", "Bits/Second",  "Kilobits/Second", "Megabits/Second",  "Gigabits/Second",
+    "Terabits/Second",  "Count/Second",     "None"};
 
 constexpr int64_t kTwoWeeksMs = int64_t{14} * 24 * 3600 * 1000;
 constexpr int64_t kTwoHoursMs = int64_t{2} * 3600 * 1000;
@@ -90,9 +89,9 @@ std::optional<Datum> read_datum(Input& d, const std::string& ns, const ActionCon
     return std::nullopt;
   }
   if (!datum.counts.empty() && datum.counts.size() != datum.values.size()) {
-    d.fail(aws_error(AwsErrorCode::CloudWatchInvalidParameterValue,
-                     "The parameters " + d.path_of("Values") + " and " + d.path_of("Counts") +
-                         " must be of the same size."));
+    d.fail(aws_error(
+        AwsErrorCode::CloudWatchInvalidParameterValue,
+        "The parameters " + d.path_of("Values") + " and " + d.path_of("Counts") + " must be of the same size."));
   }
   if (value) datum.values = {*value};
   if (statistic_values) {
@@ -111,13 +110,13 @@ std::optional<Datum> read_datum(Input& d, const std::string& ns, const ActionCon
   return datum;
 }
 
-
 void store(metrics::Registry& registry, const Datum& datum) {
   auto series = registry.series(datum.key, datum.unit);
   for (size_t i = 0; i < datum.values.size(); ++i) {
     // Counts say how often each value was seen: each repetition is one sample.
     double times = datum.counts.empty() ? 1 : datum.counts[i];
-    for (double n = 0; n < times && n < 10'000; n += 1) series->add(datum.values[i], datum.timestamp_ms, datum.high_resolution);
+    for (double n = 0; n < times && n < 10'000; n += 1)
+      series->add(datum.values[i], datum.timestamp_ms, datum.high_resolution);
   }
   if (datum.set) series->add_set(*datum.set, datum.timestamp_ms, datum.high_resolution);
 }
@@ -179,8 +178,7 @@ ActionResult get_metric_statistics(const bj::object& input, const ActionContext&
   std::optional<std::string> unit = read_unit(in, "Unit");
   if (in.error()) return *in.error();
   if (statistics.empty() && extended.empty()) {
-    return aws_error(AwsErrorCode::CloudWatchMissingParameter,
-                     "Must specify either Statistics or ExtendedStatistics.");
+    return aws_error(AwsErrorCode::CloudWatchMissingParameter, "Must specify either Statistics or ExtendedStatistics.");
   }
   for (const auto& s : statistics) {
     if (!metrics::is_basic_statistic(s)) {
@@ -197,8 +195,7 @@ ActionResult get_metric_statistics(const bj::object& input, const ActionContext&
     }
   }
   if (!valid_period(period)) {
-    return aws_error(AwsErrorCode::CloudWatchInvalidParameterValue,
-                     "The parameter Period must be a multiple of 60.");
+    return aws_error(AwsErrorCode::CloudWatchInvalidParameterValue, "The parameter Period must be a multiple of 60.");
   }
   if (start >= end) {
     return aws_error(AwsErrorCode::CloudWatchInvalidParameterValue,

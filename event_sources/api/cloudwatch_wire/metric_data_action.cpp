@@ -52,10 +52,9 @@ ActionResult get_metric_data(const bj::object& input, const ActionContext& ctx) 
       if (!metric) {
         stat->missing("Metric");
       } else {
-        query.metric = metrics::MetricKey{ctx.call.account_id, ctx.call.region,
-                                          metric->require(metric->string("Namespace"), "Namespace"),
-                                          metric->require(metric->string("MetricName"), "MetricName"),
-                                          metric->dimensions("Dimensions")};
+        query.metric = metrics::MetricKey{
+            ctx.call.account_id, ctx.call.region, metric->require(metric->string("Namespace"), "Namespace"),
+            metric->require(metric->string("MetricName"), "MetricName"), metric->dimensions("Dimensions")};
       }
       query.stat = stat->require(stat->string("Stat"), "Stat");
       query.period_s = stat->require(stat->integer("Period"), "Period");
@@ -98,7 +97,8 @@ ActionResult get_metric_data(const bj::object& input, const ActionContext& ctx) 
   std::set<std::string> ids;
   for (const Query& q : queries) {
     if (!ids.insert(q.id).second) {
-      return aws_error(AwsErrorCode::ValidationError, "The values for parameter id in MetricDataQueries are not unique.");
+      return aws_error(AwsErrorCode::ValidationError,
+                       "The values for parameter id in MetricDataQueries are not unique.");
     }
   }
 

@@ -28,9 +28,8 @@ class Parser {
 
  private:
   AwsError failure(const std::string& why) const {
-    return aws_error(AwsErrorCode::ValidationError,
-                     "Error in expression '" + std::string(text_) + "': " + why + " (at position " +
-                         std::to_string(pos_) + ").");
+    return aws_error(AwsErrorCode::ValidationError, "Error in expression '" + std::string(text_) + "': " + why +
+                                                        " (at position " + std::to_string(pos_) + ").");
   }
 
   void skip_spaces() {
