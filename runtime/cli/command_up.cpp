@@ -25,6 +25,7 @@
 #include "runtime_launcher.h"
 #include "server_log.h"
 #include "server_metrics.h"
+#include "sluice/api/cloudwatch_wire/cloudwatch_service.h"
 #include "sluice/api/iam_wire/iam_service.h"
 #include "sluice/api/kms_wire/kms_service.h"
 #include "sluice/api/lambda_wire/lambda_service.h"
@@ -33,6 +34,7 @@
 #include "sluice/api/sns_wire/sns_service.h"
 #include "sluice/api/sqs_wire/sqs_service.h"
 #include "sluice/api/sts_wire/sts_service.h"
+#include "sluice/cloudwatch/alarms.h"
 #include "sluice/common/defaults.h"
 #include "sluice/esm/mapping_directory.h"
 #include "sluice/functions/lambda_executor.h"
@@ -44,6 +46,8 @@
 #include "sluice/lambda/control_plane.h"
 #include "sluice/logs/ingest.h"
 #include "sluice/logs/logs.h"
+#include "sluice/metrics/metrics.h"
+#include "sluice/metrics/sqs_meter.h"
 #include "sluice/sns/delivery.h"
 #include "sluice/sns/sns.h"
 #include "sluice/sqs/engine.h"
@@ -119,11 +123,14 @@ int command_up(const UpOptions& options) {
     std::fprintf(stderr, "sluice up: --recover: %s\n", what.c_str());
   };
   engine_options.on_dead_letter = [log](const sqs::DeadLetterMove& move) { log->dead_letter(move); };
-  auto engine = sqs::Engine::open(engine_options, &error);
-  if (!engine) {
+  auto opened_engine = sqs::Engine::open(engine_options, &error);
+  if (!opened_engine) {
     std::fprintf(stderr, "sluice up: cannot open the data directory: %s\n", error.c_str());
     return 74;
   }
+  // CloudWatch's metrics: every user of the engine (the API, mappings, SNS) goes through the meter.
+  const auto metrics_registry = std::make_shared<metrics::Registry>(clock);
+  auto engine = metrics::meter_sqs(std::move(opened_engine), metrics_registry, {{options.account_id, options.region}});
   if (!apply_config(config, *engine, options.account_id, options.region, &error)) {
     std::fprintf(stderr, "sluice up: config %s: %s\n", options.config_path.c_str(), error.c_str());
     return 78;
@@ -188,11 +195,48 @@ int command_up(const UpOptions& options) {
   sns_options.kms = data_keys;
   // SigningCertURL, SubscribeURL and UnsubscribeURL point back at this server.
   sns_options.base_url = "http://" + options.host + ":" + std::to_string(options.port);
+  // AWS/SNS metrics under the topic's name, in the topic's account and region.
+  sns_options.on_metric = [metrics_registry](const std::string& topic_arn, std::string_view metric, double value) {
+    // arn:aws:sns:REGION:ACCOUNT:NAME
+    std::vector<std::string> parts;
+    size_t start = 0;
+    for (size_t colon; parts.size() < 5 && (colon = topic_arn.find(':', start)) != std::string::npos;
+         start = colon + 1) {
+      parts.push_back(topic_arn.substr(start, colon - start));
+    }
+    if (parts.size() != 5) return;
+    const bool bytes = metric == "PublishSize";
+    metrics_registry->put(
+        metrics::MetricKey{
+            parts[4], parts[3], "AWS/SNS", std::string(metric), {{"TopicName", topic_arn.substr(start)}}},
+        value, bytes ? "Bytes" : "Count", metrics_registry->clock().now_ms());
+  };
   auto topics = sns::Service::open(sns_options, &error);
   if (!topics) {
     std::fprintf(stderr, "sluice up: cannot open the SNS store: %s\n", error.c_str());
     return 74;
   }
+
+  // CloudWatch alarms: evaluated on their own thread; their SNS actions publish like any caller.
+  cloudwatch::AlarmsOptions alarms_options;
+  alarms_options.registry = metrics_registry;
+  alarms_options.clock = clock;
+  alarms_options.data_dir = options.in_memory ? "" : options.data_dir;
+  alarms_options.notify = [&topics](const std::string& account_id, const std::string& region,
+                                    const std::string& topic_arn, const std::string& subject,
+                                    const std::string& message) {
+    sns::PublishRequest request;
+    request.topic_arn = topic_arn;
+    request.subject = subject;
+    request.message = message;
+    return topics->publish(sns::CallContext(account_id, region), request).ok();
+  };
+  auto opened_alarms = cloudwatch::Alarms::open(std::move(alarms_options));
+  if (!opened_alarms) {
+    std::fprintf(stderr, "sluice up: cannot open the CloudWatch store: %s\n", opened_alarms.error().c_str());
+    return 74;
+  }
+  std::shared_ptr<cloudwatch::Alarms> alarms = std::move(*opened_alarms);
 
   if (!apply_topics(config, *topics, options.account_id, options.region, &error)) {
     std::fprintf(stderr, "sluice up: config %s: %s\n", options.config_path.c_str(), error.c_str());
@@ -322,6 +366,7 @@ int command_up(const UpOptions& options) {
   iam_options.mode = options.auth;
   api_options.services.push_back(api::iam_wire::make_iam_service(std::move(iam_options)));
   api_options.services.push_back(api::lambda_wire::make_lambda_service(**lambda_functions));
+  api_options.services.push_back(api::cloudwatch_wire::make_cloudwatch_service({metrics_registry, alarms}));
   api_options.services.push_back(api::kms_wire::make_kms_service(kms_keys));
   api_options.services.push_back(api::logs_wire::make_logs_service(log_store));
   // GET /health: the readiness of the stores, and every running mapping with its state and
@@ -373,6 +418,7 @@ int command_up(const UpOptions& options) {
                  options.time_scale, options.time_scale);
   uv_run(&service.loop, UV_RUN_DEFAULT);
   service.api.reset();
+  alarms.reset();             // its ticker publishes to SNS: it stops before the topics go
   lambda_functions->reset();  // its deployer stops before the executor and the registry go
   executor.reset();           // the API's mappings drain while their functions are still declared
   topics.reset();

@@ -215,18 +215,21 @@ Outcome<PublishResult> ServiceImpl::publish_to(const CallContext& ctx, const Pub
       auto p = per_protocol.find(sub->protocol);
       text = p != per_protocol.end() ? &p->second : &per_protocol.at("default");
     }
-    if (sub->filter && !sub->filter->matches(filter_attributes, *text)) continue;
+    if (sub->filter && !sub->filter->matches(filter_attributes, *text)) {
+      count_filtered_out(topic.arn, *sub, filter_attributes.empty());
+      continue;
+    }
     unsubscribe_url.assign(unsubscribe_base).append(sub->arn);
     if (sub->protocol == "sqs") {
       if (sub->raw) {
         raw_send.body = *text;
-        failed = deliver_to_queue(*sub, raw_send, request, topic.fifo);
+        failed = deliver_to_queue(*sub, raw_send, request, topic.fifo, topic.arn);
       } else {
         Prepared& p = prepare(*text);
         if (!p.envelope) p.envelope = envelope_template(p.delivery);
         if (!envelope_send.body) envelope_send.body.emplace();
         p.envelope->render(unsubscribe_url, *envelope_send.body);
-        failed = deliver_to_queue(*sub, envelope_send, request, topic.fifo);
+        failed = deliver_to_queue(*sub, envelope_send, request, topic.fifo, topic.arn);
       }
       if (failed) break;  // the publisher retries the whole message: no more copies now
       continue;
@@ -248,7 +251,24 @@ Outcome<PublishResult> ServiceImpl::publish_to(const CallContext& ctx, const Pub
     }
     return *failed;
   }
+  if (options_.on_metric) {
+    options_.on_metric(topic.arn, "NumberOfMessagesPublished", 1);
+    options_.on_metric(topic.arn, "PublishSize", static_cast<double>(request.message->size()));
+  }
   return result;
+}
+
+void ServiceImpl::count_filtered_out(const std::string& topic_arn, const Subscription& sub, bool no_attributes) {
+  if (!options_.on_metric) return;
+  options_.on_metric(topic_arn, "NumberOfNotificationsFilteredOut", 1);
+  auto scope = sub.attributes.find("FilterPolicyScope");
+  if (scope != sub.attributes.end() && scope->second == "MessageBody") {
+    options_.on_metric(topic_arn, "NumberOfNotificationsFilteredOut-MessageBody", 1);
+  } else if (no_attributes) {
+    options_.on_metric(topic_arn, "NumberOfNotificationsFilteredOut-NoMessageAttributes", 1);
+  } else {
+    options_.on_metric(topic_arn, "NumberOfNotificationsFilteredOut-MessageAttributes", 1);
+  }
 }
 
 // What a publish hands to the DeliverySink: queues are sent to by the engine, email and sms go to
@@ -284,8 +304,12 @@ void ServiceImpl::publish_application_event(const std::string& topic_arn, const 
 }
 
 std::optional<AwsError> ServiceImpl::deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send,
-                                                      const PublishRequest& request, bool fifo_topic) {
+                                                      const PublishRequest& request, bool fifo_topic,
+                                                      const std::string& topic_arn) {
   Status sent = send_to_queue(sub.endpoint, send, request, fifo_topic);
+  if (options_.on_metric) {
+    options_.on_metric(topic_arn, sent.ok() ? "NumberOfNotificationsDelivered" : "NumberOfNotificationsFailed", 1);
+  }
   if (sent.ok()) return std::nullopt;
   if (server_failure(sent.error())) return sent.error();
   auto redrive = sub.attributes.find("RedrivePolicy");

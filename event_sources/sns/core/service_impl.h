@@ -102,8 +102,12 @@ class ServiceImpl final : public Service {
   // is dropped, as AWS does with client-side failures. A send that fails for the server's own
   // reason (the SQS store cannot commit: server_failure()) is answered instead: the publish fails
   // and the publisher retries, rather than a copy being lost behind an answered success.
+  // Counts the delivery for CloudWatch (ServiceOptions::on_metric) under the topic's name.
   [[nodiscard]] std::optional<AwsError> deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send,
-                                                         const PublishRequest& request, bool fifo_topic);
+                                                         const PublishRequest& request, bool fifo_topic,
+                                                         const std::string& topic_arn);
+  // NumberOfNotificationsFilteredOut and the variant the subscription's scope and the message say.
+  void count_filtered_out(const std::string& topic_arn, const Subscription& sub, bool no_attributes);
   Status send_to_queue(const std::string& queue_arn, sqs::SendMessageRequest& send, const PublishRequest& request,
                        bool fifo_topic);
   static bool server_failure(const AwsError& error);

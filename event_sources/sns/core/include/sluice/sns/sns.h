@@ -23,6 +23,7 @@
 // thread; the sink is called on the publishing thread, outside the service's locks.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -193,6 +194,13 @@ struct ServiceOptions {
   // key (SNS has no reuse period: KMS is consulted each time), and KMS's refusal fails the publish
   // with SNS's KMS error (KMSDisabled, KMSNotFound, ...). Null: the key is kept and not used.
   std::shared_ptr<kms::DataKeyCache> kms;
+  // CloudWatch's AWS/SNS metrics, told as they happen on the publishing thread, outside SNS's
+  // locks: NumberOfMessagesPublished (1) and PublishSize (bytes) per accepted message;
+  // NumberOfNotificationsDelivered / NumberOfNotificationsFailed (1) per queue delivery;
+  // NumberOfNotificationsFilteredOut and its -MessageAttributes, -MessageBody or
+  // -NoMessageAttributes variant (1 each) per subscription whose filter policy refused the
+  // message. May be empty.
+  std::function<void(const std::string& topic_arn, std::string_view metric, double value)> on_metric;
 };
 
 class Service {

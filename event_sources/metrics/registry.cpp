@@ -1,0 +1,257 @@
+// The registry's series and their buckets (see metrics.h). Buckets live in a std::map by start
+// time; producers write at "now", so add() usually finds its bucket at the map's end.
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "sluice/common/mutex.h"
+#include "sluice/metrics/metrics.h"
+
+namespace sluice::metrics {
+namespace {
+
+constexpr int64_t kMinuteMs = 60'000;
+constexpr int64_t kSecondMs = 1'000;
+
+int64_t floor_to(int64_t t, int64_t step) {
+  int64_t q = t / step;
+  if (t % step != 0 && t < 0) --q;
+  return q * step;
+}
+
+struct Bucket {
+  StatisticSet stats;
+  std::vector<double> samples;
+};
+
+class SeriesImpl final : public Series {
+ public:
+  SeriesImpl(MetricKey key, std::string unit) : key_(std::move(key)), unit_(std::move(unit)) {}
+
+  void add(double value, int64_t timestamp_ms, bool high_resolution) override {
+    MutexLock lock(mu_);
+    Bucket& bucket = bucket_at(timestamp_ms, high_resolution);
+    bucket.stats.add(value);
+    if (bucket.samples.size() < kMaxSamplesPerBucket) bucket.samples.push_back(value);
+    total_.add(value);
+  }
+
+  void add_set(const StatisticSet& set, int64_t timestamp_ms, bool high_resolution) override {
+    MutexLock lock(mu_);
+    Bucket& bucket = bucket_at(timestamp_ms, high_resolution);
+    bucket.stats.merge(set);
+    total_.merge(set);
+  }
+
+  const MetricKey& key() const override { return key_; }
+  std::string unit() const override {
+    MutexLock lock(mu_);
+    return unit_;
+  }
+  void set_unit(std::string_view unit) {
+    MutexLock lock(mu_);
+    if (!unit.empty()) unit_ = std::string(unit);
+  }
+
+  void collect(int64_t start_ms, int64_t end_ms, int64_t period_ms, std::map<int64_t, Datapoint>& out) const {
+    MutexLock lock(mu_);
+    for (auto it = minute_.lower_bound(floor_to(start_ms, kMinuteMs)); it != minute_.end() && it->first < end_ms;
+         ++it) {
+      fold(it->first, it->second, start_ms, end_ms, period_ms, out);
+    }
+    for (auto it = second_.lower_bound(start_ms); it != second_.end() && it->first < end_ms; ++it) {
+      fold(it->first, it->second, start_ms, end_ms, period_ms, out);
+    }
+    for (auto& [t, point] : out) point.unit = unit_;
+  }
+
+  bool has_data_since(int64_t since_ms) const {
+    MutexLock lock(mu_);
+    return (!minute_.empty() && minute_.rbegin()->first + kMinuteMs > since_ms) ||
+           (!second_.empty() && second_.rbegin()->first + kSecondMs > since_ms);
+  }
+
+  SeriesSnapshot snapshot() const {
+    MutexLock lock(mu_);
+    SeriesSnapshot s{key_, unit_, total_, {}, 0};
+    auto newest = [&s](const std::map<int64_t, Bucket>& buckets) {
+      if (!buckets.empty() && buckets.rbegin()->first >= s.last_timestamp_ms) {
+        s.last_timestamp_ms = buckets.rbegin()->first;
+        s.last_bucket = buckets.rbegin()->second.stats;
+      }
+    };
+    newest(minute_);
+    newest(second_);
+    return s;
+  }
+
+  // Drops buckets older than retention; true when none is left.
+  bool expire(int64_t now_ms) {
+    MutexLock lock(mu_);
+    minute_.erase(minute_.begin(), minute_.lower_bound(now_ms - kStandardRetentionMs));
+    second_.erase(second_.begin(), second_.lower_bound(now_ms - kHighResolutionRetentionMs));
+    return minute_.empty() && second_.empty();
+  }
+
+ private:
+  Bucket& bucket_at(int64_t timestamp_ms, bool high_resolution) REQUIRES(mu_) {
+    std::map<int64_t, Bucket>& buckets = high_resolution ? second_ : minute_;
+    int64_t start = floor_to(timestamp_ms, high_resolution ? kSecondMs : kMinuteMs);
+    if (!buckets.empty() && buckets.rbegin()->first == start) return buckets.rbegin()->second;
+    return buckets[start];
+  }
+
+  static void fold(int64_t bucket_start, const Bucket& bucket, int64_t start_ms, int64_t end_ms, int64_t period_ms,
+                   std::map<int64_t, Datapoint>& out) {
+    // A minute bucket that begins before the query's start belongs to no period of it.
+    if (bucket_start < start_ms || bucket_start >= end_ms) return;
+    int64_t period_start = start_ms + floor_to(bucket_start - start_ms, period_ms);
+    Datapoint& point = out[period_start];
+    point.timestamp_ms = period_start;
+    point.stats.merge(bucket.stats);
+    size_t room = kMaxSamplesPerBucket * 60 - std::min(point.samples.size(), kMaxSamplesPerBucket * 60);
+    size_t take = std::min(room, bucket.samples.size());
+    point.samples.insert(point.samples.end(), bucket.samples.begin(), bucket.samples.begin() + static_cast<long>(take));
+  }
+
+  const MetricKey key_;
+  mutable Mutex mu_;
+  std::string unit_ GUARDED_BY(mu_);
+  std::map<int64_t, Bucket> minute_ GUARDED_BY(mu_);
+  std::map<int64_t, Bucket> second_ GUARDED_BY(mu_);
+  StatisticSet total_ GUARDED_BY(mu_);
+};
+
+bool matches(const MetricKey& key, const MetricFilter& filter) {
+  if (key.account_id != filter.account_id || key.region != filter.region) return false;
+  if (filter.namespace_name && key.namespace_name != *filter.namespace_name) return false;
+  if (filter.metric_name && key.metric_name != *filter.metric_name) return false;
+  for (const auto& wanted : filter.dimensions) {
+    auto it = std::find_if(key.dimensions.begin(), key.dimensions.end(),
+                           [&wanted](const Dimension& d) { return d.name == wanted.first; });
+    if (it == key.dimensions.end()) return false;
+    if (wanted.second && it->value != *wanted.second) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+struct Registry::Impl {
+  mutable Mutex mu;
+  std::map<MetricKey, std::shared_ptr<SeriesImpl>> series GUARDED_BY(mu);
+  Mutex samplers_mu;
+  std::vector<Sampler> samplers GUARDED_BY(samplers_mu);
+
+  std::shared_ptr<SeriesImpl> find(const MetricKey& key) const {
+    MutexLock lock(mu);
+    auto it = series.find(key);
+    return it == series.end() ? nullptr : it->second;
+  }
+};
+
+Registry::Registry(std::shared_ptr<Clock> clock)
+    : clock_(clock ? std::move(clock) : system_clock()), impl_(std::make_unique<Impl>()) {}
+
+Registry::~Registry() = default;
+
+std::shared_ptr<Series> Registry::series(MetricKey key, std::string_view unit) {
+  std::sort(key.dimensions.begin(), key.dimensions.end());
+  std::shared_ptr<SeriesImpl> found;
+  {
+    MutexLock lock(impl_->mu);
+    auto it = impl_->series.find(key);
+    if (it == impl_->series.end()) {
+      auto made = std::make_shared<SeriesImpl>(key, unit.empty() ? "None" : std::string(unit));
+      impl_->series.emplace(std::move(key), made);
+      return made;
+    }
+    found = it->second;
+  }
+  found->set_unit(unit);
+  return found;
+}
+
+void Registry::put(MetricKey key, double value, std::string_view unit, int64_t timestamp_ms, bool high_resolution) {
+  series(std::move(key), unit)->add(value, timestamp_ms, high_resolution);
+}
+
+std::vector<Datapoint> Registry::query(const MetricKey& key, int64_t start_ms, int64_t end_ms, int64_t period_ms,
+                                       const std::optional<std::string>& unit) const {
+  MetricKey sorted = key;
+  std::sort(sorted.dimensions.begin(), sorted.dimensions.end());
+  std::shared_ptr<SeriesImpl> series = impl_->find(sorted);
+  if (!series || period_ms <= 0 || end_ms <= start_ms) return {};
+  if (unit && series->unit() != *unit) return {};
+  std::map<int64_t, Datapoint> points;
+  series->collect(start_ms, end_ms, period_ms, points);
+  std::vector<Datapoint> out;
+  out.reserve(points.size());
+  for (auto& [t, point] : points) out.push_back(std::move(point));
+  return out;
+}
+
+std::vector<MetricKey> Registry::list(const MetricFilter& filter) const {
+  std::vector<std::shared_ptr<SeriesImpl>> candidates;
+  {
+    MutexLock lock(impl_->mu);
+    for (const auto& [key, series] : impl_->series) {
+      if (matches(key, filter)) candidates.push_back(series);
+    }
+  }
+  std::vector<MetricKey> out;
+  for (const auto& series : candidates) {
+    if (filter.active_since_ms && !series->has_data_since(*filter.active_since_ms)) continue;
+    out.push_back(series->key());
+  }
+  return out;
+}
+
+std::vector<SeriesSnapshot> Registry::snapshot() const {
+  std::vector<std::shared_ptr<SeriesImpl>> all;
+  {
+    MutexLock lock(impl_->mu);
+    all.reserve(impl_->series.size());
+    for (const auto& [key, series] : impl_->series) all.push_back(series);
+  }
+  std::vector<SeriesSnapshot> out;
+  out.reserve(all.size());
+  for (const auto& series : all) out.push_back(series->snapshot());
+  return out;
+}
+
+void Registry::add_sampler(Sampler sampler) {
+  MutexLock lock(impl_->samplers_mu);
+  impl_->samplers.push_back(std::move(sampler));
+}
+
+void Registry::sample(int64_t now_ms) {
+  std::vector<Sampler> samplers;
+  {
+    MutexLock lock(impl_->samplers_mu);
+    samplers = impl_->samplers;
+  }
+  for (const Sampler& sampler : samplers) sampler(*this, now_ms);
+}
+
+void Registry::expire(int64_t now_ms) {
+  std::vector<std::pair<MetricKey, std::shared_ptr<SeriesImpl>>> all;
+  {
+    MutexLock lock(impl_->mu);
+    for (const auto& entry : impl_->series) all.push_back(entry);
+  }
+  std::vector<MetricKey> empty;
+  for (const auto& [key, series] : all) {
+    if (series->expire(now_ms)) empty.push_back(key);
+  }
+  all.clear();
+  MutexLock lock(impl_->mu);
+  for (const MetricKey& key : empty) {
+    auto it = impl_->series.find(key);
+    // use_count 1: only the map holds it, so no producer writes to it any more.
+    if (it != impl_->series.end() && it->second.use_count() == 1) impl_->series.erase(it);
+  }
+}
+
+}  // namespace sluice::metrics

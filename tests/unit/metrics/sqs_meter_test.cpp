@@ -1,0 +1,62 @@
+// SQS's metrics from a metered engine: counts by action, sizes, empty receives, sampled depths.
+
+#include <doctest/doctest.h>
+
+#include "sluice/metrics/sqs_meter.h"
+
+using namespace sluice;
+using namespace sluice::metrics;
+
+TEST_CASE("the metered engine counts sends, receives, deletes and samples depths") {
+  auto clock = std::make_shared<ManualClock>(1'700'000'040'000);
+  auto registry = std::make_shared<Registry>(clock);
+  sqs::EngineOptions options;
+  options.in_memory = true;
+  options.clock = clock;
+  options.background_housekeeping = false;
+  std::string error;
+  auto engine = meter_sqs(sqs::Engine::open(options, &error), registry);
+  REQUIRE(engine);
+  sqs::QueueAddress q{"123456789012", "us-east-1", "orders"};
+  REQUIRE(engine->create_queue(q, {}, {}).ok());
+
+  sqs::SendMessageRequest send;
+  send.body = "hello";
+  REQUIRE(engine->send_message(q, send).ok());
+  sqs::SendMessageRequest a, b;
+  a.id = "a";
+  a.body = "12345678";
+  b.id = "b";
+  b.body = "1";
+  REQUIRE(engine->send_message_batch(q, {a, b}).ok());
+
+  sqs::ReceiveMessageRequest receive;
+  receive.max_number_of_messages = 10;
+  receive.wait_time_seconds = 0;
+  auto got = engine->receive_message(q, receive, nullptr);
+  REQUIRE(got.ok());
+  REQUIRE(got->messages.size() == 3);
+  REQUIRE(engine->delete_message(q, got->messages[0].receipt_handle).ok());
+  REQUIRE(engine->receive_message(q, receive, nullptr).ok());  // empty: the rest are in flight
+
+  int64_t t0 = clock->now_ms();
+  auto sum = [&](std::string name) {
+    auto points =
+        registry->query(MetricKey{q.account_id, q.region, "AWS/SQS", std::move(name), {{"QueueName", "orders"}}},
+                        t0 - 60'000, t0 + 60'000, 120'000);
+    return points.empty() ? -1.0 : points[0].stats.sum;
+  };
+  CHECK(sum("NumberOfMessagesSent") == 3);
+  CHECK(sum("SentMessageSize") == 14);
+  CHECK(sum("NumberOfMessagesReceived") == 3);
+  CHECK(sum("NumberOfMessagesDeleted") == 1);
+  CHECK(sum("NumberOfEmptyReceives") == 1);
+
+  registry->sample(t0);
+  CHECK(sum("ApproximateNumberOfMessagesNotVisible") == 2);
+  CHECK(sum("ApproximateNumberOfMessagesVisible") == 0);
+  CHECK(sum("ApproximateNumberOfMessagesDelayed") == 0);
+
+  engine.reset();
+  registry->sample(t0);  // the sampler outlives the engine harmlessly
+}
