@@ -61,13 +61,14 @@ std::optional<lambda::UpdateConfigurationInput> changed_settings(const FunctionD
   set_if_different(update.handler, current.handler, handler_of(declared));
   set_if_different(update.timeout_s, current.timeout_s, declared.timeout_s);
   set_if_different(update.memory_size_mb, current.memory_size_mb, declared.memory_size_mb);
-  set_if_different(update.environment, current.environment.value_or(lambda::EnvironmentMap{}), environment_of(declared));
+  set_if_different(update.environment, current.environment.value_or(lambda::EnvironmentMap{}),
+                   environment_of(declared));
   if (!changed) return std::nullopt;
   return update;
 }
 
-bool apply_function(const FunctionDeclaration& declared, lambda::ControlPlane& functions,
-                    const std::string& account_id, const std::string& path, std::string* error) {
+bool apply_function(const FunctionDeclaration& declared, lambda::ControlPlane& functions, const std::string& account_id,
+                    const std::string& path, std::string* error) {
   auto current = functions.get_function(declared.name);
   if (!current) {
     lambda::CreateFunctionInput input;
@@ -88,17 +89,17 @@ bool apply_function(const FunctionDeclaration& declared, lambda::ControlPlane& f
     if (auto update = changed_settings(declared, *current)) {
       auto updated = functions.update_function_configuration(declared.name, *update);
       if (!updated) {
-      *error = failed(path, updated.error());
-      return false;
-    }
+        *error = failed(path, updated.error());
+        return false;
+      }
       functions.wait_idle();  // one update at a time: the next is refused while this one is InProgress
     }
     if (!current->code.hot_reload || current->code.path != code_path(declared)) {
       auto updated = functions.update_function_code(declared.name, hot_reload_code(declared));
       if (!updated) {
-      *error = failed(path, updated.error());
-      return false;
-    }
+        *error = failed(path, updated.error());
+        return false;
+      }
       functions.wait_idle();
     }
     current = functions.get_function(declared.name);
@@ -127,9 +128,9 @@ bool apply_function(const FunctionDeclaration& declared, lambda::ControlPlane& f
       auto put = config ? functions.update_event_invoke_config(declared.name, "", input)
                         : functions.put_event_invoke_config(declared.name, "", input);
       if (!put) {
-      *error = failed(path + ".DestinationConfig", put.error());
-      return false;
-    }
+        *error = failed(path + ".DestinationConfig", put.error());
+        return false;
+      }
     }
   }
   return true;
@@ -142,8 +143,8 @@ json::object changed_mapping_settings(const json::object& declared, const json::
   for (const auto& [key, value] : declared) {
     if (key == "Enabled") {
       const json::value* state = configuration.if_contains("State");
-      const bool enabled = state && state->is_string() && state->get_string() != "Disabled" &&
-                           state->get_string() != "Disabling";
+      const bool enabled =
+          state && state->is_string() && state->get_string() != "Disabled" && state->get_string() != "Disabling";
       if (enabled != value.as_bool()) changes[key] = value;
       continue;
     }
@@ -160,9 +161,9 @@ bool apply_mapping(const MappingDeclaration& declared, lambda::ControlPlane& fun
   filter.function_name = declared.function_name;
   auto existing = functions.list_event_source_mappings(filter);
   if (!existing) {
-      *error = failed(path, existing.error());
-      return false;
-    }
+    *error = failed(path, existing.error());
+    return false;
+  }
   if (existing->configurations.empty()) {
     auto created = functions.create_event_source_mapping(
         {declared.function_name, declared.event_source_arn, declared.settings_json});
@@ -178,12 +179,12 @@ bool apply_mapping(const MappingDeclaration& declared, lambda::ControlPlane& fun
   const json::object configuration = json::parse(existing->configurations.front()).as_object();
   const json::object changes = changed_mapping_settings(json::parse(declared.settings_json).as_object(), configuration);
   if (changes.empty()) return true;
-  auto updated =
-      functions.update_event_source_mapping(std::string(configuration.at("UUID").as_string()), json::serialize(changes));
+  auto updated = functions.update_event_source_mapping(std::string(configuration.at("UUID").as_string()),
+                                                       json::serialize(changes));
   if (!updated) {
-      *error = failed(path, updated.error());
-      return false;
-    }
+    *error = failed(path, updated.error());
+    return false;
+  }
   return true;
 }
 
