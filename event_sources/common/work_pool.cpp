@@ -59,18 +59,20 @@ struct WorkPool::Impl {
     return nullptr;
   }
 
-  // Called with a job newly runnable: an idle thread is woken, or a thread started.
-  void send_thread() REQUIRES(mu) {
+  // Called with a job newly runnable: an idle thread is claimed, or a thread started. True when
+  // the caller must wake the claimed thread (wake.notify_one()) once it has released mu: woken
+  // under the lock, the thread would only block on mu again, a context switch more per job.
+  [[nodiscard]] bool send_thread() REQUIRES(mu) {
     if (unclaimed_idle > 0) {
       unclaimed_idle--;
       wakeups++;
-      wake.notify_one();
-      return;
+      return true;
     }
     join_exited();
     std::thread thread([this] { run(); });
     const auto id = thread.get_id();
     threads.emplace(id, std::move(thread));
+    return false;
   }
 
   void join_exited() REQUIRES(mu) {
@@ -155,9 +157,13 @@ WorkLane::~WorkLane() {
 
 void WorkLane::submit(std::function<void()> job) {
   auto& impl = *pool_->impl_;
-  MutexLock lock(impl.mu);
-  state_->jobs.push_back(std::move(job));
-  if (state_->runnable()) impl.send_thread();
+  bool wake = false;
+  {
+    MutexLock lock(impl.mu);
+    state_->jobs.push_back(std::move(job));
+    if (state_->runnable()) wake = impl.send_thread();
+  }
+  if (wake) impl.wake.notify_one();
 }
 
 void WorkLane::drain() {

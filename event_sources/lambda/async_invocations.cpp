@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "sluice/common/sqlite.h"
@@ -12,6 +13,9 @@ namespace sluice::lambda::detail {
 namespace {
 
 constexpr int64_t kRetryDelaysMs[] = {60'000, 120'000};  // before the 2nd and the 3rd attempt
+// A throttled event comes back 1 s later, then 2, 4, ... up to 5 minutes (AWS: invocation-async).
+constexpr int64_t kThrottleDelayMs = 1'000;
+constexpr int64_t kMaxThrottleDelayMs = 300'000;
 
 // A payload as a record carries it: the JSON value it holds, or the text itself when it is not JSON.
 boost::json::value payload_value(const std::string& payload) {
@@ -27,27 +31,38 @@ std::string base_name(const std::string& function_name) { return function_name.s
 }  // namespace
 
 std::string invocation_record(const AsyncEvent& event, const std::string& condition, int64_t now_ms,
-                              const Outcome<InvokeOutput>& outcome, const std::string& executed_version) {
+                              const Outcome<InvokeOutput>* outcome, const std::string& executed_version) {
   boost::json::object request_context{{"requestId", event.request_id},
                                       {"functionArn", event.invoked_arn},
                                       {"condition", condition},
                                       {"approximateInvokeCount", event.attempts}};
-  boost::json::object response_context{{"statusCode", outcome ? 200 : outcome.error().info().http_status},
-                                       {"executedVersion", executed_version}};
   boost::json::object record{{"version", "1.0"},
                              {"timestamp", format_iso8601_ms(now_ms)},
                              {"requestContext", std::move(request_context)},
                              {"requestPayload", payload_value(event.payload)}};
-  if (outcome) {
-    if (!outcome->function_error.empty()) response_context["functionError"] = outcome->function_error;
+  if (!outcome) return boost::json::serialize(record);
+  boost::json::object response_context{{"statusCode", *outcome ? 200 : outcome->error().info().http_status},
+                                       {"executedVersion", executed_version}};
+  if (*outcome) {
+    if (!(*outcome)->function_error.empty()) response_context["functionError"] = (*outcome)->function_error;
     record["responseContext"] = std::move(response_context);
-    record["responsePayload"] = payload_value(outcome->payload);
+    record["responsePayload"] = payload_value((*outcome)->payload);
   } else {
     record["responseContext"] = std::move(response_context);
-    record["responsePayload"] = boost::json::object{{"errorType", std::string(outcome.error().info().json_type)},
-                                                    {"errorMessage", outcome.error().message}};
+    record["responsePayload"] = boost::json::object{{"errorType", std::string(outcome->error().info().json_type)},
+                                                    {"errorMessage", outcome->error().message}};
   }
   return boost::json::serialize(record);
+}
+
+std::string dead_letter_error_message(const std::string& error_payload) {
+  boost::system::error_code ec;
+  const boost::json::value parsed = boost::json::parse(error_payload, ec);
+  if (!ec && parsed.is_object()) {
+    if (const auto* message = parsed.get_object().if_contains("errorMessage"); message && message->is_string())
+      return std::string(message->get_string());
+  }
+  return error_payload;
 }
 
 AsyncInvocations::AsyncInvocations(Executor& executor, FunctionStore& store, std::shared_ptr<Clock> clock,
@@ -147,24 +162,94 @@ void AsyncInvocations::attempt(AsyncEvent event) {
       return;
     }
   }
-  Outcome<InvokeOutput> outcome = aws_error(AwsErrorCode::ResourceNotFound, "");
+  run_attempt(std::move(event));
+  std::lock_guard lock(mu_);
+  --in_flight_;
+}
+
+void AsyncInvocations::run_attempt(AsyncEvent event) {
   std::string executed_version = "$LATEST";
   auto function = hooks_.functions(event.function_name);
   if (function) executed_version = function->version;
+  const AsyncSettings settings = hooks_.settings(event.invoked_arn);
+  // Lambda sends an event to a function only while it is younger than MaximumEventAgeInSeconds,
+  // however long it waited (for a retry, or for concurrency).
+  if (function && clock_->now_ms() - event.enqueued_ms > settings.maximum_event_age_s * 1000) {
+    expire(std::move(event), settings, executed_version);
+    return;
+  }
+  Outcome<InvokeOutput> outcome = aws_error(AwsErrorCode::ResourceNotFound, "");
   if (function && function->reserved_concurrency == 0) {
     // A function that may not run: Lambda sends its events on without retrying.
     outcome = aws_error(AwsErrorCode::LambdaTooManyRequests, "Rate Exceeded.");
-    event.attempts = static_cast<int>(hooks_.settings(event.invoked_arn).maximum_retry_attempts);
+    event.attempts = static_cast<int>(settings.maximum_retry_attempts);
   } else if (function) {
+    if (hooks_.acquire && !hooks_.acquire(*function)) {
+      // Throttled: not an attempt; back to the queue, 1 s later doubling up to 5 minutes.
+      const int64_t delay = std::min<int64_t>(kThrottleDelayMs << std::min(event.throttles, 16), kMaxThrottleDelayMs);
+      ++event.throttles;
+      const int64_t at = clock_->now_ms() + delay;
+      requeue(std::move(event), at);
+      return;
+    }
+    event.throttles = 0;
     InvokeInput input;
     input.payload = event.payload;
     input.request_id = event.request_id;
     outcome = executor_.invoke(*function, input);
+    if (hooks_.release) hooks_.release(*function);
   }
   ++event.attempts;
   settle(std::move(event), outcome, executed_version);
-  std::lock_guard lock(mu_);
-  --in_flight_;
+}
+
+void AsyncInvocations::requeue(AsyncEvent event, int64_t at) {
+  event.next_attempt_ms = at;
+  try {
+    store_.put_event(event);
+  } catch (const sqlite::Error& e) {
+    std::fprintf(stderr, "sluice: the event queue failed: %s\n", e.what());
+  }
+  {
+    std::lock_guard lock(mu_);
+    due_.emplace(at, std::move(event));
+  }
+  wake_.notify_one();
+}
+
+void AsyncInvocations::expire(AsyncEvent event, const AsyncSettings& settings, const std::string& executed_version) {
+  try {
+    send_failure(event, settings, "EventAgeExceeded", nullptr, executed_version);
+    store_.erase_event(event.request_id);
+  } catch (const sqlite::Error& e) {
+    std::fprintf(stderr, "sluice: the event queue failed: %s\n", e.what());
+  }
+}
+
+void AsyncInvocations::send_failure(const AsyncEvent& event, const AsyncSettings& settings,
+                                    const std::string& condition, const Outcome<InvokeOutput>* outcome,
+                                    const std::string& executed_version) {
+  const int64_t now = clock_->now_ms();
+  if (!settings.on_failure.empty() && hooks_.destinations) {
+    const std::string record = invocation_record(event, condition, now, outcome, executed_version);
+    if (!hooks_.destinations(settings.on_failure, record)) {
+      std::fprintf(stderr, "sluice: %s: the record of event %s could not be sent to its destination %s\n",
+                   event.function_name.c_str(), event.request_id.c_str(), settings.on_failure.c_str());
+    }
+    return;
+  }
+  auto function = hooks_.functions(event.function_name);
+  if (function && !function->dead_letter_target_arn.empty() && hooks_.dead_letters) {
+    std::string error = "Event age exceeded";
+    if (outcome) error = *outcome ? dead_letter_error_message((*outcome)->payload) : outcome->error().message;
+    if (!hooks_.dead_letters(function->dead_letter_target_arn, event.payload, event.request_id, error)) {
+      std::fprintf(stderr, "sluice: %s: the event %s could not be sent to its dead-letter target %s\n",
+                   event.function_name.c_str(), event.request_id.c_str(), function->dead_letter_target_arn.c_str());
+    }
+    return;
+  }
+  std::fprintf(stderr, "sluice: %s: the event %s is dropped (%s after %d attempts)\n", event.function_name.c_str(),
+               event.request_id.c_str(), condition.c_str(), event.attempts);
 }
 
 void AsyncInvocations::settle(AsyncEvent event, const Outcome<InvokeOutput>& outcome,
@@ -179,41 +264,18 @@ void AsyncInvocations::settle(AsyncEvent event, const Outcome<InvokeOutput>& out
   const bool retry = !succeeded && !function_gone && attempts_left && young_enough;
   try {
     if (retry) {
-      event.next_attempt_ms = now + delay;
-      store_.put_event(event);
-      {
-        std::lock_guard lock(mu_);
-        const int64_t at = event.next_attempt_ms;
-        due_.emplace(at, std::move(event));
-      }
-      wake_.notify_one();
+      requeue(std::move(event), now + delay);
       return;
     }
     if (succeeded && !settings.on_success.empty() && hooks_.destinations) {
-      const std::string record = invocation_record(event, "Success", now, outcome, executed_version);
+      const std::string record = invocation_record(event, "Success", now, &outcome, executed_version);
       if (!hooks_.destinations(settings.on_success, record)) {
         std::fprintf(stderr, "sluice: %s: the record of event %s could not be sent to its destination %s\n",
                      event.function_name.c_str(), event.request_id.c_str(), settings.on_success.c_str());
       }
     } else if (!succeeded && !function_gone) {
-      auto function = hooks_.functions(event.function_name);
-      const std::string error = outcome ? outcome->payload : outcome.error().message;
-      if (!settings.on_failure.empty() && hooks_.destinations) {
-        const std::string condition = attempts_left ? "EventAgeExceeded" : "RetriesExhausted";
-        const std::string record = invocation_record(event, condition, now, outcome, executed_version);
-        if (!hooks_.destinations(settings.on_failure, record)) {
-          std::fprintf(stderr, "sluice: %s: the record of event %s could not be sent to its destination %s\n",
-                       event.function_name.c_str(), event.request_id.c_str(), settings.on_failure.c_str());
-        }
-      } else if (function && !function->dead_letter_target_arn.empty() && hooks_.dead_letters) {
-        if (!hooks_.dead_letters(function->dead_letter_target_arn, event.payload, event.request_id, error)) {
-          std::fprintf(stderr, "sluice: %s: the event %s could not be sent to its dead-letter target %s\n",
-                       event.function_name.c_str(), event.request_id.c_str(), function->dead_letter_target_arn.c_str());
-        }
-      } else {
-        std::fprintf(stderr, "sluice: %s: the event %s failed %d attempts and is dropped\n",
-                     event.function_name.c_str(), event.request_id.c_str(), event.attempts);
-      }
+      send_failure(event, settings, attempts_left ? "EventAgeExceeded" : "RetriesExhausted", &outcome,
+                   executed_version);
     }
     store_.erase_event(event.request_id);
   } catch (const sqlite::Error& e) {

@@ -4,7 +4,12 @@
 // directory); the event then runs under the settings of the function, version or alias it was
 // invoked through (sluice/lambda/event_invoke_config.h; AWS's defaults without one): after a
 // function error, up to MaximumRetryAttempts more attempts, 1 minute then 2 minutes later, while
-// the event is younger than MaximumEventAgeInSeconds. A success goes to the OnSuccess destination;
+// the event is younger than MaximumEventAgeInSeconds. An event is only attempted while it is
+// that young: one that waited longer, for a retry or for the function's concurrency (its lane, or
+// a reserved concurrency all in use), is sent on with condition EventAgeExceeded without running.
+// A throttled attempt (reserved concurrency all in use) is not one of the attempts: the event goes
+// back to the queue, 1 second later, doubling up to 5 minutes, as Lambda retries throttles.
+// A success goes to the OnSuccess destination;
 // a failure, once its attempts or its age are spent, to the OnFailure destination as Lambda's
 // invocation record, or, without one, to the function's DeadLetterConfig target through the
 // embedder's DeadLetterSender. An event whose function is gone is dropped; one whose function has
@@ -45,6 +50,7 @@ struct AsyncEvent {
   int64_t enqueued_ms = 0;
   int64_t next_attempt_ms = 0;
   std::string invoked_arn;  // the qualified ARN invoked (":$LATEST", a version or an alias): its settings apply
+  int throttles = 0;        // attempts refused for concurrency in a row (not stored: a restart starts over)
 };
 
 using FunctionLookup = std::function<Outcome<FunctionRecord>(std::string_view name_or_arn)>;
@@ -57,12 +63,20 @@ struct AsyncHooks {
   SettingsLookup settings;
   RecordSender destinations;
   DeadLetterSender dead_letters;
+  // Takes one of the function's concurrent executions (false: throttled), and gives it back.
+  std::function<bool(const FunctionRecord&)> acquire;
+  std::function<void(const FunctionRecord&)> release;
 };
 
 // Lambda's invocation record for a destination (AWS: invocation-async, "Invocation records").
-// condition: "Success", "RetriesExhausted" or "EventAgeExceeded".
+// condition: "Success", "RetriesExhausted" or "EventAgeExceeded". Without an outcome (an event
+// that expired before this attempt ran) the record has no responseContext or responsePayload.
 std::string invocation_record(const AsyncEvent& event, const std::string& condition, int64_t now_ms,
-                              const Outcome<InvokeOutput>& outcome, const std::string& executed_version);
+                              const Outcome<InvokeOutput>* outcome, const std::string& executed_version);
+
+// What a dead-letter message's ErrorMessage attribute says: the errorMessage of Lambda's error
+// JSON, else the text as it is.
+std::string dead_letter_error_message(const std::string& error_payload);
 
 class AsyncInvocations {
  public:
@@ -81,7 +95,14 @@ class AsyncInvocations {
  private:
   void run_timer();
   void attempt(AsyncEvent event);
+  void run_attempt(AsyncEvent event);
   void settle(AsyncEvent event, const Outcome<InvokeOutput>& outcome, const std::string& executed_version);
+  // Sends on an event older than its MaximumEventAgeInSeconds that was not run this time.
+  void expire(AsyncEvent event, const AsyncSettings& settings, const std::string& executed_version);
+  // Puts the event back in the queue, due at `at`.
+  void requeue(AsyncEvent event, int64_t at);
+  void send_failure(const AsyncEvent& event, const AsyncSettings& settings, const std::string& condition,
+                    const Outcome<InvokeOutput>* outcome, const std::string& executed_version);
   WorkLane& lane_of(const std::string& function_name);  // requires mu_
 
   Executor& executor_;

@@ -44,7 +44,8 @@ ControlPlaneImpl::ControlPlaneImpl(ControlPlaneOptions options, std::unique_ptr<
                         [this](const std::string& destination, const std::string& record) {
                           return send_record(destination, record);
                         },
-                        options_.dead_letters},
+                        options_.dead_letters, [this](const FunctionRecord& function) { return enter(function); },
+                        [this](const FunctionRecord& function) { leave(function.name); }},
              options_.work_pool, options_.async_dispatchers) {
   {
     MutexLock lock(mu_);

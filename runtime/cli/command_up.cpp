@@ -21,6 +21,8 @@
 
 #include "config.h"
 #include "function_logs.h"
+#include "lambda_config.h"
+#include "lambda_targets.h"
 #include "reset_service.h"
 #include "runtime_launcher.h"
 #include "server_log.h"
@@ -154,10 +156,6 @@ int command_up(const UpOptions& options) {
   const std::shared_ptr<WorkPool> work_pool = WorkPool::create();
   RuntimeLauncher runtime(*engine, options.account_id, options.region, clock, log, work_pool,
                           function_log_sink(log_ingest));
-  if (!runtime.start(config, &error)) {
-    std::fprintf(stderr, "sluice up: config %s: %s\n", options.config_path.c_str(), error.c_str());
-    return 78;
-  }
 
   // SNS deliveries to HTTP(S) endpoints and functions are journaled in the data directory and
   // run on their own workers; queue deliveries happen inside Publish.
@@ -282,6 +280,8 @@ int command_up(const UpOptions& options) {
     log->processing_result(change);
   };
   executor_options.mappings = runtime.mapping_directory();
+  for (const auto& declared : config.functions)
+    executor_options.declared[declared.name] = {!declared.isolated, declared.on_failure_queue_arn};
   auto executor = functions::make_lambda_executor(runtime.registry(), *engine, executor_options);
   lambda::ControlPlaneOptions lambda_options;
   lambda_options.account_id = options.account_id;
@@ -289,31 +289,10 @@ int command_up(const UpOptions& options) {
   lambda_options.data_dir = options.in_memory ? "" : options.data_dir;
   lambda_options.clock = clock;
   lambda_options.executor = executor.get();
-  // Failed Event invocations go to the function's DeadLetterConfig queue with Lambda's attributes.
-  lambda_options.dead_letters = [&engine](const std::string& target_arn, const std::string& event,
-                                          const std::string& request_id, const std::string& error_message) {
-    auto queue = sqs::parse_queue_arn(target_arn);
-    if (!queue) return false;
-    sqs::SendMessageRequest request;
-    request.body = event;
-    request.message_attributes["RequestID"] = {"String", request_id, {}};
-    request.message_attributes["ErrorCode"] = {"Number", "200", {}};
-    request.message_attributes["ErrorMessage"] = {"String", error_message.substr(0, 1024), {}};
-    return engine->send_message(*queue, request).ok();
-  };
-  // Event invocations' records go to their OnSuccess / OnFailure queue or topic as the message body.
-  lambda_options.destinations = [&engine, &topics, &options](const std::string& target_arn, const std::string& record) {
-    if (auto queue = sqs::parse_queue_arn(target_arn)) {
-      sqs::SendMessageRequest request;
-      request.body = record;
-      return engine->send_message(*queue, request).ok();
-    }
-    if (target_arn.rfind("arn:aws:sns:", 0) != 0) return false;
-    sns::PublishRequest request;
-    request.topic_arn = target_arn;
-    request.message = record;
-    return topics->publish(sns::CallContext(options.account_id, options.region), request).ok();
-  };
+  // Failed Event invocations go to the function's DeadLetterConfig queue or topic with Lambda's
+  // attributes; their records to OnSuccess / OnFailure queues and topics (lambda_targets.h).
+  lambda_options.dead_letters = dead_letter_sender(*engine, *topics, options.account_id, options.region);
+  lambda_options.destinations = destination_sender(*engine, *topics, options.account_id, options.region);
   lambda_options.work_pool = work_pool;
   auto lambda_functions = lambda::ControlPlane::open(lambda_options);
   if (!lambda_functions) {
@@ -322,6 +301,12 @@ int command_up(const UpOptions& options) {
   }
   // Stored functions are runnable again before the first call arrives.
   (*lambda_functions)->wait_idle();
+  // The configuration's functions and mappings go through the control plane (lambda_config.h);
+  // then the mappings of remote queues start over them.
+  if (!apply_lambda_config(config, **lambda_functions, options.account_id, &error) || !runtime.start(config, &error)) {
+    std::fprintf(stderr, "sluice up: config %s: %s\n", options.config_path.c_str(), error.c_str());
+    return 78;
+  }
 
   std::shared_ptr<api::http::TlsContext> tls;
   std::string tls_certificate;

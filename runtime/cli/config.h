@@ -72,6 +72,14 @@
 // (the default) no key is needed and any 12-digit access key id selects its account; declared keys
 // still name their user.
 //
+// functions and eventSourceMappings (of embedded queues) are applied through Lambda's control
+// plane at every start (lambda_config.h): GetFunction, ListFunctions and ListEventSourceMappings
+// show them, a restart makes no duplicate, and a function the API created under a declared name
+// is brought to the declaration's settings (the configuration wins at start). A declared function
+// without a Runtime shows as Runtime provided.al2023 with its library's file name as Handler; its
+// code is the declared file or folder as hot-reload code, so edits are picked up. The control
+// plane names the mappings (a declared UUID is kept only for a remote queue's mapping).
+//
 // Errors name the field (e.g. "queues[1].Attributes.RedrivePolicy: ...") and the reason.
 
 #include <cstdint>
@@ -115,6 +123,9 @@ struct MappingDeclaration {
   std::string queue_url;              // remote queue, or ""
   std::string endpoint;               // remote endpoint override, or ""
   esm::CreateMappingRequest request;  // validated by the mapping itself, with AWS's texts
+  // The same settings as CreateEventSourceMapping's members (BatchSize, ..., Enabled): a JSON
+  // object, for Lambda's control plane.
+  std::string settings_json = "{}";
 };
 
 struct SubscriptionDeclaration {

@@ -67,6 +67,36 @@ esm::FilterCriteria parse_filter_criteria(const json::value& value, const std::s
   return criteria;
 }
 
+// CreateEventSourceMapping's members for what the declaration sets.
+std::string settings_json(const esm::CreateMappingRequest& request) {
+  json::object settings;
+  if (request.batch_size) settings["BatchSize"] = *request.batch_size;
+  if (request.maximum_batching_window_in_seconds)
+    settings["MaximumBatchingWindowInSeconds"] = *request.maximum_batching_window_in_seconds;
+  if (request.scaling_config) {
+    json::object scaling;
+    if (request.scaling_config->maximum_concurrency)
+      scaling["MaximumConcurrency"] = *request.scaling_config->maximum_concurrency;
+    settings["ScalingConfig"] = std::move(scaling);
+  }
+  if (!request.function_response_types.empty()) {
+    json::array types;
+    for (const auto& type : request.function_response_types) types.emplace_back(type);
+    settings["FunctionResponseTypes"] = std::move(types);
+  }
+  if (request.filter_criteria) {
+    json::array filters;
+    for (const auto& filter : request.filter_criteria->filters) {
+      json::object item;
+      if (filter.pattern) item["Pattern"] = *filter.pattern;
+      filters.emplace_back(std::move(item));
+    }
+    settings["FilterCriteria"] = json::object{{"Filters", std::move(filters)}};
+  }
+  if (request.enabled) settings["Enabled"] = *request.enabled;
+  return json::serialize(settings);
+}
+
 }  // namespace
 
 void parse_functions(const json::value* functions, const std::string& config_dir, const std::string& account_id,
@@ -194,6 +224,7 @@ void parse_mappings(const json::value* mappings, const std::string& account_id, 
       request.enabled = enabled->as_bool();
     }
     if (object.contains("UUID")) request.uuid = string_field(object, "UUID", path, false);
+    mapping.settings_json = settings_json(request);
     config->mappings.push_back(std::move(mapping));
   }
 }

@@ -1,5 +1,7 @@
 #include "reset_service.h"
 
+#include "lambda_config.h"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -116,6 +118,13 @@ class ResetService final : public api::server::Service {
         return error_answer(aws_error(AwsErrorCode::InternalError, "declaring the configuration's queues: " + error),
                             id);
       done.emplace_back("sqs");
+    }
+    // The configuration's functions and mappings come back once their queues are there again.
+    if (declared && (only.empty() || only == "lambda")) {
+      std::string error;
+      if (!apply_lambda_config(*declared, *options_.functions, account, &error))
+        return error_answer(aws_error(AwsErrorCode::InternalError, "declaring the configuration's functions: " + error),
+                            id);
     }
     counts["reset"] = std::move(done);
     return json_response(200, counts);

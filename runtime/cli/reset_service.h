@@ -2,9 +2,9 @@
 // POST /_sluice/reset[?service=sqs|sns|lambda]: a clean slate between tests without a restart.
 // Empties the calling account's state in the calling region (the account and region of the
 // request's signature; unsigned, the server's): every queue with its messages, every topic with
-// its subscriptions, every function and event-source mapping created over the Lambda API. The
-// queues and topics the configuration declares come back (empty) when the server's own account
-// and region are reset. Answers {"reset": [...services], "queues": N,
+// its subscriptions, every function and event-source mapping. The queues, topics, functions and
+// mappings the configuration declares come back (queues empty) when the server's own account and
+// region are reset. Answers {"reset": [...services], "queues": N,
 // "topics": N, "functions": N, "eventSourceMappings": N}.
 //
 // Under --auth enforce the request must be signed (for service "sluice", so that the front door

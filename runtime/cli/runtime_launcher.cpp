@@ -1,10 +1,7 @@
 #include "runtime_launcher.h"
 
-#include <algorithm>
-
 #include "sluice/aws/remote_queue_source.h"
 #include "sluice/common/clock.h"
-#include "sluice/sqs/queue_source.h"
 
 namespace sluice::cli {
 namespace {
@@ -32,35 +29,12 @@ functions::RegistryOptions registry_options(sqs::Engine& engine, std::string acc
   return options;
 }
 
-functions::FunctionSpec function_spec(const FunctionDeclaration& declared, const std::shared_ptr<Clock>& clock) {
-  functions::FunctionSpec spec;
-  spec.host.clock = clock;
-  spec.handler = declared.handler;
-  spec.runtime = declared.runtime;
-  spec.code_directory = declared.code_directory;
-  spec.config.name = declared.name;
-  spec.config.memory_size_mb = static_cast<uint32_t>(declared.memory_size_mb);
-  spec.config.timeout_ms = static_cast<uint32_t>(declared.timeout_s * 1000);
-  spec.config.environment = declared.environment;
-  spec.host.mode =
-      declared.isolated ? functions::IsolationMode::Isolated : functions::IsolationMode::InProcessWhenConcurrent;
-  // As many environments as the function may run invocations at once: its reserved concurrency,
-  // else the account's limit. Each mapping's MaximumConcurrency bounds what it sends.
-  if (declared.reserved_concurrency)
-    spec.host.max_workers = static_cast<unsigned>(
-        std::clamp<int64_t>(*declared.reserved_concurrency, 1, functions::kAccountConcurrencyLimit));
-  spec.reserved_concurrency = declared.reserved_concurrency;
-  spec.on_failure_destination = declared.on_failure_queue_arn;
-  return spec;
-}
-
 }  // namespace
 
 RuntimeLauncher::RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region,
                                  std::shared_ptr<Clock> clock, std::shared_ptr<const ServerLog> log,
                                  std::shared_ptr<WorkPool> work_pool, functions::InvocationRecordSink records)
-    : engine_(engine),
-      clock_(std::move(clock)),
+    : clock_(std::move(clock)),
       log_(std::move(log)),
       work_pool_(std::move(work_pool)),
       registry_(registry_options(engine, std::move(account_id), std::move(region), clock_, log_, std::move(records))) {}
@@ -68,33 +42,22 @@ RuntimeLauncher::RuntimeLauncher(sqs::Engine& engine, std::string account_id, st
 RuntimeLauncher::~RuntimeLauncher() { stop(); }
 
 bool RuntimeLauncher::start(const Config& config, std::string* error) {
-  for (const auto& declared : config.functions) {
-    auto function = registry_.declare(function_spec(declared, clock_));
-    if (!function) {
-      *error = function.error();
-      return false;
-    }
-  }
   for (size_t i = 0; i < config.mappings.size(); ++i) {
     const auto& declared = config.mappings[i];
-    esm::EventSourceMapping::SourceFactory sources;
+    // Embedded queues' mappings are Lambda's control plane's (lambda_config.h).
+    if (declared.queue_url.empty()) continue;
     esm::CreateMappingRequest request = declared.request;
-    if (!declared.queue_url.empty()) {
-      aws::RemoteQueueOptions remote;
-      remote.queue = declared.queue_url;
-      remote.endpoint = declared.endpoint;
-      std::string reason;
-      auto probe = aws::make_remote_queue_source(remote, &reason);
-      if (!probe) {
-        *error = "eventSourceMappings[" + std::to_string(i) + "]: " + reason;
-        return false;
-      }
-      request.event_source_arn = probe->arn();
-      sources = [remote] { return aws::make_remote_queue_source(remote); };
-    } else {
-      auto address = *sqs::parse_queue_arn(declared.event_source_arn);
-      sources = [this, address] { return sqs::make_embedded_queue_source(engine_, address); };
+    aws::RemoteQueueOptions remote;
+    remote.queue = declared.queue_url;
+    remote.endpoint = declared.endpoint;
+    std::string reason;
+    auto probe = aws::make_remote_queue_source(remote, &reason);
+    if (!probe) {
+      *error = "eventSourceMappings[" + std::to_string(i) + "]: " + reason;
+      return false;
     }
+    request.event_source_arn = probe->arn();
+    esm::EventSourceMapping::SourceFactory sources = [remote] { return aws::make_remote_queue_source(remote); };
     esm::RuntimeOptions runtime;
     runtime.clock = clock_;
     runtime.work_pool = work_pool_;
@@ -102,23 +65,17 @@ bool RuntimeLauncher::start(const Config& config, std::string* error) {
     runtime.on_processing_result = [log = log_](const esm::ProcessingResultChange& change) {
       log->processing_result(change);
     };
-    // Lambda's own pollers are not held to ReceiveMessage's 10-message cap; an embedded queue can
-    // hand over a whole batch under one lock. A remote queue is polled through the public API.
-    if (declared.queue_url.empty()) runtime.max_messages_per_receive = 10'000;
+    // The control plane has deployed the configuration's functions into the registry.
     auto function = registry_.find(declared.function_name);
-    if (!function) {  // the configuration checks the name; a programming error otherwise
+    if (!function) {
       *error = "eventSourceMappings[" + std::to_string(i) + "]: no function named " + declared.function_name;
       return false;
     }
     auto mapping = esm::EventSourceMapping::create(
         request, esm::make_plugin_invoker(function->host, function->reserved_concurrency), sources, runtime);
     if (!mapping) {
-      *error = "eventSourceMappings[" + std::to_string(i) + "]: ";
-      // The queue a user forgot to declare is named, besides AWS's code and text.
-      if (declared.queue_url.empty() && mapping.error().message.find("NonExistentQueue") != std::string::npos)
-        *error += "queue " + sqs::parse_queue_arn(declared.event_source_arn)->name +
-                  " is not declared under queues and does not exist: ";
-      *error += std::string(mapping.error().info().json_type) + ": " + mapping.error().message;
+      *error = "eventSourceMappings[" + std::to_string(i) + "]: " + std::string(mapping.error().info().json_type) +
+               ": " + mapping.error().message;
       return false;
     }
     std::shared_ptr<esm::EventSourceMapping> started = std::move(mapping.value());

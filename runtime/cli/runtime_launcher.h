@@ -1,16 +1,18 @@
 #pragma once
-// Brings the configuration's functions and event-source mappings to life next to the engine: each
-// declared function goes into a FunctionRegistry (sluice/functions/registry.h), then one mapping
-// per declaration (embedded queue or remote queue) is created over the function's host and
-// started, in order. Stopping drains every mapping (in-flight batches finish and are settled)
-// before the functions go.
+// Holds the FunctionRegistry (sluice/functions/registry.h) that runs every function: Lambda's
+// control plane deploys into it, the configuration's functions included (lambda_config.h applies
+// them through the control plane). start() then starts the configuration's mappings of remote
+// queues (QueueUrl), which Lambda's API cannot name, over their functions' hosts; the mappings of
+// embedded queues are the control plane's. Stopping drains every mapping (in-flight batches finish
+// and are settled) before the functions go.
 //
 // It is also how SNS invokes functions subscribed to topics: the sns::AsyncFunctionInvoker calls
 // go to the registry (SNS's delivery layer does the retrying), and OnFailure records are sent to
 // embedded queues of the engine.
 //
-// Lifecycle: start() once; stop() (or the destructor) before the engine is destroyed, and after
-// the SNS service that invokes functions through it.
+// Lifecycle: start() once, after the configuration's functions are deployed; stop() (or the
+// destructor) before the engine is destroyed, and after the SNS service that invokes functions
+// through it.
 //
 // Time: the function hosts, the mappings and the invocation records read `clock` (the server's).
 // Logs: invocations, environments and the mappings' LastProcessingResult changes go to `log`.
@@ -52,7 +54,6 @@ class RuntimeLauncher final : public sns::AsyncFunctionInvoker {
                   const std::string& error_type, const std::string& error_message) override;
 
  private:
-  sqs::Engine& engine_;
   const std::shared_ptr<Clock> clock_;
   const std::shared_ptr<const ServerLog> log_;
   const std::shared_ptr<WorkPool> work_pool_;

@@ -190,10 +190,10 @@ class EnvironmentPoolHost final : public PluginHost {
     }
   }
 
-  // One slot comes back: one waiting invocation can use it. The reaper is woken only when the
-  // idle list was empty (it had no deadline): an environment made idle later than those already
-  // idle never moves the reaper's next deadline earlier. Waking it on every invocation cost a
-  // context switch per batch.
+  // One slot comes back: one waiting invocation can use it. The reaper is woken only when it
+  // waits without a deadline: an environment made idle now is due later than whatever deadline
+  // the reaper already waits for (it rescans then). Waking it whenever the idle list was empty
+  // cost a context switch per invocation of a function with one environment.
   void release(Slot slot) {
     bool wake_reaper = false;
     {
@@ -201,7 +201,7 @@ class EnvironmentPoolHost final : public PluginHost {
       --busy_;
       if (slot.worker && slot.worker->alive() && slot.generation == generation_) {
         slot.idle_since_ms = clock().now_ms();
-        wake_reaper = idle_.empty();
+        wake_reaper = reaper_due_ms_ == kNoDeadline;
         idle_.push_back(std::move(slot));
       }
     }
@@ -216,11 +216,13 @@ class EnvironmentPoolHost final : public PluginHost {
       int64_t oldest = INT64_MAX;
       for (const auto& s : idle_) oldest = std::min(oldest, s.idle_since_ms);
       if (oldest == INT64_MAX) {
+        reaper_due_ms_ = kNoDeadline;
         reaper_cv_.wait(lock);
         continue;
       }
       const int64_t due = oldest + options_.idle_environment_ms;
       if (clock().now_ms() < due) {
+        reaper_due_ms_ = due;
         clock().wait_until(reaper_cv_, lock, due);
         continue;
       }
@@ -250,6 +252,8 @@ class EnvironmentPoolHost final : public PluginHost {
   FileIdentity identity_;
   uint64_t generation_ = 1;
   std::vector<Slot> idle_;
+  static constexpr int64_t kNoDeadline = INT64_MAX;
+  int64_t reaper_due_ms_ = kNoDeadline;  // what the reaper waits for: kNoDeadline = until woken
   unsigned busy_ = 0;
   EnvironmentStats stats_;
   bool stopping_ = false;

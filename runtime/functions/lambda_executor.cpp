@@ -2,6 +2,7 @@
 
 #include "sluice/functions/lambda_executor.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <vector>
 
@@ -55,8 +56,19 @@ class RegistryExecutor final : public lambda::Executor {
     spec.host.clock = options_.clock;
     spec.host.mode = IsolationMode::Isolated;
     spec.host.max_workers = options_.workers_per_function;
-    spec.host.reload_on_change = true;
+    // Only hot-reload code changes in place: an unpacked zip is sluice's own copy, new code
+    // comes as a new deployment. (A check is a stat of the file on every invocation.)
+    spec.host.reload_on_change = function.code.hot_reload;
     spec.reserved_concurrency = function.reserved_concurrency;
+    if (auto found = options_.declared.find(function.name);
+        found != options_.declared.end() && function.version == "$LATEST") {
+      if (found->second.in_process) spec.host.mode = IsolationMode::InProcessWhenConcurrent;
+      spec.on_failure_destination = found->second.on_failure_destination;
+      // As many environments as it may run invocations at once, as the configuration's functions
+      // always had: its reserved concurrency, else the account's limit.
+      spec.host.max_workers = static_cast<unsigned>(std::clamp<int64_t>(
+          function.reserved_concurrency.value_or(kAccountConcurrencyLimit), 1, kAccountConcurrencyLimit));
+    }
     auto declared = registry_.redeclare(std::move(spec));
     if (!declared) return Outcome<Done, std::string>::failure(declared.error());
     return Done{};

@@ -209,3 +209,28 @@ def test_success_goes_to_topic_and_function_destinations(fast, echo_zip):
                                          DestinationConfig={"OnSuccess": {"Destination": target_arn}})
     lam.invoke(FunctionName=name, InvocationType="Event", Payload=b'{"to": "function"}')
     assert wait_for(lambda: ("[%s] START RequestId:" % target) in fast.log_text())
+
+
+def test_dead_letter_topic_gets_the_event_with_lambdas_attributes(fast, throws_zip):
+    lam = boto3.client("lambda", endpoint_url=fast.endpoint, **CREDENTIALS)
+    sqs = boto3.client("sqs", endpoint_url=fast.endpoint, **CREDENTIALS)
+    sns = boto3.client("sns", endpoint_url=fast.endpoint, **CREDENTIALS)
+    topic_arn = sns.create_topic(Name=unique("dead-letters"))["TopicArn"]
+    copies_url, copies_arn = queue_with_arn(sqs)
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=copies_arn)
+    name = make_function(lam, throws_zip, "throws", DeadLetterConfig={"TargetArn": topic_arn})
+    assert lam.get_function(FunctionName=name)["Configuration"]["DeadLetterConfig"] == {"TargetArn": topic_arn}
+    lam.put_function_event_invoke_config(FunctionName=name, MaximumRetryAttempts=0)
+    payload = {"throw": True}
+    answer = lam.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps(payload).encode())
+    notification = json.loads(one_message(sqs, copies_url)["Body"])
+    assert notification["Type"] == "Notification"
+    assert notification["TopicArn"] == topic_arn
+    assert json.loads(notification["Message"]) == payload
+    attributes = notification["MessageAttributes"]
+    assert attributes["ErrorCode"] == {"Type": "Number", "Value": "200"}
+    assert attributes["RequestID"] == {"Type": "String", "Value": answer["ResponseMetadata"]["RequestId"]}
+    # The function's errorMessage, as AWS writes it (not the whole error JSON).
+    assert attributes["ErrorMessage"]["Type"] == "String"
+    assert "order 1002 has no customer" in attributes["ErrorMessage"]["Value"]
+    assert not attributes["ErrorMessage"]["Value"].startswith("{")

@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 import sluice_server
-from conftest import CREDENTIALS, ROLE
+from conftest import CREDENTIALS, ROLE, zip_bytes
 
 import boto3
 
@@ -94,6 +94,58 @@ def test_failed_event_is_retried_then_dead_lettered(throws_zip):
         assert "order 1002 has no customer" in attributes["ErrorMessage"]["StringValue"]
         assert attributes["RequestID"]["DataType"] == "String"
         assert scaled.log_text().count("[%s] START RequestId:" % name) == 3  # the first attempt and 2 retries
+    finally:
+        assert scaled.stop() == 0
+        scaled.close()
+
+
+def test_event_older_than_its_maximum_age_while_throttled_goes_to_on_failure_unrun():
+    # Timers 40x faster: the hanging invocation's Timeout of 200 s lasts 5 s, while the second
+    # event, throttled by reserved concurrency 1, is retried at 1, 3, 7, ... 63 s (1.6 s); the
+    # first must start within its 60 s (1.5 s), which a loaded machine manages.
+    hang_plugin = os.environ.get("SLUICE_HANG_PLUGIN")
+    if not hang_plugin:
+        pytest.skip("SLUICE_HANG_PLUGIN is not set (the lambda CTest entries set it)")
+    with open(hang_plugin, "rb") as f:
+        hang_zip = zip_bytes({"hang.so": f.read()})
+    scaled = sluice_server.SluiceServer(os.environ["SLUICE_BIN"], time_scale=40)
+    scaled.start()
+    try:
+        lam = boto3.client("lambda", endpoint_url=scaled.endpoint, **CREDENTIALS)
+        sqs = boto3.client("sqs", endpoint_url=scaled.endpoint, **CREDENTIALS)
+        failures_url = sqs.create_queue(QueueName=unique("failures"))["QueueUrl"]
+        failures_arn = sqs.get_queue_attributes(QueueUrl=failures_url,
+                                                AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        name = make_function(lam, hang_zip, "hang", Timeout=200)
+        lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=1)
+        lam.put_function_event_invoke_config(FunctionName=name, MaximumRetryAttempts=0, MaximumEventAgeInSeconds=60,
+                                             DestinationConfig={"OnFailure": {"Destination": failures_arn}})
+        # Whichever of the two runs first holds the one concurrent execution until its timeout.
+        first = lam.invoke(FunctionName=name, InvocationType="Event", Payload=b'{"hang": 1}')
+        second = lam.invoke(FunctionName=name, InvocationType="Event", Payload=b'{"hang": 2}')
+        ids = {first["ResponseMetadata"]["RequestId"], second["ResponseMetadata"]["RequestId"]}
+        by_request = {}  # a message may come back after its (scaled) visibility timeout: kept once
+
+        def both_failed():
+            for message in sqs.receive_message(QueueUrl=failures_url, MaxNumberOfMessages=10,
+                                               WaitTimeSeconds=1).get("Messages", []):
+                record = json.loads(message["Body"])
+                by_request[record["requestContext"]["requestId"]] = record
+                sqs.delete_message(QueueUrl=failures_url, ReceiptHandle=message["ReceiptHandle"])
+            return len(by_request) >= 2
+
+        assert wait_for(both_failed, timeout=60)
+        records = list(by_request.values())
+        by_condition = {r["requestContext"]["condition"]: r for r in records}
+        assert set(by_condition) == {"EventAgeExceeded", "RetriesExhausted"}
+        expired = by_condition["EventAgeExceeded"]
+        assert expired["requestContext"]["approximateInvokeCount"] == 0  # never run
+        assert "responseContext" not in expired
+        timed_out = by_condition["RetriesExhausted"]
+        assert timed_out["requestContext"]["approximateInvokeCount"] == 1
+        assert timed_out["responsePayload"]["errorType"] == "Sandbox.Timedout"
+        assert {r["requestContext"]["requestId"] for r in records} == ids
+        assert scaled.log_text().count("[%s] START RequestId:" % name) == 1
     finally:
         assert scaled.stop() == 0
         scaled.close()

@@ -42,7 +42,8 @@ TEST_CASE("The invocation record has Lambda's shape") {
   InvokeOutput failed;
   failed.payload = R"({"errorType":"Error","errorMessage":"boom"})";
   failed.function_error = "Unhandled";
-  const auto record = boost::json::parse(detail::invocation_record(event, "RetriesExhausted", 0, failed, "4"));
+  const Outcome<InvokeOutput> failed_outcome = failed;
+  const auto record = boost::json::parse(detail::invocation_record(event, "RetriesExhausted", 0, &failed_outcome, "4"));
   CHECK(record.at("version") == "1.0");
   CHECK(record.at("timestamp") == "1970-01-01T00:00:00.000Z");
   CHECK(record.at("requestContext") == boost::json::parse(R"({"requestId":"r-1","functionArn":
@@ -55,7 +56,20 @@ TEST_CASE("The invocation record has Lambda's shape") {
 
   InvokeOutput answered;
   answered.payload = "not json";
-  const auto success = boost::json::parse(detail::invocation_record(event, "Success", 0, answered, "$LATEST"));
+  const Outcome<InvokeOutput> answered_outcome = answered;
+  const auto success = boost::json::parse(detail::invocation_record(event, "Success", 0, &answered_outcome, "$LATEST"));
   CHECK_FALSE(success.at("responseContext").as_object().contains("functionError"));
   CHECK(success.at("responsePayload") == "not json");
+
+  // An event that grew too old before it ran again has no response to report.
+  const auto expired = boost::json::parse(detail::invocation_record(event, "EventAgeExceeded", 0, nullptr, "4"));
+  CHECK(expired.at("requestContext").at("condition") == "EventAgeExceeded");
+  CHECK_FALSE(expired.as_object().contains("responseContext"));
+  CHECK_FALSE(expired.as_object().contains("responsePayload"));
+}
+
+TEST_CASE("A dead-letter message's ErrorMessage is the function's errorMessage") {
+  CHECK(detail::dead_letter_error_message(R"({"errorType":"Error","errorMessage":"boom"})") == "boom");
+  CHECK(detail::dead_letter_error_message("not json") == "not json");
+  CHECK(detail::dead_letter_error_message(R"({"errorType":"Error"})") == R"({"errorType":"Error"})");
 }

@@ -17,6 +17,22 @@ TEST_CASE("FunctionName takes a name, a full or partial ARN, with a qualifier") 
   CHECK(detail::parse_function_name("123456789012:function:orders")->name == "orders");
   CHECK(detail::parse_function_name("orders:$LATEST")->qualifier == "$LATEST");
 
+  // Each optional prefix of the pattern is taken when the rest still matches, as the regular
+  // expression takes it.
+  auto gov = detail::parse_function_name("arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:orders:7");
+  CHECK(gov->name == "orders");
+  CHECK(gov->qualifier == "7");
+  CHECK(detail::parse_function_name("us-east-1:orders")->name == "orders");
+  CHECK(detail::parse_function_name("function:orders")->name == "orders");
+  CHECK(detail::parse_function_name("123456789012:orders:live")->qualifier == "live");
+  CHECK(detail::parse_function_name("arn:aws:lambda:us-east-1:123456789012:function")->name == "function");
+  CHECK(detail::parse_function_name("ab-cd-1")->name == "ab-cd-1");
+  CHECK(detail::parse_function_name("ab-cd-1:x")->name == "x");  // a region, then the name
+  CHECK(detail::parse_function_name("orders:my_alias-2")->qualifier == "my_alias-2");
+  for (const char* refused :
+       {"orders:", ":orders", "orders:v1:x", "orders:$LATES", "arn:aws:sqs:orders:x:y", "orders/1", "function:"})
+    CHECK_FALSE(detail::parse_function_name(refused));
+
   auto bad = detail::parse_function_name("has space");
   REQUIRE_FALSE(bad);
   CHECK(bad.error().code == AwsErrorCode::Validation);

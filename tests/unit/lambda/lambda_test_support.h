@@ -4,6 +4,7 @@
 
 #include <zip.h>
 
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -53,8 +54,10 @@ class ScriptedExecutor final : public sluice::lambda::Executor {
     sluice::lambda::InvokeOutput output;
     output.payload = function.name + ":" + input.payload;
     if (input.payload.find("fail") != std::string::npos) output.function_error = "Unhandled";
-    std::lock_guard lock(mu);
+    std::unique_lock lock(mu);
     invocations.push_back(input.payload);
+    // A payload naming "hold" runs until release() (a long invocation holding its concurrency).
+    if (input.payload.find("hold") != std::string::npos) released.wait(lock, [this] { return !holding; });
     return output;
   }
 
@@ -82,7 +85,21 @@ class ScriptedExecutor final : public sluice::lambda::Executor {
     return found->second;
   }
 
+  void release() {
+    {
+      std::lock_guard lock(mu);
+      holding = false;
+    }
+    released.notify_all();
+  }
+  size_t invocation_count() const {
+    std::lock_guard lock(mu);
+    return invocations.size();
+  }
+
   mutable std::mutex mu;
+  std::condition_variable released;
+  bool holding = true;
   std::map<std::string, std::string> running;  // uuid -> configuration JSON
   std::vector<std::string> updates;
   std::vector<std::string> invocations;  // payloads, in order

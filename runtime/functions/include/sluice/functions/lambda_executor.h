@@ -9,7 +9,7 @@
 // Handler as a relative path, then NAME, libNAME.so and NAME.so for Handler NAME (and for the part
 // before the first '.' of a "file.function" Handler), then the one .so at the top of the code.
 // A hot-reload path that is a file is the library itself. Functions run isolated in worker
-// processes, so a crash or hang fails only the invocation; a changed library file is reloaded.
+// processes, so a crash or hang fails only the invocation; a changed hot-reload library file is reloaded.
 //
 // Event-source mappings created over the API run here too (esm::EventSourceMapping over an
 // embedded queue), invoking the function's current code from the registry per batch.
@@ -17,6 +17,7 @@
 // Threading: thread-safe (the registry is).
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -38,6 +39,13 @@ struct LambdaExecutorOptions {
   std::function<void(const esm::ProcessingResultChange&)> on_processing_result;
   // Where API-created mappings are listed while they run (the server's health answer); may be null.
   std::shared_ptr<esm::MappingDirectory> mappings;
+  // What the configuration file says of its functions (by name) that Lambda's API has no field
+  // for; applied to their $LATEST.
+  struct DeclaredSettings {
+    bool in_process = false;             // Isolation "none": in process when the handler is thread-safe
+    std::string on_failure_destination;  // of the attempts SNS makes through the registry
+  };
+  std::map<std::string, DeclaredSettings> declared;
 };
 
 // Mappings read embedded queues of `engine`, which must outlive the executor.
