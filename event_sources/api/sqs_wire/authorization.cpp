@@ -1,10 +1,11 @@
 // The IAM side of an SQS call: its action as IAM names it (the batch actions are authorized as
 // their single forms, as the SQS Developer Guide's API permissions table says), the queue it
 // names (QueueUrl in the form or JSON body, or the queue URL the Query request was sent to) as an
-// ARN, and the queue's Policy attribute. Only QueueUrl is read from a JSON body, by a scan for the
-// member rather than a parse: the action parses the body again anyway.
+// ARN, and the queue's Policy attribute. From a JSON body only QueueUrl or QueueName is read.
 
 #include "authorization.h"
+
+#include "sluice/api/json/json.h"
 
 #include "queue_url.h"
 #include "sqs_api.h"
@@ -26,21 +27,23 @@ std::string_view form_param(const server::Call& call, std::string_view name) {
   return {};
 }
 
-// The string value of a top-level member of a JSON object, found by a scan: enough for the
-// QueueUrl and QueueName members, which SDKs write as plain strings.
+// The string value of a top-level member of the JSON body, read as the action's own reader reads
+// it (api::json::JsonScanner, members in arrival order, a later one replacing an earlier one), so
+// the check and the action see the same queue; a member of that name inside a message attribute
+// is not taken for it. "" when absent, not a string, or the body is not a JSON object.
 std::string json_member(std::string_view body, std::string_view name) {
-  const std::string quoted = "\"" + std::string(name) + "\"";
-  size_t pos = body.find(quoted);
-  if (pos == std::string_view::npos) return {};
-  pos += quoted.size();
-  while (pos < body.size() && (body[pos] == ' ' || body[pos] == ':' || body[pos] == '\t' || body[pos] == '\n')) ++pos;
-  if (pos >= body.size() || body[pos] != '"') return {};
-  std::string out;
-  for (++pos; pos < body.size() && body[pos] != '"'; ++pos) {
-    if (body[pos] == '\\' && pos + 1 < body.size()) ++pos;  // \/ and \" are all SDKs escape here
-    out.push_back(body[pos]);
+  api::json::JsonScanner scanner(body);
+  if (scanner.peek() != api::json::JsonScanner::Token::Object || !scanner.begin_object()) return {};
+  std::string found;
+  std::string_view member;
+  while (scanner.next_member(&member)) {
+    if (member == name && scanner.peek() == api::json::JsonScanner::Token::String) {
+      if (!scanner.read_string(&found)) return {};
+    } else if (!scanner.skip_value()) {
+      return {};
+    }
   }
-  return out;
+  return found;
 }
 
 std::string param(const server::Call& call, std::string_view name) {
@@ -61,22 +64,40 @@ std::optional<server::AuthorizationTarget> authorization_target(sluice::sqs::Eng
   }
   if (call.action == "CreateQueue") {
     const std::string name = param(call, "QueueName");
-    if (name.empty()) return std::nullopt;
-    target.resource = sluice::sqs::queue_arn({call.ctx.account_id, call.ctx.region, name});
+    target.resource = name.empty() ? "*" : sluice::sqs::queue_arn({call.ctx.account_id, call.ctx.region, name});
+    return target;
+  }
+  if (call.action == "GetQueueUrl") {
+    const std::string name = param(call, "QueueName");
+    std::string owner = param(call, "QueueOwnerAWSAccountId");
+    if (owner.empty()) owner = call.ctx.account_id;
+    target.resource = name.empty() ? "*" : sluice::sqs::queue_arn({owner, call.ctx.region, name});
+    target.resource_account = owner;
+    return target;
+  }
+  if (call.action == "StartMessageMoveTask" || call.action == "ListMessageMoveTasks") {
+    const std::string source = param(call, "SourceArn");  // the queue the task moves messages from
+    target.resource = source.empty() ? "*" : source;
     return target;
   }
   std::string url = param(call, "QueueUrl");
-  if (url.empty() && call.ctx.protocol == server::Protocol::Query) {
-    if (!parse_queue_path(call.ctx.request_path)) return std::nullopt;
+  if (url.empty() && call.ctx.protocol == server::Protocol::Query && parse_queue_path(call.ctx.request_path)) {
     url = call.ctx.base_url + call.ctx.request_path;
   }
-  if (url.empty()) return std::nullopt;
-  auto queue = resolve_queue_url(url, call.ctx);
-  if (!queue) return std::nullopt;
-  auto attributes = engine.get_queue_attributes(*queue, {"Policy"});
-  if (!attributes) return std::nullopt;
+  // A call whose queue cannot be told is still checked, against every resource ("*"): only a
+  // principal allowed the action on any queue gets as far as the action's own error.
+  std::optional<sluice::sqs::QueueAddress> queue;
+  if (!url.empty()) {
+    if (auto resolved = resolve_queue_url(url, call.ctx)) queue = std::move(*resolved);
+  }
+  if (!queue) {
+    target.resource = "*";
+    return target;
+  }
   target.resource = sluice::sqs::queue_arn(*queue);
   target.resource_account = queue->account_id;
+  auto attributes = engine.get_queue_attributes(*queue, {"Policy"});
+  if (!attributes) return target;  // no such queue: no resource policy to add
   if (auto policy = attributes->find("Policy"); policy != attributes->end()) target.resource_policy = policy->second;
   return target;
 }

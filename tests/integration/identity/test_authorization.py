@@ -46,6 +46,31 @@ def test_a_user_without_any_policy_is_denied_with_aws_text():
     assert "perform: sqs:SendMessage on resource" in message
 
 
+def test_a_queue_url_the_check_cannot_read_is_denied_not_let_through():
+    _, url, arn = new_queue()
+    sqs = client("sqs", BOB)
+
+    # In JSON, put a message attribute named QueueUrl before the request's own QueueUrl: the check
+    # must read the body as the action does, not take the first "QueueUrl" it sees.
+    def attribute_first(request, **_):
+        body = request.body.decode() if isinstance(request.body, bytes) else (request.body or "")
+        if not body.startswith("{"):
+            return  # Query: form members cannot be confused this way
+        members = json.loads(body)
+        crafted = {"MessageAttributes": {"QueueUrl": {"DataType": "String", "StringValue": "x"}}}
+        crafted.update((k, v) for k, v in members.items() if k != "MessageAttributes")
+        request.data = json.dumps(crafted).encode()
+
+    sqs.meta.events.register("before-sign.sqs.SendMessage", attribute_first)
+    message = denied(sqs.send_message, QueueUrl=url, MessageBody="x")
+    assert "perform: sqs:SendMessage on resource: %s " % arn in message
+    # A queue URL that names no queue sluice can resolve is checked against every resource.
+    message = denied(client("sqs", BOB).send_message, QueueUrl="http://elsewhere.invalid/", MessageBody="x")
+    assert "perform: sqs:SendMessage on resource: *" in message
+    assert client("sqs", ALICE).get_queue_attributes(
+        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]["ApproximateNumberOfMessages"] == "0"
+
+
 def test_an_explicit_deny_wins_over_the_allow():
     _, url, arn = new_queue(DAVE)
     client("sqs", DAVE).send_message(QueueUrl=url, MessageBody="allowed")
