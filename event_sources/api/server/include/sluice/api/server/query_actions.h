@@ -31,7 +31,7 @@ const QueryAction<Context>* find_query_action(std::span<const QueryAction<Contex
   return it != rows.end() && it->name == name ? &*it : nullptr;
 }
 
-// True when `rows` is sorted by name with no name twice (for a static check in each service's test).
+// True when `rows` is sorted by name with no name twice: each service static_asserts it of its table.
 template <typename Context>
 constexpr bool query_actions_sorted(std::span<const QueryAction<Context>> rows) {
   for (std::size_t i = 1; i < rows.size(); ++i) {
