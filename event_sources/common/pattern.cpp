@@ -19,13 +19,4 @@ bool Pattern::matches(std::string_view text) const {
   return std::regex_match(text.begin(), text.end(), compiled_->regex);
 }
 
-std::optional<std::vector<std::string>> Pattern::match_groups(std::string_view text) const {
-  std::match_results<std::string_view::const_iterator> match;
-  if (!std::regex_match(text.begin(), text.end(), match, compiled_->regex)) return std::nullopt;
-  std::vector<std::string> groups;
-  groups.reserve(match.size());
-  for (const auto& group : match) groups.push_back(group.str());
-  return groups;
-}
-
 }  // namespace sluice

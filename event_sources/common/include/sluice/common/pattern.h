@@ -5,10 +5,7 @@
 #pragma once
 
 #include <memory>
-#include <optional>
-#include <string>
 #include <string_view>
-#include <vector>
 
 namespace sluice {
 
@@ -23,9 +20,6 @@ class Pattern {
 
   // Whether the whole of `text` matches.
   bool matches(std::string_view text) const;
-  // The whole match and its groups (an unmatched group is an empty string), or nothing when the
-  // whole of `text` does not match.
-  std::optional<std::vector<std::string>> match_groups(std::string_view text) const;
 
  private:
   struct Compiled;
