@@ -40,6 +40,7 @@ struct WorkPool::Impl {
   size_t idle GUARDED_BY(mu) = 0;
   size_t unclaimed_idle GUARDED_BY(mu) = 0;
   size_t wakeups GUARDED_BY(mu) = 0;  // claimed but not yet taken up by a waiting thread
+  size_t started GUARDED_BY(mu) = 0;
   bool stopping GUARDED_BY(mu) = false;
   std::map<std::thread::id, std::thread> threads GUARDED_BY(mu);
   std::vector<std::thread> exited GUARDED_BY(mu);  // to join: they have left run()
@@ -72,6 +73,7 @@ struct WorkPool::Impl {
     std::thread thread([this] { run(); });
     const auto id = thread.get_id();
     threads.emplace(id, std::move(thread));
+    started++;
     return false;
   }
 
@@ -94,16 +96,29 @@ struct WorkPool::Impl {
         if (lane->running == 0 && lane->jobs.empty()) lane->drained.notify_all();
         continue;
       }
-      if (stopping || idle >= options.max_idle_threads) break;
+      if (stopping) break;
+      // Beyond the threads kept warm, an idle thread lingers for a while and then leaves.
+      const bool lingering = idle >= options.max_idle_threads;
+      const auto leave_at = std::chrono::steady_clock::now() + options.idle_linger;
       idle++;
       unclaimed_idle++;
-      while (wakeups == 0 && !stopping) mu.wait(wake);
-      if (wakeups > 0) {
-        wakeups--;
-      } else {
-        unclaimed_idle--;  // stopping: nobody claimed this thread
+      bool expired = false;
+      while (wakeups == 0 && !stopping && !expired) {
+        if (lingering) {
+          expired = !mu.wait_until(wake, leave_at);
+        } else {
+          mu.wait(wake);
+        }
       }
       idle--;
+      if (wakeups > 0) {
+        wakeups--;
+        continue;
+      }
+      // Nobody claimed an idle thread (stopping, or this one's linger ran out), so this one is
+      // among the unclaimed.
+      unclaimed_idle--;
+      break;
     }
     auto self = threads.find(std::this_thread::get_id());
     exited.push_back(std::move(self->second));
@@ -142,7 +157,7 @@ std::unique_ptr<WorkLane> WorkPool::lane(std::string name, size_t max_running) {
 
 WorkPool::Stats WorkPool::stats() const {
   MutexLock lock(impl_->mu);
-  return {impl_->threads.size(), impl_->idle, impl_->lanes.size()};
+  return {impl_->threads.size(), impl_->idle, impl_->lanes.size(), impl_->started};
 }
 
 WorkLane::WorkLane(std::shared_ptr<WorkPool> pool, std::unique_ptr<State> state)

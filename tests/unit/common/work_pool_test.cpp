@@ -144,6 +144,7 @@ TEST_CASE("a flood of deliveries blocked on slow endpoints does not starve an AP
 TEST_CASE("idle threads beyond the pool's allowance exit, and a lane can be reopened on the same pool") {
   WorkPool::Options options;
   options.max_idle_threads = 2;
+  options.idle_linger = std::chrono::milliseconds(1);
   auto pool = WorkPool::create(options);
   {
     Gate gate;
@@ -165,4 +166,28 @@ TEST_CASE("idle threads beyond the pool's allowance exit, and a lane can be reop
   Signal ran;
   again->submit([&] { ran.set(); });
   CHECK(ran.wait());
+}
+
+TEST_CASE("threads beyond the warm ones linger: a second burst reuses the first burst's threads") {
+  // Without the linger the 14 threads beyond max_idle_threads leave as soon as the first burst
+  // ends, and the second burst starts 14 new ones.
+  WorkPool::Options options;
+  options.max_idle_threads = 2;
+  options.idle_linger = std::chrono::hours(1);
+  auto pool = WorkPool::create(options);
+  auto lane = pool->lane("burst", 16);
+  for (int round = 0; round < 2; ++round) {
+    Gate gate;
+    for (int i = 0; i < 16; ++i) lane->submit([&] { gate.pass(); });
+    REQUIRE(gate.wait_for_waiting(16));
+    gate.open();
+    lane->drain();
+    // Every thread of the burst is idle again before the next one is submitted, so the next
+    // burst finds them all.
+    const auto until = std::chrono::steady_clock::now() + kGenerous;
+    while (pool->stats().idle_threads < 16 && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+    REQUIRE(pool->stats().idle_threads == 16);
+  }
+  CHECK(pool->stats().started == 16);
+  CHECK(pool->stats().threads == 16);
 }

@@ -13,7 +13,10 @@
 //   lane holds: a flood of SNS deliveries blocked on slow endpoints fills the delivery lane up to
 //   its cap and queues behind it, while an API call submitted meanwhile gets a thread of its own
 //   at once. The cap of each lane is what bounds its threads; the pool's threads number at most
-//   the running jobs plus max_idle_threads kept warm (an idle thread beyond those exits).
+//   the running jobs plus max_idle_threads kept warm. An idle thread beyond those waits
+//   idle_linger for a job before it exits: a thread that finishes a job is not known to be about
+//   to be free, so a submit arriving meanwhile starts a thread, and without the linger a steady
+//   load a little wider than max_idle_threads would start and end a thread every few jobs.
 //
 // Lifecycle
 //   WorkPool::create() makes a pool; lane() opens a lane, which keeps the pool alive. A Lane's
@@ -22,6 +25,7 @@
 //   destroy its own lane. The pool's threads are joined when the last lane and the last handle
 //   to the pool are gone.
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -60,6 +64,8 @@ class WorkPool : public std::enable_shared_from_this<WorkPool> {
   struct Options {
     // Idle threads kept for the next jobs; the ones beyond exit. Two per core of a small machine.
     size_t max_idle_threads = 4;
+    // How long an idle thread beyond max_idle_threads waits for a job before it exits.
+    std::chrono::milliseconds idle_linger{500};
   };
   static std::shared_ptr<WorkPool> create(Options options);
   static std::shared_ptr<WorkPool> create() { return create(Options{}); }
@@ -74,6 +80,7 @@ class WorkPool : public std::enable_shared_from_this<WorkPool> {
     size_t threads = 0;       // alive
     size_t idle_threads = 0;  // waiting for a job
     size_t lanes = 0;
+    size_t started = 0;  // threads started since the pool was made
   };
   Stats stats() const;
 
