@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <utility>
+#include <vector>
 
 #include "function_rules.h"
 #include "sluice/common/crypto.h"
@@ -72,10 +74,24 @@ void Mappings::load(std::vector<MappingRecord> stored) {
 }
 
 void Mappings::start_loaded() {
-  MutexLock lock(mu_);
-  for (const auto& [uuid, mapping] : records_) {
-    // The ARN keeps the version or alias the mapping was created on.
-    auto function = functions_(mapping.function_arn.empty() ? mapping.function_name : mapping.function_arn);
+  // Functions are looked up without mu_ held, as create() does: the lookup takes the control
+  // plane's lock, which is held while mappings are loaded, so holding mu_ across it would order
+  // the two locks both ways.
+  std::vector<std::pair<std::string, std::string>> wanted;  // a mapping's UUID, its function
+  {
+    MutexLock lock(mu_);
+    for (const auto& entry : records_) {
+      const MappingRecord& mapping = entry.second;
+      // The ARN keeps the version or alias the mapping was created on.
+      wanted.emplace_back(entry.first, mapping.function_arn.empty() ? mapping.function_name : mapping.function_arn);
+    }
+  }
+  for (const auto& [uuid, function_ref] : wanted) {
+    auto function = functions_(function_ref);
+    MutexLock lock(mu_);
+    auto found = records_.find(uuid);
+    if (found == records_.end()) continue;  // deleted meanwhile
+    const MappingRecord& mapping = found->second;
     auto started = function ? executor_.start_mapping(mapping, *function) : Outcome<std::string>(function.error());
     if (!started) {
       std::fprintf(stderr, "sluice: event source mapping %s of %s does not run: %s: %s\n", uuid.c_str(),
