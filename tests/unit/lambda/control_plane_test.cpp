@@ -53,8 +53,8 @@ TEST_CASE("a created function is Pending, then Active once the executor has depl
   auto active = f.plane->get_function("orders");
   CHECK(active->state == "Active");
   CHECK(active->state_reason.empty());
-  REQUIRE(f.executor.deployed.size() == 1);
-  CHECK(std::filesystem::exists(std::filesystem::path(f.executor.deployed[0].code.path) / "handler.so"));
+  REQUIRE(f.executor.deployed_now().size() == 1);
+  CHECK(std::filesystem::exists(std::filesystem::path(f.executor.deployed_now()[0].code.path) / "handler.so"));
 
   auto invoked = f.plane->invoke("arn:aws:lambda:eu-west-1:123456789012:function:orders", "", {"{}", "", false, ""});
   REQUIRE(invoked);
@@ -122,7 +122,7 @@ TEST_CASE("updates are InProgress until deployed; a second update meanwhile is a
   const std::string old_path = f.plane->get_function("orders")->code.path;
   auto updated = f.plane->update_function_code("orders", code);
   REQUIRE(updated);
-  CHECK(updated->code_sha256 != f.executor.deployed.front().code_sha256);
+  CHECK(updated->code_sha256 != f.executor.deployed_now().front().code_sha256);
   f.plane->wait_idle();
   CHECK_FALSE(std::filesystem::exists(old_path));  // the old code goes once the new one runs
 }
@@ -164,7 +164,7 @@ TEST_CASE("S3 code is refused, hot-reload code is the user's path") {
 }
 
 TEST_CASE("functions are durable in the data directory and deployed again at open") {
-  const auto dir = std::filesystem::temp_directory_path() / ("sluice-lambda-test-" + std::to_string(std::rand()));
+  const auto dir = lambda_test::fresh_temp_dir("sluice-lambda-test-");
   std::string arn, sha;
   {
     Fixture f(dir.string());
@@ -185,7 +185,7 @@ TEST_CASE("functions are durable in the data directory and deployed again at ope
     CHECK(kept->code_sha256 == sha);
     CHECK(kept->state == "Active");
     CHECK_FALSE(f.plane->get_function("dropped"));
-    REQUIRE(f.executor.deployed.size() == 1);
+    REQUIRE(f.executor.deployed_now().size() == 1);
     CHECK(std::filesystem::exists(std::filesystem::path(kept->code.path) / "handler.so"));
   }
   std::filesystem::remove_all(dir);
@@ -210,7 +210,7 @@ TEST_CASE("event-source mappings: AWS's checks, states and texts around the runt
   auto created = f.plane->create_event_source_mapping({"orders", queue, "{\"BatchSize\":5}"});
   REQUIRE(created);
   CHECK(created->find("\"State\":\"Creating\"") != std::string::npos);
-  const std::string uuid = f.executor.running.begin()->first;
+  const std::string uuid = f.executor.running_now().begin()->first;
   CHECK(f.plane->get_event_source_mapping(uuid)->find("\"State\":\"Enabled\"") != std::string::npos);
 
   auto duplicate =
@@ -239,26 +239,26 @@ TEST_CASE("event-source mappings: AWS's checks, states and texts around the runt
 
   auto deleted = f.plane->delete_event_source_mapping(uuid);
   CHECK(deleted->find("\"State\":\"Deleting\"") != std::string::npos);
-  CHECK(f.executor.running.empty());
+  CHECK(f.executor.running_now().empty());
   auto gone = f.plane->get_event_source_mapping(uuid);
   CHECK(gone.error().message == "The resource you requested does not exist.");
 }
 
 TEST_CASE("mappings are durable and started again, settings merged, after their functions") {
-  const auto dir = std::filesystem::temp_directory_path() / ("sluice-lambda-test-" + std::to_string(std::rand()));
+  const auto dir = lambda_test::fresh_temp_dir("sluice-lambda-test-");
   std::string uuid;
   {
     Fixture f(dir.string());
     REQUIRE(f.plane->create_function(function_named("orders")));
     REQUIRE(f.plane->create_event_source_mapping({"orders", "arn:aws:sqs:eu-west-1:123456789012:jobs", "{}"}));
-    uuid = f.executor.running.begin()->first;
+    uuid = f.executor.running_now().begin()->first;
     REQUIRE(f.plane->update_event_source_mapping(uuid, "{\"BatchSize\":3}"));
   }
   {
     Fixture f(dir.string());
     f.plane->wait_idle();
-    REQUIRE(f.executor.running.count(uuid) == 1);
-    REQUIRE(f.executor.deployed.size() == 1);  // the function first
+    REQUIRE(f.executor.running_now().count(uuid) == 1);
+    REQUIRE(f.executor.deployed_now().size() == 1);  // the function first
     CHECK(f.plane->get_event_source_mapping(uuid));
   }
   std::filesystem::remove_all(dir);
@@ -294,20 +294,20 @@ TEST_CASE("Event invocations: stored, retried twice after 1 and 2 minutes, then 
 
   REQUIRE(f.plane->invoke_async("orders", "", "{\"ok\":1}"));
   CHECK(eventually([&] { return f.plane->pending_async_invocations() == 0; }));
-  CHECK(f.executor.invocations.size() == 1);
+  CHECK(f.executor.invocations_now().size() == 1);
 
   REQUIRE(f.plane->invoke_async("orders", "", "{\"fail\":1}"));
-  CHECK(eventually([&] { return f.executor.invocations.size() == 2; }));
+  CHECK(eventually([&] { return f.executor.invocations_now().size() == 2; }));
   const int64_t first = f.clock->now_ms();
   CHECK(eventually([&] { return f.clock->has_waiter(first + 60'000); }));
   f.clock->advance_s(59);
-  CHECK(f.executor.invocations.size() == 2);
+  CHECK(f.executor.invocations_now().size() == 2);
   f.clock->advance_s(1);
-  CHECK(eventually([&] { return f.executor.invocations.size() == 3; }));
+  CHECK(eventually([&] { return f.executor.invocations_now().size() == 3; }));
   CHECK(eventually([&] { return f.clock->has_waiter(first + 180'000); }));
   f.clock->advance_s(120);
   CHECK(eventually([&] { return f.plane->pending_async_invocations() == 0; }));
-  CHECK(f.executor.invocations.size() == 4);
+  CHECK(f.executor.invocations_now().size() == 4);
   std::lock_guard lock(dead_mu);
   REQUIRE(dead.size() == 1);
   CHECK(dead[0] == "arn:aws:sqs:eu-west-1:123456789012:dlq|{\"fail\":1}|orders:{\"fail\":1}|36");

@@ -79,7 +79,7 @@ TEST_CASE("CreateFunction's checks and texts") {
 }
 
 TEST_CASE("a zip is unpacked with its entries; anything else is AWS's unzip error") {
-  const auto dir = std::filesystem::temp_directory_path() / ("sluice-unzip-" + std::to_string(std::rand()));
+  const auto dir = lambda_test::fresh_temp_dir("sluice-unzip-");
   const std::string zip = lambda_test::make_zip({{"lib/handler.so", "ELF"}, {"bootstrap", "#!/bin/sh"}});
   REQUIRE(detail::unpack_zip(zip, dir.string()));
   CHECK(std::filesystem::file_size(dir / "lib" / "handler.so") == 3);

@@ -4,8 +4,10 @@
 
 #include <zip.h>
 
+#include <unistd.h>
 #include <condition_variable>
 #include <cstdio>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -35,6 +37,17 @@ inline std::string make_zip(const std::map<std::string, std::string>& files) {
   bytes << in.rdbuf();
   std::filesystem::remove(path);
   return bytes.str();
+}
+
+// A directory under the system's temporary one that no other test process uses (the process id
+// keeps parallel runs apart, the counter tests within one) and that starts empty, so a run killed
+// half-way leaves nothing that breaks the next.
+inline std::filesystem::path fresh_temp_dir(const std::string& prefix) {
+  static int counter = 0;
+  auto dir =
+      std::filesystem::temp_directory_path() / (prefix + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+  std::filesystem::remove_all(dir);
+  return dir;
 }
 
 class ScriptedExecutor final : public sluice::lambda::Executor {
@@ -95,6 +108,23 @@ class ScriptedExecutor final : public sluice::lambda::Executor {
   size_t invocation_count() const {
     std::lock_guard lock(mu);
     return invocations.size();
+  }
+  // Copies taken under the lock: the control plane's threads write these while a test reads.
+  std::vector<std::string> invocations_now() const {
+    std::lock_guard lock(mu);
+    return invocations;
+  }
+  std::vector<sluice::lambda::FunctionRecord> deployed_now() const {
+    std::lock_guard lock(mu);
+    return deployed;
+  }
+  std::vector<std::string> retired_now() const {
+    std::lock_guard lock(mu);
+    return retired;
+  }
+  std::map<std::string, std::string> running_now() const {
+    std::lock_guard lock(mu);
+    return running;
   }
 
   mutable std::mutex mu;

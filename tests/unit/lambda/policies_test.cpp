@@ -94,7 +94,7 @@ TEST_CASE("AddPermission writes statements as AWS does; GetPolicy answers the po
 }
 
 TEST_CASE("versions and aliases have policies of their own; policies are durable and go with the function") {
-  const auto dir = std::filesystem::temp_directory_path() / ("sluice-policy-test-" + std::to_string(std::rand()));
+  const auto dir = lambda_test::fresh_temp_dir("sluice-policy-test-");
   {
     Fixture f(dir.string());
     REQUIRE(f.plane->publish_version("orders", {}));

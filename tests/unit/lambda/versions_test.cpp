@@ -66,7 +66,7 @@ TEST_CASE("a published version keeps its code and settings and is deployed under
   CHECK(v1->arn == std::string(kArn) + ":1");
   CHECK(v1->state == "Active");
   CHECK(deployment_name(*v1) == "orders:1");
-  CHECK(f.executor.deployed.back().version == "1");
+  CHECK(f.executor.deployed_now().back().version == "1");
 
   auto unchanged = f.plane->publish_version("orders", {});
   CHECK(unchanged->version == "1");
@@ -177,19 +177,19 @@ TEST_CASE("aliases: AWS's checks, routing by weight, and versions in use") {
   REQUIRE(f.plane->delete_alias("orders", "live"));
   REQUIRE(f.plane->delete_function("orders:2"));
   f.plane->wait_idle();
-  CHECK(f.executor.retired.back() == "orders:2");
+  CHECK(f.executor.retired_now().back() == "orders:2");
   CHECK_FALSE(f.plane->get_function("orders:2"));
 
   REQUIRE(f.plane->delete_function("orders"));
   f.plane->wait_idle();
-  CHECK(f.executor.retired.back() == "orders:1");
+  CHECK(f.executor.retired_now().back() == "orders:1");
   create_active(f);
   CHECK(f.plane->list_versions("orders", "", std::nullopt)->versions.size() == 1);
   CHECK(f.plane->list_aliases("orders", "", "", std::nullopt)->aliases.empty());
 }
 
 TEST_CASE("versions and aliases are durable and deployed again at open") {
-  const auto dir = std::filesystem::temp_directory_path() / ("sluice-versions-test-" + std::to_string(std::rand()));
+  const auto dir = lambda_test::fresh_temp_dir("sluice-versions-test-");
   std::string revision;
   {
     Fixture f(dir.string());
@@ -209,7 +209,7 @@ TEST_CASE("versions and aliases are durable and deployed again at open") {
     REQUIRE(v1);
     CHECK(v1->state == "Active");
     CHECK(std::filesystem::exists(std::filesystem::path(v1->code.path) / "handler.so"));
-    CHECK(f.executor.deployed.size() == 2);  // $LATEST and version 1
+    CHECK(f.executor.deployed_now().size() == 2);  // $LATEST and version 1
     change_timeout(f, 13);
     CHECK(f.plane->publish_version("orders", {})->version == "3");  // 2 is not given again
   }
