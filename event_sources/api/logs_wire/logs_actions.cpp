@@ -74,6 +74,20 @@ Outcome<std::string> name_member(const json::object& in, std::string_view member
   return name;
 }
 
+// The log stream an action names: its group, then the stream, each checked in that order.
+struct StreamName {
+  std::string group;
+  std::string stream;
+};
+
+Outcome<StreamName> stream_member(const json::object& in) {
+  auto group = name_member(in, "logGroupName", true);
+  if (!group) return group.error();
+  auto stream = name_member(in, "logStreamName", false);
+  if (!stream) return stream.error();
+  return StreamName{std::move(*group), std::move(*stream)};
+}
+
 Outcome<int64_t> limit_member(const json::object& in, int64_t fallback, int64_t most) {
   auto limit = optional_int(in, "limit");
   if (!limit) return limit.error();
@@ -108,20 +122,16 @@ Outcome<std::string> delete_log_group(const LogsCall& call) {
 }
 
 Outcome<std::string> create_log_stream(const LogsCall& call) {
-  auto group = name_member(call.input, "logGroupName", true);
-  if (!group) return group.error();
-  auto stream = name_member(call.input, "logStreamName", false);
-  if (!stream) return stream.error();
-  if (Status s = call.store.create_stream(*group, *stream); !s) return s.error();
+  auto named = stream_member(call.input);
+  if (!named) return named.error();
+  if (Status s = call.store.create_stream(named->group, named->stream); !s) return s.error();
   return done();
 }
 
 Outcome<std::string> delete_log_stream(const LogsCall& call) {
-  auto group = name_member(call.input, "logGroupName", true);
-  if (!group) return group.error();
-  auto stream = name_member(call.input, "logStreamName", false);
-  if (!stream) return stream.error();
-  if (Status s = call.store.delete_stream(*group, *stream); !s) return s.error();
+  auto named = stream_member(call.input);
+  if (!named) return named.error();
+  if (Status s = call.store.delete_stream(named->group, named->stream); !s) return s.error();
   return done();
 }
 
@@ -224,10 +234,8 @@ Outcome<std::string> describe_log_streams(const LogsCall& call) {
 }
 
 Outcome<std::string> put_log_events(const LogsCall& call) {
-  auto group = name_member(call.input, "logGroupName", true);
-  if (!group) return group.error();
-  auto stream = name_member(call.input, "logStreamName", false);
-  if (!stream) return stream.error();
+  auto named = stream_member(call.input);
+  if (!named) return named.error();
   const json::value* list = call.input.if_contains("logEvents");
   if (!list || list->is_null()) return constraint("null", "logEvents", "Member must not be null");
   if (!list->is_array()) return serialization("logEvents");
@@ -253,7 +261,7 @@ Outcome<std::string> put_log_events(const LogsCall& call) {
   }
   if (batch_bytes > 1048576)
     return invalid("Log event too large: the batch of log events exceeds the 1,048,576 byte maximum.");
-  auto put = call.store.put_events(*group, *stream, events);
+  auto put = call.store.put_events(named->group, named->stream, events);
   if (!put) return put.error();
   json::object out;
   out["nextSequenceToken"] = "0";
@@ -267,12 +275,10 @@ Outcome<std::string> put_log_events(const LogsCall& call) {
 
 Outcome<std::string> get_log_events(const LogsCall& call) {
   logs::EventQuery query;
-  auto group = name_member(call.input, "logGroupName", true);
-  if (!group) return group.error();
-  query.group = *group;
-  auto stream = name_member(call.input, "logStreamName", false);
-  if (!stream) return stream.error();
-  query.stream = *stream;
+  auto named = stream_member(call.input);
+  if (!named) return named.error();
+  query.group = std::move(named->group);
+  query.stream = std::move(named->stream);
   auto start = optional_int(call.input, "startTime");
   if (!start) return start.error();
   query.start_ms = *start;
