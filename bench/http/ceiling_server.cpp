@@ -70,8 +70,8 @@ Answers make_answers(int port) {
   for (int i = 0; i < kBatch; ++i) {
     const std::string n = std::to_string(i);
     const char* comma = i == 0 ? "" : ",";
-    send += std::string(comma) + "{\"Id\":\"m" + n + "\",\"MessageId\":\"" + kMessageId +
-            "\",\"MD5OfMessageBody\":\"" + kMd5 + "\"}";
+    send += std::string(comma) + "{\"Id\":\"m" + n + "\",\"MessageId\":\"" + kMessageId + "\",\"MD5OfMessageBody\":\"" +
+            kMd5 + "\"}";
     send_xml += "<SendMessageBatchResultEntry><Id>m" + n + "</Id><MessageId>" + kMessageId +
                 "</MessageId><MD5OfMessageBody>" + kMd5 + "</MD5OfMessageBody></SendMessageBatchResultEntry>";
     receive += std::string(comma) + "{\"MessageId\":\"" + kMessageId + "\",\"ReceiptHandle\":\"" + kReceiptHandle +

@@ -8,8 +8,7 @@
 
 namespace sluice::sqs::detail {
 
-Checkpointer::Checkpointer(sqlite::Connection db, int checkpoint_frames, int restart_frames,
-                           HoldCommits hold_commits)
+Checkpointer::Checkpointer(sqlite::Connection db, int checkpoint_frames, int restart_frames, HoldCommits hold_commits)
     : db_(std::move(db)),
       checkpoint_frames_(checkpoint_frames),
       restart_frames_(restart_frames),

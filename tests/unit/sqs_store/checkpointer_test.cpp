@@ -79,7 +79,7 @@ TEST_CASE("the checkpointer copies the log into the database on its own thread")
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   CHECK(checkpointer.checkpoints_run() >= 1);
   CHECK(size_or_zero(path) >= expected);  // the pages reached the database file
-  CHECK(holds.load() == 0);  // without ever holding commits off
+  CHECK(holds.load() == 0);               // without ever holding commits off
 }
 
 TEST_CASE("a log that keeps growing under steady commits is restarted with commits held off") {
@@ -88,12 +88,11 @@ TEST_CASE("a log that keeps growing under steady commits is restarted with commi
   Writer writer(path);
   Mutex commit_mu;  // what the store's connection mutex is to its commits
   std::atomic<int> holds{0};
-  Checkpointer checkpointer(open_store_connection(path, false), 20, 200,
-                            [&](const std::function<void()>& copy) {
-                              MutexLock lock(commit_mu);
-                              ++holds;
-                              copy();
-                            });
+  Checkpointer checkpointer(open_store_connection(path, false), 20, 200, [&](const std::function<void()>& copy) {
+    MutexLock lock(commit_mu);
+    ++holds;
+    copy();
+  });
   writer.checkpointer = &checkpointer;
   // Commits without a pause, so they land while checkpoints run, until a restart was forced.
   const auto deadline = std::chrono::steady_clock::now() + kDeadline;
@@ -132,8 +131,8 @@ TEST_CASE("a store's file stays locked against other processes while its connect
     struct flock probe {};
     probe.l_type = F_WRLCK;
     probe.l_whence = SEEK_SET;
-    const bool held = fd >= 0 && ::fcntl(fd, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK &&
-                      probe.l_pid == ::getppid();
+    const bool held =
+        fd >= 0 && ::fcntl(fd, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK && probe.l_pid == ::getppid();
     _exit(held ? 0 : 1);
   }
   int status = 0;
