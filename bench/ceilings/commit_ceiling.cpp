@@ -5,7 +5,8 @@
 // directory, engine-cycle durable) are judged against it: a durable message costs at least its
 // share of a commit.
 //
-// Cases, each printed as commits_per_second:
+// Cases, each printed as commits_per_second and cpu_us_per_commit (CPU time of the process, its
+// checkpointer included, per commit: steadier than the rate when other work shares the machine):
 //   empty      BEGIN IMMEDIATE; COMMIT with nothing written: the locking round trip alone (SQLite
 //              appends no frame for it).
 //   one_frame  the smallest commit that writes: one row of one page updated, one frame appended to
@@ -26,6 +27,7 @@
 #include <string>
 #include <utility>
 
+#include <time.h>
 #include <unistd.h>
 
 #include "store/checkpointer.h"
@@ -39,14 +41,25 @@ namespace {
 
 void figure(const char* name, const char* mode, double value, const char* unit, double seconds) {
   std::printf(
-      "{\"bench\":\"commit-ceiling\",\"figure\":\"%s\",\"case\":\"%s\",\"value\":%.1f,\"unit\":\"%s\","
+      "{\"bench\":\"commit-ceiling\",\"figure\":\"%s\",\"case\":\"%s\",\"value\":%.2f,\"unit\":\"%s\","
       "\"seconds\":%.1f}\n",
       name, mode, value, unit, seconds);
   std::fflush(stdout);
 }
 
-// Commits for `seconds`; returns commits per second.
-double run_case(const std::string& path, sqs::SyncMode sync, bool write_frame, double seconds) {
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+struct CaseResult {
+  double commits_per_second = 0;
+  double cpu_us_per_commit = 0;  // the whole process, the checkpointer's thread included
+};
+
+// Commits for `seconds`.
+CaseResult run_case(const std::string& path, sqs::SyncMode sync, bool write_frame, double seconds) {
   sqlite::Connection db = open_store_connection(path, true);
   db.exec("PRAGMA journal_mode = WAL");
   apply_connection_settings(db, sync);
@@ -74,6 +87,7 @@ double run_case(const std::string& path, sqs::SyncMode sync, bool write_frame, d
   sqlite::Statement bump(db.get(), "UPDATE one SET v = v + 1 WHERE k = 1");
   const auto end = SteadyClock::now() + std::chrono::duration<double>(seconds);
   int64_t commits = 0;
+  const double cpu_start = process_cpu_seconds();
   const auto start = SteadyClock::now();
   auto now = start;
   while (now < end) {
@@ -87,7 +101,15 @@ double run_case(const std::string& path, sqs::SyncMode sync, bool write_frame, d
     now = SteadyClock::now();
   }
   sqlite3_wal_hook(db.get(), nullptr, nullptr);
-  return static_cast<double>(commits) / std::chrono::duration<double>(now - start).count();
+  CaseResult result;
+  result.commits_per_second = static_cast<double>(commits) / std::chrono::duration<double>(now - start).count();
+  result.cpu_us_per_commit = (process_cpu_seconds() - cpu_start) * 1e6 / static_cast<double>(commits);
+  return result;
+}
+
+void report(const char* mode, const CaseResult& r, double seconds) {
+  figure("commits_per_second", mode, r.commits_per_second, "commit/s", seconds);
+  figure("cpu_us_per_commit", mode, r.cpu_us_per_commit, "us", seconds);
 }
 
 }  // namespace
@@ -101,12 +123,9 @@ int main(int argc, char** argv) {
       (std::filesystem::temp_directory_path() / ("sluice-commit-ceiling-" + std::to_string(getpid()))).string();
   std::filesystem::create_directories(dir);
   try {  // a file of its own per case
-    figure("commits_per_second", "empty", run_case(dir + "/empty.db", sqs::SyncMode::Normal, false, seconds),
-           "commit/s", seconds);
-    figure("commits_per_second", "one_frame", run_case(dir + "/one_frame.db", sqs::SyncMode::Normal, true, seconds),
-           "commit/s", seconds);
-    figure("commits_per_second", "one_frame_fsync",
-           run_case(dir + "/one_frame_fsync.db", sqs::SyncMode::PowerLoss, true, seconds), "commit/s", seconds);
+    report("empty", run_case(dir + "/empty.db", sqs::SyncMode::Normal, false, seconds), seconds);
+    report("one_frame", run_case(dir + "/one_frame.db", sqs::SyncMode::Normal, true, seconds), seconds);
+    report("one_frame_fsync", run_case(dir + "/one_frame_fsync.db", sqs::SyncMode::PowerLoss, true, seconds), seconds);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "commit-ceiling: %s\n", e.what());
     std::filesystem::remove_all(dir);
