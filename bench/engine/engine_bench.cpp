@@ -2,13 +2,17 @@
 // in memory and durable; the same cycle behind a deep backlog; resident memory per queued message.
 //
 //   bench_engine cycle   [--seconds S] [--body BYTES]
+//       The durable case also gives the p50/p99/max latency of its engine calls (each waits for
+//       its commit) and the process's CPU time per message, which the machine's load changes less.
 //   bench_engine depth   [--seconds S]
 //   bench_engine memory  [--messages N]
 //
 // Prints one JSON object per line per figure: {"bench","figure","value","unit",...}.
 
+#include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -50,30 +54,68 @@ std::vector<SendMessageRequest> batch_of(size_t body_bytes) {
   return batch;
 }
 
+// The latency of every engine call of a run (each one waits for its commit in the durable case),
+// and the CPU time of the whole process (its background threads included) per message.
+struct CallStats {
+  std::vector<int64_t> call_ns;
+  double cpu_seconds = 0;
+  int64_t messages = 0;
+
+  double quantile_us(double q) {
+    if (call_ns.empty()) return 0;
+    auto at = call_ns.begin() + static_cast<std::ptrdiff_t>(q * static_cast<double>(call_ns.size() - 1));
+    std::nth_element(call_ns.begin(), at, call_ns.end());
+    return static_cast<double>(*at) / 1e3;
+  }
+};
+
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
 // Runs full cycles for `seconds`; returns messages per second (each message sent, received and
-// deleted once).
-double run_cycles(Engine& engine, double seconds, size_t body_bytes) {
+// deleted once). With `stats`, also times each call.
+double run_cycles(Engine& engine, double seconds, size_t body_bytes, CallStats* stats = nullptr) {
   auto batch = batch_of(body_bytes);
   ReceiveMessageRequest receive;
   receive.max_number_of_messages = 10;
   std::vector<DeleteMessageBatchEntry> deletes;
   int64_t messages = 0;
+  const double cpu_start = process_cpu_seconds();
   auto start = Steady::now();
   auto end = start + std::chrono::duration<double>(seconds);
+  auto last = start;
+  auto lap = [&] {  // the time since the previous call ended
+    if (stats == nullptr) return;
+    auto now = Steady::now();
+    stats->call_ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(now - last).count());
+    last = now;
+  };
   while (Steady::now() < end) {
     for (int round = 0; round < 16; ++round) {
+      last = Steady::now();
       auto sent = engine.send_message_batch(kQueue, batch);
+      lap();
       if (!sent.ok() || sent->successful.size() != 10) std::exit(2);
       auto got = engine.receive_message(kQueue, receive);
+      lap();
       if (!got.ok()) std::exit(3);
       deletes.clear();
       for (size_t i = 0; i < got->messages.size(); ++i)
         deletes.push_back({"d" + std::to_string(i), std::move(got->messages[i].receipt_handle)});
+      last = Steady::now();
       if (!deletes.empty() && !engine.delete_message_batch(kQueue, deletes).ok()) std::exit(4);
+      lap();
       messages += static_cast<int64_t>(got->messages.size());
     }
   }
   double elapsed = std::chrono::duration<double>(Steady::now() - start).count();
+  if (stats != nullptr) {
+    stats->cpu_seconds = process_cpu_seconds() - cpu_start;
+    stats->messages = messages;
+  }
   return static_cast<double>(messages) / elapsed;
 }
 
@@ -119,7 +161,15 @@ int main(int argc, char** argv) {
     auto dir = std::filesystem::temp_directory_path() / ("sluice-bench-" + std::to_string(getpid()));
     {
       auto engine = open_engine(dir.string());
-      print("engine-cycle", "durable_messages_per_second", run_cycles(*engine, seconds, body), "msg/s", detail);
+      CallStats stats;
+      print("engine-cycle", "durable_messages_per_second", run_cycles(*engine, seconds, body, &stats), "msg/s", detail);
+      // Each call waits for its commit: the tail is what a checkpoint on the commit path would show.
+      print("engine-cycle", "durable_call_p50_us", stats.quantile_us(0.50), "us", detail);
+      print("engine-cycle", "durable_call_p99_us", stats.quantile_us(0.99), "us", detail);
+      print("engine-cycle", "durable_call_max_us", stats.quantile_us(1.0), "us", detail);
+      if (stats.messages > 0)
+        print("engine-cycle", "durable_cpu_us_per_message",
+              stats.cpu_seconds * 1e6 / static_cast<double>(stats.messages), "us", detail);
     }
     std::filesystem::remove_all(dir);
     return 0;

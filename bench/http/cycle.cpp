@@ -3,7 +3,10 @@
 // for a fixed time after a warm-up. Endpoints are measured one after the other in one run; the
 // figures are messages deleted per second (each message sent, received and deleted once) and the
 // p50/p99 latency of all requests. When a "sluice" JSON endpoint and peers speaking JSON were
-// measured, the run ends with the ratios sluice/peer.
+// measured, the run ends with the ratios sluice/peer. When an endpoint named "ceiling" was measured
+// (bench_http_ceiling: sluice's HTTP server answering fixed answers, the loopback ceiling), every
+// other endpoint's rate is also given as fraction_of_ceiling, against the ceiling of its protocol
+// in the same run.
 //
 //   bench_http cycle --endpoint NAME:json|query:PORT[:signed] [--endpoint ...]
 //                    [--clients 8] [--seconds 5] [--warmup 1] [--body-bytes 128]
@@ -26,6 +29,7 @@ namespace bench_http {
 namespace {
 
 constexpr const char* kBench = "http-cycle";
+constexpr const char* kCeiling = "ceiling";  // the endpoint name of bench_http_ceiling
 
 struct Options {
   std::vector<Endpoint> endpoints;
@@ -162,7 +166,9 @@ int run_cycle(const std::vector<std::string>& args) {
   }
   raise_fd_limit();
   std::string body = message_body(o.body_bytes);
-  std::map<std::string, double> json_rate;  // endpoint name -> msg/s, JSON endpoints only
+  std::map<std::string, double> json_rate;                   // endpoint name -> msg/s, JSON endpoints only
+  std::map<std::string, double> ceiling_rate;                // protocol -> the ceiling's msg/s
+  std::vector<std::pair<const Endpoint*, double>> measured;  // every other endpoint, with its msg/s
   int status = 0;
   for (const Endpoint& ep : o.endpoints) {
     Loop loop;
@@ -229,7 +235,20 @@ int run_cycle(const std::vector<std::string>& args) {
       }
     }
     if (totals.errors > 0) std::fprintf(stderr, "%s: first error: %s\n", ep.name.c_str(), totals.first_error.c_str());
-    if (ep.protocol == Protocol::kJson) json_rate[ep.name] = rate;
+    if (ep.protocol == Protocol::kJson && ep.name != kCeiling) json_rate[ep.name] = rate;
+    if (ep.name == kCeiling) {
+      ceiling_rate[protocol_name(ep.protocol)] = rate;
+    } else {
+      measured.emplace_back(&ep, rate);
+    }
+  }
+  for (const auto& [ep, rate] : measured) {
+    auto ceiling = ceiling_rate.find(protocol_name(ep->protocol));
+    if (ceiling == ceiling_rate.end() || ceiling->second <= 0) continue;
+    Fields f;
+    f.add("target", ep->name).add("protocol", protocol_name(ep->protocol)).add("clients", o.clients);
+    f.add("ceiling_messages_per_second", ceiling->second);
+    emit(kBench, "fraction_of_ceiling", rate / ceiling->second, "fraction", f);
   }
   auto sluice = json_rate.find("sluice");
   if (sluice != json_rate.end()) {

@@ -3,7 +3,10 @@
 # Starts `sluice up --in-memory` (for http-cycle also one with a data directory, and for
 # http-cycle and wake-latency the peer emulators that are installed), runs the load generator,
 # stops everything it started, and prints one JSON object per line per figure. A missing peer gives a {"skipped":true} line instead of figures.
-#   NAME: http-cycle | long-poll-park | wake-latency | startup | auth-overhead
+#   NAME: http-cycle | http-ceiling | long-poll-park | wake-latency | startup | auth-overhead
+# http-ceiling runs the http-cycle against bench_http_ceiling alone (sluice's HTTP server answering
+# fixed answers of sluice's size: the loopback ceiling); http-cycle measures it too, first, and
+# reports every endpoint's rate as a fraction of it (fraction_of_ceiling).
 # auth-overhead runs the signed http-cycle against sluice with --auth off and with --auth enforce
 # (the generator's key declared in bench/http/auth_accounts.json, as a user with 20 inline policies,
 # so that enforce also evaluates them for every call), side by side in one run.
@@ -18,10 +21,11 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 name=${1:-}
-[ -n "$name" ] || { sed -n 2,8p "$0"; exit 64; }
+[ -n "$name" ] || { sed -n 2,11p "$0"; exit 64; }
 shift
 sluice_bin=${SLUICE_BIN:-build-release/bin/sluice}
 bench_bin=${BENCH_HTTP_BIN:-build-release/bench/http/bench_http}
+ceiling_bin=${BENCH_HTTP_CEILING_BIN:-build-release/bench/http/bench_http_ceiling}
 for bin in "$sluice_bin" "$bench_bin"; do
   [ -x "$bin" ] || { echo "missing $bin (build targets sluice and bench_http)" >&2; exit 1; }
 done
@@ -63,6 +67,29 @@ start_sluice() {  # [--data DIR]; retried on another port if the one picked was 
     done
   done
   echo "sluice did not start (see SLUICE_LOG)" >&2
+  exit 1
+}
+
+# The ceiling server, as endpoints named "ceiling" (JSON and Query) in ceiling_args.
+ceiling_args=()
+start_ceiling() {
+  [ -x "$ceiling_bin" ] || { echo "missing $ceiling_bin (build target bench_http_ceiling)" >&2; exit 1; }
+  local port pid
+  for _ in 1 2 3 4 5; do
+    port=$(free_port)
+    "$ceiling_bin" --port "$port" >/dev/null 2>&1 &
+    pid=$!
+    pids+=("$pid")
+    for _ in $(seq 200); do
+      kill -0 "$pid" 2>/dev/null || continue 2
+      if curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1; then
+        ceiling_args=(--endpoint "ceiling:json:$port" --endpoint "ceiling:query:$port" --server-pid "ceiling=$pid")
+        return 0
+      fi
+      sleep 0.05
+    done
+  done
+  echo "bench_http_ceiling did not start" >&2
   exit 1
 }
 
@@ -112,14 +139,19 @@ case "$name" in
     durable_port=$sluice_port durable_pid=$sluice_pid
     start_baseline --with-pid
     start_sluice
+    start_ceiling
     start_peer http-cycle fauxqs
     start_peer http-cycle moto signed
     endpoint_args=()
     paired_endpoints json query
-    "$bench_bin" cycle "${endpoint_args[@]}" \
+    "$bench_bin" cycle "${ceiling_args[@]}" "${endpoint_args[@]}" \
       --endpoint "sluice-data-dir:json:$durable_port" --endpoint "sluice-data-dir:query:$durable_port" \
       "${baseline_args[@]}" "${peer_args[@]}" --server-pid "sluice=$sluice_pid" \
       --server-pid "sluice-data-dir=$durable_pid" "${peer_pids[@]}" "$@"
+    ;;
+  http-ceiling)
+    start_ceiling
+    "$bench_bin" cycle "${ceiling_args[@]}" "$@"
     ;;
   auth-overhead)
     start_sluice

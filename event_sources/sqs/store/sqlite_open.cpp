@@ -6,10 +6,12 @@
 // reads (the metadata and the queues: a check of the whole file would read every message and cost
 // seconds per million; each queue's pages are checked by reading them when the queue first loads,
 // and --recover checks the whole file); only then is anything written (WAL mode, the schema of a
-// fresh file, the steps an older file is missing). The connection runs in exclusive
-// locking mode: the process is the file's only user, WAL's index then lives in process memory
-// instead of a shared-memory file, and a second process opening the same directory is told the
-// file is in use instead of corrupting the engine's view of it.
+// fresh file, the steps an older file is missing). The connections use SQLite's "unix-excl" VFS:
+// its lock makes the process the file's only user (a second process opening the same directory is
+// told the file is in use instead of corrupting the engine's view of it), WAL's index lives in
+// process memory instead of a shared-memory file, and a second connection of the same process can
+// still open it: the checkpointer's (checkpointer.h), which copies the log into the database while
+// the writer goes on committing. A second store of the same process is refused by a FileClaim.
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -23,6 +25,7 @@
 #include <string>
 
 #include "sluice/common/sqlite_schema.h"
+#include "store/file_claim.h"
 #include "store/salvage.h"
 #include "store/sqlite_store.h"
 #include "store/store_marker.h"
@@ -215,7 +218,6 @@ std::string check_start_reads(sqlite3* db) {
 bool check_and_prepare(sqlite::Connection& db, const StoreFiles& files, SyncMode sync, bool check_everything,
                        bool* damaged, std::string* error) {
   sqlite3* h = db.get();
-  db.exec("PRAGMA locking_mode = EXCLUSIVE");
   int64_t application_id = query_int(h, "PRAGMA application_id");
   int64_t tables = query_int(h, "SELECT count(*) FROM sqlite_master");
   // Ours without tables: a first open that stopped before its schema was committed.
@@ -247,20 +249,11 @@ bool check_and_prepare(sqlite::Connection& db, const StoreFiles& files, SyncMode
     *error = files.database + " cannot be switched to write-ahead logging (journal mode " + mode + ")";
     return false;
   }
-  // NORMAL in WAL mode: a commit is a write() to the WAL, which survives the process being killed;
-  // FULL adds an fsync per commit for power loss.
-  db.exec(sync == SyncMode::PowerLoss ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-  // 4 MiB of page cache. The engine holds every loaded message in memory and reads a queue's rows
-  // once, when the queue first loads, so the cache only serves the b-tree pages that inserts and
-  // deletes touch, mostly at the two ends of each queue's range. (64 MiB cost 22 MiB more resident
-  // memory with 100,000 queued messages and gained nothing in bench/run engine-cycle.)
-  db.exec("PRAGMA cache_size = -4096");
-  db.exec("PRAGMA temp_store = MEMORY");
+  apply_connection_settings(db, sync);
   // Checkpoint after ~4 MiB of WAL: the rewritten pages stay in the OS cache and the WAL file
   // restarts from its beginning instead of growing. (Until the WAL's end mark takes the WAL hook
-  // over, with the same count: see open_checked.)
+  // over, with the same count: see open_checked; and once the store runs, its checkpointer.)
   db.exec(("PRAGMA wal_autocheckpoint = " + std::to_string(kCheckpointFrames)).c_str());
-  db.exec("PRAGMA journal_size_limit = 67108864");
   if (!upgrade(db, files, fresh, error)) return false;
 
   sqlite::Statement meta(h, "SELECT value FROM sluice_meta WHERE key = ?");
@@ -412,9 +405,10 @@ std::unique_ptr<Store> open_checked(const StoreFiles& files, SyncMode sync, cons
   // Declared before the connection: its WAL hook may run until the connection closes.
   auto wal_end = std::make_unique<WalEndMark>(files.database + "-wal", files.wal_end, kCheckpointFrames);
   try {
-    sqlite::Connection db = sqlite::Connection::open(
-        files.database, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE);
-    sqlite3_busy_timeout(db.get(), 0);  // a file held by another process is reported, not waited for
+    sqlite::Connection db = open_store_connection(files.database, true);
+    // Refused like a file another process holds (whose lock the first read below would meet).
+    auto claim = FileClaim::take(files.database);
+    if (!claim) throw sqlite::Error(SQLITE_BUSY, "database is locked");
     if (!check_and_prepare(db, files, sync, recover, damaged, error)) return nullptr;
     wal_end->attach(db.get());  // before the session's commit, which then marks the log's end
     if (!salvage_from.empty()) report(describe_salvage(salvage_rows(db, salvage_from), salvage_from));
@@ -443,8 +437,10 @@ std::unique_ptr<Store> open_checked(const StoreFiles& files, SyncMode sync, cons
       db.exec("COMMIT");
     }
     if (!write_store_marker(files.marker, StoreMarker{session, true}, error)) return nullptr;
-    return start_sqlite_store(std::move(db), std::move(wal_end), files, std::move(cipher), check_stored, session,
-                              error);
+    sqlite::Connection checkpoint_db = open_store_connection(files.database, false);
+    apply_connection_settings(checkpoint_db, sync);  // its sync mode is what checkpoints sync
+    StoreConnections connections{std::move(claim), std::move(db), std::move(checkpoint_db), std::move(wal_end)};
+    return start_sqlite_store(std::move(connections), files, std::move(cipher), check_stored, session, error);
   } catch (const sqlite::Error& e) {
     *damaged = e.primary() == SQLITE_NOTADB || e.primary() == SQLITE_CORRUPT;
     *error = describe_sqlite_failure(files.database, e);
@@ -456,6 +452,30 @@ std::unique_ptr<Store> open_checked(const StoreFiles& files, SyncMode sync, cons
 }
 
 }  // namespace
+
+sqlite::Connection open_store_connection(const std::string& path, bool create) {
+  sqlite3* raw = nullptr;
+  const int flags =
+      SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, kStoreVfs);
+  sqlite::Connection db(raw);  // owns the handle SQLite makes even when the open fails
+  if (rc != SQLITE_OK) sqlite::throw_error(raw, rc);
+  sqlite3_busy_timeout(raw, 0);  // a file held by another process is reported, not waited for
+  return db;
+}
+
+void apply_connection_settings(sqlite::Connection& db, SyncMode sync) {
+  // NORMAL in WAL mode: a commit is a write() to the WAL, which survives the process being killed;
+  // FULL adds an fsync per commit for power loss.
+  db.exec(sync == SyncMode::PowerLoss ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+  // 4 MiB of page cache. The engine holds every loaded message in memory and reads a queue's rows
+  // once, when the queue first loads, so the cache only serves the b-tree pages that inserts and
+  // deletes touch, mostly at the two ends of each queue's range. (64 MiB cost 22 MiB more resident
+  // memory with 100,000 queued messages and gained nothing in bench/run engine-cycle.)
+  db.exec("PRAGMA cache_size = -4096");
+  db.exec("PRAGMA temp_store = MEMORY");
+  db.exec("PRAGMA journal_size_limit = 67108864");
+}
 
 std::string describe_sqlite_failure(const std::string& file, const sqlite::Error& e) {
   switch (e.primary()) {

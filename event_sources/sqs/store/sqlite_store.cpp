@@ -26,7 +26,9 @@
 // visible_at_ms is past its sent_ms): O(hidden), not O(stored).
 //
 // Threads: the group-commit leader runs commits; load_queue and count_queue run on the threads of
-// the engine's callers. All of them take connection_mu_ around their use of the connection, and a
+// the engine's callers; the checkpointer (checkpointer.h) copies the WAL into the database on its
+// own thread and connection, and holds connection_mu_ only for its rare step that lets the log
+// restart. All of them take connection_mu_ around their use of the connection, and a
 // queue is read in slices of kLoadSlice rows, so a large queue's load lets commits in between: a
 // thread about to wait for the connection says so in connection_waiters_, and the loader steps
 // aside after its slice until nobody waits (a mutex alone would let it take the lock straight back).
@@ -50,6 +52,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "store/checkpointer.h"
 #include "store/group_commit.h"
 #include "store/record_codec.h"
 #include "store/sqlite_store.h"
@@ -97,11 +100,12 @@ class CloseMarker {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(sqlite::Connection db, std::unique_ptr<WalEndMark> wal_end, StoreFiles files,
-              std::unique_ptr<AtRestCipher> cipher, bool key_check_stored, int64_t session)
+  SqliteStore(StoreConnections connections, StoreFiles files, std::unique_ptr<AtRestCipher> cipher,
+              bool key_check_stored, int64_t session)
       : close_marker_(files.marker, session),
-        wal_end_(std::move(wal_end)),
-        db_(std::move(db)),
+        claim_(std::move(connections.claim)),
+        wal_end_(std::move(connections.wal_end)),
+        db_(std::move(connections.writer)),
         files_(std::move(files)),
         cipher_(std::move(cipher)),
         key_check_stored_(key_check_stored),
@@ -148,6 +152,14 @@ class SqliteStore final : public Store {
     put_dedup_ = sqlite::Statement(
         h, "INSERT OR REPLACE INTO dedup(queue_id, key, expires_ms, message_id, sequence_number) VALUES(?,?,?,?,?)");
     expire_dedup_ = sqlite::Statement(h, "DELETE FROM dedup WHERE expires_ms < ?");
+    checkpointer_ = std::make_unique<Checkpointer>(std::move(connections.checkpointer), kCheckpointFrames,
+                                                   kRestartFrames, [this](const std::function<void()>& copy) {
+                                                     ++connection_waiters_;
+                                                     MutexLock lock(connection_mu_);
+                                                     --connection_waiters_;
+                                                     copy();
+                                                   });
+    wal_end_->hand_checkpoints_to(checkpointer_.get());
   }
 
   ~SqliteStore() override {
@@ -159,6 +171,8 @@ class SqliteStore final : public Store {
       // Already reported to the waiters of the failed commit; nothing more can be done here. The
       // marker stays "open", as after a crash: the WAL is kept and read at the next start.
     }
+    // No commit follows; the checkpointer stops (and closes its connection) before db_ closes.
+    wal_end_->hand_checkpoints_to(nullptr);
   }
 
   bool read_catalog(std::string* error);
@@ -197,6 +211,7 @@ class SqliteStore final : public Store {
   static DedupRecord read_dedup_row(sqlite::Statement& s);
 
   CloseMarker close_marker_;                // declared before db_: written after the database is closed
+  std::unique_ptr<FileClaim> claim_;        // declared before db_: let go of once the file is closed
   Mutex connection_mu_;                     // held by whoever uses db_ after the start (see the top)
   std::atomic<int> connection_waiters_{0};  // commits and counts waiting for connection_mu_
   std::unique_ptr<WalEndMark> wal_end_;     // db_'s WAL hook: declared before db_, so it outlives it
@@ -221,6 +236,9 @@ class SqliteStore final : public Store {
   std::map<int64_t, int64_t> count_deltas_;  // the running transaction's changes to message_counts
   sqlite::Statement put_dedup_, expire_dedup_;
   LoadedState loaded_;
+  // Declared after db_ and the statements: stops, and closes its connection, before db_ closes,
+  // so that db_ is the last connection and checkpoints and deletes the WAL as it closes.
+  std::unique_ptr<Checkpointer> checkpointer_;
   GroupCommit group_;  // declared last: destroyed first, after the destructor's flush
 };
 
@@ -652,13 +670,12 @@ bool SqliteStore::read_catalog(std::string* error) {
 
 }  // namespace
 
-std::unique_ptr<Store> start_sqlite_store(sqlite::Connection db, std::unique_ptr<WalEndMark> wal_end, StoreFiles files,
+std::unique_ptr<Store> start_sqlite_store(StoreConnections connections, StoreFiles files,
                                           std::unique_ptr<AtRestCipher> cipher, bool key_check_stored, int64_t session,
                                           std::string* error) {
   std::unique_ptr<SqliteStore> store;
   try {
-    store = std::make_unique<SqliteStore>(std::move(db), std::move(wal_end), files, std::move(cipher), key_check_stored,
-                                          session);
+    store = std::make_unique<SqliteStore>(std::move(connections), files, std::move(cipher), key_check_stored, session);
   } catch (const sqlite::Error& e) {
     *error = describe_sqlite_failure(files.database, e);
     std::string ignored;  // the connection closed cleanly while the error unwound

@@ -5,6 +5,8 @@
 
 #include "store/wal_end.h"
 
+#include "store/checkpointer.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -67,6 +69,10 @@ void WalEndMark::attach(sqlite3* db) { sqlite3_wal_hook(db, &WalEndMark::on_comm
 int WalEndMark::on_commit(void* self, sqlite3* db, const char* schema, int frames) {
   auto* mark = static_cast<WalEndMark*>(self);
   mark->record(frames);
+  if (Checkpointer* checkpointer = mark->checkpointer_.load()) {
+    checkpointer->log_grew(frames);  // copied on the checkpointer's thread (checkpointer.h)
+    return SQLITE_OK;
+  }
   // What SQLite's own automatic checkpoint does, which a WAL hook of our own replaces. A failed
   // checkpoint is retried after the next commit; it never fails the commit that ran it.
   if (frames >= mark->checkpoint_frames_)
@@ -75,8 +81,8 @@ int WalEndMark::on_commit(void* self, sqlite3* db, const char* schema, int frame
 }
 
 void WalEndMark::record(int frames) {
-  // The WAL file exists from the first commit to the close of the connection (exclusive locking
-  // mode keeps it), so one descriptor serves the whole session.
+  // The WAL file exists from the first commit until the last connection closes (SQLite deletes it
+  // then, and only then), so one descriptor serves the whole session.
   if (wal_fd_ < 0) wal_fd_ = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (mark_fd_ < 0) mark_fd_ = ::open(mark_path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
   if (wal_fd_ < 0 || mark_fd_ < 0) return;

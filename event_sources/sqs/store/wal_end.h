@@ -17,6 +17,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,9 +26,12 @@ namespace sluice::sqs::detail {
 
 inline constexpr const char* kWalEndFileName = "sluice.wal-end";
 
+class Checkpointer;
+
 // Keeps the mark up to date for one connection: attach() installs the connection's WAL hook
 // (which replaces SQLite's automatic checkpoint, so the hook checkpoints the same way, after
-// `checkpoint_frames` frames). The object must outlive the connection's last commit.
+// `checkpoint_frames` frames, until a Checkpointer takes that over). The object must outlive the
+// connection's last commit.
 class WalEndMark {
  public:
   WalEndMark(std::string wal_path, std::string mark_path, int checkpoint_frames);
@@ -36,6 +40,9 @@ class WalEndMark {
   WalEndMark& operator=(const WalEndMark&) = delete;
 
   void attach(sqlite3* db);
+  // From now on the hook tells `checkpointer` how large the log is instead of checkpointing on
+  // the committing thread (null: back to checkpointing inline). Set before commits run.
+  void hand_checkpoints_to(Checkpointer* checkpointer) { checkpointer_.store(checkpointer); }
 
  private:
   static int on_commit(void* self, sqlite3* db, const char* schema, int frames);
@@ -44,6 +51,7 @@ class WalEndMark {
   std::string wal_path_;
   std::string mark_path_;
   int checkpoint_frames_;
+  std::atomic<Checkpointer*> checkpointer_{nullptr};
   int wal_fd_ = -1;
   int mark_fd_ = -1;
 };
