@@ -8,10 +8,7 @@
 namespace sluice::console::detail {
 
 ConsoleAccess::ConsoleAccess(const ConsoleOptions& options)
-    : mode_(options.auth),
-      principal_(options.principal),
-      policies_(options.policies),
-      audit_log_(options.audit_log) {
+    : mode_(options.auth), principal_(options.principal), policies_(options.policies), audit_log_(options.audit_log) {
   if (principal_) principal_->authenticated = true;  // named by the operator's configuration
   if (!audit_log_) {
     audit_log_ = [](std::string_view line) {
@@ -31,8 +28,7 @@ void ConsoleAccess::refresh() const {
     const identity::PolicyDocuments own = policies_->policies_for(*principal_);
     // A malformed document allows nothing: it is left out, as IAM would never have stored it.
     for (const identity::PolicyDocument& document : own.identity) {
-      if (auto policy = identity::compile_policy(document.document))
-        fresh.identity.push_back({document.name, *policy});
+      if (auto policy = identity::compile_policy(document.document)) fresh.identity.push_back({document.name, *policy});
     }
     if (own.boundary) {
       if (auto policy = identity::compile_policy(own.boundary->document))
@@ -100,8 +96,7 @@ std::optional<identity::Principal> principal_from_arn(std::string_view arn) {
     start = colon + 1;
   }
   const std::string_view service = fields[2], account = fields[4], resource = arn.substr(start);
-  if (fields[0] != "arn" || account.size() != 12 ||
-      account.find_first_not_of("0123456789") != std::string_view::npos)
+  if (fields[0] != "arn" || account.size() != 12 || account.find_first_not_of("0123456789") != std::string_view::npos)
     return std::nullopt;
   auto last_segment = [](std::string_view path) { return path.substr(path.rfind('/') + 1); };
   if (service == "iam" && resource == "root") return identity::root_principal(account);

@@ -21,8 +21,8 @@ class ConsoleAccess {
   explicit ConsoleAccess(const ConsoleOptions& options);
   // AccessDenied (AWS's text) when the console's principal may not do `action` on `resource`;
   // nullopt when it may, or when auth is off. In audit mode a refusal is logged, not returned.
-  std::optional<AwsError> check(std::string_view action, std::string_view resource,
-                                std::string_view resource_account, std::string_view resource_policy) const;
+  std::optional<AwsError> check(std::string_view action, std::string_view resource, std::string_view resource_account,
+                                std::string_view resource_policy) const;
 
  private:
   struct Compiled {

@@ -62,12 +62,9 @@ json::array string_array(const std::vector<std::string>& items) {
 
 json::object peeked_json(const sqs::PeekedMessage& m) {
   bool truncated = false;
-  json::object out{{"messageId", m.message_id},
-                   {"body", preview(m.body, kBodyPreviewBytes, &truncated)},
-                   {"bodyBytes", m.body.size()},
-                   {"bodyTruncated", truncated},
-                   {"state", m.state},
-                   {"receiveCount", m.receive_count},
+  json::object out{{"messageId", m.message_id},  {"body", preview(m.body, kBodyPreviewBytes, &truncated)},
+                   {"bodyBytes", m.body.size()}, {"bodyTruncated", truncated},
+                   {"state", m.state},           {"receiveCount", m.receive_count},
                    {"sentTimestamp", m.sent_ms}};
   if (m.visible_at_ms) out["visibleAt"] = m.visible_at_ms;
   if (!m.message_group_id.empty()) out["messageGroupId"] = m.message_group_id;
@@ -75,9 +72,9 @@ json::object peeked_json(const sqs::PeekedMessage& m) {
   json::object attributes;
   for (const auto& [name, attribute] : m.message_attributes) {
     const bool binary = attribute.data_type.starts_with("Binary");
-    attributes[name] = json::object{{"dataType", attribute.data_type},
-                                    {"value", binary ? "(" + std::to_string(attribute.binary_value.size()) + " bytes)"
-                                                     : attribute.string_value}};
+    attributes[name] = json::object{
+        {"dataType", attribute.data_type},
+        {"value", binary ? "(" + std::to_string(attribute.binary_value.size()) + " bytes)" : attribute.string_value}};
   }
   out["messageAttributes"] = std::move(attributes);
   return out;
@@ -156,9 +153,12 @@ ApiAnswer ConsoleApi::queues() const {
   sqs::Engine& engine = *options_.engine;
   const int64_t now = engine.clock().now_ms();
   const int64_t first_minute = (now / kMinuteMs - (kSparklineMinutes - 1)) * kMinuteMs;
-  static const std::vector<std::string> kAttributes = {
-      "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed",
-      "QueueArn", "RedrivePolicy", "FifoQueue"};
+  static const std::vector<std::string> kAttributes = {"ApproximateNumberOfMessages",
+                                                       "ApproximateNumberOfMessagesNotVisible",
+                                                       "ApproximateNumberOfMessagesDelayed",
+                                                       "QueueArn",
+                                                       "RedrivePolicy",
+                                                       "FifoQueue"};
   for (const std::string& name : engine.list_queues(options_.account_id, options_.region, "")) {
     auto attributes = engine.get_queue_attributes(address(name), kAttributes);
     if (!attributes) continue;  // deleted since it was listed
@@ -169,7 +169,8 @@ ApiAnswer ConsoleApi::queues() const {
                        {"inFlight", attribute_number(*attributes, "ApproximateNumberOfMessagesNotVisible")},
                        {"delayed", attribute_number(*attributes, "ApproximateNumberOfMessagesDelayed")}};
     auto oldest = engine.peek_messages(address(name), 1);
-    if (oldest && !oldest->empty()) entry["oldestAgeSeconds"] = std::max<int64_t>(0, (now - oldest->front().sent_ms) / 1000);
+    if (oldest && !oldest->empty())
+      entry["oldestAgeSeconds"] = std::max<int64_t>(0, (now - oldest->front().sent_ms) / 1000);
     else entry["oldestAgeSeconds"] = nullptr;
     if (auto target = redrive_target(*attributes)) entry["deadLetterTargetArn"] = *target;
     auto sources = engine.list_dead_letter_source_queues(address(name));
@@ -178,11 +179,8 @@ ApiAnswer ConsoleApi::queues() const {
     // gauge was not sampled).
     json::array history(static_cast<size_t>(kSparklineMinutes), json::value(nullptr));
     if (options_.metrics) {
-      const metrics::MetricKey key{options_.account_id,
-                                   options_.region,
-                                   "AWS/SQS",
-                                   "ApproximateNumberOfMessagesVisible",
-                                   {{"QueueName", name}}};
+      const metrics::MetricKey key{
+          options_.account_id, options_.region, "AWS/SQS", "ApproximateNumberOfMessagesVisible", {{"QueueName", name}}};
       for (const auto& point :
            options_.metrics->query(key, first_minute, first_minute + kSparklineMinutes * kMinuteMs, kMinuteMs)) {
         const int64_t slot = (point.timestamp_ms - first_minute) / kMinuteMs;
@@ -309,8 +307,9 @@ ApiAnswer ConsoleApi::functions() const {
       auto page = options_.control_plane->list_functions(marker, 50);
       if (!page) return error_answer(page.error());
       for (const auto& f : page->functions) {
-        json::object entry{{"name", f.name},       {"arn", f.arn},     {"runtime", f.runtime},
-                           {"handler", f.handler}, {"state", f.state}, {"memorySize", f.memory_size_mb},
+        json::object entry{{"name", f.name},         {"arn", f.arn},
+                           {"runtime", f.runtime},   {"handler", f.handler},
+                           {"state", f.state},       {"memorySize", f.memory_size_mb},
                            {"timeout", f.timeout_s}, {"lastUpdateStatus", f.last_update_status}};
         if (f.reserved_concurrency) entry["reservedConcurrency"] = *f.reserved_concurrency;
         const functions::EnvironmentStats stats = busy_and_idle(environments, f.name);
@@ -340,16 +339,15 @@ ApiAnswer ConsoleApi::functions() const {
                                 "MaximumBatchingWindowInSeconds", "LastProcessingResult", "ScalingConfig"}) {
           if (const json::value* v = m.if_contains(key)) mapping[key] = *v;
         }
-        const std::string uuid = m.contains("UUID") && m.at("UUID").is_string() ? std::string(m.at("UUID").as_string())
-                                                                                 : std::string();
+        const std::string uuid =
+            m.contains("UUID") && m.at("UUID").is_string() ? std::string(m.at("UUID").as_string()) : std::string();
         if (auto it = running.find(uuid); it != running.end()) {
           mapping["State"] = it->second.state;
           mapping["LastProcessingResult"] = it->second.last_processing_result;
         }
-        const std::string function_name =
-            m.contains("FunctionArn") && m.at("FunctionArn").is_string()
-                ? last_field(std::string_view(m.at("FunctionArn").as_string()))
-                : std::string();
+        const std::string function_name = m.contains("FunctionArn") && m.at("FunctionArn").is_string()
+                                              ? last_field(std::string_view(m.at("FunctionArn").as_string()))
+                                              : std::string();
         mapping["concurrencyInUse"] = busy_and_idle(environments, function_name).busy;
         mappings_json.push_back(std::move(mapping));
       }
@@ -361,10 +359,10 @@ ApiAnswer ConsoleApi::functions() const {
 
 ApiAnswer ConsoleApi::function(const std::string& name) const {
   const std::string group = "/aws/lambda/" + name;
-  if (auto refused = access_.check("logs:FilterLogEvents",
-                                   "arn:aws:logs:" + options_.region + ":" + options_.account_id +
-                                       ":log-group:" + group + ":*",
-                                   options_.account_id, ""))
+  if (auto refused =
+          access_.check("logs:FilterLogEvents",
+                        "arn:aws:logs:" + options_.region + ":" + options_.account_id + ":log-group:" + group + ":*",
+                        options_.account_id, ""))
     return error_answer(*refused);
   json::array out;
   if (!options_.logs || name.empty()) return ok({{"name", name}, {"invocations", std::move(out)}});

@@ -153,7 +153,7 @@ export const queue = {
       this.messages.replaceChildren(h("p", { class: "error" }, data.messagesRefused));
     } else {
       this.messages.replaceChildren(table(
-        `The first ${data.messages.length} messages, oldest first`,
+        `Oldest first: ${data.messages.length} of the queue's messages`,
         [{ label: "Message ID" }, { label: "State" }, { label: "Receives", class: "num" }, { label: "Sent", class: "hide-narrow" }, { label: "Body" }],
         data.messages.map((m) => [
           h("code", {}, m.messageId),

@@ -187,6 +187,8 @@ test('controls are labelled and reachable with the keyboard', async () => {
     .filter((el) => (el.labels?.length ?? 0) === 0 && !el.textContent.trim() && !el.getAttribute('aria-label'))
     .map((el) => el.outerHTML));
   assert.deepEqual(unlabelled, []);
+  // A standard queue's form has no FIFO fields.
+  assert.equal(await page.locator('#send-group').isVisible(), false);
   const reached = new Set();
   for (let i = 0; i < 40 && !reached.has('send-button'); ++i) {
     await page.keyboard.press('Tab');

@@ -49,8 +49,8 @@ TEST_CASE("the principal's policies allow what they name and refuse the rest wit
   CHECK(purge.json().at("message").as_string() ==
         "User: arn:aws:iam::123456789012:user/console is not authorized to perform: sqs:PurgeQueue on resource: "
         "arn:aws:sqs:us-east-1:123456789012:q because no identity-based policy allows the sqs:PurgeQueue action");
-  CHECK(f.engine->get_queue_attributes(f.queue("q"), {"ApproximateNumberOfMessages"})->at(
-            "ApproximateNumberOfMessages") == "1");
+  CHECK(f.engine->get_queue_attributes(f.queue("q"), {"ApproximateNumberOfMessages"})
+            ->at("ApproximateNumberOfMessages") == "1");
   // The peek is a ReceiveMessage: the page still shows the queue, without its messages.
   const json::value queue = f.get("queue", "name=q").json();
   CHECK(queue.at("messages").is_null());

@@ -25,14 +25,14 @@ std::string depth(ConsoleFixture& f, const std::string& queue, const std::string
 
 void make_redrive_pair(ConsoleFixture& f) {
   REQUIRE(f.engine->create_queue(f.queue("orders-dlq"), {}, {}).ok());
-  REQUIRE(f.engine
-              ->create_queue(f.queue("orders"),
-                             {{"RedrivePolicy",
-                               R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:123456789012:orders-dlq",)"
-                               R"("maxReceiveCount":1})"},
-                              {"VisibilityTimeout", "1"}},
-                             {})
-              .ok());
+  REQUIRE(
+      f.engine
+          ->create_queue(f.queue("orders"),
+                         {{"RedrivePolicy", R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:123456789012:orders-dlq",)"
+                                            R"("maxReceiveCount":1})"},
+                          {"VisibilityTimeout", "1"}},
+                         {})
+          .ok());
 }
 
 }  // namespace
@@ -79,8 +79,8 @@ TEST_CASE("queues: depths, oldest age, dead-letter links and the visible-message
 TEST_CASE("a POST without the page's token is refused and changes nothing") {
   ConsoleFixture f;
   REQUIRE(f.engine->create_queue(f.queue("q"), {}, {}).ok());
-  for (const std::string& token : {std::string("-"), std::string(""), std::string("0.0"),
-                                   f.token().substr(0, 33) + std::string(32, '0')}) {
+  for (const std::string& token :
+       {std::string("-"), std::string(""), std::string("0.0"), f.token().substr(0, 33) + std::string(32, '0')}) {
     CAPTURE(token);
     const Answer refused = f.post("send", R"({"queue":"q","body":"x"})", token);
     CHECK(refused.status == 403);
@@ -128,8 +128,8 @@ TEST_CASE("send answers SQS's own errors, and bad bodies a validation error") {
   const Answer no_group = f.post("send", R"({"queue":"q.fifo","body":"x"})", token);
   CHECK(no_group.status == 400);
   CHECK(no_group.json().at("message").as_string().find("MessageGroupId") != json::string::npos);
-  const Answer fifo = f.post(
-      "send", R"({"queue":"q.fifo","body":"x","messageGroupId":"g","messageDeduplicationId":"d"})", token);
+  const Answer fifo =
+      f.post("send", R"({"queue":"q.fifo","body":"x","messageGroupId":"g","messageDeduplicationId":"d"})", token);
   CHECK(fifo.status == 200);
   CHECK(fifo.json().as_object().contains("sequenceNumber"));
   CHECK(f.post("send", "not json", token).status == 400);

@@ -64,7 +64,7 @@ struct ConsoleOptions {
   // What the console reads; a null member hides its page's data (an empty list).
   sqs::Engine* engine = nullptr;
   sns::Service* topics = nullptr;
-  lambda::ControlPlane* control_plane = nullptr;  // functions and event-source mappings
+  lambda::ControlPlane* control_plane = nullptr;    // functions and event-source mappings
   functions::FunctionRegistry* registry = nullptr;  // environments busy / idle (concurrency in use)
   std::shared_ptr<esm::MappingDirectory> mappings;  // running mappings' State, LastProcessingResult
   std::shared_ptr<logs::LogStore> logs;
