@@ -1,4 +1,4 @@
-// Small formatting and DOM helpers shared by the views. Text always goes in through textContent,
+// Small formatting and DOM functions shared by the views. Text always goes in through textContent,
 // never as HTML: message bodies and log lines are whatever a user sent.
 
 export function h(tag, attributes = {}, ...children) {

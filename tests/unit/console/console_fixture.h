@@ -1,6 +1,6 @@
 #pragma once
 // A console over real in-memory components on one manual clock (SQS engine, SNS, CloudWatch
-// metrics and alarms, CloudWatch Logs), and helpers that call its Service as the front door does.
+// metrics and alarms, CloudWatch Logs), and functions that call its Service as the front door does.
 
 #include <boost/json.hpp>
 
