@@ -152,6 +152,9 @@ class MeteredEngine final : public sqs::Engine {
     return inner_->change_visibility_many(queue, entries);
   }
   const Clock& clock() const override { return inner_->clock(); }
+  Outcome<std::vector<sqs::PeekedMessage>> peek_messages(const sqs::QueueAddress& queue, size_t max_messages) override {
+    return inner_->peek_messages(queue, max_messages);
+  }
   Outcome<std::vector<std::string>> list_dead_letter_source_queues(const sqs::QueueAddress& dlq) override {
     return inner_->list_dead_letter_source_queues(dlq);
   }

@@ -38,6 +38,7 @@
 #include "sluice/api/sts_wire/sts_service.h"
 #include "sluice/cloudwatch/alarms.h"
 #include "sluice/common/defaults.h"
+#include "sluice/console/console.h"
 #include "sluice/esm/mapping_directory.h"
 #include "sluice/functions/lambda_executor.h"
 #include "sluice/functions/log_format.h"
@@ -378,6 +379,30 @@ int command_up(const UpOptions& options) {
   reset.auth = options.auth;
   reset.allowed_principals = options.reset_principals;
   api_options.services.push_back(make_reset_service(std::move(reset)));
+  // The web console at /_sluice/ (sluice/console/console.h), acting as console.Principal under
+  // --auth audit|enforce.
+  console::ConsoleOptions console_options;
+  console_options.account_id = options.account_id;
+  console_options.region = options.region;
+  console_options.engine = engine.get();
+  console_options.topics = topics.get();
+  console_options.control_plane = lambda_functions->get();
+  console_options.registry = &runtime.registry();
+  console_options.mappings = runtime.mapping_directory();
+  console_options.logs = log_store;
+  console_options.alarms = alarms;
+  console_options.metrics = metrics_registry;
+  console_options.auth = options.auth;
+  console_options.policies = identities;
+  if (!config.console_principal.empty()) {
+    console_options.principal = console::principal_from_arn(config.console_principal);
+    if (!console_options.principal) {
+      std::fprintf(stderr, "sluice up: config %s: console.Principal: not a user, role or root ARN: %s\n",
+                   options.config_path.c_str(), config.console_principal.c_str());
+      return 78;
+    }
+  }
+  api_options.services.push_back(console::make_console_service(std::move(console_options)));
   service.api = api::server::ApiServer::start(&service.loop, std::move(api_options), &error);
   if (!service.api) {
     std::fprintf(stderr, "sluice up: cannot listen on %s:%d: %s\n", options.host.c_str(), options.port, error.c_str());

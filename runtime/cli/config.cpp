@@ -1,4 +1,5 @@
 #include "config.h"
+#include "config_fields.h"
 
 #include "json_syntax_error.h"
 
@@ -117,8 +118,10 @@ bool parse_config(const std::string& json_text, const std::string& account_id, c
   try {
     if (!root.is_object()) fail("(top level)", "must be a JSON object");
     for (const auto& [key, item] : root.as_object())
-      if (key != "queues" && key != "functions" && key != "eventSourceMappings" && key != "accounts" && key != "sns")
-        fail(std::string(key), "unknown section (expected queues, functions, eventSourceMappings, accounts, sns)");
+      if (key != "queues" && key != "functions" && key != "eventSourceMappings" && key != "accounts" && key != "sns" &&
+          key != "console")
+        fail(std::string(key),
+             "unknown section (expected queues, functions, eventSourceMappings, accounts, sns, console)");
     Config parsed;
     if (const json::value* queues = root.as_object().if_contains("queues")) {
       if (!queues->is_array()) fail("queues", "must be an array");
@@ -136,6 +139,11 @@ bool parse_config(const std::string& json_text, const std::string& account_id, c
     parse_mappings(root.as_object().if_contains("eventSourceMappings"), account_id, region, &parsed);
     parse_accounts(root.as_object().if_contains("accounts"), &parsed);
     parse_sns(root.as_object().if_contains("sns"), account_id, region, &parsed);
+    if (const json::value* console = root.as_object().if_contains("console")) {
+      const json::object& section = object_at(*console, "console");
+      only_fields(section, {"Principal"}, "console");
+      parsed.console_principal = string_field(section, "Principal", "console", false);
+    }
     *config = std::move(parsed);
     return true;
   } catch (const ConfigError& e) {

@@ -37,7 +37,8 @@
 //             "Topics": [{"Name": "orders", "Attributes": {"DisplayName": "Orders"}, "Tags": {"team": "orders"},
 //                         "Subscriptions": [{"Protocol": "sqs", "Endpoint": "OrderProcessingQueue",
 //                                            "Attributes": {"RawMessageDelivery": "true",
-//                                                           "FilterPolicy": {"type": ["order"]}}}]}]}
+//                                                           "FilterPolicy": {"type": ["order"]}}}]}]},
+//     "console": {"Principal": "arn:aws:iam::111122223333:user/console"}
 //   }
 //
 // sns.DeliveryAllowList: the addresses SNS may deliver to over HTTP/S, replacing the default
@@ -49,6 +50,10 @@
 // Subscriptions (Subscribe's Protocol, Endpoint and Attributes; an object value such as a
 // FilterPolicy may be written as JSON). An sqs Endpoint may be a queue name and a lambda Endpoint a
 // function name: both are completed to ARNs in the server's account and region.
+//
+// console.Principal: the IAM user, role or root ARN the web console at /_sluice/ acts as under
+// --auth audit|enforce; its policies (from `accounts` and the IAM API) decide what the console may
+// show and do (sluice/console/console.h). Without it the console is refused under enforce.
 //
 // Runtime API functions: {"FunctionName": "orders-py", "Runtime": "python3.12", "CodeUri": "python",
 // "Handler": "order_processor.handler"} runs the handler through sluice's Python shim (nodejs*:
@@ -149,6 +154,7 @@ struct Config {
   // sns.DeliveryAllowList as written (each entry checked); nullopt: the default list.
   std::optional<std::vector<std::string>> sns_delivery_allow_list;
   std::vector<TopicDeclaration> topics;  // sns.Topics
+  std::string console_principal;         // console.Principal, "" = none
 };
 
 // Parses the configuration; account and region complete queue ARNs. On error returns false and

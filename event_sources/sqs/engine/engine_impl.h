@@ -89,6 +89,9 @@ class EngineImpl final : public Engine {
       const QueueAddress& queue, const std::vector<ChangeVisibilityBatchEntry>& entries) override;
   const Clock& clock() const override { return *clock_; }
 
+  // Peeking (engine_peek.cpp)
+  Outcome<std::vector<PeekedMessage>> peek_messages(const QueueAddress& queue, size_t max_messages) override;
+
   // Dead-letter queues (engine_dlq.cpp)
   Outcome<std::vector<std::string>> list_dead_letter_source_queues(const QueueAddress& dead_letter_queue) override;
   Outcome<std::string> start_message_move_task(const std::string& source_arn,

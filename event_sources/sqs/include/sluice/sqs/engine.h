@@ -170,6 +170,21 @@ struct MessageMoveTask {
   int64_t started_timestamp_ms = 0;
 };
 
+// ---- Peeking -----------------------------------------------------------------------------------
+
+// A message as it stands in its queue, read without receiving it (the web console's peek).
+struct PeekedMessage {
+  std::string message_id;
+  std::string body;
+  std::string state;  // "visible" | "delayed" | "inFlight"
+  int64_t receive_count = 0;
+  int64_t sent_ms = 0;
+  int64_t visible_at_ms = 0;           // delayed or in flight: when it becomes visible again
+  std::string message_group_id;        // FIFO
+  std::string dead_letter_source_arn;  // moved here by a redrive policy: the queue it came from
+  MessageAttributes message_attributes;
+};
+
 // ---- The engine --------------------------------------------------------------------------------
 
 enum class SyncMode {
@@ -320,6 +335,13 @@ class Engine {
                                                          const std::vector<DeleteMessageBatchEntry>& entries) = 0;
   virtual Outcome<BatchResult<BatchEntryOk>> change_visibility_many(
       const QueueAddress& queue, const std::vector<ChangeVisibilityBatchEntry>& entries) = 0;
+
+  // Up to max_messages of the queue's messages, oldest (first sent) first, whatever their state,
+  // read without changing anything: no visibility change, no receive count, no dead-letter move,
+  // nothing logged. Messages past the retention period are left out. Not an SQS action (SQS has
+  // no peek): the web console's view of a queue. Costs a pass over the queue's messages under its
+  // lock.
+  virtual Outcome<std::vector<PeekedMessage>> peek_messages(const QueueAddress& queue, size_t max_messages) = 0;
 
   // The clock the engine reads (EngineOptions::clock, or the system clock). Times the engine
   // answers, such as ReceiveMessageResult::next_visible_ms, are on this clock.
