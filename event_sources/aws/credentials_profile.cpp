@@ -39,8 +39,8 @@ class ProfileResolver {
 
     if (!setting(profile, "role_arn").empty()) {
       if (std::string token_file = setting(profile, "web_identity_token_file"); !token_file.empty()) {
-        return named(name, detail::web_identity_credentials_from(endpoint_for(*profile), token_file,
-                                                                 role_request(*profile)));
+        return named(name,
+                     detail::web_identity_credentials_from(endpoint_for(*profile), token_file, role_request(*profile)));
       }
       return assume_role(name, *profile);
     }
@@ -51,8 +51,8 @@ class ProfileResolver {
     if (std::string command = setting(profile, "credential_process"); !command.empty()) {
       return named(name, detail::run_credential_process(command));
     }
-    return fail(name,
-                "no credentials (aws_access_key_id, role_arn, sso_session or credential_process) in " + config_.files());
+    return fail(
+        name, "no credentials (aws_access_key_id, role_arn, sso_session or credential_process) in " + config_.files());
   }
 
  private:
@@ -112,8 +112,8 @@ class ProfileResolver {
     if (source == nullptr) return fail(name, "source_profile " + source_profile + " not found in " + config_.files());
     auto keys = detail::static_credentials_in(*source);
     // Naming itself is how a profile assumes its role with its own keys.
-    if (keys && (source_profile == name ||
-                 std::find(visited_.begin(), visited_.end(), source_profile) == visited_.end())) {
+    if (keys &&
+        (source_profile == name || std::find(visited_.begin(), visited_.end(), source_profile) == visited_.end())) {
       return {std::move(keys), {}};
     }
     return resolve(source_profile);
@@ -151,8 +151,9 @@ class ProfileProvider final : public CredentialsProvider {
     // ends the chain when it fails; a profile holding only other settings (a region) does not.
     const Section* profile = config.selected();
     bool named = !options_.profile.empty() || !detail::env_or("AWS_PROFILE").empty();
-    bool configured = profile != nullptr && std::any_of(std::begin(kCredentialKeys), std::end(kCredentialKeys),
-                                                        [&](const char* key) { return !setting(profile, key).empty(); });
+    bool configured =
+        profile != nullptr && std::any_of(std::begin(kCredentialKeys), std::end(kCredentialKeys),
+                                          [&](const char* key) { return !setting(profile, key).empty(); });
     result.stop_chain = !result.ok() && (configured || (profile == nullptr && named));
     return result;
   }

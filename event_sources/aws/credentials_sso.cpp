@@ -53,7 +53,8 @@ ResolvedCredentials sso_role_credentials(const SharedConfig& config, const Secti
   std::string region = setting(profile, "sso_region");
   if (!session.empty()) {
     auto it = config.sso_sessions.find(session);
-    if (it == config.sso_sessions.end()) return {std::nullopt, "sso-session " + session + " is not in " + config.config_file};
+    if (it == config.sso_sessions.end())
+      return {std::nullopt, "sso-session " + session + " is not in " + config.config_file};
     start_url = setting(it->second, "sso_start_url");
     region = setting(it->second, "sso_region");
   }
@@ -94,7 +95,8 @@ ResolvedCredentials sso_role_credentials(const SharedConfig& config, const Secti
     return {std::nullopt, where + ": HTTP " + std::to_string(result->status) + (type.empty() ? "" : " " + type) +
                               (message.empty() ? "" : ": " + message)};
   }
-  const json::value* role_credentials = !ec && doc.is_object() ? doc.as_object().if_contains("roleCredentials") : nullptr;
+  const json::value* role_credentials =
+      !ec && doc.is_object() ? doc.as_object().if_contains("roleCredentials") : nullptr;
   if (role_credentials == nullptr || !role_credentials->is_object()) {
     return {std::nullopt, where + ": the answer has no roleCredentials"};
   }
@@ -103,7 +105,8 @@ ResolvedCredentials sso_role_credentials(const SharedConfig& config, const Secti
   if (const json::value* ms = rc.if_contains("expiration"); ms != nullptr && ms->is_number()) {
     c.expiration = std::chrono::system_clock::time_point(std::chrono::milliseconds(ms->to_number<int64_t>()));
   }
-  if (c.access_key_id.empty() || c.secret_access_key.empty()) return {std::nullopt, where + ": incomplete roleCredentials"};
+  if (c.access_key_id.empty() || c.secret_access_key.empty())
+    return {std::nullopt, where + ": incomplete roleCredentials"};
   return {std::move(c), {}};
 }
 

@@ -43,8 +43,8 @@ class WebIdentityEnvironmentProvider final : public CredentialsProvider {
     // The profile still says where STS is (region, endpoint settings).
     detail::SharedConfig config = detail::load_shared_config({});
     const detail::Section* profile = config.selected();
-    detail::RoleRequest request{role_arn, detail::env_or("AWS_ROLE_SESSION_NAME", detail::default_session_name()),
-                                {}, 0};
+    detail::RoleRequest request{
+        role_arn, detail::env_or("AWS_ROLE_SESSION_NAME", detail::default_session_name()), {}, 0};
     ResolvedCredentials result =
         detail::web_identity_credentials_from(detail::sts_endpoint(&config, profile), token_file, request);
     result.stop_chain = !result.ok();
@@ -59,7 +59,8 @@ class AssumeRoleProvider final : public CredentialsProvider {
 
   ResolvedCredentials resolve() override {
     ResolvedCredentials source = source_->resolve();
-    if (!source.ok()) return {std::nullopt, "AssumeRole " + options_.role_arn + ": source credentials: " + source.error};
+    if (!source.ok())
+      return {std::nullopt, "AssumeRole " + options_.role_arn + ": source credentials: " + source.error};
     detail::StsEndpoint endpoint;
     if (!options_.endpoint.empty()) {
       endpoint = {options_.endpoint, options_.region.empty() ? "us-east-1" : options_.region};

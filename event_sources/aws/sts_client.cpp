@@ -19,9 +19,9 @@ constexpr std::chrono::seconds kStsTimeout{10};
 
 // The regions whose STS answered on the global endpoint before regional endpoints existed.
 constexpr std::array<std::string_view, 16> kLegacyGlobalRegions = {
-    "ap-northeast-1", "ap-south-1",   "ap-southeast-1", "ap-southeast-2", "aws-global", "ca-central-1",
-    "eu-central-1",   "eu-north-1",   "eu-west-1",      "eu-west-2",      "eu-west-3",  "sa-east-1",
-    "us-east-1",      "us-east-2",    "us-west-1",      "us-west-2"};
+    "ap-northeast-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "aws-global", "ca-central-1",
+    "eu-central-1",   "eu-north-1", "eu-west-1",      "eu-west-2",      "eu-west-3",  "sa-east-1",
+    "us-east-1",      "us-east-2",  "us-west-1",      "us-west-2"};
 
 bool is_true(std::string value) {
   for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -38,9 +38,12 @@ std::string xml_unescape(std::string_view text) {
     }
     size_t semi = text.find(';', i);
     std::string_view entity = semi == std::string_view::npos ? std::string_view() : text.substr(i + 1, semi - i - 1);
-    char c = entity == "amp" ? '&' : entity == "lt" ? '<' : entity == "gt" ? '>' : entity == "quot" ? '"'
-                                                                          : entity == "apos"  ? '\''
-                                                                                              : '\0';
+    char c = entity == "amp"    ? '&'
+             : entity == "lt"   ? '<'
+             : entity == "gt"   ? '>'
+             : entity == "quot" ? '"'
+             : entity == "apos" ? '\''
+                                : '\0';
     if (c == '\0') {
       out += '&';
       continue;
@@ -76,7 +79,9 @@ ResolvedCredentials call_sts(const StsEndpoint& endpoint, const std::string& act
                              std::vector<std::pair<std::string, std::string>> fields, const Credentials* signer) {
   auto url = parse_url(endpoint.url);
   if (!url) return {std::nullopt, action + ": bad STS endpoint " + endpoint.url};
-  fields.insert(fields.begin(), {{"Action", action}, {"Version", "2011-06-15"}, {"RoleArn", request.role_arn},
+  fields.insert(fields.begin(), {{"Action", action},
+                                 {"Version", "2011-06-15"},
+                                 {"RoleArn", request.role_arn},
                                  {"RoleSessionName", request.session_name}});
   if (request.duration_seconds > 0) fields.emplace_back("DurationSeconds", std::to_string(request.duration_seconds));
   std::string body = form_encode(fields);
@@ -84,7 +89,8 @@ ResolvedCredentials call_sts(const StsEndpoint& endpoint, const std::string& act
 
   httplib::Headers headers;
   if (signer != nullptr) {
-    SignableRequest signable{"POST", url->path, {}, {{"Host", url->host_header()}, {"Content-Type", kContentType}}, body};
+    SignableRequest signable{
+        "POST", url->path, {}, {{"Host", url->host_header()}, {"Content-Type", kContentType}}, body};
     sign(signable, *signer, {endpoint.region, "sts", format_amz_date(std::chrono::system_clock::now())});
     for (auto& [name, value] : signable.headers) {
       if (name != "Content-Type") headers.emplace(name, value);  // httplib sets it from the argument
@@ -145,8 +151,8 @@ StsEndpoint sts_endpoint(const SharedConfig* config, const Section* profile, std
     return out;
   }
   std::string mode = env_or("AWS_STS_REGIONAL_ENDPOINTS", setting(profile, "sts_regional_endpoints"));
-  bool legacy_region = std::find(kLegacyGlobalRegions.begin(), kLegacyGlobalRegions.end(), region) !=
-                       kLegacyGlobalRegions.end();
+  bool legacy_region =
+      std::find(kLegacyGlobalRegions.begin(), kLegacyGlobalRegions.end(), region) != kLegacyGlobalRegions.end();
   if (region.empty() || region == "aws-global" || (mode == "legacy" && legacy_region)) {
     out.url = "https://sts.amazonaws.com";
     out.region = "us-east-1";

@@ -30,7 +30,7 @@ std::string configured_endpoint(const SharedConfig* config, const Section* profi
 struct RoleRequest {
   std::string role_arn;
   std::string session_name;
-  std::string external_id;  // AssumeRole only
+  std::string external_id;   // AssumeRole only
   int duration_seconds = 0;  // 0: STS's default (3600)
 };
 

@@ -41,7 +41,7 @@ struct FakeSts {
 
   FakeSts() {
     http.server.Post("/", [this](const httplib::Request& req, httplib::Response& res) {
-      StsCall call{req.get_param_value("Action"),         req.get_param_value("RoleArn"),
+      StsCall call{req.get_param_value("Action"),          req.get_param_value("RoleArn"),
                    req.get_param_value("RoleSessionName"), req.get_param_value("ExternalId"),
                    req.get_param_value("DurationSeconds"), req.get_param_value("WebIdentityToken"),
                    req.get_header_value("Authorization")};
@@ -60,9 +60,8 @@ struct FakeSts {
             "text/xml");
         return;
       }
-      res.set_content("<" + call.action + "Response><" + call.action + "Result><Credentials><AccessKeyId>ASIA-" +
-                          role + "-" + std::to_string(n) +
-                          "</AccessKeyId><SecretAccessKey>secret/" + role +
+      res.set_content("<" + call.action + "Response><" + call.action + "Result><Credentials><AccessKeyId>ASIA-" + role +
+                          "-" + std::to_string(n) + "</AccessKeyId><SecretAccessKey>secret/" + role +
                           "</SecretAccessKey><SessionToken>token&amp;" + role +
                           "</SessionToken><Expiration>2031-02-03T04:05:06.789Z</Expiration></Credentials></" +
                           call.action + "Result></" + call.action + "Response>",
@@ -147,10 +146,10 @@ TEST_CASE("role_arn + source_profile: AssumeRole signed with the source's keys, 
   TempDir dir;
   FakeSts sts;
   env.set("AWS_ENDPOINT_URL_STS", sts.http.url());
-  env.set("AWS_CONFIG_FILE",
-          dir.write("config", "[profile deploy]\nrole_arn = arn:aws:iam::111122223333:role/deployer\n"
-                              "source_profile = base\nrole_session_name = nightly\nexternal_id = ext-42\n"
-                              "duration_seconds = 1800\nregion = eu-west-1\n"));
+  env.set("AWS_CONFIG_FILE", dir.write("config",
+                                       "[profile deploy]\nrole_arn = arn:aws:iam::111122223333:role/deployer\n"
+                                       "source_profile = base\nrole_session_name = nightly\nexternal_id = ext-42\n"
+                                       "duration_seconds = 1800\nregion = eu-west-1\n"));
   env.set("AWS_SHARED_CREDENTIALS_FILE",
           dir.write("credentials", "[base]\naws_access_key_id = AKBASE\naws_secret_access_key = base-secret\n"));
   auto r = resolve_profile("deploy");
@@ -222,13 +221,13 @@ TEST_CASE("credential_source: Environment, EcsContainer; an unknown value is nam
   TempDir dir;
   FakeSts sts;
   env.set("AWS_ENDPOINT_URL", sts.http.url());  // the generic override reaches STS too
-  env.set("AWS_CONFIG_FILE",
-          dir.write("config", "[profile from-env]\nrole_arn = arn:aws:iam::111122223333:role/r\n"
-                              "credential_source = Environment\n"
-                              "[profile from-ecs]\nrole_arn = arn:aws:iam::111122223333:role/r\n"
-                              "credential_source = EcsContainer\n"
-                              "[profile odd]\nrole_arn = arn:aws:iam::111122223333:role/r\n"
-                              "credential_source = Laptop\n"));
+  env.set("AWS_CONFIG_FILE", dir.write("config",
+                                       "[profile from-env]\nrole_arn = arn:aws:iam::111122223333:role/r\n"
+                                       "credential_source = Environment\n"
+                                       "[profile from-ecs]\nrole_arn = arn:aws:iam::111122223333:role/r\n"
+                                       "credential_source = EcsContainer\n"
+                                       "[profile odd]\nrole_arn = arn:aws:iam::111122223333:role/r\n"
+                                       "credential_source = Laptop\n"));
   auto missing = resolve_profile("from-env");
   CHECK(missing.error.find("profile from-env: credential_source Environment: AWS_ACCESS_KEY_ID") == 0);
   env.set("AWS_ACCESS_KEY_ID", "AKENV");
@@ -239,8 +238,9 @@ TEST_CASE("credential_source: Environment, EcsContainer; an unknown value is nam
 
   LoopbackServer ecs;
   ecs.server.Get("/creds", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(R"({"AccessKeyId":"ASIAECS","SecretAccessKey":"e","Token":"t","Expiration":"2031-01-01T00:00:00Z"})",
-                    "application/json");
+    res.set_content(
+        R"({"AccessKeyId":"ASIAECS","SecretAccessKey":"e","Token":"t","Expiration":"2031-01-01T00:00:00Z"})",
+        "application/json");
   });
   ecs.start();
   env.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", ecs.url() + "/creds");
@@ -259,9 +259,10 @@ TEST_CASE("web identity: from a profile and from the environment, unsigned, toke
   FakeSts sts;
   env.set("AWS_ENDPOINT_URL_STS", sts.http.url());
   std::string token_file = dir.write("token", "eyJ.first.token\n");
-  env.set("AWS_CONFIG_FILE", dir.write("config", "[profile irsa]\nrole_arn = arn:aws:iam::111122223333:role/web\n"
-                                                 "web_identity_token_file = " +
-                                                     token_file + "\nrole_session_name = pod-7\n"));
+  env.set("AWS_CONFIG_FILE", dir.write("config",
+                                       "[profile irsa]\nrole_arn = arn:aws:iam::111122223333:role/web\n"
+                                       "web_identity_token_file = " +
+                                           token_file + "\nrole_session_name = pod-7\n"));
   auto r = resolve_profile("irsa");
   REQUIRE_MESSAGE(r.ok(), r.error);
   CHECK(r.credentials->access_key_id == "ASIA-web-1");
@@ -336,10 +337,11 @@ TEST_CASE("IAM Identity Center: the cached token by the session's SHA-1, then Ge
   });
   portal.start();
   env.set("AWS_ENDPOINT_URL_SSO", portal.url());
-  env.set("AWS_CONFIG_FILE", home.write(".aws/config", "[profile dev]\nsso_session = my-sso\n"
-                                                       "sso_account_id = 111122223333\nsso_role_name = Dev\n"
-                                                       "[sso-session my-sso]\nsso_region = us-east-1\n"
-                                                       "sso_start_url = https://my-sso.awsapps.com/start\n"));
+  env.set("AWS_CONFIG_FILE", home.write(".aws/config",
+                                        "[profile dev]\nsso_session = my-sso\n"
+                                        "sso_account_id = 111122223333\nsso_role_name = Dev\n"
+                                        "[sso-session my-sso]\nsso_region = us-east-1\n"
+                                        "sso_start_url = https://my-sso.awsapps.com/start\n"));
   // sha1("my-sso")
   const std::string cache = ".aws/sso/cache/0ad374308c5a4e22f723adf10145eafad7c4031c.json";
   auto missing = resolve_profile("dev");
@@ -359,8 +361,7 @@ TEST_CASE("IAM Identity Center: the cached token by the session's SHA-1, then Ge
 
   home.write(cache, R"({"accessToken":"revoked","expiresAt":"2031-01-01T00:00:00Z"})");
   auto refused = resolve_profile("dev");
-  CHECK(refused.error.find("HTTP 401 UnauthorizedException: Session token not found or invalid") !=
-        std::string::npos);
+  CHECK(refused.error.find("HTTP 401 UnauthorizedException: Session token not found or invalid") != std::string::npos);
   home.write(cache, R"({"accessToken":"sso-access-token","expiresAt":"2020-01-01T00:00:00Z"})");
   auto expired = resolve_profile("dev");
   CHECK(expired.error.find("has expired") != std::string::npos);

@@ -120,9 +120,10 @@ TEST_CASE("IMDSv2: the session token is reused, and renewed when the service ans
     }
     return true;
   };
-  http.server.Get("/latest/meta-data/iam/security-credentials/", [&](const httplib::Request& req, httplib::Response& res) {
-    if (authorized(req, res)) res.set_content("role\n", "text/plain");
-  });
+  http.server.Get("/latest/meta-data/iam/security-credentials/",
+                  [&](const httplib::Request& req, httplib::Response& res) {
+                    if (authorized(req, res)) res.set_content("role\n", "text/plain");
+                  });
   http.server.Get("/latest/meta-data/iam/security-credentials/role",
                   [&](const httplib::Request& req, httplib::Response& res) {
                     if (authorized(req, res)) {
