@@ -65,8 +65,9 @@ constexpr FieldSchema kOnFailure[] = {
 constexpr FieldSchema kMapping[] = {
     {"FunctionName", "string", true, "A function declared in `functions`."},
     {"EventSourceArn", "string", false, "An embedded queue's name or ARN. Give this or QueueUrl."},
-    {"QueueUrl", "string", false, "A queue at any SQS endpoint, polled with AWS credentials. Give this or "
-                                  "EventSourceArn."},
+    {"QueueUrl", "string", false,
+     "A queue at any SQS endpoint, polled with AWS credentials. Give this or "
+     "EventSourceArn."},
     {"Endpoint", "string", false, "With QueueUrl: the endpoint to call instead of the URL's host."},
     {"BatchSize", "integer", false, "CreateEventSourceMapping's BatchSize (1 to 10000; default 10)."},
     {"MaximumBatchingWindowInSeconds", "integer", false, "0 to 300; default 0."},
@@ -144,8 +145,8 @@ constexpr FieldSchema kSubscription[] = {
 };
 
 constexpr ObjectSchema kSchema[] = {
-    {"(top level)", "The file",
-     "One JSON object; every section is optional. Field names follow AWS's API members.", kTopLevel},
+    {"(top level)", "The file", "One JSON object; every section is optional. Field names follow AWS's API members.",
+     kTopLevel},
     {"queues[]", "queues[]", "One SQS queue. A declared queue kept from an earlier run takes the declared attributes.",
      kQueue},
     {"functions[]", "functions[]",
@@ -192,7 +193,8 @@ void check_fields(const boost::json::object& object, std::string_view key, const
     if (known) continue;
     std::string expected;
     for (const FieldSchema& field : schema.fields) expected += (expected.empty() ? "" : ", ") + std::string(field.name);
-    fail(path.empty() ? std::string(name) : path + "." + std::string(name), "unknown field (expected " + expected + ")");
+    fail(path.empty() ? std::string(name) : path + "." + std::string(name),
+         "unknown field (expected " + expected + ")");
   }
 }
 

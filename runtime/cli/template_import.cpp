@@ -32,21 +32,31 @@ constexpr std::string_view kServerlessFunction = "AWS::Serverless::Function";
 constexpr std::string_view kMapping = "AWS::Lambda::EventSourceMapping";
 
 // Properties that are queue attributes under the same name.
-const std::set<std::string> kQueueAttributes = {
-    "ContentBasedDeduplication", "DeduplicationScope",           "DelaySeconds",        "FifoQueue",
-    "FifoThroughputLimit",       "KmsDataKeyReusePeriodSeconds", "KmsMasterKeyId",      "MaximumMessageSize",
-    "MessageRetentionPeriod",    "ReceiveMessageWaitTimeSeconds", "RedriveAllowPolicy", "RedrivePolicy",
-    "SqsManagedSseEnabled",      "VisibilityTimeout"};
-const std::set<std::string> kTopicAttributes = {"ArchivePolicy",    "ContentBasedDeduplication", "DataProtectionPolicy",
-                                                "DisplayName",      "FifoTopic",                 "KmsMasterKeyId",
-                                                "SignatureVersion", "TracingConfig"};
+const std::set<std::string> kQueueAttributes = {"ContentBasedDeduplication",
+                                                "DeduplicationScope",
+                                                "DelaySeconds",
+                                                "FifoQueue",
+                                                "FifoThroughputLimit",
+                                                "KmsDataKeyReusePeriodSeconds",
+                                                "KmsMasterKeyId",
+                                                "MaximumMessageSize",
+                                                "MessageRetentionPeriod",
+                                                "ReceiveMessageWaitTimeSeconds",
+                                                "RedriveAllowPolicy",
+                                                "RedrivePolicy",
+                                                "SqsManagedSseEnabled",
+                                                "VisibilityTimeout"};
+const std::set<std::string> kTopicAttributes = {
+    "ArchivePolicy",  "ContentBasedDeduplication", "DataProtectionPolicy", "DisplayName", "FifoTopic",
+    "KmsMasterKeyId", "SignatureVersion",          "TracingConfig"};
 const std::set<std::string> kSubscriptionAttributes = {"DeliveryPolicy",     "FilterPolicy",  "FilterPolicyScope",
                                                        "RawMessageDelivery", "RedrivePolicy", "SubscriptionRoleArn"};
 // Function properties without a local effect, left out without a word.
-const std::set<std::string> kQuietFunctionProperties = {"Architectures", "Description", "Policies", "Role", "Tags",
-                                                        "Tracing"};
-const std::set<std::string> kMappingSettings = {"BatchSize", "MaximumBatchingWindowInSeconds", "Enabled",
-                                                "FunctionResponseTypes", "ScalingConfig", "FilterCriteria"};
+const std::set<std::string> kQuietFunctionProperties = {"Architectures", "Description", "Policies",
+                                                        "Role",          "Tags",        "Tracing"};
+const std::set<std::string> kMappingSettings = {"BatchSize",     "MaximumBatchingWindowInSeconds",
+                                                "Enabled",       "FunctionResponseTypes",
+                                                "ScalingConfig", "FilterCriteria"};
 
 const json::object& object_or_empty(const json::value* value) {
   static const json::object kEmpty;
@@ -202,8 +212,10 @@ class Importer {
   }
 
   void collect_parameters() {
-    symbols_.parameters = {{"AWS::AccountId", options_.account_id}, {"AWS::Region", options_.region},
-                           {"AWS::StackName", "sluice"},          {"AWS::Partition", "aws"},
+    symbols_.parameters = {{"AWS::AccountId", options_.account_id},
+                           {"AWS::Region", options_.region},
+                           {"AWS::StackName", "sluice"},
+                           {"AWS::Partition", "aws"},
                            {"AWS::URLSuffix", "amazonaws.com"}};
     for (const auto& [key, value] : object_or_empty(document_.if_contains("Parameters"))) {
       const json::value* fallback = object_or_empty(&value).if_contains("Default");
@@ -335,7 +347,8 @@ class Importer {
   }
 
   static json::object subscription_of(const json::object& properties) {
-    json::object subscription{{"Protocol", text_or(properties, "Protocol")}, {"Endpoint", text_or(properties, "Endpoint")}};
+    json::object subscription{{"Protocol", text_or(properties, "Protocol")},
+                              {"Endpoint", text_or(properties, "Endpoint")}};
     if (subscription["Protocol"].as_string().empty() || subscription["Endpoint"].as_string().empty())
       throw Skip{"a subscription needs Protocol and Endpoint"};
     json::object attributes;
@@ -430,8 +443,7 @@ class Importer {
         const json::value* via_queue = properties.if_contains("SqsSubscription");
         if (via_queue != nullptr && (via_queue->is_object() || is_true(properties, "SqsSubscription")))
           throw Skip{"SqsSubscription (a queue between the topic and the function) is not made"};
-        json::object subscription{{"Protocol", "lambda"},
-                                  {"Endpoint", symbols_.resources.at(id).attributes.at("Arn")}};
+        json::object subscription{{"Protocol", "lambda"}, {"Endpoint", symbols_.resources.at(id).attributes.at("Arn")}};
         json::object attributes;
         for (const char* name : {"FilterPolicy", "FilterPolicyScope"})
           if (const json::value* value = properties.if_contains(name)) attributes[name] = *value;
@@ -455,7 +467,8 @@ class Importer {
     if (function.empty()) throw Skip{"no FunctionName"};
     bool declared = false;
     for (const auto& [other, resource] : symbols_.resources)
-      declared = declared || ((resource.type == kFunction || resource.type == kServerlessFunction) && resource.ref == function);
+      declared = declared ||
+                 ((resource.type == kFunction || resource.type == kServerlessFunction) && resource.ref == function);
     if (!declared) throw Skip{"function " + function + " is not a function of this template"};
     json::object mapping{{"FunctionName", function}, {"EventSourceArn", source}};
     copy_mapping_settings(properties, mapping);
@@ -505,8 +518,7 @@ bool no_duplicates(const std::vector<Item>& a, const std::vector<Item>& b, Name 
 
 }  // namespace
 
-bool import_template(const std::string& path, const TemplateOptions& options, TemplateImport* out,
-                     std::string* error) {
+bool import_template(const std::string& path, const TemplateOptions& options, TemplateImport* out, std::string* error) {
   json::value document;
   if (!read_template_document(path, &document, error)) return false;
   std::string directory = fs::absolute(fs::path(path)).parent_path().string();
@@ -514,12 +526,16 @@ bool import_template(const std::string& path, const TemplateOptions& options, Te
 }
 
 bool merge_config(Config from, Config* into, std::string* error) {
-  if (!no_duplicates(from.queues, into->queues, [](const QueueDeclaration& q) { return q.name; }, "queue", error) ||
-      !no_duplicates(from.functions, into->functions, [](const FunctionDeclaration& f) { return f.name; }, "function",
-                     error) ||
-      !no_duplicates(from.topics, into->topics, [](const TopicDeclaration& t) { return t.name; }, "topic", error))
+  if (!no_duplicates(
+          from.queues, into->queues, [](const QueueDeclaration& q) { return q.name; }, "queue", error) ||
+      !no_duplicates(
+          from.functions, into->functions, [](const FunctionDeclaration& f) { return f.name; }, "function", error) ||
+      !no_duplicates(
+          from.topics, into->topics, [](const TopicDeclaration& t) { return t.name; }, "topic", error))
     return false;
-  auto append = [](auto& to, auto& items) { to.insert(to.end(), std::make_move_iterator(items.begin()), std::make_move_iterator(items.end())); };
+  auto append = [](auto& to, auto& items) {
+    to.insert(to.end(), std::make_move_iterator(items.begin()), std::make_move_iterator(items.end()));
+  };
   append(into->queues, from.queues);
   append(into->functions, from.functions);
   append(into->mappings, from.mappings);

@@ -32,8 +32,7 @@ struct TemplateImport {
 };
 
 // False with *error when the template cannot be read or what it declares is invalid.
-bool import_template(const std::string& path, const TemplateOptions& options, TemplateImport* out,
-                     std::string* error);
+bool import_template(const std::string& path, const TemplateOptions& options, TemplateImport* out, std::string* error);
 
 // Adds `from`'s declarations to `into` (a configuration file's); false with *error naming a queue,
 // topic or function both declare.

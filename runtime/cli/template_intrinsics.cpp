@@ -88,8 +88,7 @@ json::value evaluate_function(const std::string& name, const json::value& argume
       if (dot == std::string::npos) refuse("Fn::GetAtt " + text + ": needs Resource.Attribute");
       return json::string(get_att(text.substr(0, dot), text.substr(dot + 1), symbols));
     }
-    if (!resolved.is_array() || resolved.as_array().size() != 2)
-      refuse("Fn::GetAtt takes [Resource, Attribute]");
+    if (!resolved.is_array() || resolved.as_array().size() != 2) refuse("Fn::GetAtt takes [Resource, Attribute]");
     return json::string(get_att(as_text(resolved.as_array()[0], "Fn::GetAtt's resource"),
                                 as_text(resolved.as_array()[1], "Fn::GetAtt's attribute"), symbols));
   }
@@ -130,7 +129,8 @@ json::value evaluate(const json::value& value, const TemplateSymbols& symbols) {
   if (object.size() == 1) {
     const auto& [key, argument] = *object.begin();
     std::string name(key);
-    if (name == "Ref" || name.starts_with("Fn::") || name == "Condition") return evaluate_function(name, argument, symbols);
+    if (name == "Ref" || name.starts_with("Fn::") || name == "Condition")
+      return evaluate_function(name, argument, symbols);
   }
   json::object out;
   for (const auto& [key, item] : object)

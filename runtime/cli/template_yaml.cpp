@@ -2,8 +2,8 @@
 
 #include "template_yaml.h"
 
-#include <boost/json.hpp>
 #include <yaml-cpp/yaml.h>
+#include <boost/json.hpp>
 
 namespace sluice::cli {
 namespace {
@@ -59,8 +59,7 @@ bool read_template_document(const std::string& path, json::value* document, std:
     *error = "cannot be read";
     return false;
   } catch (const YAML::Exception& e) {
-    *error = "line " + std::to_string(e.mark.line + 1) + ", column " + std::to_string(e.mark.column + 1) + ": " +
-             e.msg;
+    *error = "line " + std::to_string(e.mark.line + 1) + ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg;
     return false;
   }
   if (!document->is_object()) {

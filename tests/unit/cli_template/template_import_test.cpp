@@ -83,9 +83,10 @@ TEST_CASE("intrinsics: Ref, Fn::GetAtt, Fn::Sub (both forms, literals), Fn::Join
     "h": [1, {"Ref": "AWS::NoValue"}]
   })");
   json::value out = resolve_intrinsics(in, symbols);
-  CHECK(json::serialize(out) == R"({"a":"dev","b":"arn:aws:sqs:eu-west-1:1:dlq","c":"arn:aws:sqs:eu-west-1:1:dlq",)"
-                                R"("d":"dev/arn:aws:sqs:eu-west-1:1:dlq/eu-west-1/${Literal}","e":"http://h/1/dlq-dev",)"
-                                R"("f":"x,dev","h":[1]})");
+  CHECK(json::serialize(out) ==
+        R"({"a":"dev","b":"arn:aws:sqs:eu-west-1:1:dlq","c":"arn:aws:sqs:eu-west-1:1:dlq",)"
+        R"("d":"dev/arn:aws:sqs:eu-west-1:1:dlq/eu-west-1/${Literal}","e":"http://h/1/dlq-dev",)"
+        R"("f":"x,dev","h":[1]})");
   auto fails = [&](const char* text) {
     try {
       resolve_intrinsics(json::parse(text), symbols);
