@@ -1,11 +1,17 @@
 // Credentials over HTTP: the container credentials endpoint and the EC2 instance metadata service.
 //
 // IMDSv2: PUT /latest/api/token (with the TTL header) gives a session token that every later GET
-// carries. A 403/404/405 answer to the PUT means the instance (or a proxy in front of it) does not
-// offer v2, so the GETs go without a token (IMDSv1). Every call is bounded by a short timeout so a
-// machine that is not on EC2 learns it quickly.
+// carries. The provider keeps the token for its TTL (less a minute) and asks for a new one when it
+// runs out or a GET answers 401 (the token was revoked or the service restarted). A 403/404/405
+// answer to the PUT means the instance (or a proxy in front of it) does not offer v2, so the GETs
+// go without a token (IMDSv1) unless AWS_EC2_METADATA_V1_DISABLED is true. Every call is bounded by
+// a short timeout so a machine that is not on EC2 learns it quickly.
+//
+// Where: AWS_EC2_METADATA_SERVICE_ENDPOINT, else AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE (IPv4,
+// the default, or IPv6).
 
 #include <fstream>
+#include <mutex>
 
 #include <boost/json.hpp>
 
@@ -23,6 +29,9 @@ using detail::env_or;
 namespace json = boost::json;
 
 constexpr const char* kImdsDefault = "http://169.254.169.254";
+constexpr const char* kImdsIpv6 = "http://[fd00:ec2::254]";
+constexpr int kTokenTtlSeconds = 21600;
+constexpr std::chrono::seconds kTokenMargin{60};
 constexpr const char* kTokenTtlHeader = "x-aws-ec2-metadata-token-ttl-seconds";
 constexpr const char* kTokenHeader = "x-aws-ec2-metadata-token";
 constexpr const char* kRolesPath = "/latest/meta-data/iam/security-credentials/";
@@ -57,18 +66,33 @@ ResolvedCredentials parse_credentials_json(const std::string& body, const std::s
   return {std::move(c), {}};
 }
 
-bool metadata_disabled() {
-  std::string v = env_or("AWS_EC2_METADATA_DISABLED");
+bool env_true(const char* name) {
+  std::string v = env_or(name);
   for (char& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   return v == "true";
 }
 
+bool metadata_disabled() { return env_true("AWS_EC2_METADATA_DISABLED"); }
+
+std::string metadata_endpoint(const ImdsOptions& options) {
+  if (!options.endpoint.empty()) return options.endpoint;
+  std::string mode = env_or("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE");
+  for (char& ch : mode) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return env_or("AWS_EC2_METADATA_SERVICE_ENDPOINT", mode == "ipv6" ? kImdsIpv6 : kImdsDefault);
+}
+
+// The session token, kept between conversations.
+struct TokenCache {
+  std::mutex mu;
+  std::string token;  // empty: none, or the service speaks only v1
+  std::chrono::steady_clock::time_point renew_at;
+};
+
 // One conversation with the metadata service: the token (if v2 is offered) and GETs.
 class ImdsSession {
  public:
-  explicit ImdsSession(const ImdsOptions& options) {
-    std::string endpoint = options.endpoint;
-    if (endpoint.empty()) endpoint = env_or("AWS_EC2_METADATA_SERVICE_ENDPOINT", kImdsDefault);
+  ImdsSession(const ImdsOptions& options, TokenCache* cache) : cache_(cache) {
+    std::string endpoint = metadata_endpoint(options);
     if (auto url = detail::parse_url(endpoint)) {
       client_ = detail::make_client(*url, options.timeout, options.timeout);
       client_->set_keep_alive(false);
@@ -80,21 +104,19 @@ class ImdsSession {
   // False with error() set when the service cannot be used.
   bool start() {
     if (!client_) return false;
-    httplib::Headers headers{{kTokenTtlHeader, "21600"}};
-    auto result = client_->Put("/latest/api/token", headers, "", "text/plain");
-    if (result && result->status == 200) {
-      token_ = result->body;
-      return true;
+    if (cache_ != nullptr) {
+      std::lock_guard lock(cache_->mu);
+      if (!cache_->token.empty() && std::chrono::steady_clock::now() < cache_->renew_at) {
+        token_ = cache_->token;
+        return true;
+      }
     }
-    if (result && (result->status == 403 || result->status == 404 || result->status == 405)) return true;  // v1
-    error_ = "metadata token: " + describe(result);
-    return false;
+    return fetch_token();
   }
 
   std::optional<std::string> get(const std::string& path) {
-    httplib::Headers headers;
-    if (!token_.empty()) headers.emplace(kTokenHeader, token_);
-    auto result = client_->Get(path, headers);
+    auto result = get_once(path);
+    if (result && result->status == 401 && !token_.empty() && fetch_token()) result = get_once(path);
     if (!result || result->status != 200) {
       error_ = "metadata " + path + ": " + describe(result);
       return std::nullopt;
@@ -105,6 +127,36 @@ class ImdsSession {
   const std::string& error() const { return error_; }
 
  private:
+  bool fetch_token() {
+    token_.clear();
+    httplib::Headers headers{{kTokenTtlHeader, std::to_string(kTokenTtlSeconds)}};
+    auto requested = std::chrono::steady_clock::now();
+    auto result = client_->Put("/latest/api/token", headers, "", "text/plain");
+    if (result && result->status == 200) {
+      token_ = result->body;
+      if (cache_ != nullptr) {
+        std::lock_guard lock(cache_->mu);
+        cache_->token = token_;
+        cache_->renew_at = requested + std::chrono::seconds(kTokenTtlSeconds) - kTokenMargin;
+      }
+      return true;
+    }
+    if (result && (result->status == 403 || result->status == 404 || result->status == 405)) {
+      if (!env_true("AWS_EC2_METADATA_V1_DISABLED")) return true;  // v1
+      error_ = "metadata token: " + describe(result) + " and AWS_EC2_METADATA_V1_DISABLED forbids IMDSv1";
+      return false;
+    }
+    error_ = "metadata token: " + describe(result);
+    return false;
+  }
+
+  httplib::Result get_once(const std::string& path) {
+    httplib::Headers headers;
+    if (!token_.empty()) headers.emplace(kTokenHeader, token_);
+    return client_->Get(path, headers);
+  }
+
+  TokenCache* cache_;
   std::unique_ptr<httplib::Client> client_;
   std::string token_;
   std::string error_;
@@ -116,7 +168,7 @@ class ImdsProvider final : public CredentialsProvider {
 
   ResolvedCredentials resolve() override {
     if (metadata_disabled()) return {std::nullopt, "instance metadata disabled"};
-    ImdsSession session(options_);
+    ImdsSession session(options_, &tokens_);
     if (!session.start()) return {std::nullopt, session.error()};
     auto roles = session.get(kRolesPath);
     if (!roles) return {std::nullopt, session.error()};
@@ -130,6 +182,7 @@ class ImdsProvider final : public CredentialsProvider {
 
  private:
   ImdsOptions options_;
+  TokenCache tokens_;
 };
 
 bool allowed_container_host(const detail::Url& url) {
@@ -142,6 +195,15 @@ bool allowed_container_host(const detail::Url& url) {
 class ContainerProvider final : public CredentialsProvider {
  public:
   ResolvedCredentials resolve() override {
+    ResolvedCredentials result = fetch();
+    // Configured (the variables are set) but failing: the chain stops here.
+    result.stop_chain = !result.ok() && (!env_or("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").empty() ||
+                                         !env_or("AWS_CONTAINER_CREDENTIALS_FULL_URI").empty());
+    return result;
+  }
+
+ private:
+  static ResolvedCredentials fetch() {
     std::string relative = env_or("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
     std::string full = env_or("AWS_CONTAINER_CREDENTIALS_FULL_URI");
     std::string target;
@@ -158,6 +220,9 @@ class ContainerProvider final : public CredentialsProvider {
     if (std::string token_file = env_or("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"); !token_file.empty()) {
       std::ifstream in(token_file);
       std::getline(in, token);
+    }
+    if (token.find_first_of("\r\n") != std::string::npos) {
+      return {std::nullopt, "container credentials: the authorization token holds a line break"};
     }
     if (!token.empty()) headers.emplace("Authorization", token);
     auto client = detail::make_client(*url, std::chrono::seconds(2), std::chrono::seconds(2));
@@ -179,7 +244,7 @@ std::shared_ptr<CredentialsProvider> imds_credentials(ImdsOptions options) {
 namespace detail {
 std::optional<std::string> imds_region(const ImdsOptions& options) {
   if (metadata_disabled()) return std::nullopt;
-  ImdsSession session(options);
+  ImdsSession session(options, nullptr);
   if (!session.start()) return std::nullopt;
   auto region = session.get("/latest/meta-data/placement/region");
   if (!region || region->empty()) return std::nullopt;

@@ -54,6 +54,7 @@
 #include "sluice/sns/delivery.h"
 #include "sluice/sns/sns.h"
 #include "sluice/sqs/engine.h"
+#include "template_import.h"
 #include "tls_setup.h"
 #include "up_options.h"
 
@@ -89,6 +90,28 @@ void raise_descriptor_limit() {
   }
 }
 
+// --template: the template's declarations join the configuration's; what it leaves out is said.
+bool add_template(const UpOptions& options, Config* config) {
+  TemplateImport imported;
+  TemplateOptions template_options{options.account_id, options.region,
+                                   "http://" + options.host + ":" + std::to_string(options.port)};
+  std::string error;
+  const char* path = options.template_path.c_str();
+  if (!import_template(options.template_path, template_options, &imported, &error)) {
+    std::fprintf(stderr, "sluice up: template %s: %s\n", path, error.c_str());
+    return false;
+  }
+  for (const auto& skipped : imported.skipped)
+    std::fprintf(stderr, "sluice up: template %s: skipped %s\n", path, skipped.c_str());
+  for (const auto& note : imported.notes)
+    std::fprintf(stderr, "sluice up: template %s: left out %s\n", path, note.c_str());
+  if (!merge_config(std::move(imported.config), config, &error)) {
+    std::fprintf(stderr, "sluice up: template %s: %s\n", path, error.c_str());
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int command_up(const UpOptions& options) {
@@ -101,6 +124,11 @@ int command_up(const UpOptions& options) {
       return 78;
     }
   }
+  if (!options.template_path.empty() && !add_template(options, &config)) return 78;
+  // Where the declarations came from, for the errors creating them.
+  const std::string declared_in = options.template_path.empty() ? options.config_path
+                                  : options.config_path.empty() ? options.template_path
+                                                                : options.config_path + " + " + options.template_path;
 
   const std::shared_ptr<Clock> clock = options.time_scale == 1 ? system_clock() : scaled_clock(options.time_scale);
   const auto log = std::make_shared<const ServerLog>(options.log_format, clock);
@@ -135,7 +163,7 @@ int command_up(const UpOptions& options) {
   const auto metrics_registry = std::make_shared<metrics::Registry>(clock);
   auto engine = metrics::meter_sqs(std::move(opened_engine), metrics_registry, {{options.account_id, options.region}});
   if (!apply_config(config, *engine, options.account_id, options.region, &error)) {
-    std::fprintf(stderr, "sluice up: config %s: %s\n", options.config_path.c_str(), error.c_str());
+    std::fprintf(stderr, "sluice up: config %s: %s\n", declared_in.c_str(), error.c_str());
     return 78;
   }
 
@@ -238,7 +266,7 @@ int command_up(const UpOptions& options) {
   std::shared_ptr<cloudwatch::Alarms> alarms = std::move(*opened_alarms);
 
   if (!apply_topics(config, *topics, options.account_id, options.region, &error)) {
-    std::fprintf(stderr, "sluice up: config %s: %s\n", options.config_path.c_str(), error.c_str());
+    std::fprintf(stderr, "sluice up: config %s: %s\n", declared_in.c_str(), error.c_str());
     return 78;
   }
 
@@ -246,8 +274,7 @@ int command_up(const UpOptions& options) {
   auto identities = std::make_shared<identity::Directory>();
   for (const auto& account : config.accounts) {
     if (Status added = identities->add_account(account); !added) {
-      std::fprintf(stderr, "sluice up: config %s: accounts: %s\n", options.config_path.c_str(),
-                   added.error().message.c_str());
+      std::fprintf(stderr, "sluice up: config %s: accounts: %s\n", declared_in.c_str(), added.error().message.c_str());
       return 78;
     }
   }
@@ -305,7 +332,7 @@ int command_up(const UpOptions& options) {
   // The configuration's functions and mappings go through the control plane (lambda_config.h);
   // then the mappings of remote queues start over them.
   if (!apply_lambda_config(config, **lambda_functions, options.account_id, &error) || !runtime.start(config, &error)) {
-    std::fprintf(stderr, "sluice up: config %s: %s\n", options.config_path.c_str(), error.c_str());
+    std::fprintf(stderr, "sluice up: config %s: %s\n", declared_in.c_str(), error.c_str());
     return 78;
   }
 

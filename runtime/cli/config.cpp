@@ -1,6 +1,6 @@
 #include "config.h"
 #include "config_fields.h"
-
+#include "config_schema.h"
 #include "json_syntax_error.h"
 
 #include <boost/json.hpp>
@@ -52,10 +52,7 @@ QueueDeclaration parse_queue(const json::value& value, const std::string& path, 
                              const std::string& region) {
   if (!value.is_object()) fail(path, "must be an object");
   const auto& object = value.as_object();
-  static const std::set<std::string> known = {"QueueName", "Attributes", "Tags"};
-  for (const auto& [key, item] : object)
-    if (!known.count(std::string(key)))
-      fail(path + "." + std::string(key), "unknown field (expected QueueName, Attributes, Tags)");
+  check_fields(object, "queues[]", path);
   QueueDeclaration queue;
   const json::value* name = object.if_contains("QueueName");
   if (!name || !name->is_string() || name->as_string().empty())
@@ -117,11 +114,7 @@ bool parse_config(const std::string& json_text, const std::string& account_id, c
   }
   try {
     if (!root.is_object()) fail("(top level)", "must be a JSON object");
-    for (const auto& [key, item] : root.as_object())
-      if (key != "queues" && key != "functions" && key != "eventSourceMappings" && key != "accounts" && key != "sns" &&
-          key != "console")
-        fail(std::string(key),
-             "unknown section (expected queues, functions, eventSourceMappings, accounts, sns, console)");
+    check_fields(root.as_object(), "(top level)", "");
     Config parsed;
     if (const json::value* queues = root.as_object().if_contains("queues")) {
       if (!queues->is_array()) fail("queues", "must be an array");
@@ -141,7 +134,7 @@ bool parse_config(const std::string& json_text, const std::string& account_id, c
     parse_sns(root.as_object().if_contains("sns"), account_id, region, &parsed);
     if (const json::value* console = root.as_object().if_contains("console")) {
       const json::object& section = object_at(*console, "console");
-      only_fields(section, {"Principal"}, "console");
+      check_fields(section, "console", "console");
       parsed.console_principal = string_field(section, "Principal", "console", false);
     }
     *config = std::move(parsed);

@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "config_fields.h"
+#include "config_schema.h"
 
 namespace sluice::cli {
 namespace {
@@ -34,7 +35,7 @@ std::vector<identity::AccessKey> parse_keys(const json::object& owner, const cha
   for (size_t i = 0; i < list->as_array().size(); ++i) {
     const std::string key_path = path + "." + field + "[" + std::to_string(i) + "]";
     const json::object& key = object_at(list->as_array()[i], key_path);
-    only_fields(key, {"AccessKeyId", "SecretAccessKey"}, key_path);
+    check_fields(key, "access key", key_path);
     identity::AccessKey parsed{string_field(key, "AccessKeyId", key_path, true),
                                string_field(key, "SecretAccessKey", key_path, true)};
     // IAM's AccessKeyId: 16..128 word characters.
@@ -70,7 +71,7 @@ void parse_policies(const json::object& owner, const std::string& path, Declarat
     for (size_t i = 0; i < list->as_array().size(); ++i) {
       const std::string policy_path = path + ".Policies[" + std::to_string(i) + "]";
       const json::object& policy = object_at(list->as_array()[i], policy_path);
-      only_fields(policy, {"PolicyName", "PolicyDocument"}, policy_path);
+      check_fields(policy, "inline policy", policy_path);
       identity::PolicyDocument parsed;
       parsed.name = string_field(policy, "PolicyName", policy_path, true);
       const json::value* document = policy.if_contains("PolicyDocument");
@@ -86,8 +87,7 @@ void parse_policies(const json::object& owner, const std::string& path, Declarat
 
 identity::RoleDeclaration parse_role(const json::value& value, const std::string& path) {
   const json::object& role = object_at(value, path);
-  only_fields(role, {"RoleName", "MaxSessionDuration", "AssumeRolePolicyDocument", "Policies", "PermissionsBoundary"},
-              path);
+  check_fields(role, "accounts[].Roles[]", path);
   identity::RoleDeclaration parsed;
   parsed.name = string_field(role, "RoleName", path, true);
   check_name(parsed.name, path + ".RoleName");
@@ -113,7 +113,7 @@ identity::RoleDeclaration parse_role(const json::value& value, const std::string
 
 identity::AccountDeclaration parse_account(const json::value& value, const std::string& path) {
   const json::object& account = object_at(value, path);
-  only_fields(account, {"AccountId", "RootAccessKeys", "Users", "Roles"}, path);
+  check_fields(account, "accounts[]", path);
   identity::AccountDeclaration parsed;
   parsed.id = string_field(account, "AccountId", path, true);
   if (parsed.id.size() != 12 || !all_digits(parsed.id)) fail(path + ".AccountId", "must be 12 digits");
@@ -123,7 +123,7 @@ identity::AccountDeclaration parse_account(const json::value& value, const std::
     for (size_t i = 0; i < users->as_array().size(); ++i) {
       const std::string user_path = path + ".Users[" + std::to_string(i) + "]";
       const json::object& user = object_at(users->as_array()[i], user_path);
-      only_fields(user, {"UserName", "AccessKeys", "Policies", "PermissionsBoundary"}, user_path);
+      check_fields(user, "accounts[].Users[]", user_path);
       identity::UserDeclaration declared;
       declared.name = string_field(user, "UserName", user_path, true);
       check_name(declared.name, user_path + ".UserName");

@@ -15,11 +15,6 @@ const json::object& object_at(const json::value& value, const std::string& path)
   return value.as_object();
 }
 
-void only_fields(const json::object& object, const std::set<std::string>& known, const std::string& path) {
-  for (const auto& [key, item] : object)
-    if (!known.count(std::string(key))) fail(path + "." + std::string(key), "unknown field");
-}
-
 std::string string_field(const json::object& object, const char* name, const std::string& path, bool required) {
   const json::value* value = object.if_contains(name);
   if (!value) {

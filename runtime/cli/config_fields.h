@@ -1,18 +1,16 @@
 #pragma once
 // Readers of JSON fields for the configuration's sections; each fails (ConfigError) with the
-// field's path and the reason.
+// field's path and the reason. Which fields an object may have is config_schema.h's check_fields.
 
 #include <boost/json/fwd.hpp>
 
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
 
 namespace sluice::cli {
 
 const boost::json::object& object_at(const boost::json::value& value, const std::string& path);
-void only_fields(const boost::json::object& object, const std::set<std::string>& known, const std::string& path);
 // "" when absent and not required.
 std::string string_field(const boost::json::object& object, const char* name, const std::string& path, bool required);
 std::optional<int64_t> int_field(const boost::json::object& object, const char* name, const std::string& path);

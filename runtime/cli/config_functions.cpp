@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "config_fields.h"
+#include "config_schema.h"
 #include "sluice/functions/runtime_function.h"
 
 namespace sluice::cli {
@@ -48,14 +49,14 @@ std::string resolve_handler(const std::string& handler, const std::string& confi
 
 esm::FilterCriteria parse_filter_criteria(const json::value& value, const std::string& path) {
   const auto& object = object_at(value, path);
-  only_fields(object, {"Filters"}, path);
+  check_fields(object, "eventSourceMappings[].FilterCriteria", path);
   esm::FilterCriteria criteria;
   if (const json::value* filters = object.if_contains("Filters")) {
     if (!filters->is_array()) fail(path + ".Filters", "must be an array");
     for (size_t i = 0; i < filters->as_array().size(); ++i) {
       std::string item_path = path + ".Filters[" + std::to_string(i) + "]";
       const auto& filter = object_at(filters->as_array()[i], item_path);
-      only_fields(filter, {"Pattern"}, item_path);
+      check_fields(filter, "eventSourceMappings[].FilterCriteria.Filters[]", item_path);
       esm::Filter parsed;
       if (const json::value* pattern = filter.if_contains("Pattern")) {
         // Written as a JSON string (as AWS takes it) or, for convenience, as the JSON itself.
@@ -107,10 +108,7 @@ void parse_functions(const json::value* functions, const std::string& config_dir
   for (size_t i = 0; i < functions->as_array().size(); ++i) {
     std::string path = "functions[" + std::to_string(i) + "]";
     const auto& object = object_at(functions->as_array()[i], path);
-    only_fields(object,
-                {"FunctionName", "Handler", "Runtime", "CodeUri", "Timeout", "MemorySize", "Environment",
-                 "ReservedConcurrentExecutions", "Isolation", "DestinationConfig"},
-                path);
+    check_fields(object, "functions[]", path);
     FunctionDeclaration function;
     function.name = string_field(object, "FunctionName", path, true);
     if (!names.insert(function.name).second) fail(path + ".FunctionName", "declared twice: " + function.name);
@@ -145,7 +143,7 @@ void parse_functions(const json::value* functions, const std::string& config_dir
     function.isolated = isolation == "process";
     if (const json::value* environment = object.if_contains("Environment")) {
       const auto& env = object_at(*environment, path + ".Environment");
-      only_fields(env, {"Variables"}, path + ".Environment");
+      check_fields(env, "functions[].Environment", path + ".Environment");
       if (const json::value* variables = env.if_contains("Variables")) {
         for (const auto& [key, value] : object_at(*variables, path + ".Environment.Variables")) {
           if (!value.is_string()) fail(path + ".Environment.Variables." + std::string(key), "must be a string");
@@ -156,10 +154,10 @@ void parse_functions(const json::value* functions, const std::string& config_dir
     if (const json::value* destinations = object.if_contains("DestinationConfig")) {
       const std::string dpath = path + ".DestinationConfig";
       const auto& d = object_at(*destinations, dpath);
-      only_fields(d, {"OnFailure"}, dpath);
+      check_fields(d, "functions[].DestinationConfig", dpath);
       if (const json::value* on_failure = d.if_contains("OnFailure")) {
         const auto& f = object_at(*on_failure, dpath + ".OnFailure");
-        only_fields(f, {"Destination"}, dpath + ".OnFailure");
+        check_fields(f, "functions[].DestinationConfig.OnFailure", dpath + ".OnFailure");
         std::string target = string_field(f, "Destination", dpath + ".OnFailure", true);
         if (!target.starts_with("arn:")) target = sqs::queue_arn({account_id, region, target});
         else if (!sqs::parse_queue_arn(target))
@@ -178,11 +176,7 @@ void parse_mappings(const json::value* mappings, const std::string& account_id, 
   for (size_t i = 0; i < mappings->as_array().size(); ++i) {
     std::string path = "eventSourceMappings[" + std::to_string(i) + "]";
     const auto& object = object_at(mappings->as_array()[i], path);
-    only_fields(
-        object,
-        {"FunctionName", "EventSourceArn", "QueueUrl", "Endpoint", "BatchSize", "MaximumBatchingWindowInSeconds",
-         "ScalingConfig", "FunctionResponseTypes", "FilterCriteria", "Enabled", "UUID"},
-        path);
+    check_fields(object, "eventSourceMappings[]", path);
     MappingDeclaration mapping;
     mapping.function_name = string_field(object, "FunctionName", path, true);
     bool known_function = false;
@@ -206,7 +200,7 @@ void parse_mappings(const json::value* mappings, const std::string& account_id, 
     request.maximum_batching_window_in_seconds = int_field(object, "MaximumBatchingWindowInSeconds", path);
     if (const json::value* scaling = object.if_contains("ScalingConfig")) {
       const auto& scaling_object = object_at(*scaling, path + ".ScalingConfig");
-      only_fields(scaling_object, {"MaximumConcurrency"}, path + ".ScalingConfig");
+      check_fields(scaling_object, "eventSourceMappings[].ScalingConfig", path + ".ScalingConfig");
       request.scaling_config =
           esm::ScalingConfig{int_field(scaling_object, "MaximumConcurrency", path + ".ScalingConfig")};
     }

@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "config_fields.h"
+#include "config_schema.h"
 #include "sluice/sns/delivery.h"
 
 namespace sluice::cli {
@@ -32,7 +33,7 @@ std::vector<std::pair<std::string, std::string>> string_pairs(const json::value*
 SubscriptionDeclaration parse_subscription(const json::value& value, const std::string& path,
                                            const std::string& account_id, const std::string& region) {
   const json::object& object = object_at(value, path);
-  only_fields(object, {"Protocol", "Endpoint", "Attributes"}, path);
+  check_fields(object, "sns.Topics[].Subscriptions[]", path);
   SubscriptionDeclaration subscription;
   subscription.protocol = string_field(object, "Protocol", path, true);
   subscription.endpoint = string_field(object, "Endpoint", path, true);
@@ -50,7 +51,7 @@ SubscriptionDeclaration parse_subscription(const json::value& value, const std::
 TopicDeclaration parse_topic(const json::value& value, const std::string& path, const std::string& account_id,
                              const std::string& region) {
   const json::object& object = object_at(value, path);
-  only_fields(object, {"Name", "Attributes", "Tags", "Subscriptions"}, path);
+  check_fields(object, "sns.Topics[]", path);
   TopicDeclaration topic;
   topic.name = string_field(object, "Name", path, true);
   topic.attributes = string_pairs(object.if_contains("Attributes"), path + ".Attributes");
@@ -69,7 +70,7 @@ TopicDeclaration parse_topic(const json::value& value, const std::string& path, 
 void parse_sns(const json::value* sns, const std::string& account_id, const std::string& region, Config* config) {
   if (sns == nullptr) return;
   const json::object& section = object_at(*sns, "sns");
-  only_fields(section, {"DeliveryAllowList", "Topics"}, "sns");
+  check_fields(section, "sns", "sns");
   if (const json::value* topics = section.if_contains("Topics")) {
     if (!topics->is_array()) fail("sns.Topics", "must be an array");
     for (size_t i = 0; i < topics->as_array().size(); ++i) {

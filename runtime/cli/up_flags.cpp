@@ -24,6 +24,10 @@ Subcommand add_up_command(CLI::App& sluice) {
   up->add_option("CONFIG", options->config_path,
                  "JSON file declaring queues, SNS topics and subscriptions (sns.Topics), functions, event-source "
                  "mappings and accounts, and where SNS may deliver over HTTP (sns.DeliveryAllowList)");
+  up->add_option("--template", options->template_path,
+                 "A CloudFormation or SAM template (YAML or JSON): its SQS queues, SNS topics and subscriptions, "
+                 "Lambda functions and SQS/SNS event sources are created as well; each resource left out is named")
+      ->type_name("FILE");
   up->add_option_function<std::string>(
         "--listen",
         [options](const std::string& text) {

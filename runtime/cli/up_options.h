@@ -21,6 +21,7 @@ struct UpOptions {
   std::string account_id = kDefaultAccountId;
   std::string region = kDefaultRegion;
   std::string config_path;
+  std::string template_path;                          // --template: a CloudFormation/SAM template declaring more
   double time_scale = 1;                              // > 1: every timer runs this many times faster (tests only)
   std::vector<std::string> allowed_origins;           // --allow-origin, repeatable
   std::vector<std::string> allowed_hosts;             // --allow-host, repeatable (+ --listen's name)

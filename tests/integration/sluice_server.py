@@ -46,12 +46,13 @@ def health_ok(endpoint, timeout=1.0):
 
 
 class SluiceServer:
-    def __init__(self, binary, use_data_dir=False, time_scale=None, extra_args=None, data_dir=None):
+    def __init__(self, binary, use_data_dir=False, time_scale=None, extra_args=None, data_dir=None, env=None):
         self.binary = binary
         self.use_data_dir = use_data_dir or data_dir is not None
         self.given_data_dir = data_dir  # where --data points; a temporary directory when None
         self.time_scale = time_scale
         self.extra_args = list(extra_args or [])  # more `sluice up` flags
+        self.env = env  # the server's environment; None inherits this process's
         self.process = None
         self.port = None
         self.data_path = None  # the --data directory once started with one
@@ -83,7 +84,7 @@ class SluiceServer:
         args += self.extra_args
         self._log = open(os.path.join(self._tmp.name, "server.log"), "w+b")
         self.process = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL)
+                                        stdin=subprocess.DEVNULL, env=self.env)
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while time.monotonic() < deadline:
             code = self.process.poll()

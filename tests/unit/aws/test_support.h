@@ -70,7 +70,18 @@ class ScopedEnv {
                                            "AWS_EC2_METADATA_DISABLED",
                                            "AWS_EC2_METADATA_SERVICE_ENDPOINT",
                                            "AWS_REGION",
-                                           "AWS_DEFAULT_REGION"};
+                                           "AWS_DEFAULT_REGION",
+                                           "AWS_WEB_IDENTITY_TOKEN_FILE",
+                                           "AWS_ROLE_ARN",
+                                           "AWS_ROLE_SESSION_NAME",
+                                           "AWS_ENDPOINT_URL",
+                                           "AWS_ENDPOINT_URL_STS",
+                                           "AWS_ENDPOINT_URL_SSO",
+                                           "AWS_STS_REGIONAL_ENDPOINTS",
+                                           "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+                                           "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+                                           "AWS_EC2_METADATA_V1_DISABLED",
+                                           "HOME"};
   std::map<std::string, std::string> saved_;
 };
 
@@ -83,9 +94,11 @@ class TempDir {
   ~TempDir() { std::filesystem::remove_all(path_); }
   std::string write(const std::string& name, const std::string& text) const {
     auto file = path_ / name;
+    std::filesystem::create_directories(file.parent_path());
     std::ofstream(file) << text;
     return file.string();
   }
+  std::string path() const { return path_.string(); }
 
  private:
   std::filesystem::path path_;

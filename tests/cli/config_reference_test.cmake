@@ -1,0 +1,10 @@
+# Fails when the checked-in configuration reference differs from what the loader's schema generates.
+execute_process(COMMAND ${GENERATOR} OUTPUT_VARIABLE generated RESULT_VARIABLE status)
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "${GENERATOR} failed (${status})")
+endif()
+file(READ ${PAGE} checked_in)
+if(NOT generated STREQUAL checked_in)
+  message(FATAL_ERROR "${PAGE} is not what the schema generates: run `${GENERATOR} > ${PAGE}` and commit it")
+endif()
+message(STATUS "${PAGE} matches the schema")
