@@ -298,7 +298,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
       }
     }
     if (const std::string* target = call.request.header("x-amz-target")) {
-      std::string_view prefix = std::string_view(*target).substr(0, target->find('.'));
+      std::string_view prefix = std::string_view(*target).substr(0, target->rfind('.'));
       for (const auto& s : services) {
         if (!s->routes().json_target_prefix.empty() && s->routes().json_target_prefix == prefix) return *s;
       }
