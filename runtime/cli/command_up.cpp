@@ -27,6 +27,7 @@
 #include "runtime_launcher.h"
 #include "server_log.h"
 #include "server_metrics.h"
+#include "sluice/api/cloudtrail_wire/cloudtrail_service.h"
 #include "sluice/api/cloudwatch_wire/cloudwatch_service.h"
 #include "sluice/api/iam_wire/iam_service.h"
 #include "sluice/api/kms_wire/kms_service.h"
@@ -36,6 +37,7 @@
 #include "sluice/api/sns_wire/sns_service.h"
 #include "sluice/api/sqs_wire/sqs_service.h"
 #include "sluice/api/sts_wire/sts_service.h"
+#include "sluice/audit/audit.h"
 #include "sluice/cloudwatch/alarms.h"
 #include "sluice/common/defaults.h"
 #include "sluice/console/console.h"
@@ -346,6 +348,19 @@ int command_up(const UpOptions& options) {
     }
   }
 
+  // The audit trail: every API call as a CloudTrail record, in DATA/cloudtrail/ (rotated at 16 MiB or
+  // an hour, the newest 16 files kept) and a ring of the newest 10,000 for LookupEvents. Its times
+  // are wall-clock times (CloudTrail's eventTime), also under --time-scale.
+  audit::TrailOptions trail_options;
+  trail_options.data_dir = options.in_memory ? "" : options.data_dir;
+  trail_options.data_events = options.audit_data_events;
+  trail_options.work_pool = work_pool;
+  std::shared_ptr<audit::Trail> audit_trail = audit::Trail::open(trail_options, &error);
+  if (!audit_trail) {
+    std::fprintf(stderr, "sluice up: audit trail: %s\n", error.c_str());
+    return 74;
+  }
+
   Service service;
   uv_loop_init(&service.loop);
   api::server::ApiOptions api_options;
@@ -382,6 +397,8 @@ int command_up(const UpOptions& options) {
   api_options.services.push_back(api::cloudwatch_wire::make_cloudwatch_service({metrics_registry, alarms}));
   api_options.services.push_back(api::kms_wire::make_kms_service(kms_keys));
   api_options.services.push_back(api::logs_wire::make_logs_service(log_store));
+  api_options.services.push_back(api::cloudtrail_wire::make_cloudtrail_service(audit_trail));
+  api_options.audit_trail = audit_trail;
   // GET /health: the readiness of the stores, and every running mapping with its state and
   // LastProcessingResult.
   api_options.health_details = [mappings = runtime.mapping_directory(), engine = engine.get(), log_ingest,

@@ -93,6 +93,9 @@ Subcommand add_up_command(CLI::App& sluice) {
         "log what AWS would refuse, allow it; enforce: refuse it")
       ->type_name("MODE")
       ->default_str("off");
+  up->add_flag("--audit-data-events", options->audit_data_events,
+               "Record data events in the audit trail too (SQS message actions, SNS Publish, Lambda Invoke), as a "
+               "CloudTrail trail that selects them does; management events are always recorded");
   up->add_option("--allow-reset", options->reset_principals,
                  "Under --auth enforce, let this principal (an IAM user or role ARN) POST /_sluice/reset, besides "
                  "accounts' roots; repeatable")

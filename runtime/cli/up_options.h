@@ -28,6 +28,7 @@ struct UpOptions {
   identity::AuthMode auth = identity::AuthMode::Off;  // --auth off|audit|enforce
   TlsFlags tls;                                       // --tls, --tls-cert FILE, --tls-key FILE
   std::vector<std::string> reset_principals;          // --allow-reset ARN: may POST /_sluice/reset under enforce
+  bool audit_data_events = false;                     // --audit-data-events: data events in the audit trail too
   functions::LogFormat log_format = functions::LogFormat::Text;  // --log-format text|json
 };
 

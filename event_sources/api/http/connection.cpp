@@ -64,6 +64,18 @@ class ResponderImpl final : public Responder {
 
 Connection* from_parser(http_parser* p) { return static_cast<Connection*>(p->data); }
 
+// The accepted socket's peer address as text ("127.0.0.1", "::1"), "" when it cannot be read.
+std::string peer_ip_of(const uv_tcp_t& tcp) {
+  sockaddr_storage peer{};
+  int len = sizeof(peer);
+  if (uv_tcp_getpeername(&tcp, reinterpret_cast<sockaddr*>(&peer), &len) != 0) return {};
+  std::array<char, 64> text{};
+  const int rc = peer.ss_family == AF_INET6
+                     ? uv_ip6_name(reinterpret_cast<const sockaddr_in6*>(&peer), text.data(), text.size())
+                     : uv_ip4_name(reinterpret_cast<const sockaddr_in*>(&peer), text.data(), text.size());
+  return rc == 0 ? std::string(text.data()) : std::string();
+}
+
 void lowercase_append(std::string& out, const char* at, size_t len) {
   for (size_t i = 0; i < len; ++i) {
     char c = at[i];
@@ -117,6 +129,7 @@ int Connection::start(uv_stream_t* listener) {
   uv_unref(reinterpret_cast<uv_handle_t*>(&timer_));
   open_handles_ = 2;
   int rc = uv_accept(listener, reinterpret_cast<uv_stream_t*>(&tcp_));
+  if (rc == 0) peer_ip_ = peer_ip_of(tcp_);
   if (rc == 0) rc = uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read);
   if (rc != 0) {
     close_now();
@@ -308,6 +321,7 @@ int Connection::on_headers_complete(http_parser* p) {
   req.headers.resize(c->headers_used_);  // drops only slots the previous request used beyond ours
   req.method = http_method_str(static_cast<http_method>(p->method));
   req.secure = c->tls_ != nullptr;
+  req.peer_ip = c->peer_ip_;
   split_target(c->url_, req);
 
   const ServerOptions& options = c->server_.options();

@@ -139,6 +139,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   http_parser parser_{};
   Request request_;          // reused from one request to the next (see on_message_begin)
+  std::string peer_ip_;      // read once when the connection is accepted
   size_t body_limit_ = 0;    // the current request's, decided when its headers are complete
   size_t headers_used_ = 0;  // entries of request_.headers filled for the current request
   std::string url_;

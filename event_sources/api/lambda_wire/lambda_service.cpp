@@ -22,6 +22,9 @@ class LambdaService final : public server::Service {
   Execution execution() const override { return Execution::Workers; }
   bool has_action(std::string_view) const override { return false; }  // no Query actions
   bool claims_rest(const http::Request& request) const override { return is_lambda_path(request.path); }
+  std::string operation_name(const server::Call& call) const override {
+    return std::string(match_route(call.request).operation);
+  }
 
   std::optional<size_t> max_body_bytes(const http::Request& headers) const override {
     const std::string_view operation = match_route(headers).operation;

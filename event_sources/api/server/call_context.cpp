@@ -84,6 +84,7 @@ Call decode_call(http::Request&& request, const CallDefaults& defaults) {
   ctx.request_path = request.path;
   ctx.base_url = base_url_for(request, defaults);
   ctx.secure_transport = request.secure;
+  ctx.source_ip = request.peer_ip;
   std::string_view form_credential;
   if (ctx.protocol == Protocol::Query) {
     call.form_error = read_form(request, call.form);
@@ -92,7 +93,7 @@ Call decode_call(http::Request&& request, const CallDefaults& defaults) {
       if (name == "X-Amz-Credential") form_credential = value;
     }
   } else if (const std::string* target = request.header("x-amz-target")) {
-    size_t dot = target->find('.');
+    size_t dot = target->rfind('.');  // a prefix may hold dots (CloudTrail's)
     if (dot != std::string::npos) call.action = target->substr(dot + 1);
   } else if (ctx.protocol == Protocol::RpcV2Cbor && !detail::rpc_v2_service(request.path).empty()) {
     call.action = request.path.substr(request.path.find(kRpcV2Operation) + kRpcV2Operation.size());

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "audit_capture.h"
 #include "authenticator.h"
 #include "authorizer.h"
 #include "call_context.h"
@@ -226,6 +227,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
       responder->respond(service.error_response(call.ctx.protocol, *refusal, call.ctx.request_id));
       return;
     }
+    if (options_.audit_trail) responder = audited(std::move(responder), service, call);
     if (options_.auth != identity::AuthMode::Off) {
       if (auto target = service.authorization(call)) {
         if (auto refusal = authorizer_->authorize(call, *target)) {
@@ -241,6 +243,18 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
       return;
     }
     service.handle(std::move(call), std::move(responder));
+  }
+
+  // The responder that records the call in the audit trail, or `responder` itself when the trail
+  // does not record this operation.
+  http::ResponderPtr audited(http::ResponderPtr responder, const Service& service, const Call& call) const {
+    const bool rest = service.claims_rest(call.request);
+    std::string operation = service.operation_name(call);
+    if (operation.empty() || (!rest && !service.has_action(operation))) return responder;
+    std::string name(service.routes().name);
+    if (!options_.audit_trail->records(name, operation)) return responder;
+    return detail::audit_responder(std::move(responder), options_.audit_trail, call, std::move(name),
+                                   std::move(operation), rest);
   }
 
   // GET /metrics: what only the loop thread may read is read here; the text is built in the
@@ -284,7 +298,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
       }
     }
     if (const std::string* target = call.request.header("x-amz-target")) {
-      std::string_view prefix = std::string_view(*target).substr(0, target->find('.'));
+      std::string_view prefix = std::string_view(*target).substr(0, target->rfind('.'));
       for (const auto& s : services) {
         if (!s->routes().json_target_prefix.empty() && s->routes().json_target_prefix == prefix) return *s;
       }

@@ -3,12 +3,16 @@
 
 #include <doctest/doctest.h>
 
+#include <boost/json.hpp>
+
 #include <future>
 #include <set>
 #include <thread>
 
 #include "../http/test_client.h"
+#include "sluice/api/query/query.h"
 #include "sluice/api/server/server.h"
+#include "sluice/audit/audit.h"
 
 namespace {
 
@@ -68,6 +72,35 @@ class RecordingService final : public Service {
   size_t rest_body_limit_;
 };
 
+// Named "sqs", so the audit trail records its calls: CreateQueue answers its Query result,
+// DeleteQueue SQS's error for a missing queue.
+class XmlQueueService final : public Service {
+ public:
+  const Routes& routes() const override {
+    static const Routes kRoutes{"sqs", "sqs", "", "", "2012-11-05"};
+    return kRoutes;
+  }
+  bool has_action(std::string_view action) const override { return action == "CreateQueue" || action == "DeleteQueue"; }
+  void handle(Call call, ResponderPtr responder) override {
+    constexpr sluice::api::query::Dialect kDialect{"http://queue.amazonaws.com/doc/2012-11-05/", "", true};
+    if (call.action == "CreateQueue") {
+      std::string result;
+      sluice::api::query::XmlWriter(result).element("QueueUrl", "http://h/000000000000/audited");
+      responder->respond(sluice::api::query::xml_response(
+          call.ctx.request_id, sluice::api::query::document(call.action, result, true, call.ctx.request_id, kDialect)));
+      return;
+    }
+    responder->respond(error_response(
+        Protocol::Query,
+        sluice::aws_error(sluice::AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist."),
+        call.ctx.request_id));
+  }
+  Response error_response(Protocol, const AwsError& error, std::string_view request_id) const override {
+    constexpr sluice::api::query::Dialect kDialect{"http://queue.amazonaws.com/doc/2012-11-05/", "", true};
+    return sluice::api::query::error_response(error, request_id, kDialect);
+  }
+};
+
 // An ApiServer with Alpha (registered first: the default) and Beta, on its own loop thread.
 struct FrontDoor {
   std::shared_ptr<RecordingService> alpha =
@@ -85,16 +118,18 @@ struct FrontDoor {
 
   explicit FrontDoor(std::vector<std::string> allowed_origins = {},
                      std::function<std::vector<std::pair<std::string, std::string>>()> health_details = {},
-                     std::function<std::string()> metrics_text = {}) {
+                     std::function<std::string()> metrics_text = {},
+                     std::shared_ptr<sluice::audit::Trail> audit_trail = nullptr) {
     uv_loop_init(&loop);
     ApiOptions options;
+    options.audit_trail = std::move(audit_trail);
     options.allowed_origins = std::move(allowed_origins);
     options.health_details = std::move(health_details);
     options.metrics_text = std::move(metrics_text);
     options.port = 0;
     options.worker_threads = 1;
     options.max_body_bytes = 4096;
-    options.services = {alpha, beta};
+    options.services = {alpha, beta, std::make_shared<XmlQueueService>()};
     std::string error;
     api = ApiServer::start(&loop, std::move(options), &error);
     REQUIRE_MESSAGE(api, error);
@@ -134,6 +169,11 @@ std::string post(const std::string& path, const std::string& body, const std::st
 
 std::string form(const std::string& body, const std::string& headers = "") {
   return post("/", body, "Content-Type: application/x-www-form-urlencoded\r\n" + headers);
+}
+
+// A JSON value's text, "" when it is not a string.
+std::string json_text(const boost::json::value& v) {
+  return v.is_string() ? std::string(v.get_string().data(), v.get_string().size()) : std::string();
 }
 
 std::string signed_by(const std::string& credential) {
@@ -285,4 +325,38 @@ TEST_CASE("a configured origin gets its preflight answered and CORS headers on i
   CHECK(allowed.status == 200);
   CHECK(allowed.body == "alpha|Ping|123456789012|us-east-1|query|");
   CHECK(allowed.headers["access-control-allow-origin"] == "http://localhost:3000");
+}
+
+TEST_CASE("an answered call is recorded in the audit trail with its peer, parameters and answer or error") {
+  sluice::audit::TrailOptions trail_options;
+  std::string error;
+  auto trail = sluice::audit::Trail::open(trail_options, &error);
+  REQUIRE(trail);
+  {
+    FrontDoor f({}, {}, {}, trail);
+    REQUIRE(f.send(form("Action=CreateQueue&Version=2012-11-05&QueueName=audited&X-Amz-Security-Token=secret-token",
+                        "User-Agent: test-agent/1.0\r\n"))
+                .status == 200);
+    REQUIRE(
+        f.send(form("Action=DeleteQueue&Version=2012-11-05&QueueUrl=http%3A%2F%2Fh%2F000000000000%2Fgone")).status ==
+        400);
+    REQUIRE(f.send(form("Action=Ping")).status == 200);  // alpha is no AWS service: not recorded
+  }
+  auto page = trail->lookup({});
+  REQUIRE(page);
+  REQUIRE(page->events.size() == 2);
+  const auto deleted = boost::json::parse(page->events[0].record).as_object();
+  const auto created = boost::json::parse(page->events[1].record).as_object();
+  CHECK(page->events[1].event_name == "CreateQueue");
+  CHECK(json_text(created.at("sourceIPAddress")) == "127.0.0.1");
+  CHECK(json_text(created.at("userAgent")) == "test-agent/1.0");
+  CHECK(json_text(created.at("eventSource")) == "sqs.amazonaws.com");
+  CHECK(json_text(created.at("requestParameters").as_object().at("queueName")) == "audited");
+  CHECK_FALSE(created.at("requestParameters").as_object().contains("x-Amz-Security-Token"));
+  CHECK(page->events[1].record.find("secret-token") == std::string::npos);
+  CHECK(json_text(created.at("responseElements").as_object().at("queueUrl")) == "http://h/000000000000/audited");
+  CHECK(json_text(deleted.at("errorCode")) == "AWS.SimpleQueueService.NonExistentQueue");
+  CHECK(json_text(deleted.at("errorMessage")) == "The specified queue does not exist.");
+  CHECK(json_text(deleted.at("requestParameters").as_object().at("queueUrl")) == "http://h/000000000000/gone");
+  CHECK(deleted.at("responseElements").is_null());
 }

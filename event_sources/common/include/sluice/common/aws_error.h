@@ -21,7 +21,7 @@ enum class AwsErrorCode {
 enum class Fault { Sender, Receiver };
 
 // Which service answers with a row; Common rows are answered alike by several.
-enum class AwsService { Common, Sqs, Sns, Lambda, Sts, Iam, Logs, Kms, CloudWatch };
+enum class AwsService { Common, Sqs, Sns, Lambda, Sts, Iam, Logs, Kms, CloudWatch, CloudTrail };
 
 // Static facts about one error code, straight from the table.
 struct AwsErrorInfo {

@@ -46,6 +46,9 @@
 // is AWS's AccessDenied with its "User: ... is not authorized to perform: ..." text (Enforce) or
 // a log line with the deciding statement (Audit). With Off nothing is evaluated.
 //
+// Audit (ApiOptions::audit_trail): once authenticated, a call the trail records (sluice/audit/
+// audit.h) is recorded when its service answers, refusals by policy included.
+//
 // Execution: a Loop service runs on the loop thread and must never block (the SQS engine logs
 // its changes and returns; DurableAnswers holds its answers for the commit). A Workers service runs
 // in the front door's lane of the shared worker pool, whose threads may block (SNS's store commits).
@@ -67,6 +70,7 @@
 
 #include "sluice/api/http/server.h"
 #include "sluice/api/query/query.h"
+#include "sluice/audit/audit.h"
 #include "sluice/common/aws_error.h"
 #include "sluice/common/clock.h"
 #include "sluice/common/defaults.h"
@@ -93,6 +97,7 @@ struct CallContext {
   std::string base_url = "http://127.0.0.1:9324";  // scheme and host the client reached us by
   std::string request_path = "/";                  // the request's path, e.g. "/123456789012/orders"
   bool secure_transport = false;                   // arrived over TLS (aws:SecureTransport)
+  std::string source_ip;                           // the TCP peer's address (aws:SourceIp)
   std::string default_region = kDefaultRegion;     // the server's region for unsigned requests
 };
 
@@ -168,6 +173,9 @@ class Service {
     (void)call;
     return std::nullopt;
   }
+  // The operation a call asks for, as the audit trail names its event: the action, for REST
+  // services the operation their route names ("" when none does).
+  virtual std::string operation_name(const Call& call) const { return call.action; }
   // A plain GET this service serves, or nullopt.
   virtual std::optional<http::Response> get(const http::Request& request) {
     (void)request;
@@ -223,6 +231,9 @@ struct ApiOptions {
   std::shared_ptr<Clock> wall_clock;
   // Where Audit mode writes what it would have refused, one line each; default stderr.
   std::function<void(std::string_view line)> audit_log;
+  // The audit trail every answered call of a known operation is recorded in (after
+  // authentication: refusals by policy are recorded, bad signatures are not); null = none.
+  std::shared_ptr<audit::Trail> audit_trail;
   // In routing order; the first is also the answer of last resort.
   std::vector<std::shared_ptr<Service>> services;
   // HTTPS on the same port (see sluice/api/http/tls.h); null = plain HTTP only.
