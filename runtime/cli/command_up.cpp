@@ -130,9 +130,13 @@ int command_up(const UpOptions& options) {
     std::fprintf(stderr, "sluice up: cannot open the data directory: %s\n", error.c_str());
     return 74;
   }
-  // CloudWatch's metrics: every user of the engine (the API, mappings, SNS) goes through the meter.
+  // CloudWatch's metrics: every user of the engine (the API, mappings, SNS) goes through the meter,
+  // unless --no-aws-metrics leaves it out (bench/run http-cycle measures the difference).
   const auto metrics_registry = std::make_shared<metrics::Registry>(clock);
-  auto engine = metrics::meter_sqs(std::move(opened_engine), metrics_registry, {{options.account_id, options.region}});
+  std::unique_ptr<sqs::Engine> engine =
+      options.aws_metrics
+          ? metrics::meter_sqs(std::move(opened_engine), metrics_registry, {{options.account_id, options.region}})
+          : std::move(opened_engine);
   if (!apply_config(config, *engine, options.account_id, options.region, &error)) {
     std::fprintf(stderr, "sluice up: config %s: %s\n", options.config_path.c_str(), error.c_str());
     return 78;
@@ -209,6 +213,7 @@ int command_up(const UpOptions& options) {
             parts[4], parts[3], "AWS/SNS", std::string(metric), {{"TopicName", topic_arn.substr(start)}}},
         value, bytes ? "Bytes" : "Count", metrics_registry->clock().now_ms());
   };
+  if (!options.aws_metrics) sns_options.on_metric = nullptr;  // --no-aws-metrics
   auto topics = sns::Service::open(sns_options, &error);
   if (!topics) {
     std::fprintf(stderr, "sluice up: cannot open the SNS store: %s\n", error.c_str());

@@ -5,8 +5,9 @@
 // started), each event-source mapping's state and LastProcessingResult, the CloudWatch Logs
 // ingest's drops, and the process's resident memory.
 //
-// Called in the front door's worker lane for every scrape; it reads each queue's attributes from
-// the engine (no store access) and takes each component's lock briefly.
+// Called in the front door's worker lane for every scrape; it reads every queue's depths in one
+// engine pass (Engine::queue_depths: each queue's lock once, the store only for queues not loaded
+// yet) and takes each component's lock briefly.
 
 #include <cstdint>
 #include <memory>

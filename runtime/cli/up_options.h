@@ -28,6 +28,7 @@ struct UpOptions {
   TlsFlags tls;                                       // --tls, --tls-cert FILE, --tls-key FILE
   std::vector<std::string> reset_principals;          // --allow-reset ARN: may POST /_sluice/reset under enforce
   functions::LogFormat log_format = functions::LogFormat::Text;  // --log-format text|json
+  bool aws_metrics = true;  // --no-aws-metrics: SQS, SNS and Lambda record no CloudWatch metrics
 };
 
 int command_up(const UpOptions& options);
