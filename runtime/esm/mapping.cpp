@@ -126,6 +126,7 @@ class Mapping final : public EventSourceMapping {
       else c.filter_criteria = request.filter_criteria;
     }
     if (request.enabled) c.enabled = *request.enabled;
+    if (request.metrics_config) c.metrics_config = request.metrics_config;
     ValidationContext context = validation_context_;
     if (auto attrs = control_->attributes({"VisibilityTimeout"}); attrs && attrs->contains("VisibilityTimeout"))
       context.queue_visibility_timeout_s = std::stoll(attrs->at("VisibilityTimeout"));
@@ -311,29 +312,38 @@ class Mapping final : public EventSourceMapping {
         wait_for_stop_until(p, clock().now_ms() + kReceiveBackoffMs);  // before polling a failing queue again
         break;
       }
+      count_events(c, EventCounts{static_cast<int64_t>(got->size())});
       if (got->empty() && batch.empty() && wait > 0 && !p.stop) idle = true;
       for (auto& m : *got) add(std::move(m));
       // The window is counted from the batch's first record, not from the poll that waited for it.
       if (first_record_pending && !batch.empty()) deadline = clock().now_ms() + window_ms;
       // Messages that match no filter are deleted at once, even if no matching one ever comes.
-      delete_filtered(filtered);
+      delete_filtered(c, filtered);
       if (last) break;
       if (!batch.empty() && wait == 0 && got->empty()) pause_until(p, deadline);  // then look again
     }
-    delete_filtered(filtered);
+    delete_filtered(c, filtered);
     full = batch.size() >= batch_size || !carry.empty();
     if (!batch.empty()) idle = false;
     return batch;
   }
 
-  void delete_filtered(std::vector<sqs::DeleteMessageBatchEntry>& filtered) {
+  void delete_filtered(const EventSourceMappingConfiguration& c, std::vector<sqs::DeleteMessageBatchEntry>& filtered) {
     if (filtered.empty()) return;
     (void)control_->delete_messages(filtered);
     {
       std::lock_guard lock(mu_);
       stats_.messages_filtered_out += filtered.size();
     }
+    EventCounts counts;
+    counts.filtered_out = static_cast<int64_t>(filtered.size());
+    count_events(c, counts);
     filtered.clear();
+  }
+
+  // Tells options_.on_event_counts, while the configuration asks for EventCount metrics.
+  void count_events(const EventSourceMappingConfiguration& c, const EventCounts& counts) const {
+    if (options_.on_event_counts && c.counts_events()) options_.on_event_counts(c.uuid, counts);
   }
 
   // Waits on the clock until `deadline_ms` or until the poller is told to stop.
@@ -438,6 +448,11 @@ class Mapping final : public EventSourceMapping {
       auto outcome = control_->delete_messages(entries);
       if (outcome) deleted = outcome->successful.size();
     }
+    EventCounts counts;
+    counts.invoked = static_cast<int64_t>(job.messages.size());
+    counts.failed_invoke = static_cast<int64_t>(job.messages.size() - entries.size());
+    counts.deleted = static_cast<int64_t>(deleted);
+    count_events(config, counts);
     std::optional<ProcessingResultChange> change;
     {
       std::lock_guard lock(mu_);
