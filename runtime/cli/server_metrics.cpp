@@ -24,17 +24,18 @@ double resident_bytes() {
 }
 
 // How an AWS/Lambda metric is exposed: a counter of its Sum, a summary's _sum and _count, or a
-// gauge of the newest minute's Maximum.
+// gauge of the newest minute's Maximum. Milliseconds are written as seconds, Prometheus's base unit.
 enum class Exposition { Counter, Summary, Gauge };
 struct LambdaFamily {
   std::string_view metric;  // CloudWatch's name
   const char* name;         // Prometheus's
   Exposition exposition;
   const char* help;
+  double scale = 1;  // CloudWatch's unit to Prometheus's
 };
 constexpr LambdaFamily kLambdaFamilies[] = {
-    {"AsyncEventAge", "sluice_lambda_async_event_age_milliseconds", Exposition::Summary,
-     "Time Event invocations waited before an attempt (AsyncEventAge)."},
+    {"AsyncEventAge", "sluice_lambda_async_event_age_seconds", Exposition::Summary,
+     "Time Event invocations waited before an attempt (AsyncEventAge).", 0.001},
     {"AsyncEventsDropped", "sluice_lambda_async_events_dropped_total", Exposition::Counter,
      "Event invocations given up without a successful run (AsyncEventsDropped)."},
     {"AsyncEventsReceived", "sluice_lambda_async_events_received_total", Exposition::Counter,
@@ -47,7 +48,8 @@ constexpr LambdaFamily kLambdaFamilies[] = {
      "Messages a mapping deleted after processing (DeletedEventCount)."},
     {"DestinationDeliveryFailures", "sluice_lambda_destination_delivery_failures_total", Exposition::Counter,
      "Invocation records a destination did not take (DestinationDeliveryFailures)."},
-    {"Duration", "sluice_lambda_duration_milliseconds", Exposition::Summary, "Time in the function's code (Duration)."},
+    {"Duration", "sluice_lambda_duration_seconds", Exposition::Summary, "Time in the function's code (Duration).",
+     0.001},
     {"Errors", "sluice_lambda_errors_total", Exposition::Counter,
      "Invocations that ended in a function error (Errors)."},
     {"FailedInvokeEventCount", "sluice_lambda_mapping_failed_invoke_events_total", Exposition::Counter,
@@ -92,7 +94,7 @@ void write_lambda_metrics(PrometheusText& out, const std::vector<metrics::Series
       labels.clear();
       for (const metrics::Dimension& d : s.key.dimensions) labels.emplace_back(label_of(d.name), d.value);
       if (summary) {
-        out.sample(std::string(family.name) + "_sum", labels, s.total.sum);
+        out.sample(std::string(family.name) + "_sum", labels, s.total.sum * family.scale);
         out.sample(std::string(family.name) + "_count", labels, s.total.sample_count);
       } else {
         out.sample(family.name, labels, family.exposition == Exposition::Counter ? s.total.sum : s.last_bucket.maximum);

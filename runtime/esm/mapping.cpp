@@ -312,23 +312,23 @@ class Mapping final : public EventSourceMapping {
         wait_for_stop_until(p, clock().now_ms() + kReceiveBackoffMs);  // before polling a failing queue again
         break;
       }
-      count_events(c, EventCounts{static_cast<int64_t>(got->size())});
+      count_events(EventCounts{static_cast<int64_t>(got->size())});
       if (got->empty() && batch.empty() && wait > 0 && !p.stop) idle = true;
       for (auto& m : *got) add(std::move(m));
       // The window is counted from the batch's first record, not from the poll that waited for it.
       if (first_record_pending && !batch.empty()) deadline = clock().now_ms() + window_ms;
       // Messages that match no filter are deleted at once, even if no matching one ever comes.
-      delete_filtered(c, filtered);
+      delete_filtered(filtered);
       if (last) break;
       if (!batch.empty() && wait == 0 && got->empty()) pause_until(p, deadline);  // then look again
     }
-    delete_filtered(c, filtered);
+    delete_filtered(filtered);
     full = batch.size() >= batch_size || !carry.empty();
     if (!batch.empty()) idle = false;
     return batch;
   }
 
-  void delete_filtered(const EventSourceMappingConfiguration& c, std::vector<sqs::DeleteMessageBatchEntry>& filtered) {
+  void delete_filtered(std::vector<sqs::DeleteMessageBatchEntry>& filtered) {
     if (filtered.empty()) return;
     (void)control_->delete_messages(filtered);
     {
@@ -337,13 +337,21 @@ class Mapping final : public EventSourceMapping {
     }
     EventCounts counts;
     counts.filtered_out = static_cast<int64_t>(filtered.size());
-    count_events(c, counts);
+    count_events(counts);
     filtered.clear();
   }
 
-  // Tells options_.on_event_counts, while the configuration asks for EventCount metrics.
-  void count_events(const EventSourceMappingConfiguration& c, const EventCounts& counts) const {
-    if (options_.on_event_counts && c.counts_events()) options_.on_event_counts(c.uuid, counts);
+  // Tells options_.on_event_counts while the current configuration asks for EventCount metrics:
+  // an update applies at once, also to a poll or batch that began under the earlier settings.
+  void count_events(const EventCounts& counts) {
+    if (!options_.on_event_counts) return;
+    std::string uuid;
+    {
+      std::lock_guard lock(mu_);
+      if (!settings_->config.counts_events()) return;
+      uuid = settings_->config.uuid;
+    }
+    options_.on_event_counts(uuid, counts);
   }
 
   // Waits on the clock until `deadline_ms` or until the poller is told to stop.
@@ -452,7 +460,7 @@ class Mapping final : public EventSourceMapping {
     counts.invoked = static_cast<int64_t>(job.messages.size());
     counts.failed_invoke = static_cast<int64_t>(job.messages.size() - entries.size());
     counts.deleted = static_cast<int64_t>(deleted);
-    count_events(config, counts);
+    count_events(counts);
     std::optional<ProcessingResultChange> change;
     {
       std::lock_guard lock(mu_);

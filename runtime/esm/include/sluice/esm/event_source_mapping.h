@@ -219,7 +219,8 @@ struct RuntimeOptions {
   // poller or worker thread, outside the mapping's locks.
   std::function<void(const ProcessingResultChange&)> on_processing_result;
   // Told each receive's, filter's and batch's counts while the mapping's MetricsConfig names
-  // EventCount, with the mapping's UUID, from a poller or worker thread, outside its locks.
+  // EventCount (an update takes effect at once), with the mapping's UUID, from a poller or worker
+  // thread, outside its locks.
   std::function<void(const std::string& uuid, const EventCounts& counts)> on_event_counts;
   // Where batches are invoked and settled (the process's one pool); default: a pool of the
   // mapping's own.
