@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run_http_benchmarks.sh NAME [bench_http options...]
-# Starts `sluice up --in-memory` (for http-cycle also one with a data directory, and for
-# http-cycle and wake-latency the peer emulators that are installed), runs the load generator,
+# Starts `sluice up --in-memory` (for http-cycle also one with a data directory and one with
+# --no-aws-metrics, and for http-cycle and wake-latency the peer emulators that are installed),
+# runs the load generator,
 # stops everything it started, and prints one JSON object per line per figure. A missing peer gives a {"skipped":true} line instead of figures.
 #   NAME: http-cycle | http-ceiling | long-poll-park | wake-latency | startup | auth-overhead
 # http-ceiling runs the http-cycle against bench_http_ceiling alone (sluice's HTTP server answering
@@ -114,6 +115,7 @@ paired_endpoints() {  # protocol...
   for protocol in "$@"; do
     endpoint_args+=(--endpoint "sluice:$protocol:$sluice_port")
     if [ -n "${baseline_port:-}" ]; then endpoint_args+=(--endpoint "sluice-baseline:$protocol:$baseline_port"); fi
+    if [ -n "${metrics_off_port:-}" ]; then endpoint_args+=(--endpoint "sluice-no-aws-metrics:$protocol:$metrics_off_port"); fi
   done
 }
 start_peer() {  # bench name [signed]
@@ -138,6 +140,9 @@ case "$name" in
     start_sluice --data "$data_dir/data"
     durable_port=$sluice_port durable_pid=$sluice_pid
     start_baseline --with-pid
+    # The same binary without CloudWatch's AWS/* metrics: what the metered engine costs, side by side.
+    start_sluice --in-memory --no-aws-metrics
+    metrics_off_port=$sluice_port metrics_off_pid=$sluice_pid
     start_sluice
     start_ceiling
     start_peer http-cycle fauxqs
@@ -147,7 +152,8 @@ case "$name" in
     "$bench_bin" cycle "${ceiling_args[@]}" "${endpoint_args[@]}" \
       --endpoint "sluice-data-dir:json:$durable_port" --endpoint "sluice-data-dir:query:$durable_port" \
       "${baseline_args[@]}" "${peer_args[@]}" --server-pid "sluice=$sluice_pid" \
-      --server-pid "sluice-data-dir=$durable_pid" "${peer_pids[@]}" "$@"
+      --server-pid "sluice-data-dir=$durable_pid" --server-pid "sluice-no-aws-metrics=$metrics_off_pid" \
+      "${peer_pids[@]}" "$@"
     ;;
   http-ceiling)
     start_ceiling

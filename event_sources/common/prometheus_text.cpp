@@ -2,7 +2,9 @@
 
 #include "sluice/common/prometheus_text.h"
 
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 namespace sluice {
@@ -54,11 +56,13 @@ void PrometheusText::end_sample(double value) {
   } else {
     char buffer[32];
     if (value == std::floor(value) && std::fabs(value) < 1e15) {
-      std::snprintf(buffer, sizeof buffer, "%.0f", value);
+      // Counts and depths, the common case: an integer conversion, not a printf.
+      const auto written = std::to_chars(buffer, buffer + sizeof buffer, static_cast<int64_t>(value));
+      out_.append(buffer, written.ptr);
     } else {
       std::snprintf(buffer, sizeof buffer, "%.17g", value);
+      out_ += buffer;
     }
-    out_ += buffer;
   }
   out_ += '\n';
 }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "invocation_metrics.h"
 #include "sluice/common/sqlite.h"
 
 namespace sluice::lambda::detail {
@@ -27,6 +28,12 @@ boost::json::value payload_value(const std::string& payload) {
 
 // The lane of "name:version" is the function's.
 std::string base_name(const std::string& function_name) { return function_name.substr(0, function_name.find(':')); }
+
+// The version an event runs: "name:version" names it, a bare name runs $LATEST.
+std::string version_of(const std::string& function_name) {
+  const size_t colon = function_name.find(':');
+  return colon == std::string::npos ? "$LATEST" : function_name.substr(colon + 1);
+}
 
 }  // namespace
 
@@ -97,6 +104,9 @@ Status AsyncInvocations::enqueue(AsyncEvent event) {
   } catch (const sqlite::Error& e) {
     return aws_error(AwsErrorCode::LambdaService, std::string("the event queue failed: ") + e.what());
   }
+  if (hooks_.meter)
+    hooks_.meter->count(invoked_resource_of_arn(event.invoked_arn, version_of(event.function_name)),
+                        "AsyncEventsReceived");
   {
     std::lock_guard lock(mu_);
     const int64_t at = event.next_attempt_ms;
@@ -179,13 +189,16 @@ void AsyncInvocations::run_attempt(AsyncEvent event) {
     return;
   }
   Outcome<InvokeOutput> outcome = aws_error(AwsErrorCode::ResourceNotFound, "");
+  metrics::LambdaMeter* meter = hooks_.meter.get();
   if (function && function->reserved_concurrency == 0) {
     // A function that may not run: Lambda sends its events on without retrying.
     outcome = aws_error(AwsErrorCode::LambdaTooManyRequests, "Rate Exceeded.");
     event.attempts = static_cast<int>(settings.maximum_retry_attempts);
+    if (meter) meter->count(invoked_resource_of_arn(event.invoked_arn, executed_version), "Throttles");
   } else if (function) {
     if (hooks_.acquire && !hooks_.acquire(*function)) {
       // Throttled: not an attempt; back to the queue, 1 s later doubling up to 5 minutes.
+      if (meter) meter->count(invoked_resource_of_arn(event.invoked_arn, executed_version), "Throttles");
       const int64_t delay = std::min<int64_t>(kThrottleDelayMs << std::min(event.throttles, 16), kMaxThrottleDelayMs);
       ++event.throttles;
       const int64_t at = clock_->now_ms() + delay;
@@ -196,7 +209,18 @@ void AsyncInvocations::run_attempt(AsyncEvent event) {
     InvokeInput input;
     input.payload = event.payload;
     input.request_id = event.request_id;
+    if (meter) {
+      meter->event_age(invoked_resource_of_arn(event.invoked_arn, executed_version),
+                       static_cast<double>(clock_->now_ms() - event.enqueued_ms));
+      meter->started(function->name);
+    }
     outcome = executor_.invoke(*function, input);
+    if (meter) {
+      meter->ended(function->name);
+      if (outcome)
+        meter->invoked(invoked_resource_of_arn(event.invoked_arn, executed_version), !outcome->function_error.empty(),
+                       outcome->duration_ms);
+    }
     if (hooks_.release) hooks_.release(*function);
   }
   ++event.attempts;
@@ -218,6 +242,8 @@ void AsyncInvocations::requeue(AsyncEvent event, int64_t at) {
 }
 
 void AsyncInvocations::expire(AsyncEvent event, const AsyncSettings& settings, const std::string& executed_version) {
+  if (hooks_.meter)
+    hooks_.meter->count(invoked_resource_of_arn(event.invoked_arn, executed_version), "AsyncEventsDropped");
   try {
     send_failure(event, settings, "EventAgeExceeded", nullptr, executed_version);
     store_.erase_event(event.request_id);
@@ -233,6 +259,9 @@ void AsyncInvocations::send_failure(const AsyncEvent& event, const AsyncSettings
   if (!settings.on_failure.empty() && hooks_.destinations) {
     const std::string record = invocation_record(event, condition, now, outcome, executed_version);
     if (!hooks_.destinations(settings.on_failure, record)) {
+      if (hooks_.meter)
+        hooks_.meter->count(invoked_resource_of_arn(event.invoked_arn, executed_version),
+                            "DestinationDeliveryFailures");
       std::fprintf(stderr, "sluice: %s: the record of event %s could not be sent to its destination %s\n",
                    event.function_name.c_str(), event.request_id.c_str(), settings.on_failure.c_str());
     }
@@ -243,6 +272,8 @@ void AsyncInvocations::send_failure(const AsyncEvent& event, const AsyncSettings
     std::string error = "Event age exceeded";
     if (outcome) error = *outcome ? dead_letter_error_message((*outcome)->payload) : outcome->error().message;
     if (!hooks_.dead_letters(function->dead_letter_target_arn, event.payload, event.request_id, error)) {
+      if (hooks_.meter)
+        hooks_.meter->count(invoked_resource_of_arn(event.invoked_arn, executed_version), "DeadLetterErrors");
       std::fprintf(stderr, "sluice: %s: the event %s could not be sent to its dead-letter target %s\n",
                    event.function_name.c_str(), event.request_id.c_str(), function->dead_letter_target_arn.c_str());
     }
@@ -270,6 +301,9 @@ void AsyncInvocations::settle(AsyncEvent event, const Outcome<InvokeOutput>& out
     if (succeeded && !settings.on_success.empty() && hooks_.destinations) {
       const std::string record = invocation_record(event, "Success", now, &outcome, executed_version);
       if (!hooks_.destinations(settings.on_success, record)) {
+        if (hooks_.meter)
+          hooks_.meter->count(invoked_resource_of_arn(event.invoked_arn, executed_version),
+                              "DestinationDeliveryFailures");
         std::fprintf(stderr, "sluice: %s: the record of event %s could not be sent to its destination %s\n",
                      event.function_name.c_str(), event.request_id.c_str(), settings.on_success.c_str());
       }
@@ -277,6 +311,8 @@ void AsyncInvocations::settle(AsyncEvent event, const Outcome<InvokeOutput>& out
       send_failure(event, settings, attempts_left ? "EventAgeExceeded" : "RetriesExhausted", &outcome,
                    executed_version);
     }
+    if (!succeeded && hooks_.meter)
+      hooks_.meter->count(invoked_resource_of_arn(event.invoked_arn, executed_version), "AsyncEventsDropped");
     store_.erase_event(event.request_id);
   } catch (const sqlite::Error& e) {
     std::fprintf(stderr, "sluice: the event queue failed: %s\n", e.what());

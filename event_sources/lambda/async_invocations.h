@@ -15,6 +15,10 @@
 // embedder's DeadLetterSender. An event whose function is gone is dropped; one whose function has
 // reserved concurrency 0 fails at once, without retries.
 //
+// Metrics (AsyncEventsReceived, AsyncEventAge, AsyncEventsDropped, Throttles, DeadLetterErrors,
+// DestinationDeliveryFailures, and each attempt's Invocations, Errors, Duration) go to the hooks'
+// meter under the resource the event was invoked through.
+//
 // How it runs: one timer thread waits for the next due event and hands it to the function's lane
 // of the process's worker pool (sluice/common/work_pool.h), which runs at most `per_function` of
 // a function's events at once. The timer makes no attempts itself.
@@ -39,6 +43,7 @@
 #include "sluice/lambda/control_plane.h"
 #include "sluice/lambda/event_invoke_config.h"
 #include "sluice/lambda/executor.h"
+#include "sluice/metrics/lambda_meter.h"
 
 namespace sluice::lambda::detail {
 
@@ -66,6 +71,7 @@ struct AsyncHooks {
   // Takes one of the function's concurrent executions (false: throttled), and gives it back.
   std::function<bool(const FunctionRecord&)> acquire;
   std::function<void(const FunctionRecord&)> release;
+  std::shared_ptr<metrics::LambdaMeter> meter;  // null: no metrics
 };
 
 // Lambda's invocation record for a destination (AWS: invocation-async, "Invocation records").

@@ -45,7 +45,7 @@ ControlPlaneImpl::ControlPlaneImpl(ControlPlaneOptions options, std::unique_ptr<
                           return send_record(destination, record);
                         },
                         options_.dead_letters, [this](const FunctionRecord& function) { return enter(function); },
-                        [this](const FunctionRecord& function) { leave(function.name); }},
+                        [this](const FunctionRecord& function) { leave(function.name); }, options_.meter},
              options_.work_pool, options_.async_dispatchers) {
   {
     MutexLock lock(mu_);

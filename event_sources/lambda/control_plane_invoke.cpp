@@ -2,6 +2,7 @@
 // async_invocations.h runs.
 
 #include "control_plane_impl.h"
+#include "invocation_metrics.h"
 
 #include "sluice/common/crypto.h"
 
@@ -20,12 +21,21 @@ Outcome<InvokeOutput> ControlPlaneImpl::invoke(std::string_view name_or_arn, std
     function = std::move(*found);
   }
   if (function.state != "Active") return state_conflict(function);
+  metrics::LambdaMeter* meter = options_.meter.get();
   if (!enter(function)) {
+    if (meter) meter->count(invoked_resource(function.name, ref->qualifier, function.version), "Throttles");
     return aws_error(AwsErrorCode::LambdaTooManyRequests, "Rate Exceeded.");
   }
+  if (meter) meter->started(function.name);
   auto output = options_.executor->invoke(function, input);
+  if (meter) meter->ended(function.name);
   leave(function.name);
-  if (output) output->executed_version = function.version;
+  if (output) {
+    output->executed_version = function.version;
+    if (meter)
+      meter->invoked(invoked_resource(function.name, ref->qualifier, function.version), !output->function_error.empty(),
+                     output->duration_ms);
+  }
   return output;
 }
 

@@ -2,6 +2,7 @@
 // time; producers write at "now", so add() usually finds its bucket at the map's end.
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <utility>
 
@@ -23,11 +24,13 @@ int64_t floor_to(int64_t t, int64_t step) {
 struct Bucket {
   StatisticSet stats;
   std::vector<double> samples;
+  bool changed = false;  // listed in its series' changed_, not yet taken by take_changed()
 };
 
 class SeriesImpl final : public Series {
  public:
-  SeriesImpl(MetricKey key, std::string unit) : key_(std::move(key)), unit_(std::move(unit)) {}
+  SeriesImpl(MetricKey key, std::string unit, std::shared_ptr<const std::atomic<bool>> tracking)
+      : key_(std::move(key)), tracking_(std::move(tracking)), unit_(std::move(unit)) {}
 
   void add(double value, int64_t timestamp_ms, bool high_resolution) override {
     MutexLock lock(mu_);
@@ -42,6 +45,27 @@ class SeriesImpl final : public Series {
     Bucket& bucket = bucket_at(timestamp_ms, high_resolution);
     bucket.stats.merge(set);
     total_.merge(set);
+  }
+
+  // Appends the changed buckets to `out` and clears their marks.
+  void take_changed(std::vector<StoredBucket>& out) {
+    MutexLock lock(mu_);
+    for (const auto& [high_resolution, start] : changed_) {
+      auto& buckets = high_resolution ? second_ : minute_;
+      auto it = buckets.find(start);
+      if (it == buckets.end() || !it->second.changed) continue;  // expired since, or listed twice
+      it->second.changed = false;
+      out.push_back({key_, unit_, high_resolution, start, it->second.stats, it->second.samples});
+    }
+    changed_.clear();
+  }
+
+  void restore(const StoredBucket& stored) {
+    MutexLock lock(mu_);
+    Bucket& bucket = (stored.high_resolution ? second_ : minute_)[stored.start_ms];
+    total_.merge(stored.stats);
+    bucket.stats = stored.stats;
+    bucket.samples = stored.samples;
   }
 
   const MetricKey& key() const override { return key_; }
@@ -95,11 +119,16 @@ class SeriesImpl final : public Series {
   }
 
  private:
+  // The bucket a value at timestamp_ms goes to, marked as changed.
   Bucket& bucket_at(int64_t timestamp_ms, bool high_resolution) REQUIRES(mu_) {
     std::map<int64_t, Bucket>& buckets = high_resolution ? second_ : minute_;
     int64_t start = floor_to(timestamp_ms, high_resolution ? kSecondMs : kMinuteMs);
-    if (!buckets.empty() && buckets.rbegin()->first == start) return buckets.rbegin()->second;
-    return buckets[start];
+    Bucket& bucket = !buckets.empty() && buckets.rbegin()->first == start ? buckets.rbegin()->second : buckets[start];
+    if (!bucket.changed && tracking_->load(std::memory_order_relaxed)) {
+      bucket.changed = true;
+      changed_.emplace_back(high_resolution, start);
+    }
+    return bucket;
   }
 
   static void fold(int64_t bucket_start, const Bucket& bucket, int64_t start_ms, int64_t end_ms, int64_t period_ms,
@@ -116,11 +145,14 @@ class SeriesImpl final : public Series {
   }
 
   const MetricKey key_;
+  // Whether a durable store takes changes (Registry::take_changed); without one nothing is marked.
+  const std::shared_ptr<const std::atomic<bool>> tracking_;
   mutable Mutex mu_;
   std::string unit_ GUARDED_BY(mu_);
   std::map<int64_t, Bucket> minute_ GUARDED_BY(mu_);
   std::map<int64_t, Bucket> second_ GUARDED_BY(mu_);
   StatisticSet total_ GUARDED_BY(mu_);
+  std::vector<std::pair<bool, int64_t>> changed_ GUARDED_BY(mu_);  // (high resolution, start) of changed buckets
 };
 
 bool matches(const MetricKey& key, const MetricFilter& filter) {
@@ -139,6 +171,7 @@ bool matches(const MetricKey& key, const MetricFilter& filter) {
 }  // namespace
 
 struct Registry::Impl {
+  const std::shared_ptr<std::atomic<bool>> tracking = std::make_shared<std::atomic<bool>>(false);
   mutable Mutex mu;
   std::map<MetricKey, std::shared_ptr<SeriesImpl>> series GUARDED_BY(mu);
   Mutex samplers_mu;
@@ -163,7 +196,7 @@ std::shared_ptr<Series> Registry::series(MetricKey key, std::string_view unit) {
     MutexLock lock(impl_->mu);
     auto it = impl_->series.find(key);
     if (it == impl_->series.end()) {
-      auto made = std::make_shared<SeriesImpl>(key, unit.empty() ? "None" : std::string(unit));
+      auto made = std::make_shared<SeriesImpl>(key, unit.empty() ? "None" : std::string(unit), impl_->tracking);
       impl_->series.emplace(std::move(key), made);
       return made;
     }
@@ -219,6 +252,43 @@ std::vector<SeriesSnapshot> Registry::snapshot() const {
   out.reserve(all.size());
   for (const auto& series : all) out.push_back(series->snapshot());
   return out;
+}
+
+std::vector<SeriesSnapshot> Registry::snapshot(std::string_view account_id, std::string_view region,
+                                               std::string_view namespace_name) const {
+  std::vector<std::shared_ptr<SeriesImpl>> wanted;
+  {
+    // Keys sort by account, region, then namespace: the namespace's series are one run of the map.
+    const MetricKey first{std::string(account_id), std::string(region), std::string(namespace_name), "", {}};
+    MutexLock lock(impl_->mu);
+    for (auto it = impl_->series.lower_bound(first); it != impl_->series.end(); ++it) {
+      const MetricKey& key = it->first;
+      if (key.account_id != account_id || key.region != region || key.namespace_name != namespace_name) break;
+      wanted.push_back(it->second);
+    }
+  }
+  std::vector<SeriesSnapshot> out;
+  out.reserve(wanted.size());
+  for (const auto& series : wanted) out.push_back(series->snapshot());
+  return out;
+}
+
+std::vector<StoredBucket> Registry::take_changed() {
+  impl_->tracking->store(true);  // from now on: the first call starts the tracking
+  std::vector<std::shared_ptr<SeriesImpl>> all;
+  {
+    MutexLock lock(impl_->mu);
+    all.reserve(impl_->series.size());
+    for (const auto& [key, series] : impl_->series) all.push_back(series);
+  }
+  std::vector<StoredBucket> out;
+  for (const auto& series : all) series->take_changed(out);
+  return out;
+}
+
+void Registry::restore(const StoredBucket& bucket) {
+  std::shared_ptr<Series> series = this->series(bucket.key, bucket.unit);
+  static_cast<SeriesImpl&>(*series).restore(bucket);
 }
 
 void Registry::add_sampler(Sampler sampler) {

@@ -4,7 +4,6 @@
 
 #include "sluice/metrics/sqs_meter.h"
 
-#include <cstdlib>
 #include <map>
 #include <set>
 #include <utility>
@@ -62,6 +61,9 @@ class MeteredEngine final : public sqs::Engine {
   Outcome<sqs::AttributeMap> get_queue_attributes(const sqs::QueueAddress& queue,
                                                   const std::vector<std::string>& names) override {
     return inner_->get_queue_attributes(queue, names);
+  }
+  std::vector<sqs::QueueDepths> queue_depths(const std::string& account_id, const std::string& region) override {
+    return inner_->queue_depths(account_id, region);
   }
   Status set_queue_attributes(const sqs::QueueAddress& queue, const sqs::AttributeMap& attributes) override {
     return inner_->set_queue_attributes(queue, attributes);
@@ -224,21 +226,16 @@ class MeteredEngine final : public sqs::Engine {
   static void sample(MeterState& state, Registry& registry, int64_t now_ms) {
     MutexLock lock(state.mu);
     if (state.engine == nullptr) return;
-    static const std::vector<std::string> kNames = {
-        "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"};
-    static constexpr std::string_view kMetrics[] = {"ApproximateNumberOfMessagesVisible",
-                                                    "ApproximateNumberOfMessagesNotVisible",
-                                                    "ApproximateNumberOfMessagesDelayed"};
+    static constexpr std::pair<std::string_view, int64_t sqs::QueueDepths::*> kMetrics[] = {
+        {"ApproximateNumberOfMessagesVisible", &sqs::QueueDepths::visible},
+        {"ApproximateNumberOfMessagesNotVisible", &sqs::QueueDepths::in_flight},
+        {"ApproximateNumberOfMessagesDelayed", &sqs::QueueDepths::delayed}};
     for (const auto& [account, region] : state.account_regions) {
-      for (const std::string& name : state.engine->list_queues(account, region, "")) {
-        auto attributes = state.engine->get_queue_attributes({account, region, name}, kNames);
-        if (!attributes) continue;
-        for (size_t i = 0; i < kNames.size(); ++i) {
-          auto it = attributes->find(kNames[i]);
-          if (it == attributes->end()) continue;
+      for (const sqs::QueueDepths& queue : state.engine->queue_depths(account, region)) {
+        for (const auto& [metric, count] : kMetrics) {
           registry.put(
-              MetricKey{account, region, std::string(kNamespace), std::string(kMetrics[i]), {{"QueueName", name}}},
-              std::strtod(it->second.c_str(), nullptr), "Count", now_ms);
+              MetricKey{account, region, std::string(kNamespace), std::string(metric), {{"QueueName", queue.name}}},
+              static_cast<double>(queue.*count), "Count", now_ms);
         }
       }
     }

@@ -51,7 +51,9 @@
 #include "sluice/lambda/control_plane.h"
 #include "sluice/logs/ingest.h"
 #include "sluice/logs/logs.h"
+#include "sluice/metrics/lambda_meter.h"
 #include "sluice/metrics/metrics.h"
+#include "sluice/metrics/metrics_store.h"
 #include "sluice/metrics/sqs_meter.h"
 #include "sluice/sns/delivery.h"
 #include "sluice/sns/sns.h"
@@ -161,9 +163,22 @@ int command_up(const UpOptions& options) {
     std::fprintf(stderr, "sluice up: cannot open the data directory: %s\n", error.c_str());
     return 74;
   }
-  // CloudWatch's metrics: every user of the engine (the API, mappings, SNS) goes through the meter.
+  // CloudWatch's metrics: every user of the engine (the API, mappings, SNS) goes through the meter,
+  // unless --no-aws-metrics leaves it out (bench/run http-cycle measures the difference).
   const auto metrics_registry = std::make_shared<metrics::Registry>(clock);
-  auto engine = metrics::meter_sqs(std::move(opened_engine), metrics_registry, {{options.account_id, options.region}});
+  // Their datapoints survive a restart in metrics.db (written every 10 seconds and at the stop).
+  std::unique_ptr<metrics::MetricsStore> metrics_store;
+  if (!options.in_memory) {
+    metrics_store = metrics::MetricsStore::open(options.data_dir + "/metrics.db", metrics_registry, &error);
+    if (!metrics_store) {
+      std::fprintf(stderr, "sluice up: cannot open the metrics store: %s\n", error.c_str());
+      return 74;
+    }
+  }
+  std::unique_ptr<sqs::Engine> engine =
+      options.aws_metrics
+          ? metrics::meter_sqs(std::move(opened_engine), metrics_registry, {{options.account_id, options.region}})
+          : std::move(opened_engine);
   if (!apply_config(config, *engine, options.account_id, options.region, &error)) {
     std::fprintf(stderr, "sluice up: config %s: %s\n", declared_in.c_str(), error.c_str());
     return 78;
@@ -240,6 +255,7 @@ int command_up(const UpOptions& options) {
             parts[4], parts[3], "AWS/SNS", std::string(metric), {{"TopicName", topic_arn.substr(start)}}},
         value, bytes ? "Bytes" : "Count", metrics_registry->clock().now_ms());
   };
+  if (!options.aws_metrics) sns_options.on_metric = nullptr;  // --no-aws-metrics
   auto topics = sns::Service::open(sns_options, &error);
   if (!topics) {
     std::fprintf(stderr, "sluice up: cannot open the SNS store: %s\n", error.c_str());
@@ -310,6 +326,12 @@ int command_up(const UpOptions& options) {
     log->processing_result(change);
   };
   executor_options.mappings = runtime.mapping_directory();
+  // AWS/Lambda metrics of every invocation: the mappings' here, Invoke's and Event invocations' in
+  // the control plane.
+  const auto lambda_meter =
+      options.aws_metrics ? std::make_shared<metrics::LambdaMeter>(metrics_registry, options.account_id, options.region)
+                          : nullptr;
+  executor_options.meter = lambda_meter;
   for (const auto& declared : config.functions)
     executor_options.declared[declared.name] = {!declared.isolated, declared.on_failure_queue_arn};
   auto executor = functions::make_lambda_executor(runtime.registry(), *engine, executor_options);
@@ -324,6 +346,7 @@ int command_up(const UpOptions& options) {
   lambda_options.dead_letters = dead_letter_sender(*engine, *topics, options.account_id, options.region);
   lambda_options.destinations = destination_sender(*engine, *topics, options.account_id, options.region);
   lambda_options.work_pool = work_pool;
+  lambda_options.meter = lambda_meter;
   auto lambda_functions = lambda::ControlPlane::open(lambda_options);
   if (!lambda_functions) {
     std::fprintf(stderr, "sluice up: cannot open the Lambda store: %s\n", lambda_functions.error().c_str());
@@ -412,7 +435,9 @@ int command_up(const UpOptions& options) {
   // door's own series.
   api_options.metrics_text = [sources = ServerMetricsSources{engine.get(), options.account_id, options.region,
                                                              &runtime.registry(), runtime.mapping_directory(),
-                                                             log_ingest}] { return server_metrics_text(sources); };
+                                                             log_ingest, metrics_registry}] {
+    return server_metrics_text(sources);
+  };
   ResetOptions reset;
   reset.engine = engine.get();
   reset.topics = topics.get();

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
 
 #include "sluice/common/prometheus_text.h"
 
@@ -22,35 +23,112 @@ double resident_bytes() {
   return read == 2 ? static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) : -1;
 }
 
+// How an AWS/Lambda metric is exposed: a counter of its Sum, a summary's _sum and _count, or a
+// gauge of the newest minute's Maximum. Milliseconds are written as seconds, Prometheus's base unit.
+enum class Exposition { Counter, Summary, Gauge };
+struct LambdaFamily {
+  std::string_view metric;  // CloudWatch's name
+  const char* name;         // Prometheus's
+  Exposition exposition;
+  const char* help;
+  double scale = 1;  // CloudWatch's unit to Prometheus's
+};
+constexpr LambdaFamily kLambdaFamilies[] = {
+    {"AsyncEventAge", "sluice_lambda_async_event_age_seconds", Exposition::Summary,
+     "Time Event invocations waited before an attempt (AsyncEventAge).", 0.001},
+    {"AsyncEventsDropped", "sluice_lambda_async_events_dropped_total", Exposition::Counter,
+     "Event invocations given up without a successful run (AsyncEventsDropped)."},
+    {"AsyncEventsReceived", "sluice_lambda_async_events_received_total", Exposition::Counter,
+     "Event invocations stored (AsyncEventsReceived)."},
+    {"ConcurrentExecutions", "sluice_lambda_concurrent_executions", Exposition::Gauge,
+     "Most invocations running at once in the newest minute (ConcurrentExecutions, Maximum)."},
+    {"DeadLetterErrors", "sluice_lambda_dead_letter_errors_total", Exposition::Counter,
+     "Events the dead-letter target did not take (DeadLetterErrors)."},
+    {"DeletedEventCount", "sluice_lambda_mapping_deleted_events_total", Exposition::Counter,
+     "Messages a mapping deleted after processing (DeletedEventCount)."},
+    {"DestinationDeliveryFailures", "sluice_lambda_destination_delivery_failures_total", Exposition::Counter,
+     "Invocation records a destination did not take (DestinationDeliveryFailures)."},
+    {"Duration", "sluice_lambda_duration_seconds", Exposition::Summary, "Time in the function's code (Duration).",
+     0.001},
+    {"Errors", "sluice_lambda_errors_total", Exposition::Counter,
+     "Invocations that ended in a function error (Errors)."},
+    {"FailedInvokeEventCount", "sluice_lambda_mapping_failed_invoke_events_total", Exposition::Counter,
+     "Messages of a mapping's batches left to be retried (FailedInvokeEventCount)."},
+    {"FilteredOutEventCount", "sluice_lambda_mapping_filtered_out_events_total", Exposition::Counter,
+     "Messages a mapping's filters dropped (FilteredOutEventCount)."},
+    {"Invocations", "sluice_lambda_invocations_total", Exposition::Counter, "Invocations that ran (Invocations)."},
+    {"InvokedEventCount", "sluice_lambda_mapping_invoked_events_total", Exposition::Counter,
+     "Messages a mapping invoked its function with (InvokedEventCount)."},
+    {"PolledEventCount", "sluice_lambda_mapping_polled_events_total", Exposition::Counter,
+     "Messages a mapping received (PolledEventCount)."},
+    {"Throttles", "sluice_lambda_throttles_total", Exposition::Counter,
+     "Invocations refused for concurrency (Throttles)."},
+};
+
+// CloudWatch's dimension names as label names.
+std::string_view label_of(std::string_view dimension) {
+  if (dimension == "FunctionName") return "function_name";
+  if (dimension == "Resource") return "resource";
+  if (dimension == "ExecutedVersion") return "executed_version";
+  if (dimension == "EventSourceMappingUUID") return "event_source_mapping_uuid";
+  return "dimension";
+}
+
+// The AWS/Lambda series, one family per metric (the snapshot is sorted by metric name, so each
+// family's series are together; kLambdaFamilies is in the same order); a family without series
+// is left out.
+void write_lambda_metrics(PrometheusText& out, const std::vector<metrics::SeriesSnapshot>& series) {
+  PrometheusLabels labels;
+  size_t i = 0;
+  for (const LambdaFamily& family : kLambdaFamilies) {
+    while (i < series.size() && series[i].key.metric_name < family.metric) ++i;
+    if (i == series.size() || series[i].key.metric_name != family.metric) continue;
+    const bool summary = family.exposition == Exposition::Summary;
+    out.family(family.name,
+               summary                                    ? "summary"
+               : family.exposition == Exposition::Counter ? "counter"
+                                                          : "gauge",
+               family.help);
+    for (; i < series.size() && series[i].key.metric_name == family.metric; ++i) {
+      const metrics::SeriesSnapshot& s = series[i];
+      labels.clear();
+      for (const metrics::Dimension& d : s.key.dimensions) labels.emplace_back(label_of(d.name), d.value);
+      if (summary) {
+        out.sample(std::string(family.name) + "_sum", labels, s.total.sum * family.scale);
+        out.sample(std::string(family.name) + "_count", labels, s.total.sample_count);
+      } else {
+        out.sample(family.name, labels, family.exposition == Exposition::Counter ? s.total.sum : s.last_bucket.maximum);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::string server_metrics_text(const ServerMetricsSources& sources) {
   std::string text;
   PrometheusText out(text);
   if (sources.engine) {
-    static const std::vector<std::string> kDepths = {
-        "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"};
-    static const char* const kNames[] = {"sluice_sqs_messages_visible", "sluice_sqs_messages_in_flight",
-                                         "sluice_sqs_messages_delayed"};
-    static const char* const kHelp[] = {"Messages available to receive (ApproximateNumberOfMessages).",
-                                        "Messages received and not yet deleted or visible again.",
-                                        "Messages not yet visible because of a delay."};
-    // One pass over the queues; each family's samples are gathered apart, then written in order.
-    std::string samples[3];
-    const auto names = sources.engine->list_queues(sources.account_id, sources.region, "");
-    for (const auto& name : names) {
-      auto attributes = sources.engine->get_queue_attributes({sources.account_id, sources.region, name}, kDepths);
-      if (!attributes) continue;  // deleted since it was listed
-      const PrometheusLabels labels = {{"queue", name}};
-      for (size_t i = 0; i < 3; ++i) {
-        auto it = attributes->find(kDepths[i]);
-        PrometheusText(samples[i])
-            .sample(kNames[i], labels, it == attributes->end() ? 0.0 : std::strtod(it->second.c_str(), nullptr));
-      }
-    }
-    for (size_t i = 0; i < 3; ++i) {
-      out.family(kNames[i], "gauge", kHelp[i]);
-      text += samples[i];
+    // One engine pass for every queue's depths, then one loop per family over them: the labels are
+    // views of the queue names, so a sample costs appends to the text and nothing else.
+    const std::vector<sqs::QueueDepths> queues = sources.engine->queue_depths(sources.account_id, sources.region);
+    text.reserve(text.size() + queues.size() * 3 * (48 + 24));
+    struct Family {
+      const char* name;
+      const char* help;
+      int64_t sqs::QueueDepths::*count;
+    };
+    static constexpr Family kFamilies[] = {
+        {"sluice_sqs_messages_visible", "Messages available to receive (ApproximateNumberOfMessages).",
+         &sqs::QueueDepths::visible},
+        {"sluice_sqs_messages_in_flight", "Messages received and not yet deleted or visible again.",
+         &sqs::QueueDepths::in_flight},
+        {"sluice_sqs_messages_delayed", "Messages not yet visible because of a delay.", &sqs::QueueDepths::delayed},
+    };
+    for (const Family& family : kFamilies) {
+      out.family(family.name, "gauge", family.help);
+      for (const sqs::QueueDepths& queue : queues)
+        out.sample(family.name, {{"queue", queue.name}}, static_cast<double>(queue.*family.count));
     }
   }
   if (sources.registry) {
@@ -82,6 +160,8 @@ std::string server_metrics_text(const ServerMetricsSources& sources) {
                  1);
     }
   }
+  if (sources.metrics)
+    write_lambda_metrics(out, sources.metrics->snapshot(sources.account_id, sources.region, "AWS/Lambda"));
   if (sources.log_ingest) {
     out.family("sluice_logs_dropped_events_total", "counter",
                "Function log events dropped because the CloudWatch Logs ingest queue was full.");

@@ -2,11 +2,14 @@
 // The series `sluice up` adds to GET /metrics (the front door writes its own requests, latency,
 // connections and parked polls): the SQS queues of the server's account and region with their
 // depths (visible, in flight, delayed), each declared function's environments (busy, idle,
-// started), each event-source mapping's state and LastProcessingResult, the CloudWatch Logs
-// ingest's drops, and the process's resident memory.
+// started), each event-source mapping's state and LastProcessingResult, CloudWatch's AWS/Lambda
+// metrics (sluice_lambda_*: invocations, errors, duration, throttles, concurrency, Event
+// invocations, mappings' event counts), the CloudWatch Logs ingest's drops, and the process's
+// resident memory.
 //
-// Called in the front door's worker lane for every scrape; it reads each queue's attributes from
-// the engine (no store access) and takes each component's lock briefly.
+// Called in the front door's worker lane for every scrape; it reads every queue's depths in one
+// engine pass (Engine::queue_depths: each queue's lock once, the store only for queues not loaded
+// yet) and takes each component's lock briefly.
 
 #include <cstdint>
 #include <memory>
@@ -15,6 +18,7 @@
 #include "sluice/esm/mapping_directory.h"
 #include "sluice/functions/registry.h"
 #include "sluice/logs/ingest.h"
+#include "sluice/metrics/metrics.h"
 #include "sluice/sqs/engine.h"
 
 namespace sluice::cli {
@@ -26,6 +30,7 @@ struct ServerMetricsSources {
   functions::FunctionRegistry* registry = nullptr;
   std::shared_ptr<esm::MappingDirectory> mappings;
   std::shared_ptr<logs::LogIngest> log_ingest;
+  std::shared_ptr<metrics::Registry> metrics;  // AWS/Lambda's series of the account and region
 };
 
 std::string server_metrics_text(const ServerMetricsSources& sources);

@@ -123,6 +123,9 @@ Subcommand add_up_command(CLI::App& sluice) {
         "format, one object per line)")
       ->type_name("FORMAT")
       ->default_str("text");
+  up->add_flag("!--no-aws-metrics", options->aws_metrics,
+               "Record no CloudWatch metrics for SQS, SNS and Lambda (the AWS/* namespaces), to measure what they "
+               "cost; PutMetricData, alarms and GET /metrics still work");
   return {up, [options] {
             if (!options->tls.cert_path.empty()) options->tls.enabled = true;
             return command_up(*options);

@@ -30,6 +30,7 @@ struct UpOptions {
   std::vector<std::string> reset_principals;          // --allow-reset ARN: may POST /_sluice/reset under enforce
   bool audit_data_events = false;                     // --audit-data-events: data events in the audit trail too
   functions::LogFormat log_format = functions::LogFormat::Text;  // --log-format text|json
+  bool aws_metrics = true;  // --no-aws-metrics: SQS, SNS and Lambda record no CloudWatch metrics
 };
 
 int command_up(const UpOptions& options);

@@ -19,6 +19,8 @@ namespace {
 constexpr size_t kMaxFilters = 5;
 constexpr size_t kMaxPatternLength = 4096;
 constexpr std::string_view kReportBatchItemFailures = "ReportBatchItemFailures";
+constexpr std::string_view kEventCount = "EventCount";
+constexpr size_t kMaxMetrics = 3;
 
 AwsError invalid(std::string message) {
   return aws_error(AwsErrorCode::LambdaInvalidParameterValue, std::move(message));
@@ -64,6 +66,13 @@ AwsError duplicate_mapping_error(const std::string& event_source_arn, const std:
                                               existing_uuid};
 }
 
+bool EventSourceMappingConfiguration::counts_events() const {
+  if (!metrics_config) return false;
+  for (const auto& m : metrics_config->metrics)
+    if (m == kEventCount) return true;
+  return false;
+}
+
 bool EventSourceMappingConfiguration::reports_batch_item_failures() const {
   for (const auto& t : function_response_types)
     if (t == kReportBatchItemFailures) return true;
@@ -83,6 +92,7 @@ EventSourceMappingConfiguration resolve(const CreateMappingRequest& request, con
   c.function_response_types = request.function_response_types;
   if (request.filter_criteria && !request.filter_criteria->filters.empty()) c.filter_criteria = request.filter_criteria;
   c.enabled = request.enabled.value_or(true);
+  c.metrics_config = request.metrics_config;
   return c;
 }
 
@@ -100,6 +110,18 @@ std::optional<AwsError> validate(const EventSourceMappingConfiguration& c, const
       return out_of_range(
           "[" + t + "]", "functionResponseTypes",
           "Member must satisfy constraint: [Member must satisfy enum value set: [ReportBatchItemFailures]]");
+  if (c.metrics_config) {
+    const auto& metrics = c.metrics_config->metrics;
+    if (metrics.size() > kMaxMetrics)
+      return out_of_range("[" + metrics.front() + ", ...]", "metricsConfig.metrics",
+                          "Member must have length less than or equal to 3");
+    for (const auto& m : metrics)
+      if (m != kEventCount && m != "ErrorCount" && m != "KafkaMetrics")
+        return out_of_range(
+            "[" + m + "]", "metricsConfig.metrics",
+            "Member must satisfy constraint: [Member must satisfy enum value set: [EventCount, ErrorCount, "
+            "KafkaMetrics]]");
+  }
   if (c.filter_criteria) {
     const auto& filters = c.filter_criteria->filters;
     for (size_t i = 0; i < filters.size(); ++i)
@@ -123,6 +145,11 @@ std::optional<AwsError> validate(const EventSourceMappingConfiguration& c, const
     }
     if (!detail::FilterSet::compile(patterns)) return invalid("Invalid filter pattern definition.");
   }
+  if (c.metrics_config)
+    for (const auto& m : c.metrics_config->metrics)
+      if (m != kEventCount)
+        return invalid("Unsupported metric " + m +
+                       " in MetricsConfig for an Amazon SQS event source. Supported: " + std::string(kEventCount));
   if (context.queue_visibility_timeout_s < context.function_timeout_s)
     return invalid("Queue visibility timeout: " + std::to_string(context.queue_visibility_timeout_s) +
                    " seconds is less than Function timeout: " + std::to_string(context.function_timeout_s) +
@@ -152,6 +179,11 @@ std::string to_json(const EventSourceMappingConfiguration& c) {
   o["FunctionResponseTypes"] = std::move(types);
   o["LastModified"] = static_cast<double>(c.last_modified_ms) / 1000.0;
   o["LastProcessingResult"] = c.last_processing_result;
+  if (c.metrics_config) {
+    boost::json::array metrics;
+    for (const auto& m : c.metrics_config->metrics) metrics.push_back(boost::json::string(m));
+    o["MetricsConfig"] = boost::json::object{{"Metrics", std::move(metrics)}};
+  }
   if (c.scaling_config && c.scaling_config->maximum_concurrency)
     o["ScalingConfig"] = boost::json::object{{"MaximumConcurrency", *c.scaling_config->maximum_concurrency}};
   o["State"] = c.state;

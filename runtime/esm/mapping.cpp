@@ -126,6 +126,7 @@ class Mapping final : public EventSourceMapping {
       else c.filter_criteria = request.filter_criteria;
     }
     if (request.enabled) c.enabled = *request.enabled;
+    if (request.metrics_config) c.metrics_config = request.metrics_config;
     ValidationContext context = validation_context_;
     if (auto attrs = control_->attributes({"VisibilityTimeout"}); attrs && attrs->contains("VisibilityTimeout"))
       context.queue_visibility_timeout_s = std::stoll(attrs->at("VisibilityTimeout"));
@@ -311,6 +312,7 @@ class Mapping final : public EventSourceMapping {
         wait_for_stop_until(p, clock().now_ms() + kReceiveBackoffMs);  // before polling a failing queue again
         break;
       }
+      count_events(EventCounts{static_cast<int64_t>(got->size())});
       if (got->empty() && batch.empty() && wait > 0 && !p.stop) idle = true;
       for (auto& m : *got) add(std::move(m));
       // The window is counted from the batch's first record, not from the poll that waited for it.
@@ -333,7 +335,23 @@ class Mapping final : public EventSourceMapping {
       std::lock_guard lock(mu_);
       stats_.messages_filtered_out += filtered.size();
     }
+    EventCounts counts;
+    counts.filtered_out = static_cast<int64_t>(filtered.size());
+    count_events(counts);
     filtered.clear();
+  }
+
+  // Tells options_.on_event_counts while the current configuration asks for EventCount metrics:
+  // an update applies at once, also to a poll or batch that began under the earlier settings.
+  void count_events(const EventCounts& counts) {
+    if (!options_.on_event_counts) return;
+    std::string uuid;
+    {
+      std::lock_guard lock(mu_);
+      if (!settings_->config.counts_events()) return;
+      uuid = settings_->config.uuid;
+    }
+    options_.on_event_counts(uuid, counts);
   }
 
   // Waits on the clock until `deadline_ms` or until the poller is told to stop.
@@ -438,6 +456,11 @@ class Mapping final : public EventSourceMapping {
       auto outcome = control_->delete_messages(entries);
       if (outcome) deleted = outcome->successful.size();
     }
+    EventCounts counts;
+    counts.invoked = static_cast<int64_t>(job.messages.size());
+    counts.failed_invoke = static_cast<int64_t>(job.messages.size() - entries.size());
+    counts.deleted = static_cast<int64_t>(deleted);
+    count_events(counts);
     std::optional<ProcessingResultChange> change;
     {
       std::lock_guard lock(mu_);

@@ -95,6 +95,7 @@ class RegistryExecutor final : public lambda::Executor {
     output.request_id = result.request_id;
     output.payload = std::move(result.payload);
     if (!result.ok()) output.function_error = "Unhandled";
+    output.duration_ms = result.duration_ms;
     if (input.tail_log) output.log = std::move(result.logs);
     return output;
   }

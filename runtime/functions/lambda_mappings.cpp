@@ -22,6 +22,7 @@ struct Settings {
   std::optional<std::vector<std::string>> response_types;
   std::optional<esm::FilterCriteria> filters;
   std::optional<bool> enabled;
+  std::optional<esm::MetricsConfig> metrics;
 };
 
 Outcome<std::optional<int64_t>> read_int(const json::object& o, std::string_view name) {
@@ -76,6 +77,18 @@ Outcome<Settings> read_settings(const std::string& text) {
     }
     s.filters = std::move(criteria);
   }
+  if (const json::value* v = o.if_contains("MetricsConfig"); v && !v->is_null()) {
+    if (!v->is_object()) return wrong_type("MetricsConfig", "an object");
+    esm::MetricsConfig config;
+    if (const json::value* list = v->get_object().if_contains("Metrics"); list && !list->is_null()) {
+      if (!list->is_array()) return wrong_type("MetricsConfig.Metrics", "a list");
+      for (const auto& m : list->get_array()) {
+        if (!m.is_string()) return wrong_type("MetricsConfig.Metrics", "a list of strings");
+        config.metrics.emplace_back(m.get_string());
+      }
+    }
+    s.metrics = std::move(config);
+  }
   if (const json::value* v = o.if_contains("Enabled"); v && !v->is_null()) {
     if (!v->is_bool()) return wrong_type("Enabled", "a boolean");
     s.enabled = v->get_bool();
@@ -84,16 +97,28 @@ Outcome<Settings> read_settings(const std::string& text) {
 }
 
 // The function's current code, found in the registry per batch.
+// Each invocation goes to the meter (when there is one) as the function's: a mapping invokes its
+// unqualified function.
 class RegistryInvoker final : public esm::FunctionInvoker {
  public:
-  RegistryInvoker(FunctionRegistry& registry, const lambda::FunctionRecord& function)
+  RegistryInvoker(FunctionRegistry& registry, const lambda::FunctionRecord& function,
+                  std::shared_ptr<metrics::LambdaMeter> meter)
       : registry_(registry),
         name_(lambda::deployment_name(function)),
         arn_(function.arn),
-        declared_timeout_ms_(function.timeout_s * 1000) {}
+        declared_timeout_ms_(function.timeout_s * 1000),
+        meter_(std::move(meter)),
+        resource_{function.name, "", function.version, false} {}
 
   InvocationResult invoke(const InvocationRequest& request) override {
-    if (auto function = registry_.find(name_)) return function->host->invoke(request);
+    if (auto function = registry_.find(name_)) {
+      if (!meter_) return function->host->invoke(request);
+      meter_->started(resource_.function_name);
+      InvocationResult result = function->host->invoke(request);
+      meter_->ended(resource_.function_name);
+      meter_->invoked(resource_, !result.ok(), result.duration_ms);
+      return result;
+    }
     InvocationResult missing;
     missing.status = InvocationResult::Status::FunctionError;
     missing.error_type = "ResourceNotFoundException";
@@ -117,6 +142,8 @@ class RegistryInvoker final : public esm::FunctionInvoker {
   const std::string name_;
   const std::string arn_;
   const int64_t declared_timeout_ms_;
+  const std::shared_ptr<metrics::LambdaMeter> meter_;
+  const metrics::LambdaResource resource_;
 };
 
 // esm's configuration JSON without LastProcessingResult, which Lambda does not answer for SQS.
@@ -141,6 +168,7 @@ Outcome<esm::CreateMappingRequest> read_create_settings(const std::string& setti
   request.function_response_types = s->response_types.value_or(std::vector<std::string>{});
   request.filter_criteria = s->filters;
   request.enabled = s->enabled;
+  request.metrics_config = s->metrics;
   return request;
 }
 
@@ -154,6 +182,7 @@ Outcome<esm::UpdateMappingRequest> read_update_settings(const std::string& chang
   request.function_response_types = s->response_types;
   request.filter_criteria = s->filters;
   request.enabled = s->enabled;
+  request.metrics_config = s->metrics;
   return request;
 }
 
@@ -187,10 +216,16 @@ Outcome<std::string> LambdaMappings::start(const lambda::MappingRecord& mapping,
   runtime.start_at_full_scale = true;         // local runs want speed, not AWS's gradual ramp-up
   runtime.max_messages_per_receive = 10'000;  // an embedded queue hands over a whole batch at once
   runtime.on_processing_result = options_.on_processing_result;
+  if (options_.meter) {
+    runtime.on_event_counts = [meter = options_.meter](const std::string& uuid, const esm::EventCounts& counts) {
+      meter->mapping_events(uuid,
+                            {counts.polled, counts.filtered_out, counts.invoked, counts.failed_invoke, counts.deleted});
+    };
+  }
   sqs::Engine& engine = engine_;
   const sqs::QueueAddress address = *queue;
   auto created = esm::EventSourceMapping::create(
-      *request, std::make_shared<RegistryInvoker>(registry_, function),
+      *request, std::make_shared<RegistryInvoker>(registry_, function, options_.meter),
       [&engine, address] { return sqs::make_embedded_queue_source(engine, address); }, runtime);
   if (!created) return created.take_error();
   std::shared_ptr<esm::EventSourceMapping> running = std::move(created.value());

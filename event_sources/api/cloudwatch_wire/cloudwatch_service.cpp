@@ -1,6 +1,6 @@
-// CloudWatch as a front-door Service (see cloudwatch_service.h): decodes either protocol into the
-// action's input object, runs the action from a sorted table, and answers in the request's
-// protocol.
+// CloudWatch as a front-door Service (see cloudwatch_service.h): decodes any of its three protocols
+// into the action's input object, runs the action from a sorted table, and answers in the
+// request's protocol.
 
 #include "sluice/api/cloudwatch_wire/cloudwatch_service.h"
 
@@ -9,6 +9,7 @@
 #include <charconv>
 
 #include "actions.h"
+#include "sluice/api/cbor/cbor.h"
 #include "sluice/api/json/json.h"
 #include "sluice/api/query/query.h"
 #include "wire_codec.h"
@@ -21,9 +22,14 @@ using server::Protocol;
 
 constexpr std::string_view kVersion = "2010-08-01";
 constexpr std::string_view kTargetPrefix = "GraniteServiceVersion20100801";
-constexpr server::Service::Routes kRoutes{"cloudwatch", "monitoring", kTargetPrefix, "", kVersion};
+constexpr server::Service::Routes kRoutes{"cloudwatch", "monitoring", kTargetPrefix, kTargetPrefix, kVersion};
 constexpr query::Dialect kQueryDialect{"http://monitoring.amazonaws.com/doc/2010-08-01/", "", false};
 constexpr json::Dialect kJsonDialect{"com.amazonaws.cloudwatch#", "application/x-amz-json-1.0"};
+constexpr cbor::Dialect kCborDialect{"com.amazonaws.cloudwatch#"};
+
+// Every timestamp member of CloudWatch's answers ends so (Timestamp, Timestamps,
+// StateUpdatedTimestamp, AlarmConfigurationUpdatedTimestamp, ...): CBOR writes them as tag 1.
+bool is_timestamp_member(std::string_view member) { return member.ends_with("Timestamp") || member == "Timestamps"; }
 
 struct ActionRow {
   std::string_view name;
@@ -57,6 +63,7 @@ const ActionRow* find_action(std::string_view name) {
 
 http::Response error_in(Protocol protocol, const AwsError& error, std::string_view request_id) {
   if (protocol == Protocol::Json) return json::error_response(error, request_id, kJsonDialect);
+  if (protocol == Protocol::RpcV2Cbor) return cbor::error_response(error, request_id, kCborDialect);
   return query::error_response(error, request_id, kQueryDialect);
 }
 
@@ -84,19 +91,21 @@ class CloudWatchService final : public server::Service {
   void attach(server::ServiceHost& host) override { clock_ = host.clock(); }
 
   void handle(server::Call call, http::ResponderPtr responder) override {
-    const Protocol protocol = call.ctx.protocol == Protocol::Json ? Protocol::Json : Protocol::Query;
+    const Protocol protocol = call.ctx.protocol;
     const std::string& request_id = call.ctx.request_id;
     auto fail = [&](const AwsError& error) { responder->respond(error_in(protocol, error, request_id)); };
 
     std::string action_name;
     bj::object input;
-    if (call.ctx.protocol == Protocol::RpcV2Cbor) {
-      fail(aws_error(AwsErrorCode::UnknownOperation,
-                     "The Smithy RPC v2 CBOR protocol is not supported; use JSON 1.0 "
-                     "or Query."));
-      return;
-    }
-    if (protocol == Protocol::Json) {
+    if (protocol == Protocol::RpcV2Cbor) {
+      action_name = call.action;  // the path's /operation/<Op>
+      auto parsed = cbor::read_object(call.request.body);
+      if (!parsed) {
+        fail(parsed.error());
+        return;
+      }
+      input = std::move(*parsed);
+    } else if (protocol == Protocol::Json) {
       const std::string* target = call.request.header("x-amz-target");
       std::string_view t = target ? std::string_view(*target) : std::string_view{};
       if (t.size() <= kTargetPrefix.size() + 1 || t.substr(0, kTargetPrefix.size()) != kTargetPrefix ||
@@ -125,7 +134,7 @@ class CloudWatchService final : public server::Service {
     }
     const ActionRow* action = find_action(action_name);
     if (action == nullptr) {
-      if (protocol == Protocol::Json) {
+      if (protocol != Protocol::Query) {
         fail(aws_error(AwsErrorCode::UnknownOperation, "Operation " + action_name + " is not supported."));
       } else {
         fail(aws_error(AwsErrorCode::InvalidAction,
@@ -144,12 +153,16 @@ class CloudWatchService final : public server::Service {
       responder->respond(json::json_response(request_id, bj::serialize(*result), kJsonDialect));
       return;
     }
+    if (protocol == Protocol::RpcV2Cbor) {
+      responder->respond(cbor::response(request_id, cbor::write(*result, is_timestamp_member)));
+      return;
+    }
     responder->respond(query::xml_response(request_id, query::document(action->name, detail::object_to_xml(*result),
                                                                        action->has_result, request_id, kQueryDialect)));
   }
 
   http::Response error_response(Protocol protocol, const AwsError& error, std::string_view request_id) const override {
-    return error_in(protocol == Protocol::Json ? Protocol::Json : Protocol::Query, error, request_id);
+    return error_in(protocol, error, request_id);
   }
 
  private:

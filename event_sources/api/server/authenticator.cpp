@@ -247,7 +247,8 @@ std::shared_ptr<const HmacSha256Key> Authenticator::signing_key(std::string_view
   return key;
 }
 
-std::optional<AwsError> Authenticator::verify(const Call& call, bool unsigned_ok, identity::Principal* principal) {
+std::optional<AwsError> Authenticator::verify(const Call& call, bool unsigned_ok, identity::Principal* principal,
+                                              std::string_view sent_body_sha256) {
   const http::Request& request = call.request;
   Signed sig;
   const std::string* authorization = request.header("authorization");
@@ -319,7 +320,9 @@ std::optional<AwsError> Authenticator::verify(const Call& call, bool unsigned_ok
   }
 
   const aws::CanonicalHeaders headers = aws::canonical_headers_named(request.headers, split(sig.signed_headers, ';'));
-  std::string payload_hash = request.body.empty() ? std::string(kEmptySha256) : sha256_hex(request.body);
+  std::string payload_hash = !sent_body_sha256.empty() ? std::string(sent_body_sha256)
+                             : request.body.empty()    ? std::string(kEmptySha256)
+                                                       : sha256_hex(request.body);
   if (sig.presigned) {
     const std::string* content_sha = find_pair(sig.query, "X-Amz-Content-Sha256");
     if (content_sha != nullptr && *content_sha == "UNSIGNED-PAYLOAD") payload_hash = *content_sha;
@@ -336,7 +339,7 @@ std::optional<AwsError> Authenticator::verify(const Call& call, bool unsigned_ok
   return std::nullopt;
 }
 
-std::optional<AwsError> Authenticator::authenticate(Call& call, bool unsigned_ok) {
+std::optional<AwsError> Authenticator::authenticate(Call& call, bool unsigned_ok, std::string_view sent_body_sha256) {
   CallContext& ctx = call.ctx;
   if (options_.mode == identity::AuthMode::Off) {
     // Nothing is checked: a known key still names its principal, any other the account its digits
@@ -355,7 +358,7 @@ std::optional<AwsError> Authenticator::authenticate(Call& call, bool unsigned_ok
     return std::nullopt;
   }
   identity::Principal principal;
-  std::optional<AwsError> refusal = verify(call, unsigned_ok, &principal);
+  std::optional<AwsError> refusal = verify(call, unsigned_ok, &principal, sent_body_sha256);
   if (!refusal) {
     if (principal.kind != identity::Principal::Kind::Anonymous) ctx.account_id = principal.account_id;
     ctx.principal = std::move(principal);

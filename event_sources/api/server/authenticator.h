@@ -30,10 +30,13 @@ class Authenticator {
   // Checks the signature of `call` (which the front door routed to a service; `unsigned_ok` when
   // that service lets this operation go unsigned) and puts the caller's principal and account in
   // call.ctx. Returns the error AWS would answer; never one in Off or Audit mode.
-  std::optional<AwsError> authenticate(Call& call, bool unsigned_ok);
+  // sent_body_sha256: the hex SHA-256 of the body as sent when the front door inflated it
+  // (content_encoding.h), since SigV4 signs the compressed bytes; empty for a body as it came.
+  std::optional<AwsError> authenticate(Call& call, bool unsigned_ok, std::string_view sent_body_sha256 = {});
 
   // The refusal AWS would give, whatever the mode (for tests and the audit log).
-  std::optional<AwsError> verify(const Call& call, bool unsigned_ok, identity::Principal* principal);
+  std::optional<AwsError> verify(const Call& call, bool unsigned_ok, identity::Principal* principal,
+                                 std::string_view sent_body_sha256 = {});
 
   size_t cached_signing_keys() const;
 

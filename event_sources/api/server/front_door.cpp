@@ -11,6 +11,7 @@
 #include "authenticator.h"
 #include "authorizer.h"
 #include "call_context.h"
+#include "content_encoding.h"
 #include "request_metrics.h"
 #include "request_policy.h"
 #include "sluice/api/server/server.h"
@@ -216,6 +217,11 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
         }
       }
     }
+    std::string sent_sha256;
+    if (auto refusal = detail::decode_content_encoding(request, body_limit(request), &sent_sha256)) {
+      responder->respond(default_service().error_response(protocol_of(request), *refusal, uuid4()));
+      return;
+    }
     Call call = decode_call(std::move(request), defaults_);
     Service& service = route(call);
     responder = std::make_shared<MeteredResponder>(std::move(responder), metrics_, std::string(service.routes().name),
@@ -223,7 +229,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
     if (call.ctx.protocol == Protocol::Query && query::wants_json(call.request)) {
       responder = std::make_shared<QueryJsonResponder>(std::move(responder), service.query_flattened_names());
     }
-    if (auto refusal = authenticator_->authenticate(call, service.is_unsigned(call.action))) {
+    if (auto refusal = authenticator_->authenticate(call, service.is_unsigned(call.action), sent_sha256)) {
       responder->respond(service.error_response(call.ctx.protocol, *refusal, call.ctx.request_id));
       return;
     }

@@ -55,6 +55,7 @@ class EngineImpl final : public Engine {
   std::vector<std::string> list_queues(const std::string& account_id, const std::string& region,
                                        const std::string& prefix) override;
   Outcome<AttributeMap> get_queue_attributes(const QueueAddress& queue, const std::vector<std::string>& names) override;
+  std::vector<QueueDepths> queue_depths(const std::string& account_id, const std::string& region) override;
   Status set_queue_attributes(const QueueAddress& queue, const AttributeMap& attributes) override;
   Status purge_queue(const QueueAddress& queue) override;
   Status tag_queue(const QueueAddress& queue, const TagMap& tags) override;

@@ -241,6 +241,35 @@ Outcome<AttributeMap> EngineImpl::get_queue_attributes(const QueueAddress& addre
   return out;
 }
 
+std::vector<QueueDepths> EngineImpl::queue_depths(const std::string& account_id, const std::string& region) {
+  // The queues are gathered under the registry lock and counted after it is released, so a scrape
+  // never holds up a CreateQueue or DeleteQueue for longer than the copy of some pointers.
+  std::vector<std::shared_ptr<Queue>> queues;
+  {
+    ReaderLock lock(registry_mu_);
+    for (const auto& [address, queue] : queues_)
+      if (address.account_id == account_id && address.region == region) queues.push_back(queue);
+  }
+  std::vector<QueueDepths> depths;
+  depths.reserve(queues.size());
+  const int64_t now_ms = now();
+  for (const auto& queue : queues) {
+    Queue& q = *queue;
+    if (!q.loaded.load(std::memory_order_acquire)) {
+      StoredCounts counts;
+      if (stored_counts(q, &counts)) continue;  // unreadable rows: GetQueueAttributes says why
+      depths.push_back({q.address.name, counts.visible, counts.in_flight, counts.delayed});
+      continue;
+    }
+    MutexLock lock(q.mu);
+    if (q.deleted) continue;
+    q.promote(now_ms);
+    depths.push_back({q.address.name, static_cast<int64_t>(q.visible_count()),
+                      static_cast<int64_t>(q.in_flight_count()), static_cast<int64_t>(q.delayed_count())});
+  }
+  return depths;  // the registry is ordered by address, so names come sorted
+}
+
 Status EngineImpl::set_queue_attributes(const QueueAddress& address, const AttributeMap& attributes) {
   auto queue = require_queue_catalog(address);
   if (!queue) return queue.take_error();

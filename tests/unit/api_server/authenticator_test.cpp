@@ -292,3 +292,20 @@ TEST_CASE("a prepared HMAC key signs as HMAC-SHA256 does, for short and long key
     }
   }
 }
+
+TEST_CASE("a body the front door inflated is checked against the hash of the bytes as sent") {
+  Fixture f;
+  auto auth = f.make(AuthMode::Enforce);
+  // The client signed its body as sent (here: the compressed bytes stand in as the signed body);
+  // the service then reads another body, the inflated one.
+  http::Request request = signed_request(kAliceKey, kAliceSecret, kNow);
+  const std::string sent_sha256 = sha256_hex(request.body);
+  request.body = "Action=SendMessage&MessageBody=inflated&Version=2012-11-05";
+  Call inflated = call_of(request);
+  CHECK_FALSE(auth.authenticate(inflated, false, sent_sha256).has_value());
+  // Without the sent bytes' hash the inflated body does not match the signature.
+  Call unexplained = call_of(request);
+  auto refusal = auth.authenticate(unexplained, false);
+  REQUIRE(refusal.has_value());
+  CHECK(refusal->code == AwsErrorCode::SignatureDoesNotMatch);
+}

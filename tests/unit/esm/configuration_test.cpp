@@ -162,3 +162,27 @@ TEST_CASE("partial batch responses: every invalid case fails the whole batch") {
     CHECK(read_partial_batch_response(bad, ids).whole_batch_failed);
   }
 }
+
+TEST_CASE("MetricsConfig: EventCount is kept and answered; other metrics are refused for SQS") {
+  CreateMappingRequest r;
+  r.metrics_config = MetricsConfig{{"EventCount"}};
+  auto c = config(r);
+  CHECK(c.counts_events());
+  CHECK_FALSE(validate(c, {}));
+  auto json = boost::json::parse(to_json(c)).as_object();
+  REQUIRE(json.contains("MetricsConfig"));
+  CHECK(boost::json::serialize(json.at("MetricsConfig")) == R"({"Metrics":["EventCount"]})");
+  CHECK_FALSE(boost::json::parse(to_json(config({}))).as_object().contains("MetricsConfig"));
+  CHECK_FALSE(config({}).counts_events());
+
+  r.metrics_config = MetricsConfig{{"Polls"}};
+  CHECK(error_text(r) ==
+        "ValidationException: 1 validation error detected: Value '[Polls]' at 'metricsConfig.metrics' failed to "
+        "satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [EventCount, "
+        "ErrorCount, KafkaMetrics]]");
+  r.metrics_config = MetricsConfig{{"ErrorCount"}};
+  CHECK(error_text(r).starts_with("InvalidParameterValueException: "));
+  r.metrics_config = MetricsConfig{{}};
+  CHECK(error_text(r).empty());
+  CHECK_FALSE(config(r).counts_events());
+}

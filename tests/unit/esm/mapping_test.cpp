@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "sluice/esm/event_source_mapping.h"
@@ -749,4 +750,63 @@ TEST_CASE("the mapping directory lists live mappings with state and LastProcessi
   auto remaining = directory.snapshot();
   REQUIRE(remaining.size() == 1);
   CHECK(remaining[0].event_source_arn == "arn:aws:sqs:us-east-1:123456789012:other");
+}
+
+TEST_CASE("with MetricsConfig EventCount the mapping tells its polled, filtered, invoked, failed and deleted events") {
+  Queues qs;
+  auto q = qs.create("counted");  // visibility 30 s: the failed message stays hidden for the test
+  std::mutex mu;
+  EventCounts total;
+  int64_t polls = 0;
+  std::set<std::string> uuids;
+  RuntimeOptions options = fast();
+  options.poller_threads = 1;
+  options.on_event_counts = [&](const std::string& uuid, const EventCounts& counts) {
+    std::lock_guard lock(mu);
+    uuids.insert(uuid);
+    if (counts.polled) {
+      ++polls;
+      total.polled = total.polled.value_or(0) + *counts.polled;
+    }
+    total.filtered_out += counts.filtered_out;
+    total.invoked += counts.invoked;
+    total.failed_invoke += counts.failed_invoke;
+    total.deleted += counts.deleted;
+  };
+  CreateMappingRequest r;
+  r.uuid = "11111111-2222-3333-4444-555555555555";
+  r.function_response_types = {"ReportBatchItemFailures"};
+  r.filter_criteria = FilterCriteria{{Filter{R"({"body":{"kind":["keep"]}})"}}};
+  r.metrics_config = MetricsConfig{{"EventCount"}};
+  for (int i = 0; i < 4; ++i)
+    qs.send(q, R"({"kind":"keep","n":)" + std::to_string(i) + "}",
+            i == 2 ? sqs::MessageAttributes{{"fail", {"String", "true", ""}}} : sqs::MessageAttributes{});
+  qs.send(q, R"({"kind":"drop"})");
+  auto m = make(r, std::make_shared<Recorder>(plugin(SLUICE_PLUGIN_PARTIAL_BATCH)), qs.sources(q), options);
+  CHECK(m->configuration().counts_events());
+  m->start();
+  REQUIRE(eventually([&] { return m->stats().messages_deleted == 3 && m->stats().messages_filtered_out == 1; }));
+  m->stop();
+  std::lock_guard lock(mu);
+  CHECK(uuids == std::set<std::string>{"11111111-2222-3333-4444-555555555555"});
+  CHECK(total.polled == 5);
+  CHECK(polls >= 1);
+  CHECK(total.filtered_out == 1);
+  CHECK(total.invoked == 4);
+  CHECK(total.failed_invoke == 1);
+  CHECK(total.deleted == 3);
+}
+
+TEST_CASE("without MetricsConfig EventCount the mapping tells no event counts") {
+  Queues qs;
+  auto q = qs.create("uncounted");
+  std::atomic<int> told{0};
+  RuntimeOptions options = fast();
+  options.on_event_counts = [&](const std::string&, const EventCounts&) { ++told; };
+  auto m = make({}, plugin(SLUICE_PLUGIN_ECHO), qs.sources(q), options);
+  qs.send(q, "one");
+  m->start();
+  REQUIRE(eventually([&] { return m->stats().messages_deleted == 1; }));
+  m->stop();
+  CHECK(told == 0);
 }

@@ -21,9 +21,13 @@ struct Fixture {
     options.clock = clock;
     options.executor = &executor;
     options.dead_letters = std::move(dead_letters);
+    options.meter = meter;
     plane = std::move(ControlPlane::open(options).value());
   }
   std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(1'700'000'000'000);
+  std::shared_ptr<metrics::Registry> registry = std::make_shared<metrics::Registry>(clock);
+  std::shared_ptr<metrics::LambdaMeter> meter =
+      std::make_shared<metrics::LambdaMeter>(registry, "123456789012", "eu-west-1");
   lambda_test::ScriptedExecutor executor;
   std::unique_ptr<ControlPlane> plane;
 };
@@ -351,4 +355,49 @@ TEST_CASE("tags by function ARN") {
   CHECK(f.plane->list_tags("orders").error().code == AwsErrorCode::Validation);
   CHECK(f.plane->list_tags("arn:aws:lambda:eu-west-1:123456789012:function:nope").error().code ==
         AwsErrorCode::ResourceNotFound);
+}
+
+TEST_CASE("Invoke's, throttles' and Event invocations' metrics go to the meter under the function") {
+  Fixture f("", [](const std::string&, const std::string&, const std::string&, const std::string&) {
+    return false;  // the dead-letter target refuses: DeadLetterErrors
+  });
+  auto input = function_named("orders");
+  input.dead_letter_target_arn = "arn:aws:sqs:eu-west-1:123456789012:dlq";
+  REQUIRE(f.plane->create_function(input));
+  f.plane->wait_idle();
+  const int64_t start = f.clock->now_ms() / 60'000 * 60'000;
+  auto sum = [&](const std::string& metric) {
+    auto points = f.registry->query(
+        metrics::MetricKey{"123456789012", "eu-west-1", "AWS/Lambda", metric, {{"FunctionName", "orders"}}}, start,
+        start + 3'600'000, 3'600'000);
+    return points.empty() ? 0.0 : points[0].stats.sum;
+  };
+  CHECK(f.plane->invoke("orders", "", {"{}", "", false, ""}));
+  CHECK(f.plane->invoke("orders", "", {"{\"fail\":1}", "", false, ""}));
+  CHECK(sum("Invocations") == 2);
+  CHECK(sum("Errors") == 1);
+  REQUIRE(f.plane->put_function_concurrency("orders", 0));
+  CHECK_FALSE(f.plane->invoke("orders", "", {"{}", "", false, ""}));
+  CHECK(sum("Throttles") == 1);
+  CHECK(sum("Invocations") == 2);
+  REQUIRE(f.plane->delete_function_concurrency("orders"));
+
+  REQUIRE(f.plane->invoke_async("orders", "", "{\"fail\":1}"));
+  CHECK(sum("AsyncEventsReceived") == 1);
+  CHECK(eventually([&] { return f.executor.invocations.size() == 3; }));
+  const int64_t first = f.clock->now_ms();
+  CHECK(eventually([&] { return f.clock->has_waiter(first + 60'000); }));
+  f.clock->advance_s(60);
+  CHECK(eventually([&] { return f.clock->has_waiter(first + 180'000); }));
+  f.clock->advance_s(120);
+  CHECK(eventually([&] { return f.plane->pending_async_invocations() == 0; }));
+  CHECK(sum("Invocations") == 5);
+  CHECK(sum("AsyncEventsDropped") == 1);
+  CHECK(sum("DeadLetterErrors") == 1);
+  auto ages = f.registry->query(
+      metrics::MetricKey{"123456789012", "eu-west-1", "AWS/Lambda", "AsyncEventAge", {{"FunctionName", "orders"}}},
+      start, start + 3'600'000, 3'600'000);
+  REQUIRE(ages.size() == 1);
+  CHECK(ages[0].stats.sample_count == 3);
+  CHECK(ages[0].stats.maximum == 180'000);  // the third attempt, 1 + 2 minutes after the event was stored
 }

@@ -36,6 +36,7 @@
 #include "sluice/lambda/function.h"
 #include "sluice/lambda/mapping.h"
 #include "sluice/lambda/policy.h"
+#include "sluice/metrics/lambda_meter.h"
 
 namespace sluice::lambda {
 
@@ -59,6 +60,10 @@ struct ControlPlaneOptions {
   DestinationSender destinations;       // empty: records for queues and topics are dropped
   std::shared_ptr<WorkPool> work_pool;  // runs Event invocations, a lane per function (null: a pool of its own)
   int async_dispatchers = 4;            // Event invocations of one function run at once, at most
+  // AWS/Lambda metrics of Invoke and Event invocations (Invocations, Errors, Duration, Throttles,
+  // ConcurrentExecutions, the Async* metrics, DeadLetterErrors, DestinationDeliveryFailures);
+  // null: none recorded.
+  std::shared_ptr<metrics::LambdaMeter> meter;
 };
 
 // GetAccountSettings: the account's limits and what its functions use.

@@ -39,6 +39,7 @@ struct InvokeOutput {
   std::string function_error;  // "" on success, "Unhandled" on a function error or timeout
   std::string log;             // the invocation's log lines (when asked for)
   std::string executed_version = "$LATEST";
+  double duration_ms = 0;  // the time in the function's code (the Duration metric)
 };
 
 class Executor {

@@ -19,8 +19,11 @@
 // - Gauges (queue depths) are sampled: a Sampler registered with add_sampler() is called by
 //   sample(now), once per minute by whoever drives the registry (the CloudWatch evaluator).
 // - Retention (bounded, as on CloudWatch): one-second buckets are kept 3 hours, one-minute buckets
-//   15 days; expire(now) drops older ones and series left empty. Data is kept in memory: a
-//   restart starts with no datapoints (alarms and their history are what is durable).
+//   15 days; expire(now) drops older ones and series left empty. CloudWatch also keeps rollups
+//   (5-minute data 63 days, 1-hour data 455 days); sluice keeps none.
+// - Durability: with a data directory, a MetricsStore (sluice/metrics/metrics_store.h) writes the
+//   buckets changed since its last flush (take_changed()) and puts them back at the next start
+//   (restore()).
 //
 // Thread-safety: every method may be called from any thread. Series::add() and readers of the
 // same series serialise on that series' mutex; the registry's map has a mutex of its own that
@@ -108,6 +111,16 @@ struct SeriesSnapshot {
   int64_t last_timestamp_ms = 0;
 };
 
+// One bucket with its metric, as the durable store keeps it.
+struct StoredBucket {
+  MetricKey key;
+  std::string unit;
+  bool high_resolution = false;  // a one-second bucket, else a one-minute one
+  int64_t start_ms = 0;
+  StatisticSet stats;
+  std::vector<double> samples;
+};
+
 // Which metrics ListMetrics names: every field that is set must match.
 struct MetricFilter {
   std::string account_id;
@@ -145,12 +158,21 @@ class Registry {
   // Metrics matching the filter, sorted by key.
   std::vector<MetricKey> list(const MetricFilter& filter) const;
   std::vector<SeriesSnapshot> snapshot() const;
+  // The series of one namespace of an account and region, sorted by key.
+  std::vector<SeriesSnapshot> snapshot(std::string_view account_id, std::string_view region,
+                                       std::string_view namespace_name) const;
 
   // Gauges: called by sample() in registration order.
   void add_sampler(Sampler sampler);
   void sample(int64_t now_ms);
   // Drops buckets past retention and series with no bucket left that nobody else holds.
   void expire(int64_t now_ms);
+
+  // Durability: the buckets changed since the last call, each once (a bucket changed again is
+  // taken again by the next call; changes are tracked from the first call on, so a registry
+  // without a store keeps no marks), and a stored bucket put back, replacing the registry's.
+  std::vector<StoredBucket> take_changed();
+  void restore(const StoredBucket& bucket);
 
  private:
   struct Impl;

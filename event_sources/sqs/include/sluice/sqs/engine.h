@@ -53,6 +53,15 @@ std::optional<QueueAddress> parse_queue_arn(std::string_view arn);  // nullopt w
 using AttributeMap = std::map<std::string, std::string>;  // queue attributes, AWS string forms
 using TagMap = std::map<std::string, std::string>;
 
+// A queue's message counts as GetQueueAttributes answers them (ApproximateNumberOfMessages,
+// ...NotVisible, ...Delayed).
+struct QueueDepths {
+  std::string name;
+  int64_t visible = 0;
+  int64_t in_flight = 0;
+  int64_t delayed = 0;
+};
+
 // A user (or system) message attribute. String and Number (and their ".label" subtypes) use
 // string_value; Binary uses binary_value, holding the decoded bytes (never base64).
 struct MessageAttribute {
@@ -297,6 +306,11 @@ class Engine {
                                                const std::string& prefix) = 0;
   virtual Outcome<AttributeMap> get_queue_attributes(const QueueAddress& queue,
                                                      const std::vector<std::string>& names) = 0;
+  // Every queue of the account in the region with its depths, sorted by name: one pass that takes
+  // each queue's lock once and builds no attribute map, for exposition (GET /metrics, CloudWatch's
+  // sampled gauges) over thousands of queues. A queue whose messages are not loaded yet is counted
+  // from its stored rows; one whose rows cannot be read is left out.
+  virtual std::vector<QueueDepths> queue_depths(const std::string& account_id, const std::string& region) = 0;
   virtual Status set_queue_attributes(const QueueAddress& queue, const AttributeMap& attributes) = 0;
   virtual Status purge_queue(const QueueAddress& queue) = 0;
   virtual Status tag_queue(const QueueAddress& queue, const TagMap& tags) = 0;

@@ -95,6 +95,12 @@ struct ScalingConfig {
   std::optional<int64_t> maximum_concurrency;  // 2..1,000
 };
 
+// MetricsConfig: with "EventCount" the mapping reports its event counts (RuntimeOptions::
+// on_event_counts). Lambda also knows ErrorCount and KafkaMetrics, for Kafka sources only.
+struct MetricsConfig {
+  std::vector<std::string> metrics;
+};
+
 // The fields of CreateEventSourceMapping that apply to SQS.
 struct CreateMappingRequest {
   std::string event_source_arn;
@@ -104,7 +110,8 @@ struct CreateMappingRequest {
   std::vector<std::string> function_response_types;  // [] or ["ReportBatchItemFailures"]
   std::optional<FilterCriteria> filter_criteria;
   std::optional<bool> enabled;  // default true
-  std::string uuid;             // empty: a new UUID
+  std::optional<MetricsConfig> metrics_config;
+  std::string uuid;  // empty: a new UUID
 };
 
 // The fields of UpdateEventSourceMapping that apply to SQS; absent means unchanged.
@@ -115,6 +122,7 @@ struct UpdateMappingRequest {
   std::optional<std::vector<std::string>> function_response_types;
   std::optional<FilterCriteria> filter_criteria;
   std::optional<bool> enabled;
+  std::optional<MetricsConfig> metrics_config;
 };
 
 // AWS's EventSourceMappingConfiguration (the SQS subset), with every default resolved.
@@ -128,6 +136,7 @@ struct EventSourceMappingConfiguration {
   std::optional<ScalingConfig> scaling_config;
   std::vector<std::string> function_response_types;
   std::optional<FilterCriteria> filter_criteria;
+  std::optional<MetricsConfig> metrics_config;
   bool enabled = true;
   std::string state = "Creating";  // Creating | Enabled | Disabled | Deleting
   std::string state_transition_reason = "USER_INITIATED";
@@ -135,6 +144,7 @@ struct EventSourceMappingConfiguration {
   int64_t last_modified_ms = 0;
 
   bool reports_batch_item_failures() const;
+  bool counts_events() const;  // MetricsConfig names EventCount
 };
 
 // The configuration in the JSON shape of the Lambda REST API (LastModified in epoch seconds).
@@ -181,6 +191,17 @@ struct ProcessingResultChange {
   std::string last_processing_result;  // "OK", "PROBLEM: Function call failed", ...
 };
 
+// A step of a mapping's work, for its EventCount metrics (AWS's PolledEventCount,
+// FilteredOutEventCount, InvokedEventCount, FailedInvokeEventCount, DeletedEventCount).
+struct EventCounts {
+  std::optional<int64_t> polled;  // set for a receive: what it returned (0: an empty poll)
+  int64_t filtered_out = 0;       // matched no filter, deleted without invoking
+  int64_t invoked = 0;            // in a batch the function was invoked with
+  int64_t failed_invoke = 0;      // of those, left to be retried: all on a function error, else those in
+                                  // batchItemFailures (on FIFO with the rest of their groups)
+  int64_t deleted = 0;            // deleted after successful processing
+};
+
 struct RuntimeOptions {
   // Batching windows, the scale-up interval, the back-off after a failed receive and LastModified
   // read and wait through it. Default: the system clock.
@@ -197,6 +218,10 @@ struct RuntimeOptions {
   // Told each time LastProcessingResult changes (not when it is set to the value it has), from a
   // poller or worker thread, outside the mapping's locks.
   std::function<void(const ProcessingResultChange&)> on_processing_result;
+  // Told each receive's, filter's and batch's counts while the mapping's MetricsConfig names
+  // EventCount (an update takes effect at once), with the mapping's UUID, from a poller or worker
+  // thread, outside its locks.
+  std::function<void(const std::string& uuid, const EventCounts& counts)> on_event_counts;
   // Where batches are invoked and settled (the process's one pool); default: a pool of the
   // mapping's own.
   std::shared_ptr<WorkPool> work_pool;

@@ -26,6 +26,7 @@
 #include "sluice/esm/mapping_directory.h"
 #include "sluice/functions/registry.h"
 #include "sluice/lambda/executor.h"
+#include "sluice/metrics/lambda_meter.h"
 #include "sluice/sqs/engine.h"
 
 namespace sluice::functions {
@@ -46,6 +47,10 @@ struct LambdaExecutorOptions {
     std::string on_failure_destination;  // of the attempts SNS makes through the registry
   };
   std::map<std::string, DeclaredSettings> declared;
+  // AWS/Lambda metrics of the mappings' invocations (Invocations, Errors, Duration,
+  // ConcurrentExecutions) and, for mappings with MetricsConfig EventCount, their event counts;
+  // null: none recorded.
+  std::shared_ptr<metrics::LambdaMeter> meter;
 };
 
 // Mappings read embedded queues of `engine`, which must outlive the executor.
