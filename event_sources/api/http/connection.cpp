@@ -5,9 +5,12 @@
 
 #include "sluice/api/http/tls.h"
 
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <array>
 #include <exception>
+#include <string_view>
 
 namespace sluice::api::http::detail {
 namespace {
@@ -102,6 +105,27 @@ void split_target(std::string_view u, Request& req) {
   if (req.path.empty()) req.path = "/";
 }
 
+// The textual IP address of the socket's peer (IPv4 dotted, IPv6 without brackets), "" if the
+// socket cannot tell. An IPv4 client of a dual-stack socket ("::ffff:127.0.0.1") is named as IPv4,
+// as the address it has.
+std::string peer_address(const uv_tcp_t& tcp) {
+  sockaddr_storage address{};
+  int length = sizeof address;
+  if (uv_tcp_getpeername(&tcp, reinterpret_cast<sockaddr*>(&address), &length) != 0) return {};
+  char text[INET6_ADDRSTRLEN] = {};
+  if (address.ss_family == AF_INET) {
+    uv_ip4_name(reinterpret_cast<const sockaddr_in*>(&address), text, sizeof text);
+  } else if (address.ss_family == AF_INET6) {
+    uv_ip6_name(reinterpret_cast<const sockaddr_in6*>(&address), text, sizeof text);
+    constexpr std::string_view kMappedV4 = "::ffff:";
+    std::string_view name(text);
+    if (name.substr(0, kMappedV4.size()) == kMappedV4 && name.find('.') != std::string_view::npos) {
+      return std::string(name.substr(kMappedV4.size()));
+    }
+  }
+  return text;
+}
+
 }  // namespace
 
 Connection::Connection(ServerImpl& server) : server_(server) {
@@ -123,6 +147,7 @@ int Connection::start(uv_stream_t* listener) {
     return rc;
   }
   uv_tcp_nodelay(&tcp_, 1);
+  peer_ip_ = peer_address(tcp_);
   last_active_ = uv_now(server_.loop());
   check_deadlines();  // arms the timer
   return 0;
@@ -308,6 +333,7 @@ int Connection::on_headers_complete(http_parser* p) {
   req.headers.resize(c->headers_used_);  // drops only slots the previous request used beyond ours
   req.method = http_method_str(static_cast<http_method>(p->method));
   req.secure = c->tls_ != nullptr;
+  req.peer_ip = c->peer_ip_;
   split_target(c->url_, req);
 
   const ServerOptions& options = c->server_.options();

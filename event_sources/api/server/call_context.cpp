@@ -84,6 +84,7 @@ Call decode_call(http::Request&& request, const CallDefaults& defaults) {
   ctx.request_path = request.path;
   ctx.base_url = base_url_for(request, defaults);
   ctx.secure_transport = request.secure;
+  ctx.source_ip = request.peer_ip;
   std::string_view form_credential;
   if (ctx.protocol == Protocol::Query) {
     call.form_error = read_form(request, call.form);
