@@ -131,8 +131,18 @@ void add_principal_keys(ConditionContext& context, const Principal& principal) {
 }
 
 Decision evaluate(const AuthorizationRequest& request, const PolicySet& policies) {
+  PolicyView view;
+  view.identity = policies.identity;
+  view.boundary = policies.boundary ? &*policies.boundary : nullptr;
+  view.session = policies.session;
+  view.resource = policies.resource ? &*policies.resource : nullptr;
+  return evaluate(request, view);
+}
+
+Decision evaluate(const AuthorizationRequest& request, const PolicyView& policies) {
   // 1. An explicit deny anywhere decides.
   std::vector<Scan> identity;
+  identity.reserve(policies.identity.size());
   for (const NamedPolicy& p : policies.identity) identity.push_back(scan(p, request, false));
   std::vector<Scan> session;
   for (const NamedPolicy& p : policies.session) session.push_back(scan(p, request, false));
@@ -158,7 +168,7 @@ Decision evaluate(const AuthorizationRequest& request, const PolicySet& policies
   const bool root = caller->kind == Principal::Kind::Root;
   const Hit identity_allow = first_allow(identity);
   const Hit session_allow = first_allow(session);
-  const bool boundary_ok = !policies.boundary || boundary.allow;
+  const bool boundary_ok = policies.boundary == nullptr || boundary.allow;
   const bool session_ok = policies.session.empty() || session_allow;
   // The type that lacks an allow when the principal's own side does not allow.
   auto own_side_gap = [&]() -> std::optional<PolicyType> {

@@ -28,6 +28,7 @@
 #include "server_log.h"
 #include "server_metrics.h"
 #include "sluice/api/cloudtrail_wire/cloudtrail_service.h"
+#include "service_access.h"
 #include "sluice/api/cloudwatch_wire/cloudwatch_service.h"
 #include "sluice/api/iam_wire/iam_service.h"
 #include "sluice/api/kms_wire/kms_service.h"
@@ -203,6 +204,10 @@ int command_up(const UpOptions& options) {
   RuntimeLauncher runtime(*engine, options.account_id, options.region, clock, log, work_pool,
                           function_log_sink(log_ingest));
 
+  // Where --auth audit|enforce writes the service-principal decisions it refuses.
+  const auto stderr_line = [](std::string_view line) {
+    std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
+  };
   // SNS deliveries to HTTP(S) endpoints and functions are journaled in the data directory and
   // run on their own workers; queue deliveries happen inside Publish.
   sns::HttpDeliveryOptions http_delivery;
@@ -222,6 +227,10 @@ int command_up(const UpOptions& options) {
   lambda_delivery.invoker = &runtime;
   lambda_delivery.clock = clock;
   lambda_delivery.work_pool = work_pool;
+  // With --auth audit|enforce a function takes a topic's messages only when its policy allows
+  // sns.amazonaws.com; the control plane it reads is made below.
+  auto function_policies = std::make_shared<FunctionPolicies>();
+  lambda_delivery.authorize_invoke = function_invoke_authorizer(function_policies, options.auth, stderr_line);
   auto http_sink = sns::HttpDelivery::open(http_delivery, &error);
   auto lambda_sink = http_sink ? sns::LambdaDelivery::open(lambda_delivery, &error) : nullptr;
   if (!lambda_sink) {
@@ -256,6 +265,9 @@ int command_up(const UpOptions& options) {
         value, bytes ? "Bytes" : "Count", metrics_registry->clock().now_ms());
   };
   if (!options.aws_metrics) sns_options.on_metric = nullptr;  // --no-aws-metrics
+  // With --auth audit|enforce a queue takes a topic's messages only when its policy allows
+  // sns.amazonaws.com (service_access.h).
+  sns_options.authorize_queue_delivery = queue_delivery_authorizer(*engine, options.auth, stderr_line);
   auto topics = sns::Service::open(sns_options, &error);
   if (!topics) {
     std::fprintf(stderr, "sluice up: cannot open the SNS store: %s\n", error.c_str());
@@ -354,6 +366,7 @@ int command_up(const UpOptions& options) {
   }
   // Stored functions are runnable again before the first call arrives.
   (*lambda_functions)->wait_idle();
+  function_policies->attach(lambda_functions->get());
   // The configuration's functions and mappings go through the control plane (lambda_config.h);
   // then the mappings of remote queues start over them.
   if (!apply_lambda_config(config, **lambda_functions, options.account_id, &error) || !runtime.start(config, &error)) {
@@ -416,7 +429,11 @@ int command_up(const UpOptions& options) {
   iam_options.issuer = oidc_issuer;
   iam_options.mode = options.auth;
   api_options.services.push_back(api::iam_wire::make_iam_service(std::move(iam_options)));
-  api_options.services.push_back(api::lambda_wire::make_lambda_service(**lambda_functions));
+  api::lambda_wire::LambdaServiceOptions lambda_api_options;
+  lambda_api_options.account_id = options.account_id;
+  lambda_api_options.check_mapping_role = mapping_role_checker(*engine, identities, options.auth, stderr_line);
+  api_options.services.push_back(
+      api::lambda_wire::make_lambda_service(**lambda_functions, std::move(lambda_api_options)));
   api_options.services.push_back(api::cloudwatch_wire::make_cloudwatch_service({metrics_registry, alarms}));
   api_options.services.push_back(api::kms_wire::make_kms_service(kms_keys));
   api_options.services.push_back(api::logs_wire::make_logs_service(log_store));
@@ -497,9 +514,10 @@ int command_up(const UpOptions& options) {
                  options.time_scale, options.time_scale);
   uv_run(&service.loop, UV_RUN_DEFAULT);
   service.api.reset();
-  alarms.reset();             // its ticker publishes to SNS: it stops before the topics go
-  lambda_functions->reset();  // its deployer stops before the executor and the registry go
-  executor.reset();           // the API's mappings drain while their functions are still declared
+  alarms.reset();               // its ticker publishes to SNS: it stops before the topics go
+  function_policies->detach();  // deliveries stop reading the control plane
+  lambda_functions->reset();    // its deployer stops before the executor and the registry go
+  executor.reset();             // the API's mappings drain while their functions are still declared
   topics.reset();
   lambda_sink.reset();
   http_sink.reset();

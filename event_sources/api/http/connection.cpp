@@ -5,9 +5,12 @@
 
 #include "sluice/api/http/tls.h"
 
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <array>
 #include <exception>
+#include <string_view>
 
 namespace sluice::api::http::detail {
 namespace {
@@ -114,6 +117,27 @@ void split_target(std::string_view u, Request& req) {
   if (req.path.empty()) req.path = "/";
 }
 
+// The textual IP address of the socket's peer (IPv4 dotted, IPv6 without brackets), "" if the
+// socket cannot tell. An IPv4 client of a dual-stack socket ("::ffff:127.0.0.1") is named as IPv4,
+// as the address it has.
+std::string peer_address(const uv_tcp_t& tcp) {
+  sockaddr_storage address{};
+  int length = sizeof address;
+  if (uv_tcp_getpeername(&tcp, reinterpret_cast<sockaddr*>(&address), &length) != 0) return {};
+  char text[INET6_ADDRSTRLEN] = {};
+  if (address.ss_family == AF_INET) {
+    uv_ip4_name(reinterpret_cast<const sockaddr_in*>(&address), text, sizeof text);
+  } else if (address.ss_family == AF_INET6) {
+    uv_ip6_name(reinterpret_cast<const sockaddr_in6*>(&address), text, sizeof text);
+    constexpr std::string_view kMappedV4 = "::ffff:";
+    std::string_view name(text);
+    if (name.substr(0, kMappedV4.size()) == kMappedV4 && name.find('.') != std::string_view::npos) {
+      return std::string(name.substr(kMappedV4.size()));
+    }
+  }
+  return text;
+}
+
 }  // namespace
 
 Connection::Connection(ServerImpl& server) : server_(server) {
@@ -136,6 +160,7 @@ int Connection::start(uv_stream_t* listener) {
     return rc;
   }
   uv_tcp_nodelay(&tcp_, 1);
+  peer_ip_ = peer_address(tcp_);
   last_active_ = uv_now(server_.loop());
   check_deadlines();  // arms the timer
   return 0;

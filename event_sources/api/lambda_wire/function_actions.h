@@ -3,6 +3,9 @@
 // (path parameters, query string, JSON body, headers), calls the control plane once and builds
 // the REST-JSON answer.
 
+#include <functional>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "sluice/api/http/server.h"
@@ -17,6 +20,9 @@ struct ActionCall {
   const server::Call& call;
   const rest_json::Params& path;   // the route's parameters
   const rest_json::Params& query;  // the query string's
+  // CreateEventSourceMapping's check of the function's execution role (LambdaServiceOptions);
+  // null or empty: not checked.
+  const std::function<std::optional<AwsError>(const std::string&, const std::string&)>* check_mapping_role = nullptr;
 };
 
 // The answer to `operation`, or nullopt when it is not a function operation.

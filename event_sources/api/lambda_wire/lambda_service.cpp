@@ -3,6 +3,7 @@
 
 #include "sluice/api/lambda_wire/lambda_service.h"
 
+#include "authorization.h"
 #include "function_actions.h"
 #include "lambda_routes.h"
 #include "sluice/api/rest_json/rest_json.h"
@@ -16,7 +17,8 @@ constexpr size_t kCodeUploadBodyBytes = 70 * 1000 * 1000;
 
 class LambdaService final : public server::Service {
  public:
-  explicit LambdaService(sluice::lambda::ControlPlane& control_plane) : control_plane_(control_plane) {}
+  LambdaService(sluice::lambda::ControlPlane& control_plane, LambdaServiceOptions options)
+      : control_plane_(control_plane), options_(std::move(options)) {}
 
   const Routes& routes() const override { return kRoutes; }
   Execution execution() const override { return Execution::Workers; }
@@ -35,7 +37,7 @@ class LambdaService final : public server::Service {
   void handle(server::Call call, http::ResponderPtr responder) override {
     const RouteMatch route = match_route(call.request);
     const rest_json::Params query = rest_json::parse_query(call.request.query);
-    const ActionCall action{control_plane_, call, route.path, query};
+    const ActionCall action{control_plane_, call, route.path, query, &options_.check_mapping_role};
     std::optional<http::Response> answer;
     if (!route.operation.empty()) answer = run_function_action(route.operation, action);
     if (!answer && !route.operation.empty()) answer = run_mapping_action(route.operation, action);
@@ -56,14 +58,20 @@ class LambdaService final : public server::Service {
     return rest_json::error_answer(error, request_id);
   }
 
+  std::optional<server::AuthorizationTarget> authorization(const server::Call& call) const override {
+    return authorization_target(control_plane_, options_.account_id, call);
+  }
+
  private:
   sluice::lambda::ControlPlane& control_plane_;
+  LambdaServiceOptions options_;
 };
 
 }  // namespace
 
-std::shared_ptr<server::Service> make_lambda_service(sluice::lambda::ControlPlane& control_plane) {
-  return std::make_shared<LambdaService>(control_plane);
+std::shared_ptr<server::Service> make_lambda_service(sluice::lambda::ControlPlane& control_plane,
+                                                     LambdaServiceOptions options) {
+  return std::make_shared<LambdaService>(control_plane, std::move(options));
 }
 
 }  // namespace sluice::api::lambda_wire

@@ -75,6 +75,14 @@ http::Response create_mapping(const ActionCall& a) {
   if (!function_name) return error_answer(function_name.error(), request_id(a));
   auto event_source_arn = take_string(*body, "EventSourceArn");
   if (!event_source_arn) return error_answer(event_source_arn.error(), request_id(a));
+  // Lambda checks, when the mapping is made, that the function's execution role may read the queue.
+  if (a.check_mapping_role != nullptr && *a.check_mapping_role) {
+    if (auto function = a.control_plane.get_function(*function_name)) {
+      if (auto refused = (*a.check_mapping_role)(function->role, *event_source_arn)) {
+        return error_answer(*refused, request_id(a));
+      }
+    }
+  }
   lambda::CreateMappingInput input{*function_name, *event_source_arn, boost::json::serialize(*body)};
   auto created = a.control_plane.create_event_source_mapping(input);
   if (!created) {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <span>
 
 namespace sluice::api::server::detail {
 namespace {
@@ -30,6 +31,7 @@ void add_request_keys(identity::ConditionContext& context, const CallContext& ct
   context.set("aws:CurrentTime", iso8601(now_ms));
   context.set("aws:EpochTime", std::to_string(now_ms / 1000));
   context.set("aws:RequestedRegion", ctx.region);
+  if (!ctx.source_ip.empty()) context.set("aws:SourceIp", ctx.source_ip);
 }
 
 Authorizer::Authorizer(AuthorizerOptions options) : options_(std::move(options)) {
@@ -37,13 +39,13 @@ Authorizer::Authorizer(AuthorizerOptions options) : options_(std::move(options))
   if (!options_.wall_clock) options_.wall_clock = system_clock();
 }
 
-std::optional<identity::NamedPolicy> Authorizer::compiled(const identity::PolicyDocument& document) const {
-  auto policy = cache_.get(document.document);
+std::optional<identity::NamedPolicy> Authorizer::compiled(std::string name, std::string_view document) const {
+  auto policy = cache_.get(document);
   if (!policy) {
-    if (options_.audit_log) options_.audit_log("sluice: policy " + document.name + " ignored: " + policy.error());
+    if (options_.audit_log) options_.audit_log("sluice: policy " + name + " ignored: " + policy.error());
     return std::nullopt;
   }
-  return identity::NamedPolicy{document.name, *policy};
+  return identity::NamedPolicy{std::move(name), *policy};
 }
 
 // Kept per principal until the source's generation moves: a request then costs a map lookup, not
@@ -60,35 +62,38 @@ std::shared_ptr<const Authorizer::OwnPolicies> Authorizer::own_policies(const id
   own->generation = generation;
   identity::PolicyDocuments documents = options_.policies->policies_for(principal);
   for (const identity::PolicyDocument& document : documents.identity) {
-    if (auto named = compiled(document)) own->identity.push_back(std::move(*named));
+    if (auto named = compiled(document.name, document.document)) own->identity.push_back(std::move(*named));
   }
-  if (documents.boundary) own->boundary = compiled(*documents.boundary);
+  if (documents.boundary) own->boundary = compiled(documents.boundary->name, documents.boundary->document);
   MutexLock lock(mu_);
   if (own_.size() >= kMaxCachedPrincipals) own_.clear();
   own_[principal.arn] = own;
   return own;
 }
 
+// The principal's own policies are evaluated where the cache keeps them (a view, no copy); only
+// the session and resource policies of this request are looked up.
 identity::Decision Authorizer::decide(const identity::AuthorizationRequest& request, std::string_view access_key_id,
                                       std::string_view resource_policy) const {
-  identity::PolicySet set;
+  identity::PolicyView view;
+  std::shared_ptr<const OwnPolicies> own;  // keeps the view's policies alive
   if (request.principal != nullptr && options_.policies &&
       request.principal->kind != identity::Principal::Kind::Anonymous) {
-    auto own = own_policies(*request.principal);
-    set.identity = own->identity;
-    set.boundary = own->boundary;
+    own = own_policies(*request.principal);
+    view.identity = own->identity;
+    view.boundary = own->boundary ? &*own->boundary : nullptr;
   }
+  std::optional<identity::NamedPolicy> session;
   if (!access_key_id.empty() && options_.directory) {
     if (auto key = options_.directory->find_key(access_key_id); key && !key->session_policy.empty()) {
-      if (auto named = compiled({"session policy of " + std::string(access_key_id), key->session_policy})) {
-        set.session.push_back(std::move(*named));
-      }
+      session = compiled("session policy of " + std::string(access_key_id), key->session_policy);
     }
   }
-  if (!resource_policy.empty()) {
-    set.resource = compiled({"policy of " + request.resource, std::string(resource_policy)});
-  }
-  return identity::evaluate(request, set);
+  if (session) view.session = std::span<const identity::NamedPolicy>(&*session, 1);
+  std::optional<identity::NamedPolicy> resource;
+  if (!resource_policy.empty()) resource = compiled("policy of " + request.resource, resource_policy);
+  view.resource = resource ? &*resource : nullptr;
+  return identity::evaluate(request, view);
 }
 
 std::optional<AwsError> Authorizer::authorize(const Call& call, const AuthorizationTarget& target) const {
@@ -101,6 +106,7 @@ std::optional<AwsError> Authorizer::authorize(const Call& call, const Authorizat
   request.resource_account = target.resource_account;
   identity::add_principal_keys(request.context, principal);
   add_request_keys(request.context, call.ctx, options_.wall_clock->now_ms());
+  for (const auto& [key, values] : target.condition_keys) request.context.set_all(key, values);
   const identity::Decision decision = decide(request, call.ctx.access_key_id, target.resource_policy);
   if (decision.allowed()) return std::nullopt;
   std::string message = identity::access_denied_message(request, decision);

@@ -45,7 +45,8 @@ class Authorizer {
     std::optional<identity::NamedPolicy> boundary;
   };
   std::shared_ptr<const OwnPolicies> own_policies(const identity::Principal& principal) const;
-  std::optional<identity::NamedPolicy> compiled(const identity::PolicyDocument& document) const;
+  // `document` compiled (through the cache) under `name`; nullopt, logged, when it does not compile.
+  std::optional<identity::NamedPolicy> compiled(std::string name, std::string_view document) const;
 
   AuthorizerOptions options_;
   identity::PolicyCache cache_;
@@ -54,7 +55,7 @@ class Authorizer {
 };
 
 // The condition keys of a call besides the principal's: aws:SecureTransport, aws:CurrentTime,
-// aws:EpochTime, aws:RequestedRegion.
+// aws:EpochTime, aws:RequestedRegion, aws:SourceIp (the TCP peer's address).
 void add_request_keys(identity::ConditionContext& context, const CallContext& ctx, int64_t now_ms);
 
 }  // namespace sluice::api::server::detail

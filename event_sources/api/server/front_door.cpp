@@ -234,21 +234,29 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
       return;
     }
     if (options_.audit_trail) responder = audited(std::move(responder), service, call);
-    if (options_.auth != identity::AuthMode::Off) {
-      if (auto target = service.authorization(call)) {
-        if (auto refusal = authorizer_->authorize(call, *target)) {
-          responder->respond(service.error_response(call.ctx.protocol, *refusal, call.ctx.request_id));
-          return;
-        }
-      }
-    }
+    // A Workers service's authorization runs in its lane too: naming its resource may wait on the
+    // service's own locks (a topic's policy, a function's), which the loop must never do.
     if (service.execution() == Service::Execution::Workers && workers_) {
       auto shared = std::make_shared<Call>(std::move(call));
       Service* target = &service;
-      workers_->submit([target, shared, responder] { target->handle(std::move(*shared), responder); });
+      workers_->submit([this, target, shared, responder] {
+        if (authorized(*target, *shared, responder)) target->handle(std::move(*shared), responder);
+      });
       return;
     }
-    service.handle(std::move(call), std::move(responder));
+    if (authorized(service, call, responder)) service.handle(std::move(call), std::move(responder));
+  }
+
+  // With --auth audit|enforce: true when the call may go on; otherwise the service's AccessDenied
+  // has been answered. Thread-safe (the authorizer locks what it caches).
+  bool authorized(const Service& service, const Call& call, const http::ResponderPtr& responder) const {
+    if (options_.auth == identity::AuthMode::Off) return true;
+    auto target = service.authorization(call);
+    if (!target) return true;
+    auto refusal = authorizer_->authorize(call, *target);
+    if (!refusal) return true;
+    responder->respond(service.error_response(call.ctx.protocol, *refusal, call.ctx.request_id));
+    return false;
   }
 
   // The responder that records the call in the audit trail, or `responder` itself when the trail

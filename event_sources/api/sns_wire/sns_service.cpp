@@ -2,6 +2,7 @@
 
 #include "sluice/api/sns_wire/sns_service.h"
 
+#include "authorization.h"
 #include "developer_endpoints.h"
 #include "sluice/sns/mobile.h"
 #include "sns_api.h"
@@ -62,8 +63,18 @@ class SnsService final : public server::Service {
   }
 
   http::Response error_response(server::Protocol, const AwsError& error, std::string_view request_id) const override {
-    // SNS speaks only the Query protocol, whatever the request tried.
+    // SNS speaks only the Query protocol, whatever the request tried; it refuses access with its
+    // own AuthorizationError (403), not the generic AccessDenied.
+    if (error.code == AwsErrorCode::AccessDenied) {
+      return query::error_response(aws_error(AwsErrorCode::AuthorizationError, error.message), request_id,
+                                   detail::kDialect);
+    }
     return query::error_response(error, request_id, detail::kDialect);
+  }
+
+  std::optional<server::AuthorizationTarget> authorization(const server::Call& call) const override {
+    if (detail::is_developer_path(call.request.path)) return std::nullopt;
+    return detail::authorization_target(service_, call);
   }
 
   std::optional<http::Response> get(const http::Request& request) override {

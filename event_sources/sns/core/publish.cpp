@@ -306,7 +306,7 @@ void ServiceImpl::publish_application_event(const std::string& topic_arn, const 
 std::optional<AwsError> ServiceImpl::deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send,
                                                       const PublishRequest& request, bool fifo_topic,
                                                       const std::string& topic_arn) {
-  Status sent = send_to_queue(sub.endpoint, send, request, fifo_topic);
+  Status sent = send_to_queue(sub.endpoint, send, request, fifo_topic, topic_arn);
   if (options_.on_metric) {
     options_.on_metric(topic_arn, sent.ok() ? "NumberOfNotificationsDelivered" : "NumberOfNotificationsFailed", 1);
   }
@@ -319,7 +319,7 @@ std::optional<AwsError> ServiceImpl::deliver_to_queue(const Subscription& sub, s
   if (ec || !policy.is_object()) return std::nullopt;
   const auto* dlq = policy.as_object().if_contains("deadLetterTargetArn");
   if (dlq == nullptr || !dlq->is_string()) return std::nullopt;
-  Status redriven = send_to_queue(std::string(dlq->as_string()), send, request, fifo_topic);
+  Status redriven = send_to_queue(std::string(dlq->as_string()), send, request, fifo_topic, topic_arn);
   if (!redriven.ok() && server_failure(redriven.error())) return redriven.error();
   return std::nullopt;
 }
@@ -331,10 +331,15 @@ bool ServiceImpl::server_failure(const AwsError& error) {
 }
 
 Status ServiceImpl::send_to_queue(const std::string& queue_arn, sqs::SendMessageRequest& send,
-                                  const PublishRequest& request, bool fifo_topic) {
+                                  const PublishRequest& request, bool fifo_topic, const std::string& topic_arn) {
   auto queue = sqs::parse_queue_arn(queue_arn);
   if (!queue || options_.sqs == nullptr)
     return aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
+  if (options_.authorize_queue_delivery) {
+    if (auto refusal = options_.authorize_queue_delivery(topic_arn, queue_arn)) {
+      return aws_error(AwsErrorCode::AccessDenied, std::move(*refusal));
+    }
+  }
   if (is_fifo_queue(*queue)) {
     send.message_group_id = request.message_group_id;
     send.message_deduplication_id = request.message_deduplication_id.value_or(sha256_hex(*request.message));

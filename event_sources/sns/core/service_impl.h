@@ -35,6 +35,7 @@ class ServiceImpl final : public Service {
   Status tag_resource(const CallContext& ctx, const std::string& arn, const TagList& tags) override;
   Status untag_resource(const CallContext& ctx, const std::string& arn, const std::vector<std::string>& keys) override;
   Outcome<TagList> list_tags_for_resource(const CallContext& ctx, const std::string& arn) override;
+  std::optional<TopicAccess> topic_access(const std::string& topic_arn) override;
 
   Outcome<std::string> subscribe(const CallContext& ctx, const SubscribeRequest& request) override;
   Outcome<std::string> confirm_subscription(const CallContext& ctx, const std::string& topic_arn,
@@ -108,8 +109,9 @@ class ServiceImpl final : public Service {
                                                          const std::string& topic_arn);
   // NumberOfNotificationsFilteredOut and the variant the subscription's scope and the message say.
   void count_filtered_out(const std::string& topic_arn, const Subscription& sub, bool no_attributes);
+  // Refused as AccessDenied when options_.authorize_queue_delivery says the topic may not send there.
   Status send_to_queue(const std::string& queue_arn, sqs::SendMessageRequest& send, const PublishRequest& request,
-                       bool fifo_topic);
+                       bool fifo_topic, const std::string& topic_arn);
   static bool server_failure(const AwsError& error);
   void send_confirmation(const Subscription& sub, const std::string& type);
   void sign(Delivery& delivery, std::string_view version);

@@ -205,6 +205,15 @@ Outcome<AttributeMap> ServiceImpl::get_topic_attributes(const CallContext& ctx, 
   return render_topic_attributes(it->second, confirmed, pending);
 }
 
+std::optional<Service::TopicAccess> ServiceImpl::topic_access(const std::string& arn) {
+  std::shared_lock lock(mu_);
+  auto it = topics_.find(arn);
+  if (it == topics_.end()) return std::nullopt;
+  const Topic& topic = it->second;
+  auto policy = topic.attributes.find("Policy");
+  return TopicAccess{policy != topic.attributes.end() ? policy->second : default_topic_policy(topic), topic.tags};
+}
+
 Status ServiceImpl::set_topic_attributes(const CallContext& ctx, const std::string& arn, const std::string& name,
                                          const std::optional<std::string>& value) {
   std::unique_lock lock(mu_);

@@ -29,6 +29,13 @@ struct LambdaDelivery::Impl {
   AttemptResult attempt(const Delivery& d) {
     std::string type;
     std::string message;
+    if (options.authorize_invoke) {
+      if (auto refusal = options.authorize_invoke(d.topic_arn, d.endpoint)) {
+        std::lock_guard lock(errors_mu);
+        last_error[key(d)] = {"AccessDeniedException", std::move(*refusal)};
+        return AttemptResult::Permanent;
+      }
+    }
     if (options.invoker->invoke(d.endpoint, d.lambda_event_json(), &type, &message)) {
       std::lock_guard lock(errors_mu);
       last_error.erase(key(d));

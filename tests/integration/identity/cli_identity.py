@@ -1,6 +1,7 @@
 """The AWS CLI as different users against `sluice up --auth enforce accounts.json`:
 `aws sts get-caller-identity`, `aws sts assume-role` and the assumed role's credentials, a wrong
-secret and an unknown key; `aws iam create-open-id-connect-provider`, `aws sts
+secret and an unknown key; queue and topic policies deciding `aws sqs send-message` and `aws sns
+publish`; `aws iam create-open-id-connect-provider`, `aws sts
 assume-role-with-web-identity` with a token of sluice's issuer, and the CLI's own web-identity
 credential provider (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE, then the `web_identity_token_file`
 profile setting) pointed at sluice with AWS_ENDPOINT_URL_STS. Skips (exit 77) without `aws`.
@@ -116,6 +117,22 @@ class AwsCliIdentityTest(unittest.TestCase):
                          json.dumps({"Policy": policy}))
         self.assertEqual(attributes.returncode, 0, attributes.stderr)
         ok(aws(BOB, "sqs", "send-message", "--queue-url", url, "--message-body", "bob may now"))
+
+    def test_topic_policies_and_user_policies_decide(self):
+        topic = ok(aws(ALICE, "sns", "create-topic", "--name", "cli-authz-topic"))["TopicArn"]
+        ok(aws(ALICE, "sns", "publish", "--topic-arn", topic, "--message", "alice may"))
+        refused = aws(BOB, "sns", "publish", "--topic-arn", topic, "--message", "bob may not")
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("(AuthorizationError) when calling the Publish operation: User: arn:aws:iam::%s:user/bob is "
+                      "not authorized to perform: SNS:Publish on resource: %s because no identity-based policy "
+                      "allows the SNS:Publish action" % (ACCOUNT, topic), refused.stderr)
+        policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:user/bob" % ACCOUNT},
+            "Action": "sns:Publish", "Resource": topic}]})
+        attributes = aws(ALICE, "sns", "set-topic-attributes", "--topic-arn", topic, "--attribute-name", "Policy",
+                         "--attribute-value", policy)
+        self.assertEqual(attributes.returncode, 0, attributes.stderr)
+        ok(aws(BOB, "sns", "publish", "--topic-arn", topic, "--message", "bob may now"))
 
     def test_wrong_secret_and_unknown_key(self):
         wrong = aws((ALICE[0], "not-the-secret"), "sts", "get-caller-identity")

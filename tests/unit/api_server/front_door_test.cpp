@@ -47,6 +47,7 @@ class RecordingService final : public Service {
   }
   void handle(Call call, ResponderPtr responder) override {
     last_thread = std::this_thread::get_id();
+    last_source_ip = call.ctx.source_ip;
     const char* protocol = call.ctx.protocol == Protocol::Json        ? "json"
                            : call.ctx.protocol == Protocol::RpcV2Cbor ? "rpcv2"
                                                                       : "query";
@@ -63,6 +64,7 @@ class RecordingService final : public Service {
   }
 
   std::thread::id last_thread;
+  std::string last_source_ip;
 
  private:
   Routes routes_;
@@ -239,6 +241,14 @@ TEST_CASE("a route may raise its own body limit; every other route keeps the def
   ParsedResponse too_big_for_route = f.send(post("/2015-03-31/functions", std::string(12'000, 'y')));
   CHECK(too_big_for_route.status == 413);
   CHECK(too_big_for_route.body == "alpha error: Request body must be at most 10000 bytes.");
+}
+
+TEST_CASE("the context names the TCP peer's address (aws:SourceIp)") {
+  FrontDoor f;
+  REQUIRE(f.send(form("Action=Ping")).status == 200);
+  CHECK(f.alpha->last_source_ip == "127.0.0.1");
+  REQUIRE(f.send(form("Action=Pong")).status == 200);
+  CHECK(f.beta->last_source_ip == "127.0.0.1");
 }
 
 TEST_CASE("Loop services run on the loop thread, Workers services on the pool; /health answers itself") {

@@ -42,6 +42,7 @@ TEST_CASE("each row names the service that answers with it") {
   CHECK(error_info(AwsErrorCode::InvalidAction).service == AwsService::Common);
   CHECK(error_info(AwsErrorCode::MissingAction).service == AwsService::Common);
   CHECK(error_info(AwsErrorCode::MalformedQueryString).service == AwsService::Common);
+  CHECK(error_info(AwsErrorCode::MalformedPolicyDocument).service == AwsService::Common);  // STS and IAM
 
   const AwsErrorInfo& not_found = error_info(AwsErrorCode::NotFound);
   CHECK(not_found.service == AwsService::Sns);

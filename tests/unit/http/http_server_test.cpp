@@ -20,6 +20,7 @@ Handler echo_handler() {
     resp.headers.emplace_back("X-Query", req.query);
     const std::string* agent = req.header("x-test-agent");
     resp.headers.emplace_back("X-Agent", agent ? *agent : "-");
+    resp.headers.emplace_back("X-Peer", req.peer_ip.empty() ? "-" : req.peer_ip);
     resp.body = std::move(req.body);
     r->respond(std::move(resp));
   };
@@ -48,6 +49,7 @@ TEST_CASE("simple GET and POST with header lowercasing, path and query") {
   CHECK(r.headers["x-path"] == "/123/q");
   CHECK(r.headers["x-query"] == "Action=List&x=1");
   CHECK(r.headers["x-agent"] == "Bob");
+  CHECK(r.headers["x-peer"] == "127.0.0.1");  // the client's address, as aws:SourceIp gives it
   CHECK(r.headers["content-length"] == "0");
   CHECK(r.headers.count("connection") == 0);
   CHECK(r.headers.count("date") == 1);

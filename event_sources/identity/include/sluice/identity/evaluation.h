@@ -28,6 +28,7 @@
 // Thread-safety: evaluate() reads its arguments only.
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,15 @@ struct PolicySet {
   std::optional<NamedPolicy> boundary;  // the principal's permissions boundary
   std::vector<NamedPolicy> session;     // AssumeRole's Policy and PolicyArns
   std::optional<NamedPolicy> resource;  // the resource's policy
+};
+
+// The same policies without owning them: what a caller that keeps compiled policies (the front
+// door's per-principal cache) hands evaluate() for each request without copying them.
+struct PolicyView {
+  std::span<const NamedPolicy> identity;
+  const NamedPolicy* boundary = nullptr;
+  std::span<const NamedPolicy> session;
+  const NamedPolicy* resource = nullptr;
 };
 
 struct AuthorizationRequest {
@@ -86,6 +96,7 @@ struct Decision {
 };
 
 Decision evaluate(const AuthorizationRequest& request, const PolicySet& policies);
+Decision evaluate(const AuthorizationRequest& request, const PolicyView& policies);
 
 // AWS's AccessDenied message: "User: ARN is not authorized to perform: ACTION on resource: ARN
 // because no identity-based policy allows the ACTION action" / "... with an explicit deny in an

@@ -201,6 +201,14 @@ struct ServiceOptions {
   // -NoMessageAttributes variant (1 each) per subscription whose filter policy refused the
   // message. May be empty.
   std::function<void(const std::string& topic_arn, std::string_view metric, double value)> on_metric;
+  // With --auth enforce: whether sns.amazonaws.com may send the topic's message to the queue (the
+  // queue's policy as SQS evaluates it, with aws:SourceArn the topic). Answers nullopt to allow, or
+  // the refusal's explanation; a refused delivery fails as a client-side error (it counts in
+  // NumberOfNotificationsFailed and goes to the subscription's dead-letter queue, if it has one,
+  // through the same check). Empty: every delivery is allowed. Called on the publishing thread,
+  // outside SNS's locks.
+  std::function<std::optional<std::string>(const std::string& topic_arn, const std::string& queue_arn)>
+      authorize_queue_delivery;
 };
 
 class Service {
@@ -228,6 +236,15 @@ class Service {
   virtual Status untag_resource(const CallContext& ctx, const std::string& arn,
                                 const std::vector<std::string>& keys) = 0;
   virtual Outcome<TagList> list_tags_for_resource(const CallContext& ctx, const std::string& arn) = 0;
+
+  // What IAM reads of a topic to authorize a call on it: its Policy (the default policy when none
+  // was set) and its tags (aws:ResourceTag). nullopt when there is no such topic. No account or
+  // region check: the caller may be in another account.
+  struct TopicAccess {
+    std::string policy;
+    TagList tags;
+  };
+  virtual std::optional<TopicAccess> topic_access(const std::string& topic_arn) = 0;
 
   // Subscriptions
   virtual Outcome<std::string> subscribe(const CallContext& ctx, const SubscribeRequest& request) = 0;

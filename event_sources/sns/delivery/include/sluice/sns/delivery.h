@@ -189,6 +189,12 @@ bool is_client_side_lambda_error(std::string_view error_type);
 struct LambdaDeliveryOptions : DeliveryWorkerOptions {
   AsyncFunctionInvoker* invoker = nullptr;              // required; must outlive the sink
   std::vector<int64_t> retry_delays_ms{60000, 120000};  // AWS: 2 retries, 1 min then 2 min
+  // With --auth audit|enforce: whether sns.amazonaws.com may invoke the function for the topic
+  // (the function's resource policy, lambda:InvokeFunction with aws:SourceArn the topic). nullopt
+  // allows; otherwise the refusal's text, and the delivery fails as a client-side error
+  // (AccessDeniedException: not retried, to the subscription's dead-letter queue). Empty: allowed.
+  std::function<std::optional<std::string>(const std::string& topic_arn, const std::string& function_arn)>
+      authorize_invoke;
 };
 
 class LambdaDelivery final : public DeliverySink {

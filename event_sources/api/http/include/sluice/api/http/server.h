@@ -51,7 +51,7 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;  // names lowercased, in arrival order
   std::string body;
   bool secure = false;  // arrived over TLS
-  std::string peer_ip;  // the TCP peer's address ("127.0.0.1", "::1"), "" when unknown
+  std::string peer_ip;  // the TCP peer's address as text ("127.0.0.1", "::1"), "" when unknown
   // First header with this lowercase name, or null.
   const std::string* header(std::string_view lowercase_name) const;
 };

@@ -44,7 +44,9 @@
 // (sluice/identity/evaluation.h): identity policies and permissions boundary from
 // ApiOptions::policies, session policies from the credentials, the resource's policy. A refusal
 // is AWS's AccessDenied with its "User: ... is not authorized to perform: ..." text (Enforce) or
-// a log line with the deciding statement (Audit). With Off nothing is evaluated.
+// a log line with the deciding statement (Audit). With Off nothing is evaluated. The condition
+// keys besides the principal's: aws:SourceIp (the TCP peer), aws:SecureTransport, aws:CurrentTime,
+// aws:EpochTime, aws:RequestedRegion, and what the service adds (AuthorizationTarget).
 //
 // Audit (ApiOptions::audit_trail): once authenticated, a call the trail records (sluice/audit/
 // audit.h) is recorded when its service answers, refusals by policy included.
@@ -66,6 +68,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sluice/api/http/server.h"
@@ -97,8 +100,8 @@ struct CallContext {
   std::string base_url = "http://127.0.0.1:9324";  // scheme and host the client reached us by
   std::string request_path = "/";                  // the request's path, e.g. "/123456789012/orders"
   bool secure_transport = false;                   // arrived over TLS (aws:SecureTransport)
-  std::string source_ip;                           // the TCP peer's address (aws:SourceIp)
-  std::string default_region = kDefaultRegion;     // the server's region for unsigned requests
+  std::string source_ip;  // the TCP peer's address ("127.0.0.1", "::1"): aws:SourceIp, CloudTrail's sourceIPAddress
+  std::string default_region = kDefaultRegion;  // the server's region for unsigned requests
 };
 
 // One request as the front door hands it to the service that claimed it.
@@ -118,6 +121,9 @@ struct AuthorizationTarget {
   std::string resource;          // the resource's ARN, or "*"
   std::string resource_account;  // its owner
   std::string resource_policy;   // its policy document (queue or topic Policy, function policy), "" = none
+  // The call's service-specific and tag condition keys, each with its values: sns:Protocol,
+  // lambda:FunctionArn, aws:RequestTag/<key>, aws:TagKeys, aws:ResourceTag/<key>.
+  std::vector<std::pair<std::string, std::vector<std::string>>> condition_keys;
 };
 
 class Service {
@@ -168,7 +174,8 @@ class Service {
   virtual query::FlattenedNames query_flattened_names() const { return {}; }
   // With --auth audit|enforce: the action and resource a call asks IAM for, once its principal is
   // known; nullopt for calls that are not authorized by policy (the service does not say, or the
-  // call names no resource it can find: the service then answers its own error).
+  // call names no resource it can find: the service then answers its own error). Called where
+  // handle() runs: on the loop thread for a Loop service, in the workers' lane for a Workers one.
   virtual std::optional<AuthorizationTarget> authorization(const Call& call) const {
     (void)call;
     return std::nullopt;
