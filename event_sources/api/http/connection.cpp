@@ -67,18 +67,6 @@ class ResponderImpl final : public Responder {
 
 Connection* from_parser(http_parser* p) { return static_cast<Connection*>(p->data); }
 
-// The accepted socket's peer address as text ("127.0.0.1", "::1"), "" when it cannot be read.
-std::string peer_ip_of(const uv_tcp_t& tcp) {
-  sockaddr_storage peer{};
-  int len = sizeof(peer);
-  if (uv_tcp_getpeername(&tcp, reinterpret_cast<sockaddr*>(&peer), &len) != 0) return {};
-  std::array<char, 64> text{};
-  const int rc = peer.ss_family == AF_INET6
-                     ? uv_ip6_name(reinterpret_cast<const sockaddr_in6*>(&peer), text.data(), text.size())
-                     : uv_ip4_name(reinterpret_cast<const sockaddr_in*>(&peer), text.data(), text.size());
-  return rc == 0 ? std::string(text.data()) : std::string();
-}
-
 void lowercase_append(std::string& out, const char* at, size_t len) {
   for (size_t i = 0; i < len; ++i) {
     char c = at[i];
@@ -153,7 +141,6 @@ int Connection::start(uv_stream_t* listener) {
   uv_unref(reinterpret_cast<uv_handle_t*>(&timer_));
   open_handles_ = 2;
   int rc = uv_accept(listener, reinterpret_cast<uv_stream_t*>(&tcp_));
-  if (rc == 0) peer_ip_ = peer_ip_of(tcp_);
   if (rc == 0) rc = uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read);
   if (rc != 0) {
     close_now();

@@ -136,7 +136,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool transport_chosen_ = false;
   std::unique_ptr<TlsSession> tls_;  // null: plain HTTP
   std::string tls_plain_;            // the application data of the last TLS read, being parsed
-  std::string peer_ip_;              // the client's address, read once when accepted
 
   http_parser parser_{};
   Request request_;          // reused from one request to the next (see on_message_begin)
