@@ -63,8 +63,8 @@ std::string complete_lifecycle_action(const AutoScalingOptions& options, const L
     auto client = detail::make_client(*url, options.timeout, options.timeout);
     auto result = client->Post("/", headers, body, kFormType);
     if (!result) {
-      last = "Could not connect to the endpoint URL: \"" + url->origin() + "/\" (" + httplib::to_string(result.error()) +
-             ")";
+      last = "Could not connect to the endpoint URL: \"" + url->origin() + "/\" (" +
+             httplib::to_string(result.error()) + ")";
       continue;
     }
     if (result->status == 200) return {};

@@ -163,7 +163,8 @@ class Mapping final : public EventSourceMapping {
   void drain() override {
     MutexLock control(control_mu_);
     handing_back_ = true;
-    stop_pollers();  // none run when the mapping never started or is disabled
+    // None run when the mapping never started or is disabled.
+    stop_pollers(/*interrupt_polls=*/!options_.drain_lets_polls_end);
   }
 
   void stop() override {
@@ -226,12 +227,13 @@ class Mapping final : public EventSourceMapping {
     }
   }
 
-  void stop_pollers() REQUIRES(control_mu_) {
+  void stop_pollers(bool interrupt_polls = true) REQUIRES(control_mu_) {
     {
       std::lock_guard lock(mu_);
       for (auto& p : pollers_) p->stop = true;
     }
-    for (auto& p : pollers_) p->source->interrupt();
+    if (interrupt_polls)
+      for (auto& p : pollers_) p->source->interrupt();
     slot_cv_.notify_all();
     for (auto& p : pollers_) p->thread.join();
     pollers_.clear();

@@ -18,11 +18,11 @@
 namespace sluice::aws {
 
 struct EndpointSettings {
-  std::string service;      // endpoint prefix: "sqs", "autoscaling"
-  std::string env_suffix;   // the AWS_ENDPOINT_URL_<SUFFIX> of the service: "SQS", "AUTO_SCALING"
-  std::string region;       // required for the region's endpoint
-  std::string explicit_endpoint;    // "" = none
-  std::optional<bool> use_fips;     // nullopt: AWS_USE_FIPS_ENDPOINT
+  std::string service;                // endpoint prefix: "sqs", "autoscaling"
+  std::string env_suffix;             // the AWS_ENDPOINT_URL_<SUFFIX> of the service: "SQS", "AUTO_SCALING"
+  std::string region;                 // required for the region's endpoint
+  std::string explicit_endpoint;      // "" = none
+  std::optional<bool> use_fips;       // nullopt: AWS_USE_FIPS_ENDPOINT
   std::optional<bool> use_dualstack;  // nullopt: AWS_USE_DUALSTACK_ENDPOINT
 };
 

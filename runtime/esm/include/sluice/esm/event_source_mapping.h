@@ -47,11 +47,13 @@
 //              the next batch. Enabled=false stops polling at once (blocked long polls are
 //              interrupted); batches already formed or in flight finish and are settled.
 //              Enabled=true starts polling again.
-//   drain()    graceful shutdown, first step (sluice worker on SIGTERM): polling stops at once
-//              (blocked long polls are interrupted) and every batch that has not reached the
-//              function yet is handed back to the queue (ChangeMessageVisibility 0, in batches of
-//              10) instead of being invoked, so other consumers take it now rather than after its
-//              visibility timeout. Batches already in the function go on; stop() waits for them.
+//   drain()    graceful shutdown, first step (sluice worker on SIGTERM): no receive starts any
+//              more, and every batch that has not reached the function yet is handed back to the
+//              queue (ChangeMessageVisibility 0, in batches of 10) instead of being invoked, so
+//              other consumers take it now rather than after its visibility timeout. Long polls in
+//              progress are interrupted, or with RuntimeOptions::drain_lets_polls_end end by
+//              themselves (what they bring is handed back too). Batches already in the function go
+//              on; stop() waits for them. Returns once the pollers have stopped.
 //   stop()     state Deleting: stops polling, waits for every in-flight batch to be settled, joins
 //              every thread; afterwards the state is Disabled. The destructor calls stop().
 //   All methods are thread-safe; stop() and update() must not be called from a handler.
@@ -223,6 +225,11 @@ struct RuntimeOptions {
   // batch is in the function, its messages' visibility timeout is set again to the queue's
   // VisibilityTimeout (ChangeMessageVisibilityBatch), so a long handler keeps its messages.
   int64_t visibility_heartbeat_ms = 0;
+  // drain() lets long polls in progress end by themselves (at most max_wait_time_seconds) instead
+  // of cutting them short. For remote queues: a poll cut short may already have been answered
+  // (the server may even answer it after the cut, with messages handed back meanwhile), and its
+  // messages would then stay invisible for their whole visibility timeout.
+  bool drain_lets_polls_end = false;
 };
 
 struct MappingStats {
