@@ -20,15 +20,15 @@ namespace {
 // The endpoint variables are not among the ones ScopedEnv clears: clear them here.
 struct EndpointEnv : ScopedEnv {
   EndpointEnv() {
-    for (const char* name : {"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_AUTO_SCALING",
-                             "AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT",
-                             "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"})
+    for (const char* name :
+         {"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_AUTO_SCALING", "AWS_USE_FIPS_ENDPOINT",
+          "AWS_USE_DUALSTACK_ENDPOINT", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"})
       unset(name);
   }
   ~EndpointEnv() {
-    for (const char* name : {"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_AUTO_SCALING",
-                             "AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT",
-                             "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"})
+    for (const char* name :
+         {"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_AUTO_SCALING", "AWS_USE_FIPS_ENDPOINT",
+          "AWS_USE_DUALSTACK_ENDPOINT", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"})
       unset(name);
   }
 };

@@ -141,8 +141,8 @@ TEST_CASE("drain hands back at once what was received but never reached the func
   RuntimeOptions options;
   options.poller_threads = 1;
   options.clock = clock;  // never advanced: the window never closes
-  auto mapping = make(request, gate, [&] { return sqs::make_embedded_queue_source(*queue.engine, queue.address); },
-                      options);
+  auto mapping = make(
+      request, gate, [&] { return sqs::make_embedded_queue_source(*queue.engine, queue.address); }, options);
   // Sent first, so that the poll that opens the batch finds all three.
   for (const char* body : {"a", "b", "c"}) queue.send(body);
   mapping->start();
@@ -168,8 +168,8 @@ TEST_CASE("drain lets the batch in the function finish and be settled") {
   request.batch_size = 1;
   RuntimeOptions options;
   options.poller_threads = 1;
-  auto mapping = make(request, gate, [&] { return sqs::make_embedded_queue_source(*queue.engine, queue.address); },
-                      options);
+  auto mapping = make(
+      request, gate, [&] { return sqs::make_embedded_queue_source(*queue.engine, queue.address); }, options);
   mapping->start();
   queue.send("running");
   REQUIRE(eventually([&] { return gate->invocations() == 1; }));
@@ -195,8 +195,8 @@ TEST_CASE("the visibility heartbeat keeps a long batch's messages hidden past th
   RuntimeOptions options;
   options.poller_threads = 2;  // a second poller would take the message if it became visible
   options.visibility_heartbeat_ms = 500;
-  auto mapping = make(request, gate, [&] { return sqs::make_embedded_queue_source(*queue.engine, queue.address); },
-                      options);
+  auto mapping = make(
+      request, gate, [&] { return sqs::make_embedded_queue_source(*queue.engine, queue.address); }, options);
   mapping->start();
   queue.send("long");
   REQUIRE(eventually([&] { return gate->invocations() == 1; }));
@@ -217,8 +217,8 @@ TEST_CASE("without the heartbeat the same batch's message comes back after the v
   request.batch_size = 1;
   RuntimeOptions options;
   options.poller_threads = 2;
-  auto mapping = make(request, gate, [&] { return sqs::make_embedded_queue_source(*queue.engine, queue.address); },
-                      options);
+  auto mapping = make(
+      request, gate, [&] { return sqs::make_embedded_queue_source(*queue.engine, queue.address); }, options);
   mapping->start();
   queue.send("long");
   CHECK(eventually([&] { return gate->invocations() == 2; }, milliseconds(5000)));
