@@ -4,6 +4,8 @@
 # a man page generated from `sluice --help` (help2man). Runtime dependencies are read from the
 # programs' shared libraries (dpkg-shlibdeps).
 include(GNUInstallDirs)
+# cpack installs what the tree has built; it must not build every target (tests, benchmarks) first.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/systemd/sluice.service
               ${PROJECT_SOURCE_DIR}/packaging/systemd/sluice-worker.service
