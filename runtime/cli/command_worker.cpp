@@ -63,7 +63,7 @@ struct Worker {
   int exit_code = 0;
 
   std::mutex notice_mu;
-  std::optional<InstanceNotice> notice;  // the first one seen
+  std::optional<InstanceNotice> notice;            // the first one seen
   std::unique_ptr<InstanceNoticeWatcher> notices;  // stopped before notice_seen closes
 };
 
@@ -187,9 +187,9 @@ void on_notice_seen(uv_async_t* handle) {
 void on_drained(uv_async_t* handle) {
   auto& worker = *static_cast<Worker*>(handle->data);
   worker.notices.reset();  // nothing may wake notice_seen once it is closed
-  for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&worker.sigterm), reinterpret_cast<uv_handle_t*>(&worker.sigint),
-                         reinterpret_cast<uv_handle_t*>(&worker.notice_seen),
-                         reinterpret_cast<uv_handle_t*>(&worker.drained)})
+  for (uv_handle_t* h :
+       {reinterpret_cast<uv_handle_t*>(&worker.sigterm), reinterpret_cast<uv_handle_t*>(&worker.sigint),
+        reinterpret_cast<uv_handle_t*>(&worker.notice_seen), reinterpret_cast<uv_handle_t*>(&worker.drained)})
     close_handle(h);
   if (worker.status) worker.status->drain([] {});
 }
@@ -254,8 +254,7 @@ int command_worker(const WorkerOptions& options) {
     status_options.port = options.status_port;
     status_options.max_body_bytes = 4096;
     worker.status = api::http::Server::create(
-        &worker.loop, status_options,
-        [&worker](api::http::Request&& request, api::http::ResponderPtr responder) {
+        &worker.loop, status_options, [&worker](api::http::Request&& request, api::http::ResponderPtr responder) {
           serve_status(worker, std::move(request), responder);
         });
     if (int rc = worker.status->listen(); rc != 0) {
@@ -277,21 +276,22 @@ int command_worker(const WorkerOptions& options) {
   worker.drained.data = &worker;
 
   if (options.instance_notices) {
-    worker.notices = std::make_unique<InstanceNoticeWatcher>(
-        aws::InstanceMetadataOptions{}, std::chrono::seconds(options.notice_interval_seconds), log,
-        [&worker](const InstanceNotice& notice) {
-          {
-            std::lock_guard lock(worker.notice_mu);
-            if (!worker.notice) worker.notice = notice;
-          }
-          uv_async_send(&worker.notice_seen);
-        });
+    worker.notices = std::make_unique<InstanceNoticeWatcher>(aws::InstanceMetadataOptions{},
+                                                             std::chrono::seconds(options.notice_interval_seconds), log,
+                                                             [&worker](const InstanceNotice& notice) {
+                                                               {
+                                                                 std::lock_guard lock(worker.notice_mu);
+                                                                 if (!worker.notice) worker.notice = notice;
+                                                               }
+                                                               uv_async_send(&worker.notice_seen);
+                                                             });
     worker.notices->start();
   }
 
   std::string status_text = std::to_string(config.functions.size()) + " functions, " +
                             std::to_string(config.mappings.size()) + " event-source mappings";
-  if (worker.status) status_text += "; status on http://" + options.status_host + ":" + std::to_string(worker.status->port());
+  if (worker.status)
+    status_text += "; status on http://" + options.status_host + ":" + std::to_string(worker.status->port());
   std::printf("sluice worker running: %s\n", status_text.c_str());
   std::fflush(stdout);
   systemd.ready(status_text);

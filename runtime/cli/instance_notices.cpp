@@ -28,7 +28,9 @@ InstanceNoticeWatcher::~InstanceNoticeWatcher() {
   if (thread_.joinable()) thread_.join();
 }
 
-void InstanceNoticeWatcher::start() { thread_ = std::thread([this] { run(); }); }
+void InstanceNoticeWatcher::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void InstanceNoticeWatcher::run() {
   bool reached = false;

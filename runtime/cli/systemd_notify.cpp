@@ -30,8 +30,6 @@ SystemdNotifier::~SystemdNotifier() {
 
 void SystemdNotifier::ready(const std::string& status) { sd_notify(0, ("READY=1\nSTATUS=" + status).c_str()); }
 
-void SystemdNotifier::stopping(const std::string& status) {
-  sd_notify(0, ("STOPPING=1\nSTATUS=" + status).c_str());
-}
+void SystemdNotifier::stopping(const std::string& status) { sd_notify(0, ("STOPPING=1\nSTATUS=" + status).c_str()); }
 
 }  // namespace sluice::cli

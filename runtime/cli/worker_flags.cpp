@@ -34,18 +34,21 @@ Subcommand add_worker_command(CLI::App& sluice) {
       ->type_name("HOST:PORT");
   worker->add_flag("--fail-fast", options->fail_fast,
                    "Exit (code 69) when a queue cannot be reached at start, instead of trying again with backoff");
-  worker->add_option("--drain-seconds", options->drain_seconds,
-                     "On SIGTERM (or a Spot or scale-in notice): how long batches in the functions may take to finish")
+  worker
+      ->add_option("--drain-seconds", options->drain_seconds,
+                   "On SIGTERM (or a Spot or scale-in notice): how long batches in the functions may take to finish")
       ->type_name("N")
       ->default_str("30")
       ->check(CLI::Range(int64_t{0}, int64_t{86400}));
-  worker->add_option("--region", options->region,
-                     "Region of queues given by a URL that names none (default: AWS_REGION, AWS_DEFAULT_REGION, the "
-                     "profile's region, then instance metadata)")
+  worker
+      ->add_option("--region", options->region,
+                   "Region of queues given by a URL that names none (default: AWS_REGION, AWS_DEFAULT_REGION, the "
+                   "profile's region, then instance metadata)")
       ->type_name("REGION");
-  worker->add_option("--endpoint-url", options->endpoint_url,
-                     "Send every SQS call to this endpoint (default: a mapping's Endpoint, AWS_ENDPOINT_URL_SQS, "
-                     "AWS_ENDPOINT_URL, then the region's SQS endpoint)")
+  worker
+      ->add_option("--endpoint-url", options->endpoint_url,
+                   "Send every SQS call to this endpoint (default: a mapping's Endpoint, AWS_ENDPOINT_URL_SQS, "
+                   "AWS_ENDPOINT_URL, then the region's SQS endpoint)")
       ->type_name("URL")
       ->check([](const std::string& url) {
         return url.starts_with("http://") || url.starts_with("https://") ? "" : "needs an http:// or https:// URL";
@@ -56,27 +59,31 @@ Subcommand add_worker_command(CLI::App& sluice) {
   worker->add_flag_function(
       "--use-dualstack-endpoint", [options](int64_t) { options->use_dualstack_endpoint = true; },
       "Use the region's dual-stack (IPv4 and IPv6) endpoints (default: AWS_USE_DUALSTACK_ENDPOINT)");
-  worker->add_option("--visibility-heartbeat", options->visibility_heartbeat_seconds,
-                     "Every N seconds while a batch is in its function, set its messages' visibility timeout again to "
-                     "the queue's VisibilityTimeout, so long handlers keep their messages (off by default, as on Lambda)")
+  worker
+      ->add_option("--visibility-heartbeat", options->visibility_heartbeat_seconds,
+                   "Every N seconds while a batch is in its function, set its messages' visibility timeout again to "
+                   "the queue's VisibilityTimeout, so long handlers keep their messages (off by default, as on Lambda)")
       ->type_name("N")
       ->check(CLI::Range(int64_t{1}, int64_t{43200}));
   worker->add_flag_function(
       "--no-instance-notices", [options](int64_t) { options->instance_notices = false; },
       "Do not watch EC2 instance metadata for Spot interruption notices and Auto Scaling scale-in "
-                   "(target lifecycle state Terminated or Warmed:*), which start the same drain as SIGTERM");
-  worker->add_option("--notice-interval", options->notice_interval_seconds,
-                     "Seconds between two looks at instance metadata for notices")
+      "(target lifecycle state Terminated or Warmed:*), which start the same drain as SIGTERM");
+  worker
+      ->add_option("--notice-interval", options->notice_interval_seconds,
+                   "Seconds between two looks at instance metadata for notices")
       ->type_name("N")
       ->default_str("5")
       ->check(CLI::Range(int64_t{1}, int64_t{3600}));
-  worker->add_option("--lifecycle-hook", options->lifecycle_hook,
-                     "After draining for a scale-in, call Auto Scaling CompleteLifecycleAction (CONTINUE) for this "
-                     "termination lifecycle hook, so the instance does not wait out the hook's timeout")
+  worker
+      ->add_option("--lifecycle-hook", options->lifecycle_hook,
+                   "After draining for a scale-in, call Auto Scaling CompleteLifecycleAction (CONTINUE) for this "
+                   "termination lifecycle hook, so the instance does not wait out the hook's timeout")
       ->type_name("NAME");
-  worker->add_option("--auto-scaling-group", options->auto_scaling_group,
-                     "The instance's Auto Scaling group, for --lifecycle-hook (default: the aws:autoscaling:groupName "
-                     "tag in instance metadata)")
+  worker
+      ->add_option("--auto-scaling-group", options->auto_scaling_group,
+                   "The instance's Auto Scaling group, for --lifecycle-hook (default: the aws:autoscaling:groupName "
+                   "tag in instance metadata)")
       ->type_name("NAME");
   worker
       ->add_option_function<std::string>(

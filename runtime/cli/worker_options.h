@@ -17,8 +17,8 @@ struct WorkerOptions {
   int status_port = -1;
   bool fail_fast = false;  // a queue that cannot be reached at start is fatal
   int64_t drain_seconds = 30;
-  std::string region;        // "" = the queue URL's, else AWS_REGION, the profile, instance metadata
-  std::string endpoint_url;  // every queue's endpoint; "" = resolved as the SDKs do
+  std::string region;                          // "" = the queue URL's, else AWS_REGION, the profile, instance metadata
+  std::string endpoint_url;                    // every queue's endpoint; "" = resolved as the SDKs do
   std::optional<bool> use_fips_endpoint;       // nullopt: AWS_USE_FIPS_ENDPOINT
   std::optional<bool> use_dualstack_endpoint;  // nullopt: AWS_USE_DUALSTACK_ENDPOINT
   int64_t visibility_heartbeat_seconds = 0;    // 0 = off

@@ -55,7 +55,7 @@ functions::RegistryOptions registry_options(const WorkerOptions& options, const 
 struct WorkerRuntime::Remote {
   size_t index = 0;
   MappingDeclaration declared;
-  aws::RemoteQueueOptions queue;  // URL, endpoint, region, credentials
+  aws::RemoteQueueOptions queue;                     // URL, endpoint, region, credentials
   std::shared_ptr<esm::EventSourceMapping> mapping;  // once connected
   std::string remote_state = "Connecting";           // Connecting | Connected | Failing
   std::string last_error;                            // "<code>: <message>" while not Connected
@@ -86,8 +86,9 @@ bool WorkerRuntime::prepare(const Config& config, std::string* error) {
     const MappingDeclaration& declared = config.mappings[i];
     const std::string path = "eventSourceMappings[" + std::to_string(i) + "]";
     if (declared.queue_url.empty()) {
-      *error = path + ": sluice worker polls queues at an SQS endpoint: give QueueUrl (EventSourceArn names a queue "
-                      "of sluice up's own engine)";
+      *error = path +
+               ": sluice worker polls queues at an SQS endpoint: give QueueUrl (EventSourceArn names a queue "
+               "of sluice up's own engine)";
       return false;
     }
     auto remote = std::make_unique<Remote>();
@@ -102,12 +103,12 @@ bool WorkerRuntime::prepare(const Config& config, std::string* error) {
     // region's (FIPS, dual-stack). A URL that is not an AWS one (a sluice of the tests) is its own.
     std::string endpoint = !declared.endpoint.empty() ? declared.endpoint : options_.endpoint_url;
     const bool aws_url = aws::region_from_queue_url(declared.queue_url).has_value();
-    const bool configured = std::getenv("AWS_ENDPOINT_URL_SQS") != nullptr || std::getenv("AWS_ENDPOINT_URL") != nullptr;
+    const bool configured =
+        std::getenv("AWS_ENDPOINT_URL_SQS") != nullptr || std::getenv("AWS_ENDPOINT_URL") != nullptr;
     if (endpoint.empty() && (aws_url || configured)) {
       std::string why;
-      endpoint = aws::resolve_endpoint({"sqs", "SQS", remote->queue.region, "", options_.use_fips_endpoint,
-                                        options_.use_dualstack_endpoint},
-                                       &why);
+      endpoint = aws::resolve_endpoint(
+          {"sqs", "SQS", remote->queue.region, "", options_.use_fips_endpoint, options_.use_dualstack_endpoint}, &why);
       if (endpoint.empty()) {
         *error = path + ".QueueUrl: " + why;
         return false;
@@ -201,7 +202,9 @@ bool WorkerRuntime::connect_all(std::string* error) {
   return true;
 }
 
-void WorkerRuntime::start_connecting() { connector_ = std::thread([this] { connect_loop(); }); }
+void WorkerRuntime::start_connecting() {
+  connector_ = std::thread([this] { connect_loop(); });
+}
 
 void WorkerRuntime::connect_loop() {
   const std::shared_ptr<Clock> clock = system_clock();
@@ -241,12 +244,12 @@ void WorkerRuntime::connect_loop() {
       // Once per change: the same error again only waits longer.
       if (error != previous_error) {
         const std::string code = error.substr(0, error.find(':'));
-        log_->event("worker",
-                    "queue " + url + ": cannot reach: " + error + "; trying again in " + std::to_string(delay) +
-                        " ms (then backing off to " + std::to_string(kMaxRetryMs / 1000) + " s)",
-                    "sluice.remoteState", "",
-                    {{"queueUrl", url}, {"state", "Connecting"}, {"errorCode", code}, {"error", error},
-                     {"retryInMs", delay}});
+        log_->event(
+            "worker",
+            "queue " + url + ": cannot reach: " + error + "; trying again in " + std::to_string(delay) +
+                " ms (then backing off to " + std::to_string(kMaxRetryMs / 1000) + " s)",
+            "sluice.remoteState", "",
+            {{"queueUrl", url}, {"state", "Connecting"}, {"errorCode", code}, {"error", error}, {"retryInMs", delay}});
       }
     }
     if (next_wake == std::numeric_limits<int64_t>::max()) break;  // every queue reached (or refused for good)
@@ -345,7 +348,8 @@ std::string WorkerRuntime::metrics_text() {
     uint64_t esm::MappingStats::*field;
   };
   static const Counter kCounters[] = {
-      {"sluice_worker_messages_invoked_total", "Messages handed to the function.", &esm::MappingStats::messages_invoked},
+      {"sluice_worker_messages_invoked_total", "Messages handed to the function.",
+       &esm::MappingStats::messages_invoked},
       {"sluice_worker_messages_deleted_total", "Messages deleted after successful processing.",
        &esm::MappingStats::messages_deleted},
       {"sluice_worker_messages_returned_total", "Messages left on the queue after a failure.",
