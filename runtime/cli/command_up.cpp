@@ -60,6 +60,7 @@
 #include "sluice/sns/sns.h"
 #include "sluice/sqs/engine.h"
 #include "template_import.h"
+#include "systemd_notify.h"
 #include "tls_setup.h"
 #include "up_options.h"
 
@@ -71,6 +72,7 @@ struct Service {
   uv_signal_t sigterm, sigint;
   std::unique_ptr<api::server::ApiServer> api;
   bool draining = false;
+  SystemdNotifier* systemd = nullptr;  // READY=1 once serving, STOPPING=1 on the drain
 };
 
 void on_signal(uv_signal_t* handle, int signum) {
@@ -78,6 +80,7 @@ void on_signal(uv_signal_t* handle, int signum) {
   if (service->draining) return;
   service->draining = true;
   std::fprintf(stderr, "sluice: %s received, draining\n", signum == SIGTERM ? "SIGTERM" : "SIGINT");
+  service->systemd->stopping("draining");
   uv_signal_stop(&service->sigterm);
   uv_signal_stop(&service->sigint);
   uv_close(reinterpret_cast<uv_handle_t*>(&service->sigterm), nullptr);
@@ -397,7 +400,9 @@ int command_up(const UpOptions& options) {
     return 74;
   }
 
+  SystemdNotifier systemd;
   Service service;
+  service.systemd = &systemd;
   uv_loop_init(&service.loop);
   api::server::ApiOptions api_options;
   api_options.tls = tls;
@@ -509,6 +514,7 @@ int command_up(const UpOptions& options) {
                 options.host.c_str(), service.api->port(), tls_certificate.c_str());
   }
   std::fflush(stdout);
+  systemd.ready("serving on " + options.host + ":" + std::to_string(service.api->port()));
   if (options.time_scale != 1)
     std::fprintf(stderr, "sluice: --time-scale %g: every timer runs %g times faster (for tests only)\n",
                  options.time_scale, options.time_scale);

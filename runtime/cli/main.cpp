@@ -20,8 +20,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", kVersion);
   app.require_subcommand(1);
   app.footer("Run `sluice COMMAND --help` for a command's options.");
-  std::vector<Subcommand> commands = {add_up_command(app), add_invoke_command(app), add_generate_event_command(app),
-                                      add_new_command(app), add_explain_command(app)};
+  std::vector<Subcommand> commands = {add_up_command(app),  add_invoke_command(app),  add_generate_event_command(app),
+                                      add_new_command(app), add_explain_command(app), add_worker_command(app)};
   CLI::App* version = app.add_subcommand("version", "Print the version");
   CLI::App* help = app.add_subcommand("help", "Print this help");
   if (argc < 2) {

@@ -6,6 +6,10 @@
 // poller threads are started and joined by one caller at a time; it is never taken by pollers or
 // workers. Long polls, invocations and queue calls run without mu_.
 //
+// Draining: drain() sets handing_back_ before it stops the pollers, so a batch a poller closes
+// while stopping, and every batch still queued in the lane, is handed back (visibility 0) when
+// its turn comes instead of being invoked.
+//
 // Time: every interval (batching window, scale-up interval, back-off) is on options_.clock. A
 // queue source counts its long polls in real seconds, so a window is long-polled for the real
 // time the clock needs to reach its end, and what is left (under a second, or all of it on a
@@ -24,6 +28,7 @@
 #include "record_views.h"
 #include "sluice/common/mutex.h"
 #include "sluice/esm/event_source_mapping.h"
+#include "visibility_heartbeat.h"
 
 namespace sluice::esm {
 namespace {
@@ -91,6 +96,7 @@ class Mapping final : public EventSourceMapping {
     MappingStats s = stats_;
     s.concurrency_limit = limit_;
     s.in_flight = in_flight_;
+    if (heartbeat_) s.visibility_extensions = heartbeat_->extensions();
     return s;
   }
 
@@ -155,6 +161,13 @@ class Mapping final : public EventSourceMapping {
     return std::nullopt;
   }
 
+  void drain() override {
+    MutexLock control(control_mu_);
+    handing_back_ = true;
+    // None run when the mapping never started or is disabled.
+    stop_pollers(/*interrupt_polls=*/!options_.drain_lets_polls_end);
+  }
+
   void stop() override {
     MutexLock control(control_mu_);
     {
@@ -169,7 +182,13 @@ class Mapping final : public EventSourceMapping {
     state_ = "Disabled";
   }
 
-  void set_validation_context(const ValidationContext& context) { validation_context_ = context; }
+  // Before the mapping is shared: the heartbeat extends to the queue's VisibilityTimeout.
+  void set_validation_context(const ValidationContext& context) {
+    validation_context_ = context;
+    if (options_.visibility_heartbeat_ms > 0)
+      heartbeat_ = std::make_unique<detail::VisibilityHeartbeat>(
+          *control_, options_.clock, options_.visibility_heartbeat_ms, context.queue_visibility_timeout_s);
+  }
 
   static std::vector<std::string> patterns_of(const EventSourceMappingConfiguration& c) {
     std::vector<std::string> patterns;
@@ -209,12 +228,13 @@ class Mapping final : public EventSourceMapping {
     }
   }
 
-  void stop_pollers() REQUIRES(control_mu_) {
+  void stop_pollers(bool interrupt_polls = true) REQUIRES(control_mu_) {
     {
       std::lock_guard lock(mu_);
       for (auto& p : pollers_) p->stop = true;
     }
-    for (auto& p : pollers_) p->source->interrupt();
+    if (interrupt_polls)
+      for (auto& p : pollers_) p->source->interrupt();
     slot_cv_.notify_all();
     for (auto& p : pollers_) p->thread.join();
     pollers_.clear();
@@ -307,11 +327,14 @@ class Mapping final : public EventSourceMapping {
                                                    batch_size - batch.size()));
       auto got = p.source->receive(want, wait, std::nullopt);
       if (!got) {
+        if (p.stop) break;  // an interrupted poll is no failure of the queue
         note_problem("PROBLEM: Error occurred while ReceiveMessage. SQS Error Code: " +
                      std::string(got.error().info().query_code) + ". SQS Error Message: " + got.error().message);
+        note_receive_state(&got.error());
         wait_for_stop_until(p, clock().now_ms() + kReceiveBackoffMs);  // before polling a failing queue again
         break;
       }
+      if (receive_failing_) note_receive_state(nullptr);
       count_events(EventCounts{static_cast<int64_t>(got->size())});
       if (got->empty() && batch.empty() && wait > 0 && !p.stop) idle = true;
       for (auto& m : *got) add(std::move(m));
@@ -367,6 +390,29 @@ class Mapping final : public EventSourceMapping {
     if (!p.stop) clock().wait_until(slot_cv_, lock, deadline_ms);
   }
 
+  // Receiving failed (error set) or succeeded after failing: told once per change of state or
+  // of error code.
+  void note_receive_state(const AwsError* error) {
+    std::optional<ReceiveStateChange> change;
+    {
+      std::lock_guard lock(mu_);
+      const std::string code = error ? std::string(error->info().query_code) : std::string();
+      if (code == receive_error_code_ && (error != nullptr) == receive_failing_.load()) return;
+      receive_error_code_ = code;
+      receive_failing_ = error != nullptr;
+      if (options_.on_receive_state) {
+        const auto& config = settings_->config;
+        change = ReceiveStateChange{config.uuid,
+                                    config.event_source_arn,
+                                    error != nullptr,
+                                    code,
+                                    error ? error->message : std::string(),
+                                    error ? kReceiveBackoffMs : 0};
+      }
+    }
+    if (change) options_.on_receive_state(*change);
+  }
+
   void note_problem(std::string text) {
     std::optional<ProcessingResultChange> change;
     {
@@ -406,13 +452,25 @@ class Mapping final : public EventSourceMapping {
     }
     slot_cv_.notify_all();
     batches_->submit([this, job = std::move(job)]() mutable {
-      run(job);
+      if (handing_back_) hand_back(job);
+      else run(job);
       {
         std::lock_guard lock(mu_);
         --in_flight_;
       }
       slot_cv_.notify_all();
     });
+  }
+
+  // A batch that never reached the function (drain()): its messages are visible again at once.
+  void hand_back(Job& job) {
+    std::vector<sqs::ChangeVisibilityBatchEntry> entries;
+    entries.reserve(job.messages.size());
+    for (size_t i = 0; i < job.messages.size(); ++i)
+      entries.push_back({std::to_string(i), std::move(job.messages[i].receipt_handle), 0});
+    auto outcome = control_->change_visibility(entries);
+    std::lock_guard lock(mu_);
+    if (outcome) stats_.messages_handed_back += outcome->successful.size();
   }
 
   void run(Job& job) {
@@ -425,7 +483,15 @@ class Mapping final : public EventSourceMapping {
       ++executing_;
       stats_.max_in_flight = std::max(stats_.max_in_flight, executing_);
     }
+    uint64_t beat = 0;
+    if (heartbeat_) {
+      std::vector<std::string> handles;
+      handles.reserve(job.messages.size());
+      for (const auto& m : job.messages) handles.push_back(m.receipt_handle);
+      beat = heartbeat_->add(std::move(handles));
+    }
     functions::InvocationResult result = function_->invoke(request);
+    if (heartbeat_) heartbeat_->remove(beat);
     {
       std::lock_guard lock(mu_);
       --executing_;
@@ -491,7 +557,10 @@ class Mapping final : public EventSourceMapping {
   const RuntimeOptions options_;
   const std::unique_ptr<sqs::QueueSource> control_;  // attributes and deletes; never interrupted
   const bool fifo_;
-  ValidationContext validation_context_;  // set once, before the mapping is shared
+  ValidationContext validation_context_;                    // set once, before the mapping is shared
+  std::unique_ptr<detail::VisibilityHeartbeat> heartbeat_;  // set with it; null when off
+  std::atomic<bool> handing_back_{false};                   // drain() was called
+  std::atomic<bool> receive_failing_{false};                // written under mu_
 
   Mutex control_mu_;
   std::vector<std::unique_ptr<Poller>> pollers_ GUARDED_BY(control_mu_);  // p->stop is atomic
@@ -507,6 +576,7 @@ class Mapping final : public EventSourceMapping {
   int64_t executing_ = 0;  // batches inside the function
   int64_t last_scale_up_ms_ = 0;
   MappingStats stats_;
+  std::string receive_error_code_;     // of the last failed receive while receive_failing_
   std::unique_ptr<WorkLane> batches_;  // last: its jobs use every member above
 };
 

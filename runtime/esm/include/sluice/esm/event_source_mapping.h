@@ -47,6 +47,13 @@
 //              the next batch. Enabled=false stops polling at once (blocked long polls are
 //              interrupted); batches already formed or in flight finish and are settled.
 //              Enabled=true starts polling again.
+//   drain()    graceful shutdown, first step (sluice worker on SIGTERM): no receive starts any
+//              more, and every batch that has not reached the function yet is handed back to the
+//              queue (ChangeMessageVisibility 0, in batches of 10) instead of being invoked, so
+//              other consumers take it now rather than after its visibility timeout. Long polls in
+//              progress are interrupted, or with RuntimeOptions::drain_lets_polls_end end by
+//              themselves (what they bring is handed back too). Batches already in the function go
+//              on; stop() waits for them. Returns once the pollers have stopped.
 //   stop()     state Deleting: stops polling, waits for every in-flight batch to be settled, joins
 //              every thread; afterwards the state is Disabled. The destructor calls stop().
 //   All methods are thread-safe; stop() and update() must not be called from a handler.
@@ -183,6 +190,17 @@ std::shared_ptr<FunctionInvoker> make_plugin_invoker(std::shared_ptr<functions::
 
 // ---- The mapping -------------------------------------------------------------------------------
 
+// Receiving from the queue started failing, failed differently, or works again. Told once per
+// change, not once per failed receive.
+struct ReceiveStateChange {
+  std::string uuid;
+  std::string event_source_arn;
+  bool failing = false;
+  std::string error_code;     // failing: the AWS error code (its query code, as SQS names it)
+  std::string error_message;  // failing: the error's text
+  int64_t retry_in_ms = 0;    // failing: when the poller receives again
+};
+
 // A mapping's LastProcessingResult took a new value.
 struct ProcessingResultChange {
   std::string uuid;
@@ -225,6 +243,18 @@ struct RuntimeOptions {
   // Where batches are invoked and settled (the process's one pool); default: a pool of the
   // mapping's own.
   std::shared_ptr<WorkPool> work_pool;
+  // Told when receiving starts failing or works again (see ReceiveStateChange), from a poller
+  // thread, outside the mapping's locks.
+  std::function<void(const ReceiveStateChange&)> on_receive_state;
+  // Visibility heartbeat, off at 0 (Lambda has none): every this many ms on the clock while a
+  // batch is in the function, its messages' visibility timeout is set again to the queue's
+  // VisibilityTimeout (ChangeMessageVisibilityBatch), so a long handler keeps its messages.
+  int64_t visibility_heartbeat_ms = 0;
+  // drain() lets long polls in progress end by themselves (at most max_wait_time_seconds) instead
+  // of cutting them short. For remote queues: a poll cut short may already have been answered
+  // (the server may even answer it after the cut, with messages handed back meanwhile), and its
+  // messages would then stay invisible for their whole visibility timeout.
+  bool drain_lets_polls_end = false;
 };
 
 struct MappingStats {
@@ -234,6 +264,8 @@ struct MappingStats {
   uint64_t messages_filtered_out = 0;  // matched no filter, deleted without invoking
   uint64_t messages_returned = 0;      // left on the queue after a failure
   uint64_t failed_batches = 0;         // function error, timeout or invalid partial response
+  uint64_t messages_handed_back = 0;   // received but never invoked: made visible again (drain())
+  uint64_t visibility_extensions = 0;  // messages whose visibility the heartbeat extended
   int64_t concurrency_limit = 0;
   int64_t in_flight = 0;
   int64_t max_in_flight = 0;  // highest number of batches seen in the function at once
@@ -253,6 +285,7 @@ class EventSourceMapping {
   virtual EventSourceMappingConfiguration configuration() const = 0;
   virtual void start() = 0;
   virtual std::optional<AwsError> update(const UpdateMappingRequest& request) = 0;
+  virtual void drain() = 0;
   virtual void stop() = 0;
   virtual MappingStats stats() const = 0;
 };
