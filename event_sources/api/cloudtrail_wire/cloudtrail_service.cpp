@@ -25,7 +25,7 @@ class CloudTrailService final : public server::Service {
   // Every CloudTrail action is authorized on "*" (CloudTrail's event history has no resource ARN).
   std::optional<server::AuthorizationTarget> authorization(const server::Call& call) const override {
     if (!has_action(call.action)) return std::nullopt;
-    return server::AuthorizationTarget{"cloudtrail:" + call.action, "*", call.ctx.account_id, ""};
+    return server::AuthorizationTarget{"cloudtrail:" + call.action, "*", call.ctx.account_id, "", {}};
   }
 
   void handle(server::Call call, http::ResponderPtr responder) override {
