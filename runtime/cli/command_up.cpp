@@ -59,8 +59,8 @@
 #include "sluice/sns/delivery.h"
 #include "sluice/sns/sns.h"
 #include "sluice/sqs/engine.h"
-#include "template_import.h"
 #include "systemd_notify.h"
+#include "template_import.h"
 #include "tls_setup.h"
 #include "up_options.h"
 

@@ -117,6 +117,12 @@ class AuditTrailTest(unittest.TestCase):
             "Attributes"]["QueueArn"]
         cls.topic_arn = sns.create_topic(Name="audited-" + uuid.uuid4().hex[:6],
                                          Attributes={"KmsMasterKeyId": cls.key["KeyId"]})["TopicArn"]
+        # As on AWS, the queue takes the topic's messages only when its policy allows sns.amazonaws.com.
+        sqs.set_queue_attributes(QueueUrl=cls.queue_url, Attributes={"Policy": json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+                           "Action": "sqs:SendMessage", "Resource": queue_arn,
+                           "Condition": {"ArnEquals": {"aws:SourceArn": cls.topic_arn}}}]})})
         sns.subscribe(TopicArn=cls.topic_arn, Protocol="sqs", Endpoint=queue_arn,
                       Attributes={"RawMessageDelivery": "true"})
         sns.publish(TopicArn=cls.topic_arn, Message=BODY, Subject="audit subject")
