@@ -384,7 +384,7 @@ TEST_CASE("Invoke's, throttles' and Event invocations' metrics go to the meter u
 
   REQUIRE(f.plane->invoke_async("orders", "", "{\"fail\":1}"));
   CHECK(sum("AsyncEventsReceived") == 1);
-  CHECK(eventually([&] { return f.executor.invocations.size() == 3; }));
+  CHECK(eventually([&] { return f.executor.invocations_now().size() == 3; }));
   const int64_t first = f.clock->now_ms();
   CHECK(eventually([&] { return f.clock->has_waiter(first + 60'000); }));
   f.clock->advance_s(60);
