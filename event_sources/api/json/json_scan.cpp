@@ -276,4 +276,19 @@ bool JsonScanner::finished() {
   return pos_ == text_.size();
 }
 
+std::string top_level_string(std::string_view body, std::string_view name) {
+  JsonScanner scanner(body);
+  if (scanner.peek() != JsonScanner::Token::Object || !scanner.begin_object()) return {};
+  std::string found;
+  std::string_view member;
+  while (scanner.next_member(&member)) {
+    if (member == name && scanner.peek() == JsonScanner::Token::String) {
+      if (!scanner.read_string(&found)) return {};
+    } else if (!scanner.skip_value()) {
+      return {};
+    }
+  }
+  return found;
+}
+
 }  // namespace sluice::api::json

@@ -61,22 +61,6 @@ FunctionName parse_function_name(std::string_view text) {
   return out;
 }
 
-// A top-level string member of a JSON body, as the action's reader takes it; "" when absent.
-std::string json_member(std::string_view body, std::string_view name) {
-  api::json::JsonScanner scanner(body);
-  if (scanner.peek() != api::json::JsonScanner::Token::Object || !scanner.begin_object()) return {};
-  std::string found;
-  std::string_view member;
-  while (scanner.next_member(&member)) {
-    if (member == name && scanner.peek() == api::json::JsonScanner::Token::String) {
-      if (!scanner.read_string(&found)) return {};
-    } else if (!scanner.skip_value()) {
-      return {};
-    }
-  }
-  return found;
-}
-
 std::string iam_action(std::string_view operation) {
   if (operation == "Invoke") return "lambda:InvokeFunction";
   return "lambda:" + std::string(operation);
@@ -91,7 +75,7 @@ std::string function_arn(const std::string& region, const std::string& account, 
 // The unqualified ARN of a mapping's function, read from the mapping's configuration.
 std::string mapping_function_arn(const sluice::lambda::ControlPlane& control_plane, std::string_view uuid) {
   auto configuration = control_plane.get_event_source_mapping(uuid);
-  return configuration ? json_member(*configuration, "FunctionArn") : std::string();
+  return configuration ? api::json::top_level_string(*configuration, "FunctionArn") : std::string();
 }
 
 }  // namespace
@@ -117,7 +101,7 @@ std::optional<server::AuthorizationTarget> authorization_target(const sluice::la
     return target;
   }
   if (route.operation == "CreateEventSourceMapping") {
-    const FunctionName function = parse_function_name(json_member(call.request.body, "FunctionName"));
+    const FunctionName function = parse_function_name(api::json::top_level_string(call.request.body, "FunctionName"));
     if (!function.name.empty()) {
       target.condition_keys.push_back({"lambda:FunctionArn",
                                        {function_arn(region, function.account.empty() ? account_id : function.account,
@@ -134,7 +118,7 @@ std::optional<server::AuthorizationTarget> authorization_target(const sluice::la
   if (auto name = route.path.find("FunctionName"); name != route.path.end()) {
     named = name->second;
   } else if (route.operation == "CreateFunction") {
-    named = json_member(call.request.body, "FunctionName");
+    named = api::json::top_level_string(call.request.body, "FunctionName");
   }
   if (named.empty()) return target;
   FunctionName function = parse_function_name(named);

@@ -27,28 +27,9 @@ std::string_view form_param(const server::Call& call, std::string_view name) {
   return {};
 }
 
-// The string value of a top-level member of the JSON body, read as the action's own reader reads
-// it (api::json::JsonScanner, members in arrival order, a later one replacing an earlier one), so
-// the check and the action see the same queue; a member of that name inside a message attribute
-// is not taken for it. "" when absent, not a string, or the body is not a JSON object.
-std::string json_member(std::string_view body, std::string_view name) {
-  api::json::JsonScanner scanner(body);
-  if (scanner.peek() != api::json::JsonScanner::Token::Object || !scanner.begin_object()) return {};
-  std::string found;
-  std::string_view member;
-  while (scanner.next_member(&member)) {
-    if (member == name && scanner.peek() == api::json::JsonScanner::Token::String) {
-      if (!scanner.read_string(&found)) return {};
-    } else if (!scanner.skip_value()) {
-      return {};
-    }
-  }
-  return found;
-}
-
 std::string param(const server::Call& call, std::string_view name) {
   if (call.ctx.protocol == server::Protocol::Query) return std::string(form_param(call, name));
-  return json_member(call.request.body, name);
+  return api::json::top_level_string(call.request.body, name);
 }
 
 }  // namespace

@@ -175,4 +175,10 @@ http::Response json_response(std::string_view request_id, std::string body, cons
 // The error's HTTP status; body {"__type","message"}; x-amzn-query-error "<QueryCode>;Sender|Receiver".
 http::Response error_response(const AwsError& error, std::string_view request_id, const Dialect& dialect);
 
+// The string value of a top-level member of a JSON object body, read as the actions' readers read
+// it (members in arrival order, a later one replacing an earlier one), so that a check made before
+// an action sees what the action will; a member of that name nested deeper is not taken for it.
+// "" when absent, not a string, or the body is not a JSON object.
+std::string top_level_string(std::string_view body, std::string_view name);
+
 }  // namespace sluice::api::json
