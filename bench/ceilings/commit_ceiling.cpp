@@ -60,19 +60,19 @@ struct CaseResult {
 
 // Commits for `seconds`.
 CaseResult run_case(const std::string& path, sqs::SyncMode sync, bool write_frame, double seconds) {
-  sqlite::Connection db = open_store_connection(path, true);
+  common::sqlite::Connection db = open_store_connection(path, true);
   db.exec("PRAGMA journal_mode = WAL");
   apply_connection_settings(db, sync);
   db.exec("CREATE TABLE IF NOT EXISTS one(k INTEGER PRIMARY KEY, v INTEGER NOT NULL)");
   db.exec("INSERT OR REPLACE INTO one(k, v) VALUES(1, 0)");
   // The store's WAL hook hands the log's size to its checkpointer; commits run under the mutex the
   // checkpointer holds for its restart step, as the store's run under its connection mutex.
-  Mutex commit_mu;
-  sqlite::Connection checkpoint_db = open_store_connection(path, false);
+  common::Mutex commit_mu;
+  common::sqlite::Connection checkpoint_db = open_store_connection(path, false);
   apply_connection_settings(checkpoint_db, sync);
   Checkpointer checkpointer(std::move(checkpoint_db), kCheckpointFrames, kRestartFrames,
                             [&commit_mu](const std::function<void()>& copy) {
-                              MutexLock lock(commit_mu);
+                              common::MutexLock lock(commit_mu);
                               copy();
                             });
   sqlite3_wal_hook(
@@ -82,9 +82,9 @@ CaseResult run_case(const std::string& path, sqs::SyncMode sync, bool write_fram
         return SQLITE_OK;
       },
       &checkpointer);
-  sqlite::Statement begin(db.get(), "BEGIN IMMEDIATE");
-  sqlite::Statement commit(db.get(), "COMMIT");
-  sqlite::Statement bump(db.get(), "UPDATE one SET v = v + 1 WHERE k = 1");
+  common::sqlite::Statement begin(db.get(), "BEGIN IMMEDIATE");
+  common::sqlite::Statement commit(db.get(), "COMMIT");
+  common::sqlite::Statement bump(db.get(), "UPDATE one SET v = v + 1 WHERE k = 1");
   const auto end = SteadyClock::now() + std::chrono::duration<double>(seconds);
   int64_t commits = 0;
   const double cpu_start = process_cpu_seconds();
@@ -92,7 +92,7 @@ CaseResult run_case(const std::string& path, sqs::SyncMode sync, bool write_fram
   auto now = start;
   while (now < end) {
     for (int i = 0; i < 64; ++i) {  // the clock is read once per 64 commits
-      MutexLock lock(commit_mu);
+      common::MutexLock lock(commit_mu);
       begin.run();
       if (write_frame) bump.run();
       commit.run();

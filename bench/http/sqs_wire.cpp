@@ -128,15 +128,15 @@ std::string sigv4_authorization(const SigV4Input& in) {
   std::string date8(in.amz_date.substr(0, 8));
   std::string canonical_request = std::string(in.method) + "\n" + std::string(in.path) + "\n" + std::string(in.query) +
                                   "\n" + std::string(in.canonical_headers) + "\n" + std::string(in.signed_headers) +
-                                  "\n" + sluice::sha256_hex(in.payload);
+                                  "\n" + sluice::common::sha256_hex(in.payload);
   std::string scope = date8 + "/" + std::string(in.region) + "/" + std::string(in.service) + "/aws4_request";
-  std::string to_sign =
-      "AWS4-HMAC-SHA256\n" + std::string(in.amz_date) + "\n" + scope + "\n" + sluice::sha256_hex(canonical_request);
-  std::string key = sluice::hmac_sha256_raw("AWS4" + std::string(in.secret_key), date8);
-  key = sluice::hmac_sha256_raw(key, in.region);
-  key = sluice::hmac_sha256_raw(key, in.service);
-  key = sluice::hmac_sha256_raw(key, "aws4_request");
-  std::string signature = sluice::to_hex(sluice::hmac_sha256_raw(key, to_sign));
+  std::string to_sign = "AWS4-HMAC-SHA256\n" + std::string(in.amz_date) + "\n" + scope + "\n" +
+                        sluice::common::sha256_hex(canonical_request);
+  std::string key = sluice::common::hmac_sha256_raw("AWS4" + std::string(in.secret_key), date8);
+  key = sluice::common::hmac_sha256_raw(key, in.region);
+  key = sluice::common::hmac_sha256_raw(key, in.service);
+  key = sluice::common::hmac_sha256_raw(key, "aws4_request");
+  std::string signature = sluice::common::to_hex(sluice::common::hmac_sha256_raw(key, to_sign));
   return "AWS4-HMAC-SHA256 Credential=" + std::string(in.access_key) + "/" + scope +
          ", SignedHeaders=" + std::string(in.signed_headers) + ", Signature=" + signature;
 }

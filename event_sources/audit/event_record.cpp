@@ -179,7 +179,7 @@ std::optional<int64_t> parse_iso_time(std::string_view text) {
 Event build_event(const ApiCall& call, uint64_t sequence) {
   Event event;
   event.sequence = sequence;
-  event.event_id = uuid4();
+  event.event_id = common::uuid4();
   event.event_name = call.event_name;
   event.event_source = std::string(event_source(call.service));
   event.read_only = is_read_only(call.service, call.event_name);

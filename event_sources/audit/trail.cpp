@@ -51,11 +51,11 @@ std::string query_fingerprint(const LookupQuery& query) {
   std::string text = query.key ? std::to_string(static_cast<int>(*query.key)) : "-";
   text += '|' + query.value + '|' + (query.start_ms ? std::to_string(*query.start_ms) : "-") + '|' +
           (query.end_ms ? std::to_string(*query.end_ms) : "-");
-  return sha256_hex(text).substr(0, 16);
+  return common::sha256_hex(text).substr(0, 16);
 }
 
 std::optional<uint64_t> token_sequence(const std::string& token, const LookupQuery& query) {
-  const auto decoded = base64_decode(token);
+  const auto decoded = common::base64_decode(token);
   if (!decoded) return std::nullopt;
   const size_t dot = decoded->find('.');
   if (dot == std::string::npos || decoded->substr(dot + 1) != query_fingerprint(query)) return std::nullopt;
@@ -71,8 +71,8 @@ std::optional<uint64_t> token_sequence(const std::string& token, const LookupQue
 class TrailImpl final : public Trail {
  public:
   explicit TrailImpl(TrailOptions options) : options_(std::move(options)) {
-    if (!options_.clock) options_.clock = system_clock();
-    if (!options_.work_pool) options_.work_pool = WorkPool::create();
+    if (!options_.clock) options_.clock = common::system_clock();
+    if (!options_.work_pool) options_.work_pool = common::WorkPool::create();
     if (!options_.data_dir.empty()) {
       files_ = std::make_unique<detail::TrailFiles>(options_.data_dir + "/cloudtrail", options_.max_file_bytes,
                                                     options_.max_file_age_ms, options_.max_files);
@@ -86,7 +86,7 @@ class TrailImpl final : public Trail {
     if (!files_) return true;
     if (!files_->prepare(error)) return false;
     // The newest records again, for lookup: read every file, keep the last ring_capacity.
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     for (const std::string& path : files_->existing()) {
       std::ifstream in(path);
       std::string line;
@@ -113,7 +113,7 @@ class TrailImpl final : public Trail {
     if (call.time_ms == 0) call.time_ms = options_.clock->now_ms();
     bool start = false;
     {
-      MutexLock lock(mu_);
+      common::MutexLock lock(mu_);
       queue_.push_back(std::move(call));
       start = !writing_;
       writing_ = true;
@@ -122,24 +122,25 @@ class TrailImpl final : public Trail {
   }
 
   void flush() override {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     while (writing_) mu_.wait(written_);
   }
 
-  Outcome<LookupPage> lookup(const LookupQuery& query) override {
+  common::Outcome<LookupPage> lookup(const LookupQuery& query) override {
     flush();
     std::optional<uint64_t> before;
     if (!query.next_token.empty()) {
       before = token_sequence(query.next_token, query);
-      if (!before) return aws_error(AwsErrorCode::CloudTrailInvalidNextToken, "Invalid NextToken");
+      if (!before) return common::aws_error(common::AwsErrorCode::CloudTrailInvalidNextToken, "Invalid NextToken");
     }
     LookupPage page;
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     for (auto it = ring_.rbegin(); it != ring_.rend(); ++it) {
       if (before && it->sequence >= *before) continue;
       if (!matches(*it, query)) continue;
       if (page.events.size() == query.max_results) {
-        page.next_token = base64_encode(std::to_string(page.events.back().sequence) + "." + query_fingerprint(query));
+        page.next_token =
+            common::base64_encode(std::to_string(page.events.back().sequence) + "." + query_fingerprint(query));
         break;
       }
       page.events.push_back(*it);
@@ -153,7 +154,7 @@ class TrailImpl final : public Trail {
     for (;;) {
       std::vector<ApiCall> batch;
       {
-        MutexLock lock(mu_);
+        common::MutexLock lock(mu_);
         if (queue_.empty()) {
           writing_ = false;
           written_.notify_all();
@@ -171,7 +172,7 @@ class TrailImpl final : public Trail {
         lines += '\n';
       }
       if (files_) files_->append(lines, options_.clock->now_ms());
-      MutexLock lock(mu_);
+      common::MutexLock lock(mu_);
       for (Event& event : events) {
         event.sequence = ++next_sequence_;
         push_locked(std::move(event));
@@ -186,13 +187,13 @@ class TrailImpl final : public Trail {
 
   TrailOptions options_;
   std::unique_ptr<detail::TrailFiles> files_;  // null in memory; the lane's job alone writes
-  Mutex mu_;
+  common::Mutex mu_;
   std::condition_variable written_;
   std::vector<ApiCall> queue_ GUARDED_BY(mu_);
   bool writing_ GUARDED_BY(mu_) = false;  // a job is queued or running
   std::deque<Event> ring_ GUARDED_BY(mu_);
   uint64_t next_sequence_ GUARDED_BY(mu_) = 0;  // the last recorded event's
-  std::unique_ptr<WorkLane> lane_;              // last: destroyed first, after it wrote the queue
+  std::unique_ptr<common::WorkLane> lane_;      // last: destroyed first, after it wrote the queue
 };
 
 }  // namespace

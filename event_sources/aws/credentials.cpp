@@ -61,11 +61,11 @@ class ChainProvider final : public CredentialsProvider {
 // keeps using them instead of waiting; only callers that have nothing valid wait for the refresh.
 class CachingProvider final : public CredentialsProvider {
  public:
-  CachingProvider(std::shared_ptr<CredentialsProvider> inner, std::shared_ptr<Clock> clock)
-      : inner_(std::move(inner)), clock_(clock ? std::move(clock) : system_clock()) {}
+  CachingProvider(std::shared_ptr<CredentialsProvider> inner, std::shared_ptr<common::Clock> clock)
+      : inner_(std::move(inner)), clock_(clock ? std::move(clock) : common::system_clock()) {}
 
   ResolvedCredentials resolve() override {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     for (;;) {
       // Expiration is a wall time; the clock's milliseconds are too.
       const std::chrono::system_clock::time_point now{std::chrono::milliseconds(clock_->now_ms())};
@@ -94,8 +94,8 @@ class CachingProvider final : public CredentialsProvider {
 
  private:
   std::shared_ptr<CredentialsProvider> inner_;
-  const std::shared_ptr<Clock> clock_;
-  Mutex mu_;
+  const std::shared_ptr<common::Clock> clock_;
+  common::Mutex mu_;
   std::condition_variable refreshed_;
   bool refreshing_ GUARDED_BY(mu_) = false;
   std::optional<Credentials> cached_ GUARDED_BY(mu_);
@@ -114,7 +114,7 @@ std::shared_ptr<CredentialsProvider> provider_chain(std::vector<std::shared_ptr<
 }
 
 std::shared_ptr<CredentialsProvider> caching_provider(std::shared_ptr<CredentialsProvider> inner,
-                                                      std::shared_ptr<Clock> clock) {
+                                                      std::shared_ptr<common::Clock> clock) {
   return std::make_shared<CachingProvider>(std::move(inner), std::move(clock));
 }
 

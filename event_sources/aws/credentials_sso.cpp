@@ -26,7 +26,7 @@ std::string sha1_hex(const std::string& text) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha1(), nullptr);
-  return to_hex(std::string_view(reinterpret_cast<const char*>(digest), size));
+  return common::to_hex(std::string_view(reinterpret_cast<const char*>(digest), size));
 }
 
 std::string text(const json::object& obj, const char* key) {

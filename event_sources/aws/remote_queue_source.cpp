@@ -51,7 +51,7 @@ const json::array* arr_at(const json::object& obj, const char* key) {
   return v != nullptr && v->is_array() ? &v->as_array() : nullptr;
 }
 
-Outcome<ReceivedMessage> parse_message(const json::object& m) {
+common::Outcome<ReceivedMessage> parse_message(const json::object& m) {
   ReceivedMessage out;
   out.message_id = str(m, "MessageId");
   out.receipt_handle = str(m, "ReceiptHandle");
@@ -70,10 +70,11 @@ Outcome<ReceivedMessage> parse_message(const json::object& m) {
       attr.data_type = str(v, "DataType");
       attr.string_value = str(v, "StringValue");
       if (v.contains("BinaryValue")) {
-        auto decoded = base64_decode(str(v, "BinaryValue"));
+        auto decoded = common::base64_decode(str(v, "BinaryValue"));
         if (!decoded) {
-          return aws_error(AwsErrorCode::InternalFailure,
-                           "message " + out.message_id + ": attribute " + std::string(name) + " is not valid base64");
+          return common::aws_error(
+              common::AwsErrorCode::InternalFailure,
+              "message " + out.message_id + ": attribute " + std::string(name) + " is not valid base64");
         }
         attr.binary_value = std::move(*decoded);
       }
@@ -97,9 +98,9 @@ BatchResult<BatchEntryOk> parse_batch_result(const json::object& answer) {
       const auto& f = e.as_object();
       std::string code = str(f, "Code");
       std::string message = str(f, "Message");
-      AwsError error{AwsErrorCode::InvalidParameterValue, code};
+      common::AwsError error{common::AwsErrorCode::InvalidParameterValue, code};
       if (auto known = error_code_from_wire(code)) {
-        error = AwsError{*known, message};
+        error = common::AwsError{*known, message};
       } else if (!message.empty()) {
         error.message.append(": ").append(message);
       }
@@ -119,8 +120,8 @@ class RemoteQueueSource final : public sqs::QueueSource {
   const std::string& arn() const override { return arn_; }
   const std::string& region() const override { return region_; }
 
-  Outcome<std::vector<ReceivedMessage>> receive(int max_messages, int wait_time_seconds,
-                                                std::optional<int64_t> visibility_timeout) override {
+  common::Outcome<std::vector<ReceivedMessage>> receive(int max_messages, int wait_time_seconds,
+                                                        std::optional<int64_t> visibility_timeout) override {
     if (receive_cancel_.cancelled()) return std::vector<ReceivedMessage>{};
     json::object body;
     body["MaxNumberOfMessages"] = max_messages;
@@ -147,14 +148,14 @@ class RemoteQueueSource final : public sqs::QueueSource {
     return out;
   }
 
-  Outcome<BatchResult<BatchEntryOk>> delete_messages(
+  common::Outcome<BatchResult<BatchEntryOk>> delete_messages(
       const std::vector<sqs::DeleteMessageBatchEntry>& entries) override {
     return in_batches(entries, "DeleteMessageBatch", [](const sqs::DeleteMessageBatchEntry& e) {
       return json::object{{"Id", e.id}, {"ReceiptHandle", e.receipt_handle}};
     });
   }
 
-  Outcome<BatchResult<BatchEntryOk>> change_visibility(
+  common::Outcome<BatchResult<BatchEntryOk>> change_visibility(
       const std::vector<sqs::ChangeVisibilityBatchEntry>& entries) override {
     return in_batches(entries, "ChangeMessageVisibilityBatch", [](const sqs::ChangeVisibilityBatchEntry& e) {
       json::object o{{"Id", e.id}, {"ReceiptHandle", e.receipt_handle}};
@@ -163,7 +164,7 @@ class RemoteQueueSource final : public sqs::QueueSource {
     });
   }
 
-  Outcome<AttributeMap> attributes(const std::vector<std::string>& names) override {
+  common::Outcome<AttributeMap> attributes(const std::vector<std::string>& names) override {
     json::array list;
     for (const auto& n : names) list.emplace_back(n);
     auto answer = client_.call(queue_url_, "GetQueueAttributes", json::object{{"AttributeNames", std::move(list)}});
@@ -181,7 +182,8 @@ class RemoteQueueSource final : public sqs::QueueSource {
 
  private:
   template <typename Entry, typename ToJson>
-  Outcome<BatchResult<BatchEntryOk>> in_batches(const std::vector<Entry>& entries, const char* action, ToJson to_json) {
+  common::Outcome<BatchResult<BatchEntryOk>> in_batches(const std::vector<Entry>& entries, const char* action,
+                                                        ToJson to_json) {
     BatchResult<BatchEntryOk> all;
     for (size_t start = 0; start < entries.size(); start += kMaxBatch) {
       json::array chunk;

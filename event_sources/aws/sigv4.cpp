@@ -83,7 +83,7 @@ std::string payload_hash(const SignableRequest& request) {
   // A precomputed X-Amz-Content-SHA256 is used as given, as botocore does.
   std::string_view given = header_value(request.headers, "x-amz-content-sha256");
   if (!given.empty()) return std::string(given);
-  return sha256_hex(request.body);
+  return common::sha256_hex(request.body);
 }
 
 void set_header(HeaderList& headers, std::string_view name, std::string value) {
@@ -212,16 +212,16 @@ std::string string_to_sign(std::string_view amz_date, std::string_view scope, st
   out += '\n';
   out += scope;
   out += '\n';
-  out += sha256_hex(canonical);
+  out += common::sha256_hex(canonical);
   return out;
 }
 
 std::string signing_key(std::string_view secret, std::string_view date, std::string_view region,
                         std::string_view service) {
-  std::string k_date = hmac_sha256_raw("AWS4" + std::string(secret), date);
-  std::string k_region = hmac_sha256_raw(k_date, region);
-  std::string k_service = hmac_sha256_raw(k_region, service);
-  return hmac_sha256_raw(k_service, "aws4_request");
+  std::string k_date = common::hmac_sha256_raw("AWS4" + std::string(secret), date);
+  std::string k_region = common::hmac_sha256_raw(k_date, region);
+  std::string k_service = common::hmac_sha256_raw(k_region, service);
+  return common::hmac_sha256_raw(k_service, "aws4_request");
 }
 
 std::string format_amz_date(std::chrono::system_clock::time_point when) {
@@ -238,8 +238,8 @@ std::string authorization_value(const SignableRequest& request, const Credential
   std::string date = params.amz_date.substr(0, 8);
   std::string scope = date + "/" + params.region + "/" + params.service + "/aws4_request";
   std::string to_sign = string_to_sign(params.amz_date, scope, canonical_request(request));
-  std::string signature =
-      to_hex(hmac_sha256_raw(signing_key(credentials.secret_access_key, date, params.region, params.service), to_sign));
+  std::string signature = common::to_hex(common::hmac_sha256_raw(
+      signing_key(credentials.secret_access_key, date, params.region, params.service), to_sign));
   return std::string(kAlgorithm) + " Credential=" + credentials.access_key_id + "/" + scope +
          ", SignedHeaders=" + canonical_headers(request.headers).signed_headers + ", Signature=" + signature;
 }

@@ -19,8 +19,8 @@ namespace json = boost::json;
 constexpr std::string_view kContentType = "application/x-amz-json-1.0";
 constexpr size_t kIdlePerEndpoint = 8;
 
-constexpr AwsErrorCode kAllCodes[] = {
-#define X(service, id, status, query, json_type, fault) AwsErrorCode::id,
+constexpr common::AwsErrorCode kAllCodes[] = {
+#define X(service, id, status, query, json_type, fault) common::AwsErrorCode::id,
 #include "sluice/common/aws_error_codes.def"
 #undef X
 };
@@ -63,18 +63,18 @@ std::string json_text(const json::object& obj, std::initializer_list<const char*
 
 }  // namespace
 
-std::optional<AwsErrorCode> error_code_from_wire(std::string_view code) {
+std::optional<common::AwsErrorCode> error_code_from_wire(std::string_view code) {
   code = strip_type_prefix(code);
   if (code.empty()) return std::nullopt;
-  for (AwsErrorCode c : kAllCodes) {
-    const AwsErrorInfo& info = error_info(c);
+  for (common::AwsErrorCode c : kAllCodes) {
+    const common::AwsErrorInfo& info = common::error_info(c);
     // Only SQS answers are expected here; another service's row of the same spelling would
     // misread them.
-    if (info.service != AwsService::Sqs && info.service != AwsService::Common) continue;
+    if (info.service != common::AwsService::Sqs && info.service != common::AwsService::Common) continue;
     if (info.query_code == code || info.json_type == code) return c;
   }
   // Other spellings of throttling that AWS services use.
-  if (throttling_code(code)) return AwsErrorCode::RequestThrottled;
+  if (throttling_code(code)) return common::AwsErrorCode::RequestThrottled;
   return std::nullopt;
 }
 
@@ -82,7 +82,7 @@ bool retryable_error(int http_status, std::string_view wire_code) {
   return http_status >= 500 || http_status == 429 || throttling_code(strip_type_prefix(wire_code));
 }
 
-AwsError error_from_response(int http_status, std::string_view query_error_header, std::string_view body) {
+common::AwsError error_from_response(int http_status, std::string_view query_error_header, std::string_view body) {
   std::string type;
   std::string message;
   boost::system::error_code ec;
@@ -98,11 +98,12 @@ AwsError error_from_response(int http_status, std::string_view query_error_heade
   if (wire.empty()) wire = type;
   if (auto code = error_code_from_wire(wire)) return {*code, message};
   if (!wire.empty() && type.empty()) type = wire;
-  AwsErrorCode fallback = http_status == 503                           ? AwsErrorCode::ServiceUnavailable
-                          : http_status >= 500                         ? AwsErrorCode::InternalFailure
-                          : http_status == 429                         ? AwsErrorCode::RequestThrottled
-                          : (http_status == 401 || http_status == 403) ? AwsErrorCode::AccessDenied
-                                                                       : AwsErrorCode::InvalidParameterValue;
+  common::AwsErrorCode fallback = http_status == 503   ? common::AwsErrorCode::ServiceUnavailable
+                                  : http_status >= 500 ? common::AwsErrorCode::InternalFailure
+                                  : http_status == 429 ? common::AwsErrorCode::RequestThrottled
+                                  : (http_status == 401 || http_status == 403)
+                                      ? common::AwsErrorCode::AccessDenied
+                                      : common::AwsErrorCode::InvalidParameterValue;
   std::string code_text = !wire.empty() ? wire : "HTTP " + std::to_string(http_status);
   return {fallback, message.empty() ? code_text : code_text + ": " + message};
 }
@@ -173,29 +174,30 @@ struct SqsClient::Pool {
 SqsClient::SqsClient(SqsClientOptions options) : options_(std::move(options)), pool_(std::make_unique<Pool>()) {}
 SqsClient::~SqsClient() = default;
 
-Outcome<json::object> SqsClient::call(std::string_view queue_url, std::string_view action, json::object body,
-                                      std::optional<std::chrono::milliseconds> read_timeout,
-                                      Cancellation* cancellation) {
+common::Outcome<json::object> SqsClient::call(std::string_view queue_url, std::string_view action, json::object body,
+                                              std::optional<std::chrono::milliseconds> read_timeout,
+                                              Cancellation* cancellation) {
   std::string_view target = !options_.endpoint.empty() ? std::string_view(options_.endpoint) : queue_url;
   auto url = detail::parse_url(target);
   if (!url)
-    return aws_error(AwsErrorCode::InvalidAddress,
-                     "The address " + std::string(target) + " is not valid for this endpoint.");
+    return common::aws_error(common::AwsErrorCode::InvalidAddress,
+                             "The address " + std::string(target) + " is not valid for this endpoint.");
   if (!queue_url.empty() && !body.contains("QueueUrl")) body["QueueUrl"] = queue_url;
   std::string payload = json::serialize(body);
   std::string amz_target = "AmazonSQS." + std::string(action);
-  if (!options_.credentials) return aws_error(AwsErrorCode::AccessDenied, "Unable to locate credentials");
+  if (!options_.credentials)
+    return common::aws_error(common::AwsErrorCode::AccessDenied, "Unable to locate credentials");
 
-  AwsError last{AwsErrorCode::ServiceUnavailable, "no attempt made"};
+  common::AwsError last{common::AwsErrorCode::ServiceUnavailable, "no attempt made"};
   for (int attempt = 0; attempt < std::max(1, options_.retry.max_attempts); ++attempt) {
     if (attempt > 0) {
       auto delay = backoff(options_.retry, attempt);
       if (cancellation != nullptr ? !cancellation->sleep_for(delay) : (std::this_thread::sleep_for(delay), false)) {
-        return aws_error(AwsErrorCode::ServiceUnavailable, "request cancelled");
+        return common::aws_error(common::AwsErrorCode::ServiceUnavailable, "request cancelled");
       }
     }
     ResolvedCredentials creds = options_.credentials->resolve();
-    if (!creds.ok()) return aws_error(AwsErrorCode::AccessDenied, creds.error);
+    if (!creds.ok()) return common::aws_error(common::AwsErrorCode::AccessDenied, creds.error);
 
     SignableRequest request{
         "POST",
@@ -212,18 +214,19 @@ Outcome<json::object> SqsClient::call(std::string_view queue_url, std::string_vi
     auto client = pool_->acquire(*url, options_.connect_timeout);
     client->set_read_timeout(read_timeout.value_or(options_.read_timeout));
     if (cancellation != nullptr && !cancellation->enter(client.get())) {
-      return aws_error(AwsErrorCode::ServiceUnavailable, "request cancelled");
+      return common::aws_error(common::AwsErrorCode::ServiceUnavailable, "request cancelled");
     }
     httplib::Result result = client->Post("/", headers, payload, std::string(kContentType));
     if (cancellation != nullptr) cancellation->leave(client.get());
 
     if (!result) {
       if (cancellation != nullptr && cancellation->cancelled()) {
-        return aws_error(AwsErrorCode::ServiceUnavailable, "request cancelled");
+        return common::aws_error(common::AwsErrorCode::ServiceUnavailable, "request cancelled");
       }
       // The connection is suspect: drop it rather than return it to the pool.
-      last = aws_error(AwsErrorCode::ServiceUnavailable, "Could not connect to the endpoint URL: \"" + url->origin() +
-                                                             "/\" (" + httplib::to_string(result.error()) + ")");
+      last = common::aws_error(common::AwsErrorCode::ServiceUnavailable, "Could not connect to the endpoint URL: \"" +
+                                                                             url->origin() + "/\" (" +
+                                                                             httplib::to_string(result.error()) + ")");
       continue;
     }
     int status = result->status;
@@ -236,8 +239,8 @@ Outcome<json::object> SqsClient::call(std::string_view queue_url, std::string_vi
       boost::system::error_code ec;
       json::value doc = json::parse(response_body, ec);
       if (ec || !doc.is_object()) {
-        return aws_error(AwsErrorCode::InternalFailure,
-                         "unreadable " + std::string(action) + " answer: " + ec.message());
+        return common::aws_error(common::AwsErrorCode::InternalFailure,
+                                 "unreadable " + std::string(action) + " answer: " + ec.message());
       }
       return std::move(doc.as_object());
     }

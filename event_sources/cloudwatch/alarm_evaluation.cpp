@@ -81,7 +81,7 @@ std::string format_number(double value) {
 }
 
 std::string format_alarm_time(int64_t epoch_ms) {
-  std::string text = format_iso8601_ms(epoch_ms);
+  std::string text = common::format_iso8601_ms(epoch_ms);
   if (!text.empty() && text.back() == 'Z') text.replace(text.size() - 1, 1, "+0000");
   return text;
 }

@@ -42,27 +42,27 @@ constexpr RegionName kRegions[] = {
 };
 
 void string_member(std::string& out, std::string_view name, std::string_view value) {
-  append_json_string(out, name);
+  common::append_json_string(out, name);
   out += ':';
-  append_json_string(out, value);
+  common::append_json_string(out, value);
 }
 
 void optional_member(std::string& out, std::string_view name, const std::optional<std::string>& value) {
-  append_json_string(out, name);
+  common::append_json_string(out, name);
   out += ':';
   if (value) {
-    append_json_string(out, *value);
+    common::append_json_string(out, *value);
   } else {
     out += "null";
   }
 }
 
 void array_member(std::string& out, std::string_view name, const std::vector<std::string>& values) {
-  append_json_string(out, name);
+  common::append_json_string(out, name);
   out += ":[";
   for (size_t i = 0; i < values.size(); ++i) {
     if (i > 0) out += ',';
-    append_json_string(out, values[i]);
+    common::append_json_string(out, values[i]);
   }
   out += ']';
 }

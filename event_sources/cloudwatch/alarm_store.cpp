@@ -135,7 +135,7 @@ MetricAlarm from_document(const std::string& document) {
 
 class SqliteAlarmStore final : public AlarmStore {
  public:
-  explicit SqliteAlarmStore(sqlite::Connection db) : db_(std::move(db)) {
+  explicit SqliteAlarmStore(common::sqlite::Connection db) : db_(std::move(db)) {
     db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
     db_.exec(
         "CREATE TABLE IF NOT EXISTS alarms (account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, "
@@ -147,16 +147,17 @@ class SqliteAlarmStore final : public AlarmStore {
 
   std::vector<MetricAlarm> load_alarms() override {
     std::vector<MetricAlarm> out;
-    sqlite::Statement select(db_.get(), "SELECT document FROM alarms ORDER BY account, region, name");
+    common::sqlite::Statement select(db_.get(), "SELECT document FROM alarms ORDER BY account, region, name");
     while (select.step()) out.push_back(from_document(select.string(0)));
     return out;
   }
 
   std::vector<StoredHistory> load_history() override {
     std::vector<StoredHistory> out;
-    sqlite::Statement select(db_.get(),
-                             "SELECT account, region, alarm_name, alarm_type, timestamp_ms, item_type, summary, data "
-                             "FROM history ORDER BY id");
+    common::sqlite::Statement select(
+        db_.get(),
+        "SELECT account, region, alarm_name, alarm_type, timestamp_ms, item_type, summary, data "
+        "FROM history ORDER BY id");
     while (select.step()) {
       out.push_back({select.string(0), select.string(1),
                      AlarmHistoryItem{select.string(2), select.string(3), select.int64(4), select.string(5),
@@ -166,40 +167,41 @@ class SqliteAlarmStore final : public AlarmStore {
   }
 
   void save_alarm(const MetricAlarm& alarm) override {
-    sqlite::Statement upsert(db_.get(),
-                             "INSERT OR REPLACE INTO alarms (account, region, name, document) VALUES (?, ?, ?, ?)");
+    common::sqlite::Statement upsert(
+        db_.get(), "INSERT OR REPLACE INTO alarms (account, region, name, document) VALUES (?, ?, ?, ?)");
     upsert.bind_text(1, alarm.account_id).bind_text(2, alarm.region).bind_text(3, alarm.name);
     upsert.bind_text(4, to_document(alarm)).run();
   }
 
   void delete_alarm(const std::string& account_id, const std::string& region, const std::string& name) override {
-    sqlite::Statement remove(db_.get(), "DELETE FROM alarms WHERE account = ? AND region = ? AND name = ?");
+    common::sqlite::Statement remove(db_.get(), "DELETE FROM alarms WHERE account = ? AND region = ? AND name = ?");
     remove.bind_text(1, account_id).bind_text(2, region).bind_text(3, name).run();
   }
 
   void add_history(const std::string& account_id, const std::string& region, const AlarmHistoryItem& item) override {
-    sqlite::Statement insert(db_.get(),
-                             "INSERT INTO history (account, region, alarm_name, alarm_type, timestamp_ms, item_type, "
-                             "summary, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    common::sqlite::Statement insert(
+        db_.get(),
+        "INSERT INTO history (account, region, alarm_name, alarm_type, timestamp_ms, item_type, "
+        "summary, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind_text(1, account_id).bind_text(2, region).bind_text(3, item.alarm_name).bind_text(4, item.alarm_type);
     insert.bind(5, item.timestamp_ms).bind_text(6, item.history_item_type).bind_text(7, item.history_summary);
     insert.bind_text(8, item.history_data).run();
   }
 
   void expire_history(int64_t before_ms) override {
-    sqlite::Statement remove(db_.get(), "DELETE FROM history WHERE timestamp_ms < ?");
+    common::sqlite::Statement remove(db_.get(), "DELETE FROM history WHERE timestamp_ms < ?");
     remove.bind(1, before_ms).run();
   }
 
  private:
-  sqlite::Connection db_;
+  common::sqlite::Connection db_;
 };
 
 }  // namespace
 
 std::unique_ptr<AlarmStore> AlarmStore::open(const std::string& path) {
   return std::make_unique<SqliteAlarmStore>(
-      sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX));
+      common::sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX));
 }
 
 }  // namespace sluice::cloudwatch::detail

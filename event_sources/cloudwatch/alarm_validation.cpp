@@ -17,12 +17,12 @@ class Problems {
     problems_.push_back("Value '" + std::string(value) + "' at '" + std::string(field) +
                         "' failed to satisfy constraint: " + std::string(constraint));
   }
-  std::optional<AwsError> error() const {
+  std::optional<common::AwsError> error() const {
     if (problems_.empty()) return std::nullopt;
     std::string message = std::to_string(problems_.size()) +
                           (problems_.size() == 1 ? " validation error detected: " : " validation errors detected: ");
     for (size_t i = 0; i < problems_.size(); ++i) message += (i > 0 ? "; " : "") + problems_[i];
-    return aws_error(AwsErrorCode::ValidationError, message);
+    return common::aws_error(common::AwsErrorCode::ValidationError, message);
   }
 
  private:
@@ -45,7 +45,7 @@ bool is_state_value(std::string_view state) {
   return state == "OK" || state == "ALARM" || state == "INSUFFICIENT_DATA";
 }
 
-Status validate_alarm(const MetricAlarm& alarm) {
+common::Status validate_alarm(const MetricAlarm& alarm) {
   Problems problems;
   if (alarm.name.empty() || alarm.name.size() > 255) {
     problems.add("alarmName", alarm.name, "Member must have length between 1 and 255");
@@ -90,52 +90,55 @@ Status validate_alarm(const MetricAlarm& alarm) {
   if (auto error = problems.error()) return *error;
 
   if (alarm.metric_name.empty() || alarm.namespace_name.empty()) {
-    return aws_error(AwsErrorCode::CloudWatchMissingParameter,
-                     "MetricName and Namespace are required unless Metrics is specified.");
+    return common::aws_error(common::AwsErrorCode::CloudWatchMissingParameter,
+                             "MetricName and Namespace are required unless Metrics is specified.");
   }
   if (alarm.statistic && alarm.extended_statistic) {
-    return aws_error(AwsErrorCode::InvalidParameterCombination,
-                     "Statistic and ExtendedStatistic cannot both be specified.");
+    return common::aws_error(common::AwsErrorCode::InvalidParameterCombination,
+                             "Statistic and ExtendedStatistic cannot both be specified.");
   }
   if (!alarm.statistic && !alarm.extended_statistic) {
-    return aws_error(AwsErrorCode::CloudWatchMissingParameter, "Either Statistic or ExtendedStatistic is required.");
+    return common::aws_error(common::AwsErrorCode::CloudWatchMissingParameter,
+                             "Either Statistic or ExtendedStatistic is required.");
   }
   if (alarm.extended_statistic && !metrics::is_percentile_statistic(*alarm.extended_statistic)) {
-    return aws_error(AwsErrorCode::CloudWatchInvalidParameterValue,
-                     "The value " + *alarm.extended_statistic + " for parameter ExtendedStatistic is not supported.");
+    return common::aws_error(
+        common::AwsErrorCode::CloudWatchInvalidParameterValue,
+        "The value " + *alarm.extended_statistic + " for parameter ExtendedStatistic is not supported.");
   }
   if (alarm.period_s != 10 && alarm.period_s != 20 && alarm.period_s != 30 && alarm.period_s % 60 != 0) {
-    return aws_error(AwsErrorCode::CloudWatchInvalidParameterValue,
-                     "The parameter Period must be 10, 20, 30 or a multiple of 60.");
+    return common::aws_error(common::AwsErrorCode::CloudWatchInvalidParameterValue,
+                             "The parameter Period must be 10, 20, 30 or a multiple of 60.");
   }
   const int64_t window_s = alarm.period_s * alarm.evaluation_periods;
   if (window_s > 604'800 || (alarm.period_s < 3600 && window_s > 86'400)) {
-    return aws_error(AwsErrorCode::CloudWatchInvalidParameterValue,
-                     "The evaluation period (Period x EvaluationPeriods) can be no longer than one day for periods "
-                     "under one hour, and no longer than seven days otherwise.");
+    return common::aws_error(
+        common::AwsErrorCode::CloudWatchInvalidParameterValue,
+        "The evaluation period (Period x EvaluationPeriods) can be no longer than one day for periods "
+        "under one hour, and no longer than seven days otherwise.");
   }
   if (alarm.datapoints_to_alarm && *alarm.datapoints_to_alarm > alarm.evaluation_periods) {
-    return aws_error(AwsErrorCode::CloudWatchInvalidParameterValue,
-                     "DatapointsToAlarm must be less than or equal to EvaluationPeriods.");
+    return common::aws_error(common::AwsErrorCode::CloudWatchInvalidParameterValue,
+                             "DatapointsToAlarm must be less than or equal to EvaluationPeriods.");
   }
   const std::string& treat = alarm.treat_missing_data;
   if (!treat.empty() && treat != "missing" && treat != "ignore" && treat != "breaching" && treat != "notBreaching") {
-    return aws_error(AwsErrorCode::CloudWatchInvalidParameterValue,
-                     "The value " + treat +
-                         " for parameter TreatMissingData is not supported. Valid values are: breaching, "
-                         "notBreaching, ignore, missing.");
+    return common::aws_error(common::AwsErrorCode::CloudWatchInvalidParameterValue,
+                             "The value " + treat +
+                                 " for parameter TreatMissingData is not supported. Valid values are: breaching, "
+                                 "notBreaching, ignore, missing.");
   }
   if (const auto& e = alarm.evaluate_low_sample_count_percentile;
       e && !e->empty() && *e != "evaluate" && *e != "ignore") {
-    return aws_error(AwsErrorCode::CloudWatchInvalidParameterValue,
-                     "The value " + *e + " for parameter EvaluateLowSampleCountPercentile is not supported.");
+    return common::aws_error(common::AwsErrorCode::CloudWatchInvalidParameterValue,
+                             "The value " + *e + " for parameter EvaluateLowSampleCountPercentile is not supported.");
   }
   std::string bad;
   if (!valid_actions(alarm.ok_actions, &bad) || !valid_actions(alarm.alarm_actions, &bad) ||
       !valid_actions(alarm.insufficient_data_actions, &bad)) {
-    return aws_error(AwsErrorCode::CloudWatchInvalidParameterValue, "Invalid arn syntax: " + bad);
+    return common::aws_error(common::AwsErrorCode::CloudWatchInvalidParameterValue, "Invalid arn syntax: " + bad);
   }
-  return ok_status();
+  return common::ok_status();
 }
 
 }  // namespace sluice::cloudwatch::detail

@@ -5,7 +5,7 @@
 
 namespace sluice::cloudwatch::detail {
 
-Status validate_alarm(const MetricAlarm& alarm);
+common::Status validate_alarm(const MetricAlarm& alarm);
 // "OK" | "ALARM" | "INSUFFICIENT_DATA"
 bool is_state_value(std::string_view state);
 

@@ -50,7 +50,7 @@ struct PendingAction {
 
 std::string quoted(std::string_view text) {
   std::string out;
-  append_json_string(out, text);
+  common::append_json_string(out, text);
   return out;
 }
 
@@ -70,9 +70,9 @@ class AlarmsImpl final : public Alarms {
  public:
   AlarmsImpl(AlarmsOptions options, std::unique_ptr<AlarmStore> store)
       : options_(std::move(options)), store_(std::move(store)) {
-    if (!options_.clock) options_.clock = system_clock();
+    if (!options_.clock) options_.clock = common::system_clock();
     if (store_) {
-      MutexLock lock(mu_);
+      common::MutexLock lock(mu_);
       for (MetricAlarm& alarm : store_->load_alarms()) {
         AlarmId id{alarm.account_id, alarm.region, alarm.name};
         alarms_.emplace(std::move(id), std::move(alarm));
@@ -95,10 +95,10 @@ class AlarmsImpl final : public Alarms {
     }
   }
 
-  Status put_metric_alarm(MetricAlarm alarm) override {
-    if (Status valid = detail::validate_alarm(alarm); !valid) return valid;
+  common::Status put_metric_alarm(MetricAlarm alarm) override {
+    if (common::Status valid = detail::validate_alarm(alarm); !valid) return valid;
     const int64_t now = options_.clock->now_ms();
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     AlarmId id{alarm.account_id, alarm.region, alarm.name};
     auto it = alarms_.find(id);
     const bool created = it == alarms_.end();
@@ -128,13 +128,13 @@ class AlarmsImpl final : public Alarms {
                                 "\",\"" + (created ? "createdAlarm" : "updatedAlarm") +
                                 "\":{\"alarmName\":" + quoted(alarm.name) + "}}"});
     alarms_[id] = std::move(alarm);
-    return ok_status();
+    return common::ok_status();
   }
 
   std::vector<MetricAlarm> describe_alarms(const std::string& account_id, const std::string& region,
                                            const DescribeAlarmsFilter& filter) override {
     std::vector<MetricAlarm> out;
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     for (auto it = alarms_.lower_bound(AlarmId{account_id, region, ""}); it != alarms_.end(); ++it) {
       const MetricAlarm& a = it->second;
       if (a.account_id != account_id || a.region != region) break;
@@ -157,7 +157,7 @@ class AlarmsImpl final : public Alarms {
     metrics::Dimensions wanted = metric.dimensions;
     std::sort(wanted.begin(), wanted.end());
     std::vector<MetricAlarm> out;
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     for (auto it = alarms_.lower_bound(AlarmId{metric.account_id, metric.region, ""}); it != alarms_.end(); ++it) {
       const MetricAlarm& a = it->second;
       if (a.account_id != metric.account_id || a.region != metric.region) break;
@@ -174,54 +174,57 @@ class AlarmsImpl final : public Alarms {
     return out;
   }
 
-  Status delete_alarms(const std::string& account_id, const std::string& region,
-                       const std::vector<std::string>& names) override {
-    MutexLock lock(mu_);
+  common::Status delete_alarms(const std::string& account_id, const std::string& region,
+                               const std::vector<std::string>& names) override {
+    common::MutexLock lock(mu_);
     for (const std::string& name : names) {
       if (!alarms_.contains(AlarmId{account_id, region, name})) {
-        return aws_error(AwsErrorCode::CloudWatchResourceNotFound, "1 or more alarms not found: " + name);
+        return common::aws_error(common::AwsErrorCode::CloudWatchResourceNotFound,
+                                 "1 or more alarms not found: " + name);
       }
     }
     for (const std::string& name : names) {
       alarms_.erase(AlarmId{account_id, region, name});
       if (store_) store_->delete_alarm(account_id, region, name);
     }
-    return ok_status();
+    return common::ok_status();
   }
 
-  Status set_alarm_state(const std::string& account_id, const std::string& region, const std::string& name,
-                         const std::string& state_value, const std::string& reason,
-                         const std::optional<std::string>& reason_data) override {
+  common::Status set_alarm_state(const std::string& account_id, const std::string& region, const std::string& name,
+                                 const std::string& state_value, const std::string& reason,
+                                 const std::optional<std::string>& reason_data) override {
     if (!detail::is_state_value(state_value)) {
-      return aws_error(AwsErrorCode::ValidationError,
-                       "1 validation error detected: Value '" + state_value +
-                           "' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: "
-                           "[INSUFFICIENT_DATA, ALARM, OK]");
+      return common::aws_error(
+          common::AwsErrorCode::ValidationError,
+          "1 validation error detected: Value '" + state_value +
+              "' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: "
+              "[INSUFFICIENT_DATA, ALARM, OK]");
     }
     if (reason.size() > 1023) {
-      return aws_error(AwsErrorCode::ValidationError,
-                       "1 validation error detected: Value at 'stateReason' failed to satisfy constraint: Member must "
-                       "have length less than or equal to 1023");
+      return common::aws_error(
+          common::AwsErrorCode::ValidationError,
+          "1 validation error detected: Value at 'stateReason' failed to satisfy constraint: Member must "
+          "have length less than or equal to 1023");
     }
     if (reason_data && !reason_data->empty() && !looks_like_json_object(*reason_data)) {
-      return aws_error(AwsErrorCode::InvalidFormat, "Invalid JSON in StateReasonData.");
+      return common::aws_error(common::AwsErrorCode::InvalidFormat, "Invalid JSON in StateReasonData.");
     }
     std::vector<PendingAction> pending;
     {
-      MutexLock lock(mu_);
+      common::MutexLock lock(mu_);
       auto it = alarms_.find(AlarmId{account_id, region, name});
       if (it == alarms_.end()) {
-        return aws_error(AwsErrorCode::CloudWatchResourceNotFound, "Alarm " + name + " not found");
+        return common::aws_error(common::AwsErrorCode::CloudWatchResourceNotFound, "Alarm " + name + " not found");
       }
       transition(it->second, state_value, reason, reason_data, options_.clock->now_ms(), pending);
     }
     run_actions(pending);
-    return ok_status();
+    return common::ok_status();
   }
 
   void set_actions_enabled(const std::string& account_id, const std::string& region,
                            const std::vector<std::string>& names, bool enabled) override {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     for (const std::string& name : names) {
       auto it = alarms_.find(AlarmId{account_id, region, name});
       if (it == alarms_.end() || it->second.actions_enabled == enabled) continue;
@@ -233,7 +236,7 @@ class AlarmsImpl final : public Alarms {
   std::vector<AlarmHistoryItem> history(const std::string& account_id, const std::string& region,
                                         const HistoryFilter& filter) override {
     std::vector<AlarmHistoryItem> out;
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     for (const StoredItem& stored : history_) {
       const AlarmHistoryItem& item = stored.item;
       if (stored.account_id != account_id || stored.region != region) continue;
@@ -248,27 +251,27 @@ class AlarmsImpl final : public Alarms {
     return out;
   }
 
-  Status tag_resource(const std::string& arn, const Tags& tags) override {
-    MutexLock lock(mu_);
+  common::Status tag_resource(const std::string& arn, const Tags& tags) override {
+    common::MutexLock lock(mu_);
     MetricAlarm* alarm = find_by_arn(arn);
     if (alarm == nullptr) return not_found_arn(arn);
     merge_tags(alarm->tags, tags);
     persist(*alarm);
-    return ok_status();
+    return common::ok_status();
   }
 
-  Status untag_resource(const std::string& arn, const std::vector<std::string>& keys) override {
-    MutexLock lock(mu_);
+  common::Status untag_resource(const std::string& arn, const std::vector<std::string>& keys) override {
+    common::MutexLock lock(mu_);
     MetricAlarm* alarm = find_by_arn(arn);
     if (alarm == nullptr) return not_found_arn(arn);
     std::erase_if(alarm->tags,
                   [&keys](const auto& tag) { return std::find(keys.begin(), keys.end(), tag.first) != keys.end(); });
     persist(*alarm);
-    return ok_status();
+    return common::ok_status();
   }
 
-  Outcome<Tags> list_tags(const std::string& arn) override {
-    MutexLock lock(mu_);
+  common::Outcome<Tags> list_tags(const std::string& arn) override {
+    common::MutexLock lock(mu_);
     MetricAlarm* alarm = find_by_arn(arn);
     if (alarm == nullptr) return not_found_arn(arn);
     return alarm->tags;
@@ -277,7 +280,7 @@ class AlarmsImpl final : public Alarms {
   void evaluate(int64_t now_ms) override {
     std::vector<std::pair<AlarmId, MetricAlarm>> snapshot;
     {
-      MutexLock lock(mu_);
+      common::MutexLock lock(mu_);
       snapshot.assign(alarms_.begin(), alarms_.end());
     }
     // Reading the metrics store happens outside the alarms' lock.
@@ -288,7 +291,7 @@ class AlarmsImpl final : public Alarms {
     }
     std::vector<PendingAction> pending;
     {
-      MutexLock lock(mu_);
+      common::MutexLock lock(mu_);
       for (auto& [id, verdict] : verdicts) {
         auto it = alarms_.find(id);
         if (it == alarms_.end() || it->second.state_value == verdict.state) continue;
@@ -341,8 +344,8 @@ class AlarmsImpl final : public Alarms {
     return first != std::string::npos && text[first] == '{' && text[last] == '}';
   }
 
-  static AwsError not_found_arn(const std::string& arn) {
-    return aws_error(AwsErrorCode::ResourceNotFound, "The resource " + arn + " does not exist.");
+  static common::AwsError not_found_arn(const std::string& arn) {
+    return common::aws_error(common::AwsErrorCode::ResourceNotFound, "The resource " + arn + " does not exist.");
   }
 
   MetricAlarm* find_by_arn(const std::string& arn) REQUIRES(mu_) {
@@ -363,7 +366,7 @@ class AlarmsImpl final : public Alarms {
   }
 
   void expire_history(int64_t now_ms) {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     const int64_t before = now_ms - kHistoryRetentionMs;
     std::erase_if(history_, [before](const StoredItem& s) { return s.item.timestamp_ms < before; });
     if (store_) store_->expire_history(before);
@@ -402,7 +405,7 @@ class AlarmsImpl final : public Alarms {
                              detail::alarm_message(p.alarm, p.old_state));
       }
       const int64_t now = options_.clock->now_ms();
-      MutexLock lock(mu_);
+      common::MutexLock lock(mu_);
       std::string summary = (ok ? "Successfully executed action " : "Failed to execute action ") + p.action;
       std::string data = "{\"actionState\":\"" + std::string(ok ? "Succeeded" : "Failed") +
                          "\",\"notificationResource\":" + quoted(p.action) + "}";
@@ -425,7 +428,7 @@ class AlarmsImpl final : public Alarms {
   }
 
   AlarmsOptions options_;
-  Mutex mu_;
+  common::Mutex mu_;
   std::unique_ptr<AlarmStore> store_ GUARDED_BY(mu_);
   std::map<AlarmId, MetricAlarm> alarms_ GUARDED_BY(mu_);
   std::vector<StoredItem> history_ GUARDED_BY(mu_);
@@ -439,15 +442,15 @@ class AlarmsImpl final : public Alarms {
 
 }  // namespace
 
-Outcome<std::unique_ptr<Alarms>, std::string> Alarms::open(AlarmsOptions options) {
-  if (!options.registry) return Outcome<std::unique_ptr<Alarms>, std::string>::failure("no metrics registry");
+common::Outcome<std::unique_ptr<Alarms>, std::string> Alarms::open(AlarmsOptions options) {
+  if (!options.registry) return common::Outcome<std::unique_ptr<Alarms>, std::string>::failure("no metrics registry");
   std::unique_ptr<AlarmStore> store;
   if (!options.data_dir.empty()) {
     const std::string path = options.data_dir + "/cloudwatch.db";
     try {
       store = AlarmStore::open(path);
-    } catch (const sqlite::Error& e) {
-      return Outcome<std::unique_ptr<Alarms>, std::string>::failure(path + ": " + e.what());
+    } catch (const common::sqlite::Error& e) {
+      return common::Outcome<std::unique_ptr<Alarms>, std::string>::failure(path + ": " + e.what());
     }
   }
   return std::unique_ptr<Alarms>(std::make_unique<AlarmsImpl>(std::move(options), std::move(store)));

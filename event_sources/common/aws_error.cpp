@@ -2,7 +2,7 @@
 
 #include "sluice/common/aws_error.h"
 
-namespace sluice {
+namespace sluice::common {
 namespace {
 
 constexpr AwsErrorInfo kInfos[] = {
@@ -22,4 +22,4 @@ constexpr std::string_view kNames[] = {
 const AwsErrorInfo& error_info(AwsErrorCode code) { return kInfos[static_cast<int>(code)]; }
 std::string_view error_name(AwsErrorCode code) { return kNames[static_cast<int>(code)]; }
 
-}  // namespace sluice
+}  // namespace sluice::common

@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <ctime>
 
-namespace sluice {
+namespace sluice::common {
 
 void Clock::sleep_until(int64_t deadline_ms) const {
   std::mutex mu;
@@ -45,7 +45,7 @@ class SystemClock final : public Clock {
 class ScaledClock final : public Clock {
  public:
   explicit ScaledClock(double speed)
-      : speed_(speed), start_wall_ms_(sluice::system_clock()->now_ms()), start_(std::chrono::steady_clock::now()) {}
+      : speed_(speed), start_wall_ms_(common::system_clock()->now_ms()), start_(std::chrono::steady_clock::now()) {}
 
   int64_t now_ms() const override {
     const auto real_us =
@@ -92,4 +92,4 @@ std::string format_iso8601_ms(int64_t epoch_ms) {
   return out;
 }
 
-}  // namespace sluice
+}  // namespace sluice::common

@@ -8,7 +8,7 @@
 #include <random>
 #include <stdexcept>
 
-namespace sluice {
+namespace sluice::common {
 namespace {
 
 // OpenSSL 3 looks an algorithm up again on every use of EVP_sha256() and friends; an algorithm
@@ -153,4 +153,4 @@ std::string uuid4() {
   return out;
 }
 
-}  // namespace sluice
+}  // namespace sluice::common

@@ -7,7 +7,7 @@
 
 #include "sluice/common/json_plain_run.h"
 
-namespace sluice {
+namespace sluice::common {
 namespace {
 
 bool read_hex4(std::string_view text, size_t& pos, uint32_t& out) {
@@ -156,4 +156,4 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
-}  // namespace sluice
+}  // namespace sluice::common

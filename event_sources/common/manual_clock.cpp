@@ -11,7 +11,7 @@
 
 #include "sluice/common/clock.h"
 
-namespace sluice {
+namespace sluice::common {
 
 bool ManualClock::wait_until(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
                              int64_t deadline_ms) const {
@@ -58,4 +58,4 @@ bool ManualClock::has_waiter(int64_t deadline_ms) const {
                      [&](const Waiter* w) { return !w->woken && w->deadline_ms == deadline_ms; });
 }
 
-}  // namespace sluice
+}  // namespace sluice::common

@@ -8,7 +8,7 @@
 
 #include "sluice/common/mutex.h"
 
-namespace sluice {
+namespace sluice::common {
 namespace {
 
 struct Registry {
@@ -57,4 +57,4 @@ ListeningPort& ListeningPort::operator=(ListeningPort&& other) noexcept {
   return *this;
 }
 
-}  // namespace sluice
+}  // namespace sluice::common

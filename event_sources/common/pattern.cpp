@@ -4,7 +4,7 @@
 
 #include <regex>
 
-namespace sluice {
+namespace sluice::common {
 
 struct Pattern::Compiled {
   std::regex regex;
@@ -19,4 +19,4 @@ bool Pattern::matches(std::string_view text) const {
   return std::regex_match(text.begin(), text.end(), compiled_->regex);
 }
 
-}  // namespace sluice
+}  // namespace sluice::common

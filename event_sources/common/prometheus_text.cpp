@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 
-namespace sluice {
+namespace sluice::common {
 
 void PrometheusText::family(std::string_view name, std::string_view type, std::string_view help) {
   out_ += "# HELP ";
@@ -96,4 +96,4 @@ void PrometheusText::sample(std::string_view name, const PrometheusLabels& label
   end_sample(value);
 }
 
-}  // namespace sluice
+}  // namespace sluice::common

@@ -5,7 +5,7 @@
 #include <cerrno>
 #include <utility>
 
-namespace sluice::sqlite {
+namespace sluice::common::sqlite {
 
 void throw_error(sqlite3* db, int rc) {
   std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
@@ -108,4 +108,4 @@ std::string Statement::string(int column) const {
 
 bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
-}  // namespace sluice::sqlite
+}  // namespace sluice::common::sqlite

@@ -2,7 +2,7 @@
 
 #include "sluice/common/sqlite_schema.h"
 
-namespace sluice::sqlite {
+namespace sluice::common::sqlite {
 
 int64_t schema_version(Connection& db) {
   Statement s(db.get(), "PRAGMA user_version");
@@ -48,4 +48,4 @@ std::string upgrade_schema(Connection& db, const std::string& file, std::span<co
   return "";
 }
 
-}  // namespace sluice::sqlite
+}  // namespace sluice::common::sqlite

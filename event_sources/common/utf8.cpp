@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
-namespace sluice {
+namespace sluice::common {
 namespace {
 
 // The length of the well-formed sequence at text[i], 0 when the byte there begins none. The
@@ -94,4 +94,4 @@ void make_well_formed_utf8(std::string& text) {
   text = std::move(out);
 }
 
-}  // namespace sluice
+}  // namespace sluice::common

@@ -16,7 +16,7 @@
 
 #include "sluice/common/mutex.h"
 
-namespace sluice {
+namespace sluice::common {
 
 struct WorkLane::State {
   std::string name;
@@ -190,4 +190,4 @@ void WorkLane::drain() {
 const std::string& WorkLane::name() const { return state_->name; }
 size_t WorkLane::max_running() const { return state_->max_running; }
 
-}  // namespace sluice
+}  // namespace sluice::common

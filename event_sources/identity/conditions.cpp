@@ -134,8 +134,8 @@ bool value_matches(Family family, Comparison comparison, std::string_view contex
     case Family::Bool:
       return detail::equals_ignore_case(context_value, policy_value);
     case Family::Binary: {
-      auto a = base64_decode(context_value);
-      auto b = base64_decode(policy_value);
+      auto a = common::base64_decode(context_value);
+      auto b = common::base64_decode(policy_value);
       return a && b && *a == *b;
     }
     case Family::Ip:

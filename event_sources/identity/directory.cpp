@@ -16,7 +16,7 @@ constexpr int64_t kExpiredGraceMs = 24LL * 3600 * 1000;
 
 std::string random_id(std::string_view prefix, size_t length) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  const std::string bytes = random_bytes(length);
+  const std::string bytes = common::random_bytes(length);
   std::string out(prefix);
   for (size_t i = 0; out.size() < length; ++i) out.push_back(kAlphabet[static_cast<unsigned char>(bytes[i]) % 32]);
   return out;
@@ -60,10 +60,11 @@ std::string_view auth_mode_name(AuthMode mode) {
   return "off";
 }
 
-Status Directory::add_account(const AccountDeclaration& account) {
-  MutexLock lock(mu_);
+common::Status Directory::add_account(const AccountDeclaration& account) {
+  common::MutexLock lock(mu_);
   if (std::find(accounts_.begin(), accounts_.end(), account.id) != accounts_.end()) {
-    return aws_error(AwsErrorCode::InvalidParameterValue, "account " + account.id + " is declared twice");
+    return common::aws_error(common::AwsErrorCode::InvalidParameterValue,
+                             "account " + account.id + " is declared twice");
   }
   std::vector<std::string> ids;
   for (const AccessKey& key : account.root_access_keys) ids.push_back(key.access_key_id);
@@ -72,14 +73,14 @@ Status Directory::add_account(const AccountDeclaration& account) {
   }
   for (const std::string& id : ids) {
     if (keys_.count(id) != 0 || std::count(ids.begin(), ids.end(), id) > 1) {
-      return aws_error(AwsErrorCode::InvalidParameterValue, "access key " + id + " is declared twice");
+      return common::aws_error(common::AwsErrorCode::InvalidParameterValue, "access key " + id + " is declared twice");
     }
   }
   IamAccount& iam = iam_[account.id];
   iam.account_id = account.id;
   for (const RoleDeclaration& role : account.roles) {
     if (iam.roles.count(iam_key(role.name)) != 0) {
-      return aws_error(AwsErrorCode::InvalidParameterValue, "role " + role.name + " is declared twice");
+      return common::aws_error(common::AwsErrorCode::InvalidParameterValue, "role " + role.name + " is declared twice");
     }
     IamRole& declared = iam.roles[iam_key(role.name)];
     declared.name = role.name;
@@ -127,7 +128,7 @@ Status Directory::add_account(const AccountDeclaration& account) {
 }
 
 uint64_t Directory::generation() const {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   return policies_generation_;
 }
 
@@ -146,7 +147,7 @@ PolicyDocuments Directory::policies_for(const Principal& principal) const {
   } else {
     return out;
   }
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto it = declared_policies_.find(key);
   if (it == declared_policies_.end()) return out;
   out.identity.insert(out.identity.end(), it->second.identity.begin(), it->second.identity.end());
@@ -156,13 +157,13 @@ PolicyDocuments Directory::policies_for(const Principal& principal) const {
 
 std::shared_ptr<const KeyRecord> Directory::find_key(std::string_view access_key_id) const {
   const std::string key(access_key_id);
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto it = keys_.find(key);
   return it == keys_.end() ? nullptr : it->second;
 }
 
 std::optional<RoleDeclaration> Directory::find_role(std::string_view account_id, std::string_view role_name) const {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto account = iam_.find(std::string(account_id));
   if (account == iam_.end()) return std::nullopt;
   auto it = account->second.roles.find(iam_key(role_name));
@@ -176,12 +177,12 @@ std::optional<RoleDeclaration> Directory::find_role(std::string_view account_id,
 }
 
 bool Directory::has_account(std::string_view account_id) const {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   return std::find(accounts_.begin(), accounts_.end(), account_id) != accounts_.end();
 }
 
 bool Directory::has_user(std::string_view account_id, std::string_view user_name) const {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto account = iam_.find(std::string(account_id));
   return account != iam_.end() && account->second.users.count(iam_key(user_name)) != 0;
 }
@@ -189,10 +190,10 @@ bool Directory::has_user(std::string_view account_id, std::string_view user_name
 Directory::Directory() = default;
 Directory::~Directory() = default;
 
-Outcome<Done, std::string> Directory::keep_sessions_in(const std::string& path) {
+common::Outcome<common::Done, std::string> Directory::keep_sessions_in(const std::string& path) {
   std::string error;
   auto store = detail::SessionStore::open(path, &error);
-  if (!store) return Outcome<Done, std::string>::failure(error);
+  if (!store) return common::Outcome<common::Done, std::string>::failure(error);
   std::vector<std::pair<std::string, KeyRecord>> kept;
   std::vector<OidcProvider> providers;
   std::vector<IamAccount> iam_accounts;
@@ -200,10 +201,10 @@ Outcome<Done, std::string> Directory::keep_sessions_in(const std::string& path) 
     kept = store->load();
     providers = store->load_oidc_providers();
     iam_accounts = store->load_iam_accounts();
-  } catch (const sqlite::Error& e) {
-    return Outcome<Done, std::string>::failure("cannot read " + path + ": " + e.what());
+  } catch (const common::sqlite::Error& e) {
+    return common::Outcome<common::Done, std::string>::failure("cannot read " + path + ": " + e.what());
   }
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   for (auto& [access_key_id, record] : kept) {
     keys_.insert_or_assign(access_key_id, std::make_shared<const KeyRecord>(std::move(record)));
   }
@@ -215,18 +216,18 @@ Outcome<Done, std::string> Directory::keep_sessions_in(const std::string& path) 
     IamAccount& current = iam_[stored.account_id];
     merge_declared(current, stored);
     current = std::move(stored);
-    if (Status synced = sync_user_keys(current); !synced) {
-      return Outcome<Done, std::string>::failure("cannot use " + path + ": " + synced.error().message);
+    if (common::Status synced = sync_user_keys(current); !synced) {
+      return common::Outcome<common::Done, std::string>::failure("cannot use " + path + ": " + synced.error().message);
     }
   }
   sessions_ = std::move(store);
-  return Done{};
+  return common::Done{};
 }
 
-Outcome<SessionCredentials> Directory::issue_session(SessionGrant grant) {
+common::Outcome<SessionCredentials> Directory::issue_session(SessionGrant grant) {
   SessionCredentials out;
-  out.secret_access_key = base64_encode(random_bytes(30));  // 40 characters, as AWS's
-  out.session_token = base64_encode(random_bytes(192));
+  out.secret_access_key = common::base64_encode(common::random_bytes(30));  // 40 characters, as AWS's
+  out.session_token = common::base64_encode(common::random_bytes(192));
   out.expires_ms = grant.expires_ms;
   KeyRecord record;
   record.secret_access_key = out.secret_access_key;
@@ -237,16 +238,17 @@ Outcome<SessionCredentials> Directory::issue_session(SessionGrant grant) {
   record.session_policy = std::move(grant.session_policy);
   record.session_policy_arns = std::move(grant.session_policy_arns);
   record.from_get_session_token = grant.from_get_session_token;
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   do {
     out.access_key_id = random_id("ASIA", 20);
   } while (keys_.count(out.access_key_id) != 0);
   if (sessions_) {
     try {
       sessions_->put(out.access_key_id, record);
-    } catch (const sqlite::Error&) {
+    } catch (const common::sqlite::Error&) {
       // Credentials that a restart would forget are not handed out.
-      return aws_error(AwsErrorCode::ServiceUnavailable, "The temporary credentials could not be stored; try again.");
+      return common::aws_error(common::AwsErrorCode::ServiceUnavailable,
+                               "The temporary credentials could not be stored; try again.");
     }
   }
   keys_.emplace(out.access_key_id, std::make_shared<const KeyRecord>(std::move(record)));
@@ -254,7 +256,7 @@ Outcome<SessionCredentials> Directory::issue_session(SessionGrant grant) {
 }
 
 void Directory::forget_expired(int64_t now_ms) {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   if (sessions_) sessions_->erase_expired_before(now_ms - kExpiredGraceMs);
   std::erase_if(keys_, [&](const auto& entry) {
     return entry.second->expires_ms && *entry.second->expires_ms + kExpiredGraceMs < now_ms;
@@ -262,7 +264,7 @@ void Directory::forget_expired(int64_t now_ms) {
 }
 
 size_t Directory::session_count() const {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   return static_cast<size_t>(std::count_if(keys_.begin(), keys_.end(),
                                            [](const auto& entry) { return entry.second->expires_ms.has_value(); }));
 }

@@ -89,7 +89,7 @@ const IamManagedPolicy* find_customer_policy(const IamAccount& account, std::str
 }
 
 IamAccount Directory::iam_account(std::string_view account_id) const {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto it = iam_.find(std::string(account_id));
   if (it != iam_.end()) return it->second;
   IamAccount empty;
@@ -97,13 +97,14 @@ IamAccount Directory::iam_account(std::string_view account_id) const {
   return empty;
 }
 
-Status Directory::change_iam(std::string_view account_id, const std::function<Status(IamAccount&)>& change) {
-  MutexLock lock(mu_);
+common::Status Directory::change_iam(std::string_view account_id,
+                                     const std::function<common::Status(IamAccount&)>& change) {
+  common::MutexLock lock(mu_);
   auto it = iam_.find(std::string(account_id));
   IamAccount changed;
   if (it != iam_.end()) changed = it->second;
   changed.account_id = std::string(account_id);
-  if (Status status = change(changed); !status) return status;
+  if (common::Status status = change(changed); !status) return status;
   // A new key id must not shadow any other key (another account's, a session's).
   for (const auto& [key, user] : changed.users) {
     for (const IamAccessKey& access_key : user.access_keys) {
@@ -111,15 +112,15 @@ Status Directory::change_iam(std::string_view account_id, const std::function<St
       if (existing != keys_.end() &&
           (existing->second->principal.account_id != changed.account_id ||
            existing->second->principal.kind != Principal::Kind::User || existing->second->expires_ms.has_value())) {
-        return aws_error(AwsErrorCode::ServiceUnavailable, "The access key id is taken; try again.");
+        return common::aws_error(common::AwsErrorCode::ServiceUnavailable, "The access key id is taken; try again.");
       }
     }
   }
   if (sessions_) {
     try {
       sessions_->put_iam_account(changed.account_id, detail::iam_account_document(changed));
-    } catch (const sqlite::Error&) {
-      return aws_error(AwsErrorCode::ServiceUnavailable, "The change could not be stored; try again.");
+    } catch (const common::sqlite::Error&) {
+      return common::aws_error(common::AwsErrorCode::ServiceUnavailable, "The change could not be stored; try again.");
     }
   }
   IamAccount& current = iam_[changed.account_id];
@@ -128,7 +129,7 @@ Status Directory::change_iam(std::string_view account_id, const std::function<St
   return sync_user_keys(current);
 }
 
-Status Directory::sync_user_keys(const IamAccount& account) {
+common::Status Directory::sync_user_keys(const IamAccount& account) {
   std::erase_if(keys_, [&](const auto& entry) {
     const KeyRecord& record = *entry.second;
     return !record.expires_ms && record.principal.kind == Principal::Kind::User &&
@@ -142,17 +143,17 @@ Status Directory::sync_user_keys(const IamAccount& account) {
       record.principal = user_principal(account.account_id, user.name, user.path);
       record.principal.authenticated = true;
       if (!keys_.emplace(access_key.access_key_id, std::make_shared<const KeyRecord>(std::move(record))).second) {
-        return aws_error(AwsErrorCode::InvalidParameterValue,
-                         "access key " + access_key.access_key_id + " is declared twice");
+        return common::aws_error(common::AwsErrorCode::InvalidParameterValue,
+                                 "access key " + access_key.access_key_id + " is declared twice");
       }
     }
   }
-  return ok_status();
+  return common::ok_status();
 }
 
 PrincipalPolicies Directory::identity_policies(const Principal& principal) const {
   PrincipalPolicies out;
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto account_it = iam_.find(principal.account_id);
   if (account_it == iam_.end()) return out;
   const IamAccount& account = account_it->second;

@@ -10,7 +10,7 @@
 namespace sluice::identity {
 
 std::string base64url_encode(std::string_view bytes) {
-  std::string out = base64_encode(bytes);
+  std::string out = common::base64_encode(bytes);
   while (!out.empty() && out.back() == '=') out.pop_back();
   for (char& c : out) {
     if (c == '+') c = '-';
@@ -28,7 +28,7 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   }
   if (standard.size() % 4 == 1) return std::nullopt;
   while (standard.size() % 4 != 0) standard.push_back('=');
-  return base64_decode(standard);
+  return common::base64_decode(standard);
 }
 
 std::optional<Jwt> parse_jwt(std::string_view token) {

@@ -69,7 +69,7 @@ class RsaIssuer final : public OidcIssuer {
     n_ = rsa_param(key_.get(), OSSL_PKEY_PARAM_RSA_N);
     e_ = rsa_param(key_.get(), OSSL_PKEY_PARAM_RSA_E);
     // RFC 7638: the SHA-256 of the required members in lexicographic order, without spaces.
-    kid_ = base64url_encode(sha256_raw(R"({"e":")" + e_ + R"(","kty":"RSA","n":")" + n_ + R"("})"));
+    kid_ = base64url_encode(common::sha256_raw(R"({"e":")" + e_ + R"(","kty":"RSA","n":")" + n_ + R"("})"));
   }
 
   const std::string& key_id() const override { return kid_; }

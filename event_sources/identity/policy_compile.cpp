@@ -141,7 +141,7 @@ std::optional<Error> read_statement(const json::value& value, bool variables, Co
 
 }  // namespace
 
-Outcome<PolicyPtr, std::string> compile_policy(std::string_view document) {
+common::Outcome<PolicyPtr, std::string> compile_policy(std::string_view document) {
   boost::system::error_code ec;
   json::value parsed = json::parse(document, ec);
   if (ec || !parsed.is_object()) return Error("Syntax errors in policy.");
@@ -168,21 +168,21 @@ Outcome<PolicyPtr, std::string> compile_policy(std::string_view document) {
   return PolicyPtr(std::move(policy));
 }
 
-Outcome<PolicyPtr, std::string> PolicyCache::get(std::string_view document) const {
+common::Outcome<PolicyPtr, std::string> PolicyCache::get(std::string_view document) const {
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     if (auto it = compiled_.find(document); it != compiled_.end()) return it->second;
   }
   auto compiled = compile_policy(document);
   if (!compiled) return compiled;
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   if (compiled_.size() >= capacity_) compiled_.clear();
   compiled_.emplace(std::string(document), *compiled);
   return compiled;
 }
 
 size_t PolicyCache::size() const {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   return compiled_.size();
 }
 

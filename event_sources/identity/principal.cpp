@@ -9,7 +9,7 @@ namespace sluice::identity {
 
 std::string unique_id(std::string_view prefix, std::string_view arn) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  const std::string digest = sha256_raw(arn);
+  const std::string digest = common::sha256_raw(arn);
   std::string out(prefix);
   for (size_t i = 0; out.size() < 21; ++i) out.push_back(kAlphabet[static_cast<unsigned char>(digest[i]) % 32]);
   return out;

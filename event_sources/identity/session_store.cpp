@@ -13,7 +13,7 @@
 namespace sluice::identity::detail {
 namespace {
 
-constexpr sqlite::SchemaStep kSchemaSteps[] = {
+constexpr common::sqlite::SchemaStep kSchemaSteps[] = {
     {"create the sessions table",
      "CREATE TABLE sessions(access_key_id TEXT PRIMARY KEY, secret TEXT NOT NULL, token TEXT NOT NULL,"
      " expires_ms INTEGER NOT NULL, kind INTEGER NOT NULL, account_id TEXT NOT NULL, arn TEXT NOT NULL,"
@@ -103,15 +103,15 @@ std::unique_ptr<SessionStore> SessionStore::open(const std::string& path, std::s
   std::unique_ptr<SessionStore> store;
   try {
     store.reset(new SessionStore(
-        sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX)));
+        common::sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX)));
     ::chmod(path.c_str(), 0600);  // it holds secrets
     sqlite3_busy_timeout(store->db_.get(), 5000);
     store->db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     *error = "cannot open " + path + ": " + e.what();
     return nullptr;
   }
-  std::string upgrade_error = sqlite::upgrade_schema(store->db_, path, kSchemaSteps);
+  std::string upgrade_error = common::sqlite::upgrade_schema(store->db_, path, kSchemaSteps);
   if (!upgrade_error.empty()) {
     *error = upgrade_error;
     return nullptr;
@@ -121,9 +121,10 @@ std::unique_ptr<SessionStore> SessionStore::open(const std::string& path, std::s
 
 std::vector<std::pair<std::string, KeyRecord>> SessionStore::load() {
   std::vector<std::pair<std::string, KeyRecord>> out;
-  sqlite::Statement select(db_.get(),
-                           "SELECT access_key_id, secret, token, expires_ms, kind, account_id, arn, user_id, name,"
-                           " session_name, session_policy, session_policy_arns, from_get_session_token FROM sessions");
+  common::sqlite::Statement select(
+      db_.get(),
+      "SELECT access_key_id, secret, token, expires_ms, kind, account_id, arn, user_id, name,"
+      " session_name, session_policy, session_policy_arns, from_get_session_token FROM sessions");
   while (select.step()) {
     KeyRecord record;
     record.secret_access_key = select.string(1);
@@ -145,7 +146,8 @@ std::vector<std::pair<std::string, KeyRecord>> SessionStore::load() {
 }
 
 void SessionStore::put(const std::string& access_key_id, const KeyRecord& record) {
-  sqlite::Statement insert(db_.get(), "INSERT OR REPLACE INTO sessions VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  common::sqlite::Statement insert(db_.get(),
+                                   "INSERT OR REPLACE INTO sessions VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   const Principal& p = record.principal;
   const std::string policy_arns = join_lines(record.session_policy_arns);
   insert.bind_text(1, access_key_id)
@@ -166,16 +168,16 @@ void SessionStore::put(const std::string& access_key_id, const KeyRecord& record
 
 void SessionStore::erase_expired_before(int64_t before_ms) {
   try {
-    sqlite::Statement erase(db_.get(), "DELETE FROM sessions WHERE expires_ms < ?");
+    common::sqlite::Statement erase(db_.get(), "DELETE FROM sessions WHERE expires_ms < ?");
     erase.bind(1, before_ms).run();
-  } catch (const sqlite::Error&) {
+  } catch (const common::sqlite::Error&) {
     // Kept rows are only forgotten later; the next call tries again.
   }
 }
 
 std::vector<OidcProvider> SessionStore::load_oidc_providers() {
   std::vector<OidcProvider> out;
-  sqlite::Statement select(db_.get(), "SELECT arn, document FROM oidc_providers");
+  common::sqlite::Statement select(db_.get(), "SELECT arn, document FROM oidc_providers");
   while (select.step()) {
     if (auto provider = provider_of(select.string(0), select.string(1))) out.push_back(std::move(*provider));
   }
@@ -183,18 +185,18 @@ std::vector<OidcProvider> SessionStore::load_oidc_providers() {
 }
 
 void SessionStore::put_oidc_provider(const OidcProvider& provider) {
-  sqlite::Statement insert(db_.get(), "INSERT OR REPLACE INTO oidc_providers VALUES(?, ?)");
+  common::sqlite::Statement insert(db_.get(), "INSERT OR REPLACE INTO oidc_providers VALUES(?, ?)");
   insert.bind_text(1, provider.arn).bind_text(2, provider_document(provider)).run();
 }
 
 void SessionStore::erase_oidc_provider(const std::string& arn) {
-  sqlite::Statement erase(db_.get(), "DELETE FROM oidc_providers WHERE arn = ?");
+  common::sqlite::Statement erase(db_.get(), "DELETE FROM oidc_providers WHERE arn = ?");
   erase.bind_text(1, arn).run();
 }
 
 std::vector<IamAccount> SessionStore::load_iam_accounts() {
   std::vector<IamAccount> out;
-  sqlite::Statement select(db_.get(), "SELECT account_id, document FROM iam_accounts");
+  common::sqlite::Statement select(db_.get(), "SELECT account_id, document FROM iam_accounts");
   while (select.step()) {
     if (auto account = iam_account_of(select.string(0), select.string(1))) out.push_back(std::move(*account));
   }
@@ -202,7 +204,7 @@ std::vector<IamAccount> SessionStore::load_iam_accounts() {
 }
 
 void SessionStore::put_iam_account(const std::string& account_id, const std::string& document) {
-  sqlite::Statement insert(db_.get(), "INSERT OR REPLACE INTO iam_accounts VALUES(?, ?)");
+  common::sqlite::Statement insert(db_.get(), "INSERT OR REPLACE INTO iam_accounts VALUES(?, ?)");
   insert.bind_text(1, account_id).bind_text(2, document).run();
 }
 

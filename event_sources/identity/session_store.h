@@ -38,8 +38,8 @@ class SessionStore {
   void put_iam_account(const std::string& account_id, const std::string& document);
 
  private:
-  explicit SessionStore(sqlite::Connection db) : db_(std::move(db)) {}
-  sqlite::Connection db_;
+  explicit SessionStore(common::sqlite::Connection db) : db_(std::move(db)) {}
+  common::sqlite::Connection db_;
 };
 
 }  // namespace sluice::identity::detail

@@ -13,43 +13,44 @@ constexpr std::string_view kPrefix = "alias/";
 constexpr std::string_view kReservedPrefix = "alias/aws/";
 
 // AliasName: 1..256 of [a-zA-Z0-9:/_-], starting with "alias/", not in AWS's reserved space.
-Status check_customer_alias_name(const std::string& name) {
+common::Status check_customer_alias_name(const std::string& name) {
   if (name.substr(0, kPrefix.size()) != kPrefix) {
-    return aws_error(AwsErrorCode::KmsValidation,
-                     "Alias must start with the prefix \"alias/\". Please see "
-                     "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html");
+    return common::aws_error(common::AwsErrorCode::KmsValidation,
+                             "Alias must start with the prefix \"alias/\". Please see "
+                             "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html");
   }
   if (name.substr(0, kReservedPrefix.size()) == kReservedPrefix) {
-    return aws_error(AwsErrorCode::KmsNotAuthorized, "");
+    return common::aws_error(common::AwsErrorCode::KmsNotAuthorized, "");
   }
-  return ok_status();
+  return common::ok_status();
 }
 
 // The key an alias may point at: a customer managed key of the alias's own account and region.
-Outcome<detail::KeyRecord*> alias_target(KeyManager::Impl& impl, const Scope& scope, const std::string& key_ref)
+common::Outcome<detail::KeyRecord*> alias_target(KeyManager::Impl& impl, const Scope& scope, const std::string& key_ref)
     REQUIRES(impl.mu) {
   if (key_ref.substr(0, kPrefix.size()) == kPrefix || key_ref.find(":alias/") != std::string::npos) {
-    return aws_error(AwsErrorCode::KmsValidation, "Aliases must refer to keys. Not aliases");
+    return common::aws_error(common::AwsErrorCode::KmsValidation, "Aliases must refer to keys. Not aliases");
   }
   auto key = impl.resolve(scope, key_ref);
   if (!key) return key;
   if ((*key)->meta.state == KeyState::PendingDeletion) {
-    return aws_error(AwsErrorCode::KmsKeyInvalidState, (*key)->meta.arn + " is pending deletion.");
+    return common::aws_error(common::AwsErrorCode::KmsKeyInvalidState, (*key)->meta.arn + " is pending deletion.");
   }
   return key;
 }
 
 }  // namespace
 
-Status KeyManager::create_alias(const Scope& scope, const std::string& name, const std::string& target_key_ref) {
-  if (Status ok = check_customer_alias_name(name); !ok) return ok;
-  MutexLock lock(impl_->mu);
+common::Status KeyManager::create_alias(const Scope& scope, const std::string& name,
+                                        const std::string& target_key_ref) {
+  if (common::Status ok = check_customer_alias_name(name); !ok) return ok;
+  common::MutexLock lock(impl_->mu);
   auto key = alias_target(*impl_, scope, target_key_ref);
   if (!key) return key.take_error();
   Impl::AliasKey id{scope.account_id, scope.region, name};
   if (impl_->aliases.count(id) != 0) {
-    return aws_error(AwsErrorCode::KmsAlreadyExists,
-                     "An alias with the name " + detail::alias_arn(scope, name) + " already exists");
+    return common::aws_error(common::AwsErrorCode::KmsAlreadyExists,
+                             "An alias with the name " + detail::alias_arn(scope, name) + " already exists");
   }
   Alias alias;
   alias.name = name;
@@ -58,12 +59,13 @@ Status KeyManager::create_alias(const Scope& scope, const std::string& name, con
   alias.creation_ms = alias.last_updated_ms = impl_->clock->now_ms();
   impl_->save_alias(scope, alias);
   impl_->aliases.emplace(std::move(id), std::move(alias));
-  return ok_status();
+  return common::ok_status();
 }
 
-Status KeyManager::update_alias(const Scope& scope, const std::string& name, const std::string& target_key_ref) {
-  if (Status ok = check_customer_alias_name(name); !ok) return ok;
-  MutexLock lock(impl_->mu);
+common::Status KeyManager::update_alias(const Scope& scope, const std::string& name,
+                                        const std::string& target_key_ref) {
+  if (common::Status ok = check_customer_alias_name(name); !ok) return ok;
+  common::MutexLock lock(impl_->mu);
   impl_->sweep_deleted();
   auto it = impl_->aliases.find({scope.account_id, scope.region, name});
   if (it == impl_->aliases.end()) return detail::alias_not_found(scope, name);
@@ -74,22 +76,23 @@ Status KeyManager::update_alias(const Scope& scope, const std::string& name, con
   updated.last_updated_ms = impl_->clock->now_ms();
   impl_->save_alias(scope, updated);
   it->second = std::move(updated);
-  return ok_status();
+  return common::ok_status();
 }
 
-Status KeyManager::delete_alias(const Scope& scope, const std::string& name) {
-  if (Status ok = check_customer_alias_name(name); !ok) return ok;
-  MutexLock lock(impl_->mu);
+common::Status KeyManager::delete_alias(const Scope& scope, const std::string& name) {
+  if (common::Status ok = check_customer_alias_name(name); !ok) return ok;
+  common::MutexLock lock(impl_->mu);
   impl_->sweep_deleted();
   auto it = impl_->aliases.find({scope.account_id, scope.region, name});
   if (it == impl_->aliases.end()) return detail::alias_not_found(scope, name);
   if (impl_->store) impl_->store->erase_alias(scope, name);
   impl_->aliases.erase(it);
-  return ok_status();
+  return common::ok_status();
 }
 
-Outcome<std::vector<Alias>> KeyManager::list_aliases(const Scope& scope, const std::optional<std::string>& key_ref) {
-  MutexLock lock(impl_->mu);
+common::Outcome<std::vector<Alias>> KeyManager::list_aliases(const Scope& scope,
+                                                             const std::optional<std::string>& key_ref) {
+  common::MutexLock lock(impl_->mu);
   impl_->sweep_deleted();
   std::optional<std::string> key_id;
   if (key_ref) {

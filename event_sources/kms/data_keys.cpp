@@ -14,9 +14,9 @@ std::string DataKeyCache::slot(const DataKeyUse& use) {
   return use.scope.account_id + "\n" + use.scope.region + "\n" + use.resource_arn;
 }
 
-Outcome<DataKey> DataKeyCache::key_for_writing(const DataKeyUse& use) {
+common::Outcome<DataKey> DataKeyCache::key_for_writing(const DataKeyUse& use) {
   const int64_t now = keys_->clock().now_ms();
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto it = entries_.find(slot(use));
   if (it != entries_.end() && it->second.key_ref == use.key_ref && use.reuse_period_ms > 0 &&
       now - it->second.generated_ms < use.reuse_period_ms) {
@@ -30,10 +30,10 @@ Outcome<DataKey> DataKeyCache::key_for_writing(const DataKeyUse& use) {
   return entry.key;
 }
 
-Outcome<DataKey> DataKeyCache::key_for_reading(const DataKeyUse& use) {
+common::Outcome<DataKey> DataKeyCache::key_for_reading(const DataKeyUse& use) {
   const int64_t now = keys_->clock().now_ms();
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     auto it = entries_.find(slot(use));
     if (it != entries_.end() && it->second.key_ref == use.key_ref) {
       Entry& entry = it->second;
@@ -50,7 +50,7 @@ Outcome<DataKey> DataKeyCache::key_for_reading(const DataKeyUse& use) {
 }
 
 void DataKeyCache::clear() {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   entries_.clear();
 }
 

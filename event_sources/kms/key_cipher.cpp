@@ -42,11 +42,11 @@ std::string associated_data(std::string_view key_id, const EncryptionContext& co
 
 }  // namespace
 
-std::string new_key_material() { return random_bytes(kKeyMaterialSize); }
+std::string new_key_material() { return common::random_bytes(kKeyMaterialSize); }
 
 std::string seal_blob(std::string_view key_id, std::string_view material, std::string_view plaintext,
                       const EncryptionContext& context) {
-  const std::string nonce = random_bytes(kNonceSize);
+  const std::string nonce = common::random_bytes(kNonceSize);
   const std::string aad = associated_data(key_id, context);
   std::string out;
   out.reserve(kHeaderSize + plaintext.size() + kTagSize);

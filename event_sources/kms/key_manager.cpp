@@ -18,8 +18,8 @@ std::string describe_state_error(const KeyMetadata& meta) {
   return meta.arn + (meta.state == KeyState::PendingDeletion ? " is pending deletion." : " is disabled.");
 }
 
-AwsError pending_deletion(const KeyMetadata& meta) {
-  return aws_error(AwsErrorCode::KmsKeyInvalidState, meta.arn + " is pending deletion.");
+common::AwsError pending_deletion(const KeyMetadata& meta) {
+  return common::aws_error(common::AwsErrorCode::KmsKeyInvalidState, meta.arn + " is pending deletion.");
 }
 
 }  // namespace
@@ -54,7 +54,7 @@ void KeyManager::Impl::sweep_deleted() {
   }
 }
 
-Outcome<detail::KeyRecord*> KeyManager::Impl::resolve(const Scope& scope, const std::string& key_ref) {
+common::Outcome<detail::KeyRecord*> KeyManager::Impl::resolve(const Scope& scope, const std::string& key_ref) {
   sweep_deleted();
   std::optional<detail::ParsedRef> ref = detail::parse_key_ref(scope, key_ref);
   if (!ref) return detail::invalid_key_id(key_ref);
@@ -79,10 +79,11 @@ Outcome<detail::KeyRecord*> KeyManager::Impl::resolve(const Scope& scope, const 
   return &it->second;
 }
 
-Status KeyManager::Impl::usable(const KeyMetadata& meta) {
-  if (meta.state == KeyState::Enabled) return ok_status();
-  return aws_error(meta.state == KeyState::Disabled ? AwsErrorCode::KmsKeyDisabled : AwsErrorCode::KmsKeyInvalidState,
-                   describe_state_error(meta));
+common::Status KeyManager::Impl::usable(const KeyMetadata& meta) {
+  if (meta.state == KeyState::Enabled) return common::ok_status();
+  return common::aws_error(meta.state == KeyState::Disabled ? common::AwsErrorCode::KmsKeyDisabled
+                                                            : common::AwsErrorCode::KmsKeyInvalidState,
+                           describe_state_error(meta));
 }
 
 detail::KeyRecord& KeyManager::Impl::add_key(const Scope& scope, const CreateKeyRequest& request, bool aws_managed) {
@@ -90,7 +91,7 @@ detail::KeyRecord& KeyManager::Impl::add_key(const Scope& scope, const CreateKey
   KeyMetadata& m = record.meta;
   m.account_id = scope.account_id;
   m.region = scope.region;
-  m.key_id = uuid4();
+  m.key_id = common::uuid4();
   m.arn = detail::key_arn(scope, m.key_id);
   m.description = request.description;
   m.creation_ms = clock->now_ms();
@@ -108,7 +109,8 @@ detail::KeyRecord& KeyManager::Impl::add_key(const Scope& scope, const CreateKey
   return it->second;
 }
 
-Outcome<detail::KeyRecord*> KeyManager::Impl::create_managed_key(const Scope& scope, std::string_view alias_name) {
+common::Outcome<detail::KeyRecord*> KeyManager::Impl::create_managed_key(const Scope& scope,
+                                                                         std::string_view alias_name) {
   const bool sqs = alias_name == kSqsManagedAlias;
   CreateKeyRequest request;
   request.description = sqs ? "Default key that protects my SQS messages when no other key is defined"
@@ -137,7 +139,7 @@ void KeyManager::Impl::save_alias(const Scope& scope, const Alias& alias) {
 
 std::unique_ptr<KeyManager> KeyManager::open(const KmsOptions& options, std::string* error) {
   auto impl = std::make_unique<Impl>();
-  impl->clock = options.clock ? options.clock : system_clock();
+  impl->clock = options.clock ? options.clock : common::system_clock();
   if (!options.data_dir.empty()) {
     // The first component opened in a new data directory makes it.
     std::error_code made;
@@ -149,7 +151,7 @@ std::unique_ptr<KeyManager> KeyManager::open(const KmsOptions& options, std::str
     impl->store = detail::KeyStore::open(options.data_dir + "/kms.db", error);
     if (!impl->store) return nullptr;
     try {
-      MutexLock lock(impl->mu);
+      common::MutexLock lock(impl->mu);
       for (auto& record : impl->store->load_keys()) {
         std::string id = record.meta.key_id;
         impl->keys.emplace(std::move(id), std::move(record));
@@ -168,22 +170,22 @@ std::unique_ptr<KeyManager> KeyManager::open(const KmsOptions& options, std::str
 KeyManager::KeyManager(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 KeyManager::~KeyManager() = default;
 
-const Clock& KeyManager::clock() const { return *impl_->clock; }
+const common::Clock& KeyManager::clock() const { return *impl_->clock; }
 
-Outcome<KeyMetadata> KeyManager::create_key(const Scope& scope, const CreateKeyRequest& request) {
-  MutexLock lock(impl_->mu);
+common::Outcome<KeyMetadata> KeyManager::create_key(const Scope& scope, const CreateKeyRequest& request) {
+  common::MutexLock lock(impl_->mu);
   return impl_->add_key(scope, request, false).meta;
 }
 
-Outcome<KeyMetadata> KeyManager::describe_key(const Scope& scope, const std::string& key_ref) {
-  MutexLock lock(impl_->mu);
+common::Outcome<KeyMetadata> KeyManager::describe_key(const Scope& scope, const std::string& key_ref) {
+  common::MutexLock lock(impl_->mu);
   auto key = impl_->resolve(scope, key_ref);
   if (!key) return key.take_error();
   return (*key)->meta;
 }
 
 std::vector<KeyMetadata> KeyManager::list_keys(const Scope& scope) {
-  MutexLock lock(impl_->mu);
+  common::MutexLock lock(impl_->mu);
   impl_->sweep_deleted();
   std::vector<KeyMetadata> out;
   for (const auto& [id, record] : impl_->keys) {
@@ -194,8 +196,8 @@ std::vector<KeyMetadata> KeyManager::list_keys(const Scope& scope) {
   return out;
 }
 
-Status KeyManager::enable_key(const Scope& scope, const std::string& key_ref) {
-  MutexLock lock(impl_->mu);
+common::Status KeyManager::enable_key(const Scope& scope, const std::string& key_ref) {
+  common::MutexLock lock(impl_->mu);
   auto key = impl_->resolve(scope, key_ref);
   if (!key) return key.take_error();
   KeyMetadata& m = (*key)->meta;
@@ -204,11 +206,11 @@ Status KeyManager::enable_key(const Scope& scope, const std::string& key_ref) {
     m.state = KeyState::Enabled;
     impl_->save(**key);
   }
-  return ok_status();
+  return common::ok_status();
 }
 
-Status KeyManager::disable_key(const Scope& scope, const std::string& key_ref) {
-  MutexLock lock(impl_->mu);
+common::Status KeyManager::disable_key(const Scope& scope, const std::string& key_ref) {
+  common::MutexLock lock(impl_->mu);
   auto key = impl_->resolve(scope, key_ref);
   if (!key) return key.take_error();
   KeyMetadata& m = (*key)->meta;
@@ -217,12 +219,12 @@ Status KeyManager::disable_key(const Scope& scope, const std::string& key_ref) {
     m.state = KeyState::Disabled;
     impl_->save(**key);
   }
-  return ok_status();
+  return common::ok_status();
 }
 
-Outcome<KeyMetadata> KeyManager::schedule_key_deletion(const Scope& scope, const std::string& key_ref,
-                                                       int64_t window_days) {
-  MutexLock lock(impl_->mu);
+common::Outcome<KeyMetadata> KeyManager::schedule_key_deletion(const Scope& scope, const std::string& key_ref,
+                                                               int64_t window_days) {
+  common::MutexLock lock(impl_->mu);
   auto key = impl_->resolve(scope, key_ref);
   if (!key) return key.take_error();
   KeyMetadata& m = (*key)->meta;
@@ -234,13 +236,13 @@ Outcome<KeyMetadata> KeyManager::schedule_key_deletion(const Scope& scope, const
   return m;
 }
 
-Outcome<KeyMetadata> KeyManager::cancel_key_deletion(const Scope& scope, const std::string& key_ref) {
-  MutexLock lock(impl_->mu);
+common::Outcome<KeyMetadata> KeyManager::cancel_key_deletion(const Scope& scope, const std::string& key_ref) {
+  common::MutexLock lock(impl_->mu);
   auto key = impl_->resolve(scope, key_ref);
   if (!key) return key.take_error();
   KeyMetadata& m = (*key)->meta;
   if (m.state != KeyState::PendingDeletion) {
-    return aws_error(AwsErrorCode::KmsKeyInvalidState, m.arn + " is not pending deletion.");
+    return common::aws_error(common::AwsErrorCode::KmsKeyInvalidState, m.arn + " is not pending deletion.");
   }
   // AWS leaves a key whose deletion was cancelled disabled.
   m.state = KeyState::Disabled;
@@ -250,17 +252,17 @@ Outcome<KeyMetadata> KeyManager::cancel_key_deletion(const Scope& scope, const s
   return m;
 }
 
-Status KeyManager::set_key_rotation(const Scope& scope, const std::string& key_ref, bool enabled,
-                                    std::optional<int64_t> period_days) {
-  MutexLock lock(impl_->mu);
+common::Status KeyManager::set_key_rotation(const Scope& scope, const std::string& key_ref, bool enabled,
+                                            std::optional<int64_t> period_days) {
+  common::MutexLock lock(impl_->mu);
   auto key = impl_->resolve(scope, key_ref);
   if (!key) return key.take_error();
   KeyMetadata& m = (*key)->meta;
   if (m.aws_managed) {
-    return aws_error(AwsErrorCode::KmsUnsupportedOperation,
-                     m.arn + " is an AWS managed key. You cannot change its automatic rotation.");
+    return common::aws_error(common::AwsErrorCode::KmsUnsupportedOperation,
+                             m.arn + " is an AWS managed key. You cannot change its automatic rotation.");
   }
-  if (Status ok = Impl::usable(m); !ok) return ok;
+  if (common::Status ok = Impl::usable(m); !ok) return ok;
   if (period_days) m.rotation_period_days = *period_days;
   m.rotation_enabled = enabled;
   if (enabled) {
@@ -269,22 +271,22 @@ Status KeyManager::set_key_rotation(const Scope& scope, const std::string& key_r
     m.next_rotation_ms.reset();
   }
   impl_->save(**key);
-  return ok_status();
+  return common::ok_status();
 }
 
-Status KeyManager::put_key_policy(const Scope& scope, const std::string& key_ref, const std::string& policy) {
-  MutexLock lock(impl_->mu);
+common::Status KeyManager::put_key_policy(const Scope& scope, const std::string& key_ref, const std::string& policy) {
+  common::MutexLock lock(impl_->mu);
   auto key = impl_->resolve(scope, key_ref);
   if (!key) return key.take_error();
   KeyMetadata& m = (*key)->meta;
   if (m.state == KeyState::PendingDeletion) return pending_deletion(m);
   m.policy = policy;
   impl_->save(**key);
-  return ok_status();
+  return common::ok_status();
 }
 
-Status KeyManager::tag_resource(const Scope& scope, const std::string& key_ref, const Tags& tags) {
-  MutexLock lock(impl_->mu);
+common::Status KeyManager::tag_resource(const Scope& scope, const std::string& key_ref, const Tags& tags) {
+  common::MutexLock lock(impl_->mu);
   auto key = impl_->resolve(scope, key_ref);
   if (!key) return key.take_error();
   KeyMetadata& m = (*key)->meta;
@@ -298,12 +300,12 @@ Status KeyManager::tag_resource(const Scope& scope, const std::string& key_ref, 
     }
   }
   impl_->save(**key);
-  return ok_status();
+  return common::ok_status();
 }
 
-Status KeyManager::untag_resource(const Scope& scope, const std::string& key_ref,
-                                  const std::vector<std::string>& tag_keys) {
-  MutexLock lock(impl_->mu);
+common::Status KeyManager::untag_resource(const Scope& scope, const std::string& key_ref,
+                                          const std::vector<std::string>& tag_keys) {
+  common::MutexLock lock(impl_->mu);
   auto key = impl_->resolve(scope, key_ref);
   if (!key) return key.take_error();
   KeyMetadata& m = (*key)->meta;
@@ -311,11 +313,11 @@ Status KeyManager::untag_resource(const Scope& scope, const std::string& key_ref
   std::erase_if(m.tags,
                 [&](const auto& t) { return std::find(tag_keys.begin(), tag_keys.end(), t.first) != tag_keys.end(); });
   impl_->save(**key);
-  return ok_status();
+  return common::ok_status();
 }
 
-Outcome<KeyMetadata> KeyManager::managed_key(const Scope& scope, std::string_view alias_name) {
-  MutexLock lock(impl_->mu);
+common::Outcome<KeyMetadata> KeyManager::managed_key(const Scope& scope, std::string_view alias_name) {
+  common::MutexLock lock(impl_->mu);
   auto key = impl_->resolve(scope, std::string(alias_name));
   if (!key) return key.take_error();
   return (*key)->meta;

@@ -58,16 +58,17 @@ std::string alias_arn(const Scope& scope, std::string_view alias_name) {
   return "arn:aws:kms:" + scope.region + ":" + scope.account_id + ":" + std::string(alias_name);
 }
 
-AwsError key_not_found(const Scope& scope, std::string_view key_id) {
-  return aws_error(AwsErrorCode::KmsKeyNotFound, "Key '" + key_arn(scope, key_id) + "' does not exist");
+common::AwsError key_not_found(const Scope& scope, std::string_view key_id) {
+  return common::aws_error(common::AwsErrorCode::KmsKeyNotFound, "Key '" + key_arn(scope, key_id) + "' does not exist");
 }
 
-AwsError alias_not_found(const Scope& scope, std::string_view alias_name) {
-  return aws_error(AwsErrorCode::KmsKeyNotFound, "Alias " + alias_arn(scope, alias_name) + " is not found.");
+common::AwsError alias_not_found(const Scope& scope, std::string_view alias_name) {
+  return common::aws_error(common::AwsErrorCode::KmsKeyNotFound,
+                           "Alias " + alias_arn(scope, alias_name) + " is not found.");
 }
 
-AwsError invalid_key_id(std::string_view ref) {
-  return aws_error(AwsErrorCode::KmsKeyNotFound, "Invalid keyId '" + std::string(ref) + "'");
+common::AwsError invalid_key_id(std::string_view ref) {
+  return common::aws_error(common::AwsErrorCode::KmsKeyNotFound, "Invalid keyId '" + std::string(ref) + "'");
 }
 
 std::string default_key_policy(std::string_view account_id) {

@@ -22,9 +22,9 @@ std::string key_arn(const Scope& scope, std::string_view key_id);
 std::string alias_arn(const Scope& scope, std::string_view alias_name);
 bool is_key_id(std::string_view s);  // a UUID in its 8-4-4-4-12 lowercase hex form
 
-AwsError key_not_found(const Scope& scope, std::string_view key_id);
-AwsError alias_not_found(const Scope& scope, std::string_view alias_name);
-AwsError invalid_key_id(std::string_view ref);
+common::AwsError key_not_found(const Scope& scope, std::string_view key_id);
+common::AwsError alias_not_found(const Scope& scope, std::string_view alias_name);
+common::AwsError invalid_key_id(std::string_view ref);
 
 // The default key policy AWS writes for a key created without one: the account's root may do
 // everything (IAM policies then decide), with AWS's own formatting.

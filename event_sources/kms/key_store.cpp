@@ -13,7 +13,7 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr sqlite::SchemaStep kSchemaSteps[] = {
+constexpr common::sqlite::SchemaStep kSchemaSteps[] = {
     {"create the keys and aliases tables",
      "CREATE TABLE keys(key_id TEXT PRIMARY KEY, document TEXT NOT NULL, material BLOB NOT NULL);"
      "CREATE TABLE aliases(account_id TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,"
@@ -92,15 +92,15 @@ std::unique_ptr<KeyStore> KeyStore::open(const std::string& path, std::string* e
   std::unique_ptr<KeyStore> store;
   try {
     store.reset(new KeyStore(
-        sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX)));
+        common::sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX)));
     ::chmod(path.c_str(), 0600);  // it holds key material
     sqlite3_busy_timeout(store->db_.get(), 5000);
     store->db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     *error = "cannot open " + path + ": " + e.what();
     return nullptr;
   }
-  std::string upgrade_error = sqlite::upgrade_schema(store->db_, path, kSchemaSteps);
+  std::string upgrade_error = common::sqlite::upgrade_schema(store->db_, path, kSchemaSteps);
   if (!upgrade_error.empty()) {
     *error = upgrade_error;
     return nullptr;
@@ -113,7 +113,7 @@ std::unique_ptr<KeyStore> KeyStore::open(const std::string& path, std::string* e
 
 std::vector<KeyRecord> KeyStore::load_keys() {
   std::vector<KeyRecord> out;
-  sqlite::Statement select(db_.get(), "SELECT key_id, document, material FROM keys");
+  common::sqlite::Statement select(db_.get(), "SELECT key_id, document, material FROM keys");
   while (select.step()) {
     if (auto meta = metadata_of(select.string(0), select.string(1))) {
       out.push_back(KeyRecord{std::move(*meta), select.string(2)});
@@ -124,8 +124,8 @@ std::vector<KeyRecord> KeyStore::load_keys() {
 
 std::vector<AliasRecord> KeyStore::load_aliases() {
   std::vector<AliasRecord> out;
-  sqlite::Statement select(db_.get(),
-                           "SELECT account_id, region, name, target_key_id, created_ms, updated_ms FROM aliases");
+  common::sqlite::Statement select(
+      db_.get(), "SELECT account_id, region, name, target_key_id, created_ms, updated_ms FROM aliases");
   while (select.step()) {
     AliasRecord r;
     r.scope = Scope{select.string(0), select.string(1)};
@@ -140,7 +140,7 @@ std::vector<AliasRecord> KeyStore::load_aliases() {
 }
 
 void KeyStore::put_key(const KeyRecord& record) {
-  sqlite::Statement insert(db_.get(), "INSERT OR REPLACE INTO keys VALUES(?, ?, ?)");
+  common::sqlite::Statement insert(db_.get(), "INSERT OR REPLACE INTO keys VALUES(?, ?, ?)");
   const std::string document = key_document(record.meta);
   insert.bind_text(1, record.meta.key_id).bind_text(2, document).bind(3, record.material).run();
 }
@@ -148,17 +148,17 @@ void KeyStore::put_key(const KeyRecord& record) {
 void KeyStore::erase_key(const std::string& key_id) {
   db_.exec("BEGIN IMMEDIATE");
   try {
-    sqlite::Statement(db_.get(), "DELETE FROM aliases WHERE target_key_id = ?").bind_text(1, key_id).run();
-    sqlite::Statement(db_.get(), "DELETE FROM keys WHERE key_id = ?").bind_text(1, key_id).run();
+    common::sqlite::Statement(db_.get(), "DELETE FROM aliases WHERE target_key_id = ?").bind_text(1, key_id).run();
+    common::sqlite::Statement(db_.get(), "DELETE FROM keys WHERE key_id = ?").bind_text(1, key_id).run();
     db_.exec("COMMIT");
-  } catch (const sqlite::Error&) {
+  } catch (const common::sqlite::Error&) {
     db_.exec("ROLLBACK");
     throw;
   }
 }
 
 void KeyStore::put_alias(const Scope& scope, const Alias& alias) {
-  sqlite::Statement insert(db_.get(), "INSERT OR REPLACE INTO aliases VALUES(?, ?, ?, ?, ?, ?)");
+  common::sqlite::Statement insert(db_.get(), "INSERT OR REPLACE INTO aliases VALUES(?, ?, ?, ?, ?, ?)");
   insert.bind_text(1, scope.account_id)
       .bind_text(2, scope.region)
       .bind_text(3, alias.name)
@@ -169,7 +169,7 @@ void KeyStore::put_alias(const Scope& scope, const Alias& alias) {
 }
 
 void KeyStore::erase_alias(const Scope& scope, const std::string& name) {
-  sqlite::Statement erase(db_.get(), "DELETE FROM aliases WHERE account_id = ? AND region = ? AND name = ?");
+  common::sqlite::Statement erase(db_.get(), "DELETE FROM aliases WHERE account_id = ? AND region = ? AND name = ?");
   erase.bind_text(1, scope.account_id).bind_text(2, scope.region).bind_text(3, name).run();
 }
 

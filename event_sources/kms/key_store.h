@@ -34,8 +34,8 @@ class KeyStore {
   void erase_alias(const Scope& scope, const std::string& name);
 
  private:
-  explicit KeyStore(sqlite::Connection db) : db_(std::move(db)) {}
-  sqlite::Connection db_;
+  explicit KeyStore(common::sqlite::Connection db) : db_(std::move(db)) {}
+  common::sqlite::Connection db_;
 };
 
 }  // namespace sluice::kms::detail

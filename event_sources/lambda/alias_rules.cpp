@@ -13,8 +13,8 @@ namespace {
 constexpr const char* kAliasPattern = "(?!^[0-9]+$)([a-zA-Z0-9-_]+)";
 constexpr const char* kVersionPattern = R"((\$LATEST|[0-9]+))";
 
-AwsError validation(const std::string& constraint_text) {
-  return aws_error(AwsErrorCode::Validation, "1 validation error detected: " + constraint_text);
+common::AwsError validation(const std::string& constraint_text) {
+  return common::aws_error(common::AwsErrorCode::Validation, "1 validation error detected: " + constraint_text);
 }
 
 bool all_digits(const std::string& text) {
@@ -36,8 +36,8 @@ std::string map_text(const VersionWeights& routing) {
 
 }  // namespace
 
-std::optional<AwsError> check_alias_name(const std::string& name) {
-  static const Pattern word("[a-zA-Z0-9-_]+");
+std::optional<common::AwsError> check_alias_name(const std::string& name) {
+  static const common::Pattern word("[a-zA-Z0-9-_]+");
   const std::string prefix = "Value '" + name + "' at 'name' failed to satisfy constraint: ";
   if (name.size() > 128) return validation(prefix + "Member must have length less than or equal to 128");
   if (name.empty() || all_digits(name) || !word.matches(name)) {
@@ -46,7 +46,7 @@ std::optional<AwsError> check_alias_name(const std::string& name) {
   return std::nullopt;
 }
 
-std::optional<AwsError> check_function_version(const std::string& version) {
+std::optional<common::AwsError> check_function_version(const std::string& version) {
   if (version == "$LATEST" || (all_digits(version) && version.size() <= 1024)) return std::nullopt;
   return validation("Value '" + version +
                     "' at 'functionVersion' failed to satisfy constraint: Member must satisfy regular expression "
@@ -54,7 +54,7 @@ std::optional<AwsError> check_function_version(const std::string& version) {
                     kVersionPattern);
 }
 
-std::optional<AwsError> check_routing(const std::string& function_version, const VersionWeights& routing) {
+std::optional<common::AwsError> check_routing(const std::string& function_version, const VersionWeights& routing) {
   const std::string prefix =
       "Value '" + map_text(routing) + "' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: ";
   if (routing.size() > 1) return validation(prefix + "Member must have length less than or equal to 1");
@@ -70,36 +70,37 @@ std::optional<AwsError> check_routing(const std::string& function_version, const
                         "Member must have value greater than or equal to 0.0]");
     }
     if (function_version == "$LATEST") {
-      return aws_error(AwsErrorCode::LambdaInvalidParameterValue,
-                       "$LATEST is not supported for an alias pointing to more than 1 version");
+      return common::aws_error(common::AwsErrorCode::LambdaInvalidParameterValue,
+                               "$LATEST is not supported for an alias pointing to more than 1 version");
     }
     if (version == function_version) {
-      return aws_error(AwsErrorCode::LambdaInvalidParameterValue, "Invalid function version " + version +
-                                                                      ". Function version " + version +
-                                                                      " is already included in routing configuration.");
+      return common::aws_error(common::AwsErrorCode::LambdaInvalidParameterValue,
+                               "Invalid function version " + version + ". Function version " + version +
+                                   " is already included in routing configuration.");
     }
   }
   return std::nullopt;
 }
 
-AwsError alias_exists(const std::string& alias_arn) {
-  return aws_error(AwsErrorCode::ResourceConflict, "Alias already exists: " + alias_arn);
+common::AwsError alias_exists(const std::string& alias_arn) {
+  return common::aws_error(common::AwsErrorCode::ResourceConflict, "Alias already exists: " + alias_arn);
 }
 
-AwsError alias_not_found(const std::string& alias_arn) {
-  return aws_error(AwsErrorCode::ResourceNotFound, "Cannot find alias arn: " + alias_arn);
+common::AwsError alias_not_found(const std::string& alias_arn) {
+  return common::aws_error(common::AwsErrorCode::ResourceNotFound, "Cannot find alias arn: " + alias_arn);
 }
 
-AwsError revision_mismatch() {
-  return aws_error(AwsErrorCode::LambdaPreconditionFailed,
-                   "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API "
-                   "to retrieve the latest Revision Id");
+common::AwsError revision_mismatch() {
+  return common::aws_error(
+      common::AwsErrorCode::LambdaPreconditionFailed,
+      "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API "
+      "to retrieve the latest Revision Id");
 }
 
-AwsError code_sha256_mismatch(const std::string& given, const std::string& latest) {
-  return aws_error(AwsErrorCode::LambdaInvalidParameterValue,
-                   "CodeSHA256 (" + given + ") is different from current CodeSHA256 in $LATEST (" + latest +
-                       "). Please try again with the CodeSHA256 in $LATEST.");
+common::AwsError code_sha256_mismatch(const std::string& given, const std::string& latest) {
+  return common::aws_error(common::AwsErrorCode::LambdaInvalidParameterValue,
+                           "CodeSHA256 (" + given + ") is different from current CodeSHA256 in $LATEST (" + latest +
+                               "). Please try again with the CodeSHA256 in $LATEST.");
 }
 
 }  // namespace sluice::lambda::detail

@@ -38,13 +38,13 @@ std::string version_of(const std::string& function_name) {
 }  // namespace
 
 std::string invocation_record(const AsyncEvent& event, const std::string& condition, int64_t now_ms,
-                              const Outcome<InvokeOutput>* outcome, const std::string& executed_version) {
+                              const common::Outcome<InvokeOutput>* outcome, const std::string& executed_version) {
   boost::json::object request_context{{"requestId", event.request_id},
                                       {"functionArn", event.invoked_arn},
                                       {"condition", condition},
                                       {"approximateInvokeCount", event.attempts}};
   boost::json::object record{{"version", "1.0"},
-                             {"timestamp", format_iso8601_ms(now_ms)},
+                             {"timestamp", common::format_iso8601_ms(now_ms)},
                              {"requestContext", std::move(request_context)},
                              {"requestPayload", payload_value(event.payload)}};
   if (!outcome) return boost::json::serialize(record);
@@ -72,13 +72,13 @@ std::string dead_letter_error_message(const std::string& error_payload) {
   return error_payload;
 }
 
-AsyncInvocations::AsyncInvocations(Executor& executor, FunctionStore& store, std::shared_ptr<Clock> clock,
-                                   AsyncHooks hooks, std::shared_ptr<WorkPool> pool, int per_function)
+AsyncInvocations::AsyncInvocations(Executor& executor, FunctionStore& store, std::shared_ptr<common::Clock> clock,
+                                   AsyncHooks hooks, std::shared_ptr<common::WorkPool> pool, int per_function)
     : executor_(executor),
       store_(store),
       clock_(std::move(clock)),
       hooks_(std::move(hooks)),
-      pool_(pool ? std::move(pool) : WorkPool::create()),
+      pool_(pool ? std::move(pool) : common::WorkPool::create()),
       per_function_(per_function < 1 ? 1 : per_function) {}
 
 AsyncInvocations::~AsyncInvocations() { stop(); }
@@ -96,13 +96,13 @@ void AsyncInvocations::start(std::vector<AsyncEvent> stored) {
   timer_ = std::thread([this] { run_timer(); });
 }
 
-Status AsyncInvocations::enqueue(AsyncEvent event) {
+common::Status AsyncInvocations::enqueue(AsyncEvent event) {
   event.enqueued_ms = clock_->now_ms();
   event.next_attempt_ms = event.enqueued_ms;
   try {
     store_.put_event(event);
-  } catch (const sqlite::Error& e) {
-    return aws_error(AwsErrorCode::LambdaService, std::string("the event queue failed: ") + e.what());
+  } catch (const common::sqlite::Error& e) {
+    return common::aws_error(common::AwsErrorCode::LambdaService, std::string("the event queue failed: ") + e.what());
   }
   if (hooks_.meter)
     hooks_.meter->count(invoked_resource_of_arn(event.invoked_arn, version_of(event.function_name)),
@@ -113,7 +113,7 @@ Status AsyncInvocations::enqueue(AsyncEvent event) {
     due_.emplace(at, std::move(event));
   }
   wake_.notify_one();
-  return ok_status();
+  return common::ok_status();
 }
 
 void AsyncInvocations::stop() {
@@ -123,7 +123,7 @@ void AsyncInvocations::stop() {
   }
   wake_.notify_all();
   if (timer_.joinable()) timer_.join();
-  std::map<std::string, std::unique_ptr<WorkLane>> lanes;
+  std::map<std::string, std::unique_ptr<common::WorkLane>> lanes;
   {
     std::lock_guard lock(mu_);
     lanes.swap(lanes_);
@@ -136,7 +136,7 @@ size_t AsyncInvocations::pending() const {
   return due_.size() + in_flight_;
 }
 
-WorkLane& AsyncInvocations::lane_of(const std::string& function_name) {
+common::WorkLane& AsyncInvocations::lane_of(const std::string& function_name) {
   const std::string name = base_name(function_name);
   auto found = lanes_.find(name);
   if (found == lanes_.end()) {
@@ -188,11 +188,11 @@ void AsyncInvocations::run_attempt(AsyncEvent event) {
     expire(std::move(event), settings, executed_version);
     return;
   }
-  Outcome<InvokeOutput> outcome = aws_error(AwsErrorCode::ResourceNotFound, "");
+  common::Outcome<InvokeOutput> outcome = common::aws_error(common::AwsErrorCode::ResourceNotFound, "");
   metrics::LambdaMeter* meter = hooks_.meter.get();
   if (function && function->reserved_concurrency == 0) {
     // A function that may not run: Lambda sends its events on without retrying.
-    outcome = aws_error(AwsErrorCode::LambdaTooManyRequests, "Rate Exceeded.");
+    outcome = common::aws_error(common::AwsErrorCode::LambdaTooManyRequests, "Rate Exceeded.");
     event.attempts = static_cast<int>(settings.maximum_retry_attempts);
     if (meter) meter->count(invoked_resource_of_arn(event.invoked_arn, executed_version), "Throttles");
   } else if (function) {
@@ -231,7 +231,7 @@ void AsyncInvocations::requeue(AsyncEvent event, int64_t at) {
   event.next_attempt_ms = at;
   try {
     store_.put_event(event);
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     std::fprintf(stderr, "sluice: the event queue failed: %s\n", e.what());
   }
   {
@@ -247,13 +247,13 @@ void AsyncInvocations::expire(AsyncEvent event, const AsyncSettings& settings, c
   try {
     send_failure(event, settings, "EventAgeExceeded", nullptr, executed_version);
     store_.erase_event(event.request_id);
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     std::fprintf(stderr, "sluice: the event queue failed: %s\n", e.what());
   }
 }
 
 void AsyncInvocations::send_failure(const AsyncEvent& event, const AsyncSettings& settings,
-                                    const std::string& condition, const Outcome<InvokeOutput>* outcome,
+                                    const std::string& condition, const common::Outcome<InvokeOutput>* outcome,
                                     const std::string& executed_version) {
   const int64_t now = clock_->now_ms();
   if (!settings.on_failure.empty() && hooks_.destinations) {
@@ -283,10 +283,10 @@ void AsyncInvocations::send_failure(const AsyncEvent& event, const AsyncSettings
                event.request_id.c_str(), condition.c_str(), event.attempts);
 }
 
-void AsyncInvocations::settle(AsyncEvent event, const Outcome<InvokeOutput>& outcome,
+void AsyncInvocations::settle(AsyncEvent event, const common::Outcome<InvokeOutput>& outcome,
                               const std::string& executed_version) {
   const bool succeeded = outcome && outcome->function_error.empty();
-  const bool function_gone = !outcome && outcome.error().code == AwsErrorCode::ResourceNotFound;
+  const bool function_gone = !outcome && outcome.error().code == common::AwsErrorCode::ResourceNotFound;
   const AsyncSettings settings = hooks_.settings(event.invoked_arn);
   const int64_t now = clock_->now_ms();
   const bool attempts_left = event.attempts <= settings.maximum_retry_attempts;
@@ -314,7 +314,7 @@ void AsyncInvocations::settle(AsyncEvent event, const Outcome<InvokeOutput>& out
     if (!succeeded && hooks_.meter)
       hooks_.meter->count(invoked_resource_of_arn(event.invoked_arn, executed_version), "AsyncEventsDropped");
     store_.erase_event(event.request_id);
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     std::fprintf(stderr, "sluice: the event queue failed: %s\n", e.what());
   }
 }

@@ -58,7 +58,7 @@ struct AsyncEvent {
   int throttles = 0;        // attempts refused for concurrency in a row (not stored: a restart starts over)
 };
 
-using FunctionLookup = std::function<Outcome<FunctionRecord>(std::string_view name_or_arn)>;
+using FunctionLookup = std::function<common::Outcome<FunctionRecord>(std::string_view name_or_arn)>;
 using SettingsLookup = std::function<AsyncSettings(const std::string& invoked_arn)>;
 // Sends an invocation record to an OnSuccess / OnFailure destination; true when it took it.
 using RecordSender = std::function<bool(const std::string& destination_arn, const std::string& record)>;
@@ -78,7 +78,7 @@ struct AsyncHooks {
 // condition: "Success", "RetriesExhausted" or "EventAgeExceeded". Without an outcome (an event
 // that expired before this attempt ran) the record has no responseContext or responsePayload.
 std::string invocation_record(const AsyncEvent& event, const std::string& condition, int64_t now_ms,
-                              const Outcome<InvokeOutput>* outcome, const std::string& executed_version);
+                              const common::Outcome<InvokeOutput>* outcome, const std::string& executed_version);
 
 // What a dead-letter message's ErrorMessage attribute says: the errorMessage of Lambda's error
 // JSON, else the text as it is.
@@ -86,14 +86,14 @@ std::string dead_letter_error_message(const std::string& error_payload);
 
 class AsyncInvocations {
  public:
-  AsyncInvocations(Executor& executor, FunctionStore& store, std::shared_ptr<Clock> clock, AsyncHooks hooks,
-                   std::shared_ptr<WorkPool> pool, int per_function);
+  AsyncInvocations(Executor& executor, FunctionStore& store, std::shared_ptr<common::Clock> clock, AsyncHooks hooks,
+                   std::shared_ptr<common::WorkPool> pool, int per_function);
   ~AsyncInvocations();
 
   // Takes the stored events and starts the timer.
   void start(std::vector<AsyncEvent> stored);
   // Stores the event; it is invoked as soon as its function's lane is free.
-  Status enqueue(AsyncEvent event);
+  common::Status enqueue(AsyncEvent event);
   void stop();
   // Events stored and not yet settled.
   size_t pending() const;
@@ -102,20 +102,20 @@ class AsyncInvocations {
   void run_timer();
   void attempt(AsyncEvent event);
   void run_attempt(AsyncEvent event);
-  void settle(AsyncEvent event, const Outcome<InvokeOutput>& outcome, const std::string& executed_version);
+  void settle(AsyncEvent event, const common::Outcome<InvokeOutput>& outcome, const std::string& executed_version);
   // Sends on an event older than its MaximumEventAgeInSeconds that was not run this time.
   void expire(AsyncEvent event, const AsyncSettings& settings, const std::string& executed_version);
   // Puts the event back in the queue, due at `at`.
   void requeue(AsyncEvent event, int64_t at);
   void send_failure(const AsyncEvent& event, const AsyncSettings& settings, const std::string& condition,
-                    const Outcome<InvokeOutput>* outcome, const std::string& executed_version);
-  WorkLane& lane_of(const std::string& function_name);  // requires mu_
+                    const common::Outcome<InvokeOutput>* outcome, const std::string& executed_version);
+  common::WorkLane& lane_of(const std::string& function_name);  // requires mu_
 
   Executor& executor_;
   FunctionStore& store_;
-  const std::shared_ptr<Clock> clock_;
+  const std::shared_ptr<common::Clock> clock_;
   const AsyncHooks hooks_;
-  const std::shared_ptr<WorkPool> pool_;
+  const std::shared_ptr<common::WorkPool> pool_;
   const int per_function_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
@@ -123,7 +123,7 @@ class AsyncInvocations {
   size_t in_flight_ = 0;                    // handed to a lane, not yet settled
   bool started_ = false;
   bool stopping_ = false;
-  std::map<std::string, std::unique_ptr<WorkLane>> lanes_;  // by function (base name)
+  std::map<std::string, std::unique_ptr<common::WorkLane>> lanes_;  // by function (base name)
   std::thread timer_;
 };
 

@@ -17,9 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-AwsError unzip_failed() {
-  return aws_error(AwsErrorCode::LambdaInvalidParameterValue,
-                   "Could not unzip uploaded file. Please check your file, then try to upload again.");
+common::AwsError unzip_failed() {
+  return common::aws_error(common::AwsErrorCode::LambdaInvalidParameterValue,
+                           "Could not unzip uploaded file. Please check your file, then try to upload again.");
 }
 
 bool safe_entry_name(std::string_view name) {
@@ -42,7 +42,7 @@ struct ZipFileCloser {
   void operator()(zip_file_t* file) const { zip_fclose(file); }
 };
 
-Status unpack_entries(zip_t* archive, const fs::path& into) {
+common::Status unpack_entries(zip_t* archive, const fs::path& into) {
   const zip_int64_t count = zip_get_num_entries(archive, 0);
   int64_t total = 0;
   std::vector<char> buffer(size_t{64} * 1024);
@@ -62,8 +62,8 @@ Status unpack_entries(zip_t* archive, const fs::path& into) {
     }
     total += static_cast<int64_t>(stat.size);
     if (total > kMaxUnzippedBytes) {
-      return aws_error(AwsErrorCode::LambdaInvalidParameterValue,
-                       "Unzipped size must be smaller than " + std::to_string(kMaxUnzippedBytes) + " bytes");
+      return common::aws_error(common::AwsErrorCode::LambdaInvalidParameterValue,
+                               "Unzipped size must be smaller than " + std::to_string(kMaxUnzippedBytes) + " bytes");
     }
     fs::create_directories(target.parent_path(), ec);
     if (ec) return unzip_failed();
@@ -88,12 +88,12 @@ Status unpack_entries(zip_t* archive, const fs::path& into) {
     }
     ::chmod(target.c_str(), mode | S_IRUSR);
   }
-  return ok_status();
+  return common::ok_status();
 }
 
 }  // namespace
 
-Status unpack_zip(std::string_view zip, const std::string& into) {
+common::Status unpack_zip(std::string_view zip, const std::string& into) {
   zip_error_t error;
   zip_error_init(&error);
   zip_source_t* source = zip_source_buffer_create(zip.data(), zip.size(), 0, &error);
@@ -109,8 +109,9 @@ Status unpack_zip(std::string_view zip, const std::string& into) {
   }
   std::error_code ec;
   fs::create_directories(into, ec);
-  if (ec) return aws_error(AwsErrorCode::LambdaService, "cannot store the function's code: " + ec.message());
-  Status unpacked = unpack_entries(archive.get(), into);
+  if (ec)
+    return common::aws_error(common::AwsErrorCode::LambdaService, "cannot store the function's code: " + ec.message());
+  common::Status unpacked = unpack_entries(archive.get(), into);
   if (!unpacked) fs::remove_all(into, ec);
   return unpacked;
 }

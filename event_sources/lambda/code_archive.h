@@ -17,6 +17,6 @@ constexpr int64_t kMaxUnzippedBytes = 262'144'000;
 // Unix permissions (a `bootstrap` stays executable). A file that is not a readable zip, or an
 // entry that would land outside `into`, is InvalidParameterValueException with AWS's text; on
 // failure nothing is left behind.
-Status unpack_zip(std::string_view zip, const std::string& into);
+common::Status unpack_zip(std::string_view zip, const std::string& into);
 
 }  // namespace sluice::lambda::detail

@@ -10,18 +10,18 @@ namespace sluice::lambda::detail {
 
 namespace fs = std::filesystem;
 
-std::optional<AwsError> check_description(const std::optional<std::string>& description) {
+std::optional<common::AwsError> check_description(const std::optional<std::string>& description) {
   UpdateConfigurationInput input;
   input.description = description;
   return validate_update(input);
 }
 
-std::optional<AwsError> check_max_items(std::optional<int64_t> max_items) {
+std::optional<common::AwsError> check_max_items(std::optional<int64_t> max_items) {
   if (!max_items || (*max_items >= 1 && *max_items <= 10000)) return std::nullopt;
-  return aws_error(AwsErrorCode::Validation,
-                   "1 validation error detected: Value '" + std::to_string(*max_items) +
-                       "' at 'maxItems' failed to satisfy constraint: Member must have value " +
-                       (*max_items < 1 ? "greater than or equal to 1" : "less than or equal to 10000"));
+  return common::aws_error(common::AwsErrorCode::Validation,
+                           "1 validation error detected: Value '" + std::to_string(*max_items) +
+                               "' at 'maxItems' failed to satisfy constraint: Member must have value " +
+                               (*max_items < 1 ? "greater than or equal to 1" : "less than or equal to 10000"));
 }
 
 ControlPlaneImpl::ControlPlaneImpl(ControlPlaneOptions options, std::unique_ptr<FunctionStore> store,
@@ -38,7 +38,7 @@ ControlPlaneImpl::ControlPlaneImpl(ControlPlaneOptions options, std::unique_ptr<
       async_(*options_.executor, *store_, options_.clock,
              AsyncHooks{[this](std::string_view name_or_arn) { return get_function(name_or_arn); },
                         [this](const std::string& invoked_arn) {
-                          MutexLock lock(mu_);
+                          common::MutexLock lock(mu_);
                           return event_configs_.settings(invoked_arn);
                         },
                         [this](const std::string& destination, const std::string& record) {
@@ -48,7 +48,7 @@ ControlPlaneImpl::ControlPlaneImpl(ControlPlaneOptions options, std::unique_ptr<
                         [this](const FunctionRecord& function) { leave(function.name); }, options_.meter},
              options_.work_pool, options_.async_dispatchers) {
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     for (auto& function : store_->load_all()) {
       const std::string name = function.name;
       functions_.emplace(name, std::move(function));
@@ -69,7 +69,7 @@ ControlPlaneImpl::ControlPlaneImpl(ControlPlaneOptions options, std::unique_ptr<
 
 ControlPlaneImpl::~ControlPlaneImpl() {
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     stopping_ = true;
   }
   wake_.notify_all();
@@ -85,7 +85,7 @@ std::string ControlPlaneImpl::arn_of(const std::string& name) const {
   return "arn:aws:lambda:" + options_.region + ":" + options_.account_id + ":function:" + name;
 }
 
-Outcome<FunctionRecord> ControlPlaneImpl::find(const FunctionRef& ref) const {
+common::Outcome<FunctionRecord> ControlPlaneImpl::find(const FunctionRef& ref) const {
   auto found = functions_.find(ref.name);
   if (found == functions_.end() || (!ref.qualifier.empty() && ref.qualifier != "$LATEST")) {
     return function_not_found(arn_of(ref.name) + (ref.qualifier.empty() ? "" : ":" + ref.qualifier));
@@ -95,7 +95,7 @@ Outcome<FunctionRecord> ControlPlaneImpl::find(const FunctionRef& ref) const {
 
 // The record a qualified name runs: $LATEST, a version, or the version an alias names (with
 // the alias's ARN). `route` picks by the alias's routing weights, as an invocation does.
-Outcome<FunctionRecord> ControlPlaneImpl::find_qualified(const FunctionRef& ref, bool route) const {
+common::Outcome<FunctionRecord> ControlPlaneImpl::find_qualified(const FunctionRef& ref, bool route) const {
   if (ref.qualifier.empty()) return find(ref);
   auto latest = find({ref.name, ""});
   if (!latest) return latest;
@@ -121,41 +121,41 @@ Outcome<FunctionRecord> ControlPlaneImpl::find_qualified(const FunctionRef& ref,
 }
 
 // AWS refuses changes while a function is being created or updated.
-Outcome<FunctionRecord> ControlPlaneImpl::find_updatable(const FunctionRef& ref) const {
+common::Outcome<FunctionRecord> ControlPlaneImpl::find_updatable(const FunctionRef& ref) const {
   auto found = find(ref);
   if (!found) return found;
   if (found->state == "Pending") return state_conflict(*found);
   if (found->last_update_status == "InProgress") {
-    return aws_error(
-        AwsErrorCode::ResourceConflict,
+    return common::aws_error(
+        common::AwsErrorCode::ResourceConflict,
         "The operation cannot be performed at this time. An update is in progress for resource: " + found->arn);
   }
   return found;
 }
 
-AwsError ControlPlaneImpl::state_conflict(const FunctionRecord& function) {
-  return aws_error(AwsErrorCode::ResourceConflict,
-                   "The operation cannot be performed at this time. The function is currently in the following "
-                   "state: " +
-                       function.state);
+common::AwsError ControlPlaneImpl::state_conflict(const FunctionRecord& function) {
+  return common::aws_error(common::AwsErrorCode::ResourceConflict,
+                           "The operation cannot be performed at this time. The function is currently in the following "
+                           "state: " +
+                               function.state);
 }
 
-AwsError ControlPlaneImpl::store_failed(const sqlite::Error& e) {
-  return aws_error(AwsErrorCode::LambdaService, std::string("the function store failed: ") + e.what());
+common::AwsError ControlPlaneImpl::store_failed(const common::sqlite::Error& e) {
+  return common::aws_error(common::AwsErrorCode::LambdaService, std::string("the function store failed: ") + e.what());
 }
 
-Status ControlPlaneImpl::persist(const FunctionRecord& function) {
+common::Status ControlPlaneImpl::persist(const FunctionRecord& function) {
   try {
     store_->put(function);
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     return store_failed(e);
   }
-  return ok_status();
+  return common::ok_status();
 }
 
 void ControlPlaneImpl::touch(FunctionRecord& function) const {
   function.last_modified_ms = options_.clock->now_ms();
-  function.revision_id = uuid4();
+  function.revision_id = common::uuid4();
 }
 
 void ControlPlaneImpl::begin_update(FunctionRecord& function) const {
@@ -171,10 +171,10 @@ namespace sluice::lambda {
 
 namespace fs = std::filesystem;
 
-Outcome<std::unique_ptr<ControlPlane>, std::string> ControlPlane::open(ControlPlaneOptions options) {
-  using Result = Outcome<std::unique_ptr<ControlPlane>, std::string>;
+common::Outcome<std::unique_ptr<ControlPlane>, std::string> ControlPlane::open(ControlPlaneOptions options) {
+  using Result = common::Outcome<std::unique_ptr<ControlPlane>, std::string>;
   if (!options.executor) return Result::failure("the Lambda control plane needs an executor");
-  if (!options.clock) options.clock = system_clock();
+  if (!options.clock) options.clock = common::system_clock();
   std::string code_root;
   bool temporary = false;
   std::error_code ec;
@@ -192,7 +192,7 @@ Outcome<std::unique_ptr<ControlPlane>, std::string> ControlPlane::open(ControlPl
     auto store = detail::FunctionStore::open(options.data_dir);
     return std::unique_ptr<ControlPlane>(std::make_unique<detail::ControlPlaneImpl>(
         std::move(options), std::move(store), std::move(code_root), temporary));
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     return Result::failure(std::string("cannot open the Lambda store: ") + e.what());
   }
 }

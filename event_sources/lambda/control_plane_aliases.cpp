@@ -7,20 +7,21 @@
 
 namespace sluice::lambda::detail {
 
-Outcome<AliasRecord> ControlPlaneImpl::create_alias(std::string_view name_or_arn, const AliasInput& input) {
+common::Outcome<AliasRecord> ControlPlaneImpl::create_alias(std::string_view name_or_arn, const AliasInput& input) {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
   if (auto error = check_alias_name(input.name)) return *error;
   if (!input.function_version) {
-    return aws_error(AwsErrorCode::Validation,
-                     "1 validation error detected: Value null at 'functionVersion' failed to satisfy constraint: "
-                     "Member must not be null");
+    return common::aws_error(
+        common::AwsErrorCode::Validation,
+        "1 validation error detected: Value null at 'functionVersion' failed to satisfy constraint: "
+        "Member must not be null");
   }
   if (auto error = check_function_version(*input.function_version)) return *error;
   if (auto error = check_description(input.description)) return *error;
   const VersionWeights routing = input.routing.value_or(VersionWeights{});
   if (auto error = check_routing(*input.function_version, routing)) return *error;
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto latest = find({ref->name, ""});
   if (!latest) return latest.take_error();
   if (auto missing = missing_version(latest->name, *input.function_version, routing)) return *missing;
@@ -32,16 +33,16 @@ Outcome<AliasRecord> ControlPlaneImpl::create_alias(std::string_view name_or_arn
   alias.function_version = *input.function_version;
   alias.description = input.description.value_or("");
   alias.routing = routing;
-  alias.revision_id = uuid4();
+  alias.revision_id = common::uuid4();
   if (auto stored = versions_.put_alias(alias); !stored) return stored.take_error();
   return alias;
 }
 
-Outcome<AliasRecord> ControlPlaneImpl::get_alias(std::string_view name_or_arn, const std::string& name) const {
+common::Outcome<AliasRecord> ControlPlaneImpl::get_alias(std::string_view name_or_arn, const std::string& name) const {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
   if (auto error = check_alias_name(name)) return *error;
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto latest = find({ref->name, ""});
   if (!latest) return latest.take_error();
   const AliasRecord* alias = versions_.alias(latest->name, name);
@@ -49,14 +50,14 @@ Outcome<AliasRecord> ControlPlaneImpl::get_alias(std::string_view name_or_arn, c
   return *alias;
 }
 
-Outcome<AliasRecord> ControlPlaneImpl::update_alias(std::string_view name_or_arn, const AliasInput& input) {
+common::Outcome<AliasRecord> ControlPlaneImpl::update_alias(std::string_view name_or_arn, const AliasInput& input) {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
   if (auto error = check_alias_name(input.name)) return *error;
   if (input.function_version)
     if (auto error = check_function_version(*input.function_version)) return *error;
   if (auto error = check_description(input.description)) return *error;
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto latest = find({ref->name, ""});
   if (!latest) return latest.take_error();
   const AliasRecord* found = versions_.alias(latest->name, input.name);
@@ -68,32 +69,33 @@ Outcome<AliasRecord> ControlPlaneImpl::update_alias(std::string_view name_or_arn
   if (input.routing) alias.routing = *input.routing;
   if (auto error = check_routing(alias.function_version, alias.routing)) return *error;
   if (auto missing = missing_version(alias.function_name, alias.function_version, alias.routing)) return *missing;
-  alias.revision_id = uuid4();
+  alias.revision_id = common::uuid4();
   if (auto stored = versions_.put_alias(alias); !stored) return stored.take_error();
   return alias;
 }
 
-Status ControlPlaneImpl::delete_alias(std::string_view name_or_arn, const std::string& name) {
+common::Status ControlPlaneImpl::delete_alias(std::string_view name_or_arn, const std::string& name) {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
   if (auto error = check_alias_name(name)) return *error;
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto latest = find({ref->name, ""});
   if (!latest) return latest.take_error();
-  if (!versions_.alias(latest->name, name)) return ok_status();  // AWS answers 204 all the same
+  if (!versions_.alias(latest->name, name)) return common::ok_status();  // AWS answers 204 all the same
   if (auto forgotten = event_configs_.forget(latest->arn + ":" + name); !forgotten) return forgotten;
   return versions_.erase_alias(latest->name, name);
 }
 
-Outcome<AliasPage> ControlPlaneImpl::list_aliases(std::string_view name_or_arn, std::string_view function_version,
-                                                  std::string_view marker, std::optional<int64_t> max_items) const {
+common::Outcome<AliasPage> ControlPlaneImpl::list_aliases(std::string_view name_or_arn,
+                                                          std::string_view function_version, std::string_view marker,
+                                                          std::optional<int64_t> max_items) const {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
   if (!function_version.empty())
     if (auto error = check_function_version(std::string(function_version))) return *error;
   if (auto error = check_max_items(max_items)) return *error;
   const size_t limit = static_cast<size_t>(std::min<int64_t>(max_items.value_or(kDefaultMaxItems), kDefaultMaxItems));
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto latest = find({ref->name, ""});
   if (!latest) return latest.take_error();
   AliasPage page;
@@ -110,8 +112,9 @@ Outcome<AliasPage> ControlPlaneImpl::list_aliases(std::string_view name_or_arn, 
 }
 
 // A version an alias would name that does not exist.
-std::optional<AwsError> ControlPlaneImpl::missing_version(const std::string& function, const std::string& version,
-                                                          const VersionWeights& routing) const {
+std::optional<common::AwsError> ControlPlaneImpl::missing_version(const std::string& function,
+                                                                  const std::string& version,
+                                                                  const VersionWeights& routing) const {
   std::vector<std::string> named{version};
   for (const auto& [other, weight] : routing) named.push_back(other);
   for (const std::string& v : named) {

@@ -16,7 +16,7 @@ void ControlPlaneImpl::enqueue(Job job) {
 }
 
 bool ControlPlaneImpl::idle_now() {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   return jobs_.empty() && !busy_;
 }
 
@@ -24,7 +24,7 @@ void ControlPlaneImpl::run_deployer() {
   while (true) {
     Job job;
     {
-      MutexLock lock(mu_);
+      common::MutexLock lock(mu_);
       while (!stopping_ && jobs_.empty()) mu_.wait(wake_);
       if (stopping_) return;
       job = std::move(jobs_.front());
@@ -33,7 +33,7 @@ void ControlPlaneImpl::run_deployer() {
     }
     run(job);
     {
-      MutexLock lock(mu_);
+      common::MutexLock lock(mu_);
       busy_ = false;
     }
     std::lock_guard<std::mutex> idle_lock(idle_mu_);
@@ -55,12 +55,12 @@ void ControlPlaneImpl::run(const Job& job) {
   if (job.version != "$LATEST") return deploy_version(job);
   std::optional<FunctionRecord> snapshot;
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     if (auto found = functions_.find(job.name); found != functions_.end()) snapshot = found->second;
   }
   if (!snapshot) return;  // deleted meanwhile
   auto deployed = options_.executor->deploy(*snapshot);
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto found = functions_.find(job.name);
   // A later change has its own job; only the record this job deployed is settled here.
   if (found == functions_.end() || found->second.revision_id != snapshot->revision_id) return;

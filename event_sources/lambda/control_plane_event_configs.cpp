@@ -9,19 +9,19 @@ namespace {
 constexpr int64_t kMaxConfigsPerPage = 50;
 
 // Put and Update need something to set.
-std::optional<AwsError> check_input(const EventInvokeConfigInput& input) {
+std::optional<common::AwsError> check_input(const EventInvokeConfigInput& input) {
   if (auto error = validate_event_invoke_config(input)) return error;
   if (!input.maximum_retry_attempts && !input.maximum_event_age_s && !input.has_destination_config) {
-    return aws_error(AwsErrorCode::LambdaInvalidParameterValue,
-                     "You must specify at least one of error handling or destination setting.");
+    return common::aws_error(common::AwsErrorCode::LambdaInvalidParameterValue,
+                             "You must specify at least one of error handling or destination setting.");
   }
   return std::nullopt;
 }
 
 }  // namespace
 
-Outcome<std::string> ControlPlaneImpl::event_config_resource(std::string_view name_or_arn,
-                                                             std::string_view qualifier) const {
+common::Outcome<std::string> ControlPlaneImpl::event_config_resource(std::string_view name_or_arn,
+                                                                     std::string_view qualifier) const {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
   if (!qualifier.empty()) ref->qualifier = std::string(qualifier);
@@ -30,53 +30,52 @@ Outcome<std::string> ControlPlaneImpl::event_config_resource(std::string_view na
   return arn_of(ref->name) + ":" + (ref->qualifier.empty() ? "$LATEST" : ref->qualifier);
 }
 
-Outcome<EventInvokeConfig> ControlPlaneImpl::put_event_invoke_config(std::string_view name_or_arn,
-                                                                     std::string_view qualifier,
-                                                                     const EventInvokeConfigInput& input) {
+common::Outcome<EventInvokeConfig> ControlPlaneImpl::put_event_invoke_config(std::string_view name_or_arn,
+                                                                             std::string_view qualifier,
+                                                                             const EventInvokeConfigInput& input) {
   if (auto error = check_input(input)) return *error;
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto resource = event_config_resource(name_or_arn, qualifier);
   if (!resource) return resource.take_error();
   return event_configs_.put(*resource, input, options_.clock->now_ms());
 }
 
-Outcome<EventInvokeConfig> ControlPlaneImpl::update_event_invoke_config(std::string_view name_or_arn,
-                                                                        std::string_view qualifier,
-                                                                        const EventInvokeConfigInput& input) {
+common::Outcome<EventInvokeConfig> ControlPlaneImpl::update_event_invoke_config(std::string_view name_or_arn,
+                                                                                std::string_view qualifier,
+                                                                                const EventInvokeConfigInput& input) {
   if (auto error = check_input(input)) return *error;
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto resource = event_config_resource(name_or_arn, qualifier);
   if (!resource) return resource.take_error();
   return event_configs_.update(*resource, config_owner_arn(*resource), input, options_.clock->now_ms());
 }
 
-Outcome<EventInvokeConfig> ControlPlaneImpl::get_event_invoke_config(std::string_view name_or_arn,
-                                                                     std::string_view qualifier) const {
-  MutexLock lock(mu_);
+common::Outcome<EventInvokeConfig> ControlPlaneImpl::get_event_invoke_config(std::string_view name_or_arn,
+                                                                             std::string_view qualifier) const {
+  common::MutexLock lock(mu_);
   auto resource = event_config_resource(name_or_arn, qualifier);
   if (!resource) return resource.take_error();
   return event_configs_.get(*resource, config_owner_arn(*resource));
 }
 
-Status ControlPlaneImpl::delete_event_invoke_config(std::string_view name_or_arn, std::string_view qualifier) {
-  MutexLock lock(mu_);
+common::Status ControlPlaneImpl::delete_event_invoke_config(std::string_view name_or_arn, std::string_view qualifier) {
+  common::MutexLock lock(mu_);
   auto resource = event_config_resource(name_or_arn, qualifier);
   if (!resource) return resource.take_error();
   return event_configs_.remove(*resource, config_owner_arn(*resource));
 }
 
-Outcome<EventInvokeConfigPage> ControlPlaneImpl::list_event_invoke_configs(std::string_view name_or_arn,
-                                                                           std::string_view marker,
-                                                                           std::optional<int64_t> max_items) const {
+common::Outcome<EventInvokeConfigPage> ControlPlaneImpl::list_event_invoke_configs(
+    std::string_view name_or_arn, std::string_view marker, std::optional<int64_t> max_items) const {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
   if (max_items && (*max_items < 1 || *max_items > kMaxConfigsPerPage)) {
-    return aws_error(AwsErrorCode::Validation,
-                     "1 validation error detected: Value '" + std::to_string(*max_items) +
-                         "' at 'maxItems' failed to satisfy constraint: Member must have value " +
-                         (*max_items < 1 ? "greater than or equal to 1" : "less than or equal to 50"));
+    return common::aws_error(common::AwsErrorCode::Validation,
+                             "1 validation error detected: Value '" + std::to_string(*max_items) +
+                                 "' at 'maxItems' failed to satisfy constraint: Member must have value " +
+                                 (*max_items < 1 ? "greater than or equal to 1" : "less than or equal to 50"));
   }
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto found = find({ref->name, ""});
   if (!found) return found.take_error();
   return event_configs_.list(found->arn, std::string(marker),

@@ -17,7 +17,7 @@ constexpr const char* kHotReloadBucket = "hot-reload";
 
 }  // namespace
 
-Outcome<FunctionRecord> ControlPlaneImpl::create_function(const CreateFunctionInput& input) {
+common::Outcome<FunctionRecord> ControlPlaneImpl::create_function(const CreateFunctionInput& input) {
   auto ref = parse_function_name(input.function_name);
   if (!ref) return ref.take_error();
   if (auto error = validate_create(input)) return *error;
@@ -41,7 +41,7 @@ Outcome<FunctionRecord> ControlPlaneImpl::create_function(const CreateFunctionIn
   touch(function);
   bool created = false;
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     if (functions_.count(function.name) == 0) {
       created = true;
       if (auto stored = persist(function); !stored) return stored.take_error();
@@ -55,19 +55,20 @@ Outcome<FunctionRecord> ControlPlaneImpl::create_function(const CreateFunctionIn
   return function_exists(function.name);
 }
 
-Outcome<FunctionRecord> ControlPlaneImpl::get_function(std::string_view name_or_arn) const {
+common::Outcome<FunctionRecord> ControlPlaneImpl::get_function(std::string_view name_or_arn) const {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   return find_qualified(*ref, false);
 }
 
-Outcome<FunctionPage> ControlPlaneImpl::list_functions(std::string_view marker, std::optional<int64_t> max_items,
-                                                       bool all_versions) const {
+common::Outcome<FunctionPage> ControlPlaneImpl::list_functions(std::string_view marker,
+                                                               std::optional<int64_t> max_items,
+                                                               bool all_versions) const {
   if (auto error = check_max_items(max_items)) return *error;
   const size_t limit = static_cast<size_t>(std::min<int64_t>(max_items.value_or(kDefaultMaxItems), kDefaultMaxItems));
   FunctionPage page;
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   if (!all_versions) {
     auto it = marker.empty() ? functions_.begin() : functions_.upper_bound(marker);
     for (; it != functions_.end(); ++it) {
@@ -105,14 +106,14 @@ Outcome<FunctionPage> ControlPlaneImpl::list_functions(std::string_view marker, 
   return page;
 }
 
-Status ControlPlaneImpl::delete_function(std::string_view name_or_arn) {
+common::Status ControlPlaneImpl::delete_function(std::string_view name_or_arn) {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   if (!ref->qualifier.empty() && ref->qualifier != "$LATEST") return delete_version(*ref);
   if (ref->qualifier == "$LATEST") {
-    return aws_error(AwsErrorCode::LambdaInvalidParameterValue,
-                     "$LATEST version cannot be deleted without deleting the function.");
+    return common::aws_error(common::AwsErrorCode::LambdaInvalidParameterValue,
+                             "$LATEST version cannot be deleted without deleting the function.");
   }
   auto found = find(*ref);
   if (!found) return found.take_error();
@@ -122,7 +123,7 @@ Status ControlPlaneImpl::delete_function(std::string_view name_or_arn) {
   if (auto forgotten = event_configs_.forget_function(found->arn); !forgotten) return forgotten;
   try {
     store_->erase(found->name);
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     return store_failed(e);
   }
   functions_.erase(found->name);
@@ -131,27 +132,28 @@ Status ControlPlaneImpl::delete_function(std::string_view name_or_arn) {
     const bool shared = version.code.hot_reload || version.code.path == found->code.path;
     enqueue({Job::Kind::Retire, version.name, shared ? "" : version.code.path, version.version});
   }
-  return ok_status();
+  return common::ok_status();
 }
 
-Outcome<FunctionRecord> ControlPlaneImpl::update_function_code(std::string_view name_or_arn, const CodeInput& code) {
+common::Outcome<FunctionRecord> ControlPlaneImpl::update_function_code(std::string_view name_or_arn,
+                                                                       const CodeInput& code) {
   auto updated = replace_code(name_or_arn, code);
   if (!updated || !code.publish) return updated;
   return publish_when_deployed(updated->name);
 }
 
-Outcome<FunctionRecord> ControlPlaneImpl::replace_code(std::string_view name_or_arn, const CodeInput& code) {
+common::Outcome<FunctionRecord> ControlPlaneImpl::replace_code(std::string_view name_or_arn, const CodeInput& code) {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     auto found = find_updatable(*ref);
     if (!found) return found.take_error();
   }
   FunctionRecord fresh;
   auto stored = store_code(ref->name, code, &fresh);
   if (!stored) return stored.take_error();
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto found = find_updatable(*ref);
   if (!found) {
     discard_code(fresh.code);
@@ -177,12 +179,12 @@ Outcome<FunctionRecord> ControlPlaneImpl::replace_code(std::string_view name_or_
   return function;
 }
 
-Outcome<FunctionRecord> ControlPlaneImpl::update_function_configuration(std::string_view name_or_arn,
-                                                                        const UpdateConfigurationInput& input) {
+common::Outcome<FunctionRecord> ControlPlaneImpl::update_function_configuration(std::string_view name_or_arn,
+                                                                                const UpdateConfigurationInput& input) {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
   if (auto error = validate_update(input)) return *error;
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto found = find_updatable(*ref);
   if (!found) return found.take_error();
   if (input.revision_id && *input.revision_id != found->revision_id) return revision_mismatch();
@@ -203,35 +205,38 @@ Outcome<FunctionRecord> ControlPlaneImpl::update_function_configuration(std::str
 }
 
 // Puts the request's code in place and fills function's code fields.
-Status ControlPlaneImpl::store_code(const std::string& name, const CodeInput& code, FunctionRecord* function) const {
+common::Status ControlPlaneImpl::store_code(const std::string& name, const CodeInput& code,
+                                            FunctionRecord* function) const {
   if (code.zip_file) {
-    const std::string dir = (fs::path(code_root_) / name / uuid4()).string();
+    const std::string dir = (fs::path(code_root_) / name / common::uuid4()).string();
     if (auto unpacked = unpack_zip(*code.zip_file, dir); !unpacked) return unpacked;
     function->code = {dir, false};
-    function->code_sha256 = base64_encode(sha256_raw(*code.zip_file));
+    function->code_sha256 = common::base64_encode(common::sha256_raw(*code.zip_file));
     function->code_size = static_cast<int64_t>(code.zip_file->size());
-    return ok_status();
+    return common::ok_status();
   }
   if (code.s3_bucket == kHotReloadBucket) {
     std::error_code ec;
     if (code.s3_key.empty() || code.s3_key.front() != '/' || !fs::exists(code.s3_key, ec)) {
-      return aws_error(AwsErrorCode::LambdaInvalidParameterValue,
-                       "When using hot reloading, the S3Key must be an absolute path to an existing local "
-                       "directory or file: " +
-                           code.s3_key);
+      return common::aws_error(common::AwsErrorCode::LambdaInvalidParameterValue,
+                               "When using hot reloading, the S3Key must be an absolute path to an existing local "
+                               "directory or file: " +
+                                   code.s3_key);
     }
     function->code = {code.s3_key, true};
-    function->code_sha256 = base64_encode(sha256_raw(code.s3_key));
+    function->code_sha256 = common::base64_encode(common::sha256_raw(code.s3_key));
     function->code_size = 0;
-    return ok_status();
+    return common::ok_status();
   }
   if (!code.s3_bucket.empty()) {
     // No S3 here: the bucket cannot exist.
-    return aws_error(AwsErrorCode::LambdaInvalidParameterValue,
-                     "Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: The specified "
-                     "bucket does not exist");
+    return common::aws_error(
+        common::AwsErrorCode::LambdaInvalidParameterValue,
+        "Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: The specified "
+        "bucket does not exist");
   }
-  return aws_error(AwsErrorCode::LambdaInvalidParameterValue, "Please provide a source for function code.");
+  return common::aws_error(common::AwsErrorCode::LambdaInvalidParameterValue,
+                           "Please provide a source for function code.");
 }
 
 void ControlPlaneImpl::discard_code(const CodeLocation& code) {

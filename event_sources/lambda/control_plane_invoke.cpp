@@ -8,14 +8,14 @@
 
 namespace sluice::lambda::detail {
 
-Outcome<InvokeOutput> ControlPlaneImpl::invoke(std::string_view name_or_arn, std::string_view qualifier,
-                                               const InvokeInput& input) {
+common::Outcome<InvokeOutput> ControlPlaneImpl::invoke(std::string_view name_or_arn, std::string_view qualifier,
+                                                       const InvokeInput& input) {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
   if (!qualifier.empty()) ref->qualifier = std::string(qualifier);
   FunctionRecord function;
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     auto found = find_qualified(*ref, true);
     if (!found) return found.take_error();
     function = std::move(*found);
@@ -24,7 +24,7 @@ Outcome<InvokeOutput> ControlPlaneImpl::invoke(std::string_view name_or_arn, std
   metrics::LambdaMeter* meter = options_.meter.get();
   if (!enter(function)) {
     if (meter) meter->count(invoked_resource(function.name, ref->qualifier, function.version), "Throttles");
-    return aws_error(AwsErrorCode::LambdaTooManyRequests, "Rate Exceeded.");
+    return common::aws_error(common::AwsErrorCode::LambdaTooManyRequests, "Rate Exceeded.");
   }
   if (meter) meter->started(function.name);
   auto output = options_.executor->invoke(function, input);
@@ -39,15 +39,15 @@ Outcome<InvokeOutput> ControlPlaneImpl::invoke(std::string_view name_or_arn, std
   return output;
 }
 
-Outcome<std::string> ControlPlaneImpl::invoke_async(std::string_view name_or_arn, std::string_view qualifier,
-                                                    std::string payload) {
+common::Outcome<std::string> ControlPlaneImpl::invoke_async(std::string_view name_or_arn, std::string_view qualifier,
+                                                            std::string payload) {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
   if (!qualifier.empty()) ref->qualifier = std::string(qualifier);
   std::string name;
   std::string invoked_arn;
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     invoked_arn = arn_of(ref->name) + ":" + (ref->qualifier.empty() ? "$LATEST" : ref->qualifier);
     auto found = find_qualified(*ref, true);
     if (!found) return found.take_error();
@@ -56,7 +56,7 @@ Outcome<std::string> ControlPlaneImpl::invoke_async(std::string_view name_or_arn
     name = found->version == "$LATEST" ? found->name : found->name + ":" + found->version;
   }
   AsyncEvent event;
-  event.request_id = uuid4();
+  event.request_id = common::uuid4();
   event.function_name = std::move(name);
   event.payload = std::move(payload);
   event.invoked_arn = std::move(invoked_arn);
@@ -70,7 +70,7 @@ size_t ControlPlaneImpl::pending_async_invocations() const { return async_.pendi
 // Takes one of the function's concurrent executions; false when its reserved concurrency is
 // all in use (AWS throttles the invocation).
 bool ControlPlaneImpl::enter(const FunctionRecord& function) {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   int64_t& running = running_[function.name];
   if (function.reserved_concurrency && running >= *function.reserved_concurrency) return false;
   ++running;
@@ -78,7 +78,7 @@ bool ControlPlaneImpl::enter(const FunctionRecord& function) {
 }
 
 void ControlPlaneImpl::leave(const std::string& name) {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   if (--running_[name] <= 0) running_.erase(name);
 }
 

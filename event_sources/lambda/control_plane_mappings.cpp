@@ -4,24 +4,24 @@
 
 namespace sluice::lambda::detail {
 
-Outcome<std::string> ControlPlaneImpl::create_event_source_mapping(const CreateMappingInput& input) {
+common::Outcome<std::string> ControlPlaneImpl::create_event_source_mapping(const CreateMappingInput& input) {
   return mappings_.create(input);
 }
 
-Outcome<std::string> ControlPlaneImpl::get_event_source_mapping(std::string_view uuid) const {
+common::Outcome<std::string> ControlPlaneImpl::get_event_source_mapping(std::string_view uuid) const {
   return mappings_.get(uuid);
 }
 
-Outcome<MappingPage> ControlPlaneImpl::list_event_source_mappings(const MappingFilter& filter) const {
+common::Outcome<MappingPage> ControlPlaneImpl::list_event_source_mappings(const MappingFilter& filter) const {
   return mappings_.list(filter);
 }
 
-Outcome<std::string> ControlPlaneImpl::update_event_source_mapping(std::string_view uuid,
-                                                                   const std::string& changes_json) {
+common::Outcome<std::string> ControlPlaneImpl::update_event_source_mapping(std::string_view uuid,
+                                                                           const std::string& changes_json) {
   return mappings_.update(uuid, changes_json);
 }
 
-Outcome<std::string> ControlPlaneImpl::delete_event_source_mapping(std::string_view uuid) {
+common::Outcome<std::string> ControlPlaneImpl::delete_event_source_mapping(std::string_view uuid) {
   return mappings_.remove(uuid);
 }
 

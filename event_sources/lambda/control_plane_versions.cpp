@@ -20,14 +20,14 @@ bool same_code_and_settings(const FunctionRecord& a, const FunctionRecord& b) {
 
 }  // namespace
 
-Outcome<FunctionRecord> ControlPlaneImpl::publish_version(std::string_view name_or_arn,
-                                                          const PublishVersionInput& input) {
+common::Outcome<FunctionRecord> ControlPlaneImpl::publish_version(std::string_view name_or_arn,
+                                                                  const PublishVersionInput& input) {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
   if (auto error = check_description(input.description)) return *error;
   int64_t number = 0;
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     auto latest = find_updatable({ref->name, ""});
     if (!latest) return latest.take_error();
     if (input.revision_id && *input.revision_id != latest->revision_id) return revision_mismatch();
@@ -58,7 +58,7 @@ Outcome<FunctionRecord> ControlPlaneImpl::publish_version(std::string_view name_
   std::unique_lock<std::mutex> idle_lock(idle_mu_);
   std::optional<FunctionRecord> published;
   idle_.wait(idle_lock, [&] {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     const FunctionRecord* version = versions_.version(ref->name, number);
     if (version && version->state == "Pending" && !stopping_) return false;
     if (version) published = *version;
@@ -68,13 +68,13 @@ Outcome<FunctionRecord> ControlPlaneImpl::publish_version(std::string_view name_
   return *published;
 }
 
-Outcome<VersionPage> ControlPlaneImpl::list_versions(std::string_view name_or_arn, std::string_view marker,
-                                                     std::optional<int64_t> max_items) const {
+common::Outcome<VersionPage> ControlPlaneImpl::list_versions(std::string_view name_or_arn, std::string_view marker,
+                                                             std::optional<int64_t> max_items) const {
   auto ref = parse_function_name(name_or_arn);
   if (!ref) return ref.take_error();
   if (auto error = check_max_items(max_items)) return *error;
   const size_t limit = static_cast<size_t>(std::min<int64_t>(max_items.value_or(kDefaultMaxItems), kDefaultMaxItems));
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto latest = find({ref->name, ""});
   if (!latest) return latest.take_error();
   std::vector<FunctionRecord> all{*latest};
@@ -96,22 +96,23 @@ Outcome<VersionPage> ControlPlaneImpl::list_versions(std::string_view name_or_ar
   return page;
 }
 
-Status ControlPlaneImpl::delete_version(const FunctionRef& ref) {
+common::Status ControlPlaneImpl::delete_version(const FunctionRef& ref) {
   auto latest = find({ref.name, ""});
   if (!latest) return latest.take_error();
   const int64_t number = version_number(ref.qualifier);
   const FunctionRecord* version = versions_.version(ref.name, number);
   if (!version) {
     if (versions_.alias(ref.name, ref.qualifier)) {
-      return aws_error(AwsErrorCode::LambdaInvalidParameterValue, "Deletion of aliases is not currently supported.");
+      return common::aws_error(common::AwsErrorCode::LambdaInvalidParameterValue,
+                               "Deletion of aliases is not currently supported.");
     }
     return function_not_found(latest->arn + ":" + ref.qualifier);
   }
   if (auto users = versions_.aliases_using(ref.name, version->version); !users.empty()) {
     std::string names;
     for (const std::string& user : users) names += (names.empty() ? "" : ", ") + user;
-    return aws_error(AwsErrorCode::ResourceConflict,
-                     "Unable to delete version because the following aliases reference it: [" + names + "]");
+    return common::aws_error(common::AwsErrorCode::ResourceConflict,
+                             "Unable to delete version because the following aliases reference it: [" + names + "]");
   }
   const FunctionRecord retired = *version;
   if (auto forgotten = event_configs_.forget(latest->arn + ":" + retired.version); !forgotten) return forgotten;
@@ -119,7 +120,7 @@ Status ControlPlaneImpl::delete_version(const FunctionRef& ref) {
   const bool shared =
       retired.code.hot_reload || retired.code.path == latest->code.path || versions_.code_in_use(retired.code.path);
   enqueue({Job::Kind::Retire, retired.name, shared ? "" : retired.code.path, retired.version});
-  return ok_status();
+  return common::ok_status();
 }
 
 // A published version's deployment: Pending -> Active, or Failed with the reason.
@@ -127,13 +128,13 @@ void ControlPlaneImpl::deploy_version(const Job& job) {
   const int64_t number = version_number(job.version);
   std::optional<FunctionRecord> snapshot;
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     if (const FunctionRecord* version = versions_.version(job.name, number)) snapshot = *version;
   }
   if (!snapshot) return;
   auto deployed = options_.executor->deploy(*snapshot);
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     if (FunctionRecord* version = versions_.mutable_version(job.name, number)) {
       FunctionRecord settled = *version;
       settled.state = deployed ? "Active" : "Failed";
@@ -146,11 +147,11 @@ void ControlPlaneImpl::deploy_version(const Job& job) {
   options_.executor->retire(deployment_name(*snapshot));  // deleted meanwhile
 }
 
-Outcome<FunctionRecord> ControlPlaneImpl::publish_when_deployed(const std::string& name) {
+common::Outcome<FunctionRecord> ControlPlaneImpl::publish_when_deployed(const std::string& name) {
   {
     std::unique_lock<std::mutex> idle_lock(idle_mu_);
     idle_.wait(idle_lock, [&] {
-      MutexLock lock(mu_);
+      common::MutexLock lock(mu_);
       auto found = functions_.find(name);
       return stopping_ || found == functions_.end() ||
              (found->second.state != "Pending" && found->second.last_update_status != "InProgress");

@@ -55,22 +55,22 @@ bool deliverable(const std::string& arn) {
   return false;
 }
 
-std::optional<AwsError> check_destination(const std::string& arn) {
+std::optional<common::AwsError> check_destination(const std::string& arn) {
   if (arn.empty() || deliverable(arn)) return std::nullopt;
-  return aws_error(AwsErrorCode::LambdaInvalidParameterValue,
-                   "The destination ARN " + arn +
-                       " is invalid: sluice delivers invocation records to SQS queues, SNS topics and Lambda "
-                       "functions.");
+  return common::aws_error(common::AwsErrorCode::LambdaInvalidParameterValue,
+                           "The destination ARN " + arn +
+                               " is invalid: sluice delivers invocation records to SQS queues, SNS topics and Lambda "
+                               "functions.");
 }
 
-AwsError no_config(const std::string& unqualified_arn) {
-  return aws_error(AwsErrorCode::ResourceNotFound,
-                   "The function " + unqualified_arn + " doesn't have an EventInvokeConfig");
+common::AwsError no_config(const std::string& unqualified_arn) {
+  return common::aws_error(common::AwsErrorCode::ResourceNotFound,
+                           "The function " + unqualified_arn + " doesn't have an EventInvokeConfig");
 }
 
 }  // namespace
 
-std::optional<AwsError> validate_event_invoke_config(const EventInvokeConfigInput& input) {
+std::optional<common::AwsError> validate_event_invoke_config(const EventInvokeConfigInput& input) {
   std::vector<std::string> problems;
   check_range(problems, input.maximum_retry_attempts, "maximumRetryAttempts", 0, kMaxRetryAttempts);
   check_range(problems, input.maximum_event_age_s, "maximumEventAgeInSeconds", kMinEventAgeS, kMaxEventAgeS);
@@ -78,7 +78,7 @@ std::optional<AwsError> validate_event_invoke_config(const EventInvokeConfigInpu
     std::string message = std::to_string(problems.size()) +
                           (problems.size() == 1 ? " validation error detected: " : " validation errors detected: ");
     for (size_t i = 0; i < problems.size(); ++i) message += (i ? "; " : "") + problems[i];
-    return aws_error(AwsErrorCode::Validation, message);
+    return common::aws_error(common::AwsErrorCode::Validation, message);
   }
   if (auto error = check_destination(input.on_success)) return error;
   return check_destination(input.on_failure);
@@ -127,18 +127,19 @@ void EventInvokeConfigs::load(std::vector<EventInvokeConfig> configs) {
   }
 }
 
-Status EventInvokeConfigs::persist(const EventInvokeConfig& config) {
+common::Status EventInvokeConfigs::persist(const EventInvokeConfig& config) {
   try {
     store_.put_event_invoke_config(config);
-  } catch (const sqlite::Error& e) {
-    return aws_error(AwsErrorCode::LambdaService, std::string("the function store failed: ") + e.what());
+  } catch (const common::sqlite::Error& e) {
+    return common::aws_error(common::AwsErrorCode::LambdaService,
+                             std::string("the function store failed: ") + e.what());
   }
   configs_[config.function_arn] = config;
-  return ok_status();
+  return common::ok_status();
 }
 
-Outcome<EventInvokeConfig> EventInvokeConfigs::put(const std::string& qualified_arn,
-                                                   const EventInvokeConfigInput& input, int64_t now_ms) {
+common::Outcome<EventInvokeConfig> EventInvokeConfigs::put(const std::string& qualified_arn,
+                                                           const EventInvokeConfigInput& input, int64_t now_ms) {
   EventInvokeConfig config;
   config.function_arn = qualified_arn;
   config.maximum_retry_attempts = input.maximum_retry_attempts;
@@ -150,9 +151,9 @@ Outcome<EventInvokeConfig> EventInvokeConfigs::put(const std::string& qualified_
   return config;
 }
 
-Outcome<EventInvokeConfig> EventInvokeConfigs::update(const std::string& qualified_arn,
-                                                      const std::string& unqualified_arn,
-                                                      const EventInvokeConfigInput& input, int64_t now_ms) {
+common::Outcome<EventInvokeConfig> EventInvokeConfigs::update(const std::string& qualified_arn,
+                                                              const std::string& unqualified_arn,
+                                                              const EventInvokeConfigInput& input, int64_t now_ms) {
   auto found = configs_.find(qualified_arn);
   if (found == configs_.end()) return no_config(unqualified_arn);
   EventInvokeConfig config = found->second;
@@ -167,14 +168,14 @@ Outcome<EventInvokeConfig> EventInvokeConfigs::update(const std::string& qualifi
   return config;
 }
 
-Outcome<EventInvokeConfig> EventInvokeConfigs::get(const std::string& qualified_arn,
-                                                   const std::string& unqualified_arn) const {
+common::Outcome<EventInvokeConfig> EventInvokeConfigs::get(const std::string& qualified_arn,
+                                                           const std::string& unqualified_arn) const {
   auto found = configs_.find(qualified_arn);
   if (found == configs_.end()) return no_config(unqualified_arn);
   return found->second;
 }
 
-Status EventInvokeConfigs::remove(const std::string& qualified_arn, const std::string& unqualified_arn) {
+common::Status EventInvokeConfigs::remove(const std::string& qualified_arn, const std::string& unqualified_arn) {
   if (configs_.count(qualified_arn) == 0) return no_config(unqualified_arn);
   return forget(qualified_arn);
 }
@@ -195,18 +196,19 @@ EventInvokeConfigPage EventInvokeConfigs::list(const std::string& function_arn, 
   return page;
 }
 
-Status EventInvokeConfigs::forget(const std::string& qualified_arn) {
-  if (configs_.count(qualified_arn) == 0) return ok_status();
+common::Status EventInvokeConfigs::forget(const std::string& qualified_arn) {
+  if (configs_.count(qualified_arn) == 0) return common::ok_status();
   try {
     store_.erase_event_invoke_config(qualified_arn);
-  } catch (const sqlite::Error& e) {
-    return aws_error(AwsErrorCode::LambdaService, std::string("the function store failed: ") + e.what());
+  } catch (const common::sqlite::Error& e) {
+    return common::aws_error(common::AwsErrorCode::LambdaService,
+                             std::string("the function store failed: ") + e.what());
   }
   configs_.erase(qualified_arn);
-  return ok_status();
+  return common::ok_status();
 }
 
-Status EventInvokeConfigs::forget_function(const std::string& function_arn) {
+common::Status EventInvokeConfigs::forget_function(const std::string& function_arn) {
   const std::string prefix = function_arn + ":";
   std::vector<std::string> arns;
   for (auto it = configs_.lower_bound(prefix); it != configs_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
@@ -214,7 +216,7 @@ Status EventInvokeConfigs::forget_function(const std::string& function_arn) {
     arns.push_back(it->first);
   for (const std::string& arn : arns)
     if (auto forgotten = forget(arn); !forgotten) return forgotten;
-  return ok_status();
+  return common::ok_status();
 }
 
 AsyncSettings EventInvokeConfigs::settings(const std::string& qualified_arn) const {

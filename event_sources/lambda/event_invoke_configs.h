@@ -14,7 +14,7 @@
 namespace sluice::lambda::detail {
 
 // The request's own checks (ranges, destinations), in AWS's words.
-std::optional<AwsError> validate_event_invoke_config(const EventInvokeConfigInput& input);
+std::optional<common::AwsError> validate_event_invoke_config(const EventInvokeConfigInput& input);
 
 std::string event_invoke_config_store_json(const EventInvokeConfig& config);
 std::optional<EventInvokeConfig> event_invoke_config_from_store_json(const std::string& json);
@@ -26,20 +26,21 @@ class EventInvokeConfigs {
 
   // Put (replace) or Update (change what input names; not found without a configuration).
   // unqualified_arn names the function in the not-found text.
-  Outcome<EventInvokeConfig> put(const std::string& qualified_arn, const EventInvokeConfigInput& input, int64_t now_ms);
-  Outcome<EventInvokeConfig> update(const std::string& qualified_arn, const std::string& unqualified_arn,
-                                    const EventInvokeConfigInput& input, int64_t now_ms);
-  Outcome<EventInvokeConfig> get(const std::string& qualified_arn, const std::string& unqualified_arn) const;
-  Status remove(const std::string& qualified_arn, const std::string& unqualified_arn);
+  common::Outcome<EventInvokeConfig> put(const std::string& qualified_arn, const EventInvokeConfigInput& input,
+                                         int64_t now_ms);
+  common::Outcome<EventInvokeConfig> update(const std::string& qualified_arn, const std::string& unqualified_arn,
+                                            const EventInvokeConfigInput& input, int64_t now_ms);
+  common::Outcome<EventInvokeConfig> get(const std::string& qualified_arn, const std::string& unqualified_arn) const;
+  common::Status remove(const std::string& qualified_arn, const std::string& unqualified_arn);
   // Those of one function (its ARN without qualifier), after `marker` (a qualified ARN).
   EventInvokeConfigPage list(const std::string& function_arn, const std::string& marker, size_t limit) const;
   // Drops the configuration of one qualified ARN, or every one of a function (function_arn + ":").
-  Status forget(const std::string& qualified_arn);
-  Status forget_function(const std::string& function_arn);
+  common::Status forget(const std::string& qualified_arn);
+  common::Status forget_function(const std::string& function_arn);
   AsyncSettings settings(const std::string& qualified_arn) const;
 
  private:
-  Status persist(const EventInvokeConfig& config);
+  common::Status persist(const EventInvokeConfig& config);
 
   FunctionStore& store_;
   std::map<std::string, EventInvokeConfig> configs_;

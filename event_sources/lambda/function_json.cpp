@@ -38,7 +38,7 @@ int64_t int_of(const boost::json::object& object, std::string_view key, int64_t 
 }  // namespace
 
 std::string lambda_timestamp(int64_t epoch_ms) {
-  std::string text = format_iso8601_ms(epoch_ms);  // "...T12:00:00.000Z"
+  std::string text = common::format_iso8601_ms(epoch_ms);  // "...T12:00:00.000Z"
   if (!text.empty() && text.back() == 'Z') text.replace(text.size() - 1, 1, "+0000");
   return text;
 }

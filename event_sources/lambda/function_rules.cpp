@@ -100,12 +100,12 @@ std::optional<FunctionRef> match_from(std::string_view s, size_t prefix) {
 
 std::optional<FunctionRef> match_function_name(std::string_view s) { return match_from(s, 0); }
 
-AwsError validation(const std::string& constraint_text) {
-  return aws_error(AwsErrorCode::Validation, "1 validation error detected: " + constraint_text);
+common::AwsError validation(const std::string& constraint_text) {
+  return common::aws_error(common::AwsErrorCode::Validation, "1 validation error detected: " + constraint_text);
 }
 
-std::optional<AwsError> check_range(const std::optional<int64_t>& value, const char* member, int64_t low,
-                                    int64_t high) {
+std::optional<common::AwsError> check_range(const std::optional<int64_t>& value, const char* member, int64_t low,
+                                            int64_t high) {
   if (!value) return std::nullopt;
   const std::string prefix =
       "Value '" + std::to_string(*value) + "' at '" + member + "' failed to satisfy constraint: ";
@@ -115,15 +115,15 @@ std::optional<AwsError> check_range(const std::optional<int64_t>& value, const c
   return std::nullopt;
 }
 
-std::optional<AwsError> check_role(const std::string& role) {
-  static const Pattern pattern(kRolePattern);
+std::optional<common::AwsError> check_role(const std::string& role) {
+  static const common::Pattern pattern(kRolePattern);
   if (pattern.matches(role)) return std::nullopt;
   return validation(
       "Value '" + role +
       "' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: " + kRolePattern);
 }
 
-std::optional<AwsError> check_description(const std::string& description) {
+std::optional<common::AwsError> check_description(const std::string& description) {
   if (description.size() <= 256) return std::nullopt;
   return validation("Value '" + description +
                     "' at 'description' failed to satisfy constraint: Member must have length less than or equal "
@@ -132,7 +132,7 @@ std::optional<AwsError> check_description(const std::string& description) {
 
 }  // namespace
 
-Outcome<FunctionRef> parse_function_name(std::string_view name_or_arn) {
+common::Outcome<FunctionRef> parse_function_name(std::string_view name_or_arn) {
   const std::string text(name_or_arn);
   std::optional<FunctionRef> matched;
   if (!text.empty() && text.size() <= 140) matched = match_function_name(text);
@@ -151,7 +151,7 @@ Outcome<FunctionRef> parse_function_name(std::string_view name_or_arn) {
   return ref;
 }
 
-std::optional<AwsError> validate_create(const CreateFunctionInput& input) {
+std::optional<common::AwsError> validate_create(const CreateFunctionInput& input) {
   if (input.role.empty())
     return validation("Value null at 'role' failed to satisfy constraint: Member must not be null");
   if (auto error = check_role(input.role)) return error;
@@ -159,13 +159,14 @@ std::optional<AwsError> validate_create(const CreateFunctionInput& input) {
   if (auto error = check_range(input.memory_size_mb, "memorySize", 128, 10240)) return error;
   if (auto error = check_description(input.description)) return error;
   if (input.runtime.empty() || input.handler.empty()) {
-    return aws_error(AwsErrorCode::LambdaInvalidParameterValue,
-                     "Runtime and Handler are mandatory parameters for functions created with deployment packages.");
+    return common::aws_error(
+        common::AwsErrorCode::LambdaInvalidParameterValue,
+        "Runtime and Handler are mandatory parameters for functions created with deployment packages.");
   }
   return std::nullopt;
 }
 
-std::optional<AwsError> validate_update(const UpdateConfigurationInput& input) {
+std::optional<common::AwsError> validate_update(const UpdateConfigurationInput& input) {
   if (input.role)
     if (auto error = check_role(*input.role)) return error;
   if (auto error = check_range(input.timeout_s, "timeout", 1, 900)) return error;
@@ -175,12 +176,12 @@ std::optional<AwsError> validate_update(const UpdateConfigurationInput& input) {
   return std::nullopt;
 }
 
-AwsError function_not_found(const std::string& function_arn) {
-  return aws_error(AwsErrorCode::ResourceNotFound, "Function not found: " + function_arn);
+common::AwsError function_not_found(const std::string& function_arn) {
+  return common::aws_error(common::AwsErrorCode::ResourceNotFound, "Function not found: " + function_arn);
 }
 
-AwsError function_exists(const std::string& name) {
-  return aws_error(AwsErrorCode::ResourceConflict, "Function already exist: " + name);
+common::AwsError function_exists(const std::string& name) {
+  return common::aws_error(common::AwsErrorCode::ResourceConflict, "Function already exist: " + name);
 }
 
 }  // namespace sluice::lambda::detail

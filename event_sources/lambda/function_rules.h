@@ -18,12 +18,12 @@ struct FunctionRef {
 };
 
 // Checks FunctionName's pattern and length ("functionName" in the ValidationException).
-Outcome<FunctionRef> parse_function_name(std::string_view name_or_arn);
+common::Outcome<FunctionRef> parse_function_name(std::string_view name_or_arn);
 
-std::optional<AwsError> validate_create(const CreateFunctionInput& input);
-std::optional<AwsError> validate_update(const UpdateConfigurationInput& input);
+std::optional<common::AwsError> validate_create(const CreateFunctionInput& input);
+std::optional<common::AwsError> validate_update(const UpdateConfigurationInput& input);
 
-AwsError function_not_found(const std::string& function_arn);
-AwsError function_exists(const std::string& name);
+common::AwsError function_not_found(const std::string& function_arn);
+common::AwsError function_exists(const std::string& name);
 
 }  // namespace sluice::lambda::detail

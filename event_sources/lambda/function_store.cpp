@@ -43,52 +43,54 @@ class MemoryStore final : public FunctionStore {
 class SqliteStore final : public FunctionStore {
  public:
   explicit SqliteStore(const std::string& path)
-      : db_(sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX)) {
+      : db_(common::sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX)) {
     db_.exec("PRAGMA journal_mode=WAL");
     db_.exec("PRAGMA synchronous=FULL");
     db_.exec("CREATE TABLE IF NOT EXISTS functions (name TEXT PRIMARY KEY, record TEXT NOT NULL)");
     db_.exec(
         "CREATE TABLE IF NOT EXISTS mappings (uuid TEXT PRIMARY KEY, created_ms INTEGER NOT NULL, record TEXT NOT "
         "NULL)");
-    put_mapping_ =
-        sqlite::Statement(db_.get(), "INSERT OR REPLACE INTO mappings (uuid, created_ms, record) VALUES (?1, ?2, ?3)");
-    erase_mapping_ = sqlite::Statement(db_.get(), "DELETE FROM mappings WHERE uuid = ?1");
+    put_mapping_ = common::sqlite::Statement(
+        db_.get(), "INSERT OR REPLACE INTO mappings (uuid, created_ms, record) VALUES (?1, ?2, ?3)");
+    erase_mapping_ = common::sqlite::Statement(db_.get(), "DELETE FROM mappings WHERE uuid = ?1");
     db_.exec(
         "CREATE TABLE IF NOT EXISTS async_events (request_id TEXT PRIMARY KEY, function_name TEXT NOT NULL, "
         "payload BLOB NOT NULL, attempts INTEGER NOT NULL, enqueued_ms INTEGER NOT NULL, next_attempt_ms INTEGER "
         "NOT NULL)");
     add_invoked_arn_column();
-    put_event_ = sqlite::Statement(db_.get(),
-                                   "INSERT OR REPLACE INTO async_events (request_id, function_name, payload, attempts, "
-                                   "enqueued_ms, next_attempt_ms, invoked_arn) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    erase_event_ = sqlite::Statement(db_.get(), "DELETE FROM async_events WHERE request_id = ?1");
+    put_event_ =
+        common::sqlite::Statement(db_.get(),
+                                  "INSERT OR REPLACE INTO async_events (request_id, function_name, payload, attempts, "
+                                  "enqueued_ms, next_attempt_ms, invoked_arn) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    erase_event_ = common::sqlite::Statement(db_.get(), "DELETE FROM async_events WHERE request_id = ?1");
     db_.exec(
         "CREATE TABLE IF NOT EXISTS versions (name TEXT NOT NULL, number INTEGER NOT NULL, record TEXT NOT NULL, "
         "PRIMARY KEY (name, number))");
-    put_version_ =
-        sqlite::Statement(db_.get(), "INSERT OR REPLACE INTO versions (name, number, record) VALUES (?1, ?2, ?3)");
-    erase_version_ = sqlite::Statement(db_.get(), "DELETE FROM versions WHERE name = ?1 AND number = ?2");
+    put_version_ = common::sqlite::Statement(
+        db_.get(), "INSERT OR REPLACE INTO versions (name, number, record) VALUES (?1, ?2, ?3)");
+    erase_version_ = common::sqlite::Statement(db_.get(), "DELETE FROM versions WHERE name = ?1 AND number = ?2");
     db_.exec(
         "CREATE TABLE IF NOT EXISTS aliases (name TEXT NOT NULL, alias TEXT NOT NULL, record TEXT NOT NULL, "
         "PRIMARY KEY (name, alias))");
-    put_alias_ =
-        sqlite::Statement(db_.get(), "INSERT OR REPLACE INTO aliases (name, alias, record) VALUES (?1, ?2, ?3)");
-    erase_alias_ = sqlite::Statement(db_.get(), "DELETE FROM aliases WHERE name = ?1 AND alias = ?2");
+    put_alias_ = common::sqlite::Statement(db_.get(),
+                                           "INSERT OR REPLACE INTO aliases (name, alias, record) VALUES (?1, ?2, ?3)");
+    erase_alias_ = common::sqlite::Statement(db_.get(), "DELETE FROM aliases WHERE name = ?1 AND alias = ?2");
     db_.exec("CREATE TABLE IF NOT EXISTS event_invoke_configs (arn TEXT PRIMARY KEY, record TEXT NOT NULL)");
-    put_config_ =
-        sqlite::Statement(db_.get(), "INSERT OR REPLACE INTO event_invoke_configs (arn, record) VALUES (?1, ?2)");
-    erase_config_ = sqlite::Statement(db_.get(), "DELETE FROM event_invoke_configs WHERE arn = ?1");
+    put_config_ = common::sqlite::Statement(
+        db_.get(), "INSERT OR REPLACE INTO event_invoke_configs (arn, record) VALUES (?1, ?2)");
+    erase_config_ = common::sqlite::Statement(db_.get(), "DELETE FROM event_invoke_configs WHERE arn = ?1");
     db_.exec("CREATE TABLE IF NOT EXISTS policies (resource TEXT PRIMARY KEY, record TEXT NOT NULL)");
-    put_policy_ = sqlite::Statement(db_.get(), "INSERT OR REPLACE INTO policies (resource, record) VALUES (?1, ?2)");
-    erase_policy_ = sqlite::Statement(db_.get(), "DELETE FROM policies WHERE resource = ?1");
-    put_ = sqlite::Statement(db_.get(), "INSERT OR REPLACE INTO functions (name, record) VALUES (?1, ?2)");
-    erase_ = sqlite::Statement(db_.get(), "DELETE FROM functions WHERE name = ?1");
+    put_policy_ =
+        common::sqlite::Statement(db_.get(), "INSERT OR REPLACE INTO policies (resource, record) VALUES (?1, ?2)");
+    erase_policy_ = common::sqlite::Statement(db_.get(), "DELETE FROM policies WHERE resource = ?1");
+    put_ = common::sqlite::Statement(db_.get(), "INSERT OR REPLACE INTO functions (name, record) VALUES (?1, ?2)");
+    erase_ = common::sqlite::Statement(db_.get(), "DELETE FROM functions WHERE name = ?1");
   }
 
   std::vector<FunctionRecord> load_all() override {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     std::vector<FunctionRecord> functions;
-    sqlite::Statement all(db_.get(), "SELECT record FROM functions ORDER BY name");
+    common::sqlite::Statement all(db_.get(), "SELECT record FROM functions ORDER BY name");
     while (all.step()) {
       if (auto record = record_from_store_json(all.string(0))) functions.push_back(std::move(*record));
     }
@@ -97,19 +99,19 @@ class SqliteStore final : public FunctionStore {
 
   void put(const FunctionRecord& function) override {
     const std::string record = store_json(function);
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     put_.bind_text(1, function.name).bind_text(2, record).run();
   }
 
   void erase(const std::string& name) override {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     erase_.bind_text(1, name).run();
   }
 
   std::vector<MappingRecord> load_mappings() override {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     std::vector<MappingRecord> mappings;
-    sqlite::Statement all(db_.get(), "SELECT record FROM mappings ORDER BY created_ms, uuid");
+    common::sqlite::Statement all(db_.get(), "SELECT record FROM mappings ORDER BY created_ms, uuid");
     while (all.step()) {
       if (auto record = mapping_from_store_json(all.string(0))) mappings.push_back(std::move(*record));
     }
@@ -118,19 +120,19 @@ class SqliteStore final : public FunctionStore {
 
   void put_mapping(const MappingRecord& mapping) override {
     const std::string record = mapping_store_json(mapping);
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     put_mapping_.bind_text(1, mapping.uuid).bind(2, mapping.created_ms).bind_text(3, record).run();
   }
 
   void erase_mapping(const std::string& uuid) override {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     erase_mapping_.bind_text(1, uuid).run();
   }
 
   std::vector<FunctionRecord> load_versions() override {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     std::vector<FunctionRecord> versions;
-    sqlite::Statement all(db_.get(), "SELECT record FROM versions ORDER BY name, number");
+    common::sqlite::Statement all(db_.get(), "SELECT record FROM versions ORDER BY name, number");
     while (all.step()) {
       if (auto record = record_from_store_json(all.string(0))) versions.push_back(std::move(*record));
     }
@@ -139,19 +141,19 @@ class SqliteStore final : public FunctionStore {
 
   void put_version(const FunctionRecord& version) override {
     const std::string record = store_json(version);
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     put_version_.bind_text(1, version.name).bind(2, version_number(version.version)).bind_text(3, record).run();
   }
 
   void erase_version(const std::string& function, int64_t number) override {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     erase_version_.bind_text(1, function).bind(2, number).run();
   }
 
   std::vector<AliasRecord> load_aliases() override {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     std::vector<AliasRecord> aliases;
-    sqlite::Statement all(db_.get(), "SELECT record FROM aliases ORDER BY name, alias");
+    common::sqlite::Statement all(db_.get(), "SELECT record FROM aliases ORDER BY name, alias");
     while (all.step()) {
       if (auto record = alias_from_store_json(all.string(0))) aliases.push_back(std::move(*record));
     }
@@ -160,19 +162,19 @@ class SqliteStore final : public FunctionStore {
 
   void put_alias(const AliasRecord& alias) override {
     const std::string record = alias_store_json(alias);
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     put_alias_.bind_text(1, alias.function_name).bind_text(2, alias.name).bind_text(3, record).run();
   }
 
   void erase_alias(const std::string& function, const std::string& name) override {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     erase_alias_.bind_text(1, function).bind_text(2, name).run();
   }
 
   std::map<std::string, PolicyDocument> load_policies() override {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     std::map<std::string, PolicyDocument> policies;
-    sqlite::Statement all(db_.get(), "SELECT resource, record FROM policies");
+    common::sqlite::Statement all(db_.get(), "SELECT resource, record FROM policies");
     while (all.step()) {
       if (auto policy = policy_from_store_json(all.string(1))) policies.emplace(all.string(0), std::move(*policy));
     }
@@ -181,19 +183,19 @@ class SqliteStore final : public FunctionStore {
 
   void put_policy(const std::string& resource_arn, const PolicyDocument& policy) override {
     const std::string record = policy_store_json(policy);
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     put_policy_.bind_text(1, resource_arn).bind_text(2, record).run();
   }
 
   void erase_policy(const std::string& resource_arn) override {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     erase_policy_.bind_text(1, resource_arn).run();
   }
 
   std::vector<AsyncEvent> load_events() override {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     std::vector<AsyncEvent> events;
-    sqlite::Statement all(
+    common::sqlite::Statement all(
         db_.get(),
         "SELECT request_id, function_name, payload, attempts, enqueued_ms, next_attempt_ms, invoked_arn "
         "FROM "
@@ -206,7 +208,7 @@ class SqliteStore final : public FunctionStore {
   }
 
   void put_event(const AsyncEvent& e) override {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     put_event_.bind_text(1, e.request_id)
         .bind_text(2, e.function_name)
         .bind(3, std::string_view(e.payload))
@@ -218,14 +220,14 @@ class SqliteStore final : public FunctionStore {
   }
 
   void erase_event(const std::string& request_id) override {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     erase_event_.bind_text(1, request_id).run();
   }
 
   std::vector<EventInvokeConfig> load_event_invoke_configs() override {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     std::vector<EventInvokeConfig> configs;
-    sqlite::Statement all(db_.get(), "SELECT record FROM event_invoke_configs ORDER BY arn");
+    common::sqlite::Statement all(db_.get(), "SELECT record FROM event_invoke_configs ORDER BY arn");
     while (all.step()) {
       if (auto config = event_invoke_config_from_store_json(all.string(0))) configs.push_back(std::move(*config));
     }
@@ -234,12 +236,12 @@ class SqliteStore final : public FunctionStore {
 
   void put_event_invoke_config(const EventInvokeConfig& config) override {
     const std::string record = event_invoke_config_store_json(config);
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     put_config_.bind_text(1, config.function_arn).bind_text(2, record).run();
   }
 
   void erase_event_invoke_config(const std::string& function_arn) override {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     erase_config_.bind_text(1, function_arn).run();
   }
 
@@ -247,28 +249,28 @@ class SqliteStore final : public FunctionStore {
   // Stores written before Event invocations remembered what they were invoked through lack the
   // column; their events run under the defaults.
   void add_invoked_arn_column() {
-    sqlite::Statement columns(db_.get(), "PRAGMA table_info(async_events)");
+    common::sqlite::Statement columns(db_.get(), "PRAGMA table_info(async_events)");
     while (columns.step())
       if (columns.string(1) == "invoked_arn") return;
     db_.exec("ALTER TABLE async_events ADD COLUMN invoked_arn TEXT NOT NULL DEFAULT ''");
   }
 
-  Mutex mu_;
-  sqlite::Connection db_;
-  sqlite::Statement put_ GUARDED_BY(mu_);
-  sqlite::Statement erase_ GUARDED_BY(mu_);
-  sqlite::Statement put_mapping_ GUARDED_BY(mu_);
-  sqlite::Statement erase_mapping_ GUARDED_BY(mu_);
-  sqlite::Statement put_version_ GUARDED_BY(mu_);
-  sqlite::Statement erase_version_ GUARDED_BY(mu_);
-  sqlite::Statement put_alias_ GUARDED_BY(mu_);
-  sqlite::Statement erase_alias_ GUARDED_BY(mu_);
-  sqlite::Statement put_policy_ GUARDED_BY(mu_);
-  sqlite::Statement erase_policy_ GUARDED_BY(mu_);
-  sqlite::Statement put_event_ GUARDED_BY(mu_);
-  sqlite::Statement erase_event_ GUARDED_BY(mu_);
-  sqlite::Statement put_config_ GUARDED_BY(mu_);
-  sqlite::Statement erase_config_ GUARDED_BY(mu_);
+  common::Mutex mu_;
+  common::sqlite::Connection db_;
+  common::sqlite::Statement put_ GUARDED_BY(mu_);
+  common::sqlite::Statement erase_ GUARDED_BY(mu_);
+  common::sqlite::Statement put_mapping_ GUARDED_BY(mu_);
+  common::sqlite::Statement erase_mapping_ GUARDED_BY(mu_);
+  common::sqlite::Statement put_version_ GUARDED_BY(mu_);
+  common::sqlite::Statement erase_version_ GUARDED_BY(mu_);
+  common::sqlite::Statement put_alias_ GUARDED_BY(mu_);
+  common::sqlite::Statement erase_alias_ GUARDED_BY(mu_);
+  common::sqlite::Statement put_policy_ GUARDED_BY(mu_);
+  common::sqlite::Statement erase_policy_ GUARDED_BY(mu_);
+  common::sqlite::Statement put_event_ GUARDED_BY(mu_);
+  common::sqlite::Statement erase_event_ GUARDED_BY(mu_);
+  common::sqlite::Statement put_config_ GUARDED_BY(mu_);
+  common::sqlite::Statement erase_config_ GUARDED_BY(mu_);
 };
 
 }  // namespace

@@ -23,8 +23,8 @@ constexpr const char* kEventSourceArnPattern =
     R"(arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*))";
 constexpr int64_t kDefaultMaxItems = 100;
 
-AwsError mapping_not_found() {
-  return aws_error(AwsErrorCode::ResourceNotFound, "The resource you requested does not exist.");
+common::AwsError mapping_not_found() {
+  return common::aws_error(common::AwsErrorCode::ResourceNotFound, "The resource you requested does not exist.");
 }
 
 std::optional<bool> enabled_in(const std::string& settings_json) {
@@ -56,17 +56,18 @@ std::string merged(const std::string& settings_json, const std::string& changes_
   return boost::json::serialize(settings);
 }
 
-AwsError store_failed(const sqlite::Error& e) {
-  return aws_error(AwsErrorCode::LambdaService, std::string("the mapping store failed: ") + e.what());
+common::AwsError store_failed(const common::sqlite::Error& e) {
+  return common::aws_error(common::AwsErrorCode::LambdaService, std::string("the mapping store failed: ") + e.what());
 }
 
 }  // namespace
 
-Mappings::Mappings(Executor& executor, FunctionStore& store, std::shared_ptr<Clock> clock, FunctionLookup functions)
+Mappings::Mappings(Executor& executor, FunctionStore& store, std::shared_ptr<common::Clock> clock,
+                   FunctionLookup functions)
     : executor_(executor), store_(store), clock_(std::move(clock)), functions_(std::move(functions)) {}
 
 void Mappings::load(std::vector<MappingRecord> stored) {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   for (auto& mapping : stored) {
     const std::string uuid = mapping.uuid;
     records_.emplace(uuid, std::move(mapping));
@@ -79,7 +80,7 @@ void Mappings::start_loaded() {
   // the two locks both ways.
   std::vector<std::pair<std::string, std::string>> wanted;  // a mapping's UUID, its function
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     for (const auto& entry : records_) {
       const MappingRecord& mapping = entry.second;
       // The ARN keeps the version or alias the mapping was created on.
@@ -88,11 +89,12 @@ void Mappings::start_loaded() {
   }
   for (const auto& [uuid, function_ref] : wanted) {
     auto function = functions_(function_ref);
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     auto found = records_.find(uuid);
     if (found == records_.end()) continue;  // deleted meanwhile
     const MappingRecord& mapping = found->second;
-    auto started = function ? executor_.start_mapping(mapping, *function) : Outcome<std::string>(function.error());
+    auto started =
+        function ? executor_.start_mapping(mapping, *function) : common::Outcome<std::string>(function.error());
     if (!started) {
       std::fprintf(stderr, "sluice: event source mapping %s of %s does not run: %s: %s\n", uuid.c_str(),
                    mapping.function_name.c_str(), std::string(started.error().info().json_type).c_str(),
@@ -101,36 +103,37 @@ void Mappings::start_loaded() {
   }
 }
 
-Outcome<std::string> Mappings::create(const CreateMappingInput& input) {
-  static const Pattern arn_pattern(kEventSourceArnPattern);
+common::Outcome<std::string> Mappings::create(const CreateMappingInput& input) {
+  static const common::Pattern arn_pattern(kEventSourceArnPattern);
   if (input.event_source_arn.empty()) {
-    return aws_error(AwsErrorCode::LambdaInvalidParameterValue,
-                     "Unrecognized event source, must be kafka or specify a valid event source arn");
+    return common::aws_error(common::AwsErrorCode::LambdaInvalidParameterValue,
+                             "Unrecognized event source, must be kafka or specify a valid event source arn");
   }
   if (!arn_pattern.matches(input.event_source_arn)) {
-    return aws_error(AwsErrorCode::Validation,
-                     "1 validation error detected: Value '" + input.event_source_arn +
-                         "' at 'eventSourceArn' failed to satisfy constraint: Member must satisfy regular expression "
-                         "pattern: " +
-                         kEventSourceArnPattern);
+    return common::aws_error(
+        common::AwsErrorCode::Validation,
+        "1 validation error detected: Value '" + input.event_source_arn +
+            "' at 'eventSourceArn' failed to satisfy constraint: Member must satisfy regular expression "
+            "pattern: " +
+            kEventSourceArnPattern);
   }
   auto ref = parse_function_name(input.function_name);
   if (!ref) return ref.take_error();
   auto function = functions_(input.function_name);
   if (!function) return function.take_error();
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   for (const auto& [uuid, existing] : records_) {
     if (existing.event_source_arn == input.event_source_arn && existing.function_name == function->name) {
-      return aws_error(AwsErrorCode::ResourceConflict,
-                       "An event source mapping with SQS arn (\" " + input.event_source_arn + " \") and function (\" " +
-                           function->name +
-                           " \") already exists. Please update or delete the existing mapping with "
-                           "UUID " +
-                           uuid);
+      return common::aws_error(common::AwsErrorCode::ResourceConflict,
+                               "An event source mapping with SQS arn (\" " + input.event_source_arn +
+                                   " \") and function (\" " + function->name +
+                                   " \") already exists. Please update or delete the existing mapping with "
+                                   "UUID " +
+                                   uuid);
     }
   }
   MappingRecord mapping;
-  mapping.uuid = uuid4();
+  mapping.uuid = common::uuid4();
   mapping.function_name = function->name;
   mapping.function_arn = function->arn;
   mapping.event_source_arn = input.event_source_arn;
@@ -140,7 +143,7 @@ Outcome<std::string> Mappings::create(const CreateMappingInput& input) {
   if (!started) return started;
   try {
     store_.put_mapping(mapping);
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     executor_.stop_mapping(mapping.uuid);
     return store_failed(e);
   }
@@ -148,20 +151,21 @@ Outcome<std::string> Mappings::create(const CreateMappingInput& input) {
   return with_state(*started, enabled_in(mapping.settings_json).value_or(true) ? "Creating" : "Disabled");
 }
 
-Outcome<std::string> Mappings::get(std::string_view uuid) const {
-  MutexLock lock(mu_);
+common::Outcome<std::string> Mappings::get(std::string_view uuid) const {
+  common::MutexLock lock(mu_);
   if (records_.find(uuid) == records_.end()) return mapping_not_found();
   auto configuration = executor_.mapping_configuration(std::string(uuid));
   if (!configuration) return mapping_not_found();
   return *configuration;
 }
 
-Outcome<MappingPage> Mappings::list(const MappingFilter& filter) const {
+common::Outcome<MappingPage> Mappings::list(const MappingFilter& filter) const {
   if (filter.max_items && (*filter.max_items < 1 || *filter.max_items > 10000)) {
-    return aws_error(AwsErrorCode::Validation,
-                     "1 validation error detected: Value '" + std::to_string(*filter.max_items) +
-                         "' at 'maxItems' failed to satisfy constraint: Member must have value " +
-                         (*filter.max_items < 1 ? "greater than or equal to 1" : "less than or equal to 10000"));
+    return common::aws_error(
+        common::AwsErrorCode::Validation,
+        "1 validation error detected: Value '" + std::to_string(*filter.max_items) +
+            "' at 'maxItems' failed to satisfy constraint: Member must have value " +
+            (*filter.max_items < 1 ? "greater than or equal to 1" : "less than or equal to 10000"));
   }
   std::string function_name;
   if (!filter.function_name.empty()) {
@@ -169,7 +173,7 @@ Outcome<MappingPage> Mappings::list(const MappingFilter& filter) const {
     if (!ref) return ref.take_error();
     function_name = ref->name;
   }
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   std::vector<const MappingRecord*> matching;
   for (const auto& [uuid, mapping] : records_) {
     if (!filter.event_source_arn.empty() && mapping.event_source_arn != filter.event_source_arn) continue;
@@ -198,8 +202,8 @@ Outcome<MappingPage> Mappings::list(const MappingFilter& filter) const {
   return page;
 }
 
-Outcome<std::string> Mappings::update(std::string_view uuid, const std::string& changes_json) {
-  MutexLock lock(mu_);
+common::Outcome<std::string> Mappings::update(std::string_view uuid, const std::string& changes_json) {
+  common::MutexLock lock(mu_);
   auto found = records_.find(uuid);
   if (found == records_.end()) return mapping_not_found();
   const bool was_enabled = enabled_in(found->second.settings_json).value_or(true);
@@ -209,7 +213,7 @@ Outcome<std::string> Mappings::update(std::string_view uuid, const std::string& 
   mapping.settings_json = merged(mapping.settings_json, changes_json);
   try {
     store_.put_mapping(mapping);
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     return store_failed(e);
   }
   found->second = mapping;
@@ -220,14 +224,14 @@ Outcome<std::string> Mappings::update(std::string_view uuid, const std::string& 
   return with_state(*updated, state);
 }
 
-Outcome<std::string> Mappings::remove(std::string_view uuid) {
-  MutexLock lock(mu_);
+common::Outcome<std::string> Mappings::remove(std::string_view uuid) {
+  common::MutexLock lock(mu_);
   auto found = records_.find(uuid);
   if (found == records_.end()) return mapping_not_found();
   auto configuration = executor_.mapping_configuration(found->second.uuid);
   try {
     store_.erase_mapping(found->second.uuid);
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     return store_failed(e);
   }
   executor_.stop_mapping(found->second.uuid);

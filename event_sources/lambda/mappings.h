@@ -21,29 +21,29 @@
 
 namespace sluice::lambda::detail {
 
-using FunctionLookup = std::function<Outcome<FunctionRecord>(std::string_view name_or_arn)>;
+using FunctionLookup = std::function<common::Outcome<FunctionRecord>(std::string_view name_or_arn)>;
 
 class Mappings {
  public:
-  Mappings(Executor& executor, FunctionStore& store, std::shared_ptr<Clock> clock, FunctionLookup functions);
+  Mappings(Executor& executor, FunctionStore& store, std::shared_ptr<common::Clock> clock, FunctionLookup functions);
 
   // The stored mappings, to be started once their functions are deployed.
   void load(std::vector<MappingRecord> stored) EXCLUDES(mu_);
   // Starts every loaded mapping; one that cannot start is reported on stderr and kept.
   void start_loaded() EXCLUDES(mu_);
 
-  Outcome<std::string> create(const CreateMappingInput& input) EXCLUDES(mu_);
-  Outcome<std::string> get(std::string_view uuid) const EXCLUDES(mu_);
-  Outcome<MappingPage> list(const MappingFilter& filter) const EXCLUDES(mu_);
-  Outcome<std::string> update(std::string_view uuid, const std::string& changes_json) EXCLUDES(mu_);
-  Outcome<std::string> remove(std::string_view uuid) EXCLUDES(mu_);
+  common::Outcome<std::string> create(const CreateMappingInput& input) EXCLUDES(mu_);
+  common::Outcome<std::string> get(std::string_view uuid) const EXCLUDES(mu_);
+  common::Outcome<MappingPage> list(const MappingFilter& filter) const EXCLUDES(mu_);
+  common::Outcome<std::string> update(std::string_view uuid, const std::string& changes_json) EXCLUDES(mu_);
+  common::Outcome<std::string> remove(std::string_view uuid) EXCLUDES(mu_);
 
  private:
   Executor& executor_;
   FunctionStore& store_;
-  const std::shared_ptr<Clock> clock_;
+  const std::shared_ptr<common::Clock> clock_;
   const FunctionLookup functions_;
-  mutable Mutex mu_;
+  mutable common::Mutex mu_;
   std::map<std::string, MappingRecord, std::less<>> records_ GUARDED_BY(mu_);
 };
 

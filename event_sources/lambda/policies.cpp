@@ -27,13 +27,13 @@ namespace {
 constexpr const char* kStatementIdPattern = "([a-zA-Z0-9-_]+)";
 constexpr const char* kActionPattern = "(lambda:[*]|lambda:[a-zA-Z]+|[*])";
 
-AwsError validation(const std::string& text) {
-  return aws_error(AwsErrorCode::Validation, "1 validation error detected: " + text);
+common::AwsError validation(const std::string& text) {
+  return common::aws_error(common::AwsErrorCode::Validation, "1 validation error detected: " + text);
 }
 
-std::optional<AwsError> check(const AddPermissionInput& input) {
-  static const Pattern statement_id(kStatementIdPattern);
-  static const Pattern action(kActionPattern);
+std::optional<common::AwsError> check(const AddPermissionInput& input) {
+  static const common::Pattern statement_id(kStatementIdPattern);
+  static const common::Pattern action(kActionPattern);
   if (input.statement_id.empty() || input.statement_id.size() > 100 || !statement_id.matches(input.statement_id)) {
     return validation("Value '" + input.statement_id +
                       "' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression "
@@ -82,60 +82,63 @@ std::string statement_json(const std::string& resource_arn, const AddPermissionI
   return boost::json::serialize(statement);
 }
 
-AwsError policy_revision_mismatch() {
-  return aws_error(AwsErrorCode::LambdaPreconditionFailed,
-                   "The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to "
-                   "retrieve the latest Revision Id");
+common::AwsError policy_revision_mismatch() {
+  return common::aws_error(common::AwsErrorCode::LambdaPreconditionFailed,
+                           "The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to "
+                           "retrieve the latest Revision Id");
 }
 
-AwsError no_policy() { return aws_error(AwsErrorCode::ResourceNotFound, "The resource you requested does not exist."); }
+common::AwsError no_policy() {
+  return common::aws_error(common::AwsErrorCode::ResourceNotFound, "The resource you requested does not exist.");
+}
 
 }  // namespace
 
-Outcome<std::string> Policies::add(const std::string& resource_arn, const AddPermissionInput& input) {
+common::Outcome<std::string> Policies::add(const std::string& resource_arn, const AddPermissionInput& input) {
   if (auto error = check(input)) return *error;
   PolicyDocument policy;
   if (auto found = policies_.find(resource_arn); found != policies_.end()) policy = found->second;
   if (input.revision_id && *input.revision_id != policy.revision_id) return policy_revision_mismatch();
   if (std::find(policy.statement_ids.begin(), policy.statement_ids.end(), input.statement_id) !=
       policy.statement_ids.end()) {
-    return aws_error(AwsErrorCode::ResourceConflict,
-                     "The statement id (" + input.statement_id +
-                         ") provided already exists. Please provide a new statement id, or remove the existing "
-                         "statement.");
+    return common::aws_error(common::AwsErrorCode::ResourceConflict,
+                             "The statement id (" + input.statement_id +
+                                 ") provided already exists. Please provide a new statement id, or remove the existing "
+                                 "statement.");
   }
   std::string statement = statement_json(resource_arn, input);
   policy.statements.push_back(statement);
   policy.statement_ids.push_back(input.statement_id);
-  policy.revision_id = uuid4();
+  policy.revision_id = common::uuid4();
   if (auto saved = save(resource_arn, policy); !saved) return saved.take_error();
   return statement;
 }
 
-Outcome<PolicyDocument> Policies::get(const std::string& resource_arn) const {
+common::Outcome<PolicyDocument> Policies::get(const std::string& resource_arn) const {
   auto found = policies_.find(resource_arn);
   if (found == policies_.end() || found->second.statements.empty()) return no_policy();
   return found->second;
 }
 
-Status Policies::remove(const std::string& resource_arn, const std::string& statement_id,
-                        const std::optional<std::string>& revision_id) {
+common::Status Policies::remove(const std::string& resource_arn, const std::string& statement_id,
+                                const std::optional<std::string>& revision_id) {
   auto found = policies_.find(resource_arn);
   if (found == policies_.end()) return no_policy();
   PolicyDocument policy = found->second;
   if (revision_id && *revision_id != policy.revision_id) return policy_revision_mismatch();
   auto at = std::find(policy.statement_ids.begin(), policy.statement_ids.end(), statement_id);
   if (at == policy.statement_ids.end()) {
-    return aws_error(AwsErrorCode::ResourceNotFound, "Statement " + statement_id + " is not found in resource policy.");
+    return common::aws_error(common::AwsErrorCode::ResourceNotFound,
+                             "Statement " + statement_id + " is not found in resource policy.");
   }
   const auto index = at - policy.statement_ids.begin();
   policy.statement_ids.erase(at);
   policy.statements.erase(policy.statements.begin() + index);
-  policy.revision_id = uuid4();
+  policy.revision_id = common::uuid4();
   return save(resource_arn, policy);
 }
 
-Status Policies::forget(const std::string& function_arn) {
+common::Status Policies::forget(const std::string& function_arn) {
   for (auto it = policies_.begin(); it != policies_.end();) {
     const std::string& arn = it->first;
     const bool of_function = arn == function_arn || arn.rfind(function_arn + ":", 0) == 0;
@@ -145,30 +148,31 @@ Status Policies::forget(const std::string& function_arn) {
     }
     try {
       store_.erase_policy(arn);
-    } catch (const sqlite::Error& e) {
-      return aws_error(AwsErrorCode::LambdaService, std::string("the policy store failed: ") + e.what());
+    } catch (const common::sqlite::Error& e) {
+      return common::aws_error(common::AwsErrorCode::LambdaService,
+                               std::string("the policy store failed: ") + e.what());
     }
     it = policies_.erase(it);
   }
-  return ok_status();
+  return common::ok_status();
 }
 
-Status Policies::save(const std::string& resource_arn, const PolicyDocument& policy) {
+common::Status Policies::save(const std::string& resource_arn, const PolicyDocument& policy) {
   try {
     if (policy.statements.empty()) {
       store_.erase_policy(resource_arn);
     } else {
       store_.put_policy(resource_arn, policy);
     }
-  } catch (const sqlite::Error& e) {
-    return aws_error(AwsErrorCode::LambdaService, std::string("the policy store failed: ") + e.what());
+  } catch (const common::sqlite::Error& e) {
+    return common::aws_error(common::AwsErrorCode::LambdaService, std::string("the policy store failed: ") + e.what());
   }
   if (policy.statements.empty()) {
     policies_.erase(resource_arn);
   } else {
     policies_[resource_arn] = policy;
   }
-  return ok_status();
+  return common::ok_status();
 }
 
 }  // namespace detail

@@ -20,15 +20,15 @@ class Policies {
 
   // Adds a statement to the policy of `resource_arn` (the function's or a qualified ARN); answers
   // the statement's JSON.
-  Outcome<std::string> add(const std::string& resource_arn, const AddPermissionInput& input);
-  Outcome<PolicyDocument> get(const std::string& resource_arn) const;
-  Status remove(const std::string& resource_arn, const std::string& statement_id,
-                const std::optional<std::string>& revision_id);
+  common::Outcome<std::string> add(const std::string& resource_arn, const AddPermissionInput& input);
+  common::Outcome<PolicyDocument> get(const std::string& resource_arn) const;
+  common::Status remove(const std::string& resource_arn, const std::string& statement_id,
+                        const std::optional<std::string>& revision_id);
   // Drops the policies of a resource and its qualified ARNs (the function is deleted).
-  Status forget(const std::string& function_arn);
+  common::Status forget(const std::string& function_arn);
 
  private:
-  Status save(const std::string& resource_arn, const PolicyDocument& policy);
+  common::Status save(const std::string& resource_arn, const PolicyDocument& policy);
 
   FunctionStore& store_;
   std::map<std::string, PolicyDocument> policies_;

@@ -9,18 +9,18 @@
 namespace sluice::lambda::detail {
 namespace {
 
-AwsError store_failed(const sqlite::Error& e) {
-  return aws_error(AwsErrorCode::LambdaService, std::string("the version store failed: ") + e.what());
+common::AwsError store_failed(const common::sqlite::Error& e) {
+  return common::aws_error(common::AwsErrorCode::LambdaService, std::string("the version store failed: ") + e.what());
 }
 
 template <typename Write>
-Status stored(Write write) {
+common::Status stored(Write write) {
   try {
     write();
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     return store_failed(e);
   }
-  return ok_status();
+  return common::ok_status();
 }
 
 }  // namespace
@@ -71,19 +71,19 @@ const FunctionRecord* Versions::newest(const std::string& function) const {
   return &of->second.rbegin()->second;
 }
 
-Status Versions::put_version(const FunctionRecord& version) {
+common::Status Versions::put_version(const FunctionRecord& version) {
   if (auto done = stored([&] { store_.put_version(version); }); !done) return done;
   versions_[version.name][version_number(version.version)] = version;
-  return ok_status();
+  return common::ok_status();
 }
 
-Status Versions::erase_version(const std::string& function, int64_t number) {
+common::Status Versions::erase_version(const std::string& function, int64_t number) {
   if (auto done = stored([&] { store_.erase_version(function, number); }); !done) return done;
   if (auto of = versions_.find(function); of != versions_.end()) {
     of->second.erase(number);
     if (of->second.empty()) versions_.erase(of);
   }
-  return ok_status();
+  return common::ok_status();
 }
 
 bool Versions::code_in_use(const std::string& path) const {
@@ -107,19 +107,19 @@ std::vector<AliasRecord> Versions::aliases_of(const std::string& function) const
   return out;
 }
 
-Status Versions::put_alias(const AliasRecord& alias) {
+common::Status Versions::put_alias(const AliasRecord& alias) {
   if (auto done = stored([&] { store_.put_alias(alias); }); !done) return done;
   aliases_[alias.function_name][alias.name] = alias;
-  return ok_status();
+  return common::ok_status();
 }
 
-Status Versions::erase_alias(const std::string& function, const std::string& name) {
+common::Status Versions::erase_alias(const std::string& function, const std::string& name) {
   if (auto done = stored([&] { store_.erase_alias(function, name); }); !done) return done;
   if (auto of = aliases_.find(function); of != aliases_.end()) {
     of->second.erase(name);
     if (of->second.empty()) aliases_.erase(of);
   }
-  return ok_status();
+  return common::ok_status();
 }
 
 std::vector<std::string> Versions::aliases_using(const std::string& function, const std::string& version) const {
@@ -130,7 +130,7 @@ std::vector<std::string> Versions::aliases_using(const std::string& function, co
   return names;
 }
 
-Outcome<std::vector<FunctionRecord>> Versions::erase_function(const std::string& function) {
+common::Outcome<std::vector<FunctionRecord>> Versions::erase_function(const std::string& function) {
   std::vector<FunctionRecord> versions = versions_of(function);
   auto done = stored([&] {
     for (const FunctionRecord& version : versions) store_.erase_version(function, version_number(version.version));

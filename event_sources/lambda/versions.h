@@ -28,20 +28,20 @@ class Versions {
   std::vector<FunctionRecord> all_versions() const;
   // The highest-numbered version still there, or null.
   const FunctionRecord* newest(const std::string& function) const;
-  Status put_version(const FunctionRecord& version);
-  Status erase_version(const std::string& function, int64_t number);
+  common::Status put_version(const FunctionRecord& version);
+  common::Status erase_version(const std::string& function, int64_t number);
   // Whether any version runs the code at `path`.
   bool code_in_use(const std::string& path) const;
 
   const AliasRecord* alias(const std::string& function, const std::string& name) const;
   std::vector<AliasRecord> aliases_of(const std::string& function) const;  // by name
-  Status put_alias(const AliasRecord& alias);
-  Status erase_alias(const std::string& function, const std::string& name);
+  common::Status put_alias(const AliasRecord& alias);
+  common::Status erase_alias(const std::string& function, const std::string& name);
   // The aliases that send invocations to `version` (as their version or their routing's).
   std::vector<std::string> aliases_using(const std::string& function, const std::string& version) const;
 
   // Drops every version and alias of a deleted function; answers the versions it had.
-  Outcome<std::vector<FunctionRecord>> erase_function(const std::string& function);
+  common::Outcome<std::vector<FunctionRecord>> erase_function(const std::string& function);
 
  private:
   FunctionStore& store_;

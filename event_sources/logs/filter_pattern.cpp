@@ -33,7 +33,7 @@ class TermPattern final : public FilterPattern {
   }
 };
 
-Outcome<std::shared_ptr<const FilterPattern>, Error> parse_terms(std::string_view text) {
+common::Outcome<std::shared_ptr<const FilterPattern>, Error> parse_terms(std::string_view text) {
   auto pattern = std::make_shared<TermPattern>();
   size_t i = 0;
   while (i < text.size()) {
@@ -191,7 +191,7 @@ class JsonParser {
  public:
   explicit JsonParser(std::string_view text) : text_(text) {}
 
-  Outcome<ConditionPtr, Error> parse() {
+  common::Outcome<ConditionPtr, Error> parse() {
     skip();
     if (!eat("{")) return fail();
     auto root = expression();
@@ -204,8 +204,8 @@ class JsonParser {
   }
 
  private:
-  Outcome<ConditionPtr, Error> fail() const {
-    return Outcome<ConditionPtr, Error>::failure("Invalid filter pattern: " + std::string(text_));
+  common::Outcome<ConditionPtr, Error> fail() const {
+    return common::Outcome<ConditionPtr, Error>::failure("Invalid filter pattern: " + std::string(text_));
   }
   void skip() {
     while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
@@ -228,8 +228,8 @@ class JsonParser {
     return true;
   }
 
-  Outcome<ConditionPtr, Error> combine(Condition::Kind kind, std::string_view op,
-                                       Outcome<ConditionPtr, Error> (JsonParser::*next)()) {
+  common::Outcome<ConditionPtr, Error> combine(Condition::Kind kind, std::string_view op,
+                                               common::Outcome<ConditionPtr, Error> (JsonParser::*next)()) {
     auto left = (this->*next)();
     if (!left) return left;
     ConditionPtr result = std::move(left.value());
@@ -244,10 +244,14 @@ class JsonParser {
     }
     return result;
   }
-  Outcome<ConditionPtr, Error> expression() { return combine(Condition::Kind::Or, "||", &JsonParser::conjunction); }
-  Outcome<ConditionPtr, Error> conjunction() { return combine(Condition::Kind::And, "&&", &JsonParser::primary); }
+  common::Outcome<ConditionPtr, Error> expression() {
+    return combine(Condition::Kind::Or, "||", &JsonParser::conjunction);
+  }
+  common::Outcome<ConditionPtr, Error> conjunction() {
+    return combine(Condition::Kind::And, "&&", &JsonParser::primary);
+  }
 
-  Outcome<ConditionPtr, Error> primary() {
+  common::Outcome<ConditionPtr, Error> primary() {
     if (eat("(")) {
       auto inner = expression();
       if (!inner) return inner;
@@ -341,16 +345,16 @@ class JsonParser {
 
 }  // namespace
 
-Outcome<std::shared_ptr<const FilterPattern>, std::string> FilterPattern::parse(std::string_view text) {
+common::Outcome<std::shared_ptr<const FilterPattern>, std::string> FilterPattern::parse(std::string_view text) {
   size_t first = 0;
   while (first < text.size() && std::isspace(static_cast<unsigned char>(text[first]))) ++first;
   if (first < text.size() && text[first] == '{') {
     auto root = JsonParser(text).parse();
-    if (!root) return Outcome<std::shared_ptr<const FilterPattern>, Error>::failure(root.error());
+    if (!root) return common::Outcome<std::shared_ptr<const FilterPattern>, Error>::failure(root.error());
     return std::shared_ptr<const FilterPattern>(std::make_shared<JsonPattern>(std::move(root.value())));
   }
   if (first < text.size() && (text[first] == '[' || text[first] == '%'))
-    return Outcome<std::shared_ptr<const FilterPattern>, Error>::failure(
+    return common::Outcome<std::shared_ptr<const FilterPattern>, Error>::failure(
         "Invalid filter pattern: space-delimited and regular-expression patterns are not supported");
   return parse_terms(text);
 }

@@ -9,7 +9,7 @@ LogIngest::LogIngest(std::shared_ptr<LogStore> store, size_t max_queued_events)
 
 LogIngest::~LogIngest() {
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     stopping_ = true;
   }
   cv_.notify_all();
@@ -18,7 +18,7 @@ LogIngest::~LogIngest() {
 
 void LogIngest::submit(const std::string& group, const std::string& stream, std::vector<InputEvent> events) {
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     if (queued_events_ + events.size() > max_queued_) {
       dropped_ += events.size();
       return;
@@ -31,27 +31,27 @@ void LogIngest::submit(const std::string& group, const std::string& stream, std:
 }
 
 void LogIngest::flush() {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   while (!queued_.empty() || writing_) mu_.wait(cv_);
 }
 
 uint64_t LogIngest::dropped() const {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   return dropped_;
 }
 
 uint64_t LogIngest::failed_writes() const {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   return failed_;
 }
 
 bool LogIngest::failing() const {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   return last_failed_;
 }
 
 void LogIngest::run() {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   for (;;) {
     while (queued_.empty() && !stopping_) mu_.wait(cv_);
     if (queued_.empty()) return;  // stopping, and everything is written

@@ -29,13 +29,15 @@ constexpr int64_t kMaxBatchSpanMs = kDayMs;
 // on, as CloudWatch Logs does when a search runs long.
 constexpr int64_t kMaxScannedPerFilter = 100000;
 
-AwsError group_not_found() {
-  return aws_error(AwsErrorCode::LogsResourceNotFound, "The specified log group does not exist.");
+common::AwsError group_not_found() {
+  return common::aws_error(common::AwsErrorCode::LogsResourceNotFound, "The specified log group does not exist.");
 }
-AwsError stream_not_found() {
-  return aws_error(AwsErrorCode::LogsResourceNotFound, "The specified log stream does not exist.");
+common::AwsError stream_not_found() {
+  return common::aws_error(common::AwsErrorCode::LogsResourceNotFound, "The specified log stream does not exist.");
 }
-AwsError bad_token() { return aws_error(AwsErrorCode::LogsInvalidParameter, "The specified nextToken is invalid."); }
+common::AwsError bad_token() {
+  return common::aws_error(common::AwsErrorCode::LogsInvalidParameter, "The specified nextToken is invalid.");
+}
 
 struct Position {
   int64_t timestamp_ms = 0;
@@ -69,106 +71,112 @@ std::optional<int64_t> parse_offset(const std::string& token) {
 
 class SqliteLogStore final : public LogStore {
  public:
-  SqliteLogStore(sqlite::Connection db, LogStoreOptions options) : db_(std::move(db)), options_(std::move(options)) {}
+  SqliteLogStore(common::sqlite::Connection db, LogStoreOptions options)
+      : db_(std::move(db)), options_(std::move(options)) {}
 
-  Status create_group(const std::string& group) override {
-    MutexLock lock(mu_);
+  common::Status create_group(const std::string& group) override {
+    common::MutexLock lock(mu_);
     try {
       if (group_exists(group))
-        return aws_error(AwsErrorCode::LogsResourceAlreadyExists, "The specified log group already exists");
+        return common::aws_error(common::AwsErrorCode::LogsResourceAlreadyExists,
+                                 "The specified log group already exists");
       insert_group(group);
-      return ok_status();
-    } catch (const sqlite::Error& e) {
+      return common::ok_status();
+    } catch (const common::sqlite::Error& e) {
       return store_failed(e);
     }
   }
 
-  Status delete_group(const std::string& group) override {
-    MutexLock lock(mu_);
+  common::Status delete_group(const std::string& group) override {
+    common::MutexLock lock(mu_);
     try {
       if (!group_exists(group)) return group_not_found();
       Transaction tx(db_);
-      sqlite::Statement(db_.get(), "DELETE FROM events WHERE grp = ?1").bind_text(1, group).run();
-      sqlite::Statement(db_.get(), "DELETE FROM streams WHERE grp = ?1").bind_text(1, group).run();
-      sqlite::Statement(db_.get(), "DELETE FROM groups WHERE name = ?1").bind_text(1, group).run();
+      common::sqlite::Statement(db_.get(), "DELETE FROM events WHERE grp = ?1").bind_text(1, group).run();
+      common::sqlite::Statement(db_.get(), "DELETE FROM streams WHERE grp = ?1").bind_text(1, group).run();
+      common::sqlite::Statement(db_.get(), "DELETE FROM groups WHERE name = ?1").bind_text(1, group).run();
       tx.commit();
-      return ok_status();
-    } catch (const sqlite::Error& e) {
+      return common::ok_status();
+    } catch (const common::sqlite::Error& e) {
       return store_failed(e);
     }
   }
 
-  Status create_stream(const std::string& group, const std::string& stream) override {
-    MutexLock lock(mu_);
+  common::Status create_stream(const std::string& group, const std::string& stream) override {
+    common::MutexLock lock(mu_);
     try {
       if (!group_exists(group)) return group_not_found();
       if (stream_exists(group, stream))
-        return aws_error(AwsErrorCode::LogsResourceAlreadyExists, "The specified log stream already exists");
+        return common::aws_error(common::AwsErrorCode::LogsResourceAlreadyExists,
+                                 "The specified log stream already exists");
       insert_stream(group, stream);
-      return ok_status();
-    } catch (const sqlite::Error& e) {
+      return common::ok_status();
+    } catch (const common::sqlite::Error& e) {
       return store_failed(e);
     }
   }
 
-  Status delete_stream(const std::string& group, const std::string& stream) override {
-    MutexLock lock(mu_);
+  common::Status delete_stream(const std::string& group, const std::string& stream) override {
+    common::MutexLock lock(mu_);
     try {
       if (!group_exists(group)) return group_not_found();
       if (!stream_exists(group, stream)) return stream_not_found();
       Transaction tx(db_);
-      sqlite::Statement(db_.get(), "DELETE FROM events WHERE grp = ?1 AND stream = ?2")
+      common::sqlite::Statement(db_.get(), "DELETE FROM events WHERE grp = ?1 AND stream = ?2")
           .bind_text(1, group)
           .bind_text(2, stream)
           .run();
-      sqlite::Statement(db_.get(), "DELETE FROM streams WHERE grp = ?1 AND name = ?2")
+      common::sqlite::Statement(db_.get(), "DELETE FROM streams WHERE grp = ?1 AND name = ?2")
           .bind_text(1, group)
           .bind_text(2, stream)
           .run();
       tx.commit();
-      return ok_status();
-    } catch (const sqlite::Error& e) {
+      return common::ok_status();
+    } catch (const common::sqlite::Error& e) {
       return store_failed(e);
     }
   }
 
-  Status put_retention(const std::string& group, int64_t days) override {
-    MutexLock lock(mu_);
+  common::Status put_retention(const std::string& group, int64_t days) override {
+    common::MutexLock lock(mu_);
     try {
       if (!group_exists(group)) return group_not_found();
-      sqlite::Statement(db_.get(), "UPDATE groups SET retention_days = ?2 WHERE name = ?1")
+      common::sqlite::Statement(db_.get(), "UPDATE groups SET retention_days = ?2 WHERE name = ?1")
           .bind_text(1, group)
           .bind(2, days)
           .run();
       sweep(group);
-      return ok_status();
-    } catch (const sqlite::Error& e) {
+      return common::ok_status();
+    } catch (const common::sqlite::Error& e) {
       return store_failed(e);
     }
   }
 
-  Status delete_retention(const std::string& group) override {
-    MutexLock lock(mu_);
+  common::Status delete_retention(const std::string& group) override {
+    common::MutexLock lock(mu_);
     try {
       if (!group_exists(group)) return group_not_found();
-      sqlite::Statement(db_.get(), "UPDATE groups SET retention_days = NULL WHERE name = ?1").bind_text(1, group).run();
-      return ok_status();
-    } catch (const sqlite::Error& e) {
+      common::sqlite::Statement(db_.get(), "UPDATE groups SET retention_days = NULL WHERE name = ?1")
+          .bind_text(1, group)
+          .run();
+      return common::ok_status();
+    } catch (const common::sqlite::Error& e) {
       return store_failed(e);
     }
   }
 
-  Outcome<PutResult> put_events(const std::string& group, const std::string& stream,
-                                const std::vector<InputEvent>& events) override {
+  common::Outcome<PutResult> put_events(const std::string& group, const std::string& stream,
+                                        const std::vector<InputEvent>& events) override {
     for (size_t i = 1; i < events.size(); ++i) {
       if (events[i].timestamp_ms < events[i - 1].timestamp_ms)
-        return aws_error(AwsErrorCode::LogsInvalidParameter,
-                         "Log events in a single PutLogEvents request must be in chronological order.");
+        return common::aws_error(common::AwsErrorCode::LogsInvalidParameter,
+                                 "Log events in a single PutLogEvents request must be in chronological order.");
     }
     if (!events.empty() && events.back().timestamp_ms - events.front().timestamp_ms > kMaxBatchSpanMs)
-      return aws_error(AwsErrorCode::LogsInvalidParameter,
-                       "The batch of log events in a single PutLogEvents request cannot span more than 24 hours.");
-    MutexLock lock(mu_);
+      return common::aws_error(
+          common::AwsErrorCode::LogsInvalidParameter,
+          "The batch of log events in a single PutLogEvents request cannot span more than 24 hours.");
+    common::MutexLock lock(mu_);
     try {
       if (!group_exists(group)) return group_not_found();
       if (!stream_exists(group, stream)) return stream_not_found();
@@ -193,34 +201,36 @@ class SqliteLogStore final : public LogStore {
       insert_events(group, stream, kept, now);
       tx.commit();
       return result;
-    } catch (const sqlite::Error& e) {
+    } catch (const common::sqlite::Error& e) {
       return store_failed(e);
     }
   }
 
-  Status append(const std::string& group, const std::string& stream, const std::vector<InputEvent>& events) override {
-    MutexLock lock(mu_);
+  common::Status append(const std::string& group, const std::string& stream,
+                        const std::vector<InputEvent>& events) override {
+    common::MutexLock lock(mu_);
     try {
       Transaction tx(db_);
       if (!group_exists(group)) insert_group(group);
       if (!stream_exists(group, stream)) insert_stream(group, stream);
       insert_events(group, stream, events, options_.clock->now_ms());
       tx.commit();
-      return ok_status();
-    } catch (const sqlite::Error& e) {
+      return common::ok_status();
+    } catch (const common::sqlite::Error& e) {
       return store_failed(e);
     }
   }
 
-  Outcome<GroupPage> describe_groups(const GroupQuery& query) override {
+  common::Outcome<GroupPage> describe_groups(const GroupQuery& query) override {
     auto offset = parse_offset(query.next_token);
     if (!offset) return bad_token();
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     try {
-      sqlite::Statement select(db_.get(),
-                               "SELECT name, created_ms, retention_days, "
-                               "(SELECT COALESCE(SUM(bytes), 0) FROM streams WHERE grp = groups.name) "
-                               "FROM groups WHERE substr(name, 1, length(?1)) = ?1 ORDER BY name LIMIT ?2 OFFSET ?3");
+      common::sqlite::Statement select(
+          db_.get(),
+          "SELECT name, created_ms, retention_days, "
+          "(SELECT COALESCE(SUM(bytes), 0) FROM streams WHERE grp = groups.name) "
+          "FROM groups WHERE substr(name, 1, length(?1)) = ?1 ORDER BY name LIMIT ?2 OFFSET ?3");
       select.bind_text(1, query.prefix).bind(2, query.limit + 1).bind(3, *offset);
       GroupPage page;
       while (select.step()) {
@@ -237,15 +247,15 @@ class SqliteLogStore final : public LogStore {
         page.groups.push_back(std::move(g));
       }
       return page;
-    } catch (const sqlite::Error& e) {
+    } catch (const common::sqlite::Error& e) {
       return store_failed(e);
     }
   }
 
-  Outcome<StreamPage> describe_streams(const StreamQuery& query) override {
+  common::Outcome<StreamPage> describe_streams(const StreamQuery& query) override {
     auto offset = parse_offset(query.next_token);
     if (!offset) return bad_token();
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     try {
       if (!group_exists(query.group)) return group_not_found();
       std::string sql =
@@ -255,7 +265,7 @@ class SqliteLogStore final : public LogStore {
       sql += query.order_by_last_event_time ? std::string("COALESCE(last_ms, 0)") + direction + ", name" + direction
                                             : std::string("name") + direction;
       sql += " LIMIT ?3 OFFSET ?4";
-      sqlite::Statement select(db_.get(), sql);
+      common::sqlite::Statement select(db_.get(), sql);
       select.bind_text(1, query.group).bind_text(2, query.prefix).bind(3, query.limit + 1).bind(4, *offset);
       StreamPage page;
       while (select.step()) {
@@ -274,19 +284,19 @@ class SqliteLogStore final : public LogStore {
         page.streams.push_back(std::move(s));
       }
       return page;
-    } catch (const sqlite::Error& e) {
+    } catch (const common::sqlite::Error& e) {
       return store_failed(e);
     }
   }
 
-  Outcome<EventPage> get_events(const EventQuery& query) override {
+  common::Outcome<EventPage> get_events(const EventQuery& query) override {
     std::optional<Position> forward, backward;
     if (!query.token.empty()) {
       forward = parse_position(query.token, "f/");
       backward = parse_position(query.token, "b/");
       if (!forward && !backward) return bad_token();
     }
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     try {
       if (!group_exists(query.group)) return group_not_found();
       if (!stream_exists(query.group, query.stream)) return stream_not_found();
@@ -297,7 +307,7 @@ class SqliteLogStore final : public LogStore {
       const bool reading_forward = forward || (!backward && query.start_from_head);
       Position after = forward.value_or(Position{INT64_MIN, INT64_MIN});
       Position before = backward.value_or(Position{INT64_MAX, INT64_MAX});
-      sqlite::Statement select(
+      common::sqlite::Statement select(
           db_.get(), reading_forward
                          ? "SELECT id, ts, ingest_ms, message FROM events WHERE grp = ?1 AND stream = ?2 AND ts >= ?3 "
                            "AND ts < ?4 AND (ts, id) > (?5, ?6) ORDER BY ts, id LIMIT ?7"
@@ -340,26 +350,26 @@ class SqliteLogStore final : public LogStore {
         page.next_backward_token = position_token("b/", positions.front());
       }
       return page;
-    } catch (const sqlite::Error& e) {
+    } catch (const common::sqlite::Error& e) {
       return store_failed(e);
     }
   }
 
-  Outcome<FilterPage> filter_events(const FilterQuery& query) override {
+  common::Outcome<FilterPage> filter_events(const FilterQuery& query) override {
     auto pattern = FilterPattern::parse(query.pattern);
-    if (!pattern) return aws_error(AwsErrorCode::LogsInvalidParameter, pattern.error());
+    if (!pattern) return common::aws_error(common::AwsErrorCode::LogsInvalidParameter, pattern.error());
     std::optional<Position> after;
     if (!query.next_token.empty()) {
       after = parse_position(query.next_token, "");
       if (!after) return bad_token();
     }
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     try {
       if (!group_exists(query.group)) return group_not_found();
       const int64_t start = std::max(query.start_ms.value_or(0), oldest_kept(query.group));
       const int64_t end = query.end_ms.value_or(INT64_MAX);
       const Position from = after.value_or(Position{INT64_MIN, INT64_MIN});
-      sqlite::Statement select(
+      common::sqlite::Statement select(
           db_.get(),
           "SELECT id, ts, ingest_ms, message, stream FROM events WHERE grp = ?1 AND ts >= ?2 AND "
           "ts <= ?3 AND (ts, id) > (?4, ?5) AND substr(stream, 1, length(?6)) = ?6 ORDER BY ts, id");
@@ -395,7 +405,7 @@ class SqliteLogStore final : public LogStore {
         page.events.push_back(std::move(e));
       }
       return page;
-    } catch (const sqlite::Error& e) {
+    } catch (const common::sqlite::Error& e) {
       return store_failed(e);
     }
   }
@@ -404,7 +414,7 @@ class SqliteLogStore final : public LogStore {
   // BEGIN IMMEDIATE ... COMMIT; rolled back when it goes out of scope uncommitted.
   class Transaction {
    public:
-    explicit Transaction(sqlite::Connection& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+    explicit Transaction(common::sqlite::Connection& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
     ~Transaction() {
       if (!done_) sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
     }
@@ -414,39 +424,40 @@ class SqliteLogStore final : public LogStore {
     }
 
    private:
-    sqlite::Connection& db_;
+    common::sqlite::Connection& db_;
     bool done_ = false;
   };
 
   // SQLite's failures (a full disk, a damaged file) become ServiceUnavailableException.
-  static AwsError store_failed(const sqlite::Error& e) {
-    return aws_error(AwsErrorCode::LogsServiceUnavailable, std::string("The log store failed: ") + e.what());
+  static common::AwsError store_failed(const common::sqlite::Error& e) {
+    return common::aws_error(common::AwsErrorCode::LogsServiceUnavailable,
+                             std::string("The log store failed: ") + e.what());
   }
 
   bool group_exists(const std::string& group) REQUIRES(mu_) {
-    return sqlite::Statement(db_.get(), "SELECT 1 FROM groups WHERE name = ?1").bind_text(1, group).step();
+    return common::sqlite::Statement(db_.get(), "SELECT 1 FROM groups WHERE name = ?1").bind_text(1, group).step();
   }
   bool stream_exists(const std::string& group, const std::string& stream) REQUIRES(mu_) {
-    return sqlite::Statement(db_.get(), "SELECT 1 FROM streams WHERE grp = ?1 AND name = ?2")
+    return common::sqlite::Statement(db_.get(), "SELECT 1 FROM streams WHERE grp = ?1 AND name = ?2")
         .bind_text(1, group)
         .bind_text(2, stream)
         .step();
   }
   void insert_group(const std::string& group) REQUIRES(mu_) {
-    sqlite::Statement(db_.get(), "INSERT INTO groups (name, created_ms) VALUES (?1, ?2)")
+    common::sqlite::Statement(db_.get(), "INSERT INTO groups (name, created_ms) VALUES (?1, ?2)")
         .bind_text(1, group)
         .bind(2, options_.clock->now_ms())
         .run();
   }
   void insert_stream(const std::string& group, const std::string& stream) REQUIRES(mu_) {
-    sqlite::Statement(db_.get(), "INSERT INTO streams (grp, name, created_ms, bytes) VALUES (?1, ?2, ?3, 0)")
+    common::sqlite::Statement(db_.get(), "INSERT INTO streams (grp, name, created_ms, bytes) VALUES (?1, ?2, ?3, 0)")
         .bind_text(1, group)
         .bind_text(2, stream)
         .bind(3, options_.clock->now_ms())
         .run();
   }
   std::optional<int64_t> retention_of(const std::string& group) REQUIRES(mu_) {
-    sqlite::Statement select(db_.get(), "SELECT retention_days FROM groups WHERE name = ?1");
+    common::sqlite::Statement select(db_.get(), "SELECT retention_days FROM groups WHERE name = ?1");
     select.bind_text(1, group);
     std::optional<int64_t> days;
     if (select.step()) {
@@ -464,8 +475,8 @@ class SqliteLogStore final : public LogStore {
   void insert_events(const std::string& group, const std::string& stream, const std::vector<InputEvent>& events,
                      int64_t now) REQUIRES(mu_) {
     if (events.empty()) return;
-    sqlite::Statement insert(db_.get(),
-                             "INSERT INTO events (grp, stream, ts, ingest_ms, message) VALUES (?1, ?2, ?3, ?4, ?5)");
+    common::sqlite::Statement insert(
+        db_.get(), "INSERT INTO events (grp, stream, ts, ingest_ms, message) VALUES (?1, ?2, ?3, ?4, ?5)");
     int64_t bytes = 0;
     int64_t first = INT64_MAX, last = INT64_MIN;
     for (const auto& e : events) {
@@ -475,9 +486,10 @@ class SqliteLogStore final : public LogStore {
       first = std::min(first, e.timestamp_ms);
       last = std::max(last, e.timestamp_ms);
     }
-    sqlite::Statement(db_.get(),
-                      "UPDATE streams SET first_ms = MIN(COALESCE(first_ms, ?3), ?3), last_ms = MAX(COALESCE(last_ms, "
-                      "?4), ?4), last_ingest_ms = ?5, bytes = bytes + ?6 WHERE grp = ?1 AND name = ?2")
+    common::sqlite::Statement(
+        db_.get(),
+        "UPDATE streams SET first_ms = MIN(COALESCE(first_ms, ?3), ?3), last_ms = MAX(COALESCE(last_ms, "
+        "?4), ?4), last_ingest_ms = ?5, bytes = bytes + ?6 WHERE grp = ?1 AND name = ?2")
         .bind_text(1, group)
         .bind_text(2, stream)
         .bind(3, first)
@@ -491,21 +503,22 @@ class SqliteLogStore final : public LogStore {
   // Retention and the per-group bound: the oldest events go.
   void sweep(const std::string& group) REQUIRES(mu_) {
     if (auto days = retention_of(group)) {
-      sqlite::Statement(db_.get(), "DELETE FROM events WHERE grp = ?1 AND ts < ?2")
+      common::sqlite::Statement(db_.get(), "DELETE FROM events WHERE grp = ?1 AND ts < ?2")
           .bind_text(1, group)
           .bind(2, options_.clock->now_ms() - *days * kDayMs)
           .run();
     }
-    sqlite::Statement(db_.get(),
-                      "DELETE FROM events WHERE grp = ?1 AND id <= (SELECT id FROM events WHERE grp = ?1 ORDER BY id "
-                      "DESC LIMIT 1 OFFSET ?2)")
+    common::sqlite::Statement(
+        db_.get(),
+        "DELETE FROM events WHERE grp = ?1 AND id <= (SELECT id FROM events WHERE grp = ?1 ORDER BY id "
+        "DESC LIMIT 1 OFFSET ?2)")
         .bind_text(1, group)
         .bind(2, options_.max_events_per_group)
         .run();
   }
 
-  Mutex mu_;
-  sqlite::Connection db_ GUARDED_BY(mu_);
+  common::Mutex mu_;
+  common::sqlite::Connection db_ GUARDED_BY(mu_);
   const LogStoreOptions options_;
 };
 
@@ -531,19 +544,19 @@ std::string retention_values_text() {
   return text;
 }
 
-Outcome<std::unique_ptr<LogStore>, std::string> LogStore::open(LogStoreOptions options) {
-  if (!options.clock) options.clock = system_clock();
+common::Outcome<std::unique_ptr<LogStore>, std::string> LogStore::open(LogStoreOptions options) {
+  if (!options.clock) options.clock = common::system_clock();
   try {
     const std::string path = options.path.empty() ? ":memory:" : options.path;
-    auto db = sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
+    auto db = common::sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
     if (!options.path.empty()) {
       db.exec("PRAGMA journal_mode=WAL");
       db.exec("PRAGMA synchronous=FULL");
     }
     db.exec(kSchema);
     return std::unique_ptr<LogStore>(std::make_unique<SqliteLogStore>(std::move(db), std::move(options)));
-  } catch (const sqlite::Error& e) {
-    return Outcome<std::unique_ptr<LogStore>, std::string>::failure(options.path + ": " + e.what());
+  } catch (const common::sqlite::Error& e) {
+    return common::Outcome<std::unique_ptr<LogStore>, std::string>::failure(options.path + ": " + e.what());
   }
 }
 

@@ -37,7 +37,7 @@ void LambdaMeter::started(const std::string& function_name) {
   int64_t function_running = 0;
   int64_t total_running = 0;
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     function_running = ++running_[function_name];
     total_running = ++running_total_;
   }
@@ -48,7 +48,7 @@ void LambdaMeter::started(const std::string& function_name) {
 }
 
 void LambdaMeter::ended(const std::string& function_name) {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   if (auto it = running_.find(function_name); it != running_.end() && --it->second <= 0) running_.erase(it);
   if (running_total_ > 0) --running_total_;
 }

@@ -21,7 +21,7 @@
 namespace sluice::metrics {
 namespace {
 
-constexpr sqlite::SchemaStep kSchema[] = {
+constexpr common::sqlite::SchemaStep kSchema[] = {
     {"create the buckets table",
      "CREATE TABLE buckets (account TEXT NOT NULL, region TEXT NOT NULL, namespace TEXT NOT NULL, "
      "metric TEXT NOT NULL, dimensions BLOB NOT NULL, unit TEXT NOT NULL, resolution INTEGER NOT NULL, "
@@ -86,7 +86,7 @@ bool decode_data(const std::string& bytes, StoredBucket& bucket) {
 
 class SqliteMetricsStore final : public MetricsStore {
  public:
-  SqliteMetricsStore(sqlite::Connection db, std::shared_ptr<Registry> registry, int64_t flush_interval_ms)
+  SqliteMetricsStore(common::sqlite::Connection db, std::shared_ptr<Registry> registry, int64_t flush_interval_ms)
       : db_(std::move(db)), registry_(std::move(registry)), flush_interval_ms_(flush_interval_ms) {}
 
   ~SqliteMetricsStore() override {
@@ -103,10 +103,11 @@ class SqliteMetricsStore final : public MetricsStore {
   void load() {
     registry_->take_changed();  // marks start now: what is restored is not written back
     const int64_t now = registry_->clock().now_ms();
-    sqlite::Statement select(db_.get(),
-                             "SELECT account, region, namespace, metric, dimensions, unit, resolution, start_ms, data "
-                             "FROM buckets WHERE (resolution = 1 AND start_ms >= ?) OR (resolution = 60 AND "
-                             "start_ms >= ?)");
+    common::sqlite::Statement select(
+        db_.get(),
+        "SELECT account, region, namespace, metric, dimensions, unit, resolution, start_ms, data "
+        "FROM buckets WHERE (resolution = 1 AND start_ms >= ?) OR (resolution = 60 AND "
+        "start_ms >= ?)");
     select.bind(1, now - kHighResolutionRetentionMs).bind(2, now - kStandardRetentionMs);
     while (select.step()) {
       auto dimensions = decode_dimensions(select.string(4));
@@ -130,9 +131,10 @@ class SqliteMetricsStore final : public MetricsStore {
     const int64_t now = registry_->clock().now_ms();
     try {
       db_.exec("BEGIN");
-      sqlite::Statement upsert(db_.get(),
-                               "INSERT OR REPLACE INTO buckets (account, region, namespace, metric, dimensions, unit, "
-                               "resolution, start_ms, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      common::sqlite::Statement upsert(
+          db_.get(),
+          "INSERT OR REPLACE INTO buckets (account, region, namespace, metric, dimensions, unit, "
+          "resolution, start_ms, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
       for (const StoredBucket& bucket : changed) {
         const std::string dimensions = encode_dimensions(bucket.key.dimensions);
         const std::string data = encode_data(bucket);
@@ -141,17 +143,18 @@ class SqliteMetricsStore final : public MetricsStore {
         upsert.bind(5, dimensions).bind_text(6, bucket.unit).bind(7, int64_t{bucket.high_resolution ? 1 : 60});
         upsert.bind(8, bucket.start_ms).bind(9, data).run();
       }
-      sqlite::Statement expire(db_.get(),
-                               "DELETE FROM buckets WHERE (resolution = 1 AND start_ms < ?) OR (resolution = 60 AND "
-                               "start_ms < ?)");
+      common::sqlite::Statement expire(
+          db_.get(),
+          "DELETE FROM buckets WHERE (resolution = 1 AND start_ms < ?) OR (resolution = 60 AND "
+          "start_ms < ?)");
       expire.bind(1, now - kHighResolutionRetentionMs).bind(2, now - kStandardRetentionMs).run();
       db_.exec("COMMIT");
-    } catch (const sqlite::Error& e) {
+    } catch (const common::sqlite::Error& e) {
       // The datapoints stay in memory; this flush's buckets are written again once they change.
       std::fprintf(stderr, "sluice: metrics.db: %s\n", e.what());
       try {
         db_.exec("ROLLBACK");
-      } catch (const sqlite::Error&) {
+      } catch (const common::sqlite::Error&) {
       }
     }
   }
@@ -170,7 +173,7 @@ class SqliteMetricsStore final : public MetricsStore {
   }
 
   std::mutex db_mu_;  // one flush at a time
-  sqlite::Connection db_;
+  common::sqlite::Connection db_;
   const std::shared_ptr<Registry> registry_;
   const int64_t flush_interval_ms_;
   std::mutex thread_mu_;
@@ -184,9 +187,9 @@ class SqliteMetricsStore final : public MetricsStore {
 std::unique_ptr<MetricsStore> MetricsStore::open(const std::string& path, std::shared_ptr<Registry> registry,
                                                  std::string* error, int64_t flush_interval_ms) {
   try {
-    sqlite::Connection db = sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    common::sqlite::Connection db = common::sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-    if (std::string failed = sqlite::upgrade_schema(db, path, kSchema); !failed.empty()) {
+    if (std::string failed = common::sqlite::upgrade_schema(db, path, kSchema); !failed.empty()) {
       *error = failed;
       return nullptr;
     }
@@ -194,7 +197,7 @@ std::unique_ptr<MetricsStore> MetricsStore::open(const std::string& path, std::s
     store->load();
     store->start();
     return store;
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     *error = path + ": " + e.what();
     return nullptr;
   }

@@ -33,7 +33,7 @@ class SeriesImpl final : public Series {
       : key_(std::move(key)), tracking_(std::move(tracking)), unit_(std::move(unit)) {}
 
   void add(double value, int64_t timestamp_ms, bool high_resolution) override {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     Bucket& bucket = bucket_at(timestamp_ms, high_resolution);
     bucket.stats.add(value);
     if (bucket.samples.size() < kMaxSamplesPerBucket) bucket.samples.push_back(value);
@@ -41,7 +41,7 @@ class SeriesImpl final : public Series {
   }
 
   void add_set(const StatisticSet& set, int64_t timestamp_ms, bool high_resolution) override {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     Bucket& bucket = bucket_at(timestamp_ms, high_resolution);
     bucket.stats.merge(set);
     total_.merge(set);
@@ -49,7 +49,7 @@ class SeriesImpl final : public Series {
 
   // Appends the changed buckets to `out` and clears their marks.
   void take_changed(std::vector<StoredBucket>& out) {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     for (const auto& [high_resolution, start] : changed_) {
       auto& buckets = high_resolution ? second_ : minute_;
       auto it = buckets.find(start);
@@ -61,7 +61,7 @@ class SeriesImpl final : public Series {
   }
 
   void restore(const StoredBucket& stored) {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     Bucket& bucket = (stored.high_resolution ? second_ : minute_)[stored.start_ms];
     total_.merge(stored.stats);
     bucket.stats = stored.stats;
@@ -70,16 +70,16 @@ class SeriesImpl final : public Series {
 
   const MetricKey& key() const override { return key_; }
   std::string unit() const override {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     return unit_;
   }
   void set_unit(std::string_view unit) {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     if (!unit.empty()) unit_ = std::string(unit);
   }
 
   void collect(int64_t start_ms, int64_t end_ms, int64_t period_ms, std::map<int64_t, Datapoint>& out) const {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     for (auto it = minute_.lower_bound(floor_to(start_ms, kMinuteMs)); it != minute_.end() && it->first < end_ms;
          ++it) {
       fold(it->first, it->second, start_ms, end_ms, period_ms, out);
@@ -91,13 +91,13 @@ class SeriesImpl final : public Series {
   }
 
   bool has_data_since(int64_t since_ms) const {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     return (!minute_.empty() && minute_.rbegin()->first + kMinuteMs > since_ms) ||
            (!second_.empty() && second_.rbegin()->first + kSecondMs > since_ms);
   }
 
   SeriesSnapshot snapshot() const {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     SeriesSnapshot s{key_, unit_, total_, {}, 0};
     auto newest = [&s](const std::map<int64_t, Bucket>& buckets) {
       if (!buckets.empty() && buckets.rbegin()->first >= s.last_timestamp_ms) {
@@ -112,7 +112,7 @@ class SeriesImpl final : public Series {
 
   // Drops buckets older than retention; true when none is left.
   bool expire(int64_t now_ms) {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     minute_.erase(minute_.begin(), minute_.lower_bound(now_ms - kStandardRetentionMs));
     second_.erase(second_.begin(), second_.lower_bound(now_ms - kHighResolutionRetentionMs));
     return minute_.empty() && second_.empty();
@@ -147,7 +147,7 @@ class SeriesImpl final : public Series {
   const MetricKey key_;
   // Whether a durable store takes changes (Registry::take_changed); without one nothing is marked.
   const std::shared_ptr<const std::atomic<bool>> tracking_;
-  mutable Mutex mu_;
+  mutable common::Mutex mu_;
   std::string unit_ GUARDED_BY(mu_);
   std::map<int64_t, Bucket> minute_ GUARDED_BY(mu_);
   std::map<int64_t, Bucket> second_ GUARDED_BY(mu_);
@@ -172,20 +172,20 @@ bool matches(const MetricKey& key, const MetricFilter& filter) {
 
 struct Registry::Impl {
   const std::shared_ptr<std::atomic<bool>> tracking = std::make_shared<std::atomic<bool>>(false);
-  mutable Mutex mu;
+  mutable common::Mutex mu;
   std::map<MetricKey, std::shared_ptr<SeriesImpl>> series GUARDED_BY(mu);
-  Mutex samplers_mu;
+  common::Mutex samplers_mu;
   std::vector<Sampler> samplers GUARDED_BY(samplers_mu);
 
   std::shared_ptr<SeriesImpl> find(const MetricKey& key) const {
-    MutexLock lock(mu);
+    common::MutexLock lock(mu);
     auto it = series.find(key);
     return it == series.end() ? nullptr : it->second;
   }
 };
 
-Registry::Registry(std::shared_ptr<Clock> clock)
-    : clock_(clock ? std::move(clock) : system_clock()), impl_(std::make_unique<Impl>()) {}
+Registry::Registry(std::shared_ptr<common::Clock> clock)
+    : clock_(clock ? std::move(clock) : common::system_clock()), impl_(std::make_unique<Impl>()) {}
 
 Registry::~Registry() = default;
 
@@ -193,7 +193,7 @@ std::shared_ptr<Series> Registry::series(MetricKey key, std::string_view unit) {
   std::sort(key.dimensions.begin(), key.dimensions.end());
   std::shared_ptr<SeriesImpl> found;
   {
-    MutexLock lock(impl_->mu);
+    common::MutexLock lock(impl_->mu);
     auto it = impl_->series.find(key);
     if (it == impl_->series.end()) {
       auto made = std::make_shared<SeriesImpl>(key, unit.empty() ? "None" : std::string(unit), impl_->tracking);
@@ -228,7 +228,7 @@ std::vector<Datapoint> Registry::query(const MetricKey& key, int64_t start_ms, i
 std::vector<MetricKey> Registry::list(const MetricFilter& filter) const {
   std::vector<std::shared_ptr<SeriesImpl>> candidates;
   {
-    MutexLock lock(impl_->mu);
+    common::MutexLock lock(impl_->mu);
     for (const auto& [key, series] : impl_->series) {
       if (matches(key, filter)) candidates.push_back(series);
     }
@@ -244,7 +244,7 @@ std::vector<MetricKey> Registry::list(const MetricFilter& filter) const {
 std::vector<SeriesSnapshot> Registry::snapshot() const {
   std::vector<std::shared_ptr<SeriesImpl>> all;
   {
-    MutexLock lock(impl_->mu);
+    common::MutexLock lock(impl_->mu);
     all.reserve(impl_->series.size());
     for (const auto& [key, series] : impl_->series) all.push_back(series);
   }
@@ -260,7 +260,7 @@ std::vector<SeriesSnapshot> Registry::snapshot(std::string_view account_id, std:
   {
     // Keys sort by account, region, then namespace: the namespace's series are one run of the map.
     const MetricKey first{std::string(account_id), std::string(region), std::string(namespace_name), "", {}};
-    MutexLock lock(impl_->mu);
+    common::MutexLock lock(impl_->mu);
     for (auto it = impl_->series.lower_bound(first); it != impl_->series.end(); ++it) {
       const MetricKey& key = it->first;
       if (key.account_id != account_id || key.region != region || key.namespace_name != namespace_name) break;
@@ -277,7 +277,7 @@ std::vector<StoredBucket> Registry::take_changed() {
   impl_->tracking->store(true);  // from now on: the first call starts the tracking
   std::vector<std::shared_ptr<SeriesImpl>> all;
   {
-    MutexLock lock(impl_->mu);
+    common::MutexLock lock(impl_->mu);
     all.reserve(impl_->series.size());
     for (const auto& [key, series] : impl_->series) all.push_back(series);
   }
@@ -292,14 +292,14 @@ void Registry::restore(const StoredBucket& bucket) {
 }
 
 void Registry::add_sampler(Sampler sampler) {
-  MutexLock lock(impl_->samplers_mu);
+  common::MutexLock lock(impl_->samplers_mu);
   impl_->samplers.push_back(std::move(sampler));
 }
 
 void Registry::sample(int64_t now_ms) {
   std::vector<Sampler> samplers;
   {
-    MutexLock lock(impl_->samplers_mu);
+    common::MutexLock lock(impl_->samplers_mu);
     samplers = impl_->samplers;
   }
   for (const Sampler& sampler : samplers) sampler(*this, now_ms);
@@ -308,7 +308,7 @@ void Registry::sample(int64_t now_ms) {
 void Registry::expire(int64_t now_ms) {
   std::vector<std::pair<MetricKey, std::shared_ptr<SeriesImpl>>> all;
   {
-    MutexLock lock(impl_->mu);
+    common::MutexLock lock(impl_->mu);
     for (const auto& entry : impl_->series) all.push_back(entry);
   }
   std::vector<MetricKey> empty;
@@ -316,7 +316,7 @@ void Registry::expire(int64_t now_ms) {
     if (series->expire(now_ms)) empty.push_back(key);
   }
   all.clear();
-  MutexLock lock(impl_->mu);
+  common::MutexLock lock(impl_->mu);
   for (const MetricKey& key : empty) {
     auto it = impl_->series.find(key);
     // use_count 1: only the map holds it, so no producer writes to it any more.

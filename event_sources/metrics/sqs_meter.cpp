@@ -21,7 +21,7 @@ struct QueueSeries {
 
 // What the sampler needs, shared with it so that it outlives neither the engine nor itself.
 struct MeterState {
-  Mutex mu;
+  common::Mutex mu;
   sqs::Engine* engine GUARDED_BY(mu) = nullptr;  // null once the metered engine is gone
   std::set<std::pair<std::string, std::string>> account_regions GUARDED_BY(mu);
 };
@@ -32,62 +32,63 @@ class MeteredEngine final : public sqs::Engine {
                 const std::vector<std::pair<std::string, std::string>>& account_regions)
       : inner_(std::move(inner)), registry_(std::move(registry)), state_(std::make_shared<MeterState>()) {
     {
-      MutexLock lock(state_->mu);
+      common::MutexLock lock(state_->mu);
       state_->engine = inner_.get();
       state_->account_regions.insert(account_regions.begin(), account_regions.end());
     }
     registry_->add_sampler([state = state_](Registry& target, int64_t now_ms) { sample(*state, target, now_ms); });
   }
   ~MeteredEngine() override {
-    MutexLock lock(state_->mu);
+    common::MutexLock lock(state_->mu);
     state_->engine = nullptr;
   }
 
-  Status create_queue(const sqs::QueueAddress& queue, const sqs::AttributeMap& attributes,
-                      const sqs::TagMap& tags) override {
-    Status s = inner_->create_queue(queue, attributes, tags);
+  common::Status create_queue(const sqs::QueueAddress& queue, const sqs::AttributeMap& attributes,
+                              const sqs::TagMap& tags) override {
+    common::Status s = inner_->create_queue(queue, attributes, tags);
     if (s) remember(queue);
     return s;
   }
-  Status get_queue(const sqs::QueueAddress& queue) override { return inner_->get_queue(queue); }
-  Status delete_queue(const sqs::QueueAddress& queue) override { return inner_->delete_queue(queue); }
-  Outcome<size_t> reset_queues(const std::string& account_id, const std::string& region) override {
+  common::Status get_queue(const sqs::QueueAddress& queue) override { return inner_->get_queue(queue); }
+  common::Status delete_queue(const sqs::QueueAddress& queue) override { return inner_->delete_queue(queue); }
+  common::Outcome<size_t> reset_queues(const std::string& account_id, const std::string& region) override {
     return inner_->reset_queues(account_id, region);
   }
   std::vector<std::string> list_queues(const std::string& account_id, const std::string& region,
                                        const std::string& prefix) override {
     return inner_->list_queues(account_id, region, prefix);
   }
-  Outcome<sqs::AttributeMap> get_queue_attributes(const sqs::QueueAddress& queue,
-                                                  const std::vector<std::string>& names) override {
+  common::Outcome<sqs::AttributeMap> get_queue_attributes(const sqs::QueueAddress& queue,
+                                                          const std::vector<std::string>& names) override {
     return inner_->get_queue_attributes(queue, names);
   }
   std::vector<sqs::QueueDepths> queue_depths(const std::string& account_id, const std::string& region) override {
     return inner_->queue_depths(account_id, region);
   }
-  Status set_queue_attributes(const sqs::QueueAddress& queue, const sqs::AttributeMap& attributes) override {
+  common::Status set_queue_attributes(const sqs::QueueAddress& queue, const sqs::AttributeMap& attributes) override {
     return inner_->set_queue_attributes(queue, attributes);
   }
-  Status purge_queue(const sqs::QueueAddress& queue) override { return inner_->purge_queue(queue); }
-  Status tag_queue(const sqs::QueueAddress& queue, const sqs::TagMap& tags) override {
+  common::Status purge_queue(const sqs::QueueAddress& queue) override { return inner_->purge_queue(queue); }
+  common::Status tag_queue(const sqs::QueueAddress& queue, const sqs::TagMap& tags) override {
     return inner_->tag_queue(queue, tags);
   }
-  Status untag_queue(const sqs::QueueAddress& queue, const std::vector<std::string>& keys) override {
+  common::Status untag_queue(const sqs::QueueAddress& queue, const std::vector<std::string>& keys) override {
     return inner_->untag_queue(queue, keys);
   }
-  Outcome<sqs::TagMap> list_queue_tags(const sqs::QueueAddress& queue) override {
+  common::Outcome<sqs::TagMap> list_queue_tags(const sqs::QueueAddress& queue) override {
     return inner_->list_queue_tags(queue);
   }
-  Status add_permission(const sqs::QueueAddress& queue, const std::string& label,
-                        const std::vector<std::string>& account_ids, const std::vector<std::string>& actions) override {
+  common::Status add_permission(const sqs::QueueAddress& queue, const std::string& label,
+                                const std::vector<std::string>& account_ids,
+                                const std::vector<std::string>& actions) override {
     return inner_->add_permission(queue, label, account_ids, actions);
   }
-  Status remove_permission(const sqs::QueueAddress& queue, const std::string& label) override {
+  common::Status remove_permission(const sqs::QueueAddress& queue, const std::string& label) override {
     return inner_->remove_permission(queue, label);
   }
 
-  Outcome<sqs::SendMessageResult> send_message(const sqs::QueueAddress& queue,
-                                               const sqs::SendMessageRequest& request) override {
+  common::Outcome<sqs::SendMessageResult> send_message(const sqs::QueueAddress& queue,
+                                                       const sqs::SendMessageRequest& request) override {
     auto result = inner_->send_message(queue, request);
     if (result) {
       const QueueSeries& s = series_for(queue);
@@ -97,7 +98,7 @@ class MeteredEngine final : public sqs::Engine {
     }
     return result;
   }
-  Outcome<sqs::BatchResult<sqs::SendMessageResult>> send_message_batch(
+  common::Outcome<sqs::BatchResult<sqs::SendMessageResult>> send_message_batch(
       const sqs::QueueAddress& queue, const std::vector<sqs::SendMessageRequest>& entries) override {
     auto result = inner_->send_message_batch(queue, entries);
     if (result && !result->successful.empty()) {
@@ -110,85 +111,87 @@ class MeteredEngine final : public sqs::Engine {
     }
     return result;
   }
-  Outcome<sqs::ReceiveMessageResult> receive_message(const sqs::QueueAddress& queue,
-                                                     const sqs::ReceiveMessageRequest& request,
-                                                     sqs::WatchCallback watch_callback) override {
+  common::Outcome<sqs::ReceiveMessageResult> receive_message(const sqs::QueueAddress& queue,
+                                                             const sqs::ReceiveMessageRequest& request,
+                                                             sqs::WatchCallback watch_callback) override {
     auto result = inner_->receive_message(queue, request, std::move(watch_callback));
     if (result) count_receive(queue, *result);
     return result;
   }
-  Status delete_message(const sqs::QueueAddress& queue, const std::string& receipt_handle) override {
-    Status s = inner_->delete_message(queue, receipt_handle);
+  common::Status delete_message(const sqs::QueueAddress& queue, const std::string& receipt_handle) override {
+    common::Status s = inner_->delete_message(queue, receipt_handle);
     if (s) series_for(queue).deleted->add(1, inner_->clock().now_ms());
     return s;
   }
-  Outcome<sqs::BatchResult<sqs::BatchEntryOk>> delete_message_batch(
+  common::Outcome<sqs::BatchResult<sqs::BatchEntryOk>> delete_message_batch(
       const sqs::QueueAddress& queue, const std::vector<sqs::DeleteMessageBatchEntry>& entries) override {
     auto result = inner_->delete_message_batch(queue, entries);
     if (result) count_deletes(queue, result->successful.size());
     return result;
   }
-  Status change_message_visibility(const sqs::QueueAddress& queue, const std::string& receipt_handle,
-                                   std::optional<int64_t> visibility_timeout) override {
+  common::Status change_message_visibility(const sqs::QueueAddress& queue, const std::string& receipt_handle,
+                                           std::optional<int64_t> visibility_timeout) override {
     return inner_->change_message_visibility(queue, receipt_handle, visibility_timeout);
   }
-  Outcome<sqs::BatchResult<sqs::BatchEntryOk>> change_message_visibility_batch(
+  common::Outcome<sqs::BatchResult<sqs::BatchEntryOk>> change_message_visibility_batch(
       const sqs::QueueAddress& queue, const std::vector<sqs::ChangeVisibilityBatchEntry>& entries) override {
     return inner_->change_message_visibility_batch(queue, entries);
   }
-  Outcome<sqs::ReceiveMessageResult> receive_up_to(const sqs::QueueAddress& queue,
-                                                   const sqs::ReceiveMessageRequest& request, int64_t max_messages,
-                                                   sqs::WatchCallback watch_callback) override {
+  common::Outcome<sqs::ReceiveMessageResult> receive_up_to(const sqs::QueueAddress& queue,
+                                                           const sqs::ReceiveMessageRequest& request,
+                                                           int64_t max_messages,
+                                                           sqs::WatchCallback watch_callback) override {
     auto result = inner_->receive_up_to(queue, request, max_messages, std::move(watch_callback));
     if (result) count_receive(queue, *result);
     return result;
   }
-  Outcome<sqs::BatchResult<sqs::BatchEntryOk>> delete_many(
+  common::Outcome<sqs::BatchResult<sqs::BatchEntryOk>> delete_many(
       const sqs::QueueAddress& queue, const std::vector<sqs::DeleteMessageBatchEntry>& entries) override {
     auto result = inner_->delete_many(queue, entries);
     if (result) count_deletes(queue, result->successful.size());
     return result;
   }
-  Outcome<sqs::BatchResult<sqs::BatchEntryOk>> change_visibility_many(
+  common::Outcome<sqs::BatchResult<sqs::BatchEntryOk>> change_visibility_many(
       const sqs::QueueAddress& queue, const std::vector<sqs::ChangeVisibilityBatchEntry>& entries) override {
     return inner_->change_visibility_many(queue, entries);
   }
-  const Clock& clock() const override { return inner_->clock(); }
-  Outcome<std::vector<sqs::PeekedMessage>> peek_messages(const sqs::QueueAddress& queue, size_t max_messages) override {
+  const common::Clock& clock() const override { return inner_->clock(); }
+  common::Outcome<std::vector<sqs::PeekedMessage>> peek_messages(const sqs::QueueAddress& queue,
+                                                                 size_t max_messages) override {
     return inner_->peek_messages(queue, max_messages);
   }
-  Outcome<std::vector<std::string>> list_dead_letter_source_queues(const sqs::QueueAddress& dlq) override {
+  common::Outcome<std::vector<std::string>> list_dead_letter_source_queues(const sqs::QueueAddress& dlq) override {
     return inner_->list_dead_letter_source_queues(dlq);
   }
-  Outcome<std::string> start_message_move_task(const std::string& source_arn,
-                                               const std::optional<std::string>& destination_arn,
-                                               std::optional<int64_t> max_per_second) override {
+  common::Outcome<std::string> start_message_move_task(const std::string& source_arn,
+                                                       const std::optional<std::string>& destination_arn,
+                                                       std::optional<int64_t> max_per_second) override {
     return inner_->start_message_move_task(source_arn, destination_arn, max_per_second);
   }
-  Outcome<std::vector<sqs::MessageMoveTask>> list_message_move_tasks(const std::string& source_arn,
-                                                                     std::optional<int64_t> max_results) override {
+  common::Outcome<std::vector<sqs::MessageMoveTask>> list_message_move_tasks(
+      const std::string& source_arn, std::optional<int64_t> max_results) override {
     return inner_->list_message_move_tasks(source_arn, max_results);
   }
-  Outcome<int64_t> cancel_message_move_task(const std::string& task_handle) override {
+  common::Outcome<int64_t> cancel_message_move_task(const std::string& task_handle) override {
     return inner_->cancel_message_move_task(task_handle);
   }
-  Status load_queue(const sqs::QueueAddress& queue) override { return inner_->load_queue(queue); }
+  common::Status load_queue(const sqs::QueueAddress& queue) override { return inner_->load_queue(queue); }
   bool queue_loaded(const sqs::QueueAddress& queue) const override { return inner_->queue_loaded(queue); }
   bool every_queue_loaded() const override { return inner_->every_queue_loaded(); }
   size_t preload_queues(const std::function<bool()>& stop) override { return inner_->preload_queues(stop); }
   void run_housekeeping() override { inner_->run_housekeeping(); }
-  Status wait_durable(uint64_t ticket) override { return inner_->wait_durable(ticket); }
+  common::Status wait_durable(uint64_t ticket) override { return inner_->wait_durable(ticket); }
   bool store_failing() const override { return inner_->store_failing(); }
 
  private:
   void remember(const sqs::QueueAddress& queue) {
-    MutexLock lock(state_->mu);
+    common::MutexLock lock(state_->mu);
     state_->account_regions.emplace(queue.account_id, queue.region);
   }
 
   const QueueSeries& series_for(const sqs::QueueAddress& queue) {
     {
-      ReaderLock lock(mu_);
+      common::ReaderLock lock(mu_);
       auto it = queues_.find(queue);
       if (it != queues_.end()) return it->second;
     }
@@ -202,7 +205,7 @@ class MeteredEngine final : public sqs::Engine {
     QueueSeries made{make("NumberOfMessagesSent", "Count"), make("NumberOfMessagesReceived", "Count"),
                      make("NumberOfMessagesDeleted", "Count"), make("NumberOfEmptyReceives", "Count"),
                      make("SentMessageSize", "Bytes")};
-    WriterLock lock(mu_);
+    common::WriterLock lock(mu_);
     // std::map never moves its elements: the reference stays valid while the entry lives, and
     // entries are never erased.
     return queues_.emplace(queue, std::move(made)).first->second;
@@ -224,7 +227,7 @@ class MeteredEngine final : public sqs::Engine {
   }
 
   static void sample(MeterState& state, Registry& registry, int64_t now_ms) {
-    MutexLock lock(state.mu);
+    common::MutexLock lock(state.mu);
     if (state.engine == nullptr) return;
     static constexpr std::pair<std::string_view, int64_t sqs::QueueDepths::*> kMetrics[] = {
         {"ApproximateNumberOfMessagesVisible", &sqs::QueueDepths::visible},
@@ -244,7 +247,7 @@ class MeteredEngine final : public sqs::Engine {
   std::unique_ptr<sqs::Engine> inner_;
   std::shared_ptr<Registry> registry_;
   std::shared_ptr<MeterState> state_;
-  SharedMutex mu_;
+  common::SharedMutex mu_;
   std::map<sqs::QueueAddress, QueueSeries> queues_ GUARDED_BY(mu_);
 };
 

@@ -97,12 +97,12 @@ int run_explain(const ExplainOptions& options) {
   if (!options.config_path.empty()) {
     Config config;
     std::string error;
-    if (!load_config_file(options.config_path, kDefaultAccountId, kDefaultRegion, &config, &error)) {
+    if (!load_config_file(options.config_path, common::kDefaultAccountId, common::kDefaultRegion, &config, &error)) {
       std::fprintf(stderr, "sluice explain: %s\n", error.c_str());
       return 2;
     }
     for (const identity::AccountDeclaration& account : config.accounts) {
-      if (Status added = directory.add_account(account); !added) {
+      if (common::Status added = directory.add_account(account); !added) {
         std::fprintf(stderr, "sluice explain: %s\n", added.error().message.c_str());
         return 2;
       }
@@ -139,7 +139,7 @@ int run_explain(const ExplainOptions& options) {
   request.resource = options.resource;
   request.resource_account = account_of(options.resource);
   identity::add_principal_keys(request.context, *principal);
-  request.context.set("aws:CurrentTime", format_iso8601_ms(system_clock()->now_ms()));
+  request.context.set("aws:CurrentTime", common::format_iso8601_ms(common::system_clock()->now_ms()));
   for (const std::string& pair : options.context_keys) {
     const size_t eq = pair.find('=');
     if (eq == std::string::npos || eq == 0) {

@@ -41,7 +41,7 @@ int command_invoke(const InvokeOptions& invoke) {
     // A declared function: its handler, timeout, memory, environment and isolation.
     Config config;
     std::string error;
-    if (!load_config_file(invoke.config_path, kDefaultAccountId, kDefaultRegion, &config, &error)) {
+    if (!load_config_file(invoke.config_path, common::kDefaultAccountId, common::kDefaultRegion, &config, &error)) {
       std::fprintf(stderr, "sluice invoke: config %s\n", error.c_str());
       return 78;
     }

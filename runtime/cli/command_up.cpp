@@ -138,7 +138,8 @@ int command_up(const UpOptions& options) {
                                   : options.config_path.empty() ? options.template_path
                                                                 : options.config_path + " + " + options.template_path;
 
-  const std::shared_ptr<Clock> clock = options.time_scale == 1 ? system_clock() : scaled_clock(options.time_scale);
+  const std::shared_ptr<common::Clock> clock =
+      options.time_scale == 1 ? common::system_clock() : common::scaled_clock(options.time_scale);
   const auto log = std::make_shared<const ServerLog>(options.log_format, clock);
   // KMS keys (kms.db, mode 0600, holds the key material) come first: SQS and SNS encrypt with them.
   std::string error;
@@ -203,7 +204,7 @@ int command_up(const UpOptions& options) {
 
   // The one worker pool: mapping batches, SNS delivery attempts and the API's Workers calls each
   // run in lanes of their own, so a flood of one cannot starve the others.
-  const std::shared_ptr<WorkPool> work_pool = WorkPool::create();
+  const std::shared_ptr<common::WorkPool> work_pool = common::WorkPool::create();
   RuntimeLauncher runtime(*engine, options.account_id, options.region, clock, log, work_pool,
                           function_log_sink(log_ingest));
 
@@ -306,7 +307,7 @@ int command_up(const UpOptions& options) {
   // Who may sign: the accounts of the configuration; STS adds temporary credentials while running.
   auto identities = std::make_shared<identity::Directory>();
   for (const auto& account : config.accounts) {
-    if (Status added = identities->add_account(account); !added) {
+    if (common::Status added = identities->add_account(account); !added) {
       std::fprintf(stderr, "sluice up: config %s: accounts: %s\n", declared_in.c_str(), added.error().message.c_str());
       return 78;
     }

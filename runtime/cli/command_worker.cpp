@@ -91,7 +91,7 @@ void complete_lifecycle(const Worker& worker) {
     return;
   }
   aws::AutoScalingOptions client;
-  client.region = !options.region.empty() ? options.region : aws::resolve_region().value_or(kDefaultRegion);
+  client.region = !options.region.empty() ? options.region : aws::resolve_region().value_or(common::kDefaultRegion);
   client.credentials = aws::default_credentials_chain();
   aws::LifecycleActionCompletion completion{group, options.lifecycle_hook, instance.body, "CONTINUE"};
   const std::string error = aws::complete_lifecycle_action(client, completion);
@@ -215,11 +215,12 @@ void serve_status(Worker& worker, api::http::Request&& request, const api::http:
 }  // namespace
 
 int command_worker(const WorkerOptions& options) {
-  const auto log = std::make_shared<const ServerLog>(options.log_format, system_clock());
+  const auto log = std::make_shared<const ServerLog>(options.log_format, common::system_clock());
   Config config;
   std::string error;
-  if (!load_config_file(options.config_path, kDefaultAccountId,
-                        options.region.empty() ? std::string(kDefaultRegion) : options.region, &config, &error)) {
+  if (!load_config_file(options.config_path, common::kDefaultAccountId,
+                        options.region.empty() ? std::string(common::kDefaultRegion) : options.region, &config,
+                        &error)) {
     std::fprintf(stderr, "sluice worker: config %s\n", error.c_str());
     return kExitConfig;
   }

@@ -168,7 +168,7 @@ bool apply_config(const Config& config, sqs::Engine& engine, const std::string& 
     sqs::QueueAddress address{account_id, region, queue.name};
     auto created = engine.create_queue(address, queue.attributes, queue.tags);
     // A queue kept from an earlier run whose declared attributes changed takes the new ones.
-    if (!created.ok() && created.error().code == AwsErrorCode::QueueNameExists) {
+    if (!created.ok() && created.error().code == common::AwsErrorCode::QueueNameExists) {
       sqs::AttributeMap settable = queue.attributes;
       settable.erase("FifoQueue");
       created = engine.set_queue_attributes(address, settable);

@@ -17,7 +17,7 @@ namespace {
 class StreamNames {
  public:
   std::string of(const std::string& environment_id, int64_t first_seen_ms) {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     auto it = names_.find(environment_id);
     if (it != names_.end()) return it->second;
     if (names_.size() >= kMaxRemembered) names_.clear();
@@ -26,7 +26,7 @@ class StreamNames {
 
  private:
   static constexpr size_t kMaxRemembered = 10000;
-  Mutex mu_;
+  common::Mutex mu_;
   std::map<std::string, std::string> names_ GUARDED_BY(mu_);
 };
 

@@ -14,10 +14,10 @@ namespace {
 void add_origin_flags(CLI::App* source, EventOrigin* origin) {
   source->add_option("--region", origin->region, "Region the event comes from")
       ->type_name("REGION")
-      ->default_str(kDefaultRegion);
+      ->default_str(common::kDefaultRegion);
   source->add_option("--account", origin->account_id, "Account the event comes from")
       ->type_name("ID")
-      ->default_str(kDefaultAccountId);
+      ->default_str(common::kDefaultAccountId);
 }
 
 // Registers one source whose event `make` prints.

@@ -16,7 +16,7 @@ constexpr const char* kHotReloadBucket = "hot-reload";
 // runtime, which the control plane runs for any custom-runtime function whose code has no bootstrap.
 constexpr const char* kNativeRuntime = "provided.al2023";
 
-std::string failed(const std::string& path, const AwsError& error) {
+std::string failed(const std::string& path, const common::AwsError& error) {
   return path + ": " + std::string(error.info().json_type) + ": " + error.message;
 }
 

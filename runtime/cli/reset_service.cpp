@@ -24,7 +24,7 @@ http::Response json_response(int status, const json::object& body) {
   return response;
 }
 
-http::Response error_answer(const AwsError& error, std::string_view request_id) {
+http::Response error_answer(const common::AwsError& error, std::string_view request_id) {
   http::Response response = json_response(error.info().http_status,
                                           json::object{{"__type", error.info().json_type}, {"message", error.message}});
   response.headers.emplace_back("x-amzn-RequestId", std::string(request_id));
@@ -57,7 +57,7 @@ class ResetService final : public api::server::Service {
 
   void handle(Call call, http::ResponderPtr responder) override { responder->respond(answer(call)); }
 
-  http::Response error_response(Protocol, const AwsError& error, std::string_view request_id) const override {
+  http::Response error_response(Protocol, const common::AwsError& error, std::string_view request_id) const override {
     return error_answer(error, request_id);
   }
 
@@ -75,18 +75,19 @@ class ResetService final : public api::server::Service {
   http::Response answer(const Call& call) {
     const std::string& id = call.ctx.request_id;
     if (path_of(call.request) != kPath || call.request.method != "POST")
-      return error_answer(aws_error(AwsErrorCode::InvalidAction, "Use POST /_sluice/reset."), id);
+      return error_answer(common::aws_error(common::AwsErrorCode::InvalidAction, "Use POST /_sluice/reset."), id);
     if (!allowed(call.ctx.principal))
-      return error_answer(aws_error(AwsErrorCode::AccessDenied,
-                                    "User: " + call.ctx.principal.arn +
-                                        " is not allowed to reset sluice (an account root or a principal given with "
-                                        "--allow-reset is)."),
-                          id);
+      return error_answer(
+          common::aws_error(common::AwsErrorCode::AccessDenied,
+                            "User: " + call.ctx.principal.arn +
+                                " is not allowed to reset sluice (an account root or a principal given with "
+                                "--allow-reset is)."),
+          id);
     std::string only = query_value(call.request.query, "service");
     if (!only.empty() && only != "sqs" && only != "sns" && only != "lambda")
-      return error_answer(
-          aws_error(AwsErrorCode::InvalidParameterValue, "service must be sqs, sns or lambda, got '" + only + "'."),
-          id);
+      return error_answer(common::aws_error(common::AwsErrorCode::InvalidParameterValue,
+                                            "service must be sqs, sns or lambda, got '" + only + "'."),
+                          id);
     const std::string& account = call.ctx.account_id;
     const std::string& region = call.ctx.region;
     const Config* declared = account == options_.account_id && region == options_.region ? options_.config : nullptr;
@@ -105,8 +106,9 @@ class ResetService final : public api::server::Service {
       counts["topics"] = *removed;
       std::string error;
       if (declared && !apply_topics(*declared, *options_.topics, account, region, &error))
-        return error_answer(aws_error(AwsErrorCode::InternalError, "declaring the configuration's topics: " + error),
-                            id);
+        return error_answer(
+            common::aws_error(common::AwsErrorCode::InternalError, "declaring the configuration's topics: " + error),
+            id);
       done.emplace_back("sns");
     }
     if (only.empty() || only == "sqs") {
@@ -115,22 +117,24 @@ class ResetService final : public api::server::Service {
       counts["queues"] = *removed;
       std::string error;
       if (declared && !apply_config(*declared, *options_.engine, account, region, &error))
-        return error_answer(aws_error(AwsErrorCode::InternalError, "declaring the configuration's queues: " + error),
-                            id);
+        return error_answer(
+            common::aws_error(common::AwsErrorCode::InternalError, "declaring the configuration's queues: " + error),
+            id);
       done.emplace_back("sqs");
     }
     // The configuration's functions and mappings come back once their queues are there again.
     if (declared && (only.empty() || only == "lambda")) {
       std::string error;
       if (!apply_lambda_config(*declared, *options_.functions, account, &error))
-        return error_answer(aws_error(AwsErrorCode::InternalError, "declaring the configuration's functions: " + error),
-                            id);
+        return error_answer(
+            common::aws_error(common::AwsErrorCode::InternalError, "declaring the configuration's functions: " + error),
+            id);
     }
     counts["reset"] = std::move(done);
     return json_response(200, counts);
   }
 
-  Outcome<size_t> reset_topics(const sns::CallContext& ctx) {
+  common::Outcome<size_t> reset_topics(const sns::CallContext& ctx) {
     size_t removed = 0;
     for (;;) {  // each pass deletes the first page, until none is left
       auto page = options_.topics->list_topics(ctx, std::nullopt);
@@ -143,7 +147,7 @@ class ResetService final : public api::server::Service {
     }
   }
 
-  Outcome<std::pair<size_t, size_t>> reset_lambda() {
+  common::Outcome<std::pair<size_t, size_t>> reset_lambda() {
     size_t functions = 0, mappings = 0;
     for (;;) {
       auto page = options_.functions->list_event_source_mappings(lambda::MappingFilter{});

@@ -7,7 +7,8 @@ namespace sluice::cli {
 namespace {
 
 functions::RegistryOptions registry_options(sqs::Engine& engine, std::string account_id, std::string region,
-                                            std::shared_ptr<Clock> clock, const std::shared_ptr<const ServerLog>& log,
+                                            std::shared_ptr<common::Clock> clock,
+                                            const std::shared_ptr<const ServerLog>& log,
                                             functions::InvocationRecordSink records) {
   functions::RegistryOptions options;
   options.clock = std::move(clock);
@@ -32,8 +33,8 @@ functions::RegistryOptions registry_options(sqs::Engine& engine, std::string acc
 }  // namespace
 
 RuntimeLauncher::RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region,
-                                 std::shared_ptr<Clock> clock, std::shared_ptr<const ServerLog> log,
-                                 std::shared_ptr<WorkPool> work_pool, functions::InvocationRecordSink records)
+                                 std::shared_ptr<common::Clock> clock, std::shared_ptr<const ServerLog> log,
+                                 std::shared_ptr<common::WorkPool> work_pool, functions::InvocationRecordSink records)
     : clock_(std::move(clock)),
       log_(std::move(log)),
       work_pool_(std::move(work_pool)),

@@ -34,8 +34,8 @@ class RuntimeLauncher final : public sns::AsyncFunctionInvoker {
  public:
   // Mappings run their batches in lanes of `work_pool`, the process's one pool. Each invocation's
   // lines also go to `records` when it is set (CloudWatch Logs, function_logs.h).
-  RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region, std::shared_ptr<Clock> clock,
-                  std::shared_ptr<const ServerLog> log, std::shared_ptr<WorkPool> work_pool,
+  RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region, std::shared_ptr<common::Clock> clock,
+                  std::shared_ptr<const ServerLog> log, std::shared_ptr<common::WorkPool> work_pool,
                   functions::InvocationRecordSink records = {});
   ~RuntimeLauncher() override;
   // Returns false with *error naming the function or mapping and the reason.
@@ -54,9 +54,9 @@ class RuntimeLauncher final : public sns::AsyncFunctionInvoker {
                   const std::string& error_type, const std::string& error_message) override;
 
  private:
-  const std::shared_ptr<Clock> clock_;
+  const std::shared_ptr<common::Clock> clock_;
   const std::shared_ptr<const ServerLog> log_;
-  const std::shared_ptr<WorkPool> work_pool_;
+  const std::shared_ptr<common::WorkPool> work_pool_;
   functions::FunctionRegistry registry_;
   std::vector<std::shared_ptr<esm::EventSourceMapping>> mappings_;
   const std::shared_ptr<esm::MappingDirectory> directory_ = std::make_shared<esm::MappingDirectory>();

@@ -21,13 +21,13 @@ std::string sample_sqs_event(const SqsEventOptions& options) {
   struct Owned {
     std::string message_id, receipt_handle, md5;
   };
-  const std::string sender = kDefaultAccountId;
-  const int64_t sent = system_clock()->now_ms();
+  const std::string sender = common::kDefaultAccountId;
+  const int64_t sent = common::system_clock()->now_ms();
   std::vector<Owned> owned(static_cast<size_t>(std::max(1, options.count)));
   std::vector<sluice_sqs_record> records(owned.size());
   auto bytes = [](const std::string& s) { return sluice_bytes{s.data(), s.size()}; };
   for (size_t i = 0; i < owned.size(); ++i) {
-    owned[i] = {uuid4(), base64_encode(random_bytes(48)), md5_hex(options.body)};
+    owned[i] = {common::uuid4(), common::base64_encode(common::random_bytes(48)), common::md5_hex(options.body)};
     sluice_sqs_record& r = records[i];
     r = sluice_sqs_record{};
     r.message_id = bytes(owned[i].message_id);
@@ -45,22 +45,22 @@ std::string sample_sqs_event(const SqsEventOptions& options) {
 }
 
 std::string sample_sns_event(const SnsEventOptions& options) {
-  std::string region = kDefaultRegion;
+  std::string region = common::kDefaultRegion;
   // arn:aws:sns:REGION:...
   if (auto first = options.topic_arn.find(':', 8); first != std::string::npos) {
     auto second = options.topic_arn.find(':', first + 1);
     if (second != std::string::npos) region = options.topic_arn.substr(first + 1, second - first - 1);
   }
-  std::string subscription = options.topic_arn + ":" + uuid4();
+  std::string subscription = options.topic_arn + ":" + common::uuid4();
   json::object sns;
   sns["Type"] = "Notification";
-  sns["MessageId"] = uuid4();
+  sns["MessageId"] = common::uuid4();
   sns["TopicArn"] = options.topic_arn;
   sns["Subject"] = options.subject.empty() ? json::value(nullptr) : json::value(options.subject);
   sns["Message"] = options.message;
-  sns["Timestamp"] = format_iso8601_ms(system_clock()->now_ms());
+  sns["Timestamp"] = common::format_iso8601_ms(common::system_clock()->now_ms());
   sns["SignatureVersion"] = "1";
-  sns["Signature"] = base64_encode(random_bytes(128));
+  sns["Signature"] = common::base64_encode(common::random_bytes(128));
   sns["SigningCertUrl"] = "https://sns." + region + ".amazonaws.com/SimpleNotificationService-sample.pem";
   sns["UnsubscribeUrl"] =
       "https://sns." + region + ".amazonaws.com/?Action=Unsubscribe&SubscriptionArn=" + subscription;

@@ -12,21 +12,23 @@ namespace sluice::cli {
 
 struct SqsEventOptions {
   std::string body = "Hello from SQS!";
-  std::string queue_arn = std::string("arn:aws:sqs:") + kDefaultRegion + ":" + kDefaultAccountId + ":my-queue";
-  std::string region = kDefaultRegion;
+  std::string queue_arn =
+      std::string("arn:aws:sqs:") + common::kDefaultRegion + ":" + common::kDefaultAccountId + ":my-queue";
+  std::string region = common::kDefaultRegion;
   int count = 1;
 };
 
 struct SnsEventOptions {
   std::string message = "Hello from SNS!";
   std::string subject;  // "" = null
-  std::string topic_arn = std::string("arn:aws:sns:") + kDefaultRegion + ":" + kDefaultAccountId + ":my-topic";
+  std::string topic_arn =
+      std::string("arn:aws:sns:") + common::kDefaultRegion + ":" + common::kDefaultAccountId + ":my-topic";
 };
 
 // What every event that names an account and a region carries.
 struct EventOrigin {
-  std::string region = kDefaultRegion;
-  std::string account_id = kDefaultAccountId;
+  std::string region = common::kDefaultRegion;
+  std::string account_id = common::kDefaultAccountId;
 };
 
 struct S3EventOptions {

@@ -9,8 +9,8 @@
 
 namespace sluice::cli {
 
-ServerLog::ServerLog(functions::LogFormat format, std::shared_ptr<Clock> clock)
-    : format_(format), clock_(clock ? std::move(clock) : system_clock()) {}
+ServerLog::ServerLog(functions::LogFormat format, std::shared_ptr<common::Clock> clock)
+    : format_(format), clock_(clock ? std::move(clock) : common::system_clock()) {}
 
 void ServerLog::put(const std::string& text) const {
   static std::mutex mu;
@@ -23,7 +23,7 @@ void ServerLog::write(const std::string& lines) const {
     put(lines);
     return;
   }
-  const std::string stamp = format_iso8601_ms(clock_->now_ms()) + " ";
+  const std::string stamp = common::format_iso8601_ms(clock_->now_ms()) + " ";
   std::string stamped;
   stamped.reserve(lines.size() + 32 * 4);
   for (size_t start = 0; start < lines.size();) {

@@ -23,10 +23,10 @@ namespace sluice::cli {
 
 class ServerLog {
  public:
-  ServerLog(functions::LogFormat format, std::shared_ptr<Clock> clock);
+  ServerLog(functions::LogFormat format, std::shared_ptr<common::Clock> clock);
 
   functions::LogFormat format() const { return format_; }
-  const std::shared_ptr<Clock>& clock() const { return clock_; }
+  const std::shared_ptr<common::Clock>& clock() const { return clock_; }
 
   // Lines already in the log's format, each ending in '\n' (the registry's): text lines get the
   // time in front, JSON lines carry their own.
@@ -43,7 +43,7 @@ class ServerLog {
   void put(const std::string& text) const;
 
   const functions::LogFormat format_;
-  const std::shared_ptr<Clock> clock_;
+  const std::shared_ptr<common::Clock> clock_;
 };
 
 }  // namespace sluice::cli

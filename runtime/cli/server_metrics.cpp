@@ -77,8 +77,8 @@ std::string_view label_of(std::string_view dimension) {
 // The AWS/Lambda series, one family per metric (the snapshot is sorted by metric name, so each
 // family's series are together; kLambdaFamilies is in the same order); a family without series
 // is left out.
-void write_lambda_metrics(PrometheusText& out, const std::vector<metrics::SeriesSnapshot>& series) {
-  PrometheusLabels labels;
+void write_lambda_metrics(common::PrometheusText& out, const std::vector<metrics::SeriesSnapshot>& series) {
+  common::PrometheusLabels labels;
   size_t i = 0;
   for (const LambdaFamily& family : kLambdaFamilies) {
     while (i < series.size() && series[i].key.metric_name < family.metric) ++i;
@@ -107,7 +107,7 @@ void write_lambda_metrics(PrometheusText& out, const std::vector<metrics::Series
 
 std::string server_metrics_text(const ServerMetricsSources& sources) {
   std::string text;
-  PrometheusText out(text);
+  common::PrometheusText out(text);
   if (sources.engine) {
     // One engine pass for every queue's depths, then one loop per family over them: the labels are
     // views of the queue names, so a sample costs appends to the text and nothing else.
@@ -134,7 +134,7 @@ std::string server_metrics_text(const ServerMetricsSources& sources) {
   if (sources.registry) {
     out.family("sluice_function_environments", "gauge", "Execution environments of a function, by state.");
     std::string started;
-    PrometheusText started_out(started);
+    common::PrometheusText started_out(started);
     for (const auto& function : sources.registry->all()) {
       const auto stats = function->host->environments();
       const std::string& name = function->config().name;
@@ -165,11 +165,11 @@ std::string server_metrics_text(const ServerMetricsSources& sources) {
   if (sources.log_ingest) {
     out.family("sluice_logs_dropped_events_total", "counter",
                "Function log events dropped because the CloudWatch Logs ingest queue was full.");
-    out.sample("sluice_logs_dropped_events_total", PrometheusLabels{},
+    out.sample("sluice_logs_dropped_events_total", common::PrometheusLabels{},
                static_cast<double>(sources.log_ingest->dropped()));
   }
   out.family("sluice_resident_memory_bytes", "gauge", "Resident memory of the sluice process.");
-  out.sample("sluice_resident_memory_bytes", PrometheusLabels{}, resident_bytes());
+  out.sample("sluice_resident_memory_bytes", common::PrometheusLabels{}, resident_bytes());
   return text;
 }
 

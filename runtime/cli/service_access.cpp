@@ -86,13 +86,13 @@ queue_delivery_authorizer(sqs::Engine& engine, identity::AuthMode mode,
   };
 }
 
-std::function<std::optional<AwsError>(const std::string& role_arn, const std::string& event_source_arn)>
+std::function<std::optional<common::AwsError>(const std::string& role_arn, const std::string& event_source_arn)>
 mapping_role_checker(sqs::Engine& engine, std::shared_ptr<const identity::PolicySource> policies,
                      identity::AuthMode mode, std::function<void(std::string_view line)> log) {
   if (mode == identity::AuthMode::Off || !policies) return {};
   auto cache = std::make_shared<identity::PolicyCache>();
   return [&engine, policies = std::move(policies), mode, log = std::move(log), cache](
-             const std::string& role_arn, const std::string& event_source_arn) -> std::optional<AwsError> {
+             const std::string& role_arn, const std::string& event_source_arn) -> std::optional<common::AwsError> {
     auto queue = sqs::parse_queue_arn(event_source_arn);
     if (!queue) return std::nullopt;
     // The role as Lambda's pollers use it: a session of the role, with the role's policies.
@@ -131,8 +131,8 @@ mapping_role_checker(sqs::Engine& engine, std::shared_ptr<const identity::Policy
             identity::access_denied_message(request, decision) + " (" + decision.explanation() + ")");
       }
       if (mode == identity::AuthMode::Audit) return std::nullopt;
-      return aws_error(
-          AwsErrorCode::LambdaInvalidParameterValue,
+      return common::aws_error(
+          common::AwsErrorCode::LambdaInvalidParameterValue,
           std::string("The provided execution role does not have permissions to call ") + action + " on SQS");
     }
     return std::nullopt;
@@ -140,12 +140,12 @@ mapping_role_checker(sqs::Engine& engine, std::shared_ptr<const identity::Policy
 }
 
 void FunctionPolicies::attach(const lambda::ControlPlane* plane) {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   plane_ = plane;
 }
 
 std::optional<std::string> FunctionPolicies::policy_of(const std::string& function_arn) const {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   if (plane_ == nullptr) return std::nullopt;
   auto document = plane_->get_policy(function_arn, "");
   if (!document) return std::nullopt;

@@ -35,7 +35,7 @@ class FunctionPolicies {
   std::optional<std::string> policy_of(const std::string& function_arn) const EXCLUDES(mu_);
 
  private:
-  mutable Mutex mu_;
+  mutable common::Mutex mu_;
   const lambda::ControlPlane* plane_ GUARDED_BY(mu_) = nullptr;
 };
 
@@ -55,7 +55,7 @@ function_invoke_authorizer(std::shared_ptr<const FunctionPolicies> functions, id
 // allowed is AWS's InvalidParameterValueException "The provided execution role does not have
 // permissions to call ReceiveMessage on SQS". Sources other than SQS queues are not checked.
 // Empty for Off; in Audit mode the refusal is logged and the mapping made.
-std::function<std::optional<AwsError>(const std::string& role_arn, const std::string& event_source_arn)>
+std::function<std::optional<common::AwsError>(const std::string& role_arn, const std::string& event_source_arn)>
 mapping_role_checker(sqs::Engine& engine, std::shared_ptr<const identity::PolicySource> policies,
                      identity::AuthMode mode, std::function<void(std::string_view line)> log);
 

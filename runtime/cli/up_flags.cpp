@@ -53,12 +53,12 @@ Subcommand add_up_command(CLI::App& sluice) {
       ->excludes(in_memory);
   up->add_option("--account", options->account_id, "Default account id")
       ->type_name("ID")
-      ->default_str(kDefaultAccountId)
+      ->default_str(common::kDefaultAccountId)
       ->check(
           [](const std::string& id) { return id.size() == 12 && all_digits(id) ? "" : "needs a 12-digit account id"; });
   up->add_option("--region", options->region, "Default region")
       ->type_name("REGION")
-      ->default_str(kDefaultRegion)
+      ->default_str(common::kDefaultRegion)
       ->check([](const std::string& region) { return region.empty() ? "needs a region name" : ""; });
   up->add_option("--time-scale", options->time_scale,
                  "For tests only: every timer (delays, visibility, retention, long polls, batching windows, retries, "

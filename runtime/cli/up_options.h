@@ -18,8 +18,8 @@ struct UpOptions {
   std::string data_dir = ".sluice";
   bool in_memory = false;
   bool recover = false;  // --recover: open a data directory with lost or damaged files anyway
-  std::string account_id = kDefaultAccountId;
-  std::string region = kDefaultRegion;
+  std::string account_id = common::kDefaultAccountId;
+  std::string region = common::kDefaultRegion;
   std::string config_path;
   std::string template_path;                          // --template: a CloudFormation/SAM template declaring more
   double time_scale = 1;                              // > 1: every timer runs this many times faster (tests only)

@@ -67,7 +67,7 @@ struct WorkerRuntime::Remote {
 WorkerRuntime::WorkerRuntime(const WorkerOptions& options, std::shared_ptr<const ServerLog> log)
     : options_(options),
       log_(std::move(log)),
-      work_pool_(WorkPool::create()),
+      work_pool_(common::WorkPool::create()),
       // One cached chain for every queue: instance metadata or a credentials endpoint is asked once.
       credentials_(aws::default_credentials_chain()),
       registry_(registry_options(options_, log_)) {}
@@ -207,7 +207,7 @@ void WorkerRuntime::start_connecting() {
 }
 
 void WorkerRuntime::connect_loop() {
-  const std::shared_ptr<Clock> clock = system_clock();
+  const std::shared_ptr<common::Clock> clock = common::system_clock();
   std::unique_lock lock(mu_);
   while (!draining_) {
     int64_t next_wake = std::numeric_limits<int64_t>::max();
@@ -337,7 +337,7 @@ std::string WorkerRuntime::metrics_text() {
   sources.registry = &registry_;
   sources.mappings = directory;
   std::string text = server_metrics_text(sources);
-  PrometheusText out(text);
+  common::PrometheusText out(text);
   out.family("sluice_worker_queue_up", "gauge",
              "1 when the queue answers (RemoteState Connected), 0 while connecting or failing.");
   for (const auto& row : rows)

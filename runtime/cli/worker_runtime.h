@@ -66,7 +66,7 @@ class WorkerRuntime {
 
   const WorkerOptions options_;
   const std::shared_ptr<const ServerLog> log_;
-  const std::shared_ptr<WorkPool> work_pool_;
+  const std::shared_ptr<common::WorkPool> work_pool_;
   const std::shared_ptr<aws::CredentialsProvider> credentials_;
   functions::FunctionRegistry registry_;
   std::vector<std::unique_ptr<Remote>> remotes_;  // fixed after prepare(); each has its own state under mu_

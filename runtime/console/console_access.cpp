@@ -18,7 +18,7 @@ ConsoleAccess::ConsoleAccess(const ConsoleOptions& options)
 }
 
 void ConsoleAccess::refresh() const {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   const uint64_t generation = policies_ ? policies_->generation() : 0;
   if (compiled_.loaded && compiled_.generation == generation) return;
   Compiled fresh;
@@ -39,20 +39,20 @@ void ConsoleAccess::refresh() const {
   compiled_ = std::move(fresh);
 }
 
-std::optional<AwsError> ConsoleAccess::check(std::string_view action, std::string_view resource,
-                                             std::string_view resource_account,
-                                             std::string_view resource_policy) const {
+std::optional<common::AwsError> ConsoleAccess::check(std::string_view action, std::string_view resource,
+                                                     std::string_view resource_account,
+                                                     std::string_view resource_policy) const {
   if (mode_ == identity::AuthMode::Off) return std::nullopt;
-  std::optional<AwsError> refusal;
+  std::optional<common::AwsError> refusal;
   if (!principal_) {
-    refusal = aws_error(AwsErrorCode::AccessDenied,
-                        "The console has no principal to act as: name one with console.Principal in the "
-                        "configuration to use it under --auth enforce.");
+    refusal = common::aws_error(common::AwsErrorCode::AccessDenied,
+                                "The console has no principal to act as: name one with console.Principal in the "
+                                "configuration to use it under --auth enforce.");
   } else {
     refresh();
     identity::PolicySet set;
     {
-      MutexLock lock(mu_);
+      common::MutexLock lock(mu_);
       set.identity = compiled_.identity;
       set.boundary = compiled_.boundary;
     }
@@ -72,7 +72,8 @@ std::optional<AwsError> ConsoleAccess::check(std::string_view action, std::strin
     identity::add_principal_keys(request.context, *principal_);
     const identity::Decision decision = identity::evaluate(request, set);
     if (!decision.allowed())
-      refusal = aws_error(AwsErrorCode::AccessDenied, identity::access_denied_message(request, decision));
+      refusal =
+          common::aws_error(common::AwsErrorCode::AccessDenied, identity::access_denied_message(request, decision));
   }
   if (refusal && mode_ == identity::AuthMode::Audit) {
     audit_log_("sluice console: audit: would refuse: " + refusal->message);

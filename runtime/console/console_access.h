@@ -21,8 +21,8 @@ class ConsoleAccess {
   explicit ConsoleAccess(const ConsoleOptions& options);
   // AccessDenied (AWS's text) when the console's principal may not do `action` on `resource`;
   // nullopt when it may, or when auth is off. In audit mode a refusal is logged, not returned.
-  std::optional<AwsError> check(std::string_view action, std::string_view resource, std::string_view resource_account,
-                                std::string_view resource_policy) const;
+  std::optional<common::AwsError> check(std::string_view action, std::string_view resource,
+                                        std::string_view resource_account, std::string_view resource_policy) const;
 
  private:
   struct Compiled {
@@ -37,7 +37,7 @@ class ConsoleAccess {
   std::optional<identity::Principal> principal_;
   std::shared_ptr<const identity::PolicySource> policies_;
   std::function<void(std::string_view line)> audit_log_;
-  mutable Mutex mu_;
+  mutable common::Mutex mu_;
   mutable Compiled compiled_ GUARDED_BY(mu_);
 };
 

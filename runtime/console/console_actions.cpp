@@ -11,10 +11,12 @@ namespace {
 
 namespace json = boost::json;
 
-AwsError invalid(std::string message) { return aws_error(AwsErrorCode::ValidationError, std::move(message)); }
+common::AwsError invalid(std::string message) {
+  return common::aws_error(common::AwsErrorCode::ValidationError, std::move(message));
+}
 
 // The body as an object, or the error to answer.
-Outcome<json::object> object_of(std::string_view body) {
+common::Outcome<json::object> object_of(std::string_view body) {
   boost::system::error_code ec;
   json::value value = json::parse(body, ec);
   if (ec || !value.is_object()) return invalid("The request body must be a JSON object.");
@@ -22,14 +24,14 @@ Outcome<json::object> object_of(std::string_view body) {
 }
 
 // A string member, nullopt when absent; the error when it is not a string.
-Outcome<std::optional<std::string>> string_member(const json::object& body, std::string_view name) {
+common::Outcome<std::optional<std::string>> string_member(const json::object& body, std::string_view name) {
   const json::value* value = body.if_contains(name);
   if (!value || value->is_null()) return std::optional<std::string>();
   if (!value->is_string()) return invalid(std::string(name) + " must be a string.");
   return std::optional<std::string>(std::string(value->as_string()));
 }
 
-Outcome<std::string> queue_name(const json::object& body) {
+common::Outcome<std::string> queue_name(const json::object& body) {
   auto name = string_member(body, "queue");
   if (!name) return name.take_error();
   if (!*name || (*name)->empty()) return invalid("queue is required.");
@@ -42,7 +44,8 @@ ApiAnswer ConsoleApi::act(std::string_view endpoint, std::string_view body) cons
   if (endpoint == "send") return send(body);
   if (endpoint == "purge") return purge(body);
   if (endpoint == "redrive") return redrive(body);
-  return error_answer(aws_error(AwsErrorCode::ResourceNotFound, "No console action " + std::string(endpoint) + "."));
+  return error_answer(
+      common::aws_error(common::AwsErrorCode::ResourceNotFound, "No console action " + std::string(endpoint) + "."));
 }
 
 ApiAnswer ConsoleApi::send(std::string_view text) const {
@@ -66,7 +69,8 @@ ApiAnswer ConsoleApi::send(std::string_view text) const {
     request.delay_seconds = delay->as_int64();
   }
   if (!options_.engine)
-    return error_answer(aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist."));
+    return error_answer(
+        common::aws_error(common::AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist."));
   auto sent = options_.engine->send_message(address(*name), request);
   if (!sent) return error_answer(sent.error());
   json::object out{{"messageId", sent->message_id}, {"md5OfMessageBody", sent->md5_of_message_body}};
@@ -81,8 +85,10 @@ ApiAnswer ConsoleApi::purge(std::string_view text) const {
   if (!name) return error_answer(name.error());
   if (auto refused = check_queue("sqs:PurgeQueue", *name)) return error_answer(*refused);
   if (!options_.engine)
-    return error_answer(aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist."));
-  if (Status purged = options_.engine->purge_queue(address(*name)); !purged) return error_answer(purged.error());
+    return error_answer(
+        common::aws_error(common::AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist."));
+  if (common::Status purged = options_.engine->purge_queue(address(*name)); !purged)
+    return error_answer(purged.error());
   return {200, json::serialize(json::object{{"purged", *name}})};
 }
 
@@ -97,7 +103,8 @@ ApiAnswer ConsoleApi::redrive(std::string_view text) const {
   // StartMessageMoveTask is authorized on the source (the dead-letter queue), as on AWS.
   if (auto refused = check_queue("sqs:StartMessageMoveTask", *name)) return error_answer(*refused);
   if (!options_.engine)
-    return error_answer(aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist."));
+    return error_answer(
+        common::aws_error(common::AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist."));
   auto task = options_.engine->start_message_move_task(sqs::queue_arn(address(*name)), *destination, std::nullopt);
   if (!task) return error_answer(task.error());
   return {200, json::serialize(json::object{{"taskHandle", *task}})};

@@ -18,7 +18,7 @@ struct ApiAnswer {
 };
 
 // {"__type": code, "message": text} with the code's HTTP status.
-ApiAnswer error_answer(const AwsError& error);
+ApiAnswer error_answer(const common::AwsError& error);
 
 class ConsoleApi {
  public:
@@ -42,8 +42,8 @@ class ConsoleApi {
 
   sqs::QueueAddress address(const std::string& name) const { return {options_.account_id, options_.region, name}; }
   // The access check of an action on one of the account's queues, with the queue's policy.
-  std::optional<AwsError> check_queue(std::string_view action, const std::string& name) const;
-  std::optional<AwsError> check_account(std::string_view action) const;
+  std::optional<common::AwsError> check_queue(std::string_view action, const std::string& name) const;
+  std::optional<common::AwsError> check_account(std::string_view action) const;
 
   ConsoleOptions options_;
   ConsoleAccess access_;

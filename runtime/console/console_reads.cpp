@@ -107,7 +107,7 @@ functions::EnvironmentStats busy_and_idle(const std::map<std::string, functions:
 
 }  // namespace
 
-ApiAnswer error_answer(const AwsError& error) {
+ApiAnswer error_answer(const common::AwsError& error) {
   return {error.info().http_status,
           json::serialize(json::object{{"__type", error.info().json_type}, {"message", error.message}})};
 }
@@ -130,14 +130,15 @@ ApiAnswer ConsoleApi::read(std::string_view endpoint, std::string_view query) co
   if (endpoint == "functions") return functions();
   if (endpoint == "function") return function(query_parameter(query, "name"));
   if (endpoint == "alarms") return alarms();
-  return error_answer(aws_error(AwsErrorCode::ResourceNotFound, "No console endpoint " + std::string(endpoint) + "."));
+  return error_answer(
+      common::aws_error(common::AwsErrorCode::ResourceNotFound, "No console endpoint " + std::string(endpoint) + "."));
 }
 
-std::optional<AwsError> ConsoleApi::check_account(std::string_view action) const {
+std::optional<common::AwsError> ConsoleApi::check_account(std::string_view action) const {
   return access_.check(action, "*", options_.account_id, "");
 }
 
-std::optional<AwsError> ConsoleApi::check_queue(std::string_view action, const std::string& name) const {
+std::optional<common::AwsError> ConsoleApi::check_queue(std::string_view action, const std::string& name) const {
   std::string policy;
   if (options_.engine) {
     auto attributes = options_.engine->get_queue_attributes(address(name), {"Policy"});
@@ -195,7 +196,8 @@ ApiAnswer ConsoleApi::queues() const {
 
 ApiAnswer ConsoleApi::queue(const std::string& name) const {
   if (!options_.engine)
-    return error_answer(aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist."));
+    return error_answer(
+        common::aws_error(common::AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist."));
   if (auto refused = check_queue("sqs:GetQueueAttributes", name)) return error_answer(*refused);
   sqs::Engine& engine = *options_.engine;
   auto attributes = engine.get_queue_attributes(address(name), {"All"});

@@ -70,8 +70,8 @@ class ConsoleService final : public api::server::Service {
     if (!path.starts_with(kFiles) || path.starts_with(kApi)) return std::nullopt;
     const detail::Asset* asset = find_asset(path.substr(kFiles.size()));
     if (asset == nullptr || asset->path == "index.html") {
-      return json_response(
-          detail::error_answer(aws_error(AwsErrorCode::ResourceNotFound, "No console file " + std::string(path))));
+      return json_response(detail::error_answer(
+          common::aws_error(common::AwsErrorCode::ResourceNotFound, "No console file " + std::string(path))));
     }
     http::Response response;
     response.headers.emplace_back("ETag", std::string(asset->etag));
@@ -92,7 +92,7 @@ class ConsoleService final : public api::server::Service {
     const http::Request& request = call.request;
     if (!request.path.starts_with(kApi)) {  // the front door routes only claimed paths here
       responder->respond(json_response(detail::error_answer(
-          aws_error(AwsErrorCode::ResourceNotFound, "No console endpoint " + request.path + "."))));
+          common::aws_error(common::AwsErrorCode::ResourceNotFound, "No console endpoint " + request.path + "."))));
       return;
     }
     const std::string_view endpoint = std::string_view(request.path).substr(kApi.size());
@@ -101,20 +101,21 @@ class ConsoleService final : public api::server::Service {
       return;
     }
     if (request.method != "POST") {
-      responder->respond(json_response(detail::error_answer(
-          aws_error(AwsErrorCode::InvalidAction, "The console's endpoints answer GET and POST only."))));
+      responder->respond(json_response(detail::error_answer(common::aws_error(
+          common::AwsErrorCode::InvalidAction, "The console's endpoints answer GET and POST only."))));
       return;
     }
     const std::string* token = request.header(kTokenHeader);
     if (token == nullptr || !tokens_.valid(*token)) {
-      responder->respond(json_response(detail::error_answer(aws_error(
-          AwsErrorCode::AccessDenied, "The console's session token is missing or not valid: reload the page."))));
+      responder->respond(json_response(detail::error_answer(
+          common::aws_error(common::AwsErrorCode::AccessDenied,
+                            "The console's session token is missing or not valid: reload the page."))));
       return;
     }
     responder->respond(json_response(api_.act(endpoint, request.body)));
   }
 
-  http::Response error_response(Protocol, const AwsError& error, std::string_view) const override {
+  http::Response error_response(Protocol, const common::AwsError& error, std::string_view) const override {
     return json_response(detail::error_answer(error));
   }
 

@@ -20,14 +20,14 @@ bool equal_in_constant_time(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-SessionTokens::SessionTokens() : key_(random_bytes(32)) {}
+SessionTokens::SessionTokens() : key_(common::random_bytes(32)) {}
 
 std::string SessionTokens::mac_of(std::string_view nonce_hex) const {
-  return to_hex(hmac_sha256_raw(key_, nonce_hex)).substr(0, kMacHexChars);
+  return common::to_hex(common::hmac_sha256_raw(key_, nonce_hex)).substr(0, kMacHexChars);
 }
 
 std::string SessionTokens::issue() const {
-  const std::string nonce = to_hex(random_bytes(kNonceBytes));
+  const std::string nonce = common::to_hex(common::random_bytes(kNonceBytes));
   return nonce + "." + mac_of(nonce);
 }
 

@@ -22,17 +22,17 @@ constexpr std::string_view kReportBatchItemFailures = "ReportBatchItemFailures";
 constexpr std::string_view kEventCount = "EventCount";
 constexpr size_t kMaxMetrics = 3;
 
-AwsError invalid(std::string message) {
-  return aws_error(AwsErrorCode::LambdaInvalidParameterValue, std::move(message));
+common::AwsError invalid(std::string message) {
+  return common::aws_error(common::AwsErrorCode::LambdaInvalidParameterValue, std::move(message));
 }
 
-AwsError out_of_range(const std::string& value, std::string_view member, std::string_view constraint) {
-  return aws_error(AwsErrorCode::Validation, "1 validation error detected: Value '" + value + "' at '" +
-                                                 std::string(member) +
-                                                 "' failed to satisfy constraint: " + std::string(constraint));
+common::AwsError out_of_range(const std::string& value, std::string_view member, std::string_view constraint) {
+  return common::aws_error(common::AwsErrorCode::Validation,
+                           "1 validation error detected: Value '" + value + "' at '" + std::string(member) +
+                               "' failed to satisfy constraint: " + std::string(constraint));
 }
 
-std::optional<AwsError> check_range(int64_t value, int64_t lo, int64_t hi, std::string_view member) {
+std::optional<common::AwsError> check_range(int64_t value, int64_t lo, int64_t hi, std::string_view member) {
   if (value < lo)
     return out_of_range(std::to_string(value), member,
                         "Member must have value greater than or equal to " + std::to_string(lo));
@@ -48,7 +48,7 @@ std::pair<std::string, std::string> region_and_account(const std::string& functi
   size_t start = 0;
   for (int i = 0; i < 5; ++i) {
     size_t colon = function_arn.find(':', start);
-    if (colon == std::string::npos) return {kDefaultRegion, kDefaultAccountId};
+    if (colon == std::string::npos) return {common::kDefaultRegion, common::kDefaultAccountId};
     parts.push_back(function_arn.substr(start, colon - start));
     start = colon + 1;
   }
@@ -57,13 +57,13 @@ std::pair<std::string, std::string> region_and_account(const std::string& functi
 
 }  // namespace
 
-AwsError duplicate_mapping_error(const std::string& event_source_arn, const std::string& function_name,
-                                 const std::string& existing_uuid) {
-  return {AwsErrorCode::ResourceConflict, "An event source mapping with SQS arn (\" " + event_source_arn +
-                                              " \") and function (\" " + function_name +
-                                              " \") already exists. Please update or delete the existing mapping "
-                                              "with UUID " +
-                                              existing_uuid};
+common::AwsError duplicate_mapping_error(const std::string& event_source_arn, const std::string& function_name,
+                                         const std::string& existing_uuid) {
+  return {common::AwsErrorCode::ResourceConflict,
+          "An event source mapping with SQS arn (\" " + event_source_arn + " \") and function (\" " + function_name +
+              " \") already exists. Please update or delete the existing mapping "
+              "with UUID " +
+              existing_uuid};
 }
 
 bool EventSourceMappingConfiguration::counts_events() const {
@@ -81,7 +81,7 @@ bool EventSourceMappingConfiguration::reports_batch_item_failures() const {
 
 EventSourceMappingConfiguration resolve(const CreateMappingRequest& request, const std::string& function_arn) {
   EventSourceMappingConfiguration c;
-  c.uuid = request.uuid.empty() ? uuid4() : request.uuid;
+  c.uuid = request.uuid.empty() ? common::uuid4() : request.uuid;
   c.event_source_arn = request.event_source_arn;
   c.function_arn = function_arn;
   auto [region, account] = region_and_account(function_arn);
@@ -96,7 +96,7 @@ EventSourceMappingConfiguration resolve(const CreateMappingRequest& request, con
   return c;
 }
 
-std::optional<AwsError> validate(const EventSourceMappingConfiguration& c, const ValidationContext& context) {
+std::optional<common::AwsError> validate(const EventSourceMappingConfiguration& c, const ValidationContext& context) {
   if (auto e = check_range(c.batch_size, 1, 10'000, "batchSize")) return e;
   if (auto e = check_range(c.maximum_batching_window_in_seconds, 0, 300, "maximumBatchingWindowInSeconds")) return e;
   if (c.scaling_config && c.scaling_config->maximum_concurrency)

@@ -248,7 +248,8 @@ JsonText record_metadata(const sqs::ReceivedMessage& m, std::string_view arn, st
   JsonText mattrs = obj();
   for (const auto& [name, a] : m.message_attributes) {
     JsonText v = obj();
-    if (a.data_type.starts_with("Binary")) v.members.emplace_back("binaryValue", str(base64_encode(a.binary_value)));
+    if (a.data_type.starts_with("Binary"))
+      v.members.emplace_back("binaryValue", str(common::base64_encode(a.binary_value)));
     else v.members.emplace_back("stringValue", str(a.string_value));
     JsonText empty;
     empty.kind = Kind::Array;

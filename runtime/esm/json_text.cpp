@@ -135,7 +135,7 @@ class Parser {
         out.push_back(static_cast<char>(c));
         continue;
       }
-      if (!decode_json_escape(in_, pos_, out)) return false;
+      if (!common::decode_json_escape(in_, pos_, out)) return false;
     }
     return false;
   }

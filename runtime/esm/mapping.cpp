@@ -38,14 +38,14 @@ constexpr int64_t kReceiveBackoffMs = 1'000;  // pause after a failed receive
 
 // Whole real seconds, rounded up, for a long poll that lasts `clock_ms` on `clock`. A clock that
 // moves only when told has no real equivalent: the poll keeps its nominal length.
-int long_poll_seconds(const Clock& clock, int64_t clock_ms) {
+int long_poll_seconds(const common::Clock& clock, int64_t clock_ms) {
   const int64_t real_ms = clock.real_delay_ms(clock_ms).value_or(clock_ms);
   return static_cast<int>((real_ms + 999) / 1000);
 }
 
 // Whole real seconds, rounded down, that `clock` needs to move `clock_ms`: a long poll this long
 // never runs past the end of a window. 0 on a clock that moves only when told.
-int64_t whole_real_seconds_within(const Clock& clock, int64_t clock_ms) {
+int64_t whole_real_seconds_within(const common::Clock& clock, int64_t clock_ms) {
   return clock.real_delay_ms(clock_ms).value_or(0) / 1000;
 }
 
@@ -101,7 +101,7 @@ class Mapping final : public EventSourceMapping {
   }
 
   void start() override {
-    MutexLock control(control_mu_);
+    common::MutexLock control(control_mu_);
     bool enabled;
     {
       std::lock_guard lock(mu_);
@@ -114,8 +114,8 @@ class Mapping final : public EventSourceMapping {
     if (enabled) start_pollers();
   }
 
-  std::optional<AwsError> update(const UpdateMappingRequest& request) override {
-    MutexLock control(control_mu_);
+  std::optional<common::AwsError> update(const UpdateMappingRequest& request) override {
+    common::MutexLock control(control_mu_);
     EventSourceMappingConfiguration c;
     {
       std::lock_guard lock(mu_);
@@ -162,14 +162,14 @@ class Mapping final : public EventSourceMapping {
   }
 
   void drain() override {
-    MutexLock control(control_mu_);
+    common::MutexLock control(control_mu_);
     handing_back_ = true;
     // None run when the mapping never started or is disabled.
     stop_pollers(/*interrupt_polls=*/!options_.drain_lets_polls_end);
   }
 
   void stop() override {
-    MutexLock control(control_mu_);
+    common::MutexLock control(control_mu_);
     {
       std::lock_guard lock(mu_);
       if (!started_) return;
@@ -198,7 +198,7 @@ class Mapping final : public EventSourceMapping {
   }
 
  private:
-  const Clock& clock() const { return *options_.clock; }
+  const common::Clock& clock() const { return *options_.clock; }
 
   // ---- concurrency limit (mu_ held) --------------------------------------------------------------
 
@@ -392,7 +392,7 @@ class Mapping final : public EventSourceMapping {
 
   // Receiving failed (error set) or succeeded after failing: told once per change of state or
   // of error code.
-  void note_receive_state(const AwsError* error) {
+  void note_receive_state(const common::AwsError* error) {
     std::optional<ReceiveStateChange> change;
     {
       std::lock_guard lock(mu_);
@@ -562,7 +562,7 @@ class Mapping final : public EventSourceMapping {
   std::atomic<bool> handing_back_{false};                   // drain() was called
   std::atomic<bool> receive_failing_{false};                // written under mu_
 
-  Mutex control_mu_;
+  common::Mutex control_mu_;
   std::vector<std::unique_ptr<Poller>> pollers_ GUARDED_BY(control_mu_);  // p->stop is atomic
 
   mutable std::mutex mu_;
@@ -576,20 +576,21 @@ class Mapping final : public EventSourceMapping {
   int64_t executing_ = 0;  // batches inside the function
   int64_t last_scale_up_ms_ = 0;
   MappingStats stats_;
-  std::string receive_error_code_;     // of the last failed receive while receive_failing_
-  std::unique_ptr<WorkLane> batches_;  // last: its jobs use every member above
+  std::string receive_error_code_;             // of the last failed receive while receive_failing_
+  std::unique_ptr<common::WorkLane> batches_;  // last: its jobs use every member above
 };
 
 }  // namespace
 
-Outcome<std::unique_ptr<EventSourceMapping>> EventSourceMapping::create(const CreateMappingRequest& request,
-                                                                        std::shared_ptr<FunctionInvoker> function,
-                                                                        SourceFactory sources, RuntimeOptions options) {
-  if (!options.clock) options.clock = system_clock();
-  if (!options.work_pool) options.work_pool = WorkPool::create();
+common::Outcome<std::unique_ptr<EventSourceMapping>> EventSourceMapping::create(
+    const CreateMappingRequest& request, std::shared_ptr<FunctionInvoker> function, SourceFactory sources,
+    RuntimeOptions options) {
+  if (!options.clock) options.clock = common::system_clock();
+  if (!options.work_pool) options.work_pool = common::WorkPool::create();
   std::unique_ptr<sqs::QueueSource> control = sources ? sources() : nullptr;
   if (!control || !function)
-    return AwsError{AwsErrorCode::LambdaInvalidParameterValue, "The event source or the function is missing."};
+    return common::AwsError{common::AwsErrorCode::LambdaInvalidParameterValue,
+                            "The event source or the function is missing."};
   CreateMappingRequest resolved_request = request;
   if (resolved_request.event_source_arn.empty()) resolved_request.event_source_arn = control->arn();
   EventSourceMappingConfiguration config = resolve(resolved_request, function->function_arn());
@@ -597,9 +598,10 @@ Outcome<std::unique_ptr<EventSourceMapping>> EventSourceMapping::create(const Cr
   // As on AWS, a queue that cannot be read refuses the mapping at creation.
   auto attrs = control->attributes({"VisibilityTimeout"});
   if (!attrs)
-    return AwsError{AwsErrorCode::LambdaInvalidParameterValue, "Error occurred while ReceiveMessage. SQS Error Code: " +
-                                                                   std::string(attrs.error().info().query_code) +
-                                                                   ". SQS Error Message: " + attrs.error().message};
+    return common::AwsError{
+        common::AwsErrorCode::LambdaInvalidParameterValue,
+        "Error occurred while ReceiveMessage. SQS Error Code: " + std::string(attrs.error().info().query_code) +
+            ". SQS Error Message: " + attrs.error().message};
   ValidationContext context;
   context.fifo = control->arn().ends_with(".fifo");
   if (auto it = attrs->find("VisibilityTimeout"); it != attrs->end())

@@ -6,14 +6,14 @@
 namespace sluice::esm {
 
 void MappingDirectory::add(const std::shared_ptr<EventSourceMapping>& mapping) {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   mappings_.push_back(mapping);
 }
 
 std::vector<EventSourceMappingConfiguration> MappingDirectory::snapshot() const {
   std::vector<std::shared_ptr<EventSourceMapping>> alive;
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     std::erase_if(mappings_, [](const std::weak_ptr<EventSourceMapping>& m) { return m.expired(); });
     for (const auto& weak : mappings_)
       if (auto mapping = weak.lock()) alive.push_back(std::move(mapping));

@@ -19,7 +19,8 @@ class PluginInvoker final : public FunctionInvoker {
   std::string function_arn() const override {
     const auto& config = host_->config();
     if (!config.function_arn.empty()) return config.function_arn;
-    return std::string("arn:aws:lambda:") + kDefaultRegion + ":" + kDefaultAccountId + ":function:" + config.name;
+    return std::string("arn:aws:lambda:") + common::kDefaultRegion + ":" + common::kDefaultAccountId +
+           ":function:" + config.name;
   }
 
  private:

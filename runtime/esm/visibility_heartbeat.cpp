@@ -6,8 +6,8 @@
 
 namespace sluice::esm::detail {
 
-VisibilityHeartbeat::VisibilityHeartbeat(sqs::QueueSource& queue, std::shared_ptr<Clock> clock, int64_t interval_ms,
-                                         int64_t extend_to_s)
+VisibilityHeartbeat::VisibilityHeartbeat(sqs::QueueSource& queue, std::shared_ptr<common::Clock> clock,
+                                         int64_t interval_ms, int64_t extend_to_s)
     : queue_(queue),
       clock_(std::move(clock)),
       interval_ms_(std::max<int64_t>(interval_ms, 1)),

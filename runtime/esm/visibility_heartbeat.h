@@ -26,7 +26,8 @@ namespace sluice::esm::detail {
 class VisibilityHeartbeat {
  public:
   // `queue` must outlive the heartbeat. `extend_to_s` is the visibility timeout each beat sets.
-  VisibilityHeartbeat(sqs::QueueSource& queue, std::shared_ptr<Clock> clock, int64_t interval_ms, int64_t extend_to_s);
+  VisibilityHeartbeat(sqs::QueueSource& queue, std::shared_ptr<common::Clock> clock, int64_t interval_ms,
+                      int64_t extend_to_s);
   ~VisibilityHeartbeat();
   VisibilityHeartbeat(const VisibilityHeartbeat&) = delete;
   VisibilityHeartbeat& operator=(const VisibilityHeartbeat&) = delete;
@@ -41,7 +42,7 @@ class VisibilityHeartbeat {
   void run();
 
   sqs::QueueSource& queue_;
-  const std::shared_ptr<Clock> clock_;
+  const std::shared_ptr<common::Clock> clock_;
   const int64_t interval_ms_;
   const int64_t extend_to_s_;
 

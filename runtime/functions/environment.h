@@ -22,12 +22,12 @@ class Environment {
  public:
   virtual ~Environment() = default;
   // Runs one invocation. `req.deadline_ms` is on `clock`.
-  virtual InvocationResult invoke(PreparedRequest& req, const Clock& clock) = 0;
+  virtual InvocationResult invoke(PreparedRequest& req, const common::Clock& clock) = 0;
   // False once the process is known to be gone (or was stopped).
   virtual bool alive() = 0;
   virtual uint64_t peak_memory_bytes() const = 0;
 };
 
-using EnvironmentFactory = std::function<Outcome<std::unique_ptr<Environment>, std::string>()>;
+using EnvironmentFactory = std::function<common::Outcome<std::unique_ptr<Environment>, std::string>()>;
 
 }  // namespace sluice::functions::detail

@@ -61,11 +61,11 @@ void PreparedRequest::ensure_event_json() {
   if (event.empty()) event = sqs_records.empty() ? std::string("{}") : sqs_event_json(sqs_records);
 }
 
-PreparedRequest prepare(const InvocationRequest& request, const FunctionConfig& config, const Clock& clock) {
+PreparedRequest prepare(const InvocationRequest& request, const FunctionConfig& config, const common::Clock& clock) {
   PreparedRequest p;
-  p.request_id = request.request_id.empty() ? uuid4() : request.request_id;
-  p.function_arn = config.function_arn.empty() ? std::string("arn:aws:lambda:") + kDefaultRegion + ":" +
-                                                     kDefaultAccountId + ":function:" + config.name
+  p.request_id = request.request_id.empty() ? common::uuid4() : request.request_id;
+  p.function_arn = config.function_arn.empty() ? std::string("arn:aws:lambda:") + common::kDefaultRegion + ":" +
+                                                     common::kDefaultAccountId + ":function:" + config.name
                                                : config.function_arn;
   p.event = request.event;
   p.sqs_records = request.sqs_records;

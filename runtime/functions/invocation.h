@@ -37,14 +37,14 @@ struct PreparedRequest {
 };
 
 // A request without a deadline gets `clock`'s now + the function's timeout.
-PreparedRequest prepare(const InvocationRequest& request, const FunctionConfig& config, const Clock& clock);
+PreparedRequest prepare(const InvocationRequest& request, const FunctionConfig& config, const common::Clock& clock);
 
 class InvocationContext {
  public:
   using LogSink = std::function<void(int32_t level, std::string_view text)>;
 
   // `deadline_ms` is on `clock`, which must outlive the context.
-  InvocationContext(int64_t deadline_ms, const Clock& clock, LogSink sink = {})
+  InvocationContext(int64_t deadline_ms, const common::Clock& clock, LogSink sink = {})
       : deadline_ms_(deadline_ms), clock_(clock), sink_(std::move(sink)) {}
 
   int respond(std::string_view payload);
@@ -63,7 +63,7 @@ class InvocationContext {
  private:
   std::mutex mutex_;  // handlers are told to call from one thread; be safe if they do not
   int64_t deadline_ms_;
-  const Clock& clock_;
+  const common::Clock& clock_;
   LogSink sink_;
   Answer answer_ = Answer::None;
   std::string first_;   // payload or error type

@@ -106,10 +106,10 @@ class EnvironmentPoolHost final : public PluginHost {
     return result;
   }
 
-  Outcome<bool, std::string> reload_if_changed() override {
+  common::Outcome<bool, std::string> reload_if_changed() override {
     std::lock_guard reload(reload_mutex_);
     auto id = identify_file(path_);
-    if (!id) return Outcome<bool, std::string>::failure(reload_error(config_, path_, id.error()));
+    if (!id) return common::Outcome<bool, std::string>::failure(reload_error(config_, path_, id.error()));
     {
       std::lock_guard lock(mutex_);
       if (id.value() == identity_) return false;
@@ -118,7 +118,7 @@ class EnvironmentPoolHost final : public PluginHost {
     auto started = factory_();  // proves the new file loads before switching
     if (!started) {
       failed_ = id.value();
-      return Outcome<bool, std::string>::failure(started.error());
+      return common::Outcome<bool, std::string>::failure(started.error());
     }
     std::vector<Slot> stopping;
     {
@@ -159,12 +159,12 @@ class EnvironmentPoolHost final : public PluginHost {
 
   // 32 hex digits, as Lambda names an environment in its log stream names.
   static std::string environment_id() {
-    std::string id = uuid4();
+    std::string id = common::uuid4();
     id.erase(std::remove(id.begin(), id.end(), '-'), id.end());
     return id;
   }
 
-  const Clock& clock() const { return *options_.clock; }
+  const common::Clock& clock() const { return *options_.clock; }
 
   void note(const std::string& line) const {
     if (options_.environment_log) options_.environment_log(line);
@@ -262,21 +262,24 @@ class EnvironmentPoolHost final : public PluginHost {
 
 }  // namespace
 
-Outcome<std::unique_ptr<PluginHost>, std::string> open_isolated_host(std::string path, FunctionConfig config,
-                                                                     PluginHostOptions options, FileIdentity id) {
-  EnvironmentFactory factory = [path, config]() -> Outcome<std::unique_ptr<Environment>, std::string> {
+common::Outcome<std::unique_ptr<PluginHost>, std::string> open_isolated_host(std::string path, FunctionConfig config,
+                                                                             PluginHostOptions options,
+                                                                             FileIdentity id) {
+  EnvironmentFactory factory = [path, config]() -> common::Outcome<std::unique_ptr<Environment>, std::string> {
     auto worker = IsolatedWorker::start(path, config);
-    if (!worker) return Outcome<std::unique_ptr<Environment>, std::string>::failure(worker.error());
+    if (!worker) return common::Outcome<std::unique_ptr<Environment>, std::string>::failure(worker.error());
     return std::unique_ptr<Environment>(std::move(worker.value()));
   };
   return open_environment_pool(std::move(path), std::move(config), std::move(options), id, std::move(factory));
 }
 
-Outcome<std::unique_ptr<PluginHost>, std::string> open_environment_pool(std::string watched_file, FunctionConfig config,
-                                                                        PluginHostOptions options, FileIdentity id,
-                                                                        EnvironmentFactory factory) {
+common::Outcome<std::unique_ptr<PluginHost>, std::string> open_environment_pool(std::string watched_file,
+                                                                                FunctionConfig config,
+                                                                                PluginHostOptions options,
+                                                                                FileIdentity id,
+                                                                                EnvironmentFactory factory) {
   auto first = factory();
-  if (!first) return Outcome<std::unique_ptr<PluginHost>, std::string>::failure(first.error());
+  if (!first) return common::Outcome<std::unique_ptr<PluginHost>, std::string>::failure(first.error());
   return std::unique_ptr<PluginHost>(new EnvironmentPoolHost(std::move(watched_file), std::move(config),
                                                              std::move(options), id, std::move(factory),
                                                              std::move(first.value())));

@@ -13,13 +13,16 @@ namespace sluice::functions::detail {
 
 // Starts the first environment (so a file that cannot be loaded is reported here) and returns the
 // host. `options.clock` must be set.
-Outcome<std::unique_ptr<PluginHost>, std::string> open_isolated_host(std::string path, FunctionConfig config,
-                                                                     PluginHostOptions options, FileIdentity id);
+common::Outcome<std::unique_ptr<PluginHost>, std::string> open_isolated_host(std::string path, FunctionConfig config,
+                                                                             PluginHostOptions options,
+                                                                             FileIdentity id);
 
 // The same pool over any kind of environment: `factory` starts one. `watched_file` (with its
 // identity `id`) is what hot reload watches: when it changes, new environments replace the old.
-Outcome<std::unique_ptr<PluginHost>, std::string> open_environment_pool(std::string watched_file, FunctionConfig config,
-                                                                        PluginHostOptions options, FileIdentity id,
-                                                                        EnvironmentFactory factory);
+common::Outcome<std::unique_ptr<PluginHost>, std::string> open_environment_pool(std::string watched_file,
+                                                                                FunctionConfig config,
+                                                                                PluginHostOptions options,
+                                                                                FileIdentity id,
+                                                                                EnvironmentFactory factory);
 
 }  // namespace sluice::functions::detail

@@ -42,9 +42,9 @@ void encode_records(FrameWriter& w, std::span<const sluice_sqs_record> records) 
 
 }  // namespace
 
-Outcome<std::unique_ptr<IsolatedWorker>, std::string> IsolatedWorker::start(const std::string& path,
-                                                                            const FunctionConfig& config) {
-  using Out = Outcome<std::unique_ptr<IsolatedWorker>, std::string>;
+common::Outcome<std::unique_ptr<IsolatedWorker>, std::string> IsolatedWorker::start(const std::string& path,
+                                                                                    const FunctionConfig& config) {
+  using Out = common::Outcome<std::unique_ptr<IsolatedWorker>, std::string>;
   int fds[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
     return Out::failure("function \"" + config.name + "\": socketpair: " + std::strerror(errno));
@@ -137,7 +137,7 @@ std::string IsolatedWorker::exit_reason() {
   return "exit status " + std::to_string(WEXITSTATUS(exit_status_));
 }
 
-InvocationResult IsolatedWorker::invoke(PreparedRequest& req, const Clock& clock) {
+InvocationResult IsolatedWorker::invoke(PreparedRequest& req, const common::Clock& clock) {
   using Status = InvocationResult::Status;
   bool fast = fast_path_ && !req.sqs_records.empty();
   if (!fast) req.ensure_event_json();
@@ -148,7 +148,7 @@ InvocationResult IsolatedWorker::invoke(PreparedRequest& req, const Clock& clock
   // The frame's fields in order: request id, ARN, deadline, event (bytes), records, client context.
   // The event is sent from where it lies, between the fields before it and those after it.
   FrameWriter head;
-  head.bytes(req.request_id).bytes(req.function_arn).i64(system_clock()->now_ms() + real_left_ms);
+  head.bytes(req.request_id).bytes(req.function_arn).i64(common::system_clock()->now_ms() + real_left_ms);
   head.u32(static_cast<uint32_t>(req.event.size()));
   FrameWriter tail;
   encode_records(tail, fast ? req.sqs_records : std::span<const sluice_sqs_record>{});

@@ -30,14 +30,14 @@ namespace sluice::functions::detail {
 
 class IsolatedWorker final : public Environment {
  public:
-  static Outcome<std::unique_ptr<IsolatedWorker>, std::string> start(const std::string& path,
-                                                                     const FunctionConfig& config);
+  static common::Outcome<std::unique_ptr<IsolatedWorker>, std::string> start(const std::string& path,
+                                                                             const FunctionConfig& config);
   ~IsolatedWorker() override;  // closes the socket, waits briefly for a clean exit, then SIGKILL
   IsolatedWorker(const IsolatedWorker&) = delete;
   IsolatedWorker& operator=(const IsolatedWorker&) = delete;
 
   // Runs one invocation; blocks until the answer, the deadline (on `clock`) or the worker's death.
-  InvocationResult invoke(PreparedRequest& req, const Clock& clock) override;
+  InvocationResult invoke(PreparedRequest& req, const common::Clock& clock) override;
 
   bool alive() override { return fd_ >= 0; }
   pid_t pid() const { return pid_; }

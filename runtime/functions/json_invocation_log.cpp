@@ -75,7 +75,7 @@ const char* invocation_status(const InvocationResult& result) {
 
 std::string invocation_log_json(const std::string& name, const InvocationResult& result, uint32_t memory_size_mb,
                                 int64_t now_ms) {
-  const std::string timestamp = format_iso8601_ms(now_ms);
+  const std::string timestamp = common::format_iso8601_ms(now_ms);
   const char* status = invocation_status(result);
   std::string text =
       json_system_record(now_ms, "platform.start", name, {{"requestId", result.request_id}, {"version", "$LATEST"}});

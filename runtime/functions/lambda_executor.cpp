@@ -34,7 +34,7 @@ class RegistryExecutor final : public lambda::Executor {
   RegistryExecutor(FunctionRegistry& registry, sqs::Engine& engine, LambdaExecutorOptions options)
       : registry_(registry), options_(std::move(options)), mappings_(registry, engine, options_) {}
 
-  Outcome<Done, std::string> deploy(const lambda::FunctionRecord& function) override {
+  common::Outcome<common::Done, std::string> deploy(const lambda::FunctionRecord& function) override {
     FunctionSpec spec;
     if (runs_through_runtime_api(function)) {
       // Python, Node.js or a custom runtime's bootstrap.
@@ -44,7 +44,7 @@ class RegistryExecutor final : public lambda::Executor {
     } else {
       // Any other Runtime value runs sluice's native runtime: a handler library in the code.
       auto library = find_native_handler(function.code.path, function.handler);
-      if (!library) return Outcome<Done, std::string>::failure(library.error());
+      if (!library) return common::Outcome<common::Done, std::string>::failure(library.error());
       spec.handler = *library;
     }
     spec.config.name = lambda::deployment_name(function);
@@ -70,25 +70,26 @@ class RegistryExecutor final : public lambda::Executor {
           function.reserved_concurrency.value_or(kAccountConcurrencyLimit), 1, kAccountConcurrencyLimit));
     }
     auto declared = registry_.redeclare(std::move(spec));
-    if (!declared) return Outcome<Done, std::string>::failure(declared.error());
-    return Done{};
+    if (!declared) return common::Outcome<common::Done, std::string>::failure(declared.error());
+    return common::Done{};
   }
 
   void retire(const std::string& deployment) override { registry_.forget(deployment); }
 
-  Outcome<lambda::InvokeOutput> invoke(const lambda::FunctionRecord& function,
-                                       const lambda::InvokeInput& input) override {
+  common::Outcome<lambda::InvokeOutput> invoke(const lambda::FunctionRecord& function,
+                                               const lambda::InvokeInput& input) override {
     auto declared = registry_.find(lambda::deployment_name(function));
     if (!declared) {
-      return aws_error(AwsErrorCode::ResourceConflict,
-                       "The operation cannot be performed at this time. The function is currently in the following "
-                       "state: Pending");
+      return common::aws_error(
+          common::AwsErrorCode::ResourceConflict,
+          "The operation cannot be performed at this time. The function is currently in the following "
+          "state: Pending");
     }
     InvocationRequest request;
     request.request_id = input.request_id;
     request.event = input.payload;
     // Invoke's header carries it in base64; the Runtime API hands the JSON itself.
-    if (auto context = base64_decode(input.client_context); context && !input.client_context.empty())
+    if (auto context = common::base64_decode(input.client_context); context && !input.client_context.empty())
       request.client_context = std::move(*context);
     InvocationResult result = declared->host->invoke(request);
     lambda::InvokeOutput output;
@@ -100,11 +101,11 @@ class RegistryExecutor final : public lambda::Executor {
     return output;
   }
 
-  Outcome<std::string> start_mapping(const lambda::MappingRecord& mapping,
-                                     const lambda::FunctionRecord& function) override {
+  common::Outcome<std::string> start_mapping(const lambda::MappingRecord& mapping,
+                                             const lambda::FunctionRecord& function) override {
     return mappings_.start(mapping, function);
   }
-  Outcome<std::string> update_mapping(const std::string& uuid, const std::string& changes_json) override {
+  common::Outcome<std::string> update_mapping(const std::string& uuid, const std::string& changes_json) override {
     return mappings_.update(uuid, changes_json);
   }
   void stop_mapping(const std::string& uuid) override { mappings_.stop(uuid); }
@@ -120,8 +121,9 @@ class RegistryExecutor final : public lambda::Executor {
 
 }  // namespace
 
-Outcome<std::string, std::string> find_native_handler(const std::string& code_path, const std::string& handler) {
-  using Result = Outcome<std::string, std::string>;
+common::Outcome<std::string, std::string> find_native_handler(const std::string& code_path,
+                                                              const std::string& handler) {
+  using Result = common::Outcome<std::string, std::string>;
   const fs::path code(code_path);
   if (is_file(code)) return code.string();
   std::vector<std::string> names;

@@ -9,9 +9,10 @@ namespace {
 
 namespace json = boost::json;
 
-AwsError wrong_type(std::string_view member, std::string_view expected) {
-  return aws_error(AwsErrorCode::SerializationException, "Could not parse request body into json: " +
-                                                             std::string(member) + " must be " + std::string(expected));
+common::AwsError wrong_type(std::string_view member, std::string_view expected) {
+  return common::aws_error(
+      common::AwsErrorCode::SerializationException,
+      "Could not parse request body into json: " + std::string(member) + " must be " + std::string(expected));
 }
 
 // The esm settings shared by create and update, read from one JSON object.
@@ -25,18 +26,18 @@ struct Settings {
   std::optional<esm::MetricsConfig> metrics;
 };
 
-Outcome<std::optional<int64_t>> read_int(const json::object& o, std::string_view name) {
+common::Outcome<std::optional<int64_t>> read_int(const json::object& o, std::string_view name) {
   const json::value* v = o.if_contains(name);
   if (!v || v->is_null()) return std::optional<int64_t>();
   if (!v->is_int64()) return wrong_type(name, "an integer");
   return std::optional<int64_t>(v->get_int64());
 }
 
-Outcome<Settings> read_settings(const std::string& text) {
+common::Outcome<Settings> read_settings(const std::string& text) {
   boost::system::error_code ec;
   json::value parsed = json::parse(text.empty() ? "{}" : text, ec);
   if (ec || !parsed.is_object())
-    return aws_error(AwsErrorCode::SerializationException, "Could not parse request body into json");
+    return common::aws_error(common::AwsErrorCode::SerializationException, "Could not parse request body into json");
   const json::object& o = parsed.get_object();
   Settings s;
   auto batch = read_int(o, "BatchSize");
@@ -158,7 +159,7 @@ std::string api_json(const esm::EventSourceMappingConfiguration& configuration) 
 
 }  // namespace
 
-Outcome<esm::CreateMappingRequest> read_create_settings(const std::string& settings_json) {
+common::Outcome<esm::CreateMappingRequest> read_create_settings(const std::string& settings_json) {
   auto s = read_settings(settings_json);
   if (!s) return s.take_error();
   esm::CreateMappingRequest request;
@@ -172,7 +173,7 @@ Outcome<esm::CreateMappingRequest> read_create_settings(const std::string& setti
   return request;
 }
 
-Outcome<esm::UpdateMappingRequest> read_update_settings(const std::string& changes_json) {
+common::Outcome<esm::UpdateMappingRequest> read_update_settings(const std::string& changes_json) {
   auto s = read_settings(changes_json);
   if (!s) return s.take_error();
   esm::UpdateMappingRequest request;
@@ -192,22 +193,22 @@ LambdaMappings::LambdaMappings(FunctionRegistry& registry, sqs::Engine& engine, 
 LambdaMappings::~LambdaMappings() {
   std::map<std::string, std::shared_ptr<esm::EventSourceMapping>> stopping;
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     stopping.swap(running_);
   }
   for (auto& [uuid, mapping] : stopping) mapping->stop();
 }
 
-Outcome<std::string> LambdaMappings::start(const lambda::MappingRecord& mapping,
-                                           const lambda::FunctionRecord& function) {
+common::Outcome<std::string> LambdaMappings::start(const lambda::MappingRecord& mapping,
+                                                   const lambda::FunctionRecord& function) {
   auto request = read_create_settings(mapping.settings_json);
   if (!request) return request.take_error();
   request->event_source_arn = mapping.event_source_arn;
   request->uuid = mapping.uuid;
   auto queue = sqs::parse_queue_arn(mapping.event_source_arn);
   if (!queue) {
-    return aws_error(
-        AwsErrorCode::LambdaInvalidParameterValue,
+    return common::aws_error(
+        common::AwsErrorCode::LambdaInvalidParameterValue,
         "sluice's event-source mappings read SQS queues only; not an SQS queue ARN: " + mapping.event_source_arn);
   }
   esm::RuntimeOptions runtime;
@@ -233,22 +234,22 @@ Outcome<std::string> LambdaMappings::start(const lambda::MappingRecord& mapping,
   if (options_.mappings) options_.mappings->add(running);
   std::shared_ptr<esm::EventSourceMapping> replaced;
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     replaced = std::exchange(running_[mapping.uuid], running);
   }
   if (replaced) replaced->stop();
   return api_json(running->configuration());
 }
 
-Outcome<std::string> LambdaMappings::update(const std::string& uuid, const std::string& changes_json) {
+common::Outcome<std::string> LambdaMappings::update(const std::string& uuid, const std::string& changes_json) {
   auto request = read_update_settings(changes_json);
   if (!request) return request.take_error();
   std::shared_ptr<esm::EventSourceMapping> mapping;
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     auto found = running_.find(uuid);
     if (found == running_.end())
-      return aws_error(AwsErrorCode::ResourceNotFound, "The resource you requested does not exist.");
+      return common::aws_error(common::AwsErrorCode::ResourceNotFound, "The resource you requested does not exist.");
     mapping = found->second;
   }
   if (auto error = mapping->update(*request)) return *error;
@@ -258,7 +259,7 @@ Outcome<std::string> LambdaMappings::update(const std::string& uuid, const std::
 void LambdaMappings::stop(const std::string& uuid) {
   std::shared_ptr<esm::EventSourceMapping> mapping;
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     auto found = running_.find(uuid);
     if (found == running_.end()) return;
     mapping = std::move(found->second);
@@ -270,7 +271,7 @@ void LambdaMappings::stop(const std::string& uuid) {
 std::optional<std::string> LambdaMappings::configuration(const std::string& uuid) const {
   std::shared_ptr<esm::EventSourceMapping> mapping;
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     auto found = running_.find(uuid);
     if (found == running_.end()) return std::nullopt;
     mapping = found->second;

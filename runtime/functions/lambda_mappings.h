@@ -28,9 +28,9 @@ class LambdaMappings {
   LambdaMappings(FunctionRegistry& registry, sqs::Engine& engine, LambdaExecutorOptions options);
   ~LambdaMappings();
 
-  Outcome<std::string> start(const lambda::MappingRecord& mapping, const lambda::FunctionRecord& function)
+  common::Outcome<std::string> start(const lambda::MappingRecord& mapping, const lambda::FunctionRecord& function)
       EXCLUDES(mu_);
-  Outcome<std::string> update(const std::string& uuid, const std::string& changes_json) EXCLUDES(mu_);
+  common::Outcome<std::string> update(const std::string& uuid, const std::string& changes_json) EXCLUDES(mu_);
   void stop(const std::string& uuid) EXCLUDES(mu_);
   std::optional<std::string> configuration(const std::string& uuid) const EXCLUDES(mu_);
 
@@ -38,13 +38,13 @@ class LambdaMappings {
   FunctionRegistry& registry_;
   sqs::Engine& engine_;
   const LambdaExecutorOptions options_;  // clock, pool, LastProcessingResult listener, directory
-  mutable Mutex mu_;
+  mutable common::Mutex mu_;
   std::map<std::string, std::shared_ptr<esm::EventSourceMapping>> running_ GUARDED_BY(mu_);
 };
 
 // The API's JSON of mapping settings as esm's requests. Unknown members (other event sources'
 // fields) are left to esm's defaults; a member of the wrong type is a SerializationException.
-Outcome<esm::CreateMappingRequest> read_create_settings(const std::string& settings_json);
-Outcome<esm::UpdateMappingRequest> read_update_settings(const std::string& changes_json);
+common::Outcome<esm::CreateMappingRequest> read_create_settings(const std::string& settings_json);
+common::Outcome<esm::UpdateMappingRequest> read_update_settings(const std::string& changes_json);
 
 }  // namespace sluice::functions::detail

@@ -23,7 +23,7 @@ std::optional<LogFormat> parse_log_format(std::string_view name) {
 std::string json_system_record(int64_t now_ms, std::string_view type, std::string_view function_name,
                                boost::json::object record) {
   boost::json::object line;
-  line["time"] = format_iso8601_ms(now_ms);
+  line["time"] = common::format_iso8601_ms(now_ms);
   line["type"] = type;
   if (!function_name.empty()) line["functionName"] = function_name;
   line["record"] = std::move(record);

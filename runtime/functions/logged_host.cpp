@@ -28,7 +28,7 @@ std::vector<std::string> split_lines(const std::string& text) {
 class LoggedHost final : public PluginHost {
  public:
   LoggedHost(std::shared_ptr<PluginHost> inner, InvocationLogSink sink, InvocationRecordSink records, LogFormat format,
-             std::shared_ptr<Clock> clock)
+             std::shared_ptr<common::Clock> clock)
       : inner_(std::move(inner)),
         sink_(std::move(sink)),
         records_(std::move(records)),
@@ -50,7 +50,7 @@ class LoggedHost final : public PluginHost {
     }
     return result;
   }
-  Outcome<bool, std::string> reload_if_changed() override { return inner_->reload_if_changed(); }
+  common::Outcome<bool, std::string> reload_if_changed() override { return inner_->reload_if_changed(); }
   uint64_t generation() const override { return inner_->generation(); }
   const FunctionConfig& config() const override { return inner_->config(); }
   EnvironmentStats environments() const override { return inner_->environments(); }
@@ -58,7 +58,7 @@ class LoggedHost final : public PluginHost {
 
  private:
   static std::string in_process_environment_id() {
-    std::string id = uuid4();
+    std::string id = common::uuid4();
     id.erase(std::remove(id.begin(), id.end(), '-'), id.end());
     return id;
   }
@@ -83,7 +83,7 @@ class LoggedHost final : public PluginHost {
   const InvocationLogSink sink_;
   const InvocationRecordSink records_;
   const LogFormat format_;
-  const std::shared_ptr<Clock> clock_;
+  const std::shared_ptr<common::Clock> clock_;
   const std::string in_process_id_;
 };
 
@@ -125,7 +125,7 @@ std::string report_line(const InvocationResult& result, uint32_t memory_size_mb)
 
 std::shared_ptr<PluginHost> make_logged_host(std::shared_ptr<PluginHost> inner, InvocationLogSink sink,
                                              InvocationRecordSink records, LogFormat format,
-                                             std::shared_ptr<Clock> clock) {
+                                             std::shared_ptr<common::Clock> clock) {
   return std::make_shared<LoggedHost>(std::move(inner), std::move(sink), std::move(records), format, std::move(clock));
 }
 

@@ -39,6 +39,6 @@ std::string report_line(const InvocationResult& result, uint32_t memory_size_mb)
 // Either sink may be empty.
 std::shared_ptr<PluginHost> make_logged_host(std::shared_ptr<PluginHost> inner, InvocationLogSink sink,
                                              InvocationRecordSink records, LogFormat format,
-                                             std::shared_ptr<Clock> clock);
+                                             std::shared_ptr<common::Clock> clock);
 
 }  // namespace sluice::functions::detail

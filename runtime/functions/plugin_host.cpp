@@ -49,15 +49,15 @@ class InProcessHost final : public PluginHost {
     return result;
   }
 
-  Outcome<bool, std::string> reload_if_changed() override {
+  common::Outcome<bool, std::string> reload_if_changed() override {
     std::lock_guard reload(reload_mutex_);
     auto id = detail::identify_file(path_);
-    if (!id) return Outcome<bool, std::string>::failure(reload_error(config_, path_, id.error()));
+    if (!id) return common::Outcome<bool, std::string>::failure(reload_error(config_, path_, id.error()));
     if (id.value() == current()->identity() || (failed_ && id.value() == *failed_)) return false;
     auto loaded = LoadedPlugin::load(path_, config_);
     if (!loaded) {
       failed_ = id.value();
-      return Outcome<bool, std::string>::failure(loaded.error());
+      return common::Outcome<bool, std::string>::failure(loaded.error());
     }
     std::lock_guard lock(mutex_);
     current_ = std::move(loaded.value());
@@ -90,10 +90,10 @@ class InProcessHost final : public PluginHost {
 
 }  // namespace
 
-Outcome<std::unique_ptr<PluginHost>, std::string> PluginHost::open(std::string path, FunctionConfig config,
-                                                                   PluginHostOptions options) {
-  using Out = Outcome<std::unique_ptr<PluginHost>, std::string>;
-  if (!options.clock) options.clock = system_clock();
+common::Outcome<std::unique_ptr<PluginHost>, std::string> PluginHost::open(std::string path, FunctionConfig config,
+                                                                           PluginHostOptions options) {
+  using Out = common::Outcome<std::unique_ptr<PluginHost>, std::string>;
+  if (!options.clock) options.clock = common::system_clock();
   auto id = detail::identify_file(path);
   if (!id)
     return Out::failure("function \"" + config.name + "\": handler file \"" + path +

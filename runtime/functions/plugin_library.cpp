@@ -20,19 +20,19 @@ std::string who(const FunctionConfig& config, const std::string& path) {
 }
 
 // Copies `path` to a new private file in the temporary directory; returns its path.
-Outcome<std::string, std::string> private_copy(const std::string& path) {
+common::Outcome<std::string, std::string> private_copy(const std::string& path) {
   const char* dir = std::getenv("TMPDIR");
   std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/sluice-handler-XXXXXX.so";
   int out = mkstemps(tmpl.data(), 3);
   if (out < 0)
-    return Outcome<std::string, std::string>::failure("cannot create a temporary copy: " +
-                                                      std::string(std::strerror(errno)));
+    return common::Outcome<std::string, std::string>::failure("cannot create a temporary copy: " +
+                                                              std::string(std::strerror(errno)));
   int in = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) {
     int err = errno;
     ::close(out);
     ::unlink(tmpl.c_str());
-    return Outcome<std::string, std::string>::failure(std::strerror(err));
+    return common::Outcome<std::string, std::string>::failure(std::strerror(err));
   }
   char buf[1 << 16];
   bool ok = true;
@@ -59,7 +59,7 @@ Outcome<std::string, std::string> private_copy(const std::string& path) {
   if (::close(out) != 0) ok = false;
   if (!ok) {
     ::unlink(tmpl.c_str());
-    return Outcome<std::string, std::string>::failure("cannot copy: " + std::string(std::strerror(err)));
+    return common::Outcome<std::string, std::string>::failure("cannot copy: " + std::string(std::strerror(err)));
   }
   return tmpl;
 }
@@ -72,9 +72,9 @@ Fn symbol(void* handle, const char* name) {
 
 }  // namespace
 
-Outcome<FileIdentity, std::string> identify_file(const std::string& path) {
+common::Outcome<FileIdentity, std::string> identify_file(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return Outcome<FileIdentity, std::string>::failure(std::strerror(errno));
+  if (::stat(path.c_str(), &st) != 0) return common::Outcome<FileIdentity, std::string>::failure(std::strerror(errno));
   FileIdentity id;
   id.device = static_cast<uint64_t>(st.st_dev);
   id.inode = static_cast<uint64_t>(st.st_ino);
@@ -94,9 +94,10 @@ AbiConfig::AbiConfig(const FunctionConfig& config) : owned_(config) {
   view_.environment_count = env_.size();
 }
 
-Outcome<std::shared_ptr<LoadedPlugin>, std::string> LoadedPlugin::load(const std::string& path,
-                                                                       const FunctionConfig& config, Copy copy) {
-  using Out = Outcome<std::shared_ptr<LoadedPlugin>, std::string>;
+common::Outcome<std::shared_ptr<LoadedPlugin>, std::string> LoadedPlugin::load(const std::string& path,
+                                                                               const FunctionConfig& config,
+                                                                               Copy copy) {
+  using Out = common::Outcome<std::shared_ptr<LoadedPlugin>, std::string>;
   auto identity = identify_file(path);
   if (!identity) return Out::failure(who(config, path) + " cannot be loaded: " + identity.error());
 

@@ -30,7 +30,7 @@ struct FileIdentity {
   bool operator==(const FileIdentity&) const = default;
 };
 
-Outcome<FileIdentity, std::string> identify_file(const std::string& path);
+common::Outcome<FileIdentity, std::string> identify_file(const std::string& path);
 
 // The function configuration in the shape the C ABI wants; owns the storage it points into.
 class AbiConfig {
@@ -50,8 +50,9 @@ class LoadedPlugin {
  public:
   enum class Copy { Private, InPlace };
 
-  static Outcome<std::shared_ptr<LoadedPlugin>, std::string> load(const std::string& path, const FunctionConfig& config,
-                                                                  Copy copy = Copy::Private);
+  static common::Outcome<std::shared_ptr<LoadedPlugin>, std::string> load(const std::string& path,
+                                                                          const FunctionConfig& config,
+                                                                          Copy copy = Copy::Private);
   ~LoadedPlugin();
   LoadedPlugin(const LoadedPlugin&) = delete;
   LoadedPlugin& operator=(const LoadedPlugin&) = delete;

@@ -22,9 +22,9 @@ std::string invocation_record(const std::string& function_arn, const std::string
   boost::json::value payload = boost::json::parse(event_json, ec);
   boost::json::object record{
       {"version", "1.0"},
-      {"timestamp", format_iso8601_ms(now_ms)},
+      {"timestamp", common::format_iso8601_ms(now_ms)},
       {"requestContext",
-       {{"requestId", uuid4()},
+       {{"requestId", common::uuid4()},
         {"functionArn", function_arn + ":$LATEST"},
         {"condition", "RetriesExhausted"},
         {"approximateInvokeCount", attempts}}},
@@ -48,7 +48,7 @@ std::string function_name_of(std::string_view name_or_arn) {
 namespace {
 
 RegistryOptions with_clock(RegistryOptions options) {
-  if (!options.clock) options.clock = system_clock();
+  if (!options.clock) options.clock = common::system_clock();
   return options;
 }
 
@@ -58,7 +58,8 @@ FunctionRegistry::FunctionRegistry(RegistryOptions options) : options_(with_cloc
 
 FunctionRegistry::~FunctionRegistry() = default;
 
-Outcome<std::shared_ptr<const DeclaredFunction>, std::string> FunctionRegistry::open_function(FunctionSpec spec) const {
+common::Outcome<std::shared_ptr<const DeclaredFunction>, std::string> FunctionRegistry::open_function(
+    FunctionSpec spec) const {
   const std::string name = spec.config.name;
   if (spec.config.function_arn.empty())
     spec.config.function_arn = "arn:aws:lambda:" + options_.region + ":" + options_.account_id + ":function:" + name;
@@ -81,8 +82,8 @@ Outcome<std::shared_ptr<const DeclaredFunction>, std::string> FunctionRegistry::
                     : open_runtime_function({spec.runtime, spec.code_directory, spec.handler, options_.region},
                                             std::move(spec.config), spec.host);
   if (!opened)
-    return Outcome<std::shared_ptr<const DeclaredFunction>, std::string>::failure("function " + name + ": " +
-                                                                                  opened.error());
+    return common::Outcome<std::shared_ptr<const DeclaredFunction>, std::string>::failure("function " + name + ": " +
+                                                                                          opened.error());
   std::shared_ptr<PluginHost> host = std::move(opened.value());
   if (options_.log || options_.records)
     host =
@@ -91,41 +92,41 @@ Outcome<std::shared_ptr<const DeclaredFunction>, std::string> FunctionRegistry::
       DeclaredFunction{std::move(host), spec.reserved_concurrency, std::move(spec.on_failure_destination)});
 }
 
-Outcome<std::shared_ptr<const DeclaredFunction>, std::string> FunctionRegistry::declare(FunctionSpec spec) {
+common::Outcome<std::shared_ptr<const DeclaredFunction>, std::string> FunctionRegistry::declare(FunctionSpec spec) {
   const std::string name = spec.config.name;
   if (find(name))
-    return Outcome<std::shared_ptr<const DeclaredFunction>, std::string>::failure("function " + name +
-                                                                                  ": declared twice");
+    return common::Outcome<std::shared_ptr<const DeclaredFunction>, std::string>::failure("function " + name +
+                                                                                          ": declared twice");
   auto declared = open_function(std::move(spec));
   if (!declared) return declared;
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   // Two declarations of one name racing past the check above: the first one filed wins.
   if (!functions_.emplace(name, declared.value()).second)
-    return Outcome<std::shared_ptr<const DeclaredFunction>, std::string>::failure("function " + name +
-                                                                                  ": declared twice");
+    return common::Outcome<std::shared_ptr<const DeclaredFunction>, std::string>::failure("function " + name +
+                                                                                          ": declared twice");
   return declared;
 }
 
 std::shared_ptr<const DeclaredFunction> FunctionRegistry::find(std::string_view name_or_arn) const {
   const std::string name = function_name_of(name_or_arn);
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto found = functions_.find(name);
   return found == functions_.end() ? nullptr : found->second;
 }
 
 std::vector<std::shared_ptr<const DeclaredFunction>> FunctionRegistry::all() const {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   std::vector<std::shared_ptr<const DeclaredFunction>> functions;
   functions.reserve(functions_.size());
   for (const auto& entry : functions_) functions.push_back(entry.second);
   return functions;
 }
 
-Outcome<InvocationResult, std::string> FunctionRegistry::invoke(std::string_view name_or_arn,
-                                                                const InvocationRequest& request) {
+common::Outcome<InvocationResult, std::string> FunctionRegistry::invoke(std::string_view name_or_arn,
+                                                                        const InvocationRequest& request) {
   auto function = find(name_or_arn);
   if (!function)
-    return Outcome<InvocationResult, std::string>::failure("Function not found: " + std::string(name_or_arn));
+    return common::Outcome<InvocationResult, std::string>::failure("Function not found: " + std::string(name_or_arn));
   return function->host->invoke(request);
 }
 
@@ -147,13 +148,13 @@ bool FunctionRegistry::on_failure(std::string_view name_or_arn, const std::strin
       invocation_record(function->config().function_arn, event_json, attempts, error, options_.clock->now_ms()));
 }
 
-Outcome<std::shared_ptr<const DeclaredFunction>, std::string> FunctionRegistry::redeclare(FunctionSpec spec) {
+common::Outcome<std::shared_ptr<const DeclaredFunction>, std::string> FunctionRegistry::redeclare(FunctionSpec spec) {
   const std::string name = spec.config.name;
   auto declared = open_function(std::move(spec));
   if (!declared) return declared;
   std::shared_ptr<const DeclaredFunction> replaced;
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     auto& slot = functions_[name];
     replaced = std::move(slot);
     slot = declared.value();
@@ -164,7 +165,7 @@ Outcome<std::shared_ptr<const DeclaredFunction>, std::string> FunctionRegistry::
 
 bool FunctionRegistry::forget(std::string_view name) {
   std::shared_ptr<const DeclaredFunction> forgotten;
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto found = functions_.find(name);
   if (found == functions_.end()) return false;
   forgotten = std::move(found->second);
@@ -176,7 +177,7 @@ bool FunctionRegistry::forget(std::string_view name) {
 void FunctionRegistry::clear() {
   std::map<std::string, std::shared_ptr<const DeclaredFunction>, std::less<>> forgotten;
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     forgotten.swap(functions_);
   }
   // The hosts this registry held alone close here, outside the lock.

@@ -86,8 +86,8 @@ std::string hex(const std::string& bytes) {
 std::string new_trace_id(int64_t now_ms) {
   char epoch[16];
   std::snprintf(epoch, sizeof epoch, "%08llx", static_cast<unsigned long long>(now_ms / 1000));
-  return "Root=1-" + std::string(epoch) + "-" + hex(random_bytes(12)) + ";Parent=" + hex(random_bytes(8)) +
-         ";Sampled=0";
+  return "Root=1-" + std::string(epoch) + "-" + hex(common::random_bytes(12)) +
+         ";Parent=" + hex(common::random_bytes(8)) + ";Sampled=0";
 }
 
 std::string api_error(std::string_view type, std::string_view message) {
@@ -129,7 +129,7 @@ class RuntimeApiEnvironmentImpl final : public Environment {
         ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
       return std::string("Runtime API listener: ") + std::strerror(errno);
     // SNS deliveries refuse this port unless the configuration names it.
-    runtime_api_port_ = ListeningPort(ntohs(addr.sin_port));
+    runtime_api_port_ = common::ListeningPort(ntohs(addr.sin_port));
     const std::string api = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
 
     int out[2];
@@ -171,7 +171,7 @@ class RuntimeApiEnvironmentImpl final : public Environment {
     return why + (output.empty() ? "" : " (output: " + output + ")");
   }
 
-  InvocationResult invoke(PreparedRequest& req, const Clock& clock) override {
+  InvocationResult invoke(PreparedRequest& req, const common::Clock& clock) override {
     using Status = InvocationResult::Status;
     if (init_error_) {  // the runtime reported an init error: this invocation gets it, then we are done
       auto [type, body] = *init_error_;
@@ -185,10 +185,11 @@ class RuntimeApiEnvironmentImpl final : public Environment {
     current_ = Current{};
     current_->id = req.request_id;
     current_->event = std::move(req.event);
-    current_->headers = {{"Lambda-Runtime-Aws-Request-Id", req.request_id},
-                         {"Lambda-Runtime-Deadline-Ms", std::to_string(system_clock()->now_ms() + real_left_ms)},
-                         {"Lambda-Runtime-Invoked-Function-Arn", req.function_arn},
-                         {"Lambda-Runtime-Trace-Id", new_trace_id(system_clock()->now_ms())}};
+    current_->headers = {
+        {"Lambda-Runtime-Aws-Request-Id", req.request_id},
+        {"Lambda-Runtime-Deadline-Ms", std::to_string(common::system_clock()->now_ms() + real_left_ms)},
+        {"Lambda-Runtime-Invoked-Function-Arn", req.function_arn},
+        {"Lambda-Runtime-Trace-Id", new_trace_id(common::system_clock()->now_ms())}};
     if (!req.client_context.empty()) current_->headers.emplace("Lambda-Runtime-Client-Context", req.client_context);
     if (parked_) deliver();
 
@@ -486,7 +487,7 @@ class RuntimeApiEnvironmentImpl final : public Environment {
   pid_t pid_ = -1;
   int pidfd_ = -1;
   int listen_fd_ = -1;
-  ListeningPort runtime_api_port_;
+  common::ListeningPort runtime_api_port_;
   int out_fd_ = -1;
   std::vector<std::unique_ptr<ApiConnection>> connections_;
   ApiConnection* parked_ = nullptr;  // holds a GET .../next waiting for an event
@@ -521,7 +522,7 @@ std::vector<std::string> bootstrap_environment(const BootstrapSpec& spec, const 
   env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
   env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
   env["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/" + name;
-  env["AWS_LAMBDA_LOG_STREAM_NAME"] = "$LATEST/" + hex(random_bytes(16));
+  env["AWS_LAMBDA_LOG_STREAM_NAME"] = "$LATEST/" + hex(common::random_bytes(16));
   env["AWS_REGION"] = spec.region;
   env["AWS_DEFAULT_REGION"] = spec.region;
   if (!spec.execution_env.empty()) env["AWS_EXECUTION_ENV"] = spec.execution_env;
@@ -538,11 +539,12 @@ std::vector<std::string> bootstrap_environment(const BootstrapSpec& spec, const 
   return out;
 }
 
-Outcome<std::unique_ptr<Environment>, std::string> start_runtime_api_environment(const BootstrapSpec& spec,
-                                                                                 const FunctionConfig& config) {
+common::Outcome<std::unique_ptr<Environment>, std::string> start_runtime_api_environment(const BootstrapSpec& spec,
+                                                                                         const FunctionConfig& config) {
   auto env = std::make_unique<RuntimeApiEnvironmentImpl>();
   if (auto error = env->start(spec, config))
-    return Outcome<std::unique_ptr<Environment>, std::string>::failure("function \"" + config.name + "\": " + *error);
+    return common::Outcome<std::unique_ptr<Environment>, std::string>::failure("function \"" + config.name +
+                                                                               "\": " + *error);
   return std::unique_ptr<Environment>(std::move(env));
 }
 

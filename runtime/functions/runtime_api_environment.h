@@ -38,8 +38,8 @@ struct BootstrapSpec {
 
 class RuntimeApiEnvironment;
 
-Outcome<std::unique_ptr<Environment>, std::string> start_runtime_api_environment(const BootstrapSpec& spec,
-                                                                                 const FunctionConfig& config);
+common::Outcome<std::unique_ptr<Environment>, std::string> start_runtime_api_environment(const BootstrapSpec& spec,
+                                                                                         const FunctionConfig& config);
 
 // The environment variables a bootstrap gets (the function's own variables last, as on Lambda
 // they cannot override the reserved ones except those Lambda lets them).

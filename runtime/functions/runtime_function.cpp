@@ -17,7 +17,7 @@ namespace sluice::functions {
 namespace {
 
 namespace fs = std::filesystem;
-using Opened = Outcome<std::unique_ptr<PluginHost>, std::string>;
+using Opened = common::Outcome<std::unique_ptr<PluginHost>, std::string>;
 
 // Where interpreters are looked for: the PATH a function's environment gets.
 constexpr const char* kInterpreterPath[] = {"/usr/local/bin", "/usr/bin", "/bin"};
@@ -80,7 +80,7 @@ bool is_supported_runtime(std::string_view runtime) {
 
 Opened open_runtime_function(RuntimeFunctionCode code, FunctionConfig config, PluginHostOptions options) {
   const std::string who = "function \"" + config.name + "\": ";
-  if (!options.clock) options.clock = system_clock();
+  if (!options.clock) options.clock = common::system_clock();
   if (!is_supported_runtime(code.runtime))
     return Opened::failure(who + "runtime \"" + code.runtime +
                            "\" is not supported (provided, provided.al2, provided.al2023, python3.x, nodejs*)");

@@ -16,7 +16,7 @@ namespace {
 
 std::string_view sv(sluice_bytes b) { return b.size ? std::string_view(b.data, b.size) : std::string_view{}; }
 
-void str(std::string& out, std::string_view s) { append_json_string(out, s); }
+void str(std::string& out, std::string_view s) { common::append_json_string(out, s); }
 
 void num_str(std::string& out, int64_t v) {
   char buf[24];
@@ -76,7 +76,7 @@ std::string sqs_event_json(std::span<const sluice_sqs_record> records) {
       std::string_view type = sv(a.data_type);
       if (type.starts_with("Binary")) {
         out += ":{\"binaryValue\":";
-        str(out, base64_encode(sv(a.value)));
+        str(out, common::base64_encode(sv(a.value)));
       } else {
         out += ":{\"stringValue\":";
         str(out, sv(a.value));

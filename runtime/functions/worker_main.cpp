@@ -95,7 +95,7 @@ void serve_one(int fd, LoadedPlugin& plugin, const Frame& frame) {
   req.client_context = client_context;
   req.sqs_records = records;
 
-  InvocationContext ctx(req.deadline_ms, *system_clock(), [fd](int32_t level, std::string_view text) {
+  InvocationContext ctx(req.deadline_ms, *common::system_clock(), [fd](int32_t level, std::string_view text) {
     FrameWriter w;
     w.u32(static_cast<uint32_t>(level)).bytes(text);
     if (!write_frame(fd, FrameType::Log, w.body())) _exit(0);

@@ -30,7 +30,7 @@ namespace {
 namespace detail = sluice::sqs::detail;
 
 std::array<uint8_t, 16> reference(std::string_view bytes) {
-  const std::string raw = sluice::md5_raw(bytes);
+  const std::string raw = sluice::common::md5_raw(bytes);
   std::array<uint8_t, 16> out{};
   for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<uint8_t>(raw[i]);
   return out;
@@ -55,7 +55,7 @@ std::string attributes_reference(const sluice::sqs::MessageAttributes& attribute
     layout += static_cast<char>(binary ? 2 : 1);
     append_field(layout, binary ? attribute.binary_value : attribute.string_value);
   }
-  return sluice::md5_hex(layout);
+  return sluice::common::md5_hex(layout);
 }
 
 constexpr std::string_view kTypes[] = {"String",     "Number",  "Binary",  "String.label",
@@ -91,7 +91,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   for (const std::string& body : bodies) {
     if (detail::body_md5(body) != reference(body)) std::abort();
-    if (detail::md5_of_body(body) != sluice::md5_hex(body)) std::abort();
+    if (detail::md5_of_body(body) != sluice::common::md5_hex(body)) std::abort();
   }
   std::vector<std::string_view> views(bodies.begin(), bodies.end());
   std::vector<std::array<uint8_t, 16>> digests(views.size());

@@ -44,7 +44,7 @@ class Builder {
       stack_.back().chunks.append(chunk);
       return;
     }
-    scalar(bj::string(base64_encode(chunk)));
+    scalar(bj::string(common::base64_encode(chunk)));
   }
   void open(bool array, std::optional<uint64_t> size) {
     if (failed_) return;
@@ -88,7 +88,7 @@ class Builder {
       case Kind::Text:
         return deliver(bj::string(frame.chunks));
       case Kind::Bytes:
-        return deliver(bj::string(base64_encode(frame.chunks)));
+        return deliver(bj::string(common::base64_encode(frame.chunks)));
       case Kind::Map:
         if (frame.key) return fail();  // a key without its value
         [[fallthrough]];
@@ -202,13 +202,14 @@ const cbor_callbacks kCallbacks = [] {
   return cb;
 }();
 
-AwsError malformed(std::string what) {
-  return aws_error(AwsErrorCode::SerializationException, "The request body is not valid CBOR: " + what + ".");
+common::AwsError malformed(std::string what) {
+  return common::aws_error(common::AwsErrorCode::SerializationException,
+                           "The request body is not valid CBOR: " + what + ".");
 }
 
 }  // namespace
 
-Outcome<bj::object> read_object(std::string_view body) {
+common::Outcome<bj::object> read_object(std::string_view body) {
   if (body.empty()) return bj::object();
   Builder builder;
   const auto* data = reinterpret_cast<cbor_data>(body.data());
@@ -225,7 +226,8 @@ Outcome<bj::object> read_object(std::string_view body) {
   }
   if (!builder.done()) return malformed("it ends inside an item");
   bj::value root = builder.take();
-  if (!root.is_object()) return aws_error(AwsErrorCode::SerializationException, "The request body must be a CBOR map.");
+  if (!root.is_object())
+    return common::aws_error(common::AwsErrorCode::SerializationException, "The request body must be a CBOR map.");
   return std::move(root.get_object());
 }
 

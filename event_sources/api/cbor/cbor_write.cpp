@@ -62,7 +62,7 @@ class Writer {
 
   void text(std::string_view s) {
     std::string valid(s);
-    make_well_formed_utf8(valid);  // CBOR text must be UTF-8; a message may quote the request's bytes
+    common::make_well_formed_utf8(valid);  // CBOR text must be UTF-8; a message may quote the request's bytes
     head(cbor_encode_string_start(valid.size(), buffer_, sizeof buffer_));
     out_ += valid;
   }
@@ -95,8 +95,8 @@ http::Response response(std::string_view request_id, std::string body) {
   return with_protocol(std::move(r), request_id);
 }
 
-http::Response error_response(const AwsError& error, std::string_view request_id, const Dialect& dialect) {
-  const AwsErrorInfo& info = error.info();
+http::Response error_response(const common::AwsError& error, std::string_view request_id, const Dialect& dialect) {
+  const common::AwsErrorInfo& info = error.info();
   http::Response r;
   r.status = info.http_status;
   bj::object body;
@@ -106,7 +106,7 @@ http::Response error_response(const AwsError& error, std::string_view request_id
   body["message"] = error.message;
   r.body = write(body, nullptr);
   std::string query_error(info.query_code);
-  query_error.append(info.fault == Fault::Sender ? ";Sender" : ";Receiver");
+  query_error.append(info.fault == common::Fault::Sender ? ";Sender" : ";Receiver");
   r.headers.emplace_back("x-amzn-query-error", std::move(query_error));
   return with_protocol(std::move(r), request_id);
 }

@@ -18,11 +18,11 @@ struct CloudTrailCall {
   audit::Trail& trail;
 };
 
-using Action = Outcome<std::string> (*)(const CloudTrailCall&);
+using Action = common::Outcome<std::string> (*)(const CloudTrailCall&);
 
 // The action named `name`, or null.
 Action find_action(std::string_view name);
 
-Outcome<std::string> lookup_events(const CloudTrailCall& call);
+common::Outcome<std::string> lookup_events(const CloudTrailCall& call);
 
 }  // namespace sluice::api::cloudtrail_wire::detail

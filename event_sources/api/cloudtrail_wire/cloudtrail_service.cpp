@@ -35,18 +35,20 @@ class CloudTrailService final : public server::Service {
                               : json::error_response(answer.error(), request_id, kDialect));
   }
 
-  http::Response error_response(server::Protocol, const AwsError& error, std::string_view request_id) const override {
+  http::Response error_response(server::Protocol, const common::AwsError& error,
+                                std::string_view request_id) const override {
     return json::error_response(error, request_id, kDialect);
   }
 
  private:
-  Outcome<std::string> run(const server::Call& call) {
+  common::Outcome<std::string> run(const server::Call& call) {
     detail::Action action = call.request.method == "POST" ? detail::find_action(call.action) : nullptr;
-    if (!action) return aws_error(AwsErrorCode::UnknownOperation, "");
+    if (!action) return common::aws_error(common::AwsErrorCode::UnknownOperation, "");
     boost::system::error_code ec;
     boost::json::value body = boost::json::parse(call.request.body.empty() ? "{}" : call.request.body, ec);
     if (ec || !body.is_object())
-      return aws_error(AwsErrorCode::SerializationException, "Start of structure or map found where not expected.");
+      return common::aws_error(common::AwsErrorCode::SerializationException,
+                               "Start of structure or map found where not expected.");
     return action(detail::CloudTrailCall{body.get_object(), call.ctx, *trail_});
   }
 

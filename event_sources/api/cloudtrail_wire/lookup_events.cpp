@@ -14,26 +14,28 @@ namespace {
 
 namespace json = boost::json;
 
-AwsError serialization(std::string_view member) {
-  return aws_error(AwsErrorCode::SerializationException, "Unexpected value type for '" + std::string(member) + "'");
+common::AwsError serialization(std::string_view member) {
+  return common::aws_error(common::AwsErrorCode::SerializationException,
+                           "Unexpected value type for '" + std::string(member) + "'");
 }
 
 // A JSON 1.1 timestamp: seconds since the epoch, possibly with a fraction.
-Outcome<std::optional<int64_t>> time_member(const json::object& in, std::string_view name) {
+common::Outcome<std::optional<int64_t>> time_member(const json::object& in, std::string_view name) {
   const json::value* v = in.if_contains(name);
   if (v == nullptr || v->is_null()) return std::optional<int64_t>();
   if (!v->is_number()) return serialization(name);
   return std::optional<int64_t>(static_cast<int64_t>(std::llround(v->to_number<double>() * 1000.0)));
 }
 
-Outcome<audit::LookupQuery> read_query(const json::object& in) {
+common::Outcome<audit::LookupQuery> read_query(const json::object& in) {
   audit::LookupQuery query;
   if (const json::value* attributes = in.if_contains("LookupAttributes");
       attributes != nullptr && !attributes->is_null()) {
     if (!attributes->is_array()) return serialization("LookupAttributes");
     const json::array& list = attributes->get_array();
     if (list.size() > 1) {
-      return aws_error(AwsErrorCode::InvalidLookupAttributes, "You can only specify one lookup attribute.");
+      return common::aws_error(common::AwsErrorCode::InvalidLookupAttributes,
+                               "You can only specify one lookup attribute.");
     }
     if (list.size() == 1) {
       const json::object* attribute = list[0].if_object();
@@ -41,13 +43,13 @@ Outcome<audit::LookupQuery> read_query(const json::object& in) {
       const json::value* key = attribute->if_contains("AttributeKey");
       const json::value* value = attribute->if_contains("AttributeValue");
       if (key == nullptr || !key->is_string() || value == nullptr || !value->is_string()) {
-        return aws_error(AwsErrorCode::InvalidLookupAttributes,
-                         "A lookup attribute needs an AttributeKey and an AttributeValue.");
+        return common::aws_error(common::AwsErrorCode::InvalidLookupAttributes,
+                                 "A lookup attribute needs an AttributeKey and an AttributeValue.");
       }
       query.key = audit::lookup_key_named(key->get_string());
       if (!query.key) {
-        return aws_error(AwsErrorCode::InvalidLookupAttributes,
-                         "Invalid attribute key: " + std::string(key->get_string()) + ".");
+        return common::aws_error(common::AwsErrorCode::InvalidLookupAttributes,
+                                 "Invalid attribute key: " + std::string(key->get_string()) + ".");
       }
       query.value = std::string(value->get_string());
     }
@@ -59,14 +61,14 @@ Outcome<audit::LookupQuery> read_query(const json::object& in) {
   query.start_ms = *start;
   query.end_ms = *end;
   if (query.start_ms && query.end_ms && *query.start_ms > *query.end_ms) {
-    return aws_error(AwsErrorCode::InvalidTimeRange, "Start time must be before end time.");
+    return common::aws_error(common::AwsErrorCode::InvalidTimeRange, "Start time must be before end time.");
   }
   if (const json::value* max = in.if_contains("MaxResults"); max != nullptr && !max->is_null()) {
     if (!max->is_int64() && !max->is_uint64()) return serialization("MaxResults");
     const int64_t n =
         max->is_int64() ? max->get_int64() : static_cast<int64_t>(std::min<uint64_t>(max->get_uint64(), 1000));
     if (n < 1 || n > 50) {
-      return aws_error(AwsErrorCode::InvalidMaxResults, "MaxResults must be between 1 and 50.");
+      return common::aws_error(common::AwsErrorCode::InvalidMaxResults, "MaxResults must be between 1 and 50.");
     }
     query.max_results = static_cast<size_t>(n);
   }
@@ -96,7 +98,7 @@ json::object event_summary(const audit::Event& event) {
 
 }  // namespace
 
-Outcome<std::string> lookup_events(const CloudTrailCall& call) {
+common::Outcome<std::string> lookup_events(const CloudTrailCall& call) {
   auto query = read_query(call.input);
   if (!query) return query.error();
   json::object answer;
@@ -105,7 +107,7 @@ Outcome<std::string> lookup_events(const CloudTrailCall& call) {
   if (const json::value* category = call.input.if_contains("EventCategory");
       category != nullptr && !category->is_null()) {
     if (!category->is_string() || category->get_string() != "insight") {
-      return aws_error(AwsErrorCode::InvalidEventCategory, "Event category is not valid.");
+      return common::aws_error(common::AwsErrorCode::InvalidEventCategory, "Event category is not valid.");
     }
     answer["Events"] = std::move(events);
     return json::serialize(answer);

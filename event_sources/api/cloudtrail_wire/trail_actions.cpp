@@ -18,25 +18,27 @@ std::string string_member(const boost::json::object& in, std::string_view name) 
   return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
-Outcome<std::string> create_trail(const CloudTrailCall& call) {
-  return aws_error(AwsErrorCode::S3BucketDoesNotExist,
-                   "S3 bucket " + string_member(call.input, "S3BucketName") +
-                       " does not exist (sluice has no S3: trails cannot deliver; the audit trail is in the data "
-                       "directory and LookupEvents answers from it).");
+common::Outcome<std::string> create_trail(const CloudTrailCall& call) {
+  return common::aws_error(
+      common::AwsErrorCode::S3BucketDoesNotExist,
+      "S3 bucket " + string_member(call.input, "S3BucketName") +
+          " does not exist (sluice has no S3: trails cannot deliver; the audit trail is in the data "
+          "directory and LookupEvents answers from it).");
 }
 
 // "Unknown trail: <ARN> for the user: <account>", the trail named by name or ARN.
-Outcome<std::string> unknown_trail(const CloudTrailCall& call) {
+common::Outcome<std::string> unknown_trail(const CloudTrailCall& call) {
   std::string name = string_member(call.input, "Name");
   if (name.empty()) name = string_member(call.input, "TrailName");
   const std::string arn = name.substr(0, 4) == "arn:"
                               ? name
                               : "arn:aws:cloudtrail:" + call.ctx.region + ":" + call.ctx.account_id + ":trail/" + name;
-  return aws_error(AwsErrorCode::TrailNotFound, "Unknown trail: " + arn + " for the user: " + call.ctx.account_id);
+  return common::aws_error(common::AwsErrorCode::TrailNotFound,
+                           "Unknown trail: " + arn + " for the user: " + call.ctx.account_id);
 }
 
-Outcome<std::string> describe_trails(const CloudTrailCall&) { return std::string(R"({"trailList":[]})"); }
-Outcome<std::string> list_trails(const CloudTrailCall&) { return std::string(R"({"Trails":[]})"); }
+common::Outcome<std::string> describe_trails(const CloudTrailCall&) { return std::string(R"({"trailList":[]})"); }
+common::Outcome<std::string> list_trails(const CloudTrailCall&) { return std::string(R"({"Trails":[]})"); }
 
 struct ActionRow {
   std::string_view name;

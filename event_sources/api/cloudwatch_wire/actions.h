@@ -20,7 +20,7 @@ struct ActionContext {
   boost::json::value timestamp(int64_t epoch_ms) const;
 };
 
-using ActionResult = Outcome<boost::json::object>;
+using ActionResult = common::Outcome<boost::json::object>;
 using Action = ActionResult (*)(const boost::json::object& input, const ActionContext& ctx);
 
 // metric_actions.cpp
@@ -43,6 +43,6 @@ ActionResult untag_resource(const boost::json::object& input, const ActionContex
 ActionResult list_tags_for_resource(const boost::json::object& input, const ActionContext& ctx);
 
 // Pagination: NextToken is the index of the next item, as text; InvalidNextToken otherwise.
-Outcome<size_t> page_start(const std::optional<std::string>& token);
+common::Outcome<size_t> page_start(const std::optional<std::string>& token);
 
 }  // namespace sluice::api::cloudwatch_wire::detail

@@ -63,13 +63,14 @@ cloudwatch::Tags read_tags(Input& in, std::string_view name) {
   return tags;
 }
 
-Outcome<int64_t> max_records(Input& in) {
+common::Outcome<int64_t> max_records(Input& in) {
   auto max = in.integer("MaxRecords");
   if (max && (*max < 1 || *max > 100)) {
-    return aws_error(AwsErrorCode::ValidationError,
-                     "1 validation error detected: Value '" + std::to_string(*max) +
-                         "' at 'maxRecords' failed to satisfy constraint: Member must have value less than or equal "
-                         "to 100");
+    return common::aws_error(
+        common::AwsErrorCode::ValidationError,
+        "1 validation error detected: Value '" + std::to_string(*max) +
+            "' at 'maxRecords' failed to satisfy constraint: Member must have value less than or equal "
+            "to 100");
   }
   return max.value_or(50);
 }
@@ -108,17 +109,18 @@ ActionResult put_metric_alarm(const bj::object& input, const ActionContext& ctx)
   a.tags = read_tags(in, "Tags");
   if (in.error()) return *in.error();
   if (in.has("Metrics") || in.has("ThresholdMetricId")) {
-    return aws_error(AwsErrorCode::CloudWatchInvalidParameterValue,
-                     "Alarms on metric math expressions (Metrics, ThresholdMetricId) are not supported by this "
-                     "endpoint.");
+    return common::aws_error(common::AwsErrorCode::CloudWatchInvalidParameterValue,
+                             "Alarms on metric math expressions (Metrics, ThresholdMetricId) are not supported by this "
+                             "endpoint.");
   }
   if (!in.has("Period")) {
-    return aws_error(AwsErrorCode::CloudWatchMissingParameter, "Period must be specified when MetricName is.");
+    return common::aws_error(common::AwsErrorCode::CloudWatchMissingParameter,
+                             "Period must be specified when MetricName is.");
   }
   if (!in.has("Threshold")) {
-    return aws_error(AwsErrorCode::CloudWatchMissingParameter, "Threshold must be specified.");
+    return common::aws_error(common::AwsErrorCode::CloudWatchMissingParameter, "Threshold must be specified.");
   }
-  if (Status put = ctx.alarms.put_metric_alarm(std::move(a)); !put) return put.error();
+  if (common::Status put = ctx.alarms.put_metric_alarm(std::move(a)); !put) return put.error();
   return bj::object();
 }
 
@@ -136,15 +138,15 @@ ActionResult describe_alarms(const bj::object& input, const ActionContext& ctx) 
   if (!max) return max.error();
   if (!start) return start.error();
   if (!filter.names.empty() && filter.name_prefix) {
-    return aws_error(AwsErrorCode::InvalidParameterCombination,
-                     "AlarmNamePrefix and AlarmNames cannot be specified together.");
+    return common::aws_error(common::AwsErrorCode::InvalidParameterCombination,
+                             "AlarmNamePrefix and AlarmNames cannot be specified together.");
   }
   if (filter.state_value && *filter.state_value != "OK" && *filter.state_value != "ALARM" &&
       *filter.state_value != "INSUFFICIENT_DATA") {
-    return aws_error(AwsErrorCode::ValidationError,
-                     "1 validation error detected: Value '" + *filter.state_value +
-                         "' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: "
-                         "[INSUFFICIENT_DATA, ALARM, OK]");
+    return common::aws_error(common::AwsErrorCode::ValidationError,
+                             "1 validation error detected: Value '" + *filter.state_value +
+                                 "' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: "
+                                 "[INSUFFICIENT_DATA, ALARM, OK]");
   }
   bj::array alarms;
   size_t i = *start;
@@ -193,11 +195,12 @@ ActionResult describe_alarm_history(const bj::object& input, const ActionContext
   if (!start) return start.error();
   if (const auto& t = filter.history_item_type;
       t && *t != "ConfigurationUpdate" && *t != "StateUpdate" && *t != "Action") {
-    return aws_error(AwsErrorCode::ValidationError,
-                     "1 validation error detected: Value '" + *t +
-                         "' at 'historyItemType' failed to satisfy constraint: Member must satisfy enum value set: "
-                         "[ConfigurationUpdate, StateUpdate, Action, AlarmContributorStateUpdate, "
-                         "AlarmContributorAction]");
+    return common::aws_error(
+        common::AwsErrorCode::ValidationError,
+        "1 validation error detected: Value '" + *t +
+            "' at 'historyItemType' failed to satisfy constraint: Member must satisfy enum value set: "
+            "[ConfigurationUpdate, StateUpdate, Action, AlarmContributorStateUpdate, "
+            "AlarmContributorAction]");
   }
   std::vector<cloudwatch::AlarmHistoryItem> items;
   if (types.empty() || std::find(types.begin(), types.end(), "MetricAlarm") != types.end()) {
@@ -224,11 +227,12 @@ ActionResult delete_alarms(const bj::object& input, const ActionContext& ctx) {
   std::vector<std::string> names = required_names(in);
   if (in.error()) return *in.error();
   if (names.size() > 100) {
-    return aws_error(AwsErrorCode::ValidationError,
-                     "1 validation error detected: Value at 'alarmNames' failed to satisfy constraint: Member must "
-                     "have length less than or equal to 100");
+    return common::aws_error(
+        common::AwsErrorCode::ValidationError,
+        "1 validation error detected: Value at 'alarmNames' failed to satisfy constraint: Member must "
+        "have length less than or equal to 100");
   }
-  if (Status s = ctx.alarms.delete_alarms(ctx.call.account_id, ctx.call.region, names); !s) return s.error();
+  if (common::Status s = ctx.alarms.delete_alarms(ctx.call.account_id, ctx.call.region, names); !s) return s.error();
   return bj::object();
 }
 
@@ -239,7 +243,8 @@ ActionResult set_alarm_state(const bj::object& input, const ActionContext& ctx) 
   std::string reason = in.require(in.string("StateReason"), "StateReason");
   auto data = in.string("StateReasonData");
   if (in.error()) return *in.error();
-  if (Status s = ctx.alarms.set_alarm_state(ctx.call.account_id, ctx.call.region, name, state, reason, data); !s) {
+  if (common::Status s = ctx.alarms.set_alarm_state(ctx.call.account_id, ctx.call.region, name, state, reason, data);
+      !s) {
     return s.error();
   }
   return bj::object();
@@ -267,7 +272,7 @@ ActionResult tag_resource(const bj::object& input, const ActionContext& ctx) {
   if (!in.has("Tags")) in.missing("Tags");
   cloudwatch::Tags tags = read_tags(in, "Tags");
   if (in.error()) return *in.error();
-  if (Status s = ctx.alarms.tag_resource(arn, tags); !s) return s.error();
+  if (common::Status s = ctx.alarms.tag_resource(arn, tags); !s) return s.error();
   return bj::object();
 }
 
@@ -277,7 +282,7 @@ ActionResult untag_resource(const bj::object& input, const ActionContext& ctx) {
   if (!in.has("TagKeys")) in.missing("TagKeys");
   std::vector<std::string> keys = in.strings("TagKeys");
   if (in.error()) return *in.error();
-  if (Status s = ctx.alarms.untag_resource(arn, keys); !s) return s.error();
+  if (common::Status s = ctx.alarms.untag_resource(arn, keys); !s) return s.error();
   return bj::object();
 }
 

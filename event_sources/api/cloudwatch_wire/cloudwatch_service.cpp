@@ -61,22 +61,22 @@ const ActionRow* find_action(std::string_view name) {
   return it != std::end(kActions) && it->name == name ? it : nullptr;
 }
 
-http::Response error_in(Protocol protocol, const AwsError& error, std::string_view request_id) {
+http::Response error_in(Protocol protocol, const common::AwsError& error, std::string_view request_id) {
   if (protocol == Protocol::Json) return json::error_response(error, request_id, kJsonDialect);
   if (protocol == Protocol::RpcV2Cbor) return cbor::error_response(error, request_id, kCborDialect);
   return query::error_response(error, request_id, kQueryDialect);
 }
 
 // The JSON 1.0 body as an object ({} when empty).
-Outcome<bj::object> json_input(const http::Request& request) {
+common::Outcome<bj::object> json_input(const http::Request& request) {
   std::string_view body = request.body;
   while (!body.empty() && std::isspace(static_cast<unsigned char>(body.front())) != 0) body.remove_prefix(1);
   if (body.empty()) return bj::object();
   boost::system::error_code ec;
   bj::value parsed = bj::parse(body, ec);
   if (ec || !parsed.is_object()) {
-    return aws_error(AwsErrorCode::SerializationException,
-                     ec ? "The request body is not valid JSON." : "The request body must be a JSON object.");
+    return common::aws_error(common::AwsErrorCode::SerializationException,
+                             ec ? "The request body is not valid JSON." : "The request body must be a JSON object.");
   }
   return std::move(parsed.get_object());
 }
@@ -93,7 +93,7 @@ class CloudWatchService final : public server::Service {
   void handle(server::Call call, http::ResponderPtr responder) override {
     const Protocol protocol = call.ctx.protocol;
     const std::string& request_id = call.ctx.request_id;
-    auto fail = [&](const AwsError& error) { responder->respond(error_in(protocol, error, request_id)); };
+    auto fail = [&](const common::AwsError& error) { responder->respond(error_in(protocol, error, request_id)); };
 
     std::string action_name;
     bj::object input;
@@ -110,7 +110,8 @@ class CloudWatchService final : public server::Service {
       std::string_view t = target ? std::string_view(*target) : std::string_view{};
       if (t.size() <= kTargetPrefix.size() + 1 || t.substr(0, kTargetPrefix.size()) != kTargetPrefix ||
           t[kTargetPrefix.size()] != '.') {
-        fail(aws_error(AwsErrorCode::UnknownOperation, "Unable to determine service/operation name to be authorized"));
+        fail(common::aws_error(common::AwsErrorCode::UnknownOperation,
+                               "Unable to determine service/operation name to be authorized"));
         return;
       }
       action_name = std::string(t.substr(kTargetPrefix.size() + 1));
@@ -126,7 +127,7 @@ class CloudWatchService final : public server::Service {
         return;
       }
       if (call.action.empty()) {
-        fail(aws_error(AwsErrorCode::MissingAction, "Missing Action"));
+        fail(common::aws_error(common::AwsErrorCode::MissingAction, "Missing Action"));
         return;
       }
       action_name = call.action;
@@ -135,10 +136,11 @@ class CloudWatchService final : public server::Service {
     const ActionRow* action = find_action(action_name);
     if (action == nullptr) {
       if (protocol != Protocol::Query) {
-        fail(aws_error(AwsErrorCode::UnknownOperation, "Operation " + action_name + " is not supported."));
+        fail(common::aws_error(common::AwsErrorCode::UnknownOperation,
+                               "Operation " + action_name + " is not supported."));
       } else {
-        fail(aws_error(AwsErrorCode::InvalidAction,
-                       "Could not find operation " + action_name + " for version " + std::string(kVersion)));
+        fail(common::aws_error(common::AwsErrorCode::InvalidAction,
+                               "Could not find operation " + action_name + " for version " + std::string(kVersion)));
       }
       return;
     }
@@ -161,13 +163,14 @@ class CloudWatchService final : public server::Service {
                                                                        action->has_result, request_id, kQueryDialect)));
   }
 
-  http::Response error_response(Protocol protocol, const AwsError& error, std::string_view request_id) const override {
+  http::Response error_response(Protocol protocol, const common::AwsError& error,
+                                std::string_view request_id) const override {
     return error_in(protocol, error, request_id);
   }
 
  private:
   CloudWatchOptions options_;
-  std::shared_ptr<Clock> clock_;
+  std::shared_ptr<common::Clock> clock_;
 };
 
 }  // namespace
@@ -175,16 +178,17 @@ class CloudWatchService final : public server::Service {
 namespace detail {
 
 bj::value ActionContext::timestamp(int64_t epoch_ms) const {
-  if (query) return bj::string(format_iso8601_ms(epoch_ms));
+  if (query) return bj::string(common::format_iso8601_ms(epoch_ms));
   return bj::value(static_cast<double>(epoch_ms) / 1000.0);
 }
 
-Outcome<size_t> page_start(const std::optional<std::string>& token) {
+common::Outcome<size_t> page_start(const std::optional<std::string>& token) {
   if (!token) return size_t{0};
   size_t index = 0;
   auto r = std::from_chars(token->data(), token->data() + token->size(), index);
   if (token->empty() || r.ec != std::errc() || r.ptr != token->data() + token->size()) {
-    return aws_error(AwsErrorCode::InvalidNextToken, "The service cannot find the next token " + *token + ".");
+    return common::aws_error(common::AwsErrorCode::InvalidNextToken,
+                             "The service cannot find the next token " + *token + ".");
   }
   return index;
 }

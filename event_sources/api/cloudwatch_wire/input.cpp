@@ -89,17 +89,18 @@ const bj::value* Input::find(std::string_view name) const {
 
 bool Input::has(std::string_view name) const { return find(name) != nullptr; }
 
-void Input::fail(AwsError error) {
+void Input::fail(common::AwsError error) {
   if (!*error_) *error_ = std::move(error);
 }
 
 void Input::missing(std::string_view name) {
-  fail(aws_error(AwsErrorCode::CloudWatchMissingParameter, "The parameter " + path_of(name) + " is required."));
+  fail(common::aws_error(common::AwsErrorCode::CloudWatchMissingParameter,
+                         "The parameter " + path_of(name) + " is required."));
 }
 
 void Input::invalid(std::string_view name, std::string_view reason) {
-  fail(aws_error(AwsErrorCode::CloudWatchInvalidParameterValue,
-                 "The parameter " + path_of(name) + " " + std::string(reason)));
+  fail(common::aws_error(common::AwsErrorCode::CloudWatchInvalidParameterValue,
+                         "The parameter " + path_of(name) + " " + std::string(reason)));
 }
 
 std::optional<std::string> Input::string(std::string_view name) {

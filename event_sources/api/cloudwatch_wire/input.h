@@ -44,20 +44,20 @@ class Input {
   }
   void missing(std::string_view name);
   void invalid(std::string_view name, std::string_view reason);
-  void fail(AwsError error);
+  void fail(common::AwsError error);
 
   // The first problem found (shared by nested readers).
-  const std::optional<AwsError>& error() const { return *error_; }
+  const std::optional<common::AwsError>& error() const { return *error_; }
   std::string path_of(std::string_view name) const { return path_ + std::string(name); }
 
  private:
-  Input(const boost::json::object& object, std::string path, std::shared_ptr<std::optional<AwsError>> error)
+  Input(const boost::json::object& object, std::string path, std::shared_ptr<std::optional<common::AwsError>> error)
       : object_(object), path_(std::move(path)), error_(std::move(error)) {}
   const boost::json::value* find(std::string_view name) const;
 
   const boost::json::object& object_;
   std::string path_;
-  std::shared_ptr<std::optional<AwsError>> error_ = std::make_shared<std::optional<AwsError>>();
+  std::shared_ptr<std::optional<common::AwsError>> error_ = std::make_shared<std::optional<common::AwsError>>();
 };
 
 // ISO 8601 ("2026-12-07T06:00:00Z", with fraction or an offset) to epoch milliseconds.

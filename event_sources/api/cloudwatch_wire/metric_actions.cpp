@@ -28,13 +28,14 @@ bool valid_unit(std::string_view unit) { return std::find(kUnits.begin(), kUnits
 std::optional<std::string> read_unit(Input& in, std::string_view name) {
   auto unit = in.string(name);
   if (unit && !valid_unit(*unit)) {
-    in.fail(aws_error(AwsErrorCode::ValidationError,
-                      "1 validation error detected: Value '" + *unit + "' at '" + in.path_of(name) +
-                          "' failed to satisfy constraint: Member must satisfy enum value set: [Megabits, "
-                          "Terabits, Gigabits, Count, Bytes, Gigabytes, Gigabytes/Second, Kilobytes, Kilobits/Second, "
-                          "Terabytes, Terabits/Second, Bytes/Second, Percent, Terabytes/Second, Bits, Microseconds, "
-                          "Kilobytes/Second, Gigabits/Second, Megabits/Second, Count/Second, Milliseconds, "
-                          "Kilobits, Bits/Second, Megabytes, Megabytes/Second, Seconds, None]"));
+    in.fail(common::aws_error(
+        common::AwsErrorCode::ValidationError,
+        "1 validation error detected: Value '" + *unit + "' at '" + in.path_of(name) +
+            "' failed to satisfy constraint: Member must satisfy enum value set: [Megabits, "
+            "Terabits, Gigabits, Count, Bytes, Gigabytes, Gigabytes/Second, Kilobytes, Kilobits/Second, "
+            "Terabytes, Terabits/Second, Bytes/Second, Percent, Terabytes/Second, Bits, Microseconds, "
+            "Kilobytes/Second, Gigabits/Second, Megabits/Second, Count/Second, Milliseconds, "
+            "Kilobits, Bits/Second, Megabytes, Megabytes/Second, Seconds, None]"));
     return std::nullopt;
   }
   return unit;
@@ -77,20 +78,20 @@ std::optional<Datum> read_datum(Input& d, const std::string& ns, const ActionCon
   datum.values = d.numbers("Values");
   datum.counts = d.numbers("Counts");
   if (value && statistic_values) {
-    d.fail(aws_error(AwsErrorCode::InvalidParameterCombination,
-                     "The parameters " + d.path_of("Value") + " and " + d.path_of("StatisticValues") +
-                         " are mutually exclusive and you have specified both."));
+    d.fail(common::aws_error(common::AwsErrorCode::InvalidParameterCombination,
+                             "The parameters " + d.path_of("Value") + " and " + d.path_of("StatisticValues") +
+                                 " are mutually exclusive and you have specified both."));
     return std::nullopt;
   }
   if (value && !datum.values.empty()) {
-    d.fail(aws_error(AwsErrorCode::InvalidParameterCombination,
-                     "The parameters " + d.path_of("Value") + " and " + d.path_of("Values") +
-                         " are mutually exclusive and you have specified both."));
+    d.fail(common::aws_error(common::AwsErrorCode::InvalidParameterCombination,
+                             "The parameters " + d.path_of("Value") + " and " + d.path_of("Values") +
+                                 " are mutually exclusive and you have specified both."));
     return std::nullopt;
   }
   if (!datum.counts.empty() && datum.counts.size() != datum.values.size()) {
-    d.fail(aws_error(
-        AwsErrorCode::CloudWatchInvalidParameterValue,
+    d.fail(common::aws_error(
+        common::AwsErrorCode::CloudWatchInvalidParameterValue,
         "The parameters " + d.path_of("Values") + " and " + d.path_of("Counts") + " must be of the same size."));
   }
   if (value) datum.values = {*value};
@@ -144,16 +145,16 @@ ActionResult put_metric_data(const bj::object& input, const ActionContext& ctx) 
   std::string ns = in.require(in.string("Namespace"), "Namespace");
   if (in.error()) return *in.error();
   if (ns.rfind("AWS/", 0) == 0) {
-    return aws_error(AwsErrorCode::CloudWatchInvalidParameterValue,
-                     "The value AWS/ for parameter Namespace is invalid.");
+    return common::aws_error(common::AwsErrorCode::CloudWatchInvalidParameterValue,
+                             "The value AWS/ for parameter Namespace is invalid.");
   }
   std::vector<Input> entries = in.objects("MetricData");
   if (entries.empty()) {
-    return aws_error(AwsErrorCode::CloudWatchMissingParameter, "The parameter MetricData is required.");
+    return common::aws_error(common::AwsErrorCode::CloudWatchMissingParameter, "The parameter MetricData is required.");
   }
   if (entries.size() > 1000) {
-    return aws_error(AwsErrorCode::CloudWatchInvalidParameterValue,
-                     "The collection MetricData must not have a size greater than 1000.");
+    return common::aws_error(common::AwsErrorCode::CloudWatchInvalidParameterValue,
+                             "The collection MetricData must not have a size greater than 1000.");
   }
   std::vector<Datum> data;
   for (Input& entry : entries) {
@@ -178,35 +179,39 @@ ActionResult get_metric_statistics(const bj::object& input, const ActionContext&
   std::optional<std::string> unit = read_unit(in, "Unit");
   if (in.error()) return *in.error();
   if (statistics.empty() && extended.empty()) {
-    return aws_error(AwsErrorCode::CloudWatchMissingParameter, "Must specify either Statistics or ExtendedStatistics.");
+    return common::aws_error(common::AwsErrorCode::CloudWatchMissingParameter,
+                             "Must specify either Statistics or ExtendedStatistics.");
   }
   for (const auto& s : statistics) {
     if (!metrics::is_basic_statistic(s)) {
-      return aws_error(AwsErrorCode::ValidationError,
-                       "1 validation error detected: Value '[" + s +
-                           "]' at 'statistics' failed to satisfy constraint: Member must satisfy constraint: "
-                           "[Member must satisfy enum value set: [Maximum, SampleCount, Sum, Minimum, Average]]");
+      return common::aws_error(
+          common::AwsErrorCode::ValidationError,
+          "1 validation error detected: Value '[" + s +
+              "]' at 'statistics' failed to satisfy constraint: Member must satisfy constraint: "
+              "[Member must satisfy enum value set: [Maximum, SampleCount, Sum, Minimum, Average]]");
     }
   }
   for (const auto& s : extended) {
     if (!metrics::is_percentile_statistic(s)) {
-      return aws_error(AwsErrorCode::CloudWatchInvalidParameterValue,
-                       "The value " + s + " for parameter ExtendedStatistics is not supported.");
+      return common::aws_error(common::AwsErrorCode::CloudWatchInvalidParameterValue,
+                               "The value " + s + " for parameter ExtendedStatistics is not supported.");
     }
   }
   if (!valid_period(period)) {
-    return aws_error(AwsErrorCode::CloudWatchInvalidParameterValue, "The parameter Period must be a multiple of 60.");
+    return common::aws_error(common::AwsErrorCode::CloudWatchInvalidParameterValue,
+                             "The parameter Period must be a multiple of 60.");
   }
   if (start >= end) {
-    return aws_error(AwsErrorCode::CloudWatchInvalidParameterValue,
-                     "The parameter StartTime must be less than the parameter EndTime.");
+    return common::aws_error(common::AwsErrorCode::CloudWatchInvalidParameterValue,
+                             "The parameter StartTime must be less than the parameter EndTime.");
   }
   const int64_t requested = (end - start + period * 1000 - 1) / (period * 1000);
   if (requested > 1440) {
-    return aws_error(AwsErrorCode::InvalidParameterCombination,
-                     "You have requested up to " + grouped(requested) +
-                         " datapoints, which exceeds the limit of 1,440. You may reduce the datapoints requested by "
-                         "increasing Period, or decreasing the time range.");
+    return common::aws_error(
+        common::AwsErrorCode::InvalidParameterCombination,
+        "You have requested up to " + grouped(requested) +
+            " datapoints, which exceeds the limit of 1,440. You may reduce the datapoints requested by "
+            "increasing Period, or decreasing the time range.");
   }
   auto points = ctx.registry.query(key_of(ctx, ns, name, dims), start, end, period * 1000, unit);
   bj::array datapoints;
@@ -237,10 +242,11 @@ ActionResult list_metrics(const bj::object& input, const ActionContext& ctx) {
   filter.dimensions = in.dimension_filters("Dimensions");
   if (auto recently = in.string("RecentlyActive")) {
     if (*recently != "PT3H") {
-      return aws_error(AwsErrorCode::ValidationError,
-                       "1 validation error detected: Value '" + *recently +
-                           "' at 'recentlyActive' failed to satisfy constraint: Member must satisfy enum value set: "
-                           "[PT3H]");
+      return common::aws_error(
+          common::AwsErrorCode::ValidationError,
+          "1 validation error detected: Value '" + *recently +
+              "' at 'recentlyActive' failed to satisfy constraint: Member must satisfy enum value set: "
+              "[PT3H]");
     }
     filter.active_since_ms = ctx.now_ms - int64_t{3} * 3600 * 1000;
   }

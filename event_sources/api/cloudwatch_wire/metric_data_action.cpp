@@ -62,43 +62,46 @@ ActionResult get_metric_data(const bj::object& input, const ActionContext& ctx) 
     }
     if (in.error()) return *in.error();
     if (!valid_id(query.id)) {
-      return aws_error(AwsErrorCode::ValidationError,
-                       "The value " + query.id +
-                           " for parameter MetricDataQueries.member.Id is invalid: it must start with a lowercase "
-                           "letter and contain only letters, numbers and underscores.");
+      return common::aws_error(
+          common::AwsErrorCode::ValidationError,
+          "The value " + query.id +
+              " for parameter MetricDataQueries.member.Id is invalid: it must start with a lowercase "
+              "letter and contain only letters, numbers and underscores.");
     }
     if (stat.has_value() == query.expression.has_value()) {
-      return aws_error(AwsErrorCode::ValidationError,
-                       "Exactly one of MetricStat and Expression must be specified for query " + query.id + ".");
+      return common::aws_error(
+          common::AwsErrorCode::ValidationError,
+          "Exactly one of MetricStat and Expression must be specified for query " + query.id + ".");
     }
     if (stat && !metrics::is_basic_statistic(query.stat) && !metrics::is_percentile_statistic(query.stat)) {
-      return aws_error(AwsErrorCode::CloudWatchInvalidParameterValue,
-                       "The value " + query.stat + " for parameter MetricStat.Stat is not supported.");
+      return common::aws_error(common::AwsErrorCode::CloudWatchInvalidParameterValue,
+                               "The value " + query.stat + " for parameter MetricStat.Stat is not supported.");
     }
     if (stat && (query.period_s <= 0 || (query.period_s % 60 != 0 && query.period_s != 1 && query.period_s != 5 &&
                                          query.period_s != 10 && query.period_s != 20 && query.period_s != 30))) {
-      return aws_error(AwsErrorCode::CloudWatchInvalidParameterValue,
-                       "The parameter MetricStat.Period must be 1, 5, 10, 20, 30 or a multiple of 60.");
+      return common::aws_error(common::AwsErrorCode::CloudWatchInvalidParameterValue,
+                               "The parameter MetricStat.Period must be 1, 5, 10, 20, 30 or a multiple of 60.");
     }
     queries.push_back(std::move(query));
   }
   if (in.error()) return *in.error();
   if (queries.empty()) {
-    return aws_error(AwsErrorCode::CloudWatchMissingParameter, "The parameter MetricDataQueries is required.");
+    return common::aws_error(common::AwsErrorCode::CloudWatchMissingParameter,
+                             "The parameter MetricDataQueries is required.");
   }
   if (queries.size() > 500) {
-    return aws_error(AwsErrorCode::CloudWatchInvalidParameterValue,
-                     "The collection MetricDataQueries must not have a size greater than 500.");
+    return common::aws_error(common::AwsErrorCode::CloudWatchInvalidParameterValue,
+                             "The collection MetricDataQueries must not have a size greater than 500.");
   }
   if (start >= end) {
-    return aws_error(AwsErrorCode::CloudWatchInvalidParameterValue,
-                     "The parameter StartTime must be less than the parameter EndTime.");
+    return common::aws_error(common::AwsErrorCode::CloudWatchInvalidParameterValue,
+                             "The parameter StartTime must be less than the parameter EndTime.");
   }
   std::set<std::string> ids;
   for (const Query& q : queries) {
     if (!ids.insert(q.id).second) {
-      return aws_error(AwsErrorCode::ValidationError,
-                       "The values for parameter id in MetricDataQueries are not unique.");
+      return common::aws_error(common::AwsErrorCode::ValidationError,
+                               "The values for parameter id in MetricDataQueries are not unique.");
     }
   }
 

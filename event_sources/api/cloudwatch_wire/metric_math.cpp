@@ -18,7 +18,7 @@ class Parser {
  public:
   Parser(std::string_view text, const SeriesLookup& lookup) : text_(text), lookup_(lookup) {}
 
-  Outcome<TimeSeries> run() {
+  common::Outcome<TimeSeries> run() {
     std::optional<Value> v = expression();
     skip_spaces();
     if (!error_.empty() || !v || pos_ != text_.size()) return failure(error_.empty() ? "unexpected input" : error_);
@@ -27,9 +27,10 @@ class Parser {
   }
 
  private:
-  AwsError failure(const std::string& why) const {
-    return aws_error(AwsErrorCode::ValidationError, "Error in expression '" + std::string(text_) + "': " + why +
-                                                        " (at position " + std::to_string(pos_) + ").");
+  common::AwsError failure(const std::string& why) const {
+    return common::aws_error(
+        common::AwsErrorCode::ValidationError,
+        "Error in expression '" + std::string(text_) + "': " + why + " (at position " + std::to_string(pos_) + ").");
   }
 
   void skip_spaces() {
@@ -208,7 +209,7 @@ class Parser {
 
 }  // namespace
 
-Outcome<TimeSeries> evaluate_expression(std::string_view expression, const SeriesLookup& lookup) {
+common::Outcome<TimeSeries> evaluate_expression(std::string_view expression, const SeriesLookup& lookup) {
   return Parser(expression, lookup).run();
 }
 

@@ -21,6 +21,6 @@ using TimeSeries = std::map<int64_t, double>;  // timestamp ms -> value
 // A series by query id, or nullopt when no query has that id.
 using SeriesLookup = std::function<std::optional<TimeSeries>(std::string_view id)>;
 
-Outcome<TimeSeries> evaluate_expression(std::string_view expression, const SeriesLookup& lookup);
+common::Outcome<TimeSeries> evaluate_expression(std::string_view expression, const SeriesLookup& lookup);
 
 }  // namespace sluice::api::cloudwatch_wire::detail

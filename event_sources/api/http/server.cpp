@@ -131,7 +131,7 @@ int ServerImpl::listen() {
   } else {
     port_ = ntohs(reinterpret_cast<const sockaddr_in*>(&bound)->sin_port);
   }
-  own_port_ = ListeningPort(static_cast<uint16_t>(port_));
+  own_port_ = common::ListeningPort(static_cast<uint16_t>(port_));
   return 0;
 }
 

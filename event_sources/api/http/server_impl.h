@@ -145,7 +145,7 @@ class ServerImpl final : public Server {
   bool listener_inited_ = false;
   bool listener_closed_ = false;
   int port_ = 0;
-  ListeningPort own_port_;  // port_ in the process's own listeners, so deliveries can refuse it
+  common::ListeningPort own_port_;  // port_ in the process's own listeners, so deliveries can refuse it
 
   uv_async_t async_{};
   uv_timer_t timer_{};

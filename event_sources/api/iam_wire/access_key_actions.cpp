@@ -18,45 +18,47 @@ constexpr size_t kUserNameMax = 128;
 
 std::string new_access_key_id() {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  const std::string bytes = random_bytes(16);
+  const std::string bytes = common::random_bytes(16);
   std::string id = "AKIA";
   for (size_t i = 0; id.size() < 20; ++i) id.push_back(kAlphabet[static_cast<unsigned char>(bytes[i]) % 32]);
   return id;
 }
 
-AwsError no_such_key(std::string_view id) {
-  return aws_error(AwsErrorCode::NoSuchEntity, "The Access Key with id " + std::string(id) + " cannot be found.");
+common::AwsError no_such_key(std::string_view id) {
+  return common::aws_error(common::AwsErrorCode::NoSuchEntity,
+                           "The Access Key with id " + std::string(id) + " cannot be found.");
 }
 
 // The user named by UserName, or the caller when it is an IAM user.
-Outcome<std::string> target_user(const server::Call& call, query::Validation& validation) {
+common::Outcome<std::string> target_user(const server::Call& call, query::Validation& validation) {
   auto name = read_name(call, validation, "UserName", kUserNameMax, false);
   if (auto error = validation.error()) return *error;
   if (name) return *name;
   if (call.ctx.principal.kind == Principal::Kind::User) return call.ctx.principal.name;
-  return aws_error(AwsErrorCode::ValidationError, "Must specify userName when calling with non-User credentials");
+  return common::aws_error(common::AwsErrorCode::ValidationError,
+                           "Must specify userName when calling with non-User credentials");
 }
 
 std::string status_of(const IamAccessKey& key) { return key.active ? "Active" : "Inactive"; }
 
 }  // namespace
 
-Outcome<std::string> create_access_key(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> create_access_key(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   auto user_name = target_user(call, validation);
   if (!user_name) return user_name;
   IamAccessKey key;
   key.access_key_id = new_access_key_id();
-  key.secret_access_key = base64_encode(random_bytes(30));  // 40 characters, as AWS's
+  key.secret_access_key = common::base64_encode(common::random_bytes(30));  // 40 characters, as AWS's
   key.created_ms = iam.now_ms;
   std::string shown_name;
-  auto changed = change_account(call, iam, [&](IamAccount& account) -> Status {
+  auto changed = change_account(call, iam, [&](IamAccount& account) -> common::Status {
     auto it = account.users.find(iam_key(*user_name));
     if (it == account.users.end()) return no_such_user(*user_name);
     if (it->second.access_keys.size() >= kAccessKeysPerUser) return quota("AccessKeysPerUser", kAccessKeysPerUser);
     it->second.access_keys.push_back(key);
     shown_name = it->second.name;
-    return ok_status();
+    return common::ok_status();
   });
   if (!changed) return changed;
   std::string out;
@@ -66,12 +68,12 @@ Outcome<std::string> create_access_key(const server::Call& call, IamContext& iam
       .element("AccessKeyId", key.access_key_id)
       .raw_element("Status", "Active")
       .element("SecretAccessKey", key.secret_access_key)
-      .element("CreateDate", format_iso8601_ms(key.created_ms))
+      .element("CreateDate", common::format_iso8601_ms(key.created_ms))
       .close("AccessKey");
   return out;
 }
 
-Outcome<std::string> list_access_keys(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> list_access_keys(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   auto user_name = target_user(call, validation);
   if (!user_name) return user_name;
@@ -83,14 +85,14 @@ Outcome<std::string> list_access_keys(const server::Call& call, IamContext& iam)
     w.element("UserName", user.name)
         .element("AccessKeyId", k.access_key_id)
         .raw_element("Status", status_of(k))
-        .element("CreateDate", format_iso8601_ms(k.created_ms));
+        .element("CreateDate", common::format_iso8601_ms(k.created_ms));
   });
   if (!out) return out;
   query::XmlWriter(*out).element("UserName", user.name);
   return out;
 }
 
-Outcome<std::string> update_access_key(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> update_access_key(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const std::string_view* id = form_value(call, "AccessKeyId");
   const std::string_view* status = form_value(call, "Status");
@@ -104,18 +106,18 @@ Outcome<std::string> update_access_key(const server::Call& call, IamContext& iam
   if (!user_name) return user_name;
   const std::string key_id(*id);
   const bool active = *status == "Active";
-  return change_account(call, iam, [&](IamAccount& account) -> Status {
+  return change_account(call, iam, [&](IamAccount& account) -> common::Status {
     auto it = account.users.find(iam_key(*user_name));
     if (it == account.users.end()) return no_such_user(*user_name);
     auto& keys = it->second.access_keys;
     auto key = std::find_if(keys.begin(), keys.end(), [&](const IamAccessKey& k) { return k.access_key_id == key_id; });
     if (key == keys.end()) return no_such_key(key_id);
     key->active = active;
-    return ok_status();
+    return common::ok_status();
   });
 }
 
-Outcome<std::string> delete_access_key(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> delete_access_key(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const std::string_view* id = form_value(call, "AccessKeyId");
   validation.not_null("accessKeyId", id != nullptr);
@@ -123,20 +125,20 @@ Outcome<std::string> delete_access_key(const server::Call& call, IamContext& iam
   auto user_name = target_user(call, validation);
   if (!user_name) return user_name;
   const std::string key_id(*id);
-  return change_account(call, iam, [&](IamAccount& account) -> Status {
+  return change_account(call, iam, [&](IamAccount& account) -> common::Status {
     auto it = account.users.find(iam_key(*user_name));
     if (it == account.users.end()) return no_such_user(*user_name);
     auto& keys = it->second.access_keys;
     if (std::erase_if(keys, [&](const IamAccessKey& k) { return k.access_key_id == key_id; }) == 0) {
       return no_such_key(key_id);
     }
-    return ok_status();
+    return common::ok_status();
   });
 }
 
 // Use of keys is not recorded yet: every key answers as never used (ServiceName and Region
 // "N/A", no LastUsedDate), which is what IAM answers for a key that has not signed a request.
-Outcome<std::string> get_access_key_last_used(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> get_access_key_last_used(const server::Call& call, IamContext& iam) {
   const std::string_view* id = form_value(call, "AccessKeyId");
   query::Validation validation;
   validation.not_null("accessKeyId", id != nullptr);
@@ -149,15 +151,15 @@ Outcome<std::string> get_access_key_last_used(const server::Call& call, IamConte
       std::string out;
       query::XmlWriter w(out);
       w.element("UserName", user.name).open("AccessKeyLastUsed");
-      if (key.last_used_ms) w.element("LastUsedDate", format_iso8601_ms(*key.last_used_ms));
+      if (key.last_used_ms) w.element("LastUsedDate", common::format_iso8601_ms(*key.last_used_ms));
       w.element("ServiceName", key.last_used_service.empty() ? "N/A" : key.last_used_service)
           .element("Region", key.last_used_region.empty() ? "N/A" : key.last_used_region)
           .close("AccessKeyLastUsed");
       return out;
     }
   }
-  return aws_error(AwsErrorCode::AccessDenied,
-                   "The specified access key does not exist or belongs to another account.");
+  return common::aws_error(common::AwsErrorCode::AccessDenied,
+                           "The specified access key does not exist or belongs to another account.");
 }
 
 }  // namespace sluice::api::iam_wire::detail

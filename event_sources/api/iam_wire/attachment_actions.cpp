@@ -50,7 +50,7 @@ auto* find_in(Map& map, const std::string& name) {
   return it == map.end() ? nullptr : &it->second;
 }
 
-Outcome<HolderRef> find_holder(IamAccount& account, Holder holder, const std::string& name) {
+common::Outcome<HolderRef> find_holder(IamAccount& account, Holder holder, const std::string& name) {
   switch (holder) {
     case Holder::User:
       if (IamUser* user = find_in(account.users, name))
@@ -68,30 +68,31 @@ Outcome<HolderRef> find_holder(IamAccount& account, Holder holder, const std::st
 }
 
 // Reads the holder's name (and nothing else) with IAM's checks.
-Outcome<std::string> read_holder_name(const server::Call& call, query::Validation& validation, Holder holder) {
+common::Outcome<std::string> read_holder_name(const server::Call& call, query::Validation& validation, Holder holder) {
   const HolderTraits t = traits(holder);
   auto name = read_name(call, validation, t.name_param, t.name_max);
   if (auto error = validation.error()) return *error;
   return *name;
 }
 
-Outcome<std::string> read_policy_arn_param(const server::Call& call, query::Validation& validation,
-                                           std::string_view param) {
+common::Outcome<std::string> read_policy_arn_param(const server::Call& call, query::Validation& validation,
+                                                   std::string_view param) {
   const std::string_view* arn = form_value(call, param);
   const std::string field = field_name(param);
   validation.not_null(field, arn != nullptr);
   if (arn != nullptr) validation.length(field, *arn, 20, 2048);
   if (auto error = validation.error()) return *error;
   if (!arn->starts_with("arn:aws:iam::") || arn->find(":policy/") == std::string_view::npos) {
-    return aws_error(AwsErrorCode::InvalidInput, "ARN " + std::string(*arn) + " is not valid.");
+    return common::aws_error(common::AwsErrorCode::InvalidInput, "ARN " + std::string(*arn) + " is not valid.");
   }
   return std::string(*arn);
 }
 
 // Changes the holder named in the call under the account's lock.
-Outcome<std::string> change_holder(const server::Call& call, IamContext& iam, Holder holder, const std::string& name,
-                                   const std::function<Status(IamAccount&, HolderRef&)>& change) {
-  return change_account(call, iam, [&](IamAccount& account) -> Status {
+common::Outcome<std::string> change_holder(const server::Call& call, IamContext& iam, Holder holder,
+                                           const std::string& name,
+                                           const std::function<common::Status(IamAccount&, HolderRef&)>& change) {
+  return change_account(call, iam, [&](IamAccount& account) -> common::Status {
     auto ref = find_holder(account, holder, name);
     if (!ref) return ref.take_error();
     return change(account, *ref);
@@ -99,8 +100,8 @@ Outcome<std::string> change_holder(const server::Call& call, IamContext& iam, Ho
 }
 
 // A copy of the holder's attachments and its name as kept, for the read actions.
-Outcome<std::pair<std::string, IamAttachments>> read_holder(const server::Call& call, IamContext& iam, Holder holder,
-                                                            const std::string& name) {
+common::Outcome<std::pair<std::string, IamAttachments>> read_holder(const server::Call& call, IamContext& iam,
+                                                                    Holder holder, const std::string& name) {
   IamAccount account = iam.directory.iam_account(call.ctx.account_id);
   auto ref = find_holder(account, holder, name);
   if (!ref) return ref.take_error();
@@ -110,37 +111,37 @@ Outcome<std::pair<std::string, IamAttachments>> read_holder(const server::Call& 
 }  // namespace
 
 template <Holder H>
-Outcome<std::string> attach_policy(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> attach_policy(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   auto name = read_holder_name(call, validation, H);
   if (!name) return name;
   auto arn = read_policy_arn_param(call, validation, "PolicyArn");
   if (!arn) return arn;
-  return change_holder(call, iam, H, *name, [&](IamAccount& account, HolderRef& ref) -> Status {
+  return change_holder(call, iam, H, *name, [&](IamAccount& account, HolderRef& ref) -> common::Status {
     if (!policy_exists(account, *arn)) return not_attachable(*arn);
     auto& arns = ref.policies->managed_policy_arns;
-    if (std::find(arns.begin(), arns.end(), *arn) != arns.end()) return ok_status();
+    if (std::find(arns.begin(), arns.end(), *arn) != arns.end()) return common::ok_status();
     if (arns.size() >= kManagedPoliciesPerEntity) return quota(traits(H).policies_quota, kManagedPoliciesPerEntity);
     arns.push_back(*arn);
-    return ok_status();
+    return common::ok_status();
   });
 }
 
 template <Holder H>
-Outcome<std::string> detach_policy(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> detach_policy(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   auto name = read_holder_name(call, validation, H);
   if (!name) return name;
   auto arn = read_policy_arn_param(call, validation, "PolicyArn");
   if (!arn) return arn;
-  return change_holder(call, iam, H, *name, [&](IamAccount&, HolderRef& ref) -> Status {
+  return change_holder(call, iam, H, *name, [&](IamAccount&, HolderRef& ref) -> common::Status {
     if (std::erase(ref.policies->managed_policy_arns, *arn) == 0) return no_such_policy(*arn);
-    return ok_status();
+    return common::ok_status();
   });
 }
 
 template <Holder H>
-Outcome<std::string> list_attached_policies(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> list_attached_policies(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const std::string prefix = read_path_prefix(call, validation);
   auto name = read_holder_name(call, validation, H);
@@ -160,7 +161,7 @@ Outcome<std::string> list_attached_policies(const server::Call& call, IamContext
 }
 
 template <Holder H>
-Outcome<std::string> put_inline_policy(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> put_inline_policy(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const HolderTraits t = traits(H);
   const auto holder_name = read_name(call, validation, t.name_param, t.name_max);
@@ -168,24 +169,24 @@ Outcome<std::string> put_inline_policy(const server::Call& call, IamContext& iam
   const auto document = read_document(call, validation, "PolicyDocument");
   if (auto error = validation.error()) return *error;
   if (auto error = check_identity_policy(*document)) return *error;
-  return change_holder(call, iam, H, *holder_name, [&](IamAccount&, HolderRef& ref) -> Status {
+  return change_holder(call, iam, H, *holder_name, [&](IamAccount&, HolderRef& ref) -> common::Status {
     auto& policies = ref.policies->inline_policies;
     size_t total = policy_size(*document);
     for (const auto& [name, kept] : policies) {
       if (name != *policy_name) total += policy_size(kept);
     }
     if (total > t.inline_size_limit) {
-      return aws_error(AwsErrorCode::IamLimitExceeded, "Maximum policy size of " + std::to_string(t.inline_size_limit) +
-                                                           " bytes exceeded for " + std::string(t.noun) + " " +
-                                                           ref.name);
+      return common::aws_error(common::AwsErrorCode::IamLimitExceeded,
+                               "Maximum policy size of " + std::to_string(t.inline_size_limit) +
+                                   " bytes exceeded for " + std::string(t.noun) + " " + ref.name);
     }
     policies[*policy_name] = *document;
-    return ok_status();
+    return common::ok_status();
   });
 }
 
 template <Holder H>
-Outcome<std::string> get_inline_policy(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> get_inline_policy(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const HolderTraits t = traits(H);
   const auto holder_name = read_name(call, validation, t.name_param, t.name_max);
@@ -195,8 +196,8 @@ Outcome<std::string> get_inline_policy(const server::Call& call, IamContext& iam
   if (!holder) return holder.take_error();
   auto it = holder->second.inline_policies.find(*policy_name);
   if (it == holder->second.inline_policies.end()) {
-    return aws_error(AwsErrorCode::NoSuchEntity,
-                     "The " + std::string(t.noun) + " policy with name " + *policy_name + " cannot be found.");
+    return common::aws_error(common::AwsErrorCode::NoSuchEntity,
+                             "The " + std::string(t.noun) + " policy with name " + *policy_name + " cannot be found.");
   }
   std::string out;
   query::XmlWriter w(out);
@@ -207,23 +208,23 @@ Outcome<std::string> get_inline_policy(const server::Call& call, IamContext& iam
 }
 
 template <Holder H>
-Outcome<std::string> delete_inline_policy(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> delete_inline_policy(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const HolderTraits t = traits(H);
   const auto holder_name = read_name(call, validation, t.name_param, t.name_max);
   const auto policy_name = read_name(call, validation, "PolicyName", 128);
   if (auto error = validation.error()) return *error;
-  return change_holder(call, iam, H, *holder_name, [&](IamAccount&, HolderRef& ref) -> Status {
+  return change_holder(call, iam, H, *holder_name, [&](IamAccount&, HolderRef& ref) -> common::Status {
     if (ref.policies->inline_policies.erase(*policy_name) == 0) {
-      return aws_error(AwsErrorCode::NoSuchEntity,
-                       "The " + std::string(t.noun) + " policy with name " + *policy_name + " cannot be found.");
+      return common::aws_error(common::AwsErrorCode::NoSuchEntity, "The " + std::string(t.noun) + " policy with name " +
+                                                                       *policy_name + " cannot be found.");
     }
-    return ok_status();
+    return common::ok_status();
   });
 }
 
 template <Holder H>
-Outcome<std::string> list_inline_policies(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> list_inline_policies(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   auto name = read_holder_name(call, validation, H);
   if (!name) return name;
@@ -243,47 +244,48 @@ Outcome<std::string> list_inline_policies(const server::Call& call, IamContext& 
 }
 
 template <Holder H>
-Outcome<std::string> put_permissions_boundary(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> put_permissions_boundary(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   auto name = read_holder_name(call, validation, H);
   if (!name) return name;
   auto arn = read_policy_arn_param(call, validation, "PermissionsBoundary");
   if (!arn) return arn;
-  return change_holder(call, iam, H, *name, [&](IamAccount& account, HolderRef& ref) -> Status {
+  return change_holder(call, iam, H, *name, [&](IamAccount& account, HolderRef& ref) -> common::Status {
     if (!policy_exists(account, *arn)) {
-      return aws_error(AwsErrorCode::NoSuchEntity, "Scope ARN: " + *arn + " does not exist or is not attachable.");
+      return common::aws_error(common::AwsErrorCode::NoSuchEntity,
+                               "Scope ARN: " + *arn + " does not exist or is not attachable.");
     }
     *ref.boundary = *arn;
-    return ok_status();
+    return common::ok_status();
   });
 }
 
 template <Holder H>
-Outcome<std::string> delete_permissions_boundary(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> delete_permissions_boundary(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   auto name = read_holder_name(call, validation, H);
   if (!name) return name;
-  return change_holder(call, iam, H, *name, [&](IamAccount&, HolderRef& ref) -> Status {
+  return change_holder(call, iam, H, *name, [&](IamAccount&, HolderRef& ref) -> common::Status {
     ref.boundary->clear();
-    return ok_status();
+    return common::ok_status();
   });
 }
 
-#define SLUICE_IAM_HOLDER_ACTIONS(H)                                                         \
-  template Outcome<std::string> attach_policy<H>(const server::Call&, IamContext&);          \
-  template Outcome<std::string> detach_policy<H>(const server::Call&, IamContext&);          \
-  template Outcome<std::string> list_attached_policies<H>(const server::Call&, IamContext&); \
-  template Outcome<std::string> put_inline_policy<H>(const server::Call&, IamContext&);      \
-  template Outcome<std::string> get_inline_policy<H>(const server::Call&, IamContext&);      \
-  template Outcome<std::string> delete_inline_policy<H>(const server::Call&, IamContext&);   \
-  template Outcome<std::string> list_inline_policies<H>(const server::Call&, IamContext&);
+#define SLUICE_IAM_HOLDER_ACTIONS(H)                                                                 \
+  template common::Outcome<std::string> attach_policy<H>(const server::Call&, IamContext&);          \
+  template common::Outcome<std::string> detach_policy<H>(const server::Call&, IamContext&);          \
+  template common::Outcome<std::string> list_attached_policies<H>(const server::Call&, IamContext&); \
+  template common::Outcome<std::string> put_inline_policy<H>(const server::Call&, IamContext&);      \
+  template common::Outcome<std::string> get_inline_policy<H>(const server::Call&, IamContext&);      \
+  template common::Outcome<std::string> delete_inline_policy<H>(const server::Call&, IamContext&);   \
+  template common::Outcome<std::string> list_inline_policies<H>(const server::Call&, IamContext&);
 SLUICE_IAM_HOLDER_ACTIONS(Holder::User)
 SLUICE_IAM_HOLDER_ACTIONS(Holder::Group)
 SLUICE_IAM_HOLDER_ACTIONS(Holder::Role)
 #undef SLUICE_IAM_HOLDER_ACTIONS
-template Outcome<std::string> put_permissions_boundary<Holder::User>(const server::Call&, IamContext&);
-template Outcome<std::string> put_permissions_boundary<Holder::Role>(const server::Call&, IamContext&);
-template Outcome<std::string> delete_permissions_boundary<Holder::User>(const server::Call&, IamContext&);
-template Outcome<std::string> delete_permissions_boundary<Holder::Role>(const server::Call&, IamContext&);
+template common::Outcome<std::string> put_permissions_boundary<Holder::User>(const server::Call&, IamContext&);
+template common::Outcome<std::string> put_permissions_boundary<Holder::Role>(const server::Call&, IamContext&);
+template common::Outcome<std::string> delete_permissions_boundary<Holder::User>(const server::Call&, IamContext&);
+template common::Outcome<std::string> delete_permissions_boundary<Holder::Role>(const server::Call&, IamContext&);
 
 }  // namespace sluice::api::iam_wire::detail

@@ -27,7 +27,7 @@ std::vector<const IamUser*> members_of(const IamAccount& account, const std::str
 }
 
 // Reads GroupName and UserName for AddUserToGroup / RemoveUserFromGroup.
-std::optional<AwsError> read_membership(const server::Call& call, std::string* group, std::string* user) {
+std::optional<common::AwsError> read_membership(const server::Call& call, std::string* group, std::string* user) {
   query::Validation validation;
   auto group_name = read_name(call, validation, "GroupName", kGroupNameMax);
   auto user_name = read_name(call, validation, "UserName", kUserNameMax);
@@ -39,7 +39,7 @@ std::optional<AwsError> read_membership(const server::Call& call, std::string* g
 
 }  // namespace
 
-Outcome<std::string> create_group(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> create_group(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const auto name = read_name(call, validation, "GroupName", kGroupNameMax);
   const std::string path = read_path(call, validation, "Path");
@@ -49,13 +49,14 @@ Outcome<std::string> create_group(const server::Call& call, IamContext& iam) {
   created.path = path;
   created.created_ms = iam.now_ms;
   IamAccount after;
-  auto changed = change_account(call, iam, [&](IamAccount& account) -> Status {
+  auto changed = change_account(call, iam, [&](IamAccount& account) -> common::Status {
     if (account.groups.count(iam_key(created.name)) != 0) {
-      return aws_error(AwsErrorCode::EntityAlreadyExists, "Group with name " + created.name + " already exists.");
+      return common::aws_error(common::AwsErrorCode::EntityAlreadyExists,
+                               "Group with name " + created.name + " already exists.");
     }
     account.groups.emplace(iam_key(created.name), created);
     after = account;
-    return ok_status();
+    return common::ok_status();
   });
   if (!changed) return changed;
   std::string out;
@@ -66,7 +67,7 @@ Outcome<std::string> create_group(const server::Call& call, IamContext& iam) {
   return out;
 }
 
-Outcome<std::string> get_group(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> get_group(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const auto name = read_name(call, validation, "GroupName", kGroupNameMax);
   if (auto error = validation.error()) return *error;
@@ -84,7 +85,7 @@ Outcome<std::string> get_group(const server::Call& call, IamContext& iam) {
   return out + *users;
 }
 
-Outcome<std::string> list_groups(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> list_groups(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const std::string prefix = read_path_prefix(call, validation);
   if (auto error = validation.error()) return *error;
@@ -97,60 +98,64 @@ Outcome<std::string> list_groups(const server::Call& call, IamContext& iam) {
                     [&](query::XmlWriter& w, const IamGroup* group) { write_group(w, account, *group); });
 }
 
-Outcome<std::string> delete_group(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> delete_group(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const auto name = read_name(call, validation, "GroupName", kGroupNameMax);
   if (auto error = validation.error()) return *error;
-  return change_account(call, iam, [&](IamAccount& account) -> Status {
+  return change_account(call, iam, [&](IamAccount& account) -> common::Status {
     auto it = account.groups.find(iam_key(*name));
     if (it == account.groups.end()) return no_such_group(*name);
     if (!members_of(account, it->first).empty()) {
-      return aws_error(AwsErrorCode::DeleteConflict, "Cannot delete entity, must remove users from group first.");
+      return common::aws_error(common::AwsErrorCode::DeleteConflict,
+                               "Cannot delete entity, must remove users from group first.");
     }
     if (!it->second.policies.inline_policies.empty()) {
-      return aws_error(AwsErrorCode::DeleteConflict, "Cannot delete entity, must delete policies first.");
+      return common::aws_error(common::AwsErrorCode::DeleteConflict,
+                               "Cannot delete entity, must delete policies first.");
     }
     if (!it->second.policies.managed_policy_arns.empty()) {
-      return aws_error(AwsErrorCode::DeleteConflict, "Cannot delete entity, must detach all policies first.");
+      return common::aws_error(common::AwsErrorCode::DeleteConflict,
+                               "Cannot delete entity, must detach all policies first.");
     }
     account.groups.erase(it);
-    return ok_status();
+    return common::ok_status();
   });
 }
 
-Outcome<std::string> add_user_to_group(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> add_user_to_group(const server::Call& call, IamContext& iam) {
   std::string group_name;
   std::string user_name;
   if (auto error = read_membership(call, &group_name, &user_name)) return *error;
-  return change_account(call, iam, [&](IamAccount& account) -> Status {
+  return change_account(call, iam, [&](IamAccount& account) -> common::Status {
     const std::string group_key = iam_key(group_name);
     if (account.groups.count(group_key) == 0) return no_such_group(group_name);
     auto user = account.users.find(iam_key(user_name));
     if (user == account.users.end()) return no_such_user(user_name);
-    if (is_member(user->second, group_key)) return ok_status();
+    if (is_member(user->second, group_key)) return common::ok_status();
     if (user->second.group_keys.size() >= kGroupsPerUser) return quota("GroupsPerUser", kGroupsPerUser);
     user->second.group_keys.push_back(group_key);
-    return ok_status();
+    return common::ok_status();
   });
 }
 
-Outcome<std::string> remove_user_from_group(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> remove_user_from_group(const server::Call& call, IamContext& iam) {
   std::string group_name;
   std::string user_name;
   if (auto error = read_membership(call, &group_name, &user_name)) return *error;
-  return change_account(call, iam, [&](IamAccount& account) -> Status {
+  return change_account(call, iam, [&](IamAccount& account) -> common::Status {
     const std::string group_key = iam_key(group_name);
     if (account.groups.count(group_key) == 0) return no_such_group(group_name);
     auto user = account.users.find(iam_key(user_name));
     if (user == account.users.end()) return no_such_user(user_name);
     if (std::erase(user->second.group_keys, group_key) == 0) {
-      return aws_error(AwsErrorCode::NoSuchEntity, "User " + user_name + " is not in group " + group_name + ".");
+      return common::aws_error(common::AwsErrorCode::NoSuchEntity,
+                               "User " + user_name + " is not in group " + group_name + ".");
     }
-    return ok_status();
+    return common::ok_status();
   });
 }
 
-Outcome<std::string> list_groups_for_user(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> list_groups_for_user(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const auto name = read_name(call, validation, "UserName", kUserNameMax);
   if (auto error = validation.error()) return *error;

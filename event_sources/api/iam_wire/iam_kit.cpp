@@ -30,7 +30,7 @@ bool path_form(std::string_view path) {
   return std::all_of(path.begin(), path.end(), [](char c) { return c >= 0x21 && c <= 0x7E; });
 }
 
-std::string date(int64_t ms) { return format_iso8601_ms(ms); }
+std::string date(int64_t ms) { return common::format_iso8601_ms(ms); }
 
 // A trust policy of "" (a declared role without one) trusts its own account: shown as such.
 std::string shown_trust_policy(const IamAccount& account, const IamRole& role) {
@@ -103,16 +103,16 @@ std::vector<std::string> read_tag_keys(const server::Call& call, query::Validati
   return keys;
 }
 
-std::optional<AwsError> check_identity_policy(std::string_view document) {
+std::optional<common::AwsError> check_identity_policy(std::string_view document) {
   if (auto problem = policy_grammar_problem(document, PolicyKind::Identity)) {
-    return aws_error(AwsErrorCode::MalformedPolicyDocument, *problem);
+    return common::aws_error(common::AwsErrorCode::MalformedPolicyDocument, *problem);
   }
   return std::nullopt;
 }
 
-std::optional<AwsError> check_trust_policy(std::string_view document) {
+std::optional<common::AwsError> check_trust_policy(std::string_view document) {
   if (auto problem = policy_grammar_problem(document, PolicyKind::Trust)) {
-    return aws_error(AwsErrorCode::MalformedPolicyDocument, *problem);
+    return common::aws_error(common::AwsErrorCode::MalformedPolicyDocument, *problem);
   }
   if (policy_size(document) > kTrustPolicySize) {
     return quota("ACLSizePerRole", kTrustPolicySize);
@@ -124,43 +124,49 @@ bool policy_exists(const IamAccount& account, std::string_view arn) {
   return find_aws_managed_policy(arn) != nullptr || find_customer_policy(account, arn) != nullptr;
 }
 
-AwsError no_such_user(std::string_view name) {
-  return aws_error(AwsErrorCode::NoSuchEntity, "The user with name " + std::string(name) + " cannot be found.");
+common::AwsError no_such_user(std::string_view name) {
+  return common::aws_error(common::AwsErrorCode::NoSuchEntity,
+                           "The user with name " + std::string(name) + " cannot be found.");
 }
-AwsError no_such_role(std::string_view name) {
-  return aws_error(AwsErrorCode::NoSuchEntity, "The role with name " + std::string(name) + " cannot be found.");
+common::AwsError no_such_role(std::string_view name) {
+  return common::aws_error(common::AwsErrorCode::NoSuchEntity,
+                           "The role with name " + std::string(name) + " cannot be found.");
 }
-AwsError no_such_group(std::string_view name) {
-  return aws_error(AwsErrorCode::NoSuchEntity, "The group with name " + std::string(name) + " cannot be found.");
+common::AwsError no_such_group(std::string_view name) {
+  return common::aws_error(common::AwsErrorCode::NoSuchEntity,
+                           "The group with name " + std::string(name) + " cannot be found.");
 }
-AwsError no_such_policy(std::string_view arn) {
-  return aws_error(AwsErrorCode::NoSuchEntity, "Policy " + std::string(arn) + " was not found.");
+common::AwsError no_such_policy(std::string_view arn) {
+  return common::aws_error(common::AwsErrorCode::NoSuchEntity, "Policy " + std::string(arn) + " was not found.");
 }
-AwsError not_attachable(std::string_view arn) {
-  return aws_error(AwsErrorCode::NoSuchEntity, "Policy " + std::string(arn) + " does not exist or is not attachable.");
+common::AwsError not_attachable(std::string_view arn) {
+  return common::aws_error(common::AwsErrorCode::NoSuchEntity,
+                           "Policy " + std::string(arn) + " does not exist or is not attachable.");
 }
-AwsError quota(std::string_view name, size_t limit) {
-  return aws_error(AwsErrorCode::IamLimitExceeded,
-                   "Cannot exceed quota for " + std::string(name) + ": " + std::to_string(limit));
+common::AwsError quota(std::string_view name, size_t limit) {
+  return common::aws_error(common::AwsErrorCode::IamLimitExceeded,
+                           "Cannot exceed quota for " + std::string(name) + ": " + std::to_string(limit));
 }
 
-Status merge_tags(IamTags& into, const IamTags& tags, std::string_view quota_name) {
+common::Status merge_tags(IamTags& into, const IamTags& tags, std::string_view quota_name) {
   for (const auto& tag : tags) {
     auto it = std::find_if(into.begin(), into.end(), [&](const auto& t) { return t.first == tag.first; });
     if (it != into.end()) it->second = tag.second;
     else into.push_back(tag);
   }
   if (into.size() > kTagsPerResource) return quota(quota_name, kTagsPerResource);
-  return ok_status();
+  return common::ok_status();
 }
 
 void remove_tags(IamTags& from, const std::vector<std::string>& keys) {
   std::erase_if(from, [&](const auto& t) { return std::find(keys.begin(), keys.end(), t.first) != keys.end(); });
 }
 
-Outcome<std::string> change_account(const server::Call& call, IamContext& iam,
-                                    const std::function<Status(IamAccount&)>& change, std::string answer) {
-  if (Status changed = iam.directory.change_iam(call.ctx.account_id, change); !changed) return changed.take_error();
+common::Outcome<std::string> change_account(const server::Call& call, IamContext& iam,
+                                            const std::function<common::Status(IamAccount&)>& change,
+                                            std::string answer) {
+  if (common::Status changed = iam.directory.change_iam(call.ctx.account_id, change); !changed)
+    return changed.take_error();
   return answer;
 }
 
@@ -252,7 +258,7 @@ void write_instance_profile(query::XmlWriter& w, const IamAccount& account, cons
   if (!profile.tags.empty()) write_tags(w, profile.tags);
 }
 
-Outcome<Page> read_page(const server::Call& call, size_t total) {
+common::Outcome<Page> read_page(const server::Call& call, size_t total) {
   int64_t max_items = 100;
   query::Validation validation;
   if (const std::string_view* text = form_value(call, "MaxItems")) {
@@ -265,7 +271,7 @@ Outcome<Page> read_page(const server::Call& call, size_t total) {
     validation.length("marker", *marker, 1, 320);
     int64_t index = 0;
     if (!marker->empty() && (!query::parse_form_integer(*marker, &index) || index < 0)) {
-      return aws_error(AwsErrorCode::InvalidInput, "Invalid Marker.");
+      return common::aws_error(common::AwsErrorCode::InvalidInput, "Invalid Marker.");
     }
     page.begin = std::min(total, static_cast<size_t>(index));
   }

@@ -51,27 +51,28 @@ std::vector<std::string> read_tag_keys(const server::Call& call, query::Validati
 std::string field_name(std::string_view param);
 
 // MalformedPolicyDocument when IAM would not store the document.
-std::optional<AwsError> check_identity_policy(std::string_view document);
-std::optional<AwsError> check_trust_policy(std::string_view document);
+std::optional<common::AwsError> check_identity_policy(std::string_view document);
+std::optional<common::AwsError> check_trust_policy(std::string_view document);
 
 // True when the ARN names an AWS managed policy or a customer managed policy of `account`.
 bool policy_exists(const IamAccount& account, std::string_view arn);
 
-AwsError no_such_user(std::string_view name);
-AwsError no_such_role(std::string_view name);
-AwsError no_such_group(std::string_view name);
-AwsError no_such_policy(std::string_view arn);        // "Policy ARN was not found."
-AwsError not_attachable(std::string_view arn);        // "Policy ARN does not exist or is not attachable."
-AwsError quota(std::string_view name, size_t limit);  // "Cannot exceed quota for NAME: LIMIT"
+common::AwsError no_such_user(std::string_view name);
+common::AwsError no_such_role(std::string_view name);
+common::AwsError no_such_group(std::string_view name);
+common::AwsError no_such_policy(std::string_view arn);        // "Policy ARN was not found."
+common::AwsError not_attachable(std::string_view arn);        // "Policy ARN does not exist or is not attachable."
+common::AwsError quota(std::string_view name, size_t limit);  // "Cannot exceed quota for NAME: LIMIT"
 
 // Adds tags (same key replaces), refusing more than kTagsPerResource with `quota_name`.
-Status merge_tags(identity::IamTags& into, const identity::IamTags& tags, std::string_view quota_name);
+common::Status merge_tags(identity::IamTags& into, const identity::IamTags& tags, std::string_view quota_name);
 void remove_tags(identity::IamTags& from, const std::vector<std::string>& keys);
 
 // Runs `change` on the caller's account (Directory::change_iam) and answers `answer` after it,
 // or the change's error.
-Outcome<std::string> change_account(const server::Call& call, IamContext& iam,
-                                    const std::function<Status(IamAccount&)>& change, std::string answer = {});
+common::Outcome<std::string> change_account(const server::Call& call, IamContext& iam,
+                                            const std::function<common::Status(IamAccount&)>& change,
+                                            std::string answer = {});
 
 // Percent-encodes a policy document as IAM does in its XML answers.
 std::string url_encode(std::string_view text);
@@ -91,14 +92,14 @@ struct Page {
   size_t end = 0;
   size_t total = 0;
 };
-Outcome<Page> read_page(const server::Call& call, size_t total);
+common::Outcome<Page> read_page(const server::Call& call, size_t total);
 // <IsTruncated> and, when truncated, <Marker>.
 void write_page_end(query::XmlWriter& w, const Page& page);
 
 // Writes <list_name><member>...</member>...</list_name> for one page of `items`, then the page end.
 template <typename T, typename WriteMember>
-Outcome<std::string> paged_list(const server::Call& call, std::string_view list_name, const std::vector<T>& items,
-                                WriteMember write_member) {
+common::Outcome<std::string> paged_list(const server::Call& call, std::string_view list_name,
+                                        const std::vector<T>& items, WriteMember write_member) {
   auto page = read_page(call, items.size());
   if (!page) return page.take_error();
   std::string out;

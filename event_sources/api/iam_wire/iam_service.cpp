@@ -143,20 +143,21 @@ class IamService final : public server::Service {
     }
     const auto* action = find_action(call.action);
     if (!server::admit_query_call(call, action != nullptr, kVersion, kDialect, *responder)) return;
-    detail::IamContext iam{*options_.directory, clock_ ? clock_->now_ms() : system_clock()->now_ms()};
-    Outcome<std::string> result = action->run(call, iam);
+    detail::IamContext iam{*options_.directory, clock_ ? clock_->now_ms() : common::system_clock()->now_ms()};
+    common::Outcome<std::string> result = action->run(call, iam);
     // An action whose output shape has no members still answers its (empty) Result element.
     const bool with_result = !result || !result->empty() || action->name == "UpdateRole";
     server::respond_query_outcome(*responder, action->name, result, request_id, kDialect, with_result);
   }
 
-  http::Response error_response(server::Protocol, const AwsError& error, std::string_view request_id) const override {
+  http::Response error_response(server::Protocol, const common::AwsError& error,
+                                std::string_view request_id) const override {
     return query::error_response(error, request_id, kDialect);  // IAM speaks only Query
   }
 
  private:
   IamOptions options_;
-  std::shared_ptr<Clock> clock_;
+  std::shared_ptr<common::Clock> clock_;
 };
 
 }  // namespace

@@ -14,12 +14,14 @@ using namespace identity;
 constexpr size_t kProfileNameMax = 128;
 constexpr size_t kRoleNameMax = 64;
 
-AwsError no_such_profile(std::string_view name) {
-  return aws_error(AwsErrorCode::NoSuchEntity, "Instance Profile " + std::string(name) + " cannot be found.");
+common::AwsError no_such_profile(std::string_view name) {
+  return common::aws_error(common::AwsErrorCode::NoSuchEntity,
+                           "Instance Profile " + std::string(name) + " cannot be found.");
 }
 
 // Reads InstanceProfileName and RoleName.
-std::optional<AwsError> read_profile_and_role(const server::Call& call, std::string* profile, std::string* role) {
+std::optional<common::AwsError> read_profile_and_role(const server::Call& call, std::string* profile,
+                                                      std::string* role) {
   query::Validation validation;
   auto profile_name = read_name(call, validation, "InstanceProfileName", kProfileNameMax);
   auto role_name = read_name(call, validation, "RoleName", kRoleNameMax);
@@ -40,7 +42,7 @@ std::string profile_answer(const IamAccount& account, const IamInstanceProfile& 
 
 }  // namespace
 
-Outcome<std::string> create_instance_profile(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> create_instance_profile(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const auto name = read_name(call, validation, "InstanceProfileName", kProfileNameMax);
   const std::string path = read_path(call, validation, "Path");
@@ -53,19 +55,20 @@ Outcome<std::string> create_instance_profile(const server::Call& call, IamContex
   created.created_ms = iam.now_ms;
   created.tags = tags;
   IamAccount after;
-  auto changed = change_account(call, iam, [&](IamAccount& account) -> Status {
+  auto changed = change_account(call, iam, [&](IamAccount& account) -> common::Status {
     if (account.instance_profiles.count(iam_key(created.name)) != 0) {
-      return aws_error(AwsErrorCode::EntityAlreadyExists, "Instance Profile " + created.name + " already exists.");
+      return common::aws_error(common::AwsErrorCode::EntityAlreadyExists,
+                               "Instance Profile " + created.name + " already exists.");
     }
     account.instance_profiles.emplace(iam_key(created.name), created);
     after = account;
-    return ok_status();
+    return common::ok_status();
   });
   if (!changed) return changed;
   return profile_answer(after, created);
 }
 
-Outcome<std::string> get_instance_profile(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> get_instance_profile(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const auto name = read_name(call, validation, "InstanceProfileName", kProfileNameMax);
   if (auto error = validation.error()) return *error;
@@ -75,7 +78,7 @@ Outcome<std::string> get_instance_profile(const server::Call& call, IamContext& 
   return profile_answer(account, it->second);
 }
 
-Outcome<std::string> list_instance_profiles(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> list_instance_profiles(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const std::string prefix = read_path_prefix(call, validation);
   if (auto error = validation.error()) return *error;
@@ -89,7 +92,7 @@ Outcome<std::string> list_instance_profiles(const server::Call& call, IamContext
   });
 }
 
-Outcome<std::string> list_instance_profiles_for_role(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> list_instance_profiles_for_role(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const auto name = read_name(call, validation, "RoleName", kRoleNameMax);
   if (auto error = validation.error()) return *error;
@@ -107,27 +110,27 @@ Outcome<std::string> list_instance_profiles_for_role(const server::Call& call, I
   });
 }
 
-Outcome<std::string> delete_instance_profile(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> delete_instance_profile(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const auto name = read_name(call, validation, "InstanceProfileName", kProfileNameMax);
   if (auto error = validation.error()) return *error;
-  return change_account(call, iam, [&](IamAccount& account) -> Status {
+  return change_account(call, iam, [&](IamAccount& account) -> common::Status {
     auto it = account.instance_profiles.find(iam_key(*name));
     if (it == account.instance_profiles.end()) return no_such_profile(*name);
     if (!it->second.role_keys.empty()) {
-      return aws_error(AwsErrorCode::DeleteConflict,
-                       "Cannot delete entity, must remove roles from instance profile first.");
+      return common::aws_error(common::AwsErrorCode::DeleteConflict,
+                               "Cannot delete entity, must remove roles from instance profile first.");
     }
     account.instance_profiles.erase(it);
-    return ok_status();
+    return common::ok_status();
   });
 }
 
-Outcome<std::string> add_role_to_instance_profile(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> add_role_to_instance_profile(const server::Call& call, IamContext& iam) {
   std::string profile_name;
   std::string role_name;
   if (auto error = read_profile_and_role(call, &profile_name, &role_name)) return *error;
-  return change_account(call, iam, [&](IamAccount& account) -> Status {
+  return change_account(call, iam, [&](IamAccount& account) -> common::Status {
     auto profile = account.instance_profiles.find(iam_key(profile_name));
     if (profile == account.instance_profiles.end()) return no_such_profile(profile_name);
     const std::string role_key = iam_key(role_name);
@@ -137,23 +140,23 @@ Outcome<std::string> add_role_to_instance_profile(const server::Call& call, IamC
       return quota("InstanceSessionsPerInstanceProfile", kRolesPerInstanceProfile);
     }
     roles.push_back(role_key);
-    return ok_status();
+    return common::ok_status();
   });
 }
 
-Outcome<std::string> remove_role_from_instance_profile(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> remove_role_from_instance_profile(const server::Call& call, IamContext& iam) {
   std::string profile_name;
   std::string role_name;
   if (auto error = read_profile_and_role(call, &profile_name, &role_name)) return *error;
-  return change_account(call, iam, [&](IamAccount& account) -> Status {
+  return change_account(call, iam, [&](IamAccount& account) -> common::Status {
     auto profile = account.instance_profiles.find(iam_key(profile_name));
     if (profile == account.instance_profiles.end()) return no_such_profile(profile_name);
     if (account.roles.count(iam_key(role_name)) == 0) return no_such_role(role_name);
     if (std::erase(profile->second.role_keys, iam_key(role_name)) == 0) {
-      return aws_error(AwsErrorCode::NoSuchEntity,
-                       "Role " + role_name + " in Instance Profile " + profile_name + " cannot be found.");
+      return common::aws_error(common::AwsErrorCode::NoSuchEntity,
+                               "Role " + role_name + " in Instance Profile " + profile_name + " cannot be found.");
     }
-    return ok_status();
+    return common::ok_status();
   });
 }
 

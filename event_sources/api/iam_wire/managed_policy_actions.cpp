@@ -38,8 +38,8 @@ PolicyView view_of(const IamAccount& account, const IamManagedPolicy& policy) {
           iam_policy_arn(account.account_id, policy),
           policy.description,
           policy.default_version_id,
-          format_iso8601_ms(policy.created_ms),
-          format_iso8601_ms(policy.updated_ms),
+          common::format_iso8601_ms(policy.created_ms),
+          common::format_iso8601_ms(policy.updated_ms),
           &policy.tags};
 }
 
@@ -96,26 +96,26 @@ std::string policy_answer(const IamAccount& account, const PolicyView& view) {
 }
 
 // PolicyArn, checked for length and form.
-Outcome<std::string> read_policy_arn(const server::Call& call, query::Validation& validation) {
+common::Outcome<std::string> read_policy_arn(const server::Call& call, query::Validation& validation) {
   const std::string_view* arn = form_value(call, "PolicyArn");
   validation.not_null("policyArn", arn != nullptr);
   if (arn != nullptr) validation.length("policyArn", *arn, 20, 2048);
   if (auto error = validation.error()) return *error;
   if (!arn->starts_with("arn:aws:iam::") || arn->find(":policy/") == std::string_view::npos) {
-    return aws_error(AwsErrorCode::InvalidInput, "ARN " + std::string(*arn) + " is not valid.");
+    return common::aws_error(common::AwsErrorCode::InvalidInput, "ARN " + std::string(*arn) + " is not valid.");
   }
   return std::string(*arn);
 }
 
-std::optional<AwsError> check_managed_document(std::string_view document) {
+std::optional<common::AwsError> check_managed_document(std::string_view document) {
   if (auto error = check_identity_policy(document)) return error;
   if (policy_size(document) > kManagedPolicySize) return quota("PolicySize", kManagedPolicySize);
   return std::nullopt;
 }
 
-AwsError no_such_version(std::string_view arn, std::string_view version) {
-  return aws_error(AwsErrorCode::NoSuchEntity,
-                   "Policy " + std::string(arn) + " version " + std::string(version) + " does not exist.");
+common::AwsError no_such_version(std::string_view arn, std::string_view version) {
+  return common::aws_error(common::AwsErrorCode::NoSuchEntity,
+                           "Policy " + std::string(arn) + " version " + std::string(version) + " does not exist.");
 }
 
 std::optional<bool> read_bool(const server::Call& call, std::string_view param) {
@@ -134,7 +134,7 @@ void write_version(query::XmlWriter& w, const std::string* document, std::string
 
 }  // namespace
 
-Outcome<std::string> create_policy(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> create_policy(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const auto name = read_name(call, validation, "PolicyName", kPolicyNameMax);
   const std::string path = read_path(call, validation, "Path");
@@ -155,20 +155,20 @@ Outcome<std::string> create_policy(const server::Call& call, IamContext& iam) {
   created.default_version_id = "v1";
   created.tags = tags;
   IamAccount after;
-  auto changed = change_account(call, iam, [&](IamAccount& account) -> Status {
+  auto changed = change_account(call, iam, [&](IamAccount& account) -> common::Status {
     if (account.policies.count(iam_key(created.name)) != 0) {
-      return aws_error(AwsErrorCode::EntityAlreadyExists,
-                       "A policy called " + created.name + " already exists. Duplicate names are not allowed.");
+      return common::aws_error(common::AwsErrorCode::EntityAlreadyExists,
+                               "A policy called " + created.name + " already exists. Duplicate names are not allowed.");
     }
     account.policies.emplace(iam_key(created.name), created);
     after = account;
-    return ok_status();
+    return common::ok_status();
   });
   if (!changed) return changed;
   return policy_answer(after, view_of(after, created));
 }
 
-Outcome<std::string> get_policy(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> get_policy(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   auto arn = read_policy_arn(call, validation);
   if (!arn) return arn;
@@ -179,7 +179,7 @@ Outcome<std::string> get_policy(const server::Call& call, IamContext& iam) {
   return policy_answer(account, view_of(account, *policy));
 }
 
-Outcome<std::string> list_policies(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> list_policies(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const std::string prefix = read_path_prefix(call, validation);
   const std::string_view* scope = form_value(call, "Scope");
@@ -204,27 +204,27 @@ Outcome<std::string> list_policies(const server::Call& call, IamContext& iam) {
                     [&](query::XmlWriter& w, const PolicyView& view) { write_policy(w, account, view, false); });
 }
 
-Outcome<std::string> delete_policy(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> delete_policy(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   auto arn = read_policy_arn(call, validation);
   if (!arn) return arn;
-  return change_account(call, iam, [&](IamAccount& account) -> Status {
+  return change_account(call, iam, [&](IamAccount& account) -> common::Status {
     IamManagedPolicy* policy = find_customer_policy(account, *arn);
     if (policy == nullptr) return no_such_policy(*arn);
     if (attachment_count(account, *arn) != 0 || boundary_count(account, *arn) != 0) {
-      return aws_error(AwsErrorCode::DeleteConflict, "Cannot delete a policy attached to entities.");
+      return common::aws_error(common::AwsErrorCode::DeleteConflict, "Cannot delete a policy attached to entities.");
     }
     if (policy->versions.size() > 1) {
-      return aws_error(AwsErrorCode::DeleteConflict,
-                       "This policy has more than one version. Before you delete a policy, you must delete the "
-                       "policy's versions. The default version is deleted with the policy.");
+      return common::aws_error(common::AwsErrorCode::DeleteConflict,
+                               "This policy has more than one version. Before you delete a policy, you must delete the "
+                               "policy's versions. The default version is deleted with the policy.");
     }
     account.policies.erase(iam_key(policy->name));
-    return ok_status();
+    return common::ok_status();
   });
 }
 
-Outcome<std::string> create_policy_version(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> create_policy_version(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const auto document = read_document(call, validation, "PolicyDocument");
   auto arn = read_policy_arn(call, validation);
@@ -232,30 +232,31 @@ Outcome<std::string> create_policy_version(const server::Call& call, IamContext&
   if (auto error = check_managed_document(*document)) return *error;
   const bool set_default = read_bool(call, "SetAsDefault").value_or(false);
   IamPolicyVersion created;
-  auto changed = change_account(call, iam, [&](IamAccount& account) -> Status {
+  auto changed = change_account(call, iam, [&](IamAccount& account) -> common::Status {
     IamManagedPolicy* policy = find_customer_policy(account, *arn);
     if (policy == nullptr) return no_such_policy(*arn);
     if (policy->versions.size() >= kVersionsPerPolicy) {
-      return aws_error(AwsErrorCode::IamLimitExceeded,
-                       "A managed policy can have up to 5 versions. Before you create a new version, you must delete "
-                       "an existing version.");
+      return common::aws_error(
+          common::AwsErrorCode::IamLimitExceeded,
+          "A managed policy can have up to 5 versions. Before you create a new version, you must delete "
+          "an existing version.");
     }
     created = {"v" + std::to_string(policy->next_version++), *document, iam.now_ms};
     policy->versions.push_back(created);
     policy->updated_ms = iam.now_ms;
     if (set_default) policy->default_version_id = created.version_id;
-    return ok_status();
+    return common::ok_status();
   });
   if (!changed) return changed;
   std::string out;
   query::XmlWriter w(out);
   w.open("PolicyVersion");
-  write_version(w, nullptr, created.version_id, set_default, format_iso8601_ms(created.created_ms));
+  write_version(w, nullptr, created.version_id, set_default, common::format_iso8601_ms(created.created_ms));
   w.close("PolicyVersion");
   return out;
 }
 
-Outcome<std::string> get_policy_version(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> get_policy_version(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const std::string_view* version = form_value(call, "VersionId");
   validation.not_null("versionId", version != nullptr);
@@ -278,14 +279,14 @@ Outcome<std::string> get_policy_version(const server::Call& call, IamContext& ia
     if (v.version_id != *version) continue;
     w.open("PolicyVersion");
     write_version(w, &v.document, v.version_id, v.version_id == policy->default_version_id,
-                  format_iso8601_ms(v.created_ms));
+                  common::format_iso8601_ms(v.created_ms));
     w.close("PolicyVersion");
     return out;
   }
   return no_such_version(*arn, *version);
 }
 
-Outcome<std::string> list_policy_versions(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> list_policy_versions(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   auto arn = read_policy_arn(call, validation);
   if (!arn) return arn;
@@ -303,7 +304,8 @@ Outcome<std::string> list_policy_versions(const server::Call& call, IamContext& 
     if (policy == nullptr) return no_such_policy(*arn);
     // Newest first, as IAM lists them.
     for (auto it = policy->versions.rbegin(); it != policy->versions.rend(); ++it) {
-      rows.push_back({it->version_id, it->version_id == policy->default_version_id, format_iso8601_ms(it->created_ms)});
+      rows.push_back(
+          {it->version_id, it->version_id == policy->default_version_id, common::format_iso8601_ms(it->created_ms)});
     }
   }
   return paged_list(call, "Versions", rows, [](query::XmlWriter& w, const Row& row) {
@@ -311,34 +313,34 @@ Outcome<std::string> list_policy_versions(const server::Call& call, IamContext& 
   });
 }
 
-Outcome<std::string> delete_policy_version(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> delete_policy_version(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const std::string_view* version = form_value(call, "VersionId");
   validation.not_null("versionId", version != nullptr);
   auto arn = read_policy_arn(call, validation);
   if (!arn) return arn;
   const std::string id(*version);
-  return change_account(call, iam, [&](IamAccount& account) -> Status {
+  return change_account(call, iam, [&](IamAccount& account) -> common::Status {
     IamManagedPolicy* policy = find_customer_policy(account, *arn);
     if (policy == nullptr) return no_such_policy(*arn);
     if (id == policy->default_version_id) {
-      return aws_error(AwsErrorCode::DeleteConflict, "Cannot delete the default version of a policy.");
+      return common::aws_error(common::AwsErrorCode::DeleteConflict, "Cannot delete the default version of a policy.");
     }
     if (std::erase_if(policy->versions, [&](const IamPolicyVersion& v) { return v.version_id == id; }) == 0) {
       return no_such_version(*arn, id);
     }
-    return ok_status();
+    return common::ok_status();
   });
 }
 
-Outcome<std::string> set_default_policy_version(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> set_default_policy_version(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const std::string_view* version = form_value(call, "VersionId");
   validation.not_null("versionId", version != nullptr);
   auto arn = read_policy_arn(call, validation);
   if (!arn) return arn;
   const std::string id(*version);
-  return change_account(call, iam, [&](IamAccount& account) -> Status {
+  return change_account(call, iam, [&](IamAccount& account) -> common::Status {
     IamManagedPolicy* policy = find_customer_policy(account, *arn);
     if (policy == nullptr) return no_such_policy(*arn);
     if (std::none_of(policy->versions.begin(), policy->versions.end(),
@@ -347,11 +349,11 @@ Outcome<std::string> set_default_policy_version(const server::Call& call, IamCon
     }
     policy->default_version_id = id;
     policy->updated_ms = iam.now_ms;
-    return ok_status();
+    return common::ok_status();
   });
 }
 
-Outcome<std::string> list_entities_for_policy(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> list_entities_for_policy(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const std::string prefix = read_path_prefix(call, validation);
   auto arn = read_policy_arn(call, validation);

@@ -27,7 +27,7 @@ http::Response error_json(int status, std::string_view code, std::string_view me
   return json_response(status, json::serialize(json::object{{"Code", code}, {"Message", message}}));
 }
 
-int64_t wall_seconds() { return system_clock()->now_ms() / 1000; }
+int64_t wall_seconds() { return common::system_clock()->now_ms() / 1000; }
 
 }  // namespace
 

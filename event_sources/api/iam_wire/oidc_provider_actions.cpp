@@ -21,9 +21,9 @@ constexpr size_t kClientIdsPerProvider = 100;
 constexpr size_t kThumbprintsPerProvider = 5;
 constexpr size_t kTagsPerResource = 50;
 
-AwsError quota(std::string_view name, size_t limit) {
-  return aws_error(AwsErrorCode::IamLimitExceeded,
-                   "Cannot exceed quota for " + std::string(name) + ": " + std::to_string(limit));
+common::AwsError quota(std::string_view name, size_t limit) {
+  return common::aws_error(common::AwsErrorCode::IamLimitExceeded,
+                           "Cannot exceed quota for " + std::string(name) + ": " + std::to_string(limit));
 }
 
 bool loopback_host(std::string_view host_and_path) {
@@ -33,15 +33,15 @@ bool loopback_host(std::string_view host_and_path) {
   return host == "localhost" || host.ends_with(".localhost") || host.starts_with("127.");
 }
 
-std::optional<AwsError> check_url(std::string_view url) {
+std::optional<common::AwsError> check_url(std::string_view url) {
   constexpr std::string_view kHttps = "https://";
   constexpr std::string_view kHttp = "http://";
   std::string_view rest;
   if (url.starts_with(kHttps)) rest = url.substr(kHttps.size());
   else if (url.starts_with(kHttp) && loopback_host(url.substr(kHttp.size()))) rest = url.substr(kHttp.size());
-  else return aws_error(AwsErrorCode::InvalidInput, "Invalid Url: URL must begin with https://");
+  else return common::aws_error(common::AwsErrorCode::InvalidInput, "Invalid Url: URL must begin with https://");
   if (rest.empty() || rest.front() == '/' || rest.find_first_of("?#") != std::string_view::npos) {
-    return aws_error(AwsErrorCode::InvalidInput, "Invalid Url: " + std::string(url));
+    return common::aws_error(common::AwsErrorCode::InvalidInput, "Invalid Url: " + std::string(url));
   }
   return std::nullopt;
 }
@@ -58,19 +58,20 @@ void check_tags(query::Validation& validation, const std::vector<std::pair<std::
 }
 
 // The provider named by OpenIDConnectProviderArn, in the caller's account.
-Outcome<OidcProvider> provider_of(const server::Call& call, IamContext& iam, std::string* arn_out = nullptr) {
+common::Outcome<OidcProvider> provider_of(const server::Call& call, IamContext& iam, std::string* arn_out = nullptr) {
   const std::string_view* arn = form_value(call, "OpenIDConnectProviderArn");
   query::Validation validation;
   validation.not_null("openIDConnectProviderArn", arn != nullptr);
   if (arn != nullptr) validation.length("openIDConnectProviderArn", *arn, 20, 2048);
   if (auto error = validation.error()) return *error;
   if (!arn->starts_with("arn:aws:iam::") || arn->find(":oidc-provider/") == std::string_view::npos) {
-    return aws_error(AwsErrorCode::InvalidInput, "ARN " + std::string(*arn) + " is not valid.");
+    return common::aws_error(common::AwsErrorCode::InvalidInput, "ARN " + std::string(*arn) + " is not valid.");
   }
   if (arn_out != nullptr) *arn_out = std::string(*arn);
   auto provider = iam.directory.find_oidc_provider(*arn);
   if (!provider || provider->account_id != call.ctx.account_id) {
-    return aws_error(AwsErrorCode::NoSuchEntity, "OpenIDConnect Provider not found for arn " + std::string(*arn));
+    return common::aws_error(common::AwsErrorCode::NoSuchEntity,
+                             "OpenIDConnect Provider not found for arn " + std::string(*arn));
   }
   return std::move(*provider);
 }
@@ -101,7 +102,7 @@ void merge_tags(std::vector<std::pair<std::string, std::string>>& into,
 
 }  // namespace
 
-Outcome<std::string> create_oidc_provider(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> create_oidc_provider(const server::Call& call, IamContext& iam) {
   const std::string_view* url = form_value(call, "Url");
   const std::vector<std::string> client_ids = form_list(call, "ClientIDList");
   const std::vector<std::string> thumbprints = form_list(call, "ThumbprintList");
@@ -134,7 +135,7 @@ Outcome<std::string> create_oidc_provider(const server::Call& call, IamContext& 
   provider.created_ms = iam.now_ms;
   const std::string arn = provider.arn;
   const auto kept_tags = provider.tags;
-  if (Status added = iam.directory.add_oidc_provider(std::move(provider), kProvidersPerAccount); !added) {
+  if (common::Status added = iam.directory.add_oidc_provider(std::move(provider), kProvidersPerAccount); !added) {
     return added.take_error();
   }
   std::string out;
@@ -144,20 +145,20 @@ Outcome<std::string> create_oidc_provider(const server::Call& call, IamContext& 
   return out;
 }
 
-Outcome<std::string> get_oidc_provider(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> get_oidc_provider(const server::Call& call, IamContext& iam) {
   auto provider = provider_of(call, iam);
   if (!provider) return provider.take_error();
   std::string out;
   query::XmlWriter w(out);
   write_list(w, "ThumbprintList", provider->thumbprints);
-  w.element("CreateDate", format_iso8601_ms(provider->created_ms));
+  w.element("CreateDate", common::format_iso8601_ms(provider->created_ms));
   w.element("Url", identity::oidc_issuer_id(provider->url));
   write_list(w, "ClientIDList", provider->client_ids);
   write_tags(w, provider->tags);
   return out;
 }
 
-Outcome<std::string> list_oidc_providers(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> list_oidc_providers(const server::Call& call, IamContext& iam) {
   std::string out;
   query::XmlWriter w(out);
   w.open("OpenIDConnectProviderList");
@@ -168,15 +169,15 @@ Outcome<std::string> list_oidc_providers(const server::Call& call, IamContext& i
   return out;
 }
 
-Outcome<std::string> delete_oidc_provider(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> delete_oidc_provider(const server::Call& call, IamContext& iam) {
   std::string arn;
   auto provider = provider_of(call, iam, &arn);
   if (!provider) return provider.take_error();
-  if (Status removed = iam.directory.remove_oidc_provider(arn); !removed) return removed.take_error();
+  if (common::Status removed = iam.directory.remove_oidc_provider(arn); !removed) return removed.take_error();
   return std::string();
 }
 
-Outcome<std::string> add_client_id(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> add_client_id(const server::Call& call, IamContext& iam) {
   std::string arn;
   auto provider = provider_of(call, iam, &arn);
   if (!provider) return provider.take_error();
@@ -186,19 +187,19 @@ Outcome<std::string> add_client_id(const server::Call& call, IamContext& iam) {
   if (client_id != nullptr) validation.length("clientID", *client_id, 1, 255);
   if (auto error = validation.error()) return *error;
   const std::string id(*client_id);
-  Status changed = iam.directory.change_oidc_provider(arn, [&](OidcProvider& p) -> Status {
-    if (std::find(p.client_ids.begin(), p.client_ids.end(), id) != p.client_ids.end()) return ok_status();
+  common::Status changed = iam.directory.change_oidc_provider(arn, [&](OidcProvider& p) -> common::Status {
+    if (std::find(p.client_ids.begin(), p.client_ids.end(), id) != p.client_ids.end()) return common::ok_status();
     if (p.client_ids.size() >= kClientIdsPerProvider) {
       return quota("ClientIdsPerOpenIdConnectProvider", kClientIdsPerProvider);
     }
     p.client_ids.push_back(id);
-    return ok_status();
+    return common::ok_status();
   });
   if (!changed) return changed.take_error();
   return std::string();
 }
 
-Outcome<std::string> remove_client_id(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> remove_client_id(const server::Call& call, IamContext& iam) {
   std::string arn;
   auto provider = provider_of(call, iam, &arn);
   if (!provider) return provider.take_error();
@@ -209,15 +210,15 @@ Outcome<std::string> remove_client_id(const server::Call& call, IamContext& iam)
   if (auto error = validation.error()) return *error;
   const std::string id(*client_id);
   // Removing a client id the provider does not have succeeds, as IAM documents.
-  Status changed = iam.directory.change_oidc_provider(arn, [&](OidcProvider& p) -> Status {
+  common::Status changed = iam.directory.change_oidc_provider(arn, [&](OidcProvider& p) -> common::Status {
     std::erase(p.client_ids, id);
-    return ok_status();
+    return common::ok_status();
   });
   if (!changed) return changed.take_error();
   return std::string();
 }
 
-Outcome<std::string> update_thumbprint(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> update_thumbprint(const server::Call& call, IamContext& iam) {
   std::string arn;
   auto provider = provider_of(call, iam, &arn);
   if (!provider) return provider.take_error();
@@ -229,15 +230,15 @@ Outcome<std::string> update_thumbprint(const server::Call& call, IamContext& iam
   if (thumbprints.size() > kThumbprintsPerProvider) {
     return quota("ThumbprintsPerOpenIdConnectProvider", kThumbprintsPerProvider);
   }
-  Status changed = iam.directory.change_oidc_provider(arn, [&](OidcProvider& p) -> Status {
+  common::Status changed = iam.directory.change_oidc_provider(arn, [&](OidcProvider& p) -> common::Status {
     p.thumbprints = thumbprints;
-    return ok_status();
+    return common::ok_status();
   });
   if (!changed) return changed.take_error();
   return std::string();
 }
 
-Outcome<std::string> tag_oidc_provider(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> tag_oidc_provider(const server::Call& call, IamContext& iam) {
   std::string arn;
   auto provider = provider_of(call, iam, &arn);
   if (!provider) return provider.take_error();
@@ -246,16 +247,16 @@ Outcome<std::string> tag_oidc_provider(const server::Call& call, IamContext& iam
   validation.not_null("tags", !tags.empty());
   check_tags(validation, tags);
   if (auto error = validation.error()) return *error;
-  Status changed = iam.directory.change_oidc_provider(arn, [&](OidcProvider& p) -> Status {
+  common::Status changed = iam.directory.change_oidc_provider(arn, [&](OidcProvider& p) -> common::Status {
     merge_tags(p.tags, tags);
     if (p.tags.size() > kTagsPerResource) return quota("TagsPerOpenIdConnectProvider", kTagsPerResource);
-    return ok_status();
+    return common::ok_status();
   });
   if (!changed) return changed.take_error();
   return std::string();
 }
 
-Outcome<std::string> untag_oidc_provider(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> untag_oidc_provider(const server::Call& call, IamContext& iam) {
   std::string arn;
   auto provider = provider_of(call, iam, &arn);
   if (!provider) return provider.take_error();
@@ -264,15 +265,15 @@ Outcome<std::string> untag_oidc_provider(const server::Call& call, IamContext& i
   validation.not_null("tagKeys", !keys.empty());
   for (const std::string& key : keys) validation.length("tagKeys.member", key, 1, 128);
   if (auto error = validation.error()) return *error;
-  Status changed = iam.directory.change_oidc_provider(arn, [&](OidcProvider& p) -> Status {
+  common::Status changed = iam.directory.change_oidc_provider(arn, [&](OidcProvider& p) -> common::Status {
     std::erase_if(p.tags, [&](const auto& t) { return std::find(keys.begin(), keys.end(), t.first) != keys.end(); });
-    return ok_status();
+    return common::ok_status();
   });
   if (!changed) return changed.take_error();
   return std::string();
 }
 
-Outcome<std::string> list_oidc_provider_tags(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> list_oidc_provider_tags(const server::Call& call, IamContext& iam) {
   auto provider = provider_of(call, iam);
   if (!provider) return provider.take_error();
   int64_t max_items = 100;
@@ -285,7 +286,7 @@ Outcome<std::string> list_oidc_provider_tags(const server::Call& call, IamContex
   if (const std::string_view* marker = form_value(call, "Marker")) {
     int64_t index = 0;
     if (!query::parse_form_integer(*marker, &index) || index < 0) {
-      return aws_error(AwsErrorCode::InvalidInput, "Invalid Marker.");
+      return common::aws_error(common::AwsErrorCode::InvalidInput, "Invalid Marker.");
     }
     start = static_cast<size_t>(index);
   }

@@ -11,8 +11,9 @@ using namespace identity;
 
 constexpr size_t kRoleNameMax = 64;
 
-AwsError delete_conflict(std::string_view what) {
-  return aws_error(AwsErrorCode::DeleteConflict, "Cannot delete entity, must " + std::string(what) + " first.");
+common::AwsError delete_conflict(std::string_view what) {
+  return common::aws_error(common::AwsErrorCode::DeleteConflict,
+                           "Cannot delete entity, must " + std::string(what) + " first.");
 }
 
 // Description (0..1000) and MaxSessionDuration (3600..43200 s), as CreateRole and UpdateRole take them.
@@ -21,7 +22,8 @@ struct RoleSettings {
   std::optional<int64_t> max_session_duration_s;
 };
 
-std::optional<AwsError> read_settings(const server::Call& call, query::Validation& validation, RoleSettings* out) {
+std::optional<common::AwsError> read_settings(const server::Call& call, query::Validation& validation,
+                                              RoleSettings* out) {
   if (const std::string_view* description = form_value(call, "Description")) {
     validation.length("description", *description, 0, 1000);
     out->description = std::string(*description);
@@ -37,7 +39,7 @@ std::optional<AwsError> read_settings(const server::Call& call, query::Validatio
 
 }  // namespace
 
-Outcome<std::string> create_role(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> create_role(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const auto name = read_name(call, validation, "RoleName", kRoleNameMax);
   const std::string path = read_path(call, validation, "Path");
@@ -61,16 +63,17 @@ Outcome<std::string> create_role(const server::Call& call, IamContext& iam) {
   created.tags = tags;
   if (boundary != nullptr) created.permissions_boundary_arn = std::string(*boundary);
   IamAccount after;
-  auto changed = change_account(call, iam, [&](IamAccount& account) -> Status {
+  auto changed = change_account(call, iam, [&](IamAccount& account) -> common::Status {
     if (account.roles.count(iam_key(created.name)) != 0) {
-      return aws_error(AwsErrorCode::EntityAlreadyExists, "Role with name " + created.name + " already exists.");
+      return common::aws_error(common::AwsErrorCode::EntityAlreadyExists,
+                               "Role with name " + created.name + " already exists.");
     }
     if (!created.permissions_boundary_arn.empty() && !policy_exists(account, created.permissions_boundary_arn)) {
       return not_attachable(created.permissions_boundary_arn);
     }
     account.roles.emplace(iam_key(created.name), created);
     after = account;
-    return ok_status();
+    return common::ok_status();
   });
   if (!changed) return changed;
   std::string out;
@@ -83,7 +86,7 @@ Outcome<std::string> create_role(const server::Call& call, IamContext& iam) {
   return out;
 }
 
-Outcome<std::string> get_role(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> get_role(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const auto name = read_name(call, validation, "RoleName", kRoleNameMax);
   if (auto error = validation.error()) return *error;
@@ -98,7 +101,7 @@ Outcome<std::string> get_role(const server::Call& call, IamContext& iam) {
   return out;
 }
 
-Outcome<std::string> list_roles(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> list_roles(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const std::string prefix = read_path_prefix(call, validation);
   if (auto error = validation.error()) return *error;
@@ -111,40 +114,40 @@ Outcome<std::string> list_roles(const server::Call& call, IamContext& iam) {
                     [&](query::XmlWriter& w, const IamRole* role) { write_role(w, account, *role, false); });
 }
 
-Outcome<std::string> update_role(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> update_role(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const auto name = read_name(call, validation, "RoleName", kRoleNameMax);
   RoleSettings settings;
   if (auto error = read_settings(call, validation, &settings)) return *error;
   if (auto error = validation.error()) return *error;
-  return change_account(call, iam, [&](IamAccount& account) -> Status {
+  return change_account(call, iam, [&](IamAccount& account) -> common::Status {
     auto it = account.roles.find(iam_key(*name));
     if (it == account.roles.end()) return no_such_role(*name);
     if (settings.description) it->second.description = *settings.description;
     if (settings.max_session_duration_s) it->second.max_session_duration_s = *settings.max_session_duration_s;
-    return ok_status();
+    return common::ok_status();
   });
 }
 
-Outcome<std::string> update_assume_role_policy(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> update_assume_role_policy(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const auto name = read_name(call, validation, "RoleName", kRoleNameMax);
   const auto trust = read_document(call, validation, "PolicyDocument");
   if (auto error = validation.error()) return *error;
   if (auto error = check_trust_policy(*trust)) return *error;
-  return change_account(call, iam, [&](IamAccount& account) -> Status {
+  return change_account(call, iam, [&](IamAccount& account) -> common::Status {
     auto it = account.roles.find(iam_key(*name));
     if (it == account.roles.end()) return no_such_role(*name);
     it->second.trust_policy = *trust;
-    return ok_status();
+    return common::ok_status();
   });
 }
 
-Outcome<std::string> delete_role(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> delete_role(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const auto name = read_name(call, validation, "RoleName", kRoleNameMax);
   if (auto error = validation.error()) return *error;
-  return change_account(call, iam, [&](IamAccount& account) -> Status {
+  return change_account(call, iam, [&](IamAccount& account) -> common::Status {
     auto it = account.roles.find(iam_key(*name));
     if (it == account.roles.end()) return no_such_role(*name);
     for (const auto& [key, profile] : account.instance_profiles) {
@@ -155,7 +158,7 @@ Outcome<std::string> delete_role(const server::Call& call, IamContext& iam) {
     if (!it->second.policies.inline_policies.empty()) return delete_conflict("delete policies");
     if (!it->second.policies.managed_policy_arns.empty()) return delete_conflict("detach all policies");
     account.roles.erase(it);
-    return ok_status();
+    return common::ok_status();
   });
 }
 

@@ -34,7 +34,7 @@ IamTags* tags_in(Map& map, const std::string& name) {
   return it == map.end() ? nullptr : &it->second.tags;
 }
 
-Outcome<IamTags*> find_tags(IamAccount& account, Tagged tagged, const std::string& id) {
+common::Outcome<IamTags*> find_tags(IamAccount& account, Tagged tagged, const std::string& id) {
   IamTags* tags = nullptr;
   switch (tagged) {
     case Tagged::User:
@@ -51,7 +51,7 @@ Outcome<IamTags*> find_tags(IamAccount& account, Tagged tagged, const std::strin
     }
     case Tagged::InstanceProfile:
       if ((tags = tags_in(account.instance_profiles, id)) == nullptr) {
-        return aws_error(AwsErrorCode::NoSuchEntity, "Instance Profile " + id + " cannot be found.");
+        return common::aws_error(common::AwsErrorCode::NoSuchEntity, "Instance Profile " + id + " cannot be found.");
       }
       break;
   }
@@ -72,13 +72,13 @@ std::optional<std::string> read_target(const server::Call& call, query::Validati
 }  // namespace
 
 template <Tagged T>
-Outcome<std::string> tag_resource(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> tag_resource(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const auto target = read_target(call, validation, T);
   const IamTags tags = read_tags(call, validation);
   validation.not_null("tags", !tags.empty());
   if (auto error = validation.error()) return *error;
-  return change_account(call, iam, [&](IamAccount& account) -> Status {
+  return change_account(call, iam, [&](IamAccount& account) -> common::Status {
     auto found = find_tags(account, T, *target);
     if (!found) return found.take_error();
     return merge_tags(**found, tags, traits(T).quota_name);
@@ -86,21 +86,21 @@ Outcome<std::string> tag_resource(const server::Call& call, IamContext& iam) {
 }
 
 template <Tagged T>
-Outcome<std::string> untag_resource(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> untag_resource(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const auto target = read_target(call, validation, T);
   const std::vector<std::string> keys = read_tag_keys(call, validation);
   if (auto error = validation.error()) return *error;
-  return change_account(call, iam, [&](IamAccount& account) -> Status {
+  return change_account(call, iam, [&](IamAccount& account) -> common::Status {
     auto found = find_tags(account, T, *target);
     if (!found) return found.take_error();
     remove_tags(**found, keys);
-    return ok_status();
+    return common::ok_status();
   });
 }
 
 template <Tagged T>
-Outcome<std::string> list_resource_tags(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> list_resource_tags(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const auto target = read_target(call, validation, T);
   if (auto error = validation.error()) return *error;
@@ -112,10 +112,10 @@ Outcome<std::string> list_resource_tags(const server::Call& call, IamContext& ia
   });
 }
 
-#define SLUICE_IAM_TAG_ACTIONS(T)                                                    \
-  template Outcome<std::string> tag_resource<T>(const server::Call&, IamContext&);   \
-  template Outcome<std::string> untag_resource<T>(const server::Call&, IamContext&); \
-  template Outcome<std::string> list_resource_tags<T>(const server::Call&, IamContext&);
+#define SLUICE_IAM_TAG_ACTIONS(T)                                                            \
+  template common::Outcome<std::string> tag_resource<T>(const server::Call&, IamContext&);   \
+  template common::Outcome<std::string> untag_resource<T>(const server::Call&, IamContext&); \
+  template common::Outcome<std::string> list_resource_tags<T>(const server::Call&, IamContext&);
 SLUICE_IAM_TAG_ACTIONS(Tagged::User)
 SLUICE_IAM_TAG_ACTIONS(Tagged::Role)
 SLUICE_IAM_TAG_ACTIONS(Tagged::Policy)

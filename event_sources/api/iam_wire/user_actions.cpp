@@ -12,17 +12,19 @@ using namespace identity;
 
 constexpr size_t kUserNameMax = 64;
 
-AwsError user_exists(std::string_view name) {
-  return aws_error(AwsErrorCode::EntityAlreadyExists, "User with name " + std::string(name) + " already exists.");
+common::AwsError user_exists(std::string_view name) {
+  return common::aws_error(common::AwsErrorCode::EntityAlreadyExists,
+                           "User with name " + std::string(name) + " already exists.");
 }
 
-AwsError delete_conflict(std::string_view what) {
-  return aws_error(AwsErrorCode::DeleteConflict, "Cannot delete entity, must " + std::string(what) + " first.");
+common::AwsError delete_conflict(std::string_view what) {
+  return common::aws_error(common::AwsErrorCode::DeleteConflict,
+                           "Cannot delete entity, must " + std::string(what) + " first.");
 }
 
 }  // namespace
 
-Outcome<std::string> create_user(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> create_user(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const auto name = read_name(call, validation, "UserName", kUserNameMax);
   const std::string path = read_path(call, validation, "Path");
@@ -39,14 +41,14 @@ Outcome<std::string> create_user(const server::Call& call, IamContext& iam) {
   created.tags = tags;
   if (boundary != nullptr) created.permissions_boundary_arn = std::string(*boundary);
   IamAccount after;
-  auto result = change_account(call, iam, [&](IamAccount& account) -> Status {
+  auto result = change_account(call, iam, [&](IamAccount& account) -> common::Status {
     if (account.users.count(iam_key(created.name)) != 0) return user_exists(created.name);
     if (!created.permissions_boundary_arn.empty() && !policy_exists(account, created.permissions_boundary_arn)) {
       return not_attachable(created.permissions_boundary_arn);
     }
     account.users.emplace(iam_key(created.name), created);
     after = account;
-    return ok_status();
+    return common::ok_status();
   });
   if (!result) return result;
   std::string out;
@@ -57,7 +59,7 @@ Outcome<std::string> create_user(const server::Call& call, IamContext& iam) {
   return out;
 }
 
-Outcome<std::string> get_user(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> get_user(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   auto name = read_name(call, validation, "UserName", kUserNameMax, false);
   if (auto error = validation.error()) return *error;
@@ -69,13 +71,14 @@ Outcome<std::string> get_user(const server::Call& call, IamContext& iam) {
     w.open("User")
         .element("UserId", caller.account_id)
         .element("Arn", caller.arn)
-        .element("CreateDate", format_iso8601_ms(0))
+        .element("CreateDate", common::format_iso8601_ms(0))
         .close("User");
     return out;
   }
   if (!name) {
     if (caller.kind != Principal::Kind::User) {
-      return aws_error(AwsErrorCode::ValidationError, "Must specify userName when calling with non-User credentials");
+      return common::aws_error(common::AwsErrorCode::ValidationError,
+                               "Must specify userName when calling with non-User credentials");
     }
     name = caller.name;
   }
@@ -88,7 +91,7 @@ Outcome<std::string> get_user(const server::Call& call, IamContext& iam) {
   return out;
 }
 
-Outcome<std::string> list_users(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> list_users(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const std::string prefix = read_path_prefix(call, validation);
   if (auto error = validation.error()) return *error;
@@ -101,14 +104,14 @@ Outcome<std::string> list_users(const server::Call& call, IamContext& iam) {
                     [&](query::XmlWriter& w, const IamUser* user) { write_user(w, account, *user, false); });
 }
 
-Outcome<std::string> update_user(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> update_user(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const auto name = read_name(call, validation, "UserName", kUserNameMax);
   const auto new_name = read_name(call, validation, "NewUserName", kUserNameMax, false);
   const bool new_path_given = form_value(call, "NewPath") != nullptr;
   const std::string new_path = read_path(call, validation, "NewPath");
   if (auto error = validation.error()) return *error;
-  return change_account(call, iam, [&](IamAccount& account) -> Status {
+  return change_account(call, iam, [&](IamAccount& account) -> common::Status {
     auto it = account.users.find(iam_key(*name));
     if (it == account.users.end()) return no_such_user(*name);
     IamUser user = it->second;
@@ -118,19 +121,19 @@ Outcome<std::string> update_user(const server::Call& call, IamContext& iam) {
       user.name = *new_name;
       account.users.erase(it);
       account.users.emplace(iam_key(user.name), std::move(user));
-      return ok_status();
+      return common::ok_status();
     }
     if (new_name) user.name = *new_name;
     it->second = std::move(user);
-    return ok_status();
+    return common::ok_status();
   });
 }
 
-Outcome<std::string> delete_user(const server::Call& call, IamContext& iam) {
+common::Outcome<std::string> delete_user(const server::Call& call, IamContext& iam) {
   query::Validation validation;
   const auto name = read_name(call, validation, "UserName", kUserNameMax);
   if (auto error = validation.error()) return *error;
-  return change_account(call, iam, [&](IamAccount& account) -> Status {
+  return change_account(call, iam, [&](IamAccount& account) -> common::Status {
     auto it = account.users.find(iam_key(*name));
     if (it == account.users.end()) return no_such_user(*name);
     const IamUser& user = it->second;
@@ -139,7 +142,7 @@ Outcome<std::string> delete_user(const server::Call& call, IamContext& iam) {
     if (!user.policies.managed_policy_arns.empty()) return delete_conflict("detach all policies");
     if (!user.group_keys.empty()) return delete_conflict("remove users from group");
     account.users.erase(it);
-    return ok_status();
+    return common::ok_status();
   });
 }
 

@@ -100,10 +100,10 @@ bool JsonScanner::read_string(std::string_view* view, std::string* scratch) {
   bool escaped = false;
   for (;;) {
     size_t run_start = pos_;
-    pos_ += json_plain_run(text_.data() + pos_, text_.size() - pos_);
+    pos_ += common::json_plain_run(text_.data() + pos_, text_.size() - pos_);
     if (pos_ >= text_.size()) return fail();
     std::string_view run = text_.substr(run_start, pos_ - run_start);
-    if (!is_ascii(run.data(), run.size()) && !is_valid_utf8(run)) return fail();
+    if (!common::is_ascii(run.data(), run.size()) && !is_valid_utf8(run)) return fail();
     char c = text_[pos_];
     if (c == '"') {
       if (escaped) {
@@ -122,7 +122,7 @@ bool JsonScanner::read_string(std::string_view* view, std::string* scratch) {
     }
     scratch->append(run);
     ++pos_;
-    if (!decode_json_escape(text_, pos_, *scratch)) return fail();
+    if (!common::decode_json_escape(text_, pos_, *scratch)) return fail();
   }
 }
 

@@ -39,12 +39,12 @@ http::Response json_response(std::string_view request_id, std::string body, cons
   lines.append("x-amzn-RequestId: ").append(request_id).append("\r\n");
   lines.append("Content-Type: ").append(dialect.content_type).append("\r\n");
   response.body = std::move(body);
-  make_well_formed_utf8(response.body);  // what a Query-encoded request put in a value (utf8.h)
+  common::make_well_formed_utf8(response.body);  // what a Query-encoded request put in a value (utf8.h)
   return response;
 }
 
-http::Response error_response(const AwsError& error, std::string_view request_id, const Dialect& dialect) {
-  const AwsErrorInfo& info = error.info();
+http::Response error_response(const common::AwsError& error, std::string_view request_id, const Dialect& dialect) {
+  const common::AwsErrorInfo& info = error.info();
   http::Response response;
   response.status = info.http_status;
   response.headers.emplace_back("x-amzn-RequestId", std::string(request_id));
@@ -55,10 +55,10 @@ http::Response error_response(const AwsError& error, std::string_view request_id
   body["message"] = error.message;
   response.headers.emplace_back("Content-Type", std::string(dialect.content_type));
   std::string query_error(info.query_code);
-  query_error.append(info.fault == Fault::Sender ? ";Sender" : ";Receiver");
+  query_error.append(info.fault == common::Fault::Sender ? ";Sender" : ";Receiver");
   response.headers.emplace_back("x-amzn-query-error", std::move(query_error));
   response.body = boost::json::serialize(body);
-  make_well_formed_utf8(response.body);  // a message may quote the request's bytes
+  common::make_well_formed_utf8(response.body);  // a message may quote the request's bytes
   return response;
 }
 

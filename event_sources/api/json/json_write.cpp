@@ -56,8 +56,8 @@ void JsonWriter::member(std::string_view name, std::string_view value) {
   char buf[512];
   constexpr size_t kPunctuation = 6;  // ,"name":"value"
   if (name.size() + value.size() + kPunctuation > sizeof buf ||
-      json_plain_run(name.data(), name.size()) != name.size() ||
-      json_plain_run(value.data(), value.size()) != value.size()) {
+      common::json_plain_run(name.data(), name.size()) != name.size() ||
+      common::json_plain_run(value.data(), value.size()) != value.size()) {
     key(name);
     string(value);
     return;
@@ -81,6 +81,6 @@ void JsonWriter::boolean(bool value) {
   out_.append(value ? "true" : "false");
 }
 
-void JsonWriter::append_escaped(std::string_view value) { append_json_string(out_, value); }
+void JsonWriter::append_escaped(std::string_view value) { common::append_json_string(out_, value); }
 
 }  // namespace sluice::api::json

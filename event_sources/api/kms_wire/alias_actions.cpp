@@ -21,7 +21,7 @@ Result create_alias(KmsRequest& request, const kms::Scope& scope, kms::KeyManage
   std::string name = alias_name(request);
   std::string target = request.key_id("TargetKeyId");
   if (auto error = request.error()) return *error;
-  if (Status done = keys.create_alias(scope, name, target); !done) return done.take_error();
+  if (common::Status done = keys.create_alias(scope, name, target); !done) return done.take_error();
   return json::object{};
 }
 
@@ -29,14 +29,14 @@ Result update_alias(KmsRequest& request, const kms::Scope& scope, kms::KeyManage
   std::string name = alias_name(request);
   std::string target = request.key_id("TargetKeyId");
   if (auto error = request.error()) return *error;
-  if (Status done = keys.update_alias(scope, name, target); !done) return done.take_error();
+  if (common::Status done = keys.update_alias(scope, name, target); !done) return done.take_error();
   return json::object{};
 }
 
 Result delete_alias(KmsRequest& request, const kms::Scope& scope, kms::KeyManager& keys) {
   std::string name = alias_name(request);
   if (auto error = request.error()) return *error;
-  if (Status done = keys.delete_alias(scope, name); !done) return done.take_error();
+  if (common::Status done = keys.delete_alias(scope, name); !done) return done.take_error();
   return json::object{};
 }
 

@@ -19,11 +19,12 @@ void check_algorithm(KmsRequest& request, std::string_view member) {
   }
 }
 
-std::optional<AwsError> symmetric_only(KmsRequest& request, std::string_view member) {
+std::optional<common::AwsError> symmetric_only(KmsRequest& request, std::string_view member) {
   auto algorithm = request.string(member);
   if (algorithm && *algorithm != kAlgorithm) {
-    return aws_error(AwsErrorCode::KmsInvalidKeyUsage, "The encryption algorithm " + *algorithm +
-                                                           " is not compatible with the key spec of this KMS key.");
+    return common::aws_error(
+        common::AwsErrorCode::KmsInvalidKeyUsage,
+        "The encryption algorithm " + *algorithm + " is not compatible with the key spec of this KMS key.");
   }
   return std::nullopt;
 }
@@ -35,23 +36,24 @@ std::string required_blob(KmsRequest& request, std::string_view member) {
 }
 
 // A blob's length constraint; AWS's text leaves the (secret) value out.
-std::optional<AwsError> check_blob_length(std::string_view member, const std::string& blob, size_t max) {
+std::optional<common::AwsError> check_blob_length(std::string_view member, const std::string& blob, size_t max) {
   if (blob.size() >= 1 && blob.size() <= max) return std::nullopt;
-  return aws_error(AwsErrorCode::KmsValidation,
-                   "1 validation error detected: Value at '" + field_name(member) +
-                       "' failed to satisfy constraint: Member must have length " +
-                       (blob.empty() ? "greater than or equal to 1" : "less than or equal to " + std::to_string(max)));
+  return common::aws_error(
+      common::AwsErrorCode::KmsValidation,
+      "1 validation error detected: Value at '" + field_name(member) +
+          "' failed to satisfy constraint: Member must have length " +
+          (blob.empty() ? "greater than or equal to 1" : "less than or equal to " + std::to_string(max)));
 }
 
 // GenerateDataKey(WithoutPlaintext): NumberOfBytes 1..1024 or KeySpec AES_128/AES_256, one of them.
-Outcome<size_t> data_key_size(KmsRequest& request) {
+common::Outcome<size_t> data_key_size(KmsRequest& request) {
   std::optional<int64_t> bytes = request.integer("NumberOfBytes");
   std::optional<std::string> spec = request.string("KeySpec");
   if (bytes) request.validation().range("numberOfBytes", std::to_string(*bytes), *bytes, 1, 1024);
   if (spec) request.validation().one_of("keySpec", *spec, {"AES_256", "AES_128"});
   if (auto error = request.error()) return *error;
   if (bytes.has_value() == spec.has_value()) {
-    return aws_error(AwsErrorCode::KmsValidation, "Please specify either number of bytes or key spec.");
+    return common::aws_error(common::AwsErrorCode::KmsValidation, "Please specify either number of bytes or key spec.");
   }
   if (bytes) return static_cast<size_t>(*bytes);
   return size_t{*spec == "AES_128" ? 16u : 32u};
@@ -65,8 +67,8 @@ Result data_key(KmsRequest& request, const kms::Scope& scope, kms::KeyManager& k
   if (!size) return size.take_error();
   auto key = keys.generate_data_key(scope, key_id, *size, context, with_plaintext);
   if (!key) return key.take_error();
-  json::object out{{"CiphertextBlob", base64_encode(key->ciphertext_blob)}, {"KeyId", key->key_arn}};
-  if (with_plaintext) out["Plaintext"] = base64_encode(key->plaintext);
+  json::object out{{"CiphertextBlob", common::base64_encode(key->ciphertext_blob)}, {"KeyId", key->key_arn}};
+  if (with_plaintext) out["Plaintext"] = common::base64_encode(key->plaintext);
   return out;
 }
 
@@ -83,7 +85,7 @@ Result encrypt(KmsRequest& request, const kms::Scope& scope, kms::KeyManager& ke
   if (auto refused = symmetric_only(request, "EncryptionAlgorithm")) return *refused;
   auto sealed = keys.encrypt(scope, key_id, plaintext, context);
   if (!sealed) return sealed.take_error();
-  return json::object{{"CiphertextBlob", base64_encode(sealed->ciphertext_blob)},
+  return json::object{{"CiphertextBlob", common::base64_encode(sealed->ciphertext_blob)},
                       {"KeyId", sealed->key_arn},
                       {"EncryptionAlgorithm", kAlgorithm}};
 }
@@ -100,8 +102,9 @@ Result decrypt(KmsRequest& request, const kms::Scope& scope, kms::KeyManager& ke
   if (auto refused = symmetric_only(request, "EncryptionAlgorithm")) return *refused;
   auto plain = keys.decrypt(scope, blob, context, key_id);
   if (!plain) return plain.take_error();
-  return json::object{
-      {"KeyId", plain->key_arn}, {"Plaintext", base64_encode(plain->plaintext)}, {"EncryptionAlgorithm", kAlgorithm}};
+  return json::object{{"KeyId", plain->key_arn},
+                      {"Plaintext", common::base64_encode(plain->plaintext)},
+                      {"EncryptionAlgorithm", kAlgorithm}};
 }
 
 Result re_encrypt(KmsRequest& request, const kms::Scope& scope, kms::KeyManager& keys) {
@@ -123,7 +126,7 @@ Result re_encrypt(KmsRequest& request, const kms::Scope& scope, kms::KeyManager&
   if (!plain) return plain.take_error();
   auto sealed = keys.encrypt(scope, destination_key, plain->plaintext, destination_context);
   if (!sealed) return sealed.take_error();
-  return json::object{{"CiphertextBlob", base64_encode(sealed->ciphertext_blob)},
+  return json::object{{"CiphertextBlob", common::base64_encode(sealed->ciphertext_blob)},
                       {"SourceKeyId", plain->key_arn},
                       {"KeyId", sealed->key_arn},
                       {"SourceEncryptionAlgorithm", kAlgorithm},
@@ -144,8 +147,8 @@ Result generate_random(KmsRequest& request, const kms::Scope&, kms::KeyManager&)
   if (bytes) request.validation().range("numberOfBytes", std::to_string(*bytes), *bytes, 1, 1024);
   if (auto error = request.error()) return *error;
   // AWS answers a missing NumberOfBytes with a one-line ValidationException of its own.
-  if (!bytes) return aws_error(AwsErrorCode::KmsValidation, "NumberOfBytes is required.");
-  return json::object{{"Plaintext", base64_encode(random_bytes(static_cast<size_t>(*bytes)))}};
+  if (!bytes) return common::aws_error(common::AwsErrorCode::KmsValidation, "NumberOfBytes is required.");
+  return json::object{{"Plaintext", common::base64_encode(common::random_bytes(static_cast<size_t>(*bytes)))}};
 }
 
 }  // namespace sluice::api::kms_wire::detail

@@ -9,16 +9,18 @@ namespace json = boost::json;
 
 namespace {
 
-Result unsupported(std::string what) { return aws_error(AwsErrorCode::KmsUnsupportedOperation, std::move(what)); }
+Result unsupported(std::string what) {
+  return common::aws_error(common::AwsErrorCode::KmsUnsupportedOperation, std::move(what));
+}
 
 // PutKeyPolicy and CreateKey: a policy document is JSON text (AWS checks much more).
-std::optional<AwsError> check_policy(const std::string& policy) {
+std::optional<common::AwsError> check_policy(const std::string& policy) {
   boost::system::error_code ec;
   json::value doc = json::parse(policy, ec);
   if (ec || !doc.is_object()) {
-    return aws_error(AwsErrorCode::KmsMalformedPolicyDocument,
-                     "The new key policy will not allow you to update the "
-                     "key policy in the future.");
+    return common::aws_error(common::AwsErrorCode::KmsMalformedPolicyDocument,
+                             "The new key policy will not allow you to update the "
+                             "key policy in the future.");
   }
   return std::nullopt;
 }
@@ -109,14 +111,14 @@ Result list_keys(KmsRequest& request, const kms::Scope& scope, kms::KeyManager& 
 Result enable_key(KmsRequest& request, const kms::Scope& scope, kms::KeyManager& keys) {
   std::string key_id = request.key_id();
   if (auto error = request.error()) return *error;
-  if (Status done = keys.enable_key(scope, key_id); !done) return done.take_error();
+  if (common::Status done = keys.enable_key(scope, key_id); !done) return done.take_error();
   return json::object{};
 }
 
 Result disable_key(KmsRequest& request, const kms::Scope& scope, kms::KeyManager& keys) {
   std::string key_id = request.key_id();
   if (auto error = request.error()) return *error;
-  if (Status done = keys.disable_key(scope, key_id); !done) return done.take_error();
+  if (common::Status done = keys.disable_key(scope, key_id); !done) return done.take_error();
   return json::object{};
 }
 
@@ -147,14 +149,14 @@ Result enable_key_rotation(KmsRequest& request, const kms::Scope& scope, kms::Ke
   std::optional<int64_t> period = request.integer("RotationPeriodInDays");
   if (period) request.validation().range("rotationPeriodInDays", std::to_string(*period), *period, 90, 2560);
   if (auto error = request.error()) return *error;
-  if (Status done = keys.set_key_rotation(scope, key_id, true, period); !done) return done.take_error();
+  if (common::Status done = keys.set_key_rotation(scope, key_id, true, period); !done) return done.take_error();
   return json::object{};
 }
 
 Result disable_key_rotation(KmsRequest& request, const kms::Scope& scope, kms::KeyManager& keys) {
   std::string key_id = request.key_id();
   if (auto error = request.error()) return *error;
-  if (Status done = keys.set_key_rotation(scope, key_id, false, std::nullopt); !done) return done.take_error();
+  if (common::Status done = keys.set_key_rotation(scope, key_id, false, std::nullopt); !done) return done.take_error();
   return json::object{};
 }
 
@@ -164,7 +166,7 @@ Result get_key_rotation_status(KmsRequest& request, const kms::Scope& scope, kms
   auto meta = keys.describe_key(scope, key_id);
   if (!meta) return meta.take_error();
   if (meta->state == kms::KeyState::PendingDeletion) {
-    return aws_error(AwsErrorCode::KmsKeyInvalidState, meta->arn + " is pending deletion.");
+    return common::aws_error(common::AwsErrorCode::KmsKeyInvalidState, meta->arn + " is pending deletion.");
   }
   json::object out{{"KeyRotationEnabled", meta->rotation_enabled}, {"KeyId", meta->arn}};
   if (meta->rotation_enabled) {
@@ -182,7 +184,7 @@ Result get_key_policy(KmsRequest& request, const kms::Scope& scope, kms::KeyMana
   auto meta = keys.describe_key(scope, key_id);
   if (!meta) return meta.take_error();
   if (policy_name != "default") {
-    return aws_error(AwsErrorCode::KmsKeyNotFound, "No such policy exists");
+    return common::aws_error(common::AwsErrorCode::KmsKeyNotFound, "No such policy exists");
   }
   return json::object{{"Policy", meta->policy}, {"PolicyName", "default"}};
 }
@@ -195,9 +197,9 @@ Result put_key_policy(KmsRequest& request, const kms::Scope& scope, kms::KeyMana
   request.validation().not_null("policy", policy.has_value());
   if (policy) request.validation().length("policy", *policy, 1, 131072);
   if (auto error = request.error()) return *error;
-  if (policy_name != "default") return aws_error(AwsErrorCode::KmsKeyNotFound, "No such policy exists");
+  if (policy_name != "default") return common::aws_error(common::AwsErrorCode::KmsKeyNotFound, "No such policy exists");
   if (auto malformed = check_policy(*policy)) return *malformed;
-  if (Status done = keys.put_key_policy(scope, key_id, *policy); !done) return done.take_error();
+  if (common::Status done = keys.put_key_policy(scope, key_id, *policy); !done) return done.take_error();
   return json::object{};
 }
 
@@ -218,7 +220,7 @@ Result tag_resource(KmsRequest& request, const kms::Scope& scope, kms::KeyManage
   request.validation().not_null("tags", tags.has_value());
   if (tags) check_tags(request, *tags);
   if (auto error = request.error()) return *error;
-  if (Status done = keys.tag_resource(scope, key_id, *tags); !done) return done.take_error();
+  if (common::Status done = keys.tag_resource(scope, key_id, *tags); !done) return done.take_error();
   return json::object{};
 }
 
@@ -227,7 +229,7 @@ Result untag_resource(KmsRequest& request, const kms::Scope& scope, kms::KeyMana
   std::optional<std::vector<std::string>> tag_keys = request.strings("TagKeys");
   request.validation().not_null("tagKeys", tag_keys.has_value());
   if (auto error = request.error()) return *error;
-  if (Status done = keys.untag_resource(scope, key_id, *tag_keys); !done) return done.take_error();
+  if (common::Status done = keys.untag_resource(scope, key_id, *tag_keys); !done) return done.take_error();
   return json::object{};
 }
 

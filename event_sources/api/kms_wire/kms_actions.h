@@ -10,7 +10,7 @@
 
 namespace sluice::api::kms_wire::detail {
 
-using Result = Outcome<boost::json::object>;
+using Result = common::Outcome<boost::json::object>;
 using Action = Result (*)(KmsRequest&, const kms::Scope&, kms::KeyManager&);
 
 // key_actions.cpp

@@ -8,13 +8,14 @@ namespace sluice::api::kms_wire::detail {
 
 namespace json = boost::json;
 
-Outcome<KmsRequest> KmsRequest::parse(std::string_view body) {
+common::Outcome<KmsRequest> KmsRequest::parse(std::string_view body) {
   KmsRequest request;
   if (body.empty()) return request;  // an empty body is an empty input
   boost::system::error_code ec;
   json::value doc = json::parse(body, ec);
   if (ec || !doc.is_object()) {
-    return aws_error(AwsErrorCode::SerializationException, "Start of structure or map found where not expected.");
+    return common::aws_error(common::AwsErrorCode::SerializationException,
+                             "Start of structure or map found where not expected.");
   }
   request.body_ = std::move(doc.as_object());
   return request;
@@ -27,8 +28,8 @@ const json::value* KmsRequest::member(std::string_view name) {
 
 void KmsRequest::type_error(std::string_view name, std::string_view expected) {
   if (type_error_) return;
-  type_error_ = aws_error(AwsErrorCode::SerializationException,
-                          "Unexpected value for " + std::string(name) + ": expected " + std::string(expected));
+  type_error_ = common::aws_error(common::AwsErrorCode::SerializationException,
+                                  "Unexpected value for " + std::string(name) + ": expected " + std::string(expected));
 }
 
 std::optional<std::string> KmsRequest::string(std::string_view name) {
@@ -66,7 +67,7 @@ std::optional<bool> KmsRequest::boolean(std::string_view name) {
 std::optional<std::string> KmsRequest::blob(std::string_view name) {
   std::optional<std::string> text = string(name);
   if (!text) return std::nullopt;
-  std::optional<std::string> bytes = base64_decode(*text);
+  std::optional<std::string> bytes = common::base64_decode(*text);
   if (!bytes) type_error(name, "base64 data");
   return bytes;
 }
@@ -132,10 +133,10 @@ std::string KmsRequest::key_id(std::string_view name) {
   return id.value_or("");
 }
 
-std::optional<AwsError> KmsRequest::error() const {
+std::optional<common::AwsError> KmsRequest::error() const {
   if (type_error_) return type_error_;
-  std::optional<AwsError> invalid = validation_.error();
-  if (invalid) invalid->code = AwsErrorCode::KmsValidation;
+  std::optional<common::AwsError> invalid = validation_.error();
+  if (invalid) invalid->code = common::AwsErrorCode::KmsValidation;
   return invalid;
 }
 

@@ -22,7 +22,7 @@ namespace sluice::api::kms_wire::detail {
 class KmsRequest {
  public:
   // The body parsed, or SerializationException when it is not a JSON object.
-  static Outcome<KmsRequest> parse(std::string_view body);
+  static common::Outcome<KmsRequest> parse(std::string_view body);
 
   std::optional<std::string> string(std::string_view name);
   std::optional<int64_t> integer(std::string_view name);
@@ -38,7 +38,7 @@ class KmsRequest {
 
   query::Validation& validation() { return validation_; }
   // The first type error, else the validation error (as KMS's ValidationException).
-  std::optional<AwsError> error() const;
+  std::optional<common::AwsError> error() const;
 
  private:
   const boost::json::value* member(std::string_view name);
@@ -46,7 +46,7 @@ class KmsRequest {
 
   boost::json::object body_;
   query::Validation validation_;
-  std::optional<AwsError> type_error_;
+  std::optional<common::AwsError> type_error_;
 };
 
 // "keyId" for "KeyId": the member's name as validation texts give it.

@@ -66,7 +66,8 @@ class KmsService final : public server::Service {
 
   void handle(server::Call call, http::ResponderPtr responder) override { responder->respond(answer(call)); }
 
-  http::Response error_response(server::Protocol, const AwsError& error, std::string_view request_id) const override {
+  http::Response error_response(server::Protocol, const common::AwsError& error,
+                                std::string_view request_id) const override {
     // KMS speaks only JSON 1.1, whatever the request tried.
     return json::error_response(error, request_id, kDialect);
   }
@@ -76,7 +77,7 @@ class KmsService final : public server::Service {
     const std::string& request_id = call.ctx.request_id;
     const ActionRow* action = call.request.method == "POST" ? find_action(call.action) : nullptr;
     if (action == nullptr) {
-      return json::error_response(aws_error(AwsErrorCode::UnknownOperation, ""), request_id, kDialect);
+      return json::error_response(common::aws_error(common::AwsErrorCode::UnknownOperation, ""), request_id, kDialect);
     }
     auto request = detail::KmsRequest::parse(call.request.body);
     if (!request) return json::error_response(request.error(), request_id, kDialect);

@@ -21,7 +21,7 @@ std::string value_in(const rest_json::Params& params, std::string_view name) {
 }
 
 // MaximumRetryAttempts, MaximumEventAgeInSeconds and DestinationConfig of Put and Update.
-Outcome<lambda::EventInvokeConfigInput> read_config(const ActionCall& a) {
+common::Outcome<lambda::EventInvokeConfigInput> read_config(const ActionCall& a) {
   RequestReader reader(a.call.request.body);
   lambda::EventInvokeConfigInput input;
   input.maximum_retry_attempts = reader.integer("MaximumRetryAttempts");
@@ -73,8 +73,9 @@ http::Response list_configs(const ActionCall& a) {
       used = 0;
     }
     if (used != text.size()) {
-      return error_answer(aws_error(AwsErrorCode::SerializationException, "MaxItems must be an integer"),
-                          request_id(a));
+      return error_answer(
+          common::aws_error(common::AwsErrorCode::SerializationException, "MaxItems must be an integer"),
+          request_id(a));
     }
   }
   auto page = a.control_plane.list_event_invoke_configs(value_in(a.path, "FunctionName"), value_in(a.query, "Marker"),

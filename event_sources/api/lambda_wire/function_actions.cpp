@@ -34,13 +34,13 @@ std::string query_value(const ActionCall& a, std::string_view name) {
 
 // Code {ZipFile (base64), S3Bucket, S3Key, S3ObjectVersion}, at the top level for
 // UpdateFunctionCode and under "Code" for CreateFunction.
-Outcome<lambda::CodeInput> read_code(RequestReader& reader) {
+common::Outcome<lambda::CodeInput> read_code(RequestReader& reader) {
   lambda::CodeInput code;
   if (auto zip = reader.string("ZipFile")) {
-    auto decoded = base64_decode(*zip);
+    auto decoded = common::base64_decode(*zip);
     if (!decoded) {
-      return aws_error(AwsErrorCode::LambdaInvalidParameterValue,
-                       "Could not unzip uploaded file. Please check your file, then try to upload again.");
+      return common::aws_error(common::AwsErrorCode::LambdaInvalidParameterValue,
+                               "Could not unzip uploaded file. Please check your file, then try to upload again.");
     }
     code.zip_file = std::move(*decoded);
   }
@@ -53,7 +53,7 @@ Outcome<lambda::CodeInput> read_code(RequestReader& reader) {
 }
 
 std::optional<std::map<std::string, std::string>> read_environment(RequestReader& reader,
-                                                                   std::optional<AwsError>* error) {
+                                                                   std::optional<common::AwsError>* error) {
   auto environment = reader.object("Environment");
   if (!environment) return std::nullopt;
   auto variables = environment->string_map("Variables");
@@ -61,7 +61,7 @@ std::optional<std::map<std::string, std::string>> read_environment(RequestReader
   return variables.value_or(std::map<std::string, std::string>{});
 }
 
-std::optional<std::string> read_dead_letter_target(RequestReader& reader, std::optional<AwsError>* error) {
+std::optional<std::string> read_dead_letter_target(RequestReader& reader, std::optional<common::AwsError>* error) {
   auto config = reader.object("DeadLetterConfig");
   if (!config) return std::nullopt;
   auto target = config->string("TargetArn");
@@ -80,7 +80,7 @@ http::Response create_function(const ActionCall& a) {
   input.timeout_s = reader.integer("Timeout");
   input.memory_size_mb = reader.integer("MemorySize");
   input.tags = reader.string_map("Tags").value_or(lambda::TagMap{});
-  std::optional<AwsError> nested_error;
+  std::optional<common::AwsError> nested_error;
   input.environment = read_environment(reader, &nested_error);
   input.dead_letter_target_arn = read_dead_letter_target(reader, &nested_error).value_or("");
   const bool publish = reader.boolean("Publish").value_or(false);
@@ -135,17 +135,19 @@ http::Response list_functions(const ActionCall& a) {
       max_items = std::stoll(text, &used);
       if (used != text.size()) throw std::invalid_argument(text);
     } catch (const std::exception&) {
-      return error_answer(aws_error(AwsErrorCode::SerializationException, "MaxItems must be an integer"),
-                          request_id(a));
+      return error_answer(
+          common::aws_error(common::AwsErrorCode::SerializationException, "MaxItems must be an integer"),
+          request_id(a));
     }
   }
   const std::string function_version = query_value(a, "FunctionVersion");
   if (!function_version.empty() && function_version != "ALL") {
-    return error_answer(aws_error(AwsErrorCode::Validation,
-                                  "1 validation error detected: Value '" + function_version +
-                                      "' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum "
-                                      "value set: [ALL]"),
-                        request_id(a));
+    return error_answer(
+        common::aws_error(common::AwsErrorCode::Validation,
+                          "1 validation error detected: Value '" + function_version +
+                              "' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum "
+                              "value set: [ALL]"),
+        request_id(a));
   }
   auto page = a.control_plane.list_functions(query_value(a, "Marker"), max_items, function_version == "ALL");
   if (!page) return error_answer(page.error(), request_id(a));
@@ -191,7 +193,7 @@ http::Response update_function_configuration(const ActionCall& a) {
   input.timeout_s = reader.integer("Timeout");
   input.memory_size_mb = reader.integer("MemorySize");
   input.revision_id = reader.string("RevisionId");
-  std::optional<AwsError> nested_error;
+  std::optional<common::AwsError> nested_error;
   input.environment = read_environment(reader, &nested_error);
   input.dead_letter_target_arn = read_dead_letter_target(reader, &nested_error);
   if (reader.error()) return error_answer(*reader.error(), request_id(a));
@@ -211,19 +213,20 @@ http::Response invoke(const ActionCall& a) {
   const std::string type = header_or(request, "x-amz-invocation-type", "RequestResponse");
   const std::string log_type = header_or(request, "x-amz-log-type", "None");
   if (type != "RequestResponse" && type != "DryRun" && type != "Event") {
-    return error_answer(aws_error(AwsErrorCode::Validation, "1 validation error detected: Value '" + type +
+    return error_answer(
+        common::aws_error(common::AwsErrorCode::Validation, "1 validation error detected: Value '" + type +
                                                                 "' at 'invocationType' failed to satisfy constraint: "
                                                                 "Member must satisfy enum value set: [Event, "
                                                                 "RequestResponse, DryRun]"),
-                        request_id(a));
+        request_id(a));
   }
   const std::string qualifier = query_value(a, "Qualifier");
   if (type == "Event") {
     if (request.body.size() > kMaxAsyncPayloadBytes) {
-      return error_answer(aws_error(AwsErrorCode::LambdaRequestEntityTooLarge,
-                                    std::to_string(request.body.size()) +
-                                        " byte payload is too large for the Event invocation type (limit " +
-                                        std::to_string(kMaxAsyncPayloadBytes) + " bytes)"),
+      return error_answer(common::aws_error(common::AwsErrorCode::LambdaRequestEntityTooLarge,
+                                            std::to_string(request.body.size()) +
+                                                " byte payload is too large for the Event invocation type (limit " +
+                                                std::to_string(kMaxAsyncPayloadBytes) + " bytes)"),
                           request_id(a));
     }
     auto queued = a.control_plane.invoke_async(function_name(a), qualifier, request.body.empty() ? "{}" : request.body);
@@ -232,9 +235,9 @@ http::Response invoke(const ActionCall& a) {
     return json_answer(202, "", *queued);
   }
   if (request.body.size() > kMaxSyncPayloadBytes) {
-    return error_answer(aws_error(AwsErrorCode::LambdaRequestEntityTooLarge,
-                                  "Request must be smaller than " + std::to_string(kMaxSyncPayloadBytes) +
-                                      " bytes for the InvokeFunction operation"),
+    return error_answer(common::aws_error(common::AwsErrorCode::LambdaRequestEntityTooLarge,
+                                          "Request must be smaller than " + std::to_string(kMaxSyncPayloadBytes) +
+                                              " bytes for the InvokeFunction operation"),
                         request_id(a));
   }
   if (type == "DryRun") {
@@ -256,7 +259,7 @@ http::Response invoke(const ActionCall& a) {
   if (input.tail_log) {
     std::string_view log = output->log;
     if (log.size() > kLogTailBytes) log = log.substr(log.size() - kLogTailBytes);
-    response.headers.emplace_back("X-Amz-Log-Result", base64_encode(log));
+    response.headers.emplace_back("X-Amz-Log-Result", common::base64_encode(log));
   }
   return response;
 }

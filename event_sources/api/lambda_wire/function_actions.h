@@ -22,7 +22,8 @@ struct ActionCall {
   const rest_json::Params& query;  // the query string's
   // CreateEventSourceMapping's check of the function's execution role (LambdaServiceOptions);
   // null or empty: not checked.
-  const std::function<std::optional<AwsError>(const std::string&, const std::string&)>* check_mapping_role = nullptr;
+  const std::function<std::optional<common::AwsError>(const std::string&, const std::string&)>* check_mapping_role =
+      nullptr;
 };
 
 // The answer to `operation`, or nullopt when it is not a function operation.
@@ -38,6 +39,6 @@ std::optional<http::Response> run_policy_action(std::string_view operation, cons
 // The same for event invoke configurations (event_invoke_config_actions.cpp).
 std::optional<http::Response> run_event_invoke_config_action(std::string_view operation, const ActionCall& action);
 // Lambda's REST-JSON error; throttling carries its Reason.
-http::Response lambda_error(const AwsError& error, std::string_view request_id);
+http::Response lambda_error(const common::AwsError& error, std::string_view request_id);
 
 }  // namespace sluice::api::lambda_wire

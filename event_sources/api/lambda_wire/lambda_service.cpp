@@ -46,15 +46,16 @@ class LambdaService final : public server::Service {
     if (!answer && !route.operation.empty()) answer = run_policy_action(route.operation, action);
     if (!answer && !route.operation.empty()) answer = run_event_invoke_config_action(route.operation, action);
     if (!answer) {
-      answer =
-          rest_json::error_answer(aws_error(AwsErrorCode::UnknownOperation,
-                                            "No Lambda operation at " + call.request.method + " " + call.request.path),
-                                  call.ctx.request_id);
+      answer = rest_json::error_answer(
+          common::aws_error(common::AwsErrorCode::UnknownOperation,
+                            "No Lambda operation at " + call.request.method + " " + call.request.path),
+          call.ctx.request_id);
     }
     responder->respond(std::move(*answer));
   }
 
-  http::Response error_response(server::Protocol, const AwsError& error, std::string_view request_id) const override {
+  http::Response error_response(server::Protocol, const common::AwsError& error,
+                                std::string_view request_id) const override {
     return rest_json::error_answer(error, request_id);
   }
 

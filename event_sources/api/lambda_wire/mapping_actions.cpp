@@ -21,26 +21,26 @@ std::string param(const rest_json::Params& params, std::string_view name) {
   return found == params.end() ? std::string() : found->second;
 }
 
-Outcome<boost::json::object> body_object(const ActionCall& a) {
+common::Outcome<boost::json::object> body_object(const ActionCall& a) {
   const std::string& body = a.call.request.body;
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) return boost::json::object();
   boost::system::error_code ec;
   boost::json::value parsed = boost::json::parse(body, ec);
   if (ec || !parsed.is_object()) {
-    return aws_error(AwsErrorCode::SerializationException, "Could not parse request body into json");
+    return common::aws_error(common::AwsErrorCode::SerializationException, "Could not parse request body into json");
   }
   return std::move(parsed.get_object());
 }
 
-Outcome<std::string> take_string(boost::json::object& body, std::string_view name) {
+common::Outcome<std::string> take_string(boost::json::object& body, std::string_view name) {
   boost::json::value* value = body.if_contains(name);
   if (!value || value->is_null()) {
     body.erase(name);
     return std::string();
   }
   if (!value->is_string()) {
-    return aws_error(AwsErrorCode::SerializationException,
-                     "Could not parse request body into json: " + std::string(name) + " must be a string");
+    return common::aws_error(common::AwsErrorCode::SerializationException,
+                             "Could not parse request body into json: " + std::string(name) + " must be a string");
   }
   std::string text(value->get_string());
   body.erase(name);
@@ -86,7 +86,8 @@ http::Response create_mapping(const ActionCall& a) {
   lambda::CreateMappingInput input{*function_name, *event_source_arn, boost::json::serialize(*body)};
   auto created = a.control_plane.create_event_source_mapping(input);
   if (!created) {
-    if (created.error().code == AwsErrorCode::Validation) log_queue_url_hint(input.event_source_arn, a.call.ctx);
+    if (created.error().code == common::AwsErrorCode::Validation)
+      log_queue_url_hint(input.event_source_arn, a.call.ctx);
     return error_answer(created.error(), request_id(a));
   }
   return json_answer(202, std::move(*created), request_id(a));
@@ -107,8 +108,9 @@ http::Response list_mappings(const ActionCall& a) {
     char* end = nullptr;
     const long long value = std::strtoll(text.c_str(), &end, 10);
     if (*end != '\0') {
-      return error_answer(aws_error(AwsErrorCode::SerializationException, "MaxItems must be an integer"),
-                          request_id(a));
+      return error_answer(
+          common::aws_error(common::AwsErrorCode::SerializationException, "MaxItems must be an integer"),
+          request_id(a));
     }
     filter.max_items = value;
   }
@@ -148,11 +150,12 @@ http::Response update_mapping(const ActionCall& a) {
     const boost::json::value* arn =
         ec || !parsed.is_object() ? nullptr : parsed.get_object().if_contains("FunctionArn");
     if (!arn || !arn->is_string() || bare_function_name(arn->get_string()) != bare_function_name(*function_name)) {
-      return error_answer(aws_error(AwsErrorCode::LambdaInvalidParameterValue,
-                                    "sluice cannot move an event source mapping to another function yet; delete the "
-                                    "mapping and create one for " +
-                                        *function_name),
-                          request_id(a));
+      return error_answer(
+          common::aws_error(common::AwsErrorCode::LambdaInvalidParameterValue,
+                            "sluice cannot move an event source mapping to another function yet; delete the "
+                            "mapping and create one for " +
+                                *function_name),
+          request_id(a));
     }
   }
   auto updated = a.control_plane.update_event_source_mapping(param(a.path, "UUID"), boost::json::serialize(*body));

@@ -9,7 +9,7 @@ RequestReader::RequestReader(std::string_view body) {
   boost::system::error_code ec;
   boost::json::value parsed = boost::json::parse(body, ec);
   if (ec || !parsed.is_object()) {
-    error_ = aws_error(AwsErrorCode::SerializationException, "Could not parse request body into json");
+    error_ = common::aws_error(common::AwsErrorCode::SerializationException, "Could not parse request body into json");
     return;
   }
   object_ = std::move(parsed.get_object());
@@ -17,9 +17,9 @@ RequestReader::RequestReader(std::string_view body) {
 
 void RequestReader::wrong_type(std::string_view name, std::string_view expected) {
   if (!error_) {
-    error_ =
-        aws_error(AwsErrorCode::SerializationException,
-                  "Could not parse request body into json: " + std::string(name) + " must be " + std::string(expected));
+    error_ = common::aws_error(
+        common::AwsErrorCode::SerializationException,
+        "Could not parse request body into json: " + std::string(name) + " must be " + std::string(expected));
   }
 }
 

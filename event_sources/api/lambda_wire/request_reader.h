@@ -31,7 +31,7 @@ class RequestReader {
   std::optional<RequestReader> object(std::string_view name);
 
   // The first problem, or nullopt.
-  const std::optional<AwsError>& error() const { return error_; }
+  const std::optional<common::AwsError>& error() const { return error_; }
 
  private:
   explicit RequestReader(boost::json::object object) : object_(std::move(object)) {}
@@ -39,7 +39,7 @@ class RequestReader {
   void wrong_type(std::string_view name, std::string_view expected);
 
   boost::json::object object_;
-  std::optional<AwsError> error_;
+  std::optional<common::AwsError> error_;
 };
 
 }  // namespace sluice::api::lambda_wire

@@ -33,10 +33,11 @@ http::Response put_concurrency(const ActionCall& a) {
   auto reserved = reader.integer("ReservedConcurrentExecutions");
   if (reader.error()) return error_answer(*reader.error(), request_id(a));
   if (!reserved) {
-    return error_answer(aws_error(AwsErrorCode::Validation,
-                                  "1 validation error detected: Value null at 'reservedConcurrentExecutions' failed to "
-                                  "satisfy constraint: Member must not be null"),
-                        request_id(a));
+    return error_answer(
+        common::aws_error(common::AwsErrorCode::Validation,
+                          "1 validation error detected: Value null at 'reservedConcurrentExecutions' failed to "
+                          "satisfy constraint: Member must not be null"),
+        request_id(a));
   }
   auto function = a.control_plane.put_function_concurrency(param(a.path, "FunctionName"), *reserved);
   if (!function) return error_answer(function.error(), request_id(a));
@@ -95,9 +96,9 @@ http::Response account_settings(const ActionCall& a) {
 
 }  // namespace
 
-http::Response lambda_error(const AwsError& error, std::string_view request_id) {
+http::Response lambda_error(const common::AwsError& error, std::string_view request_id) {
   // The only throttling sluice does is a function's reserved concurrency.
-  if (error.code == AwsErrorCode::LambdaTooManyRequests)
+  if (error.code == common::AwsErrorCode::LambdaTooManyRequests)
     return error_answer(error, request_id, "ReservedFunctionConcurrentInvocationLimitExceeded");
   return error_answer(error, request_id);
 }

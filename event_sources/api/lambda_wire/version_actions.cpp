@@ -34,7 +34,8 @@ std::optional<http::Response> read_max_items(const ActionCall& a, std::optional<
     if (used == text.size()) return std::nullopt;
   } catch (const std::exception&) {
   }
-  return error_answer(aws_error(AwsErrorCode::SerializationException, "MaxItems must be an integer"), request_id(a));
+  return error_answer(common::aws_error(common::AwsErrorCode::SerializationException, "MaxItems must be an integer"),
+                      request_id(a));
 }
 
 void append_marker(std::string& body, const std::string& next_marker) {
@@ -42,7 +43,7 @@ void append_marker(std::string& body, const std::string& next_marker) {
 }
 
 // Name, FunctionVersion, Description and RoutingConfig of CreateAlias and UpdateAlias.
-Outcome<lambda::AliasInput> read_alias(const ActionCall& a, bool name_in_body) {
+common::Outcome<lambda::AliasInput> read_alias(const ActionCall& a, bool name_in_body) {
   RequestReader reader(a.call.request.body);
   lambda::AliasInput input;
   input.name = name_in_body ? reader.string("Name").value_or("") : path_value(a, "Name");

@@ -14,24 +14,27 @@ namespace {
 
 namespace json = boost::json;
 
-AwsError invalid(std::string message) { return aws_error(AwsErrorCode::LogsInvalidParameter, std::move(message)); }
-AwsError constraint(std::string_view value, std::string_view member, std::string_view rule) {
+common::AwsError invalid(std::string message) {
+  return common::aws_error(common::AwsErrorCode::LogsInvalidParameter, std::move(message));
+}
+common::AwsError constraint(std::string_view value, std::string_view member, std::string_view rule) {
   return invalid("1 validation error detected: Value " + std::string(value) + " at '" + std::string(member) +
                  "' failed to satisfy constraint: " + std::string(rule));
 }
-AwsError serialization(std::string_view member) {
-  return aws_error(AwsErrorCode::SerializationException, "Unexpected value type for '" + std::string(member) + "'");
+common::AwsError serialization(std::string_view member) {
+  return common::aws_error(common::AwsErrorCode::SerializationException,
+                           "Unexpected value type for '" + std::string(member) + "'");
 }
 
 // The reading helpers return an error for a member of the wrong type, which AWS answers as a
 // SerializationException.
-Outcome<std::optional<std::string>> optional_string(const json::object& in, std::string_view name) {
+common::Outcome<std::optional<std::string>> optional_string(const json::object& in, std::string_view name) {
   const json::value* v = in.if_contains(name);
   if (!v || v->is_null()) return std::optional<std::string>();
   if (!v->is_string()) return serialization(name);
   return std::optional<std::string>(std::string(v->get_string()));
 }
-Outcome<std::optional<int64_t>> optional_int(const json::object& in, std::string_view name) {
+common::Outcome<std::optional<int64_t>> optional_int(const json::object& in, std::string_view name) {
   const json::value* v = in.if_contains(name);
   if (!v || v->is_null()) return std::optional<int64_t>();
   if (v->is_int64()) return std::optional<int64_t>(v->get_int64());
@@ -41,7 +44,7 @@ Outcome<std::optional<int64_t>> optional_int(const json::object& in, std::string
     return std::optional<int64_t>(static_cast<int64_t>(v->get_double()));
   return serialization(name);
 }
-Outcome<bool> optional_bool(const json::object& in, std::string_view name, bool fallback) {
+common::Outcome<bool> optional_bool(const json::object& in, std::string_view name, bool fallback) {
   const json::value* v = in.if_contains(name);
   if (!v || v->is_null()) return fallback;
   if (!v->is_bool()) return serialization(name);
@@ -54,7 +57,7 @@ bool is_group_name_char(char c) {
 }
 
 // A required name member, checked against CloudWatch Logs' length and pattern constraints.
-Outcome<std::string> name_member(const json::object& in, std::string_view member, bool group) {
+common::Outcome<std::string> name_member(const json::object& in, std::string_view member, bool group) {
   auto value = optional_string(in, member);
   if (!value) return value.error();
   if (!*value) return constraint("null", member, "Member must not be null");
@@ -80,7 +83,7 @@ struct StreamName {
   std::string stream;
 };
 
-Outcome<StreamName> stream_member(const json::object& in) {
+common::Outcome<StreamName> stream_member(const json::object& in) {
   auto group = name_member(in, "logGroupName", true);
   if (!group) return group.error();
   auto stream = name_member(in, "logStreamName", false);
@@ -88,7 +91,7 @@ Outcome<StreamName> stream_member(const json::object& in) {
   return StreamName{std::move(*group), std::move(*stream)};
 }
 
-Outcome<int64_t> limit_member(const json::object& in, int64_t fallback, int64_t most) {
+common::Outcome<int64_t> limit_member(const json::object& in, int64_t fallback, int64_t most) {
   auto limit = optional_int(in, "limit");
   if (!limit) return limit.error();
   if (!*limit) return fallback;
@@ -107,35 +110,35 @@ std::string group_arn(const LogsCall& call, const std::string& group) {
 
 std::string done() { return "{}"; }
 
-Outcome<std::string> create_log_group(const LogsCall& call) {
+common::Outcome<std::string> create_log_group(const LogsCall& call) {
   auto group = name_member(call.input, "logGroupName", true);
   if (!group) return group.error();
-  if (Status s = call.store.create_group(*group); !s) return s.error();
+  if (common::Status s = call.store.create_group(*group); !s) return s.error();
   return done();
 }
 
-Outcome<std::string> delete_log_group(const LogsCall& call) {
+common::Outcome<std::string> delete_log_group(const LogsCall& call) {
   auto group = name_member(call.input, "logGroupName", true);
   if (!group) return group.error();
-  if (Status s = call.store.delete_group(*group); !s) return s.error();
+  if (common::Status s = call.store.delete_group(*group); !s) return s.error();
   return done();
 }
 
-Outcome<std::string> create_log_stream(const LogsCall& call) {
+common::Outcome<std::string> create_log_stream(const LogsCall& call) {
   auto named = stream_member(call.input);
   if (!named) return named.error();
-  if (Status s = call.store.create_stream(named->group, named->stream); !s) return s.error();
+  if (common::Status s = call.store.create_stream(named->group, named->stream); !s) return s.error();
   return done();
 }
 
-Outcome<std::string> delete_log_stream(const LogsCall& call) {
+common::Outcome<std::string> delete_log_stream(const LogsCall& call) {
   auto named = stream_member(call.input);
   if (!named) return named.error();
-  if (Status s = call.store.delete_stream(named->group, named->stream); !s) return s.error();
+  if (common::Status s = call.store.delete_stream(named->group, named->stream); !s) return s.error();
   return done();
 }
 
-Outcome<std::string> put_retention_policy(const LogsCall& call) {
+common::Outcome<std::string> put_retention_policy(const LogsCall& call) {
   auto group = name_member(call.input, "logGroupName", true);
   if (!group) return group.error();
   auto days = optional_int(call.input, "retentionInDays");
@@ -145,18 +148,18 @@ Outcome<std::string> put_retention_policy(const LogsCall& call) {
     return constraint("'" + std::to_string(**days) + "'", "retentionInDays",
                       "Member must satisfy enum value set: [" + logs::retention_values_text() + "]");
   }
-  if (Status s = call.store.put_retention(*group, **days); !s) return s.error();
+  if (common::Status s = call.store.put_retention(*group, **days); !s) return s.error();
   return done();
 }
 
-Outcome<std::string> delete_retention_policy(const LogsCall& call) {
+common::Outcome<std::string> delete_retention_policy(const LogsCall& call) {
   auto group = name_member(call.input, "logGroupName", true);
   if (!group) return group.error();
-  if (Status s = call.store.delete_retention(*group); !s) return s.error();
+  if (common::Status s = call.store.delete_retention(*group); !s) return s.error();
   return done();
 }
 
-Outcome<std::string> describe_log_groups(const LogsCall& call) {
+common::Outcome<std::string> describe_log_groups(const LogsCall& call) {
   logs::GroupQuery query;
   auto prefix = optional_string(call.input, "logGroupNamePrefix");
   if (!prefix) return prefix.error();
@@ -188,7 +191,7 @@ Outcome<std::string> describe_log_groups(const LogsCall& call) {
   return json::serialize(out);
 }
 
-Outcome<std::string> describe_log_streams(const LogsCall& call) {
+common::Outcome<std::string> describe_log_streams(const LogsCall& call) {
   logs::StreamQuery query;
   auto group = name_member(call.input, "logGroupName", true);
   if (!group) return group.error();
@@ -233,7 +236,7 @@ Outcome<std::string> describe_log_streams(const LogsCall& call) {
   return json::serialize(out);
 }
 
-Outcome<std::string> put_log_events(const LogsCall& call) {
+common::Outcome<std::string> put_log_events(const LogsCall& call) {
   auto named = stream_member(call.input);
   if (!named) return named.error();
   const json::value* list = call.input.if_contains("logEvents");
@@ -273,7 +276,7 @@ Outcome<std::string> put_log_events(const LogsCall& call) {
   return json::serialize(out);
 }
 
-Outcome<std::string> get_log_events(const LogsCall& call) {
+common::Outcome<std::string> get_log_events(const LogsCall& call) {
   logs::EventQuery query;
   auto named = stream_member(call.input);
   if (!named) return named.error();
@@ -307,7 +310,7 @@ Outcome<std::string> get_log_events(const LogsCall& call) {
   return json::serialize(out);
 }
 
-Outcome<std::string> filter_log_events(const LogsCall& call) {
+common::Outcome<std::string> filter_log_events(const LogsCall& call) {
   logs::FilterQuery query;
   auto group = name_member(call.input, "logGroupName", true);
   if (!group) return group.error();

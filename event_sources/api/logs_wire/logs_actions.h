@@ -18,7 +18,7 @@ struct LogsCall {
   logs::LogStore& store;
 };
 
-using Action = Outcome<std::string> (*)(const LogsCall&);
+using Action = common::Outcome<std::string> (*)(const LogsCall&);
 
 // The action named `name`, or null.
 Action find_action(std::string_view name);

@@ -31,8 +31,8 @@ bool decode_in_place(char* p, char* end, std::string_view* out) {
       ++q;
     } else {
       if (end - q < 3) return false;
-      int hi = hex_digit_value(q[1]);
-      int lo = hex_digit_value(q[2]);
+      int hi = common::hex_digit_value(q[1]);
+      int lo = common::hex_digit_value(q[2]);
       if (hi < 0 || lo < 0) return false;
       *o++ = static_cast<char>((hi << 4) | lo);
       q += 3;
@@ -68,7 +68,7 @@ bool decode_pairs(char* p, char* end, FormParams& params) {
 
 }  // namespace
 
-Outcome<Form> Form::decode(std::string_view first, std::string_view second) {
+common::Outcome<Form> Form::decode(std::string_view first, std::string_view second) {
   Form form;
   const size_t size = first.size() + second.size();
   if (size == 0) return form;
@@ -84,7 +84,7 @@ Outcome<Form> Form::decode(std::string_view first, std::string_view second) {
   if (!decode_pairs(text, text + first.size(), form.params_) ||
       !decode_pairs(text + first.size(), text + size, form.params_)) {
     // Text of AWS's common error MalformedQueryString.
-    return aws_error(AwsErrorCode::MalformedQueryString, "The query string contains a syntax error.");
+    return common::aws_error(common::AwsErrorCode::MalformedQueryString, "The query string contains a syntax error.");
   }
   return form;
 }

@@ -93,7 +93,7 @@ namespace {
 
 namespace json = boost::json;
 
-using Error = std::optional<AwsError>;
+using Error = std::optional<common::AwsError>;
 
 // A parameter as the conversion reads it.
 struct Value {
@@ -106,12 +106,12 @@ Value value_of(const FormParams& params, const FormParam& p) { return {params[p.
 // Unverified: AWS's exact text for a non-numeric integer parameter in a Query request. This
 // follows the shape of its range errors ("Value 1000 for parameter MaxNumberOfMessages is
 // invalid. Reason: Must be between 1 and 10, if provided.").
-AwsError invalid_value(const Value& p, std::string_view reason) {
+common::AwsError invalid_value(const Value& p, std::string_view reason) {
   std::string msg;
   msg.reserve(64 + p.text.size() + p.full.size());
   msg.append("Value ").append(p.text).append(" for parameter ").append(p.full);
   msg.append(" is invalid. Reason: ").append(reason);
-  return aws_error(AwsErrorCode::InvalidParameterValue, std::move(msg));
+  return common::aws_error(common::AwsErrorCode::InvalidParameterValue, std::move(msg));
 }
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -243,12 +243,12 @@ bool parse_form_integer(std::string_view text, std::int64_t* out) {
   return !text.empty() && ec == std::errc{} && ptr == text.data() + text.size();
 }
 
-AwsError form_integer_error(std::string_view name, std::string_view text) {
+common::AwsError form_integer_error(std::string_view name, std::string_view text) {
   return invalid_value({name, text}, "must be an integer.");
 }
 
-Outcome<boost::json::object> request_to_json(const ActionSpec& action, const FormParams& params,
-                                             boost::json::storage_ptr storage) {
+common::Outcome<boost::json::object> request_to_json(const ActionSpec& action, const FormParams& params,
+                                                     boost::json::storage_ptr storage) {
   json::value out(std::move(storage));
   if (Error e = Converter(params).to_json(*action.input, form_root(params), out)) return std::move(*e);
   return std::move(out.get_object());

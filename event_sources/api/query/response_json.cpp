@@ -116,12 +116,12 @@ class DocumentReader {
         if (digits.empty() || digits.size() > 6) return false;
         uint32_t cp = 0;
         for (char c : digits) {
-          int v = hex ? hex_digit_value(c) : (c >= '0' && c <= '9' ? c - '0' : -1);
+          int v = hex ? common::hex_digit_value(c) : (c >= '0' && c <= '9' ? c - '0' : -1);
           if (v < 0) return false;
           cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(v);
         }
         if (cp > 0x10FFFF) return false;
-        append_utf8(cp, *out);
+        common::append_utf8(cp, *out);
       } else {
         return false;
       }
@@ -204,7 +204,7 @@ std::optional<std::string> document_to_json(std::string_view xml, FlattenedNames
     body = std::move(wrapper);
   }
   std::string text = json::serialize(body);
-  make_well_formed_utf8(text);  // form-decoded values may hold bytes that are not UTF-8
+  common::make_well_formed_utf8(text);  // form-decoded values may hold bytes that are not UTF-8
   return text;
 }
 

@@ -162,17 +162,17 @@ std::string response_to_xml(const ActionSpec& action, const boost::json::object&
   return out;
 }
 
-std::string error_xml(const AwsError& error, std::string_view request_id, const Dialect& dialect) {
+std::string error_xml(const common::AwsError& error, std::string_view request_id, const Dialect& dialect) {
   std::string out;
   out.reserve(256 + error.message.size());
   XmlWriter w(out);
-  const AwsErrorInfo& info = error.info();
+  const common::AwsErrorInfo& info = error.info();
   w.raw(dialect.declaration);
   w.raw("<ErrorResponse xmlns=\"");
   w.raw(dialect.xml_namespace);
   w.raw("\">");
   w.open("Error");
-  w.raw_element("Type", info.fault == Fault::Sender ? "Sender" : "Receiver");
+  w.raw_element("Type", info.fault == common::Fault::Sender ? "Sender" : "Receiver");
   w.element("Code", info.query_code);
   w.element("Message", error.message);
   if (dialect.error_detail) w.raw("<Detail/>");
@@ -192,7 +192,7 @@ http::Response xml_response(std::string_view request_id, std::string body) {
   return response;
 }
 
-http::Response error_response(const AwsError& error, std::string_view request_id, const Dialect& dialect) {
+http::Response error_response(const common::AwsError& error, std::string_view request_id, const Dialect& dialect) {
   http::Response response;
   response.status = error.info().http_status;
   response.headers.emplace_back("x-amzn-RequestId", std::string(request_id));

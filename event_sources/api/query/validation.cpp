@@ -65,7 +65,7 @@ void Validation::one_of(std::string_view field, std::string_view value,
   add(field, value, false, "Member must satisfy enum value set: [" + set + "]");
 }
 
-std::optional<AwsError> Validation::error() const {
+std::optional<common::AwsError> Validation::error() const {
   if (problems_.empty()) return std::nullopt;
   std::string message = std::to_string(problems_.size()) +
                         (problems_.size() == 1 ? " validation error detected: " : " validation errors detected: ");
@@ -73,7 +73,7 @@ std::optional<AwsError> Validation::error() const {
     if (i > 0) message += "; ";
     message += problems_[i];
   }
-  return aws_error(AwsErrorCode::ValidationError, std::move(message));
+  return common::aws_error(common::AwsErrorCode::ValidationError, std::move(message));
 }
 
 }  // namespace sluice::api::query

@@ -25,15 +25,15 @@ http::Response json_answer(int status, std::string body, std::string_view reques
   return response;
 }
 
-http::Response error_answer(const AwsError& error, std::string_view request_id, std::string_view reason) {
-  const AwsErrorInfo& info = error.info();
+http::Response error_answer(const common::AwsError& error, std::string_view request_id, std::string_view reason) {
+  const common::AwsErrorInfo& info = error.info();
   std::string body = "{\"Type\":\"";
-  body += info.fault == Fault::Sender ? "User" : "Service";
+  body += info.fault == common::Fault::Sender ? "User" : "Service";
   body += capitalised_message(info.json_type) ? "\",\"Message\":" : "\",\"message\":";
-  append_json_string(body, error.message);  // ill-formed UTF-8 becomes U+FFFD there
+  common::append_json_string(body, error.message);  // ill-formed UTF-8 becomes U+FFFD there
   if (!reason.empty()) {
     body += ",\"Reason\":";
-    append_json_string(body, reason);
+    common::append_json_string(body, reason);
   }
   body += '}';
   http::Response response = json_answer(info.http_status, std::move(body), request_id);

@@ -42,12 +42,15 @@ constexpr int64_t kSkewMs = 15 * 60 * 1000;
 constexpr size_t kMaxCachedKeys = 4096;
 constexpr std::string_view kEmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-AwsError incomplete(std::string message) { return aws_error(AwsErrorCode::IncompleteSignature, std::move(message)); }
+common::AwsError incomplete(std::string message) {
+  return common::aws_error(common::AwsErrorCode::IncompleteSignature, std::move(message));
+}
 
-AwsError signature_mismatch() {
-  return aws_error(AwsErrorCode::SignatureDoesNotMatch,
-                   "The request signature we calculated does not match the signature you provided. Check your AWS "
-                   "Secret Access Key and signing method. Consult the service documentation for details.");
+common::AwsError signature_mismatch() {
+  return common::aws_error(
+      common::AwsErrorCode::SignatureDoesNotMatch,
+      "The request signature we calculated does not match the signature you provided. Check your AWS "
+      "Secret Access Key and signing method. Consult the service documentation for details.");
 }
 
 int hex_value(char c) {
@@ -151,7 +154,7 @@ struct Signed {
 
 // Reads "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..." into `out`, or says what
 // AWS would say about it.
-std::optional<AwsError> read_authorization_header(std::string_view value, Signed& out) {
+std::optional<common::AwsError> read_authorization_header(std::string_view value, Signed& out) {
   const std::string whole(value);
   if (value.substr(0, kAlgorithm.size()) != kAlgorithm) {
     return incomplete("Unsupported AWS 'algorithm': '" + std::string(value.substr(0, value.find(' '))) + "'");
@@ -181,7 +184,7 @@ std::optional<AwsError> read_authorization_header(std::string_view value, Signed
   return std::nullopt;
 }
 
-std::optional<AwsError> read_presigned(std::vector<std::pair<std::string, std::string>> pairs, Signed& out) {
+std::optional<common::AwsError> read_presigned(std::vector<std::pair<std::string, std::string>> pairs, Signed& out) {
   out.presigned = true;
   const std::string* algorithm = find_pair(pairs, "X-Amz-Algorithm");
   if (algorithm == nullptr || *algorithm != kAlgorithm) {
@@ -219,12 +222,12 @@ std::string describe(const Call& call) {
 
 Authenticator::Authenticator(AuthOptions options) : options_(std::move(options)) {
   if (!options_.directory) options_.directory = std::make_shared<identity::Directory>();
-  if (!options_.clock) options_.clock = system_clock();
-  if (!options_.wall_clock) options_.wall_clock = system_clock();
+  if (!options_.clock) options_.clock = common::system_clock();
+  if (!options_.wall_clock) options_.wall_clock = common::system_clock();
 }
 
 size_t Authenticator::cached_signing_keys() const {
-  MutexLock lock(cache_mu_);
+  common::MutexLock lock(cache_mu_);
   return signing_keys_.size();
 }
 
@@ -235,20 +238,21 @@ std::shared_ptr<const HmacSha256Key> Authenticator::signing_key(std::string_view
   cache_key.reserve(access_key_id.size() + date.size() + region.size() + service.size() + 3);
   cache_key.append(access_key_id).append("/").append(date).append("/").append(region).append("/").append(service);
   {
-    MutexLock lock(cache_mu_);
+    common::MutexLock lock(cache_mu_);
     auto it = signing_keys_.find(cache_key);
     if (it != signing_keys_.end()) return it->second;
   }
   auto key = std::make_shared<const HmacSha256Key>(aws::signing_key(secret, date, region, service));
-  MutexLock lock(cache_mu_);
+  common::MutexLock lock(cache_mu_);
   // Keys are a day's: a full cache is old keys; starting over is the simplest eviction.
   if (signing_keys_.size() >= kMaxCachedKeys) signing_keys_.clear();
   signing_keys_.emplace(std::move(cache_key), key);
   return key;
 }
 
-std::optional<AwsError> Authenticator::verify(const Call& call, bool unsigned_ok, identity::Principal* principal,
-                                              std::string_view sent_body_sha256) {
+std::optional<common::AwsError> Authenticator::verify(const Call& call, bool unsigned_ok,
+                                                      identity::Principal* principal,
+                                                      std::string_view sent_body_sha256) {
   const http::Request& request = call.request;
   Signed sig;
   const std::string* authorization = request.header("authorization");
@@ -270,7 +274,8 @@ std::optional<AwsError> Authenticator::verify(const Call& call, bool unsigned_ok
       *principal = identity::Principal{};
       return std::nullopt;
     }
-    return aws_error(AwsErrorCode::MissingAuthenticationToken, "Request is missing Authentication Token");
+    return common::aws_error(common::AwsErrorCode::MissingAuthenticationToken,
+                             "Request is missing Authentication Token");
   }
 
   const std::vector<std::string> scope = split(sig.credential, '/');
@@ -290,11 +295,13 @@ std::optional<AwsError> Authenticator::verify(const Call& call, bool unsigned_ok
   const std::string& access_key_id = scope[0];
   std::shared_ptr<const identity::KeyRecord> key = options_.directory->find_key(access_key_id);
   if (!key || key->session_token != sig.security_token) {
-    return aws_error(AwsErrorCode::InvalidClientTokenId, "The security token included in the request is invalid");
+    return common::aws_error(common::AwsErrorCode::InvalidClientTokenId,
+                             "The security token included in the request is invalid");
   }
   *principal = key->principal;
   if (key->expires_ms && *key->expires_ms <= options_.clock->now_ms()) {
-    return aws_error(AwsErrorCode::ExpiredToken, "The security token included in the request is expired");
+    return common::aws_error(common::AwsErrorCode::ExpiredToken,
+                             "The security token included in the request is expired");
   }
 
   std::optional<int64_t> signed_ms = parse_amz_date(sig.amz_date);
@@ -303,26 +310,27 @@ std::optional<AwsError> Authenticator::verify(const Call& call, bool unsigned_ok
                       "'. See http://en.wikipedia.org/wiki/ISO_8601");
   }
   if (sig.amz_date.compare(0, 8, scope[1]) != 0) {
-    return aws_error(AwsErrorCode::SignatureDoesNotMatch,
-                     "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '" +
-                         scope[1] + "' != '" + sig.amz_date.substr(0, 8) + "', from '" + sig.amz_date + "'.");
+    return common::aws_error(
+        common::AwsErrorCode::SignatureDoesNotMatch,
+        "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '" + scope[1] +
+            "' != '" + sig.amz_date.substr(0, 8) + "', from '" + sig.amz_date + "'.");
   }
   const int64_t now = options_.wall_clock->now_ms();
   if (*signed_ms < now - kSkewMs) {
-    return aws_error(AwsErrorCode::SignatureDoesNotMatch, "Signature expired: " + sig.amz_date +
-                                                              " is now earlier than " + amz_date(now - kSkewMs) + " (" +
-                                                              amz_date(now) + " - 15 min.)");
+    return common::aws_error(common::AwsErrorCode::SignatureDoesNotMatch,
+                             "Signature expired: " + sig.amz_date + " is now earlier than " + amz_date(now - kSkewMs) +
+                                 " (" + amz_date(now) + " - 15 min.)");
   }
   if (*signed_ms > now + kSkewMs) {
-    return aws_error(AwsErrorCode::SignatureDoesNotMatch, "Signature not yet current: " + sig.amz_date +
-                                                              " is still later than " + amz_date(now + kSkewMs) + " (" +
-                                                              amz_date(now) + " + 15 min.)");
+    return common::aws_error(common::AwsErrorCode::SignatureDoesNotMatch,
+                             "Signature not yet current: " + sig.amz_date + " is still later than " +
+                                 amz_date(now + kSkewMs) + " (" + amz_date(now) + " + 15 min.)");
   }
 
   const aws::CanonicalHeaders headers = aws::canonical_headers_named(request.headers, split(sig.signed_headers, ';'));
   std::string payload_hash = !sent_body_sha256.empty() ? std::string(sent_body_sha256)
                              : request.body.empty()    ? std::string(kEmptySha256)
-                                                       : sha256_hex(request.body);
+                                                       : common::sha256_hex(request.body);
   if (sig.presigned) {
     const std::string* content_sha = find_pair(sig.query, "X-Amz-Content-Sha256");
     if (content_sha != nullptr && *content_sha == "UNSIGNED-PAYLOAD") payload_hash = *content_sha;
@@ -339,7 +347,8 @@ std::optional<AwsError> Authenticator::verify(const Call& call, bool unsigned_ok
   return std::nullopt;
 }
 
-std::optional<AwsError> Authenticator::authenticate(Call& call, bool unsigned_ok, std::string_view sent_body_sha256) {
+std::optional<common::AwsError> Authenticator::authenticate(Call& call, bool unsigned_ok,
+                                                            std::string_view sent_body_sha256) {
   CallContext& ctx = call.ctx;
   if (options_.mode == identity::AuthMode::Off) {
     // Nothing is checked: a known key still names its principal, any other the account its digits
@@ -358,7 +367,7 @@ std::optional<AwsError> Authenticator::authenticate(Call& call, bool unsigned_ok
     return std::nullopt;
   }
   identity::Principal principal;
-  std::optional<AwsError> refusal = verify(call, unsigned_ok, &principal, sent_body_sha256);
+  std::optional<common::AwsError> refusal = verify(call, unsigned_ok, &principal, sent_body_sha256);
   if (!refusal) {
     if (principal.kind != identity::Principal::Kind::Anonymous) ctx.account_id = principal.account_id;
     ctx.principal = std::move(principal);

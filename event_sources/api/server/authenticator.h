@@ -18,8 +18,8 @@ namespace sluice::api::server::detail {
 struct AuthOptions {
   identity::AuthMode mode = identity::AuthMode::Off;
   std::shared_ptr<identity::Directory> directory;  // never null
-  std::shared_ptr<Clock> clock;                    // expiry of temporary credentials
-  std::shared_ptr<Clock> wall_clock;               // the clock-skew window
+  std::shared_ptr<common::Clock> clock;            // expiry of temporary credentials
+  std::shared_ptr<common::Clock> wall_clock;       // the clock-skew window
   std::function<void(std::string_view line)> audit_log;
 };
 
@@ -32,11 +32,11 @@ class Authenticator {
   // call.ctx. Returns the error AWS would answer; never one in Off or Audit mode.
   // sent_body_sha256: the hex SHA-256 of the body as sent when the front door inflated it
   // (content_encoding.h), since SigV4 signs the compressed bytes; empty for a body as it came.
-  std::optional<AwsError> authenticate(Call& call, bool unsigned_ok, std::string_view sent_body_sha256 = {});
+  std::optional<common::AwsError> authenticate(Call& call, bool unsigned_ok, std::string_view sent_body_sha256 = {});
 
   // The refusal AWS would give, whatever the mode (for tests and the audit log).
-  std::optional<AwsError> verify(const Call& call, bool unsigned_ok, identity::Principal* principal,
-                                 std::string_view sent_body_sha256 = {});
+  std::optional<common::AwsError> verify(const Call& call, bool unsigned_ok, identity::Principal* principal,
+                                         std::string_view sent_body_sha256 = {});
 
   size_t cached_signing_keys() const;
 
@@ -46,7 +46,7 @@ class Authenticator {
                                                    std::string_view service);
 
   AuthOptions options_;
-  mutable Mutex cache_mu_;
+  mutable common::Mutex cache_mu_;
   std::unordered_map<std::string, std::shared_ptr<const HmacSha256Key>> signing_keys_ GUARDED_BY(cache_mu_);
 };
 

@@ -36,7 +36,7 @@ void add_request_keys(identity::ConditionContext& context, const CallContext& ct
 
 Authorizer::Authorizer(AuthorizerOptions options) : options_(std::move(options)) {
   if (!options_.policies) options_.policies = options_.directory;
-  if (!options_.wall_clock) options_.wall_clock = system_clock();
+  if (!options_.wall_clock) options_.wall_clock = common::system_clock();
 }
 
 std::optional<identity::NamedPolicy> Authorizer::compiled(std::string name, std::string_view document) const {
@@ -53,7 +53,7 @@ std::optional<identity::NamedPolicy> Authorizer::compiled(std::string name, std:
 std::shared_ptr<const Authorizer::OwnPolicies> Authorizer::own_policies(const identity::Principal& principal) const {
   const uint64_t generation = options_.policies->generation();
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     if (auto it = own_.find(principal.arn); it != own_.end() && it->second->generation == generation) {
       return it->second;
     }
@@ -65,7 +65,7 @@ std::shared_ptr<const Authorizer::OwnPolicies> Authorizer::own_policies(const id
     if (auto named = compiled(document.name, document.document)) own->identity.push_back(std::move(*named));
   }
   if (documents.boundary) own->boundary = compiled(documents.boundary->name, documents.boundary->document);
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   if (own_.size() >= kMaxCachedPrincipals) own_.clear();
   own_[principal.arn] = own;
   return own;
@@ -96,7 +96,7 @@ identity::Decision Authorizer::decide(const identity::AuthorizationRequest& requ
   return identity::evaluate(request, view);
 }
 
-std::optional<AwsError> Authorizer::authorize(const Call& call, const AuthorizationTarget& target) const {
+std::optional<common::AwsError> Authorizer::authorize(const Call& call, const AuthorizationTarget& target) const {
   const identity::Principal& principal = call.ctx.principal;
   if (options_.mode == identity::AuthMode::Off || !principal.authenticated) return std::nullopt;
   identity::AuthorizationRequest request;
@@ -117,7 +117,7 @@ std::optional<AwsError> Authorizer::authorize(const Call& call, const Authorizat
     }
     return std::nullopt;
   }
-  return aws_error(AwsErrorCode::AccessDenied, std::move(message));
+  return common::aws_error(common::AwsErrorCode::AccessDenied, std::move(message));
 }
 
 }  // namespace sluice::api::server::detail

@@ -21,7 +21,7 @@ struct AuthorizerOptions {
   identity::AuthMode mode = identity::AuthMode::Off;
   std::shared_ptr<identity::Directory> directory;          // session policies of temporary credentials
   std::shared_ptr<const identity::PolicySource> policies;  // identity policies and boundaries
-  std::shared_ptr<Clock> wall_clock;                       // aws:CurrentTime
+  std::shared_ptr<common::Clock> wall_clock;               // aws:CurrentTime
   std::function<void(std::string_view line)> audit_log;
 };
 
@@ -31,7 +31,7 @@ class Authorizer {
 
   // The AccessDenied error AWS would answer for `call` to `target`, or nullopt. In Audit mode the
   // refusal is logged and nullopt returned.
-  std::optional<AwsError> authorize(const Call& call, const AuthorizationTarget& target) const;
+  std::optional<common::AwsError> authorize(const Call& call, const AuthorizationTarget& target) const;
 
   // The decision for a request, with the policies the front door would use (sluice explain).
   identity::Decision decide(const identity::AuthorizationRequest& request, std::string_view access_key_id,
@@ -50,7 +50,7 @@ class Authorizer {
 
   AuthorizerOptions options_;
   identity::PolicyCache cache_;
-  mutable Mutex mu_;
+  mutable common::Mutex mu_;
   mutable std::unordered_map<std::string, std::shared_ptr<const OwnPolicies>> own_ GUARDED_BY(mu_);  // by principal ARN
 };
 

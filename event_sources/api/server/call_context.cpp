@@ -40,7 +40,7 @@ bool is_account_id(std::string_view s) {
 
 // Query string first, then a form body. The Form copies both into one buffer of its own, which
 // moves with the Call, and its pairs view that buffer; the request keeps its text as it came.
-std::optional<AwsError> read_form(const http::Request& request, query::Form& form) {
+std::optional<common::AwsError> read_form(const http::Request& request, query::Form& form) {
   std::string_view body = detail::is_form_body(request) ? std::string_view(request.body) : std::string_view();
   auto decoded = query::Form::decode(request.query, body);
   if (!decoded) return decoded.take_error();
@@ -79,7 +79,7 @@ Call decode_call(http::Request&& request, const CallDefaults& defaults) {
   ctx.account_id = defaults.account_id;
   ctx.region = defaults.region;
   ctx.default_region = defaults.region;
-  ctx.request_id = uuid4();
+  ctx.request_id = common::uuid4();
   ctx.protocol = protocol_of(request);
   ctx.request_path = request.path;
   ctx.base_url = base_url_for(request, defaults);

@@ -68,22 +68,23 @@ Inflated gunzip(const std::string& in, size_t limit, std::string* out) {
 
 }  // namespace
 
-std::optional<AwsError> decode_content_encoding(http::Request& request, size_t limit, std::string* sent_sha256) {
+std::optional<common::AwsError> decode_content_encoding(http::Request& request, size_t limit,
+                                                        std::string* sent_sha256) {
   auto header = std::find_if(request.headers.begin(), request.headers.end(),
                              [](const auto& h) { return h.first == "content-encoding"; });
   if (header == request.headers.end() || !is_gzip(header->second)) return std::nullopt;
   std::string inflated;
   switch (gunzip(request.body, limit, &inflated)) {
     case Inflated::TooLarge:
-      return aws_error(AwsErrorCode::RequestEntityTooLarge,
-                       "Request body must be at most " + std::to_string(limit) + " bytes once decompressed.");
+      return common::aws_error(common::AwsErrorCode::RequestEntityTooLarge,
+                               "Request body must be at most " + std::to_string(limit) + " bytes once decompressed.");
     case Inflated::Corrupt:
-      return aws_error(AwsErrorCode::SerializationException,
-                       "The request body could not be decompressed (Content-Encoding: gzip).");
+      return common::aws_error(common::AwsErrorCode::SerializationException,
+                               "The request body could not be decompressed (Content-Encoding: gzip).");
     case Inflated::Ok:
       break;
   }
-  *sent_sha256 = sha256_hex(request.body);
+  *sent_sha256 = common::sha256_hex(request.body);
   request.body = std::move(inflated);
   request.headers.erase(header);
   return std::nullopt;

@@ -23,6 +23,6 @@ namespace sluice::api::server::detail {
 // With Content-Encoding gzip: inflates request.body in place, drops the header, and sets
 // *sent_sha256 to the hex SHA-256 of the bytes as sent. RequestEntityTooLarge past `limit`,
 // SerializationException for bytes that are not gzip. Any other request is left as it is.
-std::optional<AwsError> decode_content_encoding(http::Request& request, size_t limit, std::string* sent_sha256);
+std::optional<common::AwsError> decode_content_encoding(http::Request& request, size_t limit, std::string* sent_sha256);
 
 }  // namespace sluice::api::server::detail

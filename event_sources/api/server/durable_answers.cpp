@@ -66,12 +66,12 @@ void DurableAnswers::run() {
     lock.unlock();
     uint64_t ticket = 0;
     for (const Held& h : batch) ticket = std::max(ticket, h.ticket);
-    std::optional<AwsError> failure;
+    std::optional<common::AwsError> failure;
     try {
-      Status committed = commit_(ticket);
+      common::Status committed = commit_(ticket);
       if (!committed) failure = committed.take_error();
     } catch (const std::exception& e) {
-      failure = aws_error(AwsErrorCode::InternalFailure, e.what());
+      failure = common::aws_error(common::AwsErrorCode::InternalFailure, e.what());
     }
     for (Held& h : batch) {
       if (failure) {

@@ -81,7 +81,7 @@ class MeteredResponder final : public http::Responder {
 class ApiServerImpl final : public ApiServer, public ServiceHost {
  public:
   explicit ApiServerImpl(ApiOptions options) : options_(std::move(options)) {
-    if (!options_.clock) options_.clock = system_clock();
+    if (!options_.clock) options_.clock = common::system_clock();
     defaults_ = {options_.account_id, options_.region, options_.public_base_url};
     policy_ = detail::make_request_policy(options_);
     detail::AuthOptions auth;
@@ -124,9 +124,9 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
       const size_t limit = body_limit(headers);
       return default_service().error_response(
           protocol_of(headers),
-          aws_error(AwsErrorCode::RequestEntityTooLarge,
-                    "Request body must be at most " + std::to_string(limit) + " bytes."),
-          uuid4());
+          common::aws_error(common::AwsErrorCode::RequestEntityTooLarge,
+                            "Request body must be at most " + std::to_string(limit) + " bytes."),
+          common::uuid4());
     };
     server_options.on_drain = [this] {
       for (const auto& service : options_.services) service->drain();
@@ -136,7 +136,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
                                      handle(std::move(request), std::move(responder));
                                    });
     if (options_.worker_threads > 0) {
-      if (!options_.work_pool) options_.work_pool = WorkPool::create();
+      if (!options_.work_pool) options_.work_pool = common::WorkPool::create();
       workers_ = options_.work_pool->lane("api", static_cast<size_t>(options_.worker_threads));
     }
     for (const auto& service : options_.services) service->attach(*this);
@@ -145,7 +145,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
 
   // ServiceHost
   http::Server& http() override { return *server_; }
-  const std::shared_ptr<Clock>& clock() const override { return options_.clock; }
+  const std::shared_ptr<common::Clock>& clock() const override { return options_.clock; }
 
   // ApiServer
   int port() const override { return server_->port(); }
@@ -165,7 +165,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
     if (options_.health_details) {
       for (const auto& [name, value] : options_.health_details()) {
         body += ',';
-        append_json_string(body, name);
+        common::append_json_string(body, name);
         body += ':';
         body += value;
       }
@@ -219,7 +219,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
     }
     std::string sent_sha256;
     if (auto refusal = detail::decode_content_encoding(request, body_limit(request), &sent_sha256)) {
-      responder->respond(default_service().error_response(protocol_of(request), *refusal, uuid4()));
+      responder->respond(default_service().error_response(protocol_of(request), *refusal, common::uuid4()));
       return;
     }
     Call call = decode_call(std::move(request), defaults_);
@@ -279,12 +279,12 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
     auto build = [metrics = metrics_, extra = options_.metrics_text, open, parked, responder] {
       http::Response response;
       response.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-      PrometheusText out(response.body);
+      common::PrometheusText out(response.body);
       metrics->write(out);
       out.family("sluice_open_connections", "gauge", "HTTP connections open.");
-      out.sample("sluice_open_connections", PrometheusLabels{}, open);
+      out.sample("sluice_open_connections", common::PrometheusLabels{}, open);
       out.family("sluice_parked_long_polls", "gauge", "Requests parked by a service (SQS long polls).");
-      out.sample("sluice_parked_long_polls", PrometheusLabels{}, parked);
+      out.sample("sluice_parked_long_polls", common::PrometheusLabels{}, parked);
       if (extra) response.body += extra();
       responder->respond(std::move(response));
     };
@@ -299,8 +299,8 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
   void refuse(http::Request&& request, const std::string& reason, const http::ResponderPtr& responder) const {
     Call call = decode_call(std::move(request), defaults_);
     const Service& service = route(call);
-    responder->respond(
-        service.error_response(call.ctx.protocol, aws_error(AwsErrorCode::AccessDenied, reason), call.ctx.request_id));
+    responder->respond(service.error_response(
+        call.ctx.protocol, common::aws_error(common::AwsErrorCode::AccessDenied, reason), call.ctx.request_id));
   }
 
   Service& route(const Call& call) const {
@@ -346,7 +346,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
   std::unique_ptr<detail::Authenticator> authenticator_;
   std::unique_ptr<detail::Authorizer> authorizer_;
   std::unique_ptr<http::Server> server_;
-  std::unique_ptr<WorkLane> workers_;  // Workers services' calls; null: they run on the loop thread
+  std::unique_ptr<common::WorkLane> workers_;  // Workers services' calls; null: they run on the loop thread
   const std::shared_ptr<detail::RequestMetrics> metrics_ = std::make_shared<detail::RequestMetrics>();
 };
 

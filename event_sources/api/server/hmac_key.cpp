@@ -33,7 +33,7 @@ EVP_MD_CTX* keyed_prefix(const unsigned char* key_block, unsigned char pad) {
 HmacSha256Key::HmacSha256Key(std::string_view key) {
   unsigned char key_block[kBlock] = {};
   if (key.size() > kBlock) {
-    const std::string hashed = sha256_raw(key);
+    const std::string hashed = common::sha256_raw(key);
     std::memcpy(key_block, hashed.data(), hashed.size());
   } else {
     std::memcpy(key_block, key.data(), key.size());
@@ -64,7 +64,7 @@ std::string HmacSha256Key::hex(std::string_view data) const {
                   EVP_DigestUpdate(ctx, inner_digest, inner_len) == 1 && EVP_DigestFinal_ex(ctx, out, &out_len) == 1;
   EVP_MD_CTX_free(ctx);
   if (!ok) throw std::runtime_error("HMAC-SHA256");
-  return to_hex(std::string_view(reinterpret_cast<const char*>(out), out_len));
+  return common::to_hex(std::string_view(reinterpret_cast<const char*>(out), out_len));
 }
 
 }  // namespace sluice::api::server::detail

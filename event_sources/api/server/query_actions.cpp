@@ -12,22 +12,23 @@ bool admit_query_call(const Call& call, bool known, std::string_view version, co
     return false;
   }
   if (call.action.empty()) {
-    responder.respond(
-        query::error_response(aws_error(AwsErrorCode::MissingAction, "Missing Action"), request_id, dialect));
+    responder.respond(query::error_response(common::aws_error(common::AwsErrorCode::MissingAction, "Missing Action"),
+                                            request_id, dialect));
     return false;
   }
   if (!known) {
     responder.respond(query::error_response(
-        aws_error(AwsErrorCode::InvalidAction,
-                  "Could not find operation " + call.action + " for version " + std::string(version)),
+        common::aws_error(common::AwsErrorCode::InvalidAction,
+                          "Could not find operation " + call.action + " for version " + std::string(version)),
         request_id, dialect));
     return false;
   }
   return true;
 }
 
-void respond_query_outcome(http::Responder& responder, std::string_view action, const Outcome<std::string>& outcome,
-                           std::string_view request_id, const query::Dialect& dialect, bool with_result) {
+void respond_query_outcome(http::Responder& responder, std::string_view action,
+                           const common::Outcome<std::string>& outcome, std::string_view request_id,
+                           const query::Dialect& dialect, bool with_result) {
   if (!outcome) {
     responder.respond(query::error_response(outcome.error(), request_id, dialect));
     return;

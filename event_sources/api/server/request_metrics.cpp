@@ -7,7 +7,7 @@
 namespace sluice::api::server::detail {
 
 void RequestMetrics::record(const std::string& service, const std::string& action, int status, double seconds) {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   ++requests_[{service, action, status}];
   Histogram& h = latency_[service];
   for (size_t i = 0; i < kBuckets.size(); ++i) {
@@ -20,8 +20,8 @@ void RequestMetrics::record(const std::string& service, const std::string& actio
   h.sum += seconds;
 }
 
-void RequestMetrics::write(PrometheusText& out) const {
-  MutexLock lock(mu_);
+void RequestMetrics::write(common::PrometheusText& out) const {
+  common::MutexLock lock(mu_);
   out.family("sluice_requests_total", "counter", "Requests answered, by service, action and HTTP status.");
   for (const auto& [key, count] : requests_) {
     const std::string status = std::to_string(std::get<2>(key));

@@ -24,7 +24,7 @@ class RequestMetrics {
                                                       0.05,   0.1,   0.25,   0.5,   1,    5};
 
   void record(const std::string& service, const std::string& action, int status, double seconds) EXCLUDES(mu_);
-  void write(PrometheusText& out) const EXCLUDES(mu_);
+  void write(common::PrometheusText& out) const EXCLUDES(mu_);
 
  private:
   struct Histogram {
@@ -33,7 +33,7 @@ class RequestMetrics {
     double sum = 0;
   };
 
-  mutable Mutex mu_;
+  mutable common::Mutex mu_;
   std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_ GUARDED_BY(mu_);
   std::map<std::string, Histogram> latency_ GUARDED_BY(mu_);
 };

@@ -44,7 +44,7 @@ json::object attributes_json(const sluice::sns::PublishAttributes& attributes) {
   for (const auto& [name, a] : attributes) {
     json::object value{{"DataType", a.data_type}};
     if (a.string_value) value["StringValue"] = *a.string_value;
-    if (a.binary_value) value["BinaryValue"] = base64_encode(*a.binary_value);
+    if (a.binary_value) value["BinaryValue"] = common::base64_encode(*a.binary_value);
     out[name] = std::move(value);
   }
   return out;

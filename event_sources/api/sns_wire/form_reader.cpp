@@ -61,7 +61,7 @@ std::vector<std::string> read_list(const Params& p, std::string_view prefix) {
   return out;
 }
 
-Outcome<PublishAttributes> read_message_attributes(const Params& p, std::string_view prefix) {
+common::Outcome<PublishAttributes> read_message_attributes(const Params& p, std::string_view prefix) {
   PublishAttributes out;
   for (const auto& [n, group] : indexed(p, std::string(prefix) + ".entry")) {
     auto name = get(group, "Name");
@@ -70,7 +70,7 @@ Outcome<PublishAttributes> read_message_attributes(const Params& p, std::string_
     a.data_type = get(group, "Value.DataType").value_or("");
     a.string_value = get(group, "Value.StringValue");
     if (auto b64 = get(group, "Value.BinaryValue")) {
-      auto bytes = base64_decode(*b64);
+      auto bytes = common::base64_decode(*b64);
       if (!bytes) return invalid_parameter("MessageAttributes Reason: invalid base64 in BinaryValue of " + *name);
       a.binary_value = std::move(*bytes);
     }

@@ -27,6 +27,6 @@ TagList read_tags(const Params& p, std::string_view prefix);
 // X.member.N
 std::vector<std::string> read_list(const Params& p, std::string_view prefix);
 // MessageAttributes.entry.N.Name / .Value.DataType|StringValue|BinaryValue. Fails on bad base64.
-Outcome<PublishAttributes> read_message_attributes(const Params& p, std::string_view prefix);
+common::Outcome<PublishAttributes> read_message_attributes(const Params& p, std::string_view prefix);
 
 }  // namespace sluice::api::sns_wire::detail

@@ -13,19 +13,19 @@ namespace {
 
 std::string arg(const Params& p, const char* name) { return get(p, name).value_or(""); }
 
-Outcome<ActionBody> no_result(const Status& st) {
+common::Outcome<ActionBody> no_result(const common::Status& st) {
   if (!st) return st.error();
   return ActionBody(std::nullopt);
 }
 
 // For actions whose result element is there but empty (<SetSMSAttributesResult/>).
-Outcome<ActionBody> empty_result(const Status& st) {
+common::Outcome<ActionBody> empty_result(const common::Status& st) {
   if (!st) return st.error();
   return ActionBody(std::string());
 }
 
 template <typename T, typename F>
-Outcome<ActionBody> then(Outcome<T> r, F render) {
+common::Outcome<ActionBody> then(common::Outcome<T> r, F render) {
   if (!r) return r.error();
   return ActionBody(render(r.value()));
 }

@@ -15,7 +15,7 @@ namespace sluice::api::sns_wire::detail {
 // A handler answers the XML inside <ActionResult>, nullopt for an action without a result element,
 // or the AwsError.
 using ActionBody = std::optional<std::string>;
-using ActionHandler = std::function<Outcome<ActionBody>(Service&, const Params&, const CallContext&)>;
+using ActionHandler = std::function<common::Outcome<ActionBody>(Service&, const Params&, const CallContext&)>;
 using ActionTable = std::unordered_map<std::string, ActionHandler>;
 
 // `table` with the mobile and data protection actions added.

@@ -20,7 +20,7 @@ using detail::Xml;
 
 // nullopt body = the action has no result element.
 using Body = std::optional<std::string>;
-using Handler = std::function<Outcome<Body>(Service&, const Params&, const CallContext&)>;
+using Handler = std::function<common::Outcome<Body>(Service&, const Params&, const CallContext&)>;
 
 std::string arg(const Params& p, const char* name) { return get(p, name).value_or(""); }
 
@@ -49,7 +49,7 @@ std::string subscription_members(const Page<SubscriptionSummary>& page) {
   return x.out;
 }
 
-Outcome<PublishRequest> read_publish(const Params& p) {
+common::Outcome<PublishRequest> read_publish(const Params& p) {
   PublishRequest r;
   r.id = arg(p, "Id");
   r.topic_arn = get(p, "TopicArn");
@@ -67,12 +67,12 @@ Outcome<PublishRequest> read_publish(const Params& p) {
 }
 
 template <typename T, typename F>
-Outcome<Body> then(Outcome<T> r, F render) {
+common::Outcome<Body> then(common::Outcome<T> r, F render) {
   if (!r) return r.error();
   return Body(render(r.value()));
 }
 
-Outcome<Body> no_result(const Status& st) {
+common::Outcome<Body> no_result(const common::Status& st) {
   if (!st) return st.error();
   return Body(std::nullopt);
 }
@@ -119,14 +119,14 @@ const std::unordered_map<std::string, Handler>& handlers() {
       {"TagResource",
        [](Service& s, const Params& p, const CallContext& c) {
          auto st = s.tag_resource(c, arg(p, "ResourceArn"), detail::read_tags(p, "Tags"));
-         if (!st) return Outcome<Body>(st.error());
-         return Outcome<Body>(Body(std::string()));
+         if (!st) return common::Outcome<Body>(st.error());
+         return common::Outcome<Body>(Body(std::string()));
        }},
       {"UntagResource",
        [](Service& s, const Params& p, const CallContext& c) {
          auto st = s.untag_resource(c, arg(p, "ResourceArn"), detail::read_list(p, "TagKeys"));
-         if (!st) return Outcome<Body>(st.error());
-         return Outcome<Body>(Body(std::string()));
+         if (!st) return common::Outcome<Body>(st.error());
+         return common::Outcome<Body>(Body(std::string()));
        }},
       {"ListTagsForResource",
        [](Service& s, const Params& p, const CallContext& c) {
@@ -172,7 +172,7 @@ const std::unordered_map<std::string, Handler>& handlers() {
       {"Publish",
        [](Service& s, const Params& p, const CallContext& c) {
          auto request = read_publish(p);
-         if (!request) return Outcome<Body>(request.error());
+         if (!request) return common::Outcome<Body>(request.error());
          return then(s.publish(c, request.value()), [](const PublishResult& r) {
            Xml x;
            x.element("MessageId", r.message_id);
@@ -185,7 +185,7 @@ const std::unordered_map<std::string, Handler>& handlers() {
          std::vector<PublishRequest> entries;
          for (const auto& [n, group] : detail::indexed(p, "PublishBatchRequestEntries.member")) {
            auto entry = read_publish(group);
-           if (!entry) return Outcome<Body>(entry.error());
+           if (!entry) return common::Outcome<Body>(entry.error());
            entries.push_back(std::move(entry.value()));
          }
          return then(s.publish_batch(c, arg(p, "TopicArn"), entries), [](const PublishBatchResult& r) {
@@ -218,19 +218,19 @@ const std::unordered_map<std::string, Handler>& handlers() {
 bool SnsApi::is_sns_action(std::string_view action) { return handlers().count(std::string(action)) != 0; }
 
 ApiResponse SnsApi::handle(const FormParams& form, const CallContext& ctx, std::string request_id) const {
-  if (request_id.empty()) request_id = uuid4();
+  if (request_id.empty()) request_id = common::uuid4();
   Params params = detail::to_params(form);
-  auto fail = [&](const AwsError& e) { return ApiResponse{e.info().http_status, error_xml(e, request_id)}; };
+  auto fail = [&](const common::AwsError& e) { return ApiResponse{e.info().http_status, error_xml(e, request_id)}; };
   auto action = get(params, "Action");
   if (!action || action->empty()) {
-    return fail(aws_error(AwsErrorCode::MissingAction, "Missing required parameter Action"));
+    return fail(common::aws_error(common::AwsErrorCode::MissingAction, "Missing required parameter Action"));
   }
   auto it = handlers().find(*action);
   if (it == handlers().end()) {
-    return fail(
-        aws_error(AwsErrorCode::InvalidAction, "The action " + *action + " is not valid for this web service."));
+    return fail(common::aws_error(common::AwsErrorCode::InvalidAction,
+                                  "The action " + *action + " is not valid for this web service."));
   }
-  Outcome<Body> result = it->second(service_, params, ctx);
+  common::Outcome<Body> result = it->second(service_, params, ctx);
   if (!result) return fail(result.error());
   const Body& body = result.value();
   return ApiResponse{200, detail::document(*action, body.value_or(""), body.has_value(), request_id)};

@@ -46,6 +46,6 @@ class SnsApi {
 };
 
 // The XML error document for an SNS error.
-std::string error_xml(const AwsError& error, std::string_view request_id);
+std::string error_xml(const common::AwsError& error, std::string_view request_id);
 
 }  // namespace sluice::api::sns_wire

@@ -62,12 +62,13 @@ class SnsService final : public server::Service {
     responder->respond(std::move(response));
   }
 
-  http::Response error_response(server::Protocol, const AwsError& error, std::string_view request_id) const override {
+  http::Response error_response(server::Protocol, const common::AwsError& error,
+                                std::string_view request_id) const override {
     // SNS speaks only the Query protocol, whatever the request tried; it refuses access with its
     // own AuthorizationError (403), not the generic AccessDenied.
-    if (error.code == AwsErrorCode::AccessDenied) {
-      return query::error_response(aws_error(AwsErrorCode::AuthorizationError, error.message), request_id,
-                                   detail::kDialect);
+    if (error.code == common::AwsErrorCode::AccessDenied) {
+      return query::error_response(common::aws_error(common::AwsErrorCode::AuthorizationError, error.message),
+                                   request_id, detail::kDialect);
     }
     return query::error_response(error, request_id, detail::kDialect);
   }

@@ -14,7 +14,7 @@ std::string document(std::string_view action, const std::string& result_body, bo
 
 }  // namespace detail
 
-std::string error_xml(const AwsError& error, std::string_view request_id) {
+std::string error_xml(const common::AwsError& error, std::string_view request_id) {
   return query::error_xml(error, request_id, detail::kDialect);
 }
 

@@ -7,7 +7,8 @@
 
 namespace sluice::api::sqs_wire::detail {
 
-Outcome<json::object> list_dead_letter_source_queues(Engine& engine, const json::object& in, const CallContext& ctx) {
+common::Outcome<json::object> list_dead_letter_source_queues(Engine& engine, const json::object& in,
+                                                             const CallContext& ctx) {
   auto queue = queue_from_input(in, ctx);
   if (!queue) return queue.take_error();
   auto sources = engine.list_dead_letter_source_queues(*queue);
@@ -25,7 +26,7 @@ Outcome<json::object> list_dead_letter_source_queues(Engine& engine, const json:
   return paginate_urls(names, in, ctx, queue->account_id, queue->region, "queueUrls");
 }
 
-Outcome<json::object> start_message_move_task(Engine& engine, const json::object& in, const CallContext&) {
+common::Outcome<json::object> start_message_move_task(Engine& engine, const json::object& in, const CallContext&) {
   auto source = req_string(in, "SourceArn");
   if (!source) return source.take_error();
   auto destination = opt_string(in, "DestinationArn");
@@ -39,7 +40,7 @@ Outcome<json::object> start_message_move_task(Engine& engine, const json::object
   return out;
 }
 
-Outcome<json::object> list_message_move_tasks(Engine& engine, const json::object& in, const CallContext&) {
+common::Outcome<json::object> list_message_move_tasks(Engine& engine, const json::object& in, const CallContext&) {
   auto source = req_string(in, "SourceArn");
   if (!source) return source.take_error();
   auto max = opt_int(in, "MaxResults");
@@ -67,7 +68,7 @@ Outcome<json::object> list_message_move_tasks(Engine& engine, const json::object
   return out;
 }
 
-Outcome<json::object> cancel_message_move_task(Engine& engine, const json::object& in, const CallContext&) {
+common::Outcome<json::object> cancel_message_move_task(Engine& engine, const json::object& in, const CallContext&) {
   auto handle = req_string(in, "TaskHandle");
   if (!handle) return handle.take_error();
   auto moved = engine.cancel_message_move_task(*handle);

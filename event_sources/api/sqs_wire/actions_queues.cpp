@@ -20,7 +20,7 @@ json::object string_map_json(const std::map<std::string, std::string>& map) {
 
 }  // namespace
 
-Outcome<json::object> create_queue(Engine& engine, const json::object& in, const CallContext& ctx) {
+common::Outcome<json::object> create_queue(Engine& engine, const json::object& in, const CallContext& ctx) {
   auto name = req_string(in, "QueueName");
   if (!name) return name.take_error();
   auto attributes = opt_string_map(in, "Attributes");
@@ -33,7 +33,7 @@ Outcome<json::object> create_queue(Engine& engine, const json::object& in, const
   return url_answer(ctx, queue);
 }
 
-Outcome<json::object> get_queue_url(Engine& engine, const json::object& in, const CallContext& ctx) {
+common::Outcome<json::object> get_queue_url(Engine& engine, const json::object& in, const CallContext& ctx) {
   auto name = req_string(in, "QueueName");
   if (!name) return name.take_error();
   auto owner = opt_string(in, "QueueOwnerAWSAccountId");
@@ -44,7 +44,7 @@ Outcome<json::object> get_queue_url(Engine& engine, const json::object& in, cons
   return url_answer(ctx, queue);
 }
 
-Outcome<json::object> list_queues(Engine& engine, const json::object& in, const CallContext& ctx) {
+common::Outcome<json::object> list_queues(Engine& engine, const json::object& in, const CallContext& ctx) {
   auto prefix = opt_string(in, "QueueNamePrefix");
   if (!prefix) return prefix.take_error();
   std::vector<std::string> names = engine.list_queues(ctx.account_id, ctx.region, prefix->value_or(""));
@@ -55,19 +55,19 @@ Outcome<json::object> list_queues(Engine& engine, const json::object& in, const 
   return out;
 }
 
-Outcome<json::object> delete_queue(Engine& engine, const json::object& in, const CallContext& ctx) {
+common::Outcome<json::object> delete_queue(Engine& engine, const json::object& in, const CallContext& ctx) {
   auto queue = queue_from_input(in, ctx);
   if (!queue) return queue.take_error();
   return empty_or_error(engine.delete_queue(*queue));
 }
 
-Outcome<json::object> purge_queue(Engine& engine, const json::object& in, const CallContext& ctx) {
+common::Outcome<json::object> purge_queue(Engine& engine, const json::object& in, const CallContext& ctx) {
   auto queue = queue_from_input(in, ctx);
   if (!queue) return queue.take_error();
   return empty_or_error(engine.purge_queue(*queue));
 }
 
-Outcome<json::object> get_queue_attributes(Engine& engine, const json::object& in, const CallContext& ctx) {
+common::Outcome<json::object> get_queue_attributes(Engine& engine, const json::object& in, const CallContext& ctx) {
   auto queue = queue_from_input(in, ctx);
   if (!queue) return queue.take_error();
   auto names = opt_string_list(in, "AttributeNames");
@@ -79,7 +79,7 @@ Outcome<json::object> get_queue_attributes(Engine& engine, const json::object& i
   return out;
 }
 
-Outcome<json::object> set_queue_attributes(Engine& engine, const json::object& in, const CallContext& ctx) {
+common::Outcome<json::object> set_queue_attributes(Engine& engine, const json::object& in, const CallContext& ctx) {
   auto queue = queue_from_input(in, ctx);
   if (!queue) return queue.take_error();
   auto attributes = opt_string_map_present(in, "Attributes");
@@ -88,7 +88,7 @@ Outcome<json::object> set_queue_attributes(Engine& engine, const json::object& i
   return empty_or_error(engine.set_queue_attributes(*queue, **attributes));
 }
 
-Outcome<json::object> tag_queue(Engine& engine, const json::object& in, const CallContext& ctx) {
+common::Outcome<json::object> tag_queue(Engine& engine, const json::object& in, const CallContext& ctx) {
   auto queue = queue_from_input(in, ctx);
   if (!queue) return queue.take_error();
   auto tags = opt_string_map_present(in, "Tags");
@@ -97,7 +97,7 @@ Outcome<json::object> tag_queue(Engine& engine, const json::object& in, const Ca
   return empty_or_error(engine.tag_queue(*queue, **tags));
 }
 
-Outcome<json::object> untag_queue(Engine& engine, const json::object& in, const CallContext& ctx) {
+common::Outcome<json::object> untag_queue(Engine& engine, const json::object& in, const CallContext& ctx) {
   auto queue = queue_from_input(in, ctx);
   if (!queue) return queue.take_error();
   auto keys = opt_string_list_present(in, "TagKeys");
@@ -106,7 +106,7 @@ Outcome<json::object> untag_queue(Engine& engine, const json::object& in, const 
   return empty_or_error(engine.untag_queue(*queue, **keys));
 }
 
-Outcome<json::object> list_queue_tags(Engine& engine, const json::object& in, const CallContext& ctx) {
+common::Outcome<json::object> list_queue_tags(Engine& engine, const json::object& in, const CallContext& ctx) {
   auto queue = queue_from_input(in, ctx);
   if (!queue) return queue.take_error();
   auto tags = engine.list_queue_tags(*queue);
@@ -116,7 +116,7 @@ Outcome<json::object> list_queue_tags(Engine& engine, const json::object& in, co
   return out;
 }
 
-Outcome<json::object> add_permission(Engine& engine, const json::object& in, const CallContext& ctx) {
+common::Outcome<json::object> add_permission(Engine& engine, const json::object& in, const CallContext& ctx) {
   auto queue = queue_from_input(in, ctx);
   if (!queue) return queue.take_error();
   auto label = req_string(in, "Label");
@@ -130,7 +130,7 @@ Outcome<json::object> add_permission(Engine& engine, const json::object& in, con
   return empty_or_error(engine.add_permission(*queue, *label, **accounts, **actions));
 }
 
-Outcome<json::object> remove_permission(Engine& engine, const json::object& in, const CallContext& ctx) {
+common::Outcome<json::object> remove_permission(Engine& engine, const json::object& in, const CallContext& ctx) {
   auto queue = queue_from_input(in, ctx);
   if (!queue) return queue.take_error();
   auto label = req_string(in, "Label");

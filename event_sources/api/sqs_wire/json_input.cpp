@@ -31,21 +31,21 @@ std::optional<int64_t> as_int(const json::value& v) {
 
 }  // namespace
 
-Outcome<std::optional<std::string>> opt_string(const json::object& in, std::string_view name) {
+common::Outcome<std::optional<std::string>> opt_string(const json::object& in, std::string_view name) {
   const json::value* v = member(in, name);
   if (v == nullptr) return std::optional<std::string>{};
   if (!v->is_string()) return serialization_error(name, "String");
   return std::optional<std::string>(std::string(v->get_string()));
 }
 
-Outcome<std::string> req_string(const json::object& in, std::string_view name) {
+common::Outcome<std::string> req_string(const json::object& in, std::string_view name) {
   auto s = opt_string(in, name);
   if (!s) return s.take_error();
   if (!s->has_value()) return missing_parameter(name);
   return std::move(**s);
 }
 
-Outcome<std::optional<int64_t>> opt_int(const json::object& in, std::string_view name) {
+common::Outcome<std::optional<int64_t>> opt_int(const json::object& in, std::string_view name) {
   const json::value* v = member(in, name);
   if (v == nullptr) return std::optional<int64_t>{};
   auto i = as_int(*v);
@@ -53,8 +53,8 @@ Outcome<std::optional<int64_t>> opt_int(const json::object& in, std::string_view
   return std::optional<int64_t>(*i);
 }
 
-Outcome<std::optional<std::vector<std::string>>> opt_string_list_present(const json::object& in,
-                                                                         std::string_view name) {
+common::Outcome<std::optional<std::vector<std::string>>> opt_string_list_present(const json::object& in,
+                                                                                 std::string_view name) {
   const json::value* v = member(in, name);
   if (v == nullptr) return std::optional<std::vector<std::string>>{};
   if (!v->is_array()) return serialization_error(name, "List");
@@ -66,15 +66,15 @@ Outcome<std::optional<std::vector<std::string>>> opt_string_list_present(const j
   return std::optional<std::vector<std::string>>(std::move(out));
 }
 
-Outcome<std::vector<std::string>> opt_string_list(const json::object& in, std::string_view name) {
+common::Outcome<std::vector<std::string>> opt_string_list(const json::object& in, std::string_view name) {
   auto list = opt_string_list_present(in, name);
   if (!list) return list.take_error();
   if (!list->has_value()) return std::vector<std::string>{};
   return std::move(**list);
 }
 
-Outcome<std::optional<std::map<std::string, std::string>>> opt_string_map_present(const json::object& in,
-                                                                                  std::string_view name) {
+common::Outcome<std::optional<std::map<std::string, std::string>>> opt_string_map_present(const json::object& in,
+                                                                                          std::string_view name) {
   const json::value* v = member(in, name);
   if (v == nullptr) return std::optional<std::map<std::string, std::string>>{};
   if (!v->is_object()) return serialization_error(name, "Map");
@@ -86,7 +86,7 @@ Outcome<std::optional<std::map<std::string, std::string>>> opt_string_map_presen
   return std::optional<std::map<std::string, std::string>>(std::move(out));
 }
 
-Outcome<std::map<std::string, std::string>> opt_string_map(const json::object& in, std::string_view name) {
+common::Outcome<std::map<std::string, std::string>> opt_string_map(const json::object& in, std::string_view name) {
   auto map = opt_string_map_present(in, name);
   if (!map) return map.take_error();
   if (!map->has_value()) return std::map<std::string, std::string>{};

@@ -21,13 +21,14 @@ namespace sluice::api::sqs_wire::detail {
 
 namespace json = boost::json;
 
-Outcome<std::optional<std::string>> opt_string(const json::object& in, std::string_view name);
-Outcome<std::string> req_string(const json::object& in, std::string_view name);
-Outcome<std::optional<int64_t>> opt_int(const json::object& in, std::string_view name);
-Outcome<std::vector<std::string>> opt_string_list(const json::object& in, std::string_view name);
-Outcome<std::optional<std::vector<std::string>>> opt_string_list_present(const json::object& in, std::string_view name);
-Outcome<std::map<std::string, std::string>> opt_string_map(const json::object& in, std::string_view name);
-Outcome<std::optional<std::map<std::string, std::string>>> opt_string_map_present(const json::object& in,
-                                                                                  std::string_view name);
+common::Outcome<std::optional<std::string>> opt_string(const json::object& in, std::string_view name);
+common::Outcome<std::string> req_string(const json::object& in, std::string_view name);
+common::Outcome<std::optional<int64_t>> opt_int(const json::object& in, std::string_view name);
+common::Outcome<std::vector<std::string>> opt_string_list(const json::object& in, std::string_view name);
+common::Outcome<std::optional<std::vector<std::string>>> opt_string_list_present(const json::object& in,
+                                                                                 std::string_view name);
+common::Outcome<std::map<std::string, std::string>> opt_string_map(const json::object& in, std::string_view name);
+common::Outcome<std::optional<std::map<std::string, std::string>>> opt_string_map_present(const json::object& in,
+                                                                                          std::string_view name);
 
 }  // namespace sluice::api::sqs_wire::detail

@@ -9,7 +9,7 @@
 
 namespace sluice::api::sqs_wire::detail {
 
-PollParker::PollParker(http::Server& server, sluice::sqs::Engine& engine, std::shared_ptr<Clock> clock)
+PollParker::PollParker(http::Server& server, sluice::sqs::Engine& engine, std::shared_ptr<common::Clock> clock)
     : server_(server), engine_(engine), clock_(std::move(clock)) {}
 
 PollParker::~PollParker() {
@@ -74,7 +74,8 @@ bool PollParker::run_attempt(Poll& poll, bool final_attempt) {
       next_visible_ms = outcome->next_visible_ms;
     }
   } catch (const std::exception& e) {
-    answer = render_error(call.protocol, aws_error(AwsErrorCode::InternalFailure, e.what()), call.request_id);
+    answer = render_error(call.protocol, common::aws_error(common::AwsErrorCode::InternalFailure, e.what()),
+                          call.request_id);
   }
   if (answer) {
     poll.responder->respond(std::move(*answer));

@@ -28,7 +28,7 @@ namespace sluice::api::sqs_wire::detail {
 
 class PollParker {
  public:
-  PollParker(http::Server& server, sluice::sqs::Engine& engine, std::shared_ptr<Clock> clock);
+  PollParker(http::Server& server, sluice::sqs::Engine& engine, std::shared_ptr<common::Clock> clock);
   ~PollParker();  // cancels every watch and timer
   PollParker(const PollParker&) = delete;
   PollParker& operator=(const PollParker&) = delete;
@@ -68,7 +68,7 @@ class PollParker {
 
   http::Server& server_;
   sluice::sqs::Engine& engine_;
-  std::shared_ptr<Clock> clock_;
+  std::shared_ptr<common::Clock> clock_;
   std::unordered_map<uint64_t, PollPtr> polls_;
   uint64_t next_id_ = 1;
   bool draining_ = false;

@@ -45,8 +45,8 @@ std::string_view name_of(MessageAction action) {
 // A JSON 1.0 body through `read`; an error when the body is not a JSON object at all. An empty
 // body (or only whitespace) is a request without members.
 template <typename Read>
-std::optional<AwsError> read_json(std::string_view body, ReadErrors& errors, std::optional<std::string>& queue_url,
-                                  Read& read) {
+std::optional<common::AwsError> read_json(std::string_view body, ReadErrors& errors,
+                                          std::optional<std::string>& queue_url, Read& read) {
   while (!body.empty() && std::isspace(static_cast<unsigned char>(body.front())) != 0) body.remove_prefix(1);
   if (body.empty()) return std::nullopt;
   JsonScanner scanner(body);
@@ -63,7 +63,7 @@ std::optional<AwsError> read_json(std::string_view body, ReadErrors& errors, std
 // Reads the request with `read` (called with the protocol's Reader and the QueueUrl member), then
 // answers the first error AWS would give before the engine runs, or the queue.
 template <typename Read>
-Outcome<QueueAddress> read_request(server::Call& call, Read read) {
+common::Outcome<QueueAddress> read_request(server::Call& call, Read read) {
   ReadErrors errors;
   std::optional<std::string> queue_url;
   if (call.ctx.protocol == Protocol::Json) {
@@ -76,13 +76,13 @@ Outcome<QueueAddress> read_request(server::Call& call, Read read) {
   if (errors.first_is_below(member_key(kRequestKeys, 1))) return *errors.first();
   auto queue = queue_named(queue_url, call.ctx);
   if (!queue) return queue;
-  if (const AwsError* error = errors.first()) return *error;
+  if (const common::AwsError* error = errors.first()) return *error;
   return queue;
 }
 
 // ---- Answering ----
 
-http::Response error_answer(const server::Call& call, const AwsError& error) {
+http::Response error_answer(const server::Call& call, const common::AwsError& error) {
   return render_error(call.ctx.protocol, error, call.ctx.request_id);
 }
 
@@ -172,9 +172,9 @@ http::Response handle_action(sluice::sqs::Engine& engine, server::Call& call, bo
     }
   });
   if (!queue) return error_answer(call, queue.error());
-  Status status = change_visibility
-                      ? engine.change_message_visibility(*queue, *request.receipt_handle, request.visibility_timeout)
-                      : engine.delete_message(*queue, *request.receipt_handle);
+  common::Status status =
+      change_visibility ? engine.change_message_visibility(*queue, *request.receipt_handle, request.visibility_timeout)
+                        : engine.delete_message(*queue, *request.receipt_handle);
   if (!status) return error_answer(call, status.error());
   return answer(call.ctx.protocol, change_visibility ? "ChangeMessageVisibility" : "DeleteMessage", call.ctx.request_id,
                 false, 256, [](auto&) {});
@@ -248,9 +248,10 @@ MessageOutcome run_message_action(sluice::sqs::Engine& engine, MessageAction act
         return {change_visibility_batch(engine, call), std::nullopt};
     }
   } catch (const std::exception& e) {
-    return {error_answer(call, aws_error(AwsErrorCode::InternalFailure, e.what())), std::nullopt};
+    return {error_answer(call, common::aws_error(common::AwsErrorCode::InternalFailure, e.what())), std::nullopt};
   }
-  return {error_answer(call, aws_error(AwsErrorCode::InternalFailure, std::string(name_of(action)))), std::nullopt};
+  return {error_answer(call, common::aws_error(common::AwsErrorCode::InternalFailure, std::string(name_of(action)))),
+          std::nullopt};
 }
 
 http::Response receive_answer(const ReceiveCall& call, const std::vector<sluice::sqs::ReceivedMessage>& messages) {

@@ -72,7 +72,7 @@ void read_message_attributes(Reader& in, const query::Member& member, ErrorKey k
   for (size_t i = 0; i < entries.size(); ++i) {
     Entry& entry = entries[i];
     if (entry.base64) {
-      auto decoded = base64_decode(*entry.base64);
+      auto decoded = common::base64_decode(*entry.base64);
       if (decoded) {
         entry.value.binary_value = std::move(*decoded);
       } else {

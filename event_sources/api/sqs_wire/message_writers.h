@@ -179,7 +179,7 @@ void write_attribute_value(Writer& out, const sluice::sqs::MessageAttribute& att
         if (!binary) out.string(m, attr.string_value);
         break;
       case AttributeValueField::BinaryValue:
-        if (binary) out.string(m, base64_encode(attr.binary_value));
+        if (binary) out.string(m, common::base64_encode(attr.binary_value));
         break;
       case AttributeValueField::DataType:
         out.string(m, attr.data_type);

@@ -124,10 +124,10 @@ std::optional<ParsedQueueUrl> parse_queue_url(std::string_view url) {
   return parsed;
 }
 
-std::string encode_page_token(std::string_view last_name) { return base64_encode(last_name); }
+std::string encode_page_token(std::string_view last_name) { return common::base64_encode(last_name); }
 
 std::optional<std::string> decode_page_token(std::string_view token) {
-  auto decoded = base64_decode(token);
+  auto decoded = common::base64_decode(token);
   if (!decoded || decoded->empty()) return std::nullopt;
   return decoded;
 }

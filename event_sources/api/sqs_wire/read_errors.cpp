@@ -7,7 +7,7 @@
 
 namespace sluice::api::sqs_wire::detail {
 
-void ReadErrors::set(ErrorKey key, AwsError error) {
+void ReadErrors::set(ErrorKey key, common::AwsError error) {
   for (auto& [at, filed] : errors_) {
     if (at == key.value) {
       filed = std::move(error);
@@ -17,7 +17,7 @@ void ReadErrors::set(ErrorKey key, AwsError error) {
   errors_.emplace_back(key.value, std::move(error));
 }
 
-void ReadErrors::set_if_absent(ErrorKey key, AwsError error) {
+void ReadErrors::set_if_absent(ErrorKey key, common::AwsError error) {
   if (!has(key)) errors_.emplace_back(key.value, std::move(error));
 }
 
@@ -29,8 +29,8 @@ bool ReadErrors::has(ErrorKey key) const {
   return std::any_of(errors_.begin(), errors_.end(), [&](const auto& e) { return e.first == key.value; });
 }
 
-const AwsError* ReadErrors::first() const {
-  const std::pair<uint64_t, AwsError>* best = nullptr;
+const common::AwsError* ReadErrors::first() const {
+  const std::pair<uint64_t, common::AwsError>* best = nullptr;
   for (const auto& e : errors_) {
     if (best == nullptr || e.first < best->first) best = &e;
   }
@@ -41,22 +41,23 @@ bool ReadErrors::first_is_below(ErrorKey key) const {
   return std::any_of(errors_.begin(), errors_.end(), [&](const auto& e) { return e.first < key.value; });
 }
 
-AwsError missing_parameter(std::string_view name) {
-  return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter " + std::string(name) + ".");
+common::AwsError missing_parameter(std::string_view name) {
+  return common::aws_error(common::AwsErrorCode::MissingParameter,
+                           "The request must contain the parameter " + std::string(name) + ".");
 }
 
-AwsError serialization_error(std::string_view name, std::string_view expected) {
-  return aws_error(
-      AwsErrorCode::SerializationException,
+common::AwsError serialization_error(std::string_view name, std::string_view expected) {
+  return common::aws_error(
+      common::AwsErrorCode::SerializationException,
       "Value for parameter " + std::string(name) + " is not of the expected type " + std::string(expected) + ".");
 }
 
-AwsError invalid_json_body() {
-  return aws_error(AwsErrorCode::SerializationException, "The request body is not valid JSON.");
+common::AwsError invalid_json_body() {
+  return common::aws_error(common::AwsErrorCode::SerializationException, "The request body is not valid JSON.");
 }
 
-AwsError json_body_not_an_object() {
-  return aws_error(AwsErrorCode::SerializationException, "The request body must be a JSON object.");
+common::AwsError json_body_not_an_object() {
+  return common::aws_error(common::AwsErrorCode::SerializationException, "The request body must be a JSON object.");
 }
 
 }  // namespace sluice::api::sqs_wire::detail

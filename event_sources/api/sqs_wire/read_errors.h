@@ -51,9 +51,9 @@ constexpr ErrorKey member_key(ErrorKey structure, unsigned rank) { return struct
 class ReadErrors {
  public:
   // Files `error` at key.value, replacing what was there.
-  void set(ErrorKey key, AwsError error);
+  void set(ErrorKey key, common::AwsError error);
   // Files `error` unless something is filed at key.value already.
-  void set_if_absent(ErrorKey key, AwsError error);
+  void set_if_absent(ErrorKey key, common::AwsError error);
   // Forgets everything filed within the key's span.
   void clear(ErrorKey key) {
     if (!errors_.empty()) clear_filed(key);
@@ -61,20 +61,20 @@ class ReadErrors {
   bool has(ErrorKey key) const;
 
   // The error with the lowest key, or null; below(key) is true when it is filed below `key`.
-  const AwsError* first() const;
+  const common::AwsError* first() const;
   bool first_is_below(ErrorKey key) const;
   bool empty() const { return errors_.empty(); }
 
  private:
   void clear_filed(ErrorKey key);
 
-  std::vector<std::pair<uint64_t, AwsError>> errors_;  // rarely more than one
+  std::vector<std::pair<uint64_t, common::AwsError>> errors_;  // rarely more than one
 };
 
 // The JSON protocol's wording of the errors a reader finds (json_input.h uses the same texts).
-AwsError missing_parameter(std::string_view name);
-AwsError serialization_error(std::string_view name, std::string_view expected);
-AwsError invalid_json_body();        // not valid JSON
-AwsError json_body_not_an_object();  // valid JSON, but not an object
+common::AwsError missing_parameter(std::string_view name);
+common::AwsError serialization_error(std::string_view name, std::string_view expected);
+common::AwsError invalid_json_body();        // not valid JSON
+common::AwsError json_body_not_an_object();  // valid JSON, but not an object
 
 }  // namespace sluice::api::sqs_wire::detail

@@ -41,19 +41,19 @@ ActionFn find_action(std::string_view name) {
   return it->second;
 }
 
-AwsError queue_does_not_exist() {
-  return aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
+common::AwsError queue_does_not_exist() {
+  return common::aws_error(common::AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
 }
 
 }  // namespace
 
-Outcome<QueueAddress> queue_from_input(const json::object& in, const CallContext& ctx) {
+common::Outcome<QueueAddress> queue_from_input(const json::object& in, const CallContext& ctx) {
   auto url = opt_string(in, "QueueUrl");
   if (!url) return url.take_error();
   return queue_named(*url, ctx);
 }
 
-Outcome<QueueAddress> queue_named(const std::optional<std::string>& queue_url, const CallContext& ctx) {
+common::Outcome<QueueAddress> queue_named(const std::optional<std::string>& queue_url, const CallContext& ctx) {
   if (queue_url) return resolve_queue_url(*queue_url, ctx);
   if (auto path = parse_queue_path(ctx.request_path)) {
     return QueueAddress{path->account_id, path->region.value_or(ctx.default_region), path->name};
@@ -61,28 +61,28 @@ Outcome<QueueAddress> queue_named(const std::optional<std::string>& queue_url, c
   return missing_parameter("QueueUrl");
 }
 
-Outcome<json::object> empty_or_error(const Status& status) {
+common::Outcome<json::object> empty_or_error(const common::Status& status) {
   if (!status) return status.error();
   return json::object{};
 }
 
-Outcome<json::object> paginate_urls(const std::vector<std::string>& sorted_names, const json::object& in,
-                                    const CallContext& ctx, const std::string& account, const std::string& region,
-                                    std::string_view list_member) {
+common::Outcome<json::object> paginate_urls(const std::vector<std::string>& sorted_names, const json::object& in,
+                                            const CallContext& ctx, const std::string& account,
+                                            const std::string& region, std::string_view list_member) {
   auto max_results = opt_int(in, "MaxResults");
   if (!max_results) return max_results.take_error();
   auto next_token = opt_string(in, "NextToken");
   if (!next_token) return next_token.take_error();
   if (max_results->has_value() && (**max_results < 1 || **max_results > 1000)) {
-    return aws_error(
-        AwsErrorCode::InvalidParameterValue,
+    return common::aws_error(
+        common::AwsErrorCode::InvalidParameterValue,
         "Value " + std::to_string(**max_results) +
             " for parameter MaxResults is invalid. Reason: MaxResults must be an integer between 1 and 1000.");
   }
   size_t start = 0;
   if (next_token->has_value()) {
     auto last = decode_page_token(**next_token);
-    if (!last) return aws_error(AwsErrorCode::InvalidParameterValue, "Invalid NextToken value.");
+    if (!last) return common::aws_error(common::AwsErrorCode::InvalidParameterValue, "Invalid NextToken value.");
     start =
         static_cast<size_t>(std::upper_bound(sorted_names.begin(), sorted_names.end(), *last) - sorted_names.begin());
   }
@@ -103,7 +103,7 @@ Outcome<json::object> paginate_urls(const std::vector<std::string>& sorted_names
 
 }  // namespace detail
 
-Outcome<sluice::sqs::QueueAddress> resolve_queue_url(std::string_view url, const CallContext& ctx) {
+common::Outcome<sluice::sqs::QueueAddress> resolve_queue_url(std::string_view url, const CallContext& ctx) {
   auto parsed = detail::parse_queue_url(url);
   if (!parsed) {
     // AWS also takes a bare queue name where a URL is expected: the caller's account and region.
@@ -125,12 +125,12 @@ bool SqsActions::is_action(std::string_view action) {
   return detail::find_action(action) != nullptr || detail::message_action(action).has_value();
 }
 
-Outcome<boost::json::object> SqsActions::call(std::string_view action, const boost::json::object& input,
-                                              const CallContext& ctx) {
+common::Outcome<boost::json::object> SqsActions::call(std::string_view action, const boost::json::object& input,
+                                                      const CallContext& ctx) {
   detail::ActionFn fn = detail::find_action(action);
   if (fn == nullptr) {
-    return aws_error(AwsErrorCode::InvalidAction,
-                     "The action " + std::string(action) + " is not valid for this endpoint.");
+    return common::aws_error(common::AwsErrorCode::InvalidAction,
+                             "The action " + std::string(action) + " is not valid for this endpoint.");
   }
   return fn(engine_, input, ctx);
 }

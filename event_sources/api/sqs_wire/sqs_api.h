@@ -34,7 +34,8 @@ class SqsActions {
 
   // Runs one queue-management action. Another name (a message action's too) -> InvalidAction
   // "The action X is not valid for this endpoint.".
-  Outcome<boost::json::object> call(std::string_view action, const boost::json::object& input, const CallContext& ctx);
+  common::Outcome<boost::json::object> call(std::string_view action, const boost::json::object& input,
+                                            const CallContext& ctx);
 
   // True for the 23 action names SQS knows, message actions included.
   static bool is_action(std::string_view action);
@@ -47,7 +48,7 @@ class SqsActions {
 // address. The region comes from an AWS host (sqs.<region>.amazonaws.com,
 // <region>.queue.amazonaws.com), else from the path, else it is ctx.default_region. A bare queue
 // name is the caller's queue (ctx's account and region). Anything else -> QueueDoesNotExist.
-Outcome<sluice::sqs::QueueAddress> resolve_queue_url(std::string_view url, const CallContext& ctx);
+common::Outcome<sluice::sqs::QueueAddress> resolve_queue_url(std::string_view url, const CallContext& ctx);
 // <base_url>/<account>/<name> for the default region, <base_url>/<region>/<account>/<name> else.
 std::string make_queue_url(const CallContext& ctx, const sluice::sqs::QueueAddress& queue);
 

@@ -32,8 +32,8 @@ uint64_t current_ticket() {
 
 class SqsService final : public server::Service {
  public:
-  SqsService(sluice::sqs::Engine& engine, std::shared_ptr<WorkPool> pool)
-      : engine_(engine), actions_(engine), pool_(pool ? std::move(pool) : WorkPool::create()) {}
+  SqsService(sluice::sqs::Engine& engine, std::shared_ptr<common::WorkPool> pool)
+      : engine_(engine), actions_(engine), pool_(pool ? std::move(pool) : common::WorkPool::create()) {}
 
   const Routes& routes() const override { return kRoutes; }
   bool has_action(std::string_view action) const override { return SqsActions::is_action(action); }
@@ -41,8 +41,8 @@ class SqsService final : public server::Service {
   void attach(server::ServiceHost& host) override {
     durable_ =
         std::make_unique<server::DurableAnswers>([this](uint64_t ticket) { return engine_.wait_durable(ticket); },
-                                                 [](server::Protocol protocol, const AwsError& error) {
-                                                   return detail::render_error(protocol, error, uuid4());
+                                                 [](server::Protocol protocol, const common::AwsError& error) {
+                                                   return detail::render_error(protocol, error, common::uuid4());
                                                  });
     parker_ = std::make_unique<detail::PollParker>(host.http(), engine_, host.clock());
     http_ = &host.http();
@@ -63,7 +63,7 @@ class SqsService final : public server::Service {
     parker_.reset();
   }
 
-  http::Response error_response(server::Protocol protocol, const AwsError& error,
+  http::Response error_response(server::Protocol protocol, const common::AwsError& error,
                                 std::string_view request_id) const override {
     return detail::render_error(protocol, error, request_id);
   }
@@ -169,7 +169,7 @@ class SqsService final : public server::Service {
       return outcome;
     }
     if (auto message = detail::message_action(*action)) return detail::run_message_action(engine_, *message, call);
-    std::optional<AwsError> error;
+    std::optional<common::AwsError> error;
     // Initialized, not assigned: assigning would copy the input out of its request storage.
     WireRequest wire = detail::decode_request(std::move(call), &error);
     if (error) {
@@ -181,15 +181,15 @@ class SqsService final : public server::Service {
       outcome.answer = result ? detail::render_result(wire, *result)
                               : detail::render_error(wire.protocol, result.error(), wire.request_id);
     } catch (const std::exception& e) {
-      outcome.answer =
-          detail::render_error(wire.protocol, aws_error(AwsErrorCode::InternalFailure, e.what()), wire.request_id);
+      outcome.answer = detail::render_error(
+          wire.protocol, common::aws_error(common::AwsErrorCode::InternalFailure, e.what()), wire.request_id);
     }
     return outcome;
   }
 
   sluice::sqs::Engine& engine_;
   SqsActions actions_;
-  std::shared_ptr<WorkPool> pool_;
+  std::shared_ptr<common::WorkPool> pool_;
   http::Server* http_ = nullptr;  // from attach()
   // Loop thread: false once detached, for loads that finish after.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
@@ -197,15 +197,15 @@ class SqsService final : public server::Service {
   size_t waiting_for_loads_ = 0;       // loop thread: calls parked in load_then_serve
   // Reads queues from the store: the calls' (two at once) and the background preload (one).
   // Declared after what their jobs use; detach() drains them.
-  std::unique_ptr<WorkLane> loads_;
-  std::unique_ptr<WorkLane> preload_;
+  std::unique_ptr<common::WorkLane> loads_;
+  std::unique_ptr<common::WorkLane> preload_;
   std::unique_ptr<server::DurableAnswers> durable_;  // from attach() to detach()
   std::unique_ptr<detail::PollParker> parker_;       // from attach() to detach()
 };
 
 }  // namespace
 
-std::shared_ptr<server::Service> make_sqs_service(sluice::sqs::Engine& engine, std::shared_ptr<WorkPool> pool) {
+std::shared_ptr<server::Service> make_sqs_service(sluice::sqs::Engine& engine, std::shared_ptr<common::WorkPool> pool) {
   return std::make_shared<SqsService>(engine, std::move(pool));
 }
 

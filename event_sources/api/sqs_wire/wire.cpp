@@ -24,7 +24,7 @@ namespace bj = boost::json;
 constexpr std::string_view kTargetPrefix = "AmazonSQS.";
 
 // The body of a JSON request into the request's input object.
-void decode_json_body(const http::Request& request, WireRequest& out, std::optional<AwsError>* error) {
+void decode_json_body(const http::Request& request, WireRequest& out, std::optional<common::AwsError>* error) {
   std::string_view body = request.body;
   while (!body.empty() && std::isspace(static_cast<unsigned char>(body.front())) != 0) body.remove_prefix(1);
   if (body.empty()) return;  // no input members
@@ -36,8 +36,8 @@ void decode_json_body(const http::Request& request, WireRequest& out, std::optio
   parser.write(body.data(), body.size(), ec);
   bj::value parsed = ec ? bj::value() : parser.release();
   if (ec || !parsed.is_object()) {
-    *error = aws_error(AwsErrorCode::SerializationException,
-                       ec ? "The request body is not valid JSON." : "The request body must be a JSON object.");
+    *error = common::aws_error(common::AwsErrorCode::SerializationException,
+                               ec ? "The request body is not valid JSON." : "The request body must be a JSON object.");
     return;
   }
   out.input = std::move(parsed.get_object());
@@ -45,32 +45,35 @@ void decode_json_body(const http::Request& request, WireRequest& out, std::optio
 
 }  // namespace
 
-Outcome<std::string_view> call_action(const server::Call& call) {
+common::Outcome<std::string_view> call_action(const server::Call& call) {
   if (call.ctx.protocol == Protocol::Query) {
     if (call.form_error) return *call.form_error;
     // A queue URL is an endpoint of its own on AWS: the actions that name no queue are not valid
     // there (and a request without an Action is answered by unknown_operation_at_queue_url).
     const bool queue_endpoint = parse_queue_path(call.ctx.request_path).has_value();
     if (call.action.empty()) {
-      return aws_error(AwsErrorCode::MissingAction, "The request must contain the parameter Action.");
+      return common::aws_error(common::AwsErrorCode::MissingAction, "The request must contain the parameter Action.");
     }
     if (!SqsActions::is_action(call.action) ||
         (queue_endpoint && (call.action == "CreateQueue" || call.action == "ListQueues"))) {
-      return aws_error(AwsErrorCode::InvalidAction, "The action " + call.action + " is not valid for this endpoint.");
+      return common::aws_error(common::AwsErrorCode::InvalidAction,
+                               "The action " + call.action + " is not valid for this endpoint.");
     }
     return std::string_view(call.action);
   }
   const std::string* target = call.request.header("x-amz-target");
   if (target == nullptr || target->compare(0, kTargetPrefix.size(), kTargetPrefix) != 0) {
-    return aws_error(AwsErrorCode::UnknownOperation, "Unable to determine service/operation name to be authorized");
+    return common::aws_error(common::AwsErrorCode::UnknownOperation,
+                             "Unable to determine service/operation name to be authorized");
   }
   std::string_view action = std::string_view(*target).substr(kTargetPrefix.size());
   if (call.request.method != "POST") {
-    return aws_error(AwsErrorCode::UnknownOperation, "Operation " + std::string(action) + " must be called with POST.");
+    return common::aws_error(common::AwsErrorCode::UnknownOperation,
+                             "Operation " + std::string(action) + " must be called with POST.");
   }
   if (!SqsActions::is_action(action)) {
-    return aws_error(AwsErrorCode::UnknownOperation,
-                     "The action " + std::string(action) + " is not valid for this endpoint.");
+    return common::aws_error(common::AwsErrorCode::UnknownOperation,
+                             "The action " + std::string(action) + " is not valid for this endpoint.");
   }
   return action;
 }
@@ -86,7 +89,7 @@ std::optional<http::Response> unknown_operation_at_queue_url(const server::Call&
   return bare;
 }
 
-WireRequest decode_request(server::Call&& call, std::optional<AwsError>* error) {
+WireRequest decode_request(server::Call&& call, std::optional<common::AwsError>* error) {
   *error = std::nullopt;
   WireRequest out;
   out.protocol = call.ctx.protocol;
@@ -111,13 +114,14 @@ WireRequest decode_request(server::Call&& call, std::optional<AwsError>* error) 
   return out;
 }
 
-Outcome<bj::object> sqs_request_to_json(std::string_view action, const query::FormParams& params,
-                                        bj::storage_ptr storage) {
+common::Outcome<bj::object> sqs_request_to_json(std::string_view action, const query::FormParams& params,
+                                                bj::storage_ptr storage) {
   const query::ActionSpec* spec = find_action(action);
   if (!spec) {
     // Text of AWS's common error InvalidAction.
-    return aws_error(AwsErrorCode::InvalidAction,
-                     "The action or operation requested is invalid. Verify that the action is typed correctly.");
+    return common::aws_error(
+        common::AwsErrorCode::InvalidAction,
+        "The action or operation requested is invalid. Verify that the action is typed correctly.");
   }
   return query::request_to_json(*spec, params, std::move(storage));
 }
@@ -128,7 +132,7 @@ std::string sqs_response_to_xml(std::string_view action, const bj::object& resul
   return query::response_to_xml(*spec, result, request_id, kQueryDialect);
 }
 
-std::string sqs_error_xml(const AwsError& error, std::string_view request_id) {
+std::string sqs_error_xml(const common::AwsError& error, std::string_view request_id) {
   return query::error_xml(error, request_id, kQueryDialect);
 }
 
@@ -145,12 +149,12 @@ http::Response render_result(const WireRequest& request, const bj::object& resul
   return xml_response(request.request_id, sqs_response_to_xml(request.action, result, request.request_id));
 }
 
-http::Response render_error(Protocol protocol, const AwsError& error, std::string_view request_id) {
+http::Response render_error(Protocol protocol, const common::AwsError& error, std::string_view request_id) {
   if (protocol == Protocol::Json) return api::json::error_response(error, request_id, kJsonDialect);
 
   // The Query protocol words the missing-queue error differently from JSON (recorded from AWS).
-  if (error.code == AwsErrorCode::QueueDoesNotExist && error.message == "The specified queue does not exist.") {
-    AwsError shown = error;
+  if (error.code == common::AwsErrorCode::QueueDoesNotExist && error.message == "The specified queue does not exist.") {
+    common::AwsError shown = error;
     shown.message = "The specified queue does not exist for this wsdl version.";
     return query::error_response(shown, request_id, kQueryDialect);
   }

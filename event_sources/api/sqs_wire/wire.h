@@ -38,7 +38,7 @@ struct WireRequest {
 // The SQS action a call names, or the error AWS answers when it cannot be run: an unknown action,
 // a JSON request without SQS's X-Amz-Target or not sent with POST, a Query form that could not be
 // decoded or has no Action. The name is a view into the call.
-Outcome<std::string_view> call_action(const server::Call& call);
+common::Outcome<std::string_view> call_action(const server::Call& call);
 
 // A Query request without an Action sent to a queue URL: AWS answers 404 with a bare
 // <UnknownOperationException/> (not an error document), which this returns; nullopt otherwise.
@@ -47,22 +47,22 @@ std::optional<http::Response> unknown_operation_at_queue_url(const server::Call&
 // The SQS request a call carries, its input read into a tree (the queue-management actions); sets
 // *error when it cannot be run (call_action's errors, a body that is not a JSON object, a
 // malformed Query parameter). Always fills protocol, request_id and ctx.
-WireRequest decode_request(server::Call&& call, std::optional<AwsError>* error);
+WireRequest decode_request(server::Call&& call, std::optional<common::AwsError>* error);
 
 // The JSON-protocol request object of a Query form (InvalidAction for an action SQS lacks).
-Outcome<boost::json::object> sqs_request_to_json(std::string_view action, const query::FormParams& params,
-                                                 boost::json::storage_ptr storage = {});
+common::Outcome<boost::json::object> sqs_request_to_json(std::string_view action, const query::FormParams& params,
+                                                         boost::json::storage_ptr storage = {});
 
 // The Query documents of an SQS result and of an SQS error.
 std::string sqs_response_to_xml(std::string_view action, const boost::json::object& result,
                                 std::string_view request_id);
-std::string sqs_error_xml(const AwsError& error, std::string_view request_id);
+std::string sqs_error_xml(const common::AwsError& error, std::string_view request_id);
 
 http::Response render_result(const WireRequest& request, const boost::json::object& result);
 // A JSON-protocol answer (HTTP 200) with this body.
 http::Response json_response(std::string_view request_id, std::string body);
 // A Query-protocol answer (HTTP 200) with this XML document.
 http::Response xml_response(std::string_view request_id, std::string body);
-http::Response render_error(Protocol protocol, const AwsError& error, std::string_view request_id);
+http::Response render_error(Protocol protocol, const common::AwsError& error, std::string_view request_id);
 
 }  // namespace sluice::api::sqs_wire::detail

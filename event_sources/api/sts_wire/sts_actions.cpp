@@ -24,7 +24,8 @@ constexpr size_t kMaxPolicyLength = 2048;
 constexpr size_t kMaxPolicyArns = 10;
 
 // An integer parameter; false (and the error in *error) when it is not one.
-bool read_duration(const server::Call& call, std::string_view name, int64_t* value, std::optional<AwsError>* error) {
+bool read_duration(const server::Call& call, std::string_view name, int64_t* value,
+                   std::optional<common::AwsError>* error) {
   const std::string_view* text = form_value(call, name);
   if (text == nullptr) return true;
   if (!query::parse_form_integer(*text, value)) {
@@ -34,21 +35,22 @@ bool read_duration(const server::Call& call, std::string_view name, int64_t* val
   return true;
 }
 
-AwsError not_authorized(const Principal& caller, std::string_view resource) {
-  return aws_error(
-      AwsErrorCode::AccessDenied,
+common::AwsError not_authorized(const Principal& caller, std::string_view resource) {
+  return common::aws_error(
+      common::AwsErrorCode::AccessDenied,
       "User: " + caller.arn + " is not authorized to perform: sts:AssumeRole on resource: " + std::string(resource));
 }
 
 // Session policies: a JSON object no longer than 2048 characters; PolicyArns.member.N.arn.
-std::optional<AwsError> read_session_policies(const server::Call& call, identity::SessionGrant& grant,
-                                              query::Validation& validation) {
+std::optional<common::AwsError> read_session_policies(const server::Call& call, identity::SessionGrant& grant,
+                                                      query::Validation& validation) {
   if (const std::string_view* policy = form_value(call, "Policy")) {
     validation.length("policy", *policy, 1, kMaxPolicyLength);
     boost::system::error_code ec;
     boost::json::value parsed = boost::json::parse(*policy, ec);
     if (!policy->empty() && policy->size() <= kMaxPolicyLength && (ec || !parsed.is_object())) {
-      return aws_error(AwsErrorCode::MalformedPolicyDocument, "The policy is not in the valid JSON format.");
+      return common::aws_error(common::AwsErrorCode::MalformedPolicyDocument,
+                               "The policy is not in the valid JSON format.");
     }
     grant.session_policy = std::string(*policy);
   }
@@ -56,10 +58,11 @@ std::optional<AwsError> read_session_policies(const server::Call& call, identity
     if (key.starts_with("PolicyArns.member.") && key.ends_with(".arn")) grant.session_policy_arns.emplace_back(value);
   }
   if (grant.session_policy_arns.size() > kMaxPolicyArns) {
-    return aws_error(AwsErrorCode::ValidationError,
-                     "1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must "
-                     "have length less than or equal to " +
-                         std::to_string(kMaxPolicyArns));
+    return common::aws_error(
+        common::AwsErrorCode::ValidationError,
+        "1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must "
+        "have length less than or equal to " +
+            std::to_string(kMaxPolicyArns));
   }
   return std::nullopt;
 }
@@ -110,7 +113,7 @@ void write_credentials(query::XmlWriter& w, const identity::SessionCredentials& 
       .element("AccessKeyId", credentials.access_key_id)
       .element("SecretAccessKey", credentials.secret_access_key)
       .element("SessionToken", credentials.session_token)
-      .element("Expiration", format_iso8601_ms(credentials.expires_ms))
+      .element("Expiration", common::format_iso8601_ms(credentials.expires_ms))
       .close("Credentials");
 }
 
@@ -132,7 +135,7 @@ bool parse_role_arn(std::string_view arn, std::string* account, std::string* nam
 
 identity::ConditionContext request_context(const server::Call& call, const StsContext& sts) {
   identity::ConditionContext context;
-  context.set("aws:CurrentTime", format_iso8601_ms(sts.now_ms));
+  context.set("aws:CurrentTime", common::format_iso8601_ms(sts.now_ms));
   context.set("aws:EpochTime", std::to_string(sts.now_ms / 1000));
   context.set("aws:SecureTransport", call.ctx.secure_transport ? "true" : "false");
   if (const std::string_view* name = form_value(call, "RoleSessionName")) {
@@ -151,7 +154,7 @@ identity::ConditionContext request_context(const server::Call& call, const StsCo
   return context;
 }
 
-Outcome<std::string> get_caller_identity(const server::Call& call, StsContext& sts) {
+common::Outcome<std::string> get_caller_identity(const server::Call& call, StsContext& sts) {
   (void)sts;
   const Principal& caller = call.ctx.principal;
   std::string out;
@@ -162,7 +165,7 @@ Outcome<std::string> get_caller_identity(const server::Call& call, StsContext& s
   return out;
 }
 
-Outcome<std::string> assume_role(const server::Call& call, StsContext& sts) {
+common::Outcome<std::string> assume_role(const server::Call& call, StsContext& sts) {
   const Principal& caller = call.ctx.principal;
   const std::string_view* role_arn = form_value(call, "RoleArn");
   const std::string_view* session_name = form_value(call, "RoleSessionName");
@@ -175,7 +178,7 @@ Outcome<std::string> assume_role(const server::Call& call, StsContext& sts) {
     validation.session_name_pattern("roleSessionName", *session_name);
   }
   int64_t duration = kDefaultRoleDuration;
-  std::optional<AwsError> integer_error;
+  std::optional<common::AwsError> integer_error;
   if (!read_duration(call, "DurationSeconds", &duration, &integer_error)) return *integer_error;
   if (const std::string_view* text = form_value(call, "DurationSeconds")) {
     validation.range("durationSeconds", *text, duration, 900, 43200);
@@ -187,14 +190,14 @@ Outcome<std::string> assume_role(const server::Call& call, StsContext& sts) {
   std::string role_account;
   std::string role_name;
   if (!parse_role_arn(*role_arn, &role_account, &role_name)) {
-    return aws_error(AwsErrorCode::ValidationError, std::string(*role_arn) + " is invalid");
+    return common::aws_error(common::AwsErrorCode::ValidationError, std::string(*role_arn) + " is invalid");
   }
   if (caller.kind == Principal::Kind::Root && caller.authenticated) {
-    return aws_error(AwsErrorCode::AccessDenied, "Roles may not be assumed by root accounts.");
+    return common::aws_error(common::AwsErrorCode::AccessDenied, "Roles may not be assumed by root accounts.");
   }
   std::optional<identity::RoleDeclaration> role = sts.directory.find_role(role_account, role_name);
   if (sts.mode != identity::AuthMode::Off) {
-    std::optional<AwsError> refusal;
+    std::optional<common::AwsError> refusal;
     identity::ConditionContext context = request_context(call, sts);
     add_principal_keys(context, caller);
     if (const std::string_view* external_id = form_value(call, "ExternalId")) {
@@ -213,13 +216,13 @@ Outcome<std::string> assume_role(const server::Call& call, StsContext& sts) {
   }
   const int64_t max_duration = role ? role->max_session_duration_s : kDefaultRoleDuration;
   if (caller.kind == Principal::Kind::AssumedRole && duration > kChainedRoleMax) {
-    return aws_error(AwsErrorCode::ValidationError,
-                     "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role "
-                     "chaining.");
+    return common::aws_error(common::AwsErrorCode::ValidationError,
+                             "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role "
+                             "chaining.");
   }
   if (duration > max_duration) {
-    return aws_error(AwsErrorCode::ValidationError,
-                     "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+    return common::aws_error(common::AwsErrorCode::ValidationError,
+                             "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
   }
 
   grant.principal = identity::assumed_role_principal(role_account, role_name, *session_name);
@@ -242,10 +245,10 @@ Outcome<std::string> assume_role(const server::Call& call, StsContext& sts) {
   return out;
 }
 
-Outcome<std::string> get_session_token(const server::Call& call, StsContext& sts) {
+common::Outcome<std::string> get_session_token(const server::Call& call, StsContext& sts) {
   const Principal& caller = call.ctx.principal;
   int64_t duration = kDefaultSessionTokenDuration;
-  std::optional<AwsError> integer_error;
+  std::optional<common::AwsError> integer_error;
   if (!read_duration(call, "DurationSeconds", &duration, &integer_error)) return *integer_error;
   query::Validation validation;
   if (const std::string_view* text = form_value(call, "DurationSeconds")) {
@@ -253,11 +256,13 @@ Outcome<std::string> get_session_token(const server::Call& call, StsContext& sts
   }
   if (auto error = validation.error()) return *error;
   if (caller.kind == Principal::Kind::AssumedRole) {
-    return aws_error(AwsErrorCode::AccessDenied, "Cannot call GetSessionToken with session credentials");
+    return common::aws_error(common::AwsErrorCode::AccessDenied,
+                             "Cannot call GetSessionToken with session credentials");
   }
   if (caller.authenticated) {
     if (auto key = sts.directory.find_key(call.ctx.access_key_id); key && key->from_get_session_token) {
-      return aws_error(AwsErrorCode::AccessDenied, "Cannot call GetSessionToken with session credentials");
+      return common::aws_error(common::AwsErrorCode::AccessDenied,
+                               "Cannot call GetSessionToken with session credentials");
     }
   }
   if (caller.kind == Principal::Kind::Root) duration = std::min(duration, kRootSessionTokenMax);

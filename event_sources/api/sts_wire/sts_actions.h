@@ -31,10 +31,10 @@ void write_credentials(query::XmlWriter& w, const identity::SessionCredentials& 
 bool parse_role_arn(std::string_view arn, std::string* account, std::string* name);
 const std::string_view* form_value(const server::Call& call, std::string_view name);
 
-Outcome<std::string> get_caller_identity(const server::Call& call, StsContext& sts);
-Outcome<std::string> assume_role(const server::Call& call, StsContext& sts);
-Outcome<std::string> get_session_token(const server::Call& call, StsContext& sts);
+common::Outcome<std::string> get_caller_identity(const server::Call& call, StsContext& sts);
+common::Outcome<std::string> assume_role(const server::Call& call, StsContext& sts);
+common::Outcome<std::string> get_session_token(const server::Call& call, StsContext& sts);
 // web_identity.cpp
-Outcome<std::string> assume_role_with_web_identity(const server::Call& call, StsContext& sts);
+common::Outcome<std::string> assume_role_with_web_identity(const server::Call& call, StsContext& sts);
 
 }  // namespace sluice::api::sts_wire::detail

@@ -52,20 +52,22 @@ class StsService final : public server::Service {
   void handle(server::Call call, http::ResponderPtr responder) override {
     const auto* action = find_action(call.action);
     if (!server::admit_query_call(call, action != nullptr, kVersion, kDialect, *responder)) return;
-    detail::StsContext sts{*options_.directory, options_.mode, clock_ ? clock_->now_ms() : system_clock()->now_ms(),
-                           options_.audit_log, options_.issuer.get()};
+    detail::StsContext sts{*options_.directory, options_.mode,
+                           clock_ ? clock_->now_ms() : common::system_clock()->now_ms(), options_.audit_log,
+                           options_.issuer.get()};
     server::respond_query_outcome(*responder, action->name, action->run(call, sts), call.ctx.request_id, kDialect,
                                   true);
   }
 
-  http::Response error_response(server::Protocol, const AwsError& error, std::string_view request_id) const override {
+  http::Response error_response(server::Protocol, const common::AwsError& error,
+                                std::string_view request_id) const override {
     // STS speaks only the Query protocol, whatever the request tried.
     return query::error_response(error, request_id, kDialect);
   }
 
  private:
   StsOptions options_;
-  std::shared_ptr<Clock> clock_;
+  std::shared_ptr<common::Clock> clock_;
 };
 
 }  // namespace

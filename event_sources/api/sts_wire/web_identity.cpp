@@ -34,8 +34,8 @@ using identity::Principal;
 constexpr int64_t kDefaultDuration = 3600;
 constexpr int64_t kClockSkewS = 300;
 
-AwsError invalid_token(std::string message) {
-  return aws_error(AwsErrorCode::InvalidIdentityToken, std::move(message));
+common::AwsError invalid_token(std::string message) {
+  return common::aws_error(common::AwsErrorCode::InvalidIdentityToken, std::move(message));
 }
 
 std::vector<std::string> string_or_list(const json::value* value) {
@@ -63,7 +63,7 @@ bool from_sluice_issuer(std::string_view issuer_id) { return issuer_id.ends_with
 
 }  // namespace
 
-Outcome<std::string> assume_role_with_web_identity(const server::Call& call, StsContext& sts) {
+common::Outcome<std::string> assume_role_with_web_identity(const server::Call& call, StsContext& sts) {
   const std::string_view* role_arn = form_value(call, "RoleArn");
   const std::string_view* session_name = form_value(call, "RoleSessionName");
   const std::string_view* token = form_value(call, "WebIdentityToken");
@@ -86,7 +86,7 @@ Outcome<std::string> assume_role_with_web_identity(const server::Call& call, Sts
   std::string role_account;
   std::string role_name;
   if (!parse_role_arn(*role_arn, &role_account, &role_name)) {
-    return aws_error(AwsErrorCode::ValidationError, std::string(*role_arn) + " is invalid");
+    return common::aws_error(common::AwsErrorCode::ValidationError, std::string(*role_arn) + " is invalid");
   }
 
   auto jwt = identity::parse_jwt(*token);
@@ -127,13 +127,13 @@ Outcome<std::string> assume_role_with_web_identity(const server::Call& call, Sts
   }
   if (audience.empty()) return invalid_token("Incorrect token audience");
 
-  const int64_t now_s = system_clock()->now_ms() / 1000;
+  const int64_t now_s = common::system_clock()->now_ms() / 1000;
   auto exp = seconds_claim(jwt->claims, "exp");
   if (!exp) return invalid_token("The ID Token provided has no expiration time (exp).");
   if (now_s >= *exp) {
-    return aws_error(AwsErrorCode::ExpiredIdentityToken, "Token expired: current date/time " + std::to_string(now_s) +
-                                                             " must be before the expiration date/time" +
-                                                             std::to_string(*exp));
+    return common::aws_error(common::AwsErrorCode::ExpiredIdentityToken,
+                             "Token expired: current date/time " + std::to_string(now_s) +
+                                 " must be before the expiration date/time" + std::to_string(*exp));
   }
   for (std::string_view claim : {"nbf", "iat"}) {
     if (auto when = seconds_claim(jwt->claims, claim); when && *when > now_s + kClockSkewS) {
@@ -156,8 +156,8 @@ Outcome<std::string> assume_role_with_web_identity(const server::Call& call, Sts
     request.federated_provider = provider_arn;
     request.context = &context;
     if (!role || !identity::trust_policy_allows(*role, role_account, request)) {
-      AwsError refusal =
-          aws_error(AwsErrorCode::AccessDenied, "Not authorized to perform sts:AssumeRoleWithWebIdentity");
+      common::AwsError refusal = common::aws_error(common::AwsErrorCode::AccessDenied,
+                                                   "Not authorized to perform sts:AssumeRoleWithWebIdentity");
       if (sts.mode == identity::AuthMode::Enforce) return refusal;
       if (sts.audit_log) {
         sts.audit_log("sluice auth audit: would refuse sts:AssumeRoleWithWebIdentity (request " + call.ctx.request_id +
@@ -167,8 +167,8 @@ Outcome<std::string> assume_role_with_web_identity(const server::Call& call, Sts
   }
   const int64_t max_duration = role ? role->max_session_duration_s : kDefaultDuration;
   if (duration > max_duration) {
-    return aws_error(AwsErrorCode::ValidationError,
-                     "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+    return common::aws_error(common::AwsErrorCode::ValidationError,
+                             "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
   }
 
   identity::SessionGrant grant;

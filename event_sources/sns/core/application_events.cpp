@@ -46,7 +46,7 @@ std::string endpoint_event_message(EndpointEvent event, const std::string& endpo
   o["EventType"] = event_type(event);
   o["Resource"] = application_arn;
   o["Service"] = "SNS";
-  o["Time"] = format_iso8601_ms(now_ms);
+  o["Time"] = common::format_iso8601_ms(now_ms);
   return json::serialize(o);
 }
 
@@ -62,7 +62,7 @@ std::string delivery_failure_message(const std::string& endpoint_arn, const std:
   o["MessageId"] = message_id;
   o["Resource"] = application_arn;
   o["Service"] = "SNS";
-  o["Time"] = format_iso8601_ms(now_ms);
+  o["Time"] = common::format_iso8601_ms(now_ms);
   return json::serialize(o);
 }
 

@@ -15,8 +15,8 @@ constexpr size_t kMaxPolicyChars = 30720;  // DataProtectionPolicy's documented 
 
 // The two texts below are unverified: no recording shows them and the AWS documentation gives the
 // error codes only (searched again for issue 13's second round).
-Status ServiceImpl::put_data_protection_policy(const CallContext& ctx, const std::string& arn,
-                                               const std::optional<std::string>& policy) {
+common::Status ServiceImpl::put_data_protection_policy(const CallContext& ctx, const std::string& arn,
+                                                       const std::optional<std::string>& policy) {
   if (!policy) return null_member("dataProtectionPolicy");
   if (policy->size() > kMaxPolicyChars) {
     return invalid_parameter("DataProtectionPolicy Reason: must be at most 30720 characters long");
@@ -36,10 +36,10 @@ Status ServiceImpl::put_data_protection_policy(const CallContext& ctx, const std
     if (auto st = persist({RecordWrite{"data-protection-policy", arn, *policy}}); !st) return st;
     data_protection_[arn] = *policy;
   }
-  return ok_status();
+  return common::ok_status();
 }
 
-Outcome<std::string> ServiceImpl::get_data_protection_policy(const CallContext& ctx, const std::string& arn) {
+common::Outcome<std::string> ServiceImpl::get_data_protection_policy(const CallContext& ctx, const std::string& arn) {
   std::unique_lock lock(mu_);
   auto topic = find_topic(ctx, arn, "ResourceArn");
   if (!topic) return topic.error();

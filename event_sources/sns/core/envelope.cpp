@@ -24,7 +24,7 @@ json::object attributes_object(const MessageAttributeMap& attributes) {
   json::object out;
   for (const auto& [name, a] : attributes) {
     bool binary = a.type.substr(0, 6) == "Binary";
-    out[name] = json::object{{"Type", a.type}, {"Value", binary ? base64_encode(a.value) : a.value}};
+    out[name] = json::object{{"Type", a.type}, {"Value", binary ? common::base64_encode(a.value) : a.value}};
   }
   return out;
 }
@@ -51,7 +51,7 @@ std::string Delivery::envelope_json() const {
     o["SigningCertURL"] = signing_cert_url;
   }
   std::string text = json::serialize(o);
-  make_well_formed_utf8(text);
+  common::make_well_formed_utf8(text);
   return text;
 }
 
@@ -74,7 +74,7 @@ std::string Delivery::lambda_event_json() const {
                       {"EventSubscriptionArn", subscription_arn},
                       {"Sns", std::move(sns)}};
   std::string text = json::serialize(json::object{{"Records", json::array{std::move(record)}}});
-  make_well_formed_utf8(text);  // a Query Publish may carry bytes that are not UTF-8 (utf8.h)
+  common::make_well_formed_utf8(text);  // a Query Publish may carry bytes that are not UTF-8 (utf8.h)
   return text;
 }
 
@@ -105,8 +105,8 @@ EnvelopeTemplate envelope_template(const Delivery& d) {
   }
   t.tail += '}';
   // A Query Publish may carry bytes that are not UTF-8 (sluice/common/utf8.h); the envelope is JSON.
-  make_well_formed_utf8(t.head);
-  make_well_formed_utf8(t.tail);
+  common::make_well_formed_utf8(t.head);
+  common::make_well_formed_utf8(t.tail);
   return t;
 }
 

@@ -62,7 +62,7 @@ struct Arn {
 
 // Checks an ARN parameter the way SNS does and reports with its texts; `param` names it
 // ("TopicArn", "SubscriptionArn", ...). A missing value answers "no value for required parameter".
-Outcome<Arn> parse_sns_arn(std::string_view arn, std::string_view param);
+common::Outcome<Arn> parse_sns_arn(std::string_view arn, std::string_view param);
 std::string topic_arn(std::string_view region, std::string_view account, std::string_view name);
 
 // ---- Topics (topic_rules.cpp) ----------------------------------------------------------------
@@ -73,22 +73,23 @@ bool is_true_text(std::string_view value);
 bool is_false_text(std::string_view value);
 // Validates one attribute for CreateTopic (creating = true) or SetTopicAttributes and stores its
 // normalised value into `topic`.
-Status apply_topic_attribute(Topic& topic, const std::string& name, const std::string& value, bool creating);
+common::Status apply_topic_attribute(Topic& topic, const std::string& name, const std::string& value, bool creating);
 AttributeMap render_topic_attributes(const Topic& topic, int64_t confirmed, int64_t pending);
 std::string default_topic_policy(const Topic& topic);
-Status add_policy_statement(Topic& topic, const std::string& label, const std::vector<std::string>& accounts,
-                            const std::vector<std::string>& actions);
-Status remove_policy_statement(Topic& topic, const std::string& label);
-Status validate_tags(const TagList& tags);
+common::Status add_policy_statement(Topic& topic, const std::string& label, const std::vector<std::string>& accounts,
+                                    const std::vector<std::string>& actions);
+common::Status remove_policy_statement(Topic& topic, const std::string& label);
+common::Status validate_tags(const TagList& tags);
 
 // ---- Subscriptions (subscription_rules.cpp) ----------------------------------------------------
 
 // Protocol and endpoint checks, run before the subscription exists.
-Status validate_endpoint(const Topic& topic, const std::string& protocol, const std::optional<std::string>& endpoint);
+common::Status validate_endpoint(const Topic& topic, const std::string& protocol,
+                                 const std::optional<std::string>& endpoint);
 // Validates and applies one subscription attribute. `subscribing` selects Subscribe's texts
 // ("Attributes Reason: ...") over SetSubscriptionAttributes'.
-Status apply_subscription_attribute(const Topic& topic, Subscription& sub, const std::string& name,
-                                    const std::string& value, bool subscribing);
+common::Status apply_subscription_attribute(const Topic& topic, Subscription& sub, const std::string& name,
+                                            const std::string& value, bool subscribing);
 AttributeMap render_subscription_attributes(const Subscription& sub);
 bool confirms_at_once(const Subscription& sub, const std::string& caller_account);
 
@@ -99,8 +100,8 @@ constexpr size_t kMaxMessageBytes = 262144;
 // Checks message, subject, MessageStructure and attributes. `entry_index` (1-based) is set for
 // PublishBatch entries and shapes the ValidationError path. On success, for MessageStructure
 // json, *per_protocol receives the parsed protocol → text map (key "default" always present).
-Status validate_message(const PublishRequest& request, std::optional<int> entry_index,
-                        std::map<std::string, std::string>* per_protocol);
+common::Status validate_message(const PublishRequest& request, std::optional<int> entry_index,
+                                std::map<std::string, std::string>* per_protocol);
 size_t message_size(const PublishRequest& request);
 MessageAttributeMap to_filter_attributes(const PublishAttributes& attributes);
 bool valid_phone_number(std::string_view number);  // Publish's PhoneNumber: E.164 digits only
@@ -163,7 +164,7 @@ class Store {
   // so the next write starts from what is committed and succeeds once the cause has passed). The
   // failure is the AWS error for the caller to answer: ServiceUnavailable (503, which SDKs retry)
   // when the disk is full, InternalError otherwise; its cause is logged once per failing spell.
-  Status write(const std::vector<RecordWrite>& writes);
+  common::Status write(const std::vector<RecordWrite>& writes);
   std::vector<std::pair<std::string, std::string>> load(std::string_view kind);
 
  private:
@@ -171,13 +172,13 @@ class Store {
     std::string reason;
     bool disk_full;
   };
-  Store(sqlite::Connection db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+  Store(common::sqlite::Connection db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
   std::optional<Failure> run_transaction(const std::vector<RecordWrite>& writes) REQUIRES(write_mu_);
 
   // Writes come from two locks of the service's (topics and subscriptions; the signer), so a
   // transaction of several statements holds this one.
-  Mutex write_mu_;
-  sqlite::Connection db_;
+  common::Mutex write_mu_;
+  common::sqlite::Connection db_;
   std::string path_;
   bool failing_ GUARDED_BY(write_mu_) = false;  // the last write failed
 };

@@ -11,7 +11,9 @@ namespace json = boost::json;
 
 namespace {
 
-AwsError value_invalid(std::string text) { return aws_error(AwsErrorCode::ParameterValueInvalid, std::move(text)); }
+common::AwsError value_invalid(std::string text) {
+  return common::aws_error(common::AwsErrorCode::ParameterValueInvalid, std::move(text));
+}
 
 bool valid_number(std::string_view s) {
   size_t i = 0;
@@ -33,7 +35,7 @@ bool valid_number(std::string_view s) {
   return i == s.size();
 }
 
-Status validate_attribute_name(const std::string& name) {
+common::Status validate_attribute_name(const std::string& name) {
   if (name.empty()) return value_invalid("The message attribute name must not be empty.");
   if (name.size() >= 256) return value_invalid("Length of message attribute name must be less than 256 bytes.");
   for (unsigned char c : name) {
@@ -64,22 +66,23 @@ Status validate_attribute_name(const std::string& name) {
   // AWS's own per-message settings for texts and pushes (AWS.SNS.SMS.SMSType,
   // AWS.MM.SMS.OriginationNumber, AWS.SNS.MOBILE.APNS.TTL, ...) are what the prefix is kept for.
   for (std::string_view own : {"AWS.SNS.SMS.", "AWS.MM.SMS.", "AWS.SNS.MOBILE."}) {
-    if (name.size() > own.size() && name.compare(0, own.size(), own) == 0) return ok_status();
+    if (name.size() > own.size() && name.compare(0, own.size(), own) == 0) return common::ok_status();
   }
   if (lower_prefix("aws.") || lower_prefix("amazon.")) {
     return value_invalid("The message attribute name '" + name + "' is reserved for use by AWS.");
   }
-  return ok_status();
+  return common::ok_status();
 }
 
-Status validate_attribute(const std::string& name, const PublishAttribute& a, std::optional<int> entry_index) {
+common::Status validate_attribute(const std::string& name, const PublishAttribute& a, std::optional<int> entry_index) {
   if (auto st = validate_attribute_name(name); !st) return st;
   if (a.data_type.empty()) {
     std::string path = entry_index ? "publishBatchRequestEntries." + std::to_string(*entry_index) +
                                          ".member.messageAttributes." + name + ".member.dataType"
                                    : "messageAttributes." + name + ".member.dataType";
-    return aws_error(AwsErrorCode::ValidationError, "1 validation error detected: Value null at '" + path +
-                                                        "' failed to satisfy constraint: Member must not be null");
+    return common::aws_error(common::AwsErrorCode::ValidationError,
+                             "1 validation error detected: Value null at '" + path +
+                                 "' failed to satisfy constraint: Member must not be null");
   }
   std::string_view type = a.data_type;
   std::string_view base = type.substr(0, type.find('.'));
@@ -95,7 +98,7 @@ Status validate_attribute(const std::string& name, const PublishAttribute& a, st
       return value_invalid(quoted +
                            " must contain non-empty message attribute value for message attribute type 'Binary'.");
     }
-    return ok_status();
+    return common::ok_status();
   }
   if (!a.string_value) {
     return value_invalid(quoted + " with type '" + std::string(base) + "' must use field 'String'.");
@@ -119,7 +122,7 @@ Status validate_attribute(const std::string& name, const PublishAttribute& a, st
       }
     }
   }
-  return ok_status();
+  return common::ok_status();
 }
 
 }  // namespace
@@ -134,8 +137,8 @@ size_t message_size(const PublishRequest& request) {
   return size;
 }
 
-Status validate_message(const PublishRequest& request, std::optional<int> entry_index,
-                        std::map<std::string, std::string>* per_protocol) {
+common::Status validate_message(const PublishRequest& request, std::optional<int> entry_index,
+                                std::map<std::string, std::string>* per_protocol) {
   if (!request.message || request.message->empty()) return invalid_parameter("Empty message");
   if (message_size(request) > kMaxMessageBytes) return invalid_parameter("Message too long");
   if (request.subject) {
@@ -162,7 +165,7 @@ Status validate_message(const PublishRequest& request, std::optional<int> entry_
   for (const auto& [name, a] : request.message_attributes) {
     if (auto st = validate_attribute(name, a, entry_index); !st) return st;
   }
-  return ok_status();
+  return common::ok_status();
 }
 
 MessageAttributeMap to_filter_attributes(const PublishAttributes& attributes) {

@@ -45,20 +45,20 @@ struct SandboxEntry {
 
 // "1 validation error detected: Value null at '<member>' failed to satisfy constraint: Member must
 // not be null" and its siblings, as AWS words a request that breaks its model.
-AwsError validation_error(std::string_view value_clause, std::string_view member, std::string_view constraint);
-AwsError null_member(std::string_view member);
-Status validate_application_name(const std::string& name);
+common::AwsError validation_error(std::string_view value_clause, std::string_view member, std::string_view constraint);
+common::AwsError null_member(std::string_view member);
+common::Status validate_application_name(const std::string& name);
 bool supported_platform(std::string_view platform);
-Status validate_application_attributes(const AttributeMap& attributes, bool creating);
-Status validate_endpoint_attributes(const AttributeMap& attributes);
+common::Status validate_application_attributes(const AttributeMap& attributes, bool creating);
+common::Status validate_endpoint_attributes(const AttributeMap& attributes);
 // The parts of arn:aws:sns:REGION:ACCOUNT:app/PLATFORM/NAME and of
 // arn:aws:sns:REGION:ACCOUNT:endpoint/PLATFORM/NAME/ID, checked with SNS's texts.
-Outcome<Arn> parse_application_arn(const std::string& arn);
-Outcome<Arn> parse_endpoint_arn(const std::string& arn, std::string_view param);
+common::Outcome<Arn> parse_application_arn(const std::string& arn);
+common::Outcome<Arn> parse_endpoint_arn(const std::string& arn, std::string_view param);
 bool is_endpoint_arn(std::string_view arn);
 // E.164 as OptInPhoneNumber and CheckIfPhoneNumberIsOptedOut take it.
 bool valid_e164(std::string_view number);
-Status validate_sms_attribute(const std::string& name, const std::string& value);
+common::Status validate_sms_attribute(const std::string& name, const std::string& value);
 
 // ---- Records (mobile_records.cpp) --------------------------------------------------------------
 
@@ -74,74 +74,76 @@ AttributeMap attribute_map_from_json(std::string_view text);
 // One page of `all` (sorted by key) after the key the token names; the token of the next page is
 // the base64 of the last key shown. A token that is not base64 is an InvalidParameter.
 template <typename T, typename Key>
-Outcome<Page<T>> page_after(const std::vector<T>& all, const std::optional<std::string>& token, size_t page_size,
-                            Key key, std::string_view token_param = "NextToken") {
+common::Outcome<Page<T>> page_after(const std::vector<T>& all, const std::optional<std::string>& token,
+                                    size_t page_size, Key key, std::string_view token_param = "NextToken") {
   size_t start = 0;
   if (token) {
-    auto after = base64_decode(*token);
+    auto after = common::base64_decode(*token);
     if (!after) return invalid_parameter(token_param);
     while (start < all.size() && key(all[start]) <= *after) ++start;
   }
   Page<T> page;
   for (size_t i = start; i < all.size() && page.items.size() < page_size; ++i) page.items.push_back(all[i]);
-  if (start + page.items.size() < all.size()) page.next_token = base64_encode(key(page.items.back()));
+  if (start + page.items.size() < all.size()) page.next_token = common::base64_encode(key(page.items.back()));
   return page;
 }
 
 class MobileImpl final : public Mobile {
  public:
   // `publish_event` sends application event notifications (application_events.h); may be empty.
-  MobileImpl(Store* store, std::shared_ptr<Clock> clock, EventPublisher publish_event = {})
+  MobileImpl(Store* store, std::shared_ptr<common::Clock> clock, EventPublisher publish_event = {})
       : store_(store), clock_(std::move(clock)), publish_event_(std::move(publish_event)) {}
   bool load(std::string* error);
 
-  Outcome<std::string> create_platform_application(const CallContext& ctx, const std::string& name,
-                                                   const std::string& platform,
-                                                   const AttributeMap& attributes) override;
-  Outcome<AttributeMap> get_platform_application_attributes(const CallContext& ctx, const std::string& arn) override;
-  Status set_platform_application_attributes(const CallContext& ctx, const std::string& arn,
-                                             const AttributeMap& attributes) override;
-  Status delete_platform_application(const CallContext& ctx, const std::string& arn) override;
-  Outcome<Page<ArnWithAttributes>> list_platform_applications(const CallContext& ctx,
-                                                              const std::optional<std::string>& next_token) override;
+  common::Outcome<std::string> create_platform_application(const CallContext& ctx, const std::string& name,
+                                                           const std::string& platform,
+                                                           const AttributeMap& attributes) override;
+  common::Outcome<AttributeMap> get_platform_application_attributes(const CallContext& ctx,
+                                                                    const std::string& arn) override;
+  common::Status set_platform_application_attributes(const CallContext& ctx, const std::string& arn,
+                                                     const AttributeMap& attributes) override;
+  common::Status delete_platform_application(const CallContext& ctx, const std::string& arn) override;
+  common::Outcome<Page<ArnWithAttributes>> list_platform_applications(
+      const CallContext& ctx, const std::optional<std::string>& next_token) override;
 
-  Outcome<std::string> create_platform_endpoint(const CallContext& ctx, const std::string& application_arn,
-                                                const std::optional<std::string>& token,
-                                                const std::optional<std::string>& custom_user_data,
-                                                const AttributeMap& attributes) override;
-  Outcome<AttributeMap> get_endpoint_attributes(const CallContext& ctx, const std::string& arn) override;
-  Status set_endpoint_attributes(const CallContext& ctx, const std::string& arn,
-                                 const AttributeMap& attributes) override;
-  Status delete_endpoint(const CallContext& ctx, const std::string& arn) override;
-  Outcome<Page<ArnWithAttributes>> list_endpoints_by_platform_application(
+  common::Outcome<std::string> create_platform_endpoint(const CallContext& ctx, const std::string& application_arn,
+                                                        const std::optional<std::string>& token,
+                                                        const std::optional<std::string>& custom_user_data,
+                                                        const AttributeMap& attributes) override;
+  common::Outcome<AttributeMap> get_endpoint_attributes(const CallContext& ctx, const std::string& arn) override;
+  common::Status set_endpoint_attributes(const CallContext& ctx, const std::string& arn,
+                                         const AttributeMap& attributes) override;
+  common::Status delete_endpoint(const CallContext& ctx, const std::string& arn) override;
+  common::Outcome<Page<ArnWithAttributes>> list_endpoints_by_platform_application(
       const CallContext& ctx, const std::string& application_arn,
       const std::optional<std::string>& next_token) override;
 
-  Status set_sms_attributes(const CallContext& ctx, const AttributeMap& attributes) override;
-  Outcome<AttributeMap> get_sms_attributes(const CallContext& ctx, const std::vector<std::string>& names) override;
+  common::Status set_sms_attributes(const CallContext& ctx, const AttributeMap& attributes) override;
+  common::Outcome<AttributeMap> get_sms_attributes(const CallContext& ctx,
+                                                   const std::vector<std::string>& names) override;
 
-  Outcome<bool> check_if_phone_number_is_opted_out(const CallContext& ctx,
-                                                   const std::optional<std::string>& phone_number) override;
-  Outcome<Page<std::string>> list_phone_numbers_opted_out(const CallContext& ctx,
-                                                          const std::optional<std::string>& next_token) override;
-  Status opt_in_phone_number(const CallContext& ctx, const std::optional<std::string>& phone_number) override;
-  Status opt_out_phone_number(const std::string& account_id, const std::string& phone_number) override;
+  common::Outcome<bool> check_if_phone_number_is_opted_out(const CallContext& ctx,
+                                                           const std::optional<std::string>& phone_number) override;
+  common::Outcome<Page<std::string>> list_phone_numbers_opted_out(
+      const CallContext& ctx, const std::optional<std::string>& next_token) override;
+  common::Status opt_in_phone_number(const CallContext& ctx, const std::optional<std::string>& phone_number) override;
+  common::Status opt_out_phone_number(const std::string& account_id, const std::string& phone_number) override;
 
-  Outcome<bool> get_sms_sandbox_account_status(const CallContext& ctx) override;
-  Status create_sms_sandbox_phone_number(const CallContext& ctx, const std::optional<std::string>& phone_number,
-                                         const std::optional<std::string>& language_code) override;
-  Status verify_sms_sandbox_phone_number(const CallContext& ctx, const std::optional<std::string>& phone_number,
-                                         const std::optional<std::string>& one_time_password) override;
-  Status delete_sms_sandbox_phone_number(const CallContext& ctx,
-                                         const std::optional<std::string>& phone_number) override;
-  Outcome<Page<SandboxPhoneNumber>> list_sms_sandbox_phone_numbers(const CallContext& ctx,
-                                                                   const std::optional<std::string>& next_token,
-                                                                   const std::optional<std::string>& max) override;
-  Outcome<Page<std::string>> list_origination_numbers(const CallContext& ctx,
-                                                      const std::optional<std::string>& next_token,
-                                                      const std::optional<std::string>& max) override;
+  common::Outcome<bool> get_sms_sandbox_account_status(const CallContext& ctx) override;
+  common::Status create_sms_sandbox_phone_number(const CallContext& ctx, const std::optional<std::string>& phone_number,
+                                                 const std::optional<std::string>& language_code) override;
+  common::Status verify_sms_sandbox_phone_number(const CallContext& ctx, const std::optional<std::string>& phone_number,
+                                                 const std::optional<std::string>& one_time_password) override;
+  common::Status delete_sms_sandbox_phone_number(const CallContext& ctx,
+                                                 const std::optional<std::string>& phone_number) override;
+  common::Outcome<Page<SandboxPhoneNumber>> list_sms_sandbox_phone_numbers(
+      const CallContext& ctx, const std::optional<std::string>& next_token,
+      const std::optional<std::string>& max) override;
+  common::Outcome<Page<std::string>> list_origination_numbers(const CallContext& ctx,
+                                                              const std::optional<std::string>& next_token,
+                                                              const std::optional<std::string>& max) override;
 
-  Status reject_platform_token(const std::string& endpoint_arn) override;
+  common::Status reject_platform_token(const std::string& endpoint_arn) override;
 
   std::vector<OutboxMessage> sms_messages(const OutboxFilter& filter) override;
   void clear_sms_messages(const OutboxFilter& filter) override;
@@ -150,10 +152,10 @@ class MobileImpl final : public Mobile {
 
   // From the topic side. Publish with PhoneNumber / with an endpoint's TargetArn: validated like
   // any publish, then put into the outbox (an opted-out number gets nothing, as on AWS).
-  Outcome<PublishResult> publish_to_phone(const CallContext& ctx, const PublishRequest& request);
-  Outcome<PublishResult> publish_to_endpoint(const CallContext& ctx, const PublishRequest& request);
+  common::Outcome<PublishResult> publish_to_phone(const CallContext& ctx, const PublishRequest& request);
+  common::Outcome<PublishResult> publish_to_endpoint(const CallContext& ctx, const PublishRequest& request);
   bool is_opted_out(const std::string& account_id, const std::string& phone_number) EXCLUDES(mu_) {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     return opted_out(account_id, phone_number);
   }
   // A Notification for an sms or application subscription (other types are not texted or pushed).
@@ -177,14 +179,14 @@ class MobileImpl final : public Mobile {
   void clear(Box box, const OutboxFilter& filter) EXCLUDES(mu_);
   bool opted_out(const std::string& account_id, const std::string& phone_number) const REQUIRES(mu_);
   // Writes one record before memory changes (see the SNS store): a failure is the call's answer.
-  [[nodiscard]] Status put(std::string_view kind, const std::string& key, const std::string& value);
-  [[nodiscard]] Status erase(std::string_view kind, const std::string& key);
+  [[nodiscard]] common::Status put(std::string_view kind, const std::string& key, const std::string& value);
+  [[nodiscard]] common::Status erase(std::string_view kind, const std::string& key);
 
   Store* store_;  // null in memory mode
-  std::shared_ptr<Clock> clock_;
+  std::shared_ptr<common::Clock> clock_;
   const EventPublisher publish_event_;  // set at construction, read-only after
 
-  mutable Mutex mu_;
+  mutable common::Mutex mu_;
   std::map<std::string, PlatformApplication> applications_ GUARDED_BY(mu_);  // by ARN
   std::map<std::string, PlatformEndpoint> endpoints_ GUARDED_BY(mu_);        // by ARN
   std::set<std::string> rejected_tokens_ GUARDED_BY(mu_);                    // endpoint ARNs

@@ -98,7 +98,7 @@ std::string outbox_message_to_json(const OutboxMessage& m) {
   for (const auto& [name, a] : m.message_attributes) {
     json::object value{{"DataType", a.data_type}};
     if (a.string_value) value["StringValue"] = *a.string_value;
-    if (a.binary_value) value["BinaryValue"] = base64_encode(*a.binary_value);
+    if (a.binary_value) value["BinaryValue"] = common::base64_encode(*a.binary_value);
     attributes[name] = std::move(value);
   }
   json::object o{{"account", m.account_id}, {"region", m.region},   {"target", m.target},
@@ -129,7 +129,7 @@ std::optional<OutboxMessage> outbox_message_from_json(std::string_view text) {
       PublishAttribute a;
       a.data_type = str(v.as_object(), "DataType");
       a.string_value = opt_str(v.as_object(), "StringValue");
-      if (auto b64 = opt_str(v.as_object(), "BinaryValue")) a.binary_value = base64_decode(*b64);
+      if (auto b64 = opt_str(v.as_object(), "BinaryValue")) a.binary_value = common::base64_decode(*b64);
       m.message_attributes[std::string(name)] = std::move(a);
     }
   }

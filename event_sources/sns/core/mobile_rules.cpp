@@ -28,16 +28,18 @@ size_t count_of(std::string_view s, char c) {
 
 }  // namespace
 
-AwsError validation_error(std::string_view value_clause, std::string_view member, std::string_view constraint) {
+common::AwsError validation_error(std::string_view value_clause, std::string_view member, std::string_view constraint) {
   std::string text = "1 validation error detected: Value ";
   text.append(value_clause).append(" at '").append(member).append("' failed to satisfy constraint: ");
   text.append(constraint);
-  return aws_error(AwsErrorCode::ValidationError, std::move(text));
+  return common::aws_error(common::AwsErrorCode::ValidationError, std::move(text));
 }
 
-AwsError null_member(std::string_view member) { return validation_error("null", member, "Member must not be null"); }
+common::AwsError null_member(std::string_view member) {
+  return validation_error("null", member, "Member must not be null");
+}
 
-Status validate_application_name(const std::string& name) {
+common::Status validate_application_name(const std::string& name) {
   if (name.empty()) return invalid_parameter(" Reason: cannot be empty");
   if (name.size() > 256) return invalid_parameter(name + " Reason: must be at most 256 characters long");
   for (char c : name) {
@@ -46,7 +48,7 @@ Status validate_application_name(const std::string& name) {
                                " Reason: must contain only characters 'a'-'z', 'A'-'Z', '0'-'9', '_', '-', and '.'");
     }
   }
-  return ok_status();
+  return common::ok_status();
 }
 
 bool supported_platform(std::string_view platform) {
@@ -56,7 +58,7 @@ bool supported_platform(std::string_view platform) {
   return kPlatforms.count(platform) != 0;
 }
 
-Status validate_application_attributes(const AttributeMap& attributes, bool creating) {
+common::Status validate_application_attributes(const AttributeMap& attributes, bool creating) {
   // The attributes SetPlatformApplicationAttributes documents.
   static const std::set<std::string, std::less<>> kNames{"PlatformCredential",
                                                          "PlatformPrincipal",
@@ -90,10 +92,10 @@ Status validate_application_attributes(const AttributeMap& attributes, bool crea
       return invalid_parameter("Attributes Reason: PlatformCredential attribute provided without PlatformPrincipal");
     }
   }
-  return ok_status();
+  return common::ok_status();
 }
 
-Status validate_endpoint_attributes(const AttributeMap& attributes) {
+common::Status validate_endpoint_attributes(const AttributeMap& attributes) {
   for (const auto& [name, value] : attributes) {
     if (name != "CustomUserData" && name != "Enabled" && name != "Token") {
       return invalid_parameter("Attributes Reason: Invalid attribute name: " + name);
@@ -111,10 +113,10 @@ Status validate_endpoint_attributes(const AttributeMap& attributes) {
       return invalid_parameter("Attributes Reason: Invalid value for attribute: Token: cannot be empty");
     }
   }
-  return ok_status();
+  return common::ok_status();
 }
 
-Outcome<Arn> parse_application_arn(const std::string& arn) {
+common::Outcome<Arn> parse_application_arn(const std::string& arn) {
   auto parsed = parse_sns_arn(arn, "PlatformApplicationArn");
   if (!parsed) return parsed.error();
   if (parsed->resource.rfind("app/", 0) != 0 || count_of(parsed->resource, '/') != 2) {
@@ -123,7 +125,7 @@ Outcome<Arn> parse_application_arn(const std::string& arn) {
   return parsed;
 }
 
-Outcome<Arn> parse_endpoint_arn(const std::string& arn, std::string_view param) {
+common::Outcome<Arn> parse_endpoint_arn(const std::string& arn, std::string_view param) {
   auto parsed = parse_sns_arn(arn, param);
   if (!parsed) return parsed.error();
   if (parsed->resource.rfind("endpoint/", 0) != 0 || count_of(parsed->resource, '/') != 3) {
@@ -150,8 +152,8 @@ bool valid_e164(std::string_view number) {
   return all_digits(number) && number.size() <= 15;
 }
 
-Status validate_sms_attribute(const std::string& name, const std::string& value) {
-  auto invalid = [&] { return aws_error(AwsErrorCode::InvalidParameter, name + " is invalid"); };
+common::Status validate_sms_attribute(const std::string& name, const std::string& value) {
+  auto invalid = [&] { return common::aws_error(common::AwsErrorCode::InvalidParameter, name + " is invalid"); };
   if (name == "DefaultSMSType") {
     if (value != "Promotional" && value != "Transactional") return invalid();
   } else if (name == "DefaultSenderID") {
@@ -171,9 +173,9 @@ Status validate_sms_attribute(const std::string& name, const std::string& value)
   } else if (name == "UsageReportS3Bucket") {
     if (value.size() > 63) return invalid();
   } else {
-    return aws_error(AwsErrorCode::InvalidParameter, name + " is not a valid attribute");
+    return common::aws_error(common::AwsErrorCode::InvalidParameter, name + " is not a valid attribute");
   }
-  return ok_status();
+  return common::ok_status();
 }
 
 }  // namespace sluice::sns::detail

@@ -28,7 +28,7 @@ bool MobileImpl::load(std::string* error) {
     if (error != nullptr) *error = "the SNS store holds an unreadable " + what + " record: " + key;
     return false;
   };
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   for (const auto& [key, value] : store_->load("platform-application")) {
     auto app = application_from_json(value);
     if (!app) return fail("platform application", key);
@@ -58,13 +58,13 @@ bool MobileImpl::load(std::string* error) {
   return true;
 }
 
-Status MobileImpl::put(std::string_view kind, const std::string& key, const std::string& value) {
-  if (store_ == nullptr) return ok_status();
+common::Status MobileImpl::put(std::string_view kind, const std::string& key, const std::string& value) {
+  if (store_ == nullptr) return common::ok_status();
   return store_->write({RecordWrite{std::string(kind), key, value}});
 }
 
-Status MobileImpl::erase(std::string_view kind, const std::string& key) {
-  if (store_ == nullptr) return ok_status();
+common::Status MobileImpl::erase(std::string_view kind, const std::string& key) {
+  if (store_ == nullptr) return common::ok_status();
   return store_->write({RecordWrite{std::string(kind), key, std::nullopt}});
 }
 
@@ -79,7 +79,7 @@ void MobileImpl::record(Box box, OutboxMessage message) {
 
 std::vector<OutboxMessage> MobileImpl::select(Box box, const OutboxFilter& filter) {
   std::vector<OutboxMessage> out;
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   for (const auto& [n, m] : outbox(box).messages) {
     if (matches(m, filter)) out.push_back(m);
   }
@@ -87,7 +87,7 @@ std::vector<OutboxMessage> MobileImpl::select(Box box, const OutboxFilter& filte
 }
 
 void MobileImpl::clear(Box box, const OutboxFilter& filter) {
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   Outbox& o = outbox(box);
   for (auto it = o.messages.begin(); it != o.messages.end();) {
     if (matches(it->second, filter) && erase(o.kind, outbox_key(it->first)).ok()) {

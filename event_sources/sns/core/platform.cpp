@@ -17,8 +17,12 @@ namespace {
 constexpr size_t kApplicationsPerPage = 15;  // ListPlatformApplications: up to 15 per page
 constexpr size_t kEndpointsPerPage = 100;
 
-AwsError application_not_found() { return aws_error(AwsErrorCode::NotFound, "PlatformApplication does not exist"); }
-AwsError endpoint_not_found() { return aws_error(AwsErrorCode::NotFound, "Endpoint does not exist"); }
+common::AwsError application_not_found() {
+  return common::aws_error(common::AwsErrorCode::NotFound, "PlatformApplication does not exist");
+}
+common::AwsError endpoint_not_found() {
+  return common::aws_error(common::AwsErrorCode::NotFound, "Endpoint does not exist");
+}
 
 // What Get/List show: the settable attributes, never the credentials, Enabled "true" unless set.
 AttributeMap shown_application_attributes(const PlatformApplication& app) {
@@ -33,35 +37,36 @@ std::string arn_prefix(const CallContext& ctx) { return "arn:aws:sns:" + ctx.reg
 
 }  // namespace
 
-Outcome<std::string> MobileImpl::create_platform_application(const CallContext& ctx, const std::string& name,
-                                                             const std::string& platform,
-                                                             const AttributeMap& attributes) {
+common::Outcome<std::string> MobileImpl::create_platform_application(const CallContext& ctx, const std::string& name,
+                                                                     const std::string& platform,
+                                                                     const AttributeMap& attributes) {
   if (attributes.empty()) return null_member("attributes");
   if (auto st = validate_application_name(name); !st) return st.error();
   if (!supported_platform(platform)) return invalid_parameter("Platform Reason: " + platform + " is not supported");
   if (auto st = validate_application_attributes(attributes, true); !st) return st.error();
   PlatformApplication app{
       arn_prefix(ctx) + "app/" + platform + "/" + name, name, platform, ctx.account_id, ctx.region, attributes};
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   if (auto st = put("platform-application", app.arn, application_to_json(app)); !st) return st.error();
   std::string arn = app.arn;
   applications_[arn] = std::move(app);
   return arn;
 }
 
-Outcome<AttributeMap> MobileImpl::get_platform_application_attributes(const CallContext&, const std::string& arn) {
+common::Outcome<AttributeMap> MobileImpl::get_platform_application_attributes(const CallContext&,
+                                                                              const std::string& arn) {
   if (auto parsed = parse_application_arn(arn); !parsed) return parsed.error();
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto it = applications_.find(arn);
   if (it == applications_.end()) return application_not_found();
   return shown_application_attributes(it->second);
 }
 
-Status MobileImpl::set_platform_application_attributes(const CallContext&, const std::string& arn,
-                                                       const AttributeMap& attributes) {
+common::Status MobileImpl::set_platform_application_attributes(const CallContext&, const std::string& arn,
+                                                               const AttributeMap& attributes) {
   if (attributes.empty()) return null_member("attributes");
   if (auto parsed = parse_application_arn(arn); !parsed) return parsed.error();
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto it = applications_.find(arn);
   if (it == applications_.end()) return application_not_found();
   if (auto st = validate_application_attributes(attributes, false); !st) return st;
@@ -69,13 +74,13 @@ Status MobileImpl::set_platform_application_attributes(const CallContext&, const
   for (const auto& [k, v] : attributes) updated.attributes[k] = v;
   if (auto st = put("platform-application", arn, application_to_json(updated)); !st) return st;
   it->second = std::move(updated);
-  return ok_status();
+  return common::ok_status();
 }
 
-Status MobileImpl::delete_platform_application(const CallContext&, const std::string& arn) {
+common::Status MobileImpl::delete_platform_application(const CallContext&, const std::string& arn) {
   if (auto parsed = parse_application_arn(arn); !parsed) return parsed.error();
-  MutexLock lock(mu_);
-  if (applications_.count(arn) == 0) return ok_status();  // idempotent, as AWS documents
+  common::MutexLock lock(mu_);
+  if (applications_.count(arn) == 0) return common::ok_status();  // idempotent, as AWS documents
   if (auto st = erase("platform-application", arn); !st) return st;
   applications_.erase(arn);
   for (auto it = endpoints_.begin(); it != endpoints_.end();) {
@@ -86,14 +91,14 @@ Status MobileImpl::delete_platform_application(const CallContext&, const std::st
       ++it;
     }
   }
-  return ok_status();
+  return common::ok_status();
 }
 
-Outcome<Page<ArnWithAttributes>> MobileImpl::list_platform_applications(const CallContext& ctx,
-                                                                        const std::optional<std::string>& token) {
+common::Outcome<Page<ArnWithAttributes>> MobileImpl::list_platform_applications(
+    const CallContext& ctx, const std::optional<std::string>& token) {
   std::vector<ArnWithAttributes> all;
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     for (const auto& [arn, app] : applications_) {
       if (app.account_id == ctx.account_id && app.region == ctx.region) {
         all.push_back({arn, shown_application_attributes(app)});
@@ -103,10 +108,11 @@ Outcome<Page<ArnWithAttributes>> MobileImpl::list_platform_applications(const Ca
   return page_after(all, token, kApplicationsPerPage, [](const ArnWithAttributes& a) { return a.arn; });
 }
 
-Outcome<std::string> MobileImpl::create_platform_endpoint(const CallContext& ctx, const std::string& application_arn,
-                                                          const std::optional<std::string>& token,
-                                                          const std::optional<std::string>& custom_user_data,
-                                                          const AttributeMap& attributes) {
+common::Outcome<std::string> MobileImpl::create_platform_endpoint(const CallContext& ctx,
+                                                                  const std::string& application_arn,
+                                                                  const std::optional<std::string>& token,
+                                                                  const std::optional<std::string>& custom_user_data,
+                                                                  const AttributeMap& attributes) {
   if (!token) return null_member("token");
   if (auto parsed = parse_application_arn(application_arn); !parsed) return parsed.error();
   AttributeMap wanted = attributes;
@@ -117,7 +123,7 @@ Outcome<std::string> MobileImpl::create_platform_endpoint(const CallContext& ctx
   wanted.emplace("Enabled", "true");
 
   ApplicationEvents events(publish_event_);  // sent once the lock below is released
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto app = applications_.find(application_arn);
   if (app == applications_.end()) return application_not_found();
   for (const auto& [arn, endpoint] : endpoints_) {
@@ -131,8 +137,8 @@ Outcome<std::string> MobileImpl::create_platform_endpoint(const CallContext& ctx
     return arn;
   }
   const PlatformApplication& a = app->second;
-  PlatformEndpoint endpoint{arn_prefix(ctx) + "endpoint/" + a.platform + "/" + a.name + "/" + uuid4(), application_arn,
-                            a.account_id, a.region, std::move(wanted)};
+  PlatformEndpoint endpoint{arn_prefix(ctx) + "endpoint/" + a.platform + "/" + a.name + "/" + common::uuid4(),
+                            application_arn, a.account_id, a.region, std::move(wanted)};
   if (auto st = put("platform-endpoint", endpoint.arn, endpoint_to_json(endpoint)); !st) return st.error();
   std::string arn = endpoint.arn;
   endpoints_[arn] = std::move(endpoint);
@@ -141,19 +147,20 @@ Outcome<std::string> MobileImpl::create_platform_endpoint(const CallContext& ctx
   return arn;
 }
 
-Outcome<AttributeMap> MobileImpl::get_endpoint_attributes(const CallContext&, const std::string& arn) {
+common::Outcome<AttributeMap> MobileImpl::get_endpoint_attributes(const CallContext&, const std::string& arn) {
   if (auto parsed = parse_endpoint_arn(arn, "EndpointArn"); !parsed) return parsed.error();
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto it = endpoints_.find(arn);
   if (it == endpoints_.end()) return endpoint_not_found();
   return it->second.attributes;
 }
 
-Status MobileImpl::set_endpoint_attributes(const CallContext&, const std::string& arn, const AttributeMap& attributes) {
+common::Status MobileImpl::set_endpoint_attributes(const CallContext&, const std::string& arn,
+                                                   const AttributeMap& attributes) {
   if (attributes.empty()) return null_member("attributes");
   if (auto parsed = parse_endpoint_arn(arn, "EndpointArn"); !parsed) return parsed.error();
   ApplicationEvents events(publish_event_);  // sent once the lock below is released
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto it = endpoints_.find(arn);
   if (it == endpoints_.end()) return endpoint_not_found();
   if (auto st = validate_endpoint_attributes(attributes); !st) return st;
@@ -166,13 +173,13 @@ Status MobileImpl::set_endpoint_attributes(const CallContext&, const std::string
     events.add(app->second.attributes, event_attribute(EndpointEvent::Updated),
                endpoint_event_message(EndpointEvent::Updated, arn, app->first, clock_->now_ms()));
   }
-  return ok_status();
+  return common::ok_status();
 }
 
-Status MobileImpl::delete_endpoint(const CallContext&, const std::string& arn) {
+common::Status MobileImpl::delete_endpoint(const CallContext&, const std::string& arn) {
   if (auto parsed = parse_endpoint_arn(arn, "EndpointArn"); !parsed) return parsed.error();
   ApplicationEvents events(publish_event_);  // sent once the lock below is released
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   if (auto it = endpoints_.find(arn); it != endpoints_.end()) {
     if (auto st = erase("platform-endpoint", arn); !st) return st;
     const std::string application_arn = it->second.application_arn;
@@ -182,15 +189,15 @@ Status MobileImpl::delete_endpoint(const CallContext&, const std::string& arn) {
                  endpoint_event_message(EndpointEvent::Deleted, arn, application_arn, clock_->now_ms()));
     }
   }
-  return ok_status();  // idempotent, as AWS documents
+  return common::ok_status();  // idempotent, as AWS documents
 }
 
-Outcome<Page<ArnWithAttributes>> MobileImpl::list_endpoints_by_platform_application(
+common::Outcome<Page<ArnWithAttributes>> MobileImpl::list_endpoints_by_platform_application(
     const CallContext&, const std::string& application_arn, const std::optional<std::string>& token) {
   if (auto parsed = parse_application_arn(application_arn); !parsed) return parsed.error();
   std::vector<ArnWithAttributes> all;
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     if (applications_.count(application_arn) == 0) return application_not_found();
     for (const auto& [arn, endpoint] : endpoints_) {
       if (endpoint.application_arn == application_arn) all.push_back({arn, endpoint.attributes});
@@ -199,13 +206,13 @@ Outcome<Page<ArnWithAttributes>> MobileImpl::list_endpoints_by_platform_applicat
   return page_after(all, token, kEndpointsPerPage, [](const ArnWithAttributes& a) { return a.arn; });
 }
 
-Outcome<PublishResult> MobileImpl::publish_to_endpoint(const CallContext&, const PublishRequest& request) {
+common::Outcome<PublishResult> MobileImpl::publish_to_endpoint(const CallContext&, const PublishRequest& request) {
   const std::string& target = *request.target_arn;
   auto parsed = parse_endpoint_arn(target, "TargetArn");
   if (!parsed) return parsed.error();
   if (auto st = validate_message(request, std::nullopt, nullptr); !st) return st.error();
   ApplicationEvents events(publish_event_);  // sent once the lock below is released
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   auto it = endpoints_.find(target);
   if (it == endpoints_.end()) {
     return invalid_parameter("TargetArn Reason: No endpoint found for the target arn specified");
@@ -216,18 +223,18 @@ Outcome<PublishResult> MobileImpl::publish_to_endpoint(const CallContext&, const
   if (app != applications_.end()) {
     auto app_enabled = app->second.attributes.find("Enabled");
     if (app_enabled != app->second.attributes.end() && app_enabled->second == "false") {
-      return aws_error(AwsErrorCode::PlatformApplicationDisabled, "Platform application is disabled");
+      return common::aws_error(common::AwsErrorCode::PlatformApplicationDisabled, "Platform application is disabled");
     }
   }
   auto enabled = it->second.attributes.find("Enabled");
   if (enabled != it->second.attributes.end() && enabled->second == "false") {
-    return aws_error(AwsErrorCode::EndpointDisabled, "Endpoint is disabled");
+    return common::aws_error(common::AwsErrorCode::EndpointDisabled, "Endpoint is disabled");
   }
   OutboxMessage m;
   m.account_id = it->second.account_id;
   m.region = it->second.region;
   m.target = target;
-  m.message_id = uuid4();
+  m.message_id = common::uuid4();
   if (push_refused(it->second, m.message_id, events)) return PublishResult{request.id, m.message_id, std::nullopt};
   m.message = *request.message;
   m.subject = request.subject;
@@ -238,11 +245,11 @@ Outcome<PublishResult> MobileImpl::publish_to_endpoint(const CallContext&, const
   return result;
 }
 
-Status MobileImpl::reject_platform_token(const std::string& endpoint_arn) {
-  MutexLock lock(mu_);
+common::Status MobileImpl::reject_platform_token(const std::string& endpoint_arn) {
+  common::MutexLock lock(mu_);
   if (endpoints_.count(endpoint_arn) == 0) return endpoint_not_found();
   rejected_tokens_.insert(endpoint_arn);
-  return ok_status();
+  return common::ok_status();
 }
 
 bool MobileImpl::push_refused(PlatformEndpoint& endpoint, const std::string& message_id, ApplicationEvents& events) {

@@ -59,8 +59,8 @@ void ServiceImpl::sign(Delivery& d, std::string_view version) {
   d.signature = signer().sign(string_to_sign(d), version);
 }
 
-Outcome<ServiceImpl::PublishTarget> ServiceImpl::resolve_target(const CallContext& ctx, const std::string& arn,
-                                                                std::string_view param) {
+common::Outcome<ServiceImpl::PublishTarget> ServiceImpl::resolve_target(const CallContext& ctx, const std::string& arn,
+                                                                        std::string_view param) {
   // Publish's TopicArn and TargetArn are optional members, so an empty one is a value that AWS
   // parses (one element) rather than a missing required parameter.
   if (arn.empty())
@@ -70,11 +70,11 @@ Outcome<ServiceImpl::PublishTarget> ServiceImpl::resolve_target(const CallContex
   if (!parsed->sub_id.empty() || parsed->region != ctx.region) return invalid_parameter(param);
   std::shared_lock lock(mu_);
   auto it = topics_.find(arn);
-  if (it == topics_.end()) return aws_error(AwsErrorCode::NotFound, "Topic does not exist");
+  if (it == topics_.end()) return common::aws_error(common::AwsErrorCode::NotFound, "Topic does not exist");
   return PublishTarget{it->second, topic_subscriptions(arn)};
 }
 
-Outcome<PublishResult> ServiceImpl::publish(const CallContext& ctx, const PublishRequest& request) {
+common::Outcome<PublishResult> ServiceImpl::publish(const CallContext& ctx, const PublishRequest& request) {
   if (request.topic_arn) {
     auto target = resolve_target(ctx, *request.topic_arn, "TopicArn");
     if (!target) return target.error();
@@ -84,7 +84,7 @@ Outcome<PublishResult> ServiceImpl::publish(const CallContext& ctx, const Publis
   if (request.target_arn) {
     auto target = resolve_target(ctx, *request.target_arn, "TargetArn");
     if (!target) {
-      if (target.error().code == AwsErrorCode::NotFound) {
+      if (target.error().code == common::AwsErrorCode::NotFound) {
         return invalid_parameter("TargetArn Reason: No endpoint found for the target arn specified");
       }
       return target.error();
@@ -100,15 +100,15 @@ Outcome<PublishResult> ServiceImpl::publish(const CallContext& ctx, const Publis
     d.endpoint = *request.phone_number;
     d.message_id = result->message_id;
     d.message = *request.message;
-    d.timestamp = format_iso8601_ms(clock_->now_ms());
+    d.timestamp = common::format_iso8601_ms(clock_->now_ms());
     outbox_.append(d);
     return result;
   }
   return invalid_parameter("TopicArn or TargetArn Reason: no value for required parameter");
 }
 
-Outcome<PublishResult> ServiceImpl::publish_to(const CallContext& ctx, const PublishTarget& target,
-                                               const PublishRequest& request, std::optional<int> entry_index) {
+common::Outcome<PublishResult> ServiceImpl::publish_to(const CallContext& ctx, const PublishTarget& target,
+                                                       const PublishRequest& request, std::optional<int> entry_index) {
   const Topic& topic = target.topic;
   std::map<std::string, std::string> per_protocol;
   if (auto st = validate_message(request, entry_index, &per_protocol); !st) return st.error();
@@ -136,17 +136,17 @@ Outcome<PublishResult> ServiceImpl::publish_to(const CallContext& ctx, const Pub
   if (options_.sink != nullptr && !options_.sink->accepting()) {
     for (const auto& sub : target.subscriptions) {
       if (sub->confirmed && delivers_through_sink(sub->protocol))
-        return aws_error(AwsErrorCode::ServiceUnavailable,
-                         "The request has failed due to a temporary failure of the server.");
+        return common::aws_error(common::AwsErrorCode::ServiceUnavailable,
+                                 "The request has failed due to a temporary failure of the server.");
     }
   }
 
   if (auto refused = check_kms(topic)) return *refused;
 
-  PublishResult result{request.id, uuid4(), std::nullopt};
+  PublishResult result{request.id, common::uuid4(), std::nullopt};
   const int64_t now = clock_->now_ms();
   if (topic.fifo) {
-    const std::string dedup_id = request.message_deduplication_id.value_or(sha256_hex(*request.message));
+    const std::string dedup_id = request.message_deduplication_id.value_or(common::sha256_hex(*request.message));
     const bool per_group = topic.attributes.count("FifoThroughputScope") != 0 &&
                            topic.attributes.at("FifoThroughputScope") == "MessageGroup";
     const std::string key = topic.arn + "\n" + (per_group ? *request.message_group_id : "") + "\n" + dedup_id;
@@ -159,7 +159,7 @@ Outcome<PublishResult> ServiceImpl::publish_to(const CallContext& ctx, const Pub
     {
       std::unique_lock lock(mu_);
       auto it = topics_.find(topic.arn);
-      if (it == topics_.end()) return aws_error(AwsErrorCode::NotFound, "Topic does not exist");
+      if (it == topics_.end()) return common::aws_error(common::AwsErrorCode::NotFound, "Topic does not exist");
       Topic updated = it->second;
       updated.sequence++;
       if (auto st = persist_topic(updated); !st) return st.error();
@@ -175,7 +175,7 @@ Outcome<PublishResult> ServiceImpl::publish_to(const CallContext& ctx, const Pub
   base.message_id = result.message_id;
   base.sequence_number = result.sequence_number;
   base.subject = request.subject;
-  base.timestamp = format_iso8601_ms(now);
+  base.timestamp = common::format_iso8601_ms(now);
   if (auto dp = topic.attributes.find("DeliveryPolicy"); dp != topic.attributes.end()) {
     base.topic_delivery_policy = dp->second;
   }
@@ -206,7 +206,7 @@ Outcome<PublishResult> ServiceImpl::publish_to(const CallContext& ctx, const Pub
   if (!request.message_structure) raw_send.message_attributes = to_sqs_attributes(request.message_attributes);
   const std::string unsubscribe_base = options_.base_url + "/?Action=Unsubscribe&SubscriptionArn=";
   std::string unsubscribe_url;
-  std::optional<AwsError> failed;  // a queue delivery that failed for the server's own reason
+  std::optional<common::AwsError> failed;  // a queue delivery that failed for the server's own reason
 
   for (const auto& sub : target.subscriptions) {
     if (!sub->confirmed) continue;
@@ -303,10 +303,10 @@ void ServiceImpl::publish_application_event(const std::string& topic_arn, const 
   publishing_event = false;
 }
 
-std::optional<AwsError> ServiceImpl::deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send,
-                                                      const PublishRequest& request, bool fifo_topic,
-                                                      const std::string& topic_arn) {
-  Status sent = send_to_queue(sub.endpoint, send, request, fifo_topic, topic_arn);
+std::optional<common::AwsError> ServiceImpl::deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send,
+                                                              const PublishRequest& request, bool fifo_topic,
+                                                              const std::string& topic_arn) {
+  common::Status sent = send_to_queue(sub.endpoint, send, request, fifo_topic, topic_arn);
   if (options_.on_metric) {
     options_.on_metric(topic_arn, sent.ok() ? "NumberOfNotificationsDelivered" : "NumberOfNotificationsFailed", 1);
   }
@@ -319,30 +319,31 @@ std::optional<AwsError> ServiceImpl::deliver_to_queue(const Subscription& sub, s
   if (ec || !policy.is_object()) return std::nullopt;
   const auto* dlq = policy.as_object().if_contains("deadLetterTargetArn");
   if (dlq == nullptr || !dlq->is_string()) return std::nullopt;
-  Status redriven = send_to_queue(std::string(dlq->as_string()), send, request, fifo_topic, topic_arn);
+  common::Status redriven = send_to_queue(std::string(dlq->as_string()), send, request, fifo_topic, topic_arn);
   if (!redriven.ok() && server_failure(redriven.error())) return redriven.error();
   return std::nullopt;
 }
 
 // What send_to_queue answers when the SQS store cannot commit: ServiceUnavailable (a full disk,
 // 503, which SDKs retry) or, for any other internal failure, SNS's own InternalError (500).
-bool ServiceImpl::server_failure(const AwsError& error) {
-  return error.code == AwsErrorCode::ServiceUnavailable || error.code == AwsErrorCode::InternalError;
+bool ServiceImpl::server_failure(const common::AwsError& error) {
+  return error.code == common::AwsErrorCode::ServiceUnavailable || error.code == common::AwsErrorCode::InternalError;
 }
 
-Status ServiceImpl::send_to_queue(const std::string& queue_arn, sqs::SendMessageRequest& send,
-                                  const PublishRequest& request, bool fifo_topic, const std::string& topic_arn) {
+common::Status ServiceImpl::send_to_queue(const std::string& queue_arn, sqs::SendMessageRequest& send,
+                                          const PublishRequest& request, bool fifo_topic,
+                                          const std::string& topic_arn) {
   auto queue = sqs::parse_queue_arn(queue_arn);
   if (!queue || options_.sqs == nullptr)
-    return aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
+    return common::aws_error(common::AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
   if (options_.authorize_queue_delivery) {
     if (auto refusal = options_.authorize_queue_delivery(topic_arn, queue_arn)) {
-      return aws_error(AwsErrorCode::AccessDenied, std::move(*refusal));
+      return common::aws_error(common::AwsErrorCode::AccessDenied, std::move(*refusal));
     }
   }
   if (is_fifo_queue(*queue)) {
     send.message_group_id = request.message_group_id;
-    send.message_deduplication_id = request.message_deduplication_id.value_or(sha256_hex(*request.message));
+    send.message_deduplication_id = request.message_deduplication_id.value_or(common::sha256_hex(*request.message));
   } else {
     // A standard topic hands a publish's MessageGroupId on to standard queues (fair queues); a
     // FIFO topic's group stays with the topic (AWS delivers to a standard queue without it).
@@ -350,47 +351,49 @@ Status ServiceImpl::send_to_queue(const std::string& queue_arn, sqs::SendMessage
     send.message_deduplication_id.reset();
   }
   auto sent = options_.sqs->send_message(*queue, send);
-  if (sent.ok()) return ok_status();
+  if (sent.ok()) return common::ok_status();
   // The engine's InternalFailure is SQS's name for it; Publish answers in SNS's words.
-  if (sent.error().code == AwsErrorCode::InternalFailure)
-    return aws_error(AwsErrorCode::InternalError, "Indicates an internal service error.");
+  if (sent.error().code == common::AwsErrorCode::InternalFailure)
+    return common::aws_error(common::AwsErrorCode::InternalError, "Indicates an internal service error.");
   return sent.error();
 }
 
-Outcome<PublishBatchResult> ServiceImpl::publish_batch(const CallContext& ctx, const std::string& topic_arn,
-                                                       const std::vector<PublishRequest>& entries) {
+common::Outcome<PublishBatchResult> ServiceImpl::publish_batch(const CallContext& ctx, const std::string& topic_arn,
+                                                               const std::vector<PublishRequest>& entries) {
   auto target = resolve_target(ctx, topic_arn, "TopicArn");
   if (!target) return target.error();
   if (entries.empty()) {
-    return aws_error(AwsErrorCode::SnsEmptyBatchRequest, "The batch request doesn't contain any entries.");
+    return common::aws_error(common::AwsErrorCode::SnsEmptyBatchRequest,
+                             "The batch request doesn't contain any entries.");
   }
   if (entries.size() > 10) {
-    return aws_error(AwsErrorCode::SnsTooManyEntriesInBatchRequest,
-                     "The batch request contains more entries than permissible.");
+    return common::aws_error(common::AwsErrorCode::SnsTooManyEntriesInBatchRequest,
+                             "The batch request contains more entries than permissible.");
   }
   std::set<std::string> ids;
   size_t total = 0;
   for (const auto& e : entries) {
     if (e.id.size() > 80) {
-      return aws_error(AwsErrorCode::SnsInvalidBatchEntryId,
-                       "The Id of a batch entry in the batch request is too long: " + e.id);
+      return common::aws_error(common::AwsErrorCode::SnsInvalidBatchEntryId,
+                               "The Id of a batch entry in the batch request is too long: " + e.id);
     }
     for (char c : e.id) {
       bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
       if (!ok || e.id.empty()) {
-        return aws_error(AwsErrorCode::SnsInvalidBatchEntryId,
-                         "The Id of a batch entry in the batch request contains an impermissible character: " + e.id);
+        return common::aws_error(
+            common::AwsErrorCode::SnsInvalidBatchEntryId,
+            "The Id of a batch entry in the batch request contains an impermissible character: " + e.id);
       }
     }
     if (!ids.insert(e.id).second) {
-      return aws_error(AwsErrorCode::SnsBatchEntryIdsNotDistinct,
-                       "Two or more batch entries in the request have the same Id.");
+      return common::aws_error(common::AwsErrorCode::SnsBatchEntryIdsNotDistinct,
+                               "Two or more batch entries in the request have the same Id.");
     }
     total += message_size(e);
   }
   if (total > kMaxMessageBytes) {
-    return aws_error(AwsErrorCode::SnsBatchRequestTooLong,
-                     "The length of all the messages put together is more than the limit.");
+    return common::aws_error(common::AwsErrorCode::SnsBatchRequestTooLong,
+                             "The length of all the messages put together is more than the limit.");
   }
   // SNS rejects the whole call for a parameter error in any entry; check all before delivering.
   const Topic& topic = target->topic;
@@ -415,7 +418,7 @@ Outcome<PublishBatchResult> ServiceImpl::publish_batch(const CallContext& ctx, c
     if (r) {
       out.successful.push_back(std::move(r.value()));
     } else {
-      out.failed.push_back(BatchEntryError{entries[i].id, r.error(), r.error().info().fault == Fault::Sender});
+      out.failed.push_back(BatchEntryError{entries[i].id, r.error(), r.error().info().fault == common::Fault::Sender});
     }
   }
   return out;

@@ -14,7 +14,7 @@ std::string topic_arn(std::string_view region, std::string_view account, std::st
   return arn;
 }
 
-Outcome<Arn> parse_sns_arn(std::string_view text, std::string_view param) {
+common::Outcome<Arn> parse_sns_arn(std::string_view text, std::string_view param) {
   const std::string p(param);
   if (text.empty()) return invalid_parameter(p + " Reason: no value for required parameter");
   std::vector<std::string_view> parts;

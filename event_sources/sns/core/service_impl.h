@@ -22,41 +22,46 @@ class ServiceImpl final : public Service {
   ServiceImpl(const ServiceOptions& options, std::unique_ptr<Store> store);
   bool load(std::string* error);
 
-  Outcome<std::string> create_topic(const CallContext& ctx, const std::string& name, const AttributeMap& attributes,
-                                    const TagList& tags) override;
-  Status delete_topic(const CallContext& ctx, const std::string& topic_arn) override;
-  Outcome<Page<std::string>> list_topics(const CallContext& ctx, const std::optional<std::string>& next_token) override;
-  Outcome<AttributeMap> get_topic_attributes(const CallContext& ctx, const std::string& topic_arn) override;
-  Status set_topic_attributes(const CallContext& ctx, const std::string& topic_arn, const std::string& name,
-                              const std::optional<std::string>& value) override;
-  Status add_permission(const CallContext& ctx, const std::string& topic_arn, const std::string& label,
-                        const std::vector<std::string>& account_ids, const std::vector<std::string>& actions) override;
-  Status remove_permission(const CallContext& ctx, const std::string& topic_arn, const std::string& label) override;
-  Status tag_resource(const CallContext& ctx, const std::string& arn, const TagList& tags) override;
-  Status untag_resource(const CallContext& ctx, const std::string& arn, const std::vector<std::string>& keys) override;
-  Outcome<TagList> list_tags_for_resource(const CallContext& ctx, const std::string& arn) override;
+  common::Outcome<std::string> create_topic(const CallContext& ctx, const std::string& name,
+                                            const AttributeMap& attributes, const TagList& tags) override;
+  common::Status delete_topic(const CallContext& ctx, const std::string& topic_arn) override;
+  common::Outcome<Page<std::string>> list_topics(const CallContext& ctx,
+                                                 const std::optional<std::string>& next_token) override;
+  common::Outcome<AttributeMap> get_topic_attributes(const CallContext& ctx, const std::string& topic_arn) override;
+  common::Status set_topic_attributes(const CallContext& ctx, const std::string& topic_arn, const std::string& name,
+                                      const std::optional<std::string>& value) override;
+  common::Status add_permission(const CallContext& ctx, const std::string& topic_arn, const std::string& label,
+                                const std::vector<std::string>& account_ids,
+                                const std::vector<std::string>& actions) override;
+  common::Status remove_permission(const CallContext& ctx, const std::string& topic_arn,
+                                   const std::string& label) override;
+  common::Status tag_resource(const CallContext& ctx, const std::string& arn, const TagList& tags) override;
+  common::Status untag_resource(const CallContext& ctx, const std::string& arn,
+                                const std::vector<std::string>& keys) override;
+  common::Outcome<TagList> list_tags_for_resource(const CallContext& ctx, const std::string& arn) override;
   std::optional<TopicAccess> topic_access(const std::string& topic_arn) override;
 
-  Outcome<std::string> subscribe(const CallContext& ctx, const SubscribeRequest& request) override;
-  Outcome<std::string> confirm_subscription(const CallContext& ctx, const std::string& topic_arn,
-                                            const std::string& token) override;
-  Status unsubscribe(const CallContext& ctx, const std::string& subscription_arn) override;
-  Outcome<Page<SubscriptionSummary>> list_subscriptions(const CallContext& ctx,
-                                                        const std::optional<std::string>& next_token) override;
-  Outcome<Page<SubscriptionSummary>> list_subscriptions_by_topic(const CallContext& ctx, const std::string& topic_arn,
-                                                                 const std::optional<std::string>& next_token) override;
-  Outcome<AttributeMap> get_subscription_attributes(const CallContext& ctx,
-                                                    const std::string& subscription_arn) override;
-  Status set_subscription_attributes(const CallContext& ctx, const std::string& subscription_arn,
-                                     const std::string& name, const std::optional<std::string>& value) override;
+  common::Outcome<std::string> subscribe(const CallContext& ctx, const SubscribeRequest& request) override;
+  common::Outcome<std::string> confirm_subscription(const CallContext& ctx, const std::string& topic_arn,
+                                                    const std::string& token) override;
+  common::Status unsubscribe(const CallContext& ctx, const std::string& subscription_arn) override;
+  common::Outcome<Page<SubscriptionSummary>> list_subscriptions(const CallContext& ctx,
+                                                                const std::optional<std::string>& next_token) override;
+  common::Outcome<Page<SubscriptionSummary>> list_subscriptions_by_topic(
+      const CallContext& ctx, const std::string& topic_arn, const std::optional<std::string>& next_token) override;
+  common::Outcome<AttributeMap> get_subscription_attributes(const CallContext& ctx,
+                                                            const std::string& subscription_arn) override;
+  common::Status set_subscription_attributes(const CallContext& ctx, const std::string& subscription_arn,
+                                             const std::string& name, const std::optional<std::string>& value) override;
 
-  Outcome<PublishResult> publish(const CallContext& ctx, const PublishRequest& request) override;
-  Outcome<PublishBatchResult> publish_batch(const CallContext& ctx, const std::string& topic_arn,
-                                            const std::vector<PublishRequest>& entries) override;
+  common::Outcome<PublishResult> publish(const CallContext& ctx, const PublishRequest& request) override;
+  common::Outcome<PublishBatchResult> publish_batch(const CallContext& ctx, const std::string& topic_arn,
+                                                    const std::vector<PublishRequest>& entries) override;
 
-  Status put_data_protection_policy(const CallContext& ctx, const std::string& topic_arn,
-                                    const std::optional<std::string>& policy) override;
-  Outcome<std::string> get_data_protection_policy(const CallContext& ctx, const std::string& topic_arn) override;
+  common::Status put_data_protection_policy(const CallContext& ctx, const std::string& topic_arn,
+                                            const std::optional<std::string>& policy) override;
+  common::Outcome<std::string> get_data_protection_policy(const CallContext& ctx,
+                                                          const std::string& topic_arn) override;
   Mobile& mobile() override;
 
   std::string signing_certificate_pem() override;
@@ -78,21 +83,21 @@ class ServiceImpl final : public Service {
 
   // Finds a topic by ARN parameter: malformed or of another region than the call's →
   // InvalidParameter (AWS answers "Invalid parameter: TopicArn" across regions), absent → NotFound (404).
-  Outcome<Topic*> find_topic(const CallContext& ctx, const std::string& arn, std::string_view param);
+  common::Outcome<Topic*> find_topic(const CallContext& ctx, const std::string& arn, std::string_view param);
   // Commit records before memory changes: a failed write is answered (store.cpp) and memory is
   // left as it was. No-ops in memory mode.
-  Status persist(const std::vector<RecordWrite>& writes);
-  Status persist_topic(const Topic& topic);
-  Status persist_subscription(const Subscription& sub);
+  common::Status persist(const std::vector<RecordWrite>& writes);
+  common::Status persist_topic(const Topic& topic);
+  common::Status persist_subscription(const Subscription& sub);
   std::pair<int64_t, int64_t> count_subscriptions(const std::string& topic_arn) const;
   std::vector<SubPtr> topic_subscriptions(const std::string& topic_arn) const;
 
   // SSE-KMS (sns_kms.cpp): the data key a publish to a topic with a KmsMasterKeyId needs, through
   // options_.kms; SNS's KMS error when KMS refuses. Nothing for a topic without a key.
-  std::optional<AwsError> check_kms(const Topic& topic) const;
-  Outcome<PublishResult> publish_to(const CallContext& ctx, const PublishTarget& target, const PublishRequest& request,
-                                    std::optional<int> entry_index);
-  Outcome<PublishTarget> resolve_target(const CallContext& ctx, const std::string& arn, std::string_view param);
+  std::optional<common::AwsError> check_kms(const Topic& topic) const;
+  common::Outcome<PublishResult> publish_to(const CallContext& ctx, const PublishTarget& target,
+                                            const PublishRequest& request, std::optional<int> entry_index);
+  common::Outcome<PublishTarget> resolve_target(const CallContext& ctx, const std::string& arn, std::string_view param);
   // Non-queue protocols: the outbox or the DeliverySink.
   void deliver(const Subscription& sub, Delivery& delivery);
   // An application event notification (application_events.h) published to its topic.
@@ -104,15 +109,15 @@ class ServiceImpl final : public Service {
   // reason (the SQS store cannot commit: server_failure()) is answered instead: the publish fails
   // and the publisher retries, rather than a copy being lost behind an answered success.
   // Counts the delivery for CloudWatch (ServiceOptions::on_metric) under the topic's name.
-  [[nodiscard]] std::optional<AwsError> deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send,
-                                                         const PublishRequest& request, bool fifo_topic,
-                                                         const std::string& topic_arn);
+  [[nodiscard]] std::optional<common::AwsError> deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send,
+                                                                 const PublishRequest& request, bool fifo_topic,
+                                                                 const std::string& topic_arn);
   // NumberOfNotificationsFilteredOut and the variant the subscription's scope and the message say.
   void count_filtered_out(const std::string& topic_arn, const Subscription& sub, bool no_attributes);
   // Refused as AccessDenied when options_.authorize_queue_delivery says the topic may not send there.
-  Status send_to_queue(const std::string& queue_arn, sqs::SendMessageRequest& send, const PublishRequest& request,
-                       bool fifo_topic, const std::string& topic_arn);
-  static bool server_failure(const AwsError& error);
+  common::Status send_to_queue(const std::string& queue_arn, sqs::SendMessageRequest& send,
+                               const PublishRequest& request, bool fifo_topic, const std::string& topic_arn);
+  static bool server_failure(const common::AwsError& error);
   void send_confirmation(const Subscription& sub, const std::string& type);
   void sign(Delivery& delivery, std::string_view version);
   const Signer& signer();
@@ -120,7 +125,7 @@ class ServiceImpl final : public Service {
   std::string sequence_text(uint64_t n) const;
 
   ServiceOptions options_;
-  std::shared_ptr<Clock> clock_;
+  std::shared_ptr<common::Clock> clock_;
   std::unique_ptr<Store> store_;  // null in memory mode
   Outbox outbox_;
   std::unique_ptr<MobileImpl> mobile_;  // platform applications, endpoints, SMS

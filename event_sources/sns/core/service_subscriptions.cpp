@@ -50,18 +50,18 @@ SubscriptionSummary summarize(const Subscription& s) {
   return {s.confirmed ? s.arn : "PendingConfirmation", s.owner, s.protocol, s.endpoint, s.topic_arn};
 }
 
-Outcome<Page<SubscriptionSummary>> page_of(const std::vector<std::shared_ptr<const Subscription>>& all,
-                                           const std::optional<std::string>& token) {
+common::Outcome<Page<SubscriptionSummary>> page_of(const std::vector<std::shared_ptr<const Subscription>>& all,
+                                                   const std::optional<std::string>& token) {
   size_t start = 0;
   if (token) {
-    auto after = base64_decode(*token);
+    auto after = common::base64_decode(*token);
     if (!after) return invalid_parameter("NextToken");
     while (start < all.size() && all[start]->arn <= *after) ++start;
   }
   Page<SubscriptionSummary> page;
   size_t i = start;
   for (; i < all.size() && page.items.size() < kPageSize; ++i) page.items.push_back(summarize(*all[i]));
-  if (i < all.size()) page.next_token = base64_encode(all[i - 1]->arn);
+  if (i < all.size()) page.next_token = common::base64_encode(all[i - 1]->arn);
   return page;
 }
 }  // namespace
@@ -73,9 +73,9 @@ void ServiceImpl::send_confirmation(const Subscription& sub, const std::string& 
   d.topic_arn = sub.topic_arn;
   d.protocol = sub.protocol;
   d.endpoint = sub.endpoint;
-  d.message_id = uuid4();
+  d.message_id = common::uuid4();
   d.token = sub.token;
-  d.timestamp = format_iso8601_ms(clock_->now_ms());
+  d.timestamp = common::format_iso8601_ms(clock_->now_ms());
   if (type == "SubscriptionConfirmation") {
     d.message = "You have chosen to subscribe to the topic " + sub.topic_arn +
                 ".\nTo confirm the subscription, visit the SubscribeURL included in this message.";
@@ -113,7 +113,7 @@ void ServiceImpl::send_confirmation(const Subscription& sub, const std::string& 
   }
 }
 
-Outcome<std::string> ServiceImpl::subscribe(const CallContext& ctx, const SubscribeRequest& request) {
+common::Outcome<std::string> ServiceImpl::subscribe(const CallContext& ctx, const SubscribeRequest& request) {
   Subscription sub;
   std::string existing_arn;
   bool existing_confirmed = false;
@@ -148,9 +148,9 @@ Outcome<std::string> ServiceImpl::subscribe(const CallContext& ctx, const Subscr
       break;
     }
     if (existing_arn.empty()) {
-      sub.arn = t.arn + ":" + uuid4();
+      sub.arn = t.arn + ":" + common::uuid4();
       sub.confirmed = confirms_at_once(sub, ctx.account_id);
-      sub.token = to_hex(random_bytes(64));
+      sub.token = common::to_hex(common::random_bytes(64));
       if (auto st = persist_subscription(sub); !st) return st.error();
       subs_[sub.arn] = std::make_shared<const Subscription>(sub);
     }
@@ -162,14 +162,14 @@ Outcome<std::string> ServiceImpl::subscribe(const CallContext& ctx, const Subscr
   return sub.confirmed || request.return_subscription_arn ? sub.arn : std::string("pending confirmation");
 }
 
-Outcome<std::string> ServiceImpl::confirm_subscription(const CallContext& ctx, const std::string& topic_arn,
-                                                       const std::string& token) {
+common::Outcome<std::string> ServiceImpl::confirm_subscription(const CallContext& ctx, const std::string& topic_arn,
+                                                               const std::string& token) {
   std::unique_lock lock(mu_);
   auto parsed = parse_sns_arn(topic_arn, "TopicArn");
   if (!parsed || !parsed->sub_id.empty() || parsed->region != ctx.region) return invalid_parameter("Topic");
   // A token that is not one SNS could have made is "Invalid token"; a well-made one that names no
   // subscription of this topic (or a topic that does not exist) is "Invalid parameter: Token".
-  if (!is_hex_token(token)) return aws_error(AwsErrorCode::InvalidParameter, "Invalid token");
+  if (!is_hex_token(token)) return common::aws_error(common::AwsErrorCode::InvalidParameter, "Invalid token");
   if (topics_.count(topic_arn) == 0) return invalid_parameter("Token");
   for (const auto& s : topic_subscriptions(topic_arn)) {
     if (s->token != token) continue;
@@ -185,7 +185,7 @@ Outcome<std::string> ServiceImpl::confirm_subscription(const CallContext& ctx, c
   return invalid_parameter("Token");
 }
 
-Status ServiceImpl::unsubscribe(const CallContext&, const std::string& arn) {
+common::Status ServiceImpl::unsubscribe(const CallContext&, const std::string& arn) {
   auto parsed = parse_sns_arn(arn, "SubscriptionArn");
   if (!parsed) return parsed.error();
   if (parsed->sub_id.empty()) return invalid_parameter("SubscriptionId");
@@ -193,7 +193,7 @@ Status ServiceImpl::unsubscribe(const CallContext&, const std::string& arn) {
   {
     std::unique_lock lock(mu_);
     auto it = subs_.find(arn);
-    if (it == subs_.end()) return ok_status();  // unsubscribing twice is not an error
+    if (it == subs_.end()) return common::ok_status();  // unsubscribing twice is not an error
     removed = it->second;
     // The subscription and its topic's count of deleted ones change in one transaction.
     std::vector<RecordWrite> writes{RecordWrite{"subscription", arn, std::nullopt}};
@@ -210,11 +210,11 @@ Status ServiceImpl::unsubscribe(const CallContext&, const std::string& arn) {
   }
   if (removed->protocol == "http" || removed->protocol == "https")
     send_confirmation(*removed, "UnsubscribeConfirmation");
-  return ok_status();
+  return common::ok_status();
 }
 
-Outcome<Page<SubscriptionSummary>> ServiceImpl::list_subscriptions(const CallContext& ctx,
-                                                                   const std::optional<std::string>& token) {
+common::Outcome<Page<SubscriptionSummary>> ServiceImpl::list_subscriptions(const CallContext& ctx,
+                                                                           const std::optional<std::string>& token) {
   std::vector<SubPtr> all;
   {
     std::shared_lock lock(mu_);
@@ -227,9 +227,8 @@ Outcome<Page<SubscriptionSummary>> ServiceImpl::list_subscriptions(const CallCon
   return page_of(all, token);
 }
 
-Outcome<Page<SubscriptionSummary>> ServiceImpl::list_subscriptions_by_topic(const CallContext& ctx,
-                                                                            const std::string& topic_arn,
-                                                                            const std::optional<std::string>& token) {
+common::Outcome<Page<SubscriptionSummary>> ServiceImpl::list_subscriptions_by_topic(
+    const CallContext& ctx, const std::string& topic_arn, const std::optional<std::string>& token) {
   std::vector<SubPtr> all;
   {
     std::unique_lock lock(mu_);
@@ -240,29 +239,30 @@ Outcome<Page<SubscriptionSummary>> ServiceImpl::list_subscriptions_by_topic(cons
   return page_of(all, token);
 }
 
-Outcome<AttributeMap> ServiceImpl::get_subscription_attributes(const CallContext&, const std::string& arn) {
+common::Outcome<AttributeMap> ServiceImpl::get_subscription_attributes(const CallContext&, const std::string& arn) {
   auto parsed = parse_sns_arn(arn, "SubscriptionArn");
   if (!parsed) return parsed.error();
   std::shared_lock lock(mu_);
   auto it = subs_.find(arn);
-  if (it == subs_.end()) return aws_error(AwsErrorCode::NotFound, "Subscription does not exist");
+  if (it == subs_.end()) return common::aws_error(common::AwsErrorCode::NotFound, "Subscription does not exist");
   return render_subscription_attributes(*it->second);
 }
 
-Status ServiceImpl::set_subscription_attributes(const CallContext&, const std::string& arn, const std::string& name,
-                                                const std::optional<std::string>& value) {
+common::Status ServiceImpl::set_subscription_attributes(const CallContext&, const std::string& arn,
+                                                        const std::string& name,
+                                                        const std::optional<std::string>& value) {
   auto parsed = parse_sns_arn(arn, "SubscriptionArn");
   if (!parsed) return parsed.error();
   std::unique_lock lock(mu_);
   auto it = subs_.find(arn);
-  if (it == subs_.end()) return aws_error(AwsErrorCode::NotFound, "Subscription does not exist");
+  if (it == subs_.end()) return common::aws_error(common::AwsErrorCode::NotFound, "Subscription does not exist");
   auto topic = topics_.find(it->second->topic_arn);
-  if (topic == topics_.end()) return aws_error(AwsErrorCode::NotFound, "Subscription does not exist");
+  if (topic == topics_.end()) return common::aws_error(common::AwsErrorCode::NotFound, "Subscription does not exist");
   Subscription updated = *it->second;
   if (auto st = apply_subscription_attribute(topic->second, updated, name, value.value_or(""), false); !st) return st;
   if (auto st = persist_subscription(updated); !st) return st;
   it->second = std::make_shared<const Subscription>(std::move(updated));
-  return ok_status();
+  return common::ok_status();
 }
 
 }  // namespace sluice::sns::detail

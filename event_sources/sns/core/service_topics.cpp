@@ -32,23 +32,23 @@ namespace {
 constexpr size_t kPageSize = 100;
 
 template <typename T, typename Key>
-Outcome<Page<T>> paginate(const std::vector<T>& all, const std::optional<std::string>& token, Key key) {
+common::Outcome<Page<T>> paginate(const std::vector<T>& all, const std::optional<std::string>& token, Key key) {
   size_t start = 0;
   if (token) {
-    auto after = base64_decode(*token);
+    auto after = common::base64_decode(*token);
     if (!after) return invalid_parameter("NextToken");
     while (start < all.size() && key(all[start]) <= *after) ++start;
   }
   Page<T> page;
   for (size_t i = start; i < all.size() && page.items.size() < kPageSize; ++i) page.items.push_back(all[i]);
-  if (start + page.items.size() < all.size()) page.next_token = base64_encode(key(page.items.back()));
+  if (start + page.items.size() < all.size()) page.next_token = common::base64_encode(key(page.items.back()));
   return page;
 }
 }  // namespace
 
 ServiceImpl::ServiceImpl(const ServiceOptions& options, std::unique_ptr<Store> store)
     : options_(options),
-      clock_(options.clock ? options.clock : system_clock()),
+      clock_(options.clock ? options.clock : common::system_clock()),
       store_(std::move(store)),
       outbox_(options.in_memory ? std::string() : (std::filesystem::path(options.data_dir) / "outbox.jsonl").string()),
       mobile_(std::make_unique<MobileImpl>(store_.get(), clock_,
@@ -81,24 +81,25 @@ bool ServiceImpl::load(std::string* error) {
   return true;
 }
 
-Status ServiceImpl::persist(const std::vector<RecordWrite>& writes) {
-  return store_ ? store_->write(writes) : ok_status();
+common::Status ServiceImpl::persist(const std::vector<RecordWrite>& writes) {
+  return store_ ? store_->write(writes) : common::ok_status();
 }
 
-Status ServiceImpl::persist_topic(const Topic& topic) {
+common::Status ServiceImpl::persist_topic(const Topic& topic) {
   return persist({RecordWrite{"topic", topic.arn, topic_to_json(topic)}});
 }
 
-Status ServiceImpl::persist_subscription(const Subscription& sub) {
+common::Status ServiceImpl::persist_subscription(const Subscription& sub) {
   return persist({RecordWrite{"subscription", sub.arn, subscription_to_json(sub)}});
 }
 
-Outcome<Topic*> ServiceImpl::find_topic(const CallContext& ctx, const std::string& arn, std::string_view param) {
+common::Outcome<Topic*> ServiceImpl::find_topic(const CallContext& ctx, const std::string& arn,
+                                                std::string_view param) {
   auto parsed = parse_sns_arn(arn, param);
   if (!parsed) return parsed.error();
   if (parsed->region != ctx.region) return invalid_parameter(param);
   auto it = topics_.find(arn);
-  if (it == topics_.end()) return aws_error(AwsErrorCode::NotFound, "Topic does not exist");
+  if (it == topics_.end()) return common::aws_error(common::AwsErrorCode::NotFound, "Topic does not exist");
   return &it->second;
 }
 
@@ -118,8 +119,8 @@ std::pair<int64_t, int64_t> ServiceImpl::count_subscriptions(const std::string& 
   return {confirmed, pending};
 }
 
-Outcome<std::string> ServiceImpl::create_topic(const CallContext& ctx, const std::string& name,
-                                               const AttributeMap& attributes, const TagList& tags) {
+common::Outcome<std::string> ServiceImpl::create_topic(const CallContext& ctx, const std::string& name,
+                                                       const AttributeMap& attributes, const TagList& tags) {
   auto fifo_it = attributes.find("FifoTopic");
   bool fifo = fifo_it != attributes.end() && is_true_text(fifo_it->second);
   if (!valid_topic_name(name, fifo)) return invalid_parameter("Topic Name");
@@ -162,12 +163,12 @@ Outcome<std::string> ServiceImpl::create_topic(const CallContext& ctx, const std
   return arn;
 }
 
-Status ServiceImpl::delete_topic(const CallContext& ctx, const std::string& arn) {
+common::Status ServiceImpl::delete_topic(const CallContext& ctx, const std::string& arn) {
   auto parsed = parse_sns_arn(arn, "TopicArn");
   if (!parsed) return parsed.error();
   if (parsed->region != ctx.region) return invalid_parameter("TopicArn");
   std::unique_lock lock(mu_);
-  if (topics_.count(arn) == 0) return ok_status();  // deleting a missing topic is not an error
+  if (topics_.count(arn) == 0) return common::ok_status();  // deleting a missing topic is not an error
   // The topic, its data protection policy and its subscriptions go in one transaction, or not at all.
   const std::vector<SubPtr> subscriptions = topic_subscriptions(arn);
   std::vector<RecordWrite> erase{RecordWrite{"topic", arn, std::nullopt}};
@@ -178,10 +179,11 @@ Status ServiceImpl::delete_topic(const CallContext& ctx, const std::string& arn)
   topics_.erase(arn);
   data_protection_.erase(arn);
   for (const auto& s : subscriptions) subs_.erase(s->arn);
-  return ok_status();
+  return common::ok_status();
 }
 
-Outcome<Page<std::string>> ServiceImpl::list_topics(const CallContext& ctx, const std::optional<std::string>& token) {
+common::Outcome<Page<std::string>> ServiceImpl::list_topics(const CallContext& ctx,
+                                                            const std::optional<std::string>& token) {
   std::vector<std::string> arns;
   {
     std::shared_lock lock(mu_);
@@ -192,14 +194,14 @@ Outcome<Page<std::string>> ServiceImpl::list_topics(const CallContext& ctx, cons
   return paginate(arns, token, [](const std::string& a) { return a; });
 }
 
-Outcome<AttributeMap> ServiceImpl::get_topic_attributes(const CallContext& ctx, const std::string& arn) {
+common::Outcome<AttributeMap> ServiceImpl::get_topic_attributes(const CallContext& ctx, const std::string& arn) {
   std::shared_lock lock(mu_);
   auto it = topics_.find(arn);
   if (it == topics_.end() || it->second.region != ctx.region) {
     auto parsed = parse_sns_arn(arn, "TopicArn");
     if (!parsed) return parsed.error();
     if (parsed->region != ctx.region) return invalid_parameter("TopicArn");
-    return aws_error(AwsErrorCode::NotFound, "Topic does not exist");
+    return common::aws_error(common::AwsErrorCode::NotFound, "Topic does not exist");
   }
   auto [confirmed, pending] = count_subscriptions(arn);
   return render_topic_attributes(it->second, confirmed, pending);
@@ -214,8 +216,8 @@ std::optional<Service::TopicAccess> ServiceImpl::topic_access(const std::string&
   return TopicAccess{policy != topic.attributes.end() ? policy->second : default_topic_policy(topic), topic.tags};
 }
 
-Status ServiceImpl::set_topic_attributes(const CallContext& ctx, const std::string& arn, const std::string& name,
-                                         const std::optional<std::string>& value) {
+common::Status ServiceImpl::set_topic_attributes(const CallContext& ctx, const std::string& arn,
+                                                 const std::string& name, const std::optional<std::string>& value) {
   std::unique_lock lock(mu_);
   auto topic = find_topic(ctx, arn, "TopicArn");
   if (!topic) return topic.error();
@@ -223,12 +225,12 @@ Status ServiceImpl::set_topic_attributes(const CallContext& ctx, const std::stri
   if (auto st = apply_topic_attribute(updated, name, value.value_or(""), false); !st) return st;
   if (auto st = persist_topic(updated); !st) return st;
   *topic.value() = std::move(updated);
-  return ok_status();
+  return common::ok_status();
 }
 
-Status ServiceImpl::add_permission(const CallContext& ctx, const std::string& arn, const std::string& label,
-                                   const std::vector<std::string>& account_ids,
-                                   const std::vector<std::string>& actions) {
+common::Status ServiceImpl::add_permission(const CallContext& ctx, const std::string& arn, const std::string& label,
+                                           const std::vector<std::string>& account_ids,
+                                           const std::vector<std::string>& actions) {
   std::unique_lock lock(mu_);
   auto topic = find_topic(ctx, arn, "TopicArn");
   if (!topic) return topic.error();
@@ -236,10 +238,11 @@ Status ServiceImpl::add_permission(const CallContext& ctx, const std::string& ar
   if (auto st = add_policy_statement(updated, label, account_ids, actions); !st) return st;
   if (auto st = persist_topic(updated); !st) return st;
   *topic.value() = std::move(updated);
-  return ok_status();
+  return common::ok_status();
 }
 
-Status ServiceImpl::remove_permission(const CallContext& ctx, const std::string& arn, const std::string& label) {
+common::Status ServiceImpl::remove_permission(const CallContext& ctx, const std::string& arn,
+                                              const std::string& label) {
   std::unique_lock lock(mu_);
   auto topic = find_topic(ctx, arn, "TopicArn");
   if (!topic) return topic.error();
@@ -247,14 +250,15 @@ Status ServiceImpl::remove_permission(const CallContext& ctx, const std::string&
   if (auto st = remove_policy_statement(updated, label); !st) return st;
   if (auto st = persist_topic(updated); !st) return st;
   *topic.value() = std::move(updated);
-  return ok_status();
+  return common::ok_status();
 }
 
-Status ServiceImpl::tag_resource(const CallContext&, const std::string& arn, const TagList& tags) {
+common::Status ServiceImpl::tag_resource(const CallContext&, const std::string& arn, const TagList& tags) {
   if (auto st = validate_tags(tags); !st) return st;
   std::unique_lock lock(mu_);
   auto it = topics_.find(arn);
-  if (it == topics_.end()) return aws_error(AwsErrorCode::SnsResourceNotFound, "Resource does not exist");
+  if (it == topics_.end())
+    return common::aws_error(common::AwsErrorCode::SnsResourceNotFound, "Resource does not exist");
   Topic updated = it->second;
   for (const auto& tag : tags) {  // not a structured binding: clang before 16 cannot capture one
     const auto& [k, v] = tag;
@@ -267,30 +271,34 @@ Status ServiceImpl::tag_resource(const CallContext&, const std::string& arn, con
     }
   }
   if (updated.tags.size() > 50) {
-    return aws_error(AwsErrorCode::TagLimitExceeded, "Could not complete request: tag quota of per resource exceeded");
+    return common::aws_error(common::AwsErrorCode::TagLimitExceeded,
+                             "Could not complete request: tag quota of per resource exceeded");
   }
   if (auto st = persist_topic(updated); !st) return st;
   it->second = std::move(updated);
-  return ok_status();
+  return common::ok_status();
 }
 
-Status ServiceImpl::untag_resource(const CallContext&, const std::string& arn, const std::vector<std::string>& keys) {
+common::Status ServiceImpl::untag_resource(const CallContext&, const std::string& arn,
+                                           const std::vector<std::string>& keys) {
   std::unique_lock lock(mu_);
   auto it = topics_.find(arn);
-  if (it == topics_.end()) return aws_error(AwsErrorCode::SnsResourceNotFound, "Resource does not exist");
+  if (it == topics_.end())
+    return common::aws_error(common::AwsErrorCode::SnsResourceNotFound, "Resource does not exist");
   Topic updated = it->second;
   for (const auto& k : keys) {
     std::erase_if(updated.tags, [&](const Tag& t) { return t.first == k; });
   }
   if (auto st = persist_topic(updated); !st) return st;
   it->second = std::move(updated);
-  return ok_status();
+  return common::ok_status();
 }
 
-Outcome<TagList> ServiceImpl::list_tags_for_resource(const CallContext&, const std::string& arn) {
+common::Outcome<TagList> ServiceImpl::list_tags_for_resource(const CallContext&, const std::string& arn) {
   std::shared_lock lock(mu_);
   auto it = topics_.find(arn);
-  if (it == topics_.end()) return aws_error(AwsErrorCode::SnsResourceNotFound, "Resource does not exist");
+  if (it == topics_.end())
+    return common::aws_error(common::AwsErrorCode::SnsResourceNotFound, "Resource does not exist");
   TagList tags = it->second.tags;
   std::sort(tags.begin(), tags.end());
   return tags;
@@ -329,7 +337,7 @@ std::string ServiceImpl::signing_certificate_pem() { return signer().cert_pem();
 std::string ServiceImpl::signing_certificate_path() {
   const Signer& s = signer();
   std::lock_guard lock(signer_mu_);
-  if (cert_path_.empty()) cert_path_ = "/SimpleNotificationService-" + md5_hex(s.cert_pem()) + ".pem";
+  if (cert_path_.empty()) cert_path_ = "/SimpleNotificationService-" + common::md5_hex(s.cert_pem()) + ".pem";
   return cert_path_;
 }
 

@@ -96,7 +96,7 @@ std::string Signer::sign(std::string_view text, std::string_view version) const 
     }
   }
   EVP_MD_CTX_free(ctx);
-  return base64_encode(sig);
+  return common::base64_encode(sig);
 }
 
 }  // namespace sluice::sns::detail

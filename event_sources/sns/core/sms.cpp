@@ -28,7 +28,7 @@ constexpr const char* kSandboxNumberPattern = "^(\\+[0-9]{8,}|[0-9]{0,9})$";
 std::string region_key(const CallContext& ctx) { return ctx.account_id + "\n" + ctx.region; }
 
 // PhoneNumberString of the SNS model: at most 20 characters of the pattern above.
-Status check_sandbox_number(const std::optional<std::string>& number) {
+common::Status check_sandbox_number(const std::optional<std::string>& number) {
   if (!number) return null_member("phoneNumber");
   bool matches = false;
   if (number->size() <= 20) {
@@ -45,11 +45,11 @@ Status check_sandbox_number(const std::optional<std::string>& number) {
     return validation_error("'" + *number + "'", "phoneNumber",
                             std::string("Member must satisfy regular expression pattern: ") + kSandboxNumberPattern);
   }
-  return ok_status();
+  return common::ok_status();
 }
 
 // MaxResults of the List calls: an integer in [1, limit].
-Outcome<size_t> max_results(const std::optional<std::string>& text, size_t limit) {
+common::Outcome<size_t> max_results(const std::optional<std::string>& text, size_t limit) {
   if (!text) return limit;
   const std::string& t = *text;
   bool digits = !t.empty() && t.size() <= 9 && t.find_first_not_of("0123456789") == std::string::npos;
@@ -67,10 +67,10 @@ Outcome<size_t> max_results(const std::optional<std::string>& text, size_t limit
   return n;
 }
 
-Status check_opt_number(const std::optional<std::string>& number) {
+common::Status check_opt_number(const std::optional<std::string>& number) {
   if (!number) return null_member("phoneNumber");
   if (!valid_e164(*number)) return invalid_parameter("PhoneNumber Reason: input incorrectly formatted");
-  return ok_status();
+  return common::ok_status();
 }
 
 // True when the attribute is set to "false" (an unset Enabled means enabled).
@@ -83,23 +83,24 @@ bool attribute_is_false(const AttributeMap& attributes, const char* name) {
 
 // ---- SMS attributes ------------------------------------------------------------------------------
 
-Status MobileImpl::set_sms_attributes(const CallContext& ctx, const AttributeMap& attributes) {
+common::Status MobileImpl::set_sms_attributes(const CallContext& ctx, const AttributeMap& attributes) {
   if (attributes.empty()) return null_member("attributes");
   for (const auto& [name, value] : attributes) {
     if (auto st = validate_sms_attribute(name, value); !st) return st;
   }
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   AttributeMap updated = sms_attributes_[region_key(ctx)];
   for (const auto& [name, value] : attributes) updated[name] = value;
   if (auto st = put("sms-attributes", region_key(ctx), attribute_map_to_json(updated)); !st) return st;
   sms_attributes_[region_key(ctx)] = std::move(updated);
-  return ok_status();
+  return common::ok_status();
 }
 
-Outcome<AttributeMap> MobileImpl::get_sms_attributes(const CallContext& ctx, const std::vector<std::string>& names) {
+common::Outcome<AttributeMap> MobileImpl::get_sms_attributes(const CallContext& ctx,
+                                                             const std::vector<std::string>& names) {
   AttributeMap all;
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     if (auto it = sms_attributes_.find(region_key(ctx)); it != sms_attributes_.end()) all = it->second;
   }
   all.emplace("MonthlySpendLimit", "1");  // every account starts with a 1 USD monthly limit
@@ -117,18 +118,18 @@ bool MobileImpl::opted_out(const std::string& account_id, const std::string& pho
   return opted_out_.count(account_id + "\n" + phone_number) != 0;
 }
 
-Outcome<bool> MobileImpl::check_if_phone_number_is_opted_out(const CallContext& ctx,
-                                                             const std::optional<std::string>& phone_number) {
+common::Outcome<bool> MobileImpl::check_if_phone_number_is_opted_out(const CallContext& ctx,
+                                                                     const std::optional<std::string>& phone_number) {
   if (auto st = check_opt_number(phone_number); !st) return st.error();
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   return opted_out(ctx.account_id, *phone_number);
 }
 
-Outcome<Page<std::string>> MobileImpl::list_phone_numbers_opted_out(const CallContext& ctx,
-                                                                    const std::optional<std::string>& token) {
+common::Outcome<Page<std::string>> MobileImpl::list_phone_numbers_opted_out(const CallContext& ctx,
+                                                                            const std::optional<std::string>& token) {
   std::vector<std::string> numbers;
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     const std::string prefix = ctx.account_id + "\n";
     for (auto it = opted_out_.lower_bound(prefix); it != opted_out_.end() && it->rfind(prefix, 0) == 0; ++it) {
       numbers.push_back(it->substr(prefix.size()));
@@ -138,34 +139,34 @@ Outcome<Page<std::string>> MobileImpl::list_phone_numbers_opted_out(const CallCo
       numbers, token, kOptedOutPerPage, [](const std::string& n) { return n; }, "nextToken");
 }
 
-Status MobileImpl::opt_in_phone_number(const CallContext& ctx, const std::optional<std::string>& phone_number) {
+common::Status MobileImpl::opt_in_phone_number(const CallContext& ctx, const std::optional<std::string>& phone_number) {
   if (auto st = check_opt_number(phone_number); !st) return st;
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   const std::string key = ctx.account_id + "\n" + *phone_number;
   if (opted_out_.count(key) != 0) {
     if (auto st = erase("sms-opt-out", key); !st) return st;
     opted_out_.erase(key);
   }
-  return ok_status();  // a number that was not opted out is accepted too
+  return common::ok_status();  // a number that was not opted out is accepted too
 }
 
-Status MobileImpl::opt_out_phone_number(const std::string& account_id, const std::string& phone_number) {
+common::Status MobileImpl::opt_out_phone_number(const std::string& account_id, const std::string& phone_number) {
   if (auto st = check_opt_number(phone_number); !st) return st;
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   const std::string key = account_id + "\n" + phone_number;
-  if (opted_out_.count(key) != 0) return ok_status();
+  if (opted_out_.count(key) != 0) return common::ok_status();
   if (auto st = put("sms-opt-out", key, "{}"); !st) return st;
   opted_out_.insert(key);
-  return ok_status();
+  return common::ok_status();
 }
 
 // ---- The SMS sandbox -----------------------------------------------------------------------------
 
-Outcome<bool> MobileImpl::get_sms_sandbox_account_status(const CallContext&) { return false; }
+common::Outcome<bool> MobileImpl::get_sms_sandbox_account_status(const CallContext&) { return false; }
 
-Status MobileImpl::create_sms_sandbox_phone_number(const CallContext& ctx,
-                                                   const std::optional<std::string>& phone_number,
-                                                   const std::optional<std::string>& language_code) {
+common::Status MobileImpl::create_sms_sandbox_phone_number(const CallContext& ctx,
+                                                           const std::optional<std::string>& phone_number,
+                                                           const std::optional<std::string>& language_code) {
   static const std::set<std::string, std::less<>> kLanguages{"en-US", "en-GB", "es-419", "es-ES", "de-DE",
                                                              "fr-CA", "fr-FR", "it-IT",  "ja-JP", "pt-BR",
                                                              "kr-KR", "zh-CN", "zh-TW"};
@@ -175,15 +176,15 @@ Status MobileImpl::create_sms_sandbox_phone_number(const CallContext& ctx,
                             "Member must satisfy enum value set: [en-US, en-GB, es-419, es-ES, de-DE, fr-CA, fr-FR, "
                             "it-IT, ja-JP, pt-BR, kr-KR, zh-CN, zh-TW]");
   }
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   if (opted_out(ctx.account_id, *phone_number)) {
-    return aws_error(AwsErrorCode::OptedOut, "Phone number is opted out.");
+    return common::aws_error(common::AwsErrorCode::OptedOut, "Phone number is opted out.");
   }
   const std::string key = region_key(ctx) + "\n" + *phone_number;
   auto it = sandbox_.find(key);
-  if (it != sandbox_.end() && it->second.status == "Verified") return ok_status();
+  if (it != sandbox_.end() && it->second.status == "Verified") return common::ok_status();
   char otp[16];
-  const std::string bytes = random_bytes(4);
+  const std::string bytes = common::random_bytes(4);
   uint32_t n = 0;
   for (char b : bytes) n = (n << 8) | static_cast<unsigned char>(b);
   std::snprintf(otp, sizeof otp, "%06u", static_cast<unsigned>(n % 1000000));
@@ -197,15 +198,15 @@ Status MobileImpl::create_sms_sandbox_phone_number(const CallContext& ctx,
   text.account_id = ctx.account_id;
   text.region = ctx.region;
   text.target = *phone_number;
-  text.message_id = uuid4();
+  text.message_id = common::uuid4();
   text.message = "Your Amazon SNS sandbox verification code is " + entry.one_time_password;
   record(Box::Sms, std::move(text));
-  return ok_status();
+  return common::ok_status();
 }
 
-Status MobileImpl::verify_sms_sandbox_phone_number(const CallContext& ctx,
-                                                   const std::optional<std::string>& phone_number,
-                                                   const std::optional<std::string>& one_time_password) {
+common::Status MobileImpl::verify_sms_sandbox_phone_number(const CallContext& ctx,
+                                                           const std::optional<std::string>& phone_number,
+                                                           const std::optional<std::string>& one_time_password) {
   if (auto st = check_sandbox_number(phone_number); !st) return st;
   if (!one_time_password) return null_member("oneTimePassword");
   const std::string& otp = *one_time_password;
@@ -214,38 +215,39 @@ Status MobileImpl::verify_sms_sandbox_phone_number(const CallContext& ctx,
                             "Member must satisfy regular expression pattern: ^[0-9]+$, Member must have length "
                             "between 5 and 8");
   }
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   const std::string key = region_key(ctx) + "\n" + *phone_number;
   auto it = sandbox_.find(key);
-  if (it == sandbox_.end()) return aws_error(AwsErrorCode::SnsResourceNotFound, "Phone number does not exist.");
-  if (it->second.status == "Verified") return ok_status();
+  if (it == sandbox_.end())
+    return common::aws_error(common::AwsErrorCode::SnsResourceNotFound, "Phone number does not exist.");
+  if (it->second.status == "Verified") return common::ok_status();
   if (it->second.one_time_password != otp) {
-    return aws_error(AwsErrorCode::Verification, "Invalid one-time password.");
+    return common::aws_error(common::AwsErrorCode::Verification, "Invalid one-time password.");
   }
   if (auto st = put("sms-sandbox", key, attribute_map_to_json({{"status", "Verified"}, {"otp", otp}})); !st) return st;
   it->second.status = "Verified";
-  return ok_status();
+  return common::ok_status();
 }
 
-Status MobileImpl::delete_sms_sandbox_phone_number(const CallContext& ctx,
-                                                   const std::optional<std::string>& phone_number) {
+common::Status MobileImpl::delete_sms_sandbox_phone_number(const CallContext& ctx,
+                                                           const std::optional<std::string>& phone_number) {
   if (auto st = check_sandbox_number(phone_number); !st) return st;
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   const std::string key = region_key(ctx) + "\n" + *phone_number;
-  if (sandbox_.count(key) == 0) return aws_error(AwsErrorCode::SnsResourceNotFound, "Phone number does not exist.");
+  if (sandbox_.count(key) == 0)
+    return common::aws_error(common::AwsErrorCode::SnsResourceNotFound, "Phone number does not exist.");
   if (auto st = erase("sms-sandbox", key); !st) return st;
   sandbox_.erase(key);
-  return ok_status();
+  return common::ok_status();
 }
 
-Outcome<Page<SandboxPhoneNumber>> MobileImpl::list_sms_sandbox_phone_numbers(const CallContext& ctx,
-                                                                             const std::optional<std::string>& token,
-                                                                             const std::optional<std::string>& max) {
+common::Outcome<Page<SandboxPhoneNumber>> MobileImpl::list_sms_sandbox_phone_numbers(
+    const CallContext& ctx, const std::optional<std::string>& token, const std::optional<std::string>& max) {
   auto limit = max_results(max, 100);
   if (!limit) return limit.error();
   std::vector<SandboxPhoneNumber> numbers;
   {
-    MutexLock lock(mu_);
+    common::MutexLock lock(mu_);
     const std::string prefix = region_key(ctx) + "\n";
     for (auto it = sandbox_.lower_bound(prefix); it != sandbox_.end() && it->first.rfind(prefix, 0) == 0; ++it) {
       numbers.push_back({it->first.substr(prefix.size()), it->second.status});
@@ -254,9 +256,9 @@ Outcome<Page<SandboxPhoneNumber>> MobileImpl::list_sms_sandbox_phone_numbers(con
   return page_after(numbers, token, *limit, [](const SandboxPhoneNumber& n) { return n.phone_number; });
 }
 
-Outcome<Page<std::string>> MobileImpl::list_origination_numbers(const CallContext&,
-                                                                const std::optional<std::string>& token,
-                                                                const std::optional<std::string>& max) {
+common::Outcome<Page<std::string>> MobileImpl::list_origination_numbers(const CallContext&,
+                                                                        const std::optional<std::string>& token,
+                                                                        const std::optional<std::string>& max) {
   auto limit = max_results(max, 30);
   if (!limit) return limit.error();
   return page_after(std::vector<std::string>{}, token, *limit, [](const std::string& n) { return n; });
@@ -264,7 +266,7 @@ Outcome<Page<std::string>> MobileImpl::list_origination_numbers(const CallContex
 
 // ---- Messages ------------------------------------------------------------------------------------
 
-Outcome<PublishResult> MobileImpl::publish_to_phone(const CallContext& ctx, const PublishRequest& request) {
+common::Outcome<PublishResult> MobileImpl::publish_to_phone(const CallContext& ctx, const PublishRequest& request) {
   const std::string& number = *request.phone_number;
   if (!valid_phone_number(number)) {
     return invalid_parameter("PhoneNumber Reason: " + number + " is not valid to publish to");
@@ -274,13 +276,13 @@ Outcome<PublishResult> MobileImpl::publish_to_phone(const CallContext& ctx, cons
   m.account_id = ctx.account_id;
   m.region = ctx.region;
   m.target = number;
-  m.message_id = uuid4();
+  m.message_id = common::uuid4();
   m.message = *request.message;
   m.subject = request.subject;
   m.message_structure = request.message_structure;
   m.message_attributes = request.message_attributes;
   PublishResult result{request.id, m.message_id, std::nullopt};
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   if (!opted_out(ctx.account_id, number)) record(Box::Sms, std::move(m));
   return result;
 }
@@ -303,7 +305,7 @@ void MobileImpl::deliver(const Delivery& d) {
     m.message_attributes[name] = std::move(attribute);
   }
   ApplicationEvents events(publish_event_);  // sent once the lock below is released
-  MutexLock lock(mu_);
+  common::MutexLock lock(mu_);
   if (d.protocol == "sms") {
     if (opted_out(m.account_id, d.endpoint)) return;
     m.topic_arn = d.topic_arn;

@@ -14,23 +14,23 @@
 namespace sluice::sns::detail {
 namespace {
 
-AwsErrorCode sns_code(AwsErrorCode kms_code) {
+common::AwsErrorCode sns_code(common::AwsErrorCode kms_code) {
   switch (kms_code) {
-    case AwsErrorCode::KmsKeyNotFound:
-      return AwsErrorCode::SnsKmsNotFound;
-    case AwsErrorCode::KmsKeyDisabled:
-      return AwsErrorCode::SnsKmsDisabled;
-    case AwsErrorCode::KmsKeyInvalidState:
-    case AwsErrorCode::KmsInvalidCiphertext:
-      return AwsErrorCode::SnsKmsInvalidState;
+    case common::AwsErrorCode::KmsKeyNotFound:
+      return common::AwsErrorCode::SnsKmsNotFound;
+    case common::AwsErrorCode::KmsKeyDisabled:
+      return common::AwsErrorCode::SnsKmsDisabled;
+    case common::AwsErrorCode::KmsKeyInvalidState:
+    case common::AwsErrorCode::KmsInvalidCiphertext:
+      return common::AwsErrorCode::SnsKmsInvalidState;
     default:
-      return AwsErrorCode::SnsKmsAccessDenied;
+      return common::AwsErrorCode::SnsKmsAccessDenied;
   }
 }
 
 }  // namespace
 
-std::optional<AwsError> ServiceImpl::check_kms(const Topic& topic) const {
+std::optional<common::AwsError> ServiceImpl::check_kms(const Topic& topic) const {
   auto key = topic.attributes.find("KmsMasterKeyId");
   if (key == topic.attributes.end() || !options_.kms) return std::nullopt;
   kms::DataKeyUse use;
@@ -41,10 +41,11 @@ std::optional<AwsError> ServiceImpl::check_kms(const Topic& topic) const {
   use.reuse_period_ms = 0;
   auto data_key = options_.kms->key_for_writing(use);
   if (!data_key) {
-    const AwsErrorInfo& info = data_key.error().info();
-    return aws_error(sns_code(data_key.error().code),
-                     data_key.error().message + " (Service: AWSKMS; Status Code: " + std::to_string(info.http_status) +
-                         "; Error Code: " + std::string(info.json_type) + ")");
+    const common::AwsErrorInfo& info = data_key.error().info();
+    return common::aws_error(sns_code(data_key.error().code),
+                             data_key.error().message +
+                                 " (Service: AWSKMS; Status Code: " + std::to_string(info.http_status) +
+                                 "; Error Code: " + std::string(info.json_type) + ")");
   }
   return std::nullopt;
 }

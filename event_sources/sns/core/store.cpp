@@ -27,7 +27,7 @@ constexpr const char* kSetup =
 
 // The schema's history (sluice/common/sqlite_schema.h). Files written before versions were kept
 // are at version 0 with the table already there, hence IF NOT EXISTS in the first step.
-constexpr sqlite::SchemaStep kSchemaSteps[] = {
+constexpr common::sqlite::SchemaStep kSchemaSteps[] = {
     {"create the records table",
      "CREATE TABLE IF NOT EXISTS sns_records(kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
      " PRIMARY KEY(kind, key));"},
@@ -39,19 +39,20 @@ std::unique_ptr<Store> Store::open(const std::string& path, std::string* error) 
   std::unique_ptr<Store> store;
   try {
     store.reset(new Store(
-        sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX), path));
-  } catch (const sqlite::Error& e) {
+        common::sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX),
+        path));
+  } catch (const common::sqlite::Error& e) {
     if (error != nullptr) *error = "cannot open " + path + ": " + e.what();
     return nullptr;
   }
   sqlite3_busy_timeout(store->db_.get(), 5000);
   try {
     store->db_.exec(kSetup);
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     if (error != nullptr) *error = path + " is not a usable SNS store: " + e.what();
     return nullptr;
   }
-  std::string upgrade_error = sqlite::upgrade_schema(store->db_, path, kSchemaSteps);
+  std::string upgrade_error = common::sqlite::upgrade_schema(store->db_, path, kSchemaSteps);
   if (!upgrade_error.empty()) {
     if (error != nullptr) *error = upgrade_error;
     return nullptr;
@@ -62,8 +63,8 @@ std::unique_ptr<Store> Store::open(const std::string& path, std::string* error) 
 std::optional<Store::Failure> Store::run_transaction(const std::vector<RecordWrite>& writes) {
   try {
     db_.exec("BEGIN IMMEDIATE");
-    sqlite::Statement put(db_.get(), "INSERT OR REPLACE INTO sns_records(kind, key, value) VALUES(?, ?, ?)");
-    sqlite::Statement erase(db_.get(), "DELETE FROM sns_records WHERE kind = ? AND key = ?");
+    common::sqlite::Statement put(db_.get(), "INSERT OR REPLACE INTO sns_records(kind, key, value) VALUES(?, ?, ?)");
+    common::sqlite::Statement erase(db_.get(), "DELETE FROM sns_records WHERE kind = ? AND key = ?");
     for (const RecordWrite& w : writes) {
       if (w.value) {
         put.bind_text(1, w.kind).bind_text(2, w.key).bind_text(3, *w.value).run();
@@ -73,19 +74,19 @@ std::optional<Store::Failure> Store::run_transaction(const std::vector<RecordWri
     }
     db_.exec("COMMIT");
     return std::nullopt;
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     // Classified before the rollback, which may overwrite the errno SQLite kept. COMMIT itself may
     // fail and leave the transaction open: rolled back, so the next write starts from the
     // committed state instead of inside a transaction that can never commit.
-    Failure failure{e.what(), sqlite::is_disk_full(db_.get(), e)};
+    Failure failure{e.what(), common::sqlite::is_disk_full(db_.get(), e)};
     if (sqlite3_get_autocommit(db_.get()) == 0) sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
     return failure;
   }
 }
 
-Status Store::write(const std::vector<RecordWrite>& writes) {
-  if (writes.empty()) return ok_status();
-  MutexLock lock(write_mu_);
+common::Status Store::write(const std::vector<RecordWrite>& writes) {
+  if (writes.empty()) return common::ok_status();
+  common::MutexLock lock(write_mu_);
   if (auto failure = run_transaction(writes)) {
     if (!failing_) {
       std::fprintf(stderr, "sluice: %s cannot be written (%s); SNS changes are refused until a write succeeds\n",
@@ -93,24 +94,24 @@ Status Store::write(const std::vector<RecordWrite>& writes) {
       failing_ = true;
     }
     if (failure->disk_full)
-      return aws_error(AwsErrorCode::ServiceUnavailable,
-                       "The request has failed due to a temporary failure of the server.");
-    return aws_error(AwsErrorCode::InternalError, "Indicates an internal service error.");
+      return common::aws_error(common::AwsErrorCode::ServiceUnavailable,
+                               "The request has failed due to a temporary failure of the server.");
+    return common::aws_error(common::AwsErrorCode::InternalError, "Indicates an internal service error.");
   }
   if (failing_) {
     std::fprintf(stderr, "sluice: %s is written again\n", path_.c_str());
     failing_ = false;
   }
-  return ok_status();
+  return common::ok_status();
 }
 
 std::vector<std::pair<std::string, std::string>> Store::load(std::string_view kind) {
   std::vector<std::pair<std::string, std::string>> out;
   try {
-    sqlite::Statement select(db_.get(), "SELECT key, value FROM sns_records WHERE kind = ? ORDER BY key");
+    common::sqlite::Statement select(db_.get(), "SELECT key, value FROM sns_records WHERE kind = ? ORDER BY key");
     select.bind_text(1, kind);
     while (select.step()) out.emplace_back(select.string(0), select.string(1));
-  } catch (const sqlite::Error&) {
+  } catch (const common::sqlite::Error&) {
     // A read that fails part way keeps the rows read so far, as the service has always loaded.
   }
   return out;

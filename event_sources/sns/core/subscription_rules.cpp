@@ -19,7 +19,7 @@ bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.
 
 bool is_fifo_queue_arn(std::string_view arn) { return arn.size() > 5 && arn.substr(arn.size() - 5) == ".fifo"; }
 
-AwsError attribute_error(std::string_view reason, bool subscribing) {
+common::AwsError attribute_error(std::string_view reason, bool subscribing) {
   return invalid_parameter(subscribing ? "Attributes Reason: " + std::string(reason) : std::string(reason));
 }
 
@@ -40,20 +40,21 @@ std::optional<std::string> redrive_problem(const Topic& topic, const Subscriptio
   return std::nullopt;
 }
 
-Status compile_filter(Subscription& sub, const std::string& policy_text, const std::string& scope_text,
-                      bool subscribing) {
+common::Status compile_filter(Subscription& sub, const std::string& policy_text, const std::string& scope_text,
+                              bool subscribing) {
   if (policy_text.empty()) {
     sub.filter.reset();
-    return ok_status();
+    return common::ok_status();
   }
   FilterScope scope = scope_text == "MessageBody" ? FilterScope::MessageBody : FilterScope::MessageAttributes;
   auto compiled = FilterPolicy::compile(policy_text, scope);
   if (!compiled) {
     const auto& e = compiled.error();
-    return aws_error(AwsErrorCode::InvalidParameter, subscribing ? e.subscribe_text() : e.set_attributes_text());
+    return common::aws_error(common::AwsErrorCode::InvalidParameter,
+                             subscribing ? e.subscribe_text() : e.set_attributes_text());
   }
   sub.filter = compiled.value();
-  return ok_status();
+  return common::ok_status();
 }
 
 }  // namespace
@@ -90,7 +91,8 @@ bool valid_sms_endpoint(std::string_view number) {
   return after_digit && digits <= 15;
 }
 
-Status validate_endpoint(const Topic& topic, const std::string& protocol, const std::optional<std::string>& endpoint) {
+common::Status validate_endpoint(const Topic& topic, const std::string& protocol,
+                                 const std::optional<std::string>& endpoint) {
   static const std::set<std::string, std::less<>> protocols{"http", "https",       "email",  "email-json", "sms",
                                                             "sqs",  "application", "lambda", "firehose"};
   if (protocols.count(protocol) == 0) {
@@ -120,16 +122,17 @@ Status validate_endpoint(const Topic& topic, const std::string& protocol, const 
     size_t at = ep.find('@');
     if (at == std::string::npos || at == 0 || at + 1 >= ep.size()) return invalid_parameter("Email address");
   } else if (protocol == "sms") {
-    if (!valid_sms_endpoint(ep)) return aws_error(AwsErrorCode::InvalidParameter, "Invalid SMS endpoint: " + ep);
+    if (!valid_sms_endpoint(ep))
+      return common::aws_error(common::AwsErrorCode::InvalidParameter, "Invalid SMS endpoint: " + ep);
   }
   if (topic.fifo && protocol != "sqs") {
     return invalid_parameter("Invalid parameter: Endpoint Reason: Please use FIFO SQS queue");
   }
-  return ok_status();
+  return common::ok_status();
 }
 
-Status apply_subscription_attribute(const Topic& topic, Subscription& sub, const std::string& name,
-                                    const std::string& value, bool subscribing) {
+common::Status apply_subscription_attribute(const Topic& topic, Subscription& sub, const std::string& name,
+                                            const std::string& value, bool subscribing) {
   if (name == "RawMessageDelivery") {
     std::string lower;
     for (char c : value) lower.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
@@ -162,14 +165,14 @@ Status apply_subscription_attribute(const Topic& topic, Subscription& sub, const
   } else if (name == "RedrivePolicy") {
     if (value.empty()) {
       sub.attributes.erase(name);
-      return ok_status();
+      return common::ok_status();
     }
     if (auto problem = redrive_problem(topic, sub, value)) return attribute_error(*problem, subscribing);
     sub.attributes[name] = value;
   } else if (name == "DeliveryPolicy") {
     if (value.empty()) {
       sub.attributes.erase(name);
-      return ok_status();
+      return common::ok_status();
     }
     boost::system::error_code ec;
     json::value v = json::parse(value, ec);
@@ -185,7 +188,7 @@ Status apply_subscription_attribute(const Topic& topic, Subscription& sub, const
     return subscribing ? invalid_parameter("Attributes Reason: Unknown attribute " + name)
                        : invalid_parameter("AttributeName");
   }
-  return ok_status();
+  return common::ok_status();
 }
 
 bool confirms_at_once(const Subscription& sub, const std::string& caller_account) {

@@ -135,7 +135,7 @@ std::string default_topic_policy(const Topic& topic) {
   return json::serialize(policy);
 }
 
-Status apply_topic_attribute(Topic& topic, const std::string& name, const std::string& value, bool creating) {
+common::Status apply_topic_attribute(Topic& topic, const std::string& name, const std::string& value, bool creating) {
   auto& attrs = topic.attributes;
   if (name == "DisplayName") {
     if (value.size() > 100) return invalid_parameter("DisplayName");
@@ -147,7 +147,7 @@ Status apply_topic_attribute(Topic& topic, const std::string& name, const std::s
   } else if (name == "DeliveryPolicy") {
     if (value.empty()) {
       attrs.erase(name);
-      return ok_status();
+      return common::ok_status();
     }
     auto policy = parse_object(value);
     if (!policy || !valid_delivery_policy(*policy)) return invalid_parameter("DeliveryPolicy");
@@ -190,7 +190,7 @@ Status apply_topic_attribute(Topic& topic, const std::string& name, const std::s
   } else {
     return invalid_parameter("AttributeName");
   }
-  return ok_status();
+  return common::ok_status();
 }
 
 AttributeMap render_topic_attributes(const Topic& topic, int64_t confirmed, int64_t pending) {
@@ -214,8 +214,8 @@ AttributeMap render_topic_attributes(const Topic& topic, int64_t confirmed, int6
   return out;
 }
 
-Status add_policy_statement(Topic& topic, const std::string& label, const std::vector<std::string>& accounts,
-                            const std::vector<std::string>& actions) {
+common::Status add_policy_statement(Topic& topic, const std::string& label, const std::vector<std::string>& accounts,
+                                    const std::vector<std::string>& actions) {
   static const std::set<std::string, std::less<>> known{
       "GetTopicAttributes", "SetTopicAttributes",       "AddPermission", "RemovePermission", "DeleteTopic",
       "Subscribe",          "ListSubscriptionsByTopic", "Publish",       "Receive",          "*"};
@@ -254,10 +254,10 @@ Status add_policy_statement(Topic& topic, const std::string& label, const std::v
                                                {"Action", std::move(action_value)},
                                                {"Resource", topic.arn}});
   topic.attributes["Policy"] = json::serialize(*policy);
-  return ok_status();
+  return common::ok_status();
 }
 
-Status remove_policy_statement(Topic& topic, const std::string& label) {
+common::Status remove_policy_statement(Topic& topic, const std::string& label) {
   auto it = topic.attributes.find("Policy");
   auto policy = parse_object(it != topic.attributes.end() ? it->second : default_topic_policy(topic));
   if (!policy) return invalid_parameter("Policy");
@@ -275,18 +275,19 @@ Status remove_policy_statement(Topic& topic, const std::string& label) {
   }
   if (!removed) return invalid_parameter("Statement does not exist");
   topic.attributes["Policy"] = json::serialize(*policy);
-  return ok_status();
+  return common::ok_status();
 }
 
-Status validate_tags(const TagList& tags) {
+common::Status validate_tags(const TagList& tags) {
   std::set<std::string> keys;
   for (const auto& [k, v] : tags) {
     if (!keys.insert(k).second) return invalid_parameter("Duplicated keys are not allowed.");
     if (k.empty() || k.size() > 128)
-      return aws_error(AwsErrorCode::TagPolicy, "Tag key must be 1 to 128 characters long");
-    if (v.size() > 256) return aws_error(AwsErrorCode::TagPolicy, "Tag value must be 0 to 256 characters long");
+      return common::aws_error(common::AwsErrorCode::TagPolicy, "Tag key must be 1 to 128 characters long");
+    if (v.size() > 256)
+      return common::aws_error(common::AwsErrorCode::TagPolicy, "Tag value must be 0 to 256 characters long");
   }
-  return ok_status();
+  return common::ok_status();
 }
 
 }  // namespace sluice::sns::detail

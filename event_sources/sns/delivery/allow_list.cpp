@@ -202,7 +202,7 @@ std::optional<std::string> DeliveryAllowList::refusal(std::string_view ip, uint1
     }
   }
   const bool own_port =
-      std::find(own_ports_.begin(), own_ports_.end(), port) != own_ports_.end() || is_own_listening_port(port);
+      std::find(own_ports_.begin(), own_ports_.end(), port) != own_ports_.end() || common::is_own_listening_port(port);
   if (own_port && is_this_machine(*address)) {
     return "refused by the guard on sluice's own port " + std::to_string(port) +
            " (allow it with an entry naming the address and port)";

@@ -12,7 +12,7 @@ namespace json = boost::json;
 std::string delivery_to_json(const Delivery& d) {
   json::object attrs;
   for (const auto& [name, a] : d.message_attributes) {
-    attrs[name] = json::object{{"t", a.type}, {"v", base64_encode(a.value)}};
+    attrs[name] = json::object{{"t", a.type}, {"v", common::base64_encode(a.value)}};
   }
   json::object sub_attrs;
   for (const auto& [k, v] : d.subscription_attributes) sub_attrs[k] = v;
@@ -73,7 +73,7 @@ std::optional<Delivery> delivery_from_json(std::string_view text) {
       const auto* t = a.as_object().if_contains("t");
       const auto* val = a.as_object().if_contains("v");
       if (t == nullptr || val == nullptr || !t->is_string() || !val->is_string()) return std::nullopt;
-      auto bytes = base64_decode(val->as_string());
+      auto bytes = common::base64_decode(val->as_string());
       if (!bytes) return std::nullopt;
       d.message_attributes[std::string(name)] = AttributeValue{std::string(t->as_string()), std::move(*bytes)};
     }

@@ -179,7 +179,7 @@ std::unique_ptr<HttpDelivery> HttpDelivery::open(const HttpDeliveryOptions& opti
     return detail::send_to_dead_letter_queue(self->options.sqs, d);
   };
   impl->runner = std::make_unique<detail::DeliveryRunner>("http", impl->journal.get(), options.threads,
-                                                          options.clock ? options.clock : system_clock(),
+                                                          options.clock ? options.clock : common::system_clock(),
                                                           options.work_pool, std::move(hooks));
   impl->runner->start();
   return std::unique_ptr<HttpDelivery>(new HttpDelivery(std::move(impl)));

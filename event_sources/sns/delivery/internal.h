@@ -62,13 +62,13 @@ class Journal {
     std::string kind;
     std::string delivery;
   };
-  Journal(sqlite::Connection db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+  Journal(common::sqlite::Connection db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
   // Adds `write` behind the held ones and tries to commit them all.
   void write(Write write);
   void commit_held();  // throws sqlite::Error, after rolling back
 
   std::mutex mu_;
-  sqlite::Connection db_;
+  common::sqlite::Connection db_;
   std::string path_;
   std::vector<Write> held_;  // guarded by mu_: writes not yet committed, in order
 };
@@ -92,8 +92,8 @@ class DeliveryRunner {
   };
 
   // Due times and waits are on `clock`; attempts run in a lane of `pool` (null: a pool of its own).
-  DeliveryRunner(std::string kind, Journal* journal, size_t threads, std::shared_ptr<Clock> clock,
-                 std::shared_ptr<WorkPool> pool, Hooks hooks);
+  DeliveryRunner(std::string kind, Journal* journal, size_t threads, std::shared_ptr<common::Clock> clock,
+                 std::shared_ptr<common::WorkPool> pool, Hooks hooks);
   ~DeliveryRunner();  // stop()
   DeliveryRunner(const DeliveryRunner&) = delete;
   DeliveryRunner& operator=(const DeliveryRunner&) = delete;
@@ -124,7 +124,7 @@ class DeliveryRunner {
   std::string kind_;
   Journal* journal_;
   size_t threads_;
-  std::shared_ptr<Clock> clock_;
+  std::shared_ptr<common::Clock> clock_;
   Hooks hooks_;
 
   mutable std::mutex mu_;
@@ -134,7 +134,7 @@ class DeliveryRunner {
   bool stopping_ = false;
   DeliveryStats stats_;
   std::thread timer_;
-  std::unique_ptr<WorkLane> lane_;  // last: its jobs use the members above
+  std::unique_ptr<common::WorkLane> lane_;  // last: its jobs use the members above
 };
 
 // ---- Dead letters (dead_letter.cpp) ------------------------------------------------------------

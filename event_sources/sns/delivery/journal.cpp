@@ -19,7 +19,7 @@ constexpr const char* kSetup =
 
 // The schema's history (sluice/common/sqlite_schema.h). Files written before versions were kept
 // are at version 0 with the table already there, hence IF NOT EXISTS in the first step.
-constexpr sqlite::SchemaStep kSchemaSteps[] = {
+constexpr common::sqlite::SchemaStep kSchemaSteps[] = {
     {"create the deliveries table",
      "CREATE TABLE IF NOT EXISTS sns_deliveries(id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
      " attempts INTEGER NOT NULL, delivery TEXT NOT NULL);"},
@@ -37,36 +37,36 @@ void raise_last_id(int64_t stored) {
 }  // namespace
 
 std::unique_ptr<Journal> Journal::open(const std::string& path, std::string* error) {
-  std::unique_ptr<sqlite::Connection> db;
+  std::unique_ptr<common::sqlite::Connection> db;
   try {
-    db = std::make_unique<sqlite::Connection>(
-        sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX));
-  } catch (const sqlite::Error& e) {
+    db = std::make_unique<common::sqlite::Connection>(
+        common::sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX));
+  } catch (const common::sqlite::Error& e) {
     if (error != nullptr) *error = "cannot open " + path + ": " + e.what();
     return nullptr;
   }
   sqlite3_busy_timeout(db->get(), 5000);
   try {
     db->exec(kSetup);
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     if (error != nullptr) *error = path + " is not a usable delivery journal: " + e.what();
     return nullptr;
   }
-  std::string upgrade_error = sqlite::upgrade_schema(*db, path, kSchemaSteps);
+  std::string upgrade_error = common::sqlite::upgrade_schema(*db, path, kSchemaSteps);
   if (!upgrade_error.empty()) {
     if (error != nullptr) *error = upgrade_error;
     return nullptr;
   }
   try {
     // Past every id the table ever handed out (AUTOINCREMENT keeps the largest in sqlite_sequence).
-    sqlite::Statement largest(db->get(),
-                              "SELECT max(coalesce((SELECT max(id) FROM sns_deliveries), 0),"
-                              " coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'sns_deliveries'), 0))");
+    common::sqlite::Statement largest(db->get(),
+                                      "SELECT max(coalesce((SELECT max(id) FROM sns_deliveries), 0),"
+                                      " coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'sns_deliveries'), 0))");
     if (largest.step()) {
       raise_last_id(largest.int64(0));
       largest.reset();
     }
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     if (error != nullptr) *error = path + " is not a usable delivery journal: " + e.what();
     return nullptr;
   }
@@ -76,9 +76,10 @@ std::unique_ptr<Journal> Journal::open(const std::string& path, std::string* err
 void Journal::commit_held() {
   try {
     db_.exec("BEGIN IMMEDIATE");
-    sqlite::Statement insert(db_.get(), "INSERT INTO sns_deliveries(id, kind, attempts, delivery) VALUES(?, ?, ?, ?)");
-    sqlite::Statement update(db_.get(), "UPDATE sns_deliveries SET attempts = ? WHERE id = ?");
-    sqlite::Statement erase(db_.get(), "DELETE FROM sns_deliveries WHERE id = ?");
+    common::sqlite::Statement insert(db_.get(),
+                                     "INSERT INTO sns_deliveries(id, kind, attempts, delivery) VALUES(?, ?, ?, ?)");
+    common::sqlite::Statement update(db_.get(), "UPDATE sns_deliveries SET attempts = ? WHERE id = ?");
+    common::sqlite::Statement erase(db_.get(), "DELETE FROM sns_deliveries WHERE id = ?");
     for (const Write& w : held_) {
       switch (w.what) {
         case Write::Kind::Insert:
@@ -93,7 +94,7 @@ void Journal::commit_held() {
       }
     }
     db_.exec("COMMIT");
-  } catch (const sqlite::Error&) {
+  } catch (const common::sqlite::Error&) {
     // COMMIT itself may fail and leave the transaction open; the retry must start from the
     // committed state.
     if (sqlite3_get_autocommit(db_.get()) == 0) sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -106,7 +107,7 @@ void Journal::write(Write write) {
   held_.push_back(std::move(write));
   try {
     commit_held();
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     if (!was_failing)
       std::fprintf(stderr, "sluice: %s cannot be written (%s); deliveries are held in memory until it can\n",
                    path_.c_str(), e.what());
@@ -142,12 +143,13 @@ std::vector<Journal::Row> Journal::load(std::string_view kind) {
   std::lock_guard lock(mu_);
   std::vector<Row> out;
   try {
-    sqlite::Statement select(db_.get(), "SELECT id, attempts, delivery FROM sns_deliveries WHERE kind = ? ORDER BY id");
+    common::sqlite::Statement select(db_.get(),
+                                     "SELECT id, attempts, delivery FROM sns_deliveries WHERE kind = ? ORDER BY id");
     select.bind_text(1, kind);
     while (select.step()) {
       out.push_back(Row{select.int64(0), static_cast<int>(select.int64(1)), select.string(2)});
     }
-  } catch (const sqlite::Error&) {
+  } catch (const common::sqlite::Error&) {
     // A read that fails part way keeps the rows read so far.
   }
   return out;

@@ -90,7 +90,7 @@ std::unique_ptr<LambdaDelivery> LambdaDelivery::open(const LambdaDeliveryOptions
     return self->give_up(d, attempts, client_side);
   };
   impl->runner = std::make_unique<detail::DeliveryRunner>("lambda", impl->journal.get(), options.threads,
-                                                          options.clock ? options.clock : system_clock(),
+                                                          options.clock ? options.clock : common::system_clock(),
                                                           options.work_pool, std::move(hooks));
   impl->runner->start();
   return std::unique_ptr<LambdaDelivery>(new LambdaDelivery(std::move(impl)));

@@ -10,14 +10,14 @@
 
 namespace sluice::sns::detail {
 
-DeliveryRunner::DeliveryRunner(std::string kind, Journal* journal, size_t threads, std::shared_ptr<Clock> clock,
-                               std::shared_ptr<WorkPool> pool, Hooks hooks)
+DeliveryRunner::DeliveryRunner(std::string kind, Journal* journal, size_t threads, std::shared_ptr<common::Clock> clock,
+                               std::shared_ptr<common::WorkPool> pool, Hooks hooks)
     : kind_(std::move(kind)),
       journal_(journal),
       threads_(threads == 0 ? 1 : threads),
       clock_(std::move(clock)),
       hooks_(std::move(hooks)) {
-  if (!pool) pool = WorkPool::create();
+  if (!pool) pool = common::WorkPool::create();
   lane_ = pool->lane("sns-delivery-" + kind_, threads_);
 }
 

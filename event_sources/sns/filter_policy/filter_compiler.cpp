@@ -404,7 +404,8 @@ int key_count(const Node& node) {
 
 }  // namespace
 
-Outcome<std::unique_ptr<CompiledPolicy>, FilterPolicyError> compile_policy(std::string_view text, FilterScope scope) {
+common::Outcome<std::unique_ptr<CompiledPolicy>, FilterPolicyError> compile_policy(std::string_view text,
+                                                                                   FilterScope scope) {
   // unverified: the text AWS answers for a policy over 256 KB.
   if (text.size() > kMaxPolicyBytes) return FilterPolicyError{"Filter policy is too large", true};
   boost::system::error_code ec;

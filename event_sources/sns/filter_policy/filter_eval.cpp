@@ -301,7 +301,8 @@ std::string FilterPolicyError::subscribe_text() const {
   return text;
 }
 
-Outcome<FilterPolicy, FilterPolicyError> FilterPolicy::compile(std::string_view policy_json, FilterScope scope) {
+common::Outcome<FilterPolicy, FilterPolicyError> FilterPolicy::compile(std::string_view policy_json,
+                                                                       FilterScope scope) {
   auto compiled = detail::compile_policy(policy_json, scope);
   if (!compiled) return compiled.take_error();
   return FilterPolicy(std::shared_ptr<const detail::CompiledPolicy>(std::move(*compiled)));

@@ -110,7 +110,8 @@ struct CompiledPolicy {
 };
 
 // Builds the tree or explains why not (filter_compiler.cpp).
-Outcome<std::unique_ptr<CompiledPolicy>, FilterPolicyError> compile_policy(std::string_view json, FilterScope scope);
+common::Outcome<std::unique_ptr<CompiledPolicy>, FilterPolicyError> compile_policy(std::string_view json,
+                                                                                   FilterScope scope);
 
 // Parses an IPv4 or IPv6 address text (no brackets, no zone). False when it is neither.
 bool parse_ip(std::string_view text, bool& v6, std::array<uint8_t, 16>& bytes);

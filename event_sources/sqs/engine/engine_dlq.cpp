@@ -15,16 +15,21 @@ namespace {
 constexpr int64_t kMaxMovesPerSecond = 500;
 constexpr int64_t kRecreateDelayMs = 60'000;
 
-AwsError not_found(std::string message) { return aws_error(AwsErrorCode::ResourceNotFound, std::move(message)); }
-AwsError invalid(std::string message) { return aws_error(AwsErrorCode::InvalidParameterValue, std::move(message)); }
+common::AwsError not_found(std::string message) {
+  return common::aws_error(common::AwsErrorCode::ResourceNotFound, std::move(message));
+}
+common::AwsError invalid(std::string message) {
+  return common::aws_error(common::AwsErrorCode::InvalidParameterValue, std::move(message));
+}
 
 // A task handle names the source queue and the task, as AWS's do.
 std::string make_task_handle(const std::string& task_id, const std::string& source_arn) {
-  return base64_encode(boost::json::serialize(boost::json::object{{"taskId", task_id}, {"sourceArn", source_arn}}));
+  return common::base64_encode(
+      boost::json::serialize(boost::json::object{{"taskId", task_id}, {"sourceArn", source_arn}}));
 }
 
 std::optional<std::pair<std::string, std::string>> parse_task_handle(const std::string& handle) {
-  auto text = base64_decode(handle);
+  auto text = common::base64_decode(handle);
   if (!text) return std::nullopt;
   boost::system::error_code ec;
   auto value = boost::json::parse(*text, ec);
@@ -37,27 +42,28 @@ std::optional<std::pair<std::string, std::string>> parse_task_handle(const std::
 
 }  // namespace
 
-Outcome<std::vector<std::string>> EngineImpl::list_dead_letter_source_queues(const QueueAddress& dead_letter_queue) {
+common::Outcome<std::vector<std::string>> EngineImpl::list_dead_letter_source_queues(
+    const QueueAddress& dead_letter_queue) {
   auto dlq = require_queue_catalog(dead_letter_queue);
   if (!dlq) return dlq.take_error();
   const std::string arn = (*dlq)->arn;
   std::vector<std::string> names;
   for (const auto& queue : all_queues()) {
-    MutexLock lock(queue->mu);
+    common::MutexLock lock(queue->mu);
     if (queue->config.redrive_policy && queue->config.redrive_policy->dead_letter_target_arn == arn)
       names.push_back(queue->address.name);
   }
   return names;
 }
 
-Outcome<std::string> EngineImpl::start_message_move_task(const std::string& source_arn,
-                                                         const std::optional<std::string>& destination_arn,
-                                                         std::optional<int64_t> max_per_second) {
+common::Outcome<std::string> EngineImpl::start_message_move_task(const std::string& source_arn,
+                                                                 const std::optional<std::string>& destination_arn,
+                                                                 std::optional<int64_t> max_per_second) {
   auto source = find_queue_by_arn(source_arn);
   if (!source) return not_found("The resource that you specified for the SourceArn parameter doesn't exist.");
   bool is_dead_letter_queue = false;
   for (const auto& queue : all_queues()) {
-    MutexLock lock(queue->mu);
+    common::MutexLock lock(queue->mu);
     if (queue->config.redrive_policy && queue->config.redrive_policy->dead_letter_target_arn == source->arn)
       is_dead_letter_queue = true;
   }
@@ -70,17 +76,17 @@ Outcome<std::string> EngineImpl::start_message_move_task(const std::string& sour
                    " for parameter MaxNumberOfMessagesPerSecond is invalid. Reason: Must be between 1 and 500.");
   size_t to_move;
   {
-    MutexLock lock(source->mu);
+    common::MutexLock lock(source->mu);
     source->promote(now());
     to_move = source->visible_count();
   }
-  MutexLock lock(move_tasks_.mu);
+  common::MutexLock lock(move_tasks_.mu);
   for (const auto& task : move_tasks_.tasks)
     if (task.view.source_arn == source->arn && task.view.status == "RUNNING")
       return invalid(
           "There is already a task running. Only one active task is allowed for a source queue arn at a given time.");
   MoveTaskState task;
-  task.view.task_handle = make_task_handle(uuid4(), source->arn);
+  task.view.task_handle = make_task_handle(common::uuid4(), source->arn);
   task.view.status = "RUNNING";
   task.view.source_arn = source->arn;
   task.view.destination_arn = destination_arn;
@@ -91,8 +97,8 @@ Outcome<std::string> EngineImpl::start_message_move_task(const std::string& sour
   return task.view.task_handle;
 }
 
-Outcome<std::vector<MessageMoveTask>> EngineImpl::list_message_move_tasks(const std::string& source_arn,
-                                                                          std::optional<int64_t> max_results) {
+common::Outcome<std::vector<MessageMoveTask>> EngineImpl::list_message_move_tasks(const std::string& source_arn,
+                                                                                  std::optional<int64_t> max_results) {
   if (!find_queue_by_arn(source_arn))
     return not_found("The resource that you specified for the SourceArn parameter doesn't exist.");
   int64_t max = max_results.value_or(1);
@@ -100,7 +106,7 @@ Outcome<std::vector<MessageMoveTask>> EngineImpl::list_message_move_tasks(const 
     return invalid("Value " + std::to_string(max) +
                    " for parameter MaxResults is invalid. Reason: Must be between 1 and 10.");
   std::vector<MessageMoveTask> out;
-  MutexLock lock(move_tasks_.mu);
+  common::MutexLock lock(move_tasks_.mu);
   for (auto it = move_tasks_.tasks.rbegin(); it != move_tasks_.tasks.rend() && static_cast<int64_t>(out.size()) < max;
        ++it) {
     if (it->view.source_arn != source_arn) continue;
@@ -111,12 +117,12 @@ Outcome<std::vector<MessageMoveTask>> EngineImpl::list_message_move_tasks(const 
   return out;
 }
 
-Outcome<int64_t> EngineImpl::cancel_message_move_task(const std::string& task_handle) {
+common::Outcome<int64_t> EngineImpl::cancel_message_move_task(const std::string& task_handle) {
   auto parsed = parse_task_handle(task_handle);
   if (!parsed) return invalid("Value for parameter TaskHandle is invalid.");
   if (!find_queue_by_arn(parsed->second))
     return not_found("The resource that you specified for the SourceArn parameter doesn't exist.");
-  MutexLock lock(move_tasks_.mu);
+  common::MutexLock lock(move_tasks_.mu);
   for (auto& task : move_tasks_.tasks) {
     if (task.view.task_handle != task_handle) continue;
     if (task.view.status != "RUNNING") return invalid("Only active tasks can be cancelled.");
@@ -134,7 +140,9 @@ struct MoveSlice {
   std::optional<std::string> failure;
 };
 
-std::string missing_queue_reason() { return std::string(error_info(AwsErrorCode::QueueDoesNotExist).query_code); }
+std::string missing_queue_reason() {
+  return std::string(common::error_info(common::AwsErrorCode::QueueDoesNotExist).query_code);
+}
 }  // namespace
 
 // Moves up to `budget` visible messages out of the source. Each becomes a new message (new id,
@@ -145,7 +153,7 @@ static MoveSlice move_slice(EngineImpl& engine, Queue& source, const MessageMove
   std::vector<std::unique_ptr<Message>> taken;
   int64_t now_ms = engine.now();
   {
-    MutexLock lock(source.mu);
+    common::MutexLock lock(source.mu);
     source.promote(now_ms);
     while (static_cast<int64_t>(taken.size()) < budget) {
       Message* m = source.next_visible();
@@ -172,7 +180,7 @@ static MoveSlice move_slice(EngineImpl& engine, Queue& source, const MessageMove
     }
     bool encrypted;
     {
-      MutexLock lock(target->mu);
+      common::MutexLock lock(target->mu);
       encrypted = target->config.encrypted();
     }
     MutationLog changes;
@@ -200,7 +208,7 @@ static MoveSlice move_slice(EngineImpl& engine, Queue& source, const MessageMove
 }
 
 uint64_t EngineImpl::expire_messages(Queue& queue, int64_t now_ms) {
-  MutexLock lock(queue.mu);
+  common::MutexLock lock(queue.mu);
   queue.promote(now_ms);
   auto gone = queue.expire(now_ms);
   queue.expire_dedup(now_ms);
@@ -225,14 +233,14 @@ void EngineImpl::run_housekeeping() {
     (void)await(log(changes));
   }
   {
-    WriterLock lock(registry_mu_);
+    common::WriterLock lock(registry_mu_);
     std::erase_if(recently_deleted_, [&](const auto& entry) { return now_ms - entry.second >= kRecreateDelayMs; });
   }
 
   // Advance running move tasks without holding the task list's lock while moving.
   std::vector<std::pair<std::string, MessageMoveTask>> running;
   {
-    MutexLock lock(move_tasks_.mu);
+    common::MutexLock lock(move_tasks_.mu);
     for (auto& task : move_tasks_.tasks) {
       if (task.view.status != "RUNNING") continue;
       int64_t rate = task.view.max_number_of_messages_per_second.value_or(kMaxMovesPerSecond);
@@ -245,7 +253,7 @@ void EngineImpl::run_housekeeping() {
   for (auto& [handle, view] : running) {
     int64_t budget;
     {
-      MutexLock lock(move_tasks_.mu);
+      common::MutexLock lock(move_tasks_.mu);
       const std::string& wanted = handle;  // clang before 16 cannot capture a structured binding
       auto it = std::find_if(move_tasks_.tasks.begin(), move_tasks_.tasks.end(),
                              [&](const MoveTaskState& t) { return t.view.task_handle == wanted; });
@@ -259,10 +267,10 @@ void EngineImpl::run_housekeeping() {
     else slice.failure = missing_queue_reason();
     bool source_empty = true;
     if (source) {
-      MutexLock lock(source->mu);
+      common::MutexLock lock(source->mu);
       source_empty = source->visible_count() == 0;
     }
-    MutexLock lock(move_tasks_.mu);
+    common::MutexLock lock(move_tasks_.mu);
     for (auto& task : move_tasks_.tasks) {
       if (task.view.task_handle != handle) continue;
       // What moved before a failure stays counted.

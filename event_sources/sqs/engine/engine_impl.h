@@ -35,74 +35,78 @@ class EngineImpl final : public Engine {
   // callers wait for the one load. The error (InternalFailure) when its rows cannot be read.
   // Under DeferLoads it does not read: it names the queue there and returns an error that is not
   // the answer.
-  [[nodiscard]] std::optional<AwsError> ensure_loaded(Queue& queue) const;
+  [[nodiscard]] std::optional<common::AwsError> ensure_loaded(Queue& queue) const;
   // ensure_loaded's read, whatever the thread holds.
-  [[nodiscard]] std::optional<AwsError> read_queue(Queue& queue) const;
+  [[nodiscard]] std::optional<common::AwsError> read_queue(Queue& queue) const;
   // The queue its redrive policy names, or null.
   std::shared_ptr<Queue> dead_letter_queue_of(Queue& queue) const;
   // The counts of a queue not yet loaded, from its stored rows.
-  [[nodiscard]] std::optional<AwsError> stored_counts(const Queue& queue, StoredCounts* counts) const;
+  [[nodiscard]] std::optional<common::AwsError> stored_counts(const Queue& queue, StoredCounts* counts) const;
   // True when the oldest of those stored rows is past the queue's retention period (the counts
   // then include messages housekeeping will expire once the queue is loaded).
   bool stored_past_retention(Queue& queue, const StoredCounts& counts) const;
   void start_background();
 
   // Queues (engine_queues.cpp)
-  Status create_queue(const QueueAddress& queue, const AttributeMap& attributes, const TagMap& tags) override;
-  Status get_queue(const QueueAddress& queue) override;
-  Status delete_queue(const QueueAddress& queue) override;
-  Outcome<size_t> reset_queues(const std::string& account_id, const std::string& region) override;
+  common::Status create_queue(const QueueAddress& queue, const AttributeMap& attributes, const TagMap& tags) override;
+  common::Status get_queue(const QueueAddress& queue) override;
+  common::Status delete_queue(const QueueAddress& queue) override;
+  common::Outcome<size_t> reset_queues(const std::string& account_id, const std::string& region) override;
   std::vector<std::string> list_queues(const std::string& account_id, const std::string& region,
                                        const std::string& prefix) override;
-  Outcome<AttributeMap> get_queue_attributes(const QueueAddress& queue, const std::vector<std::string>& names) override;
+  common::Outcome<AttributeMap> get_queue_attributes(const QueueAddress& queue,
+                                                     const std::vector<std::string>& names) override;
   std::vector<QueueDepths> queue_depths(const std::string& account_id, const std::string& region) override;
-  Status set_queue_attributes(const QueueAddress& queue, const AttributeMap& attributes) override;
-  Status purge_queue(const QueueAddress& queue) override;
-  Status tag_queue(const QueueAddress& queue, const TagMap& tags) override;
-  Status untag_queue(const QueueAddress& queue, const std::vector<std::string>& keys) override;
-  Outcome<TagMap> list_queue_tags(const QueueAddress& queue) override;
-  Status add_permission(const QueueAddress& queue, const std::string& label,
-                        const std::vector<std::string>& account_ids, const std::vector<std::string>& actions) override;
-  Status remove_permission(const QueueAddress& queue, const std::string& label) override;
+  common::Status set_queue_attributes(const QueueAddress& queue, const AttributeMap& attributes) override;
+  common::Status purge_queue(const QueueAddress& queue) override;
+  common::Status tag_queue(const QueueAddress& queue, const TagMap& tags) override;
+  common::Status untag_queue(const QueueAddress& queue, const std::vector<std::string>& keys) override;
+  common::Outcome<TagMap> list_queue_tags(const QueueAddress& queue) override;
+  common::Status add_permission(const QueueAddress& queue, const std::string& label,
+                                const std::vector<std::string>& account_ids,
+                                const std::vector<std::string>& actions) override;
+  common::Status remove_permission(const QueueAddress& queue, const std::string& label) override;
 
   // Sending (engine_send.cpp)
-  Outcome<SendMessageResult> send_message(const QueueAddress& queue, const SendMessageRequest& request) override;
-  Outcome<BatchResult<SendMessageResult>> send_message_batch(const QueueAddress& queue,
-                                                             const std::vector<SendMessageRequest>& entries) override;
+  common::Outcome<SendMessageResult> send_message(const QueueAddress& queue,
+                                                  const SendMessageRequest& request) override;
+  common::Outcome<BatchResult<SendMessageResult>> send_message_batch(
+      const QueueAddress& queue, const std::vector<SendMessageRequest>& entries) override;
 
   // Receiving, deleting, visibility (engine_receive.cpp)
-  Outcome<ReceiveMessageResult> receive_message(const QueueAddress& queue, const ReceiveMessageRequest& request,
-                                                WatchCallback watch_callback) override;
-  Status delete_message(const QueueAddress& queue, const std::string& receipt_handle) override;
-  Outcome<BatchResult<BatchEntryOk>> delete_message_batch(const QueueAddress& queue,
-                                                          const std::vector<DeleteMessageBatchEntry>& entries) override;
-  Status change_message_visibility(const QueueAddress& queue, const std::string& receipt_handle,
-                                   std::optional<int64_t> visibility_timeout) override;
-  Outcome<BatchResult<BatchEntryOk>> change_message_visibility_batch(
+  common::Outcome<ReceiveMessageResult> receive_message(const QueueAddress& queue, const ReceiveMessageRequest& request,
+                                                        WatchCallback watch_callback) override;
+  common::Status delete_message(const QueueAddress& queue, const std::string& receipt_handle) override;
+  common::Outcome<BatchResult<BatchEntryOk>> delete_message_batch(
+      const QueueAddress& queue, const std::vector<DeleteMessageBatchEntry>& entries) override;
+  common::Status change_message_visibility(const QueueAddress& queue, const std::string& receipt_handle,
+                                           std::optional<int64_t> visibility_timeout) override;
+  common::Outcome<BatchResult<BatchEntryOk>> change_message_visibility_batch(
       const QueueAddress& queue, const std::vector<ChangeVisibilityBatchEntry>& entries) override;
 
   // Embedded consumers (engine_receive.cpp): the API forms without the wire protocol's cap of 10.
-  Outcome<ReceiveMessageResult> receive_up_to(const QueueAddress& queue, const ReceiveMessageRequest& request,
-                                              int64_t max_messages, WatchCallback watch_callback) override;
-  Outcome<BatchResult<BatchEntryOk>> delete_many(const QueueAddress& queue,
-                                                 const std::vector<DeleteMessageBatchEntry>& entries) override;
-  Outcome<BatchResult<BatchEntryOk>> change_visibility_many(
+  common::Outcome<ReceiveMessageResult> receive_up_to(const QueueAddress& queue, const ReceiveMessageRequest& request,
+                                                      int64_t max_messages, WatchCallback watch_callback) override;
+  common::Outcome<BatchResult<BatchEntryOk>> delete_many(const QueueAddress& queue,
+                                                         const std::vector<DeleteMessageBatchEntry>& entries) override;
+  common::Outcome<BatchResult<BatchEntryOk>> change_visibility_many(
       const QueueAddress& queue, const std::vector<ChangeVisibilityBatchEntry>& entries) override;
-  const Clock& clock() const override { return *clock_; }
+  const common::Clock& clock() const override { return *clock_; }
 
   // Peeking (engine_peek.cpp)
-  Outcome<std::vector<PeekedMessage>> peek_messages(const QueueAddress& queue, size_t max_messages) override;
+  common::Outcome<std::vector<PeekedMessage>> peek_messages(const QueueAddress& queue, size_t max_messages) override;
 
   // Dead-letter queues (engine_dlq.cpp)
-  Outcome<std::vector<std::string>> list_dead_letter_source_queues(const QueueAddress& dead_letter_queue) override;
-  Outcome<std::string> start_message_move_task(const std::string& source_arn,
-                                               const std::optional<std::string>& destination_arn,
-                                               std::optional<int64_t> max_per_second) override;
-  Outcome<std::vector<MessageMoveTask>> list_message_move_tasks(const std::string& source_arn,
-                                                                std::optional<int64_t> max_results) override;
-  Outcome<int64_t> cancel_message_move_task(const std::string& task_handle) override;
+  common::Outcome<std::vector<std::string>> list_dead_letter_source_queues(
+      const QueueAddress& dead_letter_queue) override;
+  common::Outcome<std::string> start_message_move_task(const std::string& source_arn,
+                                                       const std::optional<std::string>& destination_arn,
+                                                       std::optional<int64_t> max_per_second) override;
+  common::Outcome<std::vector<MessageMoveTask>> list_message_move_tasks(const std::string& source_arn,
+                                                                        std::optional<int64_t> max_results) override;
+  common::Outcome<int64_t> cancel_message_move_task(const std::string& task_handle) override;
 
-  Status load_queue(const QueueAddress& queue) override;
+  common::Status load_queue(const QueueAddress& queue) override;
   bool queue_loaded(const QueueAddress& queue) const override;
   bool every_queue_loaded() const override;
   size_t preload_queues(const std::function<bool()>& stop) override;
@@ -115,29 +119,29 @@ class EngineImpl final : public Engine {
   // (Writing) or its decryption a receive needs (Reading), through EngineOptions::kms; the SQS
   // error when KMS refuses. Nothing for a queue without a key, or without KMS.
   enum class KmsUse { Writing, Reading };
-  [[nodiscard]] std::optional<AwsError> check_kms(const Queue& queue, KmsUse use) const REQUIRES(queue.mu);
+  [[nodiscard]] std::optional<common::AwsError> check_kms(const Queue& queue, KmsUse use) const REQUIRES(queue.mu);
 
   // Shared helpers
   int64_t now() const { return clock_->now_ms(); }
   bool durable() const { return durable_; }
   std::shared_ptr<Queue> find_queue(const QueueAddress& address) const;
   // The queue with its messages loaded (ensure_loaded), or QueueDoesNotExist.
-  Outcome<std::shared_ptr<Queue>> require_queue(const QueueAddress& address) const;
+  common::Outcome<std::shared_ptr<Queue>> require_queue(const QueueAddress& address) const;
   // The queue as the catalog has it (configuration, tags, permissions), loaded or not: for calls
   // that never touch its messages.
-  Outcome<std::shared_ptr<Queue>> require_queue_catalog(const QueueAddress& address) const;
+  common::Outcome<std::shared_ptr<Queue>> require_queue_catalog(const QueueAddress& address) const;
   std::shared_ptr<Queue> find_queue_by_arn(const std::string& arn) const;
   std::vector<std::shared_ptr<Queue>> all_queues() const;
   // Appends the log to the store (under the queue lock); returns the ticket to await (0 = none).
   uint64_t log(MutationLog& changes);
   // Waits for the commit of `ticket` or, under DeferDurability, hands the ticket to the caller.
   // The error is the answer for a change that could not be made durable (store_failure_error).
-  [[nodiscard]] std::optional<AwsError> await(uint64_t ticket);
+  [[nodiscard]] std::optional<common::AwsError> await(uint64_t ticket);
   // ServiceUnavailable while the store cannot commit: a change that would add data is refused
   // before it touches memory, so a full disk neither grows memory nor duplicates retried sends.
-  [[nodiscard]] std::optional<AwsError> refuse_while_store_failing() const;
+  [[nodiscard]] std::optional<common::AwsError> refuse_while_store_failing() const;
   bool store_failing() const override;
-  Status wait_durable(uint64_t ticket) override;
+  common::Status wait_durable(uint64_t ticket) override;
   int64_t next_seq() { return ++last_seq_; }
   // Adds messages to a queue (dead-letter moves, move tasks) under its lock and wakes its waiters.
   // The store already has them (logged by the caller).
@@ -153,10 +157,10 @@ class EngineImpl final : public Engine {
   void housekeeping_loop();
 
   EngineOptions options_;
-  std::shared_ptr<Clock> clock_;
+  std::shared_ptr<common::Clock> clock_;
   std::unique_ptr<Store> store_;
   bool durable_;
-  mutable SharedMutex registry_mu_;
+  mutable common::SharedMutex registry_mu_;
   std::map<QueueAddress, std::shared_ptr<Queue>> queues_ GUARDED_BY(registry_mu_);
   std::map<QueueAddress, int64_t> recently_deleted_ GUARDED_BY(registry_mu_);
   mutable std::atomic<bool> every_queue_loaded_{false};  // a cache of every_queue_loaded(), once true

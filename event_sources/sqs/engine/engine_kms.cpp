@@ -19,32 +19,33 @@
 namespace sluice::sqs::detail {
 namespace {
 
-AwsErrorCode sqs_code(AwsErrorCode kms_code) {
+common::AwsErrorCode sqs_code(common::AwsErrorCode kms_code) {
   switch (kms_code) {
-    case AwsErrorCode::KmsKeyNotFound:
-      return AwsErrorCode::KmsNotFound;
-    case AwsErrorCode::KmsKeyDisabled:
-      return AwsErrorCode::KmsDisabled;
-    case AwsErrorCode::KmsKeyInvalidState:
-    case AwsErrorCode::KmsInvalidCiphertext:
-      return AwsErrorCode::KmsInvalidState;
-    case AwsErrorCode::KmsUnsupportedOperation:
-      return AwsErrorCode::KmsInvalidKeyUsage;
+    case common::AwsErrorCode::KmsKeyNotFound:
+      return common::AwsErrorCode::KmsNotFound;
+    case common::AwsErrorCode::KmsKeyDisabled:
+      return common::AwsErrorCode::KmsDisabled;
+    case common::AwsErrorCode::KmsKeyInvalidState:
+    case common::AwsErrorCode::KmsInvalidCiphertext:
+      return common::AwsErrorCode::KmsInvalidState;
+    case common::AwsErrorCode::KmsUnsupportedOperation:
+      return common::AwsErrorCode::KmsInvalidKeyUsage;
     default:
-      return AwsErrorCode::KmsAccessDenied;
+      return common::AwsErrorCode::KmsAccessDenied;
   }
 }
 
-AwsError sqs_error(const AwsError& kms_error) {
-  const AwsErrorInfo& info = kms_error.info();
-  return aws_error(sqs_code(kms_error.code),
-                   kms_error.message + " (Service: AWSKMS; Status Code: " + std::to_string(info.http_status) +
-                       "; Error Code: " + std::string(info.json_type) + "; Request ID: " + uuid4() + "; Proxy: null)");
+common::AwsError sqs_error(const common::AwsError& kms_error) {
+  const common::AwsErrorInfo& info = kms_error.info();
+  return common::aws_error(sqs_code(kms_error.code),
+                           kms_error.message + " (Service: AWSKMS; Status Code: " + std::to_string(info.http_status) +
+                               "; Error Code: " + std::string(info.json_type) + "; Request ID: " + common::uuid4() +
+                               "; Proxy: null)");
 }
 
 }  // namespace
 
-std::optional<AwsError> EngineImpl::check_kms(const Queue& queue, KmsUse use) const {
+std::optional<common::AwsError> EngineImpl::check_kms(const Queue& queue, KmsUse use) const {
   if (!queue.config.kms_master_key_id || !options_.kms) return std::nullopt;
   kms::DataKeyUse key_use;
   key_use.scope = kms::Scope{queue.address.account_id, queue.address.region};

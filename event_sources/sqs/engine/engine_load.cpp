@@ -30,7 +30,7 @@ std::unique_ptr<Message> message_from_record(MessageRecord& record, int64_t now_
   auto message = std::make_unique<Message>();
   message->seq = record.seq;
   message->id = parse_message_id(record.message_id).value_or(new_message_id());
-  std::string md5 = md5_raw(record.body);
+  std::string md5 = common::md5_raw(record.body);
   std::copy(md5.begin(), md5.end(), message->body_md5.begin());
   message->receive_count = record.receive_count;
   message->sent_ms = record.sent_ms;
@@ -54,10 +54,10 @@ std::unique_ptr<Message> message_from_record(MessageRecord& record, int64_t now_
 }
 
 // What a caller hears when its queue's stored messages cannot be read; the reason goes to the log.
-AwsError unreadable_queue_error(const std::string& reason) {
+common::AwsError unreadable_queue_error(const std::string& reason) {
   std::fprintf(stderr, "sluice: %s\n", reason.c_str());
-  return aws_error(AwsErrorCode::InternalFailure,
-                   "The request processing has failed because of an unknown error, exception or failure.");
+  return common::aws_error(common::AwsErrorCode::InternalFailure,
+                           "The request processing has failed because of an unknown error, exception or failure.");
 }
 
 }  // namespace
@@ -81,18 +81,18 @@ void EngineImpl::load() {
   }
 }
 
-std::optional<AwsError> EngineImpl::ensure_loaded(Queue& queue) const {
+std::optional<common::AwsError> EngineImpl::ensure_loaded(Queue& queue) const {
   if (queue.loaded.load(std::memory_order_acquire)) return std::nullopt;
   if (DeferLoads* deferral = DeferLoads::current()) {
     deferral->defer(queue.address);
     // Not an answer: the caller sees pending() and calls again once the queue is read.
-    return aws_error(AwsErrorCode::InternalFailure, "The queue's messages are not loaded yet.");
+    return common::aws_error(common::AwsErrorCode::InternalFailure, "The queue's messages are not loaded yet.");
   }
   return read_queue(queue);
 }
 
-std::optional<AwsError> EngineImpl::read_queue(Queue& queue) const {
-  MutexLock load_lock(queue.load_mu);
+std::optional<common::AwsError> EngineImpl::read_queue(Queue& queue) const {
+  common::MutexLock load_lock(queue.load_mu);
   if (queue.loaded.load(std::memory_order_acquire)) return std::nullopt;  // loaded while we waited
   QueueContents contents;
   std::string error;
@@ -102,7 +102,7 @@ std::optional<AwsError> EngineImpl::read_queue(Queue& queue) const {
   messages.reserve(contents.messages.size());
   for (MessageRecord& record : contents.messages) messages.push_back(message_from_record(record, now_ms));
   contents.messages = {};
-  MutexLock lock(queue.mu);
+  common::MutexLock lock(queue.mu);
   for (auto& message : messages) queue.insert(std::move(message), now_ms);
   for (DedupRecord& record : contents.dedup) {
     if (record.expires_ms <= now_ms) continue;
@@ -117,19 +117,19 @@ std::optional<AwsError> EngineImpl::read_queue(Queue& queue) const {
 std::shared_ptr<Queue> EngineImpl::dead_letter_queue_of(Queue& queue) const {
   std::optional<RedrivePolicy> redrive;
   {
-    MutexLock lock(queue.mu);
+    common::MutexLock lock(queue.mu);
     redrive = queue.config.redrive_policy;
   }
   return redrive ? find_queue_by_arn(redrive->dead_letter_target_arn) : nullptr;
 }
 
-Status EngineImpl::load_queue(const QueueAddress& address) {
+common::Status EngineImpl::load_queue(const QueueAddress& address) {
   auto queue = require_queue_catalog(address);
   if (!queue) return queue.take_error();
   if (auto unreadable = read_queue(**queue)) return *unreadable;
   // A dead-letter queue that cannot be read fails the receive that needs it, not this load.
   if (auto dead_letter = dead_letter_queue_of(**queue)) (void)read_queue(*dead_letter);
-  return ok_status();
+  return common::ok_status();
 }
 
 bool EngineImpl::queue_loaded(const QueueAddress& address) const {
@@ -155,7 +155,7 @@ size_t EngineImpl::preload_queues(const std::function<bool()>& stop) {
     if (stop && stop()) break;
     if (queue->loaded.load(std::memory_order_acquire)) continue;
     {
-      MutexLock lock(queue->mu);
+      common::MutexLock lock(queue->mu);
       if (queue->deleted) continue;
     }
     // An unreadable queue is reported by read_queue and stays unloaded: its callers get the error.
@@ -164,7 +164,7 @@ size_t EngineImpl::preload_queues(const std::function<bool()>& stop) {
   return read;
 }
 
-std::optional<AwsError> EngineImpl::stored_counts(const Queue& queue, StoredCounts* counts) const {
+std::optional<common::AwsError> EngineImpl::stored_counts(const Queue& queue, StoredCounts* counts) const {
   std::string error;
   if (!store_->count_queue(queue.id, now(), counts, &error)) return unreadable_queue_error(error);
   return std::nullopt;

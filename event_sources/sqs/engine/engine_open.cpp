@@ -60,7 +60,7 @@ namespace detail {
 
 EngineImpl::EngineImpl(const EngineOptions& options, std::unique_ptr<Store> store)
     : options_(options),
-      clock_(options.clock ? options.clock : system_clock()),
+      clock_(options.clock ? options.clock : common::system_clock()),
       store_(std::move(store)),
       durable_(!options.in_memory) {}
 
@@ -89,18 +89,18 @@ void EngineImpl::housekeeping_loop() {
 }
 
 std::shared_ptr<Queue> EngineImpl::find_queue(const QueueAddress& address) const {
-  ReaderLock lock(registry_mu_);
+  common::ReaderLock lock(registry_mu_);
   auto it = queues_.find(address);
   return it == queues_.end() ? nullptr : it->second;
 }
 
-Outcome<std::shared_ptr<Queue>> EngineImpl::require_queue_catalog(const QueueAddress& address) const {
+common::Outcome<std::shared_ptr<Queue>> EngineImpl::require_queue_catalog(const QueueAddress& address) const {
   auto queue = find_queue(address);
-  if (!queue) return aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
+  if (!queue) return common::aws_error(common::AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
   return queue;
 }
 
-Outcome<std::shared_ptr<Queue>> EngineImpl::require_queue(const QueueAddress& address) const {
+common::Outcome<std::shared_ptr<Queue>> EngineImpl::require_queue(const QueueAddress& address) const {
   auto queue = require_queue_catalog(address);
   if (!queue) return queue;
   if (auto unreadable = ensure_loaded(**queue)) return *unreadable;
@@ -113,7 +113,7 @@ std::shared_ptr<Queue> EngineImpl::find_queue_by_arn(const std::string& arn) con
 }
 
 std::vector<std::shared_ptr<Queue>> EngineImpl::all_queues() const {
-  ReaderLock lock(registry_mu_);
+  common::ReaderLock lock(registry_mu_);
   std::vector<std::shared_ptr<Queue>> out;
   out.reserve(queues_.size());
   for (const auto& [address, queue] : queues_) out.push_back(queue);
@@ -128,15 +128,15 @@ uint64_t EngineImpl::log(MutationLog& changes) {
 // What a caller hears when its change was not committed: the disk filling up is a temporary
 // failure of the server (503, which SDKs retry); anything else is an internal failure. The reason
 // itself goes to the server's log, once, from the store.
-static AwsError store_failure_error(const StoreFailure& failure) {
+static common::AwsError store_failure_error(const StoreFailure& failure) {
   if (failure.disk_full())
-    return aws_error(AwsErrorCode::ServiceUnavailable,
-                     "The request has failed due to a temporary failure of the server.");
-  return aws_error(AwsErrorCode::InternalFailure,
-                   "The request processing has failed because of an unknown error, exception or failure.");
+    return common::aws_error(common::AwsErrorCode::ServiceUnavailable,
+                             "The request has failed due to a temporary failure of the server.");
+  return common::aws_error(common::AwsErrorCode::InternalFailure,
+                           "The request processing has failed because of an unknown error, exception or failure.");
 }
 
-std::optional<AwsError> EngineImpl::await(uint64_t ticket) {
+std::optional<common::AwsError> EngineImpl::await(uint64_t ticket) {
   if (ticket == 0) return std::nullopt;
   if (DeferDurability* deferral = DeferDurability::current()) {
     deferral->need(ticket);
@@ -150,22 +150,22 @@ std::optional<AwsError> EngineImpl::await(uint64_t ticket) {
   return std::nullopt;
 }
 
-std::optional<AwsError> EngineImpl::refuse_while_store_failing() const {
+std::optional<common::AwsError> EngineImpl::refuse_while_store_failing() const {
   if (!store_->failing()) return std::nullopt;
-  return aws_error(AwsErrorCode::ServiceUnavailable,
-                   "The request has failed due to a temporary failure of the server.");
+  return common::aws_error(common::AwsErrorCode::ServiceUnavailable,
+                           "The request has failed due to a temporary failure of the server.");
 }
 
 bool EngineImpl::store_failing() const { return store_->failing(); }
 
-Status EngineImpl::wait_durable(uint64_t ticket) {
-  if (ticket == 0) return ok_status();
+common::Status EngineImpl::wait_durable(uint64_t ticket) {
+  if (ticket == 0) return common::ok_status();
   try {
     store_->wait_durable(ticket);
   } catch (const StoreFailure& failure) {
     return store_failure_error(failure);
   }
-  return ok_status();
+  return common::ok_status();
 }
 
 MessageRecord EngineImpl::to_record(const Queue& queue, const Message& message) {
@@ -199,7 +199,7 @@ MessageRecord EngineImpl::to_record(int64_t queue_id, bool encrypted, const std:
 void EngineImpl::accept_moved(const std::shared_ptr<Queue>& target, std::vector<std::unique_ptr<Message>> messages) {
   std::vector<std::shared_ptr<WatchState>> wake;
   {
-    MutexLock lock(target->mu);
+    common::MutexLock lock(target->mu);
     int64_t now_ms = now();
     for (auto& message : messages) target->insert(std::move(message), now_ms);
     wake = target->watchers.take(messages.size());
@@ -211,7 +211,7 @@ void EngineImpl::wake(Queue& queue, std::vector<std::shared_ptr<WatchState>> tak
   while (wanted > 0 && !taken.empty()) {
     wanted -= std::min(wanted, Watchers::fire(taken));
     if (wanted == 0) break;
-    MutexLock lock(queue.mu);
+    common::MutexLock lock(queue.mu);
     taken = queue.watchers.take(wanted);
   }
 }

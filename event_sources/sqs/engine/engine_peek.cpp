@@ -17,13 +17,15 @@ std::string_view state_name(const Message& m, int64_t now_ms) {
 
 }  // namespace
 
-Outcome<std::vector<PeekedMessage>> EngineImpl::peek_messages(const QueueAddress& address, size_t max_messages) {
+common::Outcome<std::vector<PeekedMessage>> EngineImpl::peek_messages(const QueueAddress& address,
+                                                                      size_t max_messages) {
   auto queue = require_queue(address);
   if (!queue) return queue.take_error();
   Queue& q = **queue;
   std::vector<PeekedMessage> out;
-  MutexLock lock(q.mu);
-  if (q.deleted) return aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
+  common::MutexLock lock(q.mu);
+  if (q.deleted)
+    return common::aws_error(common::AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
   const int64_t now_ms = now();
   // The oldest max_messages by seq, in a max-heap of that size: O(n log k) time, O(k) memory, so a
   // peek at a deep queue allocates nothing in proportion to its depth.

@@ -17,7 +17,9 @@ boost::json::value one_or_list(boost::json::array values) {
   return values;
 }
 
-AwsError invalid(std::string message) { return aws_error(AwsErrorCode::InvalidParameterValue, std::move(message)); }
+common::AwsError invalid(std::string message) {
+  return common::aws_error(common::AwsErrorCode::InvalidParameterValue, std::move(message));
+}
 
 std::string redrive_value(const std::optional<RedrivePolicy>& policy) {
   if (!policy) return "";
@@ -37,33 +39,33 @@ bool valid_label(const std::string& label) {
 // Runs `change` on the queue under its lock; when it succeeds the queue's record is stored again
 // before the call answers.
 template <typename Change>
-static Status update_queue(EngineImpl& engine, const QueueAddress& address, Change change) {
+static common::Status update_queue(EngineImpl& engine, const QueueAddress& address, Change change) {
   auto queue = engine.require_queue_catalog(address);
   if (!queue) return queue.take_error();
   Queue& q = **queue;
   uint64_t ticket = 0;
   {
-    MutexLock lock(q.mu);
+    common::MutexLock lock(q.mu);
     if (auto error = change(q)) return *error;
     MutationLog changes;
     if (engine.durable()) changes.push_back(mutation::PutQueue{q.record()});
     ticket = engine.log(changes);
   }
   if (auto failed = engine.await(ticket)) return *failed;
-  return ok_status();
+  return common::ok_status();
 }
 
 // Rules that involve the dead-letter target: it must exist, be of the same type, and allow this
 // source queue by its RedriveAllowPolicy. Message texts: AWS's, where recorded.
-static std::optional<AwsError> check_redrive_target(const EngineImpl& engine, const QueueAddress& source,
-                                                    const QueueConfig& config) {
+static std::optional<common::AwsError> check_redrive_target(const EngineImpl& engine, const QueueAddress& source,
+                                                            const QueueConfig& config) {
   if (!config.redrive_policy) return std::nullopt;
   const std::string value = redrive_value(config.redrive_policy);
   auto target = engine.find_queue_by_arn(config.redrive_policy->dead_letter_target_arn);
   if (!target)
     return invalid("Value " + value +
                    " for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.");
-  MutexLock lock(target->mu);
+  common::MutexLock lock(target->mu);
   if (target->fifo() != config.fifo)
     return invalid(
         "Value " + value +
@@ -85,31 +87,33 @@ static std::optional<AwsError> check_redrive_target(const EngineImpl& engine, co
   return std::nullopt;
 }
 
-Status EngineImpl::create_queue(const QueueAddress& address, const AttributeMap& attributes, const TagMap& tags) {
+common::Status EngineImpl::create_queue(const QueueAddress& address, const AttributeMap& attributes,
+                                        const TagMap& tags) {
   if (auto error = check_queue_name(address.name)) return *error;
   auto config = config_for_create(address.name, attributes);
   if (!config) return config.take_error();
   if (auto existing = find_queue(address)) {
-    MutexLock lock(existing->mu);
+    common::MutexLock lock(existing->mu);
     if (auto name = differing_attribute(existing->config, attributes))
-      return aws_error(AwsErrorCode::QueueNameExists,
-                       "A queue already exists with the same name and a different value for attribute " + *name);
-    return ok_status();
+      return common::aws_error(
+          common::AwsErrorCode::QueueNameExists,
+          "A queue already exists with the same name and a different value for attribute " + *name);
+    return common::ok_status();
   }
   if (auto error = check_redrive_target(*this, address, *config)) return *error;
   if (auto refused = refuse_while_store_failing()) return *refused;
 
   uint64_t ticket = 0;
   {
-    WriterLock lock(registry_mu_);
-    if (queues_.count(address)) return ok_status();  // created concurrently with equal intent
+    common::WriterLock lock(registry_mu_);
+    if (queues_.count(address)) return common::ok_status();  // created concurrently with equal intent
     auto deleted = recently_deleted_.find(address);
     if (deleted != recently_deleted_.end() && now() - deleted->second < kRecreateDelayMs)
-      return aws_error(
-          AwsErrorCode::QueueDeletedRecently,
+      return common::aws_error(
+          common::AwsErrorCode::QueueDeletedRecently,
           "You must wait 60 seconds after deleting a queue before you can create another with the same name.");
     auto queue = std::make_shared<Queue>(++last_queue_id_, address, *config);
-    MutexLock queue_lock(queue->mu);  // not shared yet, but record() and the fields below want it
+    common::MutexLock queue_lock(queue->mu);  // not shared yet, but record() and the fields below want it
     queue->tags = tags;
     queue->created_ms = queue->modified_ms = now();
     queues_[address] = queue;
@@ -118,27 +122,28 @@ Status EngineImpl::create_queue(const QueueAddress& address, const AttributeMap&
     ticket = log(changes);
   }
   if (auto failed = await(ticket)) return *failed;
-  return ok_status();
+  return common::ok_status();
 }
 
-Status EngineImpl::get_queue(const QueueAddress& address) {
+common::Status EngineImpl::get_queue(const QueueAddress& address) {
   auto queue = require_queue_catalog(address);
   if (!queue) return queue.take_error();
-  return ok_status();
+  return common::ok_status();
 }
 
-Status EngineImpl::delete_queue(const QueueAddress& address) {
+common::Status EngineImpl::delete_queue(const QueueAddress& address) {
   std::shared_ptr<Queue> queue;
   uint64_t ticket = 0;
   std::vector<std::shared_ptr<WatchState>> wake;
   {
-    WriterLock lock(registry_mu_);
+    common::WriterLock lock(registry_mu_);
     auto it = queues_.find(address);
-    if (it == queues_.end()) return aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
+    if (it == queues_.end())
+      return common::aws_error(common::AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
     queue = it->second;
     queues_.erase(it);
     recently_deleted_[address] = now();
-    MutexLock queue_lock(queue->mu);
+    common::MutexLock queue_lock(queue->mu);
     queue->deleted = true;
     wake = queue->watchers.take();
     MutationLog changes;
@@ -147,15 +152,15 @@ Status EngineImpl::delete_queue(const QueueAddress& address) {
   }
   Watchers::fire(wake);
   if (auto failed = await(ticket)) return *failed;
-  return ok_status();
+  return common::ok_status();
 }
 
-Outcome<size_t> EngineImpl::reset_queues(const std::string& account_id, const std::string& region) {
+common::Outcome<size_t> EngineImpl::reset_queues(const std::string& account_id, const std::string& region) {
   uint64_t ticket = 0;
   std::vector<std::shared_ptr<WatchState>> wake;
   size_t deleted = 0;
   {
-    WriterLock lock(registry_mu_);
+    common::WriterLock lock(registry_mu_);
     MutationLog changes;
     for (auto it = queues_.begin(); it != queues_.end();) {
       const QueueAddress& address = it->first;
@@ -164,7 +169,7 @@ Outcome<size_t> EngineImpl::reset_queues(const std::string& account_id, const st
         continue;
       }
       Queue& queue = *it->second;
-      MutexLock queue_lock(queue.mu);
+      common::MutexLock queue_lock(queue.mu);
       queue.deleted = true;
       for (auto& watcher : queue.watchers.take()) wake.push_back(std::move(watcher));
       if (durable_) changes.push_back(mutation::DeleteQueue{queue.id});
@@ -185,7 +190,7 @@ Outcome<size_t> EngineImpl::reset_queues(const std::string& account_id, const st
 std::vector<std::string> EngineImpl::list_queues(const std::string& account_id, const std::string& region,
                                                  const std::string& prefix) {
   std::vector<std::string> names;
-  ReaderLock lock(registry_mu_);
+  common::ReaderLock lock(registry_mu_);
   for (const auto& [address, queue] : queues_)
     if (address.account_id == account_id && address.region == region && address.name.starts_with(prefix))
       names.push_back(address.name);
@@ -194,13 +199,13 @@ std::vector<std::string> EngineImpl::list_queues(const std::string& account_id, 
 
 bool EngineImpl::stored_past_retention(Queue& queue, const StoredCounts& counts) const {
   if (!counts.oldest_sent_ms) return false;
-  MutexLock lock(queue.mu);
+  common::MutexLock lock(queue.mu);
   // The oldest row by seq is the one housekeeping's retention expiry would reach first.
   return *counts.oldest_sent_ms + queue.config.message_retention_period * 1000 <= now();
 }
 
-Outcome<AttributeMap> EngineImpl::get_queue_attributes(const QueueAddress& address,
-                                                       const std::vector<std::string>& names) {
+common::Outcome<AttributeMap> EngineImpl::get_queue_attributes(const QueueAddress& address,
+                                                               const std::vector<std::string>& names) {
   auto queue = require_queue_catalog(address);
   if (!queue) return queue.take_error();
   Queue& q = **queue;
@@ -219,7 +224,7 @@ Outcome<AttributeMap> EngineImpl::get_queue_attributes(const QueueAddress& addre
     if (auto failed = await(expire_messages(q, now()))) return *failed;
     stored.reset();
   }
-  MutexLock lock(q.mu);
+  common::MutexLock lock(q.mu);
   auto wanted = resolve_attribute_names(names, q.fifo());
   if (!wanted) return wanted.take_error();
   q.promote(now());
@@ -246,7 +251,7 @@ std::vector<QueueDepths> EngineImpl::queue_depths(const std::string& account_id,
   // never holds up a CreateQueue or DeleteQueue for longer than the copy of some pointers.
   std::vector<std::shared_ptr<Queue>> queues;
   {
-    ReaderLock lock(registry_mu_);
+    common::ReaderLock lock(registry_mu_);
     for (const auto& [address, queue] : queues_)
       if (address.account_id == account_id && address.region == region) queues.push_back(queue);
   }
@@ -261,7 +266,7 @@ std::vector<QueueDepths> EngineImpl::queue_depths(const std::string& account_id,
       depths.push_back({q.address.name, counts.visible, counts.in_flight, counts.delayed});
       continue;
     }
-    MutexLock lock(q.mu);
+    common::MutexLock lock(q.mu);
     if (q.deleted) continue;
     q.promote(now_ms);
     depths.push_back({q.address.name, static_cast<int64_t>(q.visible_count()),
@@ -270,20 +275,20 @@ std::vector<QueueDepths> EngineImpl::queue_depths(const std::string& account_id,
   return depths;  // the registry is ordered by address, so names come sorted
 }
 
-Status EngineImpl::set_queue_attributes(const QueueAddress& address, const AttributeMap& attributes) {
+common::Status EngineImpl::set_queue_attributes(const QueueAddress& address, const AttributeMap& attributes) {
   auto queue = require_queue_catalog(address);
   if (!queue) return queue.take_error();
   Queue& q = **queue;
   QueueConfig current;
   {
-    MutexLock lock(q.mu);
+    common::MutexLock lock(q.mu);
     current = q.config;
   }
   auto config = config_for_set(current, attributes);
   if (!config) return config.take_error();
   if (attributes.count("RedrivePolicy"))
     if (auto error = check_redrive_target(*this, address, *config)) return *error;
-  return update_queue(*this, address, [&](Queue& target) -> std::optional<AwsError> {
+  return update_queue(*this, address, [&](Queue& target) -> std::optional<common::AwsError> {
     target.mu.assert_held();  // update_queue calls this under the queue lock
     target.config = *config;
     target.modified_ms = now();
@@ -291,17 +296,17 @@ Status EngineImpl::set_queue_attributes(const QueueAddress& address, const Attri
   });
 }
 
-Status EngineImpl::purge_queue(const QueueAddress& address) {
+common::Status EngineImpl::purge_queue(const QueueAddress& address) {
   auto queue = require_queue(address);
   if (!queue) return queue.take_error();
   Queue& q = **queue;
   uint64_t ticket = 0;
   {
-    MutexLock lock(q.mu);
+    common::MutexLock lock(q.mu);
     int64_t now_ms = now();
     if (q.last_purge_ms != 0 && now_ms - q.last_purge_ms < kPurgeIntervalMs)
-      return aws_error(AwsErrorCode::PurgeQueueInProgress,
-                       "Only one PurgeQueue operation on " + q.address.name + " is allowed every 60 seconds.");
+      return common::aws_error(common::AwsErrorCode::PurgeQueueInProgress,
+                               "Only one PurgeQueue operation on " + q.address.name + " is allowed every 60 seconds.");
     q.purge();
     // A purge also forgets the deduplication window: a FIFO message sent again after it is new.
     q.dedup.clear();
@@ -315,13 +320,14 @@ Status EngineImpl::purge_queue(const QueueAddress& address) {
     ticket = log(changes);
   }
   if (auto failed = await(ticket)) return *failed;
-  return ok_status();
+  return common::ok_status();
 }
 
-Status EngineImpl::tag_queue(const QueueAddress& address, const TagMap& tags) {
+common::Status EngineImpl::tag_queue(const QueueAddress& address, const TagMap& tags) {
   // An empty map is what the Query protocol sends as no Tags at all: the same answer for both.
-  if (tags.empty()) return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter Tags.");
-  return update_queue(*this, address, [&](Queue& q) -> std::optional<AwsError> {
+  if (tags.empty())
+    return common::aws_error(common::AwsErrorCode::MissingParameter, "The request must contain the parameter Tags.");
+  return update_queue(*this, address, [&](Queue& q) -> std::optional<common::AwsError> {
     q.mu.assert_held();  // update_queue calls this under the queue lock
     TagMap merged = q.tags;
     for (const auto& [key, value] : tags) merged[key] = value;
@@ -331,38 +337,40 @@ Status EngineImpl::tag_queue(const QueueAddress& address, const TagMap& tags) {
   });
 }
 
-Status EngineImpl::untag_queue(const QueueAddress& address, const std::vector<std::string>& keys) {
+common::Status EngineImpl::untag_queue(const QueueAddress& address, const std::vector<std::string>& keys) {
   if (keys.empty()) return invalid("Tag keys must be between 1 and 128 characters in length.");
-  return update_queue(*this, address, [&](Queue& q) -> std::optional<AwsError> {
+  return update_queue(*this, address, [&](Queue& q) -> std::optional<common::AwsError> {
     q.mu.assert_held();  // update_queue calls this under the queue lock
     for (const auto& key : keys) q.tags.erase(key);
     return std::nullopt;
   });
 }
 
-Outcome<TagMap> EngineImpl::list_queue_tags(const QueueAddress& address) {
+common::Outcome<TagMap> EngineImpl::list_queue_tags(const QueueAddress& address) {
   auto queue = require_queue_catalog(address);
   if (!queue) return queue.take_error();
-  MutexLock lock((*queue)->mu);
+  common::MutexLock lock((*queue)->mu);
   return (*queue)->tags;
 }
 
 // AddPermission writes a statement into the queue's policy document, as AWS does; the document is
 // what GetQueueAttributes shows as Policy.
-Status EngineImpl::add_permission(const QueueAddress& address, const std::string& label,
-                                  const std::vector<std::string>& account_ids,
-                                  const std::vector<std::string>& actions) {
+common::Status EngineImpl::add_permission(const QueueAddress& address, const std::string& label,
+                                          const std::vector<std::string>& account_ids,
+                                          const std::vector<std::string>& actions) {
   if (auto missing = get_queue(address); !missing.ok()) return missing;
   if (!valid_label(label))
     return invalid("Value " + label +
                    " for parameter Label is invalid. Reason: Can only include alphanumeric characters, hyphens, or "
                    "underscores. 1 to 80 in length.");
   if (account_ids.empty())
-    return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter AWSAccountIds.");
+    return common::aws_error(common::AwsErrorCode::MissingParameter,
+                             "The request must contain the parameter AWSAccountIds.");
   if (actions.empty())
-    return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter Actions.");
-  if (actions.size() > 7) return aws_error(AwsErrorCode::OverLimit, "7 Actions were found, maximum allowed is 7.");
-  return update_queue(*this, address, [&](Queue& q) -> std::optional<AwsError> {
+    return common::aws_error(common::AwsErrorCode::MissingParameter, "The request must contain the parameter Actions.");
+  if (actions.size() > 7)
+    return common::aws_error(common::AwsErrorCode::OverLimit, "7 Actions were found, maximum allowed is 7.");
+  return update_queue(*this, address, [&](Queue& q) -> std::optional<common::AwsError> {
     q.mu.assert_held();  // update_queue calls this under the queue lock
     boost::json::object policy;
     if (!q.permissions_json.empty()) policy = boost::json::parse(q.permissions_json).as_object();
@@ -385,8 +393,8 @@ Status EngineImpl::add_permission(const QueueAddress& address, const std::string
   });
 }
 
-Status EngineImpl::remove_permission(const QueueAddress& address, const std::string& label) {
-  return update_queue(*this, address, [&](Queue& q) -> std::optional<AwsError> {
+common::Status EngineImpl::remove_permission(const QueueAddress& address, const std::string& label) {
+  return update_queue(*this, address, [&](Queue& q) -> std::optional<common::AwsError> {
     q.mu.assert_held();  // update_queue calls this under the queue lock
     if (!q.permissions_json.empty()) {
       auto policy = boost::json::parse(q.permissions_json).as_object();

@@ -15,14 +15,16 @@ namespace {
 constexpr int64_t kMaxVisibilitySeconds = 43200;
 constexpr int64_t kAttemptWindowMs = int64_t{5} * 60 * 1000;
 
-AwsError invalid(std::string message) { return aws_error(AwsErrorCode::InvalidParameterValue, std::move(message)); }
-
-AwsError bad_handle(const std::string& handle) {
-  return aws_error(AwsErrorCode::ReceiptHandleIsInvalid,
-                   "The input receipt handle \"" + handle + "\" is not a valid receipt handle.");
+common::AwsError invalid(std::string message) {
+  return common::aws_error(common::AwsErrorCode::InvalidParameterValue, std::move(message));
 }
 
-AwsError expired_handle(const std::string& handle) {
+common::AwsError bad_handle(const std::string& handle) {
+  return common::aws_error(common::AwsErrorCode::ReceiptHandleIsInvalid,
+                           "The input receipt handle \"" + handle + "\" is not a valid receipt handle.");
+}
+
+common::AwsError expired_handle(const std::string& handle) {
   return invalid("Value " + handle +
                  " for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.");
 }
@@ -35,7 +37,7 @@ class QueueWatch final : public ReceiveWatch {
   void cancel() override {
     if (!state_) return;
     if (auto queue = queue_.lock()) {
-      MutexLock lock(queue->mu);
+      common::MutexLock lock(queue->mu);
       queue->watchers.remove(state_.get());
     }
     {
@@ -104,7 +106,8 @@ ReceivedMessage describe(const Queue& q, const Message& m, const SystemSelection
   out.message_id = format_message_id(m.id);
   out.receipt_handle = encode_receipt_handle({q.id, m.seq, m.receive_count});
   out.body = m.body;
-  out.md5_of_body = to_hex(std::string_view(reinterpret_cast<const char*>(m.body_md5.data()), m.body_md5.size()));
+  out.md5_of_body =
+      common::to_hex(std::string_view(reinterpret_cast<const char*>(m.body_md5.data()), m.body_md5.size()));
   out.attributes.reserve(system.attributes.size());
   for (const auto& [kind, name] : system.attributes) {
     const std::string* value = nullptr;
@@ -160,9 +163,9 @@ ReceivedMessage describe(const Queue& q, const Message& m, const SystemSelection
 
 }  // namespace
 
-Outcome<ReceiveMessageResult> EngineImpl::receive_message(const QueueAddress& address,
-                                                          const ReceiveMessageRequest& request,
-                                                          WatchCallback watch_callback) {
+common::Outcome<ReceiveMessageResult> EngineImpl::receive_message(const QueueAddress& address,
+                                                                  const ReceiveMessageRequest& request,
+                                                                  WatchCallback watch_callback) {
   int64_t max = request.max_number_of_messages.value_or(1);
   if (max < 1 || max > 10)
     return invalid("Value " + std::to_string(max) +
@@ -170,9 +173,9 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_message(const QueueAddress& ad
   return receive_up_to(address, request, max, std::move(watch_callback));
 }
 
-Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddress& address,
-                                                        const ReceiveMessageRequest& request, int64_t max,
-                                                        WatchCallback watch_callback) {
+common::Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddress& address,
+                                                                const ReceiveMessageRequest& request, int64_t max,
+                                                                WatchCallback watch_callback) {
   if (max < 1) return invalid("Value " + std::to_string(max) + " for parameter MaxNumberOfMessages is invalid.");
   if (request.wait_time_seconds && (*request.wait_time_seconds < 0 || *request.wait_time_seconds > 20))
     return invalid("Value " + std::to_string(*request.wait_time_seconds) +
@@ -191,7 +194,7 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddress& addr
   // The dead-letter target is looked up before taking the source lock (never two queue locks).
   std::optional<RedrivePolicy> redrive;
   {
-    MutexLock lock(q.mu);
+    common::MutexLock lock(q.mu);
     redrive = q.config.redrive_policy;
   }
   std::shared_ptr<Queue> dead_letter;
@@ -201,7 +204,7 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddress& addr
     if (dead_letter) {
       // Loaded before a move is logged into it, or its load would read the moved rows as well.
       if (auto unreadable = ensure_loaded(*dead_letter)) return *unreadable;
-      MutexLock lock(dead_letter->mu);
+      common::MutexLock lock(dead_letter->mu);
       dead_letter_encrypted = dead_letter->config.encrypted();
     }
   }
@@ -211,8 +214,9 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddress& addr
   std::vector<DeadLetterMove> dead_lettered;  // told to options_.on_dead_letter once moved
   uint64_t ticket = 0;
   {
-    MutexLock lock(q.mu);
-    if (q.deleted) return aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
+    common::MutexLock lock(q.mu);
+    if (q.deleted)
+      return common::aws_error(common::AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
     int64_t now_ms = now();
     int64_t visibility_ms = request.visibility_timeout.value_or(q.config.visibility_timeout) * 1000;
     result.wait_time_seconds = request.wait_time_seconds.value_or(q.config.receive_message_wait_time_seconds);
@@ -307,8 +311,8 @@ Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddress& addr
 
 // DeleteMessage under the queue lock. Standard queues accept any handle of the message (an old
 // one may delete it); FIFO queues only the handle of the current, unexpired receive.
-static std::optional<AwsError> delete_locked(EngineImpl& engine, Queue& q, const std::string& text,
-                                             MutationLog& changes, size_t& available) REQUIRES(q.mu) {
+static std::optional<common::AwsError> delete_locked(EngineImpl& engine, Queue& q, const std::string& text,
+                                                     MutationLog& changes, size_t& available) REQUIRES(q.mu) {
   auto handle = decode_receipt_handle(text);
   if (!handle || handle->queue_id != q.id) return bad_handle(text);
   q.promote(engine.now());
@@ -322,11 +326,12 @@ static std::optional<AwsError> delete_locked(EngineImpl& engine, Queue& q, const
   return std::nullopt;
 }
 
-static std::optional<AwsError> change_visibility_locked(EngineImpl& engine, Queue& q, const std::string& text,
-                                                        std::optional<int64_t> timeout, MutationLog& changes,
-                                                        size_t& available) REQUIRES(q.mu) {
+static std::optional<common::AwsError> change_visibility_locked(EngineImpl& engine, Queue& q, const std::string& text,
+                                                                std::optional<int64_t> timeout, MutationLog& changes,
+                                                                size_t& available) REQUIRES(q.mu) {
   if (!timeout)
-    return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter VisibilityTimeout.");
+    return common::aws_error(common::AwsErrorCode::MissingParameter,
+                             "The request must contain the parameter VisibilityTimeout.");
   auto handle = decode_receipt_handle(text);
   if (!handle || handle->queue_id != q.id) return bad_handle(text);
   if (*timeout < 0 || *timeout > kMaxVisibilitySeconds)
@@ -356,7 +361,7 @@ static std::optional<AwsError> change_visibility_locked(EngineImpl& engine, Queu
 
 // Runs one receipt-handle operation under the queue lock, then wakes waiters and awaits the commit.
 template <typename Apply>
-static Status run_single(EngineImpl& engine, const QueueAddress& address, Apply apply) {
+static common::Status run_single(EngineImpl& engine, const QueueAddress& address, Apply apply) {
   auto queue = engine.require_queue(address);
   if (!queue) return queue.take_error();
   Queue& q = **queue;
@@ -364,7 +369,7 @@ static Status run_single(EngineImpl& engine, const QueueAddress& address, Apply 
   size_t available = 0;
   std::vector<std::shared_ptr<WatchState>> wake;
   {
-    MutexLock lock(q.mu);
+    common::MutexLock lock(q.mu);
     MutationLog changes;
     if (auto error = apply(q, changes, available)) return *error;
     wake = q.watchers.take(available);
@@ -372,18 +377,18 @@ static Status run_single(EngineImpl& engine, const QueueAddress& address, Apply 
   }
   engine.wake(q, std::move(wake), available);
   if (auto failed = engine.await(ticket)) return *failed;
-  return ok_status();
+  return common::ok_status();
 }
 
-Status EngineImpl::delete_message(const QueueAddress& address, const std::string& receipt_handle) {
+common::Status EngineImpl::delete_message(const QueueAddress& address, const std::string& receipt_handle) {
   return run_single(*this, address, [&](Queue& q, MutationLog& changes, size_t& available) {
     q.mu.assert_held();  // run_single calls this under the queue lock
     return delete_locked(*this, q, receipt_handle, changes, available);
   });
 }
 
-Status EngineImpl::change_message_visibility(const QueueAddress& address, const std::string& receipt_handle,
-                                             std::optional<int64_t> visibility_timeout) {
+common::Status EngineImpl::change_message_visibility(const QueueAddress& address, const std::string& receipt_handle,
+                                                     std::optional<int64_t> visibility_timeout) {
   return run_single(*this, address, [&](Queue& q, MutationLog& changes, size_t& available) {
     q.mu.assert_held();  // run_single calls this under the queue lock
     return change_visibility_locked(*this, q, receipt_handle, visibility_timeout, changes, available);
@@ -394,9 +399,9 @@ Status EngineImpl::change_message_visibility(const QueueAddress& address, const 
 // An empty entry_type skips the checks of the entry ids (count, form, distinctness): the embedded
 // consumers' bulk calls, whose ids are their own.
 template <typename Entry, typename Apply>
-static Outcome<BatchResult<BatchEntryOk>> run_batch(EngineImpl& engine, const QueueAddress& address,
-                                                    const std::vector<Entry>& entries, std::string_view entry_type,
-                                                    Apply apply) {
+static common::Outcome<BatchResult<BatchEntryOk>> run_batch(EngineImpl& engine, const QueueAddress& address,
+                                                            const std::vector<Entry>& entries,
+                                                            std::string_view entry_type, Apply apply) {
   if (!entry_type.empty()) {
     std::vector<std::string> ids;
     ids.reserve(entries.size());
@@ -414,7 +419,7 @@ static Outcome<BatchResult<BatchEntryOk>> run_batch(EngineImpl& engine, const Qu
   size_t available = 0;
   std::vector<std::shared_ptr<WatchState>> wake;
   {
-    MutexLock lock(q.mu);
+    common::MutexLock lock(q.mu);
     MutationLog changes;
     for (const auto& entry : entries) {
       if (auto error = apply(q, entry, changes, available))
@@ -429,7 +434,7 @@ static Outcome<BatchResult<BatchEntryOk>> run_batch(EngineImpl& engine, const Qu
   return result;
 }
 
-Outcome<BatchResult<BatchEntryOk>> EngineImpl::delete_message_batch(
+common::Outcome<BatchResult<BatchEntryOk>> EngineImpl::delete_message_batch(
     const QueueAddress& address, const std::vector<DeleteMessageBatchEntry>& entries) {
   return run_batch(*this, address, entries, "DeleteMessageBatchRequestEntry",
                    [this](Queue& q, const DeleteMessageBatchEntry& e, MutationLog& c, size_t& w) {
@@ -438,8 +443,8 @@ Outcome<BatchResult<BatchEntryOk>> EngineImpl::delete_message_batch(
                    });
 }
 
-Outcome<BatchResult<BatchEntryOk>> EngineImpl::delete_many(const QueueAddress& address,
-                                                           const std::vector<DeleteMessageBatchEntry>& entries) {
+common::Outcome<BatchResult<BatchEntryOk>> EngineImpl::delete_many(
+    const QueueAddress& address, const std::vector<DeleteMessageBatchEntry>& entries) {
   return run_batch(*this, address, entries, "",
                    [this](Queue& q, const DeleteMessageBatchEntry& e, MutationLog& c, size_t& w) {
                      q.mu.assert_held();  // run_batch calls this under the queue lock
@@ -447,7 +452,7 @@ Outcome<BatchResult<BatchEntryOk>> EngineImpl::delete_many(const QueueAddress& a
                    });
 }
 
-Outcome<BatchResult<BatchEntryOk>> EngineImpl::change_visibility_many(
+common::Outcome<BatchResult<BatchEntryOk>> EngineImpl::change_visibility_many(
     const QueueAddress& address, const std::vector<ChangeVisibilityBatchEntry>& entries) {
   return run_batch(*this, address, entries, "",
                    [this](Queue& q, const ChangeVisibilityBatchEntry& e, MutationLog& c, size_t& w) {
@@ -456,7 +461,7 @@ Outcome<BatchResult<BatchEntryOk>> EngineImpl::change_visibility_many(
                    });
 }
 
-Outcome<BatchResult<BatchEntryOk>> EngineImpl::change_message_visibility_batch(
+common::Outcome<BatchResult<BatchEntryOk>> EngineImpl::change_message_visibility_batch(
     const QueueAddress& address, const std::vector<ChangeVisibilityBatchEntry>& entries) {
   return run_batch(*this, address, entries, "ChangeMessageVisibilityBatchRequestEntry",
                    [this](Queue& q, const ChangeVisibilityBatchEntry& e, MutationLog& c, size_t& w) {

@@ -15,12 +15,15 @@ constexpr int64_t kDedupWindowMs = int64_t{5} * 60 * 1000;
 constexpr int64_t kMaxBatchBytes = 1048576;
 constexpr uint64_t kSequenceBlock = 1024;
 
-AwsError invalid(std::string message) { return aws_error(AwsErrorCode::InvalidParameterValue, std::move(message)); }
+common::AwsError invalid(std::string message) {
+  return common::aws_error(common::AwsErrorCode::InvalidParameterValue, std::move(message));
+}
 
 // Checks one message against the queue. `in_batch` selects the texts AWS uses for batch entries.
-std::optional<AwsError> validate(const QueueConfig& config, const SendMessageRequest& request, bool in_batch) {
+std::optional<common::AwsError> validate(const QueueConfig& config, const SendMessageRequest& request, bool in_batch) {
   if (!request.body)
-    return aws_error(AwsErrorCode::MissingParameter, "The request must contain the parameter MessageBody.");
+    return common::aws_error(common::AwsErrorCode::MissingParameter,
+                             "The request must contain the parameter MessageBody.");
   if (auto error = check_message_body(*request.body)) return error;
   if (auto error = check_message_attributes(request.message_attributes)) return error;
   if (auto error = check_message_system_attributes(request.system_attributes)) return error;
@@ -57,7 +60,7 @@ std::optional<AwsError> validate(const QueueConfig& config, const SendMessageReq
   if (config.fifo) {
     if (!request.message_group_id) {
       const char* text = "The request must contain the parameter MessageGroupId.";
-      return in_batch ? invalid(text) : aws_error(AwsErrorCode::MissingParameter, text);
+      return in_batch ? invalid(text) : common::aws_error(common::AwsErrorCode::MissingParameter, text);
     }
     if (!request.message_deduplication_id && !config.content_based_deduplication)
       return invalid(
@@ -69,7 +72,8 @@ std::optional<AwsError> validate(const QueueConfig& config, const SendMessageReq
 
 // In a FIFO batch an entry without a MessageGroupId, or without a deduplication id while
 // content-based deduplication is off, fails the whole request rather than the entry (recorded).
-std::optional<AwsError> check_fifo_batch(const QueueConfig& config, const std::vector<SendMessageRequest>& entries) {
+std::optional<common::AwsError> check_fifo_batch(const QueueConfig& config,
+                                                 const std::vector<SendMessageRequest>& entries) {
   if (!config.fifo) return std::nullopt;
   for (const auto& entry : entries)
     if (!entry.message_group_id) return invalid("The request must contain the parameter MessageGroupId.");
@@ -91,14 +95,14 @@ static SendMessageResult enqueue(EngineImpl& engine, Queue& q, const SendMessage
   SendMessageResult result;
   result.id = request.id;
   const std::string& body = *request.body;
-  result.md5_of_message_body = to_hex(std::string_view(reinterpret_cast<const char*>(md5.data()), md5.size()));
+  result.md5_of_message_body = common::to_hex(std::string_view(reinterpret_cast<const char*>(md5.data()), md5.size()));
   auto md5_attributes = md5_of_message_attributes(request.message_attributes);
   result.md5_of_message_attributes = md5_attributes;
   result.md5_of_message_system_attributes = md5_of_message_attributes(request.system_attributes);
 
   std::string dedup_id, sequence_number;
   if (q.fifo()) {
-    dedup_id = request.message_deduplication_id ? *request.message_deduplication_id : sha256_hex(body);
+    dedup_id = request.message_deduplication_id ? *request.message_deduplication_id : common::sha256_hex(body);
     q.expire_dedup(now_ms);
     // An entry keeps the scope it was recorded under: after DeduplicationScope changes, the ids
     // already sent under queue scope still deduplicate across groups and those sent under
@@ -157,7 +161,8 @@ static SendMessageResult enqueue(EngineImpl& engine, Queue& q, const SendMessage
   return result;
 }
 
-Outcome<SendMessageResult> EngineImpl::send_message(const QueueAddress& address, const SendMessageRequest& request) {
+common::Outcome<SendMessageResult> EngineImpl::send_message(const QueueAddress& address,
+                                                            const SendMessageRequest& request) {
   auto queue = require_queue(address);
   if (!queue) return queue.take_error();
   if (auto refused = refuse_while_store_failing()) return *refused;
@@ -168,7 +173,7 @@ Outcome<SendMessageResult> EngineImpl::send_message(const QueueAddress& address,
   std::vector<std::shared_ptr<WatchState>> wake;
   const std::array<uint8_t, 16> md5 = request.body ? body_md5(*request.body) : std::array<uint8_t, 16>{};
   {
-    MutexLock lock(q.mu);
+    common::MutexLock lock(q.mu);
     if (auto error = validate(q.config, request, false)) return *error;
     if (auto refused = check_kms(q, KmsUse::Writing)) return *refused;
     MutationLog changes;
@@ -181,8 +186,8 @@ Outcome<SendMessageResult> EngineImpl::send_message(const QueueAddress& address,
   return result;
 }
 
-Outcome<BatchResult<SendMessageResult>> EngineImpl::send_message_batch(const QueueAddress& address,
-                                                                       const std::vector<SendMessageRequest>& entries) {
+common::Outcome<BatchResult<SendMessageResult>> EngineImpl::send_message_batch(
+    const QueueAddress& address, const std::vector<SendMessageRequest>& entries) {
   std::vector<std::string> ids;
   ids.reserve(entries.size());
   for (const auto& entry : entries) ids.push_back(entry.id);
@@ -191,9 +196,9 @@ Outcome<BatchResult<SendMessageResult>> EngineImpl::send_message_batch(const Que
   for (const auto& entry : entries)
     if (entry.body) total += message_size(*entry.body, entry.message_attributes);
   if (total > kMaxBatchBytes)
-    return aws_error(AwsErrorCode::BatchRequestTooLong, "Batch requests cannot be longer than " +
-                                                            std::to_string(kMaxBatchBytes) + " bytes. You have sent " +
-                                                            std::to_string(total) + " bytes.");
+    return common::aws_error(common::AwsErrorCode::BatchRequestTooLong,
+                             "Batch requests cannot be longer than " + std::to_string(kMaxBatchBytes) +
+                                 " bytes. You have sent " + std::to_string(total) + " bytes.");
   auto queue = require_queue(address);
   if (!queue) return queue.take_error();
   if (auto refused = refuse_while_store_failing()) return *refused;
@@ -222,7 +227,7 @@ Outcome<BatchResult<SendMessageResult>> EngineImpl::send_message_batch(const Que
   }
   body_md5_many(bodies, entries.size(), md5s);
   {
-    MutexLock lock(q.mu);
+    common::MutexLock lock(q.mu);
     if (auto error = check_fifo_batch(q.config, entries)) return *error;
     if (auto refused = check_kms(q, KmsUse::Writing)) return *refused;
     MutationLog changes;

@@ -12,7 +12,7 @@ namespace {
 struct IdGenerator {
   std::mt19937_64 engine;
   IdGenerator() {
-    std::string seed = random_bytes(sizeof(uint64_t) * 4);
+    std::string seed = common::random_bytes(sizeof(uint64_t) * 4);
     std::seed_seq seq(seed.begin(), seed.end());
     engine.seed(seq);
   }

@@ -21,7 +21,7 @@ struct MoveTaskState {
 };
 
 struct MoveTasks {
-  Mutex mu;
+  common::Mutex mu;
   std::vector<MoveTaskState> tasks GUARDED_BY(mu);  // newest last
 };
 

@@ -60,7 +60,7 @@ class Queue {
  public:
   Queue(int64_t id, QueueAddress address, QueueConfig config);
 
-  Mutex mu;
+  common::Mutex mu;
   const int64_t id;
   const QueueAddress address;
   const std::string arn;
@@ -76,7 +76,7 @@ class Queue {
   // False for a queue read from the store's catalog until its messages are loaded (engine_load.cpp);
   // set once, under mu, by the loader holding load_mu. Every other queue is loaded from birth.
   std::atomic<bool> loaded{true};
-  Mutex load_mu;  // taken before mu, never while holding it
+  common::Mutex load_mu;  // taken before mu, never while holding it
   Watchers watchers GUARDED_BY(mu);
   std::unordered_map<std::string, DedupEntry> dedup GUARDED_BY(mu);
   std::deque<std::pair<int64_t, std::string>> dedup_expiry GUARDED_BY(mu);  // (expires_ms, key), oldest first

@@ -102,7 +102,9 @@ bool valid_number(std::string_view s) {
   return magnitude >= kMinNumberExponent;
 }
 
-AwsError invalid(std::string message) { return aws_error(AwsErrorCode::InvalidParameterValue, std::move(message)); }
+common::AwsError invalid(std::string message) {
+  return common::aws_error(common::AwsErrorCode::InvalidParameterValue, std::move(message));
+}
 
 std::string quoted(std::string_view prefix, std::string_view name, std::string_view suffix) {
   std::string out;
@@ -114,7 +116,7 @@ std::string quoted(std::string_view prefix, std::string_view name, std::string_v
 // A String value holding a character outside the SQS set. Worded after the body's text (which
 // AWS answers with InvalidMessageContents); for attribute values AWS answers InvalidParameterValue
 // and the wording is unverified.
-AwsError bad_value_character(uint32_t bad, std::string_view kind, std::string_view name) {
+common::AwsError bad_value_character(uint32_t bad, std::string_view kind, std::string_view name) {
   std::string message = "Invalid binary character '" + xml_char_ref(bad) + "' was found in the value of ";
   message.append(kind).append(" '").append(name).append("'");
   message.append(
@@ -123,7 +125,7 @@ AwsError bad_value_character(uint32_t bad, std::string_view kind, std::string_vi
   return invalid(std::move(message));
 }
 
-std::optional<AwsError> name_error(NameProblem problem) {
+std::optional<common::AwsError> name_error(NameProblem problem) {
   switch (problem) {
     case NameProblem::None:
       return std::nullopt;
@@ -147,7 +149,8 @@ std::optional<AwsError> name_error(NameProblem problem) {
   return std::nullopt;
 }
 
-std::optional<AwsError> check_string_value(std::string_view name, std::string_view value, std::string_view kind) {
+std::optional<common::AwsError> check_string_value(std::string_view name, std::string_view value,
+                                                   std::string_view kind) {
   if (value.empty()) {
     // Recorded for String (test_send_message_with_empty_string_attribute); Number and Binary use
     // the same sentence with their own type (unverified).
@@ -157,7 +160,7 @@ std::optional<AwsError> check_string_value(std::string_view name, std::string_vi
   return std::nullopt;
 }
 
-std::optional<AwsError> check_attribute(const std::string& name, const MessageAttribute& attribute) {
+std::optional<common::AwsError> check_attribute(const std::string& name, const MessageAttribute& attribute) {
   if (auto error = name_error(classify_attribute_name(name))) return error;
   const std::string& type = attribute.data_type;
   if (type.empty()) {
@@ -213,7 +216,7 @@ NameProblem classify_attribute_name(std::string_view name) {
   return NameProblem::None;
 }
 
-std::optional<AwsError> check_message_attributes(const MessageAttributes& attributes) {
+std::optional<common::AwsError> check_message_attributes(const MessageAttributes& attributes) {
   if (attributes.size() > kMaxAttributes) {
     // Widely reproduced AWS text; not among the recordings (unverified).
     return invalid("Number of message attributes [" + std::to_string(attributes.size()) +
@@ -225,7 +228,7 @@ std::optional<AwsError> check_message_attributes(const MessageAttributes& attrib
   return std::nullopt;
 }
 
-std::optional<AwsError> check_message_system_attributes(const MessageAttributes& attributes) {
+std::optional<common::AwsError> check_message_system_attributes(const MessageAttributes& attributes) {
   // The only system attribute a sender may set is AWSTraceHeader (botocore's
   // MessageSystemAttributeNameForSends enum). The texts below are unverified.
   for (const auto& [name, attribute] : attributes) {

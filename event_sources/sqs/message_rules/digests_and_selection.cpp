@@ -54,7 +54,7 @@ constexpr std::array<std::string_view, 9> kSystemAttributeNames = {
 
 }  // namespace
 
-std::string md5_of_body(std::string_view body) { return md5_hex(body); }
+std::string md5_of_body(std::string_view body) { return common::md5_hex(body); }
 
 std::optional<std::string> md5_of_message_attributes(const MessageAttributes& attributes) {
   if (attributes.empty()) return std::nullopt;
@@ -74,7 +74,7 @@ std::optional<std::string> md5_of_message_attributes(const MessageAttributes& at
     buffer.push_back(static_cast<char>(binary ? kTransportBinary : kTransportString));
     append_field(buffer, binary ? attribute.binary_value : attribute.string_value);
   }
-  return md5_hex(buffer);
+  return common::md5_hex(buffer);
 }
 
 MessageAttributes select_message_attributes(const MessageAttributes& attributes,
@@ -104,7 +104,7 @@ MessageAttributes select_message_attributes(const MessageAttributes& attributes,
   return selected;
 }
 
-Outcome<std::vector<std::string>> select_system_attribute_names(const std::vector<std::string>& names) {
+common::Outcome<std::vector<std::string>> select_system_attribute_names(const std::vector<std::string>& names) {
   uint32_t mask = 0;
   constexpr uint32_t kAll = (1u << kSystemAttributeNames.size()) - 1;
   for (const std::string& name : names) {
@@ -117,7 +117,7 @@ Outcome<std::vector<std::string>> select_system_attribute_names(const std::vecto
     if (k == kSystemAttributeNames.size()) {
       // The GetQueueAttributes wording (recorded); that ReceiveMessage rejects an unknown name the
       // same way is unverified.
-      return aws_error(AwsErrorCode::InvalidAttributeName, "Unknown Attribute " + name + ".");
+      return common::aws_error(common::AwsErrorCode::InvalidAttributeName, "Unknown Attribute " + name + ".");
     }
     mask |= 1u << k;
   }

@@ -84,12 +84,13 @@ constexpr std::string_view kFifoSuffix = ".fifo";
 constexpr size_t kMaxQueueNameLength = 80;
 constexpr int64_t kDefaultKmsReusePeriod = 300;
 
-AwsError unknown_attribute(std::string_view name) {
-  return aws_error(AwsErrorCode::InvalidAttributeName, "Unknown Attribute " + std::string(name) + ".");
+common::AwsError unknown_attribute(std::string_view name) {
+  return common::aws_error(common::AwsErrorCode::InvalidAttributeName, "Unknown Attribute " + std::string(name) + ".");
 }
 
-AwsError invalid_value(std::string_view name) {
-  return aws_error(AwsErrorCode::InvalidAttributeValue, "Invalid value for the parameter " + std::string(name) + ".");
+common::AwsError invalid_value(std::string_view name) {
+  return common::aws_error(common::AwsErrorCode::InvalidAttributeValue,
+                           "Invalid value for the parameter " + std::string(name) + ".");
 }
 
 // A decimal integer with an optional sign; leading zeros allowed ("030" is 30), nothing else.
@@ -120,7 +121,7 @@ bool ends_with_fifo(std::string_view name) {
 
 // Parses one settable attribute (any but FifoQueue) onto `c`. An empty Policy, RedrivePolicy,
 // RedriveAllowPolicy or KmsMasterKeyId removes it: an attribute map has no null.
-std::optional<AwsError> apply_value(QueueConfig& c, std::string_view name, const std::string& value) {
+std::optional<common::AwsError> apply_value(QueueConfig& c, std::string_view name, const std::string& value) {
   for (const IntAttribute& a : kIntAttributes) {
     if (a.name != name) continue;
     std::optional<int64_t> n = parse_int(value);
@@ -162,7 +163,7 @@ std::optional<AwsError> apply_value(QueueConfig& c, std::string_view name, const
       c.redrive_policy.reset();
       return std::nullopt;
     }
-    Outcome<RedrivePolicy> p = parse_redrive_policy(value);
+    common::Outcome<RedrivePolicy> p = parse_redrive_policy(value);
     if (!p) return p.take_error();
     c.redrive_policy = std::move(*p);
     return std::nullopt;
@@ -172,7 +173,7 @@ std::optional<AwsError> apply_value(QueueConfig& c, std::string_view name, const
       c.redrive_allow_policy.reset();
       return std::nullopt;
     }
-    Outcome<RedriveAllowPolicy> p = parse_redrive_allow_policy(value);
+    common::Outcome<RedriveAllowPolicy> p = parse_redrive_allow_policy(value);
     if (!p) return p.take_error();
     c.redrive_allow_policy = std::move(*p);
     return std::nullopt;
@@ -181,13 +182,13 @@ std::optional<AwsError> apply_value(QueueConfig& c, std::string_view name, const
 }
 
 // Step 1 for every name but FifoQueue (whose rules differ between create and set).
-std::optional<AwsError> check_name(std::string_view name, bool fifo) {
+std::optional<common::AwsError> check_name(std::string_view name, bool fifo) {
   const NameInfo* info = find_name(name);
   if (info == nullptr || info->kind == Kind::ReadOnly) return unknown_attribute(name);
   if (info->kind == Kind::FifoOnly && !fifo) {
     if (name == "DeduplicationScope" || name == "FifoThroughputLimit") {
-      return aws_error(AwsErrorCode::InvalidAttributeName,
-                       "You can specify the " + std::string(name) + " only when FifoQueue is set to true.");
+      return common::aws_error(common::AwsErrorCode::InvalidAttributeName,
+                               "You can specify the " + std::string(name) + " only when FifoQueue is set to true.");
     }
     return unknown_attribute(name);
   }
@@ -195,7 +196,7 @@ std::optional<AwsError> check_name(std::string_view name, bool fifo) {
 }
 
 // Steps 2 and 3, shared by create and set. `c` holds the starting config and receives the result.
-std::optional<AwsError> apply_values(QueueConfig& c, const AttributeMap& attributes) {
+std::optional<common::AwsError> apply_values(QueueConfig& c, const AttributeMap& attributes) {
   for (const auto& [name, value] : attributes) {
     if (name == "FifoQueue") continue;
     if (auto err = apply_value(c, name, value)) return err;
@@ -208,47 +209,50 @@ std::optional<AwsError> apply_values(QueueConfig& c, const AttributeMap& attribu
   // for both, which AWS refuses below.
   if (kms_requested && sse == attributes.end()) c.sqs_managed_sse_enabled = false;
   if (c.sqs_managed_sse_enabled && c.kms_master_key_id) {
-    return aws_error(AwsErrorCode::InvalidAttributeName,
-                     "You can use one type of server-side encryption (SSE) at one time. You can either enable KMS "
-                     "SSE or SQS SSE.");
+    return common::aws_error(
+        common::AwsErrorCode::InvalidAttributeName,
+        "You can use one type of server-side encryption (SSE) at one time. You can either enable KMS "
+        "SSE or SQS SSE.");
   }
   if (c.fifo && c.fifo_throughput_limit == "perMessageGroupId" && c.deduplication_scope != "messageGroup") {
-    return aws_error(AwsErrorCode::InvalidAttributeValue,
-                     "Invalid value for the parameter FifoThroughputLimit. Reason: The perMessageGroupId value is "
-                     "allowed only when the value for DeduplicationScope is messageGroup.");
+    return common::aws_error(
+        common::AwsErrorCode::InvalidAttributeValue,
+        "Invalid value for the parameter FifoThroughputLimit. Reason: The perMessageGroupId value is "
+        "allowed only when the value for DeduplicationScope is messageGroup.");
   }
   return std::nullopt;
 }
 
 }  // namespace
 
-std::optional<AwsError> check_queue_name(std::string_view name) {
+std::optional<common::AwsError> check_queue_name(std::string_view name) {
   std::string_view base = ends_with_fifo(name) ? name.substr(0, name.size() - kFifoSuffix.size()) : name;
   bool chars_ok = std::all_of(base.begin(), base.end(), [](char ch) {
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
   });
   if (base.empty() || name.size() > kMaxQueueNameLength || !chars_ok) {
-    return aws_error(AwsErrorCode::InvalidParameterValue,
-                     "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length");
+    return common::aws_error(common::AwsErrorCode::InvalidParameterValue,
+                             "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length");
   }
   return std::nullopt;
 }
 
-Outcome<QueueConfig> config_for_create(std::string_view queue_name, const AttributeMap& attributes) {
+common::Outcome<QueueConfig> config_for_create(std::string_view queue_name, const AttributeMap& attributes) {
   if (auto err = check_queue_name(queue_name)) return *err;
 
   bool fifo_name = ends_with_fifo(queue_name);
   auto fifo_attr = attributes.find("FifoQueue");
   bool fifo_requested = fifo_attr != attributes.end() && parse_bool(fifo_attr->second) == true;
   if (fifo_requested && !fifo_name) {
-    return aws_error(AwsErrorCode::InvalidParameterValue,
-                     "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, "
-                     "must end with .fifo suffix and be 1 to 80 in length.");
+    return common::aws_error(
+        common::AwsErrorCode::InvalidParameterValue,
+        "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, "
+        "must end with .fifo suffix and be 1 to 80 in length.");
   }
   if (fifo_name && !fifo_requested) {
-    return aws_error(AwsErrorCode::InvalidParameterValue,
-                     "The name of a non-FIFO queue can only include alphanumeric characters, hyphens, or "
-                     "underscores and be 1 to 80 in length.");
+    return common::aws_error(common::AwsErrorCode::InvalidParameterValue,
+                             "The name of a non-FIFO queue can only include alphanumeric characters, hyphens, or "
+                             "underscores and be 1 to 80 in length.");
   }
 
   QueueConfig c;
@@ -263,12 +267,13 @@ Outcome<QueueConfig> config_for_create(std::string_view queue_name, const Attrib
   return c;
 }
 
-Outcome<QueueConfig> config_for_set(const QueueConfig& current, const AttributeMap& attributes) {
+common::Outcome<QueueConfig> config_for_set(const QueueConfig& current, const AttributeMap& attributes) {
   for (const auto& entry : attributes) {
     if (entry.first == "FifoQueue" && current.fifo) {
       if (parse_bool(entry.second) == true) continue;  // already FIFO: AWS accepts it and changes nothing
-      return aws_error(AwsErrorCode::InvalidAttributeValue,
-                       "Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.");
+      return common::aws_error(
+          common::AwsErrorCode::InvalidAttributeValue,
+          "Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.");
     }
     if (auto err = check_name(entry.first, current.fifo)) return *err;
   }
@@ -323,7 +328,7 @@ AttributeMap settable_attributes(const QueueConfig& c) {
   return out;
 }
 
-Outcome<std::vector<std::string>> resolve_attribute_names(const std::vector<std::string>& names, bool fifo) {
+common::Outcome<std::vector<std::string>> resolve_attribute_names(const std::vector<std::string>& names, bool fifo) {
   std::array<bool, kNames.size()> wanted{};
   for (const std::string& name : names) {
     if (name == "All") {

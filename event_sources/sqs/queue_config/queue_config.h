@@ -50,17 +50,17 @@ struct QueueConfig {
 
 // Queue name rules (1-80 of [A-Za-z0-9_-], plus the .fifo suffix for FIFO queues). The error
 // is InvalidParameterValue with AWS's text.
-std::optional<AwsError> check_queue_name(std::string_view name);
+std::optional<common::AwsError> check_queue_name(std::string_view name);
 
 // CreateQueue: defaults + the given attributes, validated. The queue type comes from FifoQueue;
 // the name's .fifo suffix must agree with it. Read-only names (QueueArn, ...) are refused as
 // unknown attributes; on a standard queue so is FifoQueue itself, even "false".
-Outcome<QueueConfig> config_for_create(std::string_view queue_name, const AttributeMap& attributes);
+common::Outcome<QueueConfig> config_for_create(std::string_view queue_name, const AttributeMap& attributes);
 
 // SetQueueAttributes: the current config with the given attributes applied, validated. An empty
 // Policy, RedrivePolicy, RedriveAllowPolicy or KmsMasterKeyId removes it; a KMS key turns
 // SqsManagedSseEnabled off unless the same request sets it (to "true": refused).
-Outcome<QueueConfig> config_for_set(const QueueConfig& current, const AttributeMap& attributes);
+common::Outcome<QueueConfig> config_for_set(const QueueConfig& current, const AttributeMap& attributes);
 
 // CreateQueue on an existing name: the first requested attribute (in name order) whose value
 // differs from the existing queue's (AWS then answers QueueNameExists naming it), or nullopt if
@@ -78,6 +78,6 @@ AttributeMap settable_attributes(const QueueConfig& config);
 // expands "All"; answers each name once, in AWS's enum order. FIFO-only names are dropped for a
 // standard queue. Read-only names are included; the engine fills them, and leaves out names with
 // no value (Policy, RedrivePolicy, ... when unset).
-Outcome<std::vector<std::string>> resolve_attribute_names(const std::vector<std::string>& names, bool fifo);
+common::Outcome<std::vector<std::string>> resolve_attribute_names(const std::vector<std::string>& names, bool fifo);
 
 }  // namespace sluice::sqs::detail

@@ -28,24 +28,25 @@ std::optional<json::value> parse_json(std::string_view text) {
   return v;
 }
 
-AwsError redrive_error(std::string_view text, std::string_view reason) {
-  return aws_error(
-      AwsErrorCode::InvalidParameterValue,
+common::AwsError redrive_error(std::string_view text, std::string_view reason) {
+  return common::aws_error(
+      common::AwsErrorCode::InvalidParameterValue,
       "Value " + std::string(text) + " for parameter RedrivePolicy is invalid. Reason: " + std::string(reason));
 }
 
-AwsError allow_error(std::string_view text, std::string_view reason) {
-  return aws_error(AwsErrorCode::InvalidParameterValue,
-                   "Value " + std::string(text) +
-                       " for parameter RedriveAllowPolicy is invalid. Reason: Amazon SQS can't create the redrive "
-                       "allow policy. " +
-                       std::string(reason));
+common::AwsError allow_error(std::string_view text, std::string_view reason) {
+  return common::aws_error(
+      common::AwsErrorCode::InvalidParameterValue,
+      "Value " + std::string(text) +
+          " for parameter RedriveAllowPolicy is invalid. Reason: Amazon SQS can't create the redrive "
+          "allow policy. " +
+          std::string(reason));
 }
 
-AwsError allow_format_error() {
-  return aws_error(AwsErrorCode::InvalidAttributeValue,
-                   "Invalid value for the parameter RedriveAllowPolicy. Reason: Amazon SQS can't create the "
-                   "redrive allow policy, as it\u2019s in an unsupported format.");
+common::AwsError allow_format_error() {
+  return common::aws_error(common::AwsErrorCode::InvalidAttributeValue,
+                           "Invalid value for the parameter RedriveAllowPolicy. Reason: Amazon SQS can't create the "
+                           "redrive allow policy, as it\u2019s in an unsupported format.");
 }
 
 // maxReceiveCount as an integer, from a JSON integer, an integral JSON double or a decimal string.
@@ -96,11 +97,12 @@ bool fully_qualified_sqs_arn(std::string_view arn) {
 
 }  // namespace
 
-Outcome<RedrivePolicy> parse_redrive_policy(std::string_view text) {
+common::Outcome<RedrivePolicy> parse_redrive_policy(std::string_view text) {
   std::optional<json::value> doc = parse_json(text);
   if (!doc || !doc->is_object()) {
-    return aws_error(AwsErrorCode::InvalidParameterValue,
-                     "Invalid value for the parameter RedrivePolicy. Reason: Redrive policy is not a valid JSON map.");
+    return common::aws_error(
+        common::AwsErrorCode::InvalidParameterValue,
+        "Invalid value for the parameter RedrivePolicy. Reason: Redrive policy is not a valid JSON map.");
   }
   const json::object& obj = doc->get_object();
   const json::value* count = obj.if_contains("maxReceiveCount");
@@ -130,7 +132,7 @@ std::string render_redrive_policy(const RedrivePolicy& policy) {
          ",\"maxReceiveCount\":" + std::to_string(policy.max_receive_count) + "}";
 }
 
-Outcome<RedriveAllowPolicy> parse_redrive_allow_policy(std::string_view text) {
+common::Outcome<RedriveAllowPolicy> parse_redrive_allow_policy(std::string_view text) {
   std::optional<json::value> doc = parse_json(text);
   if (!doc || !doc->is_object()) return allow_format_error();
   const json::object& obj = doc->get_object();
@@ -176,8 +178,9 @@ std::string render_redrive_allow_policy(const RedriveAllowPolicy& policy) {
   return out + "}";
 }
 
-std::optional<AwsError> check_access_policy(std::string_view text) {
-  AwsError invalid = aws_error(AwsErrorCode::InvalidAttributeValue, "Invalid value for the parameter Policy.");
+std::optional<common::AwsError> check_access_policy(std::string_view text) {
+  common::AwsError invalid =
+      common::aws_error(common::AwsErrorCode::InvalidAttributeValue, "Invalid value for the parameter Policy.");
   if (text.size() > kMaxPolicyBytes) return invalid;
   std::optional<json::value> doc = parse_json(text);
   if (!doc || !doc->is_object()) return invalid;

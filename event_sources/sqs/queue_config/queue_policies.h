@@ -13,15 +13,15 @@ namespace sluice::sqs::detail {
 
 // {"deadLetterTargetArn": "<arn>", "maxReceiveCount": 1..1000}; maxReceiveCount may be a JSON
 // number or a string holding one (the AWS CLI and CloudFormation send either).
-Outcome<RedrivePolicy> parse_redrive_policy(std::string_view text);
+common::Outcome<RedrivePolicy> parse_redrive_policy(std::string_view text);
 std::string render_redrive_policy(const RedrivePolicy& policy);
 
 // {"redrivePermission": "allowAll|denyAll|byQueue", "sourceQueueArns": [...]}.
-Outcome<RedriveAllowPolicy> parse_redrive_allow_policy(std::string_view text);
+common::Outcome<RedriveAllowPolicy> parse_redrive_allow_policy(std::string_view text);
 std::string render_redrive_allow_policy(const RedriveAllowPolicy& policy);
 
 // An access policy document: a JSON object of at most 8192 bytes with a Statement.
-std::optional<AwsError> check_access_policy(std::string_view text);
+std::optional<common::AwsError> check_access_policy(std::string_view text);
 
 // True when both texts are JSON and denote the same value (object key order and whitespace
 // ignored); false when either is not JSON and the texts differ.

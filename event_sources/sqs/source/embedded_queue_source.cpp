@@ -30,8 +30,8 @@ class EmbeddedQueueSource final : public QueueSource {
   const std::string& arn() const override { return arn_; }
   const std::string& region() const override { return queue_.region; }
 
-  Outcome<std::vector<ReceivedMessage>> receive(int max_messages, int wait_time_seconds,
-                                                std::optional<int64_t> visibility_timeout) override {
+  common::Outcome<std::vector<ReceivedMessage>> receive(int max_messages, int wait_time_seconds,
+                                                        std::optional<int64_t> visibility_timeout) override {
     const int max = std::clamp(max_messages, 1, kMaxReceive);
     ReceiveMessageRequest request;
     request.max_number_of_messages = max;
@@ -62,16 +62,17 @@ class EmbeddedQueueSource final : public QueueSource {
     }
   }
 
-  Outcome<BatchResult<BatchEntryOk>> delete_messages(const std::vector<DeleteMessageBatchEntry>& entries) override {
+  common::Outcome<BatchResult<BatchEntryOk>> delete_messages(
+      const std::vector<DeleteMessageBatchEntry>& entries) override {
     return engine_.delete_many(queue_, entries);
   }
 
-  Outcome<BatchResult<BatchEntryOk>> change_visibility(
+  common::Outcome<BatchResult<BatchEntryOk>> change_visibility(
       const std::vector<ChangeVisibilityBatchEntry>& entries) override {
     return engine_.change_visibility_many(queue_, entries);
   }
 
-  Outcome<AttributeMap> attributes(const std::vector<std::string>& names) override {
+  common::Outcome<AttributeMap> attributes(const std::vector<std::string>& names) override {
     return engine_.get_queue_attributes(queue_, names);
   }
 

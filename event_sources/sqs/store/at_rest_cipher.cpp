@@ -87,13 +87,13 @@ std::unique_ptr<AtRestCipher> AtRestCipher::read_key_file(const std::string& pat
 }
 
 std::unique_ptr<AtRestCipher> AtRestCipher::create_key_file(const std::string& path, std::string* error) {
-  std::string key = random_bytes(kKeySize);
+  std::string key = common::random_bytes(kKeySize);
   if (!write_file_durably(path, key, 0600, error)) return nullptr;
   // Rows encrypted under this key are committed only after the key file is durable.
   return from_key(std::move(key));
 }
 
-std::string AtRestCipher::key_check() const { return hmac_sha256_raw(key_, kKeyCheckLabel); }
+std::string AtRestCipher::key_check() const { return common::hmac_sha256_raw(key_, kKeyCheckLabel); }
 
 std::string AtRestCipher::seal(std::string_view plaintext, std::string_view associated_data) const {
   std::string out(kNonceSize + plaintext.size() + kTagSize, '\0');

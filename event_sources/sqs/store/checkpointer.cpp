@@ -8,7 +8,8 @@
 
 namespace sluice::sqs::detail {
 
-Checkpointer::Checkpointer(sqlite::Connection db, int checkpoint_frames, int restart_frames, HoldCommits hold_commits)
+Checkpointer::Checkpointer(common::sqlite::Connection db, int checkpoint_frames, int restart_frames,
+                           HoldCommits hold_commits)
     : db_(std::move(db)),
       checkpoint_frames_(checkpoint_frames),
       restart_frames_(restart_frames),
@@ -21,7 +22,7 @@ Checkpointer::Checkpointer(sqlite::Connection db, int checkpoint_frames, int res
 
 Checkpointer::~Checkpointer() {
   {
-    MutexLock lock(mutex_);
+    common::MutexLock lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_one();
@@ -31,7 +32,7 @@ Checkpointer::~Checkpointer() {
 void Checkpointer::log_grew(int frames) {
   bool wake = false;
   {
-    MutexLock lock(mutex_);
+    common::MutexLock lock(mutex_);
     if (frames < log_frames_ || frames < copied_frames_) copied_frames_ = 0;  // the log restarted
     log_frames_ = frames;
     wake = !running_ && due();
@@ -42,12 +43,12 @@ void Checkpointer::log_grew(int frames) {
 bool Checkpointer::due() const { return log_frames_ - copied_frames_ >= checkpoint_frames_; }
 
 uint64_t Checkpointer::checkpoints_run() const {
-  MutexLock lock(mutex_);
+  common::MutexLock lock(mutex_);
   return checkpoints_;
 }
 
 uint64_t Checkpointer::restarts_forced() const {
-  MutexLock lock(mutex_);
+  common::MutexLock lock(mutex_);
   return restarts_forced_;
 }
 
@@ -60,7 +61,7 @@ bool Checkpointer::checkpoint(int* log_frames, int* copied_frames) {
 }
 
 void Checkpointer::run() {
-  MutexLock lock(mutex_);
+  common::MutexLock lock(mutex_);
   for (;;) {
     while (!stopping_ && !due()) mutex_.wait(wake_);
     if (stopping_) return;

@@ -41,7 +41,7 @@ class Checkpointer {
 
   // `db` is the second connection (same file, same VFS, the store's sync mode). Starts the thread.
   // Throws sqlite::Error when the connection cannot read the database.
-  Checkpointer(sqlite::Connection db, int checkpoint_frames, int restart_frames, HoldCommits hold_commits);
+  Checkpointer(common::sqlite::Connection db, int checkpoint_frames, int restart_frames, HoldCommits hold_commits);
   // Stops the thread and closes its connection (before the writer's, which then checkpoints and
   // deletes the log as the last connection to close).
   ~Checkpointer();
@@ -63,11 +63,11 @@ class Checkpointer {
   // One PASSIVE checkpoint; the log's size and the frames copied, or false on failure.
   bool checkpoint(int* log_frames, int* copied_frames);
 
-  sqlite::Connection db_;  // used by the thread only
+  common::sqlite::Connection db_;  // used by the thread only
   const int checkpoint_frames_;
   const int restart_frames_;
   HoldCommits hold_commits_;
-  mutable Mutex mutex_;
+  mutable common::Mutex mutex_;
   std::condition_variable wake_;
   int log_frames_ GUARDED_BY(mutex_) = 0;     // frames in the log after the last commit
   int copied_frames_ GUARDED_BY(mutex_) = 0;  // frames of the current log already in the database

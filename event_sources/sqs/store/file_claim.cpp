@@ -14,7 +14,7 @@ namespace sluice::sqs::detail {
 namespace {
 
 struct Claims {
-  Mutex mutex;
+  common::Mutex mutex;
   std::set<std::pair<dev_t, ino_t>> files GUARDED_BY(mutex);
 };
 
@@ -29,14 +29,14 @@ std::unique_ptr<FileClaim> FileClaim::take(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return nullptr;
   Claims& all = claims();
-  MutexLock lock(all.mutex);
+  common::MutexLock lock(all.mutex);
   if (!all.files.emplace(st.st_dev, st.st_ino).second) return nullptr;
   return std::unique_ptr<FileClaim>(new FileClaim(st.st_dev, st.st_ino));
 }
 
 FileClaim::~FileClaim() {
   Claims& all = claims();
-  MutexLock lock(all.mutex);
+  common::MutexLock lock(all.mutex);
   all.files.erase({device_, inode_});
 }
 

@@ -15,20 +15,20 @@ namespace sluice::sqs::detail {
 GroupCommit::GroupCommit(CommitFn commit) : commit_(std::move(commit)) {}
 
 uint64_t GroupCommit::append(Mutation mutation) {
-  MutexLock lock(mutex_);
+  common::MutexLock lock(mutex_);
   pending_.push_back(std::move(mutation));
   return ++appended_;
 }
 
 uint64_t GroupCommit::append(std::vector<Mutation> mutations) {
-  MutexLock lock(mutex_);
+  common::MutexLock lock(mutex_);
   appended_ += mutations.size();
   pending_.insert(pending_.end(), std::make_move_iterator(mutations.begin()), std::make_move_iterator(mutations.end()));
   return appended_;
 }
 
 void GroupCommit::wait_durable(uint64_t ticket) {
-  MutexLock lock(mutex_);
+  common::MutexLock lock(mutex_);
   // A ticket never handed out would otherwise never be reached; everything appended is the most
   // a waiter can ask for.
   ticket = std::min(ticket, appended_);
@@ -86,14 +86,14 @@ void GroupCommit::wait_durable(uint64_t ticket) {
 void GroupCommit::flush() {
   uint64_t ticket = 0;
   {
-    MutexLock lock(mutex_);
+    common::MutexLock lock(mutex_);
     ticket = appended_;
   }
   wait_durable(ticket);
 }
 
 bool GroupCommit::failing() const {
-  MutexLock lock(mutex_);
+  common::MutexLock lock(mutex_);
   return !failure_.empty();
 }
 

@@ -47,7 +47,7 @@ class GroupCommit {
 
  private:
   CommitFn commit_;
-  mutable Mutex mutex_;
+  mutable common::Mutex mutex_;
   std::condition_variable committed_cv_;
   std::vector<Mutation> pending_ GUARDED_BY(mutex_);
   uint64_t appended_ GUARDED_BY(mutex_) = 0;    // ticket of the last appended mutation

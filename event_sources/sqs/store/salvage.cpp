@@ -16,7 +16,7 @@ constexpr int kMaxJumps = 80;                     // doubling jumps cover the wh
 
 // Errors that come from reading the damaged file. Anything else (the new store cannot be written)
 // is not the damaged file's fault and is thrown on.
-bool unreadable(const sqlite::Error& e) {
+bool unreadable(const common::sqlite::Error& e) {
   return e.primary() == SQLITE_CORRUPT || e.primary() == SQLITE_NOTADB || e.code() == SQLITE_IOERR_SHORT_READ ||
          e.primary() == SQLITE_ERROR;  // "no such table" when the schema page itself is damaged
 }
@@ -57,7 +57,7 @@ class RowCopier {
       sqlite3_clear_bindings(write_);
       if (written != SQLITE_DONE) {
         sqlite3_reset(read_);
-        sqlite::throw_error(db_, written);
+        common::sqlite::throw_error(db_, written);
       }
       copied = true;
     }
@@ -68,7 +68,7 @@ class RowCopier {
  private:
   void prepare(const std::string& sql, sqlite3_stmt** stmt) {
     const int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), stmt, nullptr);
-    if (rc != SQLITE_OK) sqlite::throw_error(db_, rc);
+    if (rc != SQLITE_OK) common::sqlite::throw_error(db_, rc);
   }
 
   sqlite3* db_;
@@ -79,11 +79,11 @@ class RowCopier {
 // Copies the rows of `table` (integer key `key`, within `scope` as RowCopier) one by one, in key
 // order. Returns the number copied; *max_key is the largest copied key; *lost counts unreadable
 // rows and stretches.
-int64_t copy_by_key(sqlite::Connection& db, const std::string& table, const std::string& key, int64_t* max_key,
+int64_t copy_by_key(common::sqlite::Connection& db, const std::string& table, const std::string& key, int64_t* max_key,
                     int64_t* lost, const std::string& scope = "", int64_t scope_value = 0) {
-  sqlite::Statement next(db.get(), "SELECT " + key + " FROM damaged." + table + " WHERE " +
-                                       (scope.empty() ? "" : scope + " AND ") + key + " >= ?1 ORDER BY " + key +
-                                       " LIMIT 1");
+  common::sqlite::Statement next(db.get(), "SELECT " + key + " FROM damaged." + table + " WHERE " +
+                                               (scope.empty() ? "" : scope + " AND ") + key + " >= ?1 ORDER BY " + key +
+                                               " LIMIT 1");
   RowCopier copier(db.get(), table, key, scope);
   int64_t from = 0;  // sluice's ids start at 1
   int64_t step = 1;
@@ -97,7 +97,7 @@ int64_t copy_by_key(sqlite::Connection& db, const std::string& table, const std:
       if (!next.step()) break;
       found = next.int64(0);
       next.reset();
-    } catch (const sqlite::Error& e) {
+    } catch (const common::sqlite::Error& e) {
       if (!unreadable(e)) throw;
       // The walk cannot pass this point: jump ahead, further each time, until it reads again.
       if (jumps == 0) ++*lost;
@@ -120,58 +120,58 @@ int64_t copy_by_key(sqlite::Connection& db, const std::string& table, const std:
   return copied;
 }
 
-std::optional<std::string> read_meta(sqlite::Connection& db, const char* key) {
+std::optional<std::string> read_meta(common::sqlite::Connection& db, const char* key) {
   try {
-    sqlite::Statement s(db.get(), "SELECT value FROM damaged.sluice_meta WHERE key = ?");
+    common::sqlite::Statement s(db.get(), "SELECT value FROM damaged.sluice_meta WHERE key = ?");
     s.bind_text(1, key);
     if (!s.step()) return std::nullopt;
     std::string value = s.string(0);
     s.reset();
     return value;
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     if (!unreadable(e)) throw;
     return std::nullopt;
   }
 }
 
-std::optional<int64_t> read_meta_int(sqlite::Connection& db, const char* key) {
+std::optional<int64_t> read_meta_int(common::sqlite::Connection& db, const char* key) {
   try {
-    sqlite::Statement s(db.get(), "SELECT value FROM damaged.sluice_meta WHERE key = ?");
+    common::sqlite::Statement s(db.get(), "SELECT value FROM damaged.sluice_meta WHERE key = ?");
     s.bind_text(1, key);
     if (!s.step()) return std::nullopt;
     int64_t value = s.int64(0);
     s.reset();
     return value;
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     if (!unreadable(e)) throw;
     return std::nullopt;
   }
 }
 
 // Ids must never be reused: the stored mark when it can be read, else far past every copied id.
-void put_mark(sqlite::Connection& db, const char* key, std::optional<int64_t> stored, int64_t max_copied) {
+void put_mark(common::sqlite::Connection& db, const char* key, std::optional<int64_t> stored, int64_t max_copied) {
   int64_t mark = stored ? std::max(*stored, max_copied) : max_copied + kFarMargin;
-  sqlite::Statement put(db.get(), "INSERT OR REPLACE INTO main.sluice_meta(key, value) VALUES(?, ?)");
+  common::sqlite::Statement put(db.get(), "INSERT OR REPLACE INTO main.sluice_meta(key, value) VALUES(?, ?)");
   put.bind_text(1, key).bind(2, mark).run();
 }
 
 }  // namespace
 
-SalvageResult salvage_rows(sqlite::Connection& db, const std::string& damaged_file) {
+SalvageResult salvage_rows(common::sqlite::Connection& db, const std::string& damaged_file) {
   SalvageResult result;
   try {
-    sqlite::Statement attach(db.get(), "ATTACH DATABASE ? AS damaged");
+    common::sqlite::Statement attach(db.get(), "ATTACH DATABASE ? AS damaged");
     attach.bind_text(1, damaged_file).run();
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     if (!unreadable(e)) throw;
     return result;  // SQLite does not take it for a database at all
   }
   try {
-    sqlite::Statement probe(db.get(), "SELECT count(*) FROM damaged.sqlite_master");
+    common::sqlite::Statement probe(db.get(), "SELECT count(*) FROM damaged.sqlite_master");
     probe.step();
     probe.reset();
     result.readable_at_all = true;
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     if (!unreadable(e)) throw;
   }
   if (result.readable_at_all) {
@@ -184,15 +184,15 @@ SalvageResult salvage_rows(sqlite::Connection& db, const std::string& damaged_fi
     // row was lost could not be served, so they are not looked for.
     std::vector<int64_t> queue_ids;
     {
-      sqlite::Statement ids(db.get(), "SELECT queue_id FROM main.queues ORDER BY queue_id");
+      common::sqlite::Statement ids(db.get(), "SELECT queue_id FROM main.queues ORDER BY queue_id");
       while (ids.step()) queue_ids.push_back(ids.int64(0));
     }
     for (int64_t queue_id : queue_ids)
       result.messages += copy_by_key(db, "messages", "seq", &max_seq, &result.unreadable, "queue_id = ?2", queue_id);
     // Messages whose queue was lost cannot be served (the engine skips them); drop and count them.
     {
-      sqlite::Statement orphans(db.get(),
-                                "DELETE FROM main.messages WHERE queue_id NOT IN (SELECT queue_id FROM main.queues)");
+      common::sqlite::Statement orphans(
+          db.get(), "DELETE FROM main.messages WHERE queue_id NOT IN (SELECT queue_id FROM main.queues)");
       orphans.run();
       const int64_t dropped = sqlite3_changes(db.get());
       result.messages -= dropped;
@@ -205,13 +205,14 @@ SalvageResult salvage_rows(sqlite::Connection& db, const std::string& damaged_fi
     try {
       db.exec("INSERT OR IGNORE INTO main.dedup SELECT * FROM damaged.dedup");  // one statement: all or nothing
       result.dedup_copied = true;
-    } catch (const sqlite::Error& e) {
+    } catch (const common::sqlite::Error& e) {
       if (!unreadable(e)) throw;
     }
     put_mark(db, "max_queue_id", read_meta_int(db, "max_queue_id"), max_queue_id);
     put_mark(db, "max_seq", read_meta_int(db, "max_seq"), max_seq);
     if (auto key_check = read_meta(db, "key_check")) {
-      sqlite::Statement put(db.get(), "INSERT OR REPLACE INTO main.sluice_meta(key, value) VALUES('key_check', ?)");
+      common::sqlite::Statement put(db.get(),
+                                    "INSERT OR REPLACE INTO main.sluice_meta(key, value) VALUES('key_check', ?)");
       put.bind(1, *key_check).run();
     }
   }

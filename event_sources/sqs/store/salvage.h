@@ -25,7 +25,7 @@ struct SalvageResult {
 
 // `db` is the new store's connection, its schema created and no transaction open. Never throws for
 // what it reads; throws sqlite::Error only when the new store itself cannot be written.
-SalvageResult salvage_rows(sqlite::Connection& db, const std::string& damaged_file);
+SalvageResult salvage_rows(common::sqlite::Connection& db, const std::string& damaged_file);
 
 // "salvaged 3 queues and 120 messages from <file>; 2 unreadable rows or stretches of rows are lost"
 std::string describe_salvage(const SalvageResult& result, const std::string& damaged_file);

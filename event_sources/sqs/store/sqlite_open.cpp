@@ -76,7 +76,7 @@ CREATE INDEX dedup_by_expiry ON dedup(expires_ms);
 )sql";
 
 int64_t query_int(sqlite3* db, const char* sql) {
-  sqlite::Statement s(db, sql);
+  common::sqlite::Statement s(db, sql);
   int64_t value = 0;
   if (s.step()) {
     value = s.int64(0);
@@ -86,7 +86,7 @@ int64_t query_int(sqlite3* db, const char* sql) {
 }
 
 std::string query_string(sqlite3* db, const char* sql) {
-  sqlite::Statement s(db, sql);
+  common::sqlite::Statement s(db, sql);
   std::string value;
   if (s.step()) {
     value = s.string(0);
@@ -162,7 +162,7 @@ CREATE INDEX messages_hidden ON messages(queue_id, visible_at_ms, receive_count,
 
 // The schema's history (sluice/common/sqlite_schema.h): step i takes a file from version i to
 // i + 1. Append steps; never change one that has shipped.
-constexpr sqlite::SchemaStep kSchemaSteps[] = {
+constexpr common::sqlite::SchemaStep kSchemaSteps[] = {
     {"create the queue store", kSchema},
     {"cluster messages by queue", kClusterMessagesByQueue},
 };
@@ -171,9 +171,9 @@ static_assert(std::size(kSchemaSteps) == static_cast<size_t>(kSluiceSchemaVersio
 
 // Creates the schema of a fresh file, or runs the steps an older file is missing. False + *error
 // when a step fails (the file is then as it was).
-bool upgrade(sqlite::Connection& db, const StoreFiles& files, bool fresh, std::string* error) {
+bool upgrade(common::sqlite::Connection& db, const StoreFiles& files, bool fresh, std::string* error) {
   if (fresh) db.exec(("PRAGMA application_id = " + std::to_string(kSluiceApplicationId)).c_str());
-  *error = sqlite::upgrade_schema(db, files.database, kSchemaSteps);
+  *error = common::sqlite::upgrade_schema(db, files.database, kSchemaSteps);
   if (!error->empty()) return false;
   // A file of ours (application_id) whose schema committed but whose marker did not: the first
   // open was cut between the two commits (a crash, or a WAL cut short), so it holds nothing else.
@@ -181,12 +181,13 @@ bool upgrade(sqlite::Connection& db, const StoreFiles& files, bool fresh, std::s
       !fresh && query_int(db.get(), "SELECT count(*) FROM sluice_meta WHERE key = 'application'") == 0;
   db.exec("BEGIN");
   if (fresh || marker_missing) {
-    sqlite::Statement put(db.get(), "INSERT OR REPLACE INTO sluice_meta(key, value) VALUES(?, ?)");
+    common::sqlite::Statement put(db.get(), "INSERT OR REPLACE INTO sluice_meta(key, value) VALUES(?, ?)");
     put.bind_text(1, "application").bind_text(2, kSluiceMarker).run();
     put.bind_text(1, "schema_version").bind(2, int64_t{kSluiceSchemaVersion}).run();
   } else {
     // Only ever raised: a higher stored version is a newer release's, refused by the caller.
-    sqlite::Statement raise(db.get(), "UPDATE sluice_meta SET value = ?1 WHERE key = 'schema_version' AND value < ?1");
+    common::sqlite::Statement raise(db.get(),
+                                    "UPDATE sluice_meta SET value = ?1 WHERE key = 'schema_version' AND value < ?1");
     raise.bind(1, int64_t{kSluiceSchemaVersion}).run();
   }
   db.exec("COMMIT");
@@ -202,7 +203,7 @@ std::string newer_schema(const std::string& file, int64_t version) {
 // the file does not have yet, in an older schema, is left to the upgrade.)
 std::string check_start_reads(sqlite3* db) {
   for (const char* table : {"sluice_meta", "queues"}) {
-    sqlite::Statement exists(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
+    common::sqlite::Statement exists(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
     exists.bind_text(1, table);
     const bool present = exists.step() && exists.int64(0) > 0;
     exists.reset();
@@ -215,7 +216,7 @@ std::string check_start_reads(sqlite3* db) {
 
 // False + *error when the file must not be used (*damaged when SQLite finds it corrupt); true once
 // it is checked, in WAL mode and has the schema. Throws sqlite::Error.
-bool check_and_prepare(sqlite::Connection& db, const StoreFiles& files, SyncMode sync, bool check_everything,
+bool check_and_prepare(common::sqlite::Connection& db, const StoreFiles& files, SyncMode sync, bool check_everything,
                        bool* damaged, std::string* error) {
   sqlite3* h = db.get();
   int64_t application_id = query_int(h, "PRAGMA application_id");
@@ -256,7 +257,7 @@ bool check_and_prepare(sqlite::Connection& db, const StoreFiles& files, SyncMode
   db.exec(("PRAGMA wal_autocheckpoint = " + std::to_string(kCheckpointFrames)).c_str());
   if (!upgrade(db, files, fresh, error)) return false;
 
-  sqlite::Statement meta(h, "SELECT value FROM sluice_meta WHERE key = ?");
+  common::sqlite::Statement meta(h, "SELECT value FROM sluice_meta WHERE key = ?");
   meta.bind_text(1, "application");
   std::string marker = meta.step() ? meta.string(0) : "";
   meta.reset();
@@ -280,9 +281,9 @@ bool check_and_prepare(sqlite::Connection& db, const StoreFiles& files, SyncMode
 
 // Loads the key file and checks it against the database's key check value. *cipher stays null
 // when neither exists yet (the key is created with the first encrypted message).
-bool open_key(sqlite::Connection& db, const StoreFiles& files, std::unique_ptr<AtRestCipher>* cipher,
+bool open_key(common::sqlite::Connection& db, const StoreFiles& files, std::unique_ptr<AtRestCipher>* cipher,
               bool* check_stored, std::string* error) {
-  sqlite::Statement meta(db.get(), "SELECT value FROM sluice_meta WHERE key = 'key_check'");
+  common::sqlite::Statement meta(db.get(), "SELECT value FROM sluice_meta WHERE key = 'key_check'");
   std::string stored_check;
   *check_stored = meta.step();
   if (*check_stored) {
@@ -385,8 +386,8 @@ bool check_files_against_marker(const StoreFiles& files, bool recover, const Rep
   return true;
 }
 
-int64_t stored_session(sqlite::Connection& db) {
-  sqlite::Statement s(db.get(), "SELECT value FROM sluice_meta WHERE key = 'session'");
+int64_t stored_session(common::sqlite::Connection& db) {
+  common::sqlite::Statement s(db.get(), "SELECT value FROM sluice_meta WHERE key = 'session'");
   int64_t session = 0;
   if (s.step()) {
     session = s.int64(0);
@@ -405,10 +406,10 @@ std::unique_ptr<Store> open_checked(const StoreFiles& files, SyncMode sync, cons
   // Declared before the connection: its WAL hook may run until the connection closes.
   auto wal_end = std::make_unique<WalEndMark>(files.database + "-wal", files.wal_end, kCheckpointFrames);
   try {
-    sqlite::Connection db = open_store_connection(files.database, true);
+    common::sqlite::Connection db = open_store_connection(files.database, true);
     // Refused like a file another process holds (whose lock the first read below would meet).
     auto claim = FileClaim::take(files.database);
-    if (!claim) throw sqlite::Error(SQLITE_BUSY, "database is locked");
+    if (!claim) throw common::sqlite::Error(SQLITE_BUSY, "database is locked");
     if (!check_and_prepare(db, files, sync, recover, damaged, error)) return nullptr;
     wal_end->attach(db.get());  // before the session's commit, which then marks the log's end
     if (!salvage_from.empty()) report(describe_salvage(salvage_rows(db, salvage_from), salvage_from));
@@ -432,16 +433,16 @@ std::unique_ptr<Store> open_checked(const StoreFiles& files, SyncMode sync, cons
     const int64_t session = std::max(database_session, marker ? marker->session : 0) + 1;
     {
       db.exec("BEGIN");
-      sqlite::Statement put(db.get(), "INSERT OR REPLACE INTO sluice_meta(key, value) VALUES('session', ?)");
+      common::sqlite::Statement put(db.get(), "INSERT OR REPLACE INTO sluice_meta(key, value) VALUES('session', ?)");
       put.bind(1, session).run();
       db.exec("COMMIT");
     }
     if (!write_store_marker(files.marker, StoreMarker{session, true}, error)) return nullptr;
-    sqlite::Connection checkpoint_db = open_store_connection(files.database, false);
+    common::sqlite::Connection checkpoint_db = open_store_connection(files.database, false);
     apply_connection_settings(checkpoint_db, sync);  // its sync mode is what checkpoints sync
     StoreConnections connections{std::move(claim), std::move(db), std::move(checkpoint_db), std::move(wal_end)};
     return start_sqlite_store(std::move(connections), files, std::move(cipher), check_stored, session, error);
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     *damaged = e.primary() == SQLITE_NOTADB || e.primary() == SQLITE_CORRUPT;
     *error = describe_sqlite_failure(files.database, e);
     return nullptr;
@@ -453,18 +454,18 @@ std::unique_ptr<Store> open_checked(const StoreFiles& files, SyncMode sync, cons
 
 }  // namespace
 
-sqlite::Connection open_store_connection(const std::string& path, bool create) {
+common::sqlite::Connection open_store_connection(const std::string& path, bool create) {
   sqlite3* raw = nullptr;
   const int flags =
       SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, kStoreVfs);
-  sqlite::Connection db(raw);  // owns the handle SQLite makes even when the open fails
-  if (rc != SQLITE_OK) sqlite::throw_error(raw, rc);
+  common::sqlite::Connection db(raw);  // owns the handle SQLite makes even when the open fails
+  if (rc != SQLITE_OK) common::sqlite::throw_error(raw, rc);
   sqlite3_busy_timeout(raw, 0);  // a file held by another process is reported, not waited for
   return db;
 }
 
-void apply_connection_settings(sqlite::Connection& db, SyncMode sync) {
+void apply_connection_settings(common::sqlite::Connection& db, SyncMode sync) {
   // NORMAL in WAL mode: a commit is a write() to the WAL, which survives the process being killed;
   // FULL adds an fsync per commit for power loss.
   db.exec(sync == SyncMode::PowerLoss ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
@@ -477,7 +478,7 @@ void apply_connection_settings(sqlite::Connection& db, SyncMode sync) {
   db.exec("PRAGMA journal_size_limit = 67108864");
 }
 
-std::string describe_sqlite_failure(const std::string& file, const sqlite::Error& e) {
+std::string describe_sqlite_failure(const std::string& file, const common::sqlite::Error& e) {
   switch (e.primary()) {
     case SQLITE_NOTADB:
       return file + " is not a sluice data file (" + e.what() + ")";

@@ -111,51 +111,53 @@ class SqliteStore final : public Store {
         key_check_stored_(key_check_stored),
         group_([this](std::vector<Mutation>& batch) { commit(batch); }) {
     sqlite3* h = db_.get();
-    begin_ = sqlite::Statement(h, "BEGIN");
-    commit_ = sqlite::Statement(h, "COMMIT");
-    rollback_ = sqlite::Statement(h, "ROLLBACK");
-    put_meta_ = sqlite::Statement(h, "INSERT OR REPLACE INTO sluice_meta(key, value) VALUES(?, ?)");
-    put_queue_ = sqlite::Statement(
+    begin_ = common::sqlite::Statement(h, "BEGIN");
+    commit_ = common::sqlite::Statement(h, "COMMIT");
+    rollback_ = common::sqlite::Statement(h, "ROLLBACK");
+    put_meta_ = common::sqlite::Statement(h, "INSERT OR REPLACE INTO sluice_meta(key, value) VALUES(?, ?)");
+    put_queue_ = common::sqlite::Statement(
         h,
         "INSERT OR REPLACE INTO queues(queue_id, account_id, region, name, attributes, tags, permissions, "
         "created_ms, modified_ms, last_purge_ms, next_sequence_number) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
-    delete_queue_ = sqlite::Statement(h, "DELETE FROM queues WHERE queue_id = ?");
-    delete_queue_dedup_ = sqlite::Statement(h, "DELETE FROM dedup WHERE queue_id = ?");
-    insert_message_ = sqlite::Statement(
+    delete_queue_ = common::sqlite::Statement(h, "DELETE FROM queues WHERE queue_id = ?");
+    delete_queue_dedup_ = common::sqlite::Statement(h, "DELETE FROM dedup WHERE queue_id = ?");
+    insert_message_ = common::sqlite::Statement(
         h,
         "INSERT INTO messages(seq, queue_id, message_id, body, attributes, aws_trace_header, sender_id, "
         "message_group_id, message_deduplication_id, sequence_number, dead_letter_source_arn, sent_ms, "
         "visible_at_ms, first_receive_ms, receive_count, encrypted) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     update_message_ =
-        sqlite::Statement(h,
-                          "UPDATE messages SET visible_at_ms = ?, first_receive_ms = ?, receive_count = ? "
-                          "WHERE queue_id = ? AND seq = ?");
-    update_unknown_message_ = sqlite::Statement(
+        common::sqlite::Statement(h,
+                                  "UPDATE messages SET visible_at_ms = ?, first_receive_ms = ?, receive_count = ? "
+                                  "WHERE queue_id = ? AND seq = ?");
+    update_unknown_message_ = common::sqlite::Statement(
         h, "UPDATE messages SET visible_at_ms = ?, first_receive_ms = ?, receive_count = ? WHERE seq = ?");
-    delete_message_ = sqlite::Statement(h, "DELETE FROM messages WHERE queue_id = ? AND seq = ?");
-    delete_queue_messages_ = sqlite::Statement(h, "DELETE FROM messages WHERE queue_id = ?");
-    read_slice_ = sqlite::Statement(h, std::string("SELECT ") + kMessageColumns +
-                                           " FROM messages WHERE queue_id = ? AND seq > ? ORDER BY seq LIMIT ?");
-    read_queue_dedup_ = sqlite::Statement(
+    delete_message_ = common::sqlite::Statement(h, "DELETE FROM messages WHERE queue_id = ? AND seq = ?");
+    delete_queue_messages_ = common::sqlite::Statement(h, "DELETE FROM messages WHERE queue_id = ?");
+    read_slice_ =
+        common::sqlite::Statement(h, std::string("SELECT ") + kMessageColumns +
+                                         " FROM messages WHERE queue_id = ? AND seq > ? ORDER BY seq LIMIT ?");
+    read_queue_dedup_ = common::sqlite::Statement(
         h, "SELECT queue_id, key, expires_ms, message_id, sequence_number FROM dedup WHERE queue_id = ? ORDER BY key");
-    count_stored_ = sqlite::Statement(h, "SELECT stored FROM message_counts WHERE queue_id = ?");
-    oldest_sent_ = sqlite::Statement(h, "SELECT sent_ms FROM messages WHERE queue_id = ? ORDER BY seq LIMIT 1");
-    count_hidden_ = sqlite::Statement(h,
-                                      "SELECT coalesce(sum(receive_count = 0), 0), coalesce(sum(receive_count > 0), 0) "
-                                      "FROM messages WHERE queue_id = ?1 AND visible_at_ms > ?2 AND "
-                                      "visible_at_ms > sent_ms");
-    add_count_ = sqlite::Statement(h,
-                                   "INSERT INTO message_counts(queue_id, stored) VALUES(?1, ?2) "
-                                   "ON CONFLICT(queue_id) DO UPDATE SET stored = stored + excluded.stored");
-    drop_count_ = sqlite::Statement(h, "DELETE FROM message_counts WHERE queue_id = ?");
-    queue_of_unknown_ = sqlite::Statement(h, "SELECT queue_id FROM messages WHERE seq = ?");
-    put_dedup_ = sqlite::Statement(
+    count_stored_ = common::sqlite::Statement(h, "SELECT stored FROM message_counts WHERE queue_id = ?");
+    oldest_sent_ = common::sqlite::Statement(h, "SELECT sent_ms FROM messages WHERE queue_id = ? ORDER BY seq LIMIT 1");
+    count_hidden_ =
+        common::sqlite::Statement(h,
+                                  "SELECT coalesce(sum(receive_count = 0), 0), coalesce(sum(receive_count > 0), 0) "
+                                  "FROM messages WHERE queue_id = ?1 AND visible_at_ms > ?2 AND "
+                                  "visible_at_ms > sent_ms");
+    add_count_ = common::sqlite::Statement(h,
+                                           "INSERT INTO message_counts(queue_id, stored) VALUES(?1, ?2) "
+                                           "ON CONFLICT(queue_id) DO UPDATE SET stored = stored + excluded.stored");
+    drop_count_ = common::sqlite::Statement(h, "DELETE FROM message_counts WHERE queue_id = ?");
+    queue_of_unknown_ = common::sqlite::Statement(h, "SELECT queue_id FROM messages WHERE seq = ?");
+    put_dedup_ = common::sqlite::Statement(
         h, "INSERT OR REPLACE INTO dedup(queue_id, key, expires_ms, message_id, sequence_number) VALUES(?,?,?,?,?)");
-    expire_dedup_ = sqlite::Statement(h, "DELETE FROM dedup WHERE expires_ms < ?");
+    expire_dedup_ = common::sqlite::Statement(h, "DELETE FROM dedup WHERE expires_ms < ?");
     checkpointer_ = std::make_unique<Checkpointer>(std::move(connections.checkpointer), kCheckpointFrames,
                                                    kRestartFrames, [this](const std::function<void()>& copy) {
                                                      ++connection_waiters_;
-                                                     MutexLock lock(connection_mu_);
+                                                     common::MutexLock lock(connection_mu_);
                                                      --connection_waiters_;
                                                      copy();
                                                    });
@@ -206,16 +208,16 @@ class SqliteStore final : public Store {
   bool read_meta(const char* key, int64_t* value);
   bool read_queues(std::string* error);
   // Reads the current row of a statement selecting kMessageColumns (decrypting it if need be).
-  bool read_message(sqlite::Statement& s, MessageRecord* r, std::string* error);
+  bool read_message(common::sqlite::Statement& s, MessageRecord* r, std::string* error);
   bool read_all_messages(std::vector<MessageRecord>* out, std::string* error);
-  static DedupRecord read_dedup_row(sqlite::Statement& s);
+  static DedupRecord read_dedup_row(common::sqlite::Statement& s);
 
   CloseMarker close_marker_;                // declared before db_: written after the database is closed
   std::unique_ptr<FileClaim> claim_;        // declared before db_: let go of once the file is closed
-  Mutex connection_mu_;                     // held by whoever uses db_ after the start (see the top)
+  common::Mutex connection_mu_;             // held by whoever uses db_ after the start (see the top)
   std::atomic<int> connection_waiters_{0};  // commits and counts waiting for connection_mu_
   std::unique_ptr<WalEndMark> wal_end_;     // db_'s WAL hook: declared before db_, so it outlives it
-  sqlite::Connection db_;                   // declared before the statements: they are finalized before it closes
+  common::sqlite::Connection db_;           // declared before the statements: they are finalized before it closes
   StoreFiles files_;
   // Leader-only state (touched only inside commit(), which GroupCommit serializes).
   std::unique_ptr<AtRestCipher> cipher_;
@@ -227,14 +229,14 @@ class SqliteStore final : public Store {
   // (nullopt: absent), in the order of the changes.
   std::vector<std::pair<int64_t, std::optional<int64_t>>> seq_undo_;
   bool failing_ = false;  // the last commit failed (for the log lines on failure and recovery)
-  sqlite::Statement begin_, commit_, rollback_, put_meta_;
-  sqlite::Statement put_queue_, delete_queue_, delete_queue_dedup_;
-  sqlite::Statement insert_message_, update_message_, update_unknown_message_, delete_message_;
-  sqlite::Statement delete_queue_messages_;
-  sqlite::Statement read_slice_, read_queue_dedup_, count_stored_, count_hidden_, oldest_sent_;
-  sqlite::Statement add_count_, drop_count_, queue_of_unknown_;
+  common::sqlite::Statement begin_, commit_, rollback_, put_meta_;
+  common::sqlite::Statement put_queue_, delete_queue_, delete_queue_dedup_;
+  common::sqlite::Statement insert_message_, update_message_, update_unknown_message_, delete_message_;
+  common::sqlite::Statement delete_queue_messages_;
+  common::sqlite::Statement read_slice_, read_queue_dedup_, count_stored_, count_hidden_, oldest_sent_;
+  common::sqlite::Statement add_count_, drop_count_, queue_of_unknown_;
   std::map<int64_t, int64_t> count_deltas_;  // the running transaction's changes to message_counts
-  sqlite::Statement put_dedup_, expire_dedup_;
+  common::sqlite::Statement put_dedup_, expire_dedup_;
   LoadedState loaded_;
   // Declared after db_ and the statements: stops, and closes its connection, before db_ closes,
   // so that db_ is the last connection and checkpoints and deletes the WAL as it closes.
@@ -245,7 +247,7 @@ class SqliteStore final : public Store {
 void SqliteStore::commit(std::vector<Mutation>& batch) {
   if (batch.empty()) return;
   ++connection_waiters_;
-  MutexLock lock(connection_mu_);
+  common::MutexLock lock(connection_mu_);
   --connection_waiters_;
   const int64_t reserved_seq = reserved_seq_;
   const int64_t reserved_queue_id = reserved_queue_id_;
@@ -281,9 +283,9 @@ void SqliteStore::run_transaction(std::vector<Mutation>& batch) {
     for (const auto& [queue_id, delta] : count_deltas_)
       if (delta != 0) add_count_.bind(1, queue_id).bind(2, delta).run();
     commit_.run();
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     // Classified before the rollback, which may overwrite the errno SQLite kept.
-    const bool disk_full = sqlite::is_disk_full(db_.get(), e);
+    const bool disk_full = common::sqlite::is_disk_full(db_.get(), e);
     roll_back();
     throw StoreFailure(disk_full ? files_.database + " cannot grow: the disk is full (" + e.what() + ")"
                                  : describe_sqlite_failure(files_.database, e),
@@ -300,7 +302,7 @@ void SqliteStore::roll_back() {
   if (sqlite3_get_autocommit(db_.get()) == 0) {
     try {
       rollback_.run();
-    } catch (const sqlite::Error&) {
+    } catch (const common::sqlite::Error&) {
     }
   }
 }
@@ -473,7 +475,7 @@ void SqliteStore::apply(const mutation::ExpireDedup& m) { expire_dedup_.bind(1, 
 // ---- Reading: the catalog at the start, a queue on its first use -------------------------------
 
 bool SqliteStore::read_meta(const char* key, int64_t* value) {
-  sqlite::Statement s(db_.get(), "SELECT value FROM sluice_meta WHERE key = ?");
+  common::sqlite::Statement s(db_.get(), "SELECT value FROM sluice_meta WHERE key = ?");
   s.bind_text(1, key);
   if (!s.step()) return false;
   *value = s.int64(0);
@@ -482,7 +484,7 @@ bool SqliteStore::read_meta(const char* key, int64_t* value) {
 }
 
 bool SqliteStore::read_queues(std::string* error) {
-  sqlite::Statement s(
+  common::sqlite::Statement s(
       db_.get(),
       "SELECT queue_id, account_id, region, name, attributes, tags, permissions, created_ms, modified_ms, "
       "last_purge_ms, next_sequence_number FROM queues ORDER BY queue_id");
@@ -510,7 +512,7 @@ bool SqliteStore::read_queues(std::string* error) {
   return true;
 }
 
-bool SqliteStore::read_message(sqlite::Statement& s, MessageRecord* out, std::string* error) {
+bool SqliteStore::read_message(common::sqlite::Statement& s, MessageRecord* out, std::string* error) {
   MessageRecord& r = *out;
   r.seq = s.int64(0);
   r.queue_id = s.int64(1);
@@ -551,7 +553,7 @@ bool SqliteStore::read_message(sqlite::Statement& s, MessageRecord* out, std::st
   return true;
 }
 
-DedupRecord SqliteStore::read_dedup_row(sqlite::Statement& s) {
+DedupRecord SqliteStore::read_dedup_row(common::sqlite::Statement& s) {
   DedupRecord d;
   d.queue_id = s.int64(0);
   d.key = s.string(1);
@@ -562,7 +564,7 @@ DedupRecord SqliteStore::read_dedup_row(sqlite::Statement& s) {
 }
 
 bool SqliteStore::read_all_messages(std::vector<MessageRecord>* out, std::string* error) {
-  sqlite::Statement s(db_.get(), std::string("SELECT ") + kMessageColumns + " FROM messages ORDER BY seq");
+  common::sqlite::Statement s(db_.get(), std::string("SELECT ") + kMessageColumns + " FROM messages ORDER BY seq");
   while (s.step()) {
     MessageRecord r;
     if (!read_message(s, &r, error)) {
@@ -576,15 +578,15 @@ bool SqliteStore::read_all_messages(std::vector<MessageRecord>* out, std::string
 }
 
 LoadedState SqliteStore::load() {
-  MutexLock lock(connection_mu_);
+  common::MutexLock lock(connection_mu_);
   LoadedState state = std::exchange(loaded_, LoadedState{});
   std::string error;
   try {
     if (!read_all_messages(&state.messages, &error)) throw StoreFailure(error, false);
-    sqlite::Statement s(
+    common::sqlite::Statement s(
         db_.get(), "SELECT queue_id, key, expires_ms, message_id, sequence_number FROM dedup ORDER BY queue_id, key");
     while (s.step()) state.dedup.push_back(read_dedup_row(s));
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     throw StoreFailure(describe_sqlite_failure(files_.database, e), false);
   }
   for (const MessageRecord& r : state.messages) state.max_seq = std::max(state.max_seq, r.seq);
@@ -596,7 +598,7 @@ bool SqliteStore::load_queue(int64_t queue_id, QueueContents* out, std::string* 
   try {
     for (;;) {
       while (connection_waiters_.load() > 0) std::this_thread::yield();
-      MutexLock lock(connection_mu_);
+      common::MutexLock lock(connection_mu_);
       read_slice_.bind(1, queue_id).bind(2, after).bind(3, kLoadSlice);
       int64_t rows = 0;
       while (read_slice_.step()) {
@@ -612,10 +614,10 @@ bool SqliteStore::load_queue(int64_t queue_id, QueueContents* out, std::string* 
       }
       if (rows < kLoadSlice) break;
     }
-    MutexLock lock(connection_mu_);
+    common::MutexLock lock(connection_mu_);
     read_queue_dedup_.bind(1, queue_id);
     while (read_queue_dedup_.step()) out->dedup.push_back(read_dedup_row(read_queue_dedup_));
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     *error = describe_sqlite_failure(files_.database, e);
     return false;
   }
@@ -625,7 +627,7 @@ bool SqliteStore::load_queue(int64_t queue_id, QueueContents* out, std::string* 
 bool SqliteStore::count_queue(int64_t queue_id, int64_t now_ms, StoredCounts* out, std::string* error) {
   try {
     ++connection_waiters_;
-    MutexLock lock(connection_mu_);
+    common::MutexLock lock(connection_mu_);
     --connection_waiters_;
     int64_t stored = 0;
     count_stored_.bind(1, queue_id);
@@ -645,7 +647,7 @@ bool SqliteStore::count_queue(int64_t queue_id, int64_t now_ms, StoredCounts* ou
       out->oldest_sent_ms = oldest_sent_.int64(0);
       oldest_sent_.reset();
     }
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     *error = describe_sqlite_failure(files_.database, e);
     return false;
   }
@@ -657,7 +659,7 @@ bool SqliteStore::read_catalog(std::string* error) {
     read_meta("max_seq", &reserved_seq_);
     read_meta("max_queue_id", &reserved_queue_id_);
     if (!read_queues(error)) return false;
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     *error = describe_sqlite_failure(files_.database, e);
     return false;
   }
@@ -676,7 +678,7 @@ std::unique_ptr<Store> start_sqlite_store(StoreConnections connections, StoreFil
   std::unique_ptr<SqliteStore> store;
   try {
     store = std::make_unique<SqliteStore>(std::move(connections), files, std::move(cipher), key_check_stored, session);
-  } catch (const sqlite::Error& e) {
+  } catch (const common::sqlite::Error& e) {
     *error = describe_sqlite_failure(files.database, e);
     std::string ignored;  // the connection closed cleanly while the error unwound
     write_store_marker(files.marker, StoreMarker{session, false}, &ignored);

@@ -39,18 +39,18 @@ struct StoreFiles {
 // Opens a connection to the store's database file with the store's VFS, read-write (and created
 // when `create`), without SQLite's per-connection mutex and without waiting on a busy file. Throws
 // sqlite::Error.
-sqlite::Connection open_store_connection(const std::string& path, bool create);
+common::sqlite::Connection open_store_connection(const std::string& path, bool create);
 // The settings every connection of the store runs with: the sync mode, the page cache, temporary
 // tables in memory, the WAL's size after a restart. Throws sqlite::Error. (bench/run
 // commit-ceiling uses them too, so its figure is the store's.)
-void apply_connection_settings(sqlite::Connection& db, SyncMode sync);
+void apply_connection_settings(common::sqlite::Connection& db, SyncMode sync);
 
 // What a running store holds of its file: the claim (file_claim.h), the writer's connection, the
 // checkpointer's, and the writer's WAL hook (kept until the connections close).
 struct StoreConnections {
   std::unique_ptr<FileClaim> claim;
-  sqlite::Connection writer;
-  sqlite::Connection checkpointer;
+  common::sqlite::Connection writer;
+  common::sqlite::Connection checkpointer;
   std::unique_ptr<WalEndMark> wal_end;
 };
 
@@ -65,6 +65,6 @@ std::unique_ptr<Store> start_sqlite_store(StoreConnections connections, StoreFil
                                           std::string* error);
 
 // "<file> is corrupt (...)", "<file> is in use by another process", ... for a SQLite failure.
-std::string describe_sqlite_failure(const std::string& file, const sqlite::Error& e);
+std::string describe_sqlite_failure(const std::string& file, const common::sqlite::Error& e);
 
 }  // namespace sluice::sqs::detail

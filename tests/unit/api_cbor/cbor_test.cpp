@@ -36,7 +36,7 @@ bj::object read_ok(const std::string& body) {
 bool refused(const std::string& body) {
   auto read = cbor::read_object(body);
   if (read.ok()) return false;
-  CHECK(read.error().code == AwsErrorCode::SerializationException);
+  CHECK(read.error().code == common::AwsErrorCode::SerializationException);
   return true;
 }
 
@@ -132,8 +132,8 @@ TEST_CASE("answers carry the protocol's headers; errors are {__type, message} wi
   CHECK(has(ok, "smithy-protocol", "rpc-v2-cbor"));
   CHECK(has(ok, "Content-Type", "application/cbor"));
   CHECK(has(ok, "x-amzn-RequestId", "req-1"));
-  auto error = cbor::error_response(aws_error(AwsErrorCode::CloudWatchInvalidParameterValue, "bad"), "req-2",
-                                    {"com.amazonaws.cloudwatch#"});
+  auto error = cbor::error_response(common::aws_error(common::AwsErrorCode::CloudWatchInvalidParameterValue, "bad"),
+                                    "req-2", {"com.amazonaws.cloudwatch#"});
   CHECK(error.status == 400);
   CHECK(has(error, "smithy-protocol", "rpc-v2-cbor"));
   CHECK(has(error, "x-amzn-query-error", "InvalidParameterValue;Sender"));

@@ -40,7 +40,7 @@ std::shared_ptr<identity::Directory> directory() {
 
 struct Fixture {
   std::shared_ptr<identity::Directory> dir = directory();
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(kNow);
+  std::shared_ptr<common::ManualClock> clock = std::make_shared<common::ManualClock>(kNow);
   std::vector<std::string> audit_lines;
 
   detail::Authenticator make(AuthMode mode) {
@@ -81,7 +81,7 @@ http::Request signed_request(std::string key, std::string secret, int64_t when, 
 
 Call call_of(http::Request request) { return decode_call(std::move(request), CallDefaults{}); }
 
-AwsErrorCode refusal_code(detail::Authenticator& auth, http::Request request) {
+common::AwsErrorCode refusal_code(detail::Authenticator& auth, http::Request request) {
   Call call = call_of(std::move(request));
   auto refusal = auth.authenticate(call, false);
   REQUIRE(refusal.has_value());
@@ -110,16 +110,17 @@ TEST_CASE("a tampered body, a wrong secret and an unknown key are refused with A
   Call call = call_of(std::move(tampered));
   auto refusal = auth.authenticate(call, false);
   REQUIRE(refusal);
-  CHECK(refusal->code == AwsErrorCode::SignatureDoesNotMatch);
+  CHECK(refusal->code == common::AwsErrorCode::SignatureDoesNotMatch);
   CHECK(refusal->info().http_status == 403);
   CHECK(refusal->message.starts_with("The request signature we calculated does not match the signature you provided."));
 
-  CHECK(refusal_code(auth, signed_request(kAliceKey, "not-the-secret", kNow)) == AwsErrorCode::SignatureDoesNotMatch);
+  CHECK(refusal_code(auth, signed_request(kAliceKey, "not-the-secret", kNow)) ==
+        common::AwsErrorCode::SignatureDoesNotMatch);
   CHECK(refusal_code(auth, signed_request("AKIANOBODYEXAMPLE001", kAliceSecret, kNow)) ==
-        AwsErrorCode::InvalidClientTokenId);
+        common::AwsErrorCode::InvalidClientTokenId);
   // A session token on a long-term key is not that key's.
   CHECK(refusal_code(auth, signed_request(kAliceKey, kAliceSecret, kNow, "token")) ==
-        AwsErrorCode::InvalidClientTokenId);
+        common::AwsErrorCode::InvalidClientTokenId);
 }
 
 TEST_CASE("a signature more than 15 minutes off the wall clock is expired or not yet current") {
@@ -128,7 +129,7 @@ TEST_CASE("a signature more than 15 minutes off the wall clock is expired or not
   Call old_call = call_of(signed_request(kAliceKey, kAliceSecret, kNow - 16 * 60 * 1000));
   auto old_refusal = auth.authenticate(old_call, false);
   REQUIRE(old_refusal);
-  CHECK(old_refusal->code == AwsErrorCode::SignatureDoesNotMatch);
+  CHECK(old_refusal->code == common::AwsErrorCode::SignatureDoesNotMatch);
   CHECK(old_refusal->message ==
         "Signature expired: 20231114T215720Z is now earlier than 20231114T215820Z "
         "(20231114T221320Z - 15 min.)");
@@ -155,7 +156,7 @@ TEST_CASE("missing and malformed signatures") {
   Call call = call_of(http::Request(unsigned_request));
   auto refusal = auth.authenticate(call, false);
   REQUIRE(refusal);
-  CHECK(refusal->code == AwsErrorCode::MissingAuthenticationToken);
+  CHECK(refusal->code == common::AwsErrorCode::MissingAuthenticationToken);
   CHECK(refusal->message == "Request is missing Authentication Token");
   // An operation AWS leaves unsigned passes as the anonymous principal.
   Call anonymous = call_of(http::Request(unsigned_request));
@@ -169,7 +170,7 @@ TEST_CASE("missing and malformed signatures") {
   Call incomplete = call_of(std::move(no_signature));
   auto incomplete_refusal = auth.authenticate(incomplete, false);
   REQUIRE(incomplete_refusal);
-  CHECK(incomplete_refusal->code == AwsErrorCode::IncompleteSignature);
+  CHECK(incomplete_refusal->code == common::AwsErrorCode::IncompleteSignature);
   CHECK(incomplete_refusal->info().http_status == 400);
   CHECK(incomplete_refusal->message.starts_with("Authorization header requires 'Signature' parameter."));
 }
@@ -189,16 +190,16 @@ TEST_CASE("temporary credentials verify with their token and expire on the serve
   CHECK(call.ctx.principal.arn == "arn:aws:sts::111122223333:assumed-role/deployer/ci");
 
   CHECK(refusal_code(auth, signed_request(session.access_key_id, session.secret_access_key, kNow, "other-token")) ==
-        AwsErrorCode::InvalidClientTokenId);
+        common::AwsErrorCode::InvalidClientTokenId);
   CHECK(refusal_code(auth, signed_request(session.access_key_id, session.secret_access_key, kNow)) ==
-        AwsErrorCode::InvalidClientTokenId);
+        common::AwsErrorCode::InvalidClientTokenId);
 
   f.clock->advance_s(900);
   Call expired = call_of(
       signed_request(session.access_key_id, session.secret_access_key, f.clock->now_ms(), session.session_token));
   auto refusal = auth.authenticate(expired, false);
   REQUIRE(refusal);
-  CHECK(refusal->code == AwsErrorCode::ExpiredToken);
+  CHECK(refusal->code == common::AwsErrorCode::ExpiredToken);
   CHECK(refusal->message == "The security token included in the request is expired");
 }
 
@@ -218,9 +219,9 @@ TEST_CASE("a presigned query verifies; moved or altered parameters do not") {
   const std::string canonical =
       aws::canonical_request("GET", "/111122223333/orders", query, aws::canonical_headers_named(headers, {"host"}),
                              "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  const std::string signature =
-      to_hex(hmac_sha256_raw(aws::signing_key(kAliceSecret, date.substr(0, 8), "us-east-1", "sqs"),
-                             aws::string_to_sign(date, date.substr(0, 8) + "/us-east-1/sqs/aws4_request", canonical)));
+  const std::string signature = common::to_hex(
+      common::hmac_sha256_raw(aws::signing_key(kAliceSecret, date.substr(0, 8), "us-east-1", "sqs"),
+                              aws::string_to_sign(date, date.substr(0, 8) + "/us-east-1/sqs/aws4_request", canonical)));
   std::string raw;
   for (const auto& [key, value] : query) raw += aws::uri_encode(key, false) + "=" + aws::uri_encode(value, false) + "&";
   http::Request request;
@@ -236,10 +237,10 @@ TEST_CASE("a presigned query verifies; moved or altered parameters do not") {
 
   http::Request altered = request;
   altered.query.replace(altered.query.find("hi%20there"), 10, "hi%20thorn");
-  CHECK(refusal_code(auth, std::move(altered)) == AwsErrorCode::SignatureDoesNotMatch);
+  CHECK(refusal_code(auth, std::move(altered)) == common::AwsErrorCode::SignatureDoesNotMatch);
   http::Request as_post = request;
   as_post.method = "POST";
-  CHECK(refusal_code(auth, std::move(as_post)) == AwsErrorCode::SignatureDoesNotMatch);
+  CHECK(refusal_code(auth, std::move(as_post)) == common::AwsErrorCode::SignatureDoesNotMatch);
 }
 
 TEST_CASE("derived signing keys are cached per key and scope") {
@@ -288,7 +289,7 @@ TEST_CASE("a prepared HMAC key signs as HMAC-SHA256 does, for short and long key
     detail::HmacSha256Key prepared(key);
     for (const std::string& data :
          {std::string(), std::string("AWS4-HMAC-SHA256\n20231114T221320Z"), std::string(300, 'd')}) {
-      CHECK(prepared.hex(data) == to_hex(hmac_sha256_raw(key, data)));
+      CHECK(prepared.hex(data) == common::to_hex(common::hmac_sha256_raw(key, data)));
     }
   }
 }
@@ -299,7 +300,7 @@ TEST_CASE("a body the front door inflated is checked against the hash of the byt
   // The client signed its body as sent (here: the compressed bytes stand in as the signed body);
   // the service then reads another body, the inflated one.
   http::Request request = signed_request(kAliceKey, kAliceSecret, kNow);
-  const std::string sent_sha256 = sha256_hex(request.body);
+  const std::string sent_sha256 = common::sha256_hex(request.body);
   request.body = "Action=SendMessage&MessageBody=inflated&Version=2012-11-05";
   Call inflated = call_of(request);
   CHECK_FALSE(auth.authenticate(inflated, false, sent_sha256).has_value());
@@ -307,5 +308,5 @@ TEST_CASE("a body the front door inflated is checked against the hash of the byt
   Call unexplained = call_of(request);
   auto refusal = auth.authenticate(unexplained, false);
   REQUIRE(refusal.has_value());
-  CHECK(refusal->code == AwsErrorCode::SignatureDoesNotMatch);
+  CHECK(refusal->code == common::AwsErrorCode::SignatureDoesNotMatch);
 }

@@ -42,7 +42,7 @@ struct Fixture {
     detail::AuthorizerOptions options;
     options.mode = mode;
     options.directory = dir;
-    options.wall_clock = std::make_shared<ManualClock>(1'700'000'000'000);
+    options.wall_clock = std::make_shared<common::ManualClock>(1'700'000'000'000);
     options.audit_log = [this](std::string_view line) { audit_lines.emplace_back(line); };
     return detail::Authorizer(std::move(options));
   }
@@ -68,7 +68,7 @@ TEST_CASE("aws:SourceIp is the peer's address, IPv4 or IPv6") {
   CHECK_FALSE(authorizer.authorize(f.call_from("::1"), list_queues()));
   auto refused = authorizer.authorize(f.call_from("10.1.2.3"), list_queues());
   REQUIRE(refused);
-  CHECK(refused->code == AwsErrorCode::AccessDenied);
+  CHECK(refused->code == common::AwsErrorCode::AccessDenied);
   CHECK(refused->message ==
         "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: sqs:ListQueues on resource: * "
         "because no identity-based policy allows the sqs:ListQueues action");

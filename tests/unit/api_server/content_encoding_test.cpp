@@ -51,7 +51,7 @@ TEST_CASE("a gzip body is inflated in place; the header goes and the sent bytes'
   CHECK(r.body == kForm);
   CHECK(r.header("content-encoding") == nullptr);
   CHECK(r.header("content-type") != nullptr);
-  CHECK(sha == sha256_hex(sent));
+  CHECK(sha == common::sha256_hex(sent));
 }
 
 TEST_CASE("gzip members one after the other are one body") {
@@ -68,7 +68,7 @@ TEST_CASE("a body that inflates past the limit is refused as too large, whatever
   std::string sha;
   auto refusal = decode_content_encoding(r, 1024 * 1024, &sha);
   REQUIRE(refusal);
-  CHECK(refusal->code == AwsErrorCode::RequestEntityTooLarge);
+  CHECK(refusal->code == common::AwsErrorCode::RequestEntityTooLarge);
   CHECK(refusal->info().http_status == 413);
   CHECK(sha.empty());
   CHECK(r.body == bomb);  // left as it came
@@ -83,12 +83,12 @@ TEST_CASE("bytes that are not gzip, or a member cut short, are refused") {
   auto plain = request(kForm);
   auto refusal = decode_content_encoding(plain, 1024, &sha);
   REQUIRE(refusal);
-  CHECK(refusal->code == AwsErrorCode::SerializationException);
+  CHECK(refusal->code == common::AwsErrorCode::SerializationException);
   const std::string whole = gzip(kForm);
   auto cut = request(whole.substr(0, whole.size() - 10));
   refusal = decode_content_encoding(cut, 1024, &sha);
   REQUIRE(refusal);
-  CHECK(refusal->code == AwsErrorCode::SerializationException);
+  CHECK(refusal->code == common::AwsErrorCode::SerializationException);
 }
 
 TEST_CASE("other requests are left alone") {

@@ -16,12 +16,12 @@
 
 namespace {
 
-using sluice::AwsError;
 using sluice::api::http::Request;
 using sluice::api::http::ResponderPtr;
 using sluice::api::http::Response;
 using sluice::api::http::test::Client;
 using sluice::api::http::test::ParsedResponse;
+using sluice::common::AwsError;
 using namespace sluice::api::server;
 
 // Answers every call with "<service>|<action>|<account>|<region>|<protocol>|<signing service>".
@@ -56,7 +56,7 @@ class RecordingService final : public Service {
                     "|" + protocol + "|" + call.ctx.signing_service;
     responder->respond(std::move(response));
   }
-  Response error_response(Protocol, const AwsError& error, std::string_view) const override {
+  Response error_response(Protocol, const common::AwsError& error, std::string_view) const override {
     Response response;
     response.status = error.info().http_status;
     response.body = std::string(routes_.name) + " error: " + error.message;
@@ -92,12 +92,12 @@ class XmlQueueService final : public Service {
           call.ctx.request_id, sluice::api::query::document(call.action, result, true, call.ctx.request_id, kDialect)));
       return;
     }
-    responder->respond(error_response(
-        Protocol::Query,
-        sluice::aws_error(sluice::AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist."),
-        call.ctx.request_id));
+    responder->respond(error_response(Protocol::Query,
+                                      sluice::common::aws_error(sluice::common::AwsErrorCode::QueueDoesNotExist,
+                                                                "The specified queue does not exist."),
+                                      call.ctx.request_id));
   }
-  Response error_response(Protocol, const AwsError& error, std::string_view request_id) const override {
+  Response error_response(Protocol, const common::AwsError& error, std::string_view request_id) const override {
     constexpr sluice::api::query::Dialect kDialect{"http://queue.amazonaws.com/doc/2012-11-05/", "", true};
     return sluice::api::query::error_response(error, request_id, kDialect);
   }

@@ -15,7 +15,7 @@ namespace {
 std::shared_ptr<audit::Trail> memory_trail(bool data_events = false) {
   audit::TrailOptions options;
   options.data_events = data_events;
-  options.clock = std::make_shared<ManualClock>();
+  options.clock = std::make_shared<common::ManualClock>();
   std::string error;
   auto trail = audit::Trail::open(options, &error);
   REQUIRE(trail);
@@ -196,7 +196,7 @@ TEST_CASE("the decode step runs off the caller's thread, before the record is bu
 
 TEST_CASE("lookup: one attribute, a time range, newest first, pages with tokens bound to their query") {
   audit::TrailOptions options;
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<common::ManualClock>();
   options.clock = clock;
   std::string error;
   auto trail = audit::Trail::open(options, &error);
@@ -245,7 +245,7 @@ TEST_CASE("lookup: one attribute, a time range, newest first, pages with tokens 
   by_user.next_token = page->next_token;  // another query's token
   auto refused = trail->lookup(by_user);
   REQUIRE_FALSE(refused);
-  CHECK(refused.error().code == AwsErrorCode::CloudTrailInvalidNextToken);
+  CHECK(refused.error().code == common::AwsErrorCode::CloudTrailInvalidNextToken);
   by_user.next_token = "not a token";
   CHECK_FALSE(trail->lookup(by_user));
 }

@@ -11,7 +11,7 @@ using audit_test::call_as_user;
 
 namespace {
 
-std::shared_ptr<audit::Trail> file_trail(const std::string& dir, std::shared_ptr<Clock> clock, size_t max_bytes,
+std::shared_ptr<audit::Trail> file_trail(const std::string& dir, std::shared_ptr<common::Clock> clock, size_t max_bytes,
                                          size_t max_files) {
   audit::TrailOptions options;
   options.data_dir = dir;
@@ -28,7 +28,7 @@ std::shared_ptr<audit::Trail> file_trail(const std::string& dir, std::shared_ptr
 
 TEST_CASE("records are JSON lines in files of mode 0600, rotated by size, at most max_files kept") {
   audit_test::TempDir dir;
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<common::ManualClock>();
   auto trail = file_trail(dir.path, clock, 2048, 3);
   for (int i = 0; i < 40; ++i) {
     trail->record(call_as_user("sqs", "CreateQueue"));
@@ -55,7 +55,7 @@ TEST_CASE("records are JSON lines in files of mode 0600, rotated by size, at mos
 
 TEST_CASE("a file older than max_file_age_ms is closed and the next record starts a new one") {
   audit_test::TempDir dir;
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<common::ManualClock>();
   audit::TrailOptions options;
   options.data_dir = dir.path;
   options.clock = clock;
@@ -77,7 +77,7 @@ TEST_CASE("a file older than max_file_age_ms is closed and the next record start
 
 TEST_CASE("a trail opened again finds the events its files hold") {
   audit_test::TempDir dir;
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<common::ManualClock>();
   std::string id;
   {
     auto trail = file_trail(dir.path, clock, size_t{1} << 20, 4);

@@ -13,9 +13,9 @@
 #include "test_support.h"
 
 using namespace sluice::aws;
-using sluice::ManualClock;
 using sluice::aws::test::LoopbackServer;
 using sluice::aws::test::ScopedEnv;
+using sluice::common::ManualClock;
 
 namespace {
 
@@ -62,7 +62,7 @@ class GatedProvider : public CredentialsProvider {
 
 TEST_CASE("a refresh in the refresh window does not block callers that still have valid credentials") {
   auto t0 = std::chrono::system_clock::from_time_t(1'800'000'000);
-  auto clock = std::make_shared<ManualClock>(1'800'000'000'000);
+  auto clock = std::make_shared<common::ManualClock>(1'800'000'000'000);
   auto inner = std::make_shared<GatedProvider>(t0 + std::chrono::hours(1));
   auto cache = caching_provider(inner, clock);
   CHECK(cache->resolve().credentials->access_key_id == "AK1");
@@ -84,7 +84,7 @@ TEST_CASE("a refresh in the refresh window does not block callers that still hav
 
 TEST_CASE("callers without valid credentials wait for the one refresh") {
   auto t0 = std::chrono::system_clock::from_time_t(1'800'000'000);
-  auto clock = std::make_shared<ManualClock>(1'800'000'000'000);
+  auto clock = std::make_shared<common::ManualClock>(1'800'000'000'000);
   auto inner = std::make_shared<GatedProvider>(t0 + std::chrono::hours(1));
   auto cache = caching_provider(inner, clock);
   inner->hold();

@@ -12,10 +12,10 @@
 #include "test_support.h"
 
 using namespace sluice::aws;
-using sluice::ManualClock;
 using sluice::aws::test::LoopbackServer;
 using sluice::aws::test::ScopedEnv;
 using sluice::aws::test::TempDir;
+using sluice::common::ManualClock;
 
 namespace {
 
@@ -262,7 +262,7 @@ TEST_CASE("container credentials from a full URI with an authorization token") {
 TEST_CASE("caching refreshes 5 minutes before expiration and rides out a failed refresh") {
   auto inner = std::make_shared<CountingProvider>();
   auto t0 = std::chrono::system_clock::from_time_t(1'800'000'000);
-  auto clock = std::make_shared<ManualClock>(1'800'000'000'000);
+  auto clock = std::make_shared<common::ManualClock>(1'800'000'000'000);
   inner->expiration = t0 + std::chrono::hours(1);
   auto cache = caching_provider(inner, clock);
 

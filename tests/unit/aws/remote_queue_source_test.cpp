@@ -72,14 +72,14 @@ TEST_CASE("receive parses messages, system attributes and base64 binary attribut
   fake.messages = boost::json::array{boost::json::object{
       {"MessageId", "m-1"},
       {"ReceiptHandle", "rh-1"},
-      {"MD5OfBody", md5_hex("hello")},
+      {"MD5OfBody", common::md5_hex("hello")},
       {"Body", "hello"},
       {"Attributes", boost::json::object{{"ApproximateReceiveCount", "1"}, {"SentTimestamp", "1700000000000"}}},
       {"MD5OfMessageAttributes", "abc"},
       {"MessageAttributes",
        boost::json::object{
            {"blob", boost::json::object{{"DataType", "Binary"},
-                                        {"BinaryValue", base64_encode(std::string("\x00\x01\xff", 3))}}},
+                                        {"BinaryValue", common::base64_encode(std::string("\x00\x01\xff", 3))}}},
            {"n", boost::json::object{{"DataType", "Number"}, {"StringValue", "42"}}}}}}};
   auto source = source_for(fake);
   CHECK(source->arn() == "arn:aws:sqs:us-east-1:123456789012:q");
@@ -90,7 +90,7 @@ TEST_CASE("receive parses messages, system attributes and base64 binary attribut
   CHECK(m.message_id == "m-1");
   CHECK(m.receipt_handle == "rh-1");
   CHECK(m.body == "hello");
-  CHECK(m.md5_of_body == md5_hex("hello"));
+  CHECK(m.md5_of_body == common::md5_hex("hello"));
   CHECK(m.md5_of_message_attributes == "abc");
   CHECK(m.attributes.size() == 2);
   CHECK(m.message_attributes.at("blob").binary_value == std::string("\x00\x01\xff", 3));
@@ -125,7 +125,7 @@ TEST_CASE("deletes and visibility changes go out in batches of 10; failed entrie
   CHECK(deleted->successful.size() == 22);
   REQUIRE(deleted->failed.size() == 1);
   CHECK(deleted->failed[0].id == "d14");
-  CHECK(deleted->failed[0].error.code == AwsErrorCode::ReceiptHandleIsInvalid);
+  CHECK(deleted->failed[0].error.code == common::AwsErrorCode::ReceiptHandleIsInvalid);
   CHECK(deleted->failed[0].sender_fault);
 
   std::vector<sqs::ChangeVisibilityBatchEntry> changes;
@@ -163,7 +163,7 @@ TEST_CASE("a missing queue surfaces as QueueDoesNotExist") {
   auto source = source_for(fake, "arn:aws:sqs:us-east-1:123456789012:missing");
   auto got = source->receive(1, 0, std::nullopt);
   REQUIRE_FALSE(got.ok());
-  CHECK(got.error().code == AwsErrorCode::QueueDoesNotExist);
+  CHECK(got.error().code == common::AwsErrorCode::QueueDoesNotExist);
 }
 
 TEST_CASE("interrupt aborts a long poll in flight at once and stops later ones") {

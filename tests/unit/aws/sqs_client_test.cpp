@@ -63,7 +63,7 @@ TEST_CASE("a wrong secret is refused with SignatureDoesNotMatch and not retried"
   auto answer =
       client.call(kQueue, "GetQueueAttributes", boost::json::object{{"AttributeNames", boost::json::array{}}});
   REQUIRE_FALSE(answer.ok());
-  CHECK(answer.error().code == AwsErrorCode::SignatureDoesNotMatch);
+  CHECK(answer.error().code == common::AwsErrorCode::SignatureDoesNotMatch);
   CHECK(fake.calls().size() == 1);
   CHECK_FALSE(fake.calls()[0].signature_ok);
 }
@@ -81,7 +81,7 @@ TEST_CASE("throttling and 5xx are retried; the retry budget is bounded") {
   auto failed =
       client.call(kQueue, "GetQueueAttributes", boost::json::object{{"AttributeNames", boost::json::array{}}});
   REQUIRE_FALSE(failed.ok());
-  CHECK(failed.error().code == AwsErrorCode::InternalFailure);
+  CHECK(failed.error().code == common::AwsErrorCode::InternalFailure);
   CHECK(fake.calls().size() == 2 + 5);  // default max_attempts
 }
 
@@ -91,7 +91,7 @@ TEST_CASE("x-amzn-query-error maps back to the error table") {
   auto answer = client.call("https://sqs.us-east-1.amazonaws.com/123456789012/missing", "GetQueueAttributes",
                             boost::json::object{{"AttributeNames", boost::json::array{}}});
   REQUIRE_FALSE(answer.ok());
-  CHECK(answer.error().code == AwsErrorCode::QueueDoesNotExist);
+  CHECK(answer.error().code == common::AwsErrorCode::QueueDoesNotExist);
   CHECK(answer.error().message == "The specified queue does not exist.");
   CHECK(fake.calls().size() == 1);
 }
@@ -100,15 +100,15 @@ TEST_CASE("error_from_response: header first, then __type, unknown codes keep th
   auto e1 = error_from_response(
       400, "AWS.SimpleQueueService.NonExistentQueue;Sender",
       R"({"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"The specified queue does not exist."})");
-  CHECK(e1.code == AwsErrorCode::QueueDoesNotExist);
+  CHECK(e1.code == common::AwsErrorCode::QueueDoesNotExist);
   auto e2 =
       error_from_response(400, "", R"({"__type":"com.amazonaws.sqs#InvalidParameterValueException","message":"bad"})");
-  CHECK(e2.code == AwsErrorCode::InvalidParameterValue);
+  CHECK(e2.code == common::AwsErrorCode::InvalidParameterValue);
   CHECK(e2.message == "bad");
   // SQS's KMS codes are rows of the table since SSE-KMS exists; a code sluice does not know keeps
   // its name in the text.
   auto e3 = error_from_response(400, "", R"({"__type":"com.amazonaws.sqs#KmsAccessDenied","message":"no key"})");
-  CHECK(e3.code == AwsErrorCode::KmsAccessDenied);
+  CHECK(e3.code == common::AwsErrorCode::KmsAccessDenied);
   CHECK(e3.message == "no key");
   auto unknown =
       error_from_response(400, "", R"({"__type":"com.amazonaws.sqs#SomeFutureException","message":"later"})");
@@ -117,12 +117,12 @@ TEST_CASE("error_from_response: header first, then __type, unknown codes keep th
       403, "InvalidClientTokenId;Sender",
       R"({"__type":"com.amazon.coral.service#UnrecognizedClientException","message":"The security token included in the request is invalid."})");
   // An authentication answer is a row of the table now (the front door answers it too).
-  CHECK(e4.code == AwsErrorCode::InvalidClientTokenId);
+  CHECK(e4.code == common::AwsErrorCode::InvalidClientTokenId);
   CHECK(e4.message == "The security token included in the request is invalid.");
   auto e5 = error_from_response(503, "", "<html>busy</html>");
-  CHECK(e5.code == AwsErrorCode::ServiceUnavailable);
-  CHECK(error_code_from_wire("ThrottlingException") == AwsErrorCode::RequestThrottled);
-  CHECK(error_code_from_wire("QueueAlreadyExists") == AwsErrorCode::QueueNameExists);
+  CHECK(e5.code == common::AwsErrorCode::ServiceUnavailable);
+  CHECK(error_code_from_wire("ThrottlingException") == common::AwsErrorCode::RequestThrottled);
+  CHECK(error_code_from_wire("QueueAlreadyExists") == common::AwsErrorCode::QueueNameExists);
   CHECK_FALSE(error_code_from_wire("NoSuchThing"));
   CHECK(retryable_error(400, "com.amazonaws.sqs#ThrottlingException"));
   CHECK(retryable_error(502, ""));
@@ -144,7 +144,7 @@ TEST_CASE("connection failures are retried and then reported") {
   SqsClient client(o);
   auto answer = client.call(kQueue, "GetQueueAttributes", boost::json::object{});
   REQUIRE_FALSE(answer.ok());
-  CHECK(answer.error().code == AwsErrorCode::ServiceUnavailable);
+  CHECK(answer.error().code == common::AwsErrorCode::ServiceUnavailable);
   CHECK(answer.error().message.find("Could not connect") == 0);
 }
 

@@ -87,7 +87,7 @@ TEST_CASE("reasons as CloudWatch words them") {
 }
 
 TEST_CASE("periods come from the metrics store, the newest started period first if it has data") {
-  auto clock = std::make_shared<ManualClock>(kT0);
+  auto clock = std::make_shared<common::ManualClock>(kT0);
   metrics::Registry registry(clock);
   MetricAlarm a = alarm(2, std::nullopt);
   metrics::MetricKey key{a.account_id, a.region, a.namespace_name, a.metric_name, a.dimensions};

@@ -20,7 +20,7 @@ struct Published {
 };
 
 struct Fixture {
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(kT0);
+  std::shared_ptr<common::ManualClock> clock = std::make_shared<common::ManualClock>(kT0);
   std::shared_ptr<metrics::Registry> registry = std::make_shared<metrics::Registry>(clock);
   std::vector<Published> published;
   bool publish_ok = true;
@@ -124,14 +124,14 @@ TEST_CASE("SetAlarmState, disabled actions, failed actions, DeleteAlarms") {
 
   auto bad = alarms->set_alarm_state("123456789012", "us-east-1", "deep", "BROKEN", "x", std::nullopt);
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().code == AwsErrorCode::ValidationError);
+  CHECK(bad.error().code == common::AwsErrorCode::ValidationError);
   auto missing = alarms->set_alarm_state("123456789012", "us-east-1", "nope", "OK", "x", std::nullopt);
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().code == AwsErrorCode::CloudWatchResourceNotFound);
+  CHECK(missing.error().code == common::AwsErrorCode::CloudWatchResourceNotFound);
 
   auto not_all = alarms->delete_alarms("123456789012", "us-east-1", {"deep", "nope"});
   REQUIRE_FALSE(not_all.ok());
-  CHECK(not_all.error().code == AwsErrorCode::CloudWatchResourceNotFound);
+  CHECK(not_all.error().code == common::AwsErrorCode::CloudWatchResourceNotFound);
   CHECK(alarms->describe_alarms("123456789012", "us-east-1", {}).size() == 1);
   REQUIRE(alarms->delete_alarms("123456789012", "us-east-1", {"deep"}).ok());
   CHECK(alarms->describe_alarms("123456789012", "us-east-1", {}).empty());
@@ -142,22 +142,22 @@ TEST_CASE("validation answers CloudWatch's errors") {
   auto alarms = f.open();
   MetricAlarm a = queue_alarm();
   a.period_s = 45;
-  CHECK(alarms->put_metric_alarm(a).error().code == AwsErrorCode::CloudWatchInvalidParameterValue);
+  CHECK(alarms->put_metric_alarm(a).error().code == common::AwsErrorCode::CloudWatchInvalidParameterValue);
   a = queue_alarm();
   a.extended_statistic = "p90";
-  CHECK(alarms->put_metric_alarm(a).error().code == AwsErrorCode::InvalidParameterCombination);
+  CHECK(alarms->put_metric_alarm(a).error().code == common::AwsErrorCode::InvalidParameterCombination);
   a = queue_alarm();
   a.statistic = "Median";
   auto e = alarms->put_metric_alarm(a);
-  CHECK(e.error().code == AwsErrorCode::ValidationError);
+  CHECK(e.error().code == common::AwsErrorCode::ValidationError);
   CHECK(e.error().message.rfind("1 validation error detected: Value 'Median' at 'statistic'", 0) == 0);
   a = queue_alarm();
   a.evaluation_periods = 2;
   a.datapoints_to_alarm = 3;
-  CHECK(alarms->put_metric_alarm(a).error().code == AwsErrorCode::CloudWatchInvalidParameterValue);
+  CHECK(alarms->put_metric_alarm(a).error().code == common::AwsErrorCode::CloudWatchInvalidParameterValue);
   a = queue_alarm();
   a.treat_missing_data = "sometimes";
-  CHECK(alarms->put_metric_alarm(a).error().code == AwsErrorCode::CloudWatchInvalidParameterValue);
+  CHECK(alarms->put_metric_alarm(a).error().code == common::AwsErrorCode::CloudWatchInvalidParameterValue);
   a = queue_alarm();
   a.alarm_actions = {"not-an-arn"};
   CHECK(alarms->put_metric_alarm(a).error().message == "Invalid arn syntax: not-an-arn");
@@ -177,7 +177,7 @@ TEST_CASE("tags by ARN, alarms for a metric, and a reopened store keeps alarms a
     REQUIRE(alarms->tag_resource(arn, {{"env", "dev"}, {"team", "red"}}).ok());
     REQUIRE(alarms->untag_resource(arn, {"env"}).ok());
     CHECK(*alarms->list_tags(arn) == Tags{{"team", "red"}});
-    CHECK(alarms->list_tags(arn + "x").error().code == AwsErrorCode::ResourceNotFound);
+    CHECK(alarms->list_tags(arn + "x").error().code == common::AwsErrorCode::ResourceNotFound);
     CHECK(
         alarms->describe_alarms_for_metric(key_of(a), std::nullopt, std::nullopt, std::nullopt, std::nullopt).size() ==
         1);

@@ -33,7 +33,7 @@ TEST_CASE("a Query form with wrapped lists becomes the JSON input object") {
   CHECK_FALSE(data[1].number("Value").has_value());
   data[1].require(data[1].number("Value"), "Value");
   REQUIRE(in.error().has_value());
-  CHECK(in.error()->code == AwsErrorCode::CloudWatchMissingParameter);
+  CHECK(in.error()->code == common::AwsErrorCode::CloudWatchMissingParameter);
   CHECK(in.error()->message == "The parameter MetricData.member.2.Value is required.");
 }
 
@@ -57,7 +57,7 @@ TEST_CASE("timestamps in either protocol's form") {
   CHECK(*in.timestamp_ms("A") == 1'700'000'040'500);
   CHECK(*in.timestamp_ms("B") == 1'700'000'040'000);
   CHECK_FALSE(in.timestamp_ms("C").has_value());
-  CHECK(in.error()->code == AwsErrorCode::CloudWatchInvalidParameterValue);
+  CHECK(in.error()->code == common::AwsErrorCode::CloudWatchInvalidParameterValue);
 }
 
 TEST_CASE("metric math over series and numbers") {
@@ -77,7 +77,7 @@ TEST_CASE("metric math over series and numbers") {
   CHECK(*evaluate_expression("(e + 1) * 2", lookup) == TimeSeries{{1000, 12}, {2000, 2}});
   auto unknown = evaluate_expression("e + x", lookup);
   REQUIRE_FALSE(unknown.ok());
-  CHECK(unknown.error().code == AwsErrorCode::ValidationError);
+  CHECK(unknown.error().code == common::AwsErrorCode::ValidationError);
   CHECK_FALSE(evaluate_expression("FILL(e, 0)", lookup).ok());
   CHECK_FALSE(evaluate_expression("42", lookup).ok());  // not a time series
   CHECK_FALSE(evaluate_expression("e +", lookup).ok());

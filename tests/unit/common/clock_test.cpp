@@ -33,7 +33,7 @@ bool within_generous_time(Predicate done) {
 }  // namespace
 
 TEST_CASE("a thread waiting on a manual clock wakes when the clock reaches its deadline") {
-  ManualClock clock(kStart);
+  common::ManualClock clock(kStart);
   std::mutex mu;
   std::condition_variable cv;
   std::atomic<int64_t> woke_at{0};
@@ -54,7 +54,7 @@ TEST_CASE("a thread waiting on a manual clock wakes when the clock reaches its d
 }
 
 TEST_CASE("the predicate form returns when notified, before the deadline") {
-  ManualClock clock(kStart);
+  common::ManualClock clock(kStart);
   std::mutex mu;
   std::condition_variable cv;
   bool ready = false;
@@ -79,7 +79,7 @@ TEST_CASE("the predicate form returns when notified, before the deadline") {
 }
 
 TEST_CASE("sleep_ms on a manual clock ends when the clock has moved that far") {
-  ManualClock clock(kStart);
+  common::ManualClock clock(kStart);
   std::atomic<bool> done{false};
   std::thread sleeper([&] {
     clock.sleep_ms(120'000);
@@ -93,7 +93,7 @@ TEST_CASE("sleep_ms on a manual clock ends when the clock has moved that far") {
 }
 
 TEST_CASE("many waiters and concurrent advances: nobody misses the time passing") {
-  ManualClock clock(kStart);
+  common::ManualClock clock(kStart);
   std::mutex mu;
   std::condition_variable cv;
   std::atomic<int> finished{0};
@@ -120,8 +120,8 @@ TEST_CASE("many waiters and concurrent advances: nobody misses the time passing"
 }
 
 TEST_CASE("a scaled clock starts at the wall time and runs N times faster") {
-  auto wall = system_clock();
-  auto fast = scaled_clock(600);
+  auto wall = common::system_clock();
+  auto fast = common::scaled_clock(600);
   const int64_t wall_before = wall->now_ms();
   CHECK(fast->now_ms() >= wall_before - 1000);
   CHECK(fast->now_ms() <= wall_before + 1000);

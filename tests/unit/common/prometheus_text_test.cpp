@@ -12,10 +12,10 @@ using namespace sluice;
 
 TEST_CASE("a family is its HELP and TYPE lines, then one line per sample") {
   std::string text;
-  PrometheusText out(text);
+  common::PrometheusText out(text);
   out.family("sluice_things_total", "counter", "Things seen.\nSecond line \\ with a backslash.");
   out.sample("sluice_things_total", {{"queue", "orders"}, {"status", "200"}}, 3);
-  out.sample("sluice_things_total", PrometheusLabels{}, 0);
+  out.sample("sluice_things_total", common::PrometheusLabels{}, 0);
   CHECK(text ==
         "# HELP sluice_things_total Things seen.\\nSecond line \\\\ with a backslash.\n"
         "# TYPE sluice_things_total counter\n"
@@ -25,18 +25,18 @@ TEST_CASE("a family is its HELP and TYPE lines, then one line per sample") {
 
 TEST_CASE("label values escape backslashes, quotes and newlines") {
   std::string text;
-  PrometheusText(text).sample("m", PrometheusLabels{{"v", "a\\b\"c\nd"}}, 1);
+  common::PrometheusText(text).sample("m", common::PrometheusLabels{{"v", "a\\b\"c\nd"}}, 1);
   CHECK(text == "m{v=\"a\\\\b\\\"c\\nd\"} 1\n");
 }
 
 TEST_CASE("values: whole numbers as integers, fractions exactly, infinities and NaN by name") {
   std::string text;
-  PrometheusText out(text);
-  out.sample("a", PrometheusLabels{}, 1234567);
-  out.sample("b", PrometheusLabels{}, 0.25);
-  out.sample("c", PrometheusLabels{}, std::numeric_limits<double>::infinity());
-  out.sample("d", PrometheusLabels{}, -std::numeric_limits<double>::infinity());
-  out.sample("e", PrometheusLabels{}, std::nan(""));
-  out.sample("f", PrometheusLabels{}, -2);
+  common::PrometheusText out(text);
+  out.sample("a", common::PrometheusLabels{}, 1234567);
+  out.sample("b", common::PrometheusLabels{}, 0.25);
+  out.sample("c", common::PrometheusLabels{}, std::numeric_limits<double>::infinity());
+  out.sample("d", common::PrometheusLabels{}, -std::numeric_limits<double>::infinity());
+  out.sample("e", common::PrometheusLabels{}, std::nan(""));
+  out.sample("f", common::PrometheusLabels{}, -2);
   CHECK(text == "a 1234567\nb 0.25\nc +Inf\nd -Inf\ne NaN\nf -2\n");
 }

@@ -19,22 +19,22 @@ TEST_CASE("well-formed UTF-8 is recognised and kept") {
   for (const char* text : {"", "plain ascii text that is longer than eight bytes", "h\xC3\xA9llo", "\xE2\x82\xAC",
                            "\xF0\x9F\x98\x80 emoji", "\xEF\xBF\xBD", "\xF4\x8F\xBF\xBF"}) {
     CAPTURE(text);
-    CHECK(is_well_formed_utf8(text));
-    CHECK(well_formed_utf8(text) == text);
+    CHECK(common::is_well_formed_utf8(text));
+    CHECK(common::well_formed_utf8(text) == text);
   }
 }
 
 TEST_CASE("each byte that begins no well-formed sequence becomes U+FFFD") {
   const std::string fffd = "\xEF\xBF\xBD";
-  CHECK(well_formed_utf8("a\xFF"
-                         "b") == "a" + fffd + "b");
-  CHECK(well_formed_utf8("\xC0\xAF") == fffd + fffd);                        // overlong '/'
-  CHECK(well_formed_utf8("\xED\xA0\x80") == fffd + fffd + fffd);             // a surrogate
-  CHECK(well_formed_utf8("\xF4\x90\x80\x80") == fffd + fffd + fffd + fffd);  // past U+10FFFF
-  CHECK(well_formed_utf8("ok \xE2\x82") == "ok " + fffd + fffd);             // truncated at the end
-  CHECK(well_formed_utf8("\x80\xC3\xA9") == fffd + "\xC3\xA9");              // a stray continuation byte
+  CHECK(common::well_formed_utf8("a\xFF"
+                                 "b") == "a" + fffd + "b");
+  CHECK(common::well_formed_utf8("\xC0\xAF") == fffd + fffd);                        // overlong '/'
+  CHECK(common::well_formed_utf8("\xED\xA0\x80") == fffd + fffd + fffd);             // a surrogate
+  CHECK(common::well_formed_utf8("\xF4\x90\x80\x80") == fffd + fffd + fffd + fffd);  // past U+10FFFF
+  CHECK(common::well_formed_utf8("ok \xE2\x82") == "ok " + fffd + fffd);             // truncated at the end
+  CHECK(common::well_formed_utf8("\x80\xC3\xA9") == fffd + "\xC3\xA9");              // a stray continuation byte
   std::string in_place = "tag \xFE value";
-  make_well_formed_utf8(in_place);
+  common::make_well_formed_utf8(in_place);
   CHECK(in_place == "tag " + fffd + " value");
 }
 
@@ -51,11 +51,11 @@ TEST_CASE("append_json_string always writes JSON that reads back as the repaired
       text.push_back(static_cast<char>(b));
     }
     std::string out;
-    append_json_string(out, text);
+    common::append_json_string(out, text);
     boost::system::error_code ec;
     boost::json::value parsed = boost::json::parse(out, ec);
     REQUIRE_MESSAGE(!ec, "not JSON for round " << round);
     REQUIRE(parsed.is_string());
-    CHECK(std::string(parsed.get_string()) == well_formed_utf8(text));
+    CHECK(std::string(parsed.get_string()) == common::well_formed_utf8(text));
   }
 }

@@ -74,7 +74,7 @@ class Signal {
 }  // namespace
 
 TEST_CASE("a lane with a cap of one runs its jobs one after the other, in submission order") {
-  auto pool = WorkPool::create();
+  auto pool = common::WorkPool::create();
   auto lane = pool->lane("ordered", 1);
   std::mutex mu;
   std::vector<int> order;
@@ -90,7 +90,7 @@ TEST_CASE("a lane with a cap of one runs its jobs one after the other, in submis
 }
 
 TEST_CASE("a lane never runs more jobs at once than its cap, and drain() waits for all of them") {
-  auto pool = WorkPool::create();
+  auto pool = common::WorkPool::create();
   auto lane = pool->lane("capped", 3);
   Gate gate;
   std::atomic<int> running{0};
@@ -116,7 +116,7 @@ TEST_CASE("a lane never runs more jobs at once than its cap, and drain() waits f
 }
 
 TEST_CASE("a flood of deliveries blocked on slow endpoints does not starve an API call") {
-  auto pool = WorkPool::create();
+  auto pool = common::WorkPool::create();
   auto deliveries = pool->lane("sns-delivery", 4);
   auto api = pool->lane("api", 4);
   Gate endpoint;  // every delivery hangs here, as on an endpoint that does not answer
@@ -142,10 +142,10 @@ TEST_CASE("a flood of deliveries blocked on slow endpoints does not starve an AP
 }
 
 TEST_CASE("idle threads beyond the pool's allowance exit, and a lane can be reopened on the same pool") {
-  WorkPool::Options options;
+  common::WorkPool::Options options;
   options.max_idle_threads = 2;
   options.idle_linger = std::chrono::milliseconds(1);
-  auto pool = WorkPool::create(options);
+  auto pool = common::WorkPool::create(options);
   {
     Gate gate;
     auto lane = pool->lane("burst", 16);
@@ -171,10 +171,10 @@ TEST_CASE("idle threads beyond the pool's allowance exit, and a lane can be reop
 TEST_CASE("threads beyond the warm ones linger: a second burst reuses the first burst's threads") {
   // Without the linger the 14 threads beyond max_idle_threads leave as soon as the first burst
   // ends, and the second burst starts 14 new ones.
-  WorkPool::Options options;
+  common::WorkPool::Options options;
   options.max_idle_threads = 2;
   options.idle_linger = std::chrono::hours(1);
-  auto pool = WorkPool::create(options);
+  auto pool = common::WorkPool::create(options);
   auto lane = pool->lane("burst", 16);
   for (int round = 0; round < 2; ++round) {
     Gate gate;

@@ -50,8 +50,11 @@ TEST_CASE("queues: depths, oldest age, dead-letter links and the visible-message
   receive.visibility_timeout = 600;
   REQUIRE(f.engine->receive_message(f.queue("orders"), receive)->messages.size() == 1);
   // A sampled gauge two minutes ago shows in its minute's slot of the 30-minute history.
-  const metrics::MetricKey key{
-      kDefaultAccountId, kDefaultRegion, "AWS/SQS", "ApproximateNumberOfMessagesVisible", {{"QueueName", "orders"}}};
+  const metrics::MetricKey key{common::kDefaultAccountId,
+                               common::kDefaultRegion,
+                               "AWS/SQS",
+                               "ApproximateNumberOfMessagesVisible",
+                               {{"QueueName", "orders"}}};
   f.metrics->put(key, 7, "Count", kT0 - 120'000);
   f.clock->advance_s(90);
 
@@ -183,7 +186,7 @@ TEST_CASE("redrive moves a dead-letter queue's messages back to their source") {
 TEST_CASE("topics show their subscriptions and AWS/SNS counts") {
   ConsoleFixture f;
   REQUIRE(f.engine->create_queue(f.queue("inbox"), {}, {}).ok());
-  const sns::CallContext ctx(kDefaultAccountId, kDefaultRegion);
+  const sns::CallContext ctx(common::kDefaultAccountId, common::kDefaultRegion);
   auto arn = f.topics->create_topic(ctx, "orders", {}, {});
   REQUIRE(arn.ok());
   sns::SubscribeRequest subscribe;
@@ -192,8 +195,8 @@ TEST_CASE("topics show their subscriptions and AWS/SNS counts") {
   subscribe.endpoint = "arn:aws:sqs:us-east-1:123456789012:inbox";
   REQUIRE(f.topics->subscribe(ctx, subscribe).ok());
   auto count = [&](const char* metric, double value) {
-    f.metrics->put({kDefaultAccountId, kDefaultRegion, "AWS/SNS", metric, {{"TopicName", "orders"}}}, value, "Count",
-                   kT0);
+    f.metrics->put({common::kDefaultAccountId, common::kDefaultRegion, "AWS/SNS", metric, {{"TopicName", "orders"}}},
+                   value, "Count", kT0);
   };
   count("NumberOfMessagesPublished", 1);
   count("NumberOfMessagesPublished", 1);
@@ -242,8 +245,8 @@ TEST_CASE("a function's recent invocations are its START..REPORT lines, newest f
 TEST_CASE("alarms show their state; functions without a control plane are an empty list") {
   ConsoleFixture f;
   cloudwatch::MetricAlarm alarm;
-  alarm.account_id = kDefaultAccountId;
-  alarm.region = kDefaultRegion;
+  alarm.account_id = common::kDefaultAccountId;
+  alarm.region = common::kDefaultRegion;
   alarm.name = "orders-backlog";
   alarm.namespace_name = "AWS/SQS";
   alarm.metric_name = "ApproximateNumberOfMessagesVisible";

@@ -57,8 +57,8 @@ ConsoleFixture::ConsoleFixture(const std::function<void(ConsoleOptions&)>& adjus
   logs = std::move(*opened_logs);
 
   ConsoleOptions options;
-  options.account_id = kDefaultAccountId;
-  options.region = kDefaultRegion;
+  options.account_id = common::kDefaultAccountId;
+  options.region = common::kDefaultRegion;
   options.engine = engine.get();
   options.topics = topics.get();
   options.logs = logs;

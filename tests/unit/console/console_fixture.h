@@ -27,7 +27,7 @@ struct Answer {
 };
 
 struct ConsoleFixture {
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(kT0);
+  std::shared_ptr<common::ManualClock> clock = std::make_shared<common::ManualClock>(kT0);
   std::unique_ptr<sqs::Engine> engine;
   std::unique_ptr<sns::Service> topics;
   std::shared_ptr<metrics::Registry> metrics = std::make_shared<metrics::Registry>(clock);
@@ -38,7 +38,9 @@ struct ConsoleFixture {
   // `adjust` may change the options (auth, principal) before the service is made.
   explicit ConsoleFixture(const std::function<void(ConsoleOptions&)>& adjust = nullptr);
 
-  sqs::QueueAddress queue(const std::string& name) const { return {kDefaultAccountId, kDefaultRegion, name}; }
+  sqs::QueueAddress queue(const std::string& name) const {
+    return {common::kDefaultAccountId, common::kDefaultRegion, name};
+  }
   // GET of a page or file (Service::get), with optional If-None-Match.
   Answer get_file(const std::string& path, const std::string& if_none_match = "");
   // The session token of a fresh page load.

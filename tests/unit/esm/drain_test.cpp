@@ -98,19 +98,20 @@ class Flaky final : public sqs::QueueSource {
       : inner_(std::move(inner)), failing_(std::move(failing)) {}
   const std::string& arn() const override { return inner_->arn(); }
   const std::string& region() const override { return inner_->region(); }
-  Outcome<std::vector<sqs::ReceivedMessage>> receive(int max, int wait, std::optional<int64_t> visibility) override {
-    if (*failing_) return aws_error(AwsErrorCode::ServiceUnavailable, "the endpoint is down");
+  common::Outcome<std::vector<sqs::ReceivedMessage>> receive(int max, int wait,
+                                                             std::optional<int64_t> visibility) override {
+    if (*failing_) return common::aws_error(common::AwsErrorCode::ServiceUnavailable, "the endpoint is down");
     return inner_->receive(max, std::min(wait, 1), visibility);
   }
-  Outcome<sqs::BatchResult<sqs::BatchEntryOk>> delete_messages(
+  common::Outcome<sqs::BatchResult<sqs::BatchEntryOk>> delete_messages(
       const std::vector<sqs::DeleteMessageBatchEntry>& entries) override {
     return inner_->delete_messages(entries);
   }
-  Outcome<sqs::BatchResult<sqs::BatchEntryOk>> change_visibility(
+  common::Outcome<sqs::BatchResult<sqs::BatchEntryOk>> change_visibility(
       const std::vector<sqs::ChangeVisibilityBatchEntry>& entries) override {
     return inner_->change_visibility(entries);
   }
-  Outcome<sqs::AttributeMap> attributes(const std::vector<std::string>& names) override {
+  common::Outcome<sqs::AttributeMap> attributes(const std::vector<std::string>& names) override {
     return inner_->attributes(names);
   }
   void interrupt() override { inner_->interrupt(); }
@@ -137,7 +138,7 @@ TEST_CASE("drain hands back at once what was received but never reached the func
   CreateMappingRequest request;
   request.batch_size = 10;
   request.maximum_batching_window_in_seconds = 300;
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<common::ManualClock>();
   RuntimeOptions options;
   options.poller_threads = 1;
   options.clock = clock;  // never advanced: the window never closes

@@ -165,20 +165,20 @@ class SignallingSource final : public sqs::QueueSource {
       : inner_(std::move(inner)), signal_(std::move(signal)) {}
   const std::string& arn() const override { return inner_->arn(); }
   const std::string& region() const override { return inner_->region(); }
-  Outcome<std::vector<sqs::ReceivedMessage>> receive(int max_messages, int wait_time_seconds,
-                                                     std::optional<int64_t> visibility_timeout) override {
+  common::Outcome<std::vector<sqs::ReceivedMessage>> receive(int max_messages, int wait_time_seconds,
+                                                             std::optional<int64_t> visibility_timeout) override {
     if (wait_time_seconds > 0) signal_->entered();
     return inner_->receive(max_messages, wait_time_seconds, visibility_timeout);
   }
-  Outcome<sqs::BatchResult<sqs::BatchEntryOk>> delete_messages(
+  common::Outcome<sqs::BatchResult<sqs::BatchEntryOk>> delete_messages(
       const std::vector<sqs::DeleteMessageBatchEntry>& entries) override {
     return inner_->delete_messages(entries);
   }
-  Outcome<sqs::BatchResult<sqs::BatchEntryOk>> change_visibility(
+  common::Outcome<sqs::BatchResult<sqs::BatchEntryOk>> change_visibility(
       const std::vector<sqs::ChangeVisibilityBatchEntry>& entries) override {
     return inner_->change_visibility(entries);
   }
-  Outcome<sqs::AttributeMap> attributes(const std::vector<std::string>& names) override {
+  common::Outcome<sqs::AttributeMap> attributes(const std::vector<std::string>& names) override {
     return inner_->attributes(names);
   }
   void interrupt() override { inner_->interrupt(); }
@@ -294,7 +294,7 @@ TEST_CASE("with a backlog, batches fill up to BatchSize without waiting for the 
   r.maximum_batching_window_in_seconds = 300;
   RuntimeOptions options = fast();
   options.poller_threads = 1;
-  options.clock = std::make_shared<ManualClock>();  // never advanced: no window may close
+  options.clock = std::make_shared<common::ManualClock>();  // never advanced: no window may close
   auto m = make(r, rec, qs.sources(q), options);
   m->start();
   REQUIRE(eventually([&] { return m->stats().messages_deleted == 300; }));
@@ -311,7 +311,7 @@ TEST_CASE("a 300-second batching window gathers later messages and closes when t
   CreateMappingRequest r;
   r.batch_size = 100;
   r.maximum_batching_window_in_seconds = 300;
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<common::ManualClock>();
   RuntimeOptions options = fast();
   options.poller_threads = 1;
   options.clock = clock;
@@ -467,7 +467,7 @@ TEST_CASE("filter criteria: a message matching no filter is deleted even when no
   r.filter_criteria = FilterCriteria{{Filter{R"({"body":{"kind":["keep"]}})"}}};
   auto rec = std::make_shared<Recorder>(plugin(SLUICE_PLUGIN_ECHO));
   RuntimeOptions options = fast();
-  options.clock = std::make_shared<ManualClock>();  // never advanced
+  options.clock = std::make_shared<common::ManualClock>();  // never advanced
   auto m = make(r, rec, qs.sources(q), options);
   m->start();
   qs.send(q, R"({"kind":"drop"})");
@@ -483,7 +483,7 @@ TEST_CASE("the batching window is counted from the batch's first record, not fro
   CreateMappingRequest r;
   r.batch_size = 100;
   r.maximum_batching_window_in_seconds = 300;
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<common::ManualClock>();
   RuntimeOptions options = fast();
   options.poller_threads = 1;
   options.clock = clock;

@@ -87,7 +87,7 @@ TEST_CASE("max_workers caps the environments; a waiting invocation is not charge
 }
 
 TEST_CASE("warm environments are reused and stopped after being idle") {
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<common::ManualClock>();
   PluginHostOptions options;
   options.clock = clock;
   options.idle_environment_ms = 60'000;

@@ -117,7 +117,7 @@ TEST_CASE("nodejs: a crash, a hang and a leak at once each fail with their own e
       // The hang has the function's 3 s. The leak gets a minute of its own: on a loaded machine
       // page faults are slow, and a leak that has not reached MemorySize when its time is up is a
       // timeout, not the memory overrun this checks. Unloaded, it is killed in well under a second.
-      if (actions[i] == "leak") request.deadline_ms = system_clock()->now_ms() + 60'000;
+      if (actions[i] == "leak") request.deadline_ms = common::system_clock()->now_ms() + 60'000;
       results[i] = host->invoke(request);
     });
   }

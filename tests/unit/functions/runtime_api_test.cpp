@@ -67,10 +67,10 @@ TEST_CASE("a shell-and-curl bootstrap gets Lambda's environment and headers") {
   const std::string api(v.at("api").as_string());
   CHECK(api.starts_with("127.0.0.1:"));
   // The Runtime API listener is one of the process's own ports, which SNS deliveries refuse.
-  CHECK(is_own_listening_port(static_cast<uint16_t>(std::stoi(api.substr(api.find(':') + 1)))));
+  CHECK(common::is_own_listening_port(static_cast<uint16_t>(std::stoi(api.substr(api.find(':') + 1)))));
   CHECK(std::string(v.at("trace").as_string()).starts_with("Root=1-"));
   const int64_t deadline = std::stoll(std::string(v.at("deadline").as_string()));
-  const int64_t now = system_clock()->now_ms();
+  const int64_t now = common::system_clock()->now_ms();
   CHECK(deadline > now);
   CHECK(deadline <= now + 5000);
 }

@@ -37,15 +37,15 @@ struct ScratchDir {
   fs::path path;
 };
 
-Status add_user_with_key(Directory& dir, const std::string& name, const std::string& key_id) {
-  return dir.change_iam(kAccount, [&](IamAccount& account) -> Status {
+common::Status add_user_with_key(Directory& dir, const std::string& name, const std::string& key_id) {
+  return dir.change_iam(kAccount, [&](IamAccount& account) -> common::Status {
     IamUser& user = account.users[iam_key(name)];
     user.name = name;
     IamAccessKey key;
     key.access_key_id = key_id;
     key.secret_access_key = "secret-of-" + key_id;
     user.access_keys.push_back(key);
-    return ok_status();
+    return common::ok_status();
   });
 }
 
@@ -56,9 +56,9 @@ const char* kAllowSqs = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow
 TEST_CASE("a failed IAM change leaves the account as it was") {
   Directory dir;
   REQUIRE(add_user_with_key(dir, "alice", "AKIAALICE0000000001").ok());
-  Status failed = dir.change_iam(kAccount, [](IamAccount& account) -> Status {
+  common::Status failed = dir.change_iam(kAccount, [](IamAccount& account) -> common::Status {
     account.users.clear();
-    return aws_error(AwsErrorCode::NoSuchEntity, "nope");
+    return common::aws_error(common::AwsErrorCode::NoSuchEntity, "nope");
   });
   CHECK_FALSE(failed.ok());
   CHECK(dir.iam_account(kAccount).users.count("alice") == 1);
@@ -76,26 +76,26 @@ TEST_CASE("access keys of IAM users sign until they are made inactive or deleted
   CHECK(dir.has_user(kAccount, "alice"));  // names are unique without regard to case
 
   REQUIRE(dir.change_iam(kAccount,
-                         [](IamAccount& account) -> Status {
+                         [](IamAccount& account) -> common::Status {
                            account.users["alice"].access_keys[0].active = false;
-                           return ok_status();
+                           return common::ok_status();
                          })
               .ok());
   CHECK(dir.find_key("AKIAALICE0000000001") == nullptr);
   REQUIRE(dir.change_iam(kAccount,
-                         [](IamAccount& account) -> Status {
+                         [](IamAccount& account) -> common::Status {
                            account.users["alice"].access_keys[0].active = true;
                            account.users["alice"].path = "/team/";
-                           return ok_status();
+                           return common::ok_status();
                          })
               .ok());
   record = dir.find_key("AKIAALICE0000000001");
   REQUIRE(record != nullptr);
   CHECK(record->principal.arn == "arn:aws:iam::111111111111:user/team/Alice");
   REQUIRE(dir.change_iam(kAccount,
-                         [](IamAccount& account) -> Status {
+                         [](IamAccount& account) -> common::Status {
                            account.users.erase("alice");
-                           return ok_status();
+                           return common::ok_status();
                          })
               .ok());
   CHECK(dir.find_key("AKIAALICE0000000001") == nullptr);
@@ -108,7 +108,7 @@ TEST_CASE("a key id held by another account is refused") {
   other.id = "222222222222";
   other.root_access_keys.push_back({"AKIAROOT00000000002", "s"});
   REQUIRE(dir.add_account(other).ok());
-  Status taken = add_user_with_key(dir, "bob", "AKIAROOT00000000002");
+  common::Status taken = add_user_with_key(dir, "bob", "AKIAROOT00000000002");
   CHECK_FALSE(taken.ok());
   CHECK(dir.find_key("AKIAROOT00000000002")->principal.kind == Principal::Kind::Root);
   CHECK(dir.iam_account(kAccount).users.empty());
@@ -117,12 +117,12 @@ TEST_CASE("a key id held by another account is refused") {
 TEST_CASE("roles created over IAM are found for AssumeRole, case-insensitively") {
   Directory dir;
   REQUIRE(dir.change_iam(kAccount,
-                         [](IamAccount& account) -> Status {
+                         [](IamAccount& account) -> common::Status {
                            IamRole& role = account.roles["worker"];
                            role.name = "Worker";
                            role.trust_policy = R"({"Statement":[]})";
                            role.max_session_duration_s = 7200;
-                           return ok_status();
+                           return common::ok_status();
                          })
               .ok());
   auto role = dir.find_role(kAccount, "WORKER");
@@ -145,7 +145,7 @@ TEST_CASE("IAM entities survive a restart and merge with the declared ones") {
     REQUIRE(dir.keep_sessions_in(file).ok());
     REQUIRE(add_user_with_key(dir, "alice", "AKIAALICE0000000001").ok());
     REQUIRE(dir.change_iam(kAccount,
-                           [](IamAccount& account) -> Status {
+                           [](IamAccount& account) -> common::Status {
                              IamManagedPolicy& policy = account.policies["sqs"];
                              policy.name = "sqs";
                              policy.versions.push_back({"v1", kAllowSqs, 5});
@@ -155,7 +155,7 @@ TEST_CASE("IAM entities survive a restart and merge with the declared ones") {
                              account.users["alice"].tags.emplace_back("team", "blue");
                              account.users["declared"].policies.inline_policies["mine"] = kAllowSqs;
                              account.roles.erase("declared-role");
-                             return ok_status();
+                             return common::ok_status();
                            })
                 .ok());
   }
@@ -177,7 +177,7 @@ TEST_CASE("IAM entities survive a restart and merge with the declared ones") {
 TEST_CASE("identity policies of a user, through its groups, and of a role session") {
   Directory dir;
   REQUIRE(dir.change_iam(kAccount,
-                         [](IamAccount& account) -> Status {
+                         [](IamAccount& account) -> common::Status {
                            IamManagedPolicy& policy = account.policies["custom"];
                            policy.name = "custom";
                            policy.path = "/app/";
@@ -197,7 +197,7 @@ TEST_CASE("identity policies of a user, through its groups, and of a role sessio
                            IamRole& role = account.roles["worker"];
                            role.name = "worker";
                            role.policies.managed_policy_arns.push_back("arn:aws:iam::111111111111:policy/app/custom");
-                           return ok_status();
+                           return common::ok_status();
                          })
               .ok());
   PrincipalPolicies user = dir.identity_policies(user_principal(kAccount, "alice"));

@@ -62,22 +62,22 @@ TEST_CASE("OpenID Connect providers: duplicates, limits, changes, and a restart"
     REQUIRE(dir.add_oidc_provider(first, 2).ok());
     auto again = dir.add_oidc_provider(first, 2);
     REQUIRE_FALSE(again.ok());
-    CHECK(again.error().code == sluice::AwsErrorCode::EntityAlreadyExists);
+    CHECK(again.error().code == sluice::common::AwsErrorCode::EntityAlreadyExists);
     REQUIRE(dir.add_oidc_provider(provider("111122223333", "https://b.example.com"), 2).ok());
     auto over = dir.add_oidc_provider(provider("111122223333", "https://c.example.com"), 2);
     REQUIRE_FALSE(over.ok());
-    CHECK(over.error().code == sluice::AwsErrorCode::IamLimitExceeded);
+    CHECK(over.error().code == sluice::common::AwsErrorCode::IamLimitExceeded);
     // Another account has its own quota.
     CHECK(dir.add_oidc_provider(provider("444455556666", "https://c.example.com"), 2).ok());
     REQUIRE(dir.change_oidc_provider(first.arn,
-                                     [](OidcProvider& p) -> sluice::Status {
+                                     [](OidcProvider& p) -> sluice::common::Status {
                                        p.client_ids.push_back("second");
-                                       return sluice::ok_status();
+                                       return sluice::common::ok_status();
                                      })
                 .ok());
     REQUIRE(dir.remove_oidc_provider(oidc_provider_arn("111122223333", "https://b.example.com")).ok());
     CHECK(dir.remove_oidc_provider("arn:aws:iam::111122223333:oidc-provider/none").error().code ==
-          sluice::AwsErrorCode::NoSuchEntity);
+          sluice::common::AwsErrorCode::NoSuchEntity);
   }
   Directory reopened;
   REQUIRE(reopened.keep_sessions_in(file).ok());

@@ -40,7 +40,7 @@ TEST_CASE("the encryption context must match exactly") {
         kms::EncryptionContext{{"purpose", "test"}, {"tenant", "a"}, {"x", "y"}}}) {
     auto refused = k.keys->decrypt(kScope, sealed->ciphertext_blob, wrong, std::nullopt);
     REQUIRE_FALSE(refused.ok());
-    CHECK(refused.error().code == AwsErrorCode::KmsInvalidCiphertext);
+    CHECK(refused.error().code == common::AwsErrorCode::KmsInvalidCiphertext);
   }
 }
 
@@ -50,12 +50,12 @@ TEST_CASE("a tampered or foreign blob is an InvalidCiphertextException") {
   std::string blob = k.keys->encrypt(kScope, id, "hello", {})->ciphertext_blob;
   std::string flipped = blob;
   flipped[flipped.size() - 20] = static_cast<char>(flipped[flipped.size() - 20] ^ 1);
-  CHECK(k.keys->decrypt(kScope, flipped, {}, std::nullopt).error().code == AwsErrorCode::KmsInvalidCiphertext);
+  CHECK(k.keys->decrypt(kScope, flipped, {}, std::nullopt).error().code == common::AwsErrorCode::KmsInvalidCiphertext);
   CHECK(k.keys->decrypt(kScope, "not a blob at all", {}, std::nullopt).error().code ==
-        AwsErrorCode::KmsInvalidCiphertext);
+        common::AwsErrorCode::KmsInvalidCiphertext);
   // Another account cannot open it.
   kms::Scope other{"210987654321", "us-east-1"};
-  CHECK(k.keys->decrypt(other, blob, {}, std::nullopt).error().code == AwsErrorCode::KmsInvalidCiphertext);
+  CHECK(k.keys->decrypt(other, blob, {}, std::nullopt).error().code == common::AwsErrorCode::KmsInvalidCiphertext);
 }
 
 TEST_CASE("Decrypt with a KeyId checks that the blob is that key's") {
@@ -66,7 +66,7 @@ TEST_CASE("Decrypt with a KeyId checks that the blob is that key's") {
   CHECK(k.keys->decrypt(kScope, blob, {}, a)->plaintext == "hello");
   auto wrong = k.keys->decrypt(kScope, blob, {}, b);
   REQUIRE_FALSE(wrong.ok());
-  CHECK(wrong.error().code == AwsErrorCode::KmsIncorrectKey);
+  CHECK(wrong.error().code == common::AwsErrorCode::KmsIncorrectKey);
 }
 
 TEST_CASE("data keys: the blob decrypts to the plaintext key; without plaintext none is given") {

@@ -43,7 +43,7 @@ TEST_CASE("a writer reuses its data key for the reuse period, then asks KMS agai
   k.clock->advance_s(1);
   auto refreshed = cache.key_for_writing(use);
   REQUIRE_FALSE(refreshed.ok());  // the refresh meets the disabled key
-  CHECK(refreshed.error().code == AwsErrorCode::KmsKeyDisabled);
+  CHECK(refreshed.error().code == common::AwsErrorCode::KmsKeyDisabled);
 
   REQUIRE(k.keys->enable_key(kScope, id).ok());
   auto renewed = cache.key_for_writing(use);
@@ -64,7 +64,7 @@ TEST_CASE("a reader decrypts the data key once per reuse period") {
   k.clock->advance_s(1);
   auto refused = cache.key_for_reading(use);
   REQUIRE_FALSE(refused.ok());
-  CHECK(refused.error().code == AwsErrorCode::KmsKeyInvalidState);
+  CHECK(refused.error().code == common::AwsErrorCode::KmsKeyInvalidState);
 }
 
 TEST_CASE("a changed KmsMasterKeyId, or a reuse period of 0, asks KMS at once") {
@@ -74,17 +74,17 @@ TEST_CASE("a changed KmsMasterKeyId, or a reuse period of 0, asks KMS at once") 
   kms::DataKeyCache cache(k.keys);
   REQUIRE(cache.key_for_writing(queue_use(a, 300)).ok());
   REQUIRE(k.keys->disable_key(kScope, b).ok());
-  CHECK(cache.key_for_writing(queue_use(b, 300)).error().code == AwsErrorCode::KmsKeyDisabled);
+  CHECK(cache.key_for_writing(queue_use(b, 300)).error().code == common::AwsErrorCode::KmsKeyDisabled);
 
   REQUIRE(cache.key_for_writing(queue_use(a, 0)).ok());
   REQUIRE(k.keys->disable_key(kScope, a).ok());
-  CHECK(cache.key_for_writing(queue_use(a, 0)).error().code == AwsErrorCode::KmsKeyDisabled);
+  CHECK(cache.key_for_writing(queue_use(a, 0)).error().code == common::AwsErrorCode::KmsKeyDisabled);
 }
 
 TEST_CASE("a queue whose key does not exist cannot get a data key") {
   kms_test::Keys k;
   kms::DataKeyCache cache(k.keys);
-  CHECK(cache.key_for_writing(queue_use("alias/missing", 300)).error().code == AwsErrorCode::KmsKeyNotFound);
+  CHECK(cache.key_for_writing(queue_use("alias/missing", 300)).error().code == common::AwsErrorCode::KmsKeyNotFound);
   // alias/aws/sqs is made on first use.
   CHECK(cache.key_for_writing(queue_use("alias/aws/sqs", 300)).ok());
 }

@@ -45,7 +45,7 @@ TEST_CASE("unknown keys and aliases are NotFoundException with KMS's texts") {
   const std::string missing = "11111111-2222-3333-4444-555555555555";
   auto by_id = k.keys->describe_key(kScope, missing);
   REQUIRE_FALSE(by_id.ok());
-  CHECK(by_id.error().code == AwsErrorCode::KmsKeyNotFound);
+  CHECK(by_id.error().code == common::AwsErrorCode::KmsKeyNotFound);
   CHECK(by_id.error().message == "Key '" + arn_of(missing) + "' does not exist");
   auto by_alias = k.keys->describe_key(kScope, "alias/nothing");
   CHECK(by_alias.error().message == "Alias arn:aws:kms:us-east-1:123456789012:alias/nothing is not found.");
@@ -60,10 +60,10 @@ TEST_CASE("disabled keys refuse cryptography until enabled again") {
   CHECK(k.keys->describe_key(kScope, id)->state == kms::KeyState::Disabled);
   auto refused = k.keys->encrypt(kScope, id, "x", {});
   REQUIRE_FALSE(refused.ok());
-  CHECK(refused.error().code == AwsErrorCode::KmsKeyDisabled);
+  CHECK(refused.error().code == common::AwsErrorCode::KmsKeyDisabled);
   CHECK(refused.error().message == arn_of(id) + " is disabled.");
-  CHECK(k.keys->decrypt(kScope, blob, {}, std::nullopt).error().code == AwsErrorCode::KmsKeyDisabled);
-  CHECK(k.keys->generate_data_key(kScope, id, 32, {}, true).error().code == AwsErrorCode::KmsKeyDisabled);
+  CHECK(k.keys->decrypt(kScope, blob, {}, std::nullopt).error().code == common::AwsErrorCode::KmsKeyDisabled);
+  CHECK(k.keys->generate_data_key(kScope, id, 32, {}, true).error().code == common::AwsErrorCode::KmsKeyDisabled);
   REQUIRE(k.keys->enable_key(kScope, id).ok());
   CHECK(k.keys->decrypt(kScope, blob, {}, std::nullopt)->plaintext == "x");
 }
@@ -80,10 +80,10 @@ TEST_CASE("scheduled deletion: pending for the window, cancellable, then gone wi
 
   auto refused = k.keys->encrypt(kScope, "alias/doomed", "x", {});
   REQUIRE_FALSE(refused.ok());
-  CHECK(refused.error().code == AwsErrorCode::KmsKeyInvalidState);
+  CHECK(refused.error().code == common::AwsErrorCode::KmsKeyInvalidState);
   CHECK(refused.error().message == arn_of(id) + " is pending deletion.");
-  CHECK(k.keys->enable_key(kScope, id).error().code == AwsErrorCode::KmsKeyInvalidState);
-  CHECK(k.keys->schedule_key_deletion(kScope, id, 30).error().code == AwsErrorCode::KmsKeyInvalidState);
+  CHECK(k.keys->enable_key(kScope, id).error().code == common::AwsErrorCode::KmsKeyInvalidState);
+  CHECK(k.keys->schedule_key_deletion(kScope, id, 30).error().code == common::AwsErrorCode::KmsKeyInvalidState);
 
   // Cancelled: back, but disabled (as AWS leaves it).
   auto cancelled = k.keys->cancel_key_deletion(kScope, id);
@@ -97,7 +97,7 @@ TEST_CASE("scheduled deletion: pending for the window, cancellable, then gone wi
   k.clock->advance_s(7 * kDayS - 1);
   CHECK(k.keys->describe_key(kScope, id)->state == kms::KeyState::PendingDeletion);
   k.clock->advance_s(1);
-  CHECK(k.keys->describe_key(kScope, id).error().code == AwsErrorCode::KmsKeyNotFound);
+  CHECK(k.keys->describe_key(kScope, id).error().code == common::AwsErrorCode::KmsKeyNotFound);
   CHECK(k.keys->list_keys(kScope).empty());
   auto aliases = k.keys->list_aliases(kScope, std::nullopt);
   REQUIRE(aliases.ok());
@@ -111,12 +111,12 @@ TEST_CASE("aliases: unique names, reserved prefix, update and delete") {
   REQUIRE(k.keys->create_alias(kScope, "alias/app", a).ok());
   auto duplicate = k.keys->create_alias(kScope, "alias/app", b);
   REQUIRE_FALSE(duplicate.ok());
-  CHECK(duplicate.error().code == AwsErrorCode::KmsAlreadyExists);
+  CHECK(duplicate.error().code == common::AwsErrorCode::KmsAlreadyExists);
   CHECK(duplicate.error().message ==
         "An alias with the name arn:aws:kms:us-east-1:123456789012:alias/app already exists");
-  CHECK(k.keys->create_alias(kScope, "app", a).error().code == AwsErrorCode::KmsValidation);
-  CHECK(k.keys->create_alias(kScope, "alias/aws/mine", a).error().code == AwsErrorCode::KmsNotAuthorized);
-  CHECK(k.keys->create_alias(kScope, "alias/other", "alias/app").error().code == AwsErrorCode::KmsValidation);
+  CHECK(k.keys->create_alias(kScope, "app", a).error().code == common::AwsErrorCode::KmsValidation);
+  CHECK(k.keys->create_alias(kScope, "alias/aws/mine", a).error().code == common::AwsErrorCode::KmsNotAuthorized);
+  CHECK(k.keys->create_alias(kScope, "alias/other", "alias/app").error().code == common::AwsErrorCode::KmsValidation);
 
   CHECK(k.keys->describe_key(kScope, "alias/app")->key_id == a);
   CHECK(k.keys->describe_key(kScope, "arn:aws:kms:us-east-1:123456789012:alias/app")->key_id == a);
@@ -133,8 +133,8 @@ TEST_CASE("aliases: unique names, reserved prefix, update and delete") {
   CHECK((*all)[1].target_key_id.empty());
 
   REQUIRE(k.keys->delete_alias(kScope, "alias/app").ok());
-  CHECK(k.keys->delete_alias(kScope, "alias/app").error().code == AwsErrorCode::KmsKeyNotFound);
-  CHECK(k.keys->describe_key(kScope, "alias/app").error().code == AwsErrorCode::KmsKeyNotFound);
+  CHECK(k.keys->delete_alias(kScope, "alias/app").error().code == common::AwsErrorCode::KmsKeyNotFound);
+  CHECK(k.keys->describe_key(kScope, "alias/app").error().code == common::AwsErrorCode::KmsKeyNotFound);
 }
 
 TEST_CASE("alias/aws/sqs names an AWS-managed key made on first use") {
@@ -151,7 +151,7 @@ TEST_CASE("alias/aws/sqs names an AWS-managed key made on first use") {
   CHECK(k.keys->list_aliases(kScope, managed->key_id)->at(0).name == "alias/aws/sqs");
   // Its rotation is AWS's to change.
   CHECK(k.keys->set_key_rotation(kScope, managed->key_id, false, std::nullopt).error().code ==
-        AwsErrorCode::KmsUnsupportedOperation);
+        common::AwsErrorCode::KmsUnsupportedOperation);
 }
 
 TEST_CASE("rotation status, policies and tags") {

@@ -13,7 +13,7 @@ namespace kms_test {
 inline const sluice::kms::Scope kScope{"123456789012", "us-east-1"};
 
 struct Keys {
-  std::shared_ptr<sluice::ManualClock> clock = std::make_shared<sluice::ManualClock>();
+  std::shared_ptr<sluice::common::ManualClock> clock = std::make_shared<sluice::common::ManualClock>();
   std::shared_ptr<sluice::kms::KeyManager> keys;
 
   explicit Keys(const std::string& data_dir = "") {

@@ -68,7 +68,7 @@ struct AgeFixture {
     return sent;
   }
 
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(1'700'000'000'000);
+  std::shared_ptr<common::ManualClock> clock = std::make_shared<common::ManualClock>(1'700'000'000'000);
   lambda_test::ScriptedExecutor executor;
   std::mutex mu;
   std::vector<Sent> sent;

@@ -24,7 +24,7 @@ struct Fixture {
     options.meter = meter;
     plane = std::move(ControlPlane::open(options).value());
   }
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(1'700'000'000'000);
+  std::shared_ptr<common::ManualClock> clock = std::make_shared<common::ManualClock>(1'700'000'000'000);
   std::shared_ptr<metrics::Registry> registry = std::make_shared<metrics::Registry>(clock);
   std::shared_ptr<metrics::LambdaMeter> meter =
       std::make_shared<metrics::LambdaMeter>(registry, "123456789012", "eu-west-1");
@@ -75,7 +75,7 @@ TEST_CASE("code the executor cannot run leaves the function Failed with the reas
   CHECK(failed->state_reason == "no handler library");
   auto invoked = f.plane->invoke("broken", "", {});
   REQUIRE_FALSE(invoked);
-  CHECK(invoked.error().code == AwsErrorCode::ResourceConflict);
+  CHECK(invoked.error().code == common::AwsErrorCode::ResourceConflict);
 }
 
 TEST_CASE("names are unique, unknown names and qualifiers are not found") {
@@ -115,7 +115,7 @@ TEST_CASE("updates are InProgress until deployed; a second update meanwhile is a
     CHECK(first->timeout_s == 30);
     auto second = f.plane->update_function_code("orders", function_named("orders").code);
     REQUIRE_FALSE(second);
-    CHECK(second.error().code == AwsErrorCode::ResourceConflict);
+    CHECK(second.error().code == common::AwsErrorCode::ResourceConflict);
     CHECK(second.error().message.find("An update is in progress for resource: arn:aws:lambda:") != std::string::npos);
   }
   f.plane->wait_idle();
@@ -143,7 +143,7 @@ TEST_CASE("ListFunctions pages by name with Marker and MaxItems") {
   REQUIRE(rest->functions.size() == 1);
   CHECK(rest->functions[0].name == "c");
   CHECK(rest->next_marker.empty());
-  CHECK(f.plane->list_functions("", 0).error().code == AwsErrorCode::Validation);
+  CHECK(f.plane->list_functions("", 0).error().code == common::AwsErrorCode::Validation);
 }
 
 TEST_CASE("S3 code is refused, hot-reload code is the user's path") {
@@ -203,13 +203,13 @@ TEST_CASE("event-source mappings: AWS's checks, states and texts around the runt
   auto url = f.plane->create_event_source_mapping(
       {"orders", "https://sqs.us-west-2.amazonaws.com/123456789012/jobs", "{\"BatchSize\":10}"});
   REQUIRE_FALSE(url);
-  CHECK(url.error().code == AwsErrorCode::Validation);
+  CHECK(url.error().code == common::AwsErrorCode::Validation);
   CHECK(url.error().message.rfind("1 validation error detected: Value "
                                   "'https://sqs.us-west-2.amazonaws.com/123456789012/jobs' at 'eventSourceArn' failed "
                                   "to satisfy constraint: Member must satisfy regular expression pattern: arn:",
                                   0) == 0);
   auto no_function = f.plane->create_event_source_mapping({"nope", queue, "{}"});
-  CHECK(no_function.error().code == AwsErrorCode::ResourceNotFound);
+  CHECK(no_function.error().code == common::AwsErrorCode::ResourceNotFound);
 
   auto created = f.plane->create_event_source_mapping({"orders", queue, "{\"BatchSize\":5}"});
   REQUIRE(created);
@@ -225,7 +225,7 @@ TEST_CASE("event-source mappings: AWS's checks, states and texts around the runt
                                          "the existing mapping with UUID " +
                                          uuid);
   CHECK(f.plane->create_event_source_mapping({"orders", queue + "2", "{\"BatchSize\":0}"}).error().code ==
-        AwsErrorCode::Validation);  // the runtime's validation is the answer
+        common::AwsErrorCode::Validation);  // the runtime's validation is the answer
 
   auto disabling = f.plane->update_event_source_mapping(uuid, "{\"Enabled\":false}");
   CHECK(disabling->find("\"State\":\"Disabling\"") != std::string::npos);
@@ -316,7 +316,7 @@ TEST_CASE("Event invocations: stored, retried twice after 1 and 2 minutes, then 
   REQUIRE(dead.size() == 1);
   CHECK(dead[0] == "arn:aws:sqs:eu-west-1:123456789012:dlq|{\"fail\":1}|orders:{\"fail\":1}|36");
 
-  CHECK(f.plane->invoke_async("nope", "", "{}").error().code == AwsErrorCode::ResourceNotFound);
+  CHECK(f.plane->invoke_async("nope", "", "{}").error().code == common::AwsErrorCode::ResourceNotFound);
 }
 
 TEST_CASE("reserved concurrency throttles invocations and keeps 100 of the account's 1,000 unreserved") {
@@ -327,7 +327,7 @@ TEST_CASE("reserved concurrency throttles invocations and keeps 100 of the accou
   REQUIRE(f.plane->put_function_concurrency("orders", 0));
   auto throttled = f.plane->invoke("orders", "", {"{}", "", false, ""});
   REQUIRE_FALSE(throttled);
-  CHECK(throttled.error().code == AwsErrorCode::LambdaTooManyRequests);
+  CHECK(throttled.error().code == common::AwsErrorCode::LambdaTooManyRequests);
   CHECK(throttled.error().info().http_status == 429);
   CHECK(throttled.error().message == "Rate Exceeded.");
   CHECK(f.plane->account_settings().unreserved_concurrent_executions == 1000);
@@ -352,9 +352,9 @@ TEST_CASE("tags by function ARN") {
   REQUIRE(f.plane->tag_resource(created->arn, {{"team", "a"}, {"env", "dev"}}));
   REQUIRE(f.plane->untag_resource(created->arn, {"env"}));
   CHECK(*f.plane->list_tags(created->arn) == TagMap{{"team", "a"}});
-  CHECK(f.plane->list_tags("orders").error().code == AwsErrorCode::Validation);
+  CHECK(f.plane->list_tags("orders").error().code == common::AwsErrorCode::Validation);
   CHECK(f.plane->list_tags("arn:aws:lambda:eu-west-1:123456789012:function:nope").error().code ==
-        AwsErrorCode::ResourceNotFound);
+        common::AwsErrorCode::ResourceNotFound);
 }
 
 TEST_CASE("Invoke's, throttles' and Event invocations' metrics go to the meter under the function") {

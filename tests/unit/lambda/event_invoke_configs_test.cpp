@@ -19,7 +19,7 @@ TEST_CASE("Event invoke configs are checked with AWS's texts") {
   both.maximum_event_age_s = 21601;
   auto error = detail::validate_event_invoke_config(both);
   REQUIRE(error);
-  CHECK(error->code == AwsErrorCode::Validation);
+  CHECK(error->code == common::AwsErrorCode::Validation);
   CHECK(error->message ==
         "2 validation errors detected: Value '3' at 'maximumRetryAttempts' failed to satisfy constraint: Member "
         "must have value less than or equal to 2; Value '21601' at 'maximumEventAgeInSeconds' failed to satisfy "
@@ -30,7 +30,7 @@ TEST_CASE("Event invoke configs are checked with AWS's texts") {
   elsewhere.on_failure = "arn:aws:events:us-east-1:123456789012:event-bus/default";
   auto refused = detail::validate_event_invoke_config(elsewhere);
   REQUIRE(refused);
-  CHECK(refused->code == AwsErrorCode::LambdaInvalidParameterValue);
+  CHECK(refused->code == common::AwsErrorCode::LambdaInvalidParameterValue);
 }
 
 TEST_CASE("The invocation record has Lambda's shape") {
@@ -42,7 +42,7 @@ TEST_CASE("The invocation record has Lambda's shape") {
   InvokeOutput failed;
   failed.payload = R"({"errorType":"Error","errorMessage":"boom"})";
   failed.function_error = "Unhandled";
-  const Outcome<InvokeOutput> failed_outcome = failed;
+  const common::Outcome<InvokeOutput> failed_outcome = failed;
   const auto record = boost::json::parse(detail::invocation_record(event, "RetriesExhausted", 0, &failed_outcome, "4"));
   CHECK(record.at("version") == "1.0");
   CHECK(record.at("timestamp") == "1970-01-01T00:00:00.000Z");
@@ -56,7 +56,7 @@ TEST_CASE("The invocation record has Lambda's shape") {
 
   InvokeOutput answered;
   answered.payload = "not json";
-  const Outcome<InvokeOutput> answered_outcome = answered;
+  const common::Outcome<InvokeOutput> answered_outcome = answered;
   const auto success = boost::json::parse(detail::invocation_record(event, "Success", 0, &answered_outcome, "$LATEST"));
   CHECK_FALSE(success.at("responseContext").as_object().contains("functionError"));
   CHECK(success.at("responsePayload") == "not json");

@@ -35,7 +35,7 @@ TEST_CASE("FunctionName takes a name, a full or partial ARN, with a qualifier") 
 
   auto bad = detail::parse_function_name("has space");
   REQUIRE_FALSE(bad);
-  CHECK(bad.error().code == AwsErrorCode::Validation);
+  CHECK(bad.error().code == common::AwsErrorCode::Validation);
   CHECK(bad.error().message.rfind("1 validation error detected: Value 'has space' at 'functionName' failed to "
                                   "satisfy constraint: Member must satisfy regular expression pattern: ",
                                   0) == 0);
@@ -59,7 +59,7 @@ TEST_CASE("CreateFunction's checks and texts") {
 
   auto bad_role = input;
   bad_role.role = "admin";
-  CHECK(detail::validate_create(bad_role)->code == AwsErrorCode::Validation);
+  CHECK(detail::validate_create(bad_role)->code == common::AwsErrorCode::Validation);
 
   auto small = input;
   small.memory_size_mb = 64;
@@ -73,7 +73,7 @@ TEST_CASE("CreateFunction's checks and texts") {
   auto no_handler = input;
   no_handler.handler.clear();
   auto error = detail::validate_create(no_handler);
-  CHECK(error->code == AwsErrorCode::LambdaInvalidParameterValue);
+  CHECK(error->code == common::AwsErrorCode::LambdaInvalidParameterValue);
   CHECK(error->message ==
         "Runtime and Handler are mandatory parameters for functions created with deployment packages.");
 }
@@ -88,7 +88,7 @@ TEST_CASE("a zip is unpacked with its entries; anything else is AWS's unzip erro
 
   auto garbage = detail::unpack_zip("not a zip at all", dir.string());
   REQUIRE_FALSE(garbage);
-  CHECK(garbage.error().code == AwsErrorCode::LambdaInvalidParameterValue);
+  CHECK(garbage.error().code == common::AwsErrorCode::LambdaInvalidParameterValue);
   CHECK(garbage.error().message == "Could not unzip uploaded file. Please check your file, then try to upload again.");
   CHECK_FALSE(std::filesystem::exists(dir));
 

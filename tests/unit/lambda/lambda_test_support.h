@@ -52,18 +52,19 @@ inline std::filesystem::path fresh_temp_dir(const std::string& prefix) {
 
 class ScriptedExecutor final : public sluice::lambda::Executor {
  public:
-  sluice::Outcome<sluice::Done, std::string> deploy(const sluice::lambda::FunctionRecord& function) override {
+  sluice::common::Outcome<sluice::common::Done, std::string> deploy(
+      const sluice::lambda::FunctionRecord& function) override {
     std::lock_guard lock(mu);
     deployed.push_back(function);
-    if (!refuse_with.empty()) return sluice::Outcome<sluice::Done, std::string>::failure(refuse_with);
-    return sluice::Done{};
+    if (!refuse_with.empty()) return sluice::common::Outcome<sluice::common::Done, std::string>::failure(refuse_with);
+    return sluice::common::Done{};
   }
   void retire(const std::string& name) override {
     std::lock_guard lock(mu);
     retired.push_back(name);
   }
-  sluice::Outcome<sluice::lambda::InvokeOutput> invoke(const sluice::lambda::FunctionRecord& function,
-                                                       const sluice::lambda::InvokeInput& input) override {
+  sluice::common::Outcome<sluice::lambda::InvokeOutput> invoke(const sluice::lambda::FunctionRecord& function,
+                                                               const sluice::lambda::InvokeInput& input) override {
     sluice::lambda::InvokeOutput output;
     output.payload = function.name + ":" + input.payload;
     if (input.payload.find("fail") != std::string::npos) output.function_error = "Unhandled";
@@ -74,15 +75,15 @@ class ScriptedExecutor final : public sluice::lambda::Executor {
     return output;
   }
 
-  sluice::Outcome<std::string> start_mapping(const sluice::lambda::MappingRecord& mapping,
-                                             const sluice::lambda::FunctionRecord&) override {
+  sluice::common::Outcome<std::string> start_mapping(const sluice::lambda::MappingRecord& mapping,
+                                                     const sluice::lambda::FunctionRecord&) override {
     std::lock_guard lock(mu);
     if (mapping.settings_json.find("\"BatchSize\":0") != std::string::npos)
-      return sluice::aws_error(sluice::AwsErrorCode::Validation, "batch size");
+      return sluice::common::aws_error(sluice::common::AwsErrorCode::Validation, "batch size");
     running[mapping.uuid] = "{\"UUID\":\"" + mapping.uuid + "\",\"State\":\"Enabled\"}";
     return running[mapping.uuid];
   }
-  sluice::Outcome<std::string> update_mapping(const std::string& uuid, const std::string& changes) override {
+  sluice::common::Outcome<std::string> update_mapping(const std::string& uuid, const std::string& changes) override {
     std::lock_guard lock(mu);
     updates.push_back(changes);
     return running.at(uuid);

@@ -68,14 +68,15 @@ TEST_CASE("AddPermission writes statements as AWS does; GetPolicy answers the po
 
   auto duplicate = f.plane->add_permission("orders", "", permission("sns", "*"));
   REQUIRE_FALSE(duplicate);
-  CHECK(duplicate.error().code == AwsErrorCode::ResourceConflict);
+  CHECK(duplicate.error().code == common::AwsErrorCode::ResourceConflict);
   CHECK(duplicate.error().message ==
         "The statement id (sns) provided already exists. Please provide a new statement id, or remove the existing "
         "statement.");
-  CHECK(f.plane->add_permission("orders", "", permission("bad id!", "*")).error().code == AwsErrorCode::Validation);
+  CHECK(f.plane->add_permission("orders", "", permission("bad id!", "*")).error().code ==
+        common::AwsErrorCode::Validation);
   AddPermissionInput bad_action = permission("x", "*");
   bad_action.action = "sqs:SendMessage";
-  CHECK(f.plane->add_permission("orders", "", bad_action).error().code == AwsErrorCode::Validation);
+  CHECK(f.plane->add_permission("orders", "", bad_action).error().code == common::AwsErrorCode::Validation);
 
   auto policy = f.plane->get_policy(kArn, "");
   REQUIRE(policy);
@@ -85,12 +86,13 @@ TEST_CASE("AddPermission writes statements as AWS does; GetPolicy answers the po
   CHECK(document["Statement"].as_array().size() == 2);
 
   CHECK(f.plane->remove_permission("orders", "", "acct", std::string("old")).error().code ==
-        AwsErrorCode::LambdaPreconditionFailed);
+        common::AwsErrorCode::LambdaPreconditionFailed);
   REQUIRE(f.plane->remove_permission("orders", "", "acct", policy->revision_id));
   CHECK(f.plane->remove_permission("orders", "", "acct", std::nullopt).error().message ==
         "Statement acct is not found in resource policy.");
   CHECK(f.plane->get_policy("orders", "")->statements.size() == 1);
-  CHECK(f.plane->add_permission("nope", "", permission("x", "*")).error().code == AwsErrorCode::ResourceNotFound);
+  CHECK(f.plane->add_permission("nope", "", permission("x", "*")).error().code ==
+        common::AwsErrorCode::ResourceNotFound);
 }
 
 TEST_CASE("versions and aliases have policies of their own; policies are durable and go with the function") {
@@ -102,7 +104,8 @@ TEST_CASE("versions and aliases have policies of their own; policies are durable
     REQUIRE(on_version);
     CHECK(boost::json::parse(*on_version).as_object()["Resource"].as_string() == std::string(kArn) + ":1");
     CHECK_FALSE(f.plane->get_policy("orders", ""));
-    CHECK(f.plane->add_permission("orders", "7", permission("v7", "*")).error().code == AwsErrorCode::ResourceNotFound);
+    CHECK(f.plane->add_permission("orders", "7", permission("v7", "*")).error().code ==
+          common::AwsErrorCode::ResourceNotFound);
     REQUIRE(f.plane->add_permission("orders", "", permission("all", "*")));
   }
   {

@@ -22,7 +22,7 @@ struct Fixture {
     options.executor = &executor;
     plane = std::move(ControlPlane::open(options).value());
   }
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(1'700'000'000'000);
+  std::shared_ptr<common::ManualClock> clock = std::make_shared<common::ManualClock>(1'700'000'000'000);
   lambda_test::ScriptedExecutor executor;
   std::unique_ptr<ControlPlane> plane;
 };
@@ -108,12 +108,12 @@ TEST_CASE("PublishVersion checks CodeSha256 and RevisionId") {
   wrong_sha.code_sha256 = "abc";
   auto refused = f.plane->publish_version("orders", wrong_sha);
   REQUIRE_FALSE(refused);
-  CHECK(refused.error().code == AwsErrorCode::LambdaInvalidParameterValue);
+  CHECK(refused.error().code == common::AwsErrorCode::LambdaInvalidParameterValue);
   CHECK(refused.error().message == "CodeSHA256 (abc) is different from current CodeSHA256 in $LATEST (" +
                                        latest->code_sha256 + "). Please try again with the CodeSHA256 in $LATEST.");
   PublishVersionInput stale;
   stale.revision_id = "old";
-  CHECK(f.plane->publish_version("orders", stale).error().code == AwsErrorCode::LambdaPreconditionFailed);
+  CHECK(f.plane->publish_version("orders", stale).error().code == common::AwsErrorCode::LambdaPreconditionFailed);
   PublishVersionInput right;
   right.code_sha256 = latest->code_sha256;
   right.revision_id = latest->revision_id;
@@ -133,14 +133,15 @@ TEST_CASE("aliases: AWS's checks, routing by weight, and versions in use") {
   CHECK(alias_json(*live).find("\"AliasArn\":\"" + std::string(kArn) + ":live\"") != std::string::npos);
   CHECK(f.plane->create_alias("orders", alias_to("live", "2")).error().message ==
         "Alias already exists: " + std::string(kArn) + ":live");
-  CHECK(f.plane->create_alias("orders", alias_to("42", "1")).error().code == AwsErrorCode::Validation);
+  CHECK(f.plane->create_alias("orders", alias_to("42", "1")).error().code == common::AwsErrorCode::Validation);
   CHECK(f.plane->create_alias("orders", alias_to("beta", "9")).error().message ==
         "Function not found: " + std::string(kArn) + ":9");
   CHECK(f.plane->create_alias("orders", alias_to("beta", "$LATEST", {{"1", 0.5}})).error().message ==
         "$LATEST is not supported for an alias pointing to more than 1 version");
-  CHECK(f.plane->create_alias("orders", alias_to("beta", "1", {{"2", 1.5}})).error().code == AwsErrorCode::Validation);
+  CHECK(f.plane->create_alias("orders", alias_to("beta", "1", {{"2", 1.5}})).error().code ==
+        common::AwsErrorCode::Validation);
   CHECK(f.plane->create_alias("orders", alias_to("beta", "1", {{"2", 0.1}, {"3", 0.1}})).error().code ==
-        AwsErrorCode::Validation);
+        common::AwsErrorCode::Validation);
   CHECK(f.plane->get_alias("orders", "nope").error().message ==
         "Cannot find alias arn: " + std::string(kArn) + ":nope");
 
@@ -161,12 +162,12 @@ TEST_CASE("aliases: AWS's checks, routing by weight, and versions in use") {
   for (int i = 0; i < 5; ++i) CHECK(f.plane->invoke("orders", "live", {"{}", "", false, ""})->executed_version == "1");
   AliasInput stale = none_to_two;
   stale.revision_id = "old";
-  CHECK(f.plane->update_alias("orders", stale).error().code == AwsErrorCode::LambdaPreconditionFailed);
+  CHECK(f.plane->update_alias("orders", stale).error().code == common::AwsErrorCode::LambdaPreconditionFailed);
 
   auto in_use = f.plane->delete_function("orders:2");
   REQUIRE_FALSE(in_use);
-  CHECK(in_use.error().code == AwsErrorCode::ResourceConflict);
-  CHECK(f.plane->delete_function("orders:$LATEST").error().code == AwsErrorCode::LambdaInvalidParameterValue);
+  CHECK(in_use.error().code == common::AwsErrorCode::ResourceConflict);
+  CHECK(f.plane->delete_function("orders:$LATEST").error().code == common::AwsErrorCode::LambdaInvalidParameterValue);
   REQUIRE(f.plane->create_alias("orders", alias_to("edge", "$LATEST")));
   auto listed = f.plane->list_aliases("orders", "", "", std::nullopt);
   REQUIRE(listed->aliases.size() == 2);

@@ -12,7 +12,7 @@ using namespace sluice;
 using namespace sluice::logs;
 
 TEST_CASE("submitted events reach the store, each stream in submission order") {
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<common::ManualClock>();
   LogStoreOptions options;
   options.clock = clock;
   std::shared_ptr<LogStore> store = std::move(LogStore::open(options).value());
@@ -42,7 +42,7 @@ TEST_CASE("submitted events reach the store, each stream in submission order") {
 
 TEST_CASE("beyond its bound the queue drops and counts") {
   LogStoreOptions options;
-  options.clock = std::make_shared<ManualClock>();
+  options.clock = std::make_shared<common::ManualClock>();
   std::shared_ptr<LogStore> store = std::move(LogStore::open(options).value());
   LogIngest ingest(store, 2);
   ingest.submit("g", "s", {{1, "a"}, {2, "b"}, {3, "c"}});

@@ -19,7 +19,7 @@ namespace {
 constexpr int64_t kDayMs = 86400000;
 
 struct Fixture {
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
+  std::shared_ptr<common::ManualClock> clock = std::make_shared<common::ManualClock>();
   std::unique_ptr<LogStore> store;
 
   explicit Fixture(int64_t max_events = 100000, std::string path = "") {
@@ -54,12 +54,12 @@ TEST_CASE("groups and streams are created once and answer AWS's errors") {
   REQUIRE(f.store->create_group("/app/web").ok());
   auto again = f.store->create_group("/app/web");
   REQUIRE_FALSE(again.ok());
-  CHECK(again.error().code == AwsErrorCode::LogsResourceAlreadyExists);
+  CHECK(again.error().code == common::AwsErrorCode::LogsResourceAlreadyExists);
   CHECK(again.error().message == "The specified log group already exists");
 
   auto orphan = f.store->create_stream("/nope", "s");
   REQUIRE_FALSE(orphan.ok());
-  CHECK(orphan.error().code == AwsErrorCode::LogsResourceNotFound);
+  CHECK(orphan.error().code == common::AwsErrorCode::LogsResourceNotFound);
   CHECK(orphan.error().message == "The specified log group does not exist.");
 
   REQUIRE(f.store->create_stream("/app/web", "s1").ok());
@@ -74,7 +74,7 @@ TEST_CASE("groups and streams are created once and answer AWS's errors") {
 
   REQUIRE(f.store->delete_group("/app/web").ok());
   CHECK(f.store->describe_groups({}).value().groups.empty());
-  CHECK(f.store->delete_group("/app/web").error().code == AwsErrorCode::LogsResourceNotFound);
+  CHECK(f.store->delete_group("/app/web").error().code == common::AwsErrorCode::LogsResourceNotFound);
 }
 
 TEST_CASE("DescribeLogGroups and DescribeLogStreams page with tokens") {
@@ -92,7 +92,7 @@ TEST_CASE("DescribeLogGroups and DescribeLogStreams page with tokens") {
   }
   CHECK(seen == std::vector<std::string>{"a", "b", "c", "d", "e"});
   query.next_token = "garbage";
-  CHECK(f.store->describe_groups(query).error().code == AwsErrorCode::LogsInvalidParameter);
+  CHECK(f.store->describe_groups(query).error().code == common::AwsErrorCode::LogsInvalidParameter);
 
   f.put("a", "old", {"x"});
   f.clock->advance_ms(1000);
@@ -209,7 +209,7 @@ TEST_CASE("FilterLogEvents interleaves streams by time, filters, and pages") {
   FilterQuery bad;
   bad.group = "g";
   bad.pattern = "{ $.a = ";
-  CHECK(f.store->filter_events(bad).error().code == AwsErrorCode::LogsInvalidParameter);
+  CHECK(f.store->filter_events(bad).error().code == common::AwsErrorCode::LogsInvalidParameter);
 }
 
 TEST_CASE("retention hides and sweeps older events; every group is bounded") {

@@ -14,7 +14,7 @@ namespace {
 constexpr int64_t kStart = 1'700'000'040'000;
 
 struct Fixture {
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(kStart);
+  std::shared_ptr<common::ManualClock> clock = std::make_shared<common::ManualClock>(kStart);
   std::shared_ptr<Registry> registry = std::make_shared<Registry>(clock);
   LambdaMeter meter{registry, "123456789012", "us-east-1"};
 

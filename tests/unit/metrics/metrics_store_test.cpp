@@ -30,7 +30,7 @@ struct TempDir {
 const MetricKey kLatency{"123456789012", "us-east-1", "Shop", "Latency", {{"Service", "cart"}}};
 
 struct Opened {
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(kNow);
+  std::shared_ptr<common::ManualClock> clock = std::make_shared<common::ManualClock>(kNow);
   std::shared_ptr<Registry> registry = std::make_shared<Registry>(clock);
   std::unique_ptr<MetricsStore> store;
   explicit Opened(const std::string& dir) {

@@ -19,7 +19,7 @@ MetricKey key(std::string name, Dimensions dims = {{"QueueName", "q"}}) {
 }  // namespace
 
 TEST_CASE("values aggregate per minute and into longer periods") {
-  auto clock = std::make_shared<ManualClock>(kT0);
+  auto clock = std::make_shared<common::ManualClock>(kT0);
   Registry registry(clock);
   registry.put(key("Sent"), 1, "Count", kT0 + 1000);
   registry.put(key("Sent"), 3, "Count", kT0 + 59'000);
@@ -51,7 +51,7 @@ TEST_CASE("values aggregate per minute and into longer periods") {
 }
 
 TEST_CASE("high-resolution values keep one-second buckets") {
-  Registry registry(std::make_shared<ManualClock>(kT0));
+  Registry registry(std::make_shared<common::ManualClock>(kT0));
   registry.put(key("Hi"), 10, "Seconds", kT0 + 1'000, true);
   registry.put(key("Hi"), 20, "Seconds", kT0 + 2'500, true);
   auto seconds = registry.query(key("Hi"), kT0, kT0 + 10'000, 1'000);
@@ -86,7 +86,7 @@ TEST_CASE("statistics by name and percentiles") {
 }
 
 TEST_CASE("listing filters by namespace, name, dimensions and recent activity") {
-  auto clock = std::make_shared<ManualClock>(kT0);
+  auto clock = std::make_shared<common::ManualClock>(kT0);
   Registry registry(clock);
   registry.put(key("Sent", {{"QueueName", "a"}}), 1, "Count", kT0);
   registry.put(key("Sent", {{"QueueName", "b"}}), 1, "Count", kT0 - 4 * 3600 * 1000);
@@ -107,7 +107,7 @@ TEST_CASE("listing filters by namespace, name, dimensions and recent activity") 
 }
 
 TEST_CASE("retention drops old buckets and empty series") {
-  auto clock = std::make_shared<ManualClock>(kT0);
+  auto clock = std::make_shared<common::ManualClock>(kT0);
   Registry registry(clock);
   registry.put(key("Old"), 1, "Count", kT0);
   registry.put(key("Hi"), 1, "Count", kT0, true);
@@ -119,7 +119,7 @@ TEST_CASE("retention drops old buckets and empty series") {
 }
 
 TEST_CASE("samplers run on sample() and snapshots total what was added") {
-  Registry registry(std::make_shared<ManualClock>(kT0));
+  Registry registry(std::make_shared<common::ManualClock>(kT0));
   int calls = 0;
   registry.add_sampler([&calls](Registry& r, int64_t now) {
     ++calls;

@@ -8,7 +8,7 @@ using namespace sluice;
 using namespace sluice::metrics;
 
 TEST_CASE("the metered engine counts sends, receives, deletes and samples depths") {
-  auto clock = std::make_shared<ManualClock>(1'700'000'040'000);
+  auto clock = std::make_shared<common::ManualClock>(1'700'000'040'000);
   auto registry = std::make_shared<Registry>(clock);
   sqs::EngineOptions options;
   options.in_memory = true;

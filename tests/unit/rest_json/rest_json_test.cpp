@@ -42,7 +42,8 @@ TEST_CASE("query strings decode '+' and percent escapes; the first of a repeated
 }
 
 TEST_CASE("errors carry x-amzn-ErrorType and Lambda's body with its member casing") {
-  auto invalid = rest_json::error_answer(aws_error(AwsErrorCode::LambdaInvalidParameterValue, "bad \"zip\""), "rid");
+  auto invalid = rest_json::error_answer(
+      common::aws_error(common::AwsErrorCode::LambdaInvalidParameterValue, "bad \"zip\""), "rid");
   CHECK(invalid.status == 400);
   CHECK(invalid.body == R"({"Type":"User","message":"bad \"zip\""})");
   bool typed = false;
@@ -50,11 +51,12 @@ TEST_CASE("errors carry x-amzn-ErrorType and Lambda's body with its member casin
     typed |= name == "x-amzn-ErrorType" && value == "InvalidParameterValueException";
   CHECK(typed);
 
-  auto missing = rest_json::error_answer(aws_error(AwsErrorCode::ResourceNotFound, "Function not found: x"), "rid");
+  auto missing = rest_json::error_answer(
+      common::aws_error(common::AwsErrorCode::ResourceNotFound, "Function not found: x"), "rid");
   CHECK(missing.status == 404);
   CHECK(missing.body == R"({"Type":"User","Message":"Function not found: x"})");
 
-  auto service = rest_json::error_answer(aws_error(AwsErrorCode::LambdaService, "store"), "rid");
+  auto service = rest_json::error_answer(common::aws_error(common::AwsErrorCode::LambdaService, "store"), "rid");
   CHECK(service.status == 500);
   CHECK(service.body == R"({"Type":"Service","message":"store"})");
 }
@@ -68,8 +70,9 @@ TEST_CASE("an empty answer has no content type") {
 
 TEST_CASE("repeated query parameters and an error's Reason") {
   CHECK(rest_json::query_values("tagKeys=a&x=1&tagKeys=b%20c", "tagKeys") == std::vector<std::string>{"a", "b c"});
-  auto throttled = rest_json::error_answer(aws_error(AwsErrorCode::LambdaTooManyRequests, "Rate Exceeded."), "rid",
-                                           "ReservedFunctionConcurrentInvocationLimitExceeded");
+  auto throttled =
+      rest_json::error_answer(common::aws_error(common::AwsErrorCode::LambdaTooManyRequests, "Rate Exceeded."), "rid",
+                              "ReservedFunctionConcurrentInvocationLimitExceeded");
   CHECK(throttled.status == 429);
   CHECK(throttled.body ==
         R"({"Type":"User","message":"Rate Exceeded.","Reason":"ReservedFunctionConcurrentInvocationLimitExceeded"})");
@@ -79,7 +82,8 @@ TEST_CASE("an error text with bytes that are not UTF-8 is still a JSON document 
   // "No Lambda operation at GET <path>" with raw bytes of the request's path in it.
   const std::string text = std::string("No Lambda operation at GET /2015-03-31/function") + "\xbb\xbb" +
                            "s/x \xe2\x82" + " \xed\xa0\x80 \xc0\xaf \xe2\x82\xac";
-  http::Response answer = rest_json::error_answer(aws_error(AwsErrorCode::UnknownOperation, text), "req-1");
+  http::Response answer =
+      rest_json::error_answer(common::aws_error(common::AwsErrorCode::UnknownOperation, text), "req-1");
   boost::json::error_code ec;
   boost::json::value body = boost::json::parse(answer.body, ec);
   REQUIRE_FALSE(ec);

@@ -8,7 +8,7 @@
 
 #include "sns_test_support.h"
 
-using sluice::AwsErrorCode;
+using sluice::common::AwsErrorCode;
 using namespace sluice::sns;
 using namespace sluice::sns::testing;
 
@@ -50,8 +50,8 @@ TEST_CASE("state survives a reopen") {
 
   REQUIRE(f->delete_topic(f.ctx, t).ok());
   f.reopen(dir.path);
-  CHECK(f->get_topic_attributes(f.ctx, t).error().code == AwsErrorCode::NotFound);
-  CHECK(f->get_subscription_attributes(f.ctx, sub).error().code == AwsErrorCode::NotFound);
+  CHECK(f->get_topic_attributes(f.ctx, t).error().code == common::AwsErrorCode::NotFound);
+  CHECK(f->get_subscription_attributes(f.ctx, sub).error().code == common::AwsErrorCode::NotFound);
 }
 
 TEST_CASE("the outbox is a JSON-lines file in the data directory") {

@@ -22,10 +22,10 @@ std::string attribute(const sqs::ReceivedMessage& m, const std::string& name) {
   return "<absent>";
 }
 
-std::string message_of(const Status& st) { return st ? std::string("<ok>") : st.error().message; }
+std::string message_of(const common::Status& st) { return st ? std::string("<ok>") : st.error().message; }
 
 template <typename T>
-std::string message_of(const Outcome<T>& out) {
+std::string message_of(const common::Outcome<T>& out) {
   return out ? std::string("<ok>") : out.error().message;
 }
 
@@ -105,7 +105,7 @@ TEST_CASE("a topic ARN of another region is an invalid parameter for every topic
   CHECK(message_of(f->delete_topic(other, t)) == expected);
   CHECK(f->get_topic_attributes(f.ctx, t));  // still there
   // A topic that does not exist in the caller's own region is still NotFound.
-  CHECK(f->get_topic_attributes(f.ctx, t + "-missing").error().code == AwsErrorCode::NotFound);
+  CHECK(f->get_topic_attributes(f.ctx, t + "-missing").error().code == common::AwsErrorCode::NotFound);
 }
 
 TEST_CASE("a topic delivers to a queue of another region") {

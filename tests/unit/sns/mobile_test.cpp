@@ -7,14 +7,14 @@
 #include "sluice/sns/mobile.h"
 #include "sns_test_support.h"
 
-using sluice::AwsErrorCode;
+using sluice::common::AwsErrorCode;
 using namespace sluice::sns;
 using namespace sluice::sns::testing;
 
 namespace {
 
 template <typename T>
-std::string error_of(const sluice::Outcome<T>& r) {
+std::string error_of(const sluice::common::Outcome<T>& r) {
   return r.ok() ? "ok" : r.error().message;
 }
 
@@ -57,7 +57,7 @@ TEST_CASE("platform applications: ARNs, hidden credentials, AWS's texts") {
   CHECK(error_of(m.get_platform_application_attributes(f.ctx, "nope")) ==
         "Invalid parameter: PlatformApplicationArn Reason: An ARN must have at least 6 elements, not 1");
   auto missing = m.get_platform_application_attributes(f.ctx, app + "x");
-  CHECK(missing.error().code == AwsErrorCode::NotFound);
+  CHECK(missing.error().code == common::AwsErrorCode::NotFound);
   CHECK(missing.error().info().http_status == 404);
   // Another account or region lists nothing.
   CHECK(m.list_platform_applications(CallContext{"222222222222", "us-east-1"}, std::nullopt)->items.empty());
@@ -111,7 +111,7 @@ TEST_CASE("publishing to an endpoint and through an application subscription fil
 
   REQUIRE(m.set_endpoint_attributes(f.ctx, endpoint, {{"Enabled", "false"}}).ok());
   auto disabled = f->publish(f.ctx, direct);
-  CHECK(disabled.error().code == AwsErrorCode::EndpointDisabled);
+  CHECK(disabled.error().code == common::AwsErrorCode::EndpointDisabled);
   REQUIRE(f.publish(topic, "not pushed").ok());
   CHECK(m.platform_messages(everything(f)).size() == 2);
 
@@ -130,7 +130,7 @@ TEST_CASE("a disabled platform application refuses publishes with AWS's Platform
   direct.message = "to a disabled app";
   auto refused = f->publish(f.ctx, direct);
   REQUIRE_FALSE(refused.ok());
-  CHECK(refused.error().code == AwsErrorCode::PlatformApplicationDisabled);
+  CHECK(refused.error().code == common::AwsErrorCode::PlatformApplicationDisabled);
   CHECK(refused.error().message == "Platform application is disabled");
   CHECK(refused.error().info().http_status == 400);
   CHECK(std::string(refused.error().info().query_code) == "PlatformApplicationDisabled");
@@ -215,7 +215,7 @@ TEST_CASE("a token the push service rejects fails its next delivery and disables
       f.ctx, "app", "GCM", {{"PlatformCredential", "c"}, {"PlatformPrincipal", "p"}, {"EventDeliveryFailure", failed}});
   REQUIRE(app.ok());
   const std::string endpoint = make_endpoint(f, *app, "uninstalled");
-  CHECK(m.reject_platform_token(endpoint + "x").error().code == AwsErrorCode::NotFound);
+  CHECK(m.reject_platform_token(endpoint + "x").error().code == common::AwsErrorCode::NotFound);
   REQUIRE(m.reject_platform_token(endpoint).ok());
   CHECK(m.get_endpoint_attributes(f.ctx, endpoint)->at("Enabled") == "true");  // until a delivery finds out
 
@@ -233,7 +233,7 @@ TEST_CASE("a token the push service rejects fails its next delivery and disables
   CHECK(failure.at("FailureMessage") == "Platform token associated with the endpoint is not valid");
   CHECK(text_of(failure.at("MessageId")) == published->message_id);
   // Now disabled: refused like any disabled endpoint until re-enabled.
-  CHECK(f->publish(f.ctx, direct).error().code == AwsErrorCode::EndpointDisabled);
+  CHECK(f->publish(f.ctx, direct).error().code == common::AwsErrorCode::EndpointDisabled);
   REQUIRE(m.set_endpoint_attributes(f.ctx, endpoint, {{"Enabled", "true"}}).ok());
   REQUIRE(f->publish(f.ctx, direct).ok());
   CHECK(m.platform_messages(everything(f)).size() == 1);
@@ -287,14 +287,14 @@ TEST_CASE("SMS attributes and the sandbox's one-time password") {
   const std::string otp = texts[0].message.substr(texts[0].message.rfind(' ') + 1);
   CHECK(otp.size() == 6);
   const std::string wrong = otp == "999999" ? "111111" : "999999";
-  CHECK(m.verify_sms_sandbox_phone_number(f.ctx, number, wrong).error().code == AwsErrorCode::Verification);
+  CHECK(m.verify_sms_sandbox_phone_number(f.ctx, number, wrong).error().code == common::AwsErrorCode::Verification);
   REQUIRE(m.verify_sms_sandbox_phone_number(f.ctx, number, otp).ok());
   CHECK(m.list_sms_sandbox_phone_numbers(f.ctx, std::nullopt, std::nullopt)->items.at(0).status == "Verified");
   CHECK(m.list_sms_sandbox_phone_numbers(f.ctx, std::nullopt, std::string("0")).error().code ==
-        AwsErrorCode::ValidationError);
+        common::AwsErrorCode::ValidationError);
   REQUIRE(m.opt_out_phone_number(f.ctx.account_id, "+15555550999").ok());
   CHECK(m.create_sms_sandbox_phone_number(f.ctx, std::string("+15555550999"), std::nullopt).error().code ==
-        AwsErrorCode::OptedOut);
+        common::AwsErrorCode::OptedOut);
 }
 
 TEST_CASE("everything mobile, and data protection policies, survive a reopen") {

@@ -4,13 +4,13 @@
 
 #include "sns_test_support.h"
 
-using sluice::AwsErrorCode;
-using sluice::Outcome;
+using sluice::common::AwsErrorCode;
+using sluice::common::Outcome;
 using namespace sluice::sns;
 using namespace sluice::sns::testing;
 
 namespace {
-std::string error_of(const Outcome<PublishResult>& r) { return r.ok() ? "ok" : r.error().message; }
+std::string error_of(const common::Outcome<PublishResult>& r) { return r.ok() ? "ok" : r.error().message; }
 PublishAttribute str(std::string v) { return {"String", std::move(v), std::nullopt}; }
 }  // namespace
 
@@ -43,7 +43,7 @@ TEST_CASE("target resolution errors") {
         "Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 4");
   p.topic_arn = t + "-missing";
   auto missing = f->publish(f.ctx, p);
-  CHECK(missing.error().code == AwsErrorCode::NotFound);
+  CHECK(missing.error().code == common::AwsErrorCode::NotFound);
   p.topic_arn = "arn:aws:sns:eu-west-1:111111111111:t";
   CHECK(error_of(f->publish(f.ctx, p)) == "Invalid parameter: TopicArn");
   p.topic_arn.reset();
@@ -90,12 +90,12 @@ TEST_CASE("message attribute validation uses SNS's texts") {
   CHECK(error_of(f.publish(t, "m", {{"a..b", str("v")}})) ==
         "Message attribute name can not have successive '.' character.");
   auto null_type = f.publish(t, "m", {{"attr1", {"", std::string("v"), std::nullopt}}});
-  CHECK(null_type.error().code == AwsErrorCode::ValidationError);
+  CHECK(null_type.error().code == common::AwsErrorCode::ValidationError);
   CHECK(null_type.error().message ==
         "1 validation error detected: Value null at 'messageAttributes.attr1.member.dataType' failed to satisfy "
         "constraint: Member must not be null");
   auto bad = f.publish(t, "m", {{"attr1", str("")}});
-  CHECK(bad.error().code == AwsErrorCode::ParameterValueInvalid);
+  CHECK(bad.error().code == common::AwsErrorCode::ParameterValueInvalid);
   CHECK(bad.error().info().query_code == "ParameterValueInvalid");
 }
 
@@ -159,7 +159,7 @@ TEST_CASE("PublishBatch limits and results") {
     e.message = std::move(msg);
     return e;
   };
-  CHECK(f->publish_batch(f.ctx, t, {}).error().code == AwsErrorCode::SnsEmptyBatchRequest);
+  CHECK(f->publish_batch(f.ctx, t, {}).error().code == common::AwsErrorCode::SnsEmptyBatchRequest);
   std::vector<PublishRequest> eleven;
   for (int i = 0; i < 11; ++i) eleven.push_back(entry(std::to_string(i), "m"));
   auto many = f->publish_batch(f.ctx, t, eleven);

@@ -32,7 +32,7 @@ inline bool verify_sns_signature(const boost::json::object& m, const std::string
     if (!m.contains(k)) continue;
     text += std::string(k) + "\n" + text_of(k) + "\n";
   }
-  auto sig = base64_decode(text_of("Signature"));
+  auto sig = common::base64_decode(text_of("Signature"));
   if (!sig) return false;
   BIO* bio = BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size()));
   X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);

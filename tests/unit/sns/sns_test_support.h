@@ -41,7 +41,7 @@ struct TempDir {
 
 struct Fixture {
   CallContext ctx{"111111111111", "us-east-1"};
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
+  std::shared_ptr<common::ManualClock> clock = std::make_shared<common::ManualClock>();
   std::unique_ptr<sqs::Engine> sqs;
   RecordingSink sink;
   std::unique_ptr<Service> sns;
@@ -92,8 +92,8 @@ struct Fixture {
     auto out = sqs->receive_message(sqs::QueueAddress{ctx.account_id, ctx.region, queue_name}, r);
     return out ? std::move(out.value().messages) : std::vector<sqs::ReceivedMessage>{};
   }
-  Outcome<PublishResult> publish(const std::string& topic_arn, const std::string& message,
-                                 PublishAttributes attrs = {}) {
+  common::Outcome<PublishResult> publish(const std::string& topic_arn, const std::string& message,
+                                         PublishAttributes attrs = {}) {
     PublishRequest p;
     p.topic_arn = topic_arn;
     p.message = message;

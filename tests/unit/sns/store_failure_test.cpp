@@ -12,7 +12,7 @@
 
 #include "sns_test_support.h"
 
-using sluice::AwsErrorCode;
+using sluice::common::AwsErrorCode;
 using namespace sluice::sns;
 using namespace sluice::sns::testing;
 
@@ -69,18 +69,18 @@ TEST_CASE("a failed store write is a 503, changes nothing, and the service recov
     DiskFull full(dir.path);
     auto set = f->set_topic_attributes(f.ctx, t, "DisplayName", std::string("after"));
     REQUIRE_FALSE(set.ok());
-    CHECK(set.error().code == AwsErrorCode::ServiceUnavailable);
+    CHECK(set.error().code == common::AwsErrorCode::ServiceUnavailable);
     CHECK(f->get_topic_attributes(f.ctx, t).value().at("DisplayName") == "before");
 
     auto created = f->create_topic(f.ctx, "other", {}, {});
     REQUIRE_FALSE(created.ok());
-    CHECK(created.error().code == AwsErrorCode::ServiceUnavailable);
+    CHECK(created.error().code == common::AwsErrorCode::ServiceUnavailable);
     CHECK_FALSE(has_topic(f, other));
 
     // The topic and its subscription are deleted together or not at all.
     auto deleted = f->delete_topic(f.ctx, t);
     REQUIRE_FALSE(deleted.ok());
-    CHECK(deleted.error().code == AwsErrorCode::ServiceUnavailable);
+    CHECK(deleted.error().code == common::AwsErrorCode::ServiceUnavailable);
     CHECK(has_topic(f, t));
     CHECK(f->get_subscription_attributes(f.ctx, sub).ok());
 
@@ -111,7 +111,7 @@ TEST_CASE("a failed store write is a 503, changes nothing, and the service recov
   REQUIRE(f->delete_topic(f.ctx, t).ok());
   f.reopen(dir.path);
   CHECK_FALSE(has_topic(f, t));
-  CHECK(f->get_subscription_attributes(f.ctx, sub).error().code == AwsErrorCode::NotFound);
+  CHECK(f->get_subscription_attributes(f.ctx, sub).error().code == common::AwsErrorCode::NotFound);
 }
 
 TEST_CASE("Publish is refused with a 503, delivering nowhere, while the delivery sink cannot journal") {
@@ -125,7 +125,7 @@ TEST_CASE("Publish is refused with a 503, delivering nowhere, while the delivery
   f.sink.accepts = false;
   auto refused = f.publish(t, "held back");
   REQUIRE_FALSE(refused.ok());
-  CHECK(refused.error().code == AwsErrorCode::ServiceUnavailable);
+  CHECK(refused.error().code == common::AwsErrorCode::ServiceUnavailable);
   CHECK(f.sink.deliveries.empty());
   CHECK(f.receive("q").empty());  // nothing half-delivered
   // A topic whose subscriptions do not go through the sink is not held back.
@@ -162,11 +162,11 @@ TEST_CASE("Publish answers a 503 while the SQS store cannot take a queue's copy,
     DiskFull full(sqs_dir.path);
     auto failed = f.publish(t, "while full");
     REQUIRE_FALSE(failed.ok());
-    CHECK(failed.error().code == AwsErrorCode::ServiceUnavailable);
+    CHECK(failed.error().code == common::AwsErrorCode::ServiceUnavailable);
     // Refused from then on, before the engine takes anything in.
     auto refused = f.publish(t, "still full");
     REQUIRE_FALSE(refused.ok());
-    CHECK(refused.error().code == AwsErrorCode::ServiceUnavailable);
+    CHECK(refused.error().code == common::AwsErrorCode::ServiceUnavailable);
     CHECK(f.receive("dlq").empty());  // a server failure is not the subscriber's: never redriven
     full.lift();
   }

@@ -5,7 +5,7 @@
 
 #include "sns_test_support.h"
 
-using sluice::AwsErrorCode;
+using sluice::common::AwsErrorCode;
 using namespace sluice::sns;
 using namespace sluice::sns::testing;
 
@@ -22,7 +22,7 @@ TEST_CASE("protocol and endpoint validation") {
   CHECK(f.subscribe(t, "http", "https://x").rfind("error:", 0) == 0);
   CHECK(f.subscribe(t, "email", "nobody").rfind("error:", 0) == 0);
   auto unknown = f->subscribe(f.ctx, SubscribeRequest{t + "x", "sqs", f.queue("q"), {}, false});
-  CHECK(unknown.error().code == AwsErrorCode::NotFound);
+  CHECK(unknown.error().code == common::AwsErrorCode::NotFound);
   auto malformed =
       f->subscribe(f.ctx, SubscribeRequest{"arn:aws:sns:us-east-1:111111111111", "sqs", f.queue("q"), {}, false});
   CHECK(malformed.error().message == "Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 5");
@@ -134,7 +134,7 @@ TEST_CASE("unsubscribe: ARN checks, idempotent, counted as deleted; DeleteTopic 
   CHECK(f->get_topic_attributes(f.ctx, t).value().at("SubscriptionsDeleted") == "1");
   auto sub2 = f.subscribe(t, "sqs", f.queue("q2"));
   REQUIRE(f->delete_topic(f.ctx, t).ok());
-  CHECK(f->get_subscription_attributes(f.ctx, sub2).error().code == AwsErrorCode::NotFound);
+  CHECK(f->get_subscription_attributes(f.ctx, sub2).error().code == common::AwsErrorCode::NotFound);
   CHECK(f->list_subscriptions(f.ctx, std::nullopt).value().items.empty());
 }
 

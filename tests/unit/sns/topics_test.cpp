@@ -5,7 +5,7 @@
 
 #include "sns_test_support.h"
 
-using sluice::AwsErrorCode;
+using sluice::common::AwsErrorCode;
 using namespace sluice::sns;
 using namespace sluice::sns::testing;
 
@@ -73,7 +73,7 @@ TEST_CASE("GetTopicAttributes renders defaults like AWS") {
 TEST_CASE("topic errors: unknown is 404 NotFound, malformed ARN counts elements") {
   Fixture f;
   auto missing = f->get_topic_attributes(f.ctx, "arn:aws:sns:us-east-1:111111111111:nope");
-  CHECK(missing.error().code == AwsErrorCode::NotFound);
+  CHECK(missing.error().code == common::AwsErrorCode::NotFound);
   CHECK(missing.error().message == "Topic does not exist");
   CHECK(missing.error().info().http_status == 404);
   auto bad = f->get_topic_attributes(f.ctx, "not-an-arn");
@@ -116,7 +116,7 @@ TEST_CASE("AddPermission and RemovePermission edit the policy") {
         "Invalid parameter: Statement already exists");
   CHECK(f->add_permission(f.ctx, arn, "x", {"2"}, {"NotAnAction"}).error().message ==
         "Invalid parameter: Policy statement action out of service scope!");
-  CHECK(f->add_permission(f.ctx, arn + "x", "y", {"2"}, {"Publish"}).error().code == AwsErrorCode::NotFound);
+  CHECK(f->add_permission(f.ctx, arn + "x", "y", {"2"}, {"Publish"}).error().code == common::AwsErrorCode::NotFound);
   REQUIRE(f->remove_permission(f.ctx, arn, "test").ok());
   CHECK(parse_object(f->get_topic_attributes(f.ctx, arn).value().at("Policy")).at("Statement").as_array().size() == 1);
 }
@@ -129,7 +129,7 @@ TEST_CASE("tags: add, overwrite, remove, list sorted") {
   REQUIRE(f->untag_resource(f.ctx, arn, {"k1"}).ok());
   REQUIRE(f->tag_resource(f.ctx, arn, {{"k2", "v2b"}}).ok());
   CHECK(f->list_tags_for_resource(f.ctx, arn).value() == TagList{{"k2", "v2b"}});
-  CHECK(f->tag_resource(f.ctx, arn + "x", {{"a", "b"}}).error().code == AwsErrorCode::SnsResourceNotFound);
+  CHECK(f->tag_resource(f.ctx, arn + "x", {{"a", "b"}}).error().code == common::AwsErrorCode::SnsResourceNotFound);
 }
 
 TEST_CASE("ListTopics pages by 100 with NextToken, per account and region") {

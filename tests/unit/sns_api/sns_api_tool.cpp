@@ -24,8 +24,9 @@ int main() {
     std::cerr << error << "\n";
     return 1;
   }
-  (void)engine->create_queue({kDefaultAccountId, kDefaultRegion, "q1"}, {}, {});
-  (void)engine->create_queue({kDefaultAccountId, kDefaultRegion, "q1.fifo"}, {{"FifoQueue", "true"}}, {});
+  (void)engine->create_queue({common::kDefaultAccountId, common::kDefaultRegion, "q1"}, {}, {});
+  (void)engine->create_queue({common::kDefaultAccountId, common::kDefaultRegion, "q1.fifo"}, {{"FifoQueue", "true"}},
+                             {});
   sns::ServiceOptions so;
   so.in_memory = true;
   so.sqs = engine.get();
@@ -38,7 +39,7 @@ int main() {
     if (line.rfind("#receive ", 0) == 0) {
       sqs::ReceiveMessageRequest r;
       r.max_number_of_messages = 10;
-      auto got = engine->receive_message({kDefaultAccountId, kDefaultRegion, line.substr(9)}, r);
+      auto got = engine->receive_message({common::kDefaultAccountId, common::kDefaultRegion, line.substr(9)}, r);
       boost::json::array bodies;
       if (got) {
         for (const auto& m : got.value().messages) bodies.emplace_back(m.body);

@@ -99,7 +99,7 @@ TEST_CASE("every port the process listens on is refused on this machine unless a
   const uint16_t port = 45123;
   CHECK(allowed(list, "127.0.0.1", port));
   {
-    sluice::ListeningPort listening(port);  // as the HTTP server and each Runtime API listener hold theirs
+    sluice::common::ListeningPort listening(port);  // as the HTTP server and each Runtime API listener hold theirs
     auto refused = list.refusal("127.0.0.1", port);
     REQUIRE(refused.has_value());
     CHECK(refused->find("own port 45123") != std::string::npos);

@@ -16,7 +16,7 @@ struct ScriptedInvoker final : AsyncFunctionInvoker {
   std::mutex mu;
   std::deque<std::string> failures;                        // error types to answer, in order; then success
   std::vector<std::pair<std::string, std::string>> calls;  // function, event
-  std::shared_ptr<const ManualClock> clock;                // the world's: each call's time is recorded on it
+  std::shared_ptr<const common::ManualClock> clock;        // the world's: each call's time is recorded on it
   std::vector<int64_t> times;
   bool take_failures = false;
   int on_failure_calls = 0;

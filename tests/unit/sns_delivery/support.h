@@ -133,8 +133,8 @@ struct TempDir {
 // LambdaDelivery). reopen() tears the service and sinks down and builds them again.
 struct World {
   CallContext ctx{"111111111111", "us-east-1"};
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
-  std::shared_ptr<WorkPool> pool = WorkPool::create();  // the sinks' lanes, as in the server
+  std::shared_ptr<common::ManualClock> clock = std::make_shared<common::ManualClock>();
+  std::shared_ptr<common::WorkPool> pool = common::WorkPool::create();  // the sinks' lanes, as in the server
   std::unique_ptr<sqs::Engine> sqs;
   std::unique_ptr<HttpDelivery> http;
   std::unique_ptr<LambdaDelivery> lambda;
@@ -232,8 +232,8 @@ struct World {
     auto out = sqs->receive_message(sqs::QueueAddress{ctx.account_id, ctx.region, queue_name}, r);
     return out ? std::move(out.value().messages) : std::vector<sqs::ReceivedMessage>{};
   }
-  Outcome<PublishResult> publish(const std::string& topic_arn, const std::string& message,
-                                 std::optional<std::string> subject = std::nullopt) {
+  common::Outcome<PublishResult> publish(const std::string& topic_arn, const std::string& message,
+                                         std::optional<std::string> subject = std::nullopt) {
     PublishRequest p;
     p.topic_arn = topic_arn;
     p.message = message;

@@ -9,7 +9,7 @@
 
 using namespace sluice::api::sqs_wire;
 using namespace sluice::api::sqs_wire::testing;
-using sluice::AwsErrorCode;
+using sluice::common::AwsErrorCode;
 
 namespace {
 
@@ -40,32 +40,32 @@ TEST_CASE("SendMessage errors: missing body, wrong types, bad base64") {
   auto url = f.create("errors");
   auto no_body = f.call("SendMessage", with_url(url));
   REQUIRE_FALSE(no_body.ok());
-  CHECK(no_body.error().code == AwsErrorCode::MissingParameter);
+  CHECK(no_body.error().code == common::AwsErrorCode::MissingParameter);
   CHECK(no_body.error().message == "The request must contain the parameter MessageBody.");
   CHECK(no_body.error().info().json_type == "MissingRequiredParameterException");
 
   auto number_body = f.call("SendMessage", with_url(url, R"("MessageBody":12)"));
   REQUIRE_FALSE(number_body.ok());
-  CHECK(number_body.error().code == AwsErrorCode::SerializationException);
+  CHECK(number_body.error().code == common::AwsErrorCode::SerializationException);
 
   auto string_delay = f.call("SendMessage", with_url(url, R"("MessageBody":"x","DelaySeconds":"abc")"));
   REQUIRE_FALSE(string_delay.ok());
-  CHECK(string_delay.error().code == AwsErrorCode::SerializationException);
+  CHECK(string_delay.error().code == common::AwsErrorCode::SerializationException);
 
   auto bad_binary = f.call("SendMessage", with_url(url, R"("MessageBody":"x",
       "MessageAttributes":{"b":{"DataType":"Binary","BinaryValue":"***"}})"));
   REQUIRE_FALSE(bad_binary.ok());
-  CHECK(bad_binary.error().code == AwsErrorCode::SerializationException);
+  CHECK(bad_binary.error().code == common::AwsErrorCode::SerializationException);
 
   auto empty_string = f.call("SendMessage", with_url(url, R"("MessageBody":"x",
       "MessageAttributes":{"a":{"DataType":"String","StringValue":""}})"));
   REQUIRE_FALSE(empty_string.ok());
-  CHECK(empty_string.error().code == AwsErrorCode::InvalidParameterValue);
+  CHECK(empty_string.error().code == common::AwsErrorCode::InvalidParameterValue);
 
   auto missing_queue =
       f.call("SendMessage", with_url("http://localhost:9324/123456789012/nope", R"("MessageBody":"x")"));
   REQUIRE_FALSE(missing_queue.ok());
-  CHECK(missing_queue.error().code == AwsErrorCode::QueueDoesNotExist);
+  CHECK(missing_queue.error().code == common::AwsErrorCode::QueueDoesNotExist);
 }
 
 TEST_CASE("ReceiveMessage: no Messages member when empty; attributes, binary values and delete") {
@@ -98,7 +98,7 @@ TEST_CASE("ReceiveMessage: no Messages member when empty; attributes, binary val
   REQUIRE(f.call("DeleteMessage", with_url(url, R"("ReceiptHandle":")" + handle + "\"")).ok());
   auto garbage = f.call("DeleteMessage", with_url(url, R"("ReceiptHandle":"garbage")"));
   REQUIRE_FALSE(garbage.ok());
-  CHECK(garbage.error().code == AwsErrorCode::ReceiptHandleIsInvalid);
+  CHECK(garbage.error().code == common::AwsErrorCode::ReceiptHandleIsInvalid);
   CHECK(garbage.error().message == R"(The input receipt handle "garbage" is not a valid receipt handle.)");
 
   auto bad_max = f.call("ReceiveMessage", with_url(url, R"("MaxNumberOfMessages":11)"));
@@ -151,12 +151,12 @@ TEST_CASE("batch calls: Successful and Failed lists, whole-batch errors") {
     entries += std::string(i ? "," : "") + R"({"Id":"e)" + std::to_string(i) + R"(","MessageBody":"b"})";
   auto too_many = f.call("SendMessageBatch", with_url(url, R"("Entries":[)" + entries + "]"));
   REQUIRE_FALSE(too_many.ok());
-  CHECK(too_many.error().code == AwsErrorCode::TooManyEntriesInBatchRequest);
+  CHECK(too_many.error().code == common::AwsErrorCode::TooManyEntriesInBatchRequest);
   CHECK(too_many.error().message == "Maximum number of entries per request are 10. You have sent 20.");
 
   auto bad_id = f.call("DeleteMessageBatch", with_url(url, R"("Entries":[{"Id":"invalid:id","ReceiptHandle":"x"}])"));
   REQUIRE_FALSE(bad_id.ok());
-  CHECK(bad_id.error().code == AwsErrorCode::InvalidBatchEntryId);
+  CHECK(bad_id.error().code == common::AwsErrorCode::InvalidBatchEntryId);
 
   auto got = f.call("ReceiveMessage", with_url(url));
   REQUIRE(got.ok());

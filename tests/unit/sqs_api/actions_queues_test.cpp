@@ -7,7 +7,7 @@
 
 using namespace sluice::api::sqs_wire;
 using namespace sluice::api::sqs_wire::testing;
-using sluice::AwsErrorCode;
+using sluice::common::AwsErrorCode;
 
 TEST_CASE("CreateQueue answers a URL on this service; GetQueueUrl finds it; DeleteQueue removes it") {
   Fixture f;
@@ -24,7 +24,7 @@ TEST_CASE("CreateQueue answers a URL on this service; GetQueueUrl finds it; Dele
 
   auto gone = f.call("GetQueueUrl", R"({"QueueName":"orders"})");
   REQUIRE_FALSE(gone.ok());
-  CHECK(gone.error().code == AwsErrorCode::QueueDoesNotExist);
+  CHECK(gone.error().code == common::AwsErrorCode::QueueDoesNotExist);
   CHECK(gone.error().message == "The specified queue does not exist.");
 }
 
@@ -49,7 +49,7 @@ TEST_CASE("CreateQueue with a different attribute value answers QueueNameExists"
   f.create("q", R"({"VisibilityTimeout":"30"})");
   auto again = f.call("CreateQueue", R"({"QueueName":"q","Attributes":{"VisibilityTimeout":"31"}})");
   REQUIRE_FALSE(again.ok());
-  CHECK(again.error().code == AwsErrorCode::QueueNameExists);
+  CHECK(again.error().code == common::AwsErrorCode::QueueNameExists);
   CHECK(again.error().message ==
         "A queue already exists with the same name and a different value for attribute VisibilityTimeout");
 }
@@ -82,7 +82,7 @@ TEST_CASE("ListQueues: prefix, pagination with MaxResults and NextToken") {
 
   auto bad = f.call("ListQueues", R"({"MaxResults":0})");
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().code == AwsErrorCode::InvalidParameterValue);
+  CHECK(bad.error().code == common::AwsErrorCode::InvalidParameterValue);
   auto too_many = f.call("ListQueues", R"({"MaxResults":1001})");
   CHECK_FALSE(too_many.ok());
 }
@@ -107,7 +107,7 @@ TEST_CASE("Get/SetQueueAttributes in string form; no names means no Attributes m
 
   auto missing = f.call("SetQueueAttributes", R"({"QueueUrl":")" + url + R"("})");
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().code == AwsErrorCode::MissingParameter);
+  CHECK(missing.error().code == common::AwsErrorCode::MissingParameter);
   CHECK(missing.error().message == "The request must contain the parameter Attributes.");
 }
 
@@ -161,7 +161,7 @@ TEST_CASE("PurgeQueue twice within 60 s answers PurgeQueueInProgress") {
   REQUIRE(f.call("PurgeQueue", R"({"QueueUrl":")" + url + R"("})").ok());
   auto again = f.call("PurgeQueue", R"({"QueueUrl":")" + url + R"("})");
   REQUIRE_FALSE(again.ok());
-  CHECK(again.error().code == AwsErrorCode::PurgeQueueInProgress);
+  CHECK(again.error().code == common::AwsErrorCode::PurgeQueueInProgress);
   CHECK(again.error().info().http_status == 403);
   f.clock->advance_s(61);
   CHECK(f.call("PurgeQueue", R"({"QueueUrl":")" + url + R"("})").ok());
@@ -171,16 +171,16 @@ TEST_CASE("input checking: missing members, wrong JSON types, unknown actions") 
   Fixture f;
   auto no_name = f.call("CreateQueue", "{}");
   REQUIRE_FALSE(no_name.ok());
-  CHECK(no_name.error().code == AwsErrorCode::MissingParameter);
+  CHECK(no_name.error().code == common::AwsErrorCode::MissingParameter);
   CHECK(no_name.error().message == "The request must contain the parameter QueueName.");
 
   auto wrong_type = f.call("CreateQueue", R"({"QueueName":42})");
   REQUIRE_FALSE(wrong_type.ok());
-  CHECK(wrong_type.error().code == AwsErrorCode::SerializationException);
+  CHECK(wrong_type.error().code == common::AwsErrorCode::SerializationException);
 
   auto wrong_map = f.call("CreateQueue", R"({"QueueName":"q","Attributes":{"DelaySeconds":5}})");
   REQUIRE_FALSE(wrong_map.ok());
-  CHECK(wrong_map.error().code == AwsErrorCode::SerializationException);
+  CHECK(wrong_map.error().code == common::AwsErrorCode::SerializationException);
 
   auto no_url = f.call("PurgeQueue", "{}");
   REQUIRE_FALSE(no_url.ok());
@@ -188,7 +188,7 @@ TEST_CASE("input checking: missing members, wrong JSON types, unknown actions") 
 
   auto unknown = f.call("FlyToTheMoon", "{}");
   REQUIRE_FALSE(unknown.ok());
-  CHECK(unknown.error().code == AwsErrorCode::InvalidAction);
+  CHECK(unknown.error().code == common::AwsErrorCode::InvalidAction);
   CHECK(unknown.error().message == "The action FlyToTheMoon is not valid for this endpoint.");
   CHECK(SqsActions::is_action("ChangeMessageVisibilityBatch"));
   CHECK_FALSE(SqsActions::is_action("sendmessage"));

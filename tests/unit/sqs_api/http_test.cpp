@@ -228,7 +228,7 @@ struct ScratchDir {
 // Not checked by the thread-safety analysis: the lock outlives the constructor by design.
 class HeldLock {
  public:
-  explicit HeldLock(sluice::Mutex& mu) NO_THREAD_SAFETY_ANALYSIS : mu_(mu) { mu_.lock(); }
+  explicit HeldLock(sluice::common::Mutex& mu) NO_THREAD_SAFETY_ANALYSIS : mu_(mu) { mu_.lock(); }
   ~HeldLock() { release(); }
   HeldLock(const HeldLock&) = delete;
   HeldLock& operator=(const HeldLock&) = delete;
@@ -238,7 +238,7 @@ class HeldLock {
   }
 
  private:
-  sluice::Mutex& mu_;
+  sluice::common::Mutex& mu_;
   bool held_ = true;
 };
 

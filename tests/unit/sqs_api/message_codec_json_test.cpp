@@ -39,19 +39,19 @@ TEST_CASE("json_plain_run stops at the first byte JSON must escape, wherever it 
         if (at < length) s[at] = static_cast<char>(special);
         CAPTURE(length);
         CAPTURE(at);
-        CHECK(sluice::json_plain_run(s.data(), s.size()) == at);
+        CHECK(sluice::common::json_plain_run(s.data(), s.size()) == at);
       }
     }
   }
-  CHECK(sluice::is_ascii("plain ascii text", 16));
-  CHECK_FALSE(sluice::is_ascii("caf\xc3\xa9 and more", 14));
+  CHECK(sluice::common::is_ascii("plain ascii text", 16));
+  CHECK_FALSE(sluice::common::is_ascii("caf\xc3\xa9 and more", 14));
   const std::string long_ascii(40, 'a');
-  CHECK(sluice::is_ascii(long_ascii.data(), long_ascii.size()));
+  CHECK(sluice::common::is_ascii(long_ascii.data(), long_ascii.size()));
   for (size_t at : {0, 15, 16, 31, 39}) {
     std::string s = long_ascii;
     s[at] = static_cast<char>(0xC3);
     CAPTURE(at);
-    CHECK_FALSE(sluice::is_ascii(s.data(), s.size()));
+    CHECK_FALSE(sluice::common::is_ascii(s.data(), s.size()));
   }
 }
 

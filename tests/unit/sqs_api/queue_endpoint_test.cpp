@@ -38,7 +38,7 @@ TEST_CASE("a queue URL without an Action: 404 and a bare UnknownOperationExcepti
   CHECK_FALSE(detail::unknown_operation_at_queue_url(call_of(get("/123456789012/q?Action=ReceiveMessage"))));
   auto missing = detail::call_action(call_of(get("/")));
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().code == sluice::AwsErrorCode::MissingAction);
+  CHECK(missing.error().code == sluice::common::AwsErrorCode::MissingAction);
 }
 
 TEST_CASE("CreateQueue and ListQueues sent to a queue URL are InvalidAction") {
@@ -46,7 +46,7 @@ TEST_CASE("CreateQueue and ListQueues sent to a queue URL are InvalidAction") {
     CAPTURE(action);
     auto at_queue = detail::call_action(call_of(get("/123456789012/q?Action=" + std::string(action))));
     REQUIRE_FALSE(at_queue.ok());
-    CHECK(at_queue.error().code == sluice::AwsErrorCode::InvalidAction);
+    CHECK(at_queue.error().code == sluice::common::AwsErrorCode::InvalidAction);
     CHECK(at_queue.error().message == "The action " + std::string(action) + " is not valid for this endpoint.");
     CHECK(detail::call_action(call_of(get("/?Action=" + std::string(action)))).ok());
   }

@@ -49,7 +49,7 @@ TEST_CASE("malformed queue URLs answer QueueDoesNotExist, as AWS does") {
     CAPTURE(bad);
     auto out = resolve_queue_url(bad, ctx);
     REQUIRE_FALSE(out.ok());
-    CHECK(out.error().code == sluice::AwsErrorCode::QueueDoesNotExist);
+    CHECK(out.error().code == sluice::common::AwsErrorCode::QueueDoesNotExist);
     CHECK(out.error().message == "The specified queue does not exist.");
   }
 }

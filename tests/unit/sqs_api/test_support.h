@@ -50,7 +50,7 @@ inline http::Request json_request(std::string_view action, std::string_view body
 }
 
 // The AwsError a JSON-protocol error answer carries, found by its __type and query code.
-inline AwsError error_of(const http::Response& response) {
+inline common::AwsError error_of(const http::Response& response) {
   boost::json::value body = boost::json::parse(response.body);
   std::string_view type = body.at("__type").as_string();
   type.remove_prefix(type.find('#') + 1);
@@ -58,23 +58,24 @@ inline AwsError error_of(const http::Response& response) {
   for (const auto& [name, value] : response.headers) {
     if (name == "x-amzn-query-error") query_code = value.substr(0, value.find(';'));
   }
-  static constexpr AwsErrorCode kCodes[] = {
-#define X(service, id, status, query, json, fault) AwsErrorCode::id,
+  static constexpr common::AwsErrorCode kCodes[] = {
+#define X(service, id, status, query, json, fault) common::AwsErrorCode::id,
 #include "sluice/common/aws_error_codes.def"
 #undef X
   };
-  for (AwsErrorCode code : kCodes) {
-    const AwsService service = error_info(code).service;
-    if (service != AwsService::Sqs && service != AwsService::Common) continue;  // SQS answers only these
-    if (error_info(code).json_type == type && error_info(code).query_code == query_code) {
-      return aws_error(code, std::string(body.at("message").as_string()));
+  for (common::AwsErrorCode code : kCodes) {
+    const common::AwsService service = common::error_info(code).service;
+    if (service != common::AwsService::Sqs && service != common::AwsService::Common)
+      continue;  // SQS answers only these
+    if (common::error_info(code).json_type == type && common::error_info(code).query_code == query_code) {
+      return common::aws_error(code, std::string(body.at("message").as_string()));
     }
   }
   throw std::logic_error("no error code for " + response.body);
 }
 
 struct Fixture {
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
+  std::shared_ptr<common::ManualClock> clock = std::make_shared<common::ManualClock>();
   std::unique_ptr<sluice::sqs::Engine> engine;
   std::unique_ptr<SqsActions> actions;
   CallContext ctx;
@@ -91,7 +92,7 @@ struct Fixture {
     ctx.base_url = "http://localhost:9324";
   }
 
-  Outcome<boost::json::object> call(std::string_view action, std::string_view input_json) {
+  common::Outcome<boost::json::object> call(std::string_view action, std::string_view input_json) {
     if (!detail::message_action(action)) {
       return actions->call(action, boost::json::parse(input_json).as_object(), ctx);
     }

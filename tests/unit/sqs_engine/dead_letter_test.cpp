@@ -46,7 +46,7 @@ TEST_CASE("the move to the DLQ happens on the receive after maxReceiveCount") {
 }
 
 TEST_CASE("on_dead_letter hears each message the redrive policy moves, once, with both queues") {
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<common::ManualClock>();
   std::vector<DeadLetterMove> heard;
   EngineOptions options;
   options.in_memory = true;
@@ -89,14 +89,14 @@ TEST_CASE("redrive policy rules involving the target") {
       {{"RedrivePolicy",
         "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:123456789012:dlq.fifo\",\"maxReceiveCount\":3}"}},
       {});
-  CHECK(mismatch.error().code == AwsErrorCode::InvalidParameterValue);
+  CHECK(mismatch.error().code == common::AwsErrorCode::InvalidParameterValue);
   auto missing = t->create_queue(
       address("src"), {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + kDlqArn + "\",\"maxReceiveCount\":3}"}}, {});
-  CHECK(missing.error().code == AwsErrorCode::InvalidParameterValue);
+  CHECK(missing.error().code == common::AwsErrorCode::InvalidParameterValue);
   REQUIRE(t->create_queue(address("dlq"), {{"RedriveAllowPolicy", "{\"redrivePermission\":\"denyAll\"}"}}, {}).ok());
   auto denied = t->create_queue(
       address("src"), {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + kDlqArn + "\",\"maxReceiveCount\":3}"}}, {});
-  CHECK(denied.error().code == AwsErrorCode::InvalidParameterValue);
+  CHECK(denied.error().code == common::AwsErrorCode::InvalidParameterValue);
 }
 
 TEST_CASE("a message move task sends dead letters back to their source as new messages") {

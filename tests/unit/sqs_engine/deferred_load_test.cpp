@@ -69,7 +69,7 @@ TEST_CASE("under DeferLoads a call on a queue not yet loaded stops, names it and
     CHECK(got->messages.size() == 10);
   }
   CHECK(count(t, "big", "ApproximateNumberOfMessages") == "2");  // nothing was sent by the stopped call
-  CHECK(t->load_queue(address("missing")).error().code == AwsErrorCode::QueueDoesNotExist);
+  CHECK(t->load_queue(address("missing")).error().code == common::AwsErrorCode::QueueDoesNotExist);
 }
 
 TEST_CASE("load_queue also reads the dead-letter queue; preload_queues reads the rest and can be stopped") {

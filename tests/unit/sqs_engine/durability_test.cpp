@@ -71,7 +71,7 @@ std::set<std::string> acknowledged_before_kill_9(const TempDir& dir, const std::
     EngineOptions options;
     options.data_dir = dir.path;
     options.background_housekeeping = false;
-    options.clock = std::make_shared<ManualClock>();  // the same time the reopening test engine starts at
+    options.clock = std::make_shared<common::ManualClock>();  // the same time the reopening test engine starts at
     std::string error;
     auto engine = Engine::open(options, &error);
     if (!engine) _exit(2);

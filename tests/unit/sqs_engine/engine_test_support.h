@@ -10,7 +10,7 @@
 namespace sluice::sqs::testing {
 
 struct TestEngine {
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
+  std::shared_ptr<common::ManualClock> clock = std::make_shared<common::ManualClock>();
   std::unique_ptr<Engine> engine;
   explicit TestEngine(std::string data_dir = "");
   Engine* operator->() { return engine.get(); }

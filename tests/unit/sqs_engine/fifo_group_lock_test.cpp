@@ -28,7 +28,7 @@ std::vector<ReceivedMessage> three_in_flight(TestEngine& t) {
   return all->messages;
 }
 
-std::vector<std::string> bodies(const Outcome<ReceiveMessageResult>& received) {
+std::vector<std::string> bodies(const common::Outcome<ReceiveMessageResult>& received) {
   REQUIRE(received.ok());
   std::vector<std::string> out;
   for (const auto& m : received->messages) out.push_back(m.body);

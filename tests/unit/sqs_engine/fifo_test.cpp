@@ -85,7 +85,7 @@ TEST_CASE("FIFO: sending rules") {
   TestEngine t;
   make_fifo(t, "q.fifo");
   auto no_group = t->send_message(address("q.fifo"), message("x"));
-  CHECK(no_group.error().code == AwsErrorCode::MissingParameter);
+  CHECK(no_group.error().code == common::AwsErrorCode::MissingParameter);
   CHECK(no_group.error().message == "The request must contain the parameter MessageGroupId.");
   auto no_dedup = t->send_message(address("q.fifo"), fifo_message("x", "g"));
   CHECK(no_dedup.error().message ==

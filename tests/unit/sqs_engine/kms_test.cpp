@@ -15,7 +15,7 @@ using namespace sluice::sqs::testing;
 namespace {
 
 struct KmsEngine {
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
+  std::shared_ptr<common::ManualClock> clock = std::make_shared<common::ManualClock>();
   std::shared_ptr<kms::KeyManager> keys;
   std::unique_ptr<Engine> engine;
   const kms::Scope scope{"123456789012", "us-east-1"};
@@ -56,7 +56,7 @@ TEST_CASE("a disabled key is refused at the next data-key refresh, for sends and
   t.clock->advance_s(1);
   auto refused = t->send_message(address("q"), message("three"));
   REQUIRE_FALSE(refused.ok());
-  CHECK(refused.error().code == AwsErrorCode::KmsDisabled);
+  CHECK(refused.error().code == common::AwsErrorCode::KmsDisabled);
   CHECK(refused.error().info().query_code == "KMS.DisabledException");
   CHECK(refused.error().info().json_type == "KmsDisabled");
   CHECK(refused.error().message.rfind(
@@ -65,10 +65,10 @@ TEST_CASE("a disabled key is refused at the next data-key refresh, for sends and
   entry.id = "entry-1";
   auto batch = t->send_message_batch(address("q"), {entry});
   REQUIRE_FALSE(batch.ok());
-  CHECK(batch.error().code == AwsErrorCode::KmsDisabled);
+  CHECK(batch.error().code == common::AwsErrorCode::KmsDisabled);
   auto unread = t->receive_message(address("q"), receive(10, 0));
   REQUIRE_FALSE(unread.ok());
-  CHECK(unread.error().code == AwsErrorCode::KmsDisabled);
+  CHECK(unread.error().code == common::AwsErrorCode::KmsDisabled);
 
   // The messages are still there once the key is back.
   REQUIRE(t.keys->enable_key(t.scope, key).ok());
@@ -80,10 +80,10 @@ TEST_CASE("keys pending deletion and missing keys answer SQS's codes for them") 
   const std::string key = t.new_key();
   REQUIRE(t->create_queue(address("pending"), {{"KmsMasterKeyId", key}}, {}).ok());
   REQUIRE(t.keys->schedule_key_deletion(t.scope, key, 7).ok());
-  CHECK(t->send_message(address("pending"), message("x")).error().code == AwsErrorCode::KmsInvalidState);
+  CHECK(t->send_message(address("pending"), message("x")).error().code == common::AwsErrorCode::KmsInvalidState);
   REQUIRE(t->create_queue(address("missing"), {{"KmsMasterKeyId", "alias/none"}}, {}).ok());
   auto missing = t->send_message(address("missing"), message("x"));
-  CHECK(missing.error().code == AwsErrorCode::KmsNotFound);
+  CHECK(missing.error().code == common::AwsErrorCode::KmsNotFound);
   CHECK(missing.error().info().query_code == "KMS.NotFoundException");
 }
 

@@ -122,8 +122,8 @@ TEST_CASE("a stored queue deleted before it loads stays gone, messages included"
   {
     TestEngine t(dir.path);
     REQUIRE(t->delete_queue(address("q")).ok());
-    CHECK(t->get_queue(address("q")).error().code == AwsErrorCode::QueueDoesNotExist);
-    CHECK(t->receive_message(address("q"), receive()).error().code == AwsErrorCode::QueueDoesNotExist);
+    CHECK(t->get_queue(address("q")).error().code == common::AwsErrorCode::QueueDoesNotExist);
+    CHECK(t->receive_message(address("q"), receive()).error().code == common::AwsErrorCode::QueueDoesNotExist);
   }
   TestEngine t(dir.path);
   CHECK(t->list_queues("123456789012", "us-east-1", "").empty());

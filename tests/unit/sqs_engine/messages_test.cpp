@@ -100,11 +100,11 @@ TEST_CASE("change visibility: release early, extend, 12-hour limit, bad handles"
         "beyond the limit [43200 seconds]");
   CHECK(t->change_message_visibility(address("q"), handle, 43000).ok());
   auto garbage = t->delete_message(address("q"), "garbage");
-  CHECK(garbage.error().code == AwsErrorCode::ReceiptHandleIsInvalid);
+  CHECK(garbage.error().code == common::AwsErrorCode::ReceiptHandleIsInvalid);
   CHECK(garbage.error().message == "The input receipt handle \"garbage\" is not a valid receipt handle.");
   REQUIRE(t->delete_message(address("q"), handle).ok());
   auto gone = t->change_message_visibility(address("q"), handle, 10);
-  CHECK(gone.error().code == AwsErrorCode::InvalidParameterValue);
+  CHECK(gone.error().code == common::AwsErrorCode::InvalidParameterValue);
 }
 
 TEST_CASE("standard queue: visibility change after expiry with the old handle succeeds") {
@@ -137,10 +137,10 @@ TEST_CASE("send validation: body, size, delay") {
   auto big = t->send_message(address("q"), message(std::string(1025, 'a')));
   CHECK(big.error().message == "One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes.");
   CHECK(t->send_message(address("q"), message(std::string("a\x01", 2))).error().code ==
-        AwsErrorCode::InvalidMessageContents);
+        common::AwsErrorCode::InvalidMessageContents);
   auto delayed = message("a");
   delayed.delay_seconds = 901;
-  CHECK(t->send_message(address("q"), delayed).error().code == AwsErrorCode::InvalidParameterValue);
+  CHECK(t->send_message(address("q"), delayed).error().code == common::AwsErrorCode::InvalidParameterValue);
 }
 
 TEST_CASE("per-message delay holds the message back") {
@@ -173,7 +173,8 @@ TEST_CASE("batches: shape errors and per-entry failures") {
     entries.push_back(message("m"));
     entries.back().id = "id" + std::to_string(i);
   }
-  CHECK(t->send_message_batch(address("q"), entries).error().code == AwsErrorCode::TooManyEntriesInBatchRequest);
+  CHECK(t->send_message_batch(address("q"), entries).error().code ==
+        common::AwsErrorCode::TooManyEntriesInBatchRequest);
   entries.resize(2);
   entries[1].body = std::string(2000, 'x');
   auto result = t->send_message_batch(address("q"), entries);
@@ -183,7 +184,7 @@ TEST_CASE("batches: shape errors and per-entry failures") {
   CHECK(result->failed[0].id == "id1");
   CHECK(result->failed[0].error.message ==
         "One or more parameters cannot be validated. Reason: Message must be shorter than 1024 bytes.");
-  CHECK(t->delete_message_batch(address("q"), {}).error().code == AwsErrorCode::EmptyBatchRequest);
+  CHECK(t->delete_message_batch(address("q"), {}).error().code == common::AwsErrorCode::EmptyBatchRequest);
 
   auto got = t->receive_message(address("q"), receive());
   REQUIRE(got->messages.size() == 1);
@@ -191,7 +192,7 @@ TEST_CASE("batches: shape errors and per-entry failures") {
   REQUIRE(deleted.ok());
   CHECK(deleted->successful.size() == 1);
   REQUIRE(deleted->failed.size() == 1);
-  CHECK(deleted->failed[0].error.code == AwsErrorCode::ReceiptHandleIsInvalid);
+  CHECK(deleted->failed[0].error.code == common::AwsErrorCode::ReceiptHandleIsInvalid);
 }
 
 TEST_CASE("a long poll is woken by a send, once") {

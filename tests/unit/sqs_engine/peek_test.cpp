@@ -72,7 +72,7 @@ TEST_CASE("peek reports in-flight and delayed messages with when they become vis
   // Time passes: the in-flight message is visible again, as the next receive finds it.
   t.clock->advance_s(31);
   CHECK((*t->peek_messages(address("q"), 1))[0].state == "visible");
-  CHECK(t->peek_messages(address("nope"), 1).error().code == AwsErrorCode::QueueDoesNotExist);
+  CHECK(t->peek_messages(address("nope"), 1).error().code == common::AwsErrorCode::QueueDoesNotExist);
 }
 
 TEST_CASE("peek never moves a message past maxReceiveCount to the dead-letter queue") {

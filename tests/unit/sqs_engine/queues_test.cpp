@@ -12,7 +12,7 @@ TEST_CASE("create is idempotent for equal attributes and refuses different ones"
   CHECK(t->create_queue(address("orders"), {{"DelaySeconds", "5"}}, {}).ok());
   auto again = t->create_queue(address("orders"), {{"DelaySeconds", "10"}}, {});
   REQUIRE_FALSE(again.ok());
-  CHECK(again.error().code == AwsErrorCode::QueueNameExists);
+  CHECK(again.error().code == common::AwsErrorCode::QueueNameExists);
   CHECK(again.error().message ==
         "A queue already exists with the same name and a different value for attribute DelaySeconds");
 }
@@ -20,17 +20,17 @@ TEST_CASE("create is idempotent for equal attributes and refuses different ones"
 TEST_CASE("accounts and regions are separate namespaces") {
   TestEngine t;
   REQUIRE(t->create_queue(address("q"), {}, {}).ok());
-  CHECK(t->get_queue({"123456789012", "eu-west-1", "q"}).error().code == AwsErrorCode::QueueDoesNotExist);
-  CHECK(t->get_queue({"210987654321", "us-east-1", "q"}).error().code == AwsErrorCode::QueueDoesNotExist);
+  CHECK(t->get_queue({"123456789012", "eu-west-1", "q"}).error().code == common::AwsErrorCode::QueueDoesNotExist);
+  CHECK(t->get_queue({"210987654321", "us-east-1", "q"}).error().code == common::AwsErrorCode::QueueDoesNotExist);
   CHECK(t->list_queues("123456789012", "us-east-1", "").size() == 1);
   CHECK(t->list_queues("123456789012", "eu-west-1", "").empty());
 }
 
 TEST_CASE("bad names and type mismatches get AWS errors") {
   TestEngine t;
-  CHECK(t->create_queue(address("bad name"), {}, {}).error().code == AwsErrorCode::InvalidParameterValue);
+  CHECK(t->create_queue(address("bad name"), {}, {}).error().code == common::AwsErrorCode::InvalidParameterValue);
   CHECK(t->create_queue(address("plain"), {{"FifoQueue", "true"}}, {}).error().code ==
-        AwsErrorCode::InvalidParameterValue);
+        common::AwsErrorCode::InvalidParameterValue);
   CHECK_FALSE(t->create_queue(address("std.fifo"), {}, {}).ok());
 }
 
@@ -59,7 +59,7 @@ TEST_CASE("attributes: defaults, read-only values, set and All") {
   CHECK(t->get_queue_attributes(address("q"), {"VisibilityTimeout"})->at("VisibilityTimeout") == "45");
   CHECK(t->get_queue_attributes(address("q"), {})->empty());
   auto bad = t->get_queue_attributes(address("q"), {"Nope"});
-  CHECK(bad.error().code == AwsErrorCode::InvalidAttributeName);
+  CHECK(bad.error().code == common::AwsErrorCode::InvalidAttributeName);
 }
 
 TEST_CASE("counts follow messages through delay, flight and visibility") {
@@ -88,7 +88,7 @@ TEST_CASE("purge deletes everything and may run once a minute") {
   REQUIRE(t->purge_queue(address("q")).ok());
   auto second = t->purge_queue(address("q"));
   REQUIRE_FALSE(second.ok());
-  CHECK(second.error().code == AwsErrorCode::PurgeQueueInProgress);
+  CHECK(second.error().code == common::AwsErrorCode::PurgeQueueInProgress);
   CHECK(second.error().message == "Only one PurgeQueue operation on q is allowed every 60 seconds.");
   CHECK(t->receive_message(address("q"), receive())->messages.empty());
   t.clock->advance_s(61);
@@ -99,8 +99,8 @@ TEST_CASE("a deleted name cannot be reused for 60 seconds") {
   TestEngine t;
   REQUIRE(t->create_queue(address("q"), {}, {}).ok());
   REQUIRE(t->delete_queue(address("q")).ok());
-  CHECK(t->delete_queue(address("q")).error().code == AwsErrorCode::QueueDoesNotExist);
-  CHECK(t->create_queue(address("q"), {}, {}).error().code == AwsErrorCode::QueueDeletedRecently);
+  CHECK(t->delete_queue(address("q")).error().code == common::AwsErrorCode::QueueDoesNotExist);
+  CHECK(t->create_queue(address("q"), {}, {}).error().code == common::AwsErrorCode::QueueDeletedRecently);
   t.clock->advance_s(61);
   t->run_housekeeping();
   CHECK(t->create_queue(address("q"), {}, {}).ok());

@@ -55,12 +55,12 @@ TEST_CASE("FIFO batch: an entry without MessageGroupId or deduplication id fails
   auto no_group =
       t->send_message_batch(address("q.fifo"), {entry("ok", fifo_message("a", "g", "a")), entry("bad", message("b"))});
   REQUIRE_FALSE(no_group.ok());
-  CHECK(no_group.error().code == AwsErrorCode::InvalidParameterValue);
+  CHECK(no_group.error().code == common::AwsErrorCode::InvalidParameterValue);
   CHECK(no_group.error().message == "The request must contain the parameter MessageGroupId.");
   auto no_dedup = t->send_message_batch(
       address("q.fifo"), {entry("ok", fifo_message("a", "g", "a")), entry("bad", fifo_message("b", "g"))});
   REQUIRE_FALSE(no_dedup.ok());
-  CHECK(no_dedup.error().code == AwsErrorCode::InvalidParameterValue);
+  CHECK(no_dedup.error().code == common::AwsErrorCode::InvalidParameterValue);
   CHECK(no_dedup.error().message ==
         "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided "
         "explicitly");
@@ -159,18 +159,18 @@ TEST_CASE("tags: empty, more than 50, and an empty key list are refused") {
   REQUIRE(t->create_queue(address("tagged"), {}, {{"kept", "1"}}).ok());
   auto empty = t->tag_queue(address("tagged"), {});
   REQUIRE_FALSE(empty.ok());
-  CHECK(empty.error().code == AwsErrorCode::MissingParameter);
+  CHECK(empty.error().code == common::AwsErrorCode::MissingParameter);
   CHECK(empty.error().message == "The request must contain the parameter Tags.");
   TagMap fifty;
   for (int i = 0; i < 50; ++i) fifty["k" + std::to_string(i)] = "v";
   auto too_many = t->tag_queue(address("tagged"), fifty);  // 51 with the one already there
   REQUIRE_FALSE(too_many.ok());
-  CHECK(too_many.error().code == AwsErrorCode::InvalidParameterValue);
+  CHECK(too_many.error().code == common::AwsErrorCode::InvalidParameterValue);
   CHECK(too_many.error().message == "Too many tags added for queue tagged.");
   CHECK(t->list_queue_tags(address("tagged"))->size() == 1);  // unchanged
   auto no_keys = t->untag_queue(address("tagged"), {});
   REQUIRE_FALSE(no_keys.ok());
-  CHECK(no_keys.error().code == AwsErrorCode::InvalidParameterValue);
+  CHECK(no_keys.error().code == common::AwsErrorCode::InvalidParameterValue);
   CHECK(no_keys.error().message == "Tag keys must be between 1 and 128 characters in length.");
 }
 

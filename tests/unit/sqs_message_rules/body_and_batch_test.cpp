@@ -15,7 +15,7 @@ const std::string kCharsetTail =
 }
 
 TEST_CASE("body: empty is MissingParameter, as AWS answers an empty MessageBody") {
-  expect_error(check_message_body(""), AwsErrorCode::MissingParameter,
+  expect_error(check_message_body(""), common::AwsErrorCode::MissingParameter,
                "The request must contain the parameter MessageBody.");
 }
 
@@ -33,17 +33,17 @@ TEST_CASE("body: allowed characters pass") {
 }
 
 TEST_CASE("body: a forbidden character is InvalidMessageContents naming it") {
-  expect_error(check_message_body(std::string("abc\x07", 4)), AwsErrorCode::InvalidMessageContents,
+  expect_error(check_message_body(std::string("abc\x07", 4)), common::AwsErrorCode::InvalidMessageContents,
                "Invalid binary character '#x7" + kCharsetTail);
-  expect_error(check_message_body(std::string("Invalid-\0-x", 11)), AwsErrorCode::InvalidMessageContents,
+  expect_error(check_message_body(std::string("Invalid-\0-x", 11)), common::AwsErrorCode::InvalidMessageContents,
                "Invalid binary character '#x0" + kCharsetTail);
-  expect_error(check_message_body("a\x0b"), AwsErrorCode::InvalidMessageContents,
+  expect_error(check_message_body("a\x0b"), common::AwsErrorCode::InvalidMessageContents,
                "Invalid binary character '#xB" + kCharsetTail);
-  expect_error(check_message_body("x\x1f"), AwsErrorCode::InvalidMessageContents,
+  expect_error(check_message_body("x\x1f"), common::AwsErrorCode::InvalidMessageContents,
                "Invalid binary character '#x1F" + kCharsetTail);
-  expect_error(check_message_body("\xef\xbf\xbf"), AwsErrorCode::InvalidMessageContents,  // U+FFFF
+  expect_error(check_message_body("\xef\xbf\xbf"), common::AwsErrorCode::InvalidMessageContents,  // U+FFFF
                "Invalid binary character '#xFFFF" + kCharsetTail);
-  expect_error(check_message_body("\xef\xbf\xbe"), AwsErrorCode::InvalidMessageContents,  // U+FFFE
+  expect_error(check_message_body("\xef\xbf\xbe"), common::AwsErrorCode::InvalidMessageContents,  // U+FFFE
                "Invalid binary character '#xFFFE" + kCharsetTail);
 }
 
@@ -71,7 +71,7 @@ TEST_CASE("body: malformed UTF-8 is rejected") {
     CAPTURE(bad);
     auto error = check_message_body(bad);
     REQUIRE(error);
-    CHECK(error->code == AwsErrorCode::InvalidMessageContents);
+    CHECK(error->code == common::AwsErrorCode::InvalidMessageContents);
   }
 }
 
@@ -86,9 +86,9 @@ TEST_CASE("message size counts body plus each attribute's name, type and value")
 TEST_CASE("message size check uses the queue's maximum in AWS's text") {
   CHECK_FALSE(check_message_size(1024, 1024));
   CHECK_FALSE(check_message_size(0, 1024));
-  expect_error(check_message_size(1025, 1024), AwsErrorCode::InvalidParameterValue,
+  expect_error(check_message_size(1025, 1024), common::AwsErrorCode::InvalidParameterValue,
                "One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes.");
-  expect_error(check_message_size(1048577, 1048576), AwsErrorCode::InvalidParameterValue,
+  expect_error(check_message_size(1048577, 1048576), common::AwsErrorCode::InvalidParameterValue,
                "One or more parameters are invalid. Reason: Message must be shorter than 1048576 bytes.");
 }
 
@@ -101,14 +101,14 @@ TEST_CASE("FIFO tokens: 1..128 printable non-space ASCII") {
 
 TEST_CASE("FIFO tokens: recorded error texts for empty, too long and spaces") {
   const std::string reason = " can only include alphanumeric and punctuation characters. 1 to 128 in length.";
-  expect_error(check_fifo_token("", "MessageGroupId"), AwsErrorCode::InvalidParameterValue,
+  expect_error(check_fifo_token("", "MessageGroupId"), common::AwsErrorCode::InvalidParameterValue,
                "Value  for parameter MessageGroupId is invalid. Reason: MessageGroupId" + reason);
-  expect_error(check_fifo_token("group 123", "MessageGroupId"), AwsErrorCode::InvalidParameterValue,
+  expect_error(check_fifo_token("group 123", "MessageGroupId"), common::AwsErrorCode::InvalidParameterValue,
                "Value group 123 for parameter MessageGroupId is invalid. Reason: MessageGroupId" + reason);
   const std::string long_value(129, 'a');
-  expect_error(check_fifo_token(long_value, "MessageGroupId"), AwsErrorCode::InvalidParameterValue,
+  expect_error(check_fifo_token(long_value, "MessageGroupId"), common::AwsErrorCode::InvalidParameterValue,
                "Value " + long_value + " for parameter MessageGroupId is invalid. Reason: MessageGroupId" + reason);
-  expect_error(check_fifo_token("", "MessageDeduplicationId"), AwsErrorCode::InvalidParameterValue,
+  expect_error(check_fifo_token("", "MessageDeduplicationId"), common::AwsErrorCode::InvalidParameterValue,
                "Value  for parameter MessageDeduplicationId is invalid. Reason: MessageDeduplicationId" + reason);
   CHECK(check_fifo_token("tab\there", "MessageGroupId"));
   CHECK(check_fifo_token("caf\xc3\xa9", "MessageGroupId"));
@@ -124,19 +124,19 @@ TEST_CASE("batch ids: valid batches pass") {
 }
 
 TEST_CASE("batch ids: empty batch names the entry type") {
-  expect_error(check_batch_ids({}), AwsErrorCode::EmptyBatchRequest,
+  expect_error(check_batch_ids({}), common::AwsErrorCode::EmptyBatchRequest,
                "There should be at least one SendMessageBatchRequestEntry in the request.");
-  expect_error(check_batch_ids({}, "DeleteMessageBatchRequestEntry"), AwsErrorCode::EmptyBatchRequest,
+  expect_error(check_batch_ids({}, "DeleteMessageBatchRequestEntry"), common::AwsErrorCode::EmptyBatchRequest,
                "There should be at least one DeleteMessageBatchRequestEntry in the request.");
 }
 
 TEST_CASE("batch ids: more than 10 entries, checked before the ids themselves") {
   std::vector<std::string> twenty(20, "same!bad");
-  expect_error(check_batch_ids(twenty), AwsErrorCode::TooManyEntriesInBatchRequest,
+  expect_error(check_batch_ids(twenty), common::AwsErrorCode::TooManyEntriesInBatchRequest,
                "Maximum number of entries per request are 10. You have sent 20.");
   std::vector<std::string> eleven;
   for (int i = 0; i < 11; ++i) eleven.push_back(std::to_string(i));
-  expect_error(check_batch_ids(eleven), AwsErrorCode::TooManyEntriesInBatchRequest,
+  expect_error(check_batch_ids(eleven), common::AwsErrorCode::TooManyEntriesInBatchRequest,
                "Maximum number of entries per request are 10. You have sent 11.");
 }
 
@@ -144,18 +144,18 @@ TEST_CASE("batch ids: malformed ids") {
   const std::string text =
       "A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 "
       "letters long.";
-  expect_error(check_batch_ids({""}), AwsErrorCode::InvalidBatchEntryId, text);
-  expect_error(check_batch_ids({"invalid:id"}), AwsErrorCode::InvalidBatchEntryId, text);
-  expect_error(check_batch_ids({std::string(81, 'a')}), AwsErrorCode::InvalidBatchEntryId, text);
-  expect_error(check_batch_ids({"ok", "has space"}), AwsErrorCode::InvalidBatchEntryId, text);
-  expect_error(check_batch_ids({"dot.ted"}), AwsErrorCode::InvalidBatchEntryId, text);
+  expect_error(check_batch_ids({""}), common::AwsErrorCode::InvalidBatchEntryId, text);
+  expect_error(check_batch_ids({"invalid:id"}), common::AwsErrorCode::InvalidBatchEntryId, text);
+  expect_error(check_batch_ids({std::string(81, 'a')}), common::AwsErrorCode::InvalidBatchEntryId, text);
+  expect_error(check_batch_ids({"ok", "has space"}), common::AwsErrorCode::InvalidBatchEntryId, text);
+  expect_error(check_batch_ids({"dot.ted"}), common::AwsErrorCode::InvalidBatchEntryId, text);
 }
 
 TEST_CASE("batch ids: repeated id") {
-  expect_error(check_batch_ids({"id1", "id1"}), AwsErrorCode::BatchEntryIdsNotDistinct, "Id id1 repeated.");
-  expect_error(check_batch_ids({"a", "b", "c", "b"}), AwsErrorCode::BatchEntryIdsNotDistinct, "Id b repeated.");
+  expect_error(check_batch_ids({"id1", "id1"}), common::AwsErrorCode::BatchEntryIdsNotDistinct, "Id id1 repeated.");
+  expect_error(check_batch_ids({"a", "b", "c", "b"}), common::AwsErrorCode::BatchEntryIdsNotDistinct, "Id b repeated.");
   // Entries are checked in order: the repeat at index 1 comes before the bad id at index 2.
-  expect_error(check_batch_ids({"a", "a", "bad!"}), AwsErrorCode::BatchEntryIdsNotDistinct, "Id a repeated.");
-  CHECK(check_batch_ids({"a", "bad!", "a"})->code == AwsErrorCode::InvalidBatchEntryId);
+  expect_error(check_batch_ids({"a", "a", "bad!"}), common::AwsErrorCode::BatchEntryIdsNotDistinct, "Id a repeated.");
+  CHECK(check_batch_ids({"a", "bad!", "a"})->code == common::AwsErrorCode::InvalidBatchEntryId);
   CHECK_FALSE(check_batch_ids({"a", "A"}));  // ids are case-sensitive
 }

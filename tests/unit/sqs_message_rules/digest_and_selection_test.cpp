@@ -119,7 +119,7 @@ TEST_CASE("select system attribute names") {
         V{"SenderId", "SentTimestamp", "MessageGroupId"});
   auto bad = select_system_attribute_names({"SenderId", "Policy"});
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().code == AwsErrorCode::InvalidAttributeName);
+  CHECK(bad.error().code == common::AwsErrorCode::InvalidAttributeName);
   CHECK(bad.error().message == "Unknown Attribute Policy.");
   CHECK_FALSE(select_system_attribute_names({"senderid"}).ok());  // case-sensitive
   CHECK_FALSE(select_system_attribute_names({"All", ""}).ok());

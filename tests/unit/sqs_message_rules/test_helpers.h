@@ -10,8 +10,8 @@
 
 namespace rules_test {
 
-using sluice::AwsError;
-using sluice::AwsErrorCode;
+using sluice::common::AwsError;
+using sluice::common::AwsErrorCode;
 using sluice::sqs::MessageAttribute;
 using sluice::sqs::MessageAttributes;
 
@@ -26,7 +26,8 @@ inline MessageAttribute bin(std::string bytes, std::string type = "Binary") {
 }
 
 // Asserts that an error is present with this code and exact message.
-inline void expect_error(const std::optional<AwsError>& error, AwsErrorCode code, const std::string& message) {
+inline void expect_error(const std::optional<common::AwsError>& error, common::AwsErrorCode code,
+                         const std::string& message) {
   REQUIRE(error.has_value());
   CHECK(error->code == code);
   CHECK(error->message == message);

@@ -54,7 +54,7 @@ TEST_CASE("parse_form rejects malformed percent escapes") {
     CAPTURE(bad);
     auto form = parse_form(bad);
     REQUIRE_FALSE(form.ok());
-    CHECK(form.error().code == AwsErrorCode::MalformedQueryString);
+    CHECK(form.error().code == common::AwsErrorCode::MalformedQueryString);
     CHECK(form.error().info().query_code == "MalformedQueryString");
     CHECK(form.error().message == "The query string contains a syntax error.");
   }

@@ -26,7 +26,7 @@ void check(std::string_view action, std::string_view body, std::string_view expe
   CHECK_MESSAGE(got == expected.as_object(), json::serialize(got));
 }
 
-AwsError convert_error(std::string_view action, std::string_view body) {
+common::AwsError convert_error(std::string_view action, std::string_view body) {
   auto form = parse_form(body);
   REQUIRE(form.ok());
   auto request = sqs_request_to_json(action, form->params());
@@ -168,21 +168,21 @@ TEST_CASE("a non-integer value for an integer parameter is InvalidParameterValue
   for (const char* bad : {"abc", "", "1.5", "10x", " 3", "99999999999999999999999"}) {
     CAPTURE(bad);
     std::string body = std::string("QueueUrl=u&MaxNumberOfMessages=") + bad;
-    AwsError e = convert_error("ReceiveMessage", body);
-    CHECK(e.code == AwsErrorCode::InvalidParameterValue);
+    common::AwsError e = convert_error("ReceiveMessage", body);
+    CHECK(e.code == common::AwsErrorCode::InvalidParameterValue);
     CHECK(e.message ==
           std::string("Value ") + bad + " for parameter MaxNumberOfMessages is invalid. Reason: must be an integer.");
   }
-  AwsError nested = convert_error("ChangeMessageVisibilityBatch",
-                                  "QueueUrl=u&ChangeMessageVisibilityBatchRequestEntry.1.Id=a&"
-                                  "ChangeMessageVisibilityBatchRequestEntry.1.VisibilityTimeout=x");
+  common::AwsError nested = convert_error("ChangeMessageVisibilityBatch",
+                                          "QueueUrl=u&ChangeMessageVisibilityBatchRequestEntry.1.Id=a&"
+                                          "ChangeMessageVisibilityBatchRequestEntry.1.VisibilityTimeout=x");
   CHECK(nested.message ==
         "Value x for parameter ChangeMessageVisibilityBatchRequestEntry.1.VisibilityTimeout is invalid. Reason: must "
         "be an integer.");
 }
 
 TEST_CASE("unknown action is InvalidAction") {
-  AwsError e = convert_error("DropQueue", "QueueUrl=u");
-  CHECK(e.code == AwsErrorCode::InvalidAction);
+  common::AwsError e = convert_error("DropQueue", "QueueUrl=u");
+  CHECK(e.code == common::AwsErrorCode::InvalidAction);
   CHECK(e.info().query_code == "InvalidAction");
 }

@@ -54,7 +54,8 @@ TEST_CASE("flattened lists and maps stay arrays with one entry, where the model 
 }
 
 TEST_CASE("errors are {Error: {Type, Code, Message, Detail}, RequestId}") {
-  json::value doc = json_form(sqs_error_xml(aws_error(AwsErrorCode::QueueDoesNotExist, "gone & <away>"), "rid-2"));
+  json::value doc =
+      json_form(sqs_error_xml(common::aws_error(common::AwsErrorCode::QueueDoesNotExist, "gone & <away>"), "rid-2"));
   CHECK(doc == json::parse(R"({"Error":{"Type":"Sender","Code":"AWS.SimpleQueueService.NonExistentQueue",
                                          "Message":"gone & <away>","Detail":null},"RequestId":"rid-2"})"));
 }

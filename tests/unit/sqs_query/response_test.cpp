@@ -152,14 +152,14 @@ TEST_CASE("request id is escaped too") {
 }
 
 TEST_CASE("error_xml carries type, query code, escaped message, Detail and RequestId") {
-  std::string out =
-      sqs_error_xml(aws_error(AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist."), "rid-9");
+  std::string out = sqs_error_xml(
+      common::aws_error(common::AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist."), "rid-9");
   CHECK(out == std::string(kHead) +
                    R"(<ErrorResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/"><Error><Type>Sender</Type>)"
                    "<Code>AWS.SimpleQueueService.NonExistentQueue</Code>"
                    "<Message>The specified queue does not exist.</Message><Detail/></Error>"
                    "<RequestId>rid-9</RequestId></ErrorResponse>");
-  std::string internal = sqs_error_xml(aws_error(AwsErrorCode::InternalFailure, "x & y"), "r");
+  std::string internal = sqs_error_xml(common::aws_error(common::AwsErrorCode::InternalFailure, "x & y"), "r");
   CHECK(internal.find("<Type>Receiver</Type><Code>InternalFailure</Code><Message>x &amp; y</Message>") !=
         std::string::npos);
 }

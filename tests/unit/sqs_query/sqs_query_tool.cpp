@@ -17,7 +17,7 @@ using namespace sluice::api::sqs_wire::detail;
 
 namespace {
 
-void print_error(const AwsError& e) {
+void print_error(const common::AwsError& e) {
   json::object o;
   o["error"] = e.info().query_code;
   o["message"] = e.message;
@@ -55,10 +55,11 @@ int main(int argc, char** argv) {
   }
   if (mode == "error" && argc >= 3) {
     std::string_view name = argv[2];
-    for (AwsErrorCode code : {AwsErrorCode::QueueDoesNotExist, AwsErrorCode::InvalidParameterValue,
-                              AwsErrorCode::InternalFailure, AwsErrorCode::OverLimit}) {
-      if (error_name(code) == name) {
-        std::cout << sqs_error_xml(aws_error(code, input), "req-1") << "\n";
+    for (common::AwsErrorCode code :
+         {common::AwsErrorCode::QueueDoesNotExist, common::AwsErrorCode::InvalidParameterValue,
+          common::AwsErrorCode::InternalFailure, common::AwsErrorCode::OverLimit}) {
+      if (common::error_name(code) == name) {
+        std::cout << sqs_error_xml(common::aws_error(code, input), "req-1") << "\n";
         return 0;
       }
     }

@@ -15,19 +15,19 @@ std::string redrive(const std::string& count) {
   return "{\"deadLetterTargetArn\":\"" + kDlq + "\",\"maxReceiveCount\":" + count + "}";
 }
 
-void check_redrive_error(const std::string& text, AwsErrorCode code, const std::string& message) {
+void check_redrive_error(const std::string& text, common::AwsErrorCode code, const std::string& message) {
   CAPTURE(text);
-  Outcome<RedrivePolicy> r = parse_redrive_policy(text);
+  common::Outcome<RedrivePolicy> r = parse_redrive_policy(text);
   REQUIRE_FALSE(r.ok());
-  CHECK(error_name(r.error().code) == error_name(code));
+  CHECK(common::error_name(r.error().code) == common::error_name(code));
   CHECK(r.error().message == message);
 }
 
-void check_allow_error(const std::string& text, AwsErrorCode code, const std::string& message) {
+void check_allow_error(const std::string& text, common::AwsErrorCode code, const std::string& message) {
   CAPTURE(text);
-  Outcome<RedriveAllowPolicy> r = parse_redrive_allow_policy(text);
+  common::Outcome<RedriveAllowPolicy> r = parse_redrive_allow_policy(text);
   REQUIRE_FALSE(r.ok());
-  CHECK(error_name(r.error().code) == error_name(code));
+  CHECK(common::error_name(r.error().code) == common::error_name(code));
   CHECK(r.error().message == message);
 }
 
@@ -36,7 +36,7 @@ void check_allow_error(const std::string& text, AwsErrorCode code, const std::st
 TEST_CASE("RedrivePolicy: maxReceiveCount 1..1000 as a number or a string") {
   for (const std::string count : {"1", "1000", "\"1\"", "\"1000\"", "42", "5.0"}) {
     CAPTURE(count);
-    Outcome<RedrivePolicy> r = parse_redrive_policy(redrive(count));
+    common::Outcome<RedrivePolicy> r = parse_redrive_policy(redrive(count));
     REQUIRE(r.ok());
     CHECK(r->dead_letter_target_arn == kDlq);
   }
@@ -51,7 +51,7 @@ TEST_CASE("RedrivePolicy: maxReceiveCount 1..1000 as a number or a string") {
                                                                                      {"2.5", "2.5E0"},
                                                                                      {"true", "true"},
                                                                                      {"null", "null"}}) {
-    check_redrive_error(redrive(count), AwsErrorCode::InvalidParameterValue,
+    check_redrive_error(redrive(count), common::AwsErrorCode::InvalidParameterValue,
                         "Value " + redrive(count) +
                             " for parameter RedrivePolicy is invalid. Reason: Invalid value for "
                             "maxReceiveCount: " +
@@ -63,27 +63,27 @@ TEST_CASE("RedrivePolicy: structure errors in AWS's order") {
   const std::string not_map =
       "Invalid value for the parameter RedrivePolicy. Reason: Redrive policy is not a valid JSON map.";
   for (const std::string text : {"not json", "[1]", "3", "\"x\"", "{"}) {
-    check_redrive_error(text, AwsErrorCode::InvalidParameterValue, not_map);
+    check_redrive_error(text, common::AwsErrorCode::InvalidParameterValue, not_map);
   }
   // The recorded answer to "{}" names maxReceiveCount first.
-  check_redrive_error("{}", AwsErrorCode::InvalidParameterValue,
+  check_redrive_error("{}", common::AwsErrorCode::InvalidParameterValue,
                       "Value {} for parameter RedrivePolicy is invalid. Reason: Redrive policy does not contain "
                       "mandatory attribute: maxReceiveCount.");
   const std::string no_target = "{\"maxReceiveCount\":\"1000\"}";
-  check_redrive_error(no_target, AwsErrorCode::InvalidParameterValue,
+  check_redrive_error(no_target, common::AwsErrorCode::InvalidParameterValue,
                       "Value " + no_target +
                           " for parameter RedrivePolicy is invalid. Reason: Redrive policy does not "
                           "contain mandatory attribute: deadLetterTargetArn.");
   for (const std::string arn : {"\"dummy\"", "\"arn:aws:sns:us-east-1:111111111111:t\"", "\"arn:aws:sqs:us-east-1::q\"",
                                 "\"arn:aws:sqs:us-east-1:1:q:extra\"", "42"}) {
     const std::string text = "{\"deadLetterTargetArn\":" + arn + ",\"maxReceiveCount\":3}";
-    check_redrive_error(text, AwsErrorCode::InvalidParameterValue,
+    check_redrive_error(text, common::AwsErrorCode::InvalidParameterValue,
                         "Value " + text +
                             " for parameter RedrivePolicy is invalid. Reason: Dead-letter target ARN "
                             "should be fully qualified ARN.");
   }
   const std::string extra = "{\"deadLetterTargetArn\":\"" + kDlq + "\",\"maxReceiveCount\":3,\"x\":1}";
-  check_redrive_error(extra, AwsErrorCode::InvalidParameterValue,
+  check_redrive_error(extra, common::AwsErrorCode::InvalidParameterValue,
                       "Value " + extra +
                           " for parameter RedrivePolicy is invalid. Reason: Only following attributes "
                           "are supported: [maxReceiveCount, deadLetterTargetArn].");
@@ -96,7 +96,7 @@ TEST_CASE("RedrivePolicy renders as AWS answers it") {
 }
 
 TEST_CASE("RedriveAllowPolicy: permissions and source queues") {
-  Outcome<RedriveAllowPolicy> all = parse_redrive_allow_policy("{\"redrivePermission\":\"allowAll\"}");
+  common::Outcome<RedriveAllowPolicy> all = parse_redrive_allow_policy("{\"redrivePermission\":\"allowAll\"}");
   REQUIRE(all.ok());
   CHECK(all->redrive_permission == "allowAll");
   CHECK(all->source_queue_arns.empty());
@@ -105,7 +105,7 @@ TEST_CASE("RedriveAllowPolicy: permissions and source queues") {
   std::string ten = "[";
   for (int i = 0; i < 10; ++i) ten += (i ? ",\"" : "\"") + kDlq + std::to_string(i) + "\"";
   ten += "]";
-  Outcome<RedriveAllowPolicy> by_queue =
+  common::Outcome<RedriveAllowPolicy> by_queue =
       parse_redrive_allow_policy("{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":" + ten + "}");
   REQUIRE(by_queue.ok());
   CHECK(by_queue->source_queue_arns.size() == 10);
@@ -116,18 +116,18 @@ TEST_CASE("RedriveAllowPolicy: permissions and source queues") {
       "allow policy. ";
   std::string eleven = ten.substr(0, ten.size() - 1) + ",\"" + kDlq + "x\"]";
   std::string too_many = "{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":" + eleven + "}";
-  check_allow_error(too_many, AwsErrorCode::InvalidParameterValue,
+  check_allow_error(too_many, common::AwsErrorCode::InvalidParameterValue,
                     "Value " + too_many + prefix + "The maximum number of source queue ARNs you can specify is 10.");
   for (const std::string& text : {std::string("{\"redrivePermission\":\"byQueue\"}"),
                                   std::string("{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":[]}")}) {
-    check_allow_error(text, AwsErrorCode::InvalidParameterValue,
+    check_allow_error(text, common::AwsErrorCode::InvalidParameterValue,
                       "Value " + text + prefix +
                           "When you specify the byQueue permission type, you must also specify one or more "
                           "sourceQueueArns values.");
   }
   for (const std::string perm : {"allowAll", "denyAll"}) {
     std::string text = "{\"redrivePermission\":\"" + perm + "\",\"sourceQueueArns\":[\"" + kDlq + "\"]}";
-    check_allow_error(text, AwsErrorCode::InvalidParameterValue,
+    check_allow_error(text, common::AwsErrorCode::InvalidParameterValue,
                       "Value " + text + prefix +
                           "To specify one or more source queue ARNs, you must set redrivePermission to byQueue.");
   }
@@ -138,7 +138,7 @@ TEST_CASE("RedriveAllowPolicy: permissions and source queues") {
        {"x", "[]", "{}", "{\"redrivePermission\":\"everyone\"}", "{\"redrivePermission\":\"allowAll\",\"other\":1}",
         "{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":\"arn\"}",
         "{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":[1]}"}) {
-    check_allow_error(text, AwsErrorCode::InvalidAttributeValue, unsupported);
+    check_allow_error(text, common::AwsErrorCode::InvalidAttributeValue, unsupported);
   }
 }
 
@@ -161,9 +161,9 @@ TEST_CASE("access policy: a JSON object with statements, at most 8192 bytes") {
        {over, std::string("nope"), std::string("[]"), std::string("{}"), std::string("{\"Statement\":[]}"),
         std::string("{\"Statement\":[1]}"), std::string("{\"Statement\":\"x\"}")}) {
     CAPTURE(bad.substr(0, 40));
-    std::optional<AwsError> e = check_access_policy(bad);
+    std::optional<common::AwsError> e = check_access_policy(bad);
     REQUIRE(e.has_value());
-    CHECK(e->code == AwsErrorCode::InvalidAttributeValue);
+    CHECK(e->code == common::AwsErrorCode::InvalidAttributeValue);
     CHECK(e->message == "Invalid value for the parameter Policy.");
   }
 }

@@ -14,19 +14,19 @@ namespace {
 const std::string kDlq = "arn:aws:sqs:us-east-1:111111111111:dlq";
 
 // The error a call answers; fails the test when it succeeded.
-AwsError error_of(const Outcome<QueueConfig>& r) {
+common::AwsError error_of(const common::Outcome<QueueConfig>& r) {
   REQUIRE_FALSE(r.ok());
   return r.error();
 }
 
-void check_error(const Outcome<QueueConfig>& r, AwsErrorCode code, const std::string& message) {
-  AwsError e = error_of(r);
-  CHECK(error_name(e.code) == error_name(code));
+void check_error(const common::Outcome<QueueConfig>& r, common::AwsErrorCode code, const std::string& message) {
+  common::AwsError e = error_of(r);
+  CHECK(common::error_name(e.code) == common::error_name(code));
   CHECK(e.message == message);
 }
 
 QueueConfig create(const std::string& name, const AttributeMap& attributes) {
-  Outcome<QueueConfig> r = config_for_create(name, attributes);
+  common::Outcome<QueueConfig> r = config_for_create(name, attributes);
   if (!r.ok()) FAIL("unexpected error: " << r.error().message);
   return *r;
 }
@@ -48,12 +48,12 @@ TEST_CASE("queue names: 1-80 of [A-Za-z0-9_-], .fifo suffix counted") {
        {std::string(), std::string(81, 'a'), std::string(76, 'a') + ".fifo", std::string(".fifo"), std::string("a.b"),
         std::string("a b"), std::string("a@"), std::string("caf\xc3\xa9"), std::string("x.fifo.fifo")}) {
     CAPTURE(bad);
-    std::optional<AwsError> e = check_queue_name(bad);
+    std::optional<common::AwsError> e = check_queue_name(bad);
     REQUIRE(e.has_value());
-    CHECK(e->code == AwsErrorCode::InvalidParameterValue);
+    CHECK(e->code == common::AwsErrorCode::InvalidParameterValue);
     CHECK(e->message == text);
   }
-  check_error(config_for_create("bad name", {}), AwsErrorCode::InvalidParameterValue, text);
+  check_error(config_for_create("bad name", {}), common::AwsErrorCode::InvalidParameterValue, text);
 }
 
 TEST_CASE("a new standard queue has AWS's defaults") {
@@ -104,8 +104,8 @@ TEST_CASE("integer attributes: range edges, parsing and the AWS error") {
          {std::to_string(r.min - 1), std::to_string(r.max + 1), std::string(""), std::string("abc"), std::string("1.5"),
           std::string(" 30"), std::string("30 "), std::string("99999999999999999999999")}) {
       CAPTURE(bad);
-      check_error(config_for_create("q", {{r.name, bad}}), AwsErrorCode::InvalidAttributeValue, invalid);
-      check_error(config_for_set(QueueConfig{}, {{r.name, bad}}), AwsErrorCode::InvalidAttributeValue, invalid);
+      check_error(config_for_create("q", {{r.name, bad}}), common::AwsErrorCode::InvalidAttributeValue, invalid);
+      check_error(config_for_set(QueueConfig{}, {{r.name, bad}}), common::AwsErrorCode::InvalidAttributeValue, invalid);
     }
   }
   CHECK(create("q", {{"VisibilityTimeout", "030"}}).visibility_timeout == 30);
@@ -118,11 +118,11 @@ TEST_CASE("unknown and read-only attribute names are refused by name") {
                            "CreatedTimestamp", "LastModifiedTimestamp"}) {
     CAPTURE(name);
     const std::string text = "Unknown Attribute " + std::string(name) + ".";
-    check_error(config_for_create("q", {{name, "1"}}), AwsErrorCode::InvalidAttributeName, text);
-    check_error(config_for_set(QueueConfig{}, {{name, "1"}}), AwsErrorCode::InvalidAttributeName, text);
+    check_error(config_for_create("q", {{name, "1"}}), common::AwsErrorCode::InvalidAttributeName, text);
+    check_error(config_for_set(QueueConfig{}, {{name, "1"}}), common::AwsErrorCode::InvalidAttributeName, text);
   }
   // Names are checked before values.
-  check_error(config_for_create("q", {{"DelaySeconds", "x"}, {"Zzz", "1"}}), AwsErrorCode::InvalidAttributeName,
+  check_error(config_for_create("q", {{"DelaySeconds", "x"}, {"Zzz", "1"}}), common::AwsErrorCode::InvalidAttributeName,
               "Unknown Attribute Zzz.");
 }
 
@@ -134,40 +134,42 @@ TEST_CASE("FIFO queues: FifoQueue and the .fifo suffix must agree") {
   CHECK_FALSE(c.content_based_deduplication);
   CHECK(create("q.fifo", {{"FifoQueue", "True"}}).fifo);
 
-  check_error(config_for_create("q", {{"FifoQueue", "true"}}), AwsErrorCode::InvalidParameterValue,
+  check_error(config_for_create("q", {{"FifoQueue", "true"}}), common::AwsErrorCode::InvalidParameterValue,
               "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end "
               "with .fifo suffix and be 1 to 80 in length.");
   const std::string non_fifo =
       "The name of a non-FIFO queue can only include alphanumeric characters, hyphens, or underscores and be 1 to "
       "80 in length.";
-  check_error(config_for_create("q.fifo", {}), AwsErrorCode::InvalidParameterValue, non_fifo);
-  check_error(config_for_create("q.fifo", {{"FifoQueue", "false"}}), AwsErrorCode::InvalidParameterValue, non_fifo);
+  check_error(config_for_create("q.fifo", {}), common::AwsErrorCode::InvalidParameterValue, non_fifo);
+  check_error(config_for_create("q.fifo", {{"FifoQueue", "false"}}), common::AwsErrorCode::InvalidParameterValue,
+              non_fifo);
 }
 
 TEST_CASE("FIFO-only attributes on a standard queue (recorded texts)") {
   // test_create_standard_queue_with_fifo_attribute_raises_error
-  check_error(config_for_create("q", {{"FifoQueue", "false"}}), AwsErrorCode::InvalidAttributeName,
+  check_error(config_for_create("q", {{"FifoQueue", "false"}}), common::AwsErrorCode::InvalidAttributeName,
               "Unknown Attribute FifoQueue.");
-  check_error(config_for_create("q", {{"ContentBasedDeduplication", "true"}}), AwsErrorCode::InvalidAttributeName,
-              "Unknown Attribute ContentBasedDeduplication.");
-  check_error(config_for_create("q", {{"DeduplicationScope", "queue"}}), AwsErrorCode::InvalidAttributeName,
+  check_error(config_for_create("q", {{"ContentBasedDeduplication", "true"}}),
+              common::AwsErrorCode::InvalidAttributeName, "Unknown Attribute ContentBasedDeduplication.");
+  check_error(config_for_create("q", {{"DeduplicationScope", "queue"}}), common::AwsErrorCode::InvalidAttributeName,
               "You can specify the DeduplicationScope only when FifoQueue is set to true.");
-  check_error(config_for_create("q", {{"FifoThroughputLimit", "perQueue"}}), AwsErrorCode::InvalidAttributeName,
+  check_error(config_for_create("q", {{"FifoThroughputLimit", "perQueue"}}), common::AwsErrorCode::InvalidAttributeName,
               "You can specify the FifoThroughputLimit only when FifoQueue is set to true.");
   // SetQueueAttributes on a standard queue refuses them the same way.
   QueueConfig standard = create("q", {});
-  check_error(config_for_set(standard, {{"ContentBasedDeduplication", "false"}}), AwsErrorCode::InvalidAttributeName,
-              "Unknown Attribute ContentBasedDeduplication.");
-  check_error(config_for_set(standard, {{"DeduplicationScope", "messageGroup"}}), AwsErrorCode::InvalidAttributeName,
+  check_error(config_for_set(standard, {{"ContentBasedDeduplication", "false"}}),
+              common::AwsErrorCode::InvalidAttributeName, "Unknown Attribute ContentBasedDeduplication.");
+  check_error(config_for_set(standard, {{"DeduplicationScope", "messageGroup"}}),
+              common::AwsErrorCode::InvalidAttributeName,
               "You can specify the DeduplicationScope only when FifoQueue is set to true.");
 }
 
 TEST_CASE("SetQueueAttributes cannot change the queue type (recorded texts)") {
   for (const char* v : {"true", "false"}) {
-    check_error(config_for_set(create("q", {}), {{"FifoQueue", v}}), AwsErrorCode::InvalidAttributeName,
+    check_error(config_for_set(create("q", {}), {{"FifoQueue", v}}), common::AwsErrorCode::InvalidAttributeName,
                 "Unknown Attribute FifoQueue.");
   }
-  check_error(config_for_set(fifo_queue(), {{"FifoQueue", "false"}}), AwsErrorCode::InvalidAttributeValue,
+  check_error(config_for_set(fifo_queue(), {{"FifoQueue", "false"}}), common::AwsErrorCode::InvalidAttributeValue,
               "Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.");
   // Telling a FIFO queue it is FIFO changes nothing, and AWS answers success.
   auto same = config_for_set(fifo_queue(), {{"FifoQueue", "true"}});
@@ -184,20 +186,21 @@ TEST_CASE("FIFO attribute values") {
   CHECK(c.fifo_throughput_limit == "perMessageGroupId");
 
   check_error(config_for_create("q.fifo", {{"FifoQueue", "true"}, {"ContentBasedDeduplication", "yes"}}),
-              AwsErrorCode::InvalidAttributeValue, "Invalid value for the parameter ContentBasedDeduplication.");
+              common::AwsErrorCode::InvalidAttributeValue,
+              "Invalid value for the parameter ContentBasedDeduplication.");
   check_error(config_for_create("q.fifo", {{"FifoQueue", "true"}, {"DeduplicationScope", "group"}}),
-              AwsErrorCode::InvalidAttributeValue, "Invalid value for the parameter DeduplicationScope.");
+              common::AwsErrorCode::InvalidAttributeValue, "Invalid value for the parameter DeduplicationScope.");
   check_error(config_for_create("q.fifo", {{"FifoQueue", "true"}, {"FifoThroughputLimit", "perGroup"}}),
-              AwsErrorCode::InvalidAttributeValue, "Invalid value for the parameter FifoThroughputLimit.");
+              common::AwsErrorCode::InvalidAttributeValue, "Invalid value for the parameter FifoThroughputLimit.");
 
   // perMessageGroupId needs DeduplicationScope=messageGroup, in the resulting config.
-  AwsError e =
+  common::AwsError e =
       error_of(config_for_create("q.fifo", {{"FifoQueue", "true"}, {"FifoThroughputLimit", "perMessageGroupId"}}));
-  CHECK(e.code == AwsErrorCode::InvalidAttributeValue);
+  CHECK(e.code == common::AwsErrorCode::InvalidAttributeValue);
   CHECK(e.message.find("FifoThroughputLimit") != std::string::npos);
   CHECK_FALSE(config_for_set(c, {{"DeduplicationScope", "queue"}}).ok());
   // Back to normal throughput in one call (test_fifo_change_to_regular_throughput_after_creation).
-  Outcome<QueueConfig> regular =
+  common::Outcome<QueueConfig> regular =
       config_for_set(c, {{"DeduplicationScope", "queue"}, {"FifoThroughputLimit", "perQueue"}});
   REQUIRE(regular.ok());
   CHECK(regular->deduplication_scope == "queue");
@@ -218,7 +221,7 @@ TEST_CASE("a fresh FIFO queue shows the recorded attributes") {
                                                {"ReceiveMessageWaitTimeSeconds", "0"},
                                                {"SqsManagedSseEnabled", "true"},
                                                {"VisibilityTimeout", "30"}});
-  Outcome<QueueConfig> after = config_for_set(c, {{"ContentBasedDeduplication", "false"}});
+  common::Outcome<QueueConfig> after = config_for_set(c, {{"ContentBasedDeduplication", "false"}});
   REQUIRE(after.ok());
   CHECK(settable_attributes(*after).at("ContentBasedDeduplication") == "false");
 }
@@ -227,7 +230,7 @@ TEST_CASE("SetQueueAttributes keeps what it is not given") {
   QueueConfig c = create(
       "q",
       {{"MessageRetentionPeriod", "604800"}, {"ReceiveMessageWaitTimeSeconds", "10"}, {"VisibilityTimeout", "20"}});
-  Outcome<QueueConfig> r =
+  common::Outcome<QueueConfig> r =
       config_for_set(c, {{"MaximumMessageSize", "2048"}, {"VisibilityTimeout", "69"}, {"DelaySeconds", "420"}});
   REQUIRE(r.ok());
   // test_create_and_update_queue_attributes
@@ -257,17 +260,19 @@ TEST_CASE("server-side encryption: KMS and SQS-managed exclude each other") {
   CHECK(shown.at("SqsManagedSseEnabled") == "false");
 
   check_error(config_for_create("q", {{"KmsMasterKeyId", "k"}, {"SqsManagedSseEnabled", "true"}}),
-              AwsErrorCode::InvalidAttributeName, both);
-  check_error(config_for_set(kms, {{"SqsManagedSseEnabled", "true"}}), AwsErrorCode::InvalidAttributeName, both);
+              common::AwsErrorCode::InvalidAttributeName, both);
+  check_error(config_for_set(kms, {{"SqsManagedSseEnabled", "true"}}), common::AwsErrorCode::InvalidAttributeName,
+              both);
   CHECK(create("q", {{"KmsMasterKeyId", "k"}, {"SqsManagedSseEnabled", "false"}}).kms_master_key_id == "k");
 
   // Setting a key on a queue with SQS-managed SSE switches it to KMS
   // (test_set_queue_attributes_default_values).
-  Outcome<QueueConfig> switched = config_for_set(create("q", {}), {{"KmsMasterKeyId", "testKeyId"}});
+  common::Outcome<QueueConfig> switched = config_for_set(create("q", {}), {{"KmsMasterKeyId", "testKeyId"}});
   REQUIRE(switched.ok());
   CHECK_FALSE(switched->sqs_managed_sse_enabled);
   // An empty key removes KMS; SQS-managed SSE stays as it was, KMS keys are no longer shown.
-  Outcome<QueueConfig> cleared = config_for_set(kms, {{"KmsMasterKeyId", ""}, {"KmsDataKeyReusePeriodSeconds", "300"}});
+  common::Outcome<QueueConfig> cleared =
+      config_for_set(kms, {{"KmsMasterKeyId", ""}, {"KmsDataKeyReusePeriodSeconds", "300"}});
   REQUIRE(cleared.ok());
   CHECK_FALSE(cleared->kms_master_key_id.has_value());
   CHECK_FALSE(cleared->encrypted());
@@ -275,11 +280,11 @@ TEST_CASE("server-side encryption: KMS and SQS-managed exclude each other") {
   CHECK(settable_attributes(*cleared).count("KmsDataKeyReusePeriodSeconds") == 0);
   CHECK(settable_attributes(*cleared).at("SqsManagedSseEnabled") == "false");
   // Clearing KMS and enabling SQS SSE in one call works.
-  Outcome<QueueConfig> back = config_for_set(kms, {{"KmsMasterKeyId", ""}, {"SqsManagedSseEnabled", "true"}});
+  common::Outcome<QueueConfig> back = config_for_set(kms, {{"KmsMasterKeyId", ""}, {"SqsManagedSseEnabled", "true"}});
   REQUIRE(back.ok());
   CHECK(back->sqs_managed_sse_enabled);
 
-  check_error(config_for_create("q", {{"SqsManagedSseEnabled", "maybe"}}), AwsErrorCode::InvalidAttributeValue,
+  check_error(config_for_create("q", {{"SqsManagedSseEnabled", "maybe"}}), common::AwsErrorCode::InvalidAttributeValue,
               "Invalid value for the parameter SqsManagedSseEnabled.");
 }
 
@@ -299,7 +304,8 @@ TEST_CASE("JSON attributes are parsed, rendered compactly and removed by an empt
   CHECK(shown.at("RedriveAllowPolicy") == "{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":[\"" + kDlq + "\"]}");
   CHECK(shown.at("Policy") == "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\"}]}");
 
-  Outcome<QueueConfig> cleared = config_for_set(c, {{"RedrivePolicy", ""}, {"RedriveAllowPolicy", ""}, {"Policy", ""}});
+  common::Outcome<QueueConfig> cleared =
+      config_for_set(c, {{"RedrivePolicy", ""}, {"RedriveAllowPolicy", ""}, {"Policy", ""}});
   REQUIRE(cleared.ok());
   CHECK_FALSE(cleared->redrive_policy.has_value());
   CHECK_FALSE(cleared->redrive_allow_policy.has_value());
@@ -308,10 +314,10 @@ TEST_CASE("JSON attributes are parsed, rendered compactly and removed by an empt
     CHECK(settable_attributes(*cleared).count(key) == 0);
   }
   // Errors from the JSON parsers come through unchanged.
-  check_error(config_for_create("q", {{"RedrivePolicy", "{}"}}), AwsErrorCode::InvalidParameterValue,
+  check_error(config_for_create("q", {{"RedrivePolicy", "{}"}}), common::AwsErrorCode::InvalidParameterValue,
               "Value {} for parameter RedrivePolicy is invalid. Reason: Redrive policy does not contain mandatory "
               "attribute: maxReceiveCount.");
-  check_error(config_for_set(c, {{"Policy", "not json"}}), AwsErrorCode::InvalidAttributeValue,
+  check_error(config_for_set(c, {{"Policy", "not json"}}), common::AwsErrorCode::InvalidAttributeValue,
               "Invalid value for the parameter Policy.");
 }
 
@@ -342,7 +348,7 @@ TEST_CASE("round trip: config_for_create(name, settable_attributes(c)) == c") {
     const std::string& name = entry.first;
     const QueueConfig& c = entry.second;
     CAPTURE(name);
-    Outcome<QueueConfig> again = config_for_create(name, settable_attributes(c));
+    common::Outcome<QueueConfig> again = config_for_create(name, settable_attributes(c));
     REQUIRE(again.ok());
     CHECK(*again == c);
   }
@@ -385,7 +391,7 @@ TEST_CASE("differing_attribute compares only the requested attributes, by value"
 }
 
 TEST_CASE("resolve_attribute_names: validation, All, enum order, FIFO-only names") {
-  Outcome<std::vector<std::string>> all_standard = resolve_attribute_names({"All"}, false);
+  common::Outcome<std::vector<std::string>> all_standard = resolve_attribute_names({"All"}, false);
   REQUIRE(all_standard.ok());
   CHECK(*all_standard == std::vector<std::string>{
                              "Policy", "VisibilityTimeout", "MaximumMessageSize", "MessageRetentionPeriod",
@@ -393,14 +399,14 @@ TEST_CASE("resolve_attribute_names: validation, All, enum order, FIFO-only names
                              "LastModifiedTimestamp", "QueueArn", "ApproximateNumberOfMessagesDelayed", "DelaySeconds",
                              "ReceiveMessageWaitTimeSeconds", "RedrivePolicy", "KmsMasterKeyId",
                              "KmsDataKeyReusePeriodSeconds", "RedriveAllowPolicy", "SqsManagedSseEnabled"});
-  Outcome<std::vector<std::string>> all_fifo = resolve_attribute_names({"All"}, true);
+  common::Outcome<std::vector<std::string>> all_fifo = resolve_attribute_names({"All"}, true);
   REQUIRE(all_fifo.ok());
   CHECK(all_fifo->size() == 21);
   CHECK((*all_fifo)[13] == "FifoQueue");
   CHECK((*all_fifo)[14] == "ContentBasedDeduplication");
 
   // Named ones come back once each, in the enum's order.
-  Outcome<std::vector<std::string>> named =
+  common::Outcome<std::vector<std::string>> named =
       resolve_attribute_names({"SqsManagedSseEnabled", "QueueArn", "VisibilityTimeout", "QueueArn"}, false);
   REQUIRE(named.ok());
   CHECK(*named == std::vector<std::string>{"VisibilityTimeout", "QueueArn", "SqsManagedSseEnabled"});
@@ -409,8 +415,8 @@ TEST_CASE("resolve_attribute_names: validation, All, enum order, FIFO-only names
         std::vector<std::string>{"DelaySeconds"});
   CHECK(resolve_attribute_names({"FifoQueue"}, true).value() == std::vector<std::string>{"FifoQueue"});
 
-  Outcome<std::vector<std::string>> bad = resolve_attribute_names({"VisibilityTimeout", "Nope"}, false);
+  common::Outcome<std::vector<std::string>> bad = resolve_attribute_names({"VisibilityTimeout", "Nope"}, false);
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().code == AwsErrorCode::InvalidAttributeName);
+  CHECK(bad.error().code == common::AwsErrorCode::InvalidAttributeName);
   CHECK(bad.error().message == "Unknown Attribute Nope.");
 }

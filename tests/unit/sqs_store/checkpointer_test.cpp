@@ -33,7 +33,7 @@ uintmax_t size_or_zero(const std::string& path) {
 
 // A writer connection whose WAL hook reports to a Checkpointer, as the store's does.
 struct Writer {
-  sqlite::Connection db;
+  common::sqlite::Connection db;
   Checkpointer* checkpointer = nullptr;
   int last_frames = 0;
 
@@ -51,7 +51,7 @@ struct Writer {
   }
   // One commit of a row that fills most of a page: a frame or two of log per commit.
   void commit(int64_t key) {
-    sqlite::Statement insert(db.get(), "INSERT OR REPLACE INTO t(k, v) VALUES(?, zeroblob(3000))");
+    common::sqlite::Statement insert(db.get(), "INSERT OR REPLACE INTO t(k, v) VALUES(?, zeroblob(3000))");
     insert.bind(1, key).run();
   }
 };
@@ -86,10 +86,10 @@ TEST_CASE("a log that keeps growing under steady commits is restarted with commi
   TempDir dir;
   const std::string path = dir.file("sluice.db");
   Writer writer(path);
-  Mutex commit_mu;  // what the store's connection mutex is to its commits
+  common::Mutex commit_mu;  // what the store's connection mutex is to its commits
   std::atomic<int> holds{0};
   Checkpointer checkpointer(open_store_connection(path, false), 20, 200, [&](const std::function<void()>& copy) {
-    MutexLock lock(commit_mu);
+    common::MutexLock lock(commit_mu);
     ++holds;
     copy();
   });
@@ -99,7 +99,7 @@ TEST_CASE("a log that keeps growing under steady commits is restarted with commi
   int64_t key = 0;
   int largest_log = 0;
   while (checkpointer.restarts_forced() == 0 && std::chrono::steady_clock::now() < deadline) {
-    MutexLock lock(commit_mu);
+    common::MutexLock lock(commit_mu);
     writer.commit(++key % 500);
     largest_log = std::max(largest_log, writer.last_frames);
   }
@@ -107,7 +107,7 @@ TEST_CASE("a log that keeps growing under steady commits is restarted with commi
   CHECK(holds.load() >= 1);
   // After the forced step everything was copied: the log starts again from its beginning.
   {
-    MutexLock lock(commit_mu);
+    common::MutexLock lock(commit_mu);
     writer.commit(++key % 500);
   }
   CHECK(writer.last_frames < 200);

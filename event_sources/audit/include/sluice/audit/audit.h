@@ -67,9 +67,9 @@ struct TrailOptions {
   size_t max_file_bytes = size_t{16} * 1024 * 1024;
   int64_t max_file_age_ms = int64_t{60} * 60 * 1000;  // one hour
   size_t max_files = 16;
-  size_t ring_capacity = 10'000;        // records held for lookup()
-  std::shared_ptr<Clock> clock;         // default the system clock
-  std::shared_ptr<WorkPool> work_pool;  // default a pool of the trail's own
+  size_t ring_capacity = 10'000;                // records held for lookup()
+  std::shared_ptr<common::Clock> clock;         // default the system clock
+  std::shared_ptr<common::WorkPool> work_pool;  // default a pool of the trail's own
 };
 
 // A resource an event names: "AWS::SQS::Queue" and the queue's URL, "AWS::KMS::Key" and its ARN.
@@ -123,7 +123,7 @@ class Trail {
   virtual void record(ApiCall call) = 0;
   // Management events only, as CloudTrail's event history. Waits for queued records first.
   // InvalidNextToken when the token is not one this query's previous page gave.
-  virtual Outcome<LookupPage> lookup(const LookupQuery& query) = 0;
+  virtual common::Outcome<LookupPage> lookup(const LookupQuery& query) = 0;
   // Waits until every queued record is written.
   virtual void flush() = 0;
 };

@@ -97,7 +97,7 @@ inline constexpr std::chrono::minutes kRefreshAhead{5};
 // others go on with the old credentials as long as they are valid. If that refresh fails while
 // the old credentials are still valid, the old ones are used.
 std::shared_ptr<CredentialsProvider> caching_provider(std::shared_ptr<CredentialsProvider> inner,
-                                                      std::shared_ptr<Clock> clock = nullptr);
+                                                      std::shared_ptr<common::Clock> clock = nullptr);
 
 struct DefaultChainOptions {
   std::optional<Credentials> explicit_credentials;

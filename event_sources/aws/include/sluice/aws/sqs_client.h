@@ -54,10 +54,10 @@ struct SqsClientOptions {
 // Maps an error code seen on the wire (a query code such as "AWS.SimpleQueueService.NonExistentQueue"
 // or a JSON type such as "QueueDoesNotExist", with or without the "com.amazonaws.sqs#" prefix) to
 // the error table. nullopt when the table has no such code.
-std::optional<AwsErrorCode> error_code_from_wire(std::string_view code);
+std::optional<common::AwsErrorCode> error_code_from_wire(std::string_view code);
 
 // Builds the AwsError for an error answer. query_error_header may be empty.
-AwsError error_from_response(int http_status, std::string_view query_error_header, std::string_view body);
+common::AwsError error_from_response(int http_status, std::string_view query_error_header, std::string_view body);
 
 // Whether an error answer is worth retrying (throttling or a server fault).
 bool retryable_error(int http_status, std::string_view wire_code);
@@ -91,9 +91,10 @@ class SqsClient {
 
   // Calls AmazonSQS.<action> with the body (QueueUrl is added from queue_url when absent).
   // read_timeout overrides the client default (a long poll passes wait + margin).
-  Outcome<boost::json::object> call(std::string_view queue_url, std::string_view action, boost::json::object body,
-                                    std::optional<std::chrono::milliseconds> read_timeout = std::nullopt,
-                                    Cancellation* cancellation = nullptr);
+  common::Outcome<boost::json::object> call(std::string_view queue_url, std::string_view action,
+                                            boost::json::object body,
+                                            std::optional<std::chrono::milliseconds> read_timeout = std::nullopt,
+                                            Cancellation* cancellation = nullptr);
 
   const SqsClientOptions& options() const { return options_; }
 

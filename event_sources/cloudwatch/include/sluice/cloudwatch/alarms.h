@@ -98,7 +98,7 @@ struct HistoryFilter {
 
 struct AlarmsOptions {
   std::shared_ptr<metrics::Registry> registry;  // required
-  std::shared_ptr<Clock> clock;                 // default the registry's... the system clock
+  std::shared_ptr<common::Clock> clock;         // default the registry's... the system clock
   std::string data_dir;                         // "" = in memory
   // Publishes `message` with `subject` to the SNS topic `topic_arn` as `account_id`; false when it
   // failed (the history then says so).
@@ -111,12 +111,12 @@ struct AlarmsOptions {
 class Alarms {
  public:
   // Opens the store (when data_dir is set) and starts the ticker (when background).
-  static Outcome<std::unique_ptr<Alarms>, std::string> open(AlarmsOptions options);
+  static common::Outcome<std::unique_ptr<Alarms>, std::string> open(AlarmsOptions options);
   virtual ~Alarms() = default;
 
   // Creates or replaces (keeping its state and tags) the alarm. `alarm` is validated here with
   // AWS's errors; its state fields are ignored. New tags are added to the alarm's.
-  virtual Status put_metric_alarm(MetricAlarm alarm) = 0;
+  virtual common::Status put_metric_alarm(MetricAlarm alarm) = 0;
   // Sorted by name.
   virtual std::vector<MetricAlarm> describe_alarms(const std::string& account_id, const std::string& region,
                                                    const DescribeAlarmsFilter& filter) = 0;
@@ -127,11 +127,11 @@ class Alarms {
                                                               std::optional<int64_t> period_s,
                                                               const std::optional<std::string>& unit) = 0;
   // ResourceNotFound naming the first alarm that does not exist; nothing is deleted then.
-  virtual Status delete_alarms(const std::string& account_id, const std::string& region,
-                               const std::vector<std::string>& names) = 0;
-  virtual Status set_alarm_state(const std::string& account_id, const std::string& region, const std::string& name,
-                                 const std::string& state_value, const std::string& reason,
-                                 const std::optional<std::string>& reason_data) = 0;
+  virtual common::Status delete_alarms(const std::string& account_id, const std::string& region,
+                                       const std::vector<std::string>& names) = 0;
+  virtual common::Status set_alarm_state(const std::string& account_id, const std::string& region,
+                                         const std::string& name, const std::string& state_value,
+                                         const std::string& reason, const std::optional<std::string>& reason_data) = 0;
   // Unknown names are ignored, as on CloudWatch.
   virtual void set_actions_enabled(const std::string& account_id, const std::string& region,
                                    const std::vector<std::string>& names, bool enabled) = 0;
@@ -139,9 +139,9 @@ class Alarms {
                                                 const HistoryFilter& filter) = 0;
 
   // Tags by alarm ARN: ResourceNotFoundException when no alarm has it.
-  virtual Status tag_resource(const std::string& arn, const Tags& tags) = 0;
-  virtual Status untag_resource(const std::string& arn, const std::vector<std::string>& keys) = 0;
-  virtual Outcome<Tags> list_tags(const std::string& arn) = 0;
+  virtual common::Status tag_resource(const std::string& arn, const Tags& tags) = 0;
+  virtual common::Status untag_resource(const std::string& arn, const std::vector<std::string>& keys) = 0;
+  virtual common::Outcome<Tags> list_tags(const std::string& arn) = 0;
 
   // Evaluates every alarm at `now_ms` (and runs the actions of those that changed state).
   virtual void evaluate(int64_t now_ms) = 0;

@@ -10,7 +10,7 @@
 #include <utility>
 #include <variant>
 
-namespace sluice {
+namespace sluice::common {
 
 enum class AwsErrorCode {
 #define X(service, id, status, query, json, fault) id,
@@ -78,4 +78,4 @@ struct Done {};
 using Status = Outcome<Done>;
 inline Status ok_status() { return Done{}; }
 
-}  // namespace sluice
+}  // namespace sluice::common

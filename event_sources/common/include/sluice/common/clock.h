@@ -30,7 +30,7 @@
 #include <string>
 #include <vector>
 
-namespace sluice {
+namespace sluice::common {
 
 class Clock {
  public:
@@ -111,4 +111,4 @@ class ManualClock final : public Clock {
 // UTC with milliseconds, the form AWS writes timestamps in: "2026-12-06T16:41:58.123Z".
 std::string format_iso8601_ms(int64_t epoch_ms);
 
-}  // namespace sluice
+}  // namespace sluice::common

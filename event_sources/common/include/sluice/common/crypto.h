@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace sluice {
+namespace sluice::common {
 
 std::string md5_hex(std::string_view data);
 std::string md5_raw(std::string_view data);  // 16 bytes
@@ -21,4 +21,4 @@ std::optional<std::string> base64_decode(std::string_view text);  // nullopt if 
 std::string random_bytes(size_t n);  // cryptographically strong
 std::string uuid4();                 // "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx", unique (not secret)
 
-}  // namespace sluice
+}  // namespace sluice::common

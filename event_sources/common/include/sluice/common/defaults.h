@@ -3,9 +3,9 @@
 // region in the credential scope, no --account / --region flag, a function without an ARN. One
 // pair for every component, so an ARN built by one part names what another part created.
 
-namespace sluice {
+namespace sluice::common {
 
 inline constexpr char kDefaultAccountId[] = "123456789012";
 inline constexpr char kDefaultRegion[] = "us-east-1";
 
-}  // namespace sluice
+}  // namespace sluice::common

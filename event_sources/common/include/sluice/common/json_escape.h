@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace sluice {
+namespace sluice::common {
 
 // 0..15 for a hex digit (either case), -1 otherwise.
 int hex_digit_value(char c);
@@ -27,4 +27,4 @@ bool decode_json_escape(std::string_view text, size_t& pos, std::string& out);
 // sequence as U+FFFD (sluice/common/utf8.h), so the answer stays JSON.
 void append_json_string(std::string& out, std::string_view text);
 
-}  // namespace sluice
+}  // namespace sluice::common

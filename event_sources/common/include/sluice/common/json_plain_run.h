@@ -13,7 +13,7 @@
 #include <emmintrin.h>
 #endif
 
-namespace sluice {
+namespace sluice::common {
 
 inline size_t json_plain_run(const char* p, size_t n) {
   constexpr uint64_t kOnes = 0x0101010101010101ULL;
@@ -64,4 +64,4 @@ inline bool is_ascii(const char* p, size_t n) {
   return (any & 0x8080808080808080ULL) == 0;
 }
 
-}  // namespace sluice
+}  // namespace sluice::common

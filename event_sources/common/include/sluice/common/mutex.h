@@ -17,7 +17,7 @@
 
 #include "sluice/common/thread_annotations.h"
 
-namespace sluice {
+namespace sluice::common {
 
 class CAPABILITY("mutex") Mutex {
  public:
@@ -114,4 +114,4 @@ class SCOPED_CAPABILITY WriterLock {
   SharedMutex& mu_;
 };
 
-}  // namespace sluice
+}  // namespace sluice::common

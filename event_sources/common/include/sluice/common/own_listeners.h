@@ -9,7 +9,7 @@
 
 #include <cstdint>
 
-namespace sluice {
+namespace sluice::common {
 
 // True while some ListeningPort holds `port`. Thread-safe.
 bool is_own_listening_port(uint16_t port);
@@ -31,4 +31,4 @@ class ListeningPort {
   uint16_t port_ = 0;
 };
 
-}  // namespace sluice
+}  // namespace sluice::common

@@ -7,7 +7,7 @@
 #include <memory>
 #include <string_view>
 
-namespace sluice {
+namespace sluice::common {
 
 class Pattern {
  public:
@@ -26,4 +26,4 @@ class Pattern {
   std::unique_ptr<Compiled> compiled_;
 };
 
-}  // namespace sluice
+}  // namespace sluice::common

@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-namespace sluice {
+namespace sluice::common {
 
 using PrometheusLabels = std::vector<std::pair<std::string, std::string>>;
 
@@ -36,4 +36,4 @@ class PrometheusText {
   std::string& out_;
 };
 
-}  // namespace sluice
+}  // namespace sluice::common

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <utility>
 
-namespace sluice::sqlite {
+namespace sluice::common::sqlite {
 
 class Error : public std::runtime_error {
  public:
@@ -85,4 +85,4 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-}  // namespace sluice::sqlite
+}  // namespace sluice::common::sqlite

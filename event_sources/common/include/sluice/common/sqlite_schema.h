@@ -15,7 +15,7 @@
 
 #include "sluice/common/sqlite.h"
 
-namespace sluice::sqlite {
+namespace sluice::common::sqlite {
 
 struct SchemaStep {
   const char* description;  // for the error when the step fails
@@ -29,4 +29,4 @@ std::string upgrade_schema(Connection& db, const std::string& file, std::span<co
 // The file's PRAGMA user_version.
 int64_t schema_version(Connection& db);
 
-}  // namespace sluice::sqlite
+}  // namespace sluice::common::sqlite

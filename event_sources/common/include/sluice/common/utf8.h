@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace sluice {
+namespace sluice::common {
 
 // True when `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past
 // U+10FFFF, no truncated sequence). ASCII is checked eight bytes at a time.
@@ -22,4 +22,4 @@ std::string well_formed_utf8(std::string_view text);
 // serialized JSON: its syntax is ASCII, so only bytes inside strings can be replaced.
 void make_well_formed_utf8(std::string& text);
 
-}  // namespace sluice
+}  // namespace sluice::common

@@ -31,7 +31,7 @@
 #include <memory>
 #include <string>
 
-namespace sluice {
+namespace sluice::common {
 
 class WorkPool;
 
@@ -92,4 +92,4 @@ class WorkPool : public std::enable_shared_from_this<WorkPool> {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace sluice
+}  // namespace sluice::common

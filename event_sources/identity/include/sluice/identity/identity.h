@@ -113,11 +113,11 @@ class Directory final : public PolicySource {
 
   // Keeps temporary credentials in the SQLite file at `path` from now on, and takes back those
   // it already holds. Fails with the reason when the file cannot be used.
-  Outcome<Done, std::string> keep_sessions_in(const std::string& path);
+  common::Outcome<common::Done, std::string> keep_sessions_in(const std::string& path);
 
   // Declares an account with its keys, users and roles. Fails (InvalidParameterValue with the
   // reason) on a second declaration of the same account or access key id.
-  Status add_account(const AccountDeclaration& account);
+  common::Status add_account(const AccountDeclaration& account);
 
   // Shared and immutable: a lookup on every request copies no secrets or names.
   std::shared_ptr<const KeyRecord> find_key(std::string_view access_key_id) const;
@@ -127,7 +127,7 @@ class Directory final : public PolicySource {
 
   // New temporary credentials (an ASIA access key id, a secret and a session token), kept before
   // they are returned; ServiceUnavailable when they cannot be kept.
-  Outcome<SessionCredentials> issue_session(SessionGrant grant);
+  common::Outcome<SessionCredentials> issue_session(SessionGrant grant);
   // Temporary credentials that expired before now_ms are forgotten after a grace period (kept so
   // that their holders get ExpiredToken rather than InvalidClientTokenId for a while).
   void forget_expired(int64_t now_ms);
@@ -143,13 +143,13 @@ class Directory final : public PolicySource {
   // EntityAlreadyExists for a second provider of one URL in an account, LimitExceeded beyond
   // `per_account_limit`, NoSuchEntity for an unknown ARN, ServiceUnavailable when the change
   // cannot be stored.
-  Status add_oidc_provider(OidcProvider provider, size_t per_account_limit);
+  common::Status add_oidc_provider(OidcProvider provider, size_t per_account_limit);
   std::optional<OidcProvider> find_oidc_provider(std::string_view arn) const;
   std::vector<OidcProvider> oidc_providers(std::string_view account_id) const;  // sorted by ARN
-  Status remove_oidc_provider(std::string_view arn);
+  common::Status remove_oidc_provider(std::string_view arn);
   // Applies `change` to a copy of the provider and stores the result, unless `change` fails.
   // `change` runs under the directory's lock: it must not call the directory.
-  Status change_oidc_provider(std::string_view arn, const std::function<Status(OidcProvider&)>& change);
+  common::Status change_oidc_provider(std::string_view arn, const std::function<common::Status(OidcProvider&)>& change);
 
   // IAM's entities of an account (iam_entities.h): a copy (empty for an account without any).
   IamAccount iam_account(std::string_view account_id) const;
@@ -157,15 +157,15 @@ class Directory final : public PolicySource {
   // result (identity.db; ServiceUnavailable when it cannot be stored) and makes it current: from
   // then on the active access keys of its users sign requests and its roles can be assumed.
   // `change` runs under the directory's lock: it must not call the directory.
-  Status change_iam(std::string_view account_id, const std::function<Status(IamAccount&)>& change);
+  common::Status change_iam(std::string_view account_id, const std::function<common::Status(IamAccount&)>& change);
   // The identity-based policies and permissions boundary of a principal, for policy evaluation
   // (see identity_policies.h). Copies documents; callers that evaluate often cache by principal.
   PrincipalPolicies identity_policies(const Principal& principal) const;
 
  private:
   // Makes keys_ hold exactly the active long-term keys of the account's IAM users.
-  Status sync_user_keys(const IamAccount& account) REQUIRES(mu_);
-  mutable Mutex mu_;
+  common::Status sync_user_keys(const IamAccount& account) REQUIRES(mu_);
+  mutable common::Mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<const KeyRecord>> keys_ GUARDED_BY(mu_);
   std::vector<std::string> accounts_ GUARDED_BY(mu_);
   std::unordered_map<std::string, IamAccount> iam_ GUARDED_BY(mu_);  // by account id

@@ -40,14 +40,14 @@ struct CompiledPolicy;
 using PolicyPtr = std::shared_ptr<const CompiledPolicy>;
 
 // The compiled document, or why it is malformed.
-Outcome<PolicyPtr, std::string> compile_policy(std::string_view document);
+common::Outcome<PolicyPtr, std::string> compile_policy(std::string_view document);
 
 // Compiled policies by their text. A full cache is emptied and refilled: documents that are still
 // in use stay alive through the shared pointers their users hold.
 class PolicyCache {
  public:
   explicit PolicyCache(size_t capacity = 4096) : capacity_(capacity) {}
-  Outcome<PolicyPtr, std::string> get(std::string_view document) const;
+  common::Outcome<PolicyPtr, std::string> get(std::string_view document) const;
   size_t size() const;
 
  private:
@@ -57,7 +57,7 @@ class PolicyCache {
     size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
   };
   size_t capacity_;
-  mutable Mutex mu_;
+  mutable common::Mutex mu_;
   mutable std::unordered_map<std::string, PolicyPtr, TextHash, std::equal_to<>> compiled_ GUARDED_BY(mu_);
 };
 

@@ -37,10 +37,10 @@ class DataKeyCache {
 
   // The data key to encrypt with now: the cached one while it is younger than the reuse period,
   // else a new one from GenerateDataKey.
-  Outcome<DataKey> key_for_writing(const DataKeyUse& use);
+  common::Outcome<DataKey> key_for_writing(const DataKeyUse& use);
   // The resource's current data key as a reader needs it: its cached decryption while younger than
   // the reuse period, else Decrypt of its blob (a data key is generated first if there is none).
-  Outcome<DataKey> key_for_reading(const DataKeyUse& use);
+  common::Outcome<DataKey> key_for_reading(const DataKeyUse& use);
   // Forgets every cached data key (the next use consults KMS).
   void clear();
 
@@ -56,7 +56,7 @@ class DataKeyCache {
   static std::string slot(const DataKeyUse& use);
 
   std::shared_ptr<KeyManager> keys_;
-  Mutex mu_;
+  common::Mutex mu_;
   std::map<std::string, Entry> entries_ GUARDED_BY(mu_);  // by account, region and resource ARN
 };
 

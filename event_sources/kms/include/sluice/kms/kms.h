@@ -97,8 +97,8 @@ struct DataKey {
 };
 
 struct KmsOptions {
-  std::string data_dir;          // "" = in memory
-  std::shared_ptr<Clock> clock;  // default: the system clock
+  std::string data_dir;                  // "" = in memory
+  std::shared_ptr<common::Clock> clock;  // default: the system clock
 };
 
 // The AWS-managed keys services create on first use, by alias.
@@ -114,42 +114,43 @@ class KeyManager {
   KeyManager& operator=(const KeyManager&) = delete;
 
   // Keys
-  Outcome<KeyMetadata> create_key(const Scope& scope, const CreateKeyRequest& request);
-  Outcome<KeyMetadata> describe_key(const Scope& scope, const std::string& key_ref);
+  common::Outcome<KeyMetadata> create_key(const Scope& scope, const CreateKeyRequest& request);
+  common::Outcome<KeyMetadata> describe_key(const Scope& scope, const std::string& key_ref);
   std::vector<KeyMetadata> list_keys(const Scope& scope);  // by creation
-  Status enable_key(const Scope& scope, const std::string& key_ref);
-  Status disable_key(const Scope& scope, const std::string& key_ref);
+  common::Status enable_key(const Scope& scope, const std::string& key_ref);
+  common::Status disable_key(const Scope& scope, const std::string& key_ref);
   // window_days must be 7..30 (the caller validates); default 30.
-  Outcome<KeyMetadata> schedule_key_deletion(const Scope& scope, const std::string& key_ref, int64_t window_days);
-  Outcome<KeyMetadata> cancel_key_deletion(const Scope& scope, const std::string& key_ref);
+  common::Outcome<KeyMetadata> schedule_key_deletion(const Scope& scope, const std::string& key_ref,
+                                                     int64_t window_days);
+  common::Outcome<KeyMetadata> cancel_key_deletion(const Scope& scope, const std::string& key_ref);
   // period_days 90..2560 (the caller validates); nullopt keeps the current period.
-  Status set_key_rotation(const Scope& scope, const std::string& key_ref, bool enabled,
-                          std::optional<int64_t> period_days);
-  Status put_key_policy(const Scope& scope, const std::string& key_ref, const std::string& policy);
-  Status tag_resource(const Scope& scope, const std::string& key_ref, const Tags& tags);
-  Status untag_resource(const Scope& scope, const std::string& key_ref, const std::vector<std::string>& keys);
+  common::Status set_key_rotation(const Scope& scope, const std::string& key_ref, bool enabled,
+                                  std::optional<int64_t> period_days);
+  common::Status put_key_policy(const Scope& scope, const std::string& key_ref, const std::string& policy);
+  common::Status tag_resource(const Scope& scope, const std::string& key_ref, const Tags& tags);
+  common::Status untag_resource(const Scope& scope, const std::string& key_ref, const std::vector<std::string>& keys);
 
   // Aliases. Names start with "alias/"; "alias/aws/" is reserved for AWS-managed keys.
-  Status create_alias(const Scope& scope, const std::string& name, const std::string& target_key_ref);
-  Status update_alias(const Scope& scope, const std::string& name, const std::string& target_key_ref);
-  Status delete_alias(const Scope& scope, const std::string& name);
+  common::Status create_alias(const Scope& scope, const std::string& name, const std::string& target_key_ref);
+  common::Status update_alias(const Scope& scope, const std::string& name, const std::string& target_key_ref);
+  common::Status delete_alias(const Scope& scope, const std::string& name);
   // Sorted by name; with key_ref only that key's aliases. The AWS-managed aliases are listed as on
   // AWS, with no target until their key exists.
-  Outcome<std::vector<Alias>> list_aliases(const Scope& scope, const std::optional<std::string>& key_ref);
+  common::Outcome<std::vector<Alias>> list_aliases(const Scope& scope, const std::optional<std::string>& key_ref);
 
   // Cryptography
-  Outcome<Encrypted> encrypt(const Scope& scope, const std::string& key_ref, const std::string& plaintext,
-                             const EncryptionContext& context);
+  common::Outcome<Encrypted> encrypt(const Scope& scope, const std::string& key_ref, const std::string& plaintext,
+                                     const EncryptionContext& context);
   // key_ref, when given, must name the key the blob was sealed under (IncorrectKeyException).
-  Outcome<Decrypted> decrypt(const Scope& scope, const std::string& ciphertext_blob, const EncryptionContext& context,
-                             const std::optional<std::string>& key_ref);
-  Outcome<DataKey> generate_data_key(const Scope& scope, const std::string& key_ref, size_t bytes,
-                                     const EncryptionContext& context, bool with_plaintext);
+  common::Outcome<Decrypted> decrypt(const Scope& scope, const std::string& ciphertext_blob,
+                                     const EncryptionContext& context, const std::optional<std::string>& key_ref);
+  common::Outcome<DataKey> generate_data_key(const Scope& scope, const std::string& key_ref, size_t bytes,
+                                             const EncryptionContext& context, bool with_plaintext);
 
   // The AWS-managed key behind alias/aws/sqs or alias/aws/sns, created (with its alias) on first use.
-  Outcome<KeyMetadata> managed_key(const Scope& scope, std::string_view alias_name);
+  common::Outcome<KeyMetadata> managed_key(const Scope& scope, std::string_view alias_name);
 
-  const Clock& clock() const;
+  const common::Clock& clock() const;
 
   struct Impl;
 

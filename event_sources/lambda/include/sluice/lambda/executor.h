@@ -47,18 +47,18 @@ class Executor {
   virtual ~Executor() = default;
   // Makes the function's current code and settings runnable, replacing what ran before. The
   // error is the reason it cannot run (it becomes the function's StateReason).
-  virtual Outcome<Done, std::string> deploy(const FunctionRecord& function) = 0;
+  virtual common::Outcome<common::Done, std::string> deploy(const FunctionRecord& function) = 0;
   // The deployment (a deployment_name()) is gone: release what runs it.
   virtual void retire(const std::string& deployment) = 0;
   // Runs the function once, synchronously. An error is Lambda's (the function is not deployed).
-  virtual Outcome<InvokeOutput> invoke(const FunctionRecord& function, const InvokeInput& input) = 0;
+  virtual common::Outcome<InvokeOutput> invoke(const FunctionRecord& function, const InvokeInput& input) = 0;
 
   // Validates and starts a mapping of `function` (also at start-up, for stored mappings); the
   // answer is its configuration JSON.
-  virtual Outcome<std::string> start_mapping(const MappingRecord& mapping, const FunctionRecord& function) = 0;
+  virtual common::Outcome<std::string> start_mapping(const MappingRecord& mapping, const FunctionRecord& function) = 0;
   // Applies changes (a JSON object of settable fields) to a running mapping; answers the new
   // configuration JSON. Nothing changes on error.
-  virtual Outcome<std::string> update_mapping(const std::string& uuid, const std::string& changes_json) = 0;
+  virtual common::Outcome<std::string> update_mapping(const std::string& uuid, const std::string& changes_json) = 0;
   // Stops polling and waits for the batches in flight to be settled.
   virtual void stop_mapping(const std::string& uuid) = 0;
   // The running mapping's configuration JSON, or nullopt.

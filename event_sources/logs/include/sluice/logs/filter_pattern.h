@@ -28,7 +28,7 @@ namespace sluice::logs {
 class FilterPattern {
  public:
   // The pattern, or InvalidParameterException's text for one it cannot read.
-  static Outcome<std::shared_ptr<const FilterPattern>, std::string> parse(std::string_view text);
+  static common::Outcome<std::shared_ptr<const FilterPattern>, std::string> parse(std::string_view text);
   virtual ~FilterPattern() = default;
   virtual bool matches(std::string_view message) const = 0;
 };

@@ -46,7 +46,7 @@ class LogIngest {
 
   const std::shared_ptr<LogStore> store_;
   const size_t max_queued_;
-  mutable Mutex mu_;
+  mutable common::Mutex mu_;
   std::condition_variable cv_;  // work queued, a batch written, or stopping
   std::map<Key, std::vector<InputEvent>> queued_ GUARDED_BY(mu_);
   size_t queued_events_ GUARDED_BY(mu_) = 0;

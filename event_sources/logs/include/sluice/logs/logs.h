@@ -128,32 +128,33 @@ struct PutResult {
 
 struct LogStoreOptions {
   std::string path;  // the SQLite file; "" keeps everything in memory
-  std::shared_ptr<Clock> clock;
+  std::shared_ptr<common::Clock> clock;
   int64_t max_events_per_group = 100000;
 };
 
 class LogStore {
  public:
-  static Outcome<std::unique_ptr<LogStore>, std::string> open(LogStoreOptions options);
+  static common::Outcome<std::unique_ptr<LogStore>, std::string> open(LogStoreOptions options);
   virtual ~LogStore() = default;
 
-  virtual Status create_group(const std::string& group) = 0;
-  virtual Status delete_group(const std::string& group) = 0;
-  virtual Status create_stream(const std::string& group, const std::string& stream) = 0;
-  virtual Status delete_stream(const std::string& group, const std::string& stream) = 0;
-  virtual Status put_retention(const std::string& group, int64_t days) = 0;
-  virtual Status delete_retention(const std::string& group) = 0;
+  virtual common::Status create_group(const std::string& group) = 0;
+  virtual common::Status delete_group(const std::string& group) = 0;
+  virtual common::Status create_stream(const std::string& group, const std::string& stream) = 0;
+  virtual common::Status delete_stream(const std::string& group, const std::string& stream) = 0;
+  virtual common::Status put_retention(const std::string& group, int64_t days) = 0;
+  virtual common::Status delete_retention(const std::string& group) = 0;
 
   // PutLogEvents: the group and stream must exist; events in time order, as AWS checks them.
-  virtual Outcome<PutResult> put_events(const std::string& group, const std::string& stream,
-                                        const std::vector<InputEvent>& events) = 0;
+  virtual common::Outcome<PutResult> put_events(const std::string& group, const std::string& stream,
+                                                const std::vector<InputEvent>& events) = 0;
   // The runtime's own writes: creates the group and stream when missing, in one transaction.
-  virtual Status append(const std::string& group, const std::string& stream, const std::vector<InputEvent>& events) = 0;
+  virtual common::Status append(const std::string& group, const std::string& stream,
+                                const std::vector<InputEvent>& events) = 0;
 
-  virtual Outcome<GroupPage> describe_groups(const GroupQuery& query) = 0;
-  virtual Outcome<StreamPage> describe_streams(const StreamQuery& query) = 0;
-  virtual Outcome<EventPage> get_events(const EventQuery& query) = 0;
-  virtual Outcome<FilterPage> filter_events(const FilterQuery& query) = 0;
+  virtual common::Outcome<GroupPage> describe_groups(const GroupQuery& query) = 0;
+  virtual common::Outcome<StreamPage> describe_streams(const StreamQuery& query) = 0;
+  virtual common::Outcome<EventPage> get_events(const EventQuery& query) = 0;
+  virtual common::Outcome<FilterPage> filter_events(const FilterQuery& query) = 0;
 };
 
 }  // namespace sluice::logs

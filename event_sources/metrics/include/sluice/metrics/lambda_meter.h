@@ -81,7 +81,7 @@ class LambdaMeter {
   const std::shared_ptr<Registry> registry_;
   const std::string account_id_;
   const std::string region_;
-  Mutex mu_;
+  common::Mutex mu_;
   std::map<std::string, int64_t, std::less<>> running_ GUARDED_BY(mu_);  // by function name
   int64_t running_total_ GUARDED_BY(mu_) = 0;
 };

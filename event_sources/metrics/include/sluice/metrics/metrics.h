@@ -137,12 +137,12 @@ class Registry {
  public:
   using Sampler = std::function<void(Registry& registry, int64_t now_ms)>;
 
-  explicit Registry(std::shared_ptr<Clock> clock);
+  explicit Registry(std::shared_ptr<common::Clock> clock);
   ~Registry();
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;
 
-  const Clock& clock() const { return *clock_; }
+  const common::Clock& clock() const { return *clock_; }
 
   // The series of `key` (dimensions sorted here), made on first use with `unit` ("" = "None").
   // A later non-empty unit replaces the series' unit.
@@ -176,7 +176,7 @@ class Registry {
 
  private:
   struct Impl;
-  std::shared_ptr<Clock> clock_;
+  std::shared_ptr<common::Clock> clock_;
   std::unique_ptr<Impl> impl_;
 };
 

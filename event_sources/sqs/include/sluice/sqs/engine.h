@@ -100,7 +100,7 @@ struct SendMessageResult {
 // One failed entry of a batch call (the call itself answered HTTP 200).
 struct BatchEntryError {
   std::string id;
-  AwsError error;
+  common::AwsError error;
   bool sender_fault = true;
 };
 
@@ -213,7 +213,7 @@ struct EngineOptions {
   bool in_memory = false;
   std::string data_dir;  // required unless in_memory
   SyncMode sync = SyncMode::Normal;
-  std::shared_ptr<Clock> clock;  // default: the system clock
+  std::shared_ptr<common::Clock> clock;  // default: the system clock
   // Start a background thread that expires retained messages and advances message move tasks.
   // Tests with a ManualClock leave it off and call run_housekeeping() themselves.
   bool background_housekeeping = true;
@@ -294,47 +294,50 @@ class Engine {
   virtual ~Engine() = default;
 
   // Queues
-  virtual Status create_queue(const QueueAddress& queue, const AttributeMap& attributes, const TagMap& tags) = 0;
-  virtual Status get_queue(const QueueAddress& queue) = 0;  // QueueDoesNotExist when absent
-  virtual Status delete_queue(const QueueAddress& queue) = 0;
+  virtual common::Status create_queue(const QueueAddress& queue, const AttributeMap& attributes,
+                                      const TagMap& tags) = 0;
+  virtual common::Status get_queue(const QueueAddress& queue) = 0;  // QueueDoesNotExist when absent
+  virtual common::Status delete_queue(const QueueAddress& queue) = 0;
   // Deletes every queue of the account in the region, messages and all, and forgets them: unlike
   // after DeleteQueue, their names can be created again at once. The clean slate between tests
   // (`POST /_sluice/reset`); AWS has no such call. Returns how many queues went.
-  virtual Outcome<size_t> reset_queues(const std::string& account_id, const std::string& region) = 0;
+  virtual common::Outcome<size_t> reset_queues(const std::string& account_id, const std::string& region) = 0;
   // Names of the account's queues in a region, sorted, optionally filtered by prefix.
   virtual std::vector<std::string> list_queues(const std::string& account_id, const std::string& region,
                                                const std::string& prefix) = 0;
-  virtual Outcome<AttributeMap> get_queue_attributes(const QueueAddress& queue,
-                                                     const std::vector<std::string>& names) = 0;
+  virtual common::Outcome<AttributeMap> get_queue_attributes(const QueueAddress& queue,
+                                                             const std::vector<std::string>& names) = 0;
   // Every queue of the account in the region with its depths, sorted by name: one pass that takes
   // each queue's lock once and builds no attribute map, for exposition (GET /metrics, CloudWatch's
   // sampled gauges) over thousands of queues. A queue whose messages are not loaded yet is counted
   // from its stored rows; one whose rows cannot be read is left out.
   virtual std::vector<QueueDepths> queue_depths(const std::string& account_id, const std::string& region) = 0;
-  virtual Status set_queue_attributes(const QueueAddress& queue, const AttributeMap& attributes) = 0;
-  virtual Status purge_queue(const QueueAddress& queue) = 0;
-  virtual Status tag_queue(const QueueAddress& queue, const TagMap& tags) = 0;
-  virtual Status untag_queue(const QueueAddress& queue, const std::vector<std::string>& keys) = 0;
-  virtual Outcome<TagMap> list_queue_tags(const QueueAddress& queue) = 0;
-  virtual Status add_permission(const QueueAddress& queue, const std::string& label,
-                                const std::vector<std::string>& account_ids,
-                                const std::vector<std::string>& actions) = 0;
-  virtual Status remove_permission(const QueueAddress& queue, const std::string& label) = 0;
+  virtual common::Status set_queue_attributes(const QueueAddress& queue, const AttributeMap& attributes) = 0;
+  virtual common::Status purge_queue(const QueueAddress& queue) = 0;
+  virtual common::Status tag_queue(const QueueAddress& queue, const TagMap& tags) = 0;
+  virtual common::Status untag_queue(const QueueAddress& queue, const std::vector<std::string>& keys) = 0;
+  virtual common::Outcome<TagMap> list_queue_tags(const QueueAddress& queue) = 0;
+  virtual common::Status add_permission(const QueueAddress& queue, const std::string& label,
+                                        const std::vector<std::string>& account_ids,
+                                        const std::vector<std::string>& actions) = 0;
+  virtual common::Status remove_permission(const QueueAddress& queue, const std::string& label) = 0;
 
   // Messages
-  virtual Outcome<SendMessageResult> send_message(const QueueAddress& queue, const SendMessageRequest& request) = 0;
-  virtual Outcome<BatchResult<SendMessageResult>> send_message_batch(
+  virtual common::Outcome<SendMessageResult> send_message(const QueueAddress& queue,
+                                                          const SendMessageRequest& request) = 0;
+  virtual common::Outcome<BatchResult<SendMessageResult>> send_message_batch(
       const QueueAddress& queue, const std::vector<SendMessageRequest>& entries) = 0;
   // Never blocks. With watch_callback set and nothing to return while the effective wait time is
   // above zero, registers the callback and returns the watch in the result.
-  virtual Outcome<ReceiveMessageResult> receive_message(const QueueAddress& queue, const ReceiveMessageRequest& request,
-                                                        WatchCallback watch_callback = nullptr) = 0;
-  virtual Status delete_message(const QueueAddress& queue, const std::string& receipt_handle) = 0;
-  virtual Outcome<BatchResult<BatchEntryOk>> delete_message_batch(
+  virtual common::Outcome<ReceiveMessageResult> receive_message(const QueueAddress& queue,
+                                                                const ReceiveMessageRequest& request,
+                                                                WatchCallback watch_callback = nullptr) = 0;
+  virtual common::Status delete_message(const QueueAddress& queue, const std::string& receipt_handle) = 0;
+  virtual common::Outcome<BatchResult<BatchEntryOk>> delete_message_batch(
       const QueueAddress& queue, const std::vector<DeleteMessageBatchEntry>& entries) = 0;
-  virtual Status change_message_visibility(const QueueAddress& queue, const std::string& receipt_handle,
-                                           std::optional<int64_t> visibility_timeout) = 0;
-  virtual Outcome<BatchResult<BatchEntryOk>> change_message_visibility_batch(
+  virtual common::Status change_message_visibility(const QueueAddress& queue, const std::string& receipt_handle,
+                                                   std::optional<int64_t> visibility_timeout) = 0;
+  virtual common::Outcome<BatchResult<BatchEntryOk>> change_message_visibility_batch(
       const QueueAddress& queue, const std::vector<ChangeVisibilityBatchEntry>& entries) = 0;
 
   // Embedded consumers: for callers in this process that consume a queue the way Lambda's own
@@ -343,11 +346,13 @@ class Engine {
   // under one queue lock. Same rules as the API forms otherwise, except that receive_up_to ignores
   // request.max_number_of_messages in favour of max_messages (at least 1) and the batch forms do
   // not check their entry ids (they are the caller's own, echoed back in the result).
-  virtual Outcome<ReceiveMessageResult> receive_up_to(const QueueAddress& queue, const ReceiveMessageRequest& request,
-                                                      int64_t max_messages, WatchCallback watch_callback = nullptr) = 0;
-  virtual Outcome<BatchResult<BatchEntryOk>> delete_many(const QueueAddress& queue,
-                                                         const std::vector<DeleteMessageBatchEntry>& entries) = 0;
-  virtual Outcome<BatchResult<BatchEntryOk>> change_visibility_many(
+  virtual common::Outcome<ReceiveMessageResult> receive_up_to(const QueueAddress& queue,
+                                                              const ReceiveMessageRequest& request,
+                                                              int64_t max_messages,
+                                                              WatchCallback watch_callback = nullptr) = 0;
+  virtual common::Outcome<BatchResult<BatchEntryOk>> delete_many(
+      const QueueAddress& queue, const std::vector<DeleteMessageBatchEntry>& entries) = 0;
+  virtual common::Outcome<BatchResult<BatchEntryOk>> change_visibility_many(
       const QueueAddress& queue, const std::vector<ChangeVisibilityBatchEntry>& entries) = 0;
 
   // Up to max_messages of the queue's messages, oldest (first sent) first, whatever their state,
@@ -355,26 +360,27 @@ class Engine {
   // nothing logged. Messages past the retention period are left out. Not an SQS action (SQS has
   // no peek): the web console's view of a queue. Costs a pass over the queue's messages under its
   // lock.
-  virtual Outcome<std::vector<PeekedMessage>> peek_messages(const QueueAddress& queue, size_t max_messages) = 0;
+  virtual common::Outcome<std::vector<PeekedMessage>> peek_messages(const QueueAddress& queue, size_t max_messages) = 0;
 
   // The clock the engine reads (EngineOptions::clock, or the system clock). Times the engine
   // answers, such as ReceiveMessageResult::next_visible_ms, are on this clock.
-  virtual const Clock& clock() const = 0;
+  virtual const common::Clock& clock() const = 0;
 
   // Dead-letter queues
-  virtual Outcome<std::vector<std::string>> list_dead_letter_source_queues(const QueueAddress& dead_letter_queue) = 0;
-  virtual Outcome<std::string> start_message_move_task(const std::string& source_arn,
-                                                       const std::optional<std::string>& destination_arn,
-                                                       std::optional<int64_t> max_per_second) = 0;
-  virtual Outcome<std::vector<MessageMoveTask>> list_message_move_tasks(const std::string& source_arn,
-                                                                        std::optional<int64_t> max_results) = 0;
-  virtual Outcome<int64_t> cancel_message_move_task(const std::string& task_handle) = 0;
+  virtual common::Outcome<std::vector<std::string>> list_dead_letter_source_queues(
+      const QueueAddress& dead_letter_queue) = 0;
+  virtual common::Outcome<std::string> start_message_move_task(const std::string& source_arn,
+                                                               const std::optional<std::string>& destination_arn,
+                                                               std::optional<int64_t> max_per_second) = 0;
+  virtual common::Outcome<std::vector<MessageMoveTask>> list_message_move_tasks(const std::string& source_arn,
+                                                                                std::optional<int64_t> max_results) = 0;
+  virtual common::Outcome<int64_t> cancel_message_move_task(const std::string& task_handle) = 0;
 
   // Reads the queue's stored messages into memory unless they are there already, and those of its
   // dead-letter queue (a receive may move messages there), blocking for the reads (never under
   // DeferLoads). Concurrent callers wait for one read. QueueDoesNotExist, or InternalFailure when
   // its rows cannot be read.
-  virtual Status load_queue(const QueueAddress& queue) = 0;
+  virtual common::Status load_queue(const QueueAddress& queue) = 0;
   // True when load_queue(queue) has nothing to read: the queue and its dead-letter queue are in
   // memory, or the queue does not exist.
   virtual bool queue_loaded(const QueueAddress& queue) const = 0;
@@ -395,7 +401,7 @@ class Engine {
   // InternalFailure otherwise. The change is not lost from memory: it is retried with the next
   // commit, and while commits fail, calls that add data (sends, new queues) are refused with
   // ServiceUnavailable before they change anything.
-  virtual Status wait_durable(uint64_t ticket) = 0;
+  virtual common::Status wait_durable(uint64_t ticket) = 0;
   // True while the store's commits fail (a full disk, a damaged file): changes are refused with
   // ServiceUnavailable until a commit succeeds again. Always false in memory. For GET /health.
   virtual bool store_failing() const = 0;

@@ -24,12 +24,13 @@ class QueueSource {
   virtual const std::string& arn() const = 0;
   virtual const std::string& region() const = 0;
   // Messages come with all system attributes and all message attributes.
-  virtual Outcome<std::vector<ReceivedMessage>> receive(int max_messages, int wait_time_seconds,
-                                                        std::optional<int64_t> visibility_timeout) = 0;
-  virtual Outcome<BatchResult<BatchEntryOk>> delete_messages(const std::vector<DeleteMessageBatchEntry>& entries) = 0;
-  virtual Outcome<BatchResult<BatchEntryOk>> change_visibility(
+  virtual common::Outcome<std::vector<ReceivedMessage>> receive(int max_messages, int wait_time_seconds,
+                                                                std::optional<int64_t> visibility_timeout) = 0;
+  virtual common::Outcome<BatchResult<BatchEntryOk>> delete_messages(
+      const std::vector<DeleteMessageBatchEntry>& entries) = 0;
+  virtual common::Outcome<BatchResult<BatchEntryOk>> change_visibility(
       const std::vector<ChangeVisibilityBatchEntry>& entries) = 0;
-  virtual Outcome<AttributeMap> attributes(const std::vector<std::string>& names) = 0;
+  virtual common::Outcome<AttributeMap> attributes(const std::vector<std::string>& names) = 0;
   virtual void interrupt() = 0;
 };
 

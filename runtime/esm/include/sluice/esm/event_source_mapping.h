@@ -85,8 +85,8 @@ namespace sluice::esm {
 
 // ResourceConflictException for a second mapping of the same queue and function (AWS's text). For
 // the registry that owns many mappings (the Lambda API); a single mapping cannot see the others.
-AwsError duplicate_mapping_error(const std::string& event_source_arn, const std::string& function_name,
-                                 const std::string& existing_uuid);
+common::AwsError duplicate_mapping_error(const std::string& event_source_arn, const std::string& function_name,
+                                         const std::string& existing_uuid);
 
 // ---- Configuration -----------------------------------------------------------------------------
 
@@ -165,8 +165,8 @@ struct ValidationContext {
 };
 
 // Checks a configuration (defaults resolved) with AWS's rules; the first broken rule is reported.
-std::optional<AwsError> validate(const EventSourceMappingConfiguration& configuration,
-                                 const ValidationContext& context);
+std::optional<common::AwsError> validate(const EventSourceMappingConfiguration& configuration,
+                                         const ValidationContext& context);
 
 // Applies defaults to a create request (no validation).
 EventSourceMappingConfiguration resolve(const CreateMappingRequest& request, const std::string& function_arn);
@@ -223,7 +223,7 @@ struct EventCounts {
 struct RuntimeOptions {
   // Batching windows, the scale-up interval, the back-off after a failed receive and LastModified
   // read and wait through it. Default: the system clock.
-  std::shared_ptr<Clock> clock;
+  std::shared_ptr<common::Clock> clock;
   bool start_at_full_scale = false;  // begin at the maximum concurrency instead of 5
   int64_t initial_concurrency = 5;
   int64_t scale_up_interval_ms = 200;  // one more concurrent batch per interval under backlog
@@ -242,7 +242,7 @@ struct RuntimeOptions {
   std::function<void(const std::string& uuid, const EventCounts& counts)> on_event_counts;
   // Where batches are invoked and settled (the process's one pool); default: a pool of the
   // mapping's own.
-  std::shared_ptr<WorkPool> work_pool;
+  std::shared_ptr<common::WorkPool> work_pool;
   // Told when receiving starts failing or works again (see ReceiveStateChange), from a poller
   // thread, outside the mapping's locks.
   std::function<void(const ReceiveStateChange&)> on_receive_state;
@@ -277,14 +277,15 @@ class EventSourceMapping {
   // deletes) and once per poller start, because interrupt() ends a source's polling for good.
   using SourceFactory = std::function<std::unique_ptr<sqs::QueueSource>()>;
 
-  static Outcome<std::unique_ptr<EventSourceMapping>> create(const CreateMappingRequest& request,
-                                                             std::shared_ptr<FunctionInvoker> function,
-                                                             SourceFactory sources, RuntimeOptions options = {});
+  static common::Outcome<std::unique_ptr<EventSourceMapping>> create(const CreateMappingRequest& request,
+                                                                     std::shared_ptr<FunctionInvoker> function,
+                                                                     SourceFactory sources,
+                                                                     RuntimeOptions options = {});
   virtual ~EventSourceMapping() = default;
 
   virtual EventSourceMappingConfiguration configuration() const = 0;
   virtual void start() = 0;
-  virtual std::optional<AwsError> update(const UpdateMappingRequest& request) = 0;
+  virtual std::optional<common::AwsError> update(const UpdateMappingRequest& request) = 0;
   virtual void drain() = 0;
   virtual void stop() = 0;
   virtual MappingStats stats() const = 0;

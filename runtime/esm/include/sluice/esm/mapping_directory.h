@@ -24,7 +24,7 @@ class MappingDirectory {
   std::vector<EventSourceMappingConfiguration> snapshot() const EXCLUDES(mu_);
 
  private:
-  mutable Mutex mu_;
+  mutable common::Mutex mu_;
   mutable std::vector<std::weak_ptr<EventSourceMapping>> mappings_ GUARDED_BY(mu_);  // pruned by snapshot()
 };
 

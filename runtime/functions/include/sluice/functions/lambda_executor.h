@@ -32,10 +32,10 @@
 namespace sluice::functions {
 
 struct LambdaExecutorOptions {
-  std::shared_ptr<Clock> clock;  // the function hosts' deadlines; default the system clock
+  std::shared_ptr<common::Clock> clock;  // the function hosts' deadlines; default the system clock
   unsigned workers_per_function = 4;
   // Where the mappings' batches run (the process's one pool); default: a pool per mapping.
-  std::shared_ptr<WorkPool> work_pool;
+  std::shared_ptr<common::WorkPool> work_pool;
   // Told each change of an API-created mapping's LastProcessingResult (from its threads).
   std::function<void(const esm::ProcessingResultChange&)> on_processing_result;
   // Where API-created mappings are listed while they run (the server's health answer); may be null.
@@ -58,6 +58,6 @@ std::unique_ptr<lambda::Executor> make_lambda_executor(FunctionRegistry& registr
                                                        LambdaExecutorOptions options);
 
 // The handler library a native function's code provides, or an error saying what was looked for.
-Outcome<std::string, std::string> find_native_handler(const std::string& code_path, const std::string& handler);
+common::Outcome<std::string, std::string> find_native_handler(const std::string& code_path, const std::string& handler);
 
 }  // namespace sluice::functions

@@ -79,7 +79,7 @@ struct PluginHostOptions {
   bool reload_on_change = true;                             // check the file before every invocation
   unsigned max_workers = kAccountConcurrencyLimit;          // Isolated: environments, one invocation each at a time
   int64_t idle_environment_ms = kDefaultIdleEnvironmentMs;  // Isolated: on `clock`
-  std::shared_ptr<Clock> clock;                             // deadlines and remaining time; default: the system clock
+  std::shared_ptr<common::Clock> clock;                     // deadlines and remaining time; default: the system clock
   // Isolated: told one line (no newline) when an environment starts, dies with its invocation
   // (crash, timeout, memory overrun) or is stopped after being idle. Called from invoking threads.
   std::function<void(const std::string& line)> environment_log;
@@ -128,13 +128,13 @@ struct InvocationResult {
 
 class PluginHost {
  public:
-  static Outcome<std::unique_ptr<PluginHost>, std::string> open(std::string path, FunctionConfig config,
-                                                                PluginHostOptions options = {});
+  static common::Outcome<std::unique_ptr<PluginHost>, std::string> open(std::string path, FunctionConfig config,
+                                                                        PluginHostOptions options = {});
   virtual ~PluginHost() = default;
 
   virtual InvocationResult invoke(const InvocationRequest& request) = 0;
   // true when a new version was loaded, false when the file is unchanged.
-  virtual Outcome<bool, std::string> reload_if_changed() = 0;
+  virtual common::Outcome<bool, std::string> reload_if_changed() = 0;
   // Starts at 1 and grows by one with every successful reload.
   virtual uint64_t generation() const = 0;
   virtual const FunctionConfig& config() const = 0;

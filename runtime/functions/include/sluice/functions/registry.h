@@ -67,7 +67,7 @@ struct RegistryOptions {
   InvocationLogSink log;                   // empty: invocations are not logged
   LogFormat log_format = LogFormat::Text;  // of what goes to `log`
   InvocationRecordSink records;            // empty: no per-invocation records (CloudWatch Logs)
-  std::shared_ptr<Clock> clock;            // the invocation records' timestamps; default the system clock
+  std::shared_ptr<common::Clock> clock;    // the invocation records' timestamps; default the system clock
 };
 
 // What declare() needs to know about a function.
@@ -109,13 +109,13 @@ class FunctionRegistry {
 
   // Opens the host (PluginHost::open: a missing file, wrong ABI or failed init is reported here)
   // and files the function under its name. A name can be declared once. Errors name the function.
-  Outcome<std::shared_ptr<const DeclaredFunction>, std::string> declare(FunctionSpec spec) EXCLUDES(mu_);
+  common::Outcome<std::shared_ptr<const DeclaredFunction>, std::string> declare(FunctionSpec spec) EXCLUDES(mu_);
   // The declared function, or null.
   std::shared_ptr<const DeclaredFunction> find(std::string_view name_or_arn) const EXCLUDES(mu_);
   // Every declared function, by name (what GET /metrics reports on).
   std::vector<std::shared_ptr<const DeclaredFunction>> all() const EXCLUDES(mu_);
   // Runs the function once. Fails only for an unknown function: "Function not found: <ARN>".
-  Outcome<InvocationResult, std::string> invoke(std::string_view name_or_arn, const InvocationRequest& request)
+  common::Outcome<InvocationResult, std::string> invoke(std::string_view name_or_arn, const InvocationRequest& request)
       EXCLUDES(mu_);
   // One attempt of an asynchronous invocation with the event; nullopt on success.
   std::optional<AsyncInvokeError> invoke_async(std::string_view name_or_arn, std::string event_json) EXCLUDES(mu_);
@@ -127,7 +127,7 @@ class FunctionRegistry {
   // Declares the function, or replaces the declaration of that name (new code or settings): new
   // invocations use the new host, invocations in flight finish on the old one. On failure the
   // old declaration stays. For the Lambda API, whose functions change while the runtime runs.
-  Outcome<std::shared_ptr<const DeclaredFunction>, std::string> redeclare(FunctionSpec spec) EXCLUDES(mu_);
+  common::Outcome<std::shared_ptr<const DeclaredFunction>, std::string> redeclare(FunctionSpec spec) EXCLUDES(mu_);
   // Forgets one function (its host closes when its last holder lets go); false when unknown.
   bool forget(std::string_view name) EXCLUDES(mu_);
   // Forgets every function.
@@ -136,10 +136,10 @@ class FunctionRegistry {
  private:
   // Opens the host of a function (a plugin, or a Runtime API function when spec.runtime is set),
   // with the registry's ARN default and logging; files nothing.
-  Outcome<std::shared_ptr<const DeclaredFunction>, std::string> open_function(FunctionSpec spec) const;
+  common::Outcome<std::shared_ptr<const DeclaredFunction>, std::string> open_function(FunctionSpec spec) const;
 
   const RegistryOptions options_;
-  mutable Mutex mu_;
+  mutable common::Mutex mu_;
   std::map<std::string, std::shared_ptr<const DeclaredFunction>, std::less<>> functions_ GUARDED_BY(mu_);
 };
 

@@ -25,10 +25,10 @@
 namespace sluice::functions {
 
 struct RuntimeFunctionCode {
-  std::string runtime;                  // Lambda's Runtime value
-  std::string code_directory;           // LAMBDA_TASK_ROOT: the function's code, unpacked
-  std::string handler;                  // Lambda's Handler value (_HANDLER)
-  std::string region = kDefaultRegion;  // AWS_REGION
+  std::string runtime;                          // Lambda's Runtime value
+  std::string code_directory;                   // LAMBDA_TASK_ROOT: the function's code, unpacked
+  std::string handler;                          // Lambda's Handler value (_HANDLER)
+  std::string region = common::kDefaultRegion;  // AWS_REGION
 };
 
 // True for a Runtime value sluice can run (the list above).
@@ -36,7 +36,8 @@ bool is_supported_runtime(std::string_view runtime);
 
 // Starts the first environment (so a broken function is reported here, naming it) and returns
 // its host. options.mode is ignored: Runtime API functions always run in processes.
-Outcome<std::unique_ptr<PluginHost>, std::string> open_runtime_function(RuntimeFunctionCode code, FunctionConfig config,
-                                                                        PluginHostOptions options = {});
+common::Outcome<std::unique_ptr<PluginHost>, std::string> open_runtime_function(RuntimeFunctionCode code,
+                                                                                FunctionConfig config,
+                                                                                PluginHostOptions options = {});
 
 }  // namespace sluice::functions

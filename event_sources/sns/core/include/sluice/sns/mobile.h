@@ -61,63 +61,68 @@ class Mobile {
   virtual ~Mobile() = default;
 
   // Platform applications
-  virtual Outcome<std::string> create_platform_application(const CallContext& ctx, const std::string& name,
-                                                           const std::string& platform,
-                                                           const AttributeMap& attributes) = 0;
-  virtual Outcome<AttributeMap> get_platform_application_attributes(const CallContext& ctx, const std::string& arn) = 0;
-  virtual Status set_platform_application_attributes(const CallContext& ctx, const std::string& arn,
-                                                     const AttributeMap& attributes) = 0;
-  virtual Status delete_platform_application(const CallContext& ctx, const std::string& arn) = 0;
-  virtual Outcome<Page<ArnWithAttributes>> list_platform_applications(const CallContext& ctx,
-                                                                      const std::optional<std::string>& next_token) = 0;
+  virtual common::Outcome<std::string> create_platform_application(const CallContext& ctx, const std::string& name,
+                                                                   const std::string& platform,
+                                                                   const AttributeMap& attributes) = 0;
+  virtual common::Outcome<AttributeMap> get_platform_application_attributes(const CallContext& ctx,
+                                                                            const std::string& arn) = 0;
+  virtual common::Status set_platform_application_attributes(const CallContext& ctx, const std::string& arn,
+                                                             const AttributeMap& attributes) = 0;
+  virtual common::Status delete_platform_application(const CallContext& ctx, const std::string& arn) = 0;
+  virtual common::Outcome<Page<ArnWithAttributes>> list_platform_applications(
+      const CallContext& ctx, const std::optional<std::string>& next_token) = 0;
 
   // Platform endpoints
-  virtual Outcome<std::string> create_platform_endpoint(const CallContext& ctx, const std::string& application_arn,
-                                                        const std::optional<std::string>& token,
-                                                        const std::optional<std::string>& custom_user_data,
-                                                        const AttributeMap& attributes) = 0;
-  virtual Outcome<AttributeMap> get_endpoint_attributes(const CallContext& ctx, const std::string& arn) = 0;
-  virtual Status set_endpoint_attributes(const CallContext& ctx, const std::string& arn,
-                                         const AttributeMap& attributes) = 0;
-  virtual Status delete_endpoint(const CallContext& ctx, const std::string& arn) = 0;
-  virtual Outcome<Page<ArnWithAttributes>> list_endpoints_by_platform_application(
+  virtual common::Outcome<std::string> create_platform_endpoint(const CallContext& ctx,
+                                                                const std::string& application_arn,
+                                                                const std::optional<std::string>& token,
+                                                                const std::optional<std::string>& custom_user_data,
+                                                                const AttributeMap& attributes) = 0;
+  virtual common::Outcome<AttributeMap> get_endpoint_attributes(const CallContext& ctx, const std::string& arn) = 0;
+  virtual common::Status set_endpoint_attributes(const CallContext& ctx, const std::string& arn,
+                                                 const AttributeMap& attributes) = 0;
+  virtual common::Status delete_endpoint(const CallContext& ctx, const std::string& arn) = 0;
+  virtual common::Outcome<Page<ArnWithAttributes>> list_endpoints_by_platform_application(
       const CallContext& ctx, const std::string& application_arn, const std::optional<std::string>& next_token) = 0;
 
   // SMS attributes (per account and region)
-  virtual Status set_sms_attributes(const CallContext& ctx, const AttributeMap& attributes) = 0;
-  virtual Outcome<AttributeMap> get_sms_attributes(const CallContext& ctx, const std::vector<std::string>& names) = 0;
+  virtual common::Status set_sms_attributes(const CallContext& ctx, const AttributeMap& attributes) = 0;
+  virtual common::Outcome<AttributeMap> get_sms_attributes(const CallContext& ctx,
+                                                           const std::vector<std::string>& names) = 0;
 
   // Opt-outs (per account)
-  virtual Outcome<bool> check_if_phone_number_is_opted_out(const CallContext& ctx,
-                                                           const std::optional<std::string>& phone_number) = 0;
-  virtual Outcome<Page<std::string>> list_phone_numbers_opted_out(const CallContext& ctx,
-                                                                  const std::optional<std::string>& next_token) = 0;
-  virtual Status opt_in_phone_number(const CallContext& ctx, const std::optional<std::string>& phone_number) = 0;
+  virtual common::Outcome<bool> check_if_phone_number_is_opted_out(const CallContext& ctx,
+                                                                   const std::optional<std::string>& phone_number) = 0;
+  virtual common::Outcome<Page<std::string>> list_phone_numbers_opted_out(
+      const CallContext& ctx, const std::optional<std::string>& next_token) = 0;
+  virtual common::Status opt_in_phone_number(const CallContext& ctx,
+                                             const std::optional<std::string>& phone_number) = 0;
   // What a recipient's STOP reply does on AWS; sluice offers it as a developer endpoint.
-  virtual Status opt_out_phone_number(const std::string& account_id, const std::string& phone_number) = 0;
+  virtual common::Status opt_out_phone_number(const std::string& account_id, const std::string& phone_number) = 0;
 
   // The SMS sandbox (per account and region). The one-time password goes to the SMS outbox.
-  virtual Outcome<bool> get_sms_sandbox_account_status(const CallContext& ctx) = 0;
-  virtual Status create_sms_sandbox_phone_number(const CallContext& ctx, const std::optional<std::string>& phone_number,
-                                                 const std::optional<std::string>& language_code) = 0;
-  virtual Status verify_sms_sandbox_phone_number(const CallContext& ctx, const std::optional<std::string>& phone_number,
-                                                 const std::optional<std::string>& one_time_password) = 0;
-  virtual Status delete_sms_sandbox_phone_number(const CallContext& ctx,
-                                                 const std::optional<std::string>& phone_number) = 0;
-  virtual Outcome<Page<SandboxPhoneNumber>> list_sms_sandbox_phone_numbers(const CallContext& ctx,
-                                                                           const std::optional<std::string>& next_token,
-                                                                           const std::optional<std::string>& max) = 0;
+  virtual common::Outcome<bool> get_sms_sandbox_account_status(const CallContext& ctx) = 0;
+  virtual common::Status create_sms_sandbox_phone_number(const CallContext& ctx,
+                                                         const std::optional<std::string>& phone_number,
+                                                         const std::optional<std::string>& language_code) = 0;
+  virtual common::Status verify_sms_sandbox_phone_number(const CallContext& ctx,
+                                                         const std::optional<std::string>& phone_number,
+                                                         const std::optional<std::string>& one_time_password) = 0;
+  virtual common::Status delete_sms_sandbox_phone_number(const CallContext& ctx,
+                                                         const std::optional<std::string>& phone_number) = 0;
+  virtual common::Outcome<Page<SandboxPhoneNumber>> list_sms_sandbox_phone_numbers(
+      const CallContext& ctx, const std::optional<std::string>& next_token, const std::optional<std::string>& max) = 0;
   // sluice owns no origination numbers: always an empty list, after AWS's checks of MaxResults.
-  virtual Outcome<Page<std::string>> list_origination_numbers(const CallContext& ctx,
-                                                              const std::optional<std::string>& next_token,
-                                                              const std::optional<std::string>& max) = 0;
+  virtual common::Outcome<Page<std::string>> list_origination_numbers(const CallContext& ctx,
+                                                                      const std::optional<std::string>& next_token,
+                                                                      const std::optional<std::string>& max) = 0;
 
   // What a push service's answer that a device token is no longer valid does on AWS (an app
   // uninstalled): the next delivery to the endpoint fails permanently, SNS sets its Enabled
   // attribute to false and the application's EventDeliveryFailure and EventEndpointUpdated topics
   // hear of it. sluice offers it as a developer endpoint; the rejection is kept in memory until
   // that delivery. NotFound for an unknown endpoint.
-  virtual Status reject_platform_token(const std::string& endpoint_arn) = 0;
+  virtual common::Status reject_platform_token(const std::string& endpoint_arn) = 0;
 
   // The outboxes
   virtual std::vector<OutboxMessage> sms_messages(const OutboxFilter& filter) = 0;

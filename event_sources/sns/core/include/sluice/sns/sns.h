@@ -55,8 +55,8 @@ class Mobile;  // sluice/sns/mobile.h
 // answers are Outcome<T> and Status from sluice/common/aws_error.h.
 
 // "Invalid parameter: <what>" (InvalidParameter, 400), the most common SNS answer.
-inline AwsError invalid_parameter(std::string_view what) {
-  return aws_error(AwsErrorCode::InvalidParameter, "Invalid parameter: " + std::string(what));
+inline common::AwsError invalid_parameter(std::string_view what) {
+  return common::aws_error(common::AwsErrorCode::InvalidParameter, "Invalid parameter: " + std::string(what));
 }
 
 // ---- Request and result shapes -----------------------------------------------------------------
@@ -66,8 +66,8 @@ struct CallContext {
   CallContext(std::string account, std::string region_name, std::string principal = {})
       : account_id(std::move(account)), region(std::move(region_name)), principal_arn(std::move(principal)) {}
 
-  std::string account_id = kDefaultAccountId;
-  std::string region = kDefaultRegion;
+  std::string account_id = common::kDefaultAccountId;
+  std::string region = common::kDefaultRegion;
   // The caller's IAM ARN (user, role session or root), which Subscribe records as the
   // SubscriptionPrincipal; empty means the account's root.
   std::string principal_arn;
@@ -129,7 +129,7 @@ struct PublishResult {
 
 struct BatchEntryError {
   std::string id;
-  AwsError error;
+  common::AwsError error;
   bool sender_fault = true;
 };
 
@@ -188,7 +188,7 @@ struct ServiceOptions {
   std::string data_dir;                            // required unless in_memory: sns.db, signing key, outbox.jsonl
   sqs::Engine* sqs = nullptr;                      // where sqs subscriptions deliver; required for them
   DeliverySink* sink = nullptr;                    // lambda/http/https/application/firehose; may be null
-  std::shared_ptr<Clock> clock;                    // default: the system clock
+  std::shared_ptr<common::Clock> clock;            // default: the system clock
   std::string base_url = "http://localhost:4566";  // for SigningCertURL, UnsubscribeURL, SubscribeURL
   // SSE-KMS, for topics with a KmsMasterKeyId: every Publish takes a data key from the topic's KMS
   // key (SNS has no reuse period: KMS is consulted each time), and KMS's refusal fails the publish
@@ -218,24 +218,25 @@ class Service {
   virtual ~Service() = default;
 
   // Topics
-  virtual Outcome<std::string> create_topic(const CallContext& ctx, const std::string& name,
-                                            const AttributeMap& attributes, const TagList& tags) = 0;
-  virtual Status delete_topic(const CallContext& ctx, const std::string& topic_arn) = 0;
-  virtual Outcome<Page<std::string>> list_topics(const CallContext& ctx,
-                                                 const std::optional<std::string>& next_token) = 0;
-  virtual Outcome<AttributeMap> get_topic_attributes(const CallContext& ctx, const std::string& topic_arn) = 0;
-  virtual Status set_topic_attributes(const CallContext& ctx, const std::string& topic_arn, const std::string& name,
-                                      const std::optional<std::string>& value) = 0;
-  virtual Status add_permission(const CallContext& ctx, const std::string& topic_arn, const std::string& label,
-                                const std::vector<std::string>& account_ids,
-                                const std::vector<std::string>& actions) = 0;
-  virtual Status remove_permission(const CallContext& ctx, const std::string& topic_arn, const std::string& label) = 0;
+  virtual common::Outcome<std::string> create_topic(const CallContext& ctx, const std::string& name,
+                                                    const AttributeMap& attributes, const TagList& tags) = 0;
+  virtual common::Status delete_topic(const CallContext& ctx, const std::string& topic_arn) = 0;
+  virtual common::Outcome<Page<std::string>> list_topics(const CallContext& ctx,
+                                                         const std::optional<std::string>& next_token) = 0;
+  virtual common::Outcome<AttributeMap> get_topic_attributes(const CallContext& ctx, const std::string& topic_arn) = 0;
+  virtual common::Status set_topic_attributes(const CallContext& ctx, const std::string& topic_arn,
+                                              const std::string& name, const std::optional<std::string>& value) = 0;
+  virtual common::Status add_permission(const CallContext& ctx, const std::string& topic_arn, const std::string& label,
+                                        const std::vector<std::string>& account_ids,
+                                        const std::vector<std::string>& actions) = 0;
+  virtual common::Status remove_permission(const CallContext& ctx, const std::string& topic_arn,
+                                           const std::string& label) = 0;
 
   // Tags (topics are the only taggable resource)
-  virtual Status tag_resource(const CallContext& ctx, const std::string& arn, const TagList& tags) = 0;
-  virtual Status untag_resource(const CallContext& ctx, const std::string& arn,
-                                const std::vector<std::string>& keys) = 0;
-  virtual Outcome<TagList> list_tags_for_resource(const CallContext& ctx, const std::string& arn) = 0;
+  virtual common::Status tag_resource(const CallContext& ctx, const std::string& arn, const TagList& tags) = 0;
+  virtual common::Status untag_resource(const CallContext& ctx, const std::string& arn,
+                                        const std::vector<std::string>& keys) = 0;
+  virtual common::Outcome<TagList> list_tags_for_resource(const CallContext& ctx, const std::string& arn) = 0;
 
   // What IAM reads of a topic to authorize a call on it: its Policy (the default policy when none
   // was set) and its tags (aws:ResourceTag). nullopt when there is no such topic. No account or
@@ -247,28 +248,30 @@ class Service {
   virtual std::optional<TopicAccess> topic_access(const std::string& topic_arn) = 0;
 
   // Subscriptions
-  virtual Outcome<std::string> subscribe(const CallContext& ctx, const SubscribeRequest& request) = 0;
-  virtual Outcome<std::string> confirm_subscription(const CallContext& ctx, const std::string& topic_arn,
-                                                    const std::string& token) = 0;
-  virtual Status unsubscribe(const CallContext& ctx, const std::string& subscription_arn) = 0;
-  virtual Outcome<Page<SubscriptionSummary>> list_subscriptions(const CallContext& ctx,
-                                                                const std::optional<std::string>& next_token) = 0;
-  virtual Outcome<Page<SubscriptionSummary>> list_subscriptions_by_topic(
+  virtual common::Outcome<std::string> subscribe(const CallContext& ctx, const SubscribeRequest& request) = 0;
+  virtual common::Outcome<std::string> confirm_subscription(const CallContext& ctx, const std::string& topic_arn,
+                                                            const std::string& token) = 0;
+  virtual common::Status unsubscribe(const CallContext& ctx, const std::string& subscription_arn) = 0;
+  virtual common::Outcome<Page<SubscriptionSummary>> list_subscriptions(
+      const CallContext& ctx, const std::optional<std::string>& next_token) = 0;
+  virtual common::Outcome<Page<SubscriptionSummary>> list_subscriptions_by_topic(
       const CallContext& ctx, const std::string& topic_arn, const std::optional<std::string>& next_token) = 0;
-  virtual Outcome<AttributeMap> get_subscription_attributes(const CallContext& ctx,
-                                                            const std::string& subscription_arn) = 0;
-  virtual Status set_subscription_attributes(const CallContext& ctx, const std::string& subscription_arn,
-                                             const std::string& name, const std::optional<std::string>& value) = 0;
+  virtual common::Outcome<AttributeMap> get_subscription_attributes(const CallContext& ctx,
+                                                                    const std::string& subscription_arn) = 0;
+  virtual common::Status set_subscription_attributes(const CallContext& ctx, const std::string& subscription_arn,
+                                                     const std::string& name,
+                                                     const std::optional<std::string>& value) = 0;
 
   // Publishing
-  virtual Outcome<PublishResult> publish(const CallContext& ctx, const PublishRequest& request) = 0;
-  virtual Outcome<PublishBatchResult> publish_batch(const CallContext& ctx, const std::string& topic_arn,
-                                                    const std::vector<PublishRequest>& entries) = 0;
+  virtual common::Outcome<PublishResult> publish(const CallContext& ctx, const PublishRequest& request) = 0;
+  virtual common::Outcome<PublishBatchResult> publish_batch(const CallContext& ctx, const std::string& topic_arn,
+                                                            const std::vector<PublishRequest>& entries) = 0;
 
   // Data protection policies of topics: the JSON text as put, "" when none was.
-  virtual Status put_data_protection_policy(const CallContext& ctx, const std::string& topic_arn,
-                                            const std::optional<std::string>& policy) = 0;
-  virtual Outcome<std::string> get_data_protection_policy(const CallContext& ctx, const std::string& topic_arn) = 0;
+  virtual common::Status put_data_protection_policy(const CallContext& ctx, const std::string& topic_arn,
+                                                    const std::optional<std::string>& policy) = 0;
+  virtual common::Outcome<std::string> get_data_protection_policy(const CallContext& ctx,
+                                                                  const std::string& topic_arn) = 0;
 
   // Platform applications and endpoints, SMS, and their outboxes (sluice/sns/mobile.h). Publish
   // with PhoneNumber or an endpoint's TargetArn, and sms and application subscriptions, deliver

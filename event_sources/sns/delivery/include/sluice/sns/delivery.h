@@ -87,11 +87,11 @@ struct DeliveryStats {
 };
 
 struct DeliveryWorkerOptions {
-  std::string data_dir;                 // journal location; empty keeps the queue in memory only
-  sqs::Engine* sqs = nullptr;           // where RedrivePolicy dead-letter queues live
-  size_t threads = 4;                   // attempts at once (at least 1)
-  std::shared_ptr<Clock> clock;         // retry delays are waited on it; default: the system clock
-  std::shared_ptr<WorkPool> work_pool;  // where the attempts run; default: a pool of the sink's own
+  std::string data_dir;                         // journal location; empty keeps the queue in memory only
+  sqs::Engine* sqs = nullptr;                   // where RedrivePolicy dead-letter queues live
+  size_t threads = 4;                           // attempts at once (at least 1)
+  std::shared_ptr<common::Clock> clock;         // retry delays are waited on it; default: the system clock
+  std::shared_ptr<common::WorkPool> work_pool;  // where the attempts run; default: a pool of the sink's own
 };
 
 // ---- Where HTTP/S deliveries may connect ----------------------------------------------------

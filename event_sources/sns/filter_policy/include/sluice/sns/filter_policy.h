@@ -65,7 +65,7 @@ class FilterPolicy {
  public:
   // Parses and validates policy_json for the given scope: the compiled policy or the reason it
   // was rejected.
-  static Outcome<FilterPolicy, FilterPolicyError> compile(std::string_view policy_json, FilterScope scope);
+  static common::Outcome<FilterPolicy, FilterPolicyError> compile(std::string_view policy_json, FilterScope scope);
 
   FilterScope scope() const;
 

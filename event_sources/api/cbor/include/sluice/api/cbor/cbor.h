@@ -30,7 +30,7 @@ namespace sluice::api::cbor {
 constexpr int kMaxDepth = 32;  // containers nested in the body, as the JSON kit allows
 
 // The request body as an object ({} for an empty body).
-Outcome<boost::json::object> read_object(std::string_view body);
+common::Outcome<boost::json::object> read_object(std::string_view body);
 
 // Whether an object member of this name holds a timestamp (or an array of them).
 using TimestampMember = bool (*)(std::string_view member);
@@ -41,6 +41,6 @@ struct Dialect {
 };
 
 http::Response response(std::string_view request_id, std::string body);
-http::Response error_response(const AwsError& error, std::string_view request_id, const Dialect& dialect);
+http::Response error_response(const common::AwsError& error, std::string_view request_id, const Dialect& dialect);
 
 }  // namespace sluice::api::cbor

@@ -173,7 +173,7 @@ struct Dialect {
 // HTTP 200 with this body.
 http::Response json_response(std::string_view request_id, std::string body, const Dialect& dialect);
 // The error's HTTP status; body {"__type","message"}; x-amzn-query-error "<QueryCode>;Sender|Receiver".
-http::Response error_response(const AwsError& error, std::string_view request_id, const Dialect& dialect);
+http::Response error_response(const common::AwsError& error, std::string_view request_id, const Dialect& dialect);
 
 // The string value of a top-level member of a JSON object body, read as the actions' readers read
 // it (members in arrival order, a later one replacing an earlier one), so that a check made before

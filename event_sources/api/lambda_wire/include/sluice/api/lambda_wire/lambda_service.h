@@ -25,11 +25,11 @@ namespace sluice::api::lambda_wire {
 struct LambdaServiceOptions {
   // The account the control plane's functions belong to: the resources IAM authorizes calls on
   // (arn:aws:lambda:REGION:ACCOUNT:function:NAME).
-  std::string account_id = kDefaultAccountId;
+  std::string account_id = common::kDefaultAccountId;
   // With --auth audit|enforce: CreateEventSourceMapping asks whether the function's execution role
   // (role_arn) may read the mapping's queue as Lambda's pollers do; the refusal it answers
   // (AWS's InvalidParameterValueException) is the call's answer. Empty: not checked.
-  std::function<std::optional<AwsError>(const std::string& role_arn, const std::string& event_source_arn)>
+  std::function<std::optional<common::AwsError>(const std::string& role_arn, const std::string& event_source_arn)>
       check_mapping_role;
 };
 

@@ -50,7 +50,7 @@ class Form {
   // Decodes application/x-www-form-urlencoded text: `first`'s pairs, then `second`'s (a Query
   // request's query string, then its form body). A malformed percent escape is an error (AWS:
   // MalformedQueryString).
-  static Outcome<Form> decode(std::string_view first, std::string_view second = {});
+  static common::Outcome<Form> decode(std::string_view first, std::string_view second = {});
 
   const FormParams& params() const { return params_; }
   FormParams::const_iterator begin() const { return params_.begin(); }
@@ -65,7 +65,7 @@ class Form {
 };
 
 // Form::decode of one text.
-inline Outcome<Form> parse_form(std::string_view encoded) { return Form::decode(encoded); }
+inline common::Outcome<Form> parse_form(std::string_view encoded) { return Form::decode(encoded); }
 
 // ---- Models --------------------------------------------------------------------------------------
 
@@ -99,8 +99,8 @@ struct ActionSpec {
 // action does not know (Action and Version among them) are ignored, as AWS does. A value that
 // should be an integer but is not answers InvalidParameterValue as AWS would. The object and
 // everything in it are allocated from `storage`.
-Outcome<boost::json::object> request_to_json(const ActionSpec& action, const FormParams& params,
-                                             boost::json::storage_ptr storage = {});
+common::Outcome<boost::json::object> request_to_json(const ActionSpec& action, const FormParams& params,
+                                                     boost::json::storage_ptr storage = {});
 
 // ---- Walking a form by its model ----------------------------------------------------------------
 //
@@ -140,7 +140,7 @@ FormGroups form_groups(FormNode node);
 bool parse_form_integer(std::string_view text, std::int64_t* out);
 // InvalidParameterValue for an integer parameter whose value is not one ("Value x for parameter
 // Name is invalid. Reason: must be an integer.").
-AwsError form_integer_error(std::string_view name, std::string_view text);
+common::AwsError form_integer_error(std::string_view name, std::string_view text);
 
 // ---- Documents -----------------------------------------------------------------------------------
 
@@ -210,14 +210,14 @@ std::string response_to_xml(const ActionSpec& action, const boost::json::object&
                             const Dialect& dialect);
 
 // <ErrorResponse><Error><Type/><Code/><Message/>[<Detail/>]</Error><RequestId/></ErrorResponse>
-std::string error_xml(const AwsError& error, std::string_view request_id, const Dialect& dialect);
+std::string error_xml(const common::AwsError& error, std::string_view request_id, const Dialect& dialect);
 
 // ---- HTTP answers --------------------------------------------------------------------------------
 
 // HTTP 200, text/xml, with the request id header.
 http::Response xml_response(std::string_view request_id, std::string body);
 // The error's HTTP status, text/xml, error_xml() as the body.
-http::Response error_response(const AwsError& error, std::string_view request_id, const Dialect& dialect);
+http::Response error_response(const common::AwsError& error, std::string_view request_id, const Dialect& dialect);
 
 // ---- Answers in JSON ------------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ class Validation {
   void pattern(std::string_view field, std::string_view value, bool matches, std::string_view pattern);
   // One of `allowed`: "Member must satisfy enum value set: [A, B]".
   void one_of(std::string_view field, std::string_view value, std::initializer_list<std::string_view> allowed);
-  std::optional<AwsError> error() const;
+  std::optional<common::AwsError> error() const;
 
  private:
   void add(std::string_view field, std::string_view value, bool null_value, std::string_view constraint);

@@ -50,6 +50,6 @@ std::vector<std::string> query_values(std::string_view raw_query, std::string_vi
 http::Response json_answer(int status, std::string body, std::string_view request_id);
 // AWS's REST-JSON error for `error`: its status, x-amzn-ErrorType, and the JSON body above. A
 // non-empty reason adds the "Reason" member some errors carry (TooManyRequestsException).
-http::Response error_answer(const AwsError& error, std::string_view request_id, std::string_view reason = {});
+http::Response error_answer(const common::AwsError& error, std::string_view request_id, std::string_view reason = {});
 
 }  // namespace sluice::api::rest_json

@@ -28,9 +28,9 @@ namespace sluice::api::server {
 class DurableAnswers {
  public:
   // Returns once every change up to `ticket` is committed, or the error to answer instead.
-  using Commit = std::function<Status(uint64_t ticket)>;
+  using Commit = std::function<common::Status(uint64_t ticket)>;
   // The answer a client gets instead when the commit failed.
-  using RenderError = std::function<http::Response(Protocol, const AwsError&)>;
+  using RenderError = std::function<http::Response(Protocol, const common::AwsError&)>;
 
   DurableAnswers(Commit commit, RenderError render_error);
   ~DurableAnswers();

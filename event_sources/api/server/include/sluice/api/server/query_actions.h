@@ -20,7 +20,7 @@ namespace sluice::api::server {
 template <typename Context>
 struct QueryAction {
   std::string_view name;
-  Outcome<std::string> (*run)(const Call&, Context&);
+  common::Outcome<std::string> (*run)(const Call&, Context&);
 };
 
 // The row named `name` in `rows` (sorted by name), or nullptr.
@@ -48,7 +48,8 @@ bool admit_query_call(const Call& call, bool known, std::string_view version, co
 
 // Answers an action's outcome: its <Action>Response document (with a <Action>Result element when
 // `with_result`) or the error in the service's dialect.
-void respond_query_outcome(http::Responder& responder, std::string_view action, const Outcome<std::string>& outcome,
-                           std::string_view request_id, const query::Dialect& dialect, bool with_result);
+void respond_query_outcome(http::Responder& responder, std::string_view action,
+                           const common::Outcome<std::string>& outcome, std::string_view request_id,
+                           const query::Dialect& dialect, bool with_result);
 
 }  // namespace sluice::api::server

@@ -88,8 +88,8 @@ enum class Protocol { Query, Json, RpcV2Cbor };
 
 // Who is calling and where: what a request's credentials and URL say.
 struct CallContext {
-  std::string account_id = kDefaultAccountId;
-  std::string region = kDefaultRegion;
+  std::string account_id = common::kDefaultAccountId;
+  std::string region = common::kDefaultRegion;
   // Who signed: root, a user or a role session (Anonymous for unsigned operations). With --auth
   // off it is what the access key names without a check (principal.authenticated is false).
   identity::Principal principal;
@@ -101,16 +101,16 @@ struct CallContext {
   std::string request_path = "/";                  // the request's path, e.g. "/123456789012/orders"
   bool secure_transport = false;                   // arrived over TLS (aws:SecureTransport)
   std::string source_ip;  // the TCP peer's address ("127.0.0.1", "::1"): aws:SourceIp, CloudTrail's sourceIPAddress
-  std::string default_region = kDefaultRegion;  // the server's region for unsigned requests
+  std::string default_region = common::kDefaultRegion;  // the server's region for unsigned requests
 };
 
 // One request as the front door hands it to the service that claimed it.
 struct Call {
   http::Request request;
   CallContext ctx;
-  std::string action;                  // the operation: X-Amz-Target's, the RPC v2 path's or Query's Action
-  query::Form form;                    // Query: the decoded form, query string first, then the body
-  std::optional<AwsError> form_error;  // Query: the form could not be decoded
+  std::string action;                          // the operation: X-Amz-Target's, the RPC v2 path's or Query's Action
+  query::Form form;                            // Query: the decoded form, query string first, then the body
+  std::optional<common::AwsError> form_error;  // Query: the form could not be decoded
 };
 
 class ServiceHost;
@@ -167,7 +167,7 @@ class Service {
   // Answers the call exactly once through `responder`, now or later, from any thread.
   virtual void handle(Call call, http::ResponderPtr responder) = 0;
   // The service's answer to `error` in `protocol`, for failures before handle() (a body too large).
-  virtual http::Response error_response(Protocol protocol, const AwsError& error,
+  virtual http::Response error_response(Protocol protocol, const common::AwsError& error,
                                         std::string_view request_id) const = 0;
   // Query: the entry names of the flattened lists and maps in its documents, so that a Query
   // request answered in JSON (Accept: application/json) keeps them arrays (query::answer_in_json).
@@ -200,14 +200,14 @@ class ServiceHost {
   virtual ~ServiceHost() = default;
   // post() from any thread; timers on the loop thread.
   virtual http::Server& http() = 0;
-  virtual const std::shared_ptr<Clock>& clock() const = 0;
+  virtual const std::shared_ptr<common::Clock>& clock() const = 0;
 };
 
 struct ApiOptions {
   std::string host = "127.0.0.1";
-  int port = 9324;                             // 0 = any free port (ApiServer::port() tells which)
-  std::string account_id = kDefaultAccountId;  // when the credentials do not name a 12-digit account
-  std::string region = kDefaultRegion;         // when the credentials carry no region scope
+  int port = 9324;                                     // 0 = any free port (ApiServer::port() tells which)
+  std::string account_id = common::kDefaultAccountId;  // when the credentials do not name a 12-digit account
+  std::string region = common::kDefaultRegion;         // when the credentials carry no region scope
   // Scheme and host of answered resource URLs (queue URLs), e.g. "http://sqs.local:9324". Empty =
   // "http://" + the request's Host header, so a URL points back at whatever address the client
   // reached us by (SDKs such as JS v3 send later calls to the QueueUrl's host).
@@ -222,11 +222,11 @@ struct ApiOptions {
   // Workers services' calls run in a lane of work_pool, at most worker_threads at once; 0: on the
   // loop thread. Without a pool the server makes one of its own.
   int worker_threads = 4;
-  std::shared_ptr<WorkPool> work_pool;
+  std::shared_ptr<common::WorkPool> work_pool;
   // Query form-encoding can triple a 1 MiB message; JSON escaping can double it. A service may
   // raise it for its own routes (Service::max_body_bytes), never globally.
   size_t max_body_bytes = size_t{8} * 1024 * 1024;
-  std::shared_ptr<Clock> clock;  // default the system clock
+  std::shared_ptr<common::Clock> clock;  // default the system clock
   // Signatures (see the note on authentication above). The directory names the access keys and
   // holds STS's temporary credentials; null = no one is known. Temporary credentials expire on
   // `clock`; the 15-minute clock-skew window is measured on wall_clock (default the system clock,
@@ -235,7 +235,7 @@ struct ApiOptions {
   std::shared_ptr<identity::Directory> identities;
   // Where a principal's identity policies and permissions boundary come from; null = identities.
   std::shared_ptr<const identity::PolicySource> policies;
-  std::shared_ptr<Clock> wall_clock;
+  std::shared_ptr<common::Clock> wall_clock;
   // Where Audit mode writes what it would have refused, one line each; default stderr.
   std::function<void(std::string_view line)> audit_log;
   // The audit trail every answered call of a known operation is recorded in (after
@@ -268,8 +268,8 @@ class ApiServer {
 
 // What a context holds when the request does not say.
 struct CallDefaults {
-  std::string account_id = kDefaultAccountId;
-  std::string region = kDefaultRegion;
+  std::string account_id = common::kDefaultAccountId;
+  std::string region = common::kDefaultRegion;
   std::string public_base_url;  // see ApiOptions
 };
 

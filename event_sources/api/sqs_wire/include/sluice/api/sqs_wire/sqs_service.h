@@ -23,6 +23,6 @@ namespace sluice::api::sqs_wire {
 
 // `pool`: where queues are read (null: a pool of its own).
 std::shared_ptr<server::Service> make_sqs_service(sluice::sqs::Engine& engine,
-                                                  std::shared_ptr<WorkPool> pool = nullptr);
+                                                  std::shared_ptr<common::WorkPool> pool = nullptr);
 
 }  // namespace sluice::api::sqs_wire
