@@ -17,7 +17,7 @@
 // which thread the scheduler ran first, so throughput swung from run to run.
 //
 // Draining: drain() sets handing_back_ before it stops the pollers, so a batch a poller closes
-// while stopping, and every batch still queued in the lane, is handed back (visibility 0) when
+// while stopping, and every batch still waiting in ready_, is handed back (visibility 0) when
 // its turn comes instead of being invoked.
 //
 // Time: every interval (batching window, scale-up interval, back-off) is on options_.clock. A
