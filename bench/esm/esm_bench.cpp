@@ -4,10 +4,12 @@
 // execution environments, worker processes) and "in_process" (the opt-in fast path).
 //
 //   bench_esm throughput [--messages N] [--body BYTES] [--concurrency C] [--pollers P] [--case NAME]
+//                        [--isolation process|in_process] [--store memory|data-dir]
 //       Pre-fills the queue with N messages, starts the mapping and times until the mapping has
 //       deleted all N. Cases: batch 10 and batch 1,000 (window 1 s, as AWS requires above 10),
 //       each with JSON events and with the structured SQS fast path, each in both isolation modes
-//       (--isolation process|in_process limits it to one).
+//       (--isolation process|in_process limits it to one). --store data-dir keeps the queue in a
+//       data directory (a fresh one under the temporary directory) instead of in memory.
 //   bench_esm latency [--samples N] [--gap-ms MS]
 //       With the mapping idle (its pollers in a long poll), sends one message and measures the
 //       time until the handler is entered; one message at a time, N times, p50/p99.
@@ -19,6 +21,7 @@
 
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
@@ -27,6 +30,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -61,14 +65,33 @@ int64_t process_cpu_ns() {
   return ns(usage.ru_utime) + ns(usage.ru_stime);
 }
 
+// Context switches of the process's other threads (the pollers and workers), the main thread's own
+// (it sleeps between looks at the stats) left out: voluntary ones are waits (a futex, a long
+// poll), involuntary ones preemptions. Per batch, they do not depend on the machine's load the
+// way a rate does, and they show the hand-offs between threads.
+struct Switches {
+  int64_t voluntary = 0;
+  int64_t involuntary = 0;
+};
+
+Switches worker_switches() {
+  rusage all{}, self{};
+  getrusage(RUSAGE_SELF, &all);
+  getrusage(RUSAGE_THREAD, &self);
+  return {all.ru_nvcsw - self.ru_nvcsw, all.ru_nivcsw - self.ru_nivcsw};
+}
+
 [[noreturn]] void die(const std::string& what) {
   std::fprintf(stderr, "bench_esm: %s\n", what.c_str());
   std::exit(1);
 }
 
-std::unique_ptr<sqs::Engine> open_engine() {
+// In memory, or (data_dir not empty) with a data directory as `sluice up` keeps by default: then
+// every receive and delete the mapping makes is committed before it returns.
+std::unique_ptr<sqs::Engine> open_engine(const std::string& data_dir = "") {
   sqs::EngineOptions options;
-  options.in_memory = true;
+  options.in_memory = data_dir.empty();
+  options.data_dir = data_dir;
   std::string error;
   auto engine = sqs::Engine::open(options, &error);
   if (!engine) die("cannot open the engine: " + error);
@@ -128,8 +151,9 @@ struct Args {
   size_t body = 100;
   int64_t concurrency = 4;
   int pollers = 2;
-  std::string only;       // one case, or all
-  std::string isolation;  // "process", "in_process", or both
+  std::string only;              // one case, or all
+  std::string isolation;         // "process", "in_process", or both
+  std::string store = "memory";  // "memory" or "data-dir"
   int samples = 1'000;
   int gap_ms = 2;
 };
@@ -147,7 +171,10 @@ void throughput_case(const Args& args, int64_t batch_size, bool fast_path, funct
       "batch" + std::to_string(batch_size) + (fast_path ? "_fast" : "_json") + "_" + isolation_name(mode);
   if (!args.only.empty() && args.only != figure) return;
   if (!args.isolation.empty() && args.isolation != isolation_name(mode)) return;
-  auto engine = open_engine();
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("sluice-bench-esm-" + std::to_string(getpid()));
+  if (args.store == "data-dir") std::filesystem::remove_all(dir);
+  auto engine = open_engine(args.store == "data-dir" ? dir.string() : "");
   // Whole batches only, so no batch waits for its window at the end of the drain.
   const int64_t n = std::max<int64_t>(batch_size, args.messages / batch_size * batch_size);
   fill(*engine, n, args.body);
@@ -155,6 +182,7 @@ void throughput_case(const Args& args, int64_t batch_size, bool fast_path, funct
 
   const int64_t start = monotonic_ns();
   const int64_t cpu_start = process_cpu_ns();
+  const Switches switches_start = worker_switches();
   int64_t at10 = 0, at90 = 0;
   mapping->start();
   esm::MappingStats stats;
@@ -171,23 +199,32 @@ void throughput_case(const Args& args, int64_t batch_size, bool fast_path, funct
   }
   const int64_t end = monotonic_ns();
   const int64_t cpu_end = process_cpu_ns();
+  const Switches switches_end = worker_switches();
   mapping->stop();
+  mapping.reset();
+  engine.reset();
+  if (args.store == "data-dir") std::filesystem::remove_all(dir);
+  const double batches = std::max(1.0, static_cast<double>(stats.batches_invoked));
   double seconds = static_cast<double>(end - start) / 1e9;
   double steady = at90 > at10 ? static_cast<double>(n * 8 / 10) / (static_cast<double>(at90 - at10) / 1e9) : 0;
-  char extra[512];
+  char extra[640];
   std::snprintf(
       extra, sizeof extra,
-      ",\"isolation\":\"%s\",\"messages\":%lld,\"batch_size\":%lld,\"fast_path\":%s,\"body_bytes\":%zu,\"max_"
+      ",\"isolation\":\"%s\",\"store\":\"%s\",\"messages\":%lld,\"batch_size\":%lld,\"fast_path\":%s,\"body_bytes\":%"
+      "zu,\"max_"
       "concurrency\":%lld,"
       "\"pollers\":%d,\"seconds\":%.3f,\"steady_10_90_msg_per_s\":%.0f,\"batches\":%llu,\"mean_batch\":%.1f,"
       "\"max_in_flight\":%lld,\"cpu_ns_per_msg\":%.0f,"
+      "\"voluntary_switches_per_batch\":%.2f,\"involuntary_switches_per_batch\":%.2f,"
       "\"target\":%d",
-      isolation_name(mode), static_cast<long long>(n), static_cast<long long>(batch_size), fast_path ? "true" : "false",
-      args.body, static_cast<long long>(args.concurrency), args.pollers, seconds, steady,
+      isolation_name(mode), args.store.c_str(), static_cast<long long>(n), static_cast<long long>(batch_size),
+      fast_path ? "true" : "false", args.body, static_cast<long long>(args.concurrency), args.pollers, seconds, steady,
       static_cast<unsigned long long>(stats.batches_invoked),
       stats.batches_invoked ? static_cast<double>(stats.messages_invoked) / static_cast<double>(stats.batches_invoked)
                             : 0.0,
       static_cast<long long>(stats.max_in_flight), static_cast<double>(cpu_end - cpu_start) / static_cast<double>(n),
+      static_cast<double>(switches_end.voluntary - switches_start.voluntary) / batches,
+      static_cast<double>(switches_end.involuntary - switches_start.involuntary) / batches,
       batch_size == 10 ? 300'000 : (fast_path ? 1'000'000 : 0));
   print("esm-throughput", figure, static_cast<double>(n) / seconds, "msg/s", extra);
 }
@@ -288,11 +325,13 @@ Args parse(int argc, char** argv) {
     else if (flag == "--pollers") a.pollers = std::atoi(v);
     else if (flag == "--case") a.only = v;
     else if (flag == "--isolation") a.isolation = v;
+    else if (flag == "--store") a.store = v;
     else if (flag == "--samples") a.samples = std::atoi(v);
     else if (flag == "--gap-ms") a.gap_ms = std::atoi(v);
     else die("unknown flag " + flag);
   }
   if (a.messages < 1 || a.samples < 1 || a.concurrency < 2 || a.pollers < 1) die("bad flag value");
+  if (a.store != "memory" && a.store != "data-dir") die("--store is memory or data-dir");
   return a;
 }
 

@@ -2,12 +2,22 @@
 // and settles them, and the concurrency limit between the two (see the header for the rules).
 //
 // Locking: mu_ guards everything that changes while running (settings_, limit_, in_flight_,
-// stats_, state). control_mu_ serialises start/update/stop so
+// ready_, workers_, stats_, state). control_mu_ serialises start/update/stop so
 // poller threads are started and joined by one caller at a time; it is never taken by pollers or
 // workers. Long polls, invocations and queue calls run without mu_.
 //
+// Hand-offs: a poller puts each batch it closes on ready_, and workers (jobs of the pool's lane,
+// at most limit_ of them) take batches from ready_ one after the other until it is empty. Pollers
+// may close a few batches beyond the limit (one per poller), so that under a backlog a worker
+// that settles a batch finds the next one waiting and goes on in the same thread. And when
+// nothing waits in ready_ and a batch is complete as received (no batching window, no filters),
+// a worker that settled a batch receives the next one itself in the slot it holds
+// (feeds_itself()). Without this, each batch cost two wake-ups (a pool thread for the batch, a
+// poller for the slot it freed), and whether a worker found work or fell asleep depended on
+// which thread the scheduler ran first, so throughput swung from run to run.
+//
 // Draining: drain() sets handing_back_ before it stops the pollers, so a batch a poller closes
-// while stopping, and every batch still queued in the lane, is handed back (visibility 0) when
+// while stopping, and every batch still waiting in ready_, is handed back (visibility 0) when
 // its turn comes instead of being invoked.
 //
 // Time: every interval (batching window, scale-up interval, back-off) is on options_.clock. A
@@ -18,7 +28,9 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -35,6 +47,8 @@ namespace {
 
 constexpr int64_t kMaxConcurrency = 1'000;    // AWS's maximum concurrent batches per mapping
 constexpr int64_t kReceiveBackoffMs = 1'000;  // pause after a failed receive
+// Batches settled faster than this may be received ahead of a free slot (see batch_limit()).
+constexpr int64_t kQuickBatchMs = 100;
 
 // Whole real seconds, rounded up, for a long poll that lasts `clock_ms` on `clock`. A clock that
 // moves only when told has no real equivalent: the poll keeps its nominal length.
@@ -151,6 +165,8 @@ class Mapping final : public EventSourceMapping {
       if (started_ && state_ != "Deleting") state_ = settings_->config.enabled ? "Enabled" : "Disabled";
     }
     slot_cv_.notify_all();
+    slot_free_cv_.notify_all();
+    start_workers();  // a higher limit lets more of the waiting batches run
     bool started;
     {
       std::lock_guard lock(mu_);
@@ -214,9 +230,28 @@ class Mapping final : public EventSourceMapping {
     return options_.start_at_full_scale ? max_limit() : std::min(options_.initial_concurrency, max_limit());
   }
 
+  // Batches that may be open at once: the ones the function may run, and, while batches are
+  // settled quickly, one more per poller closed ahead and waiting in ready_. A batch waits there
+  // about as long as the one before it took, so slow batches are not received ahead: their
+  // messages would spend their visibility timeout waiting.
+  int64_t batch_limit() const {
+    if (limit_ <= 0) return 0;
+    return quick_batches_ ? limit_ + std::max(1, options_.poller_threads) : limit_;
+  }
+
+  // A batch ended (settled, handed back, or never closed): its slot goes to a waiting poller.
+  void free_slot() {
+    --in_flight_;
+    if (slot_waiters_ > 0) slot_free_cv_.notify_one();
+  }
+
   // ---- pollers -----------------------------------------------------------------------------------
 
   void start_pollers() REQUIRES(control_mu_) {
+    {
+      std::lock_guard lock(mu_);
+      polling_ = true;
+    }
     int n = std::max(1, options_.poller_threads);
     for (int i = 0; i < n; ++i) {
       auto p = std::make_unique<Poller>();
@@ -231,11 +266,13 @@ class Mapping final : public EventSourceMapping {
   void stop_pollers(bool interrupt_polls = true) REQUIRES(control_mu_) {
     {
       std::lock_guard lock(mu_);
+      polling_ = false;
       for (auto& p : pollers_) p->stop = true;
     }
     if (interrupt_polls)
       for (auto& p : pollers_) p->source->interrupt();
     slot_cv_.notify_all();
+    slot_free_cv_.notify_all();
     for (auto& p : pollers_) p->thread.join();
     pollers_.clear();
   }
@@ -246,7 +283,11 @@ class Mapping final : public EventSourceMapping {
       std::shared_ptr<const Settings> settings;
       {
         std::unique_lock lock(mu_);
-        slot_cv_.wait(lock, [&] { return p.stop || in_flight_ < limit_; });
+        if (!p.stop && in_flight_ >= batch_limit()) {
+          ++slot_waiters_;
+          slot_free_cv_.wait(lock, [&] { return p.stop || in_flight_ < batch_limit(); });
+          --slot_waiters_;
+        }
         if (p.stop) break;
         ++in_flight_;
         settings = settings_;
@@ -256,10 +297,9 @@ class Mapping final : public EventSourceMapping {
       if (batch.empty()) {
         {
           std::lock_guard lock(mu_);
-          --in_flight_;
           if (idle) limit_ = std::min(limit_, starting_limit());  // the backlog is gone: scale back
+          free_slot();
         }
-        slot_cv_.notify_all();
         continue;
       }
       dispatch(Job{std::move(batch), std::move(settings)}, full);
@@ -439,27 +479,134 @@ class Mapping final : public EventSourceMapping {
   // ---- workers -----------------------------------------------------------------------------------
 
   void dispatch(Job job, bool full) {
+    bool grew = false;
     {
       std::lock_guard lock(mu_);
-      const int64_t now_ms = clock().now_ms();
-      // Backlog: this poller filled a batch and every slot is taken. Grow by one, at most once per
-      // scale-up interval.
-      if (full && in_flight_ >= limit_ && limit_ < max_limit() &&
-          now_ms - last_scale_up_ms_ >= options_.scale_up_interval_ms) {
-        ++limit_;
-        last_scale_up_ms_ = now_ms;
+      grew = grow_on_backlog(full);
+      ready_.push_back(std::move(job));
+    }
+    if (grew) slot_free_cv_.notify_all();
+    start_workers();
+  }
+
+  // Backlog: a full batch was closed and every slot is taken. Grow by one, at most once per
+  // scale-up interval (mu_ held). True when the limit grew.
+  bool grow_on_backlog(bool full) {
+    const int64_t now_ms = clock().now_ms();
+    if (!full || in_flight_ < limit_ || limit_ >= max_limit() ||
+        now_ms - last_scale_up_ms_ < options_.scale_up_interval_ms)
+      return false;
+    ++limit_;
+    last_scale_up_ms_ = now_ms;
+    return true;
+  }
+
+  // Starts workers for the batches in ready_ that no worker is about to take, within the limit.
+  void start_workers() {
+    size_t start = 0;
+    {
+      std::lock_guard lock(mu_);
+      while (workers_ < std::max<int64_t>(limit_, 1) && static_cast<size_t>(workers_ - busy_workers_) < ready_.size()) {
+        ++workers_;
+        ++start;
       }
     }
-    slot_cv_.notify_all();
-    batches_->submit([this, job = std::move(job)]() mutable {
-      if (handing_back_) hand_back(job);
-      else run(job);
+    for (size_t i = 0; i < start; ++i) batches_->submit([this] { work(); });
+  }
+
+  // A worker: settles batches from ready_ until there is none, or until the limit has dropped
+  // below the number of workers. After each batch it keeps its slot and receives the next batch
+  // itself when that batch is complete as received (see feeds_itself()).
+  void work() {
+    for (;;) {
+      Job job;
       {
         std::lock_guard lock(mu_);
-        --in_flight_;
+        if (ready_.empty() || workers_ > std::max<int64_t>(limit_, 1)) {
+          --workers_;
+          return;
+        }
+        job = std::move(ready_.front());
+        ready_.pop_front();
+        ++busy_workers_;
       }
-      slot_cv_.notify_all();
-    });
+      for (;;) {
+        const int64_t began_ms = clock().now_ms();
+        if (handing_back_) hand_back(job);
+        else run(job);
+        const int64_t took_ms = clock().now_ms() - began_ms;
+        std::shared_ptr<const Settings> settings;
+        {
+          std::lock_guard lock(mu_);
+          quick_batches_ = took_ms < kQuickBatchMs;
+          if (feeds_itself()) {
+            settings = settings_;
+          } else {
+            --busy_workers_;
+            free_slot();
+          }
+        }
+        if (!settings) break;
+        auto next = receive_complete_batch(std::move(settings));
+        if (!next) {
+          std::lock_guard lock(mu_);
+          --busy_workers_;
+          free_slot();
+          break;
+        }
+        job = std::move(*next);
+      }
+    }
+  }
+
+  // Whether a worker that settled a batch receives the next one itself, in the slot it holds
+  // (mu_ held): while the pollers poll, nothing waits in ready_, the limit has room for this
+  // worker, and a batch is complete as soon as it is received (no batching window, no filters).
+  // Under a backlog the worker then goes from batch to batch without waiting for a poller, which
+  // is what made the throughput of small batches depend on the scheduler; an empty receive ends
+  // it, and the pollers' long polls take over.
+  bool feeds_itself() const {
+    const auto& c = settings_->config;
+    return polling_ && !handing_back_ && ready_.empty() && workers_ <= std::max<int64_t>(limit_, 1) &&
+           c.maximum_batching_window_in_seconds == 0 && settings_->filters.empty() && !receive_failing_;
+  }
+
+  // One immediate receive of up to BatchSize messages, as a poller does with no batching window:
+  // what it returns is a complete batch (split at the payload limit; the batches after the first
+  // go to ready_, each in a slot of its own). nullopt when it returns nothing or fails (the
+  // pollers meet and report a failing queue).
+  std::optional<Job> receive_complete_batch(std::shared_ptr<const Settings> settings) {
+    const size_t batch_size = static_cast<size_t>(settings->config.batch_size);
+    const int want = static_cast<int>(
+        std::min<size_t>(static_cast<size_t>(std::max(1, options_.max_messages_per_receive)), batch_size));
+    auto got = control_->receive(want, 0, std::nullopt);
+    if (!got) return std::nullopt;
+    count_events(EventCounts{static_cast<int64_t>(got->size())});  // an empty poll too, as the pollers'
+    if (got->empty()) return std::nullopt;
+    std::vector<Job> jobs(1);
+    size_t bytes = 0;
+    for (auto& m : *got) {
+      const size_t size = detail::record_payload_size(m);
+      if (!jobs.back().messages.empty() && bytes + size > options_.max_batch_payload_bytes) {
+        jobs.emplace_back();
+        bytes = 0;
+      }
+      bytes += size;
+      jobs.back().messages.push_back(std::move(m));
+    }
+    for (auto& job : jobs) job.settings = settings;
+    bool grew = false;
+    {
+      std::lock_guard lock(mu_);
+      grew = grow_on_backlog(jobs.size() > 1 || jobs.front().messages.size() >= batch_size);
+      for (size_t i = 1; i < jobs.size(); ++i) {
+        ++in_flight_;
+        ready_.push_back(std::move(jobs[i]));
+      }
+    }
+    if (grew) slot_free_cv_.notify_all();
+    if (jobs.size() > 1) start_workers();
+    return std::move(jobs.front());
   }
 
   // A batch that never reached the function (drain()): its messages are visible again at once.
@@ -566,7 +713,14 @@ class Mapping final : public EventSourceMapping {
   std::vector<std::unique_ptr<Poller>> pollers_ GUARDED_BY(control_mu_);  // p->stop is atomic
 
   mutable std::mutex mu_;
-  std::condition_variable slot_cv_;  // a slot was freed, the limit changed, or pollers stop
+  std::condition_variable slot_cv_;       // the limit changed, or pollers stop (window pauses wait on it)
+  std::condition_variable slot_free_cv_;  // a slot was freed, the limit changed, or pollers stop
+  int slot_waiters_ = 0;                  // pollers waiting on slot_free_cv_
+  std::deque<Job> ready_;                 // closed batches no worker has taken yet
+  int64_t workers_ = 0;                   // lane jobs taking batches from ready_
+  int64_t busy_workers_ = 0;              // of those, settling a batch
+  bool quick_batches_ = false;            // the last batch settled within kQuickBatchMs
+  bool polling_ = false;                  // the pollers run (workers may receive too, feeds_itself())
   std::shared_ptr<const Settings> settings_;
   bool started_ = false;
   std::string state_ = "Creating";

@@ -53,14 +53,18 @@ RecordViews::RecordViews(const std::vector<sqs::ReceivedMessage>& messages, std:
         m.md5_of_message_attributes ? bytes(*m.md5_of_message_attributes) : sluice_bytes{nullptr, 0};
     r.event_source_arn = bytes(event_source_arn);
     r.aws_region = bytes(region);
-    r.approximate_receive_count = to_int<uint32_t>(system_attribute(m, "ApproximateReceiveCount"));
-    r.sent_timestamp_ms = to_int<int64_t>(system_attribute(m, "SentTimestamp"));
-    r.approximate_first_receive_timestamp_ms = to_int<int64_t>(system_attribute(m, "ApproximateFirstReceiveTimestamp"));
-    r.sender_id = bytes(system_attribute(m, "SenderId"));
-    r.sequence_number = bytes(system_attribute(m, "SequenceNumber"));
-    r.message_group_id = bytes(system_attribute(m, "MessageGroupId"));
-    r.message_deduplication_id = bytes(system_attribute(m, "MessageDeduplicationId"));
-    r.aws_trace_header = bytes(system_attribute(m, "AWSTraceHeader"));
+    // One pass over the system attributes (a look-up by name for each field was a scan each).
+    for (const auto& [key, value] : m.attributes) {
+      if (key == "ApproximateReceiveCount") r.approximate_receive_count = to_int<uint32_t>(value);
+      else if (key == "SentTimestamp") r.sent_timestamp_ms = to_int<int64_t>(value);
+      else if (key == "ApproximateFirstReceiveTimestamp")
+        r.approximate_first_receive_timestamp_ms = to_int<int64_t>(value);
+      else if (key == "SenderId") r.sender_id = bytes(value);
+      else if (key == "SequenceNumber") r.sequence_number = bytes(value);
+      else if (key == "MessageGroupId") r.message_group_id = bytes(value);
+      else if (key == "MessageDeduplicationId") r.message_deduplication_id = bytes(value);
+      else if (key == "AWSTraceHeader") r.aws_trace_header = bytes(value);
+    }
     r.message_attributes = attrs.data();
     r.message_attribute_count = attrs.size();
     records_.push_back(r);

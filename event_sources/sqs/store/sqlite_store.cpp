@@ -19,6 +19,12 @@
 // queue to complete the key. A seq it does not know (a row of a queue never loaded, which the
 // engine does not change) is still found, by a scan.
 //
+// Runs: a bulk receive changes the visibility of many messages alike, and a batch delete removes
+// many, and under a backlog their seqs are consecutive (a queue hands out its messages in send
+// order). run_transaction gives such a run of one queue one statement over its seq range
+// (apply_run) instead of one statement per message: the range covers exactly the run's seqs, so
+// the rows changed are the same.
+//
 // Counts without loading: each commit adds what it changed in a queue's number of stored messages
 // to message_counts (one row per queue touched, in the same transaction, so it is exact after a
 // crash); count_queue reads that and, through the partial index messages_hidden, only the
@@ -51,6 +57,7 @@
 #include <thread>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 
 #include "store/checkpointer.h"
 #include "store/group_commit.h"
@@ -133,6 +140,12 @@ class SqliteStore final : public Store {
     update_unknown_message_ = common::sqlite::Statement(
         h, "UPDATE messages SET visible_at_ms = ?, first_receive_ms = ?, receive_count = ? WHERE seq = ?");
     delete_message_ = common::sqlite::Statement(h, "DELETE FROM messages WHERE queue_id = ? AND seq = ?");
+    update_message_run_ =
+        common::sqlite::Statement(h,
+                                  "UPDATE messages SET visible_at_ms = ?, first_receive_ms = ?, receive_count = ? "
+                                  "WHERE queue_id = ? AND seq BETWEEN ? AND ?");
+    delete_message_run_ =
+        common::sqlite::Statement(h, "DELETE FROM messages WHERE queue_id = ? AND seq BETWEEN ? AND ?");
     delete_queue_messages_ = common::sqlite::Statement(h, "DELETE FROM messages WHERE queue_id = ?");
     read_slice_ =
         common::sqlite::Statement(h, std::string("SELECT ") + kMessageColumns +
@@ -194,6 +207,7 @@ class SqliteStore final : public Store {
   void roll_back();
   void undo_bookkeeping(int64_t reserved_seq, int64_t reserved_queue_id, bool key_check_stored);
   void forget_seq(int64_t seq);  // erases from queue_of_seq_, journaled for undo
+  size_t apply_run(const std::vector<Mutation>& batch, size_t at);
   void apply(const mutation::PutQueue& m);
   void apply(const mutation::DeleteQueue& m);
   void apply(const mutation::InsertMessage& m);
@@ -232,6 +246,7 @@ class SqliteStore final : public Store {
   common::sqlite::Statement begin_, commit_, rollback_, put_meta_;
   common::sqlite::Statement put_queue_, delete_queue_, delete_queue_dedup_;
   common::sqlite::Statement insert_message_, update_message_, update_unknown_message_, delete_message_;
+  common::sqlite::Statement update_message_run_, delete_message_run_;
   common::sqlite::Statement delete_queue_messages_;
   common::sqlite::Statement read_slice_, read_queue_dedup_, count_stored_, count_hidden_, oldest_sent_;
   common::sqlite::Statement add_count_, drop_count_, queue_of_unknown_;
@@ -277,8 +292,13 @@ void SqliteStore::run_transaction(std::vector<Mutation>& batch) {
   begin_.run();
   count_deltas_.clear();
   try {
-    for (const Mutation& m : batch) {
-      std::visit([this](const auto& op) { apply(op); }, m);
+    for (size_t i = 0; i < batch.size();) {
+      if (const size_t run = apply_run(batch, i)) {
+        i += run;
+        continue;
+      }
+      std::visit([this](const auto& op) { apply(op); }, batch[i]);
+      ++i;
     }
     for (const auto& [queue_id, delta] : count_deltas_)
       if (delta != 0) add_count_.bind(1, queue_id).bind(2, delta).run();
@@ -326,6 +346,51 @@ void SqliteStore::forget_seq(int64_t seq) {
   if (it == queue_of_seq_.end()) return;
   seq_undo_.emplace_back(seq, it->second);
   queue_of_seq_.erase(it);
+}
+
+// The run of mutations starting at `at` that one range statement can apply: deletes, or updates
+// to the same values, of consecutive seqs of one known queue. Returns how many mutations it
+// applied; 0 (nothing done) when the run is shorter than two.
+size_t SqliteStore::apply_run(const std::vector<Mutation>& batch, size_t at) {
+  const auto* first_delete = std::get_if<mutation::DeleteMessage>(&batch[at]);
+  const auto* first_update = std::get_if<mutation::UpdateMessage>(&batch[at]);
+  if (!first_delete && !first_update) return 0;
+  const int64_t first_seq = first_delete ? first_delete->seq : first_update->seq;
+  auto queue = queue_of_seq_.find(first_seq);
+  if (queue == queue_of_seq_.end()) return 0;
+  const int64_t queue_id = queue->second;
+  size_t end = at + 1;
+  for (; end < batch.size(); ++end) {
+    const int64_t seq = first_seq + static_cast<int64_t>(end - at);
+    if (first_delete) {
+      const auto* d = std::get_if<mutation::DeleteMessage>(&batch[end]);
+      if (!d || d->seq != seq) break;
+    } else {
+      const auto* u = std::get_if<mutation::UpdateMessage>(&batch[end]);
+      if (!u || u->seq != seq || u->visible_at_ms != first_update->visible_at_ms ||
+          u->first_receive_ms != first_update->first_receive_ms || u->receive_count != first_update->receive_count)
+        break;
+    }
+    auto it = queue_of_seq_.find(seq);
+    if (it == queue_of_seq_.end() || it->second != queue_id) break;
+  }
+  const size_t count = end - at;
+  if (count < 2) return 0;
+  const int64_t last_seq = first_seq + static_cast<int64_t>(count) - 1;
+  if (first_update) {
+    update_message_run_.bind(1, first_update->visible_at_ms)
+        .bind(2, first_update->first_receive_ms)
+        .bind(3, int64_t{first_update->receive_count})
+        .bind(4, queue_id)
+        .bind(5, first_seq)
+        .bind(6, last_seq)
+        .run();
+    return count;
+  }
+  delete_message_run_.bind(1, queue_id).bind(2, first_seq).bind(3, last_seq).run();
+  count_deltas_[queue_id] -= sqlite3_changes(db_.get());
+  for (int64_t seq = first_seq; seq <= last_seq; ++seq) forget_seq(seq);
+  return count;
 }
 
 void SqliteStore::put_meta(const char* key, int64_t value) { put_meta_.bind_text(1, key).bind(2, value).run(); }

@@ -4,6 +4,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "store_test_support.h"
 
 using namespace sluice::sqs;
@@ -74,4 +77,62 @@ TEST_CASE("a queue's counts follow every change and survive a reopen") {
   check(counts_of(*store, 1), 7, 1, 1);
   check(counts_of(*store, 2), 0, 0, 0);
   check(counts_of(*store, 9), 0, 0, 0);  // a queue with nothing stored
+}
+
+// A bulk receive's updates and a batch delete of consecutive seqs are applied as one statement
+// over the range; a run stops at a change of queue, of values or a gap, and counts stay exact.
+TEST_CASE("runs of consecutive seqs change exactly the messages they name") {
+  TempDir dir;
+  std::string error;
+  {
+    auto store = open_sqlite_store(dir.path(), SyncMode::Normal, &error);
+    REQUIRE_MESSAGE(store, error);
+    store->load_catalog();
+    std::vector<Mutation> batch{mutation::PutQueue{sample_queue(1)}, mutation::PutQueue{sample_queue(2, "other")}};
+    for (int64_t seq = 1; seq <= 8; ++seq) batch.emplace_back(mutation::InsertMessage{message_at(1, seq, kNow - 1000)});
+    for (int64_t seq = 9; seq <= 11; ++seq)
+      batch.emplace_back(mutation::InsertMessage{message_at(2, seq, kNow - 1000)});
+    batch.emplace_back(mutation::InsertMessage{message_at(1, 12, kNow - 1000)});
+    store->wait_durable(store->append(std::move(batch)));
+    check(counts_of(*store, 1), 9, 0, 0);
+    check(counts_of(*store, 2), 3, 0, 0);
+    // Received alike: 1-3; 4 with other values; 5-6 alike again.
+    store->wait_durable(store->append(std::vector<Mutation>{mutation::UpdateMessage{1, kNow + 30000, kNow - 500, 1},
+                                                            mutation::UpdateMessage{2, kNow + 30000, kNow - 500, 1},
+                                                            mutation::UpdateMessage{3, kNow + 30000, kNow - 500, 1},
+                                                            mutation::UpdateMessage{4, kNow + 60000, kNow - 400, 2},
+                                                            mutation::UpdateMessage{5, kNow + 90000, kNow - 300, 1},
+                                                            mutation::UpdateMessage{6, kNow + 90000, kNow - 300, 1}}));
+    check(counts_of(*store, 1), 3, 0, 6);
+    // Deleted: 2-3 (a run), 7-8 and then 9-10 of the other queue (the run stops at the queue), 12
+    // after a gap, and 6 and 5 out of order.
+    store->wait_durable(store->append(
+        std::vector<Mutation>{mutation::DeleteMessage{2}, mutation::DeleteMessage{3}, mutation::DeleteMessage{7},
+                              mutation::DeleteMessage{8}, mutation::DeleteMessage{9}, mutation::DeleteMessage{10},
+                              mutation::DeleteMessage{12}, mutation::DeleteMessage{6}, mutation::DeleteMessage{5}}));
+    check(counts_of(*store, 1), 0, 0, 2);
+    check(counts_of(*store, 2), 1, 0, 0);
+  }
+  auto store = open_sqlite_store(dir.path(), SyncMode::Normal, &error);
+  REQUIRE_MESSAGE(store, error);
+  LoadedState state = store->load();
+  std::vector<int64_t> seqs;
+  for (const auto& m : state.messages) {
+    seqs.push_back(m.seq);
+    if (m.seq == 1) {
+      CHECK(m.visible_at_ms == kNow + 30000);
+      CHECK(m.first_receive_ms == kNow - 500);
+      CHECK(m.receive_count == 1);
+    }
+    if (m.seq == 4) {
+      CHECK(m.visible_at_ms == kNow + 60000);
+      CHECK(m.first_receive_ms == kNow - 400);
+      CHECK(m.receive_count == 2);
+    }
+    if (m.seq == 11) CHECK(m.receive_count == 0);
+  }
+  std::sort(seqs.begin(), seqs.end());
+  CHECK(seqs == std::vector<int64_t>{1, 4, 11});
+  check(counts_of(*store, 1), 0, 0, 2);
+  check(counts_of(*store, 2), 1, 0, 0);
 }
