@@ -217,7 +217,8 @@ std::string describe(const Call& call) {
 
 }  // namespace
 
-Authenticator::Authenticator(AuthOptions options) : options_(std::move(options)) {
+Authenticator::Authenticator(AuthOptions options)
+    : options_(std::move(options)), default_root_(identity::root_principal(options_.account_id)) {
   if (!options_.directory) options_.directory = std::make_shared<identity::Directory>();
   if (!options_.clock) options_.clock = system_clock();
   if (!options_.wall_clock) options_.wall_clock = system_clock();
@@ -354,7 +355,8 @@ std::optional<AwsError> Authenticator::authenticate(Call& call, bool unsigned_ok
         return std::nullopt;
       }
     }
-    ctx.principal = identity::root_principal(ctx.account_id);
+    ctx.principal =
+        ctx.account_id == default_root_.account_id ? default_root_ : identity::root_principal(ctx.account_id);
     return std::nullopt;
   }
   identity::Principal principal;
