@@ -44,11 +44,11 @@ RequestMetrics::Counters& RequestMetrics::counters(std::string_view service, std
   if (actions == nullptr) actions = &index_.emplace_back(std::string(service), ActionIndex{}).second;
   if (auto it = actions->find(action); it != actions->end()) return *it->second;
   auto made = std::make_unique<Counters>(std::string(service), std::string(action));
-  Counters& counters = *made;
-  actions->emplace(std::string(action), &counters);
+  Counters& found = *made;
+  actions->emplace(std::string(action), &found);
   MutexLock lock(mu_);
   all_.push_back(std::move(made));
-  return counters;
+  return found;
 }
 
 void RequestMetrics::write(PrometheusText& out) const {

@@ -55,7 +55,7 @@ class RequestMetrics {
   };
 
   // Loop thread only: the counters of `action` of `service`, made on first use.
-  Counters& counters(std::string_view service, std::string_view action);
+  Counters& counters(std::string_view service, std::string_view action) EXCLUDES(mu_);
 
   void write(PrometheusText& out) const EXCLUDES(mu_);
 
