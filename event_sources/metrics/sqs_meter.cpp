@@ -26,6 +26,27 @@ struct MeterState {
   std::set<std::pair<std::string, std::string>> account_regions GUARDED_BY(mu);
 };
 
+// The body size of each successful entry of a batch (0 for an id the batch does not have). The
+// engine answers entries in the order they came, so one walk from where the last one was found
+// finds each at once; ids are unique within a batch (the engine refuses a repeated one).
+std::vector<double> sent_sizes(const std::vector<sqs::SendMessageRequest>& entries,
+                               const std::vector<sqs::SendMessageResult>& successful) {
+  std::vector<double> sizes;
+  sizes.reserve(successful.size());
+  const size_t n = entries.size();
+  size_t at = 0;
+  for (const auto& ok : successful) {
+    size_t looked = 0;
+    while (looked < n && entries[at].id != ok.id) {
+      at = at + 1 == n ? 0 : at + 1;
+      ++looked;
+    }
+    const sqs::SendMessageRequest* entry = looked < n ? &entries[at] : nullptr;
+    sizes.push_back(entry != nullptr && entry->body ? static_cast<double>(entry->body->size()) : 0);
+  }
+  return sizes;
+}
+
 class MeteredEngine final : public sqs::Engine {
  public:
   MeteredEngine(std::unique_ptr<sqs::Engine> inner, std::shared_ptr<Registry> registry,
@@ -104,10 +125,8 @@ class MeteredEngine final : public sqs::Engine {
     if (result && !result->successful.empty()) {
       const QueueSeries& s = series_for(queue);
       int64_t now = inner_->clock().now_ms();
-      std::map<std::string_view, size_t> size_by_id;
-      for (const auto& entry : entries) size_by_id[entry.id] = entry.body ? entry.body->size() : 0;
       s.sent->add(static_cast<double>(result->successful.size()), now);
-      for (const auto& ok : result->successful) s.sent_size->add(static_cast<double>(size_by_id[ok.id]), now);
+      for (double size : sent_sizes(entries, result->successful)) s.sent_size->add(size, now);
     }
     return result;
   }

@@ -51,13 +51,16 @@ void JsonWriter::string(std::string_view value) {
 
 // Most members of an answer are a model name and a short value with nothing to escape (ids,
 // hashes, receipt handles, plain bodies): those are assembled on the stack and appended in one
-// piece, instead of a call per quote, colon and comma.
+// piece, instead of a call per quote, colon and comma. Only ASCII takes this way: anything else
+// goes through append_json_string, whose UTF-8 check keeps every text this writer makes well
+// formed, so that an answer written here alone needs no second pass over the whole body.
 void JsonWriter::member(std::string_view name, std::string_view value) {
   char buf[512];
   constexpr size_t kPunctuation = 6;  // ,"name":"value"
   if (name.size() + value.size() + kPunctuation > sizeof buf ||
       common::json_plain_run(name.data(), name.size()) != name.size() ||
-      common::json_plain_run(value.data(), value.size()) != value.size()) {
+      common::json_plain_run(value.data(), value.size()) != value.size() ||
+      !common::is_ascii(name.data(), name.size()) || !common::is_ascii(value.data(), value.size())) {
     key(name);
     string(value);
     return;

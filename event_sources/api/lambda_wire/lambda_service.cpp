@@ -29,6 +29,8 @@ class LambdaService final : public server::Service {
   }
 
   std::optional<size_t> max_body_bytes(const http::Request& headers) const override {
+    // Asked for every request on the port: what is not one of Lambda's paths is settled at once.
+    if (!is_lambda_path(headers.path)) return std::nullopt;
     const std::string_view operation = match_route(headers).operation;
     if (operation == "CreateFunction" || operation == "UpdateFunctionCode") return kCodeUploadBodyBytes;
     return std::nullopt;

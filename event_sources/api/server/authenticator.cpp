@@ -220,7 +220,8 @@ std::string describe(const Call& call) {
 
 }  // namespace
 
-Authenticator::Authenticator(AuthOptions options) : options_(std::move(options)) {
+Authenticator::Authenticator(AuthOptions options)
+    : options_(std::move(options)), default_root_(identity::root_principal(options_.account_id)) {
   if (!options_.directory) options_.directory = std::make_shared<identity::Directory>();
   if (!options_.clock) options_.clock = common::system_clock();
   if (!options_.wall_clock) options_.wall_clock = common::system_clock();
@@ -363,7 +364,8 @@ std::optional<common::AwsError> Authenticator::authenticate(Call& call, bool uns
         return std::nullopt;
       }
     }
-    ctx.principal = identity::root_principal(ctx.account_id);
+    ctx.principal =
+        ctx.account_id == default_root_.account_id ? default_root_ : identity::root_principal(ctx.account_id);
     return std::nullopt;
   }
   identity::Principal principal;

@@ -21,6 +21,8 @@ struct AuthOptions {
   std::shared_ptr<common::Clock> clock;            // expiry of temporary credentials
   std::shared_ptr<common::Clock> wall_clock;       // the clock-skew window
   std::function<void(std::string_view line)> audit_log;
+  // The server's account: with --auth off its root principal, made once, is what unsigned calls get.
+  std::string account_id = common::kDefaultAccountId;
 };
 
 class Authenticator {
@@ -46,6 +48,7 @@ class Authenticator {
                                                    std::string_view service);
 
   AuthOptions options_;
+  const identity::Principal default_root_;  // root_principal(options_.account_id)
   mutable common::Mutex cache_mu_;
   std::unordered_map<std::string, std::shared_ptr<const HmacSha256Key>> signing_keys_ GUARDED_BY(cache_mu_);
 };

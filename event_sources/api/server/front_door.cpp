@@ -53,28 +53,24 @@ class QueryJsonResponder final : public http::Responder {
   query::FlattenedNames flattened_;
 };
 
-// Counts the answer it passes on, with its status and the time since the request arrived.
+// Counts the answer it passes on, with its status and the time since the request arrived. The
+// counters live as long as the server's RequestMetrics, which `metrics` keeps alive.
 class MeteredResponder final : public http::Responder {
  public:
-  MeteredResponder(http::ResponderPtr inner, std::shared_ptr<detail::RequestMetrics> metrics, std::string service,
-                   std::string action, std::chrono::steady_clock::time_point arrived)
-      : inner_(std::move(inner)),
-        metrics_(std::move(metrics)),
-        service_(std::move(service)),
-        action_(std::move(action)),
-        arrived_(arrived) {}
+  MeteredResponder(http::ResponderPtr inner, std::shared_ptr<const detail::RequestMetrics> metrics,
+                   detail::RequestMetrics::Counters& counters, std::chrono::steady_clock::time_point arrived)
+      : inner_(std::move(inner)), metrics_(std::move(metrics)), counters_(counters), arrived_(arrived) {}
   void respond(http::Response response) override {
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - arrived_;
-    metrics_->record(service_, action_, response.status, elapsed.count());
+    counters_.record(response.status, elapsed.count());
     inner_->respond(std::move(response));
   }
   void on_cancel(std::function<void()> cancelled) override { inner_->on_cancel(std::move(cancelled)); }
 
  private:
   http::ResponderPtr inner_;
-  std::shared_ptr<detail::RequestMetrics> metrics_;
-  std::string service_;
-  std::string action_;
+  std::shared_ptr<const detail::RequestMetrics> metrics_;
+  detail::RequestMetrics::Counters& counters_;
   std::chrono::steady_clock::time_point arrived_;
 };
 
@@ -90,6 +86,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
     auth.clock = options_.clock;
     auth.wall_clock = options_.wall_clock;
     auth.audit_log = options_.audit_log;
+    auth.account_id = options_.account_id;
     if (!auth.audit_log) {
       auth.audit_log = [](std::string_view line) {
         std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
@@ -218,14 +215,19 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
       }
     }
     std::string sent_sha256;
-    if (auto refusal = detail::decode_content_encoding(request, body_limit(request), &sent_sha256)) {
-      responder->respond(default_service().error_response(protocol_of(request), *refusal, common::uuid4()));
-      return;
+    // Only a compressed body needs its route's limit, which every service is asked for.
+    if (request.header("content-encoding") != nullptr) {
+      if (auto refusal = detail::decode_content_encoding(request, body_limit(request), &sent_sha256)) {
+        responder->respond(default_service().error_response(protocol_of(request), *refusal, common::uuid4()));
+        return;
+      }
     }
     Call call = decode_call(std::move(request), defaults_);
     Service& service = route(call);
-    responder = std::make_shared<MeteredResponder>(std::move(responder), metrics_, std::string(service.routes().name),
-                                                   service.has_action(call.action) ? call.action : "unknown", arrived);
+    const bool known_action = service.has_action(call.action);
+    responder = std::make_shared<MeteredResponder>(
+        std::move(responder), metrics_,
+        metrics_->counters(service.routes().name, known_action ? std::string_view(call.action) : "unknown"), arrived);
     if (call.ctx.protocol == Protocol::Query && query::wants_json(call.request)) {
       responder = std::make_shared<QueryJsonResponder>(std::move(responder), service.query_flattened_names());
     }
@@ -233,7 +235,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
       responder->respond(service.error_response(call.ctx.protocol, *refusal, call.ctx.request_id));
       return;
     }
-    if (options_.audit_trail) responder = audited(std::move(responder), service, call);
+    if (options_.audit_trail) responder = audited(std::move(responder), service, call, known_action);
     // A Workers service's authorization runs in its lane too: naming its resource may wait on the
     // service's own locks (a topic's policy, a function's), which the loop must never do.
     if (service.execution() == Service::Execution::Workers && workers_) {
@@ -261,13 +263,17 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
 
   // The responder that records the call in the audit trail, or `responder` itself when the trail
   // does not record this operation.
-  http::ResponderPtr audited(http::ResponderPtr responder, const Service& service, const Call& call) const {
+  // known_action: service.has_action(call.action). A call that is not a REST route is named by its
+  // action, so what the trail leaves out (data events by default) is settled before any copy.
+  http::ResponderPtr audited(http::ResponderPtr responder, const Service& service, const Call& call,
+                             bool known_action) const {
     const bool rest = service.claims_rest(call.request);
+    const std::string_view name = service.routes().name;
+    if (!rest && (!known_action || !options_.audit_trail->records(name, call.action))) return responder;
     std::string operation = service.operation_name(call);
     if (operation.empty() || (!rest && !service.has_action(operation))) return responder;
-    std::string name(service.routes().name);
     if (!options_.audit_trail->records(name, operation)) return responder;
-    return detail::audit_responder(std::move(responder), options_.audit_trail, call, std::move(name),
+    return detail::audit_responder(std::move(responder), options_.audit_trail, call, std::string(name),
                                    std::move(operation), rest);
   }
 
@@ -347,6 +353,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
   std::unique_ptr<detail::Authorizer> authorizer_;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<common::WorkLane> workers_;  // Workers services' calls; null: they run on the loop thread
+  // Its counters are looked up on the loop thread (handle()) and written to by any thread.
   const std::shared_ptr<detail::RequestMetrics> metrics_ = std::make_shared<detail::RequestMetrics>();
 };
 

@@ -2,28 +2,81 @@
 
 #include "request_metrics.h"
 
+#include <cmath>
 #include <cstdio>
+#include <tuple>
 
 namespace sluice::api::server::detail {
 
-void RequestMetrics::record(const std::string& service, const std::string& action, int status, double seconds) {
-  common::MutexLock lock(mu_);
-  ++requests_[{service, action, status}];
-  Histogram& h = latency_[service];
-  for (size_t i = 0; i < kBuckets.size(); ++i) {
-    if (seconds <= kBuckets[i]) {
-      ++h.buckets[i];
+void RequestMetrics::Counters::record(int status, double seconds) {
+  size_t bucket = 0;
+  while (bucket < kBuckets.size() && seconds > kBuckets[bucket]) ++bucket;
+  buckets_[bucket].fetch_add(1, std::memory_order_relaxed);
+  sum_ns_.fetch_add(static_cast<uint64_t>(std::llround(seconds * 1e9)), std::memory_order_relaxed);
+  for (size_t i = 0; i < kStatusSlots; ++i) {
+    int held = statuses_[i].load(std::memory_order_acquire);
+    if (held == 0) {
+      // Free: claim it for this status, unless another answer claimed it first (for any status).
+      int expected = 0;
+      if (statuses_[i].compare_exchange_strong(expected, status, std::memory_order_acq_rel)) {
+        held = status;
+      } else {
+        held = expected;
+      }
+    }
+    if (held == status) {
+      by_status_[i].fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+  }
+  common::MutexLock lock(others_mu_);
+  ++others_[status];
+}
+
+RequestMetrics::Counters& RequestMetrics::counters(std::string_view service, std::string_view action) {
+  ActionIndex* actions = nullptr;
+  for (auto& [name, index] : index_) {
+    if (name == service) {
+      actions = &index;
       break;
     }
   }
-  ++h.count;
-  h.sum += seconds;
+  if (actions == nullptr) actions = &index_.emplace_back(std::string(service), ActionIndex{}).second;
+  if (auto it = actions->find(action); it != actions->end()) return *it->second;
+  auto made = std::make_unique<Counters>(std::string(service), std::string(action));
+  Counters& found = *made;
+  actions->emplace(std::string(action), &found);
+  common::MutexLock lock(mu_);
+  all_.push_back(std::move(made));
+  return found;
 }
 
 void RequestMetrics::write(common::PrometheusText& out) const {
+  struct Histogram {
+    std::array<uint64_t, kBuckets.size() + 1> buckets{};  // not cumulative here; summed when written
+    uint64_t sum_ns = 0;
+  };
+  // Sorted as the exposition lists them: by service, action and status; histograms by service.
+  std::map<std::tuple<std::string_view, std::string_view, int>, uint64_t> requests;
+  std::map<std::string_view, Histogram> latency;
   common::MutexLock lock(mu_);
+  for (const auto& counters : all_) {
+    const Counters& c = *counters;
+    for (size_t i = 0; i < Counters::kStatusSlots; ++i) {
+      const int status = c.statuses_[i].load(std::memory_order_acquire);
+      const uint64_t count = c.by_status_[i].load(std::memory_order_relaxed);
+      if (status != 0 && count > 0) requests[{c.service_, c.action_, status}] += count;
+    }
+    {
+      common::MutexLock others(c.others_mu_);
+      for (const auto& [status, count] : c.others_) requests[{c.service_, c.action_, status}] += count;
+    }
+    Histogram& h = latency[c.service_];
+    for (size_t i = 0; i < h.buckets.size(); ++i) h.buckets[i] += c.buckets_[i].load(std::memory_order_relaxed);
+    h.sum_ns += c.sum_ns_.load(std::memory_order_relaxed);
+  }
   out.family("sluice_requests_total", "counter", "Requests answered, by service, action and HTTP status.");
-  for (const auto& [key, count] : requests_) {
+  for (const auto& [key, count] : requests) {
     const std::string status = std::to_string(std::get<2>(key));
     out.sample("sluice_requests_total",
                {{"service", std::get<0>(key)}, {"action", std::get<1>(key)}, {"status", status}},
@@ -31,7 +84,7 @@ void RequestMetrics::write(common::PrometheusText& out) const {
   }
   out.family("sluice_request_duration_seconds", "histogram",
              "Time from a request's arrival at the front door to its answer, by service.");
-  for (const auto& [service, h] : latency_) {
+  for (const auto& [service, h] : latency) {
     uint64_t cumulative = 0;
     for (size_t i = 0; i < kBuckets.size(); ++i) {
       cumulative += h.buckets[i];
@@ -40,10 +93,11 @@ void RequestMetrics::write(common::PrometheusText& out) const {
       out.sample("sluice_request_duration_seconds_bucket", {{"service", service}, {"le", bound}},
                  static_cast<double>(cumulative));
     }
+    cumulative += h.buckets[kBuckets.size()];
     out.sample("sluice_request_duration_seconds_bucket", {{"service", service}, {"le", "+Inf"}},
-               static_cast<double>(h.count));
-    out.sample("sluice_request_duration_seconds_sum", {{"service", service}}, h.sum);
-    out.sample("sluice_request_duration_seconds_count", {{"service", service}}, static_cast<double>(h.count));
+               static_cast<double>(cumulative));
+    out.sample("sluice_request_duration_seconds_sum", {{"service", service}}, static_cast<double>(h.sum_ns) / 1e9);
+    out.sample("sluice_request_duration_seconds_count", {{"service", service}}, static_cast<double>(cumulative));
   }
 }
 

@@ -4,13 +4,21 @@
 // door to its answer, in a histogram per service (sluice_request_duration_seconds). Actions a
 // service does not know are counted as "unknown", so a client cannot grow the label set.
 //
-// Thread-safe: answers come from the loop thread and from workers.
+// Every call pays for this, so a call's counters are found once, when the front door routes it
+// (counters(), on the loop thread, without a lock: the loop is the only thread that looks them up
+// or adds them), and its answer adds to them with relaxed atomic additions from whichever thread
+// answers (the loop, the committer, a worker): no lock and no map lookup per call. write() adds
+// up the counters under the lock that guards the list of them.
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
-#include <tuple>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "sluice/common/mutex.h"
 #include "sluice/common/prometheus_text.h"
@@ -23,19 +31,45 @@ class RequestMetrics {
   static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                       0.05,   0.1,   0.25,   0.5,   1,    5};
 
-  void record(const std::string& service, const std::string& action, int status, double seconds) EXCLUDES(mu_);
+  // The counts of one service's action. Its address is stable for the RequestMetrics' life.
+  class Counters {
+   public:
+    Counters(std::string service, std::string action) : service_(std::move(service)), action_(std::move(action)) {}
+    // Any thread: one answer with this HTTP status, `seconds` after the request arrived.
+    void record(int status, double seconds);
+
+   private:
+    friend class RequestMetrics;
+    // HTTP statuses get a slot each, claimed by the first answer with that status; the few an
+    // action answers fit, and any beyond them are counted in `others_`, under a lock.
+    static constexpr size_t kStatusSlots = 8;
+
+    const std::string service_;
+    const std::string action_;
+    std::array<std::atomic<int>, kStatusSlots> statuses_{};  // 0: free
+    std::array<std::atomic<uint64_t>, kStatusSlots> by_status_{};
+    mutable common::Mutex others_mu_;
+    std::map<int, uint64_t> others_ GUARDED_BY(others_mu_);             // statuses beyond the slots
+    std::array<std::atomic<uint64_t>, kBuckets.size() + 1> buckets_{};  // the last one is +Inf
+    std::atomic<uint64_t> sum_ns_{0};
+  };
+
+  // Loop thread only: the counters of `action` of `service`, made on first use.
+  Counters& counters(std::string_view service, std::string_view action) EXCLUDES(mu_);
+
   void write(common::PrometheusText& out) const EXCLUDES(mu_);
 
  private:
-  struct Histogram {
-    std::array<uint64_t, kBuckets.size()> buckets{};  // not cumulative here; summed when written
-    uint64_t count = 0;
-    double sum = 0;
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view name) const { return std::hash<std::string_view>{}(name); }
   };
+  using ActionIndex = std::unordered_map<std::string, Counters*, NameHash, std::equal_to<>>;
 
+  // Loop thread only: service name -> action -> counters (services are few: a list).
+  std::vector<std::pair<std::string, ActionIndex>> index_;
   mutable common::Mutex mu_;
-  std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_ GUARDED_BY(mu_);
-  std::map<std::string, Histogram> latency_ GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<Counters>> all_ GUARDED_BY(mu_);  // what write() reads
 };
 
 }  // namespace sluice::api::server::detail

@@ -99,7 +99,7 @@ http::Response answer(server::Protocol protocol, std::string_view action, const 
     w.begin_result();
     write(w);
     w.end_result();
-    return json_response(request_id, std::move(body));
+    return well_formed_json_response(request_id, std::move(body));
   }
   query::XmlWriter xml(body);
   xml.raw(kQueryDialect.declaration).raw("<").raw(action).raw("Response xmlns=\"");

@@ -122,7 +122,8 @@ std::string make_queue_url(const CallContext& ctx, const sluice::sqs::QueueAddre
 }
 
 bool SqsActions::is_action(std::string_view action) {
-  return detail::find_action(action) != nullptr || detail::message_action(action).has_value();
+  // The message actions first: they are most of the calls, and their table is the short one.
+  return detail::message_action(action).has_value() || detail::find_action(action) != nullptr;
 }
 
 common::Outcome<boost::json::object> SqsActions::call(std::string_view action, const boost::json::object& input,

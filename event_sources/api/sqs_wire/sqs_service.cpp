@@ -101,7 +101,7 @@ class SqsService final : public server::Service {
   // worker has read that queue, then runs again (`just_loaded`), so the loop never waits for a read
   // and a queue never answers as if empty. A ReceiveMessage whose queue or dead-letter queue is
   // not loaded is parked the same way before it reaches the parker, whose engine calls run later.
-  void serve(server::Call call, http::ResponderPtr responder,
+  void serve(server::Call&& call, http::ResponderPtr responder,
              const std::optional<sluice::sqs::QueueAddress>& just_loaded) {
     if (engine_.every_queue_loaded()) {
       answer(run(std::move(call)), std::move(responder));
@@ -156,7 +156,7 @@ class SqsService final : public server::Service {
   }
 
   // One call: a message action's answer or its receive to park, or a queue-management answer.
-  detail::MessageOutcome run(server::Call call) {
+  detail::MessageOutcome run(server::Call&& call) {
     const server::Protocol protocol = call.ctx.protocol;
     detail::MessageOutcome outcome;
     if (auto unknown = detail::unknown_operation_at_queue_url(call)) {

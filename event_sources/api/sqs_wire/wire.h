@@ -61,6 +61,9 @@ std::string sqs_error_xml(const common::AwsError& error, std::string_view reques
 http::Response render_result(const WireRequest& request, const boost::json::object& result);
 // A JSON-protocol answer (HTTP 200) with this body.
 http::Response json_response(std::string_view request_id, std::string body);
+// The same for a body written by api::json::JsonWriter alone: its text is well-formed UTF-8 by
+// construction (only ASCII skips its strings' check), so it is not scanned again.
+http::Response well_formed_json_response(std::string_view request_id, std::string body);
 // A Query-protocol answer (HTTP 200) with this XML document.
 http::Response xml_response(std::string_view request_id, std::string body);
 http::Response render_error(Protocol protocol, const common::AwsError& error, std::string_view request_id);

@@ -284,6 +284,30 @@ TEST_CASE("audit allows what it would refuse and logs why; off checks nothing") 
   CHECK(f.audit_lines.size() == 1);
 }
 
+TEST_CASE("with --auth off an unsigned call is its account's root, the server's own or the one its form names") {
+  Fixture f;
+  auto off = f.make(AuthMode::Off);  // the server's account is the default one
+  http::Request plain;
+  plain.method = "POST";
+  plain.path = "/";
+  plain.headers = {{"host", "localhost"}, {"content-type", "application/x-www-form-urlencoded"}};
+  plain.body = "Action=ListQueues";
+  Call call = call_of(plain);
+  CHECK_FALSE(off.authenticate(call, false).has_value());
+  CHECK(call.ctx.principal.kind == Principal::Kind::Root);
+  CHECK(call.ctx.principal.account_id == common::kDefaultAccountId);
+  CHECK(call.ctx.principal.arn == std::string("arn:aws:iam::") + common::kDefaultAccountId + ":root");
+  CHECK(call.ctx.principal.user_id == common::kDefaultAccountId);
+  CHECK_FALSE(call.ctx.principal.authenticated);
+  // A presigned credential's 12 digits select another account, whose root it then is.
+  http::Request presigned = plain;
+  presigned.query = "X-Amz-Credential=444455556666%2F20231114%2Fus-east-1%2Fsqs%2Faws4_request";
+  Call other = call_of(presigned);
+  CHECK_FALSE(off.authenticate(other, false).has_value());
+  CHECK(other.ctx.principal.arn == "arn:aws:iam::444455556666:root");
+  CHECK(other.ctx.principal.account_id == "444455556666");
+}
+
 TEST_CASE("a prepared HMAC key signs as HMAC-SHA256 does, for short and long keys") {
   for (const std::string& key : {std::string("k"), std::string(32, 'x'), std::string(64, 'y'), std::string(100, 'z')}) {
     detail::HmacSha256Key prepared(key);

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "sluice/metrics/sqs_meter.h"
 
 using namespace sluice;
@@ -59,4 +62,51 @@ TEST_CASE("the metered engine counts sends, receives, deletes and samples depths
 
   engine.reset();
   registry->sample(t0);  // the sampler outlives the engine harmlessly
+}
+
+TEST_CASE("a batch's SentMessageSize has one datapoint per successful entry, each its own body's size") {
+  auto clock = std::make_shared<common::ManualClock>(1'700'000'040'000);
+  auto registry = std::make_shared<Registry>(clock);
+  sqs::EngineOptions options;
+  options.in_memory = true;
+  options.clock = clock;
+  options.background_housekeeping = false;
+  std::string error;
+  auto engine = meter_sqs(sqs::Engine::open(options, &error), registry);
+  REQUIRE(engine);
+  sqs::QueueAddress q{"123456789012", "us-east-1", "sizes"};
+  REQUIRE(engine->create_queue(q, {}, {}).ok());
+
+  std::vector<sqs::SendMessageRequest> entries(4);
+  entries[0].id = "first";
+  entries[0].body = std::string(8, 'a');
+  entries[1].id = "refused";
+  entries[1].body = std::string(100, 'b');
+  entries[1].delay_seconds = 901;  // past the 15-minute limit: this entry fails, the others go
+  entries[2].id = "third";
+  entries[2].body = std::string(3, 'c');
+  entries[3].id = "fourth";
+  entries[3].body = std::string(40, 'd');
+  auto sent = engine->send_message_batch(q, entries);
+  REQUIRE(sent.ok());
+  REQUIRE(sent->successful.size() == 3);
+  REQUIRE(sent->failed.size() == 1);
+
+  const int64_t t0 = clock->now_ms();
+  auto point = [&](std::string name) {
+    auto points =
+        registry->query(MetricKey{q.account_id, q.region, "AWS/SQS", std::move(name), {{"QueueName", "sizes"}}},
+                        t0 - 60'000, t0 + 60'000, 120'000);
+    REQUIRE(points.size() == 1);
+    return points[0];
+  };
+  CHECK(point("NumberOfMessagesSent").stats.sum == 3);
+  const Datapoint sizes = point("SentMessageSize");
+  CHECK(sizes.stats.sample_count == 3);
+  CHECK(sizes.stats.sum == 51);
+  CHECK(sizes.stats.minimum == 3);
+  CHECK(sizes.stats.maximum == 40);
+  std::vector<double> samples = sizes.samples;
+  std::sort(samples.begin(), samples.end());
+  CHECK(samples == std::vector<double>{3, 8, 40});
 }
