@@ -9,6 +9,9 @@
 # over that window divided by the messages the generator counted (each sent, received and deleted
 # once). Prints one JSON object per line per figure; the callgrind files stay in $CALLGRIND_DIR
 # (default: a temporary directory that is removed) for callgrind_annotate.
+# With $SIGNED=1 every request is SigV4-signed, and $SLUICE_UP_ARGS (e.g. "--auth enforce
+# bench/http/auth_accounts.json") are added to `sluice up`; $TARGET names the figures (default
+# sluice). bench/run auth-instructions uses these to count the cost of authorization.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -47,8 +50,9 @@ count() {
   local port file
   port=$(free_port)
   file="$out_dir/callgrind.$target.$protocol"
+  # shellcheck disable=SC2086 # SLUICE_UP_ARGS is a list of words
   valgrind --tool=callgrind --callgrind-out-file="$file.%p" "$bin" up --listen "127.0.0.1:$port" --in-memory \
-    >/dev/null 2>"$file.log" &
+    ${SLUICE_UP_ARGS:-} >/dev/null 2>"$file.log" &
   pid=$!
   for _ in $(seq 600); do
     curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
@@ -57,7 +61,9 @@ count() {
   done
   callgrind_control --zero "$pid" >/dev/null
   local figures messages
-  figures=$("$bench_bin" cycle --endpoint "$target:$protocol:$port" --clients 2 --seconds 6 --warmup 0)
+  local suffix=
+  if [ "${SIGNED:-0}" = 1 ]; then suffix=:signed; fi
+  figures=$("$bench_bin" cycle --endpoint "$target:$protocol:$port$suffix" --clients 2 --seconds 6 --warmup 0)
   callgrind_control --dump "$pid" >/dev/null
   kill "$pid"
   wait "$pid" 2>/dev/null || true
@@ -72,6 +78,6 @@ count() {
 }
 
 for protocol in json query; do
-  count sluice "$sluice_bin" "$protocol"
+  count "${TARGET:-sluice}" "$sluice_bin" "$protocol"
   if [ -n "${SLUICE_BASELINE_BIN:-}" ]; then count sluice-baseline "$SLUICE_BASELINE_BIN" "$protocol"; fi
 done

@@ -18,12 +18,6 @@ namespace {
 namespace json = boost::json;
 using detail::Comparison;
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 enum class Family { String, StringIgnoreCase, StringLike, Numeric, Date, Bool, Binary, Ip, Arn, Null };
 
 struct BaseOperator {
@@ -194,17 +188,43 @@ bool key_holds(const Operator& op, const std::vector<std::string>* context_value
 
 }  // namespace
 
+namespace {
+
+bool same_key(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 void ConditionContext::set(std::string_view key, std::string value) {
-  values_[lowercase(key)] = std::vector<std::string>{std::move(value)};
+  std::vector<std::string> values;
+  values.push_back(std::move(value));
+  set_all(key, std::move(values));
 }
 
 void ConditionContext::set_all(std::string_view key, std::vector<std::string> values) {
-  values_[lowercase(key)] = std::move(values);
+  for (Entry& entry : entries_) {
+    if (same_key(entry.key, key)) {
+      entry.values = std::move(values);
+      return;
+    }
+  }
+  entries_.push_back({std::string(key), std::move(values)});
 }
 
 const std::vector<std::string>* ConditionContext::find(std::string_view key) const {
-  auto it = values_.find(lowercase(key));
-  return it == values_.end() ? nullptr : &it->second;
+  if (reads_ != nullptr &&
+      std::none_of(reads_->begin(), reads_->end(), [&](const std::string& read) { return same_key(read, key); })) {
+    reads_->emplace_back(key);
+  }
+  for (const Entry& entry : entries_) {
+    if (same_key(entry.key, key)) return &entry.values;
+  }
+  return nullptr;
 }
 
 bool conditions_hold(const json::value& condition, const ConditionContext& context) {

@@ -11,14 +11,22 @@
 //     others on arn:aws:lambda:REGION:ACCOUNT:event-source-mapping:UUID; Create, Update and Delete
 //     carry lambda:FunctionArn (the function's ARN) as a condition key.
 //   - ListFunctions and GetAccountSettings on "*"; the tag actions on the ARN they name.
-//   - aws:ResourceTag/<key> from the function's tags.
+//   - aws:ResourceTag/<key> from the function's tags, on its operations and on the tag actions
+//     (TagResource, UntagResource, ListTags) that name it.
+//   - aws:RequestTag/<key> and aws:TagKeys from the tags CreateFunction and TagResource carry;
+//     aws:TagKeys from the keys UntagResource removes. CreateFunction's tags are also the new
+//     function's aws:ResourceTag/<key>, as the Lambda Developer Guide's ABAC example relies on (its
+//     policy asks both keys of lambda:CreateFunction).
 
 #include "authorization.h"
 
+#include <map>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "lambda_routes.h"
+#include "request_reader.h"
 #include "sluice/api/json/json.h"
 #include "sluice/api/rest_json/rest_json.h"
 
@@ -78,6 +86,37 @@ std::string mapping_function_arn(const sluice::lambda::ControlPlane& control_pla
   return configuration ? api::json::top_level_string(*configuration, "FunctionArn") : std::string();
 }
 
+void add_tags(std::string_view prefix, const std::map<std::string, std::string>& tags,
+              server::AuthorizationTarget& target) {
+  for (const auto& [key, value] : tags) target.condition_keys.push_back({std::string(prefix) + key, {value}});
+}
+
+// aws:RequestTag/<key> and aws:TagKeys of a body's Tags; the tags, for the callers that need them.
+std::map<std::string, std::string> add_request_tags(const server::Call& call, server::AuthorizationTarget& target) {
+  RequestReader reader(call.request.body);
+  std::map<std::string, std::string> tags = reader.string_map("Tags").value_or(std::map<std::string, std::string>{});
+  add_tags("aws:RequestTag/", tags, target);
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : tags) keys.push_back(key);
+  if (!keys.empty()) target.condition_keys.push_back({"aws:TagKeys", std::move(keys)});
+  return tags;
+}
+
+// The tag actions' own keys: the tags TagResource adds, the keys UntagResource removes, and the
+// function's tags when the resource is a function.
+void add_tag_action_keys(const sluice::lambda::ControlPlane& control_plane, std::string_view operation,
+                         const server::Call& call, server::AuthorizationTarget& target) {
+  if (operation == "TagResource") {
+    add_request_tags(call, target);
+  } else if (operation == "UntagResource") {
+    std::vector<std::string> keys = rest_json::query_values(call.request.query, "tagKeys");
+    if (!keys.empty()) target.condition_keys.push_back({"aws:TagKeys", std::move(keys)});
+  }
+  const std::vector<std::string_view> parts = split(target.resource, ':');
+  if (parts.size() < 7 || parts[0] != "arn" || parts[5] != "function") return;
+  if (auto record = control_plane.get_function(target.resource)) add_tags("aws:ResourceTag/", record->tags, target);
+}
+
 }  // namespace
 
 std::optional<server::AuthorizationTarget> authorization_target(const sluice::lambda::ControlPlane& control_plane,
@@ -111,6 +150,7 @@ std::optional<server::AuthorizationTarget> authorization_target(const sluice::la
   }
   if (auto resource = route.path.find("Resource"); resource != route.path.end()) {
     target.resource = resource->second;  // the tag actions name the function's ARN
+    add_tag_action_keys(control_plane, route.operation, call, target);
     return target;
   }
 
@@ -129,14 +169,15 @@ std::optional<server::AuthorizationTarget> authorization_target(const sluice::la
   const std::string owner = function.account.empty() ? account_id : function.account;
   target.resource = function_arn(function.region.empty() ? region : function.region, owner, function);
   target.resource_account = owner;
-  if (route.operation == "CreateFunction") return target;
+  if (route.operation == "CreateFunction") {
+    add_tags("aws:ResourceTag/", add_request_tags(call, target), target);
+    return target;
+  }
 
   if (auto policy = control_plane.get_policy(named, function.qualifier)) {
     target.resource_policy = sluice::lambda::policy_json(*policy);
   }
-  if (auto record = control_plane.get_function(function.name)) {
-    for (const auto& [key, value] : record->tags) target.condition_keys.push_back({"aws:ResourceTag/" + key, {value}});
-  }
+  if (auto record = control_plane.get_function(function.name)) add_tags("aws:ResourceTag/", record->tags, target);
   return target;
 }
 

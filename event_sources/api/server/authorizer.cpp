@@ -73,8 +73,8 @@ std::shared_ptr<const Authorizer::OwnPolicies> Authorizer::own_policies(const id
 
 // The principal's own policies are evaluated where the cache keeps them (a view, no copy); only
 // the session and resource policies of this request are looked up.
-identity::Decision Authorizer::decide(const identity::AuthorizationRequest& request, std::string_view access_key_id,
-                                      std::string_view resource_policy) const {
+identity::Decision Authorizer::evaluate(const identity::AuthorizationRequest& request, std::string_view access_key_id,
+                                        const identity::NamedPolicy* resource) const {
   identity::PolicyView view;
   std::shared_ptr<const OwnPolicies> own;  // keeps the view's policies alive
   if (request.principal != nullptr && options_.policies &&
@@ -90,30 +90,65 @@ identity::Decision Authorizer::decide(const identity::AuthorizationRequest& requ
     }
   }
   if (session) view.session = std::span<const identity::NamedPolicy>(&*session, 1);
-  std::optional<identity::NamedPolicy> resource;
-  if (!resource_policy.empty()) resource = compiled("policy of " + request.resource, resource_policy);
-  view.resource = resource ? &*resource : nullptr;
+  view.resource = resource;
   return identity::evaluate(request, view);
 }
 
+identity::Decision Authorizer::decide(const identity::AuthorizationRequest& request, std::string_view access_key_id,
+                                      std::string_view resource_policy) const {
+  std::optional<identity::NamedPolicy> resource;
+  if (!resource_policy.empty()) resource = compiled("policy of " + request.resource, resource_policy);
+  return evaluate(request, access_key_id, resource ? &*resource : nullptr);
+}
+
+// Decisions are kept (decision_cache.h): a request that asks what an earlier one asked, with the
+// same values of the condition keys that decision read, is answered without evaluating again.
 std::optional<common::AwsError> Authorizer::authorize(const Call& call, const AuthorizationTarget& target) const {
+  if (options_.mode == identity::AuthMode::Off || !call.ctx.principal.authenticated) return std::nullopt;
+  return authorize_resource(call, target, target.resource);
+}
+
+std::optional<common::AwsError> Authorizer::authorize_resource(const Call& call, const AuthorizationTarget& target,
+                                                               const std::string& resource) const {
   const identity::Principal& principal = call.ctx.principal;
-  if (options_.mode == identity::AuthMode::Off || !principal.authenticated) return std::nullopt;
   identity::AuthorizationRequest request;
   request.principal = &principal;
   request.action = target.action;
-  request.resource = target.resource;
+  request.resource = resource;
   request.resource_account = target.resource_account;
   identity::add_principal_keys(request.context, principal);
   add_request_keys(request.context, call.ctx, options_.wall_clock->now_ms());
   for (const auto& [key, values] : target.condition_keys) request.context.set_all(key, values);
-  const identity::Decision decision = decide(request, call.ctx.access_key_id, target.resource_policy);
-  if (decision.allowed()) return std::nullopt;
-  std::string message = identity::access_denied_message(request, decision);
+
+  identity::PolicyPtr resource_policy;
+  if (!target.resource_policy.empty()) {
+    auto policy = cache_.get(target.resource_policy);
+    if (policy) resource_policy = *policy;
+  }
+  DecisionQuestion question;
+  question.generation = options_.policies ? options_.policies->generation() : 0;
+  question.principal = &principal;
+  question.access_key_id = call.ctx.access_key_id;
+  question.resource_policy = &resource_policy;
+  question.request = &request;
+  std::shared_ptr<const identity::Decision> decision = decisions_.find(question);
+  if (!decision) {
+    std::optional<identity::NamedPolicy> named;
+    if (resource_policy) named = identity::NamedPolicy{"policy of " + request.resource, resource_policy};
+    else if (!target.resource_policy.empty()) (void)compiled("policy of " + request.resource, target.resource_policy);
+    std::vector<std::string> reads;
+    request.context.log_reads(&reads);
+    identity::Decision made = evaluate(request, call.ctx.access_key_id, named ? &*named : nullptr);
+    request.context.log_reads(nullptr);
+    decisions_.remember(question, reads, made);
+    decision = std::make_shared<const identity::Decision>(std::move(made));
+  }
+  if (decision->allowed()) return std::nullopt;
+  std::string message = identity::access_denied_message(request, *decision);
   if (options_.mode == identity::AuthMode::Audit) {
     if (options_.audit_log) {
       options_.audit_log("sluice auth audit: would refuse " + target.action + " (request " + call.ctx.request_id +
-                         "): AccessDenied: " + message + " (" + decision.explanation() + ")");
+                         "): AccessDenied: " + message + " (" + decision->explanation() + ")");
     }
     return std::nullopt;
   }

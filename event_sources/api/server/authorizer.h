@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "decision_cache.h"
 #include "sluice/api/server/server.h"
 #include "sluice/common/mutex.h"
 #include "sluice/identity/evaluation.h"
@@ -45,11 +46,18 @@ class Authorizer {
     std::optional<identity::NamedPolicy> boundary;
   };
   std::shared_ptr<const OwnPolicies> own_policies(const identity::Principal& principal) const;
+  // authorize() for the resource the target names.
+  std::optional<common::AwsError> authorize_resource(const Call& call, const AuthorizationTarget& target,
+                                                     const std::string& resource) const;
+  // The decision with the resource's policy already compiled (null: none).
+  identity::Decision evaluate(const identity::AuthorizationRequest& request, std::string_view access_key_id,
+                              const identity::NamedPolicy* resource) const;
   // `document` compiled (through the cache) under `name`; nullopt, logged, when it does not compile.
   std::optional<identity::NamedPolicy> compiled(std::string name, std::string_view document) const;
 
   AuthorizerOptions options_;
   identity::PolicyCache cache_;
+  mutable DecisionCache decisions_;
   mutable common::Mutex mu_;
   mutable std::unordered_map<std::string, std::shared_ptr<const OwnPolicies>> own_ GUARDED_BY(mu_);  // by principal ARN
 };

@@ -2,7 +2,9 @@
 function with the qualifier a call names and the function's resource policy, AWS's
 AccessDeniedException (403) texts; cross-account Invoke with and without a function policy; and
 CreateEventSourceMapping refused for an execution role that may not read the queue
-(InvalidParameterValueException); SNS -> Lambda only when the function policy allows the topic. Starts its own server with lambda_accounts.json. Uses the
+(InvalidParameterValueException); SNS -> Lambda only when the function policy allows the topic;
+aws:RequestTag, aws:TagKeys and aws:ResourceTag on CreateFunction, TagResource, UntagResource and
+the function's own operations. Starts its own server with lambda_accounts.json. Uses the
 system's boto3; skips (77) without it.
 
     lambda_enforce.py --sluice BIN --echo-plugin LIB
@@ -203,6 +205,76 @@ def sns_to_lambda(endpoint, code, server):
           wait_for(lambda: ("[%s] START RequestId:" % name) in server.log_text()), server.log_text()[-2000:])
 
 
+def tag_conditions(endpoint, code):
+    """The Lambda Developer Guide's ABAC pattern: new functions must carry project=blue and nothing
+    else; the user may then read and untag only what carries that tag."""
+    iam = client(endpoint, "iam", ROOT)
+    user = "tagger-" + uuid.uuid4().hex[:8]
+    iam.create_user(UserName=user)
+    iam.put_user_policy(UserName=user, PolicyName="abac", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:TagResource"],
+             "Resource": "arn:aws:lambda:*:*:function:*",
+             "Condition": {"StringEquals": {"aws:RequestTag/project": "blue", "aws:ResourceTag/project": "blue"},
+                           "ForAllValues:StringEquals": {"aws:TagKeys": ["project", "scratch"]}}},
+            {"Effect": "Allow", "Action": ["lambda:GetFunction", "lambda:ListTags"],
+             "Resource": "arn:aws:lambda:*:*:function:*",
+             "Condition": {"StringEquals": {"aws:ResourceTag/project": "blue"}}},
+            {"Effect": "Allow", "Action": "lambda:UntagResource", "Resource": "*",
+             "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": "scratch"}}}]}))
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    tagger = client(endpoint, "lambda", (key["AccessKeyId"], key["SecretAccessKey"]))
+    role_arn = role(iam, user + "-role", {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "logs:*", "Resource": "*"}]})
+
+    def create(name, tags):
+        return error_of(tagger.create_function, FunctionName=name, Runtime="provided.al2023", Role=role_arn,
+                        Handler="echo", Code={"ZipFile": code}, Tags=tags)
+
+    blue = user + "-blue"
+    check("CreateFunction with the required tag is allowed", create(blue, {"project": "blue"}) is None)
+    refused = create(user + "-red", {"project": "red"})
+    check("CreateFunction with another value of the tag is refused (aws:RequestTag)",
+          refused is not None and refused["Error"]["Code"] == "AccessDeniedException" and
+          refused["Error"]["Message"].startswith("User: arn:aws:iam::%s:user/%s is not authorized to perform: "
+                                                 "lambda:CreateFunction on resource: arn:aws:lambda:us-east-1:%s:"
+                                                 "function:%s-red because no identity-based policy allows"
+                                                 % (ACCOUNT, user, ACCOUNT, user)), refused)
+    refused = create(user + "-extra", {"project": "blue", "owner": "me"})
+    check("CreateFunction with a tag key the policy does not list is refused (aws:TagKeys)",
+          refused is not None and refused["Error"]["Code"] == "AccessDeniedException", refused)
+    check("CreateFunction without tags is refused", create(user + "-bare", {}) is not None)
+
+    arn = "arn:aws:lambda:us-east-1:%s:function:%s" % (ACCOUNT, blue)
+    check("GetFunction of a function tagged project=blue is allowed (aws:ResourceTag)",
+          error_of(tagger.get_function, FunctionName=blue) is None)
+    check("TagResource adding a listed key is allowed",
+          error_of(tagger.tag_resource, Resource=arn, Tags={"project": "blue", "scratch": "1"}) is None)
+    refused = error_of(tagger.tag_resource, Resource=arn, Tags={"project": "blue", "owner": "me"})
+    check("TagResource with a key the policy does not list is refused",
+          refused is not None and "perform: lambda:TagResource on resource: %s " % arn in refused["Error"]["Message"],
+          refused)
+    check("UntagResource of the listed key is allowed (aws:TagKeys)",
+          error_of(tagger.untag_resource, Resource=arn, TagKeys=["scratch"]) is None)
+    refused = error_of(tagger.untag_resource, Resource=arn, TagKeys=["project"])
+    check("UntagResource of another key is refused",
+          refused is not None and refused["Error"]["Code"] == "AccessDeniedException", refused)
+    check("ListTags of the tagged function is allowed", tagger.list_tags(Resource=arn)["Tags"] == {"project": "blue"})
+
+    # The same user on a function tagged otherwise (created by the root user).
+    root = client(endpoint, "lambda", ROOT)
+    green = user + "-green"
+    root.create_function(FunctionName=green, Runtime="provided.al2023", Role=role_arn, Handler="echo",
+                         Code={"ZipFile": code}, Tags={"project": "green"})
+    refused = error_of(tagger.get_function, FunctionName=green)
+    check("GetFunction of a function tagged project=green is refused (aws:ResourceTag)",
+          refused is not None and refused["Error"]["Code"] == "AccessDeniedException", refused)
+    refused = error_of(tagger.tag_resource, Resource="arn:aws:lambda:us-east-1:%s:function:%s" % (ACCOUNT, green),
+                       Tags={"project": "blue"})
+    check("TagResource re-tagging another project's function is refused (its aws:ResourceTag)",
+          refused is not None and refused["Error"]["Code"] == "AccessDeniedException", refused)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sluice", required=True)
@@ -216,6 +288,7 @@ def main():
         invoke_and_access(server.endpoint, code)
         mapping_roles(server.endpoint, code)
         sns_to_lambda(server.endpoint, code, server)
+        tag_conditions(server.endpoint, code)
     except Exception as e:  # noqa: BLE001 - any failure is reported with the server's log
         failures.append("%s: %s" % (type(e).__name__, e))
     finally:

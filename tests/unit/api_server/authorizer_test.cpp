@@ -57,7 +57,15 @@ struct Fixture {
   }
 };
 
-AuthorizationTarget list_queues() { return {"sqs:ListQueues", "*", kAccount, "", {}}; }
+AuthorizationTarget target_of(std::string action, std::string resource) {
+  AuthorizationTarget target;
+  target.action = std::move(action);
+  target.resource = std::move(resource);
+  target.resource_account = kAccount;
+  return target;
+}
+
+AuthorizationTarget list_queues() { return target_of("sqs:ListQueues", "*"); }
 
 }  // namespace
 
@@ -79,7 +87,7 @@ TEST_CASE("aws:SourceIp is the peer's address, IPv4 or IPv6") {
 TEST_CASE("a service's condition keys come from its AuthorizationTarget") {
   Fixture f;
   const detail::Authorizer authorizer = f.make(AuthMode::Enforce);
-  AuthorizationTarget subscribe{"SNS:Subscribe", "arn:aws:sns:us-east-1:111122223333:t", kAccount, "", {}};
+  AuthorizationTarget subscribe = target_of("SNS:Subscribe", "arn:aws:sns:us-east-1:111122223333:t");
   subscribe.condition_keys = {{"sns:Protocol", {"sqs"}}};
   CHECK_FALSE(authorizer.authorize(f.call_from("127.0.0.1"), subscribe));
   subscribe.condition_keys = {{"sns:Protocol", {"email"}}};
@@ -95,4 +103,87 @@ TEST_CASE("audit mode logs the refusal and lets the call through") {
   CHECK_FALSE(authorizer.authorize(f.call_from("192.0.2.1"), list_queues()));
   REQUIRE(f.audit_lines.size() == 1);
   CHECK(f.audit_lines[0].find("would refuse sqs:ListQueues") != std::string::npos);
+}
+
+namespace {
+
+// Policies a test changes by hand, as the IAM API changes a principal's.
+class EditablePolicies : public identity::PolicySource {
+ public:
+  identity::PolicyDocuments policies_for(const identity::Principal& principal) const override {
+    (void)principal;
+    return documents;
+  }
+  uint64_t generation() const override { return generation_number; }
+
+  identity::PolicyDocuments documents;
+  uint64_t generation_number = 1;
+};
+
+constexpr char kSendAllowedUnlessFrozen[] = R"({"Version":"2012-10-17","Statement":[
+  {"Effect":"Allow","Action":"sqs:SendMessage","Resource":"*"},
+  {"Effect":"Deny","Action":"sqs:*","Resource":"*","Condition":{"StringEquals":{"aws:RequestTag/frozen":"yes"}}}]})";
+
+AuthorizationTarget send_to(std::string queue) {
+  return target_of("sqs:SendMessage", "arn:aws:sqs:us-east-1:111122223333:" + queue);
+}
+
+}  // namespace
+
+TEST_CASE("a kept decision answers only a request with the same values of the keys it read") {
+  Fixture f;
+  auto policies = std::make_shared<EditablePolicies>();
+  policies->documents.identity = {{"send", kSendAllowedUnlessFrozen}};
+  detail::AuthorizerOptions options;
+  options.mode = AuthMode::Enforce;
+  options.directory = f.dir;
+  options.policies = policies;
+  options.wall_clock = std::make_shared<common::ManualClock>(1'700'000'000'000);
+  const detail::Authorizer authorizer(std::move(options));
+
+  CHECK_FALSE(authorizer.authorize(f.call_from("127.0.0.1"), send_to("orders")));
+  CHECK_FALSE(authorizer.authorize(f.call_from("127.0.0.1"), send_to("orders")));  // from the cache
+  // Another address is a key no statement reads: the same question.
+  CHECK_FALSE(authorizer.authorize(f.call_from("10.0.0.1"), send_to("orders")));
+  // The tag the Deny reads: the kept Allow does not answer.
+  AuthorizationTarget frozen = send_to("orders");
+  frozen.condition_keys = {{"aws:RequestTag/frozen", {"yes"}}};
+  auto refused = authorizer.authorize(f.call_from("127.0.0.1"), frozen);
+  REQUIRE(refused);
+  CHECK(refused->message.find("with an explicit deny in an identity-based policy") != std::string::npos);
+  frozen.condition_keys = {{"aws:RequestTag/frozen", {"no"}}};
+  CHECK_FALSE(authorizer.authorize(f.call_from("127.0.0.1"), frozen));
+  // Another action or resource is another question.
+  AuthorizationTarget receive = send_to("orders");
+  receive.action = "sqs:ReceiveMessage";
+  CHECK(authorizer.authorize(f.call_from("127.0.0.1"), receive));
+}
+
+TEST_CASE("a kept decision goes when the principal's policies or the resource's policy change") {
+  Fixture f;
+  auto policies = std::make_shared<EditablePolicies>();
+  policies->documents.identity = {{"send", kSendAllowedUnlessFrozen}};
+  detail::AuthorizerOptions options;
+  options.mode = AuthMode::Enforce;
+  options.directory = f.dir;
+  options.policies = policies;
+  options.wall_clock = std::make_shared<common::ManualClock>(1'700'000'000'000);
+  const detail::Authorizer authorizer(std::move(options));
+
+  CHECK_FALSE(authorizer.authorize(f.call_from("127.0.0.1"), send_to("orders")));
+  policies->documents.identity.clear();
+  ++policies->generation_number;
+  CHECK(authorizer.authorize(f.call_from("127.0.0.1"), send_to("orders")));
+
+  // Without identity policies, the queue's policy naming the user allows; a new policy text that
+  // denies is evaluated, not answered from the kept Allow.
+  AuthorizationTarget with_policy = send_to("orders");
+  with_policy.resource_policy = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+      "Principal":{"AWS":"arn:aws:iam::111122223333:user/alice"},"Action":"sqs:SendMessage","Resource":"*"}]})";
+  CHECK_FALSE(authorizer.authorize(f.call_from("127.0.0.1"), with_policy));
+  with_policy.resource_policy = R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny",
+      "Principal":{"AWS":"arn:aws:iam::111122223333:user/alice"},"Action":"sqs:SendMessage","Resource":"*"}]})";
+  auto refused = authorizer.authorize(f.call_from("127.0.0.1"), with_policy);
+  REQUIRE(refused);
+  CHECK(refused->message.find("with an explicit deny in a resource-based policy") != std::string::npos);
 }

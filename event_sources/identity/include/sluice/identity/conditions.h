@@ -29,7 +29,6 @@
 
 #include <boost/json/value.hpp>
 
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,8 +45,20 @@ class ConditionContext {
   // The key's values, or null when the request does not have the key.
   const std::vector<std::string>* find(std::string_view key) const;
 
+  // While `log` is set, find() adds every key it is asked for to it (once each), whether the
+  // request has the key or not: the keys a decision read, so that a caller may reuse the decision
+  // for a request with the same values of those keys. nullptr stops the logging.
+  void log_reads(std::vector<std::string>* log) const { reads_ = log; }
+
  private:
-  std::map<std::string, std::vector<std::string>> values_;  // by lowercased key name
+  struct Entry {
+    std::string key;
+    std::vector<std::string> values;
+  };
+  // A request has about a dozen keys: a linear search that compares names without regard to case
+  // costs less than lowercasing a key into a map's node, on every set and every find.
+  std::vector<Entry> entries_;
+  mutable std::vector<std::string>* reads_ = nullptr;
 };
 
 // True when every operator of a policy statement's Condition block holds in `context`. A block
