@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -73,6 +74,10 @@ struct Service {
   std::unique_ptr<api::server::ApiServer> api;
   bool draining = false;
   SystemdNotifier* systemd = nullptr;  // READY=1 once serving, STOPPING=1 on the drain
+  RuntimeLauncher* runtime = nullptr;
+  // Drains the mappings of remote queues while the front door drains: their long polls in
+  // progress end by themselves (RuntimeLauncher::drain). Joined once the loop has ended.
+  std::thread remote_drainer;
 };
 
 void on_signal(uv_signal_t* handle, int signum) {
@@ -85,6 +90,13 @@ void on_signal(uv_signal_t* handle, int signum) {
   uv_signal_stop(&service->sigint);
   uv_close(reinterpret_cast<uv_handle_t*>(&service->sigterm), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&service->sigint), nullptr);
+  if (service->runtime->mapping_count() > 0) {
+    std::fprintf(stderr,
+                 "sluice: %zu event-source mappings of remote queues draining: their long polls in progress end by "
+                 "themselves and unstarted messages go back to their queues\n",
+                 service->runtime->mapping_count());
+    service->remote_drainer = std::thread([runtime = service->runtime] { runtime->drain(); });
+  }
   service->api->drain([] {});
 }
 
@@ -403,6 +415,7 @@ int command_up(const UpOptions& options) {
   SystemdNotifier systemd;
   Service service;
   service.systemd = &systemd;
+  service.runtime = &runtime;
   uv_loop_init(&service.loop);
   api::server::ApiOptions api_options;
   api_options.tls = tls;
@@ -519,6 +532,7 @@ int command_up(const UpOptions& options) {
     std::fprintf(stderr, "sluice: --time-scale %g: every timer runs %g times faster (for tests only)\n",
                  options.time_scale, options.time_scale);
   uv_run(&service.loop, UV_RUN_DEFAULT);
+  if (service.remote_drainer.joinable()) service.remote_drainer.join();
   service.api.reset();
   alarms.reset();               // its ticker publishes to SNS: it stops before the topics go
   function_policies->detach();  // deliveries stop reading the control plane
