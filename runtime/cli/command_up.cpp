@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <string>
 #include <thread>
 #include <utility>
@@ -323,6 +324,10 @@ int command_up(const UpOptions& options) {
       return 78;
     }
   }
+  // What a reset of an account's IAM leaves: the configuration's users and roles, not what a data
+  // directory kept of earlier runs.
+  std::map<std::string, identity::IamAccount> declared_iam;
+  for (const auto& account : config.accounts) declared_iam[account.id] = identities->iam_account(account.id);
   if (!options.in_memory) {
     // STS's temporary credentials outlive a restart, as they would on AWS.
     if (auto kept = identities->keep_sessions_in(options.data_dir + "/identity.db"); !kept) {
@@ -477,6 +482,10 @@ int command_up(const UpOptions& options) {
   reset.engine = engine.get();
   reset.topics = topics.get();
   reset.functions = lambda_functions->get();
+  reset.identities = identities;
+  reset.declared_iam = std::move(declared_iam);
+  reset.logs = log_store;
+  reset.alarms = alarms;
   reset.config = &config;
   reset.account_id = options.account_id;
   reset.region = options.region;
