@@ -484,6 +484,7 @@ int command_up(const UpOptions& options) {
   reset.functions = lambda_functions->get();
   reset.identities = identities;
   reset.declared_iam = std::move(declared_iam);
+  reset.kms = kms_keys;
   reset.logs = log_store;
   reset.alarms = alarms;
   reset.config = &config;

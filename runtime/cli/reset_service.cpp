@@ -86,11 +86,12 @@ class ResetService final : public api::server::Service {
                                         "--allow-reset is)."),
                           id);
     std::string only = query_value(call.request.query, "service");
-    static constexpr std::string_view kServices[] = {"sqs", "sns", "lambda", "iam", "logs", "cloudwatch"};
+    static constexpr std::string_view kServices[] = {"sqs", "sns", "lambda", "iam", "kms", "logs", "cloudwatch"};
     if (!only.empty() && std::find(std::begin(kServices), std::end(kServices), only) == std::end(kServices))
-      return error_answer(aws_error(AwsErrorCode::InvalidParameterValue,
-                                    "service must be sqs, sns, lambda, iam, logs or cloudwatch, got '" + only + "'."),
-                          id);
+      return error_answer(
+          aws_error(AwsErrorCode::InvalidParameterValue,
+                    "service must be sqs, sns, lambda, iam, kms, logs or cloudwatch, got '" + only + "'."),
+          id);
     const std::string& account = call.ctx.account_id;
     const std::string& region = call.ctx.region;
     const Config* declared = account == options_.account_id && region == options_.region ? options_.config : nullptr;
@@ -135,7 +136,7 @@ class ResetService final : public api::server::Service {
     return json_response(200, counts);
   }
 
-  // IAM, CloudWatch's alarms and CloudWatch Logs (reset_stores.h); the log store only for the
+  // IAM, KMS, CloudWatch's alarms and CloudWatch Logs (reset_stores.h); the log store only for the
   // server's own account and region, the one it holds.
   std::optional<AwsError> reset_other_services(const std::string& only, const std::string& account,
                                                const std::string& region, json::object& counts, json::array& done) {
@@ -148,6 +149,10 @@ class ResetService final : public api::server::Service {
       if (!removed) return removed.error();
       counts["iamEntities"] = *removed;
       done.emplace_back("iam");
+    }
+    if (wanted("kms") && options_.kms) {
+      counts["kmsKeys"] = options_.kms->reset(kms::Scope{account, region});
+      done.emplace_back("kms");
     }
     if (wanted("cloudwatch") && options_.alarms) {
       auto alarms = reset_alarms(*options_.alarms, account, region);

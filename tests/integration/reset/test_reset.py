@@ -7,8 +7,9 @@
 - with --auth enforce: an unsigned reset and a user's are refused with AccessDenied (403) and
   change nothing; the account root's and a principal given with --allow-reset succeed;
 - the other services, with a data directory: IAM users, groups, roles, policies, instance
-  profiles and OpenID Connect providers, log groups with their streams and events, and alarms are
-  gone after a reset, and the users and roles the configuration declares are back.
+  profiles and OpenID Connect providers, KMS keys and aliases, log groups with their streams and
+  events, and alarms are gone after a reset, and the users and roles the configuration declares
+  are back.
 
     test_reset.py --sluice BIN --echo-plugin FILE
 """
@@ -112,8 +113,8 @@ def auth_off(binary, plugin):
 
             status, body = reset(endpoint)
             check("a full reset answers 200 naming every service",
-                  status == 200 and sorted(body["reset"]) == ["cloudwatch", "iam", "lambda", "logs", "sns",
-                                                              "sqs"])
+                  status == 200 and sorted(body["reset"]) == ["cloudwatch", "iam", "kms", "lambda", "logs",
+                                                              "sns", "sqs"])
             check("  ... counts queues, functions and mappings",
                   body["queues"] == 2 and body["functions"] == 1 and body["eventSourceMappings"] == 1)
             urls = sqs.list_queues().get("QueueUrls", [])
@@ -181,7 +182,8 @@ def other_services(binary):
                           extra_args=["--auth", "enforce", "--account", "111122223333", ACCOUNTS]).start()
     try:
         endpoint = server.endpoint
-        iam, logs, cloudwatch = client(endpoint, "iam", *ROOT), client(endpoint, "logs", *ROOT), client(endpoint, "cloudwatch", *ROOT)
+        iam, kms, logs = client(endpoint, "iam", *ROOT), client(endpoint, "kms", *ROOT), client(endpoint, "logs", *ROOT)
+        cloudwatch = client(endpoint, "cloudwatch", *ROOT)
         declared = iam_names(iam)
         iam.create_user(UserName="carol")
         iam.create_group(GroupName="testers")
@@ -190,6 +192,8 @@ def other_services(binary):
         iam.create_instance_profile(InstanceProfileName="made-profile")
         iam.create_open_id_connect_provider(Url="https://issuer.example.com", ClientIDList=["sts.amazonaws.com"],
                                             ThumbprintList=["a" * 40])
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName="alias/made", TargetKeyId=key)
         logs.create_log_group(logGroupName="/made/group")
         logs.create_log_stream(logGroupName="/made/group", logStreamName="stream")
         logs.put_log_events(logGroupName="/made/group", logStreamName="stream",
@@ -205,10 +209,15 @@ def other_services(binary):
 
         status, body = reset(endpoint, key=ROOT)
         check("other services: a full reset names them",
-              status == 200 and {"iam", "logs", "cloudwatch"} <= set(body.get("reset", [])))
+              status == 200 and {"iam", "kms", "logs", "cloudwatch"} <= set(body.get("reset", [])))
         check("  ... and counts what went",
-              body.get("iamEntities") == 6 and body.get("logGroups") == 1 and body.get("alarms") == 1)
+              body.get("iamEntities") == 6 and body.get("kmsKeys") == 1 and body.get("logGroups") == 1
+              and body.get("alarms") == 1)
         check("  ... IAM lists only what the configuration declares", iam_names(iam) == declared)
+        check("  ... no KMS key is left", kms.list_keys()["Keys"] == [])
+        check("  ... nor a customer alias",
+              [a["AliasName"] for a in kms.list_aliases()["Aliases"] if not a["AliasName"].startswith("alias/aws/")]
+              == [])
         check("  ... no log group", logs.describe_log_groups()["logGroups"] == [])
         check("  ... no alarm", cloudwatch.describe_alarms()["MetricAlarms"] == [])
         iam.create_user(UserName="carol")
