@@ -62,7 +62,7 @@ def main():
     opts = parser.parse_args()
     ws.set_binary(opts.sluice)
     with tempfile.TemporaryDirectory(prefix="sluice-bench-fleet-") as work:
-        sqs = ws.start_sqs(work, {"jobs": {}})
+        sqs = ws.start_sqs(work, {"jobs": {}}, time_scale=None)  # real time, as SQS runs
         try:
             client = ws.sqs_client(sqs.endpoint)
             url = sqs.endpoint + "/%s/jobs" % ws.ACCOUNT

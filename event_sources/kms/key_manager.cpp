@@ -323,4 +323,30 @@ common::Outcome<KeyMetadata> KeyManager::managed_key(const Scope& scope, std::st
   return (*key)->meta;
 }
 
+size_t KeyManager::reset(const Scope& scope) {
+  Impl& m = *impl_;
+  common::MutexLock lock(m.mu);
+  size_t removed = 0;
+  for (auto it = m.keys.begin(); it != m.keys.end();) {
+    const KeyMetadata& meta = it->second.meta;
+    if (meta.account_id != scope.account_id || meta.region != scope.region) {
+      ++it;
+      continue;
+    }
+    if (m.store) m.store->erase_key(meta.key_id);  // with the aliases that point at it
+    it = m.keys.erase(it);
+    ++removed;
+  }
+  for (auto it = m.aliases.begin(); it != m.aliases.end();) {
+    const auto& [account_id, region, name] = it->first;
+    if (account_id != scope.account_id || region != scope.region) {
+      ++it;
+      continue;
+    }
+    if (m.store) m.store->erase_alias(scope, name);
+    it = m.aliases.erase(it);
+  }
+  return removed;
+}
+
 }  // namespace sluice::kms

@@ -15,7 +15,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -73,6 +75,10 @@ struct Service {
   std::unique_ptr<api::server::ApiServer> api;
   bool draining = false;
   SystemdNotifier* systemd = nullptr;  // READY=1 once serving, STOPPING=1 on the drain
+  RuntimeLauncher* runtime = nullptr;
+  // Drains the mappings of remote queues while the front door drains: their long polls in
+  // progress end by themselves (RuntimeLauncher::drain). Joined once the loop has ended.
+  std::thread remote_drainer;
 };
 
 void on_signal(uv_signal_t* handle, int signum) {
@@ -85,6 +91,13 @@ void on_signal(uv_signal_t* handle, int signum) {
   uv_signal_stop(&service->sigint);
   uv_close(reinterpret_cast<uv_handle_t*>(&service->sigterm), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&service->sigint), nullptr);
+  if (service->runtime->mapping_count() > 0) {
+    std::fprintf(stderr,
+                 "sluice: %zu event-source mappings of remote queues draining: their long polls in progress end by "
+                 "themselves and unstarted messages go back to their queues\n",
+                 service->runtime->mapping_count());
+    service->remote_drainer = std::thread([runtime = service->runtime] { runtime->drain(); });
+  }
   service->api->drain([] {});
 }
 
@@ -312,6 +325,10 @@ int command_up(const UpOptions& options) {
       return 78;
     }
   }
+  // What a reset of an account's IAM leaves: the configuration's users and roles, not what a data
+  // directory kept of earlier runs.
+  std::map<std::string, identity::IamAccount> declared_iam;
+  for (const auto& account : config.accounts) declared_iam[account.id] = identities->iam_account(account.id);
   if (!options.in_memory) {
     // STS's temporary credentials outlive a restart, as they would on AWS.
     if (auto kept = identities->keep_sessions_in(options.data_dir + "/identity.db"); !kept) {
@@ -404,6 +421,7 @@ int command_up(const UpOptions& options) {
   SystemdNotifier systemd;
   Service service;
   service.systemd = &systemd;
+  service.runtime = &runtime;
   uv_loop_init(&service.loop);
   api::server::ApiOptions api_options;
   api_options.tls = tls;
@@ -465,6 +483,11 @@ int command_up(const UpOptions& options) {
   reset.engine = engine.get();
   reset.topics = topics.get();
   reset.functions = lambda_functions->get();
+  reset.identities = identities;
+  reset.declared_iam = std::move(declared_iam);
+  reset.kms = kms_keys;
+  reset.logs = log_store;
+  reset.alarms = alarms;
   reset.config = &config;
   reset.account_id = options.account_id;
   reset.region = options.region;
@@ -520,6 +543,7 @@ int command_up(const UpOptions& options) {
     std::fprintf(stderr, "sluice: --time-scale %g: every timer runs %g times faster (for tests only)\n",
                  options.time_scale, options.time_scale);
   uv_run(&service.loop, UV_RUN_DEFAULT);
+  if (service.remote_drainer.joinable()) service.remote_drainer.join();
   service.api.reset();
   alarms.reset();               // its ticker publishes to SNS: it stops before the topics go
   function_policies->detach();  // deliveries stop reading the control plane

@@ -39,6 +39,7 @@
 #include "systemd_notify.h"
 #include "worker_options.h"
 #include "worker_runtime.h"
+#include "worker_template.h"
 
 namespace sluice::cli {
 namespace {
@@ -46,6 +47,7 @@ namespace {
 constexpr int kExitDrainCut = 75;     // EX_TEMPFAIL
 constexpr int kExitUnavailable = 69;  // EX_UNAVAILABLE
 constexpr int kExitConfig = 78;       // EX_CONFIG
+constexpr int kExitUsage = 64;        // EX_USAGE
 
 struct Worker {
   const WorkerOptions* options = nullptr;
@@ -216,21 +218,31 @@ void serve_status(Worker& worker, api::http::Request&& request, const api::http:
 
 int command_worker(const WorkerOptions& options) {
   const auto log = std::make_shared<const ServerLog>(options.log_format, common::system_clock());
+  if (options.config_path.empty() && options.template_path.empty()) {
+    std::fprintf(stderr, "sluice worker: give CONFIG, --template FILE or both (sluice worker --help)\n");
+    return kExitUsage;
+  }
   Config config;
   std::string error;
-  if (!load_config_file(options.config_path, common::kDefaultAccountId,
-                        options.region.empty() ? std::string(common::kDefaultRegion) : options.region, &config,
-                        &error)) {
-    std::fprintf(stderr, "sluice worker: config %s\n", error.c_str());
-    return kExitConfig;
+  if (!options.config_path.empty()) {
+    if (!load_config_file(options.config_path, common::kDefaultAccountId,
+                          options.region.empty() ? std::string(common::kDefaultRegion) : options.region, &config,
+                          &error)) {
+      std::fprintf(stderr, "sluice worker: config %s\n", error.c_str());
+      return kExitConfig;
+    }
+    if (!config.queues.empty() || !config.topics.empty())
+      std::fprintf(stderr, "sluice worker: config %s: queues and sns.Topics are sluice up's; the worker creates none\n",
+                   options.config_path.c_str());
   }
-  if (!config.queues.empty() || !config.topics.empty())
-    std::fprintf(stderr, "sluice worker: config %s: queues and sns.Topics are sluice up's; the worker creates none\n",
-                 options.config_path.c_str());
+  if (!options.template_path.empty() && !add_worker_template(options, &config)) return kExitConfig;
+  const std::string declared_in = options.template_path.empty() ? options.config_path
+                                  : options.config_path.empty() ? options.template_path
+                                                                : options.config_path + " + " + options.template_path;
 
   WorkerRuntime runtime(options, log);
   if (!runtime.prepare(config, &error)) {
-    std::fprintf(stderr, "sluice worker: config %s: %s\n", options.config_path.c_str(), error.c_str());
+    std::fprintf(stderr, "sluice worker: config %s: %s\n", declared_in.c_str(), error.c_str());
     return kExitConfig;
   }
   if (options.fail_fast) {

@@ -1,10 +1,13 @@
 #include "reset_service.h"
 
 #include "lambda_config.h"
+#include "reset_stores.h"
 
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
 
 namespace sluice::cli {
 namespace {
@@ -84,10 +87,12 @@ class ResetService final : public api::server::Service {
                                 "--allow-reset is)."),
           id);
     std::string only = query_value(call.request.query, "service");
-    if (!only.empty() && only != "sqs" && only != "sns" && only != "lambda")
-      return error_answer(common::aws_error(common::AwsErrorCode::InvalidParameterValue,
-                                            "service must be sqs, sns or lambda, got '" + only + "'."),
-                          id);
+    static constexpr std::string_view kServices[] = {"sqs", "sns", "lambda", "iam", "kms", "logs", "cloudwatch"};
+    if (!only.empty() && std::find(std::begin(kServices), std::end(kServices), only) == std::end(kServices))
+      return error_answer(
+          common::aws_error(common::AwsErrorCode::InvalidParameterValue,
+                            "service must be sqs, sns, lambda, iam, kms, logs or cloudwatch, got '" + only + "'."),
+          id);
     const std::string& account = call.ctx.account_id;
     const std::string& region = call.ctx.region;
     const Config* declared = account == options_.account_id && region == options_.region ? options_.config : nullptr;
@@ -130,8 +135,43 @@ class ResetService final : public api::server::Service {
             common::aws_error(common::AwsErrorCode::InternalError, "declaring the configuration's functions: " + error),
             id);
     }
+    if (auto failed = reset_other_services(only, account, region, counts, done)) return error_answer(*failed, id);
     counts["reset"] = std::move(done);
     return json_response(200, counts);
+  }
+
+  // IAM, KMS, CloudWatch's alarms and CloudWatch Logs (reset_stores.h); the log store only for the
+  // server's own account and region, the one it holds.
+  std::optional<common::AwsError> reset_other_services(const std::string& only, const std::string& account,
+                                                       const std::string& region, json::object& counts,
+                                                       json::array& done) {
+    const bool own = account == options_.account_id && region == options_.region;
+    auto wanted = [&](std::string_view service) { return only.empty() || only == service; };
+    if (wanted("iam") && options_.identities) {
+      auto declared = options_.declared_iam.find(account);
+      auto removed = reset_iam(*options_.identities, account,
+                               declared == options_.declared_iam.end() ? identity::IamAccount{} : declared->second);
+      if (!removed) return removed.error();
+      counts["iamEntities"] = *removed;
+      done.emplace_back("iam");
+    }
+    if (wanted("kms") && options_.kms) {
+      counts["kmsKeys"] = options_.kms->reset(kms::Scope{account, region});
+      done.emplace_back("kms");
+    }
+    if (wanted("cloudwatch") && options_.alarms) {
+      auto alarms = reset_alarms(*options_.alarms, account, region);
+      if (!alarms) return alarms.error();
+      counts["alarms"] = *alarms;
+      done.emplace_back("cloudwatch");
+    }
+    if (wanted("logs") && options_.logs && own) {
+      auto groups = reset_log_groups(*options_.logs);
+      if (!groups) return groups.error();
+      counts["logGroups"] = *groups;
+      done.emplace_back("logs");
+    }
+    return std::nullopt;
   }
 
   common::Outcome<size_t> reset_topics(const sns::CallContext& ctx) {

@@ -3,6 +3,8 @@
 #include "sluice/aws/remote_queue_source.h"
 #include "sluice/common/clock.h"
 
+#include <thread>
+
 namespace sluice::cli {
 namespace {
 
@@ -63,6 +65,10 @@ bool RuntimeLauncher::start(const Config& config, std::string* error) {
     runtime.clock = clock_;
     runtime.work_pool = work_pool_;
     runtime.start_at_full_scale = true;  // local runs want speed, not AWS's gradual ramp-up
+    // A poll cut short may already have been answered, and its messages would stay invisible for
+    // their visibility timeout: on the way out, polls end by themselves and what they bring goes
+    // back to the queue (drain()).
+    runtime.drain_lets_polls_end = true;
     runtime.on_processing_result = [log = log_](const esm::ProcessingResultChange& change) {
       log->processing_result(change);
     };
@@ -101,7 +107,16 @@ bool RuntimeLauncher::on_failure(std::string_view function_arn, const std::strin
   return registry_.on_failure(function_arn, event_json, attempts, {error_type, error_message});
 }
 
+void RuntimeLauncher::drain() {
+  // All at once: each waits for its long polls in progress to end.
+  std::vector<std::thread> draining;
+  draining.reserve(mappings_.size());
+  for (auto& mapping : mappings_) draining.emplace_back([mapping] { mapping->drain(); });
+  for (auto& thread : draining) thread.join();
+}
+
 void RuntimeLauncher::stop() {
+  drain();
   for (auto& mapping : mappings_) mapping->stop();
   mappings_.clear();
   registry_.clear();

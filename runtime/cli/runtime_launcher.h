@@ -6,6 +6,12 @@
 // embedded queues are the control plane's. Stopping drains every mapping (in-flight batches finish
 // and are settled) before the functions go.
 //
+// Draining the mappings of remote queues (drain(), also the first step of stop()) is the same as
+// `sluice worker`'s: polling stops, long polls in progress end by themselves rather than being cut
+// (a cut poll may already have been answered, and its messages would be lost to their visibility
+// timeout), and whatever was received but not started goes back to the queue at once
+// (ChangeMessageVisibility 0). It takes as long as the longest poll in progress (at most 20 s).
+//
 // It is also how SNS invokes functions subscribed to topics: the sns::AsyncFunctionInvoker calls
 // go to the registry (SNS's delivery layer does the retrying), and OnFailure records are sent to
 // embedded queues of the engine.
@@ -40,6 +46,9 @@ class RuntimeLauncher final : public sns::AsyncFunctionInvoker {
   ~RuntimeLauncher() override;
   // Returns false with *error naming the function or mapping and the reason.
   bool start(const Config& config, std::string* error);
+  // Drains the mappings of remote queues (see above); returns once their pollers have stopped.
+  // Call it before stop(), never at the same time as stop() (stop() drains what is left).
+  void drain();
   void stop();
   size_t mapping_count() const { return mappings_.size(); }
   // The functions the mappings and SNS invoke; the Lambda API deploys into the same registry.

@@ -14,11 +14,23 @@ Subcommand add_worker_command(CLI::App& sluice) {
       "worker",
       "Run the configuration's functions and event-source mappings against queues at an SQS endpoint (real SQS by "
       "default), without the emulator: a member of a fleet of workers that share nothing but the queue.");
+  worker->add_option("CONFIG", options->config_path,
+                     "JSON file declaring functions and eventSourceMappings with a QueueUrl (queues, topics and "
+                     "accounts are sluice up's and are not created); CONFIG, --template or both");
   worker
-      ->add_option("CONFIG", options->config_path,
-                   "JSON file declaring functions and eventSourceMappings with a QueueUrl (queues, topics and accounts "
-                   "are sluice up's and are not created)")
-      ->required();
+      ->add_option("--template", options->template_path,
+                   "A CloudFormation or SAM template (YAML or JSON): its functions and their SQS event sources (Events "
+                   "of Type SQS, AWS::Lambda::EventSourceMapping) run against the queues of that name at the endpoint; "
+                   "queues, topics and the rest are not created (each skipped one is printed)")
+      ->type_name("FILE");
+  worker
+      ->add_option("--account", options->account_id,
+                   "With --template: the account of the queues the template names, for their URLs and ARNs "
+                   "(default: AWS_ACCOUNT_ID)")
+      ->type_name("ID")
+      ->check([](const std::string& id) {
+        return id.size() == 12 && id.find_first_not_of("0123456789") == std::string::npos ? "" : "needs 12 digits";
+      });
   worker
       ->add_option_function<std::string>(
           "--status-listen",

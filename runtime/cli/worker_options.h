@@ -11,7 +11,9 @@
 namespace sluice::cli {
 
 struct WorkerOptions {
-  std::string config_path;
+  std::string config_path;    // "" with --template alone
+  std::string template_path;  // --template: a CloudFormation/SAM template's functions and mappings
+  std::string account_id;     // --account: the account of the template's queues ("" = AWS_ACCOUNT_ID)
   // --status-listen HOST:PORT: /health and /metrics; port -1 = no status port.
   std::string status_host = "127.0.0.1";
   int status_port = -1;

@@ -1,7 +1,8 @@
 # sluice_add_handler(<name> SOURCES <files...> [LIBS <targets...>])
 #
 # Builds a sluice handler plugin: a shared module loaded with dlopen, exporting only the
-# sluice_handler_* symbols. C++ sources get Boost.JSON (used by <sluice/handler.hpp>).
+# sluice_handler_* symbols. C++ sources get Boost.JSON (used by <sluice/handler.hpp>), found here
+# when the project has not found it already; C sources need nothing but the SDK's headers.
 #  - hidden visibility: the SDK marks exactly the ABI symbols as exported;
 #  - -z defs: a missing symbol fails the link, not the dlopen on someone else's machine;
 #  - -fno-gnu-unique (GCC): otherwise inline statics from headers make dlclose a no-op, and a
@@ -24,6 +25,11 @@ function(sluice_add_handler name)
     endif()
   endforeach()
   if(has_cxx)
+    # Only C++ handlers need Boost.JSON (<sluice/handler.hpp>); 1.75 is its first release.
+    if(NOT TARGET Boost::json)
+      set(Boost_NO_WARN_NEW_VERSIONS ON)
+      find_package(Boost 1.75 REQUIRED COMPONENTS json)
+    endif()
     target_link_libraries(${name} PRIVATE Boost::json)
     target_compile_features(${name} PRIVATE cxx_std_20)
   endif()

@@ -5,7 +5,11 @@
   topics (with their subscriptions), functions and event-source mappings go; the declared queue and
   topic come back, the queue empty; a queue's name can be created again at once; ?service= resets one service only;
 - with --auth enforce: an unsigned reset and a user's are refused with AccessDenied (403) and
-  change nothing; the account root's and a principal given with --allow-reset succeed.
+  change nothing; the account root's and a principal given with --allow-reset succeed;
+- the other services, with a data directory: IAM users, groups, roles, policies, instance
+  profiles and OpenID Connect providers, KMS keys and aliases, log groups with their streams and
+  events, and alarms are gone after a reset, and the users and roles the configuration declares
+  are back.
 
     test_reset.py --sluice BIN --echo-plugin FILE
 """
@@ -16,6 +20,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -108,7 +113,8 @@ def auth_off(binary, plugin):
 
             status, body = reset(endpoint)
             check("a full reset answers 200 naming every service",
-                  status == 200 and sorted(body["reset"]) == ["lambda", "sns", "sqs"])
+                  status == 200 and sorted(body["reset"]) == ["cloudwatch", "iam", "kms", "lambda", "logs",
+                                                              "sns", "sqs"])
             check("  ... counts queues, functions and mappings",
                   body["queues"] == 2 and body["functions"] == 1 and body["eventSourceMappings"] == 1)
             urls = sqs.list_queues().get("QueueUrls", [])
@@ -121,7 +127,7 @@ def auth_off(binary, plugin):
             sqs.create_queue(QueueName="extra")
             check("a reset queue's name can be created again at once", True)
             status, body = reset(endpoint, "?service=kafka")
-            check("an unknown service is refused", status == 400 and "sqs, sns or lambda" in body["message"])
+            check("an unknown service is refused", status == 400 and "sqs, sns, lambda" in body["message"])
         finally:
             check("the server stops cleanly", server.stop() == 0)
             server.close()
@@ -152,6 +158,75 @@ def auth_enforce(binary):
         server.close()
 
 
+TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}]})
+
+
+def iam_names(iam):
+    """What IAM lists in the account: {kind: sorted names}."""
+    return {
+        "users": sorted(u["UserName"] for u in iam.list_users()["Users"]),
+        "groups": sorted(g["GroupName"] for g in iam.list_groups()["Groups"]),
+        "roles": sorted(r["RoleName"] for r in iam.list_roles()["Roles"]),
+        "policies": sorted(p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]),
+        "instance profiles": sorted(p["InstanceProfileName"]
+                                    for p in iam.list_instance_profiles()["InstanceProfiles"]),
+        "OpenID Connect providers": sorted(p["Arn"] for p in iam.list_open_id_connect_providers()
+                                           ["OpenIDConnectProviderList"]),
+    }
+
+
+def other_services(binary):
+    server = SluiceServer(binary, use_data_dir=True,
+                          extra_args=["--auth", "enforce", "--account", "111122223333", ACCOUNTS]).start()
+    try:
+        endpoint = server.endpoint
+        iam, kms, logs = client(endpoint, "iam", *ROOT), client(endpoint, "kms", *ROOT), client(endpoint, "logs", *ROOT)
+        cloudwatch = client(endpoint, "cloudwatch", *ROOT)
+        declared = iam_names(iam)
+        iam.create_user(UserName="carol")
+        iam.create_group(GroupName="testers")
+        iam.create_role(RoleName="made", AssumeRolePolicyDocument=TRUST)
+        iam.create_policy(PolicyName="made-policy", PolicyDocument=POLICY)
+        iam.create_instance_profile(InstanceProfileName="made-profile")
+        iam.create_open_id_connect_provider(Url="https://issuer.example.com", ClientIDList=["sts.amazonaws.com"],
+                                            ThumbprintList=["a" * 40])
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName="alias/made", TargetKeyId=key)
+        logs.create_log_group(logGroupName="/made/group")
+        logs.create_log_stream(logGroupName="/made/group", logStreamName="stream")
+        logs.put_log_events(logGroupName="/made/group", logStreamName="stream",
+                            logEvents=[{"timestamp": int(time.time() * 1000), "message": "left over"}])
+        cloudwatch.put_metric_data(Namespace="Made", MetricData=[{"MetricName": "Things", "Value": 1.0}])
+        cloudwatch.put_metric_alarm(AlarmName="made-alarm", Namespace="Made", MetricName="Things",
+                                    Statistic="Sum", Period=60, EvaluationPeriods=1, Threshold=1.0,
+                                    ComparisonOperator="GreaterThanThreshold")
+        made = iam_names(iam)
+        check("other services: the entities exist before the reset",
+              all(made[kind] != declared[kind] for kind in ("users", "groups", "roles", "policies",
+                                                             "instance profiles", "OpenID Connect providers")))
+
+        status, body = reset(endpoint, key=ROOT)
+        check("other services: a full reset names them",
+              status == 200 and {"iam", "kms", "logs", "cloudwatch"} <= set(body.get("reset", [])))
+        check("  ... and counts what went",
+              body.get("iamEntities") == 6 and body.get("kmsKeys") == 1 and body.get("logGroups") == 1
+              and body.get("alarms") == 1)
+        check("  ... IAM lists only what the configuration declares", iam_names(iam) == declared)
+        check("  ... no KMS key is left", kms.list_keys()["Keys"] == [])
+        check("  ... nor a customer alias",
+              [a["AliasName"] for a in kms.list_aliases()["Aliases"] if not a["AliasName"].startswith("alias/aws/")]
+              == [])
+        check("  ... no log group", logs.describe_log_groups()["logGroups"] == [])
+        check("  ... no alarm", cloudwatch.describe_alarms()["MetricAlarms"] == [])
+        iam.create_user(UserName="carol")
+        check("  ... a user's name can be created again at once", "carol" in iam_names(iam)["users"])
+    finally:
+        check("the server with a data directory stops cleanly", server.stop() == 0)
+        server.close()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sluice", required=True)
@@ -159,6 +234,7 @@ def main():
     opts = parser.parse_args()
     auth_off(opts.sluice, opts.echo_plugin)
     auth_enforce(opts.sluice)
+    other_services(opts.sluice)
     if failures:
         print("%d failed" % len(failures))
         return 1

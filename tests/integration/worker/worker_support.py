@@ -1,6 +1,14 @@
-"""What the `sluice worker` tests share: a `sluice up` standing in for SQS, workers started from
-a configuration of their own, the records of the recorder handler, and a fake EC2 instance
-metadata service (with an Auto Scaling endpoint) on loopback."""
+"""What the `sluice worker` tests share: the fixture every test runs in (`main`: a `sluice up`
+standing in for SQS, a working directory, a boto3 client, the failures to report), workers
+started from a configuration of their own, the records of the recorder handler, and a fake EC2
+instance metadata service (with an Auto Scaling endpoint) on loopback.
+
+The stand-in runs its timers TIME_SCALE times faster than the wall clock (`sluice up
+--time-scale`): a worker's 20-second long poll ends there in two seconds, so a drain, which lets
+the polls in progress end, takes seconds rather than twenty. Queue attributes (VisibilityTimeout)
+are in the stand-in's seconds: real seconds times TIME_SCALE. The workers' own times (batching
+windows, handler timeouts, --drain-seconds) are real seconds.
+"""
 
 import http.server
 import json
@@ -22,6 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ACCOUNT = "111122223333"
 ACCESS_KEY = "AKIAFLEETEXAMPLE0001"
 SECRET_KEY = "fleet/secret/key/for/the/tests/only00000"
+TIME_SCALE = 10
 STATUS_LINE = re.compile(r"status on (http://127\.0\.0\.1:\d+)")
 
 
@@ -34,9 +43,10 @@ def wait_for(condition, timeout_s, interval_s=0.05):
     return condition()
 
 
-def start_sqs(work, queues, auth="off"):
+def start_sqs(work, queues, auth="off", time_scale=TIME_SCALE):
     """A `sluice up` in account ACCOUNT with the queues ({name: attributes}) and ACCOUNT's root
-    key declared, so that --auth enforce checks the workers' SigV4 signatures."""
+    key declared, so that --auth enforce checks the workers' SigV4 signatures; its timers run
+    `time_scale` times faster (None: on the wall clock, as a benchmark wants)."""
     config = {
         "queues": [{"QueueName": name, "Attributes": attributes} for name, attributes in queues.items()],
         "accounts": [{"AccountId": ACCOUNT,
@@ -45,7 +55,7 @@ def start_sqs(work, queues, auth="off"):
     path = os.path.join(work, "sqs.json")
     with open(path, "w") as f:
         json.dump(config, f)
-    server = sluice_server.SluiceServer(sluice_server_binary(), extra_args=[
+    server = sluice_server.SluiceServer(sluice_server_binary(), time_scale=time_scale, extra_args=[
         path, "--account", ACCOUNT, "--auth", auth])
     return server.start()
 
@@ -85,29 +95,40 @@ def worker_env(extra=None):
     return env
 
 
+def recorder_config(queue_urls, out, name, sleep_s=0.0, mappings=None, timeout_s=5):
+    """A configuration with the recorder function (records to `out` as `name`) and a mapping of
+    each queue URL to it; `mappings`: one dict of mapping settings (BatchSize, ...) per URL."""
+    mappings = mappings or [{} for _ in queue_urls]
+    return {
+        "functions": [{"FunctionName": "recorder", "Runtime": "python3.12",
+                       "CodeUri": os.path.join(HERE, "recorder"), "Handler": "app.handler",
+                       "Timeout": timeout_s,
+                       "Environment": {"Variables": {"FLEET_OUT": out, "FLEET_WORKER": name,
+                                                     "FLEET_SLEEP": str(sleep_s)}}}],
+        "eventSourceMappings": [dict({"FunctionName": "recorder", "QueueUrl": url}, **settings)
+                                for url, settings in zip(queue_urls, mappings)],
+    }
+
+
 class Worker:
     """One `sluice worker` process with the recorder handler behind the given queue URLs."""
 
     def __init__(self, work, name, queue_urls, out, sleep_s=0.0, mappings=None, args=None, env=None,
-                 timeout_s=5):
-        """`mappings`: one dict of mapping settings (BatchSize, ...) per queue URL, or None."""
+                 timeout_s=5, template=None):
+        """`mappings`: one dict of mapping settings (BatchSize, ...) per queue URL, or None. With
+        `template` (a path), the worker runs that instead of a configuration of its own."""
         self.name = name
-        mappings = mappings or [{} for _ in queue_urls]
-        config = {
-            "functions": [{"FunctionName": "recorder", "Runtime": "python3.12",
-                           "CodeUri": os.path.join(HERE, "recorder"), "Handler": "app.handler",
-                           "Timeout": timeout_s,
-                           "Environment": {"Variables": {"FLEET_OUT": out, "FLEET_WORKER": name,
-                                                         "FLEET_SLEEP": str(sleep_s)}}}],
-            "eventSourceMappings": [dict({"FunctionName": "recorder", "QueueUrl": url}, **settings)
-                                    for url, settings in zip(queue_urls, mappings)],
-        }
-        self.config_path = os.path.join(work, "worker-%s.json" % name)
-        with open(self.config_path, "w") as f:
-            json.dump(config, f)
+        if template is None:
+            config = recorder_config(queue_urls, out, name, sleep_s=sleep_s, mappings=mappings, timeout_s=timeout_s)
+            self.config_path = os.path.join(work, "worker-%s.json" % name)
+            with open(self.config_path, "w") as f:
+                json.dump(config, f)
+            declared = [self.config_path]
+        else:
+            declared = ["--template", template]
         self.log_path = os.path.join(work, "worker-%s.log" % name)
         self._log = open(self.log_path, "w+b")
-        command = [sluice_server_binary(), "worker", self.config_path, "--status-listen", "127.0.0.1:0"]
+        command = [sluice_server_binary(), "worker"] + declared + ["--status-listen", "127.0.0.1:0"]
         self.process = subprocess.Popen(command + list(args or []), stdout=self._log, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL, env=worker_env(env))
         self.status = None
@@ -171,7 +192,8 @@ def records(out):
 class FakeMetadata:
     """EC2 instance metadata (IMDSv2) and an Auto Scaling endpoint on one loopback port. `spot`
     (the instance-action document) and `lifecycle` (the target lifecycle state) may be changed
-    while it runs; CompleteLifecycleAction calls are kept in `completions` with their headers."""
+    while it runs; CompleteLifecycleAction calls are kept in `completions` with their headers, and
+    `looks` counts the reads of spot/instance-action (one per look for notices)."""
 
     TOKEN = "fake-imds-token"
 
@@ -180,6 +202,7 @@ class FakeMetadata:
         self.lifecycle = "InService"
         self.completions = []
         self.untokened_gets = 0
+        self.looks = 0
         fake = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -205,6 +228,8 @@ class FakeMetadata:
                     self.answer(401)
                     return
                 item = self.path[len("/latest/meta-data/"):] if self.path.startswith("/latest/meta-data/") else None
+                if item == "spot/instance-action":
+                    fake.looks += 1
                 value = {"spot/instance-action": fake.spot,
                          "autoscaling/target-lifecycle-state": fake.lifecycle,
                          "instance-id": "i-0123456789abcdef0"}.get(item)
@@ -238,3 +263,93 @@ class FakeMetadata:
 
 def temp_work():
     return tempfile.TemporaryDirectory(prefix="sluice-worker-it-")
+
+
+def stand_in_seconds(real_s):
+    """A queue attribute in the stand-in's seconds that lasts `real_s` on the wall clock."""
+    return str(int(real_s * TIME_SCALE))
+
+
+class Fixture:
+    """What a test's body gets: its working directory, the stand-in SQS with a boto3 client, and
+    the failures to report (a body appends to `failures`, or raises to end the test)."""
+
+    def __init__(self, work, sqs):
+        self.work = work
+        self.sqs = sqs
+        self.client = sqs_client(sqs.endpoint)
+        self.failures = []
+
+    def queue_url(self, name):
+        return "%s/%s/%s" % (self.sqs.endpoint, ACCOUNT, name)
+
+    def counts(self, url):
+        """(visible, in flight) of the queue."""
+        attributes = self.client.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        return (int(attributes["ApproximateNumberOfMessages"]),
+                int(attributes["ApproximateNumberOfMessagesNotVisible"]))
+
+
+def in_parallel(*cases):
+    """Runs the callables each on a thread of its own and waits for all; the first exception one
+    raised is raised again. Cases that wait on their own workers overlap their waits."""
+    errors = []
+
+    def run(case):
+        try:
+            case()
+        except BaseException as error:  # handed to the caller's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(case,)) for case in cases]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def start_workers(count, make):
+    """`count` workers started at once (`make(i)` makes worker i, 1-based), in order; each start
+    waits for its process to serve, so starting them together overlaps those waits."""
+    started = {}
+
+    def start(i):
+        started[i] = make(i)
+
+    try:
+        in_parallel(*[(lambda i=i: start(i)) for i in range(1, count + 1)])
+    except BaseException:
+        for worker in started.values():
+            worker.close()
+        raise
+    return [started[i] for i in range(1, count + 1)]
+
+
+def main(script, title, queues, body, auth="off"):
+    """The one set-up of the worker tests: `--sluice BIN` from the command line, a working
+    directory, the stand-in SQS with `queues` ({name: attributes}) under `auth`, then `body(fixture)`;
+    the stand-in must exit 0 on SIGTERM afterwards. Returns the exit status: 0, 1 on failures, 77
+    (skip) when /usr/bin/python3 has no boto3."""
+    try:
+        import boto3  # noqa: F401
+    except ImportError:
+        print("SKIP: boto3 is not installed")
+        return 77
+    set_binary(sluice_server.sluice_from_argv(script))
+    failures = []
+    with temp_work() as work:
+        sqs = start_sqs(work, queues, auth=auth)
+        fixture = Fixture(work, sqs)
+        failures = fixture.failures
+        try:
+            body(fixture)
+        finally:
+            if sqs.stop() != 0:
+                failures.append("sluice up did not exit 0:\n" + sqs.log_text())
+            sqs.close()
+    for failure in failures:
+        print("FAIL: " + failure)
+    print("%s: %s" % (title, "ok" if not failures else "%d failures" % len(failures)))
+    return 1 if failures else 0

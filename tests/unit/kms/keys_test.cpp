@@ -199,3 +199,36 @@ TEST_CASE("kms.db keeps keys, material and aliases across a reopen, readable by 
   }
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("reset forgets the scope's keys and aliases at once, also in kms.db, and no other scope's") {
+  std::string pattern = (std::filesystem::temp_directory_path() / "kms_test_XXXXXX").string();
+  REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+  const std::string dir = pattern;
+  const kms::Scope other{"123456789012", "eu-west-1"};
+  std::string kept;
+  {
+    kms_test::Keys k(dir);
+    const std::string id = k.new_key("goes");
+    REQUIRE(k.keys->create_alias(kScope, "alias/goes", id).ok());
+    REQUIRE(k.keys->managed_key(kScope, kms::kSqsManagedAlias).ok());
+    auto elsewhere = k.keys->create_key(other, kms::CreateKeyRequest{});
+    REQUIRE(elsewhere.ok());
+    kept = elsewhere->key_id;
+    CHECK(k.keys->reset(kScope) == 2);
+    CHECK(k.keys->list_keys(kScope).empty());
+    CHECK_FALSE(k.keys->describe_key(kScope, id).ok());
+    auto aliases = k.keys->list_aliases(kScope, std::nullopt);
+    REQUIRE(aliases.ok());
+    for (const auto& alias : *aliases) {
+      CAPTURE(alias.name);
+      CHECK(alias.name.starts_with("alias/aws/"));  // listed as on AWS, with no key until first use
+      CHECK(alias.target_key_id.empty());
+    }
+    CHECK(k.keys->list_keys(other).size() == 1);
+  }
+  kms_test::Keys reopened(dir);
+  CHECK(reopened.keys->list_keys(kScope).empty());
+  REQUIRE(reopened.keys->list_keys(other).size() == 1);
+  CHECK(reopened.keys->list_keys(other)[0].key_id == kept);
+  std::filesystem::remove_all(dir);
+}

@@ -147,6 +147,11 @@ class KeyManager {
   common::Outcome<DataKey> generate_data_key(const Scope& scope, const std::string& key_ref, size_t bytes,
                                              const EncryptionContext& context, bool with_plaintext);
 
+  // POST /_sluice/reset: forgets every key of the scope (AWS-managed ones too; they are made again
+  // on first use) and every alias, at once and for good, without KMS's deletion window. Returns
+  // how many keys went.
+  size_t reset(const Scope& scope);
+
   // The AWS-managed key behind alias/aws/sqs or alias/aws/sns, created (with its alias) on first use.
   common::Outcome<KeyMetadata> managed_key(const Scope& scope, std::string_view alias_name);
 
