@@ -111,7 +111,8 @@ TEST_CASE("rows sealed with a data key reopen through KMS; the files hold neithe
   {
     auto store = open_store(dir);
     store->load_catalog();
-    std::vector<Mutation> batch{mutation::PutQueue{sample_queue(1)}, mutation::PutDataKey{kms.record(7, 1), kms.data_key.plaintext}};
+    std::vector<Mutation> batch{mutation::PutQueue{sample_queue(1)},
+                                mutation::PutDataKey{kms.record(7, 1), kms.data_key.plaintext}};
     for (const auto& m : written) batch.emplace_back(mutation::InsertMessage{m});
     store->wait_durable(store->append(std::move(batch)));
     // Not closed yet: the rows are in the write-ahead log, which must not hold them in clear either.
@@ -213,8 +214,9 @@ TEST_CASE("a store of schema version 2 is upgraded: its rows open, and data keys
     REQUIRE_MESSAGE(store->load_queue(1, &contents, &error), error);
     REQUIRE(contents.messages.size() == 2);
     for (size_t i = 0; i < old_rows.size(); ++i) CHECK(same_message(contents.messages[i], old_rows[i]));
-    store->wait_durable(store->append(std::vector<Mutation>{mutation::PutDataKey{kms.record(1, 1), kms.data_key.plaintext},
-                                                            mutation::InsertMessage{sealed_message(1, 3, 1)}}));
+    store->wait_durable(
+        store->append(std::vector<Mutation>{mutation::PutDataKey{kms.record(1, 1), kms.data_key.plaintext},
+                                            mutation::InsertMessage{sealed_message(1, 3, 1)}}));
   }
   CHECK(raw_text(db, "PRAGMA user_version") == "3");
   CHECK(raw_text(db, "SELECT group_concat(data_key) FROM messages") == "0,0,1");
