@@ -267,8 +267,9 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
     if (operation.empty() || (!rest && !service.has_action(operation))) return responder;
     std::string name(service.routes().name);
     if (!options_.audit_trail->records(name, operation)) return responder;
+    const query::ActionSpec* spec = rest ? nullptr : service.query_action_spec(operation);
     return detail::audit_responder(std::move(responder), options_.audit_trail, call, std::move(name),
-                                   std::move(operation), rest);
+                                   std::move(operation), rest, spec);
   }
 
   // GET /metrics: what only the loop thread may read is read here; the text is built in the
