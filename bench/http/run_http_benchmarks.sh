@@ -4,13 +4,18 @@
 # --no-aws-metrics, and for http-cycle and wake-latency the peer emulators that are installed),
 # runs the load generator,
 # stops everything it started, and prints one JSON object per line per figure. A missing peer gives a {"skipped":true} line instead of figures.
-#   NAME: http-cycle | http-ceiling | long-poll-park | wake-latency | startup | auth-overhead
+#   NAME: http-cycle | http-ceiling | long-poll-park | wake-latency | startup | auth-overhead |
+#         audit-overhead
 # http-ceiling runs the http-cycle against bench_http_ceiling alone (sluice's HTTP server answering
 # fixed answers of sluice's size: the loopback ceiling); http-cycle measures it too, first, and
 # reports every endpoint's rate as a fraction of it (fraction_of_ceiling).
 # auth-overhead runs the signed http-cycle against sluice with --auth off and with --auth enforce
 # (the generator's key declared in bench/http/auth_accounts.json, as a user with 20 inline policies,
 # so that enforce also evaluates them for every call), side by side in one run.
+# audit-overhead runs the signed http-cycle against two sluice servers with data directories (the
+# default of `sluice up`, so the trail writes its files), one recording the cycle's calls in the
+# audit trail (--audit-data-events: SendMessageBatch, ReceiveMessage and DeleteMessageBatch are data
+# events) and one not, side by side in one run; the server CPU per message of each is the figure.
 # startup starts its servers itself (bench_http times them from fork): sluice in memory and with
 # a data directory (the default of `sluice up`), and fauxqs when it is installed.
 # Binaries: $SLUICE_BIN (default build-release/bin/sluice) and $BENCH_HTTP_BIN (default
@@ -166,6 +171,16 @@ case "$name" in
     "$bench_bin" cycle --endpoint "auth-off:json:$off_port:signed" --endpoint "auth-off:query:$off_port:signed" \
       --endpoint "auth-enforce:json:$sluice_port:signed" --endpoint "auth-enforce:query:$sluice_port:signed" \
       --server-pid "auth-off=$off_pid" --server-pid "auth-enforce=$sluice_pid" "$@"
+    ;;
+  audit-overhead)
+    data_dir=$(mktemp -d)
+    trap 'cleanup; rm -rf "$data_dir"' EXIT
+    start_sluice --data "$data_dir/off"
+    off_port=$sluice_port off_pid=$sluice_pid
+    start_sluice --data "$data_dir/on" --audit-data-events
+    "$bench_bin" cycle --endpoint "audit-off:json:$off_port:signed" --endpoint "audit-off:query:$off_port:signed" \
+      --endpoint "audit-on:json:$sluice_port:signed" --endpoint "audit-on:query:$sluice_port:signed" \
+      --server-pid "audit-off=$off_pid" --server-pid "audit-on=$sluice_pid" "$@"
     ;;
   long-poll-park)
     start_sluice

@@ -34,6 +34,28 @@ constexpr std::array<std::string_view, 10> kOtherReads{"Decrypt",           "Enc
                                                        "ReceiveMessage",    "FilterLogEvents",
                                                        "GetCallerIdentity", "CheckIfPhoneNumberIsOptedOut"};
 
+// Lambda's operations by the eventName the AWS documentation gives them: GetFunction from the
+// Lambda developer guide's CloudTrail chapter, the others from the CloudTrail user guide's list of
+// Lambda events in the event history (the newest revision of each).
+constexpr std::array<std::pair<std::string_view, std::string_view>, 16> kLambdaEventNames{{
+    {"AddPermission", "AddPermission20150331v2"},
+    {"CreateAlias", "CreateAlias20150331"},
+    {"CreateEventSourceMapping", "CreateEventSourceMapping20150331"},
+    {"CreateFunction", "CreateFunction20150331"},
+    {"DeleteAlias", "DeleteAlias20150331"},
+    {"DeleteEventSourceMapping", "DeleteEventSourceMapping20150331"},
+    {"DeleteFunction", "DeleteFunction20150331"},
+    {"GetFunction", "GetFunction20150331"},
+    {"PublishVersion", "PublishVersion20150331"},
+    {"RemovePermission", "RemovePermission20150331v2"},
+    {"TagResource", "TagResource20170331v2"},
+    {"UntagResource", "UntagResource20170331v2"},
+    {"UpdateAlias", "UpdateAlias20150331"},
+    {"UpdateEventSourceMapping", "UpdateEventSourceMapping20150331"},
+    {"UpdateFunctionCode", "UpdateFunctionCode20150331v2"},
+    {"UpdateFunctionConfiguration", "UpdateFunctionConfiguration20150331v2"},
+}};
+
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 template <size_t N>
@@ -69,6 +91,14 @@ bool carries_payload(std::string_view service, std::string_view event_name) {
 
 bool keeps_answer(std::string_view service, std::string_view event_name) {
   return !is_read_only(service, event_name) && !carries_payload(service, event_name);
+}
+
+std::string_view recorded_event_name(std::string_view service, std::string_view operation) {
+  if (service != "lambda") return operation;
+  for (const auto& [name, recorded] : kLambdaEventNames) {
+    if (name == operation) return recorded;
+  }
+  return operation;
 }
 
 std::string_view event_region(std::string_view service, std::string_view region) {

@@ -21,6 +21,12 @@ bool carries_payload(std::string_view service, std::string_view event_name);
 // Whether the answer is written as responseElements: for calls that change something, as
 // CloudTrail does, except payload-carrying ones.
 bool keeps_answer(std::string_view service, std::string_view event_name);
+// The eventName CloudTrail writes for an operation. Lambda's carry the date (and revision) of the
+// API version that served them, as the Lambda developer guide says ("GetFunction" appears as
+// "GetFunction20150331") and the CloudTrail user guide lists them (CreateFunction20150331,
+// UpdateFunctionCode20150331v2, TagResource20170331v2, ...); an operation neither names keeps its
+// name, as do every other service's.
+std::string_view recorded_event_name(std::string_view service, std::string_view operation);
 // The region CloudTrail writes for a call: IAM is global and its events say us-east-1.
 std::string_view event_region(std::string_view service, std::string_view region);
 

@@ -40,13 +40,44 @@ std::string camel(std::string_view name) {
   return out;
 }
 
-// The top-level members camel-cased (nested maps keep their keys: they are the caller's names).
-json::value camel_members(const json::value& value) {
+// Members whose value is a map keyed by the caller's own names (queue attributes, tags, an
+// encryption context, message attributes, environment variables): CloudTrail writes those keys as
+// they were sent, and camel-cases the members of the structures inside.
+constexpr std::string_view kCallerKeyedMaps[] = {"attributes",        "tags",      "encryptionContext",
+                                                 "messageAttributes", "variables", "messageSystemAttributes"};
+
+bool caller_keyed(std::string_view member) {
+  for (std::string_view name : kCallerKeyedMaps) {
+    if (name == member) return true;
+  }
+  return false;
+}
+
+// Every member name camel-cased as CloudTrail writes requests and answers ("QueueUrl" ->
+// "queueUrl", "Credentials.AccessKeyId" -> "credentials.accessKeyId"), at any depth, except the
+// keys of caller-keyed maps.
+json::value camel_case(const json::value& value, bool keys_are_callers = false) {
+  if (const auto* a = value.if_array()) {
+    json::array out;
+    out.reserve(a->size());
+    for (const auto& element : *a) out.push_back(camel_case(element));
+    return out;
+  }
   const auto* o = value.if_object();
-  if (o == nullptr) return nullptr;
+  if (o == nullptr) return value;
   json::object out;
-  for (const auto& member : *o) out[camel(member.key())] = member.value();
+  out.reserve(o->size());
+  for (const auto& member : *o) {
+    std::string name = keys_are_callers ? std::string(member.key()) : camel(member.key());
+    const bool map = !keys_are_callers && caller_keyed(name);
+    out[name] = camel_case(member.value(), map);
+  }
   return out;
+}
+
+json::value camel_members(const json::value& value) {
+  if (!value.is_object()) return nullptr;
+  return camel_case(value);
 }
 
 bool is_key_id(std::string_view id) { return id.size() == 36 && id[8] == '-' && id[13] == '-'; }
@@ -180,7 +211,7 @@ Event build_event(const ApiCall& call, uint64_t sequence) {
   Event event;
   event.sequence = sequence;
   event.event_id = common::uuid4();
-  event.event_name = call.event_name;
+  event.event_name = std::string(recorded_event_name(call.service, call.event_name));
   event.event_source = std::string(event_source(call.service));
   event.read_only = is_read_only(call.service, call.event_name);
   event.management = !is_data_event(call.service, call.event_name);
@@ -211,7 +242,7 @@ Event build_event(const ApiCall& call, uint64_t sequence) {
   record["userIdentity"] = user_identity(call);
   record["eventTime"] = iso_time(call.time_ms);
   record["eventSource"] = event.event_source;
-  record["eventName"] = call.event_name;
+  record["eventName"] = event.event_name;
   record["awsRegion"] = event_region(call.service, call.region);
   record["sourceIPAddress"] = call.source_ip;
   record["userAgent"] = call.user_agent;

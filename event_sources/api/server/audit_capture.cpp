@@ -1,10 +1,13 @@
 // The audit trail's capture at the front door (see audit_capture.h). The request's parameters are
-// the members it sent: a Query form's names (without Action, Version and the signing parameters),
-// a JSON body as it came, a REST call's JSON body and the function its path names. The answer's
+// the members it sent: a Query form's in the shape of the operation's JSON form
+// (audit_parameters.h), a JSON body as it came, a REST call's JSON body and the function its path
+// names. The answer's
 // elements are the Query <...Result> or the JSON body; an error's code and message are read from
 // the answer in the request's protocol.
 
 #include "audit_capture.h"
+
+#include "audit_parameters.h"
 
 #include <boost/json.hpp>
 
@@ -14,22 +17,6 @@ namespace sluice::api::server::detail {
 namespace {
 
 namespace json = boost::json;
-
-// Query parameters that sign a request or route it, not the operation's members.
-bool is_envelope(std::string_view name) {
-  return name == "Action" || name == "Version" || name.substr(0, 6) == "X-Amz-" || name == "AWSAccessKeyId" ||
-         name.substr(0, 9) == "Signature" || name == "SecurityToken" || name == "Timestamp" || name == "Expires";
-}
-
-std::string form_parameters(const std::string& query_string, const std::string& body) {
-  auto form = query::Form::decode(query_string, body);
-  if (!form) return {};
-  json::object out;
-  for (const auto& [name, value] : *form) {
-    if (!is_envelope(name)) out[name] = value;
-  }
-  return json::serialize(out);
-}
 
 // Lambda's paths name the function: /2015-03-31/functions/NAME/...
 std::string rest_parameters(const std::string& path, const std::string& body) {
@@ -99,8 +86,12 @@ void read_error(Protocol protocol, const std::string& body, const std::string& e
 class AuditResponder final : public http::Responder {
  public:
   AuditResponder(http::ResponderPtr inner, std::shared_ptr<audit::Trail> trail, const Call& call, std::string service,
-                 std::string event_name, bool rest)
-      : inner_(std::move(inner)), trail_(std::move(trail)), protocol_(call.ctx.protocol), rest_(rest) {
+                 std::string event_name, bool rest, const query::ActionSpec* query_spec)
+      : inner_(std::move(inner)),
+        trail_(std::move(trail)),
+        protocol_(call.ctx.protocol),
+        rest_(rest),
+        query_spec_(query_spec) {
     const CallContext& ctx = call.ctx;
     keep_answer_ = trail_->keeps_answer(service, event_name);
     record_.service = std::move(service);
@@ -133,13 +124,13 @@ class AuditResponder final : public http::Responder {
       if (name == "x-amzn-ErrorType" || name == "X-Amzn-ErrorType") error_type = value;
     }
     inner_->respond(std::move(response));
-    record.decode = [protocol = protocol_, rest = rest_, query_string = std::move(request_query_),
+    record.decode = [protocol = protocol_, rest = rest_, spec = query_spec_, query_string = std::move(request_query_),
                      body = std::move(request_body_), path = std::move(request_path_), answer = std::move(answer),
                      error_type = std::move(error_type), failed](audit::ApiCall& call) {
       if (rest) {
         call.request_parameters = rest_parameters(path, body);
       } else if (protocol == Protocol::Query) {
-        call.request_parameters = form_parameters(query_string, body);
+        call.request_parameters = query_request_parameters(query_string, body, spec);
       } else if (protocol == Protocol::Json) {
         call.request_parameters = body;
       }
@@ -160,6 +151,7 @@ class AuditResponder final : public http::Responder {
   std::shared_ptr<audit::Trail> trail_;
   Protocol protocol_;
   bool rest_ = false;
+  const query::ActionSpec* query_spec_;  // a static model table, or null
   bool keep_answer_ = false;
   std::atomic<bool> answered_{false};
   audit::ApiCall record_;
@@ -171,9 +163,10 @@ class AuditResponder final : public http::Responder {
 }  // namespace
 
 http::ResponderPtr audit_responder(http::ResponderPtr inner, std::shared_ptr<audit::Trail> trail, const Call& call,
-                                   std::string service, std::string event_name, bool rest) {
+                                   std::string service, std::string event_name, bool rest,
+                                   const query::ActionSpec* query_spec) {
   return std::make_shared<AuditResponder>(std::move(inner), std::move(trail), call, std::move(service),
-                                          std::move(event_name), rest);
+                                          std::move(event_name), rest, query_spec);
 }
 
 }  // namespace sluice::api::server::detail

@@ -15,7 +15,10 @@ namespace sluice::api::server::detail {
 
 // `inner` wrapped so that its answer is recorded as event `event_name` of `service`. `rest`: the
 // call is one of the service's REST routes (a JSON body, errors named by x-amzn-ErrorType).
+// `query_spec`: the model of the operation's Query request, when the service has one
+// (Service::query_action_spec).
 http::ResponderPtr audit_responder(http::ResponderPtr inner, std::shared_ptr<audit::Trail> trail, const Call& call,
-                                   std::string service, std::string event_name, bool rest);
+                                   std::string service, std::string event_name, bool rest,
+                                   const query::ActionSpec* query_spec);
 
 }  // namespace sluice::api::server::detail

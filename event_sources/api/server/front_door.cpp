@@ -273,8 +273,9 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
     std::string operation = service.operation_name(call);
     if (operation.empty() || (!rest && !service.has_action(operation))) return responder;
     if (!options_.audit_trail->records(name, operation)) return responder;
+    const query::ActionSpec* spec = rest ? nullptr : service.query_action_spec(operation);
     return detail::audit_responder(std::move(responder), options_.audit_trail, call, std::string(name),
-                                   std::move(operation), rest);
+                                   std::move(operation), rest, spec);
   }
 
   // GET /metrics: what only the loop thread may read is read here; the text is built in the

@@ -73,6 +73,9 @@ class SqsService final : public server::Service {
   }
 
   query::FlattenedNames query_flattened_names() const override { return detail::flattened_result_names(); }
+  const query::ActionSpec* query_action_spec(std::string_view action) const override {
+    return detail::find_action(action);
+  }
 
   void drain() override {
     stopping_ = true;

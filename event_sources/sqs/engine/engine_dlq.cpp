@@ -178,10 +178,10 @@ static MoveSlice move_slice(EngineImpl& engine, Queue& source, const MessageMove
       engine.accept_moved(engine.find_queue_by_arn(source.arn), std::move(messages));
       continue;
     }
-    bool encrypted;
+    Sealing sealing;
     {
       common::MutexLock lock(target->mu);
-      encrypted = target->config.encrypted();
+      sealing = engine.sealing_for_move(*target);
     }
     MutationLog changes;
     for (auto& message : messages) {
@@ -194,8 +194,8 @@ static MoveSlice move_slice(EngineImpl& engine, Queue& source, const MessageMove
       message->first_receive_ms = message->last_receive_ms = 0;
       if (message->extra) message->extra->dead_letter_source_arn.clear();
       if (engine.durable())
-        changes.push_back(mutation::InsertMessage{
-            EngineImpl::to_record(target->id, encrypted, target->address.account_id, *message)});
+        changes.push_back(
+            mutation::InsertMessage{EngineImpl::to_record(target->id, sealing, target->address.account_id, *message)});
     }
     slice.moved += static_cast<int64_t>(messages.size());
     uint64_t ticket = engine.log(changes);

@@ -116,10 +116,19 @@ class EngineImpl final : public Engine {
   uint64_t expire_messages(Queue& queue, int64_t now_ms);
 
   // SSE-KMS (engine_kms.cpp): for a queue with a KmsMasterKeyId, the data key a send needs
-  // (Writing) or its decryption a receive needs (Reading), through EngineOptions::kms; the SQS
-  // error when KMS refuses. Nothing for a queue without a key, or without KMS.
+  // (Writing: made the queue's data key, handed to the store with a PutDataKey when new) or its
+  // decryption a receive needs (Reading), through EngineOptions::kms; the SQS error when KMS
+  // refuses. Nothing for a queue without a key, or without KMS.
   enum class KmsUse { Writing, Reading };
-  [[nodiscard]] std::optional<common::AwsError> check_kms(const Queue& queue, KmsUse use) const REQUIRES(queue.mu);
+  [[nodiscard]] std::optional<common::AwsError> check_kms(Queue& queue, KmsUse use) REQUIRES(queue.mu);
+  // The sealing of messages moved into `target` (dead-letter moves, move tasks): its data key
+  // brought up to date as for a send when KMS allows, else the newest one the store holds, else the
+  // store's key: a move is never refused for KMS.
+  Sealing sealing_for_move(Queue& target) REQUIRES(target.mu);
+  // The plaintext of a stored data key, through KMS (the store's DataKeyOpener).
+  common::Outcome<std::string> open_data_key(const DataKeyRecord& key) const;
+  // Seeds the queues' data keys and the KMS data-key cache from the store's catalog (load()).
+  void restore_data_keys(const std::vector<DataKeyRecord>& keys) NO_THREAD_SAFETY_ANALYSIS;
 
   // Shared helpers
   int64_t now() const { return clock_->now_ms(); }
@@ -150,7 +159,7 @@ class EngineImpl final : public Engine {
   void wake(Queue& queue, std::vector<std::shared_ptr<WatchState>> taken, size_t wanted);
   void accept_moved(const std::shared_ptr<Queue>& target, std::vector<std::unique_ptr<Message>> messages);
   static MessageRecord to_record(const Queue& queue, const Message& message) REQUIRES(queue.mu);
-  static MessageRecord to_record(int64_t queue_id, bool encrypted, const std::string& sender_id,
+  static MessageRecord to_record(int64_t queue_id, Sealing sealing, const std::string& sender_id,
                                  const Message& message);
 
  private:
@@ -166,6 +175,7 @@ class EngineImpl final : public Engine {
   mutable std::atomic<bool> every_queue_loaded_{false};  // a cache of every_queue_loaded(), once true
   std::atomic<int64_t> last_queue_id_{0};
   std::atomic<int64_t> last_seq_{0};
+  std::atomic<int64_t> last_data_key_id_{0};
   MoveTasks move_tasks_;
 
   std::mutex background_mu_;

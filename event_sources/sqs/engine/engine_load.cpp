@@ -66,6 +66,7 @@ void EngineImpl::load() {
   LoadedState state = store_->load_catalog();
   last_queue_id_ = state.max_queue_id;
   last_seq_ = state.max_seq;
+  last_data_key_id_ = state.max_data_key_id;
   for (QueueRecord& record : state.queues) {
     auto config = config_for_create(record.address.name, record.attributes);
     // A stored queue whose attributes no longer validate keeps the defaults rather than vanish.
@@ -79,6 +80,7 @@ void EngineImpl::load() {
     queue->loaded.store(false, std::memory_order_relaxed);  // published with the registry
     queues_[record.address] = queue;
   }
+  restore_data_keys(state.data_keys);
 }
 
 std::optional<common::AwsError> EngineImpl::ensure_loaded(Queue& queue) const {
@@ -96,7 +98,11 @@ std::optional<common::AwsError> EngineImpl::read_queue(Queue& queue) const {
   if (queue.loaded.load(std::memory_order_acquire)) return std::nullopt;  // loaded while we waited
   QueueContents contents;
   std::string error;
-  if (!store_->load_queue(queue.id, &contents, &error)) return unreadable_queue_error(error);
+  if (!store_->load_queue(queue.id, &contents, &error)) {
+    // KMS's refusal of a data key is the answer (the queue stays unloaded: the next call asks again).
+    if (contents.refusal) return *contents.refusal;
+    return unreadable_queue_error(error);
+  }
   const int64_t now_ms = now();
   std::vector<std::unique_ptr<Message>> messages;
   messages.reserve(contents.messages.size());

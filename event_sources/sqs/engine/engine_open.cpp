@@ -51,7 +51,7 @@ std::unique_ptr<Engine> Engine::open(const EngineOptions& options, std::string* 
     }
   }
   auto engine = std::make_unique<detail::EngineImpl>(options, std::move(store));
-  engine->load();
+  engine->load();  // (the engine gives the store its DataKeyOpener first)
   if (options.background_housekeeping) engine->start_background();
   return engine;
 }
@@ -62,7 +62,9 @@ EngineImpl::EngineImpl(const EngineOptions& options, std::unique_ptr<Store> stor
     : options_(options),
       clock_(options.clock ? options.clock : common::system_clock()),
       store_(std::move(store)),
-      durable_(!options.in_memory) {}
+      durable_(!options.in_memory) {
+  store_->set_data_key_opener([this](const DataKeyRecord& key) { return open_data_key(key); });
+}
 
 EngineImpl::~EngineImpl() {
   {
@@ -169,10 +171,10 @@ common::Status EngineImpl::wait_durable(uint64_t ticket) {
 }
 
 MessageRecord EngineImpl::to_record(const Queue& queue, const Message& message) {
-  return to_record(queue.id, queue.config.encrypted(), queue.address.account_id, message);
+  return to_record(queue.id, queue.sealing(), queue.address.account_id, message);
 }
 
-MessageRecord EngineImpl::to_record(int64_t queue_id, bool encrypted, const std::string& sender_id,
+MessageRecord EngineImpl::to_record(int64_t queue_id, Sealing sealing, const std::string& sender_id,
                                     const Message& message) {
   MessageRecord r;
   r.queue_id = queue_id;
@@ -192,7 +194,8 @@ MessageRecord EngineImpl::to_record(int64_t queue_id, bool encrypted, const std:
   r.visible_at_ms = message.visible_at_ms;
   r.first_receive_ms = message.first_receive_ms;
   r.receive_count = message.receive_count;
-  r.encrypted = encrypted;
+  r.encrypted = sealing.encrypted;
+  r.data_key_id = sealing.data_key_id;
   return r;
 }
 

@@ -198,14 +198,14 @@ common::Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddre
     redrive = q.config.redrive_policy;
   }
   std::shared_ptr<Queue> dead_letter;
-  bool dead_letter_encrypted = false;
+  Sealing dead_letter_sealing;
   if (redrive) {
     dead_letter = find_queue_by_arn(redrive->dead_letter_target_arn);
     if (dead_letter) {
       // Loaded before a move is logged into it, or its load would read the moved rows as well.
       if (auto unreadable = ensure_loaded(*dead_letter)) return *unreadable;
       common::MutexLock lock(dead_letter->mu);
-      dead_letter_encrypted = dead_letter->config.encrypted();
+      dead_letter_sealing = sealing_for_move(*dead_letter);
     }
   }
 
@@ -278,8 +278,8 @@ common::Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddre
         if (q.fifo()) extra.message_deduplication_id = format_message_id(message->id);
         if (durable_) {
           changes.push_back(mutation::DeleteMessage{message->seq});
-          changes.push_back(mutation::InsertMessage{
-              to_record(dead_letter->id, dead_letter_encrypted, q.address.account_id, *message)});
+          changes.push_back(
+              mutation::InsertMessage{to_record(dead_letter->id, dead_letter_sealing, q.address.account_id, *message)});
         }
         if (options_.on_dead_letter)
           dead_lettered.push_back({q.arn, dead_letter->arn, format_message_id(message->id), message->receive_count});

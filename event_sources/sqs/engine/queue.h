@@ -51,6 +51,23 @@ struct DedupEntry {
   std::string sequence_number;
 };
 
+// How a message of the queue is sealed in the store: encrypted (SSE-SQS or SSE-KMS) and, for
+// SSE-KMS, with which data key (0 = the store's own key).
+struct Sealing {
+  bool encrypted = false;
+  int64_t data_key_id = 0;
+};
+
+// The data key an SSE-KMS queue's sends seal with (engine_kms.cpp): its id in the store, its blob
+// (to tell a data key the KMS cache has just replaced), when it was generated, and whether the
+// store already holds its cipher in this process (a PutDataKey was logged).
+struct QueueDataKey {
+  int64_t id = 0;
+  std::string ciphertext_blob;
+  int64_t generated_ms = 0;  // on the KMS clock; kept when the data key is handed over again
+  bool with_store = false;
+};
+
 struct ReceiveAttempt {
   int64_t expires_ms = 0;
   std::vector<std::pair<int64_t, int32_t>> messages;  // seq, receive count
@@ -81,9 +98,14 @@ class Queue {
   std::unordered_map<std::string, DedupEntry> dedup GUARDED_BY(mu);
   std::deque<std::pair<int64_t, std::string>> dedup_expiry GUARDED_BY(mu);  // (expires_ms, key), oldest first
   std::unordered_map<std::string, ReceiveAttempt> receive_attempts GUARDED_BY(mu);
+  QueueDataKey data_key GUARDED_BY(mu);
 
   bool fifo() const REQUIRES(mu) { return config.fifo; }
   QueueRecord record() const REQUIRES(mu);
+  // Its messages' sealing now: the data key is the one the store holds for it, if any.
+  Sealing sealing() const REQUIRES(mu) {
+    return Sealing{config.encrypted(), config.kms_master_key_id && data_key.with_store ? data_key.id : int64_t{0}};
+  }
 
   // Adds a message (new, loaded from the store, or moved from another queue). Its state follows
   // from visible_at_ms and receive_count.

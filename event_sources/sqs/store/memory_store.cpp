@@ -18,6 +18,7 @@ class MemoryStore final : public Store {
   uint64_t append(std::vector<Mutation> mutations) override { return appended_ += mutations.size(); }
   void wait_durable(uint64_t) override {}
   bool failing() const override { return false; }
+  void set_data_key_opener(DataKeyOpener) override {}  // nothing is ever read back
 
  private:
   std::atomic<uint64_t> appended_{0};

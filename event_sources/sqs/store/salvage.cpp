@@ -31,10 +31,16 @@ class RowCopier {
   RowCopier(sqlite3* db, const std::string& table, const std::string& key, const std::string& scope) : db_(db) {
     prepare("SELECT * FROM damaged." + table + " WHERE " + (scope.empty() ? "" : scope + " AND ") + key + " = ?1",
             &read_);
+    // By column name: a damaged file of an older schema lacks the columns added since, which
+    // then take their defaults.
     const int columns = sqlite3_column_count(read_);
-    std::string sql = "INSERT OR IGNORE INTO main." + table + " VALUES(";
-    for (int i = 0; i < columns; ++i) sql += i == 0 ? "?" : ",?";
-    prepare(sql + ")", &write_);
+    std::string names;
+    std::string values;
+    for (int i = 0; i < columns; ++i) {
+      names += std::string(i == 0 ? "" : ",") + "\"" + sqlite3_column_name(read_, i) + "\"";
+      values += i == 0 ? "?" : ",?";
+    }
+    prepare("INSERT OR IGNORE INTO main." + table + "(" + names + ") VALUES(" + values + ")", &write_);
   }
   ~RowCopier() {
     sqlite3_finalize(read_);
@@ -208,6 +214,18 @@ SalvageResult salvage_rows(common::sqlite::Connection& db, const std::string& da
     } catch (const common::sqlite::Error& e) {
       if (!unreadable(e)) throw;
     }
+    // The data keys SSE-KMS messages are sealed with (a file from before them has none).
+    int64_t max_data_key_id = 0;
+    try {
+      common::sqlite::Statement present(
+          db.get(), "SELECT count(*) FROM damaged.sqlite_master WHERE type = 'table' AND name = 'data_keys'");
+      const bool has_data_keys = present.step() && present.int64(0) > 0;
+      present.reset();
+      if (has_data_keys) copy_by_key(db, "data_keys", "data_key_id", &max_data_key_id, &result.unreadable);
+    } catch (const common::sqlite::Error& e) {
+      if (!unreadable(e)) throw;
+    }
+    if (max_data_key_id > 0) put_mark(db, "max_data_key_id", read_meta_int(db, "max_data_key_id"), max_data_key_id);
     put_mark(db, "max_queue_id", read_meta_int(db, "max_queue_id"), max_queue_id);
     put_mark(db, "max_seq", read_meta_int(db, "max_seq"), max_seq);
     if (auto key_check = read_meta(db, "key_check")) {

@@ -160,11 +160,30 @@ CREATE INDEX messages_hidden ON messages(queue_id, visible_at_ms, receive_count,
   WHERE visible_at_ms > sent_ms;
 )sql";
 
+// Version 3 seals SSE-KMS queues' messages with the data keys KMS generates for them: each data
+// key's blob (never its plaintext) is a row of data_keys, and a message names the data key it is
+// sealed with (0: the store's key file, or not encrypted).
+constexpr const char* kDataKeys = R"sql(
+ALTER TABLE messages ADD COLUMN data_key INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE data_keys(
+  data_key_id INTEGER PRIMARY KEY,
+  queue_id INTEGER NOT NULL,
+  account_id TEXT NOT NULL,
+  region TEXT NOT NULL,
+  key_ref TEXT NOT NULL,
+  key_arn TEXT NOT NULL,
+  context_arn TEXT NOT NULL,
+  ciphertext_blob BLOB NOT NULL,
+  generated_ms INTEGER NOT NULL);
+CREATE INDEX data_keys_by_queue ON data_keys(queue_id, data_key_id);
+)sql";
+
 // The schema's history (sluice/common/sqlite_schema.h): step i takes a file from version i to
 // i + 1. Append steps; never change one that has shipped.
 constexpr common::sqlite::SchemaStep kSchemaSteps[] = {
     {"create the queue store", kSchema},
     {"cluster messages by queue", kClusterMessagesByQueue},
+    {"seal SSE-KMS messages with KMS data keys", kDataKeys},
 };
 static_assert(std::size(kSchemaSteps) == static_cast<size_t>(kSluiceSchemaVersion),
               "kSluiceSchemaVersion is the number of steps");

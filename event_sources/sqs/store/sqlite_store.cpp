@@ -40,7 +40,8 @@
 // aside after its slice until nobody waits (a mutex alone would let it take the lock straight back).
 //
 // Encrypted messages: body and encoded attributes are joined and sealed as one value in `body`
-// (attributes column empty), with associated data binding it to (seq, queue_id).
+// (attributes column empty), with associated data binding it to (seq, queue_id): with the data key
+// the row names in `data_key` (SSE-KMS, data_key_ciphers.h), else with the key file.
 //
 // A failed commit (a full disk, most often) is rolled back and retried later by the group commit
 // with the same mutations. The leader's own bookkeeping must roll back with it, or the retry would
@@ -60,6 +61,7 @@
 #include <variant>
 
 #include "store/checkpointer.h"
+#include "store/data_key_ciphers.h"
 #include "store/group_commit.h"
 #include "store/record_codec.h"
 #include "store/sqlite_store.h"
@@ -74,7 +76,7 @@ constexpr int64_t kLoadSlice = 8192;  // rows read per hold of the connection wh
 constexpr const char* kMessageColumns =
     "seq, queue_id, message_id, body, attributes, aws_trace_header, sender_id, message_group_id, "
     "message_deduplication_id, sequence_number, dead_letter_source_arn, sent_ms, visible_at_ms, "
-    "first_receive_ms, receive_count, encrypted";
+    "first_receive_ms, receive_count, encrypted, data_key";
 
 std::string row_binding(int64_t seq, int64_t queue_id) {
   std::string out(16, '\0');
@@ -116,6 +118,7 @@ class SqliteStore final : public Store {
         files_(std::move(files)),
         cipher_(std::move(cipher)),
         key_check_stored_(key_check_stored),
+        data_keys_(db_.get()),
         group_([this](std::vector<Mutation>& batch) { commit(batch); }) {
     sqlite3* h = db_.get();
     begin_ = common::sqlite::Statement(h, "BEGIN");
@@ -132,7 +135,8 @@ class SqliteStore final : public Store {
         h,
         "INSERT INTO messages(seq, queue_id, message_id, body, attributes, aws_trace_header, sender_id, "
         "message_group_id, message_deduplication_id, sequence_number, dead_letter_source_arn, sent_ms, "
-        "visible_at_ms, first_receive_ms, receive_count, encrypted) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "visible_at_ms, first_receive_ms, receive_count, encrypted, data_key) "
+        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     update_message_ =
         common::sqlite::Statement(h,
                                   "UPDATE messages SET visible_at_ms = ?, first_receive_ms = ?, receive_count = ? "
@@ -200,6 +204,10 @@ class SqliteStore final : public Store {
   uint64_t append(std::vector<Mutation> mutations) override { return group_.append(std::move(mutations)); }
   void wait_durable(uint64_t ticket) override { group_.wait_durable(ticket); }
   bool failing() const override { return group_.failing(); }
+  void set_data_key_opener(DataKeyOpener opener) override {
+    common::MutexLock lock(connection_mu_);
+    data_keys_.set_opener(std::move(opener));
+  }
 
  private:
   void commit(std::vector<Mutation>& batch);
@@ -216,13 +224,16 @@ class SqliteStore final : public Store {
   void apply(const mutation::PurgeQueue& m);
   void apply(const mutation::PutDedup& m);
   void apply(const mutation::ExpireDedup& m);
+  void apply(const mutation::PutDataKey& m);
   const AtRestCipher& cipher_for_writing();
   void put_meta(const char* key, int64_t value);
   void delete_messages_of(int64_t queue_id);
   bool read_meta(const char* key, int64_t* value);
   bool read_queues(std::string* error);
   // Reads the current row of a statement selecting kMessageColumns (decrypting it if need be).
-  bool read_message(common::sqlite::Statement& s, MessageRecord* r, std::string* error);
+  // *refusal is set when KMS refused the row's data key.
+  bool read_message(common::sqlite::Statement& s, MessageRecord* r, std::string* error,
+                    std::optional<common::AwsError>* refusal);
   bool read_all_messages(std::vector<MessageRecord>* out, std::string* error);
   static DedupRecord read_dedup_row(common::sqlite::Statement& s);
 
@@ -252,6 +263,8 @@ class SqliteStore final : public Store {
   common::sqlite::Statement add_count_, drop_count_, queue_of_unknown_;
   std::map<int64_t, int64_t> count_deltas_;  // the running transaction's changes to message_counts
   common::sqlite::Statement put_dedup_, expire_dedup_;
+  DataKeyCiphers data_keys_;          // under connection_mu_
+  int64_t reserved_data_key_id_ = 0;  // the stored mark of data key ids (leader-only)
   LoadedState loaded_;
   // Declared after db_ and the statements: stops, and closes its connection, before db_ closes,
   // so that db_ is the last connection and checkpoints and deletes the WAL as it closes.
@@ -267,11 +280,13 @@ void SqliteStore::commit(std::vector<Mutation>& batch) {
   const int64_t reserved_seq = reserved_seq_;
   const int64_t reserved_queue_id = reserved_queue_id_;
   const bool key_check_stored = key_check_stored_;
+  const int64_t reserved_data_key_id = reserved_data_key_id_;
   seq_undo_.clear();
   try {
     run_transaction(batch);
   } catch (const StoreFailure& e) {
     undo_bookkeeping(reserved_seq, reserved_queue_id, key_check_stored);
+    reserved_data_key_id_ = reserved_data_key_id;
     if (!failing_) {
       std::fprintf(stderr, "sluice: %s; changes are refused until a commit succeeds again\n", e.what());
       failing_ = true;
@@ -279,6 +294,7 @@ void SqliteStore::commit(std::vector<Mutation>& batch) {
     throw;
   } catch (...) {
     undo_bookkeeping(reserved_seq, reserved_queue_id, key_check_stored);
+    reserved_data_key_id_ = reserved_data_key_id;
     throw;
   }
   if (failing_) {
@@ -431,6 +447,7 @@ void SqliteStore::delete_messages_of(int64_t queue_id) {
 void SqliteStore::apply(const mutation::DeleteQueue& m) {
   delete_messages_of(m.queue_id);
   delete_queue_dedup_.bind(1, m.queue_id).run();
+  data_keys_.drop_queue(m.queue_id);
   delete_queue_.bind(1, m.queue_id).run();
 }
 
@@ -460,7 +477,8 @@ void SqliteStore::apply(const mutation::InsertMessage& m) {
   std::string_view body = r.body;
   std::string_view stored_attributes = attributes;
   if (r.encrypted) {
-    sealed = cipher_for_writing().seal(join_payload(r.body, attributes), row_binding(r.seq, r.queue_id));
+    const AtRestCipher& cipher = r.data_key_id != 0 ? data_keys_.for_sealing(r.data_key_id) : cipher_for_writing();
+    sealed = cipher.seal(join_payload(r.body, attributes), row_binding(r.seq, r.queue_id));
     body = sealed;
     stored_attributes = {};
   }
@@ -480,6 +498,7 @@ void SqliteStore::apply(const mutation::InsertMessage& m) {
       .bind(14, r.first_receive_ms)
       .bind(15, int64_t{r.receive_count})
       .bind(16, int64_t{r.encrypted ? 1 : 0})
+      .bind(17, r.encrypted ? r.data_key_id : int64_t{0})
       .run();
   ++count_deltas_[r.queue_id];
   seq_undo_.emplace_back(r.seq, std::nullopt);  // a seq is inserted once: it was absent
@@ -523,6 +542,15 @@ void SqliteStore::apply(const mutation::DeleteMessage& m) {
 void SqliteStore::apply(const mutation::PurgeQueue& m) {
   delete_messages_of(m.queue_id);
   delete_queue_dedup_.bind(1, m.queue_id).run();
+  data_keys_.prune_queue(m.queue_id);
+}
+
+void SqliteStore::apply(const mutation::PutDataKey& m) {
+  if (m.key.data_key_id > reserved_data_key_id_) {
+    reserved_data_key_id_ = m.key.data_key_id;  // data keys are few: the mark is the id itself
+    put_meta("max_data_key_id", reserved_data_key_id_);
+  }
+  data_keys_.put(m.key, m.plaintext);
 }
 
 void SqliteStore::apply(const mutation::PutDedup& m) {
@@ -577,7 +605,8 @@ bool SqliteStore::read_queues(std::string* error) {
   return true;
 }
 
-bool SqliteStore::read_message(common::sqlite::Statement& s, MessageRecord* out, std::string* error) {
+bool SqliteStore::read_message(common::sqlite::Statement& s, MessageRecord* out, std::string* error,
+                               std::optional<common::AwsError>* refusal) {
   MessageRecord& r = *out;
   r.seq = s.int64(0);
   r.queue_id = s.int64(1);
@@ -585,7 +614,20 @@ bool SqliteStore::read_message(common::sqlite::Statement& s, MessageRecord* out,
   r.encrypted = s.int64(15) != 0;
   std::string encoded_attributes;
   std::string where = files_.database + ": message " + std::to_string(r.seq);
-  if (r.encrypted) {
+  r.data_key_id = s.int64(16);
+  if (r.encrypted && r.data_key_id != 0) {
+    std::string why;
+    const AtRestCipher* cipher = data_keys_.for_opening(r.data_key_id, &why, refusal);
+    if (cipher == nullptr) {
+      *error = where + " cannot be decrypted: " + why;
+      return false;
+    }
+    auto plain = cipher->open(s.string(3), row_binding(r.seq, r.queue_id));
+    if (!plain || !split_payload(*plain, &r.body, &encoded_attributes)) {
+      *error = where + " cannot be decrypted with its data key " + std::to_string(r.data_key_id) + " (damaged row)";
+      return false;
+    }
+  } else if (r.encrypted) {
     if (!cipher_) {
       *error = where + " is encrypted but " + files_.key + " is missing";
       return false;
@@ -632,7 +674,8 @@ bool SqliteStore::read_all_messages(std::vector<MessageRecord>* out, std::string
   common::sqlite::Statement s(db_.get(), std::string("SELECT ") + kMessageColumns + " FROM messages ORDER BY seq");
   while (s.step()) {
     MessageRecord r;
-    if (!read_message(s, &r, error)) {
+    std::optional<common::AwsError> refusal;
+    if (!read_message(s, &r, error, &refusal)) {
       s.reset();
       return false;
     }
@@ -668,7 +711,7 @@ bool SqliteStore::load_queue(int64_t queue_id, QueueContents* out, std::string* 
       int64_t rows = 0;
       while (read_slice_.step()) {
         MessageRecord r;
-        if (!read_message(read_slice_, &r, error)) {
+        if (!read_message(read_slice_, &r, error, &out->refusal)) {
           read_slice_.reset();
           return false;
         }
@@ -723,7 +766,9 @@ bool SqliteStore::read_catalog(std::string* error) {
   try {
     read_meta("max_seq", &reserved_seq_);
     read_meta("max_queue_id", &reserved_queue_id_);
+    read_meta("max_data_key_id", &reserved_data_key_id_);
     if (!read_queues(error)) return false;
+    loaded_.data_keys = data_keys_.newest_per_queue();
   } catch (const common::sqlite::Error& e) {
     *error = describe_sqlite_failure(files_.database, e);
     return false;
@@ -732,6 +777,7 @@ bool SqliteStore::read_catalog(std::string* error) {
   // before the mark existed), so the messages need not be read to know where seqs continue.
   loaded_.max_seq = reserved_seq_;
   loaded_.max_queue_id = std::max(loaded_.max_queue_id, reserved_queue_id_);
+  loaded_.max_data_key_id = reserved_data_key_id_;
   return true;
 }
 

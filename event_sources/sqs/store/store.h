@@ -17,17 +17,23 @@
 // a change still waiting in the log.
 //
 // open_sqlite_store(): SQLite in WAL mode under a data directory. Message bodies and attributes of
-// messages marked `encrypted` are stored AES-256-GCM encrypted with a key file kept in the data
-// directory (created on first use). open_memory_store(): keeps nothing.
+// messages marked `encrypted` are stored AES-256-GCM encrypted: with the data key the record names
+// (SSE-KMS queues: a data key KMS generated for the queue, whose blob is kept in data_keys and
+// whose plaintext the engine hands over with PutDataKey, never written), else with a key file
+// kept in the data directory (SSE-SQS queues; created on first use). Rows sealed with a data key
+// are opened, when their queue loads, with the plaintext the DataKeyOpener gets back from KMS.
+// open_memory_store(): keeps nothing.
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "sluice/common/aws_error.h"
 #include "sluice/sqs/engine.h"
 
 namespace sluice::sqs::detail {
@@ -60,8 +66,26 @@ struct MessageRecord {
   int64_t visible_at_ms = 0;     // hidden (delayed or in flight) until then
   int64_t first_receive_ms = 0;  // 0 = never received
   int32_t receive_count = 0;
-  bool encrypted = false;  // keep body and attributes encrypted at rest
+  bool encrypted = false;   // keep body and attributes encrypted at rest
+  int64_t data_key_id = 0;  // encrypted with this data key (data_keys); 0 = with the store's key file
 };
+
+// A data key an SSE-KMS queue encrypts its messages with, as the store keeps it: what KMS needs to
+// decrypt it again, never its plaintext. Ids are engine-assigned and never reused.
+struct DataKeyRecord {
+  int64_t data_key_id = 0;
+  int64_t queue_id = 0;  // the queue it was generated for
+  std::string account_id;
+  std::string region;
+  std::string key_ref;      // the queue's KmsMasterKeyId when it was generated
+  std::string key_arn;      // the KMS key's ARN
+  std::string context_arn;  // the encryption context's aws:sqs:arn (the queue's ARN)
+  std::string ciphertext_blob;
+  int64_t generated_ms = 0;  // on the KMS clock
+};
+
+// Gets a stored data key's plaintext back from KMS, or the error to answer with when KMS refuses.
+using DataKeyOpener = std::function<common::Outcome<std::string>(const DataKeyRecord&)>;
 
 // FIFO deduplication window entry: a send with this (queue, scope key, dedup id) before
 // expires_ms is a duplicate that answers with the original message id and sequence number.
@@ -101,26 +125,35 @@ struct PutDedup {
 struct ExpireDedup {
   int64_t before_ms;
 };  // drop every entry with expires_ms < before_ms
+// A new data key, logged before the first message sealed with it. The plaintext seals that
+// message and the later ones in the commit path; only the record is written.
+struct PutDataKey {
+  DataKeyRecord key;
+  std::string plaintext;
+};
 }  // namespace mutation
 
-using Mutation =
-    std::variant<mutation::PutQueue, mutation::DeleteQueue, mutation::InsertMessage, mutation::UpdateMessage,
-                 mutation::DeleteMessage, mutation::PurgeQueue, mutation::PutDedup, mutation::ExpireDedup>;
+using Mutation = std::variant<mutation::PutQueue, mutation::DeleteQueue, mutation::InsertMessage,
+                              mutation::UpdateMessage, mutation::DeleteMessage, mutation::PurgeQueue,
+                              mutation::PutDedup, mutation::ExpireDedup, mutation::PutDataKey>;
 
 struct LoadedState {
   std::vector<QueueRecord> queues;
-  std::vector<MessageRecord> messages;  // ordered by seq (empty from load_catalog())
-  std::vector<DedupRecord> dedup;       // (empty from load_catalog())
+  std::vector<MessageRecord> messages;   // ordered by seq (empty from load_catalog())
+  std::vector<DedupRecord> dedup;        // (empty from load_catalog())
+  std::vector<DataKeyRecord> data_keys;  // each queue's newest data key
   // No id above these was ever used. They may exceed every loaded row: ids of deleted rows are
   // never handed out again, so the SQLite store keeps a high-water mark reserved in blocks.
   int64_t max_queue_id = 0;
   int64_t max_seq = 0;
+  int64_t max_data_key_id = 0;
 };
 
 // One queue's stored contents (load_queue()).
 struct QueueContents {
   std::vector<MessageRecord> messages;  // ordered by seq
   std::vector<DedupRecord> dedup;
+  std::optional<common::AwsError> refusal;  // when load_queue failed because the DataKeyOpener was refused
 };
 
 // A queue's stored messages by state at a moment, as the engine would count them once loaded:
@@ -155,7 +188,8 @@ class Store {
   virtual LoadedState load_catalog() = 0;
   // One queue's messages (seq order) and deduplication entries, read while commits go on. False +
   // *error (naming the file and the row) when a row cannot be read back: a damaged page, a row that
-  // cannot be decrypted. Thread-safe; the caller loads a queue once.
+  // cannot be decrypted; with out->refusal too when KMS refused a data key the rows need. Thread-safe;
+  // the caller loads a queue once.
   virtual bool load_queue(int64_t queue_id, QueueContents* out, std::string* error) = 0;
   // Counts a queue's stored messages at `now_ms` without loading them. False + *error as load_queue.
   virtual bool count_queue(int64_t queue_id, int64_t now_ms, StoredCounts* out, std::string* error) = 0;
@@ -170,6 +204,9 @@ class Store {
   // True while the last commit attempt failed (until one succeeds): the engine then refuses
   // changes that would add data instead of piling them onto a store that cannot take them.
   virtual bool failing() const = 0;
+  // How load_queue() and load() get the plaintexts of the data keys rows are sealed with (the
+  // first time each is needed). Set before the first load; without one such rows cannot be read.
+  virtual void set_data_key_opener(DataKeyOpener opener) = 0;
 };
 
 struct StoreOpenOptions {

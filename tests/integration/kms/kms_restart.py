@@ -1,6 +1,9 @@
 """KMS keys across a restart of `sluice up` with the same data directory: keys, states, aliases,
 tags and the key material itself (a ciphertext made before the restart decrypts after it), kept
-in kms.db with file mode 0600; and an SSE-KMS queue keeps working with its key.
+in kms.db with file mode 0600; and an SSE-KMS queue keeps working with its key. An SSE-KMS
+queue's bodies are sealed with the data key KMS generated for it: the data directory holds the
+data key's blob and never the body, the data key is reused after a restart, and a key disabled
+while sluice was down fails ReceiveMessage with KMS.DisabledException until it is enabled again.
 
     kms_restart.py --sluice BIN
 
@@ -8,6 +11,7 @@ Runs its own servers on loopback ports. boto3 from the system's python3.
 """
 
 import os
+import sqlite3
 import stat
 import sys
 import tempfile
@@ -18,6 +22,7 @@ from sluice_server import SluiceServer, run_unittests, sluice_from_argv  # noqa:
 
 import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
+from botocore.exceptions import ClientError  # noqa: E402
 
 BIN = None
 BOUNDED = Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 1, "mode": "standard"})
@@ -68,6 +73,69 @@ class KmsRestartTest(unittest.TestCase):
             finally:
                 self.assertEqual(second.stop(), 0, second.log_text())
                 second.close()
+
+    def test_sse_kms_bodies_are_sealed_with_the_queue_data_key(self):
+        secret = "payroll run 2026-12 for the whole company"
+        with tempfile.TemporaryDirectory(prefix="sluice-kms-") as tmp:
+            data = os.path.join(tmp, "data")
+            first = SluiceServer(BIN, data_dir=data).start()
+            try:
+                key = client(first, "kms").create_key(Description="bodies")["KeyMetadata"]["KeyId"]
+                sqs = client(first, "sqs")
+                url = sqs.create_queue(QueueName="sealed", Attributes={"KmsMasterKeyId": key})["QueueUrl"]
+                sqs.send_message(QueueUrl=url, MessageBody=secret)
+            finally:
+                self.assertEqual(first.stop(), 0, first.log_text())
+                first.close()
+            self.assertEqual(self.data_key_rows(data), 1)
+            for name in os.listdir(data):
+                path = os.path.join(data, name)
+                if os.path.isfile(path):
+                    with open(path, "rb") as f:
+                        self.assertNotIn(secret.encode(), f.read(), name)
+
+            second = SluiceServer(BIN, data_dir=data).start()
+            try:
+                sqs = client(second, "sqs")
+                url = sqs.get_queue_url(QueueName="sealed")["QueueUrl"]
+                got = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=2, VisibilityTimeout=0)["Messages"]
+                self.assertEqual([m["Body"] for m in got], [secret])
+                sqs.send_message(QueueUrl=url, MessageBody="second")  # the same data key, restored
+                client(second, "kms").disable_key(KeyId=key)
+            finally:
+                self.assertEqual(second.stop(), 0, second.log_text())
+                second.close()
+            self.assertEqual(self.data_key_rows(data), 1)
+
+            third = SluiceServer(BIN, data_dir=data).start()
+            try:
+                sqs = client(third, "sqs")
+                url = sqs.get_queue_url(QueueName="sealed")["QueueUrl"]
+                with self.assertRaises(ClientError) as refused:
+                    sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0)
+                self.assertEqual(refused.exception.response["Error"]["Code"], "KMS.DisabledException")
+                self.assertEqual(refused.exception.response["ResponseMetadata"]["HTTPStatusCode"], 400)
+                client(third, "kms").enable_key(KeyId=key)
+                bodies = []
+                for _ in range(10):
+                    got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+                    bodies += [m["Body"] for m in got.get("Messages", [])]
+                    if len(bodies) == 2:
+                        break
+                self.assertEqual(sorted(bodies), sorted([secret, "second"]))
+            finally:
+                self.assertEqual(third.stop(), 0, third.log_text())
+                third.close()
+
+    def data_key_rows(self, data):
+        db = sqlite3.connect(os.path.join(data, "sluice.db"))
+        try:
+            rows = db.execute("SELECT ciphertext_blob FROM data_keys").fetchall()
+        finally:
+            db.close()
+        for (blob,) in rows:
+            self.assertGreater(len(blob), 32)  # KMS's blob, not a bare 32-byte key
+        return len(rows)
 
 
 if __name__ == "__main__":

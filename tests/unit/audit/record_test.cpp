@@ -141,11 +141,11 @@ TEST_CASE("secrets, plaintexts and message bodies are not written") {
   CHECK(audit_test::text(enc.at("resources").as_array().at(0).at("ARN")) ==
         "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab");
   const auto sts = record_of(only_event(*trail, "AssumeRole"));
-  CHECK(audit_test::text(sts.at("responseElements").at("credentials").at("AccessKeyId")) == "ASIAEXAMPLE");
+  CHECK(audit_test::text(sts.at("responseElements").at("credentials").at("accessKeyId")) == "ASIAEXAMPLE");
   const auto iam = record_of(only_event(*trail, "CreateAccessKey"));
   CHECK(audit_test::text(iam.at("awsRegion")) == "us-east-1");
   CHECK(audit_test::text(iam.at("eventSource")) == "iam.amazonaws.com");
-  CHECK(audit_test::text(iam.at("responseElements").at("accessKey").at("AccessKeyId")) == "AKIABOB");
+  CHECK(audit_test::text(iam.at("responseElements").at("accessKey").at("accessKeyId")) == "AKIABOB");
 }
 
 TEST_CASE("data events: recorded only when enabled, written as Data, never in the event history") {
@@ -248,4 +248,75 @@ TEST_CASE("lookup: one attribute, a time range, newest first, pages with tokens 
   CHECK(refused.error().code == common::AwsErrorCode::CloudTrailInvalidNextToken);
   by_user.next_token = "not a token";
   CHECK_FALSE(trail->lookup(by_user));
+}
+
+TEST_CASE("Lambda's events carry the API version AWS documents for them; other services' do not") {
+  auto trail = memory_trail();
+  auto create = call_as_user("lambda", "CreateFunction");
+  create.request_parameters =
+      R"({"FunctionName":"orders","Runtime":"python3.12","Code":{"ZipFile":"UEsDBA==","S3Bucket":"b"},"Environment":{"Variables":{"DB_PASSWORD":"hunter2"}}})";
+  create.response_elements =
+      R"({"FunctionName":"orders","FunctionArn":"arn:aws:lambda:us-east-1:111122223333:function:orders"})";
+  trail->record(create);
+  for (const char* name : {"UpdateFunctionCode", "UpdateFunctionConfiguration", "AddPermission", "TagResource",
+                           "GetFunction", "ListFunctions"}) {
+    auto call = call_as_user("lambda", name);
+    call.request_parameters = R"({"FunctionName":"orders"})";
+    trail->record(call);
+  }
+  trail->record(call_as_user("sqs", "CreateQueue"));
+
+  const auto created = record_of(only_event(*trail, "CreateFunction20150331"));
+  CHECK(audit_test::text(created.at("eventName")) == "CreateFunction20150331");
+  const auto& params = created.at("requestParameters").as_object();
+  // Members camel-cased at every depth, code dropped, the environment's values hidden with its keys.
+  CHECK(audit_test::text(params.at("runtime")) == "python3.12");
+  CHECK(audit_test::text(params.at("code").at("s3Bucket")) == "b");
+  CHECK_FALSE(params.at("code").as_object().contains("zipFile"));
+  CHECK(audit_test::text(params.at("environment").at("variables")) == "HIDDEN_DUE_TO_SECURITY_REASONS");
+  CHECK(audit_test::text(created.at("responseElements").at("functionArn")) ==
+        "arn:aws:lambda:us-east-1:111122223333:function:orders");
+  CHECK(only_event(*trail, "UpdateFunctionCode20150331v2").event_source == "lambda.amazonaws.com");
+  CHECK(only_event(*trail, "UpdateFunctionConfiguration20150331v2").management);
+  CHECK_FALSE(only_event(*trail, "AddPermission20150331v2").read_only);
+  CHECK(only_event(*trail, "TagResource20170331v2").resources.size() == 1);
+  CHECK(only_event(*trail, "GetFunction20150331").read_only);
+  CHECK(only_event(*trail, "ListFunctions").read_only);  // no version the documentation gives
+  CHECK(only_event(*trail, "CreateQueue").event_name == "CreateQueue");
+  audit::LookupQuery unversioned;
+  unversioned.key = audit::LookupKey::EventName;
+  unversioned.value = "CreateFunction";
+  CHECK(trail->lookup(unversioned)->events.empty());
+}
+
+TEST_CASE("caller-keyed maps keep their keys; the structures in them are camel-cased") {
+  audit_test::TempDir dir;
+  audit::TrailOptions options;
+  options.data_dir = dir.path;
+  options.data_events = true;
+  std::string error;
+  auto trail = audit::Trail::open(options, &error);
+  REQUIRE(trail);
+  auto create = call_as_user("sqs", "CreateQueue");
+  create.request_parameters = R"({"QueueName":"orders","Attributes":{"VisibilityTimeout":"45"},"tags":{"Team":"Pay"}})";
+  trail->record(create);
+  auto send = call_as_user("sqs", "SendMessage");
+  send.request_parameters =
+      R"({"QueueUrl":"http://h/111122223333/orders","MessageBody":"x","MessageAttributes":{"Colour":{"DataType":"String","StringValue":"blue"}}})";
+  trail->record(send);
+  auto encrypt = call_as_user("kms", "Encrypt");
+  encrypt.request_parameters = R"({"KeyId":"alias/a","EncryptionContext":{"Department":"IT"}})";
+  trail->record(encrypt);
+  trail->flush();
+
+  const auto queue = record_of(only_event(*trail, "CreateQueue")).at("requestParameters");
+  CHECK(audit_test::text(queue.at("attributes").at("VisibilityTimeout")) == "45");
+  CHECK(audit_test::text(queue.at("tags").at("Team")) == "Pay");
+  const auto context = record_of(only_event(*trail, "Encrypt")).at("requestParameters");
+  CHECK(audit_test::text(context.at("encryptionContext").at("Department")) == "IT");
+  // A data event is not in the event history: its line in the trail's file is read.
+  const std::string written = audit_test::all_text(dir.path);
+  CHECK(written.find(
+            R"("messageAttributes":{"Colour":{"dataType":"String","stringValue":"HIDDEN_DUE_TO_SECURITY_REASONS"}})") !=
+        std::string::npos);
 }

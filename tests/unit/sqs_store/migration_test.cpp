@@ -60,9 +60,12 @@ CREATE TABLE messages_v1(
   first_receive_ms INTEGER NOT NULL,
   receive_count INTEGER NOT NULL,
   encrypted INTEGER NOT NULL);
-INSERT INTO messages_v1 SELECT * FROM messages;
+INSERT INTO messages_v1 SELECT seq, queue_id, message_id, body, attributes, aws_trace_header, sender_id,
+  message_group_id, message_deduplication_id, sequence_number, dead_letter_source_arn, sent_ms, visible_at_ms,
+  first_receive_ms, receive_count, encrypted FROM messages;
 DROP TABLE messages;
 DROP TABLE message_counts;
+DROP TABLE data_keys;
 ALTER TABLE messages_v1 RENAME TO messages;
 PRAGMA user_version = 1;
 UPDATE sluice_meta SET value = 1 WHERE key = 'schema_version';
@@ -119,8 +122,8 @@ TEST_CASE("a store in the layout of schema version 1 is migrated with every row"
       std::vector<Mutation>{mutation::UpdateMessage{3, 1800000000000, 1700000001000, 2}, mutation::DeleteMessage{4}}));
   store.reset();
 
-  CHECK(raw_text(db, "PRAGMA user_version") == "2");
-  CHECK(raw_text(db, "SELECT value FROM sluice_meta WHERE key = 'schema_version'") == "2");
+  CHECK(raw_text(db, "PRAGMA user_version") == "3");
+  CHECK(raw_text(db, "SELECT value FROM sluice_meta WHERE key = 'schema_version'") == "3");
   CHECK(raw_text(db, "SELECT sql FROM sqlite_master WHERE name = 'messages'").find("WITHOUT ROWID") !=
         std::string::npos);
   CHECK(raw_text(db, "SELECT receive_count FROM messages WHERE seq = 3") == "2");

@@ -99,7 +99,7 @@ inline bool same_message(const MessageRecord& a, const MessageRecord& b) {
          a.message_deduplication_id == b.message_deduplication_id && a.sequence_number == b.sequence_number &&
          a.dead_letter_source_arn == b.dead_letter_source_arn && a.sent_ms == b.sent_ms &&
          a.visible_at_ms == b.visible_at_ms && a.first_receive_ms == b.first_receive_ms &&
-         a.receive_count == b.receive_count && a.encrypted == b.encrypted;
+         a.receive_count == b.receive_count && a.encrypted == b.encrypted && a.data_key_id == b.data_key_id;
 }
 
 }  // namespace sluice::sqs::detail::testing

@@ -183,6 +183,14 @@ class Service {
   // The operation a call asks for, as the audit trail names its event: the action, for REST
   // services the operation their route names ("" when none does).
   virtual std::string operation_name(const Call& call) const { return call.action; }
+  // Query: the model of the action's request when the service has one (the audit trail then
+  // records its Query parameters under their JSON names and shapes, as CloudTrail does); null
+  // otherwise (the trail reads the form by the Query protocol's conventions). Points into a
+  // static table.
+  virtual const query::ActionSpec* query_action_spec(std::string_view action) const {
+    (void)action;
+    return nullptr;
+  }
   // A plain GET this service serves, or nullopt.
   virtual std::optional<http::Response> get(const http::Request& request) {
     (void)request;

@@ -1,0 +1,231 @@
+// Rows sealed with KMS data keys (SSE-KMS queues): PutDataKey stores the data key's blob, never its
+// plaintext, and the commit path seals the rows that name it; a reopened store opens them with the
+// plaintext its DataKeyOpener gets from KMS, and answers KMS's refusal when there is none. A file of
+// schema version 2 (before data keys) is upgraded with its rows intact.
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <string>
+
+#include "sluice/common/clock.h"
+#include "sluice/kms/kms.h"
+#include "store_test_support.h"
+
+using namespace sluice;
+using namespace sluice::sqs;
+using namespace sluice::sqs::detail;
+using namespace sluice::sqs::detail::testing;
+
+namespace {
+
+const kms::Scope kScope{"123456789012", "eu-west-1"};
+constexpr const char* kQueueArn = "arn:aws:sqs:eu-west-1:123456789012:orders";
+
+std::string raw_text(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
+  std::string value;
+  if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr)
+    value = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
+}
+
+void raw_exec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* message = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+  std::string text = message != nullptr ? message : "";
+  sqlite3_free(message);
+  sqlite3_close(db);
+  INFO(text);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+// A KMS key and a data key generated under it for the queue, as SQS asks for one.
+struct Kms {
+  std::shared_ptr<kms::KeyManager> keys;
+  std::string key_id;
+  kms::DataKey data_key;
+
+  Kms() {
+    kms::KmsOptions options;
+    options.clock = std::make_shared<common::ManualClock>();
+    std::string error;
+    keys = kms::KeyManager::open(options, &error);
+    REQUIRE_MESSAGE(keys, error);
+    key_id = keys->create_key(kScope, {})->key_id;
+    data_key = *keys->generate_data_key(kScope, key_id, 32, {{"aws:sqs:arn", kQueueArn}}, true);
+  }
+
+  DataKeyRecord record(int64_t id, int64_t queue_id) const {
+    DataKeyRecord r;
+    r.data_key_id = id;
+    r.queue_id = queue_id;
+    r.account_id = kScope.account_id;
+    r.region = kScope.region;
+    r.key_ref = key_id;
+    r.key_arn = data_key.key_arn;
+    r.context_arn = kQueueArn;
+    r.ciphertext_blob = data_key.ciphertext_blob;
+    r.generated_ms = 1700000000000;
+    return r;
+  }
+
+  // The opener the engine gives the store: KMS decrypts the blob under the queue's context.
+  DataKeyOpener opener() const {
+    return [keys = keys](const DataKeyRecord& key) -> common::Outcome<std::string> {
+      auto plain = keys->decrypt(kms::Scope{key.account_id, key.region}, key.ciphertext_blob,
+                                 {{"aws:sqs:arn", key.context_arn}}, std::nullopt);
+      if (!plain) return plain.take_error();
+      return std::move(plain->plaintext);
+    };
+  }
+};
+
+std::unique_ptr<Store> open_store(const TempDir& dir) {
+  std::string error;
+  auto store = open_sqlite_store(dir.path(), SyncMode::Normal, &error);
+  REQUIRE_MESSAGE(store, error);
+  return store;
+}
+
+MessageRecord sealed_message(int64_t queue_id, int64_t seq, int64_t data_key_id) {
+  MessageRecord m = sample_message(queue_id, seq, true);
+  m.data_key_id = data_key_id;
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("rows sealed with a data key reopen through KMS; the files hold neither body nor key") {
+  TempDir dir;
+  Kms kms;
+  const std::vector<MessageRecord> written = {sealed_message(1, 1, 7), sample_message(1, 2, true),
+                                              sealed_message(1, 3, 7)};
+  {
+    auto store = open_store(dir);
+    store->load_catalog();
+    std::vector<Mutation> batch{mutation::PutQueue{sample_queue(1)},
+                                mutation::PutDataKey{kms.record(7, 1), kms.data_key.plaintext}};
+    for (const auto& m : written) batch.emplace_back(mutation::InsertMessage{m});
+    store->wait_durable(store->append(std::move(batch)));
+    // Not closed yet: the rows are in the write-ahead log, which must not hold them in clear either.
+    const std::string on_disk = read_file(dir.file("sluice.db")) + read_file(dir.file("sluice.db-wal"));
+    CHECK(on_disk.find(written[0].body) == std::string::npos);
+    CHECK(on_disk.find(kms.data_key.plaintext) == std::string::npos);
+  }
+  const std::string on_disk = read_file(dir.file("sluice.db"));
+  CHECK(on_disk.find(written[0].body) == std::string::npos);
+  CHECK(on_disk.find(kms.data_key.plaintext) == std::string::npos);
+  CHECK(raw_text(dir.file("sluice.db"), "SELECT group_concat(data_key) FROM messages") == "7,0,7");
+
+  auto store = open_store(dir);
+  LoadedState catalog = store->load_catalog();
+  REQUIRE(catalog.data_keys.size() == 1);
+  CHECK(catalog.data_keys[0].ciphertext_blob == kms.data_key.ciphertext_blob);
+  CHECK(catalog.data_keys[0].context_arn == kQueueArn);
+  CHECK(catalog.data_keys[0].key_ref == kms.key_id);
+  CHECK(catalog.max_data_key_id == 7);
+
+  std::string error;
+  SUBCASE("KMS refuses: the load fails with its refusal, and a later load asks again") {
+    REQUIRE(kms.keys->disable_key(kScope, kms.key_id).ok());
+    store->set_data_key_opener(kms.opener());
+    QueueContents refused;
+    CHECK_FALSE(store->load_queue(1, &refused, &error));
+    REQUIRE(refused.refusal);
+    CHECK(refused.refusal->code == common::AwsErrorCode::KmsKeyDisabled);
+    CHECK(error.find("message 1") != std::string::npos);
+    REQUIRE(kms.keys->enable_key(kScope, kms.key_id).ok());
+  }
+  SUBCASE("without KMS the rows cannot be read") {
+    QueueContents none;
+    CHECK_FALSE(store->load_queue(1, &none, &error));
+    CHECK_FALSE(none.refusal);
+    CHECK(error.find("KMS") != std::string::npos);
+  }
+  store->set_data_key_opener(kms.opener());
+  QueueContents contents;
+  REQUIRE_MESSAGE(store->load_queue(1, &contents, &error), error);
+  REQUIRE(contents.messages.size() == written.size());
+  for (size_t i = 0; i < written.size(); ++i) CHECK(same_message(contents.messages[i], written[i]));
+}
+
+TEST_CASE("a purge keeps only the queue's newest data key; deleting the queue drops them all") {
+  TempDir dir;
+  Kms kms;
+  auto store = open_store(dir);
+  store->load_catalog();
+  store->wait_durable(store->append(std::vector<Mutation>{
+      mutation::PutQueue{sample_queue(1)}, mutation::PutQueue{sample_queue(2, "other")},
+      mutation::PutDataKey{kms.record(1, 1), kms.data_key.plaintext},
+      mutation::PutDataKey{kms.record(2, 1), kms.data_key.plaintext},
+      mutation::PutDataKey{kms.record(3, 2), kms.data_key.plaintext}, mutation::InsertMessage{sealed_message(1, 1, 1)},
+      mutation::InsertMessage{sealed_message(1, 2, 2)}}));
+  store->wait_durable(
+      store->append(std::vector<Mutation>{mutation::PurgeQueue{1}, mutation::InsertMessage{sealed_message(1, 3, 2)}}));
+  store.reset();
+  const std::string db = dir.file("sluice.db");
+  CHECK(raw_text(db, "SELECT group_concat(data_key_id) FROM data_keys") == "2,3");
+  store = open_store(dir);
+  store->load_catalog();
+  store->set_data_key_opener(kms.opener());
+  std::string error;
+  QueueContents contents;
+  REQUIRE_MESSAGE(store->load_queue(1, &contents, &error), error);
+  REQUIRE(contents.messages.size() == 1);
+  CHECK(same_message(contents.messages[0], sealed_message(1, 3, 2)));
+  store->wait_durable(store->append(mutation::DeleteQueue{1}));
+  store.reset();
+  CHECK(raw_text(db, "SELECT group_concat(data_key_id) FROM data_keys") == "3");
+  CHECK(raw_text(db, "SELECT value FROM sluice_meta WHERE key = 'max_data_key_id'") == "3");
+}
+
+TEST_CASE("a store of schema version 2 is upgraded: its rows open, and data keys can be added") {
+  TempDir dir;
+  Kms kms;
+  const std::vector<MessageRecord> old_rows = {sample_message(1, 1, false), sample_message(1, 2, true)};
+  {
+    auto store = open_store(dir);
+    store->load_catalog();
+    std::vector<Mutation> batch{mutation::PutQueue{sample_queue(1)}};
+    for (const auto& m : old_rows) batch.emplace_back(mutation::InsertMessage{m});
+    store->wait_durable(store->append(std::move(batch)));
+  }
+  // Back to the layout version 2 wrote: no data_keys table, no data_key column.
+  const std::string db = dir.file("sluice.db");
+  raw_exec(db,
+           "DROP TABLE data_keys; ALTER TABLE messages DROP COLUMN data_key; PRAGMA user_version = 2; "
+           "UPDATE sluice_meta SET value = 2 WHERE key = 'schema_version';");
+  REQUIRE(raw_text(db, "SELECT count(*) FROM sqlite_master WHERE name = 'data_keys'") == "0");
+
+  {
+    auto store = open_store(dir);
+    store->load_catalog();
+    store->set_data_key_opener(kms.opener());
+    std::string error;
+    QueueContents contents;
+    REQUIRE_MESSAGE(store->load_queue(1, &contents, &error), error);
+    REQUIRE(contents.messages.size() == 2);
+    for (size_t i = 0; i < old_rows.size(); ++i) CHECK(same_message(contents.messages[i], old_rows[i]));
+    store->wait_durable(
+        store->append(std::vector<Mutation>{mutation::PutDataKey{kms.record(1, 1), kms.data_key.plaintext},
+                                            mutation::InsertMessage{sealed_message(1, 3, 1)}}));
+  }
+  CHECK(raw_text(db, "PRAGMA user_version") == "3");
+  CHECK(raw_text(db, "SELECT group_concat(data_key) FROM messages") == "0,0,1");
+  auto store = open_store(dir);
+  store->load_catalog();
+  store->set_data_key_opener(kms.opener());
+  std::string error;
+  QueueContents contents;
+  REQUIRE_MESSAGE(store->load_queue(1, &contents, &error), error);
+  REQUIRE(contents.messages.size() == 3);
+  CHECK(same_message(contents.messages[2], sealed_message(1, 3, 1)));
+}
