@@ -14,6 +14,8 @@
 #include "sluice/api/server/server.h"
 #include "sluice/audit/audit.h"
 
+namespace common = sluice::common;
+
 namespace {
 
 using sluice::api::http::Request;
@@ -21,7 +23,6 @@ using sluice::api::http::ResponderPtr;
 using sluice::api::http::Response;
 using sluice::api::http::test::Client;
 using sluice::api::http::test::ParsedResponse;
-using sluice::common::AwsError;
 using namespace sluice::api::server;
 
 // Answers every call with "<service>|<action>|<account>|<region>|<protocol>|<signing service>".

@@ -10,10 +10,11 @@
 
 #include "request_metrics.h"
 
+namespace common = sluice::common;
+
 namespace {
 
 using sluice::api::server::detail::RequestMetrics;
-using sluice::common::PrometheusText;
 
 std::string exposition(const RequestMetrics& metrics) {
   std::string text;

@@ -12,10 +12,11 @@
 #include "sluice/aws/credentials.h"
 #include "test_support.h"
 
+namespace common = sluice::common;
+
 using namespace sluice::aws;
 using sluice::aws::test::LoopbackServer;
 using sluice::aws::test::ScopedEnv;
-using sluice::common::ManualClock;
 
 namespace {
 

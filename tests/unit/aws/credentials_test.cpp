@@ -11,11 +11,12 @@
 #include "sluice/aws/credentials.h"
 #include "test_support.h"
 
+namespace common = sluice::common;
+
 using namespace sluice::aws;
 using sluice::aws::test::LoopbackServer;
 using sluice::aws::test::ScopedEnv;
 using sluice::aws::test::TempDir;
-using sluice::common::ManualClock;
 
 namespace {
 

@@ -4,7 +4,7 @@
 
 #include "sluice/common/clock.h"
 
-using sluice::common::format_iso8601_ms;
+namespace common = sluice::common;
 
 TEST_CASE("the epoch and AWS's millisecond form") {
   CHECK(common::format_iso8601_ms(0) == "1970-01-01T00:00:00.000Z");

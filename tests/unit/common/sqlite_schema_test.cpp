@@ -10,6 +10,8 @@
 
 #include "sluice/common/sqlite_schema.h"
 
+namespace common = sluice::common;
+
 using namespace sluice::sqlite;
 
 namespace {

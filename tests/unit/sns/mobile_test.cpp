@@ -7,7 +7,8 @@
 #include "sluice/sns/mobile.h"
 #include "sns_test_support.h"
 
-using sluice::common::AwsErrorCode;
+namespace common = sluice::common;
+
 using namespace sluice::sns;
 using namespace sluice::sns::testing;
 

@@ -4,8 +4,8 @@
 
 #include "sns_test_support.h"
 
-using sluice::common::AwsErrorCode;
-using sluice::common::Outcome;
+namespace common = sluice::common;
+
 using namespace sluice::sns;
 using namespace sluice::sns::testing;
 

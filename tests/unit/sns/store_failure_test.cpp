@@ -12,7 +12,8 @@
 
 #include "sns_test_support.h"
 
-using sluice::common::AwsErrorCode;
+namespace common = sluice::common;
+
 using namespace sluice::sns;
 using namespace sluice::sns::testing;
 

@@ -13,6 +13,8 @@
 #include "sluice/sqs/engine.h"
 #include "sns_api.h"
 
+namespace common = sluice::common;
+
 int main() {
   using namespace sluice;
   sqs::EngineOptions eo;

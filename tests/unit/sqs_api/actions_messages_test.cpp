@@ -7,9 +7,10 @@
 
 #include "test_support.h"
 
+namespace common = sluice::common;
+
 using namespace sluice::api::sqs_wire;
 using namespace sluice::api::sqs_wire::testing;
-using sluice::common::AwsErrorCode;
 
 namespace {
 

@@ -5,9 +5,10 @@
 
 #include "test_support.h"
 
+namespace common = sluice::common;
+
 using namespace sluice::api::sqs_wire;
 using namespace sluice::api::sqs_wire::testing;
-using sluice::common::AwsErrorCode;
 
 TEST_CASE("CreateQueue answers a URL on this service; GetQueueUrl finds it; DeleteQueue removes it") {
   Fixture f;

@@ -11,6 +11,8 @@
 #include "engine/md5_lanes.h"
 #include "sluice/common/crypto.h"
 
+namespace common = sluice::common;
+
 using namespace sluice::sqs::detail;
 
 namespace {

@@ -5,6 +5,8 @@
 
 #include "test_helpers.h"
 
+namespace common = sluice::common;
+
 using namespace sluice::sqs::detail;
 using namespace rules_test;
 

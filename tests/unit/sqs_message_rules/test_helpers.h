@@ -8,10 +8,10 @@
 
 #include "message_rules/message_rules.h"
 
+namespace common = sluice::common;
+
 namespace rules_test {
 
-using sluice::common::AwsError;
-using sluice::common::AwsErrorCode;
 using sluice::sqs::MessageAttribute;
 using sluice::sqs::MessageAttributes;
 
