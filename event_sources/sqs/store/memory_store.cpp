@@ -18,6 +18,7 @@ class MemoryStore final : public Store {
   uint64_t append(std::vector<Mutation> mutations) override { return appended_ += mutations.size(); }
   void wait_durable(uint64_t) override {}
   bool failing() const override { return false; }
+  std::optional<SyncMode> sync_mode() const override { return std::nullopt; }
 
  private:
   std::atomic<uint64_t> appended_{0};

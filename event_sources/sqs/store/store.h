@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -170,6 +171,9 @@ class Store {
   // True while the last commit attempt failed (until one succeeds): the engine then refuses
   // changes that would add data instead of piling them onto a store that cannot take them.
   virtual bool failing() const = 0;
+  // The committing connection's sync mode as SQLite reports it (PRAGMA synchronous, read once at
+  // open); nullopt for the memory store.
+  virtual std::optional<SyncMode> sync_mode() const = 0;
 };
 
 struct StoreOpenOptions {
