@@ -13,7 +13,7 @@
 //              the log with a write() (synchronous=NORMAL). Survives kill -9, not power loss:
 //              this is the ceiling of the store's default mode.
 //   one_frame_fsync  the same with synchronous=FULL, an fsync of the log per commit: the ceiling
-//              of the power-loss mode (`--sync power-loss`).
+//              of the power-loss mode (`sluice up --durability power-loss`).
 // The empty case never grows the log; the others append a frame per commit, which the checkpointer
 // copies back every kCheckpointFrames frames, as in the store.
 //

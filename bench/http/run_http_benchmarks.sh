@@ -5,7 +5,7 @@
 # runs the load generator,
 # stops everything it started, and prints one JSON object per line per figure. A missing peer gives a {"skipped":true} line instead of figures.
 #   NAME: http-cycle | http-ceiling | long-poll-park | wake-latency | startup | auth-overhead |
-#         audit-overhead
+#         audit-overhead | http-loops | http-durability
 # http-ceiling runs the http-cycle against bench_http_ceiling alone (sluice's HTTP server answering
 # fixed answers of sluice's size: the loopback ceiling); http-cycle measures it too, first, and
 # reports every endpoint's rate as a fraction of it (fraction_of_ceiling).
@@ -16,6 +16,10 @@
 # default of `sluice up`, so the trail writes its files), one recording the cycle's calls in the
 # audit trail (--audit-data-events: SendMessageBatch, ReceiveMessage and DeleteMessageBatch are data
 # events) and one not, side by side in one run; the server CPU per message of each is the figure.
+# http-loops runs the http-cycle against sluice in memory with one front-door loop and with two
+# (--loops), side by side: each one's server CPU per message is what predicts scaling on more cores.
+# http-durability runs it against sluice with a data directory in each --durability mode, side by
+# side: kill-9 (the default) and power-loss (an fsync of the log per group commit).
 # startup starts its servers itself (bench_http times them from fork): sluice in memory and with
 # a data directory (the default of `sluice up`), and fauxqs when it is installed.
 # Binaries: $SLUICE_BIN (default build-release/bin/sluice) and $BENCH_HTTP_BIN (default
@@ -181,6 +185,23 @@ case "$name" in
     "$bench_bin" cycle --endpoint "audit-off:json:$off_port:signed" --endpoint "audit-off:query:$off_port:signed" \
       --endpoint "audit-on:json:$sluice_port:signed" --endpoint "audit-on:query:$sluice_port:signed" \
       --server-pid "audit-off=$off_pid" --server-pid "audit-on=$sluice_pid" "$@"
+    ;;
+  http-loops)
+    start_sluice --in-memory --loops 1
+    one_port=$sluice_port one_pid=$sluice_pid
+    start_sluice --in-memory --loops 2
+    "$bench_bin" cycle --endpoint "sluice-1-loop:json:$one_port" --endpoint "sluice-2-loops:json:$sluice_port" \
+      --endpoint "sluice-1-loop:query:$one_port" --endpoint "sluice-2-loops:query:$sluice_port" \
+      --server-pid "sluice-1-loop=$one_pid" --server-pid "sluice-2-loops=$sluice_pid" "$@"
+    ;;
+  http-durability)
+    data_dir=$(mktemp -d)
+    trap 'cleanup; rm -rf "$data_dir"' EXIT
+    start_sluice --data "$data_dir/kill-9"
+    kill9_port=$sluice_port kill9_pid=$sluice_pid
+    start_sluice --data "$data_dir/power-loss" --durability power-loss
+    "$bench_bin" cycle --endpoint "sluice-kill-9:json:$kill9_port" --endpoint "sluice-power-loss:json:$sluice_port" \
+      --server-pid "sluice-kill-9=$kill9_pid" --server-pid "sluice-power-loss=$sluice_pid" "$@"
     ;;
   long-poll-park)
     start_sluice

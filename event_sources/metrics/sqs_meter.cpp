@@ -201,6 +201,7 @@ class MeteredEngine final : public sqs::Engine {
   void run_housekeeping() override { inner_->run_housekeeping(); }
   common::Status wait_durable(uint64_t ticket) override { return inner_->wait_durable(ticket); }
   bool store_failing() const override { return inner_->store_failing(); }
+  std::optional<sqs::SyncMode> store_sync() const override { return inner_->store_sync(); }
 
  private:
   void remember(const sqs::QueueAddress& queue) {

@@ -8,10 +8,14 @@
 //
 // At start the soft descriptor limit is raised to the hard one: every connection is a descriptor,
 // and the HTTP server sizes its connection cap from the limit it finds.
+//
+// The API is served by --loops front-door loops (one per core by default): this thread runs loop 0
+// with the signals; the ApiServer runs the others on threads of its own.
 
 #include <sys/resource.h>
 #include <uv.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -171,6 +175,7 @@ int command_up(const UpOptions& options) {
   engine_options.kms = data_keys;
   engine_options.in_memory = options.in_memory;
   engine_options.data_dir = options.data_dir;
+  engine_options.sync = options.durability == Durability::PowerLoss ? sqs::SyncMode::PowerLoss : sqs::SyncMode::Normal;
   engine_options.recover = options.recover;
   engine_options.on_recovery = [](const std::string& what) {
     std::fprintf(stderr, "sluice up: --recover: %s\n", what.c_str());
@@ -427,6 +432,7 @@ int command_up(const UpOptions& options) {
   api_options.tls = tls;
   api_options.host = options.host;
   api_options.port = options.port;
+  api_options.loops = options.loops > 0 ? options.loops : std::max(1u, std::thread::hardware_concurrency());
   api_options.account_id = options.account_id;
   api_options.region = options.region;
   api_options.clock = clock;  // the engine's
@@ -468,8 +474,8 @@ int command_up(const UpOptions& options) {
   api_options.health_details = [mappings = runtime.mapping_directory(), engine = engine.get(), log_ingest,
                                 durable = !options.in_memory] {
     return std::vector<std::pair<std::string, std::string>>{
-        {"components",
-         components_health_json({engine->store_failing(), log_ingest->failing(), log_ingest->dropped(), durable})},
+        {"components", components_health_json({engine->store_failing(), log_ingest->failing(), log_ingest->dropped(),
+                                               durable, engine->store_sync()})},
         {"eventSourceMappings", esm::health_json(mappings->snapshot())}};
   };
   // GET /metrics: queues, functions, mappings, the log ingest and the process, beside the front
@@ -529,10 +535,14 @@ int command_up(const UpOptions& options) {
     handle->data = &service;
     uv_signal_start(handle, on_signal, signum);
   }
-  std::printf("sluice listening on http://%s:%d (account %s, region %s, %s, auth %s)\n", options.host.c_str(),
-              service.api->port(), options.account_id.c_str(), options.region.c_str(),
-              options.in_memory ? "in memory" : ("data in " + options.data_dir).c_str(),
-              std::string(identity::auth_mode_name(options.auth)).c_str());
+  std::printf("sluice listening on http://%s:%d (account %s, region %s, %s, auth %s, %zu front-door loop%s)\n",
+              options.host.c_str(), service.api->port(), options.account_id.c_str(), options.region.c_str(),
+              options.in_memory ? "in memory"
+              : options.durability == Durability::PowerLoss
+                  ? ("data in " + options.data_dir + ", survives power loss").c_str()
+                  : ("data in " + options.data_dir).c_str(),
+              std::string(identity::auth_mode_name(options.auth)).c_str(), service.api->loops(),
+              service.api->loops() == 1 ? "" : "s");
   if (tls) {
     std::printf("sluice: HTTPS on the same port: https://%s:%d (certificate %s; trust it with AWS_CA_BUNDLE)\n",
                 options.host.c_str(), service.api->port(), tls_certificate.c_str());

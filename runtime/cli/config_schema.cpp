@@ -182,6 +182,18 @@ constexpr ObjectSchema kSchema[] = {
     {"console", "console", "", kConsole},
 };
 
+constexpr FlagSchema kServerFlags[] = {
+    {"--loops", "N", "one per core",
+     "Front-door loops: HTTP servers, each on a thread of its own, sharing the port (SO_REUSEPORT; the kernel "
+     "spreads new connections among them), each with its own connections and parked long polls, over the one "
+     "engine. A long poll parked on one loop wakes for a send that arrives on another."},
+    {"--durability", "MODE", "kill-9",
+     "What an answered change to queues and messages survives, with a data directory: kill-9 (a commit is a write "
+     "to SQLite's write-ahead log, which survives the process being killed) or power-loss (each group commit also "
+     "syncs the log to disk, which survives a power cut or a kernel crash; slower by one disk sync per commit). "
+     "GET /health names the mode the store runs with (components.store.durability)."},
+};
+
 const ObjectSchema& object_schema(std::string_view key) {
   for (const ObjectSchema& object : kSchema)
     if (object.key == key) return object;
@@ -192,6 +204,15 @@ const ObjectSchema& object_schema(std::string_view key) {
 }  // namespace
 
 std::span<const ObjectSchema> config_schema() { return kSchema; }
+
+std::span<const FlagSchema> server_flags() { return kServerFlags; }
+
+const FlagSchema& server_flag(std::string_view name) {
+  for (const FlagSchema& flag : kServerFlags)
+    if (flag.name == name) return flag;
+  std::fprintf(stderr, "config schema: no flag %.*s\n", static_cast<int>(name.size()), name.data());
+  std::abort();
+}
 
 void check_fields(const boost::json::object& object, std::string_view key, const std::string& path) {
   const ObjectSchema& schema = object_schema(key);
@@ -231,6 +252,15 @@ std::string config_reference_markdown() {
       out += "| `" + std::string(field.name) + "` | " + cell(field.type) + " | " + (field.required ? "yes" : "no") +
              " | " + cell(field.description) + " |\n";
     }
+  }
+  out +=
+      "\n## Server flags\n\n"
+      "Not fields of the file: flags of `sluice up` that shape the server itself (`sluice up --help` lists every "
+      "flag).\n\n"
+      "| Flag | Value | Default | Description |\n|---|---|---|---|\n";
+  for (const FlagSchema& flag : kServerFlags) {
+    out += "| `" + std::string(flag.name) + "` | " + cell(flag.value) + " | " + cell(flag.default_value) + " | " +
+           cell(flag.description) + " |\n";
   }
   return out;
 }

@@ -34,6 +34,19 @@ std::span<const ObjectSchema> config_schema();
 // unknown key is a programming error (aborts).
 void check_fields(const boost::json::object& object, std::string_view key, const std::string& path);
 
+// Flags of `sluice up` that shape the server itself rather than what it serves (its loops, what a
+// commit survives). Their help texts in the usage text (up_flags.cpp) and the page's last section
+// come from this one table.
+struct FlagSchema {
+  std::string_view name;           // "--loops"
+  std::string_view value;          // "N"
+  std::string_view default_value;  // as the usage text shows it
+  std::string_view description;
+};
+std::span<const FlagSchema> server_flags();
+// The row of `name` ("--loops"). An unknown name is a programming error (aborts).
+const FlagSchema& server_flag(std::string_view name);
+
 // docs/config-reference.md.
 std::string config_reference_markdown();
 

@@ -180,6 +180,10 @@ std::string components_health_json(const ComponentsHealth& health) {
   json += health.store_failing ? "\"failing\"" : "\"ready\"";
   json += ",\"durable\":";
   json += health.durable ? "true" : "false";
+  if (health.store_sync) {
+    json += ",\"durability\":";
+    json += *health.store_sync == sqs::SyncMode::PowerLoss ? "\"power-loss\"" : "\"kill-9\"";
+  }
   json += "},\"logs\":{\"status\":";
   json += health.logs_failing ? "\"failing\"" : "\"ready\"";
   json += ",\"droppedEvents\":" + std::to_string(health.logs_dropped) + "}}";

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "sluice/esm/mapping_directory.h"
@@ -35,13 +36,15 @@ struct ServerMetricsSources {
 
 std::string server_metrics_text(const ServerMetricsSources& sources);
 
-// GET /health's "components": {"store": {"status": "ready"|"failing", "durable": bool},
+// GET /health's "components": {"store": {"status": "ready"|"failing", "durable": bool,
+// "durability": "kill-9"|"power-loss" (what SQLite reports its commits sync; absent in memory)},
 // "logs": {"status": "ready"|"failing", "droppedEvents": N}} and "ready" (both ready).
 struct ComponentsHealth {
   bool store_failing = false;
   bool logs_failing = false;
   uint64_t logs_dropped = 0;
   bool durable = false;
+  std::optional<sqs::SyncMode> store_sync;  // Engine::store_sync()
 };
 std::string components_health_json(const ComponentsHealth& health);
 

@@ -3,8 +3,10 @@
 
 #include <cmath>
 #include <memory>
+#include <string>
 
 #include "command_line.h"
+#include "config_schema.h"
 #include "listen_address.h"
 #include "up_options.h"
 
@@ -51,6 +53,31 @@ Subcommand add_up_command(CLI::App& sluice) {
                "Start even when files of the data directory were lost or damaged, with what is still readable, and "
                "say what was lost (without it such a directory is refused)")
       ->excludes(in_memory);
+  const FlagSchema& durability = server_flag("--durability");
+  up->add_option_function<std::string>(
+        std::string(durability.name),
+        [options](const std::string& text) {
+          if (text == "kill-9") {
+            options->durability = Durability::Kill9;
+          } else if (text == "power-loss") {
+            options->durability = Durability::PowerLoss;
+          } else {
+            throw CLI::ValidationError("--durability", "needs kill-9 or power-loss, got '" + text + "'");
+          }
+        },
+        std::string(durability.description))
+      ->type_name(std::string(durability.value))
+      ->default_str(std::string(durability.default_value))
+      ->excludes(in_memory);
+  const FlagSchema& loops = server_flag("--loops");
+  up->add_option(std::string(loops.name), options->loops, std::string(loops.description))
+      ->type_name(std::string(loops.value))
+      ->default_str(std::string(loops.default_value))
+      ->check([](const std::string& text) {
+        return all_digits(text) && text.size() <= 4 && std::stoi(text) >= 1 && std::stoi(text) <= 1024
+                   ? ""
+                   : "needs a number of loops from 1 to 1024";
+      });
   up->add_option("--account", options->account_id, "Default account id")
       ->type_name("ID")
       ->default_str(common::kDefaultAccountId)

@@ -2,6 +2,7 @@
 // What `sluice up` was asked to do: the values of its flags (bound in up_flags.cpp, run by
 // command_up.cpp).
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,12 @@
 #include "tls_setup.h"
 
 namespace sluice::cli {
+
+// What an answered change survives with a data directory (--durability).
+enum class Durability {
+  Kill9,     // a commit is a write to SQLite's WAL: survives the process being killed
+  PowerLoss  // and an fsync of the WAL per commit: survives power loss and a kernel crash
+};
 
 struct UpOptions {
   std::string host = "127.0.0.1";  // numeric: --listen's name resolved
@@ -30,7 +37,9 @@ struct UpOptions {
   std::vector<std::string> reset_principals;          // --allow-reset ARN: may POST /_sluice/reset under enforce
   bool audit_data_events = false;                     // --audit-data-events: data events in the audit trail too
   functions::LogFormat log_format = functions::LogFormat::Text;  // --log-format text|json
-  bool aws_metrics = true;  // --no-aws-metrics: SQS, SNS and Lambda record no CloudWatch metrics
+  bool aws_metrics = true;                    // --no-aws-metrics: SQS, SNS and Lambda record no CloudWatch metrics
+  size_t loops = 0;                           // --loops N: front-door loops; 0 = one per core
+  Durability durability = Durability::Kill9;  // --durability kill-9|power-loss
 };
 
 int command_up(const UpOptions& options);

@@ -25,7 +25,8 @@ help_names() {  # help_names FLAG WORDS... -- OPTION...: the help exits 0 and na
 }
 for flag in --help -h; do
   check "sluice $flag lists the commands" help_names "$flag" -- up invoke generate-event new version
-  check "up $flag names its flags" help_names "$flag" up -- --listen --data --in-memory --recover --auth --tls-cert --log-format
+  check "up $flag names its flags" help_names "$flag" up -- --listen --data --in-memory --recover --auth --tls-cert --log-format \
+    --loops --durability
   check "invoke $flag names its flags" help_names "$flag" invoke -- --config --plugin --event --timeout --isolated --in-process
   check "generate-event sqs $flag names its flags" help_names "$flag" generate-event sqs -- --body --queue-arn --count --region
   check "new handler $flag names its flags" help_names "$flag" new handler -- NAME --lang --dir
@@ -75,6 +76,31 @@ if [ -n "$port" ]; then
   check "  ... and answers there" bash -c "curl -fs http://localhost:$port/health | grep -q ok"
 fi
 kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=
+
+# --durability power-loss reaches the store (GET /health says what SQLite reports it syncs), and
+# --loops the front door.
+"$sluice" up --data "$tmp/power" --durability power-loss --loops 2 --listen 127.0.0.1:0 > "$tmp/up.out" 2> "$tmp/up.err" &
+pid=$!
+port=
+for _ in $(seq 600); do  # up to 60 s on a loaded machine
+  port=$(sed -n 's|^sluice listening on http://127.0.0.1:\([0-9]*\) .*|\1|p' "$tmp/up.out")
+  [ -n "$port" ] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+check "--durability power-loss --loops 2 starts" test -n "$port"
+if [ -n "$port" ]; then
+  check "  ... its store syncs for power loss" bash -c \
+    "curl -fs http://127.0.0.1:$port/health | grep -q '\"store\":{[^}]*\"durability\":\"power-loss\"'"
+  check "  ... with two front-door loops" grep -q "2 front-door loops" "$tmp/up.out"
+fi
+kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=
+timeout 20 "$sluice" up --durability power-loss --in-memory --listen 127.0.0.1:0 > /dev/null 2> "$tmp/durability.txt"
+check "--durability with --in-memory is refused" grep -q -- "--durability.*--in-memory\|--in-memory.*--durability" "$tmp/durability.txt"
+timeout 20 "$sluice" up --durability fast --data "$tmp/never" --listen 127.0.0.1:0 > /dev/null 2> "$tmp/durability.txt"
+check "a bad --durability is named with its values" grep -q -- "--durability.*kill-9 or power-loss" "$tmp/durability.txt"
+timeout 20 "$sluice" up --loops 0 --in-memory --listen 127.0.0.1:0 > /dev/null 2> "$tmp/loops.txt"
+check "a bad --loops is named" grep -q -- "--loops" "$tmp/loops.txt"
 
 # Configuration errors point into the user's file.
 printf '{\n  "queues": [\n    {"QueueName": "a"}\n    {"QueueName": "b"}\n  ]\n}\n' > "$tmp/syntax.json"

@@ -3,9 +3,13 @@
 //
 // Connection cap: listen() settles how many connections may be open: max_connections, but no more
 // than the descriptor limit leaves room for (an eighth of it, at least 32, stays for the store,
-// plugins and pipes). At the cap a new connection displaces the one quiet longest among those owed
-// nothing (idle keep-alive, or receiving a request); if every connection is owed an answer the new
-// one is accepted and closed, so the listen backlog never fills with clients left waiting.
+// plugins and pipes); servers sharing the port each take an even share of both. At the cap a new
+// connection displaces the one quiet longest among those owed nothing (idle keep-alive, or
+// receiving a request); if every connection is owed an answer the new one is accepted and closed,
+// so the listen backlog never fills with clients left waiting.
+//
+// A shared port (servers_on_port > 1): the listener is a socket of our own, bound with
+// SO_REUSEPORT and handed to libuv (uv_tcp_open), since libuv's own bind cannot set it.
 //
 // Timers: one unref'd uv_timer_t drives a min-heap of (deadline, id); cancel_timer only forgets
 // the callback and the stale heap entry is skipped when it surfaces, so cancelling is O(1).
@@ -21,8 +25,10 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 
 namespace sluice::api::http {
 
@@ -46,6 +52,36 @@ void ignore_sigpipe() {
     sigemptyset(&ignore.sa_mask);
     sigaction(SIGPIPE, &ignore, nullptr);
   }
+}
+
+int socket_address(const std::string& host, int port, sockaddr_storage* addr) {
+  int rc = uv_ip4_addr(host.c_str(), port, reinterpret_cast<sockaddr_in*>(addr));
+  if (rc != 0) rc = uv_ip6_addr(host.c_str(), port, reinterpret_cast<sockaddr_in6*>(addr));
+  return rc;
+}
+
+int port_of(const sockaddr_storage& bound) {
+  if (bound.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6*>(&bound)->sin6_port);
+  return ntohs(reinterpret_cast<const sockaddr_in*>(&bound)->sin_port);
+}
+
+// A TCP socket bound to `addr`, not yet listening, with SO_REUSEADDR as libuv's own bind sets it
+// (a restart binds a port whose old connections linger in TIME_WAIT) and SO_REUSEPORT when the
+// port is shared. Returns 0 and *fd, or a libuv error code.
+int bound_socket(const sockaddr_storage& addr, bool reuse_port, int* fd) {
+  const int s = ::socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (s < 0) return uv_translate_sys_error(errno);
+  const int on = 1;
+  const socklen_t len = addr.ss_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+  if (::setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+      (reuse_port && ::setsockopt(s, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0) ||
+      ::bind(s, reinterpret_cast<const sockaddr*>(&addr), len) != 0) {
+    const int err = errno;
+    ::close(s);
+    return uv_translate_sys_error(err);
+  }
+  *fd = s;
+  return 0;
 }
 }  // namespace
 
@@ -108,17 +144,29 @@ int ServerImpl::listen() {
     listener_inited_ = true;
   }
   sockaddr_storage addr{};
-  int rc = uv_ip4_addr(options_.host.c_str(), options_.port, reinterpret_cast<sockaddr_in*>(&addr));
-  if (rc != 0) rc = uv_ip6_addr(options_.host.c_str(), options_.port, reinterpret_cast<sockaddr_in6*>(&addr));
+  int rc = socket_address(options_.host, options_.port, &addr);
   if (rc != 0) return rc;
-  rc = uv_tcp_bind(&listener_, reinterpret_cast<const sockaddr*>(&addr), 0);
-  if (rc != 0) return rc;
-  max_connections_ = std::max<size_t>(options_.max_connections, 1);
+  const size_t share = std::max<size_t>(options_.servers_on_port, 1);
+  if (share > 1) {
+    int fd = -1;
+    rc = bound_socket(addr, true, &fd);
+    if (rc != 0) return rc;
+    rc = uv_tcp_open(&listener_, fd);
+    if (rc != 0) {
+      ::close(fd);
+      return rc;
+    }
+  } else {
+    rc = uv_tcp_bind(&listener_, reinterpret_cast<const sockaddr*>(&addr), 0);
+    if (rc != 0) return rc;
+  }
+  max_connections_ = std::max<size_t>((options_.max_connections + share - 1) / share, 1);
   rlimit files{};
   if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
     const size_t limit = static_cast<size_t>(files.rlim_cur);
     const size_t reserve = std::max<size_t>(32, limit / 8);
-    max_connections_ = std::min(max_connections_, limit > reserve + 1 ? limit - reserve : 1);
+    const size_t room = limit > reserve + share ? (limit - reserve) / share : 1;
+    max_connections_ = std::min(max_connections_, room);
   }
   rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener_), kBacklog, on_connection);
   if (rc != 0) return rc;
@@ -126,11 +174,7 @@ int ServerImpl::listen() {
   int len = sizeof bound;
   rc = uv_tcp_getsockname(&listener_, reinterpret_cast<sockaddr*>(&bound), &len);
   if (rc != 0) return rc;
-  if (bound.ss_family == AF_INET6) {
-    port_ = ntohs(reinterpret_cast<const sockaddr_in6*>(&bound)->sin6_port);
-  } else {
-    port_ = ntohs(reinterpret_cast<const sockaddr_in*>(&bound)->sin_port);
-  }
+  port_ = port_of(bound);
   own_port_ = common::ListeningPort(static_cast<uint16_t>(port_));
   return 0;
 }
@@ -323,4 +367,20 @@ void ServerImpl::on_final_close(uv_handle_t* handle) {
 }
 
 }  // namespace detail
+
+int reserve_shared_port(const std::string& host, int port, int* chosen_port) {
+  sockaddr_storage addr{};
+  int rc = detail::socket_address(host, port, &addr);
+  if (rc != 0) return rc;
+  int fd = -1;
+  rc = detail::bound_socket(addr, false, &fd);
+  if (rc != 0) return rc;
+  sockaddr_storage bound{};
+  socklen_t len = sizeof bound;
+  rc = ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len) == 0 ? 0 : uv_translate_sys_error(errno);
+  ::close(fd);
+  if (rc == 0) *chosen_port = detail::port_of(bound);
+  return rc;
+}
+
 }  // namespace sluice::api::http

@@ -1,7 +1,8 @@
 // ApiServer: the front door (see server.h for the routing order). It decodes what routing needs
 // (the protocol, the credential scope, the Query form, X-Amz-Target), builds the CallContext, and
-// hands the Call to the service that claims it: on the loop thread for Loop services, in its lane
-// of the shared worker pool for Workers services.
+// hands the Call to the service that claims it: on the thread of the loop the request arrived on
+// for Loop services, in its lane of the shared worker pool for Workers services. The loops and
+// their HTTP servers are FrontDoorLoops' (front_door_loops.h).
 
 #include <chrono>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include "authorizer.h"
 #include "call_context.h"
 #include "content_encoding.h"
+#include "front_door_loops.h"
 #include "request_metrics.h"
 #include "request_policy.h"
 #include "sluice/api/server/server.h"
@@ -106,11 +108,22 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
     // Workers first (they answer through the server), then what the services hold on the server,
     // then the server.
     workers_.reset();
-    for (const auto& service : options_.services) service->detach();
-    server_.reset();
+    if (loops_) loops_->stop();  // no loop thread runs a call from here on
+    if (attached_) {
+      for (const auto& service : options_.services) service->detach();
+    }
+    loops_.reset();
   }
 
   int init(uv_loop_t* loop) {
+    loops_ = std::make_unique<detail::FrontDoorLoops>(
+        loop, options_.loops,
+        [this](size_t on_loop, http::Request&& request, http::ResponderPtr responder) {
+          handle(on_loop, std::move(request), std::move(responder));
+        },
+        [this](size_t on_loop) {
+          for (const auto& service : options_.services) service->drain(on_loop);
+        });
     http::ServerOptions server_options;
     server_options.host = options_.host;
     server_options.port = options_.port;
@@ -125,28 +138,25 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
                             "Request body must be at most " + std::to_string(limit) + " bytes."),
           common::uuid4());
     };
-    server_options.on_drain = [this] {
-      for (const auto& service : options_.services) service->drain();
-    };
-    server_ = http::Server::create(loop, std::move(server_options),
-                                   [this](http::Request&& request, http::ResponderPtr responder) {
-                                     handle(std::move(request), std::move(responder));
-                                   });
+    if (int rc = loops_->open(std::move(server_options)); rc != 0) return rc;
     if (options_.worker_threads > 0) {
       if (!options_.work_pool) options_.work_pool = common::WorkPool::create();
       workers_ = options_.work_pool->lane("api", static_cast<size_t>(options_.worker_threads));
     }
     for (const auto& service : options_.services) service->attach(*this);
-    return server_->listen();
+    attached_ = true;
+    return loops_->listen();
   }
 
   // ServiceHost
-  http::Server& http() override { return *server_; }
+  size_t loops() const override { return loops_->size(); }
+  http::Server& http(size_t loop) override { return loops_->server(loop); }
   const std::shared_ptr<common::Clock>& clock() const override { return options_.clock; }
 
   // ApiServer
-  int port() const override { return server_->port(); }
-  void drain(std::function<void()> done) override { server_->drain(std::move(done)); }
+  int port() const override { return loops_->port(); }
+  void drain(std::function<void()> done) override { loops_->drain(std::move(done)); }
+  size_t open_connections(size_t loop) const override { return loops_->open_connections(loop); }
   size_t parked_calls() const override {
     size_t n = 0;
     for (const auto& service : options_.services) n += service->parked_calls();
@@ -179,7 +189,8 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
     return options_.max_body_bytes;
   }
 
-  void handle(http::Request&& request, http::ResponderPtr responder) {
+  // On loop `loop`'s thread.
+  void handle(size_t loop, http::Request&& request, http::ResponderPtr responder) {
     const auto arrived = std::chrono::steady_clock::now();
     if (request.path == "/health" && (request.method == "GET" || request.method == "HEAD")) {
       http::Response response;
@@ -223,6 +234,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
       }
     }
     Call call = decode_call(std::move(request), defaults_);
+    call.loop = loop;
     Service& service = route(call);
     const bool known_action = service.has_action(call.action);
     responder = std::make_shared<MeteredResponder>(
@@ -281,7 +293,7 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
   // GET /metrics: what only the loop thread may read is read here; the text is built in the
   // workers' lane, so a scrape of many queues does not hold up the loop.
   void serve_metrics(http::ResponderPtr responder) {
-    const auto open = static_cast<double>(server_->open_connections());
+    const auto open = static_cast<double>(loops_->open_connections());
     const auto parked = static_cast<double>(parked_calls());
     auto build = [metrics = metrics_, extra = options_.metrics_text, open, parked, responder] {
       http::Response response;
@@ -352,9 +364,10 @@ class ApiServerImpl final : public ApiServer, public ServiceHost {
   detail::RequestPolicy policy_;
   std::unique_ptr<detail::Authenticator> authenticator_;
   std::unique_ptr<detail::Authorizer> authorizer_;
-  std::unique_ptr<http::Server> server_;
-  std::unique_ptr<common::WorkLane> workers_;  // Workers services' calls; null: they run on the loop thread
-  // Its counters are looked up on the loop thread (handle()) and written to by any thread.
+  std::unique_ptr<detail::FrontDoorLoops> loops_;  // the HTTP servers, one per loop
+  bool attached_ = false;                          // the services were attached (and are detached at the end)
+  std::unique_ptr<common::WorkLane> workers_;      // Workers services' calls; null: they run on the loop thread
+  // Its counters are looked up on the loop threads (handle()) and written to by any thread.
   const std::shared_ptr<detail::RequestMetrics> metrics_ = std::make_shared<detail::RequestMetrics>();
 };
 

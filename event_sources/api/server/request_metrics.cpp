@@ -34,6 +34,7 @@ void RequestMetrics::Counters::record(int status, double seconds) {
 }
 
 RequestMetrics::Counters& RequestMetrics::counters(std::string_view service, std::string_view action) {
+  common::MutexLock index_lock(index_mu_);
   ActionIndex* actions = nullptr;
   for (auto& [name, index] : index_) {
     if (name == service) {

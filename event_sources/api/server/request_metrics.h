@@ -5,10 +5,10 @@
 // service does not know are counted as "unknown", so a client cannot grow the label set.
 //
 // Every call pays for this, so a call's counters are found once, when the front door routes it
-// (counters(), on the loop thread, without a lock: the loop is the only thread that looks them up
-// or adds them), and its answer adds to them with relaxed atomic additions from whichever thread
-// answers (the loop, the committer, a worker): no lock and no map lookup per call. write() adds
-// up the counters under the lock that guards the list of them.
+// (counters(), on the call's loop thread, under a lock of its own that only the loops take, so a
+// scrape never holds them up), and its answer adds to them with relaxed atomic additions from
+// whichever thread answers (a loop, the committer, a worker): no map lookup per answer. write()
+// adds up the counters under the lock that guards the list of them.
 
 #include <array>
 #include <atomic>
@@ -54,8 +54,8 @@ class RequestMetrics {
     std::atomic<uint64_t> sum_ns_{0};
   };
 
-  // Loop thread only: the counters of `action` of `service`, made on first use.
-  Counters& counters(std::string_view service, std::string_view action) EXCLUDES(mu_);
+  // Any loop thread: the counters of `action` of `service`, made on first use.
+  Counters& counters(std::string_view service, std::string_view action) EXCLUDES(index_mu_, mu_);
 
   void write(common::PrometheusText& out) const EXCLUDES(mu_);
 
@@ -66,8 +66,9 @@ class RequestMetrics {
   };
   using ActionIndex = std::unordered_map<std::string, Counters*, NameHash, std::equal_to<>>;
 
-  // Loop thread only: service name -> action -> counters (services are few: a list).
-  std::vector<std::pair<std::string, ActionIndex>> index_;
+  // Service name -> action -> counters (services are few: a list). Taken before mu_.
+  mutable common::Mutex index_mu_;
+  std::vector<std::pair<std::string, ActionIndex>> index_ GUARDED_BY(index_mu_);
   mutable common::Mutex mu_;
   std::vector<std::unique_ptr<Counters>> all_ GUARDED_BY(mu_);  // what write() reads
 };

@@ -29,6 +29,7 @@ void PollParker::start(ReceiveCall call, http::ResponderPtr responder) {
   if (!run_attempt(poll, draining_)) return;
   const uint64_t id = poll.id;
   auto mapped = polls_.emplace(id, std::make_shared<Poll>(std::move(poll))).first->second;
+  recount();
   // A client that goes away takes its poll with it: a poll left parked would take messages off
   // the queue for nobody, hidden until their visibility timeout. Posted, since the connection may
   // call it from inside this registration or while closing.
@@ -104,6 +105,7 @@ void PollParker::park(uint64_t id, std::shared_ptr<sluice::sqs::ReceiveWatch> wa
   if (draining_) {
     answer_empty(poll);
     polls_.erase(it);
+    recount();
     return;
   }
   const int64_t now_ms = clock_->now_ms();
@@ -154,6 +156,7 @@ void PollParker::forget(uint64_t id) {
   if (it->second->timer) server_.cancel_timer(*it->second->timer);
   release_watch(*it->second);
   polls_.erase(it);
+  recount();
 }
 
 void PollParker::answer_empty(Poll& poll) {
@@ -180,6 +183,7 @@ void PollParker::drain() {
     answer_empty(*it->second);
     it = polls_.erase(it);
   }
+  recount();
 }
 
 }  // namespace sluice::api::sqs_wire::detail

@@ -13,7 +13,12 @@
 // whatever it finds. A wake-up that arrives while an attempt is still running is remembered, so
 // none is lost between the engine's registration and park(). (d) The client going away
 // (Responder::on_cancel) drops the poll with its timer and watch, unanswered.
+//
+// One parker per front-door loop (server.h): its polls, timers and wake-ups stay on that loop,
+// while the engine's callback may run on any thread (a send on another loop, a worker, a
+// mapping's poller): it only posts the wake-up to the poll's own loop.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -36,7 +41,8 @@ class PollParker {
   void start(ReceiveCall call, http::ResponderPtr responder);  // loop thread
   // Loop thread: answers parked polls empty; polls still running answer empty instead of parking.
   void drain();
-  size_t size() const { return polls_.size(); }  // parked and running polls
+  // Parked and running polls; any thread.
+  size_t size() const { return size_.load(std::memory_order_relaxed); }
 
  private:
   struct Poll {
@@ -65,11 +71,13 @@ class PollParker {
   void forget(uint64_t id);
   void answer_empty(Poll& poll);
   void release_watch(Poll& poll);
+  void recount() { size_.store(polls_.size(), std::memory_order_relaxed); }
 
   http::Server& server_;
   sluice::sqs::Engine& engine_;
   std::shared_ptr<common::Clock> clock_;
   std::unordered_map<uint64_t, PollPtr> polls_;
+  std::atomic<size_t> size_{0};  // polls_.size(), for other threads
   uint64_t next_id_ = 1;
   bool draining_ = false;
 };

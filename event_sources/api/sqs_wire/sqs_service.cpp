@@ -1,12 +1,15 @@
 // The SQS service (see sqs_service.h): the message actions through their typed codecs
-// (message_actions.h), ReceiveMessage through the PollParker, the queue-management actions through
-// SqsActions over a JSON-protocol tree, every answer through DurableAnswers.
+// (message_actions.h), ReceiveMessage through the PollParker of the loop the call arrived on, the
+// queue-management actions through SqsActions over a JSON-protocol tree, every answer through
+// DurableAnswers. Calls run on every front-door loop at once: what is not per loop (the engine,
+// DurableAnswers, the load lanes, the counters) is thread-safe.
 
 #include "sluice/api/sqs_wire/sqs_service.h"
 
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "authorization.h"
 #include "long_poll.h"
@@ -44,8 +47,9 @@ class SqsService final : public server::Service {
                                                  [](server::Protocol protocol, const common::AwsError& error) {
                                                    return detail::render_error(protocol, error, common::uuid4());
                                                  });
-    parker_ = std::make_unique<detail::PollParker>(host.http(), engine_, host.clock());
-    http_ = &host.http();
+    for (size_t loop = 0; loop < host.loops(); ++loop)
+      parkers_.push_back(std::make_unique<detail::PollParker>(host.http(loop), engine_, host.clock()));
+    host_ = &host;
     loads_ = pool_->lane("sqs-load", 2);
     preload_ = pool_->lane("sqs-preload", 1);
     if (!engine_.every_queue_loaded())
@@ -60,7 +64,7 @@ class SqsService final : public server::Service {
     *alive_ = false;
     // Held answers go out through the server, then every watch and timer is released.
     durable_.reset();
-    parker_.reset();
+    parkers_.clear();
   }
 
   http::Response error_response(server::Protocol protocol, const common::AwsError& error,
@@ -77,11 +81,15 @@ class SqsService final : public server::Service {
     return detail::find_action(action);
   }
 
-  void drain() override {
+  void drain(size_t loop) override {
     stopping_ = true;
-    if (parker_) parker_->drain();
+    if (loop < parkers_.size()) parkers_[loop]->drain();
   }
-  size_t parked_calls() const override { return (parker_ ? parker_->size() : 0) + waiting_for_loads_; }
+  size_t parked_calls() const override {
+    size_t n = waiting_for_loads_.load(std::memory_order_relaxed);
+    for (const auto& parker : parkers_) n += parker->size();
+    return n;
+  }
 
   void handle(server::Call call, http::ResponderPtr responder) override {
     const server::Protocol protocol = call.ctx.protocol;
@@ -106,8 +114,9 @@ class SqsService final : public server::Service {
   // not loaded is parked the same way before it reaches the parker, whose engine calls run later.
   void serve(server::Call&& call, http::ResponderPtr responder,
              const std::optional<sluice::sqs::QueueAddress>& just_loaded) {
+    const size_t loop = call.loop;
     if (engine_.every_queue_loaded()) {
-      answer(run(std::move(call)), std::move(responder));
+      answer(run(std::move(call)), std::move(responder), loop);
       return;
     }
     server::Call again = server::copy_call(call);
@@ -128,15 +137,16 @@ class SqsService final : public server::Service {
     // Stopped again at the queue just read: its read failed. Running without DeferLoads reads it
     // here once more and answers the read's error.
     if (needed) outcome = run(std::move(again));
-    answer(std::move(outcome), std::move(responder));
+    answer(std::move(outcome), std::move(responder), loop);
   }
 
   void load_then_serve(const sluice::sqs::QueueAddress& queue, ParkedCall parked) {
     auto shared = std::make_shared<ParkedCall>(std::move(parked));
     ++waiting_for_loads_;
-    loads_->submit([this, queue, shared, alive = alive_] {
+    http::Server& back = host_->http(shared->call.loop);  // the call goes on on its own loop
+    loads_->submit([this, &back, queue, shared, alive = alive_] {
       (void)engine_.load_queue(queue);  // a failed read is answered when the call runs again
-      http_->post([this, queue, shared, alive] {
+      back.post([this, queue, shared, alive] {
         // A drain waits for calls in flight, this one included, before the service is detached;
         // should one outlive it all the same, nothing of the service is left to answer through.
         if (!*alive) return;
@@ -150,9 +160,9 @@ class SqsService final : public server::Service {
     });
   }
 
-  void answer(detail::MessageOutcome outcome, http::ResponderPtr responder) {
+  void answer(detail::MessageOutcome outcome, http::ResponderPtr responder, size_t loop) {
     if (outcome.receive) {
-      parker_->start(std::move(*outcome.receive), std::move(responder));
+      parkers_[loop]->start(std::move(*outcome.receive), std::move(responder));
     } else {
       responder->respond(std::move(*outcome.answer));
     }
@@ -193,17 +203,18 @@ class SqsService final : public server::Service {
   sluice::sqs::Engine& engine_;
   SqsActions actions_;
   std::shared_ptr<common::WorkPool> pool_;
-  http::Server* http_ = nullptr;  // from attach()
-  // Loop thread: false once detached, for loads that finish after.
+  server::ServiceHost* host_ = nullptr;  // from attach()
+  // Loop threads: false once detached (after every loop stopped), for loads that finish after.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
-  std::atomic<bool> stopping_{false};  // ends the preload
-  size_t waiting_for_loads_ = 0;       // loop thread: calls parked in load_then_serve
+  std::atomic<bool> stopping_{false};         // ends the preload
+  std::atomic<size_t> waiting_for_loads_{0};  // calls parked in load_then_serve, on every loop
   // Reads queues from the store: the calls' (two at once) and the background preload (one).
   // Declared after what their jobs use; detach() drains them.
   std::unique_ptr<common::WorkLane> loads_;
   std::unique_ptr<common::WorkLane> preload_;
   std::unique_ptr<server::DurableAnswers> durable_;  // from attach() to detach()
-  std::unique_ptr<detail::PollParker> parker_;       // from attach() to detach()
+  // From attach() to detach(): one per front-door loop, each touched on its loop's thread only.
+  std::vector<std::unique_ptr<detail::PollParker>> parkers_;
 };
 
 }  // namespace

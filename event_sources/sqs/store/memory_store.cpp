@@ -19,6 +19,7 @@ class MemoryStore final : public Store {
   void wait_durable(uint64_t) override {}
   bool failing() const override { return false; }
   void set_data_key_opener(DataKeyOpener) override {}  // nothing is ever read back
+  std::optional<SyncMode> sync_mode() const override { return std::nullopt; }
 
  private:
   std::atomic<uint64_t> appended_{0};

@@ -179,6 +179,9 @@ class SqliteStore final : public Store {
                                                      copy();
                                                    });
     wal_end_->hand_checkpoints_to(checkpointer_.get());
+    // What commits on this connection survive, in SQLite's own words: 1 NORMAL, 2 FULL, 3 EXTRA.
+    common::sqlite::Statement synchronous(h, "PRAGMA synchronous");
+    sync_mode_ = synchronous.step() && synchronous.int64(0) >= 2 ? SyncMode::PowerLoss : SyncMode::Normal;
   }
 
   ~SqliteStore() override {
@@ -208,6 +211,7 @@ class SqliteStore final : public Store {
     common::MutexLock lock(connection_mu_);
     data_keys_.set_opener(std::move(opener));
   }
+  std::optional<SyncMode> sync_mode() const override { return sync_mode_; }
 
  private:
   void commit(std::vector<Mutation>& batch);
@@ -244,6 +248,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<WalEndMark> wal_end_;     // db_'s WAL hook: declared before db_, so it outlives it
   common::sqlite::Connection db_;           // declared before the statements: they are finalized before it closes
   StoreFiles files_;
+  std::optional<SyncMode> sync_mode_;  // db_'s, read back from SQLite at the start; immutable after
   // Leader-only state (touched only inside commit(), which GroupCommit serializes).
   std::unique_ptr<AtRestCipher> cipher_;
   bool key_check_stored_;

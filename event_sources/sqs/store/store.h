@@ -207,6 +207,9 @@ class Store {
   // How load_queue() and load() get the plaintexts of the data keys rows are sealed with (the
   // first time each is needed). Set before the first load; without one such rows cannot be read.
   virtual void set_data_key_opener(DataKeyOpener opener) = 0;
+  // The committing connection's sync mode as SQLite reports it (PRAGMA synchronous, read once at
+  // open); nullopt for the memory store.
+  virtual std::optional<SyncMode> sync_mode() const = 0;
 };
 
 struct StoreOpenOptions {

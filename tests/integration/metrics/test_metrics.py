@@ -250,7 +250,7 @@ def run(server, work, failures):
     components = health.get("components", {})
     if health.get("status") != "ok" or components.get("ready") is not True:
         failures.append("/health %r" % health)
-    if components.get("store") != {"status": "ready", "durable": True}:
+    if components.get("store") != {"status": "ready", "durable": True, "durability": "kill-9"}:
         failures.append("/health store %r" % components.get("store"))
     if components.get("logs", {}).get("status") != "ready":
         failures.append("/health logs %r" % components.get("logs"))

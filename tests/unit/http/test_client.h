@@ -38,9 +38,11 @@ inline bool wait_for(const std::function<bool()>& cond, std::chrono::millisecond
 
 class LoopServer {
  public:
-  LoopServer(ServerOptions options, Handler handler) {
+  LoopServer(ServerOptions options, Handler handler) : LoopServer(std::move(options), std::move(handler), 0) {}
+  // On `port` (servers sharing one, ServerOptions::servers_on_port).
+  LoopServer(ServerOptions options, Handler handler, int port) {
     uv_loop_init(&loop_);
-    options.port = 0;
+    options.port = port;
     server_ = Server::create(&loop_, std::move(options), std::move(handler));
     listen_rc_ = server_->listen();
     thread_ = std::thread([this] {

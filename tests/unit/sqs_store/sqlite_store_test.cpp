@@ -80,6 +80,19 @@ TEST_CASE("a fresh store is empty, in WAL mode and marked as sluice's") {
   CHECK(raw.text("SELECT value FROM sluice_meta WHERE key = 'application'") == "sluice-sqs-store");
 }
 
+TEST_CASE("the store's connection syncs as its SyncMode asks, as SQLite itself reports it") {
+  TempDir dir;
+  {
+    auto store = open_ok(dir, SyncMode::Normal);
+    CHECK(store->sync_mode() == SyncMode::Normal);
+  }
+  {
+    auto store = open_ok(dir, SyncMode::PowerLoss);
+    CHECK(store->sync_mode() == SyncMode::PowerLoss);
+  }
+  CHECK_FALSE(open_memory_store()->sync_mode().has_value());
+}
+
 TEST_CASE("every field of queues, messages and dedup entries survives a reopen") {
   TempDir dir;
   QueueRecord queue = sample_queue(7);

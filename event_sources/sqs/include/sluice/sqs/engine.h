@@ -405,6 +405,10 @@ class Engine {
   // True while the store's commits fail (a full disk, a damaged file): changes are refused with
   // ServiceUnavailable until a commit succeeds again. Always false in memory. For GET /health.
   virtual bool store_failing() const = 0;
+  // What the store's commits survive, as SQLite itself reports it for the committing connection
+  // (PRAGMA synchronous, read back when the store opened: FULL or stricter is PowerLoss, NORMAL is
+  // Normal). nullopt in memory. For GET /health.
+  virtual std::optional<SyncMode> store_sync() const = 0;
 };
 
 }  // namespace sluice::sqs

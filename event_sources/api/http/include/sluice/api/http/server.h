@@ -21,9 +21,9 @@
 //   still read, or be gone; nothing tells the two apart without writing. Answers ready within
 //   half_closed_grace_ms are written; after it the connection closes (an abandoned long poll).
 // - At most max_connections are open, fewer when the descriptor limit (RLIMIT_NOFILE, read at
-//   listen()) leaves less room. A new connection at the cap closes the connection that has been
-//   idle (or receiving one request) longest; when every connection is owed an answer the new one is
-//   accepted and closed at once.
+//   listen()) leaves less room; servers sharing a port (servers_on_port) split both evenly. A new
+//   connection at the cap closes the connection that has been idle (or receiving one request)
+//   longest; when every connection is owed an answer the new one is accepted and closed at once.
 //
 // Lifecycle: create() -> listen() -> run the loop. drain() stops accepting, calls on_drain (so
 // the owner can answer parked requests), waits for every request in flight to be answered and
@@ -102,8 +102,15 @@ struct ServerOptions {
   uint64_t stalled_output_timeout_ms = 30'000;
   // After the client's EOF, how long answers still owed are waited for (see above).
   uint64_t half_closed_grace_ms = 2'000;
-  // Open connections at most (further capped by the descriptor limit, see above).
-  size_t max_connections = 10'000;
+  // Open connections at most (further capped by the descriptor limit, see above). AWS sets no cap
+  // on connections or parked long polls; this one bounds memory, and is as many as one client
+  // address can open to one port (its ports), so it never refuses what a single host can send.
+  size_t max_connections = 65'536;
+  // Servers of this process, each on a loop of its own, that listen on this one port: above 1 the
+  // listener binds with SO_REUSEPORT and the kernel spreads new connections among them (by a hash
+  // of the client's address and port), and each takes its share of max_connections and of the
+  // descriptor room. Check the port with reserve_shared_port() before the first of them listens.
+  size_t servers_on_port = 1;
   // Builds the answer for a request whose body exceeds max_body_bytes (headers are complete).
   std::function<Response(const Request& headers_only)> on_too_large;
   // Called on the loop thread when drain() starts.
@@ -111,6 +118,13 @@ struct ServerOptions {
   // When set, connections that open with a TLS handshake are served over TLS (see tls.h).
   std::shared_ptr<TlsContext> tls;
 };
+
+// For servers that will share a port (ServerOptions::servers_on_port > 1): SO_REUSEPORT alone
+// would let another process of the same user bind the port too and take a share of its clients
+// unnoticed, so this binds host:port once without it (as an ordinary server would, SO_REUSEADDR
+// only) and lets go. Returns 0 and sets *port to the port found free (the one the kernel picked for
+// port 0), or a libuv error code (UV_EADDRINUSE when anything listens there).
+int reserve_shared_port(const std::string& host, int port, int* chosen_port);
 
 class Server {
  public:

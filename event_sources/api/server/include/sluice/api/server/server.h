@@ -55,10 +55,23 @@
 // its changes and returns; DurableAnswers holds its answers for the commit). A Workers service runs
 // in the front door's lane of the shared worker pool, whose threads may block (SNS's store commits).
 //
-// Lifecycle of ApiServer: start() attaches every service, binds and listens; run the loop. drain()
-// lets each service answer its parked calls, lets requests in flight finish and closes the
-// listener; when the done callback runs the loop can stop. Destroy the ApiServer after uv_run
-// returned; it joins its workers. The services must outlive the ApiServer.
+// Loops (ApiOptions::loops): the port is served by that many HTTP servers, each on a libuv loop of
+// its own, over the one set of services and engines. Loop 0 is the caller's; the others run on
+// threads the ApiServer starts and joins. Their listeners share the port (SO_REUSEPORT): the
+// kernel hands each new connection to one of them, and all of that connection's requests are read,
+// routed and (for a Loop service) run on that loop's thread; Call::loop names it. So a Loop service
+// runs on several threads at once and keeps what is loop-bound (parked calls, their timers) per
+// loop, everything else thread-safe. A parked call is woken through its own loop's server
+// (http::Server::post), whichever thread made it ready: an SQS long poll parked on one loop wakes
+// for a send that arrives on another. Every loop applies the same per-connection limits (output
+// cap, timeouts, Host and Origin checks), metrics and routes.
+//
+// Lifecycle of ApiServer: start() attaches every service, binds and listens (and starts the loops
+// of its own); run the caller's loop. drain() lets each service answer its parked calls, lets
+// requests in flight finish and closes the listeners on every loop; when the done callback runs
+// the loop can stop. Destroy the ApiServer after uv_run returned; it joins its loops and workers
+// (a loop of its own not drained by then is drained first). The services must outlive the
+// ApiServer.
 
 #include <uv.h>
 
@@ -111,6 +124,7 @@ struct Call {
   std::string action;                          // the operation: X-Amz-Target's, the RPC v2 path's or Query's Action
   query::Form form;                            // Query: the decoded form, query string first, then the body
   std::optional<common::AwsError> form_error;  // Query: the form could not be decoded
+  size_t loop = 0;                             // the front-door loop it arrived on (see ServiceHost)
 };
 
 class ServiceHost;
@@ -196,9 +210,11 @@ class Service {
     (void)request;
     return std::nullopt;
   }
-  // Loop thread: the server is draining; answer every parked call now.
-  virtual void drain() {}
-  // Loop thread: calls parked by the service (long polls, calls waiting for their queue's read).
+  // Loop `loop`'s thread: that loop is draining; answer every call parked on it now. Each loop
+  // drains once.
+  virtual void drain(size_t loop) { (void)loop; }
+  // Any thread: calls parked by the service on every loop (long polls, calls waiting for their
+  // queue's read).
   virtual size_t parked_calls() const { return 0; }
 };
 
@@ -206,14 +222,19 @@ class Service {
 class ServiceHost {
  public:
   virtual ~ServiceHost() = default;
-  // post() from any thread; timers on the loop thread.
-  virtual http::Server& http() = 0;
+  // The front-door loops (see the note on loops above): a call arrives on one (Call::loop).
+  virtual size_t loops() const = 0;
+  // Loop `loop`'s HTTP server: post() from any thread; timers on that loop's thread only.
+  virtual http::Server& http(size_t loop) = 0;
   virtual const std::shared_ptr<common::Clock>& clock() const = 0;
 };
 
 struct ApiOptions {
   std::string host = "127.0.0.1";
-  int port = 9324;                                     // 0 = any free port (ApiServer::port() tells which)
+  int port = 9324;  // 0 = any free port (ApiServer::port() tells which)
+  // Front-door loops serving the port, each an HTTP server on a thread of its own (see the note on
+  // loops above); 1 = the caller's loop alone. `sluice up` defaults to one per core.
+  size_t loops = 1;
   std::string account_id = common::kDefaultAccountId;  // when the credentials do not name a 12-digit account
   std::string region = common::kDefaultRegion;         // when the credentials carry no region scope
   // Scheme and host of answered resource URLs (queue URLs), e.g. "http://sqs.local:9324". Empty =
@@ -268,10 +289,13 @@ class ApiServer {
   static std::unique_ptr<ApiServer> start(uv_loop_t* loop, ApiOptions options, std::string* error);
   virtual ~ApiServer() = default;
   virtual int port() const = 0;
-  // Loop thread only. Services answer their parked calls, requests in flight finish, the server
-  // closes, then done runs.
+  // Loop 0's thread only. Every loop drains: services answer their parked calls, requests in
+  // flight finish, the servers close; then done runs on loop 0's thread.
   virtual void drain(std::function<void()> done) = 0;
-  virtual size_t parked_calls() const = 0;  // loop thread only
+  virtual size_t parked_calls() const = 0;  // any thread
+  virtual size_t loops() const = 0;
+  // Connections open on one loop, from any thread: where the kernel put a client.
+  virtual size_t open_connections(size_t loop) const = 0;
 };
 
 // What a context holds when the request does not say.
