@@ -69,6 +69,8 @@ class EngineImpl final : public Engine {
   Outcome<SendMessageResult> send_message(const QueueAddress& queue, const SendMessageRequest& request) override;
   Outcome<BatchResult<SendMessageResult>> send_message_batch(const QueueAddress& queue,
                                                              const std::vector<SendMessageRequest>& entries) override;
+  std::vector<Status> send_message_to_queues(const std::vector<const QueueAddress*>& queues,
+                                             const SendMessageRequest& request) override;
 
   // Receiving, deleting, visibility (engine_receive.cpp)
   Outcome<ReceiveMessageResult> receive_message(const QueueAddress& queue, const ReceiveMessageRequest& request,
