@@ -46,7 +46,7 @@ TEST_CASE("an in-memory engine stores a deferred body at once and fills it in on
   auto sent = t->send_message(address("q"), deferred("ab:####:yz", part));
   REQUIRE(sent.ok());
   CHECK(sent->md5_of_message_body.empty());  // not known until the part is filled in
-  CHECK(part->calls == 0);                    // the send did not wait for the part
+  CHECK(part->calls == 0);                   // the send did not wait for the part
   auto depth = t->get_queue_attributes(address("q"), {"ApproximateNumberOfMessages"});
   CHECK(depth->at("ApproximateNumberOfMessages") == "1");
 
@@ -81,8 +81,7 @@ TEST_CASE("one deferred part serves every message that carries it") {
 
 TEST_CASE("a FIFO queue fills a deferred body in before it deduplicates on the content") {
   TestEngine t;
-  REQUIRE(t->create_queue(address("f.fifo"), {{"FifoQueue", "true"}, {"ContentBasedDeduplication", "true"}}, {})
-              .ok());
+  REQUIRE(t->create_queue(address("f.fifo"), {{"FifoQueue", "true"}, {"ContentBasedDeduplication", "true"}}, {}).ok());
   auto part = std::make_shared<CountingPart>(0);
   SendMessageRequest request = fifo_message("####", "g");
   request.deferred_part = part;
