@@ -130,6 +130,19 @@ class MeteredEngine final : public sqs::Engine {
     }
     return result;
   }
+  std::vector<common::Status> send_message_to_queues(const std::vector<const sqs::QueueAddress*>& queues,
+                                                     const sqs::SendMessageRequest& request) override {
+    std::vector<common::Status> result = inner_->send_message_to_queues(queues, request);
+    const auto size = static_cast<double>(request.body ? request.body->size() : 0);
+    int64_t now = inner_->clock().now_ms();
+    for (size_t i = 0; i < queues.size() && i < result.size(); ++i) {
+      if (!result[i]) continue;
+      const QueueSeries& s = series_for(*queues[i]);
+      s.sent->add(1, now);
+      s.sent_size->add(size, now);
+    }
+    return result;
+  }
   common::Outcome<sqs::ReceiveMessageResult> receive_message(const sqs::QueueAddress& queue,
                                                              const sqs::ReceiveMessageRequest& request,
                                                              sqs::WatchCallback watch_callback) override {

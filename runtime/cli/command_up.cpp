@@ -290,6 +290,8 @@ int command_up(const UpOptions& options) {
   // With --auth audit|enforce a queue takes a topic's messages only when its policy allows
   // sns.amazonaws.com (service_access.h).
   sns_options.authorize_queue_delivery = queue_delivery_authorizer(*engine, options.auth, stderr_line);
+  // Envelope signatures are made on a lane of the worker pool, after Publish has stored them.
+  sns_options.work_pool = work_pool;
   auto topics = sns::Service::open(sns_options, &error);
   if (!topics) {
     std::fprintf(stderr, "sluice up: cannot open the SNS store: %s\n", error.c_str());

@@ -89,23 +89,30 @@ EnvelopeTemplate envelope_template(const Delivery& d) {
   if (d.subject) head["Subject"] = *d.subject;
   head["Message"] = d.message;
   head["Timestamp"] = d.timestamp;
-  if (!d.signature_version.empty()) {
-    head["SignatureVersion"] = d.signature_version;
-    head["Signature"] = d.signature;
-    head["SigningCertURL"] = d.signing_cert_url;
-  }
+  if (!d.signature_version.empty()) head["SignatureVersion"] = d.signature_version;
   // The serializer writes no whitespace, so the whole document is this object without its
-  // closing brace, the URL member, the attributes member and the brace.
+  // closing brace, the signature's members (written here, to know where the signature's text
+  // starts), the URL member, the attributes member and the brace.
   EnvelopeTemplate t;
   t.head = json::serialize(head);
+  // A Query Publish may carry bytes that are not UTF-8 (sluice/common/utf8.h); the envelope is
+  // JSON. Made well-formed before the signature's offset is taken, as it may change lengths.
+  common::make_well_formed_utf8(t.head);
   t.head.pop_back();
+  if (!d.signature_version.empty()) {
+    t.head += ",\"Signature\":";
+    t.signature_offset = t.head.size() + 1;  // after the opening quote; Base64 needs no escapes
+    t.head += json::serialize(json::string_view(d.signature.data(), d.signature.size()));
+    t.head += ",\"SigningCertURL\":";
+    std::string url = json::serialize(json::string_view(d.signing_cert_url.data(), d.signing_cert_url.size()));
+    common::make_well_formed_utf8(url);
+    t.head += url;
+  }
   t.head += ",\"UnsubscribeURL\":";
   if (!d.message_attributes.empty()) {
     t.tail = ",\"MessageAttributes\":" + json::serialize(attributes_object(d.message_attributes));
   }
   t.tail += '}';
-  // A Query Publish may carry bytes that are not UTF-8 (sluice/common/utf8.h); the envelope is JSON.
-  common::make_well_formed_utf8(t.head);
   common::make_well_formed_utf8(t.tail);
   return t;
 }

@@ -15,6 +15,7 @@
 #include "sluice/common/mutex.h"
 #include "sluice/common/sqlite.h"
 #include "sluice/sns/sns.h"
+#include "sluice/sqs/engine.h"
 
 namespace sluice::sns::detail {
 
@@ -44,7 +45,11 @@ struct Subscription {
   AttributeMap attributes;             // DeliveryPolicy, FilterPolicy, ... as set
   std::optional<FilterPolicy> filter;  // compiled from attributes["FilterPolicy"]
   bool raw = false;
+  std::optional<sqs::QueueAddress> queue;  // an sqs endpoint, parsed once (queue_of)
 };
+
+// The queue an sqs subscription's endpoint names, or nullopt (not sqs, or not a queue ARN).
+std::optional<sqs::QueueAddress> queue_of(const std::string& protocol, const std::string& endpoint);
 
 std::string topic_to_json(const Topic& topic);
 std::optional<Topic> topic_from_json(std::string_view text);
@@ -113,8 +118,10 @@ bool valid_sms_endpoint(std::string_view number);  // Subscribe's sms Endpoint: 
 // differs between the subscriptions of a publish): render() gives exactly the bytes of
 // envelope_json() for that URL, at the cost of two copies.
 struct EnvelopeTemplate {
-  std::string head;                                                       // '{' ... ',"UnsubscribeURL":'
-  std::string tail;                                                       // [',"MessageAttributes":{...}'] '}'
+  std::string head;  // '{' ... ',"UnsubscribeURL":'
+  std::string tail;  // [',"MessageAttributes":{...}'] '}'
+  // Where the Signature's text starts in head (and in every rendering); npos when unsigned.
+  size_t signature_offset = std::string::npos;
   void render(std::string_view unsubscribe_url, std::string& out) const;  // replaces `out`
 };
 EnvelopeTemplate envelope_template(const Delivery& notification);  // ignores its unsubscribe_url
@@ -132,6 +139,8 @@ class Signer {
 
   // Base64 of SHA1withRSA (version "1") or SHA256withRSA (version "2") over `text`.
   std::string sign(std::string_view text, std::string_view version) const;
+  // The length of every sign() answer: the Base64 of one RSA block of the key.
+  size_t signature_size() const;
   const std::string& key_pem() const { return key_pem_; }
   const std::string& cert_pem() const { return cert_pem_; }
 

@@ -9,6 +9,8 @@
 //   others       the DeliverySink
 // Signatures and envelopes are made once per distinct message text (MessageStructure json can
 // give each protocol its own text), and only if a delivery carries them; FIFO topics do not sign.
+// Signatures are made off the publishing path when the service has a signing lane
+// (deferred_signature.h): queue deliveries are stored with the signature still to come.
 // A queue delivery splices its subscription's UnsubscribeURL into the publish's serialized
 // envelope (EnvelopeTemplate) instead of serializing a document per subscriber.
 
@@ -185,18 +187,41 @@ common::Outcome<PublishResult> ServiceImpl::publish_to(const CallContext& ctx, c
   if (auto v = topic.attributes.find("SignatureVersion"); v != topic.attributes.end()) version = v->second;
 
   // What depends only on the message text: made at most once per distinct text, and only when a
-  // delivery carries it (raw deliveries to queues have neither signature nor envelope).
+  // delivery carries it (raw deliveries to queues have neither signature nor envelope). The
+  // signature is a DeferredSignature: queue deliveries are sent with a placeholder in its place
+  // and the signature is made on the signing lane (or by the first receive that needs it); a
+  // delivery that needs the text at once waits for it.
   struct Prepared {
-    Delivery delivery;  // base + message + signature
+    Delivery delivery;  // base + message; its signature the placeholder while `deferred`
     std::optional<EnvelopeTemplate> envelope;
+    std::shared_ptr<DeferredSignature> signature;  // null for FIFO topics, which do not sign
+    bool deferred = false;  // the envelope holds the placeholder: queue deliveries carry `signature`
   };
   std::map<std::string_view, Prepared> prepared;  // keys view the request's texts
+  std::shared_ptr<const Signer> signer;
   auto prepare = [&](const std::string& text) -> Prepared& {
     auto [it, inserted] = prepared.try_emplace(text);
     if (inserted) {
-      it->second.delivery = base;
-      it->second.delivery.message = text;
-      if (!topic.fifo) sign(it->second.delivery, version);
+      Prepared& p = it->second;
+      p.delivery = base;
+      p.delivery.message = text;
+      if (!topic.fifo) {
+        if (!signer) signer = shared_signer();
+        p.delivery.signature_version = version;
+        p.delivery.signing_cert_url = options_.base_url + signing_certificate_path();
+        p.delivery.signature = DeferredSignature::placeholder(*signer);
+      }
+      p.envelope = envelope_template(p.delivery);
+      if (!topic.fifo) {
+        p.signature = std::make_shared<DeferredSignature>(signer, string_to_sign(p.delivery), version,
+                                                          p.envelope->signature_offset);
+        p.deferred = sign_soon(p.signature);
+        if (!p.deferred) {
+          // Signed already (no signing lane, or a full one): the envelope carries the signature.
+          p.delivery.signature = p.signature->text();
+          p.envelope->head.replace(p.envelope->signature_offset, p.delivery.signature.size(), p.delivery.signature);
+        }
+      }
     }
     return it->second;
   };
@@ -207,6 +232,11 @@ common::Outcome<PublishResult> ServiceImpl::publish_to(const CallContext& ctx, c
   const std::string unsubscribe_base = options_.base_url + "/?Action=Unsubscribe&SubscriptionArn=";
   std::string unsubscribe_url;
   std::optional<common::AwsError> failed;  // a queue delivery that failed for the server's own reason
+  // Raw deliveries of the publish's one text to standard queues: gathered, then stored by one
+  // engine call that checks and digests the message once (send_message_to_queues).
+  const bool gather_raw = !topic.fifo && !request.message_structure && options_.sqs != nullptr;
+  std::vector<const Subscription*> raw_subscriptions;
+  std::vector<const sqs::QueueAddress*> raw_queues;
 
   for (const auto& sub : target.subscriptions) {
     if (!sub->confirmed) continue;
@@ -219,6 +249,11 @@ common::Outcome<PublishResult> ServiceImpl::publish_to(const CallContext& ctx, c
       count_filtered_out(topic.arn, *sub, filter_attributes.empty());
       continue;
     }
+    if (gather_raw && sub->raw && sub->queue && !is_fifo_queue(*sub->queue) && delivery_allowed(topic.arn, *sub)) {
+      raw_subscriptions.push_back(sub.get());
+      raw_queues.push_back(&*sub->queue);
+      continue;
+    }
     unsubscribe_url.assign(unsubscribe_base).append(sub->arn);
     if (sub->protocol == "sqs") {
       if (sub->raw) {
@@ -226,15 +261,17 @@ common::Outcome<PublishResult> ServiceImpl::publish_to(const CallContext& ctx, c
         failed = deliver_to_queue(*sub, raw_send, request, topic.fifo, topic.arn);
       } else {
         Prepared& p = prepare(*text);
-        if (!p.envelope) p.envelope = envelope_template(p.delivery);
         if (!envelope_send.body) envelope_send.body.emplace();
         p.envelope->render(unsubscribe_url, *envelope_send.body);
+        envelope_send.deferred_part = p.deferred ? p.signature : nullptr;
         failed = deliver_to_queue(*sub, envelope_send, request, topic.fifo, topic.arn);
       }
       if (failed) break;  // the publisher retries the whole message: no more copies now
       continue;
     }
-    Delivery d = prepare(*text).delivery;
+    Prepared& p = prepare(*text);
+    Delivery d = p.delivery;
+    if (p.signature) d.signature = p.signature->text();
     d.subscription_arn = sub->arn;
     d.protocol = sub->protocol;
     d.endpoint = sub->endpoint;
@@ -242,6 +279,17 @@ common::Outcome<PublishResult> ServiceImpl::publish_to(const CallContext& ctx, c
     d.subscription_attributes = sub->attributes;
     d.unsubscribe_url = unsubscribe_url;
     deliver(*sub, d);
+  }
+  if (!failed && !raw_queues.empty()) {
+    raw_send.body = *request.message;
+    // A standard topic hands a publish's MessageGroupId on to standard queues (fair queues).
+    raw_send.message_group_id = request.message_group_id;
+    raw_send.message_deduplication_id.reset();
+    std::vector<common::Status> sent = options_.sqs->send_message_to_queues(raw_queues, raw_send);
+    for (size_t i = 0; i < raw_subscriptions.size() && !failed; ++i) {
+      failed = settle_queue_delivery(*raw_subscriptions[i], in_sns_words(std::move(sent[i])), raw_send, request, false,
+                                     topic.arn);
+    }
   }
   if (failed) {
     // A FIFO retry of this message must not be taken for a duplicate of one never delivered.
@@ -256,6 +304,19 @@ common::Outcome<PublishResult> ServiceImpl::publish_to(const CallContext& ctx, c
     options_.on_metric(topic.arn, "PublishSize", static_cast<double>(request.message->size()));
   }
   return result;
+}
+
+bool ServiceImpl::sign_soon(const std::shared_ptr<DeferredSignature>& signature) {
+  if (signing_lane_ && queued_signatures_.fetch_add(1) < max_queued_signatures_) {
+    signing_lane_->submit([this, signature] {
+      (void)signature->text();
+      queued_signatures_.fetch_sub(1);
+    });
+    return true;
+  }
+  if (signing_lane_) queued_signatures_.fetch_sub(1);
+  (void)signature->text();
+  return false;
 }
 
 void ServiceImpl::count_filtered_out(const std::string& topic_arn, const Subscription& sub, bool no_attributes) {
@@ -306,7 +367,25 @@ void ServiceImpl::publish_application_event(const std::string& topic_arn, const 
 std::optional<common::AwsError> ServiceImpl::deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send,
                                                               const PublishRequest& request, bool fifo_topic,
                                                               const std::string& topic_arn) {
-  common::Status sent = send_to_queue(sub.endpoint, send, request, fifo_topic, topic_arn);
+  return settle_queue_delivery(sub, send_to_queue(sub.endpoint, send, request, fifo_topic, topic_arn), send, request,
+                               fifo_topic, topic_arn);
+}
+
+bool ServiceImpl::delivery_allowed(const std::string& topic_arn, const Subscription& sub) const {
+  return !options_.authorize_queue_delivery || !options_.authorize_queue_delivery(topic_arn, sub.endpoint);
+}
+
+common::Status ServiceImpl::in_sns_words(common::Status sent) {
+  // The engine's InternalFailure is SQS's name for it; Publish answers in SNS's words.
+  if (!sent.ok() && sent.error().code == common::AwsErrorCode::InternalFailure)
+    return common::aws_error(common::AwsErrorCode::InternalError, "Indicates an internal service error.");
+  return sent;
+}
+
+std::optional<common::AwsError> ServiceImpl::settle_queue_delivery(const Subscription& sub, const common::Status& sent,
+                                                                   sqs::SendMessageRequest& send,
+                                                                   const PublishRequest& request, bool fifo_topic,
+                                                                   const std::string& topic_arn) {
   if (options_.on_metric) {
     options_.on_metric(topic_arn, sent.ok() ? "NumberOfNotificationsDelivered" : "NumberOfNotificationsFailed", 1);
   }
@@ -352,10 +431,7 @@ common::Status ServiceImpl::send_to_queue(const std::string& queue_arn, sqs::Sen
   }
   auto sent = options_.sqs->send_message(*queue, send);
   if (sent.ok()) return common::ok_status();
-  // The engine's InternalFailure is SQS's name for it; Publish answers in SNS's words.
-  if (sent.error().code == common::AwsErrorCode::InternalFailure)
-    return common::aws_error(common::AwsErrorCode::InternalError, "Indicates an internal service error.");
-  return sent.error();
+  return in_sns_words(sent.error());
 }
 
 common::Outcome<PublishBatchResult> ServiceImpl::publish_batch(const CallContext& ctx, const std::string& topic_arn,

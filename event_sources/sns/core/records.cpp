@@ -138,7 +138,13 @@ std::optional<Subscription> subscription_from_json(std::string_view text) {
     s.filter = compiled.value();
   }
   if (s.arn.empty()) return std::nullopt;
+  s.queue = queue_of(s.protocol, s.endpoint);
   return s;
+}
+
+std::optional<sqs::QueueAddress> queue_of(const std::string& protocol, const std::string& endpoint) {
+  if (protocol != "sqs") return std::nullopt;
+  return sqs::parse_queue_arn(endpoint);
 }
 
 }  // namespace sluice::sns::detail

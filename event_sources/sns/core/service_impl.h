@@ -4,15 +4,19 @@
 // commits is the order of changes). Subscriptions are immutable snapshots behind shared_ptr: a
 // publish copies the pointers of a topic's subscriptions under the shared lock and delivers
 // after releasing it. dedup_mu_ guards the FIFO deduplication window; signer_mu_ the lazily made
-// signer.
+// signer. The signing lane (ServiceOptions::work_pool) computes queue deliveries' signatures.
 
 #include <map>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
 
+#include <atomic>
+
+#include "deferred_signature.h"
 #include "internal.h"
 #include "mobile_impl.h"
+#include "sluice/common/work_pool.h"
 #include "sluice/sqs/engine.h"
 
 namespace sluice::sns::detail {
@@ -118,9 +122,21 @@ class ServiceImpl final : public Service {
   common::Status send_to_queue(const std::string& queue_arn, sqs::SendMessageRequest& send,
                                const PublishRequest& request, bool fifo_topic, const std::string& topic_arn);
   static bool server_failure(const common::AwsError& error);
+  // What follows a queue delivery's send: the metric, and for a failure the subscription's
+  // dead-letter queue; the error Publish must answer when the failure was the server's.
+  std::optional<common::AwsError> settle_queue_delivery(const Subscription& sub, const common::Status& sent,
+                                                        sqs::SendMessageRequest& send, const PublishRequest& request,
+                                                        bool fifo_topic, const std::string& topic_arn);
+  // Whether options_.authorize_queue_delivery lets the topic send to the subscription's queue.
+  bool delivery_allowed(const std::string& topic_arn, const Subscription& sub) const;
+  static common::Status in_sns_words(common::Status sent);
   void send_confirmation(const Subscription& sub, const std::string& type);
   void sign(Delivery& delivery, std::string_view version);
   const Signer& signer();
+  std::shared_ptr<const Signer> shared_signer();  // signer(), for what may outlive the service
+  // Queues the signature on the signing lane (true), or computes it here when there is no lane or
+  // it is full (false).
+  bool sign_soon(const std::shared_ptr<DeferredSignature>& signature);
   void store_signer();  // under signer_mu_
   std::string sequence_text(uint64_t n) const;
 
@@ -139,9 +155,17 @@ class ServiceImpl final : public Service {
   std::map<std::string, DedupEntry> dedup_;  // topic ARN + scope + dedup id
 
   std::mutex signer_mu_;
-  std::unique_ptr<Signer> signer_;
+  std::shared_ptr<const Signer> signer_;
   bool signer_stored_ = false;  // signer_'s key and certificate are in the store (retried until so)
   std::string cert_path_;       // "/SimpleNotificationService-<md5 of the PEM>.pem", made once
+
+  // Signatures queued on the signing lane and not yet made: past a few per worker the publishing
+  // thread signs itself, so a publisher faster than the signers is slowed to their pace instead
+  // of queueing without bound.
+  std::atomic<size_t> queued_signatures_{0};
+  size_t max_queued_signatures_ = 0;
+  // Declared last: destroyed (drained) first, while everything its jobs touch is alive.
+  std::unique_ptr<common::WorkLane> signing_lane_;
 };
 
 }  // namespace sluice::sns::detail

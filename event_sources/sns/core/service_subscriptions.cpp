@@ -128,6 +128,7 @@ common::Outcome<std::string> ServiceImpl::subscribe(const CallContext& ctx, cons
     sub.principal = ctx.principal_arn.empty() ? "arn:aws:iam::" + ctx.account_id + ":root" : ctx.principal_arn;
     sub.protocol = request.protocol;
     sub.endpoint = *request.endpoint;
+    sub.queue = queue_of(sub.protocol, sub.endpoint);
     // FilterPolicyScope first, so the policy compiles in the scope it was given with.
     if (auto it = request.attributes.find("FilterPolicyScope"); it != request.attributes.end()) {
       if (auto st = apply_subscription_attribute(t, sub, it->first, it->second, true); !st) return st.error();

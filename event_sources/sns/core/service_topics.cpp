@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "service_impl.h"
 #include "sluice/common/crypto.h"
@@ -54,7 +55,13 @@ ServiceImpl::ServiceImpl(const ServiceOptions& options, std::unique_ptr<Store> s
       mobile_(std::make_unique<MobileImpl>(store_.get(), clock_,
                                            [this](const std::string& topic_arn, const std::string& message) {
                                              publish_application_event(topic_arn, message);
-                                           })) {}
+                                           })) {
+  if (options.work_pool) {
+    const size_t workers = std::max<size_t>(1, std::thread::hardware_concurrency());
+    max_queued_signatures_ = 4 * workers;
+    signing_lane_ = options.work_pool->lane("sns-signing", workers);
+  }
+}
 
 bool ServiceImpl::load(std::string* error) {
   if (!store_) return true;
@@ -330,6 +337,12 @@ const Signer& ServiceImpl::signer() {
   signer_stored_ = !key.empty() && key == signer_->key_pem();
   store_signer();
   return *signer_;
+}
+
+std::shared_ptr<const Signer> ServiceImpl::shared_signer() {
+  (void)signer();
+  std::lock_guard lock(signer_mu_);
+  return signer_;
 }
 
 std::string ServiceImpl::signing_certificate_pem() { return signer().cert_pem(); }

@@ -80,6 +80,11 @@ std::unique_ptr<Signer> Signer::create(const std::string& key_pem, const std::st
 
 Signer::~Signer() { EVP_PKEY_free(static_cast<EVP_PKEY*>(key_)); }
 
+size_t Signer::signature_size() const {
+  const auto bytes = static_cast<size_t>(EVP_PKEY_size(static_cast<EVP_PKEY*>(key_)));
+  return (bytes + 2) / 3 * 4;
+}
+
 std::string Signer::sign(std::string_view text, std::string_view version) const {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   const EVP_MD* md = version == "2" ? EVP_sha256() : EVP_sha1();

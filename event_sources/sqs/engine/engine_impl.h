@@ -72,6 +72,8 @@ class EngineImpl final : public Engine {
                                                   const SendMessageRequest& request) override;
   common::Outcome<BatchResult<SendMessageResult>> send_message_batch(
       const QueueAddress& queue, const std::vector<SendMessageRequest>& entries) override;
+  std::vector<common::Status> send_message_to_queues(const std::vector<const QueueAddress*>& queues,
+                                                     const SendMessageRequest& request) override;
 
   // Receiving, deleting, visibility (engine_receive.cpp)
   common::Outcome<ReceiveMessageResult> receive_message(const QueueAddress& queue, const ReceiveMessageRequest& request,

@@ -51,7 +51,7 @@ common::Outcome<std::vector<PeekedMessage>> EngineImpl::peek_messages(const Queu
     const Message& m = *oldest[i];
     PeekedMessage p;
     p.message_id = format_message_id(m.id);
-    p.body = m.body;
+    p.body = completed_body(m);
     p.state = state_name(m, now_ms);
     p.receive_count = m.receive_count;
     p.sent_ms = m.sent_ms;

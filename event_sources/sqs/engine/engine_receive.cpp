@@ -100,8 +100,9 @@ std::string decimal(int64_t value) {
   return std::string(digits, end);
 }
 
-ReceivedMessage describe(const Queue& q, const Message& m, const SystemSelection& system,
+ReceivedMessage describe(const Queue& q, Message& m, const SystemSelection& system,
                          const std::vector<std::string>& attribute_selectors) REQUIRES(q.mu) {
+  complete_body(m);  // a body part sent for later (SNS's signature) is filled in before anyone sees it
   ReceivedMessage out;
   out.message_id = format_message_id(m.id);
   out.receipt_handle = encode_receipt_handle({q.id, m.seq, m.receive_count});

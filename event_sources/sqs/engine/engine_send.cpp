@@ -2,6 +2,7 @@
 // texts), FIFO deduplication and sequence numbers, and enqueueing.
 
 #include <algorithm>
+#include <span>
 
 #include "engine/body_md5.h"
 #include "engine/engine_impl.h"
@@ -19,14 +20,21 @@ common::AwsError invalid(std::string message) {
   return common::aws_error(common::AwsErrorCode::InvalidParameterValue, std::move(message));
 }
 
-// Checks one message against the queue. `in_batch` selects the texts AWS uses for batch entries.
-std::optional<common::AwsError> validate(const QueueConfig& config, const SendMessageRequest& request, bool in_batch) {
+// The checks of a message that do not depend on the queue it goes to.
+std::optional<common::AwsError> validate_content(const SendMessageRequest& request) {
   if (!request.body)
     return common::aws_error(common::AwsErrorCode::MissingParameter,
                              "The request must contain the parameter MessageBody.");
   if (auto error = check_message_body(*request.body)) return error;
   if (auto error = check_message_attributes(request.message_attributes)) return error;
   if (auto error = check_message_system_attributes(request.system_attributes)) return error;
+  return std::nullopt;
+}
+
+// The checks of a message, whose content validate_content passed, against the queue. `in_batch`
+// selects the texts AWS uses for batch entries.
+std::optional<common::AwsError> validate_for_queue(const QueueConfig& config, const SendMessageRequest& request,
+                                                   bool in_batch) {
   int64_t size = message_size(*request.body, request.message_attributes);
   if (auto error = check_message_size(size, config.maximum_message_size)) {
     if (in_batch) {
@@ -70,10 +78,16 @@ std::optional<common::AwsError> validate(const QueueConfig& config, const SendMe
   return std::nullopt;
 }
 
+// Checks one message against the queue. `in_batch` selects the texts AWS uses for batch entries.
+std::optional<common::AwsError> validate(const QueueConfig& config, const SendMessageRequest& request, bool in_batch) {
+  if (auto error = validate_content(request)) return error;
+  return validate_for_queue(config, request, in_batch);
+}
+
 // In a FIFO batch an entry without a MessageGroupId, or without a deduplication id while
 // content-based deduplication is off, fails the whole request rather than the entry (recorded).
 std::optional<common::AwsError> check_fifo_batch(const QueueConfig& config,
-                                                 const std::vector<SendMessageRequest>& entries) {
+                                                 std::span<const SendMessageRequest> entries) {
   if (!config.fifo) return std::nullopt;
   for (const auto& entry : entries)
     if (!entry.message_group_id) return invalid("The request must contain the parameter MessageGroupId.");
@@ -87,18 +101,58 @@ std::optional<common::AwsError> check_fifo_batch(const QueueConfig& config,
 
 }  // namespace
 
+// A durable engine stores only final bodies: the deferred parts of `entries` are filled in (on the
+// calling thread, before any queue lock is taken) into copies, which `entries` then points at.
+// Nothing is copied when there is nothing to fill in.
+static void complete_for_store(std::span<const SendMessageRequest>& entries,
+                               std::vector<SendMessageRequest>& completed) {
+  bool any = false;
+  for (const auto& entry : entries) any = any || (entry.deferred_part && entry.body);
+  if (!any) return;
+  completed.assign(entries.begin(), entries.end());
+  for (auto& entry : completed) {
+    if (!entry.deferred_part || !entry.body) continue;
+    fill_deferred_part(*entry.body, *entry.deferred_part);
+    entry.deferred_part.reset();
+  }
+  entries = completed;
+}
+
 // Enqueues one validated message under the queue lock. Appends its mutations to `changes`.
-// `md5` is the body's digest, computed before the lock was taken.
-static SendMessageResult enqueue(EngineImpl& engine, Queue& q, const SendMessageRequest& request,
-                                 const std::array<uint8_t, 16>& md5, int64_t now_ms, MutationLog& changes,
-                                 size_t& available) REQUIRES(q.mu) {
+// `md5` is the body's digest, computed before the lock was taken. A deferred body part stays
+// deferred in a standard queue of an in-memory engine (durable engines fill it in before the
+// lock: complete_for_store); a FIFO queue fills it in now, as content-based deduplication hashes
+// the final body.
+// `attribute_digests`, when given, are the MD5s of the message's attributes and system attributes
+// computed once for a message sent to many queues.
+static SendMessageResult enqueue(
+    EngineImpl& engine, Queue& q, const SendMessageRequest& request, std::array<uint8_t, 16> md5, int64_t now_ms,
+    MutationLog& changes, size_t& available,
+    const std::pair<std::optional<std::string>, std::optional<std::string>>* attribute_digests = nullptr)
+    REQUIRES(q.mu) {
   SendMessageResult result;
   result.id = request.id;
-  const std::string& body = *request.body;
-  result.md5_of_message_body = common::to_hex(std::string_view(reinterpret_cast<const char*>(md5.data()), md5.size()));
-  auto md5_attributes = md5_of_message_attributes(request.message_attributes);
+  std::shared_ptr<DeferredBodyPart> deferred = request.deferred_part;
+  std::string filled_body;
+  if (deferred && q.fifo()) {
+    filled_body = *request.body;
+    fill_deferred_part(filled_body, *deferred);
+    md5 = body_md5(filled_body);
+    deferred.reset();
+  }
+  const std::string& body = request.deferred_part && !deferred ? filled_body : *request.body;
+  if (!deferred)
+    result.md5_of_message_body =
+        common::to_hex(std::string_view(reinterpret_cast<const char*>(md5.data()), md5.size()));
+  std::optional<std::string> md5_attributes;
+  if (attribute_digests != nullptr) {
+    md5_attributes = attribute_digests->first;
+    result.md5_of_message_system_attributes = attribute_digests->second;
+  } else {
+    md5_attributes = md5_of_message_attributes(request.message_attributes);
+    result.md5_of_message_system_attributes = md5_of_message_attributes(request.system_attributes);
+  }
   result.md5_of_message_attributes = md5_attributes;
-  result.md5_of_message_system_attributes = md5_of_message_attributes(request.system_attributes);
 
   std::string dedup_id, sequence_number;
   if (q.fifo()) {
@@ -134,8 +188,10 @@ static SendMessageResult enqueue(EngineImpl& engine, Queue& q, const SendMessage
   auto trace = request.system_attributes.find("AWSTraceHeader");
   const std::string& trace_header =
       trace != request.system_attributes.end() ? trace->second.string_value : request.trace_header;
-  if (!request.message_attributes.empty() || q.fifo() || request.message_group_id || !trace_header.empty()) {
+  if (!request.message_attributes.empty() || q.fifo() || request.message_group_id || !trace_header.empty() ||
+      deferred) {
     MessageExtra& extra = message->ensure_extra();
+    extra.deferred_part = std::move(deferred);
     extra.message_attributes = request.message_attributes;
     extra.md5_of_message_attributes = md5_attributes.value_or("");
     extra.aws_trace_header = trace_header;
@@ -162,7 +218,11 @@ static SendMessageResult enqueue(EngineImpl& engine, Queue& q, const SendMessage
 }
 
 common::Outcome<SendMessageResult> EngineImpl::send_message(const QueueAddress& address,
-                                                            const SendMessageRequest& request) {
+                                                            const SendMessageRequest& sent_request) {
+  std::span<const SendMessageRequest> one(&sent_request, 1);
+  std::vector<SendMessageRequest> completed;
+  if (durable_) complete_for_store(one, completed);
+  const SendMessageRequest& request = one.front();
   auto queue = require_queue(address);
   if (!queue) return queue.take_error();
   if (auto refused = refuse_while_store_failing()) return *refused;
@@ -186,8 +246,67 @@ common::Outcome<SendMessageResult> EngineImpl::send_message(const QueueAddress& 
   return result;
 }
 
+std::vector<common::Status> EngineImpl::send_message_to_queues(const std::vector<const QueueAddress*>& queues,
+                                                               const SendMessageRequest& sent_request) {
+  std::span<const SendMessageRequest> one(&sent_request, 1);
+  std::vector<SendMessageRequest> completed;
+  if (durable_) complete_for_store(one, completed);
+  const SendMessageRequest& request = one.front();
+  std::vector<common::Status> out;
+  out.reserve(queues.size());
+  // What does not depend on the queue, once.
+  if (auto error = validate_content(request)) {
+    out.assign(queues.size(), common::Status(*error));
+    return out;
+  }
+  const std::array<uint8_t, 16> md5 = body_md5(*request.body);
+  const std::pair<std::optional<std::string>, std::optional<std::string>> attribute_digests{
+      md5_of_message_attributes(request.message_attributes), md5_of_message_attributes(request.system_attributes)};
+  uint64_t ticket = 0;
+  for (const QueueAddress* address : queues) {
+    auto queue = require_queue(*address);
+    if (!queue) {
+      out.emplace_back(queue.take_error());
+      continue;
+    }
+    if (auto refused = refuse_while_store_failing()) {
+      out.emplace_back(*refused);
+      continue;
+    }
+    Queue& q = **queue;
+    size_t available = 0;
+    std::vector<std::shared_ptr<WatchState>> wake;
+    {
+      common::MutexLock lock(q.mu);
+      if (auto error = validate_for_queue(q.config, request, false)) {
+        out.emplace_back(*error);
+        continue;
+      }
+      if (auto refused = check_kms(q, KmsUse::Writing)) {
+        out.emplace_back(*refused);
+        continue;
+      }
+      MutationLog changes;
+      (void)enqueue(*this, q, request, md5, now(), changes, available, &attribute_digests);
+      wake = q.watchers.take(available);
+      ticket = std::max(ticket, log(changes));
+    }
+    this->wake(q, std::move(wake), available);
+    out.emplace_back(common::ok_status());
+  }
+  // One wait for every queue's commit; a failed commit fails every send it held.
+  if (auto failed = await(ticket)) {
+    for (common::Status& status : out)
+      if (status) status = common::Status(*failed);
+  }
+  return out;
+}
+
 common::Outcome<BatchResult<SendMessageResult>> EngineImpl::send_message_batch(
-    const QueueAddress& address, const std::vector<SendMessageRequest>& entries) {
+    const QueueAddress& address, const std::vector<SendMessageRequest>& sent_entries) {
+  std::span<const SendMessageRequest> entries(sent_entries);
+  std::vector<SendMessageRequest> completed;
+  if (durable_) complete_for_store(entries, completed);
   std::vector<std::string> ids;
   ids.reserve(entries.size());
   for (const auto& entry : entries) ids.push_back(entry.id);

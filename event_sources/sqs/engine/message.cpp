@@ -1,8 +1,10 @@
 #include "engine/message.h"
 
+#include <algorithm>
 #include <mutex>
 #include <random>
 
+#include "engine/body_md5.h"
 #include "sluice/common/crypto.h"
 
 namespace sluice::sqs::detail {
@@ -77,6 +79,28 @@ const std::string& Message::group_id() const { return extra ? extra->message_gro
 MessageExtra& Message::ensure_extra() {
   if (!extra) extra = std::make_unique<MessageExtra>();
   return *extra;
+}
+
+void fill_deferred_part(std::string& body, DeferredBodyPart& part) {
+  const std::string& text = part.text();
+  // The sender promised text() of size() bytes inside the body; a shorter or longer text would
+  // shift the rest, so only what fits over the placeholder is written.
+  const size_t offset = std::min(part.offset(), body.size());
+  const size_t n = std::min({part.size(), text.size(), body.size() - offset});
+  body.replace(offset, n, text, 0, n);
+}
+
+void complete_body(Message& message) {
+  if (!message.extra || !message.extra->deferred_part) return;
+  fill_deferred_part(message.body, *message.extra->deferred_part);
+  message.body_md5 = body_md5(message.body);
+  message.extra->deferred_part.reset();
+}
+
+std::string completed_body(const Message& message) {
+  std::string body = message.body;
+  if (message.extra && message.extra->deferred_part) fill_deferred_part(body, *message.extra->deferred_part);
+  return body;
 }
 
 }  // namespace sluice::sqs::detail

@@ -34,6 +34,9 @@ struct MessageExtra {
   std::string message_deduplication_id;
   std::string sequence_number;
   std::string dead_letter_source_arn;
+  // A stretch of the body still to be filled in (SendMessageRequest::deferred_part); body_md5 is
+  // not the body's digest until it is (complete_body).
+  std::shared_ptr<DeferredBodyPart> deferred_part;
 };
 
 struct Message {
@@ -53,5 +56,13 @@ struct Message {
   const std::string& group_id() const;  // "" for standard queues
   MessageExtra& ensure_extra();
 };
+
+// Fills in the message's deferred body part, if it has one, and computes its body digest: called
+// before the body is handed to anyone (a receive, a move to another store).
+void complete_body(Message& message);
+// The body as receivers see it, for a reader that must not change the message (a peek).
+std::string completed_body(const Message& message);
+// Writes a deferred part's bytes over the placeholder in `body` (which must hold it).
+void fill_deferred_part(std::string& body, DeferredBodyPart& part);
 
 }  // namespace sluice::sqs::detail

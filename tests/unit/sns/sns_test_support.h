@@ -9,6 +9,7 @@
 
 #include <boost/json.hpp>
 
+#include "sluice/common/work_pool.h"
 #include "sluice/sns/sns.h"
 #include "sluice/sqs/engine.h"
 
@@ -45,6 +46,7 @@ struct Fixture {
   std::unique_ptr<sqs::Engine> sqs;
   RecordingSink sink;
   std::unique_ptr<Service> sns;
+  std::shared_ptr<common::WorkPool> work_pool;  // set before reopen() to sign queue deliveries off the publishing path
 
   explicit Fixture(const std::string& data_dir = "") {
     sqs::EngineOptions eo;
@@ -64,6 +66,7 @@ struct Fixture {
     so.sink = &sink;
     so.clock = clock;
     so.base_url = "http://sluice.test:4566";
+    so.work_pool = work_pool;
     std::string error;
     sns = Service::open(so, &error);
   }

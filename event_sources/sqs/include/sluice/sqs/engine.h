@@ -74,6 +74,24 @@ using MessageAttributes = std::map<std::string, MessageAttribute>;  // sorted by
 
 // ---- Sending ---------------------------------------------------------------------------------
 
+// A stretch of a message body whose bytes are known only after the send: SNS sends its signed
+// envelopes before their signature is computed, so that an RSA signature never holds up Publish.
+// The body is sent with placeholder bytes at [offset(), offset() + size()); text() gives the
+// bytes that replace them, computing them on its first call (from any thread; a concurrent
+// caller waits for that one result) and answering the same bytes ever after.
+//
+// The engine never lets anyone see the placeholder: an in-memory engine stores the message (it is
+// counted, and it is received like any other) and fills the bytes in when the message is first
+// received or peeked; a durable engine, and a FIFO queue, fill them in before storing the message.
+// Whoever computes the text (a worker, ahead of any receive) spares the receiver the wait.
+class DeferredBodyPart {
+ public:
+  virtual ~DeferredBodyPart() = default;
+  virtual size_t offset() const = 0;
+  virtual size_t size() const = 0;
+  virtual const std::string& text() = 0;  // exactly size() bytes; thread-safe; may block while computing
+};
+
 struct SendMessageRequest {
   std::string id;                   // batch entry id (SendMessageBatch only)
   std::optional<std::string> body;  // absent -> MissingParameter
@@ -86,6 +104,9 @@ struct SendMessageRequest {
   // trace of the SNS publish that delivered it): the message's AWSTraceHeader unless
   // system_attributes names one. Not part of MD5OfMessageSystemAttributes.
   std::string trace_header;
+  // Set when part of `body` is filled in later (DeferredBodyPart); the answer's
+  // md5_of_message_body is then empty, as the body's digest is not known yet.
+  std::shared_ptr<DeferredBodyPart> deferred_part;
 };
 
 struct SendMessageResult {
@@ -327,6 +348,12 @@ class Engine {
                                                           const SendMessageRequest& request) = 0;
   virtual common::Outcome<BatchResult<SendMessageResult>> send_message_batch(
       const QueueAddress& queue, const std::vector<SendMessageRequest>& entries) = 0;
+  // One message into many queues (SNS's fan-out of a raw message): what does not depend on the
+  // queue (the body's and attributes' checks and digests) is done once. Answers one Status per
+  // queue, in order: what send_message would have answered there. With a durable engine it returns
+  // once every accepted send is committed.
+  virtual std::vector<common::Status> send_message_to_queues(const std::vector<const QueueAddress*>& queues,
+                                                             const SendMessageRequest& request) = 0;
   // Never blocks. With watch_callback set and nothing to return while the effective wait time is
   // above zero, registers the callback and returns the watch in the result.
   virtual common::Outcome<ReceiveMessageResult> receive_message(const QueueAddress& queue,

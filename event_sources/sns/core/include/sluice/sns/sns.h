@@ -14,7 +14,9 @@
 //   the outboxes of sluice/sns/mobile.h. Every other protocol (lambda, http, https, firehose) is
 //   handed to a DeliverySink supplied by the embedder.
 // - Messages are signed with an RSA key and self-signed certificate of sluice's own, created on
-//   first use and kept in the data directory; signing_certificate_pem() serves it.
+//   first use and kept in the data directory; signing_certificate_pem() serves it. With a
+//   ServiceOptions::work_pool, the signatures of queue deliveries are made there, after Publish
+//   has answered but before any receiver can see the delivery.
 // - Durability: topics and subscriptions live in SQLite (WAL) at <data_dir>/sns.db; a mutating
 //   call returns after its change is committed. ServiceOptions::in_memory keeps all in memory.
 //
@@ -44,6 +46,10 @@ class DataKeyCache;  // sluice/kms/data_keys.h
 namespace sluice::sqs {
 class Engine;
 }
+
+namespace sluice {
+class WorkPool;  // sluice/common/work_pool.h
+}  // namespace sluice
 
 namespace sluice::sns {
 
@@ -209,6 +215,12 @@ struct ServiceOptions {
   // outside SNS's locks.
   std::function<std::optional<std::string>(const std::string& topic_arn, const std::string& queue_arn)>
       authorize_queue_delivery;
+  // Where the signatures of envelopes delivered to queues are computed, off the publishing thread
+  // (a lane of up to one job per core): Publish answers once its queue deliveries are stored, each
+  // with its signature still to come, and the engine fills the signature in before any receiver
+  // sees the body (sqs::DeferredBodyPart). A durable engine waits for the signature before it
+  // stores the delivery. Null: Publish signs on its own thread, before delivering.
+  std::shared_ptr<common::WorkPool> work_pool;
 };
 
 class Service {
