@@ -74,7 +74,7 @@ class SqliteLogStore final : public LogStore {
   Status create_group(const std::string& group) override {
     MutexLock lock(mu_);
     try {
-      if (group_exists(group))
+      if (group_exists_locked(group))
         return aws_error(AwsErrorCode::LogsResourceAlreadyExists, "The specified log group already exists");
       insert_group(group);
       return ok_status();
@@ -86,7 +86,7 @@ class SqliteLogStore final : public LogStore {
   Status delete_group(const std::string& group) override {
     MutexLock lock(mu_);
     try {
-      if (!group_exists(group)) return group_not_found();
+      if (!group_exists_locked(group)) return group_not_found();
       Transaction tx(db_);
       sqlite::Statement(db_.get(), "DELETE FROM events WHERE grp = ?1").bind_text(1, group).run();
       sqlite::Statement(db_.get(), "DELETE FROM streams WHERE grp = ?1").bind_text(1, group).run();
@@ -101,7 +101,7 @@ class SqliteLogStore final : public LogStore {
   Status create_stream(const std::string& group, const std::string& stream) override {
     MutexLock lock(mu_);
     try {
-      if (!group_exists(group)) return group_not_found();
+      if (!group_exists_locked(group)) return group_not_found();
       if (stream_exists(group, stream))
         return aws_error(AwsErrorCode::LogsResourceAlreadyExists, "The specified log stream already exists");
       insert_stream(group, stream);
@@ -114,7 +114,7 @@ class SqliteLogStore final : public LogStore {
   Status delete_stream(const std::string& group, const std::string& stream) override {
     MutexLock lock(mu_);
     try {
-      if (!group_exists(group)) return group_not_found();
+      if (!group_exists_locked(group)) return group_not_found();
       if (!stream_exists(group, stream)) return stream_not_found();
       Transaction tx(db_);
       sqlite::Statement(db_.get(), "DELETE FROM events WHERE grp = ?1 AND stream = ?2")
@@ -135,7 +135,7 @@ class SqliteLogStore final : public LogStore {
   Status put_retention(const std::string& group, int64_t days) override {
     MutexLock lock(mu_);
     try {
-      if (!group_exists(group)) return group_not_found();
+      if (!group_exists_locked(group)) return group_not_found();
       sqlite::Statement(db_.get(), "UPDATE groups SET retention_days = ?2 WHERE name = ?1")
           .bind_text(1, group)
           .bind(2, days)
@@ -150,7 +150,7 @@ class SqliteLogStore final : public LogStore {
   Status delete_retention(const std::string& group) override {
     MutexLock lock(mu_);
     try {
-      if (!group_exists(group)) return group_not_found();
+      if (!group_exists_locked(group)) return group_not_found();
       sqlite::Statement(db_.get(), "UPDATE groups SET retention_days = NULL WHERE name = ?1").bind_text(1, group).run();
       return ok_status();
     } catch (const sqlite::Error& e) {
@@ -170,7 +170,7 @@ class SqliteLogStore final : public LogStore {
                        "The batch of log events in a single PutLogEvents request cannot span more than 24 hours.");
     MutexLock lock(mu_);
     try {
-      if (!group_exists(group)) return group_not_found();
+      if (!group_exists_locked(group)) return group_not_found();
       if (!stream_exists(group, stream)) return stream_not_found();
       const int64_t now = options_.clock->now_ms();
       const auto retention = retention_of(group);
@@ -192,6 +192,8 @@ class SqliteLogStore final : public LogStore {
       Transaction tx(db_);
       insert_events(group, stream, kept, now);
       tx.commit();
+      lock.unlock();
+      notify(group, stream, kept, now);
       return result;
     } catch (const sqlite::Error& e) {
       return store_failed(e);
@@ -202,11 +204,28 @@ class SqliteLogStore final : public LogStore {
     MutexLock lock(mu_);
     try {
       Transaction tx(db_);
-      if (!group_exists(group)) insert_group(group);
+      if (!group_exists_locked(group)) insert_group(group);
       if (!stream_exists(group, stream)) insert_stream(group, stream);
-      insert_events(group, stream, events, options_.clock->now_ms());
+      const int64_t now = options_.clock->now_ms();
+      insert_events(group, stream, events, now);
       tx.commit();
+      lock.unlock();
+      notify(group, stream, events, now);
       return ok_status();
+    } catch (const sqlite::Error& e) {
+      return store_failed(e);
+    }
+  }
+
+  void observe_ingest(IngestObserver observer) override {
+    MutexLock lock(observers_mu_);
+    observers_.push_back(std::move(observer));
+  }
+
+  Outcome<bool> group_exists(const std::string& group) override {
+    MutexLock lock(mu_);
+    try {
+      return group_exists_locked(group);
     } catch (const sqlite::Error& e) {
       return store_failed(e);
     }
@@ -247,7 +266,7 @@ class SqliteLogStore final : public LogStore {
     if (!offset) return bad_token();
     MutexLock lock(mu_);
     try {
-      if (!group_exists(query.group)) return group_not_found();
+      if (!group_exists_locked(query.group)) return group_not_found();
       std::string sql =
           "SELECT name, created_ms, first_ms, last_ms, last_ingest_ms, bytes FROM streams WHERE grp = ?1 AND "
           "substr(name, 1, length(?2)) = ?2 ORDER BY ";
@@ -288,7 +307,7 @@ class SqliteLogStore final : public LogStore {
     }
     MutexLock lock(mu_);
     try {
-      if (!group_exists(query.group)) return group_not_found();
+      if (!group_exists_locked(query.group)) return group_not_found();
       if (!stream_exists(query.group, query.stream)) return stream_not_found();
       const int64_t start = std::max(query.start_ms.value_or(0), oldest_kept(query.group));
       const int64_t end = query.end_ms.value_or(INT64_MAX);
@@ -355,7 +374,7 @@ class SqliteLogStore final : public LogStore {
     }
     MutexLock lock(mu_);
     try {
-      if (!group_exists(query.group)) return group_not_found();
+      if (!group_exists_locked(query.group)) return group_not_found();
       const int64_t start = std::max(query.start_ms.value_or(0), oldest_kept(query.group));
       const int64_t end = query.end_ms.value_or(INT64_MAX);
       const Position from = after.value_or(Position{INT64_MIN, INT64_MIN});
@@ -423,7 +442,19 @@ class SqliteLogStore final : public LogStore {
     return aws_error(AwsErrorCode::LogsServiceUnavailable, std::string("The log store failed: ") + e.what());
   }
 
-  bool group_exists(const std::string& group) REQUIRES(mu_) {
+  void notify(const std::string& group, const std::string& stream, const std::vector<InputEvent>& events, int64_t now)
+      EXCLUDES(mu_) {
+    if (events.empty()) return;
+    std::vector<IngestObserver> observers;
+    {
+      MutexLock lock(observers_mu_);
+      observers = observers_;
+    }
+    const IngestedEvents ingested{group, stream, events, now};
+    for (const auto& observer : observers) observer(ingested);
+  }
+
+  bool group_exists_locked(const std::string& group) REQUIRES(mu_) {
     return sqlite::Statement(db_.get(), "SELECT 1 FROM groups WHERE name = ?1").bind_text(1, group).step();
   }
   bool stream_exists(const std::string& group, const std::string& stream) REQUIRES(mu_) {
@@ -507,6 +538,8 @@ class SqliteLogStore final : public LogStore {
   Mutex mu_;
   sqlite::Connection db_ GUARDED_BY(mu_);
   const LogStoreOptions options_;
+  Mutex observers_mu_;
+  std::vector<IngestObserver> observers_ GUARDED_BY(observers_mu_);
 };
 
 constexpr const char* kSchema =
