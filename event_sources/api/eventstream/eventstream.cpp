@@ -57,9 +57,8 @@ std::string event(std::string_view event_type, std::string_view payload, std::st
 }
 
 std::string exception(std::string_view exception_type, std::string_view payload, std::string_view content_type) {
-  return encode(
-      {{":exception-type", exception_type}, {":content-type", content_type}, {":message-type", "exception"}},
-      payload);
+  return encode({{":exception-type", exception_type}, {":content-type", content_type}, {":message-type", "exception"}},
+                payload);
 }
 
 std::string error(std::string_view code, std::string_view message) {

@@ -26,8 +26,7 @@ std::string session_start(const LiveTailRequest& request, const std::string& req
   start["sessionId"] = uuid4();
   start["logGroupIdentifiers"] = strings(request.group_identifiers);
   if (!request.filter.stream_names.empty()) start["logStreamNames"] = strings(request.filter.stream_names);
-  if (!request.filter.stream_prefixes.empty())
-    start["logStreamNamePrefixes"] = strings(request.filter.stream_prefixes);
+  if (!request.filter.stream_prefixes.empty()) start["logStreamNamePrefixes"] = strings(request.filter.stream_prefixes);
   start["logEventFilterPattern"] = request.pattern_text;
   return eventstream::event("sessionStart", json::serialize(start));
 }
@@ -54,7 +53,8 @@ void LiveTailSessions::attach(server::ServiceHost& host) { host_ = &host; }
 void LiveTailSessions::start(http::ResponderPtr responder, LiveTailRequest request, const server::CallContext& ctx) {
   http::Response head;
   head.status = 200;
-  head.header_lines = "x-amzn-RequestId: " + ctx.request_id + "\r\nContent-Type: application/vnd.amazon.eventstream\r\n";
+  head.header_lines =
+      "x-amzn-RequestId: " + ctx.request_id + "\r\nContent-Type: application/vnd.amazon.eventstream\r\n";
   http::BodyStreamPtr stream = responder->respond_stream(std::move(head));
   if (!stream) return;
   // The JSON protocol's first event carries the output's members other than the stream: none.

@@ -58,7 +58,7 @@ class LiveTailSessions : public std::enable_shared_from_this<LiveTailSessions> {
   void finish(uint64_t tail_id);  // loop thread: forgets the session, ends its stream
 
   std::shared_ptr<logs::LiveTails> tails_;
-  server::ServiceHost* host_ = nullptr;           // loop thread
+  server::ServiceHost* host_ = nullptr;                    // loop thread
   std::map<uint64_t, std::shared_ptr<Session>> sessions_;  // loop thread
   bool ended_ = false;                                     // loop thread: no session may begin
 };

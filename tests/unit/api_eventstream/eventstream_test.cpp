@@ -44,8 +44,8 @@ Decoded decode(const std::string& message) {
     std::string name = message.substr(at, name_length);
     at += name_length;
     REQUIRE(static_cast<uint8_t>(message[at++]) == 7);
-    const size_t value_length = (static_cast<size_t>(static_cast<uint8_t>(message[at])) << 8) |
-                                static_cast<uint8_t>(message[at + 1]);
+    const size_t value_length =
+        (static_cast<size_t>(static_cast<uint8_t>(message[at])) << 8) | static_cast<uint8_t>(message[at + 1]);
     at += 2;
     d.headers[name] = message.substr(at, value_length);
     at += value_length;
@@ -58,14 +58,14 @@ Decoded decode(const std::string& message) {
 }  // namespace
 
 TEST_CASE("an empty message is the 16 bytes of the empty_message test vector") {
-  CHECK(es::encode({}, "") == bytes({0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x05, 0xc2, 0x48, 0xeb, 0x7d,
-                                     0x98, 0xc8, 0xff}));
+  CHECK(es::encode({}, "") ==
+        bytes({0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x05, 0xc2, 0x48, 0xeb, 0x7d, 0x98, 0xc8, 0xff}));
 }
 
 TEST_CASE("a payload with one string header is the payload_one_str_header test vector") {
-  const std::string expected =
-      bytes({0, 0, 0, 62, 0, 0, 0, 32, 64, 93, 249, 70, 12}) + "content-type" + bytes({7, 0, 16}) +
-      "application/json" + "{\"foo\": \"bar\"}" + bytes({111, 162, 191, 59});
+  const std::string expected = bytes({0, 0, 0, 62, 0, 0, 0, 32, 64, 93, 249, 70, 12}) + "content-type" +
+                               bytes({7, 0, 16}) + "application/json" + "{\"foo\": \"bar\"}" +
+                               bytes({111, 162, 191, 59});
   CHECK(es::encode({{"content-type", "application/json"}}, "{\"foo\": \"bar\"}") == expected);
 }
 

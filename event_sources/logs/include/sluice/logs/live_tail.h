@@ -29,8 +29,8 @@ struct LiveTailFilter {
     std::string identifier;
   };
   std::vector<Group> groups;
-  std::vector<std::string> stream_names;     // empty: every stream (or those with a prefix below)
-  std::vector<std::string> stream_prefixes;  // empty: every stream (or those named above)
+  std::vector<std::string> stream_names;         // empty: every stream (or those with a prefix below)
+  std::vector<std::string> stream_prefixes;      // empty: every stream (or those named above)
   std::shared_ptr<const FilterPattern> pattern;  // null: every event
 };
 
