@@ -272,8 +272,15 @@ ApiAnswer ConsoleApi::topics() const {
         auto subs = options_.topics->list_subscriptions_by_topic(ctx, arn, sub_token);
         if (!subs) break;
         for (const auto& s : subs->items) {
-          subscriptions.push_back(json::object{
-              {"subscriptionArn", s.subscription_arn}, {"protocol", s.protocol}, {"endpoint", s.endpoint}});
+          json::object subscription{
+              {"subscriptionArn", s.subscription_arn}, {"protocol", s.protocol}, {"endpoint", s.endpoint}};
+          if (options_.notification_counts) {
+            const sns::SubscriptionCounts n = options_.notification_counts->of(s.subscription_arn);
+            subscription["delivered"] = n.delivered;
+            subscription["failed"] = n.failed;
+            subscription["filteredOut"] = n.filtered_out;
+          }
+          subscriptions.push_back(std::move(subscription));
         }
         sub_token = subs->next_token;
       } while (sub_token);
