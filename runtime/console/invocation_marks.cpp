@@ -65,7 +65,8 @@ InvocationMark json_mark(std::string_view message) {
   } else if (type->get_string() == "platform.report") {
     mark.kind = InvocationMark::Kind::Report;
     const json::value* metrics = record->get_object().if_contains("metrics");
-    mark.report = report_text(mark.request_id, metrics && metrics->is_object() ? metrics->get_object() : json::object());
+    mark.report =
+        report_text(mark.request_id, metrics && metrics->is_object() ? metrics->get_object() : json::object());
   }
   return mark;
 }
