@@ -259,6 +259,8 @@ common::Outcome<PublishResult> ServiceImpl::publish_to(const CallContext& ctx, c
 }
 
 void ServiceImpl::count_filtered_out(const std::string& topic_arn, const Subscription& sub, bool no_attributes) {
+  if (options_.notification_counts)
+    options_.notification_counts->count(sub.arn, NotificationCounts::Outcome::FilteredOut);
   if (!options_.on_metric) return;
   options_.on_metric(topic_arn, "NumberOfNotificationsFilteredOut", 1);
   auto scope = sub.attributes.find("FilterPolicyScope");
@@ -309,6 +311,10 @@ std::optional<common::AwsError> ServiceImpl::deliver_to_queue(const Subscription
   common::Status sent = send_to_queue(sub.endpoint, send, request, fifo_topic, topic_arn);
   if (options_.on_metric) {
     options_.on_metric(topic_arn, sent.ok() ? "NumberOfNotificationsDelivered" : "NumberOfNotificationsFailed", 1);
+  }
+  if (options_.notification_counts) {
+    options_.notification_counts->count(
+        sub.arn, sent.ok() ? NotificationCounts::Outcome::Delivered : NotificationCounts::Outcome::Failed);
   }
   if (sent.ok()) return std::nullopt;
   if (server_failure(sent.error())) return sent.error();
