@@ -77,7 +77,7 @@ class SqliteLogStore final : public LogStore {
   common::Status create_group(const std::string& group) override {
     common::MutexLock lock(mu_);
     try {
-      if (group_exists(group))
+      if (group_exists_locked(group))
         return common::aws_error(common::AwsErrorCode::LogsResourceAlreadyExists,
                                  "The specified log group already exists");
       insert_group(group);
@@ -90,7 +90,7 @@ class SqliteLogStore final : public LogStore {
   common::Status delete_group(const std::string& group) override {
     common::MutexLock lock(mu_);
     try {
-      if (!group_exists(group)) return group_not_found();
+      if (!group_exists_locked(group)) return group_not_found();
       Transaction tx(db_);
       common::sqlite::Statement(db_.get(), "DELETE FROM events WHERE grp = ?1").bind_text(1, group).run();
       common::sqlite::Statement(db_.get(), "DELETE FROM streams WHERE grp = ?1").bind_text(1, group).run();
@@ -105,7 +105,7 @@ class SqliteLogStore final : public LogStore {
   common::Status create_stream(const std::string& group, const std::string& stream) override {
     common::MutexLock lock(mu_);
     try {
-      if (!group_exists(group)) return group_not_found();
+      if (!group_exists_locked(group)) return group_not_found();
       if (stream_exists(group, stream))
         return common::aws_error(common::AwsErrorCode::LogsResourceAlreadyExists,
                                  "The specified log stream already exists");
@@ -119,7 +119,7 @@ class SqliteLogStore final : public LogStore {
   common::Status delete_stream(const std::string& group, const std::string& stream) override {
     common::MutexLock lock(mu_);
     try {
-      if (!group_exists(group)) return group_not_found();
+      if (!group_exists_locked(group)) return group_not_found();
       if (!stream_exists(group, stream)) return stream_not_found();
       Transaction tx(db_);
       common::sqlite::Statement(db_.get(), "DELETE FROM events WHERE grp = ?1 AND stream = ?2")
@@ -140,7 +140,7 @@ class SqliteLogStore final : public LogStore {
   common::Status put_retention(const std::string& group, int64_t days) override {
     common::MutexLock lock(mu_);
     try {
-      if (!group_exists(group)) return group_not_found();
+      if (!group_exists_locked(group)) return group_not_found();
       common::sqlite::Statement(db_.get(), "UPDATE groups SET retention_days = ?2 WHERE name = ?1")
           .bind_text(1, group)
           .bind(2, days)
@@ -155,7 +155,7 @@ class SqliteLogStore final : public LogStore {
   common::Status delete_retention(const std::string& group) override {
     common::MutexLock lock(mu_);
     try {
-      if (!group_exists(group)) return group_not_found();
+      if (!group_exists_locked(group)) return group_not_found();
       common::sqlite::Statement(db_.get(), "UPDATE groups SET retention_days = NULL WHERE name = ?1")
           .bind_text(1, group)
           .run();
@@ -178,7 +178,7 @@ class SqliteLogStore final : public LogStore {
           "The batch of log events in a single PutLogEvents request cannot span more than 24 hours.");
     common::MutexLock lock(mu_);
     try {
-      if (!group_exists(group)) return group_not_found();
+      if (!group_exists_locked(group)) return group_not_found();
       if (!stream_exists(group, stream)) return stream_not_found();
       const int64_t now = options_.clock->now_ms();
       const auto retention = retention_of(group);
@@ -200,6 +200,8 @@ class SqliteLogStore final : public LogStore {
       Transaction tx(db_);
       insert_events(group, stream, kept, now);
       tx.commit();
+      lock.unlock();
+      notify(group, stream, kept, now);
       return result;
     } catch (const common::sqlite::Error& e) {
       return store_failed(e);
@@ -211,11 +213,28 @@ class SqliteLogStore final : public LogStore {
     common::MutexLock lock(mu_);
     try {
       Transaction tx(db_);
-      if (!group_exists(group)) insert_group(group);
+      if (!group_exists_locked(group)) insert_group(group);
       if (!stream_exists(group, stream)) insert_stream(group, stream);
-      insert_events(group, stream, events, options_.clock->now_ms());
+      const int64_t now = options_.clock->now_ms();
+      insert_events(group, stream, events, now);
       tx.commit();
+      lock.unlock();
+      notify(group, stream, events, now);
       return common::ok_status();
+    } catch (const common::sqlite::Error& e) {
+      return store_failed(e);
+    }
+  }
+
+  void observe_ingest(IngestObserver observer) override {
+    common::MutexLock lock(observers_mu_);
+    observers_.push_back(std::move(observer));
+  }
+
+  common::Outcome<bool> group_exists(const std::string& group) override {
+    common::MutexLock lock(mu_);
+    try {
+      return group_exists_locked(group);
     } catch (const common::sqlite::Error& e) {
       return store_failed(e);
     }
@@ -257,7 +276,7 @@ class SqliteLogStore final : public LogStore {
     if (!offset) return bad_token();
     common::MutexLock lock(mu_);
     try {
-      if (!group_exists(query.group)) return group_not_found();
+      if (!group_exists_locked(query.group)) return group_not_found();
       std::string sql =
           "SELECT name, created_ms, first_ms, last_ms, last_ingest_ms, bytes FROM streams WHERE grp = ?1 AND "
           "substr(name, 1, length(?2)) = ?2 ORDER BY ";
@@ -298,7 +317,7 @@ class SqliteLogStore final : public LogStore {
     }
     common::MutexLock lock(mu_);
     try {
-      if (!group_exists(query.group)) return group_not_found();
+      if (!group_exists_locked(query.group)) return group_not_found();
       if (!stream_exists(query.group, query.stream)) return stream_not_found();
       const int64_t start = std::max(query.start_ms.value_or(0), oldest_kept(query.group));
       const int64_t end = query.end_ms.value_or(INT64_MAX);
@@ -365,7 +384,7 @@ class SqliteLogStore final : public LogStore {
     }
     common::MutexLock lock(mu_);
     try {
-      if (!group_exists(query.group)) return group_not_found();
+      if (!group_exists_locked(query.group)) return group_not_found();
       const int64_t start = std::max(query.start_ms.value_or(0), oldest_kept(query.group));
       const int64_t end = query.end_ms.value_or(INT64_MAX);
       const Position from = after.value_or(Position{INT64_MIN, INT64_MIN});
@@ -434,7 +453,19 @@ class SqliteLogStore final : public LogStore {
                              std::string("The log store failed: ") + e.what());
   }
 
-  bool group_exists(const std::string& group) REQUIRES(mu_) {
+  void notify(const std::string& group, const std::string& stream, const std::vector<InputEvent>& events, int64_t now)
+      EXCLUDES(mu_) {
+    if (events.empty()) return;
+    std::vector<IngestObserver> observers;
+    {
+      common::MutexLock lock(observers_mu_);
+      observers = observers_;
+    }
+    const IngestedEvents ingested{group, stream, events, now};
+    for (const auto& observer : observers) observer(ingested);
+  }
+
+  bool group_exists_locked(const std::string& group) REQUIRES(mu_) {
     return common::sqlite::Statement(db_.get(), "SELECT 1 FROM groups WHERE name = ?1").bind_text(1, group).step();
   }
   bool stream_exists(const std::string& group, const std::string& stream) REQUIRES(mu_) {
@@ -520,6 +551,8 @@ class SqliteLogStore final : public LogStore {
   common::Mutex mu_;
   common::sqlite::Connection db_ GUARDED_BY(mu_);
   const LogStoreOptions options_;
+  common::Mutex observers_mu_;
+  std::vector<IngestObserver> observers_ GUARDED_BY(observers_mu_);
 };
 
 constexpr const char* kSchema =

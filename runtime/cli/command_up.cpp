@@ -230,6 +230,34 @@ int command_up(const UpOptions& options) {
   const auto stderr_line = [](std::string_view line) {
     std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
   };
+  // AWS/SNS metrics under the topic's name, in the topic's account and region.
+  const auto sns_metric = [metrics_registry](const std::string& topic_arn, std::string_view metric, double value) {
+    // arn:aws:sns:REGION:ACCOUNT:NAME
+    std::vector<std::string> parts;
+    size_t start = 0;
+    for (size_t colon; parts.size() < 5 && (colon = topic_arn.find(':', start)) != std::string::npos;
+         start = colon + 1) {
+      parts.push_back(topic_arn.substr(start, colon - start));
+    }
+    if (parts.size() != 5) return;
+    const bool bytes = metric == "PublishSize";
+    metrics_registry->put(
+        metrics::MetricKey{
+            parts[4], parts[3], "AWS/SNS", std::string(metric), {{"TopicName", topic_arn.substr(start)}}},
+        value, bytes ? "Bytes" : "Count", metrics_registry->clock().now_ms());
+  };
+  // Notifications delivered, failed and filtered out, by subscription (the console's topic page).
+  const auto notification_counts = std::make_shared<sns::NotificationCounts>();
+  // What the HTTP(S) and Lambda sinks' deliveries count, as queue deliveries count in Publish.
+  const auto sink_outcome = [sns_metric, notification_counts, aws_metrics = options.aws_metrics](
+                                const sns::Delivery& delivery, bool delivered) {
+    if (delivery.type != "Notification") return;  // a subscription's confirmation is no notification
+    if (aws_metrics)
+      sns_metric(delivery.topic_arn, delivered ? "NumberOfNotificationsDelivered" : "NumberOfNotificationsFailed", 1);
+    notification_counts->count(delivery.subscription_arn, delivered ? sns::NotificationCounts::Outcome::Delivered
+                                                                    : sns::NotificationCounts::Outcome::Failed);
+  };
+
   // SNS deliveries to HTTP(S) endpoints and functions are journaled in the data directory and
   // run on their own workers; queue deliveries happen inside Publish.
   sns::HttpDeliveryOptions http_delivery;
@@ -243,12 +271,14 @@ int command_up(const UpOptions& options) {
   // A delivery that would call this server is refused unless the configuration names it.
   http_delivery.allow_list.guard_own_port(static_cast<uint16_t>(options.port));
   http_delivery.work_pool = work_pool;
+  http_delivery.on_outcome = sink_outcome;
   sns::LambdaDeliveryOptions lambda_delivery;
   lambda_delivery.data_dir = http_delivery.data_dir;
   lambda_delivery.sqs = engine.get();
   lambda_delivery.invoker = &runtime;
   lambda_delivery.clock = clock;
   lambda_delivery.work_pool = work_pool;
+  lambda_delivery.on_outcome = sink_outcome;
   // With --auth audit|enforce a function takes a topic's messages only when its policy allows
   // sns.amazonaws.com; the control plane it reads is made below.
   auto function_policies = std::make_shared<FunctionPolicies>();
@@ -270,23 +300,9 @@ int command_up(const UpOptions& options) {
   sns_options.kms = data_keys;
   // SigningCertURL, SubscribeURL and UnsubscribeURL point back at this server.
   sns_options.base_url = "http://" + options.host + ":" + std::to_string(options.port);
-  // AWS/SNS metrics under the topic's name, in the topic's account and region.
-  sns_options.on_metric = [metrics_registry](const std::string& topic_arn, std::string_view metric, double value) {
-    // arn:aws:sns:REGION:ACCOUNT:NAME
-    std::vector<std::string> parts;
-    size_t start = 0;
-    for (size_t colon; parts.size() < 5 && (colon = topic_arn.find(':', start)) != std::string::npos;
-         start = colon + 1) {
-      parts.push_back(topic_arn.substr(start, colon - start));
-    }
-    if (parts.size() != 5) return;
-    const bool bytes = metric == "PublishSize";
-    metrics_registry->put(
-        metrics::MetricKey{
-            parts[4], parts[3], "AWS/SNS", std::string(metric), {{"TopicName", topic_arn.substr(start)}}},
-        value, bytes ? "Bytes" : "Count", metrics_registry->clock().now_ms());
-  };
+  sns_options.on_metric = sns_metric;
   if (!options.aws_metrics) sns_options.on_metric = nullptr;  // --no-aws-metrics
+  sns_options.notification_counts = notification_counts;
   // With --auth audit|enforce a queue takes a topic's messages only when its policy allows
   // sns.amazonaws.com (service_access.h).
   sns_options.authorize_queue_delivery = queue_delivery_authorizer(*engine, options.auth, stderr_line);
@@ -514,6 +530,7 @@ int command_up(const UpOptions& options) {
   console_options.mappings = runtime.mapping_directory();
   console_options.logs = log_store;
   console_options.alarms = alarms;
+  console_options.notification_counts = notification_counts;
   console_options.metrics = metrics_registry;
   console_options.auth = options.auth;
   console_options.policies = identities;

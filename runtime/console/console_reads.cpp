@@ -9,6 +9,7 @@
 #include <map>
 
 #include "console_api.h"
+#include "invocation_marks.h"
 #include "sluice/api/rest_json/rest_json.h"
 
 namespace sluice::console::detail {
@@ -89,14 +90,6 @@ struct Invocation {
   json::array lines;
   bool done = false;
 };
-
-// "START RequestId: <id> ..." / "REPORT RequestId: <id>\t..." -> <id>, else "".
-std::string request_id_after(std::string_view message, std::string_view keyword) {
-  const std::string prefix = std::string(keyword) + " RequestId: ";
-  if (!message.starts_with(prefix)) return "";
-  message.remove_prefix(prefix.size());
-  return std::string(message.substr(0, message.find_first_of(" \t\n")));
-}
 
 // A function's environments, none when the runtime does not host it (yet).
 functions::EnvironmentStats busy_and_idle(const std::map<std::string, functions::EnvironmentStats>& environments,
@@ -281,8 +274,15 @@ ApiAnswer ConsoleApi::topics() const {
         auto subs = options_.topics->list_subscriptions_by_topic(ctx, arn, sub_token);
         if (!subs) break;
         for (const auto& s : subs->items) {
-          subscriptions.push_back(json::object{
-              {"subscriptionArn", s.subscription_arn}, {"protocol", s.protocol}, {"endpoint", s.endpoint}});
+          json::object subscription{
+              {"subscriptionArn", s.subscription_arn}, {"protocol", s.protocol}, {"endpoint", s.endpoint}};
+          if (options_.notification_counts) {
+            const sns::SubscriptionCounts n = options_.notification_counts->of(s.subscription_arn);
+            subscription["delivered"] = n.delivered;
+            subscription["failed"] = n.failed;
+            subscription["filteredOut"] = n.filtered_out;
+          }
+          subscriptions.push_back(std::move(subscription));
         }
         sub_token = subs->next_token;
       } while (sub_token);
@@ -389,17 +389,19 @@ ApiAnswer ConsoleApi::function(const std::string& name) const {
   // that invocation's.
   std::vector<Invocation> invocations;
   std::map<std::string, size_t> open;  // stream -> index of its unfinished invocation
+  // Text and JSON log formats alike (invocation_marks.h).
   for (const logs::LogEvent& e : events) {
-    if (std::string id = request_id_after(e.message, "START"); !id.empty()) {
+    InvocationMark mark = invocation_mark(e.message);
+    if (mark.kind == InvocationMark::Kind::Start) {
       open[e.stream] = invocations.size();
-      invocations.push_back({id, e.stream, e.timestamp_ms, "", {}, false});
+      invocations.push_back({mark.request_id, e.stream, e.timestamp_ms, "", {}, false});
     }
     auto it = open.find(e.stream);
     if (it == open.end()) continue;
     Invocation& invocation = invocations[it->second];
     invocation.lines.push_back(json::object{{"timestamp", e.timestamp_ms}, {"message", e.message}});
-    if (request_id_after(e.message, "REPORT") == invocation.request_id) {
-      invocation.report = e.message;
+    if (mark.kind == InvocationMark::Kind::Report && mark.request_id == invocation.request_id) {
+      invocation.report = std::move(mark.report);
       invocation.done = true;
       open.erase(it);
     }

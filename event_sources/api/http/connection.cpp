@@ -23,12 +23,14 @@ constexpr size_t kKeptBodyCapacity = size_t{64} * 1024;
 class ResponderImpl final : public Responder {
  public:
   ResponderImpl(std::shared_ptr<Hub> hub, std::weak_ptr<Connection> conn, uint64_t seq, ConnHeader conn_header,
-                bool head_request)
+                bool head_request, bool http10, size_t max_output_bytes)
       : hub_(std::move(hub)),
         conn_(std::move(conn)),
         seq_(seq),
         conn_header_(conn_header),
-        head_request_(head_request) {}
+        head_request_(head_request),
+        http10_(http10),
+        max_output_bytes_(max_output_bytes) {}
   ResponderImpl(const ResponderImpl&) = delete;
   ResponderImpl& operator=(const ResponderImpl&) = delete;
 
@@ -47,6 +49,26 @@ class ResponderImpl final : public Responder {
     hub_->deliver(std::move(conn_), seq_, serialize_response(std::move(response), ch, head_request_));
   }
 
+  BodyStreamPtr respond_stream(Response head) override {
+    if (answered_.exchange(true, std::memory_order_acq_rel)) return nullptr;
+    // HTTP/1.0 has no chunks: its body ends with the connection.
+    const bool chunked = !http10_;
+    const bool closes = !chunked || hub_->draining.load(std::memory_order_relaxed);
+    auto state = std::make_shared<StreamState>();
+    state->cap = max_output_bytes_;
+    Slot slot = serialize_stream_head(std::move(head), closes ? ConnHeader::kClose : conn_header_, chunked);
+    slot.stream = state;
+    if (head_request_) {  // the answer to a HEAD request has no body to stream
+      slot.stream_ended = true;
+      state->open.store(false, std::memory_order_release);
+    }
+    const bool posted = hub_->enqueue_post([hub = hub_, conn = conn_, seq = seq_, slot = std::move(slot)]() mutable {
+      if (hub->server != nullptr) hub->server->deliver_now(conn, seq, std::move(slot));
+    });
+    if (!posted) state->open.store(false, std::memory_order_release);
+    return make_body_stream(hub_, conn_, seq_, std::move(state), chunked);
+  }
+
   void on_cancel(std::function<void()> cancelled) override {
     if (answered_.load(std::memory_order_acquire)) return;
     if (auto conn = conn_.lock()) {
@@ -62,6 +84,8 @@ class ResponderImpl final : public Responder {
   uint64_t seq_;
   ConnHeader conn_header_;
   bool head_request_;  // a HEAD answer has the headers of the GET answer and no body
+  bool http10_;
+  size_t max_output_bytes_;
   std::atomic<bool> answered_{false};
 };
 
@@ -381,7 +405,8 @@ int Connection::on_message_complete(http_parser* p) {
     http_parser_pause(p, 1);
   }
   auto responder =
-      std::make_shared<ResponderImpl>(c->server_.hub(), c->weak_from_this(), seq, ch, p->method == HTTP_HEAD);
+      std::make_shared<ResponderImpl>(c->server_.hub(), c->weak_from_this(), seq, ch, p->method == HTTP_HEAD,
+                                      p->http_major == 1 && p->http_minor == 0, c->server_.options().max_output_bytes);
   try {
     c->server_.handler()(std::move(c->request_), responder);
   } catch (const std::exception&) {

@@ -30,8 +30,15 @@
 //   - our write side shut down: a short linger for the peer's close -> close.
 // A connection owed an answer (a parked request) matches none of these while it waits.
 //
+// Streamed answers (connection_stream.cpp): the slot of a streamed answer stays at the front of the
+// queue while its writer adds pieces to it; each piece is written as it arrives. The writer's
+// calls reach the connection as posted tasks, all through the Hub's one queue, so they keep the
+// order they were made in whatever thread makes them. The writer reads how much output is unsent
+// from the StreamState that publish_backlog() keeps current.
+//
 // The code is split by concern: connection.cpp reads and parses, connection_output.cpp writes
-// and applies back-pressure, connection_timers.cpp holds deadlines and the ways a connection ends.
+// and applies back-pressure, connection_stream.cpp streams bodies, connection_timers.cpp holds
+// deadlines and the ways a connection ends.
 
 #include "server_impl.h"
 #include "tls_session.h"
@@ -44,6 +51,13 @@
 #include <vector>
 
 namespace sluice::api::http::detail {
+
+class Connection;
+
+// The BodyStream of streamed answer `seq` (connection_stream.cpp); `chunked` frames each piece as
+// an HTTP/1.1 chunk, else pieces go out as they are and the end closes the connection.
+BodyStreamPtr make_body_stream(std::shared_ptr<Hub> hub, std::weak_ptr<Connection> conn, uint64_t seq,
+                               std::shared_ptr<StreamState> state, bool chunked);
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
@@ -62,6 +76,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void watch_cancel(uint64_t seq, std::function<void()> cancelled);
   // Writes the ready prefix of the output queue.
   void flush();
+  // Loop thread (connection_stream.cpp). A piece of streamed answer `seq`'s body, already framed.
+  void stream_write(uint64_t seq, std::string piece);
+  // Loop thread. Ends streamed answer `seq` with `trailer` (the last chunk, or nothing).
+  void stream_end(uint64_t seq, std::string trailer, bool close_after);
+  // Loop thread. Runs `closed` when the connection closes before streamed answer `seq` ends.
+  void watch_stream(uint64_t seq, std::function<void()> closed);
   // Drain: accept no further requests; close as soon as the queue is written.
   void begin_drain();
   // Closes at once (the server sheds this connection to make room for a new one).
@@ -119,6 +139,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Stops or restarts reading as the limits say.
   void apply_back_pressure();
   void continue_reading();  // posted: parses kept bytes, then reads again
+
+  // connection_stream.cpp
+  Slot* slot_at(uint64_t seq);  // the slot of request `seq`, null when it is written or gone
+  void ready_to_write();        // flush now, or at the end of the loop's batch
+  void publish_backlog();       // tells open streams how much output is unsent
 
   // connection_timers.cpp
   void maybe_finish();

@@ -2,6 +2,7 @@
 // in order, and back-pressure stops reading a connection that holds too much (see connection.h).
 
 #include <array>
+#include <utility>
 
 #include "connection.h"
 
@@ -36,14 +37,7 @@ void Connection::fill(uint64_t seq, Slot slot) {
     apply_back_pressure();
     return;
   }
-  if (server_.batching()) {
-    if (!dirty) {
-      dirty = true;
-      server_.mark_dirty(shared_from_this());
-    }
-  } else {
-    flush();
-  }
+  ready_to_write();
 }
 
 void Connection::flush() {
@@ -53,11 +47,13 @@ void Connection::flush() {
   while (!slots_.empty() && slots_.front().ready) {
     Slot& s = slots_.front();
     held_output_bytes_ -= s.head.size() + s.body.size();
-    parts.push_back(std::move(s.head));
-    if (!s.body.empty()) parts.push_back(std::move(s.body));
+    if (!s.head.empty()) parts.push_back(std::exchange(s.head, std::string()));
+    if (!s.body.empty()) parts.push_back(std::exchange(s.body, std::string()));
+    if (s.streaming()) break;  // the rest of its body comes later; what follows waits for it
     slots_.pop_front();
     ++head_seq_;
   }
+  if (parts.empty()) return;
   if (tls_) {
     // The answers leave as TLS records: one buffer of ciphertext replaces the parts.
     std::string wire;
@@ -164,6 +160,7 @@ bool Connection::over_limits() const {
 }
 
 void Connection::apply_back_pressure() {
+  publish_backlog();
   // Only a connection still parsing requests is throttled; one that is ending discards input.
   if (closed_ || !parsing_) return;
   if (!read_paused_) {

@@ -116,7 +116,8 @@ void Connection::close_now() {
   // connection's own state is settled.
   std::vector<std::function<void()>> cancels;
   for (Slot& slot : slots_) {
-    if (!slot.ready && slot.on_cancel) cancels.push_back(std::move(slot.on_cancel));
+    if ((!slot.ready || slot.streaming()) && slot.on_cancel) cancels.push_back(std::move(slot.on_cancel));
+    if (slot.stream) slot.stream->open.store(false, std::memory_order_release);
   }
   slots_.clear();
   held_output_bytes_ = 0;

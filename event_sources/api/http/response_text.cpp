@@ -24,16 +24,18 @@ namespace {
 
 constexpr size_t kInlineBody = size_t{8} * 1024;
 
-bool is_content_length(std::string_view name) {
-  constexpr std::string_view kName = "content-length";
-  if (name.size() != kName.size()) return false;
+// True when `name`, lowercased, is `lowercase`.
+bool equals_lowercase(std::string_view name, std::string_view lowercase) {
+  if (name.size() != lowercase.size()) return false;
   for (size_t i = 0; i < name.size(); ++i) {
     char c = name[i];
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != kName[i]) return false;
+    if (c != lowercase[i]) return false;
   }
   return true;
 }
+
+bool is_content_length(std::string_view name) { return equals_lowercase(name, "content-length"); }
 
 // "Date: <IMF-fixdate>\r\n", formatted at most once per second per thread.
 std::string_view date_line() {
@@ -100,6 +102,36 @@ Slot serialize_response(Response&& response, ConnHeader conn_header, bool omit_b
   } else {
     slot.body = std::move(response.body);
   }
+  return slot;
+}
+
+Slot serialize_stream_head(Response&& head, ConnHeader conn_header, bool chunked) {
+  Slot slot;
+  std::string& out = slot.head;
+  const char* reason = http_status_str(static_cast<http_status>(head.status));
+  if (reason == nullptr || reason[0] == '<') reason = "Unknown";
+  out.append("HTTP/1.1 ");
+  append_number(out, static_cast<uint64_t>(head.status < 0 ? 500 : head.status));
+  out.push_back(' ');
+  out.append(reason);
+  out.append("\r\n");
+  for (const auto& [name, value] : head.headers) {
+    // The framing is the server's to say.
+    if (is_content_length(name) || equals_lowercase(name, "transfer-encoding")) continue;
+    out.append(name);
+    out.append(": ");
+    out.append(value);
+    out.append("\r\n");
+  }
+  out.append(head.header_lines);
+  if (chunked) out.append("Transfer-Encoding: chunked\r\n");
+  out.append(date_line());
+  if (conn_header == ConnHeader::kClose) {
+    out.append("Connection: close\r\n");
+  } else if (conn_header == ConnHeader::kKeepAlive) {
+    out.append("Connection: keep-alive\r\n");
+  }
+  out.append("\r\n");
   return slot;
 }
 

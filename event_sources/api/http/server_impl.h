@@ -31,13 +31,28 @@ namespace sluice::api::http::detail {
 class Connection;
 class ServerImpl;
 
+// What a streamed answer's writer (any thread) and its connection (loop thread) share.
+struct StreamState {
+  std::atomic<bool> open{true};       // false once ended or once the connection closed
+  std::atomic<size_t> in_transit{0};  // bytes of pieces written and not yet taken in by the loop
+  std::atomic<size_t> backlog{0};     // the connection's unsent output, as the loop last saw it
+  size_t cap = 0;                     // max_output_bytes
+};
+
 // One pipelined request's place in a connection's output queue. `head` is the status line and
 // headers (and small bodies); a large body stays in `body` so it is never copied.
+//
+// A streamed answer (`stream` set) is ready as soon as its head is: what has been written of its
+// body is in `body`, and the slot stays at the front of the queue, written as pieces come, until
+// its end (`stream_ended`).
 struct Slot {
   bool ready = false;
   std::string head;
   std::string body;
-  std::function<void()> on_cancel;  // unanswered: run if the connection closes (Responder::on_cancel)
+  std::function<void()> on_cancel;  // unanswered or streaming: run if the connection closes
+  std::shared_ptr<StreamState> stream;
+  bool stream_ended = false;
+  bool streaming() const { return stream != nullptr && !stream_ended; }
 };
 
 // What the response's Connection header must say.
@@ -46,6 +61,9 @@ enum class ConnHeader { kNone, kKeepAlive, kClose };
 // Status line + headers (+ body when small) for one response. omit_body: answer to a HEAD request
 // (Content-Length still gives the body's size).
 Slot serialize_response(Response&& response, ConnHeader conn_header, bool omit_body = false);
+// Status line and headers of a streamed answer: Transfer-Encoding: chunked when `chunked`, else a
+// body delimited by the connection's close (HTTP/1.0; conn_header is then kClose).
+Slot serialize_stream_head(Response&& head, ConnHeader conn_header, bool chunked);
 // A ready slot for the interim "100 Continue".
 Slot continue_slot();
 

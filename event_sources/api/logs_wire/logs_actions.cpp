@@ -359,6 +359,52 @@ common::Outcome<std::string> filter_log_events(const LogsCall& call) {
   return json::serialize(out);
 }
 
+// A list of strings: absent is empty; present, it has between 1 and `most` members.
+common::Outcome<std::vector<std::string>> string_list(const json::object& in, std::string_view member, size_t most) {
+  std::vector<std::string> out;
+  const json::value* v = in.if_contains(member);
+  if (!v || v->is_null()) return out;
+  if (!v->is_array()) return serialization(member);
+  for (const auto& item : v->get_array()) {
+    if (!item.is_string()) return serialization(member);
+    out.emplace_back(item.get_string());
+  }
+  if (out.empty()) return constraint("'[]'", member, "Member must have length greater than or equal to 1");
+  if (out.size() > most)
+    return constraint("'[...]'", member, "Member must have length less than or equal to " + std::to_string(most));
+  return out;
+}
+
+bool is_identifier_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view("_#+=/:,.@-").find(c) != std::string_view::npos;
+}
+
+// The log group a LogGroupIdentifier names: a name, or an ARN
+// (arn:<partition>:logs:<region>:<account>:log-group:<name>, which may not end in ":*").
+common::Outcome<std::string> group_of_identifier(const std::string& identifier) {
+  if (identifier.empty() || identifier.size() > 2048 ||
+      !std::all_of(identifier.begin(), identifier.end(), is_identifier_char)) {
+    return constraint("'" + identifier + "'", "logGroupIdentifiers",
+                      "Member must satisfy constraint: [Member must have length less than or equal to 2048, Member "
+                      "must have length greater than or equal to 1, Member must satisfy regular expression pattern: "
+                      "[\\w#+=/:,.@-]*]");
+  }
+  if (identifier.rfind("arn:", 0) != 0) return identifier;
+  // The name is everything after the sixth colon.
+  size_t colons[6] = {};
+  size_t found = 0;
+  for (size_t i = 0; i < identifier.size() && found < 6; ++i) {
+    if (identifier[i] == ':') colons[found++] = i;
+  }
+  auto field = [&](size_t n) {
+    return std::string_view(identifier).substr(colons[n] + 1, colons[n + 1] - colons[n] - 1);
+  };
+  if (found < 6 || field(1) != "logs" || field(4) != "log-group" || colons[5] + 1 == identifier.size())
+    return invalid("Invalid log group ARN: " + identifier);
+  return identifier.substr(colons[5] + 1);
+}
+
 struct ActionRow {
   std::string_view name;
   Action run;
@@ -379,6 +425,48 @@ constexpr ActionRow kActions[] = {
 };
 
 }  // namespace
+
+common::Outcome<LiveTailRequest> read_live_tail_request(const LogsCall& call) {
+  LiveTailRequest request;
+  const json::value* groups = call.input.if_contains("logGroupIdentifiers");
+  if (!groups || groups->is_null()) return constraint("null", "logGroupIdentifiers", "Member must not be null");
+  auto identifiers = string_list(call.input, "logGroupIdentifiers", 10);
+  if (!identifiers) return identifiers.error();
+  auto names = string_list(call.input, "logStreamNames", 100);
+  if (!names) return names.error();
+  auto prefixes = string_list(call.input, "logStreamNamePrefixes", 100);
+  if (!prefixes) return prefixes.error();
+  auto pattern = optional_string(call.input, "logEventFilterPattern");
+  if (!pattern) return pattern.error();
+  request.pattern_text = pattern->value_or("");
+  if (request.pattern_text.size() > 1024)
+    return constraint("'" + request.pattern_text + "'", "logEventFilterPattern",
+                      "Member must have length less than or equal to 1024");
+  if (!names->empty() && !prefixes->empty())
+    return invalid("logStreamNames and logStreamNamePrefixes cannot both be specified.");
+  if ((!names->empty() || !prefixes->empty()) && identifiers->size() > 1)
+    return invalid(
+        "logStreamNames and logStreamNamePrefixes can be specified only when one log group is in "
+        "logGroupIdentifiers.");
+  for (const auto& identifier : *identifiers) {
+    auto group = group_of_identifier(identifier);
+    if (!group) return group.error();
+    auto exists = call.store.group_exists(*group);
+    if (!exists) return exists.error();
+    if (!*exists)
+      return common::aws_error(common::AwsErrorCode::LogsResourceNotFound, "The specified log group does not exist.");
+    request.filter.groups.push_back({*group, identifier});
+  }
+  if (!request.pattern_text.empty()) {
+    auto parsed = logs::FilterPattern::parse(request.pattern_text);
+    if (!parsed) return invalid(parsed.error());
+    request.filter.pattern = *parsed;
+  }
+  request.group_identifiers = std::move(*identifiers);
+  request.filter.stream_names = std::move(*names);
+  request.filter.stream_prefixes = std::move(*prefixes);
+  return request;
+}
 
 Action find_action(std::string_view name) {
   auto it = std::lower_bound(std::begin(kActions), std::end(kActions), name,

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "live_tail_sessions.h"
 #include "logs_actions.h"
 #include "sluice/api/json/json.h"
 
@@ -14,16 +15,42 @@ constexpr server::Service::Routes kRoutes{"logs", "logs", "Logs_20140328", "", "
 // CloudWatch Logs writes "__type" without a namespace.
 constexpr json::Dialect kDialect{"", "application/x-amz-json-1.1"};
 
+constexpr std::string_view kStartLiveTail = "StartLiveTail";
+
 class LogsService final : public server::Service {
  public:
-  explicit LogsService(std::shared_ptr<logs::LogStore> store) : store_(std::move(store)) {}
+  explicit LogsService(std::shared_ptr<logs::LogStore> store)
+      : store_(std::move(store)),
+        tails_(std::make_shared<logs::LiveTails>()),
+        sessions_(std::make_shared<detail::LiveTailSessions>(tails_)) {
+    store_->observe_ingest([weak = std::weak_ptr<logs::LiveTails>(tails_)](const logs::IngestedEvents& ingested) {
+      if (auto tails = weak.lock()) tails->ingest(ingested);
+    });
+  }
 
   const Routes& routes() const override { return kRoutes; }
   Execution execution() const override { return Execution::Workers; }
-  bool has_action(std::string_view action) const override { return detail::find_action(action) != nullptr; }
+  bool has_action(std::string_view action) const override {
+    return action == kStartLiveTail || detail::find_action(action) != nullptr;
+  }
+  void attach(server::ServiceHost& host) override { sessions_->attach(host); }
+  void drain() override { sessions_->end_all(); }
+  void detach() override { sessions_->end_all(); }
 
   void handle(server::Call call, http::ResponderPtr responder) override {
     const std::string& request_id = call.ctx.request_id;
+    if (call.action == kStartLiveTail) {
+      auto request = sessions_->attached()
+                         ? read_live_tail(call)
+                         : common::Outcome<detail::LiveTailRequest>(common::aws_error(
+                               common::AwsErrorCode::LogsServiceUnavailable, "Live Tail sessions are not available."));
+      if (!request) {
+        responder->respond(json::error_response(request.error(), request_id, kDialect));
+        return;
+      }
+      sessions_->start(std::move(responder), std::move(*request), call.ctx);
+      return;
+    }
     auto answer = run(call);
     responder->respond(answer ? json::json_response(request_id, std::move(*answer), kDialect)
                               : json::error_response(answer.error(), request_id, kDialect));
@@ -47,7 +74,18 @@ class LogsService final : public server::Service {
     return action(detail::LogsCall{body.get_object(), call.ctx, *store_});
   }
 
+  common::Outcome<detail::LiveTailRequest> read_live_tail(const server::Call& call) {
+    boost::system::error_code ec;
+    boost::json::value body = boost::json::parse(call.request.body.empty() ? "{}" : call.request.body, ec);
+    if (ec || !body.is_object())
+      return common::aws_error(common::AwsErrorCode::SerializationException,
+                               "Start of structure or map found where not expected.");
+    return detail::read_live_tail_request(detail::LogsCall{body.get_object(), call.ctx, *store_});
+  }
+
   const std::shared_ptr<logs::LogStore> store_;
+  const std::shared_ptr<logs::LiveTails> tails_;
+  const std::shared_ptr<detail::LiveTailSessions> sessions_;
 };
 
 }  // namespace

@@ -115,6 +115,25 @@ class AuditResponder final : public http::Responder {
       inner_->respond(std::move(response));
       return;
     }
+    audit::ApiCall record = take_record(response);
+    inner_->respond(std::move(response));
+    trail_->record(std::move(record));
+  }
+
+  // A streamed answer is recorded by its head: the events it carries later are not kept.
+  http::BodyStreamPtr respond_stream(http::Response head) override {
+    if (answered_.exchange(true)) return inner_->respond_stream(std::move(head));
+    audit::ApiCall record = take_record(head);
+    auto stream = inner_->respond_stream(std::move(head));
+    trail_->record(std::move(record));
+    return stream;
+  }
+
+  void on_cancel(std::function<void()> cancelled) override { inner_->on_cancel(std::move(cancelled)); }
+
+ private:
+  // The call's record, with what it needs of the answer copied (the answer itself goes on).
+  audit::ApiCall take_record(const http::Response& response) {
     audit::ApiCall record = std::move(record_);
     const bool failed = response.status >= 300;
     std::string answer;
@@ -123,7 +142,6 @@ class AuditResponder final : public http::Responder {
     for (const auto& [name, value] : response.headers) {
       if (name == "x-amzn-ErrorType" || name == "X-Amzn-ErrorType") error_type = value;
     }
-    inner_->respond(std::move(response));
     record.decode = [protocol = protocol_, rest = rest_, spec = query_spec_, query_string = std::move(request_query_),
                      body = std::move(request_body_), path = std::move(request_path_), answer = std::move(answer),
                      error_type = std::move(error_type), failed](audit::ApiCall& call) {
@@ -141,12 +159,9 @@ class AuditResponder final : public http::Responder {
         call.response_elements = protocol == Protocol::Query && !rest ? query_result(answer) : answer;
       }
     };
-    trail_->record(std::move(record));
+    return record;
   }
 
-  void on_cancel(std::function<void()> cancelled) override { inner_->on_cancel(std::move(cancelled)); }
-
- private:
   http::ResponderPtr inner_;
   std::shared_ptr<audit::Trail> trail_;
   Protocol protocol_;

@@ -23,6 +23,9 @@ class DeferringResponder final : public http::Responder {
     answers_.hold(ticket, inner_, std::move(response), protocol_);
   }
 
+  // A streamed answer reports what happens as it happens; it is not held for a commit.
+  http::BodyStreamPtr respond_stream(http::Response head) override { return inner_->respond_stream(std::move(head)); }
+
   void on_cancel(std::function<void()> cancelled) override { inner_->on_cancel(std::move(cancelled)); }
 
  private:

@@ -32,6 +32,10 @@ class CorsResponder final : public http::Responder {
     detail::add_cors_headers(response, origin_);
     inner_->respond(std::move(response));
   }
+  http::BodyStreamPtr respond_stream(http::Response head) override {
+    detail::add_cors_headers(head, origin_);
+    return inner_->respond_stream(std::move(head));
+  }
   void on_cancel(std::function<void()> cancelled) override { inner_->on_cancel(std::move(cancelled)); }
 
  private:
@@ -48,6 +52,8 @@ class QueryJsonResponder final : public http::Responder {
     query::answer_in_json(response, flattened_);
     inner_->respond(std::move(response));
   }
+  // A streamed answer is no Query document: it passes as it is.
+  http::BodyStreamPtr respond_stream(http::Response head) override { return inner_->respond_stream(std::move(head)); }
   void on_cancel(std::function<void()> cancelled) override { inner_->on_cancel(std::move(cancelled)); }
 
  private:
@@ -66,6 +72,12 @@ class MeteredResponder final : public http::Responder {
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - arrived_;
     counters_.record(response.status, elapsed.count());
     inner_->respond(std::move(response));
+  }
+  // A streamed answer counts when its head goes out (its latency is the time to the first byte).
+  http::BodyStreamPtr respond_stream(http::Response head) override {
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - arrived_;
+    metrics_->record(service_, action_, head.status, elapsed.count());
+    return inner_->respond_stream(std::move(head));
   }
   void on_cancel(std::function<void()> cancelled) override { inner_->on_cancel(std::move(cancelled)); }
 

@@ -320,6 +320,8 @@ bool ServiceImpl::sign_soon(const std::shared_ptr<DeferredSignature>& signature)
 }
 
 void ServiceImpl::count_filtered_out(const std::string& topic_arn, const Subscription& sub, bool no_attributes) {
+  if (options_.notification_counts)
+    options_.notification_counts->count(sub.arn, NotificationCounts::Outcome::FilteredOut);
   if (!options_.on_metric) return;
   options_.on_metric(topic_arn, "NumberOfNotificationsFilteredOut", 1);
   auto scope = sub.attributes.find("FilterPolicyScope");
@@ -388,6 +390,10 @@ std::optional<common::AwsError> ServiceImpl::settle_queue_delivery(const Subscri
                                                                    const std::string& topic_arn) {
   if (options_.on_metric) {
     options_.on_metric(topic_arn, sent.ok() ? "NumberOfNotificationsDelivered" : "NumberOfNotificationsFailed", 1);
+  }
+  if (options_.notification_counts) {
+    options_.notification_counts->count(
+        sub.arn, sent.ok() ? NotificationCounts::Outcome::Delivered : NotificationCounts::Outcome::Failed);
   }
   if (sent.ok()) return std::nullopt;
   if (server_failure(sent.error())) return sent.error();

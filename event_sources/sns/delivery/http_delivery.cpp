@@ -173,7 +173,12 @@ std::unique_ptr<HttpDelivery> HttpDelivery::open(const HttpDeliveryOptions& opti
   }
   Impl* self = impl.get();
   detail::DeliveryRunner::Hooks hooks;
-  hooks.attempt = [self](const Delivery& d, int) { return self->attempt(d); };
+  hooks.attempt = [self](const Delivery& d, int) {
+    const AttemptResult result = self->attempt(d);
+    // Every HTTP/S attempt counts, a failed retry too (AWS/SNS NumberOfNotificationsFailed).
+    if (self->options.on_outcome) self->options.on_outcome(d, result == AttemptResult::Delivered);
+    return result;
+  };
   hooks.retry_delay_ms = [self](const Delivery& d, int failures) { return self->retry_delay(d, failures); };
   hooks.give_up = [self](const Delivery& d, int, bool) {
     return detail::send_to_dead_letter_queue(self->options.sqs, d);

@@ -37,8 +37,11 @@ struct LambdaDelivery::Impl {
       }
     }
     if (options.invoker->invoke(d.endpoint, d.lambda_event_json(), &type, &message)) {
-      std::lock_guard lock(errors_mu);
-      last_error.erase(key(d));
+      {
+        std::lock_guard lock(errors_mu);
+        last_error.erase(key(d));
+      }
+      if (options.on_outcome) options.on_outcome(d, true);
       return AttemptResult::Delivered;
     }
     {
@@ -54,6 +57,7 @@ struct LambdaDelivery::Impl {
   }
 
   bool give_up(const Delivery& d, int attempts, bool client_side) {
+    if (options.on_outcome) options.on_outcome(d, false);  // counted once, however many attempts
     std::pair<std::string, std::string> error;
     {
       std::lock_guard lock(errors_mu);

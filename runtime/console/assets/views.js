@@ -200,8 +200,10 @@ export const topics = {
         ...[["Published", t.published], ["Delivered", t.delivered], ["Failed", t.failed], ["Filtered out", t.filteredOut]]
           .map(([label, value]) => h("div", {}, h("dt", {}, label), h("dd", {}, count(value))))),
       table(`Subscriptions of ${t.name}`,
-        [{ label: "Protocol" }, { label: "Endpoint" }, { label: "Subscription", class: "hide-narrow" }],
-        t.subscriptions.map((s) => [s.protocol, h("span", {}, s.endpoint), h("code", {}, lastField(s.subscriptionArn))]),
+        [{ label: "Protocol" }, { label: "Endpoint" }, { label: "Delivered", class: "num" }, { label: "Failed", class: "num" },
+          { label: "Filtered out", class: "num" }, { label: "Subscription", class: "hide-narrow" }],
+        t.subscriptions.map((s) => [s.protocol, h("span", {}, s.endpoint), count(s.delivered ?? 0),
+          count(s.failed ?? 0), count(s.filteredOut ?? 0), h("code", {}, lastField(s.subscriptionArn))]),
         "No subscriptions."))));
   },
 };

@@ -3,7 +3,8 @@
 // the depth, a peek leaves the message visible to a later ReceiveMessage with its receive count
 // unchanged, a redrive from the page empties a dead-letter queue, a POST without the session token
 // (or from a foreign origin) is refused, the controls are labelled and reachable by keyboard, and
-// the pages fit a phone's width. A screenshot of each page at 1280×800 and at 375 px wide is kept
+// the pages fit a phone's width; a function's recent invocations are read from its log in Lambda's
+// JSON log format too. A screenshot of each page at 1280×800 and at 375 px wide is kept
 // in SLUICE_CONSOLE_ARTIFACTS. SLUICE_ENDPOINT comes from tests/integration/sluice_server.py.
 
 import { test, before, after } from 'node:test';
@@ -95,6 +96,47 @@ test('every page loads at desktop and phone width, fits the phone, and is screen
     assert.deepEqual(page.errors, []);
     await page.context().close();
   }
+});
+
+// CloudWatch Logs' JSON 1.1 protocol, unsigned (the server runs without --auth).
+async function logsCall(operation, input) {
+  const r = await fetch(ENDPOINT, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `Logs_20140328.${operation}` },
+    body: JSON.stringify(input),
+  });
+  assert.equal(r.status, 200, `${operation}: ${await r.text()}`);
+}
+
+test('recent invocations show in the JSON log format, with their REPORT line', async () => {
+  // An invocation as the runtime logs it with --log-format json (Lambda's JSON log format).
+  const fn = `json-${suffix}`;
+  const group = `/aws/lambda/${fn}`;
+  const stream = '2026/12/07/[$LATEST]0123456789abcdef0123456789abcdef';
+  const now = Date.now();
+  const time = new Date(now).toISOString();
+  const system = (type, record) => JSON.stringify({ time, type, functionName: fn, record });
+  await logsCall('CreateLogGroup', { logGroupName: group });
+  await logsCall('CreateLogStream', { logGroupName: group, logStreamName: stream });
+  await logsCall('PutLogEvents', {
+    logGroupName: group, logStreamName: stream, logEvents: [
+      { timestamp: now, message: system('platform.start', { requestId: 'req-json-1', version: '$LATEST' }) },
+      { timestamp: now, message: JSON.stringify({ timestamp: time, level: 'INFO', message: 'hello from json', requestId: 'req-json-1' }) },
+      { timestamp: now, message: system('platform.runtimeDone', { requestId: 'req-json-1', status: 'success', metrics: { durationMs: 3.5 } }) },
+      { timestamp: now, message: system('platform.report', { requestId: 'req-json-1', status: 'success',
+        metrics: { durationMs: 3.5, billedDurationMs: 4, memorySizeMB: 128, maxMemoryUsedMB: 20 } }) },
+    ],
+  });
+  const page = await newPage();
+  await page.goto(`${CONSOLE}#/function/${fn}`);
+  const summary = page.locator('#invocations-live summary').first();
+  await summary.waitFor({ timeout: WAIT_MS });
+  assert.match(await summary.innerText(), /REPORT RequestId: req-json-1\s+Duration: 3\.50 ms\s+Billed Duration: 4 ms/);
+  await summary.click();
+  await page.locator('#invocations-live pre', { hasText: 'hello from json' }).waitFor({ timeout: WAIT_MS });
+  await shoot(page, 'function-json-log-desktop');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
 });
 
 test('a message sent from the page shows in the depth; the peek leaves it visible with its receive count', async () => {

@@ -19,10 +19,11 @@ import time
 import urllib.parse
 import urllib.request
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from sns_env import (ACCOUNT, DATA_DIR, FUNCTIONS, REGION, assert_queue_empty, error_of, make_queue, ordered_json,
+from sns_env import (ACCOUNT, BOUNDED, DATA_DIR, ENDPOINT, FUNCTIONS, REGION, assert_queue_empty, error_of, make_queue, ordered_json,
                      outbox_lines, receive_all, server_log, sns_client, sqs_client, unique, wait_for)
 
 try:
@@ -317,6 +318,9 @@ def test_fifo_topic_to_fifo_queue(sns, sqs):
     assert env["MessageId"] == r1["MessageId"]
     assert env["SequenceNumber"] == r1["SequenceNumber"]
     assert env["UnsubscribeURL"].endswith("SubscriptionArn=" + sub)
+    # Given up at once (no such function): one failed notification, none delivered.
+    assert wait_for(lambda: sns_metric_sum(topic, "NumberOfNotificationsFailed") == 1)
+    assert sns_metric_sum(topic, "NumberOfNotificationsDelivered") == 0
 
 
 # ---- HTTP subscriptions ----------------------------------------------------------------------
@@ -570,6 +574,16 @@ def function_arn(name):
     return "arn:aws:lambda:%s:%s:function:%s" % (REGION, ACCOUNT, name)
 
 
+def sns_metric_sum(topic, metric):
+    """The AWS/SNS metric's sum for the topic over the last hour, through CloudWatch."""
+    cloudwatch = boto3.client("cloudwatch", region_name=REGION, endpoint_url=ENDPOINT, config=BOUNDED)
+    now = time.time()
+    points = cloudwatch.get_metric_statistics(
+        Namespace="AWS/SNS", MetricName=metric, Dimensions=[{"Name": "TopicName", "Value": topic.split(":")[-1]}],
+        StartTime=now - 3600, EndTime=now + 600, Period=3600, Statistics=["Sum"])["Datapoints"]
+    return sum(p["Sum"] for p in points)
+
+
 @pytest.mark.skipif("echo" not in FUNCTIONS, reason="the server declares no 'echo' function")
 def test_lambda_subscription_invokes_declared_function(sns, topic):
     sub = sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function_arn("echo"))["SubscriptionArn"]
@@ -580,6 +594,9 @@ def test_lambda_subscription_invokes_declared_function(sns, topic):
     assert wait_for(lambda: re.search(r"\[echo\] END RequestId: [0-9a-f-]+\n", server_log()))
     time.sleep(0.5)
     assert server_log().count("[echo] START RequestId") == before + 1  # one invocation per publish
+    # A function's deliveries count in AWS/SNS as queue deliveries do.
+    assert wait_for(lambda: sns_metric_sum(topic, "NumberOfNotificationsDelivered") == 1)
+    assert sns_metric_sum(topic, "NumberOfNotificationsFailed") == 0
 
 
 def test_lambda_subscription_to_unknown_function_dead_letters(sns, sqs, topic):

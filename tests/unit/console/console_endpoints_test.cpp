@@ -3,6 +3,9 @@
 
 #include <doctest/doctest.h>
 
+#include <array>
+#include <map>
+
 #include "console_fixture.h"
 
 using namespace sluice;
@@ -217,6 +220,45 @@ TEST_CASE("topics show their subscriptions and AWS/SNS counts") {
   CHECK(subscriptions[0].at("endpoint").as_string() == "arn:aws:sqs:us-east-1:123456789012:inbox");
 }
 
+TEST_CASE("each subscription shows what became of the topic's notifications for it") {
+  ConsoleFixture f;
+  REQUIRE(f.engine->create_queue(f.queue("all"), {}, {}).ok());
+  REQUIRE(f.engine->create_queue(f.queue("paid"), {}, {}).ok());
+  const sns::CallContext ctx(common::kDefaultAccountId, common::kDefaultRegion);
+  auto arn = f.topics->create_topic(ctx, "shop", {}, {});
+  REQUIRE(arn.ok());
+  sns::SubscribeRequest all;
+  all.topic_arn = *arn;
+  all.protocol = "sqs";
+  all.endpoint = "arn:aws:sqs:us-east-1:123456789012:all";
+  REQUIRE(f.topics->subscribe(ctx, all).ok());
+  sns::SubscribeRequest paid = all;
+  paid.endpoint = "arn:aws:sqs:us-east-1:123456789012:paid";
+  paid.attributes["FilterPolicy"] = R"({"state":["paid"]})";
+  REQUIRE(f.topics->subscribe(ctx, paid).ok());
+  for (const char* state : {"paid", "open", "open"}) {
+    sns::PublishRequest publish;
+    publish.topic_arn = *arn;
+    publish.message = "order";
+    publish.message_attributes["state"] = sns::PublishAttribute{"String", std::string(state), std::nullopt};
+    REQUIRE(f.topics->publish(ctx, publish).ok());
+  }
+  // A function subscription's deliveries are counted by the delivery sink (command_up wires it).
+  f.notification_counts->count("arn:aws:sns:us-east-1:123456789012:shop:lambda-sub",
+                               sns::NotificationCounts::Outcome::Failed);
+  const json::value body = f.get("topics").json();
+  const json::array& subscriptions = body.at("topics").as_array().at(0).at("subscriptions").as_array();
+  REQUIRE(subscriptions.size() == 2);
+  std::map<std::string, std::array<uint64_t, 3>> by_endpoint;
+  for (const auto& s : subscriptions) {
+    by_endpoint[std::string(s.at("endpoint").as_string())] = {s.at("delivered").to_number<uint64_t>(),
+                                                              s.at("failed").to_number<uint64_t>(),
+                                                              s.at("filteredOut").to_number<uint64_t>()};
+  }
+  CHECK(by_endpoint["arn:aws:sqs:us-east-1:123456789012:all"] == std::array<uint64_t, 3>{3, 0, 0});
+  CHECK(by_endpoint["arn:aws:sqs:us-east-1:123456789012:paid"] == std::array<uint64_t, 3>{1, 0, 2});
+}
+
 TEST_CASE("a function's recent invocations are its START..REPORT lines, newest first") {
   ConsoleFixture f;
   const std::string group = "/aws/lambda/echo";
@@ -240,6 +282,37 @@ TEST_CASE("a function's recent invocations are its START..REPORT lines, newest f
   CHECK(invocations[1].at("report").as_string().starts_with("REPORT RequestId: r1"));
   CHECK(invocations[1].at("lines").as_array().size() == 4);
   CHECK(f.get("function", "name=unknown").json().at("invocations").as_array().empty());
+}
+
+TEST_CASE("recent invocations are found in the JSON log format too, by their platform records") {
+  ConsoleFixture f;
+  const std::string group = "/aws/lambda/echo";
+  const std::string start = R"({"time":"2026-12-07T12:00:00.000Z","type":"platform.start","functionName":"echo",)"
+                            R"("record":{"requestId":"j1","version":"$LATEST"}})";
+  const std::string app = R"({"timestamp":"2026-12-07T12:00:00.001Z","level":"INFO","message":"hello",)"
+                          R"("requestId":"j1","functionName":"echo"})";
+  const std::string done = R"({"time":"2026-12-07T12:00:00.002Z","type":"platform.runtimeDone",)"
+                           R"("functionName":"echo","record":{"requestId":"j1","status":"success",)"
+                           R"("metrics":{"durationMs":1.5}}})";
+  const std::string report = R"({"time":"2026-12-07T12:00:00.002Z","type":"platform.report","functionName":"echo",)"
+                             R"("record":{"requestId":"j1","status":"success","metrics":{"durationMs":1.5,)"
+                             R"("billedDurationMs":2,"memorySizeMB":128,"maxMemoryUsedMB":9,"initDurationMs":20.25}}})";
+  // A line that only mentions a platform record's name is not one.
+  const std::string mention = R"({"level":"INFO","message":""platform.start" is a type","requestId":"j2"})";
+  REQUIRE(f.logs
+              ->append(group, "2026/12/07/[$LATEST]b",
+                       {{kT0, start}, {kT0 + 1, app}, {kT0 + 1, mention}, {kT0 + 2, done}, {kT0 + 2, report}})
+              .ok());
+  f.clock->advance_s(1);
+  const json::value body = f.get("function", "name=echo").json();
+  const json::array& invocations = body.at("invocations").as_array();
+  REQUIRE(invocations.size() == 1);
+  CHECK(invocations[0].at("requestId").as_string() == "j1");
+  CHECK(invocations[0].at("finished").as_bool());
+  CHECK(invocations[0].at("report").as_string() ==
+        "REPORT RequestId: j1\tDuration: 1.50 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 9 MB"
+        "\tInit Duration: 20.25 ms");
+  CHECK(invocations[0].at("lines").as_array().size() == 5);
 }
 
 TEST_CASE("alarms show their state; functions without a control plane are an empty list") {

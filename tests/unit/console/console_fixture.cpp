@@ -39,6 +39,7 @@ ConsoleFixture::ConsoleFixture(const std::function<void(ConsoleOptions&)>& adjus
   sns_options.in_memory = true;
   sns_options.sqs = engine.get();
   sns_options.clock = clock;
+  sns_options.notification_counts = notification_counts;
   topics = sns::Service::open(sns_options, &error);
   REQUIRE_MESSAGE(topics, error);
   cloudwatch::AlarmsOptions alarm_options;
@@ -64,6 +65,7 @@ ConsoleFixture::ConsoleFixture(const std::function<void(ConsoleOptions&)>& adjus
   options.logs = logs;
   options.alarms = alarms;
   options.metrics = metrics;
+  options.notification_counts = notification_counts;
   if (adjust) adjust(options);
   console = make_console_service(std::move(options));
 }

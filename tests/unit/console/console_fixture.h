@@ -31,6 +31,7 @@ struct ConsoleFixture {
   std::unique_ptr<sqs::Engine> engine;
   std::unique_ptr<sns::Service> topics;
   std::shared_ptr<metrics::Registry> metrics = std::make_shared<metrics::Registry>(clock);
+  std::shared_ptr<sns::NotificationCounts> notification_counts = std::make_shared<sns::NotificationCounts>();
   std::shared_ptr<cloudwatch::Alarms> alarms;
   std::shared_ptr<logs::LogStore> logs;
   std::shared_ptr<api::server::Service> console;

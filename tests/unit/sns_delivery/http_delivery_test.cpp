@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include <openssl/evp.h>
@@ -106,6 +107,11 @@ TEST_CASE("server errors are retried under the linear policy, then the delivery 
   CHECK(ep.count("Notification") == 3);
   CHECK(w.http->pending() == 0);
   CHECK(w.http->stats().dead_lettered == 0);
+  // HTTP/S: every failed attempt counts (AWS/SNS NumberOfNotificationsFailed), then the delivery.
+  const auto outcomes = w.outcomes();
+  CHECK(std::count(outcomes.begin(), outcomes.end(), std::make_pair(sub, false)) == 2);
+  REQUIRE_FALSE(outcomes.empty());
+  CHECK(outcomes.back() == std::make_pair(sub, true));
 }
 
 TEST_CASE("a delivery that finally fails goes to the subscription's dead-letter queue") {

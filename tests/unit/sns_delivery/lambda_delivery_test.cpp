@@ -82,6 +82,8 @@ TEST_CASE("the function gets the SNS event; two function errors are retried afte
   CHECK(sns.contains("SigningCertUrl"));
   CHECK(inv.on_failure_calls == 0);
   CHECK(w.http->stats().accepted == 0);  // routed by protocol: nothing went to the HTTP sink
+  // One notification delivered, however many attempts it took (AWS/SNS counts it once).
+  CHECK(w.outcomes() == std::vector<std::pair<std::string, bool>>{{sub, true}});
 }
 
 TEST_CASE("after three failed attempts: the on-failure step, else the subscription DLQ") {
@@ -89,7 +91,9 @@ TEST_CASE("after three failed attempts: the on-failure step, else the subscripti
   World w("", &inv);
   auto t = w.topic("t");
   auto dlq = w.queue("dlq");
-  w.subscribe(t, "lambda", kFunction, {{"RedrivePolicy", R"({"deadLetterTargetArn":")" + dlq + "\"}"}});
+  const std::string sub =
+      w.subscribe(t, "lambda", kFunction, {{"RedrivePolicy", R"({"deadLetterTargetArn":")" + dlq + "\"}"}});
+  const std::vector<std::pair<std::string, bool>> failed_once{{sub, false}};
 
   SUBCASE("the invoker does not take it: DLQ") {
     inv.failures = {"Unhandled", "Unhandled", "Unhandled", "Unhandled"};
@@ -102,6 +106,7 @@ TEST_CASE("after three failed attempts: the on-failure step, else the subscripti
     CHECK(inv.on_failure_calls == 1);
     CHECK(inv.on_failure_attempts == 3);
     CHECK(inv.on_failure_error == "Unhandled");
+    CHECK(w.outcomes() == failed_once);
     auto msgs = w.receive("dlq");
     REQUIRE(msgs.size() == 1);
     CHECK(field(parse_object(msgs[0].body), "MessageId") == r->message_id);
@@ -123,6 +128,7 @@ TEST_CASE("after three failed attempts: the on-failure step, else the subscripti
     CHECK(inv.count() == 1);
     CHECK(inv.on_failure_calls == 0);
     CHECK(w.receive("dlq").size() == 1);
+    CHECK(w.outcomes() == failed_once);
   }
 }
 

@@ -151,6 +151,17 @@ struct World {
     return log_lines;
   }
   int64_t request_timeout_ms = 3000;  // read by reopen()
+  // What the sinks counted (on_outcome): the subscription and whether it was a delivery.
+  std::mutex outcome_mu;
+  std::vector<std::pair<std::string, bool>> outcome_list;
+  std::vector<std::pair<std::string, bool>> outcomes() {
+    std::lock_guard lock(outcome_mu);
+    return outcome_list;
+  }
+  void record_outcome(const Delivery& d, bool delivered) {
+    std::lock_guard lock(outcome_mu);
+    outcome_list.emplace_back(d.subscription_arn, delivered);
+  }
 
   explicit World(std::string dir = "", AsyncFunctionInvoker* inv = nullptr) : data_dir(std::move(dir)), invoker(inv) {
     sqs::EngineOptions eo;
@@ -178,6 +189,7 @@ struct World {
     ho.work_pool = pool;
     ho.request_timeout_ms = request_timeout_ms;
     ho.allow_list = allow_list;
+    ho.on_outcome = [this](const Delivery& d, bool delivered) { record_outcome(d, delivered); };
     ho.log = [this](const std::string& line) {
       std::lock_guard lock(log_mu);
       log_lines.push_back(line);
@@ -190,6 +202,7 @@ struct World {
       lo.invoker = invoker;
       lo.clock = clock;  // retries after AWS's 1 and 2 minutes
       lo.work_pool = pool;
+      lo.on_outcome = [this](const Delivery& d, bool delivered) { record_outcome(d, delivered); };
       lambda = LambdaDelivery::open(lo, &error);
     }
     sink = std::make_unique<CompositeSink>(http.get(), lambda.get());

@@ -19,6 +19,7 @@
 // Threading: every method is thread-safe (one mutex around the connection) and blocks on SQLite.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -126,6 +127,16 @@ struct PutResult {
   std::optional<int64_t> expired_end_index;
 };
 
+// Events just stored, as observers (live tails) see them: after their commit, outside the store's
+// lock, on the thread that stored them.
+struct IngestedEvents {
+  const std::string& group;
+  const std::string& stream;
+  const std::vector<InputEvent>& events;
+  int64_t ingestion_time_ms = 0;
+};
+using IngestObserver = std::function<void(const IngestedEvents&)>;
+
 struct LogStoreOptions {
   std::string path;  // the SQLite file; "" keeps everything in memory
   std::shared_ptr<common::Clock> clock;
@@ -150,6 +161,11 @@ class LogStore {
   // The runtime's own writes: creates the group and stream when missing, in one transaction.
   virtual common::Status append(const std::string& group, const std::string& stream,
                                 const std::vector<InputEvent>& events) = 0;
+
+  // Adds an observer of every event stored from now on (PutLogEvents' kept events, append's).
+  // Observers live as long as the store; they must be quick and must not call the store.
+  virtual void observe_ingest(IngestObserver observer) = 0;
+  virtual common::Outcome<bool> group_exists(const std::string& group) = 0;
 
   virtual common::Outcome<GroupPage> describe_groups(const GroupQuery& query) = 0;
   virtual common::Outcome<StreamPage> describe_streams(const StreamQuery& query) = 0;

@@ -70,6 +70,8 @@ struct ConsoleOptions {
   std::shared_ptr<logs::LogStore> logs;
   std::shared_ptr<cloudwatch::Alarms> alarms;
   std::shared_ptr<metrics::Registry> metrics;  // sparklines, delivery counts
+  // Per-subscription delivered / failed / filtered-out counts on the topic page; null: none shown.
+  std::shared_ptr<const sns::NotificationCounts> notification_counts;
   // Who the console acts as under --auth audit|enforce (see above).
   identity::AuthMode auth = identity::AuthMode::Off;
   std::optional<identity::Principal> principal;

@@ -38,6 +38,7 @@
 #include "sluice/common/clock.h"
 #include "sluice/common/defaults.h"
 #include "sluice/sns/filter_policy.h"
+#include "sluice/sns/notification_counts.h"
 
 namespace sluice::kms {
 class DataKeyCache;  // sluice/kms/data_keys.h
@@ -207,6 +208,9 @@ struct ServiceOptions {
   // -NoMessageAttributes variant (1 each) per subscription whose filter policy refused the
   // message. May be empty.
   std::function<void(const std::string& topic_arn, std::string_view metric, double value)> on_metric;
+  // The same queue deliveries and filtered-out notifications counted by subscription (the
+  // console's topic page); null: not counted.
+  std::shared_ptr<NotificationCounts> notification_counts;
   // With --auth enforce: whether sns.amazonaws.com may send the topic's message to the queue (the
   // queue's policy as SQS evaluates it, with aws:SourceArn the topic). Answers nullopt to allow, or
   // the refusal's explanation; a refused delivery fails as a client-side error (it counts in

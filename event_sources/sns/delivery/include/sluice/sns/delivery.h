@@ -92,6 +92,12 @@ struct DeliveryWorkerOptions {
   size_t threads = 4;                           // attempts at once (at least 1)
   std::shared_ptr<common::Clock> clock;         // retry delays are waited on it; default: the system clock
   std::shared_ptr<common::WorkPool> work_pool;  // where the attempts run; default: a pool of the sink's own
+  // What AWS/SNS counts of a delivery (NumberOfNotificationsDelivered when `delivered`, else
+  // NumberOfNotificationsFailed), told on the attempting thread. HTTP/S: every attempt counts,
+  // failed retries included, as AWS counts them. Lambda: once per delivery, delivered when the
+  // function ran, failed when the delivery was given up (its retries spent, or the function
+  // unknown or refused). May be empty.
+  std::function<void(const Delivery& delivery, bool delivered)> on_outcome;
 };
 
 // ---- Where HTTP/S deliveries may connect ----------------------------------------------------

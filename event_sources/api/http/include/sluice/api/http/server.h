@@ -25,6 +25,15 @@
 //   connection at the cap closes the connection that has been idle (or receiving one request)
 //   longest; when every connection is owed an answer the new one is accepted and closed at once.
 //
+// Streamed answers (Responder::respond_stream): the status line and headers go out at once and
+// the body follows in pieces, each written as one HTTP/1.1 chunk (Transfer-Encoding: chunked; an
+// HTTP/1.0 client gets a body that ends when the connection closes). Pipelined requests behind it
+// wait for its end. The per-connection output cap holds for it too: a piece that would take the
+// connection's unsent output over max_output_bytes is refused (BodyStream::write says so) and the
+// writer decides what to keep. A stream ends with end(), or when the connection closes (the client
+// went away, a stalled client was closed, or the server drained); its on_close callback then runs.
+// Draining waits for open streams: their owners end them from ServerOptions::on_drain.
+//
 // Lifecycle: create() -> listen() -> run the loop. drain() stops accepting, calls on_drain (so
 // the owner can answer parked requests), waits for every request in flight to be answered and
 // written, closes all connections, then calls the drain callback. The loop then has no more
@@ -65,6 +74,27 @@ struct Response {
   std::string body;
 };
 
+// The body of a streamed answer (see the note above). Every method is thread-safe.
+class BodyStream {
+ public:
+  enum class Write {
+    kQueued,  // the piece will go out in order
+    kFull,    // refused: the client has not taken enough of what it was sent; try again later
+    kClosed,  // refused: the stream has ended or its connection is gone
+  };
+  virtual ~BodyStream() = default;
+  // Queues one piece of the body (an empty piece is ignored).
+  virtual Write write(std::string piece) = 0;
+  // Ends the body; the connection goes on with its next request. Later writes are refused.
+  virtual void end() = 0;
+  // False once ended or once its connection closed.
+  virtual bool open() const = 0;
+  // `closed` runs once, on the loop thread, when the connection closes before end() (at once when
+  // it already has). A later call replaces the earlier callback.
+  virtual void on_close(std::function<void()> closed) = 0;
+};
+using BodyStreamPtr = std::shared_ptr<BodyStream>;
+
 class Responder {
  public:
   virtual ~Responder() = default;
@@ -77,6 +107,13 @@ class Responder {
   // waits for something (a parked long poll) uses it to stop waiting and let go of what it holds.
   // A later call replaces the earlier callback. Responders without a connection never call it.
   virtual void on_cancel(std::function<void()> cancelled) { (void)cancelled; }
+  // Thread-safe. Answers with `head` (status and headers; its body is ignored) and a body written
+  // later through the returned stream. Counts as the answer: later calls of respond() are ignored.
+  // Null when this responder cannot stream (it answered already, or has no connection).
+  virtual BodyStreamPtr respond_stream(Response head) {
+    (void)head;
+    return nullptr;
+  }
 };
 using ResponderPtr = std::shared_ptr<Responder>;
 

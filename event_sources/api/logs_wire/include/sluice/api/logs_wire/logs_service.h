@@ -4,8 +4,11 @@
 //
 // Operations: CreateLogGroup, DeleteLogGroup, DescribeLogGroups, CreateLogStream, DeleteLogStream,
 // DescribeLogStreams, PutLogEvents, GetLogEvents, FilterLogEvents, PutRetentionPolicy,
-// DeleteRetentionPolicy. Others answer UnknownOperationException. StartLiveTail is not served
-// (its event stream needs the `streaming-` host prefix and HTTP/2 event framing).
+// DeleteRetentionPolicy, and StartLiveTail: its answer is an HTTP/1.1 streamed (chunked) body in
+// the event stream encoding, fed from the events the store takes in (live_tail_sessions.h). The
+// SDKs send StartLiveTail to the `stream-` (older ones `streaming-`) prefixed host: with an
+// endpoint override, turn the host prefix off (boto3: Config(inject_host_prefix=False); the JS
+// SDK v3: disableHostPrefix: true). Others answer UnknownOperationException.
 //
 // Calls block on the store's SQLite commits: the service runs on the front door's workers.
 
