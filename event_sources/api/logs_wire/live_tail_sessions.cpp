@@ -64,7 +64,7 @@ void LiveTailSessions::start(http::ResponderPtr responder, LiveTailRequest reque
   session->stream = std::move(stream);
   session->ends_at_ms = host_->clock()->now_ms() + kSessionLimitMs;
   session->tail_id = tails_->open(std::move(request.filter));
-  host_->http().post([self = shared_from_this(), session] { self->begin(session); });
+  host_->http(0).post([self = shared_from_this(), session] { self->begin(session); });
 }
 
 void LiveTailSessions::begin(std::shared_ptr<Session> session) {
@@ -76,10 +76,15 @@ void LiveTailSessions::begin(std::shared_ptr<Session> session) {
   }
   sessions_[id] = session;
   std::weak_ptr<LiveTailSessions> weak = weak_from_this();
-  session->stream->on_close([weak, id] {
-    if (auto self = weak.lock()) self->finish(id);
+  // The connection may be on another front-door loop, whose thread runs this: the session is
+  // forgotten on loop 0's, where the sessions live.
+  server::ServiceHost* host = host_;
+  session->stream->on_close([weak, id, host] {
+    host->http(0).post([weak, id] {
+      if (auto self = weak.lock()) self->finish(id);
+    });
   });
-  session->timer = host_->http().add_timer(kUpdateIntervalMs, [weak, id] {
+  session->timer = host_->http(0).add_timer(kUpdateIntervalMs, [weak, id] {
     if (auto self = weak.lock()) self->update(id);
   });
 }
@@ -115,7 +120,7 @@ void LiveTailSessions::update(uint64_t tail_id) {
     return;
   }
   std::weak_ptr<LiveTailSessions> weak = weak_from_this();
-  session.timer = host_->http().add_timer(kUpdateIntervalMs, [weak, tail_id] {
+  session.timer = host_->http(0).add_timer(kUpdateIntervalMs, [weak, tail_id] {
     if (auto self = weak.lock()) self->update(tail_id);
   });
 }
@@ -133,7 +138,7 @@ void LiveTailSessions::finish(uint64_t tail_id) {
   if (it == sessions_.end()) return;
   std::shared_ptr<Session> session = std::move(it->second);
   sessions_.erase(it);
-  if (session->timer != 0) host_->http().cancel_timer(session->timer);
+  if (session->timer != 0) host_->http(0).cancel_timer(session->timer);
   tails_->close(tail_id);
   session->stream->end();
 }

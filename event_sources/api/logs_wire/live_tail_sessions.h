@@ -10,7 +10,7 @@
 // door's clock, so a scaled clock shortens it), when the client goes away, or when the server
 // drains.
 //
-// Threading: start() from any thread; everything else on the loop thread (the updates are the
+// Threading: start() from any thread; everything else on loop 0's thread (the updates are the
 // front door's timers).
 
 #include <cstdint>

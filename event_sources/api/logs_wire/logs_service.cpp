@@ -34,7 +34,11 @@ class LogsService final : public server::Service {
     return action == kStartLiveTail || detail::find_action(action) != nullptr;
   }
   void attach(server::ServiceHost& host) override { sessions_->attach(host); }
-  void drain() override { sessions_->end_all(); }
+  // Every session lives on loop 0 (its timers run there); ending them there ends their streams on
+  // whichever loop each connection is, so the other loops' drains see them end too.
+  void drain(size_t loop) override {
+    if (loop == 0) sessions_->end_all();
+  }
   void detach() override { sessions_->end_all(); }
 
   void handle(server::Call call, http::ResponderPtr responder) override {

@@ -76,7 +76,7 @@ class MeteredResponder final : public http::Responder {
   // A streamed answer counts when its head goes out (its latency is the time to the first byte).
   http::BodyStreamPtr respond_stream(http::Response head) override {
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - arrived_;
-    metrics_->record(service_, action_, head.status, elapsed.count());
+    counters_.record(head.status, elapsed.count());
     return inner_->respond_stream(std::move(head));
   }
   void on_cancel(std::function<void()> cancelled) override { inner_->on_cancel(std::move(cancelled)); }

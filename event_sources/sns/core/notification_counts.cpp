@@ -4,17 +4,17 @@
 
 namespace sluice::sns {
 
-void NotificationCounts::count(const std::string& subscription_arn, common::Outcome outcome) {
+void NotificationCounts::count(const std::string& subscription_arn, Outcome outcome) {
   common::MutexLock lock(mu_);
   SubscriptionCounts& counts = counts_[subscription_arn];
   switch (outcome) {
-    case common::Outcome::Delivered:
+    case Outcome::Delivered:
       ++counts.delivered;
       break;
-    case common::Outcome::Failed:
+    case Outcome::Failed:
       ++counts.failed;
       break;
-    case common::Outcome::FilteredOut:
+    case Outcome::FilteredOut:
       ++counts.filtered_out;
       break;
   }

@@ -25,7 +25,7 @@ class NotificationCounts {
  public:
   enum class Outcome { Delivered, Failed, FilteredOut };
 
-  void count(const std::string& subscription_arn, common::Outcome outcome);
+  void count(const std::string& subscription_arn, Outcome outcome);
   // Zeros for a subscription nothing was counted for.
   SubscriptionCounts of(const std::string& subscription_arn) const;
 

@@ -48,9 +48,9 @@ namespace sluice::sqs {
 class Engine;
 }
 
-namespace sluice {
+namespace sluice::common {
 class WorkPool;  // sluice/common/work_pool.h
-}  // namespace sluice
+}  // namespace sluice::common
 
 namespace sluice::sns {
 
