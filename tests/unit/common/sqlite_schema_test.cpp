@@ -12,7 +12,7 @@
 
 namespace common = sluice::common;
 
-using namespace sluice::sqlite;
+using namespace sluice::common::sqlite;
 
 namespace {
 

@@ -17,7 +17,7 @@ using namespace sluice::sqs::detail;
 
 namespace {
 
-std::string common::random_bytes(std::mt19937& rng, size_t n) {
+std::string seeded_bytes(std::mt19937& rng, size_t n) {
   std::string s(n, '\0');
   for (char& c : s) c = static_cast<char>(rng() & 0xFF);
   return s;
@@ -30,8 +30,8 @@ std::string digest_text(const std::array<uint8_t, 16>& d) { return std::string(d
 TEST_CASE("body_md5_many gives OpenSSL's digest for every length and any grouping") {
   std::mt19937 rng(7);
   std::vector<std::string> bodies;
-  for (size_t n = 0; n <= 200; ++n) bodies.push_back(common::random_bytes(rng, n));
-  for (size_t n : {255, 256, 1000, 4096, 65536}) bodies.push_back(common::random_bytes(rng, n));
+  for (size_t n = 0; n <= 200; ++n) bodies.push_back(seeded_bytes(rng, n));
+  for (size_t n : {255, 256, 1000, 4096, 65536}) bodies.push_back(seeded_bytes(rng, n));
   for (size_t group : {1, 2, 3, 7, 8, 9, 10, 16}) {
     for (size_t start = 0; start + group <= bodies.size(); start += group) {
       std::vector<std::string_view> views(bodies.begin() + static_cast<std::ptrdiff_t>(start),
