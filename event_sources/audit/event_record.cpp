@@ -115,7 +115,7 @@ std::vector<EventResource> resources_of(const ApiCall& call, const json::value& 
     add("AWS::SNS::Topic", std::string(string_member(*v, "topicArn")));
     add("AWS::KMS::Key", key_arn(string_member(*v, "keyId")));
     if (const auto* o = v->if_object(); o != nullptr && o->contains("keyMetadata")) {
-      add("AWS::KMS::Key", std::string(string_member(o->at("keyMetadata"), "Arn")));
+      add("AWS::KMS::Key", std::string(string_member(o->at("keyMetadata"), "arn")));  // camel-cased like every member
     }
   }
   if (std::string_view user = string_member(params, "userName"); !user.empty()) {
