@@ -111,7 +111,8 @@ TEST_CASE("an embedded source hands over more than ten messages per receive") {
 // of the system's, measuring that time against the system clock would make the poll sleep through
 // its whole wait time instead of retrying when the message is due.
 TEST_CASE("a long poll retries when a hidden message is due on the engine's clock") {
-  const int64_t system_now_ms = duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t system_now_ms =
+      duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   auto clock = std::make_shared<common::ManualClock>(system_now_ms + 24 * 3600 * 1000);
   Fixture f(clock);
   f.send("again");
