@@ -26,7 +26,8 @@
 # build-release/bench/http/bench_http), relative to the repository root. With $SLUICE_BASELINE_BIN
 # (another sluice binary, e.g. one built from an earlier commit), http-cycle and wake-latency also
 # drive it in memory in the same run as "sluice-baseline", so a change is judged by ratios measured
-# side by side rather than by absolute figures from different days.
+# side by side rather than by absolute figures from different days. $SLUICE_UP_EXTRA adds flags to
+# this tree's `sluice up` only (e.g. "--loops 1" to match the baseline's single loop).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -65,6 +66,13 @@ skip() {  # bench target reason
 start_sluice() {  # [--data DIR]; retried on another port if the one picked was taken meanwhile
   local storage=("${@:---in-memory}")
   local bin=${start_bin:-$sluice_bin}
+  # SLUICE_UP_EXTRA: more `sluice up` flags for this tree's binary (e.g. "--loops 1", to compare a
+  # request's cost with the baseline's, which has one loop); the baseline binary never gets them.
+  if [ -z "${start_bin:-}" ] && [ -n "${SLUICE_UP_EXTRA:-}" ]; then
+    local extra
+    read -r -a extra <<<"$SLUICE_UP_EXTRA"
+    storage+=("${extra[@]}")
+  fi
   for _ in 1 2 3 4 5; do
     sluice_port=$(free_port)
     "$bin" up --listen "127.0.0.1:$sluice_port" "${storage[@]}" >/dev/null 2>"${SLUICE_LOG:-/dev/null}" &
