@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
@@ -23,17 +24,17 @@ double resident_bytes() {
   return read == 2 ? static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) : -1;
 }
 
-// How an AWS/Lambda metric is exposed: a counter of its Sum, a summary's _sum and _count, or a
-// gauge of the newest minute's Maximum. Milliseconds are written as seconds, Prometheus's base unit.
+// How a CloudWatch metric of AWS/* is exposed: a counter of its Sum, a summary's _sum and _count, or
+// a gauge of the newest bucket's Maximum. Milliseconds are written as seconds, Prometheus's base unit.
 enum class Exposition { Counter, Summary, Gauge };
-struct LambdaFamily {
+struct Family {
   std::string_view metric;  // CloudWatch's name
   const char* name;         // Prometheus's
   Exposition exposition;
   const char* help;
   double scale = 1;  // CloudWatch's unit to Prometheus's
 };
-constexpr LambdaFamily kLambdaFamilies[] = {
+constexpr Family kLambdaFamilies[] = {
     {"AsyncEventAge", "sluice_lambda_async_event_age_seconds", Exposition::Summary,
      "Time Event invocations waited before an attempt (AsyncEventAge).", 0.001},
     {"AsyncEventsDropped", "sluice_lambda_async_events_dropped_total", Exposition::Counter,
@@ -64,6 +65,53 @@ constexpr LambdaFamily kLambdaFamilies[] = {
     {"Throttles", "sluice_lambda_throttles_total", Exposition::Counter,
      "Invocations refused for concurrency (Throttles)."},
 };
+// AWS/SQS's counts and sizes (its Approximate* depths are also sluice_sqs_messages_* above, read
+// from the engine at the scrape; the CloudWatch series are sampled once a minute).
+constexpr Family kSqsFamilies[] = {
+    {"ApproximateAgeOfOldestMessage", "sluice_sqs_approximate_age_of_oldest_message_seconds", Exposition::Gauge,
+     "Age of the oldest message in the newest minute (ApproximateAgeOfOldestMessage, Maximum)."},
+    {"NumberOfEmptyReceives", "sluice_sqs_empty_receives_total", Exposition::Counter,
+     "ReceiveMessage calls that returned no message (NumberOfEmptyReceives)."},
+    {"NumberOfMessagesDeleted", "sluice_sqs_messages_deleted_total", Exposition::Counter,
+     "Messages deleted (NumberOfMessagesDeleted)."},
+    {"NumberOfMessagesReceived", "sluice_sqs_messages_received_total", Exposition::Counter,
+     "Messages returned by ReceiveMessage (NumberOfMessagesReceived)."},
+    {"NumberOfMessagesSent", "sluice_sqs_messages_sent_total", Exposition::Counter,
+     "Messages added to a queue (NumberOfMessagesSent)."},
+    {"SentMessageSize", "sluice_sqs_sent_message_size_bytes", Exposition::Summary,
+     "Size of the messages added to a queue (SentMessageSize)."},
+};
+constexpr Family kSnsFamilies[] = {
+    {"NumberOfMessagesPublished", "sluice_sns_messages_published_total", Exposition::Counter,
+     "Messages published to a topic (NumberOfMessagesPublished)."},
+    {"NumberOfNotificationsDelivered", "sluice_sns_notifications_delivered_total", Exposition::Counter,
+     "Notifications delivered (NumberOfNotificationsDelivered)."},
+    {"NumberOfNotificationsFailed", "sluice_sns_notifications_failed_total", Exposition::Counter,
+     "Notifications that failed (NumberOfNotificationsFailed)."},
+    {"NumberOfNotificationsFilteredOut", "sluice_sns_notifications_filtered_out_total", Exposition::Counter,
+     "Notifications a filter policy rejected (NumberOfNotificationsFilteredOut)."},
+    {"NumberOfNotificationsFilteredOut-InvalidAttributes",
+     "sluice_sns_notifications_filtered_out_invalid_attributes_total", Exposition::Counter,
+     "Notifications filtered out because the message attributes were not valid "
+     "(NumberOfNotificationsFilteredOut-InvalidAttributes)."},
+    {"NumberOfNotificationsFilteredOut-InvalidMessageBody",
+     "sluice_sns_notifications_filtered_out_invalid_message_body_total", Exposition::Counter,
+     "Notifications filtered out because the body was not valid JSON "
+     "(NumberOfNotificationsFilteredOut-InvalidMessageBody)."},
+    {"NumberOfNotificationsFilteredOut-MessageAttributes",
+     "sluice_sns_notifications_filtered_out_message_attributes_total", Exposition::Counter,
+     "Notifications filtered out by the policy's attribute conditions "
+     "(NumberOfNotificationsFilteredOut-MessageAttributes)."},
+    {"NumberOfNotificationsFilteredOut-MessageBody", "sluice_sns_notifications_filtered_out_message_body_total",
+     Exposition::Counter,
+     "Notifications filtered out by the policy's body conditions (NumberOfNotificationsFilteredOut-MessageBody)."},
+    {"NumberOfNotificationsFilteredOut-NoMessageAttributes",
+     "sluice_sns_notifications_filtered_out_no_message_attributes_total", Exposition::Counter,
+     "Notifications filtered out because the message had no attributes "
+     "(NumberOfNotificationsFilteredOut-NoMessageAttributes)."},
+    {"PublishSize", "sluice_sns_publish_size_bytes", Exposition::Summary,
+     "Size of the messages published (PublishSize)."},
+};
 
 // CloudWatch's dimension names as label names.
 std::string_view label_of(std::string_view dimension) {
@@ -71,33 +119,39 @@ std::string_view label_of(std::string_view dimension) {
   if (dimension == "Resource") return "resource";
   if (dimension == "ExecutedVersion") return "executed_version";
   if (dimension == "EventSourceMappingUUID") return "event_source_mapping_uuid";
+  if (dimension == "QueueName") return "queue";
+  if (dimension == "TopicName") return "topic";
   return "dimension";
 }
 
-// The AWS/Lambda series, one family per metric (the snapshot is sorted by metric name, so each
-// family's series are together; kLambdaFamilies is in the same order); a family without series
-// is left out.
-void write_lambda_metrics(common::PrometheusText& out, const std::vector<metrics::SeriesSnapshot>& series) {
+// One namespace's series, one family per metric (a family without series is left out). The
+// snapshot is sorted by metric name, so each metric's series are one range of it.
+template <size_t N>
+void write_families(common::PrometheusText& out, const std::vector<metrics::SeriesSnapshot>& series,
+                    const Family (&families)[N]) {
   common::PrometheusLabels labels;
-  size_t i = 0;
-  for (const LambdaFamily& family : kLambdaFamilies) {
-    while (i < series.size() && series[i].key.metric_name < family.metric) ++i;
-    if (i == series.size() || series[i].key.metric_name != family.metric) continue;
+  for (const Family& family : families) {
+    auto by_metric = [](const metrics::SeriesSnapshot& s, std::string_view metric) {
+      return std::string_view(s.key.metric_name) < metric;
+    };
+    auto it = std::lower_bound(series.begin(), series.end(), family.metric, by_metric);
+    if (it == series.end() || it->key.metric_name != family.metric) continue;
     const bool summary = family.exposition == Exposition::Summary;
     out.family(family.name,
                summary                                    ? "summary"
                : family.exposition == Exposition::Counter ? "counter"
                                                           : "gauge",
                family.help);
-    for (; i < series.size() && series[i].key.metric_name == family.metric; ++i) {
-      const metrics::SeriesSnapshot& s = series[i];
+    for (; it != series.end() && it->key.metric_name == family.metric; ++it) {
+      const metrics::SeriesSnapshot& s = *it;
       labels.clear();
       for (const metrics::Dimension& d : s.key.dimensions) labels.emplace_back(label_of(d.name), d.value);
       if (summary) {
         out.sample(std::string(family.name) + "_sum", labels, s.total.sum * family.scale);
         out.sample(std::string(family.name) + "_count", labels, s.total.sample_count);
       } else {
-        out.sample(family.name, labels, family.exposition == Exposition::Counter ? s.total.sum : s.last_bucket.maximum);
+        out.sample(family.name, labels,
+                   family.exposition == Exposition::Counter ? s.total.sum : s.last_bucket.maximum * family.scale);
       }
     }
   }
@@ -160,8 +214,11 @@ std::string server_metrics_text(const ServerMetricsSources& sources) {
                  1);
     }
   }
-  if (sources.metrics)
-    write_lambda_metrics(out, sources.metrics->snapshot(sources.account_id, sources.region, "AWS/Lambda"));
+  if (sources.metrics) {
+    write_families(out, sources.metrics->snapshot(sources.account_id, sources.region, "AWS/SQS"), kSqsFamilies);
+    write_families(out, sources.metrics->snapshot(sources.account_id, sources.region, "AWS/SNS"), kSnsFamilies);
+    write_families(out, sources.metrics->snapshot(sources.account_id, sources.region, "AWS/Lambda"), kLambdaFamilies);
+  }
   if (sources.log_ingest) {
     out.family("sluice_logs_dropped_events_total", "counter",
                "Function log events dropped because the CloudWatch Logs ingest queue was full.");

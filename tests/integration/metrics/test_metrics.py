@@ -6,7 +6,8 @@ queue "held" with a delay. After a few requests through boto3 (one of them refus
 - every line of /metrics is read by a strict parser of the text exposition format (HELP, TYPE,
   samples with escaped labels, histogram buckets cumulative and ending in +Inf = _count), and
   the values are the server's: queue depths (visible, in flight, delayed), requests by service,
-  action and status, the function's environments, the mapping's LastProcessingResult, RSS;
+  action and status, the function's environments, the mapping's LastProcessingResult, RSS, and
+  CloudWatch's AWS/SQS and AWS/SNS counts (messages sent and received, a published message);
 - Debian's `promtool check metrics` accepts the text, and a real `prometheus` scrapes the server
   once (target up, a queue's depth queryable); both skip with a note when not installed;
 - /health reports the components' readiness and still lists the mapping.
@@ -199,6 +200,9 @@ def run(server, work, failures):
     held = sqs.create_queue(QueueName="held", Attributes={"DelaySeconds": "900"})["QueueUrl"]
     sqs.send_message(QueueUrl=held, MessageBody="later")
     sqs.send_message(QueueUrl=jobs, MessageBody="now")
+    sns = boto3.client("sns", endpoint_url=server.endpoint, **CREDENTIALS)
+    topic = sns.create_topic(Name="alerts")["TopicArn"]
+    sns.publish(TopicArn=topic, Message="no subscribers")
     try:
         sqs.get_queue_url(QueueName="no-such-queue")
         failures.append("GetQueueUrl of a missing queue succeeded")
@@ -234,9 +238,20 @@ def run(server, work, failures):
         ("sluice_event_source_mapping_info", {"state": "Enabled", "last_processing_result": "OK"}, lambda v: v == 1),
         ("sluice_resident_memory_bytes", {}, lambda v: v > 1_000_000),
         ("sluice_logs_dropped_events_total", {}, lambda v: v == 0),
+        # CloudWatch's AWS/SQS and AWS/SNS series, under the same names with Prometheus's spelling.
+        ("sluice_sqs_messages_sent_total", {"queue": "held"}, lambda v: v == 1),
+        ("sluice_sqs_messages_received_total", {"queue": "jobs"}, lambda v: v >= 1),
+        ("sluice_sqs_sent_message_size_bytes_sum", {"queue": "held"}, lambda v: v == len("later")),
+        ("sluice_sns_messages_published_total", {"topic": "alerts"}, lambda v: v == 1),
+        ("sluice_sns_publish_size_bytes_count", {"topic": "alerts"}, lambda v: v == 1),
     ]
+    summaries = {"sluice_sqs_sent_message_size_bytes_sum": "sluice_sqs_sent_message_size_bytes",
+                 "sluice_sns_publish_size_bytes_count": "sluice_sns_publish_size_bytes"}
     for family, labels, ok in expectations:
-        value = value_of(families, family, **labels)
+        if family in summaries:
+            value = value_of(families, summaries[family], family, **labels)
+        else:
+            value = value_of(families, family, **labels)
         if value is None or not ok(value):
             failures.append("%s%r = %r" % (family, labels, value))
     count = value_of(families, "sluice_request_duration_seconds", "sluice_request_duration_seconds_count",
