@@ -214,7 +214,7 @@ TEST_CASE("a data key goes once no stored message names it and a newer one has b
   commit({mutation::DeleteMessage{2}, mutation::ExpireDedup{kT0 + 240'000}});
   CHECK(keys() == "2,3");  // the queue's newest data key stays, message or not
 
-  commit({key(4, 2, kT0 + 200'000), mutation::DeleteMessage{3}, mutation::ExpireDedup{kT0 + 300'000}});
+  commit({key(4, 2, kT0 + 260'000), mutation::DeleteMessage{3}, mutation::ExpireDedup{kT0 + 300'000}});
   CHECK(keys() == "2,3,4");  // 4 replaced 3 less than a minute before the sweep
   commit({mutation::ExpireDedup{kT0 + 360'000}});
   CHECK(keys() == "2,4");
