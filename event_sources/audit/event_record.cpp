@@ -270,6 +270,12 @@ Event build_event(const ApiCall& call, uint64_t sequence) {
   return event;
 }
 
+bool recorded_for(std::string_view text, std::string_view account_id, std::string_view region) {
+  const json::value record = parse_object(text);
+  return record.is_object() && string_member(record, "recipientAccountId") == account_id &&
+         string_member(record, "awsRegion") == region;
+}
+
 std::optional<Event> read_event(std::string_view text, uint64_t sequence) {
   const json::value record = parse_object(text);
   if (!record.is_object()) return std::nullopt;

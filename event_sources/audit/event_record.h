@@ -17,6 +17,10 @@ Event build_event(const ApiCall& call, uint64_t sequence);
 // The summary of a record written by build_event; nullopt when the text is not one.
 std::optional<Event> read_event(std::string_view record, uint64_t sequence);
 
+// Whether a record (JSON text) was recorded for the account (recipientAccountId) in the region
+// (awsRegion). False for a text that is not a record.
+bool recorded_for(std::string_view record, std::string_view account_id, std::string_view region);
+
 // "2026-12-07T09:31:02Z" and back (nullopt when not that form).
 std::string iso_time(int64_t ms);
 std::optional<int64_t> parse_iso_time(std::string_view text);

@@ -2,6 +2,7 @@
 // writes it, the ring LookupEvents reads and its refill from the files at open.
 
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <fstream>
 #include <utility>
@@ -9,6 +10,7 @@
 #include "classification.h"
 #include "event_record.h"
 #include "sluice/audit/audit.h"
+#include "sluice/audit/audit_reset.h"
 #include "sluice/common/crypto.h"
 #include "sluice/common/mutex.h"
 #include "trail_files.h"
@@ -148,6 +150,34 @@ class TrailImpl final : public Trail {
     return page;
   }
 
+  // See audit_reset.h.
+  size_t reset(std::string_view account_id, std::string_view region) {
+    {
+      // The files are this call's until it is done (the lane's job writes them otherwise): it
+      // waits for the job to finish what is queued, and what is recorded meanwhile waits for it.
+      common::MutexLock lock(mu_);
+      while (writing_) mu_.wait(written_);
+      writing_ = true;
+    }
+    auto of_scope = [&](std::string_view record) { return detail::recorded_for(record, account_id, region); };
+    if (files_ && !files_->remove_lines(of_scope)) {
+      std::fprintf(stderr,
+                   "sluice: audit trail: reset: a file could not be rewritten; its events come back at "
+                   "the next start\n");
+    }
+    size_t removed = 0;
+    bool queued = false;
+    {
+      common::MutexLock lock(mu_);
+      removed = std::erase_if(ring_, [&](const Event& event) { return of_scope(event.record); });
+      queued = !queue_.empty();
+      writing_ = queued;
+      if (!queued) written_.notify_all();
+    }
+    if (queued) lane_->submit([this] { write_queued(); });
+    return removed;
+  }
+
  private:
   // The lane's one job at a time: everything queued, in batches, until the queue stays empty.
   void write_queued() {
@@ -209,6 +239,11 @@ std::optional<LookupKey> lookup_key_named(std::string_view name) {
     if (key_name == name) return key;
   }
   return std::nullopt;
+}
+
+size_t reset_events(Trail& trail, std::string_view account_id, std::string_view region) {
+  // Trail::open makes every trail there is.
+  return static_cast<TrailImpl&>(trail).reset(account_id, region);
 }
 
 std::shared_ptr<Trail> Trail::open(TrailOptions options, std::string* error) {

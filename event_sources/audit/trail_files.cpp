@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 
 #include "event_record.h"
@@ -105,6 +106,43 @@ bool TrailFiles::append(const std::string& lines, int64_t now_ms) {
   current_bytes_ += lines.size();
   if (!written) close_current();
   return written;
+}
+
+bool TrailFiles::remove_lines(const std::function<bool(std::string_view line)>& drop) {
+  close_current();
+  bool all_rewritten = true;
+  for (const std::string& path : existing()) {
+    std::ifstream in(path, std::ios::binary);
+    std::string kept, line;
+    bool dropped = false;
+    while (std::getline(in, line)) {
+      if (drop(line)) {
+        dropped = true;
+      } else {
+        kept += line;
+        kept += '\n';
+      }
+    }
+    in.close();
+    if (!dropped) continue;
+    if (kept.empty()) {
+      ::unlink(path.c_str());
+      continue;
+    }
+    const std::string temporary = path + ".rewrite";
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    bool written = fd >= 0;
+    for (size_t done = 0; written && done < kept.size();) {
+      const ssize_t n = ::write(fd, kept.data() + done, kept.size() - done);
+      written = n > 0;
+      if (written) done += static_cast<size_t>(n);
+    }
+    if (fd >= 0) written = ::close(fd) == 0 && written;
+    if (written && ::rename(temporary.c_str(), path.c_str()) == 0) continue;
+    ::unlink(temporary.c_str());
+    all_rewritten = false;
+  }
+  return all_rewritten;
 }
 
 }  // namespace sluice::audit::detail

@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sluice::audit::detail {
@@ -25,6 +27,10 @@ class TrailFiles {
   // Appends lines (each ending in '\n') at `now_ms`, rotating first when the current file is full
   // or old. False when the write failed (the lines are lost; the next append tries a new file).
   bool append(const std::string& lines, int64_t now_ms);
+  // Rewrites every file without the lines `drop` picks: a file is replaced through a temporary
+  // file and a rename (mode 0600), one left empty is deleted. The current file is closed first,
+  // so the next append opens a new one. False when a file could not be rewritten (it is kept).
+  bool remove_lines(const std::function<bool(std::string_view line)>& drop);
 
  private:
   bool open_new(int64_t now_ms);

@@ -17,6 +17,7 @@
 
 #include "sluice/common/sqlite.h"
 #include "sluice/common/sqlite_schema.h"
+#include "sluice/metrics/metrics_reset.h"
 
 namespace sluice::metrics {
 namespace {
@@ -157,6 +158,20 @@ class SqliteMetricsStore final : public MetricsStore {
       } catch (const common::sqlite::Error&) {
       }
     }
+  }
+
+  size_t reset(std::string_view account_id, std::string_view region) override {
+    std::lock_guard lock(db_mu_);
+    const size_t had_data = reset_metrics(*registry_, account_id, region);
+    try {
+      common::sqlite::Statement erase(db_.get(), "DELETE FROM buckets WHERE account = ? AND region = ?");
+      erase.bind_text(1, account_id).bind_text(2, region).run();
+    } catch (const common::sqlite::Error& e) {
+      // The rows stay: a restart would bring these datapoints back. Said, not answered: the
+      // registry is reset all the same.
+      std::fprintf(stderr, "sluice: metrics.db: reset: %s\n", e.what());
+    }
+    return had_data;
   }
 
  private:

@@ -8,6 +8,7 @@
 
 #include "sluice/common/mutex.h"
 #include "sluice/metrics/metrics.h"
+#include "sluice/metrics/metrics_reset.h"
 
 namespace sluice::metrics {
 namespace {
@@ -35,6 +36,7 @@ class SeriesImpl final : public Series {
   void add(double value, int64_t timestamp_ms, bool high_resolution) override {
     common::MutexLock lock(mu_);
     Bucket& bucket = bucket_at(timestamp_ms, high_resolution);
+    cleared_ = false;
     bucket.stats.add(value);
     if (bucket.samples.size() < kMaxSamplesPerBucket) bucket.samples.push_back(value);
     total_.add(value);
@@ -43,6 +45,7 @@ class SeriesImpl final : public Series {
   void add_set(const StatisticSet& set, int64_t timestamp_ms, bool high_resolution) override {
     common::MutexLock lock(mu_);
     Bucket& bucket = bucket_at(timestamp_ms, high_resolution);
+    cleared_ = false;
     bucket.stats.merge(set);
     total_.merge(set);
   }
@@ -63,6 +66,7 @@ class SeriesImpl final : public Series {
   void restore(const StoredBucket& stored) {
     common::MutexLock lock(mu_);
     Bucket& bucket = (stored.high_resolution ? second_ : minute_)[stored.start_ms];
+    cleared_ = false;
     total_.merge(stored.stats);
     bucket.stats = stored.stats;
     bucket.samples = stored.samples;
@@ -110,6 +114,24 @@ class SeriesImpl final : public Series {
     return s;
   }
 
+  // Drops every bucket and the totals (a reset); true when there was data.
+  bool clear() {
+    common::MutexLock lock(mu_);
+    const bool had_data = !minute_.empty() || !second_.empty();
+    minute_.clear();
+    second_.clear();
+    changed_.clear();
+    total_ = {};
+    cleared_ = true;
+    return had_data;
+  }
+
+  // Reset and given no data since: listed nowhere, as a metric that never had data.
+  bool cleared() const {
+    common::MutexLock lock(mu_);
+    return cleared_;
+  }
+
   // Drops buckets older than retention; true when none is left.
   bool expire(int64_t now_ms) {
     common::MutexLock lock(mu_);
@@ -153,6 +175,7 @@ class SeriesImpl final : public Series {
   std::map<int64_t, Bucket> second_ GUARDED_BY(mu_);
   StatisticSet total_ GUARDED_BY(mu_);
   std::vector<std::pair<bool, int64_t>> changed_ GUARDED_BY(mu_);  // (high resolution, start) of changed buckets
+  bool cleared_ GUARDED_BY(mu_) = false;                           // see cleared()
 };
 
 bool matches(const MetricKey& key, const MetricFilter& filter) {
@@ -235,6 +258,7 @@ std::vector<MetricKey> Registry::list(const MetricFilter& filter) const {
   }
   std::vector<MetricKey> out;
   for (const auto& series : candidates) {
+    if (series->cleared()) continue;
     if (filter.active_since_ms && !series->has_data_since(*filter.active_since_ms)) continue;
     out.push_back(series->key());
   }
@@ -250,7 +274,9 @@ std::vector<SeriesSnapshot> Registry::snapshot() const {
   }
   std::vector<SeriesSnapshot> out;
   out.reserve(all.size());
-  for (const auto& series : all) out.push_back(series->snapshot());
+  for (const auto& series : all) {
+    if (!series->cleared()) out.push_back(series->snapshot());
+  }
   return out;
 }
 
@@ -269,7 +295,9 @@ std::vector<SeriesSnapshot> Registry::snapshot(std::string_view account_id, std:
   }
   std::vector<SeriesSnapshot> out;
   out.reserve(wanted.size());
-  for (const auto& series : wanted) out.push_back(series->snapshot());
+  for (const auto& series : wanted) {
+    if (!series->cleared()) out.push_back(series->snapshot());
+  }
   return out;
 }
 
@@ -322,6 +350,18 @@ void Registry::expire(int64_t now_ms) {
     // use_count 1: only the map holds it, so no producer writes to it any more.
     if (it != impl_->series.end() && it->second.use_count() == 1) impl_->series.erase(it);
   }
+}
+
+size_t reset_metrics(Registry& registry, std::string_view account_id, std::string_view region) {
+  MetricFilter filter;
+  filter.account_id = std::string(account_id);
+  filter.region = std::string(region);
+  size_t had_data = 0;
+  for (const MetricKey& key : registry.list(filter)) {
+    if (static_cast<SeriesImpl&>(*registry.series(key)).clear()) ++had_data;
+  }
+  registry.expire(registry.clock().now_ms());  // the emptied series that no producer holds go
+  return had_data;
 }
 
 }  // namespace sluice::metrics

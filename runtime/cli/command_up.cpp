@@ -512,6 +512,9 @@ int command_up(const UpOptions& options) {
   reset.kms = kms_keys;
   reset.logs = log_store;
   reset.alarms = alarms;
+  reset.metrics = metrics_registry;
+  reset.metrics_store = metrics_store.get();
+  reset.audit_trail = audit_trail;
   reset.config = &config;
   reset.account_id = options.account_id;
   reset.region = options.region;

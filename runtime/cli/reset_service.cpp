@@ -87,12 +87,14 @@ class ResetService final : public api::server::Service {
                                 "--allow-reset is)."),
           id);
     std::string only = query_value(call.request.query, "service");
-    static constexpr std::string_view kServices[] = {"sqs", "sns", "lambda", "iam", "kms", "logs", "cloudwatch"};
+    static constexpr std::string_view kServices[] = {"sqs", "sns",  "lambda",     "iam",
+                                                     "kms", "logs", "cloudwatch", "cloudtrail"};
     if (!only.empty() && std::find(std::begin(kServices), std::end(kServices), only) == std::end(kServices))
-      return error_answer(
-          common::aws_error(common::AwsErrorCode::InvalidParameterValue,
-                            "service must be sqs, sns, lambda, iam, kms, logs or cloudwatch, got '" + only + "'."),
-          id);
+      return error_answer(common::aws_error(common::AwsErrorCode::InvalidParameterValue,
+                                            "service must be sqs, sns, lambda, iam, kms, logs, cloudwatch or "
+                                            "cloudtrail, got '" +
+                                                only + "'."),
+                          id);
     const std::string& account = call.ctx.account_id;
     const std::string& region = call.ctx.region;
     const Config* declared = account == options_.account_id && region == options_.region ? options_.config : nullptr;
@@ -140,8 +142,8 @@ class ResetService final : public api::server::Service {
     return json_response(200, counts);
   }
 
-  // IAM, KMS, CloudWatch's alarms and CloudWatch Logs (reset_stores.h); the log store only for the
-  // server's own account and region, the one it holds.
+  // IAM, KMS, CloudWatch's alarms and metrics, the audit trail and CloudWatch Logs
+  // (reset_stores.h); the log store only for the server's own account and region, the one it holds.
   std::optional<common::AwsError> reset_other_services(const std::string& only, const std::string& account,
                                                        const std::string& region, json::object& counts,
                                                        json::array& done) {
@@ -163,7 +165,16 @@ class ResetService final : public api::server::Service {
       auto alarms = reset_alarms(*options_.alarms, account, region);
       if (!alarms) return alarms.error();
       counts["alarms"] = *alarms;
+      if (options_.metrics_store) {
+        counts["metrics"] = options_.metrics_store->reset(account, region);
+      } else if (options_.metrics) {
+        counts["metrics"] = metrics::reset_metrics(*options_.metrics, account, region);
+      }
       done.emplace_back("cloudwatch");
+    }
+    if (wanted("cloudtrail") && options_.audit_trail) {
+      counts["auditEvents"] = audit::reset_events(*options_.audit_trail, account, region);
+      done.emplace_back("cloudtrail");
     }
     if (wanted("logs") && options_.logs && own) {
       auto groups = reset_log_groups(*options_.logs);

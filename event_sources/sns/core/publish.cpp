@@ -19,6 +19,7 @@
 
 #include "service_impl.h"
 #include "sluice/common/crypto.h"
+#include "sluice/sns/filter_inputs.h"
 #include "sluice/sqs/engine.h"
 
 #include <boost/json.hpp>
@@ -246,7 +247,7 @@ common::Outcome<PublishResult> ServiceImpl::publish_to(const CallContext& ctx, c
       text = p != per_protocol.end() ? &p->second : &per_protocol.at("default");
     }
     if (sub->filter && !sub->filter->matches(filter_attributes, *text)) {
-      count_filtered_out(topic.arn, *sub, filter_attributes.empty());
+      count_filtered_out(topic.arn, *sub, filter_attributes, *text);
       continue;
     }
     if (gather_raw && sub->raw && sub->queue && !is_fifo_queue(*sub->queue) && delivery_allowed(topic.arn, *sub)) {
@@ -319,19 +320,24 @@ bool ServiceImpl::sign_soon(const std::shared_ptr<DeferredSignature>& signature)
   return false;
 }
 
-void ServiceImpl::count_filtered_out(const std::string& topic_arn, const Subscription& sub, bool no_attributes) {
+void ServiceImpl::count_filtered_out(const std::string& topic_arn, const Subscription& sub,
+                                     const MessageAttributeMap& attributes, std::string_view body) {
   if (options_.notification_counts)
     options_.notification_counts->count(sub.arn, NotificationCounts::Outcome::FilteredOut);
   if (!options_.on_metric) return;
   options_.on_metric(topic_arn, "NumberOfNotificationsFilteredOut", 1);
-  auto scope = sub.attributes.find("FilterPolicyScope");
-  if (scope != sub.attributes.end() && scope->second == "MessageBody") {
-    options_.on_metric(topic_arn, "NumberOfNotificationsFilteredOut-MessageBody", 1);
-  } else if (no_attributes) {
-    options_.on_metric(topic_arn, "NumberOfNotificationsFilteredOut-NoMessageAttributes", 1);
+  // One variant per refusal: why the policy could not match, else the scope it did not match in.
+  std::string_view variant;
+  if (sub.filter->scope() == FilterScope::MessageBody) {
+    variant = body_valid_for_filtering(body) ? "NumberOfNotificationsFilteredOut-MessageBody"
+                                             : "NumberOfNotificationsFilteredOut-InvalidMessageBody";
+  } else if (attributes.empty()) {
+    variant = "NumberOfNotificationsFilteredOut-NoMessageAttributes";
   } else {
-    options_.on_metric(topic_arn, "NumberOfNotificationsFilteredOut-MessageAttributes", 1);
+    variant = attributes_valid_for_filtering(attributes) ? "NumberOfNotificationsFilteredOut-MessageAttributes"
+                                                         : "NumberOfNotificationsFilteredOut-InvalidAttributes";
   }
+  options_.on_metric(topic_arn, variant, 1);
 }
 
 // What a publish hands to the DeliverySink: queues are sent to by the engine, email and sms go to

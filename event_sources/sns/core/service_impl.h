@@ -116,8 +116,11 @@ class ServiceImpl final : public Service {
   [[nodiscard]] std::optional<common::AwsError> deliver_to_queue(const Subscription& sub, sqs::SendMessageRequest& send,
                                                                  const PublishRequest& request, bool fifo_topic,
                                                                  const std::string& topic_arn);
-  // NumberOfNotificationsFilteredOut and the variant the subscription's scope and the message say.
-  void count_filtered_out(const std::string& topic_arn, const Subscription& sub, bool no_attributes);
+  // NumberOfNotificationsFilteredOut and the one variant the subscription's scope and the message
+  // say (-InvalidMessageBody, -MessageBody, -NoMessageAttributes, -InvalidAttributes or
+  // -MessageAttributes). `sub` has a filter policy that refused the message.
+  void count_filtered_out(const std::string& topic_arn, const Subscription& sub, const MessageAttributeMap& attributes,
+                          std::string_view body);
   // Refused as AccessDenied when options_.authorize_queue_delivery says the topic may not send there.
   common::Status send_to_queue(const std::string& queue_arn, sqs::SendMessageRequest& send,
                                const PublishRequest& request, bool fifo_topic, const std::string& topic_arn);

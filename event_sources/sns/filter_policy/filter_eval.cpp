@@ -20,6 +20,7 @@
 #include <cstring>
 
 #include "policy_tree.h"
+#include "sluice/sns/filter_inputs.h"
 
 namespace sluice::sns {
 namespace detail {
@@ -286,6 +287,59 @@ bool parse_ip(std::string_view text, bool& v6, std::array<uint8_t, 16>& bytes) {
 }
 
 }  // namespace detail
+
+namespace {
+
+// Filter policies compare numbers in -10^9..10^9 (the compiler refuses policy numbers outside it).
+bool comparable_number(double n) { return n >= -1e9 && n <= 1e9; }
+
+bool comparable_array_element(const boost::json::value& element) {
+  switch (element.kind()) {
+    case boost::json::kind::int64:
+    case boost::json::kind::uint64:
+    case boost::json::kind::double_:
+      return comparable_number(element.to_number<double>());
+    case boost::json::kind::array:
+    case boost::json::kind::object:
+      return false;
+    default:
+      return true;
+  }
+}
+
+}  // namespace
+
+bool attributes_valid_for_filtering(const MessageAttributeMap& attributes) {
+  for (const auto& entry : attributes) {
+    const AttributeValue& attribute = entry.second;
+    switch (detail::attribute_kind(attribute.type)) {
+      case detail::AttributeKind::Number: {
+        double n = 0;
+        if (detail::parse_number(attribute.value, n) && !comparable_number(n)) return false;
+        break;
+      }
+      case detail::AttributeKind::StringArray: {
+        boost::system::error_code ec;
+        const boost::json::value parsed = boost::json::parse(attribute.value, ec);
+        if (ec || !parsed.is_array()) return false;
+        for (const auto& element : parsed.get_array()) {
+          if (!comparable_array_element(element)) return false;
+        }
+        break;
+      }
+      case detail::AttributeKind::String:
+      case detail::AttributeKind::Ignored:
+        break;
+    }
+  }
+  return true;
+}
+
+bool body_valid_for_filtering(std::string_view body) {
+  boost::system::error_code ec;
+  const boost::json::value parsed = boost::json::parse(body, ec);
+  return !ec && parsed.is_object();
+}
 
 std::string FilterPolicyError::set_attributes_text() const {
   std::string text = labelled ? "Invalid parameter: FilterPolicy: " : "Invalid parameter: ";

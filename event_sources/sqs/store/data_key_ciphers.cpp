@@ -1,5 +1,5 @@
-// See data_key_ciphers.h. The table is written only by put(), drop_queue() and prune_queue(),
-// all inside the commit's transaction, so a failed commit leaves no row behind. A cipher kept
+// See data_key_ciphers.h. The table is written only by put(), drop_queue(), prune_queue() and
+// prune_unused(), all inside the commit's transaction, so a failed commit leaves no row behind. A cipher kept
 // for a row that a failed commit rolled back is harmless: the retried PutDataKey comes first and
 // makes the same one.
 
@@ -23,6 +23,15 @@ DataKeyCiphers::DataKeyCiphers(sqlite3* db)
       prune_queue_(db,
                    "DELETE FROM data_keys WHERE queue_id = ?1 AND "
                    "data_key_id < (SELECT max(data_key_id) FROM data_keys WHERE queue_id = ?1)"),
+      // "data_key != 0" lets SQLite use the partial index messages_by_data_key: one lookup per
+      // data key, no queue read.
+      prune_unused_(db,
+                    "DELETE FROM data_keys WHERE data_key_id IN ("
+                    "SELECT d.data_key_id FROM data_keys AS d "
+                    "WHERE EXISTS (SELECT 1 FROM data_keys AS n WHERE n.queue_id = d.queue_id AND "
+                    "n.data_key_id > d.data_key_id AND n.generated_ms < ?1) "
+                    "AND NOT EXISTS (SELECT 1 FROM messages AS m WHERE m.data_key != 0 AND "
+                    "m.data_key = d.data_key_id)) RETURNING data_key_id"),
       newest_(db, std::string("SELECT ") + kColumns +
                       " FROM data_keys WHERE data_key_id IN (SELECT max(data_key_id) FROM data_keys GROUP BY "
                       "queue_id) ORDER BY queue_id") {}
@@ -96,6 +105,16 @@ void DataKeyCiphers::prune_queue(int64_t queue_id) {
   for (const auto& [id, held] : ciphers_)
     if (held.queue_id == queue_id) newest = std::max(newest, id);
   std::erase_if(ciphers_, [&](const auto& entry) { return entry.second.queue_id == queue_id && entry.first < newest; });
+}
+
+size_t DataKeyCiphers::prune_unused(int64_t superseded_before_ms) {
+  prune_unused_.bind(1, superseded_before_ms);
+  size_t pruned = 0;
+  while (prune_unused_.step()) {
+    ciphers_.erase(prune_unused_.int64(0));
+    ++pruned;
+  }
+  return pruned;
 }
 
 std::vector<DataKeyRecord> DataKeyCiphers::newest_per_queue() {

@@ -9,6 +9,13 @@
 // opened with the store's DataKeyOpener (KMS decrypts the blob) the first time it is needed;
 // KMS's refusal fails the load with that refusal, and the next load asks again.
 //
+// A data key's row goes with its queue (drop_queue), with a purge (prune_queue), and once no
+// stored message names it and a newer data key of its queue has been current for a while
+// (prune_unused, swept periodically by the store): the engine seals with its queue's newest data
+// key only, appending each PutDataKey under the queue's lock ahead of the messages sealed with it,
+// so a data key that is no longer the newest gains no message, and one whose messages are all
+// deleted (or moved, which reseals them) is needed by nothing.
+//
 // Not thread-safe: the store uses it only under its connection lock.
 
 #include <cstdint>
@@ -44,6 +51,11 @@ class DataKeyCiphers {
   // newest can still seal the ones sent after. Throws sqlite::Error.
   void prune_queue(int64_t queue_id);
 
+  // Forgets every data key that no stored message names and that a newer data key of its queue,
+  // generated before `superseded_before_ms`, has replaced; returns how many went. The margin
+  // is only prudence: see above. Throws sqlite::Error.
+  size_t prune_unused(int64_t superseded_before_ms);
+
   // Each queue's newest data key. Throws sqlite::Error.
   std::vector<DataKeyRecord> newest_per_queue();
 
@@ -57,7 +69,7 @@ class DataKeyCiphers {
 
   DataKeyOpener opener_;
   std::unordered_map<int64_t, Held> ciphers_;  // by data key id
-  common::sqlite::Statement put_, read_, delete_queue_, prune_queue_, newest_;
+  common::sqlite::Statement put_, read_, delete_queue_, prune_queue_, prune_unused_, newest_;
 };
 
 }  // namespace sluice::sqs::detail

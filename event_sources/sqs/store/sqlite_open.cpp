@@ -178,12 +178,20 @@ CREATE TABLE data_keys(
 CREATE INDEX data_keys_by_queue ON data_keys(queue_id, data_key_id);
 )sql";
 
+// Version 4 indexes the messages sealed with a data key by that key, so that the sweep of data
+// keys no stored message names any more (data_key_ciphers.h) looks each one up instead of reading
+// its queue. Partial: only SSE-KMS messages are in it, so other queues pay nothing for it.
+constexpr const char* kMessagesByDataKey = R"sql(
+CREATE INDEX messages_by_data_key ON messages(data_key) WHERE data_key != 0;
+)sql";
+
 // The schema's history (sluice/common/sqlite_schema.h): step i takes a file from version i to
 // i + 1. Append steps; never change one that has shipped.
 constexpr common::sqlite::SchemaStep kSchemaSteps[] = {
     {"create the queue store", kSchema},
     {"cluster messages by queue", kClusterMessagesByQueue},
     {"seal SSE-KMS messages with KMS data keys", kDataKeys},
+    {"index sealed messages by data key", kMessagesByDataKey},
 };
 static_assert(std::size(kSchemaSteps) == static_cast<size_t>(kSluiceSchemaVersion),
               "kSluiceSchemaVersion is the number of steps");

@@ -72,6 +72,10 @@ namespace {
 
 constexpr int64_t kIdReserveBlock = 1 << 16;
 constexpr int64_t kLoadSlice = 8192;  // rows read per hold of the connection while a queue loads
+// Data keys no message names are swept this often (on the engine's clock, by the housekeeping's
+// ExpireDedup), once a newer data key of their queue has been current this long.
+constexpr int64_t kDataKeySweepIntervalMs = 60'000;
+constexpr int64_t kDataKeySupersededMs = 60'000;
 
 constexpr const char* kMessageColumns =
     "seq, queue_id, message_id, body, attributes, aws_trace_header, sender_id, message_group_id, "
@@ -268,8 +272,9 @@ class SqliteStore final : public Store {
   common::sqlite::Statement add_count_, drop_count_, queue_of_unknown_;
   std::map<int64_t, int64_t> count_deltas_;  // the running transaction's changes to message_counts
   common::sqlite::Statement put_dedup_, expire_dedup_;
-  DataKeyCiphers data_keys_;          // under connection_mu_
-  int64_t reserved_data_key_id_ = 0;  // the stored mark of data key ids (leader-only)
+  DataKeyCiphers data_keys_;            // under connection_mu_
+  int64_t last_data_key_sweep_ms_ = 0;  // by the leader: ExpireDedup's time of the last prune_unused
+  int64_t reserved_data_key_id_ = 0;    // the stored mark of data key ids (leader-only)
   LoadedState loaded_;
   // Declared after db_ and the statements: stops, and closes its connection, before db_ closes,
   // so that db_ is the last connection and checkpoints and deletes the WAL as it closes.
@@ -568,7 +573,15 @@ void SqliteStore::apply(const mutation::PutDedup& m) {
       .run();
 }
 
-void SqliteStore::apply(const mutation::ExpireDedup& m) { expire_dedup_.bind(1, m.before_ms).run(); }
+void SqliteStore::apply(const mutation::ExpireDedup& m) {
+  expire_dedup_.bind(1, m.before_ms).run();
+  // The housekeeping that expires dedup entries also sweeps the data keys no message needs any
+  // more, at most once per interval (each sweep is an index lookup per data key row).
+  if (m.before_ms - last_data_key_sweep_ms_ >= kDataKeySweepIntervalMs) {
+    data_keys_.prune_unused(m.before_ms - kDataKeySupersededMs);
+    last_data_key_sweep_ms_ = m.before_ms;
+  }
+}
 
 // ---- Reading: the catalog at the start, a queue on its first use -------------------------------
 

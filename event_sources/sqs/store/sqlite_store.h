@@ -14,7 +14,7 @@
 namespace sluice::sqs::detail {
 
 inline constexpr int32_t kSluiceApplicationId = 0x534c5153;  // "SLQS" in the file header
-inline constexpr int32_t kSluiceSchemaVersion = 3;
+inline constexpr int32_t kSluiceSchemaVersion = 4;
 inline constexpr const char* kSluiceMarker = "sluice-sqs-store";
 inline constexpr const char* kDatabaseFileName = "sluice.db";
 inline constexpr const char* kKeyFileName = "sluice.key";

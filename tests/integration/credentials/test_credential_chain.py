@@ -12,6 +12,11 @@ starts the worker with nothing but a shared config file (and the environment the
 - refresh: credentials that expire 5 minutes and 2 seconds after they are handed out are fetched
   again while the worker keeps polling, without a fetch per request.
 
+Each worker runs WORKER_TIME_SCALE times faster (`--time-scale`): its 20-second long polls last a
+second, so that stopping it, which lets the polls in progress end by themselves (their messages go
+back to the queue), takes a second rather than twenty. The chain itself keeps wall time: credentials
+expire, and requests are signed, by the real clock.
+
     test_credential_chain.py --sluice BIN --echo-plugin SO
 
 Skips (77) when /usr/bin/python3 has no boto3.
@@ -46,6 +51,9 @@ BOB = ("AKIABOB0000000000001", "bob/Secret+Key+0001")
 CAROL = ("AKIACAROL0000000001", "carol/Secret+Key+0001")
 ROLE = "arn:aws:iam::%s:role/" % ACCOUNT
 SETTLE_S = 60
+WORKER_TIME_SCALE = 20
+# The function's Timeout in the worker's scaled seconds: 3 seconds of real time.
+FUNCTION_TIMEOUT_S = 3 * WORKER_TIME_SCALE
 
 OPTS = None
 OWNER = None  # the sluice that owns the queues and checks every signature
@@ -87,7 +95,8 @@ class Worker:
                 f.write(text.replace("{HOME}", home))
         self.queue_url = sqs_as(ALICE).create_queue(QueueName="creds-%s-%s" % (case, uuid.uuid4().hex[:6]))["QueueUrl"]
         config = {
-            "functions": [{"FunctionName": "echo", "Handler": OPTS.echo_plugin, "Timeout": 3}],
+            "functions": [{"FunctionName": "echo", "Handler": OPTS.echo_plugin,
+                           "Timeout": FUNCTION_TIMEOUT_S}],
             "eventSourceMappings": [{"FunctionName": "echo", "QueueUrl": self.queue_url, "Endpoint": OWNER.endpoint,
                                      "BatchSize": 1}],
         }
@@ -106,7 +115,8 @@ class Worker:
         if profile:
             worker_env["AWS_PROFILE"] = profile
         worker_env.update({k: v.replace("{HOME}", home) for k, v in (env or {}).items()})
-        self.server = sluice_server.SluiceServer(OPTS.sluice, extra_args=[config_path], env=worker_env)
+        self.server = sluice_server.SluiceServer(OPTS.sluice, time_scale=WORKER_TIME_SCALE, extra_args=[config_path],
+                                                env=worker_env)
         self.server.start()
 
     def send(self, body):

@@ -8,8 +8,9 @@
   change nothing; the account root's and a principal given with --allow-reset succeed;
 - the other services, with a data directory: IAM users, groups, roles, policies, instance
   profiles and OpenID Connect providers, KMS keys and aliases, log groups with their streams and
-  events, and alarms are gone after a reset, and the users and roles the configuration declares
-  are back.
+  events, alarms, CloudWatch metrics (PutMetricData's and the AWS/SQS ones sluice emits) and the
+  events LookupEvents finds are gone after a reset, and the users and roles the configuration
+  declares are back; after a restart on the same data directory, no metric and no event is back.
 
     test_reset.py --sluice BIN --echo-plugin FILE
 """
@@ -113,8 +114,8 @@ def auth_off(binary, plugin):
 
             status, body = reset(endpoint)
             check("a full reset answers 200 naming every service",
-                  status == 200 and sorted(body["reset"]) == ["cloudwatch", "iam", "kms", "lambda", "logs",
-                                                              "sns", "sqs"])
+                  status == 200 and sorted(body["reset"]) == ["cloudtrail", "cloudwatch", "iam", "kms", "lambda",
+                                                              "logs", "sns", "sqs"])
             check("  ... counts queues, functions and mappings",
                   body["queues"] == 2 and body["functions"] == 1 and body["eventSourceMappings"] == 1)
             urls = sqs.list_queues().get("QueueUrls", [])
@@ -177,13 +178,31 @@ def iam_names(iam):
     }
 
 
+def metrics_and_events(endpoint):
+    """What CloudWatch lists and LookupEvents finds of what other_services made: (metric names, event names)."""
+    cloudwatch, trail = client(endpoint, "cloudwatch", *ROOT), client(endpoint, "cloudtrail", *ROOT)
+    metrics = sorted({m["MetricName"] for namespace in ("Made", "AWS/SQS")
+                      for m in cloudwatch.list_metrics(Namespace=namespace)["Metrics"]})
+    points = cloudwatch.get_metric_statistics(Namespace="Made", MetricName="Things", Statistics=["Sum"], Period=60,
+                                              StartTime=time.time() - 3600, EndTime=time.time() + 60)["Datapoints"]
+    if points:
+        metrics.append("Things datapoints")
+    events = sorted({e["EventName"] for name in ("CreateKey", "CreateQueue")
+                     for e in trail.lookup_events(LookupAttributes=[{"AttributeKey": "EventName",
+                                                                     "AttributeValue": name}])["Events"]})
+    return metrics, events
+
+
 def other_services(binary):
     server = SluiceServer(binary, use_data_dir=True,
                           extra_args=["--auth", "enforce", "--account", "111122223333", ACCOUNTS]).start()
+    restarted = None
     try:
         endpoint = server.endpoint
         iam, kms, logs = client(endpoint, "iam", *ROOT), client(endpoint, "kms", *ROOT), client(endpoint, "logs", *ROOT)
-        cloudwatch = client(endpoint, "cloudwatch", *ROOT)
+        cloudwatch, sqs = client(endpoint, "cloudwatch", *ROOT), client(endpoint, "sqs", *ROOT)
+        queue = sqs.create_queue(QueueName="metered")["QueueUrl"]
+        sqs.send_message(QueueUrl=queue, MessageBody="counted")
         declared = iam_names(iam)
         iam.create_user(UserName="carol")
         iam.create_group(GroupName="testers")
@@ -203,16 +222,21 @@ def other_services(binary):
                                     Statistic="Sum", Period=60, EvaluationPeriods=1, Threshold=1.0,
                                     ComparisonOperator="GreaterThanThreshold")
         made = iam_names(iam)
+        before = metrics_and_events(endpoint)
+        check("other services: metrics and events exist before the reset",
+              "Things" in before[0] and "Things datapoints" in before[0] and "NumberOfMessagesSent" in before[0]
+              and before[1] == ["CreateKey", "CreateQueue"])
         check("other services: the entities exist before the reset",
               all(made[kind] != declared[kind] for kind in ("users", "groups", "roles", "policies",
                                                              "instance profiles", "OpenID Connect providers")))
 
         status, body = reset(endpoint, key=ROOT)
         check("other services: a full reset names them",
-              status == 200 and {"iam", "kms", "logs", "cloudwatch"} <= set(body.get("reset", [])))
+              status == 200 and {"iam", "kms", "logs", "cloudwatch", "cloudtrail"} <= set(body.get("reset", [])))
         check("  ... and counts what went",
               body.get("iamEntities") == 6 and body.get("kmsKeys") == 1 and body.get("logGroups") == 1
-              and body.get("alarms") == 1)
+              and body.get("alarms") == 1 and body.get("metrics", 0) >= 2 and body.get("auditEvents", 0) >= 10)
+        check("  ... no metric is listed, nor any datapoint or event found", metrics_and_events(endpoint) == ([], []))
         check("  ... IAM lists only what the configuration declares", iam_names(iam) == declared)
         check("  ... no KMS key is left", kms.list_keys()["Keys"] == [])
         check("  ... nor a customer alias",
@@ -222,8 +246,25 @@ def other_services(binary):
         check("  ... no alarm", cloudwatch.describe_alarms()["MetricAlarms"] == [])
         iam.create_user(UserName="carol")
         check("  ... a user's name can be created again at once", "carol" in iam_names(iam)["users"])
-    finally:
+        cloudwatch.put_metric_data(Namespace="Made", MetricData=[{"MetricName": "Later", "Value": 1.0}])
+        status, body = reset(endpoint, "?service=cloudtrail", key=ROOT)
+        check("?service=cloudtrail resets the audit trail only",
+              status == 200 and body["reset"] == ["cloudtrail"] and body.get("auditEvents", 0) >= 1)
+        check("  ... the metrics made since stay",
+              [m["MetricName"] for m in cloudwatch.list_metrics(Namespace="Made")["Metrics"]] == ["Later"])
+        status, body = reset(endpoint, "?service=cloudwatch", key=ROOT)
+        check("?service=cloudwatch resets the metrics too", status == 200 and body.get("metrics", 0) >= 1
+              and cloudwatch.list_metrics(Namespace="Made")["Metrics"] == [])
+
         check("the server with a data directory stops cleanly", server.stop() == 0)
+        restarted = SluiceServer(binary, data_dir=server.data_path,
+                                 extra_args=["--auth", "enforce", "--account", "111122223333", ACCOUNTS]).start()
+        check("after a restart no reset metric or event is back", metrics_and_events(restarted.endpoint) == ([], []))
+    finally:
+        if restarted is not None:
+            check("the restarted server stops cleanly", restarted.stop() == 0)
+            restarted.close()
+        server.stop()
         server.close()
 
 

@@ -619,6 +619,38 @@ def test_lambda_subscription_to_unknown_function_dead_letters(sns, sqs, topic):
     assert sns_metric_sum(topic, "NumberOfNotificationsDelivered") == 0
 
 
+FILTERED_OUT_VARIANTS = ("MessageAttributes", "NoMessageAttributes", "InvalidAttributes", "MessageBody",
+                         "InvalidMessageBody")
+
+
+def filtered_out_counts(topic):
+    return {v: sns_metric_sum(topic, "NumberOfNotificationsFilteredOut-" + v) for v in FILTERED_OUT_VARIANTS}
+
+
+def test_filtered_out_notifications_name_why(sns, sqs, topic):
+    # One variant per refusal: an attribute the policy cannot compare (a number outside the
+    # -10^9..10^9 filter policies compare) and a body that is not JSON under a MessageBody-scoped
+    # policy count as invalid; a refusal of what could be compared counts in its scope.
+    _, arn = make_queue(sqs, unique("filtered"))
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn,
+                  Attributes={"FilterPolicy": json.dumps({"price": [{"numeric": ["<", 0]}]})})
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn,
+                  Attributes={"FilterPolicy": json.dumps({"kind": ["order"]}), "FilterPolicyScope": "MessageBody"})
+    sns.publish(TopicArn=topic, Message=json.dumps({"kind": "order"}),
+                MessageAttributes={"price": {"DataType": "Number", "StringValue": "5000000000"}})
+    expected = dict.fromkeys(FILTERED_OUT_VARIANTS, 0)
+    expected["InvalidAttributes"] = 1
+    assert wait_for(lambda: filtered_out_counts(topic) == expected), filtered_out_counts(topic)
+    sns.publish(TopicArn=topic, Message="not json {",
+                MessageAttributes={"price": {"DataType": "Number", "StringValue": "7"}})
+    expected.update(InvalidMessageBody=1, MessageAttributes=1)
+    assert wait_for(lambda: filtered_out_counts(topic) == expected), filtered_out_counts(topic)
+    sns.publish(TopicArn=topic, Message=json.dumps({"kind": "refund"}))
+    expected.update(MessageBody=1, NoMessageAttributes=1)
+    assert wait_for(lambda: filtered_out_counts(topic) == expected), filtered_out_counts(topic)
+    assert sns_metric_sum(topic, "NumberOfNotificationsFilteredOut") == 5
+
+
 def test_sqs_subscription_to_deleted_queue_dead_letters(sns, sqs, topic):
     url, arn = make_queue(sqs, unique("doomed"))
     dlq_url, dlq_arn = make_queue(sqs, unique("dlq"))

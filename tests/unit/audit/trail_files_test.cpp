@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "audit_fixture.h"
+#include "sluice/audit/audit_reset.h"
 
 using namespace sluice;
 using audit_test::call_as_user;
@@ -104,4 +105,41 @@ TEST_CASE("a trail opened again finds the events its files hold") {
   query.key = audit::LookupKey::ResourceType;
   query.value = "AWS::KMS::Key";
   CHECK(again->lookup(query)->events.size() == 1);
+}
+
+TEST_CASE("a reset takes the account's events in the region from the history and the files, and no other") {
+  audit_test::TempDir dir;
+  auto clock = std::make_shared<common::ManualClock>();
+  auto names = [](audit::Trail& trail) {
+    std::vector<std::string> out;
+    for (const audit::Event& event : trail.lookup(audit::LookupQuery{})->events) out.push_back(event.event_name);
+    return out;
+  };
+  {
+    auto trail = file_trail(dir.path, clock, 1024, 16);  // several files, so that a rewrite meets more than one
+    for (int i = 0; i < 6; ++i) {
+      trail->record(call_as_user("sqs", "CreateQueue"));
+      trail->flush();
+    }
+    auto elsewhere = call_as_user("sqs", "DeleteQueue");
+    elsewhere.region = "eu-west-1";
+    trail->record(elsewhere);
+    auto other_account = call_as_user("kms", "CreateKey");
+    other_account.account_id = "444455556666";
+    trail->record(other_account);
+    trail->flush();
+    REQUIRE(audit_test::trail_files(dir.path).size() > 1);
+
+    CHECK(audit::reset_events(*trail, audit_test::kAccount, "us-east-1") == 6);
+    CHECK(names(*trail) == std::vector<std::string>{"CreateKey", "DeleteQueue"});
+    trail->record(call_as_user("sqs", "TagQueue"));  // recorded after the reset: kept
+    CHECK(names(*trail) == std::vector<std::string>{"TagQueue", "CreateKey", "DeleteQueue"});
+  }
+  for (const auto& file : audit_test::trail_files(dir.path)) {
+    struct stat st {};
+    REQUIRE(::stat(file.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+  }
+  auto again = file_trail(dir.path, clock, 1024, 16);
+  CHECK(names(*again) == std::vector<std::string>{"TagQueue", "CreateKey", "DeleteQueue"});
 }

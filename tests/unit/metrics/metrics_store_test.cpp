@@ -101,3 +101,36 @@ TEST_CASE("buckets past retention are deleted and never loaded") {
   CHECK(second.registry->query(kLatency, old_second, old_second + 1'000, 1'000).empty());
   CHECK(second.minute(kLatency).size() == 1);
 }
+
+TEST_CASE("a reset empties the account's and region's series, flushed rows included, and no other") {
+  TempDir dir;
+  const MetricKey other_region{"123456789012", "eu-west-1", "Shop", "Latency", {{"Service", "cart"}}};
+  const MetricKey depth{"123456789012", "us-east-1", "AWS/SQS", "NumberOfMessagesSent", {{"QueueName", "q"}}};
+  {
+    Opened first(dir.path);
+    first.registry->put(kLatency, 10, "Milliseconds", kNow);
+    first.registry->put(other_region, 7, "Milliseconds", kNow);
+    std::shared_ptr<Series> held = first.registry->series(depth, "Count");  // as a queue's meter holds it
+    held->add(3, kNow);
+    first.store->flush();                                             // rows the reset must delete
+    first.registry->put(kLatency, 20, "Milliseconds", kNow + 1'000);  // a change not flushed yet
+
+    CHECK(first.store->reset("123456789012", "us-east-1") == 2);
+    CHECK(first.minute(kLatency).empty());
+    CHECK(first.minute(depth).empty());
+    CHECK(first.minute(other_region).size() == 1);
+    MetricFilter filter;
+    filter.account_id = "123456789012";
+    filter.region = "us-east-1";
+    CHECK(first.registry->list(filter).empty());  // the held series is kept, but listed nowhere
+    CHECK(first.registry->snapshot("123456789012", "us-east-1", "AWS/SQS").empty());
+
+    held->add(1, kNow + 2'000);  // data again: listed again
+    CHECK(first.registry->list(filter) == std::vector<MetricKey>{depth});
+  }
+  Opened second(dir.path);
+  CHECK(second.minute(kLatency).empty());
+  REQUIRE(second.minute(depth).size() == 1);
+  CHECK(second.minute(depth)[0].stats.sum == 1);
+  CHECK(second.minute(other_region).size() == 1);
+}

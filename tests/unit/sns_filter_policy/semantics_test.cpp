@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "sluice/sns/filter_inputs.h"
 #include "sluice/sns/filter_policy.h"
 
 using namespace sluice::sns;
@@ -228,4 +229,26 @@ TEST_CASE("a compiled policy outlives its text and is shared by copies") {
     return p;
   }();
   CHECK(copy.matches_attributes(one("k", "String", "abcdef")));
+}
+
+// What tells NumberOfNotificationsFilteredOut-InvalidAttributes and -InvalidMessageBody apart
+// from -MessageAttributes and -MessageBody (filter_inputs.h).
+// Numbers outside -10^9..10^9, a String.Array not of scalars, a body that is not a JSON object.
+TEST_CASE("inputs no policy can compare are told apart") {
+  CHECK(attributes_valid_for_filtering({}));
+  CHECK(attributes_valid_for_filtering({{"price", AttributeValue{"Number", "1000000000"}},
+                                        {"low", AttributeValue{"Number.float", "-1e9"}},
+                                        {"tags", AttributeValue{"String.Array", R"(["a", 1, true, null])"}},
+                                        {"name", AttributeValue{"String", "5000000000"}},
+                                        {"blob", AttributeValue{"Binary", "\x01\x02"}}}));
+  CHECK_FALSE(attributes_valid_for_filtering(one("price", "Number", "5000000000")));
+  CHECK_FALSE(attributes_valid_for_filtering(one("price", "Number.float", "-1.5e10")));
+  CHECK_FALSE(attributes_valid_for_filtering(one("sizes", "String.Array", "[1, 2e9]")));
+  CHECK_FALSE(attributes_valid_for_filtering(one("sizes", "String.Array", R"(["a", ["b"]])")));
+  CHECK_FALSE(attributes_valid_for_filtering(one("sizes", "String.Array", "not json")));
+
+  CHECK(body_valid_for_filtering(R"({"kind": "order"})"));
+  CHECK_FALSE(body_valid_for_filtering("not json {"));
+  CHECK_FALSE(body_valid_for_filtering("[1, 2]"));
+  CHECK_FALSE(body_valid_for_filtering(R"("text")"));
 }

@@ -187,6 +187,50 @@ TEST_CASE("a purge keeps only the queue's newest data key; deleting the queue dr
   CHECK(raw_text(db, "SELECT value FROM sluice_meta WHERE key = 'max_data_key_id'") == "3");
 }
 
+TEST_CASE("a data key goes once no stored message names it and a newer one has been current a minute") {
+  TempDir dir;
+  Kms kms;
+  constexpr int64_t kT0 = 1700000000000;
+  auto key = [&](int64_t id, int64_t queue_id, int64_t generated_ms) {
+    DataKeyRecord record = kms.record(id, queue_id);
+    record.generated_ms = generated_ms;
+    return mutation::PutDataKey{record, kms.data_key.plaintext};
+  };
+  const std::string db = dir.file("sluice.db");
+  auto store = open_store(dir);
+  store->load_catalog();
+  auto commit = [&](std::vector<Mutation> batch) { store->wait_durable(store->append(std::move(batch))); };
+  auto keys = [&] { return raw_text(db, "SELECT group_concat(data_key_id) FROM data_keys"); };
+  commit({mutation::PutQueue{sample_queue(1)}, mutation::PutQueue{sample_queue(2, "other")}, key(1, 1, kT0),
+          key(2, 1, kT0 + 1'000), key(3, 2, kT0), mutation::InsertMessage{sealed_message(1, 1, 1)},
+          mutation::InsertMessage{sealed_message(1, 2, 2)}, mutation::InsertMessage{sealed_message(2, 3, 3)}});
+
+  commit({mutation::ExpireDedup{kT0 + 120'000}});  // the housekeeping's sweep
+  CHECK(keys() == "1,2,3");                        // 1 still seals message 1; 2 and 3 are their queues' newest
+  commit({mutation::DeleteMessage{1}, mutation::ExpireDedup{kT0 + 150'000}});
+  CHECK(keys() == "1,2,3");  // no sweep within a minute of the last one
+  commit({mutation::ExpireDedup{kT0 + 180'000}});
+  CHECK(keys() == "2,3");  // its last message gone: data key 1 is needed by nothing
+  commit({mutation::DeleteMessage{2}, mutation::ExpireDedup{kT0 + 240'000}});
+  CHECK(keys() == "2,3");  // the queue's newest data key stays, message or not
+
+  commit({key(4, 2, kT0 + 260'000), mutation::DeleteMessage{3}, mutation::ExpireDedup{kT0 + 300'000}});
+  CHECK(keys() == "2,3,4");  // 4 replaced 3 less than a minute before the sweep
+  commit({mutation::ExpireDedup{kT0 + 360'000}});
+  CHECK(keys() == "2,4");
+  commit({mutation::InsertMessage{sealed_message(2, 5, 4)}});
+  store.reset();
+
+  store = open_store(dir);
+  store->load_catalog();
+  store->set_data_key_opener(kms.opener());
+  std::string error;
+  QueueContents contents;
+  REQUIRE_MESSAGE(store->load_queue(2, &contents, &error), error);
+  REQUIRE(contents.messages.size() == 1);
+  CHECK(same_message(contents.messages[0], sealed_message(2, 5, 4)));
+}
+
 TEST_CASE("a store of schema version 2 is upgraded: its rows open, and data keys can be added") {
   TempDir dir;
   Kms kms;
@@ -201,7 +245,8 @@ TEST_CASE("a store of schema version 2 is upgraded: its rows open, and data keys
   // Back to the layout version 2 wrote: no data_keys table, no data_key column.
   const std::string db = dir.file("sluice.db");
   raw_exec(db,
-           "DROP TABLE data_keys; ALTER TABLE messages DROP COLUMN data_key; PRAGMA user_version = 2; "
+           "DROP INDEX messages_by_data_key; DROP TABLE data_keys; ALTER TABLE messages DROP COLUMN data_key; "
+           "PRAGMA user_version = 2; "
            "UPDATE sluice_meta SET value = 2 WHERE key = 'schema_version';");
   REQUIRE(raw_text(db, "SELECT count(*) FROM sqlite_master WHERE name = 'data_keys'") == "0");
 
@@ -218,7 +263,7 @@ TEST_CASE("a store of schema version 2 is upgraded: its rows open, and data keys
         store->append(std::vector<Mutation>{mutation::PutDataKey{kms.record(1, 1), kms.data_key.plaintext},
                                             mutation::InsertMessage{sealed_message(1, 3, 1)}}));
   }
-  CHECK(raw_text(db, "PRAGMA user_version") == "3");
+  CHECK(raw_text(db, "PRAGMA user_version") == "4");
   CHECK(raw_text(db, "SELECT group_concat(data_key) FROM messages") == "0,0,1");
   auto store = open_store(dir);
   store->load_catalog();

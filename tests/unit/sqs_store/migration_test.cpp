@@ -122,8 +122,8 @@ TEST_CASE("a store in the layout of schema version 1 is migrated with every row"
       std::vector<Mutation>{mutation::UpdateMessage{3, 1800000000000, 1700000001000, 2}, mutation::DeleteMessage{4}}));
   store.reset();
 
-  CHECK(raw_text(db, "PRAGMA user_version") == "3");
-  CHECK(raw_text(db, "SELECT value FROM sluice_meta WHERE key = 'schema_version'") == "3");
+  CHECK(raw_text(db, "PRAGMA user_version") == "4");
+  CHECK(raw_text(db, "SELECT value FROM sluice_meta WHERE key = 'schema_version'") == "4");
   CHECK(raw_text(db, "SELECT sql FROM sqlite_master WHERE name = 'messages'").find("WITHOUT ROWID") !=
         std::string::npos);
   CHECK(raw_text(db, "SELECT receive_count FROM messages WHERE seq = 3") == "2");

@@ -97,7 +97,7 @@ TEST_CASE("a data file written by a newer schema") {
   }
   CHECK(open_error(dir) ==
         dir.file("sluice.db") +
-            " was written by a newer version of sluice (schema version 7, this build reads up to 3)");
+            " was written by a newer version of sluice (schema version 7, this build reads up to 4)");
 }
 
 int64_t root_page(const std::string& path, const std::string& table) {

@@ -76,7 +76,7 @@ TEST_CASE("a fresh store is empty, in WAL mode and marked as sluice's") {
   RawDb raw(dir.file("sluice.db"));
   CHECK(raw.text("PRAGMA journal_mode") == "wal");
   CHECK(raw.text("PRAGMA application_id") == std::to_string(0x534c5153));
-  CHECK(raw.text("PRAGMA user_version") == "3");
+  CHECK(raw.text("PRAGMA user_version") == "4");
   CHECK(raw.text("SELECT value FROM sluice_meta WHERE key = 'application'") == "sluice-sqs-store");
 }
 

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "sluice/metrics/metrics.h"
 
@@ -30,6 +31,10 @@ class MetricsStore {
 
   // Writes what changed since the last flush and deletes rows past retention. Thread-safe.
   virtual void flush() = 0;
+  // reset_metrics (metrics_reset.h) of the account and region, and their rows deleted, under the
+  // flush's lock so that no flush in progress writes a reset bucket back. Returns reset_metrics's
+  // count. Thread-safe.
+  virtual size_t reset(std::string_view account_id, std::string_view region) = 0;
 };
 
 }  // namespace sluice::metrics
