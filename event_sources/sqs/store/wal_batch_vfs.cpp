@@ -16,7 +16,9 @@ constexpr const char* kUnderlyingVfs = "unix-excl";
 constexpr const char* kName = "sluice-wal-batch";
 constexpr int kWalHeaderBytes = 32;
 constexpr int kWalFrameHeaderBytes = 24;
-constexpr size_t kFlushAboveBytes = size_t{1} << 20;
+// What one write may carry: the unix VFS writes at most 128 KiB per call (it keeps 17 bits of the
+// length), so a larger commit goes out in pieces of at most 64 KiB, one page more than that never.
+constexpr size_t kMaxWriteBytes = size_t{64} << 10;
 
 sqlite3_vfs* underlying = nullptr;  // set once, before the VFS is registered
 
@@ -36,13 +38,19 @@ static_assert(alignof(BatchFile) >= alignof(sqlite3_int64), "the underlying file
 
 BatchFile& self(sqlite3_file* file) { return *reinterpret_cast<BatchFile*>(file); }
 
-int flush(BatchFile& f) {
+// Sends what is gathered, keeping track of the frame being written.
+int send_gathered(BatchFile& f) {
   if (f.buffer.empty()) return SQLITE_OK;
-  f.frame_open = false;
-  f.commit_frame_open = false;
   const int rc = f.io().xWrite(f.real, f.buffer.data(), static_cast<int>(f.buffer.size()), f.offset);
   f.buffer.clear();  // written or failed: SQLite handles a failure as it would its own write's
   return rc;
+}
+
+// Sends what is gathered before the file is used otherwise: what follows is no longer a frame.
+int flush(BatchFile& f) {
+  f.frame_open = false;
+  f.commit_frame_open = false;
+  return send_gathered(f);
 }
 
 // A frame header's bytes 4..7 are the database size in pages after a commit, 0 in other frames.
@@ -68,13 +76,16 @@ int file_write(sqlite3_file* file, const void* data, int size, sqlite3_int64 off
     if (const int rc = flush(f); rc != SQLITE_OK) return rc;
     if (!(log_header || frame_header)) return f.io().xWrite(f.real, data, size, offset);
   }
+  if (f.buffer.size() + static_cast<size_t>(size) > kMaxWriteBytes) {
+    if (const int rc = send_gathered(f); rc != SQLITE_OK) return rc;
+  }
   if (f.buffer.empty()) f.offset = offset;
   const auto* bytes = static_cast<const char*>(data);
   f.buffer.insert(f.buffer.end(), bytes, bytes + size);
   const bool commit_done = frame_page && f.commit_frame_open;
   f.frame_open = frame_header;
   f.commit_frame_open = frame_header && is_commit_frame_header(data);
-  if (commit_done || f.buffer.size() > kFlushAboveBytes) return flush(f);
+  if (commit_done) return send_gathered(f);
   return SQLITE_OK;
 }
 

@@ -16,7 +16,8 @@
 //   - before a write elsewhere in the file, and before any other call on the file (read, sync,
 //     truncate, size, file control, close), so that SQLite never observes the file without the
 //     bytes it wrote, and a sync (power-loss mode) covers them;
-//   - when it passes 1 MiB (a large transaction spilling pages).
+//   - before it would pass 64 KiB (the most the unix VFS writes in one call is 128 KiB), so a large
+//     commit is a few writes of 64 KiB.
 // Readers on other connections (the checkpointer) only read frames published in the WAL index,
 // which SQLite publishes after the commit frame's write has returned. Files other than WAL files
 // are passed through untouched.
