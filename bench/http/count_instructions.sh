@@ -12,6 +12,10 @@
 # With $SIGNED=1 every request is SigV4-signed, and $SLUICE_UP_ARGS (e.g. "--auth enforce
 # bench/http/auth_accounts.json") are added to `sluice up`; $TARGET names the figures (default
 # sluice). bench/run auth-instructions uses these to count the cost of authorization.
+# With $STORE=data-dir the server keeps a data directory (the default of `sluice up`: SQLite WAL, the
+# group commit, the checkpointer's thread) instead of --in-memory, and the figures are named
+# <target>-data-dir: bench/run http-instructions-durable. Every thread of the server is counted, so
+# the figure includes the commits and checkpoints.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -51,7 +55,12 @@ count() {
   port=$(free_port)
   file="$out_dir/callgrind.$target.$protocol"
   # shellcheck disable=SC2086 # SLUICE_UP_ARGS is a list of words
-  valgrind --tool=callgrind --callgrind-out-file="$file.%p" "$bin" up --listen "127.0.0.1:$port" --in-memory \
+  local store_args=(--in-memory)
+  if [ "${STORE:-memory}" = data-dir ]; then
+    rm -rf "$out_dir/data.$target.$protocol"
+    store_args=(--data "$out_dir/data.$target.$protocol")
+  fi
+  valgrind --tool=callgrind --callgrind-out-file="$file.%p" "$bin" up --listen "127.0.0.1:$port" "${store_args[@]}" \
     ${SLUICE_UP_ARGS:-} >/dev/null 2>"$file.log" &
   pid=$!
   for _ in $(seq 600); do
@@ -77,7 +86,9 @@ count() {
       i / (r * s), t, p, r * s }'
 }
 
+suffix_store=
+if [ "${STORE:-memory}" = data-dir ]; then suffix_store=-data-dir; fi
 for protocol in json query; do
-  count "${TARGET:-sluice}" "$sluice_bin" "$protocol"
-  if [ -n "${SLUICE_BASELINE_BIN:-}" ]; then count sluice-baseline "$SLUICE_BASELINE_BIN" "$protocol"; fi
+  count "${TARGET:-sluice}$suffix_store" "$sluice_bin" "$protocol"
+  if [ -n "${SLUICE_BASELINE_BIN:-}" ]; then count "sluice-baseline$suffix_store" "$SLUICE_BASELINE_BIN" "$protocol"; fi
 done

@@ -29,6 +29,7 @@
 #include "store/salvage.h"
 #include "store/sqlite_store.h"
 #include "store/store_marker.h"
+#include "store/wal_batch_vfs.h"
 #include "store/wal_end.h"
 
 namespace sluice::sqs::detail {
@@ -485,7 +486,9 @@ common::sqlite::Connection open_store_connection(const std::string& path, bool c
   sqlite3* raw = nullptr;
   const int flags =
       SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, kStoreVfs);
+  // The store's VFS is unix-excl with each commit's log writes gathered into one (wal_batch_vfs.h).
+  const char* vfs = wal_batch_vfs_name();
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, vfs != nullptr ? vfs : kStoreVfs);
   common::sqlite::Connection db(raw);  // owns the handle SQLite makes even when the open fails
   if (rc != SQLITE_OK) common::sqlite::throw_error(raw, rc);
   sqlite3_busy_timeout(raw, 0);  // a file held by another process is reported, not waited for

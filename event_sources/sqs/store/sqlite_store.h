@@ -25,8 +25,9 @@ inline constexpr int kCheckpointFrames = 1000;  // WAL frames (pages) that trigg
 // bench/run engine-cycle's durable case took ~40 % more CPU per message and doubled its call p99;
 // 8,000 and 16,000 measured alike, and 16,000 pauses half as often.
 inline constexpr int kRestartFrames = 16 * kCheckpointFrames;
-// The VFS of the store's connections: one process holds the file, its connections share it
-// (sqlite_open.cpp).
+// The VFS under the store's connections: one process holds the file, its connections share it
+// (sqlite_open.cpp). The connections open it through wal_batch_vfs.h, which writes each commit's
+// log frames with one call.
 inline constexpr const char* kStoreVfs = "unix-excl";
 
 struct StoreFiles {

@@ -68,7 +68,7 @@ void WalEndMark::attach(sqlite3* db) { sqlite3_wal_hook(db, &WalEndMark::on_comm
 
 int WalEndMark::on_commit(void* self, sqlite3* db, const char* schema, int frames) {
   auto* mark = static_cast<WalEndMark*>(self);
-  mark->record(frames);
+  mark->record(db, frames);
   if (Checkpointer* checkpointer = mark->checkpointer_.load()) {
     checkpointer->log_grew(frames);  // copied on the checkpointer's thread (checkpointer.h)
     return SQLITE_OK;
@@ -80,14 +80,26 @@ int WalEndMark::on_commit(void* self, sqlite3* db, const char* schema, int frame
   return SQLITE_OK;
 }
 
-void WalEndMark::record(int frames) {
+void WalEndMark::record(sqlite3* db, int frames) {
   // The WAL file exists from the first commit until the last connection closes (SQLite deletes it
   // then, and only then), so one descriptor serves the whole session.
   if (wal_fd_ < 0) wal_fd_ = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (mark_fd_ < 0) mark_fd_ = ::open(mark_path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
   if (wal_fd_ < 0 || mark_fd_ < 0) return;
+  int pages_written = 0;
+  int highest = 0;
+  const bool counted = sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_WRITE, &pages_written, &highest, 0) == SQLITE_OK;
+  const int64_t appended = static_cast<int64_t>(pages_written) - last_pages_written_;
+  const bool same_log = counted && salt_known_ && last_frames_ > 0 &&
+                        static_cast<int64_t>(frames) == static_cast<int64_t>(last_frames_) + appended;
+  last_frames_ = frames;
+  last_pages_written_ = pages_written;
+  if (!same_log) {
+    salt_known_ = read_exactly(wal_fd_, salt_, kSaltBytes, static_cast<off_t>(kSaltOffset));
+    if (!salt_known_) return;
+  }
   std::array<unsigned char, kMarkBytes> mark{};
-  if (!read_exactly(wal_fd_, mark.data(), kSaltBytes, static_cast<off_t>(kSaltOffset))) return;
+  std::memcpy(mark.data(), salt_, kSaltBytes);
   const auto count = static_cast<uint64_t>(frames);
   for (size_t i = 0; i < 8; ++i) mark[kSaltBytes + i] = static_cast<unsigned char>(count >> (56 - 8 * i));
   if (::pwrite(mark_fd_, mark.data(), mark.size(), 0) != static_cast<ssize_t>(mark.size())) {

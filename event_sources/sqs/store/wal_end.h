@@ -10,7 +10,11 @@
 // is shorter than that many frames has lost committed frames.
 //
 // The mark is written with one pwrite() per commit (no fsync: like the WAL itself in the Normal
-// sync mode, it must survive the process being killed, which a write does). It can only lag the
+// sync mode, it must survive the process being killed, which a write does). The salt is read from
+// the log's header only when the log may have restarted: a commit that appended exactly the pages
+// it wrote (SQLite's count of pages written, SQLITE_DBSTATUS_CACHE_WRITE) to the frames the last
+// commit left went on in the same log, so the salt kept from before still holds; anything else
+// (a restart, which starts the count again from this commit's pages) reads it again. It can only lag the
 // log: a process killed between a commit and its mark leaves the previous mark, smaller or of an
 // older salt, which never makes a whole log look short. A missing or unreadable mark means there
 // is nothing to check against.
@@ -46,7 +50,7 @@ class WalEndMark {
 
  private:
   static int on_commit(void* self, sqlite3* db, const char* schema, int frames);
-  void record(int frames);
+  void record(sqlite3* db, int frames);
 
   std::string wal_path_;
   std::string mark_path_;
@@ -54,6 +58,12 @@ class WalEndMark {
   std::atomic<Checkpointer*> checkpointer_{nullptr};
   int wal_fd_ = -1;
   int mark_fd_ = -1;
+  // Kept between commits (only the committing thread calls the hook): the salt last read, the
+  // frame count the last commit left, and SQLite's count of pages written at that point.
+  unsigned char salt_[8] = {};
+  bool salt_known_ = false;
+  int last_frames_ = 0;
+  int last_pages_written_ = 0;
 };
 
 // Compares the WAL at `wal_path` with the mark at `mark_path` before SQLite opens it. A sentence
