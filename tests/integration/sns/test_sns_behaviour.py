@@ -631,10 +631,12 @@ def test_filtered_out_notifications_name_why(sns, sqs, topic):
     # One variant per refusal: an attribute the policy cannot compare (a number outside the
     # -10^9..10^9 filter policies compare) and a body that is not JSON under a MessageBody-scoped
     # policy count as invalid; a refusal of what could be compared counts in its scope.
-    _, arn = make_queue(sqs, unique("filtered"))
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn,
+    # Two queues: subscribing one endpoint twice with other attributes is refused, as on AWS.
+    _, by_attributes = make_queue(sqs, unique("filtered-attributes"))
+    _, by_body = make_queue(sqs, unique("filtered-body"))
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=by_attributes,
                   Attributes={"FilterPolicy": json.dumps({"price": [{"numeric": ["<", 0]}]})})
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn,
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=by_body,
                   Attributes={"FilterPolicy": json.dumps({"kind": ["order"]}), "FilterPolicyScope": "MessageBody"})
     sns.publish(TopicArn=topic, Message=json.dumps({"kind": "order"}),
                 MessageAttributes={"price": {"DataType": "Number", "StringValue": "5000000000"}})
