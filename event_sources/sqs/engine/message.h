@@ -55,6 +55,7 @@ class Message {
   uint32_t version = 0;  // bumped on every visibility change; stale index entries carry old ones
   int32_t receive_count = 0;
   MessageState state = MessageState::Visible;
+  bool in_ready = false;  // a standard queue's ready list holds an entry for it (at most one)
 
   Message(const Message&) = delete;
   Message& operator=(const Message&) = delete;

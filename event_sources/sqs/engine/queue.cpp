@@ -37,6 +37,12 @@ void Queue::count(MessageState state, int delta) {
   counter = static_cast<size_t>(static_cast<int64_t>(counter) + delta);
 }
 
+void Queue::push_ready(Message& message) {
+  if (message.in_ready) return;
+  message.in_ready = true;
+  ready_.push_back(message.seq);
+}
+
 void Queue::push_hidden(const Message& message) {
   hidden_.push_back({message.visible_at_ms, message.seq, message.version});
   std::push_heap(hidden_.begin(), hidden_.end(), std::greater<>{});
@@ -58,6 +64,7 @@ void Queue::insert(MessagePtr message, int64_t now_ms) {
 
 void Queue::insert(Message* message, int64_t now_ms) {
   Message& m = *message;
+  m.in_ready = false;  // whatever list it was on belonged to the queue it came from
   arrivals_.push_back(m.seq);
   messages_.insert(message);
   if (fifo()) {
@@ -77,7 +84,7 @@ void Queue::insert(Message* message, int64_t now_ms) {
     if (fifo()) {
       list_group_if_available(m.group_id(), groups_[m.group_id()]);
     } else {
-      ready_.push_back(m.seq);
+      push_ready(m);
     }
   }
 }
@@ -104,7 +111,7 @@ void Queue::make_visible(Message& message) {
     auto& name = message.group_id();
     list_group_if_available(name, groups_[name]);
   } else {
-    ready_.push_back(message.seq);
+    push_ready(message);
   }
 }
 
@@ -138,7 +145,9 @@ Message* Queue::next_visible() {
       const int64_t seq = ready_.front();
       ready_.pop_front();
       Message* m = find(seq);
-      if (m && m->state == MessageState::Visible) return m;
+      if (!m) continue;
+      m->in_ready = false;
+      if (m->state == MessageState::Visible) return m;
     }
     return nullptr;
   }
@@ -288,7 +297,9 @@ void Queue::compact_indexes() {
   if (ready_.size() > 2 * visible_ + kCompactSlack) {
     std::erase_if(ready_, [this](int64_t seq) REQUIRES(mu) {
       Message* m = find(seq);
-      return !m || m->state != MessageState::Visible;
+      if (m && m->state == MessageState::Visible) return false;
+      if (m) m->in_ready = false;
+      return true;
     });
   }
 }

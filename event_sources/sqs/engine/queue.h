@@ -11,9 +11,9 @@
 //   longer matches is stale and skipped. promote(now) pops every due entry and makes the message
 //   Visible. The heap is rebuilt when stale entries outnumber live ones.
 // - Standard queues keep Visible messages in ready_, a deque of seqs in the order they became
-//   visible. An entry is stale when its message is gone or not Visible; a message hidden and made
-//   visible again may have two entries, and the first one reached serves it (a standard queue
-//   promises no order), the other one finding it in flight.
+//   visible. A message has at most one entry (Message::in_ready): one hidden and made visible again
+//   before its entry was reached keeps that entry and is served from it (a standard queue promises
+//   no order). An entry is stale when its message is gone or not Visible.
 // - FIFO queues keep each message group's messages in sequence order (groups_). A group is served
 //   from its first message: receive takes the visible messages at the front of the group, in
 //   order, and stops at the first one that is in flight. So a message in flight at the front locks
@@ -178,6 +178,7 @@ class Queue {
   void hide(Message& message, int64_t visible_at_ms, MessageState state) REQUIRES(mu);
   void make_visible(Message& message) REQUIRES(mu);
   void push_hidden(const Message& message) REQUIRES(mu);
+  void push_ready(Message& message) REQUIRES(mu);
   void compact_indexes() REQUIRES(mu);
   bool group_available(const Group& group) const REQUIRES(mu);
   void list_group_if_available(const std::string& name, Group& group) REQUIRES(mu);
