@@ -4,8 +4,11 @@
 //   bench_engine cycle   [--seconds S] [--body BYTES]
 //       The durable case also gives the p50/p99/max latency of its engine calls (each waits for
 //       its commit) and the process's CPU time per message, which the machine's load changes less.
-//   bench_engine depth   [--seconds S]
-//   bench_engine memory  [--messages N]
+//   bench_engine depth   [--seconds S] [--deep N]
+//       The cycle behind 1,000 queued messages and behind N (default 1,000,000), and their ratio.
+//       Also the process's CPU time per message of each, which the machine's load changes less.
+//   bench_engine memory  [--messages N] [--body BYTES]
+//       Resident bytes per queued message of BYTES (default 1,024) bytes, over N messages.
 //
 // Prints one JSON object per line per figure: {"bench","figure","value","unit",...}.
 
@@ -76,8 +79,9 @@ double process_cpu_seconds() {
 }
 
 // Runs full cycles for `seconds`; returns messages per second (each message sent, received and
-// deleted once). With `stats`, also times each call.
-double run_cycles(Engine& engine, double seconds, size_t body_bytes, CallStats* stats = nullptr) {
+// deleted once). With `stats`, also times each call. Never inlined, so that a profiler can count
+// its instructions apart from the fill (valgrind --toggle-collect / --dump-after=*run_cycles*).
+[[gnu::noinline]] double run_cycles(Engine& engine, double seconds, size_t body_bytes, CallStats* stats = nullptr) {
   auto batch = batch_of(body_bytes);
   ReceiveMessageRequest receive;
   receive.max_number_of_messages = 10;
@@ -176,28 +180,39 @@ int main(int argc, char** argv) {
   }
   if (mode == "depth") {
     double seconds = arg(argc, argv, "--seconds", 5);
+    const auto deep = static_cast<int64_t>(arg(argc, argv, "--deep", 1000000));
     double shallow = 0;
-    for (int64_t depth : {int64_t{1000}, int64_t{1000000}}) {
+    for (int64_t depth : {int64_t{1000}, deep}) {
       auto engine = open_engine("");
       fill(*engine, depth, 256);
+      const double cpu_start = process_cpu_seconds();
+      const auto start = Steady::now();
       double rate = run_cycles(*engine, seconds, 256);
+      const double messages = rate * std::chrono::duration<double>(Steady::now() - start).count();
+      const double cpu_seconds = process_cpu_seconds() - cpu_start;
       if (depth == 1000) shallow = rate;
-      print("engine-depth", depth == 1000 ? "depth_1000_messages_per_second" : "depth_1000000_messages_per_second",
-            rate, "msg/s");
+      const std::string name = "depth_" + std::to_string(depth);
+      print("engine-depth", (name + "_messages_per_second").c_str(), rate, "msg/s",
+            ",\"messages\":" + std::to_string(static_cast<int64_t>(messages)));
+      if (messages > 0)
+        print("engine-depth", (name + "_cpu_us_per_message").c_str(), cpu_seconds * 1e6 / messages, "us");
+      print("engine-depth", (name + "_resident_mib").c_str(), static_cast<double>(resident_bytes()) / (1 << 20), "MiB");
       if (depth != 1000) print("engine-depth", "deep_to_shallow_ratio", rate / shallow, "ratio");
     }
     return 0;
   }
   if (mode == "memory") {
     auto count = static_cast<int64_t>(arg(argc, argv, "--messages", 1000000));
+    auto body = static_cast<size_t>(arg(argc, argv, "--body", 1024));
     auto engine = open_engine("");
-    fill(*engine, 1000, 1024);  // warm the allocator and the queue's indexes
+    fill(*engine, 1000, body);  // warm the allocator and the queue's indexes
     int64_t before = resident_bytes();
-    fill(*engine, count, 1024);
+    fill(*engine, count, body);
     int64_t after = resident_bytes();
-    print("engine-memory", "resident_bytes_per_1KiB_message",
-          static_cast<double>(after - before) / static_cast<double>(count), "bytes",
-          ",\"messages\":" + std::to_string(count));
+    const std::string figure = body == 1024 ? "resident_bytes_per_1KiB_message"
+                                            : "resident_bytes_per_" + std::to_string(body) + "_byte_message";
+    print("engine-memory", figure.c_str(), static_cast<double>(after - before) / static_cast<double>(count), "bytes",
+          ",\"messages\":" + std::to_string(count) + ",\"body_bytes\":" + std::to_string(body));
     return 0;
   }
   std::fprintf(stderr, "usage: bench_engine cycle|depth|memory [options]\n");

@@ -150,7 +150,7 @@ std::string missing_queue_reason() {
 // it was dead-lettered from. Messages for a destination that no longer exists go back to the
 // source, and the slice reports the failure with what it moved before.
 static MoveSlice move_slice(EngineImpl& engine, Queue& source, const MessageMoveTask& task, int64_t budget) {
-  std::vector<std::unique_ptr<Message>> taken;
+  std::vector<MessagePtr> taken;
   int64_t now_ms = engine.now();
   {
     common::MutexLock lock(source.mu);
@@ -158,11 +158,11 @@ static MoveSlice move_slice(EngineImpl& engine, Queue& source, const MessageMove
     while (static_cast<int64_t>(taken.size()) < budget) {
       Message* m = source.next_visible();
       if (!m) break;
-      taken.push_back(source.remove(m->seq));
+      taken.push_back(source.take(m->seq));
     }
     source.end_receive();
   }
-  std::map<std::string, std::vector<std::unique_ptr<Message>>> by_destination;
+  std::map<std::string, std::vector<MessagePtr>> by_destination;
   for (auto& message : taken) {
     std::string destination =
         task.destination_arn.value_or(message->extra ? message->extra->dead_letter_source_arn : "");

@@ -160,7 +160,7 @@ class EngineImpl final : public Engine {
   // Wakes `wanted` parked receives of the queue: runs the callbacks `taken` under the queue lock
   // and, for any cancelled meanwhile, takes more, so a wake-up is never lost to a timed-out poll.
   void wake(Queue& queue, std::vector<std::shared_ptr<WatchState>> taken, size_t wanted);
-  void accept_moved(const std::shared_ptr<Queue>& target, std::vector<std::unique_ptr<Message>> messages);
+  void accept_moved(const std::shared_ptr<Queue>& target, std::vector<MessagePtr> messages);
   static MessageRecord to_record(const Queue& queue, const Message& message) REQUIRES(queue.mu);
   static MessageRecord to_record(int64_t queue_id, Sealing sealing, const std::string& sender_id,
                                  const Message& message);

@@ -26,8 +26,8 @@
 namespace sluice::sqs::detail {
 namespace {
 
-std::unique_ptr<Message> message_from_record(MessageRecord& record, int64_t now_ms) {
-  auto message = std::make_unique<Message>();
+MessagePtr message_from_record(MessageRecord& record, int64_t now_ms) {
+  MessagePtr message = make_message(record.body);
   message->seq = record.seq;
   message->id = parse_message_id(record.message_id).value_or(new_message_id());
   std::string md5 = common::md5_raw(record.body);
@@ -37,7 +37,7 @@ std::unique_ptr<Message> message_from_record(MessageRecord& record, int64_t now_
   message->visible_at_ms = record.visible_at_ms;
   message->first_receive_ms = record.first_receive_ms;
   message->last_receive_ms = record.receive_count > 0 ? now_ms : 0;
-  message->body = std::move(record.body);
+  record.body = {};
   if (!record.message_attributes.empty() || !record.aws_trace_header.empty() || !record.message_group_id.empty() ||
       !record.message_deduplication_id.empty() || !record.sequence_number.empty() ||
       !record.dead_letter_source_arn.empty()) {
@@ -104,7 +104,7 @@ std::optional<common::AwsError> EngineImpl::read_queue(Queue& queue) const {
     return unreadable_queue_error(error);
   }
   const int64_t now_ms = now();
-  std::vector<std::unique_ptr<Message>> messages;
+  std::vector<MessagePtr> messages;
   messages.reserve(contents.messages.size());
   for (MessageRecord& record : contents.messages) messages.push_back(message_from_record(record, now_ms));
   contents.messages = {};

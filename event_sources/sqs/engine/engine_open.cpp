@@ -182,7 +182,7 @@ MessageRecord EngineImpl::to_record(int64_t queue_id, Sealing sealing, const std
   r.queue_id = queue_id;
   r.seq = message.seq;
   r.message_id = format_message_id(message.id);
-  r.body = message.body;
+  r.body = message.body();
   r.sender_id = sender_id;
   if (message.extra) {
     r.message_attributes = message.extra->message_attributes;
@@ -201,7 +201,7 @@ MessageRecord EngineImpl::to_record(int64_t queue_id, Sealing sealing, const std
   return r;
 }
 
-void EngineImpl::accept_moved(const std::shared_ptr<Queue>& target, std::vector<std::unique_ptr<Message>> messages) {
+void EngineImpl::accept_moved(const std::shared_ptr<Queue>& target, std::vector<MessagePtr> messages) {
   std::vector<std::shared_ptr<WatchState>> wake;
   {
     common::MutexLock lock(target->mu);

@@ -106,7 +106,7 @@ ReceivedMessage describe(const Queue& q, Message& m, const SystemSelection& syst
   ReceivedMessage out;
   out.message_id = format_message_id(m.id);
   out.receipt_handle = encode_receipt_handle({q.id, m.seq, m.receive_count});
-  out.body = m.body;
+  out.body = m.body();
   out.md5_of_body =
       common::to_hex(std::string_view(reinterpret_cast<const char*>(m.body_md5.data()), m.body_md5.size()));
   out.attributes.reserve(system.attributes.size());
@@ -211,7 +211,7 @@ common::Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddre
   }
 
   ReceiveMessageResult result;
-  std::vector<std::unique_ptr<Message>> moved;
+  std::vector<MessagePtr> moved;
   std::vector<DeadLetterMove> dead_lettered;  // told to options_.on_dead_letter once moved
   uint64_t ticket = 0;
   {
@@ -273,7 +273,7 @@ common::Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddre
       }
       if (redrive && dead_letter && m->receive_count >= redrive->max_receive_count) {
         // The move happens at receive time, as on AWS: the message is not returned.
-        auto message = q.remove(m->seq);
+        MessagePtr message = q.take(m->seq);
         MessageExtra& extra = message->ensure_extra();
         extra.dead_letter_source_arn = q.arn;
         if (q.fifo()) extra.message_deduplication_id = format_message_id(message->id);

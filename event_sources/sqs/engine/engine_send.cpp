@@ -177,14 +177,13 @@ static SendMessageResult enqueue(
     result.sequence_number = sequence_number;
   }
 
-  auto message = std::make_unique<Message>();
+  Message* message = q.create(body);
   message->seq = engine.next_seq();
   message->id = new_message_id();
   std::copy(md5.begin(), md5.end(), message->body_md5.begin());
   message->sent_ms = now_ms;
   int64_t delay = q.fifo() ? q.config.delay_seconds : request.delay_seconds.value_or(q.config.delay_seconds);
   message->visible_at_ms = now_ms + delay * 1000;
-  message->body = body;
   auto trace = request.system_attributes.find("AWSTraceHeader");
   const std::string& trace_header =
       trace != request.system_attributes.end() ? trace->second.string_value : request.trace_header;
@@ -213,7 +212,7 @@ static SendMessageResult enqueue(
   }
   if (engine.durable()) changes.push_back(mutation::InsertMessage{EngineImpl::to_record(q, *message)});
   if (delay == 0) ++available;
-  q.insert(std::move(message), now_ms);
+  q.insert(message, now_ms);
   return result;
 }
 

@@ -1,6 +1,7 @@
 #include "engine/message.h"
 
 #include <algorithm>
+#include <cstring>
 #include <mutex>
 #include <random>
 
@@ -81,24 +82,50 @@ MessageExtra& Message::ensure_extra() {
   return *extra;
 }
 
-void fill_deferred_part(std::string& body, DeferredBodyPart& part) {
+Message* Message::construct(void* block, std::string_view content) {
+  auto* message = new (block) Message(static_cast<uint32_t>(content.size()));
+  if (!content.empty()) std::memcpy(message->body_data(), content.data(), content.size());
+  return message;
+}
+
+Message* Message::relocate(void* block, Message& from) {
+  auto* message = new (block) Message(std::move(from));
+  if (from.body_size_ > 0) std::memcpy(message->body_data(), from.body_data(), from.body_size_);
+  return message;
+}
+
+void MessageFree::operator()(Message* message) const {
+  message->~Message();
+  ::operator delete (static_cast<void*>(message), std::align_val_t{16});
+}
+
+MessagePtr make_message(std::string_view content) {
+  void* block = ::operator new (Message::record_bytes(content.size()), std::align_val_t{16});
+  return MessagePtr(Message::construct(block, content));
+}
+
+void fill_deferred_part(char* body, size_t body_size, DeferredBodyPart& part) {
   const std::string& text = part.text();
   // The sender promised text() of size() bytes inside the body; a shorter or longer text would
   // shift the rest, so only what fits over the placeholder is written.
-  const size_t offset = std::min(part.offset(), body.size());
-  const size_t n = std::min({part.size(), text.size(), body.size() - offset});
-  body.replace(offset, n, text, 0, n);
+  const size_t offset = std::min(part.offset(), body_size);
+  const size_t n = std::min({part.size(), text.size(), body_size - offset});
+  if (n > 0) std::memcpy(body + offset, text.data(), n);
+}
+
+void fill_deferred_part(std::string& body, DeferredBodyPart& part) {
+  fill_deferred_part(body.data(), body.size(), part);
 }
 
 void complete_body(Message& message) {
   if (!message.extra || !message.extra->deferred_part) return;
-  fill_deferred_part(message.body, *message.extra->deferred_part);
-  message.body_md5 = body_md5(message.body);
+  fill_deferred_part(message.body_data(), message.body_size(), *message.extra->deferred_part);
+  message.body_md5 = body_md5(message.body());
   message.extra->deferred_part.reset();
 }
 
 std::string completed_body(const Message& message) {
-  std::string body = message.body;
+  std::string body(message.body());
   if (message.extra && message.extra->deferred_part) fill_deferred_part(body, *message.extra->deferred_part);
   return body;
 }

@@ -12,6 +12,12 @@ constexpr uint64_t kSequenceBase = 10'000'000'000'000'000'000ull;  // 20-digit s
 Queue::Queue(int64_t queue_id, QueueAddress queue_address, QueueConfig queue_config)
     : id(queue_id), address(std::move(queue_address)), arn(queue_arn(address)), config(std::move(queue_config)) {}
 
+// No other thread holds the queue any more. Every record is freed (its extra, and a large one's
+// block), then the pool's slabs with the pool.
+Queue::~Queue() {
+  messages_.for_each([this](Message& m) NO_THREAD_SAFETY_ANALYSIS { free_record(&m); });
+}
+
 QueueRecord Queue::record() const {
   QueueRecord r;
   r.queue_id = id;
@@ -31,15 +37,36 @@ void Queue::count(MessageState state, int delta) {
   counter = static_cast<size_t>(static_cast<int64_t>(counter) + delta);
 }
 
+void Queue::push_ready(Message& message) {
+  if (message.in_ready) return;
+  message.in_ready = true;
+  ready_.push_back(message.seq);
+}
+
 void Queue::push_hidden(const Message& message) {
   hidden_.push_back({message.visible_at_ms, message.seq, message.version});
   std::push_heap(hidden_.begin(), hidden_.end(), std::greater<>{});
 }
 
-void Queue::insert(std::unique_ptr<Message> message, int64_t now_ms) {
+Message* Queue::create(std::string_view content) {
+  return Message::construct(pool_.allocate(Message::record_bytes(content.size())), content);
+}
+
+void Queue::free_record(Message* message) {
+  const size_t bytes = message->record_bytes();
+  message->~Message();
+  pool_.free(message, bytes);
+}
+
+void Queue::insert(MessagePtr message, int64_t now_ms) {
+  insert(Message::relocate(pool_.allocate(message->record_bytes()), *message), now_ms);
+}
+
+void Queue::insert(Message* message, int64_t now_ms) {
   Message& m = *message;
+  m.in_ready = false;  // whatever list it was on belonged to the queue it came from
   arrivals_.push_back(m.seq);
-  messages_[m.seq] = std::move(message);
+  messages_.insert(message);
   if (fifo()) {
     Group& group = groups_[m.group_id()];
     // Moved and loaded messages may be older than the group's newest: keep sequence order.
@@ -57,20 +84,15 @@ void Queue::insert(std::unique_ptr<Message> message, int64_t now_ms) {
     if (fifo()) {
       list_group_if_available(m.group_id(), groups_[m.group_id()]);
     } else {
-      ready_.emplace_back(m.seq, m.version);
+      push_ready(m);
     }
   }
 }
 
-Message* Queue::find(int64_t seq) {
-  auto it = messages_.find(seq);
-  return it == messages_.end() ? nullptr : it->second.get();
-}
-
 bool Queue::group_available(const Group& group) const {
   if (group.seqs.empty()) return false;
-  auto it = messages_.find(group.seqs.front());
-  return it != messages_.end() && it->second->state == MessageState::Visible;
+  const Message* m = messages_.find(group.seqs.front());
+  return m != nullptr && m->state == MessageState::Visible;
 }
 
 void Queue::list_group_if_available(const std::string& name, Group& group) {
@@ -89,7 +111,7 @@ void Queue::make_visible(Message& message) {
     auto& name = message.group_id();
     list_group_if_available(name, groups_[name]);
   } else {
-    ready_.emplace_back(message.seq, message.version);
+    push_ready(message);
   }
 }
 
@@ -120,10 +142,12 @@ bool Queue::promote(int64_t now_ms) {
 Message* Queue::next_visible() {
   if (!fifo()) {
     while (!ready_.empty()) {
-      auto [seq, version] = ready_.front();
+      const int64_t seq = ready_.front();
       ready_.pop_front();
       Message* m = find(seq);
-      if (m && m->version == version && m->state == MessageState::Visible) return m;
+      if (!m) continue;
+      m->in_ready = false;
+      if (m->state == MessageState::Visible) return m;
     }
     return nullptr;
   }
@@ -176,11 +200,9 @@ bool Queue::set_visibility(Message& message, int64_t now_ms, int64_t visibility_
   return false;
 }
 
-std::unique_ptr<Message> Queue::remove(int64_t seq) {
-  auto it = messages_.find(seq);
-  if (it == messages_.end()) return nullptr;
-  std::unique_ptr<Message> message = std::move(it->second);
-  messages_.erase(it);
+Message* Queue::unlink(int64_t seq) {
+  Message* message = messages_.erase(seq);
+  if (message == nullptr) return nullptr;
   count(message->state, -1);
   if (fifo()) {
     auto git = groups_.find(message->group_id());
@@ -199,8 +221,28 @@ std::unique_ptr<Message> Queue::remove(int64_t seq) {
   return message;
 }
 
+bool Queue::remove(int64_t seq) {
+  Message* message = unlink(seq);
+  if (message == nullptr) return false;
+  free_record(message);
+  return true;
+}
+
+MessagePtr Queue::take(int64_t seq) {
+  Message* message = unlink(seq);
+  if (message == nullptr) return nullptr;
+  MessagePtr detached(Message::relocate(::operator new (message->record_bytes(), std::align_val_t{16}), *message));
+  free_record(message);
+  return detached;
+}
+
 size_t Queue::purge() {
   size_t n = messages_.size();
+  // The index only reads its slots as it goes, so each record can be freed as it is visited.
+  messages_.for_each([this](Message& m) {
+    mu.assert_held();  // purge runs under the queue lock
+    free_record(&m);
+  });
   messages_.clear();
   hidden_.clear();
   ready_.clear();
@@ -253,9 +295,11 @@ void Queue::compact_indexes() {
     std::make_heap(hidden_.begin(), hidden_.end(), std::greater<>{});
   }
   if (ready_.size() > 2 * visible_ + kCompactSlack) {
-    std::erase_if(ready_, [this](const auto& e) REQUIRES(mu) {
-      Message* m = find(e.first);
-      return !m || m->version != e.second || m->state != MessageState::Visible;
+    std::erase_if(ready_, [this](int64_t seq) REQUIRES(mu) {
+      Message* m = find(seq);
+      if (m && m->state == MessageState::Visible) return false;
+      if (m) m->in_ready = false;
+      return true;
     });
   }
 }

@@ -3,12 +3,17 @@
 // delete and visibility changes O(log n) or better.
 //
 // How it works
-// - messages_ owns every message by seq. A message is Visible, Delayed or InFlight.
+// - Every message is a record in pool_ (MessagePool: the header and body in one block, carved from
+//   the queue's slabs), found by seq through messages_ (MessageIndex: 8 bytes a message). A message
+//   is Visible, Delayed or InFlight.
 // - Hidden messages (Delayed, InFlight) sit in hidden_, a min-heap on (visible_at, seq). Entries
 //   are never removed in place: each carries the message's version, and an entry whose version no
 //   longer matches is stale and skipped. promote(now) pops every due entry and makes the message
 //   Visible. The heap is rebuilt when stale entries outnumber live ones.
-// - Standard queues keep Visible messages in ready_ (a deque of seq+version, same stale rule).
+// - Standard queues keep Visible messages in ready_, a deque of seqs in the order they became
+//   visible. A message has at most one entry (Message::in_ready): one hidden and made visible again
+//   before its entry was reached keeps that entry and is served from it (a standard queue promises
+//   no order). An entry is stale when its message is gone or not Visible.
 // - FIFO queues keep each message group's messages in sequence order (groups_). A group is served
 //   from its first message: receive takes the visible messages at the front of the group, in
 //   order, and stops at the first one that is in flight. So a message in flight at the front locks
@@ -34,6 +39,8 @@
 #include <vector>
 
 #include "engine/message.h"
+#include "engine/message_index.h"
+#include "engine/message_pool.h"
 #include "engine/watchers.h"
 #include "queue_config/queue_config.h"
 #include "sluice/common/mutex.h"
@@ -76,6 +83,9 @@ struct ReceiveAttempt {
 class Queue {
  public:
   Queue(int64_t id, QueueAddress address, QueueConfig config);
+  ~Queue() NO_THREAD_SAFETY_ANALYSIS;  // no other thread holds the queue any more
+  Queue(const Queue&) = delete;
+  Queue& operator=(const Queue&) = delete;
 
   common::Mutex mu;
   const int64_t id;
@@ -107,10 +117,15 @@ class Queue {
     return Sealing{config.encrypted(), config.kms_master_key_id && data_key.with_store ? data_key.id : int64_t{0}};
   }
 
-  // Adds a message (new, loaded from the store, or moved from another queue). Its state follows
-  // from visible_at_ms and receive_count.
-  void insert(std::unique_ptr<Message> message, int64_t now_ms) REQUIRES(mu);
-  Message* find(int64_t seq) REQUIRES(mu);
+  // A new message with `content` as its body in the queue's pool, not yet in the queue: the caller sets its fields
+  // and passes it to insert (it must: only the queue frees it).
+  Message* create(std::string_view content) REQUIRES(mu);
+  // Adds a message made by create. Its state follows from visible_at_ms and receive_count.
+  void insert(Message* message, int64_t now_ms) REQUIRES(mu);
+  // Adds a message from the heap (loaded from the store, or moved from another queue): copied into
+  // the pool.
+  void insert(MessagePtr message, int64_t now_ms) REQUIRES(mu);
+  Message* find(int64_t seq) REQUIRES(mu) { return messages_.find(seq); }
   // Makes every hidden message whose time has come Visible. Returns true if any became visible.
   bool promote(int64_t now_ms) REQUIRES(mu);
   // Next message to serve, honouring FIFO group order and locks; null when none. For FIFO the
@@ -121,8 +136,11 @@ class Queue {
   void mark_in_flight(Message& message, int64_t now_ms, int64_t visibility_ms) REQUIRES(mu);
   // Changes a message's visibility: 0 makes it visible now. Returns true if it became visible.
   bool set_visibility(Message& message, int64_t now_ms, int64_t visibility_ms) REQUIRES(mu);
-  // Takes a message out of the queue (delete, expiry or DLQ move).
-  std::unique_ptr<Message> remove(int64_t seq) REQUIRES(mu);
+  // Takes a message out of the queue and frees it (delete, expiry). False when it was not there.
+  bool remove(int64_t seq) REQUIRES(mu);
+  // Takes a message out of the queue onto the heap (a dead-letter or move-task move); null when it
+  // was not there.
+  MessagePtr take(int64_t seq) REQUIRES(mu);
   size_t purge() REQUIRES(mu);
   // Removes messages past the retention period, oldest first (seq order is send order; messages
   // moved in from another queue are checked when they reach the front or are received).
@@ -139,7 +157,7 @@ class Queue {
   size_t size() const REQUIRES(mu) { return messages_.size(); }
   template <typename Fn>
   void for_each_message(Fn&& fn) const REQUIRES(mu) {
-    for (const auto& [seq, message] : messages_) fn(*message);
+    messages_.for_each([&fn](const Message& message) { fn(message); });
   }
 
  private:
@@ -160,13 +178,18 @@ class Queue {
   void hide(Message& message, int64_t visible_at_ms, MessageState state) REQUIRES(mu);
   void make_visible(Message& message) REQUIRES(mu);
   void push_hidden(const Message& message) REQUIRES(mu);
+  void push_ready(Message& message) REQUIRES(mu);
   void compact_indexes() REQUIRES(mu);
   bool group_available(const Group& group) const REQUIRES(mu);
   void list_group_if_available(const std::string& name, Group& group) REQUIRES(mu);
+  // Takes a message out of every index; the caller frees or detaches it.
+  Message* unlink(int64_t seq) REQUIRES(mu);
+  void free_record(Message* message) REQUIRES(mu);
 
-  std::unordered_map<int64_t, std::unique_ptr<Message>> messages_ GUARDED_BY(mu);
+  MessagePool pool_ GUARDED_BY(mu);
+  MessageIndex messages_ GUARDED_BY(mu);
   std::vector<HiddenEntry> hidden_ GUARDED_BY(mu);  // min-heap via std::push_heap with greater<>
-  std::deque<std::pair<int64_t, uint32_t>> ready_ GUARDED_BY(mu);
+  std::deque<int64_t> ready_ GUARDED_BY(mu);
   std::unordered_map<std::string, Group> groups_ GUARDED_BY(mu);
   std::deque<std::string> ready_groups_ GUARDED_BY(mu);
   // Seqs in arrival order, for retention: seq order is send order, so expiry walks from the front.
