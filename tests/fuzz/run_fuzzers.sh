@@ -64,7 +64,7 @@ for name in "${names[@]}"; do
   fi
   if [ -n "$json" ]; then
     printf '{"bench":"fuzz","figure":"executions","value":%s,"unit":"runs","fuzzer":"%s","seconds":%s,"exec_per_s":%s,"coverage_edges":%s,"crashes":%s}\n' \
-      "${execs:-0}" "$name" "$elapsed" "$(awk -v n="${execs:-0}" -v s="$elapsed" 'BEGIN { printf "%.0f", s > 0 ? n / s : 0 }')" \
+      "${execs:-0}" "$name" "$elapsed" "$(awk -v n="${execs:-0}" -v s="$elapsed" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')" \
       "${cov:-0}" "$crashes"
   elif [ "$crashes" = 0 ]; then
     echo "fuzz_$name: ${execs:-0} executions in ${elapsed} s, ${cov:-0} edges covered, no crash"
