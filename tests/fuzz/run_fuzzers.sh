@@ -9,8 +9,8 @@
 # BUILD_DIR is a clang tree configured with -DSLUICE_FUZZ=ON (build-asan/ in the test command,
 # build-fuzz-release/ for bench/run fuzz); without it the run is skipped (77). A crash, a
 # sanitizer report or a broken invariant fails the run and leaves the input that caused it in
-# BUILD_DIR/tests/fuzz/. --json prints one object per fuzzer (executions, seconds, coverage,
-# crashes) for bench/run fuzz.
+# BUILD_DIR/tests/fuzz/. --json prints one object per fuzzer (executions, wall and CPU seconds,
+# coverage, crashes) for bench/run fuzz.
 set -euo pipefail
 build=${1:?usage: run_fuzzers.sh BUILD_DIR SECONDS [--json] [--runs N] [NAME...]}
 seconds=${2:-5}
@@ -49,25 +49,27 @@ for name in "${names[@]}"; do
   log="$work/fuzz.log"
   started=$(date +%s.%N)
   crashes=0
-  if ! "$bin" -max_total_time="$seconds" -runs="$runs" -print_final_stats=1 \
-      -artifact_prefix="$build/tests/fuzz/$name-" "$work/corpus" >"$log" 2>&1; then
+  # CPU seconds beside the wall ones: on a shared machine the wall clock says more about the load.
+  if ! { TIMEFORMAT='%U %S'; time "$bin" -max_total_time="$seconds" -runs="$runs" -print_final_stats=1 \
+      -artifact_prefix="$build/tests/fuzz/$name-" "$work/corpus" >"$log" 2>&1; } 2>"$work/cpu"; then
     crashes=1
     status=1
     echo "fuzz_$name FAILED:" >&2
     tail -60 "$log" >&2
   fi
   elapsed=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+  cpu=$(awk '{ printf "%.1f", $1 + $2 }' "$work/cpu")
   execs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log")
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | awk '{print $2}')
   if [ -z "$execs" ]; then  # a crash ends the run before the final statistics
     execs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
   fi
   if [ -n "$json" ]; then
-    printf '{"bench":"fuzz","figure":"executions","value":%s,"unit":"runs","fuzzer":"%s","seconds":%s,"exec_per_s":%s,"coverage_edges":%s,"crashes":%s}\n' \
-      "${execs:-0}" "$name" "$elapsed" "$(awk -v n="${execs:-0}" -v s="$elapsed" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')" \
+    printf '{"bench":"fuzz","figure":"executions","value":%s,"unit":"runs","fuzzer":"%s","seconds":%s,"cpu_seconds":%s,"exec_per_s":%s,"coverage_edges":%s,"crashes":%s}\n' \
+      "${execs:-0}" "$name" "$elapsed" "${cpu:-0}" "$(awk -v n="${execs:-0}" -v s="$elapsed" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')" \
       "${cov:-0}" "$crashes"
   elif [ "$crashes" = 0 ]; then
-    echo "fuzz_$name: ${execs:-0} executions in ${elapsed} s, ${cov:-0} edges covered, no crash"
+    echo "fuzz_$name: ${execs:-0} executions in ${elapsed} s (${cpu:-0} s CPU), ${cov:-0} edges covered, no crash"
   fi
   rm -rf "$work"
 done
