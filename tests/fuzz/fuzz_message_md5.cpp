@@ -13,8 +13,9 @@
 // prefix reuse keys on, so the bodies share one on purpose.
 //
 // The envelope is cut at kMaxEnvelope bytes: sixteen blocks are four times the shortest prefix the
-// reuse keeps a state for, and an envelope repeated up to 96 KB made every input hash megabytes
-// (six passes over sixteen bodies), which held the fuzzer to a hundred executions a second.
+// reuse keeps a state for, and an envelope repeated up to 96 KB let one input hash megabytes (six
+// passes over sixteen bodies). It bounds the worst input; most inputs are far smaller, and what an
+// ordinary one costs is ASan's allocator (the bodies, the attributes, the reference digests).
 
 #include <array>
 #include <cstddef>
