@@ -157,13 +157,17 @@ Connection::Connection(ServerImpl& server) : server_(server) {
   parser_.data = this;
 }
 
-int Connection::start(uv_stream_t* listener) {
+void Connection::init_handles() {
   uv_tcp_init(server_.loop(), &tcp_);
   tcp_.data = this;
   uv_timer_init(server_.loop(), &timer_);
   timer_.data = this;
   uv_unref(reinterpret_cast<uv_handle_t*>(&timer_));
   open_handles_ = 2;
+}
+
+int Connection::start(uv_stream_t* listener) {
+  init_handles();
   int rc = uv_accept(listener, reinterpret_cast<uv_stream_t*>(&tcp_));
   if (rc == 0) rc = uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read);
   if (rc != 0) {
@@ -177,7 +181,20 @@ int Connection::start(uv_stream_t* listener) {
   return 0;
 }
 
+void Connection::start_in_memory(std::string* output) {
+  init_handles();  // the TCP handle never gets a descriptor: closing it is all that happens to it
+  in_memory_output_ = output;
+  peer_ip_ = "127.0.0.1";
+  last_active_ = uv_now(server_.loop());
+  check_deadlines();  // arms the timer
+}
+
 // ---- reading ----
+
+void Connection::deliver_read(ssize_t nread, const char* data) {
+  const uv_buf_t buf = uv_buf_init(const_cast<char*>(data), nread > 0 ? static_cast<unsigned>(nread) : 0);
+  on_read(reinterpret_cast<uv_stream_t*>(&tcp_), nread, &buf);
+}
 
 void Connection::on_alloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
   // Every read is parsed (and copied into request strings) before the next alloc, so all

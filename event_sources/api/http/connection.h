@@ -36,6 +36,12 @@
 // order they were made in whatever thread makes them. The writer reads how much output is unsent
 // from the StreamState that publish_backlog() keeps current.
 //
+// In memory (start_in_memory): a connection without a socket, for fuzzing everything above the
+// descriptor. Reads are handed to deliver_read(), which takes the read callback's own path; every
+// write is taken whole at once into a string, as by a socket that never fills, so no write is ever
+// queued; the shutdown of the write side fails (there is no descriptor), which closes at once as
+// a failed shutdown does.
+//
 // The code is split by concern: connection.cpp reads and parses, connection_output.cpp writes
 // and applies back-pressure, connection_stream.cpp streams bodies, connection_timers.cpp holds
 // deadlines and the ways a connection ends.
@@ -68,6 +74,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Accepts from `listener` and starts reading. Returns 0 or a libuv error (then the handles
   // are already being closed and the server will be told through remove_connection).
   int start(uv_stream_t* listener);
+  // Starts without a socket (see above): whatever the connection writes is appended to *output,
+  // which must outlive it.
+  void start_in_memory(std::string* output);
+  // What a read of the socket hands the read callback: `nread` bytes at `data`, or a libuv error
+  // (UV_EOF: the peer half-closed). Loop thread.
+  void deliver_read(ssize_t nread, const char* data);
+  // Back-pressure stopped reading: a socket would not be read now.
+  bool read_paused() const { return read_paused_; }
 
   // Loop thread. Puts a response into its slot; writes now unless a Batch is open.
   void fill(uint64_t seq, Slot slot);
@@ -117,6 +131,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   static const http_parser_settings& parser_settings();
 
   // connection.cpp
+  void init_handles();  // the socket's and the timer's handles, not yet started
   void handle_read(ssize_t nread, const uv_buf_t* buf);
   void handle_eof();
   // The first byte read decides: a TLS handshake record starts a TlsSession, anything else is
@@ -132,6 +147,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Writes `parts` in order: straight to the socket when nothing is queued, else a queued write
   // that takes the strings over.
   void send_parts(std::vector<std::string>& parts);
+  // The in-memory transport's write: takes every byte, answers how many (as uv_try_write would).
+  int write_in_memory(const uv_buf_t* bufs, unsigned nbufs);
   // Writes bytes that are not an answer (TLS handshake messages and alerts).
   void write_wire(std::string bytes);
   size_t output_backlog() const;
@@ -157,6 +174,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   uv_timer_t timer_{};
   uv_shutdown_t shutdown_req_{};
   int open_handles_ = 0;
+  std::string* in_memory_output_ = nullptr;  // set: no socket, writes go here (start_in_memory)
 
   bool transport_chosen_ = false;
   std::unique_ptr<TlsSession> tls_;  // null: plain HTTP

@@ -94,7 +94,7 @@ void Connection::send_parts(std::vector<std::string>& parts) {
   // (the usual case) then needs no write request, no completion callback and no poll-set change
   // (libuv re-arms the descriptor after every queued write completes).
   if (writes_in_flight_ == 0) {
-    int written = uv_try_write(stream, bufs, nbufs);
+    int written = in_memory_output_ != nullptr ? write_in_memory(bufs, nbufs) : uv_try_write(stream, bufs, nbufs);
     if (written < 0 && written != UV_EAGAIN) {
       parts.clear();
       close_now();
@@ -131,6 +131,15 @@ void Connection::send_parts(std::vector<std::string>& parts) {
     if (stall > 0) schedule_check(output_progress_at_ + stall);
   }
   apply_back_pressure();
+}
+
+int Connection::write_in_memory(const uv_buf_t* bufs, unsigned nbufs) {
+  size_t total = 0;
+  for (unsigned i = 0; i < nbufs; ++i) {
+    in_memory_output_->append(bufs[i].base, bufs[i].len);
+    total += bufs[i].len;
+  }
+  return static_cast<int>(total);
 }
 
 void Connection::on_write(uv_write_t* req, int status) {
@@ -196,6 +205,7 @@ void Connection::continue_reading() {
     parse(kept.data(), kept.size());
     if (closed_ || !parsing_ || read_paused_) return;
   }
+  if (in_memory_output_ != nullptr) return;  // no socket: the next deliver_read() is the next read
   int rc = uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read);
   if (rc != 0) close_now();
 }

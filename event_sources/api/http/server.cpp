@@ -196,6 +196,16 @@ void ServerImpl::on_connection(uv_stream_t* listener, int status) {
   raw->start(listener);  // on failure it closes itself and is removed from its close callback
 }
 
+std::shared_ptr<Connection> ServerImpl::open_in_memory(std::string* output) {
+  hub_->note_loop_thread();
+  auto conn = std::shared_ptr<Connection>(new Connection(*this));
+  conn->accept_order = ++accepted_;
+  connections_.emplace(conn.get(), conn);
+  open_count_.store(connections_.size(), std::memory_order_relaxed);
+  conn->start_in_memory(output);
+  return conn;
+}
+
 bool ServerImpl::shed_one() {
   Connection* oldest = nullptr;
   for (auto& [raw, conn] : connections_) {

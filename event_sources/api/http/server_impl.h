@@ -105,6 +105,10 @@ class ServerImpl final : public Server {
   void cancel_timer(uint64_t id) override;
   size_t open_connections() const override { return open_count_.load(std::memory_order_relaxed); }
 
+  // Loop thread. A connection accepted without a socket (Connection::start_in_memory), for fuzzing
+  // the read path: it is the server's like any other and leaves its list once closed.
+  std::shared_ptr<Connection> open_in_memory(std::string* output);
+
   // --- for Connection (loop thread) ---
   uv_loop_t* loop() const { return loop_; }
   const ServerOptions& options() const { return options_; }
