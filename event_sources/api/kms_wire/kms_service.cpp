@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "authorization.h"
 #include "kms_actions.h"
 #include "sluice/api/json/json.h"
 
@@ -68,8 +69,19 @@ class KmsService final : public server::Service {
 
   http::Response error_response(server::Protocol, const common::AwsError& error,
                                 std::string_view request_id) const override {
-    // KMS speaks only JSON 1.1, whatever the request tried.
+    // KMS speaks only JSON 1.1, whatever the request tried; a refusal by policy is its own
+    // AccessDeniedException (HTTP 400), with the front door's text.
+    if (error.code == common::AwsErrorCode::AccessDenied) {
+      return json::error_response(common::aws_error(common::AwsErrorCode::KmsPolicyAccessDenied, error.message),
+                                  request_id, kDialect);
+    }
     return json::error_response(error, request_id, kDialect);
+  }
+
+  // Runs in the workers' lane: naming the key reads the KeyManager, whose calls may wait on kms.db.
+  std::optional<server::AuthorizationTarget> authorization(const server::Call& call) const override {
+    if (call.request.method != "POST" || find_action(call.action) == nullptr) return std::nullopt;
+    return detail::authorization_target(*keys_, call);
   }
 
  private:

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "authorization.h"
 #include "live_tail_sessions.h"
 #include "logs_actions.h"
 #include "sluice/api/json/json.h"
@@ -63,7 +64,17 @@ class LogsService final : public server::Service {
   http::Response error_response(server::Protocol protocol, const common::AwsError& error,
                                 std::string_view request_id) const override {
     (void)protocol;
+    // A refusal by policy is CloudWatch Logs' AccessDeniedException (HTTP 400), with the front door's text.
+    if (error.code == common::AwsErrorCode::AccessDenied) {
+      return json::error_response(common::aws_error(common::AwsErrorCode::LogsAccessDenied, error.message), request_id,
+                                  kDialect);
+    }
     return json::error_response(error, request_id, kDialect);
+  }
+
+  std::optional<server::AuthorizationTarget> authorization(const server::Call& call) const override {
+    if (!has_action(call.action)) return std::nullopt;
+    return detail::authorization_target(call);
   }
 
  private:
