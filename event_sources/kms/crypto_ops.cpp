@@ -44,16 +44,6 @@ common::Outcome<Decrypted> KeyManager::decrypt(const Scope& scope, const std::st
   return Decrypted{std::move(*plaintext), record.meta.arn};
 }
 
-std::optional<KeyMetadata> KeyManager::ciphertext_key(const Scope& scope, const std::string& ciphertext_blob) {
-  std::optional<std::string> key_id = detail::blob_key_id(ciphertext_blob);
-  if (!key_id) return std::nullopt;
-  common::MutexLock lock(impl_->mu);
-  impl_->sweep_deleted();
-  auto it = impl_->keys.find(*key_id);
-  if (it == impl_->keys.end() || it->second.meta.account_id != scope.account_id) return std::nullopt;
-  return it->second.meta;
-}
-
 common::Outcome<DataKey> KeyManager::generate_data_key(const Scope& scope, const std::string& key_ref, size_t bytes,
                                                        const EncryptionContext& context, bool with_plaintext) {
   std::string data_key = common::random_bytes(bytes);

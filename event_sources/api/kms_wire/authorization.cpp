@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "kms_request.h"
+#include "sluice/kms/ciphertext.h"
 
 namespace sluice::api::kms_wire::detail {
 namespace {
@@ -121,7 +122,11 @@ std::optional<server::AuthorizationTarget> authorization_target(kms::KeyManager&
   std::optional<kms::KeyMetadata> key;
   if (action == "Decrypt" || action == "ReEncrypt") {
     std::optional<std::string> blob = request->blob("CiphertextBlob");
-    if (blob) key = keys.ciphertext_key(scope, *blob);
+    std::optional<std::string> key_id = blob ? kms::ciphertext_key_id(*blob) : std::nullopt;
+    if (key_id) {
+      auto described = keys.describe_key(scope, *key_id);
+      if (described) key = std::move(*described);
+    }
   } else if (std::optional<std::string> key_id = request->string("KeyId")) {
     auto described = keys.describe_key(scope, *key_id);
     if (described) key = std::move(*described);

@@ -69,13 +69,14 @@ class KmsService final : public server::Service {
 
   http::Response error_response(server::Protocol, const common::AwsError& error,
                                 std::string_view request_id) const override {
-    // KMS speaks only JSON 1.1, whatever the request tried; a refusal by policy is its own
-    // AccessDeniedException (HTTP 400), with the front door's text.
-    if (error.code == common::AwsErrorCode::AccessDenied) {
-      return json::error_response(common::aws_error(common::AwsErrorCode::KmsPolicyAccessDenied, error.message),
-                                  request_id, kDialect);
-    }
-    return json::error_response(error, request_id, kDialect);
+    // KMS speaks only JSON 1.1, whatever the request tried. A refusal by policy is the common
+    // AccessDeniedException with the front door's text, answered with HTTP 400 as KMS answers it (SDKs
+    // report "AccessDeniedException: User: ... is not authorized to perform: kms:GenerateDataKey on
+    // resource: ... because no resource-based policy allows the kms:GenerateDataKey action", "status
+    // code: 400") where the common row says 403.
+    http::Response response = json::error_response(error, request_id, kDialect);
+    if (error.code == common::AwsErrorCode::AccessDenied) response.status = 400;
+    return response;
   }
 
   // Runs in the workers' lane: naming the key reads the KeyManager, whose calls may wait on kms.db.

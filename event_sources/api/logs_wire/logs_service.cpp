@@ -64,12 +64,12 @@ class LogsService final : public server::Service {
   http::Response error_response(server::Protocol protocol, const common::AwsError& error,
                                 std::string_view request_id) const override {
     (void)protocol;
-    // A refusal by policy is CloudWatch Logs' AccessDeniedException (HTTP 400), with the front door's text.
-    if (error.code == common::AwsErrorCode::AccessDenied) {
-      return json::error_response(common::aws_error(common::AwsErrorCode::LogsAccessDenied, error.message), request_id,
-                                  kDialect);
-    }
-    return json::error_response(error, request_id, kDialect);
+    // A refusal by policy is the common AccessDeniedException with the front door's text, answered
+    // with HTTP 400 as CloudWatch Logs answers every error ("api error AccessDeniedException: User: ...
+    // is not authorized to perform: logs:CreateLogGroup on resource: ...", "StatusCode: 400").
+    http::Response response = json::error_response(error, request_id, kDialect);
+    if (error.code == common::AwsErrorCode::AccessDenied) response.status = 400;
+    return response;
   }
 
   std::optional<server::AuthorizationTarget> authorization(const server::Call& call) const override {

@@ -146,10 +146,6 @@ class KeyManager {
                                      const EncryptionContext& context, const std::optional<std::string>& key_ref);
   common::Outcome<DataKey> generate_data_key(const Scope& scope, const std::string& key_ref, size_t bytes,
                                              const EncryptionContext& context, bool with_plaintext);
-  // The key a ciphertext blob was sealed under, as describe_key answers it: what Decrypt and
-  // ReEncrypt are authorized on. nullopt when the blob is not one of sluice's or its key is not one
-  // of the scope's account (Decrypt then answers its own error).
-  std::optional<KeyMetadata> ciphertext_key(const Scope& scope, const std::string& ciphertext_blob);
 
   // POST /_sluice/reset: forgets every key of the scope (AWS-managed ones too; they are made again
   // on first use) and every alias, at once and for good, without KMS's deletion window. Returns
