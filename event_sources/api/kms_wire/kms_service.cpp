@@ -75,7 +75,13 @@ class KmsService final : public server::Service {
     // resource: ... because no resource-based policy allows the kms:GenerateDataKey action", "status
     // code: 400") where the common row says 403.
     http::Response response = json::error_response(error, request_id, kDialect);
-    if (error.code == common::AwsErrorCode::AccessDenied) response.status = 400;
+    if (error.code != common::AwsErrorCode::AccessDenied) return response;
+    response.status = 400;
+    // Like the service's other errors, its x-amzn-query-error repeats the type (SDKs that read
+    // the header would otherwise name the error AccessDenied).
+    for (auto& [name, value] : response.headers) {
+      if (name == "x-amzn-query-error") value = "AccessDeniedException;Sender";
+    }
     return response;
   }
 

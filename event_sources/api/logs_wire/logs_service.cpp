@@ -68,7 +68,13 @@ class LogsService final : public server::Service {
     // with HTTP 400 as CloudWatch Logs answers every error ("api error AccessDeniedException: User: ...
     // is not authorized to perform: logs:CreateLogGroup on resource: ...", "StatusCode: 400").
     http::Response response = json::error_response(error, request_id, kDialect);
-    if (error.code == common::AwsErrorCode::AccessDenied) response.status = 400;
+    if (error.code != common::AwsErrorCode::AccessDenied) return response;
+    response.status = 400;
+    // Like the service's other errors, its x-amzn-query-error repeats the type (SDKs that read
+    // the header would otherwise name the error AccessDenied).
+    for (auto& [name, value] : response.headers) {
+      if (name == "x-amzn-query-error") value = "AccessDeniedException;Sender";
+    }
     return response;
   }
 
