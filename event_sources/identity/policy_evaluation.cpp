@@ -164,6 +164,10 @@ Decision evaluate(const AuthorizationRequest& request, const PolicyView& policie
     return implicit_deny(PolicyType::Resource);
   }
 
+  // 5. A key policy that allows the caller neither directly nor through its account leaves IAM
+  // policies no say (and the root user no exception).
+  if (request.key_policy && !resource.allow) return implicit_deny(PolicyType::Resource);
+
   const bool same_account = request.resource_account.empty() || request.resource_account == caller->account_id;
   const bool root = caller->kind == Principal::Kind::Root;
   const Hit identity_allow = first_allow(identity);

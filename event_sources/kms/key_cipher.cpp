@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "sluice/common/crypto.h"
+#include "sluice/kms/ciphertext.h"
 
 namespace sluice::kms::detail {
 namespace {
@@ -97,3 +98,9 @@ std::optional<std::string> open_blob(std::string_view material, std::string_view
 }
 
 }  // namespace sluice::kms::detail
+
+namespace sluice::kms {
+
+std::optional<std::string> ciphertext_key_id(std::string_view blob) { return detail::blob_key_id(blob); }
+
+}  // namespace sluice::kms

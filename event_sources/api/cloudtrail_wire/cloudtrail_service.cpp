@@ -25,7 +25,11 @@ class CloudTrailService final : public server::Service {
   // Every CloudTrail action is authorized on "*" (CloudTrail's event history has no resource ARN).
   std::optional<server::AuthorizationTarget> authorization(const server::Call& call) const override {
     if (!has_action(call.action)) return std::nullopt;
-    return server::AuthorizationTarget{"cloudtrail:" + call.action, "*", call.ctx.account_id, "", {}};
+    server::AuthorizationTarget target;
+    target.action = "cloudtrail:" + call.action;
+    target.resource = "*";
+    target.resource_account = call.ctx.account_id;
+    return target;
   }
 
   void handle(server::Call call, http::ResponderPtr responder) override {

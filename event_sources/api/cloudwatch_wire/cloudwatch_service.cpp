@@ -9,6 +9,7 @@
 #include <charconv>
 
 #include "actions.h"
+#include "authorization.h"
 #include "sluice/api/cbor/cbor.h"
 #include "sluice/api/json/json.h"
 #include "sluice/api/query/query.h"
@@ -81,6 +82,41 @@ common::Outcome<bj::object> json_input(const http::Request& request) {
   return std::move(parsed.get_object());
 }
 
+// A request in any of the three protocols: its action's name and input object.
+struct Decoded {
+  std::string action;
+  bj::object input;
+};
+
+common::Outcome<Decoded> decode(const server::Call& call) {
+  const Protocol protocol = call.ctx.protocol;
+  Decoded out;
+  if (protocol == Protocol::RpcV2Cbor) {
+    out.action = call.action;  // the path's /operation/<Op>
+    auto parsed = cbor::read_object(call.request.body);
+    if (!parsed) return parsed.take_error();
+    out.input = std::move(*parsed);
+  } else if (protocol == Protocol::Json) {
+    const std::string* target = call.request.header("x-amz-target");
+    std::string_view t = target ? std::string_view(*target) : std::string_view{};
+    if (t.size() <= kTargetPrefix.size() + 1 || t.substr(0, kTargetPrefix.size()) != kTargetPrefix ||
+        t[kTargetPrefix.size()] != '.') {
+      return common::aws_error(common::AwsErrorCode::UnknownOperation,
+                               "Unable to determine service/operation name to be authorized");
+    }
+    out.action = std::string(t.substr(kTargetPrefix.size() + 1));
+    auto parsed = json_input(call.request);
+    if (!parsed) return parsed.take_error();
+    out.input = std::move(*parsed);
+  } else {
+    if (call.form_error) return *call.form_error;
+    if (call.action.empty()) return common::aws_error(common::AwsErrorCode::MissingAction, "Missing Action");
+    out.action = call.action;
+    out.input = detail::form_to_object(call.form.params());
+  }
+  return out;
+}
+
 class CloudWatchService final : public server::Service {
  public:
   explicit CloudWatchService(CloudWatchOptions options) : options_(std::move(options)) {}
@@ -95,44 +131,13 @@ class CloudWatchService final : public server::Service {
     const std::string& request_id = call.ctx.request_id;
     auto fail = [&](const common::AwsError& error) { responder->respond(error_in(protocol, error, request_id)); };
 
-    std::string action_name;
-    bj::object input;
-    if (protocol == Protocol::RpcV2Cbor) {
-      action_name = call.action;  // the path's /operation/<Op>
-      auto parsed = cbor::read_object(call.request.body);
-      if (!parsed) {
-        fail(parsed.error());
-        return;
-      }
-      input = std::move(*parsed);
-    } else if (protocol == Protocol::Json) {
-      const std::string* target = call.request.header("x-amz-target");
-      std::string_view t = target ? std::string_view(*target) : std::string_view{};
-      if (t.size() <= kTargetPrefix.size() + 1 || t.substr(0, kTargetPrefix.size()) != kTargetPrefix ||
-          t[kTargetPrefix.size()] != '.') {
-        fail(common::aws_error(common::AwsErrorCode::UnknownOperation,
-                               "Unable to determine service/operation name to be authorized"));
-        return;
-      }
-      action_name = std::string(t.substr(kTargetPrefix.size() + 1));
-      auto parsed = json_input(call.request);
-      if (!parsed) {
-        fail(parsed.error());
-        return;
-      }
-      input = std::move(*parsed);
-    } else {
-      if (call.form_error) {
-        fail(*call.form_error);
-        return;
-      }
-      if (call.action.empty()) {
-        fail(common::aws_error(common::AwsErrorCode::MissingAction, "Missing Action"));
-        return;
-      }
-      action_name = call.action;
-      input = detail::form_to_object(call.form.params());
+    auto decoded = decode(call);
+    if (!decoded) {
+      fail(decoded.error());
+      return;
     }
+    const std::string& action_name = decoded->action;
+    const bj::object& input = decoded->input;
     const ActionRow* action = find_action(action_name);
     if (action == nullptr) {
       if (protocol != Protocol::Query) {
@@ -166,6 +171,14 @@ class CloudWatchService final : public server::Service {
   http::Response error_response(Protocol protocol, const common::AwsError& error,
                                 std::string_view request_id) const override {
     return error_in(protocol, error, request_id);
+  }
+
+  // The request is decoded here and again by handle(): a refusal must not cost the action's work,
+  // and an allowed call's input is small.
+  std::optional<server::AuthorizationTarget> authorization(const server::Call& call) const override {
+    auto decoded = decode(call);
+    if (!decoded || find_action(decoded->action) == nullptr) return std::nullopt;
+    return detail::authorization_target(decoded->action, decoded->input, call.ctx);
   }
 
  private:

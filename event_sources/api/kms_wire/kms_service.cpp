@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "authorization.h"
 #include "kms_actions.h"
 #include "sluice/api/json/json.h"
 
@@ -68,8 +69,26 @@ class KmsService final : public server::Service {
 
   http::Response error_response(server::Protocol, const common::AwsError& error,
                                 std::string_view request_id) const override {
-    // KMS speaks only JSON 1.1, whatever the request tried.
-    return json::error_response(error, request_id, kDialect);
+    // KMS speaks only JSON 1.1, whatever the request tried. A refusal by policy is the common
+    // AccessDeniedException with the front door's text, answered with HTTP 400 as KMS answers it (SDKs
+    // report "AccessDeniedException: User: ... is not authorized to perform: kms:GenerateDataKey on
+    // resource: ... because no resource-based policy allows the kms:GenerateDataKey action", "status
+    // code: 400") where the common row says 403.
+    http::Response response = json::error_response(error, request_id, kDialect);
+    if (error.code != common::AwsErrorCode::AccessDenied) return response;
+    response.status = 400;
+    // Like the service's other errors, its x-amzn-query-error repeats the type (SDKs that read
+    // the header would otherwise name the error AccessDenied).
+    for (auto& [name, value] : response.headers) {
+      if (name == "x-amzn-query-error") value = "AccessDeniedException;Sender";
+    }
+    return response;
+  }
+
+  // Runs in the workers' lane: naming the key reads the KeyManager, whose calls may wait on kms.db.
+  std::optional<server::AuthorizationTarget> authorization(const server::Call& call) const override {
+    if (call.request.method != "POST" || find_action(call.action) == nullptr) return std::nullopt;
+    return detail::authorization_target(*keys_, call);
   }
 
  private:

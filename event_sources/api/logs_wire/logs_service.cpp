@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "authorization.h"
 #include "live_tail_sessions.h"
 #include "logs_actions.h"
 #include "sluice/api/json/json.h"
@@ -63,7 +64,23 @@ class LogsService final : public server::Service {
   http::Response error_response(server::Protocol protocol, const common::AwsError& error,
                                 std::string_view request_id) const override {
     (void)protocol;
-    return json::error_response(error, request_id, kDialect);
+    // A refusal by policy is the common AccessDeniedException with the front door's text, answered
+    // with HTTP 400 as CloudWatch Logs answers every error ("api error AccessDeniedException: User: ...
+    // is not authorized to perform: logs:CreateLogGroup on resource: ...", "StatusCode: 400").
+    http::Response response = json::error_response(error, request_id, kDialect);
+    if (error.code != common::AwsErrorCode::AccessDenied) return response;
+    response.status = 400;
+    // Like the service's other errors, its x-amzn-query-error repeats the type (SDKs that read
+    // the header would otherwise name the error AccessDenied).
+    for (auto& [name, value] : response.headers) {
+      if (name == "x-amzn-query-error") value = "AccessDeniedException;Sender";
+    }
+    return response;
+  }
+
+  std::optional<server::AuthorizationTarget> authorization(const server::Call& call) const override {
+    if (!has_action(call.action)) return std::nullopt;
+    return detail::authorization_target(call);
   }
 
  private:

@@ -105,24 +105,34 @@ identity::Decision Authorizer::decide(const identity::AuthorizationRequest& requ
 // same values of the condition keys that decision read, is answered without evaluating again.
 std::optional<common::AwsError> Authorizer::authorize(const Call& call, const AuthorizationTarget& target) const {
   if (options_.mode == identity::AuthMode::Off || !call.ctx.principal.authenticated) return std::nullopt;
-  return authorize_resource(call, target, target.resource);
+  auto refusal = authorize_resource(
+      call, target,
+      ResourceView{target.action, target.resource, target.resource_account, target.resource_policy, target.key_policy});
+  for (const AuthorizedResource& more : target.also) {
+    if (refusal) break;
+    refusal = authorize_resource(call, target,
+                                 ResourceView{more.action.empty() ? target.action : more.action, more.resource,
+                                              more.resource_account, more.resource_policy, more.key_policy});
+  }
+  return refusal;
 }
 
 std::optional<common::AwsError> Authorizer::authorize_resource(const Call& call, const AuthorizationTarget& target,
-                                                               const std::string& resource) const {
+                                                               const ResourceView& resource) const {
   const identity::Principal& principal = call.ctx.principal;
   identity::AuthorizationRequest request;
   request.principal = &principal;
-  request.action = target.action;
-  request.resource = resource;
-  request.resource_account = target.resource_account;
+  request.action = resource.action;
+  request.resource = resource.resource;
+  request.resource_account = resource.resource_account;
+  request.key_policy = resource.key_policy;
   identity::add_principal_keys(request.context, principal);
   add_request_keys(request.context, call.ctx, options_.wall_clock->now_ms());
   for (const auto& [key, values] : target.condition_keys) request.context.set_all(key, values);
 
   identity::PolicyPtr resource_policy;
-  if (!target.resource_policy.empty()) {
-    auto policy = cache_.get(target.resource_policy);
+  if (!resource.resource_policy.empty()) {
+    auto policy = cache_.get(resource.resource_policy);
     if (policy) resource_policy = *policy;
   }
   DecisionQuestion question;
@@ -135,7 +145,8 @@ std::optional<common::AwsError> Authorizer::authorize_resource(const Call& call,
   if (!decision) {
     std::optional<identity::NamedPolicy> named;
     if (resource_policy) named = identity::NamedPolicy{"policy of " + request.resource, resource_policy};
-    else if (!target.resource_policy.empty()) (void)compiled("policy of " + request.resource, target.resource_policy);
+    else if (!resource.resource_policy.empty())
+      (void)compiled("policy of " + request.resource, resource.resource_policy);
     std::vector<std::string> reads;
     request.context.log_reads(&reads);
     identity::Decision made = evaluate(request, call.ctx.access_key_id, named ? &*named : nullptr);
@@ -147,7 +158,7 @@ std::optional<common::AwsError> Authorizer::authorize_resource(const Call& call,
   std::string message = identity::access_denied_message(request, *decision);
   if (options_.mode == identity::AuthMode::Audit) {
     if (options_.audit_log) {
-      options_.audit_log("sluice auth audit: would refuse " + target.action + " (request " + call.ctx.request_id +
+      options_.audit_log("sluice auth audit: would refuse " + request.action + " (request " + call.ctx.request_id +
                          "): AccessDenied: " + message + " (" + decision->explanation() + ")");
     }
     return std::nullopt;

@@ -46,9 +46,16 @@ class Authorizer {
     std::optional<identity::NamedPolicy> boundary;
   };
   std::shared_ptr<const OwnPolicies> own_policies(const identity::Principal& principal) const;
-  // authorize() for the resource the target names.
+  // authorize() for one resource: the target's own or one of its `also`.
+  struct ResourceView {
+    const std::string& action;
+    const std::string& resource;
+    const std::string& resource_account;
+    const std::string& resource_policy;
+    bool key_policy;
+  };
   std::optional<common::AwsError> authorize_resource(const Call& call, const AuthorizationTarget& target,
-                                                     const std::string& resource) const;
+                                                     const ResourceView& resource) const;
   // The decision with the resource's policy already compiled (null: none).
   identity::Decision evaluate(const identity::AuthorizationRequest& request, std::string_view access_key_id,
                               const identity::NamedPolicy* resource) const;

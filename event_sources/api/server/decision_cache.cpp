@@ -33,6 +33,7 @@ std::string cache_key(const DecisionQuestion& question) {
   append_field(key, request.action);
   append_field(key, request.resource);
   append_field(key, request.resource_account);
+  key += request.key_policy ? 'K' : 'R';
   const void* policy =
       question.resource_policy != nullptr ? static_cast<const void*>(question.resource_policy->get()) : nullptr;
   key += std::to_string(reinterpret_cast<uintptr_t>(policy));

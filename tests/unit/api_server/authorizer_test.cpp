@@ -187,3 +187,57 @@ TEST_CASE("a kept decision goes when the principal's policies or the resource's 
   REQUIRE(refused);
   CHECK(refused->message.find("with an explicit deny in a resource-based policy") != std::string::npos);
 }
+
+TEST_CASE("a key policy gates the identity policies; every further resource must be allowed too") {
+  Fixture f;
+  auto policies = std::make_shared<EditablePolicies>();
+  policies->documents.identity = {{"kms-everything", R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+      "Action":["kms:Encrypt","kms:CreateAlias"],"Resource":"*"}]})"}};
+  detail::AuthorizerOptions options;
+  options.mode = AuthMode::Enforce;
+  options.directory = f.dir;
+  options.policies = policies;
+  options.wall_clock = std::make_shared<common::ManualClock>(1'700'000'000'000);
+  const detail::Authorizer authorizer(std::move(options));
+
+  const std::string key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  const std::string account_statement = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+      "Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]})";
+  const std::string someone_else = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+      "Principal":{"AWS":"arn:aws:iam::111122223333:user/carol"},"Action":"kms:*","Resource":"*"}]})";
+  AuthorizationTarget encrypt = target_of("kms:Encrypt", key);
+  encrypt.resource_policy = account_statement;
+  encrypt.key_policy = true;
+  CHECK_FALSE(authorizer.authorize(f.call_from("127.0.0.1"), encrypt));
+  encrypt.resource_policy = someone_else;
+  auto refused = authorizer.authorize(f.call_from("127.0.0.1"), encrypt);
+  REQUIRE(refused);
+  CHECK(refused->message ==
+        "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: kms:Encrypt on "
+        "resource: " +
+            key + " because no resource-based policy allows the kms:Encrypt action");
+  // The same policy as an ordinary resource policy leaves the identity policy's allow standing.
+  encrypt.key_policy = false;
+  CHECK_FALSE(authorizer.authorize(f.call_from("127.0.0.1"), encrypt));
+
+  // CreateAlias: the alias (no policy), then the key, with its key policy.
+  AuthorizationTarget alias = target_of("kms:CreateAlias", "arn:aws:kms:us-east-1:111122223333:alias/orders");
+  AuthorizedResource target_key;
+  target_key.resource = key;
+  target_key.resource_account = kAccount;
+  target_key.resource_policy = account_statement;
+  target_key.key_policy = true;
+  alias.also.push_back(target_key);
+  CHECK_FALSE(authorizer.authorize(f.call_from("127.0.0.1"), alias));
+  alias.also.front().resource_policy = someone_else;
+  refused = authorizer.authorize(f.call_from("127.0.0.1"), alias);
+  REQUIRE(refused);
+  CHECK(refused->message.find("kms:CreateAlias on resource: " + key + " because no resource-based policy") !=
+        std::string::npos);
+  // A further resource may name its own action (ReEncrypt's kms:ReEncryptTo).
+  alias.also.front().resource_policy = account_statement;
+  alias.also.front().action = "kms:ReEncryptTo";
+  refused = authorizer.authorize(f.call_from("127.0.0.1"), alias);
+  REQUIRE(refused);
+  CHECK(refused->message.find("perform: kms:ReEncryptTo on resource: " + key) != std::string::npos);
+}

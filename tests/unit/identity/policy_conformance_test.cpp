@@ -117,6 +117,7 @@ void run_case(const json::object& row) {
   request.resource = text(row, "resource");
   request.resource_account =
       row.contains("resource_account") ? text(row, "resource_account") : account_of(request.resource);
+  if (const json::value* key_policy = row.if_contains("key_policy")) request.key_policy = key_policy->as_bool();
   add_principal_keys(request.context, principal);
   if (const json::value* context = row.if_contains("context")) {
     for (const auto& [key, value] : context->as_object()) {

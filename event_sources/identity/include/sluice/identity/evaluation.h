@@ -19,6 +19,12 @@
 //      session) and the resource policy, which may name the account, the role, the principal or "*".
 //   4. Service principals (sns.amazonaws.com) and anonymous callers have no policies of their own:
 //      only the resource policy can allow them.
+//   5. A KMS key policy (AuthorizationRequest::key_policy) is more than a resource policy: the KMS
+//      Developer Guide's "Key policies" page says no principal, the account's root user included,
+//      may use the key unless the key policy allows it. IAM policies count only when the key policy
+//      allows the account (a statement naming arn:aws:iam::ACCOUNT:root, as the default key
+//      policy's "Enable IAM User Permissions" does); a key policy that names the caller (its user,
+//      its role) allows on its own. A key policy that allows neither denies, whatever IAM says.
 //   Otherwise: denied, for want of an allow (implicit deny), and the decision says which policy
 //   type lacked one.
 //
@@ -72,6 +78,7 @@ struct AuthorizationRequest {
   std::string action;                    // "sqs:SendMessage"
   std::string resource;                  // "arn:aws:sqs:us-east-1:123456789012:orders", or "*"
   std::string resource_account;          // the resource's owner; "" = the principal's own account
+  bool key_policy = false;               // the resource policy is a KMS key policy (rule 5 above)
   ConditionContext context;              // the request's condition keys (see request_context_keys)
 };
 

@@ -129,15 +129,30 @@ struct Call {
 
 class ServiceHost;
 
+// One more resource a call must be allowed on, with its own policy: KMS's alias actions need the
+// alias and every key they affect, ReEncrypt kms:ReEncryptFrom on one key and kms:ReEncryptTo on
+// another, CloudWatch's DeleteAlarms each alarm it names.
+struct AuthorizedResource {
+  std::string action;  // "" = the target's action
+  std::string resource;
+  std::string resource_account;
+  std::string resource_policy;  // "" = none
+  bool key_policy = false;      // resource_policy is a KMS key policy (sluice/identity/evaluation.h)
+};
+
 // What IAM authorizes for one call: the action, the resource and the policy attached to it.
 struct AuthorizationTarget {
   std::string action;            // "sqs:SendMessage" (batch actions are authorized as their single form)
   std::string resource;          // the resource's ARN, or "*"
   std::string resource_account;  // its owner
   std::string resource_policy;   // its policy document (queue or topic Policy, function policy), "" = none
+  // resource_policy is a KMS key policy: IAM policies count only where it allows the account.
+  bool key_policy = false;
   // The call's service-specific and tag condition keys, each with its values: sns:Protocol,
   // lambda:FunctionArn, aws:RequestTag/<key>, aws:TagKeys, aws:ResourceTag/<key>.
   std::vector<std::pair<std::string, std::vector<std::string>>> condition_keys;
+  // Every one of these must be allowed too, after the resource above; the first refusal answers.
+  std::vector<AuthorizedResource> also;
 };
 
 class Service {
