@@ -112,7 +112,8 @@ TEST_CASE("a reset takes the account's events in the region from the history and
   auto clock = std::make_shared<common::ManualClock>();
   auto names = [](audit::Trail& trail) {
     std::vector<std::string> out;
-    for (const audit::Event& event : trail.lookup(audit::LookupQuery{})->events) out.push_back(event.event_name);
+    const auto found = trail.lookup(audit::LookupQuery{});  // held: a range over ->events would outlive it
+    for (const audit::Event& event : found->events) out.push_back(event.event_name);
     return out;
   };
   {
