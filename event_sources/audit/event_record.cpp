@@ -243,7 +243,9 @@ Event build_event(const ApiCall& call, uint64_t sequence) {
   record["eventTime"] = iso_time(call.time_ms);
   record["eventSource"] = event.event_source;
   record["eventName"] = event.event_name;
-  record["awsRegion"] = event_region(call.service, call.region);
+  event.region = std::string(event_region(call.service, call.region));
+  event.account_id = call.account_id;
+  record["awsRegion"] = event.region;
   record["sourceIPAddress"] = call.source_ip;
   record["userAgent"] = call.user_agent;
   if (!call.error_code.empty()) {
@@ -285,6 +287,8 @@ std::optional<Event> read_event(std::string_view text, uint64_t sequence) {
   event.event_id = std::string(string_member(record, "eventID"));
   event.event_name = std::string(string_member(record, "eventName"));
   event.event_source = std::string(string_member(record, "eventSource"));
+  event.account_id = std::string(string_member(record, "recipientAccountId"));
+  event.region = std::string(string_member(record, "awsRegion"));
   const auto time = parse_iso_time(string_member(record, "eventTime"));
   if (event.event_id.empty() || event.event_name.empty() || !time) return std::nullopt;
   event.time_ms = *time;

@@ -20,6 +20,8 @@ namespace {
 
 bool matches(const Event& event, const LookupQuery& query) {
   if (!event.management) return false;
+  if (!query.account_id.empty() && event.account_id != query.account_id) return false;
+  if (!query.region.empty() && event.region != query.region) return false;
   if (query.start_ms && event.time_ms < *query.start_ms) return false;
   if (query.end_ms && event.time_ms > *query.end_ms) return false;
   if (!query.key) return true;
@@ -50,7 +52,8 @@ bool matches(const Event& event, const LookupQuery& query) {
 // A page token names the last event given and the query it was given for, so that a token used
 // with other parameters is refused as CloudTrail refuses it.
 std::string query_fingerprint(const LookupQuery& query) {
-  std::string text = query.key ? std::to_string(static_cast<int>(*query.key)) : "-";
+  std::string text = query.account_id + '|' + query.region + '|';
+  text += query.key ? std::to_string(static_cast<int>(*query.key)) : "-";
   text += '|' + query.value + '|' + (query.start_ms ? std::to_string(*query.start_ms) : "-") + '|' +
           (query.end_ms ? std::to_string(*query.end_ms) : "-");
   return common::sha256_hex(text).substr(0, 16);

@@ -101,6 +101,8 @@ json::object event_summary(const audit::Event& event) {
 common::Outcome<std::string> lookup_events(const CloudTrailCall& call) {
   auto query = read_query(call.input);
   if (!query) return query.error();
+  query->account_id = call.ctx.account_id;
+  query->region = call.ctx.region;
   json::object answer;
   json::array events;
   // sluice records no Insights events; any other category is CloudTrail's error.

@@ -144,3 +144,36 @@ TEST_CASE("a reset takes the account's events in the region from the history and
   auto again = file_trail(dir.path, clock, 1024, 16);
   CHECK(names(*again) == std::vector<std::string>{"TagQueue", "CreateKey", "DeleteQueue"});
 }
+
+TEST_CASE("a lookup for an account and region finds only that account's events there, before and after a restart") {
+  audit_test::TempDir dir;
+  auto clock = std::make_shared<common::ManualClock>();
+  auto names = [](audit::Trail& trail, const std::string& account, const std::string& region) {
+    audit::LookupQuery query;
+    query.account_id = account;
+    query.region = region;
+    std::vector<std::string> out;
+    const auto found = trail.lookup(query);
+    for (const audit::Event& event : found->events) out.push_back(event.event_name);
+    return out;
+  };
+  {
+    auto trail = file_trail(dir.path, clock, 1024, 16);
+    trail->record(call_as_user("sqs", "CreateQueue"));
+    auto elsewhere = call_as_user("sqs", "DeleteQueue");
+    elsewhere.region = "eu-west-1";
+    trail->record(elsewhere);
+    auto other_account = call_as_user("kms", "CreateKey");
+    other_account.account_id = "444455556666";
+    trail->record(other_account);
+    trail->flush();
+    CHECK(names(*trail, audit_test::kAccount, "us-east-1") == std::vector<std::string>{"CreateQueue"});
+    CHECK(names(*trail, audit_test::kAccount, "eu-west-1") == std::vector<std::string>{"DeleteQueue"});
+    CHECK(names(*trail, "444455556666", "us-east-1") == std::vector<std::string>{"CreateKey"});
+    CHECK(names(*trail, "444455556666", "eu-west-1").empty());
+  }
+  // Read back from the files: the scope comes from each record's recipientAccountId and awsRegion.
+  auto again = file_trail(dir.path, clock, 1024, 16);
+  CHECK(names(*again, audit_test::kAccount, "us-east-1") == std::vector<std::string>{"CreateQueue"});
+  CHECK(names(*again, "444455556666", "us-east-1") == std::vector<std::string>{"CreateKey"});
+}

@@ -88,7 +88,9 @@ struct Event {
   bool management = true;
   std::string access_key_id;
   int64_t time_ms = 0;
-  std::string username;  // the user's name, the role session's name, "root"; "" when anonymous
+  std::string username;    // the user's name, the role session's name, "root"; "" when anonymous
+  std::string account_id;  // recipientAccountId: whose trail shows it
+  std::string region;      // awsRegion (us-east-1 for IAM's and STS's global events)
   std::vector<EventResource> resources;
   std::string record;  // the CloudTrail record, JSON text
 };
@@ -98,6 +100,10 @@ enum class LookupKey { EventId, EventName, ReadOnly, Username, ResourceType, Res
 std::optional<LookupKey> lookup_key_named(std::string_view name);
 
 struct LookupQuery {
+  // The caller's account and the region asked: LookupEvents shows only the events recorded for
+  // that account in that region, as each account's CloudTrail is its own. Empty: every event.
+  std::string account_id;
+  std::string region;
   std::optional<LookupKey> key;  // at most one attribute, as CloudTrail allows
   std::string value;
   std::optional<int64_t> start_ms;  // inclusive
