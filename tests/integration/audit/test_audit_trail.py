@@ -208,6 +208,16 @@ class AuditTrailTest(unittest.TestCase):
         self.assertTrue(set(e["EventId"] for e in first["Events"]).isdisjoint(e["EventId"] for e in second["Events"]))
         self.assertGreaterEqual(first["Events"][0]["EventTime"], second["Events"][0]["EventTime"])
 
+    def test_lookup_shows_the_endpoint_regions_events_only(self):
+        # Each region's event history is its own: the key was made in us-east-1, so a lookup
+        # signed for eu-west-1 finds none of these events (and us-east-1's still does).
+        self.the_event("CreateKey")
+        elsewhere = boto3.client("cloudtrail", region_name="eu-west-1", endpoint_url=self.server.endpoint,
+                                 config=BOUNDED, aws_access_key_id=self.users["keeper"][1][0],
+                                 aws_secret_access_key=self.users["keeper"][1][1])
+        self.assertEqual(lookup(elsewhere, "EventName", "CreateKey"), [])
+        self.assertEqual(lookup(elsewhere, "ResourceName", self.key["Arn"]), [])
+
     def test_lookup_errors(self):
         trail = self.trail()
         cases = [
