@@ -62,4 +62,15 @@ http::Response error_response(const common::AwsError& error, std::string_view re
   return response;
 }
 
+http::Response error_response_denied_as_400(const common::AwsError& error, std::string_view request_id,
+                                            const Dialect& dialect) {
+  http::Response response = error_response(error, request_id, dialect);
+  if (error.code != common::AwsErrorCode::AccessDenied) return response;
+  response.status = 400;
+  for (auto& [name, value] : response.headers) {
+    if (name == "x-amzn-query-error") value = "AccessDeniedException;Sender";
+  }
+  return response;
+}
+
 }  // namespace sluice::api::json

@@ -74,15 +74,7 @@ class KmsService final : public server::Service {
     // report "AccessDeniedException: User: ... is not authorized to perform: kms:GenerateDataKey on
     // resource: ... because no resource-based policy allows the kms:GenerateDataKey action", "status
     // code: 400") where the common row says 403.
-    http::Response response = json::error_response(error, request_id, kDialect);
-    if (error.code != common::AwsErrorCode::AccessDenied) return response;
-    response.status = 400;
-    // Like the service's other errors, its x-amzn-query-error repeats the type (SDKs that read
-    // the header would otherwise name the error AccessDenied).
-    for (auto& [name, value] : response.headers) {
-      if (name == "x-amzn-query-error") value = "AccessDeniedException;Sender";
-    }
-    return response;
+    return json::error_response_denied_as_400(error, request_id, kDialect);
   }
 
   // Runs in the workers' lane: naming the key reads the KeyManager, whose calls may wait on kms.db.

@@ -67,15 +67,7 @@ class LogsService final : public server::Service {
     // A refusal by policy is the common AccessDeniedException with the front door's text, answered
     // with HTTP 400 as CloudWatch Logs answers every error ("api error AccessDeniedException: User: ...
     // is not authorized to perform: logs:CreateLogGroup on resource: ...", "StatusCode: 400").
-    http::Response response = json::error_response(error, request_id, kDialect);
-    if (error.code != common::AwsErrorCode::AccessDenied) return response;
-    response.status = 400;
-    // Like the service's other errors, its x-amzn-query-error repeats the type (SDKs that read
-    // the header would otherwise name the error AccessDenied).
-    for (auto& [name, value] : response.headers) {
-      if (name == "x-amzn-query-error") value = "AccessDeniedException;Sender";
-    }
-    return response;
+    return json::error_response_denied_as_400(error, request_id, kDialect);
   }
 
   std::optional<server::AuthorizationTarget> authorization(const server::Call& call) const override {

@@ -174,6 +174,11 @@ struct Dialect {
 http::Response json_response(std::string_view request_id, std::string body, const Dialect& dialect);
 // The error's HTTP status; body {"__type","message"}; x-amzn-query-error "<QueryCode>;Sender|Receiver".
 http::Response error_response(const common::AwsError& error, std::string_view request_id, const Dialect& dialect);
+// error_response() for services whose refusal by policy is AccessDeniedException with HTTP 400
+// (KMS, CloudWatch Logs), where the common row says 403 and AccessDenied: the status and the
+// x-amzn-query-error type (which SDKs read before __type) say what these services answer.
+http::Response error_response_denied_as_400(const common::AwsError& error, std::string_view request_id,
+                                            const Dialect& dialect);
 
 // The string value of a top-level member of a JSON object body, read as the actions' readers read
 // it (members in arrival order, a later one replacing an earlier one), so that a check made before
