@@ -107,6 +107,16 @@ TEST_CASE("a trail opened again finds the events its files hold") {
   CHECK(again->lookup(query)->events.size() == 1);
 }
 
+// A DeleteQueue of the test account in eu-west-1 and a CreateKey of another account in us-east-1.
+static void record_out_of_scope(audit::Trail& trail) {
+  auto elsewhere = call_as_user("sqs", "DeleteQueue");
+  elsewhere.region = "eu-west-1";
+  trail.record(elsewhere);
+  auto other_account = call_as_user("kms", "CreateKey");
+  other_account.account_id = "444455556666";
+  trail.record(other_account);
+}
+
 TEST_CASE("a reset takes the account's events in the region from the history and the files, and no other") {
   audit_test::TempDir dir;
   auto clock = std::make_shared<common::ManualClock>();
@@ -122,12 +132,7 @@ TEST_CASE("a reset takes the account's events in the region from the history and
       trail->record(call_as_user("sqs", "CreateQueue"));
       trail->flush();
     }
-    auto elsewhere = call_as_user("sqs", "DeleteQueue");
-    elsewhere.region = "eu-west-1";
-    trail->record(elsewhere);
-    auto other_account = call_as_user("kms", "CreateKey");
-    other_account.account_id = "444455556666";
-    trail->record(other_account);
+    record_out_of_scope(*trail);
     trail->flush();
     REQUIRE(audit_test::trail_files(dir.path).size() > 1);
 
@@ -160,12 +165,7 @@ TEST_CASE("a lookup for an account and region finds only that account's events t
   {
     auto trail = file_trail(dir.path, clock, 1024, 16);
     trail->record(call_as_user("sqs", "CreateQueue"));
-    auto elsewhere = call_as_user("sqs", "DeleteQueue");
-    elsewhere.region = "eu-west-1";
-    trail->record(elsewhere);
-    auto other_account = call_as_user("kms", "CreateKey");
-    other_account.account_id = "444455556666";
-    trail->record(other_account);
+    record_out_of_scope(*trail);
     trail->flush();
     CHECK(names(*trail, audit_test::kAccount, "us-east-1") == std::vector<std::string>{"CreateQueue"});
     CHECK(names(*trail, audit_test::kAccount, "eu-west-1") == std::vector<std::string>{"DeleteQueue"});
