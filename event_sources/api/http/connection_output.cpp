@@ -53,7 +53,12 @@ void Connection::flush() {
     slots_.pop_front();
     ++head_seq_;
   }
-  if (parts.empty()) return;
+  if (parts.empty()) {
+    // An end with nothing left to send (HTTP/1.0's close-delimited body, its last piece already
+    // written) still finishes the connection: no write completion will come to do it.
+    maybe_finish();
+    return;
+  }
   if (tls_) {
     // The answers leave as TLS records: one buffer of ciphertext replaces the parts.
     std::string wire;

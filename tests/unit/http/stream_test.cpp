@@ -204,6 +204,21 @@ TEST_CASE("an HTTP/1.0 client gets the body unframed, ended by the connection's 
   CHECK(s.stop());
 }
 
+TEST_CASE("an HTTP/1.0 stream ended after its last piece went out still closes the connection") {
+  Streams streams;
+  LoopServer s(opts(), streaming_handler(streams));
+  Client c(s.port());
+  REQUIRE(c.send("GET /stream HTTP/1.0\r\n\r\n"));
+  REQUIRE(wait_for([&] { return streams.size() == 1; }));
+  CHECK(c.read_response().status == 200);
+  streams.at(0)->write("all of it");
+  std::string body;
+  REQUIRE(c.read_exact(9, body));  // written before the end is posted: the end sends nothing
+  streams.at(0)->end();
+  CHECK(c.closed_by_server());
+  CHECK(s.stop());
+}
+
 TEST_CASE("a drain waits for the open stream its owner ends from on_drain") {
   Streams streams;
   ServerOptions o = opts();
