@@ -156,11 +156,15 @@ ReadStatus FrameStream::next(int64_t steady_deadline_ms, Frame& out) {
 
 ReadStatus FrameStream::fill(int64_t steady_deadline_ms, size_t want) {
   if (begin_ == end_) begin_ = end_ = 0;
-  if (buffer_.size() - begin_ < want) {  // make room for the whole frame: unread bytes to the front
+  if (buffer_.size() - begin_ < want && begin_ > 0) {  // make room for the whole frame: unread bytes to the front
     buffer_.erase(0, begin_);
     end_ -= begin_;
     begin_ = 0;
-    buffer_.resize(std::max({buffer_.size(), want, size_t{64} * 1024}));
+  }
+  if (end_ == buffer_.size()) {
+    // Grow as the frame's bytes arrive, doubling up to its size, not to the length its header
+    // announces: a peer that announces 64 MB and sends five bytes costs the first 64 KiB only.
+    buffer_.resize(std::max(kInitialBufferBytes, std::min(want, 2 * buffer_.size())));
   }
   for (;;) {
     if (steady_deadline_ms != kNoDeadline) {

@@ -72,8 +72,8 @@ enum class ReadStatus { Ok, Closed, TimedOut, Malformed, Error };
 // Reads the frames of one blocking stream socket through a buffer of its own, so that a frame's
 // header and its body (sent in one write) come in with one recv, and a wait is the recv itself,
 // without a poll before it: a system call costs microseconds on a virtual machine and a batch
-// crosses the socket twice. The buffer keeps its size, grown to the largest frame, so a worker
-// allocates (and faults in) its batch buffer once, not per invocation.
+// crosses the socket twice. The buffer keeps its size, grown (as bytes arrive) to the largest
+// frame, so a worker allocates (and faults in) its batch buffer once, not per invocation.
 //
 // A deadline is kept with the socket's receive timeout (SO_RCVTIMEO), set only when it changes:
 // waits are cut into slices of kWaitSliceMs, and the last slice is the exact time left.
@@ -88,6 +88,10 @@ class FrameStream {
   ReadStatus next(int64_t steady_deadline_ms, Frame& out);
 
   static constexpr int64_t kWaitSliceMs = 250;
+  static constexpr size_t kInitialBufferBytes = size_t{64} * 1024;
+
+  // The buffer's size now: what reading has cost in memory so far.
+  size_t buffer_bytes() const { return buffer_.size(); }
 
  private:
   // Receives more bytes into the buffer (at least one, unless it fails or times out).

@@ -108,3 +108,29 @@ TEST_CASE("a deadline ends the wait; a closed peer and a malformed header are to
   q.close_writer();
   CHECK(closed.next(kNoDeadline, f) == ReadStatus::Closed);
 }
+
+TEST_CASE("a header that announces a huge frame costs memory only as its bytes arrive") {
+  SocketPair p;
+  FrameStream stream(p.fds[0]);
+  // The header of a frame of kMaxFrameBytes (the largest allowed), then 100 bytes of its body.
+  std::string bytes;
+  for (int i = 0; i < 4; ++i) bytes.push_back(static_cast<char>((kMaxFrameBytes >> (8 * i)) & 0xFFu));
+  bytes.push_back(static_cast<char>(FrameType::Answer));
+  bytes.append(100, 'a');
+  REQUIRE(::send(p.fds[1], bytes.data(), bytes.size(), 0) == static_cast<ssize_t>(bytes.size()));
+  p.close_writer();
+  Frame f;
+  CHECK(stream.next(kNoDeadline, f) == ReadStatus::Closed);
+  CHECK(stream.buffer_bytes() == FrameStream::kInitialBufferBytes);
+
+  // A real large frame still arrives whole; the buffer grows to about its size, not past double.
+  SocketPair q;
+  FrameStream large(q.fds[0]);
+  const std::string body(1'000'000, 'b');
+  std::thread writer([&] { CHECK(write_frame(q.fds[1], FrameType::Invoke, body)); });
+  REQUIRE(large.next(kNoDeadline, f) == ReadStatus::Ok);
+  writer.join();
+  CHECK(f.body == body);
+  CHECK(large.buffer_bytes() >= 5 + body.size());
+  CHECK(large.buffer_bytes() <= 2 * (5 + body.size()));
+}
