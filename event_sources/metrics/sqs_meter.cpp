@@ -215,6 +215,7 @@ class MeteredEngine final : public sqs::Engine {
   common::Status wait_durable(uint64_t ticket) override { return inner_->wait_durable(ticket); }
   bool store_failing() const override { return inner_->store_failing(); }
   std::optional<sqs::SyncMode> store_sync() const override { return inner_->store_sync(); }
+  std::optional<sqs::StoreCommitStats> store_commit_stats() const override { return inner_->store_commit_stats(); }
 
  private:
   void remember(const sqs::QueueAddress& queue) {
@@ -272,6 +273,14 @@ class MeteredEngine final : public sqs::Engine {
           registry.put(
               MetricKey{account, region, std::string(kNamespace), std::string(metric), {{"QueueName", queue.name}}},
               static_cast<double>(queue.*count), "Count", now_ms);
+        }
+        if (queue.oldest_age_ms) {
+          registry.put(MetricKey{account,
+                                 region,
+                                 std::string(kNamespace),
+                                 "ApproximateAgeOfOldestMessage",
+                                 {{"QueueName", queue.name}}},
+                       static_cast<double>(*queue.oldest_age_ms / 1000), "Seconds", now_ms);
         }
       }
     }

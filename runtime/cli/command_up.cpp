@@ -223,8 +223,13 @@ int command_up(const UpOptions& options) {
   // The one worker pool: mapping batches, SNS delivery attempts and the API's Workers calls each
   // run in lanes of their own, so a flood of one cannot starve the others.
   const std::shared_ptr<common::WorkPool> work_pool = common::WorkPool::create();
+  // AWS/Lambda metrics of every invocation: SNS's and the remote mappings' in the runtime, the
+  // embedded mappings' in the executor below, Invoke's and Event invocations' in the control plane.
+  const auto lambda_meter =
+      options.aws_metrics ? std::make_shared<metrics::LambdaMeter>(metrics_registry, options.account_id, options.region)
+                          : nullptr;
   RuntimeLauncher runtime(*engine, options.account_id, options.region, clock, log, work_pool,
-                          function_log_sink(log_ingest));
+                          function_log_sink(log_ingest), lambda_meter);
 
   // Where --auth audit|enforce writes the service-principal decisions it refuses.
   const auto stderr_line = [](std::string_view line) {
@@ -272,6 +277,12 @@ int command_up(const UpOptions& options) {
   http_delivery.allow_list.guard_own_port(static_cast<uint16_t>(options.port));
   http_delivery.work_pool = work_pool;
   http_delivery.on_outcome = sink_outcome;
+  if (options.aws_metrics) {
+    http_delivery.on_dead_letter = [sns_metric](const sns::Delivery& delivery, bool moved) {
+      sns_metric(delivery.topic_arn,
+                 moved ? "NumberOfNotificationsRedrivenToDlq" : "NumberOfNotificationsFailedToRedriveToDlq", 1);
+    };
+  }
   sns::LambdaDeliveryOptions lambda_delivery;
   lambda_delivery.data_dir = http_delivery.data_dir;
   lambda_delivery.sqs = engine.get();
@@ -279,6 +290,7 @@ int command_up(const UpOptions& options) {
   lambda_delivery.clock = clock;
   lambda_delivery.work_pool = work_pool;
   lambda_delivery.on_outcome = sink_outcome;
+  lambda_delivery.on_dead_letter = http_delivery.on_dead_letter;
   // With --auth audit|enforce a function takes a topic's messages only when its policy allows
   // sns.amazonaws.com; the control plane it reads is made below.
   auto function_policies = std::make_shared<FunctionPolicies>();
@@ -382,11 +394,6 @@ int command_up(const UpOptions& options) {
     log->processing_result(change);
   };
   executor_options.mappings = runtime.mapping_directory();
-  // AWS/Lambda metrics of every invocation: the mappings' here, Invoke's and Event invocations' in
-  // the control plane.
-  const auto lambda_meter =
-      options.aws_metrics ? std::make_shared<metrics::LambdaMeter>(metrics_registry, options.account_id, options.region)
-                          : nullptr;
   executor_options.meter = lambda_meter;
   for (const auto& declared : config.functions)
     executor_options.declared[declared.name] = {!declared.isolated, declared.on_failure_queue_arn};

@@ -2,6 +2,7 @@
 
 #include "sluice/aws/remote_queue_source.h"
 #include "sluice/common/clock.h"
+#include "sluice/functions/metered_invocation.h"
 
 #include <thread>
 
@@ -36,10 +37,12 @@ functions::RegistryOptions registry_options(sqs::Engine& engine, std::string acc
 
 RuntimeLauncher::RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region,
                                  std::shared_ptr<common::Clock> clock, std::shared_ptr<const ServerLog> log,
-                                 std::shared_ptr<common::WorkPool> work_pool, functions::InvocationRecordSink records)
+                                 std::shared_ptr<common::WorkPool> work_pool, functions::InvocationRecordSink records,
+                                 std::shared_ptr<metrics::LambdaMeter> meter)
     : clock_(std::move(clock)),
       log_(std::move(log)),
       work_pool_(std::move(work_pool)),
+      meter_(std::move(meter)),
       registry_(registry_options(engine, std::move(account_id), std::move(region), clock_, log_, std::move(records))) {}
 
 RuntimeLauncher::~RuntimeLauncher() { stop(); }
@@ -78,8 +81,10 @@ bool RuntimeLauncher::start(const Config& config, std::string* error) {
       *error = "eventSourceMappings[" + std::to_string(i) + "]: no function named " + declared.function_name;
       return false;
     }
-    auto mapping = esm::EventSourceMapping::create(
-        request, esm::make_plugin_invoker(function->host, function->reserved_concurrency), sources, runtime);
+    std::shared_ptr<esm::FunctionInvoker> invoker =
+        esm::make_plugin_invoker(function->host, function->reserved_concurrency);
+    if (meter_) invoker = functions::metered_invoker(std::move(invoker), meter_, function->config().name);
+    auto mapping = esm::EventSourceMapping::create(request, std::move(invoker), sources, runtime);
     if (!mapping) {
       *error = "eventSourceMappings[" + std::to_string(i) + "]: " + std::string(mapping.error().info().json_type) +
                ": " + mapping.error().message;
@@ -95,7 +100,17 @@ bool RuntimeLauncher::start(const Config& config, std::string* error) {
 
 bool RuntimeLauncher::invoke(std::string_view function_arn, std::string event_json, std::string* error_type,
                              std::string* error_message) {
-  auto failed = registry_.invoke_async(function_arn, std::move(event_json));
+  std::optional<functions::AsyncInvokeError> failed;
+  auto function = meter_ ? registry_.find(function_arn) : nullptr;
+  if (function) {
+    functions::InvocationRequest request;
+    request.event = std::move(event_json);
+    failed = functions::FunctionRegistry::async_error(
+        functions::run_metered(*meter_, functions::unqualified_resource(function->config().name),
+                               [&] { return function->host->invoke(request); }));
+  } else {
+    failed = registry_.invoke_async(function_arn, std::move(event_json));
+  }
   if (!failed) return true;
   *error_type = std::move(failed->type);
   *error_message = std::move(failed->message);

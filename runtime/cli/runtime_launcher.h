@@ -20,6 +20,11 @@
 // destructor) before the engine is destroyed, and after the SNS service that invokes functions
 // through it.
 //
+// Metrics: with a `meter`, SNS's invocations and the remote mappings' runs go to AWS/Lambda as the
+// unqualified function's (Invocations, Errors, Duration, ConcurrentExecutions), as the control
+// plane's invocations and mappings do. (The configuration's mappings take no MetricsConfig, so
+// there are no EventCount metrics to count here.)
+//
 // Time: the function hosts, the mappings and the invocation records read `clock` (the server's).
 // Logs: invocations, environments and the mappings' LastProcessingResult changes go to `log`.
 
@@ -32,6 +37,7 @@
 #include "sluice/esm/event_source_mapping.h"
 #include "sluice/esm/mapping_directory.h"
 #include "sluice/functions/registry.h"
+#include "sluice/metrics/lambda_meter.h"
 #include "sluice/sns/delivery.h"
 
 namespace sluice::cli {
@@ -42,7 +48,7 @@ class RuntimeLauncher final : public sns::AsyncFunctionInvoker {
   // lines also go to `records` when it is set (CloudWatch Logs, function_logs.h).
   RuntimeLauncher(sqs::Engine& engine, std::string account_id, std::string region, std::shared_ptr<common::Clock> clock,
                   std::shared_ptr<const ServerLog> log, std::shared_ptr<common::WorkPool> work_pool,
-                  functions::InvocationRecordSink records = {});
+                  functions::InvocationRecordSink records = {}, std::shared_ptr<metrics::LambdaMeter> meter = nullptr);
   ~RuntimeLauncher() override;
   // Returns false with *error naming the function or mapping and the reason.
   bool start(const Config& config, std::string* error);
@@ -66,6 +72,7 @@ class RuntimeLauncher final : public sns::AsyncFunctionInvoker {
   const std::shared_ptr<common::Clock> clock_;
   const std::shared_ptr<const ServerLog> log_;
   const std::shared_ptr<common::WorkPool> work_pool_;
+  const std::shared_ptr<metrics::LambdaMeter> meter_;  // null: unmetered
   functions::FunctionRegistry registry_;
   std::vector<std::shared_ptr<esm::EventSourceMapping>> mappings_;
   const std::shared_ptr<esm::MappingDirectory> directory_ = std::make_shared<esm::MappingDirectory>();

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "sluice/common/duration_histogram.h"
 #include "sluice/common/prometheus_text.h"
 
 namespace sluice::cli {
@@ -88,6 +89,10 @@ constexpr Family kSnsFamilies[] = {
      "Notifications delivered (NumberOfNotificationsDelivered)."},
     {"NumberOfNotificationsFailed", "sluice_sns_notifications_failed_total", Exposition::Counter,
      "Notifications that failed (NumberOfNotificationsFailed)."},
+    {"NumberOfNotificationsFailedToRedriveToDlq", "sluice_sns_notifications_failed_to_redrive_to_dlq_total",
+     Exposition::Counter,
+     "Failed notifications their subscription's dead-letter queue did not take "
+     "(NumberOfNotificationsFailedToRedriveToDlq)."},
     {"NumberOfNotificationsFilteredOut", "sluice_sns_notifications_filtered_out_total", Exposition::Counter,
      "Notifications a filter policy rejected (NumberOfNotificationsFilteredOut)."},
     {"NumberOfNotificationsFilteredOut-InvalidAttributes",
@@ -109,6 +114,8 @@ constexpr Family kSnsFamilies[] = {
      "sluice_sns_notifications_filtered_out_no_message_attributes_total", Exposition::Counter,
      "Notifications filtered out because the message had no attributes "
      "(NumberOfNotificationsFilteredOut-NoMessageAttributes)."},
+    {"NumberOfNotificationsRedrivenToDlq", "sluice_sns_notifications_redriven_to_dlq_total", Exposition::Counter,
+     "Failed notifications moved to their subscription's dead-letter queue (NumberOfNotificationsRedrivenToDlq)."},
     {"PublishSize", "sluice_sns_publish_size_bytes", Exposition::Summary,
      "Size of the messages published (PublishSize)."},
 };
@@ -183,6 +190,19 @@ std::string server_metrics_text(const ServerMetricsSources& sources) {
       out.family(family.name, "gauge", family.help);
       for (const sqs::QueueDepths& queue : queues)
         out.sample(family.name, {{"queue", queue.name}}, static_cast<double>(queue.*family.count));
+    }
+    if (const std::optional<sqs::StoreCommitStats> commits = sources.engine->store_commit_stats()) {
+      out.family("sluice_sqs_store_commit_duration_seconds", "histogram",
+                 "Time of each commit of the durable SQS store, from BEGIN to COMMIT (its sync included).");
+      common::write_histogram(out, "sluice_sqs_store_commit_duration_seconds", {}, commits->duration);
+      out.family("sluice_sqs_store_committed_changes_total", "counter",
+                 "Changes (sends, deletes, visibility changes, ...) the durable SQS store's commits carried.");
+      out.sample("sluice_sqs_store_committed_changes_total", common::PrometheusLabels{},
+                 static_cast<double>(commits->mutations));
+      out.family("sluice_sqs_store_failed_commits_total", "counter",
+                 "Commit attempts of the durable SQS store that failed (a full disk, most often); each is retried.");
+      out.sample("sluice_sqs_store_failed_commits_total", common::PrometheusLabels{},
+                 static_cast<double>(commits->failures));
     }
   }
   if (sources.registry) {

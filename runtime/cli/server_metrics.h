@@ -1,7 +1,8 @@
 #pragma once
 // The series `sluice up` adds to GET /metrics (the front door writes its own requests, latency,
 // connections and parked polls): the SQS queues of the server's account and region with their
-// depths (visible, in flight, delayed), each declared function's environments (busy, idle,
+// depths (visible, in flight, delayed), the durable store's commits (a latency histogram, the
+// changes they carried, failed attempts), each declared function's environments (busy, idle,
 // started), each event-source mapping's state and LastProcessingResult, CloudWatch's AWS/Lambda
 // metrics (sluice_lambda_*: invocations, errors, duration, throttles, concurrency, Event
 // invocations, mappings' event counts), the CloudWatch Logs ingest's drops, and the process's

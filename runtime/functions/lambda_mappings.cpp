@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include "sluice/functions/metered_invocation.h"
+
 namespace sluice::functions::detail {
 namespace {
 
@@ -114,11 +116,7 @@ class RegistryInvoker final : public esm::FunctionInvoker {
   InvocationResult invoke(const InvocationRequest& request) override {
     if (auto function = registry_.find(name_)) {
       if (!meter_) return function->host->invoke(request);
-      meter_->started(resource_.function_name);
-      InvocationResult result = function->host->invoke(request);
-      meter_->ended(resource_.function_name);
-      meter_->invoked(resource_, !result.ok(), result.duration_ms);
-      return result;
+      return run_metered(*meter_, resource_, [&] { return function->host->invoke(request); });
     }
     InvocationResult missing;
     missing.status = InvocationResult::Status::FunctionError;

@@ -135,8 +135,12 @@ std::optional<AsyncInvokeError> FunctionRegistry::invoke_async(std::string_view 
   request.event = std::move(event_json);
   auto result = invoke(name_or_arn, request);
   if (!result) return AsyncInvokeError{"ResourceNotFoundException", result.error()};
-  if (result.value().ok()) return std::nullopt;
-  return AsyncInvokeError{"Unhandled", result.value().error_type + ": " + result.value().error_message};
+  return async_error(result.value());
+}
+
+std::optional<AsyncInvokeError> FunctionRegistry::async_error(const InvocationResult& result) {
+  if (result.ok()) return std::nullopt;
+  return AsyncInvokeError{"Unhandled", result.error_type + ": " + result.error_message};
 }
 
 bool FunctionRegistry::on_failure(std::string_view name_or_arn, const std::string& event_json, int attempts,

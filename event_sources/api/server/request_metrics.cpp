@@ -2,17 +2,12 @@
 
 #include "request_metrics.h"
 
-#include <cmath>
-#include <cstdio>
 #include <tuple>
 
 namespace sluice::api::server::detail {
 
 void RequestMetrics::Counters::record(int status, double seconds) {
-  size_t bucket = 0;
-  while (bucket < kBuckets.size() && seconds > kBuckets[bucket]) ++bucket;
-  buckets_[bucket].fetch_add(1, std::memory_order_relaxed);
-  sum_ns_.fetch_add(static_cast<uint64_t>(std::llround(seconds * 1e9)), std::memory_order_relaxed);
+  latency_.record(seconds);
   for (size_t i = 0; i < kStatusSlots; ++i) {
     int held = statuses_[i].load(std::memory_order_acquire);
     if (held == 0) {
@@ -53,13 +48,9 @@ RequestMetrics::Counters& RequestMetrics::counters(std::string_view service, std
 }
 
 void RequestMetrics::write(common::PrometheusText& out) const {
-  struct Histogram {
-    std::array<uint64_t, kBuckets.size() + 1> buckets{};  // not cumulative here; summed when written
-    uint64_t sum_ns = 0;
-  };
   // Sorted as the exposition lists them: by service, action and status; histograms by service.
   std::map<std::tuple<std::string_view, std::string_view, int>, uint64_t> requests;
-  std::map<std::string_view, Histogram> latency;
+  std::map<std::string_view, common::DurationHistogram::Snapshot> latency;
   common::MutexLock lock(mu_);
   for (const auto& counters : all_) {
     const Counters& c = *counters;
@@ -72,9 +63,7 @@ void RequestMetrics::write(common::PrometheusText& out) const {
       common::MutexLock others(c.others_mu_);
       for (const auto& [status, count] : c.others_) requests[{c.service_, c.action_, status}] += count;
     }
-    Histogram& h = latency[c.service_];
-    for (size_t i = 0; i < h.buckets.size(); ++i) h.buckets[i] += c.buckets_[i].load(std::memory_order_relaxed);
-    h.sum_ns += c.sum_ns_.load(std::memory_order_relaxed);
+    latency[c.service_] += c.latency_.snapshot();
   }
   out.family("sluice_requests_total", "counter", "Requests answered, by service, action and HTTP status.");
   for (const auto& [key, count] : requests) {
@@ -85,21 +74,8 @@ void RequestMetrics::write(common::PrometheusText& out) const {
   }
   out.family("sluice_request_duration_seconds", "histogram",
              "Time from a request's arrival at the front door to its answer, by service.");
-  for (const auto& [service, h] : latency) {
-    uint64_t cumulative = 0;
-    for (size_t i = 0; i < kBuckets.size(); ++i) {
-      cumulative += h.buckets[i];
-      char bound[32];
-      std::snprintf(bound, sizeof bound, "%g", kBuckets[i]);
-      out.sample("sluice_request_duration_seconds_bucket", {{"service", service}, {"le", bound}},
-                 static_cast<double>(cumulative));
-    }
-    cumulative += h.buckets[kBuckets.size()];
-    out.sample("sluice_request_duration_seconds_bucket", {{"service", service}, {"le", "+Inf"}},
-               static_cast<double>(cumulative));
-    out.sample("sluice_request_duration_seconds_sum", {{"service", service}}, static_cast<double>(h.sum_ns) / 1e9);
-    out.sample("sluice_request_duration_seconds_count", {{"service", service}}, static_cast<double>(cumulative));
-  }
+  for (const auto& [service, h] : latency)
+    common::write_histogram(out, "sluice_request_duration_seconds", {{"service", std::string(service)}}, h);
 }
 
 }  // namespace sluice::api::server::detail

@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "sluice/common/duration_histogram.h"
 #include "sluice/common/mutex.h"
 #include "sluice/common/prometheus_text.h"
 
@@ -27,10 +28,6 @@ namespace sluice::api::server::detail {
 
 class RequestMetrics {
  public:
-  // Upper bounds of the latency buckets, in seconds (+Inf is implied).
-  static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                      0.05,   0.1,   0.25,   0.5,   1,    5};
-
   // The counts of one service's action. Its address is stable for the RequestMetrics' life.
   class Counters {
    public:
@@ -49,9 +46,8 @@ class RequestMetrics {
     std::array<std::atomic<int>, kStatusSlots> statuses_{};  // 0: free
     std::array<std::atomic<uint64_t>, kStatusSlots> by_status_{};
     mutable common::Mutex others_mu_;
-    std::map<int, uint64_t> others_ GUARDED_BY(others_mu_);             // statuses beyond the slots
-    std::array<std::atomic<uint64_t>, kBuckets.size() + 1> buckets_{};  // the last one is +Inf
-    std::atomic<uint64_t> sum_ns_{0};
+    std::map<int, uint64_t> others_ GUARDED_BY(others_mu_);  // statuses beyond the slots
+    common::DurationHistogram latency_;
   };
 
   // Any loop thread: the counters of `action` of `service`, made on first use.

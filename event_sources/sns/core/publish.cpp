@@ -411,6 +411,11 @@ std::optional<common::AwsError> ServiceImpl::settle_queue_delivery(const Subscri
   const auto* dlq = policy.as_object().if_contains("deadLetterTargetArn");
   if (dlq == nullptr || !dlq->is_string()) return std::nullopt;
   common::Status redriven = send_to_queue(std::string(dlq->as_string()), send, request, fifo_topic, topic_arn);
+  if (options_.on_metric) {
+    options_.on_metric(
+        topic_arn, redriven.ok() ? "NumberOfNotificationsRedrivenToDlq" : "NumberOfNotificationsFailedToRedriveToDlq",
+        1);
+  }
   if (!redriven.ok() && server_failure(redriven.error())) return redriven.error();
   return std::nullopt;
 }

@@ -9,7 +9,8 @@
 
 namespace sluice::sns::detail {
 
-bool send_to_dead_letter_queue(sqs::Engine* sqs, const Delivery& d) {
+bool send_to_dead_letter_queue(sqs::Engine* sqs, const Delivery& d,
+                               const std::function<void(const Delivery&, bool moved)>& on_dead_letter) {
   if (sqs == nullptr) return false;
   auto redrive = d.subscription_attributes.find("RedrivePolicy");
   if (redrive == d.subscription_attributes.end()) return false;
@@ -19,7 +20,11 @@ bool send_to_dead_letter_queue(sqs::Engine* sqs, const Delivery& d) {
   const auto* target = policy.as_object().if_contains("deadLetterTargetArn");
   if (target == nullptr || !target->is_string()) return false;
   auto queue = sqs::parse_queue_arn(target->as_string());
-  if (!queue) return false;
+  const auto told = [&](bool moved) {
+    if (on_dead_letter) on_dead_letter(d, moved);
+    return moved;
+  };
+  if (!queue) return told(false);
   sqs::SendMessageRequest send;
   if (d.raw && d.type == "Notification") {
     send.body = d.message;
@@ -36,7 +41,7 @@ bool send_to_dead_letter_queue(sqs::Engine* sqs, const Delivery& d) {
   } else {
     send.body = d.envelope_json();
   }
-  return sqs->send_message(*queue, send).ok();
+  return told(sqs->send_message(*queue, send).ok());
 }
 
 }  // namespace sluice::sns::detail

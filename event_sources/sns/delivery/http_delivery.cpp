@@ -181,7 +181,7 @@ std::unique_ptr<HttpDelivery> HttpDelivery::open(const HttpDeliveryOptions& opti
   };
   hooks.retry_delay_ms = [self](const Delivery& d, int failures) { return self->retry_delay(d, failures); };
   hooks.give_up = [self](const Delivery& d, int, bool) {
-    return detail::send_to_dead_letter_queue(self->options.sqs, d);
+    return detail::send_to_dead_letter_queue(self->options.sqs, d, self->options.on_dead_letter);
   };
   impl->runner = std::make_unique<detail::DeliveryRunner>("http", impl->journal.get(), options.threads,
                                                           options.clock ? options.clock : common::system_clock(),

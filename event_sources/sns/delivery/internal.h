@@ -141,6 +141,8 @@ class DeliveryRunner {
 
 // Sends the message to the subscription's RedrivePolicy queue: the bare message for raw
 // subscriptions, the JSON envelope otherwise. False when there is no DLQ or the send failed.
-bool send_to_dead_letter_queue(sqs::Engine* sqs, const Delivery& delivery);
+// With a DLQ, tells `on_dead_letter` (when set) whether the queue took the message.
+bool send_to_dead_letter_queue(sqs::Engine* sqs, const Delivery& delivery,
+                               const std::function<void(const Delivery&, bool moved)>& on_dead_letter);
 
 }  // namespace sluice::sns::detail

@@ -71,7 +71,7 @@ struct LambdaDelivery::Impl {
         options.invoker->on_failure(d.endpoint, d.lambda_event_json(), attempts, error.first, error.second)) {
       return true;
     }
-    return detail::send_to_dead_letter_queue(options.sqs, d);
+    return detail::send_to_dead_letter_queue(options.sqs, d, options.on_dead_letter);
   }
 };
 

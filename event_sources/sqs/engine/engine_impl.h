@@ -153,6 +153,7 @@ class EngineImpl final : public Engine {
   [[nodiscard]] std::optional<common::AwsError> refuse_while_store_failing() const;
   bool store_failing() const override;
   std::optional<SyncMode> store_sync() const override;
+  std::optional<StoreCommitStats> store_commit_stats() const override;
   common::Status wait_durable(uint64_t ticket) override;
   int64_t next_seq() { return ++last_seq_; }
   // Adds messages to a queue (dead-letter moves, move tasks) under its lock and wakes its waiters.

@@ -161,6 +161,7 @@ std::optional<common::AwsError> EngineImpl::refuse_while_store_failing() const {
 bool EngineImpl::store_failing() const { return store_->failing(); }
 
 std::optional<SyncMode> EngineImpl::store_sync() const { return store_->sync_mode(); }
+std::optional<StoreCommitStats> EngineImpl::store_commit_stats() const { return store_->commit_stats(); }
 
 common::Status EngineImpl::wait_durable(uint64_t ticket) {
   if (ticket == 0) return common::ok_status();

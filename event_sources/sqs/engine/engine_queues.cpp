@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "engine/engine_impl.h"
 
 namespace sluice::sqs::detail {
@@ -263,14 +265,16 @@ std::vector<QueueDepths> EngineImpl::queue_depths(const std::string& account_id,
     if (!q.loaded.load(std::memory_order_acquire)) {
       StoredCounts counts;
       if (stored_counts(q, &counts)) continue;  // unreadable rows: GetQueueAttributes says why
-      depths.push_back({q.address.name, counts.visible, counts.in_flight, counts.delayed});
+      depths.push_back({q.address.name, counts.visible, counts.in_flight, counts.delayed, std::nullopt});
       continue;
     }
     common::MutexLock lock(q.mu);
     if (q.deleted) continue;
     q.promote(now_ms);
+    const std::optional<int64_t> oldest_sent_ms = q.oldest_sent_ms();
     depths.push_back({q.address.name, static_cast<int64_t>(q.visible_count()),
-                      static_cast<int64_t>(q.in_flight_count()), static_cast<int64_t>(q.delayed_count())});
+                      static_cast<int64_t>(q.in_flight_count()), static_cast<int64_t>(q.delayed_count()),
+                      oldest_sent_ms ? std::max<int64_t>(0, now_ms - *oldest_sent_ms) : 0});
   }
   return depths;  // the registry is ordered by address, so names come sorted
 }

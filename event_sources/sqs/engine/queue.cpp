@@ -274,6 +274,16 @@ std::vector<int64_t> Queue::expire(int64_t now_ms) {
   return gone;
 }
 
+std::optional<int64_t> Queue::oldest_sent_ms() {
+  // Deleted messages leave their seqs in arrivals_; the ones at the front are dropped here, as
+  // expire() drops them.
+  while (!arrivals_.empty()) {
+    if (const Message* m = find(arrivals_.front())) return m->sent_ms;
+    arrivals_.pop_front();
+  }
+  return std::nullopt;
+}
+
 std::optional<int64_t> Queue::next_visible_ms() {
   while (!hidden_.empty()) {
     const HiddenEntry& top = hidden_.front();

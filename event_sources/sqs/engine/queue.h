@@ -146,6 +146,9 @@ class Queue {
   // moved in from another queue are checked when they reach the front or are received).
   std::vector<int64_t> expire(int64_t now_ms) REQUIRES(mu);
   bool expired(const Message& message, int64_t now_ms) const REQUIRES(mu);
+  // SentTimestamp of the message that arrived first of those still here (a message moved in from
+  // another queue keeps its own); nullopt when the queue is empty.
+  std::optional<int64_t> oldest_sent_ms() REQUIRES(mu);
   // Earliest time a hidden message may become visible.
   std::optional<int64_t> next_visible_ms() REQUIRES(mu);
   void expire_dedup(int64_t now_ms) REQUIRES(mu);

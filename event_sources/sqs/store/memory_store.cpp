@@ -20,6 +20,7 @@ class MemoryStore final : public Store {
   bool failing() const override { return false; }
   void set_data_key_opener(DataKeyOpener) override {}  // nothing is ever read back
   std::optional<SyncMode> sync_mode() const override { return std::nullopt; }
+  std::optional<StoreCommitStats> commit_stats() const override { return std::nullopt; }
 
  private:
   std::atomic<uint64_t> appended_{0};

@@ -51,6 +51,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -216,6 +217,10 @@ class SqliteStore final : public Store {
     data_keys_.set_opener(std::move(opener));
   }
   std::optional<SyncMode> sync_mode() const override { return sync_mode_; }
+  std::optional<StoreCommitStats> commit_stats() const override {
+    return StoreCommitStats{commit_duration_.snapshot(), committed_mutations_.load(std::memory_order_relaxed),
+                            failed_commits_.load(std::memory_order_relaxed)};
+  }
 
  private:
   void commit(std::vector<Mutation>& batch);
@@ -263,6 +268,10 @@ class SqliteStore final : public Store {
   // (nullopt: absent), in the order of the changes.
   std::vector<std::pair<int64_t, std::optional<int64_t>>> seq_undo_;
   bool failing_ = false;  // the last commit failed (for the log lines on failure and recovery)
+  // Written by the commit leader, read by scrapes from any thread.
+  common::DurationHistogram commit_duration_;
+  std::atomic<uint64_t> committed_mutations_{0};
+  std::atomic<uint64_t> failed_commits_{0};
   common::sqlite::Statement begin_, commit_, rollback_, put_meta_;
   common::sqlite::Statement put_queue_, delete_queue_, delete_queue_dedup_;
   common::sqlite::Statement insert_message_, update_message_, update_unknown_message_, delete_message_;
@@ -292,9 +301,11 @@ void SqliteStore::commit(std::vector<Mutation>& batch) {
   const bool key_check_stored = key_check_stored_;
   const int64_t reserved_data_key_id = reserved_data_key_id_;
   seq_undo_.clear();
+  const auto started = std::chrono::steady_clock::now();
   try {
     run_transaction(batch);
   } catch (const StoreFailure& e) {
+    failed_commits_.fetch_add(1, std::memory_order_relaxed);
     undo_bookkeeping(reserved_seq, reserved_queue_id, key_check_stored);
     reserved_data_key_id_ = reserved_data_key_id;
     if (!failing_) {
@@ -303,10 +314,14 @@ void SqliteStore::commit(std::vector<Mutation>& batch) {
     }
     throw;
   } catch (...) {
+    failed_commits_.fetch_add(1, std::memory_order_relaxed);
     undo_bookkeeping(reserved_seq, reserved_queue_id, key_check_stored);
     reserved_data_key_id_ = reserved_data_key_id;
     throw;
   }
+  commit_duration_.record_ns(static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count()));
+  committed_mutations_.fetch_add(batch.size(), std::memory_order_relaxed);
   if (failing_) {
     std::fprintf(stderr, "sluice: %s commits again; every change held since the failure is stored\n",
                  files_.database.c_str());

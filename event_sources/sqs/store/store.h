@@ -210,6 +210,8 @@ class Store {
   // The committing connection's sync mode as SQLite reports it (PRAGMA synchronous, read once at
   // open); nullopt for the memory store.
   virtual std::optional<SyncMode> sync_mode() const = 0;
+  // What the commits have cost so far; nullopt for the memory store.
+  virtual std::optional<StoreCommitStats> commit_stats() const = 0;
 };
 
 struct StoreOpenOptions {

@@ -258,6 +258,16 @@ def run(server, work, failures):
                      service="sqs")
     if not count or count < 4:
         failures.append("request latency count for sqs: %r" % count)
+    # The durable store's commits: the sends above were each committed before their answer.
+    commits = value_of(families, "sluice_sqs_store_commit_duration_seconds",
+                       "sluice_sqs_store_commit_duration_seconds_count")
+    if not commits or commits < 2:
+        failures.append("store commits counted: %r" % commits)
+    changes = value_of(families, "sluice_sqs_store_committed_changes_total")
+    if not changes or changes < commits:
+        failures.append("store changes committed: %r (commits %r)" % (changes, commits))
+    if value_of(families, "sluice_sqs_store_failed_commits_total") != 0:
+        failures.append("failed commits: %r" % value_of(families, "sluice_sqs_store_failed_commits_total"))
     check_with_promtool(text, failures)
     scrape_with_prometheus(server, work, failures)
 

@@ -581,11 +581,22 @@ def sns_metric_sum(topic, metric):
     return sum(p["Sum"] for p in points)
 
 
+def lambda_metric_sum(function, metric):
+    """The AWS/Lambda metric's sum for the function over the last hour, through CloudWatch."""
+    cloudwatch = boto3.client("cloudwatch", region_name=REGION, endpoint_url=ENDPOINT, config=BOUNDED)
+    now = time.time()
+    points = cloudwatch.get_metric_statistics(
+        Namespace="AWS/Lambda", MetricName=metric, Dimensions=[{"Name": "FunctionName", "Value": function}],
+        StartTime=now - 3600, EndTime=now + 600, Period=3600, Statistics=["Sum"])["Datapoints"]
+    return sum(p["Sum"] for p in points)
+
+
 @pytest.mark.skipif("echo" not in FUNCTIONS, reason="the server declares no 'echo' function")
 def test_lambda_subscription_invokes_declared_function(sns, topic):
     sub = sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function_arn("echo"))["SubscriptionArn"]
     assert sub.startswith(topic + ":")  # same-account lambda: confirmed at once
     before = server_log().count("[echo] START RequestId")
+    invocations_before = lambda_metric_sum("echo", "Invocations")
     sns.publish(TopicArn=topic, Message="to lambda")
     assert wait_for(lambda: server_log().count("[echo] START RequestId") == before + 1), server_log()[-2000:]
     assert wait_for(lambda: re.search(r"\[echo\] END RequestId: [0-9a-f-]+\n", server_log()))
@@ -594,6 +605,8 @@ def test_lambda_subscription_invokes_declared_function(sns, topic):
     # A function's deliveries count in AWS/SNS as queue deliveries do.
     assert wait_for(lambda: sns_metric_sum(topic, "NumberOfNotificationsDelivered") == 1)
     assert sns_metric_sum(topic, "NumberOfNotificationsFailed") == 0
+    # The function's run counts in AWS/Lambda as an invocation through Lambda's API does.
+    assert wait_for(lambda: lambda_metric_sum("echo", "Invocations") == invocations_before + 1)
 
 
 def test_lambda_subscription_to_unknown_function_dead_letters(sns, sqs, topic):
@@ -614,9 +627,16 @@ def test_lambda_subscription_to_unknown_function_dead_letters(sns, sqs, topic):
     assert env["Message"] == "test_redrive_policy"
     assert env["MessageAttributes"] == {"attr1": {"Type": "Number", "Value": "1"}}
     assert env["UnsubscribeURL"].endswith("SubscriptionArn=" + sub)
-    # Given up at once (no such function): one failed notification, none delivered.
+    # Given up at once (no such function): one failed notification, none delivered, moved to the DLQ.
     assert wait_for(lambda: sns_metric_sum(topic, "NumberOfNotificationsFailed") == 1)
     assert sns_metric_sum(topic, "NumberOfNotificationsDelivered") == 0
+    assert wait_for(lambda: sns_metric_sum(topic, "NumberOfNotificationsRedrivenToDlq") == 1)
+    assert sns_metric_sum(topic, "NumberOfNotificationsFailedToRedriveToDlq") == 0
+    # With the DLQ gone, the next failed notification has nowhere to go.
+    sqs.delete_queue(QueueUrl=dlq_url)
+    sns.publish(TopicArn=topic, Message="nowhere")
+    assert wait_for(lambda: sns_metric_sum(topic, "NumberOfNotificationsFailedToRedriveToDlq") == 1)
+    assert sns_metric_sum(topic, "NumberOfNotificationsRedrivenToDlq") == 1
 
 
 FILTERED_OUT_VARIANTS = ("MessageAttributes", "NoMessageAttributes", "InvalidAttributes", "MessageBody",
@@ -663,6 +683,10 @@ def test_sqs_subscription_to_deleted_queue_dead_letters(sns, sqs, topic):
     got = receive_all(sqs, dlq_url, 1, deadline_s=10.0)
     assert len(got) == 1
     assert json.loads(got[0]["Body"])["Message"] == "queue is gone"
+    assert wait_for(lambda: sns_metric_sum(topic, "NumberOfNotificationsRedrivenToDlq") == 1)
+    sqs.delete_queue(QueueUrl=dlq_url)
+    sns.publish(TopicArn=topic, Message="and so is its DLQ")
+    assert wait_for(lambda: sns_metric_sum(topic, "NumberOfNotificationsFailedToRedriveToDlq") == 1)
 
 
 def test_subscription_redrive_policy_validation(sns, sqs, topic):

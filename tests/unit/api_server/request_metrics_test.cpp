@@ -44,6 +44,8 @@ TEST_CASE("answers are counted by service, action and status, and their latency 
   // Sorted by service, then action: DeleteMessage before SendMessage, sns before sqs.
   CHECK(text.find("action=\"DeleteMessage\"") < text.find("action=\"SendMessage\""));
   CHECK(text.find("service=\"sns\"") < text.find("service=\"sqs\""));
+  CHECK(has(text, "sluice_request_duration_seconds_bucket{service=\"sqs\",le=\"0.0001\"} 1\n"));
+  CHECK(has(text, "sluice_request_duration_seconds_bucket{service=\"sqs\",le=\"0.00025\"} 1\n"));
   CHECK(has(text, "sluice_request_duration_seconds_bucket{service=\"sqs\",le=\"0.0005\"} 1\n"));
   CHECK(has(text, "sluice_request_duration_seconds_bucket{service=\"sqs\",le=\"0.0025\"} 2\n"));
   CHECK(has(text, "sluice_request_duration_seconds_bucket{service=\"sqs\",le=\"1\"} 3\n"));

@@ -64,6 +64,53 @@ TEST_CASE("the metered engine counts sends, receives, deletes and samples depths
   registry->sample(t0);  // the sampler outlives the engine harmlessly
 }
 
+TEST_CASE("ApproximateAgeOfOldestMessage is the age of the first message still in the queue, 0 when empty") {
+  auto clock = std::make_shared<common::ManualClock>(1'700'000'040'000);
+  auto registry = std::make_shared<Registry>(clock);
+  sqs::EngineOptions options;
+  options.in_memory = true;
+  options.clock = clock;
+  options.background_housekeeping = false;
+  std::string error;
+  auto engine = meter_sqs(sqs::Engine::open(options, &error), registry);
+  REQUIRE(engine);
+  sqs::QueueAddress q{"123456789012", "us-east-1", "aging"};
+  REQUIRE(engine->create_queue(q, {}, {}).ok());
+  // The newest sample's value (one per minute: each sample below is in a minute of its own).
+  auto age_now = [&] {
+    const int64_t now = clock->now_ms();
+    registry->sample(now);
+    auto points = registry->query(
+        MetricKey{q.account_id, q.region, "AWS/SQS", "ApproximateAgeOfOldestMessage", {{"QueueName", "aging"}}},
+        now - now % 60'000, now - now % 60'000 + 60'000, 60'000);
+    return points.empty() ? -1.0 : points.back().stats.maximum;
+  };
+  CHECK(age_now() == 0);
+
+  sqs::SendMessageRequest send;
+  send.body = "old";
+  REQUIRE(engine->send_message(q, send).ok());
+  clock->advance_s(100);
+  send.body = "new";
+  REQUIRE(engine->send_message(q, send).ok());
+  clock->advance_s(25);
+  CHECK(age_now() == 125);
+
+  // In flight still counts: only a delete ends a message's age.
+  sqs::ReceiveMessageRequest receive;
+  receive.max_number_of_messages = 10;
+  receive.wait_time_seconds = 0;
+  auto got = engine->receive_message(q, receive, nullptr);
+  REQUIRE(got.ok());
+  REQUIRE(got->messages.size() == 2);
+  clock->advance_s(60);
+  CHECK(age_now() == 185);
+  for (const auto& message : got->messages)
+    if (message.body == "old") REQUIRE(engine->delete_message(q, message.receipt_handle).ok());
+  clock->advance_s(60);
+  CHECK(age_now() == 145);
+}
+
 TEST_CASE("a batch's SentMessageSize has one datapoint per successful entry, each its own body's size") {
   auto clock = std::make_shared<common::ManualClock>(1'700'000'040'000);
   auto registry = std::make_shared<Registry>(clock);

@@ -61,6 +61,10 @@ TEST_CASE("a commit on a full disk fails as disk full, and the next one after sp
     std::vector<Mutation> initial{mutation::PutQueue{sample_queue(1)}};
     for (int64_t seq = 1; seq <= 20; ++seq) initial.emplace_back(mutation::InsertMessage{sample_message(1, seq)});
     store->wait_durable(store->append(std::move(initial)));
+    REQUIRE(store->commit_stats().has_value());
+    CHECK(store->commit_stats()->duration.count() == 1);
+    CHECK(store->commit_stats()->mutations == 21);
+    CHECK(store->commit_stats()->failures == 0);
 
     MessageRecord large = sample_message(1, kFar);
     large.body.assign(256 * 1024, 'x');
@@ -87,6 +91,12 @@ TEST_CASE("a commit on a full disk fails as disk full, and the next one after sp
     store->wait_durable(after);
     CHECK_FALSE(store->failing());
     store->wait_durable(failed_ticket);  // covered by the retry
+    // Two attempts failed; the retry that got through carried all four held changes.
+    const StoreCommitStats stats = *store->commit_stats();
+    CHECK(stats.failures == 2);
+    CHECK(stats.duration.count() == 2);
+    CHECK(stats.mutations == 21 + 4);
+    CHECK(stats.duration.sum_ns > 0);
   }
   std::string error;
   auto reopened = open_sqlite_store(dir.path(), SyncMode::Normal, &error);

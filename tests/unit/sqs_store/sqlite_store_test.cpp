@@ -91,6 +91,7 @@ TEST_CASE("the store's connection syncs as its SyncMode asks, as SQLite itself r
     CHECK(store->sync_mode() == SyncMode::PowerLoss);
   }
   CHECK_FALSE(open_memory_store()->sync_mode().has_value());
+  CHECK_FALSE(open_memory_store()->commit_stats().has_value());
 }
 
 TEST_CASE("every field of queues, messages and dedup entries survives a reopen") {

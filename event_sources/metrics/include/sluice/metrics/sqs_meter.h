@@ -8,10 +8,14 @@
 //   SentMessageSize         Bytes, one datapoint per message sent
 //   ApproximateNumberOfMessagesVisible, ...NotVisible, ...Delayed
 //                           Count, sampled for every queue each time Registry::sample() runs
+//   ApproximateAgeOfOldestMessage
+//                           Seconds, sampled with them: the age of the message that arrived first
+//                           of those not deleted (in flight included), from its SentTimestamp, so
+//                           a message moved in from another queue counts from its first send; 0
+//                           for an empty queue; not sampled for a queue not loaded since the start
 //
 // NumberOfEmptyReceives counts receives answered empty at once; a long poll that parks and later
-// ends empty is not counted. ApproximateAgeOfOldestMessage is not emitted (the engine does not
-// expose the oldest message's age).
+// ends empty is not counted.
 //
 // Depths are sampled for the queues of every account and region the meter has seen a call for,
 // and of `account_regions` (the server's own, so that queues loaded from a data directory are

@@ -33,6 +33,7 @@
 
 #include "sluice/common/aws_error.h"
 #include "sluice/common/clock.h"
+#include "sluice/common/duration_histogram.h"
 
 namespace sluice::kms {
 class DataKeyCache;  // sluice/kms/data_keys.h
@@ -60,6 +61,10 @@ struct QueueDepths {
   int64_t visible = 0;
   int64_t in_flight = 0;
   int64_t delayed = 0;
+  // Age of the oldest message not deleted (CloudWatch's ApproximateAgeOfOldestMessage), from its
+  // SentTimestamp; 0 for an empty queue. nullopt for a queue whose messages are not loaded yet
+  // (counted from the store, which keeps no such figure).
+  std::optional<int64_t> oldest_age_ms;
 };
 
 // A user (or system) message attribute. String and Number (and their ".label" subtypes) use
@@ -220,6 +225,15 @@ struct PeekedMessage {
 enum class SyncMode {
   Normal,    // commit = WAL write; survives a killed process (kill -9)
   PowerLoss  // also fsync on every commit; survives power loss
+};
+
+// What the durable store's commits have cost since it opened (for GET /metrics): how long each
+// successful commit took (BEGIN to COMMIT, its sync included), the changes they carried and the
+// attempts that failed (each is retried).
+struct StoreCommitStats {
+  common::DurationHistogram::Snapshot duration;
+  uint64_t mutations = 0;
+  uint64_t failures = 0;
 };
 
 // One message moved to a dead-letter queue by the source queue's redrive policy.
@@ -436,6 +450,8 @@ class Engine {
   // (PRAGMA synchronous, read back when the store opened: FULL or stricter is PowerLoss, NORMAL is
   // Normal). nullopt in memory. For GET /health.
   virtual std::optional<SyncMode> store_sync() const = 0;
+  // The store's commits so far; nullopt in memory. For GET /metrics.
+  virtual std::optional<StoreCommitStats> store_commit_stats() const = 0;
 };
 
 }  // namespace sluice::sqs

@@ -119,6 +119,8 @@ class FunctionRegistry {
       EXCLUDES(mu_);
   // One attempt of an asynchronous invocation with the event; nullopt on success.
   std::optional<AsyncInvokeError> invoke_async(std::string_view name_or_arn, std::string event_json) EXCLUDES(mu_);
+  // What invoke_async answers for a run's result: nullopt for success, else Lambda's error.
+  static std::optional<AsyncInvokeError> async_error(const InvocationResult& result);
   // Sends Lambda's invocation record (condition RetriesExhausted, the event, the last error) to the
   // function's OnFailure destination. False when the function is unknown or has no destination, or
   // the destination did not take it.

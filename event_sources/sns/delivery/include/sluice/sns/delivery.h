@@ -98,6 +98,10 @@ struct DeliveryWorkerOptions {
   // function ran, failed when the delivery was given up (its retries spent, or the function
   // unknown or refused). May be empty.
   std::function<void(const Delivery& delivery, bool delivered)> on_outcome;
+  // A delivery given up on a subscription with a RedrivePolicy: `moved` when its dead-letter queue
+  // took the message (AWS/SNS NumberOfNotificationsRedrivenToDlq), else
+  // NumberOfNotificationsFailedToRedriveToDlq. May be empty.
+  std::function<void(const Delivery& delivery, bool moved)> on_dead_letter;
 };
 
 // ---- Where HTTP/S deliveries may connect ----------------------------------------------------
