@@ -199,6 +199,9 @@ def run(server, work, failures):
     jobs = sqs.get_queue_url(QueueName="jobs")["QueueUrl"]
     held = sqs.create_queue(QueueName="held", Attributes={"DelaySeconds": "900"})["QueueUrl"]
     sqs.send_message(QueueUrl=held, MessageBody="later")
+    # A long poll that ends empty is one empty receive, as on AWS.
+    if sqs.receive_message(QueueUrl=held, WaitTimeSeconds=1).get("Messages"):
+        failures.append("a delayed message was received")
     sqs.send_message(QueueUrl=jobs, MessageBody="now")
     sns = boto3.client("sns", endpoint_url=server.endpoint, **CREDENTIALS)
     topic = sns.create_topic(Name="alerts")["TopicArn"]
@@ -242,6 +245,7 @@ def run(server, work, failures):
         ("sluice_sqs_messages_sent_total", {"queue": "held"}, lambda v: v == 1),
         ("sluice_sqs_messages_received_total", {"queue": "jobs"}, lambda v: v >= 1),
         ("sluice_sqs_sent_message_size_bytes_sum", {"queue": "held"}, lambda v: v == len("later")),
+        ("sluice_sqs_empty_receives_total", {"queue": "held"}, lambda v: v == 1),
         ("sluice_sns_messages_published_total", {"topic": "alerts"}, lambda v: v == 1),
         ("sluice_sns_publish_size_bytes_count", {"topic": "alerts"}, lambda v: v == 1),
     ]

@@ -14,8 +14,8 @@
 //                           a message moved in from another queue counts from its first send; 0
 //                           for an empty queue; not sampled for a queue not loaded since the start
 //
-// NumberOfEmptyReceives counts receives answered empty at once; a long poll that parks and later
-// ends empty is not counted.
+// NumberOfEmptyReceives counts receives answered empty: a long poll once, by the receive that ends
+// it (a parked receive is not an answer; the poll's last attempt, made without a watch, is).
 //
 // Depths are sampled for the queues of every account and region the meter has seen a call for,
 // and of `account_regions` (the server's own, so that queues loaded from a data directory are
