@@ -4,6 +4,7 @@
 
 #include "sluice/metrics/sqs_meter.h"
 
+#include <cmath>
 #include <map>
 #include <set>
 #include <utility>
@@ -275,12 +276,13 @@ class MeteredEngine final : public sqs::Engine {
               static_cast<double>(queue.*count), "Count", now_ms);
         }
         if (queue.oldest_age_ms) {
+          const double age_s = std::floor(static_cast<double>(*queue.oldest_age_ms) / 1000);  // whole seconds
           registry.put(MetricKey{account,
                                  region,
                                  std::string(kNamespace),
                                  "ApproximateAgeOfOldestMessage",
                                  {{"QueueName", queue.name}}},
-                       static_cast<double>(*queue.oldest_age_ms / 1000), "Seconds", now_ms);
+                       age_s, "Seconds", now_ms);
         }
       }
     }
