@@ -10,16 +10,32 @@
 using namespace sluice;
 using namespace sluice::metrics;
 
+namespace {
+
+// An in-memory engine metered into a registry, on a manual clock, with no housekeeping of its own.
+struct Metered {
+  std::shared_ptr<common::ManualClock> clock = std::make_shared<common::ManualClock>(1'700'000'040'000);
+  std::shared_ptr<Registry> registry = std::make_shared<Registry>(clock);
+  std::unique_ptr<sqs::Engine> engine;
+
+  Metered() {
+    sqs::EngineOptions options;
+    options.in_memory = true;
+    options.clock = clock;
+    options.background_housekeeping = false;
+    std::string error;
+    engine = meter_sqs(sqs::Engine::open(options, &error), registry);
+    REQUIRE_MESSAGE(engine, error);
+  }
+};
+
+}  // namespace
+
 TEST_CASE("the metered engine counts sends, receives, deletes and samples depths") {
-  auto clock = std::make_shared<common::ManualClock>(1'700'000'040'000);
-  auto registry = std::make_shared<Registry>(clock);
-  sqs::EngineOptions options;
-  options.in_memory = true;
-  options.clock = clock;
-  options.background_housekeeping = false;
-  std::string error;
-  auto engine = meter_sqs(sqs::Engine::open(options, &error), registry);
-  REQUIRE(engine);
+  Metered metered;
+  auto& clock = metered.clock;
+  auto& registry = metered.registry;
+  auto& engine = metered.engine;
   sqs::QueueAddress q{"123456789012", "us-east-1", "orders"};
   REQUIRE(engine->create_queue(q, {}, {}).ok());
 
@@ -65,15 +81,10 @@ TEST_CASE("the metered engine counts sends, receives, deletes and samples depths
 }
 
 TEST_CASE("ApproximateAgeOfOldestMessage is the age of the first message still in the queue, 0 when empty") {
-  auto clock = std::make_shared<common::ManualClock>(1'700'000'040'000);
-  auto registry = std::make_shared<Registry>(clock);
-  sqs::EngineOptions options;
-  options.in_memory = true;
-  options.clock = clock;
-  options.background_housekeeping = false;
-  std::string error;
-  auto engine = meter_sqs(sqs::Engine::open(options, &error), registry);
-  REQUIRE(engine);
+  Metered metered;
+  auto& clock = metered.clock;
+  auto& registry = metered.registry;
+  auto& engine = metered.engine;
   sqs::QueueAddress q{"123456789012", "us-east-1", "aging"};
   REQUIRE(engine->create_queue(q, {}, {}).ok());
   // The newest sample's value (one per minute: each sample below is in a minute of its own).
@@ -112,15 +123,10 @@ TEST_CASE("ApproximateAgeOfOldestMessage is the age of the first message still i
 }
 
 TEST_CASE("a batch's SentMessageSize has one datapoint per successful entry, each its own body's size") {
-  auto clock = std::make_shared<common::ManualClock>(1'700'000'040'000);
-  auto registry = std::make_shared<Registry>(clock);
-  sqs::EngineOptions options;
-  options.in_memory = true;
-  options.clock = clock;
-  options.background_housekeeping = false;
-  std::string error;
-  auto engine = meter_sqs(sqs::Engine::open(options, &error), registry);
-  REQUIRE(engine);
+  Metered metered;
+  auto& clock = metered.clock;
+  auto& registry = metered.registry;
+  auto& engine = metered.engine;
   sqs::QueueAddress q{"123456789012", "us-east-1", "sizes"};
   REQUIRE(engine->create_queue(q, {}, {}).ok());
 
