@@ -168,20 +168,54 @@ CanonicalHeaders canonical_headers(const HeaderList& headers) {
   return out;
 }
 
+namespace {
+
+// True when normalize_value(value) == value: one line, no tab or carriage return, no space at
+// either end and no run of spaces. What clients send almost always is, and is then copied as is.
+bool already_normal(std::string_view value) {
+  if (!value.empty() && (value.front() == ' ' || value.back() == ' ')) return false;
+  char previous = 0;
+  for (char c : value) {
+    if (c == '\n' || c == '\t' || c == '\r' || (c == ' ' && previous == ' ')) return false;
+    previous = c;
+  }
+  return true;
+}
+
+// One name of a signature's SignedHeaders: "name:value\n" into the block, the name into the list.
+void add_named(CanonicalHeaders& out, const HeaderList& headers, std::string_view name) {
+  out.block.append(name).append(":");
+  bool first = true;
+  for (const auto& [header, header_value] : headers) {
+    if (!equals_lowercase(header, name)) continue;
+    if (!first) out.block += ',';
+    if (already_normal(header_value)) out.block.append(header_value);
+    else out.block.append(normalize_value(header_value));
+    first = false;
+  }
+  out.block.append("\n");
+  if (!out.signed_headers.empty()) out.signed_headers += ';';
+  out.signed_headers.append(name);
+}
+
+}  // namespace
+
 CanonicalHeaders canonical_headers_named(const HeaderList& headers, const std::vector<std::string>& names) {
   CanonicalHeaders out;
-  for (const std::string& name : names) {
-    std::string value;
-    bool first = true;
-    for (const auto& [header, header_value] : headers) {
-      if (!equals_lowercase(header, name)) continue;
-      if (!first) value += ',';
-      value += normalize_value(header_value);
-      first = false;
-    }
-    out.block.append(name).append(":").append(value).append("\n");
-    if (!out.signed_headers.empty()) out.signed_headers += ';';
-    out.signed_headers += name;
+  for (const std::string& name : names) add_named(out, headers, name);
+  return out;
+}
+
+CanonicalHeaders canonical_headers_signed(const HeaderList& headers, std::string_view signed_headers) {
+  CanonicalHeaders out;
+  out.block.reserve(256);
+  out.signed_headers.reserve(signed_headers.size());
+  size_t pos = 0;
+  while (pos <= signed_headers.size()) {
+    size_t next = signed_headers.find(';', pos);
+    if (next == std::string_view::npos) next = signed_headers.size();
+    add_named(out, headers, signed_headers.substr(pos, next - pos));
+    pos = next + 1;
   }
   return out;
 }

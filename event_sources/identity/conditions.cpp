@@ -224,7 +224,7 @@ const std::vector<std::string>* ConditionContext::find(std::string_view key) con
   for (const Entry& entry : entries_) {
     if (same_key(entry.key, key)) return &entry.values;
   }
-  return nullptr;
+  return base_ != nullptr ? base_->find(key) : nullptr;
 }
 
 bool conditions_hold(const json::value& condition, const ConditionContext& context) {

@@ -84,6 +84,9 @@ class MeteredEngine final : public sqs::Engine {
                                                           const std::vector<std::string>& names) override {
     return inner_->get_queue_attributes(queue, names);
   }
+  common::Outcome<std::string> queue_policy(const sqs::QueueAddress& queue) override {
+    return inner_->queue_policy(queue);
+  }
   std::vector<sqs::QueueDepths> queue_depths(const std::string& account_id, const std::string& region) override {
     return inner_->queue_depths(account_id, region);
   }

@@ -31,12 +31,11 @@ std::string arn_account(const std::string& arn) {
   return end == std::string::npos ? std::string() : arn.substr(at, end - at);
 }
 
-// A queue's Policy attribute (from GetQueueAttributes' answer), compiled; nullopt when it has none.
-std::optional<identity::NamedPolicy> queue_policy(const sqs::AttributeMap& attributes, const std::string& queue_arn,
+// A queue's Policy attribute (Engine::queue_policy), compiled; nullopt when it has none.
+std::optional<identity::NamedPolicy> queue_policy(const std::string& document, const std::string& queue_arn,
                                                   const identity::PolicyCache& cache) {
-  auto policy = attributes.find("Policy");
-  if (policy == attributes.end() || policy->second.empty()) return std::nullopt;
-  auto compiled = cache.get(policy->second);
+  if (document.empty()) return std::nullopt;
+  auto compiled = cache.get(document);
   if (!compiled) return std::nullopt;
   return identity::NamedPolicy{"queue policy of " + queue_arn, *compiled};
 }
@@ -70,10 +69,10 @@ queue_delivery_authorizer(sqs::Engine& engine, identity::AuthMode mode,
     request.context.set("aws:SourceArn", topic_arn);
     request.context.set("aws:SourceAccount", arn_account(topic_arn));
     request.context.set("aws:PrincipalServiceName", std::string(kSnsPrincipal));
-    auto attributes = engine.get_queue_attributes(*queue, {"Policy"});
-    if (!attributes) return std::nullopt;  // no such queue: the send says so
+    auto document = engine.queue_policy(*queue);
+    if (!document) return std::nullopt;  // no such queue: the send says so
     identity::PolicySet policies;
-    policies.resource = queue_policy(*attributes, queue_arn, *cache);
+    policies.resource = queue_policy(*document, queue_arn, *cache);
     const identity::Decision decision = identity::evaluate(request, policies);
     if (decision.allowed()) return std::nullopt;
     std::string message = identity::access_denied_message(request, decision);
@@ -113,9 +112,7 @@ mapping_role_checker(sqs::Engine& engine, std::shared_ptr<const identity::Policy
         }
       }
     }
-    if (auto attributes = engine.get_queue_attributes(*queue, {"Policy"})) {
-      set.resource = queue_policy(*attributes, event_source_arn, *cache);
-    }
+    if (auto document = engine.queue_policy(*queue)) set.resource = queue_policy(*document, event_source_arn, *cache);
     for (const char* action : {"ReceiveMessage", "DeleteMessage", "GetQueueAttributes"}) {
       identity::AuthorizationRequest request;
       request.principal = &session;

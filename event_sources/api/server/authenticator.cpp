@@ -27,6 +27,7 @@
 
 #include <openssl/crypto.h>
 
+#include <array>
 #include <chrono>
 #include <ctime>
 #include <vector>
@@ -129,58 +130,77 @@ std::string amz_date(int64_t epoch_ms) {
   return aws::format_amz_date(std::chrono::system_clock::time_point(std::chrono::milliseconds(epoch_ms)));
 }
 
-std::vector<std::string> split(std::string_view text, char sep) {
-  std::vector<std::string> out;
+// A credential scope's parts (AKID/DATE/REGION/SERVICE/aws4_request), as views into the text: the
+// first five, and how many parts the text has in all.
+struct ScopeParts {
+  std::array<std::string_view, 5> part;
+  size_t count = 0;
+};
+
+ScopeParts split_scope(std::string_view text) {
+  ScopeParts out;
   size_t pos = 0;
   while (pos <= text.size()) {
-    size_t next = text.find(sep, pos);
+    size_t next = text.find('/', pos);
     if (next == std::string_view::npos) next = text.size();
-    out.emplace_back(text.substr(pos, next - pos));
+    if (out.count < out.part.size()) out.part[out.count] = text.substr(pos, next - pos);
+    ++out.count;
     pos = next + 1;
   }
   return out;
 }
 
-// The parts of a signature, whichever form carried it.
+std::string_view trim_spaces(std::string_view part) {
+  while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+  while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+  return part;
+}
+
+// The parts of a signature, whichever form carried it: views into the request's Authorization
+// header, or into `owned` for a presigned query string (whose pairs are decoded copies).
 struct Signed {
   bool presigned = false;
-  std::string credential;  // AKID/DATE/REGION/SERVICE/aws4_request
-  std::string signed_headers;
-  std::string signature;
-  std::string amz_date;
-  std::string security_token;
+  std::string_view credential;  // AKID/DATE/REGION/SERVICE/aws4_request
+  std::string_view signed_headers;
+  std::string_view signature;
+  std::string_view amz_date;
+  std::string_view security_token;
   std::vector<std::pair<std::string, std::string>> query;  // decoded; without X-Amz-Signature
+  std::array<std::string, 5> owned;
 };
 
 // Reads "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..." into `out`, or says what
 // AWS would say about it.
 std::optional<common::AwsError> read_authorization_header(std::string_view value, Signed& out) {
-  const std::string whole(value);
+  const std::string_view whole = value;
   if (value.substr(0, kAlgorithm.size()) != kAlgorithm) {
     return incomplete("Unsupported AWS 'algorithm': '" + std::string(value.substr(0, value.find(' '))) + "'");
   }
   value.remove_prefix(kAlgorithm.size());
-  for (const std::string& raw : split(value, ',')) {
-    std::string_view part = raw;
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+  size_t pos = 0;
+  while (pos <= value.size()) {
+    size_t next = value.find(',', pos);
+    if (next == std::string_view::npos) next = value.size();
+    const std::string_view part = trim_spaces(value.substr(pos, next - pos));
+    pos = next + 1;
     if (part.empty()) continue;
     size_t eq = part.find('=');
     if (eq == std::string_view::npos) {
       return incomplete("'" + std::string(part) +
-                        "' not a valid key=value pair (missing equal-sign) in Authorization header: '" + whole + "'.");
+                        "' not a valid key=value pair (missing equal-sign) in Authorization header: '" +
+                        std::string(whole) + "'.");
     }
     std::string_view key = part.substr(0, eq);
-    std::string val(part.substr(eq + 1));
-    if (key == "Credential") out.credential = std::move(val);
-    else if (key == "SignedHeaders") out.signed_headers = std::move(val);
-    else if (key == "Signature") out.signature = std::move(val);
+    std::string_view val = part.substr(eq + 1);
+    if (key == "Credential") out.credential = val;
+    else if (key == "SignedHeaders") out.signed_headers = val;
+    else if (key == "Signature") out.signature = val;
   }
   std::string missing;
   if (out.credential.empty()) missing += "Authorization header requires 'Credential' parameter. ";
   if (out.signature.empty()) missing += "Authorization header requires 'Signature' parameter. ";
   if (out.signed_headers.empty()) missing += "Authorization header requires 'SignedHeaders' parameter. ";
-  if (!missing.empty()) return incomplete(missing + "Authorization=" + whole);
+  if (!missing.empty()) return incomplete(missing + "Authorization=" + std::string(whole));
   return std::nullopt;
 }
 
@@ -197,11 +217,11 @@ std::optional<common::AwsError> read_presigned(std::vector<std::pair<std::string
       missing += "AWS query-string parameters must include '" + std::string(name) + "'. ";
   }
   if (!missing.empty()) return incomplete(missing + "Re-examine the query-string parameters.");
-  out.credential = *find_pair(pairs, "X-Amz-Credential");
-  out.signature = *find_pair(pairs, "X-Amz-Signature");
-  out.signed_headers = *find_pair(pairs, "X-Amz-SignedHeaders");
-  out.amz_date = *find_pair(pairs, "X-Amz-Date");
-  if (const std::string* token = find_pair(pairs, "X-Amz-Security-Token")) out.security_token = *token;
+  out.credential = out.owned[0] = *find_pair(pairs, "X-Amz-Credential");
+  out.signature = out.owned[1] = *find_pair(pairs, "X-Amz-Signature");
+  out.signed_headers = out.owned[2] = *find_pair(pairs, "X-Amz-SignedHeaders");
+  out.amz_date = out.owned[3] = *find_pair(pairs, "X-Amz-Date");
+  if (const std::string* token = find_pair(pairs, "X-Amz-Security-Token")) out.security_token = out.owned[4] = *token;
   std::erase_if(pairs, [](const auto& pair) { return pair.first == "X-Amz-Signature"; });
   out.query = std::move(pairs);
   return std::nullopt;
@@ -235,8 +255,9 @@ size_t Authenticator::cached_signing_keys() const {
 std::shared_ptr<const HmacSha256Key> Authenticator::signing_key(std::string_view access_key_id, std::string_view secret,
                                                                 std::string_view date, std::string_view region,
                                                                 std::string_view service) {
-  std::string cache_key;
-  cache_key.reserve(access_key_id.size() + date.size() + region.size() + service.size() + 3);
+  // The key is built in a buffer each thread keeps, so a cached key costs no allocation.
+  thread_local std::string cache_key;
+  cache_key.clear();
   cache_key.append(access_key_id).append("/").append(date).append("/").append(region).append("/").append(service);
   {
     common::MutexLock lock(cache_mu_);
@@ -247,7 +268,7 @@ std::shared_ptr<const HmacSha256Key> Authenticator::signing_key(std::string_view
   common::MutexLock lock(cache_mu_);
   // Keys are a day's: a full cache is old keys; starting over is the simplest eviction.
   if (signing_keys_.size() >= kMaxCachedKeys) signing_keys_.clear();
-  signing_keys_.emplace(std::move(cache_key), key);
+  signing_keys_.emplace(cache_key, key);
   return key;
 }
 
@@ -279,21 +300,23 @@ std::optional<common::AwsError> Authenticator::verify(const Call& call, bool uns
                              "Request is missing Authentication Token");
   }
 
-  const std::vector<std::string> scope = split(sig.credential, '/');
+  const ScopeParts scope_parts = split_scope(sig.credential);
+  const std::array<std::string_view, 5>& scope = scope_parts.part;
   // Texts as AWS answers them: the element count (seen in AWS answers), the terminator and the
   // region (AWS's wording, not confirmed by a recording).
-  if (scope.size() != 5) {
+  if (scope_parts.count != 5) {
     return incomplete(
         "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '" +
-        sig.credential + "'");
+        std::string(sig.credential) + "'");
   }
   if (scope[4] != "aws4_request") {
-    return incomplete("Credential should be scoped with a valid terminator: 'aws4_request', not '" + scope[4] + "'. ");
+    return incomplete("Credential should be scoped with a valid terminator: 'aws4_request', not '" +
+                      std::string(scope[4]) + "'. ");
   }
   if (scope[0].empty() || scope[2].empty()) {
-    return incomplete("Credential should be scoped to a valid region, not '" + scope[2] + "'. ");
+    return incomplete("Credential should be scoped to a valid region, not '" + std::string(scope[2]) + "'. ");
   }
-  const std::string& access_key_id = scope[0];
+  const std::string_view access_key_id = scope[0];
   std::shared_ptr<const identity::KeyRecord> key = options_.directory->find_key(access_key_id);
   if (!key || key->session_token != sig.security_token) {
     return common::aws_error(common::AwsErrorCode::InvalidClientTokenId,
@@ -307,37 +330,42 @@ std::optional<common::AwsError> Authenticator::verify(const Call& call, bool uns
 
   std::optional<int64_t> signed_ms = parse_amz_date(sig.amz_date);
   if (!signed_ms) {
-    return incomplete("Date must be in ISO-8601 'basic format'. Got '" + sig.amz_date +
+    return incomplete("Date must be in ISO-8601 'basic format'. Got '" + std::string(sig.amz_date) +
                       "'. See http://en.wikipedia.org/wiki/ISO_8601");
   }
   if (sig.amz_date.compare(0, 8, scope[1]) != 0) {
     return common::aws_error(
         common::AwsErrorCode::SignatureDoesNotMatch,
-        "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '" + scope[1] +
-            "' != '" + sig.amz_date.substr(0, 8) + "', from '" + sig.amz_date + "'.");
+        "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '" +
+            std::string(scope[1]) + "' != '" + std::string(sig.amz_date.substr(0, 8)) + "', from '" +
+            std::string(sig.amz_date) + "'.");
   }
   const int64_t now = options_.wall_clock->now_ms();
   if (*signed_ms < now - kSkewMs) {
     return common::aws_error(common::AwsErrorCode::SignatureDoesNotMatch,
-                             "Signature expired: " + sig.amz_date + " is now earlier than " + amz_date(now - kSkewMs) +
-                                 " (" + amz_date(now) + " - 15 min.)");
+                             "Signature expired: " + std::string(sig.amz_date) + " is now earlier than " +
+                                 amz_date(now - kSkewMs) + " (" + amz_date(now) + " - 15 min.)");
   }
   if (*signed_ms > now + kSkewMs) {
     return common::aws_error(common::AwsErrorCode::SignatureDoesNotMatch,
-                             "Signature not yet current: " + sig.amz_date + " is still later than " +
+                             "Signature not yet current: " + std::string(sig.amz_date) + " is still later than " +
                                  amz_date(now + kSkewMs) + " (" + amz_date(now) + " + 15 min.)");
   }
 
-  const aws::CanonicalHeaders headers = aws::canonical_headers_named(request.headers, split(sig.signed_headers, ';'));
-  std::string payload_hash = !sent_body_sha256.empty() ? std::string(sent_body_sha256)
-                             : request.body.empty()    ? std::string(kEmptySha256)
-                                                       : common::sha256_hex(request.body);
+  const aws::CanonicalHeaders headers = aws::canonical_headers_signed(request.headers, sig.signed_headers);
+  std::string body_sha256;
+  std::string_view payload_hash = sent_body_sha256;
+  if (payload_hash.empty()) {
+    if (request.body.empty()) payload_hash = kEmptySha256;
+    else payload_hash = body_sha256 = common::sha256_hex(request.body);
+  }
   if (sig.presigned) {
     const std::string* content_sha = find_pair(sig.query, "X-Amz-Content-Sha256");
     if (content_sha != nullptr && *content_sha == "UNSIGNED-PAYLOAD") payload_hash = *content_sha;
   }
   const std::string canonical = aws::canonical_request(request.method, request.path, sig.query, headers, payload_hash);
-  const std::string scope_text = scope[1] + "/" + scope[2] + "/" + scope[3] + "/aws4_request";
+  // The scope as signed: the credential past the access key id and its '/'.
+  const std::string_view scope_text = sig.credential.substr(access_key_id.size() + 1);
   const std::string to_sign = aws::string_to_sign(sig.amz_date, scope_text, canonical);
   const std::string expected =
       signing_key(access_key_id, key->secret_access_key, scope[1], scope[2], scope[3])->hex(to_sign);

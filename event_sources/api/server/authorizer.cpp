@@ -15,21 +15,43 @@ namespace {
 
 constexpr size_t kMaxCachedPrincipals = 4096;
 
-std::string iso8601(int64_t epoch_ms) {
-  const std::time_t seconds = static_cast<std::time_t>(epoch_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char out[32];
-  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return out;
+// aws:CurrentTime and aws:EpochTime of the second `epoch_ms` falls in. They change once a second,
+// and formatting them (gmtime_r, strftime) cost more than the rest of a request's context, so each
+// thread keeps the last second's texts.
+struct SecondTexts {
+  int64_t second = -1;
+  std::string iso8601;
+  std::string epoch;
+};
+
+const SecondTexts& second_texts(int64_t epoch_ms) {
+  thread_local SecondTexts texts;
+  const int64_t second = epoch_ms / 1000;
+  if (texts.second != second || texts.epoch.empty()) {
+    const auto seconds = static_cast<std::time_t>(second);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    char out[32];
+    std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    texts.iso8601 = out;
+    texts.epoch = std::to_string(second);
+    texts.second = second;
+  }
+  return texts;
+}
+
+bool same_principal_keys(const identity::Principal& a, const identity::Principal& b) {
+  return a.kind == b.kind && a.arn == b.arn && a.account_id == b.account_id && a.user_id == b.user_id &&
+         a.name == b.name;
 }
 
 }  // namespace
 
 void add_request_keys(identity::ConditionContext& context, const CallContext& ctx, int64_t now_ms) {
+  const SecondTexts& now = second_texts(now_ms);
   context.set("aws:SecureTransport", ctx.secure_transport ? "true" : "false");
-  context.set("aws:CurrentTime", iso8601(now_ms));
-  context.set("aws:EpochTime", std::to_string(now_ms / 1000));
+  context.set("aws:CurrentTime", now.iso8601);
+  context.set("aws:EpochTime", now.epoch);
   context.set("aws:RequestedRegion", ctx.region);
   if (!ctx.source_ip.empty()) context.set("aws:SourceIp", ctx.source_ip);
 }
@@ -54,7 +76,8 @@ std::shared_ptr<const Authorizer::OwnPolicies> Authorizer::own_policies(const id
   const uint64_t generation = options_.policies->generation();
   {
     common::MutexLock lock(mu_);
-    if (auto it = own_.find(principal.arn); it != own_.end() && it->second->generation == generation) {
+    if (auto it = own_.find(principal.arn); it != own_.end() && it->second->generation == generation &&
+                                            same_principal_keys(it->second->principal, principal)) {
       return it->second;
     }
   }
@@ -65,6 +88,8 @@ std::shared_ptr<const Authorizer::OwnPolicies> Authorizer::own_policies(const id
     if (auto named = compiled(document.name, document.document)) own->identity.push_back(std::move(*named));
   }
   if (documents.boundary) own->boundary = compiled(documents.boundary->name, documents.boundary->document);
+  own->principal = principal;
+  identity::add_principal_keys(own->principal_keys, principal);
   common::MutexLock lock(mu_);
   if (own_.size() >= kMaxCachedPrincipals) own_.clear();
   own_[principal.arn] = own;
@@ -74,12 +99,13 @@ std::shared_ptr<const Authorizer::OwnPolicies> Authorizer::own_policies(const id
 // The principal's own policies are evaluated where the cache keeps them (a view, no copy); only
 // the session and resource policies of this request are looked up.
 identity::Decision Authorizer::evaluate(const identity::AuthorizationRequest& request, std::string_view access_key_id,
-                                        const identity::NamedPolicy* resource) const {
+                                        const identity::NamedPolicy* resource,
+                                        std::shared_ptr<const OwnPolicies> own) const {
   identity::PolicyView view;
-  std::shared_ptr<const OwnPolicies> own;  // keeps the view's policies alive
+  // `own` keeps the view's policies alive.
   if (request.principal != nullptr && options_.policies &&
       request.principal->kind != identity::Principal::Kind::Anonymous) {
-    own = own_policies(*request.principal);
+    if (!own) own = own_policies(*request.principal);
     view.identity = own->identity;
     view.boundary = own->boundary ? &*own->boundary : nullptr;
   }
@@ -126,7 +152,11 @@ std::optional<common::AwsError> Authorizer::authorize_resource(const Call& call,
   request.resource = resource.resource;
   request.resource_account = resource.resource_account;
   request.key_policy = resource.key_policy;
-  identity::add_principal_keys(request.context, principal);
+  // The principal's keys are its cached policies' (built once); the request's are set on top.
+  std::shared_ptr<const OwnPolicies> own;
+  if (options_.policies && principal.kind != identity::Principal::Kind::Anonymous) own = own_policies(principal);
+  if (own) request.context.inherit(&own->principal_keys);
+  else identity::add_principal_keys(request.context, principal);
   add_request_keys(request.context, call.ctx, options_.wall_clock->now_ms());
   for (const auto& [key, values] : target.condition_keys) request.context.set_all(key, values);
 
@@ -136,7 +166,9 @@ std::optional<common::AwsError> Authorizer::authorize_resource(const Call& call,
     if (policy) resource_policy = *policy;
   }
   DecisionQuestion question;
-  question.generation = options_.policies ? options_.policies->generation() : 0;
+  // The generation of the policies this request is judged by: when they were looked up above, theirs
+  // (a change since then must not file a decision made with the older ones under the newer one).
+  question.generation = own ? own->generation : options_.policies ? options_.policies->generation() : 0;
   question.principal = &principal;
   question.access_key_id = call.ctx.access_key_id;
   question.resource_policy = &resource_policy;
@@ -149,7 +181,7 @@ std::optional<common::AwsError> Authorizer::authorize_resource(const Call& call,
       (void)compiled("policy of " + request.resource, resource.resource_policy);
     std::vector<std::string> reads;
     request.context.log_reads(&reads);
-    identity::Decision made = evaluate(request, call.ctx.access_key_id, named ? &*named : nullptr);
+    identity::Decision made = evaluate(request, call.ctx.access_key_id, named ? &*named : nullptr, own);
     request.context.log_reads(nullptr);
     decisions_.remember(question, reads, made);
     decision = std::make_shared<const identity::Decision>(std::move(made));

@@ -39,11 +39,14 @@ class Authorizer {
                             std::string_view resource_policy) const;
 
  private:
-  // A principal's own policies, compiled, as of a generation of the PolicySource.
+  // A principal's own policies, compiled, as of a generation of the PolicySource, and its condition
+  // keys (aws:PrincipalArn, aws:userid, ...), which its requests' contexts inherit.
   struct OwnPolicies {
     uint64_t generation = 0;
     std::vector<identity::NamedPolicy> identity;
     std::optional<identity::NamedPolicy> boundary;
+    identity::Principal principal;  // the one principal_keys were made from
+    identity::ConditionContext principal_keys;
   };
   std::shared_ptr<const OwnPolicies> own_policies(const identity::Principal& principal) const;
   // authorize() for one resource: the target's own or one of its `also`.
@@ -56,9 +59,11 @@ class Authorizer {
   };
   std::optional<common::AwsError> authorize_resource(const Call& call, const AuthorizationTarget& target,
                                                      const ResourceView& resource) const;
-  // The decision with the resource's policy already compiled (null: none).
+  // The decision with the resource's policy already compiled (null: none). `own`: the principal's
+  // policies when the caller has them already (null: looked up).
   identity::Decision evaluate(const identity::AuthorizationRequest& request, std::string_view access_key_id,
-                              const identity::NamedPolicy* resource) const;
+                              const identity::NamedPolicy* resource,
+                              std::shared_ptr<const OwnPolicies> own = nullptr) const;
   // `document` compiled (through the cache) under `name`; nullopt, logged, when it does not compile.
   std::optional<identity::NamedPolicy> compiled(std::string name, std::string_view document) const;
 

@@ -23,9 +23,9 @@ void append_field(std::string& key, std::string_view field) {
   key += field;
 }
 
-std::string cache_key(const DecisionQuestion& question) {
+void write_cache_key(const DecisionQuestion& question, std::string& key) {
   const identity::AuthorizationRequest& request = *question.request;
-  std::string key;
+  key.clear();
   key.reserve(question.principal->arn.size() + question.access_key_id.size() + request.action.size() +
               request.resource.size() + request.resource_account.size() + 48);
   append_field(key, question.principal->arn);
@@ -37,6 +37,11 @@ std::string cache_key(const DecisionQuestion& question) {
   const void* policy =
       question.resource_policy != nullptr ? static_cast<const void*>(question.resource_policy->get()) : nullptr;
   key += std::to_string(reinterpret_cast<uintptr_t>(policy));
+}
+
+std::string cache_key(const DecisionQuestion& question) {
+  std::string key;
+  write_cache_key(question, key);
   return key;
 }
 
@@ -48,7 +53,9 @@ bool same_values(const std::optional<std::vector<std::string>>& then, const std:
 }  // namespace
 
 std::shared_ptr<const identity::Decision> DecisionCache::find(const DecisionQuestion& question) const {
-  const std::string key = cache_key(question);
+  // Every request asks: its key is written into a buffer the thread keeps rather than a new string.
+  thread_local std::string key;
+  write_cache_key(question, key);
   std::shared_ptr<const Entry> entry;
   {
     common::MutexLock lock(mu_);

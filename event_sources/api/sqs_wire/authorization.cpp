@@ -1,7 +1,8 @@
 // The IAM side of an SQS call: its action as IAM names it (the batch actions are authorized as
 // their single forms, as the SQS Developer Guide's API permissions table says), the queue it
 // names (QueueUrl in the form or JSON body, or the queue URL the Query request was sent to) as an
-// ARN, and the queue's Policy attribute. From a JSON body only QueueUrl or QueueName is read.
+// ARN, and the queue's Policy attribute (Engine::queue_policy: no attribute map per call). From a JSON body only
+// QueueUrl or QueueName is read.
 
 #include "authorization.h"
 
@@ -77,9 +78,9 @@ std::optional<server::AuthorizationTarget> authorization_target(sluice::sqs::Eng
   }
   target.resource = sluice::sqs::queue_arn(*queue);
   target.resource_account = queue->account_id;
-  auto attributes = engine.get_queue_attributes(*queue, {"Policy"});
-  if (!attributes) return target;  // no such queue: no resource policy to add
-  if (auto policy = attributes->find("Policy"); policy != attributes->end()) target.resource_policy = policy->second;
+  auto policy = engine.queue_policy(*queue);
+  if (!policy) return target;  // no such queue: no resource policy to add
+  target.resource_policy = std::move(*policy);
   return target;
 }
 

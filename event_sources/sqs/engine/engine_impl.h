@@ -56,6 +56,7 @@ class EngineImpl final : public Engine {
                                        const std::string& prefix) override;
   common::Outcome<AttributeMap> get_queue_attributes(const QueueAddress& queue,
                                                      const std::vector<std::string>& names) override;
+  common::Outcome<std::string> queue_policy(const QueueAddress& queue) override;
   std::vector<QueueDepths> queue_depths(const std::string& account_id, const std::string& region) override;
   common::Status set_queue_attributes(const QueueAddress& queue, const AttributeMap& attributes) override;
   common::Status purge_queue(const QueueAddress& queue) override;

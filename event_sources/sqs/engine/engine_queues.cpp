@@ -248,6 +248,16 @@ common::Outcome<AttributeMap> EngineImpl::get_queue_attributes(const QueueAddres
   return out;
 }
 
+common::Outcome<std::string> EngineImpl::queue_policy(const QueueAddress& address) {
+  auto queue = require_queue_catalog(address);
+  if (!queue) return queue.take_error();
+  Queue& q = **queue;
+  common::MutexLock lock(q.mu);
+  // The same precedence as get_queue_attributes: a stored Policy attribute, else AddPermission's.
+  if (q.config.policy) return *q.config.policy;
+  return q.permissions_json;
+}
+
 std::vector<QueueDepths> EngineImpl::queue_depths(const std::string& account_id, const std::string& region) {
   // The queues are gathered under the registry lock and counted after it is released, so a scrape
   // never holds up a CreateQueue or DeleteQueue for longer than the copy of some pointers.

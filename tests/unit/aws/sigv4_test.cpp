@@ -64,6 +64,26 @@ TEST_CASE("header values are trimmed, collapsed and merged in order") {
   CHECK(signature_of(multiline) == "ba17b383a53190154eb5fa66a1b836cc297cc0a3d70a5d00705980573d8ff790");
 }
 
+TEST_CASE("a verifier rebuilds the headers a SignedHeaders text names, normalized as for signing") {
+  const HeaderList headers = {{"host", "example.amazonaws.com"},
+                              {"x-amz-date", "20150830T123600Z"},
+                              {"my-header1", " value1"},
+                              {"my-header1", "a   b"},
+                              {"my-header2", "value1\n  value2"}};
+  const CanonicalHeaders signed_ = canonical_headers_signed(headers, "host;my-header1;my-header2;x-amz-date");
+  CHECK(signed_.block ==
+        "host:example.amazonaws.com\nmy-header1:value1,a b\nmy-header2:value1,value2\nx-amz-date:20150830T123600Z\n");
+  CHECK(signed_.signed_headers == "host;my-header1;my-header2;x-amz-date");
+  const CanonicalHeaders named =
+      canonical_headers_named(headers, std::vector<std::string>{"host", "my-header1", "my-header2", "x-amz-date"});
+  CHECK(named.block == signed_.block);
+  CHECK(named.signed_headers == signed_.signed_headers);
+  // A name the request lacks counts as empty; an empty name is kept as sent, as before.
+  CHECK(canonical_headers_signed(headers, "host;x-missing").block == "host:example.amazonaws.com\nx-missing:\n");
+  CHECK(canonical_headers_signed(headers, "host;;x-amz-date").block ==
+        canonical_headers_named(headers, std::vector<std::string>{"host", "", "x-amz-date"}).block);
+}
+
 TEST_CASE("header names are case-insensitive and sorted; values keep their case") {
   auto sort = suite_request("POST", "/", {{"My-Header1", "value1"}});
   CHECK(canonical_headers(sort.headers).signed_headers == "host;my-header1;x-amz-date");

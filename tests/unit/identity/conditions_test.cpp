@@ -136,3 +136,30 @@ TEST_CASE("IPv6 ranges and IPv4 addresses do not mix") {
   CHECK(conditions_hold(boost::json::parse(R"({"IpAddress":{"aws:SourceIp":"2001:db8::/32"}})"), context));
   CHECK_FALSE(conditions_hold(boost::json::parse(R"({"IpAddress":{"aws:SourceIp":"0.0.0.0/0"}})"), context));
 }
+
+TEST_CASE("a context inherits its base's keys, under its own, and logs reads of both") {
+  ConditionContext principal;
+  principal.set("aws:PrincipalArn", "arn:aws:iam::111122223333:user/alice");
+  principal.set("aws:username", "alice");
+  ConditionContext request;
+  request.inherit(&principal);
+  request.set("aws:username", "bob");  // shadows the base's value, which stays as it was
+  request.set("aws:SourceIp", "203.0.113.20");
+  REQUIRE(request.find("AWS:PRINCIPALARN") != nullptr);
+  CHECK(request.find("aws:PrincipalArn")->at(0) == "arn:aws:iam::111122223333:user/alice");
+  CHECK(request.find("aws:username")->at(0) == "bob");
+  CHECK(principal.find("aws:username")->at(0) == "alice");
+  CHECK(principal.find("aws:SourceIp") == nullptr);
+  CHECK(conditions_hold(
+      boost::json::parse(R"({"StringEquals":{"aws:PrincipalArn":"arn:aws:iam::111122223333:user/alice"}})"), request));
+
+  std::vector<std::string> reads;
+  request.log_reads(&reads);
+  CHECK(request.find("aws:PrincipalArn") != nullptr);
+  CHECK(request.find("aws:TagKeys") == nullptr);
+  request.log_reads(nullptr);
+  CHECK(reads == std::vector<std::string>{"aws:PrincipalArn", "aws:TagKeys"});
+
+  request.inherit(nullptr);
+  CHECK(request.find("aws:PrincipalArn") == nullptr);
+}

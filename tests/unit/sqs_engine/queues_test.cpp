@@ -126,3 +126,27 @@ TEST_CASE("tags and permissions") {
         "Value crossaccountpermission2 for parameter Label is invalid. Reason: can't find label.");
   CHECK(t->remove_permission(address("q"), "crossaccountpermission").ok());
 }
+
+TEST_CASE("queue_policy answers the Policy GetQueueAttributes shows, as of the last change") {
+  TestEngine t;
+  CHECK(t->queue_policy(address("q")).error().code == common::AwsErrorCode::QueueDoesNotExist);
+  REQUIRE(t->create_queue(address("q"), {}, {}).ok());
+  CHECK(t->queue_policy(address("q"))->empty());
+
+  REQUIRE(t->add_permission(address("q"), "granted", {"111111111111"}, {"SendMessage"}).ok());
+  const std::string added = t->get_queue_attributes(address("q"), {"Policy"})->at("Policy");
+  CHECK(*t->queue_policy(address("q")) == added);
+
+  const std::string document =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"sqs:*","Resource":"*"}]})";
+  REQUIRE(t->set_queue_attributes(address("q"), {{"Policy", document}}).ok());
+  CHECK(*t->queue_policy(address("q")) == document);
+  CHECK(t->get_queue_attributes(address("q"), {"Policy"})->at("Policy") == document);
+
+  // Clearing the attribute shows AddPermission's document again, in both reads.
+  REQUIRE(t->set_queue_attributes(address("q"), {{"Policy", ""}}).ok());
+  CHECK(*t->queue_policy(address("q")) == added);
+  REQUIRE(t->remove_permission(address("q"), "granted").ok());
+  CHECK(t->queue_policy(address("q"))->empty());
+  CHECK(t->get_queue_attributes(address("q"), {"Policy"})->count("Policy") == 0);
+}

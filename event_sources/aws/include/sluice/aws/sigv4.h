@@ -54,6 +54,8 @@ std::string canonical_request(const SignableRequest& request);
 // normalized as for signing; a named header the request lacks counts as empty, so the signature
 // simply does not match.
 CanonicalHeaders canonical_headers_named(const HeaderList& headers, const std::vector<std::string>& names);
+// The same from the SignedHeaders text itself ("host;x-amz-date"), split at each ';'.
+CanonicalHeaders canonical_headers_signed(const HeaderList& headers, std::string_view signed_headers);
 // METHOD\nURI\nQUERY\nHEADERS\n\nSIGNED\nPAYLOAD_HASH, from pieces the caller has already chosen. The
 // path is the raw path of the request line: non-S3 services sign it URI-encoded once more, as
 // canonical_uri() does. The query is in decoded form.

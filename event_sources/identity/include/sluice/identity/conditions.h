@@ -45,6 +45,11 @@ class ConditionContext {
   // The key's values, or null when the request does not have the key.
   const std::vector<std::string>* find(std::string_view key) const;
 
+  // Makes `base`'s keys this context's too, under any key set here: the keys that depend only on
+  // the principal are built once per principal and shared by its requests' contexts instead of
+  // copied into each. `base` must outlive this context (or be replaced first); nullptr removes it.
+  void inherit(const ConditionContext* base) { base_ = base; }
+
   // While `log` is set, find() adds every key it is asked for to it (once each), whether the
   // request has the key or not: the keys a decision read, so that a caller may reuse the decision
   // for a request with the same values of those keys. nullptr stops the logging.
@@ -58,6 +63,7 @@ class ConditionContext {
   // A request has about a dozen keys: a linear search that compares names without regard to case
   // costs less than lowercasing a key into a map's node, on every set and every find.
   std::vector<Entry> entries_;
+  const ConditionContext* base_ = nullptr;
   mutable std::vector<std::string>* reads_ = nullptr;
 };
 

@@ -342,6 +342,11 @@ class Engine {
                                                const std::string& prefix) = 0;
   virtual common::Outcome<AttributeMap> get_queue_attributes(const QueueAddress& queue,
                                                              const std::vector<std::string>& names) = 0;
+  // The queue's access policy as GetQueueAttributes shows it (Policy: the document SetQueueAttributes
+  // or CreateQueue stored, else the one AddPermission wrote), empty when it has none. Authorization
+  // reads it on every call: it builds no attribute map, promotes nothing and counts nothing, and is
+  // read under the queue's lock, so a change of the policy is seen by the next call.
+  virtual common::Outcome<std::string> queue_policy(const QueueAddress& queue) = 0;
   // Every queue of the account in the region with its depths, sorted by name: one pass that takes
   // each queue's lock once and builds no attribute map, for exposition (GET /metrics, CloudWatch's
   // sampled gauges) over thousands of queues. A queue whose messages are not loaded yet is counted
