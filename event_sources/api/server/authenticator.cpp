@@ -15,7 +15,7 @@
 // STS) allow 15 minutes of skew; a presigned URL of those services is valid within the same
 // window of its X-Amz-Date, whatever X-Amz-Expires says, as on AWS.
 //
-// Derived signing keys (four HMACs) are cached per access key and scope (a day, a region, a
+// Derived signing keys (four HMACs) are cached per access key, secret and scope (a day, a region, a
 // service), prepared as HMAC keys (hmac_key.h), so a request costs one SHA-256 of its body, one of
 // its canonical request and one HMAC of the string to sign.
 //
@@ -262,13 +262,13 @@ std::shared_ptr<const HmacSha256Key> Authenticator::signing_key(std::string_view
   {
     common::MutexLock lock(cache_mu_);
     auto it = signing_keys_.find(cache_key);
-    if (it != signing_keys_.end()) return it->second;
+    if (it != signing_keys_.end() && it->second.secret == secret) return it->second.key;
   }
   auto key = std::make_shared<const HmacSha256Key>(aws::signing_key(secret, date, region, service));
   common::MutexLock lock(cache_mu_);
   // Keys are a day's: a full cache is old keys; starting over is the simplest eviction.
   if (signing_keys_.size() >= kMaxCachedKeys) signing_keys_.clear();
-  signing_keys_.emplace(cache_key, key);
+  signing_keys_.insert_or_assign(cache_key, CachedSigningKey{std::string(secret), key});
   return key;
 }
 

@@ -49,8 +49,14 @@ class Authenticator {
 
   AuthOptions options_;
   const identity::Principal default_root_;  // root_principal(options_.account_id)
+  // A derived key with the secret it was derived from: an access key id declared again with another
+  // secret (a reset, a new configuration) must not be checked against the old secret's key.
+  struct CachedSigningKey {
+    std::string secret;
+    std::shared_ptr<const HmacSha256Key> key;
+  };
   mutable common::Mutex cache_mu_;
-  std::unordered_map<std::string, std::shared_ptr<const HmacSha256Key>> signing_keys_ GUARDED_BY(cache_mu_);
+  std::unordered_map<std::string, CachedSigningKey> signing_keys_ GUARDED_BY(cache_mu_);
 };
 
 }  // namespace sluice::api::server::detail

@@ -256,6 +256,28 @@ TEST_CASE("derived signing keys are cached per key and scope") {
   CHECK(auth.cached_signing_keys() == 2);
 }
 
+TEST_CASE("a key id given a new secret is checked against the new secret, not a cached key of the old") {
+  Fixture f;
+  auto auth = f.make(AuthMode::Enforce);
+  Call before = call_of(signed_request(kAliceKey, kAliceSecret, kNow));
+  REQUIRE_FALSE(auth.authenticate(before, false).has_value());  // the old secret's key is cached
+  REQUIRE(f.dir
+              ->change_iam(kAccount,
+                           [](identity::IamAccount& account) {
+                             for (auto& [name, user] : account.users)
+                               for (auto& key : user.access_keys)
+                                 if (key.access_key_id == kAliceKey) key.secret_access_key = "alice/new+secret";
+                             return common::Status(common::Done{});
+                           })
+              .ok());
+  Call old_secret = call_of(signed_request(kAliceKey, kAliceSecret, kNow));
+  auto refused = auth.authenticate(old_secret, false);
+  REQUIRE(refused.has_value());
+  CHECK(refused->code == common::AwsErrorCode::SignatureDoesNotMatch);
+  Call new_secret = call_of(signed_request(kAliceKey, "alice/new+secret", kNow));
+  CHECK_FALSE(auth.authenticate(new_secret, false).has_value());
+}
+
 TEST_CASE("audit allows what it would refuse and logs why; off checks nothing") {
   Fixture f;
   auto audit = f.make(AuthMode::Audit);
