@@ -270,7 +270,7 @@ TEST_CASE("messages loaded sealed are opened before a dead-letter move or a move
   REQUIRE(moved.ok());
   CHECK(moved->messages.empty());
 
-  // With the key disabled a move task moves nothing and loses nothing.
+  // With the key disabled a move task fails with KMS's error, having moved and lost nothing.
   t.engine.reset();
   REQUIRE(t.keys->disable_key(t.scope, key).ok());
   t.restart();
@@ -280,6 +280,8 @@ TEST_CASE("messages loaded sealed are opened before a dead-letter move or a move
   auto refused = t->list_message_move_tasks(dlq_arn, 10);
   REQUIRE(refused.ok());
   REQUIRE(refused->size() == 1);
+  CHECK((*refused)[0].status == "FAILED");
+  CHECK((*refused)[0].failure_reason == "KMS.DisabledException");
   CHECK((*refused)[0].approximate_number_of_messages_moved == 0);
   CHECK(t->get_queue_attributes(address("dlq"), {"ApproximateNumberOfMessages"})->at("ApproximateNumberOfMessages") ==
         "1");
