@@ -53,9 +53,10 @@ bool caller_keyed(std::string_view member) {
   return false;
 }
 
-// Every member name camel-cased as CloudTrail writes requests and answers ("QueueUrl" ->
-// "queueUrl", "Credentials.AccessKeyId" -> "credentials.accessKeyId"), at any depth, except the
-// keys of caller-keyed maps.
+// A copy with every member name camel-cased as CloudTrail writes requests and answers ("QueueUrl"
+// -> "queueUrl", "Credentials.AccessKeyId" -> "credentials.accessKeyId"), at any depth, except the
+// keys of caller-keyed maps; and redacted (redaction.h) on those names as it is copied, so a
+// message body is never copied only to be hidden.
 json::value camel_case(const json::value& value, bool keys_are_callers = false) {
   if (const auto* a = value.if_array()) {
     json::array out;
@@ -69,6 +70,15 @@ json::value camel_case(const json::value& value, bool keys_are_callers = false) 
   out.reserve(o->size());
   for (const auto& member : *o) {
     std::string name = keys_are_callers ? std::string(member.key()) : camel(member.key());
+    switch (redaction_of(name)) {
+      case Redaction::Drop:
+        continue;
+      case Redaction::Hide:
+        out[name] = kHidden.data();  // a literal: its text ends in a NUL
+        continue;
+      case Redaction::Keep:
+        break;
+    }
     const bool map = !keys_are_callers && caller_keyed(name);
     out[name] = camel_case(member.value(), map);
   }
@@ -228,8 +238,6 @@ Event build_event(const ApiCall& call, uint64_t sequence) {
   }
   json::value answer = camel_members(parse_object(call.response_elements));
   event.resources = resources_of(call, params, answer);
-  redact(params);
-  redact(answer);
   if (params.is_object() && params.get_object().empty()) params = nullptr;
   // CloudTrail keeps the answers of calls that change something; a read's answer is not written.
   if (!keeps_answer(call.service, call.event_name) || !call.error_code.empty() ||

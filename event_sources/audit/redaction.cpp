@@ -2,12 +2,10 @@
 
 #include "redaction.h"
 
-#include <boost/json.hpp>
-
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <string_view>
-
-#include "event_record.h"
 
 namespace sluice::audit::detail {
 namespace {
@@ -19,49 +17,44 @@ constexpr std::array<std::string_view, 13> kDropped{
 constexpr std::array<std::string_view, 6> kHiddenNames{"messagebody", "message",     "subject",
                                                        "stringvalue", "binaryvalue", "variables"};
 
-// The last dotted part of a name, compared case-insensitively with a lowercase word.
-bool names(std::string_view key, std::string_view lowercase) {
-  const size_t dot = key.rfind('.');
-  if (dot != std::string_view::npos) key.remove_prefix(dot + 1);
-  if (key.size() != lowercase.size()) return false;
-  for (size_t i = 0; i < key.size(); ++i) {
-    char c = key[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lowercase[i]) return false;
-  }
-  return true;
-}
+constexpr size_t kShortestWord = [] {
+  size_t n = SIZE_MAX;
+  for (std::string_view word : kDropped) n = std::min(n, word.size());
+  for (std::string_view word : kHiddenNames) n = std::min(n, word.size());
+  return n;
+}();
+constexpr size_t kLongestWord = [] {
+  size_t n = 0;
+  for (std::string_view word : kDropped) n = std::max(n, word.size());
+  for (std::string_view word : kHiddenNames) n = std::max(n, word.size());
+  return n;
+}();
 
 template <size_t N>
-bool names_any(std::string_view key, const std::array<std::string_view, N>& words) {
+bool is_any(std::string_view name, const std::array<std::string_view, N>& words) {
   for (std::string_view word : words) {
-    if (names(key, word)) return true;
+    if (name == word) return true;
   }
   return false;
 }
 
 }  // namespace
 
-void redact(boost::json::value& value) {
-  if (auto* array = value.if_array()) {
-    for (auto& element : *array) redact(element);
-    return;
+// Asked for every member of every record: the name's last part is lowered once, and a name
+// shorter or longer than every word is kept without a comparison.
+Redaction redaction_of(std::string_view key) {
+  const size_t dot = key.rfind('.');
+  if (dot != std::string_view::npos) key.remove_prefix(dot + 1);
+  if (key.size() < kShortestWord || key.size() > kLongestWord) return Redaction::Keep;
+  std::array<char, kLongestWord> lower{};
+  for (size_t i = 0; i < key.size(); ++i) {
+    const char c = key[i];
+    lower[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
   }
-  auto* object = value.if_object();
-  if (object == nullptr) return;
-  for (auto it = object->begin(); it != object->end();) {
-    const std::string_view key = it->key();
-    if (names_any(key, kDropped)) {
-      it = object->stable_erase(it);
-      continue;
-    }
-    if (names_any(key, kHiddenNames)) {
-      it->value() = kHidden.data();  // a literal: its text ends in a NUL
-    } else {
-      redact(it->value());
-    }
-    ++it;
-  }
+  const std::string_view name(lower.data(), key.size());
+  if (is_any(name, kDropped)) return Redaction::Drop;
+  if (is_any(name, kHiddenNames)) return Redaction::Hide;
+  return Redaction::Keep;
 }
 
 }  // namespace sluice::audit::detail

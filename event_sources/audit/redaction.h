@@ -9,10 +9,15 @@
 // - hidden ("HIDDEN_DUE_TO_SECURITY_REASONS", as CloudTrail writes SQS's and SNS's): message
 //   bodies, SNS messages and subjects, message attribute values, function environment variables.
 
-#include <boost/json/value.hpp>
+#include <string_view>
 
 namespace sluice::audit::detail {
 
-void redact(boost::json::value& value);
+enum class Redaction { Keep, Drop, Hide };
+
+// What becomes of a member named `key` (its name as the record writes it). The record is built
+// with this applied as each member is copied (event_record.cpp), so nothing hidden or dropped is
+// copied first.
+Redaction redaction_of(std::string_view key);
 
 }  // namespace sluice::audit::detail

@@ -154,6 +154,12 @@ static MoveSlice move_slice(EngineImpl& engine, Queue& source, const MessageMove
   int64_t now_ms = engine.now();
   {
     common::MutexLock lock(source.mu);
+    // A moved message is sealed again for its target, so it must be opened first.
+    if (auto refused = engine.open_sealed(source)) {
+      MoveSlice refused_slice;
+      refused_slice.failure = std::string(refused->info().query_code);
+      return refused_slice;
+    }
     source.promote(now_ms);
     while (static_cast<int64_t>(taken.size()) < budget) {
       Message* m = source.next_visible();

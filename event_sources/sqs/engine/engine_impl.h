@@ -128,7 +128,12 @@ class EngineImpl final : public Engine {
   // brought up to date as for a send when KMS allows, else the newest one the store holds, else the
   // store's key: a move is never refused for KMS.
   Sealing sealing_for_move(Queue& target) REQUIRES(target.mu);
-  // The plaintext of a stored data key, through KMS (the store's DataKeyOpener).
+  // Opens the queue's messages loaded still sealed with KMS data keys, before anything reads them
+  // (receive, peek, moves): KMS decrypts each data key, as SQS's receive asks it to. The SQS error
+  // when KMS refuses (nothing opened is lost: the next read asks again); InternalFailure for a
+  // row that does not open (damaged). Nothing when the queue holds no sealed message.
+  [[nodiscard]] std::optional<common::AwsError> open_sealed(Queue& queue) REQUIRES(queue.mu);
+  // The plaintext of a stored data key, through KMS (the store's DataKeyOpener, and open_sealed).
   common::Outcome<std::string> open_data_key(const DataKeyRecord& key) const;
   // Seeds the queues' data keys and the KMS data-key cache from the store's catalog (load()).
   void restore_data_keys(const std::vector<DataKeyRecord>& keys) NO_THREAD_SAFETY_ANALYSIS;

@@ -9,11 +9,14 @@
 // At rest a KMS queue's messages are sealed with that data key: the first send that uses a data
 // key gives it an id and logs a PutDataKey (the blob, which the store keeps in data_keys, and the
 // plaintext, which it keeps in memory only), and each message record names its data key. When a
-// queue's stored messages are loaded, the store asks open_data_key for the plaintext of each data
-// key they need, and KMS decrypts the blob: a KMS key disabled or pending deletion then fails the
-// load, and the call that needed it answers KMS's refusal (the next call asks again). After a
-// restart each queue's newest data key is handed back to the cache (restore_data_keys), so it is
-// reused for the rest of its period instead of a new one being generated.
+// queue's stored messages are loaded, those sealed with a data key stay sealed in memory: on AWS
+// only SendMessage and ReceiveMessage consult KMS, so deleting them, changing their visibility,
+// purging or deleting the queue must work with a key disabled or pending deletion. The first read
+// of them (a receive that hands out messages, a peek, a move) opens them all (open_sealed): KMS
+// decrypts each data key's blob, and a refusal fails that read with KMS's error and changes
+// nothing (the next read asks again). After a restart each queue's newest data key is handed back
+// to the cache (restore_data_keys), so it is reused for the rest of its period instead of a new one
+// being generated.
 //
 // A message moved into an SSE-KMS queue (dead-letter moves, move tasks) is sealed with the target's
 // data key; if KMS refuses a new one, with the newest the store holds, or the store's own key: a
@@ -22,9 +25,13 @@
 // KMS's refusals become SQS's own errors, JSON __type Kms* and Query code KMS.*Exception, with
 // KMS's text and the tail SQS adds to it.
 
+#include <cstdio>
+
 #include "engine/engine_impl.h"
+#include "message_rules/message_rules.h"
 #include "sluice/common/crypto.h"
 #include "sluice/kms/data_keys.h"
+#include "store/sealed_payload.h"
 
 namespace sluice::sqs::detail {
 namespace {
@@ -104,14 +111,60 @@ Sealing EngineImpl::sealing_for_move(Queue& target) {
   return target.sealing();
 }
 
+std::optional<common::AwsError> EngineImpl::open_sealed(Queue& queue) {
+  if (!queue.holds_sealed) return std::nullopt;
+  for (auto& [id, key] : queue.sealed_keys) {
+    if (key.cipher) continue;
+    auto plaintext = open_data_key(key.record);
+    if (!plaintext) return plaintext.take_error();
+    key.cipher = AtRestCipher::from_key(std::move(*plaintext));
+    if (!key.cipher) {
+      std::fprintf(stderr, "sluice: data key %lld of queue %s is not an AES-256 key\n", static_cast<long long>(id),
+                   queue.arn.c_str());
+      return common::aws_error(common::AwsErrorCode::InternalFailure,
+                               "The request processing has failed because of an unknown error, exception or failure.");
+    }
+  }
+  // Collected first: replacing a record changes the index being walked.
+  std::vector<int64_t> sealed;
+  queue.for_each_message([&sealed](const Message& m) {
+    if (m.extra && m.extra->sealed_with != 0) sealed.push_back(m.seq);
+  });
+  for (int64_t seq : sealed) {
+    Message* message = queue.find(seq);
+    auto key = queue.sealed_keys.find(message->extra->sealed_with);
+    std::optional<OpenedPayload> opened;
+    if (key != queue.sealed_keys.end()) opened = open_payload(*key->second.cipher, message->body(), seq, queue.id);
+    if (!opened) {
+      // Left sealed: every later read fails the same way, as a damaged row failed the queue's load.
+      std::fprintf(stderr,
+                   "sluice: message %lld of queue %s cannot be decrypted with its data key %lld (damaged row)\n",
+                   static_cast<long long>(seq), queue.arn.c_str(), static_cast<long long>(message->extra->sealed_with));
+      return common::aws_error(common::AwsErrorCode::InternalFailure,
+                               "The request processing has failed because of an unknown error, exception or failure.");
+    }
+    Message* unsealed = queue.replace_body(*message, opened->body);
+    const std::string md5 = common::md5_raw(opened->body);
+    std::copy(md5.begin(), md5.end(), unsealed->body_md5.begin());
+    MessageExtra& extra = *unsealed->extra;
+    extra.sealed_with = 0;
+    extra.md5_of_message_attributes = md5_of_message_attributes(opened->attributes).value_or("");
+    extra.message_attributes = std::move(opened->attributes);
+  }
+  queue.holds_sealed = false;
+  queue.sealed_keys.clear();
+  return std::nullopt;
+}
+
 common::Outcome<std::string> EngineImpl::open_data_key(const DataKeyRecord& key) const {
   if (!options_.kms) {
     return common::aws_error(common::AwsErrorCode::KmsAccessDenied,
                              "The messages of this queue are encrypted with a KMS data key, and KMS is not available.");
   }
-  // A load always asks KMS (reuse period 0): it runs once per queue and process, and it is where a
-  // key disabled while the process was down must be noticed. (It also runs under the store's
-  // connection lock, so it takes no queue lock to look the period up.)
+  // Opening a stored data key always asks KMS (reuse period 0): it happens once per data key and
+  // process, and it is where a key disabled while the process was down must be noticed. (The
+  // store's load() calls it under its connection lock, so it takes no queue lock to look the
+  // period up.)
   kms::DataKeyUse use;
   use.scope = kms::Scope{key.account_id, key.region};
   use.key_ref = key.key_ref;

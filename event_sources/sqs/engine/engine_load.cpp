@@ -15,6 +15,10 @@
 // calls stop at the first queue not yet loaded, before changing anything, and name it. The caller
 // reads it on a worker thread (load_queue) and calls again. preload_queues reads every queue in
 // the background after the start, so most first uses find their queue loaded already.
+//
+// Messages stored sealed with a KMS data key are loaded still sealed (engine_kms.cpp: open_sealed),
+// so that the calls that only delete or hide them need no KMS; preload_queues opens them when KMS
+// allows, else the first read of the queue does.
 
 #include <algorithm>
 #include <cstdio>
@@ -30,8 +34,13 @@ MessagePtr message_from_record(MessageRecord& record, int64_t now_ms) {
   MessagePtr message = make_message(record.body);
   message->seq = record.seq;
   message->id = parse_message_id(record.message_id).value_or(new_message_id());
-  std::string md5 = common::md5_raw(record.body);
-  std::copy(md5.begin(), md5.end(), message->body_md5.begin());
+  if (record.sealed) {
+    // Opened, and its digest taken, when the queue's messages are first read (open_sealed).
+    message->ensure_extra().sealed_with = record.data_key_id;
+  } else {
+    std::string md5 = common::md5_raw(record.body);
+    std::copy(md5.begin(), md5.end(), message->body_md5.begin());
+  }
   message->receive_count = record.receive_count;
   message->sent_ms = record.sent_ms;
   message->visible_at_ms = record.visible_at_ms;
@@ -98,18 +107,21 @@ std::optional<common::AwsError> EngineImpl::read_queue(Queue& queue) const {
   if (queue.loaded.load(std::memory_order_acquire)) return std::nullopt;  // loaded while we waited
   QueueContents contents;
   std::string error;
-  if (!store_->load_queue(queue.id, &contents, &error)) {
-    // KMS's refusal of a data key is the answer (the queue stays unloaded: the next call asks again).
-    if (contents.refusal) return *contents.refusal;
-    return unreadable_queue_error(error);
-  }
+  if (!store_->load_queue(queue.id, &contents, &error)) return unreadable_queue_error(error);
   const int64_t now_ms = now();
   std::vector<MessagePtr> messages;
   messages.reserve(contents.messages.size());
   for (MessageRecord& record : contents.messages) messages.push_back(message_from_record(record, now_ms));
   contents.messages = {};
   common::MutexLock lock(queue.mu);
-  for (auto& message : messages) queue.insert(std::move(message), now_ms);
+  for (auto& message : messages) {
+    queue.holds_sealed = queue.holds_sealed || (message->extra && message->extra->sealed_with != 0);
+    queue.insert(std::move(message), now_ms);
+  }
+  for (DataKeyRecord& key : contents.data_keys) {
+    const int64_t id = key.data_key_id;
+    queue.sealed_keys[id].record = std::move(key);
+  }
   for (DedupRecord& record : contents.dedup) {
     if (record.expires_ms <= now_ms) continue;
     queue.dedup[record.key] = {record.expires_ms, record.message_id, record.sequence_number};
@@ -165,7 +177,12 @@ size_t EngineImpl::preload_queues(const std::function<bool()>& stop) {
       if (queue->deleted) continue;
     }
     // An unreadable queue is reported by read_queue and stays unloaded: its callers get the error.
-    if (!read_queue(*queue)) ++read;
+    if (read_queue(*queue)) continue;
+    ++read;
+    // Messages sealed with KMS data keys are opened here when KMS allows, so that the first receive
+    // does not decrypt a deep queue on a front-door loop; a refusal leaves them to that receive.
+    common::MutexLock lock(queue->mu);
+    (void)open_sealed(*queue);
   }
   return read;
 }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 
 #include "engine/engine_impl.h"
 #include "message_rules/message_rules.h"
@@ -179,6 +180,9 @@ MessageRecord EngineImpl::to_record(const Queue& queue, const Message& message) 
 
 MessageRecord EngineImpl::to_record(int64_t queue_id, Sealing sealing, const std::string& sender_id,
                                     const Message& message) {
+  // A sealed message is opened before it is written anywhere (open_sealed): its body is not its body.
+  if (message.extra && message.extra->sealed_with != 0)
+    throw std::logic_error("a message still sealed with its data key cannot be stored again");
   MessageRecord r;
   r.queue_id = queue_id;
   r.seq = message.seq;

@@ -26,6 +26,7 @@ common::Outcome<std::vector<PeekedMessage>> EngineImpl::peek_messages(const Queu
   common::MutexLock lock(q.mu);
   if (q.deleted)
     return common::aws_error(common::AwsErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
+  if (auto refused = open_sealed(q)) return *refused;  // a peek reads bodies, as a receive does
   const int64_t now_ms = now();
   // The oldest max_messages by seq, in a max-heap of that size: O(n log k) time, O(k) memory, so a
   // peek at a deep queue allocates nothing in proportion to its depth.

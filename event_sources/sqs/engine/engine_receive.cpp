@@ -225,6 +225,7 @@ common::Outcome<ReceiveMessageResult> EngineImpl::receive_up_to(const QueueAddre
     // A receive that would hand out messages needs the queue's data key (an empty one does not).
     if (q.visible_count() > 0) {
       if (auto refused = check_kms(q, KmsUse::Reading)) return *refused;
+      if (auto refused = open_sealed(q)) return *refused;
     }
     MutationLog changes;
     result.messages.reserve(static_cast<size_t>(std::min<int64_t>(max, static_cast<int64_t>(q.visible_count()))));

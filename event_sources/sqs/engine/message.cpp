@@ -94,6 +94,13 @@ Message* Message::relocate(void* block, Message& from) {
   return message;
 }
 
+Message* Message::relocate(void* block, Message& from, std::string_view content) {
+  auto* message = new (block) Message(std::move(from));
+  message->body_size_ = static_cast<uint32_t>(content.size());
+  if (!content.empty()) std::memcpy(message->body_data(), content.data(), content.size());
+  return message;
+}
+
 void MessageFree::operator()(Message* message) const {
   message->~Message();
   ::operator delete (static_cast<void*>(message), std::align_val_t{16});

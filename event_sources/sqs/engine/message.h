@@ -40,6 +40,10 @@ struct MessageExtra {
   // A stretch of the body still to be filled in (SendMessageRequest::deferred_part); body_md5 is
   // not the body's digest until it is (complete_body).
   std::shared_ptr<DeferredBodyPart> deferred_part;
+  // Loaded from the store still sealed with this KMS data key (store.h, MessageRecord::sealed): the
+  // body holds the row's sealed payload and message_attributes nothing, until the queue's sealed
+  // messages are opened (EngineImpl::open_sealed). 0 for every other message.
+  int64_t sealed_with = 0;
 };
 
 class Message {
@@ -67,6 +71,9 @@ class Message {
   static Message* construct(void* block, std::string_view content);
   // Makes a copy of `from`'s body and fields in `block` (record_bytes() of it), leaving `from` without its extra.
   static Message* relocate(void* block, Message& from);
+  // Makes a copy of `from`'s fields with `content` as its body in `block` (record_bytes(content.size())
+  // bytes), leaving `from` without its extra.
+  static Message* relocate(void* block, Message& from, std::string_view content);
 
   std::string_view body() const { return {body_data(), body_size_}; }
   char* body_data() { return reinterpret_cast<char*>(this) + sizeof(Message); }

@@ -236,8 +236,19 @@ MessagePtr Queue::take(int64_t seq) {
   return detached;
 }
 
+Message* Queue::replace_body(Message& message, std::string_view body) {
+  const int64_t seq = message.seq;
+  Message* fresh = Message::relocate(pool_.allocate(Message::record_bytes(body.size())), message, body);
+  messages_.erase(seq);
+  messages_.insert(fresh);
+  free_record(&message);
+  return fresh;
+}
+
 size_t Queue::purge() {
   size_t n = messages_.size();
+  holds_sealed = false;
+  sealed_keys.clear();
   // The index only reads its slots as it goes, so each record can be freed as it is visited.
   messages_.for_each([this](Message& m) {
     mu.assert_held();  // purge runs under the queue lock

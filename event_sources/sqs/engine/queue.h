@@ -45,6 +45,7 @@
 #include "queue_config/queue_config.h"
 #include "sluice/common/mutex.h"
 #include "sluice/sqs/engine.h"
+#include "store/at_rest_cipher.h"
 #include "store/store.h"
 
 namespace sluice::sqs::detail {
@@ -73,6 +74,13 @@ struct QueueDataKey {
   std::string ciphertext_blob;
   int64_t generated_ms = 0;  // on the KMS clock; kept when the data key is handed over again
   bool with_store = false;
+};
+
+// A data key some of the queue's messages were loaded sealed with, and its cipher once KMS has
+// decrypted it (EngineImpl::open_sealed).
+struct SealedDataKey {
+  DataKeyRecord record;
+  std::unique_ptr<AtRestCipher> cipher;
 };
 
 struct ReceiveAttempt {
@@ -109,6 +117,10 @@ class Queue {
   std::deque<std::pair<int64_t, std::string>> dedup_expiry GUARDED_BY(mu);  // (expires_ms, key), oldest first
   std::unordered_map<std::string, ReceiveAttempt> receive_attempts GUARDED_BY(mu);
   QueueDataKey data_key GUARDED_BY(mu);
+  // Set when the queue was loaded with messages still sealed with KMS data keys (by id), until
+  // they are opened; cleared by a purge.
+  bool holds_sealed GUARDED_BY(mu) = false;
+  std::map<int64_t, SealedDataKey> sealed_keys GUARDED_BY(mu);
 
   bool fifo() const REQUIRES(mu) { return config.fifo; }
   QueueRecord record() const REQUIRES(mu);
@@ -126,6 +138,9 @@ class Queue {
   // the pool.
   void insert(MessagePtr message, int64_t now_ms) REQUIRES(mu);
   Message* find(int64_t seq) REQUIRES(mu) { return messages_.find(seq); }
+  // Gives a queued message `body` instead of its own (a sealed message opened): the record is
+  // remade in the pool and the old one freed. Returns the new record.
+  Message* replace_body(Message& message, std::string_view body) REQUIRES(mu);
   // Makes every hidden message whose time has come Visible. Returns true if any became visible.
   bool promote(int64_t now_ms) REQUIRES(mu);
   // Next message to serve, honouring FIFO group order and locks; null when none. For FIFO the

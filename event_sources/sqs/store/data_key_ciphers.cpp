@@ -19,6 +19,7 @@ constexpr const char* kColumns =
 DataKeyCiphers::DataKeyCiphers(sqlite3* db)
     : put_(db, std::string("INSERT OR REPLACE INTO data_keys(") + kColumns + ") VALUES(?,?,?,?,?,?,?,?,?)"),
       read_(db, std::string("SELECT ") + kColumns + " FROM data_keys WHERE data_key_id = ?"),
+      of_queue_(db, std::string("SELECT ") + kColumns + " FROM data_keys WHERE queue_id = ? ORDER BY data_key_id"),
       delete_queue_(db, "DELETE FROM data_keys WHERE queue_id = ?"),
       prune_queue_(db,
                    "DELETE FROM data_keys WHERE queue_id = ?1 AND "
@@ -115,6 +116,13 @@ size_t DataKeyCiphers::prune_unused(int64_t superseded_before_ms) {
     ++pruned;
   }
   return pruned;
+}
+
+std::vector<DataKeyRecord> DataKeyCiphers::of_queue(int64_t queue_id) {
+  std::vector<DataKeyRecord> out;
+  of_queue_.bind(1, queue_id);
+  while (of_queue_.step()) out.push_back(read_row(of_queue_));
+  return out;
 }
 
 std::vector<DataKeyRecord> DataKeyCiphers::newest_per_queue() {

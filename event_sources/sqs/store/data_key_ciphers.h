@@ -5,9 +5,10 @@
 //
 // A cipher comes from one of two places. A data key the engine has just generated arrives with
 // its plaintext in a PutDataKey mutation: put() writes the row (in the commit's transaction) and
-// keeps the cipher for sealing. A data key found with a stored row when its queue loads is
-// opened with the store's DataKeyOpener (KMS decrypts the blob) the first time it is needed;
-// KMS's refusal fails the load with that refusal, and the next load asks again.
+// keeps the cipher for sealing. A data key named by a stored row is opened with the store's
+// DataKeyOpener (KMS decrypts the blob) the first time load() needs it. A queue's lazy load does
+// not open rows sealed with data keys: it hands them, and the queue's data keys (of_queue), to the
+// engine, which opens them when it reads them.
 //
 // A data key's row goes with its queue (drop_queue), with a purge (prune_queue), and once no
 // stored message names it and a newer data key of its queue has been current for a while
@@ -56,6 +57,9 @@ class DataKeyCiphers {
   // is only prudence: see above. Throws sqlite::Error.
   size_t prune_unused(int64_t superseded_before_ms);
 
+  // Every data key of the queue (the engine opens its sealed rows with them). Throws sqlite::Error.
+  std::vector<DataKeyRecord> of_queue(int64_t queue_id);
+
   // Each queue's newest data key. Throws sqlite::Error.
   std::vector<DataKeyRecord> newest_per_queue();
 
@@ -69,7 +73,7 @@ class DataKeyCiphers {
 
   DataKeyOpener opener_;
   std::unordered_map<int64_t, Held> ciphers_;  // by data key id
-  common::sqlite::Statement put_, read_, delete_queue_, prune_queue_, prune_unused_, newest_;
+  common::sqlite::Statement put_, read_, of_queue_, delete_queue_, prune_queue_, prune_unused_, newest_;
 };
 
 }  // namespace sluice::sqs::detail

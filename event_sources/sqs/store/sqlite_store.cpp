@@ -40,8 +40,11 @@
 // aside after its slice until nobody waits (a mutex alone would let it take the lock straight back).
 //
 // Encrypted messages: body and encoded attributes are joined and sealed as one value in `body`
-// (attributes column empty), with associated data binding it to (seq, queue_id): with the data key
-// the row names in `data_key` (SSE-KMS, data_key_ciphers.h), else with the key file.
+// (attributes column empty), with associated data binding it to (seq, queue_id)
+// (sealed_payload.h): with the data key the row names in `data_key` (SSE-KMS, data_key_ciphers.h),
+// else with the key file. load_queue hands rows sealed with a data key over still sealed: opening
+// them needs KMS, which the calls that only delete or hide them must not (the engine opens them
+// when it first reads them).
 //
 // A failed commit (a full disk, most often) is rolled back and retried later by the group commit
 // with the same mutations. The leader's own bookkeeping must roll back with it, or the retry would
@@ -65,6 +68,7 @@
 #include "store/data_key_ciphers.h"
 #include "store/group_commit.h"
 #include "store/record_codec.h"
+#include "store/sealed_payload.h"
 #include "store/sqlite_store.h"
 #include "store/store_marker.h"
 
@@ -82,15 +86,6 @@ constexpr const char* kMessageColumns =
     "seq, queue_id, message_id, body, attributes, aws_trace_header, sender_id, message_group_id, "
     "message_deduplication_id, sequence_number, dead_letter_source_arn, sent_ms, visible_at_ms, "
     "first_receive_ms, receive_count, encrypted, data_key";
-
-std::string row_binding(int64_t seq, int64_t queue_id) {
-  std::string out(16, '\0');
-  for (int i = 0; i < 8; ++i) {
-    out[static_cast<size_t>(i)] = static_cast<char>(static_cast<uint64_t>(seq) >> (56 - 8 * i));
-    out[static_cast<size_t>(8 + i)] = static_cast<char>(static_cast<uint64_t>(queue_id) >> (56 - 8 * i));
-  }
-  return out;
-}
 
 // Marks the session closed in the store marker once the database is closed (SQLite then has
 // checkpointed the WAL into the database and deleted it), if the close was clean.
@@ -243,10 +238,10 @@ class SqliteStore final : public Store {
   void delete_messages_of(int64_t queue_id);
   bool read_meta(const char* key, int64_t* value);
   bool read_queues(std::string* error);
-  // Reads the current row of a statement selecting kMessageColumns (decrypting it if need be).
-  // *refusal is set when KMS refused the row's data key.
-  bool read_message(common::sqlite::Statement& s, MessageRecord* r, std::string* error,
-                    std::optional<common::AwsError>* refusal);
+  // Reads the current row of a statement selecting kMessageColumns, decrypting it if need be. A row
+  // sealed with a KMS data key is opened through the DataKeyOpener with `open_data_key_rows`, else
+  // left sealed (MessageRecord::sealed).
+  bool read_message(common::sqlite::Statement& s, MessageRecord* r, std::string* error, bool open_data_key_rows);
   bool read_all_messages(std::vector<MessageRecord>* out, std::string* error);
   static DedupRecord read_dedup_row(common::sqlite::Statement& s);
 
@@ -503,7 +498,7 @@ void SqliteStore::apply(const mutation::InsertMessage& m) {
   std::string_view stored_attributes = attributes;
   if (r.encrypted) {
     const AtRestCipher& cipher = r.data_key_id != 0 ? data_keys_.for_sealing(r.data_key_id) : cipher_for_writing();
-    sealed = cipher.seal(join_payload(r.body, attributes), row_binding(r.seq, r.queue_id));
+    sealed = seal_payload(cipher, r.body, attributes, r.seq, r.queue_id);
     body = sealed;
     stored_attributes = {};
   }
@@ -639,47 +634,49 @@ bool SqliteStore::read_queues(std::string* error) {
 }
 
 bool SqliteStore::read_message(common::sqlite::Statement& s, MessageRecord* out, std::string* error,
-                               std::optional<common::AwsError>* refusal) {
+                               bool open_data_key_rows) {
   MessageRecord& r = *out;
   r.seq = s.int64(0);
   r.queue_id = s.int64(1);
   r.message_id = s.string(2);
   r.encrypted = s.int64(15) != 0;
-  std::string encoded_attributes;
   std::string where = files_.database + ": message " + std::to_string(r.seq);
   r.data_key_id = s.int64(16);
-  if (r.encrypted && r.data_key_id != 0) {
-    std::string why;
-    const AtRestCipher* cipher = data_keys_.for_opening(r.data_key_id, &why, refusal);
-    if (cipher == nullptr) {
-      *error = where + " cannot be decrypted: " + why;
-      return false;
-    }
-    auto plain = cipher->open(s.string(3), row_binding(r.seq, r.queue_id));
-    if (!plain || !split_payload(*plain, &r.body, &encoded_attributes)) {
-      *error = where + " cannot be decrypted with its data key " + std::to_string(r.data_key_id) + " (damaged row)";
-      return false;
-    }
+  if (r.encrypted && r.data_key_id != 0 && !open_data_key_rows) {
+    r.sealed = true;
+    r.body = s.string(3);
   } else if (r.encrypted) {
-    if (!cipher_) {
+    const AtRestCipher* cipher = cipher_.get();
+    if (r.data_key_id != 0) {
+      std::string why;
+      std::optional<common::AwsError> refusal;
+      cipher = data_keys_.for_opening(r.data_key_id, &why, &refusal);
+      if (cipher == nullptr) {
+        *error = where + " cannot be decrypted: " + why;
+        return false;
+      }
+    } else if (cipher == nullptr) {
       *error = where + " is encrypted but " + files_.key + " is missing";
       return false;
     }
-    auto plain = cipher_->open(s.string(3), row_binding(r.seq, r.queue_id));
-    if (!plain || !split_payload(*plain, &r.body, &encoded_attributes)) {
-      *error = where + " cannot be decrypted with " + files_.key + " (damaged row or wrong key)";
+    auto opened = open_payload(*cipher, s.string(3), r.seq, r.queue_id);
+    if (!opened) {
+      *error = where + " cannot be decrypted with " +
+               (r.data_key_id != 0 ? "its data key " + std::to_string(r.data_key_id) + " (damaged row)"
+                                   : files_.key + " (damaged row or wrong key)");
       return false;
     }
+    r.body = std::move(opened->body);
+    r.message_attributes = std::move(opened->attributes);
   } else {
     r.body = s.string(3);
-    encoded_attributes = s.string(4);
+    auto attributes = decode_attributes(s.string(4));
+    if (!attributes) {
+      *error = where + " is corrupt (its attributes cannot be decoded)";
+      return false;
+    }
+    r.message_attributes = std::move(*attributes);
   }
-  auto attributes = decode_attributes(encoded_attributes);
-  if (!attributes) {
-    *error = where + " is corrupt (its attributes cannot be decoded)";
-    return false;
-  }
-  r.message_attributes = std::move(*attributes);
   r.aws_trace_header = s.string(5);
   r.sender_id = s.string(6);
   r.message_group_id = s.string(7);
@@ -707,8 +704,7 @@ bool SqliteStore::read_all_messages(std::vector<MessageRecord>* out, std::string
   common::sqlite::Statement s(db_.get(), std::string("SELECT ") + kMessageColumns + " FROM messages ORDER BY seq");
   while (s.step()) {
     MessageRecord r;
-    std::optional<common::AwsError> refusal;
-    if (!read_message(s, &r, error, &refusal)) {
+    if (!read_message(s, &r, error, true)) {
       s.reset();
       return false;
     }
@@ -736,6 +732,7 @@ LoadedState SqliteStore::load() {
 
 bool SqliteStore::load_queue(int64_t queue_id, QueueContents* out, std::string* error) {
   int64_t after = 0;
+  bool any_sealed = false;
   try {
     for (;;) {
       while (connection_waiters_.load() > 0) std::this_thread::yield();
@@ -744,10 +741,11 @@ bool SqliteStore::load_queue(int64_t queue_id, QueueContents* out, std::string* 
       int64_t rows = 0;
       while (read_slice_.step()) {
         MessageRecord r;
-        if (!read_message(read_slice_, &r, error, &out->refusal)) {
+        if (!read_message(read_slice_, &r, error, false)) {
           read_slice_.reset();
           return false;
         }
+        any_sealed = any_sealed || r.sealed;
         after = r.seq;
         queue_of_seq_[r.seq] = r.queue_id;
         out->messages.push_back(std::move(r));
@@ -758,6 +756,7 @@ bool SqliteStore::load_queue(int64_t queue_id, QueueContents* out, std::string* 
     common::MutexLock lock(connection_mu_);
     read_queue_dedup_.bind(1, queue_id);
     while (read_queue_dedup_.step()) out->dedup.push_back(read_dedup_row(read_queue_dedup_));
+    if (any_sealed) out->data_keys = data_keys_.of_queue(queue_id);
   } catch (const common::sqlite::Error& e) {
     *error = describe_sqlite_failure(files_.database, e);
     return false;

@@ -21,7 +21,8 @@
 // (SSE-KMS queues: a data key KMS generated for the queue, whose blob is kept in data_keys and
 // whose plaintext the engine hands over with PutDataKey, never written), else with a key file
 // kept in the data directory (SSE-SQS queues; created on first use). Rows sealed with a data key
-// are opened, when their queue loads, with the plaintext the DataKeyOpener gets back from KMS.
+// are handed to the engine still sealed when their queue loads (load_queue), and opened by load()
+// with the plaintext the DataKeyOpener gets back from KMS.
 // open_memory_store(): keeps nothing.
 
 #include <cstdint>
@@ -68,6 +69,9 @@ struct MessageRecord {
   int32_t receive_count = 0;
   bool encrypted = false;   // keep body and attributes encrypted at rest
   int64_t data_key_id = 0;  // encrypted with this data key (data_keys); 0 = with the store's key file
+  // From load_queue: the row was sealed with data key data_key_id and is handed over unopened:
+  // `body` holds its sealed payload (sealed_payload.h), message_attributes nothing.
+  bool sealed = false;
 };
 
 // A data key an SSE-KMS queue encrypts its messages with, as the store keeps it: what KMS needs to
@@ -153,7 +157,7 @@ struct LoadedState {
 struct QueueContents {
   std::vector<MessageRecord> messages;  // ordered by seq
   std::vector<DedupRecord> dedup;
-  std::optional<common::AwsError> refusal;  // when load_queue failed because the DataKeyOpener was refused
+  std::vector<DataKeyRecord> data_keys;  // the queue's data keys, when some messages are `sealed`
 };
 
 // A queue's stored messages by state at a moment, as the engine would count them once loaded:
@@ -186,10 +190,11 @@ class Store {
   // The queues and the id marks, without messages or deduplication entries. Called once, before
   // any append: the engine's start.
   virtual LoadedState load_catalog() = 0;
-  // One queue's messages (seq order) and deduplication entries, read while commits go on. False +
-  // *error (naming the file and the row) when a row cannot be read back: a damaged page, a row that
-  // cannot be decrypted; with out->refusal too when KMS refused a data key the rows need. Thread-safe;
-  // the caller loads a queue once.
+  // One queue's messages (seq order) and deduplication entries, read while commits go on. Rows
+  // sealed with a KMS data key come back `sealed`, with the queue's data keys: KMS is not asked
+  // here. False + *error (naming the file and the row) when a row cannot be read back: a damaged
+  // page, a row that cannot be decrypted with the store's key file. Thread-safe; the caller loads a
+  // queue once.
   virtual bool load_queue(int64_t queue_id, QueueContents* out, std::string* error) = 0;
   // Counts a queue's stored messages at `now_ms` without loading them. False + *error as load_queue.
   virtual bool count_queue(int64_t queue_id, int64_t now_ms, StoredCounts* out, std::string* error) = 0;
@@ -204,8 +209,8 @@ class Store {
   // True while the last commit attempt failed (until one succeeds): the engine then refuses
   // changes that would add data instead of piling them onto a store that cannot take them.
   virtual bool failing() const = 0;
-  // How load_queue() and load() get the plaintexts of the data keys rows are sealed with (the
-  // first time each is needed). Set before the first load; without one such rows cannot be read.
+  // How load() gets the plaintexts of the data keys rows are sealed with (the first time each is
+  // needed). Set before the first load; without one such rows cannot be read by load().
   virtual void set_data_key_opener(DataKeyOpener opener) = 0;
   // The committing connection's sync mode as SQLite reports it (PRAGMA synchronous, read once at
   // open); nullopt for the memory store.

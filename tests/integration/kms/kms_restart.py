@@ -3,7 +3,9 @@ tags and the key material itself (a ciphertext made before the restart decrypts 
 in kms.db with file mode 0600; and an SSE-KMS queue keeps working with its key. An SSE-KMS
 queue's bodies are sealed with the data key KMS generated for it: the data directory holds the
 data key's blob and never the body, the data key is reused after a restart, and a key disabled
-while sluice was down fails ReceiveMessage with KMS.DisabledException until it is enabled again.
+while sluice was down fails ReceiveMessage with KMS.DisabledException until it is enabled again,
+while DeleteMessage(Batch), ChangeMessageVisibility, PurgeQueue and DeleteQueue, which need no KMS
+call on AWS, go on working.
 
     kms_restart.py --sluice BIN
 
@@ -100,17 +102,38 @@ class KmsRestartTest(unittest.TestCase):
                 url = sqs.get_queue_url(QueueName="sealed")["QueueUrl"]
                 got = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=2, VisibilityTimeout=0)["Messages"]
                 self.assertEqual([m["Body"] for m in got], [secret])
-                sqs.send_message(QueueUrl=url, MessageBody="second")  # the same data key, restored
+                for body in ["second", "doomed 1", "doomed 2"]:  # the same data key, restored
+                    sqs.send_message(QueueUrl=url, MessageBody=body)
+                handles = {}  # body -> receipt handle, kept for after the next restart
+                for _ in range(10):
+                    got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)
+                    handles.update({m["Body"]: m["ReceiptHandle"] for m in got.get("Messages", [])})
+                    if len(handles) == 4:
+                        break
+                for name in ["purged", "deleted"]:
+                    other = sqs.create_queue(QueueName=name, Attributes={"KmsMasterKeyId": key})["QueueUrl"]
+                    sqs.send_message(QueueUrl=other, MessageBody=secret)
                 client(second, "kms").disable_key(KeyId=key)
             finally:
                 self.assertEqual(second.stop(), 0, second.log_text())
                 second.close()
-            self.assertEqual(self.data_key_rows(data), 1)
+            self.assertEqual(self.data_key_rows(data, "sealed"), 1)
 
             third = SluiceServer(BIN, data_dir=data).start()
             try:
                 sqs = client(third, "sqs")
                 url = sqs.get_queue_url(QueueName="sealed")["QueueUrl"]
+                # None of these reads a body, so none needs the disabled key (the first call to each
+                # queue loads its stored messages).
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=handles["doomed 1"])
+                batch = sqs.delete_message_batch(QueueUrl=url, Entries=[{"Id": "d", "ReceiptHandle": handles["doomed 2"]}])
+                self.assertEqual([e["Id"] for e in batch["Successful"]], ["d"], batch)
+                sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handles["second"], VisibilityTimeout=0)
+                purged = sqs.get_queue_url(QueueName="purged")["QueueUrl"]
+                sqs.purge_queue(QueueUrl=purged)
+                counts = sqs.get_queue_attributes(QueueUrl=purged, AttributeNames=["ApproximateNumberOfMessages"])
+                self.assertEqual(counts["Attributes"]["ApproximateNumberOfMessages"], "0")
+                sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName="deleted")["QueueUrl"])
                 with self.assertRaises(ClientError) as refused:
                     sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0)
                 self.assertEqual(refused.exception.response["Error"]["Code"], "KMS.DisabledException")
@@ -127,10 +150,11 @@ class KmsRestartTest(unittest.TestCase):
                 self.assertEqual(third.stop(), 0, third.log_text())
                 third.close()
 
-    def data_key_rows(self, data):
+    def data_key_rows(self, data, queue=None):
         db = sqlite3.connect(os.path.join(data, "sluice.db"))
         try:
-            rows = db.execute("SELECT ciphertext_blob FROM data_keys").fetchall()
+            rows = db.execute("SELECT ciphertext_blob FROM data_keys WHERE context_arn LIKE ?",
+                              ("%:" + queue if queue else "%",)).fetchall()
         finally:
             db.close()
         for (blob,) in rows:

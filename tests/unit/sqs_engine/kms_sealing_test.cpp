@@ -1,7 +1,8 @@
 // SSE-KMS queues in a data directory: their messages are sealed with the data key KMS generated
 // for the queue (never with its plaintext, nor the body, in the file), the data key is reused
 // across a restart for the rest of its reuse period, and a key disabled while the engine was down
-// fails the load (so the receive) with SQS's KMS error until it is enabled again.
+// fails the receives (and peeks) with SQS's KMS error until it is enabled again, while deletes,
+// visibility changes and purges go on without it.
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>
@@ -9,8 +10,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <set>
 
 #include "engine_test_support.h"
+#include "sluice/common/crypto.h"
 #include "sluice/kms/data_keys.h"
 #include "sluice/kms/kms.h"
 
@@ -175,4 +179,127 @@ TEST_CASE("a message dead-lettered into an SSE-KMS queue is sealed with that que
   REQUIRE(got.ok());
   REQUIRE(got->messages.size() == 1);
   CHECK(got->messages[0].body == kBody);
+}
+
+// On AWS only SendMessage and ReceiveMessage consult KMS: deleting a message, changing its
+// visibility, purging or deleting the queue need no data key. The stored rows of a queue whose key
+// was disabled while the engine was down are therefore loaded still sealed, and opened only when a
+// receive (or a peek) reads them.
+TEST_CASE("a key disabled while the engine was down blocks only the reads of its queue's messages") {
+  SealingEngine t;
+  const std::string key = t.keys->create_key(t.scope, {})->key_id;
+  REQUIRE(t->create_queue(address("q"), {{"KmsMasterKeyId", key}}, {}).ok());
+  REQUIRE(t->create_queue(address("gone"), {{"KmsMasterKeyId", key}}, {}).ok());
+  REQUIRE(t->send_message(address("gone"), message(kBody)).ok());
+  SendMessageRequest with_attributes = message(kBody);
+  with_attributes.message_attributes["colour"] = MessageAttribute{"String", "blue", ""};
+  auto sent = t->send_message(address("q"), with_attributes);
+  REQUIRE(sent.ok());
+  for (const char* body : {"two", "three", "four", "five"}) REQUIRE(t->send_message(address("q"), message(body)).ok());
+  auto first = t->receive_message(address("q"), receive(3, 30));
+  REQUIRE(first.ok());
+  REQUIRE(first->messages.size() == 3);
+  std::map<std::string, std::string> body_of;  // receipt handle -> body
+  for (const auto& m : first->messages) body_of[m.receipt_handle] = m.body;
+  t.engine.reset();
+  REQUIRE(t.keys->disable_key(t.scope, key).ok());
+  t.restart();
+
+  // Deletes and visibility changes need no data key, before anything of the queue was read.
+  REQUIRE(t->delete_message(address("q"), first->messages[0].receipt_handle).ok());
+  auto batch = t->delete_message_batch(address("q"), {{"one", first->messages[1].receipt_handle}});
+  REQUIRE(batch.ok());
+  CHECK(batch->failed.empty());
+  REQUIRE(t->change_message_visibility(address("q"), first->messages[2].receipt_handle, 0).ok());
+  REQUIRE(t->delete_queue(address("gone")).ok());
+  // Reads refuse with SQS's KMS error, and change nothing.
+  auto refused = t->receive_message(address("q"), receive(10, 30));
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == common::AwsErrorCode::KmsDisabled);
+  auto peeked = t->peek_messages(address("q"), 10);
+  REQUIRE_FALSE(peeked.ok());
+  CHECK(peeked.error().code == common::AwsErrorCode::KmsDisabled);
+
+  // Enabled again: the three messages left come back whole, attributes and digests included.
+  REQUIRE(t.keys->enable_key(t.scope, key).ok());
+  auto got = t->receive_message(address("q"), receive(10, 30));
+  REQUIRE(got.ok());
+  REQUIRE(got->messages.size() == 3);
+  std::set<std::string> bodies;
+  for (const auto& m : got->messages) {
+    bodies.insert(m.body);
+    CHECK(m.md5_of_body == common::md5_hex(m.body));
+  }
+  std::set<std::string> expected{"four", "five", body_of[first->messages[2].receipt_handle]};
+  CHECK(bodies == expected);
+  for (const auto& m : got->messages) {
+    if (m.body != kBody) continue;
+    CHECK(m.message_attributes.at("colour").string_value == "blue");
+    CHECK(m.md5_of_message_attributes == sent->md5_of_message_attributes);
+  }
+
+  // A purge after another restart with the key disabled needs no data key either.
+  t.engine.reset();
+  REQUIRE(t.keys->disable_key(t.scope, key).ok());
+  t.restart();
+  REQUIRE(t->purge_queue(address("q")).ok());
+  REQUIRE(t.keys->enable_key(t.scope, key).ok());
+  auto empty = t->receive_message(address("q"), receive(10, 0));
+  REQUIRE(empty.ok());
+  CHECK(empty->messages.empty());
+  CHECK(t.column("SELECT seq FROM messages").empty());
+}
+
+TEST_CASE("messages loaded sealed are opened before a dead-letter move or a move task takes them") {
+  SealingEngine t;
+  const std::string key = t.keys->create_key(t.scope, {})->key_id;
+  const std::string dlq_arn = "arn:aws:sqs:us-east-1:123456789012:dlq";
+  REQUIRE(t->create_queue(address("dlq"), {{"KmsMasterKeyId", key}}, {}).ok());
+  REQUIRE(t->create_queue(address("src"),
+                          {{"KmsMasterKeyId", key},
+                           {"VisibilityTimeout", "1"},
+                           {"RedrivePolicy", R"({"deadLetterTargetArn":")" + dlq_arn + R"(","maxReceiveCount":1})"}},
+                          {})
+              .ok());
+  REQUIRE(t->send_message(address("src"), message(kBody)).ok());
+  REQUIRE(t->receive_message(address("src"), receive(10))->messages.size() == 1);
+  t.restart();
+  t.clock->advance_s(2);
+  // Moved to the dead-letter queue at this receive: opened first, sealed again for the target.
+  auto moved = t->receive_message(address("src"), receive(10));
+  REQUIRE(moved.ok());
+  CHECK(moved->messages.empty());
+
+  // With the key disabled a move task fails with KMS's error, having moved and lost nothing.
+  t.engine.reset();
+  REQUIRE(t.keys->disable_key(t.scope, key).ok());
+  t.restart();
+  REQUIRE(t->start_message_move_task(dlq_arn, std::nullopt, 10).ok());
+  t.clock->advance_s(1);
+  t->run_housekeeping();
+  auto refused = t->list_message_move_tasks(dlq_arn, 10);
+  REQUIRE(refused.ok());
+  REQUIRE(refused->size() == 1);
+  CHECK((*refused)[0].status == "FAILED");
+  CHECK((*refused)[0].failure_reason == "KMS.DisabledException");
+  CHECK((*refused)[0].approximate_number_of_messages_moved == 0);
+  CHECK(t->get_queue_attributes(address("dlq"), {"ApproximateNumberOfMessages"})->at("ApproximateNumberOfMessages") ==
+        "1");
+
+  // Enabled again, after a restart: the task takes the message back to its source, whole.
+  REQUIRE(t.keys->enable_key(t.scope, key).ok());
+  t.restart();
+  REQUIRE(t->start_message_move_task(dlq_arn, std::nullopt, 10).ok());
+  t.clock->advance_s(1);
+  t->run_housekeeping();
+  auto tasks = t->list_message_move_tasks(dlq_arn, 10);
+  REQUIRE(tasks.ok());
+  REQUIRE_FALSE(tasks->empty());
+  CHECK((*tasks)[0].status == "COMPLETED");
+  CHECK((*tasks)[0].approximate_number_of_messages_moved == 1);
+  auto back = t->receive_message(address("src"), receive(10));
+  REQUIRE(back.ok());
+  REQUIRE(back->messages.size() == 1);
+  CHECK(back->messages[0].body == kBody);
+  CHECK(back->messages[0].md5_of_body == common::md5_hex(kBody));
 }

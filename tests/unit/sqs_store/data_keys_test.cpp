@@ -1,7 +1,9 @@
 // Rows sealed with KMS data keys (SSE-KMS queues): PutDataKey stores the data key's blob, never its
-// plaintext, and the commit path seals the rows that name it; a reopened store opens them with the
-// plaintext its DataKeyOpener gets from KMS, and answers KMS's refusal when there is none. A file of
-// schema version 2 (before data keys) is upgraded with its rows intact.
+// plaintext, and the commit path seals the rows that name it. A reopened store hands a queue's rows
+// over still sealed, with the queue's data keys, without asking KMS (the engine opens them when it
+// reads them); its whole-store load() opens them with the plaintext its DataKeyOpener gets from
+// KMS, and fails when there is none. A file of schema version 2 (before data keys) is upgraded with
+// its rows intact.
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>
@@ -10,6 +12,7 @@
 
 #include "sluice/common/clock.h"
 #include "sluice/kms/kms.h"
+#include "store/sealed_payload.h"
 #include "store_test_support.h"
 
 using namespace sluice;
@@ -88,6 +91,20 @@ struct Kms {
   }
 };
 
+// A row load_queue handed over sealed, opened as the engine opens it (with the data key's plaintext).
+MessageRecord opened(MessageRecord r, const Kms& kms) {
+  if (!r.sealed) return r;
+  auto cipher = AtRestCipher::from_key(kms.data_key.plaintext);
+  REQUIRE(cipher);
+  CHECK(r.message_attributes.empty());
+  auto payload = open_payload(*cipher, r.body, r.seq, r.queue_id);
+  REQUIRE(payload);
+  r.body = std::move(payload->body);
+  r.message_attributes = std::move(payload->attributes);
+  r.sealed = false;
+  return r;
+}
+
 std::unique_ptr<Store> open_store(const TempDir& dir) {
   std::string error;
   auto store = open_sqlite_store(dir.path(), SyncMode::Normal, &error);
@@ -103,7 +120,7 @@ MessageRecord sealed_message(int64_t queue_id, int64_t seq, int64_t data_key_id)
 
 }  // namespace
 
-TEST_CASE("rows sealed with a data key reopen through KMS; the files hold neither body nor key") {
+TEST_CASE("rows sealed with a data key load sealed, without KMS; the files hold neither body nor key") {
   TempDir dir;
   Kms kms;
   const std::vector<MessageRecord> written = {sealed_message(1, 1, 7), sample_message(1, 2, true),
@@ -133,28 +150,37 @@ TEST_CASE("rows sealed with a data key reopen through KMS; the files hold neithe
   CHECK(catalog.data_keys[0].key_ref == kms.key_id);
   CHECK(catalog.max_data_key_id == 7);
 
+  // The queue's load asks no KMS (the key is disabled, and the store has no opener): the rows sealed
+  // with the data key come back sealed, with the data key they need; the others open as before.
+  REQUIRE(kms.keys->disable_key(kScope, kms.key_id).ok());
   std::string error;
-  SUBCASE("KMS refuses: the load fails with its refusal, and a later load asks again") {
-    REQUIRE(kms.keys->disable_key(kScope, kms.key_id).ok());
-    store->set_data_key_opener(kms.opener());
-    QueueContents refused;
-    CHECK_FALSE(store->load_queue(1, &refused, &error));
-    REQUIRE(refused.refusal);
-    CHECK(refused.refusal->code == common::AwsErrorCode::KmsKeyDisabled);
-    CHECK(error.find("message 1") != std::string::npos);
-    REQUIRE(kms.keys->enable_key(kScope, kms.key_id).ok());
-  }
-  SUBCASE("without KMS the rows cannot be read") {
-    QueueContents none;
-    CHECK_FALSE(store->load_queue(1, &none, &error));
-    CHECK_FALSE(none.refusal);
-    CHECK(error.find("KMS") != std::string::npos);
-  }
-  store->set_data_key_opener(kms.opener());
   QueueContents contents;
   REQUIRE_MESSAGE(store->load_queue(1, &contents, &error), error);
   REQUIRE(contents.messages.size() == written.size());
-  for (size_t i = 0; i < written.size(); ++i) CHECK(same_message(contents.messages[i], written[i]));
+  REQUIRE(contents.data_keys.size() == 1);
+  CHECK(contents.data_keys[0].data_key_id == 7);
+  CHECK(contents.data_keys[0].ciphertext_blob == kms.data_key.ciphertext_blob);
+  for (size_t i = 0; i < written.size(); ++i) {
+    CHECK(contents.messages[i].sealed == (written[i].data_key_id != 0));
+    if (contents.messages[i].sealed) CHECK(contents.messages[i].body.find(written[i].body) == std::string::npos);
+    CHECK(same_message(opened(contents.messages[i], kms), written[i]));
+  }
+  store.reset();
+
+  // The whole store's load opens them through KMS: refused while the key is disabled, or without KMS.
+  store = open_store(dir);
+  store->set_data_key_opener(kms.opener());
+  CHECK_THROWS_AS(store->load(), StoreFailure);
+  store.reset();
+  REQUIRE(kms.keys->enable_key(kScope, kms.key_id).ok());
+  store = open_store(dir);
+  CHECK_THROWS_AS(store->load(), StoreFailure);
+  store.reset();
+  store = open_store(dir);
+  store->set_data_key_opener(kms.opener());
+  LoadedState all = store->load();
+  REQUIRE(all.messages.size() == written.size());
+  for (size_t i = 0; i < written.size(); ++i) CHECK(same_message(all.messages[i], written[i]));
 }
 
 TEST_CASE("a purge keeps only the queue's newest data key; deleting the queue drops them all") {
@@ -180,7 +206,7 @@ TEST_CASE("a purge keeps only the queue's newest data key; deleting the queue dr
   QueueContents contents;
   REQUIRE_MESSAGE(store->load_queue(1, &contents, &error), error);
   REQUIRE(contents.messages.size() == 1);
-  CHECK(same_message(contents.messages[0], sealed_message(1, 3, 2)));
+  CHECK(same_message(opened(contents.messages[0], kms), sealed_message(1, 3, 2)));
   store->wait_durable(store->append(mutation::DeleteQueue{1}));
   store.reset();
   CHECK(raw_text(db, "SELECT group_concat(data_key_id) FROM data_keys") == "3");
@@ -228,7 +254,7 @@ TEST_CASE("a data key goes once no stored message names it and a newer one has b
   QueueContents contents;
   REQUIRE_MESSAGE(store->load_queue(2, &contents, &error), error);
   REQUIRE(contents.messages.size() == 1);
-  CHECK(same_message(contents.messages[0], sealed_message(2, 5, 4)));
+  CHECK(same_message(opened(contents.messages[0], kms), sealed_message(2, 5, 4)));
 }
 
 TEST_CASE("a store of schema version 2 is upgraded: its rows open, and data keys can be added") {
@@ -272,5 +298,5 @@ TEST_CASE("a store of schema version 2 is upgraded: its rows open, and data keys
   QueueContents contents;
   REQUIRE_MESSAGE(store->load_queue(1, &contents, &error), error);
   REQUIRE(contents.messages.size() == 3);
-  CHECK(same_message(contents.messages[2], sealed_message(1, 3, 1)));
+  CHECK(same_message(opened(contents.messages[2], kms), sealed_message(1, 3, 1)));
 }
