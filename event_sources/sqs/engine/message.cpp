@@ -89,8 +89,9 @@ Message* Message::construct(void* block, std::string_view content) {
 }
 
 Message* Message::relocate(void* block, Message& from) {
+  const char* body = from.body_data();  // the header's move leaves the body where it is
   auto* message = new (block) Message(std::move(from));
-  if (from.body_size_ > 0) std::memcpy(message->body_data(), from.body_data(), from.body_size_);
+  if (message->body_size_ > 0) std::memcpy(message->body_data(), body, message->body_size_);
   return message;
 }
 
